@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CaseFacts, CaseStatus, Channel, Locale, Outcome, Remedy, TimelineEntry } from '../domain/case.js';
+import { isConditionFailure, keys } from './dynamo.js';
+
+/** The stored case: facts from the request plus what the pipeline has learnt and decided. No contact data. */
+export interface CaseRecord extends CaseFacts {
+  status: CaseStatus;
+  outcome?: Outcome;
+  remedy?: Remedy;
+  priority?: number;
+  priorityBand?: string;
+  /** Internal target for the first response, from the priority band. */
+  responseDueAt?: string;
+  locale: Locale;
+  decision?: { decision: string; rule: string; reasonCode?: string; at: string };
+  carrier?: { status: string; checks: number; lastCheckedAt: string; rule?: string; delayWorkingDays?: number };
+  returnShipment?: { carrier: string; trackingNumber: string };
+  returnReceivedAt?: string;
+  dueAt?: string;
+  serviceWorkingDays?: number;
+  cancelRequested?: boolean;
+  waitingFor?: string;
+  /** Secret link credential for the survey; never returned by the ops API. */
+  surveyToken?: string;
+  survey?: { rating: number; answeredAt: string } | { expiredAt: string };
+  compensation?: { instructionId: string; kind: string; amount?: number; currency?: string; idempotencyKey: string; at: string };
+  failure?: { error: string; at: string };
+  closedAt?: string;
+  version: number;
+  updatedAt: string;
+}
+
+/** Personal data, kept in its own item and read only by the notice sender. */
+export interface CaseContact {
+  name: string;
+  email?: string;
+  phone?: string;
+  locale: Locale;
+  channels: Channel[];
+  description: string;
+}
+
+export interface NoticeRecord {
+  milestone: string;
+  channel: Channel;
+  status: 'sending' | 'sent' | 'failed';
+  at: string;
+}
+
+export interface CaseView {
+  case: CaseRecord;
+  timeline: TimelineEntry[];
+  notices: NoticeRecord[];
+}
+
+export class CaseStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Creates the case unless it exists; 'exists' means this request was seen before and nothing new is made. */
+  async create(record: CaseRecord, contact: CaseContact, received: TimelineEntry): Promise<'created' | 'exists'> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.case(record.caseId), ...statusIndex(record.status, record.createdAt, record.caseId), ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // A retry after a crash between the writes below must still complete them; a true duplicate changes nothing.
+      await this.putContactOnce(record.caseId, contact);
+      return 'exists';
+    }
+    await this.putContactOnce(record.caseId, contact);
+    await this.appendTimeline(record.caseId, received);
+    return 'created';
+  }
+
+  private async putContactOnce(caseId: string, contact: CaseContact): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...keys.contact(caseId), ...contact }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async get(caseId: string): Promise<CaseRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }));
+    return out.Item ? stripKeys(out.Item) as unknown as CaseRecord : undefined;
+  }
+
+  async require(caseId: string): Promise<CaseRecord> {
+    const found = await this.get(caseId);
+    if (!found) throw new CaseNotFoundError(caseId);
+    return found;
+  }
+
+  async contact(caseId: string): Promise<CaseContact | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.contact(caseId), ConsistentRead: true }));
+    return out.Item ? (stripKeys(out.Item) as unknown as CaseContact) : undefined;
+  }
+
+  /**
+   * Sets fields on the case; with `onlyIfStatusIn`, only while the case is in one of those statuses (returns false
+   * otherwise, so a retried step does not apply a transition twice).
+   */
+  async update(caseId: string, patch: Partial<CaseRecord>, onlyIfStatusIn?: CaseStatus[]): Promise<boolean> {
+    const now = patch.updatedAt ?? new Date().toISOString();
+    const fields: Record<string, unknown> = { ...patch, updatedAt: now };
+    if (patch.status) Object.assign(fields, statusIndex(patch.status, undefined, caseId));
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':one': 1 };
+    const sets = Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value], i) => {
+        names[`#f${i}`] = field;
+        values[`:v${i}`] = value;
+        return `#f${i} = :v${i}`;
+      });
+    let condition = 'attribute_exists(pk)';
+    if (onlyIfStatusIn) {
+      names['#status'] = 'status';
+      onlyIfStatusIn.forEach((status, i) => (values[`:s${i}`] = status));
+      condition += ` AND #status IN (${onlyIfStatusIn.map((_, i) => `:s${i}`).join(', ')})`;
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.case(caseId),
+          UpdateExpression: `SET ${sets.join(', ')} ADD #version :one`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        if (!onlyIfStatusIn) throw new CaseNotFoundError(caseId);
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Append-only: each entry is its own item, never rewritten. */
+  async appendTimeline(caseId: string, entry: TimelineEntry): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.timeline(caseId, entry.at, randomBytes(4).toString('hex')), ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  /** The case, its timeline and its notices, in one partition query. */
+  async view(caseId: string): Promise<CaseView | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const record = items.find((item) => item.sk === 'CASE');
+    if (!record) return undefined;
+    return {
+      case: stripKeys(record) as unknown as CaseRecord,
+      timeline: items.filter((item) => String(item.sk).startsWith('TL#')).map((item) => stripKeys(item) as unknown as TimelineEntry),
+      notices: items.filter((item) => String(item.sk).startsWith('NOTICE#')).map((item) => stripKeys(item) as unknown as NoticeRecord),
+    };
+  }
+}
+
+export class CaseNotFoundError extends Error {
+  override readonly name = 'CaseNotFoundError';
+  constructor(caseId: string) {
+    super(`case ${caseId} does not exist`);
+  }
+}
+
+/** Status index (GSI1): operators list cases by status, oldest first, without scanning the table. */
+function statusIndex(status: CaseStatus, createdAt: string | undefined, caseId: string): Record<string, string> {
+  return createdAt ? { gsi1pk: `STATUS#${status}`, gsi1sk: `${createdAt}#${caseId}` } : { gsi1pk: `STATUS#${status}` };
+}
+
+function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  return rest;
+}

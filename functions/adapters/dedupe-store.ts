@@ -1,0 +1,77 @@
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, keys } from './dynamo.js';
+
+const WEBHOOK_RECEIPT_DAYS = 30;
+
+/** Records of what was already accepted: webhook deliveries, and the open case per (order, case type). */
+export class DedupeStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Claims a webhook-id for a case. Returns the case of an earlier delivery with the same id, if there was one,
+   * so a redelivery gets the first answer again. Receipts expire after 30 days (DynamoDB TTL in AWS).
+   */
+  async claimWebhook(webhookId: string, caseId: string, now: Date): Promise<{ firstSeen: boolean; caseId: string }> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.webhook(webhookId),
+            caseId,
+            receivedAt: now.toISOString(),
+            expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_RECEIPT_DAYS * 86_400,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { firstSeen: true, caseId };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const earlier = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), ConsistentRead: true }));
+      return { firstSeen: false, caseId: String(earlier.Item?.caseId ?? caseId) };
+    }
+  }
+
+  /** Forgets a webhook-id whose message never reached the queue, so the sender's retry is processed. */
+  async releaseWebhook(webhookId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.webhook(webhookId) }));
+  }
+
+  /** One open case per order and case type (DOMAIN.md "Intake"). Returns the case that holds the slot. */
+  async claimOpenCase(orderId: string, type: string, caseId: string): Promise<string> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.openCase(orderId, type), caseId },
+          ConditionExpression: 'attribute_not_exists(pk) OR caseId = :c',
+          ExpressionAttributeValues: { ':c': caseId },
+        }),
+      );
+      return caseId;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const holder = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.openCase(orderId, type), ConsistentRead: true }));
+      return String(holder.Item?.caseId);
+    }
+  }
+
+  async releaseOpenCase(orderId: string, type: string, caseId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.openCase(orderId, type),
+          ConditionExpression: 'caseId = :c',
+          ExpressionAttributeValues: { ':c': caseId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

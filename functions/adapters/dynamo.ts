@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** One document client per cold start; endpoints come from the SDK's standard settings (AWS_ENDPOINT_URL_DYNAMODB locally). */
+export function documentClient(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Single-table keys. Everything about a case shares its partition so one Query reads it whole. */
+export const keys = {
+  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  contact: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CONTACT' }),
+  timeline: (caseId: string, at: string, suffix: string) => ({ pk: `CASE#${caseId}`, sk: `TL#${at}#${suffix}` }),
+  notice: (caseId: string, milestone: string, channel: string) => ({ pk: `CASE#${caseId}`, sk: `NOTICE#${milestone}#${channel}` }),
+  wait: (caseId: string, kind: string) => ({ pk: `CASE#${caseId}`, sk: `WAIT#${kind}` }),
+  compensation: (caseId: string, remedy: string) => ({ pk: `CASE#${caseId}`, sk: `COMP#${remedy}` }),
+  webhook: (webhookId: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' }),
+  openCase: (orderId: string, type: string) => ({ pk: `OPEN#${orderId}#${type}`, sk: 'OPEN' }),
+  survey: (token: string) => ({ pk: `SURVEY#${token}`, sk: 'SURVEY' }),
+};

@@ -1,0 +1,58 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, keys } from './dynamo.js';
+
+export interface SurveyRecord {
+  token: string;
+  caseId: string;
+  locale: string;
+  createdAt: string;
+  expiresAt: string;
+  answeredAt?: string;
+  rating?: number;
+  comment?: string;
+}
+
+/** Survey links: an unguessable single-use token per case, valid until it expires. */
+export class SurveyStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(survey: SurveyRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.survey(survey.token), ...survey, ttl: Math.floor(Date.parse(survey.expiresAt) / 1000) + 90 * 86_400 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(token: string): Promise<SurveyRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.survey(token), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, ttl: _ttl, ...survey } = out.Item;
+    return survey as SurveyRecord;
+  }
+
+  /** Records the answer once; false when it was already answered or has expired. */
+  async answer(token: string, rating: number, comment: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.survey(token),
+          UpdateExpression: 'SET answeredAt = :now, rating = :r, #comment = :c',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt) AND expiresAt > :now',
+          ExpressionAttributeNames: { '#comment': 'comment' },
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':r': rating, ':c': comment },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { CaseType } from './case.js';
+import type { AftersalesPolicy } from './policy.js';
+import { workingDaysBetween, type WorkingDayCalendar } from './working-days.js';
+
+/** The canonical tracking vocabulary every carrier adapter maps into (docs/carrier-tracking.md). */
+export const TRACKING_STATUSES = [
+  'pending',
+  'info_received',
+  'in_transit',
+  'out_for_delivery',
+  'failed_attempt',
+  'available_for_pickup',
+  'delivered',
+  'exception',
+  'returned_to_sender',
+  'expired',
+] as const;
+export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
+
+export interface TrackingSnapshot {
+  status: TrackingStatus;
+  /** The carrier says the parcel is lost (an exception of kind lost). */
+  lost: boolean;
+  deliveredAt?: string;
+  lastEventAt?: string;
+}
+
+export type CarrierVerdict =
+  | { verdict: 'confirmed'; rule: string; delayWorkingDays?: number }
+  | { verdict: 'refuted'; rule: string; reasonCode: string }
+  | { verdict: 'pending'; rule: string };
+
+/**
+ * What the tracking means for a lost or delayed claim (002 §4.1, 003 §3.2). `checks` counts lookups so far,
+ * including this one: after the policy's maximum an unconfirmed claim is decided rather than left open.
+ */
+export function carrierVerdict(
+  type: CaseType,
+  tracking: TrackingSnapshot,
+  promisedBy: Date,
+  now: Date,
+  checks: number,
+  policy: AftersalesPolicy,
+  calendar: WorkingDayCalendar,
+): CarrierVerdict {
+  const lastCheck = checks >= policy.carrierMaxChecks;
+  if (type === 'lost') {
+    if (tracking.lost) return { verdict: 'confirmed', rule: 'lost.carrier_confirmed' };
+    if (tracking.status === 'delivered') return { verdict: 'refuted', rule: 'lost.carrier_delivered', reasonCode: 'carrier_delivered' };
+    if (lastCheck) return { verdict: 'refuted', rule: 'lost.not_confirmed', reasonCode: 'loss_not_confirmed' };
+    return { verdict: 'pending', rule: 'lost.awaiting_carrier' };
+  }
+  if (type === 'delayed') {
+    if (tracking.status === 'delivered' && tracking.deliveredAt) {
+      const late = workingDaysBetween(promisedBy, new Date(tracking.deliveredAt), calendar);
+      if (late === 0) return { verdict: 'refuted', rule: 'delayed.on_time', reasonCode: 'delivered_on_time' };
+      return { verdict: 'confirmed', rule: 'delayed.working_days_late', delayWorkingDays: late };
+    }
+    if (!lastCheck) return { verdict: 'pending', rule: 'delayed.still_moving' };
+    // Still moving after the last check: the delay so far is already owed.
+    const late = workingDaysBetween(promisedBy, now, calendar);
+    if (late === 0) return { verdict: 'refuted', rule: 'delayed.not_yet_late', reasonCode: 'not_late' };
+    return { verdict: 'confirmed', rule: 'delayed.late_so_far', delayWorkingDays: late };
+  }
+  throw new Error(`carrier verdict does not apply to case type ${type}`);
+}

@@ -1,0 +1,94 @@
+/** The case model shared by every stage. Nothing here holds personal data: contacts live apart (see CaseContact). */
+
+export const CASE_TYPES = ['return', 'exchange', 'repair', 'damaged', 'lost', 'delayed', 'quality', 'missing_part'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+/**
+ * Where a case stands. Documented for operators in docs/case-status.md; keep the two in step.
+ * Terminal: `closed`. Every other status is either moving (a workflow step runs) or visibly waiting.
+ */
+export const CASE_STATUSES = [
+  'received', // accepted from the order platform, workflow starting
+  'in_review', // policy review running
+  'awaiting_evidence', // customer asked for photos; waits for aftersales.evidence_added
+  'checking_carrier', // carrier lookup (retrying while the carrier API is down)
+  'awaiting_return', // customer ships the item back; waits for return.received
+  'compensating', // instruction sent to the order platform
+  'resolved', // remedy issued; survey pending
+  'awaiting_survey', // survey sent; waits for an answer or expiry
+  'closed', // finished; see outcome
+  'needs_attention', // a step failed for good; an operator must look (execution failed, can be redriven)
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const OUTCOMES = ['approved', 'rejected', 'cancelled', 'expired', 'duplicate'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const REMEDIES = ['refund', 'reship', 'exchange', 'repair', 'delay_subsidy', 'partial_refund', 'coupon'] as const;
+export type Remedy = (typeof REMEDIES)[number];
+
+export const CUSTOMER_TIERS = ['standard', 'silver', 'gold', 'vip'] as const;
+export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
+
+export type Locale = 'zh-CN' | 'en';
+export type Channel = 'email' | 'sms';
+
+/** Integer minor units (fen, cents) to keep money exact. */
+export type MinorUnits = number;
+
+export interface OrderItem {
+  sku: string;
+  name: string;
+  category: string;
+  quantity: number;
+  unitPrice: MinorUnits;
+}
+
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
+  promisedBy: string;
+  deliveredAt?: string;
+}
+
+export interface Evidence {
+  kind: string;
+  url: string;
+}
+
+export interface ItemRef {
+  sku: string;
+  quantity: number;
+}
+
+/** The facts a decision needs: what the order platform told us, minus anything that identifies the person. */
+export interface CaseFacts {
+  caseId: string;
+  requestId: string;
+  type: CaseType;
+  reason: string;
+  expedited: boolean;
+  customerId: string;
+  tier: CustomerTier;
+  orderId: string;
+  orderPlacedAt: string;
+  currency: string;
+  orderItems: OrderItem[];
+  items: ItemRef[];
+  shipment: Shipment;
+  evidence: Evidence[];
+  createdAt: string;
+}
+
+export type ReviewDecision =
+  | { decision: 'approve'; rule: string }
+  | { decision: 'reject'; rule: string; reasonCode: string }
+  | { decision: 'needs_evidence'; rule: string; what: string };
+
+export interface TimelineEntry {
+  at: string;
+  actor: string;
+  event: string;
+  detail?: Record<string, string | number | boolean>;
+}

@@ -1,0 +1,82 @@
+/**
+ * Working-day arithmetic for service time limits. The calendar is injected so each market can bring its own;
+ * dates are local calendar dates (YYYY-MM-DD) in the calendar's time zone.
+ */
+export interface WorkingDayCalendar {
+  /** IANA zone the days are counted in, e.g. Asia/Shanghai. */
+  readonly timeZone: string;
+  isWorkingDay(localDate: string): boolean;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** The local calendar date of an instant in a zone, as YYYY-MM-DD. */
+export function localDateOf(instant: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+export function addCalendarDays(localDate: string, days: number): string {
+  const t = Date.parse(`${localDate}T00:00:00Z`) + days * MS_PER_DAY;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** Offset of the zone from UTC at an instant, in ms (e.g. +8h for Asia/Shanghai). */
+function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The last millisecond of a local date in the zone, as a UTC instant. */
+export function endOfLocalDay(localDate: string, timeZone: string): Date {
+  const nextMidnightAsUtc = Date.parse(`${addCalendarDays(localDate, 1)}T00:00:00Z`);
+  const offset = zoneOffsetMs(new Date(nextMidnightAsUtc), timeZone);
+  return new Date(nextMidnightAsUtc - offset - 1);
+}
+
+/**
+ * The end of the n-th working day after the day of `start` (the start day itself is day 0,
+ * as "within 7 working days of arrival" is read in the service plan, 000 §5.1).
+ */
+export function addWorkingDays(start: Date, workingDays: number, calendar: WorkingDayCalendar): Date {
+  let day = localDateOf(start, calendar.timeZone);
+  let counted = 0;
+  while (counted < workingDays) {
+    day = addCalendarDays(day, 1);
+    if (calendar.isWorkingDay(day)) counted += 1;
+  }
+  return endOfLocalDay(day, calendar.timeZone);
+}
+
+/**
+ * Working days from the local day of `from` to the local day of `to`: the working days in (from, to].
+ * Zero when `to` falls on or before `from`'s day. Used to measure how late a parcel was.
+ */
+export function workingDaysBetween(from: Date, to: Date, calendar: WorkingDayCalendar): number {
+  const last = localDateOf(to, calendar.timeZone);
+  let day = localDateOf(from, calendar.timeZone);
+  let count = 0;
+  while (day < last) {
+    day = addCalendarDays(day, 1);
+    if (calendar.isWorkingDay(day)) count += 1;
+  }
+  return count;
+}
+
+/** Whole calendar days between the local days of two instants (to - from). */
+export function calendarDaysBetween(from: Date, to: Date, timeZone: string): number {
+  const a = Date.parse(`${localDateOf(from, timeZone)}T00:00:00Z`);
+  const b = Date.parse(`${localDateOf(to, timeZone)}T00:00:00Z`);
+  return Math.round((b - a) / MS_PER_DAY);
+}

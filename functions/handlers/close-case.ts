@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { closeCase } from '../use-cases/steps/close-case.js';
+import { caseStores } from '../wiring.js';
+
+const { cases, dedupe } = caseStores();
+const input = z.object({
+  caseId: z.string(),
+  reason: z.enum(['completed', 'rejected', 'cancelled', 'evidence_expired', 'survey_expired']),
+});
+
+/** Workflow step: the case's last state. */
+export async function handler(event: unknown) {
+  const { caseId, reason } = input.parse(event);
+  return closeCase({ cases, dedupe }, caseId, reason, new Date());
+}

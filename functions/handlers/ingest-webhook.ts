@@ -1,0 +1,27 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { Webhook } from 'standardwebhooks';
+import { acceptWebhook } from '../use-cases/accept-webhook.js';
+import type { IntakeMessage } from '../schemas/messages.js';
+import { caseStores, logger, queueSender, secretValue } from '../wiring.js';
+import { json, problem, rawBody } from './http-responses.js';
+
+const { dedupe } = caseStores();
+const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
+let verifier: Webhook | undefined;
+
+/** POST /webhooks/order-platform — see docs/webhook-contract.md. */
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  try {
+    verifier ??= new Webhook(await secretValue('WEBHOOK_SECRET'));
+    const answer = await acceptWebhook({ verifier, dedupe, intake }, rawBody(event), event.headers, new Date());
+    if (answer.status === 202) {
+      logger.info('webhook accepted', { caseId: answer.caseId, duplicate: answer.duplicate });
+      return json(202, { caseId: answer.caseId, ...(answer.duplicate ? { duplicate: true } : {}) });
+    }
+    logger.warn('webhook refused', { status: answer.status, error: answer.error });
+    return problem(answer.status, answer.error, answer.message, answer.issues ? { issues: answer.issues } : {});
+  } catch (error) {
+    logger.error('webhook intake failed', { errorName: (error as Error).name });
+    return problem(503, 'temporarily_unavailable', 'The request was not accepted; retry later.', {});
+  }
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { recordFailure } from '../use-cases/steps/record-failure.js';
+import { caseStores, logger } from '../wiring.js';
+
+const { cases } = caseStores();
+const input = z.object({ caseId: z.string(), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).default({}) });
+
+/** Workflow catch-all: puts the case in front of an operator and raises the alarm in the logs and metrics. */
+export async function handler(event: unknown) {
+  const { caseId, error } = input.parse(event);
+  const result = await recordFailure(cases, caseId, error, new Date());
+  logger.error('case needs attention', { caseId, errorName: result.errorName });
+  return result;
+}

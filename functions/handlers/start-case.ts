@@ -1,0 +1,27 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { intakeMessage } from '../schemas/messages.js';
+import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
+import { calendar, caseStores, caseWorkflow, logger, policy } from '../wiring.js';
+
+const { cases, waits, dedupe } = caseStores();
+const workflow = caseWorkflow();
+const processor = new BatchProcessor(EventType.SQS);
+
+async function processRecord(record: SQSRecord): Promise<void> {
+  const message = intakeMessage.parse(JSON.parse(record.body));
+  await applyIntakeEvent({ cases, waits, dedupe, workflow, policy, calendar }, message, new Date());
+  logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
+}
+
+/** Intake queue consumer: one record failing returns only that record to the queue (partial batch response). */
+export async function handler(event: SQSEvent, context: Context) {
+  return processPartialResponse(event, async (record: SQSRecord) => {
+    try {
+      await processRecord(record);
+    } catch (error) {
+      logger.error('intake event failed', { messageId: record.messageId, errorName: (error as Error).name, errorMessage: (error as Error).message });
+      throw error;
+    }
+  }, processor, { context });
+}

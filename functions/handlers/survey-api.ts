@@ -1,0 +1,54 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { answerSurvey } from '../use-cases/answer-survey.js';
+import { surveyForm, surveyGonePage, thankYouPage } from '../web/survey-pages.js';
+import { caseStores, caseWorkflow, logger } from '../wiring.js';
+import { json, problem, rawBody } from './http-responses.js';
+
+const { cases, surveys, waits } = caseStores();
+const workflow = caseWorkflow();
+const answerSchema = z.object({
+  rating: z.coerce.number().int().min(1).max(5),
+  comment: z.string().max(1000).default(''),
+});
+
+const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" },
+  body,
+});
+
+/** GET /surveys/{token}: the form. POST /surveys/{token}: the answer (form-encoded from the page, or JSON). */
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const token = event.pathParameters?.token ?? '';
+  const wantsJson = (event.headers['content-type'] ?? '').includes('application/json') || (event.headers.accept ?? '').includes('application/json');
+  const survey = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await surveys.get(token) : undefined;
+  const locale = survey?.locale === 'en' ? 'en' : 'zh-CN';
+  const open = survey && !survey.answeredAt && Date.parse(survey.expiresAt) > Date.now();
+
+  if (event.requestContext.http.method === 'GET') {
+    return open ? html(200, surveyForm(locale, event.rawPath)) : html(410, surveyGonePage(locale));
+  }
+  if (!open) return wantsJson ? problem(410, 'survey_closed', 'This survey has expired or was already answered.') : html(410, surveyGonePage(locale));
+
+  const body = rawBody(event);
+  const fields = wantsJson ? safeJson(body) : Object.fromEntries(new URLSearchParams(body));
+  const parsed = answerSchema.safeParse(fields);
+  if (!parsed.success) {
+    return wantsJson
+      ? problem(422, 'invalid_answer', 'rating must be a whole number from 1 to 5; comment at most 1000 characters.')
+      : html(422, surveyForm(locale, event.rawPath, 'invalid'));
+  }
+  const result = await answerSurvey({ cases, surveys, waits, workflow }, token, parsed.data, new Date());
+  logger.info('survey answer', { caseId: survey.caseId, result });
+  if (result === 'gone') return wantsJson ? problem(410, 'survey_closed', 'This survey has expired or was already answered.') : html(410, surveyGonePage(locale));
+  return wantsJson ? json(200, { status: 'recorded' }) : html(200, thankYouPage(locale));
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { openSurvey } from '../use-cases/steps/open-survey.js';
+import { caseStores, caseWorkflow, noticeQueue } from '../wiring.js';
+
+const { cases, waits, surveys } = caseStores();
+const workflow = caseWorkflow();
+const notices = noticeQueue();
+const input = z.object({ caseId: z.string(), taskToken: z.string().min(1), expirySeconds: z.number().int().positive() });
+
+/** Workflow step (waitForTaskToken): sends the survey and waits for the answer. */
+export async function handler(event: unknown) {
+  const { caseId, taskToken, expirySeconds } = input.parse(event);
+  await openSurvey({ cases, waits, workflow, surveys, notices }, caseId, taskToken, expirySeconds, new Date());
+  return { surveyOpened: true };
+}

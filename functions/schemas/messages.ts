@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { WEBHOOK_EVENT_TYPES } from './webhook.js';
+
+/** What the ingest function puts on the intake queue: the verified event, addressed to its case. */
+export const intakeMessage = z.object({
+  webhookId: z.string(),
+  caseId: z.string(),
+  receivedAt: z.string(),
+  event: z.object({ type: z.enum(WEBHOOK_EVENT_TYPES), timestamp: z.string(), data: z.record(z.string(), z.unknown()) }),
+});
+export type IntakeMessage = z.infer<typeof intakeMessage>;
+
+export const MILESTONES = ['received', 'evidence_needed', 'decided', 'ship_back', 'resolved', 'cancelled', 'survey_invitation', 'closed'] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+/** What the workflow (or a function) puts on the notice queue: which case, which milestone. No contact data. */
+export const noticeMessage = z.object({ caseId: z.string(), milestone: z.enum(MILESTONES) });
+export type NoticeMessage = z.infer<typeof noticeMessage>;
+
+/** The input every workflow task receives; the state machine carries only ids and non-personal facts. */
+export const taskInput = z.object({ caseId: z.string() }).passthrough();

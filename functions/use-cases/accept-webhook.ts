@@ -1,0 +1,62 @@
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import type { DedupeStore } from '../adapters/dedupe-store.js';
+import type { QueueSender } from '../adapters/queues.js';
+import { caseIdFor } from '../domain/case-id.js';
+import type { IntakeMessage } from '../schemas/messages.js';
+import { parseWebhookBody, type ContractIssue } from '../schemas/webhook.js';
+
+export type WebhookAnswer =
+  | { status: 202; caseId: string; duplicate: boolean }
+  | { status: 400 | 401 | 422; error: string; message: string; issues?: ContractIssue[] };
+
+export interface AcceptWebhookDeps {
+  verifier: Webhook;
+  dedupe: DedupeStore;
+  intake: QueueSender<IntakeMessage>;
+}
+
+/**
+ * Verify (Standard Webhooks: HMAC-SHA256 over "id.timestamp.body", 5-minute tolerance), validate, dedupe by
+ * webhook-id, and queue. The answer carries the case id, derived from requestId, so the sender can refer to it.
+ */
+export async function acceptWebhook(
+  deps: AcceptWebhookDeps,
+  raw: string,
+  headers: Record<string, string | undefined>,
+  now: Date,
+): Promise<WebhookAnswer> {
+  const webhookHeaders = {
+    'webhook-id': headers['webhook-id'] ?? '',
+    'webhook-timestamp': headers['webhook-timestamp'] ?? '',
+    'webhook-signature': headers['webhook-signature'] ?? '',
+  };
+  if (!webhookHeaders['webhook-id'] || !webhookHeaders['webhook-timestamp'] || !webhookHeaders['webhook-signature']) {
+    return { status: 401, error: 'missing_signature_headers', message: 'webhook-id, webhook-timestamp and webhook-signature are required.' };
+  }
+  try {
+    deps.verifier.verify(raw, webhookHeaders, { jsonParse: false });
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) {
+      const stale = /timestamp too (old|new)/i.test(error.message);
+      return stale
+        ? { status: 401, error: 'stale_timestamp', message: 'webhook-timestamp is more than 5 minutes from now.' }
+        : { status: 401, error: 'invalid_signature', message: 'No signature matches the body with the shared secret.' };
+    }
+    throw error;
+  }
+  const parsed = parseWebhookBody(raw);
+  if (!parsed.ok) return { status: parsed.status, error: parsed.error, message: parsed.message, issues: parsed.issues };
+
+  const webhookId = webhookHeaders['webhook-id'];
+  const caseId = caseIdFor(parsed.event.data.requestId);
+  const claim = await deps.dedupe.claimWebhook(webhookId, caseId, now);
+  if (!claim.firstSeen) return { status: 202, caseId: claim.caseId, duplicate: true };
+  try {
+    await deps.intake.send({ webhookId, caseId, receivedAt: now.toISOString(), event: parsed.event });
+  } catch (error) {
+    // Not queued means not accepted: free the id so the platform's retry goes through.
+    await deps.dedupe.releaseWebhook(webhookId);
+    throw error;
+  }
+  return { status: 202, caseId, duplicate: false };
+}

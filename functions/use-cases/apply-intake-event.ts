@@ -1,0 +1,124 @@
+import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { DedupeStore } from '../adapters/dedupe-store.js';
+import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
+import type { CaseWorkflow } from '../adapters/workflow.js';
+import type { AftersalesPolicy } from '../domain/policy.js';
+import { serviceDueAt } from '../domain/service-limits.js';
+import type { WorkingDayCalendar } from '../domain/working-days.js';
+import type { IntakeMessage } from '../schemas/messages.js';
+import { WEBHOOK_DATA_SCHEMAS, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
+
+export interface IntakeDeps {
+  cases: CaseStore;
+  waits: WaitStore;
+  dedupe: DedupeStore;
+  workflow: CaseWorkflow;
+  policy: AftersalesPolicy;
+  calendar: WorkingDayCalendar;
+}
+
+/**
+ * Applies one verified order-platform event to its case. Safe to run twice for the same message: creation is
+ * conditional, the workflow start is named by case id, and signals to a finished wait are ignored.
+ */
+export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage, now: Date): Promise<void> {
+  // The ingest function validated the data; parse again so this function trusts nothing it did not check.
+  const event = { ...message.event, data: WEBHOOK_DATA_SCHEMAS[message.event.type].parse(message.event.data) } as WebhookEvent;
+  const { caseId } = message;
+  const at = now.toISOString();
+  switch (event.type) {
+    case 'aftersales.requested':
+      return openCase(deps, caseId, event.data, message.receivedAt);
+    case 'aftersales.evidence_added': {
+      const record = await deps.cases.require(caseId);
+      await deps.cases.update(caseId, { evidence: [...record.evidence, ...event.data.evidence] });
+      await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'evidence_added', detail: { count: event.data.evidence.length } });
+      await signal(deps, caseId, 'evidence', { signal: 'evidence_added' });
+      return;
+    }
+    case 'aftersales.cancelled': {
+      const record = await deps.cases.require(caseId);
+      if (record.status === 'closed') return;
+      await deps.cases.update(caseId, { cancelRequested: true });
+      await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested' });
+      // Whatever the case waits for, the cancellation ends the wait; a step not yet waiting checks the flag.
+      if (record.waitingFor) await signal(deps, caseId, record.waitingFor as WaitKind, { signal: 'cancelled' });
+      return;
+    }
+    case 'return.shipped':
+      await deps.cases.require(caseId);
+      await deps.cases.update(caseId, { returnShipment: { carrier: event.data.carrier, trackingNumber: event.data.trackingNumber } });
+      await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'return_shipped', detail: { carrier: event.data.carrier } });
+      return;
+    case 'return.received': {
+      const record = await deps.cases.require(caseId);
+      if (!record.returnReceivedAt) {
+        // The service clock starts at arrival at the service center (000 §5.1).
+        const due = serviceDueAt(record.type, record.expedited, new Date(event.data.receivedAt), deps.policy, deps.calendar);
+        await deps.cases.update(caseId, {
+          returnReceivedAt: event.data.receivedAt,
+          ...(due ? { dueAt: due.dueAt.toISOString(), serviceWorkingDays: due.workingDays } : {}),
+        });
+        await deps.cases.appendTimeline(caseId, {
+          at,
+          actor: 'service_center',
+          event: 'return_received',
+          detail: { receivedAt: event.data.receivedAt, ...(due ? { dueAt: due.dueAt.toISOString(), workingDays: due.workingDays } : {}) },
+        });
+      }
+      await signal(deps, caseId, 'return', { signal: 'return_received', receivedAt: event.data.receivedAt });
+      return;
+    }
+  }
+}
+
+async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, receivedAt: string): Promise<void> {
+  const record: CaseRecord = {
+    caseId,
+    requestId: data.requestId,
+    type: data.caseType,
+    reason: data.reason,
+    expedited: data.expedited,
+    customerId: data.customer.customerId,
+    tier: data.customer.tier,
+    locale: data.customer.locale,
+    orderId: data.order.orderId,
+    orderPlacedAt: data.order.placedAt,
+    currency: data.order.currency,
+    orderItems: data.order.items,
+    items: data.items,
+    shipment: data.order.shipment,
+    evidence: data.evidence,
+    createdAt: receivedAt,
+    status: 'received',
+    version: 1,
+    updatedAt: receivedAt,
+  };
+  const contact: CaseContact = {
+    name: data.customer.name,
+    email: data.customer.email,
+    phone: data.customer.phone,
+    locale: data.customer.locale,
+    channels: data.customer.channels,
+    description: data.description,
+  };
+  await deps.cases.create(record, contact, { at: receivedAt, actor: 'order_platform', event: 'case_received', detail: { type: data.caseType } });
+  const holder = await deps.dedupe.claimOpenCase(data.order.orderId, data.caseType, caseId);
+  if (holder !== caseId) {
+    // Same order, same problem, already open: keep this request visible as a duplicate of that case.
+    const closed = await deps.cases.update(caseId, { status: 'closed', outcome: 'duplicate', closedAt: receivedAt }, ['received']);
+    if (closed) {
+      await deps.cases.appendTimeline(caseId, { at: receivedAt, actor: 'pipeline', event: 'closed_as_duplicate', detail: { duplicateOf: holder } });
+    }
+    return;
+  }
+  await deps.workflow.start(caseId);
+}
+
+/** Hands a signal to the waiting step, or leaves it for the step that will wait next. */
+export async function signal(deps: Pick<IntakeDeps, 'waits' | 'workflow'>, caseId: string, kind: WaitKind, value: WaitSignal): Promise<void> {
+  const token = await deps.waits.recordSignal(caseId, kind, value);
+  if (!token) return;
+  await deps.workflow.resume(token, value);
+  await deps.waits.consume(caseId, kind, token);
+}

@@ -1,0 +1,31 @@
+import type { CaseStore } from '../../adapters/case-store.js';
+import type { WaitKind, WaitStore } from '../../adapters/wait-store.js';
+import type { CaseWorkflow } from '../../adapters/workflow.js';
+import type { CaseStatus } from '../../domain/case.js';
+
+const STATUS_WHILE_WAITING: Record<WaitKind, CaseStatus> = {
+  evidence: 'awaiting_evidence',
+  return: 'awaiting_return',
+  survey: 'awaiting_survey',
+};
+
+export interface AwaitDeps {
+  cases: CaseStore;
+  waits: WaitStore;
+  workflow: CaseWorkflow;
+}
+
+/**
+ * Parks the workflow's task token where the awaited event will find it. If the event (or a cancellation) came
+ * first, the step is resumed at once with it.
+ */
+export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind, taskToken: string, now: Date): Promise<void> {
+  await deps.cases.update(caseId, { status: STATUS_WHILE_WAITING[kind], waitingFor: kind });
+  const early = await deps.waits.registerToken(caseId, kind, taskToken, now.toISOString());
+  const record = await deps.cases.require(caseId);
+  const signal = record.cancelRequested ? { signal: 'cancelled' } : early;
+  if (signal) {
+    await deps.workflow.resume(taskToken, signal);
+    await deps.waits.consume(caseId, kind, taskToken);
+  }
+}

@@ -1,0 +1,34 @@
+import type { CaseStore } from '../../adapters/case-store.js';
+import type { DedupeStore } from '../../adapters/dedupe-store.js';
+import type { Outcome } from '../../domain/case.js';
+
+export type CloseReason = 'completed' | 'rejected' | 'cancelled' | 'evidence_expired' | 'survey_expired';
+
+const OUTCOME_OF: Record<CloseReason, Outcome | undefined> = {
+  completed: 'approved',
+  survey_expired: 'approved',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+  evidence_expired: 'expired',
+};
+
+/** Closes the case and frees its order for a new request of the same type. */
+export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore }, caseId: string, reason: CloseReason, now: Date): Promise<{ outcome: Outcome }> {
+  const record = await deps.cases.require(caseId);
+  const outcome = OUTCOME_OF[reason] ?? record.outcome ?? 'approved';
+  const at = now.toISOString();
+  const closed = await deps.cases.update(
+    caseId,
+    {
+      status: 'closed',
+      outcome,
+      closedAt: at,
+      waitingFor: '',
+      ...(reason === 'survey_expired' ? { survey: { expiredAt: at } } : {}),
+    },
+    ['received', 'in_review', 'awaiting_evidence', 'checking_carrier', 'awaiting_return', 'compensating', 'resolved', 'awaiting_survey'],
+  );
+  if (closed) await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
+  await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);
+  return { outcome };
+}

@@ -1,0 +1,30 @@
+import type { CaseStore } from '../../adapters/case-store.js';
+import type { AftersalesPolicy } from '../../domain/policy.js';
+import { reviewCase } from '../../domain/review-policy.js';
+import type { WorkingDayCalendar } from '../../domain/working-days.js';
+
+export interface ReviewResult {
+  decision: 'approve' | 'reject' | 'needs_evidence';
+  rule: string;
+  reasonCode?: string;
+}
+
+/** Applies the review policy and records the decision, with the rule that produced it, on the case. */
+export async function review(cases: CaseStore, caseId: string, policy: AftersalesPolicy, calendar: WorkingDayCalendar, now: Date): Promise<ReviewResult> {
+  const record = await cases.require(caseId);
+  const decision = reviewCase(record, policy, now, calendar.timeZone);
+  const at = now.toISOString();
+  const reasonCode = decision.decision === 'reject' ? decision.reasonCode : undefined;
+  await cases.update(caseId, {
+    status: decision.decision === 'needs_evidence' ? 'awaiting_evidence' : 'in_review',
+    decision: { decision: decision.decision, rule: decision.rule, reasonCode, at },
+    ...(decision.decision === 'reject' ? { outcome: 'rejected' as const } : {}),
+  });
+  await cases.appendTimeline(caseId, {
+    at,
+    actor: 'policy',
+    event: `review_${decision.decision}`,
+    detail: { rule: decision.rule, policyVersion: policy.version, ...(reasonCode ? { reasonCode } : {}) },
+  });
+  return { decision: decision.decision, rule: decision.rule, ...(reasonCode ? { reasonCode } : {}) };
+}

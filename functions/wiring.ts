@@ -1,0 +1,62 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CaseStore } from './adapters/case-store.js';
+import { DedupeStore } from './adapters/dedupe-store.js';
+import { documentClient } from './adapters/dynamo.js';
+import { NoticeStore } from './adapters/notice-store.js';
+import { QueueSender } from './adapters/queues.js';
+import { SurveyStore } from './adapters/survey-store.js';
+import { WaitStore } from './adapters/wait-store.js';
+import { CaseWorkflow } from './adapters/workflow.js';
+import { optional, required } from './config.js';
+import type { NoticeMessage } from './schemas/messages.js';
+
+/**
+ * Builders for the adapters a handler needs, from its environment. Handlers call them at module scope so each
+ * client is made once per cold start; only what a handler imports is bundled into it.
+ */
+export const logger = new Logger({ serviceName: 'aftersales' });
+
+export function caseStores() {
+  const db = documentClient();
+  const table = required('TABLE_NAME');
+  return {
+    cases: new CaseStore(db, table),
+    waits: new WaitStore(db, table),
+    notices: new NoticeStore(db, table),
+    dedupe: new DedupeStore(db, table),
+    surveys: new SurveyStore(db, table),
+  };
+}
+
+export function caseWorkflow(): CaseWorkflow {
+  return new CaseWorkflow(new SFNClient({}), required('STATE_MACHINE_ARN'));
+}
+
+let sqs: SQSClient | undefined;
+export function noticeQueue(): QueueSender<NoticeMessage> {
+  sqs ??= new SQSClient({});
+  return new QueueSender<NoticeMessage>(sqs, required('NOTICE_QUEUE_URL'));
+}
+
+export function queueSender<T>(urlVariable: string): QueueSender<T> {
+  sqs ??= new SQSClient({});
+  return new QueueSender<T>(sqs, required(urlVariable));
+}
+
+/**
+ * A secret given directly (local runtime: `NAME`) or by Secrets Manager ARN (AWS: `NAME_SECRET_ARN`), fetched once
+ * and cached by Powertools so it never sits in the function's configuration.
+ */
+export async function secretValue(name: string): Promise<string> {
+  const direct = optional(name);
+  if (direct) return direct;
+  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: 300 });
+  if (typeof value !== 'string' || value === '') throw new Error(`secret for ${name} is empty`);
+  return value;
+}
+
+export { defaultPolicy as policy } from './domain/policy.js';
+export { cnCalendar as calendar } from './domain/cn-calendar.js';

@@ -1,0 +1,65 @@
+// Working-day arithmetic on the Chinese statutory calendar, in Asia/Shanghai, because carrier
+// promises and lateness are judged in the buyer's local calendar, not in UTC.
+//
+// The calendar comes from chinese-days' published data (statutory holidays and weekend make-up
+// working days). Its isWorkday()/findWorkday() are not used directly: they build their tables and
+// read weekdays with local-time getters, so in a process west of UTC (a developer in California)
+// they report ordinary Mondays as days off. Looking dates up in the data keeps the answer
+// independent of the process time zone.
+import calendar from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+
+const statutoryHolidays: Record<string, string> = calendar.holidays;
+const makeUpWorkdays: Record<string, string> = calendar.workdays;
+
+/** Asia/Shanghai has been UTC+8 with no daylight saving since 1991. */
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A calendar date such as `2025-09-30`. */
+export type CalendarDate = string;
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isCalendarDate(value: string): boolean {
+  const m = CALENDAR_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+/** The Shanghai calendar date on which an instant falls. */
+export function shanghaiDateOf(instant: Date): CalendarDate {
+  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant of `hour:00` Shanghai time on a calendar date. */
+export function shanghaiTime(date: CalendarDate, hour: number): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + hour * 60 * 60 * 1000 - SHANGHAI_OFFSET_MS);
+}
+
+export function addCalendarDays(date: CalendarDate, days: number): CalendarDate {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** True on ordinary weekdays and weekend make-up days, false on weekends and statutory holidays. */
+export function isChinaWorkday(date: CalendarDate): boolean {
+  if (makeUpWorkdays[date] !== undefined) return true;
+  if (statutoryHolidays[date] !== undefined) return false;
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
+}
+
+/** The n-th working day strictly after `date` (n = 0 returns `date` itself). */
+export function addChinaWorkdays(date: CalendarDate, n: number): CalendarDate {
+  let current = date;
+  for (let remaining = n; remaining > 0; ) {
+    current = addCalendarDays(current, 1);
+    if (isChinaWorkday(current)) remaining--;
+  }
+  return current;
+}
+
+/** The first working day strictly after `date`. */
+export function nextChinaWorkday(date: CalendarDate): CalendarDate {
+  return addChinaWorkdays(date, 1);
+}
