@@ -32,7 +32,7 @@ export function caseStores() {
 }
 
 export function caseWorkflow(): CaseWorkflow {
-  return new CaseWorkflow(new SFNClient({}), required('STATE_MACHINE_ARN'));
+  return new CaseWorkflow(new SFNClient({}), optional('STATE_MACHINE_ARN'));
 }
 
 let sqs: SQSClient | undefined;

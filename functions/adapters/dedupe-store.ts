@@ -23,7 +23,7 @@ export class DedupeStore {
             ...keys.webhook(webhookId),
             caseId,
             receivedAt: now.toISOString(),
-            expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_RECEIPT_DAYS * 86_400,
+            ttl: Math.floor(now.getTime() / 1000) + WEBHOOK_RECEIPT_DAYS * 86_400,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),

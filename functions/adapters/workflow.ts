@@ -4,7 +4,8 @@ import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-s
 export class CaseWorkflow {
   constructor(
     private readonly sfn: SFNClient,
-    private readonly stateMachineArn: string,
+    /** Only the intake function starts executions; steps inside the workflow only resume it (and must not name it: a cycle). */
+    private readonly stateMachineArn: string | undefined,
   ) {}
 
   /**
@@ -12,6 +13,7 @@ export class CaseWorkflow {
    * is answered by Step Functions with the running execution, or refused as already existing; both are fine.
    */
   async start(caseId: string): Promise<void> {
+    if (!this.stateMachineArn) throw new Error('STATE_MACHINE_ARN is not configured for this function');
     try {
       await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: caseId, input: JSON.stringify({ caseId }) }));
     } catch (error) {

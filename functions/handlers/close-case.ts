@@ -5,7 +5,7 @@ import { caseStores } from '../wiring.js';
 const { cases, dedupe } = caseStores();
 const input = z.object({
   caseId: z.string(),
-  reason: z.enum(['completed', 'rejected', 'cancelled', 'evidence_expired', 'survey_expired']),
+  reason: z.enum(['completed', 'rejected', 'cancelled', 'evidence_expired', 'return_expired', 'survey_expired']),
 });
 
 /** Workflow step: the case's last state. */

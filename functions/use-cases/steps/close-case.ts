@@ -2,7 +2,7 @@ import type { CaseStore } from '../../adapters/case-store.js';
 import type { DedupeStore } from '../../adapters/dedupe-store.js';
 import type { Outcome } from '../../domain/case.js';
 
-export type CloseReason = 'completed' | 'rejected' | 'cancelled' | 'evidence_expired' | 'survey_expired';
+export type CloseReason = 'completed' | 'rejected' | 'cancelled' | 'evidence_expired' | 'return_expired' | 'survey_expired';
 
 const OUTCOME_OF: Record<CloseReason, Outcome | undefined> = {
   completed: 'approved',
@@ -10,6 +10,7 @@ const OUTCOME_OF: Record<CloseReason, Outcome | undefined> = {
   rejected: 'rejected',
   cancelled: 'cancelled',
   evidence_expired: 'expired',
+  return_expired: 'expired',
 };
 
 /** Closes the case and frees its order for a new request of the same type. */

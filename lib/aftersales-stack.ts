@@ -1,0 +1,173 @@
+import { CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { CaseTable } from './constructs/case-table.js';
+import { CaseWorkflow } from './constructs/case-workflow.js';
+import { PipelineHttpApi } from './constructs/http-api.js';
+import { ProjectFunction } from './constructs/project-function.js';
+import { QueueWithDlq } from './constructs/queue-with-dlq.js';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+
+/**
+ * The after-sales pipeline: HTTP API → ingest → intake queue → start-case → Step Functions case workflow
+ * (classify, review, carrier lookup, compensation, survey, close) → notice queue → notifier (SES, SMS).
+ */
+export class AftersalesStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const noticeFromEmail = new CfnParameter(this, 'NoticeFromEmail', {
+      type: 'String',
+      default: 'aftersales@example.com',
+      description: 'Sender address of customer notices; must be a verified SES identity (the stack creates it).',
+    });
+    const smsOriginationIdentity = new CfnParameter(this, 'SmsOriginationIdentity', {
+      type: 'String',
+      default: '',
+      description: 'End User Messaging SMS origination identity (phone number, sender ID or pool ARN); empty lets AWS choose.',
+    });
+    const carrierApiUrl = new CfnParameter(this, 'CarrierApiUrl', {
+      type: 'String',
+      default: 'https://tracking.example.com/',
+      description: 'Base URL of the carrier tracking service (GET v1/trackings/{carrier}/{number}).',
+    });
+    const orderPlatformApiUrl = new CfnParameter(this, 'OrderPlatformApiUrl', {
+      type: 'String',
+      default: 'https://orders.example.com/aftersales/',
+      description: "Base URL of the order platform's after-sales API (POST v1/instructions).",
+    });
+
+    const { table } = new CaseTable(this, 'Cases');
+    const intake = new QueueWithDlq(this, 'Intake', { visibilityTimeout: Duration.seconds(180) });
+    const notices = new QueueWithDlq(this, 'Notices', { visibilityTimeout: Duration.seconds(180) });
+
+    const webhookSecret = new Secret(this, 'WebhookSecret', {
+      description: 'Standard Webhooks signing secret shared with the order platform (whsec_<base64>). Set its value after deploying.',
+      generateSecretString: { passwordLength: 44, excludePunctuation: true },
+    });
+    const orderPlatformToken = new Secret(this, 'OrderPlatformToken', {
+      description: "Bearer token for the order platform's after-sales API. Set its value after deploying.",
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
+
+    const sesConfigurationSet = new ConfigurationSet(this, 'NoticeEmails', {});
+    new EmailIdentity(this, 'NoticeSender', { identity: Identity.email(noticeFromEmail.valueAsString), configurationSet: sesConfigurationSet });
+
+    const stateMachineName = `${this.stackName}-case-workflow`;
+    const stateMachineArn = CaseWorkflow.arnFor(this, stateMachineName);
+    const tableEnv = { TABLE_NAME: table.tableName };
+    const fn = (id: string, handler: string, description: string, environment: Record<string, string> = {}) =>
+      new ProjectFunction(this, id, { handler, description, environment: { ...tableEnv, ...environment } });
+
+    // Workflow steps
+    const classify = fn('Classify', 'classify', 'Workflow step: priority and path of a case');
+    const review = fn('Review', 'review', 'Workflow step: policy review');
+    const awaitEvent = fn('AwaitEvent', 'await-event', 'Workflow step: parks a task token until evidence or a return arrives');
+    const carrierLookup = fn('CarrierLookup', 'carrier-lookup', 'Workflow step: carrier tracking lookup', { CARRIER_API_URL: carrierApiUrl.valueAsString });
+    const compensate = fn('Compensate', 'compensate', 'Workflow step: compensation through the order platform', {
+      ORDER_PLATFORM_API_URL: orderPlatformApiUrl.valueAsString,
+      ORDER_PLATFORM_TOKEN_SECRET_ARN: orderPlatformToken.secretArn,
+    });
+    const survey = fn('Survey', 'survey', 'Workflow step: satisfaction survey', { NOTICE_QUEUE_URL: notices.queue.queueUrl });
+    const closeCase = fn('CloseCase', 'close-case', 'Workflow step: closes a case');
+    const recordFailure = fn('RecordFailure', 'record-failure', 'Workflow catch: puts a failed case in front of an operator');
+    for (const f of [classify, review, awaitEvent, carrierLookup, compensate, survey, closeCase, recordFailure]) table.grantReadWriteData(f);
+    orderPlatformToken.grantRead(compensate);
+    notices.queue.grantSendMessages(survey);
+    for (const f of [awaitEvent, survey]) {
+      f.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachineArn] }));
+    }
+
+    const workflow = new CaseWorkflow(this, 'CaseWorkflow', {
+      stateMachineName,
+      noticeQueue: notices.queue,
+      functions: { classify, review, awaitEvent, carrierLookup, compensate, survey, closeCase, recordFailure },
+    });
+    const { stateMachine } = workflow;
+
+    // Intake
+    const ingest = fn('IngestWebhook', 'ingest-webhook', 'POST /webhooks/order-platform: verify, validate, dedupe, queue', {
+      INTAKE_QUEUE_URL: intake.queue.queueUrl,
+      WEBHOOK_SECRET_SECRET_ARN: webhookSecret.secretArn,
+    });
+    table.grantReadWriteData(ingest);
+    intake.queue.grantSendMessages(ingest);
+    webhookSecret.grantRead(ingest);
+
+    const startCase = fn('StartCase', 'start-case', 'Intake queue consumer: creates cases, applies events, starts workflows', {
+      STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+    });
+    table.grantReadWriteData(startCase);
+    stateMachine.grantStartExecution(startCase);
+    stateMachine.grantTaskResponse(startCase);
+    startCase.addEventSource(new SqsEventSource(intake.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+
+    // Notices
+    const notifier = new ProjectFunction(this, 'Notifier', {
+      handler: 'notifier',
+      description: 'Notice queue consumer: customer email (SES) and SMS (End User Messaging)',
+      environment: {
+        ...tableEnv,
+        NOTICE_FROM_EMAIL: noticeFromEmail.valueAsString,
+        SES_CONFIGURATION_SET: sesConfigurationSet.configurationSetName,
+        SMS_ORIGINATION_IDENTITY: smsOriginationIdentity.valueAsString,
+        PUBLIC_BASE_URL: '', // set below, once the API exists
+      },
+    });
+    table.grantReadWriteData(notifier);
+    notifier.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: ['*'] }));
+    notifier.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
+    notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+
+    // HTTP
+    const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*)');
+    table.grantReadData(opsApi);
+    const surveyApi = fn('SurveyApi', 'survey-api', 'Customer survey form and answers (/surveys/{token})');
+    table.grantReadWriteData(surveyApi);
+    stateMachine.grantTaskResponse(surveyApi);
+    const http = new PipelineHttpApi(this, 'Http', { ingest, opsApi, surveyApi });
+    notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
+
+    // Alarms: anything parked in a DLQ, or a case whose workflow failed, pages operations.
+    const alertKey = new Key(this, 'OpsAlertsKey', { enableKeyRotation: true, description: 'Encrypts operator alerts' });
+    const opsAlerts = new Topic(this, 'OpsAlerts', { displayName: 'After-sales operator alerts', masterKey: alertKey, enforceSSL: true });
+    // CloudWatch alarms publish to the encrypted topic only if the key lets them.
+    alertKey.addToResourcePolicy(
+      new PolicyStatement({ principals: [new ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'] }),
+    );
+    const alarm = (id: string, metric: IMetric, description: string) =>
+      new Alarm(this, id, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(new SnsAction(opsAlerts));
+    alarm('IntakeDlqAlarm', intake.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Webhook events could not be applied; see the intake DLQ.');
+    alarm('NoticeDlqAlarm', notices.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Customer notices could not be sent; see the notice DLQ.');
+    alarm('WorkflowFailedAlarm', stateMachine.metricFailed({ period: Duration.minutes(1) }), 'A case workflow failed; the case is in needs_attention.');
+
+    new CfnOutput(this, 'ApiUrl', { value: http.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'WebhookUrl', { value: `${http.url}webhooks/order-platform` });
+    new CfnOutput(this, 'WebhookSecretArn', { value: webhookSecret.secretArn, description: 'Put the whsec_ secret shared with the order platform here' });
+    new CfnOutput(this, 'OrderPlatformTokenArn', { value: orderPlatformToken.secretArn });
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OpsAlertsTopicArn', { value: opsAlerts.topicArn });
+
+    acknowledgeNagFindings(this, {
+      table,
+      workflowFunctions: [classify, review, awaitEvent, carrierLookup, compensate, survey, closeCase, recordFailure],
+      publicRoutes: http.publicRoutes,
+      secrets: [webhookSecret, orderPlatformToken],
+      notifier,
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, CfnFunction, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+
+export interface ProjectFunctionProps {
+  /** The handler file under functions/handlers, without extension, e.g. "ingest-webhook". */
+  handler: string;
+  description: string;
+  environment?: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+}
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * Every Lambda of the pipeline, with the same defaults: current Node runtime on ARM64, X-Ray tracing, a log group
+ * with bounded retention, and an esbuild bundle (no Docker) holding only what the handler imports.
+ * The metadata `aftersales:entry` tells the local runtime which source file this function runs.
+ */
+export class ProjectFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    const entry = path.join('functions', 'handlers', `${props.handler}.ts`);
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    super(scope, id, {
+      entry: path.join(REPO_ROOT, entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(20),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'aftersales',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // ESM bundles of CommonJS dependencies still call require(); give them one.
+        banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+        // The Lambda runtime provides the AWS SDK v3, but bundling pins the version we tested and tree-shakes it.
+        externalModules: [],
+      },
+    });
+    (this.node.defaultChild as CfnFunction).addMetadata('aftersales:entry', entry.split(path.sep).join('/'));
+  }
+}
+
+export type { IFunction };
