@@ -1,5 +1,5 @@
-import type { CaseStore } from '../../adapters/case-store.js';
-import type { WaitKind, WaitStore } from '../../adapters/wait-store.js';
+import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import type { WaitKind, WaitSignal, WaitStore } from '../../adapters/wait-store.js';
 import type { CaseWorkflow } from '../../adapters/workflow.js';
 import type { CaseStatus } from '../../domain/case.js';
 
@@ -8,6 +8,13 @@ const STATUS_WHILE_WAITING: Record<WaitKind, CaseStatus> = {
   return: 'awaiting_return',
   survey: 'awaiting_survey',
 };
+
+/** The case itself may show the awaited event already happened (a rerun after the signal was consumed). */
+function alreadyHappened(record: CaseRecord, kind: WaitKind): WaitSignal | undefined {
+  if (kind === 'return' && record.returnReceivedAt) return { signal: 'return_received', receivedAt: record.returnReceivedAt };
+  if (kind === 'survey' && record.survey && 'rating' in record.survey) return { signal: 'answered', rating: record.survey.rating };
+  return undefined;
+}
 
 export interface AwaitDeps {
   cases: CaseStore;
@@ -23,7 +30,7 @@ export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind
   await deps.cases.update(caseId, { status: STATUS_WHILE_WAITING[kind], waitingFor: kind });
   const early = await deps.waits.registerToken(caseId, kind, taskToken, now.toISOString());
   const record = await deps.cases.require(caseId);
-  const signal = record.cancelRequested ? { signal: 'cancelled' } : early;
+  const signal = record.cancelRequested ? { signal: 'cancelled' } : (early ?? alreadyHappened(record, kind));
   if (signal) {
     await deps.workflow.resume(taskToken, signal);
     await deps.waits.consume(caseId, kind, taskToken);

@@ -1,0 +1,3 @@
+export { resolveTopology } from './resolve-topology.js';
+export { CfnResolutionError } from './intrinsics.js';
+export type * from './types.js';

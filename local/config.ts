@@ -1,0 +1,49 @@
+/**
+ * Local-only settings, from the environment of `npm start`. Durations are short so a whole case finishes in
+ * seconds; each can be raised to watch a case wait (e.g. SURVEY_EXPIRY_SECONDS=600 npm start).
+ */
+export interface LocalConfig {
+  port: number;
+  dataDir: string;
+  webhookSecret: string;
+  opsToken: string;
+  orderPlatformToken: string;
+  logLevel: string;
+  timings: Record<'CARRIER_RECHECK_SECONDS' | 'EVIDENCE_WAIT_SECONDS' | 'RETURN_WAIT_SECONDS' | 'SURVEY_DELAY_SECONDS' | 'SURVEY_EXPIRY_SECONDS', string>;
+  /** Pause before every Step Functions retry (the deployed backoff is seconds to an hour). */
+  retryIntervalMs: number;
+  /** How soon a failed SQS message comes back (deployed: 180 s). */
+  visibilityTimeoutSeconds: number;
+}
+
+// A fixed development secret so the README's examples and `npm run demo` work out of the box. Never used in AWS.
+export const DEV_WEBHOOK_SECRET = 'whsec_ZGV2LW9ubHktYWZ0ZXJzYWxlcy13ZWJob29rLXNlY3JldA==';
+export const DEV_OPS_TOKEN = 'dev-ops-token';
+
+export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<LocalConfig> = {}): LocalConfig {
+  const int = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+    return value;
+  };
+  return {
+    port: int('PORT', 3000),
+    dataDir: env.LOCAL_DATA_DIR ?? '.local-data',
+    webhookSecret: env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
+    opsToken: env.OPS_TOKEN ?? DEV_OPS_TOKEN,
+    orderPlatformToken: env.ORDER_PLATFORM_TOKEN ?? 'dev-order-platform-token',
+    logLevel: env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    timings: {
+      CARRIER_RECHECK_SECONDS: String(int('CARRIER_RECHECK_SECONDS', 2)),
+      EVIDENCE_WAIT_SECONDS: String(int('EVIDENCE_WAIT_SECONDS', 600)),
+      RETURN_WAIT_SECONDS: String(int('RETURN_WAIT_SECONDS', 1800)),
+      SURVEY_DELAY_SECONDS: String(int('SURVEY_DELAY_SECONDS', 2)),
+      SURVEY_EXPIRY_SECONDS: String(int('SURVEY_EXPIRY_SECONDS', 300)),
+    },
+    retryIntervalMs: int('LOCAL_RETRY_INTERVAL_MS', 250),
+    visibilityTimeoutSeconds: int('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 3),
+    ...overrides,
+  };
+}

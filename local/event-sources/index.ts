@@ -1,0 +1,2 @@
+export { startSqsPollers, type SqsPollers, type SqsPollerOptions, type BatchRecord, type PollerErrorContext } from './sqs-poller.js';
+export { buildSqsEvent } from './sqs-event.js';

@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LocalTopology } from '../cfn/types.js';
+import type { LambdaInvoker } from '../lambda/runtime.js';
+import { buildApiEvent, newRequestId, replyFromResult, type HttpReply } from './api-event.js';
+import { matchRoute } from './route-match.js';
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
+
+export interface HttpGatewayOptions {
+  port?: number;
+  host?: string;
+  topology: Pick<LocalTopology, 'httpRoutes' | 'accountId'>;
+  lambda: LambdaInvoker;
+  /** Serve only this API's routes when the template has several. */
+  apiLogicalId?: string;
+  /** Local-only pages, tried before the API's routes; resolve true when the request was handled. */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** Function failures; the client only ever sees a generic 500. */
+  onError?: (err: unknown, routeKey: string) => void;
+}
+
+export interface HttpGateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An API Gateway HTTP API (payload format 2.0) in front of the local functions.
+ *
+ * Route authorization is not enforced: AWS_IAM routes would need SigV4 checks that mean nothing
+ * locally. The ops handler checks its bearer token itself, so the local API is as strict as the
+ * code that runs behind it.
+ */
+export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGateway> {
+  const routes = opts.topology.httpRoutes.filter((r) => !opts.apiLogicalId || r.apiLogicalId === opts.apiLogicalId);
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      opts.onError?.(err, 'gateway');
+      if (!res.headersSent) send(res, json(500, { message: 'Internal Server Error' }));
+      else res.destroy();
+    });
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (opts.extraRoutes && (await opts.extraRoutes(req, res))) return;
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    const match = matchRoute(routes, req.method ?? 'GET', rawPath);
+    if (!match) {
+      await drain(req);
+      return send(res, json(404, { message: 'Not Found' }));
+    }
+    const body = await readBody(req);
+    if (!body) return send(res, json(413, { message: 'Request Entity Too Large' }), true);
+
+    const event = buildApiEvent({ req, body, match, accountId: opts.topology.accountId, apiId: match.route.apiLogicalId });
+    let reply: HttpReply;
+    try {
+      const result = await withTimeout(opts.lambda.invoke(match.route.functionLogicalId, event), match.route.timeoutMs);
+      reply = result === TIMED_OUT ? json(503, { message: 'Service Unavailable' }) : replyFromResult(result);
+    } catch (err) {
+      // Function errors, timeouts and malformed responses all look the same to the client.
+      opts.onError?.(err, match.route.routeKey);
+      reply = json(500, { message: 'Internal Server Error' });
+    }
+    reply.headers['apigw-requestid'] = event.requestContext.requestId;
+    send(res, reply);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function json(statusCode: number, body: unknown): HttpReply {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'apigw-requestid': newRequestId() },
+    cookies: [],
+    body: Buffer.from(JSON.stringify(body)),
+  };
+}
+
+function send(res: ServerResponse, reply: HttpReply, closeConnection = false): void {
+  res.statusCode = reply.statusCode;
+  for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  if (reply.cookies.length) res.setHeader('set-cookie', reply.cookies);
+  res.setHeader('content-length', reply.body.length);
+  if (closeConnection) res.setHeader('connection', 'close');
+  res.end(reply.body);
+}
+
+/** The request body, or undefined when it exceeds the limit (the rest is discarded, not buffered). */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    if (!tooLarge) chunks.push(chunk);
+  }
+  return tooLarge ? undefined : Buffer.concat(chunks);
+}
+
+async function drain(req: IncomingMessage): Promise<void> {
+  for await (const _ of req) {
+    // discard
+  }
+}
+
+const TIMED_OUT = Symbol('integration timeout');
+
+/** HTTP APIs give up on an integration after its timeout (30 s at most) and answer 503. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  promise.catch(() => undefined); // a failure after the gateway gave up is not an unhandled rejection
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,1 @@
+export { LocalLambdaRuntime, type LambdaInvoker, type InvocationRecord, type LocalLambdaRuntimeOptions } from './runtime.js';

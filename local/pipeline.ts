@@ -1,0 +1,207 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { resolveTopology, type LocalTopology } from './cfn/index.js';
+import { localConfig, type LocalConfig } from './config.js';
+import { ensureTables, startDynamoDb } from './emulators/dynamodb.js';
+import { startSes } from './emulators/ses.js';
+import { startSmsEmulator, type SmsEmulator } from './emulators/sms.js';
+import { ensureQueues, startSqs } from './emulators/sqs.js';
+import { startSqsPollers } from './event-sources/index.js';
+import { startHttpGateway } from './gateway/index.js';
+import { LocalLambdaRuntime } from './lambda/index.js';
+import { localIndexPage } from './index-page.js';
+import { startCarrierSimulator, type CarrierSimulator } from './simulators/carrier.js';
+import { startOrderPlatformSimulator, type OrderPlatformSimulator } from './simulators/order-platform.js';
+import { LocalStepFunctionsService, startSfnApiServer } from './stepfunctions/index.js';
+import { LOCAL_STACK_NAME, synthesizeTemplate } from './synth.js';
+
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
+const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+export interface LocalPipeline {
+  config: LocalConfig;
+  urls: {
+    api: string;
+    emailViewer: string;
+    sms: string;
+    carrier: string;
+    orderPlatform: string;
+    stepFunctions: string;
+  };
+  topology: LocalTopology;
+  carrier: CarrierSimulator;
+  orderPlatform: OrderPlatformSimulator;
+  sms: SmsEmulator;
+  stepFunctions: LocalStepFunctionsService;
+  /** Resolves when no queue batch is in flight. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Log = (line: string) => void;
+
+/**
+ * Runs the whole stack on this machine: the template synthesized by the CDK app, its functions' real handler
+ * code, on in-process emulators reached through the unmodified AWS SDK (endpoints set the SDK's standard way,
+ * AWS_ENDPOINT_URL_<SERVICE>). Only transport is adapted here; no business logic lives in local/.
+ */
+export async function startLocalPipeline(overrides: Partial<LocalConfig> = {}, log: Log = () => {}): Promise<LocalPipeline> {
+  const config = localConfig(process.env, overrides);
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const close of stops.reverse()) await close().catch(() => undefined);
+  };
+
+  try {
+    const template = synthesizeTemplate();
+    const dynamo = await startDynamoDb({ dataDir: join(dataDir, 'dynamodb') });
+    stops.push(dynamo.close);
+    const sqs = await startSqs({ region: REGION, accountId: ACCOUNT_ID });
+    stops.push(sqs.close);
+    const ses = await startSes();
+    stops.push(ses.close);
+    const sms = await startSmsEmulator({ dataFile: join(dataDir, 'sms.jsonl') });
+    stops.push(sms.close);
+    const carrier = await startCarrierSimulator();
+    stops.push(carrier.close);
+    const orderPlatform = await startOrderPlatformSimulator({ token: config.orderPlatformToken });
+    stops.push(orderPlatform.close);
+
+    const topology = resolveTopology(template, {
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      sqsEndpoint: sqs.endpoint,
+      stackName: LOCAL_STACK_NAME,
+      overrides: {
+        CarrierApiUrl: { ref: `${carrier.url}/` },
+        OrderPlatformApiUrl: { ref: `${orderPlatform.url}/` },
+      },
+    });
+
+    const stepFunctions = new LocalStepFunctionsService();
+    const sfnApi = await startSfnApiServer(stepFunctions, {});
+    stops.push(sfnApi.close);
+
+    // The SDK clients inside the handlers find the emulators through the standard endpoint variables.
+    setAwsEnvironment({
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnApi.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.url,
+    });
+    const lambda = new LocalLambdaRuntime({ topology, repoRoot: REPO_ROOT });
+    lambda.applyEnvironment();
+
+    const awsClientConfig = { region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const dynamoClient = new DynamoDBClient({ ...awsClientConfig, endpoint: dynamo.endpoint });
+    const sqsClient = new SQSClient({ ...awsClientConfig, endpoint: sqs.endpoint });
+    await ensureTables(dynamoClient, topology.tables);
+    await ensureQueues(sqsClient, topology.queues, { visibilityTimeoutSeconds: config.visibilityTimeoutSeconds });
+
+    for (const machine of Object.values(topology.stateMachines)) {
+      stepFunctions.addStateMachine({
+        definition: machine.definition as object,
+        stateMachineArn: machine.arn,
+        retryIntervalMs: config.retryIntervalMs,
+        services: {
+          invokeFunction: (functionArn, payload) => lambda.invoke(functionArn, payload),
+          sendSqsMessage: async (queueUrl, messageBody) => {
+            const out = await sqsClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: messageBody }));
+            return { MessageId: out.MessageId ?? '' };
+          },
+        },
+      });
+    }
+    stepFunctions.onExecutionEnd((execution) => log(`execution ${execution.name} ${execution.status}${execution.error ? ` (${execution.error})` : ''}`));
+
+    const pollers = startSqsPollers({
+      sqsClient,
+      topology,
+      lambda,
+      onError: (error, where) => log(`queue ${where.queueLogicalId} → ${where.functionLogicalId}: ${where.phase} failed (${(error as Error).name})`),
+    });
+    stops.push(pollers.stop);
+
+    const urls = {
+      api: '',
+      emailViewer: ses.viewerUrl,
+      sms: `${sms.url}/`,
+      carrier: carrier.url,
+      orderPlatform: `${orderPlatform.url}/v1/instructions`,
+      stepFunctions: sfnApi.endpoint,
+    };
+    const gateway = await startHttpGateway({
+      port: config.port,
+      host: '127.0.0.1',
+      topology,
+      lambda,
+      extraRoutes: localIndexPage(() => urls, stepFunctions),
+      onError: (error, routeKey) => log(`${routeKey} failed (${(error as Error).name})`),
+    });
+    stops.push(gateway.close);
+    urls.api = gateway.url;
+
+    // Local-only values the deployed stack gets from Secrets Manager, parameters and the API's own URL.
+    Object.assign(process.env, {
+      PUBLIC_BASE_URL: gateway.url,
+      WEBHOOK_SECRET: config.webhookSecret,
+      OPS_TOKEN: config.opsToken,
+      ORDER_PLATFORM_TOKEN: config.orderPlatformToken,
+      POWERTOOLS_LOG_LEVEL: config.logLevel,
+      ...config.timings,
+    });
+
+    const resumed = await resumeOpenCases(dynamoClient, Object.values(topology.tables)[0]!.name, stepFunctions, Object.values(topology.stateMachines)[0]!.arn);
+    if (resumed > 0) log(`resumed ${resumed} open case(s) from ${dataDir}`);
+
+    return { config, urls, topology, carrier, orderPlatform, sms, stepFunctions, idle: () => pollers.idle(), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function setAwsEnvironment(values: Record<string, string>): void {
+  // A developer's own AWS profile must not leak into the local run (real credentials, real endpoints).
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+  Object.assign(process.env, values);
+}
+
+/**
+ * Local executions live in memory; cases on disk that were mid-way when the runtime stopped are started again.
+ * Every step is idempotent (conditional writes, named executions, deduplicated notices, idempotency keys), so a
+ * rerun picks up where the case stands. In AWS, executions persist and a failed one is redriven instead.
+ */
+async function resumeOpenCases(db: DynamoDBClient, tableName: string, sfn: LocalStepFunctionsService, stateMachineArn: string): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, never> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :case AND NOT (#status IN (:closed, :attention))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':case': { S: 'CASE' }, ':closed': { S: 'closed' }, ':attention': { S: 'needs_attention' } },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const caseId = item.caseId?.S;
+      if (!caseId) continue;
+      sfn.startExecution({ stateMachineArn, name: caseId, input: JSON.stringify({ caseId }) });
+      count += 1;
+    }
+    startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (startKey);
+  return count;
+}
