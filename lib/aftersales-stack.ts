@@ -46,7 +46,8 @@ export class AftersalesStack extends Stack {
 
     const { table } = new CaseTable(this, 'Cases');
     const intake = new QueueWithDlq(this, 'Intake', { visibilityTimeout: Duration.seconds(180) });
-    const notices = new QueueWithDlq(this, 'Notices', { visibilityTimeout: Duration.seconds(180) });
+    // FIFO, grouped by case: a customer's notices arrive in the order of the case's milestones.
+    const notices = new QueueWithDlq(this, 'Notices', { visibilityTimeout: Duration.seconds(180), fifo: true });
 
     const webhookSecret = new Secret(this, 'WebhookSecret', {
       description: 'Standard Webhooks signing secret shared with the order platform (whsec_<base64>). Set its value after deploying.',
@@ -124,7 +125,7 @@ export class AftersalesStack extends Stack {
     table.grantReadWriteData(notifier);
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: ['*'] }));
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
-    notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+    notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true }));
 
     // HTTP
     const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*)');

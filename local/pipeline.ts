@@ -26,6 +26,8 @@ export interface LocalPipeline {
   urls: {
     api: string;
     emailViewer: string;
+    /** JSON list of sent mail (aws-ses-v2-local's GET /store). */
+    emailStore: string;
     sms: string;
     carrier: string;
     orderPlatform: string;
@@ -114,8 +116,15 @@ export async function startLocalPipeline(overrides: Partial<LocalConfig> = {}, l
         retryIntervalMs: config.retryIntervalMs,
         services: {
           invokeFunction: (functionArn, payload) => lambda.invoke(functionArn, payload),
-          sendSqsMessage: async (queueUrl, messageBody) => {
-            const out = await sqsClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: messageBody }));
+          sendSqsMessage: async (queueUrl, messageBody, options = {}) => {
+            const out = await sqsClient.send(
+              new SendMessageCommand({
+                QueueUrl: queueUrl,
+                MessageBody: messageBody,
+                MessageGroupId: options.messageGroupId,
+                MessageDeduplicationId: options.messageDeduplicationId,
+              }),
+            );
             return { MessageId: out.MessageId ?? '' };
           },
         },
@@ -134,6 +143,7 @@ export async function startLocalPipeline(overrides: Partial<LocalConfig> = {}, l
     const urls = {
       api: '',
       emailViewer: ses.viewerUrl,
+      emailStore: `${ses.endpoint}/store`,
       sms: `${sms.url}/`,
       carrier: carrier.url,
       orderPlatform: `${orderPlatform.url}/v1/instructions`,

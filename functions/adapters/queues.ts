@@ -6,7 +6,8 @@ export class QueueSender<T> {
     private readonly queueUrl: string,
   ) {}
 
-  async send(message: T): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+  /** `messageGroupId` is required by FIFO queues: messages of one group are delivered in order. */
+  async send(message: T, messageGroupId?: string): Promise<void> {
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message), MessageGroupId: messageGroupId }));
   }
 }

@@ -1,6 +1,6 @@
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AwsNoticeSenders } from '../adapters/notice-senders.js';
 import { optional, required } from '../config.js';
@@ -16,7 +16,8 @@ const senders = new AwsNoticeSenders(new SESv2Client({}), new PinpointSMSVoiceV2
   smsConfigurationSet: optional('SMS_CONFIGURATION_SET'),
 });
 const publicBaseUrl = required('PUBLIC_BASE_URL');
-const processor = new BatchProcessor(EventType.SQS);
+// FIFO: after a failure, the rest of that case's notices wait too, so none overtakes an earlier one.
+const processor = new SqsFifoPartialProcessorAsync();
 
 /** Notice queue consumer: email and SMS per milestone; a failed record returns to the queue, then its DLQ. */
 export async function handler(event: SQSEvent, context: Context) {
@@ -29,5 +30,5 @@ export async function handler(event: SQSEvent, context: Context) {
       logger.error('notice failed', { caseId: message.caseId, milestone: message.milestone, errorName: (error as Error).name });
       throw error;
     }
-  }, processor, { context });
+  }, processor, { context, skipGroupOnError: true });
 }

@@ -28,7 +28,7 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
   const at = now.toISOString();
   switch (event.type) {
     case 'aftersales.requested':
-      return openCase(deps, caseId, event.data, message.receivedAt);
+      return openCase(deps, caseId, event.data, message.receivedAt, at);
     case 'aftersales.evidence_added': {
       const record = await deps.cases.require(caseId);
       await deps.cases.update(caseId, { evidence: [...record.evidence, ...event.data.evidence] });
@@ -72,7 +72,7 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
   }
 }
 
-async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, receivedAt: string): Promise<void> {
+async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, receivedAt: string, at: string): Promise<void> {
   const record: CaseRecord = {
     caseId,
     requestId: data.requestId,
@@ -106,9 +106,9 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
   const holder = await deps.dedupe.claimOpenCase(data.order.orderId, data.caseType, caseId);
   if (holder !== caseId) {
     // Same order, same problem, already open: keep this request visible as a duplicate of that case.
-    const closed = await deps.cases.update(caseId, { status: 'closed', outcome: 'duplicate', closedAt: receivedAt }, ['received']);
+    const closed = await deps.cases.update(caseId, { status: 'closed', outcome: 'duplicate', closedAt: at }, ['received']);
     if (closed) {
-      await deps.cases.appendTimeline(caseId, { at: receivedAt, actor: 'pipeline', event: 'closed_as_duplicate', detail: { duplicateOf: holder } });
+      await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'closed_as_duplicate', detail: { duplicateOf: holder } });
     }
     return;
   }

@@ -85,6 +85,7 @@ export class CaseWorkflow extends Construct {
         new SqsSendMessage(this, name, {
           queue: props.noticeQueue,
           messageBody: TaskInput.fromObject({ caseId, milestone }),
+          messageGroupId: caseId,
           resultPath: JsonPath.DISCARD,
         }),
       );

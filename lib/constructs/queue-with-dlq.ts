@@ -6,6 +6,8 @@ export interface QueueWithDlqProps {
   /** Visibility must cover the consumer's timeout several times over (AWS advises 6x). */
   visibilityTimeout: Duration;
   maxReceiveCount?: number;
+  /** FIFO keeps order within a message group (a case's notices); content-based deduplication drops repeats for 5 minutes. */
+  fifo?: boolean;
 }
 
 /** A work queue always paired with its dead-letter queue: a message that keeps failing is parked, never lost. */
@@ -19,6 +21,7 @@ export class QueueWithDlq extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      ...(props.fifo ? { fifo: true } : {}),
     });
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -26,6 +29,7 @@ export class QueueWithDlq extends Construct {
       visibilityTimeout: props.visibilityTimeout,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      ...(props.fifo ? { fifo: true, contentBasedDeduplication: true } : {}),
     });
   }
 }

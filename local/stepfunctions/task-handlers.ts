@@ -10,9 +10,15 @@ import type { IssuedTaskToken, TaskTokenRegistry } from './task-tokens.js';
 export const TOKEN_PLACEHOLDER = '__LOCAL_SFN_TASK_TOKEN__';
 
 /** The outside systems a task reaches. invokeFunction rejects with an Error whose `name` is Lambda's errorType. */
+/** FIFO queue parameters of sqs:sendMessage, passed through as AWS would. */
+export interface SqsMessageOptions {
+  messageGroupId?: string;
+  messageDeduplicationId?: string;
+}
+
 export interface TaskServices {
   invokeFunction(functionArn: string, payload: unknown): Promise<unknown>;
-  sendSqsMessage(queueUrl: string, messageBody: string): Promise<{ MessageId: string }>;
+  sendSqsMessage(queueUrl: string, messageBody: string, options?: SqsMessageOptions): Promise<{ MessageId: string }>;
 }
 
 export interface TaskEnvironment {
@@ -106,7 +112,11 @@ async function callResource(spec: TaskSpec, env: TaskEnvironment, request: JsonV
   // AWS serializes a JSON MessageBody to its text.
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   try {
-    const { MessageId } = await env.services.sendSqsMessage(queueUrl, text);
+    const options: SqsMessageOptions = {
+      ...(typeof params.MessageGroupId === 'string' ? { messageGroupId: params.MessageGroupId } : {}),
+      ...(typeof params.MessageDeduplicationId === 'string' ? { messageDeduplicationId: params.MessageDeduplicationId } : {}),
+    };
+    const { MessageId } = await env.services.sendSqsMessage(queueUrl, text, options);
     return { MessageId, MD5OfMessageBody: createHash('md5').update(text).digest('hex') };
   } catch (error) {
     const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };

@@ -31,6 +31,6 @@ export async function openSurvey(
     await deps.cases.update(caseId, { surveyToken: token });
     await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
-  await deps.notices.send({ caseId, milestone: 'survey_invitation' });
+  await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
   await awaitEvent(deps, caseId, 'survey', taskToken, now);
 }
