@@ -57,6 +57,3 @@ export async function secretValue(name: string): Promise<string> {
   if (typeof value !== 'string' || value === '') throw new Error(`secret for ${name} is empty`);
   return value;
 }
-
-export { defaultPolicy as policy } from './domain/policy.js';
-export { cnCalendar as calendar } from './domain/cn-calendar.js';

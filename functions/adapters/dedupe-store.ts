@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, keys } from './dynamo.js';
 
 const WEBHOOK_RECEIPT_DAYS = 30;
@@ -14,7 +14,7 @@ export class DedupeStore {
    * Claims a webhook-id for a case. Returns the case of an earlier delivery with the same id, if there was one,
    * so a redelivery gets the first answer again. Receipts expire after 30 days (DynamoDB TTL in AWS).
    */
-  async claimWebhook(webhookId: string, caseId: string, now: Date): Promise<{ firstSeen: boolean; caseId: string }> {
+  async claimWebhook(webhookId: string, caseId: string, now: Date): Promise<{ firstSeen: boolean; caseId: string; queued: boolean }> {
     try {
       await this.db.send(
         new PutCommand({
@@ -22,18 +22,26 @@ export class DedupeStore {
           Item: {
             ...keys.webhook(webhookId),
             caseId,
+            queued: false,
             receivedAt: now.toISOString(),
             ttl: Math.floor(now.getTime() / 1000) + WEBHOOK_RECEIPT_DAYS * 86_400,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return { firstSeen: true, caseId };
+      return { firstSeen: true, caseId, queued: false };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const earlier = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), ConsistentRead: true }));
-      return { firstSeen: false, caseId: String(earlier.Item?.caseId ?? caseId) };
+      return { firstSeen: false, caseId: String(earlier.Item?.caseId ?? caseId), queued: earlier.Item?.queued !== false };
     }
+  }
+
+  /** The event of this delivery is on the intake queue: a redelivery needs nothing more. */
+  async markWebhookQueued(webhookId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), UpdateExpression: 'SET queued = :t', ExpressionAttributeValues: { ':t': true } }),
+    );
   }
 
   /** Forgets a webhook-id whose message never reached the queue, so the sender's retry is processed. */

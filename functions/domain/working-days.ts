@@ -41,7 +41,9 @@ function zoneOffsetMs(instant: Date, timeZone: string): number {
 /** The last millisecond of a local date in the zone, as a UTC instant. */
 export function endOfLocalDay(localDate: string, timeZone: string): Date {
   const nextMidnightAsUtc = Date.parse(`${addCalendarDays(localDate, 1)}T00:00:00Z`);
-  const offset = zoneOffsetMs(new Date(nextMidnightAsUtc), timeZone);
+  // The offset that applies at local midnight itself: a first guess, corrected once, covers a DST change that night.
+  const guess = nextMidnightAsUtc - zoneOffsetMs(new Date(nextMidnightAsUtc), timeZone);
+  const offset = zoneOffsetMs(new Date(guess), timeZone);
   return new Date(nextMidnightAsUtc - offset - 1);
 }
 

@@ -1,8 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { HttpCarrierTracker } from '../adapters/carrier-tracker.js';
 import { optional, required } from '../config.js';
 import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
-import { calendar, caseStores, policy } from '../wiring.js';
+import { defaultPolicy as policy } from '../domain/policy.js';
+import { cnCalendar as calendar } from '../domain/cn-calendar.js';
+import { caseStores } from '../wiring.js';
 
 const { cases } = caseStores();
 const tracker = new HttpCarrierTracker(required('CARRIER_API_URL'), optional('CARRIER_API_KEY'));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { seconds } from '../config.js';
 import { classify } from '../use-cases/steps/classify.js';
 import { caseStores } from '../wiring.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { closeCase } from '../use-cases/steps/close-case.js';
 import { caseStores } from '../wiring.js';
 

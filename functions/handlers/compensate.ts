@@ -1,8 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
 import { compensate } from '../use-cases/steps/compensate.js';
-import { caseStores, policy, secretValue } from '../wiring.js';
+import { defaultPolicy as policy } from '../domain/policy.js';
+import { caseStores, secretValue } from '../wiring.js';
 
 const { cases } = caseStores();
 const baseUrl = required('ORDER_PLATFORM_API_URL');

@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { acceptWebhook } from '../use-cases/accept-webhook.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { caseStores, logger, queueSender, secretValue } from '../wiring.js';
-import { json, problem, rawBody } from './http-responses.js';
+import { json, problem, rawBody } from '../http/responses.js';
 
 const { dedupe } = caseStores();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');

@@ -4,7 +4,7 @@ import { optional } from '../config.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { caseReport } from '../use-cases/case-report.js';
 import { caseStores, logger } from '../wiring.js';
-import { isOperator } from './ops-auth.js';
+import { isOperator } from '../http/ops-auth.js';
 
 const { cases } = caseStores();
 const opsToken = optional('OPS_TOKEN');

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { recordFailure } from '../use-cases/steps/record-failure.js';
 import { caseStores, logger } from '../wiring.js';
 
 const { cases } = caseStores();
-const input = z.object({ caseId: z.string(), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).default({}) });
+const input = z.object({ caseId: z.string(), error: z._default(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }), {}) });
 
 /** Workflow catch-all: puts the case in front of an operator and raises the alarm in the logs and metrics. */
 export async function handler(event: unknown) {

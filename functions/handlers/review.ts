@@ -1,6 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { review } from '../use-cases/steps/review.js';
-import { calendar, caseStores, policy } from '../wiring.js';
+import { defaultPolicy as policy } from '../domain/policy.js';
+import { cnCalendar as calendar } from '../domain/cn-calendar.js';
+import { caseStores } from '../wiring.js';
 
 const { cases } = caseStores();
 const input = z.object({ caseId: z.string() });

@@ -2,7 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
-import { calendar, caseStores, caseWorkflow, logger, policy } from '../wiring.js';
+import { defaultPolicy as policy } from '../domain/policy.js';
+import { cnCalendar as calendar } from '../domain/cn-calendar.js';
+import { caseStores, caseWorkflow, logger } from '../wiring.js';
 
 const { cases, waits, dedupe } = caseStores();
 const workflow = caseWorkflow();

@@ -1,15 +1,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { answerSurvey } from '../use-cases/answer-survey.js';
 import { surveyForm, surveyGonePage, thankYouPage } from '../web/survey-pages.js';
 import { caseStores, caseWorkflow, logger } from '../wiring.js';
-import { json, problem, rawBody } from './http-responses.js';
+import { json, problem, rawBody } from '../http/responses.js';
 
 const { cases, surveys, waits } = caseStores();
 const workflow = caseWorkflow();
 const answerSchema = z.object({
-  rating: z.coerce.number().int().min(1).max(5),
-  comment: z.string().max(1000).default(''),
+  rating: z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5)),
+  comment: z._default(z.string().check(z.maxLength(1000)), ''),
 });
 
 const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({

@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { openSurvey } from '../use-cases/steps/open-survey.js';
 import { caseStores, caseWorkflow, noticeQueue } from '../wiring.js';
 
 const { cases, waits, surveys } = caseStores();
 const workflow = caseWorkflow();
 const notices = noticeQueue();
-const input = z.object({ caseId: z.string(), taskToken: z.string().min(1), expirySeconds: z.number().int().positive() });
+const input = z.object({ caseId: z.string(), taskToken: z.string().check(z.minLength(1)), expirySeconds: z.int().check(z.positive()) });
 
 /** Workflow step (waitForTaskToken): sends the survey and waits for the answer. */
 export async function handler(event: unknown) {

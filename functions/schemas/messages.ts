@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { WEBHOOK_EVENT_TYPES } from './webhook.js';
 
 /** What the ingest function puts on the intake queue: the verified event, addressed to its case. */
@@ -16,6 +16,3 @@ export type Milestone = (typeof MILESTONES)[number];
 /** What the workflow (or a function) puts on the notice queue: which case, which milestone. No contact data. */
 export const noticeMessage = z.object({ caseId: z.string(), milestone: z.enum(MILESTONES) });
 export type NoticeMessage = z.infer<typeof noticeMessage>;
-
-/** The input every workflow task receives; the state machine carries only ids and non-personal facts. */
-export const taskInput = z.object({ caseId: z.string() }).passthrough();

@@ -50,13 +50,15 @@ export async function acceptWebhook(
   const webhookId = webhookHeaders['webhook-id'];
   const caseId = caseIdFor(parsed.event.data.requestId);
   const claim = await deps.dedupe.claimWebhook(webhookId, caseId, now);
-  if (!claim.firstSeen) return { status: 202, caseId: claim.caseId, duplicate: true };
+  if (!claim.firstSeen && claim.queued) return { status: 202, caseId: claim.caseId, duplicate: true };
+  // First delivery, or a redelivery whose first attempt died before queueing: queue it (applying twice is harmless).
   try {
     await deps.intake.send({ webhookId, caseId, receivedAt: now.toISOString(), event: parsed.event });
   } catch (error) {
     // Not queued means not accepted: free the id so the platform's retry goes through.
-    await deps.dedupe.releaseWebhook(webhookId);
+    if (claim.firstSeen) await deps.dedupe.releaseWebhook(webhookId);
     throw error;
   }
-  return { status: 202, caseId, duplicate: false };
+  await deps.dedupe.markWebhookQueued(webhookId);
+  return { status: 202, caseId: claim.caseId, duplicate: !claim.firstSeen };
 }

@@ -102,7 +102,11 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     channels: data.customer.channels,
     description: data.description,
   };
-  await deps.cases.create(record, contact, { at: receivedAt, actor: 'order_platform', event: 'case_received', detail: { type: data.caseType } });
+  const created = await deps.cases.create(record, contact, { at: receivedAt, actor: 'order_platform', event: 'case_received', detail: { type: data.caseType } });
+  if (created === 'exists' && (await deps.cases.require(caseId)).status !== 'received') {
+    // Seen before and already under way (or closed): a replay changes nothing, and must not re-take the order's slot.
+    return;
+  }
   const holder = await deps.dedupe.claimOpenCase(data.order.orderId, data.caseType, caseId);
   if (holder !== caseId) {
     // Same order, same problem, already open: keep this request visible as a duplicate of that case.

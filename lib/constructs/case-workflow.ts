@@ -20,6 +20,7 @@ import {
   Wait,
   WaitTime,
   type IChainable,
+  type RetryProps,
   type INextable,
   type State,
 } from 'aws-cdk-lib/aws-stepfunctions';
@@ -65,7 +66,7 @@ export class CaseWorkflow extends Construct {
       resultPath: '$.failure',
     }).next(new Fail(this, 'CaseNeedsAttention', { error: 'CaseNeedsAttention', cause: 'A step failed after its retries; the case is waiting for an operator.' }));
 
-    const step = (name: string, lambdaFunction: IFunction, resultPath: string | undefined, payload: Record<string, unknown> = {}) => {
+    const step = (name: string, lambdaFunction: IFunction, resultPath: string | undefined, payload: Record<string, unknown> = {}, retries: RetryProps[] = []) => {
       const task = new LambdaInvoke(this, name, {
         lambdaFunction,
         payload: TaskInput.fromObject({ caseId, ...payload }),
@@ -73,6 +74,8 @@ export class CaseWorkflow extends Construct {
         resultPath: resultPath ?? JsonPath.DISCARD,
         retryOnServiceExceptions: true,
       });
+      // Step Functions applies the first retrier that matches: specific errors go before the generic one.
+      for (const retry of retries) task.addRetry(retry);
       return guarded(task);
     };
     const guarded = <T extends State & { addRetry: LambdaInvoke['addRetry']; addCatch: LambdaInvoke['addCatch'] }>(task: T, retries = true): T => {
@@ -123,8 +126,9 @@ export class CaseWorkflow extends Construct {
     const waitBeforeSurvey = new Wait(this, 'WaitBeforeSurvey', { time: WaitTime.secondsPath('$.facts.timings.surveyDelaySeconds') }).next(survey);
     const notifyResolved = notify('NotifyResolved', 'resolved').next(waitBeforeSurvey);
 
-    const compensate = step('Compensate', fn.compensate, '$.compensation');
-    compensate.addRetry({ errors: ['OrderPlatformError'], interval: Duration.seconds(10), maxAttempts: 6, backoffRate: 2, maxDelay: Duration.minutes(10), jitterStrategy: JitterType.FULL });
+    const compensate = step('Compensate', fn.compensate, '$.compensation', {}, [
+      { errors: ['OrderPlatformError'], interval: Duration.seconds(10), maxAttempts: 6, backoffRate: 2, maxDelay: Duration.minutes(10), jitterStrategy: JitterType.FULL },
+    ]);
     compensate.next(
       new Choice(this, 'CompensatedOrCancelled')
         .when(Condition.stringEquals('$.compensation.status', 'cancelled'), notifyCancelled)

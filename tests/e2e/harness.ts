@@ -22,7 +22,7 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
   const pipeline = await startLocalPipeline({
     port: 0,
     dataDir,
-    logLevel: 'CRITICAL',
+    logLevel: process.env.E2E_LOG_LEVEL ?? 'CRITICAL',
     webhookSecret: DEV_WEBHOOK_SECRET,
     opsToken: DEV_OPS_TOKEN,
     retryIntervalMs: 100,

@@ -40,7 +40,7 @@ export async function carrierLookup(
     ...(verdict.verdict === 'refuted'
       ? { outcome: 'rejected' as const, decision: { decision: 'reject', rule: verdict.rule, reasonCode, at } }
       : verdict.verdict === 'confirmed'
-        ? { decision: { decision: 'approve', rule: verdict.rule, at } }
+        ? { outcome: 'approved' as const, decision: { decision: 'approve', rule: verdict.rule, at } }
         : {}),
   });
   await deps.cases.appendTimeline(caseId, {

@@ -1,5 +1,5 @@
 import type { CaseStore } from '../../adapters/case-store.js';
-import type { AftersalesPolicy } from '../../domain/policy.js';
+import { CARRIER_TYPES, type AftersalesPolicy } from '../../domain/policy.js';
 import { reviewCase } from '../../domain/review-policy.js';
 import type { WorkingDayCalendar } from '../../domain/working-days.js';
 
@@ -19,6 +19,8 @@ export async function review(cases: CaseStore, caseId: string, policy: Aftersale
     status: decision.decision === 'needs_evidence' ? 'awaiting_evidence' : 'in_review',
     decision: { decision: decision.decision, rule: decision.rule, reasonCode, at },
     ...(decision.decision === 'reject' ? { outcome: 'rejected' as const } : {}),
+    // Lost and delayed claims are decided by the carrier's tracking, not here.
+    ...(decision.decision === 'approve' && !CARRIER_TYPES.has(record.type) ? { outcome: 'approved' as const } : {}),
   });
   await cases.appendTimeline(caseId, {
     at,

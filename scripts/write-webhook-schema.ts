@@ -1,0 +1,59 @@
+/**
+ * Writes docs/webhook.schema.json, the JSON Schema (draft 2020-12) of the order platform's webhook bodies, from the
+ * zod schemas the ingest function validates with (functions/schemas/webhook.ts). One schema, `oneOf` the five event
+ * types, each `{ type: <const>, timestamp, data }`. It describes what a sender sends (zod's input side: fields with
+ * defaults are optional). tests/unit/webhook-schema.test.ts fails when the committed file is out of date.
+ *
+ *   npx tsx scripts/write-webhook-schema.ts
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import {
+  cancelledData,
+  evidenceAddedData,
+  requestedData,
+  returnReceivedData,
+  returnShippedData,
+  webhookEnvelope,
+  type WebhookEventType,
+} from '../functions/schemas/webhook.js';
+
+export const WEBHOOK_SCHEMA_PATH = resolve(import.meta.dirname, '..', 'docs', 'webhook.schema.json');
+
+const event = <T extends WebhookEventType>(type: T, data: z.core.$ZodType, description: string) =>
+  z.strictObject({ type: z.literal(type), timestamp: webhookEnvelope.shape.timestamp, data }).meta({ title: type, description });
+
+/** The JSON Schema of every webhook body the pipeline accepts. */
+export function webhookJsonSchema(): Record<string, unknown> {
+  const body = z
+    .discriminatedUnion('type', [
+      event(
+        'aftersales.requested',
+        requestedData,
+        'A customer filed an after-sales request; it opens a case, whose id is derived from data.requestId. ' +
+          'Beyond this schema: data.customer needs an email or a phone (or both), and every sku in data.items must be one of data.order.items.',
+      ),
+      event('aftersales.evidence_added', evidenceAddedData, 'The customer added evidence (photos) to an open request.'),
+      event('aftersales.cancelled', cancelledData, 'The customer withdrew the request.'),
+      event('return.shipped', returnShippedData, 'The customer shipped the item back to the service center.'),
+      event('return.received', returnReceivedData, 'The service center received the returned item; the service time limit starts at data.receivedAt.'),
+    ])
+    .meta({
+      title: 'After-sales webhook body',
+      description:
+        'Body of POST /webhooks/order-platform (docs/webhook-contract.md). Money is integer minor units (fen); times are ISO 8601 with an offset. Unknown properties are refused.',
+    });
+  return z.toJSONSchema(body, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+/** The file's exact content: 2-space JSON and a final newline. */
+export function renderWebhookSchema(): string {
+  return `${JSON.stringify(webhookJsonSchema(), null, 2)}\n`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  writeFileSync(WEBHOOK_SCHEMA_PATH, renderWebhookSchema());
+  console.log(`wrote ${WEBHOOK_SCHEMA_PATH}`);
+}

@@ -1,0 +1,393 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, joinToString, readValidationReport, type ValidationReport } from './synth.js';
+
+type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
+type AslState = Record<string, any> & { Type: string };
+
+let template: Template;
+let resources: Record<string, Resource>;
+let outdir: string;
+/** The state machine definition as ASL, tokens replaced by `${Ref:X}` / `${GetAtt:X.Attr}`. */
+let definitionText: string;
+let states: Record<string, AslState>;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The logical id a `{ Fn::GetAtt: [id, attr] }` or `{ Ref: id }` points at. */
+const target = (token: any): string => token?.['Fn::GetAtt']?.[0] ?? token?.Ref;
+
+/** Every state, including those nested in Parallel branches and Map processors. */
+function allStates(machine: { States: Record<string, AslState> }): Record<string, AslState> {
+  const out: Record<string, AslState> = {};
+  for (const [name, state] of Object.entries(machine.States)) {
+    out[name] = state;
+    for (const branch of state.Branches ?? []) Object.assign(out, allStates(branch));
+    if (state.ItemProcessor) Object.assign(out, allStates(state.ItemProcessor));
+    if (state.Iterator) Object.assign(out, allStates(state.Iterator));
+  }
+  return out;
+}
+
+let validationReport: ValidationReport | undefined;
+
+beforeAll(() => {
+  const built = buildApp({ builtinCloudFormationValidation: true });
+  outdir = built.outdir;
+  built.app.synth();
+  validationReport = readValidationReport(outdir);
+  template = Template.fromStack(built.stack);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+  const [[, machine]] = ofType('AWS::StepFunctions::StateMachine') as [[string, Resource]];
+  definitionText = joinToString(machine.Properties.DefinitionString);
+  states = allStates(JSON.parse(definitionText));
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('the synthesized template', () => {
+  it('passes the built-in CloudFormation validation without findings (not even downgraded warnings)', () => {
+    expect(validationReport, 'app.synth() writes validation-report.json when the built-in validation runs').toBeDefined();
+    const findings = (validationReport?.pluginReports ?? []).flatMap((report) =>
+      report.violations.map((v) => `${report.pluginName} ${v.severity ?? ''} ${v.ruleName}: ${v.description} @ ${(v.violatingConstructs ?? []).map((c) => c.constructPath).join(', ')}`),
+    );
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('case workflow state machine', () => {
+  it('is a single STANDARD state machine with tracing and logs that leave out execution data', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
+    });
+  });
+
+  it('is JSONPath, not JSONata (the local emulator does not run JSONata)', () => {
+    const definition = JSON.parse(definitionText);
+    expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(definitionText).not.toMatch(/"QueryLanguage"\s*:\s*"JSONata"/);
+    for (const [name, state] of Object.entries(states)) expect(state.QueryLanguage ?? 'JSONPath', name).toBe('JSONPath');
+    expect(definition.StartAt).toBe('Classify');
+  });
+
+  it.each(['Classify', 'Review', 'CarrierLookup', 'Compensate', 'Survey', 'CloseCompleted', 'AwaitEvidence', 'AwaitReturn'])('has the task state %s', (name) => {
+    expect(states[name]?.Type).toBe('Task');
+  });
+
+  it('every Task state has a Catch for States.ALL that records the failure on the case', () => {
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(20);
+    for (const [name, state] of tasks) {
+      if (name === 'RecordFailure') continue; // the catch handler itself, below
+      expect(state.Catch, name).toBeInstanceOf(Array);
+      const all = (state.Catch as Array<{ ErrorEquals: string[]; Next: string }>).find((c) => c.ErrorEquals.includes('States.ALL'));
+      expect(all, `${name} catches States.ALL`).toBeDefined();
+      expect(all!.Next, name).toBe('RecordFailure');
+    }
+  });
+
+  it('the failure recorder ends the execution failed, which the failed-executions alarm watches', () => {
+    expect(states.RecordFailure).toMatchObject({ Type: 'Task', Next: 'CaseNeedsAttention' });
+    expect(states.CaseNeedsAttention).toMatchObject({ Type: 'Fail', Error: 'CaseNeedsAttention' });
+  });
+
+  it.each([
+    ['AwaitEvidence', '$.facts.timings.evidenceWaitSeconds', 'NotifyEvidenceExpired'],
+    ['AwaitReturn', '$.facts.timings.returnWaitSeconds', 'NotifyReturnExpired'],
+    ['Survey', '$.facts.timings.surveyExpirySeconds', 'CloseSurveyExpired'],
+  ])('%s waits with lambda:invoke.waitForTaskToken, times out by %s and handles the timeout', (name, timeoutPath, onTimeout) => {
+    const state = states[name]!;
+    expect(state.Resource).toBe('arn:${Ref:AWS::Partition}:states:::lambda:invoke.waitForTaskToken');
+    expect(state.TimeoutSecondsPath).toBe(timeoutPath);
+    expect(state.TimeoutSeconds).toBeUndefined();
+    expect(state.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: onTimeout });
+  });
+
+  it('only the three waiting states use a task token', () => {
+    const waiting = Object.entries(states)
+      .filter(([, state]) => String(state.Resource ?? '').includes('waitForTaskToken'))
+      .map(([name]) => name)
+      .sort();
+    expect(waiting).toEqual(['AwaitEvidence', 'AwaitReturn', 'Survey']);
+  });
+
+  it('CarrierLookup retries CarrierUnavailableError with backoff, before any catch-all retrier', () => {
+    const retry = states.CarrierLookup!.Retry as Array<{ ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number; IntervalSeconds?: number }>;
+    const index = retry.findIndex((r) => r.ErrorEquals.includes('CarrierUnavailableError'));
+    expect(index).toBeGreaterThanOrEqual(0);
+    expect(retry[index]!.MaxAttempts).toBeGreaterThanOrEqual(3);
+    expect(retry[index]!.BackoffRate).toBeGreaterThan(1);
+    // Step Functions uses the first retrier that matches; States.TaskFailed matches every task error.
+    const wildcard = retry.findIndex((r) => r.ErrorEquals.some((e) => e === 'States.TaskFailed' || e === 'States.ALL'));
+    expect(wildcard === -1 || wildcard > index).toBe(true);
+  });
+
+  // Regression: Step Functions applies the first matching retrier, so OrderPlatformError must come before
+  // the generic States.TaskFailed one.
+  it('Compensate retries OrderPlatformError with its own policy (not shadowed by States.TaskFailed)', () => {
+    const retry = states.Compensate!.Retry as Array<{ ErrorEquals: string[] }>;
+    const index = retry.findIndex((r) => r.ErrorEquals.includes('OrderPlatformError'));
+    const wildcard = retry.findIndex((r) => r.ErrorEquals.includes('States.TaskFailed'));
+    expect(index).toBeGreaterThanOrEqual(0);
+    expect(wildcard === -1 || wildcard > index).toBe(true);
+  });
+
+  it('every Task that can fail transiently retries States.TaskFailed', () => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type !== 'Task' || name === 'RecordFailure') continue;
+      expect((state.Retry ?? []).some((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('States.TaskFailed')), name).toBe(true);
+    }
+  });
+
+  it('every Lambda task targets a function of this stack and every notify task the notice queue', () => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type !== 'Task') continue;
+      const resource = String(state.Resource);
+      if (resource.endsWith(':states:::sqs:sendMessage')) {
+        expect(state.Parameters.QueueUrl, name).toMatch(/^\$\{Ref:NoticesQueue[0-9A-F]{8}\}$/);
+        expect(state.Parameters.MessageBody, name).toEqual({ 'caseId.$': '$.caseId', milestone: expect.any(String) });
+      } else if (resource.includes('lambda:invoke.waitForTaskToken')) {
+        expect(resources[/^\$\{GetAtt:(\w+)\.Arn\}$/.exec(state.Parameters.FunctionName)?.[1] ?? '']?.Type, name).toBe('AWS::Lambda::Function');
+      } else {
+        expect(resources[/^\$\{GetAtt:(\w+)\.Arn\}$/.exec(resource)?.[1] ?? '']?.Type, name).toBe('AWS::Lambda::Function');
+      }
+    }
+  });
+
+  it('carries only the case id into tasks, never contact data', () => {
+    expect(definitionText).not.toMatch(/email|phone|customerName|"name"/i);
+  });
+});
+
+describe('docs/case-status.md', () => {
+  /** Transitions of the ASL: Next, Choices, Default and Catch (except the catch-all to RecordFailure, stated in the doc). */
+  function aslEdges(): Set<string> {
+    const definition = JSON.parse(definitionText) as { StartAt: string };
+    const node = (name: string) => (states[name]!.Type === 'Succeed' ? '[*]' : name);
+    const edges = new Set<string>([`[*] --> ${definition.StartAt}`]);
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Succeed') continue;
+      if (state.Type === 'Fail') edges.add(`${name} --> [*]`);
+      if (state.Next) edges.add(`${name} --> ${node(state.Next)}`);
+      for (const choice of state.Choices ?? []) edges.add(`${name} --> ${node(choice.Next)}`);
+      if (state.Default) edges.add(`${name} --> ${node(state.Default)}`);
+      for (const c of state.Catch ?? []) {
+        if (c.ErrorEquals.includes('States.ALL') && c.Next === 'RecordFailure') continue;
+        edges.add(`${name} --> ${node(c.Next)}`);
+      }
+    }
+    return edges;
+  }
+
+  /** Transitions drawn in the document's mermaid stateDiagram (aliases resolved, labels dropped). */
+  function diagramEdges(): Set<string> {
+    const doc = readFileSync('docs/case-status.md', 'utf8');
+    const diagram = /```mermaid\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const alias = new Map([...diagram.matchAll(/^\s*state "([^"]+)" as (\S+)/gm)].map((m) => [m[2]!, m[1]!]));
+    const name = (n: string) => alias.get(n) ?? n;
+    const edges = new Set<string>();
+    for (const m of diagram.matchAll(/^\s*(\S+)\s*-->\s*(\S+)/gm)) edges.add(`${name(m[1]!)} --> ${name(m[2]!)}`);
+    return edges;
+  }
+
+  it('draws exactly the transitions of the synthesized state machine', () => {
+    const asl = aslEdges();
+    const drawn = diagramEdges();
+    expect(asl.size).toBeGreaterThan(40);
+    expect([...drawn].filter((e) => !asl.has(e)), 'drawn but not in the state machine').toEqual([]);
+    expect([...asl].filter((e) => !drawn.has(e)), 'in the state machine but not drawn').toEqual([]);
+  });
+
+  it('documents every case status and outcome of functions/domain/case.ts', async () => {
+    const { CASE_STATUSES, OUTCOMES } = await import('../../functions/domain/case.js');
+    const doc = readFileSync('docs/case-status.md', 'utf8');
+    for (const status of CASE_STATUSES) expect(doc, status).toMatch(new RegExp(`^\\| \`${status}\` \\|`, 'm'));
+    for (const outcome of OUTCOMES) expect(doc, outcome).toMatch(new RegExp(`^\\| \`${outcome}\` \\|`, 'm'));
+  });
+});
+
+describe('queues', () => {
+  it('each queue consumed by a function has a DLQ, SSE and TLS-only access; so has its DLQ', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(2);
+    const sources = mappings.map(([, mapping]) => target(mapping.Properties.EventSourceArn));
+    for (const id of sources) {
+      const queue = resources[id]!;
+      expect(queue.Type).toBe('AWS::SQS::Queue');
+      expect(queue.Properties.SqsManagedSseEnabled === true || queue.Properties.KmsMasterKeyId !== undefined, id).toBe(true);
+      const redrive = queue.Properties.RedrivePolicy;
+      expect(redrive, `${id} has a RedrivePolicy`).toBeDefined();
+      expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(1);
+      const dlqId = target(redrive.deadLetterTargetArn);
+      expect(dlqId).not.toBe(id);
+      const dlq = resources[dlqId]!;
+      expect(dlq.Type).toBe('AWS::SQS::Queue');
+      expect(dlq.Properties.SqsManagedSseEnabled === true || dlq.Properties.KmsMasterKeyId !== undefined, dlqId).toBe(true);
+      expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 86_400);
+    }
+    expect(sources.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['IntakeQueue', 'NoticesQueue']);
+  });
+
+  it('every queue denies requests without TLS', () => {
+    for (const [id] of ofType('AWS::SQS::Queue')) {
+      const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => p.Properties.Queues.some((q: unknown) => target(q) === id));
+      expect(policy, `${id} has a queue policy`).toBeDefined();
+      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('event source mappings report batch item failures', () => {
+    for (const [id, mapping] of ofType('AWS::Lambda::EventSourceMapping')) {
+      expect(mapping.Properties.FunctionResponseTypes, id).toEqual(['ReportBatchItemFailures']);
+    }
+  });
+
+  it('a consumed queue stays invisible long enough for its consumer (AWS advises 6 × the function timeout)', () => {
+    for (const [id, mapping] of ofType('AWS::Lambda::EventSourceMapping')) {
+      const queue = resources[target(mapping.Properties.EventSourceArn)]!;
+      const fn = resources[target(mapping.Properties.FunctionName)]!;
+      expect(queue.Properties.VisibilityTimeout, id).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBe(13);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      const logGroup = resources[target(fn.Properties.LoggingConfig?.LogGroup)];
+      expect(logGroup?.Type, id).toBe('AWS::Logs::LogGroup');
+      expect(logGroup?.Properties.RetentionInDays, id).toBeGreaterThan(0);
+    }
+  });
+
+  it('each names an existing handler file under functions/handlers that exports `handler`', () => {
+    const entries = new Set<string>();
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const entry = fn.Metadata?.['aftersales:entry'];
+      expect(entry, id).toMatch(/^functions\/handlers\/[a-z0-9-]+\.ts$/);
+      expect(existsSync(entry as string), `${id}: ${String(entry)}`).toBe(true);
+      expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
+      entries.add(entry as string);
+    }
+    expect(entries.size).toBe(13);
+  });
+
+  it('no environment variable holds a secret value: secrets are passed as *_SECRET_ARN only', () => {
+    const secretIds = new Set(ofType('AWS::SecretsManager::Secret').map(([id]) => id));
+    expect(secretIds.size).toBe(2);
+    const secretArnVars: string[] = [];
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      for (const [name, value] of Object.entries<unknown>(fn.Properties.Environment?.Variables ?? {})) {
+        const serialized = JSON.stringify(value);
+        expect(serialized, `${id}.${name}`).not.toMatch(/resolve:secretsmanager|SecretString|whsec_/);
+        const referencesSecret = secretIds.has(target(value));
+        if (name.endsWith('_SECRET_ARN')) {
+          expect(referencesSecret, `${id}.${name} is a secret's ARN`).toBe(true);
+          expect(value, `${id}.${name}`).toEqual({ Ref: expect.any(String) }); // Ref of a secret is its ARN
+          secretArnVars.push(name);
+        } else {
+          expect(referencesSecret, `${id}.${name} must not reference a secret`).toBe(false);
+          expect(name, `${id}.${name}`).not.toMatch(/SECRET|PASSWORD|PRIVATE|API_KEY|TOKEN$/);
+        }
+      }
+    }
+    expect(secretArnVars.sort()).toEqual(['ORDER_PLATFORM_TOKEN_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
+  });
+});
+
+describe('case table', () => {
+  it('has pk/sk keys, PITR, SSE, deletion protection, TTL and the gsi1 status index; it is retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+          }),
+        ],
+      }),
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  it.each([
+    ['POST /webhooks/order-platform', 'NONE', 'IngestWebhook'],
+    ['ANY /ops/{proxy+}', 'AWS_IAM', 'OpsApi'],
+    ['GET /surveys/{token}', 'NONE', 'SurveyApi'],
+    ['POST /surveys/{token}', 'NONE', 'SurveyApi'],
+  ])('routes %s (authorization %s) to %s', (routeKey, authorization, fnPrefix) => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey);
+    expect(routes).toHaveLength(1);
+    const [, route] = routes[0]!;
+    expect(route.Properties.AuthorizationType).toBe(authorization);
+    const integrationId = /^integrations\/\$\{Ref:(\w+)\}$/.exec(joinToString(route.Properties.Target))?.[1];
+    const integration = resources[integrationId ?? '']!;
+    expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
+    expect(target(integration.Properties.IntegrationUri)).toMatch(new RegExp(`^${fnPrefix}[0-9A-F]{8}$`));
+  });
+
+  it('has exactly those four routes', () => {
+    expect(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort()).toEqual([
+      'ANY /ops/{proxy+}',
+      'GET /surveys/{token}',
+      'POST /surveys/{token}',
+      'POST /webhooks/order-platform',
+    ]);
+  });
+
+  it('the stage is throttled and writes access logs to a log group', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, Resource]];
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    expect(resources[target(stage.Properties.AccessLogSettings.DestinationArn)]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(stage.Properties.AccessLogSettings.Format).toContain('$context.requestId');
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+  it.each(['IntakeDlq', 'NoticesDlq'])('the %s has an alarm on visible messages that notifies operators', (dlqPrefix) => {
+    const alarm = alarms().find(
+      (a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && a.Dimensions?.some((d: any) => new RegExp(`^${dlqPrefix}[0-9A-F]{8}$`).test(target(d.Value))),
+    );
+    expect(alarm).toBeDefined();
+    expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(resources[target(alarm!.AlarmActions[0])]?.Type).toBe('AWS::SNS::Topic');
+  });
+
+  it('failed workflow executions raise an alarm that notifies operators', () => {
+    const [machineId] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const alarm = alarms().find((a) => a.Namespace === 'AWS/States' && a.MetricName === 'ExecutionsFailed');
+    expect(alarm).toBeDefined();
+    expect(alarm!.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: machineId } }]);
+    expect(alarm!.Threshold).toBe(1);
+    expect(resources[target(alarm!.AlarmActions[0])]?.Type).toBe('AWS::SNS::Topic');
+  });
+});

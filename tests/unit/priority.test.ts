@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CASE_TYPES, CUSTOMER_TIERS } from '../../functions/domain/case.js';
+import { priorityOf, type PriorityInput } from '../../functions/domain/priority.js';
+
+/** The formula as documented in priority.ts and docs/priority.md. */
+const TIER = { standard: 0, silver: 10, gold: 20, vip: 35 } as const;
+const TYPE = { lost: 30, damaged: 25, quality: 20, delayed: 15, missing_part: 15, repair: 10, return: 10, exchange: 5 } as const;
+
+const base: PriorityInput = { tier: 'standard', type: 'exchange', expedited: false, orderValue: 0 };
+
+describe('priorityOf', () => {
+  it.each(Object.entries(TIER))('tier %s adds %d points', (tier, points) => {
+    expect(priorityOf({ ...base, tier: tier as PriorityInput['tier'] }).score).toBe(TYPE.exchange + points);
+  });
+
+  it.each(Object.entries(TYPE))('type %s adds %d points', (type, points) => {
+    expect(priorityOf({ ...base, type: type as PriorityInput['type'] }).score).toBe(points);
+  });
+
+  it('expedited handling adds 20 points', () => {
+    expect(priorityOf({ ...base, expedited: true }).score - priorityOf(base).score).toBe(20);
+  });
+
+  it.each([
+    [0, 0],
+    [4_999, 0],
+    [5_000, 5],
+    [19_999, 5],
+    [20_000, 10],
+    [99_999, 10],
+    [100_000, 15],
+    [10_000_000, 15],
+  ])('an order worth %d minor units adds %d points', (orderValue, points) => {
+    expect(priorityOf({ ...base, orderValue }).score).toBe(TYPE.exchange + points);
+  });
+
+  it.each([
+    // tier, type, expedited, value, score, band
+    ['standard', 'exchange', false, 0, 5, 'low'],
+    ['gold', 'repair', false, 0, 30, 'low'],
+    ['gold', 'delayed', false, 0, 35, 'normal'],
+    ['silver', 'damaged', false, 0, 35, 'normal'],
+    ['vip', 'quality', false, 0, 55, 'normal'],
+    ['vip', 'damaged', false, 0, 60, 'high'],
+    ['standard', 'lost', true, 5_000, 55, 'normal'],
+    ['standard', 'lost', true, 20_000, 60, 'high'],
+    ['vip', 'lost', true, 100_000, 100, 'high'],
+  ] as const)('%s %s expedited=%s value=%d → %d (%s)', (tier, type, expedited, orderValue, score, band) => {
+    expect(priorityOf({ tier, type, expedited, orderValue })).toEqual({ score, band });
+  });
+
+  it('lost and damaged rank above exchange, VIP above standard, expedited above not (DOMAIN.md "Priority")', () => {
+    const score = (input: Partial<PriorityInput>) => priorityOf({ ...base, ...input }).score;
+    expect(score({ type: 'lost' })).toBeGreaterThan(score({ type: 'exchange' }));
+    expect(score({ type: 'damaged' })).toBeGreaterThan(score({ type: 'exchange' }));
+    expect(score({ tier: 'vip' })).toBeGreaterThan(score({ tier: 'standard' }));
+    expect(score({ expedited: true })).toBeGreaterThan(score({ expedited: false }));
+  });
+
+  it('follows the formula for every combination and never leaves 0..100; bands at 35 and 60', () => {
+    const values = [[0, 0], [5_000, 5], [20_000, 10], [100_000, 15]] as const;
+    let maximum = 0;
+    for (const tier of CUSTOMER_TIERS)
+      for (const type of CASE_TYPES)
+        for (const expedited of [false, true])
+          for (const [orderValue, valuePoints] of values) {
+            const expected = Math.min(100, TIER[tier] + TYPE[type] + (expedited ? 20 : 0) + valuePoints);
+            const { score, band } = priorityOf({ tier, type, expedited, orderValue });
+            expect(score, `${tier}/${type}/${expedited}/${orderValue}`).toBe(expected);
+            expect(score).toBeGreaterThanOrEqual(0);
+            expect(score).toBeLessThanOrEqual(100);
+            expect(band).toBe(score >= 60 ? 'high' : score >= 35 ? 'normal' : 'low');
+            maximum = Math.max(maximum, score);
+          }
+    // With the documented weights the highest sum is exactly the cap.
+    expect(maximum).toBe(100);
+  });
+});
+
+describe('docs/priority.md', () => {
+  const doc = readFileSync('docs/priority.md', 'utf8');
+  const pointRows = new Map([...doc.matchAll(/^\| `(\w+)` \| (\d+) \|$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  const score = (input: Partial<PriorityInput>) => priorityOf({ ...base, type: 'return', ...input }).score;
+
+  it('lists the points of every tier and case type as the code computes them', () => {
+    for (const tier of CUSTOMER_TIERS) expect(pointRows.get(tier), tier).toBe(score({ tier }) - score({}));
+    for (const type of CASE_TYPES) expect(pointRows.get(type), type).toBe(score({ type }));
+    expect(doc).toMatch(/^\| yes \| 20 \|$/m);
+    expect(score({ expedited: true }) - score({})).toBe(20);
+  });
+
+  it('its value thresholds are the code’s', () => {
+    const rows = [...doc.matchAll(/^\| ≥ ([\d ]+) \(¥[\d ,.]+\) \| (\d+) \|$/gm)].map((m) => [Number(m[1]!.replace(/ /g, '')), Number(m[2])] as const);
+    expect(rows).toHaveLength(3);
+    for (const [threshold, points] of rows) {
+      expect(score({ orderValue: threshold }) - score({}), `≥ ${threshold}`).toBe(points);
+      expect(score({ orderValue: threshold - 1 }) - score({}), `< ${threshold}`).toBeLessThan(points);
+    }
+  });
+
+  it('its examples are what priorityOf gives', () => {
+    const examples = [...doc.matchAll(/^\| (standard|silver|gold|VIP) customer, (\w+), (not expedited, |expedited, )?¥([\d ,]+) order[^|]*\| [\d +]+= (\d+) \| `(\w+)` \|$/gm)];
+    expect(examples).toHaveLength(5);
+    for (const [row, tier, type, expedited, yuan, documentedScore, band] of examples) {
+      const input: PriorityInput = {
+        tier: tier!.toLowerCase() as PriorityInput['tier'],
+        type: type as PriorityInput['type'],
+        expedited: expedited === 'expedited, ',
+        orderValue: Number(yuan!.replace(/[ ,]/g, '')) * 100,
+      };
+      expect(priorityOf(input), row).toEqual({ score: Number(documentedScore), band });
+    }
+  });
+
+  it('its response targets are what the Classify step sets', async () => {
+    const { classify } = await import('../../functions/use-cases/steps/classify.js');
+    const targets = new Map([...doc.matchAll(/^\| `(high|normal|low)` \| (\d+) hours \|$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    expect([...targets.keys()].sort()).toEqual(['high', 'low', 'normal']);
+    const now = new Date('2026-11-10T02:00:00Z');
+    // One case per band; the case store is an in-memory stand-in, classify itself is real.
+    const cases: Record<string, Partial<PriorityInput>> = {
+      high: { tier: 'vip', type: 'lost' },
+      normal: { tier: 'gold', type: 'delayed' },
+      low: { tier: 'standard', type: 'exchange' },
+    };
+    for (const [band, hours] of targets) {
+      const c = cases[band]!;
+      const updates: Array<Record<string, unknown>> = [];
+      const store = {
+        require: async () => ({ caseId: 'AS-0123456789AB', tier: c.tier, type: c.type, expedited: false, orderItems: [{ sku: 's', name: 'n', category: 'c', quantity: 1, unitPrice: 1000 }] }),
+        update: async (_id: string, patch: Record<string, unknown>) => void updates.push(patch),
+        appendTimeline: async () => undefined,
+      };
+      const result = await classify(store as never, 'AS-0123456789AB', {} as never, now);
+      expect(result.band).toBe(band);
+      expect(updates[0]).toMatchObject({ priorityBand: band, responseDueAt: new Date(now.getTime() + hours * 3_600_000).toISOString() });
+    }
+  });
+});

@@ -1,0 +1,242 @@
+/**
+ * docs/webhook-contract.md against the code: requests signed the way the document tells the order platform to sign
+ * them, answered by the real acceptWebhook (functions/use-cases/accept-webhook.ts). Only the two outside systems
+ * (the DynamoDB dedupe table and the SQS intake queue) are replaced by in-memory stand-ins.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Webhook } from 'standardwebhooks';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DedupeStore } from '../../functions/adapters/dedupe-store.js';
+import type { QueueSender } from '../../functions/adapters/queues.js';
+import { caseIdFor } from '../../functions/domain/case-id.js';
+import type { IntakeMessage } from '../../functions/schemas/messages.js';
+import { acceptWebhook, type WebhookAnswer } from '../../functions/use-cases/accept-webhook.js';
+import { otherEvent, requestedEvent } from './fixtures.js';
+
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const doc = readFileSync('docs/webhook-contract.md', 'utf8');
+
+/** In-memory dedupe with the semantics of DedupeStore.claimWebhook/releaseWebhook (conditional put, first caseId wins). */
+class MemoryDedupe {
+  readonly receipts = new Map<string, { caseId: string; queued: boolean }>();
+  async claimWebhook(webhookId: string, caseId: string) {
+    const earlier = this.receipts.get(webhookId);
+    if (earlier !== undefined) return { firstSeen: false, caseId: earlier.caseId, queued: earlier.queued };
+    this.receipts.set(webhookId, { caseId, queued: false });
+    return { firstSeen: true, caseId, queued: false };
+  }
+  async markWebhookQueued(webhookId: string) {
+    const receipt = this.receipts.get(webhookId);
+    if (receipt) receipt.queued = true;
+  }
+  async releaseWebhook(webhookId: string) {
+    this.receipts.delete(webhookId);
+  }
+}
+
+class MemoryQueue {
+  readonly sent: IntakeMessage[] = [];
+  failNext = false;
+  async send(message: IntakeMessage) {
+    if (this.failNext) {
+      this.failNext = false;
+      throw Object.assign(new Error('queue down'), { name: 'ServiceUnavailable' });
+    }
+    this.sent.push(message);
+  }
+}
+
+let dedupe: MemoryDedupe;
+let queue: MemoryQueue;
+
+beforeEach(() => {
+  dedupe = new MemoryDedupe();
+  queue = new MemoryQueue();
+});
+
+/** Signs as in the document's Node example: webhook.sign(id, now, body), timestamp in Unix seconds. */
+function signed(body: string, options: { id?: string; at?: Date; secret?: string } = {}) {
+  const id = options.id ?? `msg_${randomBytes(8).toString('hex')}`;
+  const at = options.at ?? new Date();
+  return {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(options.secret ?? SECRET).sign(id, at, body),
+  } as Record<string, string | undefined>;
+}
+
+const accept = (body: string, headers: Record<string, string | undefined>): Promise<WebhookAnswer> =>
+  acceptWebhook(
+    { verifier: new Webhook(SECRET), dedupe: dedupe as unknown as DedupeStore, intake: queue as unknown as QueueSender<IntakeMessage> },
+    body,
+    headers,
+    new Date(),
+  );
+
+describe('signed as documented', () => {
+  it('a signed aftersales.requested is accepted: 202 with the case id derived from requestId, and queued', async () => {
+    const body = JSON.stringify(requestedEvent());
+    const headers = signed(body);
+    const answer = await accept(body, headers);
+    expect(answer).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: false });
+    expect(queue.sent).toHaveLength(1);
+    expect(queue.sent[0]).toMatchObject({ webhookId: headers['webhook-id'], caseId: caseIdFor('req-20261110-000123'), event: { type: 'aftersales.requested' } });
+  });
+
+  it('the signature is v1,<base64 HMAC-SHA256 of "id.timestamp.body"> with the key after whsec_', async () => {
+    const { createHmac } = await import('node:crypto');
+    const body = JSON.stringify(otherEvent('return.shipped'));
+    const id = 'msg_manual';
+    const timestamp = Math.floor(Date.now() / 1000);
+    const key = Buffer.from(SECRET.slice('whsec_'.length), 'base64');
+    const signature = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+    const headers = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature };
+    expect(await accept(body, headers)).toMatchObject({ status: 202 });
+  });
+
+  it('several space-separated signatures are allowed; one match is enough', async () => {
+    const body = JSON.stringify(otherEvent('aftersales.cancelled'));
+    const headers = signed(body);
+    headers['webhook-signature'] = `v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= ${headers['webhook-signature']}`;
+    expect(await accept(body, headers)).toMatchObject({ status: 202 });
+  });
+
+  it.each(['aftersales.evidence_added', 'aftersales.cancelled', 'return.shipped', 'return.received'] as const)('%s is answered with the case id of its requestId', async (type) => {
+    const body = JSON.stringify(otherEvent(type));
+    expect(await accept(body, signed(body))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: false });
+  });
+});
+
+describe('idempotency', () => {
+  it('the same webhook-id is answered duplicate: true with the first caseId, and nothing new is queued', async () => {
+    const body = JSON.stringify(requestedEvent());
+    const first = signed(body, { id: 'msg_same' });
+    expect(await accept(body, first)).toMatchObject({ status: 202, duplicate: false });
+    // A retry re-signed with a fresh timestamp, same id.
+    const retry = signed(body, { id: 'msg_same', at: new Date(Date.now() + 2_000) });
+    expect(await accept(body, retry)).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: true });
+    // Even a different body under a used id changes nothing.
+    const other = JSON.stringify(requestedEvent({ data: { requestId: 'req-other' } }));
+    expect(await accept(other, signed(other, { id: 'msg_same' }))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: true });
+    expect(queue.sent).toHaveLength(1);
+  });
+
+  it('the same requestId under a new webhook-id names the same case', async () => {
+    const body = JSON.stringify(requestedEvent());
+    const a = await accept(body, signed(body));
+    const b = await accept(body, signed(body));
+    expect(a).toMatchObject({ status: 202 });
+    expect(b).toMatchObject({ status: 202 });
+    expect((b as { caseId: string }).caseId).toBe((a as { caseId: string }).caseId);
+  });
+
+  it('503 (not queued) releases the webhook-id so the retry is processed', async () => {
+    const body = JSON.stringify(requestedEvent());
+    const headers = signed(body, { id: 'msg_retry' });
+    queue.failNext = true;
+    await expect(accept(body, headers)).rejects.toThrow('queue down'); // the handler maps this to 503 temporarily_unavailable
+    expect(dedupe.receipts.has('msg_retry')).toBe(false);
+    expect(await accept(body, signed(body, { id: 'msg_retry' }))).toMatchObject({ status: 202, duplicate: false });
+    expect(queue.sent).toHaveLength(1);
+  });
+});
+
+describe('refusals', () => {
+  const body = JSON.stringify(requestedEvent());
+
+  it.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'])('missing %s → 401 missing_signature_headers', async (header) => {
+    const headers = signed(body);
+    delete headers[header];
+    expect(await accept(body, headers)).toMatchObject({ status: 401, error: 'missing_signature_headers' });
+  });
+
+  it('an empty header counts as missing', async () => {
+    expect(await accept(body, { ...signed(body), 'webhook-signature': '' })).toMatchObject({ status: 401, error: 'missing_signature_headers' });
+  });
+
+  it.each([
+    ['another secret', () => signed(body, { secret: `whsec_${randomBytes(32).toString('base64')}` })],
+    ['a body changed after signing', () => signed(`${body} `)],
+    ['a non-numeric timestamp', () => ({ ...signed(body), 'webhook-timestamp': 'yesterday' })],
+    ['a v2 signature only', () => ({ ...signed(body), 'webhook-signature': signed(body)['webhook-signature']!.replace(/^v1,/, 'v2,') })],
+  ])('%s → 401 invalid_signature', async (_name, headers) => {
+    expect(await accept(body, headers())).toMatchObject({ status: 401, error: 'invalid_signature' });
+  });
+
+  it.each([
+    ['6 minutes old', -6 * 60_000],
+    ['6 minutes ahead', 6 * 60_000],
+  ])('a timestamp %s → 401 stale_timestamp', async (_name, skew) => {
+    expect(await accept(body, signed(body, { at: new Date(Date.now() + skew) }))).toMatchObject({ status: 401, error: 'stale_timestamp' });
+  });
+
+  it('4 minutes of clock skew is tolerated', async () => {
+    expect(await accept(body, signed(body, { at: new Date(Date.now() - 4 * 60_000) }))).toMatchObject({ status: 202 });
+  });
+
+  it('the signature is checked before the body: an unsigned non-JSON body is 401, a signed one 400', async () => {
+    expect(await accept('not json', { 'webhook-id': 'x', 'webhook-timestamp': '1', 'webhook-signature': 'v1,x' })).toMatchObject({ status: 401 });
+    expect(await accept('not json', signed('not json'))).toMatchObject({ status: 400, error: 'invalid_json' });
+  });
+
+  it.each([
+    ['envelope without timestamp and data', { type: 'aftersales.requested' }, 422, 'invalid_envelope'],
+    ['unknown event type', { type: 'order.created', timestamp: '2026-11-10T10:00:00+08:00', data: {} }, 422, 'unsupported_event_type'],
+    ['request with a bad currency', requestedEvent({ data: { order: { currency: 'yuan' } } }), 422, 'invalid_data'],
+  ])('a signed %s → %d %s, nothing queued', async (_name, event, status, error) => {
+    const raw = JSON.stringify(event);
+    expect(await accept(raw, signed(raw))).toMatchObject({ status, error });
+    expect(queue.sent).toHaveLength(0);
+    expect(dedupe.receipts.size).toBe(0);
+  });
+});
+
+describe('the document', () => {
+  it('names every error code the intake can answer with', () => {
+    const sources = ['functions/use-cases/accept-webhook.ts', 'functions/schemas/webhook.ts', 'functions/handlers/ingest-webhook.ts']
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    const codes = new Set([...sources.matchAll(/error: '([a-z_]+)'|problem\(\d+, '([a-z_]+)'/g)].map((m) => m[1] ?? m[2]));
+    expect([...codes].sort()).toEqual([
+      'invalid_data',
+      'invalid_envelope',
+      'invalid_json',
+      'invalid_signature',
+      'missing_signature_headers',
+      'stale_timestamp',
+      'temporarily_unavailable',
+      'unsupported_event_type',
+    ]);
+    for (const code of codes) expect(doc, code).toContain(`"error": "${code}"`);
+  });
+
+  it('shows a valid example body for every event type', async () => {
+    const { parseWebhookBody, WEBHOOK_EVENT_TYPES } = await import('../../functions/schemas/webhook.js');
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as { type?: string });
+    const bodies = examples.filter((e) => typeof e.type === 'string');
+    expect(bodies.map((b) => b.type)).toEqual(WEBHOOK_EVENT_TYPES);
+    for (const example of bodies) expect(parseWebhookBody(JSON.stringify(example)), example.type).toMatchObject({ ok: true });
+  });
+
+  it('the requested example is the shared test fixture', () => {
+    const example = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!)).find((e) => e.type === 'aftersales.requested');
+    expect(example).toEqual(requestedEvent());
+  });
+
+  it('its error example is what the parser answers for those mistakes', async () => {
+    const { parseWebhookBody } = await import('../../functions/schemas/webhook.js');
+    const example = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!)).find((e) => e.error === 'invalid_data');
+    const bad = requestedEvent({
+      data: {
+        order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: -1 }] },
+        customer: { email: 'li.wei-at-example.com' },
+        items: [{ sku: 'KB-87-BLK', quantity: 1 }, { sku: 'MOUSE-01', quantity: 1 }],
+      },
+    });
+    const parsed = parseWebhookBody(JSON.stringify(bad));
+    expect(parsed).toMatchObject({ ok: false, status: 422, error: 'invalid_data', message: example.message });
+    expect((parsed as { issues: unknown[] }).issues).toEqual(example.issues);
+  });
+});

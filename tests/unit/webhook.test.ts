@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { parseWebhookBody, WEBHOOK_EVENT_TYPES, type ParsedWebhook } from '../../functions/schemas/webhook.js';
+import { otherEvent, requestedEvent } from './fixtures.js';
+
+const parse = (body: unknown) => parseWebhookBody(typeof body === 'string' ? body : JSON.stringify(body));
+
+function refused(result: ParsedWebhook) {
+  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result.event)}`);
+  return result;
+}
+const paths = (result: ParsedWebhook) => (refused(result).issues ?? []).map((issue) => issue.path);
+
+describe('aftersales.requested', () => {
+  it('a realistic request is accepted as sent, with defaults applied', () => {
+    const body = requestedEvent();
+    const result = parse(body);
+    expect(result).toEqual({ ok: true, event: body });
+  });
+
+  it('defaults: no description, not expedited, the whole order, no evidence', () => {
+    const result = parse(requestedEvent({ data: { description: undefined, expedited: undefined, items: undefined, evidence: undefined } }));
+    expect(result.ok && result.event.type === 'aftersales.requested' && result.event.data).toMatchObject({
+      description: '',
+      expedited: false,
+      items: [],
+      evidence: [],
+    });
+  });
+
+  it.each([
+    ['email only', { phone: undefined }],
+    ['phone only', { email: undefined }],
+  ])('a customer reachable by %s is enough', (_name, customer) => {
+    expect(parse(requestedEvent({ data: { customer } })).ok).toBe(true);
+  });
+
+  it('an order not yet delivered is a valid request', () => {
+    expect(parse(requestedEvent({ data: { caseType: 'lost', order: { shipment: { deliveredAt: undefined } } } })).ok).toBe(true);
+  });
+
+  it.each(['return', 'exchange', 'repair', 'damaged', 'lost', 'delayed', 'quality', 'missing_part'])('case type %s is accepted', (caseType) => {
+    expect(parse(requestedEvent({ data: { caseType } })).ok).toBe(true);
+  });
+
+  it('times with any offset are accepted; money and quantities are integers', () => {
+    const body = requestedEvent({ data: { order: { placedAt: '2026-11-01T12:15:00Z', shipment: { shippedAt: '2026-11-02T01:00:00.123-05:00' } } } });
+    expect(parse(body).ok).toBe(true);
+  });
+});
+
+describe('refusals of aftersales.requested (422 invalid_data with issue paths)', () => {
+  it.each([
+    ['a fractional unit price', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: 399.0001 }] } }, 'data.order.items.0.unitPrice'],
+    ['a negative unit price', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: -1 }] } }, 'data.order.items.0.unitPrice'],
+    ['a unit price as a string', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: '399.00' }] } }, 'data.order.items.0.unitPrice'],
+    ['a zero quantity', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 0, unitPrice: 39900 }] } }, 'data.order.items.0.quantity'],
+    ['no order items', { order: { items: [] } }, 'data.order.items'],
+    ['a lower-case currency', { order: { currency: 'cny' } }, 'data.order.currency'],
+    ['a time without offset', { order: { placedAt: '2026-11-01T20:15:00' } }, 'data.order.placedAt'],
+    ['a date instead of a time', { order: { shipment: { promisedBy: '2026-11-05' } } }, 'data.order.shipment.promisedBy'],
+    ['an unknown case type', { caseType: 'refund_only' }, 'data.caseType'],
+    ['an unknown tier', { customer: { tier: 'platinum' } }, 'data.customer.tier'],
+    ['an unknown locale', { customer: { locale: 'fr' } }, 'data.customer.locale'],
+    ['no channels', { customer: { channels: [] } }, 'data.customer.channels'],
+    ['an unknown channel', { customer: { channels: ['wechat'] } }, 'data.customer.channels.0'],
+    ['a phone not in E.164', { customer: { phone: '13800138000' } }, 'data.customer.phone'],
+    ['an invalid email', { customer: { email: 'li.wei-at-example.com' } }, 'data.customer.email'],
+    ['an evidence URL that is not a URL', { evidence: [{ kind: 'photo', url: 'box-corner.jpg' }] }, 'data.evidence.0.url'],
+    ['an unknown evidence kind', { evidence: [{ kind: 'audio', url: 'https://cdn.example.com/a.mp3' }] }, 'data.evidence.0.kind'],
+    ['a missing requestId', { requestId: undefined }, 'data.requestId'],
+    ['an empty requestId', { requestId: '' }, 'data.requestId'],
+    ['a requestId over 128 characters', { requestId: 'r'.repeat(129) }, 'data.requestId'],
+    ['a missing reason', { reason: undefined }, 'data.reason'],
+    ['expedited as a string', { expedited: 'yes' }, 'data.expedited'],
+    ['a missing shipment', { order: { shipment: undefined } }, 'data.order.shipment'],
+    ['a missing customer name', { customer: { name: undefined } }, 'data.customer.name'],
+  ])('%s → %s', (_name, data, path) => {
+    const result = refused(parse(requestedEvent({ data } as never)));
+    expect(result).toMatchObject({ status: 422, error: 'invalid_data' });
+    expect(paths(result)).toContain(path);
+  });
+
+  it('an unknown property is refused (typos surface)', () => {
+    const body = requestedEvent();
+    (body.data.order as Record<string, unknown>).shipmentt = {};
+    const result = refused(parse(body));
+    expect(result.issues).toEqual([{ path: 'data.order', message: expect.stringContaining('shipmentt') }]);
+  });
+
+  it('neither email nor phone → 422 on data.customer', () => {
+    const result = refused(parse(requestedEvent({ data: { customer: { email: undefined, phone: undefined } } })));
+    expect(result).toMatchObject({ status: 422, error: 'invalid_data' });
+    expect(result.issues).toEqual([{ path: 'data.customer', message: 'at least one of email or phone is required' }]);
+  });
+
+  it('an item that is not part of the order → 422 on its sku', () => {
+    const result = refused(parse(requestedEvent({ data: { items: [{ sku: 'KB-87-BLK', quantity: 1 }, { sku: 'MOUSE-01', quantity: 1 }] } })));
+    expect(result.issues).toEqual([{ path: 'data.items.1.sku', message: 'not an item of the order' }]);
+  });
+
+  it('reports every problem at once', () => {
+    const result = refused(parse(requestedEvent({ data: { caseType: 'x', customer: { tier: 'y', locale: 'z' } } })));
+    expect(paths(result).sort()).toEqual(['data.caseType', 'data.customer.locale', 'data.customer.tier']);
+  });
+
+  it('the message names the event type and the contract, not the data', () => {
+    const result = refused(parse(requestedEvent({ data: { caseType: 'x' } })));
+    expect(result.message).toBe('The data of aftersales.requested does not match the contract.');
+  });
+});
+
+describe('issue messages name the rule', () => {
+  it.each([
+    ['a missing field', { requestId: undefined }, 'data.requestId', 'required'],
+    ['a missing nested field', { customer: { name: undefined } }, 'data.customer.name', 'required'],
+    ['a custom format rule', { order: { currency: 'cny' } }, 'data.order.currency', 'ISO 4217 code, e.g. CNY'],
+    ['the phone rule', { customer: { phone: '13800138000' } }, 'data.customer.phone', 'E.164 phone number, e.g. +8613800000000'],
+  ])('%s → %s: "%s"', (_name, data, path, message) => {
+    expect(refused(parse(requestedEvent({ data } as never))).issues).toContainEqual({ path, message });
+  });
+
+  // Regression: a value present with the wrong type must not read "required" (zod fills issue.input only with
+  // reportInput: true).
+  it.each([
+    ['a number for a string', { requestId: 42 }, 'data.requestId'],
+    ['a string for a boolean', { expedited: 'yes' }, 'data.expedited'],
+    ['a fraction for an integer', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: 399.5 }] } }, 'data.order.items.0.unitPrice'],
+  ])('%s is not reported as "required"', (_name, data, path) => {
+    const issue = refused(parse(requestedEvent({ data } as never))).issues?.find((i) => i.path === path);
+    expect(issue).toBeDefined();
+    expect(issue!.message).not.toBe('required');
+  });
+});
+
+describe('issue messages never repeat the submitted values (they may be personal)', () => {
+  const secrets = {
+    email: 'not-an-email-LEAK1',
+    phone: '0086-LEAK2',
+    tier: 'LEAK3',
+    locale: 'LEAK4',
+    name: 12345678,
+    customerId: '',
+  };
+
+  it('bad customer fields are reported by path and rule only', () => {
+    const body = requestedEvent({
+      data: {
+        customer: { email: secrets.email, phone: secrets.phone, tier: secrets.tier, locale: secrets.locale, name: secrets.name as never },
+        order: { currency: 'LEAK5', placedAt: 'LEAK6', shipment: { trackingNumber: 'T'.repeat(65) } },
+        evidence: [{ kind: 'photo', url: 'LEAK7 not a url' }],
+      },
+    });
+    const result = refused(parse(body));
+    expect(paths(result).sort()).toEqual(
+      [
+        'data.customer.email',
+        'data.customer.locale',
+        'data.customer.name',
+        'data.customer.phone',
+        'data.customer.tier',
+        'data.evidence.0.url',
+        'data.order.currency',
+        'data.order.placedAt',
+        'data.order.shipment.trackingNumber',
+      ].sort(),
+    );
+    const serialized = JSON.stringify(result);
+    for (const leak of ['LEAK', '12345678', 'T'.repeat(65)]) expect(serialized).not.toContain(leak);
+  });
+
+  it('a bad value in another event type is not echoed either', () => {
+    const result = refused(parse(otherEvent('aftersales.evidence_added', { evidence: [{ kind: 'photo', url: 'mailto-LEAK8' }] })));
+    expect(JSON.stringify(result)).not.toContain('LEAK8');
+  });
+});
+
+describe('the envelope', () => {
+  it('invalid JSON → 400 invalid_json', () => {
+    expect(parse('{"type": "aftersales.requested",')).toEqual({ ok: false, status: 400, error: 'invalid_json', message: 'The body is not valid JSON.' });
+    expect(refused(parse(''))).toMatchObject({ status: 400, error: 'invalid_json' });
+  });
+
+  it.each([
+    ['an array', [], ''],
+    ['a string', 'null', ''],
+    ['no timestamp', { type: 'aftersales.requested', data: {} }, 'timestamp'],
+    ['no data', { type: 'aftersales.requested', timestamp: '2026-11-10T10:00:00+08:00' }, 'data'],
+    ['data that is not an object', { type: 'aftersales.requested', timestamp: '2026-11-10T10:00:00+08:00', data: [1] }, 'data'],
+    ['a timestamp without offset', { type: 'aftersales.requested', timestamp: '2026-11-10T10:00:00', data: {} }, 'timestamp'],
+    ['an empty type', { type: '', timestamp: '2026-11-10T10:00:00+08:00', data: {} }, 'type'],
+    ['an extra top-level field', { type: 'aftersales.requested', timestamp: '2026-11-10T10:00:00+08:00', data: {}, id: 'x' }, ''],
+  ])('%s → 422 invalid_envelope', (_name, body, path) => {
+    const result = refused(parse(body));
+    expect(result).toMatchObject({ status: 422, error: 'invalid_envelope', message: 'The body must be { type, timestamp, data }.' });
+    expect(paths(result)).toContain(path);
+  });
+
+  it.each(['order.created', 'aftersales.Requested', 'return.lost'])('type %s → 422 unsupported_event_type listing the supported ones', (type) => {
+    const result = refused(parse({ type, timestamp: '2026-11-10T10:00:00+08:00', data: { requestId: 'r' } }));
+    expect(result).toMatchObject({ status: 422, error: 'unsupported_event_type' });
+    for (const supported of WEBHOOK_EVENT_TYPES) expect(result.message).toContain(supported);
+    expect(result.message).not.toContain(type);
+  });
+
+  // Regression: Object.prototype members are not event types (`in` would find them and crash the parser).
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('type %s → 422 unsupported_event_type (not a crash)', (type) => {
+    expect(parse({ type, timestamp: '2026-11-10T10:00:00+08:00', data: { requestId: 'r' } })).toMatchObject({ ok: false, status: 422, error: 'unsupported_event_type' });
+  });
+});
+
+describe('the other event types', () => {
+  it.each([
+    ['aftersales.evidence_added', {}],
+    ['aftersales.cancelled', {}],
+    ['aftersales.cancelled', { reason: undefined }],
+    ['return.shipped', {}],
+    ['return.received', {}],
+    ['return.received', { receivedAt: '2026-11-12T06:30:00Z' }],
+  ] as const)('%s %o is valid', (type, data) => {
+    const body = otherEvent(type, data);
+    expect(parse(body)).toEqual({ ok: true, event: body });
+  });
+
+  it.each([
+    ['aftersales.evidence_added', { evidence: [] }, 'data.evidence'],
+    ['aftersales.evidence_added', { evidence: [{ kind: 'photo', url: 'nope' }] }, 'data.evidence.0.url'],
+    ['aftersales.evidence_added', { evidence: Array.from({ length: 21 }, () => ({ kind: 'photo', url: 'https://cdn.example.com/p.jpg' })) }, 'data.evidence'],
+    ['aftersales.evidence_added', { requestId: undefined }, 'data.requestId'],
+    ['aftersales.cancelled', { reason: 'x'.repeat(201) }, 'data.reason'],
+    ['aftersales.cancelled', { requestId: 42 }, 'data.requestId'],
+    ['aftersales.cancelled', { note: 'typo' }, 'data'],
+    ['return.shipped', { carrier: '' }, 'data.carrier'],
+    ['return.shipped', { trackingNumber: undefined }, 'data.trackingNumber'],
+    ['return.received', { receivedAt: '2026-11-12' }, 'data.receivedAt'],
+    ['return.received', { receivedAt: undefined }, 'data.receivedAt'],
+  ] as const)('%s %o → 422 at %s', (type, data, path) => {
+    const result = refused(parse(otherEvent(type, data as never)));
+    expect(result).toMatchObject({ status: 422, error: 'invalid_data', message: `The data of ${type} does not match the contract.` });
+    expect(paths(result)).toContain(path);
+  });
+
+  it('a requested body under another type is refused by that type’s schema', () => {
+    const result = refused(parse({ ...requestedEvent(), type: 'return.received' }));
+    expect(result).toMatchObject({ status: 422, error: 'invalid_data' });
+    expect(paths(result)).toContain('data.receivedAt');
+  });
+});
