@@ -40,7 +40,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Par
       EVIDENCE_WAIT_SECONDS: String(int('EVIDENCE_WAIT_SECONDS', 600)),
       RETURN_WAIT_SECONDS: String(int('RETURN_WAIT_SECONDS', 1800)),
       SURVEY_DELAY_SECONDS: String(int('SURVEY_DELAY_SECONDS', 2)),
-      SURVEY_EXPIRY_SECONDS: String(int('SURVEY_EXPIRY_SECONDS', 300)),
+      SURVEY_EXPIRY_SECONDS: String(int('SURVEY_EXPIRY_SECONDS', 30)),
     },
     retryIntervalMs: int('LOCAL_RETRY_INTERVAL_MS', 250),
     visibilityTimeoutSeconds: int('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 3),
