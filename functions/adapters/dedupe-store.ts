@@ -44,9 +44,18 @@ export class DedupeStore {
     );
   }
 
-  /** Forgets a webhook-id whose message never reached the queue, so the sender's retry is processed. */
+  /**
+   * Forgets a webhook-id whose message never reached the queue, so the sender's retry is processed. A concurrent
+   * retry may have queued it meanwhile: then the receipt stays.
+   */
   async releaseWebhook(webhookId: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.webhook(webhookId) }));
+    try {
+      await this.db.send(
+        new DeleteCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), ConditionExpression: 'queued = :f', ExpressionAttributeValues: { ':f': false } }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /** One open case per order and case type (DOMAIN.md "Intake"). Returns the case that holds the slot. */

@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, keys } from './dynamo.js';
 
 export type WaitKind = 'evidence' | 'return' | 'survey';
@@ -46,6 +46,14 @@ export class WaitStore {
       }),
     );
     return out.Attributes?.taskToken as string | undefined;
+  }
+
+  /** A signal that met its waiting step but was not delivered (the resume failed), if any. */
+  async undelivered(caseId: string, kind: WaitKind): Promise<{ signal: WaitSignal; taskToken: string } | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.wait(caseId, kind), ConsistentRead: true }));
+    const signal = out.Item?.pendingSignal as WaitSignal | undefined;
+    const taskToken = out.Item?.taskToken as string | undefined;
+    return signal && taskToken ? { signal, taskToken } : undefined;
   }
 
   /** Once delivered, token and signal are cleared so a later wait of the same kind starts afresh. */

@@ -8,9 +8,16 @@ import { json, problem, rawBody } from '../http/responses.js';
 const { cases, surveys, waits } = caseStores();
 const workflow = caseWorkflow();
 const answerSchema = z.object({
-  rating: z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5)),
+  rating: z.int().check(z.minimum(1), z.maximum(5)),
   comment: z._default(z.string().check(z.maxLength(1000)), ''),
 });
+
+/** Forms post text: the digits 1-5 alone count as a rating (no coercion of "0x5", true or [5]). */
+function withRatingDigit(fields: unknown): unknown {
+  if (typeof fields !== 'object' || fields === null) return fields;
+  const rating = (fields as { rating?: unknown }).rating;
+  return typeof rating === 'string' && /^[1-5]$/.test(rating) ? { ...fields, rating: Number(rating) } : fields;
+}
 
 const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
@@ -29,17 +36,26 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   if (event.requestContext.http.method === 'GET') {
     return open ? html(200, surveyForm(locale, event.rawPath)) : html(410, surveyGonePage(locale));
   }
-  if (!open) return wantsJson ? problem(410, 'survey_closed', 'This survey has expired or was already answered.') : html(410, surveyGonePage(locale));
+  // An answered survey goes on to the use case: an answer whose delivery to the workflow failed is delivered again.
+  if (!survey || (!open && !survey.answeredAt)) {
+    return wantsJson ? problem(410, 'survey_closed', 'This survey has expired or was already answered.') : html(410, surveyGonePage(locale));
+  }
 
   const body = rawBody(event);
-  const fields = wantsJson ? safeJson(body) : Object.fromEntries(new URLSearchParams(body));
+  const fields = withRatingDigit(wantsJson ? safeJson(body) : Object.fromEntries(new URLSearchParams(body)));
   const parsed = answerSchema.safeParse(fields);
   if (!parsed.success) {
     return wantsJson
       ? problem(422, 'invalid_answer', 'rating must be a whole number from 1 to 5; comment at most 1000 characters.')
       : html(422, surveyForm(locale, event.rawPath, 'invalid'));
   }
-  const result = await answerSurvey({ cases, surveys, waits, workflow }, token, parsed.data, new Date());
+  let result: Awaited<ReturnType<typeof answerSurvey>>;
+  try {
+    result = await answerSurvey({ cases, surveys, waits, workflow }, token, parsed.data, new Date());
+  } catch (error) {
+    logger.error('survey answer failed', { caseId: survey.caseId, errorName: (error as Error).name });
+    return wantsJson ? problem(503, 'temporarily_unavailable', 'Your answer could not be saved; please send it again.') : html(503, surveyForm(locale, event.rawPath));
+  }
   logger.info('survey answer', { caseId: survey.caseId, result });
   if (result === 'gone') return wantsJson ? problem(410, 'survey_closed', 'This survey has expired or was already answered.') : html(410, surveyGonePage(locale));
   return wantsJson ? json(200, { status: 'recorded' }) : html(200, thankYouPage(locale));

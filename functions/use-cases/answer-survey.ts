@@ -15,7 +15,14 @@ export async function answerSurvey(
 ): Promise<SurveyAnswerResult> {
   const survey = await deps.surveys.get(token);
   if (!survey) return 'gone';
-  if (!(await deps.surveys.answer(token, answer.rating, answer.comment, now))) return 'gone';
+  if (!(await deps.surveys.answer(token, answer.rating, answer.comment, now))) {
+    // Answered before, but the workflow may not have heard (its resume failed): deliver the recorded answer now.
+    const stuck = survey.answeredAt ? await deps.waits.undelivered(survey.caseId, 'survey') : undefined;
+    if (!stuck) return 'gone';
+    await deps.workflow.resume(stuck.taskToken, stuck.signal);
+    await deps.waits.consume(survey.caseId, 'survey', stuck.taskToken);
+    return 'recorded';
+  }
   const at = now.toISOString();
   await deps.cases.update(survey.caseId, { survey: { rating: answer.rating, answeredAt: at } });
   await deps.cases.appendTimeline(survey.caseId, { at, actor: 'customer', event: 'survey_answered', detail: { rating: answer.rating } });

@@ -31,8 +31,13 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       return openCase(deps, caseId, event.data, message.receivedAt, at);
     case 'aftersales.evidence_added': {
       const record = await deps.cases.require(caseId);
-      await deps.cases.update(caseId, { evidence: [...record.evidence, ...event.data.evidence] });
-      await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'evidence_added', detail: { count: event.data.evidence.length } });
+      // Evidence is a set of URLs: a redelivered event adds nothing twice.
+      const known = new Set(record.evidence.map((e) => e.url));
+      const added = event.data.evidence.filter((e) => !known.has(e.url));
+      if (added.length > 0) {
+        await deps.cases.update(caseId, { evidence: [...record.evidence, ...added] });
+        await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'evidence_added', detail: { count: added.length } });
+      }
       await signal(deps, caseId, 'evidence', { signal: 'evidence_added' });
       return;
     }

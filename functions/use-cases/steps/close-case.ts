@@ -25,7 +25,7 @@ export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore },
       outcome,
       closedAt: at,
       waitingFor: '',
-      ...(reason === 'survey_expired' ? { survey: { expiredAt: at } } : {}),
+      ...(reason === 'survey_expired' && !record.survey ? { survey: { expiredAt: at } } : {}),
     },
     ['received', 'in_review', 'awaiting_evidence', 'checking_carrier', 'awaiting_return', 'compensating', 'resolved', 'awaiting_survey'],
   );

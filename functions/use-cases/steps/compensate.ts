@@ -17,7 +17,7 @@ export async function compensate(
   const record = await deps.cases.require(caseId);
   if (record.cancelRequested && !record.compensation) return { status: 'cancelled' };
   const plan = planCompensation(record, deps.policy, record.carrier?.delayWorkingDays);
-  await deps.cases.update(caseId, { status: 'compensating', remedy: plan.remedy }, ['received', 'in_review', 'checking_carrier', 'awaiting_return', 'compensating']);
+  await deps.cases.update(caseId, { status: 'compensating', remedy: plan.remedy, waitingFor: '' }, ['received', 'in_review', 'checking_carrier', 'awaiting_return', 'compensating']);
   const idempotencyKey = `${caseId}:${plan.remedy}`;
   const receipt = await deps.orderPlatform.instruct(idempotencyKey, {
     caseId,

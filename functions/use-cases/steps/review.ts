@@ -17,6 +17,7 @@ export async function review(cases: CaseStore, caseId: string, policy: Aftersale
   const reasonCode = decision.decision === 'reject' ? decision.reasonCode : undefined;
   await cases.update(caseId, {
     status: decision.decision === 'needs_evidence' ? 'awaiting_evidence' : 'in_review',
+    waitingFor: '',
     decision: { decision: decision.decision, rule: decision.rule, reasonCode, at },
     ...(decision.decision === 'reject' ? { outcome: 'rejected' as const } : {}),
     // Lost and delayed claims are decided by the carrier's tracking, not here.

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import { startCarrierSimulator, type CarrierSimulator } from '../../local/simulators/carrier.js';
+import { closedPort, importFresh, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { seedCase, unique } from './fixtures.js';
+
+type Handler = (typeof import('../../functions/handlers/carrier-lookup.js'))['handler'];
+
+const DAY = 86_400_000;
+let env: HandlerEnv;
+let carrier: CarrierSimulator;
+let handler: Handler;
+let cases: CaseStore;
+
+/** A lost-parcel claim for a parcel shipped four days ago and promised two days ago. */
+function lostCase(trackingNumber: string, type: 'lost' | 'delayed' = 'lost') {
+  const now = Date.now();
+  return seedCase(env.db, {
+    type,
+    record: {
+      status: 'in_review',
+      shipment: { carrier: 'sf-express', trackingNumber, shippedAt: new Date(now - 4 * DAY).toISOString(), promisedBy: new Date(now - 2 * DAY).toISOString() },
+    },
+  });
+}
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+
+beforeAll(async () => {
+  env = await startHandlerEnv({});
+  carrier = await startCarrierSimulator();
+  cases = new CaseStore(env.db, TABLE_NAME);
+  handler = (await importFresh(() => import('../../functions/handlers/carrier-lookup.js'), { CARRIER_API_URL: `${carrier.url}/` })).handler;
+});
+
+afterAll(async () => {
+  await carrier?.close();
+  await env?.close();
+});
+
+describe('carrier-lookup', () => {
+  it('SIM-LOST: the carrier confirms the loss → verdict confirmed, recorded on the case', async () => {
+    const trackingNumber = unique('SIM-LOST').toUpperCase();
+    const { caseId } = await lostCase(trackingNumber);
+    const result = await handler({ caseId });
+    expect(result).toEqual({ verdict: 'confirmed', rule: 'lost.carrier_confirmed', trackingStatus: 'exception' });
+    expect(carrier.lookupCount(trackingNumber)).toBe(1);
+
+    const after = await cases.get(caseId);
+    expect(after).toMatchObject({
+      status: 'checking_carrier',
+      carrier: { status: 'exception', checks: 1, rule: 'lost.carrier_confirmed' },
+      decision: { decision: 'approve', rule: 'lost.carrier_confirmed' },
+    });
+    const events = (await cases.view(caseId))!.timeline.map((e) => e.event);
+    expect(events).toContain('carrier_confirmed');
+  });
+
+  it('SIM-DOWN…: the carrier API is down → throws CarrierUnavailableError (the workflow retries); recovers later', async () => {
+    const trackingNumber = unique('SIM-DOWN1-LOST').toUpperCase();
+    const { caseId } = await lostCase(trackingNumber);
+    const error = await failure(handler({ caseId }));
+    expect(error?.name).toBe('CarrierUnavailableError');
+    expect(error?.message).toContain('503');
+    expect((await cases.get(caseId))?.carrier).toBeUndefined();
+
+    // The retry after the outage gets the answer.
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
+  });
+
+  it('an unknown tracking number → throws TrackingNotFoundError', async () => {
+    const { caseId } = await lostCase(unique('SF').toUpperCase());
+    const error = await failure(handler({ caseId }));
+    expect(error?.name).toBe('TrackingNotFoundError');
+  });
+
+  it('a delivered parcel refutes a loss claim', async () => {
+    const { caseId } = await lostCase(unique('SIM-DELIVERED').toUpperCase());
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'refuted', rule: 'lost.carrier_delivered', reasonCode: 'carrier_delivered', trackingStatus: 'delivered' });
+    expect(await cases.get(caseId)).toMatchObject({ outcome: 'rejected', decision: { decision: 'reject', reasonCode: 'carrier_delivered' } });
+  });
+
+  it('a parcel still moving leaves the claim pending and counts the check', async () => {
+    const { caseId } = await lostCase(unique('SIM-TRANSIT').toUpperCase());
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'pending', rule: 'lost.awaiting_carrier' });
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'pending' });
+    expect((await cases.get(caseId))?.carrier?.checks).toBe(2);
+    // After the policy's last check, an unconfirmed loss is decided.
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'refuted', reasonCode: 'loss_not_confirmed' });
+  });
+
+  it('a global outage and an unreachable carrier API are CarrierUnavailableError too', async () => {
+    const { caseId } = await lostCase(unique('SIM-LOST').toUpperCase());
+    carrier.setOutage(true);
+    try {
+      expect((await failure(handler({ caseId })))?.name).toBe('CarrierUnavailableError');
+    } finally {
+      carrier.setOutage(false);
+    }
+    const restore = withEnv({ CARRIER_API_URL: `http://127.0.0.1:${await closedPort()}/` });
+    try {
+      const offline = (await importFresh(() => import('../../functions/handlers/carrier-lookup.js'))).handler;
+      expect((await failure(offline({ caseId })))?.name).toBe('CarrierUnavailableError');
+    } finally {
+      restore();
+    }
+  });
+
+  it('an unknown case is CaseNotFoundError', async () => {
+    expect((await failure(handler({ caseId: 'AS-0000000000AB' })))?.name).toBe('CaseNotFoundError');
+  });
+});

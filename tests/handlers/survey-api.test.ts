@@ -1,0 +1,237 @@
+import { randomBytes } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import { SurveyStore } from '../../functions/adapters/survey-store.js';
+import { WaitStore } from '../../functions/adapters/wait-store.js';
+import { addWaitForTokenMachine, apiEvent, closedPort, eventually, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { seedCase } from './fixtures.js';
+
+type Handler = (typeof import('../../functions/handlers/survey-api.js'))['handler'];
+
+let env: HandlerEnv;
+let handler: Handler;
+let surveys: SurveyStore;
+let waits: WaitStore;
+let cases: CaseStore;
+let machineArn: string;
+
+const newToken = () => randomBytes(24).toString('base64url');
+
+/** A resolved case with an open survey link (what the survey step creates). */
+async function openSurvey(opts: { locale?: 'zh-CN' | 'en'; expiresInMs?: number } = {}) {
+  const token = newToken();
+  const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_survey', outcome: 'approved', waitingFor: 'survey', surveyToken: token, locale: opts.locale ?? 'zh-CN' } });
+  const now = Date.now();
+  await surveys.create({ token, caseId, locale: opts.locale ?? 'zh-CN', createdAt: new Date(now).toISOString(), expiresAt: new Date(now + (opts.expiresInMs ?? 3_600_000)).toISOString() });
+  return { token, caseId };
+}
+
+/** Starts the one-step workflow that parks its task token in the WaitStore as kind 'survey', like the survey step. */
+async function waitingExecution(caseId: string) {
+  const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: machineArn, name: caseId, input: JSON.stringify({ caseId }) });
+  await eventually(async () => {
+    const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#survey' }, ConsistentRead: true }))).Item;
+    return item?.taskToken ? true : undefined;
+  }, 5000, 'the survey task token');
+  return executionArn!;
+}
+
+async function call(method: 'GET' | 'POST', token: string, opts: { body?: string; contentType?: string; accept?: string; rawPath?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (opts.contentType) headers['content-type'] = opts.contentType;
+  headers.accept = opts.accept ?? 'text/html,application/xhtml+xml';
+  const res = (await handler(
+    apiEvent({
+      method,
+      path: opts.rawPath ?? `/surveys/${token}`,
+      routeKey: `${method} /surveys/{token}`,
+      headers,
+      pathParameters: { token },
+      ...(opts.body !== undefined ? { body: opts.body } : {}),
+    }),
+  )) as APIGatewayProxyStructuredResultV2;
+  const body = String(res.body ?? '');
+  expect(body).not.toMatch(STACK_TRACE);
+  return { status: res.statusCode, headers: res.headers ?? {}, body };
+}
+
+const postJson = (token: string, answer: unknown) =>
+  call('POST', token, { body: JSON.stringify(answer), contentType: 'application/json', accept: 'application/json' }).then((r) => ({ ...r, json: JSON.parse(r.body) as Record<string, any> }));
+const postForm = (token: string, fields: Record<string, string>) =>
+  call('POST', token, { body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' });
+
+beforeAll(async () => {
+  env = await startHandlerEnv({ sfn: true });
+  surveys = new SurveyStore(env.db, TABLE_NAME);
+  waits = new WaitStore(env.db, TABLE_NAME);
+  cases = new CaseStore(env.db, TABLE_NAME);
+  machineArn = addWaitForTokenMachine(env.sfn!.service, 'SurveyWait', { 'caseId.$': '$.caseId', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
+    await waits.registerToken(String(payload.caseId), 'survey', String(payload.taskToken), new Date().toISOString());
+    return { surveyOpened: true };
+  });
+  handler = (await importFresh(() => import('../../functions/handlers/survey-api.js'))).handler;
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('survey-api: GET /surveys/{token}', () => {
+  it('200 with the form as HTML, in the survey’s language, posting back to the same path', async () => {
+    const { token } = await openSurvey();
+    const res = await call('GET', token);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.body).toMatch(/^<!doctype html><html lang="zh-CN">/);
+    expect(res.body).toContain(`<form method="post" action="/surveys/${token}">`);
+    for (const n of [1, 2, 3, 4, 5]) expect(res.body).toContain(`name="rating" value="${n}"`);
+    expect(res.body).toContain('请评价本次售后服务');
+
+    const en = await openSurvey({ locale: 'en' });
+    const english = await call('GET', en.token);
+    expect(english.body).toContain('<html lang="en">');
+    expect(english.body).toContain('How did we do?');
+  });
+
+  it('escapes the path it echoes into the page', async () => {
+    const { token } = await openSurvey();
+    const res = await call('GET', token, { rawPath: `/stage"><script>alert(1)</script>/surveys/${token}` });
+    expect(res.status).toBe(200);
+    expect(res.body).not.toContain('<script>');
+    expect(res.body).toContain(`action="/stage&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;/surveys/${token}"`);
+  });
+
+  it('410 page for an unknown, malformed, expired or answered link', async () => {
+    const expired = await openSurvey({ expiresInMs: -60_000 });
+    const answered = await openSurvey();
+    expect((await postJson(answered.token, { rating: 3 })).status).toBe(200);
+    for (const token of [newToken(), 'short', 'has spaces and/slashes-0123456789', expired.token, answered.token]) {
+      const res = await call('GET', token);
+      expect(res.status, token).toBe(410);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.body).toContain('该问卷链接已过期或已使用');
+      expect(res.body).not.toContain('<form');
+    }
+  });
+});
+
+describe('survey-api: POST /surveys/{token}', () => {
+  it('a JSON answer is recorded once and resumes the waiting workflow step with {signal: answered, rating}', async () => {
+    const { token, caseId } = await openSurvey();
+    const executionArn = await waitingExecution(caseId);
+
+    const res = await postJson(token, { rating: 5, comment: 'Fast & friendly <3' });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ status: 'recorded' });
+
+    const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'answered', rating: 5 });
+
+    expect(await surveys.get(token)).toMatchObject({ rating: 5, comment: 'Fast & friendly <3', answeredAt: expect.any(String) });
+    expect((await cases.get(caseId))?.survey).toMatchObject({ rating: 5 });
+    const view = await cases.view(caseId);
+    expect(view!.timeline.map((e) => e.event)).toContain('survey_answered');
+    // Token and signal were consumed: a later wait of the same kind starts afresh.
+    const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#survey' }, ConsistentRead: true }))).Item;
+    expect(wait?.taskToken).toBeUndefined();
+    expect(wait?.pendingSignal).toBeUndefined();
+  });
+
+  it('a form-encoded answer (the page’s own form) gets the thank-you page and resumes the workflow', async () => {
+    const { token, caseId } = await openSurvey();
+    const executionArn = await waitingExecution(caseId);
+    const res = await postForm(token, { rating: '4', comment: '还不错' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('感谢您的评价');
+    const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'answered', rating: 4 });
+    expect(await surveys.get(token)).toMatchObject({ rating: 4, comment: '还不错' });
+  });
+
+  it('an answer that comes before the step waits is kept for it (the signal waits in the WaitStore)', async () => {
+    const { token, caseId } = await openSurvey();
+    expect((await postJson(token, { rating: 2 })).status).toBe(200);
+    const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#survey' }, ConsistentRead: true }))).Item;
+    expect(wait?.pendingSignal).toEqual({ signal: 'answered', rating: 2 });
+  });
+
+  it('422 for a rating of 0, 6, "x", 4.5 or none, as JSON and as a form; the link stays usable', async () => {
+    const { token } = await openSurvey();
+    for (const rating of [0, 6, 'x', 4.5, '', undefined]) {
+      const res = await postJson(token, rating === undefined ? {} : { rating });
+      expect(res.status, String(rating)).toBe(422);
+      expect(res.json.error).toBe('invalid_answer');
+    }
+    for (const rating of ['0', '6', 'x', '']) {
+      const res = await postForm(token, { rating });
+      expect(res.status, rating).toBe(422);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.body).toContain('role="alert"');
+      expect(res.body).toContain('<form');
+    }
+    const tooLong = await postJson(token, { rating: 3, comment: 'x'.repeat(1001) });
+    expect(tooLong.status).toBe(422);
+    const notJson = await call('POST', token, { body: '{rating: 5', contentType: 'application/json', accept: 'application/json' });
+    expect(notJson.status).toBe(422);
+
+    expect((await surveys.get(token))?.answeredAt).toBeUndefined();
+    expect((await postJson(token, { rating: '3' })).status).toBe(200);
+  });
+
+  // Regression (was a bug): functions/handlers/survey-api.ts answerSchema uses z.coerce.number(), so a JSON boolean `true` becomes 1
+  // (and `[5]` becomes 5): a non-numeric rating is recorded as a score instead of being refused with 422.
+  it('422 for a JSON rating that is not a number (true, [5])', async () => {
+    const { token } = await openSurvey();
+    expect((await postJson(token, { rating: true })).status).toBe(422);
+    expect((await postJson(token, { rating: [5] })).status).toBe(422);
+  });
+
+  it('410 for unknown, expired and already answered links (JSON: survey_closed; form: the page)', async () => {
+    const expired = await openSurvey({ expiresInMs: -1000 });
+    const answered = await openSurvey();
+    expect((await postForm(answered.token, { rating: '5' })).status).toBe(200);
+    for (const token of [newToken(), expired.token, answered.token]) {
+      const json = await postJson(token, { rating: 1 });
+      expect(json.status, token).toBe(410);
+      expect(json.json.error).toBe('survey_closed');
+      const form = await postForm(token, { rating: '1' });
+      expect(form.status).toBe(410);
+      expect(form.body).toContain('该问卷链接已过期或已使用');
+    }
+    // The first answer stands.
+    expect(await surveys.get(answered.token)).toMatchObject({ rating: 5 });
+    expect((await surveys.get(expired.token))?.answeredAt).toBeUndefined();
+  });
+
+  // Regression (was a bug): functions/use-cases/answer-survey.ts marks the survey answered (surveys.answer) before it resumes the workflow
+  // (signal → SendTaskSuccess). When SendTaskSuccess fails (Step Functions throttled or unreachable), the request
+  // fails, but the link is already used up: the customer's retry gets 410 and nothing ever resumes the waiting step,
+  // so the case later closes as survey_expired (and close-case overwrites case.survey with {expiredAt}).
+  it('an answer whose resume failed can be sent again and then resumes the workflow', async () => {
+    const { token, caseId } = await openSurvey();
+    const executionArn = await waitingExecution(caseId);
+    try {
+      const restore = withEnv({ AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${await closedPort()}`, AWS_MAX_ATTEMPTS: '1' });
+      try {
+        const sfnDown = (await importFresh(() => import('../../functions/handlers/survey-api.js'))).handler;
+        const event = apiEvent({ method: 'POST', path: `/surveys/${token}`, headers: { 'content-type': 'application/json' }, pathParameters: { token }, body: '{"rating":5}' });
+        const first = await sfnDown(event).catch(() => ({ statusCode: 500 }));
+        expect(first.statusCode).not.toBe(200);
+      } finally {
+        restore();
+      }
+      const retry = await postJson(token, { rating: 5 });
+      expect(retry.status).toBe(200);
+      const done = await env.sfn!.service.waitForExecution(executionArn, 3000);
+      expect(JSON.parse(done.output!)).toEqual({ signal: 'answered', rating: 5 });
+    } finally {
+      env.sfn!.service.stopExecution({ executionArn });
+    }
+  });
+});
