@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -12,6 +11,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { LocalTable } from '../cfn/types.js';
+import { closeServer, listen } from '../net.js';
 
 // dynalite ships no type declarations; this is the part of its factory we use.
 type DynaliteFactory = (options: {
@@ -41,23 +41,12 @@ export async function startDynamoDb(opts: { port?: number; dataDir?: string } = 
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, opts.port);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
     // dynalite's close() also closes LevelDB, releasing its lock so the same dataDir can be reopened.
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   CreateQueueCommand,
   GetQueueUrlCommand,
@@ -10,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { createRequestHandler } from 'local-aws-sqs';
 import type { LocalQueue } from '../cfn/types.js';
+import { closeServer, listen } from '../net.js';
 
 export interface SqsEmulator {
   endpoint: string;
@@ -33,23 +33,12 @@ export async function startSqs(opts: { port?: number; region?: string; accountId
   });
   // Our own server rather than createSqsServer(), which crashes the process when the port is taken.
   const server = createServer((req, res) => void requestHandler(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, opts.port);
   service.PORT = port; // queue URLs carry the real port once an ephemeral one is assigned
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

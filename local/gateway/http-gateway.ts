@@ -4,6 +4,7 @@ import type { LocalTopology } from '../cfn/types.js';
 import type { LambdaInvoker } from '../lambda/runtime.js';
 import { buildApiEvent, newRequestId, replyFromResult, type HttpReply } from './api-event.js';
 import { matchRoute } from './route-match.js';
+import { closeServer, listen } from '../net.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
 
@@ -69,23 +70,13 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
     send(res, reply);
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, opts.port, opts.host);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,15 +1,9 @@
 // Working-day arithmetic on the Chinese statutory calendar, in Asia/Shanghai, because carrier
 // promises and lateness are judged in the buyer's local calendar, not in UTC.
 //
-// The calendar comes from chinese-days' published data (statutory holidays and weekend make-up
-// working days). Its isWorkday()/findWorkday() are not used directly: they build their tables and
-// read weekdays with local-time getters, so in a process west of UTC (a developer in California)
-// they report ordinary Mondays as days off. Looking dates up in the data keeps the answer
-// independent of the process time zone.
-import calendar from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
-
-const statutoryHolidays: Record<string, string> = calendar.holidays;
-const makeUpWorkdays: Record<string, string> = calendar.workdays;
+// The calendar is the pipeline's own (functions/domain/cn-calendar.ts: statutory holidays and weekend
+// make-up working days), so the simulator and the code it tests count days the same way.
+import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 
 /** Asia/Shanghai has been UTC+8 with no daylight saving since 1991. */
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
@@ -43,10 +37,7 @@ export function addCalendarDays(date: CalendarDate, days: number): CalendarDate 
 
 /** True on ordinary weekdays and weekend make-up days, false on weekends and statutory holidays. */
 export function isChinaWorkday(date: CalendarDate): boolean {
-  if (makeUpWorkdays[date] !== undefined) return true;
-  if (statutoryHolidays[date] !== undefined) return false;
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
+  return cnCalendar.isWorkingDay(date);
 }
 
 /** The n-th working day strictly after `date` (n = 0 returns `date` itself). */

@@ -1,7 +1,7 @@
 // Small node:http toolkit shared by the local simulators and fakes: JSON in/out, uniform
 // error bodies, and a start/close lifecycle that tests can await.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '../net.js';
 
 export interface ListenOptions {
   /** 0 (the default) picks an ephemeral port, which keeps parallel tests from colliding. */
@@ -87,21 +87,10 @@ export function startServer(handler: Handler, options: ListenOptions = {}): Prom
   });
   // Keep-alive sockets would otherwise hold close() open until clients time out.
   server.keepAliveTimeout = 1000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.close((err) => (err ? fail(err) : done()));
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  return listen(server, options.port, host).then((port) => ({
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: () => closeServer(server),
+  }));
 }
 
 export function notFound(method: string | undefined, path: string): HttpError {

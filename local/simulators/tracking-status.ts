@@ -1,19 +1,7 @@
-// Canonical tracking vocabulary shared by the carrier simulator and the code that consumes it.
-// Modelled on the normalised tags of aggregators such as AfterShip, so real adapters can map onto it.
-export const TRACKING_STATUSES = [
-  'pending',
-  'info_received',
-  'in_transit',
-  'out_for_delivery',
-  'failed_attempt',
-  'available_for_pickup',
-  'delivered',
-  'exception',
-  'returned_to_sender',
-  'expired',
-] as const;
+// The simulator answers in the pipeline's canonical tracking vocabulary (functions/domain/carrier-verdict.ts).
+import { TRACKING_STATUSES, type TrackingStatus } from '../../functions/domain/carrier-verdict.js';
 
-export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
+export { TRACKING_STATUSES, type TrackingStatus };
 
 export function isTrackingStatus(value: unknown): value is TrackingStatus {
   return typeof value === 'string' && (TRACKING_STATUSES as readonly string[]).includes(value);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { StepFunctionsError } from './errors.js';
 import type { LocalStepFunctionsService } from './service.js';
+import { closeServer, listen } from '../net.js';
 
 export interface SfnApiServer {
   /** e.g. http://127.0.0.1:4321, for `new SFNClient({ endpoint })`. */
@@ -80,17 +80,9 @@ export async function startSfnApiServer(
       res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port, host);
   return {
     endpoint: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections(); // the SDK keeps connections alive
-      }),
+    close: () => closeServer(server),
   };
 }

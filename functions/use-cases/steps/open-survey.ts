@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { CaseStore } from '../../adapters/case-store.js';
 import type { QueueSender } from '../../adapters/queues.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
 import type { NoticeMessage } from '../../schemas/messages.js';
