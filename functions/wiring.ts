@@ -1,16 +1,21 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CaseStore } from './adapters/case-store.js';
 import { DedupeStore } from './adapters/dedupe-store.js';
+import { LedgerStore } from './adapters/ledger-store.js';
 import { documentClient } from './adapters/dynamo.js';
 import { NoticeStore } from './adapters/notice-store.js';
+import { OpsAlerts } from './adapters/ops-alerts.js';
 import { QueueSender } from './adapters/queues.js';
 import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
 import { optional, required } from './config.js';
+import type { AftersalesPolicy } from './domain/policy.js';
+import { loadPolicy } from './policies/index.js';
 import type { NoticeMessage } from './schemas/messages.js';
 
 /**
@@ -28,7 +33,14 @@ export function caseStores() {
     notices: new NoticeStore(db, table),
     dedupe: new DedupeStore(db, table),
     surveys: new SurveyStore(db, table),
+    ledger: new LedgerStore(db, table),
   };
+}
+
+/** Operator alerts: stored for GET /ops/alerts, and published to SNS where OPS_ALERTS_TOPIC_ARN is set (AWS). */
+export function opsAlerts(): OpsAlerts {
+  const topicArn = optional('OPS_ALERTS_TOPIC_ARN');
+  return new OpsAlerts(documentClient(), required('TABLE_NAME'), topicArn ? { client: new SNSClient({}), topicArn } : undefined);
 }
 
 export function caseWorkflow(): CaseWorkflow {
@@ -56,4 +68,9 @@ export async function secretValue(name: string): Promise<string> {
   const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: 300 });
   if (typeof value !== 'string' || value === '') throw new Error(`secret for ${name} is empty`);
   return value;
+}
+
+/** The market's after-sales policy (POLICY_MARKET, default CN), validated at cold start. */
+export function marketPolicy(): AftersalesPolicy {
+  return loadPolicy(optional('POLICY_MARKET'));
 }

@@ -61,6 +61,10 @@ export class AftersalesStack extends Stack {
     const sesConfigurationSet = new ConfigurationSet(this, 'NoticeEmails', {});
     new EmailIdentity(this, 'NoticeSender', { identity: Identity.email(noticeFromEmail.valueAsString), configurationSet: sesConfigurationSet });
 
+    // Operator alerts: CloudWatch alarms and the pipeline's own (review reminders, escalations) publish here.
+    const alertKey = new Key(this, 'OpsAlertsKey', { enableKeyRotation: true, description: 'Encrypts operator alerts' });
+    const opsAlerts = new Topic(this, 'OpsAlerts', { displayName: 'After-sales operator alerts', masterKey: alertKey, enforceSSL: true });
+
     const stateMachineName = `${this.stackName}-case-workflow`;
     const stateMachineArn = CaseWorkflow.arnFor(this, stateMachineName);
     const tableEnv = { TABLE_NAME: table.tableName };
@@ -70,6 +74,11 @@ export class AftersalesStack extends Stack {
     // Workflow steps
     const classify = fn('Classify', 'classify', 'Workflow step: priority and path of a case');
     const review = fn('Review', 'review', 'Workflow step: policy review');
+    const reviewTimer = fn('ReviewTimer', 'review-timer', 'Workflow step: reminds, then escalates, an undecided operator review', {
+      OPS_ALERTS_TOPIC_ARN: opsAlerts.topicArn,
+    });
+    opsAlerts.grantPublish(reviewTimer);
+    const planRemedy = fn('PlanRemedy', 'plan-remedy', "Workflow step: the remedy, after the customer's choice");
     const awaitEvent = fn('AwaitEvent', 'await-event', 'Workflow step: parks a task token until evidence or a return arrives');
     const carrierLookup = fn('CarrierLookup', 'carrier-lookup', 'Workflow step: carrier tracking lookup', { CARRIER_API_URL: carrierApiUrl.valueAsString });
     const compensate = fn('Compensate', 'compensate', 'Workflow step: compensation through the order platform', {
@@ -79,7 +88,8 @@ export class AftersalesStack extends Stack {
     const survey = fn('Survey', 'survey', 'Workflow step: satisfaction survey', { NOTICE_QUEUE_URL: notices.queue.queueUrl });
     const closeCase = fn('CloseCase', 'close-case', 'Workflow step: closes a case');
     const recordFailure = fn('RecordFailure', 'record-failure', 'Workflow catch: puts a failed case in front of an operator');
-    for (const f of [classify, review, awaitEvent, carrierLookup, compensate, survey, closeCase, recordFailure]) table.grantReadWriteData(f);
+    const workflowFunctions = [classify, review, reviewTimer, planRemedy, awaitEvent, carrierLookup, compensate, survey, closeCase, recordFailure];
+    for (const f of workflowFunctions) table.grantReadWriteData(f);
     orderPlatformToken.grantRead(compensate);
     notices.queue.grantSendMessages(survey);
     for (const f of [awaitEvent, survey]) {
@@ -89,7 +99,7 @@ export class AftersalesStack extends Stack {
     const workflow = new CaseWorkflow(this, 'CaseWorkflow', {
       stateMachineName,
       noticeQueue: notices.queue,
-      functions: { classify, review, awaitEvent, carrierLookup, compensate, survey, closeCase, recordFailure },
+      functions: { classify, review, reviewTimer, planRemedy, awaitEvent, carrierLookup, compensate, survey, closeCase, recordFailure },
     });
     const { stateMachine } = workflow;
 
@@ -128,8 +138,9 @@ export class AftersalesStack extends Stack {
     notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true }));
 
     // HTTP
-    const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*)');
-    table.grantReadData(opsApi);
+    const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*): cases, reviews and decisions, alerts, reports');
+    table.grantReadWriteData(opsApi);
+    stateMachine.grantTaskResponse(opsApi);
     const surveyApi = fn('SurveyApi', 'survey-api', 'Customer survey form and answers (/surveys/{token})');
     table.grantReadWriteData(surveyApi);
     stateMachine.grantTaskResponse(surveyApi);
@@ -137,8 +148,6 @@ export class AftersalesStack extends Stack {
     notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
 
     // Alarms: anything parked in a DLQ, or a case whose workflow failed, pages operations.
-    const alertKey = new Key(this, 'OpsAlertsKey', { enableKeyRotation: true, description: 'Encrypts operator alerts' });
-    const opsAlerts = new Topic(this, 'OpsAlerts', { displayName: 'After-sales operator alerts', masterKey: alertKey, enforceSSL: true });
     // CloudWatch alarms publish to the encrypted topic only if the key lets them.
     alertKey.addToResourcePolicy(
       new PolicyStatement({ principals: [new ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'] }),
@@ -165,7 +174,7 @@ export class AftersalesStack extends Stack {
 
     acknowledgeNagFindings(this, {
       table,
-      workflowFunctions: [classify, review, awaitEvent, carrierLookup, compensate, survey, closeCase, recordFailure],
+      workflowFunctions,
       publicRoutes: http.publicRoutes,
       secrets: [webhookSecret, orderPlatformToken],
       notifier,

@@ -9,24 +9,45 @@ export interface LocalConfig {
   opsToken: string;
   orderPlatformToken: string;
   logLevel: string;
-  timings: Record<'CARRIER_RECHECK_SECONDS' | 'EVIDENCE_WAIT_SECONDS' | 'RETURN_WAIT_SECONDS' | 'SURVEY_DELAY_SECONDS' | 'SURVEY_EXPIRY_SECONDS', string>;
+  timings: Record<TimingVariable, string>;
   /** Pause before every Step Functions retry (the deployed backoff is seconds to an hour). */
   retryIntervalMs: number;
   /** How soon a failed SQS message comes back (deployed: 180 s). */
   visibilityTimeoutSeconds: number;
 }
 
+const TIMING_DEFAULTS = {
+  CARRIER_RECHECK_SECONDS: 2,
+  EVIDENCE_WAIT_SECONDS: 600,
+  RETURN_WAIT_SECONDS: 1800,
+  SURVEY_DELAY_SECONDS: 2,
+  SURVEY_EXPIRY_SECONDS: 30,
+  COMPENSATION_CONFIRM_SECONDS: 5,
+  REVIEW_REMINDER_SECONDS: 120,
+  REVIEW_ESCALATION_SECONDS: 300,
+  CHOICE_TIMEOUT_SECONDS: 10,
+  ADVANCE_RETURN_DEADLINE_SECONDS: 600,
+};
+export type TimingVariable = keyof typeof TIMING_DEFAULTS;
+
 // A fixed development secret so the README's examples and `npm run demo` work out of the box. Never used in AWS.
 export const DEV_WEBHOOK_SECRET = 'whsec_ZGV2LW9ubHktYWZ0ZXJzYWxlcy13ZWJob29rLXNlY3JldA==';
 export const DEV_OPS_TOKEN = 'dev-ops-token';
 
-export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<LocalConfig> = {}): LocalConfig {
+/** Settings a caller (tests, bench) may override; timings merge with the defaults. */
+export type LocalOverrides = Partial<Omit<LocalConfig, 'timings'>> & { timings?: Partial<Record<TimingVariable, string>> };
+
+export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: LocalOverrides = {}): LocalConfig {
   const int = (name: string, fallback: number) => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
     return value;
+  };
+  const timings = {
+    ...(Object.fromEntries(Object.entries(TIMING_DEFAULTS).map(([name, fallback]) => [name, String(int(name, fallback))])) as Record<TimingVariable, string>),
+    ...overrides.timings,
   };
   return {
     port: int('PORT', 3000),
@@ -35,15 +56,9 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Par
     opsToken: env.OPS_TOKEN ?? DEV_OPS_TOKEN,
     orderPlatformToken: env.ORDER_PLATFORM_TOKEN ?? 'dev-order-platform-token',
     logLevel: env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
-    timings: {
-      CARRIER_RECHECK_SECONDS: String(int('CARRIER_RECHECK_SECONDS', 2)),
-      EVIDENCE_WAIT_SECONDS: String(int('EVIDENCE_WAIT_SECONDS', 600)),
-      RETURN_WAIT_SECONDS: String(int('RETURN_WAIT_SECONDS', 1800)),
-      SURVEY_DELAY_SECONDS: String(int('SURVEY_DELAY_SECONDS', 2)),
-      SURVEY_EXPIRY_SECONDS: String(int('SURVEY_EXPIRY_SECONDS', 30)),
-    },
     retryIntervalMs: int('LOCAL_RETRY_INTERVAL_MS', 250),
     visibilityTimeoutSeconds: int('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 3),
     ...overrides,
+    timings,
   };
 }

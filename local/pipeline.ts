@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolveTopology, type LocalTopology } from './cfn/index.js';
-import { localConfig, type LocalConfig } from './config.js';
+import { localConfig, type LocalConfig, type LocalOverrides } from './config.js';
 import { ensureTables, startDynamoDb } from './emulators/dynamodb.js';
 import { startSes } from './emulators/ses.js';
 import { startSmsEmulator, type SmsEmulator } from './emulators/sms.js';
@@ -50,7 +50,7 @@ type Log = (line: string) => void;
  * code, on in-process emulators reached through the unmodified AWS SDK (endpoints set the SDK's standard way,
  * AWS_ENDPOINT_URL_<SERVICE>). Only transport is adapted here; no business logic lives in local/.
  */
-export async function startLocalPipeline(overrides: Partial<LocalConfig> = {}, log: Log = () => {}): Promise<LocalPipeline> {
+export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Log = () => {}): Promise<LocalPipeline> {
   const config = localConfig(process.env, overrides);
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -159,6 +159,8 @@ export async function startLocalPipeline(overrides: Partial<LocalConfig> = {}, l
     });
     stops.push(gateway.close);
     urls.api = gateway.url;
+    // The order platform reports carried-out instructions back, signed, as the real one would.
+    orderPlatform.setCallback({ url: `${gateway.url}/webhooks/order-platform`, secret: config.webhookSecret });
 
     // Local-only values the deployed stack gets from Secrets Manager, parameters and the API's own URL.
     Object.assign(process.env, {
@@ -208,7 +210,9 @@ async function resumeOpenCases(db: DynamoDBClient, tableName: string, sfn: Local
     for (const item of page.Items ?? []) {
       const caseId = item.caseId?.S;
       if (!caseId) continue;
-      sfn.startExecution({ stateMachineArn, name: caseId, input: JSON.stringify({ caseId }) });
+      const round = Number(item.dispute?.M?.count?.N ?? 0);
+      const name = round === 0 ? caseId : `${caseId}-dispute-${round}`;
+      sfn.startExecution({ stateMachineArn, name, input: JSON.stringify({ caseId, round, dispute: round > 0 }) });
       count += 1;
     }
     startKey = page.LastEvaluatedKey as Record<string, never> | undefined;

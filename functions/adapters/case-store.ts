@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CaseFacts, CaseStatus, Channel, Locale, Outcome, Remedy, TimelineEntry } from '../domain/case.js';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CaseFacts, CaseStatus, Channel, Locale, Outcome, Remedy, RemedyChoice, TimelineEntry } from '../domain/case.js';
 import { isConditionFailure, keys } from './dynamo.js';
 
 /** The stored case: facts from the request plus what the pipeline has learnt and decided. No contact data. */
@@ -13,7 +13,16 @@ export interface CaseRecord extends CaseFacts {
   /** Internal target for the first response, from the priority band. */
   responseDueAt?: string;
   locale: Locale;
-  decision?: { decision: string; rule: string; reasonCode?: string; at: string };
+  decision?: { decision: string; rule: string; reasonCode?: string; at: string; by?: string; reason?: string };
+  /** What the review rule granted (quality: refund, exchange or repair by window). */
+  grantedRemedy?: Remedy;
+  /** Operator review: when it opened, its targets, and why it is manual. */
+  review?: { openedAt: string; reminderAt: string; escalateAt: string; reasonCode: string; remindedAt?: string; escalatedAt?: string };
+  /** Set by an operator's request for evidence or a dispute: the next review is a person's, not the policy's. */
+  reviewMode?: 'policy' | 'manual';
+  operatorDecision?: { decision: string; reason: string; remedy?: Remedy; amount?: number; operator: string; at: string };
+  choice?: { remedy: RemedyChoice; refundTo?: 'original_payment' | 'store_balance'; by: 'customer' | 'default'; at: string };
+  dispute?: { count: number; lastAt: string };
   carrier?: { status: string; checks: number; lastCheckedAt: string; rule?: string; delayWorkingDays?: number };
   returnShipment?: { carrier: string; trackingNumber: string };
   returnReceivedAt?: string;
@@ -24,7 +33,17 @@ export interface CaseRecord extends CaseFacts {
   /** Secret link credential for the survey; never returned by the ops API. */
   surveyToken?: string;
   survey?: { rating: number; answeredAt: string } | { expiredAt: string };
-  compensation?: { instructionId: string; kind: string; amount?: number; currency?: string; idempotencyKey: string; at: string };
+  compensation?: {
+    instructionId: string;
+    kind: string;
+    amount?: number;
+    currency?: string;
+    idempotencyKey: string;
+    at: string;
+    status?: 'instructed' | 'completed' | 'failed';
+    completedAt?: string;
+  };
+  chargeBack?: { instructionId: string; amount: number; currency: string; at: string };
   failure?: { error: string; at: string };
   closedAt?: string;
   version: number;
@@ -111,10 +130,11 @@ export class CaseStore {
    * Sets fields on the case; with `onlyIfStatusIn`, only while the case is in one of those statuses (returns false
    * otherwise, so a retried step does not apply a transition twice).
    */
-  async update(caseId: string, patch: Partial<CaseRecord>, onlyIfStatusIn?: CaseStatus[]): Promise<boolean> {
+  async update(caseId: string, patch: Partial<CaseRecord>, onlyIfStatusIn?: CaseStatus[], statusSortKey?: string): Promise<boolean> {
     const now = patch.updatedAt ?? new Date().toISOString();
     const fields: Record<string, unknown> = { ...patch, updatedAt: now };
     if (patch.status) Object.assign(fields, statusIndex(patch.status, undefined, caseId));
+    if (statusSortKey) fields.gsi1sk = statusSortKey;
     const names: Record<string, string> = { '#version': 'version' };
     const values: Record<string, unknown> = { ':one': 1 };
     const sets = Object.entries(fields)
@@ -149,6 +169,25 @@ export class CaseStore {
       }
       throw error;
     }
+  }
+
+  /** Cases in a status, in the status index's order (for reviews: highest priority, then nearest target, first). */
+  async listByStatus(status: CaseStatus, limit = 50): Promise<CaseRecord[]> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
+        Limit: limit,
+      }),
+    );
+    const ids = (page.Items ?? []).map((item) => String(item.pk).slice('CASE#'.length));
+    if (ids.length === 0) return [];
+    const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: ids.map((id) => keys.case(id)) } } }));
+    const byId = new Map((out.Responses?.[this.tableName] ?? []).map((item) => [String(item.caseId), stripKeys(item) as unknown as CaseRecord]));
+    // The index is eventually consistent: keep the index order, drop cases that have moved on since.
+    return ids.map((id) => byId.get(id)).filter((c): c is CaseRecord => c !== undefined && c.status === status);
   }
 
   /** Append-only: each entry is its own item, never rewritten. */

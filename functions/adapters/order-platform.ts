@@ -1,5 +1,18 @@
-import type { CompensationPlan } from '../domain/compensation.js';
 import { withSlash } from './carrier-tracker.js';
+
+export type InstructionKind = 'refund' | 'reship' | 'coupon' | 'charge_back';
+
+export interface Instruction {
+  caseId: string;
+  requestId: string;
+  orderId: string;
+  kind: InstructionKind;
+  amount?: number;
+  currency?: string;
+  items?: Array<{ sku: string; quantity: number }>;
+  refundTo?: 'original_payment' | 'store_balance';
+  note?: string;
+}
 
 export interface InstructionReceipt {
   instructionId: string;
@@ -9,10 +22,12 @@ export interface InstructionReceipt {
 
 /** The order platform port: compensation instructions, each under an idempotency key so money moves once. */
 export interface OrderPlatform {
-  instruct(idempotencyKey: string, instruction: { caseId: string; orderId: string } & Omit<CompensationPlan, 'remedy' | 'platformPaysReturnShipping'>): Promise<InstructionReceipt>;
+  instruct(idempotencyKey: string, instruction: Instruction): Promise<InstructionReceipt>;
+  /** Where an instruction stands: accepted (in progress), completed or failed. */
+  status(instructionId: string): Promise<'accepted' | 'completed' | 'failed'>;
 }
 
-/** The order platform refused or failed; SQS/Step Functions retry, and a permanent refusal reaches an operator. */
+/** The order platform refused or failed; Step Functions retries, and a permanent refusal reaches an operator. */
 export class OrderPlatformError extends Error {
   override readonly name = 'OrderPlatformError';
 }
@@ -24,17 +39,29 @@ export class HttpOrderPlatform implements OrderPlatform {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  async instruct(idempotencyKey: string, instruction: Parameters<OrderPlatform['instruct']>[1]): Promise<InstructionReceipt> {
+  async instruct(idempotencyKey: string, instruction: Instruction): Promise<InstructionReceipt> {
+    const response = await this.call('v1/instructions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: JSON.stringify(instruction),
+    });
+    const body = (await response.json()) as { instructionId: string; status: string };
+    return { instructionId: body.instructionId, status: body.status, replayed: response.headers.get('idempotent-replayed') === 'true' };
+  }
+
+  async status(instructionId: string): Promise<'accepted' | 'completed' | 'failed'> {
+    const response = await this.call(`v1/instructions/${encodeURIComponent(instructionId)}`, { method: 'GET' });
+    const body = (await response.json()) as { status?: string };
+    if (body.status === 'completed' || body.status === 'failed') return body.status;
+    return 'accepted';
+  }
+
+  private async call(path: string, init: RequestInit): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(new URL('v1/instructions', withSlash(this.baseUrl)), {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.apiToken}`,
-          'content-type': 'application/json',
-          'idempotency-key': idempotencyKey,
-        },
-        body: JSON.stringify(instruction),
+      response = await fetch(new URL(path, withSlash(this.baseUrl)), {
+        ...init,
+        headers: { authorization: `Bearer ${this.apiToken}`, ...(init.headers as Record<string, string>) },
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
@@ -44,7 +71,6 @@ export class HttpOrderPlatform implements OrderPlatform {
       const body = (await response.json().catch(() => ({}))) as { error?: string };
       throw new OrderPlatformError(`order platform answered ${response.status}${body.error ? ` (${body.error})` : ''}`);
     }
-    const body = (await response.json()) as { instructionId: string; status: string };
-    return { instructionId: body.instructionId, status: body.status, replayed: response.headers.get('idempotent-replayed') === 'true' };
+    return response;
   }
 }

@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, keys } from './dynamo.js';
 
-export type WaitKind = 'evidence' | 'return' | 'survey';
+export type WaitKind = 'evidence' | 'return' | 'survey' | 'manual_review' | 'remedy_choice' | 'compensation';
 
 /** What resumes a waiting workflow step: the event that arrived, as a small non-personal JSON value. */
 export interface WaitSignal {

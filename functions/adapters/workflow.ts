@@ -9,13 +9,17 @@ export class CaseWorkflow {
   ) {}
 
   /**
-   * Starts the case's execution, named by case id: a second start for the same case (a redelivered message)
+   * Starts the case's execution, named by case id (and round): a second start for the same case (a redelivered message)
    * is answered by Step Functions with the running execution, or refused as already existing; both are fine.
    */
-  async start(caseId: string): Promise<void> {
+  async start(caseId: string, round = 0): Promise<void> {
     if (!this.stateMachineArn) throw new Error('STATE_MACHINE_ARN is not configured for this function');
+    // A reopened case (a dispute) runs again in an execution of its own: `round` also keeps its notices apart.
+    const name = round === 0 ? caseId : `${caseId}-dispute-${round}`;
     try {
-      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: caseId, input: JSON.stringify({ caseId }) }));
+      await this.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify({ caseId, round, dispute: round > 0 }) }),
+      );
     } catch (error) {
       if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
       throw error;

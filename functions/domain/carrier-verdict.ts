@@ -17,12 +17,22 @@ export const TRACKING_STATUSES = [
 ] as const;
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
+/** One carrier scan in the canonical vocabulary: `time` is ISO 8601 UTC (docs/carrier-tracking.md). */
+export interface Checkpoint {
+  time: string;
+  status: TrackingStatus;
+  message: string;
+  location?: string;
+}
+
 export interface TrackingSnapshot {
   status: TrackingStatus;
   /** The carrier says the parcel is lost (an exception of kind lost). */
   lost: boolean;
   deliveredAt?: string;
   lastEventAt?: string;
+  /** The scans behind the status, oldest first, when the adapter has them. */
+  checkpoints?: Checkpoint[];
 }
 
 export type CarrierVerdict =

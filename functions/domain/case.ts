@@ -10,7 +10,9 @@ export type CaseType = (typeof CASE_TYPES)[number];
 export const CASE_STATUSES = [
   'received', // accepted from the order platform, workflow starting
   'in_review', // policy review running
+  'awaiting_review', // in front of an operator (manual review, dispute); reminded, then escalated, at its targets
   'awaiting_evidence', // customer asked for photos; waits for aftersales.evidence_added
+  'awaiting_choice', // customer chooses the remedy; waits for aftersales.remedy_chosen, then the policy default
   'checking_carrier', // carrier lookup (retrying while the carrier API is down)
   'awaiting_return', // customer ships the item back; waits for return.received
   'compensating', // instruction sent to the order platform
@@ -26,6 +28,13 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export const REMEDIES = ['refund', 'reship', 'exchange', 'repair', 'delay_subsidy', 'partial_refund', 'coupon'] as const;
 export type Remedy = (typeof REMEDIES)[number];
+
+/**
+ * What a customer may choose where the documents give the choice (002 §3.2-3.3, §4.2-4.3): return the item for a
+ * refund, exchange it, a refund without sending the item back, or the parcel shipped again.
+ */
+export const REMEDY_CHOICES = ['return', 'exchange', 'refund', 'reship'] as const;
+export type RemedyChoice = (typeof REMEDY_CHOICES)[number];
 
 export const CUSTOMER_TIERS = ['standard', 'silver', 'gold', 'vip'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
@@ -81,9 +90,11 @@ export interface CaseFacts {
   createdAt: string;
 }
 
+/** A review outcome, always with the rule that produced it; `remedy` is what the rule grants, when it decides that. */
 export type ReviewDecision =
-  | { decision: 'approve'; rule: string }
+  | { decision: 'approve'; rule: string; remedy?: Remedy }
   | { decision: 'reject'; rule: string; reasonCode: string }
+  | { decision: 'manual'; rule: string; reasonCode: string }
   | { decision: 'needs_evidence'; rule: string; what: string };
 
 export interface TimelineEntry {

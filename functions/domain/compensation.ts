@@ -1,4 +1,4 @@
-import type { CaseFacts, MinorUnits, Remedy } from './case.js';
+import type { CaseFacts, MinorUnits, Remedy, RemedyChoice } from './case.js';
 import { concernedLines, valueOf } from './money.js';
 import type { AftersalesPolicy } from './policy.js';
 
@@ -10,43 +10,106 @@ export interface CompensationPlan {
   currency?: string;
   items?: Array<{ sku: string; quantity: number }>;
   refundTo?: 'original_payment' | 'store_balance';
-  /** Return shipping the platform pays for (damaged/quality), recorded as a cost. */
+  /** The item comes back to the service center first. */
+  needsReturn: boolean;
+  /** The platform pays the return shipping (a prepaid label), recorded as a cost. */
   platformPaysReturnShipping: boolean;
+  /** What the remedy costs the platform: money paid out, or the value of goods shipped again. */
+  cost: MinorUnits;
+}
+
+export interface RemedyInputs {
+  /** What the review rule granted (quality: refund, exchange or repair by window). */
+  grantedRemedy?: Remedy;
+  /** What the customer chose, where the policy gives the choice. */
+  choice?: RemedyChoice;
+  refundTo?: 'original_payment' | 'store_balance';
+  delayWorkingDays?: number;
+  /** An operator's decision overrides the remedy and, for money, the amount. */
+  operator?: { remedy?: Remedy; amount?: MinorUnits };
 }
 
 /**
- * The default remedy per case type (DOMAIN.md "Compensation"): refunds to the original payment method,
- * replacements and repaired items reshipped, a delay subsidy as a capped per-working-day coupon.
+ * The remedy of an approved case (DOMAIN.md "Compensation"), from its type, the review's grant, the customer's
+ * choice and an operator's override. Refunds go to the original payment method unless the customer asked for
+ * store balance; replacements and repaired items are reshipped; a delay earns a tiered, capped subsidy.
  */
-export function planCompensation(facts: CaseFacts, policy: AftersalesPolicy, delayWorkingDays = 0): CompensationPlan {
+export function planCompensation(facts: CaseFacts, policy: AftersalesPolicy, inputs: RemedyInputs = {}): CompensationPlan {
   const lines = concernedLines(facts.orderItems, facts.items);
   const items = lines.map(({ sku, quantity }) => ({ sku, quantity }));
-  const refund = (remedy: Remedy, platformPaysReturnShipping: boolean): CompensationPlan => ({
+  const goodsValue = valueOf(lines);
+  const platformPays = policy.returnShipping.platformPays.includes(facts.type);
+  const remedy = inputs.operator?.remedy ?? remedyFor(facts, policy, inputs);
+
+  const refund = (amount: MinorUnits, needsReturn: boolean): CompensationPlan => ({
     remedy,
     kind: 'refund',
-    amount: valueOf(lines),
+    amount,
     currency: facts.currency,
-    refundTo: 'original_payment',
-    platformPaysReturnShipping,
+    refundTo: inputs.refundTo ?? 'original_payment',
+    needsReturn,
+    platformPaysReturnShipping: needsReturn && platformPays,
+    cost: amount,
   });
-  switch (facts.type) {
-    case 'return':
-      return refund('refund', false);
-    case 'quality':
-      return refund('refund', true);
-    case 'damaged':
-      return refund('refund', true);
-    case 'exchange':
-      return { remedy: 'exchange', kind: 'reship', items, platformPaysReturnShipping: false };
-    case 'repair':
-      return { remedy: 'repair', kind: 'reship', items, platformPaysReturnShipping: false };
-    case 'lost':
-      return { remedy: 'reship', kind: 'reship', items, platformPaysReturnShipping: false };
-    case 'missing_part':
-      return { remedy: 'reship', kind: 'reship', items, platformPaysReturnShipping: false };
-    case 'delayed': {
-      const amount = Math.min(delayWorkingDays * policy.delaySubsidy.perWorkingDay, policy.delaySubsidy.cap);
-      return { remedy: 'delay_subsidy', kind: 'coupon', amount, currency: facts.currency, platformPaysReturnShipping: false };
+  const reship = (needsReturn: boolean): CompensationPlan => ({
+    remedy,
+    kind: 'reship',
+    items,
+    needsReturn,
+    platformPaysReturnShipping: needsReturn && platformPays,
+    cost: goodsValue,
+  });
+  const money = (amount: MinorUnits): CompensationPlan => ({ remedy, kind: 'coupon', amount, currency: facts.currency, needsReturn: false, platformPaysReturnShipping: false, cost: amount });
+
+  switch (remedy) {
+    case 'refund': {
+      // A damaged item kept by the customer (choice "refund") or a lost parcel is refunded without a return.
+      const needsReturn = facts.type === 'damaged' ? inputs.choice === 'return' : facts.type !== 'lost';
+      return refund(inputs.operator?.amount ?? goodsValue, needsReturn);
     }
+    case 'partial_refund':
+      return refund(inputs.operator?.amount ?? goodsValue, false);
+    case 'exchange':
+      return reship(true);
+    case 'repair':
+      return { ...reship(true), cost: 0 };
+    case 'reship':
+      return reship(false);
+    case 'delay_subsidy':
+      return money(inputs.operator?.amount ?? delaySubsidy(inputs.delayWorkingDays ?? 0, policy));
+    case 'coupon':
+      return money(inputs.operator?.amount ?? 0);
   }
+}
+
+function remedyFor(facts: CaseFacts, policy: AftersalesPolicy, inputs: RemedyInputs): Remedy {
+  const choice = inputs.choice ?? policy.customerChoice[facts.type]?.default;
+  switch (facts.type) {
+    case 'damaged':
+      return choice === 'exchange' ? 'exchange' : 'refund';
+    case 'lost':
+      return choice === 'refund' ? 'refund' : 'reship';
+    case 'delayed':
+      return 'delay_subsidy';
+    case 'return':
+      return 'refund';
+    case 'exchange':
+      return 'exchange';
+    case 'repair':
+      return 'repair';
+    case 'quality':
+      return inputs.grantedRemedy ?? 'refund';
+    case 'missing_part':
+      return 'reship';
+  }
+}
+
+/** Sum over each working day late of the tier's daily amount, capped (003 §3.2). */
+export function delaySubsidy(workingDaysLate: number, policy: AftersalesPolicy): MinorUnits {
+  let total = 0;
+  for (let day = 1; day <= workingDaysLate; day += 1) {
+    const tier = [...policy.delaySubsidy.tiers].reverse().find((t) => t.fromDay <= day);
+    total += tier?.perDay ?? 0;
+  }
+  return Math.min(total, policy.delaySubsidy.cap);
 }

@@ -1,13 +1,17 @@
-import type { CaseType, MinorUnits } from './case.js';
+import * as z from 'zod/mini';
+import type { CaseType, MinorUnits, RemedyChoice } from './case.js';
 
 /**
- * The after-sales policy as data (DOMAIN.md; seeds 000 §4-§5, 002, 003). The deployer may change the values;
- * the shape is fixed so every rule in review-policy.ts can name the window it applied.
+ * The after-sales policy as data (DOMAIN.md; seeds 000 §4-§5, 002, 003). One file per market under
+ * functions/policies/, written by the deployer, validated by `parsePolicy` when a function starts: a wrong
+ * policy stops the function loudly instead of deciding cases by it. Every rule in review-policy.ts names the
+ * window or threshold it applied, and the policy's version is recorded with each decision.
  */
 export interface AftersalesPolicy {
   version: string;
   market: string;
-  /** Calendar days after delivery, per rule. */
+  currency: string;
+  /** Calendar days after the local day of delivery. */
   windows: {
     noReasonReturnDays: number;
     qualityReturnDays: number;
@@ -19,36 +23,87 @@ export interface AftersalesPolicy {
   };
   /** Categories the 7-day no-reason return excludes (custom-made, perishable, opened digital, periodicals). */
   noReasonExcludedCategories: string[];
+  /** Who pays the return shipping, per case type; the platform's prepaid label costs this much. */
+  returnShipping: { platformPays: CaseType[]; prepaidLabelCost: MinorUnits };
   /** Working days (standard, expedited) counted from arrival at the service center (000 §5). */
   serviceLimits: Record<'return' | 'exchange' | 'repair', { standard: number; expedited: number }>;
-  delaySubsidy: { perWorkingDay: MinorUnits; cap: MinorUnits };
+  /** Subsidy per working day late, by tier (from the n-th day late on), capped per case. */
+  delaySubsidy: { tiers: Array<{ fromDay: number; perDay: MinorUnits }>; cap: MinorUnits };
   /** Carrier lookups for an unconfirmed lost or still-moving delayed parcel before the case is decided. */
   carrierMaxChecks: number;
+  manualReview: {
+    /** Compensation above this amount always needs an operator's approval. */
+    approvalThreshold: MinorUnits;
+    /** Internal targets by priority band: a reminder, then an escalation, this many hours after the review opens. */
+    reminderHours: Record<'high' | 'normal' | 'low', number>;
+    escalationHours: Record<'high' | 'normal' | 'low', number>;
+  };
+  /** Where the documents let the customer choose the remedy (002 §3.3, §4.3), and what happens without an answer. */
+  customerChoice: Partial<Record<CaseType, { options: RemedyChoice[]; default: RemedyChoice; timeoutHours: number }>>;
+  /** Replacement shipped before the return arrives (exchange), for these customer tiers; charged back if the return is late. */
+  advanceExchange: { tiers: string[]; returnDeadlineDays: number };
 }
 
-export const defaultPolicy: AftersalesPolicy = {
-  version: '2026-11-cn-1',
-  market: 'CN',
-  windows: {
-    noReasonReturnDays: 7,
-    qualityReturnDays: 7,
-    qualityExchangeDays: 15,
-    exchangeDays: 15,
-    warrantyDays: 365,
-    damagedReportDays: 7,
-    missingPartReportDays: 15,
-  },
-  noReasonExcludedCategories: ['custom_made', 'perishable', 'digital_opened', 'audio_visual_opened', 'periodical'],
-  serviceLimits: {
-    return: { standard: 7, expedited: 3 },
-    exchange: { standard: 15, expedited: 7 },
-    repair: { standard: 20, expedited: 10 },
-  },
-  delaySubsidy: { perWorkingDay: 500, cap: 5000 },
-  carrierMaxChecks: 3,
-};
+const choice = z.enum(['return', 'exchange', 'refund', 'reship']);
+const caseType = z.enum(['return', 'exchange', 'repair', 'damaged', 'lost', 'delayed', 'quality', 'missing_part']);
+const days = z.int().check(z.minimum(0), z.maximum(3650));
+const money = z.int().check(z.minimum(0));
+const hoursByBand = z.object({ high: z.number().check(z.positive()), normal: z.number().check(z.positive()), low: z.number().check(z.positive()) });
 
-/** Case types whose item travels back to the service center before the remedy. */
+const policySchema = z.strictObject({
+  version: z.string().check(z.minLength(1)),
+  market: z.string().check(z.minLength(2)),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  windows: z.strictObject({
+    noReasonReturnDays: days,
+    qualityReturnDays: days,
+    qualityExchangeDays: days,
+    exchangeDays: days,
+    warrantyDays: days,
+    damagedReportDays: days,
+    missingPartReportDays: days,
+  }),
+  noReasonExcludedCategories: z.array(z.string()),
+  returnShipping: z.strictObject({ platformPays: z.array(caseType), prepaidLabelCost: money }),
+  serviceLimits: z.strictObject({
+    return: z.strictObject({ standard: days, expedited: days }),
+    exchange: z.strictObject({ standard: days, expedited: days }),
+    repair: z.strictObject({ standard: days, expedited: days }),
+  }),
+  delaySubsidy: z.strictObject({
+    tiers: z.array(z.strictObject({ fromDay: z.int().check(z.minimum(1)), perDay: money })).check(z.minLength(1)),
+    cap: money,
+  }),
+  carrierMaxChecks: z.int().check(z.minimum(1), z.maximum(50)),
+  manualReview: z.strictObject({ approvalThreshold: money, reminderHours: hoursByBand, escalationHours: hoursByBand }),
+  customerChoice: z.partialRecord(caseType, z.strictObject({ options: z.array(choice).check(z.minLength(2)), default: choice, timeoutHours: z.number().check(z.positive()) })),
+  advanceExchange: z.strictObject({ tiers: z.array(z.string()), returnDeadlineDays: days }),
+});
+
+/** Validates a policy and its internal consistency; throws with every problem listed. */
+export function parsePolicy(input: unknown): AftersalesPolicy {
+  const parsed = policySchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`);
+    throw new Error(`invalid after-sales policy: ${problems.join('; ')}`);
+  }
+  const policy = parsed.data as AftersalesPolicy;
+  const problems: string[] = [];
+  for (const [type, choice] of Object.entries(policy.customerChoice)) {
+    if (choice && !choice.options.includes(choice.default)) problems.push(`customerChoice.${type}.default is not one of its options`);
+  }
+  const tiers = policy.delaySubsidy.tiers;
+  if (tiers[0]?.fromDay !== 1) problems.push('delaySubsidy.tiers must start from day 1');
+  if (tiers.some((tier, i) => i > 0 && tier.fromDay <= tiers[i - 1]!.fromDay)) problems.push('delaySubsidy.tiers must be in increasing fromDay order');
+  for (const band of ['high', 'normal', 'low'] as const) {
+    if (policy.manualReview.escalationHours[band] <= policy.manualReview.reminderHours[band]) problems.push(`manualReview.escalationHours.${band} must come after the reminder`);
+  }
+  if (policy.windows.qualityReturnDays > policy.windows.qualityExchangeDays) problems.push('windows.qualityReturnDays must not exceed qualityExchangeDays');
+  if (problems.length > 0) throw new Error(`invalid after-sales policy: ${problems.join('; ')}`);
+  return policy;
+}
+
+/** Case types whose item travels back to the service center before the remedy (unless the remedy needs no item). */
 export const RETURN_FIRST_TYPES: ReadonlySet<CaseType> = new Set(['return', 'exchange', 'repair', 'quality']);
 /** Case types decided by what the carrier's tracking says. */
 export const CARRIER_TYPES: ReadonlySet<CaseType> = new Set(['lost', 'delayed']);

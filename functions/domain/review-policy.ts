@@ -1,64 +1,77 @@
-import type { CaseFacts, ReviewDecision } from './case.js';
+import type { CaseFacts, Remedy, ReviewDecision } from './case.js';
+import { concernedLines, valueOf } from './money.js';
 import type { AftersalesPolicy } from './policy.js';
 import { calendarDaysBetween } from './working-days.js';
 
+/** Reasons that point to a defect rather than a change of mind: a late "no-reason" return then deserves a person. */
+const DEFECT_REASONS = new Set(['defective', 'quality', 'not_as_described', 'damaged', 'broken']);
+
 /**
- * The review decision for a case, from policy alone (000 §4.1, 002 §3, 003 §3). Pure: `now` and the policy are
- * passed in. Every decision names the rule that produced it; the rule id is shown on the timeline and explained
- * in the customer's notice. Windows are counted in calendar days from the local day of delivery
- * ("自签收次日起七日内": the day after delivery is day 1).
+ * The review decision for a case, from policy alone (000 §4.1, 001 §3.2, 002 §3, 003 §3). Pure: `now` and the
+ * policy are passed in. Windows are counted in calendar days from the local day of delivery ("自签收次日起七日内":
+ * the day after delivery is day 1). Clear cases are approved or rejected; unclear ones, and any whose payout could
+ * exceed the policy's threshold, go to an operator (`manual`). Every decision names the rule that produced it.
  */
 export function reviewCase(facts: CaseFacts, policy: AftersalesPolicy, now: Date, timeZone: string): ReviewDecision {
+  const decision = eligibility(facts, policy, now, timeZone);
+  if (decision.decision !== 'approve') return decision;
+  if (exposure(facts, policy) > policy.manualReview.approvalThreshold) {
+    return { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value' };
+  }
+  return decision;
+}
+
+function eligibility(facts: CaseFacts, policy: AftersalesPolicy, now: Date, timeZone: string): ReviewDecision {
   const w = policy.windows;
   const delivered = facts.shipment.deliveredAt ? new Date(facts.shipment.deliveredAt) : undefined;
-  const daysSinceDelivery = delivered ? calendarDaysBetween(delivered, now, timeZone) : undefined;
-  const within = (days: number) => daysSinceDelivery !== undefined && daysSinceDelivery <= days;
+  const age = delivered ? calendarDaysBetween(delivered, now, timeZone) : undefined;
+  const within = (days: number) => age !== undefined && age <= days;
+  // Types that concern a delivered item: without a delivery record an operator checks with the carrier.
+  const needsDelivery = facts.type !== 'lost' && facts.type !== 'delayed';
+  if (needsDelivery && age === undefined) return manual(`${facts.type}.no_delivery_record`, 'no_delivery_record');
 
   switch (facts.type) {
     case 'return': {
-      if (daysSinceDelivery === undefined) return reject('return.requires_delivery', 'not_delivered');
-      const excluded = facts.orderItems.some(
-        (item) => concerns(facts, item.sku) && policy.noReasonExcludedCategories.includes(item.category),
-      );
+      const excluded = facts.orderItems.some((item) => concerns(facts, item.sku) && policy.noReasonExcludedCategories.includes(item.category));
       if (excluded) return reject('return.excluded_category', 'category_excluded');
-      if (!within(w.noReasonReturnDays)) return reject('return.no_reason_window', 'window_expired');
-      return approve('return.no_reason_window');
+      if (within(w.noReasonReturnDays)) return approve('return.no_reason_window', 'refund');
+      if (DEFECT_REASONS.has(facts.reason)) return manual('return.late_with_defect_reason', 'possible_quality_issue');
+      return reject('return.no_reason_window', 'window_expired');
     }
     case 'quality':
-      if (daysSinceDelivery === undefined) return reject('quality.requires_delivery', 'not_delivered');
-      if (!within(w.qualityExchangeDays)) return reject('quality.window', 'window_expired');
-      return approve('quality.window');
+      if (within(w.qualityReturnDays)) return approve('quality.return_window', 'refund');
+      if (within(w.qualityExchangeDays)) return approve('quality.exchange_window', 'exchange');
+      if (within(w.warrantyDays)) return approve('quality.warranty', 'repair');
+      return reject('quality.warranty', 'warranty_expired');
     case 'exchange':
-      if (daysSinceDelivery === undefined) return reject('exchange.requires_delivery', 'not_delivered');
-      if (!within(w.exchangeDays)) return reject('exchange.window', 'window_expired');
-      return approve('exchange.window');
+      return within(w.exchangeDays) ? approve('exchange.window', 'exchange') : reject('exchange.window', 'window_expired');
     case 'repair':
-      if (daysSinceDelivery === undefined) return reject('repair.requires_delivery', 'not_delivered');
-      if (!within(w.warrantyDays)) return reject('repair.warranty', 'warranty_expired');
-      return approve('repair.warranty');
+      return within(w.warrantyDays) ? approve('repair.warranty', 'repair') : reject('repair.warranty', 'warranty_expired');
     case 'damaged':
-      if (daysSinceDelivery === undefined) return reject('damaged.requires_delivery', 'not_delivered');
       if (!within(w.damagedReportDays)) return reject('damaged.report_window', 'window_expired');
-      if (!facts.evidence.some((e) => e.kind === 'photo')) {
-        return { decision: 'needs_evidence', rule: 'damaged.photo_required', what: 'photo' };
-      }
+      if (!facts.evidence.some((e) => e.kind === 'photo')) return { decision: 'needs_evidence', rule: 'damaged.photo_required', what: 'photo' };
       return approve('damaged.photo_and_window');
     case 'missing_part':
-      if (daysSinceDelivery === undefined) return reject('missing_part.requires_delivery', 'not_delivered');
-      if (!within(w.missingPartReportDays)) return reject('missing_part.report_window', 'window_expired');
-      return approve('missing_part.report_window');
+      return within(w.missingPartReportDays) ? approve('missing_part.report_window', 'reship') : reject('missing_part.report_window', 'window_expired');
     case 'lost':
-      // Eligible to investigate; the carrier lookup confirms or refutes the loss before anything is paid.
+      // Eligible to investigate; the carrier confirms or refutes the loss before anything is paid (002 §4.1).
       if (delivered) return reject('lost.marked_delivered', 'carrier_delivered');
       return approve('lost.pending_carrier');
     case 'delayed':
-      return approve('delayed.pending_carrier');
+      return approve('delayed.pending_carrier', 'delay_subsidy');
   }
+}
+
+/** The most the case could cost: the concerned items' value, or the capped subsidy for a delay. */
+export function exposure(facts: CaseFacts, policy: AftersalesPolicy): number {
+  if (facts.type === 'delayed') return policy.delaySubsidy.cap;
+  return valueOf(concernedLines(facts.orderItems, facts.items));
 }
 
 function concerns(facts: CaseFacts, sku: string): boolean {
   return facts.items.length === 0 || facts.items.some((item) => item.sku === sku);
 }
 
-const approve = (rule: string): ReviewDecision => ({ decision: 'approve', rule });
+const approve = (rule: string, remedy?: Remedy): ReviewDecision => ({ decision: 'approve', rule, ...(remedy ? { remedy } : {}) });
 const reject = (rule: string, reasonCode: string): ReviewDecision => ({ decision: 'reject', rule, reasonCode });
+const manual = (rule: string, reasonCode: string): ReviewDecision => ({ decision: 'manual', rule, reasonCode });

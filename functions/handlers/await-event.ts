@@ -4,11 +4,16 @@ import { caseStores, caseWorkflow } from '../wiring.js';
 
 const { cases, waits } = caseStores();
 const workflow = caseWorkflow();
-const input = z.object({ caseId: z.string(), kind: z.enum(['evidence', 'return']), taskToken: z.string().check(z.minLength(1)) });
+const input = z.object({
+  caseId: z.string(),
+  kind: z.enum(['evidence', 'return', 'manual_review', 'remedy_choice', 'compensation']),
+  taskToken: z.string().check(z.minLength(1)),
+  review: z.optional(z.object({ reminderSeconds: z.number(), escalationSeconds: z.number() })),
+});
 
-/** Workflow step (waitForTaskToken): parks the token until the customer's evidence or return parcel arrives. */
+/** Workflow step (waitForTaskToken): parks the token until the awaited event arrives (evidence, return parcel, operator decision, customer's choice, payment confirmation). */
 export async function handler(event: unknown) {
-  const { caseId, kind, taskToken } = input.parse(event);
-  await awaitEvent({ cases, waits, workflow }, caseId, kind, taskToken, new Date());
+  const { caseId, kind, taskToken, review } = input.parse(event);
+  await awaitEvent({ cases, waits, workflow }, caseId, kind, taskToken, new Date(), review);
   return { registered: kind };
 }

@@ -2,11 +2,11 @@ import * as z from 'zod/mini';
 import { HttpCarrierTracker } from '../adapters/carrier-tracker.js';
 import { optional, required } from '../config.js';
 import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
-import { defaultPolicy as policy } from '../domain/policy.js';
 import { cnCalendar as calendar } from '../domain/cn-calendar.js';
-import { caseStores } from '../wiring.js';
+import { caseStores, marketPolicy } from '../wiring.js';
 
 const { cases } = caseStores();
+const policy = marketPolicy();
 const tracker = new HttpCarrierTracker(required('CARRIER_API_URL'), optional('CARRIER_API_KEY'));
 const input = z.object({ caseId: z.string() });
 

@@ -1,21 +1,28 @@
 import * as z from 'zod/mini';
-import { seconds } from '../config.js';
-import { classify } from '../use-cases/steps/classify.js';
-import { caseStores } from '../wiring.js';
+import { optional, seconds } from '../config.js';
+import { classify, type TimingOverrides } from '../use-cases/steps/classify.js';
+import { caseStores, marketPolicy } from '../wiring.js';
 
 const { cases } = caseStores();
+const policy = marketPolicy();
+const maybe = (name: string) => (optional(name) === undefined ? undefined : seconds(name, 0));
 // Durations are configuration so the same state machine runs in days on AWS and in seconds locally.
-const timings = {
+const overrides: TimingOverrides = {
   carrierRecheckSeconds: seconds('CARRIER_RECHECK_SECONDS', 6 * 3600),
   evidenceWaitSeconds: seconds('EVIDENCE_WAIT_SECONDS', 7 * 86_400),
   returnWaitSeconds: seconds('RETURN_WAIT_SECONDS', 30 * 86_400),
   surveyDelaySeconds: seconds('SURVEY_DELAY_SECONDS', 86_400),
   surveyExpirySeconds: seconds('SURVEY_EXPIRY_SECONDS', 7 * 86_400),
+  compensationConfirmSeconds: seconds('COMPENSATION_CONFIRM_SECONDS', 3600),
+  reviewReminderSeconds: maybe('REVIEW_REMINDER_SECONDS'),
+  reviewEscalationSeconds: maybe('REVIEW_ESCALATION_SECONDS'),
+  choiceTimeoutSeconds: maybe('CHOICE_TIMEOUT_SECONDS'),
+  advanceReturnDeadlineSeconds: maybe('ADVANCE_RETURN_DEADLINE_SECONDS'),
 };
 const input = z.object({ caseId: z.string() });
 
-/** Workflow step: priority, internal response target, which path the case takes. */
+/** Workflow step: priority, internal targets, which path the case takes. */
 export async function handler(event: unknown) {
   const { caseId } = input.parse(event);
-  return classify(cases, caseId, timings, new Date());
+  return classify({ cases, policy, overrides }, caseId, new Date());
 }

@@ -1,18 +1,26 @@
 import * as z from 'zod/mini';
 import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
-import { compensate } from '../use-cases/steps/compensate.js';
-import { defaultPolicy as policy } from '../domain/policy.js';
-import { caseStores, secretValue } from '../wiring.js';
+import { cnCalendar } from '../domain/cn-calendar.js';
+import { chargeBack, checkCompensation, compensate } from '../use-cases/steps/compensate.js';
+import { caseStores, secretValue, marketPolicy } from '../wiring.js';
 
-const { cases } = caseStores();
+const { cases, ledger } = caseStores();
+const policy = marketPolicy();
 const baseUrl = required('ORDER_PLATFORM_API_URL');
 let orderPlatform: HttpOrderPlatform | undefined;
-const input = z.object({ caseId: z.string() });
+const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruct', 'check', 'charge_back']), 'instruct') });
 
-/** Workflow step: instructs the remedy through the order platform, once. */
+/**
+ * Workflow step: compensation through the order platform — instruct the remedy once, check an instruction the
+ * platform has not confirmed, or charge back a replacement whose return never came.
+ */
 export async function handler(event: unknown) {
-  const { caseId } = input.parse(event);
+  const { caseId, action } = input.parse(event);
   orderPlatform ??= new HttpOrderPlatform(baseUrl, await secretValue('ORDER_PLATFORM_TOKEN'));
-  return compensate({ cases, orderPlatform, policy }, caseId, new Date());
+  const deps = { cases, ledger, orderPlatform, policy, timeZone: cnCalendar.timeZone };
+  const now = new Date();
+  if (action === 'check') return checkCompensation(deps, caseId, now);
+  if (action === 'charge_back') return chargeBack(deps, caseId, now);
+  return compensate(deps, caseId, now);
 }

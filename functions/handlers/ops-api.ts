@@ -1,24 +1,72 @@
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { COST_DIMENSIONS } from '../adapters/ledger-store.js';
 import { optional } from '../config.js';
+import { REMEDIES } from '../domain/case.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
-import { caseReport } from '../use-cases/case-report.js';
-import { caseStores, logger } from '../wiring.js';
-import { isOperator } from '../http/ops-auth.js';
+import { isOperator, operatorName } from '../http/ops-auth.js';
+import { caseReport, reviewListEntry } from '../use-cases/case-report.js';
+import { decideCase } from '../use-cases/decide-case.js';
+import { caseStores, caseWorkflow, logger, opsAlerts } from '../wiring.js';
 
-const { cases } = caseStores();
+const { cases, waits, ledger } = caseStores();
+const workflow = caseWorkflow();
+const alerts = opsAlerts();
 const opsToken = optional('OPS_TOKEN');
 const app = new Router();
 
 const reply = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
+const notFound = () => reply(404, { error: 'case_not_found', message: 'No case has this id.' });
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const decisionBody = z.strictObject({
+  decision: z.enum(['approve', 'reject', 'request_evidence']),
+  reason: z.string().check(z.minLength(1), z.maxLength(1000)),
+  remedy: z.optional(z.enum(REMEDIES)),
+  amount: z.optional(z.int().check(z.minimum(0))),
+});
 
 app.get('/ops/cases/:caseId', async ({ params }) => {
   const caseId = params.caseId ?? '';
-  if (!CASE_ID_PATTERN.test(caseId)) return reply(404, { error: 'case_not_found', message: 'No case has this id.' });
-  const view = await cases.view(caseId);
-  if (!view) return reply(404, { error: 'case_not_found', message: 'No case has this id.' });
-  return reply(200, caseReport(view));
+  const view = CASE_ID_PATTERN.test(caseId) ? await cases.view(caseId) : undefined;
+  return view ? reply(200, caseReport(view)) : notFound();
+});
+
+/** Pending operator reviews, highest priority first, then nearest escalation target. */
+app.get('/ops/reviews', async () => {
+  const pending = await cases.listByStatus('awaiting_review', 100);
+  return reply(200, { reviews: pending.map(reviewListEntry) });
+});
+
+app.post('/ops/cases/:caseId/decision', async ({ params, req, event }) => {
+  const caseId = params.caseId ?? '';
+  if (!CASE_ID_PATTERN.test(caseId)) return notFound();
+  const parsed = decisionBody.safeParse(await req.json().catch(() => undefined));
+  if (!parsed.success) {
+    return reply(422, { error: 'invalid_decision', message: 'Expected {"decision": "approve" | "reject" | "request_evidence", "reason", "remedy"?, "amount"?}.', issues: parsed.error.issues.map((i) => i.path.join('.')) });
+  }
+  const result = await decideCase({ cases, waits, workflow }, caseId, parsed.data, operatorName(event as APIGatewayProxyEventV2), new Date());
+  if (result.status === 'not_found') return notFound();
+  if (result.status === 'not_awaiting_review') return reply(409, { error: 'not_awaiting_review', message: `The case is ${result.caseStatus}, not waiting for a review decision.` });
+  logger.info('operator decision', { caseId, decision: parsed.data.decision });
+  return reply(202, { caseId, decision: parsed.data.decision });
+});
+
+app.get('/ops/alerts', async () => reply(200, { alerts: await alerts.recent(100) }));
+
+/** Compensation costs over local days from..to, totalled by case type, remedy or carrier, from the ledger's counters. */
+app.get('/ops/reports/costs', async ({ req }) => {
+  const url = new URL(req.url);
+  const from = url.searchParams.get('from') ?? '';
+  const to = url.searchParams.get('to') ?? '';
+  const groupBy = url.searchParams.get('groupBy') ?? 'type';
+  if (!DAY.test(from) || !DAY.test(to) || from > to || !(COST_DIMENSIONS as readonly string[]).includes(groupBy)) {
+    return reply(400, { error: 'invalid_query', message: 'Use from=YYYY-MM-DD&to=YYYY-MM-DD (from ≤ to) and groupBy=type|remedy|carrier.' });
+  }
+  const totals = await ledger.totals(groupBy as (typeof COST_DIMENSIONS)[number], from, to);
+  return reply(200, { from, to, groupBy, totals });
 });
 
 app.notFound(async () => reply(404, { error: 'not_found', message: 'No such operations endpoint.' }));

@@ -2,11 +2,11 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
-import { defaultPolicy as policy } from '../domain/policy.js';
 import { cnCalendar as calendar } from '../domain/cn-calendar.js';
-import { caseStores, caseWorkflow, logger } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketPolicy } from '../wiring.js';
 
 const { cases, waits, dedupe } = caseStores();
+const policy = marketPolicy();
 const workflow = caseWorkflow();
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -10,9 +10,21 @@ export const intakeMessage = z.object({
 });
 export type IntakeMessage = z.infer<typeof intakeMessage>;
 
-export const MILESTONES = ['received', 'evidence_needed', 'decided', 'ship_back', 'resolved', 'cancelled', 'survey_invitation', 'closed'] as const;
+export const MILESTONES = [
+  'received',
+  'evidence_needed',
+  'decided',
+  'remedy_choice_needed',
+  'ship_back',
+  'resolved',
+  'cancelled',
+  'charged_back',
+  'survey_invitation',
+  'closed',
+] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
 /** What the workflow (or a function) puts on the notice queue: which case, which milestone. No contact data. */
-export const noticeMessage = z.object({ caseId: z.string(), milestone: z.enum(MILESTONES) });
+/** `round` counts reopenings (disputes): each round notifies its milestones afresh. */
+export const noticeMessage = z.object({ caseId: z.string(), milestone: z.enum(MILESTONES), round: z.optional(z.number()) });
 export type NoticeMessage = z.infer<typeof noticeMessage>;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CASE_TYPES, CUSTOMER_TIERS } from '../domain/case.js';
+import { CASE_TYPES, CUSTOMER_TIERS, REMEDY_CHOICES } from '../domain/case.js';
 
 /**
  * The order platform's webhook contract (docs/webhook-contract.md; JSON Schema generated into
@@ -74,6 +74,18 @@ export const evidenceAddedData = z.strictObject({ ...caseRef, evidence: z.array(
 export const cancelledData = z.strictObject({ ...caseRef, reason: z.optional(z.string().check(z.maxLength(200))) });
 export const returnShippedData = z.strictObject({ ...caseRef, carrier: text(1, 64), trackingNumber: text(1, 64) });
 export const returnReceivedData = z.strictObject({ ...caseRef, receivedAt: isoTime });
+export const remedyChosenData = z.strictObject({
+  ...caseRef,
+  remedy: z.enum(REMEDY_CHOICES),
+  refundTo: z.optional(z.enum(['original_payment', 'store_balance'])),
+});
+export const disputedData = z.strictObject({ ...caseRef, reason: text(1, 500) });
+export const compensationCompletedData = z.strictObject({
+  ...caseRef,
+  instructionId: id,
+  status: z.enum(['completed', 'failed']),
+  completedAt: isoTime,
+});
 
 export const WEBHOOK_DATA_SCHEMAS = {
   'aftersales.requested': requestedData,
@@ -81,6 +93,9 @@ export const WEBHOOK_DATA_SCHEMAS = {
   'aftersales.cancelled': cancelledData,
   'return.shipped': returnShippedData,
   'return.received': returnReceivedData,
+  'aftersales.remedy_chosen': remedyChosenData,
+  'aftersales.disputed': disputedData,
+  'compensation.completed': compensationCompletedData,
 } as const;
 
 export type WebhookEventType = keyof typeof WEBHOOK_DATA_SCHEMAS;
@@ -97,13 +112,19 @@ export type EvidenceAddedData = z.infer<typeof evidenceAddedData>;
 export type CancelledData = z.infer<typeof cancelledData>;
 export type ReturnShippedData = z.infer<typeof returnShippedData>;
 export type ReturnReceivedData = z.infer<typeof returnReceivedData>;
+export type RemedyChosenData = z.infer<typeof remedyChosenData>;
+export type DisputedData = z.infer<typeof disputedData>;
+export type CompensationCompletedData = z.infer<typeof compensationCompletedData>;
 
 export type WebhookEvent =
   | { type: 'aftersales.requested'; timestamp: string; data: RequestedData }
   | { type: 'aftersales.evidence_added'; timestamp: string; data: EvidenceAddedData }
   | { type: 'aftersales.cancelled'; timestamp: string; data: CancelledData }
   | { type: 'return.shipped'; timestamp: string; data: ReturnShippedData }
-  | { type: 'return.received'; timestamp: string; data: ReturnReceivedData };
+  | { type: 'return.received'; timestamp: string; data: ReturnReceivedData }
+  | { type: 'aftersales.remedy_chosen'; timestamp: string; data: RemedyChosenData }
+  | { type: 'aftersales.disputed'; timestamp: string; data: DisputedData }
+  | { type: 'compensation.completed'; timestamp: string; data: CompensationCompletedData };
 
 export interface ContractIssue {
   path: string;

@@ -6,7 +6,9 @@ import type { AftersalesPolicy } from '../domain/policy.js';
 import { serviceDueAt } from '../domain/service-limits.js';
 import type { WorkingDayCalendar } from '../domain/working-days.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { WEBHOOK_DATA_SCHEMAS, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
+import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
+import { CANCELLABLE } from './steps/await-event.js';
+import { confirmCompensation } from './steps/compensate.js';
 
 export interface IntakeDeps {
   cases: CaseStore;
@@ -47,7 +49,23 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await deps.cases.update(caseId, { cancelRequested: true });
       await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested' });
       // Whatever the case waits for, the cancellation ends the wait; a step not yet waiting checks the flag.
-      if (record.waitingFor) await signal(deps, caseId, record.waitingFor as WaitKind, { signal: 'cancelled' });
+      if (record.waitingFor && CANCELLABLE.has(record.waitingFor as WaitKind)) {
+        await signal(deps, caseId, record.waitingFor as WaitKind, { signal: 'cancelled' });
+      }
+      return;
+    }
+    case 'aftersales.remedy_chosen':
+      return recordChoice(deps, caseId, event.data, at);
+    case 'aftersales.disputed':
+      return openDispute(deps, caseId, event.data.reason, at);
+    case 'compensation.completed': {
+      const record = await deps.cases.require(caseId);
+      if (record.compensation?.instructionId !== event.data.instructionId) {
+        await deps.cases.appendTimeline(caseId, { at, actor: 'order_platform', event: 'unknown_instruction_reported', detail: { instructionId: event.data.instructionId } });
+        return;
+      }
+      await confirmCompensation(deps.cases, record, event.data.status, now);
+      await signal(deps, caseId, 'compensation', { signal: event.data.status });
       return;
     }
     case 'return.shipped':
@@ -122,6 +140,47 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     return;
   }
   await deps.workflow.start(caseId);
+}
+
+/** The customer's remedy choice, if the policy offers it for this case type and it still matters. First answer wins. */
+async function recordChoice(deps: IntakeDeps, caseId: string, data: RemedyChosenData, at: string): Promise<void> {
+  const record = await deps.cases.require(caseId);
+  const offered = deps.policy.customerChoice[record.type]?.options ?? [];
+  if (!offered.includes(data.remedy) || record.choice || record.compensation || record.status === 'closed') {
+    await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'choice_not_applied', detail: { remedy: data.remedy, offered: offered.join(',') } });
+    return;
+  }
+  await deps.cases.update(caseId, { choice: { remedy: data.remedy, refundTo: data.refundTo, by: 'customer', at } });
+  await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'remedy_chosen', detail: { remedy: data.remedy, ...(data.refundTo ? { refundTo: data.refundTo } : {}) } });
+  await signal(deps, caseId, 'remedy_choice', { signal: 'chosen', remedy: data.remedy });
+}
+
+/**
+ * A customer contests a rejection: the closed case reopens in front of an operator, with its whole timeline, in a
+ * new execution (a Step Functions name is used once). A dispute on a case still in progress is recorded for the
+ * operator who handles it.
+ */
+async function openDispute(deps: IntakeDeps, caseId: string, reason: string, at: string): Promise<void> {
+  const record = await deps.cases.require(caseId);
+  if (record.status !== 'closed' || record.outcome !== 'rejected') {
+    await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'dispute_received', detail: { reason, status: record.status } });
+    return;
+  }
+  const round = (record.dispute?.count ?? 0) + 1;
+  const reopened = await deps.cases.update(
+    caseId,
+    {
+      status: 'in_review',
+      reviewMode: 'manual',
+      dispute: { count: round, lastAt: at },
+      decision: { ...(record.decision ?? { decision: 'reject', rule: 'unknown' }), reasonCode: 'dispute', at },
+    },
+    ['closed'],
+  );
+  if (!reopened) return;
+  await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'dispute_opened', detail: { reason, round } });
+  await deps.dedupe.claimOpenCase(record.orderId, record.type, caseId);
+  await deps.workflow.start(caseId, round);
 }
 
 /** Hands a signal to the waiting step, or leaves it for the step that will wait next. */

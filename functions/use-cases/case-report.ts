@@ -1,4 +1,4 @@
-import type { CaseView } from '../adapters/case-store.js';
+import type { CaseRecord, CaseView } from '../adapters/case-store.js';
 
 /**
  * The operator's view of a case: where it stands and how it got there. No contact details, no message bodies,
@@ -18,8 +18,12 @@ export function caseReport(view: CaseView) {
     expedited: c.expedited,
     orderId: c.orderId,
     decision: c.decision,
+    review: c.review,
+    choice: c.choice,
+    dispute: c.dispute,
     carrier: c.carrier,
     compensation: c.compensation,
+    chargeBack: c.chargeBack,
     returnReceivedAt: c.returnReceivedAt,
     dueAt: c.dueAt,
     responseDueAt: c.responseDueAt,
@@ -35,5 +39,21 @@ export function caseReport(view: CaseView) {
       .filter((n) => n.status === 'sent' || n.status === 'failed')
       .map((n) => ({ milestone: n.milestone, channel: n.channel, status: n.status, at: n.at }))
       .sort((a, b) => a.at.localeCompare(b.at)),
+  };
+}
+
+/** One line of the operators' review list: enough to pick the next case, nothing personal. */
+export function reviewListEntry(c: CaseRecord) {
+  return {
+    caseId: c.caseId,
+    type: c.type,
+    priority: c.priority,
+    priorityBand: c.priorityBand,
+    reasonCode: c.review?.reasonCode,
+    openedAt: c.review?.openedAt,
+    reminderAt: c.review?.reminderAt,
+    escalateAt: c.review?.escalateAt,
+    escalated: Boolean(c.review?.escalatedAt),
+    dispute: c.dispute?.count ?? 0,
   };
 }

@@ -28,7 +28,10 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, n
   const record = await deps.cases.require(message.caseId);
   const contact = await deps.cases.contact(message.caseId);
   if (!contact) throw new Error(`case ${message.caseId} has no contact record`);
-  const rendered = renderNotice(message.milestone, contact.locale, {
+  const milestone = message.milestone as Parameters<typeof renderNotice>[0];
+  // A reopened case (dispute round n) tells the customer again: each round has its own notice slots.
+  const slot = message.round ? `${message.milestone}#r${message.round}` : message.milestone;
+  const rendered = renderNotice(milestone, contact.locale, {
     caseId: record.caseId,
     type: record.type,
     customerName: contact.name,
@@ -42,16 +45,16 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, n
   });
   const sent: Channel[] = [];
   for (const channel of channelsFor(contact)) {
-    if (!(await deps.notices.claim(record.caseId, message.milestone, channel, now))) continue;
+    if (!(await deps.notices.claim(record.caseId, slot, channel, now))) continue;
     try {
       const providerMessageId =
         channel === 'email'
           ? await deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text })
           : await deps.senders.sms(contact.phone!, rendered.sms);
-      await deps.notices.markSent(record.caseId, message.milestone, channel, new Date(), providerMessageId);
+      await deps.notices.markSent(record.caseId, slot, channel, new Date(), providerMessageId);
       sent.push(channel);
     } catch (error) {
-      await deps.notices.markFailed(record.caseId, message.milestone, channel, new Date(), (error as Error).name);
+      await deps.notices.markFailed(record.caseId, slot, channel, new Date(), (error as Error).name);
       throw error;
     }
   }

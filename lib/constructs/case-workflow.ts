@@ -7,6 +7,8 @@ import {
   Condition,
   DefinitionBody,
   Fail,
+  Pass,
+  Result,
   IntegrationPattern,
   JitterType,
   JsonPath,
@@ -30,6 +32,8 @@ import { Construct } from 'constructs';
 export interface CaseWorkflowFunctions {
   classify: IFunction;
   review: IFunction;
+  reviewTimer: IFunction;
+  planRemedy: IFunction;
   awaitEvent: IFunction;
   carrierLookup: IFunction;
   compensate: IFunction;
@@ -87,20 +91,28 @@ export class CaseWorkflow extends Construct {
       guarded(
         new SqsSendMessage(this, name, {
           queue: props.noticeQueue,
-          messageBody: TaskInput.fromObject({ caseId, milestone }),
+          messageBody: TaskInput.fromObject({ caseId, milestone, round: JsonPath.numberAt('$.round') }),
           messageGroupId: caseId,
           resultPath: JsonPath.DISCARD,
         }),
       );
-    const awaitEvent = (name: string, kind: 'evidence' | 'return', timeoutPath: string) =>
+    const awaitEvent = (name: string, kind: string, timeoutPath: string | undefined, resultPath = '$.signal', extra: Record<string, unknown> = {}) =>
       new LambdaInvoke(this, name, {
         lambdaFunction: fn.awaitEvent,
         integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        payload: TaskInput.fromObject({ caseId, kind, taskToken: JsonPath.taskToken }),
-        taskTimeout: Timeout.at(timeoutPath),
-        resultPath: '$.signal',
+        payload: TaskInput.fromObject({ caseId, kind, taskToken: JsonPath.taskToken, ...extra }),
+        ...(timeoutPath ? { taskTimeout: Timeout.at(timeoutPath) } : {}),
+        resultPath,
       });
     const close = (name: string, reason: string) => step(name, fn.closeCase, '$.closed', { reason }).next(new Succeed(this, `${name}Done`));
+    const orderPlatformRetry: RetryProps = {
+      errors: ['OrderPlatformError'],
+      interval: Duration.seconds(10),
+      maxAttempts: 6,
+      backoffRate: 2,
+      maxDelay: Duration.minutes(10),
+      jitterStrategy: JitterType.FULL,
+    };
 
     // Endings
     const closeRejected = close('CloseRejected', 'rejected');
@@ -109,6 +121,10 @@ export class CaseWorkflow extends Construct {
     const notifyCancelled = notify('NotifyCancelled', 'cancelled').next(closeCancelled);
     const closeEvidenceExpired = close('CloseEvidenceExpired', 'evidence_expired');
     const notifyEvidenceExpired = notify('NotifyEvidenceExpired', 'closed').next(closeEvidenceExpired);
+    const compensationFailed = new Pass(this, 'CompensationFailed', {
+      result: Result.fromObject({ Error: 'CompensationFailed', Cause: 'The order platform reported the instruction failed.' }),
+      resultPath: '$.error',
+    }).next(recordFailure);
 
     // Resolution and survey
     const closeCompleted = close('CloseCompleted', 'completed');
@@ -126,16 +142,39 @@ export class CaseWorkflow extends Construct {
     const waitBeforeSurvey = new Wait(this, 'WaitBeforeSurvey', { time: WaitTime.secondsPath('$.facts.timings.surveyDelaySeconds') }).next(survey);
     const notifyResolved = notify('NotifyResolved', 'resolved').next(waitBeforeSurvey);
 
-    const compensate = step('Compensate', fn.compensate, '$.compensation', {}, [
-      { errors: ['OrderPlatformError'], interval: Duration.seconds(10), maxAttempts: 6, backoffRate: 2, maxDelay: Duration.minutes(10), jitterStrategy: JitterType.FULL },
+    // An exchange shipped ahead of the return: the old item must follow, or the replacement is charged back.
+    const chargeBack = step('ChargeBack', fn.compensate, '$.chargeBack', { action: 'charge_back' }, [orderPlatformRetry]);
+    chargeBack.next(notify('NotifyChargedBack', 'charged_back').next(waitBeforeSurvey));
+    const awaitReturnAfterExchange = awaitEvent('AwaitReturnAfterExchange', 'return', '$.facts.timings.advanceReturnDeadlineSeconds');
+    awaitReturnAfterExchange.addCatch(chargeBack, { errors: ['States.Timeout'], resultPath: '$.returnTimeout' });
+    guarded(awaitReturnAfterExchange);
+    awaitReturnAfterExchange.next(waitBeforeSurvey);
+    const notifyReplacementShipped = notify('NotifyReplacementShipped', 'resolved').next(
+      notify('NotifyShipBackAfterExchange', 'ship_back').next(awaitReturnAfterExchange),
+    );
+
+    // Compensation: instructed once, then confirmed by the platform's webhook or, failing that, by asking it.
+    const confirmed = new Choice(this, 'CompensationConfirmed?')
+      .when(Condition.stringEquals('$.confirmation.signal', 'failed'), compensationFailed)
+      .when(Condition.booleanEquals('$.plan.advanceExchange', true), notifyReplacementShipped)
+      .otherwise(notifyResolved);
+    const checkCompensation = step('CheckCompensation', fn.compensate, '$.confirmation', { action: 'check' }, [
+      { errors: ['CompensationPendingError'], interval: Duration.minutes(1), maxAttempts: 10, backoffRate: 2, maxDelay: Duration.hours(1), jitterStrategy: JitterType.FULL },
+      orderPlatformRetry,
     ]);
+    checkCompensation.next(confirmed);
+    const awaitCompensation = awaitEvent('AwaitCompensation', 'compensation', '$.facts.timings.compensationConfirmSeconds', '$.confirmation');
+    awaitCompensation.addCatch(checkCompensation, { errors: ['States.Timeout'], resultPath: '$.confirmationTimeout' });
+    guarded(awaitCompensation);
+    awaitCompensation.next(confirmed);
+    const compensate = step('Compensate', fn.compensate, '$.compensation', { action: 'instruct' }, [orderPlatformRetry]);
     compensate.next(
       new Choice(this, 'CompensatedOrCancelled')
         .when(Condition.stringEquals('$.compensation.status', 'cancelled'), notifyCancelled)
-        .otherwise(notifyResolved),
+        .otherwise(awaitCompensation),
     );
 
-    // Return parcel first (return, exchange, repair, quality)
+    // Return parcel first (return, exchange, repair, quality; damaged returned for a refund or exchange)
     const awaitReturn = awaitEvent('AwaitReturn', 'return', '$.facts.timings.returnWaitSeconds');
     const notifyReturnExpired = notify('NotifyReturnExpired', 'closed').next(close('CloseReturnExpired', 'return_expired'));
     awaitReturn.addCatch(notifyReturnExpired, { errors: ['States.Timeout'], resultPath: '$.returnTimeout' });
@@ -143,9 +182,21 @@ export class CaseWorkflow extends Construct {
     awaitReturn.next(new Choice(this, 'ReturnArrivedOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(compensate));
     const notifyShipBack = notify('NotifyShipBack', 'ship_back').next(awaitReturn);
 
-    const notifyApproved = notify('NotifyApproved', 'decided').next(
-      new Choice(this, 'NeedsReturn?').when(Condition.booleanEquals('$.facts.needsReturn', true), notifyShipBack).otherwise(compensate),
-    );
+    // The remedy: the customer's choice where the policy gives one (default after its timeout), then the path it needs.
+    const planRemedy = step('PlanRemedy', fn.planRemedy, '$.plan');
+    const planDefaultRemedy = step('PlanDefaultRemedy', fn.planRemedy, '$.plan', { applyDefault: true });
+    const awaitChoice = awaitEvent('AwaitChoice', 'remedy_choice', '$.facts.timings.choiceTimeoutSeconds');
+    awaitChoice.addCatch(planDefaultRemedy, { errors: ['States.Timeout'], resultPath: '$.choiceTimeout' });
+    guarded(awaitChoice);
+    awaitChoice.next(new Choice(this, 'ChoiceOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(planRemedy));
+    const remedyPlanned = new Choice(this, 'RemedyPlanned')
+      .when(Condition.booleanEquals('$.plan.needsChoice', true), notify('NotifyChoiceNeeded', 'remedy_choice_needed').next(awaitChoice))
+      .when(Condition.booleanEquals('$.plan.advanceExchange', true), compensate)
+      .when(Condition.booleanEquals('$.plan.needsReturn', true), notifyShipBack)
+      .otherwise(compensate);
+    planRemedy.next(remedyPlanned);
+    planDefaultRemedy.next(remedyPlanned);
+    const notifyApproved = notify('NotifyApproved', 'decided').next(planRemedy);
 
     // Carrier lookup (lost, delayed): an outage is retried with backoff for hours before an operator is called.
     const carrierLookup = new LambdaInvoke(this, 'CarrierLookup', {
@@ -180,17 +231,44 @@ export class CaseWorkflow extends Construct {
     guarded(awaitEvidence);
     awaitEvidence.next(new Choice(this, 'EvidenceOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(review));
     const notifyEvidenceNeeded = notify('NotifyEvidenceNeeded', 'evidence_needed').next(awaitEvidence);
+
+    // Operator review: waits for a decision; reminds at the first target, escalates at the second, then keeps waiting.
+    const reviewTargets = {
+      review: {
+        reminderSeconds: JsonPath.numberAt('$.facts.timings.reviewReminderSeconds'),
+        escalationSeconds: JsonPath.numberAt('$.facts.timings.reviewEscalationSeconds'),
+      },
+    };
+    const operatorDecision = new Choice(this, 'OperatorDecision')
+      .when(cancelled('$.signal'), notifyCancelled)
+      .when(Condition.stringEquals('$.signal.signal', 'reject'), notifyRejected)
+      .when(Condition.stringEquals('$.signal.signal', 'request_evidence'), notifyEvidenceNeeded)
+      .when(Condition.and(Condition.booleanEquals('$.facts.needsCarrier', true), Condition.not(isTrue('$.dispute'))), carrierLookup)
+      .otherwise(notifyApproved);
+    const manualReview = awaitEvent('ManualReview', 'manual_review', '$.facts.timings.reviewReminderSeconds', '$.signal', reviewTargets);
+    const manualReviewReminded = awaitEvent('ManualReviewReminded', 'manual_review', '$.facts.timings.reviewEscalateAfterReminderSeconds', '$.signal', reviewTargets);
+    const manualReviewEscalated = awaitEvent('ManualReviewEscalated', 'manual_review', undefined, '$.signal', reviewTargets);
+    const remindReview = step('RemindReview', fn.reviewTimer, undefined, { stage: 'reminder' }).next(manualReviewReminded);
+    const escalateReview = step('EscalateReview', fn.reviewTimer, undefined, { stage: 'escalation' }).next(manualReviewEscalated);
+    manualReview.addCatch(remindReview, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' });
+    manualReviewReminded.addCatch(escalateReview, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' });
+    for (const wait of [manualReview, manualReviewReminded, manualReviewEscalated]) guarded(wait).next(operatorDecision);
+
     review.next(
       new Choice(this, 'ReviewDecision')
         .when(Condition.stringEquals('$.review.decision', 'needs_evidence'), notifyEvidenceNeeded)
         .when(Condition.stringEquals('$.review.decision', 'reject'), notifyRejected)
+        .when(Condition.stringEquals('$.review.decision', 'manual'), manualReview)
         .otherwise(
           new Choice(this, 'NeedsCarrier?').when(Condition.booleanEquals('$.facts.needsCarrier', true), carrierLookup).otherwise(notifyApproved),
         ),
     );
 
+    // A dispute reopens a rejected case straight in front of an operator.
     const definition: IChainable & INextable = step('Classify', fn.classify, '$.facts');
-    (definition as LambdaInvoke).next(notify('NotifyReceived', 'received').next(review));
+    (definition as LambdaInvoke).next(
+      new Choice(this, 'Dispute?').when(isTrue('$.dispute'), manualReview).otherwise(notify('NotifyReceived', 'received').next(review)),
+    );
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
@@ -211,6 +289,10 @@ export class CaseWorkflow extends Construct {
   static arnFor(scope: Construct, stateMachineName: string): string {
     return Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
+}
+
+function isTrue(path: string) {
+  return Condition.and(Condition.isPresent(path), Condition.booleanEquals(path, true));
 }
 
 function cancelled(path: string) {

@@ -1,14 +1,19 @@
 // Carrier tracking simulator: stands in for a tracking provider (AfterShip-like) over HTTP so the
 // pipeline's delivery checks can be exercised locally, including late parcels, losses and outages.
+// It also speaks the AfterShip Tracking API 2026-07 dialect (carrier-aftership.ts) for the real AfterShip adapter.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isCalendarDate, shanghaiDateOf, type CalendarDate } from './china-workdays.js';
 import { fabricateTracking, parseScenario, scenarioForLookup } from './carrier-scenarios.js';
 import { HttpError, decodePathSegment, hasBearer, notFound, readJson, sendJson, startServer, type ListenOptions, type RunningServer } from './http.js';
+import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
 
 export type { TrackingResponse, Checkpoint } from './carrier-scenarios.js';
 
 export interface CarrierSimulatorOptions extends ListenOptions {
-  /** When set, lookups must carry `Authorization: Bearer <apiKey>`. */
+  /**
+   * When set, lookups must carry `Authorization: Bearer <apiKey>` (the /v1 route) or `as-api-key: <apiKey>`
+   * (the AfterShip-compatible /tracking/2026-07/trackings route).
+   */
   apiKey?: string;
   /** The simulator's clock; inject a fixed one for deterministic timelines. */
   now?: () => Date;
@@ -56,6 +61,8 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
   const clock = options.now ?? (() => new Date());
   const lookups = new Map<string, number>();
   let outage = false;
+  /** Trackings created through the AfterShip-compatible route, keyed by upper-cased tracking number. */
+  const afterShipRecords = new Map<string, AfterShipRecord>();
 
   function lookup(req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray): void {
     if (options.apiKey !== undefined && !hasBearer(req, options.apiKey)) {
@@ -82,6 +89,87 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     sendJson(res, 200, fabricateTracking(resolved, { trackingNumber, carrier, shippedAt, promisedBy, now }));
   }
 
+  /** Counts a lookup and applies the outage and SIM-DOWN rules; undefined: the number is no SIM scenario. */
+  function resolveAfterShipLookup(trackingNumber: string) {
+    const key = trackingNumber.toUpperCase();
+    const lookupNumber = (lookups.get(key) ?? 0) + 1;
+    lookups.set(key, lookupNumber);
+    const down = (message: string) => new AfterShipError(503, 503, message, { 'Retry-After': '1' });
+    if (outage) throw down('Carrier tracking API is temporarily unavailable');
+    const scenario = parseScenario(trackingNumber);
+    if (!scenario) return undefined;
+    const resolved = scenarioForLookup(scenario, lookupNumber);
+    if (!resolved) throw down(`Carrier tracking API is unavailable (lookup ${lookupNumber} of ${trackingNumber})`);
+    return resolved;
+  }
+
+  function afterShipTracking(record: AfterShipRecord, resolved: NonNullable<ReturnType<typeof resolveAfterShipLookup>>) {
+    const now = clock();
+    const timeline = fabricateTracking(resolved, {
+      trackingNumber: record.trackingNumber,
+      carrier: record.slug,
+      shippedAt: record.shippedAt,
+      promisedBy: record.promisedBy,
+      now,
+    });
+    return toAfterShipTracking(timeline, record, now);
+  }
+
+  /**
+   * AfterShip Tracking API 2026-07, the two calls the adapter makes: GET /trackings?tracking_numbers=&slug= lists
+   * the trackings this simulator was asked to create; POST /trackings creates one for a SIM-... number (any other
+   * number is refused as an invalid tracking number, meta 4005) and answers it at once.
+   */
+  async function afterShip(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    try {
+      if (options.apiKey !== undefined && req.headers['as-api-key'] !== options.apiKey) throw new AfterShipError(401, 401, 'Invalid API key.');
+      if (req.method === 'GET') {
+        const numbers = (url.searchParams.get('tracking_numbers') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+        const slug = url.searchParams.get('slug');
+        const wanted = numbers.length ? numbers : [...afterShipRecords.values()].map((r) => r.trackingNumber);
+        const trackings = [];
+        for (const number of wanted) {
+          const resolved = resolveAfterShipLookup(number);
+          const record = afterShipRecords.get(number.toUpperCase());
+          if (resolved && record && (!slug || record.slug === slug)) trackings.push(afterShipTracking(record, resolved));
+        }
+        const pagination = { total: trackings.length, page: 1, limit: 100, has_next_page: false };
+        return sendAfterShip(res, 200, 200, 'OK', { pagination, trackings });
+      }
+      if (req.method === 'POST') {
+        const body = ((await readJson(req).catch(() => {
+          throw new AfterShipError(400, 4001, 'Invalid JSON data.');
+        })) ?? {}) as Record<string, unknown>;
+        const trackingNumber = typeof body.tracking_number === 'string' ? body.tracking_number.trim() : '';
+        if (!trackingNumber) throw new AfterShipError(400, 4007, 'tracking_number is required.');
+        const slug = typeof body.slug === 'string' && body.slug ? body.slug : undefined;
+        if (!slug) throw new AfterShipError(400, 4009, 'slug is required.');
+        const now = clock();
+        const hint = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : null);
+        let shippedAt: Date;
+        let promisedBy: CalendarDate;
+        try {
+          shippedAt = parseInstant(hint('tracking_ship_date'), 'tracking_ship_date') ?? new Date(now.getTime() - 3 * DAY_MS);
+          promisedBy = parsePromise(hint('order_promised_delivery_date')) ?? shanghaiDateOf(new Date(shippedAt.getTime() + 2 * DAY_MS));
+        } catch (error) {
+          throw new AfterShipError(400, 4008, (error as Error).message);
+        }
+        if (shippedAt > now) throw new AfterShipError(400, 4008, 'The value of tracking_ship_date is invalid.');
+        const resolved = resolveAfterShipLookup(trackingNumber);
+        if (!resolved) throw new AfterShipError(400, 4005, 'The value of tracking_number is invalid.');
+        const key = trackingNumber.toUpperCase();
+        if (afterShipRecords.has(key)) throw new AfterShipError(400, 4003, 'Tracking already exists.');
+        const record: AfterShipRecord = { trackingNumber, slug, shippedAt, promisedBy, createdAt: now };
+        afterShipRecords.set(key, record);
+        return sendAfterShip(res, 201, 201, 'Created', afterShipTracking(record, resolved));
+      }
+      throw new AfterShipError(404, 404, `No route for ${req.method ?? 'GET'} ${url.pathname}`);
+    } catch (error) {
+      if (error instanceof AfterShipError) return sendAfterShip(res, error.httpStatus, error.metaCode, error.message, {}, error.headers);
+      throw error;
+    }
+  }
+
   async function setOutageFromRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
     const down = (body as { down?: unknown } | null)?.down;
@@ -98,6 +186,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
   const server = await startServer(async (req, res, url) => {
     const match = TRACKING_PATH.exec(url.pathname);
     if (req.method === 'GET' && match) return lookup(req, res, url, match);
+    if (url.pathname === AFTERSHIP_TRACKINGS_PATH) return afterShip(req, res, url);
     if (req.method === 'POST' && url.pathname === '/_control/outage') return setOutageFromRequest(req, res);
     if (req.method === 'GET' && url.pathname === '/_control/stats') return sendJson(res, 200, stats());
     throw notFound(req.method, url.pathname);
@@ -110,6 +199,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     lookupCount: (trackingNumber) => lookups.get(trackingNumber.toUpperCase()) ?? 0,
     reset: () => {
       lookups.clear();
+      afterShipRecords.clear();
       outage = false;
     },
   };

@@ -1,16 +1,20 @@
 // Order platform simulator: the e-commerce platform's after-sales API that receives compensation
-// instructions (refund, reship, coupon). It enforces Idempotency-Key semantics the way payment-grade
-// APIs do, so the pipeline's retry paths can be proven not to double-compensate a customer.
+// instructions (refund, reship, coupon, charge-back). It enforces Idempotency-Key semantics the way
+// payment-grade APIs do, so the pipeline's retry paths can be proven not to double-compensate a customer.
+// Like the real platform, it carries an instruction out a moment later and reports it back with a signed
+// `compensation.completed` webhook when a callback is configured; GET /v1/instructions/{id} shows the status.
 import { isDeepStrictEqual } from 'node:util';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import { HttpError, decodePathSegment, hasBearer, notFound, readJson, sendJson, startServer, type ListenOptions, type RunningServer } from './http.js';
 
 const instructionSchema = z
   .strictObject({
     caseId: z.string().min(1),
+    requestId: z.string().min(1).optional(),
     orderId: z.string().min(1),
-    kind: z.enum(['refund', 'reship', 'coupon']),
+    kind: z.enum(['refund', 'reship', 'coupon', 'charge_back']),
     /** Integer minor units (fen, cents) so no float rounding can creep into money. */
     amount: z.number().int().positive().optional(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as CNY').optional(),
@@ -19,7 +23,7 @@ const instructionSchema = z
     note: z.string().optional(),
   })
   .superRefine((body, ctx) => {
-    if ((body.kind === 'refund' || body.kind === 'coupon') && body.amount === undefined) {
+    if ((body.kind === 'refund' || body.kind === 'coupon' || body.kind === 'charge_back') && body.amount === undefined) {
       ctx.addIssue({ code: 'custom', path: ['amount'], message: `amount is required for a ${body.kind}` });
     }
     if (body.amount !== undefined && body.currency === undefined) {
@@ -37,8 +41,9 @@ export type InstructionRequest = z.infer<typeof instructionSchema>;
 
 export type InstructionRecord = InstructionRequest & {
   instructionId: string;
-  status: 'accepted';
+  status: 'accepted' | 'completed' | 'failed';
   receivedAt: string;
+  completedAt?: string;
 };
 
 const faultSchema = z.strictObject({
@@ -50,6 +55,15 @@ export interface OrderPlatformOptions extends ListenOptions {
   /** The bearer token callers must present. */
   token: string;
   now?: () => Date;
+  /** How long after acceptance an instruction is carried out (default 300 ms); negative: never by itself. */
+  completeAfterMs?: number;
+}
+
+export interface CompletionCallback {
+  /** The pipeline's webhook endpoint. */
+  url: string;
+  /** Standard Webhooks secret (whsec_…) to sign the callback with. */
+  secret: string;
 }
 
 export interface OrderPlatformSimulator extends RunningServer {
@@ -57,6 +71,11 @@ export interface OrderPlatformSimulator extends RunningServer {
   instructions(): InstructionRecord[];
   /** Makes the next `count` POSTs to /v1/instructions fail with `status` without recording anything. */
   failNext(count: number, status?: number): void;
+  /** Where to report carried-out instructions (`compensation.completed`); none: the pipeline must poll. */
+  setCallback(callback: CompletionCallback | undefined): void;
+  /** Holds instructions as accepted (not carried out) until released, or marks the next `count` as failed. */
+  holdCompletions(hold: boolean): void;
+  failNextCompletions(count: number): void;
   reset(): void;
 }
 
@@ -65,6 +84,49 @@ export async function startOrderPlatformSimulator(options: OrderPlatformOptions)
   const records: InstructionRecord[] = [];
   const byIdempotencyKey = new Map<string, { request: InstructionRequest; record: InstructionRecord }>();
   let faults = { remaining: 0, status: 500 };
+  let callback: CompletionCallback | undefined;
+  let hold = false;
+  let failCompletions = 0;
+  const timers = new Set<NodeJS.Timeout>();
+
+  function scheduleCompletion(record: InstructionRecord): void {
+    const delay = options.completeAfterMs ?? 300;
+    if (delay < 0 || hold) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void complete(record);
+    }, delay);
+    timers.add(timer);
+  }
+
+  async function complete(record: InstructionRecord): Promise<void> {
+    if (record.status !== 'accepted') return;
+    record.status = failCompletions > 0 ? 'failed' : 'completed';
+    if (failCompletions > 0) failCompletions--;
+    record.completedAt = clock().toISOString();
+    if (!callback || !record.requestId) return;
+    const body = JSON.stringify({
+      type: 'compensation.completed',
+      timestamp: record.completedAt,
+      data: { requestId: record.requestId, instructionId: record.instructionId, status: record.status, completedAt: record.completedAt },
+    });
+    const id = `msg_${record.instructionId}_${record.status}`;
+    const signedAt = clock();
+    try {
+      await fetch(callback.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
+          'webhook-signature': new Webhook(callback.secret).sign(id, signedAt, body),
+        },
+        body,
+      });
+    } catch {
+      // The pipeline polls instructions it has not heard about; a lost callback only delays the case.
+    }
+  }
 
   function requireAuth(req: IncomingMessage): void {
     if (!hasBearer(req, options.token)) throw new HttpError(401, 'unauthorized', 'Missing or invalid bearer token');
@@ -100,6 +162,7 @@ export async function startOrderPlatformSimulator(options: OrderPlatformOptions)
     };
     records.push(record);
     byIdempotencyKey.set(key, { request: parsed.data, record });
+    scheduleCompletion(record);
     sendJson(res, 201, record, { Location: `/v1/instructions/${record.instructionId}` });
   }
 
@@ -138,8 +201,18 @@ export async function startOrderPlatformSimulator(options: OrderPlatformOptions)
 
   return {
     ...server,
+    close: async () => {
+      timers.forEach(clearTimeout);
+      await server.close();
+    },
     instructions: () => records.map((r) => structuredClone(r)),
     failNext: (count, status = 500) => void (faults = { remaining: count, status }),
+    setCallback: (value) => void (callback = value),
+    holdCompletions: (value) => {
+      hold = value;
+      if (!hold) records.filter((r) => r.status === 'accepted').forEach(scheduleCompletion);
+    },
+    failNextCompletions: (count) => void (failCompletions = count),
     reset: () => {
       records.length = 0;
       byIdempotencyKey.clear();

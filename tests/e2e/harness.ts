@@ -33,6 +33,11 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
       RETURN_WAIT_SECONDS: '120',
       SURVEY_DELAY_SECONDS: '1',
       SURVEY_EXPIRY_SECONDS: '5',
+      COMPENSATION_CONFIRM_SECONDS: '3',
+      REVIEW_REMINDER_SECONDS: '60',
+      REVIEW_ESCALATION_SECONDS: '120',
+      CHOICE_TIMEOUT_SECONDS: '2',
+      ADVANCE_RETURN_DEADLINE_SECONDS: '60',
       ...timings,
     },
   }, (line) => {

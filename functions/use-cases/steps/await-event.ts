@@ -7,12 +7,25 @@ const STATUS_WHILE_WAITING: Record<WaitKind, CaseStatus> = {
   evidence: 'awaiting_evidence',
   return: 'awaiting_return',
   survey: 'awaiting_survey',
+  manual_review: 'awaiting_review',
+  remedy_choice: 'awaiting_choice',
+  compensation: 'compensating',
 };
+
+/** Waits a cancellation ends. Once money has moved (confirmation, survey) the case runs to its end. */
+export const CANCELLABLE: ReadonlySet<WaitKind> = new Set(['evidence', 'return', 'manual_review', 'remedy_choice']);
 
 /** The case itself may show the awaited event already happened (a rerun after the signal was consumed). */
 function alreadyHappened(record: CaseRecord, kind: WaitKind): WaitSignal | undefined {
   if (kind === 'return' && record.returnReceivedAt) return { signal: 'return_received', receivedAt: record.returnReceivedAt };
   if (kind === 'survey' && record.survey && 'rating' in record.survey) return { signal: 'answered', rating: record.survey.rating };
+  if (kind === 'remedy_choice' && record.choice) return { signal: 'chosen', remedy: record.choice.remedy };
+  if (kind === 'compensation' && record.compensation?.status && record.compensation.status !== 'instructed') {
+    return { signal: record.compensation.status };
+  }
+  if (kind === 'manual_review' && record.operatorDecision && record.review && record.operatorDecision.at >= record.review.openedAt) {
+    return { signal: record.operatorDecision.decision };
+  }
   return undefined;
 }
 
@@ -22,17 +35,46 @@ export interface AwaitDeps {
   workflow: CaseWorkflow;
 }
 
+/** Targets of an operator review, in seconds from when it opens (from the policy, by priority band). */
+export interface ReviewTargets {
+  reminderSeconds: number;
+  escalationSeconds: number;
+}
+
 /**
  * Parks the workflow's task token where the awaited event will find it. If the event (or a cancellation) came
- * first, the step is resumed at once with it.
+ * first, the step is resumed at once with it. An operator review is listed for operators from here on.
  */
-export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind, taskToken: string, now: Date): Promise<void> {
-  await deps.cases.update(caseId, { status: STATUS_WHILE_WAITING[kind], waitingFor: kind });
+export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind, taskToken: string, now: Date, targets?: ReviewTargets): Promise<void> {
+  if (kind === 'manual_review') await openReview(deps.cases, caseId, now, targets);
+  else await deps.cases.update(caseId, { status: STATUS_WHILE_WAITING[kind], waitingFor: kind });
   const early = await deps.waits.registerToken(caseId, kind, taskToken, now.toISOString());
   const record = await deps.cases.require(caseId);
-  const signal = record.cancelRequested ? { signal: 'cancelled' } : (early ?? alreadyHappened(record, kind));
+  const signal = record.cancelRequested && CANCELLABLE.has(kind) ? { signal: 'cancelled' } : (early ?? alreadyHappened(record, kind));
   if (signal) {
     await deps.workflow.resume(taskToken, signal);
     await deps.waits.consume(caseId, kind, taskToken);
+  }
+}
+
+/**
+ * Puts the case on the operators' review list: ordered by priority, then the escalation target. The targets are
+ * set when the review opens; a re-registration after a reminder keeps them.
+ */
+async function openReview(cases: CaseStore, caseId: string, now: Date, targets: ReviewTargets | undefined): Promise<void> {
+  const record = await cases.require(caseId);
+  const current = record.status === 'awaiting_review' ? record.review : undefined;
+  const seconds = targets ?? { reminderSeconds: 4 * 3600, escalationSeconds: 8 * 3600 };
+  const review = current ?? {
+    openedAt: now.toISOString(),
+    reminderAt: new Date(now.getTime() + seconds.reminderSeconds * 1000).toISOString(),
+    escalateAt: new Date(now.getTime() + seconds.escalationSeconds * 1000).toISOString(),
+    reasonCode: record.decision?.reasonCode ?? 'manual',
+  };
+  const priority = record.priority ?? 0;
+  const sortKey = `${String(100 - priority).padStart(3, '0')}#${review.escalateAt}#${caseId}`;
+  await cases.update(caseId, { status: 'awaiting_review', waitingFor: 'manual_review', review }, undefined, sortKey);
+  if (!current) {
+    await cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'review_opened', detail: { reasonCode: review.reasonCode, escalateAt: review.escalateAt } });
   }
 }

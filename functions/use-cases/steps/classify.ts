@@ -1,7 +1,7 @@
 import type { CaseStore } from '../../adapters/case-store.js';
-import { CARRIER_TYPES, RETURN_FIRST_TYPES } from '../../domain/policy.js';
+import { CARRIER_TYPES, type AftersalesPolicy } from '../../domain/policy.js';
 import { valueOf } from '../../domain/money.js';
-import { priorityOf } from '../../domain/priority.js';
+import { priorityOf, type PriorityBand } from '../../domain/priority.js';
 
 /** Durations the workflow's Wait and waiting Task states read from the execution (SecondsPath, TimeoutSecondsPath). */
 export interface WorkflowTimings {
@@ -10,7 +10,20 @@ export interface WorkflowTimings {
   returnWaitSeconds: number;
   surveyDelaySeconds: number;
   surveyExpirySeconds: number;
+  compensationConfirmSeconds: number;
+  /** Operator review: the reminder, then the escalation after it (from the policy by priority band). */
+  reviewReminderSeconds: number;
+  reviewEscalationSeconds: number;
+  reviewEscalateAfterReminderSeconds: number;
+  /** How long the customer has to choose a remedy before the policy's default applies. */
+  choiceTimeoutSeconds: number;
+  /** An exchange shipped ahead: how long the customer has to send the old item back. */
+  advanceReturnDeadlineSeconds: number;
 }
+
+/** Deployment overrides of the durations (set short by the local runtime); policy values otherwise. */
+export type TimingOverrides = Partial<WorkflowTimings> &
+  Pick<WorkflowTimings, 'carrierRecheckSeconds' | 'evidenceWaitSeconds' | 'returnWaitSeconds' | 'surveyDelaySeconds' | 'surveyExpirySeconds' | 'compensationConfirmSeconds'>;
 
 /** Internal first-response targets by priority band (001 §3.2), in hours. */
 const RESPONSE_TARGET_HOURS = { high: 2, normal: 8, low: 24 } as const;
@@ -20,24 +33,41 @@ export interface ClassifyResult {
   priority: number;
   band: string;
   needsCarrier: boolean;
-  needsReturn: boolean;
   timings: WorkflowTimings;
 }
 
-export async function classify(cases: CaseStore, caseId: string, timings: WorkflowTimings, now: Date): Promise<ClassifyResult> {
-  const record = await cases.require(caseId);
+export function timingsFor(type: string, band: PriorityBand, policy: AftersalesPolicy, overrides: TimingOverrides): WorkflowTimings {
+  const hours = (h: number) => Math.max(1, Math.round(h * 3600));
+  const reviewReminderSeconds = overrides.reviewReminderSeconds ?? hours(policy.manualReview.reminderHours[band]);
+  const reviewEscalationSeconds = Math.max(reviewReminderSeconds + 1, overrides.reviewEscalationSeconds ?? hours(policy.manualReview.escalationHours[band]));
+  const choice = policy.customerChoice[type as keyof AftersalesPolicy['customerChoice']];
+  return {
+    ...overrides,
+    reviewReminderSeconds,
+    reviewEscalationSeconds,
+    reviewEscalateAfterReminderSeconds: reviewEscalationSeconds - reviewReminderSeconds,
+    choiceTimeoutSeconds: overrides.choiceTimeoutSeconds ?? hours(choice?.timeoutHours ?? 72),
+    advanceReturnDeadlineSeconds: overrides.advanceReturnDeadlineSeconds ?? policy.advanceExchange.returnDeadlineDays * 86_400,
+  };
+}
+
+export async function classify(
+  deps: { cases: CaseStore; policy: AftersalesPolicy; overrides: TimingOverrides },
+  caseId: string,
+  now: Date,
+): Promise<ClassifyResult> {
+  const record = await deps.cases.require(caseId);
   const { score, band } = priorityOf({ tier: record.tier, type: record.type, expedited: record.expedited, orderValue: valueOf(record.orderItems) });
   const responseDueAt = new Date(now.getTime() + RESPONSE_TARGET_HOURS[band] * 3_600_000).toISOString();
   if (record.priority === undefined) {
-    await cases.update(caseId, { priority: score, priorityBand: band, responseDueAt });
-    await cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } });
+    await deps.cases.update(caseId, { priority: score, priorityBand: band, responseDueAt });
+    await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } });
   }
   return {
     type: record.type,
     priority: score,
     band,
     needsCarrier: CARRIER_TYPES.has(record.type),
-    needsReturn: RETURN_FIRST_TYPES.has(record.type),
-    timings,
+    timings: timingsFor(record.type, band, deps.policy, deps.overrides),
   };
 }

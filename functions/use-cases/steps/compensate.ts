@@ -1,26 +1,38 @@
-import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import type { LedgerEntry, LedgerStore } from '../../adapters/ledger-store.js';
 import type { OrderPlatform } from '../../adapters/order-platform.js';
-import { planCompensation } from '../../domain/compensation.js';
+import type { CompensationPlan } from '../../domain/compensation.js';
+import { concernedLines, valueOf } from '../../domain/money.js';
 import type { AftersalesPolicy } from '../../domain/policy.js';
+import { localDateOf } from '../../domain/working-days.js';
+import { compensationFor } from './plan-remedy.js';
+
+export interface CompensateDeps {
+  cases: CaseStore;
+  ledger: LedgerStore;
+  orderPlatform: OrderPlatform;
+  policy: AftersalesPolicy;
+  timeZone: string;
+}
 
 export type CompensateResult = { status: 'instructed'; remedy: string; instructionId: string } | { status: 'cancelled' };
 
+const COST_KIND: Record<CompensationPlan['kind'], LedgerEntry['kind']> = { refund: 'refund', reship: 'goods', coupon: 'coupon' };
+
 /**
  * Instructs the remedy through the order platform under the key `<caseId>:<remedy>`: a retried step replays the
- * same instruction and the platform pays once. A cancelled case is never paid.
+ * same instruction and the platform pays once. Its cost, and a prepaid return label where the platform pays the
+ * shipping, go to the cost ledger once. A cancelled case is never paid.
  */
-export async function compensate(
-  deps: { cases: CaseStore; orderPlatform: OrderPlatform; policy: AftersalesPolicy },
-  caseId: string,
-  now: Date,
-): Promise<CompensateResult> {
+export async function compensate(deps: CompensateDeps, caseId: string, now: Date): Promise<CompensateResult> {
   const record = await deps.cases.require(caseId);
   if (record.cancelRequested && !record.compensation) return { status: 'cancelled' };
-  const plan = planCompensation(record, deps.policy, record.carrier?.delayWorkingDays);
-  await deps.cases.update(caseId, { status: 'compensating', remedy: plan.remedy, waitingFor: '' }, ['received', 'in_review', 'checking_carrier', 'awaiting_return', 'compensating']);
+  const plan = compensationFor(record, deps.policy);
+  await deps.cases.update(caseId, { status: 'compensating', remedy: plan.remedy, waitingFor: '' });
   const idempotencyKey = `${caseId}:${plan.remedy}`;
   const receipt = await deps.orderPlatform.instruct(idempotencyKey, {
     caseId,
+    requestId: record.requestId,
     orderId: record.orderId,
     kind: plan.kind,
     amount: plan.amount,
@@ -29,17 +41,26 @@ export async function compensate(
     refundTo: plan.refundTo,
   });
   const at = now.toISOString();
-  const moved = await deps.cases.update(
+  const entry = (key: string, kind: LedgerEntry['kind'], amount: number): LedgerEntry => ({
     caseId,
-    {
-      status: 'resolved',
+    key,
+    kind,
+    amount,
+    currency: plan.currency ?? record.currency,
+    caseType: record.type,
+    remedy: plan.remedy,
+    carrier: record.shipment.carrier,
+    day: localDateOf(now, deps.timeZone),
+    at,
+  });
+  await deps.ledger.record(entry(idempotencyKey, plan.remedy === 'delay_subsidy' ? 'subsidy' : COST_KIND[plan.kind], plan.cost));
+  if (plan.platformPaysReturnShipping) await deps.ledger.record(entry(`${caseId}:return_label`, 'return_shipping', deps.policy.returnShipping.prepaidLabelCost));
+
+  if (!record.compensation) {
+    await deps.cases.update(caseId, {
       outcome: 'approved',
-      remedy: plan.remedy,
-      compensation: { instructionId: receipt.instructionId, kind: plan.kind, amount: plan.amount, currency: plan.currency, idempotencyKey, at },
-    },
-    ['compensating'],
-  );
-  if (moved) {
+      compensation: { instructionId: receipt.instructionId, kind: plan.kind, amount: plan.amount, currency: plan.currency, idempotencyKey, at, status: 'instructed' },
+    });
     await deps.cases.appendTimeline(caseId, {
       at,
       actor: 'pipeline',
@@ -48,4 +69,67 @@ export async function compensate(
     });
   }
   return { status: 'instructed', remedy: plan.remedy, instructionId: receipt.instructionId };
+}
+
+/**
+ * An exchange shipped ahead of the return, whose return never came in time: the replacement is charged back
+ * (once, key `<caseId>:charge_back`) and the credit recorded in the ledger.
+ */
+export async function chargeBack(deps: CompensateDeps, caseId: string, now: Date): Promise<{ instructionId: string; amount: number }> {
+  const record = await deps.cases.require(caseId);
+  const amount = valueOf(concernedLines(record.orderItems, record.items));
+  const key = `${caseId}:charge_back`;
+  const receipt = await deps.orderPlatform.instruct(key, {
+    caseId,
+    requestId: record.requestId,
+    orderId: record.orderId,
+    kind: 'charge_back',
+    amount,
+    currency: record.currency,
+    note: 'replacement shipped ahead; the original item was not returned in time',
+  });
+  const at = now.toISOString();
+  await deps.ledger.record({
+    caseId,
+    key,
+    kind: 'charge_back',
+    amount: -amount,
+    currency: record.currency,
+    caseType: record.type,
+    remedy: record.remedy ?? 'exchange',
+    carrier: record.shipment.carrier,
+    day: localDateOf(now, deps.timeZone),
+    at,
+  });
+  if (!record.chargeBack) {
+    await deps.cases.update(caseId, { chargeBack: { instructionId: receipt.instructionId, amount, currency: record.currency, at } });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'charged_back', detail: { amount, currency: record.currency, instructionId: receipt.instructionId } });
+  }
+  return { instructionId: receipt.instructionId, amount };
+}
+
+/** Marks the remedy issued once the platform confirms it (webhook or polling). */
+export async function confirmCompensation(cases: CaseStore, record: CaseRecord, status: 'completed' | 'failed', now: Date): Promise<void> {
+  if (!record.compensation || record.compensation.status === status) return;
+  const at = now.toISOString();
+  await cases.update(record.caseId, {
+    compensation: { ...record.compensation, status, completedAt: at },
+    ...(status === 'completed' && record.status === 'compensating' ? { status: 'resolved' as const } : {}),
+  });
+  await cases.appendTimeline(record.caseId, { at, actor: 'order_platform', event: `compensation_${status}`, detail: { instructionId: record.compensation.instructionId } });
+}
+
+/** The platform has not confirmed yet: Step Functions retries the check with backoff. */
+export class CompensationPendingError extends Error {
+  override readonly name = 'CompensationPendingError';
+}
+
+/** No confirmation arrived in time: ask the platform where the instruction stands. */
+export async function checkCompensation(deps: CompensateDeps, caseId: string, now: Date): Promise<{ signal: 'completed' | 'failed' }> {
+  const record = await deps.cases.require(caseId);
+  if (!record.compensation) throw new Error(`case ${caseId} has no compensation to check`);
+  const status = record.compensation.status === 'completed' ? 'completed' : await deps.orderPlatform.status(record.compensation.instructionId);
+  if (status === 'accepted') throw new CompensationPendingError(`instruction ${record.compensation.instructionId} is not confirmed yet`);
+  await confirmCompensation(deps.cases, record, status, now);
+  return { signal: status };
 }

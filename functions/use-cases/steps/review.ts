@@ -1,24 +1,32 @@
 import type { CaseStore } from '../../adapters/case-store.js';
+import type { ReviewDecision } from '../../domain/case.js';
 import { CARRIER_TYPES, type AftersalesPolicy } from '../../domain/policy.js';
 import { reviewCase } from '../../domain/review-policy.js';
 import type { WorkingDayCalendar } from '../../domain/working-days.js';
 
 export interface ReviewResult {
-  decision: 'approve' | 'reject' | 'needs_evidence';
+  decision: ReviewDecision['decision'];
   rule: string;
   reasonCode?: string;
 }
 
-/** Applies the review policy and records the decision, with the rule that produced it, on the case. */
+/**
+ * Applies the review policy and records the decision, with the rule and policy version that produced it. A case an
+ * operator already took over (a dispute, or evidence an operator asked for) goes back to an operator.
+ */
 export async function review(cases: CaseStore, caseId: string, policy: AftersalesPolicy, calendar: WorkingDayCalendar, now: Date): Promise<ReviewResult> {
   const record = await cases.require(caseId);
-  const decision = reviewCase(record, policy, now, calendar.timeZone);
+  const decision: ReviewDecision =
+    record.reviewMode === 'manual'
+      ? { decision: 'manual', rule: 'manual.operator_review', reasonCode: record.review?.reasonCode ?? 'operator_review' }
+      : reviewCase(record, policy, now, calendar.timeZone);
   const at = now.toISOString();
-  const reasonCode = decision.decision === 'reject' ? decision.reasonCode : undefined;
+  const reasonCode = decision.decision === 'reject' || decision.decision === 'manual' ? decision.reasonCode : undefined;
   await cases.update(caseId, {
     status: decision.decision === 'needs_evidence' ? 'awaiting_evidence' : 'in_review',
     waitingFor: '',
     decision: { decision: decision.decision, rule: decision.rule, reasonCode, at },
+    ...(decision.decision === 'approve' && decision.remedy ? { grantedRemedy: decision.remedy } : {}),
     ...(decision.decision === 'reject' ? { outcome: 'rejected' as const } : {}),
     // Lost and delayed claims are decided by the carrier's tracking, not here.
     ...(decision.decision === 'approve' && !CARRIER_TYPES.has(record.type) ? { outcome: 'approved' as const } : {}),

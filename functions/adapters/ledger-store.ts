@@ -1,0 +1,123 @@
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './dynamo.js';
+
+/** One cost of a case: money paid out, goods shipped again, a prepaid return label, or a charge-back (negative). */
+export interface LedgerEntry {
+  caseId: string;
+  /** Unique per cost (the instruction's idempotency key): recording twice records once. */
+  key: string;
+  kind: 'refund' | 'subsidy' | 'coupon' | 'goods' | 'return_shipping' | 'charge_back';
+  amount: number;
+  currency: string;
+  caseType: string;
+  remedy: string;
+  carrier: string;
+  /** Local calendar day the cost falls on (the market's zone). */
+  day: string;
+  at: string;
+}
+
+export const COST_DIMENSIONS = ['type', 'remedy', 'carrier'] as const;
+export type CostDimension = (typeof COST_DIMENSIONS)[number];
+
+export interface CostTotal {
+  key: string;
+  currency: string;
+  amount: number;
+  entries: number;
+}
+
+/**
+ * The cost ledger (000 §7.3): each entry is an item in its case's partition, and every entry adds to daily
+ * counters per dimension (case type, remedy, carrier) in a partition per month. A report reads the counters of
+ * its months with one Query per month and dimension, never the whole table.
+ */
+export class LedgerStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(entry: LedgerEntry): Promise<'recorded' | 'exists'> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `CASE#${entry.caseId}`, sk: `LEDGER#${entry.key}`, ...entry, counted: false },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return 'exists';
+    }
+    // Not transactional (DynamoDB Local emulators lack it): a crash right here leaves `counted: false` on the entry,
+    // which a reconciliation can find; it never counts an entry twice.
+    const values: Record<CostDimension, string> = { type: entry.caseType, remedy: entry.remedy, carrier: entry.carrier };
+    for (const dimension of COST_DIMENSIONS) {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LEDGER#${entry.day.slice(0, 7)}`, sk: `${dimension}#${entry.day}#${values[dimension]}#${entry.currency}` },
+          UpdateExpression: 'ADD amount :a, entries :one',
+          ExpressionAttributeValues: { ':a': entry.amount, ':one': 1 },
+        }),
+      );
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `CASE#${entry.caseId}`, sk: `LEDGER#${entry.key}` },
+        UpdateExpression: 'SET counted = :t',
+        ExpressionAttributeValues: { ':t': true },
+      }),
+    );
+    return 'recorded';
+  }
+
+  /** Totals per value of the dimension and currency, over the local days from..to (inclusive, YYYY-MM-DD). */
+  async totals(dimension: CostDimension, from: string, to: string): Promise<CostTotal[]> {
+    const sums = new Map<string, CostTotal>();
+    for (const month of monthsBetween(from, to)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': `LEDGER#${month}`, ':from': `${dimension}#${from}`, ':to': `${dimension}#${to}#\uffff` },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const [, , key, currency] = String(item.sk).split('#');
+          const id = `${key}#${currency}`;
+          const total = sums.get(id) ?? { key: key!, currency: currency!, amount: 0, entries: 0 };
+          total.amount += Number(item.amount ?? 0);
+          total.entries += Number(item.entries ?? 0);
+          sums.set(id, total);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return [...sums.values()].sort((a, b) => b.amount - a.amount || a.key.localeCompare(b.key));
+  }
+}
+
+function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  let year = Number(from.slice(0, 4));
+  let month = Number(from.slice(5, 7));
+  const last = to.slice(0, 7);
+  for (;;) {
+    const current = `${year}-${String(month).padStart(2, '0')}`;
+    if (current > last) break;
+    months.push(current);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}

@@ -1,0 +1,113 @@
+import type { Locale, MinorUnits } from '../case.js';
+import type { Instant } from './types.js';
+
+/**
+ * Money in the customer's locale. `amount` is in minor units of the currency; how many a major unit has follows the
+ * currency's fraction digits as Intl knows them (CNY 2, JPY 0), so no currency needs code of its own.
+ */
+export function formatMoney(amount: MinorUnits, currency: string, locale: Locale): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(amount / 10 ** digits);
+}
+
+interface LocalParts {
+  year: string;
+  month: string;
+  day: string;
+  weekday: string;
+  hour: string;
+  minute: string;
+}
+
+function localParts(at: Instant, locale: Locale, timeZone: string): LocalParts {
+  const parts = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(toDate(at));
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return { year: get('year'), month: get('month'), day: get('day'), weekday: get('weekday'), hour: get('hour'), minute: get('minute') };
+}
+
+function toDate(at: Instant): Date {
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`not a date: ${at}`);
+  return date;
+}
+
+/**
+ * Dates and times in the customer's time zone and locale. Long forms (with year and weekday) for email, short forms
+ * (month and day) for SMS, where every character counts.
+ */
+export interface DateFormats {
+  /** en "Tue, Nov 24, 2026"; zh "2026年11月24日（周二）". */
+  day(at: Instant): string;
+  /** en "Tue, Nov 24, 2026, 9:00 AM"; zh "2026年11月24日（周二）09:00". */
+  dateTime(at: Instant): string;
+  /** A time window; the day once if both ends fall on it. */
+  window(from: Instant, until: Instant): string;
+  /** en "Nov 24"; zh "11月24日". */
+  shortDay(at: Instant): string;
+  /** en "Nov 24, 9:00 AM"; zh "11月24日09:00". */
+  shortDateTime(at: Instant): string;
+  /** en "Nov 24, 9:00 AM-12:00 PM"; zh "11月24日09:00-12:00". */
+  shortWindow(from: Instant, until: Instant): string;
+}
+
+export function dateFormats(locale: Locale, timeZone: string): DateFormats {
+  // Fail early on an unknown zone, whatever the template uses.
+  new Intl.DateTimeFormat(locale, { timeZone });
+  if (locale === 'zh-CN') {
+    const day = (p: LocalParts) => `${p.year}年${p.month}月${p.day}日（${p.weekday}）`;
+    const short = (p: LocalParts) => `${p.month}月${p.day}日`;
+    const time = (p: LocalParts) => `${p.hour}:${p.minute}`;
+    const parts = (at: Instant) => localParts(at, locale, timeZone);
+    const sameDay = (a: LocalParts, b: LocalParts) => a.year === b.year && a.month === b.month && a.day === b.day;
+    return {
+      day: (at) => day(parts(at)),
+      dateTime: (at) => `${day(parts(at))}${time(parts(at))}`,
+      window: (from, until) => {
+        const [a, b] = [parts(from), parts(until)];
+        return sameDay(a, b) ? `${day(a)}${time(a)}–${time(b)}` : `${day(a)}${time(a)} 至 ${day(b)}${time(b)}`;
+      },
+      shortDay: (at) => short(parts(at)),
+      shortDateTime: (at) => `${short(parts(at))}${time(parts(at))}`,
+      shortWindow: (from, until) => {
+        const [a, b] = [parts(from), parts(until)];
+        return sameDay(a, b) ? `${short(a)}${time(a)}-${time(b)}` : `${short(a)}${time(a)}至${short(b)}${time(b)}`;
+      },
+    };
+  }
+  const fmt = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone, ...options });
+  const day = fmt({ weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
+  const dateTime = fmt({ weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  const shortDay = fmt({ month: 'short', day: 'numeric' });
+  const shortDateTime = fmt({ month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  return {
+    day: (at) => day.format(toDate(at)),
+    dateTime: (at) => dateTime.format(toDate(at)),
+    window: (from, until) => dateTime.formatRange(toDate(from), toDate(until)),
+    shortDay: (at) => shortDay.format(toDate(at)),
+    shortDateTime: (at) => shortDateTime.format(toDate(at)),
+    shortWindow: (from, until) => plainSms(shortDateTime.formatRange(toDate(from), toDate(until))).replace(' - ', '-'),
+  };
+}
+
+/**
+ * Typography Intl and copy like to use but GSM-7 lacks (narrow and thin spaces, dashes, curly quotes): one of them
+ * would turn a whole English SMS into UCS-2 and cut its length from 160 to 70 characters.
+ */
+export function plainSms(text: string): string {
+  return text
+    .replace(/[\u00a0\u2009\u202f\u2007]/g, ' ')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\u2026/g, '...');
+}

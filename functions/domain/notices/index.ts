@@ -1,0 +1,7 @@
+/** Customer notices: typed data per milestone, checked at run time, rendered as email (HTML and text) and SMS. */
+export * from './types.js';
+export { checkNoticeData, NoticeDataError } from './check.js';
+export { dateFormats, formatMoney, plainSms, type DateFormats } from './format.js';
+export { escapeHtml } from './layout.js';
+export { renderCaseNotice } from './render.js';
+export { defaultApprovalNext, renderNotice, toRejectionReason, type LegacyMilestone, type NoticeFacts } from './legacy.js';

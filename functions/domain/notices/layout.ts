@@ -1,0 +1,152 @@
+import type { Locale } from '../case.js';
+import type { RenderedNotice } from './types.js';
+
+/** One piece of an email body, in reading order. Values are plain text: the layout escapes them for HTML. */
+export type Block =
+  | { p: string }
+  /** A bulleted list. */
+  | { list: string[] }
+  /** Label/value rows (amount, tracking number, address...). */
+  | { details: Array<[label: string, value: string]> }
+  /** Links as buttons, the first one prominent. */
+  | { actions: Array<{ label: string; url: string }> }
+  /** A quieter aside (tips, small print). */
+  | { note: string };
+
+/** What a template says; the layout turns it into subject, plain text, HTML and SMS. */
+export interface NoticeContent {
+  /** Short statement of what happened; the subject adds the case reference. */
+  title: string;
+  blocks: Block[];
+  /** The SMS, without the status link: the layout appends it. */
+  sms: string;
+  /**
+   * Words before the status link at the end of the SMS ("Address:", "进度："); `false` when the SMS carries a link of
+   * its own instead (the survey), since two links would not fit.
+   */
+  smsLink?: string | false;
+}
+
+export interface LayoutContext {
+  locale: Locale;
+  caseId: string;
+  customerName: string;
+  /** Always present for typed notices; only the legacy `renderNotice` may lack it. */
+  statusUrl?: string;
+  /** Rows every notice shows first when known (order number, item). */
+  context: Array<[string, string]>;
+}
+
+const WORDS = {
+  en: {
+    subject: (title: string, ref: string) => `${title} (case ${ref})`,
+    greeting: (name: string) => `Dear ${name},`,
+    ref: 'Case reference',
+    status: 'Follow your case',
+    statusText: 'You can check the progress of your case at any time:',
+    statusButton: 'View case status',
+    footer:
+      'This message is about your after-sales request. The links in it open your case without a password, so please do not forward it.',
+    signature: 'Your after-sales team',
+  },
+  'zh-CN': {
+    subject: (title: string, ref: string) => `${title}（售后单号 ${ref}）`,
+    greeting: (name: string) => `${name}，您好！`,
+    ref: '售后单号',
+    status: '查看进度',
+    statusText: '您可以随时查看售后处理进度：',
+    statusButton: '查看处理进度',
+    footer: '本邮件与您的售后申请相关。邮件中的链接无需密码即可打开您的售后单，请勿转发他人。',
+    signature: '售后服务团队',
+  },
+} as const;
+
+export function layout(content: NoticeContent, ctx: LayoutContext): RenderedNotice {
+  const w = WORDS[ctx.locale];
+  const subject = w.subject(content.title, ctx.caseId);
+  const greeting = w.greeting(ctx.customerName);
+  const blocks: Block[] = [...content.blocks, ...(ctx.context.length > 0 ? [{ details: ctx.context }] : [])];
+  return { subject, text: text(content, ctx, greeting, blocks), html: html(content, ctx, greeting, blocks, subject), sms: sms(content, ctx) };
+}
+
+function sms(content: NoticeContent, ctx: LayoutContext): string {
+  if (content.smsLink === false || !ctx.statusUrl) return content.sms;
+  if (ctx.locale === 'en') return [content.sms, content.smsLink, ctx.statusUrl].filter(Boolean).join(' ');
+  return `${content.sms}${content.smsLink ?? ''}${ctx.statusUrl}`;
+}
+
+function text(content: NoticeContent, ctx: LayoutContext, greeting: string, blocks: Block[]): string {
+  const w = WORDS[ctx.locale];
+  const sep = ctx.locale === 'en' ? ': ' : '：';
+  const out: string[] = [greeting, '', content.title, ''];
+  for (const block of blocks) {
+    if ('p' in block) out.push(block.p);
+    else if ('note' in block) out.push(block.note);
+    else if ('list' in block) out.push(...block.list.map((item) => `• ${item}`));
+    else if ('details' in block) out.push(...block.details.map(([label, value]) => `${label}${sep}${value}`));
+    else out.push(...block.actions.map((a) => `${a.label}${sep}${a.url}`));
+    out.push('');
+  }
+  if (ctx.statusUrl) out.push(`${w.statusText}`, ctx.statusUrl, '');
+  out.push(`${w.ref}${sep}${ctx.caseId}`, w.signature, '', w.footer);
+  return out.join('\n');
+}
+
+const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'PingFang SC','Hiragino Sans GB','Microsoft YaHei',Arial,sans-serif";
+const P = 'margin:0 0 16px;font-size:16px;line-height:1.6;color:#1f2329';
+
+function html(content: NoticeContent, ctx: LayoutContext, greeting: string, blocks: Block[], subject: string): string {
+  const w = WORDS[ctx.locale];
+  const e = escapeHtml;
+  const body = blocks.map((block) => {
+    if ('p' in block) return `<p style="${P}">${e(block.p)}</p>`;
+    if ('note' in block) return `<p style="margin:0 0 16px;font-size:14px;line-height:1.6;color:#646a73">${e(block.note)}</p>`;
+    if ('list' in block) {
+      return `<ul style="margin:0 0 16px;padding-left:22px;font-size:16px;line-height:1.6;color:#1f2329">${block.list.map((item) => `<li style="margin:0 0 6px">${e(item)}</li>`).join('')}</ul>`;
+    }
+    if ('details' in block) {
+      const rows = block.details
+        .map(
+          ([label, value]) =>
+            `<tr><td style="padding:8px 12px 8px 0;font-size:14px;line-height:1.5;color:#646a73;vertical-align:top;white-space:nowrap">${e(label)}</td>` +
+            `<td style="padding:8px 0;font-size:15px;line-height:1.5;color:#1f2329;vertical-align:top;word-break:break-word">${e(value)}</td></tr>`,
+        )
+        .join('');
+      return `<table role="presentation" cellpadding="0" cellspacing="0" style="width:100%;margin:0 0 16px;border-top:1px solid #e8eaed;border-bottom:1px solid #e8eaed">${rows}</table>`;
+    }
+    return `<p style="margin:0 0 16px">${block.actions.map((a, i) => button(a.label, a.url, i === 0)).join(' ')}</p>`;
+  });
+  const status = ctx.statusUrl
+    ? `<div style="margin:24px 0 0;padding:16px;background:#f5f6f7;border-radius:8px">` +
+      `<p style="margin:0 0 12px;font-size:15px;line-height:1.6;color:#1f2329">${e(w.statusText)}</p>` +
+      `<p style="margin:0">${button(w.statusButton, ctx.statusUrl, false)}</p></div>`
+    : '';
+  return (
+    `<!doctype html><html lang="${ctx.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<title>${e(subject)}</title></head>` +
+    `<body style="margin:0;padding:0;background:#f0f2f5;font-family:${FONT}">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f0f2f5"><tr><td align="center" style="padding:24px 12px">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:12px">` +
+    `<tr><td style="padding:28px 24px 8px;font-family:${FONT}">` +
+    `<p style="margin:0 0 8px;font-size:13px;line-height:1.4;color:#646a73">${e(w.ref)} ${e(ctx.caseId)}</p>` +
+    `<h1 style="margin:0 0 20px;font-size:22px;line-height:1.35;color:#1f2329;font-weight:600">${e(content.title)}</h1>` +
+    `<p style="${P}">${e(greeting)}</p>` +
+    body.join('') +
+    status +
+    `<p style="margin:24px 0 0;font-size:15px;line-height:1.6;color:#1f2329">${e(w.signature)}</p>` +
+    `</td></tr>` +
+    `<tr><td style="padding:16px 24px 24px;font-family:${FONT};font-size:12px;line-height:1.6;color:#8f959e">${e(w.footer)}</td></tr>` +
+    `</table></td></tr></table></body></html>`
+  );
+}
+
+function button(label: string, url: string, primary: boolean): string {
+  const style = primary
+    ? 'display:inline-block;margin:0 8px 8px 0;padding:12px 20px;background:#1664ff;border:1px solid #1664ff;border-radius:8px;color:#ffffff;font-size:16px;font-weight:600;line-height:1.2;text-decoration:none'
+    : 'display:inline-block;margin:0 8px 8px 0;padding:12px 20px;background:#ffffff;border:1px solid #1664ff;border-radius:8px;color:#1664ff;font-size:16px;font-weight:600;line-height:1.2;text-decoration:none';
+  return `<a href="${escapeHtml(url)}" style="${style}">${escapeHtml(label)}</a>`;
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}

@@ -1,0 +1,49 @@
+import type { Locale } from '../case.js';
+import { checkNoticeData, type CheckOptions } from './check.js';
+import type { Copy, Formats, Template } from './copy.js';
+import { en } from './copy-en.js';
+import { zhCN } from './copy-zh.js';
+import { dateFormats, formatMoney, plainSms } from './format.js';
+import { layout, type NoticeContent } from './layout.js';
+import { DEFAULT_TIME_ZONE, type NoticeData, type NoticeMilestone, type RenderedNotice, type RenderOptions } from './types.js';
+
+export const COPY: Record<Locale, Copy> = { en, 'zh-CN': zhCN };
+
+/**
+ * Renders a customer notice: subject, plain text, HTML email and SMS, in the customer's language and time zone.
+ * The data is checked first (see `checkNoticeData`), so data built from stored records that lacks a field throws a
+ * `NoticeDataError` naming it instead of sending a blank.
+ */
+export function renderCaseNotice(data: NoticeData, options: RenderOptions): RenderedNotice {
+  return renderChecked(data, options);
+}
+
+/** @internal The legacy `renderNotice` passes `statusUrlOptional`; everything else goes through `renderCaseNotice`. */
+export function renderChecked(data: NoticeData, options: RenderOptions, check: CheckOptions = {}): RenderedNotice {
+  const checked = checkNoticeData(data, check);
+  return layoutContent(contentOf(checked, options), checked, options.locale);
+}
+
+/** @internal */
+export function formatsFor(options: RenderOptions): Formats {
+  const { locale } = options;
+  return { money: ({ amount, currency }) => formatMoney(amount, currency, locale), dates: dateFormats(locale, options.timeZone ?? DEFAULT_TIME_ZONE) };
+}
+
+function contentOf(data: NoticeData, options: RenderOptions): NoticeContent {
+  const template = COPY[options.locale].templates[data.milestone] as Template<NoticeMilestone>;
+  return template(data as never, formatsFor(options));
+}
+
+/** @internal */
+export function layoutContent(content: NoticeContent, data: Pick<NoticeData, 'caseId' | 'customerName' | 'orderId' | 'itemSummary'> & { statusUrl?: string }, locale: Locale): RenderedNotice {
+  const words = COPY[locale].context;
+  const context: Array<[string, string]> = [];
+  if (data.orderId) context.push([words.orderId, data.orderId]);
+  if (data.itemSummary) context.push([words.itemSummary, data.itemSummary]);
+  const rendered = layout(
+    { ...content, sms: locale === 'en' ? plainSms(content.sms) : content.sms },
+    { locale, caseId: data.caseId, customerName: data.customerName, ...(data.statusUrl ? { statusUrl: data.statusUrl } : {}), context },
+  );
+  return rendered;
+}

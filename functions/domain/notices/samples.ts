@@ -1,0 +1,85 @@
+import type { Locale } from '../case.js';
+import type { NoticeBase, NoticeDataFor, NoticeMilestone } from './types.js';
+
+/**
+ * Fixed sample data for every milestone: the previews (scripts/preview-notices.ts) and the template tests render
+ * these. Links have realistic lengths (a 60-character status link, a 71-character survey link) so SMS budgets
+ * measured on them hold for real messages. Carrier names and item summaries are what the notifier would pass in
+ * the customer's language.
+ */
+export const SAMPLE_CASE_ID = 'AS-6T7Y94954VZ2';
+export const SAMPLE_STATUS_URL = 'https://aftersales.example.com/s/Xq7KpL2mN9vR4tW8yB3cD6fH1jZ';
+export const SAMPLE_SURVEY_URL = 'https://aftersales.example.com/surveys/q3Vt8XcP0aLm5RzN2bWk7YdF4sHj9GeU';
+
+const link = (path: string) => `https://aftersales.example.com/${path}`;
+
+export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeDataFor<M> } {
+  const zh = locale === 'zh-CN';
+  const carrier = zh ? '顺丰速运' : 'SF Express';
+  const base = (caseType: NoticeBase['caseType']): NoticeBase => ({
+    caseId: SAMPLE_CASE_ID,
+    caseType,
+    customerName: zh ? '李伟' : 'Li Wei',
+    statusUrl: SAMPLE_STATUS_URL,
+    orderId: '2026111012345678',
+    itemSummary: zh ? '机械键盘（87键，黑色）×1' : 'Mechanical keyboard, 87 keys, black ×1',
+  });
+  return {
+    received: { ...base('return'), milestone: 'received', replyBy: '2026-11-11T02:00:00Z' },
+    evidence_needed: {
+      ...base('damaged'),
+      milestone: 'evidence_needed',
+      requested: ['damage_photo', 'packaging_photo'],
+      respondBy: '2026-11-13T02:00:00Z',
+      uploadUrl: link('evidence/Xq7KpL2mN9vR4tW8'),
+    },
+    approved: { ...base('return'), milestone: 'approved', next: 'return_instructions' },
+    rejected: { ...base('return'), milestone: 'rejected', reasonCode: 'category_excluded' },
+    remedy_choice_needed: {
+      ...base('damaged'),
+      milestone: 'remedy_choice_needed',
+      options: [
+        { choice: 'return', url: link('choose/Xq7KpL2m?c=return') },
+        { choice: 'exchange', url: link('choose/Xq7KpL2m?c=exchange') },
+        { choice: 'refund', url: link('choose/Xq7KpL2m?c=refund') },
+      ],
+      defaultChoice: 'refund',
+      decideBy: '2026-11-13T02:00:00Z',
+      refund: { amount: 39_900, currency: 'CNY' },
+    },
+    ship_back: {
+      ...base('quality'),
+      milestone: 'ship_back',
+      serviceCenter: zh
+        ? { name: '售后服务中心', address: '上海市浦东新区张江路 88 号 3 号楼 1 层，201203', phone: '021-5080 1234' }
+        : { name: 'Aftersales Service Center', address: 'Building 3, 88 Zhangjiang Road, Pudong, Shanghai 201203, China', phone: '+86 21 5080 1234' },
+      method: { kind: 'prepaid_label', carrier, labelUrl: link('labels/Xq7KpL2mN9vR4tW8.pdf') },
+      shipBy: '2026-11-17T15:59:59Z',
+    },
+    item_received: { ...base('return'), milestone: 'item_received', receivedAt: '2026-11-16T06:30:00Z', next: 'refund', dueBy: '2026-11-25T15:59:59Z' },
+    refund_issued: { ...base('return'), milestone: 'refund_issued', amount: 39_900, currency: 'CNY', refundTo: 'original_payment', expectedBy: '2026-11-20T15:59:59Z' },
+    compensation_issued: { ...base('delayed'), milestone: 'compensation_issued', amount: 1_500, currency: 'CNY', reason: 'delay', validUntil: '2027-02-10T15:59:59Z' },
+    replacement_shipped: {
+      ...base('exchange'),
+      milestone: 'replacement_shipped',
+      carrier,
+      trackingNumber: 'SF1234567890123',
+      trackingUrl: link('track/SF1234567890123'),
+      expectedBy: '2026-11-20T15:59:59Z',
+    },
+    repair_done: { ...base('repair'), milestone: 'repair_done', carrier, trackingNumber: 'SF9876543210987', expectedBy: '2026-12-03T15:59:59Z' },
+    delay_notice: {
+      ...base('repair'),
+      milestone: 'delay_notice',
+      reason: 'factory_service',
+      newExpectedBy: '2026-12-15T15:59:59Z',
+      keepWaitingUrl: link('delay/Xq7KpL2m?c=wait'),
+      cancelUrl: link('delay/Xq7KpL2m?c=cancel'),
+    },
+    cancelled: { ...base('return'), milestone: 'cancelled' },
+    charged_back: { ...base('exchange'), milestone: 'charged_back', amount: 39_900, currency: 'CNY', returnWasDueBy: '2026-11-25T15:59:59Z' },
+    case_closed: { ...base('return'), milestone: 'case_closed', closeReason: 'completed' },
+    survey_invitation: { ...base('return'), milestone: 'survey_invitation', surveyUrl: SAMPLE_SURVEY_URL, expiresAt: '2026-12-01T15:59:59Z' },
+    survey_reminder: { ...base('return'), milestone: 'survey_reminder', surveyUrl: SAMPLE_SURVEY_URL, expiresAt: '2026-12-01T15:59:59Z' },
+  };
+}

@@ -1,0 +1,46 @@
+import type { AftersalesPolicy } from '../domain/policy.js';
+
+/**
+ * Mainland China after-sales policy. Edit the values, bump `version`, deploy: every decision records the version
+ * it was made under. Sources: the platform's service plan (seeds/000 §4-§5), the damaged/lost procedure (002),
+ * the cross-border manual (003); amounts in fen (CNY minor units).
+ */
+export const cnPolicy: AftersalesPolicy = {
+  version: '2026-11-cn-2',
+  market: 'CN',
+  currency: 'CNY',
+  windows: {
+    noReasonReturnDays: 7, // 七天无理由退货, from the day after delivery
+    qualityReturnDays: 7, // quality defect: return for a refund within 7 days
+    qualityExchangeDays: 15, // quality defect: exchange within 15 days
+    exchangeDays: 15,
+    warrantyDays: 365, // repair within the warranty
+    damagedReportDays: 7, // damage must be reported within 7 days of delivery
+    missingPartReportDays: 15,
+  },
+  noReasonExcludedCategories: ['custom_made', 'perishable', 'digital_opened', 'audio_visual_opened', 'periodical'],
+  returnShipping: { platformPays: ['damaged', 'quality', 'repair'], prepaidLabelCost: 1200 },
+  serviceLimits: {
+    return: { standard: 7, expedited: 3 },
+    exchange: { standard: 15, expedited: 7 },
+    repair: { standard: 20, expedited: 10 },
+  },
+  delaySubsidy: {
+    tiers: [
+      { fromDay: 1, perDay: 500 }, // ¥5 per working day late for the first three
+      { fromDay: 4, perDay: 800 }, // ¥8 from the fourth
+    ],
+    cap: 5000, // at most ¥50 per case
+  },
+  carrierMaxChecks: 3,
+  manualReview: {
+    approvalThreshold: 50000, // payouts above ¥500 need an operator
+    reminderHours: { high: 1, normal: 4, low: 12 },
+    escalationHours: { high: 2, normal: 8, low: 24 },
+  },
+  customerChoice: {
+    damaged: { options: ['return', 'exchange', 'refund'], default: 'refund', timeoutHours: 72 },
+    lost: { options: ['reship', 'refund'], default: 'reship', timeoutHours: 72 },
+  },
+  advanceExchange: { tiers: ['vip'], returnDeadlineDays: 15 },
+};

@@ -1,0 +1,53 @@
+import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import type { Remedy, RemedyChoice } from '../../domain/case.js';
+import { planCompensation, type CompensationPlan } from '../../domain/compensation.js';
+import type { AftersalesPolicy } from '../../domain/policy.js';
+
+export type RemedyPlanResult =
+  | { needsChoice: true; options: RemedyChoice[]; defaultChoice: RemedyChoice }
+  | { needsChoice: false; remedy: Remedy; needsReturn: boolean; advanceExchange: boolean };
+
+/** The compensation an approved case gets, from everything decided so far (shared by plan and compensate). */
+export function compensationFor(record: CaseRecord, policy: AftersalesPolicy): CompensationPlan {
+  const operator = record.operatorDecision?.decision === 'approve' ? { remedy: record.operatorDecision.remedy, amount: record.operatorDecision.amount } : undefined;
+  return planCompensation(record, policy, {
+    grantedRemedy: record.grantedRemedy,
+    choice: record.choice?.remedy,
+    refundTo: record.choice?.refundTo,
+    delayWorkingDays: record.carrier?.delayWorkingDays,
+    operator,
+  });
+}
+
+/**
+ * Decides the remedy of an approved case: asks the customer first where the policy gives the choice (damaged,
+ * lost), and says whether the item must come back before the remedy, or — for customers whose tier gets it — whether
+ * an exchange ships ahead of the return. With `applyDefault`, the customer did not answer: the policy's default is
+ * recorded as the choice.
+ */
+export async function planRemedy(
+  deps: { cases: CaseStore; policy: AftersalesPolicy },
+  caseId: string,
+  now: Date,
+  applyDefault = false,
+): Promise<RemedyPlanResult> {
+  let record = await deps.cases.require(caseId);
+  const choicePolicy = deps.policy.customerChoice[record.type];
+  const at = now.toISOString();
+  if (applyDefault && choicePolicy && !record.choice) {
+    const choice = { remedy: choicePolicy.default, by: 'default' as const, at };
+    await deps.cases.update(caseId, { choice });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'choice_defaulted', detail: { remedy: choice.remedy, policyVersion: deps.policy.version } });
+    record = { ...record, choice };
+  }
+  if (choicePolicy && !record.choice && !record.operatorDecision?.remedy) {
+    return { needsChoice: true, options: choicePolicy.options, defaultChoice: choicePolicy.default };
+  }
+  const plan = compensationFor(record, deps.policy);
+  const advanceExchange = plan.remedy === 'exchange' && deps.policy.advanceExchange.tiers.includes(record.tier);
+  if (record.remedy !== plan.remedy) {
+    await deps.cases.update(caseId, { remedy: plan.remedy });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'remedy_planned', detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange } });
+  }
+  return { needsChoice: false, remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange };
+}

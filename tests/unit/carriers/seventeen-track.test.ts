@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { CarrierAuthError, CarrierUnavailableError, TrackingNotFoundError } from '../../../functions/adapters/carriers/errors.js';
+import { SeventeenTrackTracker } from '../../../functions/adapters/carriers/seventeen-track.js';
+import { fixture, hangingStep, json, scriptedFetch } from './fake-fetch.js';
+
+const query = { carrier: 'SF', trackingNumber: 'SF1234567890123' };
+
+function tracker(fetch: ReturnType<typeof scriptedFetch>['fetch'], timeoutMs = 5000) {
+  return new SeventeenTrackTracker({ baseUrl: 'https://api.17track.test', apiKey: '17-key', carriers: { SF: 100012 }, fetch, timeoutMs });
+}
+
+describe('17TRACK adapter', () => {
+  it('asks gettrackinfo with the 17token header and maps a delivered parcel, events oldest first', async () => {
+    const fake = scriptedFetch(json(fixture('17track', 'delivered')));
+    const snapshot = await tracker(fake.fetch).track(query);
+
+    const [call] = fake.calls;
+    expect(call!.method).toBe('POST');
+    expect(call!.url.pathname).toBe('/track/v2.4/gettrackinfo');
+    expect(call!.headers['17token']).toBe('17-key');
+    expect(JSON.parse(call!.body!)).toEqual([{ number: 'SF1234567890123', carrier: 100012 }]);
+
+    expect(snapshot).toMatchObject({ status: 'delivered', lost: false, deliveredAt: '2025-10-16T06:00:00.000Z', lastEventAt: '2025-10-16T06:00:00.000Z' });
+    expect(snapshot.checkpoints!.map((c) => [c.time, c.status])).toEqual([
+      ['2025-10-14T02:00:00.000Z', 'info_received'],
+      ['2025-10-14T05:00:00.000Z', 'in_transit'],
+      ['2025-10-15T01:00:00.000Z', 'in_transit'],
+      ['2025-10-16T02:00:00.000Z', 'out_for_delivery'],
+      ['2025-10-16T06:00:00.000Z', 'delivered'],
+    ]);
+    expect(snapshot.checkpoints![0]).toEqual({ time: '2025-10-14T02:00:00.000Z', status: 'info_received', message: '顺丰速运 已收取快件信息', location: 'Shenzhen' });
+  });
+
+  it('maps in transit, Exception_Lost as lost, and Exception_Destroyed as an exception that is not a loss', async () => {
+    expect(await tracker(scriptedFetch(json(fixture('17track', 'in-transit'))).fetch).track(query)).toMatchObject({ status: 'in_transit', lost: false });
+    const lost = await tracker(scriptedFetch(json(fixture('17track', 'lost'))).fetch).track(query);
+    expect(lost).toMatchObject({ status: 'exception', lost: true, lastEventAt: '2025-10-17T10:30:00.000Z' });
+    expect(lost.deliveredAt).toBeUndefined();
+    expect(await tracker(scriptedFetch(json(fixture('17track', 'destroyed'))).fetch).track(query)).toMatchObject({ status: 'exception', lost: false });
+  });
+
+  it('registers a number 17TRACK does not track yet, then reads it again', async () => {
+    const fake = scriptedFetch(json(fixture('17track', 'not-registered')), json(fixture('17track', 'register-accepted')), json(fixture('17track', 'no-info-yet')));
+    const snapshot = await tracker(fake.fetch).track(query);
+    expect(fake.calls.map((c) => c.url.pathname)).toEqual(['/track/v2.4/gettrackinfo', '/track/v2.4/register', '/track/v2.4/gettrackinfo']);
+    expect(JSON.parse(fake.calls[1]!.body!)).toEqual([{ number: 'SF1234567890123', carrier: 100012 }]);
+    expect(snapshot).toEqual({ status: 'pending', lost: false, checkpoints: [] });
+  });
+
+  it('raises TrackingNotFoundError for NotFound_InvalidCode and for an unmapped carrier', async () => {
+    await expect(tracker(scriptedFetch(json(fixture('17track', 'invalid-code'))).fetch).track(query)).rejects.toBeInstanceOf(TrackingNotFoundError);
+    await expect(tracker(scriptedFetch().fetch).track({ carrier: 'ZTO', trackingNumber: '7' })).rejects.toThrow(/carrier "ZTO" has no 17TRACK carrier code/);
+  });
+
+  it('turns HTTP 429 (with Retry-After), 5xx, the daily request limit and timeouts into CarrierUnavailableError', async () => {
+    await expect(tracker(scriptedFetch(json({}, 429, { 'retry-after': '2' })).fetch).track(query)).rejects.toMatchObject({
+      name: 'CarrierUnavailableError',
+      retryAfterSeconds: 2,
+    });
+    await expect(tracker(scriptedFetch(json('', 500)).fetch).track(query)).rejects.toBeInstanceOf(CarrierUnavailableError);
+    await expect(tracker(scriptedFetch(json(fixture('17track', 'daily-limit'))).fetch).track(query)).rejects.toThrow(/-18019907/);
+    await expect(tracker(scriptedFetch(json(fixture('17track', 'daily-limit'))).fetch).track(query)).rejects.toBeInstanceOf(CarrierUnavailableError);
+    await expect(tracker(scriptedFetch(hangingStep).fetch, 20).track(query)).rejects.toBeInstanceOf(CarrierUnavailableError);
+  });
+
+  it('raises CarrierAuthError for an invalid key, in the body or as HTTP 401', async () => {
+    await expect(tracker(scriptedFetch(json(fixture('17track', 'auth-error'))).fetch).track(query)).rejects.toBeInstanceOf(CarrierAuthError);
+    await expect(tracker(scriptedFetch(json(fixture('17track', 'auth-error'), 401)).fetch).track(query)).rejects.toMatchObject({ name: 'CarrierAuthError' });
+  });
+});
