@@ -15,6 +15,7 @@ After-sales pipeline running locally (started in ${((Date.now() - started) / 100
   SMS messages        ${urls.sms}   (JSON: ${urls.sms}messages)
   Carrier simulator   ${urls.carrier}
   Order platform sim  ${urls.orderPlatform}
+  Operator alerts     ${urls.opsAlerts}   (also GET ${urls.api}/ops/alerts)
   Data                ${config.dataDir}/
 
 Send example cases: npm run demo      Stop: Ctrl-C

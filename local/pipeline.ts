@@ -7,6 +7,7 @@ import { localConfig, type LocalConfig, type LocalOverrides } from './config.js'
 import { ensureTables, startDynamoDb } from './emulators/dynamodb.js';
 import { startSes } from './emulators/ses.js';
 import { startSmsEmulator, type SmsEmulator } from './emulators/sms.js';
+import { startSnsEmulator, type SnsEmulator } from './emulators/sns.js';
 import { ensureQueues, startSqs } from './emulators/sqs.js';
 import { startSqsPollers } from './event-sources/index.js';
 import { startHttpGateway } from './gateway/index.js';
@@ -32,11 +33,14 @@ export interface LocalPipeline {
     carrier: string;
     orderPlatform: string;
     stepFunctions: string;
+    opsAlerts: string;
   };
   topology: LocalTopology;
   carrier: CarrierSimulator;
   orderPlatform: OrderPlatformSimulator;
   sms: SmsEmulator;
+  /** Operator alerts published to the OpsAlerts topic. */
+  sns: SnsEmulator;
   stepFunctions: LocalStepFunctionsService;
   /** Resolves when no queue batch is in flight. */
   idle(): Promise<void>;
@@ -69,6 +73,8 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     stops.push(ses.close);
     const sms = await startSmsEmulator({ dataFile: join(dataDir, 'sms.jsonl') });
     stops.push(sms.close);
+    const sns = await startSnsEmulator();
+    stops.push(sns.close);
     const carrier = await startCarrierSimulator();
     stops.push(carrier.close);
     const orderPlatform = await startOrderPlatformSimulator({ token: config.orderPlatformToken });
@@ -99,6 +105,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       AWS_ENDPOINT_URL_SFN: sfnApi.endpoint,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.url,
+      AWS_ENDPOINT_URL_SNS: sns.url,
     });
     const lambda = new LocalLambdaRuntime({ topology, repoRoot: REPO_ROOT });
     lambda.applyEnvironment();
@@ -148,6 +155,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       carrier: carrier.url,
       orderPlatform: `${orderPlatform.url}/v1/instructions`,
       stepFunctions: sfnApi.endpoint,
+      opsAlerts: `${sns.url}/messages`,
     };
     const gateway = await startHttpGateway({
       port: config.port,
@@ -175,7 +183,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     const resumed = await resumeOpenCases(dynamoClient, Object.values(topology.tables)[0]!.name, stepFunctions, Object.values(topology.stateMachines)[0]!.arn);
     if (resumed > 0) log(`resumed ${resumed} open case(s) from ${dataDir}`);
 
-    return { config, urls, topology, carrier, orderPlatform, sms, stepFunctions, idle: () => pollers.idle(), stop };
+    return { config, urls, topology, carrier, orderPlatform, sms, sns, stepFunctions, idle: () => pollers.idle(), stop };
   } catch (error) {
     await stop();
     throw error;

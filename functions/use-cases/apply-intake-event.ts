@@ -187,6 +187,7 @@ async function openDispute(deps: IntakeDeps, caseId: string, reason: string, at:
 export async function signal(deps: Pick<IntakeDeps, 'waits' | 'workflow'>, caseId: string, kind: WaitKind, value: WaitSignal): Promise<void> {
   const token = await deps.waits.recordSignal(caseId, kind, value);
   if (!token) return;
-  await deps.workflow.resume(token, value);
-  await deps.waits.consume(caseId, kind, token);
+  // A token that is gone belonged to a wait that just timed out (a review reminder re-registers a moment later):
+  // the signal stays recorded for the step that waits next.
+  if ((await deps.workflow.resume(token, value)) === 'resumed') await deps.waits.consume(caseId, kind, token);
 }

@@ -184,7 +184,8 @@ export interface CheckOptions {
 
 /**
  * The run-time half of the typing: data built from stored records is checked before anything is rendered. Throws
- * a `NoticeDataError` naming the first missing or invalid field (`method.labelUrl`, `options[1].url`...).
+ * a `NoticeDataError` naming the first missing or invalid field (`method.labelUrl`, `options[1].url`...). Returns
+ * the data without null or blank values: an optional field that is "" or null counts as not given.
  */
 export function checkNoticeData(data: unknown, options: CheckOptions = {}): NoticeData {
   const milestone = typeof data === 'object' && data !== null ? (data as { milestone?: unknown }).milestone : undefined;
@@ -193,12 +194,20 @@ export function checkNoticeData(data: unknown, options: CheckOptions = {}): Noti
   }
   const spec: Record<string, Check> = { ...SPECS[milestone as NoticeMilestone] };
   if (options.statusUrlOptional) spec.statusUrl = optional(isUrl);
+  const pruned = prune(data);
   try {
-    object(spec)(data, '');
-    consistent(data as NoticeData);
+    object(spec)(pruned, '');
+    consistent(pruned as NoticeData);
   } catch (error) {
     if (error instanceof Invalid) throw new NoticeDataError(milestone, error.path, error.problem);
     throw error;
   }
-  return data as NoticeData;
+  return pruned as NoticeData;
+}
+
+/** A copy without null or blank values, so templates see an absent optional value as `undefined`, never as "". */
+function prune(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prune);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => !absent(v)).map(([k, v]) => [k, prune(v)]));
 }

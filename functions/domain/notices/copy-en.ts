@@ -76,7 +76,7 @@ export const en: Copy = {
     packaging_photo: { text: 'a photo of the outer packaging', sms: 'a packaging photo' },
     label_photo: { text: 'a photo of the shipping label', sms: 'a photo of the label' },
     product_photo: { text: 'a photo of the whole item', sms: 'a photo of the item' },
-    serial_photo: { text: 'a photo of the serial number', sms: 'a photo of the serial number' },
+    serial_photo: { text: 'a photo of the serial number', sms: 'a photo of the serial no.' },
     receipt: { text: 'proof of purchase (a photo of the invoice or a screenshot of the order)', sms: 'proof of purchase' },
   },
   context: { orderId: 'Order number', itemSummary: 'Item' },
@@ -99,7 +99,7 @@ export const en: Copy = {
         { actions: [{ label: 'Add photos', url: d.uploadUrl }] },
         { note: 'Tip: take the photos in good light, and show the whole item as well as close-ups.' },
       ],
-      sms: sms(d, `please send ${d.requested.length === 1 ? en.evidence[d.requested[0]!].sms : 'the photos we need'} by ${f.dates.shortDateTime(d.respondBy)} so we can continue.`),
+      sms: sms(d, `please send ${d.requested.length === 1 ? en.evidence[d.requested[0]!].sms : 'the photos we need'} by ${f.dates.shortDateTime(d.respondBy)} to continue.`),
     }),
 
     approved: (d, f) => {
@@ -177,8 +177,8 @@ export const en: Copy = {
           m.kind === 'prepaid_label'
             ? `return the item by ${f.dates.shortDay(d.shipBy)} with a prepaid ${m.carrier} label.`
             : m.kind === 'pickup'
-              ? `${m.carrier} will collect the item ${f.dates.shortWindow(m.pickupFrom, m.pickupUntil)}. Please pack it.`
-              : `send the item back by ${f.dates.shortDay(d.shipBy)}, then enter the tracking no. in the app.`,
+              ? `${m.carrier} will collect the item ${f.dates.shortWindow(m.pickupFrom, m.pickupUntil)}.`
+              : `ship the item back by ${f.dates.shortDay(d.shipBy)}; enter the tracking no. in the app.`,
         ),
         smsLink: m.kind === 'pickup' ? undefined : m.kind === 'prepaid_label' ? 'Details:' : 'Address:',
       };

@@ -63,7 +63,7 @@ export const zhCN: Copy = {
         { p: `感谢您的反馈！我们已收到您的${req(d)}，售后专员正在审核。` },
         { p: d.replyBy ? `我们将在${f.dates.dateTime(d.replyBy)}前给您答复，请留意短信或邮件通知。` : '审核完成后，我们会第一时间通知您。' },
       ],
-      sms: sms(d, d.replyBy ? `已受理，我们将于${f.dates.shortDateTime(d.replyBy)}前答复您。` : '已受理，正在审核中。'),
+      sms: `已收到您的售后申请${d.caseId}，${d.replyBy ? `我们将于${f.dates.shortDateTime(d.replyBy)}前答复您。` : '正在审核中。'}`,
       smsLink: '进度：',
     }),
 

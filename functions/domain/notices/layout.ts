@@ -66,7 +66,7 @@ export function layout(content: NoticeContent, ctx: LayoutContext): RenderedNoti
   const subject = w.subject(content.title, ctx.caseId);
   const greeting = w.greeting(ctx.customerName);
   const blocks: Block[] = [...content.blocks, ...(ctx.context.length > 0 ? [{ details: ctx.context }] : [])];
-  return { subject, text: text(content, ctx, greeting, blocks), html: html(content, ctx, greeting, blocks, subject), sms: sms(content, ctx) };
+  return { subject, text: text(ctx, greeting, blocks), html: html(content, ctx, greeting, blocks, subject), sms: sms(content, ctx) };
 }
 
 function sms(content: NoticeContent, ctx: LayoutContext): string {
@@ -75,10 +75,10 @@ function sms(content: NoticeContent, ctx: LayoutContext): string {
   return `${content.sms}${content.smsLink ?? ''}${ctx.statusUrl}`;
 }
 
-function text(content: NoticeContent, ctx: LayoutContext, greeting: string, blocks: Block[]): string {
+function text(ctx: LayoutContext, greeting: string, blocks: Block[]): string {
   const w = WORDS[ctx.locale];
   const sep = ctx.locale === 'en' ? ': ' : '：';
-  const out: string[] = [greeting, '', content.title, ''];
+  const out: string[] = [greeting, ''];
   for (const block of blocks) {
     if ('p' in block) out.push(block.p);
     else if ('note' in block) out.push(block.note);

@@ -1,5 +1,5 @@
 import type { CaseType, Locale, MinorUnits, Outcome, Remedy } from '../case.js';
-import { NoticeDataError } from './check.js';
+import { checkNoticeData, NoticeDataError } from './check.js';
 import type { NoticeContent } from './layout.js';
 import { COPY, layoutContent, renderChecked } from './render.js';
 import { REJECTION_REASONS, type ApprovalNext, type CloseReason, type NoticeData, type RejectionReason, type RenderedNotice } from './types.js';
@@ -82,9 +82,34 @@ export function renderNotice(milestone: LegacyMilestone, locale: Locale, f: Noti
   const options = { locale, ...(f.timeZone ? { timeZone: f.timeZone } : {}) };
   const typed = (data: NoticeData) => renderChecked(data, options, { statusUrlOptional: true });
   const plain = (content: (w: LegacyWords, request: string) => NoticeContent) => {
-    need(f.caseId, 'caseId');
-    need(f.customerName, 'customerName');
+    try {
+      // The fields every notice has, checked as the typed notices check them.
+      checkNoticeData({ ...base, milestone: 'cancelled' }, { statusUrlOptional: true });
+    } catch (error) {
+      throw error instanceof NoticeDataError ? new NoticeDataError(milestone, error.field, error.problem) : error;
+    }
     return layoutContent(content(LEGACY[locale], COPY[locale].request[f.type]), base, locale);
+  };
+
+  const resolved = (remedy: Remedy): RenderedNotice => {
+    switch (remedy) {
+      case 'refund':
+      case 'partial_refund':
+        return typed({ ...base, milestone: 'refund_issued', amount: need(f.amount, 'amount'), currency: need(f.currency, 'currency'), refundTo: 'original_payment' });
+      case 'delay_subsidy':
+      case 'coupon':
+        return typed({
+          ...base,
+          milestone: 'compensation_issued',
+          amount: need(f.amount, 'amount'),
+          currency: need(f.currency, 'currency'),
+          reason: remedy === 'delay_subsidy' ? 'delay' : 'goodwill',
+        });
+      case 'exchange':
+      case 'reship':
+      case 'repair':
+        return plain((w, request) => w.shipped(f.caseId, remedy, request));
+    }
   };
 
   switch (milestone) {
@@ -95,28 +120,8 @@ export function renderNotice(milestone: LegacyMilestone, locale: Locale, f: Noti
       const code = need(f.reasonCode, 'reasonCode');
       return typed({ ...base, milestone: 'rejected', reasonCode: need(toRejectionReason(code), `reason text for ${code}`) });
     }
-    case 'resolved': {
-      const remedy = need(f.remedy, 'remedy');
-      switch (remedy) {
-        case 'refund':
-        case 'partial_refund':
-          return typed({ ...base, milestone: 'refund_issued', amount: need(f.amount, 'amount'), currency: need(f.currency, 'currency'), refundTo: 'original_payment' });
-        case 'delay_subsidy':
-        case 'coupon':
-          return typed({
-            ...base,
-            milestone: 'compensation_issued',
-            amount: need(f.amount, 'amount'),
-            currency: need(f.currency, 'currency'),
-            reason: remedy === 'delay_subsidy' ? 'delay' : 'goodwill',
-          });
-        case 'exchange':
-        case 'reship':
-        case 'repair':
-          return plain((w, request) => w.shipped(f.caseId, remedy, request));
-      }
-    }
-    // falls through: every remedy returned above
+    case 'resolved':
+      return resolved(need(f.remedy, 'remedy'));
     case 'cancelled':
       return typed({ ...base, milestone: 'cancelled' });
     case 'closed':

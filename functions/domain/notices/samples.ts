@@ -1,5 +1,17 @@
-import type { Locale } from '../case.js';
-import type { NoticeBase, NoticeDataFor, NoticeMilestone } from './types.js';
+import { CASE_TYPES, type Locale } from '../case.js';
+import {
+  AFTER_ARRIVAL_STEPS,
+  APPROVAL_NEXT_STEPS,
+  CLOSE_REASONS,
+  DELAY_REASONS,
+  EVIDENCE_KINDS,
+  NOTICE_MILESTONES,
+  REJECTION_REASONS,
+  type NoticeBase,
+  type NoticeData,
+  type NoticeDataFor,
+  type NoticeMilestone,
+} from './types.js';
 
 /**
  * Fixed sample data for every milestone: the previews (scripts/preview-notices.ts) and the template tests render
@@ -12,10 +24,10 @@ export const SAMPLE_STATUS_URL = 'https://aftersales.example.com/s/Xq7KpL2mN9vR4
 export const SAMPLE_SURVEY_URL = 'https://aftersales.example.com/surveys/q3Vt8XcP0aLm5RzN2bWk7YdF4sHj9GeU';
 
 const link = (path: string) => `https://aftersales.example.com/${path}`;
+const carrier = (locale: Locale) => (locale === 'zh-CN' ? '顺丰速运' : 'SF Express');
 
 export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeDataFor<M> } {
   const zh = locale === 'zh-CN';
-  const carrier = zh ? '顺丰速运' : 'SF Express';
   const base = (caseType: NoticeBase['caseType']): NoticeBase => ({
     caseId: SAMPLE_CASE_ID,
     caseType,
@@ -53,7 +65,7 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
       serviceCenter: zh
         ? { name: '售后服务中心', address: '上海市浦东新区张江路 88 号 3 号楼 1 层，201203', phone: '021-5080 1234' }
         : { name: 'Aftersales Service Center', address: 'Building 3, 88 Zhangjiang Road, Pudong, Shanghai 201203, China', phone: '+86 21 5080 1234' },
-      method: { kind: 'prepaid_label', carrier, labelUrl: link('labels/Xq7KpL2mN9vR4tW8.pdf') },
+      method: { kind: 'prepaid_label', carrier: carrier(locale), labelUrl: link('labels/Xq7KpL2mN9vR4tW8.pdf') },
       shipBy: '2026-11-17T15:59:59Z',
     },
     item_received: { ...base('return'), milestone: 'item_received', receivedAt: '2026-11-16T06:30:00Z', next: 'refund', dueBy: '2026-11-25T15:59:59Z' },
@@ -62,12 +74,12 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
     replacement_shipped: {
       ...base('exchange'),
       milestone: 'replacement_shipped',
-      carrier,
+      carrier: carrier(locale),
       trackingNumber: 'SF1234567890123',
       trackingUrl: link('track/SF1234567890123'),
       expectedBy: '2026-11-20T15:59:59Z',
     },
-    repair_done: { ...base('repair'), milestone: 'repair_done', carrier, trackingNumber: 'SF9876543210987', expectedBy: '2026-12-03T15:59:59Z' },
+    repair_done: { ...base('repair'), milestone: 'repair_done', carrier: carrier(locale), trackingNumber: 'SF9876543210987', expectedBy: '2026-12-03T15:59:59Z' },
     delay_notice: {
       ...base('repair'),
       milestone: 'delay_notice',
@@ -82,4 +94,50 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
     survey_invitation: { ...base('return'), milestone: 'survey_invitation', surveyUrl: SAMPLE_SURVEY_URL, expiresAt: '2026-12-01T15:59:59Z' },
     survey_reminder: { ...base('return'), milestone: 'survey_reminder', surveyUrl: SAMPLE_SURVEY_URL, expiresAt: '2026-12-01T15:59:59Z' },
   };
+}
+
+/** The samples plus a variant for every code, option and optional field a template branches on (for tests). */
+export function noticeVariants(locale: Locale): Array<{ label: string; data: NoticeData }> {
+  const s = noticeSamples(locale);
+  const out: Array<{ label: string; data: NoticeData }> = NOTICE_MILESTONES.map((m) => ({ label: m, data: s[m] }));
+  const add = (label: string, data: NoticeData) => out.push({ label: `${data.milestone} ${label}`, data });
+  for (const caseType of CASE_TYPES) {
+    add(`(${caseType})`, { ...s.received, caseType });
+    add(`(${caseType}, closed without reason)`, { ...s.case_closed, caseType, closeReason: undefined });
+  }
+  add('without replyBy', { ...s.received, replyBy: undefined });
+  for (const kind of EVIDENCE_KINDS) add(`(${kind} only)`, { ...s.evidence_needed, requested: [kind] });
+  for (const next of APPROVAL_NEXT_STEPS) {
+    add(`(next ${next})`, { ...s.approved, next });
+    add(`(next ${next}, with date)`, { ...s.approved, next, nextBy: '2026-11-12T02:00:00Z' });
+  }
+  for (const reasonCode of REJECTION_REASONS) add(`(${reasonCode})`, { ...s.rejected, reasonCode });
+  for (const defaultChoice of ['return', 'exchange'] as const) add(`(default ${defaultChoice})`, { ...s.remedy_choice_needed, defaultChoice });
+  add('(lost: reship or refund)', {
+    ...s.remedy_choice_needed,
+    caseType: 'lost',
+    options: [
+      { choice: 'reship', url: 'https://aftersales.example.com/choose/Xq7KpL2m?c=reship' },
+      { choice: 'refund', url: 'https://aftersales.example.com/choose/Xq7KpL2m?c=refund' },
+    ],
+    defaultChoice: 'reship',
+    refund: undefined,
+  });
+  add('(pickup, one day)', { ...s.ship_back, method: { kind: 'pickup', carrier: carrier(locale), pickupFrom: '2026-11-12T01:00:00Z', pickupUntil: '2026-11-12T10:00:00Z' } });
+  add('(pickup, two days)', { ...s.ship_back, method: { kind: 'pickup', carrier: locale === 'zh-CN' ? '京东物流' : 'JD Logistics', pickupFrom: '2026-11-12T01:00:00Z', pickupUntil: '2026-11-13T10:00:00Z' } });
+  add('(self-ship, customer pays)', { ...s.ship_back, method: { kind: 'self_ship', postage: 'customer_pays' } });
+  add('(self-ship, reimbursed)', { ...s.ship_back, method: { kind: 'self_ship', postage: 'reimbursed' } });
+  for (const next of AFTER_ARRIVAL_STEPS) add(`(${next})`, { ...s.item_received, next });
+  add('(store balance)', { ...s.refund_issued, refundTo: 'store_balance' });
+  add('(no expected date, large amount)', { ...s.refund_issued, expectedBy: undefined, amount: 123_456_789 });
+  add('(JPY)', { ...s.refund_issued, amount: 1_234, currency: 'JPY' });
+  add('(goodwill, no expiry)', { ...s.compensation_issued, reason: 'goodwill', validUntil: undefined });
+  add('(lost)', { ...s.replacement_shipped, caseType: 'lost' });
+  add('(missing part, no link or date)', { ...s.replacement_shipped, caseType: 'missing_part', trackingUrl: undefined, expectedBy: undefined });
+  add('(advance exchange)', { ...s.replacement_shipped, returnOriginalBy: '2026-11-30T15:59:59Z' });
+  add('(with link)', { ...s.repair_done, trackingUrl: 'https://aftersales.example.com/track/SF9876543210987' });
+  for (const reason of DELAY_REASONS) add(`(${reason})`, { ...s.delay_notice, reason });
+  add('(large amount)', { ...s.charged_back, amount: 1_234_567 });
+  for (const closeReason of CLOSE_REASONS) add(`(${closeReason})`, { ...s.case_closed, closeReason });
+  return out;
 }

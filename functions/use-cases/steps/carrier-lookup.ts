@@ -22,7 +22,7 @@ export async function carrierLookup(
   now: Date,
 ): Promise<CarrierLookupResult> {
   const record = await deps.cases.require(caseId);
-  await deps.cases.update(caseId, { status: 'checking_carrier' }, ['received', 'in_review', 'checking_carrier']);
+  await deps.cases.update(caseId, { status: 'checking_carrier', waitingFor: '' }, ['received', 'in_review', 'awaiting_review', 'checking_carrier']);
   const { shipment } = record;
   const tracking = await deps.tracker.track({
     carrier: shipment.carrier,

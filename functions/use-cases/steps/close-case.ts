@@ -1,6 +1,8 @@
 import type { CaseStore } from '../../adapters/case-store.js';
 import type { DedupeStore } from '../../adapters/dedupe-store.js';
-import type { Outcome } from '../../domain/case.js';
+import { CASE_STATUSES, type CaseStatus, type Outcome } from '../../domain/case.js';
+
+const OPEN_STATUSES: CaseStatus[] = CASE_STATUSES.filter((status) => status !== 'closed' && status !== 'needs_attention');
 
 export type CloseReason = 'completed' | 'rejected' | 'cancelled' | 'evidence_expired' | 'return_expired' | 'survey_expired';
 
@@ -27,7 +29,7 @@ export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore },
       waitingFor: '',
       ...(reason === 'survey_expired' && !record.survey ? { survey: { expiredAt: at } } : {}),
     },
-    ['received', 'in_review', 'awaiting_evidence', 'checking_carrier', 'awaiting_return', 'compensating', 'resolved', 'awaiting_survey'],
+    OPEN_STATUSES,
   );
   if (closed) await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
   await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);

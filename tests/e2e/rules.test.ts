@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { localDateOf } from '../../functions/domain/working-days.js';
+import { requestedEvent } from '../../scripts/example-cases.js';
+import { isSettled, startHarness, type Harness } from './harness.js';
+
+/**
+ * The after-sales rules through the public HTTP API alone: operator reviews (with their reminder and escalation),
+ * customer choices and their default, cancellation while waiting, disputes, high payouts, a flaky order platform,
+ * an exchange shipped ahead, and the cost ledger.
+ */
+vi.setConfig({ testTimeout: 90_000 });
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ REVIEW_REMINDER_SECONDS: '2', REVIEW_ESCALATION_SECONDS: '4', CHOICE_TIMEOUT_SECONDS: '6', ADVANCE_RETURN_DEADLINE_SECONDS: '3' });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const api = () => h.pipeline.urls.api;
+const auth = { authorization: `Bearer ${h?.pipeline.config.opsToken}` };
+const instructions = (caseId: string) => h.pipeline.orderPlatform.instructions().filter((i) => i.caseId === caseId);
+
+async function decide(caseId: string, body: Record<string, unknown>) {
+  const res = await fetch(`${api()}/ops/cases/${caseId}/decision`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', authorization: `Bearer ${h.pipeline.config.opsToken}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+async function send(event: { type: string; data: unknown }) {
+  const res = await h.platform.send(event);
+  expect(res.status).toBe(202);
+  return String(res.body.caseId);
+}
+
+const awaitingReview = (v: Record<string, any>) => v.status === 'awaiting_review';
+/** A return worth more than the policy's approval threshold (¥500). */
+const expensiveReturn = () => {
+  const event = requestedEvent({ caseType: 'return', locale: 'en' });
+  event.data.order.items[0]!.unitPrice = 79900;
+  return event;
+};
+
+describe('manual review', () => {
+  it('a payout above the threshold waits for an operator, is listed, and an approval pays once', async () => {
+    const event = expensiveReturn();
+    const caseId = await send(event);
+    const waiting = await h.ops.waitFor(caseId, awaitingReview);
+    expect(waiting.decision).toMatchObject({ decision: 'manual', reasonCode: 'high_value', rule: 'manual.above_approval_threshold' });
+
+    const list = (await (await fetch(`${api()}/ops/reviews`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } })).json()) as { reviews: any[] };
+    expect(list.reviews.map((r) => r.caseId)).toContain(caseId);
+    expect(instructions(caseId)).toHaveLength(0);
+
+    expect((await decide(caseId, { decision: 'approve', reason: 'receipt checked' })).status).toBe(202);
+    await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return');
+    await h.platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });
+    const view = await h.ops.waitFor(caseId, isSettled);
+    expect(view).toMatchObject({ status: 'closed', outcome: 'approved', remedy: 'refund' });
+    expect(view.timeline).toContainEqual(expect.objectContaining({ actor: 'operator:local-operator', event: 'operator_approve', detail: { reason: 'receipt checked' } }));
+    expect(instructions(caseId)).toEqual([expect.objectContaining({ kind: 'refund', amount: 79900 })]);
+  });
+
+  it('a rejection closes the case and tells the customer why', async () => {
+    const caseId = await send(expensiveReturn());
+    await h.ops.waitFor(caseId, awaitingReview);
+    expect((await decide(caseId, { decision: 'reject', reason: 'the item shows signs of use' })).status).toBe(202);
+    const view = await h.ops.waitFor(caseId, (v) => isSettled(v) && v.notices.some((n: any) => n.milestone === 'decided'));
+    expect(view).toMatchObject({ status: 'closed', outcome: 'rejected', decision: { by: 'local-operator', reasonCode: 'manual_rejected' } });
+    expect(instructions(caseId)).toHaveLength(0);
+    expect((await decide(caseId, { decision: 'approve', reason: 'too late' })).status).toBe(409);
+  });
+
+  it('asking for evidence sends the case to the customer and back to an operator', async () => {
+    const event = expensiveReturn();
+    const caseId = await send(event);
+    await h.ops.waitFor(caseId, awaitingReview);
+    expect((await decide(caseId, { decision: 'request_evidence', reason: 'need a photo of the serial number' })).status).toBe(202);
+    await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_evidence');
+    await h.platform.send({ type: 'aftersales.evidence_added', data: { requestId: event.data.requestId, evidence: [{ kind: 'photo', url: 'https://img.example.com/serial.jpg' }] } });
+    const back = await h.ops.waitFor(caseId, awaitingReview);
+    expect(back.decision).toMatchObject({ decision: 'manual', rule: 'manual.operator_review' });
+    expect((await decide(caseId, { decision: 'reject', reason: 'serial number does not match' })).status).toBe(202);
+    expect(await h.ops.waitFor(caseId, isSettled)).toMatchObject({ outcome: 'rejected' });
+  });
+
+  it('an undecided review is reminded, then escalated, with operator alerts', async () => {
+    const caseId = await send(expensiveReturn());
+    const escalated = await h.ops.waitFor(caseId, (v) => Boolean(v.review?.escalatedAt), 30_000);
+    const events = escalated.timeline.map((e: any) => e.event);
+    expect(events.indexOf('review_reminder')).toBeGreaterThan(events.indexOf('review_opened'));
+    expect(events.indexOf('review_escalated')).toBeGreaterThan(events.indexOf('review_reminder'));
+    const alerts = (await (await fetch(`${api()}/ops/alerts`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } })).json()) as { alerts: any[] };
+    expect(alerts.alerts.filter((a) => a.caseId === caseId).map((a) => a.kind).sort()).toEqual(['review_escalated', 'review_reminder']);
+    // Still waiting for a person: the escalated review takes a decision like any other.
+    expect((await decide(caseId, { decision: 'reject', reason: 'closing the test case' })).status).toBe(202);
+    await h.ops.waitFor(caseId, isSettled);
+  });
+
+  it('a cancellation while an operator reviews ends the case cleanly', async () => {
+    const event = expensiveReturn();
+    const caseId = await send(event);
+    await h.ops.waitFor(caseId, awaitingReview);
+    await h.platform.send({ type: 'aftersales.cancelled', data: { requestId: event.data.requestId } });
+    const view = await h.ops.waitFor(caseId, (v) => isSettled(v) && v.notices.some((n: any) => n.milestone === 'cancelled'));
+    expect(view).toMatchObject({ status: 'closed', outcome: 'cancelled' });
+    expect(instructions(caseId)).toHaveLength(0);
+  });
+});
+
+describe('customer choice', () => {
+  it('a damaged item: the customer chooses an exchange, sends the item back, and gets a replacement', async () => {
+    const event = requestedEvent({ caseType: 'damaged', evidence: [{ kind: 'photo', url: 'https://img.example.com/dent.jpg' }] });
+    const caseId = await send(event);
+    await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_choice');
+    await h.platform.send({ type: 'aftersales.remedy_chosen', data: { requestId: event.data.requestId, remedy: 'exchange' } });
+    await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return');
+    await h.platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });
+    const view = await h.ops.waitFor(caseId, isSettled);
+    expect(view).toMatchObject({ status: 'closed', outcome: 'approved', remedy: 'exchange', choice: { remedy: 'exchange', by: 'customer' } });
+    expect(instructions(caseId)).toEqual([expect.objectContaining({ kind: 'reship' })]);
+  });
+
+  it('a lost parcel without an answer gets the policy default after the deadline', async () => {
+    const caseId = await send(requestedEvent({ caseType: 'lost', trackingNumber: 'SIM-LOST-CHOICE' }));
+    const view = await h.ops.waitFor(caseId, isSettled, 40_000);
+    expect(view).toMatchObject({ status: 'closed', remedy: 'reship', choice: { remedy: 'reship', by: 'default' } });
+    expect(view.timeline.map((e: any) => e.event)).toContain('choice_defaulted');
+    expect(view.notices.map((n: any) => n.milestone)).toContain('remedy_choice_needed');
+  });
+});
+
+describe('disputes', () => {
+  it('a rejected case reopens in front of an operator with its whole timeline', async () => {
+    const event = requestedEvent({ caseType: 'return', category: 'perishable' });
+    const caseId = await send(event);
+    await h.ops.waitFor(caseId, isSettled);
+    await h.platform.send({ type: 'aftersales.disputed', data: { requestId: event.data.requestId, reason: 'the seal was intact' } });
+    const reopened = await h.ops.waitFor(caseId, awaitingReview);
+    expect(reopened.dispute).toMatchObject({ count: 1 });
+    const events = reopened.timeline.map((e: any) => e.event);
+    expect(events).toEqual(expect.arrayContaining(['review_reject', 'case_closed', 'dispute_opened', 'review_opened']));
+    expect((await decide(caseId, { decision: 'approve', reason: 'sealed goods may be returned' })).status).toBe(202);
+    await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return');
+    await h.platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });
+    const view = await h.ops.waitFor(caseId, isSettled);
+    expect(view).toMatchObject({ status: 'closed', outcome: 'approved', remedy: 'refund' });
+    expect(instructions(caseId)).toHaveLength(1);
+    // The customer hears the new decision: round 1 has its own notices.
+    expect(view.notices.filter((n: any) => n.milestone.startsWith('decided')).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('money', () => {
+  it('an instruction that fails twice is retried and paid exactly once', async () => {
+    h.pipeline.orderPlatform.failNext(2, 503);
+    const caseId = await send(requestedEvent({ caseType: 'missing_part' }));
+    const view = await h.ops.waitFor(caseId, isSettled);
+    expect(view).toMatchObject({ status: 'closed', outcome: 'approved', compensation: { status: 'completed' } });
+    expect(instructions(caseId)).toHaveLength(1);
+  });
+
+  it('a replacement shipped ahead for a VIP is charged back when the old item never comes', async () => {
+    const caseId = await send(requestedEvent({ caseType: 'exchange', tier: 'vip' }));
+    const view = await h.ops.waitFor(caseId, (v) => isSettled(v) && Boolean(v.chargeBack), 40_000);
+    expect(view).toMatchObject({ status: 'closed', remedy: 'exchange', chargeBack: { amount: 19900, currency: 'CNY' } });
+    expect(instructions(caseId).map((i) => i.kind)).toEqual(['reship', 'charge_back']);
+  });
+
+  it('the cost report totals what was instructed, without scanning the table', async () => {
+    await h.pipeline.idle();
+    const today = localDateOf(new Date(), 'Asia/Shanghai');
+    const report = async (groupBy: string) =>
+      (await (await fetch(`${api()}/ops/reports/costs?from=${today}&to=${today}&groupBy=${groupBy}`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } })).json()) as {
+        totals: Array<{ key: string; currency: string; amount: number; entries: number }>;
+      };
+    const byType = await report('type');
+    const byRemedy = await report('remedy');
+    const sum = (totals: Array<{ amount: number }>) => totals.reduce((s, t) => s + t.amount, 0);
+    expect(sum(byType.totals)).toBe(sum(byRemedy.totals));
+    // Refunds and coupons are money out; reships cost the goods; a charge-back comes back in.
+    const refunds = h.pipeline.orderPlatform.instructions().filter((i) => i.kind === 'refund').reduce((s, i) => s + (i.amount ?? 0), 0);
+    const refundTotal = byRemedy.totals.filter((t) => t.key === 'refund').reduce((s, t) => s + t.amount, 0);
+    expect(refundTotal).toBeGreaterThanOrEqual(refunds);
+    expect(byType.totals.find((t) => t.key === 'exchange')).toBeDefined();
+    const bad = await fetch(`${api()}/ops/reports/costs?from=${today}&to=2000-01-01&groupBy=type`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } });
+    expect(bad.status).toBe(400);
+  });
+});
