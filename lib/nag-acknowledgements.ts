@@ -32,6 +32,11 @@ export function acknowledgeNagFindings(
     const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
     acknowledge(stack, `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`, 'Step Functions may invoke any version or alias of its own step function (CDK default grant).');
   }
+  acknowledge(
+    stack,
+    'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    'Publishing to the KMS-encrypted OpsAlerts topic needs GenerateDataKey* (all its variants), on that one key only (CDK grantPublish).',
+  );
   for (const route of parts.publicRoutes) {
     acknowledge(
       route,

@@ -1,6 +1,6 @@
 /**
  * Writes docs/webhook.schema.json, the JSON Schema (draft 2020-12) of the order platform's webhook bodies, from the
- * zod schemas the ingest function validates with (functions/schemas/webhook.ts). One schema, `oneOf` the five event
+ * zod schemas the ingest function validates with (functions/schemas/webhook.ts). One schema, `oneOf` the event
  * types, each `{ type: <const>, timestamp, data }`. It describes what a sender sends (zod's input side: fields with
  * defaults are optional). tests/unit/webhook-schema.test.ts fails when the committed file is out of date.
  *
@@ -12,7 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import {
   cancelledData,
+  compensationCompletedData,
+  disputedData,
   evidenceAddedData,
+  remedyChosenData,
   requestedData,
   returnReceivedData,
   returnShippedData,
@@ -39,6 +42,9 @@ export function webhookJsonSchema(): Record<string, unknown> {
       event('aftersales.cancelled', cancelledData, 'The customer withdrew the request.'),
       event('return.shipped', returnShippedData, 'The customer shipped the item back to the service center.'),
       event('return.received', returnReceivedData, 'The service center received the returned item; the service time limit starts at data.receivedAt.'),
+      event('aftersales.remedy_chosen', remedyChosenData, 'The customer chose a remedy where the policy offers the choice (damaged: return, exchange, refund; lost: reship, refund).'),
+      event('aftersales.disputed', disputedData, 'The customer contests a rejection; the case reopens in front of an operator.'),
+      event('compensation.completed', compensationCompletedData, 'The order platform carried out (or failed) an instruction the pipeline sent it.'),
     ])
     .meta({
       title: 'After-sales webhook body',

@@ -17,7 +17,8 @@ export interface LedgerEntry {
   at: string;
 }
 
-export const COST_DIMENSIONS = ['type', 'remedy', 'carrier'] as const;
+/** Report dimensions: case type, remedy and carrier (000 §7.3), and the kind of cost, to reconcile with the platform. */
+export const COST_DIMENSIONS = ['type', 'remedy', 'carrier', 'kind'] as const;
 export type CostDimension = (typeof COST_DIMENSIONS)[number];
 
 export interface CostTotal {
@@ -53,7 +54,7 @@ export class LedgerStore {
     }
     // Not transactional (DynamoDB Local emulators lack it): a crash right here leaves `counted: false` on the entry,
     // which a reconciliation can find; it never counts an entry twice.
-    const values: Record<CostDimension, string> = { type: entry.caseType, remedy: entry.remedy, carrier: entry.carrier };
+    const values: Record<CostDimension, string> = { type: entry.caseType, remedy: entry.remedy, carrier: entry.carrier, kind: entry.kind };
     for (const dimension of COST_DIMENSIONS) {
       await this.db.send(
         new UpdateCommand({

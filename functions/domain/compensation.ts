@@ -39,7 +39,9 @@ export function planCompensation(facts: CaseFacts, policy: AftersalesPolicy, inp
   const items = lines.map(({ sku, quantity }) => ({ sku, quantity }));
   const goodsValue = valueOf(lines);
   const platformPays = policy.returnShipping.platformPays.includes(facts.type);
-  const remedy = inputs.operator?.remedy ?? remedyFor(facts, policy, inputs);
+  // Without the customer's answer the policy's default choice stands, for the remedy and for the return alike.
+  const choice = inputs.choice ?? policy.customerChoice[facts.type]?.default;
+  const remedy = inputs.operator?.remedy ?? remedyFor(facts, choice, inputs.grantedRemedy);
 
   const refund = (amount: MinorUnits, needsReturn: boolean): CompensationPlan => ({
     remedy,
@@ -64,7 +66,7 @@ export function planCompensation(facts: CaseFacts, policy: AftersalesPolicy, inp
   switch (remedy) {
     case 'refund': {
       // A damaged item kept by the customer (choice "refund") or a lost parcel is refunded without a return.
-      const needsReturn = facts.type === 'damaged' ? inputs.choice === 'return' : facts.type !== 'lost';
+      const needsReturn = facts.type === 'damaged' ? choice === 'return' : facts.type !== 'lost';
       return refund(inputs.operator?.amount ?? goodsValue, needsReturn);
     }
     case 'partial_refund':
@@ -82,8 +84,7 @@ export function planCompensation(facts: CaseFacts, policy: AftersalesPolicy, inp
   }
 }
 
-function remedyFor(facts: CaseFacts, policy: AftersalesPolicy, inputs: RemedyInputs): Remedy {
-  const choice = inputs.choice ?? policy.customerChoice[facts.type]?.default;
+function remedyFor(facts: CaseFacts, choice: RemedyChoice | undefined, grantedRemedy: Remedy | undefined): Remedy {
   switch (facts.type) {
     case 'damaged':
       return choice === 'exchange' ? 'exchange' : 'refund';
@@ -98,7 +99,7 @@ function remedyFor(facts: CaseFacts, policy: AftersalesPolicy, inputs: RemedyInp
     case 'repair':
       return 'repair';
     case 'quality':
-      return inputs.grantedRemedy ?? 'refund';
+      return grantedRemedy ?? 'refund';
     case 'missing_part':
       return 'reship';
   }

@@ -84,7 +84,10 @@ const policySchema = z.strictObject({
 export function parsePolicy(input: unknown): AftersalesPolicy {
   const parsed = policySchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`);
+    const problems = parsed.error.issues.map((issue) => {
+      const where = issue.path.join('.') || '(root)';
+      return issue.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${issue.keys.join(', ')}` : `${where}: ${issue.code}`;
+    });
     throw new Error(`invalid after-sales policy: ${problems.join('; ')}`);
   }
   const policy = parsed.data as AftersalesPolicy;

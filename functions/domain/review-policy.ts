@@ -33,6 +33,8 @@ function eligibility(facts: CaseFacts, policy: AftersalesPolicy, now: Date, time
   switch (facts.type) {
     case 'return': {
       const excluded = facts.orderItems.some((item) => concerns(facts, item.sku) && policy.noReasonExcludedCategories.includes(item.category));
+      // The exclusion covers returns without a reason; a defect in such an item is a quality matter for a person.
+      if (excluded && DEFECT_REASONS.has(facts.reason)) return manual('return.excluded_category_with_defect', 'possible_quality_issue');
       if (excluded) return reject('return.excluded_category', 'category_excluded');
       if (within(w.noReasonReturnDays)) return approve('return.no_reason_window', 'refund');
       if (DEFECT_REASONS.has(facts.reason)) return manual('return.late_with_defect_reason', 'possible_quality_issue');

@@ -19,7 +19,12 @@ const app = new Router();
 const reply = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
 const notFound = () => reply(404, { error: 'case_not_found', message: 'No case has this id.' });
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar day, YYYY-MM-DD (2026-02-30 is not). */
+const isDay = (value: string) => {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+};
+const MAX_REPORT_DAYS = 366;
 
 const decisionBody = z.strictObject({
   decision: z.enum(['approve', 'reject', 'request_evidence']),
@@ -62,8 +67,12 @@ app.get('/ops/reports/costs', async ({ req }) => {
   const from = url.searchParams.get('from') ?? '';
   const to = url.searchParams.get('to') ?? '';
   const groupBy = url.searchParams.get('groupBy') ?? 'type';
-  if (!DAY.test(from) || !DAY.test(to) || from > to || !(COST_DIMENSIONS as readonly string[]).includes(groupBy)) {
-    return reply(400, { error: 'invalid_query', message: 'Use from=YYYY-MM-DD&to=YYYY-MM-DD (from ≤ to) and groupBy=type|remedy|carrier.' });
+  const days = isDay(from) && isDay(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 0;
+  if (days < 1 || days > MAX_REPORT_DAYS || !(COST_DIMENSIONS as readonly string[]).includes(groupBy)) {
+    return reply(400, {
+      error: 'invalid_query',
+      message: `Use from=YYYY-MM-DD&to=YYYY-MM-DD (real days, from ≤ to, at most ${MAX_REPORT_DAYS} days) and groupBy=type|remedy|carrier|kind.`,
+    });
   }
   const totals = await ledger.totals(groupBy as (typeof COST_DIMENSIONS)[number], from, to);
   return reply(200, { from, to, groupBy, totals });

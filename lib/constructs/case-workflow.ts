@@ -148,7 +148,8 @@ export class CaseWorkflow extends Construct {
     const awaitReturnAfterExchange = awaitEvent('AwaitReturnAfterExchange', 'return', '$.facts.timings.advanceReturnDeadlineSeconds');
     awaitReturnAfterExchange.addCatch(chargeBack, { errors: ['States.Timeout'], resultPath: '$.returnTimeout' });
     guarded(awaitReturnAfterExchange);
-    awaitReturnAfterExchange.next(waitBeforeSurvey);
+    // Cancelling now does not undo a replacement already shipped: without the old item, it is charged back.
+    awaitReturnAfterExchange.next(new Choice(this, 'OldItemReturned?').when(cancelled('$.signal'), chargeBack).otherwise(waitBeforeSurvey));
     const notifyReplacementShipped = notify('NotifyReplacementShipped', 'resolved').next(
       notify('NotifyShipBackAfterExchange', 'ship_back').next(awaitReturnAfterExchange),
     );

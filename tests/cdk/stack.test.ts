@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MILESTONES } from '../../functions/schemas/messages.js';
 import { buildApp, joinToString, readValidationReport, type ValidationReport } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
@@ -73,8 +74,65 @@ describe('case workflow state machine', () => {
     expect(definition.StartAt).toBe('Classify');
   });
 
-  it.each(['Classify', 'Review', 'CarrierLookup', 'Compensate', 'Survey', 'CloseCompleted', 'AwaitEvidence', 'AwaitReturn'])('has the task state %s', (name) => {
+  it.each([
+    'Classify',
+    'Review',
+    'CarrierLookup',
+    'PlanRemedy',
+    'PlanDefaultRemedy',
+    'Compensate',
+    'CheckCompensation',
+    'ChargeBack',
+    'RemindReview',
+    'EscalateReview',
+    'Survey',
+    'CloseCompleted',
+    'AwaitEvidence',
+    'AwaitReturn',
+    'AwaitReturnAfterExchange',
+    'AwaitChoice',
+    'AwaitCompensation',
+    'ManualReview',
+    'ManualReviewReminded',
+    'ManualReviewEscalated',
+  ])('has the task state %s', (name) => {
     expect(states[name]?.Type).toBe('Task');
+  });
+
+  it.each(['Dispute?', 'ReviewDecision', 'OperatorDecision', 'RemedyPlanned', 'ChoiceOrCancelled', 'CompensatedOrCancelled', 'CompensationConfirmed?'])('has the choice state %s', (name) => {
+    expect(states[name]?.Type).toBe('Choice');
+  });
+
+  /** The function a Lambda task (plain or waitForTaskToken) invokes, as its logical id. */
+  const functionOf = (name: string) => /^\$\{GetAtt:(\w+)\.Arn\}$/.exec(states[name]!.Parameters?.FunctionName ?? states[name]!.Resource)?.[1] ?? '';
+
+  it.each([
+    ['Compensate', 'Compensate', { action: 'instruct' }],
+    ['CheckCompensation', 'Compensate', { action: 'check' }],
+    ['ChargeBack', 'Compensate', { action: 'charge_back' }],
+    ['PlanRemedy', 'PlanRemedy', {}],
+    ['PlanDefaultRemedy', 'PlanRemedy', { applyDefault: true }],
+    ['RemindReview', 'ReviewTimer', { stage: 'reminder' }],
+    ['EscalateReview', 'ReviewTimer', { stage: 'escalation' }],
+  ])('%s invokes the %s function with %o and the case id', (name, fnPrefix, extra) => {
+    expect(functionOf(name)).toMatch(new RegExp(`^${fnPrefix}[0-9A-F]{8}$`));
+    // payloadResponseOnly: the task's Parameters are the payload itself.
+    expect(states[name]!.Parameters).toEqual({ 'caseId.$': '$.caseId', ...extra });
+  });
+
+  it('a dispute goes straight to an operator; a new case is notified and reviewed by the policy', () => {
+    expect(states['Dispute?']!.Choices).toEqual([
+      { And: [{ Variable: '$.dispute', IsPresent: true }, { Variable: '$.dispute', BooleanEquals: true }], Next: 'ManualReview' },
+    ]);
+    expect(states['Dispute?']!.Default).toBe('NotifyReceived');
+    expect(states.Classify!.Next).toBe('Dispute?');
+  });
+
+  it("the operator's decision: cancelled, reject, request_evidence, then approval (carrier first for lost/delayed, not for a dispute)", () => {
+    const choices = states.OperatorDecision!.Choices as Array<{ Next: string }>;
+    expect(choices.map((c) => c.Next)).toEqual(['NotifyCancelled', 'NotifyRejected', 'NotifyEvidenceNeeded', 'CarrierLookup']);
+    expect(JSON.stringify(choices[3])).toContain('"$.dispute"');
+    expect(states.OperatorDecision!.Default).toBe('NotifyApproved');
   });
 
   it('every Task state has a Catch for States.ALL that records the failure on the case', () => {
@@ -97,6 +155,11 @@ describe('case workflow state machine', () => {
   it.each([
     ['AwaitEvidence', '$.facts.timings.evidenceWaitSeconds', 'NotifyEvidenceExpired'],
     ['AwaitReturn', '$.facts.timings.returnWaitSeconds', 'NotifyReturnExpired'],
+    ['AwaitReturnAfterExchange', '$.facts.timings.advanceReturnDeadlineSeconds', 'ChargeBack'],
+    ['AwaitChoice', '$.facts.timings.choiceTimeoutSeconds', 'PlanDefaultRemedy'],
+    ['AwaitCompensation', '$.facts.timings.compensationConfirmSeconds', 'CheckCompensation'],
+    ['ManualReview', '$.facts.timings.reviewReminderSeconds', 'RemindReview'],
+    ['ManualReviewReminded', '$.facts.timings.reviewEscalateAfterReminderSeconds', 'EscalateReview'],
     ['Survey', '$.facts.timings.surveyExpirySeconds', 'CloseSurveyExpired'],
   ])('%s waits with lambda:invoke.waitForTaskToken, times out by %s and handles the timeout', (name, timeoutPath, onTimeout) => {
     const state = states[name]!;
@@ -107,12 +170,68 @@ describe('case workflow state machine', () => {
     expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: onTimeout });
   });
 
-  it('only the three waiting states use a task token', () => {
+  // Regression, was a bug (lib/constructs/case-workflow.ts, `awaitReturnAfterExchange.next(waitBeforeSurvey)`, with
+  // functions/use-cases/steps/await-event.ts CANCELLABLE containing 'return'): after a replacement was shipped ahead
+  // (VIP exchange), the wait for the old item is cancellable, and its output is not looked at. An
+  // `aftersales.cancelled` then resumes AwaitReturnAfterExchange with {signal: 'cancelled'} and the execution goes on
+  // to WaitBeforeSurvey → Survey → CloseCompleted: the replacement is never charged back and the old item never comes
+  // back. Expected: a cancellation at that point either does not end the wait (money has moved) or leads to ChargeBack.
+  it('a cancellation while the old item of an advance exchange is awaited does not skip the charge-back', () => {
+    const next = states[states.AwaitReturnAfterExchange!.Next as string]!;
+    expect(next.Type, 'the signal is looked at').toBe('Choice');
+    const onCancel = (next.Choices as Array<{ Next: string }>).find((c) => JSON.stringify(c).includes('"cancelled"'));
+    expect(onCancel?.Next).toBe('ChargeBack');
+  });
+
+  it('the escalated review waits without a timeout, on purpose: it is already escalated, and waits for a decision', () => {
+    const state = states.ManualReviewEscalated!;
+    expect(state.Resource).toBe('arn:${Ref:AWS::Partition}:states:::lambda:invoke.waitForTaskToken');
+    expect(state.TimeoutSecondsPath).toBeUndefined();
+    expect(state.TimeoutSeconds).toBeUndefined();
+    expect(state.HeartbeatSeconds).toBeUndefined();
+    expect((state.Catch as Array<{ ErrorEquals: string[] }>).map((c) => c.ErrorEquals)).toEqual([['States.ALL']]);
+    expect(state.Next).toBe('OperatorDecision');
+  });
+
+  it('only the waiting states use a task token', () => {
     const waiting = Object.entries(states)
       .filter(([, state]) => String(state.Resource ?? '').includes('waitForTaskToken'))
       .map(([name]) => name)
       .sort();
-    expect(waiting).toEqual(['AwaitEvidence', 'AwaitReturn', 'Survey']);
+    expect(waiting).toEqual([
+      'AwaitChoice',
+      'AwaitCompensation',
+      'AwaitEvidence',
+      'AwaitReturn',
+      'AwaitReturnAfterExchange',
+      'ManualReview',
+      'ManualReviewEscalated',
+      'ManualReviewReminded',
+      'Survey',
+    ]);
+  });
+
+  it.each([
+    ['AwaitEvidence', 'evidence', '$.signal'],
+    ['AwaitReturn', 'return', '$.signal'],
+    ['AwaitReturnAfterExchange', 'return', '$.signal'],
+    ['AwaitChoice', 'remedy_choice', '$.signal'],
+    ['AwaitCompensation', 'compensation', '$.confirmation'],
+    ['ManualReview', 'manual_review', '$.signal'],
+    ['ManualReviewReminded', 'manual_review', '$.signal'],
+    ['ManualReviewEscalated', 'manual_review', '$.signal'],
+  ])('%s parks its token with the await-event function as kind %s, its signal at %s', (name, kind, resultPath) => {
+    const state = states[name]!;
+    expect(functionOf(name)).toMatch(/^AwaitEvent[0-9A-F]{8}$/);
+    expect(state.Parameters.Payload).toMatchObject({ 'caseId.$': '$.caseId', kind, 'taskToken.$': '$$.Task.Token' });
+    expect(state.ResultPath).toBe(resultPath);
+  });
+
+  it.each(['ManualReview', 'ManualReviewReminded', 'ManualReviewEscalated'])('%s tells await-event the review targets from the execution', (name) => {
+    expect(states[name]!.Parameters.Payload.review).toEqual({
+      'reminderSeconds.$': '$.facts.timings.reviewReminderSeconds',
+      'escalationSeconds.$': '$.facts.timings.reviewEscalationSeconds',
+    });
   });
 
   it('CarrierLookup retries CarrierUnavailableError with backoff, before any catch-all retrier', () => {
@@ -136,6 +255,35 @@ describe('case workflow state machine', () => {
     expect(wildcard === -1 || wildcard > index).toBe(true);
   });
 
+  it('CheckCompensation retries CompensationPendingError (not confirmed yet) with backoff, then OrderPlatformError, before States.TaskFailed', () => {
+    const retry = states.CheckCompensation!.Retry as Array<{ ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number; IntervalSeconds?: number; MaxDelaySeconds?: number }>;
+    const pending = retry.findIndex((r) => r.ErrorEquals.includes('CompensationPendingError'));
+    const platform = retry.findIndex((r) => r.ErrorEquals.includes('OrderPlatformError'));
+    const wildcard = retry.findIndex((r) => r.ErrorEquals.includes('States.TaskFailed'));
+    expect(pending).toBeGreaterThanOrEqual(0);
+    expect(platform).toBeGreaterThanOrEqual(0);
+    expect(wildcard).toBeGreaterThan(Math.max(pending, platform));
+    expect(retry[pending]!.MaxAttempts).toBeGreaterThanOrEqual(3);
+    expect(retry[pending]!.BackoffRate).toBeGreaterThan(1);
+    expect(retry[pending]!.IntervalSeconds).toBeGreaterThanOrEqual(60);
+    expect(retry[pending]!.MaxDelaySeconds).toBeDefined();
+  });
+
+  it('ChargeBack retries OrderPlatformError before States.TaskFailed', () => {
+    const retry = states.ChargeBack!.Retry as Array<{ ErrorEquals: string[] }>;
+    const index = retry.findIndex((r) => r.ErrorEquals.includes('OrderPlatformError'));
+    const wildcard = retry.findIndex((r) => r.ErrorEquals.includes('States.TaskFailed'));
+    expect(index).toBeGreaterThanOrEqual(0);
+    expect(wildcard).toBeGreaterThan(index);
+  });
+
+  it('a compensation the platform reports failed goes to the failure recorder, not to the customer as resolved', () => {
+    const confirmed = states['CompensationConfirmed?']!;
+    expect(confirmed.Choices[0]).toEqual({ Variable: '$.confirmation.signal', StringEquals: 'failed', Next: 'CompensationFailed' });
+    expect(states.CompensationFailed).toMatchObject({ Type: 'Pass', ResultPath: '$.error', Next: 'RecordFailure', Result: { Error: 'CompensationFailed' } });
+    expect(confirmed.Default).toBe('NotifyResolved');
+  });
+
   it('every Task that can fail transiently retries States.TaskFailed', () => {
     for (const [name, state] of Object.entries(states)) {
       if (state.Type !== 'Task' || name === 'RecordFailure') continue;
@@ -144,18 +292,47 @@ describe('case workflow state machine', () => {
   });
 
   it('every Lambda task targets a function of this stack and every notify task the notice queue', () => {
+    let notifies = 0;
     for (const [name, state] of Object.entries(states)) {
       if (state.Type !== 'Task') continue;
       const resource = String(state.Resource);
       if (resource.endsWith(':states:::sqs:sendMessage')) {
         expect(state.Parameters.QueueUrl, name).toMatch(/^\$\{Ref:NoticesQueue[0-9A-F]{8}\}$/);
-        expect(state.Parameters.MessageBody, name).toEqual({ 'caseId.$': '$.caseId', milestone: expect.any(String) });
+        // The round keeps a dispute's notices apart from the first run's (each round notifies afresh).
+        expect(state.Parameters.MessageBody, name).toEqual({ 'caseId.$': '$.caseId', milestone: expect.any(String), 'round.$': '$.round' });
+        expect(MILESTONES, name).toContain(state.Parameters.MessageBody.milestone);
+        // FIFO: one message group per case, so a customer's notices keep the order of its milestones.
+        expect(state.Parameters['MessageGroupId.$'], name).toBe('$.caseId');
+        notifies += 1;
       } else if (resource.includes('lambda:invoke.waitForTaskToken')) {
         expect(resources[/^\$\{GetAtt:(\w+)\.Arn\}$/.exec(state.Parameters.FunctionName)?.[1] ?? '']?.Type, name).toBe('AWS::Lambda::Function');
       } else {
         expect(resources[/^\$\{GetAtt:(\w+)\.Arn\}$/.exec(resource)?.[1] ?? '']?.Type, name).toBe('AWS::Lambda::Function');
       }
     }
+    expect(notifies).toBeGreaterThanOrEqual(13);
+  });
+
+  it('the notify tasks send the milestones of the case', () => {
+    const sent = Object.entries(states)
+      .filter(([, state]) => String(state.Resource).endsWith(':states:::sqs:sendMessage'))
+      .map(([name, state]) => `${name}:${state.Parameters.MessageBody.milestone}`)
+      .sort();
+    expect(sent).toEqual([
+      'NotifyApproved:decided',
+      'NotifyCancelled:cancelled',
+      'NotifyChargedBack:charged_back',
+      'NotifyChoiceNeeded:remedy_choice_needed',
+      'NotifyEvidenceExpired:closed',
+      'NotifyEvidenceNeeded:evidence_needed',
+      'NotifyReceived:received',
+      'NotifyRejected:decided',
+      'NotifyReplacementShipped:resolved',
+      'NotifyResolved:resolved',
+      'NotifyReturnExpired:closed',
+      'NotifyShipBack:ship_back',
+      'NotifyShipBackAfterExchange:ship_back',
+    ]);
   });
 
   it('carries only the case id into tasks, never contact data', () => {
@@ -232,6 +409,15 @@ describe('queues', () => {
     expect(sources.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['IntakeQueue', 'NoticesQueue']);
   });
 
+  it('the notice queue is FIFO with content-based deduplication, and so is its DLQ; the intake queue is standard', () => {
+    const queue = (prefix: string) => ofType('AWS::SQS::Queue').find(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+    const notices = queue('NoticesQueue')!;
+    expect(notices[1].Properties).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: true });
+    expect(queue('NoticesDlq')![1].Properties.FifoQueue).toBe(true);
+    expect(target(notices[1].Properties.RedrivePolicy.deadLetterTargetArn)).toBe(queue('NoticesDlq')![0]);
+    expect(queue('IntakeQueue')![1].Properties.FifoQueue).toBeUndefined();
+  });
+
   it('every queue denies requests without TLS', () => {
     for (const [id] of ofType('AWS::SQS::Queue')) {
       const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => p.Properties.Queues.some((q: unknown) => target(q) === id));
@@ -260,7 +446,7 @@ describe('queues', () => {
 describe('functions', () => {
   it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(13);
+    expect(functions.length).toBe(15);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -280,7 +466,42 @@ describe('functions', () => {
       expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
       entries.add(entry as string);
     }
-    expect(entries.size).toBe(13);
+    expect(entries.size).toBe(15);
+  });
+
+  it.each([
+    ['ReviewTimer', 'functions/handlers/review-timer.ts'],
+    ['PlanRemedy', 'functions/handlers/plan-remedy.ts'],
+    ['Compensate', 'functions/handlers/compensate.ts'],
+    ['OpsApi', 'functions/handlers/ops-api.ts'],
+  ])('%s runs %s', (prefix, entry) => {
+    const found = ofType('AWS::Lambda::Function').filter(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+    expect(found).toHaveLength(1);
+    expect(found[0]![1].Metadata?.['aftersales:entry']).toBe(entry);
+  });
+
+  it('the review timer publishes its alerts to the encrypted OpsAlerts topic, the one the alarms notify', () => {
+    const [[timerId, timer]] = ofType('AWS::Lambda::Function').filter(([id]) => /^ReviewTimer[0-9A-F]{8}$/.test(id)) as [[string, Resource]];
+    const topicId = target(timer.Properties.Environment.Variables.OPS_ALERTS_TOPIC_ARN);
+    expect(resources[topicId]?.Type).toBe('AWS::SNS::Topic');
+    expect(resources[topicId]!.Properties.KmsMasterKeyId).toBeDefined();
+    const roleId = target(timer.Properties.Role);
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: unknown) => target(r) === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topicId } }));
+    const alarmTopics = ofType('AWS::CloudWatch::Alarm').map(([, a]) => target(a.Properties.AlarmActions[0]));
+    expect(new Set(alarmTopics)).toEqual(new Set([topicId]));
+    expect(timerId).toBeDefined();
+  });
+
+  it('the operations API may resume a waiting review (SendTaskSuccess on the case workflow)', () => {
+    const [[, api]] = ofType('AWS::Lambda::Function').filter(([id]) => /^OpsApi[0-9A-F]{8}$/.test(id)) as [[string, Resource]];
+    const roleId = target(api.Properties.Role);
+    const actions = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: unknown) => target(r) === roleId))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((st) => [st.Action].flat()));
+    expect(actions).toContain('states:SendTaskSuccess');
   });
 
   it('no environment variable holds a secret value: secrets are passed as *_SECRET_ARN only', () => {

@@ -17,11 +17,14 @@ let awaitEvent: AwaitHandler;
 let startCase: StartCaseHandler;
 let waits: WaitStore;
 let cases: CaseStore;
-const machines: Record<'return' | 'evidence', string> = { return: '', evidence: '' };
+type Kind = 'return' | 'evidence' | 'manual_review' | 'remedy_choice' | 'compensation';
+const machines: Record<Kind, string> = { return: '', evidence: '', manual_review: '', remedy_choice: '', compensation: '' };
+/** The review targets the ManualReview states pass (from $.facts.timings): remind after 1 h, escalate after 2 h. */
+const REVIEW_TARGETS = { reminderSeconds: 3600, escalationSeconds: 7200 };
 const invocations: Array<{ payload: Record<string, unknown>; result?: unknown; error?: unknown }> = [];
 
 /** The workflow's waiting step: the state machine calls the real await-event handler with its task token. */
-function startWaiting(caseId: string, kind: 'return' | 'evidence' = 'return') {
+function startWaiting(caseId: string, kind: Kind = 'return') {
   const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: machines[kind], name: `${caseId}-${randomUUID().slice(0, 8)}`, input: JSON.stringify({ caseId }) });
   return executionArn!;
 }
@@ -54,8 +57,9 @@ beforeAll(async () => {
   cases = new CaseStore(env.db, TABLE_NAME);
   awaitEvent = (await importFresh(() => import('../../functions/handlers/await-event.js'))).handler;
   startCase = (await import('../../functions/handlers/start-case.js')).handler;
-  for (const kind of ['return', 'evidence'] as const) {
-    machines[kind] = addWaitForTokenMachine(env.sfn!.service, `Await${kind}`, { 'caseId.$': '$.caseId', kind, 'taskToken.$': '$$.Task.Token' }, async (payload) => {
+  for (const kind of ['return', 'evidence', 'manual_review', 'remedy_choice', 'compensation'] as const) {
+    const extra = kind === 'manual_review' ? { review: REVIEW_TARGETS } : {};
+    machines[kind] = addWaitForTokenMachine(env.sfn!.service, `Await${kind}`, { 'caseId.$': '$.caseId', kind, 'taskToken.$': '$$.Task.Token', ...extra }, async (payload) => {
       const entry: (typeof invocations)[number] = { payload };
       invocations.push(entry);
       try {
@@ -161,5 +165,101 @@ describe('await-event / wait-store race', () => {
     const { caseId } = await seedCase(env.db);
     await expect(awaitEvent({ caseId, kind: 'return' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
     await expect(awaitEvent({ caseId, kind: 'survey', taskToken: 'AQx' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
+  });
+});
+
+describe('await-event: the waits of manual review, remedy choice and compensation', () => {
+  const stillWaiting = async (executionArn: string) => {
+    await sleep(150);
+    expect(env.sfn!.service.describeExecution({ executionArn }).status).toBe('RUNNING');
+    env.sfn!.service.stopExecution({ executionArn });
+  };
+
+  it('manual_review opens the review once: awaiting_review, targets from the step, the reason, on the review list', async () => {
+    const { caseId } = await seedCase(env.db, {
+      record: { status: 'in_review', priority: 70, decision: { decision: 'manual', rule: 'return.no_delivery_record', reasonCode: 'no_delivery_record', at: new Date().toISOString() } },
+    });
+    const first = startWaiting(caseId, 'manual_review');
+    await tokenRegistered(caseId, 'manual_review');
+    const opened = await cases.get(caseId);
+    expect(opened).toMatchObject({ status: 'awaiting_review', waitingFor: 'manual_review', review: { reasonCode: 'no_delivery_record' } });
+    const { openedAt, reminderAt, escalateAt } = opened!.review!;
+    expect(Date.parse(reminderAt) - Date.parse(openedAt)).toBe(3_600_000);
+    expect(Date.parse(escalateAt) - Date.parse(openedAt)).toBe(7_200_000);
+    expect((await cases.listByStatus('awaiting_review', 100)).map((c) => c.caseId)).toContain(caseId);
+
+    // The reminded review registers again: the same review, its targets kept, not opened twice.
+    env.sfn!.service.stopExecution({ executionArn: first });
+    const again = startWaiting(caseId, 'manual_review');
+    await eventually(async () => (invocations.filter((i) => i.payload.caseId === caseId).length === 2 ? true : undefined), 5000, 'the second registration');
+    await tokenRegistered(caseId, 'manual_review');
+    expect((await cases.get(caseId))!.review).toEqual(opened!.review);
+    expect((await cases.view(caseId))!.timeline.filter((e) => e.event === 'review_opened')).toEqual([
+      expect.objectContaining({ actor: 'pipeline', detail: { reasonCode: 'no_delivery_record', escalateAt } }),
+    ]);
+    await stillWaiting(again);
+  });
+
+  it('manual_review: a decision already made on this review resumes the step with it (a rerun)', async () => {
+    const openedAt = new Date(Date.now() - 60_000).toISOString();
+    const { caseId } = await seedCase(env.db, {
+      record: {
+        status: 'awaiting_review',
+        review: { openedAt, reminderAt: openedAt, escalateAt: openedAt, reasonCode: 'high_value' },
+        operatorDecision: { decision: 'reject', reason: 'too late', operator: 'jane', at: new Date().toISOString() },
+      },
+    });
+    expect(await outputOf(startWaiting(caseId, 'manual_review'))).toEqual({ signal: 'reject' });
+  });
+
+  it('manual_review: a decision from an earlier review (before a dispute reopened it) does not count', async () => {
+    const openedAt = new Date().toISOString();
+    const { caseId } = await seedCase(env.db, {
+      record: {
+        status: 'awaiting_review',
+        review: { openedAt, reminderAt: openedAt, escalateAt: openedAt, reasonCode: 'dispute' },
+        operatorDecision: { decision: 'reject', reason: 'first round', operator: 'jane', at: new Date(Date.now() - 86_400_000).toISOString() },
+      },
+    });
+    await stillWaiting(startWaiting(caseId, 'manual_review'));
+  });
+
+  it('remedy_choice: awaiting_choice; a choice already on the case resumes the step with it', async () => {
+    const waiting = await seedCase(env.db, { type: 'damaged', record: { status: 'in_review' } });
+    const executionArn = startWaiting(waiting.caseId, 'remedy_choice');
+    await tokenRegistered(waiting.caseId, 'remedy_choice');
+    expect(await cases.get(waiting.caseId)).toMatchObject({ status: 'awaiting_choice', waitingFor: 'remedy_choice' });
+    await stillWaiting(executionArn);
+
+    const chosen = await seedCase(env.db, { type: 'lost', record: { status: 'in_review', choice: { remedy: 'refund', by: 'customer', at: new Date().toISOString() } } });
+    expect(await outputOf(startWaiting(chosen.caseId, 'remedy_choice'))).toEqual({ signal: 'chosen', remedy: 'refund' });
+  });
+
+  it('compensation: compensating; a confirmation already on the case resumes the step with it', async () => {
+    const at = new Date().toISOString();
+    const compensation = (status: 'instructed' | 'completed' | 'failed') => ({ instructionId: 'ins_000001', kind: 'refund', amount: 39900, currency: 'CNY', idempotencyKey: 'k', at, status });
+    const waiting = await seedCase(env.db, { record: { status: 'compensating', compensation: compensation('instructed') } });
+    const executionArn = startWaiting(waiting.caseId, 'compensation');
+    await tokenRegistered(waiting.caseId, 'compensation');
+    expect(await cases.get(waiting.caseId)).toMatchObject({ status: 'compensating', waitingFor: 'compensation' });
+    await stillWaiting(executionArn);
+
+    for (const status of ['completed', 'failed'] as const) {
+      const confirmed = await seedCase(env.db, { record: { status: 'compensating', compensation: compensation(status) } });
+      expect(await outputOf(startWaiting(confirmed.caseId, 'compensation'))).toEqual({ signal: status });
+    }
+  });
+
+  it.each(['manual_review', 'remedy_choice'] as const)('%s is ended by a cancellation', async (kind) => {
+    const { caseId } = await seedCase(env.db, { type: 'damaged', record: { status: 'in_review', cancelRequested: true } });
+    expect(await outputOf(startWaiting(caseId, kind))).toEqual({ signal: 'cancelled' });
+  });
+
+  it('compensation is not ended by a cancellation: once the platform was instructed the case runs to its end', async () => {
+    const at = new Date().toISOString();
+    const { caseId } = await seedCase(env.db, {
+      record: { status: 'compensating', cancelRequested: true, compensation: { instructionId: 'ins_000002', kind: 'refund', idempotencyKey: 'k', at, status: 'instructed' } },
+    });
+    await stillWaiting(startWaiting(caseId, 'compensation'));
   });
 });

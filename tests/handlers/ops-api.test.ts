@@ -1,8 +1,19 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore } from '../../functions/adapters/case-store.js';
+import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
-import { apiEvent, importFresh, lambdaContext, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { HttpOrderPlatform } from '../../functions/adapters/order-platform.js';
+import { WaitStore } from '../../functions/adapters/wait-store.js';
+import { CaseWorkflow } from '../../functions/adapters/workflow.js';
+import { addCalendarDays, localDateOf } from '../../functions/domain/working-days.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
+import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
+import { compensate } from '../../functions/use-cases/steps/compensate.js';
+import { startOrderPlatformSimulator } from '../../local/simulators/order-platform.js';
+import { addWaitForTokenMachine, apiEvent, eventually, importFresh, lambdaContext, sleep, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
@@ -13,11 +24,14 @@ const OPERATOR_ARN = 'arn:aws:sts::000000000000:assumed-role/AftersalesOps/jane'
 let env: HandlerEnv;
 let handler: Handler;
 let caseId: string;
+let cases: CaseStore;
+let waits: WaitStore;
+let reviewMachine: string;
 
 /** The fields caseReport (functions/use-cases/case-report.ts) documents for the operator's view. */
 const REPORT_FIELDS = [
-  'caseId', 'requestId', 'type', 'status', 'outcome', 'remedy', 'priority', 'priorityBand', 'expedited', 'orderId', 'decision', 'carrier',
-  'compensation', 'returnReceivedAt', 'dueAt', 'responseDueAt', 'waitingFor', 'cancelRequested', 'failure', 'survey', 'createdAt',
+  'caseId', 'requestId', 'type', 'status', 'outcome', 'remedy', 'priority', 'priorityBand', 'expedited', 'orderId', 'decision', 'review', 'choice',
+  'dispute', 'carrier', 'compensation', 'chargeBack', 'returnReceivedAt', 'dueAt', 'responseDueAt', 'waitingFor', 'cancelRequested', 'failure', 'survey', 'createdAt',
   'updatedAt', 'closedAt', 'timeline', 'notices',
 ];
 
@@ -40,9 +54,54 @@ async function get(fn: Handler, path: string, opts: { token?: string; authorizat
   return { status: res.statusCode, headers: res.headers ?? {}, body, json: JSON.parse(body) as Record<string, any> };
 }
 
+/** Any request to the ops API with the operator's bearer token (or IAM), answered as JSON. */
+async function request(method: 'GET' | 'POST', path: string, opts: { body?: string; query?: string; iamUserArn?: string; fn?: Handler } = {}) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (!opts.iamUserArn) headers.authorization = `Bearer ${OPS_TOKEN}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const event = apiEvent({
+    method,
+    path,
+    routeKey: 'ANY /ops/{proxy+}',
+    headers,
+    pathParameters: { proxy: path.replace(/^\/ops\//, '') },
+    ...(opts.query ? { query: opts.query } : {}),
+    ...(opts.body !== undefined ? { body: opts.body } : {}),
+    ...(opts.iamUserArn ? { iamUserArn: opts.iamUserArn } : {}),
+  });
+  const res = (await (opts.fn ?? handler)(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
+  const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+  expect(body).not.toMatch(STACK_TRACE);
+  return { status: res.statusCode, headers: res.headers ?? {}, body, json: JSON.parse(body) as Record<string, any> };
+}
+
+const decide = (id: string, body: unknown, opts: { iamUserArn?: string } = {}) =>
+  request('POST', `/ops/cases/${id}/decision`, { body: typeof body === 'string' ? body : JSON.stringify(body), ...opts });
+
+/** A case the policy sent to manual review, its ManualReview step waiting (the real await-event use case parks the token). */
+async function waitingForReview(priority = 50, record: Partial<CaseRecord> = {}) {
+  const seeded = await seedCase(env.db, {
+    record: { status: 'in_review', priority, priorityBand: 'normal', decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() }, ...record },
+  });
+  const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: reviewMachine, name: seeded.caseId, input: JSON.stringify({ caseId: seeded.caseId }) });
+  await eventually(async () => {
+    const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
+    return wait?.taskToken ? true : undefined;
+  }, 5000, 'the review task token');
+  expect(await cases.get(seeded.caseId)).toMatchObject({ status: 'awaiting_review', waitingFor: 'manual_review' });
+  return { ...seeded, executionArn: executionArn! };
+}
+
 beforeAll(async () => {
-  env = await startHandlerEnv({});
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN })).handler;
+  env = await startHandlerEnv({ sfn: true });
+  cases = new CaseStore(env.db, TABLE_NAME);
+  waits = new WaitStore(env.db, TABLE_NAME);
+  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
+    const workflow = new CaseWorkflow(env.sfn!.client, undefined);
+    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), { reminderSeconds: 4 * 3600, escalationSeconds: 8 * 3600 });
+    return { registered: 'manual_review' };
+  });
   const seeded = await seedCase(env.db, {
     record: {
       status: 'resolved',
@@ -55,7 +114,6 @@ beforeAll(async () => {
     },
   });
   caseId = seeded.caseId;
-  const cases = new CaseStore(env.db, TABLE_NAME);
   await cases.appendTimeline(caseId, { at: new Date().toISOString(), actor: 'policy', event: 'review_approve', detail: { rule: 'return.no_reason_within_7_days' } });
   const notices = new NoticeStore(env.db, TABLE_NAME);
   await notices.claim(caseId, 'received', 'email', new Date());
@@ -150,5 +208,218 @@ describe('ops-api: GET /ops/cases/{caseId}', () => {
     const res = await get(handler, '/ops/everything', { token: OPS_TOKEN });
     expect(res.status).toBe(404);
     expect(res.json.error).toBe('not_found');
+  });
+});
+
+describe('ops-api: GET /ops/reviews', () => {
+  it('lists the open reviews, highest priority first, then the nearest escalation target; nothing personal', async () => {
+    const low = await waitingForReview(30);
+    await sleep(5);
+    const high = await waitingForReview(80);
+    await sleep(5);
+    const lowLater = await waitingForReview(30);
+    const res = await request('GET', '/ops/reviews');
+    expect(res.status).toBe(200);
+    const mine = (res.json.reviews as Array<Record<string, any>>).filter((r) => [low.caseId, high.caseId, lowLater.caseId].includes(r.caseId));
+    expect(mine.map((r) => r.caseId)).toEqual([high.caseId, low.caseId, lowLater.caseId]);
+    expect(mine[0]).toEqual({
+      caseId: high.caseId,
+      type: 'return',
+      priority: 80,
+      priorityBand: 'normal',
+      reasonCode: 'high_value',
+      openedAt: expect.any(String),
+      reminderAt: expect.any(String),
+      escalateAt: expect.any(String),
+      escalated: false,
+      dispute: 0,
+    });
+    expect(Date.parse(mine[0]!.escalateAt) - Date.parse(mine[0]!.openedAt)).toBe(8 * 3_600_000);
+    for (const secret of [PERSON.name, PERSON.email, PERSON.phone]) expect(res.body).not.toContain(secret);
+    for (const c of [low, high, lowLater]) env.sfn!.service.stopExecution({ executionArn: c.executionArn });
+  });
+
+  it('a decided case leaves the list', async () => {
+    const waiting = await waitingForReview(60);
+    expect((await request('GET', '/ops/reviews')).json.reviews.map((r: { caseId: string }) => r.caseId)).toContain(waiting.caseId);
+    expect((await decide(waiting.caseId, { decision: 'approve', reason: 'photos are clear' })).status).toBe(202);
+    await env.sfn!.service.waitForExecution(waiting.executionArn, 5000);
+    // The workflow moves the case on (here: as the Compensate step would).
+    await cases.update(waiting.caseId, { status: 'compensating' });
+    expect((await request('GET', '/ops/reviews')).json.reviews.map((r: { caseId: string }) => r.caseId)).not.toContain(waiting.caseId);
+  });
+});
+
+describe('ops-api: POST /ops/cases/{caseId}/decision', () => {
+  it('202: the decision, the operator and the reason go on the case and its timeline, and the waiting step resumes', async () => {
+    const { caseId: id, executionArn } = await waitingForReview();
+    const res = await decide(id, { decision: 'approve', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000 });
+    expect(res.status).toBe(202);
+    expect(res.json).toEqual({ caseId: id, decision: 'approve' });
+
+    const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'approve' });
+
+    expect(await cases.get(id)).toMatchObject({
+      outcome: 'approved',
+      operatorDecision: { decision: 'approve', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000, operator: 'local-operator', at: expect.any(String) },
+      decision: { decision: 'approve', rule: 'operator', by: 'local-operator', reason: 'Customer sent the invoice; value confirmed.' },
+    });
+    const entry = (await cases.view(id))!.timeline.find((e) => e.event === 'operator_approve');
+    expect(entry).toEqual({
+      at: expect.any(String),
+      actor: 'operator:local-operator',
+      event: 'operator_approve',
+      detail: { reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000 },
+    });
+  });
+
+  it('reject: the outcome is rejected with reason code manual_rejected; the IAM user is the operator', async () => {
+    const { caseId: id, executionArn } = await waitingForReview();
+    const res = await decide(id, { decision: 'reject', reason: 'Bought 40 days ago.' }, { iamUserArn: OPERATOR_ARN });
+    expect(res.status).toBe(202);
+    expect(JSON.parse((await env.sfn!.service.waitForExecution(executionArn, 5000)).output!)).toEqual({ signal: 'reject' });
+    expect(await cases.get(id)).toMatchObject({
+      outcome: 'rejected',
+      decision: { decision: 'reject', rule: 'operator', reasonCode: 'manual_rejected', by: OPERATOR_ARN, reason: 'Bought 40 days ago.' },
+    });
+    const entry = (await cases.view(id))!.timeline.find((e) => e.event === 'operator_reject');
+    expect(entry).toMatchObject({ actor: `operator:${OPERATOR_ARN}`, detail: { reason: 'Bought 40 days ago.' } });
+  });
+
+  it('request_evidence: the evidence will come back to an operator, not to the policy', async () => {
+    const { caseId: id, executionArn } = await waitingForReview();
+    expect((await decide(id, { decision: 'request_evidence', reason: 'Need a photo of the serial number.' })).status).toBe(202);
+    expect(JSON.parse((await env.sfn!.service.waitForExecution(executionArn, 5000)).output!)).toEqual({ signal: 'request_evidence' });
+    expect(await cases.get(id)).toMatchObject({ reviewMode: 'manual', decision: { decision: 'needs_evidence', rule: 'operator' } });
+  });
+
+  it('409 not_awaiting_review when the case is not waiting for a decision (and a second decision is refused once it moved on)', async () => {
+    const res = await decide(caseId, { decision: 'approve', reason: 'looks fine' });
+    expect(res.status).toBe(409);
+    expect(res.json).toMatchObject({ error: 'not_awaiting_review', message: expect.stringContaining('resolved') });
+    expect((await cases.get(caseId))!.operatorDecision).toBeUndefined();
+  });
+
+  it('404 for an unknown or malformed case id', async () => {
+    expect((await decide('AS-0000000000AB', { decision: 'approve', reason: 'x' })).json).toMatchObject({ error: 'case_not_found' });
+    expect((await decide('AS-0000000000AB', { decision: 'approve', reason: 'x' })).status).toBe(404);
+    expect((await decide('not-a-case', { decision: 'approve', reason: 'x' })).status).toBe(404);
+  });
+
+  it.each([
+    ['no body', undefined],
+    ['not JSON', '{"decision": "approve",'],
+    ['no reason', { decision: 'approve' }],
+    ['an empty reason', { decision: 'approve', reason: '' }],
+    ['a reason over 1000 characters', { decision: 'approve', reason: 'x'.repeat(1001) }],
+    ['an unknown decision', { decision: 'escalate', reason: 'x' }],
+    ['an unknown remedy', { decision: 'approve', reason: 'x', remedy: 'voucher' }],
+    ['a negative amount', { decision: 'approve', reason: 'x', amount: -1 }],
+    ['a fractional amount', { decision: 'approve', reason: 'x', amount: 10.5 }],
+    ['an unknown field', { decision: 'approve', reason: 'x', operator: 'someone-else' }],
+  ])('422 invalid_decision for %s; nothing changes and nothing resumes', async (_name, body) => {
+    const { caseId: id, executionArn } = await waitingForReview();
+    const res = await request('POST', `/ops/cases/${id}/decision`, body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) });
+    expect(res.status).toBe(422);
+    expect(res.json).toMatchObject({ error: 'invalid_decision', message: expect.any(String), issues: expect.any(Array) });
+    expect(await cases.get(id)).toMatchObject({ status: 'awaiting_review' });
+    expect((await cases.get(id))!.operatorDecision).toBeUndefined();
+    expect(env.sfn!.service.describeExecution({ executionArn }).status).toBe('RUNNING');
+    env.sfn!.service.stopExecution({ executionArn });
+  });
+
+  it('401 without operator credentials', async () => {
+    const { caseId: id, executionArn } = await waitingForReview();
+    const event = apiEvent({ method: 'POST', path: `/ops/cases/${id}/decision`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve', reason: 'x' }) });
+    const res = (await handler(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
+    expect(res.statusCode).toBe(401);
+    expect((await cases.get(id))!.operatorDecision).toBeUndefined();
+    env.sfn!.service.stopExecution({ executionArn });
+  });
+});
+
+describe('ops-api: GET /ops/alerts', () => {
+  it('lists the alerts, newest first, without personal data', async () => {
+    const alerts = new OpsAlerts(env.db, TABLE_NAME);
+    const base = Date.now();
+    await alerts.raise({ kind: 'review_reminder', caseId: 'AS-00000000001A', at: new Date(base - 2000).toISOString(), message: 'Case AS-00000000001A is waiting for a review decision.' });
+    await alerts.raise({ kind: 'review_escalated', caseId: 'AS-00000000001A', at: new Date(base - 1000).toISOString(), message: 'Case AS-00000000001A passed its review target and was escalated.', detail: { priority: 65 } });
+    const res = await request('GET', '/ops/alerts');
+    expect(res.status).toBe(200);
+    const mine = (res.json.alerts as Array<Record<string, any>>).filter((a) => a.caseId === 'AS-00000000001A');
+    expect(mine).toEqual([
+      { kind: 'review_escalated', caseId: 'AS-00000000001A', at: new Date(base - 1000).toISOString(), message: expect.stringContaining('escalated'), detail: { priority: 65 } },
+      { kind: 'review_reminder', caseId: 'AS-00000000001A', at: new Date(base - 2000).toISOString(), message: expect.any(String) },
+    ]);
+  });
+});
+
+describe('ops-api: GET /ops/reports/costs', () => {
+  const costs = (query: string) => request('GET', '/ops/reports/costs', { query });
+
+  it.each([
+    ['nothing', ''],
+    ['no to', 'from=2026-11-01'],
+    ['no from', 'to=2026-11-30'],
+    ['a date that is not YYYY-MM-DD', 'from=2026-11-1&to=2026-11-30'],
+    ['a time instead of a day', 'from=2026-11-01T00:00:00Z&to=2026-11-30'],
+    ['from after to', 'from=2026-12-01&to=2026-11-30'],
+    ['an unknown groupBy', 'from=2026-11-01&to=2026-11-30&groupBy=customer'],
+  ])('400 invalid_query for %s', async (_name, query) => {
+    const res = await costs(query);
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: 'invalid_query', message: expect.stringContaining('groupBy=type|remedy|carrier') });
+  });
+
+  // Regression (was a bug): functions/handlers/ops-api.ts GET /ops/reports/costs checks the days with /^\d{4}-\d{2}-\d{2}$/
+  // only, so from=2026-13-01 or 2026-02-30 is answered 200 with empty totals instead of 400 invalid_query (and the
+  // range is unbounded: from=0001-01-01&to=9999-12-31 makes ~120,000 sequential queries, one per month and dimension).
+  it('400 invalid_query for a day that does not exist', async () => {
+    expect((await costs('from=2026-13-01&to=2026-13-02')).status).toBe(400);
+    expect((await costs('from=2026-02-30&to=2026-03-01')).status).toBe(400);
+  });
+
+  it('totals the ledger after two compensations, by type (the default), remedy and carrier', async () => {
+    const platform = await startOrderPlatformSimulator({ token: 'tok', completeAfterMs: -1 });
+    try {
+      const deps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), policy: cnPolicy, timeZone: 'Asia/Shanghai' };
+      const now = new Date();
+      // A return refunded (customer pays the return), and a damaged item exchanged (platform pays the label), by another carrier.
+      const returned = await seedCase(env.db, { record: { status: 'awaiting_return' } });
+      const damaged = await seedCase(env.db, {
+        type: 'damaged',
+        record: { status: 'awaiting_return', shipment: { ...returned.record.shipment, carrier: 'jd-logistics' }, choice: { remedy: 'exchange', by: 'customer', at: now.toISOString() } },
+      });
+      await compensate(deps, returned.caseId, now);
+      await compensate(deps, damaged.caseId, now);
+      await compensate(deps, damaged.caseId, now); // a retried step costs nothing more
+
+      const today = localDateOf(now, 'Asia/Shanghai');
+      const range = `from=${addCalendarDays(today, -1)}&to=${addCalendarDays(today, 1)}`;
+      const byType = await costs(range);
+      expect(byType.status).toBe(200);
+      expect(byType.json).toEqual({
+        from: addCalendarDays(today, -1),
+        to: addCalendarDays(today, 1),
+        groupBy: 'type',
+        totals: [
+          { key: 'damaged', currency: 'CNY', amount: 39900 + cnPolicy.returnShipping.prepaidLabelCost, entries: 2 },
+          { key: 'return', currency: 'CNY', amount: 39900, entries: 1 },
+        ],
+      });
+      expect((await costs(`${range}&groupBy=remedy`)).json.totals).toEqual([
+        { key: 'exchange', currency: 'CNY', amount: 41100, entries: 2 },
+        { key: 'refund', currency: 'CNY', amount: 39900, entries: 1 },
+      ]);
+      expect((await costs(`${range}&groupBy=carrier`)).json.totals).toEqual([
+        { key: 'jd-logistics', currency: 'CNY', amount: 41100, entries: 2 },
+        { key: 'sf-express', currency: 'CNY', amount: 39900, entries: 1 },
+      ]);
+      expect((await costs(`from=${addCalendarDays(today, 2)}&to=${addCalendarDays(today, 40)}`)).json.totals).toEqual([]);
+    } finally {
+      await platform.close();
+    }
   });
 });

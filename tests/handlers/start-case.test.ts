@@ -3,15 +3,42 @@ import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
+import { WaitStore, type WaitKind } from '../../functions/adapters/wait-store.js';
+import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
-import { ACCOUNT_ID, importFresh, lambdaContext, REGION, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
-import { PERSON, requestedEvent, unique } from './fixtures.js';
+import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
+import { ACCOUNT_ID, addWaitForTokenMachine, eventually, importFresh, lambdaContext, REGION, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { PERSON, requestedEvent, seedCase, unique } from './fixtures.js';
 
 type Handler = (typeof import('../../functions/handlers/start-case.js'))['handler'];
 
 const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:CaseWorkflow`;
 let env: HandlerEnv;
 let handler: Handler;
+let cases: CaseStore;
+let waits: WaitStore;
+const waitingMachines: Partial<Record<WaitKind, string>> = {};
+
+/** A workflow step waiting for `kind` on the case, its token registered. */
+async function waitingFor(caseId: string, kind: 'remedy_choice' | 'compensation'): Promise<string> {
+  const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: waitingMachines[kind]!, name: `${caseId}-${kind}`, input: JSON.stringify({ caseId }) });
+  await eventually(async () => {
+    const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `WAIT#${kind}` }, ConsistentRead: true }))).Item;
+    return item?.taskToken ? true : undefined;
+  }, 5000, `the ${kind} task token`);
+  return executionArn!;
+}
+
+/** An order-platform event for a case as the intake queue delivers it. */
+const eventFor = (caseId: string, type: string, data: Record<string, unknown>) => ({
+  body: { webhookId: unique('msg'), caseId, receivedAt: new Date().toISOString(), event: { type, timestamp: new Date().toISOString(), data } },
+  messageId: randomUUID(),
+});
+
+const timelineOf = async (caseId: string) => (await cases.view(caseId))!.timeline.sort((a, b) => a.at.localeCompare(b.at));
+const statusOf = (executionArn: string) => env.sfn!.service.describeExecution({ executionArn }).status;
 
 /** What ingest-webhook puts on the intake queue for a verified event. */
 function intakeMessage(event: { type: string; timestamp: string; data: Record<string, unknown> }) {
@@ -43,6 +70,15 @@ beforeAll(async () => {
     },
   });
   handler = (await importFresh(() => import('../../functions/handlers/start-case.js'), { STATE_MACHINE_ARN })).handler;
+  cases = new CaseStore(env.db, TABLE_NAME);
+  waits = new WaitStore(env.db, TABLE_NAME);
+  // The workflow's waiting steps: the real await-event use case parks the task token of a one-state machine.
+  for (const kind of ['remedy_choice', 'compensation'] as const) {
+    waitingMachines[kind] = addWaitForTokenMachine(env.sfn!.service, `Await-${kind}`, { 'caseId.$': '$.caseId', kind, 'taskToken.$': '$$.Task.Token' }, async (payload) => {
+      await awaitEvent({ cases, waits, workflow: new CaseWorkflow(env.sfn!.client, undefined) }, String(payload.caseId), kind, String(payload.taskToken), new Date());
+      return { registered: kind };
+    });
+  }
 });
 
 afterAll(async () => {
@@ -84,8 +120,8 @@ describe('start-case', () => {
     const executions = await executionsNamed(caseId);
     expect(executions).toHaveLength(1);
     const described = await env.sfn!.client.send(new DescribeExecutionCommand({ executionArn: executions[0]!.executionArn }));
-    // The execution carries the case id only: ops read executions, so no personal data goes in.
-    expect(JSON.parse(described.input!)).toEqual({ caseId });
+    // The execution carries the case id (and its round: 0, not a dispute) only: ops read executions, so no personal data goes in.
+    expect(JSON.parse(described.input!)).toEqual({ caseId, round: 0, dispute: false });
   });
 
   it('the same record delivered twice creates nothing new and starts no second execution', async () => {
@@ -149,5 +185,215 @@ describe('start-case', () => {
     expect(caseItem.evidence).toHaveLength(1);
     const timeline = (await partition(opened.caseId)).filter((i) => String(i.sk).startsWith('TL#')).map((i) => i.event);
     expect(timeline.filter((e) => e === 'evidence_added')).toHaveLength(1);
+  });
+});
+
+describe('start-case: aftersales.remedy_chosen', () => {
+  const choiceCase = (type: 'damaged' | 'lost' | 'return', record: Partial<CaseRecord> = {}) =>
+    seedCase(env.db, { type, record: { status: 'awaiting_choice', waitingFor: 'remedy_choice', outcome: 'approved', ...record } });
+
+  it("records the customer's choice once and resumes the waiting step with it", async () => {
+    const { caseId, record } = await choiceCase('damaged');
+    const executionArn = await waitingFor(caseId, 'remedy_choice');
+    const chosen = eventFor(caseId, 'aftersales.remedy_chosen', { requestId: record.requestId, remedy: 'exchange' });
+    expect(await deliver(chosen)).toEqual({ batchItemFailures: [] });
+
+    const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'chosen', remedy: 'exchange' });
+    expect(await cases.get(caseId)).toMatchObject({ choice: { remedy: 'exchange', by: 'customer', at: expect.any(String) } });
+    expect((await cases.get(caseId))!.choice).not.toHaveProperty('refundTo');
+
+    // Redelivered, or a second choice: the first one stands, and it is noted.
+    expect(await deliver(chosen)).toEqual({ batchItemFailures: [] });
+    expect(await deliver(eventFor(caseId, 'aftersales.remedy_chosen', { requestId: record.requestId, remedy: 'refund', refundTo: 'store_balance' }))).toEqual({ batchItemFailures: [] });
+    expect(await cases.get(caseId)).toMatchObject({ choice: { remedy: 'exchange', by: 'customer' } });
+    const events = (await timelineOf(caseId)).map((e) => e.event);
+    expect(events.filter((e) => e === 'remedy_chosen')).toHaveLength(1);
+    expect(events.filter((e) => e === 'choice_not_applied')).toHaveLength(2);
+  });
+
+  it('a choice made before the step waits is kept for it, with where the refund goes', async () => {
+    const { caseId, record } = await choiceCase('lost', { status: 'checking_carrier', waitingFor: '' });
+    expect(await deliver(eventFor(caseId, 'aftersales.remedy_chosen', { requestId: record.requestId, remedy: 'refund', refundTo: 'store_balance' }))).toEqual({ batchItemFailures: [] });
+    expect(await cases.get(caseId)).toMatchObject({ choice: { remedy: 'refund', refundTo: 'store_balance', by: 'customer' } });
+    const chosen = (await timelineOf(caseId)).find((e) => e.event === 'remedy_chosen');
+    expect(chosen).toMatchObject({ actor: 'customer', detail: { remedy: 'refund', refundTo: 'store_balance' } });
+
+    const executionArn = env.sfn!.service.startExecution({ stateMachineArn: waitingMachines.remedy_choice!, name: `${caseId}-late`, input: JSON.stringify({ caseId }) }).executionArn!;
+    const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'chosen', remedy: 'refund' });
+  });
+
+  it.each([
+    ['damaged', 'reship'],
+    ['lost', 'exchange'],
+    ['lost', 'return'],
+    ['return', 'refund'],
+  ] as const)('%s: a choice the policy does not offer (%s) is not applied and resumes nothing', async (type, remedy) => {
+    const { caseId, record } = await choiceCase(type);
+    const executionArn = await waitingFor(caseId, 'remedy_choice');
+    expect(await deliver(eventFor(caseId, 'aftersales.remedy_chosen', { requestId: record.requestId, remedy }))).toEqual({ batchItemFailures: [] });
+    expect((await cases.get(caseId))!.choice).toBeUndefined();
+    const noted = (await timelineOf(caseId)).find((e) => e.event === 'choice_not_applied');
+    expect(noted).toMatchObject({ actor: 'customer', detail: { remedy } });
+    await sleep(200);
+    expect(statusOf(executionArn)).toBe('RUNNING');
+    env.sfn!.service.stopExecution({ executionArn });
+  });
+
+  it('a choice after the compensation was instructed, or on a closed case, changes nothing', async () => {
+    const at = new Date().toISOString();
+    const compensated = await choiceCase('damaged', {
+      status: 'compensating',
+      compensation: { instructionId: 'ins_000001', kind: 'refund', amount: 39900, currency: 'CNY', idempotencyKey: 'x:refund', at, status: 'instructed' },
+    });
+    const closed = await choiceCase('damaged', { status: 'closed', outcome: 'cancelled' });
+    for (const { caseId, record } of [compensated, closed]) {
+      expect(await deliver(eventFor(caseId, 'aftersales.remedy_chosen', { requestId: record.requestId, remedy: 'exchange' }))).toEqual({ batchItemFailures: [] });
+      expect((await cases.get(caseId))!.choice).toBeUndefined();
+      expect((await timelineOf(caseId)).map((e) => e.event)).toContain('choice_not_applied');
+    }
+  });
+});
+
+describe('start-case: compensation.completed', () => {
+  const compensating = (instructionId: string) =>
+    seedCase(env.db, {
+      record: {
+        status: 'compensating',
+        outcome: 'approved',
+        remedy: 'refund',
+        compensation: { instructionId, kind: 'refund', amount: 39900, currency: 'CNY', idempotencyKey: 'k:refund', at: new Date().toISOString(), status: 'instructed' },
+      },
+    });
+
+  it("for the case's instruction: the case is resolved and the waiting step resumed once", async () => {
+    const instructionId = unique('ins');
+    const { caseId, record } = await compensating(instructionId);
+    const executionArn = await waitingFor(caseId, 'compensation');
+    const completed = eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId, status: 'completed', completedAt: new Date().toISOString() });
+    expect(await deliver(completed)).toEqual({ batchItemFailures: [] });
+
+    const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'completed' });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'resolved', compensation: { instructionId, status: 'completed', completedAt: expect.any(String) } });
+
+    expect(await deliver(completed)).toEqual({ batchItemFailures: [] });
+    const entries = (await timelineOf(caseId)).filter((e) => e.event === 'compensation_completed');
+    expect(entries).toEqual([expect.objectContaining({ actor: 'order_platform', detail: { instructionId } })]);
+  });
+
+  it('failed: the case is not resolved, and the step learns it failed', async () => {
+    const instructionId = unique('ins');
+    const { caseId, record } = await compensating(instructionId);
+    const executionArn = await waitingFor(caseId, 'compensation');
+    expect(await deliver(eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId, status: 'failed', completedAt: new Date().toISOString() }))).toEqual({
+      batchItemFailures: [],
+    });
+    const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'failed' });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'compensating', compensation: { status: 'failed' } });
+  });
+
+  it('for another instruction: only noted on the timeline; nothing is resolved or resumed', async () => {
+    const instructionId = unique('ins');
+    const { caseId, record } = await compensating(instructionId);
+    const executionArn = await waitingFor(caseId, 'compensation');
+    expect(await deliver(eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId: 'ins_someone_else', status: 'completed', completedAt: new Date().toISOString() }))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'compensating', compensation: { instructionId, status: 'instructed' } });
+    const noted = (await timelineOf(caseId)).find((e) => e.event === 'unknown_instruction_reported');
+    expect(noted).toMatchObject({ actor: 'order_platform', detail: { instructionId: 'ins_someone_else' } });
+    const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#compensation' }, ConsistentRead: true }))).Item;
+    expect(wait?.pendingSignal).toBeUndefined();
+    await sleep(200);
+    expect(statusOf(executionArn)).toBe('RUNNING');
+    env.sfn!.service.stopExecution({ executionArn });
+  });
+
+  it('for a case that has no instruction yet: only noted', async () => {
+    const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return' } });
+    expect(await deliver(eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId: 'ins_000009', status: 'completed', completedAt: new Date().toISOString() }))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_return' });
+    expect((await timelineOf(caseId)).map((e) => e.event)).toContain('unknown_instruction_reported');
+  });
+});
+
+describe('start-case: aftersales.disputed', () => {
+  const rejected = () =>
+    seedCase(env.db, {
+      record: { status: 'closed', outcome: 'rejected', closedAt: new Date().toISOString(), decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', at: new Date().toISOString() } },
+    });
+
+  it('reopens a closed rejected case in front of an operator, in a new execution <caseId>-dispute-1', async () => {
+    const { caseId, record } = await rejected();
+    const dispute = eventFor(caseId, 'aftersales.disputed', { requestId: record.requestId, reason: 'I reported it on day 6; see the chat log.' });
+    expect(await deliver(dispute)).toEqual({ batchItemFailures: [] });
+
+    expect(await cases.get(caseId)).toMatchObject({
+      status: 'in_review',
+      reviewMode: 'manual',
+      dispute: { count: 1, lastAt: expect.any(String) },
+      decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'dispute' },
+    });
+    const opened = (await timelineOf(caseId)).find((e) => e.event === 'dispute_opened');
+    expect(opened).toMatchObject({ actor: 'customer', detail: { reason: 'I reported it on day 6; see the chat log.', round: 1 } });
+
+    const executions = await executionsNamed(`${caseId}-dispute-1`);
+    expect(executions).toHaveLength(1);
+    const described = await env.sfn!.client.send(new DescribeExecutionCommand({ executionArn: executions[0]!.executionArn }));
+    expect(JSON.parse(described.input!)).toEqual({ caseId, round: 1, dispute: true });
+
+    // Redelivered: the case is no longer closed, so it is only noted; no second execution.
+    expect(await deliver(dispute)).toEqual({ batchItemFailures: [] });
+    expect(await executionsNamed(`${caseId}-dispute-1`)).toHaveLength(1);
+    expect(await executionsNamed(`${caseId}-dispute-2`)).toHaveLength(0);
+    expect((await timelineOf(caseId)).filter((e) => e.event === 'dispute_opened')).toHaveLength(1);
+    expect((await timelineOf(caseId)).filter((e) => e.event === 'dispute_received')).toHaveLength(1);
+  });
+
+  it('a second dispute after the case was rejected again runs as <caseId>-dispute-2', async () => {
+    const { caseId, record } = await rejected();
+    expect(await deliver(eventFor(caseId, 'aftersales.disputed', { requestId: record.requestId, reason: 'first' }))).toEqual({ batchItemFailures: [] });
+    await cases.update(caseId, { status: 'closed', outcome: 'rejected' });
+    expect(await deliver(eventFor(caseId, 'aftersales.disputed', { requestId: record.requestId, reason: 'second' }))).toEqual({ batchItemFailures: [] });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'in_review', dispute: { count: 2 } });
+    const executions = await executionsNamed(`${caseId}-dispute-2`);
+    expect(executions).toHaveLength(1);
+    const described = await env.sfn!.client.send(new DescribeExecutionCommand({ executionArn: executions[0]!.executionArn }));
+    expect(JSON.parse(described.input!)).toEqual({ caseId, round: 2, dispute: true });
+  });
+
+  it('the reopened case holds its order again: a new request of the same type is a duplicate', async () => {
+    const first = requestedEvent();
+    const opened = intakeMessage(first);
+    expect(await deliver({ body: opened })).toEqual({ batchItemFailures: [] });
+    // The workflow rejected and closed it (which frees the order).
+    await cases.update(opened.caseId, { status: 'closed', outcome: 'rejected', decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', at: new Date().toISOString() } });
+    await new DedupeStore(env.db, TABLE_NAME).releaseOpenCase(first.data.order.orderId, 'return', opened.caseId);
+
+    expect(await deliver(eventFor(opened.caseId, 'aftersales.disputed', { requestId: first.data.requestId, reason: 'please look again' }))).toEqual({ batchItemFailures: [] });
+    const again = intakeMessage(requestedEvent({ orderId: first.data.order.orderId }));
+    expect(await deliver({ body: again })).toEqual({ batchItemFailures: [] });
+    expect(await cases.get(again.caseId)).toMatchObject({ status: 'closed', outcome: 'duplicate' });
+  });
+
+  it.each([
+    ['in review', { status: 'in_review' as const }],
+    ['closed approved', { status: 'closed' as const, outcome: 'approved' as const }],
+    ['closed cancelled', { status: 'closed' as const, outcome: 'cancelled' as const }],
+  ])('a dispute of a case %s is only noted for the operator', async (_name, record) => {
+    const seeded = await seedCase(env.db, { record });
+    expect(await deliver(eventFor(seeded.caseId, 'aftersales.disputed', { requestId: seeded.record.requestId, reason: 'not happy' }))).toEqual({ batchItemFailures: [] });
+    expect(await cases.get(seeded.caseId)).toMatchObject({ status: record.status });
+    expect((await cases.get(seeded.caseId))!.dispute).toBeUndefined();
+    const noted = (await timelineOf(seeded.caseId)).find((e) => e.event === 'dispute_received');
+    expect(noted).toMatchObject({ actor: 'customer', detail: { reason: 'not happy', status: record.status } });
+    expect(await executionsNamed(`${seeded.caseId}-dispute-1`)).toHaveLength(0);
   });
 });

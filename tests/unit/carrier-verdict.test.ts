@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { carrierVerdict, type TrackingSnapshot } from '../../functions/domain/carrier-verdict.js';
 import { cnCalendar } from '../../functions/domain/cn-calendar.js';
-import { defaultPolicy } from '../../functions/domain/policy.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
-const MAX = defaultPolicy.carrierMaxChecks;
+const MAX = cnPolicy.carrierMaxChecks;
 /** Promised by Thursday 2026-11-05 end of day, Shanghai; "now" is Tuesday 2026-11-10. */
 const PROMISED = sh('2026-11-05T23:59:59');
 const NOW = sh('2026-11-10T10:00:00');
@@ -13,13 +13,13 @@ const moving: TrackingSnapshot = { status: 'in_transit', lost: false, lastEventA
 const delivered = (at: string): TrackingSnapshot => ({ status: 'delivered', lost: false, deliveredAt: new Date(`${at}+08:00`).toISOString() });
 
 describe('carrierMaxChecks', () => {
-  it('is 3 in the default policy', () => {
+  it('is 3 in the CN policy', () => {
     expect(MAX).toBe(3);
   });
 });
 
 describe('lost parcels', () => {
-  const verdict = (tracking: TrackingSnapshot, checks: number) => carrierVerdict('lost', tracking, PROMISED, NOW, checks, defaultPolicy, cnCalendar);
+  const verdict = (tracking: TrackingSnapshot, checks: number) => carrierVerdict('lost', tracking, PROMISED, NOW, checks, cnPolicy, cnCalendar);
 
   it.each([1, MAX, MAX + 5])('confirmed when the carrier says lost (check %d)', (checks) => {
     expect(verdict({ status: 'exception', lost: true }, checks)).toEqual({ verdict: 'confirmed', rule: 'lost.carrier_confirmed' });
@@ -43,7 +43,7 @@ describe('lost parcels', () => {
   });
 
   it('follows the maximum of the policy it is given', () => {
-    const patient = { ...defaultPolicy, carrierMaxChecks: 10 };
+    const patient = { ...cnPolicy, carrierMaxChecks: 10 };
     expect(carrierVerdict('lost', moving, PROMISED, NOW, MAX, patient, cnCalendar).verdict).toBe('pending');
     expect(carrierVerdict('lost', moving, PROMISED, NOW, 10, patient, cnCalendar).verdict).toBe('refuted');
   });
@@ -51,7 +51,7 @@ describe('lost parcels', () => {
 
 describe('delayed parcels delivered', () => {
   const verdict = (tracking: TrackingSnapshot, checks = 1, promised = PROMISED) =>
-    carrierVerdict('delayed', tracking, promised, NOW, checks, defaultPolicy, cnCalendar);
+    carrierVerdict('delayed', tracking, promised, NOW, checks, cnPolicy, cnCalendar);
 
   it.each([
     ['before the promise', '2026-11-04T15:00:00'],
@@ -98,7 +98,7 @@ describe('delayed parcels delivered', () => {
 
 describe('delayed parcels still moving', () => {
   const verdict = (checks: number, now: Date, tracking: TrackingSnapshot = moving, promised = PROMISED) =>
-    carrierVerdict('delayed', tracking, promised, now, checks, defaultPolicy, cnCalendar);
+    carrierVerdict('delayed', tracking, promised, now, checks, cnPolicy, cnCalendar);
 
   it.each([1, MAX - 1])('pending before the last check (check %d)', (checks) => {
     expect(verdict(checks, NOW)).toEqual({ verdict: 'pending', rule: 'delayed.still_moving' });
@@ -124,6 +124,6 @@ describe('delayed parcels still moving', () => {
 
 describe('other case types', () => {
   it.each(['return', 'exchange', 'repair', 'damaged', 'quality', 'missing_part'] as const)('%s is not decided by the carrier', (type) => {
-    expect(() => carrierVerdict(type, moving, PROMISED, NOW, 1, defaultPolicy, cnCalendar)).toThrow(/does not apply/);
+    expect(() => carrierVerdict(type, moving, PROMISED, NOW, 1, cnPolicy, cnCalendar)).toThrow(/does not apply/);
   });
 });

@@ -104,12 +104,24 @@ export function requestedEvent(overrides: Overrides<RequestedEvent> = {}): Reque
 }
 
 /** The other event types, valid by default. */
-export function otherEvent(type: 'aftersales.evidence_added' | 'aftersales.cancelled' | 'return.shipped' | 'return.received', data: Json = {}) {
+export type OtherEventType =
+  | 'aftersales.evidence_added'
+  | 'aftersales.cancelled'
+  | 'return.shipped'
+  | 'return.received'
+  | 'aftersales.remedy_chosen'
+  | 'aftersales.disputed'
+  | 'compensation.completed';
+
+export function otherEvent(type: OtherEventType, data: Json = {}) {
   const defaults: Record<typeof type, Json> = {
     'aftersales.evidence_added': { requestId: 'req-20261110-000123', evidence: [{ kind: 'photo', url: 'https://cdn.example.com/evidence/box-corner.jpg' }] },
     'aftersales.cancelled': { requestId: 'req-20261110-000123', reason: 'found a replacement locally' },
     'return.shipped': { requestId: 'req-20261110-000123', carrier: 'sf-express', trackingNumber: 'SF9876543210987' },
     'return.received': { requestId: 'req-20261110-000123', receivedAt: '2026-11-12T14:30:00+08:00' },
+    'aftersales.remedy_chosen': { requestId: 'req-20261110-000123', remedy: 'refund', refundTo: 'store_balance' },
+    'aftersales.disputed': { requestId: 'req-20261110-000123', reason: 'The parcel was damaged when it arrived; the photos show it.' },
+    'compensation.completed': { requestId: 'req-20261110-000123', instructionId: 'ins_000042', status: 'completed', completedAt: '2026-11-13T09:15:00+08:00' },
   };
   return { type, timestamp: '2026-11-10T10:00:00+08:00', data: merge(defaults[type], data) };
 }

@@ -2,12 +2,24 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CASE_TYPES, CUSTOMER_TIERS } from '../../functions/domain/case.js';
 import { priorityOf, type PriorityInput } from '../../functions/domain/priority.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
+import { timingsFor, type TimingOverrides } from '../../functions/use-cases/steps/classify.js';
 
 /** The formula as documented in priority.ts and docs/priority.md. */
 const TIER = { standard: 0, silver: 10, gold: 20, vip: 35 } as const;
 const TYPE = { lost: 30, damaged: 25, quality: 20, delayed: 15, missing_part: 15, repair: 10, return: 10, exchange: 5 } as const;
 
 const base: PriorityInput = { tier: 'standard', type: 'exchange', expedited: false, orderValue: 0 };
+
+/** The deployment's fixed durations (what the Classify function reads from its environment on AWS). */
+const TIMINGS: TimingOverrides = {
+  carrierRecheckSeconds: 6 * 3600,
+  evidenceWaitSeconds: 7 * 86_400,
+  returnWaitSeconds: 30 * 86_400,
+  surveyDelaySeconds: 86_400,
+  surveyExpirySeconds: 7 * 86_400,
+  compensationConfirmSeconds: 3600,
+};
 
 describe('priorityOf', () => {
   it.each(Object.entries(TIER))('tier %s adds %d points', (tier, points) => {
@@ -132,9 +144,47 @@ describe('docs/priority.md', () => {
         update: async (_id: string, patch: Record<string, unknown>) => void updates.push(patch),
         appendTimeline: async () => undefined,
       };
-      const result = await classify(store as never, 'AS-0123456789AB', {} as never, now);
+      const result = await classify({ cases: store as never, policy: cnPolicy, overrides: TIMINGS }, 'AS-0123456789AB', now);
       expect(result.band).toBe(band);
       expect(updates[0]).toMatchObject({ priorityBand: band, responseDueAt: new Date(now.getTime() + hours * 3_600_000).toISOString() });
     }
+  });
+});
+
+describe('timingsFor: the durations the workflow reads from $.facts.timings', () => {
+  it.each([
+    ['high', 1, 2],
+    ['normal', 4, 8],
+    ['low', 12, 24],
+  ] as const)('an operator review of a %s case is reminded after %d h and escalated after %d h (CN policy)', (band, reminderHours, escalationHours) => {
+    const timings = timingsFor('return', band, cnPolicy, TIMINGS);
+    expect(timings).toMatchObject({
+      reviewReminderSeconds: reminderHours * 3600,
+      reviewEscalationSeconds: escalationHours * 3600,
+      // ManualReviewReminded waits the rest of the way to the escalation target.
+      reviewEscalateAfterReminderSeconds: (escalationHours - reminderHours) * 3600,
+    });
+  });
+
+  it('keeps the deployment durations and adds the choice timeout and the advance-exchange deadline from the policy', () => {
+    expect(timingsFor('damaged', 'normal', cnPolicy, TIMINGS)).toEqual({
+      ...TIMINGS,
+      reviewReminderSeconds: 4 * 3600,
+      reviewEscalationSeconds: 8 * 3600,
+      reviewEscalateAfterReminderSeconds: 4 * 3600,
+      choiceTimeoutSeconds: 72 * 3600,
+      advanceReturnDeadlineSeconds: 15 * 86_400,
+    });
+  });
+
+  it('deployment overrides win over the policy (the local runtime runs in seconds)', () => {
+    const timings = timingsFor('lost', 'high', cnPolicy, { ...TIMINGS, reviewReminderSeconds: 3, reviewEscalationSeconds: 7, choiceTimeoutSeconds: 5, advanceReturnDeadlineSeconds: 9 });
+    expect(timings).toMatchObject({ reviewReminderSeconds: 3, reviewEscalationSeconds: 7, reviewEscalateAfterReminderSeconds: 4, choiceTimeoutSeconds: 5, advanceReturnDeadlineSeconds: 9 });
+  });
+
+  it('the escalation always comes after the reminder, so the reminded review waits a positive time', () => {
+    const timings = timingsFor('return', 'normal', cnPolicy, { ...TIMINGS, reviewReminderSeconds: 10, reviewEscalationSeconds: 10 });
+    expect(timings.reviewEscalationSeconds).toBe(11);
+    expect(timings.reviewEscalateAfterReminderSeconds).toBe(1);
   });
 });

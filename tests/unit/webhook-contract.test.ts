@@ -103,7 +103,15 @@ describe('signed as documented', () => {
     expect(await accept(body, headers)).toMatchObject({ status: 202 });
   });
 
-  it.each(['aftersales.evidence_added', 'aftersales.cancelled', 'return.shipped', 'return.received'] as const)('%s is answered with the case id of its requestId', async (type) => {
+  it.each([
+    'aftersales.evidence_added',
+    'aftersales.cancelled',
+    'return.shipped',
+    'return.received',
+    'aftersales.remedy_chosen',
+    'aftersales.disputed',
+    'compensation.completed',
+  ] as const)('%s is answered with the case id of its requestId', async (type) => {
     const body = JSON.stringify(otherEvent(type));
     expect(await accept(body, signed(body))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: false });
   });
@@ -218,6 +226,26 @@ describe('the document', () => {
     const bodies = examples.filter((e) => typeof e.type === 'string');
     expect(bodies.map((b) => b.type)).toEqual(WEBHOOK_EVENT_TYPES);
     for (const example of bodies) expect(parseWebhookBody(JSON.stringify(example)), example.type).toMatchObject({ ok: true });
+  });
+
+  it('documents every event type in a section of its own, with a field table naming each data field', async () => {
+    const { WEBHOOK_DATA_SCHEMAS, WEBHOOK_EVENT_TYPES } = await import('../../functions/schemas/webhook.js');
+    const sections = new Map([...doc.matchAll(/^### `([a-z_.]+)`\n([\s\S]*?)(?=^##)/gm)].map((m) => [m[1]!, m[2]!]));
+    expect([...sections.keys()]).toEqual(WEBHOOK_EVENT_TYPES);
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      const section = sections.get(type)!;
+      expect(section, type).toContain('| field | type | required | meaning |');
+      expect(section, type).toContain(`"type": "${type}"`);
+      for (const field of Object.keys(WEBHOOK_DATA_SCHEMAS[type].shape)) expect(section, `${type}: ${field}`).toMatch(new RegExp(`^\\| \`${field}[.\\[\`]`, 'm'));
+    }
+    expect(doc).toContain(`one of the ${['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][WEBHOOK_EVENT_TYPES.length]} event types`);
+  });
+
+  it('the examples of the other event types are the shared test fixtures', () => {
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as { type?: string; data?: unknown });
+    for (const type of ['aftersales.remedy_chosen', 'aftersales.disputed', 'compensation.completed'] as const) {
+      expect(examples.find((e) => e.type === type)?.data, type).toEqual(otherEvent(type).data);
+    }
   });
 
   it('the requested example is the shared test fixture', () => {

@@ -216,6 +216,14 @@ describe('the other event types', () => {
     ['return.shipped', {}],
     ['return.received', {}],
     ['return.received', { receivedAt: '2026-11-12T06:30:00Z' }],
+    ['aftersales.remedy_chosen', {}],
+    ['aftersales.remedy_chosen', { remedy: 'reship', refundTo: undefined }],
+    ['aftersales.remedy_chosen', { remedy: 'return', refundTo: 'original_payment' }],
+    ['aftersales.remedy_chosen', { remedy: 'exchange', refundTo: undefined }],
+    ['aftersales.disputed', {}],
+    ['aftersales.disputed', { reason: 'x'.repeat(500) }],
+    ['compensation.completed', {}],
+    ['compensation.completed', { status: 'failed', completedAt: '2026-11-13T01:15:00.123Z' }],
   ] as const)('%s %o is valid', (type, data) => {
     const body = otherEvent(type, data);
     expect(parse(body)).toEqual({ ok: true, event: body });
@@ -233,6 +241,18 @@ describe('the other event types', () => {
     ['return.shipped', { trackingNumber: undefined }, 'data.trackingNumber'],
     ['return.received', { receivedAt: '2026-11-12' }, 'data.receivedAt'],
     ['return.received', { receivedAt: undefined }, 'data.receivedAt'],
+    ['aftersales.remedy_chosen', { remedy: 'delay_subsidy' }, 'data.remedy'],
+    ['aftersales.remedy_chosen', { remedy: undefined }, 'data.remedy'],
+    ['aftersales.remedy_chosen', { refundTo: 'wallet' }, 'data.refundTo'],
+    ['aftersales.remedy_chosen', { note: 'typo' }, 'data'],
+    ['aftersales.disputed', { reason: '' }, 'data.reason'],
+    ['aftersales.disputed', { reason: 'x'.repeat(501) }, 'data.reason'],
+    ['aftersales.disputed', { reason: undefined }, 'data.reason'],
+    ['compensation.completed', { instructionId: undefined }, 'data.instructionId'],
+    ['compensation.completed', { instructionId: '' }, 'data.instructionId'],
+    ['compensation.completed', { status: 'accepted' }, 'data.status'],
+    ['compensation.completed', { completedAt: '2026-11-13 09:15' }, 'data.completedAt'],
+    ['compensation.completed', { completedAt: undefined }, 'data.completedAt'],
   ] as const)('%s %o → 422 at %s', (type, data, path) => {
     const result = refused(parse(otherEvent(type, data as never)));
     expect(result).toMatchObject({ status: 422, error: 'invalid_data', message: `The data of ${type} does not match the contract.` });

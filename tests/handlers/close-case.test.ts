@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
+import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { seedCase, unique } from './fixtures.js';
+
+type Handler = (typeof import('../../functions/handlers/close-case.js'))['handler'];
+
+let env: HandlerEnv;
+let handler: Handler;
+let cases: CaseStore;
+let dedupe: DedupeStore;
+
+/** A case holding its order's open slot, as start-case leaves it. */
+async function openCase(record: Partial<CaseRecord>) {
+  const seeded = await seedCase(env.db, { record: { orderId: unique('ORD'), ...record } });
+  expect(await dedupe.claimOpenCase(seeded.record.orderId, seeded.record.type, seeded.caseId)).toBe(seeded.caseId);
+  return seeded;
+}
+
+beforeAll(async () => {
+  env = await startHandlerEnv({});
+  cases = new CaseStore(env.db, TABLE_NAME);
+  dedupe = new DedupeStore(env.db, TABLE_NAME);
+  handler = (await importFresh(() => import('../../functions/handlers/close-case.js'))).handler;
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('close-case', () => {
+  it.each([
+    ['completed', 'awaiting_survey', 'approved'],
+    ['survey_expired', 'awaiting_survey', 'approved'],
+    ['rejected', 'in_review', 'rejected'],
+    ['rejected', 'checking_carrier', 'rejected'],
+    ['cancelled', 'awaiting_evidence', 'cancelled'],
+    ['cancelled', 'awaiting_return', 'cancelled'],
+    ['evidence_expired', 'awaiting_evidence', 'expired'],
+    ['return_expired', 'awaiting_return', 'expired'],
+  ] as const)('%s from %s: closed as %s, once, and the order is free for a new request', async (reason, status, outcome) => {
+    const { caseId, record } = await openCase({ status });
+    await expect(handler({ caseId, reason })).resolves.toEqual({ outcome });
+    await expect(handler({ caseId, reason })).resolves.toEqual({ outcome });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'closed', outcome, closedAt: expect.any(String), waitingFor: '' });
+    const closed = (await cases.view(caseId))!.timeline.filter((e) => e.event === 'case_closed');
+    expect(closed).toEqual([expect.objectContaining({ actor: 'pipeline', detail: { reason, outcome } })]);
+    const next = unique('AS');
+    expect(await dedupe.claimOpenCase(record.orderId, record.type, next)).toBe(next);
+  });
+
+  // Regression: close-case.ts used to close only ['received', 'in_review', 'awaiting_evidence', 'checking_carrier',
+  // 'awaiting_return', 'compensating', 'resolved', 'awaiting_survey']. A case an operator rejected (decideCase leaves the
+  // status at awaiting_review) or cancelled during the review or the remedy choice was then never closed, and stayed on
+  // GET /ops/reviews. Every open status is closable now.
+  it.each([
+    ['rejected', 'awaiting_review', 'rejected'],
+    ['cancelled', 'awaiting_review', 'cancelled'],
+    ['cancelled', 'awaiting_choice', 'cancelled'],
+  ] as const)('%s from %s: closed as %s', async (reason, status, outcome) => {
+    const { caseId } = await openCase({ status, outcome: reason === 'rejected' ? 'rejected' : undefined });
+    await expect(handler({ caseId, reason })).resolves.toEqual({ outcome });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'closed', outcome });
+    expect((await cases.view(caseId))!.timeline.map((e) => e.event)).toContain('case_closed');
+  });
+
+  it('a case that failed for good (needs_attention) or is already closed is not closed (again)', async () => {
+    const failed = await openCase({ status: 'needs_attention' });
+    await handler({ caseId: failed.caseId, reason: 'completed' });
+    expect(await cases.get(failed.caseId)).toMatchObject({ status: 'needs_attention' });
+    const closed = await openCase({ status: 'closed', outcome: 'duplicate' });
+    await handler({ caseId: closed.caseId, reason: 'cancelled' });
+    expect((await cases.view(closed.caseId))!.timeline.map((e) => e.event)).not.toContain('case_closed');
+  });
+
+  it('refuses an unknown reason', async () => {
+    const { caseId } = await openCase({ status: 'in_review' });
+    await expect(handler({ caseId, reason: 'bored' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
+  });
+});
