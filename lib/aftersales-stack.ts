@@ -33,10 +33,21 @@ export class AftersalesStack extends Stack {
       default: '',
       description: 'End User Messaging SMS origination identity (phone number, sender ID or pool ARN); empty lets AWS choose.',
     });
+    const carrierProvider = new CfnParameter(this, 'CarrierProvider', {
+      type: 'String',
+      default: 'aftership',
+      allowedValues: ['aftership', '17track', 'kuaidi100', 'simulator'],
+      description: 'Tracking provider for every carrier (docs/carrier-tracking.md); its API key goes in the CarrierApiKey secret.',
+    });
     const carrierApiUrl = new CfnParameter(this, 'CarrierApiUrl', {
       type: 'String',
-      default: 'https://tracking.example.com/',
-      description: 'Base URL of the carrier tracking service (GET v1/trackings/{carrier}/{number}).',
+      default: 'https://api.aftership.com/',
+      description: "Base URL of the tracking provider's API.",
+    });
+    const carrierCodes = new CfnParameter(this, 'CarrierCodes', {
+      type: 'String',
+      default: '{"SF":"sf-express","ZTO":"zto-express","YTO":"yto","JD":"jd","EMS":"china-ems"}',
+      description: "JSON map from the order platform's carrier codes to the provider's (AfterShip slugs, 17TRACK ids, Kuaidi100 com).",
     });
     const orderPlatformApiUrl = new CfnParameter(this, 'OrderPlatformApiUrl', {
       type: 'String',
@@ -80,7 +91,17 @@ export class AftersalesStack extends Stack {
     opsAlerts.grantPublish(reviewTimer);
     const planRemedy = fn('PlanRemedy', 'plan-remedy', "Workflow step: the remedy, after the customer's choice");
     const awaitEvent = fn('AwaitEvent', 'await-event', 'Workflow step: parks a task token until evidence or a return arrives');
-    const carrierLookup = fn('CarrierLookup', 'carrier-lookup', 'Workflow step: carrier tracking lookup', { CARRIER_API_URL: carrierApiUrl.valueAsString });
+    const carrierApiKey = new Secret(this, 'CarrierApiKey', {
+      description: "The tracking provider's API key. Set its value after deploying.",
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+    });
+    const carrierLookup = fn('CarrierLookup', 'carrier-lookup', 'Workflow step: carrier tracking lookup', {
+      CARRIER_PROVIDER: carrierProvider.valueAsString,
+      CARRIER_API_URL: carrierApiUrl.valueAsString,
+      CARRIER_CODES: carrierCodes.valueAsString,
+      CARRIER_API_KEY_SECRET_ARN: carrierApiKey.secretArn,
+    });
+    carrierApiKey.grantRead(carrierLookup);
     const compensate = fn('Compensate', 'compensate', 'Workflow step: compensation through the order platform', {
       ORDER_PLATFORM_API_URL: orderPlatformApiUrl.valueAsString,
       ORDER_PLATFORM_TOKEN_SECRET_ARN: orderPlatformToken.secretArn,
@@ -176,7 +197,7 @@ export class AftersalesStack extends Stack {
       table,
       workflowFunctions,
       publicRoutes: http.publicRoutes,
-      secrets: [webhookSecret, orderPlatformToken],
+      secrets: [webhookSecret, orderPlatformToken, carrierApiKey],
       notifier,
     });
   }

@@ -86,6 +86,8 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       sqsEndpoint: sqs.endpoint,
       stackName: LOCAL_STACK_NAME,
       overrides: {
+        // The carrier simulator speaks AfterShip's API, so the real AfterShip adapter runs locally.
+        CarrierProvider: { ref: 'aftership' },
         CarrierApiUrl: { ref: `${carrier.url}/` },
         OrderPlatformApiUrl: { ref: `${orderPlatform.url}/` },
       },
@@ -176,6 +178,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       WEBHOOK_SECRET: config.webhookSecret,
       OPS_TOKEN: config.opsToken,
       ORDER_PLATFORM_TOKEN: config.orderPlatformToken,
+      CARRIER_API_KEY: 'dev-carrier-key',
       POWERTOOLS_LOG_LEVEL: config.logLevel,
       ...config.timings,
     });

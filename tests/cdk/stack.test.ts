@@ -506,7 +506,7 @@ describe('functions', () => {
 
   it('no environment variable holds a secret value: secrets are passed as *_SECRET_ARN only', () => {
     const secretIds = new Set(ofType('AWS::SecretsManager::Secret').map(([id]) => id));
-    expect(secretIds.size).toBe(2);
+    expect(secretIds.size).toBe(3);
     const secretArnVars: string[] = [];
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
       for (const [name, value] of Object.entries<unknown>(fn.Properties.Environment?.Variables ?? {})) {
@@ -523,7 +523,7 @@ describe('functions', () => {
         }
       }
     }
-    expect(secretArnVars.sort()).toEqual(['ORDER_PLATFORM_TOKEN_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
+    expect(secretArnVars.sort()).toEqual(['CARRIER_API_KEY_SECRET_ARN', 'ORDER_PLATFORM_TOKEN_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
   });
 });
 

@@ -1,0 +1,49 @@
+import * as z from 'zod/mini';
+import { HttpCarrierTracker, type CarrierTracker } from '../carrier-tracker.js';
+import { AfterShipTracker } from './aftership.js';
+import { Kuaidi100Tracker } from './kuaidi100.js';
+import { RoutedCarrierTracker, TRACKING_PROVIDERS, type TrackingProvider } from './routing.js';
+import { SeventeenTrackTracker } from './seventeen-track.js';
+
+/**
+ * The carrier trackers of a deployment, from one JSON configuration (CARRIER_TRACKING): which provider serves which
+ * carrier, and each provider's endpoint and carrier codes. API keys are secrets, passed in separately.
+ *
+ *   { "routing": { "default": "aftership", "byCarrier": { "ZTO": "kuaidi100" } },
+ *     "providers": { "aftership": { "baseUrl": "https://api.aftership.com/", "codes": { "SF": "sf-express" } } } }
+ */
+const providerSettings = z.strictObject({
+  baseUrl: z.url(),
+  codes: z._default(z.record(z.string(), z.union([z.string(), z.number()])), {}),
+  /** Kuaidi100's customer id. */
+  customer: z.optional(z.string()),
+});
+
+export const carrierTrackingSchema = z.strictObject({
+  routing: z.unknown(),
+  providers: z.partialRecord(z.enum(TRACKING_PROVIDERS), providerSettings),
+});
+
+export function trackerFromConfig(json: string, apiKeys: Partial<Record<TrackingProvider, string>>): CarrierTracker {
+  const parsed = carrierTrackingSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error(`invalid CARRIER_TRACKING: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  const { providers } = parsed.data;
+  const strings = (codes: Record<string, string | number>) => Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, String(v)]));
+  const numbers = (codes: Record<string, string | number>) => Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, Number(v)]));
+  const trackers: Partial<Record<TrackingProvider, CarrierTracker>> = {};
+  const key = (provider: TrackingProvider) => apiKeys[provider] ?? '';
+  if (providers.aftership) trackers.aftership = new AfterShipTracker({ baseUrl: providers.aftership.baseUrl, apiKey: key('aftership'), slugs: strings(providers.aftership.codes) });
+  if (providers['17track']) {
+    trackers['17track'] = new SeventeenTrackTracker({ baseUrl: providers['17track'].baseUrl, apiKey: key('17track'), carriers: numbers(providers['17track'].codes) });
+  }
+  if (providers.kuaidi100) {
+    trackers.kuaidi100 = new Kuaidi100Tracker({
+      baseUrl: providers.kuaidi100.baseUrl,
+      apiKey: key('kuaidi100'),
+      customer: providers.kuaidi100.customer ?? '',
+      coms: strings(providers.kuaidi100.codes),
+    });
+  }
+  if (providers.simulator) trackers.simulator = new HttpCarrierTracker(providers.simulator.baseUrl, key('simulator') || undefined);
+  return new RoutedCarrierTracker(parsed.data.routing, trackers);
+}
