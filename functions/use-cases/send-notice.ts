@@ -37,6 +37,7 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, n
     customerName: contact.name,
     outcome: record.outcome,
     reasonCode: record.decision?.reasonCode,
+    rule: record.decision?.rule,
     remedy: record.remedy,
     amount: record.compensation?.amount,
     currency: record.compensation?.currency ?? record.currency,

@@ -128,7 +128,7 @@ describe('a missing or invalid value throws, naming the field', () => {
   /** Optional fields: leaving them out changes the wording, never leaves a blank. */
   const OPTIONAL: Partial<Record<NoticeMilestone, string[]>> = {
     received: ['replyBy'],
-    approved: ['nextBy'],
+    approved: ['nextBy', 'basis'],
     remedy_choice_needed: ['refund'],
     refund_issued: ['expectedBy'],
     compensation_issued: ['validUntil'],

@@ -1,6 +1,7 @@
 import { CASE_TYPES, REMEDY_CHOICES } from '../case.js';
 import {
   AFTER_ARRIVAL_STEPS,
+  APPROVAL_BASES,
   APPROVAL_NEXT_STEPS,
   CLOSE_REASONS,
   COMPENSATION_REASONS,
@@ -124,7 +125,7 @@ const amount = { amount: minor, currency };
 const SPECS: { [M in NoticeMilestone]: Spec<M> } = {
   received: { ...base, replyBy: optional(isInstant) },
   evidence_needed: { ...base, requested: required(list(oneOf(EVIDENCE_KINDS), 1)), respondBy: instant, uploadUrl: url },
-  approved: { ...base, next: is(APPROVAL_NEXT_STEPS), nextBy: optional(isInstant) },
+  approved: { ...base, next: is(APPROVAL_NEXT_STEPS), nextBy: optional(isInstant), basis: optional(is(APPROVAL_BASES)) },
   rejected: { ...base, reasonCode: is(REJECTION_REASONS) },
   remedy_choice_needed: {
     ...base,

@@ -35,6 +35,18 @@ const defaultAction: Record<RemedyChoice, string> = {
 export const en: Copy = {
   locale: 'en',
   request,
+  approval: {
+    no_reason_return: 'You are within our 7-day no-reason return period.',
+    quality_refund: 'A quality problem reported within 7 days of delivery is refunded.',
+    quality_exchange: 'A quality problem reported within 15 days of delivery is exchanged.',
+    warranty_repair: 'The item is under warranty, so we repair it free of charge.',
+    exchange_window: 'You are within our exchange period.',
+    damage_reported: 'You reported the damage in time and your photos show it.',
+    missing_part: 'You reported the missing part in time.',
+    loss_confirmed: 'The carrier has confirmed that the parcel was lost.',
+    delay_confirmed: 'The carrier’s tracking shows the parcel arrived later than we promised.',
+    team_review: 'A member of our after-sales team has reviewed your case.',
+  },
   rejection: {
     window_expired: {
       text: 'the request came after the period our policy allows for it',
@@ -115,7 +127,7 @@ export const en: Copy = {
       return {
         title: accepted ? `We’ve accepted your ${req(d)}` : `Your ${req(d)} is approved`,
         blocks: [
-          { p: accepted ? `We’ve accepted your ${req(d)}.` : `Good news: your ${req(d)} is approved.` },
+          { p: accepted ? `We’ve accepted your ${req(d)}.` : `Good news: your ${req(d)} is approved.${d.basis ? ` ${en.approval[d.basis]}` : ''}` },
           { p: d.nextBy ? `${next[0]} Expected by ${f.dates.day(d.nextBy)}.` : next[0] },
         ],
         sms: sms(d, `${accepted ? 'accepted' : 'approved'}. ${next[1]}`),

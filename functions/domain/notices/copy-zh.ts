@@ -23,6 +23,18 @@ const defaultAction: Record<RemedyChoice, string> = { return: '办理退货退�
 export const zhCN: Copy = {
   locale: 'zh-CN',
   request,
+  approval: {
+    no_reason_return: '您的申请在七天无理由退货期内。',
+    quality_refund: '签收后 7 天内反映的质量问题可申请退款。',
+    quality_exchange: '签收后 15 天内反映的质量问题可申请换货。',
+    warranty_repair: '商品在保修期内，我们将免费为您维修。',
+    exchange_window: '您的申请在换货期限内。',
+    damage_reported: '您在规定时间内反映了破损，照片也已确认。',
+    missing_part: '您在规定时间内反映了缺件问题。',
+    loss_confirmed: '承运商已确认包裹丢失。',
+    delay_confirmed: '物流信息显示包裹晚于承诺时间送达。',
+    team_review: '我们的售后专员已审核您的申请。',
+  },
   rejection: {
     window_expired: { text: '申请已超过政策规定的期限', sms: '申请已超过政策规定的期限' },
     category_excluded: {
@@ -92,7 +104,7 @@ export const zhCN: Copy = {
       return {
         title: accepted ? `已受理您的${req(d)}` : `您的${req(d)}已通过审核`,
         blocks: [
-          { p: accepted ? `您的${req(d)}已受理。` : `好消息！您的${req(d)}已通过审核。` },
+          { p: accepted ? `您的${req(d)}已受理。` : `好消息！您的${req(d)}已通过审核。${d.basis ? zhCN.approval[d.basis] : ''}` },
           { p: d.nextBy ? `${next[0]}预计${f.dates.day(d.nextBy)}前完成。` : next[0] },
         ],
         sms: sms(d, `${accepted ? '已受理' : '已通过审核'}，${next[1]}。`),

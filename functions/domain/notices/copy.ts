@@ -1,7 +1,7 @@
 import type { CaseType, Locale } from '../case.js';
 import type { DateFormats } from './format.js';
 import type { NoticeContent } from './layout.js';
-import type { Amount, DelayReason, EvidenceKind, NoticeDataFor, NoticeMilestone, RejectionReason } from './types.js';
+import type { Amount, ApprovalBasis, DelayReason, EvidenceKind, NoticeDataFor, NoticeMilestone, RejectionReason } from './types.js';
 
 /** What a template needs besides its data: the locale's number and date formats, in the customer's time zone. */
 export interface Formats {
@@ -18,6 +18,8 @@ export interface Copy {
   request: Record<CaseType, string>;
   /** Why a request was turned down: a full clause for email and a short one for SMS. */
   rejection: Record<RejectionReason, { text: string; sms: string }>;
+  /** Why a request was approved: the rule, in a sentence. */
+  approval: Record<ApprovalBasis, string>;
   delay: Record<DelayReason, { text: string; sms: string }>;
   evidence: Record<EvidenceKind, { text: string; sms: string }>;
   /** Labels of the details every notice may show. */

@@ -2,7 +2,7 @@ import type { CaseType, Locale, MinorUnits, Outcome, Remedy } from '../case.js';
 import { checkNoticeData, NoticeDataError } from './check.js';
 import type { NoticeContent } from './layout.js';
 import { COPY, layoutContent, renderChecked } from './render.js';
-import { REJECTION_REASONS, type ApprovalNext, type CloseReason, type NoticeData, type RejectionReason, type RenderedNotice } from './types.js';
+import { REJECTION_REASONS, type ApprovalBasis, type ApprovalNext, type CloseReason, type NoticeData, type RejectionReason, type RenderedNotice } from './types.js';
 
 /**
  * The milestone names on the notice queue today, and the facts the notifier reads from a case record. Kept so
@@ -38,7 +38,25 @@ export interface NoticeFacts {
   statusUrl?: string;
   /** The customer's time zone; default Asia/Shanghai. */
   timeZone?: string;
+  /** The rule behind the decision (review policy, carrier verdict, or `operator`). */
+  rule?: string;
 }
+
+/** The policy rules behind an approval, as the customer reads them. */
+const APPROVAL_BASIS_OF_RULE: Record<string, ApprovalBasis> = {
+  'return.no_reason_window': 'no_reason_return',
+  'quality.return_window': 'quality_refund',
+  'quality.exchange_window': 'quality_exchange',
+  'quality.warranty': 'warranty_repair',
+  'repair.warranty': 'warranty_repair',
+  'exchange.window': 'exchange_window',
+  'damaged.photo_and_window': 'damage_reported',
+  'missing_part.report_window': 'missing_part',
+  'lost.carrier_confirmed': 'loss_confirmed',
+  'delayed.working_days_late': 'delay_confirmed',
+  'delayed.late_so_far': 'delay_confirmed',
+  operator: 'team_review',
+};
 
 /** Codes that only say why a case went to a person: a rejection after such a review reads as the team's decision. */
 const OPERATOR_REVIEW_CODES = new Set(['possible_quality_issue', 'operator_review', 'manual', 'dispute']);
@@ -116,7 +134,10 @@ export function renderNotice(milestone: LegacyMilestone, locale: Locale, f: Noti
     case 'received':
       return typed({ ...base, milestone: 'received' });
     case 'decided': {
-      if (f.outcome === 'approved') return typed({ ...base, milestone: 'approved', next: defaultApprovalNext(f.type) });
+      if (f.outcome === 'approved') {
+        const basis = f.rule ? APPROVAL_BASIS_OF_RULE[f.rule] : undefined;
+        return typed({ ...base, milestone: 'approved', next: defaultApprovalNext(f.type), ...(basis ? { basis } : {}) });
+      }
       const code = need(f.reasonCode, 'reasonCode');
       return typed({ ...base, milestone: 'rejected', reasonCode: need(toRejectionReason(code), `reason text for ${code}`) });
     }

@@ -1,6 +1,7 @@
 import { CASE_TYPES, type Locale } from '../case.js';
 import {
   AFTER_ARRIVAL_STEPS,
+  APPROVAL_BASES,
   APPROVAL_NEXT_STEPS,
   CLOSE_REASONS,
   DELAY_REASONS,
@@ -45,7 +46,7 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
       respondBy: '2026-11-13T02:00:00Z',
       uploadUrl: link('evidence/Xq7KpL2mN9vR4tW8'),
     },
-    approved: { ...base('return'), milestone: 'approved', next: 'return_instructions' },
+    approved: { ...base('return'), milestone: 'approved', next: 'return_instructions', basis: 'no_reason_return' },
     rejected: { ...base('return'), milestone: 'rejected', reasonCode: 'category_excluded' },
     remedy_choice_needed: {
       ...base('damaged'),
@@ -107,6 +108,8 @@ export function noticeVariants(locale: Locale): Array<{ label: string; data: Not
   }
   add('without replyBy', { ...s.received, replyBy: undefined });
   for (const kind of EVIDENCE_KINDS) add(`(${kind} only)`, { ...s.evidence_needed, requested: [kind] });
+  for (const basis of APPROVAL_BASES) add(`(basis ${basis})`, { ...s.approved, basis });
+  add('(no basis)', { ...s.approved, basis: undefined });
   for (const next of APPROVAL_NEXT_STEPS) {
     add(`(next ${next})`, { ...s.approved, next });
     add(`(next ${next}, with date)`, { ...s.approved, next, nextBy: '2026-11-12T02:00:00Z' });

@@ -127,9 +127,26 @@ export type EvidenceNeededNotice = NoticeBase & {
   uploadUrl: string;
 };
 
+/** The rule an approval rests on, explained to the customer in plain words. */
+export const APPROVAL_BASES = [
+  'no_reason_return',
+  'quality_refund',
+  'quality_exchange',
+  'warranty_repair',
+  'exchange_window',
+  'damage_reported',
+  'missing_part',
+  'loss_confirmed',
+  'delay_confirmed',
+  'team_review',
+] as const;
+export type ApprovalBasis = (typeof APPROVAL_BASES)[number];
+
 export type ApprovedNotice = NoticeBase & {
   milestone: 'approved';
   next: ApprovalNext;
+  /** Why the request is approved; absent, the notice just says it is. */
+  basis?: ApprovalBasis;
   /** When the next step happens at the latest, if known. */
   nextBy?: Instant;
 };
