@@ -44,6 +44,7 @@ export interface CaseRecord extends CaseFacts {
     completedAt?: string;
   };
   chargeBack?: { instructionId: string; amount: number; currency: string; at: string };
+  returnLabel?: { instructionId: string; at: string };
   failure?: { error: string; at: string };
   closedAt?: string;
   version: number;

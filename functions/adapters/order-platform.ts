@@ -1,6 +1,7 @@
 import { withSlash } from './carrier-tracker.js';
 
-export type InstructionKind = 'refund' | 'reship' | 'coupon' | 'charge_back';
+/** `return_label`: a prepaid return label (or pickup) for the customer, where the platform pays the return shipping. */
+export type InstructionKind = 'refund' | 'reship' | 'coupon' | 'charge_back' | 'return_label';
 
 export interface Instruction {
   caseId: string;

@@ -2,18 +2,18 @@ import * as z from 'zod/mini';
 import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
 import { cnCalendar } from '../domain/cn-calendar.js';
-import { chargeBack, checkCompensation, compensate } from '../use-cases/steps/compensate.js';
+import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
 import { caseStores, secretValue, marketPolicy } from '../wiring.js';
 
 const { cases, ledger } = caseStores();
 const policy = marketPolicy();
 const baseUrl = required('ORDER_PLATFORM_API_URL');
 let orderPlatform: HttpOrderPlatform | undefined;
-const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruct', 'check', 'charge_back']), 'instruct') });
+const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruct', 'check', 'charge_back', 'return_label']), 'instruct') });
 
 /**
- * Workflow step: compensation through the order platform — instruct the remedy once, check an instruction the
- * platform has not confirmed, or charge back a replacement whose return never came.
+ * Workflow step: compensation through the order platform — instruct the remedy once, issue a prepaid return label,
+ * check an instruction the platform has not confirmed, or charge back a replacement whose return never came.
  */
 export async function handler(event: unknown) {
   const { caseId, action } = input.parse(event);
@@ -22,5 +22,6 @@ export async function handler(event: unknown) {
   const now = new Date();
   if (action === 'check') return checkCompensation(deps, caseId, now);
   if (action === 'charge_back') return chargeBack(deps, caseId, now);
+  if (action === 'return_label') return issueReturnLabel(deps, caseId, now);
   return compensate(deps, caseId, now);
 }

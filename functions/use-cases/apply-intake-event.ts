@@ -60,6 +60,10 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       return openDispute(deps, caseId, event.data.reason, at);
     case 'compensation.completed': {
       const record = await deps.cases.require(caseId);
+      if (record.returnLabel?.instructionId === event.data.instructionId) {
+        await deps.cases.appendTimeline(caseId, { at, actor: 'order_platform', event: `return_label_${event.data.status}`, detail: { instructionId: event.data.instructionId } });
+        return;
+      }
       if (record.compensation?.instructionId !== event.data.instructionId) {
         await deps.cases.appendTimeline(caseId, { at, actor: 'order_platform', event: 'unknown_instruction_reported', detail: { instructionId: event.data.instructionId } });
         return;

@@ -182,6 +182,9 @@ export class CaseWorkflow extends Construct {
     guarded(awaitReturn);
     awaitReturn.next(new Choice(this, 'ReturnArrivedOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(compensate));
     const notifyShipBack = notify('NotifyShipBack', 'ship_back').next(awaitReturn);
+    // Where the platform pays the return shipping, a prepaid label is issued before the customer is asked to ship.
+    const issueReturnLabel = step('IssueReturnLabel', fn.compensate, '$.returnLabel', { action: 'return_label' }, [orderPlatformRetry]).next(notifyShipBack);
+    const shipBack = new Choice(this, 'PrepaidLabel?').when(Condition.booleanEquals('$.plan.platformPaysReturnShipping', true), issueReturnLabel).otherwise(notifyShipBack);
 
     // The remedy: the customer's choice where the policy gives one (default after its timeout), then the path it needs.
     const planRemedy = step('PlanRemedy', fn.planRemedy, '$.plan');
@@ -193,7 +196,7 @@ export class CaseWorkflow extends Construct {
     const remedyPlanned = new Choice(this, 'RemedyPlanned')
       .when(Condition.booleanEquals('$.plan.needsChoice', true), notify('NotifyChoiceNeeded', 'remedy_choice_needed').next(awaitChoice))
       .when(Condition.booleanEquals('$.plan.advanceExchange', true), compensate)
-      .when(Condition.booleanEquals('$.plan.needsReturn', true), notifyShipBack)
+      .when(Condition.booleanEquals('$.plan.needsReturn', true), shipBack)
       .otherwise(compensate);
     planRemedy.next(remedyPlanned);
     planDefaultRemedy.next(remedyPlanned);

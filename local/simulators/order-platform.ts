@@ -14,7 +14,7 @@ const instructionSchema = z
     caseId: z.string().min(1),
     requestId: z.string().min(1).optional(),
     orderId: z.string().min(1),
-    kind: z.enum(['refund', 'reship', 'coupon', 'charge_back']),
+    kind: z.enum(['refund', 'reship', 'coupon', 'charge_back', 'return_label']),
     /** Integer minor units (fen, cents) so no float rounding can creep into money. */
     amount: z.number().int().positive().optional(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as CNY').optional(),
@@ -32,7 +32,7 @@ const instructionSchema = z
     if (body.currency !== undefined && body.amount === undefined) {
       ctx.addIssue({ code: 'custom', path: ['amount'], message: 'currency given without amount' });
     }
-    if (body.kind === 'reship' && body.items === undefined) {
+    if ((body.kind === 'reship' || body.kind === 'return_label') && body.items === undefined) {
       ctx.addIssue({ code: 'custom', path: ['items'], message: 'items are required for a reship' });
     }
   });

@@ -120,7 +120,8 @@ describe('customer choice', () => {
     await h.platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });
     const view = await h.ops.waitFor(caseId, isSettled);
     expect(view).toMatchObject({ status: 'closed', outcome: 'approved', remedy: 'exchange', choice: { remedy: 'exchange', by: 'customer' } });
-    expect(instructions(caseId)).toEqual([expect.objectContaining({ kind: 'reship' })]);
+    // The platform pays a damaged item's way back: a prepaid label first, then the replacement, each once.
+    expect(instructions(caseId).map((i) => i.kind)).toEqual(['return_label', 'reship']);
   });
 
   it('a lost parcel without an answer gets the policy default after the deadline', async () => {
@@ -191,6 +192,8 @@ describe('money', () => {
     expect(ledger('refund')).toBe(instructed('refund'));
     expect(ledger('coupon') + ledger('subsidy')).toBe(instructed('coupon'));
     expect(ledger('charge_back')).toBe(-instructed('charge_back'));
+    expect(ledger('return_shipping')).toBe(instructed('return_label'));
+    expect(instructed('return_label')).toBeGreaterThan(0);
     expect(instructed('charge_back')).toBeGreaterThan(0);
     expect(byType.totals.find((t) => t.key === 'exchange')).toBeDefined();
     const bad = await fetch(`${api()}/ops/reports/costs?from=${today}&to=2000-01-01&groupBy=type`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } });

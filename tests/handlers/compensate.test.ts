@@ -105,7 +105,7 @@ describe('compensate: instruct', () => {
     expect(ledger[`${caseId}:refund`]).toMatchObject({ caseId, kind: 'refund', amount: 39900, currency: 'CNY', caseType: 'return', remedy: 'refund', carrier: 'sf-express', counted: true, day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
   });
 
-  it('a damaged item returned for an exchange: a reship of the item, its value and the prepaid return label in the ledger', async () => {
+  it('a damaged item returned for an exchange: a reship of the item and its value in the ledger (the label is its own step)', async () => {
     const { caseId } = await seedCase(env.db, {
       type: 'damaged',
       record: { status: 'awaiting_return', choice: { remedy: 'exchange', by: 'customer', at: new Date().toISOString() } },
@@ -115,6 +115,18 @@ describe('compensate: instruct', () => {
     expect(forCase(caseId)[0]).not.toHaveProperty('amount');
     const ledger = await ledgerOf(caseId);
     expect(ledger[`${caseId}:exchange`]).toMatchObject({ kind: 'goods', amount: 39900, remedy: 'exchange', caseType: 'damaged' });
+    expect(ledger[`${caseId}:return_label`]).toBeUndefined();
+  });
+
+  it('a prepaid return label is instructed once, its cost in the ledger once', async () => {
+    const { caseId } = await seedCase(env.db, {
+      type: 'damaged',
+      record: { status: 'in_review', choice: { remedy: 'exchange', by: 'customer', at: new Date().toISOString() } },
+    });
+    await handler({ caseId, action: 'return_label' });
+    await handler({ caseId, action: 'return_label' });
+    expect(forCase(caseId)).toEqual([expect.objectContaining({ kind: 'return_label', amount: cnPolicy.returnShipping.prepaidLabelCost, items: [{ sku: 'KB-87-BLK', quantity: 1 }] })]);
+    const ledger = await ledgerOf(caseId);
     expect(ledger[`${caseId}:return_label`]).toMatchObject({ kind: 'return_shipping', amount: cnPolicy.returnShipping.prepaidLabelCost, remedy: 'exchange' });
   });
 

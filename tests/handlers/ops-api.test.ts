@@ -11,7 +11,7 @@ import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { addCalendarDays, localDateOf } from '../../functions/domain/working-days.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
-import { compensate } from '../../functions/use-cases/steps/compensate.js';
+import { compensate, issueReturnLabel } from '../../functions/use-cases/steps/compensate.js';
 import { startOrderPlatformSimulator } from '../../local/simulators/order-platform.js';
 import { addWaitForTokenMachine, apiEvent, eventually, importFresh, lambdaContext, sleep, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
@@ -395,6 +395,7 @@ describe('ops-api: GET /ops/reports/costs', () => {
       await compensate(deps, returned.caseId, now);
       await compensate(deps, damaged.caseId, now);
       await compensate(deps, damaged.caseId, now); // a retried step costs nothing more
+      await issueReturnLabel(deps, damaged.caseId, now);
 
       const today = localDateOf(now, 'Asia/Shanghai');
       const range = `from=${addCalendarDays(today, -1)}&to=${addCalendarDays(today, 1)}`;

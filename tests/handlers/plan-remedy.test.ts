@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
 import type { CaseType } from '../../functions/domain/case.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
 import { seedCase } from './fixtures.js';
+
+/** The CN policy pays the way back for these types (returnShipping.platformPays), when the item comes back at all. */
+const platformPays = (type: string, needsReturn: boolean) => needsReturn && (cnPolicy.returnShipping.platformPays as readonly string[]).includes(type);
 
 type Handler = (typeof import('../../functions/handlers/plan-remedy.js'))['handler'];
 
@@ -48,7 +52,7 @@ describe("plan-remedy: the customer's choice first, where the policy gives one",
     ['lost', 'refund', 'refund', false],
   ] as const)('%s, chosen %s: remedy %s, the item comes back first: %s', async (type, choice, remedy, needsReturn) => {
     const { caseId } = await approved(type, { choice: chose(choice) });
-    await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy, needsReturn, advanceExchange: false });
+    await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy, needsReturn, platformPaysReturnShipping: platformPays(type, needsReturn), advanceExchange: false });
     expect(await cases.get(caseId)).toMatchObject({ remedy });
     const planned = (await timelineOf(caseId)).filter((e) => e.event === 'remedy_planned');
     expect(planned).toEqual([expect.objectContaining({ actor: 'policy', detail: { remedy, needsReturn, advanceExchange: false } })]);
@@ -59,7 +63,7 @@ describe("plan-remedy: the customer's choice first, where the policy gives one",
     ['lost', 'reship', false],
   ] as const)('%s, no answer in time (applyDefault): the policy default %s is recorded as the choice and planned', async (type, remedy, needsReturn) => {
     const { caseId } = await approved(type);
-    await expect(plan(caseId, true)).resolves.toEqual({ needsChoice: false, remedy, needsReturn, advanceExchange: false });
+    await expect(plan(caseId, true)).resolves.toEqual({ needsChoice: false, remedy, needsReturn, platformPaysReturnShipping: platformPays(type, needsReturn), advanceExchange: false });
     expect(await cases.get(caseId)).toMatchObject({ remedy, choice: { remedy, by: 'default' } });
     const defaulted = (await timelineOf(caseId)).find((e) => e.event === 'choice_defaulted');
     expect(defaulted).toMatchObject({ actor: 'policy', detail: { remedy, policyVersion: expect.stringMatching(/\S/) } });
@@ -86,7 +90,7 @@ describe("plan-remedy: the customer's choice first, where the policy gives one",
       status: 'awaiting_review',
       operatorDecision: { decision: 'approve', reason: 'photos show a cracked case', remedy: 'exchange', operator: 'jane', at: new Date().toISOString() },
     });
-    await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy: 'exchange', needsReturn: true, advanceExchange: false });
+    await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy: 'exchange', needsReturn: true, platformPaysReturnShipping: true, advanceExchange: false });
   });
 });
 
@@ -102,14 +106,14 @@ describe('plan-remedy: types without a choice', () => {
     ['quality', { grantedRemedy: 'repair' }, 'repair', true],
   ] as const)('%s %o: %s, the item comes back first: %s', async (type, record, remedy, needsReturn) => {
     const { caseId } = await approved(type, record as Partial<CaseRecord>);
-    await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy, needsReturn, advanceExchange: false });
+    await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy, needsReturn, platformPaysReturnShipping: platformPays(type, needsReturn), advanceExchange: false });
   });
 });
 
 describe('plan-remedy: an exchange shipped ahead of the return (advance exchange)', () => {
   it('a VIP exchange ships the replacement before the old item comes back', async () => {
     const { caseId } = await approved('exchange', { tier: 'vip' });
-    await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy: 'exchange', needsReturn: true, advanceExchange: true });
+    await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy: 'exchange', needsReturn: true, platformPaysReturnShipping: false, advanceExchange: true });
     const planned = (await timelineOf(caseId)).find((e) => e.event === 'remedy_planned');
     expect(planned?.detail).toEqual({ remedy: 'exchange', needsReturn: true, advanceExchange: true });
   });

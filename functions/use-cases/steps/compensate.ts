@@ -54,7 +54,6 @@ export async function compensate(deps: CompensateDeps, caseId: string, now: Date
     at,
   });
   await deps.ledger.record(entry(idempotencyKey, plan.remedy === 'delay_subsidy' ? 'subsidy' : COST_KIND[plan.kind], plan.cost));
-  if (plan.platformPaysReturnShipping) await deps.ledger.record(entry(`${caseId}:return_label`, 'return_shipping', deps.policy.returnShipping.prepaidLabelCost));
 
   if (!record.compensation) {
     await deps.cases.update(caseId, {
@@ -69,6 +68,45 @@ export async function compensate(deps: CompensateDeps, caseId: string, now: Date
     });
   }
   return { status: 'instructed', remedy: plan.remedy, instructionId: receipt.instructionId };
+}
+
+/**
+ * Where the platform pays the return shipping (damaged, quality, repair), the order platform issues the customer a
+ * prepaid return label before they send the item back: instructed once (`<caseId>:return_label`), its cost recorded.
+ */
+export async function issueReturnLabel(deps: CompensateDeps, caseId: string, now: Date): Promise<{ instructionId: string }> {
+  const record = await deps.cases.require(caseId);
+  const plan = compensationFor(record, deps.policy);
+  const key = `${caseId}:return_label`;
+  const cost = deps.policy.returnShipping.prepaidLabelCost;
+  const receipt = await deps.orderPlatform.instruct(key, {
+    caseId,
+    requestId: record.requestId,
+    orderId: record.orderId,
+    kind: 'return_label',
+    amount: cost,
+    currency: record.currency,
+    items: concernedLines(record.orderItems, record.items).map(({ sku, quantity }) => ({ sku, quantity })),
+    note: 'prepaid return shipping to the service center',
+  });
+  const at = now.toISOString();
+  await deps.ledger.record({
+    caseId,
+    key,
+    kind: 'return_shipping',
+    amount: cost,
+    currency: record.currency,
+    caseType: record.type,
+    remedy: plan.remedy,
+    carrier: record.shipment.carrier,
+    day: localDateOf(now, deps.timeZone),
+    at,
+  });
+  if (!record.returnLabel) {
+    await deps.cases.update(caseId, { returnLabel: { instructionId: receipt.instructionId, at } });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'return_label_instructed', detail: { instructionId: receipt.instructionId, amount: cost } });
+  }
+  return { instructionId: receipt.instructionId };
 }
 
 /**

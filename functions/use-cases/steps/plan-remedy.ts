@@ -5,7 +5,7 @@ import type { AftersalesPolicy } from '../../domain/policy.js';
 
 export type RemedyPlanResult =
   | { needsChoice: true; options: RemedyChoice[]; defaultChoice: RemedyChoice }
-  | { needsChoice: false; remedy: Remedy; needsReturn: boolean; advanceExchange: boolean };
+  | { needsChoice: false; remedy: Remedy; needsReturn: boolean; platformPaysReturnShipping: boolean; advanceExchange: boolean };
 
 /** The compensation an approved case gets, from everything decided so far (shared by plan and compensate). */
 export function compensationFor(record: CaseRecord, policy: AftersalesPolicy): CompensationPlan {
@@ -49,5 +49,5 @@ export async function planRemedy(
     await deps.cases.update(caseId, { remedy: plan.remedy });
     await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'remedy_planned', detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange } });
   }
-  return { needsChoice: false, remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange };
+  return { needsChoice: false, remedy: plan.remedy, needsReturn: plan.needsReturn, platformPaysReturnShipping: plan.platformPaysReturnShipping, advanceExchange };
 }
