@@ -49,8 +49,7 @@ export function caseWorkflow(): CaseWorkflow {
 
 let sqs: SQSClient | undefined;
 export function noticeQueue(): QueueSender<NoticeMessage> {
-  sqs ??= new SQSClient({});
-  return new QueueSender<NoticeMessage>(sqs, required('NOTICE_QUEUE_URL'));
+  return queueSender<NoticeMessage>('NOTICE_QUEUE_URL');
 }
 
 export function queueSender<T>(urlVariable: string): QueueSender<T> {

@@ -58,4 +58,12 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
   };
 }
 
-export const isSettled = (view: Record<string, any>) => view.status === 'closed' || view.status === 'needs_attention';
+/**
+ * The case reached its end and its timeline says so: a step writes the status, then the timeline entry, so a reader
+ * polling the status alone could see a closed case whose last entry is a moment away.
+ */
+export const isSettled = (view: Record<string, any>) => {
+  const events = new Set<string>((view.timeline ?? []).map((e: { event: string }) => e.event));
+  if (view.status === 'closed') return events.has('case_closed') || events.has('closed_as_duplicate');
+  return view.status === 'needs_attention' && events.has('step_failed');
+};

@@ -88,12 +88,19 @@ describe('manual review', () => {
 
   it('an undecided review is reminded, then escalated, with operator alerts', async () => {
     const caseId = await send(expensiveReturn());
-    const escalated = await h.ops.waitFor(caseId, (v) => Boolean(v.review?.escalatedAt), 30_000);
+    const escalated = await h.ops.waitFor(caseId, (v) => v.timeline.some((e: any) => e.event === 'review_escalated'), 30_000);
     const events = escalated.timeline.map((e: any) => e.event);
     expect(events.indexOf('review_reminder')).toBeGreaterThan(events.indexOf('review_opened'));
     expect(events.indexOf('review_escalated')).toBeGreaterThan(events.indexOf('review_reminder'));
-    const alerts = (await (await fetch(`${api()}/ops/alerts`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } })).json()) as { alerts: any[] };
-    expect(alerts.alerts.filter((a) => a.caseId === caseId).map((a) => a.kind).sort()).toEqual(['review_escalated', 'review_reminder']);
+    expect(escalated.review).toMatchObject({ remindedAt: expect.any(String), escalatedAt: expect.any(String) });
+    // Alerts are raised right after the timeline entry: poll for them briefly.
+    let kinds: string[] = [];
+    for (let tries = 0; tries < 40 && kinds.length < 2; tries += 1) {
+      const alerts = (await (await fetch(`${api()}/ops/alerts`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } })).json()) as { alerts: any[] };
+      kinds = alerts.alerts.filter((a) => a.caseId === caseId).map((a) => a.kind).sort();
+      if (kinds.length < 2) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(kinds).toEqual(['review_escalated', 'review_reminder']);
     // Still waiting for a person: the escalated review takes a decision like any other.
     expect((await decide(caseId, { decision: 'reject', reason: 'closing the test case' })).status).toBe(202);
     await h.ops.waitFor(caseId, isSettled);
@@ -139,7 +146,8 @@ describe('disputes', () => {
     const caseId = await send(event);
     await h.ops.waitFor(caseId, isSettled);
     await h.platform.send({ type: 'aftersales.disputed', data: { requestId: event.data.requestId, reason: 'the seal was intact' } });
-    const reopened = await h.ops.waitFor(caseId, awaitingReview);
+    // The timeline entry follows the status change by a moment: wait for both.
+    const reopened = await h.ops.waitFor(caseId, (v) => awaitingReview(v) && v.timeline.some((e: any) => e.event === 'review_opened' && e.at > v.dispute?.lastAt));
     expect(reopened.dispute).toMatchObject({ count: 1 });
     const events = reopened.timeline.map((e: any) => e.event);
     expect(events).toEqual(expect.arrayContaining(['review_reject', 'case_closed', 'dispute_opened', 'review_opened']));
