@@ -4,10 +4,12 @@
 // The calendar is the pipeline's own (functions/domain/cn-calendar.ts: statutory holidays and weekend
 // make-up working days), so the simulator and the code it tests count days the same way.
 import { cnCalendar } from '../../functions/domain/cn-calendar.js';
+import { addCalendarDays, localDateOf } from '../../functions/domain/working-days.js';
+
+export { addCalendarDays };
 
 /** Asia/Shanghai has been UTC+8 with no daylight saving since 1991. */
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A calendar date such as `2025-09-30`. */
 export type CalendarDate = string;
@@ -23,16 +25,12 @@ export function isCalendarDate(value: string): boolean {
 
 /** The Shanghai calendar date on which an instant falls. */
 export function shanghaiDateOf(instant: Date): CalendarDate {
-  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  return localDateOf(instant, cnCalendar.timeZone);
 }
 
 /** The instant of `hour:00` Shanghai time on a calendar date. */
 export function shanghaiTime(date: CalendarDate, hour: number): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) + hour * 60 * 60 * 1000 - SHANGHAI_OFFSET_MS);
-}
-
-export function addCalendarDays(date: CalendarDate, days: number): CalendarDate {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** True on ordinary weekdays and weekend make-up days, false on weekends and statutory holidays. */
