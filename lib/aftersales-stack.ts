@@ -69,6 +69,12 @@ export class AftersalesStack extends Stack {
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
     });
 
+    // Signs the customer's status-page links (functions/domain/status-link.ts); rotating it expires every link.
+    const statusLinkSecret = new Secret(this, 'StatusLinkSecret', {
+      description: "HMAC key for customers' case status links. Generated; rotate to revoke every link.",
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+
     const sesConfigurationSet = new ConfigurationSet(this, 'NoticeEmails', {});
     new EmailIdentity(this, 'NoticeSender', { identity: Identity.email(noticeFromEmail.valueAsString), configurationSet: sesConfigurationSet });
 
@@ -151,9 +157,11 @@ export class AftersalesStack extends Stack {
         SES_CONFIGURATION_SET: sesConfigurationSet.configurationSetName,
         SMS_ORIGINATION_IDENTITY: smsOriginationIdentity.valueAsString,
         PUBLIC_BASE_URL: '', // set below, once the API exists
+        STATUS_LINK_SECRET_SECRET_ARN: statusLinkSecret.secretArn,
       },
     });
     table.grantReadWriteData(notifier);
+    statusLinkSecret.grantRead(notifier);
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: ['*'] }));
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
     notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true }));
@@ -197,7 +205,7 @@ export class AftersalesStack extends Stack {
       table,
       workflowFunctions,
       publicRoutes: http.publicRoutes,
-      secrets: [webhookSecret, orderPlatformToken, carrierApiKey],
+      secrets: [webhookSecret, orderPlatformToken, carrierApiKey, statusLinkSecret],
       notifier,
     });
   }

@@ -45,7 +45,7 @@ export function acknowledgeNagFindings(
     );
   }
   for (const secret of parts.secrets) {
-    acknowledge(secret, 'AwsSolutions-SMG4', 'Shared with the order platform; rotated by agreement with it (see README, "Rotating secrets"), not by a Lambda.');
+    acknowledge(secret, 'AwsSolutions-SMG4', 'A key shared with a partner (order platform, tracking provider) or a link-signing key: rotated by hand on purpose (see README, "Rotating secrets"), not by a Lambda.');
   }
 }
 

@@ -8,6 +8,7 @@ export interface LocalConfig {
   webhookSecret: string;
   opsToken: string;
   orderPlatformToken: string;
+  statusLinkSecret: string;
   logLevel: string;
   timings: Record<TimingVariable, string>;
   /** Pause before every Step Functions retry (the deployed backoff is seconds to an hour). */
@@ -55,6 +56,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     webhookSecret: env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
     opsToken: env.OPS_TOKEN ?? DEV_OPS_TOKEN,
     orderPlatformToken: env.ORDER_PLATFORM_TOKEN ?? 'dev-order-platform-token',
+    statusLinkSecret: env.STATUS_LINK_SECRET ?? 'dev-status-link-secret',
     logLevel: env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     retryIntervalMs: int('LOCAL_RETRY_INTERVAL_MS', 250),
     visibilityTimeoutSeconds: int('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 3),

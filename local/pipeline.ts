@@ -179,6 +179,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       OPS_TOKEN: config.opsToken,
       ORDER_PLATFORM_TOKEN: config.orderPlatformToken,
       CARRIER_API_KEY: 'dev-carrier-key',
+      STATUS_LINK_SECRET: config.statusLinkSecret,
       POWERTOOLS_LOG_LEVEL: config.logLevel,
       ...config.timings,
     });

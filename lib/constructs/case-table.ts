@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 
 /**
  * The single table: a case's items share its partition (case, contact, timeline, notices, waits), beside webhook
- * receipts, open-case locks and survey links. GSI1 lists cases by status. Encrypted at rest, point-in-time
+ * receipts, open-case locks and survey links. GSI1 lists cases by status. GSI2, the due index, lists items by the
+ * time something falls due (gsi2pk = what, gsi2sk = `<ISO time>#<id>`): SLA clocks, shipments to poll, deferred
+ * notices. Items leave it by dropping the attributes, so scheduled jobs query what is due instead of scanning. Encrypted at rest, point-in-time
  * recovery on, and kept when the stack is deleted: it is the record of every case.
  */
 export class CaseTable extends Construct {
@@ -26,6 +28,12 @@ export class CaseTable extends Construct {
       indexName: 'gsi1',
       partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
       projectionType: ProjectionType.KEYS_ONLY,
     });
   }

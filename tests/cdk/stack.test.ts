@@ -506,7 +506,7 @@ describe('functions', () => {
 
   it('no environment variable holds a secret value: secrets are passed as *_SECRET_ARN only', () => {
     const secretIds = new Set(ofType('AWS::SecretsManager::Secret').map(([id]) => id));
-    expect(secretIds.size).toBe(3);
+    expect(secretIds.size).toBe(4);
     const secretArnVars: string[] = [];
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
       for (const [name, value] of Object.entries<unknown>(fn.Properties.Environment?.Variables ?? {})) {
@@ -523,12 +523,12 @@ describe('functions', () => {
         }
       }
     }
-    expect(secretArnVars.sort()).toEqual(['CARRIER_API_KEY_SECRET_ARN', 'ORDER_PLATFORM_TOKEN_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
+    expect([...new Set(secretArnVars)].sort()).toEqual(['CARRIER_API_KEY_SECRET_ARN', 'ORDER_PLATFORM_TOKEN_SECRET_ARN', 'STATUS_LINK_SECRET_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
   });
 });
 
 describe('case table', () => {
-  it('has pk/sk keys, PITR, SSE, deletion protection, TTL and the gsi1 status index; it is retained', () => {
+  it('has pk/sk keys, PITR, SSE, deletion protection, TTL, the gsi1 status index and the gsi2 due index; it is retained', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -547,6 +547,13 @@ describe('case table', () => {
             KeySchema: [
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+          }),
+          Match.objectLike({
+            IndexName: 'gsi2',
+            KeySchema: [
+              { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
             ],
           }),
         ],
