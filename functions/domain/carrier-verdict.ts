@@ -43,6 +43,7 @@ export type CarrierVerdict =
 /**
  * What the tracking means for a lost or delayed claim (002 §4.1, 003 §3.2). `checks` counts lookups so far,
  * including this one: after the policy's maximum an unconfirmed claim is decided rather than left open.
+ * `carrier` (the pipeline's carrier code) picks the policy's per-carrier silence before a parcel counts as lost.
  */
 export function carrierVerdict(
   type: CaseType,
@@ -52,11 +53,13 @@ export function carrierVerdict(
   checks: number,
   policy: AftersalesPolicy,
   calendar: WorkingDayCalendar,
+  carrier?: string,
 ): CarrierVerdict {
   const lastCheck = checks >= policy.carrierMaxChecks;
   if (type === 'lost') {
     if (tracking.lost) return { verdict: 'confirmed', rule: 'lost.carrier_confirmed' };
     if (tracking.status === 'delivered') return { verdict: 'refuted', rule: 'lost.carrier_delivered', reasonCode: 'carrier_delivered' };
+    if (silentTooLong(tracking, now, policy, carrier)) return { verdict: 'confirmed', rule: 'lost.no_scan' };
     if (lastCheck) return { verdict: 'refuted', rule: 'lost.not_confirmed', reasonCode: 'loss_not_confirmed' };
     return { verdict: 'pending', rule: 'lost.awaiting_carrier' };
   }
@@ -73,4 +76,24 @@ export function carrierVerdict(
     return { verdict: 'confirmed', rule: 'delayed.late_so_far', delayWorkingDays: late };
   }
   throw new Error(`carrier verdict does not apply to case type ${type}`);
+}
+
+/** Days without a scan after which the policy treats a parcel of this carrier as lost; undefined: no such rule. */
+export function noScanLostDays(policy: AftersalesPolicy, carrier: string | undefined): number | undefined {
+  const rule = policy.tracking?.noScanLostDays;
+  if (!rule) return undefined;
+  const byCarrier = rule.byCarrier ?? {};
+  const key = carrier === undefined ? undefined : Object.keys(byCarrier).find((k) => k.toLowerCase() === carrier.toLowerCase());
+  return key === undefined ? rule.default : byCarrier[key];
+}
+
+/**
+ * "No scan for N days" (002 §4.1): the newest scan is older than the carrier's limit. A parcel that reached its end
+ * (delivered, back with the sender) is not silent, and one without any scan is left to the explicit rules.
+ */
+export function silentTooLong(tracking: TrackingSnapshot, now: Date, policy: AftersalesPolicy, carrier: string | undefined, since = tracking.lastEventAt): boolean {
+  const days = noScanLostDays(policy, carrier);
+  if (days === undefined || !since) return false;
+  if (tracking.status === 'delivered' || tracking.status === 'returned_to_sender') return false;
+  return now.getTime() - Date.parse(since) >= days * 86_400_000;
 }

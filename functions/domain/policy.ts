@@ -42,6 +42,19 @@ export interface AftersalesPolicy {
   customerChoice: Partial<Record<CaseType, { options: RemedyChoice[]; default: RemedyChoice; timeoutHours: number }>>;
   /** Replacement shipped before the return arrives (exchange), for these customer tiers; charged back if the return is late. */
   advanceExchange: { tiers: string[]; returnDeadlineDays: number };
+  /** Watching parcels (docs/carrier-tracking.md). Optional: without it, no silence counts as a loss and detection is off. */
+  tracking?: TrackingPolicy;
+}
+
+export interface TrackingPolicy {
+  /** A parcel with no carrier scan for this many days counts as lost (002 §4.1): per carrier code, else `default`. */
+  noScanLostDays: { default: number; byCarrier?: Record<string, number> };
+  /**
+   * Proactive detection: shipments the order platform announces (`shipment.created`) are watched, and a `delayed`
+   * case opens when one is delivered late, a `lost` case when it is lost or silent for `noScanLostDays`, before the
+   * customer complains. Off unless enabled here or by the deployment (PROACTIVE_DETECTION=on).
+   */
+  proactiveDetection: { enabled: boolean };
 }
 
 const choice = z.enum(['return', 'exchange', 'refund', 'reship']);
@@ -78,6 +91,12 @@ const policySchema = z.strictObject({
   manualReview: z.strictObject({ approvalThreshold: money, reminderHours: hoursByBand, escalationHours: hoursByBand }),
   customerChoice: z.partialRecord(caseType, z.strictObject({ options: z.array(choice).check(z.minLength(2)), default: choice, timeoutHours: z.number().check(z.positive()) })),
   advanceExchange: z.strictObject({ tiers: z.array(z.string()), returnDeadlineDays: days }),
+  tracking: z.optional(
+    z.strictObject({
+      noScanLostDays: z.strictObject({ default: z.int().check(z.minimum(1), z.maximum(365)), byCarrier: z.optional(z.record(z.string(), z.int().check(z.minimum(1), z.maximum(365)))) }),
+      proactiveDetection: z.strictObject({ enabled: z.boolean() }),
+    }),
+  ),
 });
 
 /** Validates a policy and its internal consistency; throws with every problem listed. */

@@ -6,7 +6,7 @@ import type { AftersalesPolicy } from '../domain/policy.js';
  * the cross-border manual (003); amounts in fen (CNY minor units).
  */
 export const cnPolicy: AftersalesPolicy = {
-  version: '2026-11-cn-2',
+  version: '2026-11-cn-3',
   market: 'CN',
   currency: 'CNY',
   windows: {
@@ -43,4 +43,11 @@ export const cnPolicy: AftersalesPolicy = {
     lost: { options: ['reship', 'refund'], default: 'reship', timeoutHours: 72 },
   },
   advanceExchange: { tiers: ['vip'], returnDeadlineDays: 15 },
+  tracking: {
+    // Express networks scan at every hub: several silent days mean a parcel has gone astray (002 §4.1). EMS and
+    // cross-border legs go quiet for longer in customs.
+    noScanLostDays: { default: 7, byCarrier: { SF: 5, JD: 5, EMS: 10 } },
+    // Off by default: the deployment switches it on (stack parameter ProactiveDetection, PROACTIVE_DETECTION=on).
+    proactiveDetection: { enabled: false },
+  },
 };

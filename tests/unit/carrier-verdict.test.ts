@@ -127,3 +127,31 @@ describe('other case types', () => {
     expect(() => carrierVerdict(type, moving, PROMISED, NOW, 1, cnPolicy, cnCalendar)).toThrow(/does not apply/);
   });
 });
+
+describe('lost parcels: no scan for N days (002 §4.1)', () => {
+  const silentSince = (days: number, status: TrackingSnapshot['status'] = 'in_transit'): TrackingSnapshot => ({
+    status,
+    lost: false,
+    lastEventAt: new Date(NOW.getTime() - days * 86_400_000).toISOString(),
+  });
+  const verdict = (tracking: TrackingSnapshot, carrier?: string) => carrierVerdict('lost', tracking, PROMISED, NOW, 1, cnPolicy, cnCalendar, carrier);
+
+  it('confirms a loss once the newest scan is older than the policy default (7 days in CN)', () => {
+    expect(verdict(silentSince(7))).toEqual({ verdict: 'confirmed', rule: 'lost.no_scan' });
+    expect(verdict(silentSince(6.9))).toEqual({ verdict: 'pending', rule: 'lost.awaiting_carrier' });
+  });
+
+  it('uses the carrier\'s own limit, matched case-insensitively (SF 5 days, EMS 10 days in CN)', () => {
+    expect(verdict(silentSince(5), 'SF').verdict).toBe('confirmed');
+    expect(verdict(silentSince(5), 'sf').verdict).toBe('confirmed');
+    expect(verdict(silentSince(9), 'EMS').verdict).toBe('pending');
+    expect(verdict(silentSince(10), 'EMS').verdict).toBe('confirmed');
+  });
+
+  it('does not count a parcel back with its sender, or one without any scan, and needs the policy rule', () => {
+    expect(verdict(silentSince(30, 'returned_to_sender')).verdict).not.toBe('confirmed');
+    expect(verdict({ status: 'pending', lost: false })).toEqual({ verdict: 'pending', rule: 'lost.awaiting_carrier' });
+    const { tracking: _omit, ...withoutRule } = cnPolicy;
+    expect(carrierVerdict('lost', silentSince(30), PROMISED, NOW, 1, withoutRule, cnCalendar).verdict).toBe('pending');
+  });
+});

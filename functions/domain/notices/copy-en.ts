@@ -44,6 +44,7 @@ export const en: Copy = {
     damage_reported: 'You reported the damage in time and your photos show it.',
     missing_part: 'You reported the missing part in time.',
     loss_confirmed: 'The carrier has confirmed that the parcel was lost.',
+    loss_presumed: 'The carrier’s tracking has shown no movement for several days, so we treat the parcel as lost.',
     delay_confirmed: 'The carrier’s tracking shows the parcel arrived later than we promised.',
     team_review: 'A member of our after-sales team has reviewed your case.',
   },

@@ -32,6 +32,7 @@ export const zhCN: Copy = {
     damage_reported: '您在规定时间内反映了破损，照片也已确认。',
     missing_part: '您在规定时间内反映了缺件问题。',
     loss_confirmed: '承运商已确认包裹丢失。',
+    loss_presumed: '包裹的物流信息已连续多日没有更新，我们按丢件为您处理。',
     delay_confirmed: '物流信息显示包裹晚于承诺时间送达。',
     team_review: '我们的售后专员已审核您的申请。',
   },

@@ -53,6 +53,7 @@ const APPROVAL_BASIS_OF_RULE: Record<string, ApprovalBasis> = {
   'damaged.photo_and_window': 'damage_reported',
   'missing_part.report_window': 'missing_part',
   'lost.carrier_confirmed': 'loss_confirmed',
+  'lost.no_scan': 'loss_presumed',
   'delayed.working_days_late': 'delay_confirmed',
   'delayed.late_so_far': 'delay_confirmed',
   operator: 'team_review',

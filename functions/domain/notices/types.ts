@@ -137,6 +137,7 @@ export const APPROVAL_BASES = [
   'damage_reported',
   'missing_part',
   'loss_confirmed',
+  'loss_presumed',
   'delay_confirmed',
   'team_review',
 ] as const;
