@@ -25,6 +25,8 @@ export interface CaseRecord extends CaseFacts {
   dispute?: { count: number; lastAt: string };
   carrier?: { status: string; checks: number; lastCheckedAt: string; rule?: string; delayWorkingDays?: number };
   returnShipment?: { carrier: string; trackingNumber: string };
+  /** The carrier does not know a parcel of this case (functions/use-cases/tracking/tracking-issue.ts). */
+  trackingIssue?: { reason: string; role: string; carrier: string; trackingNumber: string; at: string };
   returnReceivedAt?: string;
   dueAt?: string;
   serviceWorkingDays?: number;

@@ -44,6 +44,13 @@ export class DedupeStore {
     );
   }
 
+  /** Records on the delivery's receipt that its event was accepted but deliberately not acted on, and why. */
+  async markIgnored(webhookId: string, reason: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), UpdateExpression: 'SET ignored = :r', ExpressionAttributeValues: { ':r': reason } }),
+    );
+  }
+
   /**
    * Forgets a webhook-id whose message never reached the queue, so the sender's retry is processed. A concurrent
    * retry may have queued it meanwhile: then the receipt stays.

@@ -4,15 +4,23 @@ import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
 import { cnCalendar as calendar } from '../domain/cn-calendar.js';
 import { caseStores, caseWorkflow, logger, marketPolicy } from '../wiring.js';
+import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
 const { cases, waits, dedupe } = caseStores();
 const policy = marketPolicy();
 const workflow = caseWorkflow();
 const processor = new BatchProcessor(EventType.SQS);
+// Return parcels and announced shipments are watched where carrier tracking is configured (always, in the stack).
+const trackingConfig = configuredCarrierTracking();
+const tracking = trackingConfig && {
+  shipments: trackingStores().shipments,
+  providerFor: carrierRouting(trackingConfig).providerFor,
+  proactiveEnabled: trackingSettings(policy).proactiveEnabled,
+};
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent({ cases, waits, dedupe, workflow, policy, calendar }, message, new Date());
+  await applyIntakeEvent({ cases, waits, dedupe, workflow, policy, calendar, tracking }, message, new Date());
   logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
 }
 

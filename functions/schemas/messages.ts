@@ -6,6 +6,8 @@ export const intakeMessage = z.object({
   webhookId: z.string(),
   caseId: z.string(),
   receivedAt: z.string(),
+  /** Who sent it: the order platform's webhook (absent), carrier tracking (a return's arrival), or the pipeline itself (proactive detection). */
+  source: z.optional(z.enum(['order_platform', 'carrier', 'pipeline'])),
   event: z.object({ type: z.enum(WEBHOOK_EVENT_TYPES), timestamp: z.string(), data: z.record(z.string(), z.unknown()) }),
 });
 export type IntakeMessage = z.infer<typeof intakeMessage>;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { CASE_TYPES, CUSTOMER_TIERS, REMEDY_CHOICES } from '../domain/case.js';
+import { proactiveRequestId } from '../domain/shipment-watch.js';
 
 /**
  * The order platform's webhook contract (docs/webhook-contract.md; JSON Schema generated into
@@ -86,6 +87,17 @@ export const compensationCompletedData = z.strictObject({
   status: z.enum(['completed', 'failed']),
   completedAt: isoTime,
 });
+/**
+ * An order's parcel left the warehouse: with proactive detection on, the pipeline watches it and opens a `delayed` or
+ * `lost` case itself when tracking shows one (docs/carrier-tracking.md). Same order and customer shapes as a request.
+ */
+export const shipmentCreatedData = z.strictObject({ order: requestedData.shape.order, customer: requestedData.shape.customer }).check(
+  z.superRefine((data, ctx) => {
+    if (!data.customer.email && !data.customer.phone) {
+      ctx.issues.push({ code: 'custom', path: ['customer'], message: 'at least one of email or phone is required', input: undefined });
+    }
+  }),
+);
 
 export const WEBHOOK_DATA_SCHEMAS = {
   'aftersales.requested': requestedData,
@@ -96,6 +108,7 @@ export const WEBHOOK_DATA_SCHEMAS = {
   'aftersales.remedy_chosen': remedyChosenData,
   'aftersales.disputed': disputedData,
   'compensation.completed': compensationCompletedData,
+  'shipment.created': shipmentCreatedData,
 } as const;
 
 export type WebhookEventType = keyof typeof WEBHOOK_DATA_SCHEMAS;
@@ -115,6 +128,7 @@ export type ReturnReceivedData = z.infer<typeof returnReceivedData>;
 export type RemedyChosenData = z.infer<typeof remedyChosenData>;
 export type DisputedData = z.infer<typeof disputedData>;
 export type CompensationCompletedData = z.infer<typeof compensationCompletedData>;
+export type ShipmentCreatedData = z.infer<typeof shipmentCreatedData>;
 
 export type WebhookEvent =
   | { type: 'aftersales.requested'; timestamp: string; data: RequestedData }
@@ -124,7 +138,14 @@ export type WebhookEvent =
   | { type: 'return.received'; timestamp: string; data: ReturnReceivedData }
   | { type: 'aftersales.remedy_chosen'; timestamp: string; data: RemedyChosenData }
   | { type: 'aftersales.disputed'; timestamp: string; data: DisputedData }
-  | { type: 'compensation.completed'; timestamp: string; data: CompensationCompletedData };
+  | { type: 'compensation.completed'; timestamp: string; data: CompensationCompletedData }
+  | { type: 'shipment.created'; timestamp: string; data: ShipmentCreatedData };
+
+/** The request an event belongs to; a shipment's is the one a proactive case for it would carry. */
+export function requestIdOf(event: WebhookEvent): string {
+  if (event.type === 'shipment.created') return proactiveRequestId(event.data.order.shipment.carrier, event.data.order.shipment.trackingNumber);
+  return event.data.requestId;
+}
 
 export interface ContractIssue {
   path: string;

@@ -3,7 +3,7 @@ import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { QueueSender } from '../adapters/queues.js';
 import { caseIdFor } from '../domain/case-id.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { parseWebhookBody, type ContractIssue } from '../schemas/webhook.js';
+import { parseWebhookBody, requestIdOf, type ContractIssue } from '../schemas/webhook.js';
 
 export type WebhookAnswer =
   | { status: 202; caseId: string; duplicate: boolean }
@@ -48,7 +48,7 @@ export async function acceptWebhook(
   if (!parsed.ok) return { status: parsed.status, error: parsed.error, message: parsed.message, issues: parsed.issues };
 
   const webhookId = webhookHeaders['webhook-id'];
-  const caseId = caseIdFor(parsed.event.data.requestId);
+  const caseId = caseIdFor(requestIdOf(parsed.event));
   const claim = await deps.dedupe.claimWebhook(webhookId, caseId, now);
   if (!claim.firstSeen && claim.queued) return { status: 202, caseId: claim.caseId, duplicate: true };
   // First delivery, or a redelivery whose first attempt died before queueing: queue it (applying twice is harmless).

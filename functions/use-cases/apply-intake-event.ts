@@ -9,6 +9,7 @@ import type { IntakeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
 import { CANCELLABLE } from './steps/await-event.js';
 import { confirmCompensation } from './steps/compensate.js';
+import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
 
 export interface IntakeDeps {
   cases: CaseStore;
@@ -17,6 +18,8 @@ export interface IntakeDeps {
   workflow: CaseWorkflow;
   policy: AftersalesPolicy;
   calendar: WorkingDayCalendar;
+  /** Carrier tracking: return parcels and announced shipments are watched (absent: nothing is watched). */
+  tracking?: WatchDeps;
 }
 
 /**
@@ -30,7 +33,7 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
   const at = now.toISOString();
   switch (event.type) {
     case 'aftersales.requested':
-      return openCase(deps, caseId, event.data, message.receivedAt, at);
+      return openCase(deps, caseId, event.data, message.receivedAt, at, message.source === 'pipeline' ? 'pipeline' : 'order_platform');
     case 'aftersales.evidence_added': {
       const record = await deps.cases.require(caseId);
       // Evidence is a set of URLs: a redelivered event adds nothing twice.
@@ -76,6 +79,8 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await deps.cases.require(caseId);
       await deps.cases.update(caseId, { returnShipment: { carrier: event.data.carrier, trackingNumber: event.data.trackingNumber } });
       await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'return_shipped', detail: { carrier: event.data.carrier } });
+      // Watched from now on: its delivery to the service center resumes the case without a return.received.
+      if (deps.tracking) await watchReturn(deps.tracking, caseId, event.data.carrier, event.data.trackingNumber, now);
       return;
     case 'return.received': {
       const record = await deps.cases.require(caseId);
@@ -88,7 +93,8 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
         });
         await deps.cases.appendTimeline(caseId, {
           at,
-          actor: 'service_center',
+          // The service center's own report, or the carrier's delivery scan at the service center.
+          actor: message.source === 'carrier' ? 'carrier' : 'service_center',
           event: 'return_received',
           detail: { receivedAt: event.data.receivedAt, ...(due ? { dueAt: due.dueAt.toISOString(), workingDays: due.workingDays } : {}) },
         });
@@ -96,10 +102,16 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await signal(deps, caseId, 'return', { signal: 'return_received', receivedAt: event.data.receivedAt });
       return;
     }
+    case 'shipment.created': {
+      // Proactive detection off: acknowledged, and recorded as ignored on the delivery's receipt.
+      const watching = deps.tracking ? await watchProactive(deps.tracking, caseId, event.data, now) : 'ignored';
+      if (watching === 'ignored') await deps.dedupe.markIgnored(message.webhookId, 'proactive_detection_off');
+      return;
+    }
   }
 }
 
-async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, receivedAt: string, at: string): Promise<void> {
+async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, receivedAt: string, at: string, actor: 'order_platform' | 'pipeline'): Promise<void> {
   const record: CaseRecord = {
     caseId,
     requestId: data.requestId,
@@ -129,7 +141,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     channels: data.customer.channels,
     description: data.description,
   };
-  const created = await deps.cases.create(record, contact, { at: receivedAt, actor: 'order_platform', event: 'case_received', detail: { type: data.caseType } });
+  const created = await deps.cases.create(record, contact, { at: receivedAt, actor, event: 'case_received', detail: { type: data.caseType, ...(actor === 'pipeline' ? { reason: data.reason } : {}) } });
   if (created === 'exists' && (await deps.cases.require(caseId)).status !== 'received') {
     // Seen before and already under way (or closed): a replay changes nothing, and must not re-take the order's slot.
     return;

@@ -22,6 +22,7 @@ export function caseReport(view: CaseView) {
     choice: c.choice,
     dispute: c.dispute,
     carrier: c.carrier,
+    trackingIssue: c.trackingIssue,
     compensation: c.compensation,
     chargeBack: c.chargeBack,
     returnReceivedAt: c.returnReceivedAt,

@@ -24,10 +24,9 @@ export const carrierTrackingSchema = z.strictObject({
   providers: z.partialRecord(z.enum(TRACKING_PROVIDERS), providerSettings),
 });
 
-export function trackerFromConfig(json: string, apiKeys: Partial<Record<TrackingProvider, string>>): CarrierTracker {
-  const parsed = carrierTrackingSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new Error(`invalid CARRIER_TRACKING: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
-  const { providers } = parsed.data;
+export function trackerFromConfig(json: string, apiKeys: Partial<Record<TrackingProvider, string>>): RoutedCarrierTracker {
+  const parsed = parseCarrierTracking(json);
+  const { providers } = parsed;
   const strings = (codes: Record<string, string | number>) => Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, String(v)]));
   const numbers = (codes: Record<string, string | number>) => Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, Number(v)]));
   const trackers: Partial<Record<TrackingProvider, CarrierTracker>> = {};
@@ -45,5 +44,14 @@ export function trackerFromConfig(json: string, apiKeys: Partial<Record<Tracking
     });
   }
   if (providers.simulator) trackers.simulator = new HttpCarrierTracker(providers.simulator.baseUrl, key('simulator') || undefined);
-  return new RoutedCarrierTracker(parsed.data.routing, trackers);
+  return new RoutedCarrierTracker(parsed.routing, trackers);
+}
+
+export type CarrierTrackingConfig = z.infer<typeof carrierTrackingSchema>;
+
+/** Validates CARRIER_TRACKING (JSON); throws a readable error at cold start. */
+export function parseCarrierTracking(json: string): CarrierTrackingConfig {
+  const parsed = carrierTrackingSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error(`invalid CARRIER_TRACKING: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  return parsed.data;
 }

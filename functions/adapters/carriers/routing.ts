@@ -55,15 +55,24 @@ export class RoutedCarrierTracker implements CarrierTracker {
   }
 
   providerFor(query: RoutedTrackingQuery): TrackingProvider {
-    const carrier = query.carrier;
-    const market = query.market ? lookup(this.config.byMarket, query.market) : undefined;
-    return lookup(market?.byCarrier, carrier) ?? market?.default ?? lookup(this.config.byCarrier, carrier) ?? this.config.default;
+    return routeProvider(this.config, query.carrier, query.market);
+  }
+
+  /** Every provider the routing can pick. */
+  providers(): TrackingProvider[] {
+    return [...referencedProviders(this.config)];
   }
 
   track(query: RoutedTrackingQuery): Promise<TrackingSnapshot> {
     const { market: _market, ...port } = query;
     return this.trackers[this.providerFor(query)]!.track(port);
   }
+}
+
+/** The provider for a carrier (and market): the routing alone, no trackers needed (e.g. to file a shipment for polling). */
+export function routeProvider(config: CarrierRoutingConfig, carrier: string, marketCode?: string): TrackingProvider {
+  const market = marketCode ? lookup(config.byMarket, marketCode) : undefined;
+  return lookup(market?.byCarrier, carrier) ?? market?.default ?? lookup(config.byCarrier, carrier) ?? config.default;
 }
 
 /** Exact key first, then case-insensitive ("sf" finds "SF"). */
@@ -74,7 +83,7 @@ function lookup<T>(record: Readonly<Record<string, T>> | undefined, key: string)
   return match === undefined ? undefined : record[match];
 }
 
-function referencedProviders(config: CarrierRoutingConfig): Set<TrackingProvider> {
+export function referencedProviders(config: CarrierRoutingConfig): Set<TrackingProvider> {
   const all = new Set<TrackingProvider>([config.default, ...Object.values(config.byCarrier ?? {})]);
   for (const rule of Object.values(config.byMarket ?? {})) {
     if (rule.default) all.add(rule.default);

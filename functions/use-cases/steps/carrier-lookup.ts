@@ -1,8 +1,11 @@
 import type { CaseStore } from '../../adapters/case-store.js';
 import type { CarrierTracker } from '../../adapters/carrier-tracker.js';
+import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
 import { carrierVerdict } from '../../domain/carrier-verdict.js';
 import type { AftersalesPolicy } from '../../domain/policy.js';
 import type { WorkingDayCalendar } from '../../domain/working-days.js';
+import { flagCaseTrackingIssue } from '../tracking/tracking-issue.js';
+import { CARRIER_LOOKUP_STATUSES } from './carrier-outage.js';
 
 export interface CarrierLookupResult {
   verdict: 'confirmed' | 'refuted' | 'pending';
@@ -12,26 +15,48 @@ export interface CarrierLookupResult {
   reasonCode?: string;
 }
 
+/** How a lookup went, for the provider's health (the outage alert); the workflow never depends on it. */
+export type LookupReport = (outcome: { ok: true } | { ok: false; error: string }) => Promise<void>;
+
 /**
  * Asks the carrier where the parcel is and what that means for the claim. A carrier outage throws
- * CarrierUnavailableError, which the workflow retries with backoff; the case waits, it is never dropped.
+ * CarrierUnavailableError, which the workflow retries with backoff, then waits in `awaiting_carrier` and looks
+ * again (carrier-outage.ts); the case is never dropped. A number the carrier does not know is flagged on the case
+ * (`trackingIssue`) before the error goes on to an operator.
  */
 export async function carrierLookup(
-  deps: { cases: CaseStore; tracker: CarrierTracker; policy: AftersalesPolicy; calendar: WorkingDayCalendar },
+  deps: { cases: CaseStore; tracker: CarrierTracker; policy: AftersalesPolicy; calendar: WorkingDayCalendar; report?: LookupReport },
   caseId: string,
   now: Date,
 ): Promise<CarrierLookupResult> {
   const record = await deps.cases.require(caseId);
-  await deps.cases.update(caseId, { status: 'checking_carrier', waitingFor: '' }, ['received', 'in_review', 'awaiting_review', 'checking_carrier']);
+  await deps.cases.update(caseId, { status: 'checking_carrier', waitingFor: '' }, [...CARRIER_LOOKUP_STATUSES]);
   const { shipment } = record;
-  const tracking = await deps.tracker.track({
-    carrier: shipment.carrier,
-    trackingNumber: shipment.trackingNumber,
-    shippedAt: shipment.shippedAt,
-    promisedBy: shipment.promisedBy,
-  });
+  let tracking: TrackingSnapshot;
+  try {
+    tracking = await deps.tracker.track({
+      carrier: shipment.carrier,
+      trackingNumber: shipment.trackingNumber,
+      shippedAt: shipment.shippedAt,
+      promisedBy: shipment.promisedBy,
+    });
+  } catch (error) {
+    const { name, message } = error as Error;
+    if (name === 'TrackingNotFoundError') {
+      await deps.report?.({ ok: true });
+      const at = now.toISOString();
+      await flagCaseTrackingIssue(deps.cases, caseId, { reason: 'tracking_not_found', role: 'outbound', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, at });
+    } else if (name === 'CarrierUnavailableError' || name === 'CarrierAuthError') {
+      await deps.report?.({ ok: false, error: `${name}: ${message}` });
+    }
+    throw error;
+  }
+  await deps.report?.({ ok: true });
+  if (record.status === 'awaiting_carrier') {
+    await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'carrier', event: 'carrier_available', detail: { trackingStatus: tracking.status } });
+  }
   const checks = (record.carrier?.checks ?? 0) + 1;
-  const verdict = carrierVerdict(record.type, tracking, new Date(shipment.promisedBy), now, checks, deps.policy, deps.calendar);
+  const verdict = carrierVerdict(record.type, tracking, new Date(shipment.promisedBy), now, checks, deps.policy, deps.calendar, shipment.carrier);
   const at = now.toISOString();
   const delayWorkingDays = verdict.verdict === 'confirmed' ? verdict.delayWorkingDays : undefined;
   const reasonCode = verdict.verdict === 'refuted' ? verdict.reasonCode : undefined;

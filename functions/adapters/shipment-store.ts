@@ -1,0 +1,249 @@
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TrackingSnapshot, TrackingStatus } from '../domain/carrier-verdict.js';
+import type { Channel, CustomerTier, Locale, OrderItem, Shipment } from '../domain/case.js';
+import { WATCH_ROLES, shipmentKey, watcherId, type WatchedShipment, type Watcher, type WatchRole } from '../domain/shipment-watch.js';
+import { isConditionFailure } from './dynamo.js';
+
+/** A watched shipment as stored: the domain's view plus polling state. No personal data. */
+export interface ShipmentRecord extends WatchedShipment {
+  key: string;
+  /** The tracking provider that serves the carrier (partition of the poll index). */
+  provider: string;
+  lost?: boolean;
+  deliveredAt?: string;
+  lastEventAt?: string;
+  lastCheckedAt?: string;
+  lastSource?: 'push' | 'poll';
+  /** While polling: when next, and how many polls in a row failed. */
+  nextPollAt?: string;
+  failures?: number;
+  lastError?: string;
+  trackingIssue?: { reason: string; at: string };
+}
+
+export interface ShipmentRegistration {
+  carrier: string;
+  trackingNumber: string;
+  provider: string;
+  shippedAt?: string;
+  promisedBy?: string;
+  watcher: Watcher;
+}
+
+/** What proactive detection needs to open a case later, without personal data (that is in ProactiveContact). */
+export interface ProactiveFacts {
+  order: { orderId: string; placedAt: string; currency: string; items: OrderItem[]; shipment: Shipment };
+  customer: { customerId: string; tier: CustomerTier; locale: Locale; channels: Channel[] };
+}
+
+/** The customer's contact for a case proactive detection may open: its own item, like a case's contact. */
+export interface ProactiveContact {
+  name: string;
+  email?: string;
+  phone?: string;
+}
+
+const shipmentKeys = (key: string, sk = 'SHIPMENT') => ({ pk: `SHIPMENT#${key}`, sk });
+/** Poll index (GSI2, the due index): `POLL#<provider>`, sorted by when the shipment is due. */
+const pollIndex = (provider: string, nextPollAt: string, key: string) => ({ gsi2pk: `POLL#${provider}`, gsi2sk: `${nextPollAt}#${key}` });
+
+/**
+ * Watched shipments in the case table: `SHIPMENT#<CARRIER>#<NUMBER>` / `SHIPMENT` holds the watchers (a string
+ * set, so registering twice adds nothing), the last canonical tracking state and the poll state; the due index
+ * lists what to poll next per provider. Single-item conditional writes only.
+ */
+export class ShipmentStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Adds a watcher (idempotent) and makes the shipment due for a poll now, so its state is read at once. */
+  async watch(reg: ShipmentRegistration, now: Date): Promise<string> {
+    const key = shipmentKey(reg.carrier, reg.trackingNumber);
+    const at = now.toISOString();
+    const values: Record<string, unknown> = {
+      ':carrier': reg.carrier,
+      ':number': reg.trackingNumber,
+      ':provider': reg.provider,
+      ':at': at,
+      ':w': new Set([watcherId(reg.watcher)]),
+      ...prefixed(pollIndex(reg.provider, at, key)),
+    };
+    const sets = ['carrier = if_not_exists(carrier, :carrier)', 'trackingNumber = if_not_exists(trackingNumber, :number)', '#provider = :provider', 'registeredAt = if_not_exists(registeredAt, :at)', 'nextPollAt = :at', 'gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk'];
+    if (reg.shippedAt) {
+      values[':shipped'] = reg.shippedAt;
+      sets.push('shippedAt = if_not_exists(shippedAt, :shipped)');
+    }
+    if (reg.promisedBy) {
+      values[':promised'] = reg.promisedBy;
+      sets.push('promisedBy = if_not_exists(promisedBy, :promised)');
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: `SET ${sets.join(', ')} ADD watchers :w`,
+        ExpressionAttributeNames: { '#provider': 'provider' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return key;
+  }
+
+  async get(key: string): Promise<ShipmentRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: shipmentKeys(key), ConsistentRead: true }));
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  /**
+   * Records a tracking state. `nextPoll` keeps the shipment in the poll index (re-sorted by its new due time);
+   * without it the shipment leaves the index: nothing more to learn. Returns false for an unknown key.
+   */
+  async recordTracking(key: string, snapshot: TrackingSnapshot, source: 'push' | 'poll', now: Date, nextPoll?: { at: string; provider: string }): Promise<boolean> {
+    const values: Record<string, unknown> = { ':status': snapshot.status, ':lost': snapshot.lost, ':at': now.toISOString(), ':source': source, ':zero': 0 };
+    const sets = ['#status = :status', 'lost = :lost', 'lastCheckedAt = :at', 'lastSource = :source', 'failures = :zero'];
+    for (const [field, value] of [['deliveredAt', snapshot.deliveredAt], ['lastEventAt', snapshot.lastEventAt]] as const) {
+      if (value) {
+        values[`:${field}`] = value;
+        sets.push(`${field} = :${field}`);
+      }
+    }
+    const removes = ['lastError'];
+    if (nextPoll) {
+      Object.assign(values, { ':next': nextPoll.at, ...prefixed(pollIndex(nextPoll.provider, nextPoll.at, key)) });
+      sets.push('nextPollAt = :next', 'gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
+    } else {
+      removes.push('nextPollAt', 'gsi2pk', 'gsi2sk');
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shipmentKeys(key),
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Watchers acted on: a later push or poll of the same state does not act again. */
+  async markHandled(key: string, watchers: Watcher[]): Promise<void> {
+    if (watchers.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: 'ADD handled :h',
+        ExpressionAttributeValues: { ':h': new Set(watchers.map(watcherId)) },
+      }),
+    );
+  }
+
+  /** A failed poll: the shipment stays in the index, due again at `nextPollAt`. */
+  async recordPollFailure(key: string, provider: string, failures: number, nextPollAt: string, error: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: 'SET failures = :f, nextPollAt = :next, lastError = :e, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':f': failures, ':next': nextPollAt, ':e': error.slice(0, 200), ...prefixed(pollIndex(provider, nextPollAt, key)) },
+      }),
+    );
+  }
+
+  /** Flags the tracking number as unknown to the carrier; true only for the first flag (alert once). */
+  async flagTrackingIssue(key: string, reason: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shipmentKeys(key),
+          UpdateExpression: 'SET trackingIssue = :t',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(trackingIssue)',
+          ExpressionAttributeValues: { ':t': { reason, at: now.toISOString() } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Shipments of a provider due for a poll at `now`, soonest first (a query of the due index, never a scan). */
+  async due(provider: string, now: Date, limit: number): Promise<ShipmentRecord[]> {
+    if (limit <= 0) return [];
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :upper',
+        // '~' sorts after every character of a key, so everything due at `now` is included.
+        ExpressionAttributeValues: { ':pk': `POLL#${provider}`, ':upper': `${now.toISOString()}#~` },
+        Limit: limit,
+      }),
+    );
+    const keys = (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+    if (keys.length === 0) return [];
+    const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+    const byPk = new Map((out.Responses?.[this.tableName] ?? []).map((item) => [String(item.pk), fromItem(item)]));
+    // The index is eventually consistent: keep its order, drop what is no longer due.
+    return keys
+      .map((k) => byPk.get(k.pk))
+      .filter((s): s is ShipmentRecord => s !== undefined && s.nextPollAt !== undefined && s.nextPollAt <= now.toISOString());
+  }
+
+  /** Stores what a proactive case would need, once (a repeated shipment.created keeps the first). */
+  async saveProactive(key: string, facts: ProactiveFacts, contact: ProactiveContact): Promise<void> {
+    for (const [sk, item] of [['PROACTIVE', facts], ['CONTACT', contact]] as const) {
+      try {
+        await this.db.send(
+          new PutCommand({ TableName: this.tableName, Item: { ...shipmentKeys(key, sk), ...item }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  async proactive(key: string): Promise<{ facts: ProactiveFacts; contact: ProactiveContact } | undefined> {
+    const read = (sk: string) => this.db.send(new GetCommand({ TableName: this.tableName, Key: shipmentKeys(key, sk), ConsistentRead: true }));
+    const [facts, contact] = await Promise.all([read('PROACTIVE'), read('CONTACT')]);
+    if (!facts.Item || !contact.Item) return undefined;
+    return { facts: strip(facts.Item) as unknown as ProactiveFacts, contact: strip(contact.Item) as unknown as ProactiveContact };
+  }
+}
+
+function prefixed(index: { gsi2pk: string; gsi2sk: string }): Record<string, string> {
+  return { ':gsi2pk': index.gsi2pk, ':gsi2sk': index.gsi2sk };
+}
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest;
+}
+
+function fromItem(item: Record<string, unknown>): ShipmentRecord {
+  const { pk, sk: _sk, gsi2pk: _g1, gsi2sk: _g2, watchers, handled, ...rest } = item;
+  return {
+    ...(rest as Omit<ShipmentRecord, 'key' | 'watchers' | 'handled'>),
+    key: String(pk).slice('SHIPMENT#'.length),
+    watchers: [...((watchers as Set<string> | undefined) ?? [])].flatMap(parseWatcher),
+    handled: [...((handled as Set<string> | undefined) ?? [])],
+    status: rest.status as TrackingStatus | undefined,
+  };
+}
+
+function parseWatcher(id: string): Watcher[] {
+  const [role, caseId] = id.split('#');
+  return WATCH_ROLES.includes(role as WatchRole) && caseId ? [{ role: role as WatchRole, caseId }] : [];
+}

@@ -1,0 +1,52 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { PushProvider } from '../adapters/carriers/push.js';
+import { cnCalendar as calendar } from '../domain/cn-calendar.js';
+import { json, problem, rawBody } from '../http/responses.js';
+import type { IntakeMessage } from '../schemas/messages.js';
+import { receivePush } from '../use-cases/tracking/receive-push.js';
+import { carrierRouting, carrierTrackingConfig, carrierWebhookSecret, trackingSettings, trackingStores } from '../tracking-wiring.js';
+import { caseStores, logger, marketPolicy, queueSender } from '../wiring.js';
+
+const PUSH_PROVIDERS: readonly PushProvider[] = ['aftership', '17track', 'kuaidi100'];
+const { cases } = caseStores();
+const { shipments } = trackingStores();
+const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
+const policy = marketPolicy();
+const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(policy);
+const routing = carrierRouting(carrierTrackingConfig());
+const secrets = new Map<PushProvider, string>();
+
+/** Kuaidi100 marks a push delivered only when the answer says so; anything else is pushed again later. */
+const KUAIDI100_OK = { result: true, returnCode: '200', message: '成功' };
+
+/** POST /webhooks/carriers/{provider}: a tracking provider's push (docs/carrier-tracking.md, "Push"). */
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const provider = event.pathParameters?.provider as PushProvider | undefined;
+  if (!provider || !PUSH_PROVIDERS.includes(provider)) {
+    return problem(404, 'unknown_provider', `Pushes are accepted from ${PUSH_PROVIDERS.join(', ')}.`);
+  }
+  try {
+    if (!secrets.has(provider)) secrets.set(provider, await carrierWebhookSecret(provider));
+    const raw = rawBody(event);
+    // Kuaidi100 posts a form (sign, param); the others sign a JSON body and send the signature in a header.
+    const fields = provider === 'kuaidi100' ? Object.fromEntries(new URLSearchParams(raw)) : event.headers;
+    const answer = await receivePush(
+      { shipments, cases, intake, policy, calendar, proactiveEnabled, pollIntervalSeconds, secret: secrets.get(provider)!, carrierCodes: routing.codesFor(provider) },
+      provider,
+      raw,
+      fields,
+      new Date(),
+    );
+    if (answer.status !== 200) {
+      logger.warn('carrier push refused', { provider, status: answer.status, error: answer.error });
+      return problem(answer.status, answer.error, answer.message);
+    }
+    logger.info('carrier push applied', { provider, received: answer.received, applied: answer.applied, ignored: answer.ignored });
+    if (provider === 'kuaidi100') return json(200, KUAIDI100_OK);
+    return json(200, { received: answer.received, applied: answer.applied, ignored: answer.ignored });
+  } catch (error) {
+    logger.error('carrier push failed', { provider, errorName: (error as Error).name });
+    // Not applied: the provider retries a non-2xx answer.
+    return problem(503, 'temporarily_unavailable', 'The push was not applied; retry later.');
+  }
+}

@@ -1,0 +1,31 @@
+import * as z from 'zod/mini';
+import { PROVIDER_LIMITS } from '../adapters/carriers/limits.js';
+import { cnCalendar as calendar } from '../domain/cn-calendar.js';
+import type { IntakeMessage } from '../schemas/messages.js';
+import { pollShipments } from '../use-cases/tracking/poll-shipments.js';
+import { carrierRouting, carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
+import { caseStores, logger, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
+
+const { cases } = caseStores();
+const { shipments, health } = trackingStores();
+const alerts = opsAlerts();
+const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
+const policy = marketPolicy();
+const settings = trackingSettings(policy);
+const config = carrierTrackingConfig();
+const { providers } = carrierRouting(config);
+/** An EventBridge "Scheduled Event": its `time` is the run's "now" (the local runtime's clock when run locally). */
+const scheduledEvent = z.looseObject({ time: z.iso.datetime({ offset: true }) });
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Scheduled: polls the watched shipments that are due, within each provider's rate limits (polling is the fallback to pushes). */
+export async function handler(event: unknown) {
+  const now = new Date(scheduledEvent.parse(event).time);
+  const tracker = await carrierTracker(config);
+  const summary = await pollShipments(
+    { shipments, cases, intake, policy, calendar, ...settings, tracker, health, alerts, providers, limits: PROVIDER_LIMITS, random: Math.random, sleep },
+    now,
+  );
+  if (summary.polled > 0) logger.info('shipments polled', { ...summary });
+  return summary;
+}

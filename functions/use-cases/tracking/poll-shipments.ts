@@ -1,0 +1,103 @@
+import type { CarrierTracker } from '../../adapters/carrier-tracker.js';
+import type { ProviderLimit } from '../../adapters/carriers/limits.js';
+import type { ShipmentRecord } from '../../adapters/shipment-store.js';
+import { pollBackoffSeconds, watcherId } from '../../domain/shipment-watch.js';
+import { applyTracking, type ApplyTrackingDeps } from './apply-tracking.js';
+import { reportProviderCall, type ProviderHealthDeps } from './provider-health.js';
+import { flagCaseTrackingIssue } from './tracking-issue.js';
+
+export interface PollDeps extends ApplyTrackingDeps, ProviderHealthDeps {
+  tracker: CarrierTracker;
+  /** Providers the deployment routes carriers to: one poll partition each. */
+  providers: readonly string[];
+  limits: Readonly<Record<string, ProviderLimit>>;
+  backoff: { baseSeconds: number; capSeconds: number };
+  /** [0, 1), for the backoff's jitter. */
+  random: () => number;
+  /** Paces the lookups of a provider below its rate limit. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface PollSummary {
+  polled: number;
+  updated: number;
+  failed: number;
+  notFound: number;
+  /** Providers whose run stopped early because they were down or throttling; their shipments stay due. */
+  unavailable: string[];
+}
+
+/**
+ * The polling fallback (scheduled): for each provider, the shipments due at `now` (the due index, soonest first,
+ * at most the provider's budget for one run), looked up at the provider's pace. A timeout, 429 or 5xx backs that
+ * shipment off with jitter and ends the provider's run (the rest stay due: hammering a provider that is down helps
+ * no one); the provider's health is tracked for the outage alert. An unknown number is flagged for an operator.
+ */
+export async function pollShipments(deps: PollDeps, now: Date): Promise<PollSummary> {
+  const summary: PollSummary = { polled: 0, updated: 0, failed: 0, notFound: 0, unavailable: [] };
+  for (const provider of deps.providers) {
+    const limit = deps.limits[provider] ?? { requestsPerSecond: 1, lookupsPerRun: 50 };
+    const due = await deps.shipments.due(provider, now, limit.lookupsPerRun);
+    for (const [i, shipment] of due.entries()) {
+      if (i > 0) await deps.sleep(1000 / limit.requestsPerSecond);
+      summary.polled += 1;
+      const outcome = await pollOne(deps, shipment, now);
+      if (outcome === 'updated') summary.updated += 1;
+      else if (outcome === 'not_found') summary.notFound += 1;
+      else summary.failed += 1;
+      if (outcome === 'unavailable') {
+        summary.unavailable.push(provider);
+        break;
+      }
+    }
+  }
+  return summary;
+}
+
+type PollOutcome = 'updated' | 'not_found' | 'unavailable' | 'failed';
+
+async function pollOne(deps: PollDeps, shipment: ShipmentRecord, now: Date): Promise<PollOutcome> {
+  let snapshot;
+  try {
+    snapshot = await deps.tracker.track({ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: shipment.shippedAt, promisedBy: shipment.promisedBy });
+  } catch (error) {
+    const { name, message } = error as Error & { retryAfterSeconds?: number };
+    const failures = (shipment.failures ?? 0) + 1;
+    const delay = pollBackoffSeconds(failures, deps.random(), { ...deps.backoff, retryAfterSeconds: (error as { retryAfterSeconds?: number }).retryAfterSeconds });
+    const nextPollAt = new Date(now.getTime() + delay * 1000).toISOString();
+    await deps.shipments.recordPollFailure(shipment.key, shipment.provider, failures, nextPollAt, name);
+    if (name === 'TrackingNotFoundError') {
+      // The provider answered: it is healthy, the number is the problem (often one not scanned yet: keep trying).
+      await reportProviderCall(deps, shipment.provider, { ok: true }, now);
+      await flagUnknownNumber(deps, shipment, now);
+      return 'not_found';
+    }
+    if (name === 'CarrierUnavailableError' || name === 'CarrierAuthError') {
+      await reportProviderCall(deps, shipment.provider, { ok: false, error: `${name}: ${message}` }, now);
+      return 'unavailable';
+    }
+    return 'failed';
+  }
+  await reportProviderCall(deps, shipment.provider, { ok: true }, now);
+  await applyTracking(deps, shipment.key, snapshot, 'poll', now);
+  return 'updated';
+}
+
+/** Once per shipment: the watching cases carry a `trackingIssue`, their timelines say so, operators are alerted. */
+async function flagUnknownNumber(deps: PollDeps, shipment: ShipmentRecord, now: Date): Promise<void> {
+  if (!(await deps.shipments.flagTrackingIssue(shipment.key, 'tracking_not_found', now))) return;
+  const at = now.toISOString();
+  const open = shipment.watchers.filter((w) => !shipment.handled.includes(watcherId(w)));
+  const caseIds: string[] = [];
+  for (const watcher of open) {
+    const issue = { reason: 'tracking_not_found' as const, role: watcher.role, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, at };
+    if (await flagCaseTrackingIssue(deps.cases, watcher.caseId, issue)) caseIds.push(watcher.caseId);
+  }
+  await deps.alerts.raise({
+    kind: 'tracking_not_found',
+    ...(caseIds.length === 1 ? { caseId: caseIds[0] } : {}),
+    at,
+    message: `Carrier ${shipment.carrier} (provider ${shipment.provider}) does not know tracking number ${shipment.trackingNumber}; watched for ${open.map((w) => `${w.role} ${w.caseId}`).join(', ') || 'no open case'}. Polling continues with backoff.`,
+    detail: { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, provider: shipment.provider },
+  });
+}

@@ -1,0 +1,41 @@
+import type { ShipmentStore } from '../../adapters/shipment-store.js';
+import { shipmentKey } from '../../domain/shipment-watch.js';
+import type { ShipmentCreatedData } from '../../schemas/webhook.js';
+
+export interface WatchDeps {
+  shipments: ShipmentStore;
+  /** The tracking provider that serves a carrier (the deployment's routing), to file the shipment for polling. */
+  providerFor: (carrier: string) => string;
+  /** Proactive detection switched on (policy or deployment). */
+  proactiveEnabled: boolean;
+}
+
+/** The customer's return parcel is watched until it reaches the service center (then the case resumes by itself). */
+export async function watchReturn(deps: WatchDeps, caseId: string, carrier: string, trackingNumber: string, now: Date): Promise<string> {
+  return deps.shipments.watch({ carrier, trackingNumber, provider: deps.providerFor(carrier), watcher: { role: 'return', caseId } }, now);
+}
+
+/**
+ * `shipment.created`: with proactive detection on, keep what a case would need (the contact apart, as a case keeps
+ * it) and watch the parcel; `caseId` is the id the proactive case will have. Off: nothing is stored.
+ */
+export async function watchProactive(deps: WatchDeps, caseId: string, data: ShipmentCreatedData, now: Date): Promise<'watching' | 'ignored'> {
+  if (!deps.proactiveEnabled) return 'ignored';
+  const { shipment } = data.order;
+  const { name, email, phone, ...customer } = data.customer;
+  // The facts first: once watched, the shipment may be polled (and a case opened from them) at any moment.
+  const key = shipmentKey(shipment.carrier, shipment.trackingNumber);
+  await deps.shipments.saveProactive(key, { order: data.order, customer }, { name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) });
+  await deps.shipments.watch(
+    {
+      carrier: shipment.carrier,
+      trackingNumber: shipment.trackingNumber,
+      provider: deps.providerFor(shipment.carrier),
+      shippedAt: shipment.shippedAt,
+      promisedBy: shipment.promisedBy,
+      watcher: { role: 'proactive', caseId },
+    },
+    now,
+  );
+  return 'watching';
+}
