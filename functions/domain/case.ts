@@ -14,6 +14,7 @@ export const CASE_STATUSES = [
   'awaiting_evidence', // customer asked for photos; waits for aftersales.evidence_added
   'awaiting_choice', // customer chooses the remedy; waits for aftersales.remedy_chosen, then the policy default
   'checking_carrier', // carrier lookup (retrying while the carrier API is down)
+  'awaiting_carrier', // the carrier API stayed down through the lookup's retries; looked up again periodically
   'awaiting_return', // customer ships the item back; waits for return.received
   'compensating', // instruction sent to the order platform
   'resolved', // remedy issued; survey pending

@@ -1,28 +1,31 @@
 import * as z from 'zod/mini';
-import { trackerFromConfig } from '../adapters/carriers/from-config.js';
-import { TRACKING_PROVIDERS } from '../adapters/carriers/routing.js';
-import type { CarrierTracker } from '../adapters/carrier-tracker.js';
-import { optional, required } from '../config.js';
 import { cnCalendar as calendar } from '../domain/cn-calendar.js';
 import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
-import { caseStores, marketPolicy, secretValue } from '../wiring.js';
+import { carrierOutage } from '../use-cases/steps/carrier-outage.js';
+import { reportProviderCall } from '../use-cases/tracking/provider-health.js';
+import { carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
+import { caseStores, marketPolicy, opsAlerts } from '../wiring.js';
 
 const { cases } = caseStores();
+const { health } = trackingStores();
+const alerts = opsAlerts();
 const policy = marketPolicy();
-const provider = z.enum(TRACKING_PROVIDERS).parse(optional('CARRIER_PROVIDER') ?? 'simulator');
 // One provider for every carrier by default; CARRIER_TRACKING (full JSON) routes carriers to several providers.
-const trackingConfig =
-  optional('CARRIER_TRACKING') ??
-  JSON.stringify({
-    routing: { default: provider },
-    providers: { [provider]: { baseUrl: required('CARRIER_API_URL'), codes: JSON.parse(optional('CARRIER_CODES') ?? '{}') } },
-  });
-let tracker: CarrierTracker | undefined;
-const input = z.object({ caseId: z.string() });
+const config = carrierTrackingConfig();
+const { outageAlertSeconds } = trackingSettings(policy);
+const input = z.object({ caseId: z.string(), outage: z.optional(z.object({ Error: z.optional(z.string()) })) });
 
-/** Workflow step: confirms a loss or measures a delay from the carrier's tracking. */
+/**
+ * Workflow step: confirms a loss or measures a delay from the carrier's tracking. With `outage` (the lookup failed
+ * after its retries), the case waits visibly for the carrier instead.
+ */
 export async function handler(event: unknown) {
-  const { caseId } = input.parse(event);
-  tracker ??= trackerFromConfig(trackingConfig, { [provider]: optional('CARRIER_API_KEY') ?? (optional('CARRIER_API_KEY_SECRET_ARN') ? await secretValue('CARRIER_API_KEY') : '') });
-  return carrierLookup({ cases, tracker, policy, calendar }, caseId, new Date());
+  const { caseId, outage } = input.parse(event);
+  const now = new Date();
+  if (outage) return carrierOutage({ cases, alerts }, caseId, outage, now);
+  const tracker = await carrierTracker(config);
+  const record = await cases.require(caseId);
+  const provider = tracker.providerFor({ carrier: record.shipment.carrier, trackingNumber: record.shipment.trackingNumber });
+  const report = (outcome: { ok: true } | { ok: false; error: string }) => reportProviderCall({ health, alerts, outageAlertSeconds }, provider, outcome, new Date());
+  return carrierLookup({ cases, tracker, policy, calendar, report }, caseId, now);
 }

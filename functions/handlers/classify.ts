@@ -18,6 +18,7 @@ const overrides: TimingOverrides = {
   reviewEscalationSeconds: maybe('REVIEW_ESCALATION_SECONDS'),
   choiceTimeoutSeconds: maybe('CHOICE_TIMEOUT_SECONDS'),
   advanceReturnDeadlineSeconds: maybe('ADVANCE_RETURN_DEADLINE_SECONDS'),
+  carrierOutageWaitSeconds: maybe('CARRIER_OUTAGE_WAIT_SECONDS'),
 };
 const input = z.object({ caseId: z.string() });
 

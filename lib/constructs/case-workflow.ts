@@ -202,7 +202,8 @@ export class CaseWorkflow extends Construct {
     planDefaultRemedy.next(remedyPlanned);
     const notifyApproved = notify('NotifyApproved', 'decided').next(planRemedy);
 
-    // Carrier lookup (lost, delayed): an outage is retried with backoff for hours before an operator is called.
+    // Carrier lookup (lost, delayed): an outage is retried with backoff for about half an hour; a longer one makes the
+    // case wait visibly (awaiting_carrier, operators alerted) and look again after a pause, for as long as it lasts.
     const carrierLookup = new LambdaInvoke(this, 'CarrierLookup', {
       lambdaFunction: fn.carrierLookup,
       payload: TaskInput.fromObject({ caseId }),
@@ -214,11 +215,15 @@ export class CaseWorkflow extends Construct {
     carrierLookup.addRetry({
       errors: ['CarrierUnavailableError'],
       interval: Duration.seconds(30),
-      maxAttempts: 12,
+      maxAttempts: 6,
       backoffRate: 2,
       maxDelay: Duration.hours(1),
       jitterStrategy: JitterType.FULL,
     });
+    const waitForCarrierRecovery = new Wait(this, 'WaitForCarrierRecovery', { time: WaitTime.secondsPath('$.facts.timings.carrierOutageWaitSeconds') }).next(carrierLookup);
+    const carrierUnavailable = step('CarrierUnavailable', fn.carrierLookup, undefined, { outage: JsonPath.objectAt('$.carrierError') }).next(waitForCarrierRecovery);
+    // Before the catch-all: Step Functions applies the first catcher that matches.
+    carrierLookup.addCatch(carrierUnavailable, { errors: ['CarrierUnavailableError'], resultPath: '$.carrierError' });
     guarded(carrierLookup);
     const waitForCarrier = new Wait(this, 'WaitForCarrier', { time: WaitTime.secondsPath('$.facts.timings.carrierRecheckSeconds') }).next(carrierLookup);
     carrierLookup.next(

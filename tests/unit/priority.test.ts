@@ -174,7 +174,13 @@ describe('timingsFor: the durations the workflow reads from $.facts.timings', ()
       reviewEscalateAfterReminderSeconds: 4 * 3600,
       choiceTimeoutSeconds: 72 * 3600,
       advanceReturnDeadlineSeconds: 15 * 86_400,
+      carrierOutageWaitSeconds: 1800,
     });
+  });
+
+  it('a carrier outage is looked at again after 30 minutes unless the deployment says otherwise', () => {
+    expect(timingsFor('lost', 'normal', cnPolicy, TIMINGS).carrierOutageWaitSeconds).toBe(1800);
+    expect(timingsFor('lost', 'normal', cnPolicy, { ...TIMINGS, carrierOutageWaitSeconds: 2 }).carrierOutageWaitSeconds).toBe(2);
   });
 
   it('deployment overrides win over the policy (the local runtime runs in seconds)', () => {

@@ -6,6 +6,8 @@ import { priorityOf, type PriorityBand } from '../../domain/priority.js';
 /** Durations the workflow's Wait and waiting Task states read from the execution (SecondsPath, TimeoutSecondsPath). */
 export interface WorkflowTimings {
   carrierRecheckSeconds: number;
+  /** The carrier API stayed down through the lookup's retries: how long the case waits before looking again. */
+  carrierOutageWaitSeconds: number;
   evidenceWaitSeconds: number;
   returnWaitSeconds: number;
   surveyDelaySeconds: number;
@@ -48,6 +50,7 @@ export function timingsFor(type: string, band: PriorityBand, policy: AftersalesP
     reviewEscalateAfterReminderSeconds: reviewEscalationSeconds - reviewReminderSeconds,
     choiceTimeoutSeconds: overrides.choiceTimeoutSeconds ?? hours(choice?.timeoutHours ?? 72),
     advanceReturnDeadlineSeconds: overrides.advanceReturnDeadlineSeconds ?? policy.advanceExchange.returnDeadlineDays * 86_400,
+    carrierOutageWaitSeconds: overrides.carrierOutageWaitSeconds ?? 1800,
   };
 }
 
