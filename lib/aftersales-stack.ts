@@ -8,6 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { CarrierTracking } from './constructs/carrier-tracking.js';
 import { CaseTable } from './constructs/case-table.js';
 import { CaseWorkflow } from './constructs/case-workflow.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
@@ -48,6 +49,12 @@ export class AftersalesStack extends Stack {
       type: 'String',
       default: '{"SF":"sf-express","ZTO":"zto-express","YTO":"yto","JD":"jd","EMS":"china-ems"}',
       description: "JSON map from the order platform's carrier codes to the provider's (AfterShip slugs, 17TRACK ids, Kuaidi100 com).",
+    });
+    const proactiveDetection = new CfnParameter(this, 'ProactiveDetection', {
+      type: 'String',
+      default: 'policy',
+      allowedValues: ['policy', 'on', 'off'],
+      description: 'Open delayed/lost cases from shipment.created parcels before the customer complains: as the policy says (off in CN), or on/off.',
     });
     const orderPlatformApiUrl = new CfnParameter(this, 'OrderPlatformApiUrl', {
       type: 'String',
@@ -101,13 +108,18 @@ export class AftersalesStack extends Stack {
       description: "The tracking provider's API key. Set its value after deploying.",
       generateSecretString: { passwordLength: 32, excludePunctuation: true },
     });
-    const carrierLookup = fn('CarrierLookup', 'carrier-lookup', 'Workflow step: carrier tracking lookup', {
+    const carrierEnvironment = {
       CARRIER_PROVIDER: carrierProvider.valueAsString,
       CARRIER_API_URL: carrierApiUrl.valueAsString,
       CARRIER_CODES: carrierCodes.valueAsString,
+    };
+    const carrierLookup = fn('CarrierLookup', 'carrier-lookup', 'Workflow step: carrier tracking lookup', {
+      ...carrierEnvironment,
       CARRIER_API_KEY_SECRET_ARN: carrierApiKey.secretArn,
+      OPS_ALERTS_TOPIC_ARN: opsAlerts.topicArn,
     });
     carrierApiKey.grantRead(carrierLookup);
+    opsAlerts.grantPublish(carrierLookup);
     const compensate = fn('Compensate', 'compensate', 'Workflow step: compensation through the order platform', {
       ORDER_PLATFORM_API_URL: orderPlatformApiUrl.valueAsString,
       ORDER_PLATFORM_TOKEN_SECRET_ARN: orderPlatformToken.secretArn,
@@ -141,11 +153,23 @@ export class AftersalesStack extends Stack {
 
     const startCase = fn('StartCase', 'start-case', 'Intake queue consumer: creates cases, applies events, starts workflows', {
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+      // Return parcels and announced shipments are filed for watching under the provider that serves their carrier.
+      ...carrierEnvironment,
+      PROACTIVE_DETECTION: proactiveDetection.valueAsString,
     });
     table.grantReadWriteData(startCase);
     stateMachine.grantStartExecution(startCase);
     stateMachine.grantTaskResponse(startCase);
     startCase.addEventSource(new SqsEventSource(intake.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+
+    // Carrier tracking: provider pushes and the polling fallback (docs/carrier-tracking.md)
+    const tracking = new CarrierTracking(this, 'CarrierTracking', {
+      table,
+      intakeQueue: intake.queue,
+      opsAlerts,
+      carrierApiKey,
+      carrierEnvironment: { ...carrierEnvironment, PROACTIVE_DETECTION: proactiveDetection.valueAsString },
+    });
 
     // Notices
     const notifier = new ProjectFunction(this, 'Notifier', {
@@ -173,7 +197,7 @@ export class AftersalesStack extends Stack {
     const surveyApi = fn('SurveyApi', 'survey-api', 'Customer survey form and answers (/surveys/{token})');
     table.grantReadWriteData(surveyApi);
     stateMachine.grantTaskResponse(surveyApi);
-    const http = new PipelineHttpApi(this, 'Http', { ingest, opsApi, surveyApi });
+    const http = new PipelineHttpApi(this, 'Http', { ingest, opsApi, surveyApi, carrierWebhook: tracking.webhook });
     notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
 
     // Alarms: anything parked in a DLQ, or a case whose workflow failed, pages operations.
@@ -196,6 +220,8 @@ export class AftersalesStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: http.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebhookUrl', { value: `${http.url}webhooks/order-platform` });
+    new CfnOutput(this, 'CarrierWebhookUrl', { value: `${http.url}webhooks/carriers/`, description: 'Append aftership, 17track or kuaidi100: the push URL to give the tracking provider' });
+    new CfnOutput(this, 'CarrierWebhookSecretArn', { value: tracking.webhookSecret.secretArn, description: "Put the tracking provider's webhook secret here" });
     new CfnOutput(this, 'WebhookSecretArn', { value: webhookSecret.secretArn, description: 'Put the whsec_ secret shared with the order platform here' });
     new CfnOutput(this, 'OrderPlatformTokenArn', { value: orderPlatformToken.secretArn });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
@@ -205,7 +231,7 @@ export class AftersalesStack extends Stack {
       table,
       workflowFunctions,
       publicRoutes: http.publicRoutes,
-      secrets: [webhookSecret, orderPlatformToken, carrierApiKey, statusLinkSecret],
+      secrets: [webhookSecret, orderPlatformToken, carrierApiKey, statusLinkSecret, tracking.webhookSecret],
       notifier,
     });
   }

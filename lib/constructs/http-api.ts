@@ -10,6 +10,8 @@ export interface PipelineHttpApiProps {
   ingest: IFunction;
   opsApi: IFunction;
   surveyApi: IFunction;
+  /** Tracking providers' pushes (POST /webhooks/carriers/{provider}), authenticated by each provider's signature. */
+  carrierWebhook?: IFunction;
 }
 
 /**
@@ -51,6 +53,14 @@ export class PipelineHttpApi extends Construct {
       integration: new HttpLambdaIntegration('SurveyIntegration', props.surveyApi),
     });
     this.publicRoutes.push(...webhookRoutes, ...surveyRoutes);
+    if (props.carrierWebhook) {
+      const carrierRoutes = this.api.addRoutes({
+        path: '/webhooks/carriers/{provider}',
+        methods: [HttpMethod.POST],
+        integration: new HttpLambdaIntegration('CarrierWebhookIntegration', props.carrierWebhook),
+      });
+      this.publicRoutes.push(...carrierRoutes);
+    }
   }
 
   get url(): string {

@@ -245,6 +245,20 @@ describe('case workflow state machine', () => {
     expect(wildcard === -1 || wildcard > index).toBe(true);
   });
 
+  it('a carrier outage beyond the retries makes the case wait (CarrierUnavailable, then a Wait, then the lookup again), before the catch-all', () => {
+    const catches = states.CarrierLookup!.Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+    const outage = catches.findIndex((c) => c.ErrorEquals.includes('CarrierUnavailableError'));
+    const all = catches.findIndex((c) => c.ErrorEquals.includes('States.ALL'));
+    expect(outage).toBeGreaterThanOrEqual(0);
+    expect(outage).toBeLessThan(all);
+    expect(catches[outage]!.Next).toBe('CarrierUnavailable');
+    const step = states.CarrierUnavailable!;
+    expect(functionOf('CarrierUnavailable')).toMatch(/^CarrierLookup[0-9A-F]{8}$/);
+    expect(step.Parameters).toEqual({ 'caseId.$': '$.caseId', 'outage.$': '$.carrierError' });
+    expect(step.Next).toBe('WaitForCarrierRecovery');
+    expect(states.WaitForCarrierRecovery).toMatchObject({ Type: 'Wait', SecondsPath: '$.facts.timings.carrierOutageWaitSeconds', Next: 'CarrierLookup' });
+  });
+
   // Regression: Step Functions applies the first matching retrier, so OrderPlatformError must come before
   // the generic States.TaskFailed one.
   it('Compensate retries OrderPlatformError with its own policy (not shadowed by States.TaskFailed)', () => {
@@ -446,7 +460,7 @@ describe('queues', () => {
 describe('functions', () => {
   it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(15);
+    expect(functions.length).toBe(17);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -466,7 +480,7 @@ describe('functions', () => {
       expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
       entries.add(entry as string);
     }
-    expect(entries.size).toBe(15);
+    expect(entries.size).toBe(17);
   });
 
   it.each([
@@ -506,7 +520,7 @@ describe('functions', () => {
 
   it('no environment variable holds a secret value: secrets are passed as *_SECRET_ARN only', () => {
     const secretIds = new Set(ofType('AWS::SecretsManager::Secret').map(([id]) => id));
-    expect(secretIds.size).toBe(4);
+    expect(secretIds.size).toBe(5);
     const secretArnVars: string[] = [];
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
       for (const [name, value] of Object.entries<unknown>(fn.Properties.Environment?.Variables ?? {})) {
@@ -523,7 +537,7 @@ describe('functions', () => {
         }
       }
     }
-    expect([...new Set(secretArnVars)].sort()).toEqual(['CARRIER_API_KEY_SECRET_ARN', 'ORDER_PLATFORM_TOKEN_SECRET_ARN', 'STATUS_LINK_SECRET_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
+    expect([...new Set(secretArnVars)].sort()).toEqual(['CARRIER_API_KEY_SECRET_ARN', 'CARRIER_WEBHOOK_SECRET_SECRET_ARN', 'ORDER_PLATFORM_TOKEN_SECRET_ARN', 'STATUS_LINK_SECRET_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
   });
 });
 
@@ -568,6 +582,7 @@ describe('HTTP API', () => {
     ['ANY /ops/{proxy+}', 'AWS_IAM', 'OpsApi'],
     ['GET /surveys/{token}', 'NONE', 'SurveyApi'],
     ['POST /surveys/{token}', 'NONE', 'SurveyApi'],
+    ['POST /webhooks/carriers/{provider}', 'NONE', 'CarrierWebhook'],
   ])('routes %s (authorization %s) to %s', (routeKey, authorization, fnPrefix) => {
     const routes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey);
     expect(routes).toHaveLength(1);
@@ -579,11 +594,12 @@ describe('HTTP API', () => {
     expect(target(integration.Properties.IntegrationUri)).toMatch(new RegExp(`^${fnPrefix}[0-9A-F]{8}$`));
   });
 
-  it('has exactly those four routes', () => {
+  it('has exactly those five routes', () => {
     expect(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort()).toEqual([
       'ANY /ops/{proxy+}',
       'GET /surveys/{token}',
       'POST /surveys/{token}',
+      'POST /webhooks/carriers/{provider}',
       'POST /webhooks/order-platform',
     ]);
   });
@@ -617,5 +633,54 @@ describe('alarms', () => {
     expect(alarm!.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: machineId } }]);
     expect(alarm!.Threshold).toBe(1);
     expect(resources[target(alarm!.AlarmActions[0])]?.Type).toBe('AWS::SNS::Topic');
+  });
+});
+
+describe('carrier tracking', () => {
+  const fnNamed = (prefix: string) => {
+    const found = ofType('AWS::Lambda::Function').filter(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+    expect(found, prefix).toHaveLength(1);
+    return found[0]!;
+  };
+  const actionsOf = (fn: Resource) =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: unknown) => target(r) === target(fn.Properties.Role)))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).flatMap((st) => [st.Action].flat()));
+
+  it('TrackShipments runs every 15 minutes from an EventBridge rule, retried twice, and may spend 5 minutes', () => {
+    const [pollerId, poller] = fnNamed('TrackShipments');
+    expect(poller.Metadata?.['aftersales:entry']).toBe('functions/handlers/track-shipments.ts');
+    expect(poller.Properties.Timeout).toBe(300);
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.Targets.some((t: any) => target(t.Arn) === pollerId));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(rules[0]![1].Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
+    expect(actionsOf(poller)).toEqual(expect.arrayContaining(['sqs:SendMessage', 'sns:Publish', 'secretsmanager:GetSecretValue', 'dynamodb:Query']));
+  });
+
+  it('CarrierWebhook reads its own secret and queues intake events; StartCase files shipments under the same provider settings', () => {
+    const [, webhook] = fnNamed('CarrierWebhook');
+    const env = webhook.Properties.Environment.Variables;
+    expect(resources[target(env.CARRIER_WEBHOOK_SECRET_SECRET_ARN)]?.Type).toBe('AWS::SecretsManager::Secret');
+    expect(env.CARRIER_API_KEY_SECRET_ARN).toBeUndefined();
+    expect(actionsOf(webhook)).toEqual(expect.arrayContaining(['sqs:SendMessage', 'secretsmanager:GetSecretValue']));
+    const [, startCase] = fnNamed('StartCase');
+    const [, lookup] = fnNamed('CarrierLookup');
+    for (const name of ['CARRIER_PROVIDER', 'CARRIER_API_URL', 'CARRIER_CODES']) {
+      expect(startCase.Properties.Environment.Variables[name], name).toEqual(lookup.Properties.Environment.Variables[name]);
+      expect(env[name], name).toEqual(lookup.Properties.Environment.Variables[name]);
+    }
+    expect(startCase.Properties.Environment.Variables.PROACTIVE_DETECTION).toEqual({ Ref: 'ProactiveDetection' });
+  });
+
+  it('proactive detection is a stack parameter that defaults to the policy (off in CN)', () => {
+    const parameter = (template.toJSON().Parameters as Record<string, any>).ProactiveDetection;
+    expect(parameter).toMatchObject({ Type: 'String', Default: 'policy', AllowedValues: ['policy', 'on', 'off'] });
+  });
+
+  it('the carrier lookup may alert operators (OpsAlerts topic) when the carrier stays down', () => {
+    const [, lookup] = fnNamed('CarrierLookup');
+    expect(resources[target(lookup.Properties.Environment.Variables.OPS_ALERTS_TOPIC_ARN)]?.Type).toBe('AWS::SNS::Topic');
+    expect(actionsOf(lookup)).toContain('sns:Publish');
   });
 });

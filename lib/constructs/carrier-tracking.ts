@@ -1,0 +1,70 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ProjectFunction } from './project-function.js';
+
+export interface CarrierTrackingProps {
+  table: ITable;
+  /** Where arrivals and proactive cases go, as intake events. */
+  intakeQueue: IQueue;
+  opsAlerts: ITopic;
+  carrierApiKey: ISecret;
+  /** CARRIER_PROVIDER, CARRIER_API_URL, CARRIER_CODES (and PROACTIVE_DETECTION): the same values as the lookup step's. */
+  carrierEnvironment: Record<string, string>;
+}
+
+/**
+ * Watching shipments (docs/carrier-tracking.md): the tracking providers' pushes (CarrierWebhook, behind
+ * POST /webhooks/carriers/{provider}) and the polling fallback (TrackShipments, every 15 minutes, within each
+ * provider's rate limit). Both apply what a parcel's state means through the intake queue.
+ */
+export class CarrierTracking extends Construct {
+  readonly webhook: IFunction;
+  readonly poller: IFunction;
+  /** The providers' webhook secrets: one string, or JSON per provider ({"aftership": "…"}). */
+  readonly webhookSecret: Secret;
+
+  constructor(scope: Construct, id: string, props: CarrierTrackingProps) {
+    super(scope, id);
+    const environment = { TABLE_NAME: props.table.tableName, INTAKE_QUEUE_URL: props.intakeQueue.queueUrl, ...props.carrierEnvironment };
+
+    this.webhookSecret = new Secret(this, 'WebhookSecret', {
+      description: "Tracking providers' webhook secrets (AfterShip webhook secret, 17TRACK security key, Kuaidi100 salt). Set its value after deploying.",
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+    });
+    const webhook = new ProjectFunction(scope, 'CarrierWebhook', {
+      handler: 'carrier-webhook',
+      description: 'POST /webhooks/carriers/{provider}: verifies and applies tracking pushes',
+      environment: { ...environment, CARRIER_WEBHOOK_SECRET_SECRET_ARN: this.webhookSecret.secretArn },
+    });
+    this.webhookSecret.grantRead(webhook);
+
+    const poller = new ProjectFunction(scope, 'TrackShipments', {
+      handler: 'track-shipments',
+      description: 'Scheduled: polls watched shipments that are due, within each provider rate limit',
+      // A run spends at most a few hundred lookups at a few per second (functions/adapters/carriers/limits.ts).
+      timeout: Duration.minutes(5),
+      environment: { ...environment, CARRIER_API_KEY_SECRET_ARN: props.carrierApiKey.secretArn, OPS_ALERTS_TOPIC_ARN: props.opsAlerts.topicArn },
+    });
+    props.carrierApiKey.grantRead(poller);
+    props.opsAlerts.grantPublish(poller);
+    new Rule(this, 'TrackShipmentsSchedule', {
+      description: 'Polls watched shipments (the fallback to provider pushes)',
+      schedule: Schedule.rate(Duration.minutes(15)),
+      targets: [new LambdaFunction(poller, { retryAttempts: 2 })],
+    });
+
+    for (const fn of [webhook, poller]) {
+      props.table.grantReadWriteData(fn);
+      props.intakeQueue.grantSendMessages(fn);
+    }
+    this.webhook = webhook;
+    this.poller = poller;
+  }
+}
