@@ -9,6 +9,10 @@ export interface LocalConfig {
   opsToken: string;
   orderPlatformToken: string;
   statusLinkSecret: string;
+  /** The tracking providers' webhook secret; the carrier simulator signs its pushes with it. */
+  carrierWebhookSecret: string;
+  /** Proactive detection: `policy` (off in CN), `on` or `off` (the stack parameter ProactiveDetection). */
+  proactiveDetection: 'policy' | 'on' | 'off';
   logLevel: string;
   timings: Record<TimingVariable, string>;
   /** Pause before every Step Functions retry (the deployed backoff is seconds to an hour). */
@@ -30,6 +34,12 @@ const TIMING_DEFAULTS = {
   REVIEW_ESCALATION_SECONDS: 300,
   CHOICE_TIMEOUT_SECONDS: 10,
   ADVANCE_RETURN_DEADLINE_SECONDS: 600,
+  // Carrier tracking: polls every few seconds, short backoffs, an outage alert after 10 s, a re-lookup after 2 s.
+  CARRIER_OUTAGE_WAIT_SECONDS: 2,
+  CARRIER_OUTAGE_ALERT_SECONDS: 10,
+  TRACKING_POLL_SECONDS: 3,
+  TRACKING_BACKOFF_BASE_SECONDS: 1,
+  TRACKING_BACKOFF_CAP_SECONDS: 10,
 };
 export type TimingVariable = keyof typeof TIMING_DEFAULTS;
 
@@ -59,6 +69,8 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     opsToken: env.OPS_TOKEN ?? DEV_OPS_TOKEN,
     orderPlatformToken: env.ORDER_PLATFORM_TOKEN ?? 'dev-order-platform-token',
     statusLinkSecret: env.STATUS_LINK_SECRET ?? 'dev-status-link-secret',
+    carrierWebhookSecret: env.CARRIER_WEBHOOK_SECRET ?? 'dev-carrier-webhook-secret',
+    proactiveDetection: proactiveSwitch(env.PROACTIVE_DETECTION),
     logLevel: env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     retryIntervalMs: int('LOCAL_RETRY_INTERVAL_MS', 250),
     visibilityTimeoutSeconds: int('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 3),
@@ -66,4 +78,10 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     ...overrides,
     timings,
   };
+}
+
+function proactiveSwitch(raw: string | undefined): LocalConfig['proactiveDetection'] {
+  if (raw === undefined || raw === '') return 'policy';
+  if (raw === 'policy' || raw === 'on' || raw === 'off') return raw;
+  throw new Error(`PROACTIVE_DETECTION must be policy, on or off, got "${raw}"`);
 }

@@ -94,6 +94,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
         // The carrier simulator speaks AfterShip's API, so the real AfterShip adapter runs locally.
         CarrierProvider: { ref: 'aftership' },
         CarrierApiUrl: { ref: `${carrier.url}/` },
+        ProactiveDetection: { ref: config.proactiveDetection },
         OrderPlatformApiUrl: { ref: `${orderPlatform.url}/` },
       },
     });
@@ -182,6 +183,8 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     urls.api = gateway.url;
     // The order platform reports carried-out instructions back, signed, as the real one would.
     orderPlatform.setCallback({ url: `${gateway.url}/webhooks/order-platform`, secret: config.webhookSecret });
+    // The carrier simulator pushes tracking updates, signed, as AfterShip notifies an account of its trackings.
+    carrier.setPushTarget({ url: `${gateway.url}/webhooks/carriers/aftership`, secret: config.carrierWebhookSecret });
 
     // Local-only values the deployed stack gets from Secrets Manager, parameters and the API's own URL.
     Object.assign(process.env, {
@@ -190,6 +193,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       OPS_TOKEN: config.opsToken,
       ORDER_PLATFORM_TOKEN: config.orderPlatformToken,
       CARRIER_API_KEY: 'dev-carrier-key',
+      CARRIER_WEBHOOK_SECRET: config.carrierWebhookSecret,
       STATUS_LINK_SECRET: config.statusLinkSecret,
       POWERTOOLS_LOG_LEVEL: config.logLevel,
       ...config.timings,

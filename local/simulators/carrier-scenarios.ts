@@ -14,9 +14,12 @@ export type Scenario =
   | { kind: 'late'; workingDays: number }
   | { kind: 'transit' }
   | { kind: 'lost' }
+  /** A customer's return parcel: delivered to the service center `seconds` after it was registered with the provider. */
+  | { kind: 'return'; seconds: number }
   | { kind: 'down'; failures: number; then: Scenario };
 
 const DEFAULT_DOWN_FAILURES = 2;
+const DEFAULT_RETURN_SECONDS = 3;
 
 /** Maps a tracking number to its scenario by prefix (case-insensitive); undefined means "not found". */
 export function parseScenario(trackingNumber: string): Scenario | undefined {
@@ -24,6 +27,8 @@ export function parseScenario(trackingNumber: string): Scenario | undefined {
   if (n.startsWith('SIM-DELIVERED')) return { kind: 'delivered' };
   if (n.startsWith('SIM-TRANSIT')) return { kind: 'transit' };
   if (n.startsWith('SIM-LOST')) return { kind: 'lost' };
+  const ret = /^SIM-RETURN(\d*)/.exec(n);
+  if (ret) return { kind: 'return', seconds: ret[1] ? Number(ret[1]) : DEFAULT_RETURN_SECONDS };
   const late = /^SIM-LATE(\d*)/.exec(n);
   if (late) return { kind: 'late', workingDays: late[1] ? Number(late[1]) : 1 };
   const down = /^SIM-DOWN(\d*)(?:-(.*))?$/.exec(n);
@@ -71,6 +76,8 @@ export interface TimelineInput {
   /** The promised delivery day in the Shanghai calendar. */
   promisedBy: CalendarDate;
   now: Date;
+  /** When the number was registered with the provider (AfterShip: created); SIM-RETURN counts from it, else from shippedAt. */
+  registeredAt?: Date;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -83,6 +90,7 @@ const TRANSIT_LAST_SCAN_AGE_MS = 3 * HOUR_MS;
 const LOST_AFTER_SHIPPING_MS = 30 * HOUR_MS;
 
 const ORIGIN = 'Shenzhen, Guangdong, CN';
+const SERVICE_CENTER = 'After-sales service center, Shanghai, CN';
 const HUBS = ['Guangzhou Sorting Centre, CN', 'Changsha Transit Hub, CN', 'Wuhan Sorting Centre, CN', 'Shanghai Sorting Centre, CN'];
 const DESTINATION = 'Shanghai, CN';
 
@@ -168,6 +176,17 @@ export function fabricateTracking(scenario: Exclude<Scenario, { kind: 'down' }>,
     case 'transit': {
       const lastScan = latest(shippedAt, new Date(now.getTime() - TRANSIT_LAST_SCAN_AGE_MS));
       return inTransitTimeline(input, lastScan, expectedDelivery(input));
+    }
+    case 'return': {
+      // Seconds, not days: a local run shows the return arriving and the case resuming by itself.
+      const start = input.registeredAt ?? shippedAt;
+      const pickedUp = new Date(start.getTime() + (scenario.seconds * 1000) / 2);
+      const arrived = new Date(start.getTime() + scenario.seconds * 1000);
+      const checkpoints = [checkpoint(start, 'info_received', 'Return shipment information received by carrier', DESTINATION)];
+      if (pickedUp <= now) checkpoints.push(checkpoint(pickedUp, 'in_transit', 'Picked up by courier', DESTINATION));
+      if (arrived > now) return response(input, checkpoints.length > 1 ? 'in_transit' : 'info_received', checkpoints, { estimatedDelivery: arrived.toISOString() });
+      checkpoints.push(checkpoint(arrived, 'delivered', 'Delivered, signed for by the service center', SERVICE_CENTER));
+      return response(input, 'delivered', checkpoints, { deliveredAt: arrived.toISOString() });
     }
     case 'lost': {
       const lostAt = earliest(new Date(shippedAt.getTime() + LOST_AFTER_SHIPPING_MS), now);

@@ -6,6 +6,7 @@ import { isCalendarDate, shanghaiDateOf, type CalendarDate } from './china-workd
 import { fabricateTracking, parseScenario, scenarioForLookup } from './carrier-scenarios.js';
 import { HttpError, decodePathSegment, hasBearer, notFound, readJson, sendJson, startServer, type ListenOptions, type RunningServer } from './http.js';
 import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
+import { AfterShipPusher, type PushRecord, type PushTarget } from './carrier-push.js';
 
 export type { TrackingResponse, Checkpoint } from './carrier-scenarios.js';
 
@@ -17,6 +18,8 @@ export interface CarrierSimulatorOptions extends ListenOptions {
   apiKey?: string;
   /** The simulator's clock; inject a fixed one for deterministic timelines. */
   now?: () => Date;
+  /** How often trackings are checked for changes to push (when a push target is set). Default 500 ms. */
+  pushIntervalMs?: number;
 }
 
 export interface CarrierStats {
@@ -30,6 +33,13 @@ export interface CarrierSimulator extends RunningServer {
   setOutage(down: boolean): void;
   stats(): CarrierStats;
   lookupCount(trackingNumber: string): number;
+  /**
+   * Pushes AfterShip `tracking_update` webhooks, signed with the target's secret, for the trackings created here
+   * whenever one changes (not while down). Undefined stops pushing.
+   */
+  setPushTarget(target: PushTarget | undefined): void;
+  /** Pushes sent so far, with the receiver's HTTP status. */
+  pushes(): PushRecord[];
   /** Forgets lookup counts and ends any outage. */
   reset(): void;
 }
@@ -110,9 +120,20 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
       carrier: record.slug,
       shippedAt: record.shippedAt,
       promisedBy: record.promisedBy,
+      registeredAt: record.createdAt,
       now,
     });
     return toAfterShipTracking(timeline, record, now);
+  }
+
+  /** The trackings as a push would show them now; a push is no lookup, so it uses up no SIM-DOWN failure. */
+  function pushableTrackings() {
+    if (outage) return [];
+    return [...afterShipRecords.values()].flatMap((record) => {
+      const scenario = parseScenario(record.trackingNumber);
+      const resolved = scenario && scenarioForLookup(scenario, (lookups.get(record.trackingNumber.toUpperCase()) ?? 0) + 1);
+      return resolved ? [afterShipTracking(record, resolved)] : [];
+    });
   }
 
   /**
@@ -192,9 +213,18 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     throw notFound(req.method, url.pathname);
   }, options);
 
+  const pusher = new AfterShipPusher();
+  const pushTimer = setInterval(() => void pusher.tick(pushableTrackings), options.pushIntervalMs ?? 500);
+
   return {
     ...server,
+    close: async () => {
+      clearInterval(pushTimer);
+      await server.close();
+    },
     setOutage: (down) => void (outage = down),
+    setPushTarget: (target) => pusher.setTarget(target),
+    pushes: () => pusher.history(),
     stats,
     lookupCount: (trackingNumber) => lookups.get(trackingNumber.toUpperCase()) ?? 0,
     reset: () => {
