@@ -24,6 +24,8 @@ export interface CaseRecord extends CaseFacts {
   choice?: { remedy: RemedyChoice; refundTo?: 'original_payment' | 'store_balance'; by: 'customer' | 'default'; at: string };
   dispute?: { count: number; lastAt: string };
   carrier?: { status: string; checks: number; lastCheckedAt: string; rule?: string; delayWorkingDays?: number };
+  /** The carrier API stayed down through the lookup's retries: since when, and when it answered again. */
+  carrierOutage?: { since: string; error: string; endedAt?: string };
   returnShipment?: { carrier: string; trackingNumber: string };
   /** The carrier does not know a parcel of this case (functions/use-cases/tracking/tracking-issue.ts). */
   trackingIssue?: { reason: string; role: string; carrier: string; trackingNumber: string; at: string };

@@ -23,6 +23,7 @@ export function caseReport(view: CaseView) {
     dispute: c.dispute,
     carrier: c.carrier,
     trackingIssue: c.trackingIssue,
+    carrierOutage: c.carrierOutage,
     compensation: c.compensation,
     chargeBack: c.chargeBack,
     returnReceivedAt: c.returnReceivedAt,

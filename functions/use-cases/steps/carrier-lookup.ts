@@ -52,8 +52,10 @@ export async function carrierLookup(
     throw error;
   }
   await deps.report?.({ ok: true });
-  if (record.status === 'awaiting_carrier') {
-    await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'carrier', event: 'carrier_available', detail: { trackingStatus: tracking.status } });
+  if (record.carrierOutage && !record.carrierOutage.endedAt) {
+    const at = now.toISOString();
+    await deps.cases.update(caseId, { carrierOutage: { ...record.carrierOutage, endedAt: at } });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'carrier', event: 'carrier_available', detail: { since: record.carrierOutage.since } });
   }
   const checks = (record.carrier?.checks ?? 0) + 1;
   const verdict = carrierVerdict(record.type, tracking, new Date(shipment.promisedBy), now, checks, deps.policy, deps.calendar, shipment.carrier);

@@ -6,14 +6,18 @@ export const CARRIER_LOOKUP_STATUSES = ['received', 'in_review', 'awaiting_revie
 
 /**
  * The carrier lookup failed after all its retries because the provider is down or throttling: the case waits,
- * visibly (`awaiting_carrier`, waitingFor `carrier`), and the workflow looks again after a pause, for as long as it
- * takes. Operators are alerted once per outage of the case, when it starts waiting.
+ * visibly (`awaiting_carrier`, waitingFor `carrier`, `carrierOutage` since when), and the workflow looks again after
+ * a pause, for as long as it takes. Operators are alerted once per outage of the case, when it starts; the lookup
+ * that gets an answer again ends it (carrier-lookup.ts).
  */
 export async function carrierOutage(deps: { cases: CaseStore; alerts: OpsAlerts }, caseId: string, error: { Error?: string }, now: Date): Promise<{ waiting: true }> {
   const at = now.toISOString();
   const errorName = (error.Error ?? 'CarrierUnavailableError').slice(0, 128);
-  const started = await deps.cases.update(caseId, { status: 'awaiting_carrier', waitingFor: 'carrier' }, CARRIER_LOOKUP_STATUSES.filter((s) => s !== 'awaiting_carrier'));
-  if (started) {
+  const record = await deps.cases.require(caseId);
+  const ongoing = record.carrierOutage && !record.carrierOutage.endedAt;
+  const outage = ongoing ? record.carrierOutage : { since: at, error: errorName };
+  const moved = await deps.cases.update(caseId, { status: 'awaiting_carrier', waitingFor: 'carrier', carrierOutage: outage }, [...CARRIER_LOOKUP_STATUSES]);
+  if (moved && !ongoing) {
     await deps.cases.appendTimeline(caseId, { at, actor: 'carrier', event: 'carrier_unavailable', detail: { error: errorName } });
     await deps.alerts.raise({
       kind: 'carrier_unavailable',
