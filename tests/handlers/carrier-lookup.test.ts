@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { startCarrierSimulator, type CarrierSimulator } from '../../local/simulators/carrier.js';
 import { closedPort, importFresh, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
@@ -72,10 +73,14 @@ describe('carrier-lookup', () => {
     await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
   });
 
-  it('an unknown tracking number → throws TrackingNotFoundError', async () => {
-    const { caseId } = await lostCase(unique('SF').toUpperCase());
+  it('an unknown tracking number → throws TrackingNotFoundError, after flagging the case for an operator', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { caseId } = await lostCase(trackingNumber);
     const error = await failure(handler({ caseId }));
     expect(error?.name).toBe('TrackingNotFoundError');
+    const view = (await cases.view(caseId))!;
+    expect(view.case.trackingIssue).toMatchObject({ reason: 'tracking_not_found', role: 'outbound', carrier: 'sf-express', trackingNumber });
+    expect(view.timeline.map((e) => e.event)).toContain('tracking_issue');
   });
 
   it('a delivered parcel refutes a loss claim', async () => {
@@ -112,5 +117,41 @@ describe('carrier-lookup', () => {
 
   it('an unknown case is CaseNotFoundError', async () => {
     expect((await failure(handler({ caseId: 'AS-0000000000AB' })))?.name).toBe('CaseNotFoundError');
+  });
+});
+
+describe('carrier-lookup: an outage beyond the retries', () => {
+  const alertsOf = async (caseId: string) => (await new OpsAlerts(env.db, TABLE_NAME).recent(100)).filter((a) => a.caseId === caseId);
+
+  it('the case waits visibly in awaiting_carrier, alerted once per outage however many rounds, and carries on when the carrier answers', async () => {
+    const { caseId } = await lostCase(unique('SIM-LOST').toUpperCase());
+    carrier.setOutage(true);
+    try {
+      expect((await failure(handler({ caseId })))?.name).toBe('CarrierUnavailableError');
+      // The workflow's catch: CarrierUnavailable, then a wait, then the lookup again (which fails again), twice.
+      for (let round = 0; round < 2; round++) {
+        await expect(handler({ caseId, outage: { Error: 'CarrierUnavailableError', Cause: '{"errorMessage":"AfterShip API answered 503"}' } })).resolves.toEqual({ waiting: true });
+        expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_carrier', waitingFor: 'carrier', carrierOutage: { error: 'CarrierUnavailableError' } });
+        expect((await failure(handler({ caseId })))?.name).toBe('CarrierUnavailableError');
+      }
+    } finally {
+      carrier.setOutage(false);
+    }
+    expect(await alertsOf(caseId)).toEqual([expect.objectContaining({ kind: 'carrier_unavailable', caseId })]);
+
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'confirmed', rule: 'lost.carrier_confirmed' });
+    const view = (await cases.view(caseId))!;
+    expect(view.case).toMatchObject({ status: 'checking_carrier', carrierOutage: { since: expect.any(String), endedAt: expect.any(String) } });
+    const events = view.timeline.map((e) => e.event);
+    expect(events.filter((e) => e === 'carrier_unavailable')).toHaveLength(1);
+    expect(events).toEqual(expect.arrayContaining(['carrier_available', 'carrier_confirmed']));
+  });
+
+  it('a later outage of the same case is a new one, alerted again', async () => {
+    const { caseId } = await lostCase(unique('SIM-TRANSIT').toUpperCase());
+    await handler({ caseId, outage: { Error: 'CarrierUnavailableError' } });
+    await handler({ caseId });
+    await handler({ caseId, outage: { Error: 'CarrierUnavailableError' } });
+    expect((await alertsOf(caseId)).map((a) => a.kind)).toEqual(['carrier_unavailable', 'carrier_unavailable']);
   });
 });

@@ -1,0 +1,163 @@
+import { createHash, createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
+import { shipmentKey } from '../../functions/domain/shipment-watch.js';
+import { fixture, fixtureText } from '../unit/carriers/fake-fetch.js';
+import { apiEvent, importFresh, STACK_TRACE, TABLE_NAME } from './env.js';
+import { seedCase, unique } from './fixtures.js';
+import { startTrackingEnv, type TrackingEnv } from './tracking-env.js';
+
+type Handler = (typeof import('../../functions/handlers/carrier-webhook.js'))['handler'];
+
+const AFTERSHIP_SECRET = 'aftership-webhook-secret';
+const KUAIDI100_SALT = 'kuaidi100-salt';
+let env: TrackingEnv;
+let handler: Handler;
+let shipments: ShipmentStore;
+
+// Signatures computed here from each provider's documented algorithm, not with the code under test.
+const afterShipSign = (body: string) => createHmac('sha256', AFTERSHIP_SECRET).update(body).digest('base64');
+const kuaidi100Sign = (param: string) => createHash('md5').update(param + KUAIDI100_SALT).digest('hex').toUpperCase();
+
+/** The provider's published delivered push (tests/fixtures), for another tracking number. */
+function afterShipDelivered(trackingNumber: string): string {
+  const body = fixture<Record<string, any>>('aftership', 'webhook-delivered');
+  body.msg.tracking_number = trackingNumber;
+  return JSON.stringify(body);
+}
+
+const push = async (provider: string, body: string, headers: Record<string, string>) => {
+  const res = await handler(apiEvent({ method: 'POST', path: `/webhooks/carriers/${provider}`, routeKey: 'POST /webhooks/carriers/{provider}', pathParameters: { provider }, headers, body }));
+  return { ...res, json: JSON.parse(String(res.body)) as Record<string, any> };
+};
+
+/** A return case waiting for its parcel, whose return shipment is watched. */
+async function watchedReturn(trackingNumber: string) {
+  const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+  const key = await shipments.watch({ carrier: 'SF', trackingNumber, provider: 'aftership', watcher: { role: 'return', caseId } }, new Date());
+  return { caseId, record, key };
+}
+
+beforeAll(async () => {
+  env = await startTrackingEnv();
+  shipments = new ShipmentStore(env.db, TABLE_NAME);
+  const tracking = {
+    routing: { default: 'aftership', byCarrier: { ZTO: 'kuaidi100' } },
+    providers: { aftership: { baseUrl: 'https://api.aftership.com/', codes: { SF: 'sf-express' } }, kuaidi100: { baseUrl: 'https://poll.kuaidi100.com/', codes: { SF: 'shunfeng' }, customer: 'c' } },
+  };
+  handler = (
+    await importFresh(() => import('../../functions/handlers/carrier-webhook.js'), {
+      CARRIER_TRACKING: JSON.stringify(tracking),
+      // One secret per provider, as the CarrierWebhookSecret may hold them.
+      CARRIER_WEBHOOK_SECRET: JSON.stringify({ aftership: AFTERSHIP_SECRET, kuaidi100: KUAIDI100_SALT }),
+    })
+  ).handler;
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('carrier-webhook: refusals', () => {
+  it('an unknown provider is 404 unknown_provider', async () => {
+    const res = await push('dhl', '{}', {});
+    expect(res.statusCode).toBe(404);
+    expect(res.json.error).toBe('unknown_provider');
+  });
+
+  it('a wrong or missing signature is 401 invalid_signature, with the reason and no stack trace', async () => {
+    const body = afterShipDelivered('SF-SIG-1');
+    for (const headers of [{}, { 'aftership-hmac-sha256': createHmac('sha256', 'other').update(body).digest('base64') }] as Array<Record<string, string>>) {
+      const res = await push('aftership', body, headers);
+      expect(res.statusCode).toBe(401);
+      expect(res.json).toEqual({ error: 'invalid_signature', message: expect.stringContaining('aftership') });
+      expect(String(res.body)).not.toMatch(STACK_TRACE);
+    }
+  });
+
+  it('a correctly signed body that is no tracking push is 422 malformed_push', async () => {
+    const body = '{"event":"tracking_update","msg":{"tag":42}}';
+    const res = await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });
+    expect(res.statusCode).toBe(422);
+    expect(res.json.error).toBe('malformed_push');
+  });
+});
+
+describe('carrier-webhook: updates', () => {
+  it('a delivered return parcel: return.received goes to the intake queue (source carrier, delivery scan time), the shipment stops polling', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { caseId, record, key } = await watchedReturn(trackingNumber);
+    await env.drainIntake();
+    const body = afterShipDelivered(trackingNumber);
+    const res = await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json).toEqual({ received: 1, applied: 1, ignored: 0 });
+
+    const messages = await env.drainIntake();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
+      caseId,
+      source: 'carrier',
+      event: { type: 'return.received', data: { requestId: record.requestId, receivedAt: '2025-10-16T06:00:00.000Z' } },
+    });
+    const item = await env.shipmentItem(key);
+    expect(item).toMatchObject({ status: 'delivered', deliveredAt: '2025-10-16T06:00:00.000Z', lastSource: 'push' });
+    expect(item?.gsi2pk).toBeUndefined();
+    expect([...(item?.handled as Set<string>)]).toEqual([`return#${caseId}`]);
+  });
+
+  it('the same push again (providers retry) acts no more', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    await watchedReturn(trackingNumber);
+    const body = afterShipDelivered(trackingNumber);
+    await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });
+    await env.drainIntake();
+    const again = await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });
+    expect(again.statusCode).toBe(200);
+    expect(await env.drainIntake()).toEqual([]);
+  });
+
+  it('a parcel still on its way is recorded and stays in the poll index; nothing is queued', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { key } = await watchedReturn(trackingNumber);
+    await env.drainIntake();
+    const body = fixture<Record<string, any>>('aftership', 'webhook-delivered');
+    body.msg.tracking_number = trackingNumber;
+    body.msg.tag = 'InTransit';
+    body.msg.subtag = 'InTransit_001';
+    body.msg.checkpoints = body.msg.checkpoints.slice(0, 2);
+    const text = JSON.stringify(body);
+    const res = await push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) });
+    expect(res.json).toEqual({ received: 1, applied: 1, ignored: 0 });
+    expect(await env.drainIntake()).toEqual([]);
+    const item = await env.shipmentItem(key);
+    expect(item).toMatchObject({ status: 'in_transit', gsi2pk: 'POLL#aftership' });
+    expect(Date.parse(item!.nextPollAt)).toBeGreaterThan(Date.now());
+  });
+
+  it('a push about a parcel nobody watches is acknowledged (200) and ignored', async () => {
+    const body = afterShipDelivered(unique('SF').toUpperCase());
+    const res = await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json).toEqual({ received: 1, applied: 0, ignored: 1 });
+    expect(await env.drainIntake()).toEqual([]);
+  });
+
+  it("Kuaidi100: a form-encoded push signed with the salt, answered the way Kuaidi100 expects", async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { caseId, key } = await watchedReturn(trackingNumber);
+    await env.drainIntake();
+    const param = JSON.parse(fixtureText('kuaidi100', 'push-delivered')) as Record<string, any>;
+    param.lastResult.nu = trackingNumber;
+    const paramText = JSON.stringify(param);
+    const form = new URLSearchParams({ sign: kuaidi100Sign(paramText), param: paramText }).toString();
+    const res = await push('kuaidi100', form, { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json).toEqual({ result: true, returnCode: '200', message: '成功' });
+    expect((await env.drainIntake()).map((m) => m.caseId)).toEqual([caseId]);
+    expect(shipmentKey('SF', trackingNumber)).toBe(key);
+
+    const bad = await push('kuaidi100', new URLSearchParams({ sign: 'X', param: paramText }).toString(), {});
+    expect(bad.statusCode).toBe(401);
+  });
+});
