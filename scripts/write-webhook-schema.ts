@@ -19,6 +19,7 @@ import {
   requestedData,
   returnReceivedData,
   returnShippedData,
+  shipmentCreatedData,
   webhookEnvelope,
   type WebhookEventType,
 } from '../functions/schemas/webhook.js';
@@ -45,6 +46,12 @@ export function webhookJsonSchema(): Record<string, unknown> {
       event('aftersales.remedy_chosen', remedyChosenData, 'The customer chose a remedy where the policy offers the choice (damaged: return, exchange, refund; lost: reship, refund).'),
       event('aftersales.disputed', disputedData, 'The customer contests a rejection; the case reopens in front of an operator.'),
       event('compensation.completed', compensationCompletedData, 'The order platform carried out (or failed) an instruction the pipeline sent it.'),
+      event(
+        'shipment.created',
+        shipmentCreatedData,
+        "An order's parcel left the warehouse; with proactive detection on, the pipeline watches it and opens a delayed or lost case itself. " +
+          'Beyond this schema: data.customer needs an email or a phone (or both).',
+      ),
     ])
     .meta({
       title: 'After-sales webhook body',

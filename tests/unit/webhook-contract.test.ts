@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import type { QueueSender } from '../../functions/adapters/queues.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
+import { proactiveRequestId } from '../../functions/domain/shipment-watch.js';
 import type { IntakeMessage } from '../../functions/schemas/messages.js';
 import { acceptWebhook, type WebhookAnswer } from '../../functions/use-cases/accept-webhook.js';
 import { otherEvent, requestedEvent } from './fixtures.js';
@@ -114,6 +115,28 @@ describe('signed as documented', () => {
   ] as const)('%s is answered with the case id of its requestId', async (type) => {
     const body = JSON.stringify(otherEvent(type));
     expect(await accept(body, signed(body))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: false });
+  });
+});
+
+describe('shipment.created', () => {
+  it('is accepted with the case id a proactive case for the parcel would have, derived from carrier and number', async () => {
+    const example = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!)).find((e) => e.type === 'shipment.created');
+    const body = JSON.stringify(example);
+    const answer = await accept(body, signed(body));
+    const caseId = caseIdFor(proactiveRequestId('SF', 'SF1234567890123'));
+    expect(answer).toEqual({ status: 202, caseId, duplicate: false });
+    expect(queue.sent).toHaveLength(1);
+    expect(queue.sent[0]).toMatchObject({ caseId, event: { type: 'shipment.created', data: { order: { orderId: 'ORD-2026-0001234' } } } });
+    // The same parcel announced again (new webhook-id, other case) names the same case.
+    const again = JSON.stringify({ ...example, data: { ...example.data, customer: { ...example.data.customer, email: undefined, phone: '+8613800138000' } } });
+    expect(await accept(again, signed(again))).toMatchObject({ status: 202, caseId });
+  });
+
+  it('needs an email or a phone, like a request', async () => {
+    const example = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!)).find((e) => e.type === 'shipment.created');
+    const { email: _email, ...customer } = example.data.customer;
+    const body = JSON.stringify({ ...example, data: { ...example.data, customer } });
+    expect(await accept(body, signed(body))).toMatchObject({ status: 422, error: 'invalid_data', issues: [{ path: 'data.customer', message: 'at least one of email or phone is required' }] });
   });
 });
 

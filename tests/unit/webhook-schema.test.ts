@@ -22,7 +22,8 @@ describe('docs/webhook.schema.json', () => {
       expect(s.required).toEqual(['type', 'timestamp', 'data']);
       expect(s.additionalProperties).toBe(false);
       expect(s.properties.timestamp).toMatchObject({ type: 'string', format: 'date-time' });
-      expect(s.properties.data.required).toContain('requestId');
+      // shipment.created comes before any request: its case id is derived from the parcel.
+      if (s.properties.type.const !== 'shipment.created') expect(s.properties.data.required).toContain('requestId');
     }
   });
 
@@ -42,6 +43,14 @@ describe('docs/webhook.schema.json', () => {
     expect(branch('aftersales.disputed').properties.data.properties.reason).toMatchObject({ type: 'string', minLength: 1, maxLength: 500 });
     expect(branch('compensation.completed').properties.data.properties.status.enum).toEqual(['completed', 'failed']);
     expect(branch('compensation.completed').properties.data.required).toEqual(['requestId', 'instructionId', 'status', 'completedAt']);
+  });
+
+  it('describes shipment.created with the same order and customer as a request, and no requestId', () => {
+    const data = branch('shipment.created').properties.data;
+    expect(data.required).toEqual(['order', 'customer']);
+    expect(data.additionalProperties).toBe(false);
+    expect(data.properties.order).toEqual(branch('aftersales.requested').properties.data.properties.order);
+    expect(data.properties.customer).toEqual(branch('aftersales.requested').properties.data.properties.customer);
   });
 
   it('describes the sender side: fields with defaults are optional', () => {
