@@ -9,6 +9,7 @@ After-sales pipeline running locally (started in ${((Date.now() - started) / 100
 
   API                 ${urls.api}
     webhooks          POST ${urls.api}/webhooks/order-platform   (secret: WEBHOOK_SECRET, dev default in local/config.ts)
+    carrier pushes    POST ${urls.api}/webhooks/carriers/aftership (the carrier simulator pushes here; proactive detection ${config.proactiveDetection})
     operations        GET  ${urls.api}/ops/cases/{caseId}         (Authorization: Bearer ${config.opsToken === 'dev-ops-token' ? 'dev-ops-token' : '<OPS_TOKEN>'})
     executions        ${urls.api}/local/executions
   Email viewer        ${urls.emailViewer}
