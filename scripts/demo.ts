@@ -30,8 +30,9 @@ async function run(entry: (typeof cases)[number]) {
   const caseId = String(accepted.body.caseId);
   if (entry.shipsBack) {
     await ops.waitFor(caseId, (c) => c.status === 'awaiting_return' || c.status === 'closed');
-    await platform.send({ type: 'return.shipped', data: { requestId: event.data.requestId, carrier: 'SF', trackingNumber: `SIM-DELIVERED-RET-${caseId.slice(-4)}` } });
-    await platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });
+    // No return.received: the carrier's tracking (simulator pushes, polls) shows the parcel delivered to the service
+    // center a few seconds later, and the case resumes by itself.
+    await platform.send({ type: 'return.shipped', data: { requestId: event.data.requestId, carrier: 'SF', trackingNumber: `SIM-RETURN3-${caseId.slice(-4)}` } });
   }
   const final = await ops.waitFor(caseId, (c) => c.status === 'closed' || c.status === 'needs_attention', 90_000);
   return `${entry.label.padEnd(36)} ${caseId}  ${final.status}/${final.outcome ?? '-'}${final.remedy ? `  remedy=${final.remedy}` : ''}${final.decision?.reasonCode ? `  reason=${final.decision.reasonCode}` : ''}  notices=${final.notices.length}`;
