@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TrackingSnapshot, TrackingStatus } from '../domain/carrier-verdict.js';
 import type { Channel, CustomerTier, Locale, OrderItem, Shipment } from '../domain/case.js';
 import { WATCH_ROLES, shipmentKey, watcherId, type WatchedShipment, type Watcher, type WatchRole } from '../domain/shipment-watch.js';
@@ -193,9 +193,16 @@ export class ShipmentStore {
       }),
     );
     const keys = (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
-    if (keys.length === 0) return [];
-    const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
-    const byPk = new Map((out.Responses?.[this.tableName] ?? []).map((item) => [String(item.pk), fromItem(item)]));
+    const byPk = new Map<string, ShipmentRecord>();
+    // BatchGetItem reads at most 100 keys per call and may leave some unprocessed under load: ask again for those.
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Array<Record<string, unknown>> | undefined = keys.slice(i, i + 100);
+      for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
+        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) byPk.set(String(item.pk), fromItem(item));
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
     // The index is eventually consistent: keep its order, drop what is no longer due.
     return keys
       .map((k) => byPk.get(k.pk))

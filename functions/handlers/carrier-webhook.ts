@@ -14,7 +14,6 @@ const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 const policy = marketPolicy();
 const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(policy);
 const routing = carrierRouting(carrierTrackingConfig());
-const secrets = new Map<PushProvider, string>();
 
 /** Kuaidi100 marks a push delivered only when the answer says so; anything else is pushed again later. */
 const KUAIDI100_OK = { result: true, returnCode: '200', message: '成功' };
@@ -26,12 +25,13 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     return problem(404, 'unknown_provider', `Pushes are accepted from ${PUSH_PROVIDERS.join(', ')}.`);
   }
   try {
-    if (!secrets.has(provider)) secrets.set(provider, await carrierWebhookSecret(provider));
+    // Fetched through Powertools' 5-minute cache, so a rotated secret is picked up without a cold start.
+    const secret = await carrierWebhookSecret(provider);
     const raw = rawBody(event);
     // Kuaidi100 posts a form (sign, param); the others sign a JSON body and send the signature in a header.
     const fields = provider === 'kuaidi100' ? Object.fromEntries(new URLSearchParams(raw)) : event.headers;
     const answer = await receivePush(
-      { shipments, cases, intake, policy, calendar, proactiveEnabled, pollIntervalSeconds, secret: secrets.get(provider)!, carrierCodes: routing.codesFor(provider) },
+      { shipments, cases, intake, policy, calendar, proactiveEnabled, pollIntervalSeconds, secret, carrierCodes: routing.codesFor(provider) },
       provider,
       raw,
       fields,

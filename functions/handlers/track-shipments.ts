@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { PROVIDER_LIMITS } from '../adapters/carriers/limits.js';
 import { cnCalendar as calendar } from '../domain/cn-calendar.js';
@@ -19,11 +20,13 @@ const scheduledEvent = z.looseObject({ time: z.iso.datetime({ offset: true }) })
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Scheduled: polls the watched shipments that are due, within each provider's rate limits (polling is the fallback to pushes). */
-export async function handler(event: unknown) {
+export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
   const now = new Date(scheduledEvent.parse(event).time);
   const tracker = await carrierTracker(config);
+  // Stop starting lookups 30 s before the timeout; without a context (tests), allow four minutes.
+  const deadline = Date.now() + (context ? context.getRemainingTimeInMillis() - 30_000 : 240_000);
   const summary = await pollShipments(
-    { shipments, cases, intake, policy, calendar, ...settings, tracker, health, alerts, providers, limits: PROVIDER_LIMITS, random: Math.random, sleep },
+    { shipments, cases, intake, policy, calendar, ...settings, tracker, health, alerts, providers, limits: PROVIDER_LIMITS, random: Math.random, sleep, remainingMs: () => deadline - Date.now() },
     now,
   );
   if (summary.polled > 0) logger.info('shipments polled', { ...summary });

@@ -135,6 +135,20 @@ describe('carrier-webhook: updates', () => {
     expect(Date.parse(item!.nextPollAt)).toBeGreaterThan(Date.now());
   });
 
+  it('a push older than the stored state (providers do not guarantee order) changes nothing', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { key } = await watchedReturn(trackingNumber);
+    const delivered = afterShipDelivered(trackingNumber);
+    await push('aftership', delivered, { 'aftership-hmac-sha256': afterShipSign(delivered) });
+    const older = fixture<Record<string, any>>('aftership', 'webhook-delivered');
+    Object.assign(older.msg, { tracking_number: trackingNumber, tag: 'InTransit', subtag: 'InTransit_001', checkpoints: older.msg.checkpoints.slice(0, 2) });
+    const text = JSON.stringify(older);
+    expect((await push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) })).statusCode).toBe(200);
+    expect(await env.shipmentItem(key)).toMatchObject({ status: 'delivered' });
+    expect((await env.shipmentItem(key))?.gsi2pk).toBeUndefined();
+    expect(await env.drainIntake()).toHaveLength(1);
+  });
+
   it('a push about a parcel nobody watches is acknowledged (200) and ignored', async () => {
     const body = afterShipDelivered(unique('SF').toUpperCase());
     const res = await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });

@@ -165,6 +165,45 @@ describe('track-shipments: polling', () => {
   });
 });
 
+describe('the due index and the budget', () => {
+  it('a run polls at most the provider\'s budget, soonest due first; reading more than 100 due shipments at once works', async () => {
+    const base = wholeSecond(new Date(Date.now() + 20 * DAY));
+    const keys: string[] = [];
+    for (let i = 0; i < 130; i++) {
+      keys.push(await shipments.watch({ carrier: 'SF', trackingNumber: unique('SIM-TRANSIT').toUpperCase(), provider: 'aftership', watcher: { role: 'return', caseId: `AS-${i}` } }, at(base, i)));
+    }
+    const due = await shipments.due('aftership', at(base, 200), 500);
+    expect(due.map((s) => s.key)).toEqual(keys);
+    expect(await shipments.due('aftership', at(base, 9), 500)).toHaveLength(10);
+
+    const { pollShipments } = await import('../../functions/use-cases/tracking/poll-shipments.js');
+    const tracked: string[] = [];
+    const summary = await pollShipments(
+      {
+        shipments,
+        cases,
+        intake: { send: async () => undefined } as never,
+        policy: (await import('../../functions/policies/cn.js')).cnPolicy,
+        calendar: (await import('../../functions/domain/cn-calendar.js')).cnCalendar,
+        proactiveEnabled: false,
+        pollIntervalSeconds: 3600,
+        tracker: { track: async (q) => (tracked.push(q.trackingNumber), { status: 'in_transit', lost: false }) },
+        health: new (await import('../../functions/adapters/provider-health.js')).ProviderHealthStore(env.db, TABLE_NAME),
+        alerts,
+        outageAlertSeconds: 600,
+        providers: ['aftership'],
+        limits: { aftership: { requestsPerSecond: 1000, lookupsPerRun: 3 } },
+        backoff: { baseSeconds: 60, capSeconds: 600 },
+        random: () => 0.5,
+        sleep: async () => undefined,
+      },
+      at(base, 200),
+    );
+    expect(summary).toMatchObject({ polled: 3, updated: 3 });
+    expect(tracked).toEqual(await Promise.all(keys.slice(0, 3).map(async (k) => (await shipments.get(k))!.trackingNumber)));
+  });
+});
+
 describe('track-shipments: proactive detection', () => {
   async function announced(trackingNumber: string, now: Date) {
     const requestId = proactiveRequestId('SF', trackingNumber);

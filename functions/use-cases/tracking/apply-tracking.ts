@@ -33,6 +33,8 @@ export interface ApplyTrackingResult {
 export async function applyTracking(deps: ApplyTrackingDeps, key: string, snapshot: TrackingSnapshot, source: 'push' | 'poll', now: Date): Promise<ApplyTrackingResult> {
   const shipment = await deps.shipments.get(key);
   if (!shipment) return { known: false, actions: [], finished: false };
+  // Pushes can arrive out of order: a state older than the one stored teaches nothing.
+  if (shipment.lastEventAt && snapshot.lastEventAt && snapshot.lastEventAt < shipment.lastEventAt) return { known: true, actions: [], finished: false };
   const outcome = watchOutcome(shipment, snapshot, now, deps.policy, deps.calendar, deps.proactiveEnabled);
   const handled: Watcher[] = [];
   for (const action of outcome.actions) {

@@ -16,6 +16,8 @@ export interface PollDeps extends ApplyTrackingDeps, ProviderHealthDeps {
   random: () => number;
   /** Paces the lookups of a provider below its rate limit. */
   sleep: (ms: number) => Promise<void>;
+  /** Real milliseconds left for this run (the function's timeout, less a margin): no lookup starts after. */
+  remainingMs?: () => number;
 }
 
 export interface PollSummary {
@@ -38,8 +40,13 @@ export async function pollShipments(deps: PollDeps, now: Date): Promise<PollSumm
   for (const provider of deps.providers) {
     const limit = deps.limits[provider] ?? { requestsPerSecond: 1, lookupsPerRun: 50 };
     const due = await deps.shipments.due(provider, now, limit.lookupsPerRun);
-    for (const [i, shipment] of due.entries()) {
-      if (i > 0) await deps.sleep(1000 / limit.requestsPerSecond);
+    let lastStart: number | undefined;
+    for (const shipment of due) {
+      // The pace counts from the previous lookup's start, so slow answers do not slow the run further.
+      if (lastStart !== undefined) await deps.sleep(Math.max(0, 1000 / limit.requestsPerSecond - (Date.now() - lastStart)));
+      // Out of time: the rest stay due for the next run.
+      if (deps.remainingMs && deps.remainingMs() <= 0) return summary;
+      lastStart = Date.now();
       summary.polled += 1;
       const outcome = await pollOne(deps, shipment, now);
       if (outcome === 'updated') summary.updated += 1;
