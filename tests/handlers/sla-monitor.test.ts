@@ -207,6 +207,14 @@ describe('sla monitor: served, closed', () => {
     expect(await cases.get(caseId)).toMatchObject({ slaBreachedAt: late, sla: { state: 'met', metAt: late, breachedAt: late, dueAt: clock.dueAt } });
   });
 
+  it('a replacement shipped ahead (confirmed before the old item arrives) starts its clock already met', async () => {
+    const shipped = sh('2025-07-20T10:00:00').toISOString();
+    const { caseId } = await seedCase(env.db, { type: 'exchange', record: { status: 'awaiting_return', compensation: { instructionId: 'i-3', kind: 'exchange', idempotencyKey: 'k3', at: shipped, status: 'completed', completedAt: shipped } } });
+    const clock = await startServiceClock(deps, caseId, sh('2025-07-25T10:00:00'), sh('2025-07-25T10:00:00'));
+    expect(clock).toMatchObject({ state: 'met', metAt: shipped, service: 'exchange' });
+    expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
+  });
+
   it('closing a case takes it out of the due index (close-case step), ending a pause on it', async () => {
     const { caseId } = await withClock(sh('2025-08-04T10:00:00'));
     await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'carrier_disruption', note: 'n' }, 'ops', sh('2025-08-05T10:00:00'));
