@@ -95,6 +95,7 @@ describe('case workflow state machine', () => {
     'ManualReview',
     'ManualReviewReminded',
     'ManualReviewEscalated',
+    'SurveyReminded',
   ])('has the task state %s', (name) => {
     expect(states[name]?.Type).toBe('Task');
   });
@@ -160,7 +161,8 @@ describe('case workflow state machine', () => {
     ['AwaitCompensation', '$.facts.timings.compensationConfirmSeconds', 'CheckCompensation'],
     ['ManualReview', '$.facts.timings.reviewReminderSeconds', 'RemindReview'],
     ['ManualReviewReminded', '$.facts.timings.reviewEscalateAfterReminderSeconds', 'EscalateReview'],
-    ['Survey', '$.facts.timings.surveyExpirySeconds', 'CloseSurveyExpired'],
+    ['Survey', '$.facts.timings.surveyReminderSeconds', 'NotifySurveyReminder'],
+    ['SurveyReminded', '$.facts.timings.surveyExpiryAfterReminderSeconds', 'CloseSurveyExpired'],
   ])('%s waits with lambda:invoke.waitForTaskToken, times out by %s and handles the timeout', (name, timeoutPath, onTimeout) => {
     const state = states[name]!;
     expect(state.Resource).toBe('arn:${Ref:AWS::Partition}:states:::lambda:invoke.waitForTaskToken');
@@ -208,6 +210,7 @@ describe('case workflow state machine', () => {
       'ManualReviewEscalated',
       'ManualReviewReminded',
       'Survey',
+      'SurveyReminded',
     ]);
   });
 
@@ -220,6 +223,7 @@ describe('case workflow state machine', () => {
     ['ManualReview', 'manual_review', '$.signal'],
     ['ManualReviewReminded', 'manual_review', '$.signal'],
     ['ManualReviewEscalated', 'manual_review', '$.signal'],
+    ['SurveyReminded', 'survey', '$.survey'],
   ])('%s parks its token with the await-event function as kind %s, its signal at %s', (name, kind, resultPath) => {
     const state = states[name]!;
     expect(functionOf(name)).toMatch(/^AwaitEvent[0-9A-F]{8}$/);
@@ -332,6 +336,7 @@ describe('case workflow state machine', () => {
       'NotifyReturnExpired:closed',
       'NotifyShipBack:ship_back',
       'NotifyShipBackAfterExchange:ship_back',
+      'NotifySurveyReminder:survey_reminder',
     ]);
   });
 
