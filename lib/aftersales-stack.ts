@@ -170,9 +170,11 @@ export class AftersalesStack extends Stack {
     const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*): cases, reviews and decisions, alerts, reports');
     table.grantReadWriteData(opsApi);
     stateMachine.grantTaskResponse(opsApi);
-    const surveyApi = fn('SurveyApi', 'survey-api', 'Customer survey form and answers (/surveys/{token})');
+    // A low score alerts operations (follow-up task), so the survey API publishes to the alerts topic.
+    const surveyApi = fn('SurveyApi', 'survey-api', 'Customer survey form and answers (/surveys/{token})', { OPS_ALERTS_TOPIC_ARN: opsAlerts.topicArn });
     table.grantReadWriteData(surveyApi);
     stateMachine.grantTaskResponse(surveyApi);
+    opsAlerts.grantPublish(surveyApi);
     const http = new PipelineHttpApi(this, 'Http', { ingest, opsApi, surveyApi });
     notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
 
