@@ -175,7 +175,14 @@ export class AftersalesStack extends Stack {
     table.grantReadWriteData(surveyApi);
     stateMachine.grantTaskResponse(surveyApi);
     opsAlerts.grantPublish(surveyApi);
-    const http = new PipelineHttpApi(this, 'Http', { ingest, opsApi, surveyApi });
+    const statusPage = fn('StatusPage', 'status-page', "Customer's case status page (/cases/{caseId}/status, signed link)", {
+      STATUS_LINK_SECRET_SECRET_ARN: statusLinkSecret.secretArn,
+    });
+    table.grantReadWriteData(statusPage);
+    statusLinkSecret.grantRead(statusPage);
+    // Cancelling from the page ends the case's wait (SendTaskSuccess), as the order platform's cancellation does.
+    stateMachine.grantTaskResponse(statusPage);
+    const http = new PipelineHttpApi(this, 'Http', { ingest, opsApi, surveyApi, statusPage });
     notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
 
     // Alarms: anything parked in a DLQ, or a case whose workflow failed, pages operations.

@@ -451,7 +451,7 @@ describe('queues', () => {
 describe('functions', () => {
   it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(15);
+    expect(functions.length).toBe(16);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -471,7 +471,7 @@ describe('functions', () => {
       expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
       entries.add(entry as string);
     }
-    expect(entries.size).toBe(15);
+    expect(entries.size).toBe(16);
   });
 
   it.each([
@@ -573,6 +573,8 @@ describe('HTTP API', () => {
     ['ANY /ops/{proxy+}', 'AWS_IAM', 'OpsApi'],
     ['GET /surveys/{token}', 'NONE', 'SurveyApi'],
     ['POST /surveys/{token}', 'NONE', 'SurveyApi'],
+    ['GET /cases/{caseId}/status', 'NONE', 'StatusPage'],
+    ['POST /cases/{caseId}/status', 'NONE', 'StatusPage'],
   ])('routes %s (authorization %s) to %s', (routeKey, authorization, fnPrefix) => {
     const routes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey);
     expect(routes).toHaveLength(1);
@@ -584,10 +586,12 @@ describe('HTTP API', () => {
     expect(target(integration.Properties.IntegrationUri)).toMatch(new RegExp(`^${fnPrefix}[0-9A-F]{8}$`));
   });
 
-  it('has exactly those four routes', () => {
+  it('has exactly those routes', () => {
     expect(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort()).toEqual([
       'ANY /ops/{proxy+}',
+      'GET /cases/{caseId}/status',
       'GET /surveys/{token}',
+      'POST /cases/{caseId}/status',
       'POST /surveys/{token}',
       'POST /webhooks/order-platform',
     ]);
