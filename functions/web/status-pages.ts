@@ -138,7 +138,7 @@ export interface StatusView {
 
 /** Dates in the market's zone, in the customer's language. */
 const when = (locale: PageLocale, iso: string) =>
-  new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
 
 /** The pause's reason in the words of the delay notice, or a general one for a reason it does not know. */
 function pauseReason(locale: PageLocale, reason: string): string {
