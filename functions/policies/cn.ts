@@ -43,6 +43,7 @@ export const cnPolicy: AftersalesPolicy = {
     lost: { options: ['reship', 'refund'], default: 'reship', timeoutHours: 72 },
   },
   advanceExchange: { tiers: ['vip'], returnDeadlineDays: 15 },
+  survey: { followUpAtOrBelow: 2 }, // an overall score of 1 or 2 gets a call back from the team
   // The chinese-days library covers up to 2026. When the State Council publishes the next year's holidays, add it
   // here (see docs/sla.md), e.g. { year: 2027, source: '国办发明电〔2026〕…号', holidays: [...], makeUpWorkdays: [...] }.
   calendar: { extraYears: [] },
