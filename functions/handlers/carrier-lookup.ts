@@ -1,15 +1,15 @@
 import * as z from 'zod/mini';
-import { cnCalendar as calendar } from '../domain/cn-calendar.js';
 import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
 import { carrierOutage } from '../use-cases/steps/carrier-outage.js';
 import { reportProviderCall } from '../use-cases/tracking/provider-health.js';
 import { carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, marketPolicy, opsAlerts } from '../wiring.js';
+import { caseStores, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
 
 const { cases } = caseStores();
 const { health } = trackingStores();
 const alerts = opsAlerts();
 const policy = marketPolicy();
+const calendar = marketCalendar(policy);
 // One provider for every carrier by default; CARRIER_TRACKING (full JSON) routes carriers to several providers.
 const config = carrierTrackingConfig();
 const { outageAlertSeconds } = trackingSettings(policy);

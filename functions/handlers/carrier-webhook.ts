@@ -1,17 +1,17 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { PushProvider } from '../adapters/carriers/push.js';
-import { cnCalendar as calendar } from '../domain/cn-calendar.js';
 import { json, problem, rawBody } from '../http/responses.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { receivePush } from '../use-cases/tracking/receive-push.js';
 import { carrierRouting, carrierTrackingConfig, carrierWebhookSecret, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, logger, marketPolicy, queueSender } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, queueSender } from '../wiring.js';
 
 const PUSH_PROVIDERS: readonly PushProvider[] = ['aftership', '17track', 'kuaidi100'];
 const { cases } = caseStores();
 const { shipments } = trackingStores();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 const policy = marketPolicy();
+const calendar = marketCalendar(policy);
 const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(policy);
 const routing = carrierRouting(carrierTrackingConfig());
 

@@ -1,17 +1,17 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { PROVIDER_LIMITS } from '../adapters/carriers/limits.js';
-import { cnCalendar as calendar } from '../domain/cn-calendar.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { pollShipments } from '../use-cases/tracking/poll-shipments.js';
 import { carrierRouting, carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, logger, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
 
 const { cases } = caseStores();
 const { shipments, health } = trackingStores();
 const alerts = opsAlerts();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 const policy = marketPolicy();
+const calendar = marketCalendar(policy);
 const settings = trackingSettings(policy);
 const config = carrierTrackingConfig();
 const { providers } = carrierRouting(config);

@@ -22,6 +22,7 @@ export const MILESTONES = [
   'cancelled',
   'charged_back',
   'survey_invitation',
+  'survey_reminder',
   'closed',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];

@@ -2,22 +2,19 @@ import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.
 import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
-import type { AftersalesPolicy } from '../domain/policy.js';
-import { serviceDueAt } from '../domain/service-limits.js';
-import type { WorkingDayCalendar } from '../domain/working-days.js';
+import { slaServiceFor } from '../domain/sla.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
 import { CANCELLABLE } from './steps/await-event.js';
+import { startServiceClock, type SlaDeps } from './sla-clock.js';
 import { confirmCompensation } from './steps/compensate.js';
 import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
 
-export interface IntakeDeps {
+export interface IntakeDeps extends SlaDeps {
   cases: CaseStore;
   waits: WaitStore;
   dedupe: DedupeStore;
   workflow: CaseWorkflow;
-  policy: AftersalesPolicy;
-  calendar: WorkingDayCalendar;
   /** Carrier tracking: return parcels and announced shipments are watched (absent: nothing is watched). */
   tracking?: WatchDeps;
 }
@@ -46,17 +43,9 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await signal(deps, caseId, 'evidence', { signal: 'evidence_added' });
       return;
     }
-    case 'aftersales.cancelled': {
-      const record = await deps.cases.require(caseId);
-      if (record.status === 'closed') return;
-      await deps.cases.update(caseId, { cancelRequested: true });
-      await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested' });
-      // Whatever the case waits for, the cancellation ends the wait; a step not yet waiting checks the flag.
-      if (record.waitingFor && CANCELLABLE.has(record.waitingFor as WaitKind)) {
-        await signal(deps, caseId, record.waitingFor as WaitKind, { signal: 'cancelled' });
-      }
+    case 'aftersales.cancelled':
+      await requestCancellation(deps, caseId, at);
       return;
-    }
     case 'aftersales.remedy_chosen':
       return recordChoice(deps, caseId, event.data, at);
     case 'aftersales.disputed':
@@ -85,18 +74,16 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
     case 'return.received': {
       const record = await deps.cases.require(caseId);
       if (!record.returnReceivedAt) {
-        // The service clock starts at arrival at the service center (000 §5.1).
-        const due = serviceDueAt(record.type, record.expedited, new Date(event.data.receivedAt), deps.policy, deps.calendar);
-        await deps.cases.update(caseId, {
-          returnReceivedAt: event.data.receivedAt,
-          ...(due ? { dueAt: due.dueAt.toISOString(), serviceWorkingDays: due.workingDays } : {}),
-        });
+        // The service clock starts at arrival at the service center (000 §5.1; docs/sla.md). Started first: it
+        // starts once, so a retry after a crash before the arrival is recorded still has it.
+        const sla = slaServiceFor(record.type).startsAt === 'arrival' ? await startServiceClock(deps, caseId, new Date(event.data.receivedAt), now) : undefined;
+        await deps.cases.update(caseId, { returnReceivedAt: event.data.receivedAt });
         await deps.cases.appendTimeline(caseId, {
           at,
           // The service center's own report, or the carrier's delivery scan at the service center.
           actor: message.source === 'carrier' ? 'carrier' : 'service_center',
           event: 'return_received',
-          detail: { receivedAt: event.data.receivedAt, ...(due ? { dueAt: due.dueAt.toISOString(), workingDays: due.workingDays } : {}) },
+          detail: { receivedAt: event.data.receivedAt, ...(sla?.dueAt ? { dueAt: sla.dueAt, workingDays: sla.workingDays } : {}) },
         });
       }
       await signal(deps, caseId, 'return', { signal: 'return_received', receivedAt: event.data.receivedAt });
@@ -197,6 +184,21 @@ async function openDispute(deps: IntakeDeps, caseId: string, reason: string, at:
   await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'dispute_opened', detail: { reason, round } });
   await deps.dedupe.claimOpenCase(record.orderId, record.type, caseId);
   await deps.workflow.start(caseId, round);
+}
+
+/**
+ * The customer withdraws the request (the order platform's `aftersales.cancelled`, or the status page while the case
+ * is on hold). `via` names where it came from, on the timeline.
+ */
+export async function requestCancellation(deps: Pick<IntakeDeps, 'cases' | 'waits' | 'workflow'>, caseId: string, at: string, via?: string): Promise<void> {
+  const record = await deps.cases.require(caseId);
+  if (record.status === 'closed') return;
+  await deps.cases.update(caseId, { cancelRequested: true });
+  await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested', ...(via ? { detail: { via } } : {}) });
+  // Whatever the case waits for, the cancellation ends the wait; a step not yet waiting checks the flag.
+  if (record.waitingFor && CANCELLABLE.has(record.waitingFor as WaitKind)) {
+    await signal(deps, caseId, record.waitingFor as WaitKind, { signal: 'cancelled' });
+  }
 }
 
 /** Hands a signal to the waiting step, or leaves it for the step that will wait next. */

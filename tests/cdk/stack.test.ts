@@ -95,6 +95,7 @@ describe('case workflow state machine', () => {
     'ManualReview',
     'ManualReviewReminded',
     'ManualReviewEscalated',
+    'SurveyReminded',
   ])('has the task state %s', (name) => {
     expect(states[name]?.Type).toBe('Task');
   });
@@ -160,7 +161,8 @@ describe('case workflow state machine', () => {
     ['AwaitCompensation', '$.facts.timings.compensationConfirmSeconds', 'CheckCompensation'],
     ['ManualReview', '$.facts.timings.reviewReminderSeconds', 'RemindReview'],
     ['ManualReviewReminded', '$.facts.timings.reviewEscalateAfterReminderSeconds', 'EscalateReview'],
-    ['Survey', '$.facts.timings.surveyExpirySeconds', 'CloseSurveyExpired'],
+    ['Survey', '$.facts.timings.surveyReminderSeconds', 'NotifySurveyReminder'],
+    ['SurveyReminded', '$.facts.timings.surveyExpiryAfterReminderSeconds', 'CloseSurveyExpired'],
   ])('%s waits with lambda:invoke.waitForTaskToken, times out by %s and handles the timeout', (name, timeoutPath, onTimeout) => {
     const state = states[name]!;
     expect(state.Resource).toBe('arn:${Ref:AWS::Partition}:states:::lambda:invoke.waitForTaskToken');
@@ -208,6 +210,7 @@ describe('case workflow state machine', () => {
       'ManualReviewEscalated',
       'ManualReviewReminded',
       'Survey',
+      'SurveyReminded',
     ]);
   });
 
@@ -220,6 +223,7 @@ describe('case workflow state machine', () => {
     ['ManualReview', 'manual_review', '$.signal'],
     ['ManualReviewReminded', 'manual_review', '$.signal'],
     ['ManualReviewEscalated', 'manual_review', '$.signal'],
+    ['SurveyReminded', 'survey', '$.survey'],
   ])('%s parks its token with the await-event function as kind %s, its signal at %s', (name, kind, resultPath) => {
     const state = states[name]!;
     expect(functionOf(name)).toMatch(/^AwaitEvent[0-9A-F]{8}$/);
@@ -346,6 +350,7 @@ describe('case workflow state machine', () => {
       'NotifyReturnExpired:closed',
       'NotifyShipBack:ship_back',
       'NotifyShipBackAfterExchange:ship_back',
+      'NotifySurveyReminder:survey_reminder',
     ]);
   });
 
@@ -460,7 +465,7 @@ describe('queues', () => {
 describe('functions', () => {
   it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(17);
+    expect(functions.length).toBe(19);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -480,7 +485,7 @@ describe('functions', () => {
       expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
       entries.add(entry as string);
     }
-    expect(entries.size).toBe(17);
+    expect(entries.size).toBe(19);
   });
 
   it.each([
@@ -488,6 +493,7 @@ describe('functions', () => {
     ['PlanRemedy', 'functions/handlers/plan-remedy.ts'],
     ['Compensate', 'functions/handlers/compensate.ts'],
     ['OpsApi', 'functions/handlers/ops-api.ts'],
+    ['SlaMonitor', 'functions/handlers/sla-monitor.ts'],
   ])('%s runs %s', (prefix, entry) => {
     const found = ofType('AWS::Lambda::Function').filter(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
     expect(found).toHaveLength(1);
@@ -583,6 +589,8 @@ describe('HTTP API', () => {
     ['GET /surveys/{token}', 'NONE', 'SurveyApi'],
     ['POST /surveys/{token}', 'NONE', 'SurveyApi'],
     ['POST /webhooks/carriers/{provider}', 'NONE', 'CarrierWebhook'],
+    ['GET /cases/{caseId}/status', 'NONE', 'StatusPage'],
+    ['POST /cases/{caseId}/status', 'NONE', 'StatusPage'],
   ])('routes %s (authorization %s) to %s', (routeKey, authorization, fnPrefix) => {
     const routes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey);
     expect(routes).toHaveLength(1);
@@ -594,10 +602,12 @@ describe('HTTP API', () => {
     expect(target(integration.Properties.IntegrationUri)).toMatch(new RegExp(`^${fnPrefix}[0-9A-F]{8}$`));
   });
 
-  it('has exactly those five routes', () => {
+  it('has exactly those routes', () => {
     expect(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort()).toEqual([
       'ANY /ops/{proxy+}',
+      'GET /cases/{caseId}/status',
       'GET /surveys/{token}',
+      'POST /cases/{caseId}/status',
       'POST /surveys/{token}',
       'POST /webhooks/carriers/{provider}',
       'POST /webhooks/order-platform',
@@ -682,5 +692,48 @@ describe('carrier tracking', () => {
     const [, lookup] = fnNamed('CarrierLookup');
     expect(resources[target(lookup.Properties.Environment.Variables.OPS_ALERTS_TOPIC_ARN)]?.Type).toBe('AWS::SNS::Topic');
     expect(actionsOf(lookup)).toContain('sns:Publish');
+  });
+});
+
+describe('SLA (docs/sla.md)', () => {
+  const fnNamed = (prefix: string) => ofType('AWS::Lambda::Function').find(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id))!;
+  const actionsOf = (fnId: string) => {
+    const roleId = target(resources[fnId]!.Properties.Role);
+    return ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: unknown) => target(r) === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+  };
+
+  it('an EventBridge rule runs the SLA monitor every 5 minutes, retried twice', () => {
+    const [monitorId] = fnNamed('SlaMonitor');
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.Targets.some((t: any) => target(t.Arn) === monitorId));
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0]!;
+    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+    expect(rule.Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
+    expect(ofType('AWS::Lambda::Permission').some(([, p]) => target(p.Properties.FunctionName) === monitorId && p.Properties.Principal === 'events.amazonaws.com')).toBe(true);
+  });
+
+  it.each(['SlaMonitor', 'Classify', 'StartCase', 'OpsApi'])('%s publishes SLA alerts to the OpsAlerts topic', (prefix) => {
+    const [id, fn] = fnNamed(prefix);
+    const topicId = target(fn.Properties.Environment.Variables.OPS_ALERTS_TOPIC_ARN);
+    expect(resources[topicId]?.Type).toBe('AWS::SNS::Topic');
+    expect(actionsOf(id)).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topicId } }));
+  });
+
+  it('the SLA monitor reads the table (due index) and has a minute to run; its errors raise an alarm', () => {
+    const [id, fn] = fnNamed('SlaMonitor');
+    expect(fn.Properties.Timeout).toBe(60);
+    expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
+    expect(actionsOf(id).flatMap((st) => [st.Action].flat())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem']));
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'Errors' && a.Properties.Dimensions?.[0]?.Value?.Ref === id);
+    expect(alarms).toHaveLength(1);
+  });
+
+  it('the operations API may queue the delay notice of a pause (NOTICE_QUEUE_URL, SendMessage on the notice queue)', () => {
+    const [id, fn] = fnNamed('OpsApi');
+    const queueId = target(fn.Properties.Environment.Variables.NOTICE_QUEUE_URL);
+    expect(resources[queueId]?.Properties.FifoQueue).toBe(true);
+    expect(actionsOf(id)).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }));
   });
 });

@@ -237,7 +237,7 @@ describe('legacy renderNotice keeps working for milestones the typed data cannot
         const notice = renderNotice(milestone, locale, facts({ statusUrl }));
         expect(notice.text, `${milestone}/${locale}`).toContain(statusUrl);
         expect(notice.html, `${milestone}/${locale}`).toContain(`href="${statusUrl}"`);
-        if (milestone !== 'survey_invitation') expect(notice.sms, `${milestone}/${locale}`).toContain(statusUrl);
+        if (milestone !== 'survey_invitation' && milestone !== 'survey_reminder') expect(notice.sms, `${milestone}/${locale}`).toContain(statusUrl);
       }
     }
   });

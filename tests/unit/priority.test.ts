@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CASE_TYPES, CUSTOMER_TIERS } from '../../functions/domain/case.js';
 import { priorityOf, type PriorityInput } from '../../functions/domain/priority.js';
+import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { timingsFor, type TimingOverrides } from '../../functions/use-cases/steps/classify.js';
 
@@ -140,11 +141,14 @@ describe('docs/priority.md', () => {
       const c = cases[band]!;
       const updates: Array<Record<string, unknown>> = [];
       const store = {
-        require: async () => ({ caseId: 'AS-0123456789AB', tier: c.tier, type: c.type, expedited: false, orderItems: [{ sku: 's', name: 'n', category: 'c', quantity: 1, unitPrice: 1000 }] }),
+        require: async () => ({ caseId: 'AS-0123456789AB', tier: c.tier, type: c.type, expedited: false, orderItems: [{ sku: 's', name: 'n', category: 'c', quantity: 1, unitPrice: 1000 }], createdAt: now.toISOString(), version: 1 }),
         update: async (_id: string, patch: Record<string, unknown>) => void updates.push(patch),
         appendTimeline: async () => undefined,
       };
-      const result = await classify({ cases: store as never, policy: cnPolicy, overrides: TIMINGS }, 'AS-0123456789AB', now);
+      // The SLA side (targets, clocks) is stood in for too; tests/handlers/sla-monitor.test.ts runs it for real.
+      const sla = { putTarget: async () => undefined, write: async () => true };
+      const deps = { cases: store as never, sla: sla as never, alerts: { raise: async () => undefined } as never, policy: cnPolicy, calendar: cnCalendar, overrides: TIMINGS };
+      const result = await classify(deps, 'AS-0123456789AB', now);
       expect(result.band).toBe(band);
       expect(updates[0]).toMatchObject({ priorityBand: band, responseDueAt: new Date(now.getTime() + hours * 3_600_000).toISOString() });
     }
@@ -175,7 +179,27 @@ describe('timingsFor: the durations the workflow reads from $.facts.timings', ()
       choiceTimeoutSeconds: 72 * 3600,
       advanceReturnDeadlineSeconds: 15 * 86_400,
       carrierOutageWaitSeconds: 1800,
+      // Without a reminder time, the reminder goes out half-way through the survey's life.
+      surveyReminderSeconds: 3.5 * 86_400,
+      surveyExpiryAfterReminderSeconds: 3.5 * 86_400,
     });
+  });
+
+  it('the survey reminder splits the survey’s life: the reminded wait lasts the rest of it', () => {
+    const timings = timingsFor('return', 'normal', cnPolicy, { ...TIMINGS, surveyReminderSeconds: 3 * 86_400 });
+    expect(timings).toMatchObject({ surveyExpirySeconds: 7 * 86_400, surveyReminderSeconds: 3 * 86_400, surveyExpiryAfterReminderSeconds: 4 * 86_400 });
+  });
+
+  it.each([
+    [10, 20, 10, 10],
+    [20, 20, 19, 1],
+    [600, 20, 19, 1],
+    [0, 20, 1, 19],
+    [3, 1, 1, 1],
+  ])('a reminder at %d s of a %d s survey waits %d s, then %d s: both waits positive, the total never beyond the expiry', (reminder, expiry, first, rest) => {
+    const timings = timingsFor('return', 'normal', cnPolicy, { ...TIMINGS, surveyReminderSeconds: reminder, surveyExpirySeconds: expiry });
+    expect([timings.surveyReminderSeconds, timings.surveyExpiryAfterReminderSeconds]).toEqual([first, rest]);
+    expect(timings.surveyReminderSeconds + timings.surveyExpiryAfterReminderSeconds).toBe(Math.max(2, expiry));
   });
 
   it('a carrier outage is looked at again after 30 minutes unless the deployment says otherwise', () => {

@@ -20,6 +20,7 @@ export type LegacyMilestone =
   | 'cancelled'
   | 'charged_back'
   | 'survey_invitation'
+  | 'survey_reminder'
   | 'closed';
 
 /** Everything a notice may say: only what the customer already knows or needs, nothing else about them. */
@@ -148,7 +149,9 @@ export function renderNotice(milestone: LegacyMilestone, locale: Locale, f: Noti
       return typed({ ...base, milestone: 'cancelled' });
     case 'closed':
       return typed({ ...base, milestone: 'case_closed', ...(f.outcome && CLOSE_REASON[f.outcome] ? { closeReason: CLOSE_REASON[f.outcome] } : {}) });
-    case 'survey_invitation': {
+    // Until the notifier renders the typed reminder (it needs the survey's expiry), the reminder repeats the invitation.
+    case 'survey_invitation':
+    case 'survey_reminder': {
       const url = need(f.surveyUrl, 'surveyUrl');
       return plain((w, request) => w.survey(f.caseId, url, request));
     }
