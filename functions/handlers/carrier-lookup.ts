@@ -27,5 +27,5 @@ export async function handler(event: unknown) {
   const record = await cases.require(caseId);
   const provider = tracker.providerFor({ carrier: record.shipment.carrier, trackingNumber: record.shipment.trackingNumber });
   const report = (outcome: { ok: true } | { ok: false; error: string }) => reportProviderCall({ health, alerts, outageAlertSeconds }, provider, outcome, new Date());
-  return carrierLookup({ cases, tracker, policy, calendar, report }, caseId, now);
+  return carrierLookup({ cases, tracker, policy, calendar, report, alerts }, caseId, now);
 }

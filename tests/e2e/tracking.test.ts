@@ -114,6 +114,17 @@ describe('a carrier API that stays down, then recovers', () => {
   });
 });
 
+describe('a tracking number the carrier does not know', () => {
+  it('is flagged on the case (GET /ops/cases) and to operators, and the case waits for an operator', async () => {
+    const trackingNumber = `NOSUCH${uniq()}`;
+    const caseId = String((await h.platform.send(requestedEvent({ caseType: 'lost', trackingNumber }))).body.caseId);
+    const view = await h.ops.waitFor(caseId, isSettled, 60_000);
+    expect(view).toMatchObject({ status: 'needs_attention', failure: { error: 'TrackingNotFoundError' }, trackingIssue: { reason: 'tracking_not_found', role: 'outbound', trackingNumber } });
+    expect(events(view)).toContain('tracking_issue');
+    expect((await alerts()).filter((a) => a.kind === 'tracking_not_found' && a.caseId === caseId)).toHaveLength(1);
+  });
+});
+
 describe('proactive detection (switched on)', () => {
   it('opens a delayed case from a shipment.created parcel delivered late, before the customer complains', async () => {
     const now = Date.now();

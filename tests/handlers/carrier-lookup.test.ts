@@ -81,6 +81,10 @@ describe('carrier-lookup', () => {
     const view = (await cases.view(caseId))!;
     expect(view.case.trackingIssue).toMatchObject({ reason: 'tracking_not_found', role: 'outbound', carrier: 'sf-express', trackingNumber });
     expect(view.timeline.map((e) => e.event)).toContain('tracking_issue');
+    // Operators are told once, with the case id; a retry of the step does not tell them again.
+    expect((await failure(handler({ caseId })))?.name).toBe('TrackingNotFoundError');
+    const alerts = (await new OpsAlerts(env.db, TABLE_NAME).recent(100)).filter((a) => a.caseId === caseId);
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'tracking_not_found', detail: { carrier: 'sf-express', trackingNumber } })]);
   });
 
   it('a delivered parcel refutes a loss claim', async () => {

@@ -1,5 +1,6 @@
 import type { CaseStore } from '../../adapters/case-store.js';
 import type { CarrierTracker } from '../../adapters/carrier-tracker.js';
+import type { OpsAlerts } from '../../adapters/ops-alerts.js';
 import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
 import { carrierVerdict } from '../../domain/carrier-verdict.js';
 import type { AftersalesPolicy } from '../../domain/policy.js';
@@ -25,7 +26,7 @@ export type LookupReport = (outcome: { ok: true } | { ok: false; error: string }
  * (`trackingIssue`) before the error goes on to an operator.
  */
 export async function carrierLookup(
-  deps: { cases: CaseStore; tracker: CarrierTracker; policy: AftersalesPolicy; calendar: WorkingDayCalendar; report?: LookupReport },
+  deps: { cases: CaseStore; tracker: CarrierTracker; policy: AftersalesPolicy; calendar: WorkingDayCalendar; report?: LookupReport; alerts?: OpsAlerts },
   caseId: string,
   now: Date,
 ): Promise<CarrierLookupResult> {
@@ -45,7 +46,16 @@ export async function carrierLookup(
     if (name === 'TrackingNotFoundError') {
       await deps.report?.({ ok: true });
       const at = now.toISOString();
-      await flagCaseTrackingIssue(deps.cases, caseId, { reason: 'tracking_not_found', role: 'outbound', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, at });
+      const flagged = await flagCaseTrackingIssue(deps.cases, caseId, { reason: 'tracking_not_found', role: 'outbound', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, at });
+      if (flagged) {
+        await deps.alerts?.raise({
+          kind: 'tracking_not_found',
+          caseId,
+          at,
+          message: `Carrier ${shipment.carrier} does not know tracking number ${shipment.trackingNumber} of case ${caseId}; the case goes to needs_attention.`,
+          detail: { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber },
+        });
+      }
     } else if (name === 'CarrierUnavailableError' || name === 'CarrierAuthError') {
       await deps.report?.({ ok: false, error: `${name}: ${message}` });
     }
