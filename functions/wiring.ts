@@ -10,6 +10,7 @@ import { documentClient } from './adapters/dynamo.js';
 import { NoticeStore } from './adapters/notice-store.js';
 import { OpsAlerts } from './adapters/ops-alerts.js';
 import { QueueSender } from './adapters/queues.js';
+import { SuppressionStore } from './adapters/suppression-store.js';
 import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
@@ -72,4 +73,9 @@ export async function secretValue(name: string): Promise<string> {
 /** The market's after-sales policy (POLICY_MARKET, default CN), validated at cold start. */
 export function marketPolicy(): AftersalesPolicy {
   return loadPolicy(optional('POLICY_MARKET'));
+}
+
+/** Addresses no notice goes to any more (hard bounces, complaints, dead numbers). */
+export function suppressionStore(): SuppressionStore {
+  return new SuppressionStore(documentClient(), required('TABLE_NAME'));
 }
