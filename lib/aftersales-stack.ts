@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { CaseTable } from './constructs/case-table.js';
 import { CaseWorkflow } from './constructs/case-workflow.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
+import { NoticeDelivery } from './constructs/notice-delivery.js';
 import { ProjectFunction } from './constructs/project-function.js';
 import { QueueWithDlq } from './constructs/queue-with-dlq.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
@@ -165,6 +166,8 @@ export class AftersalesStack extends Stack {
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: ['*'] }));
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
     notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    // Bounces, complaints and SMS failures come back; SMS held back by quiet hours go out later.
+    const noticeDelivery = new NoticeDelivery(this, 'NoticeDelivery', { table, notices, emailConfigurationSet: sesConfigurationSet, notifier });
 
     // HTTP
     const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*): cases, reviews and decisions, alerts, reports');
@@ -200,6 +203,7 @@ export class AftersalesStack extends Stack {
     new CfnOutput(this, 'OrderPlatformTokenArn', { value: orderPlatformToken.secretArn });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'OpsAlertsTopicArn', { value: opsAlerts.topicArn });
+    new CfnOutput(this, 'NoticeDeliveryEventsTopicArn', { value: noticeDelivery.topic.topicArn, description: 'SES and SMS delivery failures (DeliveryEvents function)' });
 
     acknowledgeNagFindings(this, {
       table,
