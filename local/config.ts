@@ -15,6 +15,8 @@ export interface LocalConfig {
   retryIntervalMs: number;
   /** How soon a failed SQS message comes back (deployed: 180 s). */
   visibilityTimeoutSeconds: number;
+  /** How often every scheduled function runs locally, whatever its AWS rate (SLA monitor, pollers...). */
+  scheduleIntervalSeconds: number;
 }
 
 const TIMING_DEFAULTS = {
@@ -60,6 +62,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     logLevel: env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     retryIntervalMs: int('LOCAL_RETRY_INTERVAL_MS', 250),
     visibilityTimeoutSeconds: int('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 3),
+    scheduleIntervalSeconds: int('LOCAL_SCHEDULE_SECONDS', 5),
     ...overrides,
     timings,
   };

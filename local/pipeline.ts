@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -15,6 +16,7 @@ import { LocalLambdaRuntime } from './lambda/index.js';
 import { localIndexPage } from './index-page.js';
 import { startCarrierSimulator, type CarrierSimulator } from './simulators/carrier.js';
 import { startOrderPlatformSimulator, type OrderPlatformSimulator } from './simulators/order-platform.js';
+import { clockRoutes, LocalClock, startLocalScheduler, type LocalScheduler } from './scheduler/index.js';
 import { LocalStepFunctionsService, startSfnApiServer } from './stepfunctions/index.js';
 import { LOCAL_STACK_NAME, synthesizeTemplate } from './synth.js';
 
@@ -42,6 +44,9 @@ export interface LocalPipeline {
   /** Operator alerts published to the OpsAlerts topic. */
   sns: SnsEmulator;
   stepFunctions: LocalStepFunctionsService;
+  /** The time scheduled functions are told it is (EventBridge's event `time`); tests and `POST /local/clock` move it. */
+  clock: LocalClock;
+  scheduler: LocalScheduler;
   /** Resolves when no queue batch is in flight. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -149,6 +154,12 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     });
     stops.push(pollers.stop);
 
+    const clock = new LocalClock();
+    let scheduler: LocalScheduler | undefined;
+    const runAllSchedules = async () => {
+      for (const schedule of topology.schedules) await scheduler?.runNow(schedule.logicalId);
+    };
+
     const urls = {
       api: '',
       emailViewer: ses.viewerUrl,
@@ -164,7 +175,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       host: '127.0.0.1',
       topology,
       lambda,
-      extraRoutes: localIndexPage(() => urls, stepFunctions),
+      extraRoutes: firstMatching(localIndexPage(() => urls, stepFunctions), clockRoutes(clock, runAllSchedules)),
       onError: (error, routeKey) => log(`${routeKey} failed (${(error as Error).name})`),
     });
     stops.push(gateway.close);
@@ -184,14 +195,32 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       ...config.timings,
     });
 
+    // Scheduled functions start once their environment is complete.
+    scheduler = startLocalScheduler({
+      topology,
+      invoker: lambda,
+      clock,
+      intervalMs: config.scheduleIntervalSeconds * 1000,
+      onError: (error, schedule) => log(`schedule ${schedule.logicalId} → ${schedule.targetFunctionLogicalId} failed (${(error as Error).name})`),
+    });
+    stops.push(scheduler.stop);
+
     const resumed = await resumeOpenCases(dynamoClient, Object.values(topology.tables)[0]!.name, stepFunctions, Object.values(topology.stateMachines)[0]!.arn);
     if (resumed > 0) log(`resumed ${resumed} open case(s) from ${dataDir}`);
 
-    return { config, urls, topology, carrier, orderPlatform, sms, sns, stepFunctions, idle: () => pollers.idle(), stop };
+    return { config, urls, topology, carrier, orderPlatform, sms, sns, stepFunctions, clock, scheduler, idle: () => pollers.idle(), stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+function firstMatching(...routes: ExtraRoute[]): ExtraRoute {
+  return async (req, res) => {
+    for (const route of routes) if (await route(req, res)) return true;
+    return false;
+  };
 }
 
 function setAwsEnvironment(values: Record<string, string>): void {
