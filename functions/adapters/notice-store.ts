@@ -179,7 +179,8 @@ export class NoticeStore {
 
   /** `unlessSent`: a failure recorded late (another attempt already sent it) must not hide the sent notice. */
   private async mark(caseId: string, slot: string, channel: Channel, fields: Record<string, string | boolean | undefined>, unlessSent = false): Promise<void> {
-    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    // The slot's name is set too: a failure may be the first thing recorded for it (the notice never rendered).
+    const entries = Object.entries({ milestone: slot, channel, ...fields }).filter(([, v]) => v !== undefined);
     const names: Record<string, string> = Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k]));
     const values: Record<string, unknown> = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
     if (unlessSent) {

@@ -25,7 +25,7 @@ export const REGION = 'us-east-1';
 export const ACCOUNT_ID = '000000000000';
 export const TABLE_NAME = 'aftersales-handler-tests';
 
-/** The case table as the CDK stack defines it (lib/constructs/case-table.ts): pk/sk, GSI gsi1 (KEYS_ONLY). */
+/** The case table as the CDK stack defines it (lib/constructs/case-table.ts): pk/sk, GSIs gsi1 and gsi2 (KEYS_ONLY). */
 export const CASE_TABLE: LocalTable = {
   logicalId: 'CaseTable',
   name: TABLE_NAME,
@@ -41,6 +41,8 @@ export const CASE_TABLE: LocalTable = {
       { AttributeName: 'sk', AttributeType: 'S' },
       { AttributeName: 'gsi1pk', AttributeType: 'S' },
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      { AttributeName: 'gsi2pk', AttributeType: 'S' },
+      { AttributeName: 'gsi2sk', AttributeType: 'S' },
     ],
     GlobalSecondaryIndexes: [
       {
@@ -48,6 +50,14 @@ export const CASE_TABLE: LocalTable = {
         KeySchema: [
           { AttributeName: 'gsi1pk', KeyType: 'HASH' },
           { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: 'gsi2',
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
