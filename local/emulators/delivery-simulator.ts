@@ -134,7 +134,8 @@ export async function startLocalDeliveryEvents(opts: {
   });
   return {
     sesEndpoint: proxy.url,
-    smsSent: (message) => routeDeliveryEvent(opts.destinations, publish, 'sms', message.configurationSetName, smsSimulatorEvent(message)),
+    // Carriers report a moment after the provider accepted the message.
+    smsSent: (message) => void setTimeout(() => routeDeliveryEvent(opts.destinations, publish, 'sms', message.configurationSetName, smsSimulatorEvent(message)), 50),
     close: proxy.close,
   };
 }

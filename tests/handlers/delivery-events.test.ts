@@ -142,8 +142,9 @@ describe('SMS failures', () => {
   });
 });
 
-it('events for messages this pipeline did not send, and other events, are ignored', async () => {
-  await expect(publish(bounce(`unknown-${randomUUID()}`, 'someone@example.com'))).resolves.toBeUndefined();
+it('a failure for a message id not recorded (yet) is thrown back for Lambda to retry; other events are ignored', async () => {
+  // A provider may report before the notifier has recorded the id of what it just sent.
+  await expect(publish(bounce(`unknown-${randomUUID()}`, 'someone@example.com'))).rejects.toMatchObject({ name: 'UnknownProviderMessageError' });
   await expect(publish({ eventType: 'Delivery', mail: { messageId: 'x' } })).resolves.toBeUndefined();
   await expect(handler(snsEvent({ messageId: '1', topicArn: TOPIC, message: 'not json', publishedAt: new Date().toISOString() }, TOPIC))).resolves.toBeUndefined();
   expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', 'someone@example.com') }))).Item).toBeUndefined();
