@@ -195,6 +195,7 @@ export class AftersalesStack extends Stack {
       }).addAlarmAction(new SnsAction(opsAlerts));
     alarm('IntakeDlqAlarm', intake.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Webhook events could not be applied; see the intake DLQ.');
     alarm('NoticeDlqAlarm', notices.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Customer notices could not be sent; see the notice DLQ.');
+    alarm('DeliveryEventsFailedAlarm', noticeDelivery.failedEvents.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Email/SMS delivery failures could not be recorded; see the NoticeDelivery FailedEvents queue.');
     alarm('WorkflowFailedAlarm', stateMachine.metricFailed({ period: Duration.minutes(1) }), 'A case workflow failed; the case is in needs_attention.');
 
     new CfnOutput(this, 'ApiUrl', { value: http.url, description: 'Base URL of the HTTP API' });
@@ -211,6 +212,7 @@ export class AftersalesStack extends Stack {
       publicRoutes: http.publicRoutes,
       secrets: [webhookSecret, orderPlatformToken, carrierApiKey, statusLinkSecret],
       notifier,
+      failureDestinations: [noticeDelivery.failedEvents],
     });
   }
 }

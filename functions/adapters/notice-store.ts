@@ -9,9 +9,6 @@ const STALE_CLAIM_MS = 5 * 60_000;
 /** Where a notice slot stands. `failed` is retried unless `permanent` (the provider reported the address bad). */
 export type NoticeStatus = 'sending' | 'sent' | 'deferred' | 'failed' | 'suppressed' | 'undeliverable';
 
-/** Deferred SMS wait in the due index (GSI2) under this key until their `sendAt`. */
-export const DEFERRED_SMS = 'DEFERRED#sms';
-
 /** A notice slot found by its provider's message id (delivery events name only that). */
 export interface SentNotice {
   caseId: string;
@@ -69,6 +66,7 @@ export class NoticeStore {
         at: now.toISOString(),
         sendAt: due,
         message: JSON.stringify(message),
+        // The due index (GSI2): DEFERRED#sms, sorted by sendAt, until the dispatcher's release takes the slot.
         gsi2pk: `DEFERRED#${channel}`,
         gsi2sk: `${due}#${caseId}#${slot}`,
       },

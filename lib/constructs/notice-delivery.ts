@@ -4,10 +4,12 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { EmailSendingEvent, EventDestination, type ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { CfnConfigurationSet } from 'aws-cdk-lib/aws-smsvoice';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SMS_FAILURE_EVENTS } from '../../functions/schemas/delivery-events.js';
 import { ProjectFunction } from './project-function.js';
@@ -32,6 +34,8 @@ export class NoticeDelivery extends Construct {
   readonly deliveryEvents: ProjectFunction;
   readonly dispatcher: ProjectFunction;
   readonly smsConfigurationSetName: string;
+  /** Delivery events DeliveryEvents could not record after Lambda's retries (alarmed by the stack). */
+  readonly failedEvents: Queue;
 
   constructor(scope: Construct, id: string, props: NoticeDeliveryProps) {
     super(scope, id);
@@ -91,6 +95,9 @@ export class NoticeDelivery extends Construct {
       environment,
     });
     this.topic.addSubscription(new LambdaSubscription(this.deliveryEvents));
+    // SNS invokes asynchronously: an event still failing after Lambda's two retries is parked here, not dropped.
+    this.failedEvents = new Queue(this, 'FailedEvents', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.deliveryEvents.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.failedEvents) });
 
     this.dispatcher = new ProjectFunction(this, 'DispatchDeferredNotices', {
       handler: 'dispatch-deferred-notices',

@@ -605,7 +605,7 @@ describe('HTTP API', () => {
 describe('alarms', () => {
   const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
 
-  it.each(['IntakeDlq', 'NoticesDlq'])('the %s has an alarm on visible messages that notifies operators', (dlqPrefix) => {
+  it.each(['IntakeDlq', 'NoticesDlq', 'NoticeDeliveryFailedEvents'])('the %s has an alarm on visible messages that notifies operators', (dlqPrefix) => {
     const alarm = alarms().find(
       (a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && a.Dimensions?.some((d: any) => new RegExp(`^${dlqPrefix}[0-9A-F]{8}$`).test(target(d.Value))),
     );
@@ -678,6 +678,15 @@ describe('notice delivery', () => {
     const subscriptions = ofType('AWS::SNS::Subscription').map(([, s]) => s.Properties);
     expect(subscriptions).toContainEqual(expect.objectContaining({ Protocol: 'lambda', TopicArn: { Ref: eventsTopic().id }, Endpoint: { 'Fn::GetAtt': [id, 'Arn'] } }));
     expect(actionsOf(fn).flatMap((s) => [s.Action].flat())).toContain('sqs:SendMessage');
+  });
+
+  it('a delivery event DeliveryEvents still fails on after two retries is parked in a queue kept 14 days, not dropped', () => {
+    const [id] = fnBy('NoticeDeliveryDeliveryEvents');
+    const [[, config]] = ofType('AWS::Lambda::EventInvokeConfig').filter(([, c]) => c.Properties.FunctionName.Ref === id) as [[string, Resource]];
+    expect(config.Properties.MaximumRetryAttempts).toBe(2);
+    const queue = resources[target(config.Properties.DestinationConfig.OnFailure.Destination)]!;
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
   });
 
   it('a rule runs the deferred-notice dispatcher every 5 minutes, with retries', () => {
