@@ -78,13 +78,15 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   const outcome: NoticeOutcome = { sent: [], deferred: [], suppressed: [] };
   const release = message.release === true;
 
-  for (const channel of only(plan.suppressed)) {
+  // A released SMS whose number was suppressed while it waited counts as suppressed even where another channel is used.
+  const suppressedHere = release && message.channel && blocked.has(message.channel) ? [message.channel] : only(plan.suppressed);
+  for (const channel of suppressedHere) {
     if (!(await deps.notices.markSuppressed(record.caseId, slot, channel, ctx.now, blocked.get(channel) ?? 'suppressed', { release }))) continue;
     await deps.cases.appendTimeline(record.caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_suppressed', detail: { milestone: slot, channel, reason: blocked.get(channel) ?? 'suppressed' } });
     outcome.suppressed.push(channel);
   }
   const targets = only(plan.send);
-  if (release && targets.length === 0 && message.channel && !plan.suppressed.includes(message.channel)) {
+  if (release && targets.length === 0 && message.channel && !blocked.has(message.channel)) {
     // The address went away while the SMS waited: take the slot out of the due index, visibly.
     if (await deps.notices.claim(record.caseId, slot, message.channel, ctx.now, { release })) {
       await recordFailure(deps, record.caseId, slot, message.channel, 'no_address', true, ctx);

@@ -193,6 +193,22 @@ describe('SMS quiet hours', () => {
     expect(await noticeItem(env, caseId, 'received', 'sms')).toMatchObject({ status: 'deferred' });
   });
 
+  it('a number suppressed while its SMS waited: the release records it suppressed, sends nothing, and leaves the due index', async () => {
+    const to = freshContact();
+    const { caseId } = await seedCase(env.db, { contact: { ...to, channels: ['email', 'sms'], timeZone: 'Asia/Shanghai' } });
+    expect(await deliverNotices(quietNotifier, noticeRecord(caseId, 'received'))).toEqual({ batchItemFailures: [] });
+    await new SuppressionStore(env.db, TABLE_NAME).suppress('sms', to.phone, 'sms:TEXT_BLOCKED', new Date());
+    const deferred = await noticeItem(env, caseId, 'received', 'sms');
+    const release = noticeRecord(caseId, 'received');
+    release.body = { ...JSON.parse(String(deferred!.message)), caseId, milestone: 'received' };
+    expect(await deliverNotices(quietNotifier, release)).toEqual({ batchItemFailures: [] });
+    expect(env.sms!.messages({ to: to.phone })).toHaveLength(0);
+    const item = await noticeItem(env, caseId, 'received', 'sms');
+    expect(item).toMatchObject({ status: 'suppressed', reason: 'sms:TEXT_BLOCKED' });
+    expect(item!.gsi2pk).toBeUndefined();
+    expect(await emailsTo(env, to.email)).toHaveLength(1);
+  });
+
   it('outside the window (another zone’s daytime), the SMS goes at once', async () => {
     const to = freshContact();
     // Chicago is 13-14 hours behind Shanghai: outside the 3-hour window around Shanghai's "now".
