@@ -5,11 +5,13 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CaseStore } from './adapters/case-store.js';
 import { DedupeStore } from './adapters/dedupe-store.js';
+import { FollowUpStore } from './adapters/follow-up-store.js';
 import { LedgerStore } from './adapters/ledger-store.js';
 import { documentClient } from './adapters/dynamo.js';
 import { NoticeStore } from './adapters/notice-store.js';
 import { OpsAlerts } from './adapters/ops-alerts.js';
 import { QueueSender } from './adapters/queues.js';
+import { SatisfactionStore } from './adapters/satisfaction-store.js';
 import { SuppressionStore } from './adapters/suppression-store.js';
 import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
@@ -35,6 +37,8 @@ export function caseStores() {
     dedupe: new DedupeStore(db, table),
     surveys: new SurveyStore(db, table),
     ledger: new LedgerStore(db, table),
+    satisfaction: new SatisfactionStore(db, table),
+    followUps: new FollowUpStore(db, table),
   };
 }
 

@@ -173,10 +173,19 @@ export class AftersalesStack extends Stack {
     const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*): cases, reviews and decisions, alerts, reports');
     table.grantReadWriteData(opsApi);
     stateMachine.grantTaskResponse(opsApi);
-    const surveyApi = fn('SurveyApi', 'survey-api', 'Customer survey form and answers (/surveys/{token})');
+    // A low score alerts operations (follow-up task), so the survey API publishes to the alerts topic.
+    const surveyApi = fn('SurveyApi', 'survey-api', 'Customer survey form and answers (/surveys/{token})', { OPS_ALERTS_TOPIC_ARN: opsAlerts.topicArn });
     table.grantReadWriteData(surveyApi);
     stateMachine.grantTaskResponse(surveyApi);
-    const http = new PipelineHttpApi(this, 'Http', { ingest, opsApi, surveyApi });
+    opsAlerts.grantPublish(surveyApi);
+    const statusPage = fn('StatusPage', 'status-page', "Customer's case status page (/cases/{caseId}/status, signed link)", {
+      STATUS_LINK_SECRET_SECRET_ARN: statusLinkSecret.secretArn,
+    });
+    table.grantReadWriteData(statusPage);
+    statusLinkSecret.grantRead(statusPage);
+    // Cancelling from the page ends the case's wait (SendTaskSuccess), as the order platform's cancellation does.
+    stateMachine.grantTaskResponse(statusPage);
+    const http = new PipelineHttpApi(this, 'Http', { ingest, opsApi, surveyApi, statusPage });
     notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
 
     // Alarms: anything parked in a DLQ, or a case whose workflow failed, pages operations.

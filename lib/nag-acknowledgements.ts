@@ -41,7 +41,7 @@ export function acknowledgeNagFindings(
     acknowledge(
       route,
       'AwsSolutions-APIG4',
-      'Public by design: webhooks are authenticated by their Standard Webhooks HMAC signature, survey links by an unguessable single-use token; operator routes use IAM.',
+      'Public by design: webhooks are authenticated by their Standard Webhooks HMAC signature, survey links by an unguessable single-use token, status pages by an HMAC-signed expiring token; operator routes use IAM.',
     );
   }
   for (const queue of parts.failureDestinations ?? []) {

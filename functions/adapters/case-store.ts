@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseFacts, CaseStatus, Channel, Locale, Outcome, Remedy, RemedyChoice, TimelineEntry } from '../domain/case.js';
+import type { FollowUp } from '../domain/satisfaction.js';
 import { isConditionFailure, keys } from './dynamo.js';
 
 /** The stored case: facts from the request plus what the pipeline has learnt and decided. No contact data. */
@@ -32,7 +33,11 @@ export interface CaseRecord extends CaseFacts {
   waitingFor?: string;
   /** Secret link credential for the survey; never returned by the ops API. */
   surveyToken?: string;
-  survey?: { rating: number; answeredAt: string } | { expiredAt: string };
+  /** When the survey link stops working (for the reminder's wording and the status page). */
+  surveyExpiresAt?: string;
+  survey?: { rating: number; answeredAt: string; speed?: number; resolution?: number; attitude?: number } | { expiredAt: string };
+  /** Operator call-back after a low survey score (functions/adapters/follow-up-store.ts). */
+  followUp?: FollowUp;
   compensation?: {
     instructionId: string;
     kind: string;

@@ -105,7 +105,8 @@ export class LedgerStore {
   }
 }
 
-function monthsBetween(from: string, to: string): string[] {
+/** The months (YYYY-MM) the local days from..to touch: one counter partition each. */
+export function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
   let year = Number(from.slice(0, 4));
   let month = Number(from.slice(5, 7));

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ASPECTS, type SurveyAnswer } from '../domain/satisfaction.js';
 import { isConditionFailure, keys } from './dynamo.js';
 
 export interface SurveyRecord {
@@ -8,7 +9,11 @@ export interface SurveyRecord {
   createdAt: string;
   expiresAt: string;
   answeredAt?: string;
+  /** The overall score. */
   rating?: number;
+  speed?: number;
+  resolution?: number;
+  attitude?: number;
   comment?: string;
 }
 
@@ -37,16 +42,22 @@ export class SurveyStore {
   }
 
   /** Records the answer once; false when it was already answered or has expired. */
-  async answer(token: string, rating: number, comment: string, now: Date): Promise<boolean> {
+  async answer(token: string, answer: SurveyAnswer, now: Date): Promise<boolean> {
+    const aspects = ASPECTS.filter((aspect) => answer[aspect] !== undefined);
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.survey(token),
-          UpdateExpression: 'SET answeredAt = :now, rating = :r, #comment = :c',
+          UpdateExpression: `SET ${['answeredAt = :now', 'rating = :r', '#comment = :c', ...aspects.map((a) => `${a} = :${a}`)].join(', ')}`,
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt) AND expiresAt > :now',
           ExpressionAttributeNames: { '#comment': 'comment' },
-          ExpressionAttributeValues: { ':now': now.toISOString(), ':r': rating, ':c': comment },
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':r': answer.overall,
+            ':c': answer.comment,
+            ...Object.fromEntries(aspects.map((a) => [`:${a}`, answer[a]])),
+          },
         }),
       );
       return true;

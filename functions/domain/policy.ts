@@ -45,6 +45,8 @@ export interface AftersalesPolicy {
   customerChoice: Partial<Record<CaseType, { options: RemedyChoice[]; default: RemedyChoice; timeoutHours: number }>>;
   /** Replacement shipped before the return arrives (exchange), for these customer tiers; charged back if the return is late. */
   advanceExchange: { tiers: string[]; returnDeadlineDays: number };
+  /** Satisfaction survey: an overall score at or below this opens a call-back task for operations (DOMAIN: surveys). */
+  survey: { followUpAtOrBelow: number };
 }
 
 const choice = z.enum(['return', 'exchange', 'refund', 'reship']);
@@ -83,6 +85,8 @@ const policySchema = z.strictObject({
   manualReview: z.strictObject({ approvalThreshold: money, reminderHours: hoursByBand, escalationHours: hoursByBand }),
   customerChoice: z.partialRecord(caseType, z.strictObject({ options: z.array(choice).check(z.minLength(2)), default: choice, timeoutHours: z.number().check(z.positive()) })),
   advanceExchange: z.strictObject({ tiers: z.array(z.string()), returnDeadlineDays: days }),
+  // 0 turns follow-ups off; 5 would call back every customer.
+  survey: z.strictObject({ followUpAtOrBelow: z.int().check(z.minimum(0), z.maximum(5)) }),
 });
 
 /** Validates a policy and its internal consistency; throws with every problem listed. */

@@ -6,12 +6,12 @@ const { cases, waits } = caseStores();
 const workflow = caseWorkflow();
 const input = z.object({
   caseId: z.string(),
-  kind: z.enum(['evidence', 'return', 'manual_review', 'remedy_choice', 'compensation']),
+  kind: z.enum(['evidence', 'return', 'manual_review', 'remedy_choice', 'compensation', 'survey']),
   taskToken: z.string().check(z.minLength(1)),
   review: z.optional(z.object({ reminderSeconds: z.number(), escalationSeconds: z.number() })),
 });
 
-/** Workflow step (waitForTaskToken): parks the token until the awaited event arrives (evidence, return parcel, operator decision, customer's choice, payment confirmation). */
+/** Workflow step (waitForTaskToken): parks the token until the awaited event arrives (evidence, return parcel, operator decision, customer's choice, payment confirmation, the survey answer after its reminder). */
 export async function handler(event: unknown) {
   const { caseId, kind, taskToken, review } = input.parse(event);
   await awaitEvent({ cases, waits, workflow }, caseId, kind, taskToken, new Date(), review);

@@ -13,6 +13,7 @@ const overrides: TimingOverrides = {
   returnWaitSeconds: seconds('RETURN_WAIT_SECONDS', 30 * 86_400),
   surveyDelaySeconds: seconds('SURVEY_DELAY_SECONDS', 86_400),
   surveyExpirySeconds: seconds('SURVEY_EXPIRY_SECONDS', 7 * 86_400),
+  surveyReminderSeconds: seconds('SURVEY_REMINDER_SECONDS', 3 * 86_400),
   compensationConfirmSeconds: seconds('COMPENSATION_CONFIRM_SECONDS', 3600),
   reviewReminderSeconds: maybe('REVIEW_REMINDER_SECONDS'),
   reviewEscalationSeconds: maybe('REVIEW_ESCALATION_SECONDS'),

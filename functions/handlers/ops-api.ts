@@ -2,15 +2,19 @@ import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { COST_DIMENSIONS } from '../adapters/ledger-store.js';
+import { SATISFACTION_GROUPS, type SatisfactionGroup } from '../adapters/satisfaction-store.js';
 import { optional } from '../config.js';
 import { REMEDIES } from '../domain/case.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
+import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
 import { isOperator, operatorName } from '../http/ops-auth.js';
 import { caseReport, reviewListEntry } from '../use-cases/case-report.js';
 import { decideCase } from '../use-cases/decide-case.js';
+import { recordFollowUp } from '../use-cases/record-follow-up.js';
+import { satisfactionReport } from '../use-cases/satisfaction-report.js';
 import { caseStores, caseWorkflow, logger, opsAlerts } from '../wiring.js';
 
-const { cases, waits, ledger } = caseStores();
+const { cases, waits, ledger, satisfaction, followUps } = caseStores();
 const workflow = caseWorkflow();
 const alerts = opsAlerts();
 const opsToken = optional('OPS_TOKEN');
@@ -76,6 +80,45 @@ app.get('/ops/reports/costs', async ({ req }) => {
   }
   const totals = await ledger.totals(groupBy as (typeof COST_DIMENSIONS)[number], from, to);
   return reply(200, { from, to, groupBy, totals });
+});
+
+/** Open follow-up tasks (low survey scores), oldest first. */
+app.get('/ops/follow-ups', async () => reply(200, { followUps: await followUps.listOpen(100) }));
+
+const followUpBody = z.strictObject({ outcome: z.enum(FOLLOW_UP_OUTCOMES), note: z.string().check(z.minLength(1), z.maxLength(1000)) });
+
+/** The operator's call-back after a low score: closes the follow-up task; the record stays on the case. */
+app.post('/ops/cases/:caseId/follow-up', async ({ params, req, event }) => {
+  const caseId = params.caseId ?? '';
+  if (!CASE_ID_PATTERN.test(caseId)) return notFound();
+  const parsed = followUpBody.safeParse(await req.json().catch(() => undefined));
+  if (!parsed.success) {
+    return reply(422, { error: 'invalid_follow_up', message: `Expected {"outcome": ${FOLLOW_UP_OUTCOMES.map((o) => `"${o}"`).join(' | ')}, "note"} (note 1-1000 characters).`, issues: parsed.error.issues.map((i) => i.path.join('.')) });
+  }
+  const result = await recordFollowUp({ cases, followUps }, caseId, parsed.data, operatorName(event as APIGatewayProxyEventV2), new Date());
+  if (result.status === 'not_found') return notFound();
+  if (result.status === 'not_open') {
+    const state = result.followUp ? `its follow-up was already recorded (${result.followUp.outcome ?? 'closed'})` : 'it has no follow-up task';
+    return reply(409, { error: 'no_open_follow_up', message: `The case has no open follow-up: ${state}.` });
+  }
+  logger.info('follow-up recorded', { caseId, outcome: parsed.data.outcome });
+  return reply(200, { caseId, followUp: result.followUp });
+});
+
+/** Satisfaction over local days from..to by case type, carrier or remedy, with the previous period of equal length. */
+app.get('/ops/reports/satisfaction', async ({ req }) => {
+  const url = new URL(req.url);
+  const from = url.searchParams.get('from') ?? '';
+  const to = url.searchParams.get('to') ?? '';
+  const groupBy = url.searchParams.get('groupBy') ?? 'type';
+  const days = isDay(from) && isDay(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 0;
+  if (days < 1 || days > MAX_REPORT_DAYS || !(SATISFACTION_GROUPS as readonly string[]).includes(groupBy)) {
+    return reply(400, {
+      error: 'invalid_query',
+      message: `Use from=YYYY-MM-DD&to=YYYY-MM-DD (real days, from ≤ to, at most ${MAX_REPORT_DAYS} days) and groupBy=type|carrier|remedy.`,
+    });
+  }
+  return reply(200, await satisfactionReport(satisfaction, groupBy as SatisfactionGroup, from, to));
 });
 
 app.notFound(async () => reply(404, { error: 'not_found', message: 'No such operations endpoint.' }));

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
+import { cnCalendar } from '../domain/cn-calendar.js';
 import { openSurvey } from '../use-cases/steps/open-survey.js';
 import { caseStores, caseWorkflow, noticeQueue } from '../wiring.js';
 
-const { cases, waits, surveys } = caseStores();
+const { cases, waits, surveys, satisfaction } = caseStores();
 const workflow = caseWorkflow();
 const notices = noticeQueue();
 const input = z.object({ caseId: z.string(), taskToken: z.string().check(z.minLength(1)), expirySeconds: z.int().check(z.positive()) });
@@ -10,6 +11,6 @@ const input = z.object({ caseId: z.string(), taskToken: z.string().check(z.minLe
 /** Workflow step (waitForTaskToken): sends the survey and waits for the answer. */
 export async function handler(event: unknown) {
   const { caseId, taskToken, expirySeconds } = input.parse(event);
-  await openSurvey({ cases, waits, workflow, surveys, notices }, caseId, taskToken, expirySeconds, new Date());
+  await openSurvey({ cases, waits, workflow, surveys, notices, satisfaction, timeZone: cnCalendar.timeZone }, caseId, taskToken, expirySeconds, new Date());
   return { surveyOpened: true };
 }

@@ -48,4 +48,5 @@ export const cnPolicy: AftersalesPolicy = {
     lost: { options: ['reship', 'refund'], default: 'reship', timeoutHours: 72 },
   },
   advanceExchange: { tiers: ['vip'], returnDeadlineDays: 15 },
+  survey: { followUpAtOrBelow: 2 }, // an overall score of 1 or 2 gets a call back from the team
 };

@@ -21,9 +21,9 @@ export const MILESTONES = [
   'cancelled',
   'charged_back',
   'survey_invitation',
+  'survey_reminder',
   'closed',
   'delay_notice',
-  'survey_reminder',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 

@@ -1,31 +1,77 @@
-import type { CaseStore } from '../adapters/case-store.js';
-import type { SurveyStore } from '../adapters/survey-store.js';
+import type { CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { FollowUpStore } from '../adapters/follow-up-store.js';
+import type { OpsAlerts } from '../adapters/ops-alerts.js';
+import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
+import type { SurveyRecord, SurveyStore } from '../adapters/survey-store.js';
 import type { WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
+import type { AftersalesPolicy } from '../domain/policy.js';
+import { ASPECTS, needsFollowUp, type SurveyAnswer } from '../domain/satisfaction.js';
 import { signal } from './apply-intake-event.js';
+import { surveyBucket } from './steps/open-survey.js';
 
-export type SurveyAnswerResult = 'recorded' | 'gone';
+/** `gone`: no such survey, expired, or answered (and followed through) before. `followUp`: the team will call back. */
+export type SurveyAnswerResult = { status: 'recorded'; followUp: boolean } | { status: 'gone'; reason: 'not_found' | 'expired' | 'answered' };
 
-/** Records the answer once and resumes the case's workflow, which then closes the case. */
-export async function answerSurvey(
-  deps: { cases: CaseStore; surveys: SurveyStore; waits: WaitStore; workflow: CaseWorkflow },
-  token: string,
-  answer: { rating: number; comment: string },
-  now: Date,
-): Promise<SurveyAnswerResult> {
+export interface AnswerSurveyDeps {
+  cases: CaseStore;
+  surveys: SurveyStore;
+  waits: WaitStore;
+  workflow: CaseWorkflow;
+  satisfaction: SatisfactionStore;
+  followUps: FollowUpStore;
+  alerts: Pick<OpsAlerts, 'raise'>;
+  policy: Pick<AftersalesPolicy, 'survey'>;
+  timeZone: string;
+}
+
+/**
+ * Records the answer once, then follows it through: the case and its timeline, the satisfaction counters, a
+ * follow-up task for a low score, and the waiting workflow (which then closes the case). Each of those is
+ * idempotent, so an answer whose follow-through failed half-way is completed when the customer sends it again;
+ * the first answer stands.
+ */
+export async function answerSurvey(deps: AnswerSurveyDeps, token: string, answer: SurveyAnswer, now: Date): Promise<SurveyAnswerResult> {
   const survey = await deps.surveys.get(token);
-  if (!survey) return 'gone';
-  if (!(await deps.surveys.answer(token, answer.rating, answer.comment, now))) {
-    // Answered before, but the workflow may not have heard (its resume failed): deliver the recorded answer now.
-    const stuck = survey.answeredAt ? await deps.waits.undelivered(survey.caseId, 'survey') : undefined;
-    if (!stuck) return 'gone';
-    await deps.workflow.resume(stuck.taskToken, stuck.signal);
-    await deps.waits.consume(survey.caseId, 'survey', stuck.taskToken);
-    return 'recorded';
+  if (!survey) return { status: 'gone', reason: 'not_found' };
+  const first = await deps.surveys.answer(token, answer, now);
+  const stored = first ? { ...survey, ...storedFields(answer), answeredAt: now.toISOString() } : await deps.surveys.get(token);
+  if (!stored?.answeredAt) return { status: 'gone', reason: 'expired' };
+  const record = await deps.cases.require(survey.caseId);
+  const caseKnows = record.survey !== undefined && 'rating' in record.survey;
+  if (!first && caseKnows && !(await deps.waits.undelivered(survey.caseId, 'survey'))) return { status: 'gone', reason: 'answered' };
+  await followThrough(deps, record, stored, caseKnows, now);
+  return { status: 'recorded', followUp: needsFollowUp(stored.rating!, deps.policy.survey) };
+}
+
+async function followThrough(deps: AnswerSurveyDeps, record: CaseRecord, stored: SurveyRecord, caseKnows: boolean, now: Date): Promise<void> {
+  const { caseId } = record;
+  const at = stored.answeredAt!;
+  const overall = stored.rating!;
+  const aspects = Object.fromEntries(ASPECTS.filter((a) => stored[a] !== undefined).map((a) => [a, stored[a]!]));
+  if (!caseKnows) {
+    await deps.cases.update(caseId, { survey: { rating: overall, answeredAt: at, ...aspects } });
+    // Scores only: the comment is the customer's free text and stays with the survey.
+    await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'survey_answered', detail: { rating: overall, ...aspects } });
   }
-  const at = now.toISOString();
-  await deps.cases.update(survey.caseId, { survey: { rating: answer.rating, answeredAt: at } });
-  await deps.cases.appendTimeline(survey.caseId, { at, actor: 'customer', event: 'survey_answered', detail: { rating: answer.rating } });
-  await signal(deps, survey.caseId, 'survey', { signal: 'answered', rating: answer.rating });
-  return 'recorded';
+  await deps.satisfaction.countAnswer(caseId, { overall, ...aspects }, surveyBucket(record, new Date(stored.createdAt), deps.timeZone));
+  if (needsFollowUp(overall, deps.policy.survey)) {
+    const task = { caseId, openedAt: at, overall, caseType: record.type, orderId: record.orderId, customerId: record.customerId, comment: stored.comment ?? '' };
+    const { opened } = await deps.followUps.open(task, now);
+    if (opened) {
+      await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'follow_up_opened', detail: { overall } });
+      await deps.alerts.raise({
+        kind: 'survey_low_score',
+        caseId,
+        at: now.toISOString(),
+        message: `Case ${caseId} was rated ${overall}/5 overall: call the customer back and record it (POST /ops/cases/${caseId}/follow-up).`,
+        detail: { overall, type: record.type },
+      });
+    }
+  }
+  await signal(deps, caseId, 'survey', { signal: 'answered', rating: overall });
+}
+
+function storedFields(answer: SurveyAnswer): Partial<SurveyRecord> {
+  return { rating: answer.overall, comment: answer.comment, ...Object.fromEntries(ASPECTS.filter((a) => answer[a] !== undefined).map((a) => [a, answer[a]])) };
 }

@@ -43,17 +43,9 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await signal(deps, caseId, 'evidence', { signal: 'evidence_added' });
       return;
     }
-    case 'aftersales.cancelled': {
-      const record = await deps.cases.require(caseId);
-      if (record.status === 'closed') return;
-      await deps.cases.update(caseId, { cancelRequested: true });
-      await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested' });
-      // Whatever the case waits for, the cancellation ends the wait; a step not yet waiting checks the flag.
-      if (record.waitingFor && CANCELLABLE.has(record.waitingFor as WaitKind)) {
-        await signal(deps, caseId, record.waitingFor as WaitKind, { signal: 'cancelled' });
-      }
+    case 'aftersales.cancelled':
+      await requestCancellation(deps, caseId, at);
       return;
-    }
     case 'aftersales.remedy_chosen':
       return recordChoice(deps, caseId, event.data, at);
     case 'aftersales.disputed':
@@ -186,6 +178,21 @@ async function openDispute(deps: IntakeDeps, caseId: string, reason: string, at:
   await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'dispute_opened', detail: { reason, round } });
   await deps.dedupe.claimOpenCase(record.orderId, record.type, caseId);
   await deps.workflow.start(caseId, round);
+}
+
+/**
+ * The customer withdraws the request (the order platform's `aftersales.cancelled`, or the status page while the case
+ * is on hold). `via` names where it came from, on the timeline.
+ */
+export async function requestCancellation(deps: Pick<IntakeDeps, 'cases' | 'waits' | 'workflow'>, caseId: string, at: string, via?: string): Promise<void> {
+  const record = await deps.cases.require(caseId);
+  if (record.status === 'closed') return;
+  await deps.cases.update(caseId, { cancelRequested: true });
+  await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested', ...(via ? { detail: { via } } : {}) });
+  // Whatever the case waits for, the cancellation ends the wait; a step not yet waiting checks the flag.
+  if (record.waitingFor && CANCELLABLE.has(record.waitingFor as WaitKind)) {
+    await signal(deps, caseId, record.waitingFor as WaitKind, { signal: 'cancelled' });
+  }
 }
 
 /** Hands a signal to the waiting step, or leaves it for the step that will wait next. */

@@ -31,6 +31,7 @@ export function caseReport(view: CaseView) {
     cancelRequested: c.cancelRequested,
     failure: c.failure,
     survey: c.survey,
+    followUp: c.followUp,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     closedAt: c.closedAt,

@@ -144,9 +144,10 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
     evidenceUpload: fill(settings.evidenceUploadUrl),
     remedyChoice: (choice) => fill(settings.remedyChoiceUrl, choice),
   };
+  // The case keeps the survey's expiry; a survey opened before it did is read from the survey item.
   const surveyExpiresAt =
     (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && record.surveyToken
-      ? (await deps.surveys.get(record.surveyToken))?.expiresAt
+      ? (record.surveyExpiresAt ?? (await deps.surveys.get(record.surveyToken))?.expiresAt)
       : undefined;
   const data = noticeDataFor(message, {
     record,

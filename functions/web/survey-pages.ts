@@ -1,49 +1,119 @@
-import { escapeHtml } from '../domain/notices.js';
+import { COMMENT_MAX_LENGTH, type Aspect } from '../domain/satisfaction.js';
+import { escapeHtml, page, type PageLocale } from './layout.js';
 
-type Locale = 'zh-CN' | 'en';
+/** What went wrong with a submitted form, shown above it and next to the question concerned. */
+export type SurveyFormError = 'overall_missing' | 'score_invalid' | 'comment_too_long';
+/** Why a link no longer shows the form. */
+export type SurveyGoneReason = 'not_found' | 'answered' | 'expired';
+
+/** What the customer sent, to fill the form in again after an error. */
+export interface SurveyFormValues {
+  rating?: string;
+  speed?: string;
+  resolution?: string;
+  attitude?: string;
+  comment?: string;
+}
 
 const TEXT = {
   en: {
     title: 'How did we do?',
-    intro: 'Your after-sales request is resolved. Please rate it from 1 (poor) to 5 (excellent).',
-    rating: 'Overall rating',
-    comment: 'Anything you would like to tell us? (optional)',
+    intro: 'Your after-sales request is resolved. Please rate our service from 1 (poor) to 5 (excellent).',
+    scale: '1 = poor, 5 = excellent',
+    overall: 'Overall, how satisfied are you?',
+    speed: 'How quickly we responded',
+    resolution: 'How well we solved the problem',
+    attitude: 'How our team treated you',
+    optional: '(optional)',
+    comment: `Anything you would like to tell us? (optional, up to ${COMMENT_MAX_LENGTH} characters)`,
     submit: 'Send',
+    problem: 'Please check your answer:',
+    overall_missing: 'Please choose an overall rating from 1 to 5.',
+    score_invalid: 'Ratings are whole numbers from 1 to 5.',
+    comment_too_long: `Your comment is longer than ${COMMENT_MAX_LENGTH} characters.`,
+    unavailable: 'Your answer could not be saved just now. Please send it again.',
     thanks: 'Thank you! Your answer helps us do better.',
-    gone: 'This survey link has expired or has already been used.',
-    invalid: 'Please choose a rating from 1 to 5.',
+    sorry: 'We are sorry we let you down. A member of our team will contact you to put things right.',
+    not_found: 'This survey link is not valid. Please use the link in the most recent message we sent you.',
+    answered: 'You have already answered this survey. Thank you!',
+    expired: 'This survey has closed. Thank you all the same.',
   },
   'zh-CN': {
     title: '请评价本次售后服务',
     intro: '您的售后申请已处理完成，请为本次服务打分（1 分很差，5 分很好）。',
-    rating: '总体评分',
-    comment: '还有什么想告诉我们的吗？（选填）',
+    scale: '1 分很差，5 分很好',
+    overall: '总体评分：您对本次服务满意吗？',
+    speed: '响应速度',
+    resolution: '问题解决情况',
+    attitude: '服务态度',
+    optional: '（选填）',
+    comment: `还有什么想告诉我们的吗？（选填，最多 ${COMMENT_MAX_LENGTH} 字）`,
     submit: '提交',
+    problem: '请检查您的填写：',
+    overall_missing: '请选择 1 到 5 分的总体评分。',
+    score_invalid: '评分须为 1 到 5 的整数。',
+    comment_too_long: `留言超过了 ${COMMENT_MAX_LENGTH} 字。`,
+    unavailable: '暂时无法保存您的评价，请重新提交。',
     thanks: '感谢您的评价，我们会继续改进！',
-    gone: '该问卷链接已过期或已使用。',
-    invalid: '请选择 1 到 5 分的评分。',
+    sorry: '很抱歉这次没有让您满意，我们的客服会尽快与您联系。',
+    not_found: '该问卷链接无效，请使用我们最近发给您的消息中的链接。',
+    answered: '您已提交过本问卷，感谢您的评价！',
+    expired: '该问卷已截止，仍然感谢您的支持。',
   },
 } as const;
 
-function page(locale: Locale, body: string): string {
-  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(TEXT[locale].title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.5}fieldset{border:0;padding:0}
-label{display:inline-block;margin:.25rem .75rem .25rem 0}textarea{width:100%;min-height:6rem}button{font-size:1rem;padding:.5rem 1.5rem}</style>
-</head><body>${body}</body></html>`;
+const ASPECT_ORDER: Aspect[] = ['speed', 'resolution', 'attitude'];
+
+/** One question: a fieldset with its legend and a 1-5 radio group, labelled, keyboard- and screen-reader-friendly. */
+function scale(locale: PageLocale, name: 'rating' | Aspect, legend: string, opts: { required: boolean; checked?: string; error?: string }): string {
+  const t = TEXT[locale];
+  const hintId = `${name}-hint`;
+  const errorId = `${name}-error`;
+  const describedBy = [hintId, opts.error ? errorId : ''].filter(Boolean).join(' ');
+  const radios = [1, 2, 3, 4, 5]
+    .map((n) => {
+      const id = `${name}-${n}`;
+      const checked = opts.checked === String(n) ? ' checked' : '';
+      return `<label for="${id}"><input type="radio" name="${name}" value="${n}" id="${id}"${opts.required ? ' required' : ''}${checked}>${n}</label>`;
+    })
+    .join('');
+  return `<fieldset aria-describedby="${describedBy}"><legend>${escapeHtml(legend)}${opts.required ? '' : ` <span class="hint">${escapeHtml(t.optional)}</span>`}</legend>
+<p class="hint" id="${hintId}">${escapeHtml(t.scale)}</p>${opts.error ? `<p class="error" id="${errorId}">${escapeHtml(opts.error)}</p>` : ''}<div class="scale">${radios}</div></fieldset>`;
 }
 
-export function surveyForm(locale: Locale, action: string, error?: 'invalid'): string {
+/**
+ * The survey form: the overall rating (required), speed, resolution and attitude (optional: a customer who only wants
+ * to give one score still answers) and a comment. Plain HTML, no script; posts back to the page's own path.
+ */
+export function surveyForm(locale: PageLocale, action: string, opts: { errors?: SurveyFormError[]; values?: SurveyFormValues; unavailable?: boolean } = {}): string {
   const t = TEXT[locale];
-  const stars = [1, 2, 3, 4, 5].map((n) => `<label><input type="radio" name="rating" value="${n}" required> ${n}</label>`).join('');
+  const errors = opts.errors ?? [];
+  const values = opts.values ?? {};
+  const summary =
+    errors.length > 0
+      ? `<div role="alert" class="box"><p class="error">${escapeHtml(t.problem)}</p><ul>${errors.map((e) => `<li>${escapeHtml(t[e])}</li>`).join('')}</ul></div>`
+      : opts.unavailable
+        ? `<div role="alert" class="box"><p class="error">${escapeHtml(t.unavailable)}</p></div>`
+        : '';
+  const overallError = errors.includes('overall_missing') ? t.overall_missing : errors.includes('score_invalid') ? t.score_invalid : undefined;
+  const questions = [
+    scale(locale, 'rating', t.overall, { required: true, checked: values.rating, error: overallError }),
+    ...ASPECT_ORDER.map((aspect) => scale(locale, aspect, t[aspect], { required: false, checked: values[aspect] })),
+  ].join('\n');
+  const commentError = errors.includes('comment_too_long') ? `<p class="error" id="comment-error">${escapeHtml(t.comment_too_long)}</p>` : '';
   return page(
     locale,
-    `<h1>${escapeHtml(t.title)}</h1><p>${escapeHtml(t.intro)}</p>${error ? `<p role="alert">${escapeHtml(t.invalid)}</p>` : ''}
-<form method="post" action="${escapeHtml(action)}"><fieldset><legend>${escapeHtml(t.rating)}</legend>${stars}</fieldset>
-<p><label for="comment">${escapeHtml(t.comment)}</label><textarea id="comment" name="comment" maxlength="1000"></textarea></p>
+    t.title,
+    `<h1>${escapeHtml(t.title)}</h1><p>${escapeHtml(t.intro)}</p>${summary}
+<form method="post" action="${escapeHtml(action)}">
+${questions}
+<p><label for="comment">${escapeHtml(t.comment)}</label>${commentError}<textarea id="comment" name="comment" maxlength="${COMMENT_MAX_LENGTH}"${commentError ? ' aria-describedby="comment-error"' : ''}>${escapeHtml(values.comment ?? '')}</textarea></p>
 <button type="submit">${escapeHtml(t.submit)}</button></form>`,
   );
 }
 
-export const thankYouPage = (locale: Locale) => page(locale, `<h1>${escapeHtml(TEXT[locale].thanks)}</h1>`);
-export const surveyGonePage = (locale: Locale) => page(locale, `<h1>${escapeHtml(TEXT[locale].gone)}</h1>`);
+/** After the answer; a low score is told that someone will be in touch. */
+export const thankYouPage = (locale: PageLocale, opts: { followUp?: boolean } = {}) =>
+  page(locale, TEXT[locale].title, `<h1>${escapeHtml(TEXT[locale].thanks)}</h1>${opts.followUp ? `<p>${escapeHtml(TEXT[locale].sorry)}</p>` : ''}`);
+
+export const surveyGonePage = (locale: PageLocale, reason: SurveyGoneReason) => page(locale, TEXT[locale].title, `<h1>${escapeHtml(TEXT[locale][reason])}</h1>`);

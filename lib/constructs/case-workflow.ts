@@ -131,14 +131,19 @@ export class CaseWorkflow extends Construct {
     // Resolution and survey
     const closeCompleted = close('CloseCompleted', 'completed');
     const closeSurveyExpired = close('CloseSurveyExpired', 'survey_expired');
+    // The survey is open surveyExpirySeconds in all: unanswered at the reminder time, the customer is reminded once,
+    // and the same wait (kind survey) goes on for the rest of that time.
     const survey = new LambdaInvoke(this, 'Survey', {
       lambdaFunction: fn.survey,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: TaskInput.fromObject({ caseId, taskToken: JsonPath.taskToken, expirySeconds: JsonPath.numberAt('$.facts.timings.surveyExpirySeconds') }),
-      taskTimeout: Timeout.at('$.facts.timings.surveyExpirySeconds'),
+      taskTimeout: Timeout.at('$.facts.timings.surveyReminderSeconds'),
       resultPath: '$.survey',
     });
-    survey.addCatch(closeSurveyExpired, { errors: ['States.Timeout'], resultPath: '$.surveyTimeout' });
+    const surveyReminded = awaitEvent('SurveyReminded', 'survey', '$.facts.timings.surveyExpiryAfterReminderSeconds', '$.survey');
+    surveyReminded.addCatch(closeSurveyExpired, { errors: ['States.Timeout'], resultPath: '$.surveyTimeout' });
+    guarded(surveyReminded).next(closeCompleted);
+    survey.addCatch(notify('NotifySurveyReminder', 'survey_reminder').next(surveyReminded), { errors: ['States.Timeout'], resultPath: '$.surveyTimeout' });
     guarded(survey);
     survey.next(closeCompleted);
     const waitBeforeSurvey = new Wait(this, 'WaitBeforeSurvey', { time: WaitTime.secondsPath('$.facts.timings.surveyDelaySeconds') }).next(survey);

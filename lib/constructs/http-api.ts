@@ -10,11 +10,12 @@ export interface PipelineHttpApiProps {
   ingest: IFunction;
   opsApi: IFunction;
   surveyApi: IFunction;
+  statusPage: IFunction;
 }
 
 /**
  * One HTTP API for the three audiences: the order platform (signed webhooks), operators (/ops, IAM-authorized)
- * and customers (survey links, authorized by their unguessable token). Throttled and access-logged.
+ * and customers (survey links and status pages, authorized by the unguessable or signed token in their link). Throttled and access-logged.
  */
 export class PipelineHttpApi extends Construct {
   readonly api: HttpApi;
@@ -50,7 +51,13 @@ export class PipelineHttpApi extends Construct {
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('SurveyIntegration', props.surveyApi),
     });
-    this.publicRoutes.push(...webhookRoutes, ...surveyRoutes);
+    // The customer's status page, authorized by the signed, expiring token in its link.
+    const statusRoutes = this.api.addRoutes({
+      path: '/cases/{caseId}/status',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: new HttpLambdaIntegration('StatusPageIntegration', props.statusPage),
+    });
+    this.publicRoutes.push(...webhookRoutes, ...surveyRoutes, ...statusRoutes);
   }
 
   get url(): string {

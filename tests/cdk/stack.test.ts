@@ -95,6 +95,7 @@ describe('case workflow state machine', () => {
     'ManualReview',
     'ManualReviewReminded',
     'ManualReviewEscalated',
+    'SurveyReminded',
   ])('has the task state %s', (name) => {
     expect(states[name]?.Type).toBe('Task');
   });
@@ -160,7 +161,8 @@ describe('case workflow state machine', () => {
     ['AwaitCompensation', '$.facts.timings.compensationConfirmSeconds', 'CheckCompensation'],
     ['ManualReview', '$.facts.timings.reviewReminderSeconds', 'RemindReview'],
     ['ManualReviewReminded', '$.facts.timings.reviewEscalateAfterReminderSeconds', 'EscalateReview'],
-    ['Survey', '$.facts.timings.surveyExpirySeconds', 'CloseSurveyExpired'],
+    ['Survey', '$.facts.timings.surveyReminderSeconds', 'NotifySurveyReminder'],
+    ['SurveyReminded', '$.facts.timings.surveyExpiryAfterReminderSeconds', 'CloseSurveyExpired'],
   ])('%s waits with lambda:invoke.waitForTaskToken, times out by %s and handles the timeout', (name, timeoutPath, onTimeout) => {
     const state = states[name]!;
     expect(state.Resource).toBe('arn:${Ref:AWS::Partition}:states:::lambda:invoke.waitForTaskToken');
@@ -208,6 +210,7 @@ describe('case workflow state machine', () => {
       'ManualReviewEscalated',
       'ManualReviewReminded',
       'Survey',
+      'SurveyReminded',
     ]);
   });
 
@@ -220,6 +223,7 @@ describe('case workflow state machine', () => {
     ['ManualReview', 'manual_review', '$.signal'],
     ['ManualReviewReminded', 'manual_review', '$.signal'],
     ['ManualReviewEscalated', 'manual_review', '$.signal'],
+    ['SurveyReminded', 'survey', '$.survey'],
   ])('%s parks its token with the await-event function as kind %s, its signal at %s', (name, kind, resultPath) => {
     const state = states[name]!;
     expect(functionOf(name)).toMatch(/^AwaitEvent[0-9A-F]{8}$/);
@@ -336,6 +340,7 @@ describe('case workflow state machine', () => {
       'NotifyReturnExpired:closed',
       'NotifyShipBack:ship_back',
       'NotifyShipBackAfterExchange:ship_back',
+      'NotifySurveyReminder:survey_reminder',
     ]);
   });
 
@@ -450,7 +455,7 @@ describe('queues', () => {
 describe('functions', () => {
   it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(17);
+    expect(functions.length).toBe(18);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -470,7 +475,7 @@ describe('functions', () => {
       expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
       entries.add(entry as string);
     }
-    expect(entries.size).toBe(17);
+    expect(entries.size).toBe(18);
   });
 
   it.each([
@@ -572,6 +577,8 @@ describe('HTTP API', () => {
     ['ANY /ops/{proxy+}', 'AWS_IAM', 'OpsApi'],
     ['GET /surveys/{token}', 'NONE', 'SurveyApi'],
     ['POST /surveys/{token}', 'NONE', 'SurveyApi'],
+    ['GET /cases/{caseId}/status', 'NONE', 'StatusPage'],
+    ['POST /cases/{caseId}/status', 'NONE', 'StatusPage'],
   ])('routes %s (authorization %s) to %s', (routeKey, authorization, fnPrefix) => {
     const routes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey);
     expect(routes).toHaveLength(1);
@@ -583,10 +590,12 @@ describe('HTTP API', () => {
     expect(target(integration.Properties.IntegrationUri)).toMatch(new RegExp(`^${fnPrefix}[0-9A-F]{8}$`));
   });
 
-  it('has exactly those four routes', () => {
+  it('has exactly those routes', () => {
     expect(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort()).toEqual([
       'ANY /ops/{proxy+}',
+      'GET /cases/{caseId}/status',
       'GET /surveys/{token}',
+      'POST /cases/{caseId}/status',
       'POST /surveys/{token}',
       'POST /webhooks/order-platform',
     ]);

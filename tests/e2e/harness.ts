@@ -33,6 +33,7 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
       RETURN_WAIT_SECONDS: '120',
       SURVEY_DELAY_SECONDS: '1',
       SURVEY_EXPIRY_SECONDS: '5',
+      SURVEY_REMINDER_SECONDS: '3',
       COMPENSATION_CONFIRM_SECONDS: '3',
       REVIEW_REMINDER_SECONDS: '60',
       REVIEW_ESCALATION_SECONDS: '120',

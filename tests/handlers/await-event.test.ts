@@ -17,8 +17,8 @@ let awaitEvent: AwaitHandler;
 let startCase: StartCaseHandler;
 let waits: WaitStore;
 let cases: CaseStore;
-type Kind = 'return' | 'evidence' | 'manual_review' | 'remedy_choice' | 'compensation';
-const machines: Record<Kind, string> = { return: '', evidence: '', manual_review: '', remedy_choice: '', compensation: '' };
+type Kind = 'return' | 'evidence' | 'manual_review' | 'remedy_choice' | 'compensation' | 'survey';
+const machines: Record<Kind, string> = { return: '', evidence: '', manual_review: '', remedy_choice: '', compensation: '', survey: '' };
 /** The review targets the ManualReview states pass (from $.facts.timings): remind after 1 h, escalate after 2 h. */
 const REVIEW_TARGETS = { reminderSeconds: 3600, escalationSeconds: 7200 };
 const invocations: Array<{ payload: Record<string, unknown>; result?: unknown; error?: unknown }> = [];
@@ -57,7 +57,7 @@ beforeAll(async () => {
   cases = new CaseStore(env.db, TABLE_NAME);
   awaitEvent = (await importFresh(() => import('../../functions/handlers/await-event.js'))).handler;
   startCase = (await import('../../functions/handlers/start-case.js')).handler;
-  for (const kind of ['return', 'evidence', 'manual_review', 'remedy_choice', 'compensation'] as const) {
+  for (const kind of ['return', 'evidence', 'manual_review', 'remedy_choice', 'compensation', 'survey'] as const) {
     const extra = kind === 'manual_review' ? { review: REVIEW_TARGETS } : {};
     machines[kind] = addWaitForTokenMachine(env.sfn!.service, `Await${kind}`, { 'caseId.$': '$.caseId', kind, 'taskToken.$': '$$.Task.Token', ...extra }, async (payload) => {
       const entry: (typeof invocations)[number] = { payload };
@@ -164,7 +164,23 @@ describe('await-event / wait-store race', () => {
   it('refuses input without a task token or with an unknown kind', async () => {
     const { caseId } = await seedCase(env.db);
     await expect(awaitEvent({ caseId, kind: 'return' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
-    await expect(awaitEvent({ caseId, kind: 'survey', taskToken: 'AQx' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
+    await expect(awaitEvent({ caseId, kind: 'payment', taskToken: 'AQx' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
+  });
+});
+
+describe('await-event: the survey, waiting on after its reminder (SurveyReminded)', () => {
+  it('parks the token as kind survey with the case awaiting_survey; the answer resumes it', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_survey', waitingFor: 'survey' } });
+    const executionArn = startWaiting(caseId, 'survey');
+    await tokenRegistered(caseId, 'survey');
+    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey' });
+    await deliverSignal({ waits, workflow: new CaseWorkflow(env.sfn!.client, undefined) }, caseId, 'survey', { signal: 'answered', rating: 4 });
+    expect(await outputOf(executionArn)).toEqual({ signal: 'answered', rating: 4 });
+  });
+
+  it('an answer that came between the two waits (recorded on the case) resumes the reminded wait at once', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_survey', survey: { rating: 2, answeredAt: new Date().toISOString() } } });
+    expect(await outputOf(startWaiting(caseId, 'survey'))).toEqual({ signal: 'answered', rating: 2 });
   });
 });
 

@@ -31,7 +31,7 @@ let reviewMachine: string;
 /** The fields caseReport (functions/use-cases/case-report.ts) documents for the operator's view. */
 const REPORT_FIELDS = [
   'caseId', 'requestId', 'type', 'status', 'outcome', 'remedy', 'priority', 'priorityBand', 'expedited', 'orderId', 'decision', 'review', 'choice',
-  'dispute', 'carrier', 'compensation', 'chargeBack', 'returnReceivedAt', 'dueAt', 'responseDueAt', 'waitingFor', 'cancelRequested', 'failure', 'survey', 'createdAt',
+  'dispute', 'carrier', 'compensation', 'chargeBack', 'returnReceivedAt', 'dueAt', 'responseDueAt', 'waitingFor', 'cancelRequested', 'failure', 'survey', 'followUp', 'createdAt',
   'updatedAt', 'closedAt', 'timeline', 'notices',
 ];
 

@@ -3,8 +3,12 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { FollowUpStore } from '../../functions/adapters/follow-up-store.js';
+import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { SatisfactionStore } from '../../functions/adapters/satisfaction-store.js';
 import { SurveyStore } from '../../functions/adapters/survey-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
+import { localDateOf } from '../../functions/domain/working-days.js';
 import { addWaitForTokenMachine, apiEvent, closedPort, eventually, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 
@@ -20,9 +24,10 @@ let machineArn: string;
 const newToken = () => randomBytes(24).toString('base64url');
 
 /** A resolved case with an open survey link (what the survey step creates). */
-async function openSurvey(opts: { locale?: 'zh-CN' | 'en'; expiresInMs?: number } = {}) {
+async function openSurvey(opts: { locale?: 'zh-CN' | 'en'; expiresInMs?: number; carrier?: string } = {}) {
   const token = newToken();
-  const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_survey', outcome: 'approved', waitingFor: 'survey', surveyToken: token, locale: opts.locale ?? 'zh-CN' } });
+  const record = { status: 'awaiting_survey', outcome: 'approved', remedy: 'refund', waitingFor: 'survey', surveyToken: token, locale: opts.locale ?? 'zh-CN' } as const;
+  const { caseId } = await seedCase(env.db, { record: opts.carrier ? { ...record, shipment: { carrier: opts.carrier, trackingNumber: 'SF1', shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() } } : record });
   const now = Date.now();
   await surveys.create({ token, caseId, locale: opts.locale ?? 'zh-CN', createdAt: new Date(now).toISOString(), expiresAt: new Date(now + (opts.expiresInMs ?? 3_600_000)).toISOString() });
   return { token, caseId };
@@ -105,15 +110,23 @@ describe('survey-api: GET /surveys/{token}', () => {
     expect(res.body).toContain(`action="/stage&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;/surveys/${token}"`);
   });
 
-  it('410 page for an unknown, malformed, expired or answered link', async () => {
+  it('a page saying why for an unknown or malformed (404), answered or expired (410) link, without the form', async () => {
     const expired = await openSurvey({ expiresInMs: -60_000 });
     const answered = await openSurvey();
     expect((await postJson(answered.token, { rating: 3 })).status).toBe(200);
-    for (const token of [newToken(), 'short', 'has spaces and/slashes-0123456789', expired.token, answered.token]) {
+    const cases: Array<[string, number, string]> = [
+      [newToken(), 404, '该问卷链接无效'],
+      ['short', 404, '该问卷链接无效'],
+      ['has spaces and/slashes-0123456789', 404, '该问卷链接无效'],
+      [expired.token, 410, '该问卷已截止'],
+      [answered.token, 410, '您已提交过本问卷'],
+    ];
+    for (const [token, status, text] of cases) {
       const res = await call('GET', token);
-      expect(res.status, token).toBe(410);
+      expect(res.status, token).toBe(status);
       expect(res.headers['content-type']).toContain('text/html');
-      expect(res.body).toContain('该问卷链接已过期或已使用');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.body).toContain(text);
       expect(res.body).not.toContain('<form');
     }
   });
@@ -126,7 +139,7 @@ describe('survey-api: POST /surveys/{token}', () => {
 
     const res = await postJson(token, { rating: 5, comment: 'Fast & friendly <3' });
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ status: 'recorded' });
+    expect(res.json).toEqual({ status: 'recorded', followUp: false });
 
     const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
     expect(done.status).toBe('SUCCEEDED');
@@ -192,17 +205,22 @@ describe('survey-api: POST /surveys/{token}', () => {
     expect((await postJson(token, { rating: [5] })).status).toBe(422);
   });
 
-  it('410 for unknown, expired and already answered links (JSON: survey_closed; form: the page)', async () => {
+  it('404 survey_not_found, 410 survey_expired and 410 survey_answered (JSON codes; form: the page saying why)', async () => {
     const expired = await openSurvey({ expiresInMs: -1000 });
     const answered = await openSurvey();
     expect((await postForm(answered.token, { rating: '5' })).status).toBe(200);
-    for (const token of [newToken(), expired.token, answered.token]) {
+    const cases: Array<[string, number, string, string]> = [
+      [newToken(), 404, 'survey_not_found', '该问卷链接无效'],
+      [expired.token, 410, 'survey_expired', '该问卷已截止'],
+      [answered.token, 410, 'survey_answered', '您已提交过本问卷'],
+    ];
+    for (const [token, status, code, text] of cases) {
       const json = await postJson(token, { rating: 1 });
-      expect(json.status, token).toBe(410);
-      expect(json.json.error).toBe('survey_closed');
+      expect(json.status, token).toBe(status);
+      expect(json.json.error).toBe(code);
       const form = await postForm(token, { rating: '1' });
-      expect(form.status).toBe(410);
-      expect(form.body).toContain('该问卷链接已过期或已使用');
+      expect(form.status).toBe(status);
+      expect(form.body).toContain(text);
     }
     // The first answer stands.
     expect(await surveys.get(answered.token)).toMatchObject({ rating: 5 });
@@ -233,5 +251,115 @@ describe('survey-api: POST /surveys/{token}', () => {
     } finally {
       env.sfn!.service.stopExecution({ executionArn });
     }
+  });
+});
+
+describe('survey-api: the four questions, the follow-up and the counters', () => {
+  const followUps = () => new FollowUpStore(env.db, TABLE_NAME);
+  const satisfaction = () => new SatisfactionStore(env.db, TABLE_NAME);
+  const today = () => localDateOf(new Date(), 'Asia/Shanghai');
+
+  it('the form asks overall (required), speed, resolution and attitude (optional) as labelled 1-5 radio groups, and a comment', async () => {
+    const { token } = await openSurvey({ locale: 'en' });
+    const { body } = await call('GET', token);
+    const fieldsets = body.match(/<fieldset[\s\S]*?<\/fieldset>/g) ?? [];
+    expect(fieldsets).toHaveLength(4);
+    for (const [fieldset, name, legend, required] of [
+      [fieldsets[0]!, 'rating', 'Overall, how satisfied are you?', true],
+      [fieldsets[1]!, 'speed', 'How quickly we responded', false],
+      [fieldsets[2]!, 'resolution', 'How well we solved the problem', false],
+      [fieldsets[3]!, 'attitude', 'How our team treated you', false],
+    ] as const) {
+      expect(fieldset).toContain(`<legend>${legend}`);
+      for (const n of [1, 2, 3, 4, 5]) {
+        // Every radio has its own label.
+        expect(fieldset).toContain(`<label for="${name}-${n}"><input type="radio" name="${name}" value="${n}" id="${name}-${n}"${required ? ' required' : ''}>${n}</label>`);
+      }
+      expect(fieldset.includes('(optional)')).toBe(!required);
+    }
+    expect(body).toContain('<label for="comment">');
+    expect(body).toContain('<textarea id="comment" name="comment" maxlength="1000">');
+    expect(body).not.toMatch(/<script/i);
+  });
+
+  it('a form missing the overall score, or with an aspect of 0, is shown again with the answers kept and the problem next to it', async () => {
+    const { token } = await openSurvey({ locale: 'en' });
+    const missing = await postForm(token, { speed: '4', comment: 'Too slow <b>really</b>' });
+    expect(missing.status).toBe(422);
+    expect(missing.body).toContain('role="alert"');
+    expect(missing.body).toContain('Please choose an overall rating from 1 to 5.');
+    expect(missing.body).toContain('<fieldset aria-describedby="rating-hint rating-error">');
+    expect(missing.body).toContain('id="speed-4" checked>');
+    expect(missing.body).toContain('>Too slow &lt;b&gt;really&lt;/b&gt;</textarea>');
+    const zero = await postForm(token, { rating: '3', attitude: '0' });
+    expect(zero.status).toBe(422);
+    expect(zero.body).toContain('Ratings are whole numbers from 1 to 5.');
+    expect((await postJson(token, { rating: 3, speed: 6 })).status).toBe(422);
+    expect((await surveys.get(token))?.answeredAt).toBeUndefined();
+  });
+
+  it('stores every score on the survey and the case (the comment only on the survey) and counts the answer once', async () => {
+    const carrier = `carrier-${randomBytes(4).toString('hex')}`;
+    const { token, caseId } = await openSurvey({ carrier });
+    const res = await postForm(token, { rating: '4', speed: '5', resolution: '3', attitude: '', comment: '快' });
+    expect(res.status).toBe(200);
+    expect(await surveys.get(token)).toMatchObject({ rating: 4, speed: 5, resolution: 3, comment: '快' });
+    expect((await surveys.get(token))?.attitude).toBeUndefined();
+    const record = await cases.get(caseId);
+    expect(record?.survey).toEqual({ rating: 4, speed: 5, resolution: 3, answeredAt: expect.any(String) });
+    expect(record?.followUp).toBeUndefined();
+    const view = await cases.view(caseId);
+    expect(view!.timeline.find((e) => e.event === 'survey_answered')?.detail).toEqual({ rating: 4, speed: 5, resolution: 3 });
+    expect(JSON.stringify(view!.timeline)).not.toContain('快');
+
+    const counts = (await satisfaction().totals('carrier', today(), today())).get(carrier);
+    expect(counts).toMatchObject({ answered: 1, sums: { overall: 4, speed: 5, resolution: 3, attitude: 0 }, counts: { overall: 1, speed: 1, resolution: 1, attitude: 0 } });
+    expect(counts?.overallHistogram).toEqual([0, 0, 0, 1, 0]);
+    // Sent again: the first answer stands and nothing is counted twice.
+    expect((await postForm(token, { rating: '1' })).status).toBe(410);
+    expect((await satisfaction().totals('carrier', today(), today())).get(carrier)?.answered).toBe(1);
+  });
+
+  it('a low overall score opens one follow-up task: on the case, in the open list with the comment, and as an ops alert', async () => {
+    const { token, caseId } = await openSurvey({ locale: 'en' });
+    const res = await postForm(token, { rating: '2', attitude: '1', comment: 'Nobody answered my calls.' });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('Thank you!');
+    expect(res.body).toContain('A member of our team will contact you');
+
+    const record = await cases.get(caseId);
+    expect(record?.followUp).toEqual({ status: 'open', reason: 'low_score', overall: 2, openedAt: record?.survey && 'answeredAt' in record.survey ? record.survey.answeredAt : '' });
+    const listed = (await followUps().listOpen(1000)).filter((t) => t.caseId === caseId);
+    expect(listed).toEqual([expect.objectContaining({ caseId, overall: 2, caseType: 'return', orderId: record!.orderId, customerId: 'cust-88231', comment: 'Nobody answered my calls.' })]);
+    const alerts = (await new OpsAlerts(env.db, TABLE_NAME).recent(100)).filter((a) => a.caseId === caseId);
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'survey_low_score', detail: { overall: 2, type: 'return' } })]);
+    // The alert names the case and the score, never the customer's words.
+    expect(alerts[0]!.message).not.toContain('Nobody');
+    const events = (await cases.view(caseId))!.timeline.map((e) => e.event);
+    expect(events.filter((e) => e === 'follow_up_opened')).toHaveLength(1);
+  });
+
+  it('an overall 3 opens no follow-up', async () => {
+    const { token, caseId } = await openSurvey();
+    const res = await postJson(token, { rating: 3, speed: 1, resolution: 1, attitude: 1 });
+    expect(res.json).toEqual({ status: 'recorded', followUp: false });
+    expect((await cases.get(caseId))?.followUp).toBeUndefined();
+    expect((await followUps().listOpen(1000)).some((t) => t.caseId === caseId)).toBe(false);
+  });
+
+  it('an answer recorded but not followed through (a crash after the first write) is completed when the customer sends it again', async () => {
+    const carrier = `carrier-${randomBytes(4).toString('hex')}`;
+    const { token, caseId } = await openSurvey({ carrier });
+    const executionArn = await waitingExecution(caseId);
+    // Only the survey item was written, as if the function died right after it.
+    expect(await surveys.answer(token, { overall: 1, comment: 'first' }, new Date())).toBe(true);
+    const again = await postJson(token, { rating: 5, comment: 'second' });
+    expect(again.json).toEqual({ status: 'recorded', followUp: true });
+    const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'answered', rating: 1 });
+    expect((await cases.get(caseId))?.survey).toMatchObject({ rating: 1 });
+    expect((await cases.get(caseId))?.followUp).toMatchObject({ status: 'open', overall: 1 });
+    expect((await followUps().listOpen(1000)).find((t) => t.caseId === caseId)?.comment).toBe('first');
+    expect((await satisfaction().totals('carrier', today(), today())).get(carrier)).toMatchObject({ answered: 1, sums: { overall: 1 } });
   });
 });

@@ -174,7 +174,27 @@ describe('timingsFor: the durations the workflow reads from $.facts.timings', ()
       reviewEscalateAfterReminderSeconds: 4 * 3600,
       choiceTimeoutSeconds: 72 * 3600,
       advanceReturnDeadlineSeconds: 15 * 86_400,
+      // Without a reminder time, the reminder goes out half-way through the survey's life.
+      surveyReminderSeconds: 3.5 * 86_400,
+      surveyExpiryAfterReminderSeconds: 3.5 * 86_400,
     });
+  });
+
+  it('the survey reminder splits the survey’s life: the reminded wait lasts the rest of it', () => {
+    const timings = timingsFor('return', 'normal', cnPolicy, { ...TIMINGS, surveyReminderSeconds: 3 * 86_400 });
+    expect(timings).toMatchObject({ surveyExpirySeconds: 7 * 86_400, surveyReminderSeconds: 3 * 86_400, surveyExpiryAfterReminderSeconds: 4 * 86_400 });
+  });
+
+  it.each([
+    [10, 20, 10, 10],
+    [20, 20, 19, 1],
+    [600, 20, 19, 1],
+    [0, 20, 1, 19],
+    [3, 1, 1, 1],
+  ])('a reminder at %d s of a %d s survey waits %d s, then %d s: both waits positive, the total never beyond the expiry', (reminder, expiry, first, rest) => {
+    const timings = timingsFor('return', 'normal', cnPolicy, { ...TIMINGS, surveyReminderSeconds: reminder, surveyExpirySeconds: expiry });
+    expect([timings.surveyReminderSeconds, timings.surveyExpiryAfterReminderSeconds]).toEqual([first, rest]);
+    expect(timings.surveyReminderSeconds + timings.surveyExpiryAfterReminderSeconds).toBe(Math.max(2, expiry));
   });
 
   it('deployment overrides win over the policy (the local runtime runs in seconds)', () => {

@@ -9,7 +9,10 @@ export interface WorkflowTimings {
   evidenceWaitSeconds: number;
   returnWaitSeconds: number;
   surveyDelaySeconds: number;
+  /** The survey is open this long in all; its one reminder goes out after the first part, the rest follows. */
   surveyExpirySeconds: number;
+  surveyReminderSeconds: number;
+  surveyExpiryAfterReminderSeconds: number;
   compensationConfirmSeconds: number;
   /** Operator review: the reminder, then the escalation after it (from the policy by priority band). */
   reviewReminderSeconds: number;
@@ -41,8 +44,14 @@ export function timingsFor(type: string, band: PriorityBand, policy: AftersalesP
   const reviewReminderSeconds = overrides.reviewReminderSeconds ?? hours(policy.manualReview.reminderHours[band]);
   const reviewEscalationSeconds = Math.max(reviewReminderSeconds + 1, overrides.reviewEscalationSeconds ?? hours(policy.manualReview.escalationHours[band]));
   const choice = policy.customerChoice[type as keyof AftersalesPolicy['customerChoice']];
+  // The reminder falls inside the survey's life (at the latest a second before it closes), so both waits are positive.
+  const surveyExpirySeconds = Math.max(2, overrides.surveyExpirySeconds);
+  const surveyReminderSeconds = Math.min(Math.max(1, overrides.surveyReminderSeconds ?? Math.round(surveyExpirySeconds / 2)), surveyExpirySeconds - 1);
   return {
     ...overrides,
+    surveyExpirySeconds,
+    surveyReminderSeconds,
+    surveyExpiryAfterReminderSeconds: surveyExpirySeconds - surveyReminderSeconds,
     reviewReminderSeconds,
     reviewEscalationSeconds,
     reviewEscalateAfterReminderSeconds: reviewEscalationSeconds - reviewReminderSeconds,

@@ -1,15 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import type { CaseRecord } from '../../adapters/case-store.js';
 import type { QueueSender } from '../../adapters/queues.js';
+import type { SatisfactionStore, SurveyBucket } from '../../adapters/satisfaction-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
+import { localDateOf } from '../../domain/working-days.js';
 import type { NoticeMessage } from '../../schemas/messages.js';
 import { awaitEvent, type AwaitDeps } from './await-event.js';
 
+/** Where a case's survey counts in the satisfaction report: the local day it was sent, the case's type, carrier, remedy. */
+export function surveyBucket(record: CaseRecord, sentAt: Date, timeZone: string): SurveyBucket {
+  return { day: localDateOf(sentAt, timeZone), type: record.type, carrier: record.shipment.carrier, remedy: record.remedy ?? 'none' };
+}
+
 /**
- * Opens the satisfaction survey: a single-use link valid for `expirySeconds`, an invitation to the customer, and
- * the workflow parked until the answer comes (or the step's timeout, which expires the survey).
+ * Opens the satisfaction survey: a single-use link valid for `expirySeconds`, an invitation to the customer (counted
+ * for the satisfaction report), and the workflow parked until the answer comes (or the step's timeout, which sends
+ * the reminder).
  */
 export async function openSurvey(
-  deps: AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage> },
+  deps: AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage>; satisfaction: SatisfactionStore; timeZone: string },
   caseId: string,
   taskToken: string,
   expirySeconds: number,
@@ -20,16 +29,13 @@ export async function openSurvey(
   let token = record.surveyToken;
   if (!token) {
     token = randomBytes(24).toString('base64url');
-    await deps.surveys.create({
-      token,
-      caseId,
-      locale: record.locale,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + expirySeconds * 1000).toISOString(),
-    });
-    await deps.cases.update(caseId, { surveyToken: token });
+    const expiresAt = new Date(now.getTime() + expirySeconds * 1000).toISOString();
+    await deps.surveys.create({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt });
+    await deps.cases.update(caseId, { surveyToken: token, surveyExpiresAt: expiresAt });
     await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
+  // Counted once per case, whichever attempt of this step gets here first.
+  await deps.satisfaction.countInvitation(caseId, surveyBucket(record, now, deps.timeZone));
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
   await awaitEvent(deps, caseId, 'survey', taskToken, now);
 }

@@ -1,0 +1,124 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { emptyCounts, SCORES, type SatisfactionCounts, type SurveyAnswer } from '../domain/satisfaction.js';
+import { isConditionFailure } from './dynamo.js';
+import { monthsBetween } from './ledger-store.js';
+
+/** Report groups (DOMAIN: "by case type, carrier, remedy, period"); `all` is every survey. */
+export const SATISFACTION_GROUPS = ['type', 'carrier', 'remedy'] as const;
+export type SatisfactionGroup = (typeof SATISFACTION_GROUPS)[number];
+type Dimension = SatisfactionGroup | 'all';
+const DIMENSIONS: readonly Dimension[] = ['all', ...SATISFACTION_GROUPS];
+
+/** Where a survey counts: the local day of its invitation and the case's type, outbound carrier and remedy. */
+export interface SurveyBucket {
+  day: string;
+  type: string;
+  carrier: string;
+  remedy: string;
+}
+
+/**
+ * Satisfaction counters (000 §6.1), kept as invitations go out and answers come in, modelled on the cost ledger:
+ * daily counters per group value in a partition per month, added to with ADD, read back with one Query per month.
+ * An answer counts on its invitation's day, so a period's response rate compares like with like (answers to the
+ * invitations of that period). Each case counts once per kind: a marker item in the case's partition is written
+ * first, conditionally; a crash after it leaves `counted: false` there for a reconciliation, never a double count.
+ */
+export class SatisfactionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async countInvitation(caseId: string, bucket: SurveyBucket): Promise<'counted' | 'exists'> {
+    if (!(await this.mark(caseId, 'invited', { ...bucket }))) return 'exists';
+    await this.add(bucket, 'ADD invited :one', { ':one': 1 });
+    await this.counted(caseId, 'invited');
+    return 'counted';
+  }
+
+  /** Counts the answer in its invitation's bucket (or `fallback`, for a survey sent before counting began). */
+  async countAnswer(caseId: string, answer: Omit<SurveyAnswer, 'comment'>, fallback: SurveyBucket): Promise<'counted' | 'exists'> {
+    const invited = await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker(caseId, 'invited'), ConsistentRead: true }));
+    const bucket = (invited.Item as SurveyBucket | undefined) ?? fallback;
+    const { day, type, carrier, remedy } = bucket;
+    if (!(await this.mark(caseId, 'answered', { day, type, carrier, remedy }))) return 'exists';
+    const adds = ['answered :one', `overall${answer.overall} :one`];
+    const values: Record<string, number> = { ':one': 1 };
+    for (const score of SCORES) {
+      const value = answer[score];
+      if (value === undefined) continue;
+      adds.push(`${score}Sum :${score}`, `${score}Count :one`);
+      values[`:${score}`] = value;
+    }
+    await this.add({ day, type, carrier, remedy }, `ADD ${adds.join(', ')}`, values);
+    await this.counted(caseId, 'answered');
+    return 'counted';
+  }
+
+  /** Counters per value of the group (or `all`) over the local days from..to (inclusive, YYYY-MM-DD). */
+  async totals(group: SatisfactionGroup | 'all', from: string, to: string): Promise<Map<string, SatisfactionCounts>> {
+    const totals = new Map<string, SatisfactionCounts>();
+    for (const month of monthsBetween(from, to)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': `SATISFACTION#${month}`, ':from': `${group}#${from}`, ':to': `${group}#${to}#\uffff` },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const key = String(item.sk).split('#')[2]!;
+          const total = totals.get(key) ?? emptyCounts();
+          total.invited += Number(item.invited ?? 0);
+          total.answered += Number(item.answered ?? 0);
+          for (const score of SCORES) {
+            total.sums[score] += Number(item[`${score}Sum`] ?? 0);
+            total.counts[score] += Number(item[`${score}Count`] ?? 0);
+          }
+          for (let n = 1; n <= 5; n += 1) total.overallHistogram[n - 1]! += Number(item[`overall${n}`] ?? 0);
+          totals.set(key, total);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return totals;
+  }
+
+  private async mark(caseId: string, kind: 'invited' | 'answered', bucket: SurveyBucket): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...marker(caseId, kind), ...bucket, counted: false }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  private async add(bucket: SurveyBucket, update: string, values: Record<string, number>): Promise<void> {
+    const value: Record<Dimension, string> = { all: 'all', type: bucket.type, carrier: bucket.carrier, remedy: bucket.remedy };
+    for (const dimension of DIMENSIONS) {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `SATISFACTION#${bucket.day.slice(0, 7)}`, sk: `${dimension}#${bucket.day}#${value[dimension]}` },
+          UpdateExpression: update,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    }
+  }
+
+  private async counted(caseId: string, kind: 'invited' | 'answered'): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({ TableName: this.tableName, Key: marker(caseId, kind), UpdateExpression: 'SET counted = :t', ExpressionAttributeValues: { ':t': true } }),
+    );
+  }
+}
+
+const marker = (caseId: string, kind: 'invited' | 'answered') => ({ pk: `CASE#${caseId}`, sk: `SATISFACTION#${kind}` });

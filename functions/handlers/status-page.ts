@@ -1,0 +1,53 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { CaseRecord } from '../adapters/case-store.js';
+import { CASE_ID_PATTERN } from '../domain/case-id.js';
+import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
+import { verifyStatusToken } from '../domain/status-link.js';
+import { rawBody } from '../http/responses.js';
+import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
+import { htmlResponse as html, pageLocale, type PageLocale } from '../web/layout.js';
+import { linkProblemPage, statusPage, type ChoiceProblem, type PauseChoice } from '../web/status-pages.js';
+import { caseStores, caseWorkflow, logger, marketPolicy, secretValue } from '../wiring.js';
+
+const { cases, waits } = caseStores();
+const workflow = caseWorkflow();
+const policy = marketPolicy();
+
+const isChoice = (value: unknown): value is PauseChoice => value === 'wait' || value === 'cancel';
+/** Before the link is checked the case is unknown: the browser's language picks the page's. */
+const browserLocale = (header: string | undefined): PageLocale => (/^\s*en\b/i.test(header ?? '') ? 'en' : 'zh-CN');
+
+function render(record: CaseRecord & { pause?: ProgressFacts['pause'] }, action: string, opts: { done?: PauseChoice; problem?: ChoiceProblem }): string {
+  const progress = caseProgress({ ...record, offersChoice: policy.customerChoice[record.type] !== undefined });
+  return statusPage(pageLocale(record.locale), { caseId: record.caseId, type: record.type, progress, dueAt: record.dueAt, updatedAt: record.updatedAt }, { action, ...opts });
+}
+
+/**
+ * GET /cases/{caseId}/status?token=…: the customer's status page, opened from a signed, expiring link in every
+ * notice. POST (same URL, form field `choice` = wait | cancel): the customer's choice while the case is on hold.
+ */
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const caseId = event.pathParameters?.caseId ?? '';
+  const token = event.queryStringParameters?.token ?? '';
+  const now = new Date();
+  const fallback = browserLocale(event.headers['accept-language']);
+  // A bad link learns nothing about any case, not even whether it exists.
+  if (!CASE_ID_PATTERN.test(caseId)) return html(403, linkProblemPage(fallback, 'invalid'));
+  const check = verifyStatusToken(token, caseId, now, await secretValue('STATUS_LINK_SECRET'));
+  if (!check.ok) return html(403, linkProblemPage(fallback, check.reason === 'expired' ? 'expired' : 'invalid'));
+  const record = await cases.get(caseId);
+  if (!record) return html(404, linkProblemPage(fallback, 'not_found'));
+  const action = `${event.rawPath}?token=${encodeURIComponent(token)}`;
+
+  if (event.requestContext.http.method === 'POST') {
+    const choice = new URLSearchParams(rawBody(event)).get('choice');
+    if (!isChoice(choice)) return html(422, render(record, action, { problem: 'invalid_choice' }));
+    const result = await chooseWhilePaused({ cases, waits, workflow }, caseId, choice, now);
+    if (result !== 'recorded') return html(409, render(record, action, { problem: result }));
+    logger.info('customer choice while on hold', { caseId, choice });
+    // Post/redirect/get: reloading the page shows it again instead of sending the choice twice.
+    return { statusCode: 303, headers: { location: `?token=${encodeURIComponent(token)}&done=${choice}#choice`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, body: '' };
+  }
+  const done = event.queryStringParameters?.done;
+  return html(200, render(record, action, isChoice(done) ? { done } : {}));
+}

@@ -1,0 +1,26 @@
+import type { CaseStore } from '../adapters/case-store.js';
+import type { WaitStore } from '../adapters/wait-store.js';
+import type { CaseWorkflow } from '../adapters/workflow.js';
+import { requestCancellation } from './apply-intake-event.js';
+
+export type PauseChoiceResult = 'recorded' | 'not_paused' | 'closed';
+
+/**
+ * While a case is on hold (000 §5.3) the customer may keep waiting or cancel. Waiting is noted on the timeline;
+ * cancelling takes the same path as the order platform's `aftersales.cancelled` event.
+ */
+export async function chooseWhilePaused(
+  deps: { cases: CaseStore; waits: WaitStore; workflow: CaseWorkflow },
+  caseId: string,
+  choice: 'wait' | 'cancel',
+  now: Date,
+): Promise<PauseChoiceResult> {
+  // `pause` is the SLA clock's, present only while the case is on hold.
+  const record = (await deps.cases.require(caseId)) as Awaited<ReturnType<CaseStore['require']>> & { pause?: { count?: number } };
+  if (record.status === 'closed') return 'closed';
+  if (!record.pause) return 'not_paused';
+  const at = now.toISOString();
+  if (choice === 'cancel') await requestCancellation(deps, caseId, at, 'status_page');
+  else await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'pause_wait_chosen', detail: { via: 'status_page', pause: record.pause.count ?? 1 } });
+  return 'recorded';
+}

@@ -1,0 +1,20 @@
+import type { CaseStore } from '../adapters/case-store.js';
+import type { CloseResult, FollowUpStore } from '../adapters/follow-up-store.js';
+import type { FollowUpOutcome } from '../domain/satisfaction.js';
+
+/** An operator records the call-back after a low survey score: the task closes, the record stays on the case. */
+export async function recordFollowUp(
+  deps: { cases: CaseStore; followUps: FollowUpStore },
+  caseId: string,
+  callBack: { outcome: FollowUpOutcome; note: string },
+  operator: string,
+  now: Date,
+): Promise<CloseResult> {
+  const at = now.toISOString();
+  const result = await deps.followUps.close(caseId, { ...callBack, by: operator, at });
+  if (result.status === 'closed') {
+    // The note stays on the case's followUp record; the timeline says who did what, when.
+    await deps.cases.appendTimeline(caseId, { at, actor: `operator:${operator}`, event: 'follow_up_recorded', detail: { outcome: callBack.outcome } });
+  }
+  return result;
+}

@@ -1,0 +1,197 @@
+/**
+ * The customer's status page (functions/handlers/status-page.ts) against DynamoDB (dynalite) and the local Step
+ * Functions service: signed links, what the page shows and hides, and the wait-or-cancel choice while on hold.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { WaitStore } from '../../functions/adapters/wait-store.js';
+import { signStatusToken } from '../../functions/domain/status-link.js';
+import { addWaitForTokenMachine, apiEvent, eventually, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { PERSON, seedCase } from './fixtures.js';
+
+type Handler = (typeof import('../../functions/handlers/status-page.js'))['handler'];
+
+const SECRET = 'status-page-test-secret-5b1e';
+const DAY = 86_400_000;
+let env: HandlerEnv;
+let handler: Handler;
+let cases: CaseStore;
+let waits: WaitStore;
+let returnMachine: string;
+
+const tokenFor = (caseId: string, expiresInMs = 30 * DAY, secret = SECRET) => signStatusToken({ caseId, expiresAt: new Date(Date.now() + expiresInMs) }, secret);
+const PAUSE = { since: '2026-11-20T02:00:00.000Z', reason: 'awaiting_parts', expectedResumeBy: '2026-12-01T02:00:00.000Z', count: 1 };
+
+async function call(method: 'GET' | 'POST', caseId: string, token: string | undefined, opts: { body?: string; query?: Record<string, string>; language?: string } = {}) {
+  const query = new URLSearchParams({ ...(token !== undefined ? { token } : {}), ...opts.query });
+  const headers: Record<string, string> = { accept: 'text/html' };
+  if (opts.language) headers['accept-language'] = opts.language;
+  if (opts.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const event = apiEvent({
+    method,
+    path: `/cases/${caseId}/status`,
+    routeKey: `${method} /cases/{caseId}/status`,
+    headers,
+    pathParameters: { caseId },
+    query: query.toString(),
+    ...(opts.body !== undefined ? { body: opts.body } : {}),
+  });
+  event.queryStringParameters = Object.fromEntries(query);
+  const res = (await handler(event)) as APIGatewayProxyStructuredResultV2;
+  const body = String(res.body ?? '');
+  expect(body).not.toMatch(STACK_TRACE);
+  return { status: res.statusCode, headers: (res.headers ?? {}) as Record<string, string>, body };
+}
+
+const seed = (record: Partial<CaseRecord> & { pause?: typeof PAUSE } = {}) => seedCase(env.db, { record: record as Partial<CaseRecord> });
+
+beforeAll(async () => {
+  env = await startHandlerEnv({ sfn: true, env: { STATUS_LINK_SECRET: SECRET } });
+  cases = new CaseStore(env.db, TABLE_NAME);
+  waits = new WaitStore(env.db, TABLE_NAME);
+  returnMachine = addWaitForTokenMachine(env.sfn!.service, 'AwaitReturn', { 'caseId.$': '$.caseId', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
+    await waits.registerToken(String(payload.caseId), 'return', String(payload.taskToken), new Date().toISOString());
+    return { registered: 'return' };
+  });
+  handler = (await importFresh(() => import('../../functions/handlers/status-page.js'))).handler;
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('status page: GET /cases/{caseId}/status?token=…', () => {
+  it('shows the reference, the request, the progress and the next step in the case’s language, with safe headers', async () => {
+    const dueAt = new Date(Date.now() + 5 * DAY).toISOString();
+    const { caseId } = await seed({ status: 'awaiting_return', locale: 'en', dueAt, returnShipment: { carrier: 'SF', trackingNumber: 'SF9' } });
+    const res = await call('GET', caseId, tokenFor(caseId));
+    expect(res.status).toBe(200);
+    expect(res.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+    });
+    const csp = res.headers['content-security-policy']!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toMatch(/script-src/);
+    expect(res.body).toMatch(/^<!doctype html><html lang="en">/);
+    expect(res.body).not.toMatch(/<script/i);
+    expect(res.body).toContain(`<dd>${caseId}</dd>`);
+    expect(res.body).toContain('<dd>Return request</dd>');
+    expect(res.body).toContain('<li class="done">Review</li><li class="current" aria-current="step">Item back with us</li><li class="upcoming">Putting it right</li>');
+    expect(res.body).toContain('Your parcel is on its way to us.');
+    expect(res.body).toContain('We aim to finish by');
+    expect(res.body).not.toContain('id="choice"');
+  });
+
+  it('shows nothing about the person: no name, email, phone, description or item names', async () => {
+    const { caseId } = await seed({ status: 'in_review' });
+    const res = await call('GET', caseId, tokenFor(caseId));
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<html lang="zh-CN">');
+    expect(res.body).toContain('我们正在审核您的申请');
+    for (const secret of [PERSON.name, PERSON.email, PERSON.phone, 'The key feel', 'Mechanical keyboard', 'cust-88231']) expect(res.body).not.toContain(secret);
+  });
+
+  it('403 without telling anything about the case for a missing, malformed, forged, other case’s or expired token; 404 for a signed link to no case', async () => {
+    const { caseId } = await seed({ status: 'in_review', locale: 'en' });
+    const { caseId: other } = await seed({ status: 'in_review' });
+    const cases: Array<[string | undefined, number, string]> = [
+      [undefined, 403, 'This link is not valid'],
+      ['garbage', 403, 'This link is not valid'],
+      [tokenFor(caseId, 30 * DAY, 'another-secret'), 403, 'This link is not valid'],
+      [tokenFor(other), 403, 'This link is not valid'],
+      [tokenFor(caseId, -1000), 403, 'This link has expired'],
+    ];
+    for (const [token, status, text] of cases) {
+      const res = await call('GET', caseId, token, { language: 'en-GB,en;q=0.9' });
+      expect(res.status, String(token)).toBe(status);
+      expect(res.body).toContain(text);
+      expect(res.body).not.toContain('Return request');
+      expect(res.body).not.toContain('<ol');
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+    // Before the link is checked the page speaks the browser's language.
+    expect((await call('GET', caseId, 'garbage', { language: 'zh-CN' })).body).toContain('该链接无效');
+    expect((await call('GET', 'not-a-case', tokenFor('not-a-case'))).status).toBe(403);
+    const unknown = 'AS-ZZZZZZZZZZZZ';
+    const missing = await call('GET', unknown, tokenFor(unknown), { language: 'en' });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain('We could not find this request.');
+  });
+
+  it('a closed case shows its outcome and every step done', async () => {
+    const { caseId } = await seed({ status: 'closed', outcome: 'rejected', locale: 'en' });
+    const res = await call('GET', caseId, tokenFor(caseId));
+    expect(res.body).toContain('We could not approve your request.');
+    expect(res.body).toContain('<ol class="progress"><li class="done">Request received</li><li class="done">Review</li><li class="done">Done</li></ol>');
+  });
+});
+
+describe('status page: on hold, keep waiting or cancel', () => {
+  it('shows the reason, since when, the expected resumption and the two choices under #choice', async () => {
+    const { caseId } = await seed({ type: 'repair', status: 'awaiting_return', returnReceivedAt: PAUSE.since, locale: 'en', pause: PAUSE });
+    const token = tokenFor(caseId);
+    const res = await call('GET', caseId, token);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<section id="choice"');
+    expect(res.body).toContain('<dd>Waiting for parts</dd>');
+    expect(res.body).toContain('We expect to continue by');
+    expect(res.body).toContain(`<form method="post" action="/cases/${caseId}/status?token=${encodeURIComponent(token).replace(/&/g, '&amp;')}">`);
+    expect(res.body).toContain('<button type="submit" name="choice" value="wait">Keep waiting</button>');
+    expect(res.body).toContain('<button type="submit" name="choice" value="cancel" class="secondary">Cancel my request</button>');
+  });
+
+  it('wait: 303 back to the page (post/redirect/get), noted on the timeline; the page then thanks the customer', async () => {
+    const { caseId } = await seed({ type: 'repair', status: 'awaiting_return', locale: 'en', pause: PAUSE });
+    const token = tokenFor(caseId);
+    const res = await call('POST', caseId, token, { body: 'choice=wait' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`?token=${encodeURIComponent(token)}&done=wait#choice`);
+    const events = (await cases.view(caseId))!.timeline;
+    expect(events.find((e) => e.event === 'pause_wait_chosen')).toMatchObject({ actor: 'customer', detail: { via: 'status_page', pause: 1 } });
+    expect((await cases.get(caseId))?.cancelRequested).toBeUndefined();
+    const after = await call('GET', caseId, token, { query: { done: 'wait' } });
+    expect(after.body).toContain('Thank you for waiting.');
+  });
+
+  it('cancel: takes the order platform’s cancellation path and ends the case’s wait', async () => {
+    const { caseId } = await seed({ type: 'repair', status: 'awaiting_return', waitingFor: 'return', locale: 'en', pause: PAUSE });
+    const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: returnMachine, name: caseId, input: JSON.stringify({ caseId }) });
+    await eventually(async () => {
+      const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#return' }, ConsistentRead: true }))).Item;
+      return item?.taskToken ? true : undefined;
+    }, 5000, 'the return task token');
+    const res = await call('POST', caseId, tokenFor(caseId), { body: 'choice=cancel' });
+    expect(res.status).toBe(303);
+    const done = await env.sfn!.service.waitForExecution(executionArn!, 5000);
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'cancelled' });
+    expect((await cases.get(caseId))?.cancelRequested).toBe(true);
+    expect((await cases.view(caseId))!.timeline.find((e) => e.event === 'cancellation_requested')).toMatchObject({ actor: 'customer', detail: { via: 'status_page' } });
+  });
+
+  it('409 when the case is not on hold or is closed, 422 for another choice, 403 for a bad link; nothing recorded', async () => {
+    const { caseId: running } = await seed({ status: 'in_review', locale: 'en' });
+    const notPaused = await call('POST', running, tokenFor(running), { body: 'choice=cancel' });
+    expect(notPaused.status).toBe(409);
+    expect(notPaused.body).toContain('no longer on hold');
+    const { caseId: closed } = await seed({ status: 'closed', outcome: 'approved', locale: 'en', pause: PAUSE });
+    expect((await call('POST', closed, tokenFor(closed), { body: 'choice=cancel' })).status).toBe(409);
+    const { caseId: paused } = await seed({ type: 'repair', status: 'awaiting_return', locale: 'en', pause: PAUSE });
+    for (const body of ['choice=maybe', '', 'choice=']) {
+      const res = await call('POST', paused, tokenFor(paused), { body });
+      expect(res.status, body).toBe(422);
+      expect(res.body).toContain('Please choose one of the two options.');
+    }
+    expect((await call('POST', paused, tokenFor(paused, -1000), { body: 'choice=cancel' })).status).toBe(403);
+    expect((await call('POST', paused, 'forged.token', { body: 'choice=cancel' })).status).toBe(403);
+    for (const id of [running, closed, paused]) {
+      const record = await cases.get(id);
+      expect(record?.cancelRequested, id).toBeUndefined();
+      expect((await cases.view(id))!.timeline.map((e) => e.event), id).not.toContain('pause_wait_chosen');
+    }
+  });
+});
