@@ -77,6 +77,23 @@ describe('an SMS number the carrier blocks', () => {
   });
 });
 
+describe('what the notices say', () => {
+  it('the ship-back email of a quality claim carries the prepaid label the order platform issued, the service center and the status link', async () => {
+    const email = 'quality.customer@example.com';
+    const event = withZone(requestedEvent({ caseType: 'quality', email, phone: null, channels: ['email'], locale: 'en' }), 'America/Chicago');
+    const caseId = String((await h.platform.send(event)).body.caseId);
+    await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return' && notice(v, 'ship_back', 'email')?.status === 'sent');
+    const mail = (await h.emails(email)).find((m) => m.subject.includes(caseId) && m.body.text?.includes('88 Zhangjiang Road'));
+    expect(mail, 'the ship-back email').toBeDefined();
+    const label = /http:\/\/127\.0\.0\.1:\d+\/v1\/labels\/ins_\d+\.pdf/.exec(mail!.body.text!);
+    expect(label).not.toBeNull();
+    expect((await fetch(label![0])).status).toBe(200);
+    const status = new RegExp(`${h.pipeline.urls.api}/cases/${caseId}/status\\?token=[\\w.%-]+`).exec(mail!.body.text!);
+    expect(status).not.toBeNull();
+    expect((await fetch(status![0])).status).toBe(200);
+  });
+});
+
 describe('SMS quiet hours', () => {
   it('hold a Shanghai customer’s SMS until they end, while the email goes at once; the dispatcher then sends each once', async () => {
     const phone = '+8613900000072';
