@@ -11,13 +11,17 @@ import { documentClient } from './adapters/dynamo.js';
 import { NoticeStore } from './adapters/notice-store.js';
 import { OpsAlerts } from './adapters/ops-alerts.js';
 import { QueueSender } from './adapters/queues.js';
+import { EmfMetrics } from './adapters/emf-metrics.js';
 import { SatisfactionStore } from './adapters/satisfaction-store.js';
+import { SlaStore } from './adapters/sla-store.js';
 import { SuppressionStore } from './adapters/suppression-store.js';
 import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
 import { optional, required } from './config.js';
+import { calendarFor } from './domain/market-calendar.js';
 import type { AftersalesPolicy } from './domain/policy.js';
+import type { CalendarCoverage, WorkingDayCalendar } from './domain/working-days.js';
 import { loadPolicy } from './policies/index.js';
 import type { NoticeMessage } from './schemas/messages.js';
 
@@ -39,6 +43,7 @@ export function caseStores() {
     ledger: new LedgerStore(db, table),
     satisfaction: new SatisfactionStore(db, table),
     followUps: new FollowUpStore(db, table),
+    sla: new SlaStore(db, table),
   };
 }
 
@@ -77,6 +82,31 @@ export async function secretValue(name: string): Promise<string> {
 /** The market's after-sales policy (POLICY_MARKET, default CN), validated at cold start. */
 export function marketPolicy(): AftersalesPolicy {
   return loadPolicy(optional('POLICY_MARKET'));
+}
+
+/** How long before the calendar's data ends a cold start warns (the next year must be added to the policy by then). */
+const CALENDAR_WARNING_DAYS = 60;
+
+/**
+ * The market's working-day calendar (the policy's market, with the years the policy adds). It fails loudly for dates
+ * beyond its data; so that this never comes as a surprise, a cold start within 60 days of the end logs a warning.
+ */
+export function marketCalendar(policy: AftersalesPolicy = marketPolicy(), now = new Date()): WorkingDayCalendar & { readonly covers: CalendarCoverage } {
+  const calendar = calendarFor(policy);
+  const endsIn = (Date.parse(`${calendar.covers.to}T00:00:00Z`) - now.getTime()) / 86_400_000;
+  if (endsIn < CALENDAR_WARNING_DAYS) {
+    logger.warn('working-day calendar data ends soon: add the next year to the market policy (docs/sla.md)', {
+      market: policy.market,
+      calendarEndsOn: calendar.covers.to,
+      daysLeft: Math.floor(endsIn),
+    });
+  }
+  return calendar;
+}
+
+/** CloudWatch metrics as EMF log lines (namespace POWERTOOLS_METRICS_NAMESPACE, default Aftersales). */
+export function metrics(): EmfMetrics {
+  return new EmfMetrics(optional('POWERTOOLS_METRICS_NAMESPACE') ?? 'Aftersales');
 }
 
 /** Addresses no notice goes to any more (hard bounces, complaints, dead numbers). */

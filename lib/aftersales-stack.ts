@@ -1,6 +1,8 @@
 import { CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -206,6 +208,24 @@ export class AftersalesStack extends Stack {
     alarm('NoticeDlqAlarm', notices.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Customer notices could not be sent; see the notice DLQ.');
     alarm('DeliveryEventsFailedAlarm', noticeDelivery.failedEvents.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Email/SMS delivery failures could not be recorded; see the NoticeDelivery FailedEvents queue.');
     alarm('WorkflowFailedAlarm', stateMachine.metricFailed({ period: Duration.minutes(1) }), 'A case workflow failed; the case is in needs_attention.');
+
+    // SLA (docs/sla.md): the monitor reads the due index every 5 minutes and alerts on due-soon and breached cases;
+    // the functions that start clocks or pause cases alert when the calendar cannot give a due date.
+    const slaMonitor = new ProjectFunction(this, 'SlaMonitor', {
+      handler: 'sla-monitor',
+      description: 'Scheduled: open cases due soon or past their service due time, missed first-response targets',
+      environment: { ...tableEnv, POWERTOOLS_METRICS_NAMESPACE: 'Aftersales' },
+      timeout: Duration.seconds(60),
+    });
+    table.grantReadWriteData(slaMonitor);
+    new Rule(this, 'SlaMonitorSchedule', { schedule: Schedule.rate(Duration.minutes(5)), targets: [new LambdaFunction(slaMonitor, { retryAttempts: 2 })] });
+    for (const f of [slaMonitor, classify, startCase, opsApi]) {
+      f.addEnvironment('OPS_ALERTS_TOPIC_ARN', opsAlerts.topicArn);
+      opsAlerts.grantPublish(f);
+    }
+    opsApi.addEnvironment('NOTICE_QUEUE_URL', notices.queue.queueUrl); // delay notices when an operator pauses a case
+    notices.queue.grantSendMessages(opsApi);
+    alarm('SlaMonitorErrorsAlarm', slaMonitor.metricErrors({ period: Duration.minutes(5) }), 'The SLA monitor failed; due-soon or breach alerts may be missing (the cases are still listed by GET /ops/cases?sla=).');
 
     new CfnOutput(this, 'ApiUrl', { value: http.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebhookUrl', { value: `${http.url}webhooks/order-platform` });

@@ -27,7 +27,7 @@ export function acknowledgeNagFindings(
     'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource scoping; the notifier sends to identities chosen at deploy time (SES identity, SMS origination identity or pool).',
   );
   const tableId = stack.getLogicalId(parts.table.node.defaultChild as never);
-  acknowledge(stack, `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`, 'Access to the case table includes its status index (GSI1), and only that table.');
+  acknowledge(stack, `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`, 'Access to the case table includes its indexes (GSI1 by status, GSI2 by due time), and only that table.');
   for (const fn of parts.workflowFunctions) {
     const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
     acknowledge(stack, `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`, 'Step Functions may invoke any version or alias of its own step function (CDK default grant).');

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseFacts, CaseStatus, Channel, Locale, Outcome, Remedy, RemedyChoice, TimelineEntry } from '../domain/case.js';
+import type { CasePause } from '../domain/pause.js';
+import type { ServiceSla } from '../domain/sla.js';
 import type { FollowUp } from '../domain/satisfaction.js';
 import { isConditionFailure, keys } from './dynamo.js';
 
@@ -29,6 +31,14 @@ export interface CaseRecord extends CaseFacts {
   returnReceivedAt?: string;
   dueAt?: string;
   serviceWorkingDays?: number;
+  /** Service clock (docs/sla.md): its due times, pauses and thresholds; `dueAt` mirrors its due time. */
+  sla?: ServiceSla;
+  slaBreachedAt?: string;
+  /** Present while an operator has paused the case (the clock stands still); `pauseCount` counts every pause. */
+  pause?: CasePause;
+  pauseCount?: number;
+  /** The internal first-response target (`responseDueAt`) passed without a decision. */
+  firstResponseMissedAt?: string;
   cancelRequested?: boolean;
   waitingFor?: string;
   /** Secret link credential for the survey; never returned by the ops API. */
@@ -257,6 +267,6 @@ function statusIndex(status: CaseStatus, createdAt: string | undefined, caseId: 
 }
 
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, ...rest } = item;
   return rest;
 }

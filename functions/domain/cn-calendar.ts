@@ -1,26 +1,61 @@
 import calendarData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
-import type { WorkingDayCalendar } from './working-days.js';
+import { CalendarDataMissing, type CalendarCoverage, type CalendarYear, type WorkingDayCalendar } from './working-days.js';
+
+export type CnCalendar = WorkingDayCalendar & { readonly covers: CalendarCoverage };
+
+const libraryHolidays: Record<string, string> = calendarData.holidays;
+const libraryWorkdays: Record<string, string> = calendarData.workdays;
+const yearOf = (date: string) => Number(date.slice(0, 4));
+const libraryYears = Object.keys(libraryHolidays).map(yearOf);
 
 /**
- * Mainland China: statutory holidays and weekend make-up working days (调休), from the chinese-days data set.
- * The data is read directly: the package's isWorkday() reads weekdays with local-time getters and answers wrongly
- * in a process west of UTC. Beyond the last year the data covers (the State Council publishes a year at a time),
- * only weekends are known; `coversDate` lets callers flag such results.
+ * Mainland China: statutory holidays and weekend make-up working days, from the chinese-days data set plus any years
+ * the policy adds. The data is read directly: the package's isWorkday() reads weekdays with local-time getters and
+ * answers wrongly in a process west of UTC. The calendar covers whole years, from the first the data has to the last;
+ * a date outside them throws CalendarDataMissing instead of counting weekends only (a wrong due date looks right).
+ * A year given in `extraYears` replaces the library's data for that year: the deployer's entry is deliberate.
  */
-const holidays: Record<string, string> = calendarData.holidays;
-const makeUpWorkdays: Record<string, string> = calendarData.workdays;
-const lastCoveredYear = Math.max(...Object.keys(holidays).map((date) => Number(date.slice(0, 4))));
+export function createCnCalendar(extraYears: CalendarYear[] = []): CnCalendar {
+  const holidays = new Set<string>();
+  const workdays = new Set<string>();
+  const replaced = new Set(extraYears.map((y) => y.year));
+  for (const date of Object.keys(libraryHolidays)) if (!replaced.has(yearOf(date))) holidays.add(date);
+  for (const date of Object.keys(libraryWorkdays)) if (!replaced.has(yearOf(date))) workdays.add(date);
+  const firstYear = Math.min(...libraryYears);
+  let lastYear = Math.max(...libraryYears);
+  const problems: string[] = [];
+  for (const extra of [...extraYears].sort((a, b) => a.year - b.year)) {
+    if (extra.year < firstYear || extra.year > lastYear + 1) problems.push(`${extra.year} leaves a gap after ${lastYear}`);
+    for (const date of [...extra.holidays, ...extra.makeUpWorkdays]) {
+      if (!isRealDate(date) || yearOf(date) !== extra.year) problems.push(`${date} is not a date of ${extra.year}`);
+    }
+    for (const date of extra.holidays) holidays.add(date);
+    for (const date of extra.makeUpWorkdays) {
+      if (holidays.has(date)) problems.push(`${date} is both a holiday and a make-up working day`);
+      workdays.add(date);
+    }
+    lastYear = Math.max(lastYear, extra.year);
+  }
+  if (problems.length > 0) throw new Error(`invalid calendar years: ${problems.join('; ')}`);
+  const covers = { from: `${firstYear}-01-01`, to: `${lastYear}-12-31` };
 
-function isWorkingDay(localDate: string): boolean {
-  if (makeUpWorkdays[localDate] !== undefined) return true;
-  if (holidays[localDate] !== undefined) return false;
-  const weekday = new Date(`${localDate}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
+  return {
+    timeZone: 'Asia/Shanghai',
+    covers,
+    isWorkingDay(localDate) {
+      if (localDate < covers.from || localDate > covers.to) throw new CalendarDataMissing(localDate, covers);
+      if (workdays.has(localDate)) return true;
+      if (holidays.has(localDate)) return false;
+      const weekday = new Date(`${localDate}T00:00:00Z`).getUTCDay();
+      return weekday !== 0 && weekday !== 6;
+    },
+  };
 }
 
-export const cnCalendar: WorkingDayCalendar & { coversDate(localDate: string): boolean; lastCoveredYear: number } = {
-  timeZone: 'Asia/Shanghai',
-  lastCoveredYear,
-  isWorkingDay,
-  coversDate: (localDate) => Number(localDate.slice(0, 4)) <= lastCoveredYear,
-};
+function isRealDate(value: string): boolean {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
+
+/** The library's data alone. Functions use the market's calendar (calendarFor), which adds the policy's years. */
+export const cnCalendar: CnCalendar = createCnCalendar();

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { CaseType, Locale, MinorUnits, RemedyChoice } from './case.js';
 import type { ServiceCenter } from './notices/types.js';
+import type { CalendarYear } from './working-days.js';
 
 /**
  * The after-sales policy as data (DOMAIN.md; seeds 000 §4-§5, 002, 003). One file per market under
@@ -47,6 +48,10 @@ export interface AftersalesPolicy {
   advanceExchange: { tiers: string[]; returnDeadlineDays: number };
   /** Satisfaction survey: an overall score at or below this opens a call-back task for operations (DOMAIN: surveys). */
   survey: { followUpAtOrBelow: number };
+  /** Statutory calendar years the market calendar's library lacks (holidays and make-up working days), docs/sla.md. */
+  calendar: { extraYears: CalendarYear[] };
+  /** SLA monitor: warn this much working time before a service due time; internal first-response targets by band. */
+  sla: { dueSoonWorkingHours: number; firstResponseHours: Record<'high' | 'normal' | 'low', number> };
 }
 
 const choice = z.enum(['return', 'exchange', 'refund', 'reship']);
@@ -54,6 +59,7 @@ const caseType = z.enum(['return', 'exchange', 'repair', 'damaged', 'lost', 'del
 const days = z.int().check(z.minimum(0), z.maximum(3650));
 const money = z.int().check(z.minimum(0));
 const serviceCenter = z.strictObject({ name: z.string().check(z.minLength(1)), address: z.string().check(z.minLength(5)), phone: z.string().check(z.minLength(5)) });
+const localDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 const hoursByBand = z.object({ high: z.number().check(z.positive()), normal: z.number().check(z.positive()), low: z.number().check(z.positive()) });
 
 const policySchema = z.strictObject({
@@ -87,6 +93,17 @@ const policySchema = z.strictObject({
   advanceExchange: z.strictObject({ tiers: z.array(z.string()), returnDeadlineDays: days }),
   // 0 turns follow-ups off; 5 would call back every customer.
   survey: z.strictObject({ followUpAtOrBelow: z.int().check(z.minimum(0), z.maximum(5)) }),
+  calendar: z.strictObject({
+    extraYears: z.array(
+      z.strictObject({
+        year: z.int().check(z.minimum(2000), z.maximum(2100)),
+        source: z.string().check(z.minLength(1)),
+        holidays: z.array(localDate),
+        makeUpWorkdays: z.array(localDate),
+      }),
+    ),
+  }),
+  sla: z.strictObject({ dueSoonWorkingHours: z.number().check(z.positive(), z.maximum(24 * 30)), firstResponseHours: hoursByBand }),
 });
 
 /** Validates a policy and its internal consistency; throws with every problem listed. */
@@ -110,6 +127,8 @@ export function parsePolicy(input: unknown): AftersalesPolicy {
   for (const band of ['high', 'normal', 'low'] as const) {
     if (policy.manualReview.escalationHours[band] <= policy.manualReview.reminderHours[band]) problems.push(`manualReview.escalationHours.${band} must come after the reminder`);
   }
+  const years = policy.calendar.extraYears.map((y) => y.year);
+  if (new Set(years).size !== years.length) problems.push('calendar.extraYears lists a year twice');
   if (policy.windows.qualityReturnDays > policy.windows.qualityExchangeDays) problems.push('windows.qualityReturnDays must not exceed qualityExchangeDays');
   if (problems.length > 0) throw new Error(`invalid after-sales policy: ${problems.join('; ')}`);
   return policy;

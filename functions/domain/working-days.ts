@@ -5,7 +5,39 @@
 export interface WorkingDayCalendar {
   /** IANA zone the days are counted in, e.g. Asia/Shanghai. */
   readonly timeZone: string;
+  /** Throws CalendarDataMissing for a date outside `covers`: a guess (weekends only) would give a wrong due date. */
   isWorkingDay(localDate: string): boolean;
+  /** The local dates the calendar's data covers, inclusive; absent for a rule-only calendar that knows every date. */
+  readonly covers?: CalendarCoverage;
+}
+
+export interface CalendarCoverage {
+  from: string;
+  to: string;
+}
+
+/**
+ * One year of a market's statutory calendar as its authorities publish it (in China the State Council's notice,
+ * 国务院办公厅关于…年部分节假日安排的通知): the days off, and the weekend days that are working days instead (调休).
+ * Carried by the market policy for years the calendar's library does not have yet (policy `calendar.extraYears`).
+ */
+export interface CalendarYear {
+  year: number;
+  /** Where the dates come from, e.g. the notice's title and date: an auditor can check them. */
+  source: string;
+  holidays: string[];
+  makeUpWorkdays: string[];
+}
+
+/** A date the calendar has no holiday data for (a year the authorities have not published, or the library lacks). */
+export class CalendarDataMissing extends Error {
+  override readonly name = 'CalendarDataMissing';
+  constructor(
+    readonly date: string,
+    readonly covers: CalendarCoverage,
+  ) {
+    super(`no working-day data for ${date}: the calendar covers ${covers.from} to ${covers.to}`);
+  }
 }
 
 const MS_PER_DAY = 86_400_000;

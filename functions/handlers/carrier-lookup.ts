@@ -3,12 +3,12 @@ import { trackerFromConfig } from '../adapters/carriers/from-config.js';
 import { TRACKING_PROVIDERS } from '../adapters/carriers/routing.js';
 import type { CarrierTracker } from '../adapters/carrier-tracker.js';
 import { optional, required } from '../config.js';
-import { cnCalendar as calendar } from '../domain/cn-calendar.js';
 import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
-import { caseStores, marketPolicy, secretValue } from '../wiring.js';
+import { caseStores, marketCalendar, marketPolicy, secretValue } from '../wiring.js';
 
 const { cases } = caseStores();
 const policy = marketPolicy();
+const calendar = marketCalendar(policy);
 const provider = z.enum(TRACKING_PROVIDERS).parse(optional('CARRIER_PROVIDER') ?? 'simulator');
 // One provider for every carrier by default; CARRIER_TRACKING (full JSON) routes carriers to several providers.
 const trackingConfig =

@@ -1,10 +1,12 @@
 import * as z from 'zod/mini';
 import { optional, seconds } from '../config.js';
 import { classify, type TimingOverrides } from '../use-cases/steps/classify.js';
-import { caseStores, marketPolicy } from '../wiring.js';
+import { caseStores, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
 
-const { cases } = caseStores();
+const { cases, sla } = caseStores();
+const alerts = opsAlerts();
 const policy = marketPolicy();
+const calendar = marketCalendar(policy);
 const maybe = (name: string) => (optional(name) === undefined ? undefined : seconds(name, 0));
 // Durations are configuration so the same state machine runs in days on AWS and in seconds locally.
 const overrides: TimingOverrides = {
@@ -25,5 +27,5 @@ const input = z.object({ caseId: z.string() });
 /** Workflow step: priority, internal targets, which path the case takes. */
 export async function handler(event: unknown) {
   const { caseId } = input.parse(event);
-  return classify({ cases, policy, overrides }, caseId, new Date());
+  return classify({ cases, sla, alerts, policy, calendar, overrides }, caseId, new Date());
 }

@@ -7,7 +7,7 @@ import { optional, required } from '../config.js';
 import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
 import { sendNotice, type NoticeSettings } from '../use-cases/send-notice.js';
-import { caseStores, logger, marketPolicy, secretValue, suppressionStore } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, secretValue, suppressionStore } from '../wiring.js';
 
 const { cases, notices, surveys } = caseStores();
 const suppressions = suppressionStore();
@@ -17,13 +17,15 @@ const senders = new AwsNoticeSenders(new SESv2Client({}), new PinpointSMSVoiceV2
   smsOriginationIdentity: optional('SMS_ORIGINATION_IDENTITY'),
   smsConfigurationSet: optional('SMS_CONFIGURATION_SET'),
 });
+const policy = marketPolicy();
 const settings: Omit<NoticeSettings, 'statusLinkSecret'> = {
   publicBaseUrl: required('PUBLIC_BASE_URL'),
   statusLinkDays: Number(optional('STATUS_LINK_DAYS') ?? 90),
   evidenceUploadUrl: required('EVIDENCE_UPLOAD_URL'),
   remedyChoiceUrl: required('REMEDY_CHOICE_URL'),
   quietHours: parseQuietHours(optional('SMS_QUIET_HOURS')),
-  policy: marketPolicy(),
+  policy,
+  calendar: marketCalendar(policy),
 };
 /** The queue's maxReceiveCount: the delivery that reaches it is the last before the DLQ. */
 const maxReceives = Number(optional('NOTICE_MAX_RECEIVES') ?? 5);

@@ -8,13 +8,17 @@ import { REMEDIES } from '../domain/case.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
 import { isOperator, operatorName } from '../http/ops-auth.js';
+import { registerSlaRoutes } from '../http/ops-sla-routes.js';
 import { caseReport, reviewListEntry } from '../use-cases/case-report.js';
 import { decideCase } from '../use-cases/decide-case.js';
+import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
-import { caseStores, caseWorkflow, logger, opsAlerts } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
 
-const { cases, waits, ledger, satisfaction, followUps } = caseStores();
+const { cases, waits, ledger, satisfaction, followUps, sla } = caseStores();
+const policy = marketPolicy();
+const calendar = marketCalendar(policy);
 const workflow = caseWorkflow();
 const alerts = opsAlerts();
 const opsToken = optional('OPS_TOKEN');
@@ -120,6 +124,10 @@ app.get('/ops/reports/satisfaction', async ({ req }) => {
   }
   return reply(200, await satisfactionReport(satisfaction, groupBy as SatisfactionGroup, from, to));
 });
+
+// SLA lists, pause and resume (docs/sla.md). Only a pause sends a notice: the queue client is made at the first one.
+let delayNotices: ReturnType<typeof queueSender<DelayNoticeMessage>> | undefined;
+registerSlaRoutes(app, { cases, sla, alerts, policy, calendar, notices: () => (delayNotices ??= queueSender<DelayNoticeMessage>('NOTICE_QUEUE_URL')) }, reply);
 
 app.notFound(async () => reply(404, { error: 'not_found', message: 'No such operations endpoint.' }));
 app.errorHandler(Error, async (error) => {

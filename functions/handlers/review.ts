@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { review } from '../use-cases/steps/review.js';
-import { cnCalendar as calendar } from '../domain/cn-calendar.js';
-import { caseStores, marketPolicy } from '../wiring.js';
+import { caseStores, marketCalendar, marketPolicy } from '../wiring.js';
 
 const { cases } = caseStores();
 const policy = marketPolicy();
+const calendar = marketCalendar(policy);
 const input = z.object({ caseId: z.string() });
 
 /** Workflow step: the policy decision. */

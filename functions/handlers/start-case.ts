@@ -2,17 +2,18 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
-import { cnCalendar as calendar } from '../domain/cn-calendar.js';
-import { caseStores, caseWorkflow, logger, marketPolicy } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
 
-const { cases, waits, dedupe } = caseStores();
+const { cases, waits, dedupe, sla } = caseStores();
+const alerts = opsAlerts();
 const policy = marketPolicy();
+const calendar = marketCalendar(policy);
 const workflow = caseWorkflow();
 const processor = new BatchProcessor(EventType.SQS);
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent({ cases, waits, dedupe, workflow, policy, calendar }, message, new Date());
+  await applyIntakeEvent({ cases, waits, dedupe, workflow, sla, alerts, policy, calendar }, message, new Date());
   logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
 }
 

@@ -6,7 +6,7 @@ import type { AftersalesPolicy } from '../domain/policy.js';
  * the cross-border manual (003); amounts in fen (CNY minor units).
  */
 export const cnPolicy: AftersalesPolicy = {
-  version: '2026-11-cn-2',
+  version: '2026-11-cn-3',
   market: 'CN',
   currency: 'CNY',
   windows: {
@@ -49,4 +49,11 @@ export const cnPolicy: AftersalesPolicy = {
   },
   advanceExchange: { tiers: ['vip'], returnDeadlineDays: 15 },
   survey: { followUpAtOrBelow: 2 }, // an overall score of 1 or 2 gets a call back from the team
+  // The chinese-days library covers up to 2026. When the State Council publishes the next year's holidays, add it
+  // here (see docs/sla.md), e.g. { year: 2027, source: '国办发明电〔2026〕…号', holidays: [...], makeUpWorkdays: [...] }.
+  calendar: { extraYears: [] },
+  sla: {
+    dueSoonWorkingHours: 24, // operators are warned one working day before a service due time
+    firstResponseHours: { high: 2, normal: 8, low: 24 }, // internal first-response targets (001 §3.2), clock hours
+  },
 };

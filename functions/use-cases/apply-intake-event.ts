@@ -2,21 +2,18 @@ import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.
 import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
-import type { AftersalesPolicy } from '../domain/policy.js';
-import { serviceDueAt } from '../domain/service-limits.js';
-import type { WorkingDayCalendar } from '../domain/working-days.js';
+import { slaServiceFor } from '../domain/sla.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
 import { CANCELLABLE } from './steps/await-event.js';
+import { startServiceClock, type SlaDeps } from './sla-clock.js';
 import { confirmCompensation } from './steps/compensate.js';
 
-export interface IntakeDeps {
+export interface IntakeDeps extends SlaDeps {
   cases: CaseStore;
   waits: WaitStore;
   dedupe: DedupeStore;
   workflow: CaseWorkflow;
-  policy: AftersalesPolicy;
-  calendar: WorkingDayCalendar;
 }
 
 /**
@@ -72,17 +69,15 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
     case 'return.received': {
       const record = await deps.cases.require(caseId);
       if (!record.returnReceivedAt) {
-        // The service clock starts at arrival at the service center (000 §5.1).
-        const due = serviceDueAt(record.type, record.expedited, new Date(event.data.receivedAt), deps.policy, deps.calendar);
-        await deps.cases.update(caseId, {
-          returnReceivedAt: event.data.receivedAt,
-          ...(due ? { dueAt: due.dueAt.toISOString(), serviceWorkingDays: due.workingDays } : {}),
-        });
+        // The service clock starts at arrival at the service center (000 §5.1; docs/sla.md). Started first: it
+        // starts once, so a retry after a crash before the arrival is recorded still has it.
+        const sla = slaServiceFor(record.type).startsAt === 'arrival' ? await startServiceClock(deps, caseId, new Date(event.data.receivedAt), now) : undefined;
+        await deps.cases.update(caseId, { returnReceivedAt: event.data.receivedAt });
         await deps.cases.appendTimeline(caseId, {
           at,
           actor: 'service_center',
           event: 'return_received',
-          detail: { receivedAt: event.data.receivedAt, ...(due ? { dueAt: due.dueAt.toISOString(), workingDays: due.workingDays } : {}) },
+          detail: { receivedAt: event.data.receivedAt, ...(sla?.dueAt ? { dueAt: sla.dueAt, workingDays: sla.workingDays } : {}) },
         });
       }
       await signal(deps, caseId, 'return', { signal: 'return_received', receivedAt: event.data.receivedAt });

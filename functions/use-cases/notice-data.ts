@@ -16,6 +16,8 @@ import {
   type ReturnMethod,
 } from '../domain/notices.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
+import { expectedDueAfterPause } from '../domain/sla.js';
+import type { WorkingDayCalendar } from '../domain/working-days.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 
 /** Links a notice may carry, built by the notifier from its configuration and the signed status token. */
@@ -30,16 +32,8 @@ export interface NoticeLinks {
   remedyChoice(choice: RemedyChoice): string;
 }
 
-/** A pause for special circumstances (000 §5.3), as the SLA side stores it on the case. */
-export interface CasePause {
-  since: string;
-  reason: string;
-  expectedResumeBy?: string;
-  count: number;
-}
-
 export interface NoticeInputs {
-  record: CaseRecord & { pause?: CasePause };
+  record: CaseRecord;
   customerName: string;
   locale: Locale;
   policy: AftersalesPolicy;
@@ -48,6 +42,8 @@ export interface NoticeInputs {
   at: Date;
   /** The survey's expiry, for survey notices. */
   surveyExpiresAt?: string;
+  /** The market's working days: a pause's expected end gives the case's new due time. */
+  calendar?: WorkingDayCalendar;
 }
 
 /**
@@ -121,11 +117,17 @@ export function noticeDataFor(message: Pick<NoticeMessage, 'milestone' | 'dueInS
       if (!(DELAY_REASONS as readonly string[]).includes(pause.reason)) throw new NoticeDataError(milestone, 'pause.reason', `not one of ${DELAY_REASONS.join(', ')}`);
       // The status page offers both buttons where `#choice` points.
       const choiceUrl = `${links.status}#choice`;
+      // The new date is when the service should now be done (the clock resumes at the expected end of the pause);
+      // without a running clock or an expected end, the notice says the date will follow.
+      const newExpectedBy =
+        record.sla && pause.expectedResumeBy && inputs.calendar
+          ? expectedDueAfterPause(record.sla, new Date(pause.since), new Date(pause.expectedResumeBy), inputs.calendar)
+          : undefined;
       return {
         ...base,
         milestone: 'delay_notice',
         reason: pause.reason as DelayReason,
-        ...(pause.expectedResumeBy ? { newExpectedBy: pause.expectedResumeBy } : {}),
+        ...(newExpectedBy ? { newExpectedBy } : {}),
         keepWaitingUrl: choiceUrl,
         cancelUrl: choiceUrl,
       };

@@ -6,6 +6,7 @@ import type { SurveyStore } from '../adapters/survey-store.js';
 import type { Channel, RemedyChoice } from '../domain/case.js';
 import { DEFAULT_TIME_ZONE, NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
+import type { WorkingDayCalendar } from '../domain/working-days.js';
 import { quietUntil, type QuietHours } from '../domain/quiet-hours.js';
 import { signStatusToken, statusPageUrl } from '../domain/status-link.js';
 import type { NoticeMessage } from '../schemas/messages.js';
@@ -22,6 +23,7 @@ export interface NoticeSettings {
   /** No SMS inside this window of the customer's local time; undefined: none. */
   quietHours?: QuietHours;
   policy: AftersalesPolicy;
+  calendar: WorkingDayCalendar;
 }
 
 export interface SendNoticeDeps {
@@ -154,6 +156,7 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
     customerName: contact.name,
     locale: contact.locale,
     policy: settings.policy,
+    calendar: settings.calendar,
     links,
     at: ctx.reachedAt,
     ...(surveyExpiresAt ? { surveyExpiresAt } : {}),

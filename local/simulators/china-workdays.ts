@@ -1,10 +1,13 @@
 // Working-day arithmetic on the Chinese statutory calendar, in Asia/Shanghai, because carrier
 // promises and lateness are judged in the buyer's local calendar, not in UTC.
 //
-// The calendar is the pipeline's own (functions/domain/cn-calendar.ts: statutory holidays and weekend
-// make-up working days), so the simulator and the code it tests count days the same way.
-import { cnCalendar } from '../../functions/domain/cn-calendar.js';
+// The calendar is the pipeline's own (the CN market's: chinese-days' statutory holidays and weekend make-up working
+// days, plus any years the policy adds), so the simulator and the code it tests count days the same way.
+import { calendarFor } from '../../functions/domain/market-calendar.js';
 import { addCalendarDays, localDateOf } from '../../functions/domain/working-days.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
+
+const cnCalendar = calendarFor(cnPolicy);
 
 export { addCalendarDays };
 

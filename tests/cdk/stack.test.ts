@@ -455,7 +455,7 @@ describe('queues', () => {
 describe('functions', () => {
   it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(18);
+    expect(functions.length).toBe(19);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -475,7 +475,7 @@ describe('functions', () => {
       expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
       entries.add(entry as string);
     }
-    expect(entries.size).toBe(18);
+    expect(entries.size).toBe(19);
   });
 
   it.each([
@@ -483,6 +483,7 @@ describe('functions', () => {
     ['PlanRemedy', 'functions/handlers/plan-remedy.ts'],
     ['Compensate', 'functions/handlers/compensate.ts'],
     ['OpsApi', 'functions/handlers/ops-api.ts'],
+    ['SlaMonitor', 'functions/handlers/sla-monitor.ts'],
   ])('%s runs %s', (prefix, entry) => {
     const found = ofType('AWS::Lambda::Function').filter(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
     expect(found).toHaveLength(1);
@@ -630,6 +631,49 @@ describe('alarms', () => {
     expect(alarm!.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: machineId } }]);
     expect(alarm!.Threshold).toBe(1);
     expect(resources[target(alarm!.AlarmActions[0])]?.Type).toBe('AWS::SNS::Topic');
+  });
+});
+
+describe('SLA (docs/sla.md)', () => {
+  const fnNamed = (prefix: string) => ofType('AWS::Lambda::Function').find(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id))!;
+  const actionsOf = (fnId: string) => {
+    const roleId = target(resources[fnId]!.Properties.Role);
+    return ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: unknown) => target(r) === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+  };
+
+  it('an EventBridge rule runs the SLA monitor every 5 minutes, retried twice', () => {
+    const [monitorId] = fnNamed('SlaMonitor');
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.Targets.some((t: any) => target(t.Arn) === monitorId));
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0]!;
+    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+    expect(rule.Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
+    expect(ofType('AWS::Lambda::Permission').some(([, p]) => target(p.Properties.FunctionName) === monitorId && p.Properties.Principal === 'events.amazonaws.com')).toBe(true);
+  });
+
+  it.each(['SlaMonitor', 'Classify', 'StartCase', 'OpsApi'])('%s publishes SLA alerts to the OpsAlerts topic', (prefix) => {
+    const [id, fn] = fnNamed(prefix);
+    const topicId = target(fn.Properties.Environment.Variables.OPS_ALERTS_TOPIC_ARN);
+    expect(resources[topicId]?.Type).toBe('AWS::SNS::Topic');
+    expect(actionsOf(id)).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topicId } }));
+  });
+
+  it('the SLA monitor reads the table (due index) and has a minute to run; its errors raise an alarm', () => {
+    const [id, fn] = fnNamed('SlaMonitor');
+    expect(fn.Properties.Timeout).toBe(60);
+    expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
+    expect(actionsOf(id).flatMap((st) => [st.Action].flat())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem']));
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'Errors' && a.Properties.Dimensions?.[0]?.Value?.Ref === id);
+    expect(alarms).toHaveLength(1);
+  });
+
+  it('the operations API may queue the delay notice of a pause (NOTICE_QUEUE_URL, SendMessage on the notice queue)', () => {
+    const [id, fn] = fnNamed('OpsApi');
+    const queueId = target(fn.Properties.Environment.Variables.NOTICE_QUEUE_URL);
+    expect(resources[queueId]?.Properties.FifoQueue).toBe(true);
+    expect(actionsOf(id)).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }));
   });
 });
 

@@ -79,7 +79,8 @@ describe('a return', () => {
 
     const requestId = event.data.requestId;
     expect((await h.platform.send({ type: 'return.shipped', data: { requestId, carrier: 'SF', trackingNumber: 'SIM-DELIVERED-RET1' } })).status).toBe(202);
-    const receivedAt = new Date().toISOString();
+    // A fixed arrival inside the calendar's data, so the due date never depends on the day the suite runs.
+    const receivedAt = '2026-06-01T02:00:00.000Z';
     expect((await h.platform.send({ type: 'return.received', data: { requestId, receivedAt } })).status).toBe(202);
 
     const view = await h.ops.waitFor(caseId, isSettled);

@@ -6,6 +6,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { SlaStore } from '../../functions/adapters/sla-store.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
@@ -327,6 +329,8 @@ describe('compensate: the confirmation webhook', () => {
         workflow: new CaseWorkflow(new SFNClient({}), undefined),
         policy: cnPolicy,
         calendar: cnCalendar,
+        sla: new SlaStore(env.db, TABLE_NAME),
+        alerts: new OpsAlerts(env.db, TABLE_NAME),
       };
       if (!parsed.ok) throw new Error('not parsed');
       await applyIntakeEvent(deps, { webhookId: unique('msg'), caseId, receivedAt: new Date().toISOString(), event: parsed.event as never }, new Date());

@@ -32,6 +32,7 @@ let reviewMachine: string;
 const REPORT_FIELDS = [
   'caseId', 'requestId', 'type', 'status', 'outcome', 'remedy', 'priority', 'priorityBand', 'expedited', 'orderId', 'decision', 'review', 'choice',
   'dispute', 'carrier', 'compensation', 'chargeBack', 'returnReceivedAt', 'dueAt', 'responseDueAt', 'waitingFor', 'cancelRequested', 'failure', 'survey', 'followUp', 'createdAt',
+  'sla', 'slaBreachedAt', 'pause', 'firstResponseMissedAt',
   'updatedAt', 'closedAt', 'timeline', 'notices',
 ];
 

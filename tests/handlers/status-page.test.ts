@@ -22,7 +22,7 @@ let waits: WaitStore;
 let returnMachine: string;
 
 const tokenFor = (caseId: string, expiresInMs = 30 * DAY, secret = SECRET) => signStatusToken({ caseId, expiresAt: new Date(Date.now() + expiresInMs) }, secret);
-const PAUSE = { since: '2026-11-20T02:00:00.000Z', reason: 'awaiting_parts', expectedResumeBy: '2026-12-01T02:00:00.000Z', count: 1 };
+const PAUSE = { since: '2026-11-20T02:00:00.000Z', reason: 'awaiting_parts' as const, expectedResumeBy: '2026-12-01T02:00:00.000Z', count: 1 };
 
 async function call(method: 'GET' | 'POST', caseId: string, token: string | undefined, opts: { body?: string; query?: Record<string, string>; language?: string } = {}) {
   const query = new URLSearchParams({ ...(token !== undefined ? { token } : {}), ...opts.query });

@@ -7,7 +7,8 @@ import { escapeHtml, NoticeDataError, renderCaseNotice } from '../../functions/d
 import { reviewCase } from '../../functions/domain/review-policy.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { MILESTONES, type NoticeMessage } from '../../functions/schemas/messages.js';
-import { approvalNext, noticeDataFor, toRejectionReason, type CasePause, type NoticeInputs } from '../../functions/use-cases/notice-data.js';
+import { approvalNext, noticeDataFor, toRejectionReason, type NoticeInputs } from '../../functions/use-cases/notice-data.js';
+import { expectedDueAfterPause, type ServiceSla } from '../../functions/domain/sla.js';
 import { caseFacts, merge, NOW } from './fixtures.js';
 
 const LOCALES: Locale[] = ['zh-CN', 'en'];
@@ -15,7 +16,10 @@ const STATUS_URL = 'https://api.example.com/cases/AS-0123456789AB/status?token=1
 const SURVEY_URL = 'https://api.example.com/surveys/s3cr3t-t0ken';
 
 /** A case far enough along that every milestone has what it needs. */
-function record(overrides: Partial<CaseRecord & { pause: CasePause }> = {}): CaseRecord & { pause?: CasePause } {
+/** A repair's service clock, started at arrival on 10 November: 20 working days. */
+const SLA: ServiceSla = { service: 'repair', startsAt: 'arrival', startedAt: NOW.toISOString(), expedited: false, workingDays: 20, state: 'paused', pauses: [], dueAt: '2026-12-08T02:00:00.000Z' };
+
+function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
   return {
     ...caseFacts(),
     status: 'compensating',
@@ -31,7 +35,7 @@ function record(overrides: Partial<CaseRecord & { pause: CasePause }> = {}): Cas
     version: 3,
     updatedAt: NOW.toISOString(),
     ...overrides,
-  } as CaseRecord & { pause?: CasePause };
+  } as CaseRecord;
 }
 
 function inputs(overrides: Partial<NoticeInputs> = {}, locale: Locale = 'en'): NoticeInputs {
@@ -48,6 +52,7 @@ function inputs(overrides: Partial<NoticeInputs> = {}, locale: Locale = 'en'): N
     },
     at: NOW,
     surveyExpiresAt: '2026-11-20T02:00:00.000Z',
+    calendar: cnCalendar,
     ...overrides,
   };
 }
@@ -176,11 +181,20 @@ describe('what each milestone says', () => {
     }
   });
 
-  it('delay_notice: the reason and new date from the pause; both choices lead to the status page’s choice section', () => {
-    const { data, notice } = render('delay_notice', 'en');
-    expect(data).toMatchObject({ reason: 'awaiting_parts', newExpectedBy: '2026-12-01T02:00:00.000Z', keepWaitingUrl: `${STATUS_URL}#choice`, cancelUrl: `${STATUS_URL}#choice` });
-    expect(notice.text).toContain('Dec 1, 2026');
-    const noDate = render('delay_notice', 'en', { record: record({ pause: { since: NOW.toISOString(), reason: 'force_majeure', count: 2 } }) });
+  it('delay_notice: the reason, the due time the expected end of the pause gives (as the SLA clock projects it), and both choices on the status page', () => {
+    const paused = record({ sla: SLA });
+    const { data, notice } = render('delay_notice', 'en', { record: paused });
+    const projected = expectedDueAfterPause(SLA, NOW, new Date('2026-12-01T02:00:00.000Z'), cnCalendar)!;
+    expect(Date.parse(projected)).toBeGreaterThan(Date.parse(SLA.dueAt!));
+    expect(data).toMatchObject({ reason: 'awaiting_parts', newExpectedBy: projected, keepWaitingUrl: `${STATUS_URL}#choice`, cancelUrl: `${STATUS_URL}#choice` });
+    expect(notice.text).toContain('We now expect to finish by');
+  });
+
+  it.each([
+    ['no expected end of the pause', { sla: SLA, pause: { since: NOW.toISOString(), reason: 'force_majeure' as const, count: 2 } }],
+    ['no service clock running yet', { sla: undefined }],
+  ])('delay_notice with %s: the new date will follow', (_label, overrides) => {
+    const noDate = render('delay_notice', 'en', { record: record(overrides) });
     expect(noDate.data).not.toHaveProperty('newExpectedBy');
     expect(noDate.notice.text).toContain('as soon as we know it');
   });
@@ -279,7 +293,7 @@ describe('missing values fail the notice, naming the field, instead of leaving a
   });
 
   it('a pause reason no notice explains is refused', () => {
-    expect(() => render('delay_notice', 'en', { record: record({ pause: { since: '', reason: 'aliens', count: 1 } }) })).toThrow('invalid pause.reason');
+    expect(() => render('delay_notice', 'en', { record: record({ pause: { since: '', reason: 'aliens' as never, count: 1 } }) })).toThrow('invalid pause.reason');
   });
 
   it('a remedy choice for a case type without one in the policy is refused', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CASE_TYPES, CUSTOMER_TIERS } from '../../functions/domain/case.js';
 import { priorityOf, type PriorityInput } from '../../functions/domain/priority.js';
+import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { timingsFor, type TimingOverrides } from '../../functions/use-cases/steps/classify.js';
 
@@ -140,11 +141,14 @@ describe('docs/priority.md', () => {
       const c = cases[band]!;
       const updates: Array<Record<string, unknown>> = [];
       const store = {
-        require: async () => ({ caseId: 'AS-0123456789AB', tier: c.tier, type: c.type, expedited: false, orderItems: [{ sku: 's', name: 'n', category: 'c', quantity: 1, unitPrice: 1000 }] }),
+        require: async () => ({ caseId: 'AS-0123456789AB', tier: c.tier, type: c.type, expedited: false, orderItems: [{ sku: 's', name: 'n', category: 'c', quantity: 1, unitPrice: 1000 }], createdAt: now.toISOString(), version: 1 }),
         update: async (_id: string, patch: Record<string, unknown>) => void updates.push(patch),
         appendTimeline: async () => undefined,
       };
-      const result = await classify({ cases: store as never, policy: cnPolicy, overrides: TIMINGS }, 'AS-0123456789AB', now);
+      // The SLA side (targets, clocks) is stood in for too; tests/handlers/sla-monitor.test.ts runs it for real.
+      const sla = { putTarget: async () => undefined, write: async () => true };
+      const deps = { cases: store as never, sla: sla as never, alerts: { raise: async () => undefined } as never, policy: cnPolicy, calendar: cnCalendar, overrides: TIMINGS };
+      const result = await classify(deps, 'AS-0123456789AB', now);
       expect(result.band).toBe(band);
       expect(updates[0]).toMatchObject({ priorityBand: band, responseDueAt: new Date(now.getTime() + hours * 3_600_000).toISOString() });
     }

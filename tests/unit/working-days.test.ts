@@ -6,6 +6,7 @@ import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import {
   addCalendarDays,
   addWorkingDays,
+  CalendarDataMissing,
   calendarDaysBetween,
   endOfLocalDay,
   localDateOf,
@@ -69,16 +70,14 @@ describe('cnCalendar.isWorkingDay', () => {
     for (const date of Object.keys(calendarData.workdays)) expect(cnCalendar.isWorkingDay(date), date).toBe(true);
   });
 
-  it('knows the last year the data covers and flags dates beyond it', () => {
+  it('covers whole years, from the first to the last the data has, and refuses to guess beyond them', () => {
     const years = Object.keys(calendarData.holidays).map((date) => Number(date.slice(0, 4)));
-    expect(cnCalendar.lastCoveredYear).toBe(Math.max(...years));
-    expect(cnCalendar.lastCoveredYear).toBe(2026);
-    expect(cnCalendar.coversDate('2025-10-01')).toBe(true);
-    expect(cnCalendar.coversDate('2026-12-31')).toBe(true);
-    expect(cnCalendar.coversDate('2027-01-01')).toBe(false);
-    // Beyond the data only weekends are known: 2027-01-01 (a Friday) is counted as a working day, hence coversDate.
-    expect(cnCalendar.isWorkingDay('2027-01-01')).toBe(true);
-    expect(cnCalendar.isWorkingDay('2027-01-02')).toBe(false);
+    expect(cnCalendar.covers).toEqual({ from: `${Math.min(...years)}-01-01`, to: `${Math.max(...years)}-12-31` });
+    expect(cnCalendar.covers.to).toBe('2026-12-31');
+    expect(cnCalendar.isWorkingDay('2026-12-31')).toBe(true);
+    // 2027-01-01 is a Friday: a weekends-only guess would call it a working day, but it is New Year's Day.
+    expect(() => cnCalendar.isWorkingDay('2027-01-01')).toThrow(CalendarDataMissing);
+    expect(() => cnCalendar.isWorkingDay('2003-12-31')).toThrow(/no working-day data for 2003-12-31: the calendar covers 2004-01-01 to 2026-12-31/);
   });
 
   it('counts in Asia/Shanghai', () => {
@@ -228,7 +227,7 @@ describe('endOfLocalDay', () => {
 });
 
 describe('independence from the process time zone', () => {
-  const sources = ['functions/domain/working-days.ts', 'functions/domain/cn-calendar.ts'].map((file) => [file, readFileSync(file, 'utf8')] as const);
+  const sources = ['functions/domain/working-days.ts', 'functions/domain/cn-calendar.ts', 'functions/domain/working-time.ts'].map((file) => [file, readFileSync(file, 'utf8')] as const);
 
   it.each(sources)('%s reads no local-time fields and formats only with an explicit zone', (_file, source) => {
     // Local-time getters and constructors depend on process.env.TZ; the UTC variants and Intl with timeZone do not.

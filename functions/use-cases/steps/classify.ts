@@ -1,7 +1,8 @@
-import type { CaseStore } from '../../adapters/case-store.js';
 import { CARRIER_TYPES, type AftersalesPolicy } from '../../domain/policy.js';
 import { valueOf } from '../../domain/money.js';
 import { priorityOf, type PriorityBand } from '../../domain/priority.js';
+import { slaServiceFor } from '../../domain/sla.js';
+import { startFirstResponseTarget, startServiceClock, type SlaDeps } from '../sla-clock.js';
 
 /** Durations the workflow's Wait and waiting Task states read from the execution (SecondsPath, TimeoutSecondsPath). */
 export interface WorkflowTimings {
@@ -27,9 +28,6 @@ export interface WorkflowTimings {
 /** Deployment overrides of the durations (set short by the local runtime); policy values otherwise. */
 export type TimingOverrides = Partial<WorkflowTimings> &
   Pick<WorkflowTimings, 'carrierRecheckSeconds' | 'evidenceWaitSeconds' | 'returnWaitSeconds' | 'surveyDelaySeconds' | 'surveyExpirySeconds' | 'compensationConfirmSeconds'>;
-
-/** Internal first-response targets by priority band (001 §3.2), in hours. */
-const RESPONSE_TARGET_HOURS = { high: 2, normal: 8, low: 24 } as const;
 
 export interface ClassifyResult {
   type: string;
@@ -60,17 +58,22 @@ export function timingsFor(type: string, band: PriorityBand, policy: AftersalesP
   };
 }
 
-export async function classify(
-  deps: { cases: CaseStore; policy: AftersalesPolicy; overrides: TimingOverrides },
-  caseId: string,
-  now: Date,
-): Promise<ClassifyResult> {
+/**
+ * Priority and band, the internal first-response target by band (policy `sla.firstResponseHours`, watched by the SLA
+ * monitor), and, for types with no return leg, the service clock from acceptance (docs/sla.md). A dispute's rerun
+ * keeps all three.
+ */
+export async function classify(deps: SlaDeps & { overrides: TimingOverrides }, caseId: string, now: Date): Promise<ClassifyResult> {
   const record = await deps.cases.require(caseId);
   const { score, band } = priorityOf({ tier: record.tier, type: record.type, expedited: record.expedited, orderValue: valueOf(record.orderItems) });
-  const responseDueAt = new Date(now.getTime() + RESPONSE_TARGET_HOURS[band] * 3_600_000).toISOString();
+  const responseDueAt = new Date(now.getTime() + deps.policy.sla.firstResponseHours[band] * 3_600_000).toISOString();
   if (record.priority === undefined) {
     await deps.cases.update(caseId, { priority: score, priorityBand: band, responseDueAt });
     await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } });
+  }
+  if (!record.dispute) {
+    await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt);
+    if (slaServiceFor(record.type).startsAt === 'acceptance') await startServiceClock(deps, caseId, new Date(record.createdAt), now);
   }
   return {
     type: record.type,

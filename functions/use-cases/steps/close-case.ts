@@ -1,6 +1,8 @@
 import type { CaseStore } from '../../adapters/case-store.js';
 import type { DedupeStore } from '../../adapters/dedupe-store.js';
+import type { SlaStore } from '../../adapters/sla-store.js';
 import { CASE_STATUSES, type CaseStatus, type Outcome } from '../../domain/case.js';
+import { stopServiceClock } from '../sla-clock.js';
 
 const OPEN_STATUSES: CaseStatus[] = CASE_STATUSES.filter((status) => status !== 'closed' && status !== 'needs_attention');
 
@@ -15,8 +17,8 @@ const OUTCOME_OF: Record<CloseReason, Outcome | undefined> = {
   return_expired: 'expired',
 };
 
-/** Closes the case and frees its order for a new request of the same type. */
-export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore }, caseId: string, reason: CloseReason, now: Date): Promise<{ outcome: Outcome }> {
+/** Closes the case, takes its service clock out of the due index, and frees its order for a new request of the same type. */
+export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore; sla: SlaStore }, caseId: string, reason: CloseReason, now: Date): Promise<{ outcome: Outcome }> {
   const record = await deps.cases.require(caseId);
   const outcome = OUTCOME_OF[reason] ?? record.outcome ?? 'approved';
   const at = now.toISOString();
@@ -32,6 +34,7 @@ export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore },
     OPEN_STATUSES,
   );
   if (closed) await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
+  await stopServiceClock(deps, caseId, now);
   await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);
   return { outcome };
 }

@@ -1,0 +1,212 @@
+import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IndexedSlaState, ServiceSla } from '../domain/sla.js';
+import type { CaseRecord } from './case-store.js';
+import { isConditionFailure, keys } from './dynamo.js';
+
+/** A case found in the due index, at its due time (or, while the due time is unknown, its start). */
+export interface DueEntry {
+  caseId: string;
+  at: string;
+}
+
+export interface IndexPlace {
+  state: IndexedSlaState;
+  at: string;
+}
+
+const slaPartition = (state: IndexedSlaState) => `SLA#${state}`;
+const targetPartition = (name: string) => `TARGET#${name}`;
+const targetKey = (caseId: string, name: string) => ({ pk: `CASE#${caseId}`, sk: `TARGET#${name}` });
+/** The highest sort key at a time: every `<time>#<caseId>` up to and including that time. */
+const through = (iso: string) => `${iso}#\uffff`;
+
+/**
+ * The SLA side of the case table (docs/sla.md). A case's service clock lives on the case item (`sla`, `dueAt`,
+ * `slaBreachedAt`, `pause`) together with its place in the due index (GSI2: gsi2pk `SLA#running|due_soon|breached|
+ * unknown`, gsi2sk `<due time>#<caseId>`), so a threshold crossing is one conditional write: the write that moves the
+ * case is the one that alerts, once. Internal targets (first response) are small items of their own in the case's
+ * partition (sk `TARGET#<name>`, gsi2pk `TARGET#<name>`), deleted when checked.
+ */
+export class SlaStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Where a clock belongs in the due index: by due time, or by start while unknown; nowhere while paused, met or stopped. */
+  static placement(sla: ServiceSla | undefined, paused: boolean): IndexPlace | undefined {
+    if (!sla || paused) return undefined;
+    if (sla.state === 'unknown') return { state: 'unknown', at: sla.startedAt };
+    if ((sla.state === 'running' || sla.state === 'due_soon' || sla.state === 'breached') && sla.dueAt) return { state: sla.state, at: sla.dueAt };
+    return undefined;
+  }
+
+  /**
+   * Sets and removes fields of the case, and its place in the due index, if the case is still at `version`
+   * (false when something changed it meanwhile: the caller re-reads and decides again).
+   */
+  async write(
+    caseId: string,
+    version: number,
+    change: { set: Partial<CaseRecord>; remove?: Array<keyof CaseRecord>; index: IndexPlace | undefined; at: string },
+  ): Promise<boolean> {
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':one': 1, ':version': version };
+    const set: Record<string, unknown> = { ...change.set, updatedAt: change.at };
+    const remove: string[] = [...(change.remove ?? [])];
+    if (change.index) Object.assign(set, { gsi2pk: slaPartition(change.index.state), gsi2sk: `${change.index.at}#${caseId}` });
+    else remove.push('gsi2pk', 'gsi2sk');
+    const sets = Object.entries(set)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value], i) => {
+        names[`#s${i}`] = field;
+        values[`:s${i}`] = value;
+        return `#s${i} = :s${i}`;
+      });
+    const removes = remove.map((field, i) => {
+      names[`#r${i}`] = field;
+      return `#r${i}`;
+    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.case(caseId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''} ADD #version :one`,
+          ConditionExpression: 'attribute_exists(pk) AND #version = :version',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Moves a clock across a threshold if it is still where the monitor found it (same partition, same due time, not
+   * paused). `first` says whether the case reached this threshold for the first time: only then is anyone alerted.
+   */
+  async cross(caseId: string, from: IndexedSlaState, to: 'due_soon' | 'breached', dueAt: string, at: string): Promise<{ moved: boolean; first: boolean }> {
+    const stamp = to === 'breached' ? 'breachedAt' : 'dueSoonAt';
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.case(caseId),
+          UpdateExpression:
+            'SET gsi2pk = :to, #sla.#state = :state, #sla.#stamp = if_not_exists(#sla.#stamp, :at), updatedAt = :at' +
+            (to === 'breached' ? ', slaBreachedAt = if_not_exists(slaBreachedAt, :at)' : '') +
+            ' ADD #version :one',
+          ConditionExpression: 'gsi2pk = :from AND #sla.#due = :due AND attribute_not_exists(#pause)',
+          ExpressionAttributeNames: { '#sla': 'sla', '#state': 'state', '#stamp': stamp, '#due': 'dueAt', '#pause': 'pause', '#version': 'version' },
+          ExpressionAttributeValues: { ':to': slaPartition(to), ':from': slaPartition(from), ':state': to, ':due': dueAt, ':at': at, ':one': 1 },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const before = (out.Attributes?.sla ?? {}) as Partial<ServiceSla>;
+      return { moved: true, first: before[stamp] === undefined };
+    } catch (error) {
+      if (isConditionFailure(error)) return { moved: false, first: false };
+      throw error;
+    }
+  }
+
+  /** Takes a clock out of the index for good (service done, case closed), if it is still where it was found. */
+  async leave(caseId: string, from: IndexedSlaState, sla: ServiceSla, at: string, extra: Partial<CaseRecord> = {}): Promise<boolean> {
+    const names: Record<string, string> = { '#sla': 'sla', '#version': 'version' };
+    const values: Record<string, unknown> = { ':from': slaPartition(from), ':sla': sla, ':at': at, ':one': 1 };
+    const sets = Object.entries(extra).map(([field, value], i) => {
+      names[`#e${i}`] = field;
+      values[`:e${i}`] = value;
+      return `, #e${i} = :e${i}`;
+    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.case(caseId),
+          UpdateExpression: `SET #sla = :sla, updatedAt = :at${sets.join('')} REMOVE gsi2pk, gsi2sk ADD #version :one`,
+          ConditionExpression: 'gsi2pk = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Cases in a partition of the due index, nearest due first; with `through`, only those due by then. */
+  async listIndexed(state: IndexedSlaState, opts: { through?: string; limit: number }): Promise<DueEntry[]> {
+    return this.query(slaPartition(state), opts);
+  }
+
+  /** Records an internal target (e.g. first response) in the due index, once. */
+  async putTarget(caseId: string, name: string, dueAt: string): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...targetKey(caseId, name), caseId, target: name, dueAt, gsi2pk: targetPartition(name), gsi2sk: `${dueAt}#${caseId}` },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async dueTargets(name: string, opts: { through: string; limit: number }): Promise<DueEntry[]> {
+    return this.query(targetPartition(name), opts);
+  }
+
+  /** Removes a checked target; true only for the call that removed it (that call records and alerts). */
+  async closeTarget(caseId: string, name: string): Promise<boolean> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: targetKey(caseId, name), ConditionExpression: 'attribute_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The cases behind index entries, in the entries' order (missing ones dropped). */
+  async casesOf(entries: DueEntry[]): Promise<Map<string, CaseRecord>> {
+    const found = new Map<string, CaseRecord>();
+    let pending = [...new Set(entries.map((e) => e.caseId))].map((id) => keys.case(id));
+    while (pending.length > 0) {
+      const batch = pending.slice(0, 100);
+      pending = pending.slice(100);
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[this.tableName] ?? []) {
+        const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...record } = item;
+        found.set(String(record.caseId), record as CaseRecord);
+      }
+      pending.push(...((out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof batch));
+    }
+    return found;
+  }
+
+  private async query(partition: string, opts: { through?: string; limit: number }): Promise<DueEntry[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: opts.through ? 'gsi2pk = :pk AND gsi2sk <= :through' : 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition, ...(opts.through ? { ':through': through(opts.through) } : {}) },
+        Limit: opts.limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => {
+      const sortKey = String(item.gsi2sk);
+      const cut = sortKey.lastIndexOf('#');
+      return { caseId: String(item.pk).slice('CASE#'.length), at: sortKey.slice(0, cut) };
+    });
+  }
+}

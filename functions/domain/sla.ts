@@ -1,0 +1,161 @@
+import type { CaseType } from './case.js';
+import type { AftersalesPolicy } from './policy.js';
+import { serviceFor } from './service-limits.js';
+import { addWorkingDays, CalendarDataMissing, type WorkingDayCalendar } from './working-days.js';
+import { addWorkingTime, workingTimeBetween } from './working-time.js';
+
+/**
+ * The service clock of a case (000 §5, docs/sla.md): n working days, standard or expedited, from the item's arrival
+ * at the service center, or from the case's acceptance for types with no return leg. Paused time does not count.
+ * Everything here is derived from stored facts (start, limit, pause intervals), so a due time can be recomputed
+ * exactly, e.g. once a missing calendar year is added to the policy.
+ */
+export type SlaService = 'return' | 'exchange' | 'repair';
+export type SlaState = 'running' | 'due_soon' | 'breached' | 'paused' | 'met' | 'stopped' | 'unknown';
+/** The states the due index lists (gsi2pk `SLA#<state>`). */
+export const INDEXED_SLA_STATES = ['running', 'due_soon', 'breached', 'unknown'] as const;
+export type IndexedSlaState = (typeof INDEXED_SLA_STATES)[number];
+
+export interface ServiceSla {
+  service: SlaService;
+  startsAt: 'arrival' | 'acceptance';
+  startedAt: string;
+  expedited: boolean;
+  workingDays: number;
+  state: SlaState;
+  /** Finished pauses, in order (the current one is the case's `pause`). */
+  pauses: Array<{ from: string; to: string }>;
+  /** Without pauses, and with them (the case's `dueAt`); absent while the calendar cannot tell. */
+  baseDueAt?: string;
+  dueAt?: string;
+  pausedWorkingMs?: number;
+  /** When the monitor found the case due soon, found it breached, or saw the service done. */
+  dueSoonAt?: string;
+  breachedAt?: string;
+  metAt?: string;
+  /** Why there is no due time, e.g. "due date unknown: calendar data ends 2026-12-31". */
+  unknownReason?: string;
+}
+
+/**
+ * Which limit applies and from when. Returns, quality claims, exchanges and repairs count from the item's arrival
+ * (000 §5.1, DOMAIN.md). Damaged, lost, late and incomplete parcels have no return leg to wait for: their clock runs
+ * from acceptance with the `return` limits (review + refund), the nearest service the plan defines (docs/sla.md).
+ */
+export function slaServiceFor(type: CaseType): { service: SlaService; startsAt: 'arrival' | 'acceptance' } {
+  const service = serviceFor(type);
+  return service ? { service, startsAt: 'arrival' } : { service: 'return', startsAt: 'acceptance' };
+}
+
+/** The due times of a clock from its facts; throws CalendarDataMissing when the calendar's data ends first. */
+export function computeDue(sla: Pick<ServiceSla, 'startedAt' | 'workingDays' | 'pauses'>, calendar: WorkingDayCalendar) {
+  const startedAt = new Date(sla.startedAt);
+  const baseDueAt = addWorkingDays(startedAt, sla.workingDays, calendar);
+  const pausedWorkingMs = sla.pauses.reduce(
+    // A pause that began before the clock started counts only from the start.
+    (sum, p) => sum + workingTimeBetween(new Date(Math.max(Date.parse(p.from), startedAt.getTime())), new Date(p.to), calendar),
+    0,
+  );
+  const dueAt = addWorkingTime(baseDueAt, pausedWorkingMs, calendar);
+  return { baseDueAt: baseDueAt.toISOString(), dueAt: dueAt.toISOString(), pausedWorkingMs };
+}
+
+/** `sla` with its due times recomputed, or marked unknown (state and reason) when the calendar cannot tell. */
+export function withDue(sla: ServiceSla, calendar: WorkingDayCalendar, running: SlaState): ServiceSla {
+  try {
+    const due = computeDue(sla, calendar);
+    const { unknownReason: _gone, ...rest } = sla;
+    return { ...rest, ...due, state: running };
+  } catch (error) {
+    if (!(error instanceof CalendarDataMissing)) throw error;
+    const { baseDueAt: _b, dueAt: _d, ...rest } = sla;
+    return { ...rest, state: 'unknown', unknownReason: `due date unknown: calendar data ends ${error.covers.to}` };
+  }
+}
+
+/** A new clock. Started while the case is paused, it stands still until the resume. */
+export function startServiceSla(
+  input: { type: CaseType; expedited: boolean; startedAt: Date; paused: boolean },
+  policy: AftersalesPolicy,
+  calendar: WorkingDayCalendar,
+): ServiceSla {
+  const { service, startsAt } = slaServiceFor(input.type);
+  const limits = policy.serviceLimits[service];
+  const workingDays = input.expedited ? limits.expedited : limits.standard;
+  const sla: ServiceSla = { service, startsAt, startedAt: input.startedAt.toISOString(), expedited: input.expedited, workingDays, state: 'running', pauses: [] };
+  const computed = withDue(sla, calendar, 'running');
+  // Paused even when unknown: the resume recomputes it either way.
+  return input.paused ? { ...computed, state: 'paused' } : computed;
+}
+
+/**
+ * The clock after a pause from `since` to `resumedAt`: due later by the working time paused. A breach already
+ * recorded stays (the case stays on the breached list), otherwise it runs again and the monitor re-checks it.
+ */
+export function resumeServiceSla(sla: ServiceSla, since: Date, resumedAt: Date, calendar: WorkingDayCalendar): ServiceSla {
+  if (sla.state === 'met' || sla.state === 'stopped') return sla;
+  const pauses = [...sla.pauses, { from: since.toISOString(), to: resumedAt.toISOString() }];
+  return withDue({ ...sla, pauses }, calendar, sla.breachedAt ? 'breached' : 'running');
+}
+
+/**
+ * The clock of a closing case: met when the order platform confirmed the remedy (a breach if that was after the due
+ * time), otherwise stopped; a pause still running ends now. The same object when nothing changes.
+ */
+export function closeServiceSla(sla: ServiceSla, pause: { since: string } | undefined, compensation: SlaCaseFacts['compensation'], now: Date): ServiceSla {
+  if (sla.state === 'met' || sla.state === 'stopped') return sla;
+  const at = now.toISOString();
+  const pauses = pause ? [...sla.pauses, { from: pause.since, to: at }] : sla.pauses;
+  if (compensation?.status !== 'completed') return { ...sla, pauses, state: 'stopped' };
+  const metAt = compensation.completedAt ?? at;
+  const late = sla.dueAt !== undefined && metAt > sla.dueAt;
+  return { ...sla, pauses, state: 'met', metAt, ...(late && !sla.breachedAt ? { breachedAt: metAt } : {}) };
+}
+
+/**
+ * The expected due time if a pause from `since` ends at `expectedResumeBy` (shown to the customer in the delay
+ * notice); undefined when the calendar cannot tell.
+ */
+export function expectedDueAfterPause(sla: ServiceSla, since: Date, expectedResumeBy: Date, calendar: WorkingDayCalendar): string | undefined {
+  const projected = withDue({ ...sla, pauses: [...sla.pauses, { from: since.toISOString(), to: expectedResumeBy.toISOString() }] }, calendar, 'running');
+  return projected.dueAt;
+}
+
+/**
+ * The latest due time that is "due soon" at `now`: less than the policy's warning (in working time) left. Undefined
+ * when that lies beyond the calendar's data: then every due time the calendar could compute is within it.
+ */
+export function dueSoonHorizon(now: Date, policy: AftersalesPolicy, calendar: WorkingDayCalendar): string | undefined {
+  try {
+    return addWorkingTime(now, policy.sla.dueSoonWorkingHours * 3_600_000, calendar).toISOString();
+  } catch (error) {
+    if (error instanceof CalendarDataMissing) return undefined;
+    throw error;
+  }
+}
+
+/** What the monitor should do with a clock it found at or near its due time. */
+export type ClockVerdict = 'met' | 'stopped' | 'due_soon' | 'breached' | 'not_yet' | 'skip';
+
+/** The facts of a case the verdict depends on (structural, so the domain needs no storage types). */
+export interface SlaCaseFacts {
+  status: string;
+  pause?: unknown;
+  sla?: ServiceSla;
+  compensation?: { status?: string; completedAt?: string };
+}
+
+/**
+ * The service is done when the order platform confirmed the remedy (refund issued, replacement shipped, repair sent
+ * back); the survey that follows is not part of it. A closed case without it was stopped (cancelled, rejected...).
+ */
+export function clockVerdict(record: SlaCaseFacts | undefined, indexedDueAt: string, now: Date, horizon: string | undefined): ClockVerdict {
+  if (!record?.sla) return 'stopped';
+  if (record.compensation?.status === 'completed') return 'met';
+  if (record.status === 'closed') return 'stopped';
+  // Paused, or moved since the index was read (eventually consistent): the next run sees it as it is.
+  if (record.pause || record.sla.dueAt !== indexedDueAt) return 'skip';
+  if (now.getTime() > Date.parse(indexedDueAt)) return 'breached';
+  if (horizon === undefined || indexedDueAt <= horizon) return 'due_soon';
+  return 'not_yet';
+}

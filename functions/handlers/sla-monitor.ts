@@ -1,0 +1,26 @@
+import * as z from 'zod/mini';
+import { runSlaMonitor } from '../use-cases/sla-monitor.js';
+import { caseStores, logger, marketCalendar, marketPolicy, metrics, opsAlerts } from '../wiring.js';
+
+const { cases, sla } = caseStores();
+const alerts = opsAlerts();
+const policy = marketPolicy();
+const calendar = marketCalendar(policy);
+const metricSink = metrics();
+/** EventBridge's scheduled event: its `time` is the tick's time (locally, the local clock's), the monitor's "now". */
+const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });
+
+/** Scheduled (every 5 minutes): open cases due soon and overdue, and missed first-response targets, alerted once. */
+export async function handler(event: unknown) {
+  const now = new Date(scheduledEvent.parse(event).time);
+  const report = await runSlaMonitor({ cases, sla, alerts, policy, calendar, metrics: metricSink }, now);
+  const counts = { dueSoon: report.dueSoon.length, breached: report.breached.length, met: report.met.length, dueKnown: report.dueKnown.length, responseMissed: report.responseMissed.length };
+  logger.info('sla monitor run', { now: now.toISOString(), ...counts });
+  if (report.failures.length > 0) {
+    // The thresholds are recorded (the cases are on the lists); what failed after is logged, and the run fails so
+    // the function's error alarm tells operations.
+    logger.error('sla monitor side effects failed', { failures: report.failures });
+    throw new Error(`${report.failures.length} SLA notification(s) failed after their threshold was recorded`);
+  }
+  return counts;
+}

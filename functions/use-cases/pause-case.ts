@@ -1,0 +1,88 @@
+import type { QueueSender } from '../adapters/queues.js';
+import { SlaStore } from '../adapters/sla-store.js';
+import type { DelayReason } from '../domain/notices/types.js';
+import { pauseRefusal, type CasePause, type PauseRefusal } from '../domain/pause.js';
+import { expectedDueAfterPause, resumeServiceSla } from '../domain/sla.js';
+import { dueUnknown, onFreshCase, type SlaDeps } from './sla-clock.js';
+
+/** The notice queue's message for a pause: the notifier renders `delay_notice` from the case's `pause`, once per round. */
+export interface DelayNoticeMessage {
+  caseId: string;
+  milestone: 'delay_notice';
+  round: number;
+}
+
+export interface PauseDeps extends SlaDeps {
+  notices: QueueSender<DelayNoticeMessage>;
+}
+
+export type PauseResult = { status: 'done'; pause?: CasePause; dueAt?: string } | { status: 'refused'; refusal: PauseRefusal } | { status: 'not_found' };
+
+/**
+ * An operator pauses a case for special circumstances (000 §5.3): the service clock stands still (the case leaves the
+ * due index, so the monitor never breaches it), the reason and the operator go on the timeline, and the customer gets
+ * a delay notice offering to keep waiting or cancel. The note is internal: it stays on the timeline.
+ */
+export async function pauseCase(
+  deps: PauseDeps,
+  caseId: string,
+  input: { reason: DelayReason; note: string; expectedResumeBy?: string },
+  operator: string,
+  now: Date,
+): Promise<PauseResult> {
+  if (!(await deps.cases.get(caseId))) return { status: 'not_found' };
+  const at = now.toISOString();
+  const result = await onFreshCase(deps.cases, caseId, async (record): Promise<PauseResult | undefined> => {
+    const refusal = pauseRefusal(record, 'pause');
+    if (refusal) return { status: 'refused', refusal };
+    const pause: CasePause = { since: at, reason: input.reason, count: (record.pauseCount ?? 0) + 1, ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}) };
+    const sla = record.sla && record.sla.state !== 'met' && record.sla.state !== 'stopped' ? { ...record.sla, state: 'paused' as const } : record.sla;
+    const written = await deps.sla.write(caseId, record.version, { set: { pause, pauseCount: pause.count, ...(sla ? { sla } : {}) }, index: undefined, at });
+    if (!written) return undefined;
+    const expectedDueAt = sla && input.expectedResumeBy ? expectedDueAfterPause(sla, now, new Date(input.expectedResumeBy), deps.calendar) : undefined;
+    await deps.cases.appendTimeline(caseId, {
+      at,
+      actor: `operator:${operator}`,
+      event: 'case_paused',
+      detail: { reason: input.reason, note: input.note, count: pause.count, ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}), ...(expectedDueAt ? { expectedDueAt } : {}) },
+    });
+    return { status: 'done', pause, ...(record.dueAt ? { dueAt: record.dueAt } : {}) };
+  });
+  // Only once the pause is stored: the notifier renders the delay notice from the case's `pause` (once per round).
+  if (result.status === 'done' && result.pause) await deps.notices.send({ caseId, milestone: 'delay_notice', round: result.pause.count }, caseId);
+  return result;
+}
+
+/** The operator resumes the case: the service clock runs again, due later by the working time it stood still. */
+export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: string }, operator: string, now: Date): Promise<PauseResult> {
+  if (!(await deps.cases.get(caseId))) return { status: 'not_found' };
+  const at = now.toISOString();
+  let becameUnknown: string | undefined;
+  const result = await onFreshCase(deps.cases, caseId, async (record): Promise<PauseResult | undefined> => {
+    const refusal = pauseRefusal(record, 'resume');
+    if (refusal || !record.pause) return { status: 'refused', refusal: refusal ?? 'not_paused' };
+    const sla = record.sla ? resumeServiceSla(record.sla, new Date(record.pause.since), now, deps.calendar) : undefined;
+    const written = await deps.sla.write(caseId, record.version, {
+      set: sla ? { sla, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) } : {},
+      remove: ['pause', ...(sla && !sla.dueAt ? (['dueAt'] as const) : [])],
+      index: SlaStore.placement(sla, false),
+      at,
+    });
+    if (!written) return undefined;
+    becameUnknown = sla?.unknownReason && record.sla?.dueAt ? sla.unknownReason : undefined;
+    await deps.cases.appendTimeline(caseId, {
+      at,
+      actor: `operator:${operator}`,
+      event: 'case_resumed',
+      detail: {
+        pausedSince: record.pause.since,
+        ...(input.note ? { note: input.note } : {}),
+        ...(sla?.dueAt ? { dueAt: sla.dueAt, previousDueAt: record.sla?.dueAt ?? '' } : {}),
+        ...(sla?.pausedWorkingMs !== undefined ? { pausedWorkingMs: sla.pausedWorkingMs } : {}),
+      },
+    });
+    return { status: 'done', ...(sla?.dueAt ? { dueAt: sla.dueAt } : {}) };
+  });
+  if (becameUnknown) await dueUnknown(deps, caseId, becameUnknown, at);
+  return result;
+}

@@ -1,0 +1,99 @@
+import type { CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { OpsAlerts } from '../adapters/ops-alerts.js';
+import { SlaStore } from '../adapters/sla-store.js';
+import type { AftersalesPolicy } from '../domain/policy.js';
+import { closeServiceSla, startServiceSla, type ServiceSla } from '../domain/sla.js';
+import type { WorkingDayCalendar } from '../domain/working-days.js';
+
+export interface SlaDeps {
+  cases: CaseStore;
+  sla: SlaStore;
+  alerts: OpsAlerts;
+  policy: AftersalesPolicy;
+  calendar: WorkingDayCalendar;
+}
+
+const ATTEMPTS = 5;
+
+/**
+ * Runs `change` on a fresh read of the case until its version-guarded write lands: workflow steps update the same
+ * case concurrently, and a change decided on a stale read must be decided again. `change` returns undefined when the
+ * write lost the race, anything else when it is done (written or nothing to do).
+ */
+export async function onFreshCase<T>(cases: CaseStore, caseId: string, change: (record: CaseRecord) => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    const outcome = await change(await cases.require(caseId));
+    if (outcome !== undefined) return outcome;
+  }
+  throw new Error(`case ${caseId} kept changing; retry`);
+}
+
+/**
+ * Starts the case's service clock, once (a redelivered arrival changes nothing): from arrival at the service center,
+ * or from acceptance for types without a return leg (docs/sla.md). When the calendar's data ends before the due time
+ * the case records "due date unknown" instead of a wrong date and operators get one alert; the monitor retries it.
+ */
+export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt: Date, now: Date): Promise<ServiceSla | undefined> {
+  const at = now.toISOString();
+  const started = await onFreshCase(deps.cases, caseId, async (record) => {
+    if (record.sla) return { sla: record.sla, fresh: false };
+    if (record.status === 'closed') return { sla: undefined, fresh: false };
+    const started = startServiceSla({ type: record.type, expedited: record.expedited, startedAt, paused: Boolean(record.pause) }, deps.policy, deps.calendar);
+    // A replacement shipped ahead (VIP exchange) was confirmed before the old item arrived: nothing left to time.
+    const served = record.compensation?.status === 'completed' ? (record.compensation.completedAt ?? at) : undefined;
+    const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
+    const written = await deps.sla.write(caseId, record.version, {
+      set: { sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
+      index: SlaStore.placement(sla, Boolean(record.pause)),
+      at,
+    });
+    return written ? { sla, fresh: true } : undefined;
+  });
+  const { sla } = started;
+  if (!started.fresh || !sla) return sla;
+  await deps.cases.appendTimeline(caseId, {
+    at,
+    actor: 'pipeline',
+    event: 'sla_started',
+    detail: { service: sla.service, startsAt: sla.startsAt, workingDays: sla.workingDays, expedited: sla.expedited, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
+  });
+  if (sla.unknownReason) await dueUnknown(deps, caseId, sla.unknownReason, at);
+  return sla;
+}
+
+/** A due time the calendar cannot give: on the timeline and in front of operators, once per case. */
+export async function dueUnknown(deps: Pick<SlaDeps, 'cases' | 'alerts'>, caseId: string, reason: string, at: string): Promise<void> {
+  await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'sla_due_unknown', detail: { reason } });
+  await deps.alerts.raise({
+    kind: 'sla_due_unknown',
+    caseId,
+    at,
+    message: `Case ${caseId}: ${reason}. Add the next calendar year to the market policy (docs/sla.md); the monitor then sets the due date.`,
+  });
+}
+
+/** The internal first-response target, in the due index for the monitor (set with the case's priority). */
+export async function startFirstResponseTarget(deps: Pick<SlaDeps, 'sla'>, caseId: string, responseDueAt: string): Promise<void> {
+  await deps.sla.putTarget(caseId, 'first_response', responseDueAt);
+}
+
+/**
+ * A closing case leaves the due index: its clock is recorded as met (the service was confirmed; late counts as a
+ * breach) or stopped (cancelled, rejected, expired), a pause still on it ends, and its open target goes.
+ */
+export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await onFreshCase(deps.cases, caseId, async (record) => {
+    const sla = record.sla && closeServiceSla(record.sla, record.pause, record.compensation, now);
+    if (!record.pause && sla === record.sla) return true;
+    const breachedLate = sla?.breachedAt && !record.slaBreachedAt ? { slaBreachedAt: sla.breachedAt } : {};
+    const written = await deps.sla.write(caseId, record.version, {
+      set: { ...(sla ? { sla } : {}), ...breachedLate },
+      remove: record.pause ? ['pause'] : [],
+      index: undefined,
+      at,
+    });
+    return written || undefined;
+  });
+  await deps.sla.closeTarget(caseId, 'first_response');
+}

@@ -1,0 +1,39 @@
+import type { CaseRecord } from '../adapters/case-store.js';
+import type { SlaStore } from '../adapters/sla-store.js';
+import type { IndexedSlaState } from '../domain/sla.js';
+
+/**
+ * Open cases by SLA state, nearest due first (unknown ones: oldest start first), from the due index: one query and
+ * one batch read, never a scan. The index is eventually consistent, so a case that moved on since (served, paused,
+ * closed, crossed into another state) is left out.
+ */
+export async function listSla(sla: SlaStore, state: IndexedSlaState, limit = 100) {
+  const entries = await sla.listIndexed(state, { limit });
+  const records = await sla.casesOf(entries);
+  return entries
+    .map((entry) => records.get(entry.caseId))
+    .filter((c): c is CaseRecord => c !== undefined && c.sla?.state === state && !c.pause && c.status !== 'closed' && c.compensation?.status !== 'completed')
+    .map(slaListEntry);
+}
+
+/** One line of an SLA list: enough to act on, nothing personal. */
+export function slaListEntry(c: CaseRecord) {
+  const sla = c.sla!;
+  return {
+    caseId: c.caseId,
+    type: c.type,
+    status: c.status,
+    priority: c.priority,
+    priorityBand: c.priorityBand,
+    service: sla.service,
+    expedited: sla.expedited,
+    workingDays: sla.workingDays,
+    startedAt: sla.startedAt,
+    dueAt: sla.dueAt,
+    state: sla.state,
+    dueSoonAt: sla.dueSoonAt,
+    breachedAt: sla.breachedAt,
+    pausedWorkingMs: sla.pausedWorkingMs,
+    unknownReason: sla.unknownReason,
+  };
+}

@@ -1,0 +1,148 @@
+import type { CaseRecord } from '../adapters/case-store.js';
+import type { MetricSink } from '../adapters/emf-metrics.js';
+import { SlaStore, type DueEntry } from '../adapters/sla-store.js';
+import { firstResponseVerdict } from '../domain/response-target.js';
+import { clockVerdict, dueSoonHorizon, withDue, type IndexedSlaState, type ServiceSla } from '../domain/sla.js';
+import { onFreshCase, type SlaDeps } from './sla-clock.js';
+
+export interface MonitorDeps extends SlaDeps {
+  metrics: MetricSink;
+}
+
+export interface MonitorReport {
+  dueSoon: string[];
+  breached: string[];
+  met: string[];
+  dueKnown: string[];
+  responseMissed: string[];
+  /** Side effects (timeline, alert, metric) that failed after a threshold was recorded: the run must fail loudly. */
+  failures: Array<{ caseId: string; errorName: string }>;
+}
+
+/** Entries read per partition per run; the rest wait for the next run (every 5 minutes in AWS). */
+const BATCH = 100;
+const FOREVER = '9999-12-31T23:59:59.999Z';
+
+/**
+ * The SLA monitor (a scheduled Lambda; `now` is the schedule's time). It reads only what is due from the due index,
+ * never the table: clocks whose due time is within the warning (due soon) or past (breached), and internal targets
+ * whose time has come. Each threshold is crossed with a conditional write on the case, and only the write that
+ * crossed it first records it on the timeline, alerts operators and counts the metric: once per case and threshold,
+ * however often the monitor runs or retries.
+ */
+export async function runSlaMonitor(deps: MonitorDeps, now: Date): Promise<MonitorReport> {
+  const report: MonitorReport = { dueSoon: [], breached: [], met: [], dueKnown: [], responseMissed: [], failures: [] };
+  await retryUnknownDueTimes(deps, now, report);
+  const horizon = dueSoonHorizon(now, deps.policy, deps.calendar);
+  await sweep(deps, 'running', horizon ?? FOREVER, now, horizon, report);
+  await sweep(deps, 'due_soon', now.toISOString(), now, horizon, report);
+  // Breached cases stay listed until served or closed; a served one leaves the list with the time it was served.
+  await sweep(deps, 'breached', undefined, now, horizon, report);
+  await checkFirstResponses(deps, now, report);
+  return report;
+}
+
+async function sweep(deps: MonitorDeps, state: IndexedSlaState, through: string | undefined, now: Date, horizon: string | undefined, report: MonitorReport) {
+  const entries = await deps.sla.listIndexed(state, { ...(through ? { through } : {}), limit: BATCH });
+  const records = await deps.sla.casesOf(entries);
+  for (const entry of entries) {
+    const record = records.get(entry.caseId);
+    const verdict = clockVerdict(record, entry.at, now, horizon);
+    if (verdict === 'met' || verdict === 'stopped') await settle(deps, entry, state, record, verdict, now, report);
+    else if (state === 'breached') continue;
+    else if (verdict === 'breached' || (verdict === 'due_soon' && state === 'running')) await crossThreshold(deps, entry, state, verdict, record!.sla!, now, report);
+  }
+}
+
+async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState, to: 'due_soon' | 'breached', sla: ServiceSla, now: Date, report: MonitorReport) {
+  const at = now.toISOString();
+  const { moved, first } = await deps.sla.cross(entry.caseId, from, to, entry.at, at);
+  if (!moved || !first) return;
+  report[to === 'due_soon' ? 'dueSoon' : 'breached'].push(entry.caseId);
+  const what = `${sla.service} service, ${sla.workingDays} working days${sla.expedited ? ', expedited' : ''}`;
+  await sideEffects(entry.caseId, report, async () => {
+    await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: `sla_${to}`, detail: { dueAt: entry.at, service: sla.service } });
+    await deps.alerts.raise({
+      kind: `sla_${to}`,
+      caseId: entry.caseId,
+      at,
+      message:
+        to === 'due_soon'
+          ? `Case ${entry.caseId} is due at ${entry.at} (${what}): less than ${deps.policy.sla.dueSoonWorkingHours} working hours left.`
+          : `Case ${entry.caseId} passed its service due time ${entry.at} (${what}).`,
+      detail: { dueAt: entry.at, service: sla.service },
+    });
+    deps.metrics.count(to === 'due_soon' ? 'SlaDueSoon' : 'SlaBreached', { Service: sla.service });
+  });
+}
+
+/** The service was done (recorded with its time; late counts as a breach) or the case closed: the clock leaves the index. */
+async function settle(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState, record: CaseRecord | undefined, verdict: 'met' | 'stopped', now: Date, report: MonitorReport) {
+  const at = now.toISOString();
+  if (!record?.sla) return;
+  if (verdict === 'stopped') {
+    await deps.sla.leave(entry.caseId, from, { ...record.sla, state: 'stopped' }, at);
+    return;
+  }
+  const metAt = record.compensation?.completedAt ?? at;
+  const lateUnseen = from !== 'unknown' && metAt > entry.at && !record.sla.breachedAt;
+  const sla: ServiceSla = { ...record.sla, state: 'met', metAt, ...(lateUnseen ? { breachedAt: metAt } : {}) };
+  if (!(await deps.sla.leave(entry.caseId, from, sla, at, lateUnseen ? { slaBreachedAt: metAt } : {}))) return;
+  report.met.push(entry.caseId);
+  await sideEffects(entry.caseId, report, async () => {
+    await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'sla_met', detail: { dueAt: entry.at, metAt, late: metAt > entry.at } });
+    // Served late between two runs: nothing left to alert about, but the breach is counted.
+    if (lateUnseen) deps.metrics.count('SlaBreached', { Service: sla.service });
+  });
+}
+
+/** Cases whose due time the calendar could not give: once the policy has the missing year, they get it. */
+async function retryUnknownDueTimes(deps: MonitorDeps, now: Date, report: MonitorReport) {
+  const at = now.toISOString();
+  for (const entry of await deps.sla.listIndexed('unknown', { limit: BATCH })) {
+    const known = await onFreshCase(deps.cases, entry.caseId, async (record) => {
+      if (record.sla?.state !== 'unknown' || record.pause || record.status === 'closed') return { sla: undefined };
+      const sla = withDue(record.sla, deps.calendar, 'running');
+      if (sla.state === 'unknown') return { sla: undefined };
+      const written = await deps.sla.write(entry.caseId, record.version, { set: { sla, dueAt: sla.dueAt }, index: SlaStore.placement(sla, false), at });
+      return written ? { sla } : undefined;
+    });
+    if (!known.sla) continue;
+    report.dueKnown.push(entry.caseId);
+    await sideEffects(entry.caseId, report, () => deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'sla_due_known', detail: { dueAt: known.sla!.dueAt! } }));
+  }
+}
+
+/**
+ * First-response targets whose time has come. Missed: recorded on the case, counted, and alerted, except for a case
+ * in front of an operator, whose review reminder and escalation (ReviewTimer, same targets) already alert.
+ */
+async function checkFirstResponses(deps: MonitorDeps, now: Date, report: MonitorReport) {
+  const at = now.toISOString();
+  const entries = await deps.sla.dueTargets('first_response', { through: at, limit: BATCH });
+  const records = await deps.sla.casesOf(entries);
+  for (const entry of entries) {
+    const record = records.get(entry.caseId);
+    const verdict = firstResponseVerdict(record, entry.at, now);
+    if (verdict === 'not_yet') continue;
+    if (!(await deps.sla.closeTarget(entry.caseId, 'first_response')) || verdict !== 'missed' || !record) continue;
+    report.responseMissed.push(entry.caseId);
+    await sideEffects(entry.caseId, report, async () => {
+      await deps.cases.update(entry.caseId, { firstResponseMissedAt: at });
+      await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'first_response_missed', detail: { dueAt: entry.at } });
+      if (record.status !== 'awaiting_review') {
+        await deps.alerts.raise({ kind: 'first_response_missed', caseId: entry.caseId, at, message: `Case ${entry.caseId} has had no first response since ${entry.at} (its internal target; status ${record.status}).` });
+      }
+      deps.metrics.count('FirstResponseMissed', { PriorityBand: record.priorityBand ?? 'unknown' });
+    });
+  }
+}
+
+/** Runs what follows a recorded threshold; a failure is reported (the run fails) but does not stop the other cases. */
+async function sideEffects(caseId: string, report: MonitorReport, run: () => Promise<unknown>) {
+  try {
+    await run();
+  } catch (error) {
+    report.failures.push({ caseId, errorName: (error as Error).name });
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The ops API's SLA routes (functions/http/ops-sla-routes.ts through functions/handlers/ops-api.ts) against real
+ * dynalite and local-aws-sqs: pause and resume with their errors and the delay notice on the FIFO notice queue, and
+ * the SLA lists from the due index.
+ */
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { SlaStore } from '../../functions/adapters/sla-store.js';
+import { cnCalendar } from '../../functions/domain/cn-calendar.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
+import { startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
+import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
+import { apiEvent, importFresh, lambdaContext, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { PERSON, seedCase } from './fixtures.js';
+
+type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
+
+const OPS_TOKEN = 'ops-token-for-sla-tests-3c9d';
+const OPERATOR_ARN = 'arn:aws:sts::000000000000:assumed-role/AftersalesOps/wang';
+let env: HandlerEnv;
+let handler: Handler;
+let noticeQueueUrl: string;
+let deps: SlaDeps;
+let cases: CaseStore;
+
+const sh = (local: string) => new Date(`${local}+08:00`);
+
+async function request(method: 'GET' | 'POST', path: string, opts: { body?: string; query?: string; iamUserArn?: string } = {}) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (!opts.iamUserArn) headers.authorization = `Bearer ${OPS_TOKEN}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const event = apiEvent({
+    method,
+    path,
+    routeKey: 'ANY /ops/{proxy+}',
+    headers,
+    pathParameters: { proxy: path.replace(/^\/ops\//, '') },
+    ...(opts.query ? { query: opts.query } : {}),
+    ...(opts.body !== undefined ? { body: opts.body } : {}),
+    ...(opts.iamUserArn ? { iamUserArn: opts.iamUserArn } : {}),
+  });
+  const res = (await handler(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
+  const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+  expect(body).not.toMatch(STACK_TRACE);
+  return { status: res.statusCode, json: JSON.parse(body) as Record<string, any> };
+}
+const pause = (caseId: string, body: unknown, opts: { iamUserArn?: string } = {}) =>
+  request('POST', `/ops/cases/${caseId}/pause`, { body: typeof body === 'string' ? body : JSON.stringify(body), ...opts });
+const resume = (caseId: string, body?: unknown) => request('POST', `/ops/cases/${caseId}/resume`, body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+async function queuedNotices() {
+  const out = await env.sqs!.send(new ReceiveMessageCommand({ QueueUrl: noticeQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, AttributeNames: ['All'] }));
+  return (out.Messages ?? []).map((m) => ({ body: JSON.parse(m.Body!) as Record<string, unknown>, group: m.Attributes?.MessageGroupId }));
+}
+
+beforeAll(async () => {
+  env = await startHandlerEnv({ sqs: true });
+  noticeQueueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'sla-notices.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
+  cases = new CaseStore(env.db, TABLE_NAME);
+  deps = { cases, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), policy: cnPolicy, calendar: cnCalendar };
+  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, NOTICE_QUEUE_URL: noticeQueueUrl, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('POST /ops/cases/{caseId}/pause and /resume', () => {
+  it('pauses: the pause on the case, the clock standing still, the operator and note on the timeline, one delay notice queued', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
+    const clock = await startServiceClock(deps, caseId, new Date(), new Date());
+    const expectedResumeBy = new Date(Date.now() + 3 * 86_400_000).toISOString();
+
+    const res = await pause(caseId, { reason: 'factory_service', note: 'sent to the factory for repair', expectedResumeBy }, { iamUserArn: OPERATOR_ARN });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ caseId, pause: { since: expect.any(String), reason: 'factory_service', expectedResumeBy, count: 1 }, dueAt: clock!.dueAt });
+
+    const view = (await request('GET', `/ops/cases/${caseId}`)).json;
+    expect(view).toMatchObject({ pause: res.json.pause, sla: { state: 'paused', dueAt: clock!.dueAt }, dueAt: clock!.dueAt });
+    expect(view.timeline.find((e: any) => e.event === 'case_paused')).toMatchObject({ actor: `operator:${OPERATOR_ARN}`, detail: { reason: 'factory_service', note: 'sent to the factory for repair', count: 1 } });
+    expect(await queuedNotices()).toEqual([{ body: { caseId, milestone: 'delay_notice', round: 1 }, group: caseId }]);
+
+    expect(await pause(caseId, { reason: 'factory_service', note: 'again' })).toMatchObject({ status: 409, json: { error: 'already_paused' } });
+  });
+
+  it('resumes: the clock runs again, due later by the working time it stood still; a second pause is round 2', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_return' } });
+    const clock = (await startServiceClock(deps, caseId, sh('2026-11-02T10:00:00'), new Date()))!;
+    expect((await pause(caseId, { reason: 'force_majeure', note: 'typhoon' })).status).toBe(200);
+    await queuedNotices();
+
+    const res = await resume(caseId, { note: 'roads open again' });
+    expect(res.status).toBe(200);
+    const record = (await cases.get(caseId))!;
+    expect(res.json).toEqual({ caseId, dueAt: record.dueAt });
+    expect(record.pause).toBeUndefined();
+    expect(record.sla).toMatchObject({ state: 'running', baseDueAt: clock.dueAt, pauses: [{ from: expect.any(String), to: expect.any(String) }] });
+    expect(Date.parse(record.dueAt!) - Date.parse(clock.dueAt!)).toBe(record.sla!.pausedWorkingMs);
+    expect((await request('GET', `/ops/cases/${caseId}`)).json.timeline.map((e: any) => e.event)).toEqual(expect.arrayContaining(['case_paused', 'case_resumed']));
+
+    expect(await resume(caseId)).toMatchObject({ status: 409, json: { error: 'not_paused' } });
+    expect((await pause(caseId, { reason: 'awaiting_parts', note: 'part on order' })).json.pause).toMatchObject({ count: 2 });
+    expect(await queuedNotices()).toEqual([{ body: { caseId, milestone: 'delay_notice', round: 2 }, group: caseId }]);
+  });
+
+  it('refuses a closed case, and answers 404 for a case that does not exist', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'closed', outcome: 'approved' } });
+    expect(await pause(caseId, { reason: 'force_majeure', note: 'n' })).toMatchObject({ status: 409, json: { error: 'case_closed', message: expect.any(String) } });
+    expect(await resume(caseId)).toMatchObject({ status: 409, json: { error: 'case_closed' } });
+    expect(await pause('AS-000000000000', { reason: 'force_majeure', note: 'n' })).toMatchObject({ status: 404, json: { error: 'case_not_found' } });
+    expect(await resume('not-a-case-id')).toMatchObject({ status: 404, json: { error: 'case_not_found' } });
+    expect(await queuedNotices()).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown reason', { reason: 'bad_weather', note: 'n' }, 'reason'],
+    ['no note', { reason: 'force_majeure' }, 'note'],
+    ['an unknown field', { reason: 'force_majeure', note: 'n', customerPhone: PERSON.phone }, ''],
+    ['expectedResumeBy in the past', { reason: 'force_majeure', note: 'n', expectedResumeBy: '2020-01-01T00:00:00Z' }, 'expectedResumeBy'],
+    ['expectedResumeBy not a time', { reason: 'force_majeure', note: 'n', expectedResumeBy: 'next week' }, 'expectedResumeBy'],
+    ['not JSON', '{"reason":', undefined],
+  ])('422 invalid_pause for %s, changing nothing', async (_what, body, issue) => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
+    const res = await pause(caseId, body);
+    expect(res).toMatchObject({ status: 422, json: { error: 'invalid_pause', message: expect.stringContaining('force_majeure') } });
+    if (issue !== undefined) expect(res.json.issues).toContain(issue);
+    expect(JSON.stringify(res.json)).not.toContain(PERSON.phone);
+    expect((await cases.get(caseId))!.pause).toBeUndefined();
+  });
+
+  it('422 invalid_resume for a body that is not {"note"}', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
+    await pause(caseId, { reason: 'force_majeure', note: 'n' });
+    await queuedNotices();
+    expect(await resume(caseId, { note: 42 })).toMatchObject({ status: 422, json: { error: 'invalid_resume' } });
+    expect((await cases.get(caseId))!.pause).toBeDefined();
+  });
+});
+
+describe('GET /ops/cases?sla=', () => {
+  it('lists breached cases nearest due first, from the due index, with nothing personal', async () => {
+    const later = await seedCase(env.db, { record: { status: 'compensating' } });
+    const earlier = await seedCase(env.db, { record: { status: 'compensating', expedited: true } });
+    await startServiceClock(deps, later.caseId, sh('2025-03-03T10:00:00'), new Date()); // due end of 2025-03-12
+    await startServiceClock(deps, earlier.caseId, sh('2025-03-03T10:00:00'), new Date()); // expedited: end of 2025-03-06
+    await runSlaMonitor({ ...deps, metrics: { count: () => undefined } }, new Date('2025-03-20T00:00:00Z'));
+
+    const res = await request('GET', '/ops/cases', { query: 'sla=breached' });
+    expect(res.status).toBe(200);
+    expect(res.json.sla).toBe('breached');
+    const ids = res.json.cases.map((c: any) => c.caseId);
+    expect(ids.indexOf(earlier.caseId)).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf(earlier.caseId)).toBeLessThan(ids.indexOf(later.caseId));
+    expect(res.json.cases.find((c: any) => c.caseId === earlier.caseId)).toMatchObject({ type: 'return', status: 'compensating', expedited: true, workingDays: 3, state: 'breached', dueAt: new Date('2025-03-06T23:59:59.999+08:00').toISOString() });
+    expect(JSON.stringify(res.json)).not.toMatch(/Li Wei|李伟|@example\.com|\+86/);
+    expect((await request('GET', '/ops/cases', { query: 'sla=due_soon' })).json.cases.map((c: any) => c.caseId)).not.toContain(earlier.caseId);
+  });
+
+  it('lists cases whose due date the calendar cannot give', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
+    await startServiceClock(deps, caseId, sh('2026-12-28T10:00:00'), new Date());
+    const res = await request('GET', '/ops/cases', { query: 'sla=unknown' });
+    expect(res.json.cases.find((c: any) => c.caseId === caseId)).toMatchObject({ state: 'unknown', unknownReason: 'due date unknown: calendar data ends 2026-12-31' });
+  });
+
+  it.each(['', 'sla=running', 'sla=late', 'status=open'])('400 invalid_query for "%s"', async (query) => {
+    expect(await request('GET', '/ops/cases', { query })).toMatchObject({ status: 400, json: { error: 'invalid_query', message: expect.stringContaining('due_soon') } });
+  });
+});

@@ -1,0 +1,290 @@
+/**
+ * The SLA monitor (functions/handlers/sla-monitor.ts) against real dynalite with the stack's due index (gsi2): clocks
+ * started by the real use cases at fixed dates, the monitor invoked with EventBridge scheduled events at fixed times.
+ * Tests run in date order: a later run may breach an earlier test's leftovers, which no earlier assertion depends on.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
+import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { SlaStore } from '../../functions/adapters/sla-store.js';
+import { createCnCalendar, cnCalendar } from '../../functions/domain/cn-calendar.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
+import { pauseCase, resumeCase, type DelayNoticeMessage } from '../../functions/use-cases/pause-case.js';
+import { startFirstResponseTarget, startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
+import { listSla } from '../../functions/use-cases/sla-list.js';
+import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
+import { closeCase } from '../../functions/use-cases/steps/close-case.js';
+import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { PERSON, seedCase } from './fixtures.js';
+
+type Handler = (typeof import('../../functions/handlers/sla-monitor.js'))['handler'];
+
+let env: HandlerEnv;
+let handler: Handler;
+let deps: SlaDeps;
+let cases: CaseStore;
+let sla: SlaStore;
+let alerts: OpsAlerts;
+
+const sh = (local: string) => new Date(`${local}+08:00`);
+const endOfShanghaiDay = (date: string) => new Date(`${date}T23:59:59.999+08:00`).toISOString();
+/** The event EventBridge sends a rule's target; its `time` is the monitor's "now". */
+const tick = (at: Date) => ({ version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: at.toISOString(), region: 'us-east-1', resources: ['arn:aws:events:us-east-1:000000000000:rule/SlaMonitorSchedule'], detail: {} });
+const alertsFor = async (caseId: string) => (await alerts.recent(100)).filter((a) => a.caseId === caseId);
+const eventsOf = async (caseId: string) => (await cases.view(caseId))!.timeline.map((e) => e.event);
+const rawItem = async (caseId: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' } }))).Item!;
+const listed = async (state: 'due_soon' | 'breached' | 'unknown') => (await listSla(sla, state)).map((c) => c.caseId);
+
+/** A case with its service clock started by the real use case at `startedAt`. */
+async function withClock(startedAt: Date, opts: { type?: 'return' | 'exchange' | 'damaged'; expedited?: boolean; status?: string } = {}) {
+  const { caseId } = await seedCase(env.db, { type: opts.type ?? 'return', record: { status: (opts.status ?? 'compensating') as never, expedited: opts.expedited ?? false } });
+  const clock = await startServiceClock(deps, caseId, startedAt, startedAt);
+  return { caseId, clock: clock! };
+}
+
+/** EMF lines the handler writes to stdout, parsed. */
+function captureMetrics() {
+  const lines: Array<Record<string, any>> = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    const text = String(chunk);
+    if (text.startsWith('{"_aws"')) lines.push(JSON.parse(text));
+    return true;
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}
+
+beforeAll(async () => {
+  env = await startHandlerEnv({});
+  cases = new CaseStore(env.db, TABLE_NAME);
+  sla = new SlaStore(env.db, TABLE_NAME);
+  alerts = new OpsAlerts(env.db, TABLE_NAME);
+  deps = { cases, sla, alerts, policy: cnPolicy, calendar: cnCalendar };
+  handler = (await importFresh(() => import('../../functions/handlers/sla-monitor.js'), { OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await env?.close();
+});
+
+describe('sla monitor: due soon, then breached', () => {
+  it('alerts once per threshold, records the breach on the case and its timeline, and counts a metric', async () => {
+    // Arrival Monday 2025-03-03: 7 working days → due at the end of Wednesday 2025-03-12.
+    const { caseId, clock } = await withClock(sh('2025-03-03T10:00:00'));
+    expect(clock).toMatchObject({ state: 'running', dueAt: endOfShanghaiDay('2025-03-12') });
+    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#running', gsi2sk: `${clock.dueAt}#${caseId}`, dueAt: clock.dueAt });
+
+    // Monday: more than a working day left.
+    await handler(tick(sh('2025-03-10T12:00:00')));
+    expect(await alertsFor(caseId)).toEqual([]);
+
+    // Wednesday morning: due soon, alerted once however often the monitor runs.
+    await handler(tick(sh('2025-03-12T09:00:00')));
+    await handler(tick(sh('2025-03-12T09:05:00')));
+    expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['sla_due_soon']);
+    expect(await listed('due_soon')).toContain(caseId);
+    expect(await cases.get(caseId)).toMatchObject({ sla: { state: 'due_soon', dueSoonAt: sh('2025-03-12T09:00:00').toISOString() } });
+
+    // Past midnight: breached, alerted once, recorded, counted.
+    const metrics = captureMetrics();
+    try {
+      await handler(tick(sh('2025-03-13T00:30:00')));
+      await handler(tick(sh('2025-03-13T00:35:00')));
+      await handler(tick(sh('2025-03-14T10:00:00')));
+    } finally {
+      metrics.restore();
+    }
+    const raised = await alertsFor(caseId);
+    expect(raised.map((a) => a.kind).sort()).toEqual(['sla_breached', 'sla_due_soon']);
+    expect(raised.find((a) => a.kind === 'sla_breached')).toMatchObject({ message: expect.stringContaining(clock.dueAt!), detail: { dueAt: clock.dueAt, service: 'return' } });
+    expect(JSON.stringify(raised)).not.toMatch(/Li Wei|李伟|@example\.com|\+86/);
+    const breachedAt = sh('2025-03-13T00:30:00').toISOString();
+    expect(await cases.get(caseId)).toMatchObject({ slaBreachedAt: breachedAt, sla: { state: 'breached', breachedAt, dueAt: clock.dueAt } });
+    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#breached' });
+    expect(await listed('breached')).toContain(caseId);
+    expect(await listed('due_soon')).not.toContain(caseId);
+    const timeline = await eventsOf(caseId);
+    expect(timeline.filter((e) => e.startsWith('sla_'))).toEqual(['sla_started', 'sla_due_soon', 'sla_breached']);
+    const breaches = metrics.lines.filter((line) => 'SlaBreached' in line);
+    expect(breaches).toContainEqual(expect.objectContaining({ Service: 'return', SlaBreached: 1, _aws: expect.objectContaining({ CloudWatchMetrics: [{ Namespace: 'Aftersales', Dimensions: [['Service']], Metrics: [{ Name: 'SlaBreached', Unit: 'Count' }] }] }) }));
+  });
+
+  it('lists breached cases nearest due first', async () => {
+    const later = await withClock(sh('2025-03-04T10:00:00'), { type: 'exchange', expedited: true }); // 7 → end of Mar 13
+    const earlier = await withClock(sh('2025-03-04T10:00:00'), { expedited: true }); // 3 → end of Mar 7
+    await handler(tick(sh('2025-03-20T10:00:00')));
+    const order = await listed('breached');
+    expect(order.indexOf(earlier.caseId)).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf(earlier.caseId)).toBeLessThan(order.indexOf(later.caseId));
+    const entry = (await listSla(sla, 'breached')).find((c) => c.caseId === later.caseId);
+    expect(entry).toMatchObject({ type: 'exchange', service: 'exchange', expedited: true, workingDays: 7, dueAt: endOfShanghaiDay('2025-03-13'), state: 'breached' });
+    expect(JSON.stringify(entry)).not.toContain(PERSON.email);
+  });
+});
+
+describe('sla monitor: a paused case', () => {
+  it('is never breached while paused; resumed, it is due later by the working time paused', async () => {
+    // Arrival Monday 2025-06-09: due at the end of Wednesday 2025-06-18.
+    const { caseId, clock } = await withClock(sh('2025-06-09T10:00:00'));
+    const sent: DelayNoticeMessage[] = [];
+    const notices = { send: async (message: DelayNoticeMessage) => void sent.push(message) } as never;
+    const paused = await pauseCase({ ...deps, notices }, caseId, { reason: 'awaiting_parts', note: 'factory sends the part', expectedResumeBy: sh('2025-06-20T10:00:00').toISOString() }, 'ops-jane', sh('2025-06-16T10:00:00'));
+    expect(paused).toMatchObject({ status: 'done', pause: { since: sh('2025-06-16T10:00:00').toISOString(), reason: 'awaiting_parts', count: 1 } });
+    expect(sent).toEqual([{ caseId, milestone: 'delay_notice', round: 1 }]);
+    expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
+
+    // Past the original due time, the paused case is neither due soon nor breached.
+    await handler(tick(sh('2025-06-19T10:00:00')));
+    expect(await alertsFor(caseId)).toEqual([]);
+    expect(await listed('breached')).not.toContain(caseId);
+    expect(await cases.get(caseId)).toMatchObject({ sla: { state: 'paused' }, pause: { count: 1 } });
+
+    // Resumed after one working day: due one working day later, Thursday 2025-06-19.
+    const resumed = await resumeCase(deps, caseId, { note: 'part arrived' }, 'ops-jane', sh('2025-06-17T10:00:00'));
+    expect(resumed).toEqual({ status: 'done', dueAt: endOfShanghaiDay('2025-06-19') });
+    const record = await cases.get(caseId);
+    expect(record).toMatchObject({ dueAt: endOfShanghaiDay('2025-06-19'), pauseCount: 1, sla: { state: 'running', baseDueAt: clock.dueAt, pausedWorkingMs: 86_400_000 } });
+    expect(record!.pause).toBeUndefined();
+    const timeline = (await cases.view(caseId))!.timeline;
+    expect(timeline.find((e) => e.event === 'case_paused')).toMatchObject({ actor: 'operator:ops-jane', detail: { reason: 'awaiting_parts', note: 'factory sends the part', count: 1 } });
+    expect(timeline.find((e) => e.event === 'case_resumed')).toMatchObject({ actor: 'operator:ops-jane', detail: { dueAt: endOfShanghaiDay('2025-06-19'), previousDueAt: clock.dueAt, pausedWorkingMs: 86_400_000 } });
+
+    await handler(tick(sh('2025-06-19T10:00:00')));
+    expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['sla_due_soon']);
+    await handler(tick(sh('2025-06-20T00:30:00')));
+    expect((await alertsFor(caseId)).map((a) => a.kind).sort()).toEqual(['sla_breached', 'sla_due_soon']);
+  });
+
+  it('a case already warned is not warned again when it comes back from a pause', async () => {
+    const { caseId } = await withClock(sh('2025-06-09T10:00:00')); // due at the end of 2025-06-18
+    await handler(tick(sh('2025-06-18T09:00:00')));
+    expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['sla_due_soon']);
+    const notices = { send: async () => undefined } as never;
+    await pauseCase({ ...deps, notices }, caseId, { reason: 'factory_service', note: 'n' }, 'ops', sh('2025-06-18T10:00:00'));
+    await resumeCase(deps, caseId, {}, 'ops', sh('2025-06-18T12:00:00'));
+    // Back in the running list with a due time two working hours later; due soon again, but already warned.
+    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#running' });
+    await handler(tick(sh('2025-06-18T13:00:00')));
+    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#due_soon' });
+    expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['sla_due_soon']);
+  });
+
+  it('a second pause is the second delay notice round; pause and resume refuse the wrong state', async () => {
+    const { caseId } = await withClock(sh('2025-06-23T10:00:00'));
+    const sent: DelayNoticeMessage[] = [];
+    const pd = { ...deps, notices: { send: async (m: DelayNoticeMessage) => void sent.push(m) } as never };
+    const input = { reason: 'force_majeure' as const, note: 'typhoon' };
+    expect(await resumeCase(deps, caseId, {}, 'ops', sh('2025-06-24T10:00:00'))).toEqual({ status: 'refused', refusal: 'not_paused' });
+    await pauseCase(pd, caseId, input, 'ops', sh('2025-06-24T10:00:00'));
+    expect(await pauseCase(pd, caseId, input, 'ops', sh('2025-06-24T11:00:00'))).toEqual({ status: 'refused', refusal: 'already_paused' });
+    await resumeCase(deps, caseId, {}, 'ops', sh('2025-06-24T12:00:00'));
+    await pauseCase(pd, caseId, input, 'ops', sh('2025-06-25T10:00:00'));
+    expect(sent.map((m) => m.round)).toEqual([1, 2]);
+    expect(await pauseCase(pd, 'AS-000000000000', input, 'ops', sh('2025-06-25T10:00:00'))).toEqual({ status: 'not_found' });
+  });
+});
+
+describe('sla monitor: served, closed', () => {
+  it('a case served in time leaves the index as met, without an alert', async () => {
+    const { caseId } = await withClock(sh('2025-07-01T10:00:00')); // due end of Jul 10
+    await cases.update(caseId, { status: 'resolved', compensation: { instructionId: 'i-1', kind: 'refund', idempotencyKey: 'k', at: sh('2025-07-08T10:00:00').toISOString(), status: 'completed', completedAt: sh('2025-07-08T11:00:00').toISOString() } });
+    await handler(tick(sh('2025-07-10T09:00:00')));
+    expect(await alertsFor(caseId)).toEqual([]);
+    expect(await cases.get(caseId)).toMatchObject({ sla: { state: 'met', metAt: sh('2025-07-08T11:00:00').toISOString() } });
+    expect((await cases.get(caseId))!.slaBreachedAt).toBeUndefined();
+    expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
+    expect(await eventsOf(caseId)).toContain('sla_met');
+  });
+
+  it('a case served late between two runs counts as breached, without an alert (nothing is left to do)', async () => {
+    const { caseId, clock } = await withClock(sh('2025-07-01T10:00:00'));
+    const late = sh('2025-07-11T09:00:00').toISOString();
+    await cases.update(caseId, { status: 'resolved', compensation: { instructionId: 'i-2', kind: 'refund', idempotencyKey: 'k2', at: late, status: 'completed', completedAt: late } });
+    await handler(tick(sh('2025-07-11T10:00:00')));
+    expect(await alertsFor(caseId)).toEqual([]);
+    expect(await cases.get(caseId)).toMatchObject({ slaBreachedAt: late, sla: { state: 'met', metAt: late, breachedAt: late, dueAt: clock.dueAt } });
+  });
+
+  it('a replacement shipped ahead (confirmed before the old item arrives) starts its clock already met', async () => {
+    const shipped = sh('2025-07-20T10:00:00').toISOString();
+    const { caseId } = await seedCase(env.db, { type: 'exchange', record: { status: 'awaiting_return', compensation: { instructionId: 'i-3', kind: 'exchange', idempotencyKey: 'k3', at: shipped, status: 'completed', completedAt: shipped } } });
+    const clock = await startServiceClock(deps, caseId, sh('2025-07-25T10:00:00'), sh('2025-07-25T10:00:00'));
+    expect(clock).toMatchObject({ state: 'met', metAt: shipped, service: 'exchange' });
+    expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
+  });
+
+  it('closing a case takes it out of the due index (close-case step), ending a pause on it', async () => {
+    const { caseId } = await withClock(sh('2025-08-04T10:00:00'));
+    await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'carrier_disruption', note: 'n' }, 'ops', sh('2025-08-05T10:00:00'));
+    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla }, caseId, 'cancelled', sh('2025-08-06T10:00:00'));
+    const record = await cases.get(caseId);
+    expect(record).toMatchObject({ status: 'closed', sla: { state: 'stopped', pauses: [{ from: sh('2025-08-05T10:00:00').toISOString(), to: sh('2025-08-06T10:00:00').toISOString() }] } });
+    expect(record!.pause).toBeUndefined();
+    expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
+    await handler(tick(sh('2025-08-20T10:00:00')));
+    expect(await alertsFor(caseId)).toEqual([]);
+  });
+});
+
+describe('sla monitor: first-response targets', () => {
+  it('a missed target is recorded and alerted once; a case in front of an operator is left to its review alerts', async () => {
+    const due = sh('2025-09-01T12:00:00').toISOString();
+    const unanswered = await seedCase(env.db, { record: { status: 'received', priorityBand: 'high' } });
+    const inReview = await seedCase(env.db, { record: { status: 'awaiting_review', priorityBand: 'normal', decision: { decision: 'manual', rule: 'r', at: due } } });
+    const answered = await seedCase(env.db, { record: { status: 'in_review', decision: { decision: 'approve', rule: 'r', at: sh('2025-09-01T11:00:00').toISOString() } } });
+    for (const c of [unanswered, inReview, answered]) await startFirstResponseTarget(deps, c.caseId, due);
+
+    await handler(tick(sh('2025-09-01T11:30:00')));
+    expect(await alertsFor(unanswered.caseId)).toEqual([]);
+
+    const metrics = captureMetrics();
+    try {
+      await handler(tick(sh('2025-09-01T12:05:00')));
+      await handler(tick(sh('2025-09-01T12:10:00')));
+    } finally {
+      metrics.restore();
+    }
+    expect((await alertsFor(unanswered.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+    expect(await cases.get(unanswered.caseId)).toMatchObject({ firstResponseMissedAt: sh('2025-09-01T12:05:00').toISOString() });
+    expect(await alertsFor(inReview.caseId)).toEqual([]);
+    expect(await cases.get(inReview.caseId)).toMatchObject({ firstResponseMissedAt: sh('2025-09-01T12:05:00').toISOString() });
+    expect(await eventsOf(inReview.caseId)).toContain('first_response_missed');
+    expect((await cases.get(answered.caseId))!.firstResponseMissedAt).toBeUndefined();
+    expect(await eventsOf(answered.caseId)).not.toContain('first_response_missed');
+    expect(metrics.lines.filter((l) => 'FirstResponseMissed' in l).map((l) => l.PriorityBand).sort()).toEqual(['high', 'normal']);
+  });
+});
+
+describe('sla monitor: the end of the calendar’s data', () => {
+  it('a due date the calendar cannot give is "unknown", alerted once, and set once the policy adds the year', async () => {
+    // Arrival Monday 2026-12-28: 7 working days reach into 2027, which the library does not have.
+    const { caseId, clock } = await withClock(sh('2026-12-28T10:00:00'));
+    expect(clock).toMatchObject({ state: 'unknown', unknownReason: 'due date unknown: calendar data ends 2026-12-31' });
+    await startServiceClock(deps, caseId, sh('2026-12-28T10:00:00'), sh('2026-12-28T10:01:00'));
+    expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['sla_due_unknown']);
+    expect((await alertsFor(caseId))[0]!.message).toContain('calendar data ends 2026-12-31');
+    expect((await cases.get(caseId))!.dueAt).toBeUndefined();
+    expect(await listed('unknown')).toContain(caseId);
+
+    // The monitor with the library's calendar cannot help (and does not fail).
+    await expect(handler(tick(sh('2026-12-31T10:00:00')))).resolves.toMatchObject({ dueKnown: 0 });
+
+    // With 2027 in the policy (test dates), the monitor sets the due date and the clock runs.
+    const calendar = createCnCalendar([{ year: 2027, source: 'test', holidays: ['2027-01-01'], makeUpWorkdays: [] }]);
+    const report = await runSlaMonitor({ ...deps, calendar, metrics: { count: () => undefined } }, sh('2026-12-31T10:00:00'));
+    expect(report.dueKnown).toContain(caseId);
+    // Dec 29, 30, 31, Jan 4, 5, 6, 7.
+    expect(await cases.get(caseId)).toMatchObject({ dueAt: endOfShanghaiDay('2027-01-07'), sla: { state: 'running', dueAt: endOfShanghaiDay('2027-01-07') } });
+    expect((await cases.get(caseId))!.sla!.unknownReason).toBeUndefined();
+    expect(await listed('unknown')).not.toContain(caseId);
+    expect(await eventsOf(caseId)).toEqual(expect.arrayContaining(['sla_started', 'sla_due_unknown', 'sla_due_known']));
+  });
+});
+
+describe('sla monitor: its event', () => {
+  it('takes "now" only from the scheduled event, and refuses an event without a time', async () => {
+    await expect(handler({ 'detail-type': 'Scheduled Event' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
+  });
+});
