@@ -94,6 +94,32 @@ describe('what the notices say', () => {
   });
 });
 
+describe('a pause', () => {
+  it('tells the customer why, once, with a link to the status page’s wait-or-cancel choice', async () => {
+    const email = 'paused.customer@example.com';
+    const event = withZone(requestedEvent({ caseType: 'repair', email, phone: null, channels: ['email'], locale: 'en' }), 'America/Chicago');
+    const caseId = String((await h.platform.send(event)).body.caseId);
+    await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return');
+    const paused = await fetch(`${h.pipeline.urls.api}/ops/cases/${caseId}/pause`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.pipeline.config.opsToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'factory_service', note: 'sent to the manufacturer' }),
+    });
+    expect(paused.status).toBe(200);
+    const view = await h.ops.waitFor(caseId, (v) => notice(v, 'delay_notice#r1', 'email')?.status === 'sent');
+    expect(view.notices.filter((n: Notice) => n.milestone.startsWith('delay_notice'))).toHaveLength(1);
+    const mail = (await h.emails(email)).find((m) => m.body.text?.includes('manufacturer'));
+    expect(mail, 'the delay notice').toBeDefined();
+    // The internal note stays internal.
+    expect(mail!.body.text).not.toContain('sent to the manufacturer');
+    const choice = new RegExp(`${h.pipeline.urls.api}/cases/${caseId}/status\\?token=[\\w.%-]+#choice`).exec(mail!.body.text!);
+    expect(choice).not.toBeNull();
+    const page = await fetch(choice![0]);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('id="choice"');
+  });
+});
+
 describe('SMS quiet hours', () => {
   it('hold a Shanghai customer’s SMS until they end, while the email goes at once; the dispatcher then sends each once', async () => {
     const phone = '+8613900000072';
