@@ -14,6 +14,7 @@ import { QueueSender } from './adapters/queues.js';
 import { EmfMetrics } from './adapters/emf-metrics.js';
 import { SatisfactionStore } from './adapters/satisfaction-store.js';
 import { SlaStore } from './adapters/sla-store.js';
+import { SuppressionStore } from './adapters/suppression-store.js';
 import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
@@ -106,4 +107,9 @@ export function marketCalendar(policy: AftersalesPolicy = marketPolicy(), now = 
 /** CloudWatch metrics as EMF log lines (namespace POWERTOOLS_METRICS_NAMESPACE, default Aftersales). */
 export function metrics(): EmfMetrics {
   return new EmfMetrics(optional('POWERTOOLS_METRICS_NAMESPACE') ?? 'Aftersales');
+}
+
+/** Addresses no notice goes to any more (hard bounces, complaints, dead numbers). */
+export function suppressionStore(): SuppressionStore {
+  return new SuppressionStore(documentClient(), required('TABLE_NAME'));
 }

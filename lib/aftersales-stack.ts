@@ -14,6 +14,7 @@ import { CarrierTracking } from './constructs/carrier-tracking.js';
 import { CaseTable } from './constructs/case-table.js';
 import { CaseWorkflow } from './constructs/case-workflow.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
+import { NoticeDelivery } from './constructs/notice-delivery.js';
 import { ProjectFunction } from './constructs/project-function.js';
 import { QueueWithDlq } from './constructs/queue-with-dlq.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
@@ -191,6 +192,8 @@ export class AftersalesStack extends Stack {
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: ['*'] }));
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
     notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    // Bounces, complaints and SMS failures come back; SMS held back by quiet hours go out later.
+    const noticeDelivery = new NoticeDelivery(this, 'NoticeDelivery', { table, notices, emailConfigurationSet: sesConfigurationSet, notifier });
 
     // HTTP
     const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*): cases, reviews and decisions, alerts, reports');
@@ -227,6 +230,7 @@ export class AftersalesStack extends Stack {
       }).addAlarmAction(new SnsAction(opsAlerts));
     alarm('IntakeDlqAlarm', intake.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Webhook events could not be applied; see the intake DLQ.');
     alarm('NoticeDlqAlarm', notices.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Customer notices could not be sent; see the notice DLQ.');
+    alarm('DeliveryEventsFailedAlarm', noticeDelivery.failedEvents.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Email/SMS delivery failures could not be recorded; see the NoticeDelivery FailedEvents queue.');
     alarm('WorkflowFailedAlarm', stateMachine.metricFailed({ period: Duration.minutes(1) }), 'A case workflow failed; the case is in needs_attention.');
 
     // SLA (docs/sla.md): the monitor reads the due index every 5 minutes and alerts on due-soon and breached cases;
@@ -255,6 +259,7 @@ export class AftersalesStack extends Stack {
     new CfnOutput(this, 'OrderPlatformTokenArn', { value: orderPlatformToken.secretArn });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'OpsAlertsTopicArn', { value: opsAlerts.topicArn });
+    new CfnOutput(this, 'NoticeDeliveryEventsTopicArn', { value: noticeDelivery.topic.topicArn, description: 'SES and SMS delivery failures (DeliveryEvents function)' });
 
     acknowledgeNagFindings(this, {
       table,
@@ -262,6 +267,7 @@ export class AftersalesStack extends Stack {
       publicRoutes: http.publicRoutes,
       secrets: [webhookSecret, orderPlatformToken, carrierApiKey, statusLinkSecret, tracking.webhookSecret],
       notifier,
+      failureDestinations: [noticeDelivery.failedEvents],
     });
   }
 }

@@ -12,7 +12,7 @@ const rule = (id: string) => `AwsSolutions::${id}`;
  */
 export function acknowledgeNagFindings(
   stack: Stack,
-  parts: { table: ITable; workflowFunctions: IFunction[]; publicRoutes: Construct[]; secrets: Construct[]; notifier: Construct },
+  parts: { table: ITable; workflowFunctions: IFunction[]; publicRoutes: Construct[]; secrets: Construct[]; notifier: Construct; failureDestinations?: Construct[] },
 ): void {
   const acknowledge = (scope: Construct, id: string, reason: string) => Validations.of(scope).acknowledge({ id: rule(id), reason });
 
@@ -42,6 +42,13 @@ export function acknowledgeNagFindings(
       route,
       'AwsSolutions-APIG4',
       'Public by design: webhooks are authenticated by their signature (Standard Webhooks HMAC for the order platform, each tracking provider\'s own scheme for carrier pushes), survey links by an unguessable single-use token, status pages by an HMAC-signed expiring token; operator routes use IAM.',
+    );
+  }
+  for (const queue of parts.failureDestinations ?? []) {
+    acknowledge(
+      queue,
+      'AwsSolutions-SQS3',
+      "A Lambda on-failure destination: it is the dead-letter queue of an asynchronously invoked function (SQS's own redrive cannot say so), kept 14 days and alarmed.",
     );
   }
   for (const secret of parts.secrets) {

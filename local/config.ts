@@ -21,6 +21,8 @@ export interface LocalConfig {
   visibilityTimeoutSeconds: number;
   /** How often every scheduled function runs locally, whatever its AWS rate (SLA monitor, pollers...). */
   scheduleIntervalSeconds: number;
+  /** SMS quiet hours in the customer's zone (`21:00-08:00`); `off` locally unless asked for, so demos send at once. */
+  smsQuietHours: string;
 }
 
 const TIMING_DEFAULTS = {
@@ -76,6 +78,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     retryIntervalMs: int('LOCAL_RETRY_INTERVAL_MS', 250),
     visibilityTimeoutSeconds: int('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 3),
     scheduleIntervalSeconds: int('LOCAL_SCHEDULE_SECONDS', 5),
+    smsQuietHours: env.SMS_QUIET_HOURS ?? 'off',
     ...overrides,
     timings,
   };

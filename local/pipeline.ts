@@ -7,10 +7,11 @@ import { resolveTopology, type LocalTopology } from './cfn/index.js';
 import { localConfig, type LocalConfig, type LocalOverrides } from './config.js';
 import { ensureTables, startDynamoDb } from './emulators/dynamodb.js';
 import { startSes } from './emulators/ses.js';
-import { startSmsEmulator, type SmsEmulator } from './emulators/sms.js';
+import { startLocalDeliveryEvents } from './emulators/delivery-simulator.js';
+import { startSmsEmulator, type SmsEmulator, type StoredSms } from './emulators/sms.js';
 import { startSnsEmulator, type SnsEmulator } from './emulators/sns.js';
 import { ensureQueues, startSqs } from './emulators/sqs.js';
-import { startSqsPollers } from './event-sources/index.js';
+import { startSnsSubscriptions, startSqsPollers } from './event-sources/index.js';
 import { startHttpGateway } from './gateway/index.js';
 import { LocalLambdaRuntime } from './lambda/index.js';
 import { localIndexPage } from './index-page.js';
@@ -76,7 +77,8 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     stops.push(sqs.close);
     const ses = await startSes();
     stops.push(ses.close);
-    const sms = await startSmsEmulator({ dataFile: join(dataDir, 'sms.jsonl') });
+    let smsSent: (message: StoredSms) => void = () => {};
+    const sms = await startSmsEmulator({ dataFile: join(dataDir, 'sms.jsonl'), onSent: (message) => smsSent(message) });
     stops.push(sms.close);
     const sns = await startSnsEmulator();
     stops.push(sns.close);
@@ -96,8 +98,13 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
         CarrierApiUrl: { ref: `${carrier.url}/` },
         ProactiveDetection: { ref: config.proactiveDetection },
         OrderPlatformApiUrl: { ref: `${orderPlatform.url}/` },
+        SmsQuietHours: { ref: config.smsQuietHours },
       },
     });
+    // SES's mailbox simulator and failing SMS numbers report back through the template's delivery-event topics.
+    const deliveryEvents = await startLocalDeliveryEvents({ sesEndpoint: ses.endpoint, destinations: topology.eventDestinations ?? [], publish: (topic, message) => sns.publish(topic, message) });
+    stops.push(deliveryEvents.close);
+    smsSent = deliveryEvents.smsSent;
 
     const stepFunctions = new LocalStepFunctionsService();
     const sfnApi = await startSfnApiServer(stepFunctions, {});
@@ -111,12 +118,13 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnApi.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_SESV2: deliveryEvents.sesEndpoint,
       AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.url,
       AWS_ENDPOINT_URL_SNS: sns.url,
     });
     const lambda = new LocalLambdaRuntime({ topology, repoRoot: REPO_ROOT });
     lambda.applyEnvironment();
+    startSnsSubscriptions({ sns, topology, lambda, onError: (error, s) => log(`topic ${s.topicArn} → ${s.functionLogicalId} failed (${(error as Error).name})`) });
 
     const awsClientConfig = { region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     const dynamoClient = new DynamoDBClient({ ...awsClientConfig, endpoint: dynamo.endpoint });

@@ -25,6 +25,8 @@ const dummyEnv = {
   ORDER_PLATFORM_API_URL: 'http://127.0.0.1:9/',
   NOTICE_FROM_EMAIL: 'a@example.com',
   PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+  EVIDENCE_UPLOAD_URL: 'https://shop.example.com/aftersales/{requestId}/evidence',
+  REMEDY_CHOICE_URL: 'https://shop.example.com/aftersales/{requestId}/choose?remedy={choice}',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'x',
   AWS_SECRET_ACCESS_KEY: 'x',

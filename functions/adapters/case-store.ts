@@ -61,9 +61,12 @@ export interface CaseRecord extends CaseFacts {
     at: string;
     status?: 'instructed' | 'completed' | 'failed';
     completedAt?: string;
+    /** The parcel of a reship, as the platform reported it (told to the customer). */
+    shipment?: { carrier: string; trackingNumber: string; trackingUrl?: string };
   };
   chargeBack?: { instructionId: string; amount: number; currency: string; at: string };
-  returnLabel?: { instructionId: string; at: string };
+  /** The prepaid return label, and its carrier and link when the platform issued them. */
+  returnLabel?: { instructionId: string; at: string; carrier?: string; labelUrl?: string };
   failure?: { error: string; at: string };
   closedAt?: string;
   version: number;
@@ -78,13 +81,20 @@ export interface CaseContact {
   locale: Locale;
   channels: Channel[];
   description: string;
+  /** IANA zone from the intake, when the order platform knows it. */
+  timeZone?: string;
 }
 
 export interface NoticeRecord {
   milestone: string;
   channel: Channel;
-  status: 'sending' | 'sent' | 'failed';
+  status: 'sending' | 'sent' | 'deferred' | 'failed' | 'suppressed' | 'undeliverable';
   at: string;
+  /** Deferred: when quiet hours end and it goes out. */
+  sendAt?: string;
+  /** Why it failed, was suppressed or could not be sent (error names and codes, never an address). */
+  error?: string;
+  reason?: string;
 }
 
 export interface CaseView {

@@ -1,13 +1,38 @@
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../domain/case.js';
+import type { NoticeMessage } from '../schemas/messages.js';
 import { isConditionFailure, keys } from './dynamo.js';
 
 /** A claim older than this is taken to belong to a sender that died mid-send, and may be retried. */
 const STALE_CLAIM_MS = 5 * 60_000;
 
+/** Where a notice slot stands. `failed` is retried unless `permanent` (the provider reported the address bad). */
+export type NoticeStatus = 'sending' | 'sent' | 'deferred' | 'failed' | 'suppressed' | 'undeliverable';
+
+/** A notice slot found by its provider's message id (delivery events name only that). */
+export interface SentNotice {
+  caseId: string;
+  slot: string;
+  channel: Channel;
+}
+
+export interface DueNotice {
+  caseId: string;
+  slot: string;
+  channel: Channel;
+  sendAt: string;
+  message: NoticeMessage;
+}
+
+// The slot may be (re)taken when new, after a retryable failure, or from a sender that died mid-send.
+const TAKEABLE =
+  'attribute_not_exists(pk) OR (#status IN (:failed, :undeliverable) AND attribute_not_exists(permanent)) OR (#status = :sending AND #at < :stale)';
+
 /**
  * Exactly one notice per (case, milestone, channel): a sender claims the slot with a conditional write before
- * sending and marks it sent after. A redelivered message finds the slot taken and sends nothing.
+ * sending and marks it sent after. A redelivered message finds the slot taken and sends nothing. An SMS in the
+ * customer's quiet hours is parked as `deferred` in the due index instead; only its dispatcher's release may then
+ * claim it, once.
  */
 export class NoticeStore {
   constructor(
@@ -15,19 +40,132 @@ export class NoticeStore {
     private readonly tableName: string,
   ) {}
 
-  async claim(caseId: string, milestone: string, channel: Channel, now: Date): Promise<boolean> {
+  /**
+   * Takes the slot for sending. `message` is kept with it (no personal data) so a delivery failure reported later can
+   * queue the notice again for the other channel, with its original deadlines.
+   */
+  async claim(caseId: string, slot: string, channel: Channel, now: Date, options: { release?: boolean; message?: NoticeMessage } = {}): Promise<boolean> {
+    const condition = options.release ? `${TAKEABLE} OR #status = :deferred` : TAKEABLE;
+    // A Put replaces the whole item: a released slot leaves the due index with it.
+    return this.put(
+      { ...keys.notice(caseId, slot, channel), milestone: slot, channel, status: 'sending', at: now.toISOString(), ...(options.message ? { message: JSON.stringify(options.message) } : {}) },
+      condition,
+      now,
+    );
+  }
+
+  /** Parks the slot until `sendAt`; false when it is already sent, sending or deferred. */
+  async defer(caseId: string, slot: string, channel: Channel, now: Date, sendAt: Date, message: NoticeMessage): Promise<boolean> {
+    const due = sendAt.toISOString();
+    return this.put(
+      {
+        ...keys.notice(caseId, slot, channel),
+        milestone: slot,
+        channel,
+        status: 'deferred',
+        at: now.toISOString(),
+        sendAt: due,
+        message: JSON.stringify(message),
+        // The due index (GSI2): DEFERRED#sms, sorted by sendAt, until the dispatcher's release takes the slot.
+        gsi2pk: `DEFERRED#${channel}`,
+        gsi2sk: `${due}#${caseId}#${slot}`,
+      },
+      TAKEABLE,
+      now,
+    );
+  }
+
+  /** The address is on the suppression list: recorded once, nothing sent (a released SMS leaves the due index). */
+  async markSuppressed(caseId: string, slot: string, channel: Channel, now: Date, reason: string, options: { release?: boolean } = {}): Promise<boolean> {
+    const condition = options.release ? `${TAKEABLE} OR #status = :deferred` : TAKEABLE;
+    return this.put({ ...keys.notice(caseId, slot, channel), milestone: slot, channel, status: 'suppressed', at: now.toISOString(), reason }, condition, now);
+  }
+
+  async markSent(caseId: string, slot: string, channel: Channel, now: Date, providerMessageId: string | undefined): Promise<void> {
+    await this.mark(caseId, slot, channel, { status: 'sent', at: now.toISOString(), providerMessageId });
+    // Delivery events name only the provider's message id: this item leads back to the slot without a scan.
+    if (providerMessageId) {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `MSG#${providerMessageId}`, sk: 'MSG', caseId, slot, channel } }));
+    }
+  }
+
+  /** A failed send frees the slot for the retry that SQS will bring. */
+  async markFailed(caseId: string, slot: string, channel: Channel, now: Date, error: string): Promise<void> {
+    await this.mark(caseId, slot, channel, { status: 'failed', at: now.toISOString(), error }, true);
+  }
+
+  /** The last attempt failed too: the message goes to the DLQ, the slot says why (a redrive may still take it). */
+  async markUndeliverable(caseId: string, slot: string, channel: Channel, now: Date, error: string): Promise<void> {
+    await this.mark(caseId, slot, channel, { status: 'undeliverable', at: now.toISOString(), error }, true);
+  }
+
+  /**
+   * The provider reported a sent message undelivered; `permanent` keeps the slot from being retried. Recorded once
+   * (providers and SNS may repeat an event): returns the notice's queued message the first time, undefined after.
+   */
+  async markDeliveryFailed(sent: SentNotice, now: Date, reason: string, permanent: boolean): Promise<{ message?: NoticeMessage } | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notice(sent.caseId, sent.slot, sent.channel),
+          UpdateExpression: `SET #status = :failed, deliveryFailedAt = :at, reason = :reason${permanent ? ', permanent = :true' : ''}`,
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveryFailedAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':at': now.toISOString(), ':reason': reason, ...(permanent ? { ':true': true } : {}) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const message = out.Attributes?.message;
+      return typeof message === 'string' ? { message: JSON.parse(message) as NoticeMessage } : {};
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async findByProviderMessageId(providerMessageId: string): Promise<SentNotice | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `MSG#${providerMessageId}`, sk: 'MSG' }, ConsistentRead: true }));
+    return out.Item ? { caseId: String(out.Item.caseId), slot: String(out.Item.slot), channel: out.Item.channel as Channel } : undefined;
+  }
+
+  /** Deferred notices due at `now`, oldest first (the due index is eventually consistent: the release's claim decides). */
+  async due(channel: Channel, now: Date, limit = 100): Promise<DueNotice[]> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+        ExpressionAttributeValues: { ':pk': `DEFERRED#${channel}`, ':now': `${now.toISOString()}#~` },
+        Limit: limit,
+      }),
+    );
+    const found: DueNotice[] = [];
+    for (const key of page.Items ?? []) {
+      const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
+      const item = out.Item;
+      if (item?.status !== 'deferred' || typeof item.message !== 'string') continue;
+      found.push({ caseId: String(item.pk).slice('CASE#'.length), slot: String(item.milestone), channel, sendAt: String(item.sendAt), message: JSON.parse(item.message) as NoticeMessage });
+    }
+    return found;
+  }
+
+  private async put(item: Record<string, unknown>, condition: string, now: Date): Promise<boolean> {
+    const values: Record<string, string> = {
+      ':failed': 'failed',
+      ':undeliverable': 'undeliverable',
+      ':sending': 'sending',
+      ':stale': new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
+    };
+    if (condition.includes(':deferred')) values[':deferred'] = 'deferred';
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.notice(caseId, milestone, channel), milestone, channel, status: 'sending', at: now.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :failed) OR (#status = :sending AND #at < :stale)',
+          Item: item,
+          ConditionExpression: condition,
           ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
-          ExpressionAttributeValues: {
-            ':failed': 'failed',
-            ':sending': 'sending',
-            ':stale': new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
-          },
+          ExpressionAttributeValues: values,
         }),
       );
       return true;
@@ -37,25 +175,29 @@ export class NoticeStore {
     }
   }
 
-  async markSent(caseId: string, milestone: string, channel: Channel, now: Date, providerMessageId: string | undefined): Promise<void> {
-    await this.mark(caseId, milestone, channel, { status: 'sent', at: now.toISOString(), providerMessageId });
-  }
-
-  /** A failed send frees the slot for the retry that SQS will bring. */
-  async markFailed(caseId: string, milestone: string, channel: Channel, now: Date, error: string): Promise<void> {
-    await this.mark(caseId, milestone, channel, { status: 'failed', at: now.toISOString(), error });
-  }
-
-  private async mark(caseId: string, milestone: string, channel: Channel, fields: Record<string, string | undefined>): Promise<void> {
-    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.notice(caseId, milestone, channel),
-        UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
-      }),
-    );
+  /** `unlessSent`: a failure recorded late (another attempt already sent it) must not hide the sent notice. */
+  private async mark(caseId: string, slot: string, channel: Channel, fields: Record<string, string | boolean | undefined>, unlessSent = false): Promise<void> {
+    // The slot's name is set too: a failure may be the first thing recorded for it (the notice never rendered).
+    const entries = Object.entries({ milestone: slot, channel, ...fields }).filter(([, v]) => v !== undefined);
+    const names: Record<string, string> = Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k]));
+    const values: Record<string, unknown> = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
+    if (unlessSent) {
+      names['#s'] = 'status';
+      values[':sent'] = 'sent';
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notice(caseId, slot, channel),
+          UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
+          ...(unlessSent ? { ConditionExpression: 'attribute_not_exists(#s) OR #s <> :sent' } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!(unlessSent && isConditionFailure(error))) throw error;
+    }
   }
 }

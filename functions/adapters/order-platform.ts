@@ -19,13 +19,27 @@ export interface InstructionReceipt {
   instructionId: string;
   status: string;
   replayed: boolean;
+  /** A `return_label` instruction's prepaid label, when the platform issues it at once. */
+  label?: { carrier: string; url: string };
+}
+
+/** The parcel a reship (replacement, repaired item, missing part) travels in, as the platform reports it. */
+export interface ShipmentRef {
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl?: string;
+}
+
+export interface InstructionState {
+  status: 'accepted' | 'completed' | 'failed';
+  shipment?: ShipmentRef;
 }
 
 /** The order platform port: compensation instructions, each under an idempotency key so money moves once. */
 export interface OrderPlatform {
   instruct(idempotencyKey: string, instruction: Instruction): Promise<InstructionReceipt>;
-  /** Where an instruction stands: accepted (in progress), completed or failed. */
-  status(instructionId: string): Promise<'accepted' | 'completed' | 'failed'>;
+  /** Where an instruction stands: accepted (in progress), completed or failed; a completed reship names its parcel. */
+  status(instructionId: string): Promise<InstructionState>;
 }
 
 /** The order platform refused or failed; Step Functions retries, and a permanent refusal reaches an operator. */
@@ -46,15 +60,21 @@ export class HttpOrderPlatform implements OrderPlatform {
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify(instruction),
     });
-    const body = (await response.json()) as { instructionId: string; status: string };
-    return { instructionId: body.instructionId, status: body.status, replayed: response.headers.get('idempotent-replayed') === 'true' };
+    const body = (await response.json()) as { instructionId: string; status: string; label?: { carrier?: unknown; url?: unknown } };
+    const label = typeof body.label?.carrier === 'string' && typeof body.label.url === 'string' ? { carrier: body.label.carrier, url: body.label.url } : undefined;
+    return { instructionId: body.instructionId, status: body.status, replayed: response.headers.get('idempotent-replayed') === 'true', ...(label ? { label } : {}) };
   }
 
-  async status(instructionId: string): Promise<'accepted' | 'completed' | 'failed'> {
+  async status(instructionId: string): Promise<InstructionState> {
     const response = await this.call(`v1/instructions/${encodeURIComponent(instructionId)}`, { method: 'GET' });
-    const body = (await response.json()) as { status?: string };
-    if (body.status === 'completed' || body.status === 'failed') return body.status;
-    return 'accepted';
+    const body = (await response.json()) as { status?: string; shipment?: Partial<Record<keyof ShipmentRef, unknown>> };
+    if (body.status !== 'completed' && body.status !== 'failed') return { status: 'accepted' };
+    const s = body.shipment;
+    const shipment =
+      typeof s?.carrier === 'string' && typeof s.trackingNumber === 'string'
+        ? { carrier: s.carrier, trackingNumber: s.trackingNumber, ...(typeof s.trackingUrl === 'string' ? { trackingUrl: s.trackingUrl } : {}) }
+        : undefined;
+    return { status: body.status, ...(shipment ? { shipment } : {}) };
   }
 
   private async call(path: string, init: RequestInit): Promise<Response> {

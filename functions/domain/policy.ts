@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import type { CaseType, MinorUnits, RemedyChoice } from './case.js';
+import type { CaseType, Locale, MinorUnits, RemedyChoice } from './case.js';
+import type { ServiceCenter } from './notices/types.js';
 import type { CalendarYear } from './working-days.js';
 
 /**
@@ -26,6 +27,8 @@ export interface AftersalesPolicy {
   noReasonExcludedCategories: string[];
   /** Who pays the return shipping, per case type; the platform's prepaid label costs this much. */
   returnShipping: { platformPays: CaseType[]; prepaidLabelCost: MinorUnits };
+  /** Where items are sent back: recipient, address and phone as the courier needs them, in each notice language. */
+  serviceCenter: Record<Locale, ServiceCenter>;
   /** Working days (standard, expedited) counted from arrival at the service center (000 §5). */
   serviceLimits: Record<'return' | 'exchange' | 'repair', { standard: number; expedited: number }>;
   /** Subsidy per working day late, by tier (from the n-th day late on), capped per case. */
@@ -68,6 +71,7 @@ const choice = z.enum(['return', 'exchange', 'refund', 'reship']);
 const caseType = z.enum(['return', 'exchange', 'repair', 'damaged', 'lost', 'delayed', 'quality', 'missing_part']);
 const days = z.int().check(z.minimum(0), z.maximum(3650));
 const money = z.int().check(z.minimum(0));
+const serviceCenter = z.strictObject({ name: z.string().check(z.minLength(1)), address: z.string().check(z.minLength(5)), phone: z.string().check(z.minLength(5)) });
 const localDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 const hoursByBand = z.object({ high: z.number().check(z.positive()), normal: z.number().check(z.positive()), low: z.number().check(z.positive()) });
 
@@ -86,6 +90,7 @@ const policySchema = z.strictObject({
   }),
   noReasonExcludedCategories: z.array(z.string()),
   returnShipping: z.strictObject({ platformPays: z.array(caseType), prepaidLabelCost: money }),
+  serviceCenter: z.strictObject({ 'zh-CN': serviceCenter, en: serviceCenter }),
   serviceLimits: z.strictObject({
     return: z.strictObject({ standard: days, expedited: days }),
     exchange: z.strictObject({ standard: days, expedited: days }),

@@ -4,31 +4,56 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AwsNoticeSenders } from '../adapters/notice-senders.js';
 import { optional, required } from '../config.js';
+import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
-import { sendNotice } from '../use-cases/send-notice.js';
-import { caseStores, logger } from '../wiring.js';
+import { sendNotice, type NoticeSettings } from '../use-cases/send-notice.js';
+import { caseStores, logger, marketCalendar, marketPolicy, secretValue, suppressionStore } from '../wiring.js';
 
-const { cases, notices } = caseStores();
+const { cases, notices, surveys } = caseStores();
+const suppressions = suppressionStore();
 const senders = new AwsNoticeSenders(new SESv2Client({}), new PinpointSMSVoiceV2Client({}), {
   fromEmail: required('NOTICE_FROM_EMAIL'),
   configurationSet: optional('SES_CONFIGURATION_SET'),
   smsOriginationIdentity: optional('SMS_ORIGINATION_IDENTITY'),
   smsConfigurationSet: optional('SMS_CONFIGURATION_SET'),
 });
-const publicBaseUrl = required('PUBLIC_BASE_URL');
+const policy = marketPolicy();
+const settings: Omit<NoticeSettings, 'statusLinkSecret'> = {
+  publicBaseUrl: required('PUBLIC_BASE_URL'),
+  statusLinkDays: Number(optional('STATUS_LINK_DAYS') ?? 90),
+  evidenceUploadUrl: required('EVIDENCE_UPLOAD_URL'),
+  remedyChoiceUrl: required('REMEDY_CHOICE_URL'),
+  quietHours: parseQuietHours(optional('SMS_QUIET_HOURS')),
+  policy,
+  calendar: marketCalendar(policy),
+};
+/** The queue's maxReceiveCount: the delivery that reaches it is the last before the DLQ. */
+const maxReceives = Number(optional('NOTICE_MAX_RECEIVES') ?? 5);
 // FIFO: after a failure, the rest of that case's notices wait too, so none overtakes an earlier one.
 const processor = new SqsFifoPartialProcessorAsync();
 
 /** Notice queue consumer: email and SMS per milestone; a failed record returns to the queue, then its DLQ. */
 export async function handler(event: SQSEvent, context: Context) {
-  return processPartialResponse(event, async (record: SQSRecord) => {
-    const message = noticeMessage.parse(JSON.parse(record.body));
-    try {
-      const channels = await sendNotice({ cases, notices, senders, publicBaseUrl }, message, new Date());
-      logger.info('notice processed', { caseId: message.caseId, milestone: message.milestone, channels });
-    } catch (error) {
-      logger.error('notice failed', { caseId: message.caseId, milestone: message.milestone, errorName: (error as Error).name });
-      throw error;
-    }
-  }, processor, { context, skipGroupOnError: true });
+  const statusLinkSecret = await secretValue('STATUS_LINK_SECRET');
+  return processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      const message = noticeMessage.parse(JSON.parse(record.body));
+      const now = new Date();
+      const ctx = {
+        now,
+        reachedAt: message.at ? new Date(message.at) : new Date(Number(record.attributes.SentTimestamp) || now.getTime()),
+        lastAttempt: Number(record.attributes.ApproximateReceiveCount) >= maxReceives,
+      };
+      try {
+        const outcome = await sendNotice({ cases, notices, suppressions, surveys, senders, settings: { ...settings, statusLinkSecret } }, message, ctx);
+        logger.info('notice processed', { caseId: message.caseId, milestone: message.milestone, ...outcome });
+      } catch (error) {
+        logger.error('notice failed', { caseId: message.caseId, milestone: message.milestone, errorName: (error as Error).name, lastAttempt: ctx.lastAttempt });
+        throw error;
+      }
+    },
+    processor,
+    { context, skipGroupOnError: true },
+  );
 }

@@ -20,6 +20,11 @@ export const cnPolicy: AftersalesPolicy = {
   },
   noReasonExcludedCategories: ['custom_made', 'perishable', 'digital_opened', 'audio_visual_opened', 'periodical'],
   returnShipping: { platformPays: ['damaged', 'quality', 'repair'], prepaidLabelCost: 1200 },
+  // Printed in return instructions (ship_back notices). Replace with your service center before deploying.
+  serviceCenter: {
+    'zh-CN': { name: '售后服务中心', address: '上海市浦东新区张江路 88 号 3 号楼 1 层，201203', phone: '021-5080 1234' },
+    en: { name: 'Aftersales Service Center', address: 'Building 3, 88 Zhangjiang Road, Pudong, Shanghai 201203, China', phone: '+86 21 5080 1234' },
+  },
   serviceLimits: {
     return: { standard: 7, expedited: 3 },
     exchange: { standard: 15, expedited: 7 },

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { CLOSE_REASONS } from '../domain/notices/types.js';
 import { WEBHOOK_EVENT_TYPES } from './webhook.js';
 
 /** What the ingest function puts on the intake queue: the verified event, addressed to its case. */
@@ -24,10 +25,26 @@ export const MILESTONES = [
   'survey_invitation',
   'survey_reminder',
   'closed',
+  'delay_notice',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
-/** What the workflow (or a function) puts on the notice queue: which case, which milestone. No contact data. */
-/** `round` counts reopenings (disputes): each round notifies its milestones afresh. */
-export const noticeMessage = z.object({ caseId: z.string(), milestone: z.enum(MILESTONES), round: z.optional(z.number()) });
+/**
+ * What the workflow (or a function) puts on the notice queue: which case, which milestone. No contact data.
+ * `round` counts reopenings (disputes, pauses): each round notifies its milestones afresh.
+ */
+export const noticeMessage = z.object({
+  caseId: z.string(),
+  milestone: z.enum(MILESTONES),
+  round: z.optional(z.number()),
+  /** Seconds the customer has to act (send photos, ship the item, choose), from the moment the milestone was reached. */
+  dueInSeconds: z.optional(z.int().check(z.nonnegative())),
+  /** That moment; absent, the time the message was first queued. Set when a notice is queued again later. */
+  at: z.optional(z.iso.datetime()),
+  /** Why a `closed` notice closes the case (the wait for photos or for the item ran out). */
+  reason: z.optional(z.enum(CLOSE_REASONS)),
+  /** Only this channel: a deferred SMS released at the end of quiet hours by its dispatcher. */
+  channel: z.optional(z.enum(['email', 'sms'])),
+  release: z.optional(z.boolean()),
+});
 export type NoticeMessage = z.infer<typeof noticeMessage>;

@@ -13,6 +13,14 @@ const minor = z.int().check(z.nonnegative());
 const positiveInt = z.int().check(z.positive());
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const id = text(1, 128);
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
 const evidenceItem = z.strictObject({ kind: z.enum(['photo', 'video', 'document']), url: z.url() });
 
 const item = z.strictObject({
@@ -54,6 +62,8 @@ export const requestedData = z
       phone: z.optional(z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'E.164 phone number, e.g. +8613800000000'))),
       locale: z.enum(['zh-CN', 'en']),
       channels: z.array(z.enum(['email', 'sms'])).check(z.minLength(1), z.maxLength(2)),
+      /** IANA zone the customer lives in (dates in notices, SMS quiet hours); default the market's. */
+      timeZone: z.optional(z.string().check(z.maxLength(64), z.refine(isTimeZone, 'IANA time zone, e.g. Asia/Shanghai'))),
     }),
     evidence: z._default(z.array(evidenceItem).check(z.maxLength(20)), []),
   })
@@ -86,6 +96,8 @@ export const compensationCompletedData = z.strictObject({
   instructionId: id,
   status: z.enum(['completed', 'failed']),
   completedAt: isoTime,
+  /** A completed reship (replacement, repaired item, missing part): the parcel, told to the customer. */
+  shipment: z.optional(z.strictObject({ carrier: text(1, 64), trackingNumber: text(1, 64), trackingUrl: z.optional(z.url()) })),
 });
 /**
  * An order's parcel left the warehouse: with proactive detection on, the pipeline watches it and opens a `delayed` or

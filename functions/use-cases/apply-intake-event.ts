@@ -60,7 +60,7 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
         await deps.cases.appendTimeline(caseId, { at, actor: 'order_platform', event: 'unknown_instruction_reported', detail: { instructionId: event.data.instructionId } });
         return;
       }
-      await confirmCompensation(deps.cases, record, event.data.status, now);
+      await confirmCompensation(deps.cases, record, event.data.status, now, event.data.shipment);
       await signal(deps, caseId, 'compensation', { signal: event.data.status });
       return;
     }
@@ -127,6 +127,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     locale: data.customer.locale,
     channels: data.customer.channels,
     description: data.description,
+    ...(data.customer.timeZone ? { timeZone: data.customer.timeZone } : {}),
   };
   const created = await deps.cases.create(record, contact, { at: receivedAt, actor, event: 'case_received', detail: { type: data.caseType, ...(actor === 'pipeline' ? { reason: data.reason } : {}) } });
   if (created === 'exists' && (await deps.cases.require(caseId)).status !== 'received') {

@@ -42,9 +42,17 @@ export function caseReport(view: CaseView) {
     updatedAt: c.updatedAt,
     closedAt: c.closedAt,
     timeline: [...view.timeline].sort((a, b) => a.at.localeCompare(b.at)),
+    // Every notice but one being sent this instant: sent, deferred (quiet hours), failed, suppressed, undeliverable.
     notices: view.notices
-      .filter((n) => n.status === 'sent' || n.status === 'failed')
-      .map((n) => ({ milestone: n.milestone, channel: n.channel, status: n.status, at: n.at }))
+      .filter((n) => n.status !== 'sending')
+      .map((n) => ({
+        milestone: n.milestone,
+        channel: n.channel,
+        status: n.status,
+        at: n.at,
+        ...(n.status === 'deferred' && n.sendAt ? { sendAt: n.sendAt } : {}),
+        ...(n.reason || n.error ? { reason: n.reason ?? n.error } : {}),
+      }))
       .sort((a, b) => a.at.localeCompare(b.at)),
   };
 }

@@ -1,67 +1,177 @@
 import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.js';
 import type { NoticeSenders } from '../adapters/notice-senders.js';
 import type { NoticeStore } from '../adapters/notice-store.js';
-import type { Channel } from '../domain/case.js';
-import { renderNotice } from '../domain/notices.js';
+import type { SuppressionStore } from '../adapters/suppression-store.js';
+import type { SurveyStore } from '../adapters/survey-store.js';
+import type { Channel, RemedyChoice } from '../domain/case.js';
+import { DEFAULT_TIME_ZONE, NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
+import type { AftersalesPolicy } from '../domain/policy.js';
+import type { WorkingDayCalendar } from '../domain/working-days.js';
+import { quietUntil, type QuietHours } from '../domain/quiet-hours.js';
+import { signStatusToken, statusPageUrl } from '../domain/status-link.js';
 import type { NoticeMessage } from '../schemas/messages.js';
+import { noticeDataFor, type NoticeLinks } from './notice-data.js';
+
+export interface NoticeSettings {
+  publicBaseUrl: string;
+  statusLinkSecret: string;
+  /** How long the status link in a notice works. */
+  statusLinkDays: number;
+  /** The order platform's pages, with `{requestId}`, `{caseId}`, `{orderId}` (and `{choice}`) filled in per case. */
+  evidenceUploadUrl: string;
+  remedyChoiceUrl: string;
+  /** No SMS inside this window of the customer's local time; undefined: none. */
+  quietHours?: QuietHours;
+  policy: AftersalesPolicy;
+  calendar: WorkingDayCalendar;
+}
 
 export interface SendNoticeDeps {
   cases: CaseStore;
   notices: NoticeStore;
+  suppressions: SuppressionStore;
+  surveys: SurveyStore;
   senders: NoticeSenders;
-  publicBaseUrl: string;
+  settings: NoticeSettings;
+}
+
+export interface SendContext {
+  now: Date;
+  /** When the milestone was reached: deadlines in the notice count from it. */
+  reachedAt: Date;
+  /** This delivery of the message is its last: a failure now sends it to the DLQ, so it is recorded as final. */
+  lastAttempt: boolean;
+}
+
+export interface NoticeOutcome {
+  sent: Channel[];
+  deferred: Channel[];
+  suppressed: Channel[];
 }
 
 /**
- * The channels a notice goes to: those the customer prefers and has an address for; if none of the preferred
- * has an address, the other one, so nobody is left uninformed.
+ * The channels a notice goes to: those the customer prefers and can be reached on; if none of those, the other one,
+ * so nobody is left uninformed. An address on the suppression list does not count as reachable; the preferred
+ * channels it rules out are reported so the case shows why nothing went there.
  */
-export function channelsFor(contact: CaseContact): Channel[] {
-  const reachable = (channel: Channel) => (channel === 'email' ? Boolean(contact.email) : Boolean(contact.phone));
-  const preferred = contact.channels.filter(reachable);
-  if (preferred.length > 0) return preferred;
-  return (['email', 'sms'] as const).filter(reachable);
+export function channelsFor(contact: CaseContact, suppressed: ReadonlySet<Channel> = new Set()): { send: Channel[]; suppressed: Channel[] } {
+  const hasAddress = (channel: Channel) => (channel === 'email' ? Boolean(contact.email) : Boolean(contact.phone));
+  const usable = (channel: Channel) => hasAddress(channel) && !suppressed.has(channel);
+  const preferred = contact.channels.filter(usable);
+  const send = preferred.length > 0 ? preferred : (['email', 'sms'] as const).filter(usable);
+  const blocked = (['email', 'sms'] as const).filter((c) => hasAddress(c) && suppressed.has(c) && (contact.channels.includes(c) || send.length === 0));
+  return { send, suppressed: blocked };
 }
 
-/** Sends one milestone notice on each channel, at most once per (case, milestone, channel). */
-export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, now: Date): Promise<Channel[]> {
+/**
+ * Sends one milestone notice on each channel, at most once per (case, milestone, channel). An SMS inside the
+ * customer's quiet hours is deferred to their end (its dispatcher releases it), email goes at once. A failure is
+ * recorded on the notice; on the message's last attempt, also on the case's timeline, before the DLQ takes it.
+ */
+export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, ctx: SendContext): Promise<NoticeOutcome> {
   const record = await deps.cases.require(message.caseId);
   const contact = await deps.cases.contact(message.caseId);
   if (!contact) throw new Error(`case ${message.caseId} has no contact record`);
-  const milestone = message.milestone as Parameters<typeof renderNotice>[0];
-  // A reopened case (dispute round n) tells the customer again: each round has its own notice slots.
+  // A reopened case (dispute round n) or a new pause tells the customer again: each round has its own slots.
   const slot = message.round ? `${message.milestone}#r${message.round}` : message.milestone;
-  const rendered = renderNotice(milestone, contact.locale, {
-    caseId: record.caseId,
-    type: record.type,
-    customerName: contact.name,
-    outcome: record.outcome,
-    reasonCode: record.decision?.reasonCode,
-    rule: record.decision?.rule,
-    remedy: record.remedy,
-    amount: record.compensation?.amount,
-    currency: record.compensation?.currency ?? record.currency,
-    dueAt: record.dueAt,
-    surveyUrl: surveyUrl(deps.publicBaseUrl, record),
-  });
-  const sent: Channel[] = [];
-  for (const channel of channelsFor(contact)) {
-    if (!(await deps.notices.claim(record.caseId, slot, channel, now))) continue;
+  const blocked = await deps.suppressions.suppressed({ email: contact.email, sms: contact.phone });
+  const plan = channelsFor(contact, new Set(blocked.keys()));
+  const only = (channels: Channel[]) => (message.channel ? channels.filter((c) => c === message.channel) : channels);
+  const outcome: NoticeOutcome = { sent: [], deferred: [], suppressed: [] };
+  const release = message.release === true;
+
+  // A released SMS whose number was suppressed while it waited counts as suppressed even where another channel is used.
+  const suppressedHere = release && message.channel && blocked.has(message.channel) ? [message.channel] : only(plan.suppressed);
+  for (const channel of suppressedHere) {
+    if (!(await deps.notices.markSuppressed(record.caseId, slot, channel, ctx.now, blocked.get(channel) ?? 'suppressed', { release }))) continue;
+    await deps.cases.appendTimeline(record.caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_suppressed', detail: { milestone: slot, channel, reason: blocked.get(channel) ?? 'suppressed' } });
+    outcome.suppressed.push(channel);
+  }
+  const targets = only(plan.send);
+  if (release && targets.length === 0 && message.channel && !blocked.has(message.channel)) {
+    // The address went away while the SMS waited: take the slot out of the due index, visibly.
+    if (await deps.notices.claim(record.caseId, slot, message.channel, ctx.now, { release })) {
+      await recordFailure(deps, record.caseId, slot, message.channel, 'no_address', true, ctx);
+    }
+    return outcome;
+  }
+  if (targets.length === 0) return outcome;
+
+  let rendered: RenderedNotice;
+  try {
+    rendered = await render(deps, message, record, contact, ctx);
+  } catch (error) {
+    for (const channel of targets) await recordFailure(deps, record.caseId, slot, channel, reasonOf(error), ctx.lastAttempt, ctx);
+    throw error;
+  }
+
+  for (const channel of targets) {
+    const zone = contact.timeZone ?? DEFAULT_TIME_ZONE;
+    const sendAt = channel === 'sms' && !release ? quietUntil(ctx.now, zone, deps.settings.quietHours) : undefined;
+    if (sendAt) {
+      const later: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString(), channel: 'sms', release: true };
+      if (await deps.notices.defer(record.caseId, slot, channel, ctx.now, sendAt, later)) outcome.deferred.push(channel);
+      continue;
+    }
+    const queued: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString() };
+    if (!(await deps.notices.claim(record.caseId, slot, channel, ctx.now, { release, message: queued }))) continue;
     try {
       const providerMessageId =
         channel === 'email'
           ? await deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text })
           : await deps.senders.sms(contact.phone!, rendered.sms);
       await deps.notices.markSent(record.caseId, slot, channel, new Date(), providerMessageId);
-      sent.push(channel);
+      outcome.sent.push(channel);
     } catch (error) {
-      await deps.notices.markFailed(record.caseId, slot, channel, new Date(), (error as Error).name);
+      await recordFailure(deps, record.caseId, slot, channel, reasonOf(error), ctx.lastAttempt, ctx);
       throw error;
     }
   }
-  return sent;
+  return outcome;
 }
 
-function surveyUrl(base: string, record: CaseRecord): string | undefined {
-  return record.surveyToken ? `${base.replace(/\/$/, '')}/surveys/${record.surveyToken}` : undefined;
+async function render(deps: SendNoticeDeps, message: NoticeMessage, record: CaseRecord, contact: CaseContact, ctx: SendContext): Promise<RenderedNotice> {
+  const { settings } = deps;
+  const base = settings.publicBaseUrl.replace(/\/$/, '');
+  const token = signStatusToken({ caseId: record.caseId, expiresAt: new Date(ctx.now.getTime() + settings.statusLinkDays * 86_400_000) }, settings.statusLinkSecret);
+  const fill = (template: string, choice?: RemedyChoice) =>
+    template
+      .replaceAll('{caseId}', encodeURIComponent(record.caseId))
+      .replaceAll('{requestId}', encodeURIComponent(record.requestId))
+      .replaceAll('{orderId}', encodeURIComponent(record.orderId))
+      .replaceAll('{choice}', choice ?? '');
+  const links: NoticeLinks = {
+    status: statusPageUrl(base, record.caseId, token),
+    ...(record.surveyToken ? { survey: `${base}/surveys/${record.surveyToken}` } : {}),
+    evidenceUpload: fill(settings.evidenceUploadUrl),
+    remedyChoice: (choice) => fill(settings.remedyChoiceUrl, choice),
+  };
+  // The case keeps the survey's expiry; a survey opened before it did is read from the survey item.
+  const surveyExpiresAt =
+    (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && record.surveyToken
+      ? (record.surveyExpiresAt ?? (await deps.surveys.get(record.surveyToken))?.expiresAt)
+      : undefined;
+  const data = noticeDataFor(message, {
+    record,
+    customerName: contact.name,
+    locale: contact.locale,
+    policy: settings.policy,
+    calendar: settings.calendar,
+    links,
+    at: ctx.reachedAt,
+    ...(surveyExpiresAt ? { surveyExpiresAt } : {}),
+  });
+  return renderCaseNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? DEFAULT_TIME_ZONE });
+}
+
+/** Error names and notice-data fields only: provider messages may quote the address. */
+function reasonOf(error: unknown): string {
+  if (error instanceof NoticeDataError) return `NoticeDataError: ${error.field} ${error.problem}`;
+  return error instanceof Error ? error.name : 'Error';
+}
+
+async function recordFailure(deps: SendNoticeDeps, caseId: string, slot: string, channel: Channel, reason: string, final: boolean, ctx: SendContext): Promise<void> {
+  if (!final) return deps.notices.markFailed(caseId, slot, channel, ctx.now, reason);
+  await deps.notices.markUndeliverable(caseId, slot, channel, ctx.now, reason);
+  await deps.cases.appendTimeline(caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_undeliverable', detail: { milestone: slot, channel, reason } });
 }

@@ -87,15 +87,17 @@ export class CaseWorkflow extends Construct {
       task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
       return task;
     };
-    const notify = (name: string, milestone: string) =>
+    // `extra`: what the notice needs from the execution (how long the customer has to act, why a case closes).
+    const notify = (name: string, milestone: string, extra: Record<string, unknown> = {}) =>
       guarded(
         new SqsSendMessage(this, name, {
           queue: props.noticeQueue,
-          messageBody: TaskInput.fromObject({ caseId, milestone, round: JsonPath.numberAt('$.round') }),
+          messageBody: TaskInput.fromObject({ caseId, milestone, round: JsonPath.numberAt('$.round'), ...extra }),
           messageGroupId: caseId,
           resultPath: JsonPath.DISCARD,
         }),
       );
+    const dueIn = (timing: string) => ({ dueInSeconds: JsonPath.numberAt(`$.facts.timings.${timing}`) });
     const awaitEvent = (name: string, kind: string, timeoutPath: string | undefined, resultPath = '$.signal', extra: Record<string, unknown> = {}) =>
       new LambdaInvoke(this, name, {
         lambdaFunction: fn.awaitEvent,
@@ -120,7 +122,7 @@ export class CaseWorkflow extends Construct {
     const closeCancelled = close('CloseCancelled', 'cancelled');
     const notifyCancelled = notify('NotifyCancelled', 'cancelled').next(closeCancelled);
     const closeEvidenceExpired = close('CloseEvidenceExpired', 'evidence_expired');
-    const notifyEvidenceExpired = notify('NotifyEvidenceExpired', 'closed').next(closeEvidenceExpired);
+    const notifyEvidenceExpired = notify('NotifyEvidenceExpired', 'closed', { reason: 'evidence_expired' }).next(closeEvidenceExpired);
     const compensationFailed = new Pass(this, 'CompensationFailed', {
       result: Result.fromObject({ Error: 'CompensationFailed', Cause: 'The order platform reported the instruction failed.' }),
       resultPath: '$.error',
@@ -156,7 +158,7 @@ export class CaseWorkflow extends Construct {
     // Cancelling now does not undo a replacement already shipped: without the old item, it is charged back.
     awaitReturnAfterExchange.next(new Choice(this, 'OldItemReturned?').when(cancelled('$.signal'), chargeBack).otherwise(waitBeforeSurvey));
     const notifyReplacementShipped = notify('NotifyReplacementShipped', 'resolved').next(
-      notify('NotifyShipBackAfterExchange', 'ship_back').next(awaitReturnAfterExchange),
+      notify('NotifyShipBackAfterExchange', 'ship_back', dueIn('advanceReturnDeadlineSeconds')).next(awaitReturnAfterExchange),
     );
 
     // Compensation: instructed once, then confirmed by the platform's webhook or, failing that, by asking it.
@@ -182,11 +184,11 @@ export class CaseWorkflow extends Construct {
 
     // Return parcel first (return, exchange, repair, quality; damaged returned for a refund or exchange)
     const awaitReturn = awaitEvent('AwaitReturn', 'return', '$.facts.timings.returnWaitSeconds');
-    const notifyReturnExpired = notify('NotifyReturnExpired', 'closed').next(close('CloseReturnExpired', 'return_expired'));
+    const notifyReturnExpired = notify('NotifyReturnExpired', 'closed', { reason: 'return_expired' }).next(close('CloseReturnExpired', 'return_expired'));
     awaitReturn.addCatch(notifyReturnExpired, { errors: ['States.Timeout'], resultPath: '$.returnTimeout' });
     guarded(awaitReturn);
     awaitReturn.next(new Choice(this, 'ReturnArrivedOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(compensate));
-    const notifyShipBack = notify('NotifyShipBack', 'ship_back').next(awaitReturn);
+    const notifyShipBack = notify('NotifyShipBack', 'ship_back', dueIn('returnWaitSeconds')).next(awaitReturn);
     // Where the platform pays the return shipping, a prepaid label is issued before the customer is asked to ship.
     const issueReturnLabel = step('IssueReturnLabel', fn.compensate, '$.returnLabel', { action: 'return_label' }, [orderPlatformRetry]).next(notifyShipBack);
     const shipBack = new Choice(this, 'PrepaidLabel?').when(Condition.booleanEquals('$.plan.platformPaysReturnShipping', true), issueReturnLabel).otherwise(notifyShipBack);
@@ -199,7 +201,7 @@ export class CaseWorkflow extends Construct {
     guarded(awaitChoice);
     awaitChoice.next(new Choice(this, 'ChoiceOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(planRemedy));
     const remedyPlanned = new Choice(this, 'RemedyPlanned')
-      .when(Condition.booleanEquals('$.plan.needsChoice', true), notify('NotifyChoiceNeeded', 'remedy_choice_needed').next(awaitChoice))
+      .when(Condition.booleanEquals('$.plan.needsChoice', true), notify('NotifyChoiceNeeded', 'remedy_choice_needed', dueIn('choiceTimeoutSeconds')).next(awaitChoice))
       .when(Condition.booleanEquals('$.plan.advanceExchange', true), compensate)
       .when(Condition.booleanEquals('$.plan.needsReturn', true), shipBack)
       .otherwise(compensate);
@@ -244,7 +246,7 @@ export class CaseWorkflow extends Construct {
     awaitEvidence.addCatch(notifyEvidenceExpired, { errors: ['States.Timeout'], resultPath: '$.evidenceTimeout' });
     guarded(awaitEvidence);
     awaitEvidence.next(new Choice(this, 'EvidenceOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(review));
-    const notifyEvidenceNeeded = notify('NotifyEvidenceNeeded', 'evidence_needed').next(awaitEvidence);
+    const notifyEvidenceNeeded = notify('NotifyEvidenceNeeded', 'evidence_needed', dueIn('evidenceWaitSeconds')).next(awaitEvidence);
 
     // Operator review: waits for a decision; reminds at the first target, escalates at the second, then keeps waiting.
     const reviewTargets = {

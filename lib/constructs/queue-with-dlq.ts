@@ -14,9 +14,12 @@ export interface QueueWithDlqProps {
 export class QueueWithDlq extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
+  /** Deliveries before a message is parked: a consumer that sees the last one can record the failure first. */
+  readonly maxReceiveCount: number;
 
   constructor(scope: Construct, id: string, props: QueueWithDlqProps) {
     super(scope, id);
+    this.maxReceiveCount = props.maxReceiveCount ?? 5;
     this.deadLetterQueue = new Queue(this, 'Dlq', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -28,7 +31,7 @@ export class QueueWithDlq extends Construct {
       enforceSSL: true,
       visibilityTimeout: props.visibilityTimeout,
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
       ...(props.fifo ? { fifo: true, contentBasedDeduplication: true } : {}),
     });
   }

@@ -4,6 +4,7 @@ import { createTableInput } from './table-input.js';
 import type {
   CfnResource,
   CfnTemplate,
+  LocalEventDestination,
   LocalHttpRoute,
   LocalSchedule,
   LocalTopology,
@@ -145,7 +146,35 @@ export function resolveTopology(template: CfnTemplate, opts: ResolveTopologyOpti
   }
 
   topology.schedules = schedules(resources, prop, (value) => (typeof value === 'string' ? findFunction(topology, physical, value) : undefined));
+  topology.subscriptions = ofType('AWS::SNS::Subscription').flatMap(([logicalId, r]) => {
+    if (String(prop(logicalId, r, 'Protocol')) !== 'lambda') return [];
+    const functionLogicalId = functionIdFor(prop(logicalId, r, 'Endpoint'), `Resources.${logicalId}.Properties.Endpoint`);
+    return [{ logicalId, topicArn: String(prop(logicalId, r, 'TopicArn')), functionLogicalId }];
+  });
+  topology.eventDestinations = eventDestinations(resources, prop);
   return topology;
+}
+
+/** SNS destinations of SES configuration sets and End User Messaging SMS configuration sets. */
+function eventDestinations(resources: Array<[string, CfnResource]>, prop: PropReader): LocalEventDestination[] {
+  const out: LocalEventDestination[] = [];
+  for (const [logicalId, r] of resources) {
+    if (r.Type === 'AWS::SES::ConfigurationSetEventDestination') {
+      const destination = prop(logicalId, r, 'EventDestination') as { Enabled?: unknown; MatchingEventTypes?: string[]; SnsDestination?: { TopicARN?: string } };
+      if (!destination?.SnsDestination?.TopicARN || String(destination.Enabled ?? 'true') === 'false') continue;
+      const configurationSetName = String(prop(logicalId, r, 'ConfigurationSetName'));
+      out.push({ service: 'ses', configurationSetName, topicArn: destination.SnsDestination.TopicARN, eventTypes: destination.MatchingEventTypes ?? [] });
+    }
+    if (r.Type === 'AWS::SMSVOICE::ConfigurationSet') {
+      const configurationSetName = String(prop(logicalId, r, 'ConfigurationSetName') ?? logicalId);
+      const destinations = (prop(logicalId, r, 'EventDestinations') ?? []) as Array<{ Enabled?: unknown; MatchingEventTypes?: string[]; SnsDestination?: { TopicArn?: string } }>;
+      for (const destination of destinations) {
+        if (!destination.SnsDestination?.TopicArn || String(destination.Enabled) === 'false') continue;
+        out.push({ service: 'sms', configurationSetName, topicArn: destination.SnsDestination.TopicArn, eventTypes: destination.MatchingEventTypes ?? [] });
+      }
+    }
+  }
+  return out;
 }
 
 type PropReader = (logicalId: string, resource: CfnResource, name: string) => unknown;

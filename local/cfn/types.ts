@@ -101,6 +101,22 @@ export interface LocalSchedule {
   input?: string;
 }
 
+/** An SNS topic's Lambda subscriber (AWS::SNS::Subscription, protocol lambda). */
+export interface LocalSubscription {
+  logicalId: string;
+  topicArn: string;
+  functionLogicalId: string;
+}
+
+/** Where a provider publishes delivery events: an SES or End User Messaging SMS configuration set's SNS destination. */
+export interface LocalEventDestination {
+  service: 'ses' | 'sms';
+  configurationSetName: string;
+  topicArn: string;
+  /** As the template spells them: SES `bounce`, `complaint`...; SMS `TEXT_BLOCKED`... */
+  eventTypes: string[];
+}
+
 export interface LocalTopology {
   region: string;
   accountId: string;
@@ -111,4 +127,7 @@ export interface LocalTopology {
   httpRoutes: LocalHttpRoute[];
   stateMachines: Record<string, LocalStateMachine>;
   schedules: LocalSchedule[];
+  /** Filled by resolveTopology; optional so hand-built topologies (tests) may leave them out. */
+  subscriptions?: LocalSubscription[];
+  eventDestinations?: LocalEventDestination[];
 }

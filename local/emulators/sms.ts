@@ -26,6 +26,8 @@ export interface SmsEmulatorOptions extends ListenOptions {
   /** JSON Lines file: loaded at start and appended on each message, so SMS survive a restart. */
   dataFile?: string;
   now?: () => Date;
+  /** Called after each message is stored (the local stand-in of carrier delivery reports). */
+  onSent?: (message: StoredSms) => void;
 }
 
 export interface SmsEmulator extends RunningServer {
@@ -173,6 +175,7 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
       for (const key of Object.keys(message) as (keyof StoredSms)[]) if (message[key] === undefined) delete message[key];
       stored.push(message);
       if (dataFile) appendFileSync(dataFile, `${JSON.stringify(message)}\n`);
+      if (options.onSent) setImmediate(() => options.onSent!(structuredClone(message)));
     }
     sendJson(res, 200, { MessageId: messageId }, { 'x-amzn-requestid': randomUUID() }, AWS_JSON);
   }

@@ -12,6 +12,10 @@ export interface PublishedMessage {
 
 export interface SnsEmulator extends RunningServer {
   messages(): PublishedMessage[];
+  /** Publishes as the Publish call does (for local stand-ins of AWS services that publish to topics). */
+  publish(topicArn: string, message: string, subject?: string): PublishedMessage;
+  /** Called for every message published to `topicArn` (the local stand-in of a subscription). */
+  onPublish(topicArn: string, listener: (message: PublishedMessage) => void): void;
 }
 
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
@@ -22,6 +26,13 @@ const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>
  */
 export async function startSnsEmulator(options: { port?: number } = {}): Promise<SnsEmulator> {
   const published: PublishedMessage[] = [];
+  const listeners = new Map<string, Array<(message: PublishedMessage) => void>>();
+  const publish = (topicArn: string, text: string, subject?: string): PublishedMessage => {
+    const message: PublishedMessage = { messageId: randomUUID(), topicArn, ...(subject ? { subject } : {}), message: text, publishedAt: new Date().toISOString() };
+    published.push(message);
+    for (const listener of listeners.get(topicArn) ?? []) listener(message);
+    return message;
+  };
   const server = await startServer(async (req: IncomingMessage, res, url) => {
     if (req.method === 'GET' && url.pathname === '/messages') return sendJson(res, 200, { messages: published });
     if (req.method !== 'POST') return sendJson(res, 404, { error: 'not_found', message: 'POST an SNS Query request, or GET /messages' });
@@ -34,18 +45,16 @@ export async function startSnsEmulator(options: { port?: number } = {}): Promise
       );
       return;
     }
-    const message: PublishedMessage = {
-      messageId: randomUUID(),
-      topicArn: form.get('TopicArn')!,
-      subject: form.get('Subject') ?? undefined,
-      message: form.get('Message')!,
-      publishedAt: new Date().toISOString(),
-    };
-    published.push(message);
+    const message = publish(form.get('TopicArn')!, form.get('Message')!, form.get('Subject') ?? undefined);
     res.writeHead(200, { 'content-type': 'text/xml' });
     res.end(
       `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${xmlEscape(message.messageId)}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
     );
   }, { port: options.port });
-  return { ...server, messages: () => [...published] };
+  return {
+    ...server,
+    messages: () => [...published],
+    publish,
+    onPublish: (topicArn, listener) => listeners.set(topicArn, [...(listeners.get(topicArn) ?? []), listener]),
+  };
 }

@@ -44,6 +44,10 @@ export type InstructionRecord = InstructionRequest & {
   status: 'accepted' | 'completed' | 'failed';
   receivedAt: string;
   completedAt?: string;
+  /** A return label's printable label, issued with the instruction. */
+  label?: { carrier: string; url: string };
+  /** A completed reship's parcel, reported with the completion. */
+  shipment?: { carrier: string; trackingNumber: string };
 };
 
 const faultSchema = z.strictObject({
@@ -104,11 +108,19 @@ export async function startOrderPlatformSimulator(options: OrderPlatformOptions)
     record.status = failCompletions > 0 ? 'failed' : 'completed';
     if (failCompletions > 0) failCompletions--;
     record.completedAt = clock().toISOString();
+    // A reship leaves in a parcel the customer can follow (a made-up SF number, unique per instruction).
+    if (record.status === 'completed' && record.kind === 'reship') record.shipment = { carrier: 'SF', trackingNumber: `SF${String(7_000_000_000 + records.indexOf(record)).padStart(12, '0')}` };
     if (!callback || !record.requestId) return;
     const body = JSON.stringify({
       type: 'compensation.completed',
       timestamp: record.completedAt,
-      data: { requestId: record.requestId, instructionId: record.instructionId, status: record.status, completedAt: record.completedAt },
+      data: {
+        requestId: record.requestId,
+        instructionId: record.instructionId,
+        status: record.status,
+        completedAt: record.completedAt,
+        ...(record.shipment ? { shipment: record.shipment } : {}),
+      },
     });
     const id = `msg_${record.instructionId}_${record.status}`;
     const signedAt = clock();
@@ -160,6 +172,7 @@ export async function startOrderPlatformSimulator(options: OrderPlatformOptions)
       receivedAt: clock().toISOString(),
       ...parsed.data,
     };
+    if (record.kind === 'return_label') record.label = { carrier: 'SF', url: `${baseUrl}/v1/labels/${record.instructionId}.pdf` };
     records.push(record);
     byIdempotencyKey.set(key, { request: parsed.data, record });
     scheduleCompletion(record);
@@ -188,9 +201,15 @@ export async function startOrderPlatformSimulator(options: OrderPlatformOptions)
     sendJson(res, 200, { failNext: faults.remaining, status: faults.status });
   }
 
+  let baseUrl = '';
   const server = await startServer(async (req, res, url) => {
     const path = url.pathname.replace(/\/+$/, '');
     if (req.method === 'POST' && path === '/_control/faults') return setFaults(req, res);
+    const label = /^\/v1\/labels\/(ins_\d+)\.pdf$/.exec(path);
+    if (req.method === 'GET' && label && records.some((r) => r.instructionId === label[1] && r.kind === 'return_label')) {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end(`Prepaid return label ${label[1]} (simulated): print it and stick it on the parcel.\n`);
+    }
     const single = /^\/v1\/instructions\/([^/]+)$/.exec(path);
     if (path === '/v1/instructions' || single) requireAuth(req);
     if (req.method === 'POST' && path === '/v1/instructions') return createInstruction(req, res);
@@ -198,6 +217,7 @@ export async function startOrderPlatformSimulator(options: OrderPlatformOptions)
     if (req.method === 'GET' && single) return getInstruction(res, decodePathSegment(single[1]!));
     throw notFound(req.method, url.pathname);
   }, options);
+  baseUrl = server.url;
 
   return {
     ...server,

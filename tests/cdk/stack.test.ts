@@ -317,7 +317,11 @@ describe('case workflow state machine', () => {
       if (resource.endsWith(':states:::sqs:sendMessage')) {
         expect(state.Parameters.QueueUrl, name).toMatch(/^\$\{Ref:NoticesQueue[0-9A-F]{8}\}$/);
         // The round keeps a dispute's notices apart from the first run's (each round notifies afresh).
-        expect(state.Parameters.MessageBody, name).toEqual({ 'caseId.$': '$.caseId', milestone: expect.any(String), 'round.$': '$.round' });
+        const { 'dueInSeconds.$': dueIn, reason, ...body } = state.Parameters.MessageBody;
+        expect(body, name).toEqual({ 'caseId.$': '$.caseId', milestone: expect.any(String), 'round.$': '$.round' });
+        // Besides: how long the customer has to act (from the execution's timings), or why the case closes.
+        if (dueIn !== undefined) expect(dueIn, name).toMatch(/^\$\.facts\.timings\.\w+Seconds$/);
+        if (reason !== undefined) expect(['evidence_expired', 'return_expired'], name).toContain(reason);
         expect(MILESTONES, name).toContain(state.Parameters.MessageBody.milestone);
         // FIFO: one message group per case, so a customer's notices keep the order of its milestones.
         expect(state.Parameters['MessageGroupId.$'], name).toBe('$.caseId');
@@ -627,7 +631,7 @@ describe('HTTP API', () => {
 describe('alarms', () => {
   const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
 
-  it.each(['IntakeDlq', 'NoticesDlq'])('the %s has an alarm on visible messages that notifies operators', (dlqPrefix) => {
+  it.each(['IntakeDlq', 'NoticesDlq', 'NoticeDeliveryFailedEvents'])('the %s has an alarm on visible messages that notifies operators', (dlqPrefix) => {
     const alarm = alarms().find(
       (a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && a.Dimensions?.some((d: any) => new RegExp(`^${dlqPrefix}[0-9A-F]{8}$`).test(target(d.Value))),
     );
@@ -735,5 +739,101 @@ describe('SLA (docs/sla.md)', () => {
     const queueId = target(fn.Properties.Environment.Variables.NOTICE_QUEUE_URL);
     expect(resources[queueId]?.Properties.FifoQueue).toBe(true);
     expect(actionsOf(id)).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }));
+  });
+});
+
+describe('notice delivery', () => {
+  const fnBy = (prefix: string) => {
+    const found = ofType('AWS::Lambda::Function').filter(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+    expect(found, prefix).toHaveLength(1);
+    return found[0]!;
+  };
+  const actionsOf = (fn: Resource) =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: unknown) => target(r) === target(fn.Properties.Role)))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+  const eventsTopic = () => {
+    const [[id, resource]] = ofType('AWS::SNS::Topic').filter(([id]) => /^NoticeDeliveryEvents[0-9A-F]{8}$/.test(id)) as [[string, Resource]];
+    return { id, resource };
+  };
+
+  it('delivery events arrive on a KMS-encrypted, TLS-only topic that SES and End User Messaging SMS may publish to', () => {
+    const { id, resource } = eventsTopic();
+    expect(resource.Properties.KmsMasterKeyId).toBeDefined();
+    const policies = ofType('AWS::SNS::TopicPolicy').filter(([, p]) => p.Properties.Topics.some((t: unknown) => target(t) === id));
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+    const publishers = statements.filter((s) => s.Effect === 'Allow' && s.Action === 'sns:Publish').map((s) => s.Principal?.Service);
+    expect(publishers.sort()).toEqual(['ses.amazonaws.com', 'sms-voice.amazonaws.com']);
+    expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+    const key = resources[target(resource.Properties.KmsMasterKeyId)]!;
+    const keyServices = (key.Properties.KeyPolicy.Statement as Array<Record<string, any>>).flatMap((s) => [s.Principal?.Service ?? []].flat());
+    expect(keyServices).toEqual(expect.arrayContaining(['ses.amazonaws.com', 'sms-voice.amazonaws.com']));
+  });
+
+  it('the SES configuration set the notifier uses sends bounces, complaints, rejects and rendering failures there', () => {
+    const [notifierId, notifier] = fnBy('Notifier');
+    const configurationSet = target(notifier.Properties.Environment.Variables.SES_CONFIGURATION_SET);
+    const [[, destination]] = ofType('AWS::SES::ConfigurationSetEventDestination') as [[string, Resource]];
+    expect(target(destination.Properties.ConfigurationSetName)).toBe(configurationSet);
+    expect(destination.Properties.EventDestination).toMatchObject({ Enabled: true, SnsDestination: { TopicARN: { Ref: eventsTopic().id } } });
+    expect([...destination.Properties.EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'reject', 'renderingFailure']);
+    expect(notifierId).toBeDefined();
+  });
+
+  it('an End User Messaging SMS configuration set (the notifier sends through it) sends failure events there', () => {
+    const [, notifier] = fnBy('Notifier');
+    const [[, set]] = ofType('AWS::SMSVOICE::ConfigurationSet') as [[string, Resource]];
+    expect(joinToString(notifier.Properties.Environment.Variables.SMS_CONFIGURATION_SET)).toBe(joinToString(set.Properties.ConfigurationSetName));
+    const [destination] = set.Properties.EventDestinations;
+    expect(destination).toMatchObject({ Enabled: true, SnsDestination: { TopicArn: { Ref: eventsTopic().id } } });
+    expect(destination.MatchingEventTypes).toEqual(expect.arrayContaining(['TEXT_BLOCKED', 'TEXT_INVALID', 'TEXT_UNREACHABLE', 'TEXT_CARRIER_UNREACHABLE']));
+    expect(destination.MatchingEventTypes).not.toContain('TEXT_DELIVERED');
+  });
+
+  it('the DeliveryEvents function is subscribed to the topic, and may requeue notices', () => {
+    const [id, fn] = fnBy('NoticeDeliveryDeliveryEvents');
+    expect(fn.Metadata?.['aftersales:entry']).toBe('functions/handlers/delivery-events.ts');
+    const subscriptions = ofType('AWS::SNS::Subscription').map(([, s]) => s.Properties);
+    expect(subscriptions).toContainEqual(expect.objectContaining({ Protocol: 'lambda', TopicArn: { Ref: eventsTopic().id }, Endpoint: { 'Fn::GetAtt': [id, 'Arn'] } }));
+    expect(actionsOf(fn).flatMap((s) => [s.Action].flat())).toContain('sqs:SendMessage');
+  });
+
+  it('a delivery event DeliveryEvents still fails on after two retries is parked in a queue kept 14 days, not dropped', () => {
+    const [id] = fnBy('NoticeDeliveryDeliveryEvents');
+    const [[, config]] = ofType('AWS::Lambda::EventInvokeConfig').filter(([, c]) => c.Properties.FunctionName.Ref === id) as [[string, Resource]];
+    expect(config.Properties.MaximumRetryAttempts).toBe(2);
+    const queue = resources[target(config.Properties.DestinationConfig.OnFailure.Destination)]!;
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+  });
+
+  it('a rule runs the deferred-notice dispatcher every 5 minutes, with retries', () => {
+    const [id, fn] = fnBy('NoticeDeliveryDispatchDeferredNotices');
+    expect(fn.Metadata?.['aftersales:entry']).toBe('functions/handlers/dispatch-deferred-notices.ts');
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.Targets.some((t: any) => target(t.Arn) === id));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].Properties).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+    expect(rules[0]![1].Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
+  });
+
+  it('the notifier gets quiet hours, the order platform pages and the status link secret as configuration', () => {
+    const [, notifier] = fnBy('Notifier');
+    const env = notifier.Properties.Environment.Variables;
+    for (const [variable, parameter] of [
+      ['SMS_QUIET_HOURS', 'SmsQuietHours'],
+      ['EVIDENCE_UPLOAD_URL', 'EvidenceUploadUrl'],
+      ['REMEDY_CHOICE_URL', 'RemedyChoiceUrl'],
+      ['SMS_ORIGINATION_IDENTITY', 'SmsOriginationIdentity'],
+    ]) {
+      expect(env[variable!], variable).toEqual({ Ref: parameter });
+    }
+    const parameters = template.toJSON().Parameters as Record<string, { Default?: string }>;
+    expect(parameters.SmsQuietHours?.Default).toBe('21:00-08:00');
+    expect(parameters.EvidenceUploadUrl?.Default).toContain('{requestId}');
+    expect(parameters.RemedyChoiceUrl?.Default).toContain('{choice}');
+    // The notices queue's maxReceiveCount: the notifier records a notice as undeliverable on its last attempt.
+    const [[, queue]] = ofType('AWS::SQS::Queue').filter(([id]) => /^NoticesQueue[0-9A-F]{8}$/.test(id)) as [[string, Resource]];
+    expect(env.NOTICE_MAX_RECEIVES).toBe(String(queue.Properties.RedrivePolicy.maxReceiveCount));
+    expect(env.STATUS_LINK_SECRET_SECRET_ARN).toBeDefined();
   });
 });

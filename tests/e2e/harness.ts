@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPipeline, type LocalPipeline } from '../../local/pipeline.js';
-import { DEV_OPS_TOKEN, DEV_WEBHOOK_SECRET } from '../../local/config.js';
+import { DEV_OPS_TOKEN, DEV_WEBHOOK_SECRET, type LocalOverrides } from '../../local/config.js';
 import { OpsClient, OrderPlatformClient } from '../../scripts/webhook-client.js';
 
 export interface Harness {
@@ -17,7 +17,7 @@ export interface Harness {
  * Starts the whole local runtime (the same one `npm start` runs) on free ports with a throw-away data directory
  * and short waits, and gives tests the order platform's and an operator's view of it.
  */
-export async function startHarness(timings: Partial<Record<string, string>> = {}): Promise<Harness> {
+export async function startHarness(timings: Partial<Record<string, string>> = {}, overrides: Omit<LocalOverrides, 'timings'> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-e2e-'));
   const pipeline = await startLocalPipeline({
     port: 0,
@@ -41,6 +41,7 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
       ADVANCE_RETURN_DEADLINE_SECONDS: '60',
       ...timings,
     },
+    ...overrides,
   }, (line) => {
     if (process.env.E2E_VERBOSE) console.log(`[local] ${line}`);
   });

@@ -130,6 +130,19 @@ describe('compensate: instruct', () => {
     expect(forCase(caseId)).toEqual([expect.objectContaining({ kind: 'return_label', amount: cnPolicy.returnShipping.prepaidLabelCost, items: [{ sku: 'KB-87-BLK', quantity: 1 }] })]);
     const ledger = await ledgerOf(caseId);
     expect(ledger[`${caseId}:return_label`]).toMatchObject({ kind: 'return_shipping', amount: cnPolicy.returnShipping.prepaidLabelCost, remedy: 'exchange' });
+    // The label the platform issued, for the ship-back notice.
+    const [instruction] = forCase(caseId);
+    expect((await cases.get(caseId))?.returnLabel).toEqual({ instructionId: instruction!.instructionId, at: expect.any(String), carrier: 'SF', labelUrl: `${platform.url}/v1/labels/${instruction!.instructionId}.pdf` });
+  });
+
+  it('a completed reship names its parcel, by polling as by the webhook', async () => {
+    const { caseId } = await seedCase(env.db, { type: 'missing_part', record: { status: 'awaiting_return' } });
+    await instruct(caseId);
+    await eventually(async () => (forCase(caseId)[0]?.status === 'completed' ? true : undefined), 3000, 'the simulated completion');
+    await expect(check(caseId)).resolves.toEqual({ signal: 'completed' });
+    const { shipment } = forCase(caseId)[0]!;
+    expect(shipment).toEqual({ carrier: 'SF', trackingNumber: expect.stringMatching(/^SF\d{12}$/) });
+    expect((await cases.get(caseId))?.compensation).toMatchObject({ kind: 'reship', status: 'completed', shipment });
   });
 
   it("the customer's choice of store balance goes with the refund", async () => {

@@ -4,6 +4,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, importFresh, lambdaContext, sqsEvent, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
+import { FROM, NOTIFIER_ENV } from './notice-helpers.js';
 
 type Handler = (typeof import('../../functions/handlers/notifier.js'))['handler'];
 interface StoredEmail {
@@ -14,7 +15,7 @@ interface StoredEmail {
   body: { html?: string; text?: string };
 }
 
-const FROM = 'notices@shop.example.com';
+
 let env: HandlerEnv;
 let handler: Handler;
 
@@ -46,10 +47,7 @@ const contactFor = () => {
 
 beforeAll(async () => {
   env = await startHandlerEnv({ ses: true, sms: true });
-  handler = (await importFresh(() => import('../../functions/handlers/notifier.js'), {
-    NOTICE_FROM_EMAIL: FROM,
-    PUBLIC_BASE_URL: 'https://aftersales.example.com',
-  })).handler;
+  handler = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
 });
 
 afterAll(async () => {

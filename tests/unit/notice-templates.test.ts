@@ -135,6 +135,7 @@ describe('a missing or invalid value throws, naming the field', () => {
     replacement_shipped: ['trackingUrl', 'expectedBy', 'returnOriginalBy'],
     repair_done: ['trackingUrl', 'expectedBy'],
     case_closed: ['closeReason'],
+    delay_notice: ['newExpectedBy'],
   };
   const COMMON_OPTIONAL = ['orderId', 'itemSummary'];
   const cases = LOCALES.flatMap((locale) =>

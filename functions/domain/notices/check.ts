@@ -158,7 +158,7 @@ const SPECS: { [M in NoticeMilestone]: Spec<M> } = {
     returnOriginalBy: optional(isInstant),
   },
   repair_done: { ...base, carrier: text, trackingNumber: text, trackingUrl: optional(isUrl), expectedBy: optional(isInstant) },
-  delay_notice: { ...base, reason: is(DELAY_REASONS), newExpectedBy: instant, keepWaitingUrl: url, cancelUrl: url },
+  delay_notice: { ...base, reason: is(DELAY_REASONS), newExpectedBy: optional(isInstant), keepWaitingUrl: url, cancelUrl: url },
   cancelled: { ...base },
   charged_back: { ...base, ...amount, returnWasDueBy: instant },
   case_closed: { ...base, closeReason: optional(oneOf(CLOSE_REASONS)) },
@@ -178,23 +178,17 @@ function consistent(data: NoticeData): void {
   }
 }
 
-export interface CheckOptions {
-  /** Only for the legacy `renderNotice`, whose callers do not have a status link yet. */
-  statusUrlOptional?: boolean;
-}
-
 /**
  * The run-time half of the typing: data built from stored records is checked before anything is rendered. Throws
  * a `NoticeDataError` naming the first missing or invalid field (`method.labelUrl`, `options[1].url`...). Returns
  * the data without null or blank values: an optional field that is "" or null counts as not given.
  */
-export function checkNoticeData(data: unknown, options: CheckOptions = {}): NoticeData {
+export function checkNoticeData(data: unknown): NoticeData {
   const milestone = typeof data === 'object' && data !== null ? (data as { milestone?: unknown }).milestone : undefined;
   if (typeof milestone !== 'string' || !(NOTICE_MILESTONES as readonly string[]).includes(milestone)) {
     throw new NoticeDataError('unknown', 'milestone', absent(milestone) ? 'missing' : `not one of ${NOTICE_MILESTONES.join(', ')}`);
   }
-  const spec: Record<string, Check> = { ...SPECS[milestone as NoticeMilestone] };
-  if (options.statusUrlOptional) spec.statusUrl = optional(isUrl);
+  const spec: Record<string, Check> = SPECS[milestone as NoticeMilestone];
   const pruned = prune(data);
   try {
     object(spec)(pruned, '');

@@ -278,12 +278,16 @@ export const en: Copy = {
       title: `Your ${req(d)} is taking longer than planned`,
       blocks: [
         { p: `We’re sorry: we can’t finish your ${req(d)} in the time we promised, because ${en.delay[d.reason].text}.` },
-        { p: `We now expect to finish by ${f.dates.day(d.newExpectedBy)}. It’s your choice whether to wait or to cancel the request:` },
+        {
+          p: d.newExpectedBy
+            ? `We now expect to finish by ${f.dates.day(d.newExpectedBy)}. It’s your choice whether to wait or to cancel the request:`
+            : 'We’ll tell you the new date as soon as we know it. It’s your choice whether to wait or to cancel the request:',
+        },
         { actions: [{ label: 'Keep waiting', url: d.keepWaitingUrl }, { label: 'Cancel the request', url: d.cancelUrl }] },
         { p: 'If you’re happy to wait, you don’t need to do anything: we’ll carry on and keep you posted.' },
         { note: 'If the delay causes you a loss, please tell us in the app. We’ll take responsibility for it in line with our after-sales policy and the law.' },
       ],
-      sms: `Case ${d.caseId} is delayed (${en.delay[d.reason].sms}). New date: ${f.dates.shortDay(d.newExpectedBy)}.`,
+      sms: `Case ${d.caseId} is delayed (${en.delay[d.reason].sms}).${d.newExpectedBy ? ` New date: ${f.dates.shortDay(d.newExpectedBy)}.` : ''}`,
       smsLink: 'Wait or cancel:',
     }),
 

@@ -256,12 +256,16 @@ export const zhCN: Copy = {
       title: '售后处理需要延期',
       blocks: [
         { p: `非常抱歉，由于${zhCN.delay[d.reason].text}，您的${req(d)}无法在承诺时间内处理完成。` },
-        { p: `预计将于${f.dates.day(d.newExpectedBy)}前处理完成。您可以选择继续等待，也可以取消申请：` },
+        {
+          p: d.newExpectedBy
+            ? `预计将于${f.dates.day(d.newExpectedBy)}前处理完成。您可以选择继续等待，也可以取消申请：`
+            : '新的完成时间确定后我们会第一时间告知您。您可以选择继续等待，也可以取消申请：',
+        },
         { actions: [{ label: '继续等待', url: d.keepWaitingUrl }, { label: '取消申请', url: d.cancelUrl }] },
         { p: '如果您愿意继续等待，无需任何操作，我们会继续处理并随时告知进展。' },
         { note: '如因等待给您造成损失，请在App内告诉我们，我们将按照平台规定及相关法律法规承担相应责任。' },
       ],
-      sms: sms(d, `因${zhCN.delay[d.reason].sms}需延期至${f.dates.shortDay(d.newExpectedBy)}，`),
+      sms: sms(d, d.newExpectedBy ? `因${zhCN.delay[d.reason].sms}需延期至${f.dates.shortDay(d.newExpectedBy)}，` : `因${zhCN.delay[d.reason].sms}需延期，`),
       smsLink: '继续等待或取消：',
     }),
 

@@ -4,4 +4,3 @@ export { checkNoticeData, NoticeDataError } from './check.js';
 export { dateFormats, formatMoney, plainSms, type DateFormats } from './format.js';
 export { escapeHtml } from './layout.js';
 export { renderCaseNotice } from './render.js';
-export { defaultApprovalNext, renderNotice, toRejectionReason, type LegacyMilestone, type NoticeFacts } from './legacy.js';

@@ -31,8 +31,8 @@ export interface LayoutContext {
   locale: Locale;
   caseId: string;
   customerName: string;
-  /** Always present for typed notices; only the legacy `renderNotice` may lack it. */
-  statusUrl?: string;
+  /** The signed link to the case's status page, in every notice. */
+  statusUrl: string;
   /** Rows every notice shows first when known (order number, item). */
   context: Array<[string, string]>;
 }
@@ -70,7 +70,7 @@ export function layout(content: NoticeContent, ctx: LayoutContext): RenderedNoti
 }
 
 function sms(content: NoticeContent, ctx: LayoutContext): string {
-  if (content.smsLink === false || !ctx.statusUrl) return content.sms;
+  if (content.smsLink === false) return content.sms;
   if (ctx.locale === 'en') return [content.sms, content.smsLink, ctx.statusUrl].filter(Boolean).join(' ');
   return `${content.sms}${content.smsLink ?? ''}${ctx.statusUrl}`;
 }
@@ -87,7 +87,7 @@ function text(ctx: LayoutContext, greeting: string, blocks: Block[]): string {
     else out.push(...block.actions.map((a) => `${a.label}${sep}${a.url}`));
     out.push('');
   }
-  if (ctx.statusUrl) out.push(`${w.statusText}`, ctx.statusUrl, '');
+  out.push(`${w.statusText}`, ctx.statusUrl, '');
   out.push(`${w.ref}${sep}${ctx.caseId}`, w.signature, '', w.footer);
   return out.join('\n');
 }
@@ -116,11 +116,10 @@ function html(content: NoticeContent, ctx: LayoutContext, greeting: string, bloc
     }
     return `<p style="margin:0 0 16px">${block.actions.map((a, i) => button(a.label, a.url, i === 0)).join(' ')}</p>`;
   });
-  const status = ctx.statusUrl
-    ? `<div style="margin:24px 0 0;padding:16px;background:#f5f6f7;border-radius:8px">` +
-      `<p style="margin:0 0 12px;font-size:15px;line-height:1.6;color:#1f2329">${e(w.statusText)}</p>` +
-      `<p style="margin:0">${button(w.statusButton, ctx.statusUrl, false)}</p></div>`
-    : '';
+  const status =
+    `<div style="margin:24px 0 0;padding:16px;background:#f5f6f7;border-radius:8px">` +
+    `<p style="margin:0 0 12px;font-size:15px;line-height:1.6;color:#1f2329">${e(w.statusText)}</p>` +
+    `<p style="margin:0">${button(w.statusButton, ctx.statusUrl, false)}</p></div>`;
   return (
     `<!doctype html><html lang="${ctx.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>${e(subject)}</title></head>` +

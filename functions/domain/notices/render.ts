@@ -1,5 +1,5 @@
 import type { Locale } from '../case.js';
-import { checkNoticeData, type CheckOptions } from './check.js';
+import { checkNoticeData } from './check.js';
 import type { Copy, Formats, Template } from './copy.js';
 import { en } from './copy-en.js';
 import { zhCN } from './copy-zh.js';
@@ -15,12 +15,7 @@ export const COPY: Record<Locale, Copy> = { en, 'zh-CN': zhCN };
  * `NoticeDataError` naming it instead of sending a blank.
  */
 export function renderCaseNotice(data: NoticeData, options: RenderOptions): RenderedNotice {
-  return renderChecked(data, options);
-}
-
-/** @internal The legacy `renderNotice` passes `statusUrlOptional`; everything else goes through `renderCaseNotice`. */
-export function renderChecked(data: NoticeData, options: RenderOptions, check: CheckOptions = {}): RenderedNotice {
-  const checked = checkNoticeData(data, check);
+  const checked = checkNoticeData(data);
   return layoutContent(contentOf(checked, options), checked, options.locale);
 }
 
@@ -35,15 +30,14 @@ function contentOf(data: NoticeData, options: RenderOptions): NoticeContent {
   return template(data as never, formatsFor(options));
 }
 
-/** @internal */
-export function layoutContent(content: NoticeContent, data: Pick<NoticeData, 'caseId' | 'customerName' | 'orderId' | 'itemSummary'> & { statusUrl?: string }, locale: Locale): RenderedNotice {
+function layoutContent(content: NoticeContent, data: Pick<NoticeData, 'caseId' | 'customerName' | 'orderId' | 'itemSummary' | 'statusUrl'>, locale: Locale): RenderedNotice {
   const words = COPY[locale].context;
   const context: Array<[string, string]> = [];
   if (data.orderId) context.push([words.orderId, data.orderId]);
   if (data.itemSummary) context.push([words.itemSummary, data.itemSummary]);
   const rendered = layout(
     { ...content, sms: locale === 'en' ? plainSms(content.sms) : content.sms },
-    { locale, caseId: data.caseId, customerName: data.customerName, ...(data.statusUrl ? { statusUrl: data.statusUrl } : {}), context },
+    { locale, caseId: data.caseId, customerName: data.customerName, statusUrl: data.statusUrl, context },
   );
   return rendered;
 }

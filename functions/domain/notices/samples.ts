@@ -140,6 +140,7 @@ export function noticeVariants(locale: Locale): Array<{ label: string; data: Not
   add('(advance exchange)', { ...s.replacement_shipped, returnOriginalBy: '2026-11-30T15:59:59Z' });
   add('(with link)', { ...s.repair_done, trackingUrl: 'https://aftersales.example.com/track/SF9876543210987' });
   for (const reason of DELAY_REASONS) add(`(${reason})`, { ...s.delay_notice, reason });
+  add('(no new date yet)', { ...s.delay_notice, newExpectedBy: undefined });
   add('(large amount)', { ...s.charged_back, amount: 1_234_567 });
   for (const closeReason of CLOSE_REASONS) add(`(${closeReason})`, { ...s.case_closed, closeReason });
   return out;

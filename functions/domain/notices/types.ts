@@ -220,7 +220,8 @@ export type RepairDoneNotice = NoticeBase & {
 export type DelayNotice = NoticeBase & {
   milestone: 'delay_notice';
   reason: DelayReason;
-  newExpectedBy: Instant;
+  /** When the case should now be finished, if the service center can say yet. */
+  newExpectedBy?: Instant;
   keepWaitingUrl: string;
   cancelUrl: string;
 };

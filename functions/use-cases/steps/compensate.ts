@@ -1,6 +1,6 @@
 import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
 import type { LedgerEntry, LedgerStore } from '../../adapters/ledger-store.js';
-import type { OrderPlatform } from '../../adapters/order-platform.js';
+import type { OrderPlatform, ShipmentRef } from '../../adapters/order-platform.js';
 import type { CompensationPlan } from '../../domain/compensation.js';
 import { concernedLines, valueOf } from '../../domain/money.js';
 import type { AftersalesPolicy } from '../../domain/policy.js';
@@ -103,7 +103,9 @@ export async function issueReturnLabel(deps: CompensateDeps, caseId: string, now
     at,
   });
   if (!record.returnLabel) {
-    await deps.cases.update(caseId, { returnLabel: { instructionId: receipt.instructionId, at } });
+    // The label's link goes into the ship-back notice; a platform that issues none leaves the customer to ship and be reimbursed.
+    const label = receipt.label ? { carrier: receipt.label.carrier, labelUrl: receipt.label.url } : {};
+    await deps.cases.update(caseId, { returnLabel: { instructionId: receipt.instructionId, at, ...label } });
     await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'return_label_instructed', detail: { instructionId: receipt.instructionId, amount: cost } });
   }
   return { instructionId: receipt.instructionId };
@@ -146,12 +148,12 @@ export async function chargeBack(deps: CompensateDeps, caseId: string, now: Date
   return { instructionId: receipt.instructionId, amount };
 }
 
-/** Marks the remedy issued once the platform confirms it (webhook or polling). */
-export async function confirmCompensation(cases: CaseStore, record: CaseRecord, status: 'completed' | 'failed', now: Date): Promise<void> {
+/** Marks the remedy issued once the platform confirms it (webhook or polling), with the parcel of a reship. */
+export async function confirmCompensation(cases: CaseStore, record: CaseRecord, status: 'completed' | 'failed', now: Date, shipment?: ShipmentRef): Promise<void> {
   if (!record.compensation || record.compensation.status === status) return;
   const at = now.toISOString();
   await cases.update(record.caseId, {
-    compensation: { ...record.compensation, status, completedAt: at },
+    compensation: { ...record.compensation, status, completedAt: at, ...(shipment ? { shipment } : {}) },
     ...(status === 'completed' && record.status === 'compensating' ? { status: 'resolved' as const } : {}),
   });
   await cases.appendTimeline(record.caseId, { at, actor: 'order_platform', event: `compensation_${status}`, detail: { instructionId: record.compensation.instructionId } });
@@ -166,8 +168,9 @@ export class CompensationPendingError extends Error {
 export async function checkCompensation(deps: CompensateDeps, caseId: string, now: Date): Promise<{ signal: 'completed' | 'failed' }> {
   const record = await deps.cases.require(caseId);
   if (!record.compensation) throw new Error(`case ${caseId} has no compensation to check`);
-  const status = record.compensation.status === 'completed' ? 'completed' : await deps.orderPlatform.status(record.compensation.instructionId);
+  const state = record.compensation.status === 'completed' ? { status: 'completed' as const } : await deps.orderPlatform.status(record.compensation.instructionId);
+  const { status } = state;
   if (status === 'accepted') throw new CompensationPendingError(`instruction ${record.compensation.instructionId} is not confirmed yet`);
-  await confirmCompensation(deps.cases, record, status, now);
+  await confirmCompensation(deps.cases, record, status, now, state.shipment);
   return { signal: status };
 }

@@ -1,0 +1,32 @@
+import type { SNSEvent } from 'aws-lambda';
+import { parseDeliveryEvent } from '../schemas/delivery-events.js';
+import { recordDeliveryEvent } from '../use-cases/record-delivery-event.js';
+import { caseStores, logger, noticeQueue, suppressionStore } from '../wiring.js';
+
+const { cases, notices } = caseStores();
+const suppressions = suppressionStore();
+const queue = noticeQueue();
+
+/**
+ * DeliveryEvents topic subscriber: SES bounces, complaints and rejects, and End User Messaging SMS failures.
+ * Throws on a storage failure, and for a message id not known (yet), so Lambda's asynchronous retries take over:
+ * a fast provider can report before the notifier has recorded the id of what it just sent.
+ */
+export async function handler(event: SNSEvent) {
+  for (const record of event.Records) {
+    const failure = parseDeliveryEvent(record.Sns.Message);
+    if (!failure) continue;
+    const result = await recordDeliveryEvent({ cases, notices, suppressions, noticeQueue: queue }, failure, new Date());
+    // The provider's message id and the reason code only: the event itself carries addresses.
+    logger.info('delivery event', { channel: failure.channel, reason: failure.reason, permanent: failure.permanent, result });
+    if (result === 'unknown_message') throw new UnknownProviderMessageError(failure.channel);
+  }
+}
+
+/** The configuration sets are this stack's own: an unknown message id is one whose send is not recorded yet. */
+export class UnknownProviderMessageError extends Error {
+  override readonly name = 'UnknownProviderMessageError';
+  constructor(channel: string) {
+    super(`no ${channel} notice is recorded under this provider message id (yet)`);
+  }
+}

@@ -1,0 +1,15 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { dispatchDeferredNotices } from '../use-cases/dispatch-deferred-notices.js';
+import { caseStores, logger, noticeQueue } from '../wiring.js';
+
+const { notices } = caseStores();
+const queue = noticeQueue();
+
+/** Scheduled (EventBridge rule): SMS whose quiet hours are over go out. "Now" is the event's time, as scheduled. */
+export async function handler(event: ScheduledEvent) {
+  const now = new Date(event.time);
+  if (Number.isNaN(now.getTime())) throw new Error('scheduled event without a valid time');
+  const released = await dispatchDeferredNotices({ notices, noticeQueue: queue }, now);
+  logger.info('deferred notices released', { released });
+  return { released };
+}

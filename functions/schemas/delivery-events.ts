@@ -1,0 +1,91 @@
+import * as z from 'zod/mini';
+import type { Channel } from '../domain/case.js';
+
+/**
+ * Delivery events from the two providers, as they arrive through the DeliveryEvents SNS topic: SES event publishing
+ * records (configuration set event destination) and End User Messaging SMS event records. Only failures matter here;
+ * successes and progress events are ignored. Unknown fields are allowed: the providers add fields over time.
+ */
+export interface DeliveryFailure {
+  channel: Channel;
+  providerMessageId: string;
+  /** A short code for the case and the notice: `bounce:Permanent/General`, `complaint`, `sms:TEXT_BLOCKED`... */
+  reason: string;
+  /** The address itself is bad (hard bounce, complaint, blocked or invalid number): stop sending to it. */
+  permanent: boolean;
+  /** The addresses concerned, to suppress when permanent. Never stored or logged in clear. */
+  addresses: string[];
+}
+
+const recipients = z.optional(z.array(z.looseObject({ emailAddress: z.string() })));
+const sesEvent = z.looseObject({
+  eventType: z.string(),
+  mail: z.looseObject({ messageId: z.string(), destination: z.optional(z.array(z.string())) }),
+  bounce: z.optional(z.looseObject({ bounceType: z.string(), bounceSubType: z.optional(z.string()), bouncedRecipients: recipients })),
+  complaint: z.optional(z.looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) })),
+  reject: z.optional(z.looseObject({ reason: z.optional(z.string()) })),
+});
+const smsEvent = z.looseObject({
+  eventType: z.string().check(z.startsWith('TEXT_')),
+  messageId: z.string(),
+  destinationPhoneNumber: z.optional(z.string()),
+  messageStatus: z.optional(z.string()),
+});
+
+/** SMS outcomes that mean the number itself will not take messages. */
+const SMS_PERMANENT = new Set(['TEXT_BLOCKED', 'TEXT_INVALID', 'TEXT_OPTED_OUT']);
+/** SMS outcomes that failed this message only (network, device off, content); the number stays usable. */
+const SMS_TRANSIENT = new Set([
+  'TEXT_CARRIER_UNREACHABLE',
+  'TEXT_UNREACHABLE',
+  'TEXT_TTL_EXPIRED',
+  'TEXT_UNKNOWN',
+  'TEXT_SPAM',
+  'TEXT_CARRIER_BLOCKED',
+  'TEXT_INVALID_MESSAGE',
+  'TEXT_PROTECT_BLOCKED',
+]);
+/** The SMS event types the stack subscribes to. */
+export const SMS_FAILURE_EVENTS = [...SMS_PERMANENT, ...SMS_TRANSIENT].filter((type) => type !== 'TEXT_OPTED_OUT');
+
+/** The failure an SNS message reports, or undefined for anything else (successes, other events, foreign JSON). */
+export function parseDeliveryEvent(snsMessage: string): DeliveryFailure | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(snsMessage);
+  } catch {
+    return undefined;
+  }
+  const ses = sesEvent.safeParse(json);
+  if (ses.success) return sesFailure(ses.data);
+  const sms = smsEvent.safeParse(json);
+  if (sms.success) {
+    const { eventType, messageId, destinationPhoneNumber } = sms.data;
+    const permanent = SMS_PERMANENT.has(eventType);
+    if (!permanent && !SMS_TRANSIENT.has(eventType)) return undefined;
+    return { channel: 'sms', providerMessageId: messageId, reason: `sms:${eventType}`, permanent, addresses: destinationPhoneNumber ? [destinationPhoneNumber] : [] };
+  }
+  return undefined;
+}
+
+function sesFailure(event: z.infer<typeof sesEvent>): DeliveryFailure | undefined {
+  const base = { channel: 'email' as const, providerMessageId: event.mail.messageId };
+  switch (event.eventType) {
+    case 'Bounce': {
+      const bounce = event.bounce;
+      if (!bounce) return undefined;
+      // Transient bounces come only after SES gave up retrying: this message is lost, the address may still work.
+      const permanent = bounce.bounceType === 'Permanent';
+      const addresses = bounce.bouncedRecipients?.map((r) => r.emailAddress) ?? event.mail.destination ?? [];
+      return { ...base, reason: `bounce:${bounce.bounceType}${bounce.bounceSubType ? `/${bounce.bounceSubType}` : ''}`, permanent, addresses };
+    }
+    case 'Complaint':
+      return { ...base, reason: 'complaint', permanent: true, addresses: event.complaint?.complainedRecipients?.map((r) => r.emailAddress) ?? event.mail.destination ?? [] };
+    case 'Reject':
+      return { ...base, reason: 'reject', permanent: false, addresses: [] };
+    case 'Rendering Failure':
+      return { ...base, reason: 'rendering_failure', permanent: false, addresses: [] };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,41 @@
+import type { CaseStore } from '../adapters/case-store.js';
+import type { NoticeStore } from '../adapters/notice-store.js';
+import type { QueueSender } from '../adapters/queues.js';
+import type { SuppressionStore } from '../adapters/suppression-store.js';
+import type { DeliveryFailure } from '../schemas/delivery-events.js';
+import type { NoticeMessage } from '../schemas/messages.js';
+
+export interface DeliveryEventDeps {
+  cases: CaseStore;
+  notices: NoticeStore;
+  suppressions: SuppressionStore;
+  noticeQueue: QueueSender<NoticeMessage>;
+}
+
+export type DeliveryEventResult = 'recorded' | 'repeated' | 'unknown_message';
+
+/**
+ * A provider reported a sent notice undelivered: the notice is marked failed with the reason, the case's timeline
+ * says so, and an address that is bad for good (hard bounce, complaint, blocked number) goes on the suppression
+ * list. The notice is then queued again: the notifier skips the suppressed address and falls back to the other
+ * channel if the customer has one (its own once-per-channel slot keeps that exactly once).
+ */
+export async function recordDeliveryEvent(deps: DeliveryEventDeps, failure: DeliveryFailure, now: Date): Promise<DeliveryEventResult> {
+  const sent = await deps.notices.findByProviderMessageId(failure.providerMessageId);
+  if (!sent) return 'unknown_message';
+  const first = await deps.notices.markDeliveryFailed(sent, now, failure.reason, failure.permanent);
+  if (!first) return 'repeated';
+  await deps.cases.appendTimeline(sent.caseId, {
+    at: now.toISOString(),
+    actor: failure.channel === 'email' ? 'ses' : 'sms_provider',
+    event: 'notice_delivery_failed',
+    detail: { milestone: sent.slot, channel: sent.channel, reason: failure.reason, addressSuppressed: failure.permanent },
+  });
+  if (!failure.permanent) return 'recorded';
+  for (const address of failure.addresses) await deps.suppressions.suppress(failure.channel, address, failure.reason, now, sent.caseId);
+  if (first.message) {
+    const { channel: _channel, release: _release, ...again } = first.message;
+    await deps.noticeQueue.send(again, sent.caseId);
+  }
+  return 'recorded';
+}
