@@ -103,7 +103,8 @@ export class NoticeStore {
    * The provider reported a sent message undelivered; `permanent` keeps the slot from being retried. Recorded once
    * (providers and SNS may repeat an event): returns the notice's queued message the first time, undefined after.
    */
-  async markDeliveryFailed(sent: SentNotice, now: Date, reason: string, permanent: boolean): Promise<{ message?: NoticeMessage } | undefined> {
+  /** `first` is false when the failure was already recorded (a repeated event, or a retry after a crash). */
+  async markDeliveryFailed(sent: SentNotice, now: Date, reason: string, permanent: boolean): Promise<{ first: boolean; message?: NoticeMessage } | undefined> {
     try {
       const out = await this.db.send(
         new UpdateCommand({
@@ -116,11 +117,11 @@ export class NoticeStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      const message = out.Attributes?.message;
-      return typeof message === 'string' ? { message: JSON.parse(message) as NoticeMessage } : {};
+      return { first: true, ...storedMessage(out.Attributes?.message) };
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.notice(sent.caseId, sent.slot, sent.channel), ConsistentRead: true }));
+      return current.Item ? { first: false, ...storedMessage(current.Item.message) } : undefined;
     }
   }
 
@@ -131,22 +132,29 @@ export class NoticeStore {
 
   /** Deferred notices due at `now`, oldest first (the due index is eventually consistent: the release's claim decides). */
   async due(channel: Channel, now: Date, limit = 100): Promise<DueNotice[]> {
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
-        ExpressionAttributeValues: { ':pk': `DEFERRED#${channel}`, ':now': `${now.toISOString()}#~` },
-        Limit: limit,
-      }),
-    );
     const found: DueNotice[] = [];
-    for (const key of page.Items ?? []) {
-      const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
-      const item = out.Item;
-      if (item?.status !== 'deferred' || typeof item.message !== 'string') continue;
-      found.push({ caseId: String(item.pk).slice('CASE#'.length), slot: String(item.milestone), channel, sendAt: String(item.sendAt), message: JSON.parse(item.message) as NoticeMessage });
-    }
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+          ExpressionAttributeValues: { ':pk': `DEFERRED#${channel}`, ':now': `${now.toISOString()}#~` },
+          Limit: limit,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const key of page.Items ?? []) {
+        if (found.length >= limit) break;
+        const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
+        const item = out.Item;
+        // Index entries lag their item: one already released or failed is skipped, never counted against the limit.
+        if (item?.status !== 'deferred' || typeof item.message !== 'string') continue;
+        found.push({ caseId: String(item.pk).slice('CASE#'.length), slot: String(item.milestone), channel, sendAt: String(item.sendAt), message: JSON.parse(item.message) as NoticeMessage });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && found.length < limit);
     return found;
   }
 
@@ -190,7 +198,8 @@ export class NoticeStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.notice(caseId, slot, channel),
-          UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
+          // Whatever the slot becomes, it is no longer deferred: it leaves the due index so the dispatcher never reads it again.
+          UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}${fields.status === 'deferred' ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
           ...(unlessSent ? { ConditionExpression: 'attribute_not_exists(#s) OR #s <> :sent' } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -200,4 +209,8 @@ export class NoticeStore {
       if (!(unlessSent && isConditionFailure(error))) throw error;
     }
   }
+}
+
+function storedMessage(raw: unknown): { message?: NoticeMessage } {
+  return typeof raw === 'string' ? { message: JSON.parse(raw) as NoticeMessage } : {};
 }

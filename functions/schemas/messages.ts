@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CLOSE_REASONS } from '../domain/notices/types.js';
+import { CLOSE_REASONS, DELAY_REASONS } from '../domain/notices/types.js';
 import { WEBHOOK_EVENT_TYPES } from './webhook.js';
 
 /** What the ingest function puts on the intake queue: the verified event, addressed to its case. */
@@ -46,5 +46,10 @@ export const noticeMessage = z.object({
   /** Only this channel: a deferred SMS released at the end of quiet hours by its dispatcher. */
   channel: z.optional(z.enum(['email', 'sms'])),
   release: z.optional(z.boolean()),
+  /**
+   * The pause a `delay_notice` announces, as it was when the operator paused. The notice may go out after a resume
+   * (quiet hours, retries) or a later pause, so it must not be read back from the case.
+   */
+  pause: z.optional(z.object({ since: z.iso.datetime(), reason: z.enum(DELAY_REASONS), expectedResumeBy: z.optional(z.iso.datetime()), count: z.int() })),
 });
 export type NoticeMessage = z.infer<typeof noticeMessage>;

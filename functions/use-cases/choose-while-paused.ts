@@ -3,7 +3,7 @@ import type { WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
 import { requestCancellation } from './apply-intake-event.js';
 
-export type PauseChoiceResult = 'recorded' | 'not_paused' | 'closed';
+export type PauseChoiceResult = 'recorded' | 'not_paused' | 'closed' | 'too_late_to_cancel';
 
 /**
  * While a case is on hold (000 §5.3) the customer may keep waiting or cancel. Waiting is noted on the timeline;
@@ -19,6 +19,8 @@ export async function chooseWhilePaused(
   const record = (await deps.cases.require(caseId)) as Awaited<ReturnType<CaseStore['require']>> & { pause?: { count?: number } };
   if (record.status === 'closed') return 'closed';
   if (!record.pause) return 'not_paused';
+  // Once money or goods are on their way, nothing is left for a cancellation to stop: that takes a person.
+  if (choice === 'cancel' && record.compensation) return 'too_late_to_cancel';
   const at = now.toISOString();
   if (choice === 'cancel') await requestCancellation(deps, caseId, at, 'status_page');
   else await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'pause_wait_chosen', detail: { via: 'status_page', pause: record.pause.count ?? 1 } });

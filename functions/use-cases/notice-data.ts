@@ -51,7 +51,7 @@ export interface NoticeInputs {
  * nothing else. A value the milestone needs but the case lacks throws a `NoticeDataError` naming it: the notice
  * fails visibly (on the case, then the DLQ) instead of reaching the customer with a blank.
  */
-export function noticeDataFor(message: Pick<NoticeMessage, 'milestone' | 'dueInSeconds' | 'reason'>, inputs: NoticeInputs): NoticeData {
+export function noticeDataFor(message: Pick<NoticeMessage, 'milestone' | 'dueInSeconds' | 'reason' | 'pause' | 'round'>, inputs: NoticeInputs): NoticeData {
   const { record, links } = inputs;
   const { milestone } = message;
   const need = <T>(value: T | undefined | null, field: string): T => {
@@ -113,7 +113,8 @@ export function noticeDataFor(message: Pick<NoticeMessage, 'milestone' | 'dueInS
       return { ...base, milestone: 'case_closed', ...(closeReason ? { closeReason } : {}) };
     }
     case 'delay_notice': {
-      const pause = need(record.pause, 'pause');
+      // The pause the message announces; messages queued before it carried one fall back to the case's own pause of that round.
+      const pause = need(message.pause ?? (record.pause && record.pause.count === (message.round ?? record.pause.count) ? record.pause : undefined), 'pause');
       if (!(DELAY_REASONS as readonly string[]).includes(pause.reason)) throw new NoticeDataError(milestone, 'pause.reason', `not one of ${DELAY_REASONS.join(', ')}`);
       // The status page offers both buttons where `#choice` points.
       const choiceUrl = `${links.status}#choice`;

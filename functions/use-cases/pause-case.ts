@@ -1,16 +1,13 @@
 import type { QueueSender } from '../adapters/queues.js';
 import { SlaStore } from '../adapters/sla-store.js';
 import type { DelayReason } from '../domain/notices/types.js';
+import type { NoticeMessage } from '../schemas/messages.js';
 import { pauseRefusal, type CasePause, type PauseRefusal } from '../domain/pause.js';
 import { expectedDueAfterPause, resumeServiceSla } from '../domain/sla.js';
 import { dueUnknown, onFreshCase, type SlaDeps } from './sla-clock.js';
 
-/** The notice queue's message for a pause: the notifier renders `delay_notice` from the case's `pause`, once per round. */
-export interface DelayNoticeMessage {
-  caseId: string;
-  milestone: 'delay_notice';
-  round: number;
-}
+/** The notice queue's message for a pause: `delay_notice`, once per round, carrying the pause it announces. */
+export type DelayNoticeMessage = NoticeMessage & { milestone: 'delay_notice'; round: number; pause: CasePause };
 
 export interface PauseDeps extends SlaDeps {
   notices: QueueSender<DelayNoticeMessage>;
@@ -48,8 +45,8 @@ export async function pauseCase(
     });
     return { status: 'done', pause, ...(record.dueAt ? { dueAt: record.dueAt } : {}) };
   });
-  // Only once the pause is stored: the notifier renders the delay notice from the case's `pause` (once per round).
-  if (result.status === 'done' && result.pause) await deps.notices.send({ caseId, milestone: 'delay_notice', round: result.pause.count }, caseId);
+  // Only once the pause is stored; the message carries the pause, so a notice sent after a resume still tells this one.
+  if (result.status === 'done' && result.pause) await deps.notices.send({ caseId, milestone: 'delay_notice', round: result.pause.count, pause: result.pause }, caseId);
   return result;
 }
 

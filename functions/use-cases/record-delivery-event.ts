@@ -23,19 +23,22 @@ export type DeliveryEventResult = 'recorded' | 'repeated' | 'unknown_message';
 export async function recordDeliveryEvent(deps: DeliveryEventDeps, failure: DeliveryFailure, now: Date): Promise<DeliveryEventResult> {
   const sent = await deps.notices.findByProviderMessageId(failure.providerMessageId);
   if (!sent) return 'unknown_message';
-  const first = await deps.notices.markDeliveryFailed(sent, now, failure.reason, failure.permanent);
-  if (!first) return 'repeated';
-  await deps.cases.appendTimeline(sent.caseId, {
+  const marked = await deps.notices.markDeliveryFailed(sent, now, failure.reason, failure.permanent);
+  if (!marked) return 'unknown_message';
+  // A repeat (providers publish at least once; Lambda retries after a crash) skips the timeline entry but redoes what
+  // is safe to redo, so a crash after the first mark cannot lose the suppression or the other channel's notice.
+  if (marked.first) await deps.cases.appendTimeline(sent.caseId, {
     at: now.toISOString(),
     actor: failure.channel === 'email' ? 'ses' : 'sms_provider',
     event: 'notice_delivery_failed',
     detail: { milestone: sent.slot, channel: sent.channel, reason: failure.reason, addressSuppressed: failure.permanent },
   });
-  if (!failure.permanent) return 'recorded';
-  for (const address of failure.addresses) await deps.suppressions.suppress(failure.channel, address, failure.reason, now, sent.caseId);
-  if (first.message) {
-    const { channel: _channel, release: _release, ...again } = first.message;
-    await deps.noticeQueue.send(again, sent.caseId);
+  if (failure.permanent) {
+    for (const address of failure.addresses) await deps.suppressions.suppress(failure.channel, address, failure.reason, now, sent.caseId);
+    if (marked.message) {
+      const { channel: _channel, release: _release, ...again } = marked.message;
+      await deps.noticeQueue.send(again, sent.caseId);
+    }
   }
-  return 'recorded';
+  return marked.first ? 'recorded' : 'repeated';
 }

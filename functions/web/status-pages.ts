@@ -5,7 +5,7 @@ import { escapeHtml, page, type PageLocale } from './layout.js';
 
 export type PauseChoice = 'wait' | 'cancel';
 /** Why a choice could not be taken: no valid option sent, the case is no longer on hold, or it is closed. */
-export type ChoiceProblem = 'invalid_choice' | 'not_paused' | 'closed';
+export type ChoiceProblem = 'invalid_choice' | 'not_paused' | 'closed' | 'too_late_to_cancel';
 /** Why a link shows no case. */
 export type LinkProblem = 'invalid' | 'expired' | 'not_found';
 
@@ -61,6 +61,7 @@ const TEXT = {
       invalid_choice: 'Please choose one of the two options.',
       not_paused: 'Your request is no longer on hold, so there is nothing to choose.',
       closed: 'Your request is already closed.',
+      too_late_to_cancel: 'Your compensation is already on its way, so the request can no longer be cancelled here. Please contact customer service.',
     } satisfies Record<ChoiceProblem, string>,
     links: {
       invalid: 'This link is not valid. Please use the link in the most recent message we sent you.',
@@ -119,6 +120,7 @@ const TEXT = {
       invalid_choice: '请选择以下两个选项之一。',
       not_paused: '您的申请已恢复处理，无需再做选择。',
       closed: '您的申请已关闭。',
+      too_late_to_cancel: '您的补偿已在处理中，无法在此取消申请。如有疑问请联系客服。',
     } satisfies Record<ChoiceProblem, string>,
     links: {
       invalid: '该链接无效，请使用我们最近发给您的消息中的链接。',

@@ -469,7 +469,7 @@ describe('queues', () => {
 describe('functions', () => {
   it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(19);
+    expect(functions.length).toBe(21);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -489,7 +489,7 @@ describe('functions', () => {
       expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
       entries.add(entry as string);
     }
-    expect(entries.size).toBe(19);
+    expect(entries.size).toBe(21);
   });
 
   it.each([

@@ -81,7 +81,7 @@ describe('POST /ops/cases/{caseId}/pause and /resume', () => {
     const view = (await request('GET', `/ops/cases/${caseId}`)).json;
     expect(view).toMatchObject({ pause: res.json.pause, sla: { state: 'paused', dueAt: clock!.dueAt }, dueAt: clock!.dueAt });
     expect(view.timeline.find((e: any) => e.event === 'case_paused')).toMatchObject({ actor: `operator:${OPERATOR_ARN}`, detail: { reason: 'factory_service', note: 'sent to the factory for repair', count: 1 } });
-    expect(await queuedNotices()).toEqual([{ body: { caseId, milestone: 'delay_notice', round: 1 }, group: caseId }]);
+    expect(await queuedNotices()).toEqual([{ body: { caseId, milestone: 'delay_notice', round: 1, pause: expect.objectContaining({ count: 1 }) }, group: caseId }]);
 
     expect(await pause(caseId, { reason: 'factory_service', note: 'again' })).toMatchObject({ status: 409, json: { error: 'already_paused' } });
   });
@@ -103,7 +103,7 @@ describe('POST /ops/cases/{caseId}/pause and /resume', () => {
 
     expect(await resume(caseId)).toMatchObject({ status: 409, json: { error: 'not_paused' } });
     expect((await pause(caseId, { reason: 'awaiting_parts', note: 'part on order' })).json.pause).toMatchObject({ count: 2 });
-    expect(await queuedNotices()).toEqual([{ body: { caseId, milestone: 'delay_notice', round: 2 }, group: caseId }]);
+    expect(await queuedNotices()).toEqual([{ body: { caseId, milestone: 'delay_notice', round: 2, pause: expect.objectContaining({ count: 2 }) }, group: caseId }]);
   });
 
   it('refuses a closed case, and answers 404 for a case that does not exist', async () => {

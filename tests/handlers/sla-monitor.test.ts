@@ -132,7 +132,7 @@ describe('sla monitor: a paused case', () => {
     const notices = { send: async (message: DelayNoticeMessage) => void sent.push(message) } as never;
     const paused = await pauseCase({ ...deps, notices }, caseId, { reason: 'awaiting_parts', note: 'factory sends the part', expectedResumeBy: sh('2025-06-20T10:00:00').toISOString() }, 'ops-jane', sh('2025-06-16T10:00:00'));
     expect(paused).toMatchObject({ status: 'done', pause: { since: sh('2025-06-16T10:00:00').toISOString(), reason: 'awaiting_parts', count: 1 } });
-    expect(sent).toEqual([{ caseId, milestone: 'delay_notice', round: 1 }]);
+    expect(sent).toEqual([{ caseId, milestone: 'delay_notice', round: 1, pause: expect.objectContaining({ reason: 'awaiting_parts', count: 1 }) }]);
     expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
 
     // Past the original due time, the paused case is neither due soon nor breached.

@@ -132,8 +132,8 @@ describe('status page: GET /cases/{caseId}/status?token=…', () => {
 });
 
 describe('status page: on hold, keep waiting or cancel', () => {
-  it('shows the reason, since when, the expected resumption and the two choices under #choice', async () => {
-    const { caseId } = await seed({ type: 'repair', status: 'awaiting_return', returnReceivedAt: PAUSE.since, locale: 'en', pause: PAUSE });
+  it('shows the reason, since when, the expected resumption and the two choices under #choice; not the due date the pause voided', async () => {
+    const { caseId } = await seed({ type: 'repair', status: 'awaiting_return', returnReceivedAt: PAUSE.since, dueAt: '2031-01-01T00:00:00.000Z', locale: 'en', pause: PAUSE });
     const token = tokenFor(caseId);
     const res = await call('GET', caseId, token);
     expect(res.status).toBe(200);
@@ -143,6 +143,7 @@ describe('status page: on hold, keep waiting or cancel', () => {
     expect(res.body).toContain(`<form method="post" action="/cases/${caseId}/status?token=${encodeURIComponent(token).replace(/&/g, '&amp;')}">`);
     expect(res.body).toContain('<button type="submit" name="choice" value="wait">Keep waiting</button>');
     expect(res.body).toContain('<button type="submit" name="choice" value="cancel" class="secondary">Cancel my request</button>');
+    expect(res.body).not.toContain('2031');
   });
 
   it('wait: 303 back to the page (post/redirect/get), noted on the timeline; the page then thanks the customer', async () => {
@@ -188,7 +189,17 @@ describe('status page: on hold, keep waiting or cancel', () => {
     }
     expect((await call('POST', paused, tokenFor(paused, -1000), { body: 'choice=cancel' })).status).toBe(403);
     expect((await call('POST', paused, 'forged.token', { body: 'choice=cancel' })).status).toBe(403);
-    for (const id of [running, closed, paused]) {
+    const { caseId: compensating } = await seed({
+      type: 'repair',
+      status: 'compensating',
+      locale: 'en',
+      pause: PAUSE,
+      compensation: { instructionId: 'ins-1', kind: 'refund', amount: 1000, currency: 'CNY', status: 'instructed', at: PAUSE.since } as never,
+    });
+    const tooLate = await call('POST', compensating, tokenFor(compensating), { body: 'choice=cancel' });
+    expect(tooLate.status).toBe(409);
+    expect(tooLate.body).toContain('can no longer be cancelled');
+    for (const id of [running, closed, paused, compensating]) {
       const record = await cases.get(id);
       expect(record?.cancelRequested, id).toBeUndefined();
       expect((await cases.view(id))!.timeline.map((e) => e.event), id).not.toContain('pause_wait_chosen');

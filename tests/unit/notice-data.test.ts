@@ -190,6 +190,16 @@ describe('what each milestone says', () => {
     expect(notice.text).toContain('We now expect to finish by');
   });
 
+  it('delay_notice sent after the resume (held for quiet hours, retried) still tells the pause its message carries', () => {
+    const pause = { since: NOW.toISOString(), reason: 'factory_service' as const, count: 1 };
+    const resumed = render('delay_notice', 'en', { record: record({ sla: SLA, pause: undefined }) }, { round: 1, pause });
+    expect(resumed.data).toMatchObject({ milestone: 'delay_notice', reason: 'factory_service' });
+    // Paused again meanwhile: round 1's notice is still about the first pause, not the second.
+    const second = { since: NOW.toISOString(), reason: 'force_majeure' as const, count: 2 };
+    expect(render('delay_notice', 'en', { record: record({ sla: SLA, pause: second }) }, { round: 1, pause }).data).toMatchObject({ reason: 'factory_service' });
+    expect(() => render('delay_notice', 'en', { record: record({ sla: SLA, pause: second }) }, { round: 1 })).toThrow(/pause/);
+  });
+
   it.each([
     ['no expected end of the pause', { sla: SLA, pause: { since: NOW.toISOString(), reason: 'force_majeure' as const, count: 2 } }],
     ['no service clock running yet', { sla: undefined }],

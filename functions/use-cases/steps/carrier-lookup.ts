@@ -52,8 +52,9 @@ export async function carrierLookup(
           kind: 'tracking_not_found',
           caseId,
           at,
-          message: `Carrier ${shipment.carrier} does not know tracking number ${shipment.trackingNumber} of case ${caseId}; the case goes to needs_attention.`,
-          detail: { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber },
+          // No tracking number in alerts: carriers' public lookups show the recipient's masked name and phone for it.
+          message: `Carrier ${shipment.carrier} does not know the outbound tracking number of case ${caseId} (see the case); the case goes to needs_attention.`,
+          detail: { carrier: shipment.carrier },
         });
       }
     } else if (name === 'CarrierUnavailableError' || name === 'CarrierAuthError') {

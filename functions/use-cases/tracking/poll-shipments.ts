@@ -104,7 +104,8 @@ async function flagUnknownNumber(deps: PollDeps, shipment: ShipmentRecord, now: 
     kind: 'tracking_not_found',
     ...(caseIds.length === 1 ? { caseId: caseIds[0] } : {}),
     at,
-    message: `Carrier ${shipment.carrier} (provider ${shipment.provider}) does not know tracking number ${shipment.trackingNumber}; watched for ${open.map((w) => `${w.role} ${w.caseId}`).join(', ') || 'no open case'}. Polling continues with backoff.`,
-    detail: { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, provider: shipment.provider },
+    // No tracking number in alerts (carriers' public lookups show the recipient's masked name and phone): the cases have it.
+    message: `Carrier ${shipment.carrier} (provider ${shipment.provider}) does not know a watched tracking number; watched for ${open.map((w) => `${w.role} ${w.caseId}`).join(', ') || 'no open case'}. Polling continues with backoff.`,
+    detail: { carrier: shipment.carrier, provider: shipment.provider },
   });
 }
