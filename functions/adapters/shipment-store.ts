@@ -210,11 +210,12 @@ export class ShipmentStore {
   }
 
   /** Stores what a proactive case would need, once (a repeated shipment.created keeps the first). */
-  async saveProactive(key: string, facts: ProactiveFacts, contact: ProactiveContact): Promise<void> {
+  async saveProactive(key: string, facts: ProactiveFacts, contact: ProactiveContact, retainUntil: Date): Promise<void> {
+    const ttl = Math.floor(retainUntil.getTime() / 1000);
     for (const [sk, item] of [['PROACTIVE', facts], ['CONTACT', contact]] as const) {
       try {
         await this.db.send(
-          new PutCommand({ TableName: this.tableName, Item: { ...shipmentKeys(key, sk), ...item }, ConditionExpression: 'attribute_not_exists(pk)' }),
+          new PutCommand({ TableName: this.tableName, Item: { ...shipmentKeys(key, sk), ...item, ttl }, ConditionExpression: 'attribute_not_exists(pk)' }),
         );
       } catch (error) {
         if (!isConditionFailure(error)) throw error;

@@ -71,7 +71,12 @@ describe('start-case: watching parcels', () => {
     expect(shipment).toMatchObject({ promisedBy: data.order.shipment.promisedBy, shippedAt: data.order.shipment.shippedAt, gsi2pk: 'POLL#aftership' });
     const facts = await item(pk, 'PROACTIVE');
     expect(facts).toMatchObject({ order: { orderId: data.order.orderId }, customer: { customerId: data.customer.customerId } });
-    expect(await item(pk, 'CONTACT')).toMatchObject({ name: PERSON.name, email: PERSON.email, phone: PERSON.phone });
+    const contact = await item(pk, 'CONTACT');
+    expect(contact).toMatchObject({ name: PERSON.name, email: PERSON.email, phone: PERSON.phone });
+    // Kept no longer than a claim could be made: TTL 90 days after the promised delivery.
+    const promised = Date.parse(data.order.shipment.promisedBy);
+    expect(Number(contact!.ttl) * 1000).toBeGreaterThanOrEqual(promised + 90 * 86_400_000 - 1000);
+    expect(Number(contact!.ttl) * 1000).toBeLessThanOrEqual(Math.max(promised, Date.now()) + 90 * 86_400_000 + 1000);
     for (const stored of [shipment, facts]) expect(JSON.stringify(stored)).not.toMatch(new RegExp(`${PERSON.email}|\\${PERSON.phone}|${PERSON.name}`));
     // No case exists until tracking shows one is needed.
     expect(await item(`CASE#${caseId}`, 'CASE')).toBeUndefined();

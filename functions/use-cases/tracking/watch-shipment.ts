@@ -10,6 +10,8 @@ export interface WatchDeps {
   proactiveEnabled: boolean;
 }
 
+const PROACTIVE_RETENTION_DAYS = 90;
+
 /** The customer's return parcel is watched until it reaches the service center (then the case resumes by itself). */
 export async function watchReturn(deps: WatchDeps, caseId: string, carrier: string, trackingNumber: string, now: Date): Promise<string> {
   return deps.shipments.watch({ carrier, trackingNumber, provider: deps.providerFor(carrier), watcher: { role: 'return', caseId } }, now);
@@ -25,7 +27,11 @@ export async function watchProactive(deps: WatchDeps, caseId: string, data: Ship
   const { name, email, phone, ...customer } = data.customer;
   // The facts first: once watched, the shipment may be polled (and a case opened from them) at any moment.
   const key = shipmentKey(shipment.carrier, shipment.trackingNumber);
-  await deps.shipments.saveProactive(key, { order: data.order, customer }, { name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) });
+  // The contact is personal data kept only for a case that may never open: DynamoDB's TTL deletes it once a late or
+  // lost parcel could no longer be claimed (a case, if one opens, keeps its own copy).
+  const latest = Math.max(now.getTime(), Date.parse(shipment.promisedBy ?? '') || 0);
+  const retainUntil = new Date(latest + PROACTIVE_RETENTION_DAYS * 86_400_000);
+  await deps.shipments.saveProactive(key, { order: data.order, customer }, { name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) }, retainUntil);
   await deps.shipments.watch(
     {
       carrier: shipment.carrier,
