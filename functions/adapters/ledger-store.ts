@@ -1,4 +1,5 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dailyCounterItems } from './daily-counters.js';
 import { isConditionFailure } from './dynamo.js';
 
 /** One cost of a case: money paid out, goods shipped again, a prepaid return label, or a charge-back (negative). */
@@ -79,47 +80,14 @@ export class LedgerStore {
   /** Totals per value of the dimension and currency, over the local days from..to (inclusive, YYYY-MM-DD). */
   async totals(dimension: CostDimension, from: string, to: string): Promise<CostTotal[]> {
     const sums = new Map<string, CostTotal>();
-    for (const month of monthsBetween(from, to)) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': `LEDGER#${month}`, ':from': `${dimension}#${from}`, ':to': `${dimension}#${to}#\uffff` },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const [, , key, currency] = String(item.sk).split('#');
-          const id = `${key}#${currency}`;
-          const total = sums.get(id) ?? { key: key!, currency: currency!, amount: 0, entries: 0 };
-          total.amount += Number(item.amount ?? 0);
-          total.entries += Number(item.entries ?? 0);
-          sums.set(id, total);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+    for await (const item of dailyCounterItems(this.db, this.tableName, 'LEDGER', dimension, from, to)) {
+      const [, , key, currency] = String(item.sk).split('#');
+      const id = `${key}#${currency}`;
+      const total = sums.get(id) ?? { key: key!, currency: currency!, amount: 0, entries: 0 };
+      total.amount += Number(item.amount ?? 0);
+      total.entries += Number(item.entries ?? 0);
+      sums.set(id, total);
     }
     return [...sums.values()].sort((a, b) => b.amount - a.amount || a.key.localeCompare(b.key));
   }
-}
-
-/** The months (YYYY-MM) the local days from..to touch: one counter partition each. */
-export function monthsBetween(from: string, to: string): string[] {
-  const months: string[] = [];
-  let year = Number(from.slice(0, 4));
-  let month = Number(from.slice(5, 7));
-  const last = to.slice(0, 7);
-  for (;;) {
-    const current = `${year}-${String(month).padStart(2, '0')}`;
-    if (current > last) break;
-    months.push(current);
-    month += 1;
-    if (month > 12) {
-      month = 1;
-      year += 1;
-    }
-  }
-  return months;
 }

@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyCounts, SCORES, type SatisfactionCounts, type SurveyAnswer } from '../domain/satisfaction.js';
 import { isConditionFailure } from './dynamo.js';
-import { monthsBetween } from './ledger-store.js';
+import { dailyCounterItems } from './daily-counters.js';
 
 /** Report groups (DOMAIN: "by case type, carrier, remedy, period"); `all` is every survey. */
 export const SATISFACTION_GROUPS = ['type', 'carrier', 'remedy'] as const;
@@ -59,31 +59,17 @@ export class SatisfactionStore {
   /** Counters per value of the group (or `all`) over the local days from..to (inclusive, YYYY-MM-DD). */
   async totals(group: SatisfactionGroup | 'all', from: string, to: string): Promise<Map<string, SatisfactionCounts>> {
     const totals = new Map<string, SatisfactionCounts>();
-    for (const month of monthsBetween(from, to)) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': `SATISFACTION#${month}`, ':from': `${group}#${from}`, ':to': `${group}#${to}#\uffff` },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const key = String(item.sk).split('#')[2]!;
-          const total = totals.get(key) ?? emptyCounts();
-          total.invited += Number(item.invited ?? 0);
-          total.answered += Number(item.answered ?? 0);
-          for (const score of SCORES) {
-            total.sums[score] += Number(item[`${score}Sum`] ?? 0);
-            total.counts[score] += Number(item[`${score}Count`] ?? 0);
-          }
-          for (let n = 1; n <= 5; n += 1) total.overallHistogram[n - 1]! += Number(item[`overall${n}`] ?? 0);
-          totals.set(key, total);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+    for await (const item of dailyCounterItems(this.db, this.tableName, 'SATISFACTION', group, from, to)) {
+      const key = String(item.sk).split('#')[2]!;
+      const total = totals.get(key) ?? emptyCounts();
+      total.invited += Number(item.invited ?? 0);
+      total.answered += Number(item.answered ?? 0);
+      for (const score of SCORES) {
+        total.sums[score] += Number(item[`${score}Sum`] ?? 0);
+        total.counts[score] += Number(item[`${score}Count`] ?? 0);
+      }
+      for (let n = 1; n <= 5; n += 1) total.overallHistogram[n - 1]! += Number(item[`overall${n}`] ?? 0);
+      totals.set(key, total);
     }
     return totals;
   }
