@@ -12,8 +12,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { vi } from 'vitest';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { expect, vi } from 'vitest';
 import type { LocalTable } from '../../local/cfn/types.js';
 import { ensureTables, startDynamoDb } from '../../local/emulators/dynamodb.js';
 import { startSes, type SesEmulator } from '../../local/emulators/ses.js';
@@ -361,4 +361,38 @@ export function addWaitForTokenMachine(
     },
   });
   return stateMachineArn;
+}
+
+export interface OpsRequestOptions {
+  body?: string;
+  query?: string;
+  /** Call as this IAM principal (the deployed authorizer) instead of with the bearer token. */
+  iamUserArn?: string;
+}
+
+/** A request to the ops API handler with the operator's bearer token (or as an IAM caller), answered as JSON and never with a stack trace. */
+export async function callOpsApi(
+  handler: (event: APIGatewayProxyEventV2, context: Context) => unknown,
+  token: string,
+  method: 'GET' | 'POST',
+  path: string,
+  opts: OpsRequestOptions = {},
+) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (!opts.iamUserArn) headers.authorization = `Bearer ${token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const event = apiEvent({
+    method,
+    path,
+    routeKey: 'ANY /ops/{proxy+}',
+    headers,
+    pathParameters: { proxy: path.replace(/^\/ops\//, '') },
+    ...(opts.query ? { query: opts.query } : {}),
+    ...(opts.body !== undefined ? { body: opts.body } : {}),
+    ...(opts.iamUserArn ? { iamUserArn: opts.iamUserArn } : {}),
+  });
+  const res = (await handler(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
+  const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+  expect(body).not.toMatch(STACK_TRACE);
+  return { status: res.statusCode, headers: res.headers ?? {}, body, json: JSON.parse(body) as Record<string, any> };
 }

@@ -13,7 +13,7 @@ import { cnPolicy } from '../../functions/policies/cn.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { compensate, issueReturnLabel } from '../../functions/use-cases/steps/compensate.js';
 import { startOrderPlatformSimulator } from '../../local/simulators/order-platform.js';
-import { addWaitForTokenMachine, apiEvent, eventually, importFresh, lambdaContext, sleep, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { addWaitForTokenMachine, apiEvent, eventually, importFresh, lambdaContext, sleep, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
@@ -56,25 +56,7 @@ async function get(fn: Handler, path: string, opts: { token?: string; authorizat
 }
 
 /** Any request to the ops API with the operator's bearer token (or IAM), answered as JSON. */
-async function request(method: 'GET' | 'POST', path: string, opts: { body?: string; query?: string; iamUserArn?: string; fn?: Handler } = {}) {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (!opts.iamUserArn) headers.authorization = `Bearer ${OPS_TOKEN}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const event = apiEvent({
-    method,
-    path,
-    routeKey: 'ANY /ops/{proxy+}',
-    headers,
-    pathParameters: { proxy: path.replace(/^\/ops\//, '') },
-    ...(opts.query ? { query: opts.query } : {}),
-    ...(opts.body !== undefined ? { body: opts.body } : {}),
-    ...(opts.iamUserArn ? { iamUserArn: opts.iamUserArn } : {}),
-  });
-  const res = (await (opts.fn ?? handler)(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
-  const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
-  expect(body).not.toMatch(STACK_TRACE);
-  return { status: res.statusCode, headers: res.headers ?? {}, body, json: JSON.parse(body) as Record<string, any> };
-}
+const request = (method: 'GET' | 'POST', path: string, opts: OpsRequestOptions & { fn?: Handler } = {}) => callOpsApi(opts.fn ?? handler, OPS_TOKEN, method, path, opts);
 
 const decide = (id: string, body: unknown, opts: { iamUserArn?: string } = {}) =>
   request('POST', `/ops/cases/${id}/decision`, { body: typeof body === 'string' ? body : JSON.stringify(body), ...opts });

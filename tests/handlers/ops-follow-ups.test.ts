@@ -2,12 +2,11 @@
  * The operations API's follow-ups (GET /ops/follow-ups, POST /ops/cases/{caseId}/follow-up) and satisfaction report
  * (GET /ops/reports/satisfaction), through the real handler against DynamoDB (dynalite).
  */
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { FollowUpStore } from '../../functions/adapters/follow-up-store.js';
 import { SatisfactionStore, type SurveyBucket } from '../../functions/adapters/satisfaction-store.js';
-import { apiEvent, importFresh, lambdaContext, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
@@ -20,25 +19,7 @@ let cases: CaseStore;
 let followUps: FollowUpStore;
 let satisfaction: SatisfactionStore;
 
-async function request(method: 'GET' | 'POST', path: string, opts: { body?: string; query?: string; iamUserArn?: string } = {}) {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (!opts.iamUserArn) headers.authorization = `Bearer ${OPS_TOKEN}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const event = apiEvent({
-    method,
-    path,
-    routeKey: 'ANY /ops/{proxy+}',
-    headers,
-    pathParameters: { proxy: path.replace(/^\/ops\//, '') },
-    ...(opts.query ? { query: opts.query } : {}),
-    ...(opts.body !== undefined ? { body: opts.body } : {}),
-    ...(opts.iamUserArn ? { iamUserArn: opts.iamUserArn } : {}),
-  });
-  const res = (await handler(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
-  const body = String(res.body ?? '');
-  expect(body).not.toMatch(STACK_TRACE);
-  return { status: res.statusCode, body, json: JSON.parse(body) as Record<string, any> };
-}
+const request = (method: 'GET' | 'POST', path: string, opts: OpsRequestOptions = {}) => callOpsApi(handler, OPS_TOKEN, method, path, opts);
 
 /** A closed case whose low score opened a follow-up (what the survey answer does). */
 async function lowScoreCase(openedAt: string, comment = 'Nobody called me back.') {

@@ -4,7 +4,6 @@
  * the SLA lists from the due index.
  */
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
@@ -13,7 +12,7 @@ import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
-import { apiEvent, importFresh, lambdaContext, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
@@ -28,25 +27,7 @@ let cases: CaseStore;
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 
-async function request(method: 'GET' | 'POST', path: string, opts: { body?: string; query?: string; iamUserArn?: string } = {}) {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (!opts.iamUserArn) headers.authorization = `Bearer ${OPS_TOKEN}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const event = apiEvent({
-    method,
-    path,
-    routeKey: 'ANY /ops/{proxy+}',
-    headers,
-    pathParameters: { proxy: path.replace(/^\/ops\//, '') },
-    ...(opts.query ? { query: opts.query } : {}),
-    ...(opts.body !== undefined ? { body: opts.body } : {}),
-    ...(opts.iamUserArn ? { iamUserArn: opts.iamUserArn } : {}),
-  });
-  const res = (await handler(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
-  const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
-  expect(body).not.toMatch(STACK_TRACE);
-  return { status: res.statusCode, json: JSON.parse(body) as Record<string, any> };
-}
+const request = (method: 'GET' | 'POST', path: string, opts: OpsRequestOptions = {}) => callOpsApi(handler, OPS_TOKEN, method, path, opts);
 const pause = (caseId: string, body: unknown, opts: { iamUserArn?: string } = {}) =>
   request('POST', `/ops/cases/${caseId}/pause`, { body: typeof body === 'string' ? body : JSON.stringify(body), ...opts });
 const resume = (caseId: string, body?: unknown) => request('POST', `/ops/cases/${caseId}/resume`, body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) });
