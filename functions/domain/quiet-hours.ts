@@ -1,3 +1,5 @@
+import { zoneOffsetMs } from './working-days.js';
+
 /**
  * Quiet hours: no SMS in the customer's night. A window is local wall-clock time in the customer's time zone,
  * `HH:MM-HH:MM`, and may cross midnight (21:00-08:00). An SMS due inside it is delayed to the window's end, never
@@ -69,20 +71,14 @@ function localClock(at: Date, timeZone: string): LocalClock {
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
 }
 
-/** Milliseconds the zone's local time is ahead of UTC at `at`. */
-function offsetMs(at: Date, timeZone: string): number {
-  const l = localClock(at, timeZone);
-  return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute) - Math.floor(at.getTime() / 60_000) * 60_000;
-}
-
 /**
  * The instant a local wall-clock time names in a zone. A time skipped by a daylight-saving jump (02:30 on the
  * spring-forward night) maps to the instant an hour on (03:30), so a window end never vanishes.
  */
 export function instantAt(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
-  let guess = wall - offsetMs(new Date(wall), timeZone);
+  let guess = wall - zoneOffsetMs(new Date(wall), timeZone);
   // A second pass settles the offset when the first guess landed on the other side of a change.
-  guess = wall - offsetMs(new Date(guess), timeZone);
+  guess = wall - zoneOffsetMs(new Date(guess), timeZone);
   return new Date(guess);
 }

@@ -54,7 +54,7 @@ export function addCalendarDays(localDate: string, days: number): string {
 }
 
 /** Offset of the zone from UTC at an instant, in ms (e.g. +8h for Asia/Shanghai). */
-function zoneOffsetMs(instant: Date, timeZone: string): number {
+export function zoneOffsetMs(instant: Date, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
