@@ -2,7 +2,7 @@ import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { COST_DIMENSIONS } from '../adapters/ledger-store.js';
-import { SATISFACTION_GROUPS, type SatisfactionGroup } from '../adapters/satisfaction-store.js';
+import { SATISFACTION_GROUPS } from '../adapters/satisfaction-store.js';
 import { optional } from '../config.js';
 import { REMEDIES } from '../domain/case.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
@@ -33,6 +33,22 @@ const isDay = (value: string) => {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
 };
 const MAX_REPORT_DAYS = 366;
+
+/** A report's `from`, `to` (real local days, from ≤ to, a bounded range) and `groupBy` (default type), or the 400 saying what is expected. */
+function reportQuery<G extends string>(requestUrl: string, groups: readonly G[]): { from: string; to: string; groupBy: G } | Response {
+  const url = new URL(requestUrl);
+  const from = url.searchParams.get('from') ?? '';
+  const to = url.searchParams.get('to') ?? '';
+  const groupBy = url.searchParams.get('groupBy') ?? 'type';
+  const days = isDay(from) && isDay(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 0;
+  if (days < 1 || days > MAX_REPORT_DAYS || !(groups as readonly string[]).includes(groupBy)) {
+    return reply(400, {
+      error: 'invalid_query',
+      message: `Use from=YYYY-MM-DD&to=YYYY-MM-DD (real days, from ≤ to, at most ${MAX_REPORT_DAYS} days) and groupBy=${groups.join('|')}.`,
+    });
+  }
+  return { from, to, groupBy: groupBy as G };
+}
 
 const decisionBody = z.strictObject({
   decision: z.enum(['approve', 'reject', 'request_evidence']),
@@ -71,18 +87,10 @@ app.get('/ops/alerts', async () => reply(200, { alerts: await alerts.recent(100)
 
 /** Compensation costs over local days from..to, totalled by case type, remedy or carrier, from the ledger's counters. */
 app.get('/ops/reports/costs', async ({ req }) => {
-  const url = new URL(req.url);
-  const from = url.searchParams.get('from') ?? '';
-  const to = url.searchParams.get('to') ?? '';
-  const groupBy = url.searchParams.get('groupBy') ?? 'type';
-  const days = isDay(from) && isDay(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 0;
-  if (days < 1 || days > MAX_REPORT_DAYS || !(COST_DIMENSIONS as readonly string[]).includes(groupBy)) {
-    return reply(400, {
-      error: 'invalid_query',
-      message: `Use from=YYYY-MM-DD&to=YYYY-MM-DD (real days, from ≤ to, at most ${MAX_REPORT_DAYS} days) and groupBy=type|remedy|carrier|kind.`,
-    });
-  }
-  const totals = await ledger.totals(groupBy as (typeof COST_DIMENSIONS)[number], from, to);
+  const query = reportQuery(req.url, COST_DIMENSIONS);
+  if (query instanceof Response) return query;
+  const { from, to, groupBy } = query;
+  const totals = await ledger.totals(groupBy, from, to);
   return reply(200, { from, to, groupBy, totals });
 });
 
@@ -111,18 +119,9 @@ app.post('/ops/cases/:caseId/follow-up', async ({ params, req, event }) => {
 
 /** Satisfaction over local days from..to by case type, carrier or remedy, with the previous period of equal length. */
 app.get('/ops/reports/satisfaction', async ({ req }) => {
-  const url = new URL(req.url);
-  const from = url.searchParams.get('from') ?? '';
-  const to = url.searchParams.get('to') ?? '';
-  const groupBy = url.searchParams.get('groupBy') ?? 'type';
-  const days = isDay(from) && isDay(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 0;
-  if (days < 1 || days > MAX_REPORT_DAYS || !(SATISFACTION_GROUPS as readonly string[]).includes(groupBy)) {
-    return reply(400, {
-      error: 'invalid_query',
-      message: `Use from=YYYY-MM-DD&to=YYYY-MM-DD (real days, from ≤ to, at most ${MAX_REPORT_DAYS} days) and groupBy=type|carrier|remedy.`,
-    });
-  }
-  return reply(200, await satisfactionReport(satisfaction, groupBy as SatisfactionGroup, from, to));
+  const query = reportQuery(req.url, SATISFACTION_GROUPS);
+  if (query instanceof Response) return query;
+  return reply(200, await satisfactionReport(satisfaction, query.groupBy, query.from, query.to));
 });
 
 // SLA lists, pause and resume (docs/sla.md). Only a pause sends a notice: the queue client is made at the first one.
