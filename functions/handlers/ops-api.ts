@@ -7,7 +7,7 @@ import { optional } from '../config.js';
 import { REMEDIES } from '../domain/case.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
-import { isOperator, operatorName } from '../http/ops-auth.js';
+import { bindOperator, mayCall, operatorFrom, operatorOf } from '../http/ops-auth.js';
 import { registerSlaRoutes } from '../http/ops-sla-routes.js';
 import { caseReport, reviewListEntry } from '../use-cases/case-report.js';
 import { decideCase } from '../use-cases/decide-case.js';
@@ -76,7 +76,7 @@ app.post('/ops/cases/:caseId/decision', async ({ params, req, event }) => {
   if (!parsed.success) {
     return reply(422, { error: 'invalid_decision', message: 'Expected {"decision": "approve" | "reject" | "request_evidence", "reason", "remedy"?, "amount"?}.', issues: parsed.error.issues.map((i) => i.path.join('.')) });
   }
-  const result = await decideCase({ cases, waits, workflow }, caseId, parsed.data, operatorName(event as APIGatewayProxyEventV2), new Date());
+  const result = await decideCase({ cases, waits, workflow }, caseId, parsed.data, operatorOf(event), new Date());
   if (result.status === 'not_found') return notFound();
   if (result.status === 'not_awaiting_review') return reply(409, { error: 'not_awaiting_review', message: `The case is ${result.caseStatus}, not waiting for a review decision.` });
   logger.info('operator decision', { caseId, decision: parsed.data.decision });
@@ -107,7 +107,7 @@ app.post('/ops/cases/:caseId/follow-up', async ({ params, req, event }) => {
   if (!parsed.success) {
     return reply(422, { error: 'invalid_follow_up', message: `Expected {"outcome": ${FOLLOW_UP_OUTCOMES.map((o) => `"${o}"`).join(' | ')}, "note"} (note 1-1000 characters).`, issues: parsed.error.issues.map((i) => i.path.join('.')) });
   }
-  const result = await recordFollowUp({ cases, followUps }, caseId, parsed.data, operatorName(event as APIGatewayProxyEventV2), new Date());
+  const result = await recordFollowUp({ cases, followUps }, caseId, parsed.data, operatorOf(event), new Date());
   if (result.status === 'not_found') return notFound();
   if (result.status === 'not_open') {
     const state = result.followUp ? `its follow-up was already recorded (${result.followUp.outcome ?? 'closed'})` : 'it has no follow-up task';
@@ -136,8 +136,14 @@ app.errorHandler(Error, async (error) => {
 
 /** Operations API: /ops/* (IAM in AWS, bearer token locally). */
 export async function handler(event: APIGatewayProxyEventV2, context: Context) {
-  if (!isOperator(event, opsToken)) {
+  const operator = operatorFrom(event, opsToken);
+  if (!operator) {
     return { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ error: 'unauthorized', message: 'Operator credentials are required.' }) };
   }
+  const access = mayCall(operator, event.requestContext.http.method, event.rawPath);
+  if (!access.allowed) {
+    return { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'forbidden', needs: access.needs, message: `This needs the ${access.needs} role.` }) };
+  }
+  bindOperator(event, operator);
   return app.resolve(event, context);
 }

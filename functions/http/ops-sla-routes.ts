@@ -1,5 +1,4 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { QueueSender } from '../adapters/queues.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
@@ -8,7 +7,7 @@ import { INDEXED_SLA_STATES } from '../domain/sla.js';
 import { pauseCase, resumeCase, type DelayNoticeMessage, type PauseResult } from '../use-cases/pause-case.js';
 import type { SlaDeps } from '../use-cases/sla-clock.js';
 import { listSla } from '../use-cases/sla-list.js';
-import { operatorName } from './ops-auth.js';
+import { operatorOf } from './ops-auth.js';
 
 type Reply = (status: number, body: unknown) => Response;
 
@@ -68,7 +67,7 @@ export function registerSlaRoutes(app: Router, deps: SlaDeps & { notices: () => 
       });
     }
     const input = { ...parsed.data, ...(parsed.data.expectedResumeBy ? { expectedResumeBy: new Date(parsed.data.expectedResumeBy).toISOString() } : {}) };
-    return answer(caseId, await pauseCase({ ...deps, notices: deps.notices() }, caseId, input, operatorName(event as APIGatewayProxyEventV2), now));
+    return answer(caseId, await pauseCase({ ...deps, notices: deps.notices() }, caseId, input, operatorOf(event), now));
   });
 
   app.post('/ops/cases/:caseId/resume', async ({ params, req, event }) => {
@@ -78,6 +77,6 @@ export function registerSlaRoutes(app: Router, deps: SlaDeps & { notices: () => 
     if (!parsed.success) {
       return reply(422, { error: 'invalid_resume', message: 'Expected an empty body or {"note": internal text}.', issues: parsed.error.issues.map((i) => i.path.join('.')) });
     }
-    return answer(caseId, await resumeCase(deps, caseId, parsed.data, operatorName(event as APIGatewayProxyEventV2), new Date()));
+    return answer(caseId, await resumeCase(deps, caseId, parsed.data, operatorOf(event), new Date()));
   });
 }

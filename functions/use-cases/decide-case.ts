@@ -2,6 +2,7 @@ import type { CaseStore } from '../adapters/case-store.js';
 import type { WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
 import type { Remedy } from '../domain/case.js';
+import { operatorActor, type Operator } from '../domain/operators.js';
 import { signal } from './apply-intake-event.js';
 
 export interface OperatorDecision {
@@ -24,7 +25,7 @@ export async function decideCase(
   deps: { cases: CaseStore; waits: WaitStore; workflow: CaseWorkflow },
   caseId: string,
   decision: OperatorDecision,
-  operator: string,
+  operator: Operator,
   now: Date,
 ): Promise<DecideResult> {
   const record = await deps.cases.get(caseId);
@@ -34,12 +35,12 @@ export async function decideCase(
   await deps.cases.update(
     caseId,
     {
-      operatorDecision: { ...decision, operator, at },
+      operatorDecision: { ...decision, operator: operator.name, at },
       decision: {
         decision: decision.decision === 'request_evidence' ? 'needs_evidence' : decision.decision,
         rule: 'operator',
         at,
-        by: operator,
+        by: operator.name,
         reason: decision.reason,
         ...(decision.decision === 'reject' ? { reasonCode: 'manual_rejected' } : {}),
       },
@@ -51,9 +52,9 @@ export async function decideCase(
   );
   await deps.cases.appendTimeline(caseId, {
     at,
-    actor: `operator:${operator}`,
+    actor: operatorActor(operator),
     event: `operator_${decision.decision}`,
-    detail: { reason: decision.reason, ...(decision.remedy ? { remedy: decision.remedy } : {}), ...(decision.amount !== undefined ? { amount: decision.amount } : {}) },
+    detail: { role: operator.role, reason: decision.reason, ...(decision.remedy ? { remedy: decision.remedy } : {}), ...(decision.amount !== undefined ? { amount: decision.amount } : {}) },
   });
   await signal(deps, caseId, 'manual_review', { signal: decision.decision });
   return { status: 'accepted' };

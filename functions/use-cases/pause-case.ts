@@ -1,3 +1,4 @@
+import { operatorActor, type Operator } from '../domain/operators.js';
 import type { QueueSender } from '../adapters/queues.js';
 import { SlaStore } from '../adapters/sla-store.js';
 import type { DelayReason } from '../domain/notices/types.js';
@@ -24,7 +25,7 @@ export async function pauseCase(
   deps: PauseDeps,
   caseId: string,
   input: { reason: DelayReason; note: string; expectedResumeBy?: string },
-  operator: string,
+  operator: Operator,
   now: Date,
 ): Promise<PauseResult> {
   if (!(await deps.cases.get(caseId))) return { status: 'not_found' };
@@ -39,9 +40,9 @@ export async function pauseCase(
     const expectedDueAt = sla && input.expectedResumeBy ? expectedDueAfterPause(sla, now, new Date(input.expectedResumeBy), deps.calendar) : undefined;
     await deps.cases.appendTimeline(caseId, {
       at,
-      actor: `operator:${operator}`,
+      actor: operatorActor(operator),
       event: 'case_paused',
-      detail: { reason: input.reason, note: input.note, count: pause.count, ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}), ...(expectedDueAt ? { expectedDueAt } : {}) },
+      detail: { role: operator.role, reason: input.reason, note: input.note, count: pause.count, ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}), ...(expectedDueAt ? { expectedDueAt } : {}) },
     });
     return { status: 'done', pause, ...(record.dueAt ? { dueAt: record.dueAt } : {}) };
   });
@@ -51,7 +52,7 @@ export async function pauseCase(
 }
 
 /** The operator resumes the case: the service clock runs again, due later by the working time it stood still. */
-export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: string }, operator: string, now: Date): Promise<PauseResult> {
+export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: string }, operator: Operator, now: Date): Promise<PauseResult> {
   if (!(await deps.cases.get(caseId))) return { status: 'not_found' };
   const at = now.toISOString();
   let becameUnknown: string | undefined;
@@ -69,9 +70,10 @@ export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: 
     becameUnknown = sla?.unknownReason && record.sla?.dueAt ? sla.unknownReason : undefined;
     await deps.cases.appendTimeline(caseId, {
       at,
-      actor: `operator:${operator}`,
+      actor: operatorActor(operator),
       event: 'case_resumed',
       detail: {
+        role: operator.role,
         pausedSince: record.pause.since,
         ...(input.note ? { note: input.note } : {}),
         ...(sla?.dueAt ? { dueAt: sla.dueAt, previousDueAt: record.sla?.dueAt ?? '' } : {}),

@@ -1,3 +1,4 @@
+import { operatorActor, type Operator } from '../domain/operators.js';
 import type { CaseStore } from '../adapters/case-store.js';
 import type { CloseResult, FollowUpStore } from '../adapters/follow-up-store.js';
 import type { FollowUpOutcome } from '../domain/satisfaction.js';
@@ -7,14 +8,14 @@ export async function recordFollowUp(
   deps: { cases: CaseStore; followUps: FollowUpStore },
   caseId: string,
   callBack: { outcome: FollowUpOutcome; note: string },
-  operator: string,
+  operator: Operator,
   now: Date,
 ): Promise<CloseResult> {
   const at = now.toISOString();
-  const result = await deps.followUps.close(caseId, { ...callBack, by: operator, at });
+  const result = await deps.followUps.close(caseId, { ...callBack, by: operator.name, at });
   if (result.status === 'closed') {
     // The note stays on the case's followUp record; the timeline says who did what, when.
-    await deps.cases.appendTimeline(caseId, { at, actor: `operator:${operator}`, event: 'follow_up_recorded', detail: { outcome: callBack.outcome } });
+    await deps.cases.appendTimeline(caseId, { at, actor: operatorActor(operator), event: 'follow_up_recorded', detail: { role: operator.role, outcome: callBack.outcome } });
   }
   return result;
 }

@@ -222,6 +222,7 @@ export interface HttpRequest {
   query?: string;
   /** Sets requestContext.authorizer.iam.userArn, as API Gateway does for an IAM-authorized route. */
   iamUserArn?: string;
+  jwtClaims?: Record<string, unknown>;
 }
 
 /** An API Gateway HTTP API (payload format 2.0) event. Header names are lower-case, as API Gateway delivers them. */
@@ -247,6 +248,7 @@ export function apiEvent(req: HttpRequest): APIGatewayProxyEventV2 {
     stage: '$default',
     time: now.toUTCString(),
     timeEpoch: now.getTime(),
+    ...(req.jwtClaims ? { authorizer: { jwt: { claims: req.jwtClaims, scopes: null } } } : {}),
     ...(req.iamUserArn
       ? {
           authorizer: {
@@ -368,6 +370,8 @@ export interface OpsRequestOptions {
   query?: string;
   /** Call as this IAM principal (the deployed authorizer) instead of with the bearer token. */
   iamUserArn?: string;
+  /** Call as this operator, with the claims the HTTP API's JWT authorizer hands over (Cognito groups = roles). */
+  operator?: { name: string; role: string };
 }
 
 /** A request to the ops API handler with the operator's bearer token (or as an IAM caller), answered as JSON and never with a stack trace. */
@@ -379,7 +383,7 @@ export async function callOpsApi(
   opts: OpsRequestOptions = {},
 ) {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (!opts.iamUserArn) headers.authorization = `Bearer ${token}`;
+  if (!opts.iamUserArn && !opts.operator) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const event = apiEvent({
     method,
@@ -390,6 +394,7 @@ export async function callOpsApi(
     ...(opts.query ? { query: opts.query } : {}),
     ...(opts.body !== undefined ? { body: opts.body } : {}),
     ...(opts.iamUserArn ? { iamUserArn: opts.iamUserArn } : {}),
+    ...(opts.operator ? { jwtClaims: { username: opts.operator.name, 'cognito:groups': `[${opts.operator.role}]`, token_use: 'access' } } : {}),
   });
   const res = (await handler(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
   const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');

@@ -18,6 +18,9 @@ import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
 import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
+import type { Operator } from '../../functions/domain/operators.js';
+
+const JANE: Operator = { name: 'ops-jane', role: 'supervisor' };
 
 type Handler = (typeof import('../../functions/handlers/sla-monitor.js'))['handler'];
 
@@ -130,7 +133,7 @@ describe('sla monitor: a paused case', () => {
     const { caseId, clock } = await withClock(sh('2025-06-09T10:00:00'));
     const sent: DelayNoticeMessage[] = [];
     const notices = { send: async (message: DelayNoticeMessage) => void sent.push(message) } as never;
-    const paused = await pauseCase({ ...deps, notices }, caseId, { reason: 'awaiting_parts', note: 'factory sends the part', expectedResumeBy: sh('2025-06-20T10:00:00').toISOString() }, 'ops-jane', sh('2025-06-16T10:00:00'));
+    const paused = await pauseCase({ ...deps, notices }, caseId, { reason: 'awaiting_parts', note: 'factory sends the part', expectedResumeBy: sh('2025-06-20T10:00:00').toISOString() }, JANE, sh('2025-06-16T10:00:00'));
     expect(paused).toMatchObject({ status: 'done', pause: { since: sh('2025-06-16T10:00:00').toISOString(), reason: 'awaiting_parts', count: 1 } });
     expect(sent).toEqual([{ caseId, milestone: 'delay_notice', round: 1, pause: expect.objectContaining({ reason: 'awaiting_parts', count: 1 }) }]);
     expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
@@ -142,7 +145,7 @@ describe('sla monitor: a paused case', () => {
     expect(await cases.get(caseId)).toMatchObject({ sla: { state: 'paused' }, pause: { count: 1 } });
 
     // Resumed after one working day: due one working day later, Thursday 2025-06-19.
-    const resumed = await resumeCase(deps, caseId, { note: 'part arrived' }, 'ops-jane', sh('2025-06-17T10:00:00'));
+    const resumed = await resumeCase(deps, caseId, { note: 'part arrived' }, JANE, sh('2025-06-17T10:00:00'));
     expect(resumed).toEqual({ status: 'done', dueAt: endOfShanghaiDay('2025-06-19') });
     const record = await cases.get(caseId);
     expect(record).toMatchObject({ dueAt: endOfShanghaiDay('2025-06-19'), pauseCount: 1, sla: { state: 'running', baseDueAt: clock.dueAt, pausedWorkingMs: 86_400_000 } });
@@ -162,8 +165,8 @@ describe('sla monitor: a paused case', () => {
     await handler(tick(sh('2025-06-18T09:00:00')));
     expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['sla_due_soon']);
     const notices = { send: async () => undefined } as never;
-    await pauseCase({ ...deps, notices }, caseId, { reason: 'factory_service', note: 'n' }, 'ops', sh('2025-06-18T10:00:00'));
-    await resumeCase(deps, caseId, {}, 'ops', sh('2025-06-18T12:00:00'));
+    await pauseCase({ ...deps, notices }, caseId, { reason: 'factory_service', note: 'n' }, JANE, sh('2025-06-18T10:00:00'));
+    await resumeCase(deps, caseId, {}, JANE, sh('2025-06-18T12:00:00'));
     // Back in the running list with a due time two working hours later; due soon again, but already warned.
     expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#running' });
     await handler(tick(sh('2025-06-18T13:00:00')));
@@ -176,13 +179,13 @@ describe('sla monitor: a paused case', () => {
     const sent: DelayNoticeMessage[] = [];
     const pd = { ...deps, notices: { send: async (m: DelayNoticeMessage) => void sent.push(m) } as never };
     const input = { reason: 'force_majeure' as const, note: 'typhoon' };
-    expect(await resumeCase(deps, caseId, {}, 'ops', sh('2025-06-24T10:00:00'))).toEqual({ status: 'refused', refusal: 'not_paused' });
-    await pauseCase(pd, caseId, input, 'ops', sh('2025-06-24T10:00:00'));
-    expect(await pauseCase(pd, caseId, input, 'ops', sh('2025-06-24T11:00:00'))).toEqual({ status: 'refused', refusal: 'already_paused' });
-    await resumeCase(deps, caseId, {}, 'ops', sh('2025-06-24T12:00:00'));
-    await pauseCase(pd, caseId, input, 'ops', sh('2025-06-25T10:00:00'));
+    expect(await resumeCase(deps, caseId, {}, JANE, sh('2025-06-24T10:00:00'))).toEqual({ status: 'refused', refusal: 'not_paused' });
+    await pauseCase(pd, caseId, input, JANE, sh('2025-06-24T10:00:00'));
+    expect(await pauseCase(pd, caseId, input, JANE, sh('2025-06-24T11:00:00'))).toEqual({ status: 'refused', refusal: 'already_paused' });
+    await resumeCase(deps, caseId, {}, JANE, sh('2025-06-24T12:00:00'));
+    await pauseCase(pd, caseId, input, JANE, sh('2025-06-25T10:00:00'));
     expect(sent.map((m) => m.round)).toEqual([1, 2]);
-    expect(await pauseCase(pd, 'AS-000000000000', input, 'ops', sh('2025-06-25T10:00:00'))).toEqual({ status: 'not_found' });
+    expect(await pauseCase(pd, 'AS-000000000000', input, JANE, sh('2025-06-25T10:00:00'))).toEqual({ status: 'not_found' });
   });
 });
 
@@ -217,7 +220,7 @@ describe('sla monitor: served, closed', () => {
 
   it('closing a case takes it out of the due index (close-case step), ending a pause on it', async () => {
     const { caseId } = await withClock(sh('2025-08-04T10:00:00'));
-    await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'carrier_disruption', note: 'n' }, 'ops', sh('2025-08-05T10:00:00'));
+    await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'carrier_disruption', note: 'n' }, JANE, sh('2025-08-05T10:00:00'));
     await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla }, caseId, 'cancelled', sh('2025-08-06T10:00:00'));
     const record = await cases.get(caseId);
     expect(record).toMatchObject({ status: 'closed', sla: { state: 'stopped', pauses: [{ from: sh('2025-08-05T10:00:00').toISOString(), to: sh('2025-08-06T10:00:00').toISOString() }] } });
