@@ -8,7 +8,7 @@ import { MAX_LIMIT, DEFAULT_LIMIT, parseCaseSearch, SEARCH_USAGE } from '../doma
 import { toCsv } from '../domain/csv.js';
 import { assignCase } from '../use-cases/assign-case.js';
 import { readCaseForOperator } from '../use-cases/case-report.js';
-import { EXPORT_CAP, exportCases, ROW_FIELDS, searchCases } from '../use-cases/search-cases.js';
+import { exportCases, ROW_FIELDS, searchCases } from '../use-cases/search-cases.js';
 import { operatorOf } from './ops-auth.js';
 
 type Reply = (status: number, body: unknown) => Response;
@@ -52,7 +52,6 @@ export function registerCaseRoutes(app: Router, deps: CaseRouteDeps, reply: Repl
           'content-disposition': 'attachment; filename="cases.csv"',
           'cache-control': 'no-store',
           ...(result.truncated ? { 'x-truncated': 'true' } : {}),
-          'x-row-cap': String(EXPORT_CAP),
         },
       });
     }
