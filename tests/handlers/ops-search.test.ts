@@ -100,6 +100,15 @@ describe('GET /ops/cases: search by each key', () => {
     const res = await search('status=needs_attention&limit=200');
     expect(ids(res)).toEqual(expect.arrayContaining([attention.caseId, otherType.caseId]));
     expect(res.json.cases.every((c: { status: string }) => c.status === 'needs_attention')).toBe(true);
+    // The status index pages too (its own order: oldest first), each case once.
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await search(`status=needs_attention&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      paged.push(...ids(page));
+      cursor = page.json.nextCursor;
+    } while (cursor && paged.length < 50);
+    expect(paged).toEqual(ids(res));
     const lost = await search('status=needs_attention&type=lost&limit=200');
     expect(ids(lost)).toContain(attention.caseId);
     expect(ids(lost)).not.toContain(otherType.caseId);
