@@ -4,7 +4,9 @@ import type { CaseFacts, CaseStatus, Channel, Locale, Outcome, Remedy, RemedyCho
 import type { CasePause } from '../domain/pause.js';
 import type { ServiceSla } from '../domain/sla.js';
 import type { FollowUp } from '../domain/satisfaction.js';
+import { caseSortKey, lookupItems, lookupPartition } from './case-index.js';
 import { isConditionFailure, keys } from './dynamo.js';
+import type { LedgerEntry } from './ledger-store.js';
 
 /** The stored case: facts from the request plus what the pipeline has learnt and decided. No contact data. */
 export interface CaseRecord extends CaseFacts {
@@ -69,6 +71,9 @@ export interface CaseRecord extends CaseFacts {
   returnLabel?: { instructionId: string; at: string; carrier?: string; labelUrl?: string };
   failure?: { error: string; at: string };
   closedAt?: string;
+  /** The operator who holds the case (claimed or assigned through POST /ops/cases/{id}/assign), and since when. */
+  assignee?: string;
+  assignedAt?: string;
   version: number;
   updatedAt: string;
 }
@@ -101,6 +106,8 @@ export interface CaseView {
   case: CaseRecord;
   timeline: TimelineEntry[];
   notices: NoticeRecord[];
+  /** What the case cost: refunds, subsidies, goods, labels, charge-backs (adapters/ledger-store.ts). */
+  ledger: LedgerEntry[];
 }
 
 export class CaseStore {
@@ -123,9 +130,11 @@ export class CaseStore {
       if (!isConditionFailure(error)) throw error;
       // A retry after a crash between the writes below must still complete them; a true duplicate changes nothing.
       await this.putContactOnce(record.caseId, contact);
+      await this.putLookups(record);
       return 'exists';
     }
     await this.putContactOnce(record.caseId, contact);
+    await this.putLookups(record);
     await this.appendTimeline(record.caseId, received);
     return 'created';
   }
@@ -138,6 +147,11 @@ export class CaseStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  /** The ways operators find the case (adapters/case-index.ts): immutable items, so writing them again is harmless. */
+  private async putLookups(record: CaseRecord): Promise<void> {
+    for (const item of lookupItems(record)) await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
   async get(caseId: string): Promise<CaseRecord | undefined> {
@@ -220,6 +234,37 @@ export class CaseStore {
     return ids.map((id) => byId.get(id)).filter((c): c is CaseRecord => c !== undefined && c.status === status);
   }
 
+  /**
+   * Gives the case to `assignee`, only if it still has the holder the caller saw (`expected`, undefined = nobody) and
+   * is not closed: two operators claiming at once cannot both win. False when either changed meanwhile.
+   */
+  async assign(caseId: string, assignee: string, expected: string | undefined, createdAt: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.case(caseId),
+          UpdateExpression: 'SET assignee = :assignee, assignedAt = :at, updatedAt = :at, gsi3pk = :pk, gsi3sk = :sk ADD #version :one',
+          ConditionExpression: `attribute_exists(pk) AND #status <> :closed AND ${expected === undefined ? 'attribute_not_exists(assignee)' : 'assignee = :expected'}`,
+          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':assignee': assignee,
+            ':at': at,
+            ':pk': lookupPartition.assignee(assignee),
+            ':sk': caseSortKey(createdAt, caseId),
+            ':one': 1,
+            ':closed': 'closed',
+            ...(expected === undefined ? {} : { ':expected': expected }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** Append-only: each entry is its own item, never rewritten. */
   async appendTimeline(caseId: string, entry: TimelineEntry): Promise<void> {
     await this.db.send(
@@ -254,6 +299,7 @@ export class CaseStore {
       case: stripKeys(record) as unknown as CaseRecord,
       timeline: items.filter((item) => String(item.sk).startsWith('TL#')).map((item) => stripKeys(item) as unknown as TimelineEntry),
       notices: items.filter((item) => String(item.sk).startsWith('NOTICE#')).map((item) => stripKeys(item) as unknown as NoticeRecord),
+      ledger: items.filter((item) => String(item.sk).startsWith('LEDGER#')).map((item) => stripKeys(item) as unknown as LedgerEntry),
     };
   }
 }
@@ -271,6 +317,6 @@ function statusIndex(status: CaseStatus, createdAt: string | undefined, caseId: 
 }
 
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, gsi3pk: _g5, gsi3sk: _g6, ...rest } = item;
   return rest;
 }

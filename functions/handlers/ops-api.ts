@@ -1,15 +1,19 @@
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { AccessLog } from '../adapters/access-log.js';
+import { CaseSearch } from '../adapters/case-search.js';
+import { documentClient } from '../adapters/dynamo.js';
 import { COST_DIMENSIONS } from '../adapters/ledger-store.js';
 import { SATISFACTION_GROUPS } from '../adapters/satisfaction-store.js';
-import { optional } from '../config.js';
+import { optional, required } from '../config.js';
 import { REMEDIES } from '../domain/case.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
 import { bindOperator, mayCall, operatorFrom, operatorOf } from '../http/ops-auth.js';
-import { registerSlaRoutes } from '../http/ops-sla-routes.js';
-import { caseReport, reviewListEntry } from '../use-cases/case-report.js';
+import { registerCaseRoutes } from '../http/ops-case-routes.js';
+import { registerSlaRoutes, slaListResponse } from '../http/ops-sla-routes.js';
+import { reviewListEntry } from '../use-cases/case-report.js';
 import { decideCase } from '../use-cases/decide-case.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { recordFollowUp } from '../use-cases/record-follow-up.js';
@@ -57,11 +61,16 @@ const decisionBody = z.strictObject({
   amount: z.optional(z.int().check(z.minimum(0))),
 });
 
-app.get('/ops/cases/:caseId', async ({ params }) => {
-  const caseId = params.caseId ?? '';
-  const view = CASE_ID_PATTERN.test(caseId) ? await cases.view(caseId) : undefined;
-  return view ? reply(200, caseReport(view)) : notFound();
-});
+// The case view, search and export, assignment and the access log (docs/operations.md).
+const db = documentClient();
+const table = required('TABLE_NAME');
+registerCaseRoutes(app, {
+  cases,
+  search: new CaseSearch(db, table),
+  accessLog: new AccessLog(db, table),
+  timeZone: calendar.timeZone,
+  slaList: (req) => slaListResponse({ sla }, req, reply),
+}, reply);
 
 /** Pending operator reviews, highest priority first, then nearest escalation target. */
 app.get('/ops/reviews', async () => {

@@ -27,8 +27,21 @@ const REFUSALS = {
 } as const;
 
 /**
- * Operations routes of the SLA: `GET /ops/cases?sla=due_soon|breached|unknown`, `POST /ops/cases/{caseId}/pause` and
- * `/resume` (docs/sla.md). Registered on the ops API's router; the notice queue is built at the first pause.
+ * `GET /ops/cases?sla=due_soon|breached|unknown` (docs/sla.md). The path is shared with the case search, which
+ * registers it (functions/http/ops-case-routes.ts) and hands requests with `sla` here.
+ */
+export async function slaListResponse(deps: Pick<SlaDeps, 'sla'>, req: Request, reply: Reply): Promise<Response> {
+  const params = new URL(req.url).searchParams;
+  const state = params.get('sla') ?? '';
+  if (!(LISTED as readonly string[]).includes(state) || [...params.keys()].some((name) => name !== 'sla')) {
+    return reply(400, { error: 'invalid_query', message: `Use ?sla=${LISTED.join('|')} on its own.` });
+  }
+  return reply(200, { sla: state, cases: await listSla(deps.sla, state as (typeof LISTED)[number]) });
+}
+
+/**
+ * Operations routes of the SLA: `POST /ops/cases/{caseId}/pause` and `/resume` (docs/sla.md). Registered on the ops
+ * API's router; the notice queue is built at the first pause.
  */
 export function registerSlaRoutes(app: Router, deps: SlaDeps & { notices: () => QueueSender<DelayNoticeMessage> }, reply: Reply): void {
   const answer = (caseId: string, result: PauseResult) => {
@@ -45,14 +58,6 @@ export function registerSlaRoutes(app: Router, deps: SlaDeps & { notices: () => 
       return undefined;
     }
   };
-
-  app.get('/ops/cases', async ({ req }) => {
-    const state = new URL(req.url).searchParams.get('sla') ?? '';
-    if (!(LISTED as readonly string[]).includes(state)) {
-      return reply(400, { error: 'invalid_query', message: `Use ?sla=${LISTED.join('|')}.` });
-    }
-    return reply(200, { sla: state, cases: await listSla(deps.sla, state as (typeof LISTED)[number]) });
-  });
 
   app.post('/ops/cases/:caseId/pause', async ({ params, req, event }) => {
     const caseId = params.caseId ?? '';

@@ -1,11 +1,34 @@
-import type { CaseRecord, CaseView } from '../adapters/case-store.js';
+import type { AccessLog } from '../adapters/access-log.js';
+import type { CaseRecord, CaseStore, CaseView } from '../adapters/case-store.js';
+import type { Operator } from '../domain/operators.js';
 
 /**
- * The operator's view of a case: where it stands and how it got there. No contact details, no message bodies,
+ * The case view an operator decides from (GET /ops/cases/{caseId}). The customer's description is personal data:
+ * the read is put in the access log first, and only then is the description read. Name, email, phone and address
+ * are never read here.
+ */
+export async function readCaseForOperator(
+  deps: { cases: Pick<CaseStore, 'view' | 'contact'>; accessLog: Pick<AccessLog, 'record'> },
+  caseId: string,
+  operator: Operator,
+  route: string,
+  now: Date,
+) {
+  const view = await deps.cases.view(caseId);
+  if (!view) return undefined;
+  await deps.accessLog.record({ at: now.toISOString(), operator: operator.name, role: operator.role, caseId, read: ['description'], route });
+  const contact = await deps.cases.contact(caseId);
+  return caseReport(view, contact?.description);
+}
+
+/**
+ * The operator's view of a case: where it stands, how it got there, and the facts to decide from (items, order value,
+ * tier, reason and description, evidence, carrier facts, what was paid). No contact details, no message bodies,
  * no secrets (the survey link is a credential).
  */
-export function caseReport(view: CaseView) {
+export function caseReport(view: CaseView, description?: string) {
   const c = view.case;
+  const line = (sku: string) => c.orderItems?.find((item) => item.sku === sku);
   return {
     caseId: c.caseId,
     requestId: c.requestId,
@@ -41,6 +64,23 @@ export function caseReport(view: CaseView) {
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     closedAt: c.closedAt,
+    assignee: c.assignee,
+    assignedAt: c.assignedAt,
+    reason: c.reason,
+    description,
+    customer: { customerId: c.customerId, tier: c.tier },
+    // The items of the case, with what the order says about each: what a decision may pay for.
+    items: (c.items ?? []).map((ref) => ({ sku: ref.sku, name: line(ref.sku)?.name, category: line(ref.sku)?.category, quantity: ref.quantity, unitPrice: line(ref.sku)?.unitPrice })),
+    order: c.orderItems
+      ? { orderId: c.orderId, placedAt: c.orderPlacedAt, currency: c.currency, value: c.orderItems.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0), items: c.orderItems }
+      : undefined,
+    evidence: c.evidence,
+    shipment: c.shipment,
+    returnShipment: c.returnShipment,
+    returnLabel: c.returnLabel,
+    // What the case already cost, one entry per cost from the ledger (refunds, subsidies, coupons, goods reshipped,
+    // return labels; charge-backs negative), with totals per currency. `compensation` and `chargeBack` say the latest.
+    costs: costsSoFar(view),
     timeline: [...view.timeline].sort((a, b) => a.at.localeCompare(b.at)),
     // Every notice but one being sent this instant: sent, deferred (quiet hours), failed, suppressed, undeliverable.
     notices: view.notices
@@ -57,6 +97,13 @@ export function caseReport(view: CaseView) {
   };
 }
 
+function costsSoFar(view: CaseView) {
+  const entries = (view.ledger ?? []).map((e) => ({ kind: e.kind, amount: e.amount, currency: e.currency, remedy: e.remedy, at: e.at })).sort((a, b) => a.at.localeCompare(b.at));
+  const totals: Record<string, number> = {};
+  for (const e of entries) totals[e.currency] = (totals[e.currency] ?? 0) + e.amount;
+  return { entries, totals };
+}
+
 /** One line of the operators' review list: enough to pick the next case, nothing personal. */
 export function reviewListEntry(c: CaseRecord) {
   return {
@@ -70,5 +117,6 @@ export function reviewListEntry(c: CaseRecord) {
     escalateAt: c.review?.escalateAt,
     escalated: Boolean(c.review?.escalatedAt),
     dispute: c.dispute?.count ?? 0,
+    assignee: c.assignee,
   };
 }

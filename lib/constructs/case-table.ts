@@ -1,12 +1,15 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { LOOKUP_INDEX, LOOKUP_INDEX_ATTRIBUTES } from '../../functions/adapters/case-index.js';
 
 /**
  * The single table: a case's items share its partition (case, contact, timeline, notices, waits), beside webhook
  * receipts, open-case locks and survey links. GSI1 lists cases by status. GSI2, the due index, lists items by the
  * time something falls due (gsi2pk = what, gsi2sk = `<ISO time>#<id>`): SLA clocks, shipments to poll, deferred
- * notices. Items leave it by dropping the attributes, so scheduled jobs query what is due instead of scanning. Encrypted at rest, point-in-time
+ * notices. Items leave it by dropping the attributes, so scheduled jobs query what is due instead of scanning. GSI3, the
+ * lookup index, finds cases by order, customer, month, type and assignee and access-log entries by operator (its
+ * layout: functions/adapters/case-index.ts). Encrypted at rest, point-in-time
  * recovery on, and kept when the stack is deleted: it is the record of every case.
  */
 export class CaseTable extends Construct {
@@ -35,6 +38,13 @@ export class CaseTable extends Construct {
       partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
       sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
       projectionType: ProjectionType.KEYS_ONLY,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: LOOKUP_INDEX,
+      partitionKey: { name: 'gsi3pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi3sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...LOOKUP_INDEX_ATTRIBUTES],
     });
   }
 }

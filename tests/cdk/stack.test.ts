@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MILESTONES } from '../../functions/schemas/messages.js';
+import { CASE_TABLE } from '../handlers/env.js';
 import { buildApp, joinToString, readValidationReport, type ValidationReport } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
@@ -580,9 +581,29 @@ describe('case table', () => {
               { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
             ],
           }),
+          Match.objectLike({ IndexName: 'gsi3' }),
         ],
       }),
     });
+  });
+
+  it('has the gsi3 lookup index (order, customer, month, type, assignee, access log by operator), carrying the access-log fields', () => {
+    const [, table] = ofType('AWS::DynamoDB::Table')[0]!;
+    const lookup = table.Properties.GlobalSecondaryIndexes.find((i: { IndexName: string }) => i.IndexName === 'gsi3');
+    expect(lookup).toEqual({
+      IndexName: 'gsi3',
+      KeySchema: [
+        { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['caseId', 'operator', 'role', 'read', 'route', 'at'] },
+    });
+    expect(table.Properties.AttributeDefinitions).toEqual(expect.arrayContaining([{ AttributeName: 'gsi3pk', AttributeType: 'S' }, { AttributeName: 'gsi3sk', AttributeType: 'S' }]));
+  });
+
+  it('the handler tests create the same indexes as the stack (tests/handlers/env.ts)', () => {
+    const [, table] = ofType('AWS::DynamoDB::Table')[0]!;
+    expect(CASE_TABLE.createTableInput.GlobalSecondaryIndexes).toEqual(table.Properties.GlobalSecondaryIndexes);
   });
 });
 

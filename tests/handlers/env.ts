@@ -25,7 +25,7 @@ export const REGION = 'us-east-1';
 export const ACCOUNT_ID = '000000000000';
 export const TABLE_NAME = 'aftersales-handler-tests';
 
-/** The case table as the CDK stack defines it (lib/constructs/case-table.ts): pk/sk, GSIs gsi1 and gsi2 (KEYS_ONLY). */
+/** The case table as the CDK stack defines it (lib/constructs/case-table.ts): pk/sk, GSIs gsi1 and gsi2 (KEYS_ONLY) and gsi3 (the lookup index). */
 export const CASE_TABLE: LocalTable = {
   logicalId: 'CaseTable',
   name: TABLE_NAME,
@@ -43,6 +43,8 @@ export const CASE_TABLE: LocalTable = {
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
       { AttributeName: 'gsi2pk', AttributeType: 'S' },
       { AttributeName: 'gsi2sk', AttributeType: 'S' },
+      { AttributeName: 'gsi3pk', AttributeType: 'S' },
+      { AttributeName: 'gsi3sk', AttributeType: 'S' },
     ],
     GlobalSecondaryIndexes: [
       {
@@ -60,6 +62,14 @@ export const CASE_TABLE: LocalTable = {
           { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: 'gsi3',
+        KeySchema: [
+          { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['caseId', 'operator', 'role', 'read', 'route', 'at'] },
       },
     ],
   },

@@ -34,6 +34,9 @@ const REPORT_FIELDS = [
   'dispute', 'carrier', 'compensation', 'chargeBack', 'returnReceivedAt', 'dueAt', 'responseDueAt', 'waitingFor', 'cancelRequested', 'failure', 'survey', 'followUp', 'createdAt',
   'sla', 'slaBreachedAt', 'pause', 'firstResponseMissedAt',
   'updatedAt', 'closedAt', 'timeline', 'notices',
+  // The facts to decide from (issue 9, item 6): the description is read for it, and that read is in the access log.
+  'assignee', 'assignedAt', 'reason', 'description', 'customer', 'items', 'order', 'evidence', 'shipment', 'returnShipment', 'returnLabel', 'costs',
+  'trackingIssue', 'carrierOutage',
 ];
 
 async function get(fn: Handler, path: string, opts: { token?: string; authorization?: string; iamUserArn?: string } = {}) {
@@ -164,13 +167,17 @@ describe('ops-api: GET /ops/cases/{caseId}', () => {
     expect(res.json.notices).toEqual([{ milestone: 'received', channel: 'email', status: 'sent', at: expect.any(String) }]);
   });
 
-  it('carries no contact data and no survey link credential anywhere in the body', async () => {
+  it('carries no contact data and no survey link credential anywhere in the body; the description is there to decide from', async () => {
     const res = await get(handler, `/ops/cases/${caseId}`, { token: OPS_TOKEN });
     expect(res.status).toBe(200);
-    for (const secret of [PERSON.name, PERSON.email, PERSON.phone, 'The key feel is not what I expected.', SURVEY_TOKEN]) {
+    expect(res.json.description).toBe('The key feel is not what I expected.');
+    for (const secret of [PERSON.name, PERSON.email, PERSON.phone, SURVEY_TOKEN]) {
       expect(res.body).not.toContain(secret);
     }
-    for (const field of ['name', 'email', 'phone', 'contact', 'surveyToken', 'providerMessageId']) expect(res.body).not.toContain(`"${field}":`);
+    // Item lines carry the product's name; nothing else may have a `name`.
+    expect(res.json.items.map((i: { name: string }) => i.name)).toEqual(['Mechanical keyboard, 87 keys, black']);
+    const rest = JSON.stringify({ ...res.json, items: undefined, order: { ...res.json.order, items: undefined } });
+    for (const field of ['name', 'email', 'phone', 'contact', 'surveyToken', 'providerMessageId']) expect(rest).not.toContain(`"${field}":`);
   });
 
   it('404 case_not_found for an unknown well-formed id', async () => {
