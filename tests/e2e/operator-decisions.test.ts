@@ -52,6 +52,30 @@ async function returnInReview(unitPrice: number) {
   return caseId;
 }
 
+describe('intake: repeated SKUs and over-claims', () => {
+  it('a claim for more units than the order has is refused at the webhook, naming the path; nothing is opened', async () => {
+    const event = requestedEvent({ caseType: 'return', locale: 'en' });
+    event.data.items = [{ sku: 'SKU-KETTLE-1', quantity: 1 }, { sku: 'SKU-KETTLE-1', quantity: 1 }];
+    const res = await h.platform.send(event);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'invalid_data', issues: [{ path: 'data.items.1.quantity', message: 'more units of this SKU than the order has' }] });
+  });
+
+  it('repeated claims and a repeated order line of one SKU are paid once per unit on the automatic path', async () => {
+    const event = requestedEvent({ caseType: 'return', locale: 'en' });
+    const mug = event.data.order.items[1]!;
+    event.data.order.items.push({ ...mug, quantity: 1 });
+    event.data.items = [{ sku: mug.sku, quantity: 2 }, { sku: mug.sku, quantity: 1 }];
+    const res = await h.platform.send(event);
+    expect(res.status).toBe(202);
+    const caseId = String(res.body.caseId);
+    await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return');
+    await h.platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });
+    await h.ops.waitFor(caseId, isSettled, 60_000);
+    expect(instructions(caseId).filter((i) => i.kind === 'refund')).toEqual([expect.objectContaining({ amount: 3 * mug.unitPrice })]);
+  });
+});
+
 describe('decisions and money on the running pipeline', () => {
   it('ten concurrent decisions on one review: one accepted, nine 409 already_decided, one payout that matches the accepted one', async () => {
     const caseId = await returnInReview(79900);

@@ -92,7 +92,9 @@ async function boundedPlan(deps: CompensateDeps, record: CaseRecord, plan: Compe
   const reservation = await reserveRefund(deps.refunds, record, key, plan.amount, now.toISOString(), !operatorAmount);
   if (reservation.status === 'reserved') return { ...plan, amount: reservation.amount, cost: reservation.amount };
   const reason = reservation.bound === 0 ? 'nothing_left_to_refund' : 'above_refundable';
-  if (record.failure?.error !== 'RefundBoundError') {
+  // Step Functions retries the failed step before it records the failure: the timeline says it once.
+  const told = (await deps.cases.view(record.caseId))?.timeline.some((e) => e.event === 'compensation_refused' && e.detail?.remedy === plan.remedy);
+  if (!told) {
     await deps.cases.appendTimeline(record.caseId, { at: now.toISOString(), actor: 'pipeline', event: 'compensation_refused', detail: { reason, remedy: plan.remedy, amount: plan.amount, bound: reservation.bound } });
   }
   throw new RefundBoundError(`${reason}: ${plan.amount} asked, ${reservation.bound} left for the items of case ${record.caseId}`);
