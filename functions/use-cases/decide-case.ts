@@ -4,7 +4,7 @@ import type { DecisionPatch, ReviewStore } from '../adapters/review-store.js';
 import type { WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
 import type { Remedy } from '../domain/case.js';
-import { approvalGate, checkApproval, checkerGate, type AmountRefusal } from '../domain/decision-rules.js';
+import { approvalGate, checkApproval, checkerGate, MONEY_REMEDIES, type AmountRefusal } from '../domain/decision-rules.js';
 import { concernedLines, valueOf } from '../domain/money.js';
 import { operatorActor, type Operator, type OperatorRole } from '../domain/operators.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
@@ -81,10 +81,12 @@ export async function decideCase(deps: DecideDeps, caseId: string, input: Operat
     const proposal = review.proposal!;
     const checker = checkerGate(operator, proposal.by);
     if (checker.gate !== 'allowed') return checker.gate === 'four_eyes' ? { status: 'four_eyes' } : { status: 'forbidden', needs: checker.needs };
-    // Money may have moved for the order since the proposal: the bound is checked again before it becomes the decision.
-    const money = await weigh(deps, record, { remedy: proposal.remedy, amount: proposal.explicitAmount });
+    // What the checker confirms is the proposal's money exactly: a money remedy pays the proposed amount. Money may
+    // have moved for the order since the proposal, so the bound is checked again before it becomes the decision.
+    const amount = proposal.explicitAmount ?? (MONEY_REMEDIES.has(compensationFor(record, deps.policy, { remedy: proposal.remedy, amount: undefined }).remedy) ? proposal.amount : undefined);
+    const money = await weigh(deps, record, { remedy: proposal.remedy, amount });
     if (!money.ok) return { status: 'invalid_amount', reason: money.reason, message: money.message };
-    const approval = { decision: 'approve' as const, reason: proposal.reason, remedy: proposal.remedy, amount: proposal.explicitAmount };
+    const approval = { decision: 'approve' as const, reason: proposal.reason, remedy: proposal.remedy, amount };
     const decided: ReviewDecided = { by: operator.name, role: operator.role, decision: 'approve', at, proposedBy: proposal.by, ...moneyOf(approval) };
     if (!(await deps.reviews.decide(caseId, review.openedAt, decided, patchFor(approval, operator, at), proposal.at))) return lostRace(deps, caseId, input.decision);
     await deps.cases.appendTimeline(caseId, {

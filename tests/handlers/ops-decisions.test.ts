@@ -295,6 +295,18 @@ describe('four eyes above ¥5,000', () => {
     ]);
   });
 
+  it('a confirmation pays the proposed amount exactly: if money moved for the order meanwhile, it is refused and nothing is decided', async () => {
+    const { caseId: id, record, executionArn } = await waitingForReview(tv);
+    expect((await decideAs('sam', 'supervisor', id, { decision: 'approve', reason: 'dead on arrival', remedy: 'refund' })).status).toBe(202);
+    await refunds.add(record.orderId, 'AS-EARLIER:coupon', { caseId: 'AS-EARLIER', amount: 100000, currency: 'CNY', skus: [TV.sku], at: new Date().toISOString() }, 0);
+    const res = await decideAs('sue', 'supervisor', id, { decision: 'confirm' });
+    expect(res).toMatchObject({ status: 422, json: { error: 'invalid_amount', reason: 'above_refundable' } });
+    expect((await cases.get(id))!.review).toMatchObject({ proposal: { by: 'sam', amount: 800000 } });
+    expect((await cases.get(id))!.review?.decided).toBeUndefined();
+    expect(env.sfn!.service.describeExecution({ executionArn }).status).toBe('RUNNING');
+    env.sfn!.service.stopExecution({ executionArn });
+  });
+
   it('at or below the threshold a supervisor decides alone', async () => {
     const { caseId: id, executionArn } = await waitingForReview(tv);
     expect((await decideAs('sam', 'supervisor', id, { decision: 'approve', reason: 'x', remedy: 'partial_refund', amount: 500000 })).json).toEqual({ caseId: id, decision: 'approve' });
