@@ -11,6 +11,8 @@ import { documentClient } from './adapters/dynamo.js';
 import { NoticeStore } from './adapters/notice-store.js';
 import { OpsAlerts } from './adapters/ops-alerts.js';
 import { QueueSender } from './adapters/queues.js';
+import { RefundStore } from './adapters/refund-store.js';
+import { ReviewStore } from './adapters/review-store.js';
 import { EmfMetrics } from './adapters/emf-metrics.js';
 import { SatisfactionStore } from './adapters/satisfaction-store.js';
 import { SlaStore } from './adapters/sla-store.js';
@@ -44,6 +46,8 @@ export function caseStores() {
     satisfaction: new SatisfactionStore(db, table),
     followUps: new FollowUpStore(db, table),
     sla: new SlaStore(db, table),
+    refunds: new RefundStore(db, table),
+    reviews: new ReviewStore(db, table),
   };
 }
 

@@ -22,7 +22,18 @@ export interface CaseRecord extends CaseFacts {
   /** What the review rule granted (quality: refund, exchange or repair by window). */
   grantedRemedy?: Remedy;
   /** Operator review: when it opened, its targets, and why it is manual. */
-  review?: { openedAt: string; reminderAt: string; escalateAt: string; reasonCode: string; remindedAt?: string; escalatedAt?: string };
+  review?: {
+    openedAt: string;
+    reminderAt: string;
+    escalateAt: string;
+    reasonCode: string;
+    remindedAt?: string;
+    escalatedAt?: string;
+    /** The one accepted decision of this review (functions/adapters/review-store.ts); set once. */
+    decided?: ReviewDecided;
+    /** An approval above the four-eyes threshold, waiting for a second supervisor. */
+    proposal?: ReviewProposal;
+  };
   /** Set by an operator's request for evidence or a dispute: the next review is a person's, not the policy's. */
   reviewMode?: 'policy' | 'manual';
   operatorDecision?: { decision: string; reason: string; remedy?: Remedy; amount?: number; operator: string; at: string };
@@ -76,6 +87,29 @@ export interface CaseRecord extends CaseFacts {
   assignedAt?: string;
   version: number;
   updatedAt: string;
+}
+
+export interface ReviewDecided {
+  by: string;
+  role: string;
+  decision: 'approve' | 'reject' | 'request_evidence';
+  at: string;
+  remedy?: Remedy;
+  amount?: number;
+  /** A confirmed proposal: who proposed it. */
+  proposedBy?: string;
+}
+
+export interface ReviewProposal {
+  by: string;
+  role: string;
+  reason: string;
+  remedy?: Remedy;
+  /** The amount at stake: the operator's amount, or what the plan would pay. */
+  amount: number;
+  /** The operator's explicit amount, if any (what is paid once confirmed). */
+  explicitAmount?: number;
+  at: string;
 }
 
 /** Personal data, kept in its own item and read only by the notice sender. */
@@ -211,6 +245,29 @@ export class CaseStore {
         if (!onlyIfStatusIn) throw new CaseNotFoundError(caseId);
         return false;
       }
+      throw error;
+    }
+  }
+
+  /**
+   * Sets one field of the open review (its reminder or escalation time) without rewriting the review, so a decision
+   * or proposal written meanwhile is never lost; only while that review (by `openedAt`) is the case's review.
+   */
+  async markReview(caseId: string, openedAt: string, field: 'remindedAt' | 'escalatedAt', at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.case(caseId),
+          UpdateExpression: 'SET #review.#field = :at, updatedAt = :at ADD #version :one',
+          ConditionExpression: '#review.openedAt = :opened',
+          ExpressionAttributeNames: { '#review': 'review', '#field': field, '#version': 'version' },
+          ExpressionAttributeValues: { ':at': at, ':opened': openedAt, ':one': 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -23,4 +23,5 @@ export const keys = {
   webhook: (webhookId: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' }),
   openCase: (orderId: string, type: string) => ({ pk: `OPEN#${orderId}#${type}`, sk: 'OPEN' }),
   survey: (token: string) => ({ pk: `SURVEY#${token}`, sk: 'SURVEY' }),
+  refunds: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'REFUNDS' }),
 };

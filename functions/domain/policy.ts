@@ -38,6 +38,10 @@ export interface AftersalesPolicy {
   manualReview: {
     /** Compensation above this amount always needs an operator's approval. */
     approvalThreshold: MinorUnits;
+    /** The most an agent may approve; above it a supervisor decides (functions/domain/decision-rules.ts). */
+    agentLimit: MinorUnits;
+    /** Above this an approval is a proposal until a second supervisor, not the proposer, confirms it (four eyes). */
+    secondApprovalAbove: MinorUnits;
     /** Internal targets by priority band: a reminder, then an escalation, this many hours after the review opens. */
     reminderHours: Record<'high' | 'normal' | 'low', number>;
     escalationHours: Record<'high' | 'normal' | 'low', number>;
@@ -101,7 +105,13 @@ const policySchema = z.strictObject({
     cap: money,
   }),
   carrierMaxChecks: z.int().check(z.minimum(1), z.maximum(50)),
-  manualReview: z.strictObject({ approvalThreshold: money, reminderHours: hoursByBand, escalationHours: hoursByBand }),
+  manualReview: z.strictObject({
+    approvalThreshold: money,
+    agentLimit: z.int().check(z.positive()),
+    secondApprovalAbove: z.int().check(z.positive()),
+    reminderHours: hoursByBand,
+    escalationHours: hoursByBand,
+  }),
   customerChoice: z.partialRecord(caseType, z.strictObject({ options: z.array(choice).check(z.minLength(2)), default: choice, timeoutHours: z.number().check(z.positive()) })),
   advanceExchange: z.strictObject({ tiers: z.array(z.string()), returnDeadlineDays: days }),
   // 0 turns follow-ups off; 5 would call back every customer.
@@ -146,6 +156,8 @@ export function parsePolicy(input: unknown): AftersalesPolicy {
   for (const band of ['high', 'normal', 'low'] as const) {
     if (policy.manualReview.escalationHours[band] <= policy.manualReview.reminderHours[band]) problems.push(`manualReview.escalationHours.${band} must come after the reminder`);
   }
+  // An agent's limit above the four-eyes threshold would let one person alone approve what needs two.
+  if (policy.manualReview.agentLimit > policy.manualReview.secondApprovalAbove) problems.push('manualReview.agentLimit must not exceed secondApprovalAbove');
   const years = policy.calendar.extraYears.map((y) => y.year);
   if (new Set(years).size !== years.length) problems.push('calendar.extraYears lists a year twice');
   if (policy.windows.qualityReturnDays > policy.windows.qualityExchangeDays) problems.push('windows.qualityReturnDays must not exceed qualityExchangeDays');

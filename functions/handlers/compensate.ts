@@ -5,7 +5,7 @@ import { cnCalendar } from '../domain/cn-calendar.js';
 import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
 import { caseStores, secretValue, marketPolicy } from '../wiring.js';
 
-const { cases, ledger } = caseStores();
+const { cases, ledger, refunds } = caseStores();
 const policy = marketPolicy();
 const baseUrl = required('ORDER_PLATFORM_API_URL');
 let orderPlatform: HttpOrderPlatform | undefined;
@@ -18,7 +18,7 @@ const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruc
 export async function handler(event: unknown) {
   const { caseId, action } = input.parse(event);
   orderPlatform ??= new HttpOrderPlatform(baseUrl, await secretValue('ORDER_PLATFORM_TOKEN'));
-  const deps = { cases, ledger, orderPlatform, policy, timeZone: cnCalendar.timeZone };
+  const deps = { cases, ledger, refunds, orderPlatform, policy, timeZone: cnCalendar.timeZone };
   const now = new Date();
   if (action === 'check') return checkCompensation(deps, caseId, now);
   if (action === 'charge_back') return chargeBack(deps, caseId, now);

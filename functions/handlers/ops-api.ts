@@ -7,20 +7,19 @@ import { documentClient } from '../adapters/dynamo.js';
 import { COST_DIMENSIONS } from '../adapters/ledger-store.js';
 import { SATISFACTION_GROUPS } from '../adapters/satisfaction-store.js';
 import { optional, required } from '../config.js';
-import { REMEDIES } from '../domain/case.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
 import { bindOperator, mayCall, operatorFrom, operatorOf } from '../http/ops-auth.js';
 import { registerCaseRoutes } from '../http/ops-case-routes.js';
+import { registerDecisionRoutes } from '../http/ops-decision-routes.js';
 import { registerSlaRoutes, slaListResponse } from '../http/ops-sla-routes.js';
 import { reviewListEntry } from '../use-cases/case-report.js';
-import { decideCase } from '../use-cases/decide-case.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
 import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
 
-const { cases, waits, ledger, satisfaction, followUps, sla } = caseStores();
+const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds } = caseStores();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 const workflow = caseWorkflow();
@@ -54,13 +53,6 @@ function reportQuery<G extends string>(requestUrl: string, groups: readonly G[])
   return { from, to, groupBy: groupBy as G };
 }
 
-const decisionBody = z.strictObject({
-  decision: z.enum(['approve', 'reject', 'request_evidence']),
-  reason: z.string().check(z.minLength(1), z.maxLength(1000)),
-  remedy: z.optional(z.enum(REMEDIES)),
-  amount: z.optional(z.int().check(z.minimum(0))),
-});
-
 // The case view, search and export, assignment and the access log (docs/operations.md).
 const db = documentClient();
 const table = required('TABLE_NAME');
@@ -78,19 +70,7 @@ app.get('/ops/reviews', async () => {
   return reply(200, { reviews: pending.map(reviewListEntry) });
 });
 
-app.post('/ops/cases/:caseId/decision', async ({ params, req, event }) => {
-  const caseId = params.caseId ?? '';
-  if (!CASE_ID_PATTERN.test(caseId)) return notFound();
-  const parsed = decisionBody.safeParse(await req.json().catch(() => undefined));
-  if (!parsed.success) {
-    return reply(422, { error: 'invalid_decision', message: 'Expected {"decision": "approve" | "reject" | "request_evidence", "reason", "remedy"?, "amount"?}.', issues: parsed.error.issues.map((i) => i.path.join('.')) });
-  }
-  const result = await decideCase({ cases, waits, workflow }, caseId, parsed.data, operatorOf(event), new Date());
-  if (result.status === 'not_found') return notFound();
-  if (result.status === 'not_awaiting_review') return reply(409, { error: 'not_awaiting_review', message: `The case is ${result.caseStatus}, not waiting for a review decision.` });
-  logger.info('operator decision', { caseId, decision: parsed.data.decision });
-  return reply(202, { caseId, decision: parsed.data.decision });
-});
+registerDecisionRoutes(app, { cases, reviews, refunds, waits, workflow, policy }, reply, (message, detail) => logger.info(message, detail));
 
 app.get('/ops/alerts', async () => reply(200, { alerts: await alerts.recent(100) }));
 

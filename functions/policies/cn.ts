@@ -6,7 +6,7 @@ import type { AftersalesPolicy } from '../domain/policy.js';
  * the cross-border manual (003); amounts in fen (CNY minor units).
  */
 export const cnPolicy: AftersalesPolicy = {
-  version: '2026-11-cn-4',
+  version: '2026-12-cn-5',
   market: 'CN',
   currency: 'CNY',
   windows: {
@@ -40,6 +40,12 @@ export const cnPolicy: AftersalesPolicy = {
   carrierMaxChecks: 3,
   manualReview: {
     approvalThreshold: 50000, // payouts above ¥500 need an operator
+    // ¥2,000: covers nearly every single-item refund an agent handles (most orders are below it); anything larger is
+    // rare enough for a supervisor to look at, and costly enough to deserve it.
+    agentLimit: 200000,
+    // ¥5,000: above this one person's judgement is not enough (maker-checker); a second supervisor confirms before
+    // money moves. Kept above agentLimit so an agent never proposes what only two supervisors may approve.
+    secondApprovalAbove: 500000,
     reminderHours: { high: 1, normal: 4, low: 12 },
     escalationHours: { high: 2, normal: 8, low: 24 },
   },

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { CASE_TYPES, CUSTOMER_TIERS, REMEDY_CHOICES } from '../domain/case.js';
+import { orderedUnits } from '../domain/money.js';
 import { proactiveRequestId } from '../domain/shipment-watch.js';
 
 /**
@@ -72,9 +73,19 @@ export const requestedData = z
       if (!data.customer.email && !data.customer.phone) {
         ctx.issues.push({ code: 'custom', path: ['customer'], message: 'at least one of email or phone is required', input: undefined });
       }
-      const skus = new Set(data.order.items.map((i) => i.sku));
+      // Repeated order lines of one SKU add up; repeated claims of one SKU add up too, and may not exceed them.
+      const ordered = orderedUnits(data.order.items);
+      const claimed = new Map<string, number>();
       data.items.forEach((ref, index) => {
-        if (!skus.has(ref.sku)) ctx.issues.push({ code: 'custom', path: ['items', index, 'sku'], message: 'not an item of the order', input: undefined });
+        if (!ordered.has(ref.sku)) {
+          ctx.issues.push({ code: 'custom', path: ['items', index, 'sku'], message: 'not an item of the order', input: undefined });
+          return;
+        }
+        const total = (claimed.get(ref.sku) ?? 0) + ref.quantity;
+        claimed.set(ref.sku, total);
+        if (total > ordered.get(ref.sku)! && total - ref.quantity <= ordered.get(ref.sku)!) {
+          ctx.issues.push({ code: 'custom', path: ['items', index, 'quantity'], message: 'more units of this SKU than the order has', input: undefined });
+        }
       });
     }),
   );

@@ -2,6 +2,7 @@ import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.
 import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
+import { mergeOrderLines, sumClaims } from '../domain/money.js';
 import { slaServiceFor } from '../domain/sla.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
@@ -111,8 +112,9 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     orderId: data.order.orderId,
     orderPlacedAt: data.order.placedAt,
     currency: data.order.currency,
-    orderItems: data.order.items,
-    items: data.items,
+    // Repeated lines of one SKU at one price, and repeated claims of one SKU, are stored merged (functions/domain/money.ts).
+    orderItems: mergeOrderLines(data.order.items),
+    items: sumClaims(data.items),
     shipment: data.order.shipment,
     evidence: data.evidence,
     createdAt: receivedAt,

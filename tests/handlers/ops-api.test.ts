@@ -5,6 +5,7 @@ import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { RefundStore } from '../../functions/adapters/refund-store.js';
 import { HttpOrderPlatform } from '../../functions/adapters/order-platform.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
@@ -306,8 +307,6 @@ describe('ops-api: POST /ops/cases/{caseId}/decision', () => {
     ['a reason over 1000 characters', { decision: 'approve', reason: 'x'.repeat(1001) }],
     ['an unknown decision', { decision: 'escalate', reason: 'x' }],
     ['an unknown remedy', { decision: 'approve', reason: 'x', remedy: 'voucher' }],
-    ['a negative amount', { decision: 'approve', reason: 'x', amount: -1 }],
-    ['a fractional amount', { decision: 'approve', reason: 'x', amount: 10.5 }],
     ['an unknown field', { decision: 'approve', reason: 'x', operator: 'someone-else' }],
   ])('422 invalid_decision for %s; nothing changes and nothing resumes', async (_name, body) => {
     const { caseId: id, executionArn } = await waitingForReview();
@@ -315,6 +314,21 @@ describe('ops-api: POST /ops/cases/{caseId}/decision', () => {
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ error: 'invalid_decision', message: expect.any(String), issues: expect.any(Array) });
     expect(await cases.get(id)).toMatchObject({ status: 'awaiting_review' });
+    expect((await cases.get(id))!.operatorDecision).toBeUndefined();
+    expect(env.sfn!.service.describeExecution({ executionArn }).status).toBe('RUNNING');
+    env.sfn!.service.stopExecution({ executionArn });
+  });
+
+  // Contract change (issue 9): an amount that is a number but not a positive integer is the money rules' refusal.
+  it.each([
+    ['a negative amount', -1],
+    ['a fractional amount', 10.5],
+    ['a zero amount', 0],
+  ])('422 invalid_amount (not_positive_integer) for %s; nothing changes and nothing resumes', async (_name, amount) => {
+    const { caseId: id, executionArn } = await waitingForReview();
+    const res = await decide(id, { decision: 'approve', reason: 'x', remedy: 'partial_refund', amount });
+    expect(res.status).toBe(422);
+    expect(res.json).toMatchObject({ error: 'invalid_amount', reason: 'not_positive_integer', message: expect.any(String) });
     expect((await cases.get(id))!.operatorDecision).toBeUndefined();
     expect(env.sfn!.service.describeExecution({ executionArn }).status).toBe('RUNNING');
     env.sfn!.service.stopExecution({ executionArn });
@@ -374,7 +388,7 @@ describe('ops-api: GET /ops/reports/costs', () => {
   it('totals the ledger after two compensations, by type (the default), remedy and carrier', async () => {
     const platform = await startOrderPlatformSimulator({ token: 'tok', completeAfterMs: -1 });
     try {
-      const deps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), policy: cnPolicy, timeZone: 'Asia/Shanghai' };
+      const deps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), refunds: new RefundStore(env.db, TABLE_NAME), orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), policy: cnPolicy, timeZone: 'Asia/Shanghai' };
       const now = new Date();
       // A return refunded (customer pays the return), and a damaged item exchanged (platform pays the label), by another carrier.
       const returned = await seedCase(env.db, { record: { status: 'awaiting_return' } });

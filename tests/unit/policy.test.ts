@@ -74,6 +74,8 @@ describe('the CN policy (functions/policies/cn.ts)', () => {
   it('manual review: payouts above ¥500 need an operator; reminders and escalations by priority band', () => {
     expect(cnPolicy.manualReview).toEqual({
       approvalThreshold: 50000,
+      agentLimit: 200000,
+      secondApprovalAbove: 500000,
       reminderHours: { high: 1, normal: 4, low: 12 },
       escalationHours: { high: 2, normal: 8, low: 24 },
     });

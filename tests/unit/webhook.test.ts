@@ -265,3 +265,25 @@ describe('the other event types', () => {
     expect(paths(result)).toContain('data.receivedAt');
   });
 });
+
+describe('aftersales.requested: repeated SKUs and over-claims (issue 9)', () => {
+  const kettle = { sku: 'KETTLE', name: 'Kettle', category: 'home_appliance', quantity: 1, unitPrice: 26900 };
+
+  it('repeated order lines and repeated claims of one SKU are accepted while the claim fits the units ordered', () => {
+    const result = parse(requestedEvent({ data: { order: { items: [kettle, kettle] }, items: [{ sku: 'KETTLE', quantity: 1 }, { sku: 'KETTLE', quantity: 1 }] } }));
+    expect(result.ok).toBe(true);
+  });
+
+  it('a claim for more units than the order has is refused at the claim that goes over', () => {
+    const result = refused(parse(requestedEvent({ data: { order: { items: [kettle] }, items: [{ sku: 'KETTLE', quantity: 1 }, { sku: 'KETTLE', quantity: 1 }] } })));
+    expect(result).toMatchObject({ status: 422, error: 'invalid_data' });
+    expect(result.issues).toEqual([{ path: 'data.items.1.quantity', message: 'more units of this SKU than the order has' }]);
+    expect(paths(parse(requestedEvent({ data: { order: { items: [kettle] }, items: [{ sku: 'KETTLE', quantity: 2 }] } })))).toEqual(['data.items.0.quantity']);
+  });
+
+  it('units of one SKU on lines at different prices add up', () => {
+    const cheaper = { ...kettle, unitPrice: 19900 };
+    expect(parse(requestedEvent({ data: { order: { items: [kettle, cheaper] }, items: [{ sku: 'KETTLE', quantity: 2 }] } })).ok).toBe(true);
+    expect(paths(parse(requestedEvent({ data: { order: { items: [kettle, cheaper] }, items: [{ sku: 'KETTLE', quantity: 3 }] } })))).toEqual(['data.items.0.quantity']);
+  });
+});

@@ -1,15 +1,19 @@
 import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
 import type { LedgerEntry, LedgerStore } from '../../adapters/ledger-store.js';
 import type { OrderPlatform, ShipmentRef } from '../../adapters/order-platform.js';
+import type { RefundStore } from '../../adapters/refund-store.js';
 import type { CompensationPlan } from '../../domain/compensation.js';
 import { concernedLines, valueOf } from '../../domain/money.js';
 import type { AftersalesPolicy } from '../../domain/policy.js';
 import { localDateOf } from '../../domain/working-days.js';
+import { reserveRefund } from '../reserve-refund.js';
 import { compensationFor } from './plan-remedy.js';
 
 export interface CompensateDeps {
   cases: CaseStore;
   ledger: LedgerStore;
+  /** The per-order record of money instructions: nothing is paid beyond what the order paid for the items. */
+  refunds: RefundStore;
   orderPlatform: OrderPlatform;
   policy: AftersalesPolicy;
   timeZone: string;
@@ -27,9 +31,10 @@ const COST_KIND: Record<CompensationPlan['kind'], LedgerEntry['kind']> = { refun
 export async function compensate(deps: CompensateDeps, caseId: string, now: Date): Promise<CompensateResult> {
   const record = await deps.cases.require(caseId);
   if (record.cancelRequested && !record.compensation) return { status: 'cancelled' };
-  const plan = compensationFor(record, deps.policy);
+  const planned = compensationFor(record, deps.policy);
+  const idempotencyKey = `${caseId}:${planned.remedy}`;
+  const plan = await boundedPlan(deps, record, planned, idempotencyKey, now);
   await deps.cases.update(caseId, { status: 'compensating', remedy: plan.remedy, waitingFor: '' });
-  const idempotencyKey = `${caseId}:${plan.remedy}`;
   const receipt = await deps.orderPlatform.instruct(idempotencyKey, {
     caseId,
     requestId: record.requestId,
@@ -68,6 +73,31 @@ export async function compensate(deps: CompensateDeps, caseId: string, now: Date
     });
   }
   return { status: 'instructed', remedy: plan.remedy, instructionId: receipt.instructionId };
+}
+
+/** A money instruction that may not be paid: the case goes to an operator (needs_attention), nothing is paid. */
+export class RefundBoundError extends Error {
+  override readonly name = 'RefundBoundError';
+}
+
+/**
+ * The plan with its money bounded before anything moves: a refund, coupon or subsidy is reserved on the order's
+ * refund record (once per instruction key, so a rerun replays the same amount). An amount the policy computed is
+ * lowered to what is left; an operator's own amount above it, or nothing left at all, is refused: the timeline says
+ * why and the step fails into needs_attention.
+ */
+async function boundedPlan(deps: CompensateDeps, record: CaseRecord, plan: CompensationPlan, key: string, now: Date): Promise<CompensationPlan> {
+  if (plan.kind === 'reship' || plan.amount === undefined || plan.amount <= 0) return plan;
+  const operatorAmount = record.operatorDecision?.decision === 'approve' && record.operatorDecision.amount !== undefined;
+  const reservation = await reserveRefund(deps.refunds, record, key, plan.amount, now.toISOString(), !operatorAmount);
+  if (reservation.status === 'reserved') return { ...plan, amount: reservation.amount, cost: reservation.amount };
+  const reason = reservation.bound === 0 ? 'nothing_left_to_refund' : 'above_refundable';
+  // Step Functions retries the failed step before it records the failure: the timeline says it once.
+  const told = (await deps.cases.view(record.caseId))?.timeline.some((e) => e.event === 'compensation_refused' && e.detail?.remedy === plan.remedy);
+  if (!told) {
+    await deps.cases.appendTimeline(record.caseId, { at: now.toISOString(), actor: 'pipeline', event: 'compensation_refused', detail: { reason, remedy: plan.remedy, amount: plan.amount, bound: reservation.bound } });
+  }
+  throw new RefundBoundError(`${reason}: ${plan.amount} asked, ${reservation.bound} left for the items of case ${record.caseId}`);
 }
 
 /**

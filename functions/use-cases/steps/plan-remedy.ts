@@ -7,9 +7,16 @@ export type RemedyPlanResult =
   | { needsChoice: true; options: RemedyChoice[]; defaultChoice: RemedyChoice }
   | { needsChoice: false; remedy: Remedy; needsReturn: boolean; platformPaysReturnShipping: boolean; advanceExchange: boolean };
 
-/** The compensation an approved case gets, from everything decided so far (shared by plan and compensate). */
-export function compensationFor(record: CaseRecord, policy: AftersalesPolicy): CompensationPlan {
-  const operator = record.operatorDecision?.decision === 'approve' ? { remedy: record.operatorDecision.remedy, amount: record.operatorDecision.amount } : undefined;
+/**
+ * The compensation an approved case gets, from everything decided so far (shared by plan and compensate). The
+ * operator's part is the accepted decision of the review (one per review, functions/use-cases/decide-case.ts);
+ * `operator` lets a decision be weighed before it is accepted.
+ */
+export function compensationFor(
+  record: CaseRecord,
+  policy: AftersalesPolicy,
+  operator = record.operatorDecision?.decision === 'approve' ? { remedy: record.operatorDecision.remedy, amount: record.operatorDecision.amount } : undefined,
+): CompensationPlan {
   return planCompensation(record, policy, {
     grantedRemedy: record.grantedRemedy,
     choice: record.choice?.remedy,

@@ -12,14 +12,15 @@ export async function reviewTimer(deps: { cases: CaseStore; alerts: OpsAlerts },
   const at = now.toISOString();
   if (!record.review || record.status !== 'awaiting_review') return { stage };
   if (stage === 'reminder' && !record.review.remindedAt) {
-    await deps.cases.update(caseId, { review: { ...record.review, remindedAt: at } });
+    await deps.cases.markReview(caseId, record.review.openedAt, 'remindedAt', at);
     await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'review_reminder', detail: { escalateAt: record.review.escalateAt } });
     await deps.alerts.raise({ kind: 'review_reminder', caseId, at, message: `Case ${caseId} is waiting for a review decision (escalates at ${record.review.escalateAt}).` });
   }
   if (stage === 'escalation' && !record.review.escalatedAt) {
     const priority = Math.min(100, (record.priority ?? 0) + ESCALATION_PRIORITY_BUMP);
     const sortKey = `${String(100 - priority).padStart(3, '0')}#${record.review.escalateAt}#${caseId}`;
-    await deps.cases.update(caseId, { priority, review: { ...record.review, escalatedAt: at } }, undefined, sortKey);
+    await deps.cases.update(caseId, { priority }, undefined, sortKey);
+    await deps.cases.markReview(caseId, record.review.openedAt, 'escalatedAt', at);
     await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'review_escalated', detail: { priority } });
     await deps.alerts.raise({ kind: 'review_escalated', caseId, at, message: `Case ${caseId} passed its review target and was escalated.`, detail: { priority } });
   }
