@@ -107,3 +107,15 @@ describe('webhook intake stores carriers canonical and refuses unknown ones', ()
     expect(requestIdOf(a.event)).toBe(requestIdOf(b.event));
   });
 });
+
+describe('the published table of accepted carrier values', () => {
+  it('docs/webhook-contract.md lists every carrier with every name the registry accepts', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../../docs/webhook-contract.md', import.meta.url), 'utf8');
+    for (const carrier of CARRIERS) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${carrier.code}\` |`));
+      expect(row, carrier.code).toBeDefined();
+      for (const name of [...carrier.aliases, ...Object.values(carrier.providers).flat()]) expect(row, `${carrier.code}: ${name}`).toContain(`\`${name}\``);
+    }
+  });
+});
