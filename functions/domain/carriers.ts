@@ -89,3 +89,10 @@ export function providerCodes(provider: CarrierProvider): Record<string, string 
   }
   return codes;
 }
+
+/** Two names of the same carrier: equal ignoring case, or both known to the registry as one carrier. */
+export function sameCarrier(a: string, b: string): boolean {
+  if (key(a) === key(b)) return true;
+  const carrier = canonicalCarrier(a);
+  return carrier !== undefined && carrier === canonicalCarrier(b);
+}

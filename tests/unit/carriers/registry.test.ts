@@ -119,3 +119,17 @@ describe('the published table of accepted carrier values', () => {
     }
   });
 });
+
+describe('names of one carrier in configuration', () => {
+  it('routing and the policy\'s per-carrier no-scan days find a carrier under any of its names', async () => {
+    const { sameCarrier } = await import('../../../functions/domain/carriers.js');
+    const { routeProvider, parseCarrierRoutingConfig } = await import('../../../functions/adapters/carriers/routing.js');
+    expect(sameCarrier('sf-express', 'SF')).toBe(true);
+    expect(sameCarrier('shunfeng', '100012')).toBe(true);
+    expect(sameCarrier('SF', 'ZTO')).toBe(false);
+    expect(sameCarrier('Local Courier', 'local courier')).toBe(true);
+    const routing = parseCarrierRoutingConfig({ default: 'aftership', byCarrier: { 'sf-express': 'kuaidi100' } });
+    expect(routeProvider(routing, 'SF')).toBe('kuaidi100');
+    expect(routeProvider(routing, 'ZTO')).toBe('aftership');
+  });
+});
