@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { parseCarrierTracking, trackerFromConfig, type CarrierTrackingConfig } from './adapters/carriers/from-config.js';
+import { carrierCodesFor, parseCarrierTracking, trackerFromConfig, type CarrierTrackingConfig } from './adapters/carriers/from-config.js';
 import { parseCarrierRoutingConfig, referencedProviders, routeProvider, TRACKING_PROVIDERS, type RoutedCarrierTracker, type TrackingProvider } from './adapters/carriers/routing.js';
 import { documentClient } from './adapters/dynamo.js';
 import { ProviderHealthStore } from './adapters/provider-health.js';
@@ -33,8 +33,8 @@ export function carrierRouting(config = carrierTrackingConfig()) {
   return {
     providerFor: (carrier: string): TrackingProvider => routeProvider(routing, carrier),
     providers: [...referencedProviders(routing)],
-    /** The provider's carrier codes (pipeline code -> provider code), to read pushes. */
-    codesFor: (provider: TrackingProvider) => config.providers[provider]?.codes ?? {},
+    /** The provider's carrier codes (canonical code -> provider code: the registry's and the configured), to read pushes. */
+    codesFor: (provider: TrackingProvider) => carrierCodesFor(config, provider),
   };
 }
 

@@ -50,8 +50,9 @@ export class AftersalesStack extends Stack {
     });
     const carrierCodes = new CfnParameter(this, 'CarrierCodes', {
       type: 'String',
-      default: '{"SF":"sf-express","ZTO":"zto-express","YTO":"yto","JD":"jd","EMS":"china-ems"}',
-      description: "JSON map from the order platform's carrier codes to the provider's (AfterShip slugs, 17TRACK ids, Kuaidi100 com).",
+      default: '{}',
+      description:
+        "JSON overrides of the carrier registry's provider codes: canonical carrier code -> the provider's (AfterShip slug, 17TRACK key, Kuaidi100 com). Empty: the registry's (docs/carrier-tracking.md).",
     });
     const proactiveDetection = new CfnParameter(this, 'ProactiveDetection', {
       type: 'String',

@@ -1,5 +1,6 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendTextMessageCommand, type PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { Channel } from '../domain/case.js';
 
 export interface EmailMessage {
   to: string;
@@ -11,6 +12,22 @@ export interface EmailMessage {
 export interface NoticeSenders {
   email(message: EmailMessage): Promise<string | undefined>;
   sms(to: string, body: string): Promise<string | undefined>;
+}
+
+/**
+ * The provider refused the address itself, synchronously, before sending: retrying cannot help, the address is to be
+ * suppressed and the customer reached on the other channel. End User Messaging answers SendTextMessage to a number on
+ * the opt-out list with ConflictException, Reason DESTINATION_PHONE_NUMBER_OPTED_OUT (pinpoint-sms-voice-v2 API
+ * reference, ConflictException; fixture in tests/handlers/notifier-opt-out.test.ts).
+ */
+export class AddressRefusedError extends Error {
+  override readonly name = 'AddressRefusedError';
+  constructor(
+    readonly channel: Channel,
+    readonly reason: 'opted_out',
+  ) {
+    super(`the ${channel} provider refused the recipient: ${reason}`);
+  }
 }
 
 /** SES (v2 API) for email, AWS End User Messaging SMS for text messages. */
@@ -39,15 +56,26 @@ export class AwsNoticeSenders implements NoticeSenders {
   }
 
   async sms(to: string, body: string): Promise<string | undefined> {
-    const out = await this.sms_.send(
-      new SendTextMessageCommand({
-        DestinationPhoneNumber: to,
-        MessageBody: body,
-        MessageType: 'TRANSACTIONAL',
-        OriginationIdentity: this.settings.smsOriginationIdentity,
-        ConfigurationSetName: this.settings.smsConfigurationSet,
-      }),
-    );
-    return out.MessageId;
+    try {
+      const out = await this.sms_.send(
+        new SendTextMessageCommand({
+          DestinationPhoneNumber: to,
+          MessageBody: body,
+          MessageType: 'TRANSACTIONAL',
+          OriginationIdentity: this.settings.smsOriginationIdentity,
+          ConfigurationSetName: this.settings.smsConfigurationSet,
+        }),
+      );
+      return out.MessageId;
+    } catch (error) {
+      if (isOptedOut(error)) throw new AddressRefusedError('sms', 'opted_out');
+      throw error;
+    }
   }
+}
+
+/** The SDK's ConflictException for an opted-out destination (matched by name: one SDK copy per bundle or not). */
+function isOptedOut(error: unknown): boolean {
+  const e = error as { name?: unknown; Reason?: unknown } | null;
+  return e?.name === 'ConflictException' && e.Reason === 'DESTINATION_PHONE_NUMBER_OPTED_OUT';
 }

@@ -81,6 +81,11 @@ export class NoticeStore {
     return this.put({ ...keys.notice(caseId, slot, channel), milestone: slot, channel, status: 'suppressed', at: now.toISOString(), reason }, condition, now);
   }
 
+  /** The provider refused the address before sending (an opted-out number): the slot is suppressed for good. */
+  async markRefused(caseId: string, slot: string, channel: Channel, now: Date, reason: string): Promise<void> {
+    await this.mark(caseId, slot, channel, { status: 'suppressed', at: now.toISOString(), reason }, true);
+  }
+
   async markSent(caseId: string, slot: string, channel: Channel, now: Date, providerMessageId: string | undefined): Promise<void> {
     await this.mark(caseId, slot, channel, { status: 'sent', at: now.toISOString(), providerMessageId });
     // Delivery events name only the provider's message id: this item leads back to the slot without a scan.

@@ -1,3 +1,4 @@
+import { sameCarrier } from './carriers.js';
 import type { CaseType } from './case.js';
 import type { AftersalesPolicy } from './policy.js';
 import { workingDaysBetween, type WorkingDayCalendar } from './working-days.js';
@@ -83,7 +84,7 @@ export function noScanLostDays(policy: AftersalesPolicy, carrier: string | undef
   const rule = policy.tracking?.noScanLostDays;
   if (!rule) return undefined;
   const byCarrier = rule.byCarrier ?? {};
-  const key = carrier === undefined ? undefined : Object.keys(byCarrier).find((k) => k.toLowerCase() === carrier.toLowerCase());
+  const key = carrier === undefined ? undefined : Object.keys(byCarrier).find((k) => sameCarrier(k, carrier));
   return key === undefined ? rule.default : byCarrier[key];
 }
 

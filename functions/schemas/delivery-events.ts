@@ -32,8 +32,12 @@ const smsEvent = z.looseObject({
   messageStatus: z.optional(z.string()),
 });
 
-/** SMS outcomes that mean the number itself will not take messages. */
-const SMS_PERMANENT = new Set(['TEXT_BLOCKED', 'TEXT_INVALID', 'TEXT_OPTED_OUT']);
+/**
+ * SMS outcomes that mean the number itself will not take messages. An opted-out number is not among them: End User
+ * Messaging sends no event for it (its event types list has none) but refuses SendTextMessage at once with
+ * ConflictException DESTINATION_PHONE_NUMBER_OPTED_OUT, handled where the notice is sent (use-cases/send-notice.ts).
+ */
+const SMS_PERMANENT = new Set(['TEXT_BLOCKED', 'TEXT_INVALID']);
 /** SMS outcomes that failed this message only (network, device off, content); the number stays usable. */
 const SMS_TRANSIENT = new Set([
   'TEXT_CARRIER_UNREACHABLE',
@@ -46,7 +50,7 @@ const SMS_TRANSIENT = new Set([
   'TEXT_PROTECT_BLOCKED',
 ]);
 /** The SMS event types the stack subscribes to. */
-export const SMS_FAILURE_EVENTS = [...SMS_PERMANENT, ...SMS_TRANSIENT].filter((type) => type !== 'TEXT_OPTED_OUT');
+export const SMS_FAILURE_EVENTS = [...SMS_PERMANENT, ...SMS_TRANSIENT];
 
 /** The failure an SNS message reports, or undefined for anything else (successes, other events, foreign JSON). */
 export function parseDeliveryEvent(snsMessage: string): DeliveryFailure | undefined {
@@ -79,8 +83,15 @@ function sesFailure(event: z.infer<typeof sesEvent>): DeliveryFailure | undefine
       const addresses = bounce.bouncedRecipients?.map((r) => r.emailAddress) ?? event.mail.destination ?? [];
       return { ...base, reason: `bounce:${bounce.bounceType}${bounce.bounceSubType ? `/${bounce.bounceSubType}` : ''}`, permanent, addresses };
     }
-    case 'Complaint':
-      return { ...base, reason: 'complaint', permanent: true, addresses: event.complaint?.complainedRecipients?.map((r) => r.emailAddress) ?? event.mail.destination ?? [] };
+    case 'Complaint': {
+      // complaintFeedbackType is the ISP's Feedback-Type (RFC 5965 / IANA MARF registry). "not-spam" (RFC 6430) says the
+      // recipient does NOT consider the message spam (e.g. moved it out of the junk folder): no failure, nothing to
+      // suppress. Every other type (abuse, fraud, virus, auth-failure, other) or none at all suppresses the address.
+      const feedbackType = event.complaint?.complaintFeedbackType?.trim().toLowerCase();
+      if (feedbackType === 'not-spam') return undefined;
+      const addresses = event.complaint?.complainedRecipients?.map((r) => r.emailAddress) ?? event.mail.destination ?? [];
+      return { ...base, reason: 'complaint', permanent: true, addresses };
+    }
     case 'Reject':
       return { ...base, reason: 'reject', permanent: false, addresses: [] };
     case 'Rendering Failure':

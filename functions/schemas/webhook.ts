@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { canonicalCarrier } from '../domain/carriers.js';
 import { CASE_TYPES, CUSTOMER_TIERS, REMEDY_CHOICES } from '../domain/case.js';
 import { orderedUnits } from '../domain/money.js';
 import { proactiveRequestId } from '../domain/shipment-watch.js';
@@ -205,7 +206,34 @@ export function parseWebhookBody(raw: string): ParsedWebhook {
   if (!data.success) {
     return { ok: false, status: 422, error: 'invalid_data', message: `The data of ${type} does not match the contract.`, issues: issuesOf(data.error.issues, 'data') };
   }
-  return { ok: true, event: { type, timestamp: envelope.data.timestamp, data: data.data } as WebhookEvent };
+  const event = { type, timestamp: envelope.data.timestamp, data: data.data } as WebhookEvent;
+  const unknownCarriers = canonicalizeCarriers(event);
+  if (unknownCarriers.length > 0) {
+    return { ok: false, status: 422, error: 'invalid_data', message: `The data of ${type} does not match the contract.`, issues: unknownCarriers };
+  }
+  return { ok: true, event };
+}
+
+const UNKNOWN_CARRIER = 'unknown carrier; send a code from the accepted carrier values (docs/webhook-contract.md), e.g. SF or sf-express';
+
+/**
+ * Carriers are stored by their canonical code (functions/domain/carriers.ts), whatever the platform's integration
+ * calls them: the parcel's carrier on a request or an announced shipment, and the customer's return parcel. A carrier
+ * the registry does not know is refused here, naming the field, so the platform learns at once instead of the case
+ * failing its carrier lookup later. The value itself is never echoed.
+ */
+function canonicalizeCarriers(event: WebhookEvent): ContractIssue[] {
+  const holder =
+    event.type === 'aftersales.requested' || event.type === 'shipment.created'
+      ? { target: event.data.order.shipment, path: 'data.order.shipment.carrier' }
+      : event.type === 'return.shipped'
+        ? { target: event.data, path: 'data.carrier' }
+        : undefined;
+  if (!holder) return [];
+  const code = canonicalCarrier(holder.target.carrier);
+  if (!code) return [{ path: holder.path, message: UNKNOWN_CARRIER }];
+  holder.target.carrier = code;
+  return [];
 }
 
 /** zod/mini carries no message texts (that is its size saving); name the rule that failed instead. */

@@ -1,5 +1,5 @@
 import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.js';
-import type { NoticeSenders } from '../adapters/notice-senders.js';
+import { AddressRefusedError, type NoticeSenders } from '../adapters/notice-senders.js';
 import type { NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
 import type { SurveyStore } from '../adapters/survey-store.js';
@@ -105,16 +105,16 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
     throw error;
   }
 
-  for (const channel of targets) {
+  const deliver = async (channel: Channel): Promise<'done' | 'refused'> => {
     const zone = contact.timeZone ?? DEFAULT_TIME_ZONE;
     const sendAt = channel === 'sms' && !release ? quietUntil(ctx.now, zone, deps.settings.quietHours) : undefined;
     if (sendAt) {
       const later: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString(), channel: 'sms', release: true };
       if (await deps.notices.defer(record.caseId, slot, channel, ctx.now, sendAt, later)) outcome.deferred.push(channel);
-      continue;
+      return 'done';
     }
     const queued: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString() };
-    if (!(await deps.notices.claim(record.caseId, slot, channel, ctx.now, { release, message: queued }))) continue;
+    if (!(await deps.notices.claim(record.caseId, slot, channel, ctx.now, { release, message: queued }))) return 'done';
     try {
       const providerMessageId =
         channel === 'email'
@@ -122,10 +122,25 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
           : await deps.senders.sms(contact.phone!, rendered.sms);
       await deps.notices.markSent(record.caseId, slot, channel, new Date(), providerMessageId);
       outcome.sent.push(channel);
+      return 'done';
     } catch (error) {
+      if (error instanceof AddressRefusedError) {
+        await refuseAddress(deps, record.caseId, slot, channel, channel === 'email' ? contact.email! : contact.phone!, error.reason, ctx);
+        outcome.suppressed.push(channel);
+        return 'refused';
+      }
       await recordFailure(deps, record.caseId, slot, channel, reasonOf(error), ctx.lastAttempt, ctx);
       throw error;
     }
+  };
+
+  const refused = new Set<Channel>();
+  for (const channel of targets) if ((await deliver(channel)) === 'refused') refused.add(channel);
+  // An address refused on the spot (an opted-out number) is suppressed now; the notice goes to the other channel at
+  // once, as a bounce's would later, and nothing is retried or left waiting behind it.
+  if (refused.size > 0) {
+    const fallback = channelsFor(contact, new Set([...blocked.keys(), ...refused])).send.filter((c) => !targets.includes(c));
+    for (const channel of fallback) await deliver(channel);
   }
   return outcome;
 }
@@ -168,6 +183,13 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
 function reasonOf(error: unknown): string {
   if (error instanceof NoticeDataError) return `NoticeDataError: ${error.field} ${error.problem}`;
   return error instanceof Error ? error.name : 'Error';
+}
+
+/** The provider refused the address before sending: suppress it for good and record the notice as suppressed. */
+async function refuseAddress(deps: SendNoticeDeps, caseId: string, slot: string, channel: Channel, address: string, reason: string, ctx: SendContext): Promise<void> {
+  await deps.suppressions.suppress(channel, address, reason, ctx.now, caseId);
+  await deps.notices.markRefused(caseId, slot, channel, ctx.now, reason);
+  await deps.cases.appendTimeline(caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_suppressed', detail: { milestone: slot, channel, reason } });
 }
 
 async function recordFailure(deps: SendNoticeDeps, caseId: string, slot: string, channel: Channel, reason: string, final: boolean, ctx: SendContext): Promise<void> {

@@ -22,12 +22,21 @@ export interface StoredSms {
   sentAt: string;
 }
 
+/**
+ * Numbers on the local account's opt-out list. SendTextMessage to one fails at once, as End User Messaging does:
+ * ConflictException with Reason DESTINATION_PHONE_NUMBER_OPTED_OUT (API reference, ConflictException). Beside them,
+ * FAILING_SMS_NUMBERS (delivery-simulator.ts) are accepted and then reported blocked or unreachable by an event.
+ */
+export const OPTED_OUT_SMS_NUMBERS: readonly string[] = ['+8613800000002'];
+
 export interface SmsEmulatorOptions extends ListenOptions {
   /** JSON Lines file: loaded at start and appended on each message, so SMS survive a restart. */
   dataFile?: string;
   now?: () => Date;
   /** Called after each message is stored (the local stand-in of carrier delivery reports). */
   onSent?: (message: StoredSms) => void;
+  /** The opt-out list (default OPTED_OUT_SMS_NUMBERS). */
+  optedOut?: readonly string[];
 }
 
 export interface SmsEmulator extends RunningServer {
@@ -42,8 +51,8 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 const MESSAGE_TYPES = ['TRANSACTIONAL', 'PROMOTIONAL'];
 
 /** An AWS JSON 1.0 error: the SDK reads the type from x-amzn-errortype / __type and maps it to its exception class. */
-function sendAwsError(res: ServerResponse, type: string, message: string, extra: Record<string, unknown> = {}): void {
-  sendJson(res, 400, { __type: type, message, ...extra }, { 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() }, AWS_JSON);
+function sendAwsError(res: ServerResponse, type: string, message: string, extra: Record<string, unknown> = {}, messageKey = 'message'): void {
+  sendJson(res, 400, { __type: type, [messageKey]: message, ...extra }, { 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() }, AWS_JSON);
 }
 
 class AwsValidationError extends Error {
@@ -133,6 +142,7 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
   const { dataFile } = options;
   if (dataFile) mkdirSync(dirname(dataFile), { recursive: true });
   const stored: StoredSms[] = dataFile ? loadMessages(dataFile) : [];
+  const optedOut = new Set(options.optedOut ?? OPTED_OUT_SMS_NUMBERS);
 
   const messages = (filter: { to?: string } = {}): StoredSms[] =>
     stored.filter((m) => !filter.to || m.destination === filter.to).map((m) => structuredClone(m));
@@ -166,6 +176,10 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
         Reason: 'FIELD_VALIDATION_FAILED',
         Fields: [{ Name: err.field, Message: err.message }],
       });
+    }
+    if (optedOut.has(fields.destination)) {
+      // The service's ConflictException members are Message and Reason (capitalised, unlike ValidationException's).
+      return sendAwsError(res, 'ConflictException', 'The destination phone number is opted out.', { Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT' }, 'Message');
     }
     const messageId = randomUUID();
     // DryRun validates without sending, as the real service does.

@@ -7,6 +7,7 @@ import { suppressionKey } from '../../functions/adapters/suppression-store.js';
 import { caseReport } from '../../functions/use-cases/case-report.js';
 import { snsEvent } from '../../local/event-sources/sns-subscriptions.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { sesComplaint } from '../fixtures/providers/ses.js';
 import { seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, noticeItem, noticeRecord, NOTIFIER_ENV, type NotifierHandler } from './notice-helpers.js';
 
@@ -117,6 +118,27 @@ describe('failures that leave the address usable', () => {
     expect((await noticeItem(env, caseId, 'evidence_needed', 'email'))!.permanent).toBeUndefined();
     expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', contact.email) }))).Item).toBeUndefined();
     expect((await queued()).filter((m) => m.caseId === caseId)).toEqual([]);
+  });
+});
+
+describe('complaints', () => {
+  it('a not-spam complaint (the recipient says the mail is NOT spam) suppresses nothing and changes nothing', async () => {
+    const { caseId, contact, ids } = await sentCase(['email']);
+    await queued();
+    await publish(sesComplaint(ids.email!, contact.email, 'not-spam'));
+    expect(await noticeItem(env, caseId, 'evidence_needed', 'email')).toMatchObject({ status: 'sent' });
+    expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', contact.email), ConsistentRead: true }))).Item).toBeUndefined();
+    expect((await cases.view(caseId))!.timeline.some((e) => e.event === 'notice_delivery_failed')).toBe(false);
+    expect((await queued()).filter((m) => m.caseId === caseId)).toEqual([]);
+  });
+
+  it('an abuse complaint suppresses the address and the notice goes out by SMS', async () => {
+    const { caseId, contact, ids } = await sentCase(['email']);
+    await queued();
+    await publish(sesComplaint(ids.email!, contact.email, 'abuse'));
+    expect(await noticeItem(env, caseId, 'evidence_needed', 'email')).toMatchObject({ status: 'failed', reason: 'complaint', permanent: true });
+    expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', contact.email), ConsistentRead: true }))).Item).toMatchObject({ reason: 'complaint' });
+    expect((await queued()).filter((m) => m.caseId === caseId)).toHaveLength(1);
   });
 });
 

@@ -5,10 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DescribePhoneNumbersCommand,
   PinpointSMSVoiceV2Client,
+  ConflictException,
   SendTextMessageCommand,
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { smsSegments, startSmsEmulator, type SmsEmulator, type StoredSms } from '../../local/emulators/sms.js';
+import { OPTED_OUT_SMS_NUMBERS, smsSegments, startSmsEmulator, type SmsEmulator, type StoredSms } from '../../local/emulators/sms.js';
+import { OPTED_OUT_CONFLICT } from '../fixtures/providers/end-user-messaging.js';
 
 const CN_NUMBER = '+8613800138000';
 const US_NUMBER = '+12065550100';
@@ -87,6 +89,30 @@ describe('SMS emulator over the real PinpointSMSVoiceV2Client', () => {
     const empty = client.send(new SendTextMessageCommand({ DestinationPhoneNumber: CN_NUMBER, MessageBody: '' }));
     await expect(empty).rejects.toBeInstanceOf(ValidationException);
     expect(await listed()).toEqual([]);
+  });
+
+  it('answers an opted-out number (+8613800000002) as the service does: ConflictException DESTINATION_PHONE_NUMBER_OPTED_OUT, nothing sent', async () => {
+    expect(OPTED_OUT_SMS_NUMBERS).toContain('+8613800000002');
+    const refused = client.send(new SendTextMessageCommand({ DestinationPhoneNumber: '+8613800000002', MessageBody: 'hi', MessageType: 'TRANSACTIONAL' }));
+    await expect(refused).rejects.toBeInstanceOf(ConflictException);
+    await expect(refused).rejects.toMatchObject({ name: 'ConflictException', Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT', $metadata: { httpStatusCode: 400 } });
+    expect(await listed()).toEqual([]);
+
+    // The wire shape, as in the documented fixture: type in x-amzn-errortype and __type, members Message and Reason.
+    const raw = await fetch(`${sms.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'PinpointSMSVoiceV2.SendTextMessage' },
+      body: JSON.stringify({ DestinationPhoneNumber: '+8613800000002', MessageBody: 'hi' }),
+    });
+    expect(raw.status).toBe(OPTED_OUT_CONFLICT.status);
+    expect(raw.headers.get('x-amzn-errortype')).toBe(OPTED_OUT_CONFLICT.headers['x-amzn-errortype']);
+    const body = (await raw.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(Object.keys(OPTED_OUT_CONFLICT.body).sort());
+    expect(body).toMatchObject({ __type: 'ConflictException', Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT' });
+
+    // Other numbers, including the blocked and unreachable ones reported later by event, are accepted.
+    await client.send(new SendTextMessageCommand({ DestinationPhoneNumber: '+8613800000000', MessageBody: 'hi' }));
+    expect((await listed()).map((m) => m.destination)).toEqual(['+8613800000000']);
   });
 
   it('rejects operations it does not implement', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDeliveryEvent, SMS_FAILURE_EVENTS } from '../../functions/schemas/delivery-events.js';
+import { NOT_AN_SMS_EVENT_TYPE } from '../fixtures/providers/end-user-messaging.js';
+import { PUBLISHED_COMPLAINT, sesComplaint } from '../fixtures/providers/ses.js';
 
 /** Shaped like the examples in the SES developer guide ("Examples of event data that Amazon SES publishes to Amazon SNS"). */
 const mail = {
@@ -69,6 +71,24 @@ describe('SES events', () => {
     expect(parseDeliveryEvent(event)).toMatchObject({ channel: 'email', reason: 'complaint', permanent: true, addresses: ['customer@example.com'] });
   });
 
+  it('the published Complaint record example (feedback type abuse) suppresses the complained recipient', () => {
+    expect(parseDeliveryEvent(JSON.stringify(PUBLISHED_COMPLAINT))).toEqual({
+      channel: 'email',
+      providerMessageId: 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000',
+      reason: 'complaint',
+      permanent: true,
+      addresses: ['recipient@example.com'],
+    });
+  });
+
+  it.each(['not-spam', 'Not-Spam', ' not-spam '])('a complaint with feedback type %o (the recipient says it is NOT spam) is no failure and suppresses nothing', (type) => {
+    expect(parseDeliveryEvent(JSON.stringify(sesComplaint(mail.messageId, 'customer@example.com', type)))).toBeUndefined();
+  });
+
+  it.each(['abuse', 'fraud', 'virus', 'auth-failure', 'other', undefined])('a complaint with feedback type %o still suppresses', (type) => {
+    expect(parseDeliveryEvent(JSON.stringify(sesComplaint(mail.messageId, 'customer@example.com', type)))).toMatchObject({ reason: 'complaint', permanent: true, addresses: ['customer@example.com'] });
+  });
+
   it('a reject (virus) and a rendering failure fail the message only', () => {
     expect(parseDeliveryEvent(ses({ eventType: 'Reject', reject: { reason: 'Bad content' } }))).toMatchObject({ reason: 'reject', permanent: false, addresses: [] });
     expect(parseDeliveryEvent(ses({ eventType: 'Rendering Failure' }))).toMatchObject({ reason: 'rendering_failure', permanent: false });
@@ -96,6 +116,11 @@ describe('End User Messaging SMS events', () => {
 
   it.each(['TEXT_DELIVERED', 'TEXT_SUCCESSFUL', 'TEXT_QUEUED', 'TEXT_PENDING'])('%s is not a failure', (eventType) => {
     expect(parseDeliveryEvent(sms(eventType))).toBeUndefined();
+  });
+
+  it('TEXT_OPTED_OUT is not an End User Messaging event type (an opt-out is a synchronous ConflictException): not parsed, not subscribed', () => {
+    expect(parseDeliveryEvent(sms(NOT_AN_SMS_EVENT_TYPE))).toBeUndefined();
+    expect(SMS_FAILURE_EVENTS).not.toContain(NOT_AN_SMS_EVENT_TYPE);
   });
 
   it('the stack subscribes exactly to the failures this parser knows', () => {

@@ -11,10 +11,13 @@ function refused(result: ParsedWebhook) {
 const paths = (result: ParsedWebhook) => (refused(result).issues ?? []).map((issue) => issue.path);
 
 describe('aftersales.requested', () => {
-  it('a realistic request is accepted as sent, with defaults applied', () => {
+  it('a realistic request is accepted as sent, with defaults applied and the carrier stored by its canonical code', () => {
     const body = requestedEvent();
     const result = parse(body);
-    expect(result).toEqual({ ok: true, event: body });
+    const canonical = structuredClone(body);
+    canonical.data.order.shipment.carrier = 'SF';
+    expect(body.data.order.shipment.carrier).toBe('sf-express');
+    expect(result).toEqual({ ok: true, event: canonical });
   });
 
   it('defaults: no description, not expedited, the whole order, no evidence', () => {
@@ -226,7 +229,9 @@ describe('the other event types', () => {
     ['compensation.completed', { status: 'failed', completedAt: '2026-11-13T01:15:00.123Z' }],
   ] as const)('%s %o is valid', (type, data) => {
     const body = otherEvent(type, data);
-    expect(parse(body)).toEqual({ ok: true, event: body });
+    // return.shipped's carrier is stored canonical (the contract's "sf-express" is SF).
+    const expected = type === 'return.shipped' ? { ...body, data: { ...body.data, carrier: 'SF' } } : body;
+    expect(parse(body)).toEqual({ ok: true, event: expected });
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { canonicalCarrier, CARRIER_PROVIDERS, providerCodes, type CarrierProvider } from '../../domain/carriers.js';
 import { HttpCarrierTracker, type CarrierTracker } from '../carrier-tracker.js';
 import { AfterShipTracker } from './aftership.js';
 import { Kuaidi100Tracker } from './kuaidi100.js';
@@ -31,20 +32,31 @@ export function trackerFromConfig(json: string, apiKeys: Partial<Record<Tracking
   const numbers = (codes: Record<string, string | number>) => Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, Number(v)]));
   const trackers: Partial<Record<TrackingProvider, CarrierTracker>> = {};
   const key = (provider: TrackingProvider) => apiKeys[provider] ?? '';
-  if (providers.aftership) trackers.aftership = new AfterShipTracker({ baseUrl: providers.aftership.baseUrl, apiKey: key('aftership'), slugs: strings(providers.aftership.codes) });
+  const codes = (provider: TrackingProvider) => carrierCodesFor(parsed, provider);
+  if (providers.aftership) trackers.aftership = new AfterShipTracker({ baseUrl: providers.aftership.baseUrl, apiKey: key('aftership'), slugs: strings(codes('aftership')) });
   if (providers['17track']) {
-    trackers['17track'] = new SeventeenTrackTracker({ baseUrl: providers['17track'].baseUrl, apiKey: key('17track'), carriers: numbers(providers['17track'].codes) });
+    trackers['17track'] = new SeventeenTrackTracker({ baseUrl: providers['17track'].baseUrl, apiKey: key('17track'), carriers: numbers(codes('17track')) });
   }
   if (providers.kuaidi100) {
     trackers.kuaidi100 = new Kuaidi100Tracker({
       baseUrl: providers.kuaidi100.baseUrl,
       apiKey: key('kuaidi100'),
       customer: providers.kuaidi100.customer ?? '',
-      coms: strings(providers.kuaidi100.codes),
+      coms: strings(codes('kuaidi100')),
     });
   }
   if (providers.simulator) trackers.simulator = new HttpCarrierTracker(providers.simulator.baseUrl, key('simulator') || undefined);
   return new RoutedCarrierTracker(parsed.routing, trackers);
+}
+
+/**
+ * Canonical carrier code -> the provider's code: the registry's (functions/domain/carriers.ts), overridden or extended
+ * by the deployment's configured `codes` (keys may be any accepted carrier name; they are stored canonical).
+ */
+export function carrierCodesFor(config: CarrierTrackingConfig, provider: TrackingProvider): Record<string, string | number> {
+  const registry = (CARRIER_PROVIDERS as readonly string[]).includes(provider) ? providerCodes(provider as CarrierProvider) : {};
+  const configured = Object.entries(config.providers[provider]?.codes ?? {}).map(([name, code]) => [canonicalCarrier(name) ?? name, code] as const);
+  return { ...registry, ...Object.fromEntries(configured) };
 }
 
 export type CarrierTrackingConfig = z.infer<typeof carrierTrackingSchema>;

@@ -1,6 +1,7 @@
 // Which tracking provider answers for which carrier (and market): one validated config object, read at cold start.
 import * as z from 'zod/mini';
 import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
+import { sameCarrier } from '../../domain/carriers.js';
 import type { CarrierTracker, TrackingQuery } from '../carrier-tracker.js';
 
 export const TRACKING_PROVIDERS = ['aftership', '17track', 'kuaidi100', 'simulator'] as const;
@@ -75,11 +76,11 @@ export function routeProvider(config: CarrierRoutingConfig, carrier: string, mar
   return lookup(market?.byCarrier, carrier) ?? market?.default ?? lookup(config.byCarrier, carrier) ?? config.default;
 }
 
-/** Exact key first, then case-insensitive ("sf" finds "SF"). */
+/** Exact key first, then any name of the same carrier ("sf" or "sf-express" finds "SF"; carrier registry). */
 function lookup<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   if (!record) return undefined;
   if (Object.hasOwn(record, key)) return record[key];
-  const match = Object.keys(record).find((k) => k.toLowerCase() === key.toLowerCase());
+  const match = Object.keys(record).find((k) => sameCarrier(k, key));
   return match === undefined ? undefined : record[match];
 }
 

@@ -1,5 +1,6 @@
 // What the three provider adapters share: one HTTP call with the fault mapping, time parsing, carrier codes.
 import type { Checkpoint } from '../../domain/carrier-verdict.js';
+import { canonicalCarrier } from '../../domain/carriers.js';
 import { CarrierAuthError, ProviderUnavailableError, TrackingNotFoundError } from './errors.js';
 
 export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -110,10 +111,13 @@ export function providerCarrierCode<T>(codes: Readonly<Record<string, T>>, carri
   throw new TrackingNotFoundError(`carrier "${carrier}" has no ${provider} carrier code configured`);
 }
 
-/** The pipeline's carrier code for a provider code (push bodies name the provider's code), if configured. */
+/**
+ * The pipeline's carrier code for a provider code (push bodies name the provider's code): the configured map first,
+ * then the carrier registry, which also knows a provider's other codes for the same carrier (17TRACK's two SF keys).
+ */
 export function pipelineCarrierCode(codes: Readonly<Record<string, string | number>> | undefined, providerCode: string | number): string | undefined {
-  if (!codes) return undefined;
-  return Object.keys(codes).find((k) => String(codes[k]) === String(providerCode));
+  const configured = codes ? Object.keys(codes).find((k) => String(codes[k]) === String(providerCode)) : undefined;
+  return configured ?? canonicalCarrier(providerCode);
 }
 
 export function withSlash(url: string): string {

@@ -21,9 +21,13 @@ describe('AfterShip push', () => {
     expect(result.updates[0]!.snapshot.checkpoints).toHaveLength(5);
   });
 
-  it('names the provider carrier code when no map is given, and ignores events that are not status updates', () => {
+  it('names the carrier registry\'s canonical code when no map is given (else the provider\'s own), and ignores events that are not status updates', () => {
     const result = verifyAndParsePush('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body, secret) }, secret);
-    expect(result.ok && result.updates[0]!.carrier).toBe('sf-express');
+    expect(result.ok && result.updates[0]!.carrier).toBe('SF');
+    const unknown = body.replaceAll('"sf-express"', '"some-new-courier"');
+    expect(unknown).not.toBe(body);
+    const other = verifyAndParsePush('aftership', unknown, { 'aftership-hmac-sha256': afterShipSign(unknown, secret) }, secret);
+    expect(other.ok && other.updates[0]!.carrier).toBe('some-new-courier');
     const edd = JSON.stringify({ event: 'edd_revise', event_id: 'e', msg: {}, ts: 1 });
     expect(verifyAndParsePush('aftership', edd, { 'aftership-hmac-sha256': afterShipSign(edd, secret) }, secret)).toEqual({ ok: true, updates: [] });
   });
@@ -83,7 +87,8 @@ describe('Kuaidi100 push', () => {
 
   it('takes already-decoded form fields and a lower-case signature', () => {
     const result = verifyAndParsePush('kuaidi100', '', { sign: kuaidi100Sign(param, salt).toLowerCase(), param }, salt);
-    expect(result.ok && result.updates[0]!.carrier).toBe('shunfeng');
+    // No configured map: the registry knows Kuaidi100's "shunfeng" is SF.
+    expect(result.ok && result.updates[0]!.carrier).toBe('SF');
   });
 
   it('rejects a tampered param and a wrong salt', () => {
