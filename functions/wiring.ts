@@ -21,9 +21,8 @@ import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
 import { optional, required } from './config.js';
-import { calendarFor } from './domain/market-calendar.js';
+import { calendarFor, type MarketCalendar } from './domain/market-calendar.js';
 import type { AftersalesPolicy } from './domain/policy.js';
-import type { CalendarCoverage, WorkingDayCalendar } from './domain/working-days.js';
 import { loadPolicy } from './policies/index.js';
 import type { NoticeMessage } from './schemas/messages.js';
 
@@ -92,16 +91,18 @@ export function marketPolicy(): AftersalesPolicy {
 const CALENDAR_WARNING_DAYS = 60;
 
 /**
- * The market's working-day calendar (the policy's market, with the years the policy adds). It fails loudly for dates
- * beyond its data; so that this never comes as a surprise, a cold start within 60 days of the end logs a warning.
+ * The market's working-day calendar (the policy's market, with the years the policy adds). After its published data
+ * it predicts by rule (due dates are then provisional) up to a horizon, and fails loudly beyond; so that neither comes
+ * as a surprise, a cold start within 60 days of the end of the published data logs a warning.
  */
-export function marketCalendar(policy: AftersalesPolicy = marketPolicy(), now = new Date()): WorkingDayCalendar & { readonly covers: CalendarCoverage } {
+export function marketCalendar(policy: AftersalesPolicy = marketPolicy(), now = new Date()): MarketCalendar {
   const calendar = calendarFor(policy);
   const endsIn = (Date.parse(`${calendar.covers.to}T00:00:00Z`) - now.getTime()) / 86_400_000;
   if (endsIn < CALENDAR_WARNING_DAYS) {
-    logger.warn('working-day calendar data ends soon: add the next year to the market policy (docs/sla.md)', {
+    logger.warn('working-day calendar data ends soon: due dates after it are provisional; add the next year to the market policy (docs/sla.md)', {
       market: policy.market,
       calendarEndsOn: calendar.covers.to,
+      provisionalThrough: calendar.provisionalThrough,
       daysLeft: Math.floor(endsIn),
     });
   }

@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './dynamo.js';
 
 export interface OpsAlert {
   kind: string;
@@ -10,6 +11,8 @@ export interface OpsAlert {
 }
 
 const ALERTS_PARTITION = 'ALERTS';
+/** Keys of alerts raised once (raiseOnce): one item each, kept as long as the alerts. */
+const ONCE_PARTITION = 'ALERTS_ONCE';
 const ALERT_RETENTION_DAYS = 90;
 
 /**
@@ -45,6 +48,27 @@ export class OpsAlerts {
         }),
       );
     }
+  }
+
+  /**
+   * Raises the alert only the first time anyone asks with `key` (a conditional write decides between concurrent
+   * callers, e.g. every case started on a provisional calendar the same day). True when this call raised it.
+   */
+  async raiseOnce(key: string, alert: OpsAlert): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: ONCE_PARTITION, sk: key, at: alert.at, ttl: Math.floor(Date.parse(alert.at) / 1000) + ALERT_RETENTION_DAYS * 86_400 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    await this.raise(alert);
+    return true;
   }
 
   async recent(limit = 50): Promise<OpsAlert[]> {

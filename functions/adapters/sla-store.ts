@@ -17,6 +17,9 @@ export interface IndexPlace {
 const slaPartition = (state: IndexedSlaState) => `SLA#${state}`;
 const targetPartition = (name: string) => `TARGET#${name}`;
 const targetKey = (caseId: string, name: string) => ({ pk: `CASE#${caseId}`, sk: `TARGET#${name}` });
+/** Marks of provisional due times, by the first predicted day they rely on (not a state: the clock stays in its own). */
+const PROVISIONAL_PARTITION = 'SLA_PROVISIONAL';
+const provisionalKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'SLA_PROVISIONAL' });
 /** The highest sort key at a time: every `<time>#<caseId>` up to and including that time. */
 const through = (iso: string) => `${iso}#\uffff`;
 
@@ -25,7 +28,9 @@ const through = (iso: string) => `${iso}#\uffff`;
  * `slaBreachedAt`, `pause`) together with its place in the due index (GSI2: gsi2pk `SLA#running|due_soon|breached|
  * unknown`, gsi2sk `<due time>#<caseId>`), so a threshold crossing is one conditional write: the write that moves the
  * case is the one that alerts, once. Internal targets (first response) are small items of their own in the case's
- * partition (sk `TARGET#<name>`, gsi2pk `TARGET#<name>`), deleted when checked.
+ * partition (sk `TARGET#<name>`, gsi2pk `TARGET#<name>`), deleted when checked. A clock whose due time is provisional
+ * has a mark of its own (sk and gsi2pk `SLA_PROVISIONAL`, gsi2sk `<first predicted day>#<caseId>`): once the policy
+ * publishes that day's year, the monitor finds the case by one query and recomputes it.
  */
 export class SlaStore {
   constructor(
@@ -174,6 +179,26 @@ export class SlaStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Marks a clock as provisional from `from` (the first day its due time took from the rules, not published data).
+   * Written before the case itself: without transactions (the local emulator has none) a crash in between leaves a
+   * mark without a provisional case, which the monitor drops, never a provisional case nobody finds again.
+   */
+  async markProvisional(caseId: string, from: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...provisionalKey(caseId), caseId, provisionalFrom: from, gsi2pk: PROVISIONAL_PARTITION, gsi2sk: `${from}#${caseId}` } }),
+    );
+  }
+
+  /** Provisional clocks whose first predicted day is on or before `date` (the end of the calendar's published data). */
+  async provisionalBy(date: string, opts: { limit: number }): Promise<DueEntry[]> {
+    return this.query(PROVISIONAL_PARTITION, { through: date, limit: opts.limit });
+  }
+
+  async clearProvisional(caseId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: provisionalKey(caseId) }));
   }
 
   /** The cases behind index entries, in the entries' order (missing ones dropped). */

@@ -1,7 +1,15 @@
 import calendarData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { statutoryDaysOff } from './cn-statutory-holidays.js';
 import { CalendarDataMissing, type CalendarCoverage, type CalendarYear, type WorkingDayCalendar } from './working-days.js';
 
-export type CnCalendar = WorkingDayCalendar & { readonly covers: CalendarCoverage };
+export type CnCalendar = WorkingDayCalendar & { readonly covers: CalendarCoverage; readonly provisionalThrough: string };
+
+/**
+ * How many years after the published data the calendar predicts by rule (its horizon). Two: a 20-working-day repair
+ * arriving in late December, paused for weeks, still gets a date; further ahead the lunar dates are still right but the
+ * rules themselves may change (they did in 2024), so a date beyond is "unknown", loudly, as before.
+ */
+export const PROVISIONAL_YEARS = 2;
 
 const libraryHolidays: Record<string, string> = calendarData.holidays;
 const libraryWorkdays: Record<string, string> = calendarData.workdays;
@@ -11,11 +19,13 @@ const libraryYears = Object.keys(libraryHolidays).map(yearOf);
 /**
  * Mainland China: statutory holidays and weekend make-up working days, from the chinese-days data set plus any years
  * the policy adds. The data is read directly: the package's isWorkday() reads weekdays with local-time getters and
- * answers wrongly in a process west of UTC. The calendar covers whole years, from the first the data has to the last;
- * a date outside them throws CalendarDataMissing instead of counting weekends only (a wrong due date looks right).
- * A year given in `extraYears` replaces the library's data for that year: the deployer's entry is deliberate.
+ * answers wrongly in a process west of UTC. The calendar covers whole years, from the first the data has to the last
+ * (`covers`). A year given in `extraYears` replaces the library's data for that year: the deployer's entry is deliberate.
+ * For `provisionalYears` after the data it answers provisionally, by rule (cn-statutory-holidays.ts: the statutory
+ * days off, weekends off, no make-up working days, which only the State Council's notice sets). A date before the
+ * data or after that horizon throws CalendarDataMissing instead of counting weekends only (a wrong date looks right).
  */
-export function createCnCalendar(extraYears: CalendarYear[] = []): CnCalendar {
+export function createCnCalendar(extraYears: CalendarYear[] = [], options: { provisionalYears?: number } = {}): CnCalendar {
   const holidays = new Set<string>();
   const workdays = new Set<string>();
   const replaced = new Set(extraYears.map((y) => y.year));
@@ -38,12 +48,16 @@ export function createCnCalendar(extraYears: CalendarYear[] = []): CnCalendar {
   }
   if (problems.length > 0) throw new Error(`invalid calendar years: ${problems.join('; ')}`);
   const covers = { from: `${firstYear}-01-01`, to: `${lastYear}-12-31` };
+  const predicted = predictedYears(lastYear, options.provisionalYears ?? PROVISIONAL_YEARS);
+  for (const date of predicted.daysOff) holidays.add(date);
+  const provisionalThrough = predicted.through ?? covers.to;
 
   return {
     timeZone: 'Asia/Shanghai',
     covers,
+    provisionalThrough,
     isWorkingDay(localDate) {
-      if (localDate < covers.from || localDate > covers.to) throw new CalendarDataMissing(localDate, covers);
+      if (localDate < covers.from || localDate > provisionalThrough) throw new CalendarDataMissing(localDate, covers, provisionalThrough);
       if (workdays.has(localDate)) return true;
       if (holidays.has(localDate)) return false;
       const weekday = new Date(`${localDate}T00:00:00Z`).getUTCDay();
@@ -52,10 +66,27 @@ export function createCnCalendar(extraYears: CalendarYear[] = []): CnCalendar {
   };
 }
 
+/** The days off of the years after `lastYear` that the rules can tell, up to `years` of them, and the last date they reach. */
+function predictedYears(lastYear: number, years: number): { daysOff: string[]; through?: string } {
+  const daysOff: string[] = [];
+  let through: string | undefined;
+  for (let year = lastYear + 1; year <= lastYear + years; year += 1) {
+    try {
+      daysOff.push(...statutoryDaysOff(year));
+    } catch (error) {
+      // Rules that do not apply to the year, or a lunar library that cannot tell it: the horizon ends before it.
+      if (error instanceof RangeError) break;
+      throw error;
+    }
+    through = `${year}-12-31`;
+  }
+  return { daysOff, ...(through ? { through } : {}) };
+}
+
 function isRealDate(value: string): boolean {
   const time = Date.parse(`${value}T00:00:00Z`);
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
 }
 
-/** The library's data alone. Functions use the market's calendar (calendarFor), which adds the policy's years. */
+/** The library's data alone (and the years after it by rule). Functions use the market's calendar (calendarFor), which adds the policy's years. */
 export const cnCalendar: CnCalendar = createCnCalendar();

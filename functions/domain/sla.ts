@@ -1,7 +1,7 @@
 import type { CaseType } from './case.js';
 import type { AftersalesPolicy } from './policy.js';
 import { serviceFor } from './service-limits.js';
-import { addWorkingDays, CalendarDataMissing, type WorkingDayCalendar } from './working-days.js';
+import { addWorkingDays, CalendarDataMissing, watchedCalendar, type WorkingDayCalendar } from './working-days.js';
 import { addWorkingTime, workingTimeBetween } from './working-time.js';
 
 /**
@@ -33,8 +33,14 @@ export interface ServiceSla {
   dueSoonAt?: string;
   breachedAt?: string;
   metAt?: string;
-  /** Why there is no due time, e.g. "due date unknown: calendar data ends 2026-12-31". */
+  /** Why there is no due time, e.g. "due date unknown: beyond the calendar's horizon 2028-12-31". */
   unknownReason?: string;
+  /**
+   * The due time counts days the calendar predicted by rule (statutory holidays, no make-up working days) because
+   * their year is not published yet; from `provisionalFrom` on. Recomputed when the year is added to the policy.
+   */
+  provisional?: true;
+  provisionalFrom?: string;
 }
 
 /**
@@ -47,29 +53,38 @@ export function slaServiceFor(type: CaseType): { service: SlaService; startsAt: 
   return service ? { service, startsAt: 'arrival' } : { service: 'return', startsAt: 'acceptance' };
 }
 
-/** The due times of a clock from its facts; throws CalendarDataMissing when the calendar's data ends first. */
+/**
+ * The due times of a clock from its facts; throws CalendarDataMissing when the calendar cannot tell. `provisionalFrom`
+ * is set when the computation used days the calendar only predicts (the first of them).
+ */
 export function computeDue(sla: Pick<ServiceSla, 'startedAt' | 'workingDays' | 'pauses'>, calendar: WorkingDayCalendar) {
+  const watched = watchedCalendar(calendar);
   const startedAt = new Date(sla.startedAt);
-  const baseDueAt = addWorkingDays(startedAt, sla.workingDays, calendar);
+  const baseDueAt = addWorkingDays(startedAt, sla.workingDays, watched.calendar);
   const pausedWorkingMs = sla.pauses.reduce(
     // A pause that began before the clock started counts only from the start.
-    (sum, p) => sum + workingTimeBetween(new Date(Math.max(Date.parse(p.from), startedAt.getTime())), new Date(p.to), calendar),
+    (sum, p) => sum + workingTimeBetween(new Date(Math.max(Date.parse(p.from), startedAt.getTime())), new Date(p.to), watched.calendar),
     0,
   );
-  const dueAt = addWorkingTime(baseDueAt, pausedWorkingMs, calendar);
-  return { baseDueAt: baseDueAt.toISOString(), dueAt: dueAt.toISOString(), pausedWorkingMs };
+  const dueAt = addWorkingTime(baseDueAt, pausedWorkingMs, watched.calendar);
+  const provisionalFrom = watched.provisionalFrom();
+  return { baseDueAt: baseDueAt.toISOString(), dueAt: dueAt.toISOString(), pausedWorkingMs, ...(provisionalFrom ? { provisionalFrom } : {}) };
 }
 
-/** `sla` with its due times recomputed, or marked unknown (state and reason) when the calendar cannot tell. */
+/**
+ * `sla` with its due times recomputed: provisional (flag and first predicted day) when they rely on predicted days,
+ * or marked unknown (state and reason) when the calendar cannot tell at all.
+ */
 export function withDue(sla: ServiceSla, calendar: WorkingDayCalendar, running: SlaState): ServiceSla {
+  const { unknownReason: _u, provisional: _p, provisionalFrom: _f, baseDueAt: _b, dueAt: _d, ...rest } = sla;
   try {
-    const due = computeDue(sla, calendar);
-    const { unknownReason: _gone, ...rest } = sla;
-    return { ...rest, ...due, state: running };
+    const { provisionalFrom, ...due } = computeDue(sla, calendar);
+    return { ...rest, ...due, state: running, ...(provisionalFrom ? { provisional: true as const, provisionalFrom } : {}) };
   } catch (error) {
     if (!(error instanceof CalendarDataMissing)) throw error;
-    const { baseDueAt: _b, dueAt: _d, ...rest } = sla;
-    return { ...rest, state: 'unknown', unknownReason: `due date unknown: calendar data ends ${error.covers.to}` };
+    const horizon = error.provisionalThrough ?? error.covers.to;
+    const unknownReason = error.date < error.covers.from ? `due date unknown: calendar data starts ${error.covers.from}` : `due date unknown: beyond the calendar's horizon ${horizon}`;
+    return { ...rest, state: 'unknown', unknownReason };
   }
 }
 

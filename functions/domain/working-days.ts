@@ -7,8 +7,13 @@ export interface WorkingDayCalendar {
   readonly timeZone: string;
   /** Throws CalendarDataMissing for a date outside `covers`: a guess (weekends only) would give a wrong due date. */
   isWorkingDay(localDate: string): boolean;
-  /** The local dates the calendar's data covers, inclusive; absent for a rule-only calendar that knows every date. */
+  /** The local dates the calendar's published data covers, inclusive; absent for a rule-only calendar that knows every date. */
   readonly covers?: CalendarCoverage;
+  /**
+   * The last local date the calendar answers at all: after `covers.to` and up to this date its answers are provisional
+   * (predicted by rule, e.g. statutory holidays without the year's make-up working days); after it, CalendarDataMissing.
+   */
+  readonly provisionalThrough?: string;
 }
 
 export interface CalendarCoverage {
@@ -29,15 +34,41 @@ export interface CalendarYear {
   makeUpWorkdays: string[];
 }
 
-/** A date the calendar has no holiday data for (a year the authorities have not published, or the library lacks). */
+/**
+ * A date the calendar can tell nothing about: before its data, or after both its published data and the years it
+ * predicts by rule (`provisionalThrough`, its horizon).
+ */
 export class CalendarDataMissing extends Error {
   override readonly name = 'CalendarDataMissing';
   constructor(
     readonly date: string,
     readonly covers: CalendarCoverage,
+    readonly provisionalThrough?: string,
   ) {
-    super(`no working-day data for ${date}: the calendar covers ${covers.from} to ${covers.to}`);
+    super(
+      `no working-day data for ${date}: the calendar covers ${covers.from} to ${covers.to}` +
+        (provisionalThrough && provisionalThrough > covers.to ? ` (provisionally, by rule, to ${provisionalThrough})` : ''),
+    );
   }
+}
+
+/**
+ * The calendar, remembering the latest date it was asked about: whether a computation relied on provisional days
+ * (`provisionalFrom` is then the first of them, the day after the published data) or on published data only.
+ */
+export function watchedCalendar(calendar: WorkingDayCalendar): { calendar: WorkingDayCalendar; provisionalFrom: () => string | undefined } {
+  let latest = '';
+  const watched: WorkingDayCalendar = {
+    timeZone: calendar.timeZone,
+    ...(calendar.covers ? { covers: calendar.covers } : {}),
+    ...(calendar.provisionalThrough ? { provisionalThrough: calendar.provisionalThrough } : {}),
+    isWorkingDay(localDate) {
+      if (localDate > latest) latest = localDate;
+      return calendar.isWorkingDay(localDate);
+    },
+  };
+  const covers = calendar.covers;
+  return { calendar: watched, provisionalFrom: () => (covers && latest > covers.to ? addCalendarDays(covers.to, 1) : undefined) };
 }
 
 const MS_PER_DAY = 86_400_000;

@@ -19,7 +19,7 @@ const browserLocale = (header: string | undefined): PageLocale => (/^\s*en\b/i.t
 
 function render(record: CaseRecord & { pause?: ProgressFacts['pause'] }, action: string, opts: { done?: PauseChoice; problem?: ChoiceProblem }): string {
   const progress = caseProgress({ ...record, offersChoice: policy.customerChoice[record.type] !== undefined });
-  return statusPage(pageLocale(record.locale), { caseId: record.caseId, type: record.type, progress, ...(record.pause ? {} : { dueAt: record.dueAt }) /* on hold, the old due date no longer holds */, updatedAt: record.updatedAt }, { action, ...opts });
+  return statusPage(pageLocale(record.locale), { caseId: record.caseId, type: record.type, progress, ...(record.pause ? {} : { dueAt: record.dueAt, dueProvisional: Boolean(record.sla?.provisional) }) /* on hold, the old due date no longer holds */, updatedAt: record.updatedAt }, { action, ...opts });
 }
 
 /**

@@ -55,8 +55,10 @@ export const cnPolicy: AftersalesPolicy = {
   },
   advanceExchange: { tiers: ['vip'], returnDeadlineDays: 15 },
   survey: { followUpAtOrBelow: 2 }, // an overall score of 1 or 2 gets a call back from the team
-  // The chinese-days library covers up to 2026. When the State Council publishes the next year's holidays, add it
-  // here (see docs/sla.md), e.g. { year: 2027, source: '国办发明电〔2026〕…号', holidays: [...], makeUpWorkdays: [...] }.
+  // The chinese-days library covers up to 2026; 2027 and 2028 are predicted by the statutory rules (provisional due
+  // dates, no make-up working days). When the State Council publishes the next year's holidays, add it here (see
+  // docs/sla.md): the SLA monitor then recomputes the provisional due dates, e.g.
+  // { year: 2027, source: '国办发明电〔2026〕…号', holidays: [...], makeUpWorkdays: [...] }.
   calendar: { extraYears: [] },
   sla: {
     dueSoonWorkingHours: 24, // operators are warned one working day before a service due time

@@ -51,6 +51,8 @@ export function caseReport(view: CaseView, description?: string) {
     chargeBack: c.chargeBack,
     returnReceivedAt: c.returnReceivedAt,
     dueAt: c.dueAt,
+    // A due date counted on holidays predicted by rule (sla.provisionalFrom on): estimated until its year is published.
+    ...(c.sla?.provisional ? { dueProvisional: true } : {}),
     sla: c.sla,
     slaBreachedAt: c.slaBreachedAt,
     pause: c.pause,

@@ -4,8 +4,8 @@ import { SlaStore } from '../adapters/sla-store.js';
 import type { DelayReason } from '../domain/notices/types.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 import { pauseRefusal, type CasePause, type PauseRefusal } from '../domain/pause.js';
-import { expectedDueAfterPause, resumeServiceSla } from '../domain/sla.js';
-import { dueUnknown, onFreshCase, type SlaDeps } from './sla-clock.js';
+import { expectedDueAfterPause, resumeServiceSla, type ServiceSla } from '../domain/sla.js';
+import { dueProvisional, dueUnknown, onFreshCase, type SlaDeps } from './sla-clock.js';
 
 /** The notice queue's message for a pause: `delay_notice`, once per round, carrying the pause it announces. */
 export type DelayNoticeMessage = NoticeMessage & { milestone: 'delay_notice'; round: number; pause: CasePause };
@@ -56,10 +56,12 @@ export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: 
   if (!(await deps.cases.get(caseId))) return { status: 'not_found' };
   const at = now.toISOString();
   let becameUnknown: string | undefined;
+  let becameProvisional: ServiceSla | undefined;
   const result = await onFreshCase(deps.cases, caseId, async (record): Promise<PauseResult | undefined> => {
     const refusal = pauseRefusal(record, 'resume');
     if (refusal || !record.pause) return { status: 'refused', refusal: refusal ?? 'not_paused' };
     const sla = record.sla ? resumeServiceSla(record.sla, new Date(record.pause.since), now, deps.calendar) : undefined;
+    if (sla?.provisionalFrom) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
       set: sla ? { sla, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) } : {},
       remove: ['pause', ...(sla && !sla.dueAt ? (['dueAt'] as const) : [])],
@@ -68,6 +70,7 @@ export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: 
     });
     if (!written) return undefined;
     becameUnknown = sla?.unknownReason && record.sla?.dueAt ? sla.unknownReason : undefined;
+    becameProvisional = sla?.provisional && !record.sla?.provisional ? sla : undefined;
     await deps.cases.appendTimeline(caseId, {
       at,
       actor: operatorActor(operator),
@@ -83,5 +86,6 @@ export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: 
     return { status: 'done', ...(sla?.dueAt ? { dueAt: sla.dueAt } : {}) };
   });
   if (becameUnknown) await dueUnknown(deps, caseId, becameUnknown, at);
+  if (becameProvisional) await dueProvisional(deps, caseId, becameProvisional, now);
   return result;
 }

@@ -3,7 +3,7 @@ import type { OpsAlerts } from '../adapters/ops-alerts.js';
 import { SlaStore } from '../adapters/sla-store.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
 import { closeServiceSla, startServiceSla, type ServiceSla } from '../domain/sla.js';
-import type { WorkingDayCalendar } from '../domain/working-days.js';
+import { localDateOf, type WorkingDayCalendar } from '../domain/working-days.js';
 
 export interface SlaDeps {
   cases: CaseStore;
@@ -42,6 +42,7 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     // A replacement shipped ahead (VIP exchange) was confirmed before the old item arrived: nothing left to time.
     const served = record.compensation?.status === 'completed' ? (record.compensation.completedAt ?? at) : undefined;
     const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
+    if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
       set: { sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
       index: SlaStore.placement(sla, Boolean(record.pause)),
@@ -58,7 +59,29 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     detail: { service: sla.service, startsAt: sla.startsAt, workingDays: sla.workingDays, expedited: sla.expedited, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
   });
   if (sla.unknownReason) await dueUnknown(deps, caseId, sla.unknownReason, at);
+  if (sla.provisional && sla.state !== 'met') await dueProvisional(deps, caseId, sla, now);
   return sla;
+}
+
+/**
+ * A due time that relies on predicted holidays: on the case's timeline, and in front of operators once per predicted
+ * year per day (however many cases start that day): the fix is one policy change, not a per-case action.
+ */
+export async function dueProvisional(deps: Pick<SlaDeps, 'cases' | 'alerts' | 'calendar'>, caseId: string, sla: ServiceSla, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const from = sla.provisionalFrom!;
+  const year = from.slice(0, 4);
+  await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'sla_due_provisional', detail: { dueAt: sla.dueAt ?? '', provisionalFrom: from } });
+  const day = localDateOf(now, deps.calendar.timeZone);
+  await deps.alerts.raiseOnce(`calendar_provisional#${year}#${day}`, {
+    kind: 'calendar_provisional',
+    at,
+    message:
+      `Service due dates from ${from} are provisional: the working-day calendar has no published ${year}, so they count the ` +
+      `statutory holidays by rule and no make-up working days (first today: case ${caseId}). Add the State Council's ${year} ` +
+      `holiday notice to the market policy's calendar.extraYears (docs/sla.md); the SLA monitor then recomputes them.`,
+    detail: { year: Number(year), provisionalFrom: from, firstCaseId: caseId },
+  });
 }
 
 /** A due time the calendar cannot give: on the timeline and in front of operators, once per case. */

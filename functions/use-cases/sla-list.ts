@@ -35,5 +35,8 @@ export function slaListEntry(c: CaseRecord) {
     breachedAt: sla.breachedAt,
     pausedWorkingMs: sla.pausedWorkingMs,
     unknownReason: sla.unknownReason,
+    // Counted on holidays predicted by rule (their year is not published yet): recomputed once it is.
+    provisional: Boolean(sla.provisional),
+    provisionalFrom: sla.provisionalFrom,
   };
 }

@@ -3,7 +3,7 @@ import type { MetricSink } from '../adapters/emf-metrics.js';
 import { SlaStore, type DueEntry } from '../adapters/sla-store.js';
 import { firstResponseVerdict } from '../domain/response-target.js';
 import { clockVerdict, dueSoonHorizon, withDue, type IndexedSlaState, type ServiceSla } from '../domain/sla.js';
-import { onFreshCase, type SlaDeps } from './sla-clock.js';
+import { dueProvisional, onFreshCase, type SlaDeps } from './sla-clock.js';
 
 export interface MonitorDeps extends SlaDeps {
   metrics: MetricSink;
@@ -14,6 +14,8 @@ export interface MonitorReport {
   breached: string[];
   met: string[];
   dueKnown: string[];
+  /** Provisional due times recomputed because their year is now published in the policy. */
+  dueRecomputed: string[];
   responseMissed: string[];
   /** Side effects (timeline, alert, metric) that failed after a threshold was recorded: the run must fail loudly. */
   failures: Array<{ caseId: string; errorName: string }>;
@@ -31,7 +33,8 @@ const FOREVER = '9999-12-31T23:59:59.999Z';
  * however often the monitor runs or retries.
  */
 export async function runSlaMonitor(deps: MonitorDeps, now: Date): Promise<MonitorReport> {
-  const report: MonitorReport = { dueSoon: [], breached: [], met: [], dueKnown: [], responseMissed: [], failures: [] };
+  const report: MonitorReport = { dueSoon: [], breached: [], met: [], dueKnown: [], dueRecomputed: [], responseMissed: [], failures: [] };
+  await recomputeProvisionalDueTimes(deps, now, report);
   await retryUnknownDueTimes(deps, now, report);
   const horizon = dueSoonHorizon(now, deps.policy, deps.calendar);
   await sweep(deps, 'running', horizon ?? FOREVER, now, horizon, report);
@@ -104,12 +107,64 @@ async function retryUnknownDueTimes(deps: MonitorDeps, now: Date, report: Monito
       if (record.sla?.state !== 'unknown' || record.pause || record.status === 'closed') return { sla: undefined };
       const sla = withDue(record.sla, deps.calendar, 'running');
       if (sla.state === 'unknown') return { sla: undefined };
+      if (sla.provisionalFrom) await deps.sla.markProvisional(entry.caseId, sla.provisionalFrom);
       const written = await deps.sla.write(entry.caseId, record.version, { set: { sla, dueAt: sla.dueAt }, index: SlaStore.placement(sla, false), at });
       return written ? { sla } : undefined;
     });
     if (!known.sla) continue;
     report.dueKnown.push(entry.caseId);
-    await sideEffects(entry.caseId, report, () => deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'sla_due_known', detail: { dueAt: known.sla!.dueAt! } }));
+    await sideEffects(entry.caseId, report, async () => {
+      await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'sla_due_known', detail: { dueAt: known.sla!.dueAt!, provisional: Boolean(known.sla!.provisional) } });
+      if (known.sla!.provisional) await dueProvisional(deps, entry.caseId, known.sla!, now);
+    });
+  }
+}
+
+/**
+ * Provisional due times (counted on holidays predicted by rule) whose first predicted day the policy has since
+ * published (`calendar.extraYears`): recomputed on the published days, found by their marks in the due index (one
+ * query, never a scan). A clock that reaches a year still unpublished stays provisional, marked from that year; a mark
+ * whose case is served, closed or no longer provisional is dropped. A breach already recorded stays recorded.
+ */
+async function recomputeProvisionalDueTimes(deps: MonitorDeps, now: Date, report: MonitorReport) {
+  const published = deps.calendar.covers?.to;
+  if (!published) return;
+  const at = now.toISOString();
+  for (const entry of await deps.sla.provisionalBy(published, { limit: BATCH })) {
+    const outcome = await onFreshCase(deps.cases, entry.caseId, async (record) => {
+      const before = record.sla;
+      const open = before?.provisional && before.state !== 'met' && before.state !== 'stopped' && record.status !== 'closed';
+      if (!open) return { sla: undefined };
+      // Marked again later (a resume reached a further year): the mark is rewritten, the clock left as it is.
+      if (before.provisionalFrom && before.provisionalFrom > published) return { sla: before, unchanged: true };
+      const state = record.pause ? 'paused' : before.breachedAt ? 'breached' : 'running';
+      const sla = withDue(before, deps.calendar, state);
+      if (sla.provisionalFrom) await deps.sla.markProvisional(entry.caseId, sla.provisionalFrom);
+      const written = await deps.sla.write(entry.caseId, record.version, {
+        set: { sla, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
+        remove: sla.dueAt ? [] : ['dueAt'],
+        index: SlaStore.placement(sla, Boolean(record.pause)),
+        at,
+      });
+      return written ? { sla, previousDueAt: before.dueAt } : undefined;
+    });
+    if (outcome.unchanged) {
+      await deps.sla.markProvisional(entry.caseId, outcome.sla.provisionalFrom!);
+      continue;
+    }
+    if (!outcome.sla?.provisional) await deps.sla.clearProvisional(entry.caseId);
+    if (!outcome.sla) continue;
+    const sla = outcome.sla;
+    report.dueRecomputed.push(entry.caseId);
+    await sideEffects(entry.caseId, report, async () => {
+      await deps.cases.appendTimeline(entry.caseId, {
+        at,
+        actor: 'sla_monitor',
+        event: 'sla_due_recomputed',
+        detail: { dueAt: sla.dueAt ?? '', previousDueAt: outcome.previousDueAt ?? '', provisional: Boolean(sla.provisional) },
+      });
+      if (sla.provisional) await dueProvisional(deps, entry.caseId, sla, now);
+    });
   }
 }
 

@@ -16,6 +16,8 @@ const TEXT = {
     request: 'Request',
     updated: 'Last update',
     due: 'We aim to finish by',
+    dueEstimated: 'Estimated finish',
+    estimated: ' (estimated: next year’s public holidays are not published yet, so this date may move by a few days)',
     progress: 'Progress',
     next: 'What happens next',
     steps: {
@@ -75,6 +77,8 @@ const TEXT = {
     request: '申请类型',
     updated: '最近更新',
     due: '预计完成时间',
+    dueEstimated: '预计完成时间（估算）',
+    estimated: '（估算：次年法定节假日安排尚未公布，日期可能前后调整几天）',
     progress: '处理进度',
     next: '下一步',
     steps: {
@@ -135,6 +139,8 @@ export interface StatusView {
   type: CaseType;
   progress: CaseProgress;
   dueAt?: string;
+  /** The due date counts public holidays predicted by rule (the year is not published yet): shown as an estimate. */
+  dueProvisional?: boolean;
   updatedAt: string;
 }
 
@@ -164,7 +170,9 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
   const details = [
     [t.reference, view.caseId],
     [t.request, locale === 'en' ? request.charAt(0).toUpperCase() + request.slice(1) : request],
-    ...(view.dueAt && progress.next !== 'none' ? [[t.due, when(locale, view.dueAt)]] : []),
+    ...(view.dueAt && progress.next !== 'none'
+      ? [view.dueProvisional ? [t.dueEstimated, when(locale, view.dueAt) + t.estimated] : [t.due, when(locale, view.dueAt)]]
+      : []),
     [t.updated, when(locale, view.updatedAt)],
   ]
     .map(([term, value]) => `<dt>${escapeHtml(term!)}</dt><dd>${escapeHtml(value!)}</dd>`)

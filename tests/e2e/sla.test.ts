@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarFor } from '../../functions/domain/market-calendar.js';
-import { addCalendarDays } from '../../functions/domain/working-days.js';
+import { addCalendarDays, addWorkingDays } from '../../functions/domain/working-days.js';
 import { workingTimeBetween } from '../../functions/domain/working-time.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { requestedEvent } from '../../scripts/example-cases.js';
@@ -9,8 +9,8 @@ import { startHarness, type Harness } from './harness.js';
 /**
  * The SLA through the whole local runtime: returns whose parcels reach the service center (`return.received`) get a
  * due date in working days that skips the holidays, the scheduled SlaMonitor (run on demand, with the local clock)
- * lists and alerts the breach once, a paused case is not breached, and a date beyond the calendar's data is reported
- * as unknown. Arrivals are at fixed dates in the calendar's data, so the expected due dates do not depend on today.
+ * lists and alerts the breach once, a paused case is not breached, a date after the calendar's published data is
+ * provisional, and a date beyond its horizon (the years it predicts) is reported as unknown. Arrivals are at fixed dates in the calendar's data, so the expected due dates do not depend on today.
  * The order platform holds its instructions, so the cases stay unserved (compensating) while the clock runs.
  */
 let h: Harness;
@@ -122,13 +122,31 @@ describe('a paused case', () => {
   });
 });
 
-describe('beyond the calendar’s data', () => {
-  it('the due date is "unknown" (never a guess), listed and alerted once', async () => {
-    const { covers } = calendarFor(cnPolicy);
+describe('after the calendar’s data', () => {
+  it('the due date is provisional (statutory holidays by rule), flagged in the ops view, one operator alert', async () => {
+    const calendar = calendarFor(cnPolicy);
     const c = await awaitingReturn(false);
-    // Two days before the data ends, 7 working days cannot be counted.
-    const view = await arrives(c, sh(`${addCalendarDays(covers.to, -2)}T10:00:00`));
-    expect(view.sla).toMatchObject({ state: 'unknown', unknownReason: `due date unknown: calendar data ends ${covers.to}` });
+    // Two days before the published data ends, 7 working days reach into the year the calendar predicts.
+    const arrival = sh(`${addCalendarDays(calendar.covers.to, -2)}T10:00:00`);
+    const view = await arrives(c, arrival);
+    const dueAt = addWorkingDays(new Date(arrival), 7, calendar).toISOString();
+    expect(view).toMatchObject({ dueAt, dueProvisional: true, sla: { state: 'running', dueAt, provisional: true, provisionalFrom: addCalendarDays(calendar.covers.to, 1) } });
+    expect(view.timeline.map((e: any) => e.event)).toContain('sla_due_provisional');
+    await runMonitor();
+    expect((await h.ops.getCase(c.caseId)).body.sla).toMatchObject({ provisional: true, dueAt });
+    const alerts = ((await ops('GET', '/ops/alerts')).body.alerts as Array<Record<string, any>>).filter((a) => a.kind === 'calendar_provisional');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.detail).toMatchObject({ provisionalFrom: addCalendarDays(calendar.covers.to, 1) });
+  });
+});
+
+describe('beyond the calendar’s horizon', () => {
+  it('the due date is "unknown" (never a guess) where no rule can tell, listed and alerted once', async () => {
+    const { provisionalThrough } = calendarFor(cnPolicy);
+    const c = await awaitingReturn(false);
+    // Two days before the last year the calendar predicts ends, 7 working days cannot be counted.
+    const view = await arrives(c, sh(`${addCalendarDays(provisionalThrough, -2)}T10:00:00`));
+    expect(view.sla).toMatchObject({ state: 'unknown', unknownReason: `due date unknown: beyond the calendar's horizon ${provisionalThrough}` });
     expect(view.dueAt).toBeUndefined();
     await runMonitor();
     await runMonitor();

@@ -140,11 +140,22 @@ describe('GET /ops/cases?sla=', () => {
     expect((await request('GET', '/ops/cases', { query: 'sla=due_soon' })).json.cases.map((c: any) => c.caseId)).not.toContain(earlier.caseId);
   });
 
-  it('lists cases whose due date the calendar cannot give', async () => {
+  it('lists cases whose due date the calendar cannot give (beyond its horizon)', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
+    await startServiceClock(deps, caseId, sh('2028-12-28T10:00:00'), new Date());
+    const res = await request('GET', '/ops/cases', { query: 'sla=unknown' });
+    expect(res.json.cases.find((c: any) => c.caseId === caseId)).toMatchObject({ state: 'unknown', unknownReason: "due date unknown: beyond the calendar's horizon 2028-12-31" });
+  });
+
+  it('shows a due date counted on predicted holidays as provisional, in the list and the case view', async () => {
     const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
     await startServiceClock(deps, caseId, sh('2026-12-28T10:00:00'), new Date());
-    const res = await request('GET', '/ops/cases', { query: 'sla=unknown' });
-    expect(res.json.cases.find((c: any) => c.caseId === caseId)).toMatchObject({ state: 'unknown', unknownReason: 'due date unknown: calendar data ends 2026-12-31' });
+    await runSlaMonitor({ ...deps, metrics: { count: () => undefined } }, sh('2027-01-07T10:00:00'));
+    const listed = (await request('GET', '/ops/cases', { query: 'sla=due_soon' })).json.cases.find((c: any) => c.caseId === caseId);
+    expect(listed).toMatchObject({ state: 'due_soon', dueAt: new Date('2027-01-07T23:59:59.999+08:00').toISOString(), provisional: true, provisionalFrom: '2027-01-01' });
+    const view = (await request('GET', `/ops/cases/${caseId}`)).json;
+    expect(view).toMatchObject({ dueProvisional: true, sla: { provisional: true, provisionalFrom: '2027-01-01' } });
+    expect(view.timeline.map((e: any) => e.event)).toContain('sla_due_provisional');
   });
 
   it.each(['', 'sla=running', 'sla=late', 'status=open'])('400 invalid_query for "%s"', async (query) => {

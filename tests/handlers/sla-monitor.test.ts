@@ -260,29 +260,103 @@ describe('sla monitor: first-response targets', () => {
   });
 });
 
-describe('sla monitor: the end of the calendar’s data', () => {
-  it('a due date the calendar cannot give is "unknown", alerted once, and set once the policy adds the year', async () => {
-    // Arrival Monday 2026-12-28: 7 working days reach into 2027, which the library does not have.
-    const { caseId, clock } = await withClock(sh('2026-12-28T10:00:00'));
-    expect(clock).toMatchObject({ state: 'unknown', unknownReason: 'due date unknown: calendar data ends 2026-12-31' });
-    await startServiceClock(deps, caseId, sh('2026-12-28T10:00:00'), sh('2026-12-28T10:01:00'));
+describe('sla monitor: beyond the calendar’s horizon', () => {
+  it('a due date the calendar cannot give is "unknown", alerted once, and set once the calendar can tell', async () => {
+    // A calendar without predicted years: its horizon is the end of the data. Arrival Monday 2026-12-28: 7 working
+    // days reach into 2027, which it cannot tell (the market calendar would predict it: next describe).
+    const dataOnly = { ...deps, calendar: createCnCalendar([], { provisionalYears: 0 }) };
+    const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
+    const clock = (await startServiceClock(dataOnly, caseId, sh('2026-12-28T10:00:00'), sh('2026-12-28T10:00:00')))!;
+    expect(clock).toMatchObject({ state: 'unknown', unknownReason: "due date unknown: beyond the calendar's horizon 2026-12-31" });
+    await startServiceClock(dataOnly, caseId, sh('2026-12-28T10:00:00'), sh('2026-12-28T10:01:00'));
     expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['sla_due_unknown']);
-    expect((await alertsFor(caseId))[0]!.message).toContain('calendar data ends 2026-12-31');
+    expect((await alertsFor(caseId))[0]!.message).toContain("beyond the calendar's horizon 2026-12-31");
     expect((await cases.get(caseId))!.dueAt).toBeUndefined();
     expect(await listed('unknown')).toContain(caseId);
 
-    // The monitor with the library's calendar cannot help (and does not fail).
-    await expect(handler(tick(sh('2026-12-31T10:00:00')))).resolves.toMatchObject({ dueKnown: 0 });
+    // The monitor on the same calendar cannot help (and does not fail).
+    expect((await runSlaMonitor({ ...dataOnly, metrics: { count: () => undefined } }, sh('2026-12-28T11:00:00'))).dueKnown).not.toContain(caseId);
 
     // With 2027 in the policy (test dates), the monitor sets the due date and the clock runs.
     const calendar = createCnCalendar([{ year: 2027, source: 'test', holidays: ['2027-01-01'], makeUpWorkdays: [] }]);
-    const report = await runSlaMonitor({ ...deps, calendar, metrics: { count: () => undefined } }, sh('2026-12-31T10:00:00'));
+    const report = await runSlaMonitor({ ...deps, calendar, metrics: { count: () => undefined } }, sh('2026-12-28T12:00:00'));
     expect(report.dueKnown).toContain(caseId);
     // Dec 29, 30, 31, Jan 4, 5, 6, 7.
     expect(await cases.get(caseId)).toMatchObject({ dueAt: endOfShanghaiDay('2027-01-07'), sla: { state: 'running', dueAt: endOfShanghaiDay('2027-01-07') } });
     expect((await cases.get(caseId))!.sla!.unknownReason).toBeUndefined();
+    expect((await cases.get(caseId))!.sla!.provisional).toBeUndefined();
     expect(await listed('unknown')).not.toContain(caseId);
     expect(await eventsOf(caseId)).toEqual(expect.arrayContaining(['sla_started', 'sla_due_unknown', 'sla_due_known']));
+  });
+});
+
+describe('sla monitor: provisional due dates after the calendar’s data', () => {
+  const marker = async (caseId: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'SLA_PROVISIONAL' } }))).Item;
+  const provisionalAlerts = async () => (await alerts.recent(200)).filter((a) => a.kind === 'calendar_provisional');
+  // Test data in the shape of the State Council's notice for 2027 (not the real one): New Year's Day and Monday 4 January off.
+  const published2027 = createCnCalendar([{ year: 2027, source: 'test notice', holidays: ['2027-01-01', '2027-01-04'], makeUpWorkdays: [] }]);
+
+  it('a repair arriving today (2026-12-04) is provisional, not unknown; one alert a day; recomputed once the policy publishes 2027', async () => {
+    // The market calendar as deployed: the library's data to 2026, 2027 and 2028 predicted by rule.
+    const repair = await seedCase(env.db, { type: 'repair', record: { status: 'compensating' } });
+    const clock = (await startServiceClock(deps, repair.caseId, sh('2026-12-04T10:00:00'), sh('2026-12-04T10:00:00')))!;
+    // 19 working days to Thursday 31 December; New Year's Day off (by rule); the 20th is Monday 4 January.
+    expect(clock).toMatchObject({ state: 'running', workingDays: 20, dueAt: endOfShanghaiDay('2027-01-04'), provisional: true, provisionalFrom: '2027-01-01' });
+    expect(await rawItem(repair.caseId)).toMatchObject({ gsi2pk: 'SLA#running', dueAt: endOfShanghaiDay('2027-01-04') });
+    expect(await marker(repair.caseId)).toMatchObject({ gsi2pk: 'SLA_PROVISIONAL', gsi2sk: `2027-01-01#${repair.caseId}` });
+    expect(await eventsOf(repair.caseId)).toContain('sla_due_provisional');
+
+    // A second case the same day: its own timeline entry, but no second alert.
+    const ret = await seedCase(env.db, { record: { status: 'compensating' } });
+    const retClock = (await startServiceClock(deps, ret.caseId, sh('2026-12-28T10:00:00'), sh('2026-12-04T11:00:00')))!;
+    expect(retClock).toMatchObject({ dueAt: endOfShanghaiDay('2027-01-07'), provisional: true });
+    const alerted = await provisionalAlerts();
+    expect(alerted).toHaveLength(1);
+    expect(alerted[0]).toMatchObject({ detail: { year: 2027, provisionalFrom: '2027-01-01', firstCaseId: repair.caseId } });
+    expect(alerted[0]!.message).toContain('calendar.extraYears');
+    expect(alerted[0]!.caseId).toBeUndefined();
+
+    // Runs on the same calendar change nothing (the marks are after its published data).
+    await expect(handler(tick(sh('2026-12-04T12:00:00')))).resolves.toMatchObject({ dueRecomputed: 0 });
+    expect((await cases.get(repair.caseId))!.sla).toMatchObject({ provisional: true, dueAt: endOfShanghaiDay('2027-01-04') });
+
+    // The policy publishes 2027: the next run recomputes both from the published days, found by their marks.
+    const report = await runSlaMonitor({ ...deps, calendar: published2027, metrics: { count: () => undefined } }, sh('2026-12-07T10:00:00'));
+    expect(report.dueRecomputed).toEqual(expect.arrayContaining([repair.caseId, ret.caseId]));
+    expect(await cases.get(repair.caseId)).toMatchObject({ dueAt: endOfShanghaiDay('2027-01-05'), sla: { state: 'running', dueAt: endOfShanghaiDay('2027-01-05') } });
+    expect((await cases.get(repair.caseId))!.sla!.provisional).toBeUndefined();
+    expect(await rawItem(repair.caseId)).toMatchObject({ gsi2pk: 'SLA#running', gsi2sk: `${endOfShanghaiDay('2027-01-05')}#${repair.caseId}` });
+    expect((await cases.get(ret.caseId))!.dueAt).toBe(endOfShanghaiDay('2027-01-08'));
+    expect(await marker(repair.caseId)).toBeUndefined();
+    expect(await marker(ret.caseId)).toBeUndefined();
+    const recomputed = (await cases.view(repair.caseId))!.timeline.find((e) => e.event === 'sla_due_recomputed');
+    expect(recomputed?.detail).toEqual({ dueAt: endOfShanghaiDay('2027-01-05'), previousDueAt: endOfShanghaiDay('2027-01-04'), provisional: false });
+
+    // Once only: the marks are gone, a further run finds nothing to recompute.
+    expect((await runSlaMonitor({ ...deps, calendar: published2027, metrics: { count: () => undefined } }, sh('2026-12-07T10:05:00'))).dueRecomputed).toEqual([]);
+  });
+
+  it('a due date reaching a year still unpublished stays provisional, marked from that year', async () => {
+    // Arrival Friday 2027-12-10 (a clock started ahead, as a test): 20 working days reach into 2028.
+    const { caseId } = await seedCase(env.db, { type: 'repair', record: { status: 'compensating' } });
+    await startServiceClock(deps, caseId, sh('2027-12-10T10:00:00'), sh('2026-12-08T10:00:00'));
+    expect(await marker(caseId)).toMatchObject({ gsi2sk: `2027-01-01#${caseId}` });
+    const report = await runSlaMonitor({ ...deps, calendar: published2027, metrics: { count: () => undefined } }, sh('2026-12-08T10:05:00'));
+    expect(report.dueRecomputed).toContain(caseId);
+    expect((await cases.get(caseId))!.sla).toMatchObject({ provisional: true, provisionalFrom: '2028-01-01' });
+    expect(await marker(caseId)).toMatchObject({ gsi2sk: `2028-01-01#${caseId}` });
+    expect((await provisionalAlerts()).map((a) => a.detail?.year)).toContain(2028);
+  });
+
+  it('drops the mark of a case closed meanwhile, without touching its clock', async () => {
+    const { caseId } = await seedCase(env.db, { type: 'repair', record: { status: 'compensating' } });
+    await startServiceClock(deps, caseId, sh('2026-12-04T10:00:00'), sh('2026-12-09T10:00:00'));
+    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla }, caseId, 'cancelled', sh('2026-12-09T11:00:00'));
+    const before = (await cases.get(caseId))!;
+    const report = await runSlaMonitor({ ...deps, calendar: published2027, metrics: { count: () => undefined } }, sh('2026-12-09T12:00:00'));
+    expect(report.dueRecomputed).not.toContain(caseId);
+    expect(await marker(caseId)).toBeUndefined();
+    expect((await cases.get(caseId))!.sla).toEqual(before.sla);
   });
 });
 

@@ -87,6 +87,24 @@ describe('status page: GET /cases/{caseId}/status?token=…', () => {
     expect(res.body).not.toContain('id="choice"');
   });
 
+  it('shows a due date counted on predicted holidays as an estimate ("Estimated finish" / 预计…（估算）), a published one as before', async () => {
+    const dueAt = '2027-01-04T15:59:59.999Z';
+    const sla = { service: 'repair', startsAt: 'arrival', startedAt: '2026-12-04T02:00:00.000Z', expedited: false, workingDays: 20, state: 'running', pauses: [], dueAt, provisional: true, provisionalFrom: '2027-01-01' };
+    const en = await seed({ type: 'repair', status: 'awaiting_return', locale: 'en', dueAt, sla: sla as never });
+    const enPage = (await call('GET', en.caseId, tokenFor(en.caseId))).body;
+    expect(enPage).toContain('<dt>Estimated finish</dt>');
+    expect(enPage).toContain('(estimated: next year’s public holidays are not published yet, so this date may move by a few days)');
+    expect(enPage).not.toContain('We aim to finish by');
+    const zh = await seed({ type: 'repair', status: 'awaiting_return', locale: 'zh-CN', dueAt, sla: sla as never });
+    const zhPage = (await call('GET', zh.caseId, tokenFor(zh.caseId))).body;
+    expect(zhPage).toContain('<dt>预计完成时间（估算）</dt>');
+    expect(zhPage).toContain('（估算：次年法定节假日安排尚未公布，日期可能前后调整几天）');
+    const published = await seed({ type: 'repair', status: 'awaiting_return', locale: 'zh-CN', dueAt, sla: { ...sla, provisional: undefined, provisionalFrom: undefined } as never });
+    const publishedPage = (await call('GET', published.caseId, tokenFor(published.caseId))).body;
+    expect(publishedPage).toContain('<dt>预计完成时间</dt>');
+    expect(publishedPage).not.toContain('估算');
+  });
+
   it('shows nothing about the person: no name, email, phone, description or item names', async () => {
     const { caseId } = await seed({ status: 'in_review' });
     const res = await call('GET', caseId, tokenFor(caseId));

@@ -11,7 +11,7 @@ describe('marketCalendar (cold start)', () => {
     const calendar = marketCalendar(cnPolicy, new Date('2026-11-23T00:00:00Z'));
     expect(calendar.covers.to).toBe('2026-12-31');
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0]![1]).toEqual({ market: 'CN', calendarEndsOn: '2026-12-31', daysLeft: 38 });
+    expect(warn.mock.calls[0]![1]).toEqual({ market: 'CN', calendarEndsOn: '2026-12-31', provisionalThrough: '2028-12-31', daysLeft: 38 });
   });
 
   it('stays quiet earlier, and warns (with days left below zero) once the data has ended', () => {

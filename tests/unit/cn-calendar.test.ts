@@ -58,15 +58,21 @@ describe('the end of the data', () => {
     expect(addWorkingDays(sh('2026-12-28T10:00:00'), 3, cnCalendar).toISOString()).toBe(endOfShanghaiDay('2026-12-31'));
   });
 
-  it('throws CalendarDataMissing naming the first missing date and the covered range, instead of a guessed date', () => {
+  it('then counts on the years it predicts by rule (tests/unit/provisional-calendar.test.ts)', () => {
+    expect(addWorkingDays(sh('2026-12-28T10:00:00'), 7, cnCalendar).toISOString()).toBe(endOfShanghaiDay('2027-01-07'));
+  });
+
+  it('throws CalendarDataMissing past its horizon, naming the first missing date, the data and the horizon, instead of a guessed date', () => {
     let thrown: unknown;
     try {
-      addWorkingDays(sh('2026-12-28T10:00:00'), 7, cnCalendar);
+      addWorkingDays(sh('2028-12-28T10:00:00'), 7, cnCalendar);
     } catch (error) {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(CalendarDataMissing);
-    expect(thrown).toMatchObject({ name: 'CalendarDataMissing', date: '2027-01-01', covers: { from: '2004-01-01', to: '2026-12-31' } });
+    expect(thrown).toMatchObject({ name: 'CalendarDataMissing', date: '2029-01-01', covers: { from: '2004-01-01', to: '2026-12-31' }, provisionalThrough: '2028-12-31' });
+    // Without predicted years (provisionalYears 0) the data's own end is the horizon, as before.
+    expect(() => addWorkingDays(sh('2026-12-28T10:00:00'), 7, createCnCalendar([], { provisionalYears: 0 }))).toThrow(/no working-day data for 2027-01-01/);
   });
 });
 
@@ -81,7 +87,10 @@ describe('years added by the market policy', () => {
     expect(calendar.isWorkingDay('2027-01-04')).toBe(true);
     expect(calendar.isWorkingDay('2027-01-09')).toBe(true); // a Saturday, but a make-up day
     expect(addWorkingDays(sh('2026-12-28T10:00:00'), 7, calendar).toISOString()).toBe(endOfShanghaiDay('2027-01-07'));
-    expect(() => calendar.isWorkingDay('2028-01-03')).toThrow(CalendarDataMissing);
+    // The horizon moves with them: 2028 and 2029 are predicted, 2030 is beyond.
+    expect(calendar.provisionalThrough).toBe('2029-12-31');
+    expect(calendar.isWorkingDay('2028-01-03')).toBe(false); // New Year's Day 2028 is a Saturday: made up on Monday
+    expect(() => calendar.isWorkingDay('2030-01-02')).toThrow(CalendarDataMissing);
   });
 
   it('replace the library’s data for a year they give', () => {

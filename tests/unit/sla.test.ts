@@ -85,9 +85,9 @@ describe('startServiceSla: n working days after the start, Asia/Shanghai (000 §
     expect(startServiceSla({ type: 'return', expedited: false, startedAt, paused: false }, policy, cnCalendar).dueAt).toBe(endOfShanghaiDay('2026-11-13'));
   });
 
-  it('is unknown, with the reason, when the calendar’s data ends before the due time (never a guessed date)', () => {
-    const sla = start('return', false, sh('2026-12-28T10:00:00'));
-    expect(sla).toMatchObject({ state: 'unknown', unknownReason: 'due date unknown: calendar data ends 2026-12-31', workingDays: 7 });
+  it('is unknown, with the reason, when the due time lies beyond the calendar’s horizon (never a guessed date)', () => {
+    const sla = start('return', false, sh('2028-12-28T10:00:00'));
+    expect(sla).toMatchObject({ state: 'unknown', unknownReason: "due date unknown: beyond the calendar's horizon 2028-12-31", workingDays: 7 });
     expect(sla.dueAt).toBeUndefined();
     expect(sla.baseDueAt).toBeUndefined();
   });
@@ -141,10 +141,15 @@ describe('resumeServiceSla: due later by the working time paused', () => {
     expect(resumeServiceSla(met, sh('2026-11-25T10:00:00'), sh('2026-11-25T11:00:00'), cnCalendar)).toBe(met);
   });
 
-  it('is unknown when the pause ends beyond the calendar’s data', () => {
+  it('is provisional when the pause ends in a predicted year, unknown beyond the calendar’s horizon', () => {
     expect(resumeServiceSla({ ...running, state: 'paused' }, sh('2026-11-20T10:00:00'), sh('2027-01-04T10:00:00'), cnCalendar)).toMatchObject({
+      state: 'running',
+      provisional: true,
+      provisionalFrom: '2027-01-01',
+    });
+    expect(resumeServiceSla({ ...running, state: 'paused' }, sh('2026-11-20T10:00:00'), sh('2029-01-04T10:00:00'), cnCalendar)).toMatchObject({
       state: 'unknown',
-      unknownReason: 'due date unknown: calendar data ends 2026-12-31',
+      unknownReason: "due date unknown: beyond the calendar's horizon 2028-12-31",
     });
   });
 
@@ -158,8 +163,9 @@ describe('dueSoonHorizon: due soon = less than the policy’s warning (1 working
     expect(dueSoonHorizon(sh('2026-11-20T10:00:00'), cnPolicy, cnCalendar)).toBe(sh('2026-11-23T10:00:00').toISOString());
   });
 
-  it('is undefined when the warning reaches past the calendar’s data (every computable due time is within it)', () => {
-    expect(dueSoonHorizon(sh('2026-12-31T10:00:00'), cnPolicy, cnCalendar)).toBeUndefined();
+  it('is undefined when the warning reaches past the calendar’s horizon (every computable due time is within it)', () => {
+    expect(dueSoonHorizon(sh('2026-12-31T10:00:00'), cnPolicy, cnCalendar)).toBe(sh('2027-01-04T10:00:00').toISOString()); // over New Year, by rule
+    expect(dueSoonHorizon(sh('2028-12-29T10:00:00'), cnPolicy, cnCalendar)).toBeUndefined();
   });
 });
 

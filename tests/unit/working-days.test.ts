@@ -70,13 +70,16 @@ describe('cnCalendar.isWorkingDay', () => {
     for (const date of Object.keys(calendarData.workdays)) expect(cnCalendar.isWorkingDay(date), date).toBe(true);
   });
 
-  it('covers whole years, from the first to the last the data has, and refuses to guess beyond them', () => {
+  it('covers whole years, from the first to the last the data has, predicts two more by rule, and refuses to guess beyond', () => {
     const years = Object.keys(calendarData.holidays).map((date) => Number(date.slice(0, 4)));
     expect(cnCalendar.covers).toEqual({ from: `${Math.min(...years)}-01-01`, to: `${Math.max(...years)}-12-31` });
     expect(cnCalendar.covers.to).toBe('2026-12-31');
+    expect(cnCalendar.provisionalThrough).toBe('2028-12-31');
     expect(cnCalendar.isWorkingDay('2026-12-31')).toBe(true);
-    // 2027-01-01 is a Friday: a weekends-only guess would call it a working day, but it is New Year's Day.
-    expect(() => cnCalendar.isWorkingDay('2027-01-01')).toThrow(CalendarDataMissing);
+    // 2027-01-01 is a Friday: a weekends-only guess would call it a working day, but it is New Year's Day (by rule).
+    expect(cnCalendar.isWorkingDay('2027-01-01')).toBe(false);
+    expect(() => cnCalendar.isWorkingDay('2029-01-01')).toThrow(CalendarDataMissing);
+    expect(() => cnCalendar.isWorkingDay('2029-01-01')).toThrow(/covers 2004-01-01 to 2026-12-31 \(provisionally, by rule, to 2028-12-31\)/);
     expect(() => cnCalendar.isWorkingDay('2003-12-31')).toThrow(/no working-day data for 2003-12-31: the calendar covers 2004-01-01 to 2026-12-31/);
   });
 

@@ -55,9 +55,9 @@ describe('addWorkingTime', () => {
     }
   });
 
-  it('fails loudly past the calendar’s data', () => {
-    expect(() => addWorkingTime(sh('2026-12-30T10:00:00'), 5 * 24 * HOUR, cnCalendar)).toThrow(CalendarDataMissing);
-    expect(() => workingTimeBetween(sh('2026-12-30T10:00:00'), sh('2027-01-05T10:00:00'), cnCalendar)).toThrow(CalendarDataMissing);
+  it('fails loudly past the calendar’s horizon (its data and the years it predicts)', () => {
+    expect(() => addWorkingTime(sh('2028-12-28T10:00:00'), 5 * 24 * HOUR, cnCalendar)).toThrow(CalendarDataMissing);
+    expect(() => workingTimeBetween(sh('2028-12-28T10:00:00'), sh('2029-01-05T10:00:00'), cnCalendar)).toThrow(CalendarDataMissing);
   });
 
   it('gives up on a calendar with no working days instead of looping for ever', () => {
