@@ -132,6 +132,14 @@ describe('templates quote the operator’s words', () => {
     expect(smsUnits(n.sms, SMS_BUDGET[locale].encoding)).toBeLessThanOrEqual(SMS_BUDGET[locale].units);
   });
 
+  it.each(LOCALES)('with a real signed status link (about 125 characters) the SMS (%s) still quotes the start of the note', (locale) => {
+    const statusUrl = `https://aftersales.example.com/cases/AS-6T7Y94954VZ2/status?token=1804176316.${'x'.repeat(43)}`;
+    const note = locale === 'en' ? 'Please send a clear photo of the serial number.' : '请补拍键盘底部序列号的清晰照片。';
+    const n = renderCaseNotice({ ...noticeSamples(locale).evidence_needed, statusUrl, operatorNote: note }, { locale });
+    expect(n.sms).toContain(locale === 'en' ? '"Please send a clear photo of the ser' : '“请补拍键盘底部序列号的清晰照片。”');
+    expect(n.sms).toContain(statusUrl);
+  });
+
   it('line breaks survive as <br> in the HTML and as lines in the text', () => {
     const n = renderCaseNotice({ ...noticeSamples('en').evidence_needed, operatorNote: 'First: the box\nSecond: <the label>' }, { locale: 'en' });
     expect(n.html).toContain('First: the box<br>Second: &lt;the label&gt;');

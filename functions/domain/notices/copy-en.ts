@@ -120,7 +120,7 @@ export const en: Copy = {
             sms: '',
             smsQuote: {
               note: d.operatorNote,
-              sms: (q) => sms(d, q === undefined ? `by ${f.dates.shortDateTime(d.respondBy)} please send what our team asks; details:` : `by ${f.dates.shortDateTime(d.respondBy)}, our team asks: "${q}"`),
+              sms: (q) => sms(d, q === undefined ? `by ${f.dates.shortDateTime(d.respondBy)} please send what our team asks; details:` : `by ${f.dates.shortDateTime(d.respondBy)} we need: "${q}"`),
             },
           }
         : {

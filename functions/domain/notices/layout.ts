@@ -39,11 +39,14 @@ export interface NoticeContent {
 
 /**
  * What one SMS may cost: English stays GSM-7 in one segment (160 septets); Chinese is UCS-2 in two segments
- * (134 units) less 8 for the provider's signature such as 【某某商城】.
+ * (134 units) less 8 for the provider's signature such as 【某某商城】. An operator's note quoted in an SMS takes the
+ * room this budget leaves, but never less than `minQuote` units: a long status link (a real signed one is about 125
+ * characters, the samples' 60) would otherwise leave none, and the SMS then grows by a segment rather than lose the
+ * operator's words.
  */
-export const SMS_BUDGET: Record<Locale, { encoding: SmsEncoding; units: number }> = {
-  en: { encoding: 'GSM-7', units: 160 },
-  'zh-CN': { encoding: 'UCS-2', units: 134 - 8 },
+export const SMS_BUDGET: Record<Locale, { encoding: SmsEncoding; units: number; minQuote: number }> = {
+  en: { encoding: 'GSM-7', units: 160, minQuote: 40 },
+  'zh-CN': { encoding: 'UCS-2', units: 134 - 8, minQuote: 20 },
 };
 
 export interface LayoutContext {
@@ -99,7 +102,7 @@ function sms(content: NoticeContent, ctx: LayoutContext): string {
   if (!content.smsQuote) return withLink(content.sms);
   const { note, sms: write } = content.smsQuote;
   const budget = SMS_BUDGET[ctx.locale];
-  const room = budget.units - smsUnits(withLink(write('')), budget.encoding);
+  const room = Math.max(budget.units - smsUnits(withLink(write('')), budget.encoding), budget.minQuote);
   return withLink(write(smsNote(note, room, budget.encoding)));
 }
 
