@@ -56,6 +56,8 @@ describe('cleanNote', () => {
   it('words are words; blank or code-shaped reasons are not words for a customer', () => {
     expect(isCustomerWords('Bought 40 days ago.')).toBe(true);
     expect(isCustomerWords('请补拍序列号照片')).toBe(true);
+    // One hyphenated or capitalised word is still words.
+    for (const words of ['Out-of-warranty', 'out-of-warranty', 'Damaged.', 'e.g. the label']) expect(isCustomerWords(words), words).toBe(true);
     for (const code of ['manual_rejected', 'quality.warranty', 'manual.operator_review', '', '   ', '\u200b\u202e']) expect(isCustomerWords(code), code).toBe(false);
   });
 });

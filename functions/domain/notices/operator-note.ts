@@ -43,10 +43,12 @@ export function cleanNote(text: string): string {
  */
 export function isCustomerWords(text: string): boolean {
   const clean = cleanNote(text);
-  return clean !== '' && !/^[a-z][a-z0-9]*(?:[._:-][a-z0-9]+)+$/i.test(clean);
+  return clean !== '' && !/^[a-z][a-z0-9]*(?:[._:][a-z0-9]+)+$/.test(clean);
 }
 
-const graphemes = (text: string): string[] => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+// Grapheme clusters (what a reader sees as one character) do not depend on the locale.
+const SEGMENTER = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const graphemes = (text: string): string[] => Array.from(SEGMENTER.segment(text), (s) => s.segment);
 const codePoints = (text: string) => Array.from(text).length;
 
 /** At most `limit` code points, cut between whole characters (grapheme clusters), ending in "…" when cut. */
