@@ -8,8 +8,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locale } from '../functions/domain/case.js';
-import { escapeHtml, NOTICE_MILESTONES, renderCaseNotice } from '../functions/domain/notices.js';
-import { noticeSamples } from '../functions/domain/notices/samples.js';
+import { escapeHtml, NOTICE_MILESTONES, renderCaseNotice, type NoticeData } from '../functions/domain/notices.js';
+import { noticeSamples, operatorNoteVariants } from '../functions/domain/notices/samples.js';
 import { smsEncoding, smsSegments } from '../functions/domain/sms-segments.js';
 
 const LOCALES: Locale[] = ['zh-CN', 'en'];
@@ -18,13 +18,23 @@ const OUT = resolve(import.meta.dirname, '..', 'notice-previews');
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
+// Every milestone's sample, then the notices that quote an operator's words (ordinary and hostile ones).
+const previews: Array<{ label: string; file: string; data: (locale: Locale) => NoticeData }> = [
+  ...NOTICE_MILESTONES.map((milestone) => ({ label: milestone, file: milestone, data: (locale: Locale) => noticeSamples(locale)[milestone] as NoticeData })),
+  ...operatorNoteVariants('en').map(({ label }, i) => ({
+    label,
+    file: label.replace(/[^a-z]+/gi, '-').replace(/-$/, ''),
+    data: (locale: Locale) => operatorNoteVariants(locale)[i]!.data,
+  })),
+];
+
 const rows: string[] = [];
 let files = 0;
-for (const milestone of NOTICE_MILESTONES) {
+for (const { label, file, data } of previews) {
   const cells: string[] = [];
   for (const locale of LOCALES) {
-    const notice = renderCaseNotice(noticeSamples(locale)[milestone], { locale });
-    const name = `${milestone}.${locale}`;
+    const notice = renderCaseNotice(data(locale), { locale });
+    const name = `${file}.${locale}`;
     writeFileSync(join(OUT, `${name}.html`), notice.html);
     writeFileSync(join(OUT, `${name}.txt`), `Subject: ${notice.subject}\n\n${notice.text}\n`);
     writeFileSync(join(OUT, `${name}.sms.txt`), `${notice.sms}\n`);
@@ -35,7 +45,7 @@ for (const milestone of NOTICE_MILESTONES) {
         `<td class="sms${segments > 1 ? ' multi' : ''}">${escapeHtml(notice.sms)}<br><small>${segments} segment${segments === 1 ? '' : 's'} · ${smsEncoding(notice.sms)} · ${notice.sms.length} chars</small></td>`,
     );
   }
-  rows.push(`<tr><th>${milestone}</th>${cells.join('')}</tr>`);
+  rows.push(`<tr><th>${escapeHtml(label)}</th>${cells.join('')}</tr>`);
 }
 
 const index = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -47,7 +57,8 @@ th{background:#f5f6f7;white-space:nowrap}td.sms{font-family:ui-monospace,Menlo,m
 td.sms.multi small{color:#b26a00}small{color:#646a73}
 </style></head><body>
 <h1>Customer notice previews</h1>
-<p>Every milestone in ${LOCALES.join(' and ')}, rendered from the fixed sample data in <code>functions/domain/notices/samples.ts</code> (status link of 60 characters, survey link of 71).
+<p>Every milestone in ${LOCALES.join(' and ')}, rendered from the fixed sample data in <code>functions/domain/notices/samples.ts</code> (status link of 60 characters, survey link of 71),
+then the evidence requests and rejections that quote an operator's words, hostile ones included (markup, a very long note, emoji, bidi overrides, blank lines).
 SMS: GSM-7 fits 160 characters per segment (153 when split), UCS-2 70 (67): a Chinese SMS with the case reference and a link always needs two.</p>
 <table><thead><tr><th>milestone</th>${LOCALES.map((l) => `<th>${l} email</th><th>${l} SMS</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></body></html>

@@ -19,6 +19,11 @@ function unitSizes(body: string, encoding: SmsEncoding): number[] {
   return Array.from(body, (ch) => (encoding === 'GSM-7' ? (GSM7_EXTENSION.has(ch) ? 2 : 1) : ch.length));
 }
 
+/** Size of `body` in `encoding`: GSM-7 septets (an extension character takes two), or UTF-16 code units for UCS-2. */
+export function smsUnits(body: string, encoding: SmsEncoding = smsEncoding(body)): number {
+  return unitSizes(body, encoding).reduce((a, b) => a + b, 0);
+}
+
 /**
  * Number of SMS segments: GSM-7 fits 160 septets in one message, 153 per part once concatenated
  * (the UDH takes the rest); UCS-2 fits 70 code units, 67 per part. Escape pairs and surrogate pairs

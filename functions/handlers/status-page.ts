@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { CaseRecord } from '../adapters/case-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
+import { operatorNoteOf } from '../domain/notices.js';
 import { verifyStatusToken } from '../domain/status-link.js';
 import { rawBody } from '../http/responses.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
@@ -19,7 +20,19 @@ const browserLocale = (header: string | undefined): PageLocale => (/^\s*en\b/i.t
 
 function render(record: CaseRecord & { pause?: ProgressFacts['pause'] }, action: string, opts: { done?: PauseChoice; problem?: ChoiceProblem }): string {
   const progress = caseProgress({ ...record, offersChoice: policy.customerChoice[record.type] !== undefined });
-  return statusPage(pageLocale(record.locale), { caseId: record.caseId, type: record.type, progress, ...(record.pause ? {} : { dueAt: record.dueAt, dueProvisional: Boolean(record.sla?.provisional) }) /* on hold, the old due date no longer holds */, updatedAt: record.updatedAt }, { action, ...opts });
+  const operatorNote = operatorNoteOf(record);
+  return statusPage(
+    pageLocale(record.locale),
+    {
+      caseId: record.caseId,
+      type: record.type,
+      progress,
+      ...(record.pause ? {} : { dueAt: record.dueAt, dueProvisional: Boolean(record.sla?.provisional) }) /* on hold, the old due date no longer holds */,
+      updatedAt: record.updatedAt,
+      ...(operatorNote ? { operatorNote } : {}),
+    },
+    { action, ...opts },
+  );
 }
 
 /**

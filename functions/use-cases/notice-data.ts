@@ -4,6 +4,7 @@ import { concernedLines, valueOf } from '../domain/money.js';
 import {
   DELAY_REASONS,
   NoticeDataError,
+  operatorNoteOf,
   REJECTION_REASONS,
   type ApprovalBasis,
   type ApprovalNext,
@@ -68,15 +69,30 @@ export function noticeDataFor(message: Pick<NoticeMessage, 'milestone' | 'dueInS
     itemSummary: itemSummary(record),
   };
 
+  // An operator's request or rejection quotes their words, read here from the case record, never from the message.
+  const note = operatorNoteOf(record);
+
   switch (milestone) {
     case 'received':
       return { ...base, milestone: 'received', ...(record.responseDueAt ? { replyBy: record.responseDueAt } : {}) };
     case 'evidence_needed':
-      return { ...base, milestone: 'evidence_needed', requested: EVIDENCE_REQUESTED[record.type], respondBy: deadline(), uploadUrl: links.evidenceUpload };
+      return {
+        ...base,
+        milestone: 'evidence_needed',
+        requested: EVIDENCE_REQUESTED[record.type],
+        respondBy: deadline(),
+        uploadUrl: links.evidenceUpload,
+        ...(note?.kind === 'evidence_request' ? { operatorNote: note.text } : {}),
+      };
     case 'decided': {
       if (record.outcome === 'rejected' || record.decision?.decision === 'reject') {
         const code = need(record.decision?.reasonCode, 'reasonCode');
-        return { ...base, milestone: 'rejected', reasonCode: need(toRejectionReason(code), `reason text for ${code}`) };
+        return {
+          ...base,
+          milestone: 'rejected',
+          reasonCode: need(toRejectionReason(code), `reason text for ${code}`),
+          ...(note?.kind === 'rejection' ? { operatorNote: note.text } : {}),
+        };
       }
       if (record.outcome !== 'approved' && record.decision?.decision !== 'approve') need(undefined, 'decision');
       const basis = record.decision?.rule ? APPROVAL_BASIS_OF_RULE[record.decision.rule] : undefined;

@@ -16,7 +16,8 @@ textarea{width:100%;box-sizing:border-box;min-height:6rem;font:inherit}button{fo
 button.secondary{background:#fff;color:#1a1a1a}.error{color:#a51d2d;font-weight:600}.box{border-left:4px solid #1a5fb4;background:#f2f6fc;padding:.5rem .75rem;margin:1rem 0}
 ol.progress{list-style:none;padding:0}ol.progress li{padding:.4rem 0 .4rem 2rem;position:relative}ol.progress li::before{position:absolute;left:0;width:1.4rem;text-align:center}
 ol.progress li.done::before{content:"✓";color:#26a269}ol.progress li.current{font-weight:700}ol.progress li.current::before{content:"●";color:#1a5fb4}
-ol.progress li.upcoming{color:#666}ol.progress li.upcoming::before{content:"○"}dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{color:#555}dd{margin:0}`;
+ol.progress li.upcoming{color:#666}ol.progress li.upcoming::before{content:"○"}dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{color:#555}dd{margin:0}
+blockquote.note{margin:.25rem 0 1rem;padding:.5rem .75rem;border-left:4px solid #999;background:#f6f6f6;overflow-wrap:anywhere}`;
 
 /** A whole page: the language, a viewport for phones, the title, the body (already escaped by the caller). */
 export function page(locale: PageLocale, title: string, body: string): string {

@@ -1,5 +1,6 @@
 import type { CaseType, Outcome } from '../domain/case.js';
 import type { CaseProgress, NextStep, ProgressStep } from '../domain/case-progress.js';
+import { clipNote, type OperatorNote } from '../domain/notices.js';
 import { COPY } from '../domain/notices/render.js';
 import { escapeHtml, page, type PageLocale } from './layout.js';
 
@@ -51,6 +52,12 @@ const TEXT = {
       expired: 'Your request was closed because we did not receive what we needed in time.',
       duplicate: 'We are handling this under your earlier request for the same order.',
     } satisfies Record<Outcome, string>,
+    noteBy: 'Our team’s note:',
+    /** Shown instead of the general next step or outcome when an operator's words follow. */
+    withNote: {
+      evidence_request: 'Our team asks you for the following. Please add it to your request in the app, so we can continue.',
+      rejection: 'We could not approve your request.',
+    } satisfies Record<OperatorNote['kind'], string>,
     onHold: 'On hold',
     reason: 'Reason',
     since: 'On hold since',
@@ -112,6 +119,11 @@ const TEXT = {
       expired: '由于未能在期限内收到所需材料或商品，您的申请已关闭。',
       duplicate: '该订单已有相同的售后申请，我们将在原申请中为您处理。',
     } satisfies Record<Outcome, string>,
+    noteBy: '售后专员的说明：',
+    withNote: {
+      evidence_request: '售后专员请您补充以下内容，请在 App 中为申请上传，以便我们继续处理。',
+      rejection: '很抱歉，您的申请未能通过。',
+    } satisfies Record<OperatorNote['kind'], string>,
     onHold: '暂停处理',
     reason: '原因',
     since: '暂停时间',
@@ -142,6 +154,16 @@ export interface StatusView {
   /** The due date counts public holidays predicted by rule (the year is not published yet): shown as an estimate. */
   dueProvisional?: boolean;
   updatedAt: string;
+  /** An operator's request for evidence or reason for rejecting (operatorNoteOf), shown while it is what applies. */
+  operatorNote?: OperatorNote;
+}
+
+/** The operator's words apply while the customer is asked for evidence, or once the case closed rejected. */
+function noteInForce(view: StatusView): OperatorNote | undefined {
+  const note = view.operatorNote;
+  if (note?.kind === 'evidence_request' && view.progress.next === 'send_photos') return note;
+  if (note?.kind === 'rejection' && view.progress.outcome === 'rejected') return note;
+  return undefined;
 }
 
 /** Dates in the market's zone, in the customer's language. */
@@ -166,7 +188,12 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
   const steps = progress.steps
     .map(({ step, state }) => `<li class="${state}"${state === 'current' ? ' aria-current="step"' : ''}>${escapeHtml(t.steps[step])}</li>`)
     .join('');
-  const next = progress.next === 'none' ? (progress.outcome ? t.outcomes[progress.outcome] : '') : t.nextSteps[progress.next];
+  const note = noteInForce(view);
+  const next = note ? t.withNote[note.kind] : progress.next === 'none' ? (progress.outcome ? t.outcomes[progress.outcome] : '') : t.nextSteps[progress.next];
+  // Escaped line by line, then joined with <br>: the operator's line breaks survive, their markup does not.
+  const quoted = note
+    ? `<p class="hint">${escapeHtml(t.noteBy)}</p><blockquote class="note">${clipNote(note.text).split('\n').map(escapeHtml).join('<br>')}</blockquote>`
+    : '';
   const details = [
     [t.reference, view.caseId],
     [t.request, locale === 'en' ? request.charAt(0).toUpperCase() + request.slice(1) : request],
@@ -195,7 +222,7 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
     locale,
     t.title,
     `<h1>${escapeHtml(t.title)}</h1><dl>${details}</dl>
-<h2>${escapeHtml(t.next)}</h2><p class="box">${escapeHtml(next)}</p>${hold}
+<h2>${escapeHtml(t.next)}</h2><p class="box">${escapeHtml(next)}</p>${quoted}${hold}
 <h2>${escapeHtml(t.progress)}</h2><ol class="progress">${steps}</ol>`,
   );
 }

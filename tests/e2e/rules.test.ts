@@ -86,6 +86,41 @@ describe('manual review', () => {
     expect(await h.ops.waitFor(caseId, isSettled)).toMatchObject({ outcome: 'rejected' });
   });
 
+  it.each([
+    ['en', 'Your photos show <b>scratches</b> & "dents" from use 🙁 so we cannot take it back.', 'Your photos show &lt;b&gt;scratches&lt;/b&gt; &amp; &quot;dents&quot; from use 🙁', 'Our team’s note:'],
+    ['zh-CN', '照片显示商品有<b>使用痕迹</b>&“划痕”🙁，无法办理退货。', '照片显示商品有&lt;b&gt;使用痕迹&lt;/b&gt;&amp;“划痕”🙁', '售后专员的说明：'],
+  ] as const)('the rejection text an operator types reaches the customer (%s): escaped in the email, on the status page, never in the workflow', async (locale, reason, escaped, by) => {
+    const email = `words.${locale}.${Date.now()}@example.com`;
+    const event = requestedEvent({ caseType: 'return', locale, email, channels: ['email'] });
+    event.data.order.items[0]!.unitPrice = 79900;
+    const caseId = await send(event);
+    await h.ops.waitFor(caseId, awaitingReview);
+    expect((await decide(caseId, { decision: 'reject', reason })).status).toBe(202);
+    await h.ops.waitFor(caseId, (v) => isSettled(v) && v.notices.some((n: any) => n.milestone === 'decided' && n.channel === 'email' && n.status === 'sent'));
+
+    const rejection = (await h.emails(email)).find((m) => m.body.text?.includes(by));
+    expect(rejection, 'the rejection email').toBeDefined();
+    expect(rejection!.body.html).toContain(escaped);
+    expect(rejection!.body.html).not.toMatch(/<b>scratches|<b>使用痕迹/);
+    expect(rejection!.body.text).toContain(reason);
+    expect(rejection!.body.text).not.toContain('manual_rejected');
+
+    // The status link in the same email shows the operator's words too, escaped.
+    const link = /https?:\/\/\S+\/cases\/[A-Z0-9-]+\/status\?token=\S+/.exec(rejection!.body.text!)![0];
+    const page = await (await fetch(link.replace(/^https?:\/\/[^/]+/, api()))).text();
+    expect(page).toContain(escaped);
+    expect(page).toContain(by);
+
+    // The workflow carries the case id and the decision, never the operator's words.
+    const arns = h.pipeline.stepFunctions.listStateMachines({}).stateMachines!.flatMap((m) => h.pipeline.stepFunctions.listExecutions({ stateMachineArn: m.stateMachineArn }).executions ?? []);
+    const mine = arns.filter((e) => e.name?.startsWith(caseId));
+    expect(mine.length).toBeGreaterThan(0);
+    for (const e of mine) {
+      const history = JSON.stringify(h.pipeline.stepFunctions.getExecutionHistory({ executionArn: e.executionArn! }));
+      expect(history).not.toContain(reason.slice(0, 10));
+    }
+  });
+
   it('an undecided review is reminded, then escalated, with operator alerts', async () => {
     const caseId = await send(expensiveReturn());
     const escalated = await h.ops.waitFor(caseId, (v) => v.timeline.some((e: any) => e.event === 'review_escalated'), 30_000);

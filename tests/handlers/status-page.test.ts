@@ -149,6 +149,73 @@ describe('status page: GET /cases/{caseId}/status?token=…', () => {
   });
 });
 
+describe('status page: the operator’s words', () => {
+  const at = new Date().toISOString();
+  const ask = (reason: string) => ({
+    reviewMode: 'manual' as const,
+    operatorDecision: { decision: 'request_evidence', reason, operator: 'jane', at },
+    decision: { decision: 'needs_evidence', rule: 'operator', at, by: 'jane', reason },
+  });
+  const rejection = (reason: string) => ({
+    outcome: 'rejected' as const,
+    operatorDecision: { decision: 'reject', reason, operator: 'jane', at },
+    decision: { decision: 'reject', rule: 'operator', reasonCode: 'manual_rejected', at, by: 'jane', reason },
+  });
+  const HOSTILE = 'Send the <b>serial</b> photo\n<script>alert("x")</script> & more 📷';
+  const ESCAPED = 'Send the &lt;b&gt;serial&lt;/b&gt; photo<br>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more 📷';
+
+  it('while evidence is awaited: what the operator asks for, escaped, in place of the general request for photos (en)', async () => {
+    const { caseId } = await seed({ status: 'awaiting_evidence', locale: 'en', ...ask(HOSTILE) });
+    const res = await call('GET', caseId, tokenFor(caseId));
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('Our team asks you for the following.');
+    expect(res.body).toContain('Our team’s note:');
+    expect(res.body).toContain(`<blockquote class="note">${ESCAPED}</blockquote>`);
+    expect(res.body).not.toMatch(/<script|<b>/);
+    expect(res.body).not.toContain('Please add photos of the damage and the packaging');
+  });
+
+  it('in the customer’s language (zh-CN), and cut at 500 code points', async () => {
+    const long = `${'请补拍序列号照片。'.repeat(60)}`;
+    const { caseId } = await seed({ status: 'awaiting_evidence', ...ask(long) });
+    const res = await call('GET', caseId, tokenFor(caseId));
+    expect(res.body).toContain('售后专员请您补充以下内容');
+    expect(res.body).toContain('售后专员的说明：');
+    const quoted = /<blockquote class="note">([^<]*)<\/blockquote>/.exec(res.body)?.[1] ?? '';
+    expect(Array.from(quoted)).toHaveLength(500);
+    expect(quoted.endsWith('…')).toBe(true);
+  });
+
+  it('once the evidence is in, the request is no longer shown', async () => {
+    const { caseId } = await seed({ status: 'awaiting_review', locale: 'en', ...ask('A photo of the serial number.') });
+    const res = await call('GET', caseId, tokenFor(caseId));
+    expect(res.body).toContain('We are reviewing your request');
+    expect(res.body).not.toContain('A photo of the serial number.');
+  });
+
+  it.each([
+    ['en', 'We could not approve your request.', 'Our team’s note:'],
+    ['zh-CN', '很抱歉，您的申请未能通过。', '售后专员的说明：'],
+  ] as const)('after an operator’s rejection (%s): the reason they gave, escaped', async (locale, outcome, by) => {
+    const { caseId } = await seed({ status: 'closed', locale, ...rejection(HOSTILE) });
+    const res = await call('GET', caseId, tokenFor(caseId));
+    expect(res.body).toContain(outcome);
+    expect(res.body).toContain(by);
+    expect(res.body).toContain(`<blockquote class="note">${ESCAPED}</blockquote>`);
+    expect(res.body).not.toContain('manual_rejected');
+  });
+
+  it('a policy rejection, or one a dispute reopened, quotes nothing', async () => {
+    const { caseId } = await seed({ status: 'closed', outcome: 'rejected', locale: 'en', decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', at } });
+    const policy = await call('GET', caseId, tokenFor(caseId));
+    expect(policy.body).toContain('Our message to you explains why.');
+    expect(policy.body).not.toContain('<blockquote');
+    const disputed = rejection('Bought 40 days ago.');
+    const { caseId: reopened } = await seed({ status: 'in_review', locale: 'en', ...disputed, decision: { ...disputed.decision, reasonCode: 'dispute' } });
+    expect((await call('GET', reopened, tokenFor(reopened))).body).not.toContain('Bought 40 days ago.');
+  });
+});
+
 describe('status page: on hold, keep waiting or cancel', () => {
   it('shows the reason, since when, the expected resumption and the two choices under #choice; not the due date the pause voided', async () => {
     const { caseId } = await seed({ type: 'repair', status: 'awaiting_return', returnReceivedAt: PAUSE.since, dueAt: '2031-01-01T00:00:00.000Z', locale: 'en', pause: PAUSE });

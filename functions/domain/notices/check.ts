@@ -14,6 +14,7 @@ import {
   type NoticeDataFor,
   type NoticeMilestone,
 } from './types.js';
+import { isCustomerWords } from './operator-note.js';
 
 /** A notice whose data lacks a field, or has one no customer should see; names the field, never its value. */
 export class NoticeDataError extends Error {
@@ -70,6 +71,11 @@ const isInstant: Check = (value, path) => {
   isText(value, path);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value as string) || Number.isNaN(new Date(value as string).getTime())) throw new Invalid(path, 'not an ISO 8601 instant');
 };
+/** An operator's words: text, and never a bare internal code (a rule id or reason code typed as the reason). */
+const isNote: Check = (value, path) => {
+  isText(value, path);
+  if (!isCustomerWords(value as string)) throw new Invalid(path, 'no words for the customer (blank, or an internal code)');
+};
 const isMinorUnits: Check = (value, path) => {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new Invalid(path, 'not a whole, non-negative number of minor units');
 };
@@ -124,9 +130,9 @@ const amount = { amount: minor, currency };
 
 const SPECS: { [M in NoticeMilestone]: Spec<M> } = {
   received: { ...base, replyBy: optional(isInstant) },
-  evidence_needed: { ...base, requested: required(list(oneOf(EVIDENCE_KINDS), 1)), respondBy: instant, uploadUrl: url },
+  evidence_needed: { ...base, requested: required(list(oneOf(EVIDENCE_KINDS), 1)), respondBy: instant, uploadUrl: url, operatorNote: optional(isNote) },
   approved: { ...base, next: is(APPROVAL_NEXT_STEPS), nextBy: optional(isInstant), basis: optional(is(APPROVAL_BASES)) },
-  rejected: { ...base, reasonCode: is(REJECTION_REASONS) },
+  rejected: { ...base, reasonCode: is(REJECTION_REASONS), operatorNote: optional(isNote) },
   remedy_choice_needed: {
     ...base,
     options: required(list(object({ choice: is(REMEDY_CHOICES), url }), 2)),

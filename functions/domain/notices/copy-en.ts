@@ -24,6 +24,10 @@ const choiceLabel = (choice: RemedyChoice, lost: boolean): string =>
     reship: 'Ship it again',
   })[choice];
 
+/** The label above an operator's own words, quoted as theirs. */
+const NOTE_BY = 'Our team’s note:';
+const APPEAL = 'If you think we got this wrong, you can appeal in the app, and a member of our after-sales team will look at your case again personally.';
+
 const smsDefault: Record<RemedyChoice, string> = { return: 'start a return', exchange: 'send a replacement', refund: 'refund you', reship: 'reship it' };
 const defaultAction: Record<RemedyChoice, string> = {
   return: 'arrange a return for a refund',
@@ -103,17 +107,33 @@ export const en: Copy = {
       sms: sms(d, d.replyBy ? `we've received your request and will reply by ${f.dates.shortDateTime(d.replyBy)}.` : `we've received your request and are reviewing it.`),
     }),
 
-    evidence_needed: (d, f) => ({
-      title: 'We need a few photos to continue',
-      blocks: [
-        { p: `To continue with your ${req(d)}, please send us:` },
-        { list: d.requested.map((kind) => en.evidence[kind].text) },
-        { p: `Please add them by ${f.dates.dateTime(d.respondBy)}. As soon as they’re in, we’ll carry on with your request. If we don’t receive them by then, we’ll have to close it.` },
-        { actions: [{ label: 'Add photos', url: d.uploadUrl }] },
-        { note: 'Tip: take the photos in good light, and show the whole item as well as close-ups.' },
-      ],
-      sms: sms(d, `please send ${d.requested.length === 1 ? en.evidence[d.requested[0]!].sms : 'the photos we need'} by ${f.dates.shortDateTime(d.respondBy)} to continue.`),
-    }),
+    evidence_needed: (d, f) =>
+      d.operatorNote
+        ? {
+            title: 'We need a little more from you to continue',
+            blocks: [
+              { p: `To continue with your ${req(d)}, a member of our after-sales team asks you for the following.` },
+              { quote: d.operatorNote, by: NOTE_BY },
+              { p: `Please add it by ${f.dates.dateTime(d.respondBy)}. As soon as it’s in, we’ll carry on with your request. If we don’t receive it by then, we’ll have to close it.` },
+              { actions: [{ label: 'Add photos or documents', url: d.uploadUrl }] },
+            ],
+            sms: '',
+            smsQuote: {
+              note: d.operatorNote,
+              sms: (q) => sms(d, q === undefined ? `by ${f.dates.shortDateTime(d.respondBy)} please send what our team asks; details:` : `by ${f.dates.shortDateTime(d.respondBy)} we need: "${q}"`),
+            },
+          }
+        : {
+            title: 'We need a few photos to continue',
+            blocks: [
+              { p: `To continue with your ${req(d)}, please send us:` },
+              { list: d.requested.map((kind) => en.evidence[kind].text) },
+              { p: `Please add them by ${f.dates.dateTime(d.respondBy)}. As soon as they’re in, we’ll carry on with your request. If we don’t receive them by then, we’ll have to close it.` },
+              { actions: [{ label: 'Add photos', url: d.uploadUrl }] },
+              { note: 'Tip: take the photos in good light, and show the whole item as well as close-ups.' },
+            ],
+            sms: sms(d, `please send ${d.requested.length === 1 ? en.evidence[d.requested[0]!].sms : 'the photos we need'} by ${f.dates.shortDateTime(d.respondBy)} to continue.`),
+          },
 
     approved: (d, f) => {
       const next = ({
@@ -135,14 +155,23 @@ export const en: Copy = {
       };
     },
 
-    rejected: (d) => ({
-      title: `We couldn’t approve your ${req(d)}`,
-      blocks: [
-        { p: `We’re sorry, but we couldn’t approve your ${req(d)}, because ${en.rejection[d.reasonCode].text}.` },
-        { p: 'If you think we got this wrong, you can appeal in the app, and a member of our after-sales team will look at your case again personally.' },
-      ],
-      sms: `Case ${d.caseId} not approved: ${en.rejection[d.reasonCode].sms}.`,
-    }),
+    rejected: (d) =>
+      d.operatorNote
+        ? {
+            title: `We couldn’t approve your ${req(d)}`,
+            blocks: [
+              { p: `We’re sorry, but after reviewing your ${req(d)}, our after-sales team couldn’t approve it.` },
+              { quote: d.operatorNote, by: NOTE_BY },
+              { p: APPEAL },
+            ],
+            sms: '',
+            smsQuote: { note: d.operatorNote, sms: (q) => (q === undefined ? `Case ${d.caseId} not approved. Read our team's note:` : `Case ${d.caseId} not approved. Our team's note: "${q}"`) },
+          }
+        : {
+            title: `We couldn’t approve your ${req(d)}`,
+            blocks: [{ p: `We’re sorry, but we couldn’t approve your ${req(d)}, because ${en.rejection[d.reasonCode].text}.` }, { p: APPEAL }],
+            sms: `Case ${d.caseId} not approved: ${en.rejection[d.reasonCode].sms}.`,
+          },
 
     remedy_choice_needed: (d, f) => {
       const lost = d.caseType === 'lost';

@@ -18,6 +18,10 @@ const sms = (d: NoticeBase, body: string) => `售后单${d.caseId}${body}`;
 
 const choiceLabel = (choice: RemedyChoice, lost: boolean): string =>
   ({ return: '退货退款', exchange: '换新', refund: lost ? '退款' : '无需退货，直接退款', reship: '重新发货' })[choice];
+/** The label above an operator's own words, quoted as theirs. */
+const NOTE_BY = '售后专员的说明：';
+const APPEAL = '如对结果有异议，可在App内申请复核，我们会安排专人重新审核。';
+
 const defaultAction: Record<RemedyChoice, string> = { return: '办理退货退款', exchange: '换新', refund: '直接退款', reship: '重新发货' };
 
 export const zhCN: Copy = {
@@ -80,17 +84,33 @@ export const zhCN: Copy = {
       smsLink: '进度：',
     }),
 
-    evidence_needed: (d, f) => ({
-      title: '请补充照片，以便继续处理',
-      blocks: [
-        { p: `为尽快处理您的${req(d)}，请补充以下材料：` },
-        { list: d.requested.map((kind) => zhCN.evidence[kind].text) },
-        { p: `请于${f.dates.dateTime(d.respondBy)}前上传。收到后我们会立即继续处理；逾期未上传，申请将自动关闭。` },
-        { actions: [{ label: '立即上传', url: d.uploadUrl }] },
-        { note: '拍摄小贴士：请在光线充足的地方拍摄，既拍商品全貌，也拍问题细节。' },
-      ],
-      sms: sms(d, `需补充${d.requested.length === 1 ? zhCN.evidence[d.requested[0]!].sms : '照片'}，请于${f.dates.shortDateTime(d.respondBy)}前上传，逾期将关闭申请。`),
-    }),
+    evidence_needed: (d, f) =>
+      d.operatorNote
+        ? {
+            title: '请补充材料，以便继续处理',
+            blocks: [
+              { p: `为继续处理您的${req(d)}，售后专员请您补充以下内容：` },
+              { quote: d.operatorNote, by: NOTE_BY },
+              { p: `请于${f.dates.dateTime(d.respondBy)}前上传。收到后我们会立即继续处理；逾期未上传，申请将自动关闭。` },
+              { actions: [{ label: '立即上传', url: d.uploadUrl }] },
+            ],
+            sms: '',
+            smsQuote: {
+              note: d.operatorNote,
+              sms: (q) => sms(d, q === undefined ? `需按售后专员的说明补充材料，请于${f.dates.shortDateTime(d.respondBy)}前上传。详情：` : `需补充材料：“${q}”请于${f.dates.shortDateTime(d.respondBy)}前上传。`),
+            },
+          }
+        : {
+            title: '请补充照片，以便继续处理',
+            blocks: [
+              { p: `为尽快处理您的${req(d)}，请补充以下材料：` },
+              { list: d.requested.map((kind) => zhCN.evidence[kind].text) },
+              { p: `请于${f.dates.dateTime(d.respondBy)}前上传。收到后我们会立即继续处理；逾期未上传，申请将自动关闭。` },
+              { actions: [{ label: '立即上传', url: d.uploadUrl }] },
+              { note: '拍摄小贴士：请在光线充足的地方拍摄，既拍商品全貌，也拍问题细节。' },
+            ],
+            sms: sms(d, `需补充${d.requested.length === 1 ? zhCN.evidence[d.requested[0]!].sms : '照片'}，请于${f.dates.shortDateTime(d.respondBy)}前上传，逾期将关闭申请。`),
+          },
 
     approved: (d, f) => {
       const next = ({
@@ -112,14 +132,19 @@ export const zhCN: Copy = {
       };
     },
 
-    rejected: (d) => ({
-      title: `您的${req(d)}未通过审核`,
-      blocks: [
-        { p: `很抱歉，您的${req(d)}未能通过审核，原因是：${zhCN.rejection[d.reasonCode].text}。` },
-        { p: '如对结果有异议，可在App内申请复核，我们会安排专人重新审核。' },
-      ],
-      sms: sms(d, `未通过审核：${zhCN.rejection[d.reasonCode].sms}。`),
-    }),
+    rejected: (d) =>
+      d.operatorNote
+        ? {
+            title: `您的${req(d)}未通过审核`,
+            blocks: [{ p: `很抱歉，经售后专员审核，您的${req(d)}未能通过。` }, { quote: d.operatorNote, by: NOTE_BY }, { p: APPEAL }],
+            sms: '',
+            smsQuote: { note: d.operatorNote, sms: (q) => sms(d, q === undefined ? '未通过审核，请查看售后专员的说明：' : `未通过审核。专员说明：“${q}”详情：`) },
+          }
+        : {
+            title: `您的${req(d)}未通过审核`,
+            blocks: [{ p: `很抱歉，您的${req(d)}未能通过审核，原因是：${zhCN.rejection[d.reasonCode].text}。` }, { p: APPEAL }],
+            sms: sms(d, `未通过审核：${zhCN.rejection[d.reasonCode].sms}。`),
+          },
 
     remedy_choice_needed: (d, f) => {
       const lost = d.caseType === 'lost';

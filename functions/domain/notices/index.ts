@@ -4,3 +4,4 @@ export { checkNoticeData, NoticeDataError } from './check.js';
 export { dateFormats, formatMoney, plainSms, type DateFormats } from './format.js';
 export { escapeHtml } from './layout.js';
 export { renderCaseNotice } from './render.js';
+export { clipNote, NOTE_LIMIT, operatorNoteOf, type OperatorNote } from './operator-note.js';

@@ -1,4 +1,7 @@
 import type { Locale } from '../case.js';
+import { smsUnits, type SmsEncoding } from '../sms-segments.js';
+import { plainSms } from './format.js';
+import { clipNote, smsNote } from './operator-note.js';
 import type { RenderedNotice } from './types.js';
 
 /** One piece of an email body, in reading order. Values are plain text: the layout escapes them for HTML. */
@@ -11,7 +14,9 @@ export type Block =
   /** Links as buttons, the first one prominent. */
   | { actions: Array<{ label: string; url: string }> }
   /** A quieter aside (tips, small print). */
-  | { note: string };
+  | { note: string }
+  /** Someone's own words, quoted under a label ("Our team’s note:"); cut to `NOTE_LIMIT`, line breaks kept. */
+  | { quote: string; by: string };
 
 /** What a template says; the layout turns it into subject, plain text, HTML and SMS. */
 export interface NoticeContent {
@@ -25,7 +30,24 @@ export interface NoticeContent {
    * its own instead (the survey), since two links would not fit.
    */
   smsLink?: string | false;
+  /**
+   * An SMS that quotes an operator's note: `sms(excerpt)` is called with the longest excerpt that keeps the whole
+   * SMS (link included) within the locale's budget, or with undefined when none fits; it replaces `sms`.
+   */
+  smsQuote?: { note: string; sms: (excerpt: string | undefined) => string };
 }
+
+/**
+ * What one SMS may cost: English stays GSM-7 in one segment (160 septets); Chinese is UCS-2 in two segments
+ * (134 units) less 8 for the provider's signature such as 【某某商城】. An operator's note quoted in an SMS takes the
+ * room this budget leaves, but never less than `minQuote` units: a long status link (a real signed one is about 125
+ * characters, the samples' 60) would otherwise leave none, and the SMS then grows by a segment rather than lose the
+ * operator's words.
+ */
+export const SMS_BUDGET: Record<Locale, { encoding: SmsEncoding; units: number; minQuote: number }> = {
+  en: { encoding: 'GSM-7', units: 160, minQuote: 40 },
+  'zh-CN': { encoding: 'UCS-2', units: 134 - 8, minQuote: 20 },
+};
 
 export interface LayoutContext {
   locale: Locale;
@@ -70,9 +92,18 @@ export function layout(content: NoticeContent, ctx: LayoutContext): RenderedNoti
 }
 
 function sms(content: NoticeContent, ctx: LayoutContext): string {
-  if (content.smsLink === false) return content.sms;
-  if (ctx.locale === 'en') return [content.sms, content.smsLink, ctx.statusUrl].filter(Boolean).join(' ');
-  return `${content.sms}${content.smsLink ?? ''}${ctx.statusUrl}`;
+  // Typography GSM-7 lacks would make an English SMS UCS-2 (see plainSms).
+  const withLink = (body: string) => {
+    const plain = ctx.locale === 'en' ? plainSms(body) : body;
+    if (content.smsLink === false) return plain;
+    if (ctx.locale === 'en') return [plain, content.smsLink, ctx.statusUrl].filter(Boolean).join(' ');
+    return `${plain}${content.smsLink ?? ''}${ctx.statusUrl}`;
+  };
+  if (!content.smsQuote) return withLink(content.sms);
+  const { note, sms: write } = content.smsQuote;
+  const budget = SMS_BUDGET[ctx.locale];
+  const room = Math.max(budget.units - smsUnits(withLink(write('')), budget.encoding), budget.minQuote);
+  return withLink(write(smsNote(note, room, budget.encoding)));
 }
 
 function text(ctx: LayoutContext, greeting: string, blocks: Block[]): string {
@@ -82,6 +113,7 @@ function text(ctx: LayoutContext, greeting: string, blocks: Block[]): string {
   for (const block of blocks) {
     if ('p' in block) out.push(block.p);
     else if ('note' in block) out.push(block.note);
+    else if ('quote' in block) out.push(block.by, ...clipNote(block.quote).split('\n').map((line) => `  ${line}`));
     else if ('list' in block) out.push(...block.list.map((item) => `• ${item}`));
     else if ('details' in block) out.push(...block.details.map(([label, value]) => `${label}${sep}${value}`));
     else out.push(...block.actions.map((a) => `${a.label}${sep}${a.url}`));
@@ -101,6 +133,14 @@ function html(content: NoticeContent, ctx: LayoutContext, greeting: string, bloc
   const body = blocks.map((block) => {
     if ('p' in block) return `<p style="${P}">${e(block.p)}</p>`;
     if ('note' in block) return `<p style="margin:0 0 16px;font-size:14px;line-height:1.6;color:#646a73">${e(block.note)}</p>`;
+    if ('quote' in block) {
+      // Escaped line by line, then joined with <br>: the operator's line breaks survive, their markup does not.
+      const lines = clipNote(block.quote).split('\n').map(e).join('<br>');
+      return (
+        `<p style="margin:0 0 6px;font-size:14px;line-height:1.5;color:#646a73">${e(block.by)}</p>` +
+        `<blockquote style="margin:0 0 16px;padding:10px 14px;border-left:4px solid #1664ff;background:#f5f6f7;font-size:16px;line-height:1.6;color:#1f2329;word-break:break-word">${lines}</blockquote>`
+      );
+    }
     if ('list' in block) {
       return `<ul style="margin:0 0 16px;padding-left:22px;font-size:16px;line-height:1.6;color:#1f2329">${block.list.map((item) => `<li style="margin:0 0 6px">${e(item)}</li>`).join('')}</ul>`;
     }

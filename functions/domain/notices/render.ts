@@ -3,7 +3,7 @@ import { checkNoticeData } from './check.js';
 import type { Copy, Formats, Template } from './copy.js';
 import { en } from './copy-en.js';
 import { zhCN } from './copy-zh.js';
-import { dateFormats, formatMoney, plainSms } from './format.js';
+import { dateFormats, formatMoney } from './format.js';
 import { layout, type NoticeContent } from './layout.js';
 import { DEFAULT_TIME_ZONE, type NoticeData, type NoticeMilestone, type RenderedNotice, type RenderOptions } from './types.js';
 
@@ -35,9 +35,5 @@ function layoutContent(content: NoticeContent, data: Pick<NoticeData, 'caseId' |
   const context: Array<[string, string]> = [];
   if (data.orderId) context.push([words.orderId, data.orderId]);
   if (data.itemSummary) context.push([words.itemSummary, data.itemSummary]);
-  const rendered = layout(
-    { ...content, sms: locale === 'en' ? plainSms(content.sms) : content.sms },
-    { locale, caseId: data.caseId, customerName: data.customerName, statusUrl: data.statusUrl, context },
-  );
-  return rendered;
+  return layout(content, { locale, caseId: data.caseId, customerName: data.customerName, statusUrl: data.statusUrl, context });
 }

@@ -97,6 +97,40 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
   };
 }
 
+/**
+ * An operator's own words, as typed into a decision's `reason`: an ordinary request and rejection per language, and
+ * hostile ones (markup, a very long text with emoji at the cut, emoji sequences, bidi overrides and control
+ * characters, runs of blank lines). Templates must quote them escaped, cut and within the SMS budget.
+ */
+export function operatorNoteSamples(locale: Locale): Array<{ label: string; evidence: string; rejection: string }> {
+  const zh = locale === 'zh-CN';
+  const typed = zh
+    ? { label: 'typed', evidence: '请补拍键盘底部序列号的清晰照片，以及 USB 接口处的特写。', rejection: '照片显示键帽下有进液痕迹，进液造成的损坏不在保修范围内。' }
+    : {
+        label: 'typed',
+        evidence: 'Please send a clear photo of the serial number on the bottom of the keyboard, and a close-up of the USB port.',
+        rejection: 'Your photos show liquid under the keycaps; damage caused by liquid is not covered by the warranty.',
+      };
+  const long = (zh ? '请在光线充足处重新拍摄商品正面、背面和破损处的照片。' : 'Please take the photos again in daylight, front, back and the damaged corner. ').repeat(20) + '👨‍👩‍👧🇨🇳';
+  const hostile = [
+    { label: 'markup', text: `<script>alert("x")</script> <b>bold</b> & 'quoted' <img src=x onerror=alert(1)>` },
+    { label: 'very long', text: long },
+    { label: 'emoji', text: zh ? '谢谢配合👍🏽！请拍一张面单照片📷，再拍一张外箱👨‍👩‍👧。' : 'Thanks 👍🏽! Please send a photo 📷 of the shipping label, and one of the box 👨‍👩‍👧.' },
+    { label: 'bidi and controls', text: zh ? '请上传\u202e片照\u202c发票\u0007照片\u200b。' : 'Please send the \u202eeciovni\u202c invoice\u0007 photo\u200b.' },
+    { label: 'line breaks', text: zh ? '第一点：外包装照片\r\n\r\n\r\n\r\n第二点：面单照片\n\t第三点：商品照片' : 'First: the outer box\r\n\r\n\r\n\r\nSecond: the label\n\tThird: the item' },
+  ];
+  return [typed, ...hostile.map(({ label, text }) => ({ label, evidence: text, rejection: text }))];
+}
+
+/** Notices that quote an operator's words: an evidence request and a rejection for each sample note. */
+export function operatorNoteVariants(locale: Locale): Array<{ label: string; data: NoticeData }> {
+  const s = noticeSamples(locale);
+  return operatorNoteSamples(locale).flatMap(({ label, evidence, rejection }) => [
+    { label: `evidence_needed (operator note: ${label})`, data: { ...s.evidence_needed, operatorNote: evidence } },
+    { label: `rejected (operator note: ${label})`, data: { ...s.rejected, reasonCode: 'manual_rejected' as const, operatorNote: rejection } },
+  ]);
+}
+
 /** The samples plus a variant for every code, option and optional field a template branches on (for tests). */
 export function noticeVariants(locale: Locale): Array<{ label: string; data: NoticeData }> {
   const s = noticeSamples(locale);
@@ -143,5 +177,6 @@ export function noticeVariants(locale: Locale): Array<{ label: string; data: Not
   add('(no new date yet)', { ...s.delay_notice, newExpectedBy: undefined });
   add('(large amount)', { ...s.charged_back, amount: 1_234_567 });
   for (const closeReason of CLOSE_REASONS) add(`(${closeReason})`, { ...s.case_closed, closeReason });
+  out.push(...operatorNoteVariants(locale));
   return out;
 }

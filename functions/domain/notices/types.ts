@@ -125,6 +125,11 @@ export type EvidenceNeededNotice = NoticeBase & {
   respondBy: Instant;
   /** Where the customer adds the photos. */
   uploadUrl: string;
+  /**
+   * What the operator asks for, in their own words, when a person (not the policy) asked: quoted in place of the
+   * list of photos by case type, cut to `NOTE_LIMIT` code points (operator-note.ts).
+   */
+  operatorNote?: string;
 };
 
 /** The rule an approval rests on, explained to the customer in plain words. */
@@ -154,7 +159,10 @@ export type ApprovedNotice = NoticeBase & {
 
 export type RejectedNotice = NoticeBase & {
   milestone: 'rejected';
+  /** The plain-words reason; for an operator's rejection with a note, the note is quoted instead of its words. */
   reasonCode: RejectionReason;
+  /** Why the operator rejected it, in their own words (the decision's reason). Absent for a policy's rejection. */
+  operatorNote?: string;
 };
 
 export type RemedyChoiceNeededNotice = NoticeBase & {
