@@ -365,8 +365,11 @@ export function addWaitForTokenMachine(
   return stateMachineArn;
 }
 
-/** Who calls when a test names nobody: a supervisor, so a test about something else is not stopped by a role. */
-export const DEFAULT_TEST_OPERATOR = { name: 'test-supervisor', role: 'supervisor' } as const;
+/**
+ * Who calls when a test names nobody: a supervisor, so a test about something else is not stopped by a role; named
+ * like the local OPS_TOKEN operator, which is what a request without an operator meant before the JWT authorizer.
+ */
+export const DEFAULT_TEST_OPERATOR = { name: 'ops-token', role: 'supervisor' } as const;
 
 export interface OpsRequestOptions {
   body?: string;
