@@ -12,8 +12,7 @@ import { startSmsEmulator, type SmsEmulator, type StoredSms } from './emulators/
 import { startSnsEmulator, type SnsEmulator } from './emulators/sns.js';
 import { ensureQueues, startSqs } from './emulators/sqs.js';
 import { startSnsSubscriptions, startSqsPollers } from './event-sources/index.js';
-import { localJwtAuthorizer } from './gateway/jwt-authorizer.js';
-import { startHttpGateway } from './gateway/index.js';
+import { localJwtAuthorizer, startHttpGateway } from './gateway/index.js';
 import { LocalLambdaRuntime } from './lambda/index.js';
 import { localIndexPage } from './index-page.js';
 import { localOperators, type LocalOperator } from './operators.js';
