@@ -15,6 +15,7 @@ import { CaseTable } from './constructs/case-table.js';
 import { CaseWorkflow } from './constructs/case-workflow.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
 import { NoticeDelivery } from './constructs/notice-delivery.js';
+import { OperatorSignIn } from './constructs/operator-sign-in.js';
 import { ProjectFunction } from './constructs/project-function.js';
 import { QueueWithDlq } from './constructs/queue-with-dlq.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
@@ -212,7 +213,10 @@ export class AftersalesStack extends Stack {
     statusLinkSecret.grantRead(statusPage);
     // Cancelling from the page ends the case's wait (SendTaskSuccess), as the order platform's cancellation does.
     stateMachine.grantTaskResponse(statusPage);
-    const http = new PipelineHttpApi(this, 'Http', { ingest, opsApi, surveyApi, statusPage, carrierWebhook: tracking.webhook });
+    const http = new PipelineHttpApi(this, 'Http', { ingest, surveyApi, statusPage, carrierWebhook: tracking.webhook });
+    // Operators sign in with Cognito (groups = roles); /ops checks their token (docs/operations.md).
+    const operatorSignIn = new OperatorSignIn(this, 'OperatorSignIn', { consoleUrl: `${http.url}console` });
+    http.addOperatorRoutes(opsApi, operatorSignIn.authorizer);
     notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
 
     // Alarms: anything parked in a DLQ, or a case whose workflow failed, pages operations.
@@ -260,6 +264,9 @@ export class AftersalesStack extends Stack {
     new CfnOutput(this, 'OrderPlatformTokenArn', { value: orderPlatformToken.secretArn });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'OpsAlertsTopicArn', { value: opsAlerts.topicArn });
+    new CfnOutput(this, 'OperatorUserPoolId', { value: operatorSignIn.userPool.userPoolId, description: 'Create operators here and add each to one group: viewer, agent or supervisor' });
+    new CfnOutput(this, 'OperatorClientId', { value: operatorSignIn.client.userPoolClientId, description: 'App client of the ops console (no secret); the JWT audience of /ops' });
+    new CfnOutput(this, 'OperatorSignInUrl', { value: operatorSignIn.signInUrl, description: 'Hosted sign-in page for operators (authorization code flow back to /console)' });
     new CfnOutput(this, 'NoticeDeliveryEventsTopicArn', { value: noticeDelivery.topic.topicArn, description: 'SES and SMS delivery failures (DeliveryEvents function)' });
 
     acknowledgeNagFindings(this, {

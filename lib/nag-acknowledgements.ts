@@ -41,7 +41,7 @@ export function acknowledgeNagFindings(
     acknowledge(
       route,
       'AwsSolutions-APIG4',
-      'Public by design: webhooks are authenticated by their signature (Standard Webhooks HMAC for the order platform, each tracking provider\'s own scheme for carrier pushes), survey links by an unguessable single-use token, status pages by an HMAC-signed expiring token; operator routes use IAM.',
+      'Public by design: webhooks are authenticated by their signature (Standard Webhooks HMAC for the order platform, each tracking provider\'s own scheme for carrier pushes), survey links by an unguessable single-use token, status pages by an HMAC-signed expiring token; operator routes use the Cognito JWT authorizer.',
     );
   }
   for (const queue of parts.failureDestinations ?? []) {

@@ -1,3 +1,6 @@
+import { LocalConfigError } from './config-error.js';
+import { parseOpsUsers, type LocalOperator } from './operators.js';
+
 /**
  * Local-only settings, from the environment of `npm start`. Durations are short so a whole case finishes in
  * seconds; each can be raised to watch a case wait (e.g. SURVEY_EXPIRY_SECONDS=600 npm start).
@@ -6,7 +9,10 @@ export interface LocalConfig {
   port: number;
   dataDir: string;
   webhookSecret: string;
+  /** A supervisor named `ops-token` for scripts (OPS_TOKEN), besides opsUsers. */
   opsToken: string;
+  /** Operators by bearer token, standing in for Cognito users (OPS_USERS="name:role:token,…"; local/operators.ts). */
+  opsUsers: LocalOperator[];
   orderPlatformToken: string;
   statusLinkSecret: string;
   /** The tracking providers' webhook secret; the carrier simulator signs its pushes with it. */
@@ -58,7 +64,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+    if (!Number.isInteger(value) || value < 0) throw new LocalConfigError(`${name} must be a whole number, got "${raw}"`);
     return value;
   };
   const timings = {
@@ -70,6 +76,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     dataDir: env.LOCAL_DATA_DIR ?? '.local-data',
     webhookSecret: env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
     opsToken: env.OPS_TOKEN ?? DEV_OPS_TOKEN,
+    opsUsers: parseOpsUsers(env.OPS_USERS),
     orderPlatformToken: env.ORDER_PLATFORM_TOKEN ?? 'dev-order-platform-token',
     statusLinkSecret: env.STATUS_LINK_SECRET ?? 'dev-status-link-secret',
     carrierWebhookSecret: env.CARRIER_WEBHOOK_SECRET ?? 'dev-carrier-webhook-secret',
@@ -87,5 +94,5 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
 function proactiveSwitch(raw: string | undefined): LocalConfig['proactiveDetection'] {
   if (raw === undefined || raw === '') return 'policy';
   if (raw === 'policy' || raw === 'on' || raw === 'off') return raw;
-  throw new Error(`PROACTIVE_DETECTION must be policy, on or off, got "${raw}"`);
+  throw new LocalConfigError(`PROACTIVE_DETECTION must be policy, on or off, got "${raw}"`);
 }

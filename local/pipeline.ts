@@ -12,9 +12,10 @@ import { startSmsEmulator, type SmsEmulator, type StoredSms } from './emulators/
 import { startSnsEmulator, type SnsEmulator } from './emulators/sns.js';
 import { ensureQueues, startSqs } from './emulators/sqs.js';
 import { startSnsSubscriptions, startSqsPollers } from './event-sources/index.js';
-import { startHttpGateway } from './gateway/index.js';
+import { localJwtAuthorizer, startHttpGateway } from './gateway/index.js';
 import { LocalLambdaRuntime } from './lambda/index.js';
 import { localIndexPage } from './index-page.js';
+import { localOperators, type LocalOperator } from './operators.js';
 import { startCarrierSimulator, type CarrierSimulator } from './simulators/carrier.js';
 import { startOrderPlatformSimulator, type OrderPlatformSimulator } from './simulators/order-platform.js';
 import { clockRoutes, LocalClock, startLocalScheduler, type LocalScheduler } from './scheduler/index.js';
@@ -27,6 +28,8 @@ const REPO_ROOT = resolve(import.meta.dirname, '..');
 
 export interface LocalPipeline {
   config: LocalConfig;
+  /** Who may call /ops, by bearer token: OPS_USERS (or the default viewer, agent, supervisor) and OPS_TOKEN. */
+  operators: LocalOperator[];
   urls: {
     api: string;
     emailViewer: string;
@@ -62,6 +65,7 @@ type Log = (line: string) => void;
  */
 export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Log = () => {}): Promise<LocalPipeline> {
   const config = localConfig(process.env, overrides);
+  const operators = localOperators(config.opsUsers, config.opsToken); // a bad OPS_USERS stops the start here
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
@@ -184,6 +188,8 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       host: '127.0.0.1',
       topology,
       lambda,
+      // /ops checks operators' bearer tokens as the deployed JWT authorizer checks Cognito's.
+      jwtAuthorizer: localJwtAuthorizer(operators),
       extraRoutes: firstMatching(localIndexPage(() => urls, stepFunctions), clockRoutes(clock, runAllSchedules)),
       onError: (error, routeKey) => log(`${routeKey} failed (${(error as Error).name})`),
     });
@@ -198,7 +204,6 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     Object.assign(process.env, {
       PUBLIC_BASE_URL: gateway.url,
       WEBHOOK_SECRET: config.webhookSecret,
-      OPS_TOKEN: config.opsToken,
       ORDER_PLATFORM_TOKEN: config.orderPlatformToken,
       CARRIER_API_KEY: 'dev-carrier-key',
       CARRIER_WEBHOOK_SECRET: config.carrierWebhookSecret,
@@ -220,7 +225,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     const resumed = await resumeOpenCases(dynamoClient, Object.values(topology.tables)[0]!.name, stepFunctions, Object.values(topology.stateMachines)[0]!.arn);
     if (resumed > 0) log(`resumed ${resumed} open case(s) from ${dataDir}`);
 
-    return { config, urls, topology, carrier, orderPlatform, sms, sns, stepFunctions, clock, scheduler, idle: () => pollers.idle(), stop };
+    return { config, operators, urls, topology, carrier, orderPlatform, sms, sns, stepFunctions, clock, scheduler, idle: () => pollers.idle(), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,7 +6,7 @@ import { CaseSearch } from '../adapters/case-search.js';
 import { documentClient } from '../adapters/dynamo.js';
 import { COST_DIMENSIONS } from '../adapters/ledger-store.js';
 import { SATISFACTION_GROUPS } from '../adapters/satisfaction-store.js';
-import { optional, required } from '../config.js';
+import { required } from '../config.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
 import { bindOperator, mayCall, operatorFrom, operatorOf } from '../http/ops-auth.js';
@@ -24,7 +24,6 @@ const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 const workflow = caseWorkflow();
 const alerts = opsAlerts();
-const opsToken = optional('OPS_TOKEN');
 const app = new Router();
 
 const reply = (status: number, body: unknown) =>
@@ -123,9 +122,9 @@ app.errorHandler(Error, async (error) => {
   return reply(500, { error: 'internal_error', message: 'The request failed; nothing was changed.' });
 });
 
-/** Operations API: /ops/* (IAM in AWS, bearer token locally). */
+/** Operations API: /ops/*, behind the operators' JWT authorizer (Cognito in AWS, the local gateway's operators locally). */
 export async function handler(event: APIGatewayProxyEventV2, context: Context) {
-  const operator = operatorFrom(event, opsToken);
+  const operator = operatorFrom(event);
   if (!operator) {
     return { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ error: 'unauthorized', message: 'Operator credentials are required.' }) };
   }

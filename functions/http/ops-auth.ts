@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { roleAllows, strongestRole, type Operator, type OperatorRole } from '../domain/operators.js';
 
@@ -16,22 +15,16 @@ function groupsOf(claim: unknown): string[] {
 
 /**
  * The operator behind a request, from the claims the HTTP API's JWT authorizer verified (Cognito: `cognito:groups`
- * are the roles, `username` / `cognito:username` the name). Until the local gateway verifies bearer tokens the
- * way the authorizer does, a bearer token equal to OPS_TOKEN is a supervisor named `ops-token`.
+ * are the roles; the name is `username` in an access token, `cognito:username` in an ID token). The route cannot be
+ * reached without them: in AWS the authorizer answers 401 first, locally the gateway does the same
+ * (local/gateway/jwt-authorizer.ts). Claims without a known role or a name are no operator.
  */
-export function operatorFrom(event: APIGatewayProxyEventV2, opsToken?: string): Operator | undefined {
+export function operatorFrom(event: APIGatewayProxyEventV2): Operator | undefined {
   const claims = (event.requestContext as JwtContext).authorizer?.jwt?.claims;
-  if (claims) {
-    const role = strongestRole(groupsOf(claims['cognito:groups']));
-    const name = String(claims.username ?? claims['cognito:username'] ?? claims.sub ?? '');
-    return role && name ? { name, role } : undefined;
-  }
-  if (!opsToken) return undefined;
-  const match = /^Bearer (.+)$/i.exec(event.headers.authorization ?? '');
-  if (!match) return undefined;
-  const given = Buffer.from(match[1]!);
-  const expected = Buffer.from(opsToken);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? { name: 'ops-token', role: 'supervisor' } : undefined;
+  if (!claims) return undefined;
+  const role = strongestRole(groupsOf(claims['cognito:groups']));
+  const name = String(claims.username ?? claims['cognito:username'] ?? claims.sub ?? '');
+  return role && name ? { name, role } : undefined;
 }
 
 const authenticated = new WeakMap<object, Operator>();

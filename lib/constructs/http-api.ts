@@ -1,6 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,7 +7,6 @@ import { Construct } from 'constructs';
 
 export interface PipelineHttpApiProps {
   ingest: IFunction;
-  opsApi: IFunction;
   surveyApi: IFunction;
   statusPage: IFunction;
   /** Tracking providers' pushes (POST /webhooks/carriers/{provider}), authenticated by each provider's signature. */
@@ -16,8 +14,8 @@ export interface PipelineHttpApiProps {
 }
 
 /**
- * One HTTP API for the three audiences: the order platform (signed webhooks), operators (/ops, IAM-authorized)
- * and customers (survey links and status pages, authorized by the unguessable or signed token in their link). Throttled and access-logged.
+ * One HTTP API for the three audiences: the order platform (signed webhooks), operators (/ops, Cognito JWT, added by
+ * addOperatorRoutes once the sign-in exists: its callback is this API's URL) and customers (survey links and status pages, authorized by the unguessable or signed token in their link). Throttled and access-logged.
  */
 export class PipelineHttpApi extends Construct {
   readonly api: HttpApi;
@@ -42,12 +40,6 @@ export class PipelineHttpApi extends Construct {
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('IngestIntegration', props.ingest),
     });
-    this.api.addRoutes({
-      path: '/ops/{proxy+}',
-      methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('OpsIntegration', props.opsApi),
-      authorizer: new HttpIamAuthorizer(),
-    });
     const surveyRoutes = this.api.addRoutes({
       path: '/surveys/{token}',
       methods: [HttpMethod.GET, HttpMethod.POST],
@@ -68,6 +60,16 @@ export class PipelineHttpApi extends Construct {
       });
       this.publicRoutes.push(...carrierRoutes);
     }
+  }
+
+  /** The operations API, behind the operators' JWT authorizer (lib/constructs/operator-sign-in.ts). */
+  addOperatorRoutes(opsApi: IFunction, authorizer: IHttpRouteAuthorizer): void {
+    this.api.addRoutes({
+      path: '/ops/{proxy+}',
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('OpsIntegration', opsApi),
+      authorizer,
+    });
   }
 
   get url(): string {

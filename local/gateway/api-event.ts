@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { JwtAuthorizerContext } from './jwt-authorizer.js';
 import type { RouteMatch } from './route-match.js';
 
 // Bodies of these types reach the function as text; anything else arrives base64-encoded.
@@ -12,10 +13,12 @@ export interface EventInput {
   match: RouteMatch;
   accountId: string;
   apiId: string;
+  /** What the route's authorizer verified (JWT routes), as `requestContext.authorizer`. */
+  authorizer?: JwtAuthorizerContext;
 }
 
 /** The payload format 2.0 event API Gateway HTTP APIs send to a Lambda proxy integration. */
-export function buildApiEvent({ req, body, match, accountId, apiId }: EventInput): APIGatewayProxyEventV2 {
+export function buildApiEvent({ req, body, match, accountId, apiId, authorizer }: EventInput): APIGatewayProxyEventV2 {
   const url = req.url ?? '/';
   const queryAt = url.indexOf('?');
   const rawPath = queryAt < 0 ? url : url.slice(0, queryAt);
@@ -67,6 +70,7 @@ export function buildApiEvent({ req, body, match, accountId, apiId }: EventInput
       stage: '$default',
       time: clfTime(now),
       timeEpoch: now.getTime(),
+      ...(authorizer ? { authorizer } : {}),
     },
     ...(Object.keys(match.pathParameters).length ? { pathParameters: match.pathParameters } : {}),
     ...(body.length ? { body: text ? body.toString('utf8') : body.toString('base64') } : {}),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { LocalTopology } from '../cfn/types.js';
 import type { LambdaInvoker } from '../lambda/runtime.js';
 import { buildApiEvent, newRequestId, replyFromResult, type HttpReply } from './api-event.js';
+import type { JwtAuthorizerContext, LocalJwtAuthorizer } from './jwt-authorizer.js';
 import { matchRoute } from './route-match.js';
 import { closeServer, listen } from '../net.js';
 
@@ -17,6 +18,8 @@ export interface HttpGatewayOptions {
   apiLogicalId?: string;
   /** Local-only pages, tried before the API's routes; resolve true when the request was handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** Checks bearer tokens on routes whose template authorizer is JWT; without it those routes answer 401. */
+  jwtAuthorizer?: LocalJwtAuthorizer;
   /** Function failures; the client only ever sees a generic 500. */
   onError?: (err: unknown, routeKey: string) => void;
 }
@@ -30,9 +33,10 @@ export interface HttpGateway {
 /**
  * An API Gateway HTTP API (payload format 2.0) in front of the local functions.
  *
- * Route authorization is not enforced: AWS_IAM routes would need SigV4 checks that mean nothing
- * locally. The ops handler checks its bearer token itself, so the local API is as strict as the
- * code that runs behind it.
+ * Routes with a JWT authorizer are checked as API Gateway checks them, before the function runs: no token or an
+ * unknown one gets 401 {"message":"Unauthorized"}; a known one reaches the function with the claims in
+ * `requestContext.authorizer.jwt` (jwtAuthorizer: the local operators stand in for Cognito). AWS_IAM routes are not
+ * checked: SigV4 means nothing locally, and this stack has none.
  */
 export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGateway> {
   const routes = opts.topology.httpRoutes.filter((r) => !opts.apiLogicalId || r.apiLogicalId === opts.apiLogicalId);
@@ -56,7 +60,13 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
     const body = await readBody(req);
     if (!body) return send(res, json(413, { message: 'Request Entity Too Large' }), true);
 
-    const event = buildApiEvent({ req, body, match, accountId: opts.topology.accountId, apiId: match.route.apiLogicalId });
+    let authorizer: JwtAuthorizerContext | undefined;
+    if (match.route.authorizationType === 'JWT') {
+      const verdict = opts.jwtAuthorizer?.(req.headers.authorization) ?? { denied: 'invalid' as const };
+      if ('denied' in verdict) return send(res, unauthorized(verdict.denied));
+      authorizer = verdict.context;
+    }
+    const event = buildApiEvent({ req, body, match, accountId: opts.topology.accountId, apiId: match.route.apiLogicalId, ...(authorizer ? { authorizer } : {}) });
     let reply: HttpReply;
     try {
       const result = await withTimeout(opts.lambda.invoke(match.route.functionLogicalId, event), match.route.timeoutMs);
@@ -87,6 +97,13 @@ function json(statusCode: number, body: unknown): HttpReply {
     cookies: [],
     body: Buffer.from(JSON.stringify(body)),
   };
+}
+
+/** API Gateway's answer when a JWT authorizer refuses: the function is never invoked. */
+function unauthorized(reason: 'missing' | 'invalid'): HttpReply {
+  const reply = json(401, { message: 'Unauthorized' });
+  reply.headers['www-authenticate'] = reason === 'missing' ? 'Bearer' : 'Bearer scope="" error="invalid_token" error_description="the token is not a known operator\'s"';
+  return reply;
 }
 
 function send(res: ServerResponse, reply: HttpReply, closeConnection = false): void {

@@ -116,7 +116,7 @@ describe.skipIf(!available)('the customer’s pages in Chromium', () => {
     const recorded = await ops('POST', `/ops/cases/${caseId}/follow-up`, { outcome: 'reached', note: 'Apologised and explained the delay.' });
     expect(recorded.status).toBe(200);
     expect((await ops('GET', '/ops/follow-ups')).json.followUps).toEqual([]);
-    expect((await ops('GET', `/ops/cases/${caseId}`)).json.followUp).toMatchObject({ status: 'closed', outcome: 'reached', by: 'local-operator' });
+    expect((await ops('GET', `/ops/cases/${caseId}`)).json.followUp).toMatchObject({ status: 'closed', outcome: 'reached', by: 'ops-token' });
 
     // The link is used up; the status page shows the case complete.
     await page.goto(surveyLink!);

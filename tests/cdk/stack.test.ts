@@ -610,7 +610,7 @@ describe('case table', () => {
 describe('HTTP API', () => {
   it.each([
     ['POST /webhooks/order-platform', 'NONE', 'IngestWebhook'],
-    ['ANY /ops/{proxy+}', 'AWS_IAM', 'OpsApi'],
+    ['ANY /ops/{proxy+}', 'JWT', 'OpsApi'],
     ['GET /surveys/{token}', 'NONE', 'SurveyApi'],
     ['POST /surveys/{token}', 'NONE', 'SurveyApi'],
     ['POST /webhooks/carriers/{provider}', 'NONE', 'CarrierWebhook'],

@@ -2,13 +2,36 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPipeline, type LocalPipeline } from '../../local/pipeline.js';
+import type { OperatorRole } from '../../functions/domain/operators.js';
 import { DEV_OPS_TOKEN, DEV_WEBHOOK_SECRET, type LocalOverrides } from '../../local/config.js';
+import { DEFAULT_OPS_USERS, type LocalOperator } from '../../local/operators.js';
 import { OpsClient, OrderPlatformClient } from '../../scripts/webhook-client.js';
+
+/** One operator's view of the ops API through the local gateway (which checks the token as the JWT authorizer would). */
+export interface OpsCaller {
+  name: string;
+  role: OperatorRole;
+  /** The bearer token, for a hand-made fetch (header `authorization: Bearer <token>`). */
+  token: string;
+  /** Any /ops request; `body` is sent as JSON. The answer's body is parsed JSON, or text (CSV) otherwise. */
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }>;
+  get(path: string): Promise<{ status: number; headers: Headers; body: any }>;
+  post(path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }>;
+}
 
 export interface Harness {
   pipeline: LocalPipeline;
   platform: OrderPlatformClient;
+  /** Polls cases as the `ops-token` supervisor (OPS_TOKEN), as scripts do. */
   ops: OpsClient;
+  /**
+   * Calls the ops API as a local operator: by role, the default user of that role (`dev-viewer`, `dev-agent`,
+   * `dev-supervisor`), or by name any operator of the run (`ops-token`, or those of an `opsUsers` override).
+   * Two different supervisors, for four eyes: `dev-supervisor` and `ops-token`. For example
+   * `await h.opsAs('viewer').post('/ops/cases/AS-…/decision', { decision: 'approve', reason: '…' })` gives
+   * `{ status: 403, body: { error: 'forbidden', needs: 'agent', … } }`.
+   */
+  opsAs(roleOrName: OperatorRole | string): OpsCaller;
   emails(to?: string): Promise<Array<{ subject: string; destination: { to: string[] }; body: { text?: string; html?: string } }>>;
   stop(): Promise<void>;
 }
@@ -25,6 +48,7 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
     logLevel: process.env.E2E_LOG_LEVEL ?? 'CRITICAL',
     webhookSecret: DEV_WEBHOOK_SECRET,
     opsToken: DEV_OPS_TOKEN,
+    opsUsers: DEFAULT_OPS_USERS.map((user) => ({ ...user })), // not the developer's OPS_USERS
     retryIntervalMs: 100,
     visibilityTimeoutSeconds: 1,
     timings: {
@@ -49,6 +73,13 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
     pipeline,
     platform: new OrderPlatformClient(pipeline.urls.api, DEV_WEBHOOK_SECRET),
     ops: new OpsClient(pipeline.urls.api, DEV_OPS_TOKEN),
+    opsAs(roleOrName) {
+      const byName = pipeline.operators.find((op) => op.name === roleOrName);
+      const byRole = pipeline.operators.find((op) => op.role === roleOrName); // OPS_USERS come before ops-token
+      const operator = byName ?? byRole;
+      if (!operator) throw new Error(`no local operator is named, or has the role, "${roleOrName}"`);
+      return opsCaller(pipeline.urls.api, operator);
+    },
     async emails(to) {
       const store = (await (await fetch(pipeline.urls.emailStore)).json()) as { emails: Awaited<ReturnType<Harness['emails']>> };
       return to ? store.emails.filter((mail) => mail.destination.to.includes(to)) : store.emails;
@@ -58,6 +89,20 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function opsCaller(apiUrl: string, operator: LocalOperator): OpsCaller {
+  const request = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${operator.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    const json = /json/.test(res.headers.get('content-type') ?? '');
+    return { status: res.status, headers: res.headers, body: json && text ? JSON.parse(text) : text };
+  };
+  return { ...operator, request, get: (path) => request('GET', path), post: (path, body) => request('POST', path, body) };
 }
 
 /**

@@ -59,7 +59,8 @@ describe('manual review', () => {
     await h.platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });
     const view = await h.ops.waitFor(caseId, isSettled);
     expect(view).toMatchObject({ status: 'closed', outcome: 'approved', remedy: 'refund' });
-    expect(view.timeline).toContainEqual(expect.objectContaining({ actor: 'operator:local-operator', event: 'operator_approve', detail: { reason: 'receipt checked' } }));
+    // OPS_TOKEN is the supervisor `ops-token` (issue 9: operators have a name and a role).
+    expect(view.timeline).toContainEqual(expect.objectContaining({ actor: 'operator:ops-token', event: 'operator_approve', detail: { role: 'supervisor', reason: 'receipt checked' } }));
     expect(instructions(caseId)).toEqual([expect.objectContaining({ kind: 'refund', amount: 79900 })]);
   });
 
@@ -68,7 +69,7 @@ describe('manual review', () => {
     await h.ops.waitFor(caseId, awaitingReview);
     expect((await decide(caseId, { decision: 'reject', reason: 'the item shows signs of use' })).status).toBe(202);
     const view = await h.ops.waitFor(caseId, (v) => isSettled(v) && v.notices.some((n: any) => n.milestone === 'decided'));
-    expect(view).toMatchObject({ status: 'closed', outcome: 'rejected', decision: { by: 'local-operator', reasonCode: 'manual_rejected' } });
+    expect(view).toMatchObject({ status: 'closed', outcome: 'rejected', decision: { by: 'ops-token', reasonCode: 'manual_rejected' } });
     expect(instructions(caseId)).toHaveLength(0);
     expect((await decide(caseId, { decision: 'approve', reason: 'too late' })).status).toBe(409);
   });

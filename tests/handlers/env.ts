@@ -375,16 +375,33 @@ export function addWaitForTokenMachine(
   return stateMachineArn;
 }
 
+/**
+ * Who calls when a test names nobody: a supervisor, so a test about something else is not stopped by a role; named
+ * like the local OPS_TOKEN operator, which is what a request without an operator meant before the JWT authorizer.
+ */
+export const DEFAULT_TEST_OPERATOR = { name: 'ops-token', role: 'supervisor' } as const;
+
 export interface OpsRequestOptions {
   body?: string;
   query?: string;
-  /** Call as this IAM principal (the deployed authorizer) instead of with the bearer token. */
-  iamUserArn?: string;
-  /** Call as this operator, with the claims the HTTP API's JWT authorizer hands over (Cognito groups = roles). */
-  operator?: { name: string; role: string };
+  /**
+   * Call as this operator, with the claims the HTTP API's JWT authorizer hands over for a Cognito access token
+   * (`username`, `cognito:groups` = roles). Default DEFAULT_TEST_OPERATOR; `null` sends no claims at all, as if the
+   * request had bypassed the authorizer (the handler must then answer 401).
+   */
+  operator?: { name: string; role: string } | null;
 }
 
-/** A request to the ops API handler with the operator's bearer token (or as an IAM caller), answered as JSON and never with a stack trace. */
+/** The JWT authorizer's claims as API Gateway passes them (payload 2.0 flattens the groups array to "[agent]"). */
+export function operatorClaims(operator: { name: string; role: string }): Record<string, string> {
+  return { username: operator.name, 'cognito:groups': `[${operator.role}]`, token_use: 'access' };
+}
+
+/**
+ * A request to the ops API handler as an operator (the authorizer's claims), answered as JSON and never with a stack
+ * trace. `token` goes in the Authorization header as API Gateway forwards it; the handler must not trust it (only
+ * the authorizer's claims say who calls).
+ */
 export async function callOpsApi(
   handler: (event: APIGatewayProxyEventV2, context: Context) => unknown,
   token: string,
@@ -392,9 +409,9 @@ export async function callOpsApi(
   path: string,
   opts: OpsRequestOptions = {},
 ) {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (!opts.iamUserArn && !opts.operator) headers.authorization = `Bearer ${token}`;
+  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const operator = opts.operator === undefined ? DEFAULT_TEST_OPERATOR : opts.operator;
   const event = apiEvent({
     method,
     path,
@@ -403,8 +420,7 @@ export async function callOpsApi(
     pathParameters: { proxy: path.replace(/^\/ops\//, '') },
     ...(opts.query ? { query: opts.query } : {}),
     ...(opts.body !== undefined ? { body: opts.body } : {}),
-    ...(opts.iamUserArn ? { iamUserArn: opts.iamUserArn } : {}),
-    ...(opts.operator ? { jwtClaims: { username: opts.operator.name, 'cognito:groups': `[${opts.operator.role}]`, token_use: 'access' } } : {}),
+    ...(operator ? { jwtClaims: operatorClaims(operator) } : {}),
   });
   const res = (await handler(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
   const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');

@@ -14,14 +14,17 @@ import { cnPolicy } from '../../functions/policies/cn.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { compensate, issueReturnLabel } from '../../functions/use-cases/steps/compensate.js';
 import { startOrderPlatformSimulator } from '../../local/simulators/order-platform.js';
-import { addWaitForTokenMachine, apiEvent, eventually, importFresh, lambdaContext, sleep, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
+import { addWaitForTokenMachine, apiEvent, eventually, importFresh, lambdaContext, sleep, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, operatorClaims, type OpsRequestOptions } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
 
+/** A bearer token as a client sends it; the handler never authenticates by it (the JWT authorizer does). */
 const OPS_TOKEN = 'ops-token-for-handler-tests-7f3a';
 const SURVEY_TOKEN = 'survey-secret-token-abcdefghijklmnop';
-const OPERATOR_ARN = 'arn:aws:sts::000000000000:assumed-role/AftersalesOps/jane';
+const VIEWER = { name: 'wu.viewer', role: 'viewer' } as const;
+const AGENT = { name: 'jane', role: 'agent' } as const;
+const SUPERVISOR = { name: 'li.wei', role: 'supervisor' } as const;
 let env: HandlerEnv;
 let handler: Handler;
 let caseId: string;
@@ -40,10 +43,12 @@ const REPORT_FIELDS = [
   'trackingIssue', 'carrierOutage',
 ];
 
-async function get(fn: Handler, path: string, opts: { token?: string; authorization?: string; iamUserArn?: string } = {}) {
+/** A GET as API Gateway delivers it: by default with a viewer's verified claims; `operator: null` without any. */
+async function get(fn: Handler, path: string, opts: { operator?: { name: string; role: string } | null; claims?: Record<string, unknown>; authorization?: string; iamUserArn?: string } = {}) {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.authorization !== undefined) headers.authorization = opts.authorization;
-  else if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  const operator = opts.operator === undefined ? VIEWER : opts.operator;
+  const jwtClaims = opts.claims ?? (operator ? operatorClaims(operator) : undefined);
   const caseParam = /^\/ops\/cases\/([^/]+)$/.exec(path)?.[1];
   const event = apiEvent({
     method: 'GET',
@@ -52,6 +57,7 @@ async function get(fn: Handler, path: string, opts: { token?: string; authorizat
     headers,
     ...(caseParam ? { pathParameters: { caseId: caseParam } } : {}),
     ...(opts.iamUserArn ? { iamUserArn: opts.iamUserArn } : {}),
+    ...(jwtClaims ? { jwtClaims } : {}),
   });
   const res = (await fn(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
   const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
@@ -59,10 +65,10 @@ async function get(fn: Handler, path: string, opts: { token?: string; authorizat
   return { status: res.statusCode, headers: res.headers ?? {}, body, json: JSON.parse(body) as Record<string, any> };
 }
 
-/** Any request to the ops API with the operator's bearer token (or IAM), answered as JSON. */
+/** Any request to the ops API as an operator (default: a supervisor), answered as JSON. */
 const request = (method: 'GET' | 'POST', path: string, opts: OpsRequestOptions & { fn?: Handler } = {}) => callOpsApi(opts.fn ?? handler, OPS_TOKEN, method, path, opts);
 
-const decide = (id: string, body: unknown, opts: { iamUserArn?: string } = {}) =>
+const decide = (id: string, body: unknown, opts: Pick<OpsRequestOptions, 'operator'> = {}) =>
   request('POST', `/ops/cases/${id}/decision`, { body: typeof body === 'string' ? body : JSON.stringify(body), ...opts });
 
 /** A case the policy sent to manual review, its ManualReview step waiting (the real await-event use case parks the token). */
@@ -83,6 +89,7 @@ beforeAll(async () => {
   env = await startHandlerEnv({ sfn: true });
   cases = new CaseStore(env.db, TABLE_NAME);
   waits = new WaitStore(env.db, TABLE_NAME);
+  // OPS_TOKEN in the environment, as the local runtime once set it: the handler must not accept it as a credential.
   handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);
@@ -112,42 +119,89 @@ afterAll(async () => {
   await env?.close();
 });
 
-describe('ops-api: authentication', () => {
+describe("ops-api: authentication (the JWT authorizer's claims, nothing else)", () => {
+  // Contract change (issue 9): /ops moved from the IAM authorizer and a bearer-token fallback in the handler to the
+  // HTTP API JWT authorizer (Cognito). The handler reads who calls from the verified claims only.
   it('401 without credentials', async () => {
-    const res = await get(handler, `/ops/cases/${caseId}`);
+    const res = await get(handler, `/ops/cases/${caseId}`, { operator: null });
     expect(res.status).toBe(401);
     expect(res.json.error).toBe('unauthorized');
     expect(res.headers['www-authenticate']).toBe('Bearer');
   });
 
-  it('401 with a wrong bearer token, a token of another length, or another scheme', async () => {
-    for (const authorization of [`Bearer ${OPS_TOKEN.slice(0, -1)}x`, 'Bearer nope', `Basic ${Buffer.from(`ops:${OPS_TOKEN}`).toString('base64')}`, OPS_TOKEN, 'Bearer ']) {
-      const res = await get(handler, `/ops/cases/${caseId}`, { authorization });
+  it('401 for a bearer token without the authorizer\'s claims, even one equal to OPS_TOKEN (functions know no local tokens)', async () => {
+    for (const authorization of [`Bearer ${OPS_TOKEN}`, 'Bearer dev-ops-token', 'Bearer dev-supervisor-token', OPS_TOKEN, 'Bearer ']) {
+      const res = await get(handler, `/ops/cases/${caseId}`, { operator: null, authorization });
       expect(res.status, authorization).toBe(401);
       expect(res.body).not.toContain(caseId);
     }
   });
 
-  it('200 for an IAM-authorized request (API Gateway authorizer) on a function without OPS_TOKEN', async () => {
-    const restore = withEnv({ OPS_TOKEN: undefined });
-    try {
-      const iamOnly = (await importFresh(() => import('../../functions/handlers/ops-api.js'))).handler;
-      const ok = await get(iamOnly, `/ops/cases/${caseId}`, { iamUserArn: OPERATOR_ARN });
-      expect(ok.status).toBe(200);
-      expect(ok.json.caseId).toBe(caseId);
-      // Without OPS_TOKEN no bearer token is accepted, not even an empty one.
-      expect((await get(iamOnly, `/ops/cases/${caseId}`)).status).toBe(401);
-      expect((await get(iamOnly, `/ops/cases/${caseId}`, { authorization: 'Bearer ' })).status).toBe(401);
-      expect((await get(iamOnly, `/ops/cases/${caseId}`, { authorization: 'Bearer undefined' })).status).toBe(401);
-    } finally {
-      restore();
+  it('401 for an IAM-authorized request: the IAM authorizer is gone from /ops', async () => {
+    const res = await get(handler, `/ops/cases/${caseId}`, { operator: null, iamUserArn: 'arn:aws:sts::000000000000:assumed-role/AftersalesOps/jane' });
+    expect(res.status).toBe(401);
+    expect(res.body).not.toContain(caseId);
+  });
+
+  it('401 for verified claims without a role group or without a name; unknown groups are no role', async () => {
+    for (const claims of [
+      { username: 'jane', token_use: 'access' },
+      { username: 'jane', 'cognito:groups': '[]', token_use: 'access' },
+      { username: 'jane', 'cognito:groups': '[admins auditors]', token_use: 'access' },
+      { 'cognito:groups': '[supervisor]', token_use: 'access' },
+    ]) {
+      expect((await get(handler, `/ops/cases/${caseId}`, { claims })).status, JSON.stringify(claims)).toBe(401);
+    }
+  });
+
+  it('200 for an ID token (name in cognito:username) and for several groups (the strongest counts)', async () => {
+    const idToken = await get(handler, `/ops/cases/${caseId}`, { claims: { 'cognito:username': 'jane', 'cognito:groups': '[viewer]', token_use: 'id', aud: 'client' } });
+    expect(idToken.status).toBe(200);
+    const both = await get(handler, '/ops/reports/costs', { claims: { username: 'li.wei', 'cognito:groups': '[viewer supervisor]', token_use: 'access' } });
+    expect(both.json.error, 'past the role check, to the query check').toBe('invalid_query');
+  });
+});
+
+describe('ops-api: roles (functions/http/ops-auth.ts ROUTE_ROLES)', () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const costs = `from=${today}&to=${today}&groupBy=type`;
+
+  it('a viewer reads a case and the review queue, but cannot decide: 403 forbidden, needs agent; nothing changes, nothing resumes', async () => {
+    expect((await request('GET', `/ops/cases/${caseId}`, { operator: VIEWER })).status).toBe(200);
+    expect((await request('GET', '/ops/reviews', { operator: VIEWER })).status).toBe(200);
+    const { caseId: id, executionArn } = await waitingForReview();
+    const res = await decide(id, { decision: 'approve', reason: 'looks fine' }, { operator: VIEWER });
+    expect(res.status).toBe(403);
+    expect(res.json).toMatchObject({ error: 'forbidden', needs: 'agent' });
+    expect(await cases.get(id)).toMatchObject({ status: 'awaiting_review' });
+    expect((await cases.get(id))!.operatorDecision).toBeUndefined();
+    expect((await cases.view(id))!.timeline.map((e) => e.event)).not.toContain('operator_approve');
+    expect(env.sfn!.service.describeExecution({ executionArn }).status).toBe('RUNNING');
+    env.sfn!.service.stopExecution({ executionArn });
+  });
+
+  it('an agent decides, but cannot read reports: 403 forbidden, needs supervisor', async () => {
+    const { caseId: id, executionArn } = await waitingForReview();
+    expect((await decide(id, { decision: 'reject', reason: 'outside the window' }, { operator: AGENT })).status).toBe(202);
+    await env.sfn!.service.waitForExecution(executionArn, 5000);
+    for (const path of ['/ops/reports/costs', '/ops/reports/satisfaction']) {
+      const res = await request('GET', path, { operator: AGENT, query: costs });
+      expect(res.status, path).toBe(403);
+      expect(res.json, path).toMatchObject({ error: 'forbidden', needs: 'supervisor' });
+      expect(res.body, path).not.toMatch(/total|average/i);
+    }
+  });
+
+  it('a supervisor reads the reports', async () => {
+    for (const path of ['/ops/reports/costs', '/ops/reports/satisfaction']) {
+      expect((await request('GET', path, { operator: SUPERVISOR, query: costs })).status, path).toBe(200);
     }
   });
 });
 
 describe('ops-api: GET /ops/cases/{caseId}', () => {
   it('200 with the documented fields, the timeline and the sent notices', async () => {
-    const res = await get(handler, `/ops/cases/${caseId}`, { token: OPS_TOKEN });
+    const res = await get(handler, `/ops/cases/${caseId}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -169,7 +223,7 @@ describe('ops-api: GET /ops/cases/{caseId}', () => {
   });
 
   it('carries no contact data and no survey link credential anywhere in the body; the description is there to decide from', async () => {
-    const res = await get(handler, `/ops/cases/${caseId}`, { token: OPS_TOKEN });
+    const res = await get(handler, `/ops/cases/${caseId}`);
     expect(res.status).toBe(200);
     expect(res.json.description).toBe('The key feel is not what I expected.');
     for (const secret of [PERSON.name, PERSON.email, PERSON.phone, SURVEY_TOKEN]) {
@@ -182,21 +236,21 @@ describe('ops-api: GET /ops/cases/{caseId}', () => {
   });
 
   it('404 case_not_found for an unknown well-formed id', async () => {
-    const res = await get(handler, '/ops/cases/AS-0000000000AB', { token: OPS_TOKEN });
+    const res = await get(handler, '/ops/cases/AS-0000000000AB');
     expect(res.status).toBe(404);
     expect(res.json.error).toBe('case_not_found');
   });
 
   it('404 case_not_found for malformed ids, without touching the table', async () => {
     for (const bad of ['AS-123', 'as-0000000000ab', 'AS-0000000000AI', 'CONTACT', encodeURIComponent('AS-0000000000AB#CONTACT')]) {
-      const res = await get(handler, `/ops/cases/${bad}`, { token: OPS_TOKEN });
+      const res = await get(handler, `/ops/cases/${bad}`);
       expect(res.status, bad).toBe(404);
       expect(res.json.error).toBe('case_not_found');
     }
   });
 
   it('404 not_found for other /ops paths', async () => {
-    const res = await get(handler, '/ops/everything', { token: OPS_TOKEN });
+    const res = await get(handler, '/ops/everything');
     expect(res.status).toBe(404);
     expect(res.json.error).toBe('not_found');
   });
@@ -244,7 +298,7 @@ describe('ops-api: GET /ops/reviews', () => {
 describe('ops-api: POST /ops/cases/{caseId}/decision', () => {
   it('202: the decision, the operator and the reason go on the case and its timeline, and the waiting step resumes', async () => {
     const { caseId: id, executionArn } = await waitingForReview();
-    const res = await decide(id, { decision: 'approve', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000 });
+    const res = await decide(id, { decision: 'approve', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000 }, { operator: SUPERVISOR });
     expect(res.status).toBe(202);
     expect(res.json).toEqual({ caseId: id, decision: 'approve' });
 
@@ -254,29 +308,29 @@ describe('ops-api: POST /ops/cases/{caseId}/decision', () => {
 
     expect(await cases.get(id)).toMatchObject({
       outcome: 'approved',
-      operatorDecision: { decision: 'approve', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000, operator: 'local-operator', at: expect.any(String) },
-      decision: { decision: 'approve', rule: 'operator', by: 'local-operator', reason: 'Customer sent the invoice; value confirmed.' },
+      operatorDecision: { decision: 'approve', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000, operator: SUPERVISOR.name, at: expect.any(String) },
+      decision: { decision: 'approve', rule: 'operator', by: SUPERVISOR.name, reason: 'Customer sent the invoice; value confirmed.' },
     });
     const entry = (await cases.view(id))!.timeline.find((e) => e.event === 'operator_approve');
     expect(entry).toEqual({
       at: expect.any(String),
-      actor: 'operator:local-operator',
+      actor: `operator:${SUPERVISOR.name}`,
       event: 'operator_approve',
-      detail: { reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000 },
+      detail: { role: 'supervisor', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000 },
     });
   });
 
-  it('reject: the outcome is rejected with reason code manual_rejected; the IAM user is the operator', async () => {
+  it('reject: the outcome is rejected with reason code manual_rejected; the signed-in agent is the operator', async () => {
     const { caseId: id, executionArn } = await waitingForReview();
-    const res = await decide(id, { decision: 'reject', reason: 'Bought 40 days ago.' }, { iamUserArn: OPERATOR_ARN });
+    const res = await decide(id, { decision: 'reject', reason: 'Bought 40 days ago.' }, { operator: AGENT });
     expect(res.status).toBe(202);
     expect(JSON.parse((await env.sfn!.service.waitForExecution(executionArn, 5000)).output!)).toEqual({ signal: 'reject' });
     expect(await cases.get(id)).toMatchObject({
       outcome: 'rejected',
-      decision: { decision: 'reject', rule: 'operator', reasonCode: 'manual_rejected', by: OPERATOR_ARN, reason: 'Bought 40 days ago.' },
+      decision: { decision: 'reject', rule: 'operator', reasonCode: 'manual_rejected', by: AGENT.name, reason: 'Bought 40 days ago.' },
     });
     const entry = (await cases.view(id))!.timeline.find((e) => e.event === 'operator_reject');
-    expect(entry).toMatchObject({ actor: `operator:${OPERATOR_ARN}`, detail: { reason: 'Bought 40 days ago.' } });
+    expect(entry).toMatchObject({ actor: `operator:${AGENT.name}`, detail: { role: 'agent', reason: 'Bought 40 days ago.' } });
   });
 
   it('request_evidence: the evidence will come back to an operator, not to the policy', async () => {

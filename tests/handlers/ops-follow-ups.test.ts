@@ -12,7 +12,8 @@ import { seedCase, unique } from './fixtures.js';
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
 
 const OPS_TOKEN = 'ops-token-for-follow-up-tests-91c2';
-const OPERATOR_ARN = 'arn:aws:sts::000000000000:assumed-role/AftersalesOps/mei';
+/** Recording a call-back needs an agent (ROUTE_ROLES); the name goes on the record and the timeline. */
+const AGENT = { name: 'mei', role: 'agent' } as const;
 let env: HandlerEnv;
 let handler: Handler;
 let cases: CaseStore;
@@ -28,7 +29,7 @@ async function lowScoreCase(openedAt: string, comment = 'Nobody called me back.'
   return caseId;
 }
 
-const recordCallBack = (caseId: string, body: unknown, opts: { iamUserArn?: string } = {}) =>
+const recordCallBack = (caseId: string, body: unknown, opts: Pick<OpsRequestOptions, 'operator'> = {}) =>
   request('POST', `/ops/cases/${caseId}/follow-up`, { body: typeof body === 'string' ? body : JSON.stringify(body), ...opts });
 
 beforeAll(async () => {
@@ -36,7 +37,7 @@ beforeAll(async () => {
   cases = new CaseStore(env.db, TABLE_NAME);
   followUps = new FollowUpStore(env.db, TABLE_NAME);
   satisfaction = new SatisfactionStore(env.db, TABLE_NAME);
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_ALERTS_TOPIC_ARN: undefined })).handler;
 });
 
 afterAll(async () => {
@@ -56,25 +57,34 @@ describe('ops-api: follow-ups', () => {
 
   it('POST …/follow-up records the call-back: 200, the task leaves the list, the record stays on the case with the operator, on the timeline too', async () => {
     const caseId = await lowScoreCase(new Date().toISOString());
-    const res = await recordCallBack(caseId, { outcome: 'reached', note: 'Apologised; offered a coupon.' }, { iamUserArn: OPERATOR_ARN });
+    const res = await recordCallBack(caseId, { outcome: 'reached', note: 'Apologised; offered a coupon.' }, { operator: AGENT });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
       caseId,
-      followUp: { status: 'closed', reason: 'low_score', overall: 1, openedAt: expect.any(String), closedAt: expect.any(String), outcome: 'reached', note: 'Apologised; offered a coupon.', by: OPERATOR_ARN },
+      followUp: { status: 'closed', reason: 'low_score', overall: 1, openedAt: expect.any(String), closedAt: expect.any(String), outcome: 'reached', note: 'Apologised; offered a coupon.', by: AGENT.name },
     });
     expect((await followUps.listOpen(1000)).some((t) => t.caseId === caseId)).toBe(false);
     const view = await request('GET', `/ops/cases/${caseId}`);
-    expect(view.json.followUp).toMatchObject({ status: 'closed', outcome: 'reached', by: OPERATOR_ARN });
-    expect(view.json.timeline.find((e: { event: string }) => e.event === 'follow_up_recorded')).toMatchObject({ actor: `operator:${OPERATOR_ARN}`, detail: { outcome: 'reached' } });
+    expect(view.json.followUp).toMatchObject({ status: 'closed', outcome: 'reached', by: AGENT.name });
+    expect(view.json.timeline.find((e: { event: string }) => e.event === 'follow_up_recorded')).toMatchObject({ actor: `operator:${AGENT.name}`, detail: { role: 'agent', outcome: 'reached' } });
+  });
+
+  it('a viewer sees the follow-ups but cannot record a call-back: 403 forbidden, needs agent; the task stays open', async () => {
+    const caseId = await lowScoreCase(new Date().toISOString());
+    const viewer = { name: 'wu.viewer', role: 'viewer' } as const;
+    expect((await request('GET', '/ops/follow-ups', { operator: viewer })).status).toBe(200);
+    const res = await recordCallBack(caseId, { outcome: 'reached', note: 'x' }, { operator: viewer });
+    expect(res).toMatchObject({ status: 403, json: { error: 'forbidden', needs: 'agent' } });
+    expect((await followUps.listOpen(1000)).some((t) => t.caseId === caseId)).toBe(true);
   });
 
   it('409 no_open_follow_up for a second record, and for a case without a follow-up; nothing changes', async () => {
     const caseId = await lowScoreCase(new Date().toISOString());
-    expect((await recordCallBack(caseId, { outcome: 'unreachable', note: 'No answer twice.' })).status).toBe(200);
-    const again = await recordCallBack(caseId, { outcome: 'reached', note: 'Reached later.' });
+    expect((await recordCallBack(caseId, { outcome: 'unreachable', note: 'No answer twice.' }, { operator: AGENT })).status).toBe(200);
+    const again = await recordCallBack(caseId, { outcome: 'reached', note: 'Reached later.' }, { operator: { name: 'someone-else', role: 'supervisor' } });
     expect(again.status).toBe(409);
     expect(again.json.error).toBe('no_open_follow_up');
-    expect((await cases.get(caseId))?.followUp).toMatchObject({ outcome: 'unreachable', note: 'No answer twice.', by: 'local-operator' });
+    expect((await cases.get(caseId))?.followUp).toMatchObject({ outcome: 'unreachable', note: 'No answer twice.', by: AGENT.name });
 
     const { caseId: plain } = await seedCase(env.db, { record: { status: 'closed', outcome: 'approved' } });
     const none = await recordCallBack(plain, { outcome: 'reached', note: 'x' });

@@ -18,7 +18,8 @@ import { PERSON, seedCase } from './fixtures.js';
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
 
 const OPS_TOKEN = 'ops-token-for-sla-tests-3c9d';
-const OPERATOR_ARN = 'arn:aws:sts::000000000000:assumed-role/AftersalesOps/wang';
+/** Pause and resume need a supervisor (ROUTE_ROLES). */
+const SUPERVISOR = { name: 'wang', role: 'supervisor' } as const;
 let env: HandlerEnv;
 let handler: Handler;
 let noticeQueueUrl: string;
@@ -28,9 +29,10 @@ let cases: CaseStore;
 const sh = (local: string) => new Date(`${local}+08:00`);
 
 const request = (method: 'GET' | 'POST', path: string, opts: OpsRequestOptions = {}) => callOpsApi(handler, OPS_TOKEN, method, path, opts);
-const pause = (caseId: string, body: unknown, opts: { iamUserArn?: string } = {}) =>
+const pause = (caseId: string, body: unknown, opts: Pick<OpsRequestOptions, 'operator'> = {}) =>
   request('POST', `/ops/cases/${caseId}/pause`, { body: typeof body === 'string' ? body : JSON.stringify(body), ...opts });
-const resume = (caseId: string, body?: unknown) => request('POST', `/ops/cases/${caseId}/resume`, body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) });
+const resume = (caseId: string, body?: unknown, opts: Pick<OpsRequestOptions, 'operator'> = {}) =>
+  request('POST', `/ops/cases/${caseId}/resume`, { ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }), ...opts });
 
 async function queuedNotices() {
   const out = await env.sqs!.send(new ReceiveMessageCommand({ QueueUrl: noticeQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, AttributeNames: ['All'] }));
@@ -42,7 +44,7 @@ beforeAll(async () => {
   noticeQueueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'sla-notices.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
   cases = new CaseStore(env.db, TABLE_NAME);
   deps = { cases, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), policy: cnPolicy, calendar: cnCalendar };
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, NOTICE_QUEUE_URL: noticeQueueUrl, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { NOTICE_QUEUE_URL: noticeQueueUrl, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
 });
 
 afterAll(async () => {
@@ -55,16 +57,31 @@ describe('POST /ops/cases/{caseId}/pause and /resume', () => {
     const clock = await startServiceClock(deps, caseId, new Date(), new Date());
     const expectedResumeBy = new Date(Date.now() + 3 * 86_400_000).toISOString();
 
-    const res = await pause(caseId, { reason: 'factory_service', note: 'sent to the factory for repair', expectedResumeBy }, { iamUserArn: OPERATOR_ARN });
+    const res = await pause(caseId, { reason: 'factory_service', note: 'sent to the factory for repair', expectedResumeBy }, { operator: SUPERVISOR });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ caseId, pause: { since: expect.any(String), reason: 'factory_service', expectedResumeBy, count: 1 }, dueAt: clock!.dueAt });
 
     const view = (await request('GET', `/ops/cases/${caseId}`)).json;
     expect(view).toMatchObject({ pause: res.json.pause, sla: { state: 'paused', dueAt: clock!.dueAt }, dueAt: clock!.dueAt });
-    expect(view.timeline.find((e: any) => e.event === 'case_paused')).toMatchObject({ actor: `operator:${OPERATOR_ARN}`, detail: { reason: 'factory_service', note: 'sent to the factory for repair', count: 1 } });
+    expect(view.timeline.find((e: any) => e.event === 'case_paused')).toMatchObject({ actor: `operator:${SUPERVISOR.name}`, detail: { role: 'supervisor', reason: 'factory_service', note: 'sent to the factory for repair', count: 1 } });
     expect(await queuedNotices()).toEqual([{ body: { caseId, milestone: 'delay_notice', round: 1, pause: expect.objectContaining({ count: 1 }) }, group: caseId }]);
 
     expect(await pause(caseId, { reason: 'factory_service', note: 'again' })).toMatchObject({ status: 409, json: { error: 'already_paused' } });
+  });
+
+  it('a viewer or an agent cannot pause or resume: 403 forbidden, needs supervisor; the clock keeps running, no notice', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
+    await startServiceClock(deps, caseId, new Date(), new Date());
+    for (const operator of [{ name: 'wu.viewer', role: 'viewer' }, { name: 'jane', role: 'agent' }] as const) {
+      const paused = await pause(caseId, { reason: 'force_majeure', note: 'typhoon' }, { operator });
+      expect(paused, operator.role).toMatchObject({ status: 403, json: { error: 'forbidden', needs: 'supervisor' } });
+      expect(await resume(caseId, { note: 'n' }, { operator }), operator.role).toMatchObject({ status: 403, json: { error: 'forbidden', needs: 'supervisor' } });
+    }
+    const view = (await request('GET', `/ops/cases/${caseId}`, { operator: { name: 'wu.viewer', role: 'viewer' } })).json;
+    expect(view.pause).toBeUndefined();
+    expect(view.sla).toMatchObject({ state: 'running' });
+    expect(view.timeline.map((e: { event: string }) => e.event)).not.toContain('case_paused');
+    expect(await queuedNotices()).toEqual([]);
   });
 
   it('resumes: the clock runs again, due later by the working time it stood still; a second pause is round 2', async () => {

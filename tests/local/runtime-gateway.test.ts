@@ -4,19 +4,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTopology, type LocalHttpRoute } from '../../local/cfn/index.js';
 import { matchRoute } from '../../local/gateway/route-match.js';
 import { startHttpGateway, type HttpGateway } from '../../local/gateway/http-gateway.js';
+import { localJwtAuthorizer } from '../../local/gateway/jwt-authorizer.js';
 import { LocalLambdaRuntime } from '../../local/lambda/runtime.js';
 import { ACCOUNT, REGION, loadFixtureTemplate, repoRoot } from './fixtures/runtime-fixture.js';
 
 const topology = resolveTopology(loadFixtureTemplate(), { region: REGION, accountId: ACCOUNT, sqsEndpoint: 'http://127.0.0.1:1' });
 let gateway: HttpGateway;
 const failures: string[] = [];
+/** Events that reached a function: a request the authorizer refuses must never show up here. */
+const invoked: Array<{ functionRef: string; event: APIGatewayProxyEventV2 }> = [];
+const OPERATORS = [
+  { name: 'wu.viewer', role: 'viewer', token: 'viewer-token-0001' },
+  { name: 'jane', role: 'agent', token: 'agent-token-0002' },
+  { name: 'ops-token', role: 'supervisor', token: 'supervisor-token-0003' },
+] as const;
+const AGENT_AUTH = { authorization: `Bearer ${OPERATORS[1].token}` };
 
 beforeAll(async () => {
   const lambda = new LocalLambdaRuntime({ topology, repoRoot });
   lambda.applyEnvironment();
   gateway = await startHttpGateway({
     topology,
-    lambda,
+    lambda: {
+      invoke: (functionRef, event, opts) => {
+        invoked.push({ functionRef, event: event as APIGatewayProxyEventV2 });
+        return lambda.invoke(functionRef, event, opts);
+      },
+    },
+    jwtAuthorizer: localJwtAuthorizer(OPERATORS.map((o) => ({ ...o }))),
     host: '127.0.0.1',
     port: 0,
     onError: (err, routeKey) => failures.push(`${routeKey}: ${(err as Error).name}`),
@@ -73,7 +88,7 @@ describe('HTTP gateway', () => {
 
   it('routes the most specific match: literal and {param} beat {proxy+}', async () => {
     expect((await echo('/surveys/tok123')).event.pathParameters).toEqual({ token: 'tok123' });
-    const proxied = await echo('/ops/cases/C-1/decision', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"approve":true}' });
+    const proxied = await echo('/ops/cases/C-1/decision', { method: 'POST', headers: { 'content-type': 'application/json', ...AGENT_AUTH }, body: '{"approve":true}' });
     expect(proxied.event).toMatchObject({
       routeKey: 'ANY /ops/{proxy+}',
       pathParameters: { proxy: 'cases/C-1/decision' },
@@ -137,6 +152,59 @@ describe('HTTP gateway', () => {
   it('serves local-only pages through extraRoutes first', async () => {
     const res = await fetch(`${gateway.url}/_local/health`);
     expect(await res.text()).toBe('ok');
+  });
+});
+
+describe('HTTP gateway: JWT routes (the operators\' authorizer, emulated)', () => {
+  const opsFetch = (headers: Record<string, string> = {}) => fetch(`${gateway.url}/ops/cases/C-9/decision`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+
+  it.each([
+    ['no Authorization header', {}, 'Bearer'],
+    ['an empty bearer token', { authorization: 'Bearer ' }, 'Bearer'],
+    ['an unknown token', { authorization: 'Bearer not-a-known-token' }, 'invalid_token'],
+    ['a known token with one character changed', { authorization: `Bearer ${OPERATORS[1].token.slice(0, -1)}3` }, 'invalid_token'],
+    ['a known token with a suffix', { authorization: `Bearer ${OPERATORS[1].token}x` }, 'invalid_token'],
+    ['another scheme', { authorization: `Basic ${Buffer.from(`jane:${OPERATORS[1].token}`).toString('base64')}` }, 'invalid_token'],
+  ])('401 {"message":"Unauthorized"} for %s, without invoking the function', async (_what, headers, challenge) => {
+    const before = invoked.length;
+    const res = await opsFetch(headers);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Unauthorized' });
+    expect(res.headers.get('www-authenticate')).toContain(challenge);
+    expect(res.headers.get('apigw-requestid')).toBeTruthy();
+    expect(invoked.length).toBe(before);
+  });
+
+  it.each(OPERATORS.map((o) => [o.role, o] as const))('the token of the %s reaches the function with the claims API Gateway builds from a Cognito access token', async (_role, operator) => {
+    const { status, event } = await echo('/ops/reviews', { headers: { authorization: `Bearer ${operator.token}` } });
+    expect(event.routeKey).toBe('ANY /ops/{proxy+}');
+    expect(status).toBe(200);
+    const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims: Record<string, string> } } }).authorizer;
+    expect(authorizer?.jwt?.claims).toMatchObject({ username: operator.name, 'cognito:groups': `[${operator.role}]`, token_use: 'access' });
+    for (const value of Object.values(authorizer!.jwt!.claims)) expect(typeof value).toBe('string');
+    expect(JSON.stringify(authorizer)).not.toContain(operator.token);
+  });
+
+  it('accepts the token without "Bearer", as API Gateway takes the identity source either way', async () => {
+    const { status, event } = await echo('/ops/reviews', { headers: { authorization: OPERATORS[0].token } });
+    expect(status).toBe(200);
+    expect(JSON.stringify(event.requestContext)).toContain('"username":"wu.viewer"');
+  });
+
+  it('leaves routes without an authorizer alone: no claims, no 401', async () => {
+    const { status, event } = await echo('/surveys/tok123');
+    expect(status).toBe(200);
+    expect((event.requestContext as { authorizer?: unknown }).authorizer).toBeUndefined();
+  });
+
+  it('refuses every JWT route when no operators are configured (nothing is open by default)', async () => {
+    const closed = await startHttpGateway({ topology, lambda: { invoke: async () => ({ statusCode: 200, body: 'reached' }) }, host: '127.0.0.1', port: 0 });
+    try {
+      const res = await fetch(`${closed.url}/ops/cases/C-9/decision`, { method: 'POST', headers: { authorization: `Bearer ${OPERATORS[2].token}` } });
+      expect(res.status).toBe(401);
+    } finally {
+      await closed.close();
+    }
   });
 });
 

@@ -105,7 +105,8 @@ describe('resolveTopology', () => {
       apiLogicalId: 'HttpApiF5A9A8A7',
       timeoutMs: 30000,
     });
-    expect(byKey['ANY /ops/{proxy+}']).toMatchObject({ method: 'ANY', path: '/ops/{proxy+}' });
+    // The operators' route carries the template's JWT authorizer, which the local gateway emulates.
+    expect(byKey['ANY /ops/{proxy+}']).toMatchObject({ method: 'ANY', path: '/ops/{proxy+}', authorizationType: 'JWT' });
     expect(byKey['GET /crash']!.functionLogicalId).toBe('CrashFnE2C4A6B8');
     expect(byKey['GET /slow']!.timeoutMs).toBe(300);
   });
