@@ -248,7 +248,8 @@ export class CaseWorkflow extends Construct {
     awaitEvidence.next(new Choice(this, 'EvidenceOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(review));
     const notifyEvidenceNeeded = notify('NotifyEvidenceNeeded', 'evidence_needed', dueIn('evidenceWaitSeconds')).next(awaitEvidence);
 
-    // Operator review: waits for a decision; reminds at the first target, escalates at the second, then keeps waiting.
+    // Operator review: waits for a decision; reminds at the first target, escalates at the second, then keeps
+    // waiting (with a heartbeat, below).
     const reviewTargets = {
       review: {
         reminderSeconds: JsonPath.numberAt('$.facts.timings.reviewReminderSeconds'),
@@ -263,11 +264,15 @@ export class CaseWorkflow extends Construct {
       .otherwise(notifyApproved);
     const manualReview = awaitEvent('ManualReview', 'manual_review', '$.facts.timings.reviewReminderSeconds', '$.signal', reviewTargets);
     const manualReviewReminded = awaitEvent('ManualReviewReminded', 'manual_review', '$.facts.timings.reviewEscalateAfterReminderSeconds', '$.signal', reviewTargets);
-    const manualReviewEscalated = awaitEvent('ManualReviewEscalated', 'manual_review', undefined, '$.signal', reviewTargets);
+    // The escalated wait has a heartbeat: every escalation interval it times out into itself and re-registers its
+    // token. A decision recorded on the case but never delivered (the ops function failed between its write and the
+    // signal) is then found by await-event and resumes the case; otherwise it goes on waiting, with no new alert.
+    const manualReviewEscalated = awaitEvent('ManualReviewEscalated', 'manual_review', '$.facts.timings.reviewEscalationSeconds', '$.signal', reviewTargets);
     const remindReview = step('RemindReview', fn.reviewTimer, undefined, { stage: 'reminder' }).next(manualReviewReminded);
     const escalateReview = step('EscalateReview', fn.reviewTimer, undefined, { stage: 'escalation' }).next(manualReviewEscalated);
     manualReview.addCatch(remindReview, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' });
     manualReviewReminded.addCatch(escalateReview, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' });
+    manualReviewEscalated.addCatch(manualReviewEscalated, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' });
     for (const wait of [manualReview, manualReviewReminded, manualReviewEscalated]) guarded(wait).next(operatorDecision);
 
     review.next(

@@ -186,14 +186,20 @@ describe('case workflow state machine', () => {
     expect(onCancel?.Next).toBe('ChargeBack');
   });
 
-  it('the escalated review waits without a timeout, on purpose: it is already escalated, and waits for a decision', () => {
+  it('the escalated review has a heartbeat: it times out every escalation interval into itself (re-registering its token), before the catch-all', () => {
     const state = states.ManualReviewEscalated!;
     expect(state.Resource).toBe('arn:${Ref:AWS::Partition}:states:::lambda:invoke.waitForTaskToken');
-    expect(state.TimeoutSecondsPath).toBeUndefined();
+    expect(state.TimeoutSecondsPath).toBe('$.facts.timings.reviewEscalationSeconds');
     expect(state.TimeoutSeconds).toBeUndefined();
     expect(state.HeartbeatSeconds).toBeUndefined();
-    expect((state.Catch as Array<{ ErrorEquals: string[] }>).map((c) => c.ErrorEquals)).toEqual([['States.ALL']]);
+    expect(state.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.reviewTimeout', Next: 'ManualReviewEscalated' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+    ]);
     expect(state.Next).toBe('OperatorDecision');
+    // No step between two heartbeats: the escalation (and its alert) happens once, in EscalateReview.
+    const intoEscalated = Object.entries(states).filter(([, s]) => s.Next === 'ManualReviewEscalated' || (s.Catch ?? []).some((c: { Next: string }) => c.Next === 'ManualReviewEscalated'));
+    expect(intoEscalated.map(([name]) => name).sort()).toEqual(['EscalateReview', 'ManualReviewEscalated']);
   });
 
   it('only the waiting states use a task token', () => {

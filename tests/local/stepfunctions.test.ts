@@ -191,6 +191,18 @@ const machines = {
       Silent: { Type: 'Pass', End: true },
     },
   }),
+  // A heartbeat: the wait times out into itself (Catch Next = the same state), each time with a fresh token.
+  selfCatch: addMachine('self-catch', {
+    StartAt: 'AwaitDecision',
+    States: {
+      AwaitDecision: waitForTokenTask('ask-ops', {
+        TimeoutSecondsPath: '$.beatSeconds',
+        ResultPath: '$.decision',
+        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.beat', Next: 'AwaitDecision' }],
+        End: true,
+      }),
+    },
+  }),
   slow: addMachine('slow', { TimeoutSeconds: 1, StartAt: 'AwaitDecision', States: { AwaitDecision: waitForTokenTask('ask-ops', { End: true }) } }),
   notify: addMachine('notify', {
     StartAt: 'Enqueue',
@@ -414,6 +426,25 @@ describe('local Step Functions through the SFN client', () => {
     expect(await errorName(sfn.send(new SendTaskSuccessCommand({ taskToken: fixedToken, output: '{}' })))).toBe('TaskTimedOut');
     const types = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: fixed }))).events!.map((e) => e.type);
     expect(types).toContain('TaskTimedOut');
+  });
+
+  it('re-enters a waiting task whose Catch leads back to itself, with a new token each time; the old one is spent', async () => {
+    const ops = tokenReceiver();
+    functions['ask-ops'] = ops.fn;
+    const executionArn = await start(machines.selfCatch, { caseId: 'c-10d', beatSeconds: 1 });
+    const first = await ops.next();
+    const second = await ops.next();
+    const third = await ops.next();
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+    expect(await errorName(sfn.send(new SendTaskSuccessCommand({ taskToken: first, output: '{}' })))).toBe('TaskTimedOut');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: third, output: JSON.stringify({ approved: true }) }));
+    const result = await finished(executionArn);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(JSON.parse(result.output!)).toEqual({ caseId: 'c-10d', beatSeconds: 1, beat: { Error: 'States.Timeout', Cause: expect.any(String) }, decision: { approved: true } });
+    const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!;
+    expect(events.filter((e) => e.type === 'TaskTimedOut')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'AwaitDecision')).toHaveLength(3);
   });
 
   it('sends SQS messages (object bodies as JSON text) and waits on a token sent in one', async () => {
