@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseFacts, CaseStatus, Channel, Locale, Outcome, Remedy, RemedyChoice, TimelineEntry } from '../domain/case.js';
 import type { CasePause } from '../domain/pause.js';
+import type { OperatorRole } from '../domain/operators.js';
 import type { ServiceSla } from '../domain/sla.js';
 import type { FollowUp } from '../domain/satisfaction.js';
 import { caseSortKey, lookupItems, lookupPartition } from './case-index.js';
@@ -91,7 +92,7 @@ export interface CaseRecord extends CaseFacts {
 
 export interface ReviewDecided {
   by: string;
-  role: string;
+  role: OperatorRole;
   decision: 'approve' | 'reject' | 'request_evidence';
   at: string;
   remedy?: Remedy;
@@ -102,7 +103,7 @@ export interface ReviewDecided {
 
 export interface ReviewProposal {
   by: string;
-  role: string;
+  role: OperatorRole;
   reason: string;
   remedy?: Remedy;
   /** The amount at stake: the operator's amount, or what the plan would pay. */

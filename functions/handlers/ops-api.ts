@@ -9,7 +9,7 @@ import { SATISFACTION_GROUPS } from '../adapters/satisfaction-store.js';
 import { required } from '../config.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
-import { bindOperator, mayCall, operatorFrom, operatorOf } from '../http/ops-auth.js';
+import { bindOperator, isCanonicalOpsPath, mayCall, operatorFrom, operatorOf } from '../http/ops-auth.js';
 import { registerCaseRoutes } from '../http/ops-case-routes.js';
 import { registerDecisionRoutes } from '../http/ops-decision-routes.js';
 import { registerSlaRoutes, slaListResponse } from '../http/ops-sla-routes.js';
@@ -119,8 +119,11 @@ registerSlaRoutes(app, { cases, sla, alerts, policy, calendar, notices: () => (d
 app.notFound(async () => reply(404, { error: 'not_found', message: 'No such operations endpoint.' }));
 app.errorHandler(Error, async (error) => {
   logger.error('ops request failed', { errorName: error.name });
-  return reply(500, { error: 'internal_error', message: 'The request failed; nothing was changed.' });
+  // A decision may have been recorded before the failure: the operator reads the case before trying again.
+  return reply(500, { error: 'internal_error', message: 'The request failed. Read the case to see what was recorded before trying again.' });
 });
+
+const reply404 = () => ({ statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not_found', message: 'No such operations endpoint.' }) });
 
 /** Operations API: /ops/*, behind the operators' JWT authorizer (Cognito in AWS, the local gateway's operators locally). */
 export async function handler(event: APIGatewayProxyEventV2, context: Context) {
@@ -128,6 +131,7 @@ export async function handler(event: APIGatewayProxyEventV2, context: Context) {
   if (!operator) {
     return { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ error: 'unauthorized', message: 'Operator credentials are required.' }) };
   }
+  if (!isCanonicalOpsPath(event.rawPath)) return reply404();
   const access = mayCall(operator, event.requestContext.http.method, event.rawPath);
   if (!access.allowed) {
     return { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'forbidden', needs: access.needs, message: `This needs the ${access.needs} role.` }) };

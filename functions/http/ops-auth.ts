@@ -58,6 +58,21 @@ export function roleNeededFor(method: string, path: string): OperatorRole {
   return ROUTE_ROLES.find((row) => row.method === method.toUpperCase() && row.path.test(path))?.role ?? 'supervisor';
 }
 
+/**
+ * A path the role table can judge: the router resolves `..` and `%2e%2e` segments and ignores a trailing slash, so
+ * `/ops/x/%2e%2e/audit/` would reach the audit route while matching no row as written. Only a path that is already
+ * in the router's own form is served; any other is refused before the table is read.
+ */
+export function isCanonicalOpsPath(rawPath: string): boolean {
+  let resolved: string;
+  try {
+    resolved = new URL(rawPath, 'http://ops.invalid').pathname;
+  } catch {
+    return false;
+  }
+  return resolved === rawPath && !rawPath.endsWith('/') && !rawPath.includes('//') && !/%2e|%2f|%5c/i.test(rawPath);
+}
+
 /** Whether the operator's role covers the route; the answer to give when it does not is `forbidden` with `needs`. */
 export function mayCall(operator: Operator, method: string, path: string): { allowed: true } | { allowed: false; needs: OperatorRole } {
   const needs = roleNeededFor(method, path);

@@ -221,11 +221,26 @@ describe('await-event: the waits of manual review, remedy choice and compensatio
     const { caseId } = await seedCase(env.db, {
       record: {
         status: 'awaiting_review',
-        review: { openedAt, reminderAt: openedAt, escalateAt: openedAt, reasonCode: 'high_value' },
+        // As decide-case writes it: the round's decision on the review, and the operator's decision beside it.
+        review: { openedAt, reminderAt: openedAt, escalateAt: openedAt, reasonCode: 'high_value', decided: { by: 'jane', role: 'agent', decision: 'reject', at: new Date().toISOString() } },
         operatorDecision: { decision: 'reject', reason: 'too late', operator: 'jane', at: new Date().toISOString() },
       },
     });
     expect(await outputOf(startWaiting(caseId, 'manual_review'))).toEqual({ signal: 'reject' });
+  });
+
+  it('manual_review: a signal an earlier round left on the wait item does not resume a new round, which waits for its own decision', async () => {
+    const openedAt = new Date().toISOString();
+    const { caseId } = await seedCase(env.db, {
+      record: {
+        status: 'awaiting_review',
+        review: { openedAt, reminderAt: openedAt, escalateAt: openedAt, reasonCode: 'dispute' },
+        operatorDecision: { decision: 'approve', reason: 'first round', amount: 1000, operator: 'jane', at: new Date(Date.now() - 86_400_000).toISOString() },
+      },
+    });
+    // The first round's decision was delivered by a re-registration before signal() recorded it: no token took it.
+    expect(await waits.recordSignal(caseId, 'manual_review', { signal: 'approve' })).toBeUndefined();
+    await stillWaiting(startWaiting(caseId, 'manual_review'));
   });
 
   it('manual_review: a decision from an earlier review (before a dispute reopened it) does not count', async () => {

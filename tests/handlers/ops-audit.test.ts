@@ -91,6 +91,14 @@ describe('the access log', () => {
     expect(res).toMatchObject({ status: 403, json: { error: 'forbidden', needs: 'supervisor' } });
   });
 
+  it.each(['/ops/audit/', '/ops/cases/%2e%2e/audit', '/ops/x/../audit', '/ops//audit', '/ops/x/%2E%2E/reports/costs', '/ops/reports/costs/'])(
+    'a viewer cannot reach a supervisor route by another spelling of its path (%s): 404, nothing read',
+    async (path) => {
+      const res = await call(path, { name: 'vic', role: 'viewer' }, 'operator=alice&from=2026-01-01&to=2026-01-31');
+      expect(res).toMatchObject({ status: 404, json: { error: 'not_found' } });
+    },
+  );
+
   it.each([
     ['', 'give caseId or operator'],
     ['caseId=AS-0000000000AB&operator=alice', 'give caseId or operator'],

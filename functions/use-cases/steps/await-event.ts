@@ -23,9 +23,8 @@ function alreadyHappened(record: CaseRecord, kind: WaitKind): WaitSignal | undef
   if (kind === 'compensation' && record.compensation?.status && record.compensation.status !== 'instructed') {
     return { signal: record.compensation.status };
   }
-  if (kind === 'manual_review' && record.operatorDecision && record.review && record.operatorDecision.at >= record.review.openedAt) {
-    return { signal: record.operatorDecision.decision };
-  }
+  // The decision of this very review round (functions/adapters/review-store.ts), never an earlier round's.
+  if (kind === 'manual_review' && record.status === 'awaiting_review' && record.review?.decided) return { signal: record.review.decided.decision };
   return undefined;
 }
 
@@ -50,7 +49,10 @@ export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind
   else await deps.cases.update(caseId, { status: STATUS_WHILE_WAITING[kind], waitingFor: kind });
   const early = await deps.waits.registerToken(caseId, kind, taskToken, now.toISOString());
   const record = await deps.cases.require(caseId);
-  const signal = record.cancelRequested && CANCELLABLE.has(kind) ? { signal: 'cancelled' } : (early ?? alreadyHappened(record, kind));
+  // An operator review resumes only from the case's own record of its decision: a signal left on the wait item (a
+  // decision delivered by a re-registration before `signal()` recorded it) belongs to an earlier round.
+  const fromWait = kind === 'manual_review' ? undefined : early;
+  const signal = record.cancelRequested && CANCELLABLE.has(kind) ? { signal: 'cancelled' } : (fromWait ?? alreadyHappened(record, kind));
   if (signal) {
     await deps.workflow.resume(taskToken, signal);
     await deps.waits.consume(caseId, kind, taskToken);
