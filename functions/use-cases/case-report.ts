@@ -1,5 +1,6 @@
 import type { AccessLog } from '../adapters/access-log.js';
 import type { CaseRecord, CaseStore, CaseView } from '../adapters/case-store.js';
+import { concernedLines, valueOf } from '../domain/money.js';
 import type { Operator } from '../domain/operators.js';
 
 /**
@@ -28,7 +29,6 @@ export async function readCaseForOperator(
  */
 export function caseReport(view: CaseView, description?: string) {
   const c = view.case;
-  const line = (sku: string) => c.orderItems?.find((item) => item.sku === sku);
   return {
     caseId: c.caseId,
     requestId: c.requestId,
@@ -72,10 +72,10 @@ export function caseReport(view: CaseView, description?: string) {
     description,
     customer: { customerId: c.customerId, tier: c.tier },
     // The items of the case, with what the order says about each: what a decision may pay for.
-    items: (c.items ?? []).map((ref) => ({ sku: ref.sku, name: line(ref.sku)?.name, category: line(ref.sku)?.category, quantity: ref.quantity, unitPrice: line(ref.sku)?.unitPrice })),
-    order: c.orderItems
-      ? { orderId: c.orderId, placedAt: c.orderPlacedAt, currency: c.currency, value: c.orderItems.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0), items: c.orderItems }
-      : undefined,
+    // A claim with no items is the whole order; a SKU sold at several prices is counted cheapest units first, as the
+    // money bound counts it (functions/domain/money.ts).
+    items: caseLines(c).map(({ sku, name, category, quantity, unitPrice }) => ({ sku, name, category, quantity, unitPrice })),
+    order: c.orderItems ? { orderId: c.orderId, placedAt: c.orderPlacedAt, currency: c.currency, value: valueOf(c.orderItems), items: c.orderItems } : undefined,
     evidence: c.evidence,
     shipment: c.shipment,
     returnShipment: c.returnShipment,
@@ -107,6 +107,15 @@ function costsSoFar(view: CaseView) {
 }
 
 /** One line of the operators' review list: enough to pick the next case, nothing personal. */
+/** The order lines the case concerns; a case stored before the intake checked its items shows its claims as sent. */
+function caseLines(c: CaseRecord): Array<{ sku: string; name?: string; category?: string; quantity: number; unitPrice?: number }> {
+  try {
+    return concernedLines(c.orderItems ?? [], c.items ?? []);
+  } catch {
+    return (c.items ?? []).map((ref) => ({ ...c.orderItems?.find((item) => item.sku === ref.sku), ...ref }));
+  }
+}
+
 export function reviewListEntry(c: CaseRecord) {
   return {
     caseId: c.caseId,
@@ -120,5 +129,7 @@ export function reviewListEntry(c: CaseRecord) {
     escalated: Boolean(c.review?.escalatedAt),
     dispute: c.dispute?.count ?? 0,
     assignee: c.assignee,
+    // A four-eyes proposal waiting for a second supervisor: the checker finds it from the queue.
+    ...(c.review?.proposal ? { proposal: { by: c.review.proposal.by, amount: c.review.proposal.amount, ...(c.review.proposal.remedy ? { remedy: c.review.proposal.remedy } : {}), at: c.review.proposal.at } } : {}),
   };
 }

@@ -74,6 +74,19 @@ afterAll(async () => {
   await env?.close();
 });
 
+describe('the case view shows what is at stake', () => {
+  it('a claim without items is the whole order: every line is an item of the case, valued as the bound values it', async () => {
+    const MUG = { sku: 'MUG-1', name: 'Mug', category: 'home', quantity: 2, unitPrice: 4500 };
+    const { caseId: id } = await seedCase(env.db, { record: { orderItems: [TV, MUG, { ...MUG }], items: [] } });
+    const view = await callOpsApi(handler, OPS_TOKEN, 'GET', `/ops/cases/${id}`, { operator: { name: 'vic', role: 'viewer' } });
+    expect(view.json.items).toEqual([
+      { sku: 'TV-65', name: TV.name, category: TV.category, quantity: 1, unitPrice: 800000 },
+      { sku: 'MUG-1', name: 'Mug', category: 'home', quantity: 4, unitPrice: 4500 },
+    ]);
+    expect(view.json.order).toMatchObject({ value: 800000 + 4 * 4500 });
+  });
+});
+
 describe('exactly one decision per review', () => {
   it('12 concurrent approvals with different amounts: one 202, eleven 409 already_decided naming the winner, one payout of the winner\'s amount', async () => {
     const { caseId: id, executionArn } = await waitingForReview();
@@ -240,6 +253,12 @@ describe('four eyes above ¥5,000', () => {
     expect(await cases.get(id)).toMatchObject({ status: 'awaiting_review', review: { proposal: { by: 'sam', role: 'supervisor', remedy: 'refund', amount: 800000 } } });
     expect((await cases.get(id))!.operatorDecision).toBeUndefined();
     expect(env.sfn!.service.describeExecution({ executionArn }).status).toBe('RUNNING');
+
+    // The checker finds it from the review queue, with who proposed what; and the case view shows the item at stake.
+    const queue = await callOpsApi(handler, OPS_TOKEN, 'GET', '/ops/reviews', { operator: { name: 'sue', role: 'supervisor' } });
+    expect(queue.json.reviews.find((r: { caseId: string }) => r.caseId === id)).toMatchObject({ proposal: { by: 'sam', amount: 800000, remedy: 'refund' } });
+    const view = await callOpsApi(handler, OPS_TOKEN, 'GET', `/ops/cases/${id}`, { operator: { name: 'sue', role: 'supervisor' } });
+    expect(view.json.items).toEqual([expect.objectContaining({ sku: 'TV-65', quantity: 1, unitPrice: 800000 })]);
 
     // A reminder re-registers the wait meanwhile: the proposal survives it.
     await reviewTimer({ cases, alerts: new OpsAlerts(env.db, TABLE_NAME) }, id, 'reminder', new Date());
