@@ -6,7 +6,7 @@ import type { OperatorRole } from '../domain/operators.js';
 import type { ServiceSla } from '../domain/sla.js';
 import type { FollowUp } from '../domain/satisfaction.js';
 import { caseSortKey, lookupItems, lookupPartition } from './case-index.js';
-import { isConditionFailure, keys } from './dynamo.js';
+import { isConditionFailure, keys, setAssignments } from './dynamo.js';
 import type { LedgerEntry } from './ledger-store.js';
 
 /** The stored case: facts from the request plus what the pipeline has learnt and decided. No contact data. */
@@ -216,13 +216,7 @@ export class CaseStore {
     if (statusSortKey) fields.gsi1sk = statusSortKey;
     const names: Record<string, string> = { '#version': 'version' };
     const values: Record<string, unknown> = { ':one': 1 };
-    const sets = Object.entries(fields)
-      .filter(([, value]) => value !== undefined)
-      .map(([field, value], i) => {
-        names[`#f${i}`] = field;
-        values[`:v${i}`] = value;
-        return `#f${i} = :v${i}`;
-      });
+    const sets = setAssignments(fields, names, values);
     let condition = 'attribute_exists(pk)';
     if (onlyIfStatusIn) {
       names['#status'] = 'status';

@@ -12,6 +12,20 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * `#p0 = :p0, …` for each defined field, with the names and values it uses added to the request's maps. `prefix`
+ * keeps the placeholders apart from others in the same expression.
+ */
+export function setAssignments(fields: Record<string, unknown>, names: Record<string, string>, values: Record<string, unknown>, prefix = 'f'): string[] {
+  return Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value], i) => {
+      names[`#${prefix}${i}`] = field;
+      values[`:${prefix}${i}`] = value;
+      return `#${prefix}${i} = :${prefix}${i}`;
+    });
+}
+
 /** Single-table keys. Everything about a case shares its partition so one Query reads it whole. */
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),

@@ -1,6 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord, ReviewDecided, ReviewProposal } from './case-store.js';
-import { isConditionFailure, keys } from './dynamo.js';
+import { isConditionFailure, keys, setAssignments } from './dynamo.js';
 
 /** The fields an accepted decision sets on the case besides `review.decided`. */
 export type DecisionPatch = Pick<CaseRecord, 'operatorDecision' | 'decision'> & Partial<Pick<CaseRecord, 'outcome' | 'reviewMode'>>;
@@ -25,13 +25,7 @@ export class ReviewStore {
     const sets: Record<string, unknown> = { ...patch, updatedAt: decided.at };
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':decided': decided };
-    const assignments = Object.entries(sets)
-      .filter(([, value]) => value !== undefined)
-      .map(([field, value], i) => {
-        names[`#f${i}`] = field;
-        values[`:v${i}`] = value;
-        return `#f${i} = :v${i}`;
-      });
+    const assignments = setAssignments(sets, names, values);
     const proposal = proposalAt ? '#review.proposal.#at = :proposalAt' : 'attribute_not_exists(#review.proposal)';
     if (proposalAt) values[':proposalAt'] = proposalAt;
     return this.write(caseId, openedAt, `SET #review.decided = :decided, ${assignments.join(', ')}`, proposal, names, values);

@@ -1,7 +1,7 @@
 import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IndexedSlaState, ServiceSla } from '../domain/sla.js';
 import type { CaseRecord } from './case-store.js';
-import { isConditionFailure, keys } from './dynamo.js';
+import { isConditionFailure, keys, setAssignments } from './dynamo.js';
 
 /** A case found in the due index, at its due time (or, while the due time is unknown, its start). */
 export interface DueEntry {
@@ -61,13 +61,7 @@ export class SlaStore {
     const remove: string[] = [...(change.remove ?? [])];
     if (change.index) Object.assign(set, { gsi2pk: slaPartition(change.index.state), gsi2sk: `${change.index.at}#${caseId}` });
     else remove.push('gsi2pk', 'gsi2sk');
-    const sets = Object.entries(set)
-      .filter(([, value]) => value !== undefined)
-      .map(([field, value], i) => {
-        names[`#s${i}`] = field;
-        values[`:s${i}`] = value;
-        return `#s${i} = :s${i}`;
-      });
+    const sets = setAssignments(set, names, values, 's');
     const removes = remove.map((field, i) => {
       names[`#r${i}`] = field;
       return `#r${i}`;
