@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, keys } from './dynamo.js';
 
 const WEBHOOK_RECEIPT_DAYS = 30;
@@ -35,6 +35,38 @@ export class DedupeStore {
       const earlier = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), ConsistentRead: true }));
       return { firstSeen: false, caseId: String(earlier.Item?.caseId ?? caseId), queued: earlier.Item?.queued !== false };
     }
+  }
+
+  /**
+   * Notes that the request behind a case was accepted, before its aftersales.requested is queued and answered: from
+   * then on the platform's follow-up events for it are accepted even while the case is still being created. Kept as
+   * long as webhook receipts; by then the case exists (or its request failed and is in the intake DLQ).
+   */
+  async noteRequest(caseId: string, now: Date): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.request(caseId), caseId, acceptedAt: now.toISOString(), ttl: Math.floor(now.getTime() / 1000) + WEBHOOK_RECEIPT_DAYS * 86_400 },
+      }),
+    );
+  }
+
+  /**
+   * Whether a case exists or its request was accepted: one strongly consistent BatchGetItem of the case item and the
+   * request note, so an event sent right after its request's 202 is never refused.
+   */
+  async requestKnown(caseId: string): Promise<boolean> {
+    const wanted = [keys.case(caseId), keys.request(caseId)];
+    for (let attempt = 0; attempt < 3 && wanted.length > 0; attempt += 1) {
+      const out = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted.splice(0), ConsistentRead: true, ProjectionExpression: 'pk' } } }),
+      );
+      if ((out.Responses?.[this.tableName] ?? []).length > 0) return true;
+      // Throttled keys come back unprocessed: ask again for them rather than call the request unknown.
+      wanted.push(...((out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof wanted));
+    }
+    if (wanted.length > 0) throw new Error('BatchGetItem left keys unprocessed');
+    return false;
   }
 
   /** The event of this delivery is on the intake queue: a redelivery needs nothing more. */

@@ -35,6 +35,8 @@ export const keys = {
   wait: (caseId: string, kind: string) => ({ pk: `CASE#${caseId}`, sk: `WAIT#${kind}` }),
   compensation: (caseId: string, remedy: string) => ({ pk: `CASE#${caseId}`, sk: `COMP#${remedy}` }),
   webhook: (webhookId: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' }),
+  /** An accepted aftersales.requested whose case may not exist yet (it is still on the intake queue). */
+  request: (caseId: string) => ({ pk: `REQUEST#${caseId}`, sk: 'REQUEST' }),
   openCase: (orderId: string, type: string) => ({ pk: `OPEN#${orderId}#${type}`, sk: 'OPEN' }),
   survey: (token: string) => ({ pk: `SURVEY#${token}`, sk: 'SURVEY' }),
   refunds: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'REFUNDS' }),

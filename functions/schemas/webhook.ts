@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { canonicalCarrier } from '../domain/carriers.js';
 import { CASE_TYPES, CUSTOMER_TIERS, REMEDY_CHOICES } from '../domain/case.js';
+import { isPayableCurrency } from '../domain/currencies.js';
+import { FREE_TEXT_PATTERN, FREE_TEXT_RULE, IDENTIFIER_PATTERN, IDENTIFIER_RULE } from '../domain/identifiers.js';
 import { orderedUnits } from '../domain/money.js';
 import { proactiveRequestId } from '../domain/shipment-watch.js';
 
@@ -13,8 +15,15 @@ import { proactiveRequestId } from '../domain/shipment-watch.js';
 const isoTime = z.iso.datetime({ offset: true });
 const minor = z.int().check(z.nonnegative());
 const positiveInt = z.int().check(z.positive());
-const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-const id = text(1, 128);
+/** Free text (descriptions, names, reasons): line breaks allowed; see functions/domain/identifiers.ts. */
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max), z.regex(FREE_TEXT_PATTERN, FREE_TEXT_RULE));
+/** Identifiers, codes and labels: one line, no control characters, no unpaired surrogates. */
+const code = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), z.regex(IDENTIFIER_PATTERN, IDENTIFIER_RULE));
+const id = code(128);
+const currency = z.string().check(
+  z.regex(/^[A-Z]{3}$/, { message: 'ISO 4217 code, e.g. CNY', abort: true }),
+  z.refine(isPayableCurrency, 'ISO 4217 code of a currency, e.g. CNY (not XXX, XTS, metals or units of account)'),
+);
 const isTimeZone = (zone: string) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -28,14 +37,14 @@ const evidenceItem = z.strictObject({ kind: z.enum(['photo', 'video', 'document'
 const item = z.strictObject({
   sku: id,
   name: text(1, 200),
-  category: text(1, 64),
+  category: code(64),
   quantity: positiveInt,
   unitPrice: minor,
 });
 
 const shipment = z.strictObject({
-  carrier: text(1, 64),
-  trackingNumber: text(1, 64),
+  carrier: code(64),
+  trackingNumber: code(64),
   shippedAt: isoTime,
   promisedBy: isoTime,
   deliveredAt: z.optional(isoTime),
@@ -45,13 +54,13 @@ export const requestedData = z
   .strictObject({
     requestId: id,
     caseType: z.enum(CASE_TYPES),
-    reason: text(1, 64),
-    description: z._default(z.string().check(z.maxLength(2000)), ''),
+    reason: code(64),
+    description: z._default(text(0, 2000), ''),
     expedited: z._default(z.boolean(), false),
     order: z.strictObject({
       orderId: id,
       placedAt: isoTime,
-      currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. CNY')),
+      currency,
       items: z.array(item).check(z.minLength(1), z.maxLength(200)),
       shipment,
     }),
@@ -94,8 +103,8 @@ export const requestedData = z
 const caseRef = { requestId: id };
 
 export const evidenceAddedData = z.strictObject({ ...caseRef, evidence: z.array(evidenceItem).check(z.minLength(1), z.maxLength(20)) });
-export const cancelledData = z.strictObject({ ...caseRef, reason: z.optional(z.string().check(z.maxLength(200))) });
-export const returnShippedData = z.strictObject({ ...caseRef, carrier: text(1, 64), trackingNumber: text(1, 64) });
+export const cancelledData = z.strictObject({ ...caseRef, reason: z.optional(text(0, 200)) });
+export const returnShippedData = z.strictObject({ ...caseRef, carrier: code(64), trackingNumber: code(64) });
 export const returnReceivedData = z.strictObject({ ...caseRef, receivedAt: isoTime });
 export const remedyChosenData = z.strictObject({
   ...caseRef,
@@ -109,7 +118,7 @@ export const compensationCompletedData = z.strictObject({
   status: z.enum(['completed', 'failed']),
   completedAt: isoTime,
   /** A completed reship (replacement, repaired item, missing part): the parcel, told to the customer. */
-  shipment: z.optional(z.strictObject({ carrier: text(1, 64), trackingNumber: text(1, 64), trackingUrl: z.optional(z.url()) })),
+  shipment: z.optional(z.strictObject({ carrier: code(64), trackingNumber: code(64), trackingUrl: z.optional(z.url()) })),
 });
 /**
  * An order's parcel left the warehouse: with proactive detection on, the pipeline watches it and opens a `delayed` or

@@ -3,11 +3,25 @@ import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { QueueSender } from '../adapters/queues.js';
 import { caseIdFor } from '../domain/case-id.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { parseWebhookBody, requestIdOf, type ContractIssue } from '../schemas/webhook.js';
+import { parseWebhookBody, requestIdOf, type ContractIssue, type WebhookEvent } from '../schemas/webhook.js';
 
 export type WebhookAnswer =
   | { status: 202; caseId: string; duplicate: boolean }
-  | { status: 400 | 401 | 422; error: string; message: string; issues?: ContractIssue[] };
+  | { status: 400 | 401 | 404 | 422; error: string; message: string; issues?: ContractIssue[] };
+
+/** Standard Webhooks ids are short (`msg_` and a few dozen characters); anything longer is refused before it is stored. */
+export const MAX_WEBHOOK_ID_LENGTH = 256;
+
+/** Events that act on an existing case: refused at once when the platform never sent its request. */
+const FOLLOW_UP_TYPES = new Set<WebhookEvent['type']>([
+  'aftersales.evidence_added',
+  'aftersales.cancelled',
+  'aftersales.remedy_chosen',
+  'aftersales.disputed',
+  'return.shipped',
+  'return.received',
+  'compensation.completed',
+]);
 
 export interface AcceptWebhookDeps {
   verifier: Webhook;
@@ -33,6 +47,10 @@ export async function acceptWebhook(
   if (!webhookHeaders['webhook-id'] || !webhookHeaders['webhook-timestamp'] || !webhookHeaders['webhook-signature']) {
     return { status: 401, error: 'missing_signature_headers', message: 'webhook-id, webhook-timestamp and webhook-signature are required.' };
   }
+  // Checked before anything is stored: the id becomes a DynamoDB key, whose size is bounded (a 2 KB id used to fail there).
+  if (webhookHeaders['webhook-id'].length > MAX_WEBHOOK_ID_LENGTH) {
+    return { status: 400, error: 'invalid_webhook_id', message: `webhook-id must be at most ${MAX_WEBHOOK_ID_LENGTH} characters.` };
+  }
   try {
     deps.verifier.verify(raw, webhookHeaders, { jsonParse: false });
   } catch (error) {
@@ -49,10 +67,15 @@ export async function acceptWebhook(
 
   const webhookId = webhookHeaders['webhook-id'];
   const caseId = caseIdFor(requestIdOf(parsed.event));
+  if (FOLLOW_UP_TYPES.has(parsed.event.type) && !(await deps.dedupe.requestKnown(caseId))) {
+    return { status: 404, error: 'unknown_request', message: 'No after-sales request with this requestId was received; send aftersales.requested first.' };
+  }
   const claim = await deps.dedupe.claimWebhook(webhookId, caseId, now);
   if (!claim.firstSeen && claim.queued) return { status: 202, caseId: claim.caseId, duplicate: true };
   // First delivery, or a redelivery whose first attempt died before queueing: queue it (applying twice is harmless).
   try {
+    // Noted before the 202, so the platform's next event for this request is accepted while the case is still queued.
+    if (parsed.event.type === 'aftersales.requested') await deps.dedupe.noteRequest(caseId, now);
     await deps.intake.send({ webhookId, caseId, receivedAt: now.toISOString(), event: parsed.event });
   } catch (error) {
     // Not queued means not accepted: free the id so the platform's retry goes through.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
+import { caseIdFor } from '../../functions/domain/case-id.js';
 import { DEV_WEBHOOK_SECRET } from '../../local/config.js';
 import { requestedEvent } from '../../scripts/example-cases.js';
 import { isSettled, startHarness, type Harness } from './harness.js';
@@ -67,6 +68,59 @@ describe('malformed bodies', () => {
     const res = await h.platform.send({ type: 'order.exploded', data: { requestId: 'x' } });
     expect(res.status).toBe(422);
     expect(res.body.error).toBe('unsupported_event_type');
+  });
+});
+
+describe('hostile but signed input (issue 11): refused with a 4xx, nothing created', () => {
+  it('a requestId with a lone UTF-16 surrogate or a control character → 422 naming the field; no case', async () => {
+    for (const requestId of [`req_\ud83d_${Date.now()}`, `req_\u0007_${Date.now()}`]) {
+      const res = await h.platform.send(requestedEvent({ caseType: 'lost', requestId }));
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ error: 'invalid_data', issues: [{ path: 'data.requestId', message: expect.any(String) }] });
+      expect((await h.ops.getCase(caseIdFor(requestId))).status).toBe(404);
+    }
+  });
+
+  it.each(['XXX', 'ABC'])('currency %s → 422 on data.order.currency', async (currency) => {
+    const event = requestedEvent({ caseType: 'return' });
+    (event.data.order as { currency: string }).currency = currency;
+    const res = await h.platform.send(event);
+    expect(res.status).toBe(422);
+    expect(res.body.issues).toEqual([{ path: 'data.order.currency', message: expect.stringContaining('ISO 4217') }]);
+  });
+
+  it('a 2 KB webhook-id → 400 invalid_webhook_id (not a retryable 503)', async () => {
+    const res = await h.platform.send(requestedEvent({ caseType: 'lost' }), { webhookId: `msg_${'k'.repeat(2048)}` });
+    expect(res).toEqual({ status: 400, body: { error: 'invalid_webhook_id', message: expect.any(String) } });
+  });
+
+  it('events for a request that does not exist → 404 unknown_request at once', async () => {
+    const requestId = `req_never_${Date.now()}`;
+    const at = new Date().toISOString();
+    const events = [
+      { type: 'aftersales.evidence_added', data: { requestId, evidence: [{ kind: 'photo', url: 'https://cdn.example.com/e/1.jpg' }] } },
+      { type: 'aftersales.cancelled', data: { requestId } },
+      { type: 'aftersales.remedy_chosen', data: { requestId, remedy: 'refund' } },
+      { type: 'aftersales.disputed', data: { requestId, reason: 'please look again' } },
+      { type: 'return.shipped', data: { requestId, carrier: 'SF', trackingNumber: 'SF9876543210987' } },
+      { type: 'return.received', data: { requestId, receivedAt: at } },
+      { type: 'compensation.completed', data: { requestId, instructionId: 'ins_1', status: 'completed', completedAt: at } },
+    ];
+    for (const event of events) {
+      expect(await h.platform.send(event), event.type).toEqual({ status: 404, body: { error: 'unknown_request', message: expect.any(String) } });
+    }
+  });
+
+  it('an event sent right after its request’s 202 is accepted and applied once the case exists', async () => {
+    const request = requestedEvent({ caseType: 'damaged', evidence: [] });
+    const accepted = await h.platform.send(request);
+    expect(accepted.status).toBe(202);
+    const photo = { kind: 'photo', url: 'https://cdn.example.com/e/right-after.jpg' };
+    const evidence = await h.platform.send({ type: 'aftersales.evidence_added', data: { requestId: request.data.requestId, evidence: [photo] } });
+    expect(evidence).toEqual({ status: 202, body: { caseId: accepted.body.caseId } });
+    const view = await h.ops.waitFor(String(accepted.body.caseId), isSettled);
+    expect(view).toMatchObject({ status: 'closed', outcome: 'approved' });
+    expect(view.timeline.map((e: { event: string }) => e.event)).toContain('evidence_added');
   });
 });
 

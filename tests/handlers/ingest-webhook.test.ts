@@ -7,7 +7,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import { ACCOUNT_ID, apiEvent, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
-import { PERSON, requestedEvent, signedHeaders, unique } from './fixtures.js';
+import { PERSON, requestedEvent, seedCase, signedHeaders, unique } from './fixtures.js';
 
 type Handler = (typeof import('../../functions/handlers/ingest-webhook.js'))['handler'];
 
@@ -202,6 +202,96 @@ describe('ingest-webhook: refused deliveries', () => {
     const ok = await webhook(good, signedHeaders(SECRET, good, { id }));
     expect(ok.statusCode).toBe(202);
     expect(ok.json.duplicate).toBeUndefined();
+    expect(await drain(intakeUrl)).toHaveLength(1);
+  });
+});
+
+describe('ingest-webhook: hostile but signed input is refused before it is stored (issue 11)', () => {
+  const receiptOf = async (webhookId: string) =>
+    (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' }, ConsistentRead: true }))).Item;
+
+  it('400 invalid_webhook_id for a 2 KB webhook-id (it used to fail in DynamoDB as a retryable 503); nothing stored or queued', async () => {
+    const body = JSON.stringify(requestedEvent());
+    const id = `msg_${'x'.repeat(2048)}`;
+    const res = await webhook(body, signedHeaders(SECRET, body, { id }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json).toEqual({ error: 'invalid_webhook_id', message: expect.stringContaining('256') });
+    expect(await drain(intakeUrl)).toHaveLength(0);
+    const atLimit = `msg_${'y'.repeat(252)}`;
+    expect((await webhook(body, signedHeaders(SECRET, body, { id: atLimit }))).statusCode).toBe(202);
+    expect(await receiptOf(atLimit)).toMatchObject({ queued: true });
+    expect(await drain(intakeUrl)).toHaveLength(1);
+  });
+
+  it('422 invalid_data naming the path for a lone surrogate or a control character in an id, and for currency XXX', async () => {
+    const cases: Array<[Record<string, any>, string]> = [
+      [requestedEvent({ requestId: `req-\ud800-${unique('x')}` }), 'data.requestId'],
+      [requestedEvent({ customer: { customerId: 'cust\u0000' } }), 'data.customer.customerId'],
+      [requestedEvent({ orderId: 'ORD\n2' }), 'data.order.orderId'],
+    ];
+    const xxx = requestedEvent();
+    (xxx.data.order as Record<string, unknown>).currency = 'XXX';
+    cases.push([xxx, 'data.order.currency']);
+    for (const [event, path] of cases) {
+      const body = JSON.stringify(event);
+      const headers = signedHeaders(SECRET, body);
+      const res = await webhook(body, headers);
+      expect(res.statusCode, path).toBe(422);
+      expect(res.json.error).toBe('invalid_data');
+      expect(res.json.issues.map((i: { path: string }) => i.path)).toEqual([path]);
+      expect(await receiptOf(headers['webhook-id']!)).toBeUndefined();
+    }
+    expect(await drain(intakeUrl)).toHaveLength(0);
+  });
+
+  const followUps = (requestId: string): Array<Record<string, unknown>> => {
+    const at = new Date().toISOString();
+    return [
+      { type: 'aftersales.evidence_added', timestamp: at, data: { requestId, evidence: [{ kind: 'photo', url: 'https://cdn.example.com/e/1.jpg' }] } },
+      { type: 'aftersales.cancelled', timestamp: at, data: { requestId } },
+      { type: 'aftersales.remedy_chosen', timestamp: at, data: { requestId, remedy: 'refund' } },
+      { type: 'aftersales.disputed', timestamp: at, data: { requestId, reason: 'please look again' } },
+      { type: 'return.shipped', timestamp: at, data: { requestId, carrier: 'SF', trackingNumber: 'SF9876543210987' } },
+      { type: 'return.received', timestamp: at, data: { requestId, receivedAt: at } },
+      { type: 'compensation.completed', timestamp: at, data: { requestId, instructionId: 'ins_1', status: 'completed', completedAt: at } },
+    ];
+  };
+
+  it('404 unknown_request for every event on a request never received: nothing stored, nothing queued, the id not used up', async () => {
+    for (const event of followUps(unique('never-requested'))) {
+      const body = JSON.stringify(event);
+      const headers = signedHeaders(SECRET, body);
+      const res = await webhook(body, headers);
+      expect(res.statusCode, String(event.type)).toBe(404);
+      expect(res.json).toEqual({ error: 'unknown_request', message: expect.any(String) });
+      expect(await receiptOf(headers['webhook-id']!)).toBeUndefined();
+    }
+    expect(await drain(intakeUrl)).toHaveLength(0);
+  });
+
+  it('the race: events sent right after the request’s 202, while its case is still on the queue, are accepted', async () => {
+    const request = requestedEvent();
+    const body = JSON.stringify(request);
+    expect((await webhook(body, signedHeaders(SECRET, body))).statusCode).toBe(202);
+    // No worker runs in this test: the case item does not exist, only the request's note does.
+    const caseId = caseIdFor(request.data.requestId);
+    expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' }, ConsistentRead: true }))).Item).toBeUndefined();
+    for (const event of followUps(request.data.requestId)) {
+      const followBody = JSON.stringify(event);
+      const res = await webhook(followBody, signedHeaders(SECRET, followBody));
+      expect(res.statusCode, String(event.type)).toBe(202);
+      expect(res.json).toEqual({ caseId });
+    }
+    expect(await drain(intakeUrl)).toHaveLength(8);
+  });
+
+  it('a case that exists without a note (created before this check, or a proactive case) is known', async () => {
+    const { caseId, record } = await seedCase(env.db);
+    const [evidence] = followUps(record.requestId);
+    const body = JSON.stringify(evidence);
+    const res = await webhook(body, signedHeaders(SECRET, body));
+    expect(res.statusCode).toBe(202);
+    expect(res.json).toEqual({ caseId });
     expect(await drain(intakeUrl)).toHaveLength(1);
   });
 });

@@ -34,6 +34,14 @@ class MemoryDedupe {
   async releaseWebhook(webhookId: string) {
     this.receipts.delete(webhookId);
   }
+  /** Case ids whose case exists or whose request was accepted (DedupeStore.noteRequest/requestKnown). */
+  readonly knownRequests = new Set<string>();
+  async noteRequest(caseId: string) {
+    this.knownRequests.add(caseId);
+  }
+  async requestKnown(caseId: string) {
+    return this.knownRequests.has(caseId);
+  }
 }
 
 class MemoryQueue {
@@ -87,6 +95,7 @@ describe('signed as documented', () => {
   });
 
   it('the signature is v1,<base64 HMAC-SHA256 of "id.timestamp.body"> with the key after whsec_', async () => {
+    dedupe.knownRequests.add(caseIdFor('req-20261110-000123'));
     const { createHmac } = await import('node:crypto');
     const body = JSON.stringify(otherEvent('return.shipped'));
     const id = 'msg_manual';
@@ -98,6 +107,7 @@ describe('signed as documented', () => {
   });
 
   it('several space-separated signatures are allowed; one match is enough', async () => {
+    dedupe.knownRequests.add(caseIdFor('req-20261110-000123'));
     const body = JSON.stringify(otherEvent('aftersales.cancelled'));
     const headers = signed(body);
     headers['webhook-signature'] = `v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= ${headers['webhook-signature']}`;
@@ -112,9 +122,32 @@ describe('signed as documented', () => {
     'aftersales.remedy_chosen',
     'aftersales.disputed',
     'compensation.completed',
-  ] as const)('%s is answered with the case id of its requestId', async (type) => {
+  ] as const)('%s is answered with the case id of its requestId once that request was accepted', async (type) => {
+    const request = JSON.stringify(requestedEvent());
+    expect(await accept(request, signed(request))).toMatchObject({ status: 202 });
     const body = JSON.stringify(otherEvent(type));
     expect(await accept(body, signed(body))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: false });
+  });
+
+  it.each([
+    'aftersales.evidence_added',
+    'aftersales.cancelled',
+    'return.shipped',
+    'return.received',
+    'aftersales.remedy_chosen',
+    'aftersales.disputed',
+    'compensation.completed',
+  ] as const)('%s for a request never received → 404 unknown_request, nothing stored or queued', async (type) => {
+    const body = JSON.stringify(otherEvent(type));
+    expect(await accept(body, signed(body))).toEqual({ status: 404, error: 'unknown_request', message: expect.any(String) });
+    expect(dedupe.receipts.size).toBe(0);
+    expect(queue.sent).toHaveLength(0);
+  });
+
+  it('the request is noted before its 202, so an event sent right after it is accepted while the case is still queued', async () => {
+    const request = JSON.stringify(requestedEvent());
+    await accept(request, signed(request));
+    expect(dedupe.knownRequests).toEqual(new Set([caseIdFor('req-20261110-000123')]));
   });
 });
 
@@ -183,6 +216,14 @@ describe('refusals', () => {
     expect(await accept(body, headers)).toMatchObject({ status: 401, error: 'missing_signature_headers' });
   });
 
+  it('a webhook-id over 256 characters → 400 invalid_webhook_id, before anything is stored; 256 is accepted', async () => {
+    expect(await accept(body, signed(body, { id: `msg_${'a'.repeat(2048)}` }))).toMatchObject({ status: 400, error: 'invalid_webhook_id' });
+    expect(await accept(body, signed(body, { id: `msg_${'b'.repeat(253)}` }))).toMatchObject({ status: 400, error: 'invalid_webhook_id' });
+    expect(dedupe.receipts.size).toBe(0);
+    expect(queue.sent).toHaveLength(0);
+    expect(await accept(body, signed(body, { id: `msg_${'c'.repeat(252)}` }))).toMatchObject({ status: 202 });
+  });
+
   it('an empty header counts as missing', async () => {
     expect(await accept(body, { ...signed(body), 'webhook-signature': '' })).toMatchObject({ status: 401, error: 'missing_signature_headers' });
   });
@@ -235,9 +276,11 @@ describe('the document', () => {
       'invalid_envelope',
       'invalid_json',
       'invalid_signature',
+      'invalid_webhook_id',
       'missing_signature_headers',
       'stale_timestamp',
       'temporarily_unavailable',
+      'unknown_request',
       'unsupported_event_type',
     ]);
     for (const code of codes) expect(doc, code).toContain(`"error": "${code}"`);

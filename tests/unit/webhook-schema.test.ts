@@ -69,6 +69,21 @@ describe('docs/webhook.schema.json', () => {
     expect(timestamp.test('2026-11-12T14:30:00')).toBe(false);
   });
 
+  it('ids carry the identifier pattern (Unicode mode): no control characters, no lone surrogates; free text keeps line breaks', () => {
+    const data = branch('aftersales.requested').properties.data.properties;
+    const identifier = new RegExp(data.requestId.pattern, 'u');
+    for (const id of [data.order.properties.orderId, data.customer.properties.customerId, data.order.properties.shipment.properties.trackingNumber]) {
+      expect(id.pattern).toBe(data.requestId.pattern);
+    }
+    expect(branch('compensation.completed').properties.data.properties.instructionId.pattern).toBe(data.requestId.pattern);
+    expect(identifier.test('req-20261110-000123')).toBe(true);
+    expect(identifier.test('req-\ud800')).toBe(false);
+    expect(identifier.test('req\n1')).toBe(false);
+    const freeText = new RegExp(data.description.pattern, 'u');
+    expect(freeText.test('two\nlines')).toBe(true);
+    expect(freeText.test('half \udc00')).toBe(false);
+  });
+
   it('does not change the zod schemas it is generated from', async () => {
     const { parseWebhookBody } = await import('../../functions/schemas/webhook.js');
     const { requestedEvent } = await import('./fixtures.js');

@@ -112,6 +112,59 @@ describe('refusals of aftersales.requested (422 invalid_data with issue paths)',
   });
 });
 
+describe('hostile but well-formed values (issue 11): refused at intake, naming the field', () => {
+  const LONE_HIGH = '\ud800';
+  const LONE_LOW = '\udc00';
+  const IDENTIFIER_RULE = 'no control characters or unpaired UTF-16 surrogates';
+  const FREE_TEXT_RULE = 'no control characters other than line breaks and tabs, and no unpaired UTF-16 surrogates';
+
+  it.each([
+    ['a lone high surrogate in requestId', { requestId: `req-${LONE_HIGH}` }, 'data.requestId'],
+    ['a lone low surrogate in orderId', { order: { orderId: `${LONE_LOW}ORD-1` } }, 'data.order.orderId'],
+    ['a NUL in customerId', { customer: { customerId: 'cust\u0000-1' } }, 'data.customer.customerId'],
+    ['a line break in requestId', { requestId: 'req-1\nreq-2' }, 'data.requestId'],
+    ['a C1 control (NEL) in a sku', { order: { items: [{ sku: 'KB\u0085', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: 1 }] } }, 'data.order.items.0.sku'],
+    ['DEL in the tracking number', { order: { shipment: { trackingNumber: 'SF123\u007f' } } }, 'data.order.shipment.trackingNumber'],
+    ['an escape in the reason code', { reason: '\u001b[31mwrong_size' }, 'data.reason'],
+  ])('%s → 422 on %s', (_name, data, path) => {
+    const result = refused(parse(requestedEvent({ data } as never)));
+    expect(result).toMatchObject({ status: 422, error: 'invalid_data' });
+    expect(result.issues).toContainEqual({ path, message: IDENTIFIER_RULE });
+  });
+
+  it('ids of the other event types are held to the same rule (requestId, instructionId, return tracking number)', () => {
+    expect(refused(parse(otherEvent('aftersales.cancelled', { requestId: `r${LONE_HIGH}` }))).issues).toEqual([{ path: 'data.requestId', message: IDENTIFIER_RULE }]);
+    expect(refused(parse(otherEvent('compensation.completed', { instructionId: `ins${LONE_LOW}` }))).issues).toEqual([{ path: 'data.instructionId', message: IDENTIFIER_RULE }]);
+    expect(refused(parse(otherEvent('return.shipped', { trackingNumber: 'SF\t1' }))).issues).toEqual([{ path: 'data.trackingNumber', message: IDENTIFIER_RULE }]);
+  });
+
+  it('free text keeps line breaks, tabs and emoji, but refuses lone surrogates and other controls', () => {
+    const kept = parse(requestedEvent({ data: { description: 'Line one\r\nline two\twith a tab 📦', customer: { name: 'Li\nWei' } } }));
+    expect(kept.ok && kept.event.type === 'aftersales.requested' && kept.event.data.description).toBe('Line one\r\nline two\twith a tab 📦');
+    expect(refused(parse(requestedEvent({ data: { description: `broken ${LONE_HIGH} text` } }))).issues).toEqual([{ path: 'data.description', message: FREE_TEXT_RULE }]);
+    expect(refused(parse(requestedEvent({ data: { customer: { name: `Li${LONE_LOW}` } } }))).issues).toEqual([{ path: 'data.customer.name', message: FREE_TEXT_RULE }]);
+    expect(refused(parse(otherEvent('aftersales.disputed', { reason: 'bell\u0007' }))).issues).toEqual([{ path: 'data.reason', message: FREE_TEXT_RULE }]);
+  });
+
+  it('a surrogate pair (an emoji) is not a lone surrogate: accepted in an id', () => {
+    expect(parse(requestedEvent({ data: { requestId: 'req-😀' } })).ok).toBe(true);
+  });
+
+  it.each(['XXX', 'XTS', 'XAU', 'XDR', 'ABC', 'ZZZ'])('currency %s → 422 on data.order.currency', (currency) => {
+    const result = refused(parse(requestedEvent({ data: { order: { currency } } })));
+    expect(result.issues).toEqual([{ path: 'data.order.currency', message: 'ISO 4217 code of a currency, e.g. CNY (not XXX, XTS, metals or units of account)' }]);
+  });
+
+  it.each(['CNY', 'EUR', 'USD', 'JPY', 'HKD'])('currency %s is accepted', (currency) => {
+    expect(parse(requestedEvent({ data: { order: { currency } } })).ok).toBe(true);
+  });
+
+  it('the raw JSON escape of a lone surrogate is refused the same way as the decoded string', () => {
+    const body = JSON.stringify(requestedEvent()).replace('"req-20261110-000123"', '"req-\\ud83d"');
+    expect(refused(parse(body)).issues).toEqual([{ path: 'data.requestId', message: IDENTIFIER_RULE }]);
+  });
+});
+
 describe('issue messages name the rule', () => {
   it.each([
     ['a missing field', { requestId: undefined }, 'data.requestId', 'required'],
