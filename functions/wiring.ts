@@ -8,7 +8,7 @@ import { DedupeStore } from './adapters/dedupe-store.js';
 import { FollowUpStore } from './adapters/follow-up-store.js';
 import { LedgerStore } from './adapters/ledger-store.js';
 import { documentClient } from './adapters/dynamo.js';
-import { NoticeStore } from './adapters/notice-store.js';
+import { NoticeStore, STALE_CLAIM_MS } from './adapters/notice-store.js';
 import { OpsAlerts } from './adapters/ops-alerts.js';
 import { QueueSender } from './adapters/queues.js';
 import { RefundStore } from './adapters/refund-store.js';
@@ -20,7 +20,7 @@ import { SuppressionStore } from './adapters/suppression-store.js';
 import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
-import { optional, required } from './config.js';
+import { optional, required, seconds } from './config.js';
 import { calendarFor, type MarketCalendar } from './domain/market-calendar.js';
 import type { AftersalesPolicy } from './domain/policy.js';
 import { loadPolicy } from './policies/index.js';
@@ -38,7 +38,7 @@ export function caseStores() {
   return {
     cases: new CaseStore(db, table),
     waits: new WaitStore(db, table),
-    notices: new NoticeStore(db, table),
+    notices: new NoticeStore(db, table, seconds('NOTICE_CLAIM_STALE_SECONDS', STALE_CLAIM_MS / 1000) * 1000),
     dedupe: new DedupeStore(db, table),
     surveys: new SurveyStore(db, table),
     ledger: new LedgerStore(db, table),
