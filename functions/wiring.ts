@@ -70,16 +70,33 @@ export function queueSender<T>(urlVariable: string): QueueSender<T> {
   return new QueueSender<T>(sqs, required(urlVariable));
 }
 
+/** How long a secret read from Secrets Manager is cached: the documented rotation delay (SECRETS_MAX_AGE_SECONDS). */
+const SECRET_MAX_AGE_SECONDS = 300;
+
 /**
- * A secret given directly (local runtime: `NAME`) or by Secrets Manager ARN (AWS: `NAME_SECRET_ARN`), fetched once
- * and cached by Powertools so it never sits in the function's configuration.
+ * A secret given directly (local runtime: `NAME`) or by Secrets Manager ARN (AWS: `NAME_SECRET_ARN`). Read it per
+ * use, never keep it: Powertools caches it for 5 minutes, so a value rotated in Secrets Manager is used within 5
+ * minutes without a cold start, and it never sits in the function's configuration.
  */
 export async function secretValue(name: string): Promise<string> {
   const direct = optional(name);
   if (direct) return direct;
-  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: 300 });
+  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: seconds('SECRETS_MAX_AGE_SECONDS', SECRET_MAX_AGE_SECONDS) });
   if (typeof value !== 'string' || value === '') throw new Error(`secret for ${name} is empty`);
   return value;
+}
+
+/**
+ * Something built from a secret (a signature verifier, an API client), for handlers to call per use: the secret is
+ * read through `secretValue` each time (cached 5 minutes), and the thing is built again only when the value changed.
+ */
+export function fromSecret<T>(name: string, build: (value: string) => T): () => Promise<T> {
+  let current: { value: string; built: T } | undefined;
+  return async () => {
+    const value = await secretValue(name);
+    if (current?.value !== value) current = { value, built: build(value) };
+    return current.built;
+  };
 }
 
 /** The market's after-sales policy (POLICY_MARKET, default CN), validated at cold start. */
