@@ -39,16 +39,17 @@ export function carrierRouting(config = carrierTrackingConfig()) {
 }
 
 /**
- * The routed tracker with its API key, built on first use (the key is a secret, fetched once and cached).
+ * The routed tracker with its API key, for each use: the key is a secret read per use (cached 5 minutes, so a rotated
+ * key is used without a cold start), and the trackers are built again only when it changed.
  * One key for the deployment's provider (CARRIER_API_KEY locally, CARRIER_API_KEY_SECRET_ARN in AWS).
  */
-let tracker: RoutedCarrierTracker | undefined;
+let tracker: { key: string; tracker: RoutedCarrierTracker } | undefined;
 export async function carrierTracker(config = carrierTrackingConfig()): Promise<RoutedCarrierTracker> {
-  if (tracker) return tracker;
   const key = optional('CARRIER_API_KEY') ?? (optional('CARRIER_API_KEY_SECRET_ARN') ? await secretValue('CARRIER_API_KEY') : '');
+  if (tracker?.key === key) return tracker.tracker;
   const keys = Object.fromEntries(Object.keys(config.providers).map((p) => [p, key]));
-  tracker = trackerFromConfig(JSON.stringify(config), keys);
-  return tracker;
+  tracker = { key, tracker: trackerFromConfig(JSON.stringify(config), keys) };
+  return tracker.tracker;
 }
 
 /**

@@ -8,7 +8,7 @@ import { DedupeStore } from './adapters/dedupe-store.js';
 import { FollowUpStore } from './adapters/follow-up-store.js';
 import { LedgerStore } from './adapters/ledger-store.js';
 import { documentClient } from './adapters/dynamo.js';
-import { NoticeStore } from './adapters/notice-store.js';
+import { NoticeStore, STALE_CLAIM_MS } from './adapters/notice-store.js';
 import { OpsAlerts } from './adapters/ops-alerts.js';
 import { QueueSender } from './adapters/queues.js';
 import { RefundStore } from './adapters/refund-store.js';
@@ -20,7 +20,7 @@ import { SuppressionStore } from './adapters/suppression-store.js';
 import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
-import { optional, required } from './config.js';
+import { optional, required, seconds } from './config.js';
 import { calendarFor, type MarketCalendar } from './domain/market-calendar.js';
 import type { AftersalesPolicy } from './domain/policy.js';
 import { loadPolicy } from './policies/index.js';
@@ -38,7 +38,7 @@ export function caseStores() {
   return {
     cases: new CaseStore(db, table),
     waits: new WaitStore(db, table),
-    notices: new NoticeStore(db, table),
+    notices: new NoticeStore(db, table, seconds('NOTICE_CLAIM_STALE_SECONDS', STALE_CLAIM_MS / 1000) * 1000),
     dedupe: new DedupeStore(db, table),
     surveys: new SurveyStore(db, table),
     ledger: new LedgerStore(db, table),
@@ -70,16 +70,33 @@ export function queueSender<T>(urlVariable: string): QueueSender<T> {
   return new QueueSender<T>(sqs, required(urlVariable));
 }
 
+/** How long a secret read from Secrets Manager is cached: the documented rotation delay (SECRETS_MAX_AGE_SECONDS). */
+const SECRET_MAX_AGE_SECONDS = 300;
+
 /**
- * A secret given directly (local runtime: `NAME`) or by Secrets Manager ARN (AWS: `NAME_SECRET_ARN`), fetched once
- * and cached by Powertools so it never sits in the function's configuration.
+ * A secret given directly (local runtime: `NAME`) or by Secrets Manager ARN (AWS: `NAME_SECRET_ARN`). Read it per
+ * use, never keep it: Powertools caches it for 5 minutes, so a value rotated in Secrets Manager is used within 5
+ * minutes without a cold start, and it never sits in the function's configuration.
  */
 export async function secretValue(name: string): Promise<string> {
   const direct = optional(name);
   if (direct) return direct;
-  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: 300 });
+  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: seconds('SECRETS_MAX_AGE_SECONDS', SECRET_MAX_AGE_SECONDS) });
   if (typeof value !== 'string' || value === '') throw new Error(`secret for ${name} is empty`);
   return value;
+}
+
+/**
+ * Something built from a secret (a signature verifier, an API client), for handlers to call per use: the secret is
+ * read through `secretValue` each time (cached 5 minutes), and the thing is built again only when the value changed.
+ */
+export function fromSecret<T>(name: string, build: (value: string) => T): () => Promise<T> {
+  let current: { value: string; built: T } | undefined;
+  return async () => {
+    const value = await secretValue(name);
+    if (current?.value !== value) current = { value, built: build(value) };
+    return current.built;
+  };
 }
 
 /** The market's after-sales policy (POLICY_MARKET, default CN), validated at cold start. */

@@ -49,6 +49,8 @@ const TIMING_DEFAULTS = {
   TRACKING_POLL_SECONDS: 3,
   TRACKING_BACKOFF_BASE_SECONDS: 1,
   TRACKING_BACKOFF_CAP_SECONDS: 10,
+  // A notice claim left `sending` by a crashed sender is taken over by the redelivered message after this long.
+  NOTICE_CLAIM_STALE_SECONDS: 5,
 };
 export type TimingVariable = keyof typeof TIMING_DEFAULTS;
 

@@ -135,6 +135,9 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     const sqsClient = new SQSClient({ ...awsClientConfig, endpoint: sqs.endpoint });
     await ensureTables(dynamoClient, topology.tables);
     await ensureQueues(sqsClient, topology.queues, { visibilityTimeoutSeconds: config.visibilityTimeoutSeconds });
+    // SQS is durable: what was accepted (a webhook answered 202 once its message is queued) survives a kill -9 locally too.
+    const requeued = sqs.persistTo(join(dataDir, 'sqs.jsonl'));
+    if (requeued > 0) log(`requeued ${requeued} message(s) left in the queues from ${dataDir}`);
 
     for (const machine of Object.values(topology.stateMachines)) {
       stepFunctions.addStateMachine({

@@ -3,8 +3,11 @@ import type { Channel } from '../domain/case.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 import { isConditionFailure, keys } from './dynamo.js';
 
-/** A claim older than this is taken to belong to a sender that died mid-send, and may be retried. */
-const STALE_CLAIM_MS = 5 * 60_000;
+/**
+ * A claim older than this is taken to belong to a sender that died mid-send, and may be retried: far beyond the
+ * notifier's timeout (20 s), so a live sender is never overtaken. NOTICE_CLAIM_STALE_SECONDS shortens it locally.
+ */
+export const STALE_CLAIM_MS = 5 * 60_000;
 
 /** Where a notice slot stands. `failed` is retried unless `permanent` (the provider reported the address bad). */
 export type NoticeStatus = 'sending' | 'sent' | 'deferred' | 'failed' | 'suppressed' | 'undeliverable';
@@ -38,7 +41,17 @@ export class NoticeStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly staleClaimMs = STALE_CLAIM_MS,
   ) {}
+
+  /**
+   * After a refused claim: is the slot held by another attempt that is sending it (or died doing so) and not yet
+   * stale? Then the notice is not done: the caller retries later, and a retry after `staleClaimMs` takes it over.
+   */
+  async heldBySender(caseId: string, slot: string, channel: Channel, now: Date): Promise<boolean> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.notice(caseId, slot, channel), ConsistentRead: true }));
+    return out.Item?.status === 'sending' && String(out.Item.at) >= new Date(now.getTime() - this.staleClaimMs).toISOString();
+  }
 
   /**
    * Takes the slot for sending. `message` is kept with it (no personal data) so a delivery failure reported later can
@@ -168,7 +181,7 @@ export class NoticeStore {
       ':failed': 'failed',
       ':undeliverable': 'undeliverable',
       ':sending': 'sending',
-      ':stale': new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
+      ':stale': new Date(now.getTime() - this.staleClaimMs).toISOString(),
     };
     if (condition.includes(':deferred')) values[':deferred'] = 'deferred';
     try {

@@ -3,12 +3,13 @@ import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
 import { cnCalendar } from '../domain/cn-calendar.js';
 import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
-import { caseStores, secretValue, marketPolicy } from '../wiring.js';
+import { caseStores, fromSecret, marketPolicy } from '../wiring.js';
 
 const { cases, ledger, refunds } = caseStores();
 const policy = marketPolicy();
 const baseUrl = required('ORDER_PLATFORM_API_URL');
-let orderPlatform: HttpOrderPlatform | undefined;
+// The token is read per invocation (cached 5 minutes), so a rotated one is used without a cold start.
+const orderPlatformClient = fromSecret('ORDER_PLATFORM_TOKEN', (token) => new HttpOrderPlatform(baseUrl, token));
 const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruct', 'check', 'charge_back', 'return_label']), 'instruct') });
 
 /**
@@ -17,7 +18,7 @@ const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruc
  */
 export async function handler(event: unknown) {
   const { caseId, action } = input.parse(event);
-  orderPlatform ??= new HttpOrderPlatform(baseUrl, await secretValue('ORDER_PLATFORM_TOKEN'));
+  const orderPlatform = await orderPlatformClient();
   const deps = { cases, ledger, refunds, orderPlatform, policy, timeZone: cnCalendar.timeZone };
   const now = new Date();
   if (action === 'check') return checkCompensation(deps, caseId, now);

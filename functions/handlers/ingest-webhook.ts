@@ -2,17 +2,18 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { Webhook } from 'standardwebhooks';
 import { acceptWebhook } from '../use-cases/accept-webhook.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { caseStores, logger, queueSender, secretValue } from '../wiring.js';
+import { caseStores, fromSecret, logger, queueSender } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 
 const { dedupe } = caseStores();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
-let verifier: Webhook | undefined;
+// The secret is read per request (cached 5 minutes), so a rotated one is honoured without a cold start.
+const webhookVerifier = fromSecret('WEBHOOK_SECRET', (secret) => new Webhook(secret));
 
 /** POST /webhooks/order-platform — see docs/webhook-contract.md. */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
-    verifier ??= new Webhook(await secretValue('WEBHOOK_SECRET'));
+    const verifier = await webhookVerifier();
     const answer = await acceptWebhook({ verifier, dedupe, intake }, rawBody(event), event.headers, new Date());
     if (answer.status === 202) {
       logger.info('webhook accepted', { caseId: answer.caseId, duplicate: answer.duplicate });

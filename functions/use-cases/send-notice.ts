@@ -43,6 +43,14 @@ export interface SendContext {
   lastAttempt: boolean;
 }
 
+/** The slot is held by another attempt still `sending` (or one that died mid-send): retried through the queue. */
+export class NoticeInFlightError extends Error {
+  override readonly name = 'NoticeInFlightError';
+  constructor(slot: string, channel: Channel) {
+    super(`notice ${slot} (${channel}) is held by another attempt in sending`);
+  }
+}
+
 export interface NoticeOutcome {
   sent: Channel[];
   deferred: Channel[];
@@ -114,7 +122,15 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
       return 'done';
     }
     const queued: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString() };
-    if (!(await deps.notices.claim(record.caseId, slot, channel, ctx.now, { release, message: queued }))) return 'done';
+    if (!(await deps.notices.claim(record.caseId, slot, channel, ctx.now, { release, message: queued }))) {
+      if (!(await deps.notices.heldBySender(record.caseId, slot, channel, ctx.now))) return 'done';
+      // Another delivery holds the slot in `sending`: a duplicate still at work, or a sender that crashed between
+      // claim and send. Not done either way: the message comes back until the claim is sent or stale (then taken
+      // over); on its last attempt the slot is recorded undeliverable ("interrupted") on the case, and a DLQ redrive
+      // may send it.
+      if (ctx.lastAttempt) await recordFailure(deps, record.caseId, slot, channel, 'interrupted', true, ctx);
+      throw new NoticeInFlightError(slot, channel);
+    }
     try {
       const providerMessageId =
         channel === 'email'

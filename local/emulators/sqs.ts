@@ -10,15 +10,21 @@ import {
 import { createRequestHandler } from 'local-aws-sqs';
 import type { LocalQueue } from '../cfn/types.js';
 import { closeServer, listen } from '../net.js';
+import { journalQueues } from './sqs-journal.js';
 
 export interface SqsEmulator {
   endpoint: string;
   port: number;
+  /**
+   * Makes the queues created so far durable in `file` (local/emulators/sqs-journal.ts), putting back what a previous
+   * run left in them; call it once the template's queues exist. Returns how many messages were put back.
+   */
+  persistTo(file: string): number;
   close(): Promise<void>;
 }
 
 /**
- * SQS on local-aws-sqs, bound to 127.0.0.1 and in memory. `region` and `accountId` must be the ones
+ * SQS on local-aws-sqs, bound to 127.0.0.1, in memory unless `persistTo` journals it to disk. `region` and `accountId` must be the ones
  * the topology was resolved with: the emulator puts them into queue URLs and ARNs, and a redrive
  * policy names its DLQ by ARN.
  */
@@ -38,6 +44,7 @@ export async function startSqs(opts: { port?: number; region?: string; accountId
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    persistTo: (file) => journalQueues(service.Queues as unknown as Parameters<typeof journalQueues>[0], file).restored,
     close: () => closeServer(server),
   };
 }
