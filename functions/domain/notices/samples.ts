@@ -7,6 +7,7 @@ import {
   DELAY_REASONS,
   EVIDENCE_KINDS,
   NOTICE_MILESTONES,
+  PROACTIVE_FINDINGS,
   REJECTION_REASONS,
   type NoticeBase,
   type NoticeData,
@@ -38,7 +39,8 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
     itemSummary: zh ? '机械键盘（87键，黑色）×1' : 'Mechanical keyboard, 87 keys, black ×1',
   });
   return {
-    received: { ...base('return'), milestone: 'received', replyBy: '2026-11-11T02:00:00Z' },
+    received: { ...base('return'), milestone: 'received', replyBy: '2026-11-11T15:59:59.999Z' },
+    dispute_received: { ...base('damaged'), milestone: 'dispute_received' },
     evidence_needed: {
       ...base('damaged'),
       milestone: 'evidence_needed',
@@ -141,6 +143,15 @@ export function noticeVariants(locale: Locale): Array<{ label: string; data: Not
     add(`(${caseType}, closed without reason)`, { ...s.case_closed, caseType, closeReason: undefined });
   }
   add('without replyBy', { ...s.received, replyBy: undefined });
+  // Cases the pipeline opened itself from carrier tracking: their own wording, whatever follows.
+  for (const proactive of PROACTIVE_FINDINGS) {
+    const caseType = proactive === 'late_delivery' ? 'delayed' : 'lost';
+    add(`(proactive ${proactive})`, { ...s.received, caseType, proactive });
+    add(`(proactive ${proactive}, without replyBy)`, { ...s.received, caseType, proactive, replyBy: undefined });
+    add(`(proactive ${proactive})`, { ...s.approved, caseType, proactive, next: 'compensation', basis: proactive === 'late_delivery' ? 'delay_confirmed' : 'loss_confirmed' });
+    add(`(proactive ${proactive})`, { ...s.case_closed, caseType, proactive });
+  }
+  add('(proactive, choose remedy)', { ...s.approved, caseType: 'lost', proactive: 'carrier_lost', next: 'choose_remedy', basis: 'loss_confirmed' });
   for (const kind of EVIDENCE_KINDS) add(`(${kind} only)`, { ...s.evidence_needed, requested: [kind] });
   for (const basis of APPROVAL_BASES) add(`(basis ${basis})`, { ...s.approved, basis });
   add('(no basis)', { ...s.approved, basis: undefined });
