@@ -7,6 +7,7 @@ import type { Channel, RemedyChoice } from '../domain/case.js';
 import { DEFAULT_TIME_ZONE, NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
 import type { WorkingDayCalendar } from '../domain/working-days.js';
+import { heldExpired } from '../domain/held-notices.js';
 import { noticeSkip } from '../domain/notice-rules.js';
 import { quietUntil, type QuietHours } from '../domain/quiet-hours.js';
 import { signStatusToken, statusPageUrl } from '../domain/status-link.js';
@@ -93,6 +94,13 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
     if (outcome.skipped.length > 0) {
       await deps.cases.appendTimeline(record.caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_skipped', detail: { milestone: slot, reason: skip.reason } });
     }
+    return outcome;
+  }
+
+  // A held SMS released after the deadline it names (a late release, a retry): never ask for what can no longer be done.
+  const expired = release && message.channel ? heldExpired({ milestone: message.milestone, at: message.at ?? ctx.reachedAt.toISOString(), dueInSeconds: message.dueInSeconds }, ctx.now) : undefined;
+  if (expired && message.channel) {
+    if (await deps.notices.markNotSent(record.caseId, slot, message.channel, ctx.now, 'expired', expired, { release })) outcome.skipped = [message.channel];
     return outcome;
   }
 
