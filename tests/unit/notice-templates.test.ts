@@ -306,3 +306,37 @@ describe('dates are shown in the customer’s time zone and locale format', () =
     expect(() => renderCaseNotice(noticeSamples('en').received, { locale: 'en', timeZone: 'Mars/Olympus_Mons' })).toThrow(RangeError);
   });
 });
+
+describe('a case the pipeline opened itself (proactive)', () => {
+  it.each(LOCALES)('(%s) says what we noticed and what we do; never thanks for feedback, never "your claim", never "approved"', async (locale) => {
+    const { proactiveVariants } = await import('../../functions/domain/notices/samples.js');
+    const variants = proactiveVariants(locale);
+    expect(variants.map((v) => v.data.proactive)).toEqual(['late_delivery', 'late_delivery', 'carrier_lost', 'carrier_lost', 'no_scan', 'no_scan']);
+    for (const { label, data } of variants) {
+      const notice = renderCaseNotice(data, { locale });
+      const said = notice.subject + notice.text.split(/Order number|订单号/)[0] + notice.sms;
+      expect(said, label).not.toMatch(/feedback|Thanks for getting in touch|claim|approved|感谢您的反馈|申请|通过审核/);
+    }
+    const late = renderCaseNotice(variants[0]!.data, { locale });
+    expect(late.subject).toContain(locale === 'en' ? 'Your parcel arrived later than we promised' : '您的包裹晚于承诺时间送达');
+    expect(late.text).toContain(locale === 'en' ? 'You don’t need to do anything or contact us.' : '您无需任何操作，也无需联系我们。');
+  });
+
+  it('the other notices name the case for what was noticed', () => {
+    const closed = { ...noticeSamples('en').case_closed, caseType: 'lost' as const, proactive: 'no_scan' as const, closeReason: 'completed' as const };
+    expect(renderCaseNotice(closed, { locale: 'en' }).subject).toContain('Your missing-parcel case is complete');
+    expect(renderCaseNotice({ ...closed, proactive: 'late_delivery', caseType: 'delayed' }, { locale: 'zh-CN' }).subject).toContain('包裹延误处理');
+  });
+
+  it('the checker refuses a finding it does not know', () => {
+    expect(() => checkNoticeData({ ...noticeSamples('en').received, proactive: 'hunch' })).toThrow(NoticeDataError);
+  });
+});
+
+describe('a dispute acknowledged', () => {
+  it.each(LOCALES)('(%s) says the appeal arrived and a person will review it', (locale) => {
+    const notice = renderCaseNotice(noticeSamples(locale).dispute_received, { locale });
+    expect(notice.subject).toContain(locale === 'en' ? 'We’re looking at your damaged-item claim again' : '已收到您对商品破损售后申请的复核申请');
+    expect(notice.text + notice.sms).toMatch(locale === 'en' ? /review your case/ : /重新审核/);
+  });
+});

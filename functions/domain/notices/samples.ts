@@ -133,6 +133,18 @@ export function operatorNoteVariants(locale: Locale): Array<{ label: string; dat
   ]);
 }
 
+/** The notices of a case the pipeline opened itself from carrier tracking (previews and tests). */
+export function proactiveVariants(locale: Locale): Array<{ label: string; data: NoticeData }> {
+  const s = noticeSamples(locale);
+  return PROACTIVE_FINDINGS.flatMap((proactive) => {
+    const caseType = proactive === 'late_delivery' ? ('delayed' as const) : ('lost' as const);
+    return [
+      { label: `received (proactive ${proactive})`, data: { ...s.received, caseType, proactive } },
+      { label: `approved (proactive ${proactive})`, data: { ...s.approved, caseType, proactive, next: 'compensation' as const, basis: proactive === 'late_delivery' ? ('delay_confirmed' as const) : ('loss_confirmed' as const) } },
+    ];
+  });
+}
+
 /** The samples plus a variant for every code, option and optional field a template branches on (for tests). */
 export function noticeVariants(locale: Locale): Array<{ label: string; data: NoticeData }> {
   const s = noticeSamples(locale);
@@ -143,12 +155,10 @@ export function noticeVariants(locale: Locale): Array<{ label: string; data: Not
     add(`(${caseType}, closed without reason)`, { ...s.case_closed, caseType, closeReason: undefined });
   }
   add('without replyBy', { ...s.received, replyBy: undefined });
-  // Cases the pipeline opened itself from carrier tracking: their own wording, whatever follows.
+  // Cases the pipeline opened itself from carrier tracking (more in proactiveVariants): their own wording, whatever follows.
   for (const proactive of PROACTIVE_FINDINGS) {
     const caseType = proactive === 'late_delivery' ? 'delayed' : 'lost';
-    add(`(proactive ${proactive})`, { ...s.received, caseType, proactive });
     add(`(proactive ${proactive}, without replyBy)`, { ...s.received, caseType, proactive, replyBy: undefined });
-    add(`(proactive ${proactive})`, { ...s.approved, caseType, proactive, next: 'compensation', basis: proactive === 'late_delivery' ? 'delay_confirmed' : 'loss_confirmed' });
     add(`(proactive ${proactive})`, { ...s.case_closed, caseType, proactive });
   }
   add('(proactive, choose remedy)', { ...s.approved, caseType: 'lost', proactive: 'carrier_lost', next: 'choose_remedy', basis: 'loss_confirmed' });
@@ -188,6 +198,6 @@ export function noticeVariants(locale: Locale): Array<{ label: string; data: Not
   add('(no new date yet)', { ...s.delay_notice, newExpectedBy: undefined });
   add('(large amount)', { ...s.charged_back, amount: 1_234_567 });
   for (const closeReason of CLOSE_REASONS) add(`(${closeReason})`, { ...s.case_closed, closeReason });
-  out.push(...operatorNoteVariants(locale));
+  out.push(...operatorNoteVariants(locale), ...proactiveVariants(locale));
   return out;
 }
