@@ -235,7 +235,7 @@ export const en: Copy = {
       return {
         title: 'How would you like us to put this right?',
         blocks: [
-          { p: `Your ${req(d)} is approved. Please choose one of the following by ${f.dates.dateTime(d.decideBy)}:` },
+          { p: `${d.proactive ? 'We’ve confirmed the problem with your parcel and will put it right.' : `Your ${req(d)} is approved.`} Please choose one of the following by ${f.dates.dateTime(d.decideBy)}:` },
           { actions: d.options.map((o) => ({ label: choiceLabel(o.choice, lost) + (o.choice === 'return' || o.choice === 'refund' ? refund : ''), url: o.url })) },
           { p: `If we haven’t heard from you by then, we’ll ${defaultAction[d.defaultChoice]}.` },
         ],

@@ -206,7 +206,7 @@ export const zhCN: Copy = {
       return {
         title: '请选择您希望的处理方式',
         blocks: [
-          { p: `您的${req(d)}已通过审核。请在${f.dates.dateTime(d.decideBy)}前选择以下一种处理方式：` },
+          { p: `${d.proactive ? '我们已确认您的包裹存在问题，将为您妥善处理。' : `您的${req(d)}已通过审核。`}请在${f.dates.dateTime(d.decideBy)}前选择以下一种处理方式：` },
           { actions: d.options.map((o) => ({ label: choiceLabel(o.choice, lost) + (o.choice === 'return' || o.choice === 'refund' ? refund : ''), url: o.url })) },
           { p: `如届时未选择，我们将默认为您${defaultAction[d.defaultChoice]}。` },
         ],

@@ -141,6 +141,23 @@ export function proactiveVariants(locale: Locale): Array<{ label: string; data: 
     return [
       { label: `received (proactive ${proactive})`, data: { ...s.received, caseType, proactive } },
       { label: `approved (proactive ${proactive})`, data: { ...s.approved, caseType, proactive, next: 'compensation' as const, basis: proactive === 'late_delivery' ? ('delay_confirmed' as const) : ('loss_confirmed' as const) } },
+      ...(caseType === 'lost'
+        ? [
+            {
+              label: `remedy_choice_needed (proactive ${proactive})`,
+              data: {
+                ...s.remedy_choice_needed,
+                caseType,
+                proactive,
+                options: [
+                  { choice: 'reship' as const, url: 'https://aftersales.example.com/choose/Xq7KpL2m?c=reship' },
+                  { choice: 'refund' as const, url: 'https://aftersales.example.com/choose/Xq7KpL2m?c=refund' },
+                ],
+                defaultChoice: 'reship' as const,
+              },
+            },
+          ]
+        : []),
     ];
   });
 }
