@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locale } from '../functions/domain/case.js';
 import { escapeHtml, NOTICE_MILESTONES, renderCaseNotice, type NoticeData } from '../functions/domain/notices.js';
-import { noticeSamples, operatorNoteVariants } from '../functions/domain/notices/samples.js';
+import { noticeSamples, operatorNoteVariants, proactiveVariants } from '../functions/domain/notices/samples.js';
 import { smsEncoding, smsSegments } from '../functions/domain/sms-segments.js';
 
 const LOCALES: Locale[] = ['zh-CN', 'en'];
@@ -25,6 +25,12 @@ const previews: Array<{ label: string; file: string; data: (locale: Locale) => N
     label,
     file: label.replace(/[^a-z]+/gi, '-').replace(/-$/, ''),
     data: (locale: Locale) => operatorNoteVariants(locale)[i]!.data,
+  })),
+  // Cases the pipeline opened itself: their own wording.
+  ...proactiveVariants('en').map(({ label }, i) => ({
+    label,
+    file: label.replace(/[^a-z]+/gi, '-').replace(/-$/, ''),
+    data: (locale: Locale) => proactiveVariants(locale)[i]!.data,
   })),
 ];
 
@@ -58,7 +64,8 @@ td.sms.multi small{color:#b26a00}small{color:#646a73}
 </style></head><body>
 <h1>Customer notice previews</h1>
 <p>Every milestone in ${LOCALES.join(' and ')}, rendered from the fixed sample data in <code>functions/domain/notices/samples.ts</code> (status link of 60 characters, survey link of 71),
-then the evidence requests and rejections that quote an operator's words, hostile ones included (markup, a very long note, emoji, bidi overrides, blank lines).
+then the evidence requests and rejections that quote an operator's words, hostile ones included (markup, a very long note, emoji, bidi overrides, blank lines),
+then the notices of a case the pipeline opened itself from carrier tracking.
 SMS: GSM-7 fits 160 characters per segment (153 when split), UCS-2 70 (67): a Chinese SMS with the case reference and a link always needs two.</p>
 <table><thead><tr><th>milestone</th>${LOCALES.map((l) => `<th>${l} email</th><th>${l} SMS</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></body></html>

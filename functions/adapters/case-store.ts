@@ -12,6 +12,8 @@ import type { LedgerEntry } from './ledger-store.js';
 /** The stored case: facts from the request plus what the pipeline has learnt and decided. No contact data. */
 export interface CaseRecord extends CaseFacts {
   status: CaseStatus;
+  /** `proactive`: the pipeline opened the case from carrier tracking; the customer made no claim (notices say so). */
+  origin?: 'proactive';
   outcome?: Outcome;
   remedy?: Remedy;
   priority?: number;
@@ -128,7 +130,7 @@ export interface CaseContact {
 export interface NoticeRecord {
   milestone: string;
   channel: Channel;
-  status: 'sending' | 'sent' | 'deferred' | 'failed' | 'suppressed' | 'undeliverable';
+  status: 'sending' | 'sent' | 'deferred' | 'failed' | 'suppressed' | 'undeliverable' | 'skipped' | 'superseded' | 'expired';
   at: string;
   /** Deferred: when quiet hours end and it goes out. */
   sendAt?: string;

@@ -9,8 +9,13 @@ import { isConditionFailure, keys } from './dynamo.js';
  */
 export const STALE_CLAIM_MS = 5 * 60_000;
 
-/** Where a notice slot stands. `failed` is retried unless `permanent` (the provider reported the address bad). */
-export type NoticeStatus = 'sending' | 'sent' | 'deferred' | 'failed' | 'suppressed' | 'undeliverable';
+/**
+ * Where a notice slot stands. `failed` is retried unless `permanent` (the provider reported the address bad).
+ * `skipped`, `superseded`, `expired`: deliberately not sent (a rule of functions/domain/notice-rules.ts or
+ * held-notices.ts), with the reason.
+ */
+export type NoticeStatus = 'sending' | 'sent' | 'deferred' | 'failed' | 'suppressed' | 'undeliverable' | NotSentStatus;
+export type NotSentStatus = 'skipped' | 'superseded' | 'expired';
 
 /** A notice slot found by its provider's message id (delivery events name only that). */
 export interface SentNotice {
@@ -86,6 +91,15 @@ export class NoticeStore {
       TAKEABLE,
       now,
     );
+  }
+
+  /**
+   * Not sent on purpose, recorded once with why; a deferred slot (`release`) leaves the due index. False when the
+   * slot was already taken (sent, sending, recorded).
+   */
+  async markNotSent(caseId: string, slot: string, channel: Channel, now: Date, status: NotSentStatus, reason: string, options: { release?: boolean } = {}): Promise<boolean> {
+    const condition = options.release ? `${TAKEABLE} OR #status = :deferred` : TAKEABLE;
+    return this.put({ ...keys.notice(caseId, slot, channel), milestone: slot, channel, status, at: now.toISOString(), reason }, condition, now);
   }
 
   /** The address is on the suppression list: recorded once, nothing sent (a released SMS leaves the due index). */

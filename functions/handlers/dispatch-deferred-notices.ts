@@ -9,7 +9,7 @@ const queue = noticeQueue();
 export async function handler(event: ScheduledEvent) {
   const now = new Date(event.time);
   if (Number.isNaN(now.getTime())) throw new Error('scheduled event without a valid time');
-  const released = await dispatchDeferredNotices({ notices, noticeQueue: queue }, now);
-  logger.info('deferred notices released', { released });
-  return { released };
+  const { released, dropped } = await dispatchDeferredNotices({ notices, noticeQueue: queue }, now);
+  logger.info('deferred notices released', { released, dropped });
+  return { released, ...(dropped > 0 ? { dropped } : {}) };
 }

@@ -26,6 +26,7 @@ export const MILESTONES = [
   'survey_reminder',
   'closed',
   'delay_notice',
+  'dispute_received',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 

@@ -118,6 +118,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     shipment: data.order.shipment,
     evidence: data.evidence,
     createdAt: receivedAt,
+    ...(actor === 'pipeline' ? { origin: 'proactive' as const } : {}),
     status: 'received',
     version: 1,
     updatedAt: receivedAt,

@@ -39,6 +39,8 @@ export function caseReport(view: CaseView, description?: string) {
     priority: c.priority,
     priorityBand: c.priorityBand,
     expedited: c.expedited,
+    // Opened by the pipeline from carrier tracking: its notices have their own wording, a refutation closes silently.
+    ...(c.origin ? { origin: c.origin } : {}),
     orderId: c.orderId,
     decision: c.decision,
     review: c.review,

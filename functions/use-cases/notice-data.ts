@@ -2,6 +2,7 @@ import type { CaseRecord } from '../adapters/case-store.js';
 import type { CaseType, Locale, Outcome, RemedyChoice } from '../domain/case.js';
 import { concernedLines, valueOf } from '../domain/money.js';
 import {
+  DEFAULT_TIME_ZONE,
   DELAY_REASONS,
   NoticeDataError,
   operatorNoteOf,
@@ -17,8 +18,10 @@ import {
   type ReturnMethod,
 } from '../domain/notices.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
+import { proactiveFindingOf } from '../domain/notice-rules.js';
+import { customerReplyBy } from '../domain/response-target.js';
 import { expectedDueAfterPause } from '../domain/sla.js';
-import type { WorkingDayCalendar } from '../domain/working-days.js';
+import { CalendarDataMissing, endOfLocalDay, localDateOf, type WorkingDayCalendar } from '../domain/working-days.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 
 /** Links a notice may carry, built by the notifier from its configuration and the signed status token. */
@@ -59,6 +62,7 @@ export function noticeDataFor(message: Pick<NoticeMessage, 'milestone' | 'dueInS
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) throw new NoticeDataError(milestone, field, 'missing');
     return value;
   };
+  const proactive = proactiveFindingOf(record);
   const deadline = () => new Date(inputs.at.getTime() + need(message.dueInSeconds, 'dueInSeconds') * 1000).toISOString();
   const base: NoticeBase = {
     caseId: record.caseId,
@@ -67,14 +71,19 @@ export function noticeDataFor(message: Pick<NoticeMessage, 'milestone' | 'dueInS
     statusUrl: links.status,
     orderId: record.orderId,
     itemSummary: itemSummary(record),
+    ...(proactive ? { proactive } : {}),
   };
 
   // An operator's request or rejection quotes their words, read here from the case record, never from the message.
   const note = operatorNoteOf(record);
 
   switch (milestone) {
-    case 'received':
-      return { ...base, milestone: 'received', ...(record.responseDueAt ? { replyBy: record.responseDueAt } : {}) };
+    case 'received': {
+      const replyBy = replyByOf(record, inputs);
+      return { ...base, milestone: 'received', ...(replyBy ? { replyBy } : {}) };
+    }
+    case 'dispute_received':
+      return { ...base, milestone: 'dispute_received' };
     case 'evidence_needed':
       return {
         ...base,
@@ -150,6 +159,25 @@ export function noticeDataFor(message: Pick<NoticeMessage, 'milestone' | 'dueInS
       };
     }
   }
+}
+
+/**
+ * The day the customer hears back by: the band's first-response hours counted in working time from the milestone.
+ * Without a calendar (or past its data) the internal target's own day, rounded up the same way; none without a band.
+ */
+function replyByOf(record: CaseRecord, inputs: NoticeInputs): string | undefined {
+  const band = record.priorityBand as keyof AftersalesPolicy['sla']['firstResponseHours'] | undefined;
+  const hours = band ? inputs.policy.sla.firstResponseHours[band] : undefined;
+  if (hours !== undefined && inputs.calendar) {
+    try {
+      return customerReplyBy(inputs.at, hours, inputs.calendar);
+    } catch (error) {
+      if (!(error instanceof CalendarDataMissing) && !(error instanceof RangeError)) throw error;
+    }
+  }
+  if (!record.responseDueAt) return undefined;
+  const zone = inputs.calendar?.timeZone ?? DEFAULT_TIME_ZONE;
+  return endOfLocalDay(localDateOf(new Date(Date.parse(record.responseDueAt) - 1), zone), zone).toISOString();
 }
 
 type Need = <T>(value: T | undefined | null, field: string) => T;

@@ -7,6 +7,8 @@ import type { Channel, RemedyChoice } from '../domain/case.js';
 import { DEFAULT_TIME_ZONE, NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
 import type { WorkingDayCalendar } from '../domain/working-days.js';
+import { heldExpired } from '../domain/held-notices.js';
+import { noticeSkip } from '../domain/notice-rules.js';
 import { quietUntil, type QuietHours } from '../domain/quiet-hours.js';
 import { signStatusToken, statusPageUrl } from '../domain/status-link.js';
 import type { NoticeMessage } from '../schemas/messages.js';
@@ -55,6 +57,8 @@ export interface NoticeOutcome {
   sent: Channel[];
   deferred: Channel[];
   suppressed: Channel[];
+  /** Not sent on purpose (functions/domain/notice-rules.ts), recorded with the reason. */
+  skipped?: Channel[];
 }
 
 /**
@@ -87,6 +91,26 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   const only = (channels: Channel[]) => (message.channel ? channels.filter((c) => c === message.channel) : channels);
   const outcome: NoticeOutcome = { sent: [], deferred: [], suppressed: [] };
   const release = message.release === true;
+
+  // A notice the rules say not to send (a proactive case the carrier refuted closes silently): recorded on each slot
+  // and, once, on the timeline, so the ops view shows why the customer heard nothing.
+  const skip = noticeSkip(message.milestone, record);
+  if (skip) {
+    const channels = only(plan.send.length > 0 ? plan.send : contact.channels);
+    outcome.skipped = [];
+    for (const channel of channels) if (await deps.notices.markNotSent(record.caseId, slot, channel, ctx.now, skip.status, skip.reason, { release })) outcome.skipped.push(channel);
+    if (outcome.skipped.length > 0) {
+      await deps.cases.appendTimeline(record.caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_skipped', detail: { milestone: slot, reason: skip.reason } });
+    }
+    return outcome;
+  }
+
+  // A held SMS released after the deadline it names (a late release, a retry): never ask for what can no longer be done.
+  const expired = release && message.channel ? heldExpired({ milestone: message.milestone, at: message.at ?? ctx.reachedAt.toISOString(), dueInSeconds: message.dueInSeconds }, ctx.now) : undefined;
+  if (expired && message.channel) {
+    if (await deps.notices.markNotSent(record.caseId, slot, message.channel, ctx.now, 'expired', expired, { release })) outcome.skipped = [message.channel];
+    return outcome;
+  }
 
   // A released SMS whose number was suppressed while it waited counts as suppressed even where another channel is used.
   const suppressedHere = release && message.channel && blocked.has(message.channel) ? [message.channel] : only(plan.suppressed);

@@ -56,7 +56,7 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     at,
     actor: 'pipeline',
     event: 'sla_started',
-    detail: { service: sla.service, startsAt: sla.startsAt, workingDays: sla.workingDays, expedited: sla.expedited, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
+    detail: { service: sla.service, limit: sla.startsAt === 'acceptance' ? 'claim_settlement' : sla.service, startsAt: sla.startsAt, workingDays: sla.workingDays, expedited: sla.expedited, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
   });
   if (sla.unknownReason) await dueUnknown(deps, caseId, sla.unknownReason, at);
   if (sla.provisional && sla.state !== 'met') await dueProvisional(deps, caseId, sla, now);

@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../adapters/case-store.js';
 import type { SlaStore } from '../adapters/sla-store.js';
+import { serviceLimitName } from '../domain/service-limits.js';
 import type { IndexedSlaState } from '../domain/sla.js';
 
 /**
@@ -26,6 +27,8 @@ export function slaListEntry(c: CaseRecord) {
     priority: c.priority,
     priorityBand: c.priorityBand,
     service: sla.service,
+    // What the clock measures: `claim_settlement` for types with no return leg (they borrow the return service's days).
+    limit: serviceLimitName(c.type),
     expedited: sla.expedited,
     workingDays: sla.workingDays,
     startedAt: sla.startedAt,

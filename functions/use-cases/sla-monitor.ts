@@ -2,6 +2,7 @@ import type { CaseRecord } from '../adapters/case-store.js';
 import type { MetricSink } from '../adapters/emf-metrics.js';
 import { SlaStore, type DueEntry } from '../adapters/sla-store.js';
 import { firstResponseVerdict } from '../domain/response-target.js';
+import { describeServiceLimit, serviceLimitName } from '../domain/service-limits.js';
 import { clockVerdict, dueSoonHorizon, withDue, type IndexedSlaState, type ServiceSla } from '../domain/sla.js';
 import { dueProvisional, onFreshCase, type SlaDeps } from './sla-clock.js';
 
@@ -53,18 +54,20 @@ async function sweep(deps: MonitorDeps, state: IndexedSlaState, through: string 
     const verdict = clockVerdict(record, entry.at, now, horizon);
     if (verdict === 'met' || verdict === 'stopped') await settle(deps, entry, state, record, verdict, now, report);
     else if (state === 'breached') continue;
-    else if (verdict === 'breached' || (verdict === 'due_soon' && state === 'running')) await crossThreshold(deps, entry, state, verdict, record!.sla!, now, report);
+    else if (verdict === 'breached' || (verdict === 'due_soon' && state === 'running')) await crossThreshold(deps, entry, state, verdict, record!, now, report);
   }
 }
 
-async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState, to: 'due_soon' | 'breached', sla: ServiceSla, now: Date, report: MonitorReport) {
+async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState, to: 'due_soon' | 'breached', record: CaseRecord, now: Date, report: MonitorReport) {
+  const sla = record.sla!;
   const at = now.toISOString();
   const { moved, first } = await deps.sla.cross(entry.caseId, from, to, entry.at, at);
   if (!moved || !first) return;
   report[to === 'due_soon' ? 'dueSoon' : 'breached'].push(entry.caseId);
-  const what = `${sla.service} service, ${sla.workingDays} working days${sla.expedited ? ', expedited' : ''}`;
+  // Named for what it is: a lost parcel's clock is the claim's settlement, not a "return service".
+  const what = describeServiceLimit(record.type, sla);
   await sideEffects(entry.caseId, report, async () => {
-    await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: `sla_${to}`, detail: { dueAt: entry.at, service: sla.service } });
+    await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: `sla_${to}`, detail: { dueAt: entry.at, service: sla.service, limit: serviceLimitName(record.type) } });
     await deps.alerts.raise({
       kind: `sla_${to}`,
       caseId: entry.caseId,
@@ -73,7 +76,7 @@ async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedS
         to === 'due_soon'
           ? `Case ${entry.caseId} is due at ${entry.at} (${what}): less than ${deps.policy.sla.dueSoonWorkingHours} working hours left.`
           : `Case ${entry.caseId} passed its service due time ${entry.at} (${what}).`,
-      detail: { dueAt: entry.at, service: sla.service },
+      detail: { dueAt: entry.at, service: sla.service, limit: serviceLimitName(record.type) },
     });
     deps.metrics.count(to === 'due_soon' ? 'SlaDueSoon' : 'SlaBreached', { Service: sla.service });
   });

@@ -285,10 +285,13 @@ export class CaseWorkflow extends Construct {
         ),
     );
 
-    // A dispute reopens a rejected case straight in front of an operator.
+    // A dispute reopens a rejected case straight in front of an operator; the customer is told it arrived (once per
+    // round: the round is in the notice's slot).
     const definition: IChainable & INextable = step('Classify', fn.classify, '$.facts');
     (definition as LambdaInvoke).next(
-      new Choice(this, 'Dispute?').when(isTrue('$.dispute'), manualReview).otherwise(notify('NotifyReceived', 'received').next(review)),
+      new Choice(this, 'Dispute?')
+        .when(isTrue('$.dispute'), notify('NotifyDisputeReceived', 'dispute_received').next(manualReview))
+        .otherwise(notify('NotifyReceived', 'received').next(review)),
     );
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {

@@ -122,10 +122,11 @@ describe('case workflow state machine', () => {
     expect(states[name]!.Parameters).toEqual({ 'caseId.$': '$.caseId', ...extra });
   });
 
-  it('a dispute goes straight to an operator; a new case is notified and reviewed by the policy', () => {
+  it('a dispute is acknowledged, then goes straight to an operator; a new case is notified and reviewed by the policy', () => {
     expect(states['Dispute?']!.Choices).toEqual([
-      { And: [{ Variable: '$.dispute', IsPresent: true }, { Variable: '$.dispute', BooleanEquals: true }], Next: 'ManualReview' },
+      { And: [{ Variable: '$.dispute', IsPresent: true }, { Variable: '$.dispute', BooleanEquals: true }], Next: 'NotifyDisputeReceived' },
     ]);
+    expect(states.NotifyDisputeReceived!.Next).toBe('ManualReview');
     expect(states['Dispute?']!.Default).toBe('NotifyReceived');
     expect(states.Classify!.Next).toBe('Dispute?');
   });
@@ -352,6 +353,7 @@ describe('case workflow state machine', () => {
       'NotifyCancelled:cancelled',
       'NotifyChargedBack:charged_back',
       'NotifyChoiceNeeded:remedy_choice_needed',
+      'NotifyDisputeReceived:dispute_received',
       'NotifyEvidenceExpired:closed',
       'NotifyEvidenceNeeded:evidence_needed',
       'NotifyReceived:received',

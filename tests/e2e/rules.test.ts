@@ -187,6 +187,9 @@ describe('disputes', () => {
     expect(reopened.dispute).toMatchObject({ count: 1 });
     const events = reopened.timeline.map((e: any) => e.event);
     expect(events).toEqual(expect.arrayContaining(['review_reject', 'case_closed', 'dispute_opened', 'review_opened']));
+    // The customer is told the dispute arrived, once for this round, before the operator decides.
+    const acknowledged = await h.ops.waitFor(caseId, (v) => v.notices.some((n: any) => n.milestone === 'dispute_received#r1' && n.status === 'sent'));
+    expect(acknowledged.notices.filter((n: any) => n.milestone.startsWith('dispute_received')).map((n: any) => n.milestone)).toEqual(expect.arrayContaining(['dispute_received#r1']));
     expect((await decide(caseId, { decision: 'approve', reason: 'sealed goods may be returned' })).status).toBe(202);
     await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return');
     await h.platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });

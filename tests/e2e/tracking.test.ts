@@ -142,7 +142,12 @@ describe('proactive detection (switched on)', () => {
     expect(view.timeline.find((e: any) => e.event === 'case_received')).toMatchObject({ actor: 'pipeline', detail: { reason: 'proactive_late_delivery' } });
     expect(view.carrier.delayWorkingDays).toBeGreaterThan(0);
     // The customer hears of it by the contact the platform gave with the shipment.
-    expect((await h.emails('proactive.customer@example.com')).length).toBeGreaterThan(0);
+    const mails = await h.emails('proactive.customer@example.com');
+    expect(mails.length).toBeGreaterThan(0);
+    // In words for what the pipeline noticed: no thanks for a claim the customer never made.
+    expect(view.origin).toBe('proactive');
+    expect(mails.map((m) => m.subject).join('\n')).toMatch(/Your parcel arrived later than we promised|您的包裹晚于承诺时间送达/);
+    expect(mails.map((m) => `${m.subject}\n${m.body.text ?? ''}`).join('\n')).not.toMatch(/感谢您的反馈|Thanks for getting in touch/);
     expect(JSON.stringify(view)).not.toContain('proactive.customer@example.com');
 
     // The same shipment announced again opens nothing new.

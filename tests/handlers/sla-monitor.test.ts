@@ -101,7 +101,8 @@ describe('sla monitor: due soon, then breached', () => {
     }
     const raised = await alertsFor(caseId);
     expect(raised.map((a) => a.kind).sort()).toEqual(['sla_breached', 'sla_due_soon']);
-    expect(raised.find((a) => a.kind === 'sla_breached')).toMatchObject({ message: expect.stringContaining(clock.dueAt!), detail: { dueAt: clock.dueAt, service: 'return' } });
+    expect(raised.find((a) => a.kind === 'sla_breached')).toMatchObject({ message: expect.stringContaining(clock.dueAt!), detail: { dueAt: clock.dueAt, service: 'return', limit: 'return' } });
+    expect(raised.find((a) => a.kind === 'sla_breached')!.message).toContain('(return service (review + refund), 7 working days from arrival)');
     expect(JSON.stringify(raised)).not.toMatch(/Li Wei|李伟|@example\.com|\+86/);
     const breachedAt = sh('2025-03-13T00:30:00').toISOString();
     expect(await cases.get(caseId)).toMatchObject({ slaBreachedAt: breachedAt, sla: { state: 'breached', breachedAt, dueAt: clock.dueAt } });
@@ -158,6 +159,17 @@ describe('sla monitor: a paused case', () => {
     expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['sla_due_soon']);
     await handler(tick(sh('2025-06-20T00:30:00')));
     expect((await alertsFor(caseId)).map((a) => a.kind).sort()).toEqual(['sla_breached', 'sla_due_soon']);
+  });
+
+  it('a damaged parcel’s alert names its limit for what it is: the claim’s settlement from acceptance, not a return service', async () => {
+    const { caseId, clock } = await withClock(sh('2025-03-03T10:00:00'), { type: 'damaged' });
+    await handler(tick(sh('2025-03-13T00:30:00')));
+    const breached = (await alertsFor(caseId)).find((a) => a.kind === 'sla_breached');
+    expect(breached).toMatchObject({ detail: { dueAt: clock.dueAt, limit: 'claim_settlement' } });
+    expect(breached!.message).toContain('(claim settlement (no return leg: review + remedy), 7 working days from acceptance)');
+    expect(breached!.message).not.toContain('return service');
+    expect((await cases.view(caseId))!.timeline.find((e) => e.event === 'sla_started')).toMatchObject({ detail: { limit: 'claim_settlement', startsAt: 'acceptance' } });
+    expect((await listSla(sla, 'breached')).find((c) => c.caseId === caseId)).toMatchObject({ limit: 'claim_settlement' });
   });
 
   it('a case already warned is not warned again when it comes back from a pause', async () => {

@@ -124,6 +124,14 @@ describe('start-case', () => {
     expect(JSON.parse(described.input!)).toEqual({ caseId, round: 0, dispute: false });
   });
 
+  it('a request the pipeline sent itself (proactive detection) is recorded as proactive; the platform\'s are not', async () => {
+    const platform = intakeMessage(requestedEvent());
+    const pipeline = { ...intakeMessage(requestedEvent()), source: 'pipeline' };
+    expect(await deliver({ body: platform }, { body: pipeline })).toEqual({ batchItemFailures: [] });
+    expect((await cases.require(pipeline.caseId)).origin).toBe('proactive');
+    expect((await cases.require(platform.caseId)).origin).toBeUndefined();
+  });
+
   it('the same record delivered twice creates nothing new and starts no second execution', async () => {
     const message = intakeMessage(requestedEvent());
     const { caseId } = message;

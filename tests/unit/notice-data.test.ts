@@ -94,8 +94,49 @@ describe('noticeDataFor: every queued milestone renders from the case record, in
 });
 
 describe('what each milestone says', () => {
-  it('received: the reply target is the first-response target of the case', () => {
-    expect(render('received', 'en').data).toMatchObject({ milestone: 'received', replyBy: '2026-11-10T10:00:00.000Z' });
+  it('received: without a priority band, the reply day is the internal target’s day, rounded up to its end', () => {
+    // Contract changed (issue 11 item 7): the customer is promised a day, not the internal target's clock time.
+    expect(render('received', 'en').data).toMatchObject({ milestone: 'received', replyBy: '2026-11-10T15:59:59.999Z' });
+  });
+
+  it('received: the first-response hours count in working time, so a Friday-evening case is answered by Monday, not "Sat 05:42"', () => {
+    // Fri 4 Dec 2026 21:42 in Shanghai; the normal band's 8 h in clock hours would end Sat 05:42.
+    const at = new Date('2026-12-04T13:42:00Z');
+    const { data, notice } = render('received', 'en', { at, record: record({ priorityBand: 'normal', responseDueAt: '2026-12-04T21:42:00.000Z' }) });
+    expect(data).toMatchObject({ replyBy: '2026-12-07T15:59:59.999Z' });
+    expect(notice.text).toContain('by the end of Mon, Dec 7, 2026 at the latest');
+    expect(notice.text).not.toMatch(/Sat|05:42|5:42/);
+    expect(notice.sms).toContain('will reply by Dec 7.');
+    const zh = render('received', 'zh-CN', { at, record: record({ priorityBand: 'normal' }) }).notice;
+    expect(zh.text).toContain('我们最迟将在2026年12月7日（周一）当天给您答复');
+  });
+
+  it('received: a high-band case on a working morning is promised the same day', () => {
+    const at = new Date('2026-12-03T01:00:00Z'); // Thu 09:00 in Shanghai, 2 working hours
+    expect(render('received', 'en', { at, record: record({ priorityBand: 'high' }) }).data).toMatchObject({ replyBy: '2026-12-03T15:59:59.999Z' });
+  });
+
+  it('received: a proactive case says what we noticed and thanks nobody for a claim they never made', () => {
+    const proactive = record({ type: 'delayed', origin: 'proactive', reason: 'proactive_late_delivery' });
+    for (const locale of LOCALES) {
+      const { data, notice } = render('received', locale, { record: proactive });
+      expect(data).toMatchObject({ proactive: 'late_delivery' });
+      // What the template says (the shared footer names the case generically, as for every notice).
+      const said = notice.subject + notice.text.split(/Order number|订单号/)[0] + notice.sms;
+      expect(said).not.toMatch(/feedback|Thanks for getting in touch|your request|claim|感谢您的反馈|申请/);
+    }
+    expect(render('received', 'en', { record: proactive }).notice.subject).toContain('Your parcel arrived later than we promised');
+    expect(render('received', 'zh-CN', { record: record({ type: 'lost', origin: 'proactive', reason: 'proactive_no_scan' }) }).notice.subject).toContain('您的包裹多日未更新物流');
+    // The same reason sent by the order platform is the customer's own claim.
+    expect(render('received', 'en', { record: record({ type: 'delayed', reason: 'proactive_late_delivery' }) }).data).not.toHaveProperty('proactive');
+  });
+
+  it('dispute_received: the customer is told the appeal arrived and a person will review it', () => {
+    const { data, notice } = render('dispute_received', 'en', { record: record({ type: 'damaged', dispute: { count: 1, lastAt: NOW.toISOString() } }) });
+    expect(data).toMatchObject({ milestone: 'dispute_received', caseType: 'damaged' });
+    expect(notice.subject).toContain('We’re looking at your damaged-item claim again');
+    expect(notice.text).toContain('A member of our after-sales team will review your case personally');
+    expect(render('dispute_received', 'zh-CN').notice.subject).toContain('已收到您对退货申请的复核申请');
   });
 
   it('evidence_needed: what to send for the case type, by when (counted from the milestone), and where to upload it', () => {

@@ -282,15 +282,16 @@ describe('dates are shown in the customer’s time zone and locale format', () =
     expect(en.dateTime(at)).toMatch(/^Wed, Nov 25, 2026, 4:30\sAM$/);
     expect(en.shortDay(at)).toBe('Nov 25');
     const received = { ...noticeSamples('zh-CN').received, replyBy: at };
-    expect(renderCaseNotice(received, { locale: 'zh-CN' }).text).toContain('我们将在2026年11月25日（周三）04:30前给您答复');
+    // The reply promise is a day (the first-response target rounded up to the end of its working day): no clock time.
+    expect(renderCaseNotice(received, { locale: 'zh-CN' }).text).toContain('我们最迟将在2026年11月25日（周三）当天给您答复');
   });
 
   it('another time zone moves the day', () => {
     expect(dateFormats('en', 'America/Los_Angeles').day(at)).toBe('Tue, Nov 24, 2026');
     expect(dateFormats('zh-CN', 'America/Los_Angeles').dateTime(at)).toBe('2026年11月24日（周二）12:30');
     const received = { ...noticeSamples('en').received, replyBy: at };
-    expect(renderCaseNotice(received, { locale: 'en', timeZone: 'America/Los_Angeles' }).text).toMatch(/by Tue, Nov 24, 2026, 12:30\sPM at the latest/);
-    expect(renderCaseNotice(received, { locale: 'en' }).text).toMatch(/by Wed, Nov 25, 2026, 4:30\sAM at the latest/);
+    expect(renderCaseNotice(received, { locale: 'en', timeZone: 'America/Los_Angeles' }).text).toContain('by the end of Tue, Nov 24, 2026 at the latest');
+    expect(renderCaseNotice(received, { locale: 'en' }).text).toContain('by the end of Wed, Nov 25, 2026 at the latest');
   });
 
   it('a time window on one day names the day once', () => {
@@ -303,5 +304,40 @@ describe('dates are shown in the customer’s time zone and locale format', () =
 
   it('an unknown time zone is refused', () => {
     expect(() => renderCaseNotice(noticeSamples('en').received, { locale: 'en', timeZone: 'Mars/Olympus_Mons' })).toThrow(RangeError);
+  });
+});
+
+describe('a case the pipeline opened itself (proactive)', () => {
+  it.each(LOCALES)('(%s) says what we noticed and what we do; never thanks for feedback, never "your claim", never "approved"', async (locale) => {
+    const { proactiveVariants } = await import('../../functions/domain/notices/samples.js');
+    const variants = proactiveVariants(locale);
+    expect(new Set(variants.map((v) => v.data.milestone))).toEqual(new Set(['received', 'approved', 'remedy_choice_needed']));
+    expect(new Set(variants.map((v) => v.data.proactive))).toEqual(new Set(['late_delivery', 'carrier_lost', 'no_scan']));
+    for (const { label, data } of variants) {
+      const notice = renderCaseNotice(data, { locale });
+      const said = notice.subject + notice.text.split(/Order number|订单号/)[0] + notice.sms;
+      expect(said, label).not.toMatch(/feedback|Thanks for getting in touch|claim|approved|感谢您的反馈|申请|通过审核/);
+    }
+    const late = renderCaseNotice(variants[0]!.data, { locale });
+    expect(late.subject).toContain(locale === 'en' ? 'Your parcel arrived later than we promised' : '您的包裹晚于承诺时间送达');
+    expect(late.text).toContain(locale === 'en' ? 'You don’t need to do anything or contact us.' : '您无需任何操作，也无需联系我们。');
+  });
+
+  it('the other notices name the case for what was noticed', () => {
+    const closed = { ...noticeSamples('en').case_closed, caseType: 'lost' as const, proactive: 'no_scan' as const, closeReason: 'completed' as const };
+    expect(renderCaseNotice(closed, { locale: 'en' }).subject).toContain('Your missing-parcel case is complete');
+    expect(renderCaseNotice({ ...closed, proactive: 'late_delivery', caseType: 'delayed' }, { locale: 'zh-CN' }).subject).toContain('包裹延误处理');
+  });
+
+  it('the checker refuses a finding it does not know', () => {
+    expect(() => checkNoticeData({ ...noticeSamples('en').received, proactive: 'hunch' })).toThrow(NoticeDataError);
+  });
+});
+
+describe('a dispute acknowledged', () => {
+  it.each(LOCALES)('(%s) says the appeal arrived and a person will review it', (locale) => {
+    const notice = renderCaseNotice(noticeSamples(locale).dispute_received, { locale });
+    expect(notice.subject).toContain(locale === 'en' ? 'We’re looking at your damaged-item claim again' : '已收到您对商品破损售后申请的复核申请');
+    expect(notice.text + notice.sms).toMatch(locale === 'en' ? /review your case/ : /重新审核/);
   });
 });

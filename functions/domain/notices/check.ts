@@ -8,6 +8,7 @@ import {
   DELAY_REASONS,
   EVIDENCE_KINDS,
   NOTICE_MILESTONES,
+  PROACTIVE_FINDINGS,
   REFUND_DESTINATIONS,
   REJECTION_REASONS,
   type NoticeData,
@@ -125,6 +126,7 @@ const base = {
   statusUrl: url,
   orderId: optional(isText),
   itemSummary: optional(isText),
+  proactive: optional(oneOf(PROACTIVE_FINDINGS)),
 };
 const amount = { amount: minor, currency };
 
@@ -170,6 +172,7 @@ const SPECS: { [M in NoticeMilestone]: Spec<M> } = {
   case_closed: { ...base, closeReason: optional(oneOf(CLOSE_REASONS)) },
   survey_invitation: { ...base, surveyUrl: url, expiresAt: instant },
   survey_reminder: { ...base, surveyUrl: url, expiresAt: instant },
+  dispute_received: { ...base },
 };
 
 /** Rules across fields. */

@@ -1,6 +1,6 @@
 import type { RemedyChoice } from '../case.js';
 import type { Copy } from './copy.js';
-import type { NoticeBase } from './types.js';
+import type { NoticeBase, ProactiveFinding } from './types.js';
 
 const request: Copy['request'] = {
   return: 'return request',
@@ -13,7 +13,13 @@ const request: Copy['request'] = {
   missing_part: 'missing-part claim',
 };
 
-const req = (d: NoticeBase) => request[d.caseType];
+/** A proactive case is not the customer's claim: it is named for what we noticed. */
+const noticed: Record<ProactiveFinding, string> = {
+  late_delivery: 'late-delivery case',
+  carrier_lost: 'missing-parcel case',
+  no_scan: 'missing-parcel case',
+};
+const req = (d: NoticeBase) => (d.proactive ? noticed[d.proactive] : request[d.caseType]);
 const sms = (d: NoticeBase, body: string) => `Case ${d.caseId}: ${body}`;
 
 const choiceLabel = (choice: RemedyChoice, lost: boolean): string =>
@@ -27,6 +33,28 @@ const choiceLabel = (choice: RemedyChoice, lost: boolean): string =>
 /** The label above an operator's own words, quoted as theirs. */
 const NOTE_BY = 'Our team’s note:';
 const APPEAL = 'If you think we got this wrong, you can appeal in the app, and a member of our after-sales team will look at your case again personally.';
+
+/** What we noticed, and what we are doing about it, for a case the pipeline opened itself. */
+const PROACTIVE_FOUND: Record<ProactiveFinding, { title: string; text: string; doing: string; sms: string }> = {
+  late_delivery: {
+    title: 'Your parcel arrived later than we promised',
+    text: 'Our tracking shows that your parcel was delivered later than the date we promised. We’re sorry about that.',
+    doing: 'We’ve opened a case for it and are working out the compensation our policy gives for a late delivery.',
+    sms: "your parcel came late; we're arranging compensation.",
+  },
+  carrier_lost: {
+    title: 'We think your parcel may be lost',
+    text: 'The carrier has told us that your parcel may have been lost on its way to you. We’re sorry about that.',
+    doing: 'We’ve opened a case for it and are checking with the carrier; if it is lost, we’ll offer to send your order again or refund it.',
+    sms: "the carrier says your parcel may be lost; we're on it.",
+  },
+  no_scan: {
+    title: 'Your parcel seems to be stuck',
+    text: 'The carrier’s tracking has shown no movement of your parcel for several days, so we’re concerned it may be lost. We’re sorry about that.',
+    doing: 'We’ve opened a case for it and are checking with the carrier; if it is lost, we’ll offer to send your order again or refund it.',
+    sms: "your parcel hasn't moved for days; we're on it.",
+  },
+};
 
 const smsDefault: Record<RemedyChoice, string> = { return: 'start a return', exchange: 'send a replacement', refund: 'refund you', reship: 'reship it' };
 const defaultAction: Record<RemedyChoice, string> = {
@@ -98,13 +126,30 @@ export const en: Copy = {
   },
   context: { orderId: 'Order number', itemSummary: 'Item' },
   templates: {
-    received: (d, f) => ({
-      title: `We’ve received your ${req(d)}`,
+    received: (d, f) => {
+      const reply = d.replyBy ? `You’ll hear from us by the end of ${f.dates.day(d.replyBy)} at the latest.` : 'We’ll let you know as soon as it has been reviewed.';
+      if (d.proactive) {
+        const found = PROACTIVE_FOUND[d.proactive];
+        return {
+          title: found.title,
+          blocks: [{ p: found.text }, { p: `${found.doing} You don’t need to do anything or contact us.` }, { p: reply }],
+          sms: sms(d, `${found.sms}${d.replyBy ? ` Update by ${f.dates.shortDay(d.replyBy)}.` : ''}`),
+        };
+      }
+      return {
+        title: `We’ve received your ${req(d)}`,
+        blocks: [{ p: `Thanks for getting in touch. We’ve received your ${req(d)} and our after-sales team is reviewing it now.` }, { p: reply }],
+        sms: sms(d, d.replyBy ? `we've received your request and will reply by ${f.dates.shortDay(d.replyBy)}.` : `we've received your request and are reviewing it.`),
+      };
+    },
+
+    dispute_received: (d) => ({
+      title: `We’re looking at your ${req(d)} again`,
       blocks: [
-        { p: `Thanks for getting in touch. We’ve received your ${req(d)} and our after-sales team is reviewing it now.` },
-        { p: d.replyBy ? `You’ll hear from us by ${f.dates.dateTime(d.replyBy)} at the latest.` : 'We’ll let you know as soon as it has been reviewed.' },
+        { p: `We’ve received your appeal against our decision on your ${req(d)}.` },
+        { p: 'A member of our after-sales team will review your case personally and let you know the outcome. You don’t need to send anything else unless we ask for it.' },
       ],
-      sms: sms(d, d.replyBy ? `we've received your request and will reply by ${f.dates.shortDateTime(d.replyBy)}.` : `we've received your request and are reviewing it.`),
+      sms: sms(d, 'we got your appeal. A team member will review your case and get back to you.'),
     }),
 
     evidence_needed: (d, f) =>
@@ -145,6 +190,17 @@ export const en: Copy = {
         compensation: ['We’re now arranging your compensation and will let you know once it’s in your account.', 'Compensation on its way.'],
       } satisfies Record<string, [string, string]>)[d.next];
       const accepted = d.next === 'carrier_check';
+      if (d.proactive) {
+        // Nothing was asked, so nothing is "approved": we say what we confirmed and what we do about it.
+        return {
+          title: 'We’re putting things right with your parcel',
+          blocks: [
+            { p: `We’ve confirmed the problem with your parcel.${d.basis ? ` ${en.approval[d.basis]}` : ''}` },
+            { p: d.nextBy ? `${next[0]} Expected by ${f.dates.day(d.nextBy)}.` : next[0] },
+          ],
+          sms: sms(d, `we've confirmed the problem with your parcel. ${next[1]}`),
+        };
+      }
       return {
         title: accepted ? `We’ve accepted your ${req(d)}` : `Your ${req(d)} is approved`,
         blocks: [
@@ -179,7 +235,7 @@ export const en: Copy = {
       return {
         title: 'How would you like us to put this right?',
         blocks: [
-          { p: `Your ${req(d)} is approved. Please choose one of the following by ${f.dates.dateTime(d.decideBy)}:` },
+          { p: `${d.proactive ? 'We’ve confirmed the problem with your parcel and will put it right.' : `Your ${req(d)} is approved.`} Please choose one of the following by ${f.dates.dateTime(d.decideBy)}:` },
           { actions: d.options.map((o) => ({ label: choiceLabel(o.choice, lost) + (o.choice === 'return' || o.choice === 'refund' ? refund : ''), url: o.url })) },
           { p: `If we haven’t heard from you by then, we’ll ${defaultAction[d.defaultChoice]}.` },
         ],

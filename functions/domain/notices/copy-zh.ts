@@ -1,6 +1,6 @@
 import type { RemedyChoice } from '../case.js';
 import type { Copy } from './copy.js';
-import type { NoticeBase } from './types.js';
+import type { NoticeBase, ProactiveFinding } from './types.js';
 
 const request: Copy['request'] = {
   return: '退货申请',
@@ -13,7 +13,31 @@ const request: Copy['request'] = {
   missing_part: '缺件售后申请',
 };
 
-const req = (d: NoticeBase) => request[d.caseType];
+/** A proactive case is not the customer's claim: it is named for what we noticed. */
+const noticed: Record<ProactiveFinding, string> = { late_delivery: '包裹延误处理', carrier_lost: '包裹丢失处理', no_scan: '包裹丢失处理' };
+const req = (d: NoticeBase) => (d.proactive ? noticed[d.proactive] : request[d.caseType]);
+
+/** What we noticed, and what we are doing about it, for a case the pipeline opened itself. */
+const PROACTIVE_FOUND: Record<ProactiveFinding, { title: string; text: string; doing: string; sms: string }> = {
+  late_delivery: {
+    title: '您的包裹晚于承诺时间送达',
+    text: '物流信息显示，您的包裹晚于我们承诺的时间送达，非常抱歉。',
+    doing: '我们已主动为您创建售后单，正在按延误补偿规则为您核算补偿。',
+    sms: '：我们发现您的包裹延误送达，正在为您安排补偿。',
+  },
+  carrier_lost: {
+    title: '您的包裹可能已丢失',
+    text: '承运商通知我们，您的包裹可能在运输途中丢失，非常抱歉。',
+    doing: '我们已主动为您创建售后单，正在向承运商核实；如确认丢失，我们将为您重新发货或退款。',
+    sms: '：承运商反馈您的包裹可能丢失，我们正在核实并为您处理。',
+  },
+  no_scan: {
+    title: '您的包裹多日未更新物流',
+    text: '您的包裹物流信息已连续多日没有更新，我们担心包裹可能已丢失，非常抱歉。',
+    doing: '我们已主动为您创建售后单，正在向承运商核实；如确认丢失，我们将为您重新发货或退款。',
+    sms: '：您的包裹多日未更新物流，我们正在向承运商核实并为您处理。',
+  },
+};
 const sms = (d: NoticeBase, body: string) => `售后单${d.caseId}${body}`;
 
 const choiceLabel = (choice: RemedyChoice, lost: boolean): string =>
@@ -74,13 +98,32 @@ export const zhCN: Copy = {
   },
   context: { orderId: '订单号', itemSummary: '商品' },
   templates: {
-    received: (d, f) => ({
-      title: `已收到您的${req(d)}`,
+    received: (d, f) => {
+      const reply = d.replyBy ? `我们最迟将在${f.dates.day(d.replyBy)}当天给您答复，请留意短信或邮件通知。` : '审核完成后，我们会第一时间通知您。';
+      if (d.proactive) {
+        const found = PROACTIVE_FOUND[d.proactive];
+        return {
+          title: found.title,
+          blocks: [{ p: found.text }, { p: `${found.doing}您无需任何操作，也无需联系我们。` }, { p: reply }],
+          sms: sms(d, `${found.sms}${d.replyBy ? `${f.dates.shortDay(d.replyBy)}前告知进展。` : ''}`),
+          smsLink: '进度：',
+        };
+      }
+      return {
+        title: `已收到您的${req(d)}`,
+        blocks: [{ p: `感谢您的反馈！我们已收到您的${req(d)}，售后专员正在审核。` }, { p: reply }],
+        sms: `已收到您的售后申请${d.caseId}，${d.replyBy ? `我们将于${f.dates.shortDay(d.replyBy)}前答复您。` : '正在审核中。'}`,
+        smsLink: '进度：',
+      };
+    },
+
+    dispute_received: (d) => ({
+      title: `已收到您对${req(d)}的复核申请`,
       blocks: [
-        { p: `感谢您的反馈！我们已收到您的${req(d)}，售后专员正在审核。` },
-        { p: d.replyBy ? `我们将在${f.dates.dateTime(d.replyBy)}前给您答复，请留意短信或邮件通知。` : '审核完成后，我们会第一时间通知您。' },
+        { p: `我们已收到您对${req(d)}审核结果的复核申请。` },
+        { p: '售后专员将亲自重新审核您的售后单，并将结果通知您。除非我们另行联系，您无需补充任何材料。' },
       ],
-      sms: `已收到您的售后申请${d.caseId}，${d.replyBy ? `我们将于${f.dates.shortDateTime(d.replyBy)}前答复您。` : '正在审核中。'}`,
+      sms: sms(d, '：已收到您的复核申请，售后专员将重新审核并尽快答复您。'),
       smsLink: '进度：',
     }),
 
@@ -122,6 +165,17 @@ export const zhCN: Copy = {
         compensation: ['补偿正在发放中，到账后我们会通知您。', '补偿发放中'],
       } satisfies Record<string, [string, string]>)[d.next];
       const accepted = d.next === 'carrier_check';
+      if (d.proactive) {
+        // Nothing was asked, so nothing is "approved": we say what we confirmed and what we do about it.
+        return {
+          title: '我们正在为您处理包裹问题',
+          blocks: [
+            { p: `我们已确认您的包裹存在问题。${d.basis ? zhCN.approval[d.basis] : ''}` },
+            { p: d.nextBy ? `${next[0]}预计${f.dates.day(d.nextBy)}前完成。` : next[0] },
+          ],
+          sms: sms(d, `：已确认您的包裹问题，${next[1]}。`),
+        };
+      }
       return {
         title: accepted ? `已受理您的${req(d)}` : `您的${req(d)}已通过审核`,
         blocks: [
@@ -152,7 +206,7 @@ export const zhCN: Copy = {
       return {
         title: '请选择您希望的处理方式',
         blocks: [
-          { p: `您的${req(d)}已通过审核。请在${f.dates.dateTime(d.decideBy)}前选择以下一种处理方式：` },
+          { p: `${d.proactive ? '我们已确认您的包裹存在问题，将为您妥善处理。' : `您的${req(d)}已通过审核。`}请在${f.dates.dateTime(d.decideBy)}前选择以下一种处理方式：` },
           { actions: d.options.map((o) => ({ label: choiceLabel(o.choice, lost) + (o.choice === 'return' || o.choice === 'refund' ? refund : ''), url: o.url })) },
           { p: `如届时未选择，我们将默认为您${defaultAction[d.defaultChoice]}。` },
         ],

@@ -7,6 +7,7 @@ import {
   DELAY_REASONS,
   EVIDENCE_KINDS,
   NOTICE_MILESTONES,
+  PROACTIVE_FINDINGS,
   REJECTION_REASONS,
   type NoticeBase,
   type NoticeData,
@@ -38,7 +39,8 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
     itemSummary: zh ? '机械键盘（87键，黑色）×1' : 'Mechanical keyboard, 87 keys, black ×1',
   });
   return {
-    received: { ...base('return'), milestone: 'received', replyBy: '2026-11-11T02:00:00Z' },
+    received: { ...base('return'), milestone: 'received', replyBy: '2026-11-11T15:59:59.999Z' },
+    dispute_received: { ...base('damaged'), milestone: 'dispute_received' },
     evidence_needed: {
       ...base('damaged'),
       milestone: 'evidence_needed',
@@ -131,6 +133,35 @@ export function operatorNoteVariants(locale: Locale): Array<{ label: string; dat
   ]);
 }
 
+/** The notices of a case the pipeline opened itself from carrier tracking (previews and tests). */
+export function proactiveVariants(locale: Locale): Array<{ label: string; data: NoticeData }> {
+  const s = noticeSamples(locale);
+  return PROACTIVE_FINDINGS.flatMap((proactive) => {
+    const caseType = proactive === 'late_delivery' ? ('delayed' as const) : ('lost' as const);
+    return [
+      { label: `received (proactive ${proactive})`, data: { ...s.received, caseType, proactive } },
+      { label: `approved (proactive ${proactive})`, data: { ...s.approved, caseType, proactive, next: 'compensation' as const, basis: proactive === 'late_delivery' ? ('delay_confirmed' as const) : ('loss_confirmed' as const) } },
+      ...(caseType === 'lost'
+        ? [
+            {
+              label: `remedy_choice_needed (proactive ${proactive})`,
+              data: {
+                ...s.remedy_choice_needed,
+                caseType,
+                proactive,
+                options: [
+                  { choice: 'reship' as const, url: 'https://aftersales.example.com/choose/Xq7KpL2m?c=reship' },
+                  { choice: 'refund' as const, url: 'https://aftersales.example.com/choose/Xq7KpL2m?c=refund' },
+                ],
+                defaultChoice: 'reship' as const,
+              },
+            },
+          ]
+        : []),
+    ];
+  });
+}
+
 /** The samples plus a variant for every code, option and optional field a template branches on (for tests). */
 export function noticeVariants(locale: Locale): Array<{ label: string; data: NoticeData }> {
   const s = noticeSamples(locale);
@@ -141,6 +172,13 @@ export function noticeVariants(locale: Locale): Array<{ label: string; data: Not
     add(`(${caseType}, closed without reason)`, { ...s.case_closed, caseType, closeReason: undefined });
   }
   add('without replyBy', { ...s.received, replyBy: undefined });
+  // Cases the pipeline opened itself from carrier tracking (more in proactiveVariants): their own wording, whatever follows.
+  for (const proactive of PROACTIVE_FINDINGS) {
+    const caseType = proactive === 'late_delivery' ? 'delayed' : 'lost';
+    add(`(proactive ${proactive}, without replyBy)`, { ...s.received, caseType, proactive, replyBy: undefined });
+    add(`(proactive ${proactive})`, { ...s.case_closed, caseType, proactive });
+  }
+  add('(proactive, choose remedy)', { ...s.approved, caseType: 'lost', proactive: 'carrier_lost', next: 'choose_remedy', basis: 'loss_confirmed' });
   for (const kind of EVIDENCE_KINDS) add(`(${kind} only)`, { ...s.evidence_needed, requested: [kind] });
   for (const basis of APPROVAL_BASES) add(`(basis ${basis})`, { ...s.approved, basis });
   add('(no basis)', { ...s.approved, basis: undefined });
@@ -177,6 +215,6 @@ export function noticeVariants(locale: Locale): Array<{ label: string; data: Not
   add('(no new date yet)', { ...s.delay_notice, newExpectedBy: undefined });
   add('(large amount)', { ...s.charged_back, amount: 1_234_567 });
   for (const closeReason of CLOSE_REASONS) add(`(${closeReason})`, { ...s.case_closed, closeReason });
-  out.push(...operatorNoteVariants(locale));
+  out.push(...operatorNoteVariants(locale), ...proactiveVariants(locale));
   return out;
 }

@@ -27,8 +27,16 @@ export const NOTICE_MILESTONES = [
   'case_closed',
   'survey_invitation',
   'survey_reminder',
+  'dispute_received',
 ] as const;
 export type NoticeMilestone = (typeof NOTICE_MILESTONES)[number];
+
+/**
+ * What the pipeline noticed when it opened a case itself from carrier tracking (a proactive case): the customer made
+ * no claim, so its notices say what we noticed and what we are doing, never "thank you for your request".
+ */
+export const PROACTIVE_FINDINGS = ['late_delivery', 'carrier_lost', 'no_scan'] as const;
+export type ProactiveFinding = (typeof PROACTIVE_FINDINGS)[number];
 
 /** What every notice carries. */
 export interface NoticeBase {
@@ -42,6 +50,8 @@ export interface NoticeBase {
   orderId?: string;
   /** What the case is about in a few words (e.g. "Mechanical keyboard ×1"), shown in the email's details when given. */
   itemSummary?: string;
+  /** Set when the pipeline opened the case from carrier tracking, not the customer. */
+  proactive?: ProactiveFinding;
 }
 
 /** Reasons a request is turned down: the review policy, the carrier verdict and operator decisions. */
@@ -115,9 +125,15 @@ export interface Amount {
 
 export type ReceivedNotice = NoticeBase & {
   milestone: 'received';
-  /** When the customer will hear back at the latest (the internal first-response target), if known. */
+  /**
+   * The day the customer will hear back by at the latest: the first-response target counted in the market's working
+   * time and rounded up to the end of that local day (notice-data.ts), so it is shown as a day, never a clock time.
+   */
   replyBy?: Instant;
 };
+
+/** The customer disputed a rejection: the case reopened in front of a person. Once per dispute round. */
+export type DisputeReceivedNotice = NoticeBase & { milestone: 'dispute_received' };
 
 export type EvidenceNeededNotice = NoticeBase & {
   milestone: 'evidence_needed';
@@ -268,7 +284,8 @@ export type NoticeData =
   | ChargedBackNotice
   | CaseClosedNotice
   | SurveyInvitationNotice
-  | SurveyReminderNotice;
+  | SurveyReminderNotice
+  | DisputeReceivedNotice;
 
 export type NoticeDataFor<M extends NoticeMilestone> = Extract<NoticeData, { milestone: M }>;
 
