@@ -65,8 +65,11 @@ type PollOutcome = 'updated' | 'not_found' | 'unavailable' | 'failed';
 
 async function pollOne(deps: PollDeps, shipment: ShipmentRecord, now: Date): Promise<PollOutcome> {
   let snapshot;
+  const query = { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: shipment.shippedAt, promisedBy: shipment.promisedBy };
   try {
-    snapshot = await deps.tracker.track({ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: shipment.shippedAt, promisedBy: shipment.promisedBy });
+    // A provider that pushes only for subscribed numbers (Kuaidi100) is asked once, on the shipment's first poll.
+    if (!shipment.subscribedAt && deps.tracker.subscribe && (await deps.tracker.subscribe(query))) await deps.shipments.markSubscribed(shipment.key, now);
+    snapshot = await deps.tracker.track(query);
   } catch (error) {
     const { name, message } = error as Error & { retryAfterSeconds?: number };
     const failures = (shipment.failures ?? 0) + 1;
