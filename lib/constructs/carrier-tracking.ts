@@ -76,9 +76,11 @@ export class CarrierTracking extends Construct {
     const webhook = new ProjectFunction(scope, 'CarrierWebhook', {
       handler: 'carrier-webhook',
       description: 'POST /webhooks/carriers/{provider}: verifies and applies tracking pushes',
-      environment: { ...environment, CARRIER_WEBHOOK_SECRET_SECRET_ARN: this.webhookSecret.secretArn },
+      // Alerts too: a provider that stops following a number, or does not know it, is flagged to operators.
+      environment: { ...environment, CARRIER_WEBHOOK_SECRET_SECRET_ARN: this.webhookSecret.secretArn, OPS_ALERTS_TOPIC_ARN: props.opsAlerts.topicArn },
     });
     this.webhookSecret.grantRead(webhook);
+    props.opsAlerts.grantPublish(webhook);
 
     const poller = new ProjectFunction(scope, 'TrackShipments', {
       handler: 'track-shipments',
