@@ -128,7 +128,7 @@ describe('Kuaidi100 push', () => {
     const param = JSON.stringify(JSON.parse(fixtureText('kuaidi100', 'push-corrected-com')));
     const result = verifyAndParsePush('kuaidi100', new URLSearchParams({ sign: kuaidi100Sign(param, salt), param }).toString(), {}, salt);
     expect(result).toMatchObject({ ok: true, updates: [{ carrier: 'YTO', correctedCarrier: 'EMS', trackingNumber: 'V030344422', snapshot: { status: 'in_transit' } }] });
-    if (result.ok) expect(result.updates[0]!.snapshot.checkpoints.map((c) => c.time)).toEqual(['2012-08-27T15:22:42.000Z', '2012-08-28T08:33:19.000Z']);
+    if (result.ok) expect(result.updates[0]!.snapshot.checkpoints!.map((c) => c.time)).toEqual(['2012-08-27T15:22:42.000Z', '2012-08-28T08:33:19.000Z']);
   });
 
   it('a push without a correction has no correctedCarrier', () => {
