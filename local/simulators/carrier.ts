@@ -64,6 +64,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const UNDATED_SHIPPING_DAYS = 3;
 const KUAIDI100_LOST_SHIPPING_DAYS = 12;
 class SimulatorDown extends Error {}
+/** 17TRACK only: SIM-STOPPED-<scenario>-… is tracked as SIM-<scenario>-… but 17TRACK stops following it (TRACKING_STOPPED). */
+function stoppedScenario(number: string): string | undefined {
+  const m = /^SIM-STOPPED-(.+)$/i.exec(number);
+  return m ? `SIM-${m[1]}` : undefined;
+}
 const TRACKING_PATH = /^\/v1\/trackings\/([^/]+)\/([^/]+)$/;
 
 function serviceUnavailable(message: string): HttpError {
@@ -237,8 +242,8 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
   const seventeenTrackRegistry: SeventeenTrackRegistry = new Map();
   const seventeenTrackContext = {
     apiKey: options.seventeenTrackKey,
-    resolve: resolveLookup,
-    timeline: (number: string, carrier: string, registeredAt: Date) => undatedTimeline(number, carrier, registeredAt),
+    resolve: (number: string) => resolveLookup(stoppedScenario(number) ?? number),
+    timeline: (number: string, carrier: string, registeredAt: Date) => undatedTimeline(stoppedScenario(number) ?? number, carrier, registeredAt),
     now: clock,
   };
   async function seventeenTrack(req: IncomingMessage, res: ServerResponse, path: 'register' | 'gettrackinfo'): Promise<void> {
@@ -296,6 +301,12 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
       const sends: Array<{ id: string; print: string; url: string; body: string; headers: Record<string, string>; number: string; tag: string }> = [];
       if (seventeenTrackTarget) {
         for (const r of seventeenTrackRegistry.values()) {
+          if (stoppedScenario(r.number)) {
+            // 17TRACK gave up on this number: one TRACKING_STOPPED (its published shape), nothing after.
+            const body = JSON.stringify({ event: 'TRACKING_STOPPED', data: { number: r.number, carrier: r.carrier, param: null, tag: '' } });
+            sends.push({ id: `17track:${r.number}`, print: 'stopped', url: seventeenTrackTarget.url, body, headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) }, number: r.number, tag: 'TRACKING_STOPPED' });
+            continue;
+          }
           const timeline = undatedTimeline(r.number, String(r.carrier), r.registeredAt);
           if (!timeline) continue;
           const info = toSeventeenTrackInfo(timeline);

@@ -52,5 +52,21 @@ export function providerSuite(provider: LocalCarrierProvider): void {
     expect(pushes.length).toBeGreaterThan(0);
     expect(pushes.every((p) => p.status === 200)).toBe(true);
   }, 120_000);
+
+  it.runIf(provider === '17track')('TRACKING_STOPPED flags the watching case and alerts operators once; the case keeps waiting, not judged on the silence', async () => {
+    const event = requestedEvent({ caseType: 'return' });
+    const caseId = String((await h.platform.send(event)).body.caseId);
+    await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return');
+    const trackingNumber = `SIM-STOPPED-TRANSIT-${uniq()}`;
+    await h.platform.send({ type: 'return.shipped', data: { requestId: event.data.requestId, carrier: 'SF', trackingNumber } });
+    const view = await h.ops.waitFor(caseId, (v) => v.trackingIssue?.reason === 'tracking_stopped', 60_000);
+    expect(view).toMatchObject({ status: 'awaiting_return', trackingIssue: { role: 'return', carrier: 'SF', trackingNumber } });
+    const stopped = h.pipeline.carrier.pushes().filter((p) => p.trackingNumber === trackingNumber && p.tag === 'TRACKING_STOPPED');
+    expect(stopped.length).toBeGreaterThan(0);
+    expect(stopped.every((p) => p.status === 200)).toBe(true);
+    const response = await fetch(`${h.pipeline.urls.api}/ops/alerts`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } });
+    const { alerts } = (await response.json()) as { alerts: Array<{ kind: string; caseId?: string }> };
+    expect(alerts.filter((a) => a.kind === 'tracking_stopped' && a.caseId === caseId)).toHaveLength(1);
+  }, 120_000);
 });
 }
