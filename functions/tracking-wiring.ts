@@ -17,9 +17,41 @@ export function carrierTrackingConfig(): CarrierTrackingConfig {
   const json = optional('CARRIER_TRACKING');
   if (json) return parseCarrierTracking(json);
   const provider = z.enum(TRACKING_PROVIDERS).parse(optional('CARRIER_PROVIDER') ?? 'simulator');
+  const customer = provider === 'kuaidi100' ? optional('KUAIDI100_CUSTOMER') : undefined;
   return parseCarrierTracking(
-    JSON.stringify({ routing: { default: provider }, providers: { [provider]: { baseUrl: required('CARRIER_API_URL'), codes: JSON.parse(optional('CARRIER_CODES') ?? '{}') } } }),
+    JSON.stringify({
+      routing: { default: provider },
+      providers: { [provider]: { baseUrl: required('CARRIER_API_URL'), codes: JSON.parse(optional('CARRIER_CODES') ?? '{}'), ...(customer ? { customer } : {}) } },
+    }),
   );
+}
+
+/** Per provider, the variable holding its API key (locally the key itself; in AWS `<name>_SECRET_ARN`, one secret each). */
+export const CARRIER_KEY_VARIABLES: Readonly<Record<TrackingProvider, string>> = {
+  aftership: 'CARRIER_API_KEY_AFTERSHIP',
+  '17track': 'CARRIER_API_KEY_17TRACK',
+  kuaidi100: 'CARRIER_API_KEY_KUAIDI100',
+  simulator: 'CARRIER_API_KEY_SIMULATOR',
+};
+
+/** A provider's own key, through the same cached secret reading as every secret; CARRIER_API_KEY is the older shared one. */
+async function providerKey(provider: TrackingProvider): Promise<string> {
+  const name = CARRIER_KEY_VARIABLES[provider];
+  if (optional(name) || optional(`${name}_SECRET_ARN`)) return secretValue(name);
+  if (optional('CARRIER_API_KEY') || optional('CARRIER_API_KEY_SECRET_ARN')) return secretValue('CARRIER_API_KEY');
+  return '';
+}
+
+/**
+ * Kuaidi100 pushes only for numbers subscribed with a callback URL and a salt: our push route (CARRIER_CALLBACK_BASE_URL
+ * + webhooks/carriers/kuaidi100) and the provider's webhook secret. Without both, no subscription (polling only).
+ */
+async function kuaidi100Subscription(config: CarrierTrackingConfig) {
+  const base = optional('CARRIER_CALLBACK_BASE_URL');
+  if (!config.providers.kuaidi100 || !base || !(optional('CARRIER_WEBHOOK_SECRET') || optional('CARRIER_WEBHOOK_SECRET_SECRET_ARN'))) return undefined;
+  const salt = await carrierWebhookSecret('kuaidi100');
+  if (!salt) return undefined;
+  return { callbackUrl: new URL('webhooks/carriers/kuaidi100', base.endsWith('/') ? base : `${base}/`).toString(), salt };
 }
 
 /** The tracking configuration if the function has one (intake watches parcels only where it is configured). */
@@ -39,16 +71,18 @@ export function carrierRouting(config = carrierTrackingConfig()) {
 }
 
 /**
- * The routed tracker with its API key, for each use: the key is a secret read per use (cached 5 minutes, so a rotated
- * key is used without a cold start), and the trackers are built again only when it changed.
- * One key for the deployment's provider (CARRIER_API_KEY locally, CARRIER_API_KEY_SECRET_ARN in AWS).
+ * The routed tracker with each provider's own API key (CARRIER_API_KEY_<PROVIDER>, a secret each), for each use: the
+ * keys are secrets read per use (cached 5 minutes, so a rotated key is used without a cold start), and the trackers
+ * are built again only when a key or the Kuaidi100 salt changed.
  */
 let tracker: { key: string; tracker: RoutedCarrierTracker } | undefined;
 export async function carrierTracker(config = carrierTrackingConfig()): Promise<RoutedCarrierTracker> {
-  const key = optional('CARRIER_API_KEY') ?? (optional('CARRIER_API_KEY_SECRET_ARN') ? await secretValue('CARRIER_API_KEY') : '');
-  if (tracker?.key === key) return tracker.tracker;
-  const keys = Object.fromEntries(Object.keys(config.providers).map((p) => [p, key]));
-  tracker = { key, tracker: trackerFromConfig(JSON.stringify(config), keys) };
+  const providers = Object.keys(config.providers) as TrackingProvider[];
+  const keys = Object.fromEntries(await Promise.all(providers.map(async (p) => [p, await providerKey(p)] as const)));
+  const subscription = await kuaidi100Subscription(config);
+  const fingerprint = JSON.stringify([keys, subscription ?? null]);
+  if (tracker?.key === fingerprint) return tracker.tracker;
+  tracker = { key: fingerprint, tracker: trackerFromConfig(JSON.stringify(config), keys, { kuaidi100Subscription: subscription }) };
   return tracker.tracker;
 }
 

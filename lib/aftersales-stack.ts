@@ -10,7 +10,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CarrierTracking } from './constructs/carrier-tracking.js';
+import { CarrierApiKeys, CarrierTracking } from './constructs/carrier-tracking.js';
 import { CaseTable } from './constructs/case-table.js';
 import { CaseWorkflow } from './constructs/case-workflow.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
@@ -42,12 +42,17 @@ export class AftersalesStack extends Stack {
       type: 'String',
       default: 'aftership',
       allowedValues: ['aftership', '17track', 'kuaidi100', 'simulator'],
-      description: 'Tracking provider for every carrier (docs/carrier-tracking.md); its API key goes in the CarrierApiKey secret.',
+      description: 'Tracking provider for every carrier (docs/carrier-tracking.md); its API key goes in its own secret (CarrierApiKey for AfterShip, CarrierApiKey17track, CarrierApiKeyKuaidi100).',
     });
     const carrierApiUrl = new CfnParameter(this, 'CarrierApiUrl', {
       type: 'String',
       default: 'https://api.aftership.com/',
       description: "Base URL of the tracking provider's API.",
+    });
+    const kuaidi100Customer = new CfnParameter(this, 'Kuaidi100Customer', {
+      type: 'String',
+      default: '',
+      description: "Kuaidi100's customer id (the account's `customer`, sent with every query); required when Kuaidi100 is the provider.",
     });
     const carrierCodes = new CfnParameter(this, 'CarrierCodes', {
       type: 'String',
@@ -109,21 +114,21 @@ export class AftersalesStack extends Stack {
     opsAlerts.grantPublish(reviewTimer);
     const planRemedy = fn('PlanRemedy', 'plan-remedy', "Workflow step: the remedy, after the customer's choice");
     const awaitEvent = fn('AwaitEvent', 'await-event', 'Workflow step: parks a task token until evidence or a return arrives');
-    const carrierApiKey = new Secret(this, 'CarrierApiKey', {
-      description: "The tracking provider's API key. Set its value after deploying.",
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
-    });
+    // One secret per provider: a routed deployment uses several, and each provider's key rotates on its own.
+    // AfterShip keeps the original logical id so an existing deployment keeps its key.
+    const carrierApiKeys = new CarrierApiKeys(this);
     const carrierEnvironment = {
       CARRIER_PROVIDER: carrierProvider.valueAsString,
       CARRIER_API_URL: carrierApiUrl.valueAsString,
       CARRIER_CODES: carrierCodes.valueAsString,
+      KUAIDI100_CUSTOMER: kuaidi100Customer.valueAsString,
     };
     const carrierLookup = fn('CarrierLookup', 'carrier-lookup', 'Workflow step: carrier tracking lookup', {
       ...carrierEnvironment,
-      CARRIER_API_KEY_SECRET_ARN: carrierApiKey.secretArn,
+      ...carrierApiKeys.environment(),
       OPS_ALERTS_TOPIC_ARN: opsAlerts.topicArn,
     });
-    carrierApiKey.grantRead(carrierLookup);
+    carrierApiKeys.grantRead(carrierLookup);
     opsAlerts.grantPublish(carrierLookup);
     const compensate = fn('Compensate', 'compensate', 'Workflow step: compensation through the order platform', {
       ORDER_PLATFORM_API_URL: orderPlatformApiUrl.valueAsString,
@@ -172,7 +177,7 @@ export class AftersalesStack extends Stack {
       table,
       intakeQueue: intake.queue,
       opsAlerts,
-      carrierApiKey,
+      carrierApiKeys,
       carrierEnvironment: { ...carrierEnvironment, PROACTIVE_DETECTION: proactiveDetection.valueAsString },
     });
 
@@ -218,6 +223,8 @@ export class AftersalesStack extends Stack {
     const operatorSignIn = new OperatorSignIn(this, 'OperatorSignIn', { consoleUrl: `${http.url}console` });
     http.addOperatorRoutes(opsApi, operatorSignIn.authorizer);
     notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
+    // Kuaidi100 subscriptions name our push route as their callbackurl.
+    tracking.poller.addEnvironment('CARRIER_CALLBACK_BASE_URL', http.url);
 
     // Alarms: anything parked in a DLQ, or a case whose workflow failed, pages operations.
     // CloudWatch alarms publish to the encrypted topic only if the key lets them.
@@ -273,7 +280,7 @@ export class AftersalesStack extends Stack {
       table,
       workflowFunctions,
       publicRoutes: http.publicRoutes,
-      secrets: [webhookSecret, orderPlatformToken, carrierApiKey, statusLinkSecret, tracking.webhookSecret],
+      secrets: [webhookSecret, orderPlatformToken, ...carrierApiKeys.all(), statusLinkSecret, tracking.webhookSecret],
       notifier,
       failureDestinations: [noticeDelivery.failedEvents],
     });

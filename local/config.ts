@@ -17,6 +17,13 @@ export interface LocalConfig {
   statusLinkSecret: string;
   /** The tracking providers' webhook secret; the carrier simulator signs its pushes with it. */
   carrierWebhookSecret: string;
+  /**
+   * Which real adapter runs against the carrier simulator (CARRIER_PROVIDER): `aftership` (default), `17track` or
+   * `kuaidi100`; the simulator speaks all three providers' protocols.
+   */
+  carrierProvider: LocalCarrierProvider;
+  /** Kuaidi100's customer id (KUAIDI100_CUSTOMER), checked by the simulator as Kuaidi100 checks it. */
+  kuaidi100Customer: string;
   /** Proactive detection: `policy` (off in CN), `on` or `off` (the stack parameter ProactiveDetection). */
   proactiveDetection: 'policy' | 'on' | 'off';
   logLevel: string;
@@ -54,6 +61,15 @@ const TIMING_DEFAULTS = {
 };
 export type TimingVariable = keyof typeof TIMING_DEFAULTS;
 
+export const LOCAL_CARRIER_PROVIDERS = ['aftership', '17track', 'kuaidi100'] as const;
+export type LocalCarrierProvider = (typeof LOCAL_CARRIER_PROVIDERS)[number];
+/** Local API keys, one per provider (as in AWS, where each has its own secret); the simulator checks them. */
+export const DEV_CARRIER_KEYS: Readonly<Record<LocalCarrierProvider, string>> = {
+  aftership: 'dev-aftership-key',
+  '17track': 'dev-17track-security-key',
+  kuaidi100: 'dev-kuaidi100-key',
+};
+
 // A fixed development secret so the README's examples and `npm run demo` work out of the box. Never used in AWS.
 export const DEV_WEBHOOK_SECRET = 'whsec_ZGV2LW9ubHktYWZ0ZXJzYWxlcy13ZWJob29rLXNlY3JldA==';
 export const DEV_OPS_TOKEN = 'dev-ops-token';
@@ -82,6 +98,8 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     orderPlatformToken: env.ORDER_PLATFORM_TOKEN ?? 'dev-order-platform-token',
     statusLinkSecret: env.STATUS_LINK_SECRET ?? 'dev-status-link-secret',
     carrierWebhookSecret: env.CARRIER_WEBHOOK_SECRET ?? 'dev-carrier-webhook-secret',
+    carrierProvider: carrierProvider(env.CARRIER_PROVIDER),
+    kuaidi100Customer: env.KUAIDI100_CUSTOMER || 'dev-kuaidi100-customer',
     proactiveDetection: proactiveSwitch(env.PROACTIVE_DETECTION),
     logLevel: env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     retryIntervalMs: int('LOCAL_RETRY_INTERVAL_MS', 250),
@@ -91,6 +109,12 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     ...overrides,
     timings,
   };
+}
+
+function carrierProvider(raw: string | undefined): LocalCarrierProvider {
+  if (raw === undefined || raw === '') return 'aftership';
+  if ((LOCAL_CARRIER_PROVIDERS as readonly string[]).includes(raw)) return raw as LocalCarrierProvider;
+  throw new LocalConfigError(`CARRIER_PROVIDER must be ${LOCAL_CARRIER_PROVIDERS.join(', ')}, got "${raw}"`);
 }
 
 function proactiveSwitch(raw: string | undefined): LocalConfig['proactiveDetection'] {

@@ -21,12 +21,12 @@ After-sales pipeline running locally (started in ${((Date.now() - started) / 100
 
   API                 ${urls.api}
     webhooks          POST ${urls.api}/webhooks/order-platform   (secret: WEBHOOK_SECRET, dev default in local/config.ts)
-    carrier pushes    POST ${urls.api}/webhooks/carriers/aftership (the carrier simulator pushes here; proactive detection ${config.proactiveDetection})
+    carrier pushes    POST ${urls.api}/webhooks/carriers/${config.carrierProvider} (the carrier simulator pushes here; proactive detection ${config.proactiveDetection})
     operations        GET  ${urls.api}/ops/cases/{caseId}         (Authorization: Bearer <an operator's token, below>)
     executions        ${urls.api}/local/executions
   Email viewer        ${urls.emailViewer}
   SMS messages        ${urls.sms}   (JSON: ${urls.sms}messages)
-  Carrier simulator   ${urls.carrier}
+  Carrier simulator   ${urls.carrier}   (speaks ${config.carrierProvider}'s API: CARRIER_PROVIDER=aftership|17track|kuaidi100)
   Order platform sim  ${urls.orderPlatform}
   Operator alerts     ${urls.opsAlerts}   (also GET ${urls.api}/ops/alerts)
   Data                ${config.dataDir}/

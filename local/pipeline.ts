@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolveTopology, type LocalTopology } from './cfn/index.js';
-import { localConfig, type LocalConfig, type LocalOverrides } from './config.js';
+import { DEV_CARRIER_KEYS, localConfig, type LocalConfig, type LocalOverrides } from './config.js';
 import { ensureTables, startDynamoDb } from './emulators/dynamodb.js';
 import { startSes } from './emulators/ses.js';
 import { startLocalDeliveryEvents } from './emulators/delivery-simulator.js';
@@ -86,7 +86,11 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     stops.push(sms.close);
     const sns = await startSnsEmulator();
     stops.push(sns.close);
-    const carrier = await startCarrierSimulator();
+    // One simulator speaks AfterShip's, 17TRACK's and Kuaidi100's protocols, each checking its own key.
+    const carrier = await startCarrierSimulator({
+      seventeenTrackKey: DEV_CARRIER_KEYS['17track'],
+      kuaidi100: { key: DEV_CARRIER_KEYS.kuaidi100, customer: config.kuaidi100Customer },
+    });
     stops.push(carrier.close);
     const orderPlatform = await startOrderPlatformSimulator({ token: config.orderPlatformToken });
     stops.push(orderPlatform.close);
@@ -97,8 +101,9 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       sqsEndpoint: sqs.endpoint,
       stackName: LOCAL_STACK_NAME,
       overrides: {
-        // The carrier simulator speaks AfterShip's API, so the real AfterShip adapter runs locally.
-        CarrierProvider: { ref: 'aftership' },
+        // The carrier simulator speaks the chosen provider's API, so that provider's real adapter runs locally.
+        CarrierProvider: { ref: config.carrierProvider },
+        Kuaidi100Customer: { ref: config.kuaidi100Customer },
         CarrierApiUrl: { ref: `${carrier.url}/` },
         ProactiveDetection: { ref: config.proactiveDetection },
         OrderPlatformApiUrl: { ref: `${orderPlatform.url}/` },
@@ -200,15 +205,21 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     urls.api = gateway.url;
     // The order platform reports carried-out instructions back, signed, as the real one would.
     orderPlatform.setCallback({ url: `${gateway.url}/webhooks/order-platform`, secret: config.webhookSecret });
-    // The carrier simulator pushes tracking updates, signed, as AfterShip notifies an account of its trackings.
-    carrier.setPushTarget({ url: `${gateway.url}/webhooks/carriers/aftership`, secret: config.carrierWebhookSecret });
+    // The carrier simulator pushes tracking updates, signed, as the provider notifies an account: AfterShip for its
+    // trackings, 17TRACK for registered numbers (its dashboard's webhook URL); Kuaidi100 for the numbers the pipeline
+    // subscribes, to the callbackurl it gives.
+    if (config.carrierProvider === 'aftership') carrier.setPushTarget({ url: `${gateway.url}/webhooks/carriers/aftership`, secret: config.carrierWebhookSecret });
+    if (config.carrierProvider === '17track') carrier.setSeventeenTrackPushTarget({ url: `${gateway.url}/webhooks/carriers/17track`, secret: config.carrierWebhookSecret });
 
     // Local-only values the deployed stack gets from Secrets Manager, parameters and the API's own URL.
     Object.assign(process.env, {
       PUBLIC_BASE_URL: gateway.url,
       WEBHOOK_SECRET: config.webhookSecret,
       ORDER_PLATFORM_TOKEN: config.orderPlatformToken,
-      CARRIER_API_KEY: 'dev-carrier-key',
+      CARRIER_API_KEY_AFTERSHIP: DEV_CARRIER_KEYS.aftership,
+      CARRIER_API_KEY_17TRACK: DEV_CARRIER_KEYS['17track'],
+      CARRIER_API_KEY_KUAIDI100: DEV_CARRIER_KEYS.kuaidi100,
+      CARRIER_CALLBACK_BASE_URL: `${gateway.url}/`,
       CARRIER_WEBHOOK_SECRET: config.carrierWebhookSecret,
       STATUS_LINK_SECRET: config.statusLinkSecret,
       POWERTOOLS_LOG_LEVEL: config.logLevel,

@@ -4,6 +4,11 @@ import { TRACKING_STATUSES } from '../domain/carrier-verdict.js';
 /** The carrier port: where is this parcel now. Adapters map each provider's format into the canonical vocabulary. */
 export interface CarrierTracker {
   track(query: TrackingQuery): Promise<TrackingSnapshot>;
+  /**
+   * Asks the provider to push updates for the number (Kuaidi100's 订阅), where it needs asking; true once subscribed
+   * (or already subscribed), false when this provider pushes without it or no subscription is configured.
+   */
+  subscribe?(query: TrackingQuery): Promise<boolean>;
 }
 
 export interface TrackingQuery {

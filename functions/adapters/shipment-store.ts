@@ -19,6 +19,10 @@ export interface ShipmentRecord extends WatchedShipment {
   failures?: number;
   lastError?: string;
   trackingIssue?: { reason: string; at: string };
+  /** When the provider was asked to push for it (Kuaidi100 订阅); absent until then. */
+  subscribedAt?: string;
+  /** The carrier the provider says the number really belongs to (Kuaidi100 `comNew`): lookups use it. */
+  correctedCarrier?: string;
 }
 
 export interface ShipmentRegistration {
@@ -158,6 +162,38 @@ export class ShipmentStore {
         ExpressionAttributeValues: { ':f': failures, ':next': nextPollAt, ':e': error.slice(0, 200), ...prefixed(pollIndex(provider, nextPollAt, key)) },
       }),
     );
+  }
+
+  /** The provider corrected the carrier (Kuaidi100 comNew): later lookups ask for that one. */
+  async recordCorrectedCarrier(key: string, carrier: string): Promise<void> {
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shipmentKeys(key),
+          UpdateExpression: 'SET correctedCarrier = :c',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':c': carrier },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  /** Records that the provider now pushes for this shipment (asked once). */
+  async markSubscribed(key: string, now: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: 'SET subscribedAt = if_not_exists(subscribedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': now.toISOString() },
+      }),
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
   }
 
   /** Flags the tracking number as unknown to the carrier; true only for the first flag (alert once). */

@@ -4,12 +4,13 @@ import { json, problem, rawBody } from '../http/responses.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { receivePush } from '../use-cases/tracking/receive-push.js';
 import { carrierRouting, carrierTrackingConfig, carrierWebhookSecret, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, logger, marketCalendar, marketPolicy, queueSender } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
 
 const PUSH_PROVIDERS: readonly PushProvider[] = ['aftership', '17track', 'kuaidi100'];
 const { cases } = caseStores();
 const { shipments } = trackingStores();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
+const alerts = opsAlerts();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(policy);
@@ -31,7 +32,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     // Kuaidi100 posts a form (sign, param); the others sign a JSON body and send the signature in a header.
     const fields = provider === 'kuaidi100' ? Object.fromEntries(new URLSearchParams(raw)) : event.headers;
     const answer = await receivePush(
-      { shipments, cases, intake, policy, calendar, proactiveEnabled, pollIntervalSeconds, secret, carrierCodes: routing.codesFor(provider) },
+      { shipments, cases, intake, alerts, policy, calendar, proactiveEnabled, pollIntervalSeconds, secret, carrierCodes: routing.codesFor(provider) },
       provider,
       raw,
       fields,

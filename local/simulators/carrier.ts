@@ -1,12 +1,15 @@
 // Carrier tracking simulator: stands in for a tracking provider (AfterShip-like) over HTTP so the
 // pipeline's delivery checks can be exercised locally, including late parcels, losses and outages.
-// It also speaks the AfterShip Tracking API 2026-07 dialect (carrier-aftership.ts) for the real AfterShip adapter.
+// It also speaks the AfterShip Tracking API 2026-07 (carrier-aftership.ts), 17TRACK Tracking API v2.4
+// (carrier-17track.ts) and Kuaidi100 query/subscribe (carrier-kuaidi100.ts) dialects for the real adapters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isCalendarDate, shanghaiDateOf, type CalendarDate } from './china-workdays.js';
 import { fabricateTracking, parseScenario, scenarioForLookup } from './carrier-scenarios.js';
-import { HttpError, decodePathSegment, hasBearer, notFound, readJson, sendJson, startServer, type ListenOptions, type RunningServer } from './http.js';
+import { HttpError, decodePathSegment, hasBearer, notFound, readBody, readJson, sendJson, startServer, type ListenOptions, type RunningServer } from './http.js';
 import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
 import { AfterShipPusher, type PushRecord, type PushTarget } from './carrier-push.js';
+import { SEVENTEEN_TRACK_SIM_BASE, seventeenTrackRoute, seventeenTrackSign, toSeventeenTrackInfo, type SeventeenTrackRegistry } from './carrier-17track.js';
+import { KUAIDI100_ERRORS, kuaidi100PushBody, kuaidi100Query, kuaidi100Subscribe, toKuaidi100Result, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
 
 export type { TrackingResponse, Checkpoint } from './carrier-scenarios.js';
 
@@ -16,6 +19,10 @@ export interface CarrierSimulatorOptions extends ListenOptions {
    * (the AfterShip-compatible /tracking/2026-07/trackings route).
    */
   apiKey?: string;
+  /** 17TRACK's security key (header `17token`); when set, 17TRACK requests must carry it. */
+  seventeenTrackKey?: string;
+  /** Kuaidi100's key and customer id; when set, query signatures and the subscription key are checked. */
+  kuaidi100?: { key: string; customer: string };
   /** The simulator's clock; inject a fixed one for deterministic timelines. */
   now?: () => Date;
   /** How often trackings are checked for changes to push (when a push target is set). Default 500 ms. */
@@ -38,6 +45,10 @@ export interface CarrierSimulator extends RunningServer {
    * whenever one changes (not while down). Undefined stops pushing.
    */
   setPushTarget(target: PushTarget | undefined): void;
+  /** 17TRACK's webhook URL (its dashboard setting) and security key: pushes TRACKING_UPDATED for registered numbers. */
+  setSeventeenTrackPushTarget(target: PushTarget | undefined): void;
+  /** Numbers subscribed through Kuaidi100's /poll (订阅), upper-cased. */
+  kuaidi100Subscriptions(): string[];
   /** Pushes sent so far, with the receiver's HTTP status. */
   pushes(): PushRecord[];
   /** Forgets lookup counts and ends any outage. */
@@ -45,6 +56,19 @@ export interface CarrierSimulator extends RunningServer {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Kuaidi100 and 17TRACK requests carry no ship date: the parcel is taken as shipped 3 days before it was first seen.
+ * Kuaidi100 has no "lost" state, so its lost parcel is one that went silent long ago (shipped 12 days before),
+ * which the policy's no-scan rule reads as lost.
+ */
+const UNDATED_SHIPPING_DAYS = 3;
+const KUAIDI100_LOST_SHIPPING_DAYS = 12;
+class SimulatorDown extends Error {}
+/** 17TRACK only: SIM-STOPPED-<scenario>-… is tracked as SIM-<scenario>-… but 17TRACK stops following it (TRACKING_STOPPED). */
+function stoppedScenario(number: string): string | undefined {
+  const m = /^SIM-STOPPED-(.+)$/i.exec(number);
+  return m ? `SIM-${m[1]}` : undefined;
+}
 const TRACKING_PATH = /^\/v1\/trackings\/([^/]+)\/([^/]+)$/;
 
 function serviceUnavailable(message: string): HttpError {
@@ -191,6 +215,125 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     }
   }
 
+  /** Counts a lookup and applies the outage and SIM-DOWN rules (throws SimulatorDown); undefined: no SIM scenario. */
+  function resolveLookup(trackingNumber: string) {
+    const key = trackingNumber.toUpperCase();
+    const lookupNumber = (lookups.get(key) ?? 0) + 1;
+    lookups.set(key, lookupNumber);
+    if (outage) throw new SimulatorDown('Carrier tracking API is temporarily unavailable');
+    const scenario = parseScenario(trackingNumber);
+    if (!scenario) return undefined;
+    const resolved = scenarioForLookup(scenario, lookupNumber);
+    if (!resolved) throw new SimulatorDown(`Carrier tracking API is unavailable (lookup ${lookupNumber} of ${trackingNumber})`);
+    return resolved;
+  }
+
+  /** The timeline of an undated number (17TRACK, Kuaidi100), as resolved by the lookup count so far. */
+  function undatedTimeline(trackingNumber: string, carrier: string, firstSeen: Date, lostShippingDays = UNDATED_SHIPPING_DAYS) {
+    const scenario = parseScenario(trackingNumber);
+    const resolved = scenario && scenarioForLookup(scenario, Math.max(1, lookups.get(trackingNumber.toUpperCase()) ?? 1));
+    if (!resolved) return undefined;
+    const days = resolved.kind === 'lost' ? lostShippingDays : UNDATED_SHIPPING_DAYS;
+    const shippedAt = new Date(firstSeen.getTime() - days * DAY_MS);
+    const promisedBy = shanghaiDateOf(new Date(shippedAt.getTime() + 2 * DAY_MS));
+    return fabricateTracking(resolved, { trackingNumber, carrier, shippedAt, promisedBy, registeredAt: firstSeen, now: clock() });
+  }
+
+  const seventeenTrackRegistry: SeventeenTrackRegistry = new Map();
+  const seventeenTrackContext = {
+    apiKey: options.seventeenTrackKey,
+    resolve: (number: string) => resolveLookup(stoppedScenario(number) ?? number),
+    timeline: (number: string, carrier: string, registeredAt: Date) => undatedTimeline(stoppedScenario(number) ?? number, carrier, registeredAt),
+    now: clock,
+  };
+  async function seventeenTrack(req: IncomingMessage, res: ServerResponse, path: 'register' | 'gettrackinfo'): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      return sendJson(res, 200, { code: -18010012, data: { errors: [{ code: -18010012, message: 'The format of data is invalid.' }] } });
+    }
+    try {
+      const token = req.headers['17token'];
+      const answer = seventeenTrackRoute(seventeenTrackContext, seventeenTrackRegistry, path, Array.isArray(token) ? token[0] : token, body);
+      return sendJson(res, answer.status, answer.body);
+    } catch (error) {
+      if (error instanceof SimulatorDown) throw serviceUnavailable(error.message);
+      throw error;
+    }
+  }
+
+  /** Kuaidi100 knows any number; the first query or subscription fixes when the simulator first saw it. */
+  const kuaidi100FirstSeen = new Map<string, Date>();
+  const kuaidi100Subs: Kuaidi100Subscriptions = new Map();
+  const kuaidi100Context = {
+    key: options.kuaidi100?.key,
+    customer: options.kuaidi100?.customer,
+    resolve: resolveLookup,
+    timeline: (number: string, com: string) => {
+      const key = number.toUpperCase();
+      if (!kuaidi100FirstSeen.has(key)) kuaidi100FirstSeen.set(key, clock());
+      return undatedTimeline(number, com, kuaidi100FirstSeen.get(key)!, KUAIDI100_LOST_SHIPPING_DAYS);
+    },
+  };
+  async function kuaidi100(req: IncomingMessage, res: ServerResponse, path: 'query' | 'subscribe'): Promise<void> {
+    const form = new URLSearchParams(await readBody(req));
+    try {
+      if (path === 'query') return sendJson(res, 200, kuaidi100Query(kuaidi100Context, form));
+      const answer = kuaidi100Subscribe(kuaidi100Context, kuaidi100Subs, form);
+      const number = kuaidi100Subs.size ? [...kuaidi100Subs.keys()].at(-1)! : '';
+      if (number && !kuaidi100FirstSeen.has(number)) kuaidi100FirstSeen.set(number, clock());
+      return sendJson(res, 200, answer);
+    } catch (error) {
+      if (error instanceof SimulatorDown) return sendJson(res, 200, KUAIDI100_ERRORS.busy);
+      throw error;
+    }
+  }
+
+  /** Pushes for 17TRACK's registered numbers and Kuaidi100's subscriptions, when their state changed (not while down). */
+  let seventeenTrackTarget: PushTarget | undefined;
+  const chinaPushed = new Map<string, string>();
+  let chinaBusy = false;
+  async function pushChinaProviders(): Promise<void> {
+    if (outage || chinaBusy) return;
+    chinaBusy = true;
+    try {
+      const sends: Array<{ id: string; print: string; url: string; body: string; headers: Record<string, string>; number: string; tag: string }> = [];
+      if (seventeenTrackTarget) {
+        for (const r of seventeenTrackRegistry.values()) {
+          if (stoppedScenario(r.number)) {
+            // 17TRACK gave up on this number: one TRACKING_STOPPED (its published shape), nothing after.
+            const body = JSON.stringify({ event: 'TRACKING_STOPPED', data: { number: r.number, carrier: r.carrier, param: null, tag: '' } });
+            sends.push({ id: `17track:${r.number}`, print: 'stopped', url: seventeenTrackTarget.url, body, headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) }, number: r.number, tag: 'TRACKING_STOPPED' });
+            continue;
+          }
+          const timeline = undatedTimeline(r.number, String(r.carrier), r.registeredAt);
+          if (!timeline) continue;
+          const info = toSeventeenTrackInfo(timeline);
+          const body = JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: r.number, carrier: r.carrier, param: null, tag: null, track_info: info } });
+          const print = `${info.latest_status.sub_status}/${timeline.checkpoints.length}`;
+          sends.push({ id: `17track:${r.number}`, print, url: seventeenTrackTarget.url, body, headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) }, number: r.number, tag: info.latest_status.status });
+        }
+      }
+      for (const sub of kuaidi100Subs.values()) {
+        const timeline = kuaidi100Context.timeline(sub.number, sub.company);
+        if (!timeline) continue;
+        const result = toKuaidi100Result(timeline, sub.company);
+        const print = `${result.state}/${result.data.length}`;
+        sends.push({ id: `kuaidi100:${sub.number}`, print, url: sub.callbackUrl, body: kuaidi100PushBody(result, sub.salt), headers: { 'content-type': 'application/x-www-form-urlencoded' }, number: sub.number, tag: result.state });
+      }
+      for (const send of sends) {
+        if (chinaPushed.get(send.id) === send.print) continue;
+        const status = await fetch(send.url, { method: 'POST', headers: send.headers, body: send.body, signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
+        chinaPushLog.push({ trackingNumber: send.number, tag: send.tag, status, at: new Date().toISOString() });
+        if (status >= 200 && status < 300) chinaPushed.set(send.id, send.print);
+      }
+    } finally {
+      chinaBusy = false;
+    }
+  }
+  const chinaPushLog: PushRecord[] = [];
+
   async function setOutageFromRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
     const down = (body as { down?: unknown } | null)?.down;
@@ -208,13 +351,20 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     const match = TRACKING_PATH.exec(url.pathname);
     if (req.method === 'GET' && match) return lookup(req, res, url, match);
     if (url.pathname === AFTERSHIP_TRACKINGS_PATH) return afterShip(req, res, url);
+    if (req.method === 'POST' && url.pathname === `${SEVENTEEN_TRACK_SIM_BASE}register`) return seventeenTrack(req, res, 'register');
+    if (req.method === 'POST' && url.pathname === `${SEVENTEEN_TRACK_SIM_BASE}gettrackinfo`) return seventeenTrack(req, res, 'gettrackinfo');
+    if (req.method === 'POST' && url.pathname === '/poll/query.do') return kuaidi100(req, res, 'query');
+    if (req.method === 'POST' && url.pathname === '/poll') return kuaidi100(req, res, 'subscribe');
     if (req.method === 'POST' && url.pathname === '/_control/outage') return setOutageFromRequest(req, res);
     if (req.method === 'GET' && url.pathname === '/_control/stats') return sendJson(res, 200, stats());
     throw notFound(req.method, url.pathname);
   }, options);
 
   const pusher = new AfterShipPusher();
-  const pushTimer = setInterval(() => void pusher.tick(pushableTrackings), options.pushIntervalMs ?? 500);
+  const pushTimer = setInterval(() => {
+    void pusher.tick(pushableTrackings);
+    void pushChinaProviders();
+  }, options.pushIntervalMs ?? 500);
 
   return {
     ...server,
@@ -224,12 +374,20 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     },
     setOutage: (down) => void (outage = down),
     setPushTarget: (target) => pusher.setTarget(target),
-    pushes: () => pusher.history(),
+    setSeventeenTrackPushTarget: (target) => {
+      seventeenTrackTarget = target;
+      chinaPushed.clear();
+    },
+    kuaidi100Subscriptions: () => [...kuaidi100Subs.keys()],
+    pushes: () => [...pusher.history(), ...chinaPushLog],
     stats,
     lookupCount: (trackingNumber) => lookups.get(trackingNumber.toUpperCase()) ?? 0,
     reset: () => {
       lookups.clear();
       afterShipRecords.clear();
+      seventeenTrackRegistry.clear();
+      kuaidi100FirstSeen.clear();
+      kuaidi100Subs.clear();
       outage = false;
     },
   };

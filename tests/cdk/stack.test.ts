@@ -539,7 +539,7 @@ describe('functions', () => {
 
   it('no environment variable holds a secret value: secrets are passed as *_SECRET_ARN only', () => {
     const secretIds = new Set(ofType('AWS::SecretsManager::Secret').map(([id]) => id));
-    expect(secretIds.size).toBe(5);
+    expect(secretIds.size).toBe(7);
     const secretArnVars: string[] = [];
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
       for (const [name, value] of Object.entries<unknown>(fn.Properties.Environment?.Variables ?? {})) {
@@ -556,7 +556,7 @@ describe('functions', () => {
         }
       }
     }
-    expect([...new Set(secretArnVars)].sort()).toEqual(['CARRIER_API_KEY_SECRET_ARN', 'CARRIER_WEBHOOK_SECRET_SECRET_ARN', 'ORDER_PLATFORM_TOKEN_SECRET_ARN', 'STATUS_LINK_SECRET_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
+    expect([...new Set(secretArnVars)].sort()).toEqual(['CARRIER_API_KEY_17TRACK_SECRET_ARN', 'CARRIER_API_KEY_AFTERSHIP_SECRET_ARN', 'CARRIER_API_KEY_KUAIDI100_SECRET_ARN', 'CARRIER_WEBHOOK_SECRET_SECRET_ARN', 'ORDER_PLATFORM_TOKEN_SECRET_ARN', 'STATUS_LINK_SECRET_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
   });
 });
 
@@ -705,7 +705,7 @@ describe('carrier tracking', () => {
     const [, webhook] = fnNamed('CarrierWebhook');
     const env = webhook.Properties.Environment.Variables;
     expect(resources[target(env.CARRIER_WEBHOOK_SECRET_SECRET_ARN)]?.Type).toBe('AWS::SecretsManager::Secret');
-    expect(env.CARRIER_API_KEY_SECRET_ARN).toBeUndefined();
+    expect(env.CARRIER_API_KEY_AFTERSHIP_SECRET_ARN).toBeUndefined();
     expect(actionsOf(webhook)).toEqual(expect.arrayContaining(['sqs:SendMessage', 'secretsmanager:GetSecretValue']));
     const [, startCase] = fnNamed('StartCase');
     const [, lookup] = fnNamed('CarrierLookup');

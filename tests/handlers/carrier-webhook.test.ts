@@ -1,5 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
 import { shipmentKey } from '../../functions/domain/shipment-watch.js';
 import { fixture, fixtureText } from '../unit/carriers/fake-fetch.js';
@@ -11,12 +13,14 @@ type Handler = (typeof import('../../functions/handlers/carrier-webhook.js'))['h
 
 const AFTERSHIP_SECRET = 'aftership-webhook-secret';
 const KUAIDI100_SALT = 'kuaidi100-salt';
+const SEVENTEEN_KEY = '17track-security-key';
 let env: TrackingEnv;
 let handler: Handler;
 let shipments: ShipmentStore;
 
 // Signatures computed here from each provider's documented algorithm, not with the code under test.
 const afterShipSign = (body: string) => createHmac('sha256', AFTERSHIP_SECRET).update(body).digest('base64');
+const seventeenSign = (body: string) => createHash('sha256').update(`${body}/${SEVENTEEN_KEY}`).digest('hex');
 const kuaidi100Sign = (param: string) => createHash('md5').update(param + KUAIDI100_SALT).digest('hex').toUpperCase();
 
 /** The provider's published delivered push (tests/fixtures), for another tracking number. */
@@ -42,14 +46,18 @@ beforeAll(async () => {
   env = await startTrackingEnv();
   shipments = new ShipmentStore(env.db, TABLE_NAME);
   const tracking = {
-    routing: { default: 'aftership', byCarrier: { ZTO: 'kuaidi100' } },
-    providers: { aftership: { baseUrl: 'https://api.aftership.com/', codes: { SF: 'sf-express' } }, kuaidi100: { baseUrl: 'https://poll.kuaidi100.com/', codes: { SF: 'shunfeng' }, customer: 'c' } },
+    routing: { default: 'aftership', byCarrier: { ZTO: 'kuaidi100', CHINAPOST: '17track' } },
+    providers: {
+      aftership: { baseUrl: 'https://api.aftership.com/', codes: { SF: 'sf-express' } },
+      kuaidi100: { baseUrl: 'https://poll.kuaidi100.com/', codes: { SF: 'shunfeng' }, customer: 'c' },
+      '17track': { baseUrl: 'https://api.17track.net/' },
+    },
   };
   handler = (
     await importFresh(() => import('../../functions/handlers/carrier-webhook.js'), {
       CARRIER_TRACKING: JSON.stringify(tracking),
       // One secret per provider, as the CarrierWebhookSecret may hold them.
-      CARRIER_WEBHOOK_SECRET: JSON.stringify({ aftership: AFTERSHIP_SECRET, kuaidi100: KUAIDI100_SALT }),
+      CARRIER_WEBHOOK_SECRET: JSON.stringify({ aftership: AFTERSHIP_SECRET, kuaidi100: KUAIDI100_SALT, '17track': SEVENTEEN_KEY }),
     })
   ).handler;
 });
@@ -173,5 +181,45 @@ describe('carrier-webhook: updates', () => {
 
     const bad = await push('kuaidi100', new URLSearchParams({ sign: 'X', param: paramText }).toString(), {});
     expect(bad.statusCode).toBe(401);
+  });
+});
+
+describe('carrier-webhook: the provider stops following a number, or does not know it', () => {
+  it("17TRACK's TRACKING_STOPPED flags the watching case (tracking_stopped) and alerts operators once; the parcel stays polled", async () => {
+    const cases = new CaseStore(env.db, TABLE_NAME);
+    const alerts = new OpsAlerts(env.db, TABLE_NAME);
+    // 17TRACK's published TRACKING_STOPPED sample: China Post (17TRACK carrier 3011) RR123456789CN.
+    const body = fixtureText('17track', 'webhook-stopped');
+    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const key = await shipments.watch({ carrier: 'CHINAPOST', trackingNumber: 'RR123456789CN', provider: '17track', watcher: { role: 'return', caseId } }, new Date());
+    for (let i = 0; i < 2; i++) expect((await push('17track', body, { sign: seventeenSign(body) })).statusCode).toBe(200);
+
+    const view = (await cases.view(caseId))!;
+    expect(view.case.trackingIssue).toMatchObject({ reason: 'tracking_stopped', role: 'return', carrier: 'CHINAPOST', trackingNumber: 'RR123456789CN' });
+    expect((await alerts.recent(100)).filter((a) => a.kind === 'tracking_stopped' && a.caseId === caseId)).toHaveLength(1);
+    const shipment = (await shipments.get(key))!;
+    expect(shipment.trackingIssue).toMatchObject({ reason: 'tracking_stopped' });
+    expect(shipment.nextPollAt).toBeDefined();
+  });
+
+  it('a TRACKING_UPDATED whose number is NotFound_InvalidCode flags tracking_not_found instead of recording a pending parcel', async () => {
+    const cases = new CaseStore(env.db, TABLE_NAME);
+    const trackingNumber = unique('RR').toUpperCase();
+    const data = { ...fixture<Record<string, any>>('17track', 'invalid-code').data.accepted[0], number: trackingNumber, carrier: 3011 };
+    const body = JSON.stringify({ event: 'TRACKING_UPDATED', data });
+    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const key = await shipments.watch({ carrier: 'CHINAPOST', trackingNumber, provider: '17track', watcher: { role: 'return', caseId } }, new Date());
+    expect((await push('17track', body, { sign: seventeenSign(body) })).statusCode).toBe(200);
+    expect((await cases.view(caseId))!.case.trackingIssue).toMatchObject({ reason: 'tracking_not_found', trackingNumber });
+    expect((await shipments.get(key))!.status).toBeUndefined();
+  });
+
+  it("Kuaidi100's comNew is recorded on the shipment watched under comOld", async () => {
+    const param = JSON.stringify(JSON.parse(fixtureText('kuaidi100', 'push-corrected-com')));
+    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const key = await shipments.watch({ carrier: 'YTO', trackingNumber: 'V030344422', provider: 'kuaidi100', watcher: { role: 'return', caseId } }, new Date());
+    const res = await push('kuaidi100', new URLSearchParams({ sign: kuaidi100Sign(param), param }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.statusCode).toBe(200);
+    expect(await shipments.get(key)).toMatchObject({ correctedCarrier: 'EMS', status: 'in_transit' });
   });
 });

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import type { Checkpoint, TrackingSnapshot, TrackingStatus } from '../../domain/carrier-verdict.js';
 import type { CarrierTracker, TrackingQuery } from '../carrier-tracker.js';
+import { checkpointZone, naiveTimeInZone } from './checkpoint-zone.js';
 import { CarrierAuthError, ProviderUnavailableError, TrackingNotFoundError } from './errors.js';
 import { chronological, compact, lastTime, providerCarrierCode, requestJson, toUtcIso, withSlash, type FetchFn, type ProviderHttp } from './support.js';
 
@@ -15,7 +16,10 @@ export interface AfterShipConfig {
   slugs: Readonly<Record<string, string>>;
   timeoutMs?: number;
   fetch?: FetchFn;
-  /** Offset for checkpoint times AfterShip gives without one (they are in the scan's local zone). Default +08:00. */
+  /**
+   * Offset for checkpoint times AfterShip gives without one when the checkpoint does not say where it is (otherwise
+   * its own zone is used: checkpoint-zone.ts). Default +08:00.
+   */
   naiveTimeOffset?: string;
   now?: () => Date;
 }
@@ -44,6 +48,10 @@ const AfterShipCheckpointSchema = z.looseObject({
   city: nullableString,
   state: nullableString,
   country_region_name: nullableString,
+  country_region: nullableString,
+  // The same, as AfterShip's older API versions (and its published samples) name them.
+  country_iso3: nullableString,
+  country_name: nullableString,
   tag: nullableString,
   subtag: nullableString,
 });
@@ -69,14 +77,25 @@ function statusOf(tag: string | null | undefined, subtag: string | null | undefi
   return (tag && AFTERSHIP_TAGS[tag]) || 'exception';
 }
 
+/**
+ * `checkpoint_time` is the checkpoint's local time (AfterShip: "provided by the carrier"); without an offset it is read
+ * in the zone of the checkpoint's place, and only when nothing says where it is at `naiveTimeOffset`.
+ */
+function checkpointTime(c: z.infer<typeof AfterShipCheckpointSchema>, naiveTimeOffset: string): string | undefined {
+  const raw = c.checkpoint_time?.trim();
+  if (!raw) return undefined;
+  const zone = checkpointZone(c);
+  return (zone && naiveTimeInZone(raw, zone)) || toUtcIso(raw, naiveTimeOffset);
+}
+
 /** An AfterShip tracking object (API or webhook `msg`) in the canonical vocabulary. */
 export function afterShipSnapshot(tracking: AfterShipTracking, naiveTimeOffset = '+08:00'): TrackingSnapshot {
   const status = statusOf(tracking.tag, tracking.subtag);
   const checkpoints = chronological(
     (tracking.checkpoints ?? []).flatMap((c): Checkpoint[] => {
-      const time = toUtcIso(c.checkpoint_time, naiveTimeOffset);
+      const time = checkpointTime(c, naiveTimeOffset);
       if (!time) return [];
-      const location = c.location?.trim() || compact([c.city, c.state, c.country_region_name]);
+      const location = c.location?.trim() || compact([c.city, c.state, c.country_region_name ?? c.country_name]);
       return [{ time, status: statusOf(c.tag, c.subtag), message: c.message ?? '', ...(location ? { location } : {}) }];
     }),
   );

@@ -25,7 +25,12 @@ export const carrierTrackingSchema = z.strictObject({
   providers: z.partialRecord(z.enum(TRACKING_PROVIDERS), providerSettings),
 });
 
-export function trackerFromConfig(json: string, apiKeys: Partial<Record<TrackingProvider, string>>): RoutedCarrierTracker {
+export interface TrackerOptions {
+  /** Kuaidi100 push subscription: its callback URL (our /webhooks/carriers/kuaidi100) and salt (its webhook secret). */
+  kuaidi100Subscription?: { callbackUrl: string; salt: string };
+}
+
+export function trackerFromConfig(json: string, apiKeys: Partial<Record<TrackingProvider, string>>, options: TrackerOptions = {}): RoutedCarrierTracker {
   const parsed = parseCarrierTracking(json);
   const { providers } = parsed;
   const strings = (codes: Record<string, string | number>) => Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, String(v)]));
@@ -43,6 +48,7 @@ export function trackerFromConfig(json: string, apiKeys: Partial<Record<Tracking
       apiKey: key('kuaidi100'),
       customer: providers.kuaidi100.customer ?? '',
       coms: strings(codes('kuaidi100')),
+      ...(options.kuaidi100Subscription ? { subscription: options.kuaidi100Subscription } : {}),
     });
   }
   if (providers.simulator) trackers.simulator = new HttpCarrierTracker(providers.simulator.baseUrl, key('simulator') || undefined);

@@ -23,6 +23,11 @@ export interface Kuaidi100Config {
    * contact data out of lookups, so a caller that has it may supply it here; without it those carriers answer 408.
    */
   phoneFor?: (query: TrackingQuery) => string | undefined | Promise<string | undefined>;
+  /**
+   * Push subscription (订阅, POST /poll): where Kuaidi100 pushes (`callbackurl`) and the `salt` it signs pushes with.
+   * Without it `subscribe` is not offered: Kuaidi100 pushes nothing for numbers that were not subscribed.
+   */
+  subscription?: { callbackUrl: string; salt: string };
   timeoutMs?: number;
   fetch?: FetchFn;
   now?: () => Date;
@@ -124,13 +129,60 @@ export function kuaidi100QuerySign(param: string, key: string, customer: string)
   return createHash('md5').update(param + key + customer, 'utf8').digest('hex').toUpperCase();
 }
 
+/** Subscribe (订阅) answer: `{ result, returnCode, message }`. */
+const SubscribeReplySchema = z.looseObject({ result: z.optional(z.nullable(z.boolean())), returnCode: code, message: ns });
+
 export class Kuaidi100Tracker implements CarrierTracker {
   private readonly http: ProviderHttp;
   private readonly url: URL;
+  private readonly pollUrl: URL;
 
   constructor(private readonly config: Kuaidi100Config) {
+    if (!config.customer) throw new Error('Kuaidi100 needs its customer id (KUAIDI100_CUSTOMER / stack parameter Kuaidi100Customer)');
     this.http = { provider: 'Kuaidi100', fetch: config.fetch ?? fetch, timeoutMs: config.timeoutMs ?? 5000, now: config.now ?? (() => new Date()) };
     this.url = new URL('poll/query.do', withSlash(config.baseUrl));
+    this.pollUrl = new URL('poll', withSlash(config.baseUrl));
+  }
+
+  /**
+   * Subscribes the number for pushes (快递信息推送服务-订阅接口, POST https://poll.kuaidi100.com/poll, form `schema=json`
+   * and `param` = { company, number, key, parameters: { callbackurl, salt, resultv2 } }; docs/carrier-tracking.md).
+   * returnCode 200 = submitted, 501 = already subscribed (both fine). Without a configured subscription: false.
+   */
+  async subscribe(query: TrackingQuery): Promise<boolean> {
+    const subscription = this.config.subscription;
+    if (!subscription) return false;
+    const company = providerCarrierCode(this.config.coms, query.carrier, 'Kuaidi100');
+    const phone = await this.config.phoneFor?.(query);
+    const param = JSON.stringify({
+      company,
+      number: query.trackingNumber,
+      key: this.config.apiKey,
+      parameters: { callbackurl: subscription.callbackUrl, salt: subscription.salt, resultv2: '4', ...(phone ? { phone } : {}) },
+    });
+    const reply = await requestJson(this.http, this.pollUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams({ schema: 'json', param }).toString(),
+    });
+    const parsed = SubscribeReplySchema.safeParse(reply.body);
+    if (!parsed.success) throw new Error(`Kuaidi100 subscribe answered an unexpected body (HTTP ${reply.status})`);
+    const returnCode = parsed.data.returnCode == null ? undefined : String(parsed.data.returnCode);
+    if (returnCode === '200' || returnCode === '501') return true;
+    const detail = `Kuaidi100 subscribe returnCode ${returnCode ?? '?'}${parsed.data.message ? `: ${parsed.data.message}` : ''}`;
+    switch (returnCode) {
+      case '600': // 您不是合法的订阅者 (key not valid for push)
+      case '601': // POLL:KEY已过期
+        throw new CarrierAuthError(detail);
+      case '500': // 服务器错误
+      case '502':
+        throw new ProviderUnavailableError(detail);
+      case '701': // 拒绝订阅的快递公司
+      case '702': // POLL:识别不到该单号对应的快递公司
+        throw new TrackingNotFoundError(detail);
+      default: // 700: our subscription data is wrong (a bug on our side)
+        throw new Error(detail);
+    }
   }
 
   async track(query: TrackingQuery): Promise<TrackingSnapshot> {

@@ -6,7 +6,7 @@ import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
 import { AfterShipTrackingSchema, afterShipSnapshot } from './aftership.js';
 import { Kuaidi100ResultSchema, kuaidi100Snapshot } from './kuaidi100.js';
 import type { TrackingProvider } from './routing.js';
-import { SeventeenTrackInfoSchema, seventeenTrackSnapshot } from './seventeen-track.js';
+import { SEVENTEEN_TRACK_INVALID_SUB_STATUS, SeventeenTrackInfoSchema, seventeenTrackSnapshot } from './seventeen-track.js';
 import { pipelineCarrierCode } from './support.js';
 
 export type PushProvider = Exclude<TrackingProvider, 'simulator'>;
@@ -16,9 +16,24 @@ export interface PushUpdate {
   carrier?: string;
   trackingNumber: string;
   snapshot: TrackingSnapshot;
+  /**
+   * Kuaidi100 corrected the carrier (`autoCheck` 1, `comNew`): the pipeline's code for the corrected carrier, to look
+   * the parcel up with from now on. The update itself still names the carrier the shipment was watched under.
+   */
+  correctedCarrier?: string;
 }
 
-export type PushResult = { ok: true; updates: PushUpdate[] } | { ok: false; reason: 'invalid_signature' | 'malformed' };
+/**
+ * A push that says something about the watch rather than the parcel: the provider stopped following the number
+ * (17TRACK `TRACKING_STOPPED`), or does not know it (17TRACK `NotFound_InvalidCode`).
+ */
+export interface PushIssue {
+  reason: 'tracking_stopped' | 'tracking_not_found';
+  carrier?: string;
+  trackingNumber: string;
+}
+
+export type PushResult = { ok: true; updates: PushUpdate[]; issues?: PushIssue[] } | { ok: false; reason: 'invalid_signature' | 'malformed' };
 
 /** HTTP headers (any case) or, for Kuaidi100, the already-decoded form fields. */
 export type HeadersOrForm = Readonly<Record<string, string | string[] | undefined>>;
@@ -101,15 +116,22 @@ function seventeenTrackPush(rawBody: string, headers: HeadersOrForm, secret: str
   if (!secret || !signature || !safeEqual(signature.trim().toLowerCase(), seventeenTrackSignature(rawBody, secret))) return invalid();
   const body = SeventeenTrackWebhookSchema.safeParse(parseJson(rawBody));
   if (!body.success) return malformed();
-  // TRACKING_STOPPED only says 17TRACK stopped following the number: nothing about the parcel.
-  if (body.data.event !== 'TRACKING_UPDATED') return { ok: true, updates: [] };
-  if (!body.data.data) return malformed();
-  const info = body.data.data.track_info == null ? undefined : SeventeenTrackInfoSchema.safeParse(body.data.data.track_info);
+  const { event, data } = body.data;
+  if (event !== 'TRACKING_UPDATED' && event !== 'TRACKING_STOPPED') return { ok: true, updates: [] };
+  if (!data) return malformed();
+  const carrier = data.carrier ?? undefined;
+  // TRACKING_STOPPED: 17TRACK no longer follows the number (and will push nothing more): nothing about the parcel,
+  // but the watch must fall back to polling and an operator must know.
+  if (event === 'TRACKING_STOPPED') return { ok: true, updates: [], issues: [{ reason: 'tracking_stopped', ...carrierOf(carrier, options), trackingNumber: data.number }] };
+  const info = data.track_info == null ? undefined : SeventeenTrackInfoSchema.safeParse(data.track_info);
   if (info && !info.success) return malformed();
-  const carrier = body.data.data.carrier ?? undefined;
+  // The number is invalid for the carrier: a tracking issue, not a parcel that is merely "pending".
+  if (info?.data.latest_status?.sub_status === SEVENTEEN_TRACK_INVALID_SUB_STATUS) {
+    return { ok: true, updates: [], issues: [{ reason: 'tracking_not_found', ...carrierOf(carrier, options), trackingNumber: data.number }] };
+  }
   return {
     ok: true,
-    updates: [{ ...carrierOf(carrier, options), trackingNumber: body.data.data.number, snapshot: seventeenTrackSnapshot(info?.data) }],
+    updates: [{ ...carrierOf(carrier, options), trackingNumber: data.number, snapshot: seventeenTrackSnapshot(info?.data) }],
   };
 }
 
@@ -119,7 +141,8 @@ export function kuaidi100PushSignature(param: string, salt: string): string {
   return createHash('md5').update(param + salt, 'utf8').digest('hex').toUpperCase();
 }
 
-const Kuaidi100PushSchema = z.looseObject({ status: z.optional(z.nullable(z.string())), lastResult: z.optional(z.nullable(z.unknown())) });
+const ns = z.optional(z.nullable(z.string()));
+const Kuaidi100PushSchema = z.looseObject({ status: ns, autoCheck: ns, comOld: ns, comNew: ns, lastResult: z.optional(z.nullable(z.unknown())) });
 
 function kuaidi100Push(rawBody: string, form: HeadersOrForm, secret: string, options: PushOptions): PushResult {
   // The push is an application/x-www-form-urlencoded POST with `sign` and `param`; fields a framework already
@@ -134,9 +157,17 @@ function kuaidi100Push(rawBody: string, form: HeadersOrForm, secret: string, opt
   if (!result.success || !result.data.nu) return malformed();
   // status=abort with no trace ("3天查询无记录"): Kuaidi100 gave up, there is no parcel state to report.
   if (!result.data.data?.length && body.data.status === 'abort') return { ok: true, updates: [] };
+  // autoCheck=1: Kuaidi100 found the number belongs to another company (comNew) than the one subscribed (comOld, also
+  // lastResult.com in its published sample). The shipment is the one watched under comOld; comNew is looked up from now on.
+  const { autoCheck, comOld, comNew } = body.data;
+  const corrected = autoCheck === '1' && comNew && comNew !== comOld;
+  const watchedCom = (corrected && comOld) || result.data.com || undefined;
+  const correctedCarrier = corrected ? carrierOf(comNew, options).carrier : undefined;
   return {
     ok: true,
-    updates: [{ ...carrierOf(result.data.com ?? undefined, options), trackingNumber: result.data.nu, snapshot: kuaidi100Snapshot(result.data) }],
+    updates: [
+      { ...carrierOf(watchedCom, options), trackingNumber: result.data.nu, snapshot: kuaidi100Snapshot(result.data), ...(correctedCarrier ? { correctedCarrier } : {}) },
+    ],
   };
 }
 

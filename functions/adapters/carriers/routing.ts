@@ -68,6 +68,13 @@ export class RoutedCarrierTracker implements CarrierTracker {
     const { market: _market, ...port } = query;
     return this.trackers[this.providerFor(query)]!.track(port);
   }
+
+  /** Subscribes the number with its provider when that provider needs it (Kuaidi100); false otherwise. */
+  async subscribe(query: RoutedTrackingQuery): Promise<boolean> {
+    const { market: _market, ...port } = query;
+    const tracker = this.trackers[this.providerFor(query)]!;
+    return tracker.subscribe ? tracker.subscribe(port) : false;
+  }
 }
 
 /** The provider for a carrier (and market): the routing alone, no trackers needed (e.g. to file a shipment for polling). */

@@ -43,6 +43,9 @@ const RETURN_SUB_STATUSES = new Set(['Exception_Returning', 'Exception_Returned'
 /** "Package lost due to various circumstances": the only sub-status read as lost. */
 export const SEVENTEEN_TRACK_LOST_SUB_STATUS = 'Exception_Lost';
 
+/** "The tracking number is invalid for the carrier": the number is wrong, not merely without information yet. */
+export const SEVENTEEN_TRACK_INVALID_SUB_STATUS = 'NotFound_InvalidCode';
+
 /** 17TRACK error codes (the `code` of a request, or of a rejected number). */
 const AUTH_CODES = new Set([-18010001, -18010002, -18010004, -18010005, -18019908]);
 const TRY_LATER_CODES = new Set([-18010003, -18019907]);
@@ -164,7 +167,7 @@ export class SeventeenTrackTracker implements CarrierTracker {
     }
     const info = lookup.trackInfo == null ? undefined : SeventeenTrackInfoSchema.safeParse(lookup.trackInfo);
     if (info && !info.success) throw new Error('17TRACK answered a track_info of an unexpected shape');
-    if (info?.data.latest_status?.sub_status === 'NotFound_InvalidCode') {
+    if (info?.data.latest_status?.sub_status === SEVENTEEN_TRACK_INVALID_SUB_STATUS) {
       throw new TrackingNotFoundError('17TRACK: the tracking number is invalid for this carrier (NotFound_InvalidCode)');
     }
     return seventeenTrackSnapshot(info?.data);

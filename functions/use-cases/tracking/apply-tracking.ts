@@ -36,8 +36,11 @@ export async function applyTracking(deps: ApplyTrackingDeps, key: string, snapsh
   // Pushes can arrive out of order: a state older than the one stored teaches nothing.
   if (shipment.lastEventAt && snapshot.lastEventAt && snapshot.lastEventAt < shipment.lastEventAt) return { known: true, actions: [], finished: false };
   const outcome = watchOutcome(shipment, snapshot, now, deps.policy, deps.calendar, deps.proactiveEnabled);
+  // The provider stopped following the number: its silence is its own, not the parcel's, so no "no scan" loss.
+  const stopped = shipment.trackingIssue?.reason === 'tracking_stopped';
+  const actions = outcome.actions.filter((a) => !(stopped && a.kind === 'open_proactive_case' && a.rule === 'no_scan'));
   const handled: Watcher[] = [];
-  for (const action of outcome.actions) {
+  for (const action of actions) {
     if (action.kind === 'return_arrived') {
       await returnArrived(deps, shipment, action, now);
       handled.push({ role: 'return', caseId: action.caseId });
@@ -52,7 +55,7 @@ export async function applyTracking(deps: ApplyTrackingDeps, key: string, snapsh
   const finished = outcome.finished || open.length === 0;
   const nextPoll = finished ? undefined : { at: new Date(now.getTime() + deps.pollIntervalSeconds * 1000).toISOString(), provider: shipment.provider };
   await deps.shipments.recordTracking(key, snapshot, source, now, nextPoll);
-  return { known: true, actions: outcome.actions.map((a) => a.kind), finished };
+  return { known: true, actions: actions.map((a) => a.kind), finished };
 }
 
 /** The return reached the service center: exactly what `return.received` does, with the carrier as its source. */

@@ -1,10 +1,10 @@
 import type { CarrierTracker } from '../../adapters/carrier-tracker.js';
 import type { ProviderLimit } from '../../adapters/carriers/limits.js';
 import type { ShipmentRecord } from '../../adapters/shipment-store.js';
-import { pollBackoffSeconds, watcherId } from '../../domain/shipment-watch.js';
+import { pollBackoffSeconds } from '../../domain/shipment-watch.js';
 import { applyTracking, type ApplyTrackingDeps } from './apply-tracking.js';
 import { reportProviderCall, type ProviderHealthDeps } from './provider-health.js';
-import { flagCaseTrackingIssue } from './tracking-issue.js';
+import { flagShipmentIssue } from './tracking-issue.js';
 
 export interface PollDeps extends ApplyTrackingDeps, ProviderHealthDeps {
   tracker: CarrierTracker;
@@ -65,8 +65,11 @@ type PollOutcome = 'updated' | 'not_found' | 'unavailable' | 'failed';
 
 async function pollOne(deps: PollDeps, shipment: ShipmentRecord, now: Date): Promise<PollOutcome> {
   let snapshot;
+  const query = { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: shipment.shippedAt, promisedBy: shipment.promisedBy };
   try {
-    snapshot = await deps.tracker.track({ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: shipment.shippedAt, promisedBy: shipment.promisedBy });
+    // A provider that pushes only for subscribed numbers (Kuaidi100) is asked once, on the shipment's first poll.
+    if (!shipment.subscribedAt && deps.tracker.subscribe && (await deps.tracker.subscribe(query))) await deps.shipments.markSubscribed(shipment.key, now);
+    snapshot = await deps.tracker.track({ ...query, carrier: shipment.correctedCarrier ?? shipment.carrier });
   } catch (error) {
     const { name, message } = error as Error & { retryAfterSeconds?: number };
     const failures = (shipment.failures ?? 0) + 1;
@@ -76,7 +79,7 @@ async function pollOne(deps: PollDeps, shipment: ShipmentRecord, now: Date): Pro
     if (name === 'TrackingNotFoundError') {
       // The provider answered: it is healthy, the number is the problem (often one not scanned yet: keep trying).
       await reportProviderCall(deps, shipment.provider, { ok: true }, now);
-      await flagUnknownNumber(deps, shipment, now);
+      await flagShipmentIssue(deps, shipment, 'tracking_not_found', now);
       return 'not_found';
     }
     if (name === 'CarrierUnavailableError' || name === 'CarrierAuthError') {
@@ -88,24 +91,4 @@ async function pollOne(deps: PollDeps, shipment: ShipmentRecord, now: Date): Pro
   await reportProviderCall(deps, shipment.provider, { ok: true }, now);
   await applyTracking(deps, shipment.key, snapshot, 'poll', now);
   return 'updated';
-}
-
-/** Once per shipment: the watching cases carry a `trackingIssue`, their timelines say so, operators are alerted. */
-async function flagUnknownNumber(deps: PollDeps, shipment: ShipmentRecord, now: Date): Promise<void> {
-  if (!(await deps.shipments.flagTrackingIssue(shipment.key, 'tracking_not_found', now))) return;
-  const at = now.toISOString();
-  const open = shipment.watchers.filter((w) => !shipment.handled.includes(watcherId(w)));
-  const caseIds: string[] = [];
-  for (const watcher of open) {
-    const issue = { reason: 'tracking_not_found' as const, role: watcher.role, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, at };
-    if (await flagCaseTrackingIssue(deps.cases, watcher.caseId, issue)) caseIds.push(watcher.caseId);
-  }
-  await deps.alerts.raise({
-    kind: 'tracking_not_found',
-    ...(caseIds.length === 1 ? { caseId: caseIds[0] } : {}),
-    at,
-    // No tracking number in alerts (carriers' public lookups show the recipient's masked name and phone): the cases have it.
-    message: `Carrier ${shipment.carrier} (provider ${shipment.provider}) does not know a watched tracking number; watched for ${open.map((w) => `${w.role} ${w.caseId}`).join(', ') || 'no open case'}. Polling continues with backoff.`,
-    detail: { carrier: shipment.carrier, provider: shipment.provider },
-  });
 }

@@ -1,8 +1,11 @@
 import { verifyAndParsePush, type HeadersOrForm, type PushProvider } from '../../adapters/carriers/push.js';
 import { shipmentKey } from '../../domain/shipment-watch.js';
+import type { OpsAlerts } from '../../adapters/ops-alerts.js';
 import { applyTracking, type ApplyTrackingDeps } from './apply-tracking.js';
+import { flagShipmentIssue } from './tracking-issue.js';
 
 export interface PushDeps extends ApplyTrackingDeps {
+  alerts: OpsAlerts;
   /** The provider's webhook secret (AfterShip webhook secret, 17TRACK security key, Kuaidi100 salt). */
   secret: string;
   /** Pipeline carrier code -> provider code, to name the pipeline's carrier in the update. */
@@ -29,8 +32,15 @@ export async function receivePush(deps: PushDeps, provider: PushProvider, rawBod
   let applied = 0;
   for (const update of result.updates) {
     if (!update.carrier) continue;
-    const outcome = await applyTracking(deps, shipmentKey(update.carrier, update.trackingNumber), update.snapshot, 'push', now);
+    const key = shipmentKey(update.carrier, update.trackingNumber);
+    if (update.correctedCarrier) await deps.shipments.recordCorrectedCarrier(key, update.correctedCarrier);
+    const outcome = await applyTracking(deps, key, update.snapshot, 'push', now);
     if (outcome.known) applied += 1;
+  }
+  // A stopped watch or an invalid number flags the watching cases (operators alerted once); the shipment stays polled.
+  for (const issue of result.issues ?? []) {
+    const shipment = issue.carrier ? await deps.shipments.get(shipmentKey(issue.carrier, issue.trackingNumber)) : undefined;
+    if (shipment) await flagShipmentIssue(deps, shipment, issue.reason, now);
   }
   return { status: 200, received: result.updates.length, applied, ignored: result.updates.length - applied };
 }

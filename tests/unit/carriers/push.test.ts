@@ -58,10 +58,30 @@ describe('17TRACK push', () => {
     if (result.ok) expect(result.updates[0]!.snapshot.checkpoints!.at(-1)!.time).toBe('2025-10-17T10:30:00.000Z');
   });
 
-  it('accepts an upper-case hex signature and ignores TRACKING_STOPPED', () => {
+  it('accepts an upper-case hex signature', () => {
     expect(verifyAndParsePush('17track', body, { SIGN: seventeenSign(body, key).toUpperCase() }, key).ok).toBe(true);
-    const stopped = JSON.stringify({ event: 'TRACKING_STOPPED', data: { number: 'SF1234567890123', carrier: 100012 } });
-    expect(verifyAndParsePush('17track', stopped, { sign: seventeenSign(stopped, key) }, key)).toEqual({ ok: true, updates: [] });
+  });
+
+  // 17TRACK's published TRACKING_STOPPED sample (API v2.x, "Webhook" section of https://api.17track.net/en/doc):
+  // tests/fixtures/carriers/17track/webhook-stopped.json.
+  it('reports TRACKING_STOPPED as a tracking issue (no parcel update): 17TRACK stopped following the number', () => {
+    const stopped = fixtureText('17track', 'webhook-stopped');
+    expect(verifyAndParsePush('17track', stopped, { sign: seventeenSign(stopped, key) }, key)).toEqual({
+      ok: true,
+      updates: [],
+      issues: [{ reason: 'tracking_stopped', carrier: 'CHINAPOST', trackingNumber: 'RR123456789CN' }],
+    });
+  });
+
+  it('reports a TRACKING_UPDATED whose number is NotFound_InvalidCode as tracking_not_found, not as a pending parcel', () => {
+    // The documented gettrackinfo answer for an invalid number (invalid-code.json), as the push's data.
+    const accepted = JSON.parse(fixtureText('17track', 'invalid-code')).data.accepted[0];
+    const push = JSON.stringify({ event: 'TRACKING_UPDATED', data: accepted });
+    expect(verifyAndParsePush('17track', push, { sign: seventeenSign(push, key) }, key)).toEqual({
+      ok: true,
+      updates: [],
+      issues: [{ reason: 'tracking_not_found', carrier: 'SF', trackingNumber: 'SF1234567890123' }],
+    });
   });
 
   it('rejects a tampered body and a wrong key', () => {
@@ -100,6 +120,21 @@ describe('Kuaidi100 push', () => {
       ok: false,
       reason: 'invalid_signature',
     });
+  });
+
+  // Kuaidi100's published push sample (推送输入参数示例 of its subscription document, reproduced in public SDK samples):
+  // autoCheck 1, comOld yuantong, comNew ems. Only its JSON slips (a missing brace, trailing commas) are repaired.
+  it('honours comNew: the update names the carrier it was watched under (comOld) and the corrected carrier (comNew)', () => {
+    const param = JSON.stringify(JSON.parse(fixtureText('kuaidi100', 'push-corrected-com')));
+    const result = verifyAndParsePush('kuaidi100', new URLSearchParams({ sign: kuaidi100Sign(param, salt), param }).toString(), {}, salt);
+    expect(result).toMatchObject({ ok: true, updates: [{ carrier: 'YTO', correctedCarrier: 'EMS', trackingNumber: 'V030344422', snapshot: { status: 'in_transit' } }] });
+    if (result.ok) expect(result.updates[0]!.snapshot.checkpoints!.map((c) => c.time)).toEqual(['2012-08-27T15:22:42.000Z', '2012-08-28T08:33:19.000Z']);
+  });
+
+  it('a push without a correction has no correctedCarrier', () => {
+    const param = JSON.stringify(JSON.parse(fixtureText('kuaidi100', 'push-delivered')));
+    const result = verifyAndParsePush('kuaidi100', new URLSearchParams({ sign: kuaidi100Sign(param, salt), param }).toString(), {}, salt);
+    expect(result.ok && result.updates[0]!.correctedCarrier).toBeUndefined();
   });
 
   it('gives no update when Kuaidi100 aborts a number it never found', () => {

@@ -1,0 +1,3 @@
+import { providerSuite } from './carrier-provider-suite.js';
+
+providerSuite('17track');
