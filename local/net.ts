@@ -20,3 +20,20 @@ export function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/**
+ * Closes the server once the requests it is answering are answered: idle kept-alive connections go at once, busy ones
+ * after their response (or after `graceMs`). For dynalite, whose close() also closes its database: a request dropped
+ * half-way would read the closed database and throw an uncaught "Database is closed" from its own callback.
+ */
+export function closeServerGracefully(server: Server, graceMs = 2000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close((err) => {
+      clearTimeout(force);
+      if (err) reject(err);
+      else resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

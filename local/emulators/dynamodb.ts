@@ -11,7 +11,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { LocalTable } from '../cfn/types.js';
-import { closeServer, listen } from '../net.js';
+import { closeServerGracefully, listen } from '../net.js';
 
 // dynalite ships no type declarations; this is the part of its factory we use.
 type DynaliteFactory = (options: {
@@ -45,8 +45,9 @@ export async function startDynamoDb(opts: { port?: number; dataDir?: string } = 
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    // dynalite's close() also closes LevelDB, releasing its lock so the same dataDir can be reopened.
-    close: () => closeServer(server),
+    // dynalite's close() also closes LevelDB, releasing its lock so the same dataDir can be reopened; requests under
+    // way finish first, so none reads a closed database.
+    close: () => closeServerGracefully(server),
   };
 }
 
