@@ -70,7 +70,7 @@ export function isCanonicalOpsPath(rawPath: string): boolean {
   } catch {
     return false;
   }
-  return resolved === rawPath && !rawPath.endsWith('/') && !rawPath.includes('//') && !/%2e|%2f|%5c/i.test(rawPath);
+  return resolved === rawPath && !rawPath.endsWith('/') && !rawPath.includes('//');
 }
 
 /** Whether the operator's role covers the route; the answer to give when it does not is `forbidden` with `needs`. */
