@@ -41,4 +41,4 @@ async function run(entry: (typeof cases)[number]) {
 console.log(`Sending ${cases.length} example cases to ${apiUrl} …`);
 const results = await Promise.allSettled(cases.map(run));
 for (const result of results) console.log(result.status === 'fulfilled' ? result.value : `failed: ${(result.reason as Error).message}`);
-console.log(`\nOpen the case in the ops API: curl -H 'Authorization: Bearer <OPS_TOKEN>' ${apiUrl}/ops/cases/<caseId>`);
+console.log(`\nOpen a case in the ops API (as the local viewer; other operators are printed by npm start): curl -H 'Authorization: Bearer dev-viewer-token' ${apiUrl}/ops/cases/<caseId>`);
