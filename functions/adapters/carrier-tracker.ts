@@ -29,6 +29,14 @@ export class TrackingNotFoundError extends Error {
 }
 
 /**
+ * The provider stopped tracking the parcel and only silence is left to judge a lost claim by: an operator must decide
+ * (the lookup throws it after recording why on the case; the workflow sends the case to needs_attention).
+ */
+export class TrackingStoppedError extends Error {
+  override readonly name = 'TrackingStoppedError';
+}
+
+/**
  * HTTP adapter for the tracking service the local simulator implements (GET /v1/trackings/{carrier}/{number}).
  * Provider-specific adapters (AfterShip, 17TRACK, Kuaidi100) implement the same port.
  */

@@ -39,12 +39,24 @@ export interface TrackingSnapshot {
 export type CarrierVerdict =
   | { verdict: 'confirmed'; rule: string; delayWorkingDays?: number }
   | { verdict: 'refuted'; rule: string; reasonCode: string }
-  | { verdict: 'pending'; rule: string };
+  | { verdict: 'pending'; rule: string }
+  /** Only an operator can decide: the provider stopped tracking, so its silence proves nothing either way. */
+  | { verdict: 'manual'; rule: string };
+
+export interface CarrierVerdictOptions {
+  /**
+   * The provider stopped following the parcel (17TRACK `TRACKING_STOPPED`): its last state is stale, so neither a loss
+   * confirmed from silence (`lost.no_scan`) nor a claim refuted for want of confirmation (`lost.not_confirmed`)
+   * is drawn from it. A positive signal (lost, delivered) still decides.
+   */
+  trackingStopped?: boolean;
+}
 
 /**
  * What the tracking means for a lost or delayed claim (002 §4.1, 003 §3.2). `checks` counts lookups so far,
  * including this one: after the policy's maximum an unconfirmed claim is decided rather than left open.
  * `carrier` (the pipeline's carrier code) picks the policy's per-carrier silence before a parcel counts as lost.
+ * With `trackingStopped`, what silence would have decided goes to an operator instead (`manual`).
  */
 export function carrierVerdict(
   type: CaseType,
@@ -55,12 +67,15 @@ export function carrierVerdict(
   policy: AftersalesPolicy,
   calendar: WorkingDayCalendar,
   carrier?: string,
+  options: CarrierVerdictOptions = {},
 ): CarrierVerdict {
   const lastCheck = checks >= policy.carrierMaxChecks;
   if (type === 'lost') {
     if (tracking.lost) return { verdict: 'confirmed', rule: 'lost.carrier_confirmed' };
     if (tracking.status === 'delivered') return { verdict: 'refuted', rule: 'lost.carrier_delivered', reasonCode: 'carrier_delivered' };
-    if (silentTooLong(tracking, now, policy, carrier)) return { verdict: 'confirmed', rule: 'lost.no_scan' };
+    const silent = silentTooLong(tracking, now, policy, carrier);
+    if (options.trackingStopped && (silent || lastCheck)) return { verdict: 'manual', rule: 'lost.tracking_stopped' };
+    if (silent) return { verdict: 'confirmed', rule: 'lost.no_scan' };
     if (lastCheck) return { verdict: 'refuted', rule: 'lost.not_confirmed', reasonCode: 'loss_not_confirmed' };
     return { verdict: 'pending', rule: 'lost.awaiting_carrier' };
   }

@@ -6,7 +6,7 @@ import { carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores
 import { caseStores, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
 
 const { cases } = caseStores();
-const { health } = trackingStores();
+const { health, shipments } = trackingStores();
 const alerts = opsAlerts();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
@@ -27,5 +27,5 @@ export async function handler(event: unknown) {
   const record = await cases.require(caseId);
   const provider = tracker.providerFor({ carrier: record.shipment.carrier, trackingNumber: record.shipment.trackingNumber });
   const report = (outcome: { ok: true } | { ok: false; error: string }) => reportProviderCall({ health, alerts, outageAlertSeconds }, provider, outcome, new Date());
-  return carrierLookup({ cases, tracker, policy, calendar, report, alerts }, caseId, now);
+  return carrierLookup({ cases, tracker, policy, calendar, report, alerts, shipments }, caseId, now);
 }

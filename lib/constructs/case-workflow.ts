@@ -218,7 +218,7 @@ export class CaseWorkflow extends Construct {
       resultPath: '$.carrier',
       retryOnServiceExceptions: true,
     });
-    carrierLookup.addRetry({ errors: ['TrackingNotFoundError'], maxAttempts: 0 });
+    carrierLookup.addRetry({ errors: ['TrackingNotFoundError', 'TrackingStoppedError'], maxAttempts: 0 });
     carrierLookup.addRetry({
       errors: ['CarrierUnavailableError'],
       interval: Duration.seconds(30),

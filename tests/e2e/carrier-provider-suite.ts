@@ -53,7 +53,7 @@ export function providerSuite(provider: LocalCarrierProvider): void {
     expect(pushes.every((p) => p.status === 200)).toBe(true);
   }, 120_000);
 
-  it.runIf(provider === '17track')('TRACKING_STOPPED flags the watching case and alerts operators once; the case keeps waiting, not judged on the silence', async () => {
+  it.runIf(provider === '17track')('TRACKING_STOPPED flags the watching case and alerts operators once; the case keeps waiting, not judged on the silence, and a lost claim on the number goes to an operator unpaid', async () => {
     const event = requestedEvent({ caseType: 'return' });
     const caseId = String((await h.platform.send(event)).body.caseId);
     await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return');
@@ -67,6 +67,16 @@ export function providerSuite(provider: LocalCarrierProvider): void {
     const response = await fetch(`${h.pipeline.urls.api}/ops/alerts`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } });
     const { alerts } = (await response.json()) as { alerts: Array<{ kind: string; caseId?: string }> };
     expect(alerts.filter((a) => a.kind === 'tracking_stopped' && a.caseId === caseId)).toHaveLength(1);
-  }, 120_000);
+
+    // A lost claim on the stopped number: the provider's silence is not a loss; it waits for an operator, unpaid.
+    const lost = await h.platform.send(requestedEvent({ caseType: 'lost', trackingNumber }));
+    const lostId = String(lost.body.caseId);
+    const claim = await h.ops.waitFor(lostId, isSettled, 90_000);
+    expect(claim).toMatchObject({ status: 'needs_attention', failure: { error: 'TrackingStoppedError' }, carrier: { rule: 'lost.tracking_stopped' } });
+    expect(claim.outcome).toBeUndefined();
+    expect(claim.timeline.map((e: { event: string }) => e.event)).toContain('carrier_manual');
+    const paid = await fetch(`${h.pipeline.orderPlatform.url}/v1/instructions?caseId=${lostId}`, { headers: { authorization: `Bearer ${h.pipeline.config.orderPlatformToken}` } });
+    expect(((await paid.json()) as { instructions: unknown[] }).instructions).toEqual([]);
+  }, 180_000);
 });
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
 import { startCarrierSimulator, type CarrierSimulator } from '../../local/simulators/carrier.js';
 import { closedPort, importFresh, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
@@ -122,6 +123,46 @@ describe('carrier-lookup', () => {
 
   it('an unknown case is CaseNotFoundError', async () => {
     expect((await failure(handler({ caseId: 'AS-0000000000AB' })))?.name).toBe('CaseNotFoundError');
+  });
+});
+
+describe('carrier-lookup: the provider stopped tracking the parcel (TRACKING_STOPPED)', () => {
+  /** Three lookups of a parcel still moving: the third is the policy's last check, where silence would refute. */
+  async function lastCheck(caseId: string) {
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'pending' });
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'pending' });
+    return failure(handler({ caseId }));
+  }
+
+  it('the watched shipment is flagged: no verdict from silence, the case goes to an operator with the reason', async () => {
+    const trackingNumber = unique('SIM-TRANSIT').toUpperCase();
+    const { caseId } = await lostCase(trackingNumber);
+    const shipments = new ShipmentStore(env.db, TABLE_NAME);
+    const key = await shipments.watch({ carrier: 'sf-express', trackingNumber, provider: '17track', watcher: { role: 'outbound', caseId } }, new Date());
+    expect(await shipments.flagTrackingIssue(key, 'tracking_stopped', new Date())).toBe(true);
+
+    expect((await lastCheck(caseId))?.name).toBe('TrackingStoppedError');
+    const view = (await cases.view(caseId))!;
+    expect(view.case).toMatchObject({ carrier: { checks: 3, rule: 'lost.tracking_stopped' } });
+    expect(view.case.decision).toBeUndefined();
+    expect(view.case.outcome).toBeUndefined();
+    expect(view.timeline).toContainEqual(expect.objectContaining({ event: 'carrier_manual', detail: expect.objectContaining({ rule: 'lost.tracking_stopped' }) }));
+    const alerts = (await new OpsAlerts(env.db, TABLE_NAME).recent(100)).filter((a) => a.caseId === caseId);
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'tracking_stopped', detail: expect.objectContaining({ carrier: 'sf-express' }) })]);
+    expect(JSON.stringify(alerts)).not.toContain(trackingNumber);
+  });
+
+  it("the case's own trackingIssue says so too; an explicit lost status still confirms", async () => {
+    const stoppedIssue = (trackingNumber: string) => ({ reason: 'tracking_stopped', role: 'outbound', carrier: 'sf-express', trackingNumber, at: new Date().toISOString() });
+    const moving = unique('SIM-TRANSIT').toUpperCase();
+    const { caseId } = await lostCase(moving);
+    await cases.update(caseId, { trackingIssue: stoppedIssue(moving) });
+    expect((await lastCheck(caseId))?.name).toBe('TrackingStoppedError');
+
+    const lost = unique('SIM-LOST').toUpperCase();
+    const { caseId: lostId } = await lostCase(lost);
+    await cases.update(lostId, { trackingIssue: stoppedIssue(lost) });
+    await expect(handler({ caseId: lostId })).resolves.toMatchObject({ verdict: 'confirmed', rule: 'lost.carrier_confirmed' });
   });
 });
 

@@ -155,3 +155,24 @@ describe('lost parcels: no scan for N days (002 §4.1)', () => {
     expect(carrierVerdict('lost', silentSince(30), PROMISED, NOW, 1, withoutRule, cnCalendar).verdict).toBe('pending');
   });
 });
+
+describe('lost parcels whose provider stopped tracking (17TRACK TRACKING_STOPPED)', () => {
+  const silentSince = (days: number): TrackingSnapshot => ({ status: 'in_transit', lost: false, lastEventAt: new Date(NOW.getTime() - days * 86_400_000).toISOString() });
+  const stopped = (tracking: TrackingSnapshot, checks = 1) => carrierVerdict('lost', tracking, PROMISED, NOW, checks, cnPolicy, cnCalendar, 'sf', { trackingStopped: true });
+
+  it('silence beyond the limit is not a loss: an operator decides', () => {
+    expect(stopped(silentSince(30))).toEqual({ verdict: 'manual', rule: 'lost.tracking_stopped' });
+    // The same silence without the flag confirms the loss, as before.
+    expect(carrierVerdict('lost', silentSince(30), PROMISED, NOW, 1, cnPolicy, cnCalendar, 'sf').verdict).toBe('confirmed');
+  });
+
+  it('nor is the last check without a confirmation a refusal', () => {
+    expect(stopped(silentSince(1), MAX)).toEqual({ verdict: 'manual', rule: 'lost.tracking_stopped' });
+  });
+
+  it('inside the silence window the claim still waits, and explicit signals still decide', () => {
+    expect(stopped(silentSince(1))).toEqual({ verdict: 'pending', rule: 'lost.awaiting_carrier' });
+    expect(stopped({ status: 'exception', lost: true, lastEventAt: silentSince(30).lastEventAt }, MAX)).toEqual({ verdict: 'confirmed', rule: 'lost.carrier_confirmed' });
+    expect(stopped(delivered('2026-11-06T12:00:00'), MAX)).toMatchObject({ verdict: 'refuted', rule: 'lost.carrier_delivered' });
+  });
+});

@@ -1,8 +1,10 @@
-import type { CaseStore } from '../../adapters/case-store.js';
-import type { CarrierTracker } from '../../adapters/carrier-tracker.js';
+import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import { TrackingStoppedError, type CarrierTracker } from '../../adapters/carrier-tracker.js';
 import type { OpsAlerts } from '../../adapters/ops-alerts.js';
+import type { ShipmentStore } from '../../adapters/shipment-store.js';
 import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
 import { carrierVerdict } from '../../domain/carrier-verdict.js';
+import { shipmentKey } from '../../domain/shipment-watch.js';
 import type { AftersalesPolicy } from '../../domain/policy.js';
 import type { WorkingDayCalendar } from '../../domain/working-days.js';
 import { flagCaseTrackingIssue } from '../tracking/tracking-issue.js';
@@ -23,10 +25,12 @@ export type LookupReport = (outcome: { ok: true } | { ok: false; error: string }
  * Asks the carrier where the parcel is and what that means for the claim. A carrier outage throws
  * CarrierUnavailableError, which the workflow retries with backoff, then waits in `awaiting_carrier` and looks
  * again (carrier-outage.ts); the case is never dropped. A number the carrier does not know is flagged on the case
- * (`trackingIssue`) before the error goes on to an operator.
+ * (`trackingIssue`) before the error goes on to an operator. A parcel whose provider stopped tracking it (the case's
+ * own `trackingIssue` or the watched shipment's flag, reason `tracking_stopped`) is never judged lost or not lost
+ * from silence: the lookup records why and throws TrackingStoppedError, so the case goes to an operator.
  */
 export async function carrierLookup(
-  deps: { cases: CaseStore; tracker: CarrierTracker; policy: AftersalesPolicy; calendar: WorkingDayCalendar; report?: LookupReport; alerts?: OpsAlerts },
+  deps: { cases: CaseStore; tracker: CarrierTracker; policy: AftersalesPolicy; calendar: WorkingDayCalendar; report?: LookupReport; alerts?: OpsAlerts; shipments?: ShipmentStore },
   caseId: string,
   now: Date,
 ): Promise<CarrierLookupResult> {
@@ -69,8 +73,21 @@ export async function carrierLookup(
     await deps.cases.appendTimeline(caseId, { at, actor: 'carrier', event: 'carrier_available', detail: { since: record.carrierOutage.since } });
   }
   const checks = (record.carrier?.checks ?? 0) + 1;
-  const verdict = carrierVerdict(record.type, tracking, new Date(shipment.promisedBy), now, checks, deps.policy, deps.calendar, shipment.carrier);
+  const trackingStopped = await trackingStoppedFor(record, deps.shipments);
+  const verdict = carrierVerdict(record.type, tracking, new Date(shipment.promisedBy), now, checks, deps.policy, deps.calendar, shipment.carrier, { trackingStopped });
   const at = now.toISOString();
+  if (verdict.verdict === 'manual') {
+    await deps.cases.update(caseId, { carrier: { status: tracking.status, checks, lastCheckedAt: at, rule: verdict.rule } });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'carrier', event: 'carrier_manual', detail: { rule: verdict.rule, trackingStatus: tracking.status, check: checks } });
+    await deps.alerts?.raise({
+      kind: 'tracking_stopped',
+      caseId,
+      at,
+      message: `The tracking provider stopped following the outbound parcel of case ${caseId} (carrier ${shipment.carrier}); its silence does not decide the claim, the case goes to needs_attention for an operator.`,
+      detail: { carrier: shipment.carrier, rule: verdict.rule },
+    });
+    throw new TrackingStoppedError(`Tracking stopped for case ${caseId}: an operator decides (${verdict.rule})`);
+  }
   const delayWorkingDays = verdict.verdict === 'confirmed' ? verdict.delayWorkingDays : undefined;
   const reasonCode = verdict.verdict === 'refuted' ? verdict.reasonCode : undefined;
   await deps.cases.update(caseId, {
@@ -94,4 +111,13 @@ export async function carrierLookup(
     ...(delayWorkingDays !== undefined ? { delayWorkingDays } : {}),
     ...(reasonCode ? { reasonCode } : {}),
   };
+}
+
+/** Whether the provider stopped tracking the case's own parcel, by the case's flag or the watched shipment's. */
+async function trackingStoppedFor(record: CaseRecord, shipments: ShipmentStore | undefined): Promise<boolean> {
+  const { carrier, trackingNumber } = record.shipment;
+  const issue = record.trackingIssue;
+  if (issue?.reason === 'tracking_stopped' && issue.role === 'outbound' && shipmentKey(issue.carrier, issue.trackingNumber) === shipmentKey(carrier, trackingNumber)) return true;
+  const watched = await shipments?.get(shipmentKey(carrier, trackingNumber));
+  return watched?.trackingIssue?.reason === 'tracking_stopped';
 }
