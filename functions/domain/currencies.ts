@@ -10,11 +10,18 @@ import currencyCodes from 'currency-codes';
  */
 const UNITS_OF_ACCOUNT = new Set(['XDR', 'XSU', 'XUA']);
 
-export const PAYABLE_CURRENCIES: ReadonlySet<string> = new Set(
-  currencyCodes.data
+/**
+ * Codes ISO added after the package's data (2024-06-25): XCG, the Caribbean guilder of Curaçao and Sint Maarten,
+ * which replaced ANG on 2025-03-31. Drop an entry once the package lists it.
+ */
+const NEWER_THAN_PACKAGE = ['XCG'];
+
+export const PAYABLE_CURRENCIES: ReadonlySet<string> = new Set([
+  ...currencyCodes.data
     .filter((entry) => !UNITS_OF_ACCOUNT.has(entry.code) && !entry.countries.some((country) => country.startsWith('Zz')))
     .map((entry) => entry.code),
-);
+  ...NEWER_THAN_PACKAGE,
+]);
 
 export function isPayableCurrency(code: string): boolean {
   return PAYABLE_CURRENCIES.has(code);

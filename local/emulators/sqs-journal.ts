@@ -38,12 +38,7 @@ type Live = Extract<Entry, { op: 'put' }> & { count: number };
  */
 export function journalQueues(queues: EmulatedQueue[], file: string): { restored: number } {
   const live = readJournal(file);
-  // Rewritten through the hooks below: the journal then holds exactly the restored messages.
-  writeFileSync(`${file}.tmp`, '');
-  renameSync(`${file}.tmp`, file);
-  const append = (entry: Entry) => appendFileSync(file, `${JSON.stringify(entry)}\n`);
-  for (const queue of queues) hook(queue, append);
-
+  // Put back first, with the journal untouched: a crash while restoring loses nothing.
   let restored = 0;
   for (const message of live.values()) {
     const queue = queues.find((q) => q.QueueName === message.queue);
@@ -59,12 +54,16 @@ export function journalQueues(queues: EmulatedQueue[], file: string): { restored
       message.id,
     );
     // The receive count carries over, so a message that keeps failing still reaches its DLQ after a restart.
-    if (out?.record && message.count > 0) {
-      out.record.attributes.ApproximateReceiveCount = String(message.count);
-      append({ op: 'received', queue: message.queue, id: message.id, count: message.count });
-    }
+    if (out?.record && message.count > 0) out.record.attributes.ApproximateReceiveCount = String(message.count);
     restored += 1;
   }
+  // Then the journal is replaced, in one rename, by what is still queued: messages of a queue this topology no longer
+  // has are kept in it too (a renamed queue must not silently drop accepted messages).
+  const entries = [...live.values()].flatMap(({ count, ...put }): Entry[] => [put, ...(count > 0 ? [{ op: 'received' as const, queue: put.queue, id: put.id, count }] : [])]);
+  writeFileSync(`${file}.tmp`, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  renameSync(`${file}.tmp`, file);
+  const append = (entry: Entry) => appendFileSync(file, `${JSON.stringify(entry)}\n`);
+  for (const queue of queues) hook(queue, append);
   return { restored };
 }
 

@@ -76,4 +76,11 @@ describe('local SQS journal', () => {
     expect(await second.receive('Redrive')).toEqual([]);
     await second.stop();
   });
+
+  it('keeps in the journal the messages of a queue this topology no longer has, instead of dropping them at start', async () => {
+    appendFileSync(file, `${JSON.stringify({ op: 'put', queue: 'journal-renamed', id: 'kept-1', body: 'accepted before the rename' })}\n`);
+    const run = await start();
+    await run.stop();
+    expect(readFileSync(file, 'utf8')).toContain('"id":"kept-1"');
+  });
 });

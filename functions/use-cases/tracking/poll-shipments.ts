@@ -66,9 +66,16 @@ type PollOutcome = 'updated' | 'not_found' | 'unavailable' | 'failed';
 async function pollOne(deps: PollDeps, shipment: ShipmentRecord, now: Date): Promise<PollOutcome> {
   let snapshot;
   const query = { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: shipment.shippedAt, promisedBy: shipment.promisedBy };
+  // A provider that pushes only for subscribed numbers (Kuaidi100) is asked on the shipment's first poll, and again at
+  // the next poll while it refuses: a refused subscription only loses the pushes, never the polling below.
+  if (!shipment.subscribedAt && deps.tracker.subscribe) {
+    try {
+      if (await deps.tracker.subscribe(query)) await deps.shipments.markSubscribed(shipment.key, now);
+    } catch {
+      // Polled as before; the subscription is tried again next time.
+    }
+  }
   try {
-    // A provider that pushes only for subscribed numbers (Kuaidi100) is asked once, on the shipment's first poll.
-    if (!shipment.subscribedAt && deps.tracker.subscribe && (await deps.tracker.subscribe(query))) await deps.shipments.markSubscribed(shipment.key, now);
     snapshot = await deps.tracker.track({ ...query, carrier: shipment.correctedCarrier ?? shipment.carrier });
   } catch (error) {
     const { name, message } = error as Error & { retryAfterSeconds?: number };
