@@ -3,7 +3,7 @@ import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { QueueSender } from '../adapters/queues.js';
 import { caseIdFor } from '../domain/case-id.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { parseWebhookBody, requestIdOf, type ContractIssue, type WebhookEvent } from '../schemas/webhook.js';
+import { parseWebhookBody, requestIdOf, WEBHOOK_EVENT_TYPES, type ContractIssue, type WebhookEventType } from '../schemas/webhook.js';
 
 export type WebhookAnswer =
   | { status: 202; caseId: string; duplicate: boolean }
@@ -12,16 +12,14 @@ export type WebhookAnswer =
 /** Standard Webhooks ids are short (`msg_` and a few dozen characters); anything longer is refused before it is stored. */
 export const MAX_WEBHOOK_ID_LENGTH = 256;
 
-/** Events that act on an existing case: refused at once when the platform never sent its request. */
-const FOLLOW_UP_TYPES = new Set<WebhookEvent['type']>([
-  'aftersales.evidence_added',
-  'aftersales.cancelled',
-  'aftersales.remedy_chosen',
-  'aftersales.disputed',
-  'return.shipped',
-  'return.received',
-  'compensation.completed',
-]);
+/** Events that open something: a request, or a parcel to watch. Every other event acts on an existing request. */
+const OPENING_TYPES: ReadonlySet<WebhookEventType> = new Set(['aftersales.requested', 'shipment.created']);
+
+/**
+ * Events that act on an existing case: refused at once when the platform never sent its request. Derived, so an event
+ * type added to the contract later is checked too unless it opens something.
+ */
+export const FOLLOW_UP_TYPES: ReadonlySet<WebhookEventType> = new Set(WEBHOOK_EVENT_TYPES.filter((type) => !OPENING_TYPES.has(type)));
 
 export interface AcceptWebhookDeps {
   verifier: Webhook;

@@ -12,8 +12,19 @@ import type { QueueSender } from '../../functions/adapters/queues.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import { proactiveRequestId } from '../../functions/domain/shipment-watch.js';
 import type { IntakeMessage } from '../../functions/schemas/messages.js';
-import { acceptWebhook, type WebhookAnswer } from '../../functions/use-cases/accept-webhook.js';
+import { acceptWebhook, FOLLOW_UP_TYPES, type WebhookAnswer } from '../../functions/use-cases/accept-webhook.js';
 import { otherEvent, requestedEvent } from './fixtures.js';
+
+/** The events that act on an existing request (docs/webhook-contract.md), written out here as the contract says them. */
+const FOLLOW_UPS = [
+  'aftersales.evidence_added',
+  'aftersales.cancelled',
+  'return.shipped',
+  'return.received',
+  'aftersales.remedy_chosen',
+  'aftersales.disputed',
+  'compensation.completed',
+] as const;
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const doc = readFileSync('docs/webhook-contract.md', 'utf8');
@@ -114,30 +125,18 @@ describe('signed as documented', () => {
     expect(await accept(body, headers)).toMatchObject({ status: 202 });
   });
 
-  it.each([
-    'aftersales.evidence_added',
-    'aftersales.cancelled',
-    'return.shipped',
-    'return.received',
-    'aftersales.remedy_chosen',
-    'aftersales.disputed',
-    'compensation.completed',
-  ] as const)('%s is answered with the case id of its requestId once that request was accepted', async (type) => {
+  it('every event but a request and an announced parcel acts on an existing request', () => {
+    expect([...FOLLOW_UP_TYPES].sort()).toEqual([...FOLLOW_UPS].sort());
+  });
+
+  it.each(FOLLOW_UPS)('%s is answered with the case id of its requestId once that request was accepted', async (type) => {
     const request = JSON.stringify(requestedEvent());
     expect(await accept(request, signed(request))).toMatchObject({ status: 202 });
     const body = JSON.stringify(otherEvent(type));
     expect(await accept(body, signed(body))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: false });
   });
 
-  it.each([
-    'aftersales.evidence_added',
-    'aftersales.cancelled',
-    'return.shipped',
-    'return.received',
-    'aftersales.remedy_chosen',
-    'aftersales.disputed',
-    'compensation.completed',
-  ] as const)('%s for a request never received → 404 unknown_request, nothing stored or queued', async (type) => {
+  it.each(FOLLOW_UPS)('%s for a request never received → 404 unknown_request, nothing stored or queued', async (type) => {
     const body = JSON.stringify(otherEvent(type));
     expect(await accept(body, signed(body))).toEqual({ status: 404, error: 'unknown_request', message: expect.any(String) });
     expect(dedupe.receipts.size).toBe(0);
