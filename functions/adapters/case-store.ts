@@ -6,7 +6,7 @@ import type { OperatorRole } from '../domain/operators.js';
 import type { ServiceSla } from '../domain/sla.js';
 import type { FollowUp } from '../domain/satisfaction.js';
 import { caseSortKey, lookupItems, lookupPartition } from './case-index.js';
-import { isConditionFailure, keys, setAssignments } from './dynamo.js';
+import { isConditionFailure, keys, setAssignments, writeIf } from './dynamo.js';
 import type { LedgerEntry } from './ledger-store.js';
 
 /** The stored case: facts from the request plus what the pipeline has learnt and decided. No contact data. */
@@ -251,22 +251,17 @@ export class CaseStore {
    * or proposal written meanwhile is never lost; only while that review (by `openedAt`) is the case's review.
    */
   async markReview(caseId: string, openedAt: string, field: 'remindedAt' | 'escalatedAt', at: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.case(caseId),
-          UpdateExpression: 'SET #review.#field = :at, updatedAt = :at ADD #version :one',
-          ConditionExpression: '#review.openedAt = :opened',
-          ExpressionAttributeNames: { '#review': 'review', '#field': field, '#version': 'version' },
-          ExpressionAttributeValues: { ':at': at, ':opened': openedAt, ':one': 1 },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        UpdateExpression: 'SET #review.#field = :at, updatedAt = :at ADD #version :one',
+        ConditionExpression: '#review.openedAt = :opened',
+        ExpressionAttributeNames: { '#review': 'review', '#field': field, '#version': 'version' },
+        ExpressionAttributeValues: { ':at': at, ':opened': openedAt, ':one': 1 },
+      }),
+    );
   }
 
   /** Cases in a status, in the status index's order (for reviews: highest priority, then nearest target, first). */

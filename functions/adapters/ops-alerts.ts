@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './dynamo.js';
+import { writeIf } from './dynamo.js';
 
 export interface OpsAlert {
   kind: string;
@@ -55,18 +55,15 @@ export class OpsAlerts {
    * callers, e.g. every case started on a provisional calendar the same day). True when this call raised it.
    */
   async raiseOnce(key: string, alert: OpsAlert): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: ONCE_PARTITION, sk: key, at: alert.at, ttl: Math.floor(Date.parse(alert.at) / 1000) + ALERT_RETENTION_DAYS * 86_400 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const first = await writeIf(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: ONCE_PARTITION, sk: key, at: alert.at, ttl: Math.floor(Date.parse(alert.at) / 1000) + ALERT_RETENTION_DAYS * 86_400 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!first) return false;
     await this.raise(alert);
     return true;
   }

@@ -1,6 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord, ReviewDecided, ReviewProposal } from './case-store.js';
-import { isConditionFailure, keys, setAssignments } from './dynamo.js';
+import { keys, setAssignments, writeIf } from './dynamo.js';
 
 /** The fields an accepted decision sets on the case besides `review.decided`. */
 export type DecisionPatch = Pick<CaseRecord, 'operatorDecision' | 'decision'> & Partial<Pick<CaseRecord, 'outcome' | 'reviewMode'>>;
@@ -45,21 +45,16 @@ export class ReviewStore {
   }
 
   private async write(caseId: string, openedAt: string, update: string, proposalCondition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.case(caseId),
-          UpdateExpression: `${update} ADD #version :one`,
-          ConditionExpression: `#status = :awaiting AND #review.openedAt = :opened AND attribute_not_exists(#review.decided) AND ${proposalCondition}`,
-          ExpressionAttributeNames: { ...names, '#status': 'status', '#review': 'review', '#version': 'version', ...(proposalCondition.includes('#at') ? { '#at': 'at' } : {}) },
-          ExpressionAttributeValues: { ...values, ':awaiting': 'awaiting_review', ':opened': openedAt, ':one': 1 },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        UpdateExpression: `${update} ADD #version :one`,
+        ConditionExpression: `#status = :awaiting AND #review.openedAt = :opened AND attribute_not_exists(#review.decided) AND ${proposalCondition}`,
+        ExpressionAttributeNames: { ...names, '#status': 'status', '#review': 'review', '#version': 'version', ...(proposalCondition.includes('#at') ? { '#at': 'at' } : {}) },
+        ExpressionAttributeValues: { ...values, ':awaiting': 'awaiting_review', ':opened': openedAt, ':one': 1 },
+      }),
+    );
   }
 }
