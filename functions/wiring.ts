@@ -12,6 +12,7 @@ import { NoticeStore, STALE_CLAIM_MS } from './adapters/notice-store.js';
 import { OpsAlerts } from './adapters/ops-alerts.js';
 import { QueueSender } from './adapters/queues.js';
 import { RefundStore } from './adapters/refund-store.js';
+import { ReportCounters } from './adapters/report-counters.js';
 import { ReviewStore } from './adapters/review-store.js';
 import { EmfMetrics } from './adapters/emf-metrics.js';
 import { SatisfactionStore } from './adapters/satisfaction-store.js';
@@ -47,6 +48,7 @@ export function caseStores() {
     sla: new SlaStore(db, table),
     refunds: new RefundStore(db, table),
     reviews: new ReviewStore(db, table),
+    reports: new ReportCounters(db, table),
   };
 }
 

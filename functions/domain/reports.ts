@@ -4,6 +4,8 @@
  * series per day or month). Pure: counts in, figures out. The counters themselves are kept as events happen
  * (functions/adapters/report-counters.ts); a report never reads cases.
  */
+import { CalendarDataMissing, type WorkingDayCalendar } from './working-days.js';
+import { workingTimeBetween } from './working-time.js';
 
 /** The claims a carrier answers for on the scorecard: a parcel that arrived damaged, never arrived, or came late. */
 export const CARRIER_CLAIM_KINDS = ['damaged', 'lost', 'delayed'] as const;
@@ -19,8 +21,8 @@ export function isCarrierClaim(type: string): type is CarrierClaimKind {
  * read from the buckets too. Above the last bound: `over`.
  */
 export const RESOLUTION_BOUNDS = [1, 2, 3, 5, 7, 10, 15, 20, 30] as const;
-export const RESOLUTION_BUCKETS = [...RESOLUTION_BOUNDS.map((b) => `le${b}`), 'over'] as const;
-export type ResolutionBucket = (typeof RESOLUTION_BUCKETS)[number];
+export type ResolutionBucket = `le${(typeof RESOLUTION_BOUNDS)[number]}` | 'over';
+export const RESOLUTION_BUCKETS: readonly ResolutionBucket[] = [...RESOLUTION_BOUNDS.map((b) => `le${b}` as const), 'over'];
 
 const WORKING_DAY_MS = 86_400_000;
 
@@ -199,4 +201,24 @@ export function seriesByPeriod(counts: DayCount[], from: string, to: string, gra
   }
   const series = [...byKey.entries()].map(([key, values]) => ({ key, total: values.reduce((a, b) => a + b, 0), values }));
   return { periods, series: series.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key)) };
+}
+
+/**
+ * The working time a completed service took: from its clock's start to the confirmation, less the working time it stood
+ * paused (the customer was told the clock stopped). Undefined when the calendar cannot measure it (beyond its data).
+ */
+export function serviceWorkingMs(sla: { startedAt: string; pauses: Array<{ from: string; to: string }> }, metAt: string, calendar: WorkingDayCalendar): number | undefined {
+  const start = Date.parse(sla.startedAt);
+  const end = Date.parse(metAt);
+  try {
+    const paused = sla.pauses.reduce((sum, p) => {
+      const from = Math.max(Date.parse(p.from), start);
+      const to = Math.min(Date.parse(p.to), end);
+      return to > from ? sum + workingTimeBetween(new Date(from), new Date(to), calendar) : sum;
+    }, 0);
+    return Math.max(0, workingTimeBetween(new Date(start), new Date(end), calendar) - paused);
+  } catch (error) {
+    if (error instanceof CalendarDataMissing || error instanceof RangeError) return undefined;
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@ import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
 import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
-const { cases, waits, dedupe, sla } = caseStores();
+const { cases, waits, dedupe, sla, reports } = caseStores();
 const alerts = opsAlerts();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
@@ -21,7 +21,7 @@ const tracking = trackingConfig && {
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent({ cases, waits, dedupe, workflow, sla, alerts, policy, calendar, tracking }, message, new Date());
+  await applyIntakeEvent({ cases, waits, dedupe, workflow, sla, alerts, policy, calendar, tracking, reports }, message, new Date());
   logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
 }
 

@@ -1,9 +1,12 @@
 import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.js';
 import type { DedupeStore } from '../adapters/dedupe-store.js';
+import type { ReportCounters } from '../adapters/report-counters.js';
 import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
+import { shipmentKey } from '../domain/shipment-watch.js';
 import { slaServiceFor } from '../domain/sla.js';
+import { localDateOf } from '../domain/working-days.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
 import { CANCELLABLE } from './steps/await-event.js';
@@ -16,6 +19,8 @@ export interface IntakeDeps extends SlaDeps {
   waits: WaitStore;
   dedupe: DedupeStore;
   workflow: CaseWorkflow;
+  /** The report counters: cases opened, parcels announced (docs/operations.md "Reports"). */
+  reports: Pick<ReportCounters, 'countOpened' | 'countShipment'>;
   /** Carrier tracking: return parcels and announced shipments are watched (absent: nothing is watched). */
   tracking?: WatchDeps;
 }
@@ -91,6 +96,9 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       return;
     }
     case 'shipment.created': {
+      // The carrier scorecard's denominator: every parcel announced, watched or not (proactive detection may be off).
+      const { carrier, trackingNumber, shippedAt } = event.data.order.shipment;
+      await deps.reports.countShipment(shipmentKey(carrier, trackingNumber), { carrier, shipDay: localDateOf(new Date(shippedAt), deps.calendar.timeZone) });
       // Proactive detection off: acknowledged, and recorded as ignored on the delivery's receipt.
       const watching = deps.tracking ? await watchProactive(deps.tracking, caseId, event.data, now) : 'ignored';
       if (watching === 'ignored') await deps.dedupe.markIgnored(message.webhookId, 'proactive_detection_off');
@@ -146,6 +154,10 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     }
     return;
   }
+  // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on.
+  const zone = deps.calendar.timeZone;
+  const { carrier, shippedAt } = data.order.shipment;
+  await deps.reports.countOpened(caseId, { day: localDateOf(new Date(receivedAt), zone), type: data.caseType, reason: data.reason, carrier, shipDay: localDateOf(new Date(shippedAt), zone) });
   await deps.workflow.start(caseId);
 }
 

@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { ReportCounters } from '../../functions/adapters/report-counters.js';
 import { SlaStore } from '../../functions/adapters/sla-store.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
@@ -331,6 +332,7 @@ describe('compensate: the confirmation webhook', () => {
         calendar: cnCalendar,
         sla: new SlaStore(env.db, TABLE_NAME),
         alerts: new OpsAlerts(env.db, TABLE_NAME),
+        reports: new ReportCounters(env.db, TABLE_NAME),
       };
       if (!parsed.ok) throw new Error('not parsed');
       await applyIntakeEvent(deps, { webhookId: unique('msg'), caseId, receivedAt: new Date().toISOString(), event: parsed.event as never }, new Date());

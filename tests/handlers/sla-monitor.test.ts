@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { ReportCounters } from '../../functions/adapters/report-counters.js';
 import { SlaStore } from '../../functions/adapters/sla-store.js';
 import { createCnCalendar, cnCalendar } from '../../functions/domain/cn-calendar.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
@@ -233,7 +234,7 @@ describe('sla monitor: served, closed', () => {
   it('closing a case takes it out of the due index (close-case step), ending a pause on it', async () => {
     const { caseId } = await withClock(sh('2025-08-04T10:00:00'));
     await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'carrier_disruption', note: 'n' }, JANE, sh('2025-08-05T10:00:00'));
-    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla }, caseId, 'cancelled', sh('2025-08-06T10:00:00'));
+    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), calendar: cnCalendar }, caseId, 'cancelled', sh('2025-08-06T10:00:00'));
     const record = await cases.get(caseId);
     expect(record).toMatchObject({ status: 'closed', sla: { state: 'stopped', pauses: [{ from: sh('2025-08-05T10:00:00').toISOString(), to: sh('2025-08-06T10:00:00').toISOString() }] } });
     expect(record!.pause).toBeUndefined();
@@ -363,7 +364,7 @@ describe('sla monitor: provisional due dates after the calendar’s data', () =>
   it('drops the mark of a case closed meanwhile, without touching its clock', async () => {
     const { caseId } = await seedCase(env.db, { type: 'repair', record: { status: 'compensating' } });
     await startServiceClock(deps, caseId, sh('2026-12-04T10:00:00'), sh('2026-12-09T10:00:00'));
-    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla }, caseId, 'cancelled', sh('2026-12-09T11:00:00'));
+    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), calendar: cnCalendar }, caseId, 'cancelled', sh('2026-12-09T11:00:00'));
     const before = (await cases.get(caseId))!;
     const report = await runSlaMonitor({ ...deps, calendar: published2027, metrics: { count: () => undefined } }, sh('2026-12-09T12:00:00'));
     expect(report.dueRecomputed).not.toContain(caseId);

@@ -1,7 +1,10 @@
-import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
 import type { DedupeStore } from '../../adapters/dedupe-store.js';
+import type { ClosedFacts, ReportCounters } from '../../adapters/report-counters.js';
 import type { SlaStore } from '../../adapters/sla-store.js';
 import { CASE_STATUSES, type CaseStatus, type Outcome } from '../../domain/case.js';
+import { serviceWorkingMs } from '../../domain/reports.js';
+import { localDateOf, type WorkingDayCalendar } from '../../domain/working-days.js';
 import { stopServiceClock } from '../sla-clock.js';
 
 const OPEN_STATUSES: CaseStatus[] = CASE_STATUSES.filter((status) => status !== 'closed' && status !== 'needs_attention');
@@ -17,8 +20,20 @@ const OUTCOME_OF: Record<CloseReason, Outcome | undefined> = {
   return_expired: 'expired',
 };
 
-/** Closes the case, takes its service clock out of the due index, and frees its order for a new request of the same type. */
-export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore; sla: SlaStore }, caseId: string, reason: CloseReason, now: Date): Promise<{ outcome: Outcome }> {
+export interface CloseDeps {
+  cases: CaseStore;
+  dedupe: DedupeStore;
+  sla: SlaStore;
+  /** The report counters (outcome, resolution time, confirmed carrier claims) and the calendar that measures working time. */
+  reports: Pick<ReportCounters, 'countClosed'>;
+  calendar: WorkingDayCalendar;
+}
+
+/**
+ * Closes the case, takes its service clock out of the due index, counts the close for the reports, and frees its order
+ * for a new request of the same type. A retried step counts nothing twice (the counters keep a marker per close).
+ */
+export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseReason, now: Date): Promise<{ outcome: Outcome }> {
   const record = await deps.cases.require(caseId);
   const outcome = OUTCOME_OF[reason] ?? record.outcome ?? 'approved';
   const at = now.toISOString();
@@ -35,6 +50,33 @@ export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore; s
   );
   if (closed) await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
   await stopServiceClock(deps, caseId, now);
+  // Read after the clock stopped: it says whether the service was done, and when.
+  const final = await deps.cases.require(caseId);
+  if (final.status === 'closed') await deps.reports.countClosed(caseId, final.dispute?.count ?? 0, closedFacts(final, now, deps.calendar));
   await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);
   return { outcome };
+}
+
+/** What a close is counted by (local days in the market's zone). */
+export function closedFacts(record: CaseRecord, now: Date, calendar: WorkingDayCalendar): ClosedFacts {
+  const zone = calendar.timeZone;
+  const { sla } = record;
+  const metAt = sla?.state === 'met' ? sla.metAt : undefined;
+  return {
+    day: localDateOf(record.closedAt ? new Date(record.closedAt) : now, zone),
+    type: record.type,
+    outcome: record.outcome ?? 'approved',
+    carrier: record.shipment.carrier,
+    shipDay: localDateOf(new Date(record.shipment.shippedAt), zone),
+    ...(sla && metAt
+      ? {
+          resolution: {
+            day: localDateOf(new Date(metAt), zone),
+            // Pauses move the due time (the customer was told): within the limit is by the due time as it stood.
+            withinLimit: sla.dueAt !== undefined ? metAt <= sla.dueAt : !sla.breachedAt,
+            workingMs: serviceWorkingMs(sla, metAt, calendar),
+          },
+        }
+      : {}),
+  };
 }
