@@ -6,7 +6,7 @@ import {
   isCarrierClaim,
   RESOLUTION_BUCKETS,
   resolutionBucket,
-  type CarrierCounts,
+  type CarrierDay,
   type DayCount,
   type ResolutionBucket,
   type ResolutionCounts,
@@ -113,20 +113,20 @@ export class ReportCounters {
     return totals;
   }
 
-  /** Scorecard counters per carrier over the ship-days from..to. */
-  async carriers(from: string, to: string): Promise<Map<string, CarrierCounts>> {
-    const totals = new Map<string, CarrierCounts>();
+  /** Scorecard counters per carrier and ship-day over the ship-days from..to. */
+  async carriers(from: string, to: string): Promise<CarrierDay[]> {
+    const out: CarrierDay[] = [];
     for await (const item of dailyCounterItems(this.db, this.tableName, 'CARRIERS', 'carrier', from, to)) {
-      const code = dec(String(item.sk).split('#')[2]!);
-      const c = totals.get(code) ?? emptyCarrier();
-      c.shipments += Number(item.shipments ?? 0);
+      const [, day, code] = String(item.sk).split('#');
+      const counts = emptyCarrier();
+      counts.shipments = Number(item.shipments ?? 0);
       for (const k of CARRIER_CLAIM_KINDS) {
-        c.claims[k] += Number(item[`${k}Claims`] ?? 0);
-        c.confirmed[k] += Number(item[`${k}Confirmed`] ?? 0);
+        counts.claims[k] = Number(item[`${k}Claims`] ?? 0);
+        counts.confirmed[k] = Number(item[`${k}Confirmed`] ?? 0);
       }
-      totals.set(code, c);
+      out.push({ day: day!, carrier: dec(code!), counts });
     }
-    return totals;
+    return out;
   }
 
   private async once(marker: { pk: string; sk: string }, facts: Record<string, unknown>, counters: Counter[]): Promise<'counted' | 'exists'> {

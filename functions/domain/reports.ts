@@ -155,6 +155,35 @@ export function scorecardRow(carrier: string, c: CarrierCounts): ScorecardRow {
   return { carrier, shipments: c.shipments, claims: { ...c.claims }, confirmed: { ...c.confirmed }, claimRates: rates(c.claims), rates: rates(c.confirmed) };
 }
 
+/** One carrier's counters on one ship-day (a counter item read back). */
+export interface CarrierDay {
+  day: string;
+  carrier: string;
+  counts: CarrierCounts;
+}
+
+/**
+ * The scorecard over a range: one ranked row per carrier for the whole range, and the same per period (day or month),
+ * so a carrier's rates can be followed over time.
+ */
+export function scorecard(days: CarrierDay[], from: string, to: string, granularity: Granularity) {
+  const total = new Map<string, CarrierCounts>();
+  const perPeriod = new Map<string, Map<string, CarrierCounts>>(periodsBetween(from, to, granularity).map((p) => [p, new Map()]));
+  for (const { day, carrier, counts } of days) {
+    const bucket = perPeriod.get(periodOf(day, granularity));
+    if (!bucket) continue;
+    addCarrier(total.get(carrier) ?? total.set(carrier, emptyCarrier()).get(carrier)!, counts);
+    addCarrier(bucket.get(carrier) ?? bucket.set(carrier, emptyCarrier()).get(carrier)!, counts);
+  }
+  const rows = (m: Map<string, CarrierCounts>) => rankScorecard([...m.entries()].map(([carrier, c]) => scorecardRow(carrier, c)));
+  const all = [...total.values()].reduce((sum, c) => addCarrier(sum, c), emptyCarrier());
+  return {
+    carriers: rows(total),
+    allCarriers: scorecardRow('all', all),
+    periods: [...perPeriod.entries()].map(([period, m]) => ({ period, carriers: rows(m) })),
+  };
+}
+
 /** Worst first: the highest confirmed rate of any kind, then the most shipments, then the code. */
 export function rankScorecard(rows: ScorecardRow[]): ScorecardRow[] {
   const worst = (r: ScorecardRow) => Math.max(...CARRIER_CLAIM_KINDS.map((k) => r.rates[k] ?? -1));

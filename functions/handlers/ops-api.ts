@@ -12,6 +12,7 @@ import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
 import { bindOperator, isCanonicalOpsPath, mayCall, operatorFrom, operatorOf } from '../http/ops-auth.js';
 import { registerCaseRoutes } from '../http/ops-case-routes.js';
 import { registerDecisionRoutes } from '../http/ops-decision-routes.js';
+import { registerReportRoutes, reportQuery } from '../http/ops-report-routes.js';
 import { registerSlaRoutes, slaListResponse } from '../http/ops-sla-routes.js';
 import { reviewListEntry } from '../use-cases/case-report.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
@@ -19,7 +20,7 @@ import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
 import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
 
-const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds } = caseStores();
+const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds, reports } = caseStores();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 const workflow = caseWorkflow();
@@ -29,27 +30,11 @@ const app = new Router();
 const reply = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
 const notFound = () => reply(404, { error: 'case_not_found', message: 'No case has this id.' });
-/** A real calendar day, YYYY-MM-DD (2026-02-30 is not). */
-const isDay = (value: string) => {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
-};
-const MAX_REPORT_DAYS = 366;
-
 /** A report's `from`, `to` (real local days, from ≤ to, a bounded range) and `groupBy` (default type), or the 400 saying what is expected. */
-function reportQuery<G extends string>(requestUrl: string, groups: readonly G[]): { from: string; to: string; groupBy: G } | Response {
-  const url = new URL(requestUrl);
-  const from = url.searchParams.get('from') ?? '';
-  const to = url.searchParams.get('to') ?? '';
-  const groupBy = url.searchParams.get('groupBy') ?? 'type';
-  const days = isDay(from) && isDay(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 0;
-  if (days < 1 || days > MAX_REPORT_DAYS || !(groups as readonly string[]).includes(groupBy)) {
-    return reply(400, {
-      error: 'invalid_query',
-      message: `Use from=YYYY-MM-DD&to=YYYY-MM-DD (real days, from ≤ to, at most ${MAX_REPORT_DAYS} days) and groupBy=${groups.join('|')}.`,
-    });
-  }
-  return { from, to, groupBy: groupBy as G };
+function groupedReportQuery<G extends string>(requestUrl: string, groups: readonly G[]): { from: string; to: string; groupBy: G } | Response {
+  const query = reportQuery(requestUrl, { name: 'groupBy', values: groups, default: 'type' as G });
+  if ('error' in query) return reply(400, { error: 'invalid_query', message: query.error });
+  return { from: query.from, to: query.to, groupBy: query.choice };
 }
 
 // The case view, search and export, assignment and the access log (docs/operations.md).
@@ -75,7 +60,7 @@ app.get('/ops/alerts', async () => reply(200, { alerts: await alerts.recent(100)
 
 /** Compensation costs over local days from..to, totalled by case type, remedy or carrier, from the ledger's counters. */
 app.get('/ops/reports/costs', async ({ req }) => {
-  const query = reportQuery(req.url, COST_DIMENSIONS);
+  const query = groupedReportQuery(req.url, COST_DIMENSIONS);
   if (query instanceof Response) return query;
   const { from, to, groupBy } = query;
   const totals = await ledger.totals(groupBy, from, to);
@@ -107,10 +92,13 @@ app.post('/ops/cases/:caseId/follow-up', async ({ params, req, event }) => {
 
 /** Satisfaction over local days from..to by case type, carrier or remedy, with the previous period of equal length. */
 app.get('/ops/reports/satisfaction', async ({ req }) => {
-  const query = reportQuery(req.url, SATISFACTION_GROUPS);
+  const query = groupedReportQuery(req.url, SATISFACTION_GROUPS);
   if (query instanceof Response) return query;
   return reply(200, await satisfactionReport(satisfaction, query.groupBy, query.from, query.to));
 });
+
+// Volume, resolution time, compensation cost and the carrier scorecard, from the report counters (docs/operations.md "Reports").
+registerReportRoutes(app, { reports, ledger, satisfaction, policy }, reply);
 
 // SLA lists, pause and resume (docs/sla.md). Only a pause sends a notice: the queue client is made at the first one.
 let delayNotices: ReturnType<typeof queueSender<DelayNoticeMessage>> | undefined;
