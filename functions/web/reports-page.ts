@@ -22,7 +22,7 @@ import { CARRIER_CLAIM_KINDS, GRANULARITIES, type Granularity } from '../domain/
 import { addCalendarDays } from '../domain/working-days.js';
 import { isDay, MAX_REPORT_DAYS } from '../http/ops-report-routes.js';
 import { allReports, type AllReports, type ReportDeps, type ReportRange } from '../use-cases/reports.js';
-import { barChart, groupedBarChart, stackedBarChart } from './charts.js';
+import { barChart, groupedBarChart, lineChart, stackedBarChart } from './charts.js';
 
 export type { ReportDeps, ReportRange };
 
@@ -80,6 +80,7 @@ const TEXT = {
     scorecardIntro:
       'Per carrier, by the day parcels were shipped: parcels announced by the order platform, claims on them, and claims confirmed (closed approved), each over the parcels. Recent periods grow as claims still arrive.',
     scorecardChart: 'Confirmed claims per parcel shipped, by carrier',
+    scorecardTrend: 'Confirmed claims (damaged, lost and late together) per parcel shipped, per period',
     scorecardCols: ['Carrier', 'Parcels', 'Damaged (confirmed of claims)', 'Damage rate (claims)', 'Lost', 'Loss rate (claims)', 'Late', 'Delay rate (claims)'],
     kinds: { damaged: 'damaged', lost: 'lost', delayed: 'late' },
     claimsOf: (confirmed: number, claims: number) => `${confirmed} of ${claims}`,
@@ -115,6 +116,7 @@ const TEXT = {
     scorecard: '承运商记分卡',
     scorecardIntro: '按包裹发货日统计各承运商：订单平台告知的包裹数、对这些包裹的索赔数及已确认（批准结案）的索赔数，均除以包裹数。近期数据会随后续索赔增加。',
     scorecardChart: '每件包裹的已确认索赔率（按承运商）',
+    scorecardTrend: '各期已确认索赔率（破损、丢失、延误合计，按承运商）',
     scorecardCols: ['承运商', '包裹数', '破损（确认 / 索赔）', '破损率（索赔率）', '丢失', '丢失率（索赔率）', '延误', '延误率（索赔率）'],
     kinds: { damaged: '破损', lost: '丢失', delayed: '延误' },
     claimsOf: (confirmed: number, claims: number) => `${confirmed} / ${claims}`,
@@ -218,7 +220,21 @@ function scorecardSection(r: AllReports['carriers'], t: (typeof TEXT)[Locale]): 
     rated.map((x) => x.carrier),
     CARRIER_CLAIM_KINDS.map((k) => ({ name: t.kinds[k], values: rated.map((x) => x.rates[k]) })),
   );
-  return section('report-carriers', t.scorecard, intro(t.scorecardIntro) + table(t.scorecardCols, rows, t.empty) + (rated.length > 0 ? figure(chart) : ''));
+  // Per period, one line per carrier: all confirmed claims over its parcels shipped in that period (no parcels: a gap).
+  const trend = lineChart(
+    { title: t.scorecardTrend, format: (v) => percent(v, 2) },
+    r.periods.map((p) => p.period),
+    rated.map((x) => ({
+      name: x.carrier,
+      values: r.periods.map((p) => {
+        const row = p.carriers.find((c) => c.carrier === x.carrier);
+        const confirmed = row ? CARRIER_CLAIM_KINDS.reduce((sum, k) => sum + row.confirmed[k], 0) : 0;
+        return row && row.shipments > 0 ? confirmed / row.shipments : null;
+      }),
+    })),
+  );
+  const charts = rated.length > 0 ? figure(chart) + (r.periods.length > 1 ? figure(trend) : '') : '';
+  return section('report-carriers', t.scorecard, intro(t.scorecardIntro) + table(t.scorecardCols, rows, t.empty) + charts);
 }
 
 /** The reports as an HTML fragment in the operator's language (see the interface at the top of this file). */

@@ -76,6 +76,10 @@ describe('reports page', () => {
     const chart = /<svg[\s\S]*?<\/svg>/.exec(scorecard)![0];
     expect(chart).toContain('Confirmed claims per parcel shipped, by carrier');
     expect(chart.match(/class="bar"/g)).toHaveLength(6);
+    // Per period (two days here): SF shipped only on the first day (1.5% confirmed), ZTO only on the second (4%).
+    const trend = [...scorecard.matchAll(/<svg[\s\S]*?<\/svg>/g)][1]![0];
+    expect(trend).toContain('per period');
+    expect(trend).toContain('ZTO: 2026-11-01 no data, 2026-11-02 4.00%; SF: 2026-11-01 1.50%, 2026-11-02 no data.');
   });
 
   it('compensation per currency, never added across; caller text escaped', async () => {
