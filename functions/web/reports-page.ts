@@ -13,6 +13,8 @@
  * <section> per report with an <h2>: "Case volume", "Resolution time against the service limit", "Compensation cost",
  * "Satisfaction", "Carrier scorecard" (zh-CN: 案件量, 处理时长与服务时限, 赔付成本, 满意度, 承运商记分卡). Every caller
  * text is escaped; no script, no external asset. Reading the reports needs a supervisor (ROUTE_ROLES /ops/reports/).
+ * Classes the console's stylesheet may style: section.report, figure.chart (each SVG is width 100%, scaled by its
+ * viewBox), div.table-wrap, p.muted, p.error, form.report-range. The same data as JSON: GET /ops/reports/*.
  */
 import { CARRIERS } from '../domain/carriers.js';
 import type { Locale } from '../domain/case.js';
