@@ -119,7 +119,20 @@ interface Plot {
 function verticalPlot(text: ChartText, categories: string[], max: number, legend: string[]): { plot: Plot; body: string[] } {
   const width = text.width ?? 640;
   const left = 56;
-  const top = legend.length > 0 ? 28 : 10;
+  // Legend entries flow in rows across the width, each as wide as its name.
+  const keys: Array<{ name: string; x: number; row: number }> = [];
+  let lx = left;
+  let row = 0;
+  for (const name of legend) {
+    const w = 24 + name.length * 7;
+    if (lx + w > width && lx > left) {
+      row += 1;
+      lx = left;
+    }
+    keys.push({ name, x: lx, row });
+    lx += w;
+  }
+  const top = legend.length > 0 ? 10 + (row + 1) * 18 : 10;
   const plotHeight = 180;
   const height = top + plotHeight + 44;
   const plotWidth = width - left - 10;
@@ -141,9 +154,9 @@ function verticalPlot(text: ChartText, categories: string[], max: number, legend
     const cx = left + ((i + 0.5) * plotWidth) / categories.length;
     body.push(`<text class="category" x="${num(cx)}" y="${top + plotHeight + 16}" text-anchor="middle">${escapeXml(c)}</text>`);
   });
-  legend.forEach((name, i) => {
-    const lx = left + i * 120;
-    body.push(`<rect class="key" x="${lx}" y="6" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`, `<text class="legend" x="${lx + 16}" y="16">${escapeXml(name)}</text>`);
+  keys.forEach(({ name, x, row }, i) => {
+    const y = 4 + row * 18;
+    body.push(`<rect class="key" x="${x}" y="${y}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`, `<text class="legend" x="${x + 16}" y="${y + 10}">${escapeXml(name)}</text>`);
   });
   return { plot: { width, height, left, top, plotWidth, plotHeight, max: niceMax, y }, body };
 }

@@ -142,7 +142,11 @@ function table(headers: readonly string[], rows: string[][], empty: string): str
 
 const section = (id: string, heading: string, content: string) =>
   `<section class="report" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${escapeHtml(heading)}</h2>${content}</section>`;
-const figure = (svg: string) => `<figure class="chart">${svg}</figure>`;
+/** A chart with its title as a visible caption (the SVG's own <title> names it for screen readers). */
+const figure = (svg: string) => {
+  const title = /<title id="[^"]+">([^<]*)<\/title>/.exec(svg)?.[1] ?? '';
+  return `<figure class="chart"><figcaption>${title}</figcaption>${svg}</figure>`;
+};
 const intro = (text: string) => `<p class="muted">${escapeHtml(text)}</p>`;
 
 function form(range: ReportRange | undefined, action: string, t: (typeof TEXT)[Locale]): string {

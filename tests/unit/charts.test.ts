@@ -111,6 +111,18 @@ describe('charts: vertical charts', () => {
     expect(lines[0]!.attrs.points!.split(' ')).toHaveLength(2);
   });
 
+  it('a long legend wraps into rows inside the width, and the plot moves down below it', () => {
+    const names = ['return', 'exchange', 'repair', 'damaged', 'lost', 'delayed', 'quality', 'missing_part'];
+    const svg = stackedBarChart({ title: 'Types', width: 400 }, ['d1'], names.map((name) => ({ name, values: [1] })));
+    const keys = elements(svg, 'key').map((k) => ({ x: number(k.attrs.x), y: number(k.attrs.y) }));
+    expect(keys).toHaveLength(8);
+    const rows = [...new Set(keys.map((k) => k.y))];
+    expect(rows.length).toBeGreaterThan(1);
+    for (const k of keys) expect(k.x + 12).toBeLessThanOrEqual(400);
+    const gridTop = Math.min(...elements(svg, 'grid').map((g) => number(g.attrs.y1)));
+    expect(gridTop).toBeGreaterThan(Math.max(...rows) + 12);
+  });
+
   it('niceCeiling rounds an axis end up to 1, 2, 2.5 or 5 × 10^n', () => {
     expect([0, 0.04, 7, 11, 230, 1000].map(niceCeiling)).toEqual([1, 0.05, 10, 20, 250, 1000]);
   });
