@@ -11,8 +11,10 @@ import {
   resolutionBucket,
   scorecardRow,
   seriesByPeriod,
+  serviceWorkingMs,
   summarizeResolution,
 } from '../../functions/domain/reports.js';
+import { cnCalendar, createCnCalendar } from '../../functions/domain/cn-calendar.js';
 
 const DAY = 86_400_000;
 
@@ -105,5 +107,21 @@ describe('reports: periods and series', () => {
       { key: 'lost', total: 5, values: [0, 0, 5] },
       { key: 'return', total: 3, values: [2, 0, 1] },
     ]);
+  });
+});
+
+describe('reports: working time a service took', () => {
+  it('counts working days only (the Dragon Boat holiday on Monday 2 June 2025 is not one) and leaves out paused working time', () => {
+    // Friday 30 May 10:00 to Wednesday 4 June 10:00 Shanghai: Fri 14 h, Tue 24 h, Wed 10 h (Sat-Mon are rest days).
+    const sla = { startedAt: '2025-05-30T02:00:00Z', pauses: [] };
+    expect(serviceWorkingMs(sla, '2025-06-04T02:00:00Z', cnCalendar)! / 3_600_000).toBe(48);
+    // Paused Tuesday 12:00 to Wednesday 08:00: 12 h of Tuesday and 8 h of Wednesday do not count.
+    const paused = { ...sla, pauses: [{ from: '2025-06-03T04:00:00Z', to: '2025-06-04T00:00:00Z' }] };
+    expect(serviceWorkingMs(paused, '2025-06-04T02:00:00Z', cnCalendar)! / 3_600_000).toBe(28);
+  });
+
+  it('is unknown (not a guess) where the calendar has no data', () => {
+    const dataOnly = createCnCalendar([], { provisionalYears: 0 });
+    expect(serviceWorkingMs({ startedAt: '2026-12-28T02:00:00Z', pauses: [] }, '2027-01-05T02:00:00Z', dataOnly)).toBeUndefined();
   });
 });
