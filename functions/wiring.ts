@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CaseStore } from './adapters/case-store.js';
 import { DedupeStore } from './adapters/dedupe-store.js';
 import { FollowUpStore } from './adapters/follow-up-store.js';
@@ -13,7 +14,7 @@ import { OpsAlerts } from './adapters/ops-alerts.js';
 import { QueueSender } from './adapters/queues.js';
 import { RefundStore } from './adapters/refund-store.js';
 import { ReviewStore } from './adapters/review-store.js';
-import { EmfMetrics } from './adapters/emf-metrics.js';
+import { PowertoolsMetricSink, type MetricSink } from './adapters/business-metrics.js';
 import { SatisfactionStore } from './adapters/satisfaction-store.js';
 import { SlaStore } from './adapters/sla-store.js';
 import { SuppressionStore } from './adapters/suppression-store.js';
@@ -126,9 +127,12 @@ export function marketCalendar(policy: AftersalesPolicy = marketPolicy(), now = 
   return calendar;
 }
 
-/** CloudWatch metrics as EMF log lines (namespace POWERTOOLS_METRICS_NAMESPACE, default Aftersales). */
-export function metrics(): EmfMetrics {
-  return new EmfMetrics(optional('POWERTOOLS_METRICS_NAMESPACE') ?? 'Aftersales');
+/**
+ * Business metrics (Powertools Metrics, embedded metric format) in namespace POWERTOOLS_METRICS_NAMESPACE (default
+ * Aftersales) with the dimension `service` = POWERTOOLS_SERVICE_NAME; POWERTOOLS_METRICS_DISABLED=true turns them off.
+ */
+export function metrics(): MetricSink {
+  return new PowertoolsMetricSink(new Metrics({ namespace: optional('POWERTOOLS_METRICS_NAMESPACE') ?? 'Aftersales', serviceName: optional('POWERTOOLS_SERVICE_NAME') ?? 'aftersales' }));
 }
 
 /** Addresses no notice goes to any more (hard bounces, complaints, dead numbers). */

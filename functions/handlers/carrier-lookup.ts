@@ -3,11 +3,12 @@ import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
 import { carrierOutage } from '../use-cases/steps/carrier-outage.js';
 import { reportProviderCall } from '../use-cases/tracking/provider-health.js';
 import { carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
+import { caseStores, marketCalendar, marketPolicy, metrics, opsAlerts } from '../wiring.js';
 
 const { cases } = caseStores();
 const { health, shipments } = trackingStores();
 const alerts = opsAlerts();
+const metricSink = metrics();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 // One provider for every carrier by default; CARRIER_TRACKING (full JSON) routes carriers to several providers.
@@ -27,5 +28,13 @@ export async function handler(event: unknown) {
   const record = await cases.require(caseId);
   const provider = tracker.providerFor({ carrier: record.shipment.carrier, trackingNumber: record.shipment.trackingNumber });
   const report = (outcome: { ok: true } | { ok: false; error: string }) => reportProviderCall({ health, alerts, outageAlertSeconds }, provider, outcome, new Date());
-  return carrierLookup({ cases, tracker, policy, calendar, report, alerts, shipments }, caseId, now);
+  try {
+    const result = await carrierLookup({ cases, tracker, policy, calendar, report, alerts, shipments }, caseId, now);
+    metricSink.count('CarrierLookups', { Provider: provider, Outcome: result.verdict });
+    return result;
+  } catch (error) {
+    // The error's name only (TrackingNotFoundError, a provider outage...): a closed set of codes.
+    metricSink.count('CarrierLookups', { Provider: provider, Outcome: (error as Error).name });
+    throw error;
+  }
 }

@@ -3,10 +3,11 @@ import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
 import { cnCalendar } from '../domain/cn-calendar.js';
 import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
-import { caseStores, fromSecret, marketPolicy } from '../wiring.js';
+import { caseStores, fromSecret, marketPolicy, metrics } from '../wiring.js';
 
 const { cases, ledger, refunds } = caseStores();
 const policy = marketPolicy();
+const metricSink = metrics();
 const baseUrl = required('ORDER_PLATFORM_API_URL');
 // The token is read per invocation (cached 5 minutes), so a rotated one is used without a cold start.
 const orderPlatformClient = fromSecret('ORDER_PLATFORM_TOKEN', (token) => new HttpOrderPlatform(baseUrl, token));
@@ -19,7 +20,7 @@ const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruc
 export async function handler(event: unknown) {
   const { caseId, action } = input.parse(event);
   const orderPlatform = await orderPlatformClient();
-  const deps = { cases, ledger, refunds, orderPlatform, policy, timeZone: cnCalendar.timeZone };
+  const deps = { cases, ledger, refunds, orderPlatform, policy, timeZone: cnCalendar.timeZone, metrics: metricSink };
   const now = new Date();
   if (action === 'check') return checkCompensation(deps, caseId, now);
   if (action === 'charge_back') return chargeBack(deps, caseId, now);

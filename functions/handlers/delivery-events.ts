@@ -1,11 +1,12 @@
 import type { SNSEvent } from 'aws-lambda';
 import { parseDeliveryEvent } from '../schemas/delivery-events.js';
 import { recordDeliveryEvent } from '../use-cases/record-delivery-event.js';
-import { caseStores, logger, noticeQueue, suppressionStore } from '../wiring.js';
+import { caseStores, logger, metrics, noticeQueue, suppressionStore } from '../wiring.js';
 
 const { cases, notices } = caseStores();
 const suppressions = suppressionStore();
 const queue = noticeQueue();
+const metricSink = metrics();
 
 /**
  * DeliveryEvents topic subscriber: SES bounces, complaints and rejects, and End User Messaging SMS failures.
@@ -20,6 +21,8 @@ export async function handler(event: SNSEvent) {
     // The provider's message id and the reason code only: the event itself carries addresses.
     logger.info('delivery event', { channel: failure.channel, reason: failure.reason, permanent: failure.permanent, result });
     if (result === 'unknown_message') throw new UnknownProviderMessageError(failure.channel);
+    // A notice the provider could not deliver (bounce, complaint, reject, SMS failure), counted once.
+    if (result === 'recorded') metricSink.count('NoticesFailed', { Channel: failure.channel });
   }
 }
 

@@ -7,10 +7,11 @@ import { optional, required } from '../config.js';
 import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
 import { sendNotice, type NoticeSettings } from '../use-cases/send-notice.js';
-import { caseStores, logger, marketCalendar, marketPolicy, secretValue, suppressionStore } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, metrics, secretValue, suppressionStore } from '../wiring.js';
 
 const { cases, notices, surveys } = caseStores();
 const suppressions = suppressionStore();
+const metricSink = metrics();
 const senders = new AwsNoticeSenders(new SESv2Client({}), new PinpointSMSVoiceV2Client({}), {
   fromEmail: required('NOTICE_FROM_EMAIL'),
   configurationSet: optional('SES_CONFIGURATION_SET'),
@@ -48,6 +49,7 @@ export async function handler(event: SQSEvent, context: Context) {
       try {
         const outcome = await sendNotice({ cases, notices, suppressions, surveys, senders, settings: { ...settings, statusLinkSecret } }, message, ctx);
         logger.info('notice processed', { caseId: message.caseId, milestone: message.milestone, ...outcome });
+        for (const channel of outcome.sent) metricSink.count('NoticesSent', { Channel: channel });
       } catch (error) {
         logger.error('notice failed', { caseId: message.caseId, milestone: message.milestone, errorName: (error as Error).name, lastAttempt: ctx.lastAttempt });
         throw error;

@@ -17,7 +17,7 @@ import { reviewListEntry } from '../use-cases/case-report.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, queueSender } from '../wiring.js';
 
 const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds } = caseStores();
 const policy = marketPolicy();
@@ -69,7 +69,7 @@ app.get('/ops/reviews', async () => {
   return reply(200, { reviews: pending.map(reviewListEntry) });
 });
 
-registerDecisionRoutes(app, { cases, reviews, refunds, waits, workflow, policy }, reply, (message, detail) => logger.info(message, detail));
+registerDecisionRoutes(app, { cases, reviews, refunds, waits, workflow, policy }, reply, (message, detail) => logger.info(message, detail), metrics());
 
 app.get('/ops/alerts', async () => reply(200, { alerts: await alerts.recent(100) }));
 

@@ -1,3 +1,4 @@
+import type { MetricSink } from '../../adapters/business-metrics.js';
 import type { CaseStore } from '../../adapters/case-store.js';
 import type { DedupeStore } from '../../adapters/dedupe-store.js';
 import type { SlaStore } from '../../adapters/sla-store.js';
@@ -18,7 +19,7 @@ const OUTCOME_OF: Record<CloseReason, Outcome | undefined> = {
 };
 
 /** Closes the case, takes its service clock out of the due index, and frees its order for a new request of the same type. */
-export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore; sla: SlaStore }, caseId: string, reason: CloseReason, now: Date): Promise<{ outcome: Outcome }> {
+export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore; sla: SlaStore; metrics?: MetricSink }, caseId: string, reason: CloseReason, now: Date): Promise<{ outcome: Outcome }> {
   const record = await deps.cases.require(caseId);
   const outcome = OUTCOME_OF[reason] ?? record.outcome ?? 'approved';
   const at = now.toISOString();
@@ -33,7 +34,10 @@ export async function closeCase(deps: { cases: CaseStore; dedupe: DedupeStore; s
     },
     OPEN_STATUSES,
   );
-  if (closed) await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
+  if (closed) {
+    await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
+    deps.metrics?.count('CasesClosed', { CaseType: record.type, Outcome: outcome });
+  }
   await stopServiceClock(deps, caseId, now);
   await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);
   return { outcome };
