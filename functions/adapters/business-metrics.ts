@@ -1,25 +1,7 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { BUSINESS_METRICS, type BusinessMetric, type DimensionsOf } from './business-metric-names.js';
 
-/**
- * The business metrics and the dimensions each is broken down by. Dimensions take values from small closed sets
- * (case types, remedies, channels, providers, outcomes): never a case id, order id, customer or address, which would
- * be personal data or make one metric per value (CloudWatch bills each dimension combination as a metric).
- */
-export const BUSINESS_METRICS = {
-  CasesOpened: ['CaseType'],
-  CasesClosed: ['CaseType', 'Outcome'],
-  Decisions: ['DecidedBy', 'Decision'],
-  Payouts: ['Remedy'],
-  NoticesSent: ['Channel'],
-  NoticesFailed: ['Channel'],
-  SlaDueSoon: ['SlaService'],
-  SlaBreached: ['SlaService'],
-  FirstResponseMissed: ['PriorityBand'],
-  CarrierLookups: ['Provider', 'Outcome'],
-} as const;
-
-export type BusinessMetric = keyof typeof BUSINESS_METRICS;
-export type DimensionsOf<M extends BusinessMetric> = Record<(typeof BUSINESS_METRICS)[M][number], string>;
+export { BUSINESS_METRICS, type BusinessMetric, type DimensionsOf };
 
 /** Counts a business event (the port use-cases see). */
 export interface MetricSink {
