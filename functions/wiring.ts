@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CaseStore } from './adapters/case-store.js';
 import { DedupeStore } from './adapters/dedupe-store.js';
@@ -32,6 +33,19 @@ import type { NoticeMessage } from './schemas/messages.js';
  * client is made once per cold start; only what a handler imports is bundled into it.
  */
 export const logger = new Logger({ serviceName: 'aftersales' });
+
+/**
+ * A handler as the Lambda entry: before each invocation the logger is given the Lambda context, so every log line
+ * carries the request id, function name and cold start (what Powertools' injectLambdaContext middleware does, without
+ * middy). A call without a Lambda context (a test calling the handler directly) runs the handler unchanged.
+ */
+export function withLambdaContext<A extends [unknown, ...unknown[]], R>(handle: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    const context = args[1] as Partial<Context> | undefined;
+    if (typeof context?.awsRequestId === 'string') logger.addContext(context as Context);
+    return handle(...args);
+  };
+}
 
 export function caseStores() {
   const db = documentClient();

@@ -3,7 +3,7 @@ import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
 import { carrierOutage } from '../use-cases/steps/carrier-outage.js';
 import { reportProviderCall } from '../use-cases/tracking/provider-health.js';
 import { carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, marketCalendar, marketPolicy, metrics, opsAlerts } from '../wiring.js';
+import { caseStores, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
 const { health, shipments } = trackingStores();
@@ -20,7 +20,7 @@ const input = z.object({ caseId: z.string(), outage: z.optional(z.object({ Error
  * Workflow step: confirms a loss or measures a delay from the carrier's tracking. With `outage` (the lookup failed
  * after its retries), the case waits visibly for the carrier instead.
  */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId, outage } = input.parse(event);
   const now = new Date();
   if (outage) return carrierOutage({ cases, alerts }, caseId, outage, now);
@@ -38,3 +38,6 @@ export async function handler(event: unknown) {
     throw error;
   }
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

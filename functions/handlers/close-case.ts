@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { closeCase } from '../use-cases/steps/close-case.js';
-import { caseStores, metrics } from '../wiring.js';
+import { caseStores, metrics, withLambdaContext } from '../wiring.js';
 
 const { cases, dedupe, sla } = caseStores();
 const metricSink = metrics();
@@ -10,7 +10,10 @@ const input = z.object({
 });
 
 /** Workflow step: the case's last state. */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId, reason } = input.parse(event);
   return closeCase({ cases, dedupe, sla, metrics: metricSink }, caseId, reason, new Date());
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

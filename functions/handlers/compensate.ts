@@ -3,7 +3,7 @@ import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
 import { cnCalendar } from '../domain/cn-calendar.js';
 import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
-import { caseStores, fromSecret, marketPolicy, metrics } from '../wiring.js';
+import { caseStores, fromSecret, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
 
 const { cases, ledger, refunds } = caseStores();
 const policy = marketPolicy();
@@ -17,7 +17,7 @@ const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruc
  * Workflow step: compensation through the order platform — instruct the remedy once, issue a prepaid return label,
  * check an instruction the platform has not confirmed, or charge back a replacement whose return never came.
  */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId, action } = input.parse(event);
   const orderPlatform = await orderPlatformClient();
   const deps = { cases, ledger, refunds, orderPlatform, policy, timeZone: cnCalendar.timeZone, metrics: metricSink };
@@ -27,3 +27,6 @@ export async function handler(event: unknown) {
   if (action === 'return_label') return issueReturnLabel(deps, caseId, now);
   return compensate(deps, caseId, now);
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

@@ -1,7 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { parseDeliveryEvent } from '../schemas/delivery-events.js';
 import { recordDeliveryEvent } from '../use-cases/record-delivery-event.js';
-import { caseStores, logger, metrics, noticeQueue, suppressionStore } from '../wiring.js';
+import { caseStores, logger, metrics, noticeQueue, suppressionStore, withLambdaContext } from '../wiring.js';
 
 const { cases, notices } = caseStores();
 const suppressions = suppressionStore();
@@ -13,7 +13,7 @@ const metricSink = metrics();
  * Throws on a storage failure, and for a message id not known (yet), so Lambda's asynchronous retries take over:
  * a fast provider can report before the notifier has recorded the id of what it just sent.
  */
-export async function handler(event: SNSEvent) {
+async function handle(event: SNSEvent) {
   for (const record of event.Records) {
     const failure = parseDeliveryEvent(record.Sns.Message);
     if (!failure) continue;
@@ -33,3 +33,6 @@ export class UnknownProviderMessageError extends Error {
     super(`no ${channel} notice is recorded under this provider message id (yet)`);
   }
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

@@ -7,7 +7,7 @@ import { optional, required } from '../config.js';
 import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
 import { sendNotice, type NoticeSettings } from '../use-cases/send-notice.js';
-import { caseStores, logger, marketCalendar, marketPolicy, metrics, secretValue, suppressionStore } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, metrics, secretValue, suppressionStore, withLambdaContext } from '../wiring.js';
 
 const { cases, notices, surveys } = caseStores();
 const suppressions = suppressionStore();
@@ -34,7 +34,7 @@ const maxReceives = Number(optional('NOTICE_MAX_RECEIVES') ?? 5);
 const processor = new SqsFifoPartialProcessorAsync();
 
 /** Notice queue consumer: email and SMS per milestone; a failed record returns to the queue, then its DLQ. */
-export async function handler(event: SQSEvent, context: Context) {
+async function handle(event: SQSEvent, context: Context) {
   const statusLinkSecret = await secretValue('STATUS_LINK_SECRET');
   return processPartialResponse(
     event,
@@ -59,3 +59,6 @@ export async function handler(event: SQSEvent, context: Context) {
     { context, skipGroupOnError: true },
   );
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

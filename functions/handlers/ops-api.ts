@@ -17,7 +17,7 @@ import { reviewListEntry } from '../use-cases/case-report.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, queueSender } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds } = caseStores();
 const policy = marketPolicy();
@@ -126,7 +126,7 @@ app.errorHandler(Error, async (error) => {
 const reply404 = () => ({ statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not_found', message: 'No such operations endpoint.' }) });
 
 /** Operations API: /ops/*, behind the operators' JWT authorizer (Cognito in AWS, the local gateway's operators locally). */
-export async function handler(event: APIGatewayProxyEventV2, context: Context) {
+async function handle(event: APIGatewayProxyEventV2, context: Context) {
   const operator = operatorFrom(event);
   if (!operator) {
     return { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ error: 'unauthorized', message: 'Operator credentials are required.' }) };
@@ -139,3 +139,6 @@ export async function handler(event: APIGatewayProxyEventV2, context: Context) {
   bindOperator(event, operator);
   return app.resolve(event, context);
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

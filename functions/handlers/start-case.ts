@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
 const { cases, waits, dedupe, sla } = caseStores();
@@ -27,7 +27,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
 }
 
 /** Intake queue consumer: one record failing returns only that record to the queue (partial batch response). */
-export async function handler(event: SQSEvent, context: Context) {
+async function handle(event: SQSEvent, context: Context) {
   return processPartialResponse(event, async (record: SQSRecord) => {
     try {
       await processRecord(record);
@@ -37,3 +37,6 @@ export async function handler(event: SQSEvent, context: Context) {
     }
   }, processor, { context });
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);
