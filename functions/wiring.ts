@@ -5,6 +5,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { awsClient } from './adapters/aws-clients.js';
 import { CaseStore } from './adapters/case-store.js';
 import { DedupeStore } from './adapters/dedupe-store.js';
 import { FollowUpStore } from './adapters/follow-up-store.js';
@@ -68,11 +69,11 @@ export function caseStores() {
 /** Operator alerts: stored for GET /ops/alerts, and published to SNS where OPS_ALERTS_TOPIC_ARN is set (AWS). */
 export function opsAlerts(): OpsAlerts {
   const topicArn = optional('OPS_ALERTS_TOPIC_ARN');
-  return new OpsAlerts(documentClient(), required('TABLE_NAME'), topicArn ? { client: new SNSClient({}), topicArn } : undefined);
+  return new OpsAlerts(documentClient(), required('TABLE_NAME'), topicArn ? { client: awsClient(new SNSClient({})), topicArn } : undefined);
 }
 
 export function caseWorkflow(): CaseWorkflow {
-  return new CaseWorkflow(new SFNClient({}), optional('STATE_MACHINE_ARN'));
+  return new CaseWorkflow(awsClient(new SFNClient({})), optional('STATE_MACHINE_ARN'));
 }
 
 let sqs: SQSClient | undefined;
@@ -81,7 +82,7 @@ export function noticeQueue(): QueueSender<NoticeMessage> {
 }
 
 export function queueSender<T>(urlVariable: string): QueueSender<T> {
-  sqs ??= new SQSClient({});
+  sqs ??= awsClient(new SQSClient({}));
   return new QueueSender<T>(sqs, required(urlVariable));
 }
 

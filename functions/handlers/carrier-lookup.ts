@@ -1,3 +1,5 @@
+// First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
+import '../tracing.js';
 import * as z from 'zod/mini';
 import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
 import { carrierOutage } from '../use-cases/steps/carrier-outage.js';

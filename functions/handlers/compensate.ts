@@ -1,3 +1,5 @@
+// First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
+import '../tracing.js';
 import * as z from 'zod/mini';
 import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';

@@ -1,7 +1,10 @@
+// First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
+import '../tracing.js';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { awsClient } from '../adapters/aws-clients.js';
 import { AwsNoticeSenders } from '../adapters/notice-senders.js';
 import { optional, required } from '../config.js';
 import { parseQuietHours } from '../domain/quiet-hours.js';
@@ -12,7 +15,7 @@ import { caseStores, logger, marketCalendar, marketPolicy, metrics, secretValue,
 const { cases, notices, surveys } = caseStores();
 const suppressions = suppressionStore();
 const metricSink = metrics();
-const senders = new AwsNoticeSenders(new SESv2Client({}), new PinpointSMSVoiceV2Client({}), {
+const senders = new AwsNoticeSenders(awsClient(new SESv2Client({})), awsClient(new PinpointSMSVoiceV2Client({})), {
   fromEmail: required('NOTICE_FROM_EMAIL'),
   configurationSet: optional('SES_CONFIGURATION_SET'),
   smsOriginationIdentity: optional('SMS_ORIGINATION_IDENTITY'),

@@ -1,3 +1,5 @@
+// First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
+import '../tracing.js';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { PROVIDER_LIMITS } from '../adapters/carriers/limits.js';

@@ -30,7 +30,7 @@ afterEach(() => vi.restoreAllMocks());
 describe('handlers log with the Lambda context (withLambdaContext)', () => {
   it("every line of an invocation carries its request id, the function and whether it was a cold start", async () => {
     const lines = captureLogs();
-    const handler = withLambdaContext(async (event: { step: string }) => {
+    const handler = withLambdaContext(async (event: { step: string }, _context?: Context) => {
       logger.info('step ran', { step: event.step });
       return 'ok';
     });
@@ -44,7 +44,7 @@ describe('handlers log with the Lambda context (withLambdaContext)', () => {
   });
 
   it('a direct call without a context (tests) runs the handler as it is', async () => {
-    const handler = withLambdaContext(async (event: number) => event + 1);
+    const handler = withLambdaContext(async (event: number, _context?: Context) => event + 1);
     expect(await handler(1)).toBe(2);
   });
 });
