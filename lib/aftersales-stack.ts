@@ -248,10 +248,10 @@ export class AftersalesStack extends Stack {
     notices.queue.grantSendMessages(opsApi);
 
     // The watch (docs/operations.md "Monitoring"): dashboard and alarms to OpsAlerts. Every project function is
-    // watched, found in the tree so a function added later is too.
+    // watched, found in the tree (so a new function needs no line here): keep this after the last function.
     new PipelineMonitoring(this, 'Monitoring', {
       functions: this.node.findAll().filter((c): c is ProjectFunction => c instanceof ProjectFunction),
-      scheduledFunctions: [slaMonitor, tracking.poller],
+      scheduledFunctions: [slaMonitor, tracking.poller, noticeDelivery.dispatcher],
       queues: [
         { name: 'Intake', queue: intake, maxAge: Duration.minutes(15) },
         { name: 'Notices', queue: notices, maxAge: Duration.minutes(30) },

@@ -99,7 +99,7 @@ export class PipelineMonitoring extends Construct {
         humanReadableName: name,
         alarmFriendlyName: name,
         addFaultCountAlarm: scheduled.has(fn)
-          ? { Critical: { maxErrorCount: 0, alarmDescriptionOverride: `${name} failed a scheduled run; its work (alerts, polling) may be missing until the next run succeeds.` } }
+          ? { Critical: { maxErrorCount: 0, alarmDescriptionOverride: `${name} failed a scheduled run; its work (alerts, polling, held SMS) may be missing until the next run succeeds.` } }
           : { Warning: { maxErrorCount: 5 } },
         addThrottlesCountAlarm: { Warning: { maxErrorCount: 0 } },
         addMaxLatencyAlarm: { Warning: { maxLatencyPercentageOfTimeout: 80 } },
