@@ -3,6 +3,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { awsClient } from './adapters/aws-clients.js';
 import { CaseStore } from './adapters/case-store.js';
 import { DedupeStore } from './adapters/dedupe-store.js';
 import { FollowUpStore } from './adapters/follow-up-store.js';
@@ -14,7 +17,7 @@ import { QueueSender } from './adapters/queues.js';
 import { RefundStore } from './adapters/refund-store.js';
 import { ReportCounters } from './adapters/report-counters.js';
 import { ReviewStore } from './adapters/review-store.js';
-import { EmfMetrics } from './adapters/emf-metrics.js';
+import { PowertoolsMetricSink, type MetricSink } from './adapters/business-metrics.js';
 import { SatisfactionStore } from './adapters/satisfaction-store.js';
 import { SlaStore } from './adapters/sla-store.js';
 import { SuppressionStore } from './adapters/suppression-store.js';
@@ -32,6 +35,19 @@ import type { NoticeMessage } from './schemas/messages.js';
  * client is made once per cold start; only what a handler imports is bundled into it.
  */
 export const logger = new Logger({ serviceName: 'aftersales' });
+
+/**
+ * A handler as the Lambda entry: before each invocation the logger is given the Lambda context, so every log line
+ * carries the request id, function name and cold start (what Powertools' injectLambdaContext middleware does, without
+ * middy). A call without a Lambda context (a test calling the handler directly) runs the handler unchanged.
+ */
+export function withLambdaContext<A extends [unknown, ...unknown[]], R>(handle: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    const context = args[1] as Partial<Context> | undefined;
+    if (typeof context?.awsRequestId === 'string') logger.addContext(context as Context);
+    return handle(...args);
+  };
+}
 
 export function caseStores() {
   const db = documentClient();
@@ -55,11 +71,11 @@ export function caseStores() {
 /** Operator alerts: stored for GET /ops/alerts, and published to SNS where OPS_ALERTS_TOPIC_ARN is set (AWS). */
 export function opsAlerts(): OpsAlerts {
   const topicArn = optional('OPS_ALERTS_TOPIC_ARN');
-  return new OpsAlerts(documentClient(), required('TABLE_NAME'), topicArn ? { client: new SNSClient({}), topicArn } : undefined);
+  return new OpsAlerts(documentClient(), required('TABLE_NAME'), topicArn ? { client: awsClient(new SNSClient({})), topicArn } : undefined);
 }
 
 export function caseWorkflow(): CaseWorkflow {
-  return new CaseWorkflow(new SFNClient({}), optional('STATE_MACHINE_ARN'));
+  return new CaseWorkflow(awsClient(new SFNClient({})), optional('STATE_MACHINE_ARN'));
 }
 
 let sqs: SQSClient | undefined;
@@ -68,7 +84,7 @@ export function noticeQueue(): QueueSender<NoticeMessage> {
 }
 
 export function queueSender<T>(urlVariable: string): QueueSender<T> {
-  sqs ??= new SQSClient({});
+  sqs ??= awsClient(new SQSClient({}));
   return new QueueSender<T>(sqs, required(urlVariable));
 }
 
@@ -128,9 +144,12 @@ export function marketCalendar(policy: AftersalesPolicy = marketPolicy(), now = 
   return calendar;
 }
 
-/** CloudWatch metrics as EMF log lines (namespace POWERTOOLS_METRICS_NAMESPACE, default Aftersales). */
-export function metrics(): EmfMetrics {
-  return new EmfMetrics(optional('POWERTOOLS_METRICS_NAMESPACE') ?? 'Aftersales');
+/**
+ * Business metrics (Powertools Metrics, embedded metric format) in namespace POWERTOOLS_METRICS_NAMESPACE (default
+ * Aftersales) with the dimension `service` = POWERTOOLS_SERVICE_NAME; POWERTOOLS_METRICS_DISABLED=true turns them off.
+ */
+export function metrics(): MetricSink {
+  return new PowertoolsMetricSink(new Metrics({ namespace: optional('POWERTOOLS_METRICS_NAMESPACE') ?? 'Aftersales', serviceName: optional('POWERTOOLS_SERVICE_NAME') ?? 'aftersales' }));
 }
 
 /** Addresses no notice goes to any more (hard bounces, complaints, dead numbers). */

@@ -1,6 +1,4 @@
 import { CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -16,6 +14,7 @@ import { CaseWorkflow } from './constructs/case-workflow.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
 import { NoticeDelivery } from './constructs/notice-delivery.js';
 import { OperatorSignIn } from './constructs/operator-sign-in.js';
+import { PipelineMonitoring } from './constructs/pipeline-monitoring.js';
 import { ProjectFunction } from './constructs/project-function.js';
 import { QueueWithDlq } from './constructs/queue-with-dlq.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
@@ -226,31 +225,17 @@ export class AftersalesStack extends Stack {
     // Kuaidi100 subscriptions name our push route as their callbackurl.
     tracking.poller.addEnvironment('CARRIER_CALLBACK_BASE_URL', http.url);
 
-    // Alarms: anything parked in a DLQ, or a case whose workflow failed, pages operations.
     // CloudWatch alarms publish to the encrypted topic only if the key lets them.
     alertKey.addToResourcePolicy(
       new PolicyStatement({ principals: [new ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'] }),
     );
-    const alarm = (id: string, metric: IMetric, description: string) =>
-      new Alarm(this, id, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }).addAlarmAction(new SnsAction(opsAlerts));
-    alarm('IntakeDlqAlarm', intake.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Webhook events could not be applied; see the intake DLQ.');
-    alarm('NoticeDlqAlarm', notices.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Customer notices could not be sent; see the notice DLQ.');
-    alarm('DeliveryEventsFailedAlarm', noticeDelivery.failedEvents.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Email/SMS delivery failures could not be recorded; see the NoticeDelivery FailedEvents queue.');
-    alarm('WorkflowFailedAlarm', stateMachine.metricFailed({ period: Duration.minutes(1) }), 'A case workflow failed; the case is in needs_attention.');
 
     // SLA (docs/sla.md): the monitor reads the due index every 5 minutes and alerts on due-soon and breached cases;
     // the functions that start clocks or pause cases alert when the calendar cannot give a due date.
     const slaMonitor = new ProjectFunction(this, 'SlaMonitor', {
       handler: 'sla-monitor',
       description: 'Scheduled: open cases due soon or past their service due time, missed first-response targets',
-      environment: { ...tableEnv, POWERTOOLS_METRICS_NAMESPACE: 'Aftersales' },
+      environment: tableEnv,
       timeout: Duration.seconds(60),
     });
     table.grantReadWriteData(slaMonitor);
@@ -261,7 +246,21 @@ export class AftersalesStack extends Stack {
     }
     opsApi.addEnvironment('NOTICE_QUEUE_URL', notices.queue.queueUrl); // delay notices when an operator pauses a case
     notices.queue.grantSendMessages(opsApi);
-    alarm('SlaMonitorErrorsAlarm', slaMonitor.metricErrors({ period: Duration.minutes(5) }), 'The SLA monitor failed; due-soon or breach alerts may be missing (the cases are still listed by GET /ops/cases?sla=).');
+
+    // The watch (docs/operations.md "Monitoring"): dashboard and alarms to OpsAlerts. Every project function is
+    // watched, found in the tree (so a new function needs no line here): keep this after the last function.
+    new PipelineMonitoring(this, 'Monitoring', {
+      functions: this.node.findAll().filter((c): c is ProjectFunction => c instanceof ProjectFunction),
+      scheduledFunctions: [slaMonitor, tracking.poller, noticeDelivery.dispatcher],
+      queues: [
+        { name: 'Intake', queue: intake, maxAge: Duration.minutes(15) },
+        { name: 'Notices', queue: notices, maxAge: Duration.minutes(30) },
+      ],
+      failureQueues: [{ name: 'DeliveryEventsFailed', queue: noticeDelivery.failedEvents }],
+      stateMachine,
+      httpApi: http.api,
+      alarmTopic: opsAlerts,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: http.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebhookUrl', { value: `${http.url}webhooks/order-platform` });

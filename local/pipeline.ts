@@ -223,6 +223,8 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       CARRIER_WEBHOOK_SECRET: config.carrierWebhookSecret,
       STATUS_LINK_SECRET: config.statusLinkSecret,
       POWERTOOLS_LOG_LEVEL: config.logLevel,
+      // Business metrics are EMF log lines for CloudWatch; locally they would only crowd the console (set false to see them).
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       ...config.timings,
     });
 

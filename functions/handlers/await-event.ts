@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { awaitEvent } from '../use-cases/steps/await-event.js';
-import { caseStores, caseWorkflow } from '../wiring.js';
+import { caseStores, caseWorkflow, withLambdaContext } from '../wiring.js';
 
 const { cases, waits } = caseStores();
 const workflow = caseWorkflow();
@@ -12,8 +12,11 @@ const input = z.object({
 });
 
 /** Workflow step (waitForTaskToken): parks the token until the awaited event arrives (evidence, return parcel, operator decision, customer's choice, payment confirmation, the survey answer after its reminder). */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId, kind, taskToken, review } = input.parse(event);
   await awaitEvent({ cases, waits, workflow }, caseId, kind, taskToken, new Date(), review);
   return { registered: kind };
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

@@ -1,13 +1,16 @@
+// First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
+import '../tracing.js';
 import * as z from 'zod/mini';
 import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
 import { carrierOutage } from '../use-cases/steps/carrier-outage.js';
 import { reportProviderCall } from '../use-cases/tracking/provider-health.js';
 import { carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
+import { caseStores, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
 const { health, shipments } = trackingStores();
 const alerts = opsAlerts();
+const metricSink = metrics();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 // One provider for every carrier by default; CARRIER_TRACKING (full JSON) routes carriers to several providers.
@@ -19,7 +22,7 @@ const input = z.object({ caseId: z.string(), outage: z.optional(z.object({ Error
  * Workflow step: confirms a loss or measures a delay from the carrier's tracking. With `outage` (the lookup failed
  * after its retries), the case waits visibly for the carrier instead.
  */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId, outage } = input.parse(event);
   const now = new Date();
   if (outage) return carrierOutage({ cases, alerts }, caseId, outage, now);
@@ -27,5 +30,16 @@ export async function handler(event: unknown) {
   const record = await cases.require(caseId);
   const provider = tracker.providerFor({ carrier: record.shipment.carrier, trackingNumber: record.shipment.trackingNumber });
   const report = (outcome: { ok: true } | { ok: false; error: string }) => reportProviderCall({ health, alerts, outageAlertSeconds }, provider, outcome, new Date());
-  return carrierLookup({ cases, tracker, policy, calendar, report, alerts, shipments }, caseId, now);
+  try {
+    const result = await carrierLookup({ cases, tracker, policy, calendar, report, alerts, shipments }, caseId, now);
+    metricSink.count('CarrierLookups', { Provider: provider, Outcome: result.verdict });
+    return result;
+  } catch (error) {
+    // The error's name only (TrackingNotFoundError, a provider outage...): a closed set of codes.
+    metricSink.count('CarrierLookups', { Provider: provider, Outcome: (error as Error).name });
+    throw error;
+  }
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

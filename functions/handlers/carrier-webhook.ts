@@ -4,7 +4,7 @@ import { json, problem, rawBody } from '../http/responses.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { receivePush } from '../use-cases/tracking/receive-push.js';
 import { carrierRouting, carrierTrackingConfig, carrierWebhookSecret, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const PUSH_PROVIDERS: readonly PushProvider[] = ['aftership', '17track', 'kuaidi100'];
 const { cases } = caseStores();
@@ -20,7 +20,7 @@ const routing = carrierRouting(carrierTrackingConfig());
 const KUAIDI100_OK = { result: true, returnCode: '200', message: '成功' };
 
 /** POST /webhooks/carriers/{provider}: a tracking provider's push (docs/carrier-tracking.md, "Push"). */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const provider = event.pathParameters?.provider as PushProvider | undefined;
   if (!provider || !PUSH_PROVIDERS.includes(provider)) {
     return problem(404, 'unknown_provider', `Pushes are accepted from ${PUSH_PROVIDERS.join(', ')}.`);
@@ -51,3 +51,6 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     return problem(503, 'temporarily_unavailable', 'The push was not applied; retry later.');
   }
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

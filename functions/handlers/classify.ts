@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { optional, seconds } from '../config.js';
 import { classify, type TimingOverrides } from '../use-cases/steps/classify.js';
-import { caseStores, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
+import { caseStores, marketCalendar, marketPolicy, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases, sla } = caseStores();
 const alerts = opsAlerts();
@@ -26,7 +26,10 @@ const overrides: TimingOverrides = {
 const input = z.object({ caseId: z.string() });
 
 /** Workflow step: priority, internal targets, which path the case takes. */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId } = input.parse(event);
   return classify({ cases, sla, alerts, policy, calendar, overrides }, caseId, new Date());
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

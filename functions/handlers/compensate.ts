@@ -1,12 +1,15 @@
+// First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
+import '../tracing.js';
 import * as z from 'zod/mini';
 import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
 import { cnCalendar } from '../domain/cn-calendar.js';
 import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
-import { caseStores, fromSecret, marketPolicy } from '../wiring.js';
+import { caseStores, fromSecret, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
 
 const { cases, ledger, refunds } = caseStores();
 const policy = marketPolicy();
+const metricSink = metrics();
 const baseUrl = required('ORDER_PLATFORM_API_URL');
 // The token is read per invocation (cached 5 minutes), so a rotated one is used without a cold start.
 const orderPlatformClient = fromSecret('ORDER_PLATFORM_TOKEN', (token) => new HttpOrderPlatform(baseUrl, token));
@@ -16,13 +19,16 @@ const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruc
  * Workflow step: compensation through the order platform — instruct the remedy once, issue a prepaid return label,
  * check an instruction the platform has not confirmed, or charge back a replacement whose return never came.
  */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId, action } = input.parse(event);
   const orderPlatform = await orderPlatformClient();
-  const deps = { cases, ledger, refunds, orderPlatform, policy, timeZone: cnCalendar.timeZone };
+  const deps = { cases, ledger, refunds, orderPlatform, policy, timeZone: cnCalendar.timeZone, metrics: metricSink };
   const now = new Date();
   if (action === 'check') return checkCompensation(deps, caseId, now);
   if (action === 'charge_back') return chargeBack(deps, caseId, now);
   if (action === 'return_label') return issueReturnLabel(deps, caseId, now);
   return compensate(deps, caseId, now);
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

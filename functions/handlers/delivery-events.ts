@@ -1,18 +1,19 @@
 import type { SNSEvent } from 'aws-lambda';
 import { parseDeliveryEvent } from '../schemas/delivery-events.js';
 import { recordDeliveryEvent } from '../use-cases/record-delivery-event.js';
-import { caseStores, logger, noticeQueue, suppressionStore } from '../wiring.js';
+import { caseStores, logger, metrics, noticeQueue, suppressionStore, withLambdaContext } from '../wiring.js';
 
 const { cases, notices } = caseStores();
 const suppressions = suppressionStore();
 const queue = noticeQueue();
+const metricSink = metrics();
 
 /**
  * DeliveryEvents topic subscriber: SES bounces, complaints and rejects, and End User Messaging SMS failures.
  * Throws on a storage failure, and for a message id not known (yet), so Lambda's asynchronous retries take over:
  * a fast provider can report before the notifier has recorded the id of what it just sent.
  */
-export async function handler(event: SNSEvent) {
+async function handle(event: SNSEvent) {
   for (const record of event.Records) {
     const failure = parseDeliveryEvent(record.Sns.Message);
     if (!failure) continue;
@@ -20,6 +21,8 @@ export async function handler(event: SNSEvent) {
     // The provider's message id and the reason code only: the event itself carries addresses.
     logger.info('delivery event', { channel: failure.channel, reason: failure.reason, permanent: failure.permanent, result });
     if (result === 'unknown_message') throw new UnknownProviderMessageError(failure.channel);
+    // A notice the provider could not deliver (bounce, complaint, reject, SMS failure), counted once.
+    if (result === 'recorded') metricSink.count('NoticesFailed', { Channel: failure.channel });
   }
 }
 
@@ -30,3 +33,6 @@ export class UnknownProviderMessageError extends Error {
     super(`no ${channel} notice is recorded under this provider message id (yet)`);
   }
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

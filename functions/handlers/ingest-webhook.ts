@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { Webhook } from 'standardwebhooks';
 import { acceptWebhook } from '../use-cases/accept-webhook.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { caseStores, fromSecret, logger, queueSender } from '../wiring.js';
+import { caseStores, fromSecret, logger, queueSender, withLambdaContext } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 
 const { dedupe } = caseStores();
@@ -11,7 +11,7 @@ const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 const webhookVerifier = fromSecret('WEBHOOK_SECRET', (secret) => new Webhook(secret));
 
 /** POST /webhooks/order-platform — see docs/webhook-contract.md. */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const verifier = await webhookVerifier();
     const answer = await acceptWebhook({ verifier, dedupe, intake }, rawBody(event), event.headers, new Date());
@@ -26,3 +26,6 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     return problem(503, 'temporarily_unavailable', 'The request was not accepted; retry later.', {});
   }
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

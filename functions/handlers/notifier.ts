@@ -1,17 +1,21 @@
+// First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
+import '../tracing.js';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { awsClient } from '../adapters/aws-clients.js';
 import { AwsNoticeSenders } from '../adapters/notice-senders.js';
 import { optional, required } from '../config.js';
 import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
 import { sendNotice, type NoticeSettings } from '../use-cases/send-notice.js';
-import { caseStores, logger, marketCalendar, marketPolicy, secretValue, suppressionStore } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, metrics, secretValue, suppressionStore, withLambdaContext } from '../wiring.js';
 
 const { cases, notices, surveys } = caseStores();
 const suppressions = suppressionStore();
-const senders = new AwsNoticeSenders(new SESv2Client({}), new PinpointSMSVoiceV2Client({}), {
+const metricSink = metrics();
+const senders = new AwsNoticeSenders(awsClient(new SESv2Client({})), awsClient(new PinpointSMSVoiceV2Client({})), {
   fromEmail: required('NOTICE_FROM_EMAIL'),
   configurationSet: optional('SES_CONFIGURATION_SET'),
   smsOriginationIdentity: optional('SMS_ORIGINATION_IDENTITY'),
@@ -33,7 +37,7 @@ const maxReceives = Number(optional('NOTICE_MAX_RECEIVES') ?? 5);
 const processor = new SqsFifoPartialProcessorAsync();
 
 /** Notice queue consumer: email and SMS per milestone; a failed record returns to the queue, then its DLQ. */
-export async function handler(event: SQSEvent, context: Context) {
+async function handle(event: SQSEvent, context: Context) {
   const statusLinkSecret = await secretValue('STATUS_LINK_SECRET');
   return processPartialResponse(
     event,
@@ -48,6 +52,7 @@ export async function handler(event: SQSEvent, context: Context) {
       try {
         const outcome = await sendNotice({ cases, notices, suppressions, surveys, senders, settings: { ...settings, statusLinkSecret } }, message, ctx);
         logger.info('notice processed', { caseId: message.caseId, milestone: message.milestone, ...outcome });
+        for (const channel of outcome.sent) metricSink.count('NoticesSent', { Channel: channel });
       } catch (error) {
         logger.error('notice failed', { caseId: message.caseId, milestone: message.milestone, errorName: (error as Error).name, lastAttempt: ctx.lastAttempt });
         throw error;
@@ -57,3 +62,6 @@ export async function handler(event: SQSEvent, context: Context) {
     { context, skipGroupOnError: true },
   );
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

@@ -18,7 +18,7 @@ import { reviewListEntry } from '../use-cases/case-report.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds, reports } = caseStores();
 const policy = marketPolicy();
@@ -54,7 +54,7 @@ app.get('/ops/reviews', async () => {
   return reply(200, { reviews: pending.map(reviewListEntry) });
 });
 
-registerDecisionRoutes(app, { cases, reviews, refunds, waits, workflow, policy }, reply, (message, detail) => logger.info(message, detail));
+registerDecisionRoutes(app, { cases, reviews, refunds, waits, workflow, policy }, reply, (message, detail) => logger.info(message, detail), metrics());
 
 app.get('/ops/alerts', async () => reply(200, { alerts: await alerts.recent(100) }));
 
@@ -114,7 +114,7 @@ app.errorHandler(Error, async (error) => {
 const reply404 = () => ({ statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not_found', message: 'No such operations endpoint.' }) });
 
 /** Operations API: /ops/*, behind the operators' JWT authorizer (Cognito in AWS, the local gateway's operators locally). */
-export async function handler(event: APIGatewayProxyEventV2, context: Context) {
+async function handle(event: APIGatewayProxyEventV2, context: Context) {
   const operator = operatorFrom(event);
   if (!operator) {
     return { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ error: 'unauthorized', message: 'Operator credentials are required.' }) };
@@ -127,3 +127,6 @@ export async function handler(event: APIGatewayProxyEventV2, context: Context) {
   bindOperator(event, operator);
   return app.resolve(event, context);
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

@@ -1,13 +1,16 @@
 import * as z from 'zod/mini';
 import { reviewTimer } from '../use-cases/steps/review-timer.js';
-import { caseStores, opsAlerts } from '../wiring.js';
+import { caseStores, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
 const alerts = opsAlerts();
 const input = z.object({ caseId: z.string(), stage: z.enum(['reminder', 'escalation']) });
 
 /** Workflow step: an undecided operator review reached its reminder or escalation target. */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId, stage } = input.parse(event);
   return reviewTimer({ cases, alerts }, caseId, stage, new Date());
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

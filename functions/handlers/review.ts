@@ -1,14 +1,21 @@
 import * as z from 'zod/mini';
 import { review } from '../use-cases/steps/review.js';
-import { caseStores, marketCalendar, marketPolicy } from '../wiring.js';
+import { caseStores, marketCalendar, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
+const metricSink = metrics();
 const input = z.object({ caseId: z.string() });
 
 /** Workflow step: the policy decision. */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId } = input.parse(event);
-  return review(cases, caseId, policy, calendar, new Date());
+  const result = await review(cases, caseId, policy, calendar, new Date());
+  // The policy's decision (approve, reject, needs_evidence, manual: an operator decides, counted then).
+  metricSink.count('Decisions', { DecidedBy: 'policy', Decision: result.decision });
+  return result;
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

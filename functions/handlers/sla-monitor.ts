@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { runSlaMonitor } from '../use-cases/sla-monitor.js';
-import { caseStores, logger, marketCalendar, marketPolicy, metrics, opsAlerts } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases, sla } = caseStores();
 const alerts = opsAlerts();
@@ -11,7 +11,7 @@ const metricSink = metrics();
 const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });
 
 /** Scheduled (every 5 minutes): open cases due soon and overdue, and missed first-response targets, alerted once. */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const now = new Date(scheduledEvent.parse(event).time);
   const report = await runSlaMonitor({ cases, sla, alerts, policy, calendar, metrics: metricSink }, now);
   const counts = { dueSoon: report.dueSoon.length, breached: report.breached.length, met: report.met.length, dueKnown: report.dueKnown.length, dueRecomputed: report.dueRecomputed.length, responseMissed: report.responseMissed.length };
@@ -24,3 +24,6 @@ export async function handler(event: unknown) {
   }
   return counts;
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
 const { cases, waits, dedupe, sla, reports } = caseStores();
@@ -10,6 +10,7 @@ const alerts = opsAlerts();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 const workflow = caseWorkflow();
+const metricSink = metrics();
 const processor = new BatchProcessor(EventType.SQS);
 // Return parcels and announced shipments are watched where carrier tracking is configured (always, in the stack).
 const trackingConfig = configuredCarrierTracking();
@@ -21,12 +22,12 @@ const tracking = trackingConfig && {
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent({ cases, waits, dedupe, workflow, sla, alerts, policy, calendar, tracking, reports }, message, new Date());
+  await applyIntakeEvent({ cases, waits, dedupe, workflow, sla, alerts, policy, calendar, tracking, reports, metrics: metricSink }, message, new Date());
   logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
 }
 
 /** Intake queue consumer: one record failing returns only that record to the queue (partial batch response). */
-export async function handler(event: SQSEvent, context: Context) {
+async function handle(event: SQSEvent, context: Context) {
   return processPartialResponse(event, async (record: SQSRecord) => {
     try {
       await processRecord(record);
@@ -36,3 +37,6 @@ export async function handler(event: SQSEvent, context: Context) {
     }
   }, processor, { context });
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

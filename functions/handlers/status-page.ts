@@ -8,7 +8,7 @@ import { rawBody } from '../http/responses.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
 import { htmlResponse as html, pageLocale, type PageLocale } from '../web/layout.js';
 import { linkProblemPage, statusPage, type ChoiceProblem, type PauseChoice } from '../web/status-pages.js';
-import { caseStores, caseWorkflow, logger, marketPolicy, secretValue } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketPolicy, secretValue, withLambdaContext } from '../wiring.js';
 
 const { cases, waits } = caseStores();
 const workflow = caseWorkflow();
@@ -39,7 +39,7 @@ function render(record: CaseRecord & { pause?: ProgressFacts['pause'] }, action:
  * GET /cases/{caseId}/status?token=…: the customer's status page, opened from a signed, expiring link in every
  * notice. POST (same URL, form field `choice` = wait | cancel): the customer's choice while the case is on hold.
  */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const caseId = event.pathParameters?.caseId ?? '';
   const token = event.queryStringParameters?.token ?? '';
   const now = new Date();
@@ -64,3 +64,6 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   const done = event.queryStringParameters?.done;
   return html(200, render(record, action, isChoice(done) ? { done } : {}));
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

@@ -7,7 +7,7 @@ import { json, problem, rawBody } from '../http/responses.js';
 import { answerSurvey } from '../use-cases/answer-survey.js';
 import { htmlResponse as html, pageLocale } from '../web/layout.js';
 import { surveyForm, surveyGonePage, thankYouPage, type SurveyFormError, type SurveyFormValues, type SurveyGoneReason } from '../web/survey-pages.js';
-import { caseStores, caseWorkflow, logger, marketPolicy, opsAlerts } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketPolicy, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases, surveys, waits, satisfaction, followUps } = caseStores();
 const workflow = caseWorkflow();
@@ -57,7 +57,7 @@ function goneReason(survey: SurveyRecord | undefined, now: number): SurveyGoneRe
 }
 
 /** GET /surveys/{token}: the form. POST /surveys/{token}: the answer (form-encoded from the page, or JSON). */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const token = event.pathParameters?.token ?? '';
   const wantsJson = (event.headers['content-type'] ?? '').includes('application/json') || (event.headers.accept ?? '').includes('application/json');
   const survey = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await surveys.get(token) : undefined;
@@ -113,3 +113,6 @@ function safeJson(body: string): unknown {
     return {};
   }
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

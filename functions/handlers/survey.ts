@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { cnCalendar } from '../domain/cn-calendar.js';
 import { openSurvey } from '../use-cases/steps/open-survey.js';
-import { caseStores, caseWorkflow, noticeQueue } from '../wiring.js';
+import { caseStores, caseWorkflow, noticeQueue, withLambdaContext } from '../wiring.js';
 
 const { cases, waits, surveys, satisfaction } = caseStores();
 const workflow = caseWorkflow();
@@ -9,8 +9,11 @@ const notices = noticeQueue();
 const input = z.object({ caseId: z.string(), taskToken: z.string().check(z.minLength(1)), expirySeconds: z.int().check(z.positive()) });
 
 /** Workflow step (waitForTaskToken): sends the survey and waits for the answer. */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const { caseId, taskToken, expirySeconds } = input.parse(event);
   await openSurvey({ cases, waits, workflow, surveys, notices, satisfaction, timeZone: cnCalendar.timeZone }, caseId, taskToken, expirySeconds, new Date());
   return { surveyOpened: true };
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

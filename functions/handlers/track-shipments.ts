@@ -1,10 +1,12 @@
+// First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
+import '../tracing.js';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { PROVIDER_LIMITS } from '../adapters/carriers/limits.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { pollShipments } from '../use-cases/tracking/poll-shipments.js';
 import { carrierRouting, carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
+import { caseStores, logger, marketCalendar, marketPolicy, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
 const { shipments, health } = trackingStores();
@@ -20,7 +22,7 @@ const scheduledEvent = z.looseObject({ time: z.iso.datetime({ offset: true }) })
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Scheduled: polls the watched shipments that are due, within each provider's rate limits (polling is the fallback to pushes). */
-export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
+async function handle(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
   const now = new Date(scheduledEvent.parse(event).time);
   const tracker = await carrierTracker(config);
   // Stop starting lookups 30 s before the timeout; without a context (tests), allow four minutes.
@@ -32,3 +34,6 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   if (summary.polled > 0) logger.info('shipments polled', { ...summary });
   return summary;
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

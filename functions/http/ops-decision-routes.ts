@@ -1,3 +1,4 @@
+import { noMetrics, type MetricSink } from '../adapters/business-metrics.js';
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import * as z from 'zod/mini';
 import { REMEDIES } from '../domain/case.js';
@@ -72,7 +73,7 @@ function answer(reply: Reply, caseId: string, input: OperatorDecision, result: D
 }
 
 /** `POST /ops/cases/{caseId}/decision`: approve, reject, request_evidence; confirm or reject_proposal a four-eyes proposal. */
-export function registerDecisionRoutes(app: Router, deps: DecideDeps, reply: Reply, log: (message: string, detail: Record<string, string>) => void): void {
+export function registerDecisionRoutes(app: Router, deps: DecideDeps, reply: Reply, log: (message: string, detail: Record<string, string>) => void, metrics: MetricSink = noMetrics): void {
   app.post('/ops/cases/:caseId/decision', async ({ params, req, event }) => {
     const caseId = params.caseId ?? '';
     if (!CASE_ID_PATTERN.test(caseId)) return reply(404, { error: 'case_not_found', message: 'No case has this id.' });
@@ -87,6 +88,9 @@ export function registerDecisionRoutes(app: Router, deps: DecideDeps, reply: Rep
     const input = parsed.data as OperatorDecision;
     const result = await decideCase(deps, caseId, input, operatorOf(event), new Date());
     log('operator decision', { caseId, decision: input.decision, result: result.status });
+    // Only the write that decided (or proposed) reports accepted/proposed: each decision is counted once.
+    if (result.status === 'accepted') metrics.count('Decisions', { DecidedBy: 'operator', Decision: result.decision });
+    if (result.status === 'proposed') metrics.count('Decisions', { DecidedBy: 'operator', Decision: 'proposed' });
     return answer(reply, caseId, input, result);
   });
 }

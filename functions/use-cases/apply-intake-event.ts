@@ -1,4 +1,5 @@
 import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { MetricSink } from '../adapters/business-metrics.js';
 import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { ReportCounters } from '../adapters/report-counters.js';
 import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
@@ -23,6 +24,8 @@ export interface IntakeDeps extends SlaDeps {
   reports: Pick<ReportCounters, 'countOpened' | 'countShipment'>;
   /** Carrier tracking: return parcels and announced shipments are watched (absent: nothing is watched). */
   tracking?: WatchDeps;
+  /** Counts each case opened (CasesOpened by type); absent: not counted. */
+  metrics?: MetricSink;
 }
 
 /**
@@ -141,6 +144,8 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     ...(data.customer.timeZone ? { timeZone: data.customer.timeZone } : {}),
   };
   const created = await deps.cases.create(record, contact, { at: receivedAt, actor, event: 'case_received', detail: { type: data.caseType, ...(actor === 'pipeline' ? { reason: data.reason } : {}) } });
+  // Counted by the write that created the case, so a redelivered request is not counted twice.
+  if (created !== 'exists') deps.metrics?.count('CasesOpened', { CaseType: data.caseType });
   if (created === 'exists' && (await deps.cases.require(caseId)).status !== 'received') {
     // Seen before and already under way (or closed): a replay changes nothing, and must not re-take the order's slot.
     return;

@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../adapters/case-store.js';
-import type { MetricSink } from '../adapters/emf-metrics.js';
+import type { MetricSink } from '../adapters/business-metrics.js';
 import { SlaStore, type DueEntry } from '../adapters/sla-store.js';
 import { firstResponseVerdict } from '../domain/response-target.js';
 import { describeServiceLimit, serviceLimitName } from '../domain/service-limits.js';
@@ -78,7 +78,7 @@ async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedS
           : `Case ${entry.caseId} passed its service due time ${entry.at} (${what}).`,
       detail: { dueAt: entry.at, service: sla.service, limit: serviceLimitName(record.type) },
     });
-    deps.metrics.count(to === 'due_soon' ? 'SlaDueSoon' : 'SlaBreached', { Service: sla.service });
+    deps.metrics.count(to === 'due_soon' ? 'SlaDueSoon' : 'SlaBreached', { SlaService: sla.service });
   });
 }
 
@@ -98,7 +98,7 @@ async function settle(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState,
   await sideEffects(entry.caseId, report, async () => {
     await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'sla_met', detail: { dueAt: entry.at, metAt, late: metAt > entry.at } });
     // Served late between two runs: nothing left to alert about, but the breach is counted.
-    if (lateUnseen) deps.metrics.count('SlaBreached', { Service: sla.service });
+    if (lateUnseen) deps.metrics.count('SlaBreached', { SlaService: sla.service });
   });
 }
 

@@ -14,6 +14,10 @@ export interface ProjectFunctionProps {
   memorySize?: number;
 }
 
+/** Where the functions publish business metrics: namespace, and the `service` dimension (POWERTOOLS_SERVICE_NAME). */
+export const METRICS_NAMESPACE = 'Aftersales';
+export const SERVICE_NAME = 'aftersales';
+
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /**
@@ -36,7 +40,8 @@ export class ProjectFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'aftersales',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

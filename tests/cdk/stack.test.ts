@@ -657,25 +657,75 @@ describe('HTTP API', () => {
   });
 });
 
-describe('alarms', () => {
-  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+describe('the AWS watch: dashboard and alarms (cdk-monitoring-constructs)', () => {
+  type AlarmProps = Record<string, any>;
+  const alarms = (): AlarmProps[] => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  /** The one metric an alarm watches (the library writes every alarm as a Metrics list with one MetricStat). */
+  const watched = (a: AlarmProps) => a.Metrics?.[0]?.MetricStat ?? {};
+  const on = (namespace: string, metricName: string, dimension?: (d: { Name: string; Value: unknown }) => boolean) =>
+    alarms().filter((a) => watched(a).Metric?.Namespace === namespace && watched(a).Metric?.MetricName === metricName && (!dimension || (watched(a).Metric?.Dimensions ?? []).some(dimension)));
+  const topicId = () => ofType('AWS::SNS::Topic').find(([id]) => /^OpsAlerts[0-9A-F]{8}$/.test(id))![0];
+  const byLogicalId = (prefix: string) => (d: { Value: unknown }) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(target(d.Value));
 
-  it.each(['IntakeDlq', 'NoticesDlq', 'NoticeDeliveryFailedEvents'])('the %s has an alarm on visible messages that notifies operators', (dlqPrefix) => {
-    const alarm = alarms().find(
-      (a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && a.Dimensions?.some((d: any) => new RegExp(`^${dlqPrefix}[0-9A-F]{8}$`).test(target(d.Value))),
-    );
-    expect(alarm).toBeDefined();
-    expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
-    expect(resources[target(alarm!.AlarmActions[0])]?.Type).toBe('AWS::SNS::Topic');
+  it('a dashboard of the pipeline, with the business metrics of the Aftersales namespace', () => {
+    const dashboards = ofType('AWS::CloudWatch::Dashboard').map(([, d]) => JSON.stringify(d.Properties.DashboardBody));
+    expect(dashboards.length).toBeGreaterThanOrEqual(1);
+    const body = dashboards.join('\n');
+    for (const metric of ['CasesOpened', 'CasesClosed', 'Decisions', 'Payouts', 'NoticesSent', 'NoticesFailed', 'SlaBreached', 'CarrierLookups']) expect(body, metric).toContain(metric);
+    for (const resource of ['Case workflow', 'Intake queue', 'Notices queue', 'HTTP API', 'SlaMonitor']) expect(body, resource).toContain(resource);
   });
 
-  it('failed workflow executions raise an alarm that notifies operators', () => {
+  it('every alarm notifies the OpsAlerts topic (and only it), with its actions enabled', () => {
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const a of alarms()) {
+      expect(a.AlarmActions.map(target), a.AlarmName).toEqual([topicId()]);
+      expect(a.ActionsEnabled, a.AlarmName).toBe(true);
+    }
+  });
+
+  it.each(['IntakeDlq', 'NoticesDlq', 'NoticeDeliveryFailedEvents'])('the %s has an alarm on any visible message', (queuePrefix) => {
+    const found = on('AWS/SQS', 'ApproximateNumberOfMessagesVisible', byLogicalId(queuePrefix));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it.each(['IntakeQueue', 'NoticesQueue'])('the %s has an alarm on the age of its oldest message', (queuePrefix) => {
+    expect(on('AWS/SQS', 'ApproximateAgeOfOldestMessage', byLogicalId(queuePrefix))).toHaveLength(1);
+  });
+
+  it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])('the case workflow alarms on %s', (metricName) => {
     const [machineId] = ofType('AWS::StepFunctions::StateMachine')[0]!;
-    const alarm = alarms().find((a) => a.Namespace === 'AWS/States' && a.MetricName === 'ExecutionsFailed');
-    expect(alarm).toBeDefined();
-    expect(alarm!.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: machineId } }]);
-    expect(alarm!.Threshold).toBe(1);
-    expect(resources[target(alarm!.AlarmActions[0])]?.Type).toBe('AWS::SNS::Topic');
+    const found = on('AWS/States', metricName, (d) => d.Name === 'StateMachineArn' && target(d.Value) === machineId);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('every function has an errors, a throttles and a duration alarm', () => {
+    const functionIds = ofType('AWS::Lambda::Function').filter(([, f]) => f.Metadata?.['aftersales:entry']).map(([id]) => id);
+    expect(functionIds.length).toBeGreaterThan(15);
+    for (const id of functionIds) {
+      const ofFunction = (metricName: string) => on('AWS/Lambda', metricName, (d) => d.Name === 'FunctionName' && target(d.Value) === id);
+      expect(ofFunction('Errors'), `${id} Errors`).toHaveLength(1);
+      expect(ofFunction('Throttles'), `${id} Throttles`).toHaveLength(1);
+      expect(ofFunction('Duration'), `${id} Duration`).toHaveLength(1);
+    }
+  });
+
+  it('the HTTP API alarms on 5xx, 4xx and latency', () => {
+    const apiId = ofType('AWS::ApiGatewayV2::Api')[0]![0];
+    for (const metricName of ['5xx', '4xx', 'Latency']) expect(on('AWS/ApiGateway', metricName, (d) => d.Name === 'ApiId' && target(d.Value) === apiId), metricName).toHaveLength(1);
+  });
+
+  it('an SLA breach (the business metric, total by service) raises a critical alarm', () => {
+    const found = on('Aftersales', 'SlaBreached', (d) => d.Name === 'service' && d.Value === 'aftersales');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmName: expect.stringMatching(/Critical$/) });
+  });
+
+  it('every function publishes its metrics in the Aftersales namespace as service aftersales', () => {
+    for (const [id, f] of ofType('AWS::Lambda::Function').filter(([, f]) => f.Metadata?.['aftersales:entry'])) {
+      expect(f.Properties.Environment.Variables, id).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: 'Aftersales', POWERTOOLS_SERVICE_NAME: 'aftersales' });
+    }
   });
 });
 
@@ -759,8 +809,10 @@ describe('SLA (docs/sla.md)', () => {
     expect(fn.Properties.Timeout).toBe(60);
     expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
     expect(actionsOf(id).flatMap((st) => [st.Action].flat())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem']));
-    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'Errors' && a.Properties.Dimensions?.[0]?.Value?.Ref === id);
+    // Any failed run is critical (due-soon or breach alerts may be missing).
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Metrics?.[0]?.MetricStat?.Metric?.MetricName === 'Errors' && a.Properties.Metrics[0].MetricStat.Metric.Dimensions?.[0]?.Value?.Ref === id);
     expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1].Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmName: expect.stringMatching(/Critical$/) });
   });
 
   it('the operations API may queue the delay notice of a pause (NOTICE_QUEUE_URL, SendMessage on the notice queue)', () => {

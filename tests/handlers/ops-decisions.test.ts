@@ -4,7 +4,7 @@
  * await-event and compensate use cases on dynalite, the local Step Functions service and the order-platform simulator.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
@@ -61,7 +61,7 @@ beforeAll(async () => {
   refunds = new RefundStore(env.db, TABLE_NAME);
   platform = await startOrderPlatformSimulator({ token: 'tok', completeAfterMs: -1 });
   compensateDeps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), refunds, orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), policy: cnPolicy, timeZone: 'Asia/Shanghai' };
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined, POWERTOOLS_METRICS_DISABLED: 'false' })).handler;
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);
     await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), { reminderSeconds: 4 * 3600, escalationSeconds: 8 * 3600 });
@@ -337,5 +337,24 @@ describe('four eyes above ¥5,000', () => {
     expect((await decideAs('sam', 'supervisor', id, { decision: 'reject', reason: 'x', amount: 100 })).json).toMatchObject({ error: 'invalid_decision', issues: ['amount'] });
     expect((await decideAs('sam', 'supervisor', id, { decision: 'reject_proposal' })).json).toMatchObject({ error: 'invalid_decision', issues: ['reason'] });
     env.sfn!.service.stopExecution({ executionArn });
+  });
+});
+
+describe('the Decisions metric', () => {
+  it('counts the accepted decision once, by operator and decision; a refused second decision is not counted', async () => {
+    const lines: Array<Record<string, any>> = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      if (String(chunk).startsWith('{"_aws"')) lines.push(JSON.parse(String(chunk)));
+      return true;
+    });
+    try {
+      const { caseId } = await waitingForReview();
+      expect((await decideAs('li.na', 'agent', caseId, { decision: 'reject', reason: 'Outside the return window.' })).status).toBe(202);
+      expect((await decideAs('wang.fang', 'agent', caseId, { decision: 'reject', reason: 'Outside the return window.' })).status).toBe(409);
+      expect(lines.filter((l) => 'Decisions' in l)).toEqual([expect.objectContaining({ DecidedBy: 'operator', Decision: 'reject', Decisions: 1 })]);
+      expect(JSON.stringify(lines)).not.toMatch(/li\.na|wang\.fang/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

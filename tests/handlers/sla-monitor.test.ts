@@ -65,7 +65,7 @@ beforeAll(async () => {
   sla = new SlaStore(env.db, TABLE_NAME);
   alerts = new OpsAlerts(env.db, TABLE_NAME);
   deps = { cases, sla, alerts, policy: cnPolicy, calendar: cnCalendar };
-  handler = (await importFresh(() => import('../../functions/handlers/sla-monitor.js'), { OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  handler = (await importFresh(() => import('../../functions/handlers/sla-monitor.js'), { OPS_ALERTS_TOPIC_ARN: undefined, POWERTOOLS_METRICS_DISABLED: 'false' })).handler;
 });
 
 afterAll(async () => {
@@ -113,7 +113,16 @@ describe('sla monitor: due soon, then breached', () => {
     const timeline = await eventsOf(caseId);
     expect(timeline.filter((e) => e.startsWith('sla_'))).toEqual(['sla_started', 'sla_due_soon', 'sla_breached']);
     const breaches = metrics.lines.filter((line) => 'SlaBreached' in line);
-    expect(breaches).toContainEqual(expect.objectContaining({ Service: 'return', SlaBreached: 1, _aws: expect.objectContaining({ CloudWatchMetrics: [{ Namespace: 'Aftersales', Dimensions: [['Service']], Metrics: [{ Name: 'SlaBreached', Unit: 'Count' }] }] }) }));
+    // Powertools Metrics: the total (service alone) and the breakdown by SLA service, one EMF line per count.
+    expect(breaches).toContainEqual(
+      expect.objectContaining({
+        service: 'aftersales',
+        SlaService: 'return',
+        SlaBreached: 1,
+        _aws: expect.objectContaining({ CloudWatchMetrics: [{ Namespace: 'Aftersales', Dimensions: [['service'], ['service', 'SlaService']], Metrics: [{ Name: 'SlaBreached', Unit: 'Count' }] }] }),
+      }),
+    );
+    expect(JSON.stringify(breaches)).not.toContain(caseId);
   });
 
   it('lists breached cases nearest due first', async () => {

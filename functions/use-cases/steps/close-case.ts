@@ -1,3 +1,4 @@
+import type { MetricSink } from '../../adapters/business-metrics.js';
 import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
 import type { DedupeStore } from '../../adapters/dedupe-store.js';
 import type { ClosedFacts, ReportCounters } from '../../adapters/report-counters.js';
@@ -27,6 +28,7 @@ export interface CloseDeps {
   /** The report counters (outcome, resolution time, confirmed carrier claims) and the calendar that measures working time. */
   reports: Pick<ReportCounters, 'countClosed'>;
   calendar: WorkingDayCalendar;
+  metrics?: MetricSink;
 }
 
 /**
@@ -48,7 +50,10 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
     },
     OPEN_STATUSES,
   );
-  if (closed) await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
+  if (closed) {
+    await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
+    deps.metrics?.count('CasesClosed', { CaseType: record.type, Outcome: outcome });
+  }
   await stopServiceClock(deps, caseId, now);
   // Read after the clock stopped: it says whether the service was done, and when.
   const final = await deps.cases.require(caseId);

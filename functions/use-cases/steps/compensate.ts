@@ -1,3 +1,4 @@
+import type { MetricSink } from '../../adapters/business-metrics.js';
 import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
 import type { LedgerEntry, LedgerStore } from '../../adapters/ledger-store.js';
 import type { OrderPlatform, ShipmentRef } from '../../adapters/order-platform.js';
@@ -17,6 +18,8 @@ export interface CompensateDeps {
   orderPlatform: OrderPlatform;
   policy: AftersalesPolicy;
   timeZone: string;
+  /** Counts each remedy instructed (Payouts by remedy); absent: not counted. */
+  metrics?: MetricSink;
 }
 
 export type CompensateResult = { status: 'instructed'; remedy: string; instructionId: string } | { status: 'cancelled' };
@@ -71,6 +74,7 @@ export async function compensate(deps: CompensateDeps, caseId: string, now: Date
       event: 'compensation_instructed',
       detail: { remedy: plan.remedy, kind: plan.kind, instructionId: receipt.instructionId, ...(plan.amount !== undefined ? { amount: plan.amount, currency: plan.currency ?? '' } : {}) },
     });
+    deps.metrics?.count('Payouts', { Remedy: plan.remedy });
   }
   return { status: 'instructed', remedy: plan.remedy, instructionId: receipt.instructionId };
 }
