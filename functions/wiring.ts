@@ -3,13 +3,16 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { CaseRedactor } from './adapters/case-redactor.js';
 import { CaseStore } from './adapters/case-store.js';
+import { ShipmentStore } from './adapters/shipment-store.js';
 import { DedupeStore } from './adapters/dedupe-store.js';
 import { FollowUpStore } from './adapters/follow-up-store.js';
 import { LedgerStore } from './adapters/ledger-store.js';
 import { documentClient } from './adapters/dynamo.js';
 import { NoticeStore, STALE_CLAIM_MS } from './adapters/notice-store.js';
 import { OpsAlerts } from './adapters/ops-alerts.js';
+import { PrivacyStore } from './adapters/privacy-store.js';
 import { QueueSender } from './adapters/queues.js';
 import { RefundStore } from './adapters/refund-store.js';
 import { ReviewStore } from './adapters/review-store.js';
@@ -47,7 +50,15 @@ export function caseStores() {
     sla: new SlaStore(db, table),
     refunds: new RefundStore(db, table),
     reviews: new ReviewStore(db, table),
+    privacy: new PrivacyStore(db, table),
   };
+}
+
+/** Redaction of a closed case's personal data (docs/privacy.md), with the watched parcels' kept contacts. */
+export function caseRedactor(): CaseRedactor {
+  const db = documentClient();
+  const table = required('TABLE_NAME');
+  return new CaseRedactor(db, table, new ShipmentStore(db, table));
 }
 
 /** Operator alerts: stored for GET /ops/alerts, and published to SNS where OPS_ALERTS_TOPIC_ARN is set (AWS). */
