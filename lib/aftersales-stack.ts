@@ -16,6 +16,7 @@ import { CaseWorkflow } from './constructs/case-workflow.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
 import { NoticeDelivery } from './constructs/notice-delivery.js';
 import { OperatorSignIn } from './constructs/operator-sign-in.js';
+import { PrivacyRetention } from './constructs/privacy-retention.js';
 import { ProjectFunction } from './constructs/project-function.js';
 import { QueueWithDlq } from './constructs/queue-with-dlq.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
@@ -262,6 +263,10 @@ export class AftersalesStack extends Stack {
     opsApi.addEnvironment('NOTICE_QUEUE_URL', notices.queue.queueUrl); // delay notices when an operator pauses a case
     notices.queue.grantSendMessages(opsApi);
     alarm('SlaMonitorErrorsAlarm', slaMonitor.metricErrors({ period: Duration.minutes(5) }), 'The SLA monitor failed; due-soon or breach alerts may be missing (the cases are still listed by GET /ops/cases?sla=).');
+
+    // Personal data of closed cases is redacted after the market's retention period (docs/privacy.md).
+    const retention = new PrivacyRetention(this, 'PrivacyRetention', { table });
+    alarm('PrivacyRetentionErrorsAlarm', retention.fn.metricErrors({ period: Duration.hours(1) }), 'The privacy retention job failed; personal data past its retention period may not be redacted yet.');
 
     new CfnOutput(this, 'ApiUrl', { value: http.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebhookUrl', { value: `${http.url}webhooks/order-platform` });

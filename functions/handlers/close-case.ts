@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
 import { closeCase } from '../use-cases/steps/close-case.js';
-import { caseStores } from '../wiring.js';
+import { caseRedactor, caseStores, marketPolicy } from '../wiring.js';
 
-const { cases, dedupe, sla } = caseStores();
+const { cases, dedupe, sla, privacy } = caseStores();
+const redactor = caseRedactor();
+const { retentionDays } = marketPolicy().privacy;
 const input = z.object({
   caseId: z.string(),
   reason: z.enum(['completed', 'rejected', 'cancelled', 'evidence_expired', 'return_expired', 'survey_expired']),
@@ -11,5 +13,5 @@ const input = z.object({
 /** Workflow step: the case's last state. */
 export async function handler(event: unknown) {
   const { caseId, reason } = input.parse(event);
-  return closeCase({ cases, dedupe, sla }, caseId, reason, new Date());
+  return closeCase({ cases, dedupe, sla, privacy: { privacy, redactor, retentionDays } }, caseId, reason, new Date());
 }

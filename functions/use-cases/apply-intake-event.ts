@@ -8,6 +8,8 @@ import type { IntakeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
 import { CANCELLABLE } from './steps/await-event.js';
 import { startServiceClock, type SlaDeps } from './sla-clock.js';
+import { applyPrivacyRequest, type PrivacyDeps } from './privacy/apply-privacy-request.js';
+import { afterCaseClosed } from './privacy/retention.js';
 import { confirmCompensation } from './steps/compensate.js';
 import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
 
@@ -18,6 +20,8 @@ export interface IntakeDeps extends SlaDeps {
   workflow: CaseWorkflow;
   /** Carrier tracking: return parcels and announced shipments are watched (absent: nothing is watched). */
   tracking?: WatchDeps;
+  /** Privacy requests and retention (docs/privacy.md): the stores and the redaction code. */
+  privacy?: Omit<PrivacyDeps, 'cases' | 'surveys'> & Pick<PrivacyDeps, 'surveys'>;
 }
 
 /**
@@ -90,6 +94,13 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await signal(deps, caseId, 'return', { signal: 'return_received', receivedAt: event.data.receivedAt });
       return;
     }
+    case 'customer.data_requested':
+    case 'customer.redact_requested': {
+      if (!deps.privacy) throw new Error('privacy requests are not wired into this consumer');
+      // The request was stored when it was accepted; `caseId` carries its id (a privacy request is about no case).
+      await applyPrivacyRequest({ ...deps.privacy, cases: deps.cases }, caseId, now);
+      return;
+    }
     case 'shipment.created': {
       // Proactive detection off: acknowledged, and recorded as ignored on the delivery's receipt.
       const watching = deps.tracking ? await watchProactive(deps.tracking, caseId, event.data, now) : 'ignored';
@@ -144,6 +155,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     if (closed) {
       await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'closed_as_duplicate', detail: { duplicateOf: holder } });
     }
+    if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, retentionDays: deps.policy.privacy.retentionDays }, caseId, at, new Date(at));
     return;
   }
   await deps.workflow.start(caseId);
