@@ -25,6 +25,8 @@ export interface PrivacyRequest {
   /** A redaction: the open cases still to be redacted when they close. */
   waitingFor?: string[];
   completedAt?: string;
+  /** An export: when it is deleted (EXPORT_DAYS after it was gathered). */
+  exportExpiresAt?: string;
   history: PrivacyHistoryEntry[];
 }
 
@@ -35,6 +37,11 @@ const pendingKey = (caseId: string, id: string) => ({ pk: `CASE#${caseId}`, sk: 
 const retentionKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'RETENTION' });
 const RETENTION_PARTITION = 'REDACT_DUE';
 const EXPORT_PREFIX = 'EXPORT#';
+/**
+ * An export is personal data in one place: it is kept long enough to hand over (platforms answer within 30 days),
+ * then DynamoDB's TTL deletes it, and the route stops showing it at that time whatever TTL's delay.
+ */
+export const EXPORT_DAYS = 30;
 
 /**
  * Privacy requests (docs/privacy.md) in the case table: the request item `PRIVACY#<id>` / `REQUEST` with its status
@@ -81,9 +88,11 @@ export class PrivacyStore {
     return [...new Set(ids)];
   }
 
-  /** Stores one part of the export (a case, or the watched parcels), replacing an earlier attempt's. */
-  async putExportPart(id: string, part: string, data: unknown): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `PRIVACY#${id}`, sk: `${EXPORT_PREFIX}${part}`, data: JSON.stringify(data) } }));
+  /** Stores one part of the export (a case, or the watched parcels), replacing an earlier attempt's; it expires with the export. */
+  async putExportPart(id: string, part: string, data: unknown, expiresAt: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: `PRIVACY#${id}`, sk: `${EXPORT_PREFIX}${part}`, data: JSON.stringify(data), ttl: Math.floor(Date.parse(expiresAt) / 1000) } }),
+    );
   }
 
   async exportParts(id: string): Promise<Array<{ part: string; data: unknown }>> {
@@ -105,18 +114,11 @@ export class PrivacyStore {
     return parts;
   }
 
-  /** Deletes the stored export parts (a redaction's fresh export must not keep what was erased). */
-  async dropExportParts(id: string): Promise<void> {
-    for (const { part } of await this.exportParts(id)) {
-      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: `PRIVACY#${id}`, sk: `${EXPORT_PREFIX}${part}` } }));
-    }
-  }
-
   /**
    * Moves a pending request on: `ready` (an export), `waiting_for_open_cases` (with the cases it waits for) or
    * `completed`. Only from `pending`, so a redelivered message does not rewrite what a later step recorded.
    */
-  async settle(id: string, status: Exclude<PrivacyRequestStatus, 'pending'>, caseIds: string[], waitingFor: string[], at: string): Promise<boolean> {
+  async settle(id: string, status: Exclude<PrivacyRequestStatus, 'pending'>, caseIds: string[], waitingFor: string[], at: string, exportExpiresAt?: string): Promise<boolean> {
     const names = { '#status': 'status', '#history': 'history' };
     const values: Record<string, unknown> = { ':status': status, ':pending': 'pending', ':at': at, ':ids': caseIds, ':h': [{ at, event: status }] };
     const sets = ['#status = :status', 'updatedAt = :at', 'caseIds = :ids', '#history = list_append(#history, :h)'];
@@ -125,6 +127,10 @@ export class PrivacyStore {
       sets.push('waitingFor = :w');
     }
     if (status !== 'waiting_for_open_cases') sets.push('completedAt = :at');
+    if (exportExpiresAt) {
+      values[':expires'] = exportExpiresAt;
+      sets.push('exportExpiresAt = :expires');
+    }
     return writeIf(
       this.db,
       new UpdateCommand({

@@ -11,7 +11,7 @@ const ROUTE = 'GET /ops/privacy/{privacyRequestId}';
 
 /**
  * `GET /ops/privacy/{privacyRequestId}` (supervisors; docs/privacy.md): a privacy request's progress and audit trail,
- * and, once an export is `ready`, the export itself. Reading an export is reading personal data: each read is put in
+ * and, once an export is `ready` (for EXPORT_DAYS, then it is deleted), the export itself. Reading an export is reading personal data: each read is put in
  * the access log for every case it holds, and on the request's own trail, before the export is read.
  */
 export function registerPrivacyRoutes(app: Router, deps: { privacy: PrivacyStore; accessLog: Pick<AccessLog, 'record'> }, reply: Reply): void {
@@ -25,14 +25,19 @@ export function registerPrivacyRoutes(app: Router, deps: { privacy: PrivacyStore
     const operator = operatorOf(event);
     const at = new Date().toISOString();
     const { history, ...progress } = request;
-    const showsExport = request.kind === 'export' && request.status === 'ready';
+    const expired = request.exportExpiresAt !== undefined && request.exportExpiresAt <= at;
+    const showsExport = request.kind === 'export' && request.status === 'ready' && !expired;
     if (showsExport) {
       for (const caseId of request.caseIds ?? []) {
         await deps.accessLog.record({ at, operator: operator.name, role: operator.role, caseId, read: ['privacy_export'], route: ROUTE });
       }
     }
     await deps.privacy.noteRead(id, operator.name, operator.role, at);
-    const body: Record<string, unknown> = { ...progress, history: [...history, { at, event: 'read', operator: operator.name, role: operator.role }] };
+    const body: Record<string, unknown> = {
+      ...progress,
+      ...(expired ? { exportExpired: true } : {}),
+      history: [...history, { at, event: 'read', operator: operator.name, role: operator.role }],
+    };
     if (showsExport) {
       const parts = await deps.privacy.exportParts(id);
       body.export = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
@@ -135,6 +135,18 @@ describe('customer.data_requested', () => {
     }
     // The functions' logs are captured (and checked for personal data after each test).
     expect(output.join('')).toContain('intake event applied');
+  });
+
+  it(`an export is shown for 30 days, then only the request's progress (exportExpired)`, async () => {
+    const customerId = unique('cust');
+    await closedCaseWithEverything(customerId);
+    const id = await request('export', customerId);
+    expect((await privacy.get(id))!.exportExpiresAt).toBe(new Date(Date.parse((await privacy.get(id))!.completedAt!) + 30 * 86_400_000).toISOString());
+    await env.db.send(new UpdateCommand({ TableName: TABLE_NAME, Key: { pk: `PRIVACY#${id}`, sk: 'REQUEST' }, UpdateExpression: 'SET exportExpiresAt = :past', ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() } }));
+    const res = await asSupervisor(`/ops/privacy/${id}`);
+    expect(res.json).toMatchObject({ status: 'ready', exportExpired: true });
+    expect(res.json.export).toBeUndefined();
+    expect(traces(res.body)).toEqual([]);
   });
 
   it('a customer never seen gets an empty export, ready, not a 404; an unknown request id is 404', async () => {

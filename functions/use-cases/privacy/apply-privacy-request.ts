@@ -1,6 +1,6 @@
 import type { CaseRedactor } from '../../adapters/case-redactor.js';
 import type { CaseStore } from '../../adapters/case-store.js';
-import type { PrivacyRequest, PrivacyStore } from '../../adapters/privacy-store.js';
+import { EXPORT_DAYS, type PrivacyRequest, type PrivacyStore } from '../../adapters/privacy-store.js';
 import type { ShipmentStore } from '../../adapters/shipment-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
 import { caseExport, watchedParcelsExport } from './customer-export.js';
@@ -45,17 +45,18 @@ async function casesOf(deps: PrivacyDeps, request: PrivacyRequest): Promise<stri
 
 async function gather(deps: PrivacyDeps, request: PrivacyRequest, caseIds: string[], now: Date): Promise<PrivacyOutcome> {
   const exported: string[] = [];
+  const expiresAt = new Date(now.getTime() + EXPORT_DAYS * 86_400_000).toISOString();
   for (const caseId of caseIds) {
     const data = await caseExport(deps, caseId);
     if (!data) continue;
-    await deps.privacy.putExportPart(request.privacyRequestId, caseId, data);
+    await deps.privacy.putExportPart(request.privacyRequestId, caseId, data, expiresAt);
     exported.push(caseId);
   }
   if (!request.orderIds) {
     const parcels = await watchedParcelsExport(deps.shipments, request.customerId);
-    if (parcels.length > 0) await deps.privacy.putExportPart(request.privacyRequestId, 'WATCHED_PARCELS', parcels);
+    if (parcels.length > 0) await deps.privacy.putExportPart(request.privacyRequestId, 'WATCHED_PARCELS', parcels, expiresAt);
   }
-  await deps.privacy.settle(request.privacyRequestId, 'ready', exported, [], now.toISOString());
+  await deps.privacy.settle(request.privacyRequestId, 'ready', exported, [], now.toISOString(), expiresAt);
   return { status: 'ready', cases: exported.length, waiting: 0 };
 }
 
