@@ -40,7 +40,7 @@ export function redactTimelineEntry(entry: TimelineEntry): TimelineEntry | undef
 /** The parts of a case record that redaction rewrites; the input is the stored case, the output the fields to set. */
 export interface RedactableCase {
   evidence?: Array<{ kind: string; url: string }>;
-  decision?: { reason?: string };
+  decision?: { rule: string; reason?: string };
   operatorDecision?: { reason: string };
   review?: { proposal?: { reason: string } };
   followUp?: { note?: string };
