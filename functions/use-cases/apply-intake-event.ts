@@ -21,7 +21,7 @@ export interface IntakeDeps extends SlaDeps {
   /** Carrier tracking: return parcels and announced shipments are watched (absent: nothing is watched). */
   tracking?: WatchDeps;
   /** Privacy requests and retention (docs/privacy.md): the stores and the redaction code. */
-  privacy?: Omit<PrivacyDeps, 'cases' | 'surveys'> & Pick<PrivacyDeps, 'surveys'>;
+  privacy?: Omit<PrivacyDeps, 'cases'>;
 }
 
 /**

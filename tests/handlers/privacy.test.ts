@@ -4,6 +4,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { PrivacyStore } from '../../functions/adapters/privacy-store.js';
+import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
 import { SurveyStore } from '../../functions/adapters/survey-store.js';
 import { suppressionKey } from '../../functions/adapters/suppression-store.js';
 import { REDACTED } from '../../functions/domain/privacy.js';
@@ -237,6 +238,23 @@ describe('customer.redact_requested', () => {
   it('a customer never seen gets a completed redaction, not a 404', async () => {
     const id = await request('redact', unique('nobody'));
     expect((await asSupervisor(`/ops/privacy/${id}`)).json).toMatchObject({ status: 'completed', caseIds: [] });
+  });
+});
+
+describe('watched parcels (shipment.created with proactive detection)', () => {
+  it("a parcel's kept contact is in the customer's export, and erased by their redaction", async () => {
+    const customerId = unique('cust');
+    const shipments = new ShipmentStore(env.db, TABLE_NAME);
+    const key = `SF#${unique('SF').toUpperCase()}`;
+    const facts = { order: { orderId: unique('ORD'), placedAt: new Date().toISOString(), currency: 'CNY', items: [], shipment: { carrier: 'SF', trackingNumber: key.slice(3), shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() } }, customer: { customerId, tier: 'gold' as const, locale: 'zh-CN' as const, channels: ['email' as const] } };
+    await shipments.saveProactive(key, facts, { name: PERSON.name, email: PERSON.email }, new Date(Date.now() + 86_400_000));
+
+    const exportId = await request('export', customerId);
+    expect((await asSupervisor(`/ops/privacy/${exportId}`)).json.export.watchedParcels).toEqual([{ parcel: key, contact: { name: PERSON.name, email: PERSON.email } }]);
+    const redactId = await request('redact', customerId);
+    expect((await privacy.get(redactId))!.status).toBe('completed');
+    expect(await shipments.proactive(key)).toBeUndefined();
+    expect(await shipments.watchedContactsOf(customerId)).toEqual([]);
   });
 });
 
