@@ -61,6 +61,7 @@ registerCaseRoutes(app, {
   cases,
   search: new CaseSearch(db, table),
   accessLog,
+  privacyTrail: async (id) => (await privacy.get(id))?.history,
   timeZone: calendar.timeZone,
   slaList: (req) => slaListResponse({ sla }, req, reply),
 }, reply);

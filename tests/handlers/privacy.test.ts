@@ -230,6 +230,10 @@ describe('customer.redact_requested', () => {
     expect(done.history.map((h) => h.event)).toEqual(['received', 'waiting_for_open_cases', 'read', 'case_redacted', 'completed']);
     expect(await cases.contact(open.caseId)).toEqual(expect.objectContaining({ name: REDACTED, description: REDACTED, redactedAt: expect.any(String) }));
     expect((await cases.contact(open.caseId))?.email).toBeUndefined();
+    // The same progress in the audit log, for supervisors.
+    const trail = await callOpsApi(opsApi, 'token', 'GET', '/ops/audit', { query: `privacyRequestId=${id}`, operator: { name: 'sup-1', role: 'supervisor' } });
+    expect(trail.json.entries.map((e: { event: string }) => e.event)).toEqual(['received', 'waiting_for_open_cases', 'read', 'case_redacted', 'completed']);
+    expect((await callOpsApi(opsApi, 'token', 'GET', '/ops/audit', { query: `privacyRequestId=${id}`, operator: { name: 'v', role: 'viewer' } })).status).toBe(403);
     // Closing again (a retried step) changes nothing.
     await closeCase({ caseId: open.caseId, reason: 'completed' });
     expect((await cases.view(open.caseId))!.timeline.filter((e) => e.event === 'personal_data_redacted')).toHaveLength(1);
