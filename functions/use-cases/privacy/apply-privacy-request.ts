@@ -95,7 +95,11 @@ async function redact(deps: PrivacyDeps, request: PrivacyRequest, caseIds: strin
  * A case just closed: redact it for every request waiting on it, then let each request know (the last case makes it
  * `completed`). Called by close-case after the case is closed.
  */
-export async function redactOnClose(deps: Pick<PrivacyDeps, 'privacy' | 'redactor'>, caseId: string, now: Date): Promise<void> {
+export async function redactOnClose(
+  deps: { privacy: Pick<PrivacyStore, 'awaitingClose' | 'caseRedacted' | 'clearAwaitClose'>; redactor: PrivacyDeps['redactor'] },
+  caseId: string,
+  now: Date,
+): Promise<void> {
   for (const id of await deps.privacy.awaitingClose(caseId)) {
     const result = await deps.redactor.redact(caseId, { kind: 'request', privacyRequestId: id }, now);
     if (result === 'not_closed') continue;

@@ -19,7 +19,7 @@ export interface RetentionDeps {
  */
 export async function afterCaseClosed(deps: RetentionDeps, caseId: string, closedAt: string, now: Date): Promise<void> {
   await deps.privacy.scheduleRetention(caseId, retentionDueAt(closedAt, deps.retentionDays));
-  await redactOnClose(deps as RetentionDeps & { privacy: PrivacyStore }, caseId, now);
+  await redactOnClose(deps, caseId, now);
 }
 
 /** At most this many cases a run: a run stays well inside its timeout; the next run (hourly) takes the rest. */
