@@ -6,13 +6,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { awsClient } from './adapters/aws-clients.js';
+import { CaseRedactor } from './adapters/case-redactor.js';
 import { CaseStore } from './adapters/case-store.js';
+import { ShipmentStore } from './adapters/shipment-store.js';
 import { DedupeStore } from './adapters/dedupe-store.js';
 import { FollowUpStore } from './adapters/follow-up-store.js';
 import { LedgerStore } from './adapters/ledger-store.js';
 import { documentClient } from './adapters/dynamo.js';
 import { NoticeStore, STALE_CLAIM_MS } from './adapters/notice-store.js';
 import { OpsAlerts } from './adapters/ops-alerts.js';
+import { PrivacyStore } from './adapters/privacy-store.js';
 import { QueueSender } from './adapters/queues.js';
 import { RefundStore } from './adapters/refund-store.js';
 import { ReportCounters } from './adapters/report-counters.js';
@@ -65,7 +68,15 @@ export function caseStores() {
     refunds: new RefundStore(db, table),
     reviews: new ReviewStore(db, table),
     reports: new ReportCounters(db, table),
+    privacy: new PrivacyStore(db, table),
   };
+}
+
+/** Redaction of a closed case's personal data (docs/privacy.md), with the watched parcels' kept contacts. */
+export function caseRedactor(): CaseRedactor {
+  const db = documentClient();
+  const table = required('TABLE_NAME');
+  return new CaseRedactor(db, table, new ShipmentStore(db, table));
 }
 
 /** Operator alerts: stored for GET /ops/alerts, and published to SNS where OPS_ALERTS_TOPIC_ARN is set (AWS). */

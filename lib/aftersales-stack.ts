@@ -15,6 +15,7 @@ import { PipelineHttpApi } from './constructs/http-api.js';
 import { NoticeDelivery } from './constructs/notice-delivery.js';
 import { OperatorSignIn } from './constructs/operator-sign-in.js';
 import { PipelineMonitoring } from './constructs/pipeline-monitoring.js';
+import { PrivacyRetention } from './constructs/privacy-retention.js';
 import { ProjectFunction } from './constructs/project-function.js';
 import { QueueWithDlq } from './constructs/queue-with-dlq.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
@@ -247,11 +248,15 @@ export class AftersalesStack extends Stack {
     opsApi.addEnvironment('NOTICE_QUEUE_URL', notices.queue.queueUrl); // delay notices when an operator pauses a case
     notices.queue.grantSendMessages(opsApi);
 
+    // Personal data of closed cases is redacted after the market's retention period (docs/privacy.md); any error of
+    // the job is a critical alarm (a scheduled function, below).
+    const retention = new PrivacyRetention(this, 'PrivacyRetention', { table });
+
     // The watch (docs/operations.md "Monitoring"): dashboard and alarms to OpsAlerts. Every project function is
     // watched, found in the tree (so a new function needs no line here): keep this after the last function.
     new PipelineMonitoring(this, 'Monitoring', {
       functions: this.node.findAll().filter((c): c is ProjectFunction => c instanceof ProjectFunction),
-      scheduledFunctions: [slaMonitor, tracking.poller, noticeDelivery.dispatcher],
+      scheduledFunctions: [slaMonitor, tracking.poller, noticeDelivery.dispatcher, retention.fn],
       queues: [
         { name: 'Intake', queue: intake, maxAge: Duration.minutes(15) },
         { name: 'Notices', queue: notices, maxAge: Duration.minutes(30) },

@@ -15,6 +15,7 @@ import {
   compensationCompletedData,
   disputedData,
   evidenceAddedData,
+  privacyRequestedData,
   remedyChosenData,
   requestedData,
   returnReceivedData,
@@ -51,6 +52,16 @@ export function webhookJsonSchema(): Record<string, unknown> {
         shipmentCreatedData,
         "An order's parcel left the warehouse; with proactive detection on, the pipeline watches it and opens a delayed or lost case itself. " +
           'Beyond this schema: data.customer needs an email or a phone (or both).',
+      ),
+      event(
+        'customer.data_requested',
+        privacyRequestedData,
+        'The customer asked for what is held about them; the pipeline gathers one export, read by a supervisor at GET /ops/privacy/{privacyRequestId} (docs/privacy.md).',
+      ),
+      event(
+        'customer.redact_requested',
+        privacyRequestedData,
+        "The customer asked for their personal data to be erased: closed cases at once, open ones when they close (docs/privacy.md).",
       ),
     ])
     .meta({

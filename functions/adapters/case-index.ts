@@ -11,6 +11,7 @@
  * | `TYPE#<type>#MONTH#<YYYY-MM>`   | lookup item `CASE#<id>` / `LOOKUP#TYPE`     | `<createdAt>#<caseId>` |
  * | `ASSIGNEE#<operator>`           | the case item itself, while assigned        | `<createdAt>#<caseId>` |
  * | `READER#<operator>`             | an access-log entry (adapters/access-log.ts) | `<at>#<caseId>#<n>`   |
+ * | `WATCHED#<customerId>`          | a watched parcel's kept contact (adapters/shipment-store.ts) | `<CARRIER>#<NUMBER>` |
  *
  * Lookup items hold only what never changes (order, customer, month and type of creation), written once at intake;
  * what changes (status, assignee, due time) is read from the case item itself, so no copy can go stale. Months are
@@ -30,6 +31,8 @@ export const lookupPartition = {
   typeMonth: (type: string, month: string) => `TYPE#${type}#MONTH#${month}`,
   assignee: (operator: string) => `ASSIGNEE#${operator}`,
   reader: (operator: string) => `READER#${operator}`,
+  /** Parcels announced for proactive detection whose contact is kept for a case that may open (privacy requests find them). */
+  watchedParcels: (customerId: string) => `WATCHED#${customerId}`,
 };
 
 /** The sort key of every case entry in the index: newest first when read backwards; the case id breaks ties. */

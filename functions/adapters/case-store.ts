@@ -3,6 +3,7 @@ import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, t
 import type { CaseFacts, CaseStatus, Channel, Locale, Outcome, Remedy, RemedyChoice, TimelineEntry } from '../domain/case.js';
 import type { CasePause } from '../domain/pause.js';
 import type { OperatorRole } from '../domain/operators.js';
+import type { RedactionCause } from '../domain/privacy.js';
 import type { ServiceSla } from '../domain/sla.js';
 import type { FollowUp } from '../domain/satisfaction.js';
 import { caseSortKey, lookupItems, lookupPartition } from './case-index.js';
@@ -85,6 +86,9 @@ export interface CaseRecord extends CaseFacts {
   returnLabel?: { instructionId: string; at: string; carrier?: string; labelUrl?: string };
   failure?: { error: string; at: string };
   closedAt?: string;
+  /** Its personal data was redacted (functions/adapters/case-redactor.ts): when, and why (a request or retention). */
+  redactedAt?: string;
+  redaction?: RedactionCause;
   /** The operator who holds the case (claimed or assigned through POST /ops/cases/{id}/assign), and since when. */
   assignee?: string;
   assignedAt?: string;

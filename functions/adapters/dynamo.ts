@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, type DeleteCommand, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClient } from './aws-clients.js';
 
 /** One document client per cold start; endpoints come from the SDK's standard settings (AWS_ENDPOINT_URL_DYNAMODB locally). */
@@ -14,7 +14,7 @@ export function isConditionFailure(error: unknown): boolean {
 }
 
 /** Sends a conditional write: true when it was applied, false when its condition did not hold; other errors throw. */
-export async function writeIf(db: DynamoDBDocumentClient, command: UpdateCommand | PutCommand): Promise<boolean> {
+export async function writeIf(db: DynamoDBDocumentClient, command: UpdateCommand | PutCommand | DeleteCommand): Promise<boolean> {
   try {
     await db.send(command as UpdateCommand);
     return true;

@@ -1,7 +1,8 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TrackingSnapshot, TrackingStatus } from '../domain/carrier-verdict.js';
 import type { Channel, CustomerTier, Locale, OrderItem, Shipment } from '../domain/case.js';
 import { WATCH_ROLES, shipmentKey, watcherId, type WatchedShipment, type Watcher, type WatchRole } from '../domain/shipment-watch.js';
+import { lookupPartition } from './case-index.js';
 import { isConditionFailure } from './dynamo.js';
 
 /** A watched shipment as stored: the domain's view plus polling state. No personal data. */
@@ -248,7 +249,9 @@ export class ShipmentStore {
   /** Stores what a proactive case would need, once (a repeated shipment.created keeps the first). */
   async saveProactive(key: string, facts: ProactiveFacts, contact: ProactiveContact, retainUntil: Date): Promise<void> {
     const ttl = Math.floor(retainUntil.getTime() / 1000);
-    for (const [sk, item] of [['PROACTIVE', facts], ['CONTACT', contact]] as const) {
+    // The contact is found by its customer (a privacy request) in the lookup index; it leaves the index with the item.
+    const byCustomer = { gsi3pk: lookupPartition.watchedParcels(facts.customer.customerId), gsi3sk: key };
+    for (const [sk, item] of [['PROACTIVE', facts], ['CONTACT', { ...contact, ...byCustomer }]] as const) {
       try {
         await this.db.send(
           new PutCommand({ TableName: this.tableName, Item: { ...shipmentKeys(key, sk), ...item, ttl }, ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -259,11 +262,44 @@ export class ShipmentStore {
     }
   }
 
+  /** The watched parcels whose contact is kept for a case that may open, for one customer (lookup index, never a scan). */
+  async watchedContactsOf(customerId: string): Promise<Array<{ key: string; contact: ProactiveContact }>> {
+    const found: Array<{ key: string; contact: ProactiveContact }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk',
+          ExpressionAttributeValues: { ':pk': lookupPartition.watchedParcels(customerId) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const entry of page.Items ?? []) {
+        const key = String(entry.pk).slice('SHIPMENT#'.length);
+        const item = await this.db.send(new GetCommand({ TableName: this.tableName, Key: shipmentKeys(key, 'CONTACT'), ConsistentRead: true }));
+        if (item.Item) {
+          const { gsi3pk: _a, gsi3sk: _b, ttl: _t, ...contact } = strip(item.Item);
+          found.push({ key, contact: contact as unknown as ProactiveContact });
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  /** Erases the contact kept for a watched parcel: no case opens from it any more (it would have no one to tell). */
+  async eraseProactiveContact(key: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: shipmentKeys(key, 'CONTACT') }));
+  }
+
   async proactive(key: string): Promise<{ facts: ProactiveFacts; contact: ProactiveContact } | undefined> {
     const read = (sk: string) => this.db.send(new GetCommand({ TableName: this.tableName, Key: shipmentKeys(key, sk), ConsistentRead: true }));
     const [facts, contact] = await Promise.all([read('PROACTIVE'), read('CONTACT')]);
     if (!facts.Item || !contact.Item) return undefined;
-    return { facts: strip(facts.Item) as unknown as ProactiveFacts, contact: strip(contact.Item) as unknown as ProactiveContact };
+    const { gsi3pk: _a, gsi3sk: _b, ...kept } = strip(contact.Item);
+    return { facts: strip(facts.Item) as unknown as ProactiveFacts, contact: kept as unknown as ProactiveContact };
   }
 }
 

@@ -58,6 +58,11 @@ export interface AftersalesPolicy {
   sla: { dueSoonWorkingHours: number; firstResponseHours: Record<'high' | 'normal' | 'low', number> };
   /** Watching parcels (docs/carrier-tracking.md). Optional: without it, no silence counts as a loss and detection is off. */
   tracking?: TrackingPolicy;
+  /**
+   * Personal data (docs/privacy.md): a closed case's is redacted this many days after it closed (the business record
+   * stays). Long enough for what may still need the person after a close; no longer.
+   */
+  privacy: { retentionDays: number };
 }
 
 export interface TrackingPolicy {
@@ -127,6 +132,8 @@ const policySchema = z.strictObject({
     ),
   }),
   sla: z.strictObject({ dueSoonWorkingHours: z.number().check(z.positive(), z.maximum(24 * 30)), firstResponseHours: hoursByBand }),
+  // At least 30 days: a case's last notices and the survey follow it; at most 10 years.
+  privacy: z.strictObject({ retentionDays: z.int().check(z.minimum(30), z.maximum(3650)) }),
   tracking: z.optional(
     z.strictObject({
       noScanLostDays: z.strictObject({ default: z.int().check(z.minimum(1), z.maximum(365)), byCarrier: z.optional(z.record(z.string(), z.int().check(z.minimum(1), z.maximum(365)))) }),

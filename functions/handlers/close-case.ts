@@ -1,10 +1,13 @@
 import * as z from 'zod/mini';
 import { closeCase } from '../use-cases/steps/close-case.js';
-import { caseStores, marketCalendar, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
+import { caseRedactor, caseStores, marketCalendar, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
 
-const { cases, dedupe, sla, reports } = caseStores();
-const calendar = marketCalendar(marketPolicy());
+const { cases, dedupe, sla, reports, privacy } = caseStores();
+const policy = marketPolicy();
+const calendar = marketCalendar(policy);
 const metricSink = metrics();
+const redactor = caseRedactor();
+const { retentionDays } = policy.privacy;
 const input = z.object({
   caseId: z.string(),
   reason: z.enum(['completed', 'rejected', 'cancelled', 'evidence_expired', 'return_expired', 'survey_expired']),
@@ -13,7 +16,7 @@ const input = z.object({
 /** Workflow step: the case's last state, counted for the reports. */
 async function handle(event: unknown) {
   const { caseId, reason } = input.parse(event);
-  return closeCase({ cases, dedupe, sla, reports, calendar, metrics: metricSink }, caseId, reason, new Date());
+  return closeCase({ cases, dedupe, sla, reports, calendar, metrics: metricSink, privacy: { privacy, redactor, retentionDays } }, caseId, reason, new Date());
 }
 
 /** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */

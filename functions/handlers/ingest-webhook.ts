@@ -5,7 +5,7 @@ import type { IntakeMessage } from '../schemas/messages.js';
 import { caseStores, fromSecret, logger, queueSender, withLambdaContext } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 
-const { dedupe } = caseStores();
+const { dedupe, privacy } = caseStores();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 // The secret is read per request (cached 5 minutes), so a rotated one is honoured without a cold start.
 const webhookVerifier = fromSecret('WEBHOOK_SECRET', (secret) => new Webhook(secret));
@@ -14,7 +14,11 @@ const webhookVerifier = fromSecret('WEBHOOK_SECRET', (secret) => new Webhook(sec
 async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const verifier = await webhookVerifier();
-    const answer = await acceptWebhook({ verifier, dedupe, intake }, rawBody(event), event.headers, new Date());
+    const answer = await acceptWebhook({ verifier, dedupe, intake, privacy }, rawBody(event), event.headers, new Date());
+    if (answer.status === 202 && 'privacyRequestId' in answer) {
+      logger.info('privacy request accepted', { privacyRequestId: answer.privacyRequestId, duplicate: answer.duplicate });
+      return json(202, { privacyRequestId: answer.privacyRequestId, ...(answer.duplicate ? { duplicate: true } : {}) });
+    }
     if (answer.status === 202) {
       logger.info('webhook accepted', { caseId: answer.caseId, duplicate: answer.duplicate });
       return json(202, { caseId: answer.caseId, ...(answer.duplicate ? { duplicate: true } : {}) });

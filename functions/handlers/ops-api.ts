@@ -13,6 +13,7 @@ import { bindOperator, isCanonicalOpsPath, mayCall, operatorFrom, operatorOf } f
 import { registerCaseRoutes } from '../http/ops-case-routes.js';
 import { registerDecisionRoutes } from '../http/ops-decision-routes.js';
 import { registerReportRoutes, reportQuery } from '../http/ops-report-routes.js';
+import { registerPrivacyRoutes } from '../http/ops-privacy-routes.js';
 import { registerSlaRoutes, slaListResponse } from '../http/ops-sla-routes.js';
 import { reviewListEntry } from '../use-cases/case-report.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
@@ -20,7 +21,7 @@ import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
 import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
-const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds, reports } = caseStores();
+const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds, reports, privacy } = caseStores();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 const workflow = caseWorkflow();
@@ -40,13 +41,18 @@ function groupedReportQuery<G extends string>(requestUrl: string, groups: readon
 // The case view, search and export, assignment and the access log (docs/operations.md).
 const db = documentClient();
 const table = required('TABLE_NAME');
+const accessLog = new AccessLog(db, table);
 registerCaseRoutes(app, {
   cases,
   search: new CaseSearch(db, table),
-  accessLog: new AccessLog(db, table),
+  accessLog,
+  privacyTrail: async (id) => (await privacy.get(id))?.history,
   timeZone: calendar.timeZone,
   slaList: (req) => slaListResponse({ sla }, req, reply),
 }, reply);
+
+// Privacy requests from the order platform: progress, audit trail and exports (docs/privacy.md).
+registerPrivacyRoutes(app, { privacy, accessLog }, reply);
 
 /** Pending operator reviews, highest priority first, then nearest escalation target. */
 app.get('/ops/reviews', async () => {

@@ -2,10 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
+import { caseRedactor, caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
-const { cases, waits, dedupe, sla, reports } = caseStores();
+const { cases, waits, dedupe, sla, reports, surveys, privacy: privacyRequests } = caseStores();
 const alerts = opsAlerts();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
@@ -20,9 +20,13 @@ const tracking = trackingConfig && {
   proactiveEnabled: trackingSettings(policy).proactiveEnabled,
 };
 
+// Privacy requests come through the intake queue like every webhook (docs/privacy.md).
+const redactor = caseRedactor();
+const privacy = { privacy: privacyRequests, surveys, redactor, shipments: trackingStores().shipments };
+
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent({ cases, waits, dedupe, workflow, sla, alerts, policy, calendar, tracking, reports, metrics: metricSink }, message, new Date());
+  await applyIntakeEvent({ cases, waits, dedupe, workflow, sla, alerts, policy, calendar, tracking, reports, metrics: metricSink, privacy }, message, new Date());
   logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
 }
 

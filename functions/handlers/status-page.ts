@@ -29,7 +29,9 @@ function render(record: CaseRecord & { pause?: ProgressFacts['pause'] }, action:
       progress,
       ...(record.pause ? {} : { dueAt: record.dueAt, dueProvisional: Boolean(record.sla?.provisional) }) /* on hold, the old due date no longer holds */,
       updatedAt: record.updatedAt,
-      ...(operatorNote ? { operatorNote } : {}),
+      // Once redacted, the operator's words are the marker: the page says the data was redacted instead of quoting it.
+      ...(operatorNote && !record.redactedAt ? { operatorNote } : {}),
+      ...(record.redactedAt ? { redacted: true } : {}),
     },
     { action, ...opts },
   );

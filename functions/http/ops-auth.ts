@@ -49,6 +49,8 @@ export function operatorOf(event: unknown): Operator {
 const ROUTE_ROLES: Array<{ method: string; path: RegExp; role: OperatorRole }> = [
   { method: 'GET', path: /^\/ops\/reports\//, role: 'supervisor' },
   { method: 'GET', path: /^\/ops\/audit$/, role: 'supervisor' },
+  // A privacy request's export is everything held about a customer (docs/privacy.md).
+  { method: 'GET', path: /^\/ops\/privacy\//, role: 'supervisor' },
   { method: 'GET', path: /^\/ops\//, role: 'viewer' },
   { method: 'POST', path: /^\/ops\/cases\/[^/]+\/(decision|assign|follow-up)$/, role: 'agent' },
   { method: 'POST', path: /^\/ops\/cases\/[^/]+\/(pause|resume)$/, role: 'supervisor' },

@@ -21,6 +21,8 @@ export interface CaseRouteDeps {
   timeZone: string;
   /** `GET /ops/cases?sla=…` (functions/http/ops-sla-routes.ts): the same path answers the SLA lists. */
   slaList: (req: Request) => Promise<Response>;
+  /** `GET /ops/audit?privacyRequestId=…`: a privacy request's trail (docs/privacy.md), oldest first; undefined if unknown. */
+  privacyTrail?: (privacyRequestId: string) => Promise<unknown[] | undefined>;
 }
 
 const OPERATOR_NAME = /^[\x21-\x7e\u00a0-\uffff]{1,128}$/u;
@@ -97,11 +99,19 @@ export function registerCaseRoutes(app: Router, deps: CaseRouteDeps, reply: Repl
     }
   });
 
-  const AUDIT_USAGE = `Use exactly one of caseId=AS-… or operator=<name>, with limit=1..${MAX_LIMIT} (default ${DEFAULT_LIMIT}) and cursor= (from the previous page)`;
+  const AUDIT_USAGE = `Use exactly one of caseId=AS-… or operator=<name>, with limit=1..${MAX_LIMIT} (default ${DEFAULT_LIMIT}) and cursor= (from the previous page); or privacyRequestId=<id> alone`;
 
   /** The access log, newest first: by case or by operator, never both, never the whole log. */
   app.get('/ops/audit', async ({ req }) => {
     const params = new URL(req.url).searchParams;
+    const privacyRequestId = params.get('privacyRequestId');
+    if (privacyRequestId !== null && deps.privacyTrail) {
+      // A privacy request's progress and reads (its own trail, kept on the request): the whole trail, one page.
+      if ([...params.keys()].length !== 1 || privacyRequestId === '') return invalid('privacyRequestId goes alone', AUDIT_USAGE);
+      const entries = await deps.privacyTrail(privacyRequestId);
+      if (!entries) return reply(404, { error: 'privacy_request_not_found', message: 'No privacy request has this id.' });
+      return reply(200, { privacyRequestId, entries });
+    }
     for (const name of new Set(params.keys())) {
       if (!['caseId', 'operator', 'limit', 'cursor'].includes(name) || params.getAll(name).length > 1) return invalid(`unexpected or repeated parameter ${name}`, AUDIT_USAGE);
     }

@@ -64,6 +64,15 @@ export const cnPolicy: AftersalesPolicy = {
     dueSoonWorkingHours: 24, // operators are warned one working day before a service due time
     firstResponseHours: { high: 2, normal: 8, low: 24 }, // internal first-response targets (001 §3.2), clock hours
   },
+  privacy: {
+    // 365 days after the case closes, then the name, contact, the customer's words and evidence links are redacted
+    // (the case, order ids, decisions and amounts stay for accounting and reports). A year covers what may still need
+    // the person after a close: the 三包 warranty year (windows.warrantyDays) in which the same item comes back for
+    // repair or a new quality claim, a dispute of the decision and a payment provider's charge-back (120-180 days
+    // usually), and the year-end audit of the compensation paid. PIPL art. 19 asks for the shortest period the
+    // purpose needs: a deployer who needs less (or, for a market with longer claims, more) sets it here.
+    retentionDays: 365,
+  },
   tracking: {
     // Express networks scan at every hub: several silent days mean a parcel has gone astray (002 §4.1). EMS and
     // cross-border legs go quiet for longer in customs.

@@ -132,6 +132,17 @@ export const shipmentCreatedData = z.strictObject({ order: requestedData.shape.o
   }),
 );
 
+/**
+ * A customer's privacy request, passed on by the order platform (Shopify's `customers/data_request` and
+ * `customers/redact`; docs/privacy.md): everything held about `customerId` (optionally only these orders) is exported,
+ * or redacted. `privacyRequestId` is the platform's id of the request; sending it again changes nothing.
+ */
+export const privacyRequestedData = z.strictObject({
+  privacyRequestId: id,
+  customerId: id,
+  orderIds: z.optional(z.array(id).check(z.minLength(1), z.maxLength(100))),
+});
+
 export const WEBHOOK_DATA_SCHEMAS = {
   'aftersales.requested': requestedData,
   'aftersales.evidence_added': evidenceAddedData,
@@ -142,6 +153,8 @@ export const WEBHOOK_DATA_SCHEMAS = {
   'aftersales.disputed': disputedData,
   'compensation.completed': compensationCompletedData,
   'shipment.created': shipmentCreatedData,
+  'customer.data_requested': privacyRequestedData,
+  'customer.redact_requested': privacyRequestedData,
 } as const;
 
 export type WebhookEventType = keyof typeof WEBHOOK_DATA_SCHEMAS;
@@ -162,6 +175,7 @@ export type RemedyChosenData = z.infer<typeof remedyChosenData>;
 export type DisputedData = z.infer<typeof disputedData>;
 export type CompensationCompletedData = z.infer<typeof compensationCompletedData>;
 export type ShipmentCreatedData = z.infer<typeof shipmentCreatedData>;
+export type PrivacyRequestedData = z.infer<typeof privacyRequestedData>;
 
 export type WebhookEvent =
   | { type: 'aftersales.requested'; timestamp: string; data: RequestedData }
@@ -172,10 +186,21 @@ export type WebhookEvent =
   | { type: 'aftersales.remedy_chosen'; timestamp: string; data: RemedyChosenData }
   | { type: 'aftersales.disputed'; timestamp: string; data: DisputedData }
   | { type: 'compensation.completed'; timestamp: string; data: CompensationCompletedData }
-  | { type: 'shipment.created'; timestamp: string; data: ShipmentCreatedData };
+  | { type: 'shipment.created'; timestamp: string; data: ShipmentCreatedData }
+  | { type: 'customer.data_requested'; timestamp: string; data: PrivacyRequestedData }
+  | { type: 'customer.redact_requested'; timestamp: string; data: PrivacyRequestedData };
 
-/** The request an event belongs to; a shipment's is the one a proactive case for it would carry. */
+/** The privacy requests: about a customer, not about an after-sales request; answered with their own id. */
+export const PRIVACY_EVENT_TYPES = ['customer.data_requested', 'customer.redact_requested'] as const satisfies readonly WebhookEventType[];
+export type PrivacyEvent = Extract<WebhookEvent, { type: (typeof PRIVACY_EVENT_TYPES)[number] }>;
+export const isPrivacyEvent = (event: WebhookEvent): event is PrivacyEvent => (PRIVACY_EVENT_TYPES as readonly string[]).includes(event.type);
+
+/**
+ * The request an event belongs to; a shipment's is the one a proactive case for it would carry. A privacy request
+ * belongs to no after-sales request: it is its own (its id), and the intake never derives a case id from it.
+ */
 export function requestIdOf(event: WebhookEvent): string {
+  if (isPrivacyEvent(event)) return event.data.privacyRequestId;
   if (event.type === 'shipment.created') return proactiveRequestId(event.data.order.shipment.carrier, event.data.order.shipment.trackingNumber);
   return event.data.requestId;
 }

@@ -1,13 +1,15 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { DedupeStore } from '../adapters/dedupe-store.js';
+import type { PrivacyStore } from '../adapters/privacy-store.js';
 import type { QueueSender } from '../adapters/queues.js';
 import { caseIdFor } from '../domain/case-id.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { parseWebhookBody, requestIdOf, WEBHOOK_EVENT_TYPES, type ContractIssue, type WebhookEventType } from '../schemas/webhook.js';
+import { isPrivacyEvent, parseWebhookBody, PRIVACY_EVENT_TYPES, requestIdOf, WEBHOOK_EVENT_TYPES, type ContractIssue, type PrivacyEvent, type WebhookEventType } from '../schemas/webhook.js';
 
 export type WebhookAnswer =
   | { status: 202; caseId: string; duplicate: boolean }
-  | { status: 400 | 401 | 404 | 422; error: string; message: string; issues?: ContractIssue[] };
+  | { status: 202; privacyRequestId: string; duplicate: boolean }
+  | { status: 400 | 401 | 404 | 409 | 422; error: string; message: string; issues?: ContractIssue[] };
 
 /** Standard Webhooks ids are short (`msg_` and a few dozen characters); anything longer is refused before it is stored. */
 export const MAX_WEBHOOK_ID_LENGTH = 256;
@@ -15,16 +17,20 @@ export const MAX_WEBHOOK_ID_LENGTH = 256;
 /** Events that open something: a request, or a parcel to watch. Every other event acts on an existing request. */
 const OPENING_TYPES: ReadonlySet<WebhookEventType> = new Set(['aftersales.requested', 'shipment.created']);
 
+/** Events about a customer rather than a request (docs/privacy.md): they need no request, and are answered with their own id. */
+const PRIVACY_TYPES: ReadonlySet<WebhookEventType> = new Set(PRIVACY_EVENT_TYPES);
+
 /**
  * Events that act on an existing case: refused at once when the platform never sent its request. Derived, so an event
- * type added to the contract later is checked too unless it opens something.
+ * type added to the contract later is checked too unless it opens something or is a privacy request.
  */
-export const FOLLOW_UP_TYPES: ReadonlySet<WebhookEventType> = new Set(WEBHOOK_EVENT_TYPES.filter((type) => !OPENING_TYPES.has(type)));
+export const FOLLOW_UP_TYPES: ReadonlySet<WebhookEventType> = new Set(WEBHOOK_EVENT_TYPES.filter((type) => !OPENING_TYPES.has(type) && !PRIVACY_TYPES.has(type)));
 
 export interface AcceptWebhookDeps {
   verifier: Webhook;
   dedupe: DedupeStore;
   intake: QueueSender<IntakeMessage>;
+  privacy: Pick<PrivacyStore, 'open' | 'get'>;
 }
 
 /**
@@ -64,6 +70,7 @@ export async function acceptWebhook(
   if (!parsed.ok) return { status: parsed.status, error: parsed.error, message: parsed.message, issues: parsed.issues };
 
   const webhookId = webhookHeaders['webhook-id'];
+  if (isPrivacyEvent(parsed.event)) return acceptPrivacyRequest(deps, webhookId, parsed.event, now);
   const caseId = caseIdFor(requestIdOf(parsed.event));
   if (FOLLOW_UP_TYPES.has(parsed.event.type) && !(await deps.dedupe.requestKnown(caseId))) {
     return { status: 404, error: 'unknown_request', message: 'No after-sales request with this requestId was received; send aftersales.requested first.' };
@@ -82,4 +89,29 @@ export async function acceptWebhook(
   }
   await deps.dedupe.markWebhookQueued(webhookId);
   return { status: 202, caseId: claim.caseId, duplicate: !claim.firstSeen };
+}
+
+const KIND_OF = { 'customer.data_requested': 'export', 'customer.redact_requested': 'redact' } as const;
+
+/**
+ * A privacy request: recorded as `pending` before the 202, so `GET /ops/privacy/{id}` shows it at once, then queued
+ * for the intake consumer that gathers or redacts. Idempotent by `privacyRequestId`: the same request again (any
+ * webhook-id) is answered as a duplicate and queued again only if it is still pending (a lost message is re-sent);
+ * the same id for another customer or the other kind of request is a conflict, refused.
+ */
+async function acceptPrivacyRequest(deps: AcceptWebhookDeps, webhookId: string, event: PrivacyEvent, now: Date): Promise<WebhookAnswer> {
+  const { privacyRequestId, customerId, orderIds } = event.data;
+  const kind = KIND_OF[event.type];
+  const created = await deps.privacy.open({ privacyRequestId, kind, customerId, ...(orderIds ? { orderIds } : {}), receivedAt: now.toISOString() });
+  if (!created) {
+    const existing = await deps.privacy.get(privacyRequestId);
+    const same = existing && existing.kind === kind && existing.customerId === customerId && JSON.stringify(existing.orderIds ?? null) === JSON.stringify(orderIds ?? null);
+    if (!same) {
+      return { status: 409, error: 'privacy_request_conflict', message: 'This privacyRequestId was already used for another request; use a new id.' };
+    }
+    if (existing.status !== 'pending') return { status: 202, privacyRequestId, duplicate: true };
+  }
+  // The message names the request; the consumer reads what to do from the stored request, not from the message.
+  await deps.intake.send({ webhookId, caseId: privacyRequestId, receivedAt: now.toISOString(), event });
+  return { status: 202, privacyRequestId, duplicate: !created };
 }

@@ -12,6 +12,8 @@ import type { IntakeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
 import { CANCELLABLE } from './steps/await-event.js';
 import { startServiceClock, type SlaDeps } from './sla-clock.js';
+import { applyPrivacyRequest, type PrivacyDeps } from './privacy/apply-privacy-request.js';
+import { afterCaseClosed } from './privacy/retention.js';
 import { confirmCompensation } from './steps/compensate.js';
 import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
 
@@ -26,6 +28,8 @@ export interface IntakeDeps extends SlaDeps {
   tracking?: WatchDeps;
   /** Counts each case opened (CasesOpened by type); absent: not counted. */
   metrics?: MetricSink;
+  /** Privacy requests and retention (docs/privacy.md): the stores and the redaction code. */
+  privacy?: Omit<PrivacyDeps, 'cases'>;
 }
 
 /**
@@ -98,6 +102,13 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await signal(deps, caseId, 'return', { signal: 'return_received', receivedAt: event.data.receivedAt });
       return;
     }
+    case 'customer.data_requested':
+    case 'customer.redact_requested': {
+      if (!deps.privacy) throw new Error('privacy requests are not wired into this consumer');
+      // The request was stored when it was accepted; `caseId` carries its id (a privacy request is about no case).
+      await applyPrivacyRequest({ ...deps.privacy, cases: deps.cases }, caseId, now);
+      return;
+    }
     case 'shipment.created': {
       // The carrier scorecard's denominator: every parcel announced, watched or not (proactive detection may be off).
       const { carrier, trackingNumber, shippedAt } = event.data.order.shipment;
@@ -157,6 +168,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     if (closed) {
       await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'closed_as_duplicate', detail: { duplicateOf: holder } });
     }
+    if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, retentionDays: deps.policy.privacy.retentionDays }, caseId, at, new Date(at));
     return;
   }
   // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on.

@@ -72,6 +72,8 @@ export function caseReport(view: CaseView, description?: string) {
     assignedAt: c.assignedAt,
     reason: c.reason,
     description,
+    // Personal data redacted (docs/privacy.md): the words and links shown here are the marker.
+    ...(c.redactedAt ? { redacted: { at: c.redactedAt, cause: c.redaction?.kind ?? 'request', ...(c.redaction?.kind === 'request' ? { privacyRequestId: c.redaction.privacyRequestId } : {}) } } : {}),
     customer: { customerId: c.customerId, tier: c.tier },
     // The items of the case, with what the order says about each: what a decision may pay for.
     // A claim with no items is the whole order; a SKU sold at several prices is counted cheapest units first, as the

@@ -16,6 +16,8 @@ const TEXT = {
     reference: 'Reference',
     request: 'Request',
     updated: 'Last update',
+    personalData: 'Your personal data',
+    redacted: 'Redacted: erased from this request, as asked or after its retention period',
     due: 'We aim to finish by',
     dueEstimated: 'Estimated finish',
     estimated: ' (estimated: next year’s public holidays are not published yet, so this date may move by a few days)',
@@ -83,6 +85,8 @@ const TEXT = {
     reference: '售后单号',
     request: '申请类型',
     updated: '最近更新',
+    personalData: '个人信息',
+    redacted: '已删除（应您的要求或保存期满）',
     due: '预计完成时间',
     dueEstimated: '预计完成时间（估算）',
     estimated: '（估算：次年法定节假日安排尚未公布，日期可能前后调整几天）',
@@ -156,6 +160,8 @@ export interface StatusView {
   updatedAt: string;
   /** An operator's request for evidence or reason for rejecting (operatorNoteOf), shown while it is what applies. */
   operatorNote?: OperatorNote;
+  /** The request's personal data was redacted (docs/privacy.md): the page says so. */
+  redacted?: boolean;
 }
 
 /** The operator's words apply while the customer is asked for evidence, or once the case closed rejected. */
@@ -201,6 +207,7 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
       ? [view.dueProvisional ? [t.dueEstimated, when(locale, view.dueAt) + t.estimated] : [t.due, when(locale, view.dueAt)]]
       : []),
     [t.updated, when(locale, view.updatedAt)],
+    ...(view.redacted ? [[t.personalData, t.redacted]] : []),
   ]
     .map(([term, value]) => `<dt>${escapeHtml(term!)}</dt><dd>${escapeHtml(value!)}</dd>`)
     .join('');

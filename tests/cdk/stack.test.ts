@@ -478,7 +478,7 @@ describe('queues', () => {
 describe('functions', () => {
   it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(21);
+    expect(functions.length).toBe(22);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -498,7 +498,7 @@ describe('functions', () => {
       expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
       entries.add(entry as string);
     }
-    expect(entries.size).toBe(21);
+    expect(entries.size).toBe(22);
   });
 
   it.each([
@@ -507,6 +507,7 @@ describe('functions', () => {
     ['Compensate', 'functions/handlers/compensate.ts'],
     ['OpsApi', 'functions/handlers/ops-api.ts'],
     ['SlaMonitor', 'functions/handlers/sla-monitor.ts'],
+    ['PrivacyRetentionFunction', 'functions/handlers/privacy-retention.ts'],
   ])('%s runs %s', (prefix, entry) => {
     const found = ofType('AWS::Lambda::Function').filter(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
     expect(found).toHaveLength(1);
@@ -795,6 +796,16 @@ describe('SLA (docs/sla.md)', () => {
     expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
     expect(rule.Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
     expect(ofType('AWS::Lambda::Permission').some(([, p]) => target(p.Properties.FunctionName) === monitorId && p.Properties.Principal === 'events.amazonaws.com')).toBe(true);
+  });
+
+  it('an EventBridge rule runs the privacy retention job every hour, retried twice; its errors raise an alarm', () => {
+    const [retentionId] = fnNamed('PrivacyRetentionFunction');
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.Targets.some((t: any) => target(t.Arn) === retentionId));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].Properties).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
+    expect(rules[0]![1].Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'Errors' && (a.Properties.Dimensions ?? []).some((d: any) => target(d.Value) === retentionId));
+    expect(alarms).toHaveLength(1);
   });
 
   it.each(['SlaMonitor', 'Classify', 'StartCase', 'OpsApi'])('%s publishes SLA alerts to the OpsAlerts topic', (prefix) => {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DedupeStore } from '../../functions/adapters/dedupe-store.js';
+import type { PrivacyRequest, PrivacyStore } from '../../functions/adapters/privacy-store.js';
 import type { QueueSender } from '../../functions/adapters/queues.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import { proactiveRequestId } from '../../functions/domain/shipment-watch.js';
@@ -67,12 +68,27 @@ class MemoryQueue {
   }
 }
 
+/** In-memory privacy requests with the semantics of PrivacyStore.open/get (conditional put, first request wins). */
+class MemoryPrivacy {
+  readonly requests = new Map<string, PrivacyRequest>();
+  async open(request: Omit<PrivacyRequest, 'status' | 'updatedAt' | 'history'>) {
+    if (this.requests.has(request.privacyRequestId)) return false;
+    this.requests.set(request.privacyRequestId, { ...request, status: 'pending', updatedAt: request.receivedAt, history: [{ at: request.receivedAt, event: 'received' }] });
+    return true;
+  }
+  async get(id: string) {
+    return this.requests.get(id);
+  }
+}
+
 let dedupe: MemoryDedupe;
 let queue: MemoryQueue;
+let privacy: MemoryPrivacy;
 
 beforeEach(() => {
   dedupe = new MemoryDedupe();
   queue = new MemoryQueue();
+  privacy = new MemoryPrivacy();
 });
 
 /** Signs as in the document's Node example: webhook.sign(id, now, body), timestamp in Unix seconds. */
@@ -89,7 +105,7 @@ function signed(body: string, options: { id?: string; at?: Date; secret?: string
 
 const accept = (body: string, headers: Record<string, string | undefined>): Promise<WebhookAnswer> =>
   acceptWebhook(
-    { verifier: new Webhook(SECRET), dedupe: dedupe as unknown as DedupeStore, intake: queue as unknown as QueueSender<IntakeMessage> },
+    { verifier: new Webhook(SECRET), dedupe: dedupe as unknown as DedupeStore, intake: queue as unknown as QueueSender<IntakeMessage>, privacy: privacy as unknown as PrivacyStore },
     body,
     headers,
     new Date(),
@@ -125,7 +141,7 @@ describe('signed as documented', () => {
     expect(await accept(body, headers)).toMatchObject({ status: 202 });
   });
 
-  it('every event but a request and an announced parcel acts on an existing request', () => {
+  it('every event but a request, an announced parcel and a privacy request acts on an existing request', () => {
     expect([...FOLLOW_UP_TYPES].sort()).toEqual([...FOLLOW_UPS].sort());
   });
 
@@ -169,6 +185,61 @@ describe('shipment.created', () => {
     const { email: _email, ...customer } = example.data.customer;
     const body = JSON.stringify({ ...example, data: { ...example.data, customer } });
     expect(await accept(body, signed(body))).toMatchObject({ status: 422, error: 'invalid_data', issues: [{ path: 'data.customer', message: 'at least one of email or phone is required' }] });
+  });
+});
+
+describe('privacy requests (customer.data_requested, customer.redact_requested)', () => {
+  const privacyEvent = (type: string, data: Record<string, unknown>) => ({ type, timestamp: '2026-11-20T10:00:00+08:00', data });
+
+  it.each(['customer.data_requested', 'customer.redact_requested'])('%s needs no earlier request: 202 {privacyRequestId}, stored pending and queued', async (type) => {
+    const body = JSON.stringify(privacyEvent(type, { privacyRequestId: 'pr-1', customerId: 'cust-never-seen' }));
+    expect(await accept(body, signed(body))).toEqual({ status: 202, privacyRequestId: 'pr-1', duplicate: false });
+    expect(privacy.requests.get('pr-1')).toMatchObject({ kind: type === 'customer.data_requested' ? 'export' : 'redact', customerId: 'cust-never-seen', status: 'pending' });
+    expect(queue.sent).toEqual([expect.objectContaining({ caseId: 'pr-1', event: expect.objectContaining({ type }) })]);
+  });
+
+  it('the same privacyRequestId under a new webhook-id is a duplicate; once carried out it is not queued again', async () => {
+    const body = JSON.stringify(privacyEvent('customer.redact_requested', { privacyRequestId: 'pr-2', customerId: 'c-2', orderIds: ['ORD-1'] }));
+    await accept(body, signed(body));
+    // Still pending: queued again, in case the first message was lost.
+    expect(await accept(body, signed(body))).toEqual({ status: 202, privacyRequestId: 'pr-2', duplicate: true });
+    expect(queue.sent).toHaveLength(2);
+    privacy.requests.get('pr-2')!.status = 'completed';
+    expect(await accept(body, signed(body))).toEqual({ status: 202, privacyRequestId: 'pr-2', duplicate: true });
+    expect(queue.sent).toHaveLength(2);
+  });
+
+  it('the same privacyRequestId for another customer, other orders or the other kind → 409 privacy_request_conflict', async () => {
+    const first = JSON.stringify(privacyEvent('customer.data_requested', { privacyRequestId: 'pr-3', customerId: 'c-3' }));
+    await accept(first, signed(first));
+    for (const [type, data] of [
+      ['customer.data_requested', { privacyRequestId: 'pr-3', customerId: 'c-4' }],
+      ['customer.data_requested', { privacyRequestId: 'pr-3', customerId: 'c-3', orderIds: ['ORD-9'] }],
+      ['customer.redact_requested', { privacyRequestId: 'pr-3', customerId: 'c-3' }],
+    ] as const) {
+      const body = JSON.stringify(privacyEvent(type, data));
+      expect(await accept(body, signed(body))).toMatchObject({ status: 409, error: 'privacy_request_conflict' });
+    }
+    expect(queue.sent).toHaveLength(1);
+  });
+
+  it.each([
+    [{ customerId: 'c-1' }, 'data.privacyRequestId', 'required'],
+    [{ privacyRequestId: 'pr-4' }, 'data.customerId', 'required'],
+    [{ privacyRequestId: '', customerId: 'c-1' }, 'data.privacyRequestId', 'at least 1 characters'],
+    [{ privacyRequestId: 'pr-4', customerId: 'c-1', orderIds: [] }, 'data.orderIds', 'at least 1 entries'],
+    [{ privacyRequestId: 'pr-4', customerId: 'c-1', email: 'a@example.com' }, 'data', 'unknown field(s): email'],
+    [{ privacyRequestId: 'pr-4', customerId: 'c\u0000' }, 'data.customerId', undefined],
+  ])('malformed %j → 422 invalid_data naming %s, nothing stored or queued', async (data, path, message) => {
+    const body = JSON.stringify(privacyEvent('customer.redact_requested', data));
+    const answer = await accept(body, signed(body));
+    expect(answer).toMatchObject({ status: 422, error: 'invalid_data' });
+    const issue = (answer as { issues: Array<{ path: string; message: string }> }).issues.find((i) => i.path === path);
+    expect(issue).toBeDefined();
+    if (message) expect(issue!.message).toBe(message);
+    expect(JSON.stringify(answer)).not.toContain('a@example.com');
+    expect(privacy.requests.size).toBe(0);
+    expect(queue.sent).toHaveLength(0);
   });
 });
 
@@ -277,6 +348,7 @@ describe('the document', () => {
       'invalid_signature',
       'invalid_webhook_id',
       'missing_signature_headers',
+      'privacy_request_conflict',
       'stale_timestamp',
       'temporarily_unavailable',
       'unknown_request',
@@ -303,7 +375,7 @@ describe('the document', () => {
       expect(section, type).toContain(`"type": "${type}"`);
       for (const field of Object.keys(WEBHOOK_DATA_SCHEMAS[type].shape)) expect(section, `${type}: ${field}`).toMatch(new RegExp(`^\\| \`${field}[.\\[\`]`, 'm'));
     }
-    expect(doc).toContain(`one of the ${['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][WEBHOOK_EVENT_TYPES.length]} event types`);
+    expect(doc).toContain(`one of the ${['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven'][WEBHOOK_EVENT_TYPES.length]} event types`);
   });
 
   it('the examples of the other event types are the shared test fixtures', () => {

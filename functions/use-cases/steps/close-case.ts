@@ -6,6 +6,7 @@ import type { SlaStore } from '../../adapters/sla-store.js';
 import { CASE_STATUSES, type CaseStatus, type Outcome } from '../../domain/case.js';
 import { serviceWorkingMs } from '../../domain/reports.js';
 import { localDateOf, type WorkingDayCalendar } from '../../domain/working-days.js';
+import { afterCaseClosed, type RetentionDeps } from '../privacy/retention.js';
 import { stopServiceClock } from '../sla-clock.js';
 
 const OPEN_STATUSES: CaseStatus[] = CASE_STATUSES.filter((status) => status !== 'closed' && status !== 'needs_attention');
@@ -29,11 +30,15 @@ export interface CloseDeps {
   reports: Pick<ReportCounters, 'countClosed'>;
   calendar: WorkingDayCalendar;
   metrics?: MetricSink;
+  /** Retention filing and privacy requests waiting for the close (docs/privacy.md). */
+  privacy?: Omit<RetentionDeps, 'cases'>;
 }
 
 /**
  * Closes the case, takes its service clock out of the due index, counts the close for the reports, and frees its order
- * for a new request of the same type. A retried step counts nothing twice (the counters keep a marker per close).
+ * for a new request of the same type. A retried step counts nothing twice (the counters keep a marker per close). Then
+ * its personal data is filed for retention and redacted for any privacy request that waited for the close
+ * (docs/privacy.md).
  */
 export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseReason, now: Date): Promise<{ outcome: Outcome }> {
   const record = await deps.cases.require(caseId);
@@ -59,6 +64,11 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
   const final = await deps.cases.require(caseId);
   if (final.status === 'closed') await deps.reports.countClosed(caseId, final.dispute?.count ?? 0, closedFacts(final, now, deps.calendar));
   await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);
+  if (deps.privacy) {
+    // A retry after the close (closed is false then) still files it: the close time is the stored one.
+    const closedAt = closed ? at : (final.closedAt ?? at);
+    await afterCaseClosed({ ...deps.privacy, cases: deps.cases }, caseId, closedAt, now);
+  }
   return { outcome };
 }
 

@@ -1,0 +1,153 @@
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TimelineEntry } from '../domain/case.js';
+import { REDACTED, redactedCaseFields, redactTimelineEntry, type RedactableCase, type RedactionCause } from '../domain/privacy.js';
+import { keys, setAssignments, writeIf } from './dynamo.js';
+import { suppressionKey } from './suppression-store.js';
+import type { ShipmentStore } from './shipment-store.js';
+import { shipmentKey } from '../domain/shipment-watch.js';
+
+export type RedactResult = 'redacted' | 'already_redacted' | 'not_closed' | 'not_found';
+
+/**
+ * Removes a closed case's personal data, wherever the pipeline keeps it (docs/privacy.md): the contact item (name,
+ * email, phone, time zone, the description), the customer's and operators' words on the case and its timeline,
+ * evidence links, the survey comment, the follow-up list's copy of it, the case's link on suppression entries, the
+ * contact kept for its watched parcel. What stays is the business record. One code path for a customer's request
+ * and for retention. Idempotent: each write leaves what it already did as it is, the case item's `redactedAt` is
+ * written last, so a retry after a crash finishes the job.
+ *
+ * The timeline is append-only for the pipeline; redaction is the one exception, and it rewrites entries only to put
+ * the marker in place of words — the entries, their times, actors and events stay.
+ */
+export class CaseRedactor {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly shipments?: Pick<ShipmentStore, 'eraseProactiveContact'>,
+  ) {}
+
+  async redact(caseId: string, cause: RedactionCause, now: Date): Promise<RedactResult> {
+    const items = await this.partition(caseId);
+    const record = items.find((item) => item.sk === 'CASE');
+    if (!record) return 'not_found';
+    if (record.status !== 'closed') return 'not_closed';
+    const at = now.toISOString();
+    const contact = items.find((item) => item.sk === 'CONTACT');
+
+    if (contact) await this.unlinkSuppressions(caseId, contact);
+    if (typeof record.surveyToken === 'string') await this.eraseSurveyComment(record.surveyToken);
+    const followUp = record.followUp as { status?: string; openedAt?: string } | undefined;
+    if (followUp?.status === 'open' && followUp.openedAt) await this.redactFollowUpListing(caseId, followUp.openedAt);
+    for (const parcel of [record.shipment, record.returnShipment] as Array<{ carrier?: string; trackingNumber?: string } | undefined>) {
+      if (parcel?.carrier && parcel.trackingNumber) await this.shipments?.eraseProactiveContact(shipmentKey(parcel.carrier, parcel.trackingNumber));
+    }
+    for (const item of items.filter((i) => String(i.sk).startsWith('TL#'))) {
+      const { pk, sk, ...entry } = item;
+      const redacted = redactTimelineEntry(entry as unknown as TimelineEntry);
+      if (redacted) await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk, ...redacted } }));
+    }
+    if (contact && contact.redactedAt === undefined) {
+      // The item stays, so the notifier finds it and sends nothing (no address left), instead of failing the notice.
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.contact(caseId), name: REDACTED, description: REDACTED, locale: contact.locale, channels: contact.channels ?? [], redactedAt: at },
+        }),
+      );
+    }
+    if (record.redactedAt !== undefined) return 'already_redacted';
+    const marked = await this.markCase(caseId, record as RedactableCase, cause, at);
+    if (!marked) return 'already_redacted';
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.timeline(caseId, at, 'redacted'),
+          at,
+          actor: 'pipeline',
+          event: 'personal_data_redacted',
+          detail: { cause: cause.kind, ...(cause.kind === 'request' ? { privacyRequestId: cause.privacyRequestId } : { retentionDays: cause.retentionDays }) },
+        },
+      }),
+    );
+    return 'redacted';
+  }
+
+  /** Every item of the case's partition, with its keys. */
+  private async partition(caseId: string): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseId}` }, ExclusiveStartKey: startKey, ConsistentRead: true }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** Sets the redacted fields and `redactedAt`, drops the survey link; once, and only while the case is closed. */
+  private async markCase(caseId: string, record: RedactableCase, cause: RedactionCause, at: string): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status', '#version': 'version', '#surveyToken': 'surveyToken' };
+    const values: Record<string, unknown> = { ':closed': 'closed', ':one': 1 };
+    const sets = setAssignments({ ...redactedCaseFields(record), redactedAt: at, redaction: cause, updatedAt: at }, names, values);
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE #surveyToken ADD #version :one`,
+        ConditionExpression: '#status = :closed AND attribute_not_exists(redactedAt)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /**
+   * Suppression entries are kept (an address that bounced or opted out must stay unsent-to, and the entry holds only
+   * a hash of it), but no longer lead to this case.
+   */
+  private async unlinkSuppressions(caseId: string, contact: Record<string, unknown>): Promise<void> {
+    const addresses = [
+      ['email', contact.email],
+      ['sms', contact.phone],
+    ] as const;
+    for (const [channel, address] of addresses) {
+      if (typeof address !== 'string' || address === '') continue;
+      await writeIf(
+        this.db,
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: suppressionKey(channel, address),
+          UpdateExpression: 'REMOVE caseId',
+          ConditionExpression: 'caseId = :c',
+          ExpressionAttributeValues: { ':c': caseId },
+        }),
+      );
+    }
+  }
+
+  private async eraseSurveyComment(token: string): Promise<void> {
+    await writeIf(
+      this.db,
+      new UpdateCommand({ TableName: this.tableName, Key: keys.survey(token), UpdateExpression: 'REMOVE #comment', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#comment': 'comment' } }),
+    );
+  }
+
+  /** An open call-back task keeps its line in the operators' list, without the customer's words. */
+  private async redactFollowUpListing(caseId: string, openedAt: string): Promise<void> {
+    await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: 'FOLLOWUPS#open', sk: `${openedAt}#${caseId}` },
+        UpdateExpression: 'SET #comment = :r',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#comment': 'comment' },
+        ExpressionAttributeValues: { ':r': REDACTED },
+      }),
+    );
+  }
+}
