@@ -804,8 +804,10 @@ describe('SLA (docs/sla.md)', () => {
     expect(rules).toHaveLength(1);
     expect(rules[0]![1].Properties).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
     expect(rules[0]![1].Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
-    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'Errors' && (a.Properties.Dimensions ?? []).some((d: any) => target(d.Value) === retentionId));
+    // A scheduled function: any failed run is critical (personal data past retention may stay unredacted).
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Metrics?.[0]?.MetricStat?.Metric?.MetricName === 'Errors' && target(a.Properties.Metrics[0].MetricStat.Metric.Dimensions?.[0]?.Value) === retentionId);
     expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1].Properties).toMatchObject({ Threshold: 0, AlarmName: expect.stringMatching(/Critical$/) });
   });
 
   it.each(['SlaMonitor', 'Classify', 'StartCase', 'OpsApi'])('%s publishes SLA alerts to the OpsAlerts topic', (prefix) => {
