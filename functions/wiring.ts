@@ -21,6 +21,7 @@ import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
 import { optional, required, seconds } from './config.js';
+import { parseKeyRing, type KeyRing } from './domain/key-ring.js';
 import { calendarFor, type MarketCalendar } from './domain/market-calendar.js';
 import type { AftersalesPolicy } from './domain/policy.js';
 import { loadPolicy } from './policies/index.js';
@@ -81,9 +82,19 @@ const SECRET_MAX_AGE_SECONDS = 300;
 export async function secretValue(name: string): Promise<string> {
   const direct = optional(name);
   if (direct) return direct;
-  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: seconds('SECRETS_MAX_AGE_SECONDS', SECRET_MAX_AGE_SECONDS) });
+  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: secretsMaxAgeSeconds() });
   if (typeof value !== 'string' || value === '') throw new Error(`secret for ${name} is empty`);
   return value;
+}
+
+/** How long a function may keep using a secret's old value after it changed (the cache age). */
+export function secretsMaxAgeSeconds(): number {
+  return seconds('SECRETS_MAX_AGE_SECONDS', SECRET_MAX_AGE_SECONDS);
+}
+
+/** A secret that rotates with a grace period for its previous key (functions/domain/key-ring.ts), read per use. */
+export async function keyRing(name: string): Promise<KeyRing> {
+  return parseKeyRing(await secretValue(name), name);
 }
 
 /**

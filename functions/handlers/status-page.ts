@@ -3,16 +3,22 @@ import type { CaseRecord } from '../adapters/case-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
 import { operatorNoteOf } from '../domain/notices.js';
-import { verifyStatusToken } from '../domain/status-link.js';
+import { DEFAULT_STATUS_LINK_DAYS, verifyStatusToken } from '../domain/status-link.js';
+import { optional } from '../config.js';
 import { rawBody } from '../http/responses.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
 import { htmlResponse as html, pageLocale, type PageLocale } from '../web/layout.js';
 import { linkProblemPage, statusPage, type ChoiceProblem, type PauseChoice } from '../web/status-pages.js';
-import { caseStores, caseWorkflow, logger, marketPolicy, secretValue } from '../wiring.js';
+import { caseStores, caseWorkflow, keyRing, logger, marketPolicy, secretsMaxAgeSeconds } from '../wiring.js';
 
 const { cases, waits } = caseStores();
 const workflow = caseWorkflow();
 const policy = marketPolicy();
+/**
+ * After a rotation, links signed with the previous key open if they expire within this long of the rotation: a
+ * link's lifetime, plus the cache age during which a notifier may still sign with the old key.
+ */
+const previousKeyWindowMs = (Number(optional('STATUS_LINK_DAYS') ?? DEFAULT_STATUS_LINK_DAYS) * 86_400 + secretsMaxAgeSeconds()) * 1000;
 
 const isChoice = (value: unknown): value is PauseChoice => value === 'wait' || value === 'cancel';
 /** Before the link is checked the case is unknown: the browser's language picks the page's. */
@@ -46,7 +52,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   const fallback = browserLocale(event.headers['accept-language']);
   // A bad link learns nothing about any case, not even whether it exists.
   if (!CASE_ID_PATTERN.test(caseId)) return html(403, linkProblemPage(fallback, 'invalid'));
-  const check = verifyStatusToken(token, caseId, now, await secretValue('STATUS_LINK_SECRET'));
+  const check = verifyStatusToken(token, caseId, now, await keyRing('STATUS_LINK_SECRET'), previousKeyWindowMs);
   if (!check.ok) return html(403, linkProblemPage(fallback, check.reason === 'expired' ? 'expired' : 'invalid'));
   const record = await cases.get(caseId);
   if (!record) return html(404, linkProblemPage(fallback, 'not_found'));
