@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiEvent, importFresh, sleep, startHandlerEnv, withEnv, type HandlerEnv } from './env.js';
 import { requestedEvent, signedHeaders } from './fixtures.js';
@@ -55,6 +56,70 @@ describe('webhook secret', () => {
       expect(await send(newSecret)).toMatchObject({ status: 202 });
       expect(await send(oldSecret)).toEqual({ status: 401, error: 'invalid_signature' });
       expect(secrets.reads(secretArn)).toBe(2); // read again once, not per request
+    } finally {
+      restore();
+    }
+  });
+});
+
+describe('webhook secret with a grace period', () => {
+  it('after a rotation to {current, previous, rotatedAt}, the old secret verifies for 24 hours, a retry of an event in flight included', async () => {
+    const secretArn = arn('WebhookSecret');
+    const [oldSecret, newSecret] = [whsec(), whsec()];
+    secrets.set(secretArn, oldSecret);
+    const intakeUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'rotation-grace-intake' }))).QueueUrl!;
+    const restore = withEnv({ WEBHOOK_SECRET: undefined, WEBHOOK_SECRET_SECRET_ARN: secretArn, SECRETS_MAX_AGE_SECONDS: '1', INTAKE_QUEUE_URL: intakeUrl });
+    try {
+      const { handler } = await importFresh(() => import('../../functions/handlers/ingest-webhook.js'));
+      const send = async (headers: Record<string, string>, body: string) => {
+        const res = await handler(apiEvent({ method: 'POST', path: '/webhooks/order-platform', headers, body }));
+        return { status: res.statusCode, ...(JSON.parse(String(res.body)) as { error?: string; duplicate?: boolean }) };
+      };
+      const inFlight = JSON.stringify(requestedEvent());
+      const inFlightId = `msg_${randomBytes(8).toString('hex')}`;
+      expect(await send(signedHeaders(oldSecret, inFlight, { id: inFlightId }), inFlight)).toMatchObject({ status: 202 });
+
+      secrets.set(secretArn, JSON.stringify({ current: newSecret, previous: oldSecret, rotatedAt: new Date().toISOString() }));
+      await sleep(1_100);
+      // The platform has not switched yet: its retry of the event in flight and its next event still carry the old signature.
+      expect(await send(signedHeaders(oldSecret, inFlight, { id: inFlightId }), inFlight)).toMatchObject({ status: 202, duplicate: true });
+      const next = JSON.stringify(requestedEvent());
+      expect(await send(signedHeaders(oldSecret, next), next)).toMatchObject({ status: 202 });
+      const switched = JSON.stringify(requestedEvent());
+      expect(await send(signedHeaders(newSecret, switched), switched)).toMatchObject({ status: 202 });
+      const other = JSON.stringify(requestedEvent());
+      expect(await send(signedHeaders(whsec(), other), other)).toEqual({ status: 401, error: 'invalid_signature', message: expect.any(String) });
+
+      // 24 hours after the rotation the previous secret is refused.
+      secrets.set(secretArn, JSON.stringify({ current: newSecret, previous: oldSecret, rotatedAt: new Date(Date.now() - 24 * 3_600_000 - 1000).toISOString() }));
+      await sleep(1_100);
+      const late = JSON.stringify(requestedEvent());
+      expect(await send(signedHeaders(oldSecret, late), late)).toMatchObject({ status: 401, error: 'invalid_signature' });
+      expect(await send(signedHeaders(newSecret, late), late)).toMatchObject({ status: 202 });
+    } finally {
+      restore();
+    }
+  });
+
+  it('a sender signing with both secrets (several signatures in one header) is accepted before and after a plain rotation', async () => {
+    const secretArn = arn('WebhookSecret');
+    const [oldSecret, newSecret] = [whsec(), whsec()];
+    secrets.set(secretArn, oldSecret);
+    const intakeUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'rotation-dual-intake' }))).QueueUrl!;
+    const restore = withEnv({ WEBHOOK_SECRET: undefined, WEBHOOK_SECRET_SECRET_ARN: secretArn, SECRETS_MAX_AGE_SECONDS: '1', INTAKE_QUEUE_URL: intakeUrl });
+    try {
+      const { handler } = await importFresh(() => import('../../functions/handlers/ingest-webhook.js'));
+      const dualSigned = async () => {
+        const body = JSON.stringify(requestedEvent());
+        const headers = signedHeaders(oldSecret, body);
+        const withNew = new Webhook(newSecret).sign(headers['webhook-id']!, new Date(Number(headers['webhook-timestamp']) * 1000), body);
+        headers['webhook-signature'] = `${headers['webhook-signature']} ${withNew}`;
+        return (await handler(apiEvent({ method: 'POST', path: '/webhooks/order-platform', headers, body }))).statusCode;
+      };
+      expect(await dualSigned()).toBe(202);
+      secrets.set(secretArn, newSecret);
+      await sleep(1_100);
+      expect(await dualSigned()).toBe(202);
     } finally {
       restore();
     }
