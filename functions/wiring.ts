@@ -79,10 +79,10 @@ const SECRET_MAX_AGE_SECONDS = 300;
  * use, never keep it: Powertools caches it for 5 minutes, so a value rotated in Secrets Manager is used within 5
  * minutes without a cold start, and it never sits in the function's configuration.
  */
-export async function secretValue(name: string): Promise<string> {
+export async function secretValue(name: string, opts: { fresh?: boolean } = {}): Promise<string> {
   const direct = optional(name);
   if (direct) return direct;
-  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: secretsMaxAgeSeconds() });
+  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: secretsMaxAgeSeconds(), ...(opts.fresh ? { forceFetch: true } : {}) });
   if (typeof value !== 'string' || value === '') throw new Error(`secret for ${name} is empty`);
   return value;
 }
@@ -93,8 +93,8 @@ export function secretsMaxAgeSeconds(): number {
 }
 
 /** A secret that rotates with a grace period for its previous key (functions/domain/key-ring.ts), read per use. */
-export async function keyRing(name: string): Promise<KeyRing> {
-  return parseKeyRing(await secretValue(name), name);
+export async function keyRing(name: string, opts: { fresh?: boolean } = {}): Promise<KeyRing> {
+  return parseKeyRing(await secretValue(name, opts), name);
 }
 
 /**

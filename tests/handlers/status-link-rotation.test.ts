@@ -91,4 +91,30 @@ describe('status-link key rotation', () => {
     expect(await open(after.caseId, newLink)).toBe(403);
     expect(secrets.reads(secretArn)).toBeLessThan(12); // read once per cache period and function, not per request
   });
+
+  it('a link signed with a key this status page has not read yet opens at once: a bad signature re-reads the key, at most every 10 s', async () => {
+    const arn = `${secretArn}-warm`;
+    secrets.set(arn, keyA);
+    const restoreAge = withEnv({ SECRETS_MAX_AGE_SECONDS: '300' }); // the default cache: the page would hold keyA for 5 minutes
+    try {
+      const page = (await importFresh(() => import('../../functions/handlers/status-page.js'), { STATUS_LINK_SECRET_SECRET_ARN: arn })).handler;
+      const openOn = async (caseId: string, token: string) => {
+        const event = apiEvent({ method: 'GET', path: `/cases/${caseId}/status`, routeKey: 'GET /cases/{caseId}/status', pathParameters: { caseId }, query: `token=${token}` });
+        event.queryStringParameters = { token };
+        return ((await page(event)) as APIGatewayProxyStructuredResultV2).statusCode;
+      };
+      const { caseId } = await newCase();
+      expect(await openOn(caseId, signStatusToken({ caseId, expiresAt: new Date(Date.now() + DAY) }, keyA))).toBe(200);
+      expect(secrets.reads(arn)).toBe(1);
+      // A notifier read the rotated key first and signed a link with it.
+      secrets.set(arn, JSON.stringify({ current: keyB, previous: keyA, rotatedAt: new Date().toISOString() }));
+      expect(await openOn(caseId, signStatusToken({ caseId, expiresAt: new Date(Date.now() + DAY) }, keyB))).toBe(200);
+      expect(secrets.reads(arn)).toBe(2);
+      // Bad links right after do not read the key again.
+      for (let i = 0; i < 3; i++) expect(await openOn(caseId, signStatusToken({ caseId, expiresAt: new Date(Date.now() + DAY) }, keyC))).toBe(403);
+      expect(secrets.reads(arn)).toBe(2);
+    } finally {
+      restoreAge();
+    }
+  });
 });
