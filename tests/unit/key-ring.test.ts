@@ -44,3 +44,23 @@ describe('key ring (a secret with its previous key)', () => {
     expect(JSON.parse(rotatedKeyRing(ring, 'k3', new Date('2026-12-05T00:00:00Z')))).toEqual({ current: 'k3', previous: 'k2', rotatedAt: '2026-12-05T00:00:00.000Z' });
   });
 });
+
+describe('scripts/rotate-secret.ts', async () => {
+  const { rotateValue } = await import('../../scripts/rotate-secret.js');
+  const now = new Date('2026-12-05T00:00:00Z');
+
+  it('turns a plain value into {current, previous, rotatedAt}, and drops the key before the previous one', () => {
+    const once = rotateValue('k1', { newKey: 'k2', now });
+    expect(JSON.parse(once)).toEqual({ current: 'k2', previous: 'k1', rotatedAt: '2026-12-05T00:00:00.000Z' });
+    expect(JSON.parse(rotateValue(once, { newKey: 'k3', now }))).toMatchObject({ current: 'k3', previous: 'k2' });
+    expect(JSON.parse(rotateValue(once, { newKey: 'k3', now, revoke: true }))).toEqual({ current: 'k3' });
+  });
+
+  it("rotates one provider's entry of the carriers' webhook secret, leaving the others", () => {
+    const value = JSON.stringify({ aftership: 'as-1', kuaidi100: 'salt-1' });
+    expect(JSON.parse(rotateValue(value, { newKey: 'salt-2', now, provider: 'kuaidi100' }))).toEqual({
+      aftership: 'as-1',
+      kuaidi100: { current: 'salt-2', previous: 'salt-1', rotatedAt: '2026-12-05T00:00:00.000Z' },
+    });
+  });
+});
