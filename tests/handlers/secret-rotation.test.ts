@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiEvent, importFresh, sleep, startHandlerEnv, withEnv, type HandlerEnv } from './env.js';
-import { requestedEvent, signedHeaders } from './fixtures.js';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import { startCarrierSimulator } from '../../local/simulators/carrier.js';
+import { apiEvent, importFresh, sleep, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { requestedEvent, seedCase, signedHeaders, unique } from './fixtures.js';
 import { startSecretsManagerFake, type SecretsManagerFake } from './secrets-manager-fake.js';
 
 /**
@@ -184,6 +186,43 @@ describe('the 5-minute cache (default)', () => {
       expect(secrets.reads(secretArn)).toBe(2);
     } finally {
       restore();
+    }
+  });
+
+  it('a provider that refuses the old API key at once: the case waits (awaiting_carrier) and carries on with the rotated key', async () => {
+    const secretArn = arn('CarrierApiKey');
+    secrets.set(secretArn, 'carrier-key-old');
+    // The provider switched already: only the new key is accepted (a provider that keeps one key per account).
+    const carrier = await startCarrierSimulator({ apiKey: 'carrier-key-new' });
+    const restore = withEnv({
+      CARRIER_API_KEY: undefined,
+      CARRIER_API_KEY_AFTERSHIP: undefined,
+      CARRIER_API_KEY_SECRET_ARN: secretArn,
+      CARRIER_TRACKING: undefined,
+      CARRIER_PROVIDER: 'aftership',
+      CARRIER_API_URL: `${carrier.url}/`,
+      SECRETS_MAX_AGE_SECONDS: '1',
+    });
+    try {
+      const { handler } = await importFresh(() => import('../../functions/handlers/carrier-lookup.js'));
+      const now = Date.now();
+      const { caseId } = await seedCase(env.db, {
+        type: 'lost',
+        record: { status: 'in_review', shipment: { carrier: 'SF', trackingNumber: unique('SIM-LOST').toUpperCase(), shippedAt: new Date(now - 4 * 86_400_000).toISOString(), promisedBy: new Date(now - 2 * 86_400_000).toISOString() } },
+      });
+      await expect(handler({ caseId })).rejects.toMatchObject({ name: 'CarrierAuthError' });
+      // The workflow's catch (CarrierAuthError is caught like an outage, tests/cdk/stack.test.ts): the case waits.
+      await expect(handler({ caseId, outage: { Error: 'CarrierAuthError' } })).resolves.toEqual({ waiting: true });
+      const cases = new CaseStore(env.db, TABLE_NAME);
+      expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_carrier', carrierOutage: { error: 'CarrierAuthError' } });
+
+      secrets.set(secretArn, 'carrier-key-new');
+      await sleep(1_100);
+      await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
+      expect((await cases.get(caseId))?.carrierOutage).toMatchObject({ endedAt: expect.any(String) });
+    } finally {
+      restore();
+      await carrier.close();
     }
   });
 });
