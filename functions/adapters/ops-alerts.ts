@@ -113,8 +113,6 @@ export class OpsAlerts {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map(({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }) =>
-      Object.fromEntries(Object.entries({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }).filter(([, v]) => v !== undefined)) as unknown as OpsAlert,
-    );
+    return (out.Items ?? []).map(({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }) => ({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }) as OpsAlert);
   }
 }
