@@ -5,6 +5,7 @@ import { documentClient } from './adapters/dynamo.js';
 import { ProviderHealthStore } from './adapters/provider-health.js';
 import { ShipmentStore } from './adapters/shipment-store.js';
 import { optional, required, seconds } from './config.js';
+import { keyRingFrom, parseKeyRing, type KeyRing } from './domain/key-ring.js';
 import type { AftersalesPolicy } from './domain/policy.js';
 import { secretValue } from './wiring.js';
 
@@ -87,14 +88,30 @@ export async function carrierTracker(config = carrierTrackingConfig()): Promise<
 }
 
 /**
- * The webhook secret of a provider: the CarrierWebhookSecret holds one string for every provider, or a JSON object
- * with one per provider ({"aftership": "…", "kuaidi100": "…"}). Empty means pushes from that provider never verify.
+ * How long a provider's previous webhook secret still verifies pushes after a rotation: Kuaidi100 signs every push
+ * with the salt the parcel was subscribed with, so parcels watched before the rotation keep the old one for as long
+ * as they are tracked; 30 days covers a parcel's watch (and the poller covers any push refused after it).
  */
-export async function carrierWebhookSecret(provider: TrackingProvider): Promise<string> {
+export const PREVIOUS_CARRIER_WEBHOOK_SECRET_MS = 30 * 86_400_000;
+
+/**
+ * The webhook secret of a provider as a key ring (functions/domain/key-ring.ts): the CarrierWebhookSecret holds one
+ * for every provider (a string, or {"current", "previous", "rotatedAt"}), or a JSON object with one per provider
+ * ({"aftership": "…", "kuaidi100": {"current": "…", "previous": "…", "rotatedAt": "…"}}). Empty: pushes from that
+ * provider never verify.
+ */
+export async function carrierWebhookKeys(provider: TrackingProvider): Promise<KeyRing> {
   const value = await secretValue('CARRIER_WEBHOOK_SECRET');
-  if (!value.trimStart().startsWith('{')) return value;
-  const perProvider = JSON.parse(value) as Record<string, unknown>;
-  return typeof perProvider[provider] === 'string' ? (perProvider[provider] as string) : '';
+  if (!value.trimStart().startsWith('{')) return { current: value };
+  const parsed = JSON.parse(value) as Record<string, unknown>;
+  if ('current' in parsed) return parseKeyRing(value, 'CARRIER_WEBHOOK_SECRET');
+  const own = parsed[provider];
+  return own === undefined ? { current: '' } : keyRingFrom(own, `CARRIER_WEBHOOK_SECRET.${provider}`);
+}
+
+/** The secret new things are signed with (the Kuaidi100 subscription's salt): the current one. */
+export async function carrierWebhookSecret(provider: TrackingProvider): Promise<string> {
+  return (await carrierWebhookKeys(provider)).current;
 }
 
 export function trackingStores() {

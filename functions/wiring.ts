@@ -28,6 +28,7 @@ import { SurveyStore } from './adapters/survey-store.js';
 import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
 import { optional, required, seconds } from './config.js';
+import { parseKeyRing, type KeyRing } from './domain/key-ring.js';
 import { calendarFor, type MarketCalendar } from './domain/market-calendar.js';
 import type { AftersalesPolicy } from './domain/policy.js';
 import { loadPolicy } from './policies/index.js';
@@ -107,12 +108,22 @@ const SECRET_MAX_AGE_SECONDS = 300;
  * use, never keep it: Powertools caches it for 5 minutes, so a value rotated in Secrets Manager is used within 5
  * minutes without a cold start, and it never sits in the function's configuration.
  */
-export async function secretValue(name: string): Promise<string> {
+export async function secretValue(name: string, opts: { fresh?: boolean } = {}): Promise<string> {
   const direct = optional(name);
   if (direct) return direct;
-  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: seconds('SECRETS_MAX_AGE_SECONDS', SECRET_MAX_AGE_SECONDS) });
+  const value = await getSecret(required(`${name}_SECRET_ARN`), { maxAge: secretsMaxAgeSeconds(), ...(opts.fresh ? { forceFetch: true } : {}) });
   if (typeof value !== 'string' || value === '') throw new Error(`secret for ${name} is empty`);
   return value;
+}
+
+/** How long a function may keep using a secret's old value after it changed (the cache age). */
+export function secretsMaxAgeSeconds(): number {
+  return seconds('SECRETS_MAX_AGE_SECONDS', SECRET_MAX_AGE_SECONDS);
+}
+
+/** A secret that rotates with a grace period for its previous key (functions/domain/key-ring.ts), read per use. */
+export async function keyRing(name: string, opts: { fresh?: boolean } = {}): Promise<KeyRing> {
+  return parseKeyRing(await secretValue(name, opts), name);
 }
 
 /**

@@ -86,9 +86,10 @@ export class AftersalesStack extends Stack {
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
     });
 
-    // Signs the customer's status-page links (functions/domain/status-link.ts); rotating it expires every link.
+    // Signs the customer's status-page links (functions/domain/status-link.ts). A key ring {current, previous,
+    // rotatedAt} keeps links already sent working after a rotation; a bare new value revokes them (docs/operations.md).
     const statusLinkSecret = new Secret(this, 'StatusLinkSecret', {
-      description: "HMAC key for customers' case status links. Generated; rotate to revoke every link.",
+      description: "HMAC key for customers' case status links. Generated; rotate with scripts/rotate-secret.ts (links sent keep working), or put a bare new value to revoke every link.",
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 

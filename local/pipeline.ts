@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { keyRingFrom, parseKeyRing } from '../functions/domain/key-ring.js';
 import { resolveTopology, type LocalTopology } from './cfn/index.js';
 import { DEV_CARRIER_KEYS, localConfig, type LocalConfig, type LocalOverrides } from './config.js';
 import { ensureTables, startDynamoDb } from './emulators/dynamodb.js';
@@ -204,12 +205,12 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     stops.push(gateway.close);
     urls.api = gateway.url;
     // The order platform reports carried-out instructions back, signed, as the real one would.
-    orderPlatform.setCallback({ url: `${gateway.url}/webhooks/order-platform`, secret: config.webhookSecret });
+    orderPlatform.setCallback({ url: `${gateway.url}/webhooks/order-platform`, secret: signingKey(config.webhookSecret) });
     // The carrier simulator pushes tracking updates, signed, as the provider notifies an account: AfterShip for its
     // trackings, 17TRACK for registered numbers (its dashboard's webhook URL); Kuaidi100 for the numbers the pipeline
     // subscribes, to the callbackurl it gives.
-    if (config.carrierProvider === 'aftership') carrier.setPushTarget({ url: `${gateway.url}/webhooks/carriers/aftership`, secret: config.carrierWebhookSecret });
-    if (config.carrierProvider === '17track') carrier.setSeventeenTrackPushTarget({ url: `${gateway.url}/webhooks/carriers/17track`, secret: config.carrierWebhookSecret });
+    if (config.carrierProvider === 'aftership') carrier.setPushTarget({ url: `${gateway.url}/webhooks/carriers/aftership`, secret: signingKey(config.carrierWebhookSecret, 'aftership') });
+    if (config.carrierProvider === '17track') carrier.setSeventeenTrackPushTarget({ url: `${gateway.url}/webhooks/carriers/17track`, secret: signingKey(config.carrierWebhookSecret, '17track') });
 
     // Local-only values the deployed stack gets from Secrets Manager, parameters and the API's own URL.
     Object.assign(process.env, {
@@ -292,4 +293,15 @@ async function resumeOpenCases(db: DynamoDBClient, tableName: string, sfn: Local
     startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
   } while (startKey);
   return count;
+}
+
+/**
+ * The key the local simulators sign with: the secret itself, or the current key of a key ring (the carriers' secret
+ * may hold one per provider), as the order platform and the providers sign with the new key after a rotation.
+ */
+function signingKey(value: string, provider?: string): string {
+  if (!value.trimStart().startsWith('{')) return value;
+  const parsed = JSON.parse(value) as Record<string, unknown>;
+  if ('current' in parsed || !provider) return parseKeyRing(value).current;
+  return parsed[provider] === undefined ? '' : keyRingFrom(parsed[provider]).current;
 }

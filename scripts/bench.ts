@@ -13,6 +13,7 @@ import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { parseKeyRing } from '../functions/domain/key-ring.js';
 
 const handlersDir = join(import.meta.dirname, '..', 'functions', 'handlers');
 const outDir = mkdtempSync(join(tmpdir(), 'aftersales-bench-'));
@@ -71,7 +72,7 @@ async function pipeline(count: number): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-bench-data-'));
   const local = await startLocalPipeline({ port: 0, dataDir, logLevel: 'CRITICAL', timings: { CARRIER_RECHECK_SECONDS: '1', EVIDENCE_WAIT_SECONDS: '60', RETURN_WAIT_SECONDS: '60', SURVEY_DELAY_SECONDS: '0', SURVEY_EXPIRY_SECONDS: '1' } });
   try {
-    const platform = new OrderPlatformClient(local.urls.api, local.config.webhookSecret);
+    const platform = new OrderPlatformClient(local.urls.api, parseKeyRing(local.config.webhookSecret).current);
     const ops = new OpsClient(local.urls.api, local.config.opsToken);
     const latencies: number[] = [];
     const started = Date.now();

@@ -2,12 +2,13 @@
  * `npm run demo`: sends one signed case of each type to a running `npm start` and prints where each ended.
  * Environment: API_URL (default http://127.0.0.1:3000), WEBHOOK_SECRET and OPS_TOKEN (local defaults).
  */
+import { parseKeyRing } from '../functions/domain/key-ring.js';
 import { DEV_OPS_TOKEN, DEV_WEBHOOK_SECRET } from '../local/config.js';
 import { requestedEvent, type ExampleOptions } from './example-cases.js';
 import { OpsClient, OrderPlatformClient } from './webhook-client.js';
 
 const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-const platform = new OrderPlatformClient(apiUrl, process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET);
+const platform = new OrderPlatformClient(apiUrl, parseKeyRing(process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET).current);
 const ops = new OpsClient(apiUrl, process.env.OPS_TOKEN ?? DEV_OPS_TOKEN);
 
 const cases: Array<{ label: string; options: ExampleOptions; shipsBack?: boolean }> = [

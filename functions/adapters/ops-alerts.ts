@@ -8,6 +8,14 @@ export interface OpsAlert {
   message: string;
   at: string;
   detail?: Record<string, string | number | boolean>;
+  /**
+   * An alert that stands for many things and is updated in place (one per provider outage): its id in the list,
+   * how many it counts now, when it last changed, and when what it reports ended.
+   */
+  id?: string;
+  count?: number;
+  updatedAt?: string;
+  resolvedAt?: string;
 }
 
 const ALERTS_PARTITION = 'ALERTS';
@@ -39,11 +47,38 @@ export class OpsAlerts {
         },
       }),
     );
+    await this.publish(alert);
+  }
+
+  /** The id an updatable alert is kept under: it sorts in the list by when it was first raised. */
+  static idFor(at: string, kind: string, subject: string): string {
+    return `${at}#-#${kind}#${subject}`;
+  }
+
+  /**
+   * Writes an updatable alert (`alert.id`) in place, if `version` is newer than the stored one: concurrent writers
+   * each write the whole alert as of their change, and the latest change wins whatever order the writes land in.
+   * Not published: the caller decides which changes are worth a message. True when written.
+   */
+  async upsert(alert: OpsAlert & { id: string }, version: number): Promise<boolean> {
+    return writeIf(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: ALERTS_PARTITION, sk: alert.id, ...alert, version, ttl: Math.floor(Date.parse(alert.at) / 1000) + ALERT_RETENTION_DAYS * 86_400 },
+        ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+        ExpressionAttributeValues: { ':v': version },
+      }),
+    );
+  }
+
+  /** Sends the alert to the OpsAlerts topic (AWS); `kind` overrides the subject's kind (e.g. a resolved outage). */
+  async publish(alert: OpsAlert, kind = alert.kind): Promise<void> {
     if (this.sns) {
       await this.sns.client.send(
         new PublishCommand({
           TopicArn: this.sns.topicArn,
-          Subject: `[after-sales] ${alert.kind}${alert.caseId ? ` ${alert.caseId}` : ''}`.slice(0, 100),
+          Subject: `[after-sales] ${kind}${alert.caseId ? ` ${alert.caseId}` : ''}`.slice(0, 100),
           Message: JSON.stringify(alert),
         }),
       );
@@ -78,6 +113,6 @@ export class OpsAlerts {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map(({ kind, caseId, message, at, detail }) => ({ kind, caseId, message, at, detail }) as OpsAlert);
+    return (out.Items ?? []).map(({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }) => ({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }) as OpsAlert);
   }
 }

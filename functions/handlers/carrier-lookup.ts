@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
 import { carrierOutage } from '../use-cases/steps/carrier-outage.js';
 import { reportProviderCall } from '../use-cases/tracking/provider-health.js';
-import { carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
+import { carrierRouting, carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
 import { caseStores, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
@@ -16,6 +16,7 @@ const calendar = marketCalendar(policy);
 // One provider for every carrier by default; CARRIER_TRACKING (full JSON) routes carriers to several providers.
 const config = carrierTrackingConfig();
 const { outageAlertSeconds } = trackingSettings(policy);
+const { providerFor } = carrierRouting(config);
 const input = z.object({ caseId: z.string(), outage: z.optional(z.object({ Error: z.optional(z.string()) })) });
 
 /**
@@ -25,7 +26,7 @@ const input = z.object({ caseId: z.string(), outage: z.optional(z.object({ Error
 async function handle(event: unknown) {
   const { caseId, outage } = input.parse(event);
   const now = new Date();
-  if (outage) return carrierOutage({ cases, alerts }, caseId, outage, now);
+  if (outage) return carrierOutage({ cases, health, alerts, outageAlertSeconds, providerFor }, caseId, outage, now);
   const tracker = await carrierTracker(config);
   const record = await cases.require(caseId);
   const provider = tracker.providerFor({ carrier: record.shipment.carrier, trackingNumber: record.shipment.trackingNumber });

@@ -3,7 +3,8 @@ import type { PushProvider } from '../adapters/carriers/push.js';
 import { json, problem, rawBody } from '../http/responses.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { receivePush } from '../use-cases/tracking/receive-push.js';
-import { carrierRouting, carrierTrackingConfig, carrierWebhookSecret, trackingSettings, trackingStores } from '../tracking-wiring.js';
+import { acceptedKeys } from '../domain/key-ring.js';
+import { carrierRouting, carrierTrackingConfig, carrierWebhookKeys, PREVIOUS_CARRIER_WEBHOOK_SECRET_MS, trackingSettings, trackingStores } from '../tracking-wiring.js';
 import { caseStores, logger, marketCalendar, marketPolicy, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const PUSH_PROVIDERS: readonly PushProvider[] = ['aftership', '17track', 'kuaidi100'];
@@ -26,8 +27,10 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
     return problem(404, 'unknown_provider', `Pushes are accepted from ${PUSH_PROVIDERS.join(', ')}.`);
   }
   try {
-    // Fetched through Powertools' 5-minute cache, so a rotated secret is picked up without a cold start.
-    const secret = await carrierWebhookSecret(provider);
+    // Fetched through Powertools' 5-minute cache, so a rotated secret is picked up without a cold start; the previous
+    // one still verifies for a while, so pushes signed before the provider switched are not refused.
+    const now = new Date();
+    const secret = acceptedKeys(await carrierWebhookKeys(provider), now, PREVIOUS_CARRIER_WEBHOOK_SECRET_MS);
     const raw = rawBody(event);
     // Kuaidi100 posts a form (sign, param); the others sign a JSON body and send the signature in a header.
     const fields = provider === 'kuaidi100' ? Object.fromEntries(new URLSearchParams(raw)) : event.headers;
@@ -36,7 +39,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
       provider,
       raw,
       fields,
-      new Date(),
+      now,
     );
     if (answer.status !== 200) {
       logger.warn('carrier push refused', { provider, status: answer.status, error: answer.error });

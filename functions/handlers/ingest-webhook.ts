@@ -1,20 +1,36 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
-import { acceptWebhook } from '../use-cases/accept-webhook.js';
+import { parseKeyRing } from '../domain/key-ring.js';
+import { acceptWebhook, anyKeyVerifier } from '../use-cases/accept-webhook.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { caseStores, fromSecret, logger, queueSender, withLambdaContext } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 
 const { dedupe, privacy } = caseStores();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
+/**
+ * After a rotation (the secret's value `{"current", "previous", "rotatedAt"}`, functions/domain/key-ring.ts) the
+ * previous secret still verifies for this long, so the order platform can switch to the new one at its own pace.
+ */
+export const PREVIOUS_WEBHOOK_SECRET_MS = 24 * 3_600_000;
 // The secret is read per request (cached 5 minutes), so a rotated one is honoured without a cold start.
-const webhookVerifier = fromSecret('WEBHOOK_SECRET', (secret) => new Webhook(secret));
+const webhookKeys = fromSecret('WEBHOOK_SECRET', (value) => {
+  const ring = parseKeyRing(value, 'WEBHOOK_SECRET');
+  const previous = ring.previous && { verifier: new Webhook(ring.previous.key), until: ring.previous.rotatedAt.getTime() + PREVIOUS_WEBHOOK_SECRET_MS };
+  return { current: new Webhook(ring.current), previous };
+});
+
+async function webhookVerifier(now: Date) {
+  const { current, previous } = await webhookKeys();
+  return previous && now.getTime() < previous.until ? anyKeyVerifier([current, previous.verifier]) : current;
+}
 
 /** POST /webhooks/order-platform — see docs/webhook-contract.md. */
 async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
-    const verifier = await webhookVerifier();
-    const answer = await acceptWebhook({ verifier, dedupe, intake, privacy }, rawBody(event), event.headers, new Date());
+    const now = new Date();
+    const verifier = await webhookVerifier(now);
+    const answer = await acceptWebhook({ verifier, dedupe, intake, privacy }, rawBody(event), event.headers, now);
     if (answer.status === 202 && 'privacyRequestId' in answer) {
       logger.info('privacy request accepted', { privacyRequestId: answer.privacyRequestId, duplicate: answer.duplicate });
       return json(202, { privacyRequestId: answer.privacyRequestId, ...(answer.duplicate ? { duplicate: true } : {}) });

@@ -10,7 +10,8 @@ import { optional, required } from '../config.js';
 import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
 import { sendNotice, type NoticeSettings } from '../use-cases/send-notice.js';
-import { caseStores, logger, marketCalendar, marketPolicy, metrics, secretValue, suppressionStore, withLambdaContext } from '../wiring.js';
+import { DEFAULT_STATUS_LINK_DAYS } from '../domain/status-link.js';
+import { caseStores, keyRing, logger, marketCalendar, marketPolicy, metrics, suppressionStore, withLambdaContext } from '../wiring.js';
 
 const { cases, notices, surveys } = caseStores();
 const suppressions = suppressionStore();
@@ -24,7 +25,7 @@ const senders = new AwsNoticeSenders(awsClient(new SESv2Client({})), awsClient(n
 const policy = marketPolicy();
 const settings: Omit<NoticeSettings, 'statusLinkSecret'> = {
   publicBaseUrl: required('PUBLIC_BASE_URL'),
-  statusLinkDays: Number(optional('STATUS_LINK_DAYS') ?? 90),
+  statusLinkDays: Number(optional('STATUS_LINK_DAYS') ?? DEFAULT_STATUS_LINK_DAYS),
   evidenceUploadUrl: required('EVIDENCE_UPLOAD_URL'),
   remedyChoiceUrl: required('REMEDY_CHOICE_URL'),
   quietHours: parseQuietHours(optional('SMS_QUIET_HOURS')),
@@ -38,7 +39,8 @@ const processor = new SqsFifoPartialProcessorAsync();
 
 /** Notice queue consumer: email and SMS per milestone; a failed record returns to the queue, then its DLQ. */
 async function handle(event: SQSEvent, context: Context) {
-  const statusLinkSecret = await secretValue('STATUS_LINK_SECRET');
+  // Links are signed with the current key only; the status page still opens those signed with the previous one.
+  const statusLinkSecret = (await keyRing('STATUS_LINK_SECRET')).current;
   return processPartialResponse(
     event,
     async (record: SQSRecord) => {

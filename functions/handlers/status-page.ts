@@ -3,16 +3,31 @@ import type { CaseRecord } from '../adapters/case-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
 import { operatorNoteOf } from '../domain/notices.js';
-import { verifyStatusToken } from '../domain/status-link.js';
+import { DEFAULT_STATUS_LINK_DAYS, verifyStatusToken } from '../domain/status-link.js';
+import { optional } from '../config.js';
 import { rawBody } from '../http/responses.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
 import { htmlResponse as html, pageLocale, type PageLocale } from '../web/layout.js';
 import { linkProblemPage, statusPage, type ChoiceProblem, type PauseChoice } from '../web/status-pages.js';
-import { caseStores, caseWorkflow, logger, marketPolicy, secretValue, withLambdaContext } from '../wiring.js';
+import { caseStores, caseWorkflow, keyRing, logger, marketPolicy, secretsMaxAgeSeconds, withLambdaContext } from '../wiring.js';
 
 const { cases, waits } = caseStores();
 const workflow = caseWorkflow();
 const policy = marketPolicy();
+/**
+ * After a rotation, links signed with the previous key open if they expire within this long of the rotation: a
+ * link's lifetime, plus the cache age during which a notifier may still sign with the old key.
+ */
+const previousKeyWindowMs = (Number(optional('STATUS_LINK_DAYS') ?? DEFAULT_STATUS_LINK_DAYS) * 86_400 + secretsMaxAgeSeconds()) * 1000;
+
+/** A bad link may re-read the key at most this often per instance, so bad links cannot hammer Secrets Manager. */
+const KEY_REREAD_INTERVAL_MS = 10_000;
+let lastReread = 0;
+function rereadAllowed(now: Date): boolean {
+  if (now.getTime() - lastReread < KEY_REREAD_INTERVAL_MS) return false;
+  lastReread = now.getTime();
+  return true;
+}
 
 const isChoice = (value: unknown): value is PauseChoice => value === 'wait' || value === 'cancel';
 /** Before the link is checked the case is unknown: the browser's language picks the page's. */
@@ -48,7 +63,11 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
   const fallback = browserLocale(event.headers['accept-language']);
   // A bad link learns nothing about any case, not even whether it exists.
   if (!CASE_ID_PATTERN.test(caseId)) return html(403, linkProblemPage(fallback, 'invalid'));
-  const check = verifyStatusToken(token, caseId, now, await secretValue('STATUS_LINK_SECRET'));
+  let check = verifyStatusToken(token, caseId, now, await keyRing('STATUS_LINK_SECRET'), previousKeyWindowMs);
+  if (!check.ok && check.reason === 'bad_signature' && rereadAllowed(now)) {
+    // Maybe signed by a notifier that read a rotated key before this instance did: read the key again, bypassing the cache.
+    check = verifyStatusToken(token, caseId, now, await keyRing('STATUS_LINK_SECRET', { fresh: true }), previousKeyWindowMs);
+  }
   if (!check.ok) return html(403, linkProblemPage(fallback, check.reason === 'expired' ? 'expired' : 'invalid'));
   const record = await cases.get(caseId);
   if (!record) return html(404, linkProblemPage(fallback, 'not_found'));

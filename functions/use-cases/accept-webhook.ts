@@ -27,10 +27,30 @@ const PRIVACY_TYPES: ReadonlySet<WebhookEventType> = new Set(PRIVACY_EVENT_TYPES
 export const FOLLOW_UP_TYPES: ReadonlySet<WebhookEventType> = new Set(WEBHOOK_EVENT_TYPES.filter((type) => !OPENING_TYPES.has(type) && !PRIVACY_TYPES.has(type)));
 
 export interface AcceptWebhookDeps {
-  verifier: Webhook;
+  verifier: Pick<Webhook, 'verify'>;
   dedupe: DedupeStore;
   intake: QueueSender<IntakeMessage>;
   privacy: Pick<PrivacyStore, 'open' | 'get'>;
+}
+
+/**
+ * Verifies with each key in turn (the current secret first, then the previous one during its grace period after a
+ * rotation); when none matches, the first key's refusal is the answer (a stale timestamp is stale for every key).
+ */
+export function anyKeyVerifier(verifiers: readonly Pick<Webhook, 'verify'>[]): Pick<Webhook, 'verify'> {
+  return {
+    verify(payload, headers, options) {
+      let first: unknown;
+      for (const verifier of verifiers) {
+        try {
+          return verifier.verify(payload, headers, options);
+        } catch (error) {
+          first ??= error;
+        }
+      }
+      throw first;
+    },
+  };
 }
 
 /**

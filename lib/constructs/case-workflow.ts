@@ -219,8 +219,10 @@ export class CaseWorkflow extends Construct {
       retryOnServiceExceptions: true,
     });
     carrierLookup.addRetry({ errors: ['TrackingNotFoundError', 'TrackingStoppedError'], maxAttempts: 0 });
+    // A refused API key is an outage of that provider for us (a key rotated at the provider before the functions read
+    // the new one, or a wrong key): the case waits for it like for a provider that is down, instead of failing.
     carrierLookup.addRetry({
-      errors: ['CarrierUnavailableError'],
+      errors: ['CarrierUnavailableError', 'CarrierAuthError'],
       interval: Duration.seconds(30),
       maxAttempts: 6,
       backoffRate: 2,
@@ -230,7 +232,7 @@ export class CaseWorkflow extends Construct {
     const waitForCarrierRecovery = new Wait(this, 'WaitForCarrierRecovery', { time: WaitTime.secondsPath('$.facts.timings.carrierOutageWaitSeconds') }).next(carrierLookup);
     const carrierUnavailable = step('CarrierUnavailable', fn.carrierLookup, undefined, { outage: JsonPath.objectAt('$.carrierError') }).next(waitForCarrierRecovery);
     // Before the catch-all: Step Functions applies the first catcher that matches.
-    carrierLookup.addCatch(carrierUnavailable, { errors: ['CarrierUnavailableError'], resultPath: '$.carrierError' });
+    carrierLookup.addCatch(carrierUnavailable, { errors: ['CarrierUnavailableError', 'CarrierAuthError'], resultPath: '$.carrierError' });
     guarded(carrierLookup);
     const waitForCarrier = new Wait(this, 'WaitForCarrier', { time: WaitTime.secondsPath('$.facts.timings.carrierRecheckSeconds') }).next(carrierLookup);
     carrierLookup.next(

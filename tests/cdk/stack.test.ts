@@ -264,6 +264,9 @@ describe('case workflow state machine', () => {
     expect(outage).toBeGreaterThanOrEqual(0);
     expect(outage).toBeLessThan(all);
     expect(catches[outage]!.Next).toBe('CarrierUnavailable');
+    // A refused API key (rotated at the provider before the functions read the new one) waits the same way (issue 16).
+    expect(catches[outage]!.ErrorEquals).toContain('CarrierAuthError');
+    expect((states.CarrierLookup!.Retry as Array<{ ErrorEquals: string[] }>).find((r) => r.ErrorEquals.includes('CarrierUnavailableError'))!.ErrorEquals).toContain('CarrierAuthError');
     const step = states.CarrierUnavailable!;
     expect(functionOf('CarrierUnavailable')).toMatch(/^CarrierLookup[0-9A-F]{8}$/);
     expect(step.Parameters).toEqual({ 'caseId.$': '$.caseId', 'outage.$': '$.carrierError' });

@@ -168,22 +168,28 @@ describe('carrier-lookup: the provider stopped tracking the parcel (TRACKING_STO
 
 describe('carrier-lookup: an outage beyond the retries', () => {
   const alertsOf = async (caseId: string) => (await new OpsAlerts(env.db, TABLE_NAME).recent(100)).filter((a) => a.caseId === caseId);
+  /** The simulator provider's outage alerts opened since `since`. */
+  const outageAlerts = async (since: string) =>
+    (await new OpsAlerts(env.db, TABLE_NAME).recent(100)).filter((a) => a.kind === 'carrier_provider_down' && a.detail?.provider === 'simulator' && a.at >= since);
+  const outageRound = (caseId: string) => handler({ caseId, outage: { Error: 'CarrierUnavailableError', Cause: '{"errorMessage":"AfterShip API answered 503"}' } });
 
-  it('the case waits visibly in awaiting_carrier, alerted once per outage however many rounds, and carries on when the carrier answers', async () => {
+  it('the case waits visibly in awaiting_carrier, counted once on its provider\'s outage alert however many rounds, and carries on when the carrier answers', async () => {
+    const since = new Date().toISOString();
     const { caseId } = await lostCase(unique('SIM-LOST').toUpperCase());
     carrier.setOutage(true);
     try {
       expect((await failure(handler({ caseId })))?.name).toBe('CarrierUnavailableError');
       // The workflow's catch: CarrierUnavailable, then a wait, then the lookup again (which fails again), twice.
       for (let round = 0; round < 2; round++) {
-        await expect(handler({ caseId, outage: { Error: 'CarrierUnavailableError', Cause: '{"errorMessage":"AfterShip API answered 503"}' } })).resolves.toEqual({ waiting: true });
+        await expect(outageRound(caseId)).resolves.toEqual({ waiting: true });
         expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_carrier', waitingFor: 'carrier', carrierOutage: { error: 'CarrierUnavailableError' } });
         expect((await failure(handler({ caseId })))?.name).toBe('CarrierUnavailableError');
       }
     } finally {
       carrier.setOutage(false);
     }
-    expect(await alertsOf(caseId)).toEqual([expect.objectContaining({ kind: 'carrier_unavailable', caseId })]);
+    expect(await alertsOf(caseId)).toEqual([]); // no alert per case
+    expect(await outageAlerts(since)).toEqual([expect.objectContaining({ count: 1, message: expect.stringContaining('1 case wait') })]);
 
     await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'confirmed', rule: 'lost.carrier_confirmed' });
     const view = (await cases.view(caseId))!;
@@ -191,13 +197,66 @@ describe('carrier-lookup: an outage beyond the retries', () => {
     const events = view.timeline.map((e) => e.event);
     expect(events.filter((e) => e === 'carrier_unavailable')).toHaveLength(1);
     expect(events).toEqual(expect.arrayContaining(['carrier_available', 'carrier_confirmed']));
+    // The provider answered: the same alert is closed.
+    expect(await outageAlerts(since)).toEqual([expect.objectContaining({ count: 1, resolvedAt: expect.any(String) })]);
   });
 
-  it('a later outage of the same case is a new one, alerted again', async () => {
+  it('a later outage is a new alert, the earlier one staying closed', async () => {
+    const since = new Date().toISOString();
     const { caseId } = await lostCase(unique('SIM-TRANSIT').toUpperCase());
-    await handler({ caseId, outage: { Error: 'CarrierUnavailableError' } });
+    await outageRound(caseId);
     await handler({ caseId });
-    await handler({ caseId, outage: { Error: 'CarrierUnavailableError' } });
-    expect((await alertsOf(caseId)).map((a) => a.kind)).toEqual(['carrier_unavailable', 'carrier_unavailable']);
+    await outageRound(caseId);
+    const alerts = await outageAlerts(since);
+    expect(alerts).toHaveLength(2);
+    expect(alerts.filter((a) => a.resolvedAt)).toHaveLength(1);
+    expect(alerts.map((a) => a.count)).toEqual([1, 1]);
+    await handler({ caseId }); // ends it, for the tests after this one
+  });
+
+  it('20 cases waiting on a failed provider: one alert naming 20 cases, updated as each went to wait, closed when the provider answers', async () => {
+    const since = new Date().toISOString();
+    const waiting = await Promise.all(Array.from({ length: 20 }, () => lostCase(unique('SIM-LOST').toUpperCase())));
+    carrier.setOutage(true);
+    try {
+      // All at once, as the workflow's executions would: their lookups fail, then each goes to wait.
+      await Promise.all(waiting.map(async ({ caseId }) => expect((await failure(handler({ caseId })))?.name).toBe('CarrierUnavailableError')));
+      await Promise.all(waiting.map(({ caseId }) => outageRound(caseId)));
+      await outageRound(waiting[0]!.caseId); // a second round of one case counts it once
+    } finally {
+      carrier.setOutage(false);
+    }
+    const [alert, ...others] = await outageAlerts(since);
+    expect(others).toEqual([]);
+    expect(alert).toMatchObject({ count: 20, detail: { provider: 'simulator', waitingCases: 20 }, message: expect.stringContaining('20 cases wait') });
+    expect(alert!.resolvedAt).toBeUndefined();
+    for (const { caseId } of waiting) expect(await alertsOf(caseId)).toEqual([]);
+
+    await expect(handler({ caseId: waiting[0]!.caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
+    expect(await outageAlerts(since)).toEqual([expect.objectContaining({ id: alert!.id, count: 20, resolvedAt: expect.any(String), message: expect.stringContaining('answers again') })]);
+  });
+});
+
+describe('provider outage alert: messages to the operators\' topic', () => {
+  it('an outage of 20 cases sends three messages (opened, 10 waiting, recovered), not one per case', async () => {
+    const { ProviderHealthStore } = await import('../../functions/adapters/provider-health.js');
+    const { caseWaitsForProvider, reportProviderCall } = await import('../../functions/use-cases/tracking/provider-health.js');
+    const published: Array<{ Subject?: string; Message?: string }> = [];
+    const sns = { client: { send: async (command: { input: { Subject?: string; Message?: string } }) => published.push(command.input) }, topicArn: 'arn:aws:sns:us-east-1:000000000000:ops' };
+    const deps = { health: new ProviderHealthStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME, sns as never), outageAlertSeconds: 3600 };
+    const provider = unique('provider');
+    const now = new Date();
+    for (let i = 0; i < 20; i++) {
+      await reportProviderCall(deps, provider, { ok: false, error: 'CarrierUnavailableError: 503' }, now);
+      await caseWaitsForProvider(deps, provider, `AS-CASE${String(i).padStart(8, '0')}`, now);
+    }
+    await reportProviderCall(deps, provider, { ok: true }, new Date());
+    expect(published.map((m) => [m.Subject, (JSON.parse(m.Message!) as { count: number }).count])).toEqual([
+      ['[after-sales] carrier_provider_down', 1],
+      ['[after-sales] carrier_provider_down', 10],
+      ['[after-sales] carrier_provider_recovered', 20],
+    ]);
+    const stored = (await deps.alerts.recent(100)).filter((a) => a.detail?.provider === provider);
+    expect(stored).toEqual([expect.objectContaining({ count: 20, resolvedAt: expect.any(String) })]);
   });
 });

@@ -131,7 +131,7 @@ describe('track-shipments: polling', () => {
     expect((await env.drainIntake()).map((m) => m.caseId)).toEqual([first.caseId]);
   });
 
-  it('a provider failing for longer than the threshold raises one "down" alert, and one "recovered" when it answers', async () => {
+  it('a provider failing for longer than the threshold raises one "down" alert, closed (resolvedAt) when it answers', async () => {
     const now = wholeSecond(new Date(Date.now() + 10 * DAY));
     await watchedReturn(unique('SIM-DELIVERED').toUpperCase(), now);
     carrier.setOutage(true);
@@ -146,7 +146,10 @@ describe('track-shipments: polling', () => {
 
     carrier.setOutage(false);
     expect(await run(at(now, 2100))).toMatchObject({ updated: 1, unavailable: [] });
-    expect((await kinds()).sort()).toEqual(['carrier_provider_down', 'carrier_provider_recovered']);
+    // One alert per outage (issue 16): the same one, closed, rather than a second "recovered" alert in the list.
+    const [closed, ...more] = (await alerts.recent(100)).filter((a) => a.at >= now.toISOString() && a.detail?.provider === 'aftership');
+    expect(more).toEqual([]);
+    expect(closed).toMatchObject({ kind: 'carrier_provider_down', id: down!.id, resolvedAt: at(now, 2100).toISOString(), count: 0, message: expect.stringContaining('answers again') });
   });
 
   it('a number the carrier does not know flags the watching case (trackingIssue, timeline) and alerts operators once', async () => {

@@ -6,8 +6,11 @@ import { flagShipmentIssue } from './tracking-issue.js';
 
 export interface PushDeps extends ApplyTrackingDeps {
   alerts: OpsAlerts;
-  /** The provider's webhook secret (AfterShip webhook secret, 17TRACK security key, Kuaidi100 salt). */
-  secret: string;
+  /**
+   * The provider's webhook secret (AfterShip webhook secret, 17TRACK security key, Kuaidi100 salt): the current one,
+   * then the previous one while its grace period after a rotation lasts.
+   */
+  secret: string | readonly string[];
   /** Pipeline carrier code -> provider code, to name the pipeline's carrier in the update. */
   carrierCodes?: Readonly<Record<string, string | number>>;
 }
@@ -23,7 +26,12 @@ export type PushAnswer =
  * parcel nobody watches is acknowledged and ignored: providers retry anything but 2xx.
  */
 export async function receivePush(deps: PushDeps, provider: PushProvider, rawBody: string, headersOrForm: HeadersOrForm, now: Date): Promise<PushAnswer> {
-  const result = verifyAndParsePush(provider, rawBody, headersOrForm, deps.secret, { carrierCodes: deps.carrierCodes });
+  const keys = typeof deps.secret === 'string' ? [deps.secret] : deps.secret;
+  let result = verifyAndParsePush(provider, rawBody, headersOrForm, keys[0] ?? '', { carrierCodes: deps.carrierCodes });
+  for (const key of keys.slice(1)) {
+    if (result.ok || result.reason !== 'invalid_signature') break;
+    result = verifyAndParsePush(provider, rawBody, headersOrForm, key, { carrierCodes: deps.carrierCodes });
+  }
   if (!result.ok) {
     return result.reason === 'invalid_signature'
       ? { status: 401, error: 'invalid_signature', message: `The ${provider} signature does not match the body with the configured webhook secret.` }
