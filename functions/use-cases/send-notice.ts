@@ -77,7 +77,8 @@ export function channelsFor(contact: CaseContact, suppressed: ReadonlySet<Channe
 
 /**
  * Sends one milestone notice on each channel, at most once per (case, milestone, channel). An SMS inside the
- * customer's quiet hours is deferred to their end (its dispatcher releases it), email goes at once. A failure is
+ * customer's quiet hours is deferred to their end (its dispatcher releases it), and so is one that would overtake the
+ * case's SMS still held from the night (see smsSendAt); email goes at once. A failure is
  * recorded on the notice; on the message's last attempt, also on the case's timeline, before the DLQ takes it.
  */
 export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, ctx: SendContext): Promise<NoticeOutcome> {
@@ -138,8 +139,7 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   }
 
   const deliver = async (channel: Channel): Promise<'done' | 'refused'> => {
-    const zone = contact.timeZone ?? DEFAULT_TIME_ZONE;
-    const sendAt = channel === 'sms' && !release ? quietUntil(ctx.now, zone, deps.settings.quietHours) : undefined;
+    const sendAt = channel === 'sms' && !release ? await smsSendAt(deps, record.caseId, contact, ctx.now) : undefined;
     if (sendAt) {
       const later: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString(), channel: 'sms', release: true };
       if (await deps.notices.defer(record.caseId, slot, channel, ctx.now, sendAt, later)) outcome.deferred.push(channel);
@@ -183,6 +183,20 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
     for (const channel of fallback) await deliver(channel);
   }
   return outcome;
+}
+
+/**
+ * When a live (not released) SMS may go: undefined for now. Inside the customer's quiet hours, at their end. Just
+ * after them, while the case still has SMS held from the night (the dispatcher releases them on its schedule), behind
+ * those: parked due at once (or when the last held one is due), so the dispatcher releases it with them, in order,
+ * and drops whichever of them it makes moot.
+ */
+async function smsSendAt(deps: SendNoticeDeps, caseId: string, contact: CaseContact, now: Date): Promise<Date | undefined> {
+  const quietEnd = quietUntil(now, contact.timeZone ?? DEFAULT_TIME_ZONE, deps.settings.quietHours);
+  if (quietEnd) return quietEnd;
+  const held = await deps.notices.held(caseId, 'sms');
+  if (held.length === 0) return undefined;
+  return new Date(Math.max(now.getTime(), ...held.map((n) => Date.parse(n.sendAt))));
 }
 
 async function render(deps: SendNoticeDeps, message: NoticeMessage, record: CaseRecord, contact: CaseContact, ctx: SendContext): Promise<RenderedNotice> {

@@ -103,7 +103,7 @@ export class NoticeDelivery extends Construct {
       handler: 'dispatch-deferred-notices',
       description: 'Schedule: sends SMS held back by quiet hours once they are over',
       environment,
-      // Up to 1000 releases a run (a night's backlog at the end of quiet hours).
+      // Up to 1000 releases a run, each case whole (a night's backlog at the end of quiet hours).
       timeout: Duration.minutes(2),
     });
     new Rule(this, 'DispatchSchedule', {
