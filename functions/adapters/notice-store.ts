@@ -4,10 +4,22 @@ import type { NoticeMessage } from '../schemas/messages.js';
 import { isConditionFailure, keys } from './dynamo.js';
 
 /**
- * A claim older than this is taken to belong to a sender that died mid-send, and may be retried: far beyond the
- * notifier's timeout (20 s), so a live sender is never overtaken. NOTICE_CLAIM_STALE_SECONDS shortens it locally.
+ * A claim older than this is taken to belong to a sender that died mid-send, and may be retried: beyond the notice
+ * queue's visibility timeout plus the notifier's timeout (claimStalenessProblem), so a live sender is never
+ * overtaken. NOTICE_CLAIM_STALE_SECONDS sets it locally.
  */
 export const STALE_CLAIM_MS = 5 * 60_000;
+
+/**
+ * A `sending` claim must outlive any delivery that may still be sending: SQS hands the message out again once its
+ * visibility timeout runs out, while the first sender may still run for its whole timeout. A claim that went stale
+ * sooner would be taken over and the notice sent twice. What is wrong with `staleSeconds`, or undefined.
+ */
+export function claimStalenessProblem(staleSeconds: number, limits: { visibilityTimeoutSeconds: number; senderTimeoutSeconds: number }): string | undefined {
+  const floor = limits.visibilityTimeoutSeconds + limits.senderTimeoutSeconds;
+  if (staleSeconds > floor) return undefined;
+  return `a notice claim goes stale after ${staleSeconds} s, but must outlast the notice queue's visibility timeout (${limits.visibilityTimeoutSeconds} s) plus the notifier's timeout (${limits.senderTimeoutSeconds} s): more than ${floor} s, or a slow send is sent twice`;
+}
 
 /**
  * Where a notice slot stands. `failed` is retried unless `permanent` (the provider reported the address bad).
