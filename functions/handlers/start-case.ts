@@ -2,7 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts } from '../wiring.js';
+import type { QueueSender } from '../adapters/queues.js';
+import type { NoticeMessage } from '../schemas/messages.js';
+import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, noticeQueue, opsAlerts } from '../wiring.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
 const { cases, waits, dedupe, sla } = caseStores();
@@ -11,6 +13,8 @@ const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 const workflow = caseWorkflow();
 const processor = new BatchProcessor(EventType.SQS);
+let noticeSender: QueueSender<NoticeMessage> | undefined;
+const notices = () => (noticeSender ??= noticeQueue());
 // Return parcels and announced shipments are watched where carrier tracking is configured (always, in the stack).
 const trackingConfig = configuredCarrierTracking();
 const tracking = trackingConfig && {
@@ -21,7 +25,7 @@ const tracking = trackingConfig && {
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent({ cases, waits, dedupe, workflow, sla, alerts, policy, calendar, tracking }, message, new Date());
+  await applyIntakeEvent({ cases, waits, dedupe, workflow, notices, sla, alerts, policy, calendar, tracking }, message, new Date());
   logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
 }
 
