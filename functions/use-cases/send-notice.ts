@@ -95,8 +95,8 @@ export function channelsFor(contact: CaseContact, suppressed: ReadonlySet<Channe
 /**
  * Sends one milestone notice on each channel, at most once per (case, milestone, channel). An SMS inside the
  * customer's quiet hours is deferred to their end (its dispatcher releases it), and so is one that would overtake the
- * case's SMS still held from the night (see smsSendAt); email goes at once. A failure is
- * recorded on the notice; on the message's last attempt, also on the case's timeline, before the DLQ takes it.
+ * case's SMS still held from the night (see smsSendAt); email goes at once. A failure is recorded on the notice; on
+ * the message's last attempt, also on the case's timeline, before the DLQ takes it.
  */
 export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, ctx: SendContext): Promise<NoticeOutcome> {
   const record = await deps.cases.require(message.caseId);
