@@ -167,8 +167,11 @@ export class AftersalesStack extends Stack {
       // Return parcels and announced shipments are filed for watching under the provider that serves their carrier.
       ...carrierEnvironment,
       PROACTIVE_DETECTION: proactiveDetection.valueAsString,
+      // A dispute the workflow does not reopen is acknowledged from here.
+      NOTICE_QUEUE_URL: notices.queue.queueUrl,
     });
     table.grantReadWriteData(startCase);
+    notices.queue.grantSendMessages(startCase);
     stateMachine.grantStartExecution(startCase);
     stateMachine.grantTaskResponse(startCase);
     startCase.addEventSource(new SqsEventSource(intake.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));

@@ -1,3 +1,5 @@
+import { claimStalenessProblem } from '../functions/adapters/notice-store.js';
+import type { LocalTopology } from './cfn/types.js';
 import { LocalConfigError } from './config-error.js';
 import { parseOpsUsers, type LocalOperator } from './operators.js';
 
@@ -56,8 +58,9 @@ const TIMING_DEFAULTS = {
   TRACKING_POLL_SECONDS: 3,
   TRACKING_BACKOFF_BASE_SECONDS: 1,
   TRACKING_BACKOFF_CAP_SECONDS: 10,
-  // A notice claim left `sending` by a crashed sender is taken over by the redelivered message after this long.
-  NOTICE_CLAIM_STALE_SECONDS: 5,
+  // A notice claim left `sending` by a crashed sender is taken over by the redelivered message after this long:
+  // more than the local visibility timeout (3 s) plus the notifier's timeout (20 s), checked at start.
+  NOTICE_CLAIM_STALE_SECONDS: 30,
 };
 export type TimingVariable = keyof typeof TIMING_DEFAULTS;
 
@@ -121,4 +124,20 @@ function proactiveSwitch(raw: string | undefined): LocalConfig['proactiveDetecti
   if (raw === undefined || raw === '') return 'policy';
   if (raw === 'policy' || raw === 'on' || raw === 'off') return raw;
   throw new LocalConfigError(`PROACTIVE_DETECTION must be policy, on or off, got "${raw}"`);
+}
+
+/**
+ * Refuses a notice claim that would go stale while a redelivered message can meet its sender still at work (the local
+ * visibility timeout is seconds, the notifier's timeout the template's): that would send a slow notice twice.
+ */
+export function checkNoticeClaimTiming(config: LocalConfig, topology: LocalTopology): void {
+  for (const source of topology.eventSources) {
+    const fn = topology.functions[source.functionLogicalId];
+    if (!fn?.entry?.endsWith('handlers/notifier.ts')) continue;
+    const problem = claimStalenessProblem(Number(config.timings.NOTICE_CLAIM_STALE_SECONDS), {
+      visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
+      senderTimeoutSeconds: fn.timeoutSeconds,
+    });
+    if (problem) throw new LocalConfigError(`NOTICE_CLAIM_STALE_SECONDS / LOCAL_VISIBILITY_TIMEOUT_SECONDS: ${problem}`);
+  }
 }

@@ -5,7 +5,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { keyRingFrom, parseKeyRing } from '../functions/domain/key-ring.js';
 import { resolveTopology, type LocalTopology } from './cfn/index.js';
-import { DEV_CARRIER_KEYS, localConfig, type LocalConfig, type LocalOverrides } from './config.js';
+import { checkNoticeClaimTiming, DEV_CARRIER_KEYS, localConfig, type LocalConfig, type LocalOverrides } from './config.js';
 import { ensureTables, startDynamoDb } from './emulators/dynamodb.js';
 import { startSes } from './emulators/ses.js';
 import { startLocalDeliveryEvents } from './emulators/delivery-simulator.js';
@@ -111,6 +111,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
         SmsQuietHours: { ref: config.smsQuietHours },
       },
     });
+    checkNoticeClaimTiming(config, topology); // a claim that goes stale too soon sends a slow notice twice
     // SES's mailbox simulator and failing SMS numbers report back through the template's delivery-event topics.
     const deliveryEvents = await startLocalDeliveryEvents({ sesEndpoint: ses.endpoint, destinations: topology.eventDestinations ?? [], publish: (topic, message) => sns.publish(topic, message) });
     stops.push(deliveryEvents.close);

@@ -9,7 +9,14 @@ export interface CarrierTracker {
    * (or already subscribed), false when this provider pushes without it or no subscription is configured.
    */
   subscribe?(query: TrackingQuery): Promise<boolean>;
+  /**
+   * Asks the provider to follow again a number it stopped following (17TRACK `retrack`): `restarted`, `tracking` (it
+   * was not stopped), or `refused` (the provider restarts a number only once). Only where the provider offers it.
+   */
+  retrack?(query: TrackingQuery): Promise<RetrackOutcome>;
 }
+
+export type RetrackOutcome = 'restarted' | 'tracking' | 'refused';
 
 export interface TrackingQuery {
   carrier: string;

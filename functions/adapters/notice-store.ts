@@ -4,10 +4,22 @@ import type { NoticeMessage } from '../schemas/messages.js';
 import { isConditionFailure, keys } from './dynamo.js';
 
 /**
- * A claim older than this is taken to belong to a sender that died mid-send, and may be retried: far beyond the
- * notifier's timeout (20 s), so a live sender is never overtaken. NOTICE_CLAIM_STALE_SECONDS shortens it locally.
+ * A claim older than this is taken to belong to a sender that died mid-send, and may be retried: beyond the notice
+ * queue's visibility timeout plus the notifier's timeout (claimStalenessProblem), so a live sender is never
+ * overtaken. NOTICE_CLAIM_STALE_SECONDS sets it locally.
  */
 export const STALE_CLAIM_MS = 5 * 60_000;
+
+/**
+ * A `sending` claim must outlive any delivery that may still be sending: SQS hands the message out again once its
+ * visibility timeout runs out, while the first sender may still run for its whole timeout. A claim that went stale
+ * sooner would be taken over and the notice sent twice. What is wrong with `staleSeconds`, or undefined.
+ */
+export function claimStalenessProblem(staleSeconds: number, limits: { visibilityTimeoutSeconds: number; senderTimeoutSeconds: number }): string | undefined {
+  const floor = limits.visibilityTimeoutSeconds + limits.senderTimeoutSeconds;
+  if (staleSeconds > floor) return undefined;
+  return `a notice claim goes stale after ${staleSeconds} s, but must outlast the notice queue's visibility timeout (${limits.visibilityTimeoutSeconds} s) plus the notifier's timeout (${limits.senderTimeoutSeconds} s): more than ${floor} s, or a slow send is sent twice`;
+}
 
 /**
  * Where a notice slot stands. `failed` is retried unless `permanent` (the provider reported the address bad).
@@ -162,9 +174,12 @@ export class NoticeStore {
     return out.Item ? { caseId: String(out.Item.caseId), slot: String(out.Item.slot), channel: out.Item.channel as Channel } : undefined;
   }
 
-  /** Deferred notices due at `now`, oldest first (the due index is eventually consistent: the release's claim decides). */
-  async due(channel: Channel, now: Date, limit = 100): Promise<DueNotice[]> {
-    const found: DueNotice[] = [];
+  /**
+   * The cases with deferred notices due at `now`, as the due index lists them (oldest first), at most `maxCases`.
+   * The index is eventually consistent and keys-only: `held` reads each case's slots, and the release's claim decides.
+   */
+  async dueCases(channel: Channel, now: Date, maxCases = 100): Promise<string[]> {
+    const found = new Set<string>();
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -173,20 +188,44 @@ export class NoticeStore {
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
           ExpressionAttributeValues: { ':pk': `DEFERRED#${channel}`, ':now': `${now.toISOString()}#~` },
-          Limit: limit,
+          Limit: Math.min(maxCases * 2, 1000),
           ExclusiveStartKey: startKey,
         }),
       );
       for (const key of page.Items ?? []) {
-        if (found.length >= limit) break;
-        const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
-        const item = out.Item;
-        // Index entries lag their item: one already released or failed is skipped, never counted against the limit.
-        if (item?.status !== 'deferred' || typeof item.message !== 'string') continue;
-        found.push({ caseId: String(item.pk).slice('CASE#'.length), slot: String(item.milestone), channel, sendAt: String(item.sendAt), message: JSON.parse(item.message) as NoticeMessage });
+        if (found.size >= maxCases) break;
+        found.add(String(key.pk).slice('CASE#'.length));
       }
       startKey = page.LastEvaluatedKey;
-    } while (startKey && found.length < limit);
+    } while (startKey && found.size < maxCases);
+    return [...found];
+  }
+
+  /**
+   * All of one case's notices still deferred on `channel` (read consistently from the case's own items), those due by
+   * `dueBy` only when given. The dispatcher releases a case's held SMS from this whole list, never a page's part of it.
+   */
+  async held(caseId: string, channel: Channel, dueBy?: Date): Promise<DueNotice[]> {
+    const found: DueNotice[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notice)',
+          FilterExpression: '#status = :deferred AND #channel = :channel',
+          ExpressionAttributeNames: { '#status': 'status', '#channel': 'channel' },
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':notice': 'NOTICE#', ':deferred': 'deferred', ':channel': channel },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (typeof item.message !== 'string' || (dueBy && String(item.sendAt) > dueBy.toISOString())) continue;
+        found.push({ caseId, slot: String(item.milestone), channel, sendAt: String(item.sendAt), message: JSON.parse(item.message) as NoticeMessage });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
     return found;
   }
 

@@ -22,6 +22,8 @@ export interface ShipmentRecord extends WatchedShipment {
   trackingIssue?: { reason: string; at: string };
   /** When the provider was asked to push for it (Kuaidi100 订阅); absent until then. */
   subscribedAt?: string;
+  /** The provider stopped following it and was asked to follow it again (17TRACK retrack), once: how that went. */
+  retrack?: { outcome: string; at: string };
   /** The carrier the provider says the number really belongs to (Kuaidi100 `comNew`): lookups use it. */
   correctedCarrier?: string;
 }
@@ -191,6 +193,21 @@ export class ShipmentStore {
         UpdateExpression: 'SET subscribedAt = if_not_exists(subscribedAt, :at)',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':at': now.toISOString() },
+      }),
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  /** Records the one request to follow a stopped number again (the provider restarts a number only once). */
+  async markRetracked(key: string, outcome: string, now: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: 'SET retrack = if_not_exists(retrack, :r)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':r': { outcome, at: now.toISOString() } },
       }),
     ).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;

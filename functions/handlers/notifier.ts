@@ -34,6 +34,8 @@ const settings: Omit<NoticeSettings, 'statusLinkSecret'> = {
 };
 /** The queue's maxReceiveCount: the delivery that reaches it is the last before the DLQ. */
 const maxReceives = Number(optional('NOTICE_MAX_RECEIVES') ?? 5);
+/** Notices the provider accepted whose record failed: this container's redelivery only records them (send-notice.ts). */
+const acceptedUnrecorded = new Map<string, { providerMessageId: string | undefined }>();
 // FIFO: after a failure, the rest of that case's notices wait too, so none overtakes an earlier one.
 const processor = new SqsFifoPartialProcessorAsync();
 
@@ -52,7 +54,7 @@ async function handle(event: SQSEvent, context: Context) {
         lastAttempt: Number(record.attributes.ApproximateReceiveCount) >= maxReceives,
       };
       try {
-        const outcome = await sendNotice({ cases, notices, suppressions, surveys, senders, settings: { ...settings, statusLinkSecret } }, message, ctx);
+        const outcome = await sendNotice({ cases, notices, suppressions, surveys, senders, settings: { ...settings, statusLinkSecret }, acceptedUnrecorded }, message, ctx);
         logger.info('notice processed', { caseId: message.caseId, milestone: message.milestone, ...outcome });
         for (const channel of outcome.sent) metricSink.count('NoticesSent', { Channel: channel });
       } catch (error) {

@@ -2,7 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
-import { caseRedactor, caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
+import type { QueueSender } from '../adapters/queues.js';
+import type { NoticeMessage } from '../schemas/messages.js';
+import { caseRedactor, caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, noticeQueue, opsAlerts, withLambdaContext } from '../wiring.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
 const { cases, waits, dedupe, sla, reports, surveys, privacy: privacyRequests } = caseStores();
@@ -12,6 +14,8 @@ const calendar = marketCalendar(policy);
 const workflow = caseWorkflow();
 const metricSink = metrics();
 const processor = new BatchProcessor(EventType.SQS);
+let noticeSender: QueueSender<NoticeMessage> | undefined;
+const notices = () => (noticeSender ??= noticeQueue());
 // Return parcels and announced shipments are watched where carrier tracking is configured (always, in the stack).
 const trackingConfig = configuredCarrierTracking();
 const tracking = trackingConfig && {
@@ -26,7 +30,7 @@ const privacy = { privacy: privacyRequests, surveys, redactor, shipments: tracki
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent({ cases, waits, dedupe, workflow, sla, alerts, policy, calendar, tracking, reports, metrics: metricSink, privacy }, message, new Date());
+  await applyIntakeEvent({ cases, waits, dedupe, workflow, notices, sla, alerts, policy, calendar, tracking, reports, metrics: metricSink, privacy }, message, new Date());
   logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
 }
 

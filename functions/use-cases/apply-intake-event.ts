@@ -2,13 +2,14 @@ import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.
 import type { MetricSink } from '../adapters/business-metrics.js';
 import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { ReportCounters } from '../adapters/report-counters.js';
+import type { QueueSender } from '../adapters/queues.js';
 import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
 import { slaServiceFor } from '../domain/sla.js';
 import { localDateOf } from '../domain/working-days.js';
-import type { IntakeMessage } from '../schemas/messages.js';
+import type { IntakeMessage, NoticeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
 import { CANCELLABLE } from './steps/await-event.js';
 import { startServiceClock, type SlaDeps } from './sla-clock.js';
@@ -24,6 +25,8 @@ export interface IntakeDeps extends SlaDeps {
   workflow: CaseWorkflow;
   /** The report counters: cases opened, parcels announced (docs/operations.md "Reports"). */
   reports: Pick<ReportCounters, 'countOpened' | 'countShipment'>;
+  /** The notice queue (made on first use): a dispute the workflow does not reopen is acknowledged from here. */
+  notices: () => QueueSender<NoticeMessage>;
   /** Carrier tracking: return parcels and announced shipments are watched (absent: nothing is watched). */
   tracking?: WatchDeps;
   /** Counts each case opened (CasesOpened by type); absent: not counted. */
@@ -193,13 +196,17 @@ async function recordChoice(deps: IntakeDeps, caseId: string, data: RemedyChosen
 
 /**
  * A customer contests a rejection: the closed case reopens in front of an operator, with its whole timeline, in a
- * new execution (a Step Functions name is used once). A dispute on a case still in progress is recorded for the
- * operator who handles it.
+ * new execution (a Step Functions name is used once), and the workflow acknowledges it (`dispute_received#r<round>`).
+ * A dispute of a case not closed as rejected (still in progress, or closed another way) is recorded for the operator
+ * and acknowledged to the customer once per case (`dispute_received`, worded as a message added to the case, not as a
+ * reopened decision); one during a dispute round is only recorded, as that round was acknowledged already.
  */
 async function openDispute(deps: IntakeDeps, caseId: string, reason: string, at: string): Promise<void> {
   const record = await deps.cases.require(caseId);
   if (record.status !== 'closed' || record.outcome !== 'rejected') {
     await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'dispute_received', detail: { reason, status: record.status } });
+    // The notice slot makes this once per case, however often the platform sends it.
+    if (!record.dispute) await deps.notices().send({ caseId, milestone: 'dispute_received', at }, caseId);
     return;
   }
   const round = (record.dispute?.count ?? 0) + 1;

@@ -83,7 +83,8 @@ export function noticeDataFor(message: Pick<NoticeMessage, 'milestone' | 'dueInS
       return { ...base, milestone: 'received', ...(replyBy ? { replyBy } : {}) };
     }
     case 'dispute_received':
-      return { ...base, milestone: 'dispute_received' };
+      // A reopened case's round acknowledges an appeal; without a round the dispute was added to a case left as it was.
+      return { ...base, milestone: 'dispute_received', about: message.round ? 'appeal' : 'message' };
     case 'evidence_needed':
       return {
         ...base,

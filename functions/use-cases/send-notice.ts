@@ -35,6 +35,12 @@ export interface SendNoticeDeps {
   surveys: SurveyStore;
   senders: NoticeSenders;
   settings: NoticeSettings;
+  /**
+   * Notices the provider accepted whose `sent` record failed, kept by the process (a Lambda container) across
+   * invocations: the redelivered message finds its notice here and only records it, instead of waiting for its claim
+   * to go stale and sending it again.
+   */
+  acceptedUnrecorded?: Map<string, { providerMessageId: string | undefined }>;
 }
 
 export interface SendContext {
@@ -43,6 +49,17 @@ export interface SendContext {
   reachedAt: Date;
   /** This delivery of the message is its last: a failure now sends it to the DLQ, so it is recorded as final. */
   lastAttempt: boolean;
+}
+
+/**
+ * The provider accepted the notice but recording it as sent failed, again and again: the slot stays `sending` (never
+ * `failed`, which would send it twice) and the message comes back to finish the bookkeeping.
+ */
+export class NoticeBookkeepingError extends Error {
+  override readonly name = 'NoticeBookkeepingError';
+  constructor(slot: string, channel: Channel, cause: unknown) {
+    super(`notice ${slot} (${channel}) was accepted by the provider but could not be recorded as sent`, { cause });
+  }
 }
 
 /** The slot is held by another attempt still `sending` (or one that died mid-send): retried through the queue. */
@@ -77,8 +94,9 @@ export function channelsFor(contact: CaseContact, suppressed: ReadonlySet<Channe
 
 /**
  * Sends one milestone notice on each channel, at most once per (case, milestone, channel). An SMS inside the
- * customer's quiet hours is deferred to their end (its dispatcher releases it), email goes at once. A failure is
- * recorded on the notice; on the message's last attempt, also on the case's timeline, before the DLQ takes it.
+ * customer's quiet hours is deferred to their end (its dispatcher releases it), and so is one that would overtake the
+ * case's SMS still held from the night (see smsSendAt); email goes at once. A failure is recorded on the notice; on
+ * the message's last attempt, also on the case's timeline, before the DLQ takes it.
  */
 export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, ctx: SendContext): Promise<NoticeOutcome> {
   const record = await deps.cases.require(message.caseId);
@@ -138,8 +156,14 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   }
 
   const deliver = async (channel: Channel): Promise<'done' | 'refused'> => {
-    const zone = contact.timeZone ?? DEFAULT_TIME_ZONE;
-    const sendAt = channel === 'sms' && !release ? quietUntil(ctx.now, zone, deps.settings.quietHours) : undefined;
+    // Sent by an earlier attempt in this container whose record failed: only the bookkeeping is left to do.
+    const unrecorded = deps.acceptedUnrecorded?.get(acceptedKey(record.caseId, slot, channel));
+    if (unrecorded) {
+      await recordSent(deps, record.caseId, slot, channel, unrecorded.providerMessageId);
+      outcome.sent.push(channel);
+      return 'done';
+    }
+    const sendAt = channel === 'sms' && !release ? await smsSendAt(deps, record.caseId, contact, ctx.now) : undefined;
     if (sendAt) {
       const later: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString(), channel: 'sms', release: true };
       if (await deps.notices.defer(record.caseId, slot, channel, ctx.now, sendAt, later)) outcome.deferred.push(channel);
@@ -155,14 +179,12 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
       if (ctx.lastAttempt) await recordFailure(deps, record.caseId, slot, channel, 'interrupted', true, ctx);
       throw new NoticeInFlightError(slot, channel);
     }
+    let providerMessageId: string | undefined;
     try {
-      const providerMessageId =
+      providerMessageId =
         channel === 'email'
           ? await deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text })
           : await deps.senders.sms(contact.phone!, rendered.sms);
-      await deps.notices.markSent(record.caseId, slot, channel, new Date(), providerMessageId);
-      outcome.sent.push(channel);
-      return 'done';
     } catch (error) {
       if (error instanceof AddressRefusedError) {
         await refuseAddress(deps, record.caseId, slot, channel, channel === 'email' ? contact.email! : contact.phone!, error.reason, ctx);
@@ -172,6 +194,10 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
       await recordFailure(deps, record.caseId, slot, channel, reasonOf(error), ctx.lastAttempt, ctx);
       throw error;
     }
+    // The provider accepted it: from here no failure may free the slot for a second send (recordSent).
+    await recordSent(deps, record.caseId, slot, channel, providerMessageId);
+    outcome.sent.push(channel);
+    return 'done';
   };
 
   const refused = new Set<Channel>();
@@ -183,6 +209,20 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
     for (const channel of fallback) await deliver(channel);
   }
   return outcome;
+}
+
+/**
+ * When a live (not released) SMS may go: undefined for now. Inside the customer's quiet hours, at their end. Just
+ * after them, while the case still has SMS held from the night (the dispatcher releases them on its schedule), behind
+ * those: parked due at once (or when the last held one is due), so the dispatcher releases it with them, in order,
+ * and drops whichever of them it makes moot.
+ */
+async function smsSendAt(deps: SendNoticeDeps, caseId: string, contact: CaseContact, now: Date): Promise<Date | undefined> {
+  const quietEnd = quietUntil(now, contact.timeZone ?? DEFAULT_TIME_ZONE, deps.settings.quietHours);
+  if (quietEnd) return quietEnd;
+  const held = await deps.notices.held(caseId, 'sms');
+  if (held.length === 0) return undefined;
+  return new Date(Math.max(now.getTime(), ...held.map((n) => Date.parse(n.sendAt))));
 }
 
 async function render(deps: SendNoticeDeps, message: NoticeMessage, record: CaseRecord, contact: CaseContact, ctx: SendContext): Promise<RenderedNotice> {
@@ -217,6 +257,32 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
     ...(surveyExpiresAt ? { surveyExpiresAt } : {}),
   });
   return renderCaseNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? DEFAULT_TIME_ZONE });
+}
+
+/** Pauses between the attempts to record a sent notice (each attempt has the SDK's own retries too). */
+const RECORD_SENT_PAUSES_MS = [200, 1_000, 3_000];
+const acceptedKey = (caseId: string, slot: string, channel: Channel) => `${caseId}\u0000${slot}\u0000${channel}`;
+
+/**
+ * Records a notice the provider accepted as sent, retrying a failed write: marking the slot `failed` instead would let
+ * the retry send it again. Still failing, it is remembered for this container's next delivery of the message and the
+ * slot stays `sending` (a redelivery elsewhere waits for the claim to go stale; docs/operations.md).
+ */
+async function recordSent(deps: SendNoticeDeps, caseId: string, slot: string, channel: Channel, providerMessageId: string | undefined): Promise<void> {
+  const key = acceptedKey(caseId, slot, channel);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await deps.notices.markSent(caseId, slot, channel, new Date(), providerMessageId);
+      deps.acceptedUnrecorded?.delete(key);
+      return;
+    } catch (error) {
+      if (attempt >= RECORD_SENT_PAUSES_MS.length) {
+        deps.acceptedUnrecorded?.set(key, { providerMessageId });
+        throw new NoticeBookkeepingError(slot, channel, error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, RECORD_SENT_PAUSES_MS[attempt]));
+    }
+  }
 }
 
 /** Error names and notice-data fields only: provider messages may quote the address. */

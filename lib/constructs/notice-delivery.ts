@@ -11,6 +11,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { claimStalenessProblem, STALE_CLAIM_MS } from '../../functions/adapters/notice-store.js';
 import { SMS_FAILURE_EVENTS } from '../../functions/schemas/delivery-events.js';
 import { ProjectFunction } from './project-function.js';
 import type { QueueWithDlq } from './queue-with-dlq.js';
@@ -103,7 +104,7 @@ export class NoticeDelivery extends Construct {
       handler: 'dispatch-deferred-notices',
       description: 'Schedule: sends SMS held back by quiet hours once they are over',
       environment,
-      // Up to 1000 releases a run (a night's backlog at the end of quiet hours).
+      // Up to 1000 releases a run, each case whole (a night's backlog at the end of quiet hours).
       timeout: Duration.minutes(2),
     });
     new Rule(this, 'DispatchSchedule', {
@@ -122,5 +123,11 @@ export class NoticeDelivery extends Construct {
     props.notifier.addEnvironment('EVIDENCE_UPLOAD_URL', evidenceUploadUrl);
     props.notifier.addEnvironment('REMEDY_CHOICE_URL', remedyChoiceUrl);
     props.notifier.addEnvironment('NOTICE_MAX_RECEIVES', String(props.notices.maxReceiveCount));
+    // A notice claim must outlast a redelivery plus the sender still at work, or a slow send goes out twice.
+    const stale = claimStalenessProblem(STALE_CLAIM_MS / 1000, {
+      visibilityTimeoutSeconds: props.notices.visibilityTimeout.toSeconds(),
+      senderTimeoutSeconds: (props.notifier.timeout ?? Duration.seconds(3)).toSeconds(),
+    });
+    if (stale) throw new Error(`NoticeDelivery: ${stale}`);
   }
 }

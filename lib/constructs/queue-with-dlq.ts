@@ -16,10 +16,12 @@ export class QueueWithDlq extends Construct {
   readonly deadLetterQueue: Queue;
   /** Deliveries before a message is parked: a consumer that sees the last one can record the failure first. */
   readonly maxReceiveCount: number;
+  readonly visibilityTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: QueueWithDlqProps) {
     super(scope, id);
     this.maxReceiveCount = props.maxReceiveCount ?? 5;
+    this.visibilityTimeout = props.visibilityTimeout;
     this.deadLetterQueue = new Queue(this, 'Dlq', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -13,6 +13,9 @@ export const SEVENTEEN_TRACK_ERRORS = {
   alreadyRegistered: { code: -18019901, message: 'The tracking number is already registered.' },
   notRegistered: { code: -18019902, message: 'The tracking number is not registered, please register first.' },
   invalidKey: { code: -18010002, message: 'Invalid security key.' },
+  // retrack (v2.2 reference's sample; tests/fixtures/carriers/17track/retrack*.json)
+  retrackNotStopped: { code: -18019904, message: 'Retrack is not allowed. You can only retrack stopped number.' },
+  retrackOnce: { code: -18019905, message: 'Retrack is not allowed. You can only retrack each number once.' },
 } as const;
 
 const STATUSES: Record<TrackingStatus, { status: string; sub_status: string }> = {
@@ -81,18 +84,24 @@ export interface SeventeenTrackContext {
   resolve(trackingNumber: string): unknown;
   /** The number's timeline now, as if registered at `registeredAt`. */
   timeline(trackingNumber: string, carrier: string, registeredAt: Date): TrackingResponse | undefined;
+  /** Whether 17TRACK stops following this number (it pushes TRACKING_STOPPED until restarted). */
+  stopped(trackingNumber: string): boolean;
   now(): Date;
 }
 
-/** Registered numbers, keyed upper-case: 17TRACK only tracks (and pushes for) registered numbers. */
-export type SeventeenTrackRegistry = Map<string, { number: string; carrier: number; registeredAt: Date }>;
+/**
+ * Registered numbers, keyed upper-case: 17TRACK only tracks (and pushes for) registered numbers. `retrackedAt`: a
+ * stopped number restarted by retrack (17TRACK allows it once per number); it is followed and pushed again.
+ */
+export type SeventeenTrackRegistry = Map<string, { number: string; carrier: number; registeredAt: Date; retrackedAt?: Date }>;
 
 /**
  * POST /track/v2.4/register and /track/v2.4/gettrackinfo with a JSON array of `{ number, carrier }`: per number,
  * `accepted` or `rejected` with 17TRACK's error. A number that is no SIM scenario registers, then reads as
- * `NotFound_InvalidCode`, the way 17TRACK answers a number its carrier does not know.
+ * `NotFound_InvalidCode`, the way 17TRACK answers a number its carrier does not know. POST /track/v2.4/retrack
+ * restarts a number 17TRACK stopped following (`ctx.stopped`), once; one still followed is refused with -18019904.
  */
-export function seventeenTrackRoute(ctx: SeventeenTrackContext, registry: SeventeenTrackRegistry, path: 'register' | 'gettrackinfo', token: string | undefined, body: unknown) {
+export function seventeenTrackRoute(ctx: SeventeenTrackContext, registry: SeventeenTrackRegistry, path: 'register' | 'gettrackinfo' | 'retrack', token: string | undefined, body: unknown) {
   if (ctx.apiKey !== undefined && token !== ctx.apiKey) return { status: 401, body: { code: SEVENTEEN_TRACK_ERRORS.invalidKey.code, data: { errors: [SEVENTEEN_TRACK_ERRORS.invalidKey] } } };
   const items = Array.isArray(body) ? (body as Array<{ number?: unknown; carrier?: unknown }>) : [];
   const data = { accepted: [] as unknown[], rejected: [] as unknown[] };
@@ -111,6 +120,15 @@ export function seventeenTrackRoute(ctx: SeventeenTrackContext, registry: Sevent
     }
     if (!known) {
       data.rejected.push(rejected(number, SEVENTEEN_TRACK_ERRORS.notRegistered));
+      continue;
+    }
+    if (path === 'retrack') {
+      if (known.retrackedAt) data.rejected.push(rejected(number, SEVENTEEN_TRACK_ERRORS.retrackOnce));
+      else if (!ctx.stopped(known.number)) data.rejected.push(rejected(number, SEVENTEEN_TRACK_ERRORS.retrackNotStopped));
+      else {
+        known.retrackedAt = ctx.now();
+        data.accepted.push({ number, carrier: known.carrier });
+      }
       continue;
     }
     const resolved = ctx.resolve(number);

@@ -244,9 +244,10 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     apiKey: options.seventeenTrackKey,
     resolve: (number: string) => resolveLookup(stoppedScenario(number) ?? number),
     timeline: (number: string, carrier: string, registeredAt: Date) => undatedTimeline(stoppedScenario(number) ?? number, carrier, registeredAt),
+    stopped: (number: string) => stoppedScenario(number) !== undefined,
     now: clock,
   };
-  async function seventeenTrack(req: IncomingMessage, res: ServerResponse, path: 'register' | 'gettrackinfo'): Promise<void> {
+  async function seventeenTrack(req: IncomingMessage, res: ServerResponse, path: 'register' | 'gettrackinfo' | 'retrack'): Promise<void> {
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req));
@@ -301,13 +302,13 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
       const sends: Array<{ id: string; print: string; url: string; body: string; headers: Record<string, string>; number: string; tag: string }> = [];
       if (seventeenTrackTarget) {
         for (const r of seventeenTrackRegistry.values()) {
-          if (stoppedScenario(r.number)) {
-            // 17TRACK gave up on this number: one TRACKING_STOPPED (its published shape), nothing after.
+          if (stoppedScenario(r.number) && !r.retrackedAt) {
+            // 17TRACK gave up on this number: one TRACKING_STOPPED (its published shape), nothing after until a retrack.
             const body = JSON.stringify({ event: 'TRACKING_STOPPED', data: { number: r.number, carrier: r.carrier, param: null, tag: '' } });
             sends.push({ id: `17track:${r.number}`, print: 'stopped', url: seventeenTrackTarget.url, body, headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) }, number: r.number, tag: 'TRACKING_STOPPED' });
             continue;
           }
-          const timeline = undatedTimeline(r.number, String(r.carrier), r.registeredAt);
+          const timeline = undatedTimeline(stoppedScenario(r.number) ?? r.number, String(r.carrier), r.registeredAt);
           if (!timeline) continue;
           const info = toSeventeenTrackInfo(timeline);
           const body = JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: r.number, carrier: r.carrier, param: null, tag: null, track_info: info } });
@@ -353,6 +354,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     if (url.pathname === AFTERSHIP_TRACKINGS_PATH) return afterShip(req, res, url);
     if (req.method === 'POST' && url.pathname === `${SEVENTEEN_TRACK_SIM_BASE}register`) return seventeenTrack(req, res, 'register');
     if (req.method === 'POST' && url.pathname === `${SEVENTEEN_TRACK_SIM_BASE}gettrackinfo`) return seventeenTrack(req, res, 'gettrackinfo');
+    if (req.method === 'POST' && url.pathname === `${SEVENTEEN_TRACK_SIM_BASE}retrack`) return seventeenTrack(req, res, 'retrack');
     if (req.method === 'POST' && url.pathname === '/poll/query.do') return kuaidi100(req, res, 'query');
     if (req.method === 'POST' && url.pathname === '/poll') return kuaidi100(req, res, 'subscribe');
     if (req.method === 'POST' && url.pathname === '/_control/outage') return setOutageFromRequest(req, res);

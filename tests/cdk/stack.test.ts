@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STALE_CLAIM_MS } from '../../functions/adapters/notice-store.js';
 import { MILESTONES } from '../../functions/schemas/messages.js';
 import { CASE_TABLE } from '../handlers/env.js';
 import { buildApp, joinToString, readValidationReport, type ValidationReport } from './synth.js';
@@ -845,6 +846,12 @@ describe('notice delivery', () => {
     expect(found, prefix).toHaveLength(1);
     return found[0]!;
   };
+  it('a notice claim goes stale only after a redelivery could meet its sender still at work (else a slow send goes twice)', () => {
+    const [[, queue]] = ofType('AWS::SQS::Queue').filter(([id]) => /^NoticesQueue[0-9A-F]{8}$/.test(id)) as [[string, Resource]];
+    const [, notifier] = fnBy('Notifier');
+    expect(STALE_CLAIM_MS / 1000).toBeGreaterThan(queue.Properties.VisibilityTimeout + notifier.Properties.Timeout);
+  });
+
   const actionsOf = (fn: Resource) =>
     ofType('AWS::IAM::Policy')
       .filter(([, p]) => p.Properties.Roles.some((r: unknown) => target(r) === target(fn.Properties.Role)))

@@ -111,6 +111,24 @@ describe('hostile but signed input (issue 11): refused with a 4xx, nothing creat
     }
   });
 
+  it('a dispute of a case still in progress is noted and acknowledged to the customer once; the case goes on as it was', async () => {
+    const email = `disputer.${Date.now()}@example.com`;
+    // A damaged-item claim without photos waits for them.
+    const request = requestedEvent({ caseType: 'damaged', email, channels: ['email'], locale: 'en', evidence: [] });
+    const caseId = String((await h.platform.send(request)).body.caseId);
+    expect(await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_evidence')).toMatchObject({ status: 'awaiting_evidence' });
+    for (const reason of ['you should not need photos', 'still no photos from me']) {
+      expect((await h.platform.send({ type: 'aftersales.disputed', data: { requestId: request.data.requestId, reason } })).status).toBe(202);
+    }
+    const view = await h.ops.waitFor(caseId, (v) => v.timeline.filter((e: { event: string }) => e.event === 'dispute_received').length === 2 && v.notices.some((n: { milestone: string; status: string }) => n.milestone === 'dispute_received' && n.status === 'sent'));
+    expect(view.status).toBe('awaiting_evidence');
+    expect(view.timeline.map((e: { event: string }) => e.event)).not.toContain('dispute_opened');
+    await h.pipeline.idle();
+    const acks = (await h.emails(email)).filter((m) => m.subject.includes('added your message'));
+    expect(acks).toHaveLength(1);
+    expect(acks[0]!.body.text).not.toMatch(/appeal|again/);
+  }, 90_000);
+
   it('an event sent right after its request’s 202 is accepted and applied once the case exists', async () => {
     const request = requestedEvent({ caseType: 'damaged', evidence: [] });
     const accepted = await h.platform.send(request);

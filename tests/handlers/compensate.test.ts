@@ -328,6 +328,9 @@ describe('compensate: the confirmation webhook', () => {
         waits: new WaitStore(env.db, TABLE_NAME),
         dedupe: new DedupeStore(env.db, TABLE_NAME),
         workflow: new CaseWorkflow(new SFNClient({}), undefined),
+        notices: () => {
+          throw new Error('a compensation event queues no notice');
+        },
         policy: cnPolicy,
         calendar: cnCalendar,
         sla: new SlaStore(env.db, TABLE_NAME),

@@ -93,6 +93,17 @@ describe('a dispute', () => {
     expect(mails[0]!.subject).toContain('We’re looking at your damaged-item claim again');
     expect(await noticeItem(env, caseId, 'dispute_received#r2', 'email')).toMatchObject({ status: 'sent' });
   });
+
+  it('of a case not reopened (still in progress) is acknowledged once, as a message added to the case', async () => {
+    const to = freshContact();
+    const { caseId } = await seedCase(env.db, { type: 'damaged', record: { status: 'in_review' }, contact: { ...to, locale: 'en', channels: ['email'] } });
+    expect(await deliverNotices(notifier, noticeRecord(caseId, 'dispute_received'))).toEqual({ batchItemFailures: [] });
+    expect(await deliverNotices(notifier, noticeRecord(caseId, 'dispute_received'))).toEqual({ batchItemFailures: [] });
+    const mails = await emailsTo(env, to.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('We’ve added your message to your damaged-item claim');
+    expect(mails[0]!.body.text).not.toMatch(/appeal|again/);
+  });
 });
 
 describe('SMS held by quiet hours', () => {

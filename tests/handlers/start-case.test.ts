@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,14 @@ let env: HandlerEnv;
 let handler: Handler;
 let cases: CaseStore;
 let waits: WaitStore;
+let noticeQueueUrl: string;
+
+/** The notices start-case queued for a case (the acknowledgement of a dispute the workflow does not reopen). */
+async function noticesFor(caseId: string): Promise<Array<Record<string, unknown>>> {
+  const out = await env.sqs!.send(new ReceiveMessageCommand({ QueueUrl: noticeQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+  for (const m of out.Messages ?? []) await env.sqs!.send(new DeleteMessageCommand({ QueueUrl: noticeQueueUrl, ReceiptHandle: m.ReceiptHandle! }));
+  return (out.Messages ?? []).map((m) => JSON.parse(m.Body!) as Record<string, unknown>).filter((m) => m.caseId === caseId);
+}
 const waitingMachines: Partial<Record<WaitKind, string>> = {};
 
 /** A workflow step waiting for `kind` on the case, its token registered. */
@@ -59,7 +68,8 @@ async function executionsNamed(name: string) {
 }
 
 beforeAll(async () => {
-  env = await startHandlerEnv({ sfn: true });
+  env = await startHandlerEnv({ sfn: true, sqs: true });
+  noticeQueueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'start-case-notices.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
   // A trivial workflow under the ARN the function is configured with: the test is about the start, not the run.
   env.sfn!.service.addStateMachine({
     stateMachineArn: STATE_MACHINE_ARN,
@@ -69,7 +79,7 @@ beforeAll(async () => {
       sendSqsMessage: async () => ({ MessageId: randomUUID() }),
     },
   });
-  handler = (await importFresh(() => import('../../functions/handlers/start-case.js'), { STATE_MACHINE_ARN })).handler;
+  handler = (await importFresh(() => import('../../functions/handlers/start-case.js'), { STATE_MACHINE_ARN, NOTICE_QUEUE_URL: noticeQueueUrl })).handler;
   cases = new CaseStore(env.db, TABLE_NAME);
   waits = new WaitStore(env.db, TABLE_NAME);
   // The workflow's waiting steps: the real await-event use case parks the task token of a one-state machine.
@@ -363,6 +373,8 @@ describe('start-case: aftersales.disputed', () => {
     expect(await executionsNamed(`${caseId}-dispute-2`)).toHaveLength(0);
     expect((await timelineOf(caseId)).filter((e) => e.event === 'dispute_opened')).toHaveLength(1);
     expect((await timelineOf(caseId)).filter((e) => e.event === 'dispute_received')).toHaveLength(1);
+    // The workflow acknowledges the reopened round (dispute_received#r1); start-case queues nothing, then or now.
+    expect(await noticesFor(caseId)).toEqual([]);
   });
 
   it('a second dispute after the case was rejected again runs as <caseId>-dispute-2', async () => {
@@ -395,7 +407,7 @@ describe('start-case: aftersales.disputed', () => {
     ['in review', { status: 'in_review' as const }],
     ['closed approved', { status: 'closed' as const, outcome: 'approved' as const }],
     ['closed cancelled', { status: 'closed' as const, outcome: 'cancelled' as const }],
-  ])('a dispute of a case %s is only noted for the operator', async (_name, record) => {
+  ])('a dispute of a case %s is noted for the operator and acknowledged to the customer', async (_name, record) => {
     const seeded = await seedCase(env.db, { record });
     expect(await deliver(eventFor(seeded.caseId, 'aftersales.disputed', { requestId: seeded.record.requestId, reason: 'not happy' }))).toEqual({ batchItemFailures: [] });
     expect(await cases.get(seeded.caseId)).toMatchObject({ status: record.status });
@@ -403,5 +415,15 @@ describe('start-case: aftersales.disputed', () => {
     const noted = (await timelineOf(seeded.caseId)).find((e) => e.event === 'dispute_received');
     expect(noted).toMatchObject({ actor: 'customer', detail: { reason: 'not happy', status: record.status } });
     expect(await executionsNamed(`${seeded.caseId}-dispute-1`)).toHaveLength(0);
+    // Acknowledged: no round (the case was not reopened), so the notifier words it as a message added to the case, and
+    // its slot (dispute_received) makes it once per case however often the platform sends one.
+    expect(await noticesFor(seeded.caseId)).toEqual([{ caseId: seeded.caseId, milestone: 'dispute_received', at: expect.any(String) }]);
+  });
+
+  it('a dispute during a dispute round (the round was acknowledged already) is only noted', async () => {
+    const seeded = await seedCase(env.db, { record: { status: 'in_review', dispute: { count: 1, lastAt: new Date().toISOString() } } });
+    expect(await deliver(eventFor(seeded.caseId, 'aftersales.disputed', { requestId: seeded.record.requestId, reason: 'still not happy' }))).toEqual({ batchItemFailures: [] });
+    expect((await timelineOf(seeded.caseId)).filter((e) => e.event === 'dispute_received')).toHaveLength(1);
+    expect(await noticesFor(seeded.caseId)).toEqual([]);
   });
 });

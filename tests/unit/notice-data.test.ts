@@ -132,11 +132,23 @@ describe('what each milestone says', () => {
   });
 
   it('dispute_received: the customer is told the appeal arrived and a person will review it', () => {
-    const { data, notice } = render('dispute_received', 'en', { record: record({ type: 'damaged', dispute: { count: 1, lastAt: NOW.toISOString() } }) });
-    expect(data).toMatchObject({ milestone: 'dispute_received', caseType: 'damaged' });
+    // The workflow's notice for a reopened case carries its dispute round.
+    const { data, notice } = render('dispute_received', 'en', { record: record({ type: 'damaged', dispute: { count: 1, lastAt: NOW.toISOString() } }) }, { round: 1 });
+    expect(data).toMatchObject({ milestone: 'dispute_received', caseType: 'damaged', about: 'appeal' });
     expect(notice.subject).toContain('We’re looking at your damaged-item claim again');
     expect(notice.text).toContain('A member of our after-sales team will review your case personally');
-    expect(render('dispute_received', 'zh-CN').notice.subject).toContain('已收到您对退货申请的复核申请');
+    expect(render('dispute_received', 'zh-CN', {}, { round: 1 }).notice.subject).toContain('已收到您对退货申请的复核申请');
+  });
+
+  it('dispute_received without a round (a case not reopened): the message was added to the case; no appeal, no "again"', () => {
+    const { data, notice } = render('dispute_received', 'en', { record: record({ type: 'damaged', status: 'in_review' }) });
+    expect(data).toMatchObject({ milestone: 'dispute_received', about: 'message' });
+    expect(notice.subject).toContain('We’ve added your message to your damaged-item claim');
+    expect(notice.text).toContain('added it to your case');
+    expect(`${notice.subject}\n${notice.text}\n${notice.sms}`).not.toMatch(/appeal|again|review your case personally/);
+    const zh = render('dispute_received', 'zh-CN').notice;
+    expect(zh.subject).toContain('已将您的意见添加到退货申请');
+    expect(zh.sms).not.toContain('复核');
   });
 
   it('evidence_needed: what to send for the case type, by when (counted from the milestone), and where to upload it', () => {

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
 import { sameCarrier } from '../../domain/carriers.js';
-import type { CarrierTracker, TrackingQuery } from '../carrier-tracker.js';
+import type { CarrierTracker, RetrackOutcome, TrackingQuery } from '../carrier-tracker.js';
 
 export const TRACKING_PROVIDERS = ['aftership', '17track', 'kuaidi100', 'simulator'] as const;
 export type TrackingProvider = (typeof TRACKING_PROVIDERS)[number];
@@ -74,6 +74,13 @@ export class RoutedCarrierTracker implements CarrierTracker {
     const { market: _market, ...port } = query;
     const tracker = this.trackers[this.providerFor(query)]!;
     return tracker.subscribe ? tracker.subscribe(port) : false;
+  }
+
+  /** Asks the number's provider to follow it again (17TRACK retrack); a provider without it refuses. */
+  async retrack(query: RoutedTrackingQuery): Promise<RetrackOutcome> {
+    const { market: _market, ...port } = query;
+    const tracker = this.trackers[this.providerFor(query)]!;
+    return tracker.retrack ? tracker.retrack(port) : 'refused';
   }
 }
 

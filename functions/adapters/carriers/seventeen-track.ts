@@ -1,7 +1,7 @@
 // 17TRACK Tracking API v2.4 behind the carrier port. Mapping and sources: docs/carrier-tracking.md.
 import * as z from 'zod/mini';
 import type { Checkpoint, TrackingSnapshot, TrackingStatus } from '../../domain/carrier-verdict.js';
-import type { CarrierTracker, TrackingQuery } from '../carrier-tracker.js';
+import type { CarrierTracker, RetrackOutcome, TrackingQuery } from '../carrier-tracker.js';
 import { CarrierAuthError, ProviderUnavailableError, TrackingNotFoundError } from './errors.js';
 import { chronological, compact, providerCarrierCode, requestJson, toUtcIso, withSlash, type FetchFn, type ProviderHttp } from './support.js';
 
@@ -53,6 +53,9 @@ const NOT_FOUND_CODES = new Set([-18019903, -18019910]);
 const NOT_REGISTERED = -18019902;
 const ALREADY_REGISTERED = -18019901;
 const NO_INFO_YET = -18019909;
+/** retrack: "Only stopped numbers can be re-tracked" / "Each tracking number can only be re-tracked once". */
+const RETRACK_NOT_STOPPED = -18019904;
+const RETRACK_ONLY_ONCE = -18019905;
 
 const ns = z.optional(z.nullable(z.string()));
 const EventSchema = z.looseObject({
@@ -173,7 +176,24 @@ export class SeventeenTrackTracker implements CarrierTracker {
     return seventeenTrackSnapshot(info?.data);
   }
 
-  private async call(path: 'gettrackinfo' | 'register', number: string, carrier: number) {
+  /**
+   * POST retrack `[{ number, carrier }]` (17TRACK "Restart tracking"): a stopped number is followed (and pushed) again.
+   * 17TRACK restarts each number once; one it still follows is `tracking`. Documented in the API's v2.2 reference
+   * (retrack is unchanged in v2.4); fixtures tests/fixtures/carriers/17track/retrack*.json.
+   */
+  async retrack(query: TrackingQuery): Promise<RetrackOutcome> {
+    const carrier = providerCarrierCode(this.config.carriers, query.carrier, '17TRACK');
+    const data = await this.call('retrack', query.trackingNumber, carrier);
+    const same = (n: string) => n.toUpperCase() === query.trackingNumber.toUpperCase();
+    if (data?.accepted?.some((a) => same(a.number))) return 'restarted';
+    const error = data?.rejected?.find((r) => same(r.number))?.error;
+    if (error?.code === RETRACK_NOT_STOPPED) return 'tracking';
+    if (error?.code === RETRACK_ONLY_ONCE) return 'refused';
+    if (error) throw this.errorFor(error.code, error.message);
+    throw new Error('17TRACK retrack answered neither accepted nor rejected for the number');
+  }
+
+  private async call(path: 'gettrackinfo' | 'register' | 'retrack', number: string, carrier: number) {
     const reply = await requestJson(this.http, new URL(path, this.base), {
       method: 'POST',
       headers: { '17token': this.config.apiKey, 'Content-Type': 'application/json', Accept: 'application/json' },

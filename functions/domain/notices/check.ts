@@ -172,7 +172,7 @@ const SPECS: { [M in NoticeMilestone]: Spec<M> } = {
   case_closed: { ...base, closeReason: optional(oneOf(CLOSE_REASONS)) },
   survey_invitation: { ...base, surveyUrl: url, expiresAt: instant },
   survey_reminder: { ...base, surveyUrl: url, expiresAt: instant },
-  dispute_received: { ...base },
+  dispute_received: { ...base, about: optional(oneOf(['appeal', 'message'])) },
 };
 
 /** Rules across fields. */

@@ -143,14 +143,24 @@ export const en: Copy = {
       };
     },
 
-    dispute_received: (d) => ({
-      title: `We’re looking at your ${req(d)} again`,
-      blocks: [
-        { p: `We’ve received your appeal against our decision on your ${req(d)}.` },
-        { p: 'A member of our after-sales team will review your case personally and let you know the outcome. You don’t need to send anything else unless we ask for it.' },
-      ],
-      sms: sms(d, 'we got your appeal. A team member will review your case and get back to you.'),
-    }),
+    dispute_received: (d) =>
+      d.about === 'message'
+        ? {
+            title: `We’ve added your message to your ${req(d)}`,
+            blocks: [
+              { p: `We’ve received your message about your ${req(d)} and added it to your case.` },
+              { p: 'Our after-sales team will take it into account and get back to you if anything changes. You don’t need to send anything else unless we ask for it.' },
+            ],
+            sms: sms(d, 'we got your message and added it to your case. Our team will take it into account.'),
+          }
+        : {
+            title: `We’re looking at your ${req(d)} again`,
+            blocks: [
+              { p: `We’ve received your appeal against our decision on your ${req(d)}.` },
+              { p: 'A member of our after-sales team will review your case personally and let you know the outcome. You don’t need to send anything else unless we ask for it.' },
+            ],
+            sms: sms(d, 'we got your appeal. A team member will review your case and get back to you.'),
+          },
 
     evidence_needed: (d, f) =>
       d.operatorNote

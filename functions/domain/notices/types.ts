@@ -132,8 +132,11 @@ export type ReceivedNotice = NoticeBase & {
   replyBy?: Instant;
 };
 
-/** The customer disputed a rejection: the case reopened in front of a person. Once per dispute round. */
-export type DisputeReceivedNotice = NoticeBase & { milestone: 'dispute_received' };
+/**
+ * The customer disputed: an `appeal` of a rejection reopened the case in front of a person (once per dispute round);
+ * a `message` about a case not closed as rejected was added to it for the team (once per case). Absent: an appeal.
+ */
+export type DisputeReceivedNotice = NoticeBase & { milestone: 'dispute_received'; about?: 'appeal' | 'message' };
 
 export type EvidenceNeededNotice = NoticeBase & {
   milestone: 'evidence_needed';

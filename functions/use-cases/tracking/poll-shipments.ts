@@ -1,7 +1,7 @@
 import type { CarrierTracker } from '../../adapters/carrier-tracker.js';
 import type { ProviderLimit } from '../../adapters/carriers/limits.js';
 import type { ShipmentRecord } from '../../adapters/shipment-store.js';
-import { pollBackoffSeconds } from '../../domain/shipment-watch.js';
+import { pollBackoffSeconds, watcherId } from '../../domain/shipment-watch.js';
 import { applyTracking, type ApplyTrackingDeps } from './apply-tracking.js';
 import { reportProviderCall, type ProviderHealthDeps } from './provider-health.js';
 import { flagShipmentIssue } from './tracking-issue.js';
@@ -73,6 +73,21 @@ async function pollOne(deps: PollDeps, shipment: ShipmentRecord, now: Date): Pro
       if (await deps.tracker.subscribe(query)) await deps.shipments.markSubscribed(shipment.key, now);
     } catch {
       // Polled as before; the subscription is tried again next time.
+    }
+  }
+  // A number the provider stopped following (17TRACK TRACKING_STOPPED) while an open case still watches it: asked to
+  // follow it again, once (17TRACK restarts a number only once), so its pushes resume. The stopped flag stays on the
+  // cases: its silence so far still decides nothing; the outcome is on the shipment and the watching cases' timelines.
+  const open = shipment.watchers.filter((w) => !shipment.handled.includes(watcherId(w)));
+  if (shipment.trackingIssue?.reason === 'tracking_stopped' && !shipment.retrack && deps.tracker.retrack && open.length > 0) {
+    try {
+      const outcome = await deps.tracker.retrack({ ...query, carrier: shipment.correctedCarrier ?? shipment.carrier });
+      await deps.shipments.markRetracked(shipment.key, outcome, now);
+      for (const w of open) {
+        await deps.cases.appendTimeline(w.caseId, { at: now.toISOString(), actor: 'carrier', event: 'tracking_restart_requested', detail: { outcome, role: w.role, carrier: shipment.carrier } });
+      }
+    } catch {
+      // Asked again at the next poll; the lookup below goes on regardless.
     }
   }
   try {

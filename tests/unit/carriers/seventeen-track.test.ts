@@ -68,3 +68,37 @@ describe('17TRACK adapter', () => {
     await expect(tracker(scriptedFetch(json(fixture('17track', 'auth-error'), 401)).fetch).track(query)).rejects.toMatchObject({ name: 'CarrierAuthError' });
   });
 });
+
+/**
+ * 17TRACK "Restart tracking" (retrack): POST /track/<version>/retrack with `[{ number, carrier }]`, answered in the
+ * `{ code, data: { accepted, rejected } }` envelope. retrack.json is the v2.2 reference's response sample
+ * (https://asset.17track.net/api/document/v2.2_en/index.html, Retrack: RR123456789CN accepted, 21213123123230 rejected
+ * -18019904); retrack-once.json is that envelope with the documented -18019905 ("Each tracking number can only be
+ * re-tracked once", https://help.17track.net/hc/en-us/articles/37570440168473-Error-Codes-and-Troubleshooting;
+ * https://help.17track.net/hc/en-us/articles/37524573677721: a number can be restarted once).
+ */
+describe('17TRACK retrack', () => {
+  const stopped = { carrier: 'CHINAPOST', trackingNumber: 'RR123456789CN' };
+  const retracker = (fetch: ReturnType<typeof scriptedFetch>['fetch']) =>
+    new SeventeenTrackTracker({ baseUrl: 'https://api.17track.test', apiKey: '17-key', carriers: { CHINAPOST: 3011 }, fetch });
+
+  it('posts [{ number, carrier }] to retrack with the 17token header; an accepted number is restarted', async () => {
+    const fake = scriptedFetch(json(fixture('17track', 'retrack')));
+    expect(await retracker(fake.fetch).retrack(stopped)).toBe('restarted');
+    const [call] = fake.calls;
+    expect(call!.method).toBe('POST');
+    expect(call!.url.pathname).toBe('/track/v2.4/retrack');
+    expect(call!.headers['17token']).toBe('17-key');
+    expect(JSON.parse(call!.body!)).toEqual([{ number: 'RR123456789CN', carrier: 3011 }]);
+  });
+
+  it('a number 17TRACK still follows (-18019904) is `tracking`; one restarted before (-18019905) is `refused`', async () => {
+    expect(await retracker(scriptedFetch(json(fixture('17track', 'retrack'))).fetch).retrack({ carrier: 'CHINAPOST', trackingNumber: '21213123123230' })).toBe('tracking');
+    expect(await retracker(scriptedFetch(json(fixture('17track', 'retrack-once'))).fetch).retrack(stopped)).toBe('refused');
+  });
+
+  it('a refused key is an account problem, not an answer about the number', async () => {
+    await expect(retracker(scriptedFetch(json(fixture('17track', 'auth-error'), 401)).fetch).retrack(stopped)).rejects.toBeInstanceOf(CarrierAuthError);
+  });
+});
+
