@@ -19,6 +19,7 @@ import { OperatorSignIn } from './constructs/operator-sign-in.js';
 import { ProjectFunction } from './constructs/project-function.js';
 import { QueueWithDlq } from './constructs/queue-with-dlq.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+import { QUEUE_CONSUMER_CONCURRENCY } from './route-limits.js';
 
 /**
  * The after-sales pipeline: HTTP API → ingest → intake queue → start-case → Step Functions case workflow
@@ -170,7 +171,9 @@ export class AftersalesStack extends Stack {
     table.grantReadWriteData(startCase);
     stateMachine.grantStartExecution(startCase);
     stateMachine.grantTaskResponse(startCase);
-    startCase.addEventSource(new SqsEventSource(intake.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+    startCase.addEventSource(
+      new SqsEventSource(intake.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true, maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.intake }),
+    );
 
     // Carrier tracking: provider pushes and the polling fallback (docs/carrier-tracking.md)
     const tracking = new CarrierTracking(this, 'CarrierTracking', {
@@ -198,7 +201,7 @@ export class AftersalesStack extends Stack {
     statusLinkSecret.grantRead(notifier);
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: ['*'] }));
     notifier.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
-    notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.notices }));
     // Bounces, complaints and SMS failures come back; SMS held back by quiet hours go out later.
     const noticeDelivery = new NoticeDelivery(this, 'NoticeDelivery', { table, notices, emailConfigurationSet: sesConfigurationSet, notifier });
 
