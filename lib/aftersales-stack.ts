@@ -13,8 +13,10 @@ import { Construct } from 'constructs';
 import { CarrierApiKeys, CarrierTracking } from './constructs/carrier-tracking.js';
 import { CaseTable } from './constructs/case-table.js';
 import { CaseWorkflow } from './constructs/case-workflow.js';
+import { limitContactAccess } from './constructs/contact-access.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
 import { NoticeDelivery } from './constructs/notice-delivery.js';
+import { grantNoticeSending } from './constructs/notice-sending.js';
 import { OperatorSignIn } from './constructs/operator-sign-in.js';
 import { ProjectFunction } from './constructs/project-function.js';
 import { QueueWithDlq } from './constructs/queue-with-dlq.js';
@@ -37,7 +39,7 @@ export class AftersalesStack extends Stack {
     const smsOriginationIdentity = new CfnParameter(this, 'SmsOriginationIdentity', {
       type: 'String',
       default: '',
-      description: 'End User Messaging SMS origination identity (phone number, sender ID or pool ARN); empty lets AWS choose.',
+      description: 'End User Messaging SMS origination identity: the ARN of a phone number, sender ID or pool (the notifier may send from it alone); empty lets AWS choose.',
     });
     const carrierProvider = new CfnParameter(this, 'CarrierProvider', {
       type: 'String',
@@ -94,7 +96,7 @@ export class AftersalesStack extends Stack {
     });
 
     const sesConfigurationSet = new ConfigurationSet(this, 'NoticeEmails', {});
-    new EmailIdentity(this, 'NoticeSender', { identity: Identity.email(noticeFromEmail.valueAsString), configurationSet: sesConfigurationSet });
+    const noticeSender = new EmailIdentity(this, 'NoticeSender', { identity: Identity.email(noticeFromEmail.valueAsString), configurationSet: sesConfigurationSet });
 
     // Operator alerts: CloudWatch alarms and the pipeline's own (review reminders, escalations) publish here.
     const alertKey = new Key(this, 'OpsAlertsKey', { enableKeyRotation: true, description: 'Encrypts operator alerts' });
@@ -199,11 +201,15 @@ export class AftersalesStack extends Stack {
     });
     table.grantReadWriteData(notifier);
     statusLinkSecret.grantRead(notifier);
-    notifier.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: ['*'] }));
-    notifier.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
     notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.notices }));
     // Bounces, complaints and SMS failures come back; SMS held back by quiet hours go out later.
     const noticeDelivery = new NoticeDelivery(this, 'NoticeDelivery', { table, notices, emailConfigurationSet: sesConfigurationSet, notifier });
+    grantNoticeSending(notifier, {
+      emailIdentity: noticeSender,
+      emailConfigurationSet: sesConfigurationSet,
+      smsOriginationIdentity,
+      smsConfigurationSetName: noticeDelivery.smsConfigurationSetName,
+    });
 
     // HTTP
     const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*): cases, reviews and decisions, alerts, reports');
@@ -279,12 +285,14 @@ export class AftersalesStack extends Stack {
     new CfnOutput(this, 'OperatorSignInUrl', { value: operatorSignIn.signInUrl, description: 'Hosted sign-in page for operators (authorization code flow back to /console)' });
     new CfnOutput(this, 'NoticeDeliveryEventsTopicArn', { value: noticeDelivery.topic.topicArn, description: 'SES and SMS delivery failures (DeliveryEvents function)' });
 
+    // Only these read customers' contacts; every other function is denied their partitions (and Scan).
+    limitContactAccess(this, table, [startCase, notifier, opsApi]);
+
     acknowledgeNagFindings(this, {
       table,
       workflowFunctions,
       publicRoutes: http.publicRoutes,
       secrets: [webhookSecret, orderPlatformToken, ...carrierApiKeys.all(), statusLinkSecret, tracking.webhookSecret],
-      notifier,
       failureDestinations: [noticeDelivery.failedEvents],
     });
   }

@@ -1,10 +1,35 @@
 import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import { CfnRoute, CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_ROUTE_LIMIT, ROUTE_LIMITS, routeGroupOf } from '../route-limits.js';
+
+/**
+ * One JSON line per request. The CDK default is REST API's common log format, whose `$context.resourcePath` HTTP APIs
+ * do not have: lines said neither route nor path. `error` is API Gateway's own (e.g. "Too Many Requests" when a
+ * route's throttle refused), `operator` the JWT's username on /ops. No query string, headers or body: status links
+ * carry their token in the query; a survey link's single-use token is in the path.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  method: '$context.httpMethod',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatencyMs: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatencyMs: '$context.integrationLatency',
+  error: '$context.error.message',
+  integrationError: '$context.integrationErrorMessage',
+  operator: '$context.authorizer.claims.username',
+  sourceIp: '$context.identity.sourceIp',
+} as const;
 
 export interface PipelineHttpApiProps {
   ingest: IFunction;
@@ -34,7 +59,7 @@ export class PipelineHttpApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: DEFAULT_ROUTE_LIMIT,
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
     });
 
     // Each route key gets its group's bucket. A route setting names a route that must already exist, so the stage
