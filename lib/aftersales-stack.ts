@@ -12,6 +12,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CarrierApiKeys, CarrierTracking } from './constructs/carrier-tracking.js';
 import { CaseTable } from './constructs/case-table.js';
+import { DataKey, type DataKeyOption } from './constructs/data-key.js';
 import { CaseWorkflow } from './constructs/case-workflow.js';
 import { limitContactAccess } from './constructs/contact-access.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
@@ -27,9 +28,15 @@ import { QUEUE_CONSUMER_CONCURRENCY } from './route-limits.js';
  * The after-sales pipeline: HTTP API → ingest → intake queue → start-case → Step Functions case workflow
  * (classify, review, carrier lookup, compensation, survey, close) → notice queue → notifier (SES, SMS).
  */
+export interface AftersalesStackProps extends StackProps {
+  /** Customer-managed KMS key for data at rest: `create`, a key ARN, or unset (default encryption); else the context value `aftersales:dataKey`. */
+  dataKey?: DataKeyOption;
+}
+
 export class AftersalesStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: AftersalesStackProps) {
     super(scope, id, props);
+    const dataKey = DataKey.attach(this, props?.dataKey);
 
     const noticeFromEmail = new CfnParameter(this, 'NoticeFromEmail', {
       type: 'String',
@@ -82,16 +89,19 @@ export class AftersalesStack extends Stack {
 
     const webhookSecret = new Secret(this, 'WebhookSecret', {
       description: 'Standard Webhooks signing secret shared with the order platform (whsec_<base64>). Set its value after deploying.',
+      encryptionKey: dataKey,
       generateSecretString: { passwordLength: 44, excludePunctuation: true },
     });
     const orderPlatformToken = new Secret(this, 'OrderPlatformToken', {
       description: "Bearer token for the order platform's after-sales API. Set its value after deploying.",
+      encryptionKey: dataKey,
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
     });
 
     // Signs the customer's status-page links (functions/domain/status-link.ts); rotating it expires every link.
     const statusLinkSecret = new Secret(this, 'StatusLinkSecret', {
       description: "HMAC key for customers' case status links. Generated; rotate to revoke every link.",
+      encryptionKey: dataKey,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 

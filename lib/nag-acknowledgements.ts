@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Function as LambdaFunction, type CfnFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { DataKey } from './constructs/data-key.js';
 
 const rule = (id: string) => `AwsSolutions::${id}`;
 
@@ -19,6 +20,7 @@ export function acknowledgeNagFindings(
 ): void {
   const acknowledge = (scope: Construct, id: string, reason: string) => Validations.of(scope).acknowledge({ id: rule(id), reason });
   const tableId = stack.getLogicalId(parts.table.node.defaultChild as never);
+  const dataKey = DataKey.of(stack);
 
   for (const fn of stack.node.findAll().filter((c): c is LambdaFunction => c instanceof LambdaFunction)) {
     acknowledge(
@@ -33,6 +35,9 @@ export function acknowledgeNagFindings(
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'Writing to a KMS-encrypted topic, queue or secret needs GenerateDataKey* (all its variants), granted by CDK on that one key ARN only.',
     );
+    if (dataKey) {
+      acknowledge(fn, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', "The case table's grant on the customer-managed data key (CDK grantReadWriteData) includes ReEncrypt*, on that one key only.");
+    }
   }
 
   for (const machine of stack.node.findAll().filter((c): c is StateMachine => c instanceof StateMachine)) {
@@ -41,6 +46,13 @@ export function acknowledgeNagFindings(
       'AwsSolutions-IAM5[Resource::*]',
       'Active tracing (X-Ray PutTraceSegments/PutTelemetryRecords) and log delivery to CloudWatch Logs (logs:CreateLogDelivery and its kin) accept no resource scoping.',
     );
+    if (dataKey) {
+      acknowledge(
+        machine,
+        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        'Sending to the notice queue encrypted with the customer-managed data key needs GenerateDataKey* (CDK SqsSendMessage grant), on that one key only.',
+      );
+    }
     for (const fn of parts.workflowFunctions) {
       const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
       acknowledge(machine, `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`, 'Step Functions may invoke any version or alias of its own step function (CDK default grant).');

@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DataKey } from './data-key.js';
 import { DEFAULT_ROUTE_LIMIT, ROUTE_LIMITS, routeGroupOf } from '../route-limits.js';
 
 /**
@@ -53,7 +54,7 @@ export class PipelineHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: PipelineHttpApiProps) {
     super(scope, id);
     this.api = new HttpApi(this, 'Api', { description: 'After-sales pipeline', createDefaultStage: false });
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: DataKey.of(this) });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
