@@ -6,6 +6,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { CONTACT_PARTITION_PREFIX, keys } from '../../functions/adapters/dynamo.js';
+import { moveLegacyContacts } from '../../scripts/move-contacts.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { unique } from './fixtures.js';
 
@@ -43,5 +44,19 @@ describe('CaseStore.contact', () => {
 
   it('a case without a contact has none', async () => {
     expect(await cases.contact(unique('AS'))).toBeUndefined();
+  });
+});
+
+describe('scripts/move-contacts.ts', () => {
+  it('moves every contact still in a case partition, and finds none the second time', async () => {
+    const ids = [unique('AS'), unique('AS')];
+    for (const caseId of ids) await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { ...keys.legacyContact(caseId), ...contact } }));
+
+    expect(await moveLegacyContacts(env.db, TABLE_NAME)).toBeGreaterThanOrEqual(2);
+    for (const caseId of ids) {
+      expect((await caseItems(caseId)).map((i) => i.sk)).not.toContain('CONTACT');
+      expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: keys.contact(caseId) }))).Item).toMatchObject(contact);
+    }
+    expect(await moveLegacyContacts(env.db, TABLE_NAME)).toBe(0);
   });
 });
