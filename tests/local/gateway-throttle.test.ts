@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTopology } from '../../local/cfn/index.js';
+import { localConfig } from '../../local/config.js';
 import { startHttpGateway, type HttpGateway } from '../../local/gateway/http-gateway.js';
 import { StageThrottle } from '../../local/gateway/throttle.js';
 import { ACCOUNT, REGION, loadFixtureTemplate } from './fixtures/runtime-fixture.js';
@@ -83,5 +84,14 @@ describe('the local gateway', () => {
     } finally {
       await open.close();
     }
+  });
+});
+
+describe('LOCAL_THROTTLE', () => {
+  it('is on by default (npm start throttles as AWS does), off only when asked, and refuses anything else', () => {
+    expect(localConfig({}).throttle).toBe(true);
+    expect(localConfig({ LOCAL_THROTTLE: 'on' }).throttle).toBe(true);
+    expect(localConfig({ LOCAL_THROTTLE: 'off' }).throttle).toBe(false);
+    expect(() => localConfig({ LOCAL_THROTTLE: 'no' })).toThrow(/LOCAL_THROTTLE must be on or off/);
   });
 });
