@@ -10,23 +10,33 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CarrierApiKeys, CarrierTracking } from './constructs/carrier-tracking.js';
 import { CaseTable } from './constructs/case-table.js';
+import { DataKey, type DataKeyOption } from './constructs/data-key.js';
 import { CaseWorkflow } from './constructs/case-workflow.js';
+import { limitContactAccess } from './constructs/contact-access.js';
 import { PipelineHttpApi } from './constructs/http-api.js';
 import { NoticeDelivery } from './constructs/notice-delivery.js';
+import { grantNoticeSending } from './constructs/notice-sending.js';
 import { OperatorSignIn } from './constructs/operator-sign-in.js';
 import { PipelineMonitoring } from './constructs/pipeline-monitoring.js';
 import { PrivacyRetention } from './constructs/privacy-retention.js';
 import { ProjectFunction } from './constructs/project-function.js';
 import { QueueWithDlq } from './constructs/queue-with-dlq.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+import { QUEUE_CONSUMER_CONCURRENCY } from './route-limits.js';
 
 /**
  * The after-sales pipeline: HTTP API → ingest → intake queue → start-case → Step Functions case workflow
  * (classify, review, carrier lookup, compensation, survey, close) → notice queue → notifier (SES, SMS).
  */
+export interface AftersalesStackProps extends StackProps {
+  /** Customer-managed KMS key for data at rest: `create`, a key ARN, or unset (default encryption); else the context value `aftersales:dataKey`. */
+  dataKey?: DataKeyOption;
+}
+
 export class AftersalesStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: AftersalesStackProps) {
     super(scope, id, props);
+    const dataKey = DataKey.attach(this, props?.dataKey);
 
     const noticeFromEmail = new CfnParameter(this, 'NoticeFromEmail', {
       type: 'String',
@@ -36,7 +46,7 @@ export class AftersalesStack extends Stack {
     const smsOriginationIdentity = new CfnParameter(this, 'SmsOriginationIdentity', {
       type: 'String',
       default: '',
-      description: 'End User Messaging SMS origination identity (phone number, sender ID or pool ARN); empty lets AWS choose.',
+      description: 'End User Messaging SMS origination identity: the ARN of a phone number, sender ID or pool (the notifier may send from it alone); empty lets AWS choose.',
     });
     const carrierProvider = new CfnParameter(this, 'CarrierProvider', {
       type: 'String',
@@ -79,10 +89,12 @@ export class AftersalesStack extends Stack {
 
     const webhookSecret = new Secret(this, 'WebhookSecret', {
       description: 'Standard Webhooks signing secret shared with the order platform (whsec_<base64>). Set its value after deploying.',
+      encryptionKey: dataKey,
       generateSecretString: { passwordLength: 44, excludePunctuation: true },
     });
     const orderPlatformToken = new Secret(this, 'OrderPlatformToken', {
       description: "Bearer token for the order platform's after-sales API. Set its value after deploying.",
+      encryptionKey: dataKey,
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
     });
 
@@ -90,11 +102,12 @@ export class AftersalesStack extends Stack {
     // rotatedAt} keeps links already sent working after a rotation; a bare new value revokes them (docs/operations.md).
     const statusLinkSecret = new Secret(this, 'StatusLinkSecret', {
       description: "HMAC key for customers' case status links. Generated; rotate with scripts/rotate-secret.ts (links sent keep working), or put a bare new value to revoke every link.",
+      encryptionKey: dataKey,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 
     const sesConfigurationSet = new ConfigurationSet(this, 'NoticeEmails', {});
-    new EmailIdentity(this, 'NoticeSender', { identity: Identity.email(noticeFromEmail.valueAsString), configurationSet: sesConfigurationSet });
+    const noticeSender = new EmailIdentity(this, 'NoticeSender', { identity: Identity.email(noticeFromEmail.valueAsString), configurationSet: sesConfigurationSet });
 
     // Operator alerts: CloudWatch alarms and the pipeline's own (review reminders, escalations) publish here.
     const alertKey = new Key(this, 'OpsAlertsKey', { enableKeyRotation: true, description: 'Encrypts operator alerts' });
@@ -174,7 +187,9 @@ export class AftersalesStack extends Stack {
     notices.queue.grantSendMessages(startCase);
     stateMachine.grantStartExecution(startCase);
     stateMachine.grantTaskResponse(startCase);
-    startCase.addEventSource(new SqsEventSource(intake.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+    startCase.addEventSource(
+      new SqsEventSource(intake.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true, maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.intake }),
+    );
 
     // Carrier tracking: provider pushes and the polling fallback (docs/carrier-tracking.md)
     const tracking = new CarrierTracking(this, 'CarrierTracking', {
@@ -200,11 +215,15 @@ export class AftersalesStack extends Stack {
     });
     table.grantReadWriteData(notifier);
     statusLinkSecret.grantRead(notifier);
-    notifier.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: ['*'] }));
-    notifier.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
-    notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    notifier.addEventSource(new SqsEventSource(notices.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.notices }));
     // Bounces, complaints and SMS failures come back; SMS held back by quiet hours go out later.
     const noticeDelivery = new NoticeDelivery(this, 'NoticeDelivery', { table, notices, emailConfigurationSet: sesConfigurationSet, notifier });
+    grantNoticeSending(notifier, {
+      emailIdentity: noticeSender,
+      emailConfigurationSet: sesConfigurationSet,
+      smsOriginationIdentity,
+      smsConfigurationSetName: noticeDelivery.smsConfigurationSetName,
+    });
 
     // HTTP
     const opsApi = fn('OpsApi', 'ops-api', 'Operations API (/ops/*): cases, reviews and decisions, alerts, reports');
@@ -284,12 +303,14 @@ export class AftersalesStack extends Stack {
     new CfnOutput(this, 'OperatorSignInUrl', { value: operatorSignIn.signInUrl, description: 'Hosted sign-in page for operators (authorization code flow back to /console)' });
     new CfnOutput(this, 'NoticeDeliveryEventsTopicArn', { value: noticeDelivery.topic.topicArn, description: 'SES and SMS delivery failures (DeliveryEvents function)' });
 
+    // Only these read customers' contacts; every other function is denied their partitions (and Scan).
+    limitContactAccess(this, table, [startCase, notifier, opsApi, closeCase, retention.fn]);
+
     acknowledgeNagFindings(this, {
       table,
       workflowFunctions,
       publicRoutes: http.publicRoutes,
       secrets: [webhookSecret, orderPlatformToken, ...carrierApiKeys.all(), statusLinkSecret, tracking.webhookSecret],
-      notifier,
       failureDestinations: [noticeDelivery.failedEvents],
     });
   }

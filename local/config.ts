@@ -36,6 +36,11 @@ export interface LocalConfig {
   visibilityTimeoutSeconds: number;
   /** How often every scheduled function runs locally, whatever its AWS rate (SLA monitor, pollers...). */
   scheduleIntervalSeconds: number;
+  /**
+   * The API's per-route throttle (lib/route-limits.ts, read from the template), as in AWS: on unless
+   * LOCAL_THROTTLE=off (for load experiments such as `npm run bench -- --pipeline 200`).
+   */
+  throttle: boolean;
   /** SMS quiet hours in the customer's zone (`21:00-08:00`); `off` locally unless asked for, so demos send at once. */
   smsQuietHours: string;
 }
@@ -109,6 +114,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     visibilityTimeoutSeconds: int('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 3),
     scheduleIntervalSeconds: int('LOCAL_SCHEDULE_SECONDS', 5),
     smsQuietHours: env.SMS_QUIET_HOURS ?? 'off',
+    throttle: throttleSwitch(env.LOCAL_THROTTLE),
     ...overrides,
     timings,
   };
@@ -118,6 +124,12 @@ function carrierProvider(raw: string | undefined): LocalCarrierProvider {
   if (raw === undefined || raw === '') return 'aftership';
   if ((LOCAL_CARRIER_PROVIDERS as readonly string[]).includes(raw)) return raw as LocalCarrierProvider;
   throw new LocalConfigError(`CARRIER_PROVIDER must be ${LOCAL_CARRIER_PROVIDERS.join(', ')}, got "${raw}"`);
+}
+
+function throttleSwitch(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new LocalConfigError(`LOCAL_THROTTLE must be on or off, got "${raw}"`);
 }
 
 function proactiveSwitch(raw: string | undefined): LocalConfig['proactiveDetection'] {

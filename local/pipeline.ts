@@ -200,6 +200,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       lambda,
       // /ops checks operators' bearer tokens as the deployed JWT authorizer checks Cognito's.
       jwtAuthorizer: localJwtAuthorizer(operators),
+      throttle: config.throttle,
       extraRoutes: firstMatching(localIndexPage(() => urls, stepFunctions), clockRoutes(clock, runAllSchedules)),
       onError: (error, routeKey) => log(`${routeKey} failed (${(error as Error).name})`),
     });

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TimelineEntry } from '../domain/case.js';
 import { REDACTED, redactedCaseFields, redactTimelineEntry, type RedactableCase, type RedactionCause } from '../domain/privacy.js';
 import { keys, setAssignments, writeIf } from './dynamo.js';
@@ -32,7 +32,9 @@ export class CaseRedactor {
     if (!record) return 'not_found';
     if (record.status !== 'closed') return 'not_closed';
     const at = now.toISOString();
-    const contact = items.find((item) => item.sk === 'CONTACT');
+    // Contacts live in their own partition; one stored before that may still sit in the case's (keys.legacyContact).
+    const legacyContact = items.find((item) => item.sk === 'CONTACT');
+    const contact = (await this.contactItem(caseId)) ?? legacyContact;
 
     if (contact) await this.unlinkSuppressions(caseId, contact);
     if (typeof record.surveyToken === 'string') await this.eraseSurveyComment(record.surveyToken);
@@ -55,6 +57,7 @@ export class CaseRedactor {
         }),
       );
     }
+    if (legacyContact) await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.legacyContact(caseId) }));
     if (record.redactedAt !== undefined) return 'already_redacted';
     const marked = await this.markCase(caseId, record as RedactableCase, cause, at);
     if (!marked) return 'already_redacted';
@@ -71,6 +74,11 @@ export class CaseRedactor {
       }),
     );
     return 'redacted';
+  }
+
+  private async contactItem(caseId: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.contact(caseId), ConsistentRead: true }));
+    return out.Item;
   }
 
   /** Every item of the case's partition, with its keys. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseFacts, CaseStatus, Channel, Locale, Outcome, Remedy, RemedyChoice, TimelineEntry } from '../domain/case.js';
 import type { CasePause } from '../domain/pause.js';
 import type { OperatorRole } from '../domain/operators.js';
@@ -208,7 +208,21 @@ export class CaseStore {
 
   async contact(caseId: string): Promise<CaseContact | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.contact(caseId), ConsistentRead: true }));
-    return out.Item ? (stripKeys(out.Item) as unknown as CaseContact) : undefined;
+    if (out.Item) return stripKeys(out.Item) as unknown as CaseContact;
+    return this.moveLegacyContact(caseId);
+  }
+
+  /**
+   * A contact stored before contacts had their own partition (in the case's): copied to its own and removed from the
+   * case's, so only the functions allowed contacts keep reading it. Only those functions call contact().
+   */
+  private async moveLegacyContact(caseId: string): Promise<CaseContact | undefined> {
+    const legacy = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.legacyContact(caseId), ConsistentRead: true }));
+    if (!legacy.Item) return undefined;
+    const contact = stripKeys(legacy.Item) as unknown as CaseContact;
+    await this.putContactOnce(caseId, contact);
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.legacyContact(caseId) }));
+    return contact;
   }
 
   /**

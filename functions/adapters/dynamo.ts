@@ -38,10 +38,19 @@ export function setAssignments(fields: Record<string, unknown>, names: Record<st
     });
 }
 
-/** Single-table keys. Everything about a case shares its partition so one Query reads it whole. */
+/** The partition prefix of customers' contacts; IAM denies it to every function that does not need them (lib/constructs/contact-access.ts). */
+export const CONTACT_PARTITION_PREFIX = 'CONTACT#';
+
+/**
+ * Single-table keys. Everything about a case shares its partition so one Query reads it whole, except the customer's
+ * contact: its own partition, so reading a case does not read the contact, and IAM (dynamodb:LeadingKeys) can keep
+ * it from the functions that do not send notices or show it to operators.
+ */
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
-  contact: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CONTACT' }),
+  contact: (caseId: string) => ({ pk: `${CONTACT_PARTITION_PREFIX}${caseId}`, sk: 'CONTACT' }),
+  /** Where contacts were kept before they had their own partition; moved from there on first read (CaseStore.contact). */
+  legacyContact: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CONTACT' }),
   timeline: (caseId: string, at: string, suffix: string) => ({ pk: `CASE#${caseId}`, sk: `TL#${at}#${suffix}` }),
   notice: (caseId: string, milestone: string, channel: string) => ({ pk: `CASE#${caseId}`, sk: `NOTICE#${milestone}#${channel}` }),
   wait: (caseId: string, kind: string) => ({ pk: `CASE#${caseId}`, sk: `WAIT#${kind}` }),

@@ -8,6 +8,7 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DataKey } from './data-key.js';
 import { ProjectFunction } from './project-function.js';
 
 /**
@@ -21,7 +22,7 @@ export class CarrierApiKeys {
 
   constructor(scope: Construct) {
     const secret = (id: string, provider: string) =>
-      new Secret(scope, id, { description: `${provider} API key for carrier tracking. Set its value after deploying.`, generateSecretString: { passwordLength: 32, excludePunctuation: true } });
+      new Secret(scope, id, { description: `${provider} API key for carrier tracking. Set its value after deploying.`, encryptionKey: DataKey.of(scope), generateSecretString: { passwordLength: 32, excludePunctuation: true } });
     this.aftership = secret('CarrierApiKey', 'AfterShip');
     this.seventeenTrack = secret('CarrierApiKey17track', '17TRACK (security key)');
     this.kuaidi100 = secret('CarrierApiKeyKuaidi100', 'Kuaidi100 (授权key)');
@@ -71,6 +72,7 @@ export class CarrierTracking extends Construct {
 
     this.webhookSecret = new Secret(this, 'WebhookSecret', {
       description: "Tracking providers' webhook secrets (AfterShip webhook secret, 17TRACK security key, Kuaidi100 salt). Set its value after deploying.",
+      encryptionKey: DataKey.of(this),
       generateSecretString: { passwordLength: 32, excludePunctuation: true },
     });
     const webhook = new ProjectFunction(scope, 'CarrierWebhook', {

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { DataKey } from './data-key.js';
 import { LOOKUP_INDEX, LOOKUP_INDEX_ATTRIBUTES } from '../../functions/adapters/case-index.js';
 
 /**
@@ -21,7 +22,7 @@ export class CaseTable extends Construct {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.AWS_MANAGED,
+      ...(DataKey.of(this) ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: DataKey.of(this) } : { encryption: TableEncryption.AWS_MANAGED }),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'ttl',
       deletionProtection: true,

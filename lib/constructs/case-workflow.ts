@@ -4,6 +4,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
   Choice,
+  CustomerManagedEncryptionConfiguration,
   Condition,
   DefinitionBody,
   Fail,
@@ -28,6 +29,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { DataKey } from './data-key.js';
 
 export interface CaseWorkflowFunctions {
   classify: IFunction;
@@ -296,14 +298,17 @@ export class CaseWorkflow extends Construct {
         .otherwise(notify('NotifyReceived', 'received').next(review)),
     );
 
+    const dataKey = DataKey.of(this);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       queryLanguage: QueryLanguage.JSON_PATH,
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
+      // With the customer-managed key, definitions and execution history are encrypted with it (default: AWS-owned).
+      ...(dataKey ? { encryptionConfiguration: new CustomerManagedEncryptionConfiguration(dataKey) } : {}),
       logs: {
-        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: dataKey }),
         // Every transition is logged for operators; execution data never is (it stays free of personal data anyway).
         level: LogLevel.ALL,
         includeExecutionData: false,

@@ -1,9 +1,36 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnRoute, CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DataKey } from './data-key.js';
+import { DEFAULT_ROUTE_LIMIT, ROUTE_LIMITS, routeGroupOf } from '../route-limits.js';
+
+/**
+ * One JSON line per request. The CDK default is REST API's common log format, whose `$context.resourcePath` HTTP APIs
+ * do not have: lines said neither route nor path. `error` is API Gateway's own (e.g. "Too Many Requests" when a
+ * route's throttle refused), `operator` the JWT's username on /ops. No query string, headers or body: status links
+ * carry their token in the query; a survey link's single-use token is in the path.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  method: '$context.httpMethod',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatencyMs: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatencyMs: '$context.integrationLatency',
+  error: '$context.error.message',
+  integrationError: '$context.integrationErrorMessage',
+  operator: '$context.authorizer.claims.username',
+  sourceIp: '$context.identity.sourceIp',
+} as const;
 
 export interface PipelineHttpApiProps {
   ingest: IFunction;
@@ -15,7 +42,8 @@ export interface PipelineHttpApiProps {
 
 /**
  * One HTTP API for the three audiences: the order platform (signed webhooks), operators (/ops, Cognito JWT, added by
- * addOperatorRoutes once the sign-in exists: its callback is this API's URL) and customers (survey links and status pages, authorized by the unguessable or signed token in their link). Throttled and access-logged.
+ * addOperatorRoutes once the sign-in exists: its callback is this API's URL) and customers (survey links and status pages, authorized by the unguessable or signed token in their link). Access-logged, and
+ * throttled per route from lib/route-limits.ts: a flood of one audience cannot take the others' capacity.
  */
 export class PipelineHttpApi extends Construct {
   readonly api: HttpApi;
@@ -26,50 +54,61 @@ export class PipelineHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: PipelineHttpApiProps) {
     super(scope, id);
     this.api = new HttpApi(this, 'Api', { description: 'After-sales pipeline', createDefaultStage: false });
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: DataKey.of(this) });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: 200, burstLimit: 400 },
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      throttle: DEFAULT_ROUTE_LIMIT,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
     });
 
-    const webhookRoutes = this.api.addRoutes({
-      path: '/webhooks/order-platform',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('IngestIntegration', props.ingest),
-    });
-    const surveyRoutes = this.api.addRoutes({
-      path: '/surveys/{token}',
-      methods: [HttpMethod.GET, HttpMethod.POST],
-      integration: new HttpLambdaIntegration('SurveyIntegration', props.surveyApi),
-    });
+    // Each route key gets its group's bucket. A route setting names a route that must already exist, so the stage
+    // is created after its routes; a route without a group fails the synth (it needs a decision).
+    const stageResource = this.stage.node.defaultChild as CfnStage;
+    stageResource.routeSettings = Lazy.any({ produce: () => this.routeSettings() });
+
+    const route = (path: string, methods: HttpMethod[], integration: HttpLambdaIntegration) => this.limited(this.api.addRoutes({ path, methods, integration }));
+    const webhookRoutes = route('/webhooks/order-platform', [HttpMethod.POST], new HttpLambdaIntegration('IngestIntegration', props.ingest));
+    const surveyRoutes = route('/surveys/{token}', [HttpMethod.GET, HttpMethod.POST], new HttpLambdaIntegration('SurveyIntegration', props.surveyApi));
     // The customer's status page, authorized by the signed, expiring token in its link.
-    const statusRoutes = this.api.addRoutes({
-      path: '/cases/{caseId}/status',
-      methods: [HttpMethod.GET, HttpMethod.POST],
-      integration: new HttpLambdaIntegration('StatusPageIntegration', props.statusPage),
-    });
+    const statusRoutes = route('/cases/{caseId}/status', [HttpMethod.GET, HttpMethod.POST], new HttpLambdaIntegration('StatusPageIntegration', props.statusPage));
     this.publicRoutes.push(...webhookRoutes, ...surveyRoutes, ...statusRoutes);
     if (props.carrierWebhook) {
-      const carrierRoutes = this.api.addRoutes({
-        path: '/webhooks/carriers/{provider}',
-        methods: [HttpMethod.POST],
-        integration: new HttpLambdaIntegration('CarrierWebhookIntegration', props.carrierWebhook),
-      });
+      const carrierRoutes = route('/webhooks/carriers/{provider}', [HttpMethod.POST], new HttpLambdaIntegration('CarrierWebhookIntegration', props.carrierWebhook));
       this.publicRoutes.push(...carrierRoutes);
     }
   }
 
   /** The operations API, behind the operators' JWT authorizer (lib/constructs/operator-sign-in.ts). */
   addOperatorRoutes(opsApi: IFunction, authorizer: IHttpRouteAuthorizer): void {
-    this.api.addRoutes({
-      path: '/ops/{proxy+}',
-      methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('OpsIntegration', opsApi),
-      authorizer,
-    });
+    this.limited(
+      this.api.addRoutes({
+        path: '/ops/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: new HttpLambdaIntegration('OpsIntegration', opsApi),
+        authorizer,
+      }),
+    );
+  }
+
+  /** Routes enter the stage's route settings through here; the stage then depends on them. */
+  private limited(routes: HttpRoute[]): HttpRoute[] {
+    for (const route of routes) this.stage.node.addDependency(route);
+    return routes;
+  }
+
+  /** CloudFormation's own spelling: a raw L1 map is written to the template as is. */
+  private routeSettings(): Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> {
+    const settings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of this.api.node.findAll().filter((c): c is CfnRoute => c instanceof CfnRoute)) {
+      const group = routeGroupOf(route.routeKey);
+      if (!group) throw new Error(`HTTP API route "${route.routeKey}" has no limits: add it to a group in lib/route-limits.ts`);
+      const { rateLimit, burstLimit } = ROUTE_LIMITS[group];
+      // Both values on every entry: a route setting's missing field falls back to AWS's account limit, not the stage default.
+      settings[route.routeKey] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+    }
+    return settings;
   }
 
   get url(): string {

@@ -9,12 +9,12 @@ import { EmailSendingEvent, EventDestination, type ConfigurationSet } from 'aws-
 import { CfnConfigurationSet } from 'aws-cdk-lib/aws-smsvoice';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { claimStalenessProblem, STALE_CLAIM_MS } from '../../functions/adapters/notice-store.js';
 import { SMS_FAILURE_EVENTS } from '../../functions/schemas/delivery-events.js';
 import { ProjectFunction } from './project-function.js';
-import type { QueueWithDlq } from './queue-with-dlq.js';
+import { queueEncryption, type QueueWithDlq } from './queue-with-dlq.js';
 
 export interface NoticeDeliveryProps {
   table: ITable;
@@ -97,7 +97,7 @@ export class NoticeDelivery extends Construct {
     });
     this.topic.addSubscription(new LambdaSubscription(this.deliveryEvents));
     // SNS invokes asynchronously: an event still failing after Lambda's two retries is parked here, not dropped.
-    this.failedEvents = new Queue(this, 'FailedEvents', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.failedEvents = new Queue(this, 'FailedEvents', { ...queueEncryption(this), enforceSSL: true, retentionPeriod: Duration.days(14) });
     this.deliveryEvents.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.failedEvents) });
 
     this.dispatcher = new ProjectFunction(this, 'DispatchDeferredNotices', {

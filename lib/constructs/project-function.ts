@@ -3,6 +3,7 @@ import { Architecture, CfnFunction, Runtime, Tracing, type IFunction } from 'aws
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DataKey } from './data-key.js';
 import * as path from 'node:path';
 
 export interface ProjectFunctionProps {
@@ -28,7 +29,7 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export class ProjectFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     const entry = path.join('functions', 'handlers', `${props.handler}.ts`);
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: DataKey.of(scope) });
     super(scope, id, {
       entry: path.join(REPO_ROOT, entry),
       handler: 'handler',

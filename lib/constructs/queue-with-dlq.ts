@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DataKey } from './data-key.js';
 
 export interface QueueWithDlqProps {
   /** Visibility must cover the consumer's timeout several times over (AWS advises 6x). */
@@ -22,14 +23,15 @@ export class QueueWithDlq extends Construct {
     super(scope, id);
     this.maxReceiveCount = props.maxReceiveCount ?? 5;
     this.visibilityTimeout = props.visibilityTimeout;
+    const encryption = queueEncryption(this);
     this.deadLetterQueue = new Queue(this, 'Dlq', {
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...encryption,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       ...(props.fifo ? { fifo: true } : {}),
     });
     this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...encryption,
       enforceSSL: true,
       visibilityTimeout: props.visibilityTimeout,
       retentionPeriod: Duration.days(4),
@@ -37,4 +39,10 @@ export class QueueWithDlq extends Construct {
       ...(props.fifo ? { fifo: true, contentBasedDeduplication: true } : {}),
     });
   }
+}
+
+/** SQS-managed encryption, or the pipeline's customer-managed key when it has one (lib/constructs/data-key.ts). */
+export function queueEncryption(scope: Construct): Pick<QueueProps, 'encryption' | 'encryptionMasterKey'> {
+  const key = DataKey.of(scope);
+  return key ? { encryption: QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: QueueEncryption.SQS_MANAGED };
 }

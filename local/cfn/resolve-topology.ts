@@ -198,6 +198,7 @@ function httpRoutes(
     });
   }
   const routes: LocalHttpRoute[] = [];
+  const throttles = stageThrottles(resources, prop, physical);
   for (const [logicalId, r] of resources) {
     if (r.Type !== 'AWS::ApiGatewayV2::Route') continue;
     const target = prop(logicalId, r, 'Target');
@@ -206,17 +207,45 @@ function httpRoutes(
     const routeKey = String(prop(logicalId, r, 'RouteKey'));
     const [method, path] = routeKey === '$default' ? ['ANY', '$default'] : routeKey.split(/\s+/, 2);
     const apiId = prop(logicalId, r, 'ApiId');
+    const apiLogicalId = (typeof apiId === 'string' && physical.findByValue('AWS::ApiGatewayV2::Api', apiId)) || String(apiId);
+    const throttle = throttles.get(apiLogicalId)?.(routeKey);
     routes.push({
       method: (method ?? 'ANY').toUpperCase(),
       path: path ?? '/',
       routeKey,
       functionLogicalId: integration.functionLogicalId,
       authorizationType: String(prop(logicalId, r, 'AuthorizationType') ?? 'NONE'),
-      apiLogicalId: (typeof apiId === 'string' && physical.findByValue('AWS::ApiGatewayV2::Api', apiId)) || String(apiId),
+      apiLogicalId,
       timeoutMs: integration.timeoutMs,
+      ...(throttle ? { throttle } : {}),
     });
   }
   return routes;
+}
+
+type Throttle = NonNullable<LocalHttpRoute['throttle']>;
+
+/**
+ * Per API, the throttle its stage gives a route key: the route's RouteSettings entry, else DefaultRouteSettings. The
+ * local gateway serves one stage: `$default` when there is one, else the first.
+ */
+function stageThrottles(resources: Array<[string, CfnResource]>, prop: PropReader, physical: LocalPhysicalValues): Map<string, (routeKey: string) => Throttle | undefined> {
+  const out = new Map<string, (routeKey: string) => Throttle | undefined>();
+  const toThrottle = (settings: unknown): Throttle | undefined => {
+    const s = settings as { ThrottlingRateLimit?: unknown; ThrottlingBurstLimit?: unknown } | undefined;
+    if (s?.ThrottlingRateLimit === undefined || s.ThrottlingBurstLimit === undefined) return undefined;
+    return { rateLimit: Number(s.ThrottlingRateLimit), burstLimit: Number(s.ThrottlingBurstLimit) };
+  };
+  for (const [logicalId, r] of resources) {
+    if (r.Type !== 'AWS::ApiGatewayV2::Stage') continue;
+    const apiId = prop(logicalId, r, 'ApiId');
+    const apiLogicalId = (typeof apiId === 'string' && physical.findByValue('AWS::ApiGatewayV2::Api', apiId)) || String(apiId);
+    if (out.has(apiLogicalId) && prop(logicalId, r, 'StageName') !== '$default') continue;
+    const fallback = toThrottle(prop(logicalId, r, 'DefaultRouteSettings'));
+    const perRoute = (prop(logicalId, r, 'RouteSettings') ?? {}) as Record<string, unknown>;
+    out.set(apiLogicalId, (routeKey) => toThrottle(perRoute[routeKey]) ?? fallback);
+  }
+  return out;
 }
 
 function stateMachineDefinition(logicalId: string, r: CfnResource, prop: PropReader): unknown {

@@ -83,6 +83,8 @@ export interface LocalHttpRoute {
   apiLogicalId: string;
   /** Integration timeout (API Gateway caps HTTP API integrations at 30 s). */
   timeoutMs: number;
+  /** The stage's throttle for this route key (its RouteSettings entry, else DefaultRouteSettings); none: unlimited. */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 
 export interface LocalStateMachine {

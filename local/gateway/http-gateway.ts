@@ -5,6 +5,7 @@ import type { LambdaInvoker } from '../lambda/runtime.js';
 import { buildApiEvent, newRequestId, replyFromResult, type HttpReply } from './api-event.js';
 import type { JwtAuthorizerContext, LocalJwtAuthorizer } from './jwt-authorizer.js';
 import { matchRoute } from './route-match.js';
+import { StageThrottle } from './throttle.js';
 import { closeServer, listen } from '../net.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
@@ -20,6 +21,11 @@ export interface HttpGatewayOptions {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** Checks bearer tokens on routes whose template authorizer is JWT; without it those routes answer 401. */
   jwtAuthorizer?: LocalJwtAuthorizer;
+  /**
+   * Enforce the stage's throttle (each route's RouteSettings from the template; lib/route-limits.ts). On unless set
+   * false: `npm start` throttles as the deployed API does.
+   */
+  throttle?: boolean;
   /** Function failures; the client only ever sees a generic 500. */
   onError?: (err: unknown, routeKey: string) => void;
 }
@@ -37,9 +43,14 @@ export interface HttpGateway {
  * unknown one gets 401 {"message":"Unauthorized"}; a known one reaches the function with the claims in
  * `requestContext.authorizer.jwt` (jwtAuthorizer: the local operators stand in for Cognito). AWS_IAM routes are not
  * checked: SigV4 means nothing locally, and this stack has none.
+ *
+ * Throttled as the stage is: a route key past its bucket gets 429 before the authorizer or the function runs. The body
+ * is API Gateway's `{"message":"Too Many Requests"}` plus this project's machine-readable `error`; the `retry-after`
+ * header (seconds until the bucket has a token again) is the local gateway's own, AWS sends none.
  */
 export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGateway> {
   const routes = opts.topology.httpRoutes.filter((r) => !opts.apiLogicalId || r.apiLogicalId === opts.apiLogicalId);
+  const throttle = new StageThrottle();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -56,6 +67,11 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
     if (!match) {
       await drain(req);
       return send(res, json(404, { message: 'Not Found' }));
+    }
+    const verdict = throttle.take(match.route.routeKey, opts.throttle === false ? undefined : match.route.throttle);
+    if (!verdict.allowed) {
+      await drain(req);
+      return send(res, tooManyRequests(verdict.retryAfterSeconds));
     }
     const body = await readBody(req);
     if (!body) return send(res, json(413, { message: 'Request Entity Too Large' }), true);
@@ -103,6 +119,12 @@ function json(statusCode: number, body: unknown): HttpReply {
 function unauthorized(reason: 'missing' | 'invalid'): HttpReply {
   const reply = json(401, { message: 'Unauthorized' });
   reply.headers['www-authenticate'] = reason === 'missing' ? 'Bearer' : 'Bearer scope="" error="invalid_token" error_description="the token is not a known operator\'s"';
+  return reply;
+}
+
+function tooManyRequests(retryAfterSeconds: number): HttpReply {
+  const reply = json(429, { message: 'Too Many Requests', error: 'too_many_requests', retryAfterSeconds });
+  reply.headers['retry-after'] = String(retryAfterSeconds);
   return reply;
 }
 

@@ -8,7 +8,7 @@ import { AftersalesStack } from '../../lib/aftersales-stack.js';
  * The app as `cdk synth` builds it (bin/app.ts, with the feature flags of cdk.json), in-process and without
  * bundling: `aws:cdk:bundling-stacks: []` makes NodejsFunction skip esbuild, so a synth takes seconds.
  */
-export function buildApp(options: { builtinCloudFormationValidation: boolean }): { app: App; stack: AftersalesStack; outdir: string } {
+export function buildApp(options: { builtinCloudFormationValidation: boolean; context?: Record<string, unknown> }): { app: App; stack: AftersalesStack; outdir: string } {
   const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context?: Record<string, unknown> };
   const outdir = mkdtempSync(join(tmpdir(), 'aftersales-cdk-test-'));
   const app = new App({
@@ -16,7 +16,7 @@ export function buildApp(options: { builtinCloudFormationValidation: boolean }):
     // Stack traces on every construct and (when not asked for) the built-in CloudFormation schema validation
     // are what make an in-process synth slow; neither changes the template.
     builtinCloudFormationValidation: options.builtinCloudFormationValidation,
-    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-stack-trace': true },
+    context: { ...cdkJson.context, ...options.context, 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-stack-trace': true },
   });
   const stack = new AftersalesStack(app, 'Aftersales');
   return { app, stack, outdir };

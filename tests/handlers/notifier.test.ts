@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../functions/adapters/dynamo.js';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, importFresh, lambdaContext, sqsEvent, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
@@ -121,7 +122,7 @@ describe('notifier', () => {
     expect(await noticeItem(caseId, 'received', 'sms')).toMatchObject({ status: 'failed', error: 'ValidationException' });
 
     // The number is corrected; SQS redelivers the same record.
-    await env.db.send(new UpdateCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CONTACT' }, UpdateExpression: 'SET phone = :p', ExpressionAttributeValues: { ':p': to.phone } }));
+    await env.db.send(new UpdateCommand({ TableName: TABLE_NAME, Key: keys.contact(caseId), UpdateExpression: 'SET phone = :p', ExpressionAttributeValues: { ':p': to.phone } }));
     expect(await deliver(handler, { ...record })).toEqual({ batchItemFailures: [] });
     expect(env.sms!.messages({ to: to.phone })).toHaveLength(1);
     expect(await emailsTo(to.email)).toHaveLength(1); // the email that went out the first time is not repeated
