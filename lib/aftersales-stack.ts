@@ -222,6 +222,22 @@ export class AftersalesStack extends Stack {
     // Operators sign in with Cognito (groups = roles); /ops checks their token (docs/operations.md).
     const operatorSignIn = new OperatorSignIn(this, 'OperatorSignIn', { consoleUrl: `${http.url}console` });
     http.addOperatorRoutes(opsApi, operatorSignIn.authorizer);
+    // The operators' console (/console): the ops use-cases as HTML pages, signed in through the hosted sign-in.
+    const consoleFn = fn('OpsConsole', 'console', 'Operations console (/console): review queue, cases and decisions, search, SLA board, alerts, reports', {
+      STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+      NOTICE_QUEUE_URL: notices.queue.queueUrl,
+      OPS_ALERTS_TOPIC_ARN: opsAlerts.topicArn,
+      OPERATOR_SIGN_IN_URL: operatorSignIn.domain.baseUrl(),
+      OPERATOR_ISSUER: operatorSignIn.issuer,
+      OPERATOR_CLIENT_ID: operatorSignIn.client.userPoolClientId,
+      CONSOLE_URL: `${http.url}console`,
+      EXECUTION_LINK: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/v2/executions/details/{executionArn}`,
+    });
+    table.grantReadWriteData(consoleFn);
+    stateMachine.grantTaskResponse(consoleFn);
+    notices.queue.grantSendMessages(consoleFn);
+    opsAlerts.grantPublish(consoleFn);
+    http.addConsoleRoutes(consoleFn);
     notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
     // Kuaidi100 subscriptions name our push route as their callbackurl.
     tracking.poller.addEnvironment('CARRIER_CALLBACK_BASE_URL', http.url);
@@ -280,6 +296,7 @@ export class AftersalesStack extends Stack {
       table,
       workflowFunctions,
       publicRoutes: http.publicRoutes,
+      consoleRoutes: http.consoleRoutes,
       secrets: [webhookSecret, orderPlatformToken, ...carrierApiKeys.all(), statusLinkSecret, tracking.webhookSecret],
       notifier,
       failureDestinations: [noticeDelivery.failedEvents],
