@@ -125,7 +125,7 @@ export function consoleApp(deps: ConsoleDeps) {
         const to = action === 'claim' && form.get('back') === 'queue' ? `/console?done=${outcome.done}` : `/console/cases/${caseId}?done=${outcome.done}`;
         return redirect(to, current.cookies);
       }
-      const page = await renderPage(deps, ctx, 'GET', `/console/cases/${caseId}`, new URLSearchParams(), { kind: 'error', text: outcome.error });
+      const page = await renderPage(deps, { ...ctx, path: `/console/cases/${caseId}` }, 'GET', `/console/cases/${caseId}`, new URLSearchParams(), { kind: 'error', text: outcome.error });
       return { ...page, statusCode: outcome.status, ...(current.cookies.length ? { cookies: current.cookies } : {}) };
     }
     const page = await renderPage(deps, ctx, method, path, new URLSearchParams(event.rawQueryString));

@@ -41,7 +41,9 @@ function actions(ctx: ConsoleContext, v: CaseReport, f: ConsoleText['forms'], t:
   const open = v.status !== 'closed';
   if (open && v.assignee !== ctx.operator.name && (v.assignee === undefined || role === 'supervisor')) out.push(form(ctx, v.caseId, 'claim', {}, '', f.claim, 'plain'));
   const proposal = v.review?.proposal;
-  if (v.status === 'awaiting_review' && proposal) {
+  // A decided review waits only for the workflow to pick the decision up: nothing left to decide.
+  const undecided = v.status === 'awaiting_review' && !v.review?.decided;
+  if (undecided && proposal) {
     const info = `<h3>${escapeHtml(t.case.proposal)}</h3><p>${escapeHtml(money(ctx, proposal.amount, v.order?.currency))} ${escapeHtml(proposal.remedy ?? '')} · ${escapeHtml(t.case.proposedBy)} ${escapeHtml(proposal.by)}</p>`;
     if (role !== 'supervisor') out.push(`<section class="card">${info}</section>`);
     else if (proposal.by === ctx.operator.name) out.push(`<section class="card">${info}<p>${escapeHtml(t.case.ownProposal)}</p></section>`);
@@ -49,7 +51,7 @@ function actions(ctx: ConsoleContext, v: CaseReport, f: ConsoleText['forms'], t:
       out.push(form(ctx, v.caseId, 'decision', { decision: 'confirm' }, info, f.confirm));
       out.push(form(ctx, v.caseId, 'decision', { decision: 'reject_proposal' }, field('proposal-reason', f.proposalReason, textarea('proposal-reason', 'reason')), f.reject, 'danger'));
     }
-  } else if (v.status === 'awaiting_review') {
+  } else if (undecided) {
     const currency = v.order?.currency ?? '';
     out.push(
       form(
