@@ -117,7 +117,7 @@ export function casePage(ctx: ConsoleContext, input: CasePageInput): string {
   const photos = evidence
     .map((e, i) =>
       e.kind === 'photo' || /\.(jpe?g|png|gif|webp)(\?|$)/i.test(e.url)
-        ? `<a href="${escapeHtml(e.url)}" rel="noreferrer"><img src="${escapeHtml(e.url)}" alt="${escapeHtml(`${c.photo} ${i + 1}`)}" referrerpolicy="no-referrer" loading="lazy"></a>`
+        ? `<a href="${escapeHtml(e.url)}" rel="noreferrer"><img src="${escapeHtml(e.url)}" alt="${escapeHtml(`${c.photo} ${i + 1}`)}" referrerpolicy="no-referrer"></a>`
         : `<a href="${escapeHtml(e.url)}" rel="noreferrer">${escapeHtml(e.kind)} ${i + 1}</a>`,
     )
     .join('');

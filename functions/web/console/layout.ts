@@ -41,7 +41,9 @@ form.search{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr)
 export const CONSOLE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
+  // Same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` on form posts, and the CSRF check
+  // compares the Origin with our own. Other sites (photos, the AWS console) still get no Referer.
+  'referrer-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: http:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 } as const;
@@ -65,7 +67,7 @@ export function consolePage(ctx: ConsoleContext, current: (typeof NAV)[number] |
     .join('');
   const switchTo = `/console/language?to=${other}&amp;back=${encodeURIComponent(ctx.path)}`;
   return `<!doctype html><html lang="${ctx.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · ${escapeHtml(t.product)}</title><style>${STYLE}</style></head><body>
+<meta name="referrer" content="same-origin"><title>${escapeHtml(title)} · ${escapeHtml(t.product)}</title><style>${STYLE}</style></head><body>
 <header><strong>${escapeHtml(t.product)}</strong><nav aria-label="${escapeHtml(t.navLabel)}"><ul>${links}</ul></nav>
 <div class="who"><span>${escapeHtml(ctx.operator.name)} (${escapeHtml(t.roles[ctx.operator.role])})</span><a href="${switchTo}" lang="${other}">${escapeHtml(TEXT[other].languageName)}</a>
 <form method="post" action="/console/sign-out" class="inline">${csrfField(ctx)}<button type="submit">${escapeHtml(t.signOut)}</button></form></div></header>
