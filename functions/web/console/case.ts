@@ -39,7 +39,11 @@ function actions(ctx: ConsoleContext, v: CaseReport, f: ConsoleText['forms'], t:
   if (!roleAllows(role, 'agent')) return '';
   const out: string[] = [];
   const open = v.status !== 'closed';
-  if (open && v.assignee !== ctx.operator.name && (v.assignee === undefined || role === 'supervisor')) out.push(form(ctx, v.caseId, 'claim', {}, '', f.claim, 'plain'));
+  // Claiming is one button beside the heading, not a card of its own.
+  const claim =
+    open && v.assignee !== ctx.operator.name && (v.assignee === undefined || role === 'supervisor')
+      ? `<form method="post" action="/console/cases/${encodeURIComponent(v.caseId)}/claim" class="inline">${csrfField(ctx)}<button type="submit" class="plain">${escapeHtml(f.claim)}</button></form>`
+      : '';
   const proposal = v.review?.proposal;
   // A decided review waits only for the workflow to pick the decision up: nothing left to decide.
   const undecided = v.status === 'awaiting_review' && !v.review?.decided;
@@ -89,7 +93,7 @@ function actions(ctx: ConsoleContext, v: CaseReport, f: ConsoleText['forms'], t:
       form(ctx, v.caseId, 'follow-up', {}, field('follow-up-outcome', f.outcome, select('follow-up-outcome', 'outcome', FOLLOW_UP_OUTCOMES)) + field('follow-up-note', f.note, textarea('follow-up-note', 'note')), f.followUp),
     );
   }
-  return out.length ? `<h2>${escapeHtml(t.case.actions)}</h2><div class="grid">${out.join('')}</div>` : '';
+  return out.length || claim ? `<h2>${escapeHtml(t.case.actions)} ${claim}</h2><div class="grid">${out.join('')}</div>` : '';
 }
 
 /** Everything the ops case view gives, and the actions the operator's role allows as forms. */
