@@ -55,6 +55,7 @@ export function localOperatorSignIn(operators: readonly LocalOperator[], baseUrl
       let operator: LocalOperator | undefined;
       for (const candidate of known) if (timingSafeEqual(presented, candidate.digest)) operator = candidate.operator;
       if (!operator) return send(res, 401, 'text/html; charset=utf-8', signInForm(form, 'No local operator has this token.')), true;
+      for (const [old, pending] of codes) if (pending.expires <= Date.now()) codes.delete(old); // unused codes expire
       const code = b64url(randomBytes(24));
       codes.set(code, { operator, challenge: form.get('code_challenge')!, redirectUri: form.get('redirect_uri')!, expires: Date.now() + CODE_LIFETIME_MS });
       res.writeHead(302, { location: `${form.get('redirect_uri')}?${new URLSearchParams({ code, state: form.get('state') ?? '' })}`, 'cache-control': 'no-store' }).end();
