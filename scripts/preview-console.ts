@@ -1,6 +1,6 @@
 /**
  * Screenshots of every console page, for the README and docs/operations.md: starts the local runtime on a throw-away
- * data directory, sends a few cases (some waiting for review with a photo, one past its service due time), signs in
+ * data directory, sends a few cases (some waiting for review with a photo, one past its service due time (the local clock moved on)), signs in
  * with Debian's Chromium as the local supervisor and writes docs/console/<page>.png (laptop size, and the queue and
  * a case at phone size, and the queue in Chinese).
  *
@@ -60,7 +60,13 @@ try {
   const lateId = await send(late, (v) => v.status === 'awaiting_return');
   await platform.send({ type: 'return.received', data: { requestId: late.data.requestId, receivedAt: new Date().toISOString() } });
   await ops.waitFor(lateId, (v) => Boolean(v.sla?.dueAt), 60_000);
-  await fetch(`${api}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 10 * 86_400_000 }) });
+  // Seven working days (CN calendar) are well within twenty calendar days; the schedules run once at the move.
+  await fetch(`${api}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 20 * 86_400_000 }) });
+  for (let tries = 0; tries < 30; tries += 1) {
+    const listed = (await (await fetch(`${api}/ops/cases?sla=breached`, { headers: { authorization: `Bearer ${DEV_OPS_TOKEN}` } })).json()) as { cases: Array<{ caseId: string }> };
+    if (listed.cases.some((c) => c.caseId === lateId)) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   await send(requestedEvent({ caseType: 'lost', locale: 'en', trackingNumber: 'SIM-LOST-PREVIEW' }), (v) => v.status !== 'received');
 
   rmSync(OUT, { recursive: true, force: true });
