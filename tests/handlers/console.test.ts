@@ -147,6 +147,32 @@ describe('signing in', () => {
   });
 });
 
+describe('signing out and the language switch', () => {
+  it('Sign out (a form with the CSRF token) clears the session and goes to the hosted sign-in\'s logout, back to /console', async () => {
+    const agent = await signIn('agent');
+    const result = await post(agent, '/console/sign-out', { csrf: await csrfOf(agent) });
+    expect(result.statusCode).toBe(303);
+    const location = new URL(String(result.headers!.location));
+    expect(location.pathname).toBe(`${LOCAL_SIGN_IN_PATH}/logout`);
+    expect(location.searchParams.get('logout_uri')).toBe(`${signInBase}/console`);
+    expect(cookieNamed(result, '__Host-console-session')).toMatch(/^__Host-console-session=; Path=\/; Max-Age=0;/);
+  });
+
+  it('the language link remembers the choice and goes back only inside the console', async () => {
+    const switched = await call('GET', '/console/language', { query: `to=zh-CN&back=${encodeURIComponent('/console/sla')}` });
+    expect(switched.statusCode).toBe(303);
+    expect(switched.headers!.location).toBe('/console/sla');
+    const lang = valueOf(cookieNamed(switched, '__Host-console-lang'));
+    expect(lang).toBe('__Host-console-lang=zh-CN');
+    const agent = await signIn('agent');
+    const queue = await call('GET', '/console', { cookies: [...agent, lang] });
+    expect(queue.body).toContain('<h1>审核队列</h1>');
+    expect(queue.body).toContain('<html lang="zh-CN">');
+    const elsewhere = await call('GET', '/console/language', { query: `to=en&back=${encodeURIComponent('https://evil.example/')}` });
+    expect(elsewhere.headers!.location).toBe('/console');
+  });
+});
+
 describe('roles, as the ops API has them', () => {
   it('a viewer reads the queue but not the reports; a supervisor reads the reports', async () => {
     const viewer = await signIn('viewer');
