@@ -245,6 +245,22 @@ export class AftersalesStack extends Stack {
     // Operators sign in with Cognito (groups = roles); /ops checks their token (docs/operations.md).
     const operatorSignIn = new OperatorSignIn(this, 'OperatorSignIn', { consoleUrl: `${http.url}console` });
     http.addOperatorRoutes(opsApi, operatorSignIn.authorizer);
+    // The operators' console (/console): the ops use-cases as HTML pages, signed in through the hosted sign-in.
+    const consoleFn = fn('OpsConsole', 'console', 'Operations console (/console): review queue, cases and decisions, search, SLA board, alerts, reports', {
+      STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+      NOTICE_QUEUE_URL: notices.queue.queueUrl,
+      OPS_ALERTS_TOPIC_ARN: opsAlerts.topicArn,
+      OPERATOR_SIGN_IN_URL: operatorSignIn.domain.baseUrl(),
+      OPERATOR_ISSUER: operatorSignIn.issuer,
+      OPERATOR_CLIENT_ID: operatorSignIn.client.userPoolClientId,
+      CONSOLE_URL: `${http.url}console`,
+      EXECUTION_LINK: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/v2/executions/details/{executionArn}`,
+    });
+    table.grantReadWriteData(consoleFn);
+    stateMachine.grantTaskResponse(consoleFn);
+    notices.queue.grantSendMessages(consoleFn);
+    opsAlerts.grantPublish(consoleFn);
+    http.addConsoleRoutes(consoleFn);
     notifier.addEnvironment('PUBLIC_BASE_URL', http.url);
     // Kuaidi100 subscriptions name our push route as their callbackurl.
     tracking.poller.addEnvironment('CARRIER_CALLBACK_BASE_URL', http.url);
@@ -304,12 +320,13 @@ export class AftersalesStack extends Stack {
     new CfnOutput(this, 'NoticeDeliveryEventsTopicArn', { value: noticeDelivery.topic.topicArn, description: 'SES and SMS delivery failures (DeliveryEvents function)' });
 
     // Only these read customers' contacts; every other function is denied their partitions (and Scan).
-    limitContactAccess(this, table, [startCase, notifier, opsApi, closeCase, retention.fn]);
+    limitContactAccess(this, table, [startCase, notifier, opsApi, consoleFn, closeCase, retention.fn]);
 
     acknowledgeNagFindings(this, {
       table,
       workflowFunctions,
       publicRoutes: http.publicRoutes,
+      consoleRoutes: http.consoleRoutes,
       secrets: [webhookSecret, orderPlatformToken, ...carrierApiKeys.all(), statusLinkSecret, tracking.webhookSecret],
       failureDestinations: [noticeDelivery.failedEvents],
     });

@@ -16,7 +16,7 @@ const rule = (id: string) => `AwsSolutions::${id}`;
  */
 export function acknowledgeNagFindings(
   stack: Stack,
-  parts: { table: ITable; workflowFunctions: IFunction[]; publicRoutes: Construct[]; secrets: Construct[]; failureDestinations?: Construct[] },
+  parts: { table: ITable; workflowFunctions: IFunction[]; publicRoutes: Construct[]; consoleRoutes?: Construct[]; secrets: Construct[]; failureDestinations?: Construct[] },
 ): void {
   const acknowledge = (scope: Construct, id: string, reason: string) => Validations.of(scope).acknowledge({ id: rule(id), reason });
   const tableId = stack.getLogicalId(parts.table.node.defaultChild as never);
@@ -64,6 +64,13 @@ export function acknowledgeNagFindings(
       route,
       'AwsSolutions-APIG4',
       'Public by design: webhooks are authenticated by their signature (Standard Webhooks HMAC for the order platform, each tracking provider\'s own scheme for carrier pushes), survey links by an unguessable single-use token, status pages by an HMAC-signed expiring token; operator routes use the Cognito JWT authorizer.',
+    );
+  }
+  for (const route of parts.consoleRoutes ?? []) {
+    acknowledge(
+      route,
+      'AwsSolutions-APIG4',
+      "The operators' console: browser navigations carry no Authorization header for the JWT authorizer, so the console function verifies the Cognito access token from its HttpOnly SameSite=Strict cookie (aws-jwt-verify) on every request and applies the ops API's role table.",
     );
   }
   for (const queue of parts.failureDestinations ?? []) {

@@ -31,8 +31,8 @@ export const ROUTE_LIMITS: Readonly<Record<RouteGroup, RouteGroupLimit>> = {
     rateLimit: 20,
     burstLimit: 40,
   },
-  // A team of operators and their console's polling; behind the Cognito authorizer.
-  operations: { routes: ['ANY /ops/{proxy+}'], rateLimit: 50, burstLimit: 100 },
+  // A team of operators: the ops API behind the Cognito authorizer, and the console's pages (a few requests a click).
+  operations: { routes: ['ANY /ops/{proxy+}', 'GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}'], rateLimit: 50, burstLimit: 100 },
 };
 
 /** The stage default: any route not named above (none today; a new route gets a decision or this). */

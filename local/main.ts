@@ -22,6 +22,7 @@ After-sales pipeline running locally (started in ${((Date.now() - started) / 100
   API                 ${urls.api}
     webhooks          POST ${urls.api}/webhooks/order-platform   (secret: WEBHOOK_SECRET, dev default in local/config.ts)
     carrier pushes    POST ${urls.api}/webhooks/carriers/${config.carrierProvider} (the carrier simulator pushes here; proactive detection ${config.proactiveDetection})
+    console           ${urls.api}/console   (sign in with an operator's token, below)
     operations        GET  ${urls.api}/ops/cases/{caseId}         (Authorization: Bearer <an operator's token, below>)
     executions        ${urls.api}/local/executions
   Email viewer        ${urls.emailViewer}

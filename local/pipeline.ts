@@ -16,6 +16,7 @@ import { startSnsSubscriptions, startSqsPollers } from './event-sources/index.js
 import { localJwtAuthorizer, startHttpGateway } from './gateway/index.js';
 import { LocalLambdaRuntime } from './lambda/index.js';
 import { localIndexPage } from './index-page.js';
+import { LOCAL_CONSOLE_CLIENT_ID, LOCAL_SIGN_IN_PATH, localOperatorSignIn } from './operator-sign-in.js';
 import { localOperators, type LocalOperator } from './operators.js';
 import { startCarrierSimulator, type CarrierSimulator } from './simulators/carrier.js';
 import { startOrderPlatformSimulator, type OrderPlatformSimulator } from './simulators/order-platform.js';
@@ -201,7 +202,8 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       // /ops checks operators' bearer tokens as the deployed JWT authorizer checks Cognito's.
       jwtAuthorizer: localJwtAuthorizer(operators),
       throttle: config.throttle,
-      extraRoutes: firstMatching(localIndexPage(() => urls, stepFunctions), clockRoutes(clock, runAllSchedules)),
+      // The console's sign-in: Cognito's hosted page and token endpoint, played by the local operators (local/operator-sign-in.ts).
+      extraRoutes: firstMatching(localIndexPage(() => urls, stepFunctions), clockRoutes(clock, runAllSchedules), localOperatorSignIn(operators, () => urls.api)),
       onError: (error, routeKey) => log(`${routeKey} failed (${(error as Error).name})`),
     });
     stops.push(gateway.close);
@@ -225,6 +227,12 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       CARRIER_CALLBACK_BASE_URL: `${gateway.url}/`,
       CARRIER_WEBHOOK_SECRET: config.carrierWebhookSecret,
       STATUS_LINK_SECRET: config.statusLinkSecret,
+      // The console signs operators in at the local stand-in for Cognito and links executions to the local pages.
+      OPERATOR_SIGN_IN_URL: `${gateway.url}${LOCAL_SIGN_IN_PATH}`,
+      OPERATOR_ISSUER: `${gateway.url}${LOCAL_SIGN_IN_PATH}`,
+      OPERATOR_CLIENT_ID: LOCAL_CONSOLE_CLIENT_ID,
+      CONSOLE_URL: `${gateway.url}/console`,
+      EXECUTION_LINK: '/local/executions/{executionName}',
       POWERTOOLS_LOG_LEVEL: config.logLevel,
       // Business metrics are EMF log lines for CloudWatch; locally they would only crowd the console (set false to see them).
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',

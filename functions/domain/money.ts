@@ -54,3 +54,15 @@ export function concernedLines(orderItems: OrderItem[], items: ItemRef[]): Array
 export function valueOf(lines: Array<{ quantity: number; unitPrice: MinorUnits }>): MinorUnits {
   return lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
 }
+
+/**
+ * An amount an operator typed in major units ("199", "199.50") as integer minor units of the currency (its fraction
+ * digits as Intl knows them: CNY 2, JPY 0); undefined when it is not a plain decimal with at most that many decimals.
+ * Exact: digits are shifted as text, never through floating point.
+ */
+export function minorUnitsFromText(text: string, currency: string): number | undefined {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const match = /^(\d{1,12})(?:[.,](\d+))?$/.exec(text.trim());
+  if (!match || (match[2] ?? '').length > digits) return undefined;
+  return Number(`${match[1]}${(match[2] ?? '').padEnd(digits, '0')}`);
+}

@@ -21,7 +21,11 @@ function groupsOf(claim: unknown): string[] {
  */
 export function operatorFrom(event: APIGatewayProxyEventV2): Operator | undefined {
   const claims = (event.requestContext as JwtContext).authorizer?.jwt?.claims;
-  if (!claims) return undefined;
+  return claims ? operatorFromClaims(claims) : undefined;
+}
+
+/** The operator a verified token's claims name (the console verifies its own cookie's token with these rules). */
+export function operatorFromClaims(claims: Record<string, unknown>): Operator | undefined {
   const role = strongestRole(groupsOf(claims['cognito:groups']));
   const name = String(claims.username ?? claims['cognito:username'] ?? claims.sub ?? '');
   return role && name ? { name, role } : undefined;

@@ -133,6 +133,10 @@ export function reviewListEntry(c: CaseRecord) {
     escalated: Boolean(c.review?.escalatedAt),
     dispute: c.dispute?.count ?? 0,
     assignee: c.assignee,
+    // What the case's items are worth (claimed units at the order's prices): what a decision may pay at most.
+    ...(c.orderItems && c.currency ? { value: valueOf(caseLines(c).map(({ quantity, unitPrice }) => ({ quantity, unitPrice: unitPrice ?? 0 }))), currency: c.currency } : {}),
+    // The service clock's state, for the queue's colour when the case is near or past its service due time.
+    ...(c.sla?.state ? { slaState: c.pause ? 'paused' : c.sla.state, dueAt: c.dueAt } : {}),
     // A four-eyes proposal waiting for a second supervisor: the checker finds it from the queue.
     ...(c.review?.proposal ? { proposal: { by: c.review.proposal.by, amount: c.review.proposal.amount, ...(c.review.proposal.remedy ? { remedy: c.review.proposal.remedy } : {}), at: c.review.proposal.at } } : {}),
   };

@@ -21,7 +21,7 @@ const ITEM_ACTIONS = [
  * (functions/adapters/dynamo.ts). Every function of the stack except `readers` is denied any item request naming
  * such a partition (dynamodb:LeadingKeys), and Scan, which names none and would read them all; an explicit deny wins
  * over the table grants. The readers: StartCase writes the contact of a new case, the Notifier sends to it, the ops API
- * shows it to operators (case view, privacy export); CloseCase and PrivacyRetention redact it (docs/privacy.md). Proactive contacts stay with their watched shipment
+ * and the console show it to operators (case view, privacy export); CloseCase and PrivacyRetention redact it (docs/privacy.md). Proactive contacts stay with their watched shipment
  * (SHIPMENT#<key>), which only the carrier functions and StartCase use.
  */
 export function limitContactAccess(stack: Stack, table: ITable, readers: IFunction[]): void {

@@ -111,6 +111,23 @@ export class PipelineHttpApi extends Construct {
     return settings;
   }
 
+  /**
+   * The operators' console (HTML). No JWT authorizer: a browser navigation carries no Authorization header, so the
+   * console signs operators in through Cognito's hosted page and verifies the access token from its own cookie on
+   * every request (functions/http/console-app.ts). Listed with the public routes for that reason.
+   */
+  addConsoleRoutes(consoleFn: IFunction): void {
+    const integration = new HttpLambdaIntegration('ConsoleIntegration', consoleFn);
+    const routes = [
+      ...this.api.addRoutes({ path: '/console', methods: [HttpMethod.GET], integration }),
+      ...this.api.addRoutes({ path: '/console/{proxy+}', methods: [HttpMethod.GET, HttpMethod.POST], integration }),
+    ];
+    this.consoleRoutes.push(...routes);
+  }
+
+  /** The console's routes (no authorizer: it verifies its session cookie itself), for the cdk-nag acknowledgement. */
+  readonly consoleRoutes: Construct[] = [];
+
   get url(): string {
     return this.stage.url;
   }

@@ -81,7 +81,7 @@ describe('wildcards the nag acknowledgements accept', () => {
 
 describe("customers' contacts", () => {
   // StartCase writes contacts and runs privacy requests, CloseCase and PrivacyRetention redact them.
-  const READERS = ['StartCase', 'Notifier', 'OpsApi', 'CloseCase', 'PrivacyRetentionFunction'];
+  const READERS = ['StartCase', 'Notifier', 'OpsApi', 'OpsConsole', 'CloseCase', 'PrivacyRetentionFunction'];
   const denial = (fnLogicalId: string) =>
     statementsOf(fnLogicalId).find((s) => s.Effect === 'Deny' && s.Condition?.['ForAnyValue:StringLike']?.['dynamodb:LeadingKeys']);
 

@@ -92,6 +92,45 @@ describe('the /ops route', () => {
   });
 });
 
+describe('the console', () => {
+  const consoleRoutes = () => ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey.includes(' /console'));
+  const consoleFunction = () => {
+    const found = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment?.Variables?.OPERATOR_ISSUER !== undefined);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('GET /console and GET/POST /console/{proxy+}, without the JWT authorizer (browsers send no Authorization header)', () => {
+    expect(consoleRoutes().map(([, r]) => r.Properties.RouteKey).sort()).toEqual(['GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}']);
+    for (const [, route] of consoleRoutes()) {
+      expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+      expect(route.Properties.AuthorizerId).toBeUndefined();
+    }
+  });
+
+  it('all three routes reach the console function', () => {
+    const [fnId] = consoleFunction();
+    const targets = new Set(consoleRoutes().map(([, r]) => JSON.stringify(r.Properties.Target)));
+    expect(targets.size).toBe(1);
+    const integrationId = /\$\{Ref:(\w+)\}/.exec(joinToString(consoleRoutes()[0]![1].Properties.Target))?.[1];
+    expect(JSON.stringify(resources[integrationId!]!.Properties.IntegrationUri)).toContain(fnId);
+  });
+
+  it('verifies tokens of the pool and its app client, and sends operators to the hosted sign-in with the callback on /console', () => {
+    const [, fn] = consoleFunction();
+    const env = fn.Properties.Environment.Variables;
+    const [poolId] = only('AWS::Cognito::UserPool');
+    const [clientId] = only('AWS::Cognito::UserPoolClient');
+    const [domainId] = only('AWS::Cognito::UserPoolDomain');
+    expect(joinToString(env.OPERATOR_ISSUER)).toBe(`https://cognito-idp.\${Ref:AWS::Region}.\${Ref:AWS::URLSuffix}/\${Ref:${poolId}}`);
+    expect(env.OPERATOR_CLIENT_ID).toEqual({ Ref: clientId });
+    expect(joinToString(env.OPERATOR_SIGN_IN_URL)).toBe(`https://\${Ref:${domainId}}.auth.\${Ref:AWS::Region}.amazoncognito.com`);
+    const [, client] = only('AWS::Cognito::UserPoolClient');
+    expect(joinToString(env.CONSOLE_URL)).toBe(client.Properties.CallbackURLs.map(joinToString)[0]);
+    expect(joinToString(env.EXECUTION_LINK)).toBe('https://${Ref:AWS::Region}.console.aws.amazon.com/states/home?region=${Ref:AWS::Region}#/v2/executions/details/{executionArn}');
+  });
+});
+
 describe('outputs', () => {
   it('the user pool id, the client id and the hosted sign-in URL', () => {
     const [poolId] = only('AWS::Cognito::UserPool');

@@ -482,7 +482,7 @@ describe('queues', () => {
 describe('functions', () => {
   it('are all on nodejs24.x, arm64, with active tracing and a bounded log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(22);
+    expect(functions.length).toBe(23); // 21 + the privacy retention job + the ops console
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -629,6 +629,10 @@ describe('HTTP API', () => {
     ['POST /webhooks/carriers/{provider}', 'NONE', 'CarrierWebhook'],
     ['GET /cases/{caseId}/status', 'NONE', 'StatusPage'],
     ['POST /cases/{caseId}/status', 'NONE', 'StatusPage'],
+    // The console verifies its own session cookie (browsers send no Authorization header): docs/operations.md "Console".
+    ['GET /console', 'NONE', 'OpsConsole'],
+    ['GET /console/{proxy+}', 'NONE', 'OpsConsole'],
+    ['POST /console/{proxy+}', 'NONE', 'OpsConsole'],
   ])('routes %s (authorization %s) to %s', (routeKey, authorization, fnPrefix) => {
     const routes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey);
     expect(routes).toHaveLength(1);
@@ -644,8 +648,11 @@ describe('HTTP API', () => {
     expect(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort()).toEqual([
       'ANY /ops/{proxy+}',
       'GET /cases/{caseId}/status',
+      'GET /console',
+      'GET /console/{proxy+}',
       'GET /surveys/{token}',
       'POST /cases/{caseId}/status',
+      'POST /console/{proxy+}',
       'POST /surveys/{token}',
       'POST /webhooks/carriers/{provider}',
       'POST /webhooks/order-platform',

@@ -278,6 +278,9 @@ describe('ops-api: GET /ops/reviews', () => {
       escalateAt: expect.any(String),
       escalated: false,
       dispute: 0,
+      // What the case's items are worth (the seeded keyboard), for the console's queue.
+      value: 39900,
+      currency: 'CNY',
     });
     expect(Date.parse(mine[0]!.escalateAt) - Date.parse(mine[0]!.openedAt)).toBe(8 * 3_600_000);
     for (const secret of [PERSON.name, PERSON.email, PERSON.phone]) expect(res.body).not.toContain(secret);

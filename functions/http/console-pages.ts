@@ -1,0 +1,112 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { AccessLog } from '../adapters/access-log.js';
+import type { CaseSearch } from '../adapters/case-search.js';
+import type { CaseStore } from '../adapters/case-store.js';
+import type { FollowUpStore } from '../adapters/follow-up-store.js';
+import { COST_DIMENSIONS, type CostDimension, type LedgerStore } from '../adapters/ledger-store.js';
+import type { OpsAlerts } from '../adapters/ops-alerts.js';
+import { SATISFACTION_GROUPS, type SatisfactionGroup, type SatisfactionStore } from '../adapters/satisfaction-store.js';
+import type { SlaStore } from '../adapters/sla-store.js';
+import { CASE_ID_PATTERN } from '../domain/case-id.js';
+import { parseCaseSearch } from '../domain/case-search.js';
+import { toCsv } from '../domain/csv.js';
+import { addCalendarDays, localDateOf } from '../domain/working-days.js';
+import { readCaseForOperator, reviewListEntry } from '../use-cases/case-report.js';
+import { exportCases, ROW_FIELDS, searchCases } from '../use-cases/search-cases.js';
+import { satisfactionReport } from '../use-cases/satisfaction-report.js';
+import { listSla } from '../use-cases/sla-list.js';
+import { alertsPage, followUpsPage } from '../web/console/alerts.js';
+import { casePage } from '../web/console/case.js';
+import { CONSOLE_HEADERS, TEXT, type ConsoleContext } from '../web/console/layout.js';
+import { queuePage } from '../web/console/queue.js';
+import { reportsPage } from '../web/console/reports.js';
+import { SEARCH_FIELDS, searchPage } from '../web/console/search.js';
+import { signInProblemPage } from '../web/console/sign-in.js';
+import { SLA_BOARD_LISTS, slaPage } from '../web/console/sla.js';
+
+export interface PageDeps {
+  cases: CaseStore;
+  search: CaseSearch;
+  accessLog: AccessLog;
+  sla: SlaStore;
+  alerts: OpsAlerts;
+  followUps: FollowUpStore;
+  satisfaction: SatisfactionStore;
+  ledger: LedgerStore;
+  /** The case's Step Functions executions, each with its link (AWS console or the local execution page). */
+  executions: (caseId: string, disputeRounds: number) => Array<{ name: string; url: string }>;
+}
+
+type Result = APIGatewayProxyStructuredResultV2;
+const html = (statusCode: number, body: string): Result => ({ statusCode, headers: { ...CONSOLE_HEADERS }, body });
+const CASE_VIEW_ROUTE = 'GET /console/cases/{caseId}';
+const MAX_REPORT_DAYS = 366;
+
+/**
+ * The console's pages, each from the use-case its JSON route uses (functions/http/ops-*-routes.ts, handlers/ops-api.ts):
+ * the review queue, a case, search and its CSV, the SLA lists, alerts, follow-ups, reports.
+ */
+export async function renderPage(deps: PageDeps, ctx: ConsoleContext, _method: string, path: string, query: URLSearchParams, message?: { kind: 'done' | 'error'; text: string }): Promise<Result> {
+  const t = TEXT[ctx.locale];
+  const done = query.get('done');
+  const doneText = done && done in t.done ? { kind: 'done' as const, text: t.done[done as keyof typeof t.done] } : undefined;
+
+  if (path === '/console') {
+    const pending = await deps.cases.listByStatus('awaiting_review', 100);
+    return html(200, queuePage(ctx, pending.map(reviewListEntry), message ?? doneText));
+  }
+  const caseId = /^\/console\/cases\/([^/]+)$/.exec(path)?.[1];
+  if (caseId !== undefined) {
+    const view = CASE_ID_PATTERN.test(caseId) ? await readCaseForOperator(deps, caseId, ctx.operator, CASE_VIEW_ROUTE, ctx.now) : undefined;
+    if (!view) return html(404, signInProblemPage(ctx.locale, t.case.notFound));
+    return html(200, casePage(ctx, { view, executions: deps.executions(caseId, view.dispute?.count ?? 0), ...((message ?? doneText) ? { message: message ?? doneText } : {}) }));
+  }
+  if (path === '/console/search' || path === '/console/search.csv') return search(deps, ctx, query, path.endsWith('.csv'));
+  if (path === '/console/sla') {
+    const lists = await Promise.all(SLA_BOARD_LISTS.map((state) => listSla(deps.sla, state)));
+    return html(200, slaPage(ctx, Object.fromEntries(SLA_BOARD_LISTS.map((state, i) => [state, lists[i]!])) as Parameters<typeof slaPage>[1]));
+  }
+  if (path === '/console/alerts') return html(200, alertsPage(ctx, await deps.alerts.recent(100)));
+  if (path === '/console/follow-ups') return html(200, followUpsPage(ctx, await deps.followUps.listOpen(100)));
+  return reports(deps, ctx, query);
+}
+
+async function search(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParams, csv: boolean): Promise<Result> {
+  // Empty form fields are no parameter; only the search's own parameters pass.
+  const params = new URLSearchParams([...query].filter(([k, v]) => v.trim() !== '' && ([...SEARCH_FIELDS, 'cursor'] as string[]).includes(k)));
+  if ([...params.keys()].filter((k) => k !== 'cursor').length === 0) return html(200, searchPage(ctx, { params }));
+  const parsed = parseCaseSearch(params, ctx.timeZone, ctx.now);
+  if ('error' in parsed) return html(400, searchPage(ctx, { params, problem: parsed.error }));
+  if (csv) {
+    const result = await exportCases(deps, parsed.query, parsed.cursor);
+    if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: 'cursor does not belong to this query' }));
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="cases.csv"', 'cache-control': 'no-store', ...(result.truncated ? { 'x-truncated': 'true' } : {}) },
+      body: toCsv(ROW_FIELDS, result.rows),
+    };
+  }
+  const result = await searchCases(deps, parsed.query, parsed.limit, parsed.cursor);
+  if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: 'cursor does not belong to this query' }));
+  return html(200, searchPage(ctx, { params, rows: result.rows, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) }));
+}
+
+const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+/** Satisfaction and costs over local days (default: the last 30), grouped alike where both can be. */
+async function reports(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParams): Promise<Result> {
+  const today = localDateOf(ctx.now, ctx.timeZone);
+  const from = query.get('from') || addCalendarDays(today, -29);
+  const to = query.get('to') || today;
+  const groups = [...new Set<string>([...SATISFACTION_GROUPS, ...COST_DIMENSIONS])];
+  const groupBy = query.get('groupBy') || 'type';
+  const days = isDay(from) && isDay(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 0;
+  if (days < 1 || days > MAX_REPORT_DAYS || !groups.includes(groupBy)) {
+    return html(400, reportsPage(ctx, { from, to, groupBy, groups, problem: TEXT[ctx.locale].reports.invalid }));
+  }
+  const [satisfaction, costs] = await Promise.all([
+    (SATISFACTION_GROUPS as readonly string[]).includes(groupBy) ? satisfactionReport(deps.satisfaction, groupBy as SatisfactionGroup, from, to) : undefined,
+    (COST_DIMENSIONS as readonly string[]).includes(groupBy) ? deps.ledger.totals(groupBy as CostDimension, from, to) : undefined,
+  ]);
+  return html(200, reportsPage(ctx, { from, to, groupBy, groups, ...(satisfaction ? { satisfaction } : {}), ...(costs ? { costs } : {}) }));
+}

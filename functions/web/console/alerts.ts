@@ -1,0 +1,25 @@
+import type { OpsAlert } from '../../adapters/ops-alerts.js';
+import type { OpenFollowUp } from '../../adapters/follow-up-store.js';
+import { caseLink, consolePage, escapeHtml, table, TEXT, when, type ConsoleContext } from './layout.js';
+
+/** Recent operator alerts, newest first (the same list as GET /ops/alerts). */
+export function alertsPage(ctx: ConsoleContext, alerts: OpsAlert[]): string {
+  const t = TEXT[ctx.locale].alerts;
+  const rows = alerts.map((a) => [escapeHtml(when(ctx, a.at)), escapeHtml(a.kind), a.caseId ? caseLink(a.caseId) : '—', escapeHtml(a.message)]);
+  return consolePage(ctx, 'alerts', t.title, `<h1>${escapeHtml(t.title)}</h1>${table(t.cols, rows, t.empty)}`);
+}
+
+/** Open follow-up tasks from low survey scores, oldest first: whom to call back (through the order platform's customer record). */
+export function followUpsPage(ctx: ConsoleContext, tasks: OpenFollowUp[]): string {
+  const t = TEXT[ctx.locale].followUps;
+  const rows = tasks.map((f) => [
+    escapeHtml(when(ctx, f.openedAt)),
+    caseLink(f.caseId),
+    `<span class="${f.overall <= 2 ? 'late' : 'warn'}">${f.overall}</span>`,
+    escapeHtml(f.caseType),
+    escapeHtml(f.orderId),
+    escapeHtml(f.customerId),
+    escapeHtml(f.comment ?? ''),
+  ]);
+  return consolePage(ctx, 'followUps', t.title, `<h1>${escapeHtml(t.title)}</h1>${table(t.cols, rows, t.empty)}`);
+}
