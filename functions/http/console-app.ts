@@ -15,7 +15,7 @@ import { renderPage, type PageDeps } from './console-pages.js';
 import { operatorFromClaims, roleNeededFor } from './ops-auth.js';
 import { rawBody } from './responses.js';
 
-export interface ConsoleDeps extends ActionDeps, PageDeps {
+export interface ConsoleDeps extends ActionDeps, Omit<PageDeps, 'policy'> {
   signIn: Pick<OperatorSignInClient, 'verify' | 'authorizeUrl' | 'logoutUrl' | 'exchangeCode' | 'refresh'>;
 }
 export type { AccessLog, CaseSearch, LedgerStore, OpsAlerts, SatisfactionStore };

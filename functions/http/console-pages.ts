@@ -3,23 +3,23 @@ import type { AccessLog } from '../adapters/access-log.js';
 import type { CaseSearch } from '../adapters/case-search.js';
 import type { CaseStore } from '../adapters/case-store.js';
 import type { FollowUpStore } from '../adapters/follow-up-store.js';
-import { COST_DIMENSIONS, type CostDimension, type LedgerStore } from '../adapters/ledger-store.js';
+import type { LedgerStore } from '../adapters/ledger-store.js';
 import type { OpsAlerts } from '../adapters/ops-alerts.js';
-import { SATISFACTION_GROUPS, type SatisfactionGroup, type SatisfactionStore } from '../adapters/satisfaction-store.js';
+import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import type { SlaStore } from '../adapters/sla-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { parseCaseSearch } from '../domain/case-search.js';
 import { toCsv } from '../domain/csv.js';
-import { addCalendarDays, localDateOf } from '../domain/working-days.js';
+import { localDateOf } from '../domain/working-days.js';
 import { readCaseForOperator, reviewListEntry } from '../use-cases/case-report.js';
 import { exportCases, ROW_FIELDS, searchCases } from '../use-cases/search-cases.js';
-import { satisfactionReport } from '../use-cases/satisfaction-report.js';
 import { listSla } from '../use-cases/sla-list.js';
 import { alertsPage, followUpsPage } from '../web/console/alerts.js';
 import { casePage } from '../web/console/case.js';
 import { CONSOLE_HEADERS, TEXT, type ConsoleContext } from '../web/console/layout.js';
 import { queuePage } from '../web/console/queue.js';
 import { reportsPage } from '../web/console/reports.js';
+import { loadReports, reportRange, type ReportDeps } from '../web/reports-page.js';
 import { SEARCH_FIELDS, searchPage } from '../web/console/search.js';
 import { signInProblemPage } from '../web/console/sign-in.js';
 import { SLA_BOARD_LISTS, slaPage } from '../web/console/sla.js';
@@ -33,6 +33,9 @@ export interface PageDeps {
   followUps: FollowUpStore;
   satisfaction: SatisfactionStore;
   ledger: LedgerStore;
+  /** The report counters and the policy's service limits the reports measure against. */
+  reports: ReportDeps['reports'];
+  policy: ReportDeps['policy'];
   /** The case's Step Functions executions, each with its link (AWS console or the local execution page). */
   executions: (caseId: string, disputeRounds: number) => Array<{ name: string; url: string }>;
 }
@@ -40,7 +43,6 @@ export interface PageDeps {
 type Result = APIGatewayProxyStructuredResultV2;
 const html = (statusCode: number, body: string): Result => ({ statusCode, headers: { ...CONSOLE_HEADERS }, body });
 const CASE_VIEW_ROUTE = 'GET /console/cases/{caseId}';
-const MAX_REPORT_DAYS = 366;
 
 /**
  * The console's pages, each from the use-case its JSON route uses (functions/http/ops-*-routes.ts, handlers/ops-api.ts):
@@ -91,22 +93,9 @@ async function search(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParam
   return html(200, searchPage(ctx, { params, rows: result.rows, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) }));
 }
 
-const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-
-/** Satisfaction and costs over local days (default: the last 30), grouped alike where both can be. */
+/** Every report over local days (default: the last 30), from the counters; an invalid range shows why, with the form. */
 async function reports(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParams): Promise<Result> {
-  const today = localDateOf(ctx.now, ctx.timeZone);
-  const from = query.get('from') || addCalendarDays(today, -29);
-  const to = query.get('to') || today;
-  const groups = [...new Set<string>([...SATISFACTION_GROUPS, ...COST_DIMENSIONS])];
-  const groupBy = query.get('groupBy') || 'type';
-  const days = isDay(from) && isDay(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 0;
-  if (days < 1 || days > MAX_REPORT_DAYS || !groups.includes(groupBy)) {
-    return html(400, reportsPage(ctx, { from, to, groupBy, groups, problem: TEXT[ctx.locale].reports.invalid }));
-  }
-  const [satisfaction, costs] = await Promise.all([
-    (SATISFACTION_GROUPS as readonly string[]).includes(groupBy) ? satisfactionReport(deps.satisfaction, groupBy as SatisfactionGroup, from, to) : undefined,
-    (COST_DIMENSIONS as readonly string[]).includes(groupBy) ? deps.ledger.totals(groupBy as CostDimension, from, to) : undefined,
-  ]);
-  return html(200, reportsPage(ctx, { from, to, groupBy, groups, ...(satisfaction ? { satisfaction } : {}), ...(costs ? { costs } : {}) }));
+  const range = reportRange(query, localDateOf(ctx.now, ctx.timeZone));
+  if ('error' in range) return html(400, reportsPage(ctx, { problem: range.error }));
+  return html(200, reportsPage(ctx, { reports: await loadReports(deps, range) }));
 }

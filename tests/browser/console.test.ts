@@ -117,10 +117,19 @@ describe.skipIf(!available)('the operations console in Chromium', () => {
     expect(headings.map((text) => text.replace(/ \(\d+\)$/, ''))).toEqual(['Breached', 'Due soon', 'Due date unknown', 'Paused']);
   });
 
-  it('a supervisor opens the reports page', async () => {
+  it('a supervisor opens the reports page and reads the carrier scorecard', async () => {
+    // A parcel the platform announced: the scorecard's denominator for its carrier (SF).
+    const { order, customer } = requestedEvent({ caseType: 'damaged', trackingNumber: `SIM-DELIVERED-SCORE${Date.now()}` }).data;
+    expect((await h.platform.send({ type: 'shipment.created', data: { order, customer } })).status).toBe(202);
+
     const page = await signedIn('dev-supervisor-token');
     await page.getByRole('link', { name: 'Reports' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Reports');
     expect(await page.getByRole('heading', { name: 'Satisfaction' }).count()).toBe(1);
+    // The carrier scorecard: damage, loss and delay per carrier, as a table and an SVG chart.
+    const scorecard = page.locator('section', { has: page.getByRole('heading', { name: 'Carrier scorecard' }) });
+    await expect.poll(async () => (await page.reload(), scorecard.getByRole('table').count()), { timeout: 30_000 }).toBe(1);
+    expect(await scorecard.getByRole('row').filter({ hasText: 'SF' }).count()).toBeGreaterThan(0);
+    expect(await scorecard.locator('svg[role="img"]').count()).toBeGreaterThan(0);
   });
 });

@@ -150,16 +150,6 @@ const en = {
   followUps: { title: 'Follow-ups', cols: ['Opened', 'Case', 'Score', 'Type', 'Order', 'Customer', 'Comment'], empty: 'No follow-up is open.' },
   reports: {
     title: 'Reports',
-    period: 'Period',
-    show: 'Show',
-    satisfaction: 'Satisfaction',
-    satCols: ['Group', 'Invited', 'Answered', 'Response rate', 'Overall', 'Speed', 'Resolution', 'Attitude'],
-    costs: 'Compensation costs',
-    costCols: ['Group', 'Amount'],
-    groupBy: 'Group by',
-    total: 'All',
-    empty: 'Nothing in this period.',
-    invalid: 'Use real days, from ≤ to, at most 366 days.',
   },
   signIn: {
     title: 'Signing in',
@@ -309,16 +299,6 @@ const zh: ConsoleText = {
   followUps: { title: '回访', cols: ['创建时间', '售后单', '评分', '类型', '订单', '客户', '评价'], empty: '暂无待回访任务。' },
   reports: {
     title: '报表',
-    period: '期间',
-    show: '查看',
-    satisfaction: '满意度',
-    satCols: ['分组', '邀请', '回答', '回复率', '总体', '速度', '解决', '态度'],
-    costs: '补偿成本',
-    costCols: ['分组', '金额'],
-    groupBy: '分组',
-    total: '合计',
-    empty: '该期间无数据。',
-    invalid: '请填写真实日期，起始不晚于截止，最多 366 天。',
   },
   signIn: {
     title: '登录',
