@@ -1,20 +1,21 @@
 import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IndexedSlaState, ServiceSla } from '../domain/sla.js';
+import type { CasePause } from '../domain/pause.js';
+import type { IndexedSlaState, ServiceSla, SlaListState } from '../domain/sla.js';
 import type { CaseRecord } from './case-store.js';
 import { isConditionFailure, keys, setAssignments } from './dynamo.js';
 
-/** A case found in the due index, at its due time (or, while the due time is unknown, its start). */
+/** A case found in the due index, at its due time (while unknown, its start; while paused, the pause's start). */
 export interface DueEntry {
   caseId: string;
   at: string;
 }
 
 export interface IndexPlace {
-  state: IndexedSlaState;
+  state: SlaListState;
   at: string;
 }
 
-const slaPartition = (state: IndexedSlaState) => `SLA#${state}`;
+const slaPartition = (state: SlaListState) => `SLA#${state}`;
 const targetPartition = (name: string) => `TARGET#${name}`;
 const targetKey = (caseId: string, name: string) => ({ pk: `CASE#${caseId}`, sk: `TARGET#${name}` });
 /** Marks of provisional due times, by the first predicted day they rely on (not a state: the clock stays in its own). */
@@ -27,7 +28,8 @@ const through = (iso: string) => `${iso}#\uffff`;
  * The SLA side of the case table (docs/sla.md). A case's service clock lives on the case item (`sla`, `dueAt`,
  * `slaBreachedAt`, `pause`) together with its place in the due index (GSI2: gsi2pk `SLA#running|due_soon|breached|
  * unknown`, gsi2sk `<due time>#<caseId>`), so a threshold crossing is one conditional write: the write that moves the
- * case is the one that alerts, once. Internal targets (first response) are small items of their own in the case's
+ * case is the one that alerts, once. A paused clock is listed apart (gsi2pk `SLA#paused`, gsi2sk `<pause since>#<caseId>`,
+ * oldest pause first), a partition the monitor never sweeps. Internal targets (first response) are small items of their own in the case's
  * partition (sk `TARGET#<name>`, gsi2pk `TARGET#<name>`), deleted when checked. A clock whose due time is provisional
  * has a mark of its own (sk and gsi2pk `SLA_PROVISIONAL`, gsi2sk `<first predicted day>#<caseId>`): once the policy
  * publishes that day's year, the monitor finds the case by one query and recomputes it.
@@ -38,9 +40,13 @@ export class SlaStore {
     private readonly tableName: string,
   ) {}
 
-  /** Where a clock belongs in the due index: by due time, or by start while unknown; nowhere while paused, met or stopped. */
-  static placement(sla: ServiceSla | undefined, paused: boolean): IndexPlace | undefined {
-    if (!sla || paused) return undefined;
+  /**
+   * Where a clock belongs in the due index: by due time, or by start while unknown; on the paused list by the pause's
+   * start while paused; nowhere once met or stopped.
+   */
+  static placement(sla: ServiceSla | undefined, pause: Pick<CasePause, 'since'> | undefined): IndexPlace | undefined {
+    if (!sla || sla.state === 'met' || sla.state === 'stopped') return undefined;
+    if (pause) return { state: 'paused', at: pause.since };
     if (sla.state === 'unknown') return { state: 'unknown', at: sla.startedAt };
     if ((sla.state === 'running' || sla.state === 'due_soon' || sla.state === 'breached') && sla.dueAt) return { state: sla.state, at: sla.dueAt };
     return undefined;
@@ -140,8 +146,8 @@ export class SlaStore {
     }
   }
 
-  /** Cases in a partition of the due index, nearest due first; with `through`, only those due by then. */
-  async listIndexed(state: IndexedSlaState, opts: { through?: string; limit: number }): Promise<DueEntry[]> {
+  /** Cases in a partition of the due index, nearest due first (paused: oldest pause first); with `through`, only those due by then. */
+  async listIndexed(state: SlaListState, opts: { through?: string; limit: number }): Promise<DueEntry[]> {
     return this.query(slaPartition(state), opts);
   }
 

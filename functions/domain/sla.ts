@@ -15,6 +15,12 @@ export type SlaState = 'running' | 'due_soon' | 'breached' | 'paused' | 'met' | 
 /** The states the due index lists (gsi2pk `SLA#<state>`). */
 export const INDEXED_SLA_STATES = ['running', 'due_soon', 'breached', 'unknown'] as const;
 export type IndexedSlaState = (typeof INDEXED_SLA_STATES)[number];
+/**
+ * The SLA lists operators read (gsi2pk `SLA#<state>`): the due index's states plus `paused`, a partition of its own by
+ * pause start (no due time while paused). Only INDEXED_SLA_STATES are ever swept by the SLA monitor.
+ */
+export const SLA_LIST_STATES = [...INDEXED_SLA_STATES, 'paused'] as const;
+export type SlaListState = (typeof SLA_LIST_STATES)[number];
 
 export interface ServiceSla {
   service: SlaService;

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type { QueueSender } from '../adapters/queues.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { DELAY_REASONS } from '../domain/notices/types.js';
-import { INDEXED_SLA_STATES } from '../domain/sla.js';
+import { SLA_LIST_STATES } from '../domain/sla.js';
 import { pauseCase, resumeCase, type DelayNoticeMessage, type PauseResult } from '../use-cases/pause-case.js';
 import type { SlaDeps } from '../use-cases/sla-clock.js';
 import { listSla } from '../use-cases/sla-list.js';
@@ -18,7 +18,7 @@ const pauseBody = z.strictObject({
 });
 const resumeBody = z.strictObject({ note: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))) });
 /** The lists operators ask for; `running` is everything else and would be most open cases. */
-const LISTED = INDEXED_SLA_STATES.filter((state) => state !== 'running');
+const LISTED = SLA_LIST_STATES.filter((state) => state !== 'running');
 
 const REFUSALS = {
   case_closed: 'The case is closed.',
@@ -27,7 +27,7 @@ const REFUSALS = {
 } as const;
 
 /**
- * `GET /ops/cases?sla=due_soon|breached|unknown` (docs/sla.md). The path is shared with the case search, which
+ * `GET /ops/cases?sla=due_soon|breached|unknown|paused` (docs/sla.md). The path is shared with the case search, which
  * registers it (functions/http/ops-case-routes.ts) and hands requests with `sla` here.
  */
 export async function slaListResponse(deps: Pick<SlaDeps, 'sla'>, req: Request, reply: Reply): Promise<Response> {

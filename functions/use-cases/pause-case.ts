@@ -17,9 +17,9 @@ export interface PauseDeps extends SlaDeps {
 export type PauseResult = { status: 'done'; pause?: CasePause; dueAt?: string } | { status: 'refused'; refusal: PauseRefusal } | { status: 'not_found' };
 
 /**
- * An operator pauses a case for special circumstances (000 §5.3): the service clock stands still (the case leaves the
- * due index, so the monitor never breaches it), the reason and the operator go on the timeline, and the customer gets
- * a delay notice offering to keep waiting or cancel. The note is internal: it stays on the timeline.
+ * An operator pauses a case for special circumstances (000 §5.3): the service clock stands still (the case moves from
+ * the due index to the paused list, which the monitor never sweeps: never breached while paused), the reason and the
+ * operator go on the timeline, and the customer gets a delay notice offering to keep waiting or cancel. The note is internal: it stays on the timeline.
  */
 export async function pauseCase(
   deps: PauseDeps,
@@ -35,7 +35,7 @@ export async function pauseCase(
     if (refusal) return { status: 'refused', refusal };
     const pause: CasePause = { since: at, reason: input.reason, count: (record.pauseCount ?? 0) + 1, ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}) };
     const sla = record.sla && record.sla.state !== 'met' && record.sla.state !== 'stopped' ? { ...record.sla, state: 'paused' as const } : record.sla;
-    const written = await deps.sla.write(caseId, record.version, { set: { pause, pauseCount: pause.count, ...(sla ? { sla } : {}) }, index: undefined, at });
+    const written = await deps.sla.write(caseId, record.version, { set: { pause, pauseCount: pause.count, ...(sla ? { sla } : {}) }, index: SlaStore.placement(sla, pause), at });
     if (!written) return undefined;
     const expectedDueAt = sla && input.expectedResumeBy ? expectedDueAfterPause(sla, now, new Date(input.expectedResumeBy), deps.calendar) : undefined;
     await deps.cases.appendTimeline(caseId, {
@@ -65,7 +65,7 @@ export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: 
     const written = await deps.sla.write(caseId, record.version, {
       set: sla ? { sla, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) } : {},
       remove: ['pause', ...(sla && !sla.dueAt ? (['dueAt'] as const) : [])],
-      index: SlaStore.placement(sla, false),
+      index: SlaStore.placement(sla, undefined),
       at,
     });
     if (!written) return undefined;

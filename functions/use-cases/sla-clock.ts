@@ -45,7 +45,7 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
       set: { sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
-      index: SlaStore.placement(sla, Boolean(record.pause)),
+      index: SlaStore.placement(sla, record.pause),
       at,
     });
     return written ? { sla, fresh: true } : undefined;
@@ -101,7 +101,7 @@ export async function startFirstResponseTarget(deps: Pick<SlaDeps, 'sla'>, caseI
 }
 
 /**
- * A closing case leaves the due index: its clock is recorded as met (the service was confirmed; late counts as a
+ * A closing case leaves the due index (the paused list too: the index is removed whatever it was): its clock is recorded as met (the service was confirmed; late counts as a
  * breach) or stopped (cancelled, rejected, expired), a pause still on it ends, and its open target goes.
  */
 export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, now: Date): Promise<void> {

@@ -1,21 +1,25 @@
 import type { CaseRecord } from '../adapters/case-store.js';
 import type { SlaStore } from '../adapters/sla-store.js';
 import { serviceLimitName } from '../domain/service-limits.js';
-import type { IndexedSlaState } from '../domain/sla.js';
+import type { SlaListState } from '../domain/sla.js';
 
 /**
- * Open cases by SLA state, nearest due first (unknown ones: oldest start first), from the due index: one query and
- * one batch read, never a scan. The index is eventually consistent, so a case that moved on since (served, paused,
- * closed, crossed into another state) is left out.
+ * Open cases by SLA state, nearest due first (unknown ones: oldest start first; paused ones: oldest pause first), from
+ * the due index: one query and one batch read, never a scan. The index is eventually consistent, so a case that moved
+ * on since (served, paused, resumed, closed, crossed into another state) is left out.
  */
-export async function listSla(sla: SlaStore, state: IndexedSlaState, limit = 100) {
+export async function listSla(sla: SlaStore, state: SlaListState, limit = 100) {
   const entries = await sla.listIndexed(state, { limit });
   const records = await sla.casesOf(entries);
   return entries
     .map((entry) => records.get(entry.caseId))
-    .filter((c): c is CaseRecord => c !== undefined && c.sla?.state === state && !c.pause && c.status !== 'closed' && c.compensation?.status !== 'completed')
+    .filter((c): c is CaseRecord => c !== undefined && c.sla !== undefined && inState(c, state) && c.status !== 'closed' && c.compensation?.status !== 'completed')
     .map(slaListEntry);
 }
+
+/** A paused clock may be `paused` or, when the calendar could not tell, `unknown`: the pause on the case decides. */
+const inState = (c: CaseRecord, state: SlaListState) =>
+  state === 'paused' ? c.pause !== undefined && c.sla?.state !== 'met' && c.sla?.state !== 'stopped' : c.sla?.state === state && !c.pause;
 
 /** One line of an SLA list: enough to act on, nothing personal. */
 export function slaListEntry(c: CaseRecord) {
@@ -41,5 +45,7 @@ export function slaListEntry(c: CaseRecord) {
     // Counted on holidays predicted by rule (their year is not published yet): recomputed once it is.
     provisional: Boolean(sla.provisional),
     provisionalFrom: sla.provisionalFrom,
+    // While paused: since when, why (a delay reason; the operator's note stays on the timeline), expected end if known.
+    pause: c.pause ? { since: c.pause.since, reason: c.pause.reason, count: c.pause.count, expectedResumeBy: c.pause.expectedResumeBy } : undefined,
   };
 }

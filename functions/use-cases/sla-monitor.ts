@@ -111,7 +111,7 @@ async function retryUnknownDueTimes(deps: MonitorDeps, now: Date, report: Monito
       const sla = withDue(record.sla, deps.calendar, 'running');
       if (sla.state === 'unknown') return { sla: undefined };
       if (sla.provisionalFrom) await deps.sla.markProvisional(entry.caseId, sla.provisionalFrom);
-      const written = await deps.sla.write(entry.caseId, record.version, { set: { sla, dueAt: sla.dueAt }, index: SlaStore.placement(sla, false), at });
+      const written = await deps.sla.write(entry.caseId, record.version, { set: { sla, dueAt: sla.dueAt }, index: SlaStore.placement(sla, undefined), at });
       return written ? { sla } : undefined;
     });
     if (!known.sla) continue;
@@ -146,7 +146,7 @@ async function recomputeProvisionalDueTimes(deps: MonitorDeps, now: Date, report
       const written = await deps.sla.write(entry.caseId, record.version, {
         set: { sla, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
         remove: sla.dueAt ? [] : ['dueAt'],
-        index: SlaStore.placement(sla, Boolean(record.pause)),
+        index: SlaStore.placement(sla, record.pause),
         at,
       });
       return written ? { sla, previousDueAt: before.dueAt } : undefined;

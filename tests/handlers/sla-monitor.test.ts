@@ -39,7 +39,7 @@ const tick = (at: Date) => ({ version: '0', id: 'tick', 'detail-type': 'Schedule
 const alertsFor = async (caseId: string) => (await alerts.recent(100)).filter((a) => a.caseId === caseId);
 const eventsOf = async (caseId: string) => (await cases.view(caseId))!.timeline.map((e) => e.event);
 const rawItem = async (caseId: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' } }))).Item!;
-const listed = async (state: 'due_soon' | 'breached' | 'unknown') => (await listSla(sla, state)).map((c) => c.caseId);
+const listed = async (state: 'due_soon' | 'breached' | 'unknown' | 'paused') => (await listSla(sla, state)).map((c) => c.caseId);
 
 /** A case with its service clock started by the real use case at `startedAt`. */
 async function withClock(startedAt: Date, opts: { type?: 'return' | 'exchange' | 'damaged'; expedited?: boolean; status?: string } = {}) {
@@ -147,12 +147,18 @@ describe('sla monitor: a paused case', () => {
     const paused = await pauseCase({ ...deps, notices }, caseId, { reason: 'awaiting_parts', note: 'factory sends the part', expectedResumeBy: sh('2025-06-20T10:00:00').toISOString() }, JANE, sh('2025-06-16T10:00:00'));
     expect(paused).toMatchObject({ status: 'done', pause: { since: sh('2025-06-16T10:00:00').toISOString(), reason: 'awaiting_parts', count: 1 } });
     expect(sent).toEqual([{ caseId, milestone: 'delay_notice', round: 1, pause: expect.objectContaining({ reason: 'awaiting_parts', count: 1 }) }]);
-    expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
+    // Out of the due index, on the paused list by the pause's start (issue 10; was: no gsi2pk at all).
+    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#paused', gsi2sk: `${sh('2025-06-16T10:00:00').toISOString()}#${caseId}` });
+    expect(await listed('paused')).toContain(caseId);
 
-    // Past the original due time, the paused case is neither due soon nor breached.
+    // Past the original due time, the paused case is neither due soon nor breached, and stays on the paused list.
     await handler(tick(sh('2025-06-19T10:00:00')));
+    const report = await runSlaMonitor({ ...deps, metrics: { count: () => undefined } }, sh('2025-06-19T11:00:00'));
+    expect(JSON.stringify(report)).not.toContain(caseId);
     expect(await alertsFor(caseId)).toEqual([]);
     expect(await listed('breached')).not.toContain(caseId);
+    expect(await listed('due_soon')).not.toContain(caseId);
+    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#paused' });
     expect(await cases.get(caseId)).toMatchObject({ sla: { state: 'paused' }, pause: { count: 1 } });
 
     // Resumed after one working day: due one working day later, Thursday 2025-06-19.
@@ -161,6 +167,8 @@ describe('sla monitor: a paused case', () => {
     const record = await cases.get(caseId);
     expect(record).toMatchObject({ dueAt: endOfShanghaiDay('2025-06-19'), pauseCount: 1, sla: { state: 'running', baseDueAt: clock.dueAt, pausedWorkingMs: 86_400_000 } });
     expect(record!.pause).toBeUndefined();
+    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#running', gsi2sk: `${endOfShanghaiDay('2025-06-19')}#${caseId}` });
+    expect(await listed('paused')).not.toContain(caseId);
     const timeline = (await cases.view(caseId))!.timeline;
     expect(timeline.find((e) => e.event === 'case_paused')).toMatchObject({ actor: 'operator:ops-jane', detail: { reason: 'awaiting_parts', note: 'factory sends the part', count: 1 } });
     expect(timeline.find((e) => e.event === 'case_resumed')).toMatchObject({ actor: 'operator:ops-jane', detail: { dueAt: endOfShanghaiDay('2025-06-19'), previousDueAt: clock.dueAt, pausedWorkingMs: 86_400_000 } });
@@ -243,11 +251,13 @@ describe('sla monitor: served, closed', () => {
   it('closing a case takes it out of the due index (close-case step), ending a pause on it', async () => {
     const { caseId } = await withClock(sh('2025-08-04T10:00:00'));
     await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'carrier_disruption', note: 'n' }, JANE, sh('2025-08-05T10:00:00'));
+    expect(await listed('paused')).toContain(caseId);
     await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), calendar: cnCalendar }, caseId, 'cancelled', sh('2025-08-06T10:00:00'));
     const record = await cases.get(caseId);
     expect(record).toMatchObject({ status: 'closed', sla: { state: 'stopped', pauses: [{ from: sh('2025-08-05T10:00:00').toISOString(), to: sh('2025-08-06T10:00:00').toISOString() }] } });
     expect(record!.pause).toBeUndefined();
     expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
+    expect(await listed('paused')).not.toContain(caseId);
     await handler(tick(sh('2025-08-20T10:00:00')));
     expect(await alertsFor(caseId)).toEqual([]);
   });
