@@ -45,7 +45,7 @@ const isDay = (value: string) => {
 export const SEARCH_USAGE =
   `Use one or more of orderId=, requestId=, customerId=, status=${CASE_STATUSES.join('|')}, type=${CASE_TYPES.join('|')}, ` +
   `assignee=, from=YYYY-MM-DD&to=YYYY-MM-DD (local days, from ≤ to, at most ${MAX_SEARCH_DAYS} days), with limit=1..${MAX_LIMIT} ` +
-  '(default 50), cursor= (from the previous page) and format=csv; or sla=due_soon|breached|unknown for the SLA lists.';
+  '(default 50), cursor= (from the previous page) and format=csv; or sla=due_soon|breached|unknown|paused for the SLA lists.';
 
 /** The search a query string asks for, or what is wrong with it. `timeZone` is the market's: days are its days. */
 export function parseCaseSearch(params: URLSearchParams, timeZone: string, now: Date): SearchRequest | { error: string } {

@@ -6,12 +6,15 @@
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { ReportCounters } from '../../functions/adapters/report-counters.js';
 import { SlaStore } from '../../functions/adapters/sla-store.js';
 import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
+import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 
@@ -175,7 +178,53 @@ describe('GET /ops/cases?sla=', () => {
     expect(view.timeline.map((e: any) => e.event)).toContain('sla_due_provisional');
   });
 
+  it('lists paused cases oldest pause first, with the pause; never alerted while paused; resumed: back in running; closed: gone', async () => {
+    const first = await seedCase(env.db, { record: { status: 'compensating' } });
+    const second = await seedCase(env.db, { record: { status: 'awaiting_return' } });
+    // Started long ago: both are past due, so only the pause keeps the monitor from breaching them.
+    for (const { caseId } of [first, second]) await startServiceClock(deps, caseId, sh('2025-03-03T10:00:00'), new Date());
+    const expectedResumeBy = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    const firstPause = (await pause(first.caseId, { reason: 'awaiting_parts', note: 'part from the factory', expectedResumeBy }, { operator: SUPERVISOR })).json.pause;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await pause(second.caseId, { reason: 'force_majeure', note: 'typhoon' }, { operator: SUPERVISOR })).status).toBe(200);
+    await queuedNotices();
+    const pausedIds = async () => (await request('GET', '/ops/cases', { query: 'sla=paused' })).json.cases.map((c: any) => c.caseId) as string[];
+
+    const res = await request('GET', '/ops/cases', { query: 'sla=paused' });
+    expect(res).toMatchObject({ status: 200, json: { sla: 'paused' } });
+    const ids = res.json.cases.map((c: any) => c.caseId);
+    expect(ids.indexOf(first.caseId)).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf(first.caseId)).toBeLessThan(ids.indexOf(second.caseId));
+    expect(res.json.cases.find((c: any) => c.caseId === first.caseId)).toMatchObject({
+      type: 'return',
+      status: 'compensating',
+      state: 'paused',
+      workingDays: 7,
+      pause: { since: firstPause.since, reason: 'awaiting_parts', expectedResumeBy, count: 1 },
+    });
+    expect(JSON.stringify(res.json)).not.toMatch(/Li Wei|李伟|@example\.com|\+86|part from the factory|typhoon/);
+
+    // Past due while paused: the monitor never sweeps the paused list.
+    const alertsOf = async (caseId: string) => (await deps.alerts.recent(200)).filter((a) => a.caseId === caseId).map((a) => a.kind);
+    const whilePaused = await runSlaMonitor({ ...deps, metrics: { count: () => undefined } }, new Date());
+    expect(JSON.stringify(whilePaused)).not.toContain(first.caseId);
+    expect(await alertsOf(first.caseId)).toEqual([]);
+    expect((await request('GET', '/ops/cases', { query: 'sla=breached' })).json.cases.map((c: any) => c.caseId)).not.toContain(first.caseId);
+
+    // Resumed: off the paused list, back in the due index (running), where the monitor finds it past due.
+    expect((await resume(first.caseId, { note: 'part arrived' }, { operator: SUPERVISOR })).status).toBe(200);
+    expect(await pausedIds()).not.toContain(first.caseId);
+    expect((await deps.sla.listIndexed('running', { limit: 1000 })).map((e) => e.caseId)).toContain(first.caseId);
+    await runSlaMonitor({ ...deps, metrics: { count: () => undefined } }, new Date());
+    expect(await alertsOf(first.caseId)).toEqual(['sla_breached']);
+
+    // Closed while paused: it leaves the paused partition itself, not only the list's filter.
+    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla: deps.sla, reports: new ReportCounters(env.db, TABLE_NAME), calendar: cnCalendar }, second.caseId, 'cancelled', new Date());
+    expect(await pausedIds()).not.toContain(second.caseId);
+    expect((await deps.sla.listIndexed('paused', { limit: 1000 })).map((e) => e.caseId)).not.toContain(second.caseId);
+  });
+
   it.each(['', 'sla=running', 'sla=late', 'status=open'])('400 invalid_query for "%s"', async (query) => {
-    expect(await request('GET', '/ops/cases', { query })).toMatchObject({ status: 400, json: { error: 'invalid_query', message: expect.stringContaining('due_soon') } });
+    expect(await request('GET', '/ops/cases', { query })).toMatchObject({ status: 400, json: { error: 'invalid_query', message: expect.stringContaining('due_soon|breached|unknown|paused') } });
   });
 });
