@@ -9,6 +9,12 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { SlaStore } from '../../functions/adapters/sla-store.js';
+import { cnCalendar } from '../../functions/domain/cn-calendar.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
+import { pauseCase, resumeCase } from '../../functions/use-cases/pause-case.js';
+import { startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
 import { LOCAL_CONSOLE_CLIENT_ID, LOCAL_SIGN_IN_PATH, localOperatorSignIn } from '../../local/operator-sign-in.js';
 import { DEFAULT_OPS_USERS } from '../../local/operators.js';
 import { apiEvent, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
@@ -275,5 +281,33 @@ describe('search', () => {
     const csv = await call('GET', '/console/search.csv', { cookies: viewer, query: `orderId=${record.orderId}` });
     expect(csv.headers!['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.body.split('\r\n')[1]).toContain(caseId);
+  });
+});
+
+describe('the SLA board', () => {
+  it('lists paused cases under "Paused", with since when, why and the expected resume; a resumed case leaves it', async () => {
+    const deps: SlaDeps = { cases, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), policy: cnPolicy, calendar: cnCalendar };
+    const supervisor = { name: 'wang', role: 'supervisor' } as const;
+    const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
+    await startServiceClock(deps, caseId, new Date(), new Date());
+    const expectedResumeBy = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'factory_service', note: 'sent to the factory', expectedResumeBy }, supervisor, new Date());
+    const viewer = await signIn('viewer');
+    const pausedSection = async () => {
+      const page = await call('GET', '/console/sla', { cookies: viewer });
+      expect(page.statusCode).toBe(200);
+      return /<section aria-labelledby="sla-paused">(.*?)<\/section>/s.exec(page.body)![1]!;
+    };
+
+    const section = await pausedSection();
+    expect(section).toMatch(/>Paused \(\d+\)<\/h2>/);
+    expect(section).toContain(caseId);
+    expect(section).toContain('factory_service');
+    expect(section).toContain('Expected to resume');
+    expect(section).not.toContain('sent to the factory');
+    expect(section).not.toContain('no list of their own');
+
+    await resumeCase(deps, caseId, {}, supervisor, new Date());
+    expect(await pausedSection()).not.toContain(caseId);
   });
 });
