@@ -101,8 +101,9 @@ export async function startFirstResponseTarget(deps: Pick<SlaDeps, 'sla'>, caseI
 }
 
 /**
- * A closing case leaves the due index (the paused list too: the index is removed whatever it was): its clock is recorded as met (the service was confirmed; late counts as a
- * breach) or stopped (cancelled, rejected, expired), a pause still on it ends, and its open target goes.
+ * A closing case leaves the due index, or the paused list (its gsi2 keys go, whatever they were): its clock is
+ * recorded as met (the service was confirmed; late counts as a breach) or stopped (cancelled, rejected, expired), a
+ * pause still on it ends, and its open target goes.
  */
 export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, now: Date): Promise<void> {
   const at = now.toISOString();
