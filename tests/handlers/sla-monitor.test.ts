@@ -190,6 +190,17 @@ describe('sla monitor: a paused case', () => {
     expect((await listSla(sla, 'breached')).find((c) => c.caseId === caseId)).toMatchObject({ limit: 'claim_settlement' });
   });
 
+  it('a case paused before its clock starts joins the paused list when the clock starts, and is not swept', async () => {
+    const { caseId } = await seedCase(env.db, { type: 'return', record: { status: 'awaiting_return' as never } });
+    await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'carrier_disruption', note: 'n' }, JANE, sh('2025-09-01T10:00:00'));
+    expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
+    await startServiceClock(deps, caseId, sh('2025-09-02T10:00:00'), sh('2025-09-02T10:00:00'));
+    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#paused', gsi2sk: `${sh('2025-09-01T10:00:00').toISOString()}#${caseId}`, sla: { state: 'paused' } });
+    await handler(tick(sh('2025-10-20T10:00:00')));
+    expect(await alertsFor(caseId)).toEqual([]);
+    expect(await listed('paused')).toContain(caseId);
+  });
+
   it('a case already warned is not warned again when it comes back from a pause', async () => {
     const { caseId } = await withClock(sh('2025-06-09T10:00:00')); // due at the end of 2025-06-18
     await handler(tick(sh('2025-06-18T09:00:00')));
