@@ -6,7 +6,7 @@ import { OperatorSignInClient } from '../adapters/operator-sign-in.js';
 import { required } from '../config.js';
 import { consoleApp } from '../http/console-app.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts, queueSender } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const stores = caseStores();
 const policy = marketPolicy();
@@ -46,7 +46,7 @@ const app = consoleApp({
  * HTTP API's JWT authorizer (a browser navigation carries no Authorization header): it signs operators in itself and
  * verifies their access token from its cookie on every request (functions/http/console-app.ts, docs/operations.md).
  */
-export async function handler(event: APIGatewayProxyEventV2) {
+async function handle(event: APIGatewayProxyEventV2) {
   try {
     return await app(event);
   } catch (error) {
@@ -54,3 +54,6 @@ export async function handler(event: APIGatewayProxyEventV2) {
     return { statusCode: 500, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'The console failed to answer. Reload the page; read the case before trying an action again.' };
   }
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { runRetention } from '../use-cases/privacy/retention.js';
-import { caseRedactor, caseStores, logger, marketPolicy } from '../wiring.js';
+import { caseRedactor, caseStores, logger, marketPolicy, withLambdaContext } from '../wiring.js';
 
 const { cases, privacy } = caseStores();
 const redactor = caseRedactor();
@@ -9,9 +9,12 @@ const { retentionDays } = marketPolicy().privacy;
 const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });
 
 /** Scheduled (hourly): redacts closed cases whose retention period ended (docs/privacy.md). Counts only in the log. */
-export async function handler(event: unknown) {
+async function handle(event: unknown) {
   const now = new Date(scheduledEvent.parse(event).time);
   const result = await runRetention({ cases, privacy, redactor, retentionDays }, now);
   logger.info('privacy retention run', { now: now.toISOString(), ...result });
   return result;
 }
+
+/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
+export const handler = withLambdaContext(handle);

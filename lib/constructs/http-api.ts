@@ -114,14 +114,15 @@ export class PipelineHttpApi extends Construct {
   /**
    * The operators' console (HTML). No JWT authorizer: a browser navigation carries no Authorization header, so the
    * console signs operators in through Cognito's hosted page and verifies the access token from its own cookie on
-   * every request (functions/http/console-app.ts). Listed with the public routes for that reason.
+   * every request (functions/http/console-app.ts). Its routes are acknowledged for cdk-nag for that reason, and limited
+   * with the operations group (lib/route-limits.ts).
    */
   addConsoleRoutes(consoleFn: IFunction): void {
     const integration = new HttpLambdaIntegration('ConsoleIntegration', consoleFn);
-    const routes = [
+    const routes = this.limited([
       ...this.api.addRoutes({ path: '/console', methods: [HttpMethod.GET], integration }),
       ...this.api.addRoutes({ path: '/console/{proxy+}', methods: [HttpMethod.GET, HttpMethod.POST], integration }),
-    ];
+    ]);
     this.consoleRoutes.push(...routes);
   }
 

@@ -502,7 +502,7 @@ describe('functions', () => {
       expect(readFileSync(entry as string, 'utf8'), String(entry)).toMatch(/export (async function|const) handler\b/);
       entries.add(entry as string);
     }
-    expect(entries.size).toBe(22);
+    expect(entries.size).toBe(23);
   });
 
   it.each([
