@@ -58,7 +58,11 @@ export class CaseRedactor {
       );
     }
     if (legacyContact) await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.legacyContact(caseId) }));
-    if (record.redactedAt !== undefined) return 'already_redacted';
+    if (record.redactedAt !== undefined) {
+      // Reopened by a dispute after its redaction: what that round brought (evidence links, an operator's reason) goes too.
+      await this.redactAgain(caseId, record as RedactableCase & { surveyToken?: unknown }, at);
+      return 'already_redacted';
+    }
     const marked = await this.markCase(caseId, record as RedactableCase, cause, at);
     if (!marked) return 'already_redacted';
     await this.db.send(
@@ -107,6 +111,26 @@ export class CaseRedactor {
         Key: keys.case(caseId),
         UpdateExpression: `SET ${sets.join(', ')} REMOVE #surveyToken ADD #version :one`,
         ConditionExpression: '#status = :closed AND attribute_not_exists(redactedAt)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /** A case redacted before: the fields left to redact (none, mostly), keeping its first `redactedAt` and `redaction`. */
+  private async redactAgain(caseId: string, record: RedactableCase & { surveyToken?: unknown }, at: string): Promise<void> {
+    const patch = redactedCaseFields(record);
+    if (Object.keys(patch).length === 0 && record.surveyToken === undefined) return;
+    const names: Record<string, string> = { '#status': 'status', '#version': 'version', '#surveyToken': 'surveyToken' };
+    const values: Record<string, unknown> = { ':closed': 'closed', ':one': 1 };
+    const sets = setAssignments({ ...patch, updatedAt: at }, names, values);
+    await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE #surveyToken ADD #version :one`,
+        ConditionExpression: '#status = :closed',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),

@@ -281,6 +281,24 @@ describe('retention', () => {
     expect(await retention({ time: new Date(due.getTime() + 120_000).toISOString() })).toMatchObject({ redacted: 0 });
   });
 
+  it('a case redacted, then reopened by a dispute, loses what the dispute brought when retention comes after its next close', async () => {
+    const customerId = unique('cust');
+    const { caseId } = await closedCaseWithEverything(customerId);
+    await request('redact', customerId);
+    // The dispute round: new evidence and an operator's reason land on the case item (docs/privacy.md, "Limits").
+    const newPhoto = 'https://cdn.example.com/evidence/second-round-front-door.jpg';
+    const operatorWords = 'Spoke to the neighbour, Mrs Chen at No. 12, who took the parcel in';
+    await cases.update(caseId, { status: 'in_review' }, ['closed']);
+    await cases.update(caseId, { evidence: [{ kind: 'photo', url: REDACTED }, { kind: 'photo', url: newPhoto }], operatorDecision: { decision: 'approve', reason: operatorWords, operator: 'agent-1', at: new Date().toISOString() } });
+    await closeCase({ caseId, reason: 'completed' });
+    const closedAt = (await cases.get(caseId))!.closedAt!;
+
+    await retention({ time: new Date(Date.parse(closedAt) + 366 * 86_400_000).toISOString() });
+    const stored = JSON.stringify(await cases.get(caseId));
+    expect(stored).not.toContain(newPhoto);
+    expect(stored).not.toContain(operatorWords);
+  });
+
   it('a case reopened (a dispute) before its retention ended is not redacted while open', async () => {
     const open = await seedCase(env.db, { record: { customerId: unique('cust'), status: 'in_review' } });
     await closeCase({ caseId: open.caseId, reason: 'rejected' });
