@@ -125,7 +125,7 @@ async function acceptPrivacyRequest(deps: AcceptWebhookDeps, webhookId: string, 
   const created = await deps.privacy.open({ privacyRequestId, kind, customerId, ...(orderIds ? { orderIds } : {}), receivedAt: now.toISOString() });
   if (!created) {
     const existing = await deps.privacy.get(privacyRequestId);
-    const same = existing && existing.kind === kind && existing.customerId === customerId && JSON.stringify(existing.orderIds ?? null) === JSON.stringify(orderIds ?? null);
+    const same = existing && existing.kind === kind && existing.customerId === customerId && orderSet(existing.orderIds) === orderSet(orderIds);
     if (!same) {
       return { status: 409, error: 'privacy_request_conflict', message: 'This privacyRequestId was already used for another request; use a new id.' };
     }
@@ -135,3 +135,6 @@ async function acceptPrivacyRequest(deps: AcceptWebhookDeps, webhookId: string, 
   await deps.intake.send({ webhookId, caseId: privacyRequestId, receivedAt: now.toISOString(), event });
   return { status: 202, privacyRequestId, duplicate: !created };
 }
+
+/** The orders a request names, as a set: a retry may list the same orders in another order, or one twice. */
+const orderSet = (orderIds: string[] | undefined) => JSON.stringify(orderIds ? [...new Set(orderIds)].sort() : null);

@@ -209,6 +209,15 @@ describe('privacy requests (customer.data_requested, customer.redact_requested)'
     expect(queue.sent).toHaveLength(2);
   });
 
+  it('the same orders in another order (or repeated) are the same request: a duplicate, not a conflict', async () => {
+    const first = JSON.stringify(privacyEvent('customer.redact_requested', { privacyRequestId: 'pr-5', customerId: 'c-5', orderIds: ['ORD-1', 'ORD-2'] }));
+    await accept(first, signed(first));
+    for (const orderIds of [['ORD-2', 'ORD-1'], ['ORD-1', 'ORD-2', 'ORD-1']]) {
+      const again = JSON.stringify(privacyEvent('customer.redact_requested', { privacyRequestId: 'pr-5', customerId: 'c-5', orderIds }));
+      expect(await accept(again, signed(again))).toEqual({ status: 202, privacyRequestId: 'pr-5', duplicate: true });
+    }
+  });
+
   it('the same privacyRequestId for another customer, other orders or the other kind → 409 privacy_request_conflict', async () => {
     const first = JSON.stringify(privacyEvent('customer.data_requested', { privacyRequestId: 'pr-3', customerId: 'c-3' }));
     await accept(first, signed(first));
