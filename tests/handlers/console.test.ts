@@ -249,6 +249,15 @@ describe('decisions through the forms', () => {
     expect(second.body).not.toContain('already_decided');
   });
 
+  it('a done= that is no action of ours (an Object property name) shows the page without a message, never a 500', async () => {
+    const agent = await signIn('agent');
+    for (const done of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const page = await call('GET', '/console', { cookies: agent, query: `done=${done}` });
+      expect(page.statusCode, done).toBe(200);
+      expect(page.body, done).not.toContain('role="status"');
+    }
+  });
+
   it('an amount above what the items are worth is 422 invalid_amount, in words; one that is no amount too', async () => {
     const { caseId } = await inReview();
     const agent = await signIn('agent');
