@@ -67,7 +67,10 @@ try {
     if (listed.cases.some((c) => c.caseId === lateId)) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  await send(requestedEvent({ caseType: 'lost', locale: 'en', trackingNumber: 'SIM-LOST-PREVIEW' }), (v) => v.status !== 'received');
+  // The lost parcel was announced first (shipment.created), so the reports' carrier scorecard has a row for its carrier.
+  const lost = requestedEvent({ caseType: 'lost', locale: 'en', trackingNumber: 'SIM-LOST-PREVIEW' });
+  await platform.send({ type: 'shipment.created', data: { order: lost.data.order, customer: lost.data.customer } });
+  await send(lost, (v) => v.status !== 'received');
 
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -95,7 +98,8 @@ try {
   await page.goto(`${api}/console/follow-ups`);
   await shoot(page, 'follow-ups');
   await page.goto(`${api}/console/reports`);
-  await shoot(page, 'reports');
+  await page.getByRole('heading', { name: 'Carrier scorecard' }).waitFor();
+  await shoot(page, 'reports', true);
   await page.goto(`${api}/console/language?to=zh-CN&back=/console`);
   await shoot(page, 'queue.zh-CN');
   await laptop.close();

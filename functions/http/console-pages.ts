@@ -51,7 +51,8 @@ const CASE_VIEW_ROUTE = 'GET /console/cases/{caseId}';
 export async function renderPage(deps: PageDeps, ctx: ConsoleContext, _method: string, path: string, query: URLSearchParams, message?: { kind: 'done' | 'error'; text: string }): Promise<Result> {
   const t = TEXT[ctx.locale];
   const done = query.get('done');
-  const doneText = done && done in t.done ? { kind: 'done' as const, text: t.done[done as keyof typeof t.done] } : undefined;
+  // Own keys only: `in` also finds Object.prototype's (done=constructor gave a function to escape, and a 500).
+  const doneText = done && Object.hasOwn(t.done, done) ? { kind: 'done' as const, text: t.done[done as keyof typeof t.done] } : undefined;
 
   if (path === '/console') {
     const pending = await deps.cases.listByStatus('awaiting_review', 100);

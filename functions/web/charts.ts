@@ -71,13 +71,19 @@ function frame(id: string, text: ChartText, width: number, height: number, descr
 const empty = (id: string, text: ChartText, width: number) =>
   frame(id, text, width, 40, 'No data.', [`<text class="empty" x="8" y="24" fill="#555">${escapeXml('—')}</text>`]);
 
+/**
+ * About how wide a text is at the charts' 12px font: Latin letters about 7px, a CJK or full-width character the whole
+ * 12px (a Chinese carrier name was clipped when every character counted as a Latin one).
+ */
+const textWidth = (text: string) => [...text].reduce((sum, c) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 12 : 7), 0);
+
 /** Horizontal bars, one per label, longest scale from the smallest (or 0) to the largest (or 0) value. */
 export function barChart(text: ChartText, bars: Bar[]): string {
   const width = text.width ?? 640;
   const id = chartId(text.title);
   if (bars.length === 0) return empty(id, text, width);
   const format = text.format ?? ((v: number) => String(v));
-  const labelWidth = Math.min(200, Math.max(60, ...bars.map((b) => b.label.length * 7 + 8)));
+  const labelWidth = Math.min(200, Math.max(60, ...bars.map((b) => textWidth(b.label) + 8)));
   const valueWidth = 90;
   const plot = width - labelWidth - valueWidth;
   const rowHeight = 24;
@@ -124,7 +130,7 @@ function verticalPlot(text: ChartText, categories: string[], max: number, legend
   let lx = left;
   let row = 0;
   for (const name of legend) {
-    const w = 24 + name.length * 7;
+    const w = 24 + textWidth(name);
     if (lx + w > width && lx > left) {
       row += 1;
       lx = left;

@@ -36,7 +36,8 @@ export function loadReports(deps: ReportDeps, range: ReportRange): Promise<AllRe
 /** The last 30 local days up to `today` unless the query says otherwise; an invalid query gives the sentence to show. */
 export function reportRange(params: URLSearchParams, today: string): ReportRange | { error: string } {
   const to = params.get('to') || today;
-  const from = params.get('from') || addCalendarDays(to, -29);
+  // The default start counts back from `to` only when `to` is a day (addCalendarDays throws on anything else).
+  const from = params.get('from') || (isDay(to) ? addCalendarDays(to, -29) : '');
   const granularity = (params.get('granularity') || 'day') as Granularity;
   const days = isDay(from) && isDay(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 0;
   if (days < 1 || days > MAX_REPORT_DAYS || !GRANULARITIES.includes(granularity)) {

@@ -93,7 +93,9 @@ export class PipelineMonitoring extends Construct {
 
     const scheduled = new Set(props.scheduledFunctions);
     for (const fn of props.functions) {
-      const name = fn.node.id;
+      // A function made inside a construct of its own is often its 'Function' (PrivacyRetention/Function): name it
+      // after that construct, or its alarms would say 'Function' and nothing about what failed.
+      const name = fn.node.id === 'Function' && fn.node.scope ? fn.node.scope.node.id : fn.node.id;
       monitoring.monitorLambdaFunction({
         lambdaFunction: fn,
         humanReadableName: name,

@@ -723,6 +723,18 @@ describe('the AWS watch: dashboard and alarms (cdk-monitoring-constructs)', () =
     }
   });
 
+  it('each function\'s alarms are named after that function, and no two functions share a name', () => {
+    const functionIds = ofType('AWS::Lambda::Function').filter(([, f]) => f.Metadata?.['aftersales:entry']).map(([id]) => id);
+    const named = functionIds.map((id) => {
+      const [errors] = on('AWS/Lambda', 'Errors', (d) => d.Name === 'FunctionName' && target(d.Value) === id);
+      return { id, name: /^Aftersales-(.+)-Fault-Count-/.exec(errors!.AlarmName)![1]! };
+    });
+    // PrivacyRetention/Function was once named just 'Function': an alarm on call that said nothing about what failed.
+    expect(named.find(({ id }) => id.startsWith('PrivacyRetention'))!.name).toBe('PrivacyRetention');
+    expect(new Set(named.map(({ name }) => name)).size).toBe(named.length);
+    for (const { id, name } of named) expect(id, name).toContain(name);
+  });
+
   it('the HTTP API alarms on 5xx, 4xx and latency', () => {
     const apiId = ofType('AWS::ApiGatewayV2::Api')[0]![0];
     for (const metricName of ['5xx', '4xx', 'Latency']) expect(on('AWS/ApiGateway', metricName, (d) => d.Name === 'ApiId' && target(d.Value) === apiId), metricName).toHaveLength(1);

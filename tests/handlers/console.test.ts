@@ -249,6 +249,15 @@ describe('decisions through the forms', () => {
     expect(second.body).not.toContain('already_decided');
   });
 
+  it('a done= that is no action of ours (an Object property name) shows the page without a message, never a 500', async () => {
+    const agent = await signIn('agent');
+    for (const done of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const page = await call('GET', '/console', { cookies: agent, query: `done=${done}` });
+      expect(page.statusCode, done).toBe(200);
+      expect(page.body, done).not.toContain('role="status"');
+    }
+  });
+
   it('an amount above what the items are worth is 422 invalid_amount, in words; one that is no amount too', async () => {
     const { caseId } = await inReview();
     const agent = await signIn('agent');
@@ -258,6 +267,14 @@ describe('decisions through the forms', () => {
     expect(tooMuch.body).toContain('The amount is refused: it is more than can still be paid for these items.');
     const garbled = await post(agent, `/console/cases/${caseId}/decision`, { csrf, decision: 'approve', remedy: 'refund', amount: '12.345', reason: 'Refund.' });
     expect(garbled.statusCode).toBe(422);
+    // The operator types major units (yuan): the refusal says how to write one, never to type minor units (fen), which
+    // would read as a hundred times the amount.
+    for (const amount of ['12.345', '1e3', '-1', '１００', '0']) {
+      const refused = await post(agent, `/console/cases/${caseId}/decision`, { csrf, decision: 'approve', remedy: 'refund', amount, reason: 'Refund.' });
+      expect(refused.statusCode, amount).toBe(422);
+      expect(refused.body, amount).toContain('The amount is refused: write an amount above zero in the order’s currency, like 199.50');
+      expect(refused.body, amount).not.toContain('minor units');
+    }
     expect((await cases.get(caseId))!.review!.decided).toBeUndefined();
   });
 

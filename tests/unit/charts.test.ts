@@ -21,6 +21,12 @@ function expectAccessible(svg: string, title: string) {
 }
 
 describe('charts: barChart', () => {
+  it('makes room for a Chinese label (a CJK character is as wide as the font size, not a Latin letter)', () => {
+    const svg = barChart({ title: 'Cost by carrier' }, [{ label: 'SF Express 顺丰速运', value: 398 }, { label: 'JD', value: 10 }]);
+    // The label is right-aligned at x; its estimated width must fit left of it: 11 Latin characters and 4 CJK ones at 12px.
+    expect(number(elements(svg, 'label')[0]!.attrs.x)).toBeGreaterThanOrEqual(11 * 7 + 4 * 12);
+  });
+
   it('one bar per label, widths proportional to the values, a visible label and value for each', () => {
     const svg = barChart({ title: 'Cost by type', format: (v) => `¥${v}` }, [
       { label: 'lost', value: 100 },

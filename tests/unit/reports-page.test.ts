@@ -105,4 +105,8 @@ describe('reports page', () => {
     expect(html).not.toContain('<section');
     expect(reportRange(new URLSearchParams(''), '2026-12-04')).toEqual({ from: '2026-11-05', to: '2026-12-04', granularity: 'day' });
   });
+
+  it.each(['to=garbage', 'to=%00', 'to=2026-12-4'])('a "to" that is no day, without a "from" (%s), is the same problem, not a crash', (query) => {
+    expect(reportRange(new URLSearchParams(query), '2026-12-04')).toEqual({ error: expect.stringContaining('real days') });
+  });
 });

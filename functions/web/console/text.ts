@@ -119,7 +119,8 @@ const en = {
     not_found: 'No case has this id.',
   },
   amountReasons: {
-    not_positive_integer: 'it must be more than zero, in whole minor units of the currency',
+    // The console's amount field is in major units (yuan): never tell an operator to type minor units (fen).
+    not_positive_integer: 'write an amount above zero in the order’s currency, like 199.50 (plain digits, no more decimals than the currency has)',
     currency_mismatch: 'it is not in the order’s currency',
     not_a_money_remedy: 'this remedy ships goods and takes no amount',
     amount_required: 'a coupon needs an amount',
@@ -268,7 +269,7 @@ const zh: ConsoleText = {
     not_found: '没有该编号的售后单。',
   },
   amountReasons: {
-    not_positive_integer: '金额须大于零，且为该币种最小单位的整数',
+    not_positive_integer: '请填写大于零的订单币种金额，如 199.50（半角数字，小数位数不超过该币种）',
     currency_mismatch: '币种与订单不一致',
     not_a_money_remedy: '该方案为发货类，不涉及金额',
     amount_required: '优惠券需要填写金额',
