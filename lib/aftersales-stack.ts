@@ -1,4 +1,4 @@
-import { CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnMapping, CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -246,6 +246,10 @@ export class AftersalesStack extends Stack {
     const operatorSignIn = new OperatorSignIn(this, 'OperatorSignIn', { consoleUrl: `${http.url}console` });
     http.addOperatorRoutes(opsApi, operatorSignIn.authorizer);
     // The operators' console (/console): the ops use-cases as HTML pages, signed in through the hosted sign-in.
+    // The AWS console's host differs per partition (China regions: amazonaws.cn), for the execution links.
+    const consoleHost = new CfnMapping(this, 'ConsoleHosts', {
+      mapping: { aws: { host: 'console.aws.amazon.com' }, 'aws-cn': { host: 'console.amazonaws.cn' }, 'aws-us-gov': { host: 'console.amazonaws-us-gov.com' } },
+    }).findInMap(Aws.PARTITION, 'host');
     const consoleFn = fn('OpsConsole', 'console', 'Operations console (/console): review queue, cases and decisions, search, SLA board, alerts, reports', {
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
       NOTICE_QUEUE_URL: notices.queue.queueUrl,
@@ -254,7 +258,7 @@ export class AftersalesStack extends Stack {
       OPERATOR_ISSUER: operatorSignIn.issuer,
       OPERATOR_CLIENT_ID: operatorSignIn.client.userPoolClientId,
       CONSOLE_URL: `${http.url}console`,
-      EXECUTION_LINK: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/v2/executions/details/{executionArn}`,
+      EXECUTION_LINK: `https://${this.region}.${consoleHost}/states/home?region=${this.region}#/v2/executions/details/{executionArn}`,
     });
     table.grantReadWriteData(consoleFn);
     stateMachine.grantTaskResponse(consoleFn);

@@ -17,6 +17,7 @@ import { registerPrivacyRoutes } from '../http/ops-privacy-routes.js';
 import { registerSlaRoutes, slaListResponse } from '../http/ops-sla-routes.js';
 import { reviewListEntry } from '../use-cases/case-report.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
+import { readFollowUps } from '../use-cases/read-follow-ups.js';
 import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
 import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
@@ -73,8 +74,10 @@ app.get('/ops/reports/costs', async ({ req }) => {
   return reply(200, { from, to, groupBy, totals });
 });
 
-/** Open follow-up tasks (low survey scores), oldest first. */
-app.get('/ops/follow-ups', async () => reply(200, { followUps: await followUps.listOpen(100) }));
+/** Open follow-up tasks (low survey scores), oldest first; each comment read is in the access log. */
+app.get('/ops/follow-ups', async ({ event }) =>
+  reply(200, { followUps: await readFollowUps({ followUps, accessLog }, operatorOf(event), 'GET /ops/follow-ups', new Date()) }),
+);
 
 const followUpBody = z.strictObject({ outcome: z.enum(FOLLOW_UP_OUTCOMES), note: z.string().check(z.minLength(1), z.maxLength(1000)) });
 

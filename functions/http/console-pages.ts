@@ -13,6 +13,7 @@ import { toCsv } from '../domain/csv.js';
 import { localDateOf } from '../domain/working-days.js';
 import { readCaseForOperator, reviewListEntry } from '../use-cases/case-report.js';
 import { exportCases, ROW_FIELDS, searchCases } from '../use-cases/search-cases.js';
+import { readFollowUps } from '../use-cases/read-follow-ups.js';
 import { listSla } from '../use-cases/sla-list.js';
 import { alertsPage, followUpsPage } from '../web/console/alerts.js';
 import { casePage } from '../web/console/case.js';
@@ -70,7 +71,7 @@ export async function renderPage(deps: PageDeps, ctx: ConsoleContext, _method: s
     return html(200, slaPage(ctx, Object.fromEntries(SLA_BOARD_LISTS.map((state, i) => [state, lists[i]!])) as Parameters<typeof slaPage>[1]));
   }
   if (path === '/console/alerts') return html(200, alertsPage(ctx, await deps.alerts.recent(100)));
-  if (path === '/console/follow-ups') return html(200, followUpsPage(ctx, await deps.followUps.listOpen(100)));
+  if (path === '/console/follow-ups') return html(200, followUpsPage(ctx, await readFollowUps(deps, ctx.operator, 'GET /console/follow-ups', ctx.now)));
   return reports(deps, ctx, query);
 }
 

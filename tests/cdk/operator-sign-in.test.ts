@@ -7,6 +7,7 @@ import { buildApp, joinToString } from './synth.js';
 type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
 let outputs: Record<string, { Value: unknown }>;
+let mappings: Record<string, unknown>;
 let outdir: string;
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -22,6 +23,7 @@ beforeAll(() => {
   const template = Template.fromStack(built.stack).toJSON();
   resources = template.Resources as Record<string, Resource>;
   outputs = template.Outputs as Record<string, { Value: unknown }>;
+  mappings = (template.Mappings ?? {}) as Record<string, unknown>;
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -127,7 +129,9 @@ describe('the console', () => {
     expect(joinToString(env.OPERATOR_SIGN_IN_URL)).toBe(`https://\${Ref:${domainId}}.auth.\${Ref:AWS::Region}.amazoncognito.com`);
     const [, client] = only('AWS::Cognito::UserPoolClient');
     expect(joinToString(env.CONSOLE_URL)).toBe(client.Properties.CallbackURLs.map(joinToString)[0]);
-    expect(joinToString(env.EXECUTION_LINK)).toBe('https://${Ref:AWS::Region}.console.aws.amazon.com/states/home?region=${Ref:AWS::Region}#/v2/executions/details/{executionArn}');
+    // The console host by partition (China regions have their own), from the ConsoleHosts mapping.
+    expect(joinToString(env.EXECUTION_LINK)).toBe(`https://\${Ref:AWS::Region}.\${{'Fn::FindInMap':['ConsoleHosts',{'Ref':'AWS::Partition'},'host']}}/states/home?region=\${Ref:AWS::Region}#/v2/executions/details/{executionArn}`);
+    expect(mappings.ConsoleHosts).toEqual({ aws: { host: 'console.aws.amazon.com' }, 'aws-cn': { host: 'console.amazonaws.cn' }, 'aws-us-gov': { host: 'console.amazonaws-us-gov.com' } });
   });
 });
 

@@ -73,6 +73,10 @@ describe('ops-api: follow-ups', () => {
     const caseId = await lowScoreCase(new Date().toISOString());
     const viewer = { name: 'wu.viewer', role: 'viewer' } as const;
     expect((await request('GET', '/ops/follow-ups', { operator: viewer })).status).toBe(200);
+    // The list shows the customer's comment: the read is in the access log, by name and role, naming no words.
+    const audit = await request('GET', '/ops/audit', { query: `caseId=${caseId}`, operator: { name: 'sam.supervisor', role: 'supervisor' } });
+    expect(audit.status, JSON.stringify(audit.json)).toBe(200);
+    expect(audit.json.entries).toContainEqual(expect.objectContaining({ operator: 'wu.viewer', role: 'viewer', caseId, read: ['survey_comment'], route: 'GET /ops/follow-ups' }));
     const res = await recordCallBack(caseId, { outcome: 'reached', note: 'x' }, { operator: viewer });
     expect(res).toMatchObject({ status: 403, json: { error: 'forbidden', needs: 'agent' } });
     expect((await followUps.listOpen(1000)).some((t) => t.caseId === caseId)).toBe(true);
