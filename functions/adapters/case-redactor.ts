@@ -4,6 +4,7 @@ import { REDACTED, redactedCaseFields, redactTimelineEntry, type RedactableCase,
 import { keys, setAssignments, writeIf } from './dynamo.js';
 import { suppressionKey } from './suppression-store.js';
 import type { ShipmentStore } from './shipment-store.js';
+import { EXPORTED_PREFIX, PrivacyStore } from './privacy-store.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
 
 export type RedactResult = 'redacted' | 'already_redacted' | 'not_closed' | 'not_found';
@@ -12,7 +13,7 @@ export type RedactResult = 'redacted' | 'already_redacted' | 'not_closed' | 'not
  * Removes a closed case's personal data, wherever the pipeline keeps it (docs/privacy.md): the contact item (name,
  * email, phone, time zone, the description), the customer's and operators' words on the case and its timeline,
  * evidence links, the survey comment, the follow-up list's copy of it, the case's link on suppression entries, the
- * contact kept for its watched parcel. What stays is the business record. One code path for a customer's request
+ * contact kept for its watched parcel, the case's part of earlier privacy exports. What stays is the business record. One code path for a customer's request
  * and for retention. Idempotent: each write leaves what it already did as it is, the case item's `redactedAt` is
  * written last, so a retry after a crash finishes the job.
  *
@@ -20,11 +21,15 @@ export type RedactResult = 'redacted' | 'already_redacted' | 'not_closed' | 'not
  * the marker in place of words — the entries, their times, actors and events stay.
  */
 export class CaseRedactor {
+  private readonly exports: Pick<PrivacyStore, 'eraseExportPart'>;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly shipments?: Pick<ShipmentStore, 'eraseProactiveContact'>,
-  ) {}
+  ) {
+    this.exports = new PrivacyStore(db, tableName);
+  }
 
   async redact(caseId: string, cause: RedactionCause, now: Date): Promise<RedactResult> {
     const items = await this.partition(caseId);
@@ -58,6 +63,10 @@ export class CaseRedactor {
       );
     }
     if (legacyContact) await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.legacyContact(caseId) }));
+    // Earlier exports' copies of this case (each left a marker in the case's partition) go as well.
+    for (const marker of items.filter((i) => String(i.sk).startsWith(EXPORTED_PREFIX))) {
+      await this.exports.eraseExportPart(String(marker.privacyRequestId), caseId, at);
+    }
     if (record.redactedAt !== undefined) {
       // Reopened by a dispute after its redaction: what that round brought (evidence links, an operator's reason) goes too.
       await this.redactAgain(caseId, record as RedactableCase & { surveyToken?: unknown }, at);

@@ -1,6 +1,6 @@
 import type { CaseRedactor } from '../../adapters/case-redactor.js';
 import type { CaseStore } from '../../adapters/case-store.js';
-import { EXPORT_DAYS, type PrivacyRequest, type PrivacyStore } from '../../adapters/privacy-store.js';
+import { EXPORT_DAYS, WATCHED_PARCELS_PART, type PrivacyRequest, type PrivacyStore } from '../../adapters/privacy-store.js';
 import type { ShipmentStore } from '../../adapters/shipment-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
 import { caseExport, watchedParcelsExport } from './customer-export.js';
@@ -49,12 +49,12 @@ async function gather(deps: PrivacyDeps, request: PrivacyRequest, caseIds: strin
   for (const caseId of caseIds) {
     const data = await caseExport(deps, caseId);
     if (!data) continue;
-    await deps.privacy.putExportPart(request.privacyRequestId, caseId, data, expiresAt);
+    await deps.privacy.putExportPart(request.privacyRequestId, caseId, data, expiresAt, request.customerId);
     exported.push(caseId);
   }
   if (!request.orderIds) {
     const parcels = await watchedParcelsExport(deps.shipments, request.customerId);
-    if (parcels.length > 0) await deps.privacy.putExportPart(request.privacyRequestId, 'WATCHED_PARCELS', parcels, expiresAt);
+    if (parcels.length > 0) await deps.privacy.putExportPart(request.privacyRequestId, WATCHED_PARCELS_PART, parcels, expiresAt, request.customerId);
   }
   await deps.privacy.settle(request.privacyRequestId, 'ready', exported, [], now.toISOString(), expiresAt);
   return { status: 'ready', cases: exported.length, waiting: 0 };
@@ -76,6 +76,12 @@ async function redact(deps: PrivacyDeps, request: PrivacyRequest, caseIds: strin
   }
   if (!request.orderIds && deps.shipments) {
     for (const { key } of await deps.shipments.watchedContactsOf(request.customerId)) await deps.shipments.eraseProactiveContact(key);
+  }
+  if (!request.orderIds) {
+    // Earlier exports' copies of those contacts go too (their cases' parts go with each case's redaction).
+    for (const exportId of await deps.privacy.exportsWithWatchedParcels(request.customerId)) {
+      await deps.privacy.eraseExportPart(exportId, WATCHED_PARCELS_PART, now.toISOString(), request.customerId);
+    }
   }
   await deps.privacy.settle(id, waiting.length > 0 ? 'waiting_for_open_cases' : 'completed', caseIds, waiting, now.toISOString());
   // A case that closed between its check and the request's new status was redacted by close-case, which found the
