@@ -63,16 +63,14 @@ export class CaseRedactor {
       );
     }
     if (legacyContact) await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.legacyContact(caseId) }));
-    // Earlier exports' copies of this case (each left a marker in the case's partition) go as well.
-    for (const marker of items.filter((i) => String(i.sk).startsWith(EXPORTED_PREFIX))) {
-      await this.exports.eraseExportPart(String(marker.privacyRequestId), caseId, at);
-    }
     if (record.redactedAt !== undefined) {
       // Reopened by a dispute after its redaction: what that round brought (evidence links, an operator's reason) goes too.
       await this.redactAgain(caseId, record as RedactableCase & { surveyToken?: unknown }, at);
+      await this.eraseExports(caseId, at);
       return 'already_redacted';
     }
     const marked = await this.markCase(caseId, record as RedactableCase, cause, at);
+    await this.eraseExports(caseId, at);
     if (!marked) return 'already_redacted';
     await this.db.send(
       new PutCommand({
@@ -87,6 +85,24 @@ export class CaseRedactor {
       }),
     );
     return 'redacted';
+  }
+
+  /**
+   * Earlier exports' copies of this case go as well: each stored part left a marker in the case's partition. Read
+   * after the case's data is rewritten, so an export gathered meanwhile either read the redacted data or left its
+   * marker in time to be found here (the export checks its marker is still there after storing, see
+   * PrivacyStore.putExportPart).
+   */
+  private async eraseExports(caseId: string, at: string): Promise<void> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':prefix': EXPORTED_PREFIX },
+        ConsistentRead: true,
+      }),
+    );
+    for (const marker of out.Items ?? []) await this.exports.eraseExportPart(String(marker.privacyRequestId), caseId, at);
   }
 
   private async contactItem(caseId: string): Promise<Record<string, unknown> | undefined> {

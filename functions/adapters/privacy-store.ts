@@ -106,13 +106,26 @@ export class PrivacyStore {
 
   /**
    * Stores one part of the export (a case, or the customer's watched parcels), replacing an earlier attempt's; it
-   * expires with the export. Its marker is written first, so a part is never stored where a redaction cannot find it.
+   * expires with the export. Its marker is written before the data is read (`read`; undefined: no such part), so a
+   * part is never stored where a redaction cannot find it. When the marker is gone once the part is stored, a
+   * redaction erased the part meanwhile (and noted it on the request), and what was read may predate it: the part
+   * is deleted again. Answers whether the part is kept.
    */
-  async putExportPart(id: string, part: string, data: unknown, expiresAt: string, customerId: string): Promise<void> {
+  async putExportPart(id: string, part: string, read: () => Promise<unknown>, expiresAt: string, customerId: string): Promise<'stored' | 'none' | 'erased'> {
     const ttl = Math.floor(Date.parse(expiresAt) / 1000);
     const marker = part === WATCHED_PARCELS_PART ? customerExportKey(customerId, id) : exportedCaseKey(part, id);
+    const partKey = { pk: `PRIVACY#${id}`, sk: `${EXPORT_PREFIX}${part}` };
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...marker, privacyRequestId: id, ttl } }));
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `PRIVACY#${id}`, sk: `${EXPORT_PREFIX}${part}`, data: JSON.stringify(data), ttl } }));
+    const data = await read();
+    if (data === undefined) {
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: marker }));
+      return 'none';
+    }
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...partKey, data: JSON.stringify(data), ttl } }));
+    const still = await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }));
+    if (still.Item) return 'stored';
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: partKey }));
+    return 'erased';
   }
 
   /** The exports holding this customer's watched parcels (their markers; TTL takes them with the exports). */

@@ -326,6 +326,22 @@ describe('an export made before a redaction', () => {
     expect(await markersOf(`CASE#${b.caseId}`)).toHaveLength(1);
   });
 
+  it('a part gathered while a redaction of its case runs is not kept: the redaction found its marker', async () => {
+    const customerId = unique('cust');
+    const { caseId } = await closedCaseWithEverything(customerId);
+    const exportId = unique('pr');
+    await privacy.open({ privacyRequestId: exportId, kind: 'export', customerId, receivedAt: new Date().toISOString() });
+    // The data is read, then the redaction runs to its end, then the (stale) data is stored.
+    const readThenRedact = async () => {
+      const stale = { caseId, contact: { email: PERSON.email } };
+      await request('redact', customerId);
+      return stale;
+    };
+    expect(await privacy.putExportPart(exportId, caseId, readThenRedact, new Date(Date.now() + 86_400_000).toISOString(), customerId)).toBe('erased');
+    expect(await privacy.exportParts(exportId)).toEqual([]);
+    expect((await privacy.get(exportId))!.erasedParts).toEqual([caseId]);
+  });
+
   it('an export of a case already redacted once loses it when the case is redacted again after a dispute', async () => {
     const customerId = unique('cust');
     const { caseId } = await closedCaseWithEverything(customerId);

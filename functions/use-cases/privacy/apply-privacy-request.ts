@@ -47,14 +47,16 @@ async function gather(deps: PrivacyDeps, request: PrivacyRequest, caseIds: strin
   const exported: string[] = [];
   const expiresAt = new Date(now.getTime() + EXPORT_DAYS * 86_400_000).toISOString();
   for (const caseId of caseIds) {
-    const data = await caseExport(deps, caseId);
-    if (!data) continue;
-    await deps.privacy.putExportPart(request.privacyRequestId, caseId, data, expiresAt, request.customerId);
-    exported.push(caseId);
+    // An 'erased' part was in the export until a redaction running meanwhile took it: listed, as any erased part.
+    const kept = await deps.privacy.putExportPart(request.privacyRequestId, caseId, () => caseExport(deps, caseId), expiresAt, request.customerId);
+    if (kept !== 'none') exported.push(caseId);
   }
   if (!request.orderIds) {
-    const parcels = await watchedParcelsExport(deps.shipments, request.customerId);
-    if (parcels.length > 0) await deps.privacy.putExportPart(request.privacyRequestId, WATCHED_PARCELS_PART, parcels, expiresAt, request.customerId);
+    const parcels = async () => {
+      const list = await watchedParcelsExport(deps.shipments, request.customerId);
+      return list.length > 0 ? list : undefined;
+    };
+    await deps.privacy.putExportPart(request.privacyRequestId, WATCHED_PARCELS_PART, parcels, expiresAt, request.customerId);
   }
   await deps.privacy.settle(request.privacyRequestId, 'ready', exported, [], now.toISOString(), expiresAt);
   return { status: 'ready', cases: exported.length, waiting: 0 };
