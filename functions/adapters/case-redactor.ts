@@ -13,9 +13,9 @@ export type RedactResult = 'redacted' | 'already_redacted' | 'not_closed' | 'not
  * Removes a closed case's personal data, wherever the pipeline keeps it (docs/privacy.md): the contact item (name,
  * email, phone, time zone, the description), the customer's and operators' words on the case and its timeline,
  * evidence links, the survey comment, the follow-up list's copy of it, the case's link on suppression entries, the
- * contact kept for its watched parcel, the case's part of earlier privacy exports. What stays is the business record. One code path for a customer's request
- * and for retention. Idempotent: each write leaves what it already did as it is, the case item's `redactedAt` is
- * written last, so a retry after a crash finishes the job.
+ * contact kept for its watched parcel, the case's part of earlier privacy exports. What stays is the business
+ * record. One code path for a customer's request and for retention. Idempotent: each write leaves what it already
+ * did as it is, the case item's `redactedAt` is written last, so a retry after a crash finishes the job.
  *
  * The timeline is append-only for the pipeline; redaction is the one exception, and it rewrites entries only to put
  * the marker in place of words — the entries, their times, actors and events stay.

@@ -12,8 +12,9 @@ const ROUTE = 'GET /ops/privacy/{privacyRequestId}';
 /**
  * `GET /ops/privacy/{privacyRequestId}` (supervisors; docs/privacy.md): a privacy request's progress and audit trail,
  * and, once an export is `ready` (for EXPORT_DAYS, then it is deleted), the export itself, less the parts a later
- * redaction erased (`erasedParts`: caseIds, WATCHED_PARCELS; `export_erased` on the trail). Reading an export is reading personal data: each read is put in
- * the access log for every case it holds, and on the request's own trail, before the export is read.
+ * redaction erased (`erasedParts`: caseIds, WATCHED_PARCELS; `export_erased` on the trail). Reading an export is
+ * reading personal data: each read is put in the access log for every case it holds, and on the request's own
+ * trail, before the export is read.
  */
 export function registerPrivacyRoutes(app: Router, deps: { privacy: PrivacyStore; accessLog: Pick<AccessLog, 'record'> }, reply: Reply): void {
   const notFound = () => reply(404, { error: 'privacy_request_not_found', message: 'No privacy request has this id.' });
