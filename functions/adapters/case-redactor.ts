@@ -4,6 +4,7 @@ import { REDACTED, redactedCaseFields, redactTimelineEntry, type RedactableCase,
 import { keys, setAssignments, writeIf } from './dynamo.js';
 import { suppressionKey } from './suppression-store.js';
 import type { ShipmentStore } from './shipment-store.js';
+import { EXPORTED_PREFIX, PrivacyStore } from './privacy-store.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
 
 export type RedactResult = 'redacted' | 'already_redacted' | 'not_closed' | 'not_found';
@@ -12,19 +13,23 @@ export type RedactResult = 'redacted' | 'already_redacted' | 'not_closed' | 'not
  * Removes a closed case's personal data, wherever the pipeline keeps it (docs/privacy.md): the contact item (name,
  * email, phone, time zone, the description), the customer's and operators' words on the case and its timeline,
  * evidence links, the survey comment, the follow-up list's copy of it, the case's link on suppression entries, the
- * contact kept for its watched parcel. What stays is the business record. One code path for a customer's request
- * and for retention. Idempotent: each write leaves what it already did as it is, the case item's `redactedAt` is
- * written last, so a retry after a crash finishes the job.
+ * contact kept for its watched parcel, the case's part of earlier privacy exports. What stays is the business
+ * record. One code path for a customer's request and for retention. Idempotent: each write leaves what it already
+ * did as it is, the case item's `redactedAt` is written last, so a retry after a crash finishes the job.
  *
  * The timeline is append-only for the pipeline; redaction is the one exception, and it rewrites entries only to put
  * the marker in place of words — the entries, their times, actors and events stay.
  */
 export class CaseRedactor {
+  private readonly exports: Pick<PrivacyStore, 'eraseExportPart'>;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly shipments?: Pick<ShipmentStore, 'eraseProactiveContact'>,
-  ) {}
+  ) {
+    this.exports = new PrivacyStore(db, tableName);
+  }
 
   async redact(caseId: string, cause: RedactionCause, now: Date): Promise<RedactResult> {
     const items = await this.partition(caseId);
@@ -61,9 +66,11 @@ export class CaseRedactor {
     if (record.redactedAt !== undefined) {
       // Reopened by a dispute after its redaction: what that round brought (evidence links, an operator's reason) goes too.
       await this.redactAgain(caseId, record as RedactableCase & { surveyToken?: unknown }, at);
+      await this.eraseExports(caseId, at);
       return 'already_redacted';
     }
     const marked = await this.markCase(caseId, record as RedactableCase, cause, at);
+    await this.eraseExports(caseId, at);
     if (!marked) return 'already_redacted';
     await this.db.send(
       new PutCommand({
@@ -78,6 +85,24 @@ export class CaseRedactor {
       }),
     );
     return 'redacted';
+  }
+
+  /**
+   * Earlier exports' copies of this case go as well: each stored part left a marker in the case's partition. Read
+   * after the case's data is rewritten, so an export gathered meanwhile either read the redacted data or left its
+   * marker in time to be found here (the export checks its marker is still there after storing, see
+   * PrivacyStore.putExportPart).
+   */
+  private async eraseExports(caseId: string, at: string): Promise<void> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':prefix': EXPORTED_PREFIX },
+        ConsistentRead: true,
+      }),
+    );
+    for (const marker of out.Items ?? []) await this.exports.eraseExportPart(String(marker.privacyRequestId), caseId, at);
   }
 
   private async contactItem(caseId: string): Promise<Record<string, unknown> | undefined> {

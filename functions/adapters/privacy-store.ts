@@ -6,8 +6,10 @@ import { writeIf } from './dynamo.js';
 /** One step of a privacy request, as its audit trail keeps it: what happened, when, and (a read) by whom. */
 export interface PrivacyHistoryEntry {
   at: string;
-  event: 'received' | 'ready' | 'waiting_for_open_cases' | 'case_redacted' | 'completed' | 'read';
+  event: 'received' | 'ready' | 'waiting_for_open_cases' | 'case_redacted' | 'completed' | 'read' | 'export_erased';
   caseId?: string;
+  /** `export_erased`: the part of the export a later redaction deleted (a caseId, or WATCHED_PARCELS). */
+  part?: string;
   operator?: string;
   role?: string;
 }
@@ -27,6 +29,8 @@ export interface PrivacyRequest {
   completedAt?: string;
   /** An export: when it is deleted (EXPORT_DAYS after it was gathered). */
   exportExpiresAt?: string;
+  /** An export: its parts a later redaction deleted (caseIds, WATCHED_PARCELS), sorted. */
+  erasedParts?: string[];
   history: PrivacyHistoryEntry[];
 }
 
@@ -37,6 +41,14 @@ const pendingKey = (caseId: string, id: string) => ({ pk: `CASE#${caseId}`, sk: 
 const retentionKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'RETENTION' });
 const RETENTION_PARTITION = 'REDACT_DUE';
 const EXPORT_PREFIX = 'EXPORT#';
+export const WATCHED_PARCELS_PART = 'WATCHED_PARCELS';
+/**
+ * Where an export part is findable by whoever must erase it: a case's part from the case's partition (the redactor
+ * reads it whole), the customer's watched parcels from the customer's (a redaction without orderIds reads it).
+ */
+export const EXPORTED_PREFIX = 'EXPORTED#';
+const exportedCaseKey = (caseId: string, id: string) => ({ pk: `CASE#${caseId}`, sk: `${EXPORTED_PREFIX}${id}` });
+const customerExportKey = (customerId: string, id: string) => ({ pk: `PRIVACY_CUSTOMER#${customerId}`, sk: `${EXPORT_PREFIX}${id}` });
 /**
  * An export is personal data in one place: it is kept long enough to hand over (platforms answer within 30 days),
  * then DynamoDB's TTL deletes it, and the route stops showing it at that time whatever TTL's delay.
@@ -64,8 +76,12 @@ export class PrivacyStore {
   async get(id: string): Promise<PrivacyRequest | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: requestKey(id), ConsistentRead: true }));
     if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, waitingFor, ...request } = out.Item;
-    return { ...(request as PrivacyRequest), ...(waitingFor ? { waitingFor: [...(waitingFor as Set<string>)].sort() } : {}) };
+    const { pk: _pk, sk: _sk, waitingFor, erasedParts, ...request } = out.Item;
+    return {
+      ...(request as PrivacyRequest),
+      ...(waitingFor ? { waitingFor: [...(waitingFor as Set<string>)].sort() } : {}),
+      ...(erasedParts ? { erasedParts: [...(erasedParts as Set<string>)].sort() } : {}),
+    };
   }
 
   /** Every case of a customer, oldest first, from the lookup index's `CUSTOMER#` partition (never a scan). */
@@ -88,11 +104,69 @@ export class PrivacyStore {
     return [...new Set(ids)];
   }
 
-  /** Stores one part of the export (a case, or the watched parcels), replacing an earlier attempt's; it expires with the export. */
-  async putExportPart(id: string, part: string, data: unknown, expiresAt: string): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: `PRIVACY#${id}`, sk: `${EXPORT_PREFIX}${part}`, data: JSON.stringify(data), ttl: Math.floor(Date.parse(expiresAt) / 1000) } }),
+  /**
+   * Stores one part of the export (a case, or the customer's watched parcels), replacing an earlier attempt's; it
+   * expires with the export. Its marker is written before the data is read (`read`; undefined: no such part), so a
+   * part is never stored where a redaction cannot find it. When the marker is gone once the part is stored, a
+   * redaction erased the part meanwhile (and noted it on the request), and what was read may predate it: the part
+   * is deleted again. Answers whether the part is kept.
+   */
+  async putExportPart(id: string, part: string, read: () => Promise<unknown>, expiresAt: string, customerId: string): Promise<'stored' | 'none' | 'erased'> {
+    const ttl = Math.floor(Date.parse(expiresAt) / 1000);
+    const marker = part === WATCHED_PARCELS_PART ? customerExportKey(customerId, id) : exportedCaseKey(part, id);
+    const partKey = { pk: `PRIVACY#${id}`, sk: `${EXPORT_PREFIX}${part}` };
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...marker, privacyRequestId: id, ttl } }));
+    const data = await read();
+    if (data === undefined) {
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: marker }));
+      return 'none';
+    }
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...partKey, data: JSON.stringify(data), ttl } }));
+    const still = await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }));
+    if (still.Item) return 'stored';
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: partKey }));
+    return 'erased';
+  }
+
+  /** The exports holding this customer's watched parcels (their markers; TTL takes them with the exports). */
+  async exportsWithWatchedParcels(customerId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `PRIVACY_CUSTOMER#${customerId}`, ':prefix': EXPORT_PREFIX },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.privacyRequestId));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return ids;
+  }
+
+  /**
+   * A redaction reached a part of an earlier export: the part is deleted, the request notes it (`erasedParts`, and
+   * `export_erased` on its trail once per part), then the marker goes. Each step may be repeated after a crash.
+   */
+  async eraseExportPart(id: string, part: string, at: string, customerId?: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: `PRIVACY#${id}`, sk: `${EXPORT_PREFIX}${part}` } }));
+    await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: requestKey(id),
+        UpdateExpression: 'ADD erasedParts :parts SET #history = list_append(#history, :h)',
+        ConditionExpression: 'attribute_exists(pk) AND NOT contains(erasedParts, :part)',
+        ExpressionAttributeNames: { '#history': 'history' },
+        ExpressionAttributeValues: { ':parts': new Set([part]), ':part': part, ':h': [{ at, event: 'export_erased', part }] },
+      }),
     );
+    const marker = part === WATCHED_PARCELS_PART ? (customerId ? customerExportKey(customerId, id) : undefined) : exportedCaseKey(part, id);
+    if (marker) await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: marker }));
   }
 
   async exportParts(id: string): Promise<Array<{ part: string; data: unknown }>> {

@@ -11,8 +11,10 @@ const ROUTE = 'GET /ops/privacy/{privacyRequestId}';
 
 /**
  * `GET /ops/privacy/{privacyRequestId}` (supervisors; docs/privacy.md): a privacy request's progress and audit trail,
- * and, once an export is `ready` (for EXPORT_DAYS, then it is deleted), the export itself. Reading an export is reading personal data: each read is put in
- * the access log for every case it holds, and on the request's own trail, before the export is read.
+ * and, once an export is `ready` (for EXPORT_DAYS, then it is deleted), the export itself, less the parts a later
+ * redaction erased (`erasedParts`: caseIds, WATCHED_PARCELS; `export_erased` on the trail). Reading an export is
+ * reading personal data: each read is put in the access log for every case it holds, and on the request's own
+ * trail, before the export is read.
  */
 export function registerPrivacyRoutes(app: Router, deps: { privacy: PrivacyStore; accessLog: Pick<AccessLog, 'record'> }, reply: Reply): void {
   const notFound = () => reply(404, { error: 'privacy_request_not_found', message: 'No privacy request has this id.' });
@@ -28,7 +30,9 @@ export function registerPrivacyRoutes(app: Router, deps: { privacy: PrivacyStore
     const expired = request.exportExpiresAt !== undefined && request.exportExpiresAt <= at;
     const showsExport = request.kind === 'export' && request.status === 'ready' && !expired;
     if (showsExport) {
-      for (const caseId of request.caseIds ?? []) {
+      // A case's part a later redaction erased is not read any more (the request lists it in `erasedParts`).
+      const erased = new Set(request.erasedParts ?? []);
+      for (const caseId of (request.caseIds ?? []).filter((c) => !erased.has(c))) {
         await deps.accessLog.record({ at, operator: operator.name, role: operator.role, caseId, read: ['privacy_export'], route: ROUTE });
       }
     }

@@ -262,6 +262,104 @@ describe('watched parcels (shipment.created with proactive detection)', () => {
   });
 });
 
+describe('an export made before a redaction', () => {
+  const erasures = (history: Array<{ event: string; part?: string }>) => history.filter((h) => h.event === 'export_erased').map((h) => h.part).sort();
+  const markersOf = async (pk: string) =>
+    (await env.db.send(new QueryCommand({ TableName: TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }))).Items?.filter((i) => /^EXPORT(ED)?#/.test(String(i.sk))) ?? [];
+
+  it("loses the erased case and watched parcels: GET shows none of the customer's data, says which parts went, once", async () => {
+    const customerId = unique('cust');
+    const { caseId } = await closedCaseWithEverything(customerId);
+    const shipments = new ShipmentStore(env.db, TABLE_NAME);
+    const key = `SF#${unique('SF').toUpperCase()}`;
+    const facts = { order: { orderId: unique('ORD'), placedAt: new Date().toISOString(), currency: 'CNY', items: [], shipment: { carrier: 'SF', trackingNumber: key.slice(3), shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() } }, customer: { customerId, tier: 'gold' as const, locale: 'zh-CN' as const, channels: ['email' as const] } };
+    await shipments.saveProactive(key, facts, { name: PERSON.name, email: PERSON.email }, new Date(Date.now() + 86_400_000));
+    const exportId = await request('export', customerId);
+    const before = await asSupervisor(`/ops/privacy/${exportId}`);
+    expect(traces(before.body).sort()).toEqual([...SECRET_WORDS].sort());
+    expect(await markersOf(`CASE#${caseId}`)).toEqual([expect.objectContaining({ sk: `EXPORTED#${exportId}`, ttl: expect.any(Number) })]);
+
+    await request('redact', customerId);
+    const after = await asSupervisor(`/ops/privacy/${exportId}`);
+    expect(traces(after.body)).toEqual([]);
+    expect(after.json).toMatchObject({ status: 'ready', caseIds: [caseId], erasedParts: [caseId, 'WATCHED_PARCELS'], export: { cases: [], watchedParcels: [] } });
+    expect(erasures(after.json.history)).toEqual([caseId, 'WATCHED_PARCELS'].sort());
+    expect(await markersOf(`CASE#${caseId}`)).toEqual([]);
+    expect(await markersOf(`PRIVACY_CUSTOMER#${customerId}`)).toEqual([]);
+
+    // A second request for the same customer finds nothing more to erase: the trail says it once.
+    await request('redact', customerId);
+    expect(erasures((await privacy.get(exportId))!.history)).toEqual([caseId, 'WATCHED_PARCELS'].sort());
+    // An erased case's part is not read: no privacy_export entry in its access log from after the erasure.
+    const byCase = await callOpsApi(opsApi, 'token', 'GET', '/ops/audit', { query: `caseId=${caseId}`, operator: { name: 'sup-1', role: 'supervisor' } });
+    expect(byCase.json.entries.filter((e: { read: string[] }) => e.read.includes('privacy_export'))).toHaveLength(1);
+  });
+
+  it('loses the case when retention redacts it', async () => {
+    const customerId = unique('cust');
+    const { caseId } = await closedCaseWithEverything(customerId);
+    await cases.update(caseId, { status: 'in_review' }, ['closed']);
+    await closeCase({ caseId, reason: 'completed' });
+    const exportId = await request('export', customerId);
+    expect(traces((await asSupervisor(`/ops/privacy/${exportId}`)).body)).not.toEqual([]);
+
+    const closedAt = (await cases.get(caseId))!.closedAt!;
+    expect(await retention({ time: new Date(Date.parse(closedAt) + 366 * 86_400_000).toISOString() })).toMatchObject({ redacted: 1 });
+    const after = await asSupervisor(`/ops/privacy/${exportId}`);
+    expect(traces(after.body)).toEqual([]);
+    expect(after.json).toMatchObject({ erasedParts: [caseId], export: { cases: [] } });
+    expect(erasures(after.json.history)).toEqual([caseId]);
+  });
+
+  it('a redaction limited to one order erases that case only: the other case stays in the export', async () => {
+    const customerId = unique('cust');
+    const a = await closedCaseWithEverything(customerId);
+    const b = await closedCaseWithEverything(customerId);
+    const exportId = await request('export', customerId);
+    await request('redact', customerId, [a.record.orderId]);
+
+    const after = await asSupervisor(`/ops/privacy/${exportId}`);
+    expect(after.json.erasedParts).toEqual([a.caseId]);
+    expect(after.json.export.cases.map((c: { caseId: string }) => c.caseId)).toEqual([b.caseId]);
+    expect(after.json.export.cases[0]).toMatchObject({ contact: { email: PERSON.email }, survey: { comment: COMMENT } });
+    expect(JSON.stringify(after.json.export)).not.toContain(a.caseId);
+    expect(await markersOf(`CASE#${b.caseId}`)).toHaveLength(1);
+  });
+
+  it('a part gathered while a redaction of its case runs is not kept: the redaction found its marker', async () => {
+    const customerId = unique('cust');
+    const { caseId } = await closedCaseWithEverything(customerId);
+    const exportId = unique('pr');
+    await privacy.open({ privacyRequestId: exportId, kind: 'export', customerId, receivedAt: new Date().toISOString() });
+    // The data is read, then the redaction runs to its end, then the (stale) data is stored.
+    const readThenRedact = async () => {
+      const stale = { caseId, contact: { email: PERSON.email } };
+      await request('redact', customerId);
+      return stale;
+    };
+    expect(await privacy.putExportPart(exportId, caseId, readThenRedact, new Date(Date.now() + 86_400_000).toISOString(), customerId)).toBe('erased');
+    expect(await privacy.exportParts(exportId)).toEqual([]);
+    expect((await privacy.get(exportId))!.erasedParts).toEqual([caseId]);
+  });
+
+  it('an export of a case already redacted once loses it when the case is redacted again after a dispute', async () => {
+    const customerId = unique('cust');
+    const { caseId } = await closedCaseWithEverything(customerId);
+    await request('redact', customerId);
+    const newPhoto = 'https://cdn.example.com/evidence/second-round-front-door.jpg';
+    await cases.update(caseId, { status: 'in_review' }, ['closed']);
+    await cases.update(caseId, { evidence: [{ kind: 'photo', url: REDACTED }, { kind: 'photo', url: newPhoto }] });
+    await closeCase({ caseId, reason: 'completed' });
+    const exportId = await request('export', customerId);
+    expect((await asSupervisor(`/ops/privacy/${exportId}`)).body).toContain(newPhoto);
+
+    await request('redact', customerId);
+    const after = await asSupervisor(`/ops/privacy/${exportId}`);
+    expect(after.body).not.toContain(newPhoto);
+    expect(after.json.erasedParts).toEqual([caseId]);
+  });
+});
+
 describe('retention', () => {
   it("files a closed case for redaction after the policy's retentionDays (365 in CN) and redacts it then, not before", async () => {
     const customerId = unique('cust');

@@ -1,6 +1,6 @@
 import type { CaseRedactor } from '../../adapters/case-redactor.js';
 import type { CaseStore } from '../../adapters/case-store.js';
-import { EXPORT_DAYS, type PrivacyRequest, type PrivacyStore } from '../../adapters/privacy-store.js';
+import { EXPORT_DAYS, WATCHED_PARCELS_PART, type PrivacyRequest, type PrivacyStore } from '../../adapters/privacy-store.js';
 import type { ShipmentStore } from '../../adapters/shipment-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
 import { caseExport, watchedParcelsExport } from './customer-export.js';
@@ -47,14 +47,16 @@ async function gather(deps: PrivacyDeps, request: PrivacyRequest, caseIds: strin
   const exported: string[] = [];
   const expiresAt = new Date(now.getTime() + EXPORT_DAYS * 86_400_000).toISOString();
   for (const caseId of caseIds) {
-    const data = await caseExport(deps, caseId);
-    if (!data) continue;
-    await deps.privacy.putExportPart(request.privacyRequestId, caseId, data, expiresAt);
-    exported.push(caseId);
+    // An 'erased' part was in the export until a redaction running meanwhile took it: listed, as any erased part.
+    const kept = await deps.privacy.putExportPart(request.privacyRequestId, caseId, () => caseExport(deps, caseId), expiresAt, request.customerId);
+    if (kept !== 'none') exported.push(caseId);
   }
   if (!request.orderIds) {
-    const parcels = await watchedParcelsExport(deps.shipments, request.customerId);
-    if (parcels.length > 0) await deps.privacy.putExportPart(request.privacyRequestId, 'WATCHED_PARCELS', parcels, expiresAt);
+    const parcels = async () => {
+      const list = await watchedParcelsExport(deps.shipments, request.customerId);
+      return list.length > 0 ? list : undefined;
+    };
+    await deps.privacy.putExportPart(request.privacyRequestId, WATCHED_PARCELS_PART, parcels, expiresAt, request.customerId);
   }
   await deps.privacy.settle(request.privacyRequestId, 'ready', exported, [], now.toISOString(), expiresAt);
   return { status: 'ready', cases: exported.length, waiting: 0 };
@@ -76,6 +78,12 @@ async function redact(deps: PrivacyDeps, request: PrivacyRequest, caseIds: strin
   }
   if (!request.orderIds && deps.shipments) {
     for (const { key } of await deps.shipments.watchedContactsOf(request.customerId)) await deps.shipments.eraseProactiveContact(key);
+  }
+  if (!request.orderIds) {
+    // Earlier exports' copies of those contacts go too (their cases' parts go with each case's redaction).
+    for (const exportId of await deps.privacy.exportsWithWatchedParcels(request.customerId)) {
+      await deps.privacy.eraseExportPart(exportId, WATCHED_PARCELS_PART, now.toISOString(), request.customerId);
+    }
   }
   await deps.privacy.settle(id, waiting.length > 0 ? 'waiting_for_open_cases' : 'completed', caseIds, waiting, now.toISOString());
   // A case that closed between its check and the request's new status was redacted by close-case, which found the
