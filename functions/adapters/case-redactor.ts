@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TimelineEntry } from '../domain/case.js';
 import { REDACTED, redactedCaseFields, redactTimelineEntry, type RedactableCase, type RedactionCause } from '../domain/privacy.js';
-import { keys, setAssignments, writeIf } from './dynamo.js';
+import { keys, queryAll, setAssignments, writeIf } from './dynamo.js';
 import { suppressionKey } from './suppression-store.js';
 import type { ShipmentStore } from './shipment-store.js';
 import { EXPORTED_PREFIX, PrivacyStore } from './privacy-store.js';
@@ -112,17 +112,9 @@ export class CaseRedactor {
 
   /** Every item of the case's partition, with its keys. */
   private async partition(caseId: string): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseId}` }, ExclusiveStartKey: startKey, ConsistentRead: true }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll(this.db, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseId}` }, ConsistentRead: true });
   }
+
 
   /** Sets the redacted fields and `redactedAt`, drops the survey link; once, and only while the case is closed. */
   private async markCase(caseId: string, record: RedactableCase, cause: RedactionCause, at: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, type DeleteCommand, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type DeleteCommand, type PutCommand, type QueryCommandInput, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClient } from './aws-clients.js';
 
 /** One document client per cold start; endpoints come from the SDK's standard settings (AWS_ENDPOINT_URL_DYNAMODB locally). */
@@ -22,6 +22,18 @@ export async function writeIf(db: DynamoDBDocumentClient, command: UpdateCommand
     if (isConditionFailure(error)) return false;
     throw error;
   }
+}
+
+/** Every item a query matches, following its pages (for partitions that are small but may pass one page's 1 MB). */
+export async function queryAll(db: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PrivacyRequestKind, PrivacyRequestStatus } from '../domain/privacy.js';
 import { LOOKUP_INDEX, lookupPartition } from './case-index.js';
-import { writeIf } from './dynamo.js';
+import { queryAll, writeIf } from './dynamo.js';
 
 /** One step of a privacy request, as its audit trail keeps it: what happened, when, and (a read) by whom. */
 export interface PrivacyHistoryEntry {
@@ -86,22 +86,13 @@ export class PrivacyStore {
 
   /** Every case of a customer, oldest first, from the lookup index's `CUSTOMER#` partition (never a scan). */
   async caseIdsOfCustomer(customerId: string): Promise<string[]> {
-    const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: LOOKUP_INDEX,
-          KeyConditionExpression: 'gsi3pk = :pk',
-          ExpressionAttributeValues: { ':pk': lookupPartition.customer(customerId) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(String(item.caseId));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return [...new Set(ids)];
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: LOOKUP_INDEX,
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': lookupPartition.customer(customerId) },
+    });
+    return [...new Set(items.map((item) => String(item.caseId)))];
   }
 
   /**
@@ -130,22 +121,13 @@ export class PrivacyStore {
 
   /** The exports holding this customer's watched parcels (their markers; TTL takes them with the exports). */
   async exportsWithWatchedParcels(customerId: string): Promise<string[]> {
-    const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `PRIVACY_CUSTOMER#${customerId}`, ':prefix': EXPORT_PREFIX },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(String(item.privacyRequestId));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return ids;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PRIVACY_CUSTOMER#${customerId}`, ':prefix': EXPORT_PREFIX },
+      ConsistentRead: true,
+    });
+    return items.map((item) => String(item.privacyRequestId));
   }
 
   /**
@@ -170,22 +152,13 @@ export class PrivacyStore {
   }
 
   async exportParts(id: string): Promise<Array<{ part: string; data: unknown }>> {
-    const parts: Array<{ part: string; data: unknown }> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `PRIVACY#${id}`, ':prefix': EXPORT_PREFIX },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) parts.push({ part: String(item.sk).slice(EXPORT_PREFIX.length), data: JSON.parse(String(item.data)) });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return parts;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PRIVACY#${id}`, ':prefix': EXPORT_PREFIX },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({ part: String(item.sk).slice(EXPORT_PREFIX.length), data: JSON.parse(String(item.data)) as unknown }));
   }
 
   /**
