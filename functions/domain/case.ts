@@ -84,6 +84,11 @@ export interface CaseFacts {
   orderId: string;
   orderPlacedAt: string;
   currency: string;
+  /**
+   * ISO 3166-1 alpha-2 code of the market whose consumer rules apply (order.market); its policy and working-day
+   * calendar decide the case. Absent on cases opened before markets existed: the deployment's default market.
+   */
+  market?: string;
   orderItems: OrderItem[];
   items: ItemRef[];
   shipment: Shipment;
