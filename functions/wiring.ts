@@ -29,9 +29,8 @@ import { WaitStore } from './adapters/wait-store.js';
 import { CaseWorkflow } from './adapters/workflow.js';
 import { optional, required, seconds } from './config.js';
 import { parseKeyRing, type KeyRing } from './domain/key-ring.js';
-import { calendarFor, type MarketCalendar } from './domain/market-calendar.js';
-import type { AftersalesPolicy } from './domain/policy.js';
-import { loadPolicy } from './policies/index.js';
+import { createMarkets, marketCatalog, type Market, type MarketCatalog, type Markets } from './domain/markets.js';
+import { MARKET_REGISTRY } from './policies/index.js';
 import type { NoticeMessage } from './schemas/messages.js';
 
 /**
@@ -139,31 +138,44 @@ export function fromSecret<T>(name: string, build: (value: string) => T): () => 
   };
 }
 
-/** The market's after-sales policy (POLICY_MARKET, default CN), validated at cold start. */
-export function marketPolicy(): AftersalesPolicy {
-  return loadPolicy(optional('POLICY_MARKET'));
-}
-
-/** How long before the calendar's data ends a cold start warns (the next year must be added to the policy by then). */
+/** How long before a calendar's data ends a cold start warns (the next year must be added to the policy by then). */
 const CALENDAR_WARNING_DAYS = 60;
 
 /**
- * The market's working-day calendar (the policy's market, with the years the policy adds). After its published data
- * it predicts by rule (due dates are then provisional) up to a horizon, and fails loudly beyond; so that neither comes
- * as a surprise, a cold start within 60 days of the end of the published data logs a warning.
+ * A market's working-day calendar predicts by rule after its published data (due dates are then provisional) up to a
+ * horizon, and fails loudly beyond; so that neither comes as a surprise, the first use of a market's calendar in a cold
+ * start within 60 days of the end of its published data logs a warning.
  */
-export function marketCalendar(policy: AftersalesPolicy = marketPolicy(), now = new Date()): MarketCalendar {
-  const calendar = calendarFor(policy);
+export function warnIfCalendarEndsSoon(market: Pick<Market, 'code' | 'calendar'>, now = new Date()): void {
+  const { calendar } = market;
   const endsIn = (Date.parse(`${calendar.covers.to}T00:00:00Z`) - now.getTime()) / 86_400_000;
   if (endsIn < CALENDAR_WARNING_DAYS) {
     logger.warn('working-day calendar data ends soon: due dates after it are provisional; add the next year to the market policy (docs/sla.md)', {
-      market: policy.market,
+      market: market.code,
       calendarEndsOn: calendar.covers.to,
       provisionalThrough: calendar.provisionalThrough,
       daysLeft: Math.floor(endsIn),
     });
   }
-  return calendar;
+}
+
+/** The deployment's markets and their currencies, nothing built: what the webhook intake checks an order against. */
+export function knownMarkets(): MarketCatalog {
+  return marketCatalog(MARKET_REGISTRY, defaultMarket());
+}
+
+/** The market of a case that names none: POLICY_MARKET, default CN. */
+const defaultMarket = () => optional('POLICY_MARKET') ?? 'CN';
+
+let deploymentMarkets: Markets | undefined;
+/**
+ * The deployment's markets (docs/operations.md "Markets"): each case is decided under its own market's policy and
+ * calendar (`order.market`), a case without one under the default market, POLICY_MARKET (default CN). Built once per
+ * cold start; the default market's policy is validated at once, so a wrong one stops the function at start.
+ */
+export function markets(): Markets {
+  deploymentMarkets ??= createMarkets(MARKET_REGISTRY, defaultMarket(), (market) => warnIfCalendarEndsSoon(market));
+  return deploymentMarkets;
 }
 
 /**

@@ -30,6 +30,11 @@ export const WEBHOOK_SCHEMA_PATH = resolve(import.meta.dirname, '..', 'docs', 'w
 const event = <T extends WebhookEventType>(type: T, data: z.core.$ZodType, description: string) =>
   z.strictObject({ type: z.literal(type), timestamp: webhookEnvelope.shape.timestamp, data }).meta({ title: type, description });
 
+/** What the deployment checks of an order's market beyond its form (functions/use-cases/accept-webhook.ts). */
+const MARKET_RULE =
+  "data.order.market (absent: the deployment's default market) must be a market the deployment has a policy for (else 422 unknown_market), " +
+  "and data.order.currency that market's currency (else 422 currency_not_of_market).";
+
 /** The JSON Schema of every webhook body the pipeline accepts. */
 export function webhookJsonSchema(): Record<string, unknown> {
   const body = z
@@ -38,7 +43,8 @@ export function webhookJsonSchema(): Record<string, unknown> {
         'aftersales.requested',
         requestedData,
         'A customer filed an after-sales request; it opens a case, whose id is derived from data.requestId. ' +
-          'Beyond this schema: data.customer needs an email or a phone (or both), and every sku in data.items must be one of data.order.items.',
+          'Beyond this schema: data.customer needs an email or a phone (or both), and every sku in data.items must be one of data.order.items. ' +
+          MARKET_RULE,
       ),
       event('aftersales.evidence_added', evidenceAddedData, 'The customer added evidence (photos) to an open request.'),
       event('aftersales.cancelled', cancelledData, 'The customer withdrew the request.'),
@@ -51,7 +57,8 @@ export function webhookJsonSchema(): Record<string, unknown> {
         'shipment.created',
         shipmentCreatedData,
         "An order's parcel left the warehouse; with proactive detection on, the pipeline watches it and opens a delayed or lost case itself. " +
-          'Beyond this schema: data.customer needs an email or a phone (or both).',
+          'Beyond this schema: data.customer needs an email or a phone (or both). ' +
+          MARKET_RULE,
       ),
       event(
         'customer.data_requested',

@@ -22,7 +22,8 @@ export interface CaseRecord extends CaseFacts {
   /** Internal target for the first response, from the priority band. */
   responseDueAt?: string;
   locale: Locale;
-  decision?: { decision: string; rule: string; reasonCode?: string; at: string; by?: string; reason?: string };
+  /** The latest decision; `market` and `policyVersion` name the rules it was made under (absent on older cases). */
+  decision?: { decision: string; rule: string; reasonCode?: string; at: string; by?: string; reason?: string; market?: string; policyVersion?: string };
   /** What the review rule granted (quality: refund, exchange or repair by window). */
   grantedRemedy?: Remedy;
   /** Operator review: when it opened, its targets, and why it is manual. */

@@ -34,12 +34,14 @@ export interface ShipmentRegistration {
   provider: string;
   shippedAt?: string;
   promisedBy?: string;
+  /** The market of the order or case watching it: its policy and calendar judge the parcel (the first one kept). */
+  market?: string;
   watcher: Watcher;
 }
 
 /** What proactive detection needs to open a case later, without personal data (that is in ProactiveContact). */
 export interface ProactiveFacts {
-  order: { orderId: string; placedAt: string; currency: string; items: OrderItem[]; shipment: Shipment };
+  order: { orderId: string; placedAt: string; currency: string; market?: string; items: OrderItem[]; shipment: Shipment };
   customer: { customerId: string; tier: CustomerTier; locale: Locale; channels: Channel[] };
 }
 
@@ -85,6 +87,10 @@ export class ShipmentStore {
     if (reg.promisedBy) {
       values[':promised'] = reg.promisedBy;
       sets.push('promisedBy = if_not_exists(promisedBy, :promised)');
+    }
+    if (reg.market) {
+      values[':market'] = reg.market;
+      sets.push('market = if_not_exists(market, :market)');
     }
     await this.db.send(
       new UpdateCommand({

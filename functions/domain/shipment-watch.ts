@@ -24,6 +24,8 @@ export interface WatchedShipment {
   shippedAt?: string;
   promisedBy?: string;
   registeredAt: string;
+  /** The market whose policy and calendar judge the parcel (its order's, or its case's); absent: the default market. */
+  market?: string;
   watchers: Watcher[];
   /** Watchers already acted on (`<role>#<caseId>`), so a repeated push or poll acts once. */
   handled: string[];

@@ -5,17 +5,17 @@ import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
 import { carrierOutage } from '../use-cases/steps/carrier-outage.js';
 import { reportProviderCall } from '../use-cases/tracking/provider-health.js';
 import { carrierRouting, carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
+import { caseStores, markets, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
 const { health, shipments } = trackingStores();
 const alerts = opsAlerts();
 const metricSink = metrics();
-const policy = marketPolicy();
-const calendar = marketCalendar(policy);
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 // One provider for every carrier by default; CARRIER_TRACKING (full JSON) routes carriers to several providers.
 const config = carrierTrackingConfig();
-const { outageAlertSeconds } = trackingSettings(policy);
+const { outageAlertSeconds } = trackingSettings(deploymentMarkets.market().policy);
 const { providerFor } = carrierRouting(config);
 const input = z.object({ caseId: z.string(), outage: z.optional(z.object({ Error: z.optional(z.string()) })) });
 
@@ -32,7 +32,7 @@ async function handle(event: unknown) {
   const provider = tracker.providerFor({ carrier: record.shipment.carrier, trackingNumber: record.shipment.trackingNumber });
   const report = (outcome: { ok: true } | { ok: false; error: string }) => reportProviderCall({ health, alerts, outageAlertSeconds }, provider, outcome, new Date());
   try {
-    const result = await carrierLookup({ cases, tracker, policy, calendar, report, alerts, shipments }, caseId, now);
+    const result = await carrierLookup({ cases, tracker, markets: deploymentMarkets, report, alerts, shipments }, caseId, now);
     metricSink.count('CarrierLookups', { Provider: provider, Outcome: result.verdict });
     return result;
   } catch (error) {

@@ -5,16 +5,16 @@ import type { IntakeMessage } from '../schemas/messages.js';
 import { receivePush } from '../use-cases/tracking/receive-push.js';
 import { acceptedKeys } from '../domain/key-ring.js';
 import { carrierRouting, carrierTrackingConfig, carrierWebhookKeys, PREVIOUS_CARRIER_WEBHOOK_SECRET_MS, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, logger, marketCalendar, marketPolicy, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
+import { caseStores, logger, markets, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const PUSH_PROVIDERS: readonly PushProvider[] = ['aftership', '17track', 'kuaidi100'];
 const { cases } = caseStores();
 const { shipments } = trackingStores();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 const alerts = opsAlerts();
-const policy = marketPolicy();
-const calendar = marketCalendar(policy);
-const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(policy);
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
+const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(deploymentMarkets.market().policy);
 const routing = carrierRouting(carrierTrackingConfig());
 
 /** Kuaidi100 marks a push delivered only when the answer says so; anything else is pushed again later. */
@@ -35,7 +35,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
     // Kuaidi100 posts a form (sign, param); the others sign a JSON body and send the signature in a header.
     const fields = provider === 'kuaidi100' ? Object.fromEntries(new URLSearchParams(raw)) : event.headers;
     const answer = await receivePush(
-      { shipments, cases, intake, alerts, policy, calendar, proactiveEnabled, pollIntervalSeconds, secret, carrierCodes: routing.codesFor(provider) },
+      { shipments, cases, intake, alerts, markets: deploymentMarkets, proactiveEnabled, pollIntervalSeconds, secret, carrierCodes: routing.codesFor(provider) },
       provider,
       raw,
       fields,

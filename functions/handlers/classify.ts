@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
 import { optional, seconds } from '../config.js';
 import { classify, type TimingOverrides } from '../use-cases/steps/classify.js';
-import { caseStores, marketCalendar, marketPolicy, opsAlerts, withLambdaContext } from '../wiring.js';
+import { caseStores, markets, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases, sla } = caseStores();
 const alerts = opsAlerts();
-const policy = marketPolicy();
-const calendar = marketCalendar(policy);
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 const maybe = (name: string) => (optional(name) === undefined ? undefined : seconds(name, 0));
 // Durations are configuration so the same state machine runs in days on AWS and in seconds locally.
 const overrides: TimingOverrides = {
@@ -28,7 +28,7 @@ const input = z.object({ caseId: z.string() });
 /** Workflow step: priority, internal targets, which path the case takes. */
 async function handle(event: unknown) {
   const { caseId } = input.parse(event);
-  return classify({ cases, sla, alerts, policy, calendar, overrides }, caseId, new Date());
+  return classify({ cases, sla, alerts, markets: deploymentMarkets, overrides }, caseId, new Date());
 }
 
 /** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */

@@ -1,13 +1,12 @@
 import * as z from 'zod/mini';
 import { closeCase } from '../use-cases/steps/close-case.js';
-import { caseRedactor, caseStores, marketCalendar, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
+import { caseRedactor, caseStores, markets, metrics, withLambdaContext } from '../wiring.js';
 
 const { cases, dedupe, sla, reports, privacy } = caseStores();
-const policy = marketPolicy();
-const calendar = marketCalendar(policy);
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 const metricSink = metrics();
 const redactor = caseRedactor();
-const { retentionDays } = policy.privacy;
 const input = z.object({
   caseId: z.string(),
   reason: z.enum(['completed', 'rejected', 'cancelled', 'evidence_expired', 'return_expired', 'survey_expired']),
@@ -16,7 +15,7 @@ const input = z.object({
 /** Workflow step: the case's last state, counted for the reports. */
 async function handle(event: unknown) {
   const { caseId, reason } = input.parse(event);
-  return closeCase({ cases, dedupe, sla, reports, calendar, metrics: metricSink, privacy: { privacy, redactor, retentionDays } }, caseId, reason, new Date());
+  return closeCase({ cases, dedupe, sla, reports, markets: deploymentMarkets, metrics: metricSink, privacy: { privacy, redactor } }, caseId, reason, new Date());
 }
 
 /** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */

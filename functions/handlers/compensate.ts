@@ -3,12 +3,12 @@ import '../tracing.js';
 import * as z from 'zod/mini';
 import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
-import { cnCalendar } from '../domain/cn-calendar.js';
 import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
-import { caseStores, fromSecret, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
+import { caseStores, fromSecret, markets, metrics, withLambdaContext } from '../wiring.js';
 
 const { cases, ledger, refunds } = caseStores();
-const policy = marketPolicy();
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 const metricSink = metrics();
 const baseUrl = required('ORDER_PLATFORM_API_URL');
 // The token is read per invocation (cached 5 minutes), so a rotated one is used without a cold start.
@@ -22,7 +22,7 @@ const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruc
 async function handle(event: unknown) {
   const { caseId, action } = input.parse(event);
   const orderPlatform = await orderPlatformClient();
-  const deps = { cases, ledger, refunds, orderPlatform, policy, timeZone: cnCalendar.timeZone, metrics: metricSink };
+  const deps = { cases, ledger, refunds, orderPlatform, markets: deploymentMarkets, metrics: metricSink };
   const now = new Date();
   if (action === 'check') return checkCompensation(deps, caseId, now);
   if (action === 'charge_back') return chargeBack(deps, caseId, now);

@@ -6,10 +6,10 @@ import { OperatorSignInClient } from '../adapters/operator-sign-in.js';
 import { required } from '../config.js';
 import { consoleApp } from '../http/console-app.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, markets, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const stores = caseStores();
-const policy = marketPolicy();
+const deploymentMarkets = markets();
 const db = documentClient();
 const table = required('TABLE_NAME');
 const stateMachineArn = required('STATE_MACHINE_ARN');
@@ -19,8 +19,7 @@ let delayNotices: ReturnType<typeof queueSender<DelayNoticeMessage>> | undefined
 
 const app = consoleApp({
   ...stores,
-  policy,
-  calendar: marketCalendar(policy),
+  markets: deploymentMarkets,
   workflow: caseWorkflow(),
   alerts: opsAlerts(),
   search: new CaseSearch(db, table),

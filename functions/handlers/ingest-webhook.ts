@@ -3,11 +3,12 @@ import { Webhook } from 'standardwebhooks';
 import { parseKeyRing } from '../domain/key-ring.js';
 import { acceptWebhook, anyKeyVerifier } from '../use-cases/accept-webhook.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { caseStores, fromSecret, logger, queueSender, withLambdaContext } from '../wiring.js';
+import { caseStores, fromSecret, knownMarkets, logger, queueSender, withLambdaContext } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 
 const { dedupe, privacy } = caseStores();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
+const markets = knownMarkets();
 /**
  * After a rotation (the secret's value `{"current", "previous", "rotatedAt"}`, functions/domain/key-ring.ts) the
  * previous secret still verifies for this long, so the order platform can switch to the new one at its own pace.
@@ -30,7 +31,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
   try {
     const now = new Date();
     const verifier = await webhookVerifier(now);
-    const answer = await acceptWebhook({ verifier, dedupe, intake, privacy }, rawBody(event), event.headers, now);
+    const answer = await acceptWebhook({ verifier, dedupe, intake, privacy, markets }, rawBody(event), event.headers, now);
     if (answer.status === 202 && 'privacyRequestId' in answer) {
       logger.info('privacy request accepted', { privacyRequestId: answer.privacyRequestId, duplicate: answer.duplicate });
       return json(202, { privacyRequestId: answer.privacyRequestId, ...(answer.duplicate ? { duplicate: true } : {}) });

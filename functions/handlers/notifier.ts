@@ -11,7 +11,7 @@ import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
 import { sendNotice, type NoticeSettings } from '../use-cases/send-notice.js';
 import { DEFAULT_STATUS_LINK_DAYS } from '../domain/status-link.js';
-import { caseStores, keyRing, logger, marketCalendar, marketPolicy, metrics, suppressionStore, withLambdaContext } from '../wiring.js';
+import { caseStores, keyRing, logger, markets, metrics, suppressionStore, withLambdaContext } from '../wiring.js';
 
 const { cases, notices, surveys } = caseStores();
 const suppressions = suppressionStore();
@@ -22,15 +22,14 @@ const senders = new AwsNoticeSenders(awsClient(new SESv2Client({})), awsClient(n
   smsOriginationIdentity: optional('SMS_ORIGINATION_IDENTITY'),
   smsConfigurationSet: optional('SMS_CONFIGURATION_SET'),
 });
-const policy = marketPolicy();
 const settings: Omit<NoticeSettings, 'statusLinkSecret'> = {
   publicBaseUrl: required('PUBLIC_BASE_URL'),
   statusLinkDays: Number(optional('STATUS_LINK_DAYS') ?? DEFAULT_STATUS_LINK_DAYS),
   evidenceUploadUrl: required('EVIDENCE_UPLOAD_URL'),
   remedyChoiceUrl: required('REMEDY_CHOICE_URL'),
   quietHours: parseQuietHours(optional('SMS_QUIET_HOURS')),
-  policy,
-  calendar: marketCalendar(policy),
+  // Each case's notices follow its own market's policy and calendar.
+  markets: markets(),
 };
 /** The queue's maxReceiveCount: the delivery that reaches it is the last before the DLQ. */
 const maxReceives = Number(optional('NOTICE_MAX_RECEIVES') ?? 5);

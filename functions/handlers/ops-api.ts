@@ -20,11 +20,12 @@ import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { readFollowUps } from '../use-cases/read-follow-ups.js';
 import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
-import { caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, markets as deploymentMarkets, metrics, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds, reports, privacy } = caseStores();
-const policy = marketPolicy();
-const calendar = marketCalendar(policy);
+// Each case is decided under its own market; the console's dates and the reports use the default market's.
+const markets = deploymentMarkets();
+const { policy, calendar } = markets.market();
 const workflow = caseWorkflow();
 const alerts = opsAlerts();
 const app = new Router();
@@ -61,7 +62,7 @@ app.get('/ops/reviews', async () => {
   return reply(200, { reviews: pending.map(reviewListEntry) });
 });
 
-registerDecisionRoutes(app, { cases, reviews, refunds, waits, workflow, policy }, reply, (message, detail) => logger.info(message, detail), metrics());
+registerDecisionRoutes(app, { cases, reviews, refunds, waits, workflow, markets }, reply, (message, detail) => logger.info(message, detail), metrics());
 
 app.get('/ops/alerts', async () => reply(200, { alerts: await alerts.recent(100) }));
 
@@ -111,7 +112,7 @@ registerReportRoutes(app, { reports, ledger, satisfaction, policy }, reply);
 
 // SLA lists, pause and resume (docs/sla.md). Only a pause sends a notice: the queue client is made at the first one.
 let delayNotices: ReturnType<typeof queueSender<DelayNoticeMessage>> | undefined;
-registerSlaRoutes(app, { cases, sla, alerts, policy, calendar, notices: () => (delayNotices ??= queueSender<DelayNoticeMessage>('NOTICE_QUEUE_URL')) }, reply);
+registerSlaRoutes(app, { cases, sla, alerts, markets, notices: () => (delayNotices ??= queueSender<DelayNoticeMessage>('NOTICE_QUEUE_URL')) }, reply);
 
 app.notFound(async () => reply(404, { error: 'not_found', message: 'No such operations endpoint.' }));
 app.errorHandler(Error, async (error) => {

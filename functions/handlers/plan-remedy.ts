@@ -1,15 +1,16 @@
 import * as z from 'zod/mini';
 import { planRemedy } from '../use-cases/steps/plan-remedy.js';
-import { caseStores, marketPolicy, withLambdaContext } from '../wiring.js';
+import { caseStores, markets, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
-const policy = marketPolicy();
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 const input = z.object({ caseId: z.string(), applyDefault: z._default(z.boolean(), false) });
 
 /** Workflow step: the remedy of an approved case, after the customer's choice where they have one. */
 async function handle(event: unknown) {
   const { caseId, applyDefault } = input.parse(event);
-  return planRemedy({ cases, policy }, caseId, new Date(), applyDefault);
+  return planRemedy({ cases, markets: deploymentMarkets }, caseId, new Date(), applyDefault);
 }
 
 /** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */

@@ -1,17 +1,18 @@
 import * as z from 'zod/mini';
 import { runRetention } from '../use-cases/privacy/retention.js';
-import { caseRedactor, caseStores, logger, marketPolicy, withLambdaContext } from '../wiring.js';
+import { caseRedactor, caseStores, logger, markets, withLambdaContext } from '../wiring.js';
 
 const { cases, privacy } = caseStores();
 const redactor = caseRedactor();
-const { retentionDays } = marketPolicy().privacy;
+// Each closed case is kept for its own market's retentionDays.
+const deploymentMarkets = markets();
 /** EventBridge's scheduled event: its `time` is the tick's time (locally, the local clock's). */
 const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });
 
 /** Scheduled (hourly): redacts closed cases whose retention period ended (docs/privacy.md). Counts only in the log. */
 async function handle(event: unknown) {
   const now = new Date(scheduledEvent.parse(event).time);
-  const result = await runRetention({ cases, privacy, redactor, retentionDays }, now);
+  const result = await runRetention({ cases, privacy, redactor, markets: deploymentMarkets }, now);
   logger.info('privacy retention run', { now: now.toISOString(), ...result });
   return result;
 }

@@ -1,17 +1,17 @@
 import * as z from 'zod/mini';
 import { review } from '../use-cases/steps/review.js';
-import { caseStores, marketCalendar, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
+import { caseStores, markets, metrics, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
-const policy = marketPolicy();
-const calendar = marketCalendar(policy);
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 const metricSink = metrics();
 const input = z.object({ caseId: z.string() });
 
 /** Workflow step: the policy decision. */
 async function handle(event: unknown) {
   const { caseId } = input.parse(event);
-  const result = await review(cases, caseId, policy, calendar, new Date());
+  const result = await review(cases, caseId, deploymentMarkets, new Date());
   // The policy's decision (approve, reject, needs_evidence, manual: an operator decides, counted then).
   metricSink.count('Decisions', { DecidedBy: 'policy', Decision: result.decision });
   return result;

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { runSlaMonitor } from '../use-cases/sla-monitor.js';
-import { caseStores, logger, marketCalendar, marketPolicy, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
+import { caseStores, logger, markets, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases, sla } = caseStores();
 const alerts = opsAlerts();
-const policy = marketPolicy();
-const calendar = marketCalendar(policy);
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 const metricSink = metrics();
 /** EventBridge's scheduled event: its `time` is the tick's time (locally, the local clock's), the monitor's "now". */
 const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });
@@ -13,7 +13,7 @@ const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });
 /** Scheduled (every 5 minutes): open cases due soon and overdue, and missed first-response targets, alerted once. */
 async function handle(event: unknown) {
   const now = new Date(scheduledEvent.parse(event).time);
-  const report = await runSlaMonitor({ cases, sla, alerts, policy, calendar, metrics: metricSink }, now);
+  const report = await runSlaMonitor({ cases, sla, alerts, markets: deploymentMarkets, metrics: metricSink }, now);
   const counts = { dueSoon: report.dueSoon.length, breached: report.breached.length, met: report.met.length, dueKnown: report.dueKnown.length, dueRecomputed: report.dueRecomputed.length, responseMissed: report.responseMissed.length };
   logger.info('sla monitor run', { now: now.toISOString(), ...counts });
   if (report.failures.length > 0) {

@@ -4,13 +4,13 @@ import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
 import type { QueueSender } from '../adapters/queues.js';
 import type { NoticeMessage } from '../schemas/messages.js';
-import { caseRedactor, caseStores, caseWorkflow, logger, marketCalendar, marketPolicy, metrics, noticeQueue, opsAlerts, withLambdaContext } from '../wiring.js';
+import { caseRedactor, caseStores, caseWorkflow, logger, markets, metrics, noticeQueue, opsAlerts, withLambdaContext } from '../wiring.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
 const { cases, waits, dedupe, sla, reports, surveys, privacy: privacyRequests } = caseStores();
 const alerts = opsAlerts();
-const policy = marketPolicy();
-const calendar = marketCalendar(policy);
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 const workflow = caseWorkflow();
 const metricSink = metrics();
 const processor = new BatchProcessor(EventType.SQS);
@@ -21,7 +21,7 @@ const trackingConfig = configuredCarrierTracking();
 const tracking = trackingConfig && {
   shipments: trackingStores().shipments,
   providerFor: carrierRouting(trackingConfig).providerFor,
-  proactiveEnabled: trackingSettings(policy).proactiveEnabled,
+  proactiveEnabled: trackingSettings(deploymentMarkets.market().policy).proactiveEnabled,
 };
 
 // Privacy requests come through the intake queue like every webhook (docs/privacy.md).
@@ -30,7 +30,7 @@ const privacy = { privacy: privacyRequests, surveys, redactor, shipments: tracki
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent({ cases, waits, dedupe, workflow, notices, sla, alerts, policy, calendar, tracking, reports, metrics: metricSink, privacy }, message, new Date());
+  await applyIntakeEvent({ cases, waits, dedupe, workflow, notices, sla, alerts, markets: deploymentMarkets, tracking, reports, metrics: metricSink, privacy }, message, new Date());
   logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
 }
 

@@ -9,11 +9,12 @@ import { rawBody } from '../http/responses.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
 import { htmlResponse as html, pageLocale, type PageLocale } from '../web/layout.js';
 import { linkProblemPage, statusPage, type ChoiceProblem, type PauseChoice } from '../web/status-pages.js';
-import { caseStores, caseWorkflow, keyRing, logger, marketPolicy, secretsMaxAgeSeconds, withLambdaContext } from '../wiring.js';
+import { caseStores, caseWorkflow, keyRing, logger, markets, secretsMaxAgeSeconds, withLambdaContext } from '../wiring.js';
 
 const { cases, waits } = caseStores();
 const workflow = caseWorkflow();
-const policy = marketPolicy();
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 /**
  * After a rotation, links signed with the previous key open if they expire within this long of the rotation: a
  * link's lifetime, plus the cache age during which a notifier may still sign with the old key.
@@ -34,6 +35,7 @@ const isChoice = (value: unknown): value is PauseChoice => value === 'wait' || v
 const browserLocale = (header: string | undefined): PageLocale => (/^\s*en\b/i.test(header ?? '') ? 'en' : 'zh-CN');
 
 function render(record: CaseRecord & { pause?: ProgressFacts['pause'] }, action: string, opts: { done?: PauseChoice; problem?: ChoiceProblem }): string {
+  const { policy } = deploymentMarkets.of(record);
   const progress = caseProgress({ ...record, offersChoice: policy.customerChoice[record.type] !== undefined });
   const operatorNote = operatorNoteOf(record);
   return statusPage(

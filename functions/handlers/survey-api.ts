@@ -1,18 +1,18 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { SurveyRecord } from '../adapters/survey-store.js';
-import { cnCalendar } from '../domain/cn-calendar.js';
 import { ASPECTS, COMMENT_MAX_LENGTH } from '../domain/satisfaction.js';
 import { json, problem, rawBody } from '../http/responses.js';
 import { answerSurvey } from '../use-cases/answer-survey.js';
 import { htmlResponse as html, pageLocale } from '../web/layout.js';
 import { surveyForm, surveyGonePage, thankYouPage, type SurveyFormError, type SurveyFormValues, type SurveyGoneReason } from '../web/survey-pages.js';
-import { caseStores, caseWorkflow, logger, marketPolicy, opsAlerts, withLambdaContext } from '../wiring.js';
+import { caseStores, caseWorkflow, logger, markets, opsAlerts, withLambdaContext } from '../wiring.js';
 
 const { cases, surveys, waits, satisfaction, followUps } = caseStores();
 const workflow = caseWorkflow();
 const alerts = opsAlerts();
-const policy = marketPolicy();
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
 const score = z.int().check(z.minimum(1), z.maximum(5));
 const answerSchema = z.object({
   rating: score,
@@ -85,7 +85,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
   let result: Awaited<ReturnType<typeof answerSurvey>>;
   try {
     result = await answerSurvey(
-      { cases, surveys, waits, workflow, satisfaction, followUps, alerts, policy, timeZone: cnCalendar.timeZone },
+      { cases, surveys, waits, workflow, satisfaction, followUps, alerts, markets: deploymentMarkets },
       token,
       { overall: rating, comment, ...aspects },
       new Date(),

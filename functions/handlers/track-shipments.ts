@@ -6,15 +6,15 @@ import { PROVIDER_LIMITS } from '../adapters/carriers/limits.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { pollShipments } from '../use-cases/tracking/poll-shipments.js';
 import { carrierRouting, carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, logger, marketCalendar, marketPolicy, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
+import { caseStores, logger, markets, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
 
 const { cases } = caseStores();
 const { shipments, health } = trackingStores();
 const alerts = opsAlerts();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
-const policy = marketPolicy();
-const calendar = marketCalendar(policy);
-const settings = trackingSettings(policy);
+// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+const deploymentMarkets = markets();
+const settings = trackingSettings(deploymentMarkets.market().policy);
 const config = carrierTrackingConfig();
 const { providers } = carrierRouting(config);
 /** An EventBridge "Scheduled Event": its `time` is the run's "now" (the local runtime's clock when run locally). */
@@ -28,7 +28,7 @@ async function handle(event: unknown, context?: Pick<Context, 'getRemainingTimeI
   // Stop starting lookups 30 s before the timeout; without a context (tests), allow four minutes.
   const deadline = Date.now() + (context ? context.getRemainingTimeInMillis() - 30_000 : 240_000);
   const summary = await pollShipments(
-    { shipments, cases, intake, policy, calendar, ...settings, tracker, health, alerts, providers, limits: PROVIDER_LIMITS, random: Math.random, sleep, remainingMs: () => deadline - Date.now() },
+    { shipments, cases, intake, markets: deploymentMarkets, ...settings, tracker, health, alerts, providers, limits: PROVIDER_LIMITS, random: Math.random, sleep, remainingMs: () => deadline - Date.now() },
     now,
   );
   if (summary.polled > 0) logger.info('shipments polled', { ...summary });

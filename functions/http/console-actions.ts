@@ -77,7 +77,7 @@ export async function runAction(deps: ActionDeps, action: ConsoleAction, caseId:
       const reason = text(form, 'reason');
       const note = text(form, 'note');
       const until = text(form, 'expectedResumeBy');
-      const expectedResumeBy = until === '' ? undefined : fromLocalTime(until, deps.calendar.timeZone);
+      const expectedResumeBy = until === '' ? undefined : fromLocalTime(until, deps.markets.market().calendar.timeZone);
       if (!oneOf(DELAY_REASONS, reason) || !within(note, true) || expectedResumeBy === null || (expectedResumeBy && Date.parse(expectedResumeBy) <= now.getTime())) return invalid;
       const input = { reason: reason as DelayReason, note, ...(expectedResumeBy ? { expectedResumeBy } : {}) };
       return pauseOutcome(await pauseCase({ ...deps, notices: deps.notices() }, caseId, input, operator, now), 'pause', locale);

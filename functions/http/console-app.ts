@@ -22,6 +22,10 @@ export type { AccessLog, CaseSearch, LedgerStore, OpsAlerts, SatisfactionStore }
 
 type Result = APIGatewayProxyStructuredResultV2;
 
+/** The console shows times, and reads the operator's, in the default market's zone; its reports measure by that market's limits. */
+const consoleZone = (deps: ConsoleDeps) => deps.markets.market().calendar.timeZone;
+const pageDeps = (deps: ConsoleDeps): PageDeps => ({ ...deps, policy: deps.markets.market().policy });
+
 const html = (statusCode: number, body: string, cookies: string[] = []): Result => ({ statusCode, headers: { ...CONSOLE_HEADERS }, body, ...(cookies.length ? { cookies } : {}) });
 const redirect = (location: string, cookies: string[] = []): Result => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, body: '', ...(cookies.length ? { cookies } : {}) });
 
@@ -116,7 +120,7 @@ export function consoleApp(deps: ConsoleDeps) {
     const needs = roleNeededFor(method, opsRoute);
     if (!roleAllows(operator.role, needs)) return html(403, signInProblemPage(locale, `${t.signIn.forbidden} ${needs}.`), current.cookies);
 
-    const ctx = { operator, locale, csrf: csrfTokenFor(token), path: `${path}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`, now, timeZone: deps.calendar.timeZone };
+    const ctx = { operator, locale, csrf: csrfTokenFor(token), path: `${path}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`, now, timeZone: consoleZone(deps) };
     if (method === 'POST') {
       const [, , , caseId = '', action = ''] = path.split('/');
       if (!CASE_ID_PATTERN.test(caseId)) return html(404, signInProblemPage(locale, t.errors.not_found), current.cookies);
@@ -125,10 +129,10 @@ export function consoleApp(deps: ConsoleDeps) {
         const to = action === 'claim' && form.get('back') === 'queue' ? `/console?done=${outcome.done}` : `/console/cases/${caseId}?done=${outcome.done}`;
         return redirect(to, current.cookies);
       }
-      const page = await renderPage(deps, { ...ctx, path: `/console/cases/${caseId}` }, 'GET', `/console/cases/${caseId}`, new URLSearchParams(), { kind: 'error', text: outcome.error });
+      const page = await renderPage(pageDeps(deps), { ...ctx, path: `/console/cases/${caseId}` }, 'GET', `/console/cases/${caseId}`, new URLSearchParams(), { kind: 'error', text: outcome.error });
       return { ...page, statusCode: outcome.status, ...(current.cookies.length ? { cookies: current.cookies } : {}) };
     }
-    const page = await renderPage(deps, ctx, method, path, new URLSearchParams(event.rawQueryString));
+    const page = await renderPage(pageDeps(deps), ctx, method, path, new URLSearchParams(event.rawQueryString));
     return current.cookies.length ? { ...page, cookies: current.cookies } : page;
   };
 }

@@ -24,6 +24,11 @@ const currency = z.string().check(
   z.regex(/^[A-Z]{3}$/, { message: 'ISO 4217 code, e.g. CNY', abort: true }),
   z.refine(isPayableCurrency, 'ISO 4217 code of a currency, e.g. CNY (not XXX, XTS, metals or units of account)'),
 );
+/**
+ * ISO 3166-1 alpha-2 code of the country whose consumer rules apply, e.g. CN or DE. Only its form is checked here: the
+ * markets a deployment has a policy for are checked at intake (422 unknown_market, functions/use-cases/accept-webhook.ts).
+ */
+const market = z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. CN'));
 const isTimeZone = (zone: string) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -61,6 +66,8 @@ export const requestedData = z
       orderId: id,
       placedAt: isoTime,
       currency,
+      /** Absent: the deployment's default market (POLICY_MARKET, default CN). */
+      market: z.optional(market),
       items: z.array(item).check(z.minLength(1), z.maxLength(200)),
       shipment,
     }),

@@ -3,8 +3,9 @@ import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { PrivacyStore } from '../adapters/privacy-store.js';
 import type { QueueSender } from '../adapters/queues.js';
 import { caseIdFor } from '../domain/case-id.js';
+import type { MarketCatalog } from '../domain/markets.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { isPrivacyEvent, parseWebhookBody, PRIVACY_EVENT_TYPES, requestIdOf, WEBHOOK_EVENT_TYPES, type ContractIssue, type PrivacyEvent, type WebhookEventType } from '../schemas/webhook.js';
+import { isPrivacyEvent, parseWebhookBody, PRIVACY_EVENT_TYPES, requestIdOf, WEBHOOK_EVENT_TYPES, type ContractIssue, type PrivacyEvent, type WebhookEvent, type WebhookEventType } from '../schemas/webhook.js';
 
 export type WebhookAnswer =
   | { status: 202; caseId: string; duplicate: boolean }
@@ -31,6 +32,8 @@ export interface AcceptWebhookDeps {
   dedupe: DedupeStore;
   intake: QueueSender<IntakeMessage>;
   privacy: Pick<PrivacyStore, 'open' | 'get'>;
+  /** The markets this deployment has a policy for (order.market must be one of them), and their currencies. */
+  markets: MarketCatalog;
 }
 
 /**
@@ -89,6 +92,9 @@ export async function acceptWebhook(
   const parsed = parseWebhookBody(raw);
   if (!parsed.ok) return { status: parsed.status, error: parsed.error, message: parsed.message, issues: parsed.issues };
 
+  const notDecidable = marketProblemOf(parsed.event, deps.markets);
+  if (notDecidable) return notDecidable;
+
   const webhookId = webhookHeaders['webhook-id'];
   if (isPrivacyEvent(parsed.event)) return acceptPrivacyRequest(deps, webhookId, parsed.event, now);
   const caseId = caseIdFor(requestIdOf(parsed.event));
@@ -109,6 +115,34 @@ export async function acceptWebhook(
   }
   await deps.dedupe.markWebhookQueued(webhookId);
   return { status: 202, caseId: claim.caseId, duplicate: !claim.firstSeen };
+}
+
+/**
+ * An order is decided under its market's policy (order.market, absent = the deployment's default market). An order for
+ * a market this deployment has no policy for cannot be decided by any law here; an order paid in another currency than
+ * its market's policy counts in would be held to thresholds and caps in the wrong money. Both are refused before
+ * anything is stored or queued, so the platform sees them at once. Market and currency codes are not personal data.
+ */
+function marketProblemOf(event: WebhookEvent, markets: MarketCatalog): WebhookAnswer | undefined {
+  if (event.type !== 'aftersales.requested' && event.type !== 'shipment.created') return undefined;
+  const { market = markets.defaultMarket, currency } = event.data.order;
+  if (!markets.knows(market)) {
+    const known = markets.codes.join(', ');
+    return {
+      status: 422,
+      error: 'unknown_market',
+      message: `This deployment has no after-sales policy for market ${market}; known: ${known}.`,
+      issues: [{ path: 'data.order.market', message: `no policy for this market; known: ${known}` }],
+    };
+  }
+  const expected = markets.currencyOf(market);
+  if (currency === expected) return undefined;
+  return {
+    status: 422,
+    error: 'currency_not_of_market',
+    message: `Orders of market ${market} are in ${expected}; this order is in ${currency}.`,
+    issues: [{ path: 'data.order.currency', message: `must be ${expected}, the currency of market ${market}` }],
+  };
 }
 
 const KIND_OF = { 'customer.data_requested': 'export', 'customer.redact_requested': 'redact' } as const;

@@ -5,7 +5,7 @@ import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import type { SurveyRecord, SurveyStore } from '../adapters/survey-store.js';
 import type { WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
-import type { AftersalesPolicy } from '../domain/policy.js';
+import type { Markets } from '../domain/markets.js';
 import { ASPECTS, needsFollowUp, type SurveyAnswer } from '../domain/satisfaction.js';
 import { signal } from './apply-intake-event.js';
 import { surveyBucket } from './steps/open-survey.js';
@@ -21,8 +21,8 @@ export interface AnswerSurveyDeps {
   satisfaction: SatisfactionStore;
   followUps: FollowUpStore;
   alerts: Pick<OpsAlerts, 'raise'>;
-  policy: Pick<AftersalesPolicy, 'survey'>;
-  timeZone: string;
+  /** The case's market: its follow-up threshold, and the zone its answer is counted in. */
+  markets: Pick<Markets, 'of'>;
 }
 
 /**
@@ -41,7 +41,7 @@ export async function answerSurvey(deps: AnswerSurveyDeps, token: string, answer
   const caseKnows = record.survey !== undefined && 'rating' in record.survey;
   if (!first && caseKnows && !(await deps.waits.undelivered(survey.caseId, 'survey'))) return { status: 'gone', reason: 'answered' };
   await followThrough(deps, record, stored, caseKnows, now);
-  return { status: 'recorded', followUp: needsFollowUp(stored.rating!, deps.policy.survey) };
+  return { status: 'recorded', followUp: needsFollowUp(stored.rating!, deps.markets.of(record).policy.survey) };
 }
 
 async function followThrough(deps: AnswerSurveyDeps, record: CaseRecord, stored: SurveyRecord, caseKnows: boolean, now: Date): Promise<void> {
@@ -49,13 +49,14 @@ async function followThrough(deps: AnswerSurveyDeps, record: CaseRecord, stored:
   const at = stored.answeredAt!;
   const overall = stored.rating!;
   const aspects = Object.fromEntries(ASPECTS.filter((a) => stored[a] !== undefined).map((a) => [a, stored[a]!]));
+  const { policy, calendar } = deps.markets.of(record);
   if (!caseKnows) {
     await deps.cases.update(caseId, { survey: { rating: overall, answeredAt: at, ...aspects } });
     // Scores only: the comment is the customer's free text and stays with the survey.
     await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'survey_answered', detail: { rating: overall, ...aspects } });
   }
-  await deps.satisfaction.countAnswer(caseId, { overall, ...aspects }, surveyBucket(record, new Date(stored.createdAt), deps.timeZone));
-  if (needsFollowUp(overall, deps.policy.survey)) {
+  await deps.satisfaction.countAnswer(caseId, { overall, ...aspects }, surveyBucket(record, new Date(stored.createdAt), calendar.timeZone));
+  if (needsFollowUp(overall, policy.survey)) {
     const task = { caseId, openedAt: at, overall, caseType: record.type, orderId: record.orderId, customerId: record.customerId, comment: stored.comment ?? '' };
     const { opened } = await deps.followUps.open(task, now);
     if (opened) {

@@ -80,13 +80,14 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await signal(deps, caseId, 'compensation', { signal: event.data.status });
       return;
     }
-    case 'return.shipped':
-      await deps.cases.require(caseId);
+    case 'return.shipped': {
+      const record = await deps.cases.require(caseId);
       await deps.cases.update(caseId, { returnShipment: { carrier: event.data.carrier, trackingNumber: event.data.trackingNumber } });
       await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'return_shipped', detail: { carrier: event.data.carrier } });
       // Watched from now on: its delivery to the service center resumes the case without a return.received.
-      if (deps.tracking) await watchReturn(deps.tracking, caseId, event.data.carrier, event.data.trackingNumber, now);
+      if (deps.tracking) await watchReturn(deps.tracking, record, event.data.carrier, event.data.trackingNumber, now);
       return;
+    }
     case 'return.received': {
       const record = await deps.cases.require(caseId);
       if (!record.returnReceivedAt) {
@@ -115,7 +116,8 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
     case 'shipment.created': {
       // The carrier scorecard's denominator: every parcel announced, watched or not (proactive detection may be off).
       const { carrier, trackingNumber, shippedAt } = event.data.order.shipment;
-      await deps.reports.countShipment(shipmentKey(carrier, trackingNumber), { carrier, shipDay: localDateOf(new Date(shippedAt), deps.calendar.timeZone) });
+      const zone = deps.markets.market(event.data.order.market).calendar.timeZone;
+      await deps.reports.countShipment(shipmentKey(carrier, trackingNumber), { carrier, shipDay: localDateOf(new Date(shippedAt), zone) });
       // Proactive detection off: acknowledged, and recorded as ignored on the delivery's receipt.
       const watching = deps.tracking ? await watchProactive(deps.tracking, caseId, event.data, now) : 'ignored';
       if (watching === 'ignored') await deps.dedupe.markIgnored(message.webhookId, 'proactive_detection_off');
@@ -137,6 +139,8 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     orderId: data.order.orderId,
     orderPlacedAt: data.order.placedAt,
     currency: data.order.currency,
+    // The market is stored resolved, so a later change of the deployment's default market does not move the case.
+    market: data.order.market ?? deps.markets.defaultMarket,
     // Repeated lines of one SKU at one price, and repeated claims of one SKU, are stored merged (functions/domain/money.ts).
     orderItems: mergeOrderLines(data.order.items),
     items: sumClaims(data.items),
@@ -157,7 +161,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     description: data.description,
     ...(data.customer.timeZone ? { timeZone: data.customer.timeZone } : {}),
   };
-  const created = await deps.cases.create(record, contact, { at: receivedAt, actor, event: 'case_received', detail: { type: data.caseType, ...(actor === 'pipeline' ? { reason: data.reason } : {}) } });
+  const created = await deps.cases.create(record, contact, { at: receivedAt, actor, event: 'case_received', detail: { type: data.caseType, market: record.market!, ...(actor === 'pipeline' ? { reason: data.reason } : {}) } });
   // Counted by the write that created the case, so a redelivered request is not counted twice.
   if (created !== 'exists') deps.metrics?.count('CasesOpened', { CaseType: data.caseType });
   if (created === 'exists' && (await deps.cases.require(caseId)).status !== 'received') {
@@ -171,11 +175,11 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     if (closed) {
       await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'closed_as_duplicate', detail: { duplicateOf: holder } });
     }
-    if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, retentionDays: deps.policy.privacy.retentionDays }, caseId, at, new Date(at));
+    if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, markets: deps.markets }, record, at, new Date(at));
     return;
   }
   // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on.
-  const zone = deps.calendar.timeZone;
+  const zone = deps.markets.of(record).calendar.timeZone;
   const { carrier, shippedAt } = data.order.shipment;
   await deps.reports.countOpened(caseId, { day: localDateOf(new Date(receivedAt), zone), type: data.caseType, reason: data.reason, carrier, shipDay: localDateOf(new Date(shippedAt), zone) });
   await deps.workflow.start(caseId);
@@ -184,7 +188,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
 /** The customer's remedy choice, if the policy offers it for this case type and it still matters. First answer wins. */
 async function recordChoice(deps: IntakeDeps, caseId: string, data: RemedyChosenData, at: string): Promise<void> {
   const record = await deps.cases.require(caseId);
-  const offered = deps.policy.customerChoice[record.type]?.options ?? [];
+  const offered = deps.markets.of(record).policy.customerChoice[record.type]?.options ?? [];
   if (!offered.includes(data.remedy) || record.choice || record.compensation || record.status === 'closed') {
     await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'choice_not_applied', detail: { remedy: data.remedy, offered: offered.join(',') } });
     return;

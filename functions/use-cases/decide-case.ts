@@ -7,6 +7,7 @@ import type { Remedy } from '../domain/case.js';
 import { approvalGate, checkApproval, checkerGate, MONEY_REMEDIES, type AmountRefusal } from '../domain/decision-rules.js';
 import { concernedLines, valueOf } from '../domain/money.js';
 import { operatorActor, type Operator, type OperatorRole } from '../domain/operators.js';
+import type { Markets } from '../domain/markets.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
 import { signal } from './apply-intake-event.js';
 import { refundableNow } from './reserve-refund.js';
@@ -45,7 +46,8 @@ export interface DecideDeps {
   refunds: RefundStore;
   waits: WaitStore;
   workflow: CaseWorkflow;
-  policy: AftersalesPolicy;
+  /** The case's market: its policy's limits, thresholds and caps weigh the decision, recorded with it. */
+  markets: Markets;
 }
 
 /**
@@ -62,6 +64,10 @@ export async function decideCase(deps: DecideDeps, caseId: string, input: Operat
   if (refused) return refused;
   const review = record.review!;
   const at = now.toISOString();
+  const market = deps.markets.of(record);
+  const { policy } = market;
+  // Every decision names the rules it was made under.
+  const under = { market: market.code, policyVersion: policy.version };
 
   if (input.decision === 'reject_proposal') {
     const proposal = review.proposal!;
@@ -72,7 +78,7 @@ export async function decideCase(deps: DecideDeps, caseId: string, input: Operat
       at,
       actor: operatorActor(operator),
       event: 'operator_proposal_rejected',
-      detail: { role: operator.role, reason: input.reason, proposedBy: proposal.by, amount: proposal.amount, ...(proposal.remedy ? { remedy: proposal.remedy } : {}) },
+      detail: { role: operator.role, reason: input.reason, proposedBy: proposal.by, amount: proposal.amount, ...(proposal.remedy ? { remedy: proposal.remedy } : {}), ...under },
     });
     return { status: 'proposal_rejected' };
   }
@@ -83,26 +89,26 @@ export async function decideCase(deps: DecideDeps, caseId: string, input: Operat
     if (checker.gate !== 'allowed') return checker.gate === 'four_eyes' ? { status: 'four_eyes' } : { status: 'forbidden', needs: checker.needs };
     // What the checker confirms is the proposal's money exactly: a money remedy pays the proposed amount. Money may
     // have moved for the order since the proposal, so the bound is checked again before it becomes the decision.
-    const amount = proposal.explicitAmount ?? (MONEY_REMEDIES.has(compensationFor(record, deps.policy, { remedy: proposal.remedy, amount: undefined }).remedy) ? proposal.amount : undefined);
-    const money = await weigh(deps, record, { remedy: proposal.remedy, amount });
+    const amount = proposal.explicitAmount ?? (MONEY_REMEDIES.has(compensationFor(record, policy, { remedy: proposal.remedy, amount: undefined }).remedy) ? proposal.amount : undefined);
+    const money = await weigh(deps, record, policy, { remedy: proposal.remedy, amount });
     if (!money.ok) return { status: 'invalid_amount', reason: money.reason, message: money.message };
     const approval = { decision: 'approve' as const, reason: proposal.reason, remedy: proposal.remedy, amount };
     const decided: ReviewDecided = { by: operator.name, role: operator.role, decision: 'approve', at, proposedBy: proposal.by, ...moneyOf(approval) };
-    if (!(await deps.reviews.decide(caseId, review.openedAt, decided, patchFor(approval, operator, at), proposal.at))) return lostRace(deps, caseId, input.decision);
+    if (!(await deps.reviews.decide(caseId, review.openedAt, decided, patchFor(approval, operator, at, under), proposal.at))) return lostRace(deps, caseId, input.decision);
     await deps.cases.appendTimeline(caseId, {
       at,
       actor: operatorActor(operator),
       event: 'operator_confirmed',
-      detail: { role: operator.role, proposedBy: proposal.by, amount: proposal.amount, ...(proposal.remedy ? { remedy: proposal.remedy } : {}) },
+      detail: { role: operator.role, proposedBy: proposal.by, amount: proposal.amount, ...(proposal.remedy ? { remedy: proposal.remedy } : {}), ...under },
     });
     await signal(deps, caseId, 'manual_review', { signal: 'approve' });
     return { status: 'accepted', decision: 'approve', ...moneyOf(approval) };
   }
 
   if (input.decision === 'approve') {
-    const money = await weigh(deps, record, input);
+    const money = await weigh(deps, record, policy, input);
     if (!money.ok) return { status: 'invalid_amount', reason: money.reason, message: money.message };
-    const gate = approvalGate(operator, money.atStake, deps.policy);
+    const gate = approvalGate(operator, money.atStake, policy);
     if (gate.gate === 'forbidden') return { status: 'forbidden', needs: gate.needs };
     if (gate.gate === 'propose') {
       const amount = input.amount as number | undefined;
@@ -112,19 +118,19 @@ export async function decideCase(deps: DecideDeps, caseId: string, input: Operat
         at,
         actor: operatorActor(operator),
         event: 'operator_proposed',
-        detail: { role: operator.role, reason: input.reason, amount: money.atStake, ...(input.remedy ? { remedy: input.remedy } : {}) },
+        detail: { role: operator.role, reason: input.reason, amount: money.atStake, ...(input.remedy ? { remedy: input.remedy } : {}), ...under },
       });
       return { status: 'proposed', amount: money.atStake, ...(input.remedy ? { remedy: input.remedy } : {}) };
     }
   }
 
   const decided: ReviewDecided = { by: operator.name, role: operator.role, decision: input.decision, at, ...moneyOf(input) };
-  if (!(await deps.reviews.decide(caseId, review.openedAt, decided, patchFor(input, operator, at)))) return lostRace(deps, caseId, input.decision);
+  if (!(await deps.reviews.decide(caseId, review.openedAt, decided, patchFor(input, operator, at, under)))) return lostRace(deps, caseId, input.decision);
   await deps.cases.appendTimeline(caseId, {
     at,
     actor: operatorActor(operator),
     event: `operator_${input.decision}`,
-    detail: { role: operator.role, reason: input.reason, ...moneyOf(input) },
+    detail: { role: operator.role, reason: input.reason, ...moneyOf(input), ...under },
   });
   await signal(deps, caseId, 'manual_review', { signal: input.decision });
   return { status: 'accepted', decision: input.decision, ...moneyOf(input) };
@@ -150,12 +156,12 @@ async function lostRace(deps: DecideDeps, caseId: string, decision: Decision): P
 }
 
 /** The approval's money, checked: what it would pay (or ship) against the order's bound and the remedy's rule. */
-async function weigh(deps: DecideDeps, record: CaseRecord, input: { remedy?: Remedy; amount?: unknown; currency?: string }) {
+async function weigh(deps: DecideDeps, record: CaseRecord, policy: AftersalesPolicy, input: { remedy?: Remedy; amount?: unknown; currency?: string }) {
   const amount = typeof input.amount === 'number' && Number.isSafeInteger(input.amount) && input.amount > 0 ? input.amount : undefined;
-  const plan = compensationFor(record, deps.policy, { remedy: input.remedy, amount });
+  const plan = compensationFor(record, policy, { remedy: input.remedy, amount });
   const bound = await refundableNow(deps.refunds, record);
   const goodsValue = valueOf(concernedLines(record.orderItems, record.items));
-  return checkApproval({ remedy: plan.remedy, amount: input.amount, currency: input.currency, plannedAmount: plan.amount, goodsValue }, record.currency, deps.policy, bound);
+  return checkApproval({ remedy: plan.remedy, amount: input.amount, currency: input.currency, plannedAmount: plan.amount, goodsValue }, record.currency, policy, bound);
 }
 
 function moneyOf(input: { remedy?: Remedy; amount?: unknown }): { remedy?: Remedy; amount?: number } {
@@ -163,7 +169,12 @@ function moneyOf(input: { remedy?: Remedy; amount?: unknown }): { remedy?: Remed
 }
 
 /** What an accepted decision sets on the case: the operator's decision (what is paid comes from it) and the outcome. */
-function patchFor(input: { decision: 'approve' | 'reject' | 'request_evidence'; reason: string; remedy?: Remedy; amount?: unknown }, operator: Operator, at: string): DecisionPatch {
+function patchFor(
+  input: { decision: 'approve' | 'reject' | 'request_evidence'; reason: string; remedy?: Remedy; amount?: unknown },
+  operator: Operator,
+  at: string,
+  under: { market: string; policyVersion: string },
+): DecisionPatch {
   const { decision, reason } = input;
   return {
     operatorDecision: { decision, reason, ...moneyOf(input), operator: operator.name, at },
@@ -173,6 +184,7 @@ function patchFor(input: { decision: 'approve' | 'reject' | 'request_evidence'; 
       at,
       by: operator.name,
       reason,
+      ...under,
       ...(decision === 'reject' ? { reasonCode: 'manual_rejected' } : {}),
     },
     ...(decision === 'approve' ? { outcome: 'approved' as const } : {}),

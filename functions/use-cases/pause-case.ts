@@ -1,4 +1,5 @@
 import { operatorActor, type Operator } from '../domain/operators.js';
+import type { Market } from '../domain/markets.js';
 import type { QueueSender } from '../adapters/queues.js';
 import { SlaStore } from '../adapters/sla-store.js';
 import type { DelayReason } from '../domain/notices/types.js';
@@ -37,7 +38,7 @@ export async function pauseCase(
     const sla = record.sla && record.sla.state !== 'met' && record.sla.state !== 'stopped' ? { ...record.sla, state: 'paused' as const } : record.sla;
     const written = await deps.sla.write(caseId, record.version, { set: { pause, pauseCount: pause.count, ...(sla ? { sla } : {}) }, index: SlaStore.placement(sla, pause), at });
     if (!written) return undefined;
-    const expectedDueAt = sla && input.expectedResumeBy ? expectedDueAfterPause(sla, now, new Date(input.expectedResumeBy), deps.calendar) : undefined;
+    const expectedDueAt = sla && input.expectedResumeBy ? expectedDueAfterPause(sla, now, new Date(input.expectedResumeBy), deps.markets.of(record).calendar) : undefined;
     await deps.cases.appendTimeline(caseId, {
       at,
       actor: operatorActor(operator),
@@ -57,10 +58,12 @@ export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: 
   const at = now.toISOString();
   let becameUnknown: string | undefined;
   let becameProvisional: ServiceSla | undefined;
+  let market: Market | undefined;
   const result = await onFreshCase(deps.cases, caseId, async (record): Promise<PauseResult | undefined> => {
     const refusal = pauseRefusal(record, 'resume');
     if (refusal || !record.pause) return { status: 'refused', refusal: refusal ?? 'not_paused' };
-    const sla = record.sla ? resumeServiceSla(record.sla, new Date(record.pause.since), now, deps.calendar) : undefined;
+    market = deps.markets.of(record);
+    const sla = record.sla ? resumeServiceSla(record.sla, new Date(record.pause.since), now, market.calendar) : undefined;
     if (sla?.provisionalFrom) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
       set: sla ? { sla, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) } : {},
@@ -86,6 +89,6 @@ export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: 
     return { status: 'done', ...(sla?.dueAt ? { dueAt: sla.dueAt } : {}) };
   });
   if (becameUnknown) await dueUnknown(deps, caseId, becameUnknown, at);
-  if (becameProvisional) await dueProvisional(deps, caseId, becameProvisional, now);
+  if (becameProvisional) await dueProvisional(deps, caseId, becameProvisional, now, market!);
   return result;
 }

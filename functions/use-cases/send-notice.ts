@@ -4,9 +4,8 @@ import type { NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
 import type { SurveyStore } from '../adapters/survey-store.js';
 import type { Channel, RemedyChoice } from '../domain/case.js';
-import { DEFAULT_TIME_ZONE, NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
-import type { AftersalesPolicy } from '../domain/policy.js';
-import type { WorkingDayCalendar } from '../domain/working-days.js';
+import { NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
+import type { Markets } from '../domain/markets.js';
 import { heldExpired } from '../domain/held-notices.js';
 import { noticeSkip } from '../domain/notice-rules.js';
 import { quietUntil, type QuietHours } from '../domain/quiet-hours.js';
@@ -24,8 +23,8 @@ export interface NoticeSettings {
   remedyChoiceUrl: string;
   /** No SMS inside this window of the customer's local time; undefined: none. */
   quietHours?: QuietHours;
-  policy: AftersalesPolicy;
-  calendar: WorkingDayCalendar;
+  /** Each case's notices follow its market's policy (windows, service center) and calendar (dates, the default zone). */
+  markets: Markets;
 }
 
 export interface SendNoticeDeps {
@@ -163,7 +162,7 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
       outcome.sent.push(channel);
       return 'done';
     }
-    const sendAt = channel === 'sms' && !release ? await smsSendAt(deps, record.caseId, contact, ctx.now) : undefined;
+    const sendAt = channel === 'sms' && !release ? await smsSendAt(deps, record, contact, ctx.now) : undefined;
     if (sendAt) {
       const later: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString(), channel: 'sms', release: true };
       if (await deps.notices.defer(record.caseId, slot, channel, ctx.now, sendAt, later)) outcome.deferred.push(channel);
@@ -217,8 +216,10 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
  * those: parked due at once (or when the last held one is due), so the dispatcher releases it with them, in order,
  * and drops whichever of them it makes moot.
  */
-async function smsSendAt(deps: SendNoticeDeps, caseId: string, contact: CaseContact, now: Date): Promise<Date | undefined> {
-  const quietEnd = quietUntil(now, contact.timeZone ?? DEFAULT_TIME_ZONE, deps.settings.quietHours);
+async function smsSendAt(deps: SendNoticeDeps, record: CaseRecord, contact: CaseContact, now: Date): Promise<Date | undefined> {
+  const { caseId } = record;
+  // A customer who gave no zone lives, as far as we know, in their market's.
+  const quietEnd = quietUntil(now, contact.timeZone ?? deps.settings.markets.of(record).calendar.timeZone, deps.settings.quietHours);
   if (quietEnd) return quietEnd;
   const held = await deps.notices.held(caseId, 'sms');
   if (held.length === 0) return undefined;
@@ -246,17 +247,18 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
     (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && record.surveyToken
       ? (record.surveyExpiresAt ?? (await deps.surveys.get(record.surveyToken))?.expiresAt)
       : undefined;
+  const { policy, calendar } = settings.markets.of(record);
   const data = noticeDataFor(message, {
     record,
     customerName: contact.name,
     locale: contact.locale,
-    policy: settings.policy,
-    calendar: settings.calendar,
+    policy,
+    calendar,
     links,
     at: ctx.reachedAt,
     ...(surveyExpiresAt ? { surveyExpiresAt } : {}),
   });
-  return renderCaseNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? DEFAULT_TIME_ZONE });
+  return renderCaseNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? calendar.timeZone });
 }
 
 /** Pauses between the attempts to record a sent notice (each attempt has the SDK's own retries too). */

@@ -1,16 +1,16 @@
 import type { CaseRecord, CaseStore } from '../adapters/case-store.js';
 import type { OpsAlerts } from '../adapters/ops-alerts.js';
 import { SlaStore } from '../adapters/sla-store.js';
-import type { AftersalesPolicy } from '../domain/policy.js';
+import type { Market, Markets } from '../domain/markets.js';
 import { closeServiceSla, startServiceSla, type ServiceSla } from '../domain/sla.js';
-import { localDateOf, type WorkingDayCalendar } from '../domain/working-days.js';
+import { localDateOf } from '../domain/working-days.js';
 
 export interface SlaDeps {
   cases: CaseStore;
   sla: SlaStore;
   alerts: OpsAlerts;
-  policy: AftersalesPolicy;
-  calendar: WorkingDayCalendar;
+  /** Each case's clock runs on its own market's service limits and working-day calendar. */
+  markets: Markets;
 }
 
 const ATTEMPTS = 5;
@@ -35,10 +35,13 @@ export async function onFreshCase<T>(cases: CaseStore, caseId: string, change: (
  */
 export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt: Date, now: Date): Promise<ServiceSla | undefined> {
   const at = now.toISOString();
+  let market: Market | undefined;
   const started = await onFreshCase(deps.cases, caseId, async (record) => {
     if (record.sla) return { sla: record.sla, fresh: false };
     if (record.status === 'closed') return { sla: undefined, fresh: false };
-    const started = startServiceSla({ type: record.type, expedited: record.expedited, startedAt, paused: Boolean(record.pause) }, deps.policy, deps.calendar);
+    market = deps.markets.of(record);
+    const { policy, calendar } = market;
+    const started = startServiceSla({ type: record.type, expedited: record.expedited, startedAt, paused: Boolean(record.pause) }, policy, calendar);
     // A replacement shipped ahead (VIP exchange) was confirmed before the old item arrived: nothing left to time.
     const served = record.compensation?.status === 'completed' ? (record.compensation.completedAt ?? at) : undefined;
     const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
@@ -59,7 +62,7 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     detail: { service: sla.service, limit: sla.startsAt === 'acceptance' ? 'claim_settlement' : sla.service, startsAt: sla.startsAt, workingDays: sla.workingDays, expedited: sla.expedited, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
   });
   if (sla.unknownReason) await dueUnknown(deps, caseId, sla.unknownReason, at);
-  if (sla.provisional && sla.state !== 'met') await dueProvisional(deps, caseId, sla, now);
+  if (sla.provisional && sla.state !== 'met') await dueProvisional(deps, caseId, sla, now, market!);
   return sla;
 }
 
@@ -67,20 +70,21 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
  * A due time that relies on predicted holidays: on the case's timeline, and in front of operators once per predicted
  * year per day (however many cases start that day): the fix is one policy change, not a per-case action.
  */
-export async function dueProvisional(deps: Pick<SlaDeps, 'cases' | 'alerts' | 'calendar'>, caseId: string, sla: ServiceSla, now: Date): Promise<void> {
+export async function dueProvisional(deps: Pick<SlaDeps, 'cases' | 'alerts'>, caseId: string, sla: ServiceSla, now: Date, market: Pick<Market, 'code' | 'calendar'>): Promise<void> {
   const at = now.toISOString();
   const from = sla.provisionalFrom!;
   const year = from.slice(0, 4);
   await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'sla_due_provisional', detail: { dueAt: sla.dueAt ?? '', provisionalFrom: from } });
-  const day = localDateOf(now, deps.calendar.timeZone);
-  await deps.alerts.raiseOnce(`calendar_provisional#${year}#${day}`, {
+  const day = localDateOf(now, market.calendar.timeZone);
+  // Once per market too: each market's calendar lacks its own years, fixed in its own policy.
+  await deps.alerts.raiseOnce(`calendar_provisional#${market.code}#${year}#${day}`, {
     kind: 'calendar_provisional',
     at,
     message:
       `Service due dates from ${from} are provisional: the working-day calendar has no published ${year}, so they count the ` +
-      `statutory holidays by rule and no make-up working days (first today: case ${caseId}). Add the State Council's ${year} ` +
-      `holiday notice to the market policy's calendar.extraYears (docs/sla.md); the SLA monitor then recomputes them.`,
-    detail: { year: Number(year), provisionalFrom: from, firstCaseId: caseId },
+      `statutory holidays by rule and no make-up working days (first today: case ${caseId}, market ${market.code}). Add the ` +
+      `${year} statutory holidays as published (in China the State Council's notice) to the ${market.code} policy's calendar.extraYears (docs/sla.md); the SLA monitor then recomputes them.`,
+    detail: { year: Number(year), provisionalFrom: from, firstCaseId: caseId, market: market.code },
   });
 }
 

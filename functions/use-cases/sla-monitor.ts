@@ -4,6 +4,7 @@ import { SlaStore, type DueEntry } from '../adapters/sla-store.js';
 import { firstResponseVerdict } from '../domain/response-target.js';
 import { describeServiceLimit, serviceLimitName } from '../domain/service-limits.js';
 import { clockVerdict, dueSoonHorizon, withDue, type IndexedSlaState, type ServiceSla } from '../domain/sla.js';
+import type { Market } from '../domain/markets.js';
 import { dueProvisional, onFreshCase, type SlaDeps } from './sla-clock.js';
 
 export interface MonitorDeps extends SlaDeps {
@@ -37,21 +38,36 @@ export async function runSlaMonitor(deps: MonitorDeps, now: Date): Promise<Monit
   const report: MonitorReport = { dueSoon: [], breached: [], met: [], dueKnown: [], dueRecomputed: [], responseMissed: [], failures: [] };
   await recomputeProvisionalDueTimes(deps, now, report);
   await retryUnknownDueTimes(deps, now, report);
-  const horizon = dueSoonHorizon(now, deps.policy, deps.calendar);
-  await sweep(deps, 'running', horizon ?? FOREVER, now, horizon, report);
-  await sweep(deps, 'due_soon', now.toISOString(), now, horizon, report);
+  const horizons = dueSoonHorizons(deps, now);
+  await sweep(deps, 'running', horizons.through, now, horizons, report);
+  await sweep(deps, 'due_soon', now.toISOString(), now, horizons, report);
   // Breached cases stay listed until served or closed; a served one leaves the list with the time it was served.
-  await sweep(deps, 'breached', undefined, now, horizon, report);
+  await sweep(deps, 'breached', undefined, now, horizons, report);
   await checkFirstResponses(deps, now, report);
   return report;
 }
 
-async function sweep(deps: MonitorDeps, state: IndexedSlaState, through: string | undefined, now: Date, horizon: string | undefined, report: MonitorReport) {
+interface Horizons {
+  /** Each market's due-soon horizon (its working hours on its calendar); undefined where the calendar's data ends first. */
+  of(record: { market?: string } | undefined): string | undefined;
+  /** The latest of them: how far the one due index is read. */
+  through: string;
+}
+
+/** The due index holds every market's cases: read it to the latest horizon, judge each case by its own market's. */
+function dueSoonHorizons(deps: MonitorDeps, now: Date): Horizons {
+  const byMarket = new Map(deps.markets.codes.map((code) => [code, dueSoonHorizon(now, deps.markets.market(code).policy, deps.markets.market(code).calendar)]));
+  const all = [...byMarket.values()];
+  const through = all.some((h) => h === undefined) ? FOREVER : (all as string[]).reduce((a, b) => (a > b ? a : b), now.toISOString());
+  return { through, of: (record) => byMarket.get(deps.markets.of(record ?? {}).code) };
+}
+
+async function sweep(deps: MonitorDeps, state: IndexedSlaState, through: string | undefined, now: Date, horizons: Horizons, report: MonitorReport) {
   const entries = await deps.sla.listIndexed(state, { ...(through ? { through } : {}), limit: BATCH });
   const records = await deps.sla.casesOf(entries);
   for (const entry of entries) {
     const record = records.get(entry.caseId);
-    const verdict = clockVerdict(record, entry.at, now, horizon);
+    const verdict = clockVerdict(record, entry.at, now, horizons.of(record));
     if (verdict === 'met' || verdict === 'stopped') await settle(deps, entry, state, record, verdict, now, report);
     else if (state === 'breached') continue;
     else if (verdict === 'breached' || (verdict === 'due_soon' && state === 'running')) await crossThreshold(deps, entry, state, verdict, record!, now, report);
@@ -74,7 +90,7 @@ async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedS
       at,
       message:
         to === 'due_soon'
-          ? `Case ${entry.caseId} is due at ${entry.at} (${what}): less than ${deps.policy.sla.dueSoonWorkingHours} working hours left.`
+          ? `Case ${entry.caseId} is due at ${entry.at} (${what}): less than ${deps.markets.of(record).policy.sla.dueSoonWorkingHours} working hours left.`
           : `Case ${entry.caseId} passed its service due time ${entry.at} (${what}).`,
       detail: { dueAt: entry.at, service: sla.service, limit: serviceLimitName(record.type) },
     });
@@ -106,9 +122,11 @@ async function settle(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState,
 async function retryUnknownDueTimes(deps: MonitorDeps, now: Date, report: MonitorReport) {
   const at = now.toISOString();
   for (const entry of await deps.sla.listIndexed('unknown', { limit: BATCH })) {
+    let market: Market | undefined;
     const known = await onFreshCase(deps.cases, entry.caseId, async (record) => {
       if (record.sla?.state !== 'unknown' || record.pause || record.status === 'closed') return { sla: undefined };
-      const sla = withDue(record.sla, deps.calendar, 'running');
+      market = deps.markets.of(record);
+      const sla = withDue(record.sla, market.calendar, 'running');
       if (sla.state === 'unknown') return { sla: undefined };
       if (sla.provisionalFrom) await deps.sla.markProvisional(entry.caseId, sla.provisionalFrom);
       const written = await deps.sla.write(entry.caseId, record.version, { set: { sla, dueAt: sla.dueAt }, index: SlaStore.placement(sla, undefined), at });
@@ -118,7 +136,7 @@ async function retryUnknownDueTimes(deps: MonitorDeps, now: Date, report: Monito
     report.dueKnown.push(entry.caseId);
     await sideEffects(entry.caseId, report, async () => {
       await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'sla_due_known', detail: { dueAt: known.sla!.dueAt!, provisional: Boolean(known.sla!.provisional) } });
-      if (known.sla!.provisional) await dueProvisional(deps, entry.caseId, known.sla!, now);
+      if (known.sla!.provisional) await dueProvisional(deps, entry.caseId, known.sla!, now, market!);
     });
   }
 }
@@ -130,18 +148,24 @@ async function retryUnknownDueTimes(deps: MonitorDeps, now: Date, report: Monito
  * whose case is served, closed or no longer provisional is dropped. A breach already recorded stays recorded.
  */
 async function recomputeProvisionalDueTimes(deps: MonitorDeps, now: Date, report: MonitorReport) {
-  const published = deps.calendar.covers?.to;
-  if (!published) return;
+  // The marks of every market are in one index: read up to the latest published day of any market's calendar, and
+  // recompute each case on its own market's (a case whose market has not published its year yet stays marked).
+  const publishedOf = (record: { market?: string }) => deps.markets.of(record).calendar.covers?.to ?? '';
+  const latest = deps.markets.codes.map((code) => publishedOf({ market: code })).reduce((a, b) => (a > b ? a : b), '');
+  if (!latest) return;
   const at = now.toISOString();
-  for (const entry of await deps.sla.provisionalBy(published, { limit: BATCH })) {
+  for (const entry of await deps.sla.provisionalBy(latest, { limit: BATCH })) {
+    let market: Market | undefined;
     const outcome = await onFreshCase(deps.cases, entry.caseId, async (record) => {
+      market = deps.markets.of(record);
+      const published = publishedOf(record);
       const before = record.sla;
       const open = before?.provisional && before.state !== 'met' && before.state !== 'stopped' && record.status !== 'closed';
       if (!open) return { sla: undefined };
       // Marked again later (a resume reached a further year): the mark is rewritten, the clock left as it is.
       if (before.provisionalFrom && before.provisionalFrom > published) return { sla: before, unchanged: true };
       const state = record.pause ? 'paused' : before.breachedAt ? 'breached' : 'running';
-      const sla = withDue(before, deps.calendar, state);
+      const sla = withDue(before, market.calendar, state);
       if (sla.provisionalFrom) await deps.sla.markProvisional(entry.caseId, sla.provisionalFrom);
       const written = await deps.sla.write(entry.caseId, record.version, {
         set: { sla, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
@@ -166,7 +190,7 @@ async function recomputeProvisionalDueTimes(deps: MonitorDeps, now: Date, report
         event: 'sla_due_recomputed',
         detail: { dueAt: sla.dueAt ?? '', previousDueAt: outcome.previousDueAt ?? '', provisional: Boolean(sla.provisional) },
       });
-      if (sla.provisional) await dueProvisional(deps, entry.caseId, sla, now);
+      if (sla.provisional) await dueProvisional(deps, entry.caseId, sla, now, market!);
     });
   }
 }

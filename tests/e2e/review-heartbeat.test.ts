@@ -7,10 +7,10 @@ import { ReviewStore } from '../../functions/adapters/review-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { loadPolicy } from '../../functions/policies/index.js';
 import { decideCase, type DecideDeps } from '../../functions/use-cases/decide-case.js';
 import { requestedEvent } from '../../scripts/example-cases.js';
 import { isSettled, startHarness, type Harness } from './harness.js';
+import { oneMarket } from '../markets.js';
 
 /**
  * The escalated review's heartbeat (docs/operations.md "One decision per review"), on the local runtime with the
@@ -42,7 +42,7 @@ beforeAll(async () => {
       },
     }),
     workflow: new CaseWorkflow(new SFNClient({}), undefined),
-    policy: loadPolicy('CN'),
+    markets: oneMarket(),
   };
 });
 afterAll(async () => {

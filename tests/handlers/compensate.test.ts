@@ -12,13 +12,13 @@ import { SlaStore } from '../../functions/adapters/sla-store.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
-import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { parseWebhookBody } from '../../functions/schemas/webhook.js';
 import { applyIntakeEvent } from '../../functions/use-cases/apply-intake-event.js';
 import { startOrderPlatformSimulator, type OrderPlatformSimulator } from '../../local/simulators/order-platform.js';
 import { closedPort, eventually, importFresh, sleep, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
+import { oneMarket } from '../markets.js';
 
 type Handler = (typeof import('../../functions/handlers/compensate.js'))['handler'];
 
@@ -331,8 +331,7 @@ describe('compensate: the confirmation webhook', () => {
         notices: () => {
           throw new Error('a compensation event queues no notice');
         },
-        policy: cnPolicy,
-        calendar: cnCalendar,
+        markets: oneMarket(),
         sla: new SlaStore(env.db, TABLE_NAME),
         alerts: new OpsAlerts(env.db, TABLE_NAME),
         reports: new ReportCounters(env.db, TABLE_NAME),

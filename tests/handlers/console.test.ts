@@ -11,14 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { SlaStore } from '../../functions/adapters/sla-store.js';
-import { cnCalendar } from '../../functions/domain/cn-calendar.js';
-import { cnPolicy } from '../../functions/policies/cn.js';
 import { pauseCase, resumeCase } from '../../functions/use-cases/pause-case.js';
 import { startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
 import { LOCAL_CONSOLE_CLIENT_ID, LOCAL_SIGN_IN_PATH, localOperatorSignIn } from '../../local/operator-sign-in.js';
 import { DEFAULT_OPS_USERS } from '../../local/operators.js';
 import { apiEvent, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
+import { oneMarket } from '../markets.js';
 
 type Handler = (typeof import('../../functions/handlers/console.js'))['handler'];
 type Role = 'viewer' | 'agent' | 'supervisor';
@@ -303,7 +302,7 @@ describe('search', () => {
 
 describe('the SLA board', () => {
   it('lists paused cases under "Paused", with since when, why and the expected resume; a resumed case leaves it', async () => {
-    const deps: SlaDeps = { cases, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), policy: cnPolicy, calendar: cnCalendar };
+    const deps: SlaDeps = { cases, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), markets: oneMarket() };
     const supervisor = { name: 'wang', role: 'supervisor' } as const;
     const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
     await startServiceClock(deps, caseId, new Date(), new Date());

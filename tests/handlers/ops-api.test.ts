@@ -16,6 +16,7 @@ import { compensate, issueReturnLabel } from '../../functions/use-cases/steps/co
 import { startOrderPlatformSimulator } from '../../local/simulators/order-platform.js';
 import { addWaitForTokenMachine, apiEvent, eventually, importFresh, lambdaContext, sleep, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, operatorClaims, type OpsRequestOptions } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
+import { oneMarket } from '../markets.js';
 
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
 
@@ -319,7 +320,7 @@ describe('ops-api: POST /ops/cases/{caseId}/decision', () => {
       at: expect.any(String),
       actor: `operator:${SUPERVISOR.name}`,
       event: 'operator_approve',
-      detail: { role: 'supervisor', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000 },
+      detail: { role: 'supervisor', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000, market: 'CN', policyVersion: cnPolicy.version },
     });
   });
 
@@ -445,7 +446,7 @@ describe('ops-api: GET /ops/reports/costs', () => {
   it('totals the ledger after two compensations, by type (the default), remedy and carrier', async () => {
     const platform = await startOrderPlatformSimulator({ token: 'tok', completeAfterMs: -1 });
     try {
-      const deps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), refunds: new RefundStore(env.db, TABLE_NAME), orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), policy: cnPolicy, timeZone: 'Asia/Shanghai' };
+      const deps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), refunds: new RefundStore(env.db, TABLE_NAME), orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), markets: oneMarket() };
       const now = new Date();
       // A return refunded (customer pays the return), and a damaged item exchanged (platform pays the label), by another carrier.
       const returned = await seedCase(env.db, { record: { status: 'awaiting_return' } });

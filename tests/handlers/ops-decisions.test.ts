@@ -19,6 +19,7 @@ import { reviewTimer } from '../../functions/use-cases/steps/review-timer.js';
 import { startOrderPlatformSimulator, type OrderPlatformSimulator } from '../../local/simulators/order-platform.js';
 import { addWaitForTokenMachine, callOpsApi, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
+import { oneMarket } from '../markets.js';
 
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
 type Role = 'viewer' | 'agent' | 'supervisor';
@@ -37,6 +38,8 @@ let reviewMachine: string;
 const decideAs = (name: string, role: Role, id: string, body: Record<string, unknown>) =>
   callOpsApi(handler, OPS_TOKEN, 'POST', `/ops/cases/${id}/decision`, { operator: { name, role }, body: JSON.stringify(body) });
 
+/** Every decision names the market and policy version it was made under (issue 12); these cases have the default market. */
+const UNDER_CN = { market: 'CN', policyVersion: cnPolicy.version };
 const TV = { sku: 'TV-65', name: '65-inch television', category: 'electronics', quantity: 1, unitPrice: 800000 };
 const forCase = (id: string) => platform.instructions().filter((i) => i.caseId === id);
 const timeline = async (id: string) => (await cases.view(id))!.timeline;
@@ -60,7 +63,7 @@ beforeAll(async () => {
   waits = new WaitStore(env.db, TABLE_NAME);
   refunds = new RefundStore(env.db, TABLE_NAME);
   platform = await startOrderPlatformSimulator({ token: 'tok', completeAfterMs: -1 });
-  compensateDeps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), refunds, orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), policy: cnPolicy, timeZone: 'Asia/Shanghai' };
+  compensateDeps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), refunds, orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), markets: oneMarket() };
   handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined, POWERTOOLS_METRICS_DISABLED: 'false' })).handler;
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);
@@ -107,7 +110,7 @@ describe('exactly one decision per review', () => {
       review: { decided: { by: `agent-${winner}`, role: 'agent', decision: 'approve', amount: amounts[winner] } },
     });
     expect((await timeline(id)).filter((e) => e.event.startsWith('operator_'))).toEqual([
-      { at: expect.any(String), actor: `operator:agent-${winner}`, event: 'operator_approve', detail: { role: 'agent', reason: `offer ${amounts[winner]}`, remedy: 'partial_refund', amount: amounts[winner] } },
+      { at: expect.any(String), actor: `operator:agent-${winner}`, event: 'operator_approve', detail: { role: 'agent', reason: `offer ${amounts[winner]}`, remedy: 'partial_refund', amount: amounts[winner], ...UNDER_CN } },
     ]);
 
     // The compensate step, run twice as a retried Lambda would: one instruction, the accepted decision's amount.
@@ -286,8 +289,8 @@ describe('four eyes above ¥5,000', () => {
 
     const audit = (await timeline(id)).filter((e) => e.event.startsWith('operator_'));
     expect(audit).toEqual([
-      { at: expect.any(String), actor: 'operator:sam', event: 'operator_proposed', detail: { role: 'supervisor', reason: 'screen cracked on arrival', remedy: 'refund', amount: 800000 } },
-      { at: expect.any(String), actor: `operator:${confirmer}`, event: 'operator_confirmed', detail: { role: 'supervisor', proposedBy: 'sam', remedy: 'refund', amount: 800000 } },
+      { at: expect.any(String), actor: 'operator:sam', event: 'operator_proposed', detail: { role: 'supervisor', reason: 'screen cracked on arrival', remedy: 'refund', amount: 800000, ...UNDER_CN } },
+      { at: expect.any(String), actor: `operator:${confirmer}`, event: 'operator_confirmed', detail: { role: 'supervisor', proposedBy: 'sam', remedy: 'refund', amount: 800000, ...UNDER_CN } },
     ]);
   });
 

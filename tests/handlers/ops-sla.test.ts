@@ -10,13 +10,12 @@ import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { ReportCounters } from '../../functions/adapters/report-counters.js';
 import { SlaStore } from '../../functions/adapters/sla-store.js';
-import { cnCalendar } from '../../functions/domain/cn-calendar.js';
-import { cnPolicy } from '../../functions/policies/cn.js';
 import { startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
 import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
+import { oneMarket } from '../markets.js';
 
 type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
 
@@ -46,7 +45,7 @@ beforeAll(async () => {
   env = await startHandlerEnv({ sqs: true });
   noticeQueueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'sla-notices.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
   cases = new CaseStore(env.db, TABLE_NAME);
-  deps = { cases, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), policy: cnPolicy, calendar: cnCalendar };
+  deps = { cases, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), markets: oneMarket() };
   handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { NOTICE_QUEUE_URL: noticeQueueUrl, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
 });
 
@@ -219,7 +218,7 @@ describe('GET /ops/cases?sla=', () => {
     expect(await alertsOf(first.caseId)).toEqual(['sla_breached']);
 
     // Closed while paused: it leaves the paused partition itself, not only the list's filter.
-    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla: deps.sla, reports: new ReportCounters(env.db, TABLE_NAME), calendar: cnCalendar }, second.caseId, 'cancelled', new Date());
+    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla: deps.sla, reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() }, second.caseId, 'cancelled', new Date());
     expect(await pausedIds()).not.toContain(second.caseId);
     expect((await deps.sla.listIndexed('paused', { limit: 1000 })).map((e) => e.caseId)).not.toContain(second.caseId);
   });

@@ -7,6 +7,8 @@ import { seedCase } from './fixtures.js';
 
 /** The CN policy pays the way back for these types (returnShipping.platformPays), when the item comes back at all. */
 const platformPays = (type: string, needsReturn: boolean) => needsReturn && (cnPolicy.returnShipping.platformPays as readonly string[]).includes(type);
+/** Every decision names the market and policy version it was made under (issue 12); these cases have the default market. */
+const UNDER_CN = { market: 'CN', policyVersion: cnPolicy.version };
 
 type Handler = (typeof import('../../functions/handlers/plan-remedy.js'))['handler'];
 
@@ -55,7 +57,7 @@ describe("plan-remedy: the customer's choice first, where the policy gives one",
     await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy, needsReturn, platformPaysReturnShipping: platformPays(type, needsReturn), advanceExchange: false });
     expect(await cases.get(caseId)).toMatchObject({ remedy });
     const planned = (await timelineOf(caseId)).filter((e) => e.event === 'remedy_planned');
-    expect(planned).toEqual([expect.objectContaining({ actor: 'policy', detail: { remedy, needsReturn, advanceExchange: false } })]);
+    expect(planned).toEqual([expect.objectContaining({ actor: 'policy', detail: { remedy, needsReturn, advanceExchange: false, ...UNDER_CN } })]);
   });
 
   it.each([
@@ -115,7 +117,7 @@ describe('plan-remedy: an exchange shipped ahead of the return (advance exchange
     const { caseId } = await approved('exchange', { tier: 'vip' });
     await expect(plan(caseId)).resolves.toEqual({ needsChoice: false, remedy: 'exchange', needsReturn: true, platformPaysReturnShipping: false, advanceExchange: true });
     const planned = (await timelineOf(caseId)).find((e) => e.event === 'remedy_planned');
-    expect(planned?.detail).toEqual({ remedy: 'exchange', needsReturn: true, advanceExchange: true });
+    expect(planned?.detail).toEqual({ remedy: 'exchange', needsReturn: true, advanceExchange: true, ...UNDER_CN });
   });
 
   it('so does a VIP damaged item exchanged by choice, and a VIP quality exchange', async () => {

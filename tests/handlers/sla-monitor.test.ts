@@ -10,8 +10,7 @@ import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { ReportCounters } from '../../functions/adapters/report-counters.js';
 import { SlaStore } from '../../functions/adapters/sla-store.js';
-import { createCnCalendar, cnCalendar } from '../../functions/domain/cn-calendar.js';
-import { cnPolicy } from '../../functions/policies/cn.js';
+import { createCnCalendar } from '../../functions/domain/cn-calendar.js';
 import { pauseCase, resumeCase, type DelayNoticeMessage } from '../../functions/use-cases/pause-case.js';
 import { startFirstResponseTarget, startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
 import { listSla } from '../../functions/use-cases/sla-list.js';
@@ -20,6 +19,7 @@ import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 import type { Operator } from '../../functions/domain/operators.js';
+import { oneMarket } from '../markets.js';
 
 const JANE: Operator = { name: 'ops-jane', role: 'supervisor' };
 
@@ -64,7 +64,7 @@ beforeAll(async () => {
   cases = new CaseStore(env.db, TABLE_NAME);
   sla = new SlaStore(env.db, TABLE_NAME);
   alerts = new OpsAlerts(env.db, TABLE_NAME);
-  deps = { cases, sla, alerts, policy: cnPolicy, calendar: cnCalendar };
+  deps = { cases, sla, alerts, markets: oneMarket() };
   handler = (await importFresh(() => import('../../functions/handlers/sla-monitor.js'), { OPS_ALERTS_TOPIC_ARN: undefined, POWERTOOLS_METRICS_DISABLED: 'false' })).handler;
 });
 
@@ -263,7 +263,7 @@ describe('sla monitor: served, closed', () => {
     const { caseId } = await withClock(sh('2025-08-04T10:00:00'));
     await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'carrier_disruption', note: 'n' }, JANE, sh('2025-08-05T10:00:00'));
     expect(await listed('paused')).toContain(caseId);
-    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), calendar: cnCalendar }, caseId, 'cancelled', sh('2025-08-06T10:00:00'));
+    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() }, caseId, 'cancelled', sh('2025-08-06T10:00:00'));
     const record = await cases.get(caseId);
     expect(record).toMatchObject({ status: 'closed', sla: { state: 'stopped', pauses: [{ from: sh('2025-08-05T10:00:00').toISOString(), to: sh('2025-08-06T10:00:00').toISOString() }] } });
     expect(record!.pause).toBeUndefined();
@@ -307,7 +307,7 @@ describe('sla monitor: beyond the calendar’s horizon', () => {
   it('a due date the calendar cannot give is "unknown", alerted once, and set once the calendar can tell', async () => {
     // A calendar without predicted years: its horizon is the end of the data. Arrival Monday 2026-12-28: 7 working
     // days reach into 2027, which it cannot tell (the market calendar would predict it: next describe).
-    const dataOnly = { ...deps, calendar: createCnCalendar([], { provisionalYears: 0 }) };
+    const dataOnly = { ...deps, markets: oneMarket({ calendar: createCnCalendar([], { provisionalYears: 0 }) }) };
     const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
     const clock = (await startServiceClock(dataOnly, caseId, sh('2026-12-28T10:00:00'), sh('2026-12-28T10:00:00')))!;
     expect(clock).toMatchObject({ state: 'unknown', unknownReason: "due date unknown: beyond the calendar's horizon 2026-12-31" });
@@ -322,7 +322,7 @@ describe('sla monitor: beyond the calendar’s horizon', () => {
 
     // With 2027 in the policy (test dates), the monitor sets the due date and the clock runs.
     const calendar = createCnCalendar([{ year: 2027, source: 'test', holidays: ['2027-01-01'], makeUpWorkdays: [] }]);
-    const report = await runSlaMonitor({ ...deps, calendar, metrics: { count: () => undefined } }, sh('2026-12-28T12:00:00'));
+    const report = await runSlaMonitor({ ...deps, markets: oneMarket({ calendar }), metrics: { count: () => undefined } }, sh('2026-12-28T12:00:00'));
     expect(report.dueKnown).toContain(caseId);
     // Dec 29, 30, 31, Jan 4, 5, 6, 7.
     expect(await cases.get(caseId)).toMatchObject({ dueAt: endOfShanghaiDay('2027-01-07'), sla: { state: 'running', dueAt: endOfShanghaiDay('2027-01-07') } });
@@ -364,7 +364,7 @@ describe('sla monitor: provisional due dates after the calendar’s data', () =>
     expect((await cases.get(repair.caseId))!.sla).toMatchObject({ provisional: true, dueAt: endOfShanghaiDay('2027-01-04') });
 
     // The policy publishes 2027: the next run recomputes both from the published days, found by their marks.
-    const report = await runSlaMonitor({ ...deps, calendar: published2027, metrics: { count: () => undefined } }, sh('2026-12-07T10:00:00'));
+    const report = await runSlaMonitor({ ...deps, markets: oneMarket({ calendar: published2027 }), metrics: { count: () => undefined } }, sh('2026-12-07T10:00:00'));
     expect(report.dueRecomputed).toEqual(expect.arrayContaining([repair.caseId, ret.caseId]));
     expect(await cases.get(repair.caseId)).toMatchObject({ dueAt: endOfShanghaiDay('2027-01-05'), sla: { state: 'running', dueAt: endOfShanghaiDay('2027-01-05') } });
     expect((await cases.get(repair.caseId))!.sla!.provisional).toBeUndefined();
@@ -376,7 +376,7 @@ describe('sla monitor: provisional due dates after the calendar’s data', () =>
     expect(recomputed?.detail).toEqual({ dueAt: endOfShanghaiDay('2027-01-05'), previousDueAt: endOfShanghaiDay('2027-01-04'), provisional: false });
 
     // Once only: the marks are gone, a further run finds nothing to recompute.
-    expect((await runSlaMonitor({ ...deps, calendar: published2027, metrics: { count: () => undefined } }, sh('2026-12-07T10:05:00'))).dueRecomputed).toEqual([]);
+    expect((await runSlaMonitor({ ...deps, markets: oneMarket({ calendar: published2027 }), metrics: { count: () => undefined } }, sh('2026-12-07T10:05:00'))).dueRecomputed).toEqual([]);
   });
 
   it('a due date reaching a year still unpublished stays provisional, marked from that year', async () => {
@@ -384,7 +384,7 @@ describe('sla monitor: provisional due dates after the calendar’s data', () =>
     const { caseId } = await seedCase(env.db, { type: 'repair', record: { status: 'compensating' } });
     await startServiceClock(deps, caseId, sh('2027-12-10T10:00:00'), sh('2026-12-08T10:00:00'));
     expect(await marker(caseId)).toMatchObject({ gsi2sk: `2027-01-01#${caseId}` });
-    const report = await runSlaMonitor({ ...deps, calendar: published2027, metrics: { count: () => undefined } }, sh('2026-12-08T10:05:00'));
+    const report = await runSlaMonitor({ ...deps, markets: oneMarket({ calendar: published2027 }), metrics: { count: () => undefined } }, sh('2026-12-08T10:05:00'));
     expect(report.dueRecomputed).toContain(caseId);
     expect((await cases.get(caseId))!.sla).toMatchObject({ provisional: true, provisionalFrom: '2028-01-01' });
     expect(await marker(caseId)).toMatchObject({ gsi2sk: `2028-01-01#${caseId}` });
@@ -394,9 +394,9 @@ describe('sla monitor: provisional due dates after the calendar’s data', () =>
   it('drops the mark of a case closed meanwhile, without touching its clock', async () => {
     const { caseId } = await seedCase(env.db, { type: 'repair', record: { status: 'compensating' } });
     await startServiceClock(deps, caseId, sh('2026-12-04T10:00:00'), sh('2026-12-09T10:00:00'));
-    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), calendar: cnCalendar }, caseId, 'cancelled', sh('2026-12-09T11:00:00'));
+    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() }, caseId, 'cancelled', sh('2026-12-09T11:00:00'));
     const before = (await cases.get(caseId))!;
-    const report = await runSlaMonitor({ ...deps, calendar: published2027, metrics: { count: () => undefined } }, sh('2026-12-09T12:00:00'));
+    const report = await runSlaMonitor({ ...deps, markets: oneMarket({ calendar: published2027 }), metrics: { count: () => undefined } }, sh('2026-12-09T12:00:00'));
     expect(report.dueRecomputed).not.toContain(caseId);
     expect(await marker(caseId)).toBeUndefined();
     expect((await cases.get(caseId))!.sla).toEqual(before.sla);

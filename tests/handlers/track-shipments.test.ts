@@ -10,6 +10,7 @@ import { startCarrierSimulator, type CarrierSimulator } from '../../local/simula
 import { importFresh, TABLE_NAME } from './env.js';
 import { PERSON, seedCase, unique } from './fixtures.js';
 import { startTrackingEnv, type TrackingEnv } from './tracking-env.js';
+import { oneMarket } from '../markets.js';
 
 type Handler = (typeof import('../../functions/handlers/track-shipments.js'))['handler'];
 type Summary = Awaited<ReturnType<Handler>>;
@@ -186,8 +187,7 @@ describe('the due index and the budget', () => {
         shipments,
         cases,
         intake: { send: async () => undefined } as never,
-        policy: (await import('../../functions/policies/cn.js')).cnPolicy,
-        calendar: (await import('../../functions/domain/cn-calendar.js')).cnCalendar,
+        markets: oneMarket(),
         proactiveEnabled: false,
         pollIntervalSeconds: 3600,
         tracker: { track: async (q) => (tracked.push(q.trackingNumber), { status: 'in_transit', lost: false }) },

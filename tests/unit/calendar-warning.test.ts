@@ -1,11 +1,20 @@
-/** wiring.marketCalendar: the cold-start warning that the working-day calendar's data is about to end. */
+/** wiring.warnIfCalendarEndsSoon: the cold-start warning that the working-day calendar's data is about to end. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cnPolicy } from '../../functions/policies/cn.js';
-import { logger, marketCalendar } from '../../functions/wiring.js';
+import { calendarFor, type MarketCalendar } from '../../functions/domain/market-calendar.js';
+import type { AftersalesPolicy } from '../../functions/domain/policy.js';
+import { logger, warnIfCalendarEndsSoon } from '../../functions/wiring.js';
+
+/** What a cold start does with a market's calendar: build it, and warn if its data ends soon. */
+function marketCalendar(policy: AftersalesPolicy, now: Date): MarketCalendar {
+  const calendar = calendarFor(policy);
+  warnIfCalendarEndsSoon({ code: policy.market, calendar }, now);
+  return calendar;
+}
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('marketCalendar (cold start)', () => {
+describe('a market calendar at cold start', () => {
   it('warns when the data ends within 60 days, naming the market and the last covered day', () => {
     const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const calendar = marketCalendar(cnPolicy, new Date('2026-11-23T00:00:00Z'));

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CASE_TYPES, CUSTOMER_TIERS } from '../../functions/domain/case.js';
 import { priorityOf, type PriorityInput } from '../../functions/domain/priority.js';
-import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { timingsFor, type TimingOverrides } from '../../functions/use-cases/steps/classify.js';
+import { oneMarket } from '../markets.js';
 
 /** The formula as documented in priority.ts and docs/priority.md. */
 const TIER = { standard: 0, silver: 10, gold: 20, vip: 35 } as const;
@@ -147,7 +147,7 @@ describe('docs/priority.md', () => {
       };
       // The SLA side (targets, clocks) is stood in for too; tests/handlers/sla-monitor.test.ts runs it for real.
       const sla = { putTarget: async () => undefined, write: async () => true };
-      const deps = { cases: store as never, sla: sla as never, alerts: { raise: async () => undefined } as never, policy: cnPolicy, calendar: cnCalendar, overrides: TIMINGS };
+      const deps = { cases: store as never, sla: sla as never, alerts: { raise: async () => undefined } as never, markets: oneMarket(), overrides: TIMINGS };
       const result = await classify(deps, 'AS-0123456789AB', now);
       expect(result.band).toBe(band);
       expect(updates[0]).toMatchObject({ priorityBand: band, responseDueAt: new Date(now.getTime() + hours * 3_600_000).toISOString() });

@@ -11,6 +11,8 @@ import type { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import type { PrivacyRequest, PrivacyStore } from '../../functions/adapters/privacy-store.js';
 import type { QueueSender } from '../../functions/adapters/queues.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
+import { marketCatalog } from '../../functions/domain/markets.js';
+import { MARKET_REGISTRY } from '../../functions/policies/index.js';
 import { proactiveRequestId } from '../../functions/domain/shipment-watch.js';
 import type { IntakeMessage } from '../../functions/schemas/messages.js';
 import { acceptWebhook, FOLLOW_UP_TYPES, type WebhookAnswer } from '../../functions/use-cases/accept-webhook.js';
@@ -105,7 +107,7 @@ function signed(body: string, options: { id?: string; at?: Date; secret?: string
 
 const accept = (body: string, headers: Record<string, string | undefined>): Promise<WebhookAnswer> =>
   acceptWebhook(
-    { verifier: new Webhook(SECRET), dedupe: dedupe as unknown as DedupeStore, intake: queue as unknown as QueueSender<IntakeMessage>, privacy: privacy as unknown as PrivacyStore },
+    { verifier: new Webhook(SECRET), dedupe: dedupe as unknown as DedupeStore, intake: queue as unknown as QueueSender<IntakeMessage>, privacy: privacy as unknown as PrivacyStore, markets: marketCatalog(MARKET_REGISTRY, 'CN') },
     body,
     headers,
     new Date(),
@@ -351,6 +353,7 @@ describe('the document', () => {
       .join('\n');
     const codes = new Set([...sources.matchAll(/error: '([a-z_]+)'|problem\(\d+, '([a-z_]+)'/g)].map((m) => m[1] ?? m[2]));
     expect([...codes].sort()).toEqual([
+      'currency_not_of_market',
       'invalid_data',
       'invalid_envelope',
       'invalid_json',
@@ -360,6 +363,7 @@ describe('the document', () => {
       'privacy_request_conflict',
       'stale_timestamp',
       'temporarily_unavailable',
+      'unknown_market',
       'unknown_request',
       'unsupported_event_type',
     ]);

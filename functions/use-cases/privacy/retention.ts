@@ -1,6 +1,7 @@
 import type { CaseRedactor } from '../../adapters/case-redactor.js';
 import type { CaseStore } from '../../adapters/case-store.js';
 import type { PrivacyStore } from '../../adapters/privacy-store.js';
+import type { Markets } from '../../domain/markets.js';
 import { retentionDueAt } from '../../domain/privacy.js';
 import { redactOnClose } from './apply-privacy-request.js';
 
@@ -8,8 +9,8 @@ export interface RetentionDeps {
   cases: Pick<CaseStore, 'get'>;
   privacy: Pick<PrivacyStore, 'scheduleRetention' | 'dueForRetention' | 'dropRetention' | 'awaitingClose' | 'caseRedacted' | 'clearAwaitClose'>;
   redactor: Pick<CaseRedactor, 'redact'>;
-  /** The market's `privacy.retentionDays` (functions/policies/). */
-  retentionDays: number;
+  /** Each case is kept by its own market's `privacy.retentionDays` (functions/policies/). */
+  markets: Pick<Markets, 'of'>;
 }
 
 /**
@@ -17,8 +18,9 @@ export interface RetentionDeps {
  * requests that waited for it are carried out now. A case reopened by a dispute and closed again is filed again;
  * the latest close counts.
  */
-export async function afterCaseClosed(deps: RetentionDeps, caseId: string, closedAt: string, now: Date): Promise<void> {
-  await deps.privacy.scheduleRetention(caseId, retentionDueAt(closedAt, deps.retentionDays));
+export async function afterCaseClosed(deps: RetentionDeps, closing: { caseId: string; market?: string }, closedAt: string, now: Date): Promise<void> {
+  const { caseId } = closing;
+  await deps.privacy.scheduleRetention(caseId, retentionDueAt(closedAt, deps.markets.of(closing).policy.privacy.retentionDays));
   await redactOnClose(deps, caseId, now);
 }
 
@@ -36,7 +38,8 @@ export async function runRetention(deps: RetentionDeps, now: Date): Promise<{ re
   for (const due of await deps.privacy.dueForRetention(now, BATCH)) {
     const record = await deps.cases.get(due.caseId);
     if (record?.status === 'closed') {
-      const result = await deps.redactor.redact(due.caseId, { kind: 'retention', retentionDays: deps.retentionDays }, now);
+      const { retentionDays } = deps.markets.of(record).policy.privacy;
+      const result = await deps.redactor.redact(due.caseId, { kind: 'retention', retentionDays }, now);
       if (result === 'redacted') redacted += 1;
     } else skipped += 1;
     await deps.privacy.dropRetention(due.caseId, due.dueAt);

@@ -5,8 +5,7 @@ import type { ShipmentStore } from '../../adapters/shipment-store.js';
 import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
 import { carrierVerdict } from '../../domain/carrier-verdict.js';
 import { shipmentKey } from '../../domain/shipment-watch.js';
-import type { AftersalesPolicy } from '../../domain/policy.js';
-import type { WorkingDayCalendar } from '../../domain/working-days.js';
+import type { Markets } from '../../domain/markets.js';
 import { flagCaseTrackingIssue } from '../tracking/tracking-issue.js';
 import { CARRIER_LOOKUP_STATUSES } from './carrier-outage.js';
 
@@ -30,11 +29,12 @@ export type LookupReport = (outcome: { ok: true } | { ok: false; error: string }
  * from silence: the lookup records why and throws TrackingStoppedError, so the case goes to an operator.
  */
 export async function carrierLookup(
-  deps: { cases: CaseStore; tracker: CarrierTracker; policy: AftersalesPolicy; calendar: WorkingDayCalendar; report?: LookupReport; alerts?: OpsAlerts; shipments?: ShipmentStore },
+  deps: { cases: CaseStore; tracker: CarrierTracker; markets: Markets; report?: LookupReport; alerts?: OpsAlerts; shipments?: ShipmentStore },
   caseId: string,
   now: Date,
 ): Promise<CarrierLookupResult> {
   const record = await deps.cases.require(caseId);
+  const { policy, calendar } = deps.markets.of(record);
   await deps.cases.update(caseId, { status: 'checking_carrier', waitingFor: '' }, [...CARRIER_LOOKUP_STATUSES]);
   const { shipment } = record;
   let tracking: TrackingSnapshot;
@@ -74,7 +74,7 @@ export async function carrierLookup(
   }
   const checks = (record.carrier?.checks ?? 0) + 1;
   const trackingStopped = await trackingStoppedFor(record, deps.shipments);
-  const verdict = carrierVerdict(record.type, tracking, new Date(shipment.promisedBy), now, checks, deps.policy, deps.calendar, shipment.carrier, { trackingStopped });
+  const verdict = carrierVerdict(record.type, tracking, new Date(shipment.promisedBy), now, checks, policy, calendar, shipment.carrier, { trackingStopped });
   const at = now.toISOString();
   if (verdict.verdict === 'manual') {
     await deps.cases.update(caseId, { carrier: { status: tracking.status, checks, lastCheckedAt: at, rule: verdict.rule } });

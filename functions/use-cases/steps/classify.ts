@@ -68,8 +68,9 @@ export function timingsFor(type: string, band: PriorityBand, policy: AftersalesP
  */
 export async function classify(deps: SlaDeps & { overrides: TimingOverrides }, caseId: string, now: Date): Promise<ClassifyResult> {
   const record = await deps.cases.require(caseId);
+  const { policy } = deps.markets.of(record);
   const { score, band } = priorityOf({ tier: record.tier, type: record.type, expedited: record.expedited, orderValue: valueOf(record.orderItems) });
-  const responseDueAt = new Date(now.getTime() + deps.policy.sla.firstResponseHours[band] * 3_600_000).toISOString();
+  const responseDueAt = new Date(now.getTime() + policy.sla.firstResponseHours[band] * 3_600_000).toISOString();
   if (record.priority === undefined) {
     await deps.cases.update(caseId, { priority: score, priorityBand: band, responseDueAt });
     await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } });
@@ -83,6 +84,6 @@ export async function classify(deps: SlaDeps & { overrides: TimingOverrides }, c
     priority: score,
     band,
     needsCarrier: CARRIER_TYPES.has(record.type),
-    timings: timingsFor(record.type, band, deps.policy, deps.overrides),
+    timings: timingsFor(record.type, band, policy, deps.overrides),
   };
 }

@@ -5,6 +5,7 @@ import type { ClosedFacts, ReportCounters } from '../../adapters/report-counters
 import type { SlaStore } from '../../adapters/sla-store.js';
 import { CASE_STATUSES, type CaseStatus, type Outcome } from '../../domain/case.js';
 import { serviceWorkingMs } from '../../domain/reports.js';
+import type { Markets } from '../../domain/markets.js';
 import { localDateOf, type WorkingDayCalendar } from '../../domain/working-days.js';
 import { afterCaseClosed, type RetentionDeps } from '../privacy/retention.js';
 import { stopServiceClock } from '../sla-clock.js';
@@ -26,12 +27,12 @@ export interface CloseDeps {
   cases: CaseStore;
   dedupe: DedupeStore;
   sla: SlaStore;
-  /** The report counters (outcome, resolution time, confirmed carrier claims) and the calendar that measures working time. */
+  /** The report counters (outcome, resolution time, confirmed carrier claims); the case's market's calendar measures working time. */
   reports: Pick<ReportCounters, 'countClosed'>;
-  calendar: WorkingDayCalendar;
+  markets: Markets;
   metrics?: MetricSink;
   /** Retention filing and privacy requests waiting for the close (docs/privacy.md). */
-  privacy?: Omit<RetentionDeps, 'cases'>;
+  privacy?: Omit<RetentionDeps, 'cases' | 'markets'>;
 }
 
 /**
@@ -62,12 +63,12 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
   await stopServiceClock(deps, caseId, now);
   // Read after the clock stopped: it says whether the service was done, and when.
   const final = await deps.cases.require(caseId);
-  if (final.status === 'closed') await deps.reports.countClosed(caseId, final.dispute?.count ?? 0, closedFacts(final, now, deps.calendar));
+  if (final.status === 'closed') await deps.reports.countClosed(caseId, final.dispute?.count ?? 0, closedFacts(final, now, deps.markets.of(final).calendar));
   await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);
   if (deps.privacy) {
     // A retry after the close (closed is false then) still files it: the close time is the stored one.
     const closedAt = closed ? at : (final.closedAt ?? at);
-    await afterCaseClosed({ ...deps.privacy, cases: deps.cases }, caseId, closedAt, now);
+    await afterCaseClosed({ ...deps.privacy, cases: deps.cases, markets: deps.markets }, record, closedAt, now);
   }
   return { outcome };
 }

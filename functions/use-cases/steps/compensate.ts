@@ -5,7 +5,7 @@ import type { OrderPlatform, ShipmentRef } from '../../adapters/order-platform.j
 import type { RefundStore } from '../../adapters/refund-store.js';
 import type { CompensationPlan } from '../../domain/compensation.js';
 import { concernedLines, valueOf } from '../../domain/money.js';
-import type { AftersalesPolicy } from '../../domain/policy.js';
+import type { Markets } from '../../domain/markets.js';
 import { localDateOf } from '../../domain/working-days.js';
 import { reserveRefund } from '../reserve-refund.js';
 import { compensationFor } from './plan-remedy.js';
@@ -16,8 +16,8 @@ export interface CompensateDeps {
   /** The per-order record of money instructions: nothing is paid beyond what the order paid for the items. */
   refunds: RefundStore;
   orderPlatform: OrderPlatform;
-  policy: AftersalesPolicy;
-  timeZone: string;
+  /** The case's market: its policy plans the remedy, its zone dates the cost ledger's entries. */
+  markets: Markets;
   /** Counts each remedy instructed (Payouts by remedy); absent: not counted. */
   metrics?: MetricSink;
 }
@@ -34,7 +34,8 @@ const COST_KIND: Record<CompensationPlan['kind'], LedgerEntry['kind']> = { refun
 export async function compensate(deps: CompensateDeps, caseId: string, now: Date): Promise<CompensateResult> {
   const record = await deps.cases.require(caseId);
   if (record.cancelRequested && !record.compensation) return { status: 'cancelled' };
-  const planned = compensationFor(record, deps.policy);
+  const { policy, calendar } = deps.markets.of(record);
+  const planned = compensationFor(record, policy);
   const idempotencyKey = `${caseId}:${planned.remedy}`;
   const plan = await boundedPlan(deps, record, planned, idempotencyKey, now);
   await deps.cases.update(caseId, { status: 'compensating', remedy: plan.remedy, waitingFor: '' });
@@ -58,7 +59,7 @@ export async function compensate(deps: CompensateDeps, caseId: string, now: Date
     caseType: record.type,
     remedy: plan.remedy,
     carrier: record.shipment.carrier,
-    day: localDateOf(now, deps.timeZone),
+    day: localDateOf(now, calendar.timeZone),
     at,
   });
   await deps.ledger.record(entry(idempotencyKey, plan.remedy === 'delay_subsidy' ? 'subsidy' : COST_KIND[plan.kind], plan.cost));
@@ -110,9 +111,10 @@ async function boundedPlan(deps: CompensateDeps, record: CaseRecord, plan: Compe
  */
 export async function issueReturnLabel(deps: CompensateDeps, caseId: string, now: Date): Promise<{ instructionId: string }> {
   const record = await deps.cases.require(caseId);
-  const plan = compensationFor(record, deps.policy);
+  const { policy, calendar } = deps.markets.of(record);
+  const plan = compensationFor(record, policy);
   const key = `${caseId}:return_label`;
-  const cost = deps.policy.returnShipping.prepaidLabelCost;
+  const cost = policy.returnShipping.prepaidLabelCost;
   const receipt = await deps.orderPlatform.instruct(key, {
     caseId,
     requestId: record.requestId,
@@ -133,7 +135,7 @@ export async function issueReturnLabel(deps: CompensateDeps, caseId: string, now
     caseType: record.type,
     remedy: plan.remedy,
     carrier: record.shipment.carrier,
-    day: localDateOf(now, deps.timeZone),
+    day: localDateOf(now, calendar.timeZone),
     at,
   });
   if (!record.returnLabel) {
@@ -172,7 +174,7 @@ export async function chargeBack(deps: CompensateDeps, caseId: string, now: Date
     caseType: record.type,
     remedy: record.remedy ?? 'exchange',
     carrier: record.shipment.carrier,
-    day: localDateOf(now, deps.timeZone),
+    day: localDateOf(now, deps.markets.of(record).calendar.timeZone),
     at,
   });
   if (!record.chargeBack) {

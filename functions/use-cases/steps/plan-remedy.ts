@@ -1,6 +1,7 @@
 import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
 import type { Remedy, RemedyChoice } from '../../domain/case.js';
 import { planCompensation, type CompensationPlan } from '../../domain/compensation.js';
+import type { Markets } from '../../domain/markets.js';
 import type { AftersalesPolicy } from '../../domain/policy.js';
 
 export type RemedyPlanResult =
@@ -33,28 +34,29 @@ export function compensationFor(
  * recorded as the choice.
  */
 export async function planRemedy(
-  deps: { cases: CaseStore; policy: AftersalesPolicy },
+  deps: { cases: CaseStore; markets: Markets },
   caseId: string,
   now: Date,
   applyDefault = false,
 ): Promise<RemedyPlanResult> {
   let record = await deps.cases.require(caseId);
-  const choicePolicy = deps.policy.customerChoice[record.type];
+  const { code: market, policy } = deps.markets.of(record);
+  const choicePolicy = policy.customerChoice[record.type];
   const at = now.toISOString();
   if (applyDefault && choicePolicy && !record.choice) {
     const choice = { remedy: choicePolicy.default, by: 'default' as const, at };
     await deps.cases.update(caseId, { choice });
-    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'choice_defaulted', detail: { remedy: choice.remedy, policyVersion: deps.policy.version } });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'choice_defaulted', detail: { remedy: choice.remedy, market, policyVersion: policy.version } });
     record = { ...record, choice };
   }
   if (choicePolicy && !record.choice && !record.operatorDecision?.remedy) {
     return { needsChoice: true, options: choicePolicy.options, defaultChoice: choicePolicy.default };
   }
-  const plan = compensationFor(record, deps.policy);
-  const advanceExchange = plan.remedy === 'exchange' && deps.policy.advanceExchange.tiers.includes(record.tier);
+  const plan = compensationFor(record, policy);
+  const advanceExchange = plan.remedy === 'exchange' && policy.advanceExchange.tiers.includes(record.tier);
   if (record.remedy !== plan.remedy) {
     await deps.cases.update(caseId, { remedy: plan.remedy });
-    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'remedy_planned', detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange } });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'remedy_planned', detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange, market, policyVersion: policy.version } });
   }
   return { needsChoice: false, remedy: plan.remedy, needsReturn: plan.needsReturn, platformPaysReturnShipping: plan.platformPaysReturnShipping, advanceExchange };
 }

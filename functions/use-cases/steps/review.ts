@@ -1,8 +1,8 @@
 import type { CaseStore } from '../../adapters/case-store.js';
 import type { ReviewDecision } from '../../domain/case.js';
-import { CARRIER_TYPES, type AftersalesPolicy } from '../../domain/policy.js';
+import { CARRIER_TYPES } from '../../domain/policy.js';
 import { reviewCase } from '../../domain/review-policy.js';
-import type { WorkingDayCalendar } from '../../domain/working-days.js';
+import type { Markets } from '../../domain/markets.js';
 
 export interface ReviewResult {
   decision: ReviewDecision['decision'];
@@ -11,11 +11,13 @@ export interface ReviewResult {
 }
 
 /**
- * Applies the review policy and records the decision, with the rule and policy version that produced it. A case an
+ * Applies the case's market's review policy and records the decision, with the rule, the market and the policy
+ * version that produced it. A case an
  * operator already took over (a dispute, or evidence an operator asked for) goes back to an operator.
  */
-export async function review(cases: CaseStore, caseId: string, policy: AftersalesPolicy, calendar: WorkingDayCalendar, now: Date): Promise<ReviewResult> {
+export async function review(cases: CaseStore, caseId: string, markets: Markets, now: Date): Promise<ReviewResult> {
   const record = await cases.require(caseId);
+  const { code: market, policy, calendar } = markets.of(record);
   const decision: ReviewDecision =
     record.reviewMode === 'manual'
       ? { decision: 'manual', rule: 'manual.operator_review', reasonCode: record.review?.reasonCode ?? 'operator_review' }
@@ -25,7 +27,7 @@ export async function review(cases: CaseStore, caseId: string, policy: Aftersale
   await cases.update(caseId, {
     status: decision.decision === 'needs_evidence' ? 'awaiting_evidence' : 'in_review',
     waitingFor: '',
-    decision: { decision: decision.decision, rule: decision.rule, reasonCode, at },
+    decision: { decision: decision.decision, rule: decision.rule, reasonCode, at, market, policyVersion: policy.version },
     ...(decision.decision === 'approve' && decision.remedy ? { grantedRemedy: decision.remedy } : {}),
     ...(decision.decision === 'reject' ? { outcome: 'rejected' as const } : {}),
     // Lost and delayed claims are decided by the carrier's tracking, not here.
@@ -35,7 +37,7 @@ export async function review(cases: CaseStore, caseId: string, policy: Aftersale
     at,
     actor: 'policy',
     event: `review_${decision.decision}`,
-    detail: { rule: decision.rule, policyVersion: policy.version, ...(reasonCode ? { reasonCode } : {}) },
+    detail: { rule: decision.rule, market, policyVersion: policy.version, ...(reasonCode ? { reasonCode } : {}) },
   });
   return { decision: decision.decision, rule: decision.rule, ...(reasonCode ? { reasonCode } : {}) };
 }

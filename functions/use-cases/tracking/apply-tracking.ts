@@ -2,17 +2,16 @@ import type { CaseStore } from '../../adapters/case-store.js';
 import type { QueueSender } from '../../adapters/queues.js';
 import type { ShipmentRecord, ShipmentStore } from '../../adapters/shipment-store.js';
 import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
-import type { AftersalesPolicy } from '../../domain/policy.js';
+import type { Markets } from '../../domain/markets.js';
 import { proactiveRequestId, watchOutcome, watcherId, type ShipmentAction, type Watcher } from '../../domain/shipment-watch.js';
-import type { WorkingDayCalendar } from '../../domain/working-days.js';
 import type { IntakeMessage } from '../../schemas/messages.js';
 
 export interface ApplyTrackingDeps {
   shipments: ShipmentStore;
   cases: CaseStore;
   intake: QueueSender<IntakeMessage>;
-  policy: AftersalesPolicy;
-  calendar: WorkingDayCalendar;
+  /** The shipment's market (its order's or case's) judges it: silence thresholds, working days late. */
+  markets: Markets;
   proactiveEnabled: boolean;
   /** Seconds until a shipment still on its way is polled again (pushes may come sooner). */
   pollIntervalSeconds: number;
@@ -35,7 +34,8 @@ export async function applyTracking(deps: ApplyTrackingDeps, key: string, snapsh
   if (!shipment) return { known: false, actions: [], finished: false };
   // Pushes can arrive out of order: a state older than the one stored teaches nothing.
   if (shipment.lastEventAt && snapshot.lastEventAt && snapshot.lastEventAt < shipment.lastEventAt) return { known: true, actions: [], finished: false };
-  const outcome = watchOutcome(shipment, snapshot, now, deps.policy, deps.calendar, deps.proactiveEnabled);
+  const { policy, calendar } = deps.markets.market(shipment.market);
+  const outcome = watchOutcome(shipment, snapshot, now, policy, calendar, deps.proactiveEnabled);
   // The provider stopped following the number: its silence is its own, not the parcel's, so no "no scan" loss.
   const stopped = shipment.trackingIssue?.reason === 'tracking_stopped';
   const actions = outcome.actions.filter((a) => !(stopped && a.kind === 'open_proactive_case' && a.rule === 'no_scan'));

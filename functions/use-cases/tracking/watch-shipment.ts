@@ -13,8 +13,9 @@ export interface WatchDeps {
 const PROACTIVE_RETENTION_DAYS = 90;
 
 /** The customer's return parcel is watched until it reaches the service center (then the case resumes by itself). */
-export async function watchReturn(deps: WatchDeps, caseId: string, carrier: string, trackingNumber: string, now: Date): Promise<string> {
-  return deps.shipments.watch({ carrier, trackingNumber, provider: deps.providerFor(carrier), watcher: { role: 'return', caseId } }, now);
+export async function watchReturn(deps: WatchDeps, watching: { caseId: string; market?: string }, carrier: string, trackingNumber: string, now: Date): Promise<string> {
+  const { caseId, market } = watching;
+  return deps.shipments.watch({ carrier, trackingNumber, provider: deps.providerFor(carrier), ...(market ? { market } : {}), watcher: { role: 'return', caseId } }, now);
 }
 
 /**
@@ -39,6 +40,7 @@ export async function watchProactive(deps: WatchDeps, caseId: string, data: Ship
       provider: deps.providerFor(shipment.carrier),
       shippedAt: shipment.shippedAt,
       promisedBy: shipment.promisedBy,
+      ...(data.order.market ? { market: data.order.market } : {}),
       watcher: { role: 'proactive', caseId },
     },
     now,

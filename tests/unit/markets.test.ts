@@ -1,0 +1,71 @@
+/** The deployment's markets (functions/domain/markets.ts): each market's policy and calendar, built once, by code. */
+import { describe, expect, it, vi } from 'vitest';
+import { createMarkets, marketCatalog } from '../../functions/domain/markets.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
+import { MARKET_REGISTRY, POLICIES } from '../../functions/policies/index.js';
+import { createTestMarketCalendar, TEST_MARKET, testMarketPolicy, withTestMarket } from '../test-market.js';
+
+const registry = withTestMarket(MARKET_REGISTRY);
+
+describe('createMarkets', () => {
+  it('resolves a case by its own market, and a case without one by the default market', () => {
+    const markets = createMarkets(registry, 'CN');
+    expect(markets.of({ market: TEST_MARKET }).policy).toEqual(testMarketPolicy);
+    expect(markets.of({ market: TEST_MARKET }).calendar.timeZone).toBe('Europe/Berlin');
+    expect(markets.of({ market: 'CN' }).policy).toEqual(cnPolicy);
+    expect(markets.of({}).code).toBe('CN');
+    expect(markets.of({}).calendar.timeZone).toBe('Asia/Shanghai');
+    expect(createMarkets(registry, TEST_MARKET).of({}).code).toBe(TEST_MARKET);
+    expect(markets.codes).toEqual(['CN', TEST_MARKET]);
+    expect(markets.currencyOf(TEST_MARKET)).toBe('EUR');
+    expect(markets.currencyOf()).toBe('CNY');
+  });
+
+  it('builds each market once, on first use (the default at once), and tells the hook once per market', () => {
+    const calendars = { ...registry.calendars, [TEST_MARKET]: vi.fn(createTestMarketCalendar) };
+    const built = vi.fn();
+    const markets = createMarkets({ ...registry, calendars }, 'CN', built);
+    expect(built.mock.calls.map(([m]) => m.code)).toEqual(['CN']);
+    const first = markets.market(TEST_MARKET);
+    expect(markets.of({ market: TEST_MARKET })).toBe(first);
+    expect(calendars[TEST_MARKET]).toHaveBeenCalledTimes(1);
+    expect(built.mock.calls.map(([m]) => m.code)).toEqual(['CN', TEST_MARKET]);
+  });
+
+  it('refuses a market without a policy, a default market without one (at once), and a policy filed under another code', () => {
+    const markets = createMarkets(registry, 'CN');
+    expect(() => markets.of({ market: 'ZZ' })).toThrow(`no after-sales policy for market ZZ; known: CN, ${TEST_MARKET}`);
+    expect(() => markets.of({ market: 'constructor' })).toThrow(/no after-sales policy/);
+    expect(() => createMarkets(registry, 'ZZ')).toThrow(/no after-sales policy for market ZZ/);
+    expect(() => createMarkets({ ...registry, policies: { ...registry.policies, FR: testMarketPolicy } }, 'FR')).toThrow('the policy registered for market FR is for market QZ');
+  });
+
+  it('validates each policy as a cold start does', () => {
+    const broken = { ...testMarketPolicy, manualReview: { ...testMarketPolicy.manualReview, agentLimit: 20_000 } };
+    const markets = createMarkets({ ...registry, policies: { ...registry.policies, [TEST_MARKET]: broken } }, 'CN');
+    expect(() => markets.market(TEST_MARKET)).toThrow(/agentLimit must not exceed secondApprovalAbove/);
+  });
+});
+
+describe('marketCatalog (what the intake checks, nothing built)', () => {
+  it('knows the shipped markets and their currencies', () => {
+    const catalog = marketCatalog(MARKET_REGISTRY, 'CN');
+    expect(catalog.codes).toEqual(Object.keys(POLICIES).sort());
+    expect(catalog.knows('CN')).toBe(true);
+    expect(catalog.knows('ZZ')).toBe(false);
+    expect(catalog.knows('toString')).toBe(false);
+    expect(catalog.currencyOf('CN')).toBe('CNY');
+    expect(catalog.currencyOf()).toBe('CNY');
+  });
+});
+
+describe('shipped markets', () => {
+  it('every shipped policy validates, is filed under its own code, and has a calendar', () => {
+    const markets = createMarkets(MARKET_REGISTRY, 'CN');
+    for (const code of markets.codes) {
+      const market = markets.market(code);
+      expect(market.policy.market).toBe(code);
+      expect(market.calendar.covers.to >= '2026-12-31').toBe(true);
+    }
+  });
+});
