@@ -244,6 +244,45 @@ describe('ingest-webhook: hostile but signed input is refused before it is store
     expect(await drain(intakeUrl)).toHaveLength(0);
   });
 
+  it('422 unknown_market for an order.market the deployment has no policy for; 422 currency_not_of_market for money not in the market’s currency', async () => {
+    // ZZ is user-assigned in ISO 3166-1: well-formed, and no deployment will have a policy for it.
+    const withOrder = (order: Record<string, unknown>) => {
+      const event = requestedEvent();
+      Object.assign(event.data.order, order);
+      return event;
+    };
+    const refused: Array<[Record<string, any>, string, string]> = [
+      [withOrder({ market: 'ZZ' }), 'unknown_market', 'data.order.market'],
+      [withOrder({ market: 'CN', currency: 'EUR' }), 'currency_not_of_market', 'data.order.currency'],
+      // No market: the deployment's default (CN), whose money is CNY.
+      [withOrder({ currency: 'USD' }), 'currency_not_of_market', 'data.order.currency'],
+    ];
+    for (const [event, error, path] of refused) {
+      const body = JSON.stringify(event);
+      const headers = signedHeaders(SECRET, body);
+      const res = await webhook(body, headers);
+      expect(res.statusCode, error).toBe(422);
+      expect(res.json).toMatchObject({ error, issues: [{ path }] });
+      expect(res.json.message).toMatch(/CN/);
+      expect(await receiptOf(headers['webhook-id']!)).toBeUndefined();
+    }
+    // The same goes for an announced parcel, whose order opens a case later.
+    const parcel = { type: 'shipment.created', timestamp: new Date().toISOString(), data: { order: { ...withOrder({ market: 'ZZ' }).data.order }, customer: requestedEvent().data.customer } };
+    const body = JSON.stringify(parcel);
+    expect(await webhook(body, signedHeaders(SECRET, body))).toMatchObject({ statusCode: 422, json: { error: 'unknown_market' } });
+    // A well-formed market is a country code: anything else is invalid_data.
+    const lower = JSON.stringify(withOrder({ market: 'cn' }));
+    expect(await webhook(lower, signedHeaders(SECRET, lower))).toMatchObject({ statusCode: 422, json: { error: 'invalid_data', issues: [{ path: 'data.order.market' }] } });
+    expect(await drain(intakeUrl)).toHaveLength(0);
+
+    // A known market, in its currency, is accepted and queued with its market.
+    const ok = withOrder({ market: 'CN' });
+    const okBody = JSON.stringify(ok);
+    expect((await webhook(okBody, signedHeaders(SECRET, okBody))).statusCode).toBe(202);
+    const queued = await drain(intakeUrl);
+    expect(queued.map((m) => JSON.parse(m.Body!).event.data.order.market)).toEqual(['CN']);
+  });
+
   const followUps = (requestId: string): Array<Record<string, unknown>> => {
     const at = new Date().toISOString();
     return [
