@@ -1,4 +1,5 @@
 import { createCnCalendar } from './cn-calendar.js';
+import { createDeCalendar } from './de-calendar.js';
 import type { AftersalesPolicy } from './policy.js';
 import type { CalendarCoverage, CalendarYear, WorkingDayCalendar } from './working-days.js';
 
@@ -7,7 +8,7 @@ export type MarketCalendar = WorkingDayCalendar & { readonly covers: CalendarCov
 type CalendarFactory = (extraYears: CalendarYear[]) => MarketCalendar;
 
 /** Each market's working-day calendar: its zone, its statutory data. Add a market by adding its factory. */
-const CALENDARS: Record<string, CalendarFactory> = { CN: createCnCalendar };
+const CALENDARS: Record<string, CalendarFactory> = { CN: createCnCalendar, DE: createDeCalendar };
 
 /** The calendar of the policy's market, with the years the policy adds to its library's data. */
 export function calendarFor(policy: AftersalesPolicy): MarketCalendar {
