@@ -54,7 +54,7 @@ export async function planRemedy(
   const advanceExchange = plan.remedy === 'exchange' && deps.policy.advanceExchange.tiers.includes(record.tier);
   if (record.remedy !== plan.remedy) {
     await deps.cases.update(caseId, { remedy: plan.remedy });
-    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'remedy_planned', detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange } });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'remedy_planned', detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange, ...(plan.rule ? { rule: plan.rule } : {}) } });
   }
   return { needsChoice: false, remedy: plan.remedy, needsReturn: plan.needsReturn, platformPaysReturnShipping: plan.platformPaysReturnShipping, advanceExchange };
 }
