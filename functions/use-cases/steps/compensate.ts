@@ -4,6 +4,7 @@ import type { LedgerEntry, LedgerStore } from '../../adapters/ledger-store.js';
 import type { OrderPlatform, ShipmentRef } from '../../adapters/order-platform.js';
 import type { RefundStore } from '../../adapters/refund-store.js';
 import type { CompensationPlan } from '../../domain/compensation.js';
+import { marketOf } from '../../domain/market.js';
 import { concernedLines, valueOf } from '../../domain/money.js';
 import type { AftersalesPolicy } from '../../domain/policy.js';
 import { localDateOf } from '../../domain/working-days.js';
@@ -58,6 +59,7 @@ export async function compensate(deps: CompensateDeps, caseId: string, now: Date
     caseType: record.type,
     remedy: plan.remedy,
     carrier: record.shipment.carrier,
+    market: marketOf(record),
     day: localDateOf(now, deps.timeZone),
     at,
   });
@@ -133,6 +135,7 @@ export async function issueReturnLabel(deps: CompensateDeps, caseId: string, now
     caseType: record.type,
     remedy: plan.remedy,
     carrier: record.shipment.carrier,
+    market: marketOf(record),
     day: localDateOf(now, deps.timeZone),
     at,
   });
@@ -172,6 +175,7 @@ export async function chargeBack(deps: CompensateDeps, caseId: string, now: Date
     caseType: record.type,
     remedy: record.remedy ?? 'exchange',
     carrier: record.shipment.carrier,
+    market: marketOf(record),
     day: localDateOf(now, deps.timeZone),
     at,
   });
