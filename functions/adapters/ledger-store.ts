@@ -1,4 +1,5 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_MARKET } from '../domain/market.js';
 import { dailyCounterItems } from './daily-counters.js';
 import { isConditionFailure } from './dynamo.js';
 
@@ -13,13 +14,18 @@ export interface LedgerEntry {
   caseType: string;
   remedy: string;
   carrier: string;
+  /** The case's market (ISO 3166-1 alpha-2; functions/domain/market.ts marketOf); absent counts as the default market. */
+  market?: string;
   /** Local calendar day the cost falls on (the market's zone). */
   day: string;
   at: string;
 }
 
-/** Report dimensions: case type, remedy and carrier (000 §7.3), and the kind of cost, to reconcile with the platform. */
-export const COST_DIMENSIONS = ['type', 'remedy', 'carrier', 'kind'] as const;
+/**
+ * Report dimensions: case type, remedy and carrier (000 §7.3), the kind of cost (to reconcile with the platform), and
+ * the case's market (each under its own law; counted from the release that added it on, earlier costs have none).
+ */
+export const COST_DIMENSIONS = ['type', 'remedy', 'carrier', 'kind', 'market'] as const;
 export type CostDimension = (typeof COST_DIMENSIONS)[number];
 
 export interface CostTotal {
@@ -55,7 +61,7 @@ export class LedgerStore {
     }
     // Not transactional (DynamoDB Local emulators lack it): a crash right here leaves `counted: false` on the entry,
     // which a reconciliation can find; it never counts an entry twice.
-    const values: Record<CostDimension, string> = { type: entry.caseType, remedy: entry.remedy, carrier: entry.carrier, kind: entry.kind };
+    const values: Record<CostDimension, string> = { type: entry.caseType, remedy: entry.remedy, carrier: entry.carrier, kind: entry.kind, market: entry.market ?? DEFAULT_MARKET };
     for (const dimension of COST_DIMENSIONS) {
       await this.db.send(
         new UpdateCommand({

@@ -3,8 +3,8 @@ import { emptyCounts, SCORES, type SatisfactionCounts, type SurveyAnswer } from 
 import { isConditionFailure } from './dynamo.js';
 import { dailyCounterItems } from './daily-counters.js';
 
-/** Report groups (DOMAIN: "by case type, carrier, remedy, period"); `all` is every survey. */
-export const SATISFACTION_GROUPS = ['type', 'carrier', 'remedy'] as const;
+/** Report groups (DOMAIN: "by case type, carrier, remedy, period", and by market); `all` is every survey. */
+export const SATISFACTION_GROUPS = ['type', 'carrier', 'remedy', 'market'] as const;
 export type SatisfactionGroup = (typeof SATISFACTION_GROUPS)[number];
 type Dimension = SatisfactionGroup | 'all';
 const DIMENSIONS: readonly Dimension[] = ['all', ...SATISFACTION_GROUPS];
@@ -15,6 +15,11 @@ export interface SurveyBucket {
   type: string;
   carrier: string;
   remedy: string;
+  /**
+   * The case's market (functions/domain/market.ts marketOf). Absent on invitations counted before markets were: their
+   * answers are then counted in no market either, so a market's response rate compares like with like.
+   */
+  market?: string;
 }
 
 /**
@@ -40,9 +45,9 @@ export class SatisfactionStore {
   /** Counts the answer in its invitation's bucket (or `fallback`, for a survey sent before counting began). */
   async countAnswer(caseId: string, answer: Omit<SurveyAnswer, 'comment'>, fallback: SurveyBucket): Promise<'counted' | 'exists'> {
     const invited = await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker(caseId, 'invited'), ConsistentRead: true }));
-    const bucket = (invited.Item as SurveyBucket | undefined) ?? fallback;
-    const { day, type, carrier, remedy } = bucket;
-    if (!(await this.mark(caseId, 'answered', { day, type, carrier, remedy }))) return 'exists';
+    const { day, type, carrier, remedy, market } = invited.Item ? (invited.Item as SurveyBucket) : fallback;
+    const counted = { day, type, carrier, remedy, ...(market ? { market } : {}) };
+    if (!(await this.mark(caseId, 'answered', counted))) return 'exists';
     const adds = ['answered :one', `overall${answer.overall} :one`];
     const values: Record<string, number> = { ':one': 1 };
     for (const score of SCORES) {
@@ -51,7 +56,7 @@ export class SatisfactionStore {
       adds.push(`${score}Sum :${score}`, `${score}Count :one`);
       values[`:${score}`] = value;
     }
-    await this.add({ day, type, carrier, remedy }, `ADD ${adds.join(', ')}`, values);
+    await this.add(counted, `ADD ${adds.join(', ')}`, values);
     await this.counted(caseId, 'answered');
     return 'counted';
   }
@@ -87,8 +92,9 @@ export class SatisfactionStore {
   }
 
   private async add(bucket: SurveyBucket, update: string, values: Record<string, number>): Promise<void> {
-    const value: Record<Dimension, string> = { all: 'all', type: bucket.type, carrier: bucket.carrier, remedy: bucket.remedy };
+    const value: Record<Dimension, string | undefined> = { all: 'all', type: bucket.type, carrier: bucket.carrier, remedy: bucket.remedy, market: bucket.market };
     for (const dimension of DIMENSIONS) {
+      if (value[dimension] === undefined) continue;
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,

@@ -16,6 +16,8 @@ export interface CompensationPlan {
   platformPaysReturnShipping: boolean;
   /** What the remedy costs the platform: money paid out, or the value of goods shipped again. */
   cost: MinorUnits;
+  /** The policy rule that set `needsReturn`, where a market's law has one (a withdrawal's refund: policy `withdrawal`). */
+  rule?: string;
 }
 
 export interface RemedyInputs {
@@ -65,9 +67,15 @@ export function planCompensation(facts: CaseFacts, policy: AftersalesPolicy, inp
 
   switch (remedy) {
     case 'refund': {
+      const amount = inputs.operator?.amount ?? goodsValue;
+      // A statutory withdrawal (EU) is refunded when the item is back, or earlier if the market's policy says so.
+      if (facts.type === 'return' && policy.withdrawal) {
+        const awaits = policy.withdrawal.refundAwaitsReturn;
+        return { ...refund(amount, awaits), rule: awaits ? 'withdrawal.refund_awaits_return' : 'withdrawal.refund_before_return' };
+      }
       // A damaged item kept by the customer (choice "refund") or a lost parcel is refunded without a return.
       const needsReturn = facts.type === 'damaged' ? choice === 'return' : facts.type !== 'lost';
-      return refund(inputs.operator?.amount ?? goodsValue, needsReturn);
+      return refund(amount, needsReturn);
     }
     case 'partial_refund':
       return refund(inputs.operator?.amount ?? goodsValue, false);

@@ -1,4 +1,5 @@
 import { createCnCalendar } from './cn-calendar.js';
+import { createDeCalendar } from './de-calendar.js';
 import type { AftersalesPolicy } from './policy.js';
 import type { CalendarCoverage, CalendarYear, WorkingDayCalendar } from './working-days.js';
 
@@ -8,7 +9,7 @@ export type MarketCalendar = WorkingDayCalendar & { readonly covers: CalendarCov
 export type CalendarFactory = (extraYears: CalendarYear[]) => MarketCalendar;
 
 /** Each market's working-day calendar: its zone, its statutory data. Add a market by adding its factory. */
-export const CALENDARS: Readonly<Record<string, CalendarFactory>> = { CN: createCnCalendar };
+export const CALENDARS: Readonly<Record<string, CalendarFactory>> = { CN: createCnCalendar, DE: createDeCalendar };
 
 /** The calendar of the policy's market, with the years the policy adds to its library's data. */
 export function calendarFor(policy: AftersalesPolicy, calendars: Readonly<Record<string, CalendarFactory>> = CALENDARS): MarketCalendar {

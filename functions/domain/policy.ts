@@ -56,6 +56,12 @@ export interface AftersalesPolicy {
   calendar: { extraYears: CalendarYear[] };
   /** SLA monitor: warn this much working time before a service due time; internal first-response targets by band. */
   sla: { dueSoonWorkingHours: number; firstResponseHours: Record<'high' | 'normal' | 'low', number> };
+  /**
+   * A statutory right of withdrawal (EU: Directive 2011/83/EU art. 9-16; Germany: BGB §§312g, 355-357): the no-reason
+   * return is the consumer's right and its refund has rules of its own. Optional: without it (CN) the no-reason return is
+   * the platform's rule and its refund waits for the item, as before.
+   */
+  withdrawal?: WithdrawalPolicy;
   /** Watching parcels (docs/carrier-tracking.md). Optional: without it, no silence counts as a loss and detection is off. */
   tracking?: TrackingPolicy;
   /**
@@ -63,6 +69,16 @@ export interface AftersalesPolicy {
    * stays). Long enough for what may still need the person after a close; no longer.
    */
   privacy: { retentionDays: number };
+}
+
+export interface WithdrawalPolicy {
+  /**
+   * The refund of a withdrawal waits until the item is back at the service center (the trader may withhold it until the
+   * goods are received or the consumer proves they were sent: art. 13(3), §357(4) BGB): true. false refunds as soon as
+   * the return is approved, before the item comes back (a merchant's choice the law allows, at its own risk). Applied by
+   * planCompensation, rule `withdrawal.refund_awaits_return` / `withdrawal.refund_before_return`.
+   */
+  refundAwaitsReturn: boolean;
 }
 
 export interface TrackingPolicy {
@@ -134,6 +150,7 @@ const policySchema = z.strictObject({
   sla: z.strictObject({ dueSoonWorkingHours: z.number().check(z.positive(), z.maximum(24 * 30)), firstResponseHours: hoursByBand }),
   // At least 30 days: a case's last notices and the survey follow it; at most 10 years.
   privacy: z.strictObject({ retentionDays: z.int().check(z.minimum(30), z.maximum(3650)) }),
+  withdrawal: z.optional(z.strictObject({ refundAwaitsReturn: z.boolean() })),
   tracking: z.optional(
     z.strictObject({
       noScanLostDays: z.strictObject({ default: z.int().check(z.minimum(1), z.maximum(365)), byCarrier: z.optional(z.record(z.string(), z.int().check(z.minimum(1), z.maximum(365)))) }),

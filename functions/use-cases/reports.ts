@@ -69,11 +69,13 @@ export async function resolutionReport(deps: Pick<ReportDeps, 'reports' | 'polic
 
 /**
  * What compensation cost, per currency (amounts in that currency's minor units; never added across currencies), by
- * case type, remedy and carrier, from the cost ledger's counters. Charge-backs are negative and included.
+ * case type, remedy and carrier, from the cost ledger's counters. Charge-backs are negative and included. `markets`:
+ * the same money per market and currency (a market's orders may be paid in more than one), for costs recorded since
+ * the ledger counts markets; costs from before are in `currencies` only.
  */
 export async function compensationReport(deps: Pick<ReportDeps, 'ledger'>, range: Pick<ReportRange, 'from' | 'to'>) {
-  const dims: CostDimension[] = ['type', 'remedy', 'carrier'];
-  const [byType, byRemedy, byCarrier] = await Promise.all(dims.map((d) => deps.ledger.totals(d, range.from, range.to)));
+  const dims: CostDimension[] = ['type', 'remedy', 'carrier', 'market'];
+  const [byType, byRemedy, byCarrier, byMarket] = await Promise.all(dims.map((d) => deps.ledger.totals(d, range.from, range.to)));
   const currencies = [...new Set(byType!.map((t) => t.currency))].sort();
   const lines = (totals: CostTotal[], currency: string) =>
     totals.filter((t) => t.currency === currency).map(({ key, amount, entries }) => ({ key, amount, entries }));
@@ -91,15 +93,30 @@ export async function compensationReport(deps: Pick<ReportDeps, 'ledger'>, range
         byCarrier: lines(byCarrier!, currency),
       };
     }),
+    markets: byMarket!
+      .map(({ key, currency, amount, entries }) => ({ market: key, currency, amount, entries }))
+      .sort((a, b) => a.market.localeCompare(b.market) || a.currency.localeCompare(b.currency)),
   };
 }
 
-/** Satisfaction by case type, carrier and remedy, each with the period of equal length before (satisfaction-report.ts). */
+/**
+ * Satisfaction by case type, carrier, remedy and market, each with the period of equal length before
+ * (satisfaction-report.ts). `byMarket` holds surveys sent since the counters know markets.
+ */
 export async function satisfactionByGroup(deps: Pick<ReportDeps, 'satisfaction'>, range: Pick<ReportRange, 'from' | 'to'>) {
-  const [type, carrier, remedy] = await Promise.all(
-    (['type', 'carrier', 'remedy'] as const).map((group) => satisfactionReport(deps.satisfaction, group, range.from, range.to)),
+  const [type, carrier, remedy, market] = await Promise.all(
+    (['type', 'carrier', 'remedy', 'market'] as const).map((group) => satisfactionReport(deps.satisfaction, group, range.from, range.to)),
   );
-  return { from: range.from, to: range.to, previousPeriod: type!.previousPeriod, total: type!.total, byType: type!.groups, byCarrier: carrier!.groups, byRemedy: remedy!.groups };
+  return {
+    from: range.from,
+    to: range.to,
+    previousPeriod: type!.previousPeriod,
+    total: type!.total,
+    byType: type!.groups,
+    byCarrier: carrier!.groups,
+    byRemedy: remedy!.groups,
+    byMarket: market!.groups,
+  };
 }
 
 /**

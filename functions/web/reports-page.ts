@@ -75,9 +75,11 @@ const TEXT = {
     compensation: 'Compensation cost',
     compensationIntro: 'From the cost ledger, per currency (never added across currencies); charge-backs are negative.',
     costBy: { type: 'by type', remedy: 'by remedy', carrier: 'by carrier' },
+    costByMarket: 'By market, each in its own currency',
+    marketCols: ['Market', 'Currency', 'Cost', 'Entries'],
     satisfaction: 'Satisfaction',
     satisfactionIntro: (rate: string, n: number) => `${n} answers; response rate ${rate}. Average overall score (1–5):`,
-    satBy: { type: 'by type', carrier: 'by carrier', remedy: 'by remedy' },
+    satBy: { type: 'by type', carrier: 'by carrier', remedy: 'by remedy', market: 'by market' },
     satCols: ['Group', 'Invited', 'Answered', 'Response rate', 'Overall'],
     scorecard: 'Carrier scorecard',
     scorecardIntro:
@@ -112,9 +114,11 @@ const TEXT = {
     compensation: '赔付成本',
     compensationIntro: '来自成本台账，按币种分列（不同币种不相加）；追回款为负数。',
     costBy: { type: '按类型', remedy: '按补救方式', carrier: '按承运商' },
+    costByMarket: '按市场（各按其币种）',
+    marketCols: ['市场', '币种', '成本', '笔数'],
     satisfaction: '满意度',
     satisfactionIntro: (rate: string, n: number) => `共 ${n} 份回答，回复率 ${rate}。总体平均分（1–5）：`,
-    satBy: { type: '按类型', carrier: '按承运商', remedy: '按补救方式' },
+    satBy: { type: '按类型', carrier: '按承运商', remedy: '按补救方式', market: '按市场' },
     satCols: ['分组', '已邀请', '已回答', '回复率', '总体'],
     scorecard: '承运商记分卡',
     scorecardIntro: '按包裹发货日统计各承运商：订单平台告知的包裹数、对这些包裹的索赔数及已确认（批准结案）的索赔数，均除以包裹数。近期数据会随后续索赔增加。',
@@ -196,11 +200,14 @@ function compensationSection(r: AllReports['compensation'], t: (typeof TEXT)[Loc
       figure(barChart({ title: `${t.compensation} (${c.currency}) ${t.costBy[dimension]}`, format: money }, lines.map((l) => ({ label: dimension === 'carrier' ? carrierName(l.key) : l.key, value: l.amount }))));
     return `<h3>${escapeHtml(`${c.currency}: ${money(c.amount)}`)}</h3>${chart('type', c.byType)}${chart('remedy', c.byRemedy)}${chart('carrier', c.byCarrier)}`;
   });
-  return section('report-compensation', t.compensation, intro(t.compensationIntro) + parts.join(''));
+  // One row per market and currency: a market's amounts are never added across currencies either.
+  const marketRows = r.markets.map((m) => [escapeHtml(m.market), escapeHtml(m.currency), escapeHtml(formatMoney(m.amount, m.currency, locale)), String(m.entries)]);
+  const byMarket = marketRows.length > 0 ? `<h3>${escapeHtml(t.costByMarket)}</h3>${table(t.marketCols, marketRows, t.empty)}` : '';
+  return section('report-compensation', t.compensation, intro(t.compensationIntro) + byMarket + parts.join(''));
 }
 
 function satisfactionSection(r: AllReports['satisfaction'], t: (typeof TEXT)[Locale]): string {
-  const groups = { type: r.byType, carrier: r.byCarrier, remedy: r.byRemedy } as const;
+  const groups = { type: r.byType, carrier: r.byCarrier, remedy: r.byRemedy, market: r.byMarket } as const;
   const label = (dimension: keyof typeof groups, key: string) => (dimension === 'carrier' ? carrierName(key) : key);
   const parts = (Object.keys(groups) as Array<keyof typeof groups>).map((dimension) => {
     const lines = groups[dimension].filter((g) => g.averages.overall !== null);

@@ -108,6 +108,15 @@ describe('compensate: instruct', () => {
     expect(ledger[`${caseId}:refund`]).toMatchObject({ caseId, kind: 'refund', amount: 39900, currency: 'CNY', caseType: 'return', remedy: 'refund', carrier: 'sf-express', counted: true, day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
   });
 
+  it("records the case's market with its cost: the order's, or the default market (CN) for a case without one", async () => {
+    const de = await seedCase(env.db, { record: { status: 'awaiting_return', market: 'DE' } });
+    await instruct(de.caseId);
+    expect((await ledgerOf(de.caseId))[`${de.caseId}:refund`]).toMatchObject({ market: 'DE' });
+    const cn = await seedCase(env.db, { record: { status: 'awaiting_return' } });
+    await instruct(cn.caseId);
+    expect((await ledgerOf(cn.caseId))[`${cn.caseId}:refund`]).toMatchObject({ market: 'CN' });
+  });
+
   it('a damaged item returned for an exchange: a reship of the item and its value in the ledger (the label is its own step)', async () => {
     const { caseId } = await seedCase(env.db, {
       type: 'damaged',

@@ -213,6 +213,30 @@ describe('reports: compensation cost', () => {
   });
 });
 
+describe('reports: compensation cost by market', () => {
+  it('per market and currency, never added across either; a cost without a market counts in the default market (CN)', async () => {
+    const ledger = new LedgerStore(env.db, TABLE_NAME);
+    const entry = (market: string | undefined, currency: string, amount: number): LedgerEntry => ({
+      caseId: unique('AS'), key: unique('k'), kind: 'refund', amount, currency, caseType: 'return', remedy: 'refund', carrier: 'SF', ...(market ? { market } : {}), day: '2025-05-20', at: '2025-05-20T02:00:00Z',
+    });
+    await ledger.record(entry('DE', 'EUR', 4900));
+    await ledger.record(entry('DE', 'EUR', 1000));
+    await ledger.record(entry('CN', 'CNY', 19900));
+    await ledger.record(entry('CN', 'USD', 3000));
+    await ledger.record(entry(undefined, 'CNY', 100));
+    const res = await report('compensation', 'from=2025-05-20&to=2025-05-20');
+    expect(res.json.markets).toEqual([
+      { market: 'CN', currency: 'CNY', amount: 20000, entries: 2 },
+      { market: 'CN', currency: 'USD', amount: 3000, entries: 1 },
+      { market: 'DE', currency: 'EUR', amount: 5900, entries: 2 },
+    ]);
+    // The existing per-currency view is unchanged.
+    expect(res.json.currencies.map((c: { currency: string; amount: number }) => [c.currency, c.amount])).toEqual([['CNY', 20000], ['EUR', 5900], ['USD', 3000]]);
+    const costs = await callOpsApi(ops, 'token', 'GET', '/ops/reports/costs', { query: 'from=2025-05-20&to=2025-05-20&groupBy=market', operator: SUPERVISOR });
+    expect(costs.json.totals).toContainEqual({ key: 'DE', currency: 'EUR', amount: 5900, entries: 2 });
+  });
+});
+
 describe('reports: queries and roles', () => {
   it.each([
     ['volume', ''],

@@ -48,6 +48,22 @@ describe('SatisfactionStore', () => {
     }
   });
 
+  it('counts by market, and an invitation counted before markets were keeps its answer out of every market', async () => {
+    const de = unique('AS');
+    await store.countInvitation(de, bucket('2044-03-10', { market: 'DE' }));
+    await store.countAnswer(de, { overall: 5 }, bucket('2044-03-10', { market: 'CN' }));
+    await store.countInvitation(unique('AS'), bucket('2044-03-11', { market: 'CN' }));
+    // An invitation marker from before markets were counted (no market): its answer counts in `all`, in no market.
+    const old = unique('AS');
+    await store.countInvitation(old, bucket('2044-03-12'));
+    await store.countAnswer(old, { overall: 1 }, bucket('2044-03-12', { market: 'CN' }));
+    const byMarket = await store.totals('market', '2044-03-01', '2044-03-31');
+    expect([...byMarket.keys()].sort()).toEqual(['CN', 'DE']);
+    expect(byMarket.get('DE')).toMatchObject({ invited: 1, answered: 1, overallHistogram: [0, 0, 0, 0, 1] });
+    expect(byMarket.get('CN')).toMatchObject({ invited: 1, answered: 0 });
+    expect((await store.totals('all', '2044-03-01', '2044-03-31')).get('all')).toMatchObject({ invited: 3, answered: 2 });
+  });
+
   it('an answer counts on its invitation’s day and group, even when it comes in another month', async () => {
     const caseId = unique('AS');
     await store.countInvitation(caseId, bucket('2042-01-31', { type: 'lost', carrier: 'zto', remedy: 'reship' }));

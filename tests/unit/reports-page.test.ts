@@ -45,11 +45,11 @@ function fakeDeps(): ReportDeps {
     },
     ledger: {
       totals: async (dimension) => [
-        { key: dimension === 'carrier' ? 'SF' : 'lost', currency: 'CNY', amount: 19900, entries: 1 },
-        { key: dimension === 'carrier' ? 'SF' : 'lost', currency: 'EUR', amount: 2500, entries: 1 },
+        { key: dimension === 'carrier' ? 'SF' : dimension === 'market' ? 'CN' : 'lost', currency: 'CNY', amount: 19900, entries: 1 },
+        { key: dimension === 'carrier' ? 'SF' : dimension === 'market' ? 'DE' : 'lost', currency: 'EUR', amount: 2500, entries: 1 },
       ],
     },
-    satisfaction: { totals: async (group) => new Map([[group === 'all' ? 'all' : group === 'carrier' ? 'SF' : 'lost', sat]]) },
+    satisfaction: { totals: async (group) => new Map([[group === 'all' ? 'all' : group === 'carrier' ? 'SF' : group === 'market' ? 'DE' : 'lost', sat]]) },
     policy: cnPolicy,
   };
 }
@@ -88,6 +88,17 @@ describe('reports page', () => {
     expect(html).toContain('<h3>EUR: €25.00</h3>');
     expect(html).toContain('box &lt;crushed&gt; &amp; wet');
     expect(html).not.toContain('box <crushed>');
+  });
+
+  it('compensation and satisfaction by market: a row per market and currency, in its own currency', async () => {
+    const html = reportsPageBody({ reports: await allReports(fakeDeps(), range) }, 'en');
+    const compensation = html.slice(html.indexOf('id="report-compensation"'), html.indexOf('id="report-satisfaction"'));
+    expect(compensation).toContain('<h3>By market, each in its own currency</h3>');
+    expect(compensation).toContain('<tr><th scope="row">CN</th><td>CNY</td><td>CN¥199.00</td><td>1</td></tr>');
+    expect(compensation).toContain('<tr><th scope="row">DE</th><td>EUR</td><td>€25.00</td><td>1</td></tr>');
+    const satisfaction = html.slice(html.indexOf('id="report-satisfaction"'), html.indexOf('id="report-carriers"'));
+    expect(satisfaction).toContain('Satisfaction by market');
+    expect(satisfaction).toContain('<tr><th scope="row">DE</th><td>10</td><td>5</td><td>50.0%</td><td>4</td></tr>');
   });
 
   it('in Chinese: the same sections, the scorecard headed 承运商记分卡', async () => {

@@ -34,7 +34,8 @@ const COST_KIND: Record<CompensationPlan['kind'], LedgerEntry['kind']> = { refun
 export async function compensate(deps: CompensateDeps, caseId: string, now: Date): Promise<CompensateResult> {
   const record = await deps.cases.require(caseId);
   if (record.cancelRequested && !record.compensation) return { status: 'cancelled' };
-  const { policy, calendar } = deps.markets.of(record);
+  const market = deps.markets.of(record);
+  const { policy, calendar } = market;
   const planned = compensationFor(record, policy);
   const idempotencyKey = `${caseId}:${planned.remedy}`;
   const plan = await boundedPlan(deps, record, planned, idempotencyKey, now);
@@ -59,6 +60,7 @@ export async function compensate(deps: CompensateDeps, caseId: string, now: Date
     caseType: record.type,
     remedy: plan.remedy,
     carrier: record.shipment.carrier,
+    market: market.code,
     day: localDateOf(now, calendar.timeZone),
     at,
   });
@@ -111,7 +113,8 @@ async function boundedPlan(deps: CompensateDeps, record: CaseRecord, plan: Compe
  */
 export async function issueReturnLabel(deps: CompensateDeps, caseId: string, now: Date): Promise<{ instructionId: string }> {
   const record = await deps.cases.require(caseId);
-  const { policy, calendar } = deps.markets.of(record);
+  const market = deps.markets.of(record);
+  const { policy, calendar } = market;
   const plan = compensationFor(record, policy);
   const key = `${caseId}:return_label`;
   const cost = policy.returnShipping.prepaidLabelCost;
@@ -135,6 +138,7 @@ export async function issueReturnLabel(deps: CompensateDeps, caseId: string, now
     caseType: record.type,
     remedy: plan.remedy,
     carrier: record.shipment.carrier,
+    market: market.code,
     day: localDateOf(now, calendar.timeZone),
     at,
   });
@@ -174,6 +178,7 @@ export async function chargeBack(deps: CompensateDeps, caseId: string, now: Date
     caseType: record.type,
     remedy: record.remedy ?? 'exchange',
     carrier: record.shipment.carrier,
+    market: deps.markets.of(record).code,
     day: localDateOf(now, deps.markets.of(record).calendar.timeZone),
     at,
   });

@@ -3,13 +3,14 @@ import type { CaseRecord } from '../../adapters/case-store.js';
 import type { QueueSender } from '../../adapters/queues.js';
 import type { SatisfactionStore, SurveyBucket } from '../../adapters/satisfaction-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
+import { marketOf } from '../../domain/market.js';
 import { localDateOf } from '../../domain/working-days.js';
 import type { NoticeMessage } from '../../schemas/messages.js';
 import { awaitEvent, type AwaitDeps } from './await-event.js';
 
-/** Where a case's survey counts in the satisfaction report: the local day it was sent, the case's type, carrier, remedy. */
+/** Where a case's survey counts in the satisfaction report: the local day it was sent, the case's type, carrier, remedy, market. */
 export function surveyBucket(record: CaseRecord, sentAt: Date, timeZone: string): SurveyBucket {
-  return { day: localDateOf(sentAt, timeZone), type: record.type, carrier: record.shipment.carrier, remedy: record.remedy ?? 'none' };
+  return { day: localDateOf(sentAt, timeZone), type: record.type, carrier: record.shipment.carrier, remedy: record.remedy ?? 'none', market: marketOf(record) };
 }
 
 /**

@@ -56,7 +56,7 @@ export async function planRemedy(
   const advanceExchange = plan.remedy === 'exchange' && policy.advanceExchange.tiers.includes(record.tier);
   if (record.remedy !== plan.remedy) {
     await deps.cases.update(caseId, { remedy: plan.remedy });
-    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'remedy_planned', detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange, market, policyVersion: policy.version } });
+    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'remedy_planned', detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange, market, policyVersion: policy.version, ...(plan.rule ? { rule: plan.rule } : {}) } });
   }
   return { needsChoice: false, remedy: plan.remedy, needsReturn: plan.needsReturn, platformPaysReturnShipping: plan.platformPaysReturnShipping, advanceExchange };
 }

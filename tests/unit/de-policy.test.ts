@@ -1,0 +1,103 @@
+/**
+ * The DE policy (functions/policies/de.ts) beside CN's on a fixed clock: the same facts, each market's policy and zone.
+ * Delivered Thursday 2026-11-05 10:00 in Berlin (17:00 in Shanghai), so day N after delivery is the same local date in
+ * both zones.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CaseFacts, CaseType } from '../../functions/domain/case.js';
+import { planCompensation } from '../../functions/domain/compensation.js';
+import { calendarFor } from '../../functions/domain/market-calendar.js';
+import type { AftersalesPolicy } from '../../functions/domain/policy.js';
+import { reviewCase } from '../../functions/domain/review-policy.js';
+import { cnPolicy } from '../../functions/policies/cn.js';
+import { dePolicy } from '../../functions/policies/de.js';
+import { caseFacts, type Overrides } from './fixtures.js';
+
+const DELIVERED_AT = '2026-11-05T09:00:00.000Z';
+/** Noon UTC on the N-th day after delivery: afternoon in Berlin, evening in Shanghai, the same date in both. */
+const dayAfterDelivery = (n: number) => new Date(Date.parse('2026-11-05T12:00:00.000Z') + n * 86_400_000);
+
+/** A €49 / ¥49 single-item order: below both markets' approval thresholds, so the rule alone decides. */
+const facts = (type: CaseType, overrides: Overrides<CaseFacts> = {}, category = 'electronics') =>
+  caseFacts({
+    type,
+    currency: 'EUR',
+    market: 'DE',
+    orderItems: [{ sku: 'HP-1', name: 'Headphones', category, quantity: 1, unitPrice: 4900 }],
+    items: [{ sku: 'HP-1', quantity: 1 }],
+    shipment: { carrier: 'SF', deliveredAt: DELIVERED_AT },
+    ...overrides,
+  });
+const review = (policy: AftersalesPolicy, type: CaseType, day: number, overrides: Overrides<CaseFacts> = {}, category?: string) =>
+  reviewCase(facts(type, overrides, category), policy, dayAfterDelivery(day), calendarFor(policy).timeZone);
+
+describe('a no-reason return 10 days after delivery', () => {
+  it('is refused under CN (7-day no-reason return) and approved under DE (14-day withdrawal)', () => {
+    expect(review(cnPolicy, 'return', 10)).toEqual({ decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired' });
+    expect(review(dePolicy, 'return', 10)).toEqual({ decision: 'approve', rule: 'return.no_reason_window', remedy: 'refund' });
+  });
+
+  it('DE: day 14 is the last day of the withdrawal period, day 15 is too late', () => {
+    expect(review(dePolicy, 'return', 14).decision).toBe('approve');
+    expect(review(dePolicy, 'return', 15)).toEqual({ decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired' });
+  });
+
+  it('DE: above €100 an operator approves it (manualReview.approvalThreshold, in cent)', () => {
+    const dear = { orderItems: [{ sku: 'HP-1', name: 'Headphones', category: 'electronics', quantity: 1, unitPrice: 10001 }] };
+    expect(review(dePolicy, 'return', 10, dear)).toEqual({ decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value' });
+  });
+});
+
+describe('DE: the statutory exceptions to the withdrawal (§312g(2) BGB) are refused', () => {
+  it.each(['custom_made', 'perishable', 'hygiene_opened', 'audio_visual_opened', 'digital_opened', 'periodical'])('%s', (category) => {
+    expect(review(dePolicy, 'return', 3, {}, category)).toEqual({ decision: 'reject', rule: 'return.excluded_category', reasonCode: 'category_excluded' });
+  });
+
+  it('but a defect in such an item goes to an operator (a defect claim, not a withdrawal)', () => {
+    expect(review(dePolicy, 'return', 3, { reason: 'defective' }, 'hygiene_opened')).toEqual({ decision: 'manual', rule: 'return.excluded_category_with_defect', reasonCode: 'possible_quality_issue' });
+  });
+});
+
+describe('DE: defects within the 2-year legal guarantee (§438 BGB)', () => {
+  it('a quality claim after 600 days is approved (replacement) under DE, refused under CN (1-year warranty)', () => {
+    expect(review(dePolicy, 'quality', 600)).toEqual({ decision: 'approve', rule: 'quality.exchange_window', remedy: 'exchange' });
+    expect(review(cnPolicy, 'quality', 600)).toEqual({ decision: 'reject', rule: 'quality.warranty', reasonCode: 'warranty_expired' });
+  });
+
+  it('the guarantee ends after day 730', () => {
+    expect(review(dePolicy, 'quality', 730).decision).toBe('approve');
+    expect(review(dePolicy, 'quality', 731)).toEqual({ decision: 'reject', rule: 'quality.warranty', reasonCode: 'warranty_expired' });
+    expect(review(dePolicy, 'repair', 700)).toEqual({ decision: 'approve', rule: 'repair.warranty', remedy: 'repair' });
+  });
+
+  it('within the withdrawal period a defect is refunded', () => {
+    expect(review(dePolicy, 'quality', 10)).toEqual({ decision: 'approve', rule: 'quality.return_window', remedy: 'refund' });
+  });
+
+  it('transport damage reported after a month is still a claim (no short report window for consumers)', () => {
+    const photo = { evidence: [{ kind: 'photo', url: 'https://cdn.example.com/evidence/dent.jpg' }] };
+    expect(review(dePolicy, 'damaged', 40, photo)).toEqual({ decision: 'approve', rule: 'damaged.photo_and_window' });
+    expect(review(cnPolicy, 'damaged', 40, photo)).toEqual({ decision: 'reject', rule: 'damaged.report_window', reasonCode: 'window_expired' });
+  });
+});
+
+describe('DE: the refund of a withdrawal waits for the item (policy withdrawal.refundAwaitsReturn, §357(4) BGB)', () => {
+  it('plans the refund after the return, naming the rule', () => {
+    expect(planCompensation(facts('return'), dePolicy)).toMatchObject({ kind: 'refund', amount: 4900, currency: 'EUR', needsReturn: true, rule: 'withdrawal.refund_awaits_return' });
+  });
+
+  it('a policy that refunds before the item is back plans no return leg', () => {
+    const early: AftersalesPolicy = { ...dePolicy, withdrawal: { refundAwaitsReturn: false } };
+    expect(planCompensation(facts('return'), early)).toMatchObject({ needsReturn: false, platformPaysReturnShipping: false, rule: 'withdrawal.refund_before_return' });
+  });
+
+  it('CN (no withdrawal in its policy) plans as before, without a rule', () => {
+    const plan = planCompensation(facts('return', { currency: 'CNY', market: undefined }), cnPolicy);
+    expect(plan.needsReturn).toBe(true);
+    expect(plan).not.toHaveProperty('rule');
+  });
+
+  it('the delay subsidy is in cent: 5 working days late earn €1 × 3 + €2 × 2', () => {
+    expect(planCompensation(facts('delayed'), dePolicy, { delayWorkingDays: 5 })).toMatchObject({ kind: 'coupon', amount: 700, currency: 'EUR' });
+  });
+});
