@@ -5,6 +5,7 @@ import type { ReportCounters } from '../adapters/report-counters.js';
 import type { QueueSender } from '../adapters/queues.js';
 import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
+import { customerLocale } from '../domain/locale.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
 import { slaServiceFor } from '../domain/sla.js';
@@ -125,6 +126,8 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
 }
 
 async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, receivedAt: string, at: string, actor: 'order_platform' | 'pipeline'): Promise<void> {
+  // The language the case is written to in from now on: the customer's when we write in it, else the market's.
+  const locale = customerLocale(data.customer.locale, deps.policy.locale);
   const record: CaseRecord = {
     caseId,
     requestId: data.requestId,
@@ -133,7 +136,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     expedited: data.expedited,
     customerId: data.customer.customerId,
     tier: data.customer.tier,
-    locale: data.customer.locale,
+    locale,
     orderId: data.order.orderId,
     orderPlacedAt: data.order.placedAt,
     currency: data.order.currency,
@@ -152,7 +155,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     name: data.customer.name,
     email: data.customer.email,
     phone: data.customer.phone,
-    locale: data.customer.locale,
+    locale,
     channels: data.customer.channels,
     description: data.description,
     ...(data.customer.timeZone ? { timeZone: data.customer.timeZone } : {}),
