@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customerLocale, knownLocale, LANGUAGE_TAG_PATTERN, LOCALES } from '../../functions/domain/locale.js';
+import { browserLocale, customerLocale, knownLocale, LANGUAGE_TAG_PATTERN, LOCALES } from '../../functions/domain/locale.js';
 
 describe('customerLocale: the language a customer is written to in', () => {
   it.each([
@@ -41,5 +41,24 @@ describe('customerLocale: the language a customer is written to in', () => {
 
   it.each(['', 'd', 'de DE', 'German', 'de-', '-DE', 'de--DE', '<script>', 'de-DE\n'])('%j is not', (tag) => {
     expect(LANGUAGE_TAG_PATTERN.test(tag)).toBe(false);
+  });
+});
+
+describe('browserLocale: a page shown before we know whose it is', () => {
+  it.each([
+    ['de-DE,de;q=0.9,en;q=0.8', 'de'],
+    ['en-US,en;q=0.9', 'en'],
+    ['zh-CN,zh;q=0.9', 'zh-CN'],
+    // The first language we write in, in the browser's order.
+    ['fr-FR,fr;q=0.9,de;q=0.8,en;q=0.7', 'de'],
+    ['fr-FR,fr;q=0.9', 'zh-CN'],
+    ['*', 'zh-CN'],
+    [undefined, 'zh-CN'],
+  ] as const)('%s → %s (CN market)', (header, expected) => {
+    expect(browserLocale(header, 'zh-CN')).toBe(expected);
+  });
+
+  it('without a language we write in, the market’s', () => {
+    expect(browserLocale('fr-FR', 'de')).toBe('de');
   });
 });
