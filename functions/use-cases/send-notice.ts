@@ -4,7 +4,7 @@ import type { NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
 import type { SurveyStore } from '../adapters/survey-store.js';
 import type { Channel, RemedyChoice } from '../domain/case.js';
-import { DEFAULT_TIME_ZONE, NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
+import { NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
 import type { WorkingDayCalendar } from '../domain/working-days.js';
 import { heldExpired } from '../domain/held-notices.js';
@@ -218,7 +218,8 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
  * and drops whichever of them it makes moot.
  */
 async function smsSendAt(deps: SendNoticeDeps, caseId: string, contact: CaseContact, now: Date): Promise<Date | undefined> {
-  const quietEnd = quietUntil(now, contact.timeZone ?? DEFAULT_TIME_ZONE, deps.settings.quietHours);
+  // The customer's zone, else the market's (its calendar's): a German customer's quiet night is Berlin's.
+  const quietEnd = quietUntil(now, contact.timeZone ?? deps.settings.calendar.timeZone, deps.settings.quietHours);
   if (quietEnd) return quietEnd;
   const held = await deps.notices.held(caseId, 'sms');
   if (held.length === 0) return undefined;
@@ -256,7 +257,7 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
     at: ctx.reachedAt,
     ...(surveyExpiresAt ? { surveyExpiresAt } : {}),
   });
-  return renderCaseNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? DEFAULT_TIME_ZONE });
+  return renderCaseNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? settings.calendar.timeZone });
 }
 
 /** Pauses between the attempts to record a sent notice (each attempt has the SDK's own retries too). */
