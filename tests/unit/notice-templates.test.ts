@@ -12,6 +12,7 @@ import {
 } from '../../functions/domain/notices.js';
 import { noticeSamples, noticeVariants, SAMPLE_CASE_ID, SAMPLE_STATUS_URL, SAMPLE_SURVEY_URL } from '../../functions/domain/notices/samples.js';
 import { smsEncoding } from '../../functions/domain/sms-segments.js';
+import { loadPolicy } from '../../functions/policies/index.js';
 
 const LOCALES: Locale[] = ['zh-CN', 'en', 'de'];
 const SURVEYS = new Set<NoticeMilestone>(['survey_invitation', 'survey_reminder']);
@@ -87,6 +88,17 @@ describe('every template in every locale', () => {
     expect(zh.text).toContain('退货退款（¥399.00）');
     expect(zh.text).toContain('如届时未选择，我们将默认为您直接退款。');
     expect(zh.text).toContain('2026年11月13日（周五）10:00');
+  });
+
+  it('the shipped policy gives its service center in every language, and the return instructions render with it', () => {
+    const policy = loadPolicy('CN');
+    for (const locale of LOCALES) {
+      const center = policy.serviceCenter[locale];
+      const { text } = renderCaseNotice({ ...noticeSamples(locale).ship_back, serviceCenter: center }, { locale });
+      expect(text, locale).toContain(center.address);
+      expect(text, locale).toContain(center.name);
+    }
+    expect(policy.locale).toBe('zh-CN');
   });
 
   it('the return instructions give the address and the method', () => {
