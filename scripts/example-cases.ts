@@ -9,7 +9,8 @@ export interface ExampleOptions {
   trackingNumber?: string;
   delivered?: boolean;
   evidence?: Array<{ kind: string; url: string }>;
-  locale?: 'zh-CN' | 'en';
+  /** The customer's language tag as the platform sends it (zh-CN, en, de-DE…). */
+  locale?: string;
   channels?: Array<'email' | 'sms'>;
   email?: string | null;
   phone?: string | null;
@@ -55,7 +56,7 @@ export function requestedEvent(options: ExampleOptions) {
     customer: {
       customerId: `cus_${requestId.slice(-8)}`,
       tier: options.tier ?? 'gold',
-      name: options.locale === 'en' ? 'Alex Chen' : '陈小明',
+      name: options.locale?.startsWith('en') ? 'Alex Chen' : options.locale?.startsWith('de') ? 'Jonas Becker' : '陈小明',
       ...(options.email === null ? {} : { email: options.email ?? `customer+${requestId.slice(-6)}@example.com` }),
       ...(options.phone === null ? {} : { phone: options.phone ?? '+8613800138000' }),
       locale: options.locale ?? 'zh-CN',

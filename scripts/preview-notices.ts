@@ -12,7 +12,7 @@ import { escapeHtml, NOTICE_MILESTONES, renderCaseNotice, type NoticeData } from
 import { noticeSamples, operatorNoteVariants, proactiveVariants } from '../functions/domain/notices/samples.js';
 import { smsEncoding, smsSegments } from '../functions/domain/sms-segments.js';
 
-const LOCALES: Locale[] = ['zh-CN', 'en'];
+const LOCALES: Locale[] = ['zh-CN', 'en', 'de'];
 const OUT = resolve(import.meta.dirname, '..', 'notice-previews');
 
 rmSync(OUT, { recursive: true, force: true });
@@ -63,10 +63,10 @@ th{background:#f5f6f7;white-space:nowrap}td.sms{font-family:ui-monospace,Menlo,m
 td.sms.multi small{color:#b26a00}small{color:#646a73}
 </style></head><body>
 <h1>Customer notice previews</h1>
-<p>Every milestone in ${LOCALES.join(' and ')}, rendered from the fixed sample data in <code>functions/domain/notices/samples.ts</code> (status link of 60 characters, survey link of 71),
+<p>Every milestone in ${LOCALES.join(', ')}, rendered from the fixed sample data in <code>functions/domain/notices/samples.ts</code> (status link of 60 characters, survey link of 71),
 then the evidence requests and rejections that quote an operator's words, hostile ones included (markup, a very long note, emoji, bidi overrides, blank lines),
 then the notices of a case the pipeline opened itself from carrier tracking.
-SMS: GSM-7 fits 160 characters per segment (153 when split), UCS-2 70 (67): a Chinese SMS with the case reference and a link always needs two.</p>
+SMS: GSM-7 fits 160 characters per segment (153 when split), UCS-2 70 (67): a Chinese SMS with the case reference and a link always needs two; German stays GSM-7 (ä, ö, ü, ß are in it, € counts two) and takes one or two.</p>
 <table><thead><tr><th>milestone</th>${LOCALES.map((l) => `<th>${l} email</th><th>${l} SMS</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></body></html>
 `;

@@ -1,6 +1,6 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TrackingSnapshot, TrackingStatus } from '../domain/carrier-verdict.js';
-import type { Channel, CustomerTier, Locale, OrderItem, Shipment } from '../domain/case.js';
+import type { Channel, CustomerTier, OrderItem, Shipment } from '../domain/case.js';
 import { WATCH_ROLES, shipmentKey, watcherId, type WatchedShipment, type Watcher, type WatchRole } from '../domain/shipment-watch.js';
 import { lookupPartition } from './case-index.js';
 import { isConditionFailure } from './dynamo.js';
@@ -42,7 +42,8 @@ export interface ShipmentRegistration {
 /** What proactive detection needs to open a case later, without personal data (that is in ProactiveContact). */
 export interface ProactiveFacts {
   order: { orderId: string; placedAt: string; currency: string; market?: string; items: OrderItem[]; shipment: Shipment };
-  customer: { customerId: string; tier: CustomerTier; locale: Locale; channels: Channel[] };
+  /** `locale` as the platform sent it (a language tag, or none): the case resolves it when it opens (domain/locale.ts). */
+  customer: { customerId: string; tier: CustomerTier; locale?: string; channels: Channel[] };
 }
 
 /** The customer's contact for a case proactive detection may open: its own item, like a case's contact. */

@@ -40,7 +40,7 @@ export type RemedyChoice = (typeof REMEDY_CHOICES)[number];
 export const CUSTOMER_TIERS = ['standard', 'silver', 'gold', 'vip'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
 
-export type Locale = 'zh-CN' | 'en';
+export type Locale = 'zh-CN' | 'en' | 'de';
 export type Channel = 'email' | 'sms';
 
 /** Integer minor units (fen, cents) to keep money exact. */

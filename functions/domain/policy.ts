@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { CaseType, Locale, MinorUnits, RemedyChoice } from './case.js';
+import { LOCALES } from './locale.js';
 import type { ServiceCenter } from './notices/types.js';
 import type { CalendarYear } from './working-days.js';
 
@@ -13,6 +14,11 @@ export interface AftersalesPolicy {
   version: string;
   market: string;
   currency: string;
+  /**
+   * The market's notice language: a customer whose locale is absent or one we do not write in gets notices, the
+   * status page and the survey in it (functions/domain/locale.ts).
+   */
+  locale: Locale;
   /** Calendar days after the local day of delivery. */
   windows: {
     noReasonReturnDays: number;
@@ -104,6 +110,7 @@ const policySchema = z.strictObject({
   version: z.string().check(z.minLength(1)),
   market: z.string().check(z.minLength(2)),
   currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  locale: z.enum(LOCALES),
   windows: z.strictObject({
     noReasonReturnDays: days,
     qualityReturnDays: days,
@@ -115,7 +122,7 @@ const policySchema = z.strictObject({
   }),
   noReasonExcludedCategories: z.array(z.string()),
   returnShipping: z.strictObject({ platformPays: z.array(caseType), prepaidLabelCost: money }),
-  serviceCenter: z.strictObject({ 'zh-CN': serviceCenter, en: serviceCenter }),
+  serviceCenter: z.strictObject({ 'zh-CN': serviceCenter, en: serviceCenter, de: serviceCenter }),
   serviceLimits: z.strictObject({
     return: z.strictObject({ standard: days, expedited: days }),
     exchange: z.strictObject({ standard: days, expedited: days }),

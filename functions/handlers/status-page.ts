@@ -2,12 +2,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { CaseRecord } from '../adapters/case-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
+import { browserLocale } from '../domain/locale.js';
 import { operatorNoteOf } from '../domain/notices.js';
 import { DEFAULT_STATUS_LINK_DAYS, verifyStatusToken } from '../domain/status-link.js';
 import { optional } from '../config.js';
 import { rawBody } from '../http/responses.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
-import { htmlResponse as html, pageLocale, type PageLocale } from '../web/layout.js';
+import { htmlResponse as html, pageLocale } from '../web/layout.js';
 import { linkProblemPage, statusPage, type ChoiceProblem, type PauseChoice } from '../web/status-pages.js';
 import { caseStores, caseWorkflow, keyRing, logger, markets, secretsMaxAgeSeconds, withLambdaContext } from '../wiring.js';
 
@@ -31,21 +32,21 @@ function rereadAllowed(now: Date): boolean {
 }
 
 const isChoice = (value: unknown): value is PauseChoice => value === 'wait' || value === 'cancel';
-/** Before the link is checked the case is unknown: the browser's language picks the page's. */
-const browserLocale = (header: string | undefined): PageLocale => (/^\s*en\b/i.test(header ?? '') ? 'en' : 'zh-CN');
 
 function render(record: CaseRecord & { pause?: ProgressFacts['pause'] }, action: string, opts: { done?: PauseChoice; problem?: ChoiceProblem }): string {
-  const { policy } = deploymentMarkets.of(record);
+  const { policy, calendar } = deploymentMarkets.of(record);
   const progress = caseProgress({ ...record, offersChoice: policy.customerChoice[record.type] !== undefined });
   const operatorNote = operatorNoteOf(record);
   return statusPage(
-    pageLocale(record.locale),
+    pageLocale(record.locale, policy.locale),
     {
       caseId: record.caseId,
       type: record.type,
       progress,
       ...(record.pause ? {} : { dueAt: record.dueAt, dueProvisional: Boolean(record.sla?.provisional) }) /* on hold, the old due date no longer holds */,
       updatedAt: record.updatedAt,
+      // Dates in the case's market's zone: a German customer reads Berlin time.
+      timeZone: calendar.timeZone,
       // Once redacted, the operator's words are the marker: the page says the data was redacted instead of quoting it.
       ...(operatorNote && !record.redactedAt ? { operatorNote } : {}),
       ...(record.redactedAt ? { redacted: true } : {}),
@@ -62,7 +63,8 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
   const caseId = event.pathParameters?.caseId ?? '';
   const token = event.queryStringParameters?.token ?? '';
   const now = new Date();
-  const fallback = browserLocale(event.headers['accept-language']);
+  // Before the link is checked the case is unknown: the browser's language picks the page's.
+  const fallback = browserLocale(event.headers['accept-language'], deploymentMarkets.market().policy.locale);
   // A bad link learns nothing about any case, not even whether it exists.
   if (!CASE_ID_PATTERN.test(caseId)) return html(403, linkProblemPage(fallback, 'invalid'));
   let check = verifyStatusToken(token, caseId, now, await keyRing('STATUS_LINK_SECRET'), previousKeyWindowMs);

@@ -61,7 +61,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
   const token = event.pathParameters?.token ?? '';
   const wantsJson = (event.headers['content-type'] ?? '').includes('application/json') || (event.headers.accept ?? '').includes('application/json');
   const survey = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await surveys.get(token) : undefined;
-  const locale = pageLocale(survey?.locale);
+  const locale = pageLocale(survey?.locale, deploymentMarkets.market().policy.locale);
   const gone = goneReason(survey, Date.now());
   const refuse = (reason: SurveyGoneReason) => {
     const [status, code, message] = GONE_JSON[reason];

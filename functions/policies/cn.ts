@@ -9,6 +9,7 @@ export const cnPolicy: AftersalesPolicy = {
   version: '2026-12-cn-5',
   market: 'CN',
   currency: 'CNY',
+  locale: 'zh-CN', // notices in Chinese unless the customer's locale is one we write in (en, de)
   windows: {
     noReasonReturnDays: 7, // 七天无理由退货, from the day after delivery
     qualityReturnDays: 7, // quality defect: return for a refund within 7 days
@@ -24,6 +25,7 @@ export const cnPolicy: AftersalesPolicy = {
   serviceCenter: {
     'zh-CN': { name: '售后服务中心', address: '上海市浦东新区张江路 88 号 3 号楼 1 层，201203', phone: '021-5080 1234' },
     en: { name: 'Aftersales Service Center', address: 'Building 3, 88 Zhangjiang Road, Pudong, Shanghai 201203, China', phone: '+86 21 5080 1234' },
+    de: { name: 'Kundendienst-Servicecenter', address: 'Gebäude 3, 88 Zhangjiang Road, Pudong, 201203 Shanghai, China', phone: '+86 21 5080 1234' },
   },
   serviceLimits: {
     return: { standard: 7, expedited: 3 },

@@ -1,4 +1,3 @@
-import type { ServiceCenter } from '../domain/notices/types.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
 
 /**
@@ -15,6 +14,7 @@ import type { AftersalesPolicy } from '../domain/policy.js';
 export const dePolicy: AftersalesPolicy = {
   version: '2026-12-de-1',
   market: 'DE',
+  locale: 'de', // notices in German unless the customer's locale is one we write in (zh-CN, en)
   currency: 'EUR',
   windows: {
     // Right of withdrawal: 14 days without giving any reason (art. 9(1); §355(2) BGB), from the day the consumer
@@ -55,10 +55,10 @@ export const dePolicy: AftersalesPolicy = {
   // PLACEHOLDER, the deployer's to replace: "Musterstraße" is the German placeholder street name, and (0)69 90009 000-999 is
   // the Frankfurt range the Bundesnetzagentur keeps for media productions, never assigned to anyone ("Drama Numbers",
   // Mitteilung Nr. 148/2021, Amtsblatt 7/2021). Printed in return instructions (ship_back).
-  // The German text is DE_SERVICE_CENTER_DE below until the notices speak German (Locale 'de').
   serviceCenter: {
     'zh-CN': { name: '德国退货服务中心 (Retouren-Servicecenter)', address: 'Musterstraße 1, 60311 Frankfurt am Main, Deutschland（德国）', phone: '+49 69 90009 123' },
     en: { name: 'Returns Service Center', address: 'Musterstraße 1, 60311 Frankfurt am Main, Germany', phone: '+49 69 90009 123' },
+    de: { name: 'Retouren-Servicecenter', address: 'Musterstraße 1, 60311 Frankfurt am Main', phone: '069 90009 123' },
   },
   serviceLimits: {
     // A withdrawal's refund is due within 14 days of the withdrawal (art. 13(1); §357(1) BGB) but may wait until the
@@ -122,9 +122,3 @@ export const dePolicy: AftersalesPolicy = {
     proactiveDetection: { enabled: false },
   },
 };
-
-/**
- * The service center in German, for notices in German (`Locale` 'de', added by the German notices): the lead adds it
- * to `dePolicy.serviceCenter` as `de` when that locale exists. Same placeholder as above, the deployer's to replace.
- */
-export const DE_SERVICE_CENTER_DE: ServiceCenter = { name: 'Retouren-Servicecenter', address: 'Musterstraße 1, 60311 Frankfurt am Main', phone: '069 90009 123' };

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { canonicalCarrier } from '../domain/carriers.js';
 import { CASE_TYPES, CUSTOMER_TIERS, REMEDY_CHOICES } from '../domain/case.js';
 import { isPayableCurrency } from '../domain/currencies.js';
+import { LANGUAGE_TAG_PATTERN } from '../domain/locale.js';
 import { FREE_TEXT_PATTERN, FREE_TEXT_RULE, IDENTIFIER_PATTERN, IDENTIFIER_RULE } from '../domain/identifiers.js';
 import { orderedUnits } from '../domain/money.js';
 import { proactiveRequestId } from '../domain/shipment-watch.js';
@@ -78,7 +79,11 @@ export const requestedData = z
       name: text(1, 200),
       email: z.optional(z.email()),
       phone: z.optional(z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'E.164 phone number, e.g. +8613800000000'))),
-      locale: z.enum(['zh-CN', 'en']),
+      /**
+       * The customer's language (BCP 47, e.g. de-DE, en-US, zh-Hans-CN): notices go out in it when we write in it
+       * (zh-CN, en, de, by its primary language), else in the market's language; absent, the market's language.
+       */
+      locale: z.optional(z.string().check(z.maxLength(35), z.regex(LANGUAGE_TAG_PATTERN, 'language tag (BCP 47), e.g. de-DE, en, zh-CN'))),
       channels: z.array(z.enum(['email', 'sms'])).check(z.minLength(1), z.maxLength(2)),
       /** IANA zone the customer lives in (dates in notices, SMS quiet hours); default the market's. */
       timeZone: z.optional(z.string().check(z.maxLength(64), z.refine(isTimeZone, 'IANA time zone, e.g. Asia/Shanghai'))),

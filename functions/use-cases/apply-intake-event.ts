@@ -5,6 +5,7 @@ import type { ReportCounters } from '../adapters/report-counters.js';
 import type { QueueSender } from '../adapters/queues.js';
 import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
 import type { CaseWorkflow } from '../adapters/workflow.js';
+import { customerLocale } from '../domain/locale.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
 import { slaServiceFor } from '../domain/sla.js';
@@ -127,6 +128,8 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
 }
 
 async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, receivedAt: string, at: string, actor: 'order_platform' | 'pipeline'): Promise<void> {
+  // The language the case is written to in from now on: the customer's when we write in it, else the market's.
+  const locale = customerLocale(data.customer.locale, deps.markets.market(data.order.market).policy.locale);
   const record: CaseRecord = {
     caseId,
     requestId: data.requestId,
@@ -135,7 +138,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     expedited: data.expedited,
     customerId: data.customer.customerId,
     tier: data.customer.tier,
-    locale: data.customer.locale,
+    locale,
     orderId: data.order.orderId,
     orderPlacedAt: data.order.placedAt,
     currency: data.order.currency,
@@ -156,7 +159,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     name: data.customer.name,
     email: data.customer.email,
     phone: data.customer.phone,
-    locale: data.customer.locale,
+    locale,
     channels: data.customer.channels,
     description: data.description,
     ...(data.customer.timeZone ? { timeZone: data.customer.timeZone } : {}),

@@ -1,10 +1,16 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Locale } from '../domain/case.js';
+import { knownLocale } from '../domain/locale.js';
 import { escapeHtml } from '../domain/notices.js';
 
-export type PageLocale = 'zh-CN' | 'en';
+/** The customer pages (status page, survey) are written in every notice language. */
+export type PageLocale = Locale;
 
-/** The customer's language for a page: English when the case says so, Chinese otherwise (the CN market's default). */
-export const pageLocale = (locale: string | undefined): PageLocale => (locale === 'en' ? 'en' : 'zh-CN');
+/**
+ * The customer's language for a page: the case's or survey's (one we write in), else the market's language (default
+ * the CN market's).
+ */
+export const pageLocale = (locale: string | undefined, marketLocale: Locale = 'zh-CN'): PageLocale => knownLocale(locale, marketLocale);
 
 // Small, readable on a phone, no external assets; large touch targets for the rating scales and buttons.
 const STYLE = `body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;max-width:34rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}

@@ -17,7 +17,8 @@
  * viewBox), div.table-wrap, p.muted, p.error, form.report-range. The same data as JSON: GET /ops/reports/*.
  */
 import { CARRIERS } from '../domain/carriers.js';
-import type { Locale } from '../domain/case.js';
+// The reports are read in the operators' console, in its languages (not the customers' notice languages).
+import type { ConsoleLocale as Locale } from './console/text.js';
 import { escapeHtml } from '../domain/notices/layout.js';
 import { formatMoney } from '../domain/notices/format.js';
 import { CARRIER_CLAIM_KINDS, GRANULARITIES, type Granularity } from '../domain/reports.js';

@@ -1,6 +1,6 @@
 import type { CaseType, Outcome } from '../domain/case.js';
 import type { CaseProgress, NextStep, ProgressStep } from '../domain/case-progress.js';
-import { clipNote, type OperatorNote } from '../domain/notices.js';
+import { clipNote, DEFAULT_TIME_ZONE, type OperatorNote } from '../domain/notices.js';
 import { COPY } from '../domain/notices/render.js';
 import { escapeHtml, page, type PageLocale } from './layout.js';
 
@@ -78,6 +78,74 @@ const TEXT = {
       invalid: 'This link is not valid. Please use the link in the most recent message we sent you.',
       expired: 'This link has expired. Please use the link in the most recent message we sent you.',
       not_found: 'We could not find this request.',
+    } satisfies Record<LinkProblem, string>,
+  },
+  de: {
+    title: 'Ihre Serviceanfrage',
+    reference: 'Vorgangsnummer',
+    request: 'Anliegen',
+    updated: 'Letzte Änderung',
+    personalData: 'Ihre persönlichen Daten',
+    redacted: 'Gelöscht: auf Ihren Wunsch oder nach Ablauf der Aufbewahrungsfrist aus dieser Anfrage entfernt',
+    due: 'Voraussichtlich erledigt bis',
+    dueEstimated: 'Voraussichtlich erledigt (geschätzt)',
+    estimated: ' (geschätzt: Die Feiertage des nächsten Jahres sind noch nicht veröffentlicht, der Termin kann sich um einige Tage verschieben)',
+    progress: 'Fortschritt',
+    next: 'Wie es weitergeht',
+    steps: {
+      received: 'Anfrage eingegangen',
+      review: 'Prüfung',
+      carrier: 'Klärung mit dem Paketdienst',
+      choice: 'Ihre Wahl der Lösung',
+      return: 'Artikel bei uns eingetroffen',
+      resolution: 'Lösung',
+      closed: 'Erledigt',
+    } satisfies Record<ProgressStep, string>,
+    nextSteps: {
+      wait_review: 'Wir prüfen Ihre Anfrage und teilen Ihnen unsere Entscheidung mit. Sie müssen nichts tun.',
+      send_photos: 'Bitte laden Sie in der App Fotos des Schadens und der Verpackung zu Ihrer Anfrage hoch, damit wir weitermachen können.',
+      choose_remedy: 'Bitte wählen Sie in der App, wie wir die Sache für Sie lösen sollen.',
+      wait_carrier: 'Wir klären die Sache mit dem Paketdienst. Sie müssen nichts tun.',
+      ship_item: 'Bitte senden Sie den Artikel an unser Servicecenter zurück und tragen Sie die Sendungsnummer in der App ein.',
+      wait_return_arrival: 'Ihr Paket ist auf dem Weg zu uns. Wir geben Ihnen Bescheid, sobald es ankommt.',
+      wait_compensation: 'Ihre Erstattung oder Ersatzlieferung ist veranlasst; wir warten auf die Bestätigung.',
+      answer_survey: 'Ihre Anfrage ist erledigt. Wir würden gern erfahren, wie zufrieden Sie waren: Den Link zur Umfrage finden Sie in unserer letzten Nachricht.',
+      wait_close: 'Ihre Anfrage ist erledigt.',
+      wait_team: 'Ein Mitglied unseres Teams kümmert sich um Ihre Anfrage. Sie müssen nichts tun; wir halten Sie auf dem Laufenden.',
+      cancelling: 'Ihre Stornierung ist eingegangen; wir beenden die Bearbeitung Ihrer Anfrage.',
+      paused: 'Die Bearbeitung Ihrer Anfrage ruht vorübergehend.',
+      none: '',
+    } satisfies Record<NextStep, string>,
+    outcomes: {
+      approved: 'Ihre Anfrage ist erledigt.',
+      rejected: 'Wir konnten Ihre Anfrage leider nicht genehmigen. Die Gründe stehen in unserer Nachricht an Sie.',
+      cancelled: 'Ihre Anfrage wurde storniert.',
+      expired: 'Ihre Anfrage wurde abgeschlossen, weil wir das Benötigte nicht rechtzeitig erhalten haben.',
+      duplicate: 'Wir bearbeiten das unter Ihrer früheren Anfrage zur selben Bestellung.',
+    } satisfies Record<Outcome, string>,
+    noteBy: 'Hinweis unseres Serviceteams:',
+    withNote: {
+      evidence_request: 'Unser Team bittet Sie um Folgendes. Bitte laden Sie es in der App zu Ihrer Anfrage hoch, damit wir weitermachen können.',
+      rejection: 'Wir konnten Ihre Anfrage leider nicht genehmigen.',
+    } satisfies Record<OperatorNote['kind'], string>,
+    onHold: 'Bearbeitung ruht',
+    reason: 'Grund',
+    since: 'Ruht seit',
+    expected: 'Voraussichtlich weiter ab',
+    question: 'Sie können weiter warten oder Ihre Anfrage stornieren.',
+    wait: 'Weiter warten',
+    cancel: 'Anfrage stornieren',
+    done: { wait: 'Vielen Dank für Ihre Geduld. Wir machen so bald wie möglich weiter.', cancel: 'Ihre Stornierung ist eingegangen.' } satisfies Record<PauseChoice, string>,
+    problems: {
+      invalid_choice: 'Bitte wählen Sie eine der beiden Möglichkeiten.',
+      not_paused: 'Die Bearbeitung Ihrer Anfrage läuft bereits wieder, Sie müssen nichts wählen.',
+      closed: 'Ihre Anfrage ist bereits abgeschlossen.',
+      too_late_to_cancel: 'Ihre Entschädigung ist bereits unterwegs, deshalb kann die Anfrage hier nicht mehr storniert werden. Bitte wenden Sie sich an unseren Kundenservice.',
+    } satisfies Record<ChoiceProblem, string>,
+    links: {
+      invalid: 'Dieser Link ist ungültig. Bitte verwenden Sie den Link aus unserer letzten Nachricht an Sie.',
+      expired: 'Dieser Link ist abgelaufen. Bitte verwenden Sie den Link aus unserer letzten Nachricht an Sie.',
+      not_found: 'Wir konnten diese Anfrage nicht finden.',
     } satisfies Record<LinkProblem, string>,
   },
   'zh-CN': {
@@ -162,6 +230,8 @@ export interface StatusView {
   operatorNote?: OperatorNote;
   /** The request's personal data was redacted (docs/privacy.md): the page says so. */
   redacted?: boolean;
+  /** The market's time zone the dates are shown in; default Asia/Shanghai. */
+  timeZone?: string;
 }
 
 /** The operator's words apply while the customer is asked for evidence, or once the case closed rejected. */
@@ -172,14 +242,17 @@ function noteInForce(view: StatusView): OperatorNote | undefined {
   return undefined;
 }
 
-/** Dates in the market's zone, in the customer's language. */
-const when = (locale: PageLocale, iso: string) =>
-  new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
+/** Dates in the market's zone (`StatusView.timeZone`, default Asia/Shanghai), in the customer's language. */
+const when = (locale: PageLocale, iso: string, timeZone = DEFAULT_TIME_ZONE) =>
+  new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
+
+/** A label from the middle of a notice's sentence, as a label: English and German start it with a capital. */
+const asLabel = (locale: PageLocale, words: string) => (locale === 'zh-CN' ? words : words.charAt(0).toUpperCase() + words.slice(1));
 
 /** The pause's reason in the words of the delay notice, or a general one for a reason it does not know. */
 function pauseReason(locale: PageLocale, reason: string): string {
   const known = (COPY[locale].delay as Record<string, { sms: string } | undefined>)[reason]?.sms ?? COPY[locale].delay.beyond_our_control.sms;
-  return locale === 'en' ? known.charAt(0).toUpperCase() + known.slice(1) : known;
+  return asLabel(locale, known);
 }
 
 /**
@@ -202,11 +275,11 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
     : '';
   const details = [
     [t.reference, view.caseId],
-    [t.request, locale === 'en' ? request.charAt(0).toUpperCase() + request.slice(1) : request],
+    [t.request, asLabel(locale, request)],
     ...(view.dueAt && progress.next !== 'none'
-      ? [view.dueProvisional ? [t.dueEstimated, when(locale, view.dueAt) + t.estimated] : [t.due, when(locale, view.dueAt)]]
+      ? [view.dueProvisional ? [t.dueEstimated, when(locale, view.dueAt, view.timeZone) + t.estimated] : [t.due, when(locale, view.dueAt, view.timeZone)]]
       : []),
-    [t.updated, when(locale, view.updatedAt)],
+    [t.updated, when(locale, view.updatedAt, view.timeZone)],
     ...(view.redacted ? [[t.personalData, t.redacted]] : []),
   ]
     .map(([term, value]) => `<dt>${escapeHtml(term!)}</dt><dd>${escapeHtml(value!)}</dd>`)
@@ -218,8 +291,8 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
       : '';
   const hold = progress.pause
     ? `<section id="choice" aria-labelledby="choice-heading"><h2 id="choice-heading">${escapeHtml(t.onHold)}</h2>
-<dl><dt>${escapeHtml(t.reason)}</dt><dd>${escapeHtml(pauseReason(locale, progress.pause.reason))}</dd><dt>${escapeHtml(t.since)}</dt><dd>${escapeHtml(when(locale, progress.pause.since))}</dd>${
-        progress.pause.expectedResumeBy ? `<dt>${escapeHtml(t.expected)}</dt><dd>${escapeHtml(when(locale, progress.pause.expectedResumeBy))}</dd>` : ''
+<dl><dt>${escapeHtml(t.reason)}</dt><dd>${escapeHtml(pauseReason(locale, progress.pause.reason))}</dd><dt>${escapeHtml(t.since)}</dt><dd>${escapeHtml(when(locale, progress.pause.since, view.timeZone))}</dd>${
+        progress.pause.expectedResumeBy ? `<dt>${escapeHtml(t.expected)}</dt><dd>${escapeHtml(when(locale, progress.pause.expectedResumeBy, view.timeZone))}</dd>` : ''
       }</dl>${message}<p>${escapeHtml(t.question)}</p>
 <form method="post" action="${escapeHtml(opts.action)}"><p><button type="submit" name="choice" value="wait">${escapeHtml(t.wait)}</button> <button type="submit" name="choice" value="cancel" class="secondary">${escapeHtml(t.cancel)}</button></p></form></section>`
     : message

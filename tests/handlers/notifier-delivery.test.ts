@@ -71,6 +71,35 @@ describe('what every notice carries', () => {
     expect(mail!.body.text).toContain('88 Zhangjiang Road');
   });
 
+  it('a German-speaking customer: return instructions and the refund in German, euros in German format, dates in their zone', async () => {
+    const to = freshContact();
+    const { caseId } = await seedCase(env.db, {
+      type: 'quality',
+      record: {
+        currency: 'EUR',
+        returnLabel: { instructionId: 'ins_de', at: new Date().toISOString(), carrier: 'SF', labelUrl: 'https://orders.example.com/labels/ins_de.pdf' },
+      },
+      contact: { ...to, channels: ['email', 'sms'], locale: 'de', timeZone: 'Europe/Berlin' },
+    });
+    expect(await deliverNotices(notifier, noticeRecord(caseId, 'ship_back', { dueInSeconds: 7 * 86_400 }))).toEqual({ batchItemFailures: [] });
+    const [instructions] = await emailsTo(env, to.email);
+    expect(instructions!.subject).toBe(`Bitte senden Sie uns den Artikel zurück (Vorgang ${caseId})`);
+    expect(instructions!.body.text).toContain('Guten Tag ');
+    expect(instructions!.body.text).toContain('Adresse: Gebäude 3, 88 Zhangjiang Road');
+    expect(instructions!.body.text).toMatch(/Versand bis: \w+, \d{1,2}\. \w+ \d{4}, \d{2}:\d{2} Uhr/);
+    expect(instructions!.body.html).toContain('<html lang="de">');
+    expect(env.sms!.messages({ to: to.phone })[0]!.body).toMatch(new RegExp(`^Vorgang ${caseId}: Bitte senden Sie den Artikel bis \\d{2}\\.\\d{2}\\. zurück`));
+
+    await cases.update(caseId, {
+      remedy: 'refund',
+      compensation: { instructionId: 'ins_de_refund', kind: 'refund', amount: 1_250, currency: 'EUR', idempotencyKey: `${caseId}:refund`, at: new Date().toISOString(), status: 'completed' },
+    } as never);
+    expect(await deliverNotices(notifier, noticeRecord(caseId, 'resolved'))).toEqual({ batchItemFailures: [] });
+    const refund = (await emailsTo(env, to.email)).find((mail) => mail.subject.startsWith('Ihre Erstattung'));
+    expect(refund!.subject).toBe(`Ihre Erstattung über 12,50\u00a0€ ist unterwegs (Vorgang ${caseId})`);
+    expect(env.sms!.messages({ to: to.phone }).map((m) => m.body)).toContainEqual(expect.stringContaining('Wir haben Ihnen 12,50 € auf Ihr ursprüngliches Zahlungsmittel erstattet.'));
+  });
+
   it('delay_notice: the pause the operator recorded, with the status page’s choice section', async () => {
     const to = freshContact();
     const { caseId } = await seedCase(env.db, { contact: { ...to, channels: ['email'], locale: 'en' } });

@@ -137,6 +137,22 @@ describe('start-case', () => {
     expect(JSON.parse(described.input!)).toEqual({ caseId, round: 0, dispute: false });
   });
 
+  it.each([
+    ['absent', undefined, 'zh-CN'],
+    ['de-DE', 'de-DE', 'de'],
+    ['de', 'de', 'de'],
+    ['en-US', 'en-US', 'en'],
+    ['zh-Hans-CN', 'zh-Hans-CN', 'zh-CN'],
+    ['a language we do not write in (fr-FR)', 'fr-FR', 'zh-CN'],
+  ] as const)('customer locale %s: the case and its contact are written to in %s… (CN market: zh-CN by default)', async (_label, locale, expected) => {
+    const message = intakeMessage(requestedEvent({ customer: { locale } }));
+    expect(await deliver({ body: message })).toEqual({ batchItemFailures: [] });
+    const caseItem = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${message.caseId}`, sk: 'CASE' } }))).Item!;
+    const contact = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: keys.contact(message.caseId) }))).Item!;
+    expect(caseItem.locale).toBe(expected);
+    expect(contact.locale).toBe(expected);
+  });
+
   it('a request the pipeline sent itself (proactive detection) is recorded as proactive; the platform\'s are not', async () => {
     const platform = intakeMessage(requestedEvent());
     const pipeline = { ...intakeMessage(requestedEvent()), source: 'pipeline' };

@@ -87,6 +87,21 @@ describe('status page: GET /cases/{caseId}/status?token=…', () => {
     expect(res.body).not.toContain('id="choice"');
   });
 
+  it('in German for a German-speaking customer: lang="de", the request, the steps and the dates in German', async () => {
+    const dueAt = '2031-03-05T10:00:00.000Z';
+    const { caseId } = await seed({ type: 'repair', status: 'awaiting_return', locale: 'de', dueAt, returnShipment: { carrier: 'SF', trackingNumber: 'SF9' } });
+    const res = await call('GET', caseId, tokenFor(caseId), { language: 'en-US' });
+    expect(res.status).toBe(200);
+    // The case's language, not the browser's.
+    expect(res.body).toMatch(/^<!doctype html><html lang="de">/);
+    expect(res.body).toContain('<dt>Anliegen</dt><dd>Reparaturanfrage</dd>');
+    expect(res.body).toContain('<li class="current" aria-current="step">Artikel bei uns eingetroffen</li>');
+    expect(res.body).toContain('Ihr Paket ist auf dem Weg zu uns.');
+    expect(res.body).toContain('<dt>Voraussichtlich erledigt bis</dt><dd>5. März 2031, 18:00 GMT+8</dd>');
+    // A bad link before the case is known: the browser's first language we write in.
+    expect((await call('GET', caseId, 'garbage', { language: 'fr-FR,de;q=0.8' })).body).toContain('Dieser Link ist ungültig.');
+  });
+
   it('shows a due date counted on predicted holidays as an estimate ("Estimated finish" / 预计…（估算）), a published one as before', async () => {
     const dueAt = '2027-01-04T15:59:59.999Z';
     const sla = { service: 'repair', startsAt: 'arrival', startedAt: '2026-12-04T02:00:00.000Z', expedited: false, workingDays: 20, state: 'running', pauses: [], dueAt, provisional: true, provisionalFrom: '2027-01-01' };

@@ -24,7 +24,7 @@ let machineArn: string;
 const newToken = () => randomBytes(24).toString('base64url');
 
 /** A resolved case with an open survey link (what the survey step creates). */
-async function openSurvey(opts: { locale?: 'zh-CN' | 'en'; expiresInMs?: number; carrier?: string } = {}) {
+async function openSurvey(opts: { locale?: 'zh-CN' | 'en' | 'de'; expiresInMs?: number; carrier?: string } = {}) {
   const token = newToken();
   const record = { status: 'awaiting_survey', outcome: 'approved', remedy: 'refund', waitingFor: 'survey', surveyToken: token, locale: opts.locale ?? 'zh-CN' } as const;
   const { caseId } = await seedCase(env.db, { record: opts.carrier ? { ...record, shipment: { carrier: opts.carrier, trackingNumber: 'SF1', shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() } } : record });
@@ -100,6 +100,24 @@ describe('survey-api: GET /surveys/{token}', () => {
     const english = await call('GET', en.token);
     expect(english.body).toContain('<html lang="en">');
     expect(english.body).toContain('How did we do?');
+
+    const de = await openSurvey({ locale: 'de' });
+    const german = await call('GET', de.token);
+    expect(german.body).toContain('<html lang="de">');
+    expect(german.body).toContain('<h1>Wie zufrieden waren Sie?</h1>');
+    expect(german.body).toContain('Wie zufrieden sind Sie insgesamt?');
+    expect(german.body).toContain('<button type="submit">Absenden</button>');
+  });
+
+  it('in German, a missing overall score is named and a low score is told someone will call', async () => {
+    const { token } = await openSurvey({ locale: 'de' });
+    const missing = await postForm(token, { speed: '2' });
+    expect(missing.status).toBe(422);
+    expect(missing.body).toContain('Bitte wählen Sie eine Gesamtbewertung von 1 bis 5.');
+    const low = await postForm(token, { rating: '1', comment: 'Zu langsam' });
+    expect(low.status).toBe(200);
+    expect(low.body).toContain('Vielen Dank! Ihre Rückmeldung hilft uns, besser zu werden.');
+    expect(low.body).toContain('Ein Mitglied unseres Teams meldet sich bei Ihnen');
   });
 
   it('escapes the path it echoes into the page', async () => {

@@ -11,7 +11,7 @@ import { approvalNext, noticeDataFor, toRejectionReason, type NoticeInputs } fro
 import { expectedDueAfterPause, type ServiceSla } from '../../functions/domain/sla.js';
 import { caseFacts, merge, NOW } from './fixtures.js';
 
-const LOCALES: Locale[] = ['zh-CN', 'en'];
+const LOCALES: Locale[] = ['zh-CN', 'en', 'de'];
 const STATUS_URL = 'https://api.example.com/cases/AS-0123456789AB/status?token=1790000000.abc';
 const SURVEY_URL = 'https://api.example.com/surveys/s3cr3t-t0ken';
 
@@ -275,7 +275,7 @@ describe('decided', () => {
   it.each(LOCALES)('an approval names the rule it rests on (%s)', (locale) => {
     const { data, notice } = render('decided', locale);
     expect(data).toMatchObject({ milestone: 'approved', basis: 'no_reason_return', next: 'return_instructions' });
-    expect(notice.subject).toMatch(locale === 'en' ? /approved/ : /已通过/);
+    expect(notice.subject).toMatch({ en: /approved/, 'zh-CN': /已通过/, de: /genehmigt/ }[locale]);
   });
 
   it.each([

@@ -9,7 +9,7 @@ import { smsEncoding, smsSegments } from '../../functions/domain/sms-segments.js
  * character). The samples carry a 60-character status link and the 15-character case reference, so a Chinese SMS
  * can never be one segment (75 units before a single word); English ones should be. Nothing may exceed two.
  */
-const LOCALES: Locale[] = ['en', 'zh-CN'];
+const LOCALES: Locale[] = ['en', 'zh-CN', 'de'];
 const MAX_SEGMENTS = 2;
 
 describe('SMS segments per template', () => {
@@ -48,6 +48,14 @@ describe('SMS segments per template', () => {
     expect(variants.filter(({ sms }) => smsSegments(sms) > 1).map(({ label, sms }) => `${label}: ${sms.length} chars`)).toEqual([]);
   });
 
+  it('German SMS are GSM-7 (umlauts and ß are in its basic set) and at most two segments, for every variant', () => {
+    const variants = noticeVariants('de').map(({ label, data }) => ({ label, sms: renderCaseNotice(data, { locale: 'de' }).sms }));
+    expect(variants.filter(({ sms }) => smsEncoding(sms) !== 'GSM-7')).toEqual([]);
+    expect(variants.filter(({ sms }) => smsSegments(sms) > 2)).toEqual([]);
+    // Most stay in one segment; the test shows which do not, so a longer rewording is seen.
+    expect(variants.filter(({ sms }) => smsSegments(sms) === 1).length).toBeGreaterThan(variants.length / 2);
+  });
+
   it('Chinese SMS leave room in their two segments (at most 134 UCS-2 units) for a provider signature such as 【某某商城】', () => {
     for (const { label, data } of noticeVariants('zh-CN')) {
       const { sms } = renderCaseNotice(data, { locale: 'zh-CN' });
@@ -73,6 +81,9 @@ describe('smsSegments', () => {
     // Extension characters take two septets.
     ['€'.repeat(80), 1],
     ['€'.repeat(81), 2],
+    // German letters are GSM-7: one septet each.
+    ['äöüßÄÖÜ'.repeat(22) + 'ä'.repeat(6), 1],
+    ['ä'.repeat(161), 2],
   ])('%#: %s… is %d segment(s)', (body, segments) => {
     expect(smsSegments(body)).toBe(segments);
   });

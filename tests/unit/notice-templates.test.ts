@@ -11,15 +11,17 @@ import {
   type NoticeMilestone,
 } from '../../functions/domain/notices.js';
 import { noticeSamples, noticeVariants, SAMPLE_CASE_ID, SAMPLE_STATUS_URL, SAMPLE_SURVEY_URL } from '../../functions/domain/notices/samples.js';
+import { smsEncoding } from '../../functions/domain/sms-segments.js';
+import { loadPolicy } from '../../functions/policies/index.js';
 
-const LOCALES: Locale[] = ['zh-CN', 'en'];
+const LOCALES: Locale[] = ['zh-CN', 'en', 'de'];
 const SURVEYS = new Set<NoticeMilestone>(['survey_invitation', 'survey_reminder']);
 const SLIPS = /undefined|null|NaN|\[object Object\]|Invalid Date/;
 
 const rendered = LOCALES.flatMap((locale) => noticeVariants(locale).map((v) => ({ ...v, locale, notice: renderCaseNotice(v.data, { locale }) })));
 
 describe('every template in every locale', () => {
-  it('has a template for every milestone in both locales', () => {
+  it('has a template for every milestone in every locale', () => {
     for (const locale of LOCALES) expect(new Set(rendered.filter((r) => r.locale === locale).map((r) => r.data.milestone))).toEqual(new Set(NOTICE_MILESTONES));
   });
 
@@ -39,6 +41,8 @@ describe('every template in every locale', () => {
     expect(notice.html).not.toMatch(/<style|<script|<link/);
     const chinese = /[\u4e00-\u9fff]/;
     expect(chinese.test(notice.subject + notice.text + notice.sms), 'language').toBe(locale === 'zh-CN');
+    // Formal German: addressed as "Sie", the case called a "Vorgang"; neither word in the other languages.
+    expect(/\bVorgang/.test(notice.subject) && /\b(Sie|Ihnen|Ihr|Ihre)\b/.test(notice.text), 'German').toBe(locale === 'de');
   });
 
   it('the survey link is in every part of the survey notices', () => {
@@ -84,6 +88,17 @@ describe('every template in every locale', () => {
     expect(zh.text).toContain('退货退款（¥399.00）');
     expect(zh.text).toContain('如届时未选择，我们将默认为您直接退款。');
     expect(zh.text).toContain('2026年11月13日（周五）10:00');
+  });
+
+  it('the shipped policy gives its service center in every language, and the return instructions render with it', () => {
+    const policy = loadPolicy('CN');
+    for (const locale of LOCALES) {
+      const center = policy.serviceCenter[locale];
+      const { text } = renderCaseNotice({ ...noticeSamples(locale).ship_back, serviceCenter: center }, { locale });
+      expect(text, locale).toContain(center.address);
+      expect(text, locale).toContain(center.name);
+    }
+    expect(policy.locale).toBe('zh-CN');
   });
 
   it('the return instructions give the address and the method', () => {
@@ -252,6 +267,12 @@ describe('money', () => {
     [1_234, 'JPY', 'zh-CN', 'JP¥1,234'],
     [1_999, 'USD', 'en', '$19.99'],
     [1_999, 'USD', 'zh-CN', 'US$19.99'],
+    // German puts the symbol after the amount, a no-break space between, a decimal comma and a thousands dot.
+    [1_250, 'EUR', 'de', '12,50\u00a0€'],
+    [123_456_789, 'EUR', 'de', '1.234.567,89\u00a0€'],
+    [1_250, 'EUR', 'en', '€12.50'],
+    [39_900, 'CNY', 'de', '399,00\u00a0CN¥'],
+    [1_234, 'JPY', 'de', '1.234\u00a0¥'],
   ] as const)('%d minor units of %s in %s: %s', (amount, currency, locale, expected) => {
     expect(formatMoney(amount, currency, locale)).toBe(expected);
   });
@@ -261,6 +282,9 @@ describe('money', () => {
     ['zh-CN', 'CNY', 39_900, '已将 ¥399.00 原路退回至您的支付账户。'],
     ['en', 'JPY', 39_900, 'We’ve issued a refund of ¥39,900 to your original payment method.'],
     ['zh-CN', 'JPY', 39_900, '已将 JP¥39,900 原路退回至您的支付账户。'],
+    ['de', 'EUR', 39_900, 'Wir haben Ihnen 399,00\u00a0€ auf Ihr ursprüngliches Zahlungsmittel erstattet.'],
+    ['de', 'CNY', 39_900, 'Wir haben Ihnen 399,00\u00a0CN¥ auf Ihr ursprüngliches Zahlungsmittel erstattet.'],
+    ['en', 'EUR', 1_250, 'We’ve issued a refund of €12.50 to your original payment method.'],
   ] as const)('a refund notice in %s shows %s in its own format', (locale, currency, amount, sentence) => {
     const notice = renderCaseNotice({ ...noticeSamples(locale).refund_issued, amount, currency }, { locale });
     expect(notice.text).toContain(sentence);
@@ -268,7 +292,57 @@ describe('money', () => {
   });
 });
 
+describe('euros in German notices', () => {
+  const de = noticeSamples('de');
+
+  it('the remedy choice shows the refund beside the return and refund options', () => {
+    const { text, html } = renderCaseNotice(de.remedy_choice_needed, { locale: 'de' });
+    expect(text).toContain('Zurücksenden und Geld zurück (399,00\u00a0€)');
+    expect(text).toContain('Erstattung ohne Rücksendung (399,00\u00a0€)');
+    expect(html).toContain('Zurücksenden und Geld zurück (399,00\u00a0€)');
+    expect(text).toContain('Bitte wählen Sie bis Freitag, 13. November 2026, 10:00 Uhr');
+  });
+
+  it.each([
+    ['compensation_issued', 'Als Entschädigung haben wir Ihrem Kundenkonto 15,00\u00a0€ gutgeschrieben.', 'Für die Verspätung haben wir Ihrem Kundenkonto 15,00 € gutgeschrieben.'],
+    ['charged_back', 'haben wir Ihnen 399,00\u00a0€ für den neuen Artikel berechnet.', 'Wir haben 399,00 € für den neuen Artikel berechnet'],
+    ['refund_issued', 'Wir haben Ihnen 399,00\u00a0€ auf Ihr ursprüngliches Zahlungsmittel erstattet.', 'Wir haben Ihnen 399,00 € auf Ihr ursprüngliches Zahlungsmittel erstattet.'],
+  ] as const)('%s: the amount in the order’s currency, in German format, in the email and the SMS', (milestone, email, sms) => {
+    const notice = renderCaseNotice(de[milestone], { locale: 'de' });
+    expect(notice.text).toContain(email);
+    // The SMS has a plain space (GSM-7 has no no-break space); € is in GSM-7's extension table.
+    expect(notice.sms).toContain(sms);
+    expect(smsEncoding(notice.sms)).toBe('GSM-7');
+  });
+
+  it('the return instructions name the German service center, the deadline and the label, in German', () => {
+    const { text, sms } = renderCaseNotice(de.ship_back, { locale: 'de', timeZone: 'Europe/Berlin' });
+    expect(text).toContain('Empfänger: Kundendienst-Servicecenter');
+    expect(text).toContain('Adresse: Gebäude 3, 88 Zhangjiang Road, Pudong, 201203 Shanghai, China');
+    expect(text).toContain('Versand bis: Dienstag, 17. November 2026, 16:59 Uhr');
+    expect(text).toContain('Versandetikett abrufen: https://aftersales.example.com/labels/');
+    expect(sms).toContain('Bitte senden Sie den Artikel bis 17.11. zurück');
+  });
+});
+
 describe('dates are shown in the customer’s time zone and locale format', () => {
+  it('German: weekday and month spelled out in email, numeric in SMS, 24-hour clock with "Uhr"', () => {
+    const de = dateFormats('de', 'Europe/Berlin');
+    const at = '2026-11-24T20:30:00Z'; // Tuesday 21:30 in Berlin
+    expect(de.day(at)).toBe('Dienstag, 24. November 2026');
+    expect(de.dateTime(at)).toBe('Dienstag, 24. November 2026, 21:30 Uhr');
+    expect(de.shortDay(at)).toBe('24.11.');
+    expect(de.shortDateTime(at)).toBe('24.11., 21:30 Uhr');
+    expect(de.window('2026-11-12T08:00:00Z', '2026-11-12T11:00:00Z')).toBe('Donnerstag, 12. November 2026, 09:00–12:00 Uhr');
+    expect(de.window('2026-11-12T08:00:00Z', '2026-11-13T17:00:00Z')).toBe('Donnerstag, 12. November 2026, 09:00 Uhr bis Freitag, 13. November 2026, 18:00 Uhr');
+    expect(de.shortWindow('2026-11-12T08:00:00Z', '2026-11-12T11:00:00Z')).toBe('12.11., 09:00-12:00 Uhr');
+    // Summer time: the same wall-clock hour is an hour earlier in UTC.
+    expect(de.dateTime('2026-07-01T08:00:00Z')).toBe('Mittwoch, 1. Juli 2026, 10:00 Uhr');
+    const received = { ...noticeSamples('de').received, replyBy: at };
+    expect(renderCaseNotice(received, { locale: 'de', timeZone: 'Europe/Berlin' }).text).toContain('Sie hören spätestens am Dienstag, 24. November 2026 von uns.');
+    expect(renderCaseNotice(received, { locale: 'de', timeZone: 'Europe/Berlin' }).sms).toContain('Sie hören bis 24.11. von uns.');
+  });
+
   const at = '2026-11-24T20:30:00Z'; // Wednesday 04:30 in Shanghai, Tuesday 12:30 in Los Angeles
 
   it('Asia/Shanghai by default', () => {
@@ -315,18 +389,26 @@ describe('a case the pipeline opened itself (proactive)', () => {
     expect(new Set(variants.map((v) => v.data.proactive))).toEqual(new Set(['late_delivery', 'carrier_lost', 'no_scan']));
     for (const { label, data } of variants) {
       const notice = renderCaseNotice(data, { locale });
-      const said = notice.subject + notice.text.split(/Order number|订单号/)[0] + notice.sms;
-      expect(said, label).not.toMatch(/feedback|Thanks for getting in touch|claim|approved|感谢您的反馈|申请|通过审核/);
+      const said = notice.subject + notice.text.split(/Order number|订单号|Bestellnummer/)[0] + notice.sms;
+      expect(said, label).not.toMatch(/feedback|Thanks for getting in touch|claim|approved|感谢您的反馈|申请|通过审核|Vielen Dank für Ihre|Anfrage|Reklamation|Meldung|genehmigt/);
     }
     const late = renderCaseNotice(variants[0]!.data, { locale });
-    expect(late.subject).toContain(locale === 'en' ? 'Your parcel arrived later than we promised' : '您的包裹晚于承诺时间送达');
-    expect(late.text).toContain(locale === 'en' ? 'You don’t need to do anything or contact us.' : '您无需任何操作，也无需联系我们。');
+    const expected = {
+      en: ['Your parcel arrived later than we promised', 'You don’t need to do anything or contact us.'],
+      'zh-CN': ['您的包裹晚于承诺时间送达', '您无需任何操作，也无需联系我们。'],
+      de: ['Ihr Paket kam später als zugesagt', 'Sie müssen dafür nichts tun und sich auch nicht bei uns melden.'],
+    }[locale];
+    expect(late.subject).toContain(expected[0]);
+    expect(late.text).toContain(expected[1]);
   });
 
   it('the other notices name the case for what was noticed', () => {
     const closed = { ...noticeSamples('en').case_closed, caseType: 'lost' as const, proactive: 'no_scan' as const, closeReason: 'completed' as const };
     expect(renderCaseNotice(closed, { locale: 'en' }).subject).toContain('Your missing-parcel case is complete');
     expect(renderCaseNotice({ ...closed, proactive: 'late_delivery', caseType: 'delayed' }, { locale: 'zh-CN' }).subject).toContain('包裹延误处理');
+    // German declines the name: "Ihr Vorgang …" as the subject, "Ihren Vorgang …" as the object.
+    expect(renderCaseNotice(closed, { locale: 'de' }).subject).toContain('Ihr Vorgang zum vermissten Paket ist erledigt');
+    expect(renderCaseNotice({ ...closed, closeReason: 'return_expired' }, { locale: 'de' }).text).toContain('Wir haben Ihren Vorgang zum vermissten Paket abgeschlossen');
   });
 
   it('the checker refuses a finding it does not know', () => {
@@ -337,7 +419,12 @@ describe('a case the pipeline opened itself (proactive)', () => {
 describe('a dispute acknowledged', () => {
   it.each(LOCALES)('(%s) says the appeal arrived and a person will review it', (locale) => {
     const notice = renderCaseNotice(noticeSamples(locale).dispute_received, { locale });
-    expect(notice.subject).toContain(locale === 'en' ? 'We’re looking at your damaged-item claim again' : '已收到您对商品破损售后申请的复核申请');
-    expect(notice.text + notice.sms).toMatch(locale === 'en' ? /review your case/ : /重新审核/);
+    const expected = {
+      en: ['We’re looking at your damaged-item claim again', /review your case/],
+      'zh-CN': ['已收到您对商品破损售后申请的复核申请', /重新审核/],
+      de: ['Wir prüfen Ihre Schadensmeldung erneut', /prüft Ihren Fall persönlich/],
+    } as const;
+    expect(notice.subject).toContain(expected[locale][0]);
+    expect(notice.text + notice.sms).toMatch(expected[locale][1]);
   });
 });

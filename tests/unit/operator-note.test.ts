@@ -12,7 +12,7 @@ import { cnPolicy } from '../../functions/policies/cn.js';
 import { noticeDataFor } from '../../functions/use-cases/notice-data.js';
 import { caseFacts, NOW } from './fixtures.js';
 
-const LOCALES: Locale[] = ['zh-CN', 'en'];
+const LOCALES: Locale[] = ['zh-CN', 'en', 'de'];
 const codePoints = (s: string) => Array.from(s).length;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -90,8 +90,40 @@ describe('smsNote: an excerpt on one line within the SMS room', () => {
 });
 
 describe('templates quote the operator’s words', () => {
-  const note = (locale: Locale) => (locale === 'en' ? 'Your photos show <liquid> & "water" damage.' : '照片显示<进液>&“水渍”损坏。');
-  const escaped = (locale: Locale) => (locale === 'en' ? 'Your photos show &lt;liquid&gt; &amp; &quot;water&quot; damage.' : '照片显示&lt;进液&gt;&amp;“水渍”损坏。');
+  const WORDS = {
+    en: {
+      note: 'Your photos show <liquid> & "water" damage.',
+      escaped: 'Your photos show &lt;liquid&gt; &amp; &quot;water&quot; damage.',
+      by: 'Our team’s note:',
+      smsQuote: 'Our team\'s note: "Your photos show <liquid>',
+      day: 'Fri, Nov 13, 2026',
+      shortDay: 'Nov 13',
+      serial: ['Please send a clear photo of the serial number.', '"Please send a clear photo of the ser'],
+      encoding: 'GSM-7',
+    },
+    'zh-CN': {
+      note: '照片显示<进液>&“水渍”损坏。',
+      escaped: '照片显示&lt;进液&gt;&amp;“水渍”损坏。',
+      by: '售后专员的说明：',
+      smsQuote: '专员说明：“照片显示<进液>',
+      day: '2026年11月13日',
+      shortDay: '11月13日',
+      serial: ['请补拍键盘底部序列号的清晰照片。', '“请补拍键盘底部序列号的清晰照片。”'],
+      encoding: 'UCS-2',
+    },
+    de: {
+      note: 'Ihre Fotos zeigen <Flüssigkeits>- & "Wasser"-Schäden.',
+      escaped: 'Ihre Fotos zeigen &lt;Flüssigkeits&gt;- &amp; &quot;Wasser&quot;-Schäden.',
+      by: 'Hinweis unseres Serviceteams:',
+      smsQuote: 'Hinweis unseres Teams: "Ihre Fotos zeigen <Flüssigkeits>',
+      day: 'Freitag, 13. November 2026',
+      shortDay: '13.11.',
+      serial: ['Bitte schicken Sie ein gut lesbares Foto der Seriennummer.', '"Bitte schicken Sie ein gut lesbares Foto der Seriennummer."'],
+      encoding: 'GSM-7',
+    },
+  } as const;
+  const note = (locale: Locale) => WORDS[locale].note;
+  const escaped = (locale: Locale) => WORDS[locale].escaped;
 
   it.each(LOCALES)('rejection (%s): the note, escaped in HTML, in place of the policy words; never the code', (locale) => {
     const data: NoticeData = { ...noticeSamples(locale).rejected, reasonCode: 'manual_rejected', operatorNote: note(locale) };
@@ -99,16 +131,16 @@ describe('templates quote the operator’s words', () => {
     expect(n.html).toContain(escaped(locale));
     expect(n.html).not.toContain('<liquid>');
     expect(n.text).toContain(note(locale));
-    expect(n.text).toContain(locale === 'en' ? 'Our team’s note:' : '售后专员的说明：');
+    expect(n.text).toContain(WORDS[locale].by);
     expect(n.text + n.html + n.sms).not.toContain(COPY[locale].rejection.manual_rejected.sms);
     expect(n.text + n.html + n.sms).not.toContain('manual_rejected');
-    expect(n.sms).toContain(locale === 'en' ? 'Our team\'s note: "Your photos show <liquid>' : '专员说明：“照片显示<进液>');
+    expect(n.sms).toContain(WORDS[locale].smsQuote);
   });
 
   it.each(LOCALES)('a policy rejection (%s) keeps its plain-words reason and quotes nothing', (locale) => {
     const n = renderCaseNotice(noticeSamples(locale).rejected, { locale });
     expect(n.text).toContain(COPY[locale].rejection.category_excluded.text);
-    expect(n.text).not.toContain(locale === 'en' ? 'Our team’s note' : '售后专员的说明');
+    expect(n.text).not.toContain(WORDS[locale].by);
     expect(n.html).not.toContain('<blockquote');
   });
 
@@ -119,8 +151,8 @@ describe('templates quote the operator’s words', () => {
     expect(n.text).toContain(note(locale));
     expect(n.text).not.toContain(COPY[locale].evidence.damage_photo.text);
     expect(n.text).toContain(s.uploadUrl);
-    expect(n.text).toContain(locale === 'en' ? 'Fri, Nov 13, 2026' : '2026年11月13日');
-    expect(n.sms).toContain(locale === 'en' ? 'Nov 13' : '11月13日');
+    expect(n.text).toContain(WORDS[locale].day);
+    expect(n.sms).toContain(WORDS[locale].shortDay);
   });
 
   it.each(LOCALES)('a long note (%s): the email shows its first 499 code points and an ellipsis; the SMS stays within budget', (locale) => {
@@ -136,9 +168,9 @@ describe('templates quote the operator’s words', () => {
 
   it.each(LOCALES)('with a real signed status link (about 125 characters) the SMS (%s) still quotes the start of the note', (locale) => {
     const statusUrl = `https://aftersales.example.com/cases/AS-6T7Y94954VZ2/status?token=1804176316.${'x'.repeat(43)}`;
-    const note = locale === 'en' ? 'Please send a clear photo of the serial number.' : '请补拍键盘底部序列号的清晰照片。';
+    const note = WORDS[locale].serial[0];
     const n = renderCaseNotice({ ...noticeSamples(locale).evidence_needed, statusUrl, operatorNote: note }, { locale });
-    expect(n.sms).toContain(locale === 'en' ? '"Please send a clear photo of the ser' : '“请补拍键盘底部序列号的清晰照片。”');
+    expect(n.sms).toContain(WORDS[locale].serial[1]);
     expect(n.sms).toContain(statusUrl);
   });
 
@@ -154,7 +186,7 @@ describe('templates quote the operator’s words', () => {
       expect(n.html, label).not.toMatch(/<script|<img|<b>|\u202e|\u0007/);
       expect(n.html + n.text + n.sms, label).not.toMatch(LONE_SURROGATE);
       expect(smsUnits(n.sms, SMS_BUDGET[locale].encoding), label).toBeLessThanOrEqual(SMS_BUDGET[locale].units);
-      expect(smsEncoding(n.sms), label).toBe(locale === 'en' ? 'GSM-7' : 'UCS-2');
+      expect(smsEncoding(n.sms), label).toBe(WORDS[locale].encoding);
     }
   });
 

@@ -37,6 +37,15 @@ describe('aftersales.requested', () => {
     expect(parse(requestedEvent({ data: { customer } })).ok).toBe(true);
   });
 
+  it.each(['zh-CN', 'en', 'de', 'de-DE', 'de-AT', 'en-US', 'zh-Hans-CN', 'zh_CN', 'fr-FR', 'pt-BR', undefined])(
+    'customer locale %s is accepted as sent (the case maps it to a language we write in, or the market’s)',
+    (locale) => {
+      const result = parse(requestedEvent({ data: { customer: { locale } } }));
+      if (!result.ok || result.event.type !== 'aftersales.requested') throw new Error(`refused: ${JSON.stringify(result)}`);
+      expect(result.event.data.customer.locale).toBe(locale);
+    },
+  );
+
   it('an order not yet delivered is a valid request', () => {
     expect(parse(requestedEvent({ data: { caseType: 'lost', order: { shipment: { deliveredAt: undefined } } } })).ok).toBe(true);
   });
@@ -63,7 +72,9 @@ describe('refusals of aftersales.requested (422 invalid_data with issue paths)',
     ['a date instead of a time', { order: { shipment: { promisedBy: '2026-11-05' } } }, 'data.order.shipment.promisedBy'],
     ['an unknown case type', { caseType: 'refund_only' }, 'data.caseType'],
     ['an unknown tier', { customer: { tier: 'platinum' } }, 'data.customer.tier'],
-    ['an unknown locale', { customer: { locale: 'fr' } }, 'data.customer.locale'],
+    // A language we do not write in is accepted (notices fall back to the market's language); a malformed tag is not.
+    ['a locale that is not a language tag', { customer: { locale: 'de DE' } }, 'data.customer.locale'],
+    ['a locale over 35 characters', { customer: { locale: `de-${'x'.repeat(33)}` } }, 'data.customer.locale'],
     ['no channels', { customer: { channels: [] } }, 'data.customer.channels'],
     ['an unknown channel', { customer: { channels: ['wechat'] } }, 'data.customer.channels.0'],
     ['a phone not in E.164', { customer: { phone: '13800138000' } }, 'data.customer.phone'],

@@ -46,17 +46,17 @@ function toDate(at: Instant): Date {
  * (month and day) for SMS, where every character counts.
  */
 export interface DateFormats {
-  /** en "Tue, Nov 24, 2026"; zh "2026年11月24日（周二）". */
+  /** en "Tue, Nov 24, 2026"; zh "2026年11月24日（周二）"; de "Dienstag, 24. November 2026". */
   day(at: Instant): string;
-  /** en "Tue, Nov 24, 2026, 9:00 AM"; zh "2026年11月24日（周二）09:00". */
+  /** en "Tue, Nov 24, 2026, 9:00 AM"; zh "2026年11月24日（周二）09:00"; de "Dienstag, 24. November 2026, 09:00 Uhr". */
   dateTime(at: Instant): string;
   /** A time window; the day once if both ends fall on it. */
   window(from: Instant, until: Instant): string;
-  /** en "Nov 24"; zh "11月24日". */
+  /** en "Nov 24"; zh "11月24日"; de "24.11.". */
   shortDay(at: Instant): string;
-  /** en "Nov 24, 9:00 AM"; zh "11月24日09:00". */
+  /** en "Nov 24, 9:00 AM"; zh "11月24日09:00"; de "24.11., 09:00 Uhr". */
   shortDateTime(at: Instant): string;
-  /** en "Nov 24, 9:00 AM-12:00 PM"; zh "11月24日09:00-12:00". */
+  /** en "Nov 24, 9:00 AM-12:00 PM"; zh "11月24日09:00-12:00"; de "24.11., 09:00-12:00 Uhr". */
   shortWindow(from: Instant, until: Instant): string;
 }
 
@@ -84,6 +84,7 @@ export function dateFormats(locale: Locale, timeZone: string): DateFormats {
       },
     };
   }
+  if (locale === 'de') return germanDates(timeZone);
   const fmt = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone, ...options });
   const day = fmt({ weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
   const dateTime = fmt({ weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
@@ -100,14 +101,42 @@ export function dateFormats(locale: Locale, timeZone: string): DateFormats {
 }
 
 /**
- * Typography Intl and copy like to use but GSM-7 lacks (narrow and thin spaces, dashes, curly quotes): one of them
- * would turn a whole English SMS into UCS-2 and cut its length from 160 to 70 characters.
+ * German as a German service team writes it: the weekday and month spelled out in email ("Dienstag, 24. November
+ * 2026, 09:00 Uhr"), the numeric day in SMS ("24.11."), the 24-hour clock with "Uhr". Intl gives the day; the time
+ * and "Uhr" are added here because Intl's German date-time ("… um 09:00") has no "Uhr" and no form for a window.
+ */
+function germanDates(timeZone: string): DateFormats {
+  const fmt = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('de', { timeZone, ...options });
+  const longDay = fmt({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const numericDay = fmt({ day: '2-digit', month: '2-digit' });
+  const clock = fmt({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const dayKey = fmt({ year: 'numeric', month: '2-digit', day: '2-digit' });
+  const day = (at: Instant) => longDay.format(toDate(at));
+  const short = (at: Instant) => numericDay.format(toDate(at));
+  const time = (at: Instant) => clock.format(toDate(at));
+  const sameDay = (a: Instant, b: Instant) => dayKey.format(toDate(a)) === dayKey.format(toDate(b));
+  return {
+    day,
+    dateTime: (at) => `${day(at)}, ${time(at)} Uhr`,
+    window: (from, until) =>
+      sameDay(from, until) ? `${day(from)}, ${time(from)}–${time(until)} Uhr` : `${day(from)}, ${time(from)} Uhr bis ${day(until)}, ${time(until)} Uhr`,
+    shortDay: short,
+    shortDateTime: (at) => `${short(at)}, ${time(at)} Uhr`,
+    shortWindow: (from, until) =>
+      sameDay(from, until) ? `${short(from)}, ${time(from)}-${time(until)} Uhr` : `${short(from)}, ${time(from)} Uhr bis ${short(until)}, ${time(until)} Uhr`,
+  };
+}
+
+/**
+ * Typography Intl and copy like to use but GSM-7 lacks (narrow and thin spaces, dashes, curly and German low
+ * quotes, the no-break space Intl puts in "12,50 €"): one of them would turn a whole English or German SMS into
+ * UCS-2 and cut its length from 160 to 70 characters.
  */
 export function plainSms(text: string): string {
   return text
     .replace(/[\u00a0\u2009\u202f\u2007]/g, ' ')
     .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2018\u2019\u201a]/g, "'")
+    .replace(/[\u201c\u201d\u201e]/g, '"')
     .replace(/\u2026/g, '...');
 }

@@ -38,7 +38,8 @@ export interface NoticeContent {
 }
 
 /**
- * What one SMS may cost: English stays GSM-7 in one segment (160 septets); Chinese is UCS-2 in two segments
+ * What one SMS may cost: English stays GSM-7 in one segment (160 septets); German is GSM-7 too (ä, ö, ü, ß are in
+ * its basic set, € takes two septets) but longer, so two segments (306 septets); Chinese is UCS-2 in two segments
  * (134 units) less 8 for the provider's signature such as 【某某商城】. An operator's note quoted in an SMS takes the
  * room this budget leaves, but never less than `minQuote` units: a long status link (a real signed one is about 125
  * characters, the samples' 60) would otherwise leave none, and the SMS then grows by a segment rather than lose the
@@ -46,6 +47,7 @@ export interface NoticeContent {
  */
 export const SMS_BUDGET: Record<Locale, { encoding: SmsEncoding; units: number; minQuote: number }> = {
   en: { encoding: 'GSM-7', units: 160, minQuote: 40 },
+  de: { encoding: 'GSM-7', units: 306, minQuote: 40 },
   'zh-CN': { encoding: 'UCS-2', units: 134 - 8, minQuote: 20 },
 };
 
@@ -71,6 +73,17 @@ const WORDS = {
       'This message is about your after-sales request. The links in it open your case without a password, so please do not forward it.',
     signature: 'Your after-sales team',
   },
+  de: {
+    subject: (title: string, ref: string) => `${title} (Vorgang ${ref})`,
+    greeting: (name: string) => `Guten Tag ${name},`,
+    ref: 'Vorgangsnummer',
+    status: 'Ihr Vorgang im Überblick',
+    statusText: 'Den aktuellen Stand Ihres Vorgangs können Sie jederzeit hier einsehen:',
+    statusButton: 'Status ansehen',
+    footer:
+      'Diese Nachricht betrifft Ihr Serviceanliegen. Die Links darin öffnen Ihren Vorgang ohne Passwort – bitte leiten Sie die Nachricht deshalb nicht weiter.',
+    signature: 'Ihr Kundenservice',
+  },
   'zh-CN': {
     subject: (title: string, ref: string) => `${title}（售后单号 ${ref}）`,
     greeting: (name: string) => `${name}，您好！`,
@@ -92,23 +105,24 @@ export function layout(content: NoticeContent, ctx: LayoutContext): RenderedNoti
 }
 
 function sms(content: NoticeContent, ctx: LayoutContext): string {
-  // Typography GSM-7 lacks would make an English SMS UCS-2 (see plainSms).
+  const budget = SMS_BUDGET[ctx.locale];
+  // Typography GSM-7 lacks would make an English or German SMS UCS-2 (see plainSms).
+  const gsm = budget.encoding === 'GSM-7';
   const withLink = (body: string) => {
-    const plain = ctx.locale === 'en' ? plainSms(body) : body;
+    const plain = gsm ? plainSms(body) : body;
     if (content.smsLink === false) return plain;
-    if (ctx.locale === 'en') return [plain, content.smsLink, ctx.statusUrl].filter(Boolean).join(' ');
+    if (gsm) return [plain, content.smsLink, ctx.statusUrl].filter(Boolean).join(' ');
     return `${plain}${content.smsLink ?? ''}${ctx.statusUrl}`;
   };
   if (!content.smsQuote) return withLink(content.sms);
   const { note, sms: write } = content.smsQuote;
-  const budget = SMS_BUDGET[ctx.locale];
   const room = Math.max(budget.units - smsUnits(withLink(write('')), budget.encoding), budget.minQuote);
   return withLink(write(smsNote(note, room, budget.encoding)));
 }
 
 function text(ctx: LayoutContext, greeting: string, blocks: Block[]): string {
   const w = WORDS[ctx.locale];
-  const sep = ctx.locale === 'en' ? ': ' : '：';
+  const sep = ctx.locale === 'zh-CN' ? '：' : ': ';
   const out: string[] = [greeting, ''];
   for (const block of blocks) {
     if ('p' in block) out.push(block.p);

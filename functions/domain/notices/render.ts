@@ -1,13 +1,14 @@
 import type { Locale } from '../case.js';
 import { checkNoticeData } from './check.js';
 import type { Copy, Formats, Template } from './copy.js';
+import { de } from './copy-de.js';
 import { en } from './copy-en.js';
 import { zhCN } from './copy-zh.js';
 import { dateFormats, formatMoney } from './format.js';
 import { layout, type NoticeContent } from './layout.js';
 import { DEFAULT_TIME_ZONE, type NoticeData, type NoticeMilestone, type RenderedNotice, type RenderOptions } from './types.js';
 
-export const COPY: Record<Locale, Copy> = { en, 'zh-CN': zhCN };
+export const COPY: Record<Locale, Copy> = { en, 'zh-CN': zhCN, de };
 
 /**
  * Renders a customer notice: subject, plain text, HTML email and SMS, in the customer's language and time zone.

@@ -26,17 +26,23 @@ export const SAMPLE_STATUS_URL = 'https://aftersales.example.com/s/Xq7KpL2mN9vR4
 export const SAMPLE_SURVEY_URL = 'https://aftersales.example.com/surveys/q3Vt8XcP0aLm5RzN2bWk7YdF4sHj9GeU';
 
 const link = (path: string) => `https://aftersales.example.com/${path}`;
-const carrier = (locale: Locale) => (locale === 'zh-CN' ? '顺丰速运' : 'SF Express');
+const carrier = (locale: Locale) => ({ 'zh-CN': '顺丰速运', en: 'SF Express', de: 'DHL' })[locale];
+/** A German-speaking customer is, in the samples, one of the DE market: amounts in euros. */
+const currency = (locale: Locale) => (locale === 'de' ? 'EUR' : 'CNY');
+const SERVICE_CENTERS = {
+  'zh-CN': { name: '售后服务中心', address: '上海市浦东新区张江路 88 号 3 号楼 1 层，201203', phone: '021-5080 1234' },
+  en: { name: 'Aftersales Service Center', address: 'Building 3, 88 Zhangjiang Road, Pudong, Shanghai 201203, China', phone: '+86 21 5080 1234' },
+  de: { name: 'Kundendienst-Servicecenter', address: 'Gebäude 3, 88 Zhangjiang Road, Pudong, 201203 Shanghai, China', phone: '+86 21 5080 1234' },
+} satisfies Record<Locale, NoticeDataFor<'ship_back'>['serviceCenter']>;
 
 export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeDataFor<M> } {
-  const zh = locale === 'zh-CN';
   const base = (caseType: NoticeBase['caseType']): NoticeBase => ({
     caseId: SAMPLE_CASE_ID,
     caseType,
-    customerName: zh ? '李伟' : 'Li Wei',
+    customerName: { 'zh-CN': '李伟', en: 'Li Wei', de: 'Jonas Becker' }[locale],
     statusUrl: SAMPLE_STATUS_URL,
     orderId: '2026111012345678',
-    itemSummary: zh ? '机械键盘（87键，黑色）×1' : 'Mechanical keyboard, 87 keys, black ×1',
+    itemSummary: { 'zh-CN': '机械键盘（87键，黑色）×1', en: 'Mechanical keyboard, 87 keys, black ×1', de: 'Mechanische Tastatur, 87 Tasten, schwarz ×1' }[locale],
   });
   return {
     received: { ...base('return'), milestone: 'received', replyBy: '2026-11-11T15:59:59.999Z' },
@@ -60,20 +66,18 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
       ],
       defaultChoice: 'refund',
       decideBy: '2026-11-13T02:00:00Z',
-      refund: { amount: 39_900, currency: 'CNY' },
+      refund: { amount: 39_900, currency: currency(locale) },
     },
     ship_back: {
       ...base('quality'),
       milestone: 'ship_back',
-      serviceCenter: zh
-        ? { name: '售后服务中心', address: '上海市浦东新区张江路 88 号 3 号楼 1 层，201203', phone: '021-5080 1234' }
-        : { name: 'Aftersales Service Center', address: 'Building 3, 88 Zhangjiang Road, Pudong, Shanghai 201203, China', phone: '+86 21 5080 1234' },
+      serviceCenter: SERVICE_CENTERS[locale],
       method: { kind: 'prepaid_label', carrier: carrier(locale), labelUrl: link('labels/Xq7KpL2mN9vR4tW8.pdf') },
       shipBy: '2026-11-17T15:59:59Z',
     },
     item_received: { ...base('return'), milestone: 'item_received', receivedAt: '2026-11-16T06:30:00Z', next: 'refund', dueBy: '2026-11-25T15:59:59Z' },
-    refund_issued: { ...base('return'), milestone: 'refund_issued', amount: 39_900, currency: 'CNY', refundTo: 'original_payment', expectedBy: '2026-11-20T15:59:59Z' },
-    compensation_issued: { ...base('delayed'), milestone: 'compensation_issued', amount: 1_500, currency: 'CNY', reason: 'delay', validUntil: '2027-02-10T15:59:59Z' },
+    refund_issued: { ...base('return'), milestone: 'refund_issued', amount: 39_900, currency: currency(locale), refundTo: 'original_payment', expectedBy: '2026-11-20T15:59:59Z' },
+    compensation_issued: { ...base('delayed'), milestone: 'compensation_issued', amount: 1_500, currency: currency(locale), reason: 'delay', validUntil: '2027-02-10T15:59:59Z' },
     replacement_shipped: {
       ...base('exchange'),
       milestone: 'replacement_shipped',
@@ -92,7 +96,7 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
       cancelUrl: link('delay/Xq7KpL2m?c=cancel'),
     },
     cancelled: { ...base('return'), milestone: 'cancelled' },
-    charged_back: { ...base('exchange'), milestone: 'charged_back', amount: 39_900, currency: 'CNY', returnWasDueBy: '2026-11-25T15:59:59Z' },
+    charged_back: { ...base('exchange'), milestone: 'charged_back', amount: 39_900, currency: currency(locale), returnWasDueBy: '2026-11-25T15:59:59Z' },
     case_closed: { ...base('return'), milestone: 'case_closed', closeReason: 'completed' },
     survey_invitation: { ...base('return'), milestone: 'survey_invitation', surveyUrl: SAMPLE_SURVEY_URL, expiresAt: '2026-12-01T15:59:59Z' },
     survey_reminder: { ...base('return'), milestone: 'survey_reminder', surveyUrl: SAMPLE_SURVEY_URL, expiresAt: '2026-12-01T15:59:59Z' },
@@ -105,21 +109,40 @@ export function noticeSamples(locale: Locale): { [M in NoticeMilestone]: NoticeD
  * characters, runs of blank lines). Templates must quote them escaped, cut and within the SMS budget.
  */
 export function operatorNoteSamples(locale: Locale): Array<{ label: string; evidence: string; rejection: string }> {
-  const zh = locale === 'zh-CN';
-  const typed = zh
-    ? { label: 'typed', evidence: '请补拍键盘底部序列号的清晰照片，以及 USB 接口处的特写。', rejection: '照片显示键帽下有进液痕迹，进液造成的损坏不在保修范围内。' }
-    : {
-        label: 'typed',
-        evidence: 'Please send a clear photo of the serial number on the bottom of the keyboard, and a close-up of the USB port.',
-        rejection: 'Your photos show liquid under the keycaps; damage caused by liquid is not covered by the warranty.',
-      };
-  const long = (zh ? '请在光线充足处重新拍摄商品正面、背面和破损处的照片。' : 'Please take the photos again in daylight, front, back and the damaged corner. ').repeat(20) + '👨‍👩‍👧🇨🇳';
+  const words = {
+    'zh-CN': {
+      evidence: '请补拍键盘底部序列号的清晰照片，以及 USB 接口处的特写。',
+      rejection: '照片显示键帽下有进液痕迹，进液造成的损坏不在保修范围内。',
+      long: '请在光线充足处重新拍摄商品正面、背面和破损处的照片。',
+      emoji: '谢谢配合👍🏽！请拍一张面单照片📷，再拍一张外箱👨‍👩‍👧。',
+      bidi: '请上传\u202e片照\u202c发票\u0007照片\u200b。',
+      lines: '第一点：外包装照片\r\n\r\n\r\n\r\n第二点：面单照片\n\t第三点：商品照片',
+    },
+    en: {
+      evidence: 'Please send a clear photo of the serial number on the bottom of the keyboard, and a close-up of the USB port.',
+      rejection: 'Your photos show liquid under the keycaps; damage caused by liquid is not covered by the warranty.',
+      long: 'Please take the photos again in daylight, front, back and the damaged corner. ',
+      emoji: 'Thanks 👍🏽! Please send a photo 📷 of the shipping label, and one of the box 👨‍👩‍👧.',
+      bidi: 'Please send the \u202eeciovni\u202c invoice\u0007 photo\u200b.',
+      lines: 'First: the outer box\r\n\r\n\r\n\r\nSecond: the label\n\tThird: the item',
+    },
+    de: {
+      evidence: 'Bitte schicken Sie uns ein gut lesbares Foto der Seriennummer auf der Unterseite der Tastatur und eine Nahaufnahme des USB-Anschlusses.',
+      rejection: 'Auf Ihren Fotos ist Flüssigkeit unter den Tastenkappen zu sehen; Schäden durch Flüssigkeit sind von der Garantie ausgenommen.',
+      long: 'Bitte fotografieren Sie den Artikel noch einmal bei Tageslicht, von vorn, von hinten und die beschädigte Ecke. ',
+      emoji: 'Danke 👍🏽! Bitte schicken Sie ein Foto 📷 vom Versandetikett und eines vom Karton 👨‍👩‍👧.',
+      bidi: 'Bitte senden Sie das \u202egnunhceR\u202c Rechnungs\u0007foto\u200b.',
+      lines: 'Erstens: der Karton\r\n\r\n\r\n\r\nZweitens: das Etikett\n\tDrittens: der Artikel',
+    },
+  }[locale];
+  const typed = { label: 'typed', evidence: words.evidence, rejection: words.rejection };
+  const long = words.long.repeat(20) + '👨‍👩‍👧🇨🇳';
   const hostile = [
     { label: 'markup', text: `<script>alert("x")</script> <b>bold</b> & 'quoted' <img src=x onerror=alert(1)>` },
     { label: 'very long', text: long },
-    { label: 'emoji', text: zh ? '谢谢配合👍🏽！请拍一张面单照片📷，再拍一张外箱👨‍👩‍👧。' : 'Thanks 👍🏽! Please send a photo 📷 of the shipping label, and one of the box 👨‍👩‍👧.' },
-    { label: 'bidi and controls', text: zh ? '请上传\u202e片照\u202c发票\u0007照片\u200b。' : 'Please send the \u202eeciovni\u202c invoice\u0007 photo\u200b.' },
-    { label: 'line breaks', text: zh ? '第一点：外包装照片\r\n\r\n\r\n\r\n第二点：面单照片\n\t第三点：商品照片' : 'First: the outer box\r\n\r\n\r\n\r\nSecond: the label\n\tThird: the item' },
+    { label: 'emoji', text: words.emoji },
+    { label: 'bidi and controls', text: words.bidi },
+    { label: 'line breaks', text: words.lines },
   ];
   return [typed, ...hostile.map(({ label, text }) => ({ label, evidence: text, rejection: text }))];
 }
