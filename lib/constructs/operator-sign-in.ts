@@ -7,7 +7,7 @@ import {
   OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
-  UserPoolClient,
+  type UserPoolClient,
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
