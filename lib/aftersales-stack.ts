@@ -7,7 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CarrierApiKeys, CarrierTracking } from './constructs/carrier-tracking.js';
 import { CaseTable } from './constructs/case-table.js';
 import { DataKey, type DataKeyOption } from './constructs/data-key.js';

@@ -8,7 +8,10 @@ import { parseOpsUsers, type LocalOperator } from './operators.js';
  * seconds; each can be raised to watch a case wait (e.g. SURVEY_EXPIRY_SECONDS=600 npm start).
  */
 export interface LocalConfig {
+  /** The API's port (PORT, 3000; 0: any free port, for tests). */
   port: number;
+  /** Each emulator's and simulator's port: fixed, printed at start (LOCAL_SERVICE_PORTS). */
+  ports: Record<LocalService, number>;
   dataDir: string;
   webhookSecret: string;
   /** A supervisor named `ops-token` for scripts (OPS_TOKEN), besides opsUsers. */
@@ -82,6 +85,23 @@ export const DEV_CARRIER_KEYS: Readonly<Record<LocalCarrierProvider, string>> = 
 export const DEV_WEBHOOK_SECRET = 'whsec_ZGV2LW9ubHktYWZ0ZXJzYWxlcy13ZWJob29rLXNlY3JldA==';
 export const DEV_OPS_TOKEN = 'dev-ops-token';
 
+/**
+ * Every emulator and simulator listens on a fixed port, so its URL stays the same from one start to the next: its own
+ * variable, else PORT plus its offset (3001-3009 by default). With PORT=0 (tests) every one takes any free port.
+ */
+export const LOCAL_SERVICE_PORTS = {
+  emailViewer: { variable: 'LOCAL_EMAIL_PORT', offset: 1, what: 'email viewer (aws-ses-v2-local; GET /store)' },
+  sms: { variable: 'LOCAL_SMS_PORT', offset: 2, what: 'SMS (End User Messaging fake)' },
+  carrier: { variable: 'LOCAL_CARRIER_PORT', offset: 3, what: 'carrier simulator' },
+  orderPlatform: { variable: 'LOCAL_ORDER_PLATFORM_PORT', offset: 4, what: 'order platform simulator' },
+  sns: { variable: 'LOCAL_SNS_PORT', offset: 5, what: 'SNS (operator alerts)' },
+  dynamodb: { variable: 'LOCAL_DYNAMODB_PORT', offset: 6, what: 'DynamoDB (dynalite)' },
+  sqs: { variable: 'LOCAL_SQS_PORT', offset: 7, what: 'SQS (local-aws-sqs)' },
+  stepFunctions: { variable: 'LOCAL_STEPFUNCTIONS_PORT', offset: 8, what: 'Step Functions API' },
+  sesApi: { variable: 'LOCAL_SES_API_PORT', offset: 9, what: "SES API the functions send through (the mailbox simulator's pass-through)" },
+} as const;
+export type LocalService = keyof typeof LOCAL_SERVICE_PORTS;
+
 /** Settings a caller (tests, bench) may override; timings merge with the defaults. */
 export type LocalOverrides = Partial<Omit<LocalConfig, 'timings'>> & { timings?: Partial<Record<TimingVariable, string>> };
 
@@ -97,8 +117,10 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     ...(Object.fromEntries(Object.entries(TIMING_DEFAULTS).map(([name, fallback]) => [name, String(int(name, fallback))])) as Record<TimingVariable, string>),
     ...overrides.timings,
   };
+  const port = overrides.port ?? int('PORT', 3000);
   return {
-    port: int('PORT', 3000),
+    port,
+    ports: servicePorts(port, int),
     dataDir: env.LOCAL_DATA_DIR ?? '.local-data',
     webhookSecret: env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
     opsToken: env.OPS_TOKEN ?? DEV_OPS_TOKEN,
@@ -109,7 +131,8 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     carrierProvider: carrierProvider(env.CARRIER_PROVIDER),
     kuaidi100Customer: env.KUAIDI100_CUSTOMER || 'dev-kuaidi100-customer',
     proactiveDetection: proactiveSwitch(env.PROACTIVE_DETECTION),
-    logLevel: env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    // WARN: at INFO every scheduled function logs each local run (every LOCAL_SCHEDULE_SECONDS) and every step its work.
+    logLevel: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     retryIntervalMs: int('LOCAL_RETRY_INTERVAL_MS', 250),
     visibilityTimeoutSeconds: int('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 3),
     scheduleIntervalSeconds: int('LOCAL_SCHEDULE_SECONDS', 5),
@@ -118,6 +141,24 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     ...overrides,
     timings,
   };
+}
+
+function servicePorts(apiPort: number, int: (name: string, fallback: number) => number): Record<LocalService, number> {
+  const ports = {} as Record<LocalService, number>;
+  for (const [service, { variable, offset }] of Object.entries(LOCAL_SERVICE_PORTS) as Array<[LocalService, (typeof LOCAL_SERVICE_PORTS)[LocalService]]>) {
+    const port = apiPort === 0 ? 0 : int(variable, apiPort + offset);
+    if (port > 65535) throw new LocalConfigError(`${variable} would be ${port}, above 65535: choose a lower PORT or set ${variable}`);
+    ports[service] = port;
+  }
+  return ports;
+}
+
+/** A port already taken becomes a message naming the variable that moves it (main.ts prints it alone). */
+export function portTaken(error: unknown, service: LocalService | 'api', port: number): unknown {
+  const taken = (error as { code?: string }).code === 'EADDRINUSE' || /could not listen/.test((error as Error).message ?? '');
+  if (!taken) return error;
+  const { variable, what } = service === 'api' ? { variable: 'PORT', what: 'API' } : LOCAL_SERVICE_PORTS[service];
+  return new LocalConfigError(`port ${port} (${what}) is in use, perhaps by another npm start: set PORT to move every port, or ${variable} for this one`);
 }
 
 function carrierProvider(raw: string | undefined): LocalCarrierProvider {

@@ -30,7 +30,10 @@ After-sales pipeline running locally (started in ${((Date.now() - started) / 100
   Carrier simulator   ${urls.carrier}   (speaks ${config.carrierProvider}'s API: CARRIER_PROVIDER=aftership|17track|kuaidi100)
   Order platform sim  ${urls.orderPlatform}
   Operator alerts     ${urls.opsAlerts}   (also GET ${urls.api}/ops/alerts)
-  Data                ${config.dataDir}/
+  Emulators           DynamoDB :${config.ports.dynamodb}  SQS :${config.ports.sqs}  Step Functions :${config.ports.stepFunctions}  SES API :${config.ports.sesApi}
+                      (every port is PORT+1…+9, or its own LOCAL_*_PORT: README, "Local runtime")
+  Data                ${config.dataDir}/   (cases, queues, SMS and email survive a restart; delete it to start afresh)
+  Logs                ${config.logLevel} and above (POWERTOOLS_LOG_LEVEL=INFO to follow every step; [local] lines are the runtime's)
 
   Operators (OPS_USERS="name:role:token,…" and OPS_TOKEN; what each role may do: docs/operations.md)
 ${operatorLines}

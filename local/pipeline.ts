@@ -5,14 +5,14 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { keyRingFrom, parseKeyRing } from '../functions/domain/key-ring.js';
 import { resolveTopology, type LocalTopology } from './cfn/index.js';
-import { checkNoticeClaimTiming, DEV_CARRIER_KEYS, localConfig, type LocalConfig, type LocalOverrides } from './config.js';
+import { checkNoticeClaimTiming, DEV_CARRIER_KEYS, localConfig, portTaken, type LocalConfig, type LocalOverrides, type LocalService } from './config.js';
 import { ensureTables, startDynamoDb } from './emulators/dynamodb.js';
 import { startSes } from './emulators/ses.js';
 import { startLocalDeliveryEvents } from './emulators/delivery-simulator.js';
 import { startSmsEmulator, type SmsEmulator, type StoredSms } from './emulators/sms.js';
 import { startSnsEmulator, type SnsEmulator } from './emulators/sns.js';
 import { ensureQueues, startSqs } from './emulators/sqs.js';
-import { startSnsSubscriptions, startSqsPollers } from './event-sources/index.js';
+import { HandledAfterVisibilityTimeout, startSnsSubscriptions, startSqsPollers } from './event-sources/index.js';
 import { localJwtAuthorizer, startHttpGateway } from './gateway/index.js';
 import { LocalLambdaRuntime } from './lambda/index.js';
 import { localIndexPage } from './index-page.js';
@@ -75,26 +75,33 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     for (const close of stops.reverse()) await close().catch(() => undefined);
   };
 
+  // Fixed ports (LOCAL_SERVICE_PORTS): a taken one stops the start with the variable that moves it.
+  const on = <T>(service: LocalService, start: (port: number) => Promise<T>): Promise<T> =>
+    start(config.ports[service]).catch((error: unknown) => Promise.reject(portTaken(error, service, config.ports[service])));
+
   try {
     const template = synthesizeTemplate();
-    const dynamo = await startDynamoDb({ dataDir: join(dataDir, 'dynamodb') });
+    const dynamo = await on('dynamodb', (port) => startDynamoDb({ port, dataDir: join(dataDir, 'dynamodb') }));
     stops.push(dynamo.close);
-    const sqs = await startSqs({ region: REGION, accountId: ACCOUNT_ID });
+    const sqs = await on('sqs', (port) => startSqs({ port, region: REGION, accountId: ACCOUNT_ID }));
     stops.push(sqs.close);
-    const ses = await startSes();
+    const ses = await on('emailViewer', (port) => startSes({ port, dataFile: join(dataDir, 'email.jsonl') }));
     stops.push(ses.close);
     let smsSent: (message: StoredSms) => void = () => {};
-    const sms = await startSmsEmulator({ dataFile: join(dataDir, 'sms.jsonl'), onSent: (message) => smsSent(message) });
+    const sms = await on('sms', (port) => startSmsEmulator({ port, dataFile: join(dataDir, 'sms.jsonl'), onSent: (message) => smsSent(message) }));
     stops.push(sms.close);
-    const sns = await startSnsEmulator();
+    const sns = await on('sns', (port) => startSnsEmulator({ port }));
     stops.push(sns.close);
     // One simulator speaks AfterShip's, 17TRACK's and Kuaidi100's protocols, each checking its own key.
-    const carrier = await startCarrierSimulator({
-      seventeenTrackKey: DEV_CARRIER_KEYS['17track'],
-      kuaidi100: { key: DEV_CARRIER_KEYS.kuaidi100, customer: config.kuaidi100Customer },
-    });
+    const carrier = await on('carrier', (port) =>
+      startCarrierSimulator({
+        port,
+        seventeenTrackKey: DEV_CARRIER_KEYS['17track'],
+        kuaidi100: { key: DEV_CARRIER_KEYS.kuaidi100, customer: config.kuaidi100Customer },
+      }),
+    );
     stops.push(carrier.close);
-    const orderPlatform = await startOrderPlatformSimulator({ token: config.orderPlatformToken });
+    const orderPlatform = await on('orderPlatform', (port) => startOrderPlatformSimulator({ port, token: config.orderPlatformToken }));
     stops.push(orderPlatform.close);
 
     const topology = resolveTopology(template, {
@@ -114,12 +121,12 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     });
     checkNoticeClaimTiming(config, topology); // a claim that goes stale too soon sends a slow notice twice
     // SES's mailbox simulator and failing SMS numbers report back through the template's delivery-event topics.
-    const deliveryEvents = await startLocalDeliveryEvents({ sesEndpoint: ses.endpoint, destinations: topology.eventDestinations ?? [], publish: (topic, message) => sns.publish(topic, message) });
+    const deliveryEvents = await on('sesApi', (port) => startLocalDeliveryEvents({ port, sesEndpoint: ses.endpoint, destinations: topology.eventDestinations ?? [], publish: (topic, message) => sns.publish(topic, message) }));
     stops.push(deliveryEvents.close);
     smsSent = deliveryEvents.smsSent;
 
     const stepFunctions = new LocalStepFunctionsService();
-    const sfnApi = await startSfnApiServer(stepFunctions, {});
+    const sfnApi = await on('stepFunctions', (port) => startSfnApiServer(stepFunctions, { port }));
     stops.push(sfnApi.close);
 
     // The SDK clients inside the handlers find the emulators through the standard endpoint variables.
@@ -174,7 +181,8 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       sqsClient,
       topology,
       lambda,
-      onError: (error, where) => log(`queue ${where.queueLogicalId} → ${where.functionLogicalId}: ${where.phase} failed (${(error as Error).name})`),
+      onError: (error, where) =>
+        log(`queue ${where.queueLogicalId} → ${where.functionLogicalId}: ${error instanceof HandledAfterVisibilityTimeout ? `${error.message} (harmless; on a busy machine LOCAL_VISIBILITY_TIMEOUT_SECONDS=8 makes it rarer)` : `${where.phase} failed (${(error as Error).name})`}`),
     });
     stops.push(pollers.stop);
 
@@ -205,7 +213,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       // The console's sign-in: Cognito's hosted page and token endpoint, played by the local operators (local/operator-sign-in.ts).
       extraRoutes: firstMatching(localIndexPage(() => urls, stepFunctions), clockRoutes(clock, runAllSchedules), localOperatorSignIn(operators, () => urls.api)),
       onError: (error, routeKey) => log(`${routeKey} failed (${(error as Error).name})`),
-    });
+    }).catch((error: unknown) => Promise.reject(portTaken(error, 'api', config.port)));
     stops.push(gateway.close);
     urls.api = gateway.url;
     // The order platform reports carried-out instructions back, signed, as the real one would.

@@ -24,10 +24,13 @@ const cases: Array<{ label: string; options: ExampleOptions; shipsBack?: boolean
   { label: 'return of a perishable (refused)', options: { caseType: 'return', category: 'perishable' } },
 ];
 
-async function run(entry: (typeof cases)[number]) {
+type Ended = { label: string; caseId: string; seconds: number } | { label: string; refused: string };
+
+async function run(entry: (typeof cases)[number]): Promise<Ended> {
+  const sentAt = Date.now();
   const event = requestedEvent(entry.options);
   const accepted = await platform.send(event);
-  if (accepted.status !== 202) return `${entry.label}: refused ${accepted.status} ${JSON.stringify(accepted.body)}`;
+  if (accepted.status !== 202) return { label: entry.label, refused: `${accepted.status} ${JSON.stringify(accepted.body)}` };
   const caseId = String(accepted.body.caseId);
   if (entry.shipsBack) {
     await ops.waitFor(caseId, (c) => c.status === 'awaiting_return' || c.status === 'closed');
@@ -35,11 +38,48 @@ async function run(entry: (typeof cases)[number]) {
     // center a few seconds later, and the case resumes by itself.
     await platform.send({ type: 'return.shipped', data: { requestId: event.data.requestId, carrier: 'SF', trackingNumber: `SIM-RETURN3-${caseId.slice(-4)}` } });
   }
-  const final = await ops.waitFor(caseId, (c) => c.status === 'closed' || c.status === 'needs_attention', 90_000);
-  return `${entry.label.padEnd(36)} ${caseId}  ${final.status}/${final.outcome ?? '-'}${final.remedy ? `  remedy=${final.remedy}` : ''}${final.decision?.reasonCode ? `  reason=${final.decision.reasonCode}` : ''}  notices=${final.notices.length}`;
+  await ops.waitFor(caseId, (c) => c.status === 'closed' || c.status === 'needs_attention', 90_000);
+  return { label: entry.label, caseId, seconds: Math.round((Date.now() - sentAt) / 1000) };
 }
 
+/**
+ * Notices go out through a FIFO queue after the step that asks for them, so they trail the close (by half a minute on a
+ * busy machine). The cases are read once no case has had a new notice for five seconds (at most two minutes): the
+ * queue is drained by then, and the counts are the same from one run to the next.
+ */
+async function settledViews(caseIds: string[]): Promise<Map<string, Record<string, any>>> {
+  const views = new Map<string, Record<string, any>>();
+  const deadline = Date.now() + 120_000;
+  let total = -1;
+  let stableSince = Date.now();
+  while (Date.now() < deadline) {
+    for (const caseId of caseIds) {
+      const { status, body } = await ops.getCase(caseId);
+      if (status === 200) views.set(caseId, body);
+    }
+    const now = [...views.values()].reduce((sum, view) => sum + view.notices.length, 0);
+    if (now !== total) [total, stableSince] = [now, Date.now()];
+    else if (Date.now() - stableSince >= 5_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return views;
+}
+
+const started = Date.now();
 console.log(`Sending ${cases.length} example cases to ${apiUrl} …`);
 const results = await Promise.allSettled(cases.map(run));
-for (const result of results) console.log(result.status === 'fulfilled' ? result.value : `failed: ${(result.reason as Error).message}`);
+const ended = results.flatMap((r) => (r.status === 'fulfilled' && 'caseId' in r.value ? [r.value] : []));
+const closedIn = Math.round((Date.now() - started) / 1000);
+const views = await settledViews(ended.map((e) => e.caseId));
+for (const result of results) {
+  if (result.status === 'rejected') console.log(`failed: ${(result.reason as Error).message}`);
+  else if ('refused' in result.value) console.log(`${result.value.label}: refused ${result.value.refused}`);
+  else {
+    const { label, caseId, seconds } = result.value;
+    const v = views.get(caseId) ?? {};
+    const detail = `${v.remedy ? `  remedy=${v.remedy}` : ''}${v.decision?.reasonCode ? `  reason=${v.decision.reasonCode}` : ''}`;
+    console.log(`${label.padEnd(36)} ${caseId}  ${String(seconds).padStart(3)} s  ${v.status}/${v.outcome ?? '-'}${detail}  notices=${v.notices?.length ?? '?'}`);
+  }
+}
+console.log(`\nAll closed within ${closedIn} s (each line: seconds from its webhook to its close); notices (email and SMS) counted once the last had gone out, ${Math.round((Date.now() - started) / 1000)} s after the start.`);
 console.log(`\nOpen a case in the ops API (as the local viewer; other operators are printed by npm start): curl -H 'Authorization: Bearer dev-viewer-token' ${apiUrl}/ops/cases/<caseId>`);

@@ -24,7 +24,7 @@ export interface AccessPage {
 const ENTRY_SORT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#AS-[0-9A-Z]{12}#[0-9a-f]{8}$/;
 
 /**
- * The access log (DOMAIN.md "Reads of personal data are logged for audit"): append-only, one item per read, kept
+ * The access log (docs/domain.md "Reads of personal data are logged for audit"): append-only, one item per read, kept
  * apart from the case partition so reading a case never reads its audit trail. By case: partition `ACCESS#<caseId>`;
  * by operator: the lookup index's `READER#<name>` partition. Both sort by time and a random suffix, newest first.
  * Operator actions are not here: they are on the case's timeline.

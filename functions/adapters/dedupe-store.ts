@@ -97,7 +97,7 @@ export class DedupeStore {
     }
   }
 
-  /** One open case per order and case type (DOMAIN.md "Intake"). Returns the case that holds the slot. */
+  /** One open case per order and case type (docs/domain.md "Intake"). Returns the case that holds the slot. */
   async claimOpenCase(orderId: string, type: string, caseId: string): Promise<string> {
     try {
       await this.db.send(

@@ -218,7 +218,7 @@ export class PrivacyStore {
     if (!removed) {
       // Removed before (a retry): the request may still need its completion written.
       const current = await this.get(id);
-      if (!current || current.status !== 'waiting_for_open_cases' || (current.waitingFor?.length ?? 0) > 0) return 'not_waiting';
+      if (current?.status !== 'waiting_for_open_cases' || (current.waitingFor?.length ?? 0) > 0) return 'not_waiting';
     } else if (removed.waitingFor && (removed.waitingFor as Set<string>).size > 0) return 'waiting';
     const completed = await writeIf(
       this.db,

@@ -32,7 +32,7 @@ export interface RemedyInputs {
 }
 
 /**
- * The remedy of an approved case (DOMAIN.md "Compensation"), from its type, the review's grant, the customer's
+ * The remedy of an approved case (docs/domain.md "Compensation"), from its type, the review's grant, the customer's
  * choice and an operator's override. Refunds go to the original payment method unless the customer asked for
  * store balance; replacements and repaired items are reshipped; a delay earns a tiered, capped subsidy.
  */

@@ -4,7 +4,7 @@ import type { Operator, OperatorRole } from './operators.js';
 import type { AftersalesPolicy } from './policy.js';
 
 /**
- * The money rules of an operator decision (DOMAIN.md "Operators and money"), pure: what may still be paid for a
+ * The money rules of an operator decision (docs/domain.md "Operators and money"), pure: what may still be paid for a
  * case's items, whether an amount is acceptable for a remedy, and who may approve how much.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Operators and what their role lets them do (DOMAIN.md "Operators and money"). Roles are cumulative: an agent can
+ * Operators and what their role lets them do (docs/domain.md "Operators and money"). Roles are cumulative: an agent can
  * do what a viewer can, a supervisor what an agent can.
  */
 export const OPERATOR_ROLES = ['viewer', 'agent', 'supervisor'] as const;

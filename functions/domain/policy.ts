@@ -5,7 +5,7 @@ import type { ServiceCenter } from './notices/types.js';
 import type { CalendarYear } from './working-days.js';
 
 /**
- * The after-sales policy as data (DOMAIN.md; seeds 000 §4-§5, 002, 003). One file per market under
+ * The after-sales policy as data (docs/domain.md; source documents 000 §4-§5, 002, 003). One file per market under
  * functions/policies/, written by the deployer, validated by `parsePolicy` when a function starts: a wrong
  * policy stops the function loudly instead of deciding cases by it. Every rule in review-policy.ts names the
  * window or threshold it applied, and the policy's version is recorded with each decision.

@@ -1,5 +1,5 @@
 /**
- * The operations reports (DOMAIN.md "Records, analysis, security"; 000 §6-§7, 002 §6): what each counter means, how
+ * The operations reports (docs/domain.md "Records, analysis, security"; 000 §6-§7, 002 §6): what each counter means, how
  * counters are bucketed, and the arithmetic that turns summed counters into report figures (rates, shares, medians,
  * series per day or month). Pure: counts in, figures out. The counters themselves are kept as events happen
  * (functions/adapters/report-counters.ts); a report never reads cases.

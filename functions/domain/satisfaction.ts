@@ -1,5 +1,5 @@
 /**
- * Satisfaction survey answers, the low-score follow-up rule and the report arithmetic (DOMAIN.md, "Satisfaction
+ * Satisfaction survey answers, the low-score follow-up rule and the report arithmetic (docs/domain.md, "Satisfaction
  * survey"; 000 §6.1). Pure: counts come in, averages, rates and changes go out.
  */
 

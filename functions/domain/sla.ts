@@ -51,7 +51,7 @@ export interface ServiceSla {
 
 /**
  * Which limit applies and from when. Returns, quality claims, exchanges and repairs count from the item's arrival
- * (000 §5.1, DOMAIN.md). Damaged, lost, late and incomplete parcels have no return leg to wait for: their clock runs
+ * (000 §5.1, docs/domain.md). Damaged, lost, late and incomplete parcels have no return leg to wait for: their clock runs
  * from acceptance with the `return` limits (review + refund), the nearest service the plan defines (docs/sla.md).
  */
 export function slaServiceFor(type: CaseType): { service: SlaService; startsAt: 'arrival' | 'acceptance' } {

@@ -46,7 +46,7 @@ export function operatorOf(event: unknown): Operator {
 }
 
 /**
- * The least role each operations route needs (DOMAIN.md "Operators and money"), in one table so a reviewer reads the
+ * The least role each operations route needs (docs/domain.md "Operators and money"), in one table so a reviewer reads the
  * whole access policy at once. The first matching row wins; a route not listed needs a supervisor. Amount limits and
  * four eyes are the decision's own rules (functions/use-cases/decide-case.ts), on top of this.
  */

@@ -2,7 +2,7 @@ import type { AftersalesPolicy } from '../domain/policy.js';
 
 /**
  * Mainland China after-sales policy. Edit the values, bump `version`, deploy: every decision records the version
- * it was made under. Sources: the platform's service plan (seeds/000 §4-§5), the damaged/lost procedure (002),
+ * it was made under. Sources: the platform's service plan (source document 000 §4-§5; the numbering: docs/domain.md), the damaged/lost procedure (002),
  * the cross-border manual (003); amounts in fen (CNY minor units).
  */
 export const cnPolicy: AftersalesPolicy = {

@@ -1,4 +1,4 @@
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { type Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { PrivacyStore } from '../adapters/privacy-store.js';
 import type { QueueSender } from '../adapters/queues.js';

@@ -10,7 +10,7 @@ export type AssignResult =
   | { status: 'already_assigned'; assignee: string };
 
 /**
- * Who holds a case (DOMAIN.md "Operators and money"): an agent claims a case for themselves (no assignee named, or
+ * Who holds a case (docs/domain.md "Operators and money"): an agent claims a case for themselves (no assignee named, or
  * their own name) unless another operator holds it; giving it to someone else, or taking it from its holder, is a
  * supervisor's reassignment. A closed case is not assigned. The write is conditional on the holder the operator saw,
  * so of two simultaneous claims one wins and the other is told who holds it. Each change goes on the timeline with

@@ -51,7 +51,7 @@ export interface DecideDeps {
 }
 
 /**
- * An operator decides a case in review (DOMAIN.md "Operators and money"). Exactly one decision per review: it is
+ * An operator decides a case in review (docs/domain.md "Operators and money"). Exactly one decision per review: it is
  * one conditional write keyed by the review round, and every concurrent or later one is refused with who decided.
  * An approval's money is checked first (checkApproval) and bounded by the operator's role (agent limit); above the
  * four-eyes threshold it is only a proposal, which another supervisor confirms (or rejects). The accepted decision,

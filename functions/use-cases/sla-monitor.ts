@@ -58,7 +58,7 @@ interface Horizons {
 function dueSoonHorizons(deps: MonitorDeps, now: Date): Horizons {
   const byMarket = new Map(deps.markets.codes.map((code) => [code, dueSoonHorizon(now, deps.markets.market(code).policy, deps.markets.market(code).calendar)]));
   const all = [...byMarket.values()];
-  const through = all.some((h) => h === undefined) ? FOREVER : (all as string[]).reduce((a, b) => (a > b ? a : b), now.toISOString());
+  const through = all.some((h) => h === undefined) ? FOREVER : [now.toISOString(), ...(all as string[])].sort().at(-1)!;
   return { through, of: (record) => byMarket.get(deps.markets.of(record ?? {}).code) };
 }
 
@@ -151,7 +151,8 @@ async function recomputeProvisionalDueTimes(deps: MonitorDeps, now: Date, report
   // The marks of every market are in one index: read up to the latest published day of any market's calendar, and
   // recompute each case on its own market's (a case whose market has not published its year yet stays marked).
   const publishedOf = (record: { market?: string }) => deps.markets.of(record).calendar.covers?.to ?? '';
-  const latest = deps.markets.codes.map((code) => publishedOf({ market: code })).reduce((a, b) => (a > b ? a : b), '');
+  // ISO dates sort as text: the latest is last.
+  const latest = deps.markets.codes.map((code) => publishedOf({ market: code })).sort().at(-1) ?? '';
   if (!latest) return;
   const at = now.toISOString();
   for (const entry of await deps.sla.provisionalBy(latest, { limit: BATCH })) {

@@ -7,7 +7,7 @@ import {
   OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
-  UserPoolClient,
+  type UserPoolClient,
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
@@ -26,7 +26,7 @@ const GROUP_DESCRIPTIONS: Record<OperatorRole, string> = {
 };
 
 /**
- * Operators' sign-in (DOMAIN.md "Operators and money"): an Amazon Cognito user pool whose groups are the roles, a
+ * Operators' sign-in (docs/domain.md "Operators and money"): an Amazon Cognito user pool whose groups are the roles, a
  * hosted sign-in page, and the HTTP API JWT authorizer that checks its tokens on /ops. Users are created by an
  * administrator only; every sign-in needs a password and a TOTP code.
  */

@@ -95,7 +95,7 @@ export function routeDeliveryEvent(
  * A pass-through in front of aws-ses-v2-local: every request goes on unchanged; after a successful SendEmail to a
  * mailbox-simulator address, the bounce or complaint SES would report is published a moment later.
  */
-export async function startSesEventProxy(opts: { target: string; onSent: (mail: { messageId: string; source: string; destination: string[]; configurationSet?: string }) => void }): Promise<RunningServer> {
+export async function startSesEventProxy(opts: { target: string; port?: number; onSent: (mail: { messageId: string; source: string; destination: string[]; configurationSet?: string }) => void }): Promise<RunningServer> {
   return startServer(async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name, v]) => typeof v === 'string' && !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
@@ -109,7 +109,7 @@ export async function startSesEventProxy(opts: { target: string; onSent: (mail: 
       const destination = sent.Destination?.ToAddresses ?? [];
       if (messageId) opts.onSent({ messageId, source: sent.FromEmailAddress ?? '', destination, ...(sent.ConfigurationSetName ? { configurationSet: sent.ConfigurationSetName } : {}) });
     }
-  });
+  }, { port: opts.port });
 }
 
 /**
@@ -119,12 +119,15 @@ export async function startSesEventProxy(opts: { target: string; onSent: (mail: 
  */
 export async function startLocalDeliveryEvents(opts: {
   sesEndpoint: string;
+  /** The proxy's port (0 or absent: any free one). */
+  port?: number;
   destinations: LocalEventDestination[];
   publish: (topicArn: string, message: string) => void;
 }): Promise<{ sesEndpoint: string; smsSent: (message: StoredSms) => void; close(): Promise<void> }> {
   const publish: PublishDeliveryEvent = (destination, message) => opts.publish(destination.topicArn, message);
   const proxy = await startSesEventProxy({
     target: opts.sesEndpoint,
+    port: opts.port,
     onSent: (mail) => {
       for (const address of mail.destination) {
         // SES reports a moment after accepting the message, never within the SendEmail call.

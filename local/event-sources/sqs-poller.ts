@@ -9,6 +9,19 @@ import type { LocalEventSource, LocalQueue, LocalTopology } from '../cfn/types.j
 import type { LambdaInvoker } from '../lambda/runtime.js';
 import { buildSqsEvent } from './sqs-event.js';
 
+/**
+ * A batch handled after its visibility timeout ran out: SQS had already made the messages visible again (a FIFO queue
+ * then refuses the old receipt handle), so they are delivered once more. Expected when a function runs longer than the
+ * local visibility timeout (LOCAL_VISIBILITY_TIMEOUT_SECONDS, 3 s; 180 s in AWS) on a busy machine: the functions are
+ * idempotent (notices are claimed once, steps write conditionally), so the second delivery changes nothing.
+ */
+export class HandledAfterVisibilityTimeout extends Error {
+  override readonly name = 'HandledAfterVisibilityTimeout';
+  constructor(readonly count: number) {
+    super(`${count} message(s) took longer than the local visibility timeout and were delivered again; the function handles the repeat idempotently`);
+  }
+}
+
 export interface PollerErrorContext {
   phase: 'receive' | 'invoke' | 'delete' | 'response';
   queueLogicalId: string;
@@ -171,9 +184,10 @@ export function startSqsPollers(opts: SqsPollerOptions): SqsPollers {
             Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle ?? '' })),
           }),
         );
-        if (result.Failed?.length) {
-          report(new Error(`DeleteMessageBatch failed for ${result.Failed.length} message(s): ${result.Failed[0]?.Code ?? ''}`), { phase: 'delete', ...where });
-        }
+        const expired = (result.Failed ?? []).filter((f) => f.Code === 'ReceiptHandleIsInvalid' || /expired/i.test(f.Message ?? ''));
+        if (expired.length) report(new HandledAfterVisibilityTimeout(expired.length), { phase: 'delete', ...where });
+        const failed = (result.Failed ?? []).filter((f) => !expired.includes(f));
+        if (failed.length) report(new Error(`DeleteMessageBatch failed for ${failed.length} message(s): ${failed[0]?.Code ?? ''}`), { phase: 'delete', ...where });
       } catch (err) {
         report(err, { phase: 'delete', ...where });
       }

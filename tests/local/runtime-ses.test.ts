@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSes, type SesEmulator } from '../../local/emulators/ses.js';
@@ -57,5 +60,48 @@ describe('SES emulator', () => {
 
   it('rejects a port that is already taken instead of crashing', async () => {
     await expect(startSes({ port: ses.port })).rejects.toThrow(/could not listen/);
+  });
+
+  it('keeps mail across a restart in its data file, as the SMS fake does, and empties it when the inbox is cleared', async () => {
+    await ses.close();
+    const dir = mkdtempSync(join(tmpdir(), 'ses-mail-'));
+    const dataFile = join(dir, 'email.jsonl');
+    const send = (endpoint: string, subject: string) =>
+      new SESv2Client({ ...fakeAws, endpoint }).send(
+        new SendEmailCommand({
+          FromEmailAddress: 'service@shop.example',
+          Destination: { ToAddresses: ['customer@example.com'] },
+          Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: 'body' } } } },
+        }),
+      );
+    const subjects = async (endpoint: string) =>
+      ((await (await fetch(`${endpoint}/store`)).json()) as { emails: Array<{ subject: string }> }).emails.map((e) => e.subject);
+    try {
+      const first = await startSes({ dataFile });
+      await send(first.endpoint, 'before the restart');
+      await first.close();
+
+      const second = await startSes({ dataFile });
+      expect(await subjects(second.endpoint)).toEqual(['before the restart']);
+      await send(second.endpoint, 'after the restart');
+      expect(await subjects(second.endpoint)).toEqual(['before the restart', 'after the restart']);
+      await second.close();
+
+      // A start without a data file neither shows nor touches the kept mail.
+      const plain = await startSes();
+      expect(await subjects(plain.endpoint)).toEqual([]);
+      await send(plain.endpoint, 'not kept');
+      await plain.close();
+      expect(readFileSync(dataFile, 'utf8').trim().split('\n')).toHaveLength(2);
+
+      const third = await startSes({ dataFile });
+      expect(await subjects(third.endpoint)).toEqual(['before the restart', 'after the restart']);
+      await fetch(`${third.endpoint}/clear-store`, { method: 'POST' });
+      expect(readFileSync(dataFile, 'utf8')).toBe('');
+      await third.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      ses = await startSes();
+    }
   });
 });

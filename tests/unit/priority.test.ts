@@ -63,7 +63,7 @@ describe('priorityOf', () => {
     expect(priorityOf({ tier, type, expedited, orderValue })).toEqual({ score, band });
   });
 
-  it('lost and damaged rank above exchange, VIP above standard, expedited above not (DOMAIN.md "Priority")', () => {
+  it('lost and damaged rank above exchange, VIP above standard, expedited above not (docs/domain.md "Priority")', () => {
     const score = (input: Partial<PriorityInput>) => priorityOf({ ...base, ...input }).score;
     expect(score({ type: 'lost' })).toBeGreaterThan(score({ type: 'exchange' }));
     expect(score({ type: 'damaged' })).toBeGreaterThan(score({ type: 'exchange' }));

@@ -3,7 +3,7 @@ import { CASE_TYPES } from '../../functions/domain/case.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { describeServiceLimit, serviceFor, serviceLimitName } from '../../functions/domain/service-limits.js';
 
-describe('service limits of the CN policy (DOMAIN.md "Service time limits")', () => {
+describe('service limits of the CN policy (docs/domain.md "Service time limits")', () => {
   it('are 7/3 working days for returns, 15/7 for exchanges, 20/10 for repairs', () => {
     expect(cnPolicy.serviceLimits).toEqual({
       return: { standard: 7, expedited: 3 },

@@ -63,7 +63,7 @@ export function retryAfterSeconds(headers: Headers, now: Date): number | undefin
   const reset = headers.get('x-ratelimit-reset')?.trim();
   if (reset && /^\d+$/.test(reset)) {
     const seconds = Math.ceil(Number(reset) - now.getTime() / 1000);
-    return seconds > 0 ? seconds : 0;
+    return Math.max(seconds, 0);
   }
   return undefined;
 }
