@@ -48,6 +48,30 @@ describe('a no-reason return 10 days after delivery', () => {
   });
 });
 
+describe('DE: a withdrawal period ending on a weekend or holiday ends on the next working day (Reg. 1182/71 art. 3(4); §193 BGB)', () => {
+  // Delivered Friday 2027-03-12 in Berlin: day 14 is Good Friday (26 Mar), then the weekend and Easter Monday (29 Mar).
+  const delivered = { shipment: { carrier: 'SF', deliveredAt: '2027-03-12T10:00:00.000Z' } };
+  const on = (date: string) => new Date(`${date}T15:00:00+01:00`);
+  const calendar = calendarFor(dePolicy);
+  const withdraw = (date: string, policy: AftersalesPolicy = dePolicy) => reviewCase(facts('return', delivered), policy, on(date), calendar.timeZone, calendar);
+
+  it('a withdrawal on Tuesday after Easter (day 18) is in time; Wednesday (day 19) is late', () => {
+    expect(withdraw('2027-03-30')).toEqual({ decision: 'approve', rule: 'return.no_reason_window', remedy: 'refund' });
+    expect(withdraw('2027-03-31')).toEqual({ decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired' });
+  });
+
+  it('without the policy flag, or without a calendar, the window ends on day 14 as before', () => {
+    const plain: AftersalesPolicy = { ...dePolicy, withdrawal: { ...dePolicy.withdrawal!, periodEndsOnWorkingDay: false } };
+    expect(withdraw('2027-03-30', plain).decision).toBe('reject');
+    expect(reviewCase(facts('return', delivered), dePolicy, on('2027-03-30'), calendar.timeZone).decision).toBe('reject');
+  });
+
+  it('a window ending on a working day is not lengthened', () => {
+    // Delivered Thursday 2026-11-05: day 14 is Thursday 19 November.
+    expect(reviewCase(facts('return'), dePolicy, dayAfterDelivery(15), calendar.timeZone, calendar).decision).toBe('reject');
+  });
+});
+
 describe('DE: the statutory exceptions to the withdrawal (§312g(2) BGB) are refused', () => {
   it.each(['custom_made', 'perishable', 'hygiene_opened', 'audio_visual_opened', 'digital_opened', 'periodical'])('%s', (category) => {
     expect(review(dePolicy, 'return', 3, {}, category)).toEqual({ decision: 'reject', rule: 'return.excluded_category', reasonCode: 'category_excluded' });
@@ -87,7 +111,7 @@ describe('DE: the refund of a withdrawal waits for the item (policy withdrawal.r
   });
 
   it('a policy that refunds before the item is back plans no return leg', () => {
-    const early: AftersalesPolicy = { ...dePolicy, withdrawal: { refundAwaitsReturn: false } };
+    const early: AftersalesPolicy = { ...dePolicy, withdrawal: { ...dePolicy.withdrawal!, refundAwaitsReturn: false } };
     expect(planCompensation(facts('return'), early)).toMatchObject({ needsReturn: false, platformPaysReturnShipping: false, rule: 'withdrawal.refund_before_return' });
   });
 
