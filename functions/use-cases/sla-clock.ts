@@ -38,7 +38,11 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
   const started = await onFreshCase(deps.cases, caseId, async (record) => {
     if (record.sla) return { sla: record.sla, fresh: false };
     if (record.status === 'closed') return { sla: undefined, fresh: false };
-    const started = startServiceSla({ type: record.type, expedited: record.expedited, startedAt, paused: Boolean(record.pause) }, deps.policy, deps.calendar);
+    const started = startServiceSla(
+      { type: record.type, expedited: record.expedited, startedAt, paused: Boolean(record.pause), withdrawnAt: new Date(record.createdAt) },
+      deps.policy,
+      deps.calendar,
+    );
     // A replacement shipped ahead (VIP exchange) was confirmed before the old item arrived: nothing left to time.
     const served = record.compensation?.status === 'completed' ? (record.compensation.completedAt ?? at) : undefined;
     const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
