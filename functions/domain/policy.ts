@@ -85,6 +85,18 @@ export interface WithdrawalPolicy {
    * planCompensation, rule `withdrawal.refund_awaits_return` / `withdrawal.refund_before_return`.
    */
   refundAwaitsReturn: boolean;
+  /**
+   * The no-reason window (`windows.noReasonReturnDays`) ends on a working day: a period whose last day is a Saturday,
+   * Sunday or public holiday ends at the end of the next working day (Regulation (EEC, Euratom) No 1182/71 art. 3(4),
+   * which recital 41 of 2011/83/EU applies to its periods; §193 BGB). Applied by reviewCase with the market's calendar.
+   */
+  periodEndsOnWorkingDay: boolean;
+  /**
+   * The refund is due this many calendar days after the withdrawal (the case's acceptance), or on the day the item
+   * arrives if that is later (art. 13(1), (3); §357(1), (4) BGB). The service clock of a withdrawal is never due after
+   * it, and pauses do not move it (sla.ts `statutoryDueAt`).
+   */
+  refundWithinDays: number;
 }
 
 export interface TrackingPolicy {
@@ -157,7 +169,7 @@ const policySchema = z.strictObject({
   sla: z.strictObject({ dueSoonWorkingHours: z.number().check(z.positive(), z.maximum(24 * 30)), firstResponseHours: hoursByBand }),
   // At least 30 days: a case's last notices and the survey follow it; at most 10 years.
   privacy: z.strictObject({ retentionDays: z.int().check(z.minimum(30), z.maximum(3650)) }),
-  withdrawal: z.optional(z.strictObject({ refundAwaitsReturn: z.boolean() })),
+  withdrawal: z.optional(z.strictObject({ refundAwaitsReturn: z.boolean(), periodEndsOnWorkingDay: z.boolean(), refundWithinDays: z.int().check(z.minimum(1), z.maximum(90)) })),
   tracking: z.optional(
     z.strictObject({
       noScanLostDays: z.strictObject({ default: z.int().check(z.minimum(1), z.maximum(365)), byCarrier: z.optional(z.record(z.string(), z.int().check(z.minimum(1), z.maximum(365)))) }),

@@ -1,7 +1,7 @@
 import type { CaseFacts, Remedy, ReviewDecision } from './case.js';
 import { concernedLines, valueOf } from './money.js';
 import type { AftersalesPolicy } from './policy.js';
-import { calendarDaysBetween } from './working-days.js';
+import { addCalendarDays, CalendarDataMissing, calendarDaysBetween, localDateOf, type WorkingDayCalendar } from './working-days.js';
 
 /** Reasons that point to a defect rather than a change of mind: a late "no-reason" return then deserves a person. */
 const DEFECT_REASONS = new Set(['defective', 'quality', 'not_as_described', 'damaged', 'broken']);
@@ -12,8 +12,8 @@ const DEFECT_REASONS = new Set(['defective', 'quality', 'not_as_described', 'dam
  * the day after delivery is day 1). Clear cases are approved or rejected; unclear ones, and any whose payout could
  * exceed the policy's threshold, go to an operator (`manual`). Every decision names the rule that produced it.
  */
-export function reviewCase(facts: CaseFacts, policy: AftersalesPolicy, now: Date, timeZone: string): ReviewDecision {
-  const decision = eligibility(facts, policy, now, timeZone);
+export function reviewCase(facts: CaseFacts, policy: AftersalesPolicy, now: Date, timeZone: string, calendar?: WorkingDayCalendar): ReviewDecision {
+  const decision = eligibility(facts, policy, now, timeZone, calendar);
   if (decision.decision !== 'approve') return decision;
   if (exposure(facts, policy) > policy.manualReview.approvalThreshold) {
     return { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value' };
@@ -21,7 +21,7 @@ export function reviewCase(facts: CaseFacts, policy: AftersalesPolicy, now: Date
   return decision;
 }
 
-function eligibility(facts: CaseFacts, policy: AftersalesPolicy, now: Date, timeZone: string): ReviewDecision {
+function eligibility(facts: CaseFacts, policy: AftersalesPolicy, now: Date, timeZone: string, calendar?: WorkingDayCalendar): ReviewDecision {
   const w = policy.windows;
   const delivered = facts.shipment.deliveredAt ? new Date(facts.shipment.deliveredAt) : undefined;
   const age = delivered ? calendarDaysBetween(delivered, now, timeZone) : undefined;
@@ -36,7 +36,8 @@ function eligibility(facts: CaseFacts, policy: AftersalesPolicy, now: Date, time
       // The exclusion covers returns without a reason; a defect in such an item is a quality matter for a person.
       if (excluded && DEFECT_REASONS.has(facts.reason)) return manual('return.excluded_category_with_defect', 'possible_quality_issue');
       if (excluded) return reject('return.excluded_category', 'category_excluded');
-      if (within(w.noReasonReturnDays)) return approve('return.no_reason_window', 'refund');
+      const noReasonDays = policy.withdrawal?.periodEndsOnWorkingDay && calendar && delivered ? endingOnWorkingDay(delivered, w.noReasonReturnDays, calendar) : w.noReasonReturnDays;
+      if (within(noReasonDays)) return approve('return.no_reason_window', 'refund');
       if (DEFECT_REASONS.has(facts.reason)) return manual('return.late_with_defect_reason', 'possible_quality_issue');
       return reject('return.no_reason_window', 'window_expired');
     }
@@ -62,6 +63,22 @@ function eligibility(facts: CaseFacts, policy: AftersalesPolicy, now: Date, time
     case 'delayed':
       return approve('delayed.pending_carrier', 'delay_subsidy');
   }
+}
+
+/**
+ * A window of `days` after the local day of delivery, lengthened while its last day is no working day (a weekend or
+ * public holiday: policy `withdrawal.periodEndsOnWorkingDay`). A calendar that cannot tell leaves it as it is.
+ */
+function endingOnWorkingDay(delivered: Date, days: number, calendar: WorkingDayCalendar): number {
+  const deliveryDay = localDateOf(delivered, calendar.timeZone);
+  let total = days;
+  try {
+    while (total < days + 14 && !calendar.isWorkingDay(addCalendarDays(deliveryDay, total))) total += 1;
+  } catch (error) {
+    if (!(error instanceof CalendarDataMissing)) throw error;
+    return days;
+  }
+  return total;
 }
 
 /** The most the case could cost: the concerned items' value, or the capped subsidy for a delay. */

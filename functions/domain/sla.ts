@@ -1,7 +1,7 @@
 import type { CaseType } from './case.js';
 import type { AftersalesPolicy } from './policy.js';
 import { serviceFor } from './service-limits.js';
-import { addWorkingDays, CalendarDataMissing, watchedCalendar, type WorkingDayCalendar } from './working-days.js';
+import { addCalendarDays, addWorkingDays, CalendarDataMissing, endOfLocalDay, localDateOf, watchedCalendar, type WorkingDayCalendar } from './working-days.js';
 import { addWorkingTime, workingTimeBetween } from './working-time.js';
 
 /**
@@ -31,6 +31,12 @@ export interface ServiceSla {
   state: SlaState;
   /** Finished pauses, in order (the current one is the case's `pause`). */
   pauses: Array<{ from: string; to: string }>;
+  /**
+   * The latest the law allows, whatever the limit and any pause: a withdrawal's refund (policy `withdrawal`), due
+   * `refundWithinDays` after the withdrawal or at the end of the item's arrival day if later. Both due times below are
+   * capped at it.
+   */
+  statutoryDueAt?: string;
   /** Without pauses, and with them (the case's `dueAt`); absent while the calendar cannot tell. */
   baseDueAt?: string;
   dueAt?: string;
@@ -63,7 +69,7 @@ export function slaServiceFor(type: CaseType): { service: SlaService; startsAt: 
  * The due times of a clock from its facts; throws CalendarDataMissing when the calendar cannot tell. `provisionalFrom`
  * is set when the computation used days the calendar only predicts (the first of them).
  */
-export function computeDue(sla: Pick<ServiceSla, 'startedAt' | 'workingDays' | 'pauses'>, calendar: WorkingDayCalendar) {
+export function computeDue(sla: Pick<ServiceSla, 'startedAt' | 'workingDays' | 'pauses' | 'statutoryDueAt'>, calendar: WorkingDayCalendar) {
   const watched = watchedCalendar(calendar);
   const startedAt = new Date(sla.startedAt);
   const baseDueAt = addWorkingDays(startedAt, sla.workingDays, watched.calendar);
@@ -74,7 +80,8 @@ export function computeDue(sla: Pick<ServiceSla, 'startedAt' | 'workingDays' | '
   );
   const dueAt = addWorkingTime(baseDueAt, pausedWorkingMs, watched.calendar);
   const provisionalFrom = watched.provisionalFrom();
-  return { baseDueAt: baseDueAt.toISOString(), dueAt: dueAt.toISOString(), pausedWorkingMs, ...(provisionalFrom ? { provisionalFrom } : {}) };
+  const capped = (due: Date) => (sla.statutoryDueAt && due.toISOString() > sla.statutoryDueAt ? sla.statutoryDueAt : due.toISOString());
+  return { baseDueAt: capped(baseDueAt), dueAt: capped(dueAt), pausedWorkingMs, ...(provisionalFrom ? { provisionalFrom } : {}) };
 }
 
 /**
@@ -96,17 +103,39 @@ export function withDue(sla: ServiceSla, calendar: WorkingDayCalendar, running: 
 
 /** A new clock. Started while the case is paused, it stands still until the resume. */
 export function startServiceSla(
-  input: { type: CaseType; expedited: boolean; startedAt: Date; paused: boolean },
+  input: { type: CaseType; expedited: boolean; startedAt: Date; paused: boolean; withdrawnAt?: Date },
   policy: AftersalesPolicy,
   calendar: WorkingDayCalendar,
 ): ServiceSla {
   const { service, startsAt } = slaServiceFor(input.type);
   const limits = policy.serviceLimits[service];
   const workingDays = input.expedited ? limits.expedited : limits.standard;
-  const sla: ServiceSla = { service, startsAt, startedAt: input.startedAt.toISOString(), expedited: input.expedited, workingDays, state: 'running', pauses: [] };
+  const statutoryDueAt = withdrawalRefundDue(input, policy, calendar.timeZone);
+  const sla: ServiceSla = {
+    service,
+    startsAt,
+    startedAt: input.startedAt.toISOString(),
+    expedited: input.expedited,
+    workingDays,
+    state: 'running',
+    pauses: [],
+    ...(statutoryDueAt ? { statutoryDueAt } : {}),
+  };
   const computed = withDue(sla, calendar, 'running');
   // Paused even when unknown: the resume recomputes it either way.
   return input.paused ? { ...computed, state: 'paused' } : computed;
+}
+
+/**
+ * When a withdrawal's refund is due by law (policy `withdrawal.refundWithinDays`): the end of the local day that many
+ * days after the withdrawal (the case's acceptance, `withdrawnAt`), or of the item's arrival day if that is later (the
+ * refund may wait for the item). Undefined for anything but a no-reason return in a market with a withdrawal right.
+ */
+export function withdrawalRefundDue(input: { type: CaseType; startedAt: Date; withdrawnAt?: Date }, policy: AftersalesPolicy, timeZone: string): string | undefined {
+  if (input.type !== 'return' || !policy.withdrawal || !input.withdrawnAt) return undefined;
+  const byWithdrawal = endOfLocalDay(addCalendarDays(localDateOf(input.withdrawnAt, timeZone), policy.withdrawal.refundWithinDays), timeZone);
+  const byArrival = endOfLocalDay(localDateOf(input.startedAt, timeZone), timeZone);
+  return (byArrival > byWithdrawal ? byArrival : byWithdrawal).toISOString();
 }
 
 /**

@@ -8,8 +8,6 @@ import type { AftersalesPolicy } from '../domain/policy.js';
  * §§434-439, 475-477 defects); the platform's cross-border manual (seeds/003 §3.1-3.2) and service plan (000 §5).
  * Windows count calendar days from the local day of delivery, the day after delivery being day 1: that is how §187(1)
  * and §188(2) BGB count a period that starts with an event (review-policy.ts counts the same way).
- * Not modelled: §193 BGB moves a period's last day off a Saturday, Sunday or holiday to the next working day; the
- * review does not, so a withdrawal sent on that next working day is refused automatically and needs a dispute.
  */
 export const dePolicy: AftersalesPolicy = {
   version: '2026-12-de-1',
@@ -62,9 +60,8 @@ export const dePolicy: AftersalesPolicy = {
   },
   serviceLimits: {
     // A withdrawal's refund is due within 14 days of the withdrawal (art. 13(1); §357(1) BGB) but may wait until the
-    // item is back (art. 13(3); §357(4) BGB; `withdrawal` below). An item sent back at once arrives a few days after the
-    // withdrawal: 5 working days from its arrival keep the refund inside the 14 days then (an item that arrives late in
-    // the period makes the refund due at once: docs/markets.md). Quality refunds share this limit, inside 003 §3.1's 7.
+    // item is back (art. 13(3); §357(4) BGB): `withdrawal.refundWithinDays` below caps the clock at that date. 5 working
+    // days from arrival is the platform's own target inside it. Quality refunds share this limit, inside 003 §3.1's 7.
     return: { standard: 5, expedited: 2 },
     // Cure "within a reasonable time" (§439 BGB; art. 14(1)(a) 2019/771) sets no number: the service plan's (000 §5).
     exchange: { standard: 15, expedited: 7 },
@@ -112,8 +109,16 @@ export const dePolicy: AftersalesPolicy = {
     // charge-back; the business record (amounts, decisions) stays for the books (§257 HGB, §147 AO) without the person.
     retentionDays: 730,
   },
-  // The refund of a withdrawal waits until the item is back (art. 13(3); §357(4) BGB).
-  withdrawal: { refundAwaitsReturn: true },
+  withdrawal: {
+    // The refund of a withdrawal waits until the item is back (art. 13(3); §357(4) BGB).
+    refundAwaitsReturn: true,
+    // A withdrawal period ending on a Saturday, Sunday or holiday ends on the next working day (Reg. 1182/71 art. 3(4),
+    // recital 41 of 2011/83/EU; §193 BGB). Nationwide holidays: the consumer's own state may have more.
+    periodEndsOnWorkingDay: true,
+    // The refund within 14 days of the withdrawal (art. 13(1); §357(1) BGB), or when the item arrives if later
+    // (art. 13(3); §357(4)). Not lengthened past a weekend: the trader's side of the deadline, kept strictly.
+    refundWithinDays: 14,
+  },
   tracking: {
     // Cross-border legs go quiet for days in export handling, the air leg and customs (003 §3.2): silence counts as a
     // loss only after two weeks by default; SF International scans door to door, postal ePacket/EMS hand over between

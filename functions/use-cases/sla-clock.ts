@@ -41,7 +41,11 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     if (record.status === 'closed') return { sla: undefined, fresh: false };
     market = deps.markets.of(record);
     const { policy, calendar } = market;
-    const started = startServiceSla({ type: record.type, expedited: record.expedited, startedAt, paused: Boolean(record.pause) }, policy, calendar);
+    const started = startServiceSla(
+      { type: record.type, expedited: record.expedited, startedAt, paused: Boolean(record.pause), withdrawnAt: new Date(record.createdAt) },
+      policy,
+      calendar,
+    );
     // A replacement shipped ahead (VIP exchange) was confirmed before the old item arrived: nothing left to time.
     const served = record.compensation?.status === 'completed' ? (record.compensation.completedAt ?? at) : undefined;
     const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;

@@ -9,6 +9,7 @@ import { planCompensation } from '../../functions/domain/compensation.js';
 import { calendarFor } from '../../functions/domain/market-calendar.js';
 import type { AftersalesPolicy } from '../../functions/domain/policy.js';
 import { reviewCase } from '../../functions/domain/review-policy.js';
+import { resumeServiceSla, startServiceSla } from '../../functions/domain/sla.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { dePolicy } from '../../functions/policies/de.js';
 import { caseFacts, type Overrides } from './fixtures.js';
@@ -45,6 +46,30 @@ describe('a no-reason return 10 days after delivery', () => {
   it('DE: above €100 an operator approves it (manualReview.approvalThreshold, in cent)', () => {
     const dear = { orderItems: [{ sku: 'HP-1', name: 'Headphones', category: 'electronics', quantity: 1, unitPrice: 10001 }] };
     expect(review(dePolicy, 'return', 10, dear)).toEqual({ decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value' });
+  });
+});
+
+describe('DE: a withdrawal period ending on a weekend or holiday ends on the next working day (Reg. 1182/71 art. 3(4); §193 BGB)', () => {
+  // Delivered Friday 2027-03-12 in Berlin: day 14 is Good Friday (26 Mar), then the weekend and Easter Monday (29 Mar).
+  const delivered = { shipment: { carrier: 'SF', deliveredAt: '2027-03-12T10:00:00.000Z' } };
+  const on = (date: string) => new Date(`${date}T15:00:00+01:00`);
+  const calendar = calendarFor(dePolicy);
+  const withdraw = (date: string, policy: AftersalesPolicy = dePolicy) => reviewCase(facts('return', delivered), policy, on(date), calendar.timeZone, calendar);
+
+  it('a withdrawal on Tuesday after Easter (day 18) is in time; Wednesday (day 19) is late', () => {
+    expect(withdraw('2027-03-30')).toEqual({ decision: 'approve', rule: 'return.no_reason_window', remedy: 'refund' });
+    expect(withdraw('2027-03-31')).toEqual({ decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired' });
+  });
+
+  it('without the policy flag, or without a calendar, the window ends on day 14 as before', () => {
+    const plain: AftersalesPolicy = { ...dePolicy, withdrawal: { ...dePolicy.withdrawal!, periodEndsOnWorkingDay: false } };
+    expect(withdraw('2027-03-30', plain).decision).toBe('reject');
+    expect(reviewCase(facts('return', delivered), dePolicy, on('2027-03-30'), calendar.timeZone).decision).toBe('reject');
+  });
+
+  it('a window ending on a working day is not lengthened', () => {
+    // Delivered Thursday 2026-11-05: day 14 is Thursday 19 November.
+    expect(reviewCase(facts('return'), dePolicy, dayAfterDelivery(15), calendar.timeZone, calendar).decision).toBe('reject');
   });
 });
 
@@ -87,7 +112,7 @@ describe('DE: the refund of a withdrawal waits for the item (policy withdrawal.r
   });
 
   it('a policy that refunds before the item is back plans no return leg', () => {
-    const early: AftersalesPolicy = { ...dePolicy, withdrawal: { refundAwaitsReturn: false } };
+    const early: AftersalesPolicy = { ...dePolicy, withdrawal: { ...dePolicy.withdrawal!, refundAwaitsReturn: false } };
     expect(planCompensation(facts('return'), early)).toMatchObject({ needsReturn: false, platformPaysReturnShipping: false, rule: 'withdrawal.refund_before_return' });
   });
 
@@ -99,5 +124,39 @@ describe('DE: the refund of a withdrawal waits for the item (policy withdrawal.r
 
   it('the delay subsidy is in cent: 5 working days late earn €1 × 3 + €2 × 2', () => {
     expect(planCompensation(facts('delayed'), dePolicy, { delayWorkingDays: 5 })).toMatchObject({ kind: 'coupon', amount: 700, currency: 'EUR' });
+  });
+});
+
+describe('DE: the refund of a withdrawal is due 14 days after it, or on the arrival day if later (art. 13; §357 BGB)', () => {
+  const calendar = calendarFor(dePolicy);
+  // Withdrawal received Monday 2026-11-09 10:00 in Berlin: the refund is due by the end of Monday 23 November.
+  const withdrawnAt = new Date('2026-11-09T09:00:00Z');
+  const endOfBerlinDay = (date: string) => new Date(`${date}T23:59:59.999+01:00`).toISOString();
+  const clock = (arrival: string, policy: AftersalesPolicy = dePolicy, type: CaseType = 'return') =>
+    startServiceSla({ type, expedited: false, startedAt: new Date(`${arrival}T10:00:00+01:00`), paused: false, withdrawnAt }, policy, calendar);
+
+  it('an item back early: the platform limit (5 working days from arrival) comes first', () => {
+    const sla = clock('2026-11-12');
+    expect(sla.statutoryDueAt).toBe(endOfBerlinDay('2026-11-23'));
+    expect(sla.dueAt).toBe(endOfBerlinDay('2026-11-19'));
+  });
+
+  it('an item back on day 11: the law caps the clock at day 14', () => {
+    expect(clock('2026-11-20').dueAt).toBe(endOfBerlinDay('2026-11-23'));
+  });
+
+  it('an item back after day 14: due at the end of its arrival day', () => {
+    expect(clock('2026-11-25').dueAt).toBe(endOfBerlinDay('2026-11-25'));
+  });
+
+  it('a pause does not move the legal date', () => {
+    const sla = clock('2026-11-20');
+    const resumed = resumeServiceSla(sla, new Date('2026-11-20T12:00:00Z'), new Date('2026-11-24T12:00:00Z'), calendar);
+    expect(resumed.dueAt).toBe(endOfBerlinDay('2026-11-23'));
+  });
+
+  it('only a no-reason return in a market with a withdrawal right has one', () => {
+    expect(clock('2026-11-20', dePolicy, 'quality').statutoryDueAt).toBeUndefined();
+    expect(startServiceSla({ type: 'return', expedited: false, startedAt: new Date('2026-11-20T02:00:00Z'), paused: false, withdrawnAt }, cnPolicy, calendarFor(cnPolicy))).not.toHaveProperty('statutoryDueAt');
   });
 });

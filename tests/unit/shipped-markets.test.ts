@@ -39,12 +39,12 @@ describe('shipped markets', () => {
 describe('policy `withdrawal` (EU right of withdrawal)', () => {
   it('is optional: CN has none', () => {
     expect(loadPolicy('CN').withdrawal).toBeUndefined();
-    expect(loadPolicy('DE').withdrawal).toEqual({ refundAwaitsReturn: true });
+    expect(loadPolicy('DE').withdrawal).toEqual({ refundAwaitsReturn: true, periodEndsOnWorkingDay: true, refundWithinDays: 14 });
   });
 
   it('refuses a wrong or unknown field', () => {
     expect(() => parsePolicy({ ...dePolicy, withdrawal: { refundAwaitsReturn: 'yes' } })).toThrow(/withdrawal.refundAwaitsReturn: invalid_type/);
-    expect(() => parsePolicy({ ...dePolicy, withdrawal: { refundAwaitsReturn: true, refundDays: 14 } })).toThrow(/withdrawal: unknown field\(s\) refundDays/);
+    expect(() => parsePolicy({ ...dePolicy, withdrawal: { ...dePolicy.withdrawal, refundDays: 14 } })).toThrow(/withdrawal: unknown field\(s\) refundDays/);
     expect(() => parsePolicy({ ...dePolicy, withdrawal: {} })).toThrow(/withdrawal.refundAwaitsReturn/);
   });
 });

@@ -21,7 +21,7 @@ export async function review(cases: CaseStore, caseId: string, markets: Markets,
   const decision: ReviewDecision =
     record.reviewMode === 'manual'
       ? { decision: 'manual', rule: 'manual.operator_review', reasonCode: record.review?.reasonCode ?? 'operator_review' }
-      : reviewCase(record, policy, now, calendar.timeZone);
+      : reviewCase(record, policy, now, calendar.timeZone, calendar);
   const at = now.toISOString();
   const reasonCode = decision.decision === 'reject' || decision.decision === 'manual' ? decision.reasonCode : undefined;
   await cases.update(caseId, {
