@@ -35,7 +35,7 @@ const isChoice = (value: unknown): value is PauseChoice => value === 'wait' || v
 const browserLocale = (header: string | undefined): PageLocale => (/^\s*en\b/i.test(header ?? '') ? 'en' : 'zh-CN');
 
 function render(record: CaseRecord & { pause?: ProgressFacts['pause'] }, action: string, opts: { done?: PauseChoice; problem?: ChoiceProblem }): string {
-  const { policy } = deploymentMarkets.of(record);
+  const { policy, calendar } = deploymentMarkets.of(record);
   const progress = caseProgress({ ...record, offersChoice: policy.customerChoice[record.type] !== undefined });
   const operatorNote = operatorNoteOf(record);
   return statusPage(
@@ -46,6 +46,7 @@ function render(record: CaseRecord & { pause?: ProgressFacts['pause'] }, action:
       progress,
       ...(record.pause ? {} : { dueAt: record.dueAt, dueProvisional: Boolean(record.sla?.provisional) }) /* on hold, the old due date no longer holds */,
       updatedAt: record.updatedAt,
+      timeZone: calendar.timeZone,
       // Once redacted, the operator's words are the marker: the page says the data was redacted instead of quoting it.
       ...(operatorNote && !record.redactedAt ? { operatorNote } : {}),
       ...(record.redactedAt ? { redacted: true } : {}),

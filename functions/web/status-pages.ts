@@ -162,6 +162,8 @@ export interface StatusView {
   operatorNote?: OperatorNote;
   /** The request's personal data was redacted (docs/privacy.md): the page says so. */
   redacted?: boolean;
+  /** The case's market's zone, the dates' (default Asia/Shanghai). */
+  timeZone?: string;
 }
 
 /** The operator's words apply while the customer is asked for evidence, or once the case closed rejected. */
@@ -173,8 +175,8 @@ function noteInForce(view: StatusView): OperatorNote | undefined {
 }
 
 /** Dates in the market's zone, in the customer's language. */
-const when = (locale: PageLocale, iso: string) =>
-  new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
+const when = (locale: PageLocale, iso: string, timeZone = 'Asia/Shanghai') =>
+  new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
 
 /** The pause's reason in the words of the delay notice, or a general one for a reason it does not know. */
 function pauseReason(locale: PageLocale, reason: string): string {
@@ -204,9 +206,9 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
     [t.reference, view.caseId],
     [t.request, locale === 'en' ? request.charAt(0).toUpperCase() + request.slice(1) : request],
     ...(view.dueAt && progress.next !== 'none'
-      ? [view.dueProvisional ? [t.dueEstimated, when(locale, view.dueAt) + t.estimated] : [t.due, when(locale, view.dueAt)]]
+      ? [view.dueProvisional ? [t.dueEstimated, when(locale, view.dueAt, view.timeZone) + t.estimated] : [t.due, when(locale, view.dueAt, view.timeZone)]]
       : []),
-    [t.updated, when(locale, view.updatedAt)],
+    [t.updated, when(locale, view.updatedAt, view.timeZone)],
     ...(view.redacted ? [[t.personalData, t.redacted]] : []),
   ]
     .map(([term, value]) => `<dt>${escapeHtml(term!)}</dt><dd>${escapeHtml(value!)}</dd>`)
@@ -218,8 +220,8 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
       : '';
   const hold = progress.pause
     ? `<section id="choice" aria-labelledby="choice-heading"><h2 id="choice-heading">${escapeHtml(t.onHold)}</h2>
-<dl><dt>${escapeHtml(t.reason)}</dt><dd>${escapeHtml(pauseReason(locale, progress.pause.reason))}</dd><dt>${escapeHtml(t.since)}</dt><dd>${escapeHtml(when(locale, progress.pause.since))}</dd>${
-        progress.pause.expectedResumeBy ? `<dt>${escapeHtml(t.expected)}</dt><dd>${escapeHtml(when(locale, progress.pause.expectedResumeBy))}</dd>` : ''
+<dl><dt>${escapeHtml(t.reason)}</dt><dd>${escapeHtml(pauseReason(locale, progress.pause.reason))}</dd><dt>${escapeHtml(t.since)}</dt><dd>${escapeHtml(when(locale, progress.pause.since, view.timeZone))}</dd>${
+        progress.pause.expectedResumeBy ? `<dt>${escapeHtml(t.expected)}</dt><dd>${escapeHtml(when(locale, progress.pause.expectedResumeBy, view.timeZone))}</dd>` : ''
       }</dl>${message}<p>${escapeHtml(t.question)}</p>
 <form method="post" action="${escapeHtml(opts.action)}"><p><button type="submit" name="choice" value="wait">${escapeHtml(t.wait)}</button> <button type="submit" name="choice" value="cancel" class="secondary">${escapeHtml(t.cancel)}</button></p></form></section>`
     : message

@@ -187,5 +187,7 @@ describe('operator decisions: each market’s limits, recorded with the market a
     const confirmed = await callOpsApi(opsApi, OPS_TOKEN, 'POST', `/ops/cases/${qz.caseId}/decision`, { operator: { name: 'supervisor-2', role: 'supervisor' }, body: JSON.stringify({ decision: 'confirm' }) });
     expect(confirmed.status).toBe(202);
     expect((await cases.get(qz.caseId))!.decision).toMatchObject({ decision: 'approve', market: TEST_MARKET, policyVersion: testMarketPolicy.version });
+    const view = await callOpsApi(opsApi, OPS_TOKEN, 'GET', `/ops/cases/${qz.caseId}`, { operator: { name: 'vic', role: 'viewer' } });
+    expect(view.json.order).toMatchObject({ market: TEST_MARKET, currency: 'EUR' });
   });
 });
