@@ -191,3 +191,22 @@ describe('operator decisions: each market’s limits, recorded with the market a
     expect(view.json.order).toMatchObject({ market: TEST_MARKET, currency: 'EUR' });
   });
 });
+
+describe('privacy retention: each closed case is kept for its own market’s retentionDays', () => {
+  it('the test market’s case (90 days) is redacted after 91 days; the CN case (365 days) only after a year', async () => {
+    const close = (await importFresh(() => import('../../functions/handlers/close-case.js'), { POLICY_MARKET: undefined })).handler;
+    const retention = (await importFresh(() => import('../../functions/handlers/privacy-retention.js'), { POLICY_MARKET: undefined })).handler;
+    const cn = await seedCase(env.db, { record: { status: 'resolved', market: 'CN' } });
+    const qz = await seedCase(env.db, { record: { status: 'resolved', market: TEST_MARKET, currency: 'EUR' } });
+    await close({ caseId: cn.caseId, reason: 'completed' });
+    await close({ caseId: qz.caseId, reason: 'completed' });
+    const closedAt = Date.parse((await cases.get(cn.caseId))!.closedAt!);
+
+    await retention({ time: new Date(closedAt + 91 * DAY).toISOString() });
+    expect(await cases.get(qz.caseId)).toMatchObject({ redaction: { kind: 'retention', retentionDays: testMarketPolicy.privacy.retentionDays } });
+    expect((await cases.get(cn.caseId))!.redactedAt).toBeUndefined();
+
+    await retention({ time: new Date(closedAt + (cnPolicy.privacy.retentionDays + 1) * DAY).toISOString() });
+    expect(await cases.get(cn.caseId)).toMatchObject({ redaction: { kind: 'retention', retentionDays: cnPolicy.privacy.retentionDays } });
+  });
+});
