@@ -93,7 +93,7 @@ describe('the policy review decides each case under its own market', () => {
   });
 
   it('a deployment whose default market has no policy does not start', async () => {
-    await expect(importFresh(() => import('../../functions/handlers/review.js'), { POLICY_MARKET: 'ZZ' })).rejects.toThrow(/no after-sales policy for market ZZ/);
+    await expect(importFresh(() => import('../../functions/handlers/review.js'), { POLICY_MARKET: 'ZZ' })).rejects.toThrow(/no after-sales policy for the default market ZZ/);
   });
 });
 
