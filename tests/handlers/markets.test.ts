@@ -20,6 +20,8 @@ import { cnPolicy } from '../../functions/policies/cn.js';
 import { MARKET_REGISTRY } from '../../functions/policies/index.js';
 import { applyIntakeEvent, type IntakeDeps } from '../../functions/use-cases/apply-intake-event.js';
 import { startServiceClock } from '../../functions/use-cases/sla-clock.js';
+import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
+import type { ServiceSla } from '../../functions/domain/sla.js';
 import { TEST_MARKET, testMarketPolicy } from '../test-market.js';
 import { callOpsApi, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
@@ -208,5 +210,29 @@ describe('privacy retention: each closed case is kept for its own market’s ret
 
     await retention({ time: new Date(closedAt + (cnPolicy.privacy.retentionDays + 1) * DAY).toISOString() });
     expect(await cases.get(cn.caseId)).toMatchObject({ redaction: { kind: 'retention', retentionDays: cnPolicy.privacy.retentionDays } });
+  });
+});
+
+describe('the SLA monitor warns each case by its own market’s working hours', () => {
+  it('Thursday 1 October 2026: a clock due Monday the 5th is due soon in CN (National Day holidays until the 7th), not yet in the test market (24 working hours reach Friday)', async () => {
+    const sla = new SlaStore(env.db, TABLE_NAME);
+    const markets = createMarkets(MARKET_REGISTRY, 'CN');
+    const now = new Date('2026-10-01T12:00:00Z');
+    const dueAt = '2026-10-05T12:00:00.000Z';
+    const running = async (market: string) => {
+      const seeded = await seedCase(env.db, { record: { status: 'compensating', market, currency: market === TEST_MARKET ? 'EUR' : 'CNY' } });
+      const clock: ServiceSla = { service: 'return', startsAt: 'arrival', startedAt: '2026-09-25T02:00:00.000Z', expedited: false, workingDays: 7, state: 'running', pauses: [], baseDueAt: dueAt, dueAt };
+      expect(await sla.write(seeded.caseId, seeded.record.version, { set: { sla: clock, dueAt }, index: SlaStore.placement(clock, undefined), at: now.toISOString() })).toBe(true);
+      return seeded.caseId;
+    };
+    const cn = await running('CN');
+    const qz = await running(TEST_MARKET);
+    const report = await runSlaMonitor({ cases, sla, alerts: new OpsAlerts(env.db, TABLE_NAME), markets, metrics: { count: () => undefined } }, now);
+    expect(report.dueSoon).toContain(cn);
+    expect(report.dueSoon).not.toContain(qz);
+    expect((await cases.get(qz))!.sla!.state).toBe('running');
+    // On Friday afternoon in Berlin, Monday noon is within one working day: now it is due soon there too.
+    const friday = await runSlaMonitor({ cases, sla, alerts: new OpsAlerts(env.db, TABLE_NAME), markets, metrics: { count: () => undefined } }, new Date('2026-10-02T13:00:00Z'));
+    expect(friday.dueSoon).toContain(qz);
   });
 });
