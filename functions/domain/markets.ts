@@ -19,6 +19,8 @@ export type MarketCatalog = Pick<Markets, 'defaultMarket' | 'codes' | 'knows' | 
 
 export function marketCatalog(registry: MarketRegistry, defaultMarket: string): MarketCatalog {
   const knows = (code: string) => Object.hasOwn(registry.policies, code);
+  // A default market without a policy would refuse every order that names none: stop at cold start instead.
+  if (!knows(defaultMarket)) throw new Error(`no after-sales policy for the default market ${defaultMarket}; known: ${Object.keys(registry.policies).sort().join(', ')}`);
   const currencyOf = (code: string = defaultMarket) => {
     if (!knows(code)) throw new Error(`no after-sales policy for market ${code}`);
     return registry.policies[code]!.currency;

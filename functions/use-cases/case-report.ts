@@ -79,7 +79,8 @@ export function caseReport(view: CaseView, description?: string) {
     // A claim with no items is the whole order; a SKU sold at several prices is counted cheapest units first, as the
     // money bound counts it (functions/domain/money.ts).
     items: caseLines(c).map(({ sku, name, category, quantity, unitPrice }) => ({ sku, name, category, quantity, unitPrice })),
-    order: c.orderItems ? { orderId: c.orderId, placedAt: c.orderPlacedAt, currency: c.currency, value: valueOf(c.orderItems), items: c.orderItems } : undefined,
+    // The market the case is decided under (absent on a case from before markets: the deployment's default).
+    order: c.orderItems ? { orderId: c.orderId, placedAt: c.orderPlacedAt, currency: c.currency, ...(c.market ? { market: c.market } : {}), value: valueOf(c.orderItems), items: c.orderItems } : undefined,
     evidence: c.evidence,
     shipment: c.shipment,
     returnShipment: c.returnShipment,

@@ -6,7 +6,7 @@
  *
  *   const range = reportRange(new URL(req.url).searchParams, localDateOf(new Date(), calendar.timeZone));
  *   if ('error' in range) -> show range.error (a sentence), with the form: reportsPageBody({ problem: range.error, ... })
- *   const reports = await loadReports({ reports, ledger, satisfaction, policy }, range);   // caseStores(), marketPolicy()
+ *   const reports = await loadReports({ reports, ledger, satisfaction, policy }, range);   // caseStores(), markets().market().policy
  *   const html = reportsPageBody({ reports }, locale);   // an HTML fragment: no <html>, <body> or <h1>
  *
  * The fragment has a GET form (from, to, granularity) posting to `formAction` (default /console/reports) and one

@@ -20,6 +20,8 @@ import { cnPolicy } from '../../functions/policies/cn.js';
 import { MARKET_REGISTRY } from '../../functions/policies/index.js';
 import { applyIntakeEvent, type IntakeDeps } from '../../functions/use-cases/apply-intake-event.js';
 import { startServiceClock } from '../../functions/use-cases/sla-clock.js';
+import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
+import type { ServiceSla } from '../../functions/domain/sla.js';
 import { TEST_MARKET, testMarketPolicy } from '../test-market.js';
 import { callOpsApi, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
@@ -93,7 +95,7 @@ describe('the policy review decides each case under its own market', () => {
   });
 
   it('a deployment whose default market has no policy does not start', async () => {
-    await expect(importFresh(() => import('../../functions/handlers/review.js'), { POLICY_MARKET: 'ZZ' })).rejects.toThrow(/no after-sales policy for market ZZ/);
+    await expect(importFresh(() => import('../../functions/handlers/review.js'), { POLICY_MARKET: 'ZZ' })).rejects.toThrow(/no after-sales policy for the default market ZZ/);
   });
 });
 
@@ -187,5 +189,50 @@ describe('operator decisions: each market’s limits, recorded with the market a
     const confirmed = await callOpsApi(opsApi, OPS_TOKEN, 'POST', `/ops/cases/${qz.caseId}/decision`, { operator: { name: 'supervisor-2', role: 'supervisor' }, body: JSON.stringify({ decision: 'confirm' }) });
     expect(confirmed.status).toBe(202);
     expect((await cases.get(qz.caseId))!.decision).toMatchObject({ decision: 'approve', market: TEST_MARKET, policyVersion: testMarketPolicy.version });
+    const view = await callOpsApi(opsApi, OPS_TOKEN, 'GET', `/ops/cases/${qz.caseId}`, { operator: { name: 'vic', role: 'viewer' } });
+    expect(view.json.order).toMatchObject({ market: TEST_MARKET, currency: 'EUR' });
+  });
+});
+
+describe('privacy retention: each closed case is kept for its own market’s retentionDays', () => {
+  it('the test market’s case (90 days) is redacted after 91 days; the CN case (365 days) only after a year', async () => {
+    const close = (await importFresh(() => import('../../functions/handlers/close-case.js'), { POLICY_MARKET: undefined })).handler;
+    const retention = (await importFresh(() => import('../../functions/handlers/privacy-retention.js'), { POLICY_MARKET: undefined })).handler;
+    const cn = await seedCase(env.db, { record: { status: 'resolved', market: 'CN' } });
+    const qz = await seedCase(env.db, { record: { status: 'resolved', market: TEST_MARKET, currency: 'EUR' } });
+    await close({ caseId: cn.caseId, reason: 'completed' });
+    await close({ caseId: qz.caseId, reason: 'completed' });
+    const closedAt = Date.parse((await cases.get(cn.caseId))!.closedAt!);
+
+    await retention({ time: new Date(closedAt + 91 * DAY).toISOString() });
+    expect(await cases.get(qz.caseId)).toMatchObject({ redaction: { kind: 'retention', retentionDays: testMarketPolicy.privacy.retentionDays } });
+    expect((await cases.get(cn.caseId))!.redactedAt).toBeUndefined();
+
+    await retention({ time: new Date(closedAt + (cnPolicy.privacy.retentionDays + 1) * DAY).toISOString() });
+    expect(await cases.get(cn.caseId)).toMatchObject({ redaction: { kind: 'retention', retentionDays: cnPolicy.privacy.retentionDays } });
+  });
+});
+
+describe('the SLA monitor warns each case by its own market’s working hours', () => {
+  it('Thursday 1 October 2026: a clock due Monday the 5th is due soon in CN (National Day holidays until the 7th), not yet in the test market (24 working hours reach Friday)', async () => {
+    const sla = new SlaStore(env.db, TABLE_NAME);
+    const markets = createMarkets(MARKET_REGISTRY, 'CN');
+    const now = new Date('2026-10-01T12:00:00Z');
+    const dueAt = '2026-10-05T12:00:00.000Z';
+    const running = async (market: string) => {
+      const seeded = await seedCase(env.db, { record: { status: 'compensating', market, currency: market === TEST_MARKET ? 'EUR' : 'CNY' } });
+      const clock: ServiceSla = { service: 'return', startsAt: 'arrival', startedAt: '2026-09-25T02:00:00.000Z', expedited: false, workingDays: 7, state: 'running', pauses: [], baseDueAt: dueAt, dueAt };
+      expect(await sla.write(seeded.caseId, seeded.record.version, { set: { sla: clock, dueAt }, index: SlaStore.placement(clock, undefined), at: now.toISOString() })).toBe(true);
+      return seeded.caseId;
+    };
+    const cn = await running('CN');
+    const qz = await running(TEST_MARKET);
+    const report = await runSlaMonitor({ cases, sla, alerts: new OpsAlerts(env.db, TABLE_NAME), markets, metrics: { count: () => undefined } }, now);
+    expect(report.dueSoon).toContain(cn);
+    expect(report.dueSoon).not.toContain(qz);
+    expect((await cases.get(qz))!.sla!.state).toBe('running');
+    // On Friday afternoon in Berlin, Monday noon is within one working day: now it is due soon there too.
+    const friday = await runSlaMonitor({ cases, sla, alerts: new OpsAlerts(env.db, TABLE_NAME), markets, metrics: { count: () => undefined } }, new Date('2026-10-02T13:00:00Z'));
+    expect(friday.dueSoon).toContain(qz);
   });
 });

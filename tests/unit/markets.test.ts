@@ -36,7 +36,7 @@ describe('createMarkets', () => {
     const markets = createMarkets(registry, 'CN');
     expect(() => markets.of({ market: 'ZZ' })).toThrow(`no after-sales policy for market ZZ; known: CN, ${TEST_MARKET}`);
     expect(() => markets.of({ market: 'constructor' })).toThrow(/no after-sales policy/);
-    expect(() => createMarkets(registry, 'ZZ')).toThrow(/no after-sales policy for market ZZ/);
+    expect(() => createMarkets(registry, 'ZZ')).toThrow(/no after-sales policy for the default market ZZ/);
     expect(() => createMarkets({ ...registry, policies: { ...registry.policies, FR: testMarketPolicy } }, 'FR')).toThrow('the policy registered for market FR is for market QZ');
   });
 
@@ -56,6 +56,7 @@ describe('marketCatalog (what the intake checks, nothing built)', () => {
     expect(catalog.knows('toString')).toBe(false);
     expect(catalog.currencyOf('CN')).toBe('CNY');
     expect(catalog.currencyOf()).toBe('CNY');
+    expect(() => marketCatalog(MARKET_REGISTRY, 'ZZ')).toThrow(/no after-sales policy for the default market ZZ/);
   });
 });
 

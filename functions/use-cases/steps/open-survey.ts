@@ -7,6 +7,7 @@ import { marketOf } from '../../domain/market.js';
 import { localDateOf } from '../../domain/working-days.js';
 import type { NoticeMessage } from '../../schemas/messages.js';
 import { awaitEvent, type AwaitDeps } from './await-event.js';
+import type { Markets } from '../../domain/markets.js';
 
 /** Where a case's survey counts in the satisfaction report: the local day it was sent, the case's type, carrier, remedy, market. */
 export function surveyBucket(record: CaseRecord, sentAt: Date, timeZone: string): SurveyBucket {
@@ -19,7 +20,7 @@ export function surveyBucket(record: CaseRecord, sentAt: Date, timeZone: string)
  * the reminder).
  */
 export async function openSurvey(
-  deps: AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage>; satisfaction: SatisfactionStore; timeZone: string },
+  deps: AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage>; satisfaction: SatisfactionStore; markets: Pick<Markets, 'of'> },
   caseId: string,
   taskToken: string,
   expirySeconds: number,
@@ -36,7 +37,7 @@ export async function openSurvey(
     await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
   // Counted once per case, whichever attempt of this step gets here first.
-  await deps.satisfaction.countInvitation(caseId, surveyBucket(record, now, deps.timeZone));
+  await deps.satisfaction.countInvitation(caseId, surveyBucket(record, now, deps.markets.of(record).calendar.timeZone));
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
   await awaitEvent(deps, caseId, 'survey', taskToken, now);
 }
