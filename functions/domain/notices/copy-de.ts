@@ -419,7 +419,7 @@ export const de: Copy = {
             : 'Den neuen Termin nennen wir Ihnen, sobald wir ihn kennen. Sie entscheiden, ob Sie warten oder die Anfrage stornieren möchten:',
         },
         { actions: [{ label: 'Weiter warten', url: d.keepWaitingUrl }, { label: 'Anfrage stornieren', url: d.cancelUrl }] },
-        { p: 'Wenn Sie gerne warten, müssen Sie nichts tun: Wir bearbeiten Ihren Fall weiter und halten Sie auf dem Laufenden.' },
+        { p: 'Wenn Sie warten möchten, müssen Sie nichts tun: Wir bearbeiten Ihren Fall weiter und halten Sie auf dem Laufenden.' },
         {
           note: 'Sollte Ihnen durch die Verzögerung ein Schaden entstehen, teilen Sie uns das bitte in der App mit. Wir kommen dafür im Rahmen unserer Servicerichtlinien und der gesetzlichen Bestimmungen auf.',
         },
