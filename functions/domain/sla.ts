@@ -135,7 +135,7 @@ export function withdrawalRefundDue(input: { type: CaseType; startedAt: Date; wi
   if (input.type !== 'return' || !policy.withdrawal || !input.withdrawnAt) return undefined;
   const byWithdrawal = endOfLocalDay(addCalendarDays(localDateOf(input.withdrawnAt, timeZone), policy.withdrawal.refundWithinDays), timeZone);
   const byArrival = endOfLocalDay(localDateOf(input.startedAt, timeZone), timeZone);
-  return (byArrival > byWithdrawal ? byArrival : byWithdrawal).toISOString();
+  return new Date(Math.max(byArrival.getTime(), byWithdrawal.getTime())).toISOString();
 }
 
 /**
