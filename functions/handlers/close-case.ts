@@ -1,8 +1,15 @@
 import * as z from 'zod/mini';
 import { closeCase } from '../use-cases/steps/close-case.js';
-import { caseRedactor, caseStores, marketCalendar, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
+import { marketCalendar, marketPolicy } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, slaStore } from '../wiring/stores.js';
 
-const { cases, dedupe, sla, reports, privacy } = caseStores();
+const cases = caseStore();
+const dedupe = dedupeStore();
+const sla = slaStore();
+const reports = reportCounters();
+const privacy = privacyStore();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 const metricSink = metrics();

@@ -5,9 +5,15 @@ import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
 import { cnCalendar } from '../domain/cn-calendar.js';
 import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
-import { caseStores, fromSecret, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
+import { marketPolicy } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { fromSecret } from '../wiring/secrets.js';
+import { caseStore, ledgerStore, refundStore } from '../wiring/stores.js';
 
-const { cases, ledger, refunds } = caseStores();
+const cases = caseStore();
+const ledger = ledgerStore();
+const refunds = refundStore();
 const policy = marketPolicy();
 const metricSink = metrics();
 const baseUrl = required('ORDER_PLATFORM_API_URL');

@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
 import { planRemedy } from '../use-cases/steps/plan-remedy.js';
-import { caseStores, marketPolicy, withLambdaContext } from '../wiring.js';
+import { marketPolicy } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { caseStore } from '../wiring/stores.js';
 
-const { cases } = caseStores();
+const cases = caseStore();
 const policy = marketPolicy();
 const input = z.object({ caseId: z.string(), applyDefault: z._default(z.boolean(), false) });
 

@@ -1,8 +1,11 @@
 import * as z from 'zod/mini';
 import { runRetention } from '../use-cases/privacy/retention.js';
-import { caseRedactor, caseStores, logger, marketPolicy, withLambdaContext } from '../wiring.js';
+import { marketPolicy } from '../wiring.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { caseRedactor, caseStore, privacyStore } from '../wiring/stores.js';
 
-const { cases, privacy } = caseStores();
+const cases = caseStore();
+const privacy = privacyStore();
 const redactor = caseRedactor();
 const { retentionDays } = marketPolicy().privacy;
 /** EventBridge's scheduled event: its `time` is the tick's time (locally, the local clock's). */

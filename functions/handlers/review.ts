@@ -1,8 +1,11 @@
 import * as z from 'zod/mini';
 import { review } from '../use-cases/steps/review.js';
-import { caseStores, marketCalendar, marketPolicy, metrics, withLambdaContext } from '../wiring.js';
+import { marketCalendar, marketPolicy } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { caseStore } from '../wiring/stores.js';
 
-const { cases } = caseStores();
+const cases = caseStore();
 const policy = marketPolicy();
 const calendar = marketCalendar(policy);
 const metricSink = metrics();

@@ -9,9 +9,14 @@ import { rawBody } from '../http/responses.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
 import { htmlResponse as html, pageLocale, type PageLocale } from '../web/layout.js';
 import { linkProblemPage, statusPage, type ChoiceProblem, type PauseChoice } from '../web/status-pages.js';
-import { caseStores, caseWorkflow, keyRing, logger, marketPolicy, secretsMaxAgeSeconds, withLambdaContext } from '../wiring.js';
+import { marketPolicy } from '../wiring.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { keyRing, secretsMaxAgeSeconds } from '../wiring/secrets.js';
+import { caseStore, waitStore } from '../wiring/stores.js';
+import { caseWorkflow } from '../wiring/workflow.js';
 
-const { cases, waits } = caseStores();
+const cases = caseStore();
+const waits = waitStore();
 const workflow = caseWorkflow();
 const policy = marketPolicy();
 /**

@@ -1,9 +1,15 @@
 import * as z from 'zod/mini';
 import { cnCalendar } from '../domain/cn-calendar.js';
 import { openSurvey } from '../use-cases/steps/open-survey.js';
-import { caseStores, caseWorkflow, noticeQueue, withLambdaContext } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { noticeQueue } from '../wiring/queues.js';
+import { caseStore, satisfactionStore, surveyStore, waitStore } from '../wiring/stores.js';
+import { caseWorkflow } from '../wiring/workflow.js';
 
-const { cases, waits, surveys, satisfaction } = caseStores();
+const cases = caseStore();
+const waits = waitStore();
+const surveys = surveyStore();
+const satisfaction = satisfactionStore();
 const workflow = caseWorkflow();
 const notices = noticeQueue();
 const input = z.object({ caseId: z.string(), taskToken: z.string().check(z.minLength(1)), expirySeconds: z.int().check(z.positive()) });

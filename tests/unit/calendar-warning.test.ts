@@ -1,7 +1,8 @@
 /** wiring.marketCalendar: the cold-start warning that the working-day calendar's data is about to end. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cnPolicy } from '../../functions/policies/cn.js';
-import { logger, marketCalendar } from '../../functions/wiring.js';
+import { marketCalendar } from '../../functions/wiring.js';
+import { logger } from '../../functions/wiring/logging.js';
 
 afterEach(() => vi.restoreAllMocks());
 
