@@ -7,7 +7,7 @@ import { ShipmentStore } from './adapters/shipment-store.js';
 import { optional, required, seconds } from './config.js';
 import { keyRingFrom, parseKeyRing, type KeyRing } from './domain/key-ring.js';
 import type { AftersalesPolicy } from './domain/policy.js';
-import { secretValue } from './wiring.js';
+import { secretValue } from './wiring/secrets.js';
 
 /**
  * Builders for carrier tracking (docs/carrier-tracking.md), from a function's environment, called at module scope:

@@ -1,21 +1,18 @@
 /**
  * `npm run bench`: what the pipeline costs, measured rather than asserted.
- *  1. Lambda bundles: each handler bundled as the CDK stack bundles it (esbuild, ESM, minified), its size, and
- *     the time a fresh Node process takes to import it (the cold-start share our code controls).
+ *  1. Lambda bundles (scripts/bench/bundles.ts): each handler bundled as the CDK stack bundles it, its size, its
+ *     largest packages and its import time in a fresh Node process, as ratios to a bare DynamoDB handler (the floor).
  *  2. With `--pipeline [N]`: N lost-parcel cases through the local runtime — webhook latency (p50/p95) and the
  *     time from webhook to a closed case.
+ * `--json` prints the figures as one JSON document instead of tables (`bundles`, …).
  * Numbers vary with the machine's load; compare runs on the same machine.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { parseKeyRing } from '../functions/domain/key-ring.js';
+import { measureBundles, printBundles } from './bench/bundles.js';
 
-const handlersDir = join(import.meta.dirname, '..', 'functions', 'handlers');
 const outDir = mkdtempSync(join(tmpdir(), 'aftersales-bench-'));
 const dummyEnv = {
   TABLE_NAME: 't',
@@ -28,42 +25,16 @@ const dummyEnv = {
   PUBLIC_BASE_URL: 'http://127.0.0.1:9',
   EVIDENCE_UPLOAD_URL: 'https://shop.example.com/aftersales/{requestId}/evidence',
   REMEDY_CHOICE_URL: 'https://shop.example.com/aftersales/{requestId}/choose?remedy={choice}',
+  OPERATOR_SIGN_IN_URL: 'http://127.0.0.1:9/sign-in',
+  OPERATOR_ISSUER: 'http://127.0.0.1:9/sign-in',
+  OPERATOR_CLIENT_ID: 'x',
+  CONSOLE_URL: 'http://127.0.0.1:9/console',
+  EXECUTION_LINK: '/local/executions/{executionName}',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'x',
   AWS_SECRET_ACCESS_KEY: 'x',
   POWERTOOLS_LOG_LEVEL: 'CRITICAL',
 };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function bundles(): Promise<void> {
-  console.log('handler                 bundle KiB   gzip KiB   import ms (median of 5)');
-  for (const file of readdirSync(handlersDir).filter((f) => f.endsWith('.ts')).sort()) {
-    const name = basename(file, '.ts');
-    const outfile = join(outDir, `${name}.mjs`);
-    await build({
-      entryPoints: [join(handlersDir, file)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      minify: true,
-      mainFields: ['module', 'main'],
-      outfile,
-      banner: { js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);" },
-      logLevel: 'error',
-    });
-    const size = statSync(outfile).size;
-    const gzip = gzipSync(readFileSync(outfile)).length;
-    const probe = join(outDir, `${name}.probe.mjs`);
-    writeFileSync(probe, `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t);`);
-    const times = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [probe], { env: { ...process.env, ...dummyEnv } }).toString().trim()));
-    console.log(`${name.padEnd(22)} ${(size / 1024).toFixed(0).padStart(10)} ${(gzip / 1024).toFixed(0).padStart(10)} ${median(times).toFixed(0).padStart(12)}`);
-  }
-}
 
 async function pipeline(count: number): Promise<void> {
   const { startLocalPipeline } = await import('../local/pipeline.js');
@@ -95,8 +66,11 @@ async function pipeline(count: number): Promise<void> {
   }
 }
 
+const asJson = process.argv.includes('--json');
 try {
-  await bundles();
+  const report = await measureBundles(outDir, dummyEnv);
+  if (asJson) console.log(JSON.stringify({ bundles: report }, null, 2));
+  else printBundles(report);
   const index = process.argv.indexOf('--pipeline');
   if (index >= 0) await pipeline(Number(process.argv[index + 1] ?? 20) || 20);
 } finally {

@@ -1,4 +1,4 @@
-import calendarData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { CN_PUBLISHED_DAYS } from './cn-published-days.js';
 import { statutoryDaysOff } from './cn-statutory-holidays.js';
 import { CalendarDataMissing, type CalendarCoverage, type CalendarYear, type WorkingDayCalendar } from './working-days.js';
 
@@ -11,15 +11,18 @@ export type CnCalendar = WorkingDayCalendar & { readonly covers: CalendarCoverag
  */
 export const PROVISIONAL_YEARS = 2;
 
-const libraryHolidays: Record<string, string> = calendarData.holidays;
-const libraryWorkdays: Record<string, string> = calendarData.workdays;
+/** The dates of a year-by-year table of MMDD (cn-published-days.ts, the chinese-days data set's dates). */
+const datesOf = (table: Readonly<Record<number, string>>) => Object.entries(table).flatMap(([year, days]) => days.split(' ').map((day) => `${year}-${day.slice(0, 2)}-${day.slice(2)}`));
+const libraryHolidays = datesOf(CN_PUBLISHED_DAYS.holidays);
+const libraryWorkdays = datesOf(CN_PUBLISHED_DAYS.workdays);
 const yearOf = (date: string) => Number(date.slice(0, 4));
-const libraryYears = Object.keys(libraryHolidays).map(yearOf);
+const libraryYears = libraryHolidays.map(yearOf);
 
 /**
  * Mainland China: statutory holidays and weekend make-up working days, from the chinese-days data set plus any years
- * the policy adds. The data is read directly: the package's isWorkday() reads weekdays with local-time getters and
- * answers wrongly in a process west of UTC. The calendar covers whole years, from the first the data has to the last
+ * the policy adds. The data is read directly (its dates, copied by scripts/cn-published-days.ts: the package's JSON
+ * would add 43 KiB to every function that counts working days): the package's isWorkday() reads weekdays with
+ * local-time getters and answers wrongly in a process west of UTC. The calendar covers whole years, from the first the data has to the last
  * (`covers`). A year given in `extraYears` replaces the library's data for that year: the deployer's entry is deliberate.
  * For `provisionalYears` after the data it answers provisionally, by rule (cn-statutory-holidays.ts: the statutory
  * days off, weekends off, no make-up working days, which only the State Council's notice sets). A date before the
@@ -29,8 +32,8 @@ export function createCnCalendar(extraYears: CalendarYear[] = [], options: { pro
   const holidays = new Set<string>();
   const workdays = new Set<string>();
   const replaced = new Set(extraYears.map((y) => y.year));
-  for (const date of Object.keys(libraryHolidays)) if (!replaced.has(yearOf(date))) holidays.add(date);
-  for (const date of Object.keys(libraryWorkdays)) if (!replaced.has(yearOf(date))) workdays.add(date);
+  for (const date of libraryHolidays) if (!replaced.has(yearOf(date))) holidays.add(date);
+  for (const date of libraryWorkdays) if (!replaced.has(yearOf(date))) workdays.add(date);
   const firstYear = Math.min(...libraryYears);
   let lastYear = Math.max(...libraryYears);
   const problems: string[] = [];

@@ -1,4 +1,4 @@
-import lunar from 'lunar-javascript';
+import { LUNAR_HOLIDAY_DATES } from './cn-lunar-dates.js';
 
 /**
  * Mainland China's statutory days off for a year, predicted by rule, for years the State Council has not published yet.
@@ -15,36 +15,37 @@ import lunar from 'lunar-javascript';
  * working days around a holiday (调休: weekend days worked, weekdays off, e.g. the 8-day Spring Festival; Article 7
  * allows it, "可合理安排统一放假调休", and says no more than 6 days' work in a row around a holiday). Those are
  * decided each year, so a provisional year has the statutory days off above, weekends as rest days, and no make-up
- * working days. The lunar dates and the 清明 solar term come from lunar-javascript (astronomical, Beijing time).
+ * working days. The lunar dates and the 清明 solar term come from lunar-javascript (astronomical, Beijing time), through
+ * a table it generates (cn-lunar-dates.ts: the library would add 324 KiB to every function that counts working days);
+ * a year beyond the table is one the rules cannot tell.
  */
 
 /** The first year the amended rules apply to; earlier years had other holidays (3-day Spring Festival, 1-day Labour Day). */
 export const STATUTORY_RULES_FROM = 2025;
 
-const { Lunar, I18n } = lunar;
 const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
 const isWeekend = (date: string) => weekday(date) === 0 || weekday(date) === 6;
-const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const nextDay = (date: string) => addDays(date, 1);
 
 /** The statutory holidays of a year (Article 2), each as its days off. */
 export function statutoryHolidays(year: number): Record<string, string[]> {
   if (!Number.isInteger(year) || year < STATUTORY_RULES_FROM) throw new RangeError(`the amended holiday rules apply from ${STATUTORY_RULES_FROM}, not to ${year}`);
-  const lunarDay = (month: number, day: number) => Lunar.fromYmd(year, month, day).getSolar().toYmd();
-  const newYearsEve = Lunar.fromYmd(year, 1, 1).next(-1).getSolar().toYmd(); // the last day of the 12th month, 29th or 30th
-  const qingMing = Lunar.fromYmd(year, 1, 1).getJieQiTable()[I18n.getMessage('jq.qingMing')]?.toYmd();
-  const holidays = {
+  const lunarDates = LUNAR_HOLIDAY_DATES[year];
+  if (!lunarDates) throw new RangeError(`no statutory holidays computable for ${year}`);
+  const [springFestival, qingMing, dragonBoat, midAutumn] = lunarDates.map((monthDay) => `${year}-${monthDay}`) as [string, string, string, string];
+  // 除夕 is the last day of the 12th month (the 29th or 30th): the day before 正月初一. 初一 to 初三 are consecutive days.
+  const springDays = [-1, 0, 1, 2].map((offset) => addDays(springFestival, offset));
+  if (springDays.some((date) => !date.startsWith(`${year}-`))) throw new RangeError(`no statutory holidays computable for ${year}`);
+  return {
     newYear: [`${year}-01-01`],
-    springFestival: [newYearsEve, lunarDay(1, 1), lunarDay(1, 2), lunarDay(1, 3)],
-    qingMing: qingMing ? [qingMing] : [],
+    springFestival: springDays,
+    qingMing: [qingMing],
     labourDay: [`${year}-05-01`, `${year}-05-02`],
-    dragonBoat: [lunarDay(5, 5)],
-    midAutumn: [lunarDay(8, 15)],
+    dragonBoat: [dragonBoat],
+    midAutumn: [midAutumn],
     nationalDay: [`${year}-10-01`, `${year}-10-02`, `${year}-10-03`],
   };
-  const all = Object.values(holidays).flat();
-  // A lunar library that answers outside the year (or not at all) cannot be trusted for it.
-  if (!qingMing || all.some((date) => !date.startsWith(`${year}-`))) throw new RangeError(`no statutory holidays computable for ${year}`);
-  return holidays;
 }
 
 /**

@@ -1,8 +1,11 @@
 import * as z from 'zod/mini';
 import { awaitEvent } from '../use-cases/steps/await-event.js';
-import { caseStores, caseWorkflow, withLambdaContext } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { caseStore, waitStore } from '../wiring/stores.js';
+import { caseWorkflow } from '../wiring/workflow.js';
 
-const { cases, waits } = caseStores();
+const cases = caseStore();
+const waits = waitStore();
 const workflow = caseWorkflow();
 const input = z.object({
   caseId: z.string(),

@@ -5,9 +5,13 @@ import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
 import { carrierOutage } from '../use-cases/steps/carrier-outage.js';
 import { reportProviderCall } from '../use-cases/tracking/provider-health.js';
 import { carrierRouting, carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, markets, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { caseStore } from '../wiring/stores.js';
 
-const { cases } = caseStores();
+const cases = caseStore();
 const { health, shipments } = trackingStores();
 const alerts = opsAlerts();
 const metricSink = metrics();

@@ -5,10 +5,14 @@ import type { IntakeMessage } from '../schemas/messages.js';
 import { receivePush } from '../use-cases/tracking/receive-push.js';
 import { acceptedKeys } from '../domain/key-ring.js';
 import { carrierRouting, carrierTrackingConfig, carrierWebhookKeys, PREVIOUS_CARRIER_WEBHOOK_SECRET_MS, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, logger, markets, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { queueSender } from '../wiring/queues.js';
+import { caseStore } from '../wiring/stores.js';
 
 const PUSH_PROVIDERS: readonly PushProvider[] = ['aftership', '17track', 'kuaidi100'];
-const { cases } = caseStores();
+const cases = caseStore();
 const { shipments } = trackingStores();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 const alerts = opsAlerts();

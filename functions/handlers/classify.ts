@@ -1,9 +1,13 @@
 import * as z from 'zod/mini';
 import { optional, seconds } from '../config.js';
 import { classify, type TimingOverrides } from '../use-cases/steps/classify.js';
-import { caseStores, markets, opsAlerts, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { caseStore, slaStore } from '../wiring/stores.js';
 
-const { cases, sla } = caseStores();
+const cases = caseStore();
+const sla = slaStore();
 const alerts = opsAlerts();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();

@@ -1,8 +1,15 @@
 import * as z from 'zod/mini';
 import { closeCase } from '../use-cases/steps/close-case.js';
-import { caseRedactor, caseStores, markets, metrics, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, slaStore } from '../wiring/stores.js';
 
-const { cases, dedupe, sla, reports, privacy } = caseStores();
+const cases = caseStore();
+const dedupe = dedupeStore();
+const sla = slaStore();
+const reports = reportCounters();
+const privacy = privacyStore();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();
 const metricSink = metrics();

@@ -4,9 +4,15 @@ import * as z from 'zod/mini';
 import { HttpOrderPlatform } from '../adapters/order-platform.js';
 import { required } from '../config.js';
 import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
-import { caseStores, fromSecret, markets, metrics, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { fromSecret } from '../wiring/secrets.js';
+import { caseStore, ledgerStore, refundStore } from '../wiring/stores.js';
 
-const { cases, ledger, refunds } = caseStores();
+const cases = caseStore();
+const ledger = ledgerStore();
+const refunds = refundStore();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();
 const metricSink = metrics();

@@ -1,24 +1,34 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AccessLog } from '../adapters/access-log.js';
 import { CaseSearch } from '../adapters/case-search.js';
-import { documentClient } from '../adapters/dynamo.js';
 import { OperatorSignInClient } from '../adapters/operator-sign-in.js';
 import { required } from '../config.js';
 import { consoleApp } from '../http/console-app.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
-import { caseStores, caseWorkflow, logger, markets, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { queueSender } from '../wiring/queues.js';
+import { caseStore, followUpStore, ledgerStore, refundStore, reportCounters, reviewStore, satisfactionStore, slaStore, tableAccess, waitStore } from '../wiring/stores.js';
+import { caseWorkflow } from '../wiring/workflow.js';
 
-const stores = caseStores();
 const deploymentMarkets = markets();
-const db = documentClient();
-const table = required('TABLE_NAME');
+const [db, table] = tableAccess();
 const stateMachineArn = required('STATE_MACHINE_ARN');
 /** The execution page: `{executionArn}` / `{executionName}` filled in (AWS: the Step Functions console; locally /local/executions). */
 const executionLink = required('EXECUTION_LINK');
 let delayNotices: ReturnType<typeof queueSender<DelayNoticeMessage>> | undefined;
 
 const app = consoleApp({
-  ...stores,
+  cases: caseStore(),
+  waits: waitStore(),
+  sla: slaStore(),
+  followUps: followUpStore(),
+  satisfaction: satisfactionStore(),
+  ledger: ledgerStore(),
+  reports: reportCounters(),
+  reviews: reviewStore(),
+  refunds: refundStore(),
   markets: deploymentMarkets,
   workflow: caseWorkflow(),
   alerts: opsAlerts(),

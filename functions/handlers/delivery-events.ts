@@ -1,9 +1,13 @@
 import type { SNSEvent } from 'aws-lambda';
 import { parseDeliveryEvent } from '../schemas/delivery-events.js';
 import { recordDeliveryEvent } from '../use-cases/record-delivery-event.js';
-import { caseStores, logger, metrics, noticeQueue, suppressionStore, withLambdaContext } from '../wiring.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { noticeQueue } from '../wiring/queues.js';
+import { caseStore, noticeStore, suppressionStore } from '../wiring/stores.js';
 
-const { cases, notices } = caseStores();
+const cases = caseStore();
+const notices = noticeStore();
 const suppressions = suppressionStore();
 const queue = noticeQueue();
 const metricSink = metrics();

@@ -1,8 +1,10 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { dispatchDeferredNotices } from '../use-cases/dispatch-deferred-notices.js';
-import { caseStores, logger, noticeQueue, withLambdaContext } from '../wiring.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { noticeQueue } from '../wiring/queues.js';
+import { noticeStore } from '../wiring/stores.js';
 
-const { notices } = caseStores();
+const notices = noticeStore();
 const queue = noticeQueue();
 
 /** Scheduled (EventBridge rule): SMS whose quiet hours are over go out. "Now" is the event's time, as scheduled. */

@@ -3,10 +3,15 @@ import { Webhook } from 'standardwebhooks';
 import { parseKeyRing } from '../domain/key-ring.js';
 import { acceptWebhook, anyKeyVerifier } from '../use-cases/accept-webhook.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { caseStores, fromSecret, knownMarkets, logger, queueSender, withLambdaContext } from '../wiring.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { queueSender } from '../wiring/queues.js';
+import { fromSecret } from '../wiring/secrets.js';
+import { dedupeStore, privacyStore } from '../wiring/stores.js';
+import { knownMarkets } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 
-const { dedupe, privacy } = caseStores();
+const dedupe = dedupeStore();
+const privacy = privacyStore();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 const markets = knownMarkets();
 /**

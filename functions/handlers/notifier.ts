@@ -11,9 +11,15 @@ import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
 import { sendNotice, type NoticeSettings } from '../use-cases/send-notice.js';
 import { DEFAULT_STATUS_LINK_DAYS } from '../domain/status-link.js';
-import { caseStores, keyRing, logger, markets, metrics, suppressionStore, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { keyRing } from '../wiring/secrets.js';
+import { caseStore, noticeStore, suppressionStore, surveyStore } from '../wiring/stores.js';
 
-const { cases, notices, surveys } = caseStores();
+const cases = caseStore();
+const notices = noticeStore();
+const surveys = surveyStore();
 const suppressions = suppressionStore();
 const metricSink = metrics();
 const senders = new AwsNoticeSenders(awsClient(new SESv2Client({})), awsClient(new PinpointSMSVoiceV2Client({})), {

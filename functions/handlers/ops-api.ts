@@ -3,10 +3,8 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { AccessLog } from '../adapters/access-log.js';
 import { CaseSearch } from '../adapters/case-search.js';
-import { documentClient } from '../adapters/dynamo.js';
 import { COST_DIMENSIONS } from '../adapters/ledger-store.js';
 import { SATISFACTION_GROUPS } from '../adapters/satisfaction-store.js';
-import { required } from '../config.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
 import { bindOperator, isCanonicalOpsPath, mayCall, operatorFrom, operatorOf } from '../http/ops-auth.js';
@@ -20,9 +18,24 @@ import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { readFollowUps } from '../use-cases/read-follow-ups.js';
 import { recordFollowUp } from '../use-cases/record-follow-up.js';
 import { satisfactionReport } from '../use-cases/satisfaction-report.js';
-import { caseStores, caseWorkflow, logger, markets as deploymentMarkets, metrics, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
+import { markets as deploymentMarkets } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { queueSender } from '../wiring/queues.js';
+import { caseStore, followUpStore, ledgerStore, privacyStore, refundStore, reportCounters, reviewStore, satisfactionStore, slaStore, tableAccess, waitStore } from '../wiring/stores.js';
+import { caseWorkflow } from '../wiring/workflow.js';
 
-const { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds, reports, privacy } = caseStores();
+const cases = caseStore();
+const waits = waitStore();
+const ledger = ledgerStore();
+const satisfaction = satisfactionStore();
+const followUps = followUpStore();
+const sla = slaStore();
+const reviews = reviewStore();
+const refunds = refundStore();
+const reports = reportCounters();
+const privacy = privacyStore();
 // Each case is decided under its own market; the console's dates and the reports use the default market's.
 const markets = deploymentMarkets();
 const { policy, calendar } = markets.market();
@@ -41,8 +54,7 @@ function groupedReportQuery<G extends string>(requestUrl: string, groups: readon
 }
 
 // The case view, search and export, assignment and the access log (docs/operations.md).
-const db = documentClient();
-const table = required('TABLE_NAME');
+const [db, table] = tableAccess();
 const accessLog = new AccessLog(db, table);
 registerCaseRoutes(app, {
   cases,

@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
 import { planRemedy } from '../use-cases/steps/plan-remedy.js';
-import { caseStores, markets, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { caseStore } from '../wiring/stores.js';
 
-const { cases } = caseStores();
+const cases = caseStore();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();
 const input = z.object({ caseId: z.string(), applyDefault: z._default(z.boolean(), false) });

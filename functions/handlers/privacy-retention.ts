@@ -1,8 +1,11 @@
 import * as z from 'zod/mini';
 import { runRetention } from '../use-cases/privacy/retention.js';
-import { caseRedactor, caseStores, logger, markets, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { caseRedactor, caseStore, privacyStore } from '../wiring/stores.js';
 
-const { cases, privacy } = caseStores();
+const cases = caseStore();
+const privacy = privacyStore();
 const redactor = caseRedactor();
 // Each closed case is kept for its own market's retentionDays.
 const deploymentMarkets = markets();

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
 import { recordFailure } from '../use-cases/steps/record-failure.js';
-import { caseStores, logger, withLambdaContext } from '../wiring.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { caseStore } from '../wiring/stores.js';
 
-const { cases } = caseStores();
+const cases = caseStore();
 const input = z.object({ caseId: z.string(), error: z._default(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }), {}) });
 
 /** Workflow catch-all: puts the case in front of an operator and raises the alarm in the logs and metrics. */

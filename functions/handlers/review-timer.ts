@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
 import { reviewTimer } from '../use-cases/steps/review-timer.js';
-import { caseStores, opsAlerts, withLambdaContext } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { caseStore } from '../wiring/stores.js';
 
-const { cases } = caseStores();
+const cases = caseStore();
 const alerts = opsAlerts();
 const input = z.object({ caseId: z.string(), stage: z.enum(['reminder', 'escalation']) });
 

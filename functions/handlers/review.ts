@@ -1,8 +1,11 @@
 import * as z from 'zod/mini';
 import { review } from '../use-cases/steps/review.js';
-import { caseStores, markets, metrics, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { caseStore } from '../wiring/stores.js';
 
-const { cases } = caseStores();
+const cases = caseStore();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();
 const metricSink = metrics();

@@ -1,8 +1,13 @@
 import * as z from 'zod/mini';
 import { runSlaMonitor } from '../use-cases/sla-monitor.js';
-import { caseStores, logger, markets, metrics, opsAlerts, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { caseStore, slaStore } from '../wiring/stores.js';
 
-const { cases, sla } = caseStores();
+const cases = caseStore();
+const sla = slaStore();
 const alerts = opsAlerts();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();

@@ -4,10 +4,22 @@ import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
 import type { QueueSender } from '../adapters/queues.js';
 import type { NoticeMessage } from '../schemas/messages.js';
-import { caseRedactor, caseStores, caseWorkflow, logger, markets, metrics, noticeQueue, opsAlerts, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { metrics } from '../wiring/metrics.js';
+import { noticeQueue } from '../wiring/queues.js';
+import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, slaStore, surveyStore, waitStore } from '../wiring/stores.js';
+import { caseWorkflow } from '../wiring/workflow.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
-const { cases, waits, dedupe, sla, reports, surveys, privacy: privacyRequests } = caseStores();
+const cases = caseStore();
+const waits = waitStore();
+const dedupe = dedupeStore();
+const sla = slaStore();
+const reports = reportCounters();
+const surveys = surveyStore();
+const privacyRequests = privacyStore();
 const alerts = opsAlerts();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();

@@ -10,9 +10,14 @@ import { rawBody } from '../http/responses.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
 import { htmlResponse as html, pageLocale } from '../web/layout.js';
 import { linkProblemPage, statusPage, type ChoiceProblem, type PauseChoice } from '../web/status-pages.js';
-import { caseStores, caseWorkflow, keyRing, logger, markets, secretsMaxAgeSeconds, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { keyRing, secretsMaxAgeSeconds } from '../wiring/secrets.js';
+import { caseStore, waitStore } from '../wiring/stores.js';
+import { caseWorkflow } from '../wiring/workflow.js';
 
-const { cases, waits } = caseStores();
+const cases = caseStore();
+const waits = waitStore();
 const workflow = caseWorkflow();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();

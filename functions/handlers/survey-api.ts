@@ -6,9 +6,17 @@ import { json, problem, rawBody } from '../http/responses.js';
 import { answerSurvey } from '../use-cases/answer-survey.js';
 import { htmlResponse as html, pageLocale } from '../web/layout.js';
 import { surveyForm, surveyGonePage, thankYouPage, type SurveyFormError, type SurveyFormValues, type SurveyGoneReason } from '../web/survey-pages.js';
-import { caseStores, caseWorkflow, logger, markets, opsAlerts, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { caseStore, followUpStore, satisfactionStore, surveyStore, waitStore } from '../wiring/stores.js';
+import { caseWorkflow } from '../wiring/workflow.js';
 
-const { cases, surveys, waits, satisfaction, followUps } = caseStores();
+const cases = caseStore();
+const surveys = surveyStore();
+const waits = waitStore();
+const satisfaction = satisfactionStore();
+const followUps = followUpStore();
 const workflow = caseWorkflow();
 const alerts = opsAlerts();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).

@@ -1,8 +1,15 @@
 import * as z from 'zod/mini';
 import { openSurvey } from '../use-cases/steps/open-survey.js';
-import { caseStores, caseWorkflow, markets, noticeQueue, withLambdaContext } from '../wiring.js';
+import { withLambdaContext } from '../wiring/logging.js';
+import { noticeQueue } from '../wiring/queues.js';
+import { caseStore, satisfactionStore, surveyStore, waitStore } from '../wiring/stores.js';
+import { caseWorkflow } from '../wiring/workflow.js';
+import { markets } from '../wiring.js';
 
-const { cases, waits, surveys, satisfaction } = caseStores();
+const cases = caseStore();
+const waits = waitStore();
+const surveys = surveyStore();
+const satisfaction = satisfactionStore();
 const workflow = caseWorkflow();
 const notices = noticeQueue();
 // The invitation is counted on its local day in the case's market's zone.

@@ -6,9 +6,13 @@ import { PROVIDER_LIMITS } from '../adapters/carriers/limits.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { pollShipments } from '../use-cases/tracking/poll-shipments.js';
 import { carrierRouting, carrierTracker, carrierTrackingConfig, trackingSettings, trackingStores } from '../tracking-wiring.js';
-import { caseStores, logger, markets, opsAlerts, queueSender, withLambdaContext } from '../wiring.js';
+import { markets } from '../wiring.js';
+import { opsAlerts } from '../wiring/alerts.js';
+import { logger, withLambdaContext } from '../wiring/logging.js';
+import { queueSender } from '../wiring/queues.js';
+import { caseStore } from '../wiring/stores.js';
 
-const { cases } = caseStores();
+const cases = caseStore();
 const { shipments, health } = trackingStores();
 const alerts = opsAlerts();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');

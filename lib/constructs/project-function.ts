@@ -3,6 +3,7 @@ import { Architecture, type CfnFunction, Runtime, Tracing, type IFunction } from
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { BUNDLING, REQUIRE_BANNER } from './bundling.js';
 import { DataKey } from './data-key.js';
 import * as path from 'node:path';
 
@@ -54,10 +55,9 @@ export class ProjectFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // ESM bundles of CommonJS dependencies still call require(); give them one.
-        banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+        target: BUNDLING.target,
+        mainFields: BUNDLING.mainFields,
+        banner: REQUIRE_BANNER,
         // The Lambda runtime provides the AWS SDK v3, but bundling pins the version we tested and tree-shakes it.
         externalModules: [],
       },

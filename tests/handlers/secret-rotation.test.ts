@@ -142,7 +142,7 @@ describe('the 5-minute cache (default)', () => {
     secrets.set(secretArn, 'token-before');
     const restore = withEnv({ ORDER_PLATFORM_TOKEN: undefined, ORDER_PLATFORM_TOKEN_SECRET_ARN: secretArn, SECRETS_MAX_AGE_SECONDS: undefined });
     try {
-      const { fromSecret } = await importFresh(() => import('../../functions/wiring.js'));
+      const { fromSecret } = await importFresh(() => import('../../functions/wiring/secrets.js'));
       const { HttpOrderPlatform } = await import('../../functions/adapters/order-platform.js');
       const client = fromSecret('ORDER_PLATFORM_TOKEN', (token) => new HttpOrderPlatform(baseUrl, token));
 

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { calendarFor, type MarketCalendar } from '../../functions/domain/market-calendar.js';
 import type { AftersalesPolicy } from '../../functions/domain/policy.js';
-import { logger, warnIfCalendarEndsSoon } from '../../functions/wiring.js';
+import { warnIfCalendarEndsSoon } from '../../functions/wiring.js';
+import { logger } from '../../functions/wiring/logging.js';
 
 /** What a cold start does with a market's calendar: build it, and warn if its data ends soon. */
 function marketCalendar(policy: AftersalesPolicy, now: Date): MarketCalendar {

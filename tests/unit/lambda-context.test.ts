@@ -1,14 +1,14 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-let logger: typeof import('../../functions/wiring.js').logger;
-let withLambdaContext: typeof import('../../functions/wiring.js').withLambdaContext;
+let logger: typeof import('../../functions/wiring/logging.js').logger;
+let withLambdaContext: typeof import('../../functions/wiring/logging.js').withLambdaContext;
 
 beforeAll(async () => {
   // Lambda sets this for on-demand environments; Powertools reports cold starts only there.
   process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
   vi.resetModules();
-  ({ logger, withLambdaContext } = await import('../../functions/wiring.js'));
+  ({ logger, withLambdaContext } = await import('../../functions/wiring/logging.js'));
 });
 
 /** Powertools Logger's JSON lines on stdout, parsed. */

@@ -6,7 +6,9 @@
 import calendarData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { cnCalendar, createCnCalendar } from '../../functions/domain/cn-calendar.js';
+import { LUNAR_HOLIDAY_DATES } from '../../functions/domain/cn-lunar-dates.js';
 import { statutoryDaysOff, statutoryHolidays } from '../../functions/domain/cn-statutory-holidays.js';
+import { FIRST_YEAR, LAST_YEAR, lunarHolidayDates } from '../../scripts/cn-lunar-dates.js';
 import { startServiceSla } from '../../functions/domain/sla.js';
 import { addWorkingDays } from '../../functions/domain/working-days.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
@@ -54,6 +56,16 @@ describe('statutory holidays by rule (全国年节及纪念日放假办法, 2024
 
   it('applies only from 2025, when the amended rules took effect', () => {
     expect(() => statutoryHolidays(2024)).toThrow(RangeError);
+  });
+
+  it(`takes its lunar dates from a table that lunar-javascript computes the same, ${FIRST_YEAR}–${LAST_YEAR}`, () => {
+    const years = Object.keys(LUNAR_HOLIDAY_DATES).map(Number);
+    expect(years).toEqual(Array.from({ length: LAST_YEAR - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i));
+    for (const year of years) expect([year, LUNAR_HOLIDAY_DATES[year]]).toEqual([year, lunarHolidayDates(year)]);
+  });
+
+  it('cannot tell a year beyond the table', () => {
+    expect(() => statutoryHolidays(LAST_YEAR + 1)).toThrow(RangeError);
   });
 });
 

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import calendarData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { cnCalendar } from '../../functions/domain/cn-calendar.js';
+import { CN_PUBLISHED_DAYS } from '../../functions/domain/cn-published-days.js';
+import { published } from '../../scripts/cn-published-days.js';
 import {
   addCalendarDays,
   addWorkingDays,
@@ -34,6 +36,13 @@ describe('the chinese-days data the CN calendar reads (facts the other tests rel
     ['2026-02-23', 'holidays', 'last day of the Spring Festival break'],
   ] as const)('%s is listed under %s (%s)', (date, list, _what) => {
     expect(calendarData[list]).toHaveProperty([date]);
+  });
+
+  it('is what the calendar reads: its copy (cn-published-days.ts) has every date of the package and no other', () => {
+    // Fails after an update of chinese-days until `npx tsx scripts/cn-published-days.ts` copies the new data.
+    expect(CN_PUBLISHED_DAYS).toEqual(published);
+    const count = (table: Record<number, string>) => Object.values(table).join(' ').split(' ').length;
+    expect([count(CN_PUBLISHED_DAYS.holidays), count(CN_PUBLISHED_DAYS.workdays)]).toEqual([Object.keys(calendarData.holidays).length, Object.keys(calendarData.workdays).length]);
   });
 });
 
