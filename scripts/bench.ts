@@ -4,6 +4,7 @@
  *     the time a fresh Node process takes to import it (the cold-start share our code controls).
  *  2. With `--pipeline [N]`: N lost-parcel cases through the local runtime — webhook latency (p50/p95) and the
  *     time from webhook to a closed case.
+ *  3. With `--load`: the local intake under load (scripts/bench/load.ts); `--json` prints it as the `load` key.
  * Numbers vary with the machine's load; compare runs on the same machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { parseKeyRing } from '../functions/domain/key-ring.js';
+import { loadBenchmark, loadOptionsFrom, printLoad } from './bench/load.js';
 
 const handlersDir = join(import.meta.dirname, '..', 'functions', 'handlers');
 const outDir = mkdtempSync(join(tmpdir(), 'aftersales-bench-'));
@@ -95,10 +97,15 @@ async function pipeline(count: number): Promise<void> {
   }
 }
 
+const json = process.argv.includes('--json');
+const loadOptions = loadOptionsFrom(process.argv);
 try {
-  await bundles();
+  if (!process.argv.includes('--skip-bundles')) await bundles();
   const index = process.argv.indexOf('--pipeline');
   if (index >= 0) await pipeline(Number(process.argv[index + 1] ?? 20) || 20);
+  const load = loadOptions && (await loadBenchmark(loadOptions));
+  if (load && !json) printLoad(load);
+  if (json) console.log(JSON.stringify({ ...(load ? { load } : {}) }, null, 2));
 } finally {
   rmSync(outDir, { recursive: true, force: true });
 }
