@@ -6,15 +6,16 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { keyRingFrom, parseKeyRing } from '../functions/domain/key-ring.js';
 import { resolveTopology, type LocalTopology } from './cfn/index.js';
 import { checkNoticeClaimTiming, DEV_CARRIER_KEYS, localConfig, portTaken, type LocalConfig, type LocalOverrides, type LocalService } from './config.js';
-import { ensureTables, startDynamoDb } from './emulators/dynamodb.js';
+import { ensureTables } from './emulators/dynamodb.js';
 import { startSes } from './emulators/ses.js';
 import { startLocalDeliveryEvents } from './emulators/delivery-simulator.js';
 import { startSmsEmulator, type SmsEmulator, type StoredSms } from './emulators/sms.js';
 import { startSnsEmulator, type SnsEmulator } from './emulators/sns.js';
-import { ensureQueues, startSqs } from './emulators/sqs.js';
+import { ensureQueues } from './emulators/sqs.js';
 import { HandledAfterVisibilityTimeout, startSnsSubscriptions, startSqsPollers } from './event-sources/index.js';
 import { localJwtAuthorizer, startHttpGateway } from './gateway/index.js';
 import { LocalLambdaRuntime } from './lambda/index.js';
+import { ConcurrencyLimit } from './lambda/concurrency.js';
 import { localIndexPage } from './index-page.js';
 import { LOCAL_CONSOLE_CLIENT_ID, LOCAL_SIGN_IN_PATH, localOperatorSignIn } from './operator-sign-in.js';
 import { localOperators, type LocalOperator } from './operators.js';
@@ -23,10 +24,22 @@ import { startOrderPlatformSimulator, type OrderPlatformSimulator } from './simu
 import { clockRoutes, LocalClock, startLocalScheduler, type LocalScheduler } from './scheduler/index.js';
 import { LocalStepFunctionsService, startSfnApiServer } from './stepfunctions/index.js';
 import { LOCAL_STACK_NAME, synthesizeTemplate } from './synth.js';
+import type { FrontData, FrontReady } from './workers/front.js';
+import { startLocalWorker } from './workers/host.js';
+import type { StorageData, StorageReady } from './workers/storage.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '000000000000';
 const REPO_ROOT = resolve(import.meta.dirname, '..');
+/** Routes answered on the intake thread (local/workers/front.ts); every other one on the main thread. */
+const INTAKE_ROUTE_KEYS = ['POST /webhooks/order-platform'];
+/**
+ * Lambda invocations the workflow engine runs at once on the main thread, and how many may wait for one before the
+ * queue pollers stop taking new work: enough to keep the emulators' thread busy, few enough that a burst of cases
+ * waits in SQS rather than in memory.
+ */
+const ENGINE_CONCURRENCY = 16;
+const ENGINE_BACKLOG = 32;
 
 export interface LocalPipeline {
   config: LocalConfig;
@@ -81,10 +94,18 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
 
   try {
     const template = synthesizeTemplate();
-    const dynamo = await on('dynamodb', (port) => startDynamoDb({ port, dataDir: join(dataDir, 'dynamodb') }));
-    stops.push(dynamo.close);
-    const sqs = await on('sqs', (port) => startSqs({ port, region: REGION, accountId: ACCOUNT_ID }));
-    stops.push(sqs.close);
+    // DynamoDB and SQS answer from their own thread, as AWS's services are apart from the code that calls them.
+    const storage = await startLocalWorker<StorageReady>(
+      new URL('./workers/storage.ts', import.meta.url),
+      { dynamoDataDir: join(dataDir, 'dynamodb'), dynamoPort: config.ports.dynamodb, sqsPort: config.ports.sqs, region: REGION, accountId: ACCOUNT_ID } satisfies StorageData,
+      log,
+    ).catch((error: unknown) => {
+      const service = (error as Error).message.startsWith('sqs:') ? 'sqs' : 'dynamodb';
+      return Promise.reject(portTaken(error, service, config.ports[service]));
+    });
+    stops.push(storage.stop);
+    const dynamo = { endpoint: storage.ready.dynamoEndpoint };
+    const sqs = { endpoint: storage.ready.sqsEndpoint };
     const ses = await on('emailViewer', (port) => startSes({ port, dataFile: join(dataDir, 'email.jsonl') }));
     stops.push(ses.close);
     let smsSent: (message: StoredSms) => void = () => {};
@@ -151,16 +172,17 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     await ensureTables(dynamoClient, topology.tables);
     await ensureQueues(sqsClient, topology.queues, { visibilityTimeoutSeconds: config.visibilityTimeoutSeconds });
     // SQS is durable: what was accepted (a webhook answered 202 once its message is queued) survives a kill -9 locally too.
-    const requeued = sqs.persistTo(join(dataDir, 'sqs.jsonl'));
+    const requeued = await storage.call<number>('persistSqs', join(dataDir, 'sqs.jsonl'));
     if (requeued > 0) log(`requeued ${requeued} message(s) left in the queues from ${dataDir}`);
 
+    const engineInvocations = new ConcurrencyLimit(ENGINE_CONCURRENCY);
     for (const machine of Object.values(topology.stateMachines)) {
       stepFunctions.addStateMachine({
         definition: machine.definition as object,
         stateMachineArn: machine.arn,
         retryIntervalMs: config.retryIntervalMs,
         services: {
-          invokeFunction: (functionArn, payload) => lambda.invoke(functionArn, payload),
+          invokeFunction: (functionArn, payload) => engineInvocations.run(() => lambda.invoke(functionArn, payload)),
           sendSqsMessage: async (queueUrl, messageBody, options = {}) => {
             const out = await sqsClient.send(
               new SendMessageCommand({
@@ -181,6 +203,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       sqsClient,
       topology,
       lambda,
+      admit: () => engineInvocations.room(ENGINE_BACKLOG),
       onError: (error, where) =>
         log(`queue ${where.queueLogicalId} → ${where.functionLogicalId}: ${error instanceof HandledAfterVisibilityTimeout ? `${error.message} (harmless; on a busy machine LOCAL_VISIBILITY_TIMEOUT_SECONDS=8 makes it rarer)` : `${where.phase} failed (${(error as Error).name})`}`),
     });
@@ -202,8 +225,9 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       stepFunctions: sfnApi.endpoint,
       opsAlerts: `${sns.url}/messages`,
     };
-    const gateway = await startHttpGateway({
-      port: config.port,
+    // The main thread's gateway serves every route but the intake's, behind the intake thread's public port.
+    const backend = await startHttpGateway({
+      port: 0,
       host: '127.0.0.1',
       topology,
       lambda,
@@ -213,8 +237,25 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       // The console's sign-in: Cognito's hosted page and token endpoint, played by the local operators (local/operator-sign-in.ts).
       extraRoutes: firstMatching(localIndexPage(() => urls, stepFunctions), clockRoutes(clock, runAllSchedules), localOperatorSignIn(operators, () => urls.api)),
       onError: (error, routeKey) => log(`${routeKey} failed (${(error as Error).name})`),
-    }).catch((error: unknown) => Promise.reject(portTaken(error, 'api', config.port)));
-    stops.push(gateway.close);
+    });
+    stops.push(backend.close);
+    const intakeRoutes = topology.httpRoutes.filter((route) => INTAKE_ROUTE_KEYS.includes(route.routeKey));
+    const front = await startLocalWorker<FrontReady>(
+      new URL('./workers/front.ts', import.meta.url),
+      {
+        port: config.port,
+        host: '127.0.0.1',
+        accountId: topology.accountId,
+        repoRoot: REPO_ROOT,
+        routes: intakeRoutes,
+        functions: Object.fromEntries(intakeRoutes.map((route) => [route.functionLogicalId, topology.functions[route.functionLogicalId]!])),
+        throttle: config.throttle,
+        backendUrl: backend.url,
+      } satisfies FrontData,
+      log,
+    ).catch((error: unknown) => Promise.reject(portTaken(error, 'api', config.port)));
+    stops.push(front.stop);
+    const gateway = front.ready;
     urls.api = gateway.url;
     // The order platform reports carried-out instructions back, signed, as the real one would.
     orderPlatform.setCallback({ url: `${gateway.url}/webhooks/order-platform`, secret: signingKey(config.webhookSecret) });

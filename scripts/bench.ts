@@ -4,7 +4,8 @@
  *     largest packages and its import time in a fresh Node process, as ratios to a bare DynamoDB handler (the floor).
  *  2. With `--pipeline [N]`: N lost-parcel cases through the local runtime — webhook latency (p50/p95) and the
  *     time from webhook to a closed case.
- * `--json` prints the figures as one JSON document instead of tables (`bundles`, …).
+ *  3. With `--load`: the local intake under load (scripts/bench/load.ts).
+ * `--json` prints the figures as one JSON document instead of tables (`bundles`, `load`, …); `--skip-bundles` skips 1.
  * Numbers vary with the machine's load; compare runs on the same machine.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseKeyRing } from '../functions/domain/key-ring.js';
 import { measureBundles, printBundles } from './bench/bundles.js';
+import { loadBenchmark, loadOptionsFrom, printLoad } from './bench/load.js';
 
 const outDir = mkdtempSync(join(tmpdir(), 'aftersales-bench-'));
 const dummyEnv = {
@@ -67,12 +69,15 @@ async function pipeline(count: number): Promise<void> {
 }
 
 const asJson = process.argv.includes('--json');
+const loadOptions = loadOptionsFrom(process.argv);
 try {
-  const report = await measureBundles(outDir, dummyEnv);
-  if (asJson) console.log(JSON.stringify({ bundles: report }, null, 2));
-  else printBundles(report);
+  const bundles = process.argv.includes('--skip-bundles') ? undefined : await measureBundles(outDir, dummyEnv);
+  if (bundles && !asJson) printBundles(bundles);
   const index = process.argv.indexOf('--pipeline');
   if (index >= 0) await pipeline(Number(process.argv[index + 1] ?? 20) || 20);
+  const load = loadOptions && (await loadBenchmark(loadOptions));
+  if (load && !asJson) printLoad(load);
+  if (asJson) console.log(JSON.stringify({ ...(bundles ? { bundles } : {}), ...(load ? { load } : {}) }, null, 2));
 } finally {
   rmSync(outDir, { recursive: true, force: true });
 }

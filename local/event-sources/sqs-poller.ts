@@ -44,6 +44,11 @@ export interface SqsPollerOptions {
   lambda: LambdaInvoker;
   /** Pause between empty receives. */
   pollIntervalMs?: number;
+  /**
+   * Awaited before each receive: backpressure. The pipeline holds the pollers while the workflow engine has a backlog
+   * of invocations, so new work stays in its queue instead of piling up in memory (local/lambda/concurrency.ts).
+   */
+  admit?: (mapping: LocalEventSource) => Promise<void>;
   onError?: (err: unknown, where: PollerErrorContext) => void;
   onBatch?: (batch: BatchRecord) => void;
 }
@@ -71,6 +76,8 @@ export function startSqsPollers(opts: SqsPollerOptions): SqsPollers {
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
   const sleepers = new Set<() => void>();
+  let wakeOnStop: () => void = () => {};
+  const stopping = new Promise<void>((resolve) => (wakeOnStop = resolve));
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -116,6 +123,8 @@ export function startSqsPollers(opts: SqsPollerOptions): SqsPollers {
     if (!queue) throw new Error(`Event source ${mapping.logicalId} reads unknown queue ${mapping.queueLogicalId}`);
     const where = { queueLogicalId: mapping.queueLogicalId, functionLogicalId: mapping.functionLogicalId };
     while (!stopped) {
+      if (opts.admit) await Promise.race([opts.admit(mapping), stopping]);
+      if (stopped) break;
       let first: Message[];
       try {
         first = await receive(queue, mapping.batchSize);
@@ -202,6 +211,7 @@ export function startSqsPollers(opts: SqsPollerOptions): SqsPollers {
   return {
     async stop() {
       stopped = true;
+      wakeOnStop();
       [...sleepers].forEach((wake) => wake());
       await Promise.all(loops);
     },

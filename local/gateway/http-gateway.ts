@@ -17,6 +17,11 @@ export interface HttpGatewayOptions {
   lambda: LambdaInvoker;
   /** Serve only this API's routes when the template has several. */
   apiLogicalId?: string;
+  /**
+   * Where a request no route matches goes instead of a 404: the intake thread's gateway serves the webhook route and
+   * hands every other request to the main thread's (local/workers/front.ts).
+   */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Local-only pages, tried before the API's routes; resolve true when the request was handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** Checks bearer tokens on routes whose template authorizer is JWT; without it those routes answer 401. */
@@ -65,6 +70,7 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const match = matchRoute(routes, req.method ?? 'GET', rawPath);
     if (!match) {
+      if (opts.fallback) return opts.fallback(req, res);
       await drain(req);
       return send(res, json(404, { message: 'Not Found' }));
     }
