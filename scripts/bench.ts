@@ -4,6 +4,8 @@
  *     the time a fresh Node process takes to import it (the cold-start share our code controls).
  *  2. With `--pipeline [N]`: N lost-parcel cases through the local runtime — webhook latency (p50/p95) and the
  *     time from webhook to a closed case.
+ *  3. With `--cost`: one case of each type through the local runtime, its AWS usage and price (scripts/bench/cost.ts).
+ *  With `--json`, the figures are also printed as one JSON document at the end.
  * Numbers vary with the machine's load; compare runs on the same machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -99,6 +101,13 @@ try {
   await bundles();
   const index = process.argv.indexOf('--pipeline');
   if (index >= 0) await pipeline(Number(process.argv[index + 1] ?? 20) || 20);
+  const json: Record<string, unknown> = {};
+  if (process.argv.includes('--cost')) {
+    const { costBenchmark, printCostTable } = await import('./bench/cost.js');
+    json.cost = await costBenchmark();
+    printCostTable(json.cost as Awaited<ReturnType<typeof costBenchmark>>);
+  }
+  if (process.argv.includes('--json')) console.log(JSON.stringify(json, null, 2));
 } finally {
   rmSync(outDir, { recursive: true, force: true });
 }
