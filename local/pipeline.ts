@@ -14,7 +14,7 @@ import { startSnsEmulator, type SnsEmulator } from './emulators/sns.js';
 import { ensureQueues } from './emulators/sqs.js';
 import { HandledAfterVisibilityTimeout, startSnsSubscriptions, startSqsPollers } from './event-sources/index.js';
 import { localJwtAuthorizer, startHttpGateway } from './gateway/index.js';
-import { LocalLambdaRuntime } from './lambda/index.js';
+import { LocalLambdaRuntime, type InvocationRecord } from './lambda/index.js';
 import { ConcurrencyLimit } from './lambda/concurrency.js';
 import { localIndexPage } from './index-page.js';
 import { LOCAL_CONSOLE_CLIENT_ID, LOCAL_SIGN_IN_PATH, localOperatorSignIn } from './operator-sign-in.js';
@@ -73,12 +73,18 @@ export interface LocalPipeline {
 
 type Log = (line: string) => void;
 
+/** Measuring hooks (the cost benchmark): a proxy in front of an emulator's endpoint, and each finished invocation. */
+export interface PipelineInstruments {
+  wrapEndpoint?(service: 'dynamodb' | 'sqs', endpoint: string): Promise<string>;
+  onInvoke?(record: InvocationRecord): void;
+}
+
 /**
  * Runs the whole stack on this machine: the template synthesized by the CDK app, its functions' real handler
  * code, on in-process emulators reached through the unmodified AWS SDK (endpoints set the SDK's standard way,
  * AWS_ENDPOINT_URL_<SERVICE>). Only transport is adapted here; no business logic lives in local/.
  */
-export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Log = () => {}): Promise<LocalPipeline> {
+export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Log = () => {}, instruments: PipelineInstruments = {}): Promise<LocalPipeline> {
   const config = localConfig(process.env, overrides);
   const operators = localOperators(config.opsUsers, config.opsToken); // a bad OPS_USERS stops the start here
   const dataDir = resolve(config.dataDir);
@@ -106,6 +112,9 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     stops.push(storage.stop);
     const dynamo = { endpoint: storage.ready.dynamoEndpoint };
     const sqs = { endpoint: storage.ready.sqsEndpoint };
+    // Measuring (npm run bench -- --cost) puts a meter between the functions and the emulators.
+    const dynamoEndpoint = (await instruments.wrapEndpoint?.('dynamodb', dynamo.endpoint)) ?? dynamo.endpoint;
+    const sqsEndpoint = (await instruments.wrapEndpoint?.('sqs', sqs.endpoint)) ?? sqs.endpoint;
     const ses = await on('emailViewer', (port) => startSes({ port, dataFile: join(dataDir, 'email.jsonl') }));
     stops.push(ses.close);
     let smsSent: (message: StoredSms) => void = () => {};
@@ -128,7 +137,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     const topology = resolveTopology(template, {
       region: REGION,
       accountId: ACCOUNT_ID,
-      sqsEndpoint: sqs.endpoint,
+      sqsEndpoint,
       stackName: LOCAL_STACK_NAME,
       overrides: {
         // The carrier simulator speaks the chosen provider's API, so that provider's real adapter runs locally.
@@ -155,20 +164,20 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_ENDPOINT_URL_SFN: sfnApi.endpoint,
       AWS_ENDPOINT_URL_SESV2: deliveryEvents.sesEndpoint,
       AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.url,
       AWS_ENDPOINT_URL_SNS: sns.url,
     });
-    const lambda = new LocalLambdaRuntime({ topology, repoRoot: REPO_ROOT });
+    const lambda = new LocalLambdaRuntime({ topology, repoRoot: REPO_ROOT, onInvoke: instruments.onInvoke });
     lambda.applyEnvironment();
     startSnsSubscriptions({ sns, topology, lambda, onError: (error, s) => log(`topic ${s.topicArn} → ${s.functionLogicalId} failed (${(error as Error).name})`) });
 
     const awsClientConfig = { region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-    const dynamoClient = new DynamoDBClient({ ...awsClientConfig, endpoint: dynamo.endpoint });
-    const sqsClient = new SQSClient({ ...awsClientConfig, endpoint: sqs.endpoint });
+    const dynamoClient = new DynamoDBClient({ ...awsClientConfig, endpoint: dynamoEndpoint });
+    const sqsClient = new SQSClient({ ...awsClientConfig, endpoint: sqsEndpoint });
     await ensureTables(dynamoClient, topology.tables);
     await ensureQueues(sqsClient, topology.queues, { visibilityTimeoutSeconds: config.visibilityTimeoutSeconds });
     // SQS is durable: what was accepted (a webhook answered 202 once its message is queued) survives a kill -9 locally too.

@@ -5,7 +5,8 @@
  *  2. With `--pipeline [N]`: N lost-parcel cases through the local runtime — webhook latency (p50/p95) and the
  *     time from webhook to a closed case.
  *  3. With `--load`: the local intake under load (scripts/bench/load.ts).
- * `--json` prints the figures as one JSON document instead of tables (`bundles`, `load`, …); `--skip-bundles` skips 1.
+ *  4. With `--cost`: one case of each type through the local runtime, its AWS usage and price (scripts/bench/cost.ts).
+ * `--json` prints the figures as one JSON document instead of tables (`bundles`, `load`, `cost`); `--skip-bundles` skips 1.
  * Numbers vary with the machine's load; compare runs on the same machine.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -77,7 +78,14 @@ try {
   if (index >= 0) await pipeline(Number(process.argv[index + 1] ?? 20) || 20);
   const load = loadOptions && (await loadBenchmark(loadOptions));
   if (load && !asJson) printLoad(load);
-  if (asJson) console.log(JSON.stringify({ ...(bundles ? { bundles } : {}), ...(load ? { load } : {}) }, null, 2));
+  let cost: unknown;
+  if (process.argv.includes('--cost')) {
+    const { costBenchmark, printCostTable } = await import('./bench/cost.js');
+    const measured = await costBenchmark();
+    if (!asJson) printCostTable(measured);
+    cost = measured;
+  }
+  if (asJson) console.log(JSON.stringify({ ...(bundles ? { bundles } : {}), ...(load ? { load } : {}), ...(cost ? { cost } : {}) }, null, 2));
 } finally {
   rmSync(outDir, { recursive: true, force: true });
 }

@@ -17,7 +17,6 @@ import {
   QueryLanguage,
   StateMachine,
   StateMachineType,
-  Succeed,
   TaskInput,
   Timeout,
   Wait,
@@ -108,7 +107,8 @@ export class CaseWorkflow extends Construct {
         ...(timeoutPath ? { taskTimeout: Timeout.at(timeoutPath) } : {}),
         resultPath,
       });
-    const close = (name: string, reason: string) => step(name, fn.closeCase, '$.closed', { reason }).next(new Succeed(this, `${name}Done`));
+    // A close is the execution's last state (End): a Succeed after it would be one more billed transition per case.
+    const close = (name: string, reason: string) => step(name, fn.closeCase, '$.closed', { reason });
     const orderPlatformRetry: RetryProps = {
       errors: ['OrderPlatformError'],
       interval: Duration.seconds(10),
@@ -284,9 +284,9 @@ export class CaseWorkflow extends Construct {
         .when(Condition.stringEquals('$.review.decision', 'needs_evidence'), notifyEvidenceNeeded)
         .when(Condition.stringEquals('$.review.decision', 'reject'), notifyRejected)
         .when(Condition.stringEquals('$.review.decision', 'manual'), manualReview)
-        .otherwise(
-          new Choice(this, 'NeedsCarrier?').when(Condition.booleanEquals('$.facts.needsCarrier', true), carrierLookup).otherwise(notifyApproved),
-        ),
+        // Approved: the carrier is asked first where the type needs it (one Choice, not two: a transition saved per case).
+        .when(Condition.booleanEquals('$.facts.needsCarrier', true), carrierLookup)
+        .otherwise(notifyApproved),
     );
 
     // A dispute reopens a rejected case straight in front of an operator; the customer is told it arrived (once per

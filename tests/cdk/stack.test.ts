@@ -384,7 +384,7 @@ describe('docs/case-status.md', () => {
     const edges = new Set<string>([`[*] --> ${definition.StartAt}`]);
     for (const [name, state] of Object.entries(states)) {
       if (state.Type === 'Succeed') continue;
-      if (state.Type === 'Fail') edges.add(`${name} --> [*]`);
+      if (state.Type === 'Fail' || state.End === true) edges.add(`${name} --> [*]`);
       if (state.Next) edges.add(`${name} --> ${node(state.Next)}`);
       for (const choice of state.Choices ?? []) edges.add(`${name} --> ${node(choice.Next)}`);
       if (state.Default) edges.add(`${name} --> ${node(state.Default)}`);
