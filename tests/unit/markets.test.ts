@@ -16,7 +16,8 @@ describe('createMarkets', () => {
     expect(markets.of({}).code).toBe('CN');
     expect(markets.of({}).calendar.timeZone).toBe('Asia/Shanghai');
     expect(createMarkets(registry, TEST_MARKET).of({}).code).toBe(TEST_MARKET);
-    expect(markets.codes).toEqual(['CN', TEST_MARKET]);
+    // The shipped markets (CN, DE) and the test-only one, sorted.
+    expect(markets.codes).toEqual(['CN', 'DE', TEST_MARKET]);
     expect(markets.currencyOf(TEST_MARKET)).toBe('EUR');
     expect(markets.currencyOf()).toBe('CNY');
   });
@@ -34,7 +35,7 @@ describe('createMarkets', () => {
 
   it('refuses a market without a policy, a default market without one (at once), and a policy filed under another code', () => {
     const markets = createMarkets(registry, 'CN');
-    expect(() => markets.of({ market: 'ZZ' })).toThrow(`no after-sales policy for market ZZ; known: CN, ${TEST_MARKET}`);
+    expect(() => markets.of({ market: 'ZZ' })).toThrow(`no after-sales policy for market ZZ; known: CN, DE, ${TEST_MARKET}`);
     expect(() => markets.of({ market: 'constructor' })).toThrow(/no after-sales policy/);
     expect(() => createMarkets(registry, 'ZZ')).toThrow(/no after-sales policy for the default market ZZ/);
     expect(() => createMarkets({ ...registry, policies: { ...registry.policies, FR: testMarketPolicy } }, 'FR')).toThrow('the policy registered for market FR is for market QZ');
