@@ -120,11 +120,16 @@ export function trackingStores() {
   return { shipments: new ShipmentStore(db, table), health: new ProviderHealthStore(db, table) };
 }
 
-/** Polling and alert timings (short locally), and whether proactive detection is on (policy, or the deployment's switch). */
-export function trackingSettings(policy: AftersalesPolicy) {
+/**
+ * Polling and alert timings (short locally), and whether proactive detection is on for a parcel of a market: the
+ * deployment's switch `PROACTIVE_DETECTION` (on/off) for every market, or by default each market's own policy
+ * (`tracking.proactiveDetection`; absent market = the default market).
+ */
+export function trackingSettings(markets: { market(code?: string): { policy: Pick<AftersalesPolicy, 'tracking'> } }) {
   const flag = optional('PROACTIVE_DETECTION');
+  const byPolicy = flag === undefined || flag === 'policy';
   return {
-    proactiveEnabled: flag === undefined || flag === 'policy' ? (policy.tracking?.proactiveDetection.enabled ?? false) : flag === 'on',
+    proactiveEnabled: (market?: string) => (byPolicy ? (markets.market(market).policy.tracking?.proactiveDetection.enabled ?? false) : flag === 'on'),
     pollIntervalSeconds: seconds('TRACKING_POLL_SECONDS', 2 * 3600),
     backoff: { baseSeconds: seconds('TRACKING_BACKOFF_BASE_SECONDS', 300), capSeconds: seconds('TRACKING_BACKOFF_CAP_SECONDS', 6 * 3600) },
     outageAlertSeconds: seconds('CARRIER_OUTAGE_ALERT_SECONDS', 3600),

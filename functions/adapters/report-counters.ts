@@ -36,6 +36,8 @@ export interface ClosedFacts {
   shipDay: string;
   /** The service was done (remedy confirmed): on the local day it was confirmed, within the due time or not. */
   resolution?: { day: string; withinLimit: boolean; workingMs?: number };
+  /** The market the case was decided under: its resolution is also counted per market (measured by that market's limits). */
+  market?: string;
 }
 
 type Counter = { pk: string; sk: string; add: Record<string, number> };
@@ -76,6 +78,7 @@ export class ReportCounters {
       if (workingMs === undefined) add.unmeasured = 1;
       else Object.assign(add, { workingMs: Math.round(workingMs), [bucketField(workingMs)]: 1 });
       counters.push({ pk: `RESOLUTION#${day.slice(0, 7)}`, sk: `type#${day}#${enc(f.type)}`, add });
+      if (f.market) counters.push({ pk: `RESOLUTION#${day.slice(0, 7)}`, sk: `market#${day}#${enc(f.market)}#${enc(f.type)}`, add: { ...add } });
     }
     if (isCarrierClaim(f.type) && f.outcome === 'approved') counters.push(carrier(f.shipDay, f.carrier, { [`${f.type}Confirmed`]: 1 }));
     const { resolution, ...facts } = f;
@@ -102,13 +105,22 @@ export class ReportCounters {
     const totals = new Map<string, ResolutionCounts>();
     for await (const item of dailyCounterItems(this.db, this.tableName, 'RESOLUTION', 'type', from, to)) {
       const type = dec(String(item.sk).split('#')[2]!);
-      const c = totals.get(type) ?? emptyResolution();
-      c.resolved += Number(item.resolved ?? 0);
-      c.withinLimit += Number(item.withinLimit ?? 0);
-      c.workingMs += Number(item.workingMs ?? 0);
-      c.unmeasured += Number(item.unmeasured ?? 0);
-      for (const b of RESOLUTION_BUCKETS) c.buckets[b] += Number(item[`b_${b}`] ?? 0);
-      totals.set(type, c);
+      totals.set(type, addResolutionItem(totals.get(type) ?? emptyResolution(), item));
+    }
+    return totals;
+  }
+
+  /**
+   * Resolution counters per market, then case type, over the local days from..to. Only closes counted since the
+   * counters know markets (a close from before is in `resolution` alone).
+   */
+  async resolutionByMarket(from: string, to: string): Promise<Map<string, Map<string, ResolutionCounts>>> {
+    const totals = new Map<string, Map<string, ResolutionCounts>>();
+    for await (const item of dailyCounterItems(this.db, this.tableName, 'RESOLUTION', 'market', from, to)) {
+      const [, , market, type] = String(item.sk).split('#').map((part, i) => (i >= 2 ? dec(part) : part));
+      const byType = totals.get(market!) ?? new Map<string, ResolutionCounts>();
+      byType.set(type!, addResolutionItem(byType.get(type!) ?? emptyResolution(), item));
+      totals.set(market!, byType);
     }
     return totals;
   }
@@ -156,6 +168,16 @@ export class ReportCounters {
 
 /** Values in a sort key are encoded: a reason code may hold `#`, which separates the key's parts. */
 const enc = (value: string) => encodeURIComponent(value);
+
+/** Adds one daily resolution counter item to the running counts. */
+function addResolutionItem(c: ResolutionCounts, item: Record<string, unknown>): ResolutionCounts {
+  c.resolved += Number(item.resolved ?? 0);
+  c.withinLimit += Number(item.withinLimit ?? 0);
+  c.workingMs += Number(item.workingMs ?? 0);
+  c.unmeasured += Number(item.unmeasured ?? 0);
+  for (const b of RESOLUTION_BUCKETS) c.buckets[b] += Number(item[`b_${b}`] ?? 0);
+  return c;
+}
 const dec = (value: string) => decodeURIComponent(value);
 const bucketField = (workingMs: number): `b_${ResolutionBucket}` => `b_${resolutionBucket(workingMs)}`;
 const volume = (day: string, dimension: VolumeDimension, value: string): Counter => ({ pk: `VOLUME#${day.slice(0, 7)}`, sk: `${dimension}#${day}#${enc(value)}`, add: { n: 1 } });

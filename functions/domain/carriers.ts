@@ -22,6 +22,15 @@
  * - Kuaidi100 `com` codes: the official SDK kuaidi100-api/java-demo `CompanyConstant.java` (shunfeng, zhongtong,
  *   yuantong, shentong, yunda, ems, jd) and Kuaidi100's company table https://api.kuaidi100.com/document/5f0ff6e82977d50a94e10237
  *   (youzhengguonei 邮政快递包裹, debangkuaidi 德邦快递, debangwuliu 德邦物流, jtexpress 极兔速递).
+ * German carriers (market DE; read December 2026 with the `search` tool):
+ * - AfterShip: the same `GET /couriers` samples: dhl-germany "Deutsche Post DHL" (other name "DHL Germany"), dpd-de
+ *   "DPD Germany", hermes-de "Hermes Germany" (other name "myhermes.de, Hermes Logistik Gruppe Deutschland"), gls
+ *   "GLS" (General Logistics Systems). AfterShip's `dhl` is DHL Express, `dpd` the DPD group and `hermes` Hermesworld
+ *   UK: other carriers, so "dhl", "dpd" and "hermes" alone stay unknown rather than guessed.
+ * - 17TRACK: the same apicarrier.all.json: 7041 "DHL Paket" (DE), 100007 "DPD (DE)", 100031 "Hermes (DE)"
+ *   (myhermes.de), 101070 "GLS (DE)" (gls-pakete.de), 100005 "GLS" (gls-group.eu).
+ * - Kuaidi100: public copies of its company code table (`comcode`): dhlde "DHL-德国件（DHL Deutschland）", dpdgermany
+ *   "DPD Germany", hermes_de "Hermes Germany", gls "GLS". Check against Kuaidi100's table above before relying on them.
  */
 export const CARRIER_PROVIDERS = ['aftership', '17track', 'kuaidi100'] as const;
 export type CarrierProvider = (typeof CARRIER_PROVIDERS)[number];
@@ -57,6 +66,21 @@ export const CARRIERS: readonly CarrierEntry[] = [
   },
   { code: 'DEPPON', name: 'Deppon 德邦快递', aliases: ['DBL', '德邦', '德邦快递'], providers: { aftership: ['deppon'], '17track': [190174], kuaidi100: ['debangkuaidi', 'debangwuliu'] } },
   { code: 'JT', name: 'J&T Express China 极兔速递', aliases: ['J&T', 'J&T Express', 'JTEXPRESS', '极兔', '极兔速递'], providers: { '17track': [190442], kuaidi100: ['jtexpress'] } },
+  // Germany (market DE): domestic legs and returns to the DE service center.
+  {
+    code: 'DHLDE',
+    name: 'DHL Paket (Deutsche Post DHL)',
+    aliases: ['DHL Paket', 'DHL Germany', 'DHL Deutschland', 'Deutsche Post DHL', 'DHL-DE'],
+    providers: { aftership: ['dhl-germany'], '17track': [7041], kuaidi100: ['dhlde'] },
+  },
+  { code: 'DPDDE', name: 'DPD Germany', aliases: ['DPD Germany', 'DPD Deutschland', 'DPD (DE)'], providers: { aftership: ['dpd-de'], '17track': [100007], kuaidi100: ['dpdgermany'] } },
+  {
+    code: 'HERMESDE',
+    name: 'Hermes Germany',
+    aliases: ['Hermes Germany', 'Hermes Deutschland', 'Hermes (DE)', 'myHermes', 'myhermes.de'],
+    providers: { aftership: ['hermes-de'], '17track': [100031], kuaidi100: ['hermes_de'] },
+  },
+  { code: 'GLS', name: 'GLS (General Logistics Systems)', aliases: ['GLS Germany', 'GLS (DE)', 'General Logistics Systems'], providers: { aftership: ['gls'], '17track': [101070, 100005], kuaidi100: ['gls'] } },
 ];
 
 const key = (name: string | number) => String(name).trim().toLowerCase();

@@ -19,7 +19,7 @@ const metricSink = metrics();
 const deploymentMarkets = markets();
 // One provider for every carrier by default; CARRIER_TRACKING (full JSON) routes carriers to several providers.
 const config = carrierTrackingConfig();
-const { outageAlertSeconds } = trackingSettings(deploymentMarkets.market().policy);
+const { outageAlertSeconds } = trackingSettings(deploymentMarkets);
 const { providerFor } = carrierRouting(config);
 const input = z.object({ caseId: z.string(), outage: z.optional(z.object({ Error: z.optional(z.string()) })) });
 

@@ -18,7 +18,7 @@ const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 const alerts = opsAlerts();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();
-const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(deploymentMarkets.market().policy);
+const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(deploymentMarkets);
 const routing = carrierRouting(carrierTrackingConfig());
 
 /** Kuaidi100 marks a push delivered only when the answer says so; anything else is pushed again later. */

@@ -120,7 +120,7 @@ app.get('/ops/reports/satisfaction', async ({ req }) => {
 });
 
 // Volume, resolution time, compensation cost and the carrier scorecard, from the report counters (docs/operations.md "Reports").
-registerReportRoutes(app, { reports, ledger, satisfaction, policy }, reply);
+registerReportRoutes(app, { reports, ledger, satisfaction, policy, markets }, reply);
 
 // SLA lists, pause and resume (docs/sla.md). Only a pause sends a notice: the queue client is made at the first one.
 let delayNotices: ReturnType<typeof queueSender<DelayNoticeMessage>> | undefined;

@@ -33,7 +33,7 @@ const trackingConfig = configuredCarrierTracking();
 const tracking = trackingConfig && {
   shipments: trackingStores().shipments,
   providerFor: carrierRouting(trackingConfig).providerFor,
-  proactiveEnabled: trackingSettings(deploymentMarkets.market().policy).proactiveEnabled,
+  proactiveEnabled: trackingSettings(deploymentMarkets).proactiveEnabled,
 };
 
 // Privacy requests come through the intake queue like every webhook (docs/privacy.md).

@@ -18,7 +18,7 @@ const alerts = opsAlerts();
 const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets();
-const settings = trackingSettings(deploymentMarkets.market().policy);
+const settings = trackingSettings(deploymentMarkets);
 const config = carrierTrackingConfig();
 const { providers } = carrierRouting(config);
 /** An EventBridge "Scheduled Event": its `time` is the run's "now" (the local runtime's clock when run locally). */

@@ -15,7 +15,7 @@ import { renderPage, type PageDeps } from './console-pages.js';
 import { operatorFromClaims, roleNeededFor } from './ops-auth.js';
 import { rawBody } from './responses.js';
 
-export interface ConsoleDeps extends ActionDeps, Omit<PageDeps, 'policy'> {
+export interface ConsoleDeps extends ActionDeps, Omit<PageDeps, 'policy' | 'markets'> {
   signIn: Pick<OperatorSignInClient, 'verify' | 'authorizeUrl' | 'logoutUrl' | 'exchangeCode' | 'refresh'>;
 }
 export type { AccessLog, CaseSearch, LedgerStore, OpsAlerts, SatisfactionStore };

@@ -37,6 +37,8 @@ export interface PageDeps {
   /** The report counters and the policy's service limits the reports measure against. */
   reports: ReportDeps['reports'];
   policy: ReportDeps['policy'];
+  /** Each market's service limits, for the resolution report per market. */
+  markets: ReportDeps['markets'];
   /** The case's Step Functions executions, each with its link (AWS console or the local execution page). */
   executions: (caseId: string, disputeRounds: number) => Array<{ name: string; url: string }>;
 }

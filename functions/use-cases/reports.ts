@@ -3,7 +3,7 @@ import type { ReportCounters } from '../adapters/report-counters.js';
 import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import { CASE_TYPES } from '../domain/case.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
-import { addResolution, emptyResolution, scorecard, seriesByPeriod, summarizeResolution, type Granularity } from '../domain/reports.js';
+import { addResolution, emptyResolution, scorecard, seriesByPeriod, summarizeResolution, type Granularity, type ResolutionCounts } from '../domain/reports.js';
 import { serviceLimitName } from '../domain/service-limits.js';
 import { slaServiceFor } from '../domain/sla.js';
 import { satisfactionReport } from './satisfaction-report.js';
@@ -20,10 +20,13 @@ export interface ReportRange {
 }
 
 export interface ReportDeps {
-  reports: Pick<ReportCounters, 'volume' | 'resolution' | 'carriers'>;
+  reports: Pick<ReportCounters, 'volume' | 'resolution' | 'resolutionByMarket' | 'carriers'>;
   ledger: Pick<LedgerStore, 'totals'>;
   satisfaction: Pick<SatisfactionStore, 'totals'>;
+  /** The default market's policy: the limits shown beside the all-markets totals. */
   policy: Pick<AftersalesPolicy, 'serviceLimits'>;
+  /** Each market's policy, for its own service limits; throws for a market the deployment no longer knows. */
+  markets: { market(code: string): { policy: Pick<AftersalesPolicy, 'serviceLimits'> } };
 }
 
 /** Cases opened per period by type and by reason (on the day they were received), and closed by outcome. */
@@ -55,16 +58,39 @@ export async function volumeReport(deps: Pick<ReportDeps, 'reports'>, range: Rep
  * Services completed (remedy confirmed) per case type, on the day they were confirmed: how many, the share done by
  * the due time, the mean and the bucketed median/p90 in working days, next to the type's service limit.
  */
-export async function resolutionReport(deps: Pick<ReportDeps, 'reports' | 'policy'>, range: Pick<ReportRange, 'from' | 'to'>) {
-  const counts = await deps.reports.resolution(range.from, range.to);
+export async function resolutionReport(deps: Pick<ReportDeps, 'reports' | 'policy' | 'markets'>, range: Pick<ReportRange, 'from' | 'to'>) {
+  const [counts, byMarket] = await Promise.all([deps.reports.resolution(range.from, range.to), deps.reports.resolutionByMarket(range.from, range.to)]);
+  const all = resolutionByType(counts, deps.policy);
+  // Per market, next to that market's own limits (a DE return is measured against 5 working days, not CN's 7).
+  const markets = [...byMarket.keys()].sort().map((market) => {
+    const known = (() => {
+      try {
+        return deps.markets.market(market).policy;
+      } catch {
+        return undefined; // a market since removed: its counts without limits
+      }
+    })();
+    return { market, ...resolutionByType(byMarket.get(market)!, known) };
+  });
+  return { from: range.from, to: range.to, ...all, markets };
+}
+
+type Limits = Pick<AftersalesPolicy, 'serviceLimits'>;
+type ServiceLimit = { name: string; workingDays: number; expeditedWorkingDays: number };
+type ResolutionLine = { type: string } & ReturnType<typeof summarizeResolution>;
+
+/** Per case type, each beside its service limit under `policy` (none when the market is no longer known). */
+function resolutionByType(counts: Map<string, ResolutionCounts>, policy: Limits): { types: Array<ResolutionLine & { limit: ServiceLimit }>; total: ReturnType<typeof summarizeResolution> };
+function resolutionByType(counts: Map<string, ResolutionCounts>, policy: Limits | undefined): { types: Array<ResolutionLine & { limit?: ServiceLimit }>; total: ReturnType<typeof summarizeResolution> };
+function resolutionByType(counts: Map<string, ResolutionCounts>, policy: Limits | undefined): { types: Array<ResolutionLine & { limit?: ServiceLimit }>; total: ReturnType<typeof summarizeResolution> } {
   const all = emptyResolution();
   const types = CASE_TYPES.filter((type) => counts.has(type)).map((type) => {
     const c = counts.get(type)!;
     addResolution(all, c);
-    const limit = deps.policy.serviceLimits[slaServiceFor(type).service];
-    return { type, limit: { name: serviceLimitName(type), workingDays: limit.standard, expeditedWorkingDays: limit.expedited }, ...summarizeResolution(c) };
+    const limit = policy?.serviceLimits[slaServiceFor(type).service];
+    return { type, ...(limit ? { limit: { name: serviceLimitName(type), workingDays: limit.standard, expeditedWorkingDays: limit.expedited } } : {}), ...summarizeResolution(c) };
   });
-  return { from: range.from, to: range.to, types: types.sort((a, b) => b.resolved - a.resolved || a.type.localeCompare(b.type)), total: summarizeResolution(all) };
+  return { types: types.sort((a, b) => b.resolved - a.resolved || a.type.localeCompare(b.type)), total: summarizeResolution(all) };
 }
 
 /**

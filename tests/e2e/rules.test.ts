@@ -59,8 +59,11 @@ describe('manual review', () => {
     await h.platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });
     const view = await h.ops.waitFor(caseId, isSettled);
     expect(view).toMatchObject({ status: 'closed', outcome: 'approved', remedy: 'refund' });
-    // OPS_TOKEN is the supervisor `ops-token` (issue 9: operators have a name and a role).
-    expect(view.timeline).toContainEqual(expect.objectContaining({ actor: 'operator:ops-token', event: 'operator_approve', detail: { role: 'supervisor', reason: 'receipt checked' } }));
+    // OPS_TOKEN is the supervisor `ops-token` (issue 9: operators have a name and a role); every decision records the
+    // market and policy version it was made under (issue 12).
+    expect(view.timeline).toContainEqual(
+      expect.objectContaining({ actor: 'operator:ops-token', event: 'operator_approve', detail: { role: 'supervisor', reason: 'receipt checked', market: 'CN', policyVersion: expect.any(String) } }),
+    );
     expect(instructions(caseId)).toEqual([expect.objectContaining({ kind: 'refund', amount: 79900 })]);
   });
 

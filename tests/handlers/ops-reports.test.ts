@@ -177,6 +177,10 @@ describe('reports: resolution time against the service limit', () => {
       }),
     ]);
     expect(res.json.total).toMatchObject({ resolved: 2, withinLimit: 1 });
+    // Per market too (issue 12): cases without a market close under the default market, CN, with its limits.
+    expect(res.json.markets).toEqual([
+      { market: 'CN', types: [expect.objectContaining({ type: 'return', resolved: 2, withinLimit: 1, limit: { name: 'return', workingDays: 7, expeditedWorkingDays: 3 } })], total: expect.objectContaining({ resolved: 2 }) },
+    ]);
   });
 
   it('a case closed without its service done (rejected) has no resolution time', async () => {

@@ -188,7 +188,7 @@ describe('the due index and the budget', () => {
         cases,
         intake: { send: async () => undefined } as never,
         markets: oneMarket(),
-        proactiveEnabled: false,
+        proactiveEnabled: () => false,
         pollIntervalSeconds: 3600,
         tracker: { track: async (q) => (tracked.push(q.trackingNumber), { status: 'in_transit', lost: false }) },
         health: new (await import('../../functions/adapters/provider-health.js')).ProviderHealthStore(env.db, TABLE_NAME),
@@ -221,7 +221,7 @@ describe('track-shipments: proactive detection', () => {
       },
       customer: { customerId: 'cust-1', tier: 'gold' as const, name: PERSON.name, email: PERSON.email, phone: PERSON.phone, locale: 'zh-CN' as const, channels: ['email' as const, 'sms' as const] },
     };
-    await watchProactive({ shipments, providerFor: () => 'aftership', proactiveEnabled: true }, caseId, data, now);
+    await watchProactive({ shipments, providerFor: () => 'aftership', proactiveEnabled: () => true }, caseId, data, now);
     return { caseId, requestId, data };
   }
 

@@ -38,6 +38,7 @@ function fakeDeps(): ReportDeps {
             ? [{ day: '2026-11-01', key: 'box <crushed> & wet', count: 1 }]
             : [{ day: '2026-11-02', key: 'approved', count: 1 }],
       resolution: async () => new Map([['return', resolution]]),
+      resolutionByMarket: async () => new Map([['CN', new Map([['return', resolution]])]]),
       carriers: async () => [
         { day: '2026-11-01', carrier: 'SF', counts: sf },
         { day: '2026-11-02', carrier: 'ZTO', counts: zto },
@@ -51,6 +52,7 @@ function fakeDeps(): ReportDeps {
     },
     satisfaction: { totals: async (group) => new Map([[group === 'all' ? 'all' : group === 'carrier' ? 'SF' : group === 'market' ? 'DE' : 'lost', sat]]) },
     policy: cnPolicy,
+    markets: { market: () => ({ policy: cnPolicy }) },
   };
 }
 

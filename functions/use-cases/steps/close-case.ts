@@ -63,7 +63,7 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
   await stopServiceClock(deps, caseId, now);
   // Read after the clock stopped: it says whether the service was done, and when.
   const final = await deps.cases.require(caseId);
-  if (final.status === 'closed') await deps.reports.countClosed(caseId, final.dispute?.count ?? 0, closedFacts(final, now, deps.markets.of(final).calendar));
+  if (final.status === 'closed') await deps.reports.countClosed(caseId, final.dispute?.count ?? 0, closedFacts(final, now, deps.markets.of(final)));
   await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);
   if (deps.privacy) {
     // A retry after the close (closed is false then) still files it: the close time is the stored one.
@@ -73,8 +73,9 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
   return { outcome };
 }
 
-/** What a close is counted by (local days in the market's zone). */
-export function closedFacts(record: CaseRecord, now: Date, calendar: WorkingDayCalendar): ClosedFacts {
+/** What a close is counted by (local days in the market's zone), under the market the case was decided in. */
+export function closedFacts(record: CaseRecord, now: Date, market: { code: string; calendar: WorkingDayCalendar }): ClosedFacts {
+  const { calendar } = market;
   const zone = calendar.timeZone;
   const { sla } = record;
   const metAt = sla?.state === 'met' ? sla.metAt : undefined;
@@ -84,6 +85,7 @@ export function closedFacts(record: CaseRecord, now: Date, calendar: WorkingDayC
     outcome: record.outcome ?? 'approved',
     carrier: record.shipment.carrier,
     shipDay: localDateOf(new Date(record.shipment.shippedAt), zone),
+    market: market.code,
     ...(sla && metAt
       ? {
           resolution: {

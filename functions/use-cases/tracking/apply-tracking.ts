@@ -12,7 +12,8 @@ export interface ApplyTrackingDeps {
   intake: QueueSender<IntakeMessage>;
   /** The shipment's market (its order's or case's) judges it: silence thresholds, working days late. */
   markets: Markets;
-  proactiveEnabled: boolean;
+  /** Proactive detection on for a parcel of this market (its policy, or the deployment's switch); absent = default market. */
+  proactiveEnabled: (market?: string) => boolean;
   /** Seconds until a shipment still on its way is polled again (pushes may come sooner). */
   pollIntervalSeconds: number;
 }
@@ -35,7 +36,7 @@ export async function applyTracking(deps: ApplyTrackingDeps, key: string, snapsh
   // Pushes can arrive out of order: a state older than the one stored teaches nothing.
   if (shipment.lastEventAt && snapshot.lastEventAt && snapshot.lastEventAt < shipment.lastEventAt) return { known: true, actions: [], finished: false };
   const { policy, calendar } = deps.markets.market(shipment.market);
-  const outcome = watchOutcome(shipment, snapshot, now, policy, calendar, deps.proactiveEnabled);
+  const outcome = watchOutcome(shipment, snapshot, now, policy, calendar, deps.proactiveEnabled(shipment.market));
   // The provider stopped following the number: its silence is its own, not the parcel's, so no "no scan" loss.
   const stopped = shipment.trackingIssue?.reason === 'tracking_stopped';
   const actions = outcome.actions.filter((a) => !(stopped && a.kind === 'open_proactive_case' && a.rule === 'no_scan'));

@@ -6,8 +6,8 @@ export interface WatchDeps {
   shipments: ShipmentStore;
   /** The tracking provider that serves a carrier (the deployment's routing), to file the shipment for polling. */
   providerFor: (carrier: string) => string;
-  /** Proactive detection switched on (policy or deployment). */
-  proactiveEnabled: boolean;
+  /** Proactive detection switched on for a parcel of this market (its policy, or the deployment's switch); absent = default market. */
+  proactiveEnabled: (market?: string) => boolean;
 }
 
 const PROACTIVE_RETENTION_DAYS = 90;
@@ -23,7 +23,7 @@ export async function watchReturn(deps: WatchDeps, watching: { caseId: string; m
  * it) and watch the parcel; `caseId` is the id the proactive case will have. Off: nothing is stored.
  */
 export async function watchProactive(deps: WatchDeps, caseId: string, data: ShipmentCreatedData, now: Date): Promise<'watching' | 'ignored'> {
-  if (!deps.proactiveEnabled) return 'ignored';
+  if (!deps.proactiveEnabled(data.order.market)) return 'ignored';
   const { shipment } = data.order;
   const { name, email, phone, ...customer } = data.customer;
   // The facts first: once watched, the shipment may be polled (and a case opened from them) at any moment.

@@ -31,11 +31,25 @@ describe('carrier registry', () => {
     ['3011', 'CHINAPOST'],
     ['debangwuliu', 'DEPPON'],
     ['jtexpress', 'JT'],
+    // Germany (market DE)
+    ['DHL Paket', 'DHLDE'],
+    ['dhl-germany', 'DHLDE'],
+    ['7041', 'DHLDE'],
+    ['dhlde', 'DHLDE'],
+    ['dpd-de', 'DPDDE'],
+    ['100007', 'DPDDE'],
+    ['dpdgermany', 'DPDDE'],
+    ['hermes-de', 'HERMESDE'],
+    ['myHermes', 'HERMESDE'],
+    ['100031', 'HERMESDE'],
+    ['gls', 'GLS'],
+    ['101070', 'GLS'],
+    ['100005', 'GLS'],
   ] as const)('%s is %s', (sent, code) => {
     expect(canonicalCarrier(sent)).toBe(code);
   });
 
-  it.each(['', 'dhl', 'sf express co', '999999', 'SF1234567890'])('%o is unknown', (sent) => {
+  it.each(['', 'dhl', 'dpd', 'hermes', 'sf express co', '999999', 'SF1234567890'])('%o is unknown', (sent) => {
     expect(canonicalCarrier(sent)).toBeUndefined();
   });
 
@@ -51,6 +65,10 @@ describe('carrier registry', () => {
     expect(providerCodes('17track')).toMatchObject({ SF: 100012, ZTO: 190455, YTO: 190157, STO: 190324, JD: 191121, EMS: 3013 });
     expect(providerCodes('kuaidi100')).toMatchObject({ SF: 'shunfeng', ZTO: 'zhongtong', YUNDA: 'yunda', JD: 'jd', DEPPON: 'debangkuaidi', JT: 'jtexpress' });
     expect(providerCodes('aftership')).not.toHaveProperty('JT');
+    // German carriers: AfterShip's country slugs (its `dhl` is DHL Express), 17TRACK's DE keys, Kuaidi100's codes.
+    expect(providerCodes('aftership')).toMatchObject({ DHLDE: 'dhl-germany', DPDDE: 'dpd-de', HERMESDE: 'hermes-de', GLS: 'gls' });
+    expect(providerCodes('17track')).toMatchObject({ DHLDE: 7041, DPDDE: 100007, HERMESDE: 100031, GLS: 101070 });
+    expect(providerCodes('kuaidi100')).toMatchObject({ DHLDE: 'dhlde', DPDDE: 'dpdgermany', HERMESDE: 'hermes_de', GLS: 'gls' });
     expect(providerCodes('17track')).not.toHaveProperty('YUNDA');
     for (const provider of CARRIER_PROVIDERS) for (const code of Object.keys(providerCodes(provider))) expect(canonicalCarrier(code)).toBe(code);
   });
