@@ -42,8 +42,8 @@ module.exports = {
     {
       name: 'handlers-no-adapter-internals',
       comment:
-        'Handlers compose adapters through their modules (functions/adapters/*.ts) and the carriers package\'s public ' +
-        'modules (limits, push, from-config); a provider\'s implementation (AfterShip, 17TRACK, Kuaidi100 and their ' +
+        "Handlers compose adapters through their modules (functions/adapters/*.ts) and the carriers package's public " +
+        "modules (limits, push, from-config); a provider's implementation (AfterShip, 17TRACK, Kuaidi100 and their " +
         'support code) is reached only through functions/tracking-wiring.ts.',
       severity: 'error',
       from: { path: '^functions/handlers/' },
@@ -68,11 +68,7 @@ module.exports = {
       from: { path: '^(lib|bin)/' },
       to: {
         path: '^functions/',
-        pathNot: [
-          '^functions/domain/',
-          '^functions/schemas/',
-          '^functions/adapters/(case-index|notice-store|business-metric-names|dynamo)\\.ts$',
-        ],
+        pathNot: ['^functions/domain/', '^functions/schemas/', '^functions/adapters/(case-index|notice-store|business-metric-names|dynamo)\\.ts$'],
       },
     },
     {

@@ -1,6 +1,13 @@
 import * as z from 'zod/mini';
 import { carrierCodesFor, parseCarrierTracking, trackerFromConfig, type CarrierTrackingConfig } from './adapters/carriers/from-config.js';
-import { parseCarrierRoutingConfig, referencedProviders, routeProvider, TRACKING_PROVIDERS, type RoutedCarrierTracker, type TrackingProvider } from './adapters/carriers/routing.js';
+import {
+  parseCarrierRoutingConfig,
+  referencedProviders,
+  routeProvider,
+  TRACKING_PROVIDERS,
+  type RoutedCarrierTracker,
+  type TrackingProvider,
+} from './adapters/carriers/routing.js';
 import { documentClient } from './adapters/dynamo.js';
 import { ProviderHealthStore } from './adapters/provider-health.js';
 import { ShipmentStore } from './adapters/shipment-store.js';

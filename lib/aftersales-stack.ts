@@ -52,7 +52,8 @@ export class AftersalesStack extends Stack {
       type: 'String',
       default: 'aftership',
       allowedValues: ['aftership', '17track', 'kuaidi100', 'simulator'],
-      description: 'Tracking provider for every carrier (docs/carrier-tracking.md); its API key goes in its own secret (CarrierApiKey for AfterShip, CarrierApiKey17track, CarrierApiKeyKuaidi100).',
+      description:
+        'Tracking provider for every carrier (docs/carrier-tracking.md); its API key goes in its own secret (CarrierApiKey for AfterShip, CarrierApiKey17track, CarrierApiKeyKuaidi100).',
     });
     const carrierApiUrl = new CfnParameter(this, 'CarrierApiUrl', {
       type: 'String',
@@ -101,7 +102,8 @@ export class AftersalesStack extends Stack {
     // Signs the customer's status-page links (functions/domain/status-link.ts). A key ring {current, previous,
     // rotatedAt} keeps links already sent working after a rotation; a bare new value revokes them (docs/operations.md).
     const statusLinkSecret = new Secret(this, 'StatusLinkSecret', {
-      description: "HMAC key for customers' case status links. Generated; rotate with scripts/rotate-secret.ts (links sent keep working), or put a bare new value to revoke every link.",
+      description:
+        "HMAC key for customers' case status links. Generated; rotate with scripts/rotate-secret.ts (links sent keep working), or put a bare new value to revoke every link.",
       encryptionKey: dataKey,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
@@ -312,13 +314,19 @@ export class AftersalesStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: http.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebhookUrl', { value: `${http.url}webhooks/order-platform` });
-    new CfnOutput(this, 'CarrierWebhookUrl', { value: `${http.url}webhooks/carriers/`, description: 'Append aftership, 17track or kuaidi100: the push URL to give the tracking provider' });
+    new CfnOutput(this, 'CarrierWebhookUrl', {
+      value: `${http.url}webhooks/carriers/`,
+      description: 'Append aftership, 17track or kuaidi100: the push URL to give the tracking provider',
+    });
     new CfnOutput(this, 'CarrierWebhookSecretArn', { value: tracking.webhookSecret.secretArn, description: "Put the tracking provider's webhook secret here" });
     new CfnOutput(this, 'WebhookSecretArn', { value: webhookSecret.secretArn, description: 'Put the whsec_ secret shared with the order platform here' });
     new CfnOutput(this, 'OrderPlatformTokenArn', { value: orderPlatformToken.secretArn });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'OpsAlertsTopicArn', { value: opsAlerts.topicArn });
-    new CfnOutput(this, 'OperatorUserPoolId', { value: operatorSignIn.userPool.userPoolId, description: 'Create operators here and add each to one group: viewer, agent or supervisor' });
+    new CfnOutput(this, 'OperatorUserPoolId', {
+      value: operatorSignIn.userPool.userPoolId,
+      description: 'Create operators here and add each to one group: viewer, agent or supervisor',
+    });
     new CfnOutput(this, 'OperatorClientId', { value: operatorSignIn.client.userPoolClientId, description: 'App client of the ops console (no secret); the JWT audience of /ops' });
     new CfnOutput(this, 'OperatorSignInUrl', { value: operatorSignIn.signInUrl, description: 'Hosted sign-in page for operators (authorization code flow back to /console)' });
     new CfnOutput(this, 'NoticeDeliveryEventsTopicArn', { value: noticeDelivery.topic.topicArn, description: 'SES and SMS delivery failures (DeliveryEvents function)' });

@@ -28,15 +28,27 @@ export function acknowledgeNagFindings(
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'The AWS-managed basic execution policy grants only CloudWatch Logs writes, which every function needs.',
     );
-    acknowledge(fn, 'AwsSolutions-IAM5[Resource::*]', 'Active tracing: X-Ray PutTraceSegments/PutTelemetryRecords accept no resource scoping; no other action of this function is on "*".');
-    acknowledge(fn, `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`, 'Access to the case table includes its indexes (GSI1 by status, GSI2 by due time, GSI3 lookups), and only that table.');
+    acknowledge(
+      fn,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Active tracing: X-Ray PutTraceSegments/PutTelemetryRecords accept no resource scoping; no other action of this function is on "*".',
+    );
+    acknowledge(
+      fn,
+      `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      'Access to the case table includes its indexes (GSI1 by status, GSI2 by due time, GSI3 lookups), and only that table.',
+    );
     acknowledge(
       fn,
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'Writing to a KMS-encrypted topic, queue or secret needs GenerateDataKey* (all its variants), granted by CDK on that one key ARN only.',
     );
     if (dataKey) {
-      acknowledge(fn, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', "The case table's grant on the customer-managed data key (CDK grantReadWriteData) includes ReEncrypt*, on that one key only.");
+      acknowledge(
+        fn,
+        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        "The case table's grant on the customer-managed data key (CDK grantReadWriteData) includes ReEncrypt*, on that one key only.",
+      );
     }
   }
 
@@ -63,7 +75,7 @@ export function acknowledgeNagFindings(
     acknowledge(
       route,
       'AwsSolutions-APIG4',
-      'Public by design: webhooks are authenticated by their signature (Standard Webhooks HMAC for the order platform, each tracking provider\'s own scheme for carrier pushes), survey links by an unguessable single-use token, status pages by an HMAC-signed expiring token; operator routes use the Cognito JWT authorizer.',
+      "Public by design: webhooks are authenticated by their signature (Standard Webhooks HMAC for the order platform, each tracking provider's own scheme for carrier pushes), survey links by an unguessable single-use token, status pages by an HMAC-signed expiring token; operator routes use the Cognito JWT authorizer.",
     );
   }
   for (const route of parts.consoleRoutes ?? []) {
@@ -81,6 +93,10 @@ export function acknowledgeNagFindings(
     );
   }
   for (const secret of parts.secrets) {
-    acknowledge(secret, 'AwsSolutions-SMG4', 'A key shared with a partner (order platform, tracking provider) or a link-signing key: rotated by hand on purpose (see README, "Rotating secrets"), not by a Lambda.');
+    acknowledge(
+      secret,
+      'AwsSolutions-SMG4',
+      'A key shared with a partner (order platform, tracking provider) or a link-signing key: rotated by hand on purpose (see README, "Rotating secrets"), not by a Lambda.',
+    );
   }
 }

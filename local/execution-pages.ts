@@ -44,7 +44,11 @@ export function executionDetail(sfn: LocalStepFunctionsService, name: string): P
   try {
     execution = sfn.describeExecution({ executionArn });
   } catch {
-    return { status: 404, json: { error: 'execution_not_found', message: 'No execution has this name.' }, html: page('Execution not found', `<p>No execution is named <code>${escapeHtml(name)}</code>. <a href="/local/executions">All executions</a></p>`) };
+    return {
+      status: 404,
+      json: { error: 'execution_not_found', message: 'No execution has this name.' },
+      html: page('Execution not found', `<p>No execution is named <code>${escapeHtml(name)}</code>. <a href="/local/executions">All executions</a></p>`),
+    };
   }
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
@@ -55,7 +59,11 @@ export function executionDetail(sfn: LocalStepFunctionsService, name: string): P
   } while (nextToken);
   const states = stateSteps(events, execution.status);
   const { name: executionName, status, startDate, stopDate, input, output, error, cause } = execution;
-  return { status: 200, json: { execution: { name: executionName, status, startDate, stopDate, input, output, error, cause }, states, events }, html: detailHtml(execution, states, events) };
+  return {
+    status: 200,
+    json: { execution: { name: executionName, status, startDate, stopDate, input, output, error, cause }, states, events },
+    html: detailHtml(execution, states, events),
+  };
 }
 
 export interface StateStep {
@@ -71,7 +79,13 @@ export interface StateStep {
   cause?: string;
 }
 
-const FAILURE_DETAILS = ['lambdaFunctionFailedEventDetails', 'lambdaFunctionTimedOutEventDetails', 'taskFailedEventDetails', 'taskTimedOutEventDetails', 'executionFailedEventDetails'] as const;
+const FAILURE_DETAILS = [
+  'lambdaFunctionFailedEventDetails',
+  'lambdaFunctionTimedOutEventDetails',
+  'taskFailedEventDetails',
+  'taskTimedOutEventDetails',
+  'executionFailedEventDetails',
+] as const;
 
 /** Pairs each StateEntered with its StateExited (loops enter a state again: the latest open entry is closed). */
 export function stateSteps(events: HistoryEvent[], executionStatus: string | undefined): StateStep[] {
@@ -80,11 +94,22 @@ export function stateSteps(events: HistoryEvent[], executionStatus: string | und
     const type = event.type ?? '';
     const at = new Date(event.timestamp ?? 0);
     if (type.endsWith('StateEntered') && event.stateEnteredEventDetails) {
-      steps.push({ name: event.stateEnteredEventDetails.name ?? '', type: type.replace(/StateEntered$/, ''), status: 'running', enteredAt: at, input: event.stateEnteredEventDetails.input });
+      steps.push({
+        name: event.stateEnteredEventDetails.name ?? '',
+        type: type.replace(/StateEntered$/, ''),
+        status: 'running',
+        enteredAt: at,
+        input: event.stateEnteredEventDetails.input,
+      });
     } else if (type.endsWith('StateExited') && event.stateExitedEventDetails) {
       const step = steps.findLast((s) => s.name === event.stateExitedEventDetails!.name && !s.exitedAt);
       if (!step) continue;
-      Object.assign(step, { exitedAt: at, durationMs: at.getTime() - step.enteredAt.getTime(), output: event.stateExitedEventDetails.output, status: step.error ? 'caught' : 'succeeded' });
+      Object.assign(step, {
+        exitedAt: at,
+        durationMs: at.getTime() - step.enteredAt.getTime(),
+        output: event.stateExitedEventDetails.output,
+        status: step.error ? 'caught' : 'succeeded',
+      });
     } else {
       const failure = FAILURE_DETAILS.map((key) => event[key]).find(Boolean) as { error?: string; cause?: string } | undefined;
       const step = failure && steps.findLast((s) => !s.exitedAt);

@@ -13,9 +13,7 @@ const pipeline = await startLocalPipeline({}, (line) => console.log(`[local] ${l
 const { urls, config, operators } = pipeline;
 // Development tokens are printed so they can be used at once; a token of your own (OPS_USERS, OPS_TOKEN) is not echoed.
 const devTokens = new Set([DEV_OPS_TOKEN, ...DEFAULT_OPS_USERS.map((user) => user.token)]);
-const operatorLines = operators
-  .map((op) => `    ${op.name.padEnd(18)}${op.role.padEnd(12)}Authorization: Bearer ${devTokens.has(op.token) ? op.token : '<yours>'}`)
-  .join('\n');
+const operatorLines = operators.map((op) => `    ${op.name.padEnd(18)}${op.role.padEnd(12)}Authorization: Bearer ${devTokens.has(op.token) ? op.token : '<yours>'}`).join('\n');
 console.log(`
 After-sales pipeline running locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s)
 

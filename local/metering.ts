@@ -56,7 +56,8 @@ export async function meterDynamoDb(target: string): Promise<Meter<DynamoCounts>
   const shapes = new Map<string, Promise<TableShape>>();
   // dynalite wants a well-formed (unverified) SigV4 authorization: the metered request's own headers serve.
   let auth: IncomingHttpHeaders = {};
-  const call = (action: string, body: unknown) => forward(target, { ...auth, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${action}` }, JSON.stringify(body));
+  const call = (action: string, body: unknown) =>
+    forward(target, { ...auth, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${action}` }, JSON.stringify(body));
   const shape = (table: string): Promise<TableShape> => {
     let known = shapes.get(table);
     if (!known) {
@@ -65,7 +66,8 @@ export async function meterDynamoDb(target: string): Promise<Meter<DynamoCounts>
     }
     return known;
   };
-  const getItem = async (table: string, key: Item): Promise<Item | undefined> => JSON.parse((await call('GetItem', { TableName: table, Key: key, ConsistentRead: true })).body).Item;
+  const getItem = async (table: string, key: Item): Promise<Item | undefined> =>
+    JSON.parse((await call('GetItem', { TableName: table, Key: key, ConsistentRead: true })).body).Item;
   const addWrite = (by: string, n: number) => (counts.writeUnitsBy[by] = (counts.writeUnitsBy[by] ?? 0) + n);
   const addPartition = (where: string, pk: unknown, n: number) => {
     const name = `${where}|${String((pk as { S?: string } | undefined)?.S ?? JSON.stringify(pk))}`;
@@ -103,7 +105,10 @@ export async function meterDynamoDb(target: string): Promise<Meter<DynamoCounts>
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       void (async () => {
-        const action = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '?';
+        const action =
+          String(req.headers['x-amz-target'] ?? '')
+            .split('.')
+            .pop() ?? '?';
         auth = { authorization: req.headers.authorization, 'x-amz-date': req.headers['x-amz-date'] };
         counts.requests[action] = (counts.requests[action] ?? 0) + 1;
         let body = Buffer.concat(chunks).toString('utf8');
@@ -135,7 +140,10 @@ export async function meterSqs(target: string): Promise<Meter<Record<string, num
     req.on('end', () => {
       void forward(target, req.headers, Buffer.concat(chunks).toString('utf8')).then(
         (out) => {
-          let action = String(req.headers['x-amz-target'] ?? '').split('.').pop() || 'query-protocol';
+          let action =
+            String(req.headers['x-amz-target'] ?? '')
+              .split('.')
+              .pop() || 'query-protocol';
           if (action === 'ReceiveMessage' && !(JSON.parse(out.body || '{}').Messages ?? []).length) action = 'ReceiveMessage (empty)';
           counts[action] = (counts[action] ?? 0) + 1;
           // Queue URLs name the emulator's host: name the proxy's instead, so the SDK keeps coming through it.
@@ -213,7 +221,11 @@ function indexWrites(index: IndexShape, tableKeys: string[], before: Item | unde
   if (!old) return [[now![pk], units(now)]];
   if (!now) return [[old[pk], units(old)]];
   const keyOf = (e: Item) => JSON.stringify(index.keys.map((k) => e[k]));
-  if (keyOf(old) !== keyOf(now)) return [[old[pk], units(old)], [now[pk], units(now)]];
+  if (keyOf(old) !== keyOf(now))
+    return [
+      [old[pk], units(old)],
+      [now[pk], units(now)],
+    ];
   return JSON.stringify(sorted(old)) === JSON.stringify(sorted(now)) ? [] : [[now[pk], units(now)]];
 }
 
@@ -223,7 +235,10 @@ function sorted(item: Item): Array<[string, unknown]> {
 
 function addReadUnits(counts: DynamoCounts, consumed: unknown): void {
   for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Array<Record<string, any>>) {
-    const indexUnits = Object.values({ ...(c.GlobalSecondaryIndexes ?? {}), ...(c.LocalSecondaryIndexes ?? {}) }).reduce((sum: number, i: any) => sum + Number(i.CapacityUnits ?? 0), 0);
+    const indexUnits = Object.values({ ...(c.GlobalSecondaryIndexes ?? {}), ...(c.LocalSecondaryIndexes ?? {}) }).reduce(
+      (sum: number, i: any) => sum + Number(i.CapacityUnits ?? 0),
+      0,
+    );
     counts.indexReadUnits += indexUnits;
     counts.readUnits += Number(c.CapacityUnits ?? 0) - indexUnits;
   }

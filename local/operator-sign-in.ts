@@ -29,7 +29,12 @@ const b64url = (value: Buffer | string) => Buffer.from(value).toString('base64ur
  */
 export function localOperatorSignIn(operators: readonly LocalOperator[], baseUrl: () => string) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = b64url(createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest().subarray(0, 12));
+  const kid = b64url(
+    createHash('sha256')
+      .update(publicKey.export({ format: 'der', type: 'spki' }))
+      .digest()
+      .subarray(0, 12),
+  );
   const known = operators.map((operator) => ({ operator, digest: digest(operator.token) }));
   const codes = new Map<string, PendingCode>();
   const refreshTokens = new Map<string, LocalOperator>();
@@ -50,31 +55,37 @@ export function localOperatorSignIn(operators: readonly LocalOperator[], baseUrl
     } else if (route === 'POST /oauth2/authorize') {
       const form = new URLSearchParams(await readText(req));
       const problem = checkAuthorize(form, consoleUrl());
-      if (problem) return send(res, 400, 'text/html; charset=utf-8', `<p>${escape(problem)}</p>`), true;
+      if (problem) return (send(res, 400, 'text/html; charset=utf-8', `<p>${escape(problem)}</p>`), true);
       const presented = digest(form.get('token') ?? '');
       let operator: LocalOperator | undefined;
       for (const candidate of known) if (timingSafeEqual(presented, candidate.digest)) operator = candidate.operator;
-      if (!operator) return send(res, 401, 'text/html; charset=utf-8', signInForm(form, 'No local operator has this token.')), true;
+      if (!operator) return (send(res, 401, 'text/html; charset=utf-8', signInForm(form, 'No local operator has this token.')), true);
       for (const [old, pending] of codes) if (pending.expires <= Date.now()) codes.delete(old); // unused codes expire
       const code = b64url(randomBytes(24));
       codes.set(code, { operator, challenge: form.get('code_challenge')!, redirectUri: form.get('redirect_uri')!, expires: Date.now() + CODE_LIFETIME_MS });
       res.writeHead(302, { location: `${form.get('redirect_uri')}?${new URLSearchParams({ code, state: form.get('state') ?? '' })}`, 'cache-control': 'no-store' }).end();
     } else if (route === 'POST /oauth2/token') {
       const form = new URLSearchParams(await readText(req));
-      if (form.get('client_id') !== LOCAL_CONSOLE_CLIENT_ID) return send(res, 400, 'application/json', '{"error":"invalid_client"}'), true;
+      if (form.get('client_id') !== LOCAL_CONSOLE_CLIENT_ID) return (send(res, 400, 'application/json', '{"error":"invalid_client"}'), true);
       let operator: LocalOperator | undefined;
       if (form.get('grant_type') === 'authorization_code') {
         const pending = codes.get(form.get('code') ?? '');
         codes.delete(form.get('code') ?? '');
         const verifier = form.get('code_verifier') ?? '';
-        if (pending && pending.expires > Date.now() && pending.redirectUri === form.get('redirect_uri') && b64url(digest(verifier)) === pending.challenge) operator = pending.operator;
+        if (pending && pending.expires > Date.now() && pending.redirectUri === form.get('redirect_uri') && b64url(digest(verifier)) === pending.challenge)
+          operator = pending.operator;
       } else if (form.get('grant_type') === 'refresh_token') {
         operator = refreshTokens.get(form.get('refresh_token') ?? '');
       }
-      if (!operator) return send(res, 400, 'application/json', '{"error":"invalid_grant"}'), true;
+      if (!operator) return (send(res, 400, 'application/json', '{"error":"invalid_grant"}'), true);
       const refresh = form.get('grant_type') === 'authorization_code' ? b64url(randomBytes(32)) : undefined;
       if (refresh) refreshTokens.set(refresh, operator);
-      send(res, 200, 'application/json', JSON.stringify({ access_token: accessToken(operator), token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S, ...(refresh ? { refresh_token: refresh } : {}) }));
+      send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify({ access_token: accessToken(operator), token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S, ...(refresh ? { refresh_token: refresh } : {}) }),
+      );
     } else if (route === 'GET /logout') {
       const back = url.searchParams.get('logout_uri');
       res.writeHead(302, { location: back === consoleUrl() ? back : '/', 'cache-control': 'no-store' }).end();
@@ -87,7 +98,8 @@ export function localOperatorSignIn(operators: readonly LocalOperator[], baseUrl
 function checkAuthorize(params: URLSearchParams, consoleUrl: string): string | undefined {
   if (params.get('client_id') !== LOCAL_CONSOLE_CLIENT_ID) return 'unknown client_id';
   if (params.get('redirect_uri') !== consoleUrl) return 'redirect_uri is not the registered callback';
-  if (params.get('response_type') !== 'code' || params.get('code_challenge_method') !== 'S256' || !params.get('code_challenge')) return 'use the code flow with a PKCE S256 challenge';
+  if (params.get('response_type') !== 'code' || params.get('code_challenge_method') !== 'S256' || !params.get('code_challenge'))
+    return 'use the code flow with a PKCE S256 challenge';
   return undefined;
 }
 

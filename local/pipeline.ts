@@ -151,7 +151,9 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     });
     checkNoticeClaimTiming(config, topology); // a claim that goes stale too soon sends a slow notice twice
     // SES's mailbox simulator and failing SMS numbers report back through the template's delivery-event topics.
-    const deliveryEvents = await on('sesApi', (port) => startLocalDeliveryEvents({ port, sesEndpoint: ses.endpoint, destinations: topology.eventDestinations ?? [], publish: (topic, message) => sns.publish(topic, message) }));
+    const deliveryEvents = await on('sesApi', (port) =>
+      startLocalDeliveryEvents({ port, sesEndpoint: ses.endpoint, destinations: topology.eventDestinations ?? [], publish: (topic, message) => sns.publish(topic, message) }),
+    );
     stops.push(deliveryEvents.close);
     smsSent = deliveryEvents.smsSent;
 
@@ -214,7 +216,9 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       lambda,
       admit: () => engineInvocations.room(ENGINE_BACKLOG),
       onError: (error, where) =>
-        log(`queue ${where.queueLogicalId} → ${where.functionLogicalId}: ${error instanceof HandledAfterVisibilityTimeout ? `${error.message} (harmless; on a busy machine LOCAL_VISIBILITY_TIMEOUT_SECONDS=8 makes it rarer)` : `${where.phase} failed (${(error as Error).name})`}`),
+        log(
+          `queue ${where.queueLogicalId} → ${where.functionLogicalId}: ${error instanceof HandledAfterVisibilityTimeout ? `${error.message} (harmless; on a busy machine LOCAL_VISIBILITY_TIMEOUT_SECONDS=8 makes it rarer)` : `${where.phase} failed (${(error as Error).name})`}`,
+        ),
     });
     stops.push(pollers.stop);
 
@@ -244,7 +248,11 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       jwtAuthorizer: localJwtAuthorizer(operators),
       throttle: config.throttle,
       // The console's sign-in: Cognito's hosted page and token endpoint, played by the local operators (local/operator-sign-in.ts).
-      extraRoutes: firstMatching(localIndexPage(() => urls, stepFunctions), clockRoutes(clock, runAllSchedules), localOperatorSignIn(operators, () => urls.api)),
+      extraRoutes: firstMatching(
+        localIndexPage(() => urls, stepFunctions),
+        clockRoutes(clock, runAllSchedules),
+        localOperatorSignIn(operators, () => urls.api),
+      ),
       onError: (error, routeKey) => log(`${routeKey} failed (${(error as Error).name})`),
     });
     stops.push(backend.close);
@@ -271,8 +279,10 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     // The carrier simulator pushes tracking updates, signed, as the provider notifies an account: AfterShip for its
     // trackings, 17TRACK for registered numbers (its dashboard's webhook URL); Kuaidi100 for the numbers the pipeline
     // subscribes, to the callbackurl it gives.
-    if (config.carrierProvider === 'aftership') carrier.setPushTarget({ url: `${gateway.url}/webhooks/carriers/aftership`, secret: signingKey(config.carrierWebhookSecret, 'aftership') });
-    if (config.carrierProvider === '17track') carrier.setSeventeenTrackPushTarget({ url: `${gateway.url}/webhooks/carriers/17track`, secret: signingKey(config.carrierWebhookSecret, '17track') });
+    if (config.carrierProvider === 'aftership')
+      carrier.setPushTarget({ url: `${gateway.url}/webhooks/carriers/aftership`, secret: signingKey(config.carrierWebhookSecret, 'aftership') });
+    if (config.carrierProvider === '17track')
+      carrier.setSeventeenTrackPushTarget({ url: `${gateway.url}/webhooks/carriers/17track`, secret: signingKey(config.carrierWebhookSecret, '17track') });
 
     // Local-only values the deployed stack gets from Secrets Manager, parameters and the API's own URL.
     Object.assign(process.env, {

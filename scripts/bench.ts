@@ -44,7 +44,12 @@ async function pipeline(count: number): Promise<void> {
   const { OrderPlatformClient, OpsClient } = await import('./webhook-client.js');
   const { requestedEvent } = await import('./example-cases.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-bench-data-'));
-  const local = await startLocalPipeline({ port: 0, dataDir, logLevel: 'CRITICAL', timings: { CARRIER_RECHECK_SECONDS: '1', EVIDENCE_WAIT_SECONDS: '60', RETURN_WAIT_SECONDS: '60', SURVEY_DELAY_SECONDS: '0', SURVEY_EXPIRY_SECONDS: '1' } });
+  const local = await startLocalPipeline({
+    port: 0,
+    dataDir,
+    logLevel: 'CRITICAL',
+    timings: { CARRIER_RECHECK_SECONDS: '1', EVIDENCE_WAIT_SECONDS: '60', RETURN_WAIT_SECONDS: '60', SURVEY_DELAY_SECONDS: '0', SURVEY_EXPIRY_SECONDS: '1' },
+  });
   try {
     const platform = new OrderPlatformClient(local.urls.api, parseKeyRing(local.config.webhookSecret).current);
     const ops = new OpsClient(local.urls.api, local.config.opsToken);

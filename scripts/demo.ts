@@ -81,5 +81,9 @@ for (const result of results) {
     console.log(`${label.padEnd(36)} ${caseId}  ${String(seconds).padStart(3)} s  ${v.status}/${v.outcome ?? '-'}${detail}  notices=${v.notices?.length ?? '?'}`);
   }
 }
-console.log(`\nAll closed within ${closedIn} s (each line: seconds from its webhook to its close); notices (email and SMS) counted once the last had gone out, ${Math.round((Date.now() - started) / 1000)} s after the start.`);
-console.log(`\nOpen a case in the ops API (as the local viewer; other operators are printed by npm start): curl -H 'Authorization: Bearer dev-viewer-token' ${apiUrl}/ops/cases/<caseId>`);
+console.log(
+  `\nAll closed within ${closedIn} s (each line: seconds from its webhook to its close); notices (email and SMS) counted once the last had gone out, ${Math.round((Date.now() - started) / 1000)} s after the start.`,
+);
+console.log(
+  `\nOpen a case in the ops API (as the local viewer; other operators are printed by npm start): curl -H 'Authorization: Bearer dev-viewer-token' ${apiUrl}/ops/cases/<caseId>`,
+);

@@ -19,8 +19,7 @@ import { keyRingFrom, parseKeyRing, rotatedKeyRing } from '../functions/domain/k
 
 /** The secret's next value: `provider` rotates one entry of a per-provider JSON secret (the carriers' webhook secret). */
 export function rotateValue(value: string, opts: { newKey: string; now: Date; provider?: string; revoke?: boolean }): string {
-  const next = (ring: ReturnType<typeof parseKeyRing>) =>
-    opts.revoke ? JSON.stringify({ current: opts.newKey }) : rotatedKeyRing(ring, opts.newKey, opts.now);
+  const next = (ring: ReturnType<typeof parseKeyRing>) => (opts.revoke ? JSON.stringify({ current: opts.newKey }) : rotatedKeyRing(ring, opts.newKey, opts.now));
   if (!opts.provider) return next(parseKeyRing(value));
   const all = value.trimStart().startsWith('{') ? (JSON.parse(value) as Record<string, unknown>) : {};
   if ('current' in all) throw new Error('this secret holds one key for every provider: rotate it without --provider');
@@ -38,7 +37,9 @@ async function main() {
   const now = new Date();
   const next = rotateValue(SecretString ?? '', { newKey, now, ...(values.provider ? { provider: values.provider } : {}), ...(values.revoke ? { revoke: true } : {}) });
   await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: next }));
-  console.log(`${values.revoke ? 'Revoked and replaced' : 'Rotated'} ${secretId}${values.provider ? ` (${values.provider})` : ''} at ${now.toISOString()}; functions use the new value within 5 minutes.`);
+  console.log(
+    `${values.revoke ? 'Revoked and replaced' : 'Rotated'} ${secretId}${values.provider ? ` (${values.provider})` : ''} at ${now.toISOString()}; functions use the new value within 5 minutes.`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -50,7 +50,11 @@ export function webhookJsonSchema(): Record<string, unknown> {
       event('aftersales.cancelled', cancelledData, 'The customer withdrew the request.'),
       event('return.shipped', returnShippedData, 'The customer shipped the item back to the service center.'),
       event('return.received', returnReceivedData, 'The service center received the returned item; the service time limit starts at data.receivedAt.'),
-      event('aftersales.remedy_chosen', remedyChosenData, 'The customer chose a remedy where the policy offers the choice (damaged: return, exchange, refund; lost: reship, refund).'),
+      event(
+        'aftersales.remedy_chosen',
+        remedyChosenData,
+        'The customer chose a remedy where the policy offers the choice (damaged: return, exchange, refund; lost: reship, refund).',
+      ),
       event('aftersales.disputed', disputedData, 'The customer contests a rejection; the case reopens in front of an operator.'),
       event('compensation.completed', compensationCompletedData, 'The order platform carried out (or failed) an instruction the pipeline sent it.'),
       event(
@@ -68,7 +72,7 @@ export function webhookJsonSchema(): Record<string, unknown> {
       event(
         'customer.redact_requested',
         privacyRequestedData,
-        "The customer asked for their personal data to be erased: closed cases at once, open ones when they close (docs/privacy.md).",
+        'The customer asked for their personal data to be erased: closed cases at once, open ones when they close (docs/privacy.md).',
       ),
     ])
     .meta({

@@ -49,7 +49,11 @@ export class AccessLog {
 
   /** Reads of one case, newest first. `after` is a previous page's `next`. */
   byCase(caseId: string, limit: number, after?: string): Promise<AccessPage> {
-    return this.page({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ACCESS#${caseId}` } }, limit, after ? { pk: `ACCESS#${caseId}`, sk: after } : undefined);
+    return this.page(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ACCESS#${caseId}` } },
+      limit,
+      after ? { pk: `ACCESS#${caseId}`, sk: after } : undefined,
+    );
   }
 
   /** Reads by one operator, newest first, from the lookup index. */
@@ -64,8 +68,14 @@ export class AccessLog {
     return ENTRY_SORT_KEY.test(value);
   }
 
-  private async page(query: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, string> }, limit: number, start?: Record<string, string>): Promise<AccessPage> {
-    const out = await this.db.send(new QueryCommand({ TableName: this.tableName, ...query, ScanIndexForward: false, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) }));
+  private async page(
+    query: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, string> },
+    limit: number,
+    start?: Record<string, string>,
+  ): Promise<AccessPage> {
+    const out = await this.db.send(
+      new QueryCommand({ TableName: this.tableName, ...query, ScanIndexForward: false, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
     const entries = (out.Items ?? []).map(({ at, operator, role, caseId, read, route }) => ({ at, operator, role, caseId, read, route }) as AccessEntry);
     const last = out.Items?.at(-1);
     return { entries, ...(out.LastEvaluatedKey && last ? { next: String(last.sk) } : {}) };

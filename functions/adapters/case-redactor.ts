@@ -115,7 +115,6 @@ export class CaseRedactor {
     return queryAll(this.db, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseId}` }, ConsistentRead: true });
   }
 
-
   /** Sets the redacted fields and `redactedAt`, drops the survey link; once, and only while the case is closed. */
   private async markCase(caseId: string, record: RedactableCase, cause: RedactionCause, at: string): Promise<boolean> {
     const names: Record<string, string> = { '#status': 'status', '#version': 'version', '#surveyToken': 'surveyToken' };
@@ -181,7 +180,13 @@ export class CaseRedactor {
   private async eraseSurveyComment(token: string): Promise<void> {
     await writeIf(
       this.db,
-      new UpdateCommand({ TableName: this.tableName, Key: keys.survey(token), UpdateExpression: 'REMOVE #comment', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#comment': 'comment' } }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.survey(token),
+        UpdateExpression: 'REMOVE #comment',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#comment': 'comment' },
+      }),
     );
   }
 

@@ -183,9 +183,7 @@ export class CaseStore {
 
   private async putContactOnce(caseId: string, contact: CaseContact): Promise<void> {
     try {
-      await this.db.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...keys.contact(caseId), ...contact }, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.contact(caseId), ...contact }, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -198,7 +196,7 @@ export class CaseStore {
 
   async get(caseId: string): Promise<CaseRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }));
-    return out.Item ? stripKeys(out.Item) as unknown as CaseRecord : undefined;
+    return out.Item ? (stripKeys(out.Item) as unknown as CaseRecord) : undefined;
   }
 
   async require(caseId: string): Promise<CaseRecord> {

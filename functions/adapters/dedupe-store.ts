@@ -58,9 +58,7 @@ export class DedupeStore {
   async requestKnown(caseId: string): Promise<boolean> {
     const wanted = [keys.case(caseId), keys.request(caseId)];
     for (let attempt = 0; attempt < 3 && wanted.length > 0; attempt += 1) {
-      const out = await this.db.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted.splice(0), ConsistentRead: true, ProjectionExpression: 'pk' } } }),
-      );
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted.splice(0), ConsistentRead: true, ProjectionExpression: 'pk' } } }));
       if ((out.Responses?.[this.tableName] ?? []).length > 0) return true;
       // Throttled keys come back unprocessed: ask again for them rather than call the request unknown.
       wanted.push(...((out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof wanted));

@@ -59,7 +59,9 @@ export class FollowUpStore {
     const out = await this.db.send(
       new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': OPEN_PARTITION }, Limit: limit }),
     );
-    return (out.Items ?? []).map(({ caseId, openedAt, overall, caseType, orderId, customerId, comment }) => ({ caseId, openedAt, overall, caseType, orderId, customerId, comment }) as OpenFollowUp);
+    return (out.Items ?? []).map(
+      ({ caseId, openedAt, overall, caseType, orderId, customerId, comment }) => ({ caseId, openedAt, overall, caseType, orderId, customerId, comment }) as OpenFollowUp,
+    );
   }
 
   /** Records the call-back and closes the task, once: a second call finds it closed (`not_open`). */

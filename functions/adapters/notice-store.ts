@@ -45,8 +45,7 @@ export interface DueNotice {
 }
 
 // The slot may be (re)taken when new, after a retryable failure, or from a sender that died mid-send.
-const TAKEABLE =
-  'attribute_not_exists(pk) OR (#status IN (:failed, :undeliverable) AND attribute_not_exists(permanent)) OR (#status = :sending AND #at < :stale)';
+const TAKEABLE = 'attribute_not_exists(pk) OR (#status IN (:failed, :undeliverable) AND attribute_not_exists(permanent)) OR (#status = :sending AND #at < :stale)';
 
 /**
  * Exactly one notice per (case, milestone, channel): a sender claims the slot with a conditional write before
@@ -78,7 +77,14 @@ export class NoticeStore {
     const condition = options.release ? `${TAKEABLE} OR #status = :deferred` : TAKEABLE;
     // A Put replaces the whole item: a released slot leaves the due index with it.
     return this.put(
-      { ...keys.notice(caseId, slot, channel), milestone: slot, channel, status: 'sending', at: now.toISOString(), ...(options.message ? { message: JSON.stringify(options.message) } : {}) },
+      {
+        ...keys.notice(caseId, slot, channel),
+        milestone: slot,
+        channel,
+        status: 'sending',
+        at: now.toISOString(),
+        ...(options.message ? { message: JSON.stringify(options.message) } : {}),
+      },
       condition,
       now,
     );

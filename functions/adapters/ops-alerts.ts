@@ -113,6 +113,8 @@ export class OpsAlerts {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map(({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }) => ({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }) as OpsAlert);
+    return (out.Items ?? []).map(
+      ({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }) => ({ kind, caseId, message, at, detail, id, count, updatedAt, resolvedAt }) as OpsAlert,
+    );
   }
 }

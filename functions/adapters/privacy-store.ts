@@ -70,7 +70,10 @@ export class PrivacyStore {
   /** Records the request once: false when one with this id exists (a repeat changes nothing). */
   async open(request: Omit<PrivacyRequest, 'status' | 'updatedAt' | 'history'>): Promise<boolean> {
     const item: PrivacyRequest = { ...request, status: 'pending', updatedAt: request.receivedAt, history: [{ at: request.receivedAt, event: 'received' }] };
-    return writeIf(this.db, new PutCommand({ TableName: this.tableName, Item: { ...requestKey(request.privacyRequestId), ...item }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return writeIf(
+      this.db,
+      new PutCommand({ TableName: this.tableName, Item: { ...requestKey(request.privacyRequestId), ...item }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   }
 
   async get(id: string): Promise<PrivacyRequest | undefined> {
@@ -271,9 +274,7 @@ export class PrivacyStore {
 
   /** Files a closed case in the due index for retention (written again on a later close: the latest due time wins). */
   async scheduleRetention(caseId: string, dueAt: string): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...retentionKey(caseId), caseId, dueAt, gsi2pk: RETENTION_PARTITION, gsi2sk: `${dueAt}#${caseId}` } }),
-    );
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...retentionKey(caseId), caseId, dueAt, gsi2pk: RETENTION_PARTITION, gsi2sk: `${dueAt}#${caseId}` } }));
   }
 
   /** Cases whose retention ended by `now`, oldest first, from the due index (never a scan). */

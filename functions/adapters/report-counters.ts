@@ -117,7 +117,9 @@ export class ReportCounters {
   async resolutionByMarket(from: string, to: string): Promise<Map<string, Map<string, ResolutionCounts>>> {
     const totals = new Map<string, Map<string, ResolutionCounts>>();
     for await (const item of dailyCounterItems(this.db, this.tableName, 'RESOLUTION', 'market', from, to)) {
-      const [, , market, type] = String(item.sk).split('#').map((part, i) => (i >= 2 ? dec(part) : part));
+      const [, , market, type] = String(item.sk)
+        .split('#')
+        .map((part, i) => (i >= 2 ? dec(part) : part));
       const byType = totals.get(market!) ?? new Map<string, ResolutionCounts>();
       byType.set(type!, addResolutionItem(byType.get(type!) ?? emptyResolution(), item));
       totals.set(market!, byType);
@@ -156,12 +158,16 @@ export class ReportCounters {
         return `#a${i} :a${i}`;
       });
       await this.db.send(
-        new UpdateCommand({ TableName: this.tableName, Key: { pk, sk }, UpdateExpression: `ADD ${terms.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk },
+          UpdateExpression: `ADD ${terms.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
       );
     }
-    await this.db.send(
-      new UpdateCommand({ TableName: this.tableName, Key: marker, UpdateExpression: 'SET counted = :t', ExpressionAttributeValues: { ':t': true } }),
-    );
+    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: marker, UpdateExpression: 'SET counted = :t', ExpressionAttributeValues: { ':t': true } }));
     return 'counted';
   }
 }

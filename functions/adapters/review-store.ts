@@ -33,10 +33,17 @@ export class ReviewStore {
 
   /** Records a proposal (four eyes) on the open, undecided review that has none yet. */
   async propose(caseId: string, openedAt: string, proposal: ReviewProposal): Promise<boolean> {
-    return this.write(caseId, openedAt, 'SET #review.proposal = :proposal, updatedAt = :proposalAt', 'attribute_not_exists(#review.proposal)', {}, {
-      ':proposal': proposal,
-      ':proposalAt': proposal.at,
-    });
+    return this.write(
+      caseId,
+      openedAt,
+      'SET #review.proposal = :proposal, updatedAt = :proposalAt',
+      'attribute_not_exists(#review.proposal)',
+      {},
+      {
+        ':proposal': proposal,
+        ':proposalAt': proposal.at,
+      },
+    );
   }
 
   /** Drops the pending proposal made at `proposalAt`; the review stays open for a new decision. */
@@ -44,7 +51,14 @@ export class ReviewStore {
     return this.write(caseId, openedAt, 'REMOVE #review.proposal SET updatedAt = :now', '#review.proposal.#at = :proposalAt', {}, { ':proposalAt': proposalAt, ':now': at });
   }
 
-  private async write(caseId: string, openedAt: string, update: string, proposalCondition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {
+  private async write(
+    caseId: string,
+    openedAt: string,
+    update: string,
+    proposalCondition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
     return writeIf(
       this.db,
       new UpdateCommand({

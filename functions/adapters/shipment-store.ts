@@ -1,4 +1,13 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { TrackingSnapshot, TrackingStatus } from '../domain/carrier-verdict.js';
 import type { Channel, CustomerTier, OrderItem, Shipment } from '../domain/case.js';
 import { WATCH_ROLES, shipmentKey, watcherId, type WatchedShipment, type Watcher, type WatchRole } from '../domain/shipment-watch.js';
@@ -80,7 +89,15 @@ export class ShipmentStore {
       ':w': new Set([watcherId(reg.watcher)]),
       ...prefixed(pollIndex(reg.provider, at, key)),
     };
-    const sets = ['carrier = if_not_exists(carrier, :carrier)', 'trackingNumber = if_not_exists(trackingNumber, :number)', '#provider = :provider', 'registeredAt = if_not_exists(registeredAt, :at)', 'nextPollAt = :at', 'gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk'];
+    const sets = [
+      'carrier = if_not_exists(carrier, :carrier)',
+      'trackingNumber = if_not_exists(trackingNumber, :number)',
+      '#provider = :provider',
+      'registeredAt = if_not_exists(registeredAt, :at)',
+      'nextPollAt = :at',
+      'gsi2pk = :gsi2pk',
+      'gsi2sk = :gsi2sk',
+    ];
     if (reg.shippedAt) {
       values[':shipped'] = reg.shippedAt;
       sets.push('shippedAt = if_not_exists(shippedAt, :shipped)');
@@ -117,7 +134,10 @@ export class ShipmentStore {
   async recordTracking(key: string, snapshot: TrackingSnapshot, source: 'push' | 'poll', now: Date, nextPoll?: { at: string; provider: string }): Promise<boolean> {
     const values: Record<string, unknown> = { ':status': snapshot.status, ':lost': snapshot.lost, ':at': now.toISOString(), ':source': source, ':zero': 0 };
     const sets = ['#status = :status', 'lost = :lost', 'lastCheckedAt = :at', 'lastSource = :source', 'failures = :zero'];
-    for (const [field, value] of [['deliveredAt', snapshot.deliveredAt], ['lastEventAt', snapshot.lastEventAt]] as const) {
+    for (const [field, value] of [
+      ['deliveredAt', snapshot.deliveredAt],
+      ['lastEventAt', snapshot.lastEventAt],
+    ] as const) {
       if (value) {
         values[`:${field}`] = value;
         sets.push(`${field} = :${field}`);
@@ -193,32 +213,36 @@ export class ShipmentStore {
 
   /** Records that the provider now pushes for this shipment (asked once). */
   async markSubscribed(key: string, now: Date): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: shipmentKeys(key),
-        UpdateExpression: 'SET subscribedAt = if_not_exists(subscribedAt, :at)',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':at': now.toISOString() },
-      }),
-    ).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shipmentKeys(key),
+          UpdateExpression: 'SET subscribedAt = if_not_exists(subscribedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': now.toISOString() },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   /** Records the one request to follow a stopped number again (the provider restarts a number only once). */
   async markRetracked(key: string, outcome: string, now: Date): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: shipmentKeys(key),
-        UpdateExpression: 'SET retrack = if_not_exists(retrack, :r)',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':r': { outcome, at: now.toISOString() } },
-      }),
-    ).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shipmentKeys(key),
+          UpdateExpression: 'SET retrack = if_not_exists(retrack, :r)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':r': { outcome, at: now.toISOString() } },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   /** Flags the tracking number as unknown to the carrier; true only for the first flag (alert once). */
@@ -265,9 +289,7 @@ export class ShipmentStore {
       }
     }
     // The index is eventually consistent: keep its order, drop what is no longer due.
-    return keys
-      .map((k) => byPk.get(k.pk))
-      .filter((s): s is ShipmentRecord => s !== undefined && s.nextPollAt !== undefined && s.nextPollAt <= now.toISOString());
+    return keys.map((k) => byPk.get(k.pk)).filter((s): s is ShipmentRecord => s !== undefined && s.nextPollAt !== undefined && s.nextPollAt <= now.toISOString());
   }
 
   /** Stores what a proactive case would need, once (a repeated shipment.created keeps the first). */
@@ -275,11 +297,12 @@ export class ShipmentStore {
     const ttl = Math.floor(retainUntil.getTime() / 1000);
     // The contact is found by its customer (a privacy request) in the lookup index; it leaves the index with the item.
     const byCustomer = { gsi3pk: lookupPartition.watchedParcels(facts.customer.customerId), gsi3sk: key };
-    for (const [sk, item] of [['PROACTIVE', facts], ['CONTACT', { ...contact, ...byCustomer }]] as const) {
+    for (const [sk, item] of [
+      ['PROACTIVE', facts],
+      ['CONTACT', { ...contact, ...byCustomer }],
+    ] as const) {
       try {
-        await this.db.send(
-          new PutCommand({ TableName: this.tableName, Item: { ...shipmentKeys(key, sk), ...item, ttl }, ConditionExpression: 'attribute_not_exists(pk)' }),
-        );
+        await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...shipmentKeys(key, sk), ...item, ttl }, ConditionExpression: 'attribute_not_exists(pk)' }));
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }

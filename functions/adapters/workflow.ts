@@ -17,9 +17,7 @@ export class CaseWorkflow {
     // A reopened case (a dispute) runs again in an execution of its own: `round` also keeps its notices apart.
     const name = round === 0 ? caseId : `${caseId}-dispute-${round}`;
     try {
-      await this.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify({ caseId, round, dispute: round > 0 }) }),
-      );
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify({ caseId, round, dispute: round > 0 }) }));
     } catch (error) {
       if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
       throw error;

@@ -52,11 +52,31 @@ export const CARRIERS: readonly CarrierEntry[] = [
     aliases: ['SFEXPRESS', 'SF Express', '顺丰', '顺丰速运'],
     providers: { aftership: ['sf-express', 'sfb2c'], '17track': [100012, 190766], kuaidi100: ['shunfeng'] },
   },
-  { code: 'ZTO', name: 'ZTO Express 中通快递', aliases: ['ZTO Express', 'zto-express', '中通', '中通快递'], providers: { aftership: ['zto'], '17track': [190455], kuaidi100: ['zhongtong'] } },
-  { code: 'YTO', name: 'YTO Express 圆通速递', aliases: ['YTO Express', 'yto-express', '圆通', '圆通速递'], providers: { aftership: ['yto'], '17track': [190157], kuaidi100: ['yuantong'] } },
-  { code: 'STO', name: 'STO Express 申通快递', aliases: ['STO Express', 'sto-express', '申通', '申通快递'], providers: { aftership: ['sto'], '17track': [190324], kuaidi100: ['shentong'] } },
+  {
+    code: 'ZTO',
+    name: 'ZTO Express 中通快递',
+    aliases: ['ZTO Express', 'zto-express', '中通', '中通快递'],
+    providers: { aftership: ['zto'], '17track': [190455], kuaidi100: ['zhongtong'] },
+  },
+  {
+    code: 'YTO',
+    name: 'YTO Express 圆通速递',
+    aliases: ['YTO Express', 'yto-express', '圆通', '圆通速递'],
+    providers: { aftership: ['yto'], '17track': [190157], kuaidi100: ['yuantong'] },
+  },
+  {
+    code: 'STO',
+    name: 'STO Express 申通快递',
+    aliases: ['STO Express', 'sto-express', '申通', '申通快递'],
+    providers: { aftership: ['sto'], '17track': [190324], kuaidi100: ['shentong'] },
+  },
   { code: 'YUNDA', name: 'Yunda Express 韵达快递', aliases: ['YD', 'Yunda Express', '韵达', '韵达快递'], providers: { aftership: ['yunda'], kuaidi100: ['yunda'] } },
-  { code: 'JD', name: 'JD Logistics 京东物流', aliases: ['JDL', 'JD Logistics', 'JD Express', '京东', '京东物流', '京东快递'], providers: { aftership: ['jd'], '17track': [191121], kuaidi100: ['jd'] } },
+  {
+    code: 'JD',
+    name: 'JD Logistics 京东物流',
+    aliases: ['JDL', 'JD Logistics', 'JD Express', '京东', '京东物流', '京东快递'],
+    providers: { aftership: ['jd'], '17track': [191121], kuaidi100: ['jd'] },
+  },
   { code: 'EMS', name: 'China EMS 中国邮政速递物流', aliases: ['China EMS', 'EMS快递'], providers: { aftership: ['china-ems'], '17track': [3013], kuaidi100: ['ems'] } },
   {
     code: 'CHINAPOST',
@@ -64,8 +84,18 @@ export const CARRIERS: readonly CarrierEntry[] = [
     aliases: ['China Post', 'YZPY', '中国邮政', '邮政快递包裹'],
     providers: { aftership: ['china-post'], '17track': [3011], kuaidi100: ['youzhengguonei'] },
   },
-  { code: 'DEPPON', name: 'Deppon 德邦快递', aliases: ['DBL', '德邦', '德邦快递'], providers: { aftership: ['deppon'], '17track': [190174], kuaidi100: ['debangkuaidi', 'debangwuliu'] } },
-  { code: 'JT', name: 'J&T Express China 极兔速递', aliases: ['J&T', 'J&T Express', 'JTEXPRESS', '极兔', '极兔速递'], providers: { '17track': [190442], kuaidi100: ['jtexpress'] } },
+  {
+    code: 'DEPPON',
+    name: 'Deppon 德邦快递',
+    aliases: ['DBL', '德邦', '德邦快递'],
+    providers: { aftership: ['deppon'], '17track': [190174], kuaidi100: ['debangkuaidi', 'debangwuliu'] },
+  },
+  {
+    code: 'JT',
+    name: 'J&T Express China 极兔速递',
+    aliases: ['J&T', 'J&T Express', 'JTEXPRESS', '极兔', '极兔速递'],
+    providers: { '17track': [190442], kuaidi100: ['jtexpress'] },
+  },
   // Germany (market DE): domestic legs and returns to the DE service center.
   {
     code: 'DHLDE',
@@ -73,14 +103,24 @@ export const CARRIERS: readonly CarrierEntry[] = [
     aliases: ['DHL Paket', 'DHL Germany', 'DHL Deutschland', 'Deutsche Post DHL', 'DHL-DE'],
     providers: { aftership: ['dhl-germany'], '17track': [7041], kuaidi100: ['dhlde'] },
   },
-  { code: 'DPDDE', name: 'DPD Germany', aliases: ['DPD Germany', 'DPD Deutschland', 'DPD (DE)'], providers: { aftership: ['dpd-de'], '17track': [100007], kuaidi100: ['dpdgermany'] } },
+  {
+    code: 'DPDDE',
+    name: 'DPD Germany',
+    aliases: ['DPD Germany', 'DPD Deutschland', 'DPD (DE)'],
+    providers: { aftership: ['dpd-de'], '17track': [100007], kuaidi100: ['dpdgermany'] },
+  },
   {
     code: 'HERMESDE',
     name: 'Hermes Germany',
     aliases: ['Hermes Germany', 'Hermes Deutschland', 'Hermes (DE)', 'myHermes', 'myhermes.de'],
     providers: { aftership: ['hermes-de'], '17track': [100031], kuaidi100: ['hermes_de'] },
   },
-  { code: 'GLS', name: 'GLS (General Logistics Systems)', aliases: ['GLS Germany', 'GLS (DE)', 'General Logistics Systems'], providers: { aftership: ['gls'], '17track': [101070, 100005], kuaidi100: ['gls'] } },
+  {
+    code: 'GLS',
+    name: 'GLS (General Logistics Systems)',
+    aliases: ['GLS Germany', 'GLS (DE)', 'General Logistics Systems'],
+    providers: { aftership: ['gls'], '17track': [101070, 100005], kuaidi100: ['gls'] },
+  },
 ];
 
 const key = (name: string | number) => String(name).trim().toLowerCase();

@@ -112,9 +112,19 @@ export type SearchPlan =
   | { kind: 'case'; requestId: string }
   | { kind: 'index'; index: 'status' | 'lookup'; partitions: string[]; newestFirst: boolean; range?: { from: string; to: string } };
 
-export function planSearch(q: CaseQuery, partitions: { order(id: string): string; customer(id: string): string; assignee(name: string): string; month(m: string): string; typeMonth(t: string, m: string): string }, months: (from: string, to: string) => string[]): SearchPlan {
+export function planSearch(
+  q: CaseQuery,
+  partitions: { order(id: string): string; customer(id: string): string; assignee(name: string): string; month(m: string): string; typeMonth(t: string, m: string): string },
+  months: (from: string, to: string) => string[],
+): SearchPlan {
   if (q.requestId) return { kind: 'case', requestId: q.requestId };
-  const lookup = (partition: string[], range?: { from: string; to: string }) => ({ kind: 'index' as const, index: 'lookup' as const, partitions: partition, newestFirst: true, ...(range ? { range } : {}) });
+  const lookup = (partition: string[], range?: { from: string; to: string }) => ({
+    kind: 'index' as const,
+    index: 'lookup' as const,
+    partitions: partition,
+    newestFirst: true,
+    ...(range ? { range } : {}),
+  });
   if (q.orderId) return lookup([partitions.order(q.orderId)]);
   if (q.customerId) return lookup([partitions.customer(q.customerId)]);
   if (q.assignee) return lookup([partitions.assignee(q.assignee)]);
@@ -126,7 +136,10 @@ export function planSearch(q: CaseQuery, partitions: { order(id: string): string
 }
 
 /** Whether a case satisfies every parameter of the query (the index answered one of them). */
-export function matchesQuery(q: CaseQuery, c: { requestId: string; orderId: string; customerId: string; status: string; type: string; assignee?: string; createdAt: string }): boolean {
+export function matchesQuery(
+  q: CaseQuery,
+  c: { requestId: string; orderId: string; customerId: string; status: string; type: string; assignee?: string; createdAt: string },
+): boolean {
   return (
     (q.requestId === undefined || c.requestId === q.requestId) &&
     (q.orderId === undefined || c.orderId === q.orderId) &&

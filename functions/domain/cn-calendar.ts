@@ -12,7 +12,8 @@ export type CnCalendar = WorkingDayCalendar & { readonly covers: CalendarCoverag
 export const PROVISIONAL_YEARS = 2;
 
 /** The dates of a year-by-year table of MMDD (cn-published-days.ts, the chinese-days data set's dates). */
-const datesOf = (table: Readonly<Record<number, string>>) => Object.entries(table).flatMap(([year, days]) => days.split(' ').map((day) => `${year}-${day.slice(0, 2)}-${day.slice(2)}`));
+const datesOf = (table: Readonly<Record<number, string>>) =>
+  Object.entries(table).flatMap(([year, days]) => days.split(' ').map((day) => `${year}-${day.slice(0, 2)}-${day.slice(2)}`));
 const libraryHolidays = datesOf(CN_PUBLISHED_DAYS.holidays);
 const libraryWorkdays = datesOf(CN_PUBLISHED_DAYS.workdays);
 const yearOf = (date: string) => Number(date.slice(0, 4));

@@ -63,7 +63,15 @@ export function planCompensation(facts: CaseFacts, policy: AftersalesPolicy, inp
     platformPaysReturnShipping: needsReturn && platformPays,
     cost: goodsValue,
   });
-  const money = (amount: MinorUnits): CompensationPlan => ({ remedy, kind: 'coupon', amount, currency: facts.currency, needsReturn: false, platformPaysReturnShipping: false, cost: amount });
+  const money = (amount: MinorUnits): CompensationPlan => ({
+    remedy,
+    kind: 'coupon',
+    amount,
+    currency: facts.currency,
+    needsReturn: false,
+    platformPaysReturnShipping: false,
+    cost: amount,
+  });
 
   switch (remedy) {
     case 'refund': {

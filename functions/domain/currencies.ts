@@ -17,9 +17,7 @@ const UNITS_OF_ACCOUNT = new Set(['XDR', 'XSU', 'XUA']);
 const NEWER_THAN_PACKAGE = ['XCG'];
 
 export const PAYABLE_CURRENCIES: ReadonlySet<string> = new Set([
-  ...currencyCodes.data
-    .filter((entry) => !UNITS_OF_ACCOUNT.has(entry.code) && !entry.countries.some((country) => country.startsWith('Zz')))
-    .map((entry) => entry.code),
+  ...currencyCodes.data.filter((entry) => !UNITS_OF_ACCOUNT.has(entry.code) && !entry.countries.some((country) => country.startsWith('Zz'))).map((entry) => entry.code),
   ...NEWER_THAN_PACKAGE,
 ]);
 

@@ -34,7 +34,15 @@ export function refundableBound(facts: Pick<CaseFacts, 'orderItems' | 'items'>, 
   const paidFor = (within: (sku: string) => boolean) => valueOf(orderLines.filter((line) => within(line.sku)));
   const refunded = Object.entries(entries)
     .filter(([key]) => key !== exceptKey)
-    .reduce((sum, [, entry]) => sum + Math.min(entry.amount, paidFor((sku) => skus.has(sku) && entry.skus.includes(sku))), 0);
+    .reduce(
+      (sum, [, entry]) =>
+        sum +
+        Math.min(
+          entry.amount,
+          paidFor((sku) => skus.has(sku) && entry.skus.includes(sku)),
+        ),
+      0,
+    );
   return Math.max(0, Math.min(valueOf(lines), paidFor((sku) => skus.has(sku)) - refunded));
 }
 
@@ -76,7 +84,8 @@ export function checkApproval(input: ApprovalInput, orderCurrency: string, polic
     return refuse('currency_mismatch', `The order was paid in ${orderCurrency}; amounts are in its currency.`);
   }
   if (!MONEY_REMEDIES.has(remedy)) {
-    if (amount !== undefined) return refuse('not_a_money_remedy', `The remedy ${remedy} ships goods and takes no amount; name a money remedy (refund, partial_refund, coupon, delay_subsidy) to pay one.`);
+    if (amount !== undefined)
+      return refuse('not_a_money_remedy', `The remedy ${remedy} ships goods and takes no amount; name a money remedy (refund, partial_refund, coupon, delay_subsidy) to pay one.`);
     return { ok: true, atStake: input.goodsValue };
   }
   if (amount === undefined && remedy === 'coupon') return refuse('amount_required', 'A coupon needs an amount.');

@@ -26,8 +26,7 @@ function writtenLocale(tag: string | undefined): Locale | undefined {
 }
 
 /** A stored locale read back (a case or survey item): one we write in, else the market's language. */
-export const knownLocale = (value: string | undefined, marketLocale: Locale): Locale =>
-  (LOCALES as readonly string[]).includes(value ?? '') ? (value as Locale) : marketLocale;
+export const knownLocale = (value: string | undefined, marketLocale: Locale): Locale => ((LOCALES as readonly string[]).includes(value ?? '') ? (value as Locale) : marketLocale);
 
 /**
  * A page shown before we know whose it is (a bad link): the first language of the browser's Accept-Language we

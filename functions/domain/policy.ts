@@ -172,7 +172,10 @@ const policySchema = z.strictObject({
   withdrawal: z.optional(z.strictObject({ refundAwaitsReturn: z.boolean(), periodEndsOnWorkingDay: z.boolean(), refundWithinDays: z.int().check(z.minimum(1), z.maximum(90)) })),
   tracking: z.optional(
     z.strictObject({
-      noScanLostDays: z.strictObject({ default: z.int().check(z.minimum(1), z.maximum(365)), byCarrier: z.optional(z.record(z.string(), z.int().check(z.minimum(1), z.maximum(365)))) }),
+      noScanLostDays: z.strictObject({
+        default: z.int().check(z.minimum(1), z.maximum(365)),
+        byCarrier: z.optional(z.record(z.string(), z.int().check(z.minimum(1), z.maximum(365)))),
+      }),
       proactiveDetection: z.strictObject({ enabled: z.boolean() }),
     }),
   ),

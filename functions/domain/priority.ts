@@ -31,9 +31,6 @@ export type PriorityBand = 'high' | 'normal' | 'low';
 
 export function priorityOf(input: PriorityInput): { score: number; band: PriorityBand } {
   const valuePoints = input.orderValue >= 100_000 ? 15 : input.orderValue >= 20_000 ? 10 : input.orderValue >= 5_000 ? 5 : 0;
-  const score = Math.min(
-    100,
-    TIER_POINTS[input.tier] + TYPE_POINTS[input.type] + (input.expedited ? 20 : 0) + valuePoints,
-  );
+  const score = Math.min(100, TIER_POINTS[input.tier] + TYPE_POINTS[input.type] + (input.expedited ? 20 : 0) + valuePoints);
   return { score, band: score >= 60 ? 'high' : score >= 35 ? 'normal' : 'low' };
 }

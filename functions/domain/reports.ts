@@ -217,7 +217,12 @@ export interface DayCount {
 }
 
 /** A series per key: for each period of the range, the sum of that key's counts; keys ordered by their total, largest first. */
-export function seriesByPeriod(counts: DayCount[], from: string, to: string, granularity: Granularity): { periods: string[]; series: Array<{ key: string; total: number; values: number[] }> } {
+export function seriesByPeriod(
+  counts: DayCount[],
+  from: string,
+  to: string,
+  granularity: Granularity,
+): { periods: string[]; series: Array<{ key: string; total: number; values: number[] }> } {
   const periods = periodsBetween(from, to, granularity);
   const index = new Map(periods.map((p, i) => [p, i]));
   const byKey = new Map<string, number[]>();

@@ -36,7 +36,8 @@ function eligibility(facts: CaseFacts, policy: AftersalesPolicy, now: Date, time
       // The exclusion covers returns without a reason; a defect in such an item is a quality matter for a person.
       if (excluded && DEFECT_REASONS.has(facts.reason)) return manual('return.excluded_category_with_defect', 'possible_quality_issue');
       if (excluded) return reject('return.excluded_category', 'category_excluded');
-      const noReasonDays = policy.withdrawal?.periodEndsOnWorkingDay && calendar && delivered ? endingOnWorkingDay(delivered, w.noReasonReturnDays, calendar) : w.noReasonReturnDays;
+      const noReasonDays =
+        policy.withdrawal?.periodEndsOnWorkingDay && calendar && delivered ? endingOnWorkingDay(delivered, w.noReasonReturnDays, calendar) : w.noReasonReturnDays;
       if (within(noReasonDays)) return approve('return.no_reason_window', 'refund');
       if (DEFECT_REASONS.has(facts.reason)) return manual('return.late_with_defect_reason', 'possible_quality_issue');
       return reject('return.no_reason_window', 'window_expired');

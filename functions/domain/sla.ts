@@ -96,7 +96,8 @@ export function withDue(sla: ServiceSla, calendar: WorkingDayCalendar, running: 
   } catch (error) {
     if (!(error instanceof CalendarDataMissing)) throw error;
     const horizon = error.provisionalThrough ?? error.covers.to;
-    const unknownReason = error.date < error.covers.from ? `due date unknown: calendar data starts ${error.covers.from}` : `due date unknown: beyond the calendar's horizon ${horizon}`;
+    const unknownReason =
+      error.date < error.covers.from ? `due date unknown: calendar data starts ${error.covers.from}` : `due date unknown: beyond the calendar's horizon ${horizon}`;
     return { ...rest, state: 'unknown', unknownReason };
   }
 }

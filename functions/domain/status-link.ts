@@ -19,7 +19,7 @@ export interface StatusToken {
 }
 
 export type StatusTokenCheck =
-  | { ok: true; expiresAt: Date; /** signed with the key before the last rotation */ previousKey?: true }
+  | { ok: true; expiresAt: Date /** signed with the key before the last rotation */; previousKey?: true }
   | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 export function signStatusToken({ caseId, expiresAt }: StatusToken, secret: string): string {

@@ -60,7 +60,11 @@ async function handle(event: APIGatewayProxyEventV2) {
     return await app(event);
   } catch (error) {
     logger.error('console request failed', { errorName: (error as Error).name });
-    return { statusCode: 500, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'The console failed to answer. Reload the page; read the case before trying an action again.' };
+    return {
+      statusCode: 500,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      body: 'The console failed to answer. Reload the page; read the case before trying an action again.',
+    };
   }
 }
 

@@ -23,7 +23,19 @@ import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
 import { queueSender } from '../wiring/queues.js';
-import { caseStore, followUpStore, ledgerStore, privacyStore, refundStore, reportCounters, reviewStore, satisfactionStore, slaStore, tableAccess, waitStore } from '../wiring/stores.js';
+import {
+  caseStore,
+  followUpStore,
+  ledgerStore,
+  privacyStore,
+  refundStore,
+  reportCounters,
+  reviewStore,
+  satisfactionStore,
+  slaStore,
+  tableAccess,
+  waitStore,
+} from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 
 const cases = caseStore();
@@ -56,14 +68,18 @@ function groupedReportQuery<G extends string>(requestUrl: string, groups: readon
 // The case view, search and export, assignment and the access log (docs/operations.md).
 const [db, table] = tableAccess();
 const accessLog = new AccessLog(db, table);
-registerCaseRoutes(app, {
-  cases,
-  search: new CaseSearch(db, table),
-  accessLog,
-  privacyTrail: async (id) => (await privacy.get(id))?.history,
-  timeZone: calendar.timeZone,
-  slaList: (req) => slaListResponse({ sla }, req, reply),
-}, reply);
+registerCaseRoutes(
+  app,
+  {
+    cases,
+    search: new CaseSearch(db, table),
+    accessLog,
+    privacyTrail: async (id) => (await privacy.get(id))?.history,
+    timeZone: calendar.timeZone,
+    slaList: (req) => slaListResponse({ sla }, req, reply),
+  },
+  reply,
+);
 
 // Privacy requests from the order platform: progress, audit trail and exports (docs/privacy.md).
 registerPrivacyRoutes(app, { privacy, accessLog }, reply);
@@ -88,9 +104,7 @@ app.get('/ops/reports/costs', async ({ req }) => {
 });
 
 /** Open follow-up tasks (low survey scores), oldest first; each comment read is in the access log. */
-app.get('/ops/follow-ups', async ({ event }) =>
-  reply(200, { followUps: await readFollowUps({ followUps, accessLog }, operatorOf(event), 'GET /ops/follow-ups', new Date()) }),
-);
+app.get('/ops/follow-ups', async ({ event }) => reply(200, { followUps: await readFollowUps({ followUps, accessLog }, operatorOf(event), 'GET /ops/follow-ups', new Date()) }));
 
 const followUpBody = z.strictObject({ outcome: z.enum(FOLLOW_UP_OUTCOMES), note: z.string().check(z.minLength(1), z.maxLength(1000)) });
 
@@ -100,7 +114,11 @@ app.post('/ops/cases/:caseId/follow-up', async ({ params, req, event }) => {
   if (!CASE_ID_PATTERN.test(caseId)) return notFound();
   const parsed = followUpBody.safeParse(await req.json().catch(() => undefined));
   if (!parsed.success) {
-    return reply(422, { error: 'invalid_follow_up', message: `Expected {"outcome": ${FOLLOW_UP_OUTCOMES.map((o) => `"${o}"`).join(' | ')}, "note"} (note 1-1000 characters).`, issues: parsed.error.issues.map((i) => i.path.join('.')) });
+    return reply(422, {
+      error: 'invalid_follow_up',
+      message: `Expected {"outcome": ${FOLLOW_UP_OUTCOMES.map((o) => `"${o}"`).join(' | ')}, "note"} (note 1-1000 characters).`,
+      issues: parsed.error.issues.map((i) => i.path.join('.')),
+    });
   }
   const result = await recordFollowUp({ cases, followUps }, caseId, parsed.data, operatorOf(event), new Date());
   if (result.status === 'not_found') return notFound();
@@ -133,18 +151,30 @@ app.errorHandler(Error, async (error) => {
   return reply(500, { error: 'internal_error', message: 'The request failed. Read the case to see what was recorded before trying again.' });
 });
 
-const reply404 = () => ({ statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not_found', message: 'No such operations endpoint.' }) });
+const reply404 = () => ({
+  statusCode: 404,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ error: 'not_found', message: 'No such operations endpoint.' }),
+});
 
 /** Operations API: /ops/*, behind the operators' JWT authorizer (Cognito in AWS, the local gateway's operators locally). */
 async function handle(event: APIGatewayProxyEventV2, context: Context) {
   const operator = operatorFrom(event);
   if (!operator) {
-    return { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ error: 'unauthorized', message: 'Operator credentials are required.' }) };
+    return {
+      statusCode: 401,
+      headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+      body: JSON.stringify({ error: 'unauthorized', message: 'Operator credentials are required.' }),
+    };
   }
   if (!isCanonicalOpsPath(event.rawPath)) return reply404();
   const access = mayCall(operator, event.requestContext.http.method, event.rawPath);
   if (!access.allowed) {
-    return { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'forbidden', needs: access.needs, message: `This needs the ${access.needs} role.` }) };
+    return {
+      statusCode: 403,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: 'forbidden', needs: access.needs, message: `This needs the ${access.needs} role.` }),
+    };
   }
   bindOperator(event, operator);
   return app.resolve(event, context);

@@ -19,7 +19,14 @@ const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });
 async function handle(event: unknown) {
   const now = new Date(scheduledEvent.parse(event).time);
   const report = await runSlaMonitor({ cases, sla, alerts, markets: deploymentMarkets, metrics: metricSink }, now);
-  const counts = { dueSoon: report.dueSoon.length, breached: report.breached.length, met: report.met.length, dueKnown: report.dueKnown.length, dueRecomputed: report.dueRecomputed.length, responseMissed: report.responseMissed.length };
+  const counts = {
+    dueSoon: report.dueSoon.length,
+    breached: report.breached.length,
+    met: report.met.length,
+    dueKnown: report.dueKnown.length,
+    dueRecomputed: report.dueRecomputed.length,
+    responseMissed: report.responseMissed.length,
+  };
   logger.info('sla monitor run', { now: now.toISOString(), ...counts });
   if (report.failures.length > 0) {
     // The thresholds are recorded (the cases are on the lists); what failed after is logged, and the run fails so

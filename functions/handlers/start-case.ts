@@ -42,20 +42,29 @@ const privacy = { privacy: privacyRequests, surveys, redactor, shipments: tracki
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent({ cases, waits, dedupe, workflow, notices, sla, alerts, markets: deploymentMarkets, tracking, reports, metrics: metricSink, privacy }, message, new Date());
+  await applyIntakeEvent(
+    { cases, waits, dedupe, workflow, notices, sla, alerts, markets: deploymentMarkets, tracking, reports, metrics: metricSink, privacy },
+    message,
+    new Date(),
+  );
   logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
 }
 
 /** Intake queue consumer: one record failing returns only that record to the queue (partial batch response). */
 async function handle(event: SQSEvent, context: Context) {
-  return processPartialResponse(event, async (record: SQSRecord) => {
-    try {
-      await processRecord(record);
-    } catch (error) {
-      logger.error('intake event failed', { messageId: record.messageId, errorName: (error as Error).name, errorMessage: (error as Error).message });
-      throw error;
-    }
-  }, processor, { context });
+  return processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      try {
+        await processRecord(record);
+      } catch (error) {
+        logger.error('intake event failed', { messageId: record.messageId, errorName: (error as Error).name, errorMessage: (error as Error).message });
+        throw error;
+      }
+    },
+    processor,
+    { context },
+  );
 }
 
 /** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */

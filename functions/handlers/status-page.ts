@@ -89,7 +89,11 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
     if (result !== 'recorded') return html(409, render(record, action, { problem: result }));
     logger.info('customer choice while on hold', { caseId, choice });
     // Post/redirect/get: reloading the page shows it again instead of sending the choice twice.
-    return { statusCode: 303, headers: { location: `?token=${encodeURIComponent(token)}&done=${choice}#choice`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, body: '' };
+    return {
+      statusCode: 303,
+      headers: { location: `?token=${encodeURIComponent(token)}&done=${choice}#choice`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+      body: '',
+    };
   }
   const done = event.queryStringParameters?.done;
   return html(200, render(record, action, isChoice(done) ? { done } : {}));

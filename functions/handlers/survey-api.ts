@@ -86,7 +86,11 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
   if (!parsed.success) {
     const fields = typeof sent === 'object' && sent !== null ? (sent as Record<string, unknown>) : {};
     return wantsJson
-      ? problem(422, 'invalid_answer', `rating (overall) is required; rating, speed, resolution and attitude are whole numbers from 1 to 5; comment at most ${COMMENT_MAX_LENGTH} characters.`)
+      ? problem(
+          422,
+          'invalid_answer',
+          `rating (overall) is required; rating, speed, resolution and attitude are whole numbers from 1 to 5; comment at most ${COMMENT_MAX_LENGTH} characters.`,
+        )
       : html(422, surveyForm(locale, event.rawPath, { errors: formErrors(fields), values: formValues(fields) }));
   }
   const { rating, comment, ...aspects } = parsed.data;
@@ -111,7 +115,13 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
 
 function formValues(fields: Record<string, unknown>): SurveyFormValues {
   const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
-  return { rating: text(fields.rating), speed: text(fields.speed), resolution: text(fields.resolution), attitude: text(fields.attitude), comment: text(fields.comment)?.slice(0, COMMENT_MAX_LENGTH * 2) };
+  return {
+    rating: text(fields.rating),
+    speed: text(fields.speed),
+    resolution: text(fields.resolution),
+    attitude: text(fields.attitude),
+    comment: text(fields.comment)?.slice(0, COMMENT_MAX_LENGTH * 2),
+  };
 }
 
 function safeJson(body: string): unknown {

@@ -32,7 +32,21 @@ async function handle(event: unknown, context?: Pick<Context, 'getRemainingTimeI
   // Stop starting lookups 30 s before the timeout; without a context (tests), allow four minutes.
   const deadline = Date.now() + (context ? context.getRemainingTimeInMillis() - 30_000 : 240_000);
   const summary = await pollShipments(
-    { shipments, cases, intake, markets: deploymentMarkets, ...settings, tracker, health, alerts, providers, limits: PROVIDER_LIMITS, random: Math.random, sleep, remainingMs: () => deadline - Date.now() },
+    {
+      shipments,
+      cases,
+      intake,
+      markets: deploymentMarkets,
+      ...settings,
+      tracker,
+      health,
+      alerts,
+      providers,
+      limits: PROVIDER_LIMITS,
+      random: Math.random,
+      sleep,
+      remainingMs: () => deadline - Date.now(),
+    },
     now,
   );
   if (summary.polled > 0) logger.info('shipments polled', { ...summary });

@@ -34,7 +34,15 @@ const oneOf = <T extends string>(list: readonly T[], value: string): value is T 
  * The console's forms, each calling the use-case the JSON API calls (functions/http/ops-*-routes.ts) with the same
  * rules; refusals come back in the operator's words instead of JSON codes. The role table was checked before.
  */
-export async function runAction(deps: ActionDeps, action: ConsoleAction, caseId: string, form: URLSearchParams, operator: Operator, locale: ConsoleLocale, now: Date): Promise<ActionOutcome> {
+export async function runAction(
+  deps: ActionDeps,
+  action: ConsoleAction,
+  caseId: string,
+  form: URLSearchParams,
+  operator: Operator,
+  locale: ConsoleLocale,
+  now: Date,
+): Promise<ActionOutcome> {
   const e = TEXT[locale].errors;
   const invalid = { status: 422, error: e.invalid_input };
   switch (action) {

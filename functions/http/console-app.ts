@@ -27,7 +27,12 @@ const consoleZone = (deps: ConsoleDeps) => deps.markets.market().calendar.timeZo
 const pageDeps = (deps: ConsoleDeps): PageDeps => ({ ...deps, policy: deps.markets.market().policy });
 
 const html = (statusCode: number, body: string, cookies: string[] = []): Result => ({ statusCode, headers: { ...CONSOLE_HEADERS }, body, ...(cookies.length ? { cookies } : {}) });
-const redirect = (location: string, cookies: string[] = []): Result => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, body: '', ...(cookies.length ? { cookies } : {}) });
+const redirect = (location: string, cookies: string[] = []): Result => ({
+  statusCode: 303,
+  headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+  body: '',
+  ...(cookies.length ? { cookies } : {}),
+});
 
 /**
  * Each console page or form and the ops API route whose role it needs (functions/http/ops-auth.ts ROUTE_ROLES): the
@@ -129,7 +134,10 @@ export function consoleApp(deps: ConsoleDeps) {
         const to = action === 'claim' && form.get('back') === 'queue' ? `/console?done=${outcome.done}` : `/console/cases/${caseId}?done=${outcome.done}`;
         return redirect(to, current.cookies);
       }
-      const page = await renderPage(pageDeps(deps), { ...ctx, path: `/console/cases/${caseId}` }, 'GET', `/console/cases/${caseId}`, new URLSearchParams(), { kind: 'error', text: outcome.error });
+      const page = await renderPage(pageDeps(deps), { ...ctx, path: `/console/cases/${caseId}` }, 'GET', `/console/cases/${caseId}`, new URLSearchParams(), {
+        kind: 'error',
+        text: outcome.error,
+      });
       return { ...page, statusCode: outcome.status, ...(current.cookies.length ? { cookies: current.cookies } : {}) };
     }
     const page = await renderPage(pageDeps(deps), ctx, method, path, new URLSearchParams(event.rawQueryString));

@@ -51,7 +51,14 @@ const CASE_VIEW_ROUTE = 'GET /console/cases/{caseId}';
  * The console's pages, each from the use-case its JSON route uses (functions/http/ops-*-routes.ts, handlers/ops-api.ts):
  * the review queue, a case, search and its CSV, the SLA lists, alerts, follow-ups, reports.
  */
-export async function renderPage(deps: PageDeps, ctx: ConsoleContext, _method: string, path: string, query: URLSearchParams, message?: { kind: 'done' | 'error'; text: string }): Promise<Result> {
+export async function renderPage(
+  deps: PageDeps,
+  ctx: ConsoleContext,
+  _method: string,
+  path: string,
+  query: URLSearchParams,
+  message?: { kind: 'done' | 'error'; text: string },
+): Promise<Result> {
   const t = TEXT[ctx.locale];
   const done = query.get('done');
   // Own keys only: `in` also finds Object.prototype's (done=constructor gave a function to escape, and a 500).
@@ -88,7 +95,12 @@ async function search(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParam
     if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: 'cursor does not belong to this query' }));
     return {
       statusCode: 200,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="cases.csv"', 'cache-control': 'no-store', ...(result.truncated ? { 'x-truncated': 'true' } : {}) },
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="cases.csv"',
+        'cache-control': 'no-store',
+        ...(result.truncated ? { 'x-truncated': 'true' } : {}),
+      },
       body: toCsv(ROW_FIELDS, result.rows),
     };
   }

@@ -82,7 +82,10 @@ export function registerCaseRoutes(app: Router, deps: CaseRouteDeps, reply: Repl
     }
     const parsed = assignBody.safeParse(body);
     if (!parsed.success) {
-      return reply(422, { error: 'invalid_assignment', message: 'Expected an empty body (claim for yourself) or {"assignee": an operator name, 1-128 characters without spaces}.' });
+      return reply(422, {
+        error: 'invalid_assignment',
+        message: 'Expected an empty body (claim for yourself) or {"assignee": an operator name, 1-128 characters without spaces}.',
+      });
     }
     const result = await assignCase(deps, caseId, parsed.data.assignee, operatorOf(event), new Date());
     switch (result.status) {

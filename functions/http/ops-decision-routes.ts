@@ -73,7 +73,13 @@ function answer(reply: Reply, caseId: string, input: OperatorDecision, result: D
 }
 
 /** `POST /ops/cases/{caseId}/decision`: approve, reject, request_evidence; confirm or reject_proposal a four-eyes proposal. */
-export function registerDecisionRoutes(app: Router, deps: DecideDeps, reply: Reply, log: (message: string, detail: Record<string, string>) => void, metrics: MetricSink = noMetrics): void {
+export function registerDecisionRoutes(
+  app: Router,
+  deps: DecideDeps,
+  reply: Reply,
+  log: (message: string, detail: Record<string, string>) => void,
+  metrics: MetricSink = noMetrics,
+): void {
   app.post('/ops/cases/:caseId/decision', async ({ params, req, event }) => {
     const caseId = params.caseId ?? '';
     if (!CASE_ID_PATTERN.test(caseId)) return reply(404, { error: 'case_not_found', message: 'No case has this id.' });
@@ -81,7 +87,8 @@ export function registerDecisionRoutes(app: Router, deps: DecideDeps, reply: Rep
     if (!parsed.success) {
       return reply(422, {
         error: 'invalid_decision',
-        message: 'Expected {"decision": "approve" | "reject" | "request_evidence" | "confirm" | "reject_proposal", "reason" (except confirm), "remedy"?, "amount"?, "currency"? (approve only)}.',
+        message:
+          'Expected {"decision": "approve" | "reject" | "request_evidence" | "confirm" | "reject_proposal", "reason" (except confirm), "remedy"?, "amount"?, "currency"? (approve only)}.',
         issues: parsed.error.issues.map((i) => i.path.join('.')),
       });
     }

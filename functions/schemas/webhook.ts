@@ -21,10 +21,12 @@ const text = (min: number, max: number) => z.string().check(z.minLength(min), z.
 /** Identifiers, codes and labels: one line, no control characters, no unpaired surrogates. */
 const code = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), z.regex(IDENTIFIER_PATTERN, IDENTIFIER_RULE));
 const id = code(128);
-const currency = z.string().check(
-  z.regex(/^[A-Z]{3}$/, { message: 'ISO 4217 code, e.g. CNY', abort: true }),
-  z.refine(isPayableCurrency, 'ISO 4217 code of a currency, e.g. CNY (not XXX, XTS, metals or units of account)'),
-);
+const currency = z
+  .string()
+  .check(
+    z.regex(/^[A-Z]{3}$/, { message: 'ISO 4217 code, e.g. CNY', abort: true }),
+    z.refine(isPayableCurrency, 'ISO 4217 code of a currency, e.g. CNY (not XXX, XTS, metals or units of account)'),
+  );
 /**
  * ISO 3166-1 alpha-2 code of the country whose consumer rules apply, e.g. CN or DE. Only its form is checked here: the
  * markets a deployment has a policy for are checked at intake (422 unknown_market, functions/use-cases/accept-webhook.ts).
@@ -222,9 +224,7 @@ export interface ContractIssue {
   message: string;
 }
 
-export type ParsedWebhook =
-  | { ok: true; event: WebhookEvent }
-  | { ok: false; status: 400 | 422; error: string; message: string; issues?: ContractIssue[] };
+export type ParsedWebhook = { ok: true; event: WebhookEvent } | { ok: false; status: 400 | 422; error: string; message: string; issues?: ContractIssue[] };
 
 /** Parse a verified body. Issue messages name the field and the rule, never the value (it may be personal). */
 export function parseWebhookBody(raw: string): ParsedWebhook {
@@ -292,7 +292,11 @@ function describe(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return issue.input === undefined ? 'required' : `expected ${issue.expected}`;
     case 'too_small':
-      return issue.origin === 'array' ? `at least ${issue.minimum} entries` : issue.origin === 'string' ? `at least ${issue.minimum} characters` : `must be ≥ ${issue.minimum}${issue.inclusive ? '' : ' (exclusive)'}`;
+      return issue.origin === 'array'
+        ? `at least ${issue.minimum} entries`
+        : issue.origin === 'string'
+          ? `at least ${issue.minimum} characters`
+          : `must be ≥ ${issue.minimum}${issue.inclusive ? '' : ' (exclusive)'}`;
     case 'too_big':
       return issue.origin === 'array' ? `at most ${issue.maximum} entries` : issue.origin === 'string' ? `at most ${issue.maximum} characters` : `must be ≤ ${issue.maximum}`;
     case 'invalid_format':

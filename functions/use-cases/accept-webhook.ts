@@ -5,7 +5,17 @@ import type { QueueSender } from '../adapters/queues.js';
 import { caseIdFor } from '../domain/case-id.js';
 import type { MarketCatalog } from '../domain/markets.js';
 import type { IntakeMessage } from '../schemas/messages.js';
-import { isPrivacyEvent, parseWebhookBody, PRIVACY_EVENT_TYPES, requestIdOf, WEBHOOK_EVENT_TYPES, type ContractIssue, type PrivacyEvent, type WebhookEvent, type WebhookEventType } from '../schemas/webhook.js';
+import {
+  isPrivacyEvent,
+  parseWebhookBody,
+  PRIVACY_EVENT_TYPES,
+  requestIdOf,
+  WEBHOOK_EVENT_TYPES,
+  type ContractIssue,
+  type PrivacyEvent,
+  type WebhookEvent,
+  type WebhookEventType,
+} from '../schemas/webhook.js';
 
 export type WebhookAnswer =
   | { status: 202; caseId: string; duplicate: boolean }
@@ -60,12 +70,7 @@ export function anyKeyVerifier(verifiers: readonly Pick<Webhook, 'verify'>[]): P
  * Verify (Standard Webhooks: HMAC-SHA256 over "id.timestamp.body", 5-minute tolerance), validate, dedupe by
  * webhook-id, and queue. The answer carries the case id, derived from requestId, so the sender can refer to it.
  */
-export async function acceptWebhook(
-  deps: AcceptWebhookDeps,
-  raw: string,
-  headers: Record<string, string | undefined>,
-  now: Date,
-): Promise<WebhookAnswer> {
+export async function acceptWebhook(deps: AcceptWebhookDeps, raw: string, headers: Record<string, string | undefined>, now: Date): Promise<WebhookAnswer> {
   const webhookHeaders = {
     'webhook-id': headers['webhook-id'] ?? '',
     'webhook-timestamp': headers['webhook-timestamp'] ?? '',

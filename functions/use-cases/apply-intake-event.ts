@@ -164,7 +164,12 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     description: data.description,
     ...(data.customer.timeZone ? { timeZone: data.customer.timeZone } : {}),
   };
-  const created = await deps.cases.create(record, contact, { at: receivedAt, actor, event: 'case_received', detail: { type: data.caseType, market: record.market!, ...(actor === 'pipeline' ? { reason: data.reason } : {}) } });
+  const created = await deps.cases.create(record, contact, {
+    at: receivedAt,
+    actor,
+    event: 'case_received',
+    detail: { type: data.caseType, market: record.market!, ...(actor === 'pipeline' ? { reason: data.reason } : {}) },
+  });
   // Counted by the write that created the case, so a redelivered request is not counted twice.
   if (created !== 'exists') deps.metrics?.count('CasesOpened', { CaseType: data.caseType });
   if (created === 'exists' && (await deps.cases.require(caseId)).status !== 'received') {
@@ -184,7 +189,13 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
   // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on.
   const zone = deps.markets.of(record).calendar.timeZone;
   const { carrier, shippedAt } = data.order.shipment;
-  await deps.reports.countOpened(caseId, { day: localDateOf(new Date(receivedAt), zone), type: data.caseType, reason: data.reason, carrier, shipDay: localDateOf(new Date(shippedAt), zone) });
+  await deps.reports.countOpened(caseId, {
+    day: localDateOf(new Date(receivedAt), zone),
+    type: data.caseType,
+    reason: data.reason,
+    carrier,
+    shipDay: localDateOf(new Date(shippedAt), zone),
+  });
   await deps.workflow.start(caseId);
 }
 
@@ -197,7 +208,12 @@ async function recordChoice(deps: IntakeDeps, caseId: string, data: RemedyChosen
     return;
   }
   await deps.cases.update(caseId, { choice: { remedy: data.remedy, refundTo: data.refundTo, by: 'customer', at } });
-  await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'remedy_chosen', detail: { remedy: data.remedy, ...(data.refundTo ? { refundTo: data.refundTo } : {}) } });
+  await deps.cases.appendTimeline(caseId, {
+    at,
+    actor: 'customer',
+    event: 'remedy_chosen',
+    detail: { remedy: data.remedy, ...(data.refundTo ? { refundTo: data.refundTo } : {}) },
+  });
   await signal(deps, caseId, 'remedy_choice', { signal: 'chosen', remedy: data.remedy });
 }
 

@@ -16,7 +16,13 @@ export type AssignResult =
  * so of two simultaneous claims one wins and the other is told who holds it. Each change goes on the timeline with
  * the operator's name and role.
  */
-export async function assignCase(deps: { cases: Pick<CaseStore, 'get' | 'assign' | 'appendTimeline'> }, caseId: string, requested: string | undefined, operator: Operator, now: Date): Promise<AssignResult> {
+export async function assignCase(
+  deps: { cases: Pick<CaseStore, 'get' | 'assign' | 'appendTimeline'> },
+  caseId: string,
+  requested: string | undefined,
+  operator: Operator,
+  now: Date,
+): Promise<AssignResult> {
   const assignee = requested ?? operator.name;
   const supervisor = roleAllows(operator.role, 'supervisor');
   if (assignee !== operator.name && !supervisor) return { status: 'forbidden', needs: 'supervisor' };

@@ -73,14 +73,18 @@ export function caseReport(view: CaseView, description?: string) {
     reason: c.reason,
     description,
     // Personal data redacted (docs/privacy.md): the words and links shown here are the marker.
-    ...(c.redactedAt ? { redacted: { at: c.redactedAt, cause: c.redaction?.kind ?? 'request', ...(c.redaction?.kind === 'request' ? { privacyRequestId: c.redaction.privacyRequestId } : {}) } } : {}),
+    ...(c.redactedAt
+      ? { redacted: { at: c.redactedAt, cause: c.redaction?.kind ?? 'request', ...(c.redaction?.kind === 'request' ? { privacyRequestId: c.redaction.privacyRequestId } : {}) } }
+      : {}),
     customer: { customerId: c.customerId, tier: c.tier },
     // The items of the case, with what the order says about each: what a decision may pay for.
     // A claim with no items is the whole order; a SKU sold at several prices is counted cheapest units first, as the
     // money bound counts it (functions/domain/money.ts).
     items: caseLines(c).map(({ sku, name, category, quantity, unitPrice }) => ({ sku, name, category, quantity, unitPrice })),
     // The market the case is decided under (absent on a case from before markets: the deployment's default).
-    order: c.orderItems ? { orderId: c.orderId, placedAt: c.orderPlacedAt, currency: c.currency, ...(c.market ? { market: c.market } : {}), value: valueOf(c.orderItems), items: c.orderItems } : undefined,
+    order: c.orderItems
+      ? { orderId: c.orderId, placedAt: c.orderPlacedAt, currency: c.currency, ...(c.market ? { market: c.market } : {}), value: valueOf(c.orderItems), items: c.orderItems }
+      : undefined,
     evidence: c.evidence,
     shipment: c.shipment,
     returnShipment: c.returnShipment,
@@ -139,6 +143,15 @@ export function reviewListEntry(c: CaseRecord) {
     // The service clock's state, for the queue's colour when the case is near or past its service due time.
     ...(c.sla?.state ? { slaState: c.pause ? 'paused' : c.sla.state, dueAt: c.dueAt } : {}),
     // A four-eyes proposal waiting for a second supervisor: the checker finds it from the queue.
-    ...(c.review?.proposal ? { proposal: { by: c.review.proposal.by, amount: c.review.proposal.amount, ...(c.review.proposal.remedy ? { remedy: c.review.proposal.remedy } : {}), at: c.review.proposal.at } } : {}),
+    ...(c.review?.proposal
+      ? {
+          proposal: {
+            by: c.review.proposal.by,
+            amount: c.review.proposal.amount,
+            ...(c.review.proposal.remedy ? { remedy: c.review.proposal.remedy } : {}),
+            at: c.review.proposal.at,
+          },
+        }
+      : {}),
   };
 }

@@ -89,7 +89,8 @@ export async function decideCase(deps: DecideDeps, caseId: string, input: Operat
     if (checker.gate !== 'allowed') return checker.gate === 'four_eyes' ? { status: 'four_eyes' } : { status: 'forbidden', needs: checker.needs };
     // What the checker confirms is the proposal's money exactly: a money remedy pays the proposed amount. Money may
     // have moved for the order since the proposal, so the bound is checked again before it becomes the decision.
-    const amount = proposal.explicitAmount ?? (MONEY_REMEDIES.has(compensationFor(record, policy, { remedy: proposal.remedy, amount: undefined }).remedy) ? proposal.amount : undefined);
+    const amount =
+      proposal.explicitAmount ?? (MONEY_REMEDIES.has(compensationFor(record, policy, { remedy: proposal.remedy, amount: undefined }).remedy) ? proposal.amount : undefined);
     const money = await weigh(deps, record, policy, { remedy: proposal.remedy, amount });
     if (!money.ok) return { status: 'invalid_amount', reason: money.reason, message: money.message };
     const approval = { decision: 'approve' as const, reason: proposal.reason, remedy: proposal.remedy, amount };
@@ -112,7 +113,15 @@ export async function decideCase(deps: DecideDeps, caseId: string, input: Operat
     if (gate.gate === 'forbidden') return { status: 'forbidden', needs: gate.needs };
     if (gate.gate === 'propose') {
       const amount = input.amount as number | undefined;
-      const proposal = { by: operator.name, role: operator.role, reason: input.reason, amount: money.atStake, at, ...(input.remedy ? { remedy: input.remedy } : {}), ...(amount !== undefined ? { explicitAmount: amount } : {}) };
+      const proposal = {
+        by: operator.name,
+        role: operator.role,
+        reason: input.reason,
+        amount: money.atStake,
+        at,
+        ...(input.remedy ? { remedy: input.remedy } : {}),
+        ...(amount !== undefined ? { explicitAmount: amount } : {}),
+      };
       if (!(await deps.reviews.propose(caseId, review.openedAt, proposal))) return lostRace(deps, caseId, input.decision);
       await deps.cases.appendTimeline(caseId, {
         at,

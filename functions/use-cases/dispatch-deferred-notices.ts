@@ -31,7 +31,12 @@ export async function dispatchDeferredNotices(
     if (report.released + report.dropped >= releasesPerRun) break;
     const held = await deps.notices.held(caseId, 'sms', now);
     const plan = releasePlan(
-      held.map((n) => ({ ...n, milestone: n.message.milestone, at: n.message.at ?? n.sendAt, ...(n.message.dueInSeconds !== undefined ? { dueInSeconds: n.message.dueInSeconds } : {}) })),
+      held.map((n) => ({
+        ...n,
+        milestone: n.message.milestone,
+        at: n.message.at ?? n.sendAt,
+        ...(n.message.dueInSeconds !== undefined ? { dueInSeconds: n.message.dueInSeconds } : {}),
+      })),
       now,
     );
     for (const { notice, verdict } of plan) {

@@ -291,4 +291,3 @@ export function approvalNext(record: Pick<CaseRecord, 'type' | 'tier' | 'choice'
       return 'compensation';
   }
 }
-

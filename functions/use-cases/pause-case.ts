@@ -34,7 +34,12 @@ export async function pauseCase(
   const result = await onFreshCase(deps.cases, caseId, async (record): Promise<PauseResult | undefined> => {
     const refusal = pauseRefusal(record, 'pause');
     if (refusal) return { status: 'refused', refusal };
-    const pause: CasePause = { since: at, reason: input.reason, count: (record.pauseCount ?? 0) + 1, ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}) };
+    const pause: CasePause = {
+      since: at,
+      reason: input.reason,
+      count: (record.pauseCount ?? 0) + 1,
+      ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}),
+    };
     const sla = record.sla && record.sla.state !== 'met' && record.sla.state !== 'stopped' ? { ...record.sla, state: 'paused' as const } : record.sla;
     const written = await deps.sla.write(caseId, record.version, { set: { pause, pauseCount: pause.count, ...(sla ? { sla } : {}) }, index: SlaStore.placement(sla, pause), at });
     if (!written) return undefined;
@@ -43,7 +48,14 @@ export async function pauseCase(
       at,
       actor: operatorActor(operator),
       event: 'case_paused',
-      detail: { role: operator.role, reason: input.reason, note: input.note, count: pause.count, ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}), ...(expectedDueAt ? { expectedDueAt } : {}) },
+      detail: {
+        role: operator.role,
+        reason: input.reason,
+        note: input.note,
+        count: pause.count,
+        ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}),
+        ...(expectedDueAt ? { expectedDueAt } : {}),
+      },
     });
     return { status: 'done', pause, ...(record.dueAt ? { dueAt: record.dueAt } : {}) };
   });

@@ -27,12 +27,13 @@ export async function recordDeliveryEvent(deps: DeliveryEventDeps, failure: Deli
   if (!marked) return 'unknown_message';
   // A repeat (providers publish at least once; Lambda retries after a crash) skips the timeline entry but redoes what
   // is safe to redo, so a crash after the first mark cannot lose the suppression or the other channel's notice.
-  if (marked.first) await deps.cases.appendTimeline(sent.caseId, {
-    at: now.toISOString(),
-    actor: failure.channel === 'email' ? 'ses' : 'sms_provider',
-    event: 'notice_delivery_failed',
-    detail: { milestone: sent.slot, channel: sent.channel, reason: failure.reason, addressSuppressed: failure.permanent },
-  });
+  if (marked.first)
+    await deps.cases.appendTimeline(sent.caseId, {
+      at: now.toISOString(),
+      actor: failure.channel === 'email' ? 'ses' : 'sms_provider',
+      event: 'notice_delivery_failed',
+      detail: { milestone: sent.slot, channel: sent.channel, reason: failure.reason, addressSuppressed: failure.permanent },
+    });
   if (failure.permanent) {
     for (const address of failure.addresses) await deps.suppressions.suppress(failure.channel, address, failure.reason, now, sent.caseId);
     if (marked.message) {

@@ -32,11 +32,7 @@ export interface ReportDeps {
 /** Cases opened per period by type and by reason (on the day they were received), and closed by outcome. */
 export async function volumeReport(deps: Pick<ReportDeps, 'reports'>, range: ReportRange) {
   const { from, to, granularity } = range;
-  const [types, reasons, outcomes] = await Promise.all([
-    deps.reports.volume('type', from, to),
-    deps.reports.volume('reason', from, to),
-    deps.reports.volume('outcome', from, to),
-  ]);
+  const [types, reasons, outcomes] = await Promise.all([deps.reports.volume('type', from, to), deps.reports.volume('reason', from, to), deps.reports.volume('outcome', from, to)]);
   const byType = seriesByPeriod(types, from, to, granularity);
   const byReason = seriesByPeriod(reasons, from, to, granularity);
   const closedByOutcome = seriesByPeriod(outcomes, from, to, granularity);
@@ -80,9 +76,18 @@ type ServiceLimit = { name: string; workingDays: number; expeditedWorkingDays: n
 type ResolutionLine = { type: string } & ReturnType<typeof summarizeResolution>;
 
 /** Per case type, each beside its service limit under `policy` (none when the market is no longer known). */
-function resolutionByType(counts: Map<string, ResolutionCounts>, policy: Limits): { types: Array<ResolutionLine & { limit: ServiceLimit }>; total: ReturnType<typeof summarizeResolution> };
-function resolutionByType(counts: Map<string, ResolutionCounts>, policy: Limits | undefined): { types: Array<ResolutionLine & { limit?: ServiceLimit }>; total: ReturnType<typeof summarizeResolution> };
-function resolutionByType(counts: Map<string, ResolutionCounts>, policy: Limits | undefined): { types: Array<ResolutionLine & { limit?: ServiceLimit }>; total: ReturnType<typeof summarizeResolution> } {
+function resolutionByType(
+  counts: Map<string, ResolutionCounts>,
+  policy: Limits,
+): { types: Array<ResolutionLine & { limit: ServiceLimit }>; total: ReturnType<typeof summarizeResolution> };
+function resolutionByType(
+  counts: Map<string, ResolutionCounts>,
+  policy: Limits | undefined,
+): { types: Array<ResolutionLine & { limit?: ServiceLimit }>; total: ReturnType<typeof summarizeResolution> };
+function resolutionByType(
+  counts: Map<string, ResolutionCounts>,
+  policy: Limits | undefined,
+): { types: Array<ResolutionLine & { limit?: ServiceLimit }>; total: ReturnType<typeof summarizeResolution> } {
   const all = emptyResolution();
   const types = CASE_TYPES.filter((type) => counts.has(type)).map((type) => {
     const c = counts.get(type)!;
@@ -103,8 +108,7 @@ export async function compensationReport(deps: Pick<ReportDeps, 'ledger'>, range
   const dims: CostDimension[] = ['type', 'remedy', 'carrier', 'market'];
   const [byType, byRemedy, byCarrier, byMarket] = await Promise.all(dims.map((d) => deps.ledger.totals(d, range.from, range.to)));
   const currencies = [...new Set(byType!.map((t) => t.currency))].sort();
-  const lines = (totals: CostTotal[], currency: string) =>
-    totals.filter((t) => t.currency === currency).map(({ key, amount, entries }) => ({ key, amount, entries }));
+  const lines = (totals: CostTotal[], currency: string) => totals.filter((t) => t.currency === currency).map(({ key, amount, entries }) => ({ key, amount, entries }));
   return {
     from: range.from,
     to: range.to,

@@ -123,7 +123,10 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   }
 
   // A held SMS released after the deadline it names (a late release, a retry): never ask for what can no longer be done.
-  const expired = release && message.channel ? heldExpired({ milestone: message.milestone, at: message.at ?? ctx.reachedAt.toISOString(), dueInSeconds: message.dueInSeconds }, ctx.now) : undefined;
+  const expired =
+    release && message.channel
+      ? heldExpired({ milestone: message.milestone, at: message.at ?? ctx.reachedAt.toISOString(), dueInSeconds: message.dueInSeconds }, ctx.now)
+      : undefined;
   if (expired && message.channel) {
     if (await deps.notices.markNotSent(record.caseId, slot, message.channel, ctx.now, 'expired', expired, { release })) outcome.skipped = [message.channel];
     return outcome;
@@ -133,7 +136,12 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   const suppressedHere = release && message.channel && blocked.has(message.channel) ? [message.channel] : only(plan.suppressed);
   for (const channel of suppressedHere) {
     if (!(await deps.notices.markSuppressed(record.caseId, slot, channel, ctx.now, blocked.get(channel) ?? 'suppressed', { release }))) continue;
-    await deps.cases.appendTimeline(record.caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_suppressed', detail: { milestone: slot, channel, reason: blocked.get(channel) ?? 'suppressed' } });
+    await deps.cases.appendTimeline(record.caseId, {
+      at: ctx.now.toISOString(),
+      actor: 'notifier',
+      event: 'notice_suppressed',
+      detail: { milestone: slot, channel, reason: blocked.get(channel) ?? 'suppressed' },
+    });
     outcome.suppressed.push(channel);
   }
   const targets = only(plan.send);

@@ -63,7 +63,14 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     at,
     actor: 'pipeline',
     event: 'sla_started',
-    detail: { service: sla.service, limit: sla.startsAt === 'acceptance' ? 'claim_settlement' : sla.service, startsAt: sla.startsAt, workingDays: sla.workingDays, expedited: sla.expedited, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
+    detail: {
+      service: sla.service,
+      limit: sla.startsAt === 'acceptance' ? 'claim_settlement' : sla.service,
+      startsAt: sla.startsAt,
+      workingDays: sla.workingDays,
+      expedited: sla.expedited,
+      ...(sla.dueAt ? { dueAt: sla.dueAt } : {}),
+    },
   });
   if (sla.unknownReason) await dueUnknown(deps, caseId, sla.unknownReason, at);
   if (sla.provisional && sla.state !== 'met') await dueProvisional(deps, caseId, sla, now, market!);
@@ -74,7 +81,13 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
  * A due time that relies on predicted holidays: on the case's timeline, and in front of operators once per predicted
  * year per day (however many cases start that day): the fix is one policy change, not a per-case action.
  */
-export async function dueProvisional(deps: Pick<SlaDeps, 'cases' | 'alerts'>, caseId: string, sla: ServiceSla, now: Date, market: Pick<Market, 'code' | 'calendar'>): Promise<void> {
+export async function dueProvisional(
+  deps: Pick<SlaDeps, 'cases' | 'alerts'>,
+  caseId: string,
+  sla: ServiceSla,
+  now: Date,
+  market: Pick<Market, 'code' | 'calendar'>,
+): Promise<void> {
   const at = now.toISOString();
   const from = sla.provisionalFrom!;
   const year = from.slice(0, 4);

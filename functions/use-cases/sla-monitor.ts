@@ -83,7 +83,12 @@ async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedS
   // Named for what it is: a lost parcel's clock is the claim's settlement, not a "return service".
   const what = describeServiceLimit(record.type, sla);
   await sideEffects(entry.caseId, report, async () => {
-    await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: `sla_${to}`, detail: { dueAt: entry.at, service: sla.service, limit: serviceLimitName(record.type) } });
+    await deps.cases.appendTimeline(entry.caseId, {
+      at,
+      actor: 'sla_monitor',
+      event: `sla_${to}`,
+      detail: { dueAt: entry.at, service: sla.service, limit: serviceLimitName(record.type) },
+    });
     await deps.alerts.raise({
       kind: `sla_${to}`,
       caseId: entry.caseId,
@@ -135,7 +140,12 @@ async function retryUnknownDueTimes(deps: MonitorDeps, now: Date, report: Monito
     if (!known.sla) continue;
     report.dueKnown.push(entry.caseId);
     await sideEffects(entry.caseId, report, async () => {
-      await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'sla_due_known', detail: { dueAt: known.sla!.dueAt!, provisional: Boolean(known.sla!.provisional) } });
+      await deps.cases.appendTimeline(entry.caseId, {
+        at,
+        actor: 'sla_monitor',
+        event: 'sla_due_known',
+        detail: { dueAt: known.sla!.dueAt!, provisional: Boolean(known.sla!.provisional) },
+      });
       if (known.sla!.provisional) await dueProvisional(deps, entry.caseId, known.sla!, now, market!);
     });
   }
@@ -152,7 +162,11 @@ async function recomputeProvisionalDueTimes(deps: MonitorDeps, now: Date, report
   // recompute each case on its own market's (a case whose market has not published its year yet stays marked).
   const publishedOf = (record: { market?: string }) => deps.markets.of(record).calendar.covers?.to ?? '';
   // ISO dates sort as text: the latest is last.
-  const latest = deps.markets.codes.map((code) => publishedOf({ market: code })).sort().at(-1) ?? '';
+  const latest =
+    deps.markets.codes
+      .map((code) => publishedOf({ market: code }))
+      .sort()
+      .at(-1) ?? '';
   if (!latest) return;
   const at = now.toISOString();
   for (const entry of await deps.sla.provisionalBy(latest, { limit: BATCH })) {
@@ -214,7 +228,12 @@ async function checkFirstResponses(deps: MonitorDeps, now: Date, report: Monitor
       await deps.cases.update(entry.caseId, { firstResponseMissedAt: at });
       await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'first_response_missed', detail: { dueAt: entry.at } });
       if (record.status !== 'awaiting_review') {
-        await deps.alerts.raise({ kind: 'first_response_missed', caseId: entry.caseId, at, message: `Case ${entry.caseId} has had no first response since ${entry.at} (its internal target; status ${record.status}).` });
+        await deps.alerts.raise({
+          kind: 'first_response_missed',
+          caseId: entry.caseId,
+          at,
+          message: `Case ${entry.caseId} has had no first response since ${entry.at} (its internal target; status ${record.status}).`,
+        });
       }
       deps.metrics.count('FirstResponseMissed', { PriorityBand: record.priorityBand ?? 'unknown' });
     });

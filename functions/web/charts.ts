@@ -51,7 +51,11 @@ let counter = 0;
 /** An id unique within the page, readable from the title (aria-labelledby needs ids). */
 function chartId(title: string): string {
   counter += 1;
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 32);
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 32);
   return `chart-${slug || 'x'}-${counter}`;
 }
 
@@ -68,14 +72,14 @@ function frame(id: string, text: ChartText, width: number, height: number, descr
   ].join('');
 }
 
-const empty = (id: string, text: ChartText, width: number) =>
-  frame(id, text, width, 40, 'No data.', [`<text class="empty" x="8" y="24" fill="#555">${escapeXml('—')}</text>`]);
+const empty = (id: string, text: ChartText, width: number) => frame(id, text, width, 40, 'No data.', [`<text class="empty" x="8" y="24" fill="#555">${escapeXml('—')}</text>`]);
 
 /**
  * About how wide a text is at the charts' 12px font: Latin letters about 7px, a CJK or full-width character the whole
  * 12px (a Chinese carrier name was clipped when every character counted as a Latin one).
  */
-const textWidth = (text: string) => [...text].reduce((sum, c) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 12 : 7), 0);
+const textWidth = (text: string) =>
+  [...text].reduce((sum, c) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 12 : 7), 0);
 
 /** Horizontal bars, one per label, longest scale from the smallest (or 0) to the largest (or 0) value. */
 export function barChart(text: ChartText, bars: Bar[]): string {
@@ -162,13 +166,20 @@ function verticalPlot(text: ChartText, categories: string[], max: number, legend
   });
   keys.forEach(({ name, x, row }, i) => {
     const y = 4 + row * 18;
-    body.push(`<rect class="key" x="${x}" y="${y}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`, `<text class="legend" x="${x + 16}" y="${y + 10}">${escapeXml(name)}</text>`);
+    body.push(
+      `<rect class="key" x="${x}" y="${y}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`,
+      `<text class="legend" x="${x + 16}" y="${y + 10}">${escapeXml(name)}</text>`,
+    );
   });
   return { plot: { width, height, left, top, plotWidth, plotHeight, max: niceMax, y }, body };
 }
 
 function describeSeries(categories: string[], series: Series[], format: (v: number) => string): string {
-  return series.map((s) => `${s.name}: ${categories.map((c, i) => `${c} ${s.values[i] === null || s.values[i] === undefined ? 'no data' : format(s.values[i]!)}`).join(', ')}`).join('; ') + '.';
+  return (
+    series
+      .map((s) => `${s.name}: ${categories.map((c, i) => `${c} ${s.values[i] === null || s.values[i] === undefined ? 'no data' : format(s.values[i]!)}`).join(', ')}`)
+      .join('; ') + '.'
+  );
 }
 
 /** Vertical bars grouped by category, one bar per series in the series' colour (values below 0 are drawn at 0). */
@@ -177,7 +188,12 @@ export function groupedBarChart(text: ChartText, categories: string[], series: S
   if (categories.length === 0 || series.length === 0) return empty(id, text, text.width ?? 640);
   const format = text.format ?? ((v: number) => String(v));
   const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
-  const { plot, body } = verticalPlot(text, categories, max, series.map((s) => s.name));
+  const { plot, body } = verticalPlot(
+    text,
+    categories,
+    max,
+    series.map((s) => s.name),
+  );
   const group = plot.plotWidth / categories.length;
   const barWidth = Math.max(2, (group * 0.8) / series.length);
   categories.forEach((category, c) => {
@@ -200,7 +216,12 @@ export function stackedBarChart(text: ChartText, categories: string[], series: S
   if (categories.length === 0 || series.length === 0) return empty(id, text, text.width ?? 640);
   const format = text.format ?? ((v: number) => String(v));
   const totals = categories.map((_, c) => series.reduce((sum, s) => sum + Math.max(0, s.values[c] ?? 0), 0));
-  const { plot, body } = verticalPlot(text, categories, Math.max(...totals), series.map((s) => s.name));
+  const { plot, body } = verticalPlot(
+    text,
+    categories,
+    Math.max(...totals),
+    series.map((s) => s.name),
+  );
   const group = plot.plotWidth / categories.length;
   const barWidth = Math.max(2, group * 0.7);
   categories.forEach((category, c) => {
@@ -226,7 +247,12 @@ export function lineChart(text: ChartText, categories: string[], series: Series[
   if (categories.length === 0 || series.length === 0) return empty(id, text, text.width ?? 640);
   const format = text.format ?? ((v: number) => String(v));
   const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
-  const { plot, body } = verticalPlot(text, categories, max, series.map((s) => s.name));
+  const { plot, body } = verticalPlot(
+    text,
+    categories,
+    max,
+    series.map((s) => s.name),
+  );
   const x = (i: number) => plot.left + ((i + 0.5) * plot.plotWidth) / categories.length;
   series.forEach((s, k) => {
     const colour = PALETTE[k % PALETTE.length];
@@ -235,10 +261,13 @@ export function lineChart(text: ChartText, categories: string[], series: Series[
       if (v === null || v === undefined) runs.push([]);
       else runs.at(-1)!.push(`${num(x(i))},${num(plot.y(v))}`);
     });
-    for (const run of runs.filter((r) => r.length > 1)) body.push(`<polyline class="line" data-series="${k}" points="${run.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>`);
+    for (const run of runs.filter((r) => r.length > 1))
+      body.push(`<polyline class="line" data-series="${k}" points="${run.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>`);
     s.values.forEach((v, i) => {
       if (v === null || v === undefined) return;
-      body.push(`<circle class="point" data-series="${k}" cx="${num(x(i))}" cy="${num(plot.y(v))}" r="3" fill="${colour}"><title>${escapeXml(`${categories[i]}, ${s.name}: ${format(v)}`)}</title></circle>`);
+      body.push(
+        `<circle class="point" data-series="${k}" cx="${num(x(i))}" cy="${num(plot.y(v))}" r="3" fill="${colour}"><title>${escapeXml(`${categories[i]}, ${s.name}: ${format(v)}`)}</title></circle>`,
+      );
     });
   });
   return frame(id, text, plot.width, plot.height, describeSeries(categories, series, format), body);

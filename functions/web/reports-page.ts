@@ -171,7 +171,13 @@ function volumeSection(r: AllReports['volume'], t: (typeof TEXT)[Locale]): strin
     'report-volume',
     t.volume,
     intro(t.volumeIntro(r.opened, r.closed)) +
-      figure(stackedBarChart({ title: t.openedByType }, r.periods, r.byType.map((s) => ({ name: s.key, values: s.values })))) +
+      figure(
+        stackedBarChart(
+          { title: t.openedByType },
+          r.periods,
+          r.byType.map((s) => ({ name: s.key, values: s.values })),
+        ),
+      ) +
       figure(barChart({ title: t.openedByReason }, top(r.byReason, 12))) +
       figure(barChart({ title: t.closedByOutcome }, top(r.closedByOutcome, 10))),
   );
@@ -188,8 +194,20 @@ function resolutionSection(r: AllReports['resolution'], t: (typeof TEXT)[Locale]
     atMost(x.p90WorkingDaysAtMost),
     x.meanWorkingDays === null ? t.none : String(x.meanWorkingDays),
   ]);
-  if (r.total.resolved > 0) rows.push([escapeHtml(t.total), String(r.total.resolved), '', `${r.total.withinLimit} · ${percent(r.total.shareWithinLimit)}`, atMost(r.total.medianWorkingDaysAtMost), atMost(r.total.p90WorkingDaysAtMost), r.total.meanWorkingDays === null ? t.none : String(r.total.meanWorkingDays)]);
-  const chart = barChart({ title: t.withinLimitChart, format: (v) => percent(v) }, r.types.map((x) => ({ label: x.type, value: x.shareWithinLimit ?? 0 })));
+  if (r.total.resolved > 0)
+    rows.push([
+      escapeHtml(t.total),
+      String(r.total.resolved),
+      '',
+      `${r.total.withinLimit} · ${percent(r.total.shareWithinLimit)}`,
+      atMost(r.total.medianWorkingDaysAtMost),
+      atMost(r.total.p90WorkingDaysAtMost),
+      r.total.meanWorkingDays === null ? t.none : String(r.total.meanWorkingDays),
+    ]);
+  const chart = barChart(
+    { title: t.withinLimitChart, format: (v) => percent(v) },
+    r.types.map((x) => ({ label: x.type, value: x.shareWithinLimit ?? 0 })),
+  );
   return section('report-resolution', t.resolution, intro(t.resolutionIntro) + table(t.resolutionCols, rows, t.empty) + (r.types.length > 0 ? figure(chart) : ''));
 }
 
@@ -198,7 +216,12 @@ function compensationSection(r: AllReports['compensation'], t: (typeof TEXT)[Loc
   const parts = r.currencies.map((c) => {
     const money = (v: number) => formatMoney(v, c.currency, locale);
     const chart = (dimension: 'type' | 'remedy' | 'carrier', lines: typeof c.byType) =>
-      figure(barChart({ title: `${t.compensation} (${c.currency}) ${t.costBy[dimension]}`, format: money }, lines.map((l) => ({ label: dimension === 'carrier' ? carrierName(l.key) : l.key, value: l.amount }))));
+      figure(
+        barChart(
+          { title: `${t.compensation} (${c.currency}) ${t.costBy[dimension]}`, format: money },
+          lines.map((l) => ({ label: dimension === 'carrier' ? carrierName(l.key) : l.key, value: l.amount })),
+        ),
+      );
     return `<h3>${escapeHtml(`${c.currency}: ${money(c.amount)}`)}</h3>${chart('type', c.byType)}${chart('remedy', c.byRemedy)}${chart('carrier', c.byCarrier)}`;
   });
   // One row per market and currency: a market's amounts are never added across currencies either.
@@ -212,10 +235,20 @@ function satisfactionSection(r: AllReports['satisfaction'], t: (typeof TEXT)[Loc
   const label = (dimension: keyof typeof groups, key: string) => (dimension === 'carrier' ? carrierName(key) : key);
   const parts = (Object.keys(groups) as Array<keyof typeof groups>).map((dimension) => {
     const lines = groups[dimension].filter((g) => g.averages.overall !== null);
-    const rows = groups[dimension].map((g) => [escapeHtml(label(dimension, g.key)), String(g.invited), String(g.answered), percent(g.responseRate), g.averages.overall === null ? t.none : String(g.averages.overall)]);
+    const rows = groups[dimension].map((g) => [
+      escapeHtml(label(dimension, g.key)),
+      String(g.invited),
+      String(g.answered),
+      percent(g.responseRate),
+      g.averages.overall === null ? t.none : String(g.averages.overall),
+    ]);
     return (
-      figure(barChart({ title: `${t.satisfaction} ${t.satBy[dimension]}`, format: (v) => v.toFixed(2) }, lines.map((g) => ({ label: label(dimension, g.key), value: g.averages.overall! })))) +
-      `<details><summary>${escapeHtml(`${t.satisfaction} ${t.satBy[dimension]}`)}</summary>${table(t.satCols, rows, t.empty)}</details>`
+      figure(
+        barChart(
+          { title: `${t.satisfaction} ${t.satBy[dimension]}`, format: (v) => v.toFixed(2) },
+          lines.map((g) => ({ label: label(dimension, g.key), value: g.averages.overall! })),
+        ),
+      ) + `<details><summary>${escapeHtml(`${t.satisfaction} ${t.satBy[dimension]}`)}</summary>${table(t.satCols, rows, t.empty)}</details>`
     );
   });
   return section('report-satisfaction', t.satisfaction, intro(t.satisfactionIntro(percent(r.total.responseRate), r.total.answered)) + parts.join(''));
@@ -225,7 +258,10 @@ function scorecardSection(r: AllReports['carriers'], t: (typeof TEXT)[Locale]): 
   const row = (name: string, x: AllReports['carriers']['allCarriers']) => [
     escapeHtml(name),
     String(x.shipments),
-    ...CARRIER_CLAIM_KINDS.flatMap((k) => [escapeHtml(t.claimsOf(x.confirmed[k], x.claims[k])), `${percent(x.rates[k], 2)} <span class="muted">(${percent(x.claimRates[k], 2)})</span>`]),
+    ...CARRIER_CLAIM_KINDS.flatMap((k) => [
+      escapeHtml(t.claimsOf(x.confirmed[k], x.claims[k])),
+      `${percent(x.rates[k], 2)} <span class="muted">(${percent(x.claimRates[k], 2)})</span>`,
+    ]),
   ];
   const rows = r.carriers.map((x) => row(carrierName(x.carrier), x));
   if (r.carriers.length > 1) rows.push(row(t.all, r.allCarriers));

@@ -264,15 +264,11 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
   const t = TEXT[locale];
   const { progress } = view;
   const request = COPY[locale].request[view.type];
-  const steps = progress.steps
-    .map(({ step, state }) => `<li class="${state}"${state === 'current' ? ' aria-current="step"' : ''}>${escapeHtml(t.steps[step])}</li>`)
-    .join('');
+  const steps = progress.steps.map(({ step, state }) => `<li class="${state}"${state === 'current' ? ' aria-current="step"' : ''}>${escapeHtml(t.steps[step])}</li>`).join('');
   const note = noteInForce(view);
   const next = note ? t.withNote[note.kind] : progress.next === 'none' ? (progress.outcome ? t.outcomes[progress.outcome] : '') : t.nextSteps[progress.next];
   // Escaped line by line, then joined with <br>: the operator's line breaks survive, their markup does not.
-  const quoted = note
-    ? `<p class="hint">${escapeHtml(t.noteBy)}</p><blockquote class="note">${clipNote(note.text).split('\n').map(escapeHtml).join('<br>')}</blockquote>`
-    : '';
+  const quoted = note ? `<p class="hint">${escapeHtml(t.noteBy)}</p><blockquote class="note">${clipNote(note.text).split('\n').map(escapeHtml).join('<br>')}</blockquote>` : '';
   const details = [
     [t.reference, view.caseId],
     [t.request, asLabel(locale, request)],

@@ -7,5 +7,7 @@ import { optional } from '../config.js';
  * Aftersales) with the dimension `service` = POWERTOOLS_SERVICE_NAME; POWERTOOLS_METRICS_DISABLED=true turns them off.
  */
 export function metrics(): MetricSink {
-  return new PowertoolsMetricSink(new Metrics({ namespace: optional('POWERTOOLS_METRICS_NAMESPACE') ?? 'Aftersales', serviceName: optional('POWERTOOLS_SERVICE_NAME') ?? 'aftersales' }));
+  return new PowertoolsMetricSink(
+    new Metrics({ namespace: optional('POWERTOOLS_METRICS_NAMESPACE') ?? 'Aftersales', serviceName: optional('POWERTOOLS_SERVICE_NAME') ?? 'aftersales' }),
+  );
 }

@@ -22,7 +22,11 @@ export class CarrierApiKeys {
 
   constructor(scope: Construct) {
     const secret = (id: string, provider: string) =>
-      new Secret(scope, id, { description: `${provider} API key for carrier tracking. Set its value after deploying.`, encryptionKey: DataKey.of(scope), generateSecretString: { passwordLength: 32, excludePunctuation: true } });
+      new Secret(scope, id, {
+        description: `${provider} API key for carrier tracking. Set its value after deploying.`,
+        encryptionKey: DataKey.of(scope),
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      });
     this.aftership = secret('CarrierApiKey', 'AfterShip');
     this.seventeenTrack = secret('CarrierApiKey17track', '17TRACK (security key)');
     this.kuaidi100 = secret('CarrierApiKeyKuaidi100', 'Kuaidi100 (授权key)');

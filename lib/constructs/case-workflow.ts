@@ -178,11 +178,7 @@ export class CaseWorkflow extends Construct {
     guarded(awaitCompensation);
     awaitCompensation.next(confirmed);
     const compensate = step('Compensate', fn.compensate, '$.compensation', { action: 'instruct' }, [orderPlatformRetry]);
-    compensate.next(
-      new Choice(this, 'CompensatedOrCancelled')
-        .when(Condition.stringEquals('$.compensation.status', 'cancelled'), notifyCancelled)
-        .otherwise(awaitCompensation),
-    );
+    compensate.next(new Choice(this, 'CompensatedOrCancelled').when(Condition.stringEquals('$.compensation.status', 'cancelled'), notifyCancelled).otherwise(awaitCompensation));
 
     // Return parcel first (return, exchange, repair, quality; damaged returned for a refund or exchange)
     const awaitReturn = awaitEvent('AwaitReturn', 'return', '$.facts.timings.returnWaitSeconds');

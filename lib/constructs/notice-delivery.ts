@@ -75,9 +75,7 @@ export class NoticeDelivery extends Construct {
     this.smsConfigurationSetName = `${stack.stackName}-notices`;
     const smsConfigurationSet = new CfnConfigurationSet(this, 'SmsConfigurationSet', {
       configurationSetName: this.smsConfigurationSetName,
-      eventDestinations: [
-        { eventDestinationName: 'DeliveryFailures', enabled: true, matchingEventTypes: SMS_FAILURE_EVENTS, snsDestination: { topicArn: this.topic.topicArn } },
-      ],
+      eventDestinations: [{ eventDestinationName: 'DeliveryFailures', enabled: true, matchingEventTypes: SMS_FAILURE_EVENTS, snsDestination: { topicArn: this.topic.topicArn } }],
     });
     const smsPublish = this.topic.addToResourcePolicy(
       new PolicyStatement({

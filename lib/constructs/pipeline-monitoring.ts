@@ -11,7 +11,6 @@ import { BUSINESS_METRICS, type BusinessMetric } from '../../functions/adapters/
 import { METRICS_NAMESPACE, SERVICE_NAME } from './project-function.js';
 import type { QueueWithDlq } from './queue-with-dlq.js';
 
-
 export interface PipelineMonitoringProps {
   /** Every function of the pipeline: errors, throttles and duration each. */
   functions: LambdaFunction[];
@@ -44,7 +43,12 @@ export class PipelineMonitoring extends Construct {
     this.facade = new MonitoringFacade(this, 'Facade', {
       alarmFactoryDefaults: { alarmNamePrefix: prefix, actionsEnabled: true, action: new SnsAlarmActionStrategy({ onAlarmTopic: props.alarmTopic }), datapointsToAlarm: 1 },
       metricFactoryDefaults: { period: FIVE_MINUTES },
-      dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', { dashboardNamePrefix: prefix, createDashboard: true, createSummaryDashboard: false, createAlarmDashboard: true }),
+      dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
+        dashboardNamePrefix: prefix,
+        createDashboard: true,
+        createSummaryDashboard: false,
+        createAlarmDashboard: true,
+      }),
     });
     const monitoring = this.facade;
 
@@ -56,7 +60,9 @@ export class PipelineMonitoring extends Construct {
       humanReadableName: 'Case workflow',
       alarmFriendlyName: 'CaseWorkflow',
       // A failed execution is a case in needs_attention (record-failure catch); a timed-out one never reached it.
-      addFailedExecutionCountAlarm: { Critical: { maxErrorCount: 0, alarmDescriptionOverride: 'A case workflow failed; the case is in needs_attention (GET /ops/cases?status=needs_attention).' } },
+      addFailedExecutionCountAlarm: {
+        Critical: { maxErrorCount: 0, alarmDescriptionOverride: 'A case workflow failed; the case is in needs_attention (GET /ops/cases?status=needs_attention).' },
+      },
       addTimedOutExecutionCountAlarm: { Critical: { maxErrorCount: 0, alarmDescriptionOverride: 'A case workflow timed out; its case may be stuck in its last status.' } },
       addAbortedExecutionCountAlarm: { Warning: { maxErrorCount: 0 } },
       addThrottledExecutionCountAlarm: { Warning: { maxErrorCount: 0 } },
@@ -69,7 +75,9 @@ export class PipelineMonitoring extends Construct {
         humanReadableName: `${name} queue`,
         alarmFriendlyName: `${name}Queue`,
         addQueueMaxMessageAgeAlarm: { Warning: { maxAgeInSeconds: maxAge.toSeconds() } },
-        addDeadLetterQueueMaxSizeAlarm: { Critical: { maxMessageCount: 0, alarmDescriptionOverride: `${name} messages failed every delivery and are parked in the DLQ (redrive after fixing the cause).` } },
+        addDeadLetterQueueMaxSizeAlarm: {
+          Critical: { maxMessageCount: 0, alarmDescriptionOverride: `${name} messages failed every delivery and are parked in the DLQ (redrive after fixing the cause).` },
+        },
       });
     }
     for (const { name, queue } of props.failureQueues) {
@@ -101,7 +109,12 @@ export class PipelineMonitoring extends Construct {
         humanReadableName: name,
         alarmFriendlyName: name,
         addFaultCountAlarm: scheduled.has(fn)
-          ? { Critical: { maxErrorCount: 0, alarmDescriptionOverride: `${name} failed a scheduled run; its work (alerts, polling, held SMS) may be missing until the next run succeeds.` } }
+          ? {
+              Critical: {
+                maxErrorCount: 0,
+                alarmDescriptionOverride: `${name} failed a scheduled run; its work (alerts, polling, held SMS) may be missing until the next run succeeds.`,
+              },
+            }
           : { Warning: { maxErrorCount: 5 } },
         addThrottlesCountAlarm: { Warning: { maxErrorCount: 0 } },
         addMaxLatencyAlarm: { Warning: { maxLatencyPercentageOfTimeout: 80 } },

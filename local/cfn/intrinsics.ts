@@ -61,9 +61,7 @@ export class IntrinsicResolver {
   /** Resolves every intrinsic inside `value`; `path` only serves error messages. */
   resolve(value: unknown, path: string): unknown {
     if (Array.isArray(value)) {
-      return value
-        .map((item, i) => this.resolve(item, `${path}[${i}]`))
-        .filter((item) => item !== NO_VALUE);
+      return value.map((item, i) => this.resolve(item, `${path}[${i}]`)).filter((item) => item !== NO_VALUE);
     }
     if (value === null || typeof value !== 'object') return value;
     const entries = Object.entries(value);

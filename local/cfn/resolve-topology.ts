@@ -1,15 +1,7 @@
 import { CfnResolutionError, IntrinsicResolver } from './intrinsics.js';
 import { LocalPhysicalValues } from './physical-values.js';
 import { createTableInput } from './table-input.js';
-import type {
-  CfnResource,
-  CfnTemplate,
-  LocalEventDestination,
-  LocalHttpRoute,
-  LocalSchedule,
-  LocalTopology,
-  ResolveTopologyOptions,
-} from './types.js';
+import type { CfnResource, CfnTemplate, LocalEventDestination, LocalHttpRoute, LocalSchedule, LocalTopology, ResolveTopologyOptions } from './types.js';
 
 const ENTRY_METADATA = 'aftersales:entry';
 const EXPORT_METADATA = 'aftersales:export';
@@ -30,21 +22,14 @@ export function resolveTopology(template: CfnTemplate, opts: ResolveTopologyOpti
   for (const [name, override] of Object.entries(opts.overrides ?? {})) {
     if (template.Parameters?.[name] && override.ref !== undefined) parameterOverrides[name] = override.ref;
   }
-  const resolver = new IntrinsicResolver(
-    template,
-    { region: opts.region, accountId: opts.accountId, stackName: opts.stackName ?? 'local' },
-    physical,
-    parameterOverrides,
-  );
+  const resolver = new IntrinsicResolver(template, { region: opts.region, accountId: opts.accountId, stackName: opts.stackName ?? 'local' }, physical, parameterOverrides);
   physical.attach(resolver);
 
   const prop = (logicalId: string, resource: CfnResource, name: string): unknown => {
     const raw = resource.Properties?.[name];
     return raw === undefined ? undefined : resolver.resolve(raw, `Resources.${logicalId}.Properties.${name}`);
   };
-  const resources = Object.entries(template.Resources).filter(
-    ([logicalId, r]) => !r.Condition || resolver.condition(r.Condition, `Resources.${logicalId}.Condition`),
-  );
+  const resources = Object.entries(template.Resources).filter(([logicalId, r]) => !r.Condition || resolver.condition(r.Condition, `Resources.${logicalId}.Condition`));
   const ofType = (...types: string[]) => resources.filter(([, r]) => types.includes(r.Type));
 
   const topology: LocalTopology = {
@@ -82,9 +67,7 @@ export function resolveTopology(template: CfnTemplate, opts: ResolveTopologyOpti
   };
 
   for (const [logicalId, r] of ofType('AWS::SQS::Queue')) {
-    const redrive = parseJsonish(prop(logicalId, r, 'RedrivePolicy')) as
-      | { deadLetterTargetArn?: string; maxReceiveCount?: unknown }
-      | undefined;
+    const redrive = parseJsonish(prop(logicalId, r, 'RedrivePolicy')) as { deadLetterTargetArn?: string; maxReceiveCount?: unknown } | undefined;
     const retention = prop(logicalId, r, 'MessageRetentionPeriod');
     const delay = prop(logicalId, r, 'DelaySeconds');
     let dlq: string | undefined;
@@ -100,9 +83,7 @@ export function resolveTopology(template: CfnTemplate, opts: ResolveTopologyOpti
       url: physical.ref(logicalId, logicalId)!,
       arn: physical.getAtt(logicalId, 'Arn', logicalId)!,
       fifo: String(prop(logicalId, r, 'FifoQueue')) === 'true',
-      ...(prop(logicalId, r, 'ContentBasedDeduplication') !== undefined
-        ? { contentBasedDeduplication: String(prop(logicalId, r, 'ContentBasedDeduplication')) === 'true' }
-        : {}),
+      ...(prop(logicalId, r, 'ContentBasedDeduplication') !== undefined ? { contentBasedDeduplication: String(prop(logicalId, r, 'ContentBasedDeduplication')) === 'true' } : {}),
       visibilityTimeoutSeconds: Number(prop(logicalId, r, 'VisibilityTimeout') ?? SQS_DEFAULT_VISIBILITY_S),
       ...(retention !== undefined ? { messageRetentionSeconds: Number(retention) } : {}),
       ...(delay !== undefined ? { delaySeconds: Number(delay) } : {}),
@@ -267,11 +248,7 @@ function stateMachineDefinition(logicalId: string, r: CfnResource, prop: PropRea
 }
 
 /** EventBridge rules and EventBridge Scheduler schedules that invoke a function of this template; disabled ones never fire. */
-function schedules(
-  resources: Array<[string, CfnResource]>,
-  prop: PropReader,
-  functionFor: (value: unknown) => string | undefined,
-): LocalSchedule[] {
+function schedules(resources: Array<[string, CfnResource]>, prop: PropReader, functionFor: (value: unknown) => string | undefined): LocalSchedule[] {
   const out: LocalSchedule[] = [];
   for (const [logicalId, r] of resources) {
     const expression = prop(logicalId, r, 'ScheduleExpression');

@@ -1,9 +1,4 @@
-import type {
-  CreateTableCommandInput,
-  GlobalSecondaryIndex,
-  LocalSecondaryIndex,
-  ProvisionedThroughput,
-} from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, GlobalSecondaryIndex, LocalSecondaryIndex, ProvisionedThroughput } from '@aws-sdk/client-dynamodb';
 
 type Props = Record<string, unknown>;
 
@@ -16,9 +11,7 @@ const DEFAULT_THROUGHPUT: ProvisionedThroughput = { ReadCapacityUnits: 5, WriteC
  * how items are keyed or queried.
  */
 export function createTableInput(name: string, type: string, props: Props): CreateTableCommandInput {
-  const onDemand = type === 'AWS::DynamoDB::GlobalTable'
-    ? props.BillingMode !== 'PROVISIONED'
-    : props.BillingMode === 'PAY_PER_REQUEST';
+  const onDemand = type === 'AWS::DynamoDB::GlobalTable' ? props.BillingMode !== 'PROVISIONED' : props.BillingMode === 'PAY_PER_REQUEST';
   const throughput = (value: unknown): ProvisionedThroughput | undefined => {
     if (onDemand) return undefined;
     const given = value as { ReadCapacityUnits?: unknown; WriteCapacityUnits?: unknown } | undefined;
@@ -26,17 +19,21 @@ export function createTableInput(name: string, type: string, props: Props): Crea
     return { ReadCapacityUnits: Number(given.ReadCapacityUnits), WriteCapacityUnits: Number(given.WriteCapacityUnits) };
   };
 
-  const gsis = (props.GlobalSecondaryIndexes as Props[] | undefined)?.map((index): GlobalSecondaryIndex => ({
-    IndexName: String(index.IndexName),
-    KeySchema: index.KeySchema as GlobalSecondaryIndex['KeySchema'],
-    Projection: index.Projection as GlobalSecondaryIndex['Projection'],
-    ...(onDemand ? {} : { ProvisionedThroughput: throughput(index.ProvisionedThroughput) }),
-  }));
-  const lsis = (props.LocalSecondaryIndexes as Props[] | undefined)?.map((index): LocalSecondaryIndex => ({
-    IndexName: String(index.IndexName),
-    KeySchema: index.KeySchema as LocalSecondaryIndex['KeySchema'],
-    Projection: index.Projection as LocalSecondaryIndex['Projection'],
-  }));
+  const gsis = (props.GlobalSecondaryIndexes as Props[] | undefined)?.map(
+    (index): GlobalSecondaryIndex => ({
+      IndexName: String(index.IndexName),
+      KeySchema: index.KeySchema as GlobalSecondaryIndex['KeySchema'],
+      Projection: index.Projection as GlobalSecondaryIndex['Projection'],
+      ...(onDemand ? {} : { ProvisionedThroughput: throughput(index.ProvisionedThroughput) }),
+    }),
+  );
+  const lsis = (props.LocalSecondaryIndexes as Props[] | undefined)?.map(
+    (index): LocalSecondaryIndex => ({
+      IndexName: String(index.IndexName),
+      KeySchema: index.KeySchema as LocalSecondaryIndex['KeySchema'],
+      Projection: index.Projection as LocalSecondaryIndex['Projection'],
+    }),
+  );
 
   return {
     TableName: name,

@@ -37,7 +37,14 @@ export function sesSimulatorEvent(address: string, mail: { messageId: string; so
   };
   const at = new Date(mail.at.getTime() + 1000).toISOString();
   if (kind === 'complaint') {
-    return { type: 'complaint', event: { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: address }], timestamp: at, feedbackId: `local-${mail.messageId}`, complaintFeedbackType: 'abuse' }, ...base } };
+    return {
+      type: 'complaint',
+      event: {
+        eventType: 'Complaint',
+        complaint: { complainedRecipients: [{ emailAddress: address }], timestamp: at, feedbackId: `local-${mail.messageId}`, complaintFeedbackType: 'abuse' },
+        ...base,
+      },
+    };
   }
   const bounce = {
     bounceType: 'Permanent',
@@ -95,21 +102,31 @@ export function routeDeliveryEvent(
  * A pass-through in front of aws-ses-v2-local: every request goes on unchanged; after a successful SendEmail to a
  * mailbox-simulator address, the bounce or complaint SES would report is published a moment later.
  */
-export async function startSesEventProxy(opts: { target: string; port?: number; onSent: (mail: { messageId: string; source: string; destination: string[]; configurationSet?: string }) => void }): Promise<RunningServer> {
-  return startServer(async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name, v]) => typeof v === 'string' && !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
-    const answer = await fetch(new URL(url.pathname + url.search, opts.target), { method: req.method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await answer.text();
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-    res.end(text);
-    if (req.method === 'POST' && url.pathname === '/v2/email/outbound-emails' && answer.ok) {
-      const sent = JSON.parse(body ?? '{}') as { FromEmailAddress?: string; Destination?: { ToAddresses?: string[] }; ConfigurationSetName?: string };
-      const messageId = (JSON.parse(text) as { MessageId?: string }).MessageId;
-      const destination = sent.Destination?.ToAddresses ?? [];
-      if (messageId) opts.onSent({ messageId, source: sent.FromEmailAddress ?? '', destination, ...(sent.ConfigurationSetName ? { configurationSet: sent.ConfigurationSetName } : {}) });
-    }
-  }, { port: opts.port });
+export async function startSesEventProxy(opts: {
+  target: string;
+  port?: number;
+  onSent: (mail: { messageId: string; source: string; destination: string[]; configurationSet?: string }) => void;
+}): Promise<RunningServer> {
+  return startServer(
+    async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([name, v]) => typeof v === 'string' && !['host', 'content-length', 'connection'].includes(name)),
+      ) as Record<string, string>;
+      const answer = await fetch(new URL(url.pathname + url.search, opts.target), { method: req.method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await answer.text();
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      res.end(text);
+      if (req.method === 'POST' && url.pathname === '/v2/email/outbound-emails' && answer.ok) {
+        const sent = JSON.parse(body ?? '{}') as { FromEmailAddress?: string; Destination?: { ToAddresses?: string[] }; ConfigurationSetName?: string };
+        const messageId = (JSON.parse(text) as { MessageId?: string }).MessageId;
+        const destination = sent.Destination?.ToAddresses ?? [];
+        if (messageId)
+          opts.onSent({ messageId, source: sent.FromEmailAddress ?? '', destination, ...(sent.ConfigurationSetName ? { configurationSet: sent.ConfigurationSetName } : {}) });
+      }
+    },
+    { port: opts.port },
+  );
 }
 
 /**

@@ -14,12 +14,7 @@ import type { LocalTable } from '../cfn/types.js';
 import { closeServerGracefully, listen } from '../net.js';
 
 // dynalite ships no type declarations; this is the part of its factory we use.
-type DynaliteFactory = (options: {
-  path?: string;
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}) => Server;
+type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
 const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
 
 export interface DynamoDbEmulator {
@@ -103,8 +98,7 @@ export async function ensureTables(
 
 /** What differs between a stored table and the template, or undefined when they agree. */
 function schemaDrift(existing: TableDescription, table: LocalTable): string | undefined {
-  const keys = (schema: Array<{ AttributeName?: string; KeyType?: string }> | undefined) =>
-    JSON.stringify((schema ?? []).map((k) => [k.AttributeName, k.KeyType]));
+  const keys = (schema: Array<{ AttributeName?: string; KeyType?: string }> | undefined) => JSON.stringify((schema ?? []).map((k) => [k.AttributeName, k.KeyType]));
   const wanted = table.createTableInput;
   if (keys(existing.KeySchema) !== keys(wanted.KeySchema)) return 'key schema changed';
   const indexes = (list: Array<{ IndexName?: string; KeySchema?: Array<{ AttributeName?: string; KeyType?: string }> }> | undefined) =>

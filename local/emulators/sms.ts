@@ -110,8 +110,7 @@ function loadMessages(dataFile: string): StoredSms[] {
   return messages;
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 function renderInbox(messages: StoredSms[]): string {
   const rows = [...messages]
@@ -144,8 +143,7 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
   const stored: StoredSms[] = dataFile ? loadMessages(dataFile) : [];
   const optedOut = new Set(options.optedOut ?? OPTED_OUT_SMS_NUMBERS);
 
-  const messages = (filter: { to?: string } = {}): StoredSms[] =>
-    stored.filter((m) => !filter.to || m.destination === filter.to).map((m) => structuredClone(m));
+  const messages = (filter: { to?: string } = {}): StoredSms[] => stored.filter((m) => !filter.to || m.destination === filter.to).map((m) => structuredClone(m));
 
   const clear = (): void => {
     stored.length = 0;

@@ -33,24 +33,27 @@ export async function startSnsEmulator(options: { port?: number } = {}): Promise
     for (const listener of listeners.get(topicArn) ?? []) listener(message);
     return message;
   };
-  const server = await startServer(async (req: IncomingMessage, res, url) => {
-    if (req.method === 'GET' && url.pathname === '/messages') return sendJson(res, 200, { messages: published });
-    if (req.method !== 'POST') return sendJson(res, 404, { error: 'not_found', message: 'POST an SNS Query request, or GET /messages' });
-    const form = new URLSearchParams(await readBody(req));
-    const requestId = randomUUID();
-    if (form.get('Action') !== 'Publish' || !form.get('TopicArn') || !form.get('Message')) {
-      res.writeHead(400, { 'content-type': 'text/xml' });
+  const server = await startServer(
+    async (req: IncomingMessage, res, url) => {
+      if (req.method === 'GET' && url.pathname === '/messages') return sendJson(res, 200, { messages: published });
+      if (req.method !== 'POST') return sendJson(res, 404, { error: 'not_found', message: 'POST an SNS Query request, or GET /messages' });
+      const form = new URLSearchParams(await readBody(req));
+      const requestId = randomUUID();
+      if (form.get('Action') !== 'Publish' || !form.get('TopicArn') || !form.get('Message')) {
+        res.writeHead(400, { 'content-type': 'text/xml' });
+        res.end(
+          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Only Publish with TopicArn and Message is emulated</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
+      const message = publish(form.get('TopicArn')!, form.get('Message')!, form.get('Subject') ?? undefined);
+      res.writeHead(200, { 'content-type': 'text/xml' });
       res.end(
-        `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Only Publish with TopicArn and Message is emulated</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${xmlEscape(message.messageId)}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
       );
-      return;
-    }
-    const message = publish(form.get('TopicArn')!, form.get('Message')!, form.get('Subject') ?? undefined);
-    res.writeHead(200, { 'content-type': 'text/xml' });
-    res.end(
-      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${xmlEscape(message.messageId)}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
-    );
-  }, { port: options.port });
+    },
+    { port: options.port },
+  );
   return {
     ...server,
     messages: () => [...published],

@@ -1,12 +1,5 @@
 import { createServer } from 'node:http';
-import {
-  CreateQueueCommand,
-  GetQueueUrlCommand,
-  QueueNameExists,
-  SetQueueAttributesCommand,
-  type QueueAttributeName,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueUrlCommand, QueueNameExists, SetQueueAttributesCommand, type QueueAttributeName, type SQSClient } from '@aws-sdk/client-sqs';
 import { createRequestHandler } from 'local-aws-sqs';
 import type { LocalQueue } from '../cfn/types.js';
 import { closeServer, listen } from '../net.js';
@@ -54,11 +47,7 @@ export async function startSqs(opts: { port?: number; region?: string; accountId
  * existing DLQ. `visibilityTimeoutSeconds` overrides every queue's timeout locally so a failed
  * message comes back in seconds rather than the deployed minutes. Returns queue URLs by logical id.
  */
-export async function ensureQueues(
-  client: SQSClient,
-  queues: Record<string, LocalQueue>,
-  opts: { visibilityTimeoutSeconds?: number } = {},
-): Promise<Record<string, string>> {
+export async function ensureQueues(client: SQSClient, queues: Record<string, LocalQueue>, opts: { visibilityTimeoutSeconds?: number } = {}): Promise<Record<string, string>> {
   const urls: Record<string, string> = {};
   for (const queue of dlqsFirst(queues)) {
     const attributes: Partial<Record<QueueAttributeName, string>> = {

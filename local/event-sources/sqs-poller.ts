@@ -1,10 +1,4 @@
-import {
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type QueueAttributeName,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type QueueAttributeName, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalEventSource, LocalQueue, LocalTopology } from '../cfn/types.js';
 import type { LambdaInvoker } from '../lambda/runtime.js';
 import { buildSqsEvent } from './sqs-event.js';
@@ -167,8 +161,7 @@ export function startSqsPollers(opts: SqsPollerOptions): SqsPollers {
 
   const processBatch = async (queue: LocalQueue, mapping: LocalEventSource, batch: Message[]): Promise<void> => {
     const where = { queueLogicalId: mapping.queueLogicalId, functionLogicalId: mapping.functionLogicalId };
-    const record = (failed: number, outcome: BatchRecord['outcome']) =>
-      opts.onBatch?.({ ...where, size: batch.length, failed, outcome });
+    const record = (failed: number, outcome: BatchRecord['outcome']) => opts.onBatch?.({ ...where, size: batch.length, failed, outcome });
     let response: unknown;
     try {
       response = await opts.lambda.invoke(mapping.functionLogicalId, buildSqsEvent(queue, batch));

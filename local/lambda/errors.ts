@@ -16,5 +16,5 @@ export function timeoutError(requestId: string, timeoutMs: number): Error {
  */
 export function asLambdaError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
-  return lambdaError(typeof thrown, typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown));
+  return lambdaError(typeof thrown, typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown)));
 }

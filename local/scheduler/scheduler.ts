@@ -29,15 +29,21 @@ export function startLocalScheduler(opts: {
   const run = (schedule: LocalSchedule): Promise<void> => {
     const current = running.get(schedule.logicalId);
     if (current) return current;
-    const event = schedule.input !== undefined ? (JSON.parse(schedule.input) as unknown) : scheduledEvent({
-      time: opts.clock.now(),
-      region: opts.topology.region,
-      accountId: opts.topology.accountId,
-      ruleName: schedule.logicalId,
-    });
+    const event =
+      schedule.input !== undefined
+        ? (JSON.parse(schedule.input) as unknown)
+        : scheduledEvent({
+            time: opts.clock.now(),
+            region: opts.topology.region,
+            accountId: opts.topology.accountId,
+            ruleName: schedule.logicalId,
+          });
     const done = opts.invoker
       .invoke(schedule.targetFunctionLogicalId, event)
-      .then(() => undefined, (error: unknown) => opts.onError?.(error, schedule))
+      .then(
+        () => undefined,
+        (error: unknown) => opts.onError?.(error, schedule),
+      )
       .finally(() => running.delete(schedule.logicalId));
     running.set(schedule.logicalId, done);
     return done;

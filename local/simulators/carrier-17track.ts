@@ -101,8 +101,15 @@ export type SeventeenTrackRegistry = Map<string, { number: string; carrier: numb
  * `NotFound_InvalidCode`, the way 17TRACK answers a number its carrier does not know. POST /track/v2.4/retrack
  * restarts a number 17TRACK stopped following (`ctx.stopped`), once; one still followed is refused with -18019904.
  */
-export function seventeenTrackRoute(ctx: SeventeenTrackContext, registry: SeventeenTrackRegistry, path: 'register' | 'gettrackinfo' | 'retrack', token: string | undefined, body: unknown) {
-  if (ctx.apiKey !== undefined && token !== ctx.apiKey) return { status: 401, body: { code: SEVENTEEN_TRACK_ERRORS.invalidKey.code, data: { errors: [SEVENTEEN_TRACK_ERRORS.invalidKey] } } };
+export function seventeenTrackRoute(
+  ctx: SeventeenTrackContext,
+  registry: SeventeenTrackRegistry,
+  path: 'register' | 'gettrackinfo' | 'retrack',
+  token: string | undefined,
+  body: unknown,
+) {
+  if (ctx.apiKey !== undefined && token !== ctx.apiKey)
+    return { status: 401, body: { code: SEVENTEEN_TRACK_ERRORS.invalidKey.code, data: { errors: [SEVENTEEN_TRACK_ERRORS.invalidKey] } } };
   const items = Array.isArray(body) ? (body as Array<{ number?: unknown; carrier?: unknown }>) : [];
   const data = { accepted: [] as unknown[], rejected: [] as unknown[] };
   for (const item of items) {

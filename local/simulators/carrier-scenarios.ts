@@ -1,12 +1,6 @@
 // Pure timeline fabrication for the carrier simulator: the tracking-number prefix picks a scenario,
 // and shipped_at / promised_by / now fix every timestamp, so the same inputs always give the same answer.
-import {
-  addChinaWorkdays,
-  nextChinaWorkday,
-  shanghaiDateOf,
-  shanghaiTime,
-  type CalendarDate,
-} from './china-workdays.js';
+import { addChinaWorkdays, nextChinaWorkday, shanghaiDateOf, shanghaiTime, type CalendarDate } from './china-workdays.js';
 import type { TrackingStatus } from './tracking-status.js';
 
 export type Scenario =
@@ -133,12 +127,7 @@ function inTransitTimeline(input: TimelineInput, lastScan: Date, estimatedDelive
   return response(input, 'in_transit', checkpoints, { estimatedDelivery: estimatedDelivery.toISOString() });
 }
 
-function response(
-  input: TimelineInput,
-  status: TrackingStatus,
-  checkpoints: Checkpoint[],
-  extra: Partial<TrackingResponse>,
-): TrackingResponse {
+function response(input: TimelineInput, status: TrackingStatus, checkpoints: Checkpoint[], extra: Partial<TrackingResponse>): TrackingResponse {
   return {
     trackingNumber: input.trackingNumber,
     carrier: input.carrier,
@@ -191,9 +180,7 @@ export function fabricateTracking(scenario: Exclude<Scenario, { kind: 'down' }>,
     case 'lost': {
       const lostAt = earliest(new Date(shippedAt.getTime() + LOST_AFTER_SHIPPING_MS), now);
       const checkpoints = transitScans(shippedAt, lostAt);
-      checkpoints.push(
-        checkpoint(lostAt, 'exception', 'Carrier exception: parcel lost in transit', HUBS[0]!),
-      );
+      checkpoints.push(checkpoint(lostAt, 'exception', 'Carrier exception: parcel lost in transit', HUBS[0]!));
       return response(input, 'exception', checkpoints, { exceptionCode: 'lost' });
     }
   }

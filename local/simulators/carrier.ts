@@ -169,7 +169,10 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     try {
       if (options.apiKey !== undefined && req.headers['as-api-key'] !== options.apiKey) throw new AfterShipError(401, 401, 'Invalid API key.');
       if (req.method === 'GET') {
-        const numbers = (url.searchParams.get('tracking_numbers') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+        const numbers = (url.searchParams.get('tracking_numbers') ?? '')
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean);
         const slug = url.searchParams.get('slug');
         const wanted = numbers.length ? numbers : [...afterShipRecords.values()].map((r) => r.trackingNumber);
         const trackings = [];
@@ -305,7 +308,15 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
           if (stoppedScenario(r.number) && !r.retrackedAt) {
             // 17TRACK gave up on this number: one TRACKING_STOPPED (its published shape), nothing after until a retrack.
             const body = JSON.stringify({ event: 'TRACKING_STOPPED', data: { number: r.number, carrier: r.carrier, param: null, tag: '' } });
-            sends.push({ id: `17track:${r.number}`, print: 'stopped', url: seventeenTrackTarget.url, body, headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) }, number: r.number, tag: 'TRACKING_STOPPED' });
+            sends.push({
+              id: `17track:${r.number}`,
+              print: 'stopped',
+              url: seventeenTrackTarget.url,
+              body,
+              headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) },
+              number: r.number,
+              tag: 'TRACKING_STOPPED',
+            });
             continue;
           }
           const timeline = undatedTimeline(stoppedScenario(r.number) ?? r.number, String(r.carrier), r.registeredAt);
@@ -313,7 +324,15 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
           const info = toSeventeenTrackInfo(timeline);
           const body = JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: r.number, carrier: r.carrier, param: null, tag: null, track_info: info } });
           const print = `${info.latest_status.sub_status}/${timeline.checkpoints.length}`;
-          sends.push({ id: `17track:${r.number}`, print, url: seventeenTrackTarget.url, body, headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) }, number: r.number, tag: info.latest_status.status });
+          sends.push({
+            id: `17track:${r.number}`,
+            print,
+            url: seventeenTrackTarget.url,
+            body,
+            headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) },
+            number: r.number,
+            tag: info.latest_status.status,
+          });
         }
       }
       for (const sub of kuaidi100Subs.values()) {
@@ -321,11 +340,22 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
         if (!timeline) continue;
         const result = toKuaidi100Result(timeline, sub.company);
         const print = `${result.state}/${result.data.length}`;
-        sends.push({ id: `kuaidi100:${sub.number}`, print, url: sub.callbackUrl, body: kuaidi100PushBody(result, sub.salt), headers: { 'content-type': 'application/x-www-form-urlencoded' }, number: sub.number, tag: result.state });
+        sends.push({
+          id: `kuaidi100:${sub.number}`,
+          print,
+          url: sub.callbackUrl,
+          body: kuaidi100PushBody(result, sub.salt),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          number: sub.number,
+          tag: result.state,
+        });
       }
       for (const send of sends) {
         if (chinaPushed.get(send.id) === send.print) continue;
-        const status = await fetch(send.url, { method: 'POST', headers: send.headers, body: send.body, signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
+        const status = await fetch(send.url, { method: 'POST', headers: send.headers, body: send.body, signal: AbortSignal.timeout(5000) }).then(
+          (r) => r.status,
+          () => 0,
+        );
         chinaPushLog.push({ trackingNumber: send.number, tag: send.tag, status, at: new Date().toISOString() });
         if (status >= 200 && status < 300) chinaPushed.set(send.id, send.print);
       }

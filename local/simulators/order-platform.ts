@@ -17,8 +17,14 @@ const instructionSchema = z
     kind: z.enum(['refund', 'reship', 'coupon', 'charge_back', 'return_label']),
     /** Integer minor units (fen, cents) so no float rounding can creep into money. */
     amount: z.number().int().positive().optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as CNY').optional(),
-    items: z.array(z.strictObject({ sku: z.string().min(1), quantity: z.number().int().positive() })).min(1).optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as CNY')
+      .optional(),
+    items: z
+      .array(z.strictObject({ sku: z.string().min(1), quantity: z.number().int().positive() }))
+      .min(1)
+      .optional(),
     refundTo: z.enum(['original_payment', 'store_balance']).optional(),
     note: z.string().optional(),
   })
@@ -109,7 +115,8 @@ export async function startOrderPlatformSimulator(options: OrderPlatformOptions)
     if (failCompletions > 0) failCompletions--;
     record.completedAt = clock().toISOString();
     // A reship leaves in a parcel the customer can follow (a made-up SF number, unique per instruction).
-    if (record.status === 'completed' && record.kind === 'reship') record.shipment = { carrier: 'SF', trackingNumber: `SF${String(7_000_000_000 + records.indexOf(record)).padStart(12, '0')}` };
+    if (record.status === 'completed' && record.kind === 'reship')
+      record.shipment = { carrier: 'SF', trackingNumber: `SF${String(7_000_000_000 + records.indexOf(record)).padStart(12, '0')}` };
     if (!callback || !record.requestId) return;
     const body = JSON.stringify({
       type: 'compensation.completed',

@@ -31,7 +31,11 @@ function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toWire(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toWire(v)]),
+    );
   }
   return value;
 }
@@ -69,10 +73,7 @@ async function handle(service: LocalStepFunctionsService, req: IncomingMessage, 
 }
 
 /** Serves the Step Functions wire protocol (AWS JSON 1.0, X-Amz-Target: AWSStepFunctions.<Operation>) for the SDK. */
-export async function startSfnApiServer(
-  service: LocalStepFunctionsService,
-  options: { port?: number; host?: string } = {},
-): Promise<SfnApiServer> {
+export async function startSfnApiServer(service: LocalStepFunctionsService, options: { port?: number; host?: string } = {}): Promise<SfnApiServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
     handle(service, req, res).catch((error: unknown) => {

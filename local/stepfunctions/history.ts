@@ -43,9 +43,17 @@ export class ExecutionHistory {
       case 'ExecutionTimeout':
         return this.add('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } }, at);
       case 'StateEntered':
-        return this.add(`${event.state.type}StateEntered` as HistoryEventType, { stateEnteredEventDetails: { name: event.state.name, input: stringify(event.state.input), inputDetails: NOT_TRUNCATED } }, at);
+        return this.add(
+          `${event.state.type}StateEntered` as HistoryEventType,
+          { stateEnteredEventDetails: { name: event.state.name, input: stringify(event.state.input), inputDetails: NOT_TRUNCATED } },
+          at,
+        );
       case 'StateExited':
-        return this.add(`${event.state.type}StateExited` as HistoryEventType, { stateExitedEventDetails: { name: event.state.name, output: stringify(event.state.output), outputDetails: NOT_TRUNCATED } }, at);
+        return this.add(
+          `${event.state.type}StateExited` as HistoryEventType,
+          { stateExitedEventDetails: { name: event.state.name, output: stringify(event.state.output), outputDetails: NOT_TRUNCATED } },
+          at,
+        );
       case 'StateFailed':
         return this.addStateFailed(event.state.name, event.state.type, event.Error, causeText(event.Cause), at);
       case 'MapIterationStarted':
@@ -75,8 +83,6 @@ export class ExecutionHistory {
         : this.add('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error, cause } }, at);
     }
     const details = { resourceType: task.resourceType, resource: task.resource, error, cause };
-    return timedOut
-      ? this.add('TaskTimedOut', { taskTimedOutEventDetails: details }, at)
-      : this.add('TaskFailed', { taskFailedEventDetails: details }, at);
+    return timedOut ? this.add('TaskTimedOut', { taskTimedOutEventDetails: details }, at) : this.add('TaskFailed', { taskFailedEventDetails: details }, at);
   }
 }

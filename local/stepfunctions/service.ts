@@ -100,7 +100,16 @@ export class LocalStepFunctionsService {
     const matching = [...this.executions.values()]
       .filter((e) => e.stateMachineArn === machine.stateMachineArn && (!statusFilter || e.status === statusFilter))
       .reverse() // newest first, as AWS lists them
-      .map(({ executionArn, stateMachineArn: arn, name, status, startDate, stopDate }): ExecutionListItem => ({ executionArn, stateMachineArn: arn, name, status, startDate, stopDate }));
+      .map(
+        ({ executionArn, stateMachineArn: arn, name, status, startDate, stopDate }): ExecutionListItem => ({
+          executionArn,
+          stateMachineArn: arn,
+          name,
+          status,
+          startDate,
+          stopDate,
+        }),
+      );
     const page = paginate(matching, maxResults, nextToken);
     return { executions: page.items, nextToken: page.nextToken };
   }

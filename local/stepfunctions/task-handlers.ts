@@ -164,13 +164,7 @@ function badParameters(spec: TaskSpec, what: string): Error {
   });
 }
 
-function recordScheduled(
-  spec: TaskSpec,
-  history: ExecutionHistory,
-  request: JsonValue,
-  region: string,
-  limits: { timeoutSeconds: number; heartbeatSeconds?: number },
-): void {
+function recordScheduled(spec: TaskSpec, history: ExecutionHistory, request: JsonValue, region: string, limits: { timeoutSeconds: number; heartbeatSeconds?: number }): void {
   if (spec.kind === 'lambda-function') {
     history.add('LambdaFunctionScheduled', {
       lambdaFunctionScheduledEventDetails: { resource: spec.resourceArn, input: stringify(request), inputDetails: { truncated: false }, timeoutInSeconds: limits.timeoutSeconds },

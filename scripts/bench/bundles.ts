@@ -66,7 +66,11 @@ async function bundle(entry: string, outfile: string) {
 
 function importMs(probe: string, env: NodeJS.ProcessEnv): number {
   try {
-    return Number(execFileSync(process.execPath, [probe], { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim());
+    return Number(
+      execFileSync(process.execPath, [probe], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+        .toString()
+        .trim(),
+    );
   } catch (error) {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
     throw new Error(`${basename(probe)} failed to import: ${stderr.split('\n').find((line) => /Error/.test(line)) ?? stderr.slice(0, 500)}`);
@@ -76,7 +80,10 @@ function importMs(probe: string, env: NodeJS.ProcessEnv): number {
 export async function measureBundles(outDir: string, env: Record<string, string>, runs = 9): Promise<BundleReport> {
   const entries = [
     { name: FLOOR, entry: join(import.meta.dirname, 'floor-handler.ts') },
-    ...readdirSync(handlersDir).filter((f) => f.endsWith('.ts')).sort().map((f) => ({ name: basename(f, '.ts'), entry: join(handlersDir, f) })),
+    ...readdirSync(handlersDir)
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => ({ name: basename(f, '.ts'), entry: join(handlersDir, f) })),
   ];
   const built = [];
   for (const { name, entry } of entries) {
@@ -89,9 +96,22 @@ export async function measureBundles(outDir: string, env: Record<string, string>
   const times = built.map(() => [] as number[]);
   // Rounds, not one function after another: a burst of load on the machine then slows every bundle in that round.
   for (let round = 0; round < runs; round++) built.forEach((b, i) => times[i]!.push(importMs(b.probe, processEnv)));
-  const [floor, ...functions] = built.map((b, i) => ({ name: b.name, bytes: b.bytes, gzipBytes: b.gzipBytes, importMs: median(times[i]!), importMinMs: Math.min(...times[i]!), packages: b.packages }));
+  const [floor, ...functions] = built.map((b, i) => ({
+    name: b.name,
+    bytes: b.bytes,
+    gzipBytes: b.gzipBytes,
+    importMs: median(times[i]!),
+    importMinMs: Math.min(...times[i]!),
+    packages: b.packages,
+  }));
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
-  const withRatios = (b: typeof floor) => ({ ...b!, importMs: round(b!.importMs, 1), importMinMs: round(b!.importMinMs, 1), sizeRatio: round(b!.bytes / floor!.bytes, 3), importRatio: round(b!.importMs / floor!.importMs, 3) });
+  const withRatios = (b: typeof floor) => ({
+    ...b!,
+    importMs: round(b!.importMs, 1),
+    importMinMs: round(b!.importMinMs, 1),
+    sizeRatio: round(b!.bytes / floor!.bytes, 3),
+    importRatio: round(b!.importMs / floor!.importMs, 3),
+  });
   const rows = functions.map(withRatios);
   return {
     floor: withRatios(floor),
@@ -112,11 +132,20 @@ const kib = (bytes: number) => (bytes / 1024).toFixed(0);
 /** The table `npm run bench` prints: one line per function, its ratios to the floor, and its five largest packages. */
 export function printBundles(report: BundleReport): void {
   console.log(`Lambda bundles (import: median of ${report.summary.runs} fresh Node processes; ratios to the floor, a bare DynamoDB document client handler)`);
-  console.log(`${'function'.padEnd(26)} ${'KiB'.padStart(5)} ${'gzip'.padStart(5)} ${'× size'.padStart(7)} ${'import ms'.padStart(9)} ${'× import'.padStart(8)}  largest packages (KiB)`);
+  console.log(
+    `${'function'.padEnd(26)} ${'KiB'.padStart(5)} ${'gzip'.padStart(5)} ${'× size'.padStart(7)} ${'import ms'.padStart(9)} ${'× import'.padStart(8)}  largest packages (KiB)`,
+  );
   for (const row of [report.floor, ...report.functions]) {
-    const top = row.packages.slice(0, 5).map((p) => `${p.name} ${kib(p.bytes)}`).join(', ');
-    console.log(`${row.name.padEnd(26)} ${kib(row.bytes).padStart(5)} ${kib(row.gzipBytes).padStart(5)} ${row.sizeRatio.toFixed(2).padStart(7)} ${row.importMs.toFixed(0).padStart(9)} ${row.importRatio.toFixed(2).padStart(8)}  ${top}`);
+    const top = row.packages
+      .slice(0, 5)
+      .map((p) => `${p.name} ${kib(p.bytes)}`)
+      .join(', ');
+    console.log(
+      `${row.name.padEnd(26)} ${kib(row.bytes).padStart(5)} ${kib(row.gzipBytes).padStart(5)} ${row.sizeRatio.toFixed(2).padStart(7)} ${row.importMs.toFixed(0).padStart(9)} ${row.importRatio.toFixed(2).padStart(8)}  ${top}`,
+    );
   }
   const s = report.summary;
-  console.log(`size × floor: median ${s.medianSizeRatio.toFixed(2)} (target ≤ 1.15), max ${s.maxSizeRatio.toFixed(2)} (≤ 1.4); import × floor: median ${s.medianImportRatio.toFixed(2)}, max ${s.maxImportRatio.toFixed(2)} (≤ 1.2); fastest runs: median ${s.medianImportMinRatio.toFixed(2)}`);
+  console.log(
+    `size × floor: median ${s.medianSizeRatio.toFixed(2)} (target ≤ 1.15), max ${s.maxSizeRatio.toFixed(2)} (≤ 1.4); import × floor: median ${s.medianImportRatio.toFixed(2)}, max ${s.maxImportRatio.toFixed(2)} (≤ 1.2); fastest runs: median ${s.medianImportMinRatio.toFixed(2)}`,
+  );
 }

@@ -171,7 +171,9 @@ async function runCase(local: LocalPipeline, platform: OrderPlatformClient, entr
   const caseId = String(accepted.body.caseId);
   // Watched in process (the execution's history), not through the ops API: its reads and access-log writes are an
   // operator's cost, not the case's.
-  const execution = await until(() => local.stepFunctions.listExecutions({ stateMachineArn: stateMachineArn(local), maxResults: 1000 }).executions?.find((e) => e.name === caseId)?.executionArn);
+  const execution = await until(
+    () => local.stepFunctions.listExecutions({ stateMachineArn: stateMachineArn(local), maxResults: 1000 }).executions?.find((e) => e.name === caseId)?.executionArn,
+  );
   const waiting = (state: string) => () => local.stepFunctions.describeExecution({ executionArn: execution }).status !== 'RUNNING' || lastEntered(local, execution) === state;
   if (entry.shipsBack) {
     await until(waiting('AwaitReturn'));
@@ -226,7 +228,9 @@ async function snapshot(local: LocalPipeline, meters: { dynamo?: Meter<DynamoCou
 }
 
 function costOf(entry: CostCase, status: string, local: LocalPipeline, caseId: string, before: Snapshot, after: Snapshot, records: InvocationRecord[]): CaseCost {
-  const executions = (local.stepFunctions.listExecutions({ stateMachineArn: stateMachineArn(local), maxResults: 1000 }).executions ?? []).filter((e) => e.name === caseId || e.name?.startsWith(`${caseId}-`));
+  const executions = (local.stepFunctions.listExecutions({ stateMachineArn: stateMachineArn(local), maxResults: 1000 }).executions ?? []).filter(
+    (e) => e.name === caseId || e.name?.startsWith(`${caseId}-`),
+  );
   const standardTransitions = executions.reduce((sum, e) => {
     const events = local.stepFunctions.getExecutionHistory({ executionArn: e.executionArn!, maxResults: 1000 }).events ?? [];
     return sum + events.filter((event) => event.type?.endsWith('StateEntered')).length;
@@ -238,7 +242,12 @@ function costOf(entry: CostCase, status: string, local: LocalPipeline, caseId: s
     const memoryMb = local.topology.functions[record.functionLogicalId]?.memoryMb ?? 128;
     gbSeconds += (Math.max(1, record.durationMs) / 1000) * (memoryMb / 1024);
   }
-  const delta = (a: Record<string, number>, b: Record<string, number>): Record<string, number> => Object.fromEntries(Object.keys(b).map((k) => [k, (b[k] ?? 0) - (a[k] ?? 0)]).filter(([, v]) => v !== 0));
+  const delta = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(
+      Object.keys(b)
+        .map((k) => [k, (b[k] ?? 0) - (a[k] ?? 0)])
+        .filter(([, v]) => v !== 0),
+    );
   const d = (key: 'writeUnits' | 'indexWriteUnits' | 'readUnits' | 'indexReadUnits') => after.dynamo[key] - before.dynamo[key];
   const sqs = delta(before.sqs, after.sqs);
   const sqsRequests = Object.entries(sqs).reduce((sum: number, [action, n]) => (action.includes('empty') ? sum : sum + n), 0);
@@ -309,6 +318,11 @@ export function printCostTable(report: CostReport): void {
   }
   console.log('pipeline $ = Step Functions + Lambda + DynamoDB + SQS; emails apart (SES $0.10/1,000), SMS apart (priced per destination country).');
   const g = report.growth;
-  console.log(`\nShared partitions at ${g.casesPerMonth.toLocaleString('en')} cases/month, peak ${g.peakFactor}× the average (${g.peakCasesPerSecond} cases/s); limit ${g.partitionLimitWcu} WCU/s per partition`);
-  for (const p of g.partitions.slice(0, 8)) console.log(`  ${p.partition.padEnd(44)} ${String(p.unitsPerCase).padStart(3)} WCU/case  ${p.peakWcuPerSecond.toFixed(1).padStart(6)} WCU/s  ${(p.shareOfLimit * 100).toFixed(1)} %`);
+  console.log(
+    `\nShared partitions at ${g.casesPerMonth.toLocaleString('en')} cases/month, peak ${g.peakFactor}× the average (${g.peakCasesPerSecond} cases/s); limit ${g.partitionLimitWcu} WCU/s per partition`,
+  );
+  for (const p of g.partitions.slice(0, 8))
+    console.log(
+      `  ${p.partition.padEnd(44)} ${String(p.unitsPerCase).padStart(3)} WCU/case  ${p.peakWcuPerSecond.toFixed(1).padStart(6)} WCU/s  ${(p.shareOfLimit * 100).toFixed(1)} %`,
+    );
 }

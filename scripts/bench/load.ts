@@ -125,11 +125,20 @@ export async function loadBenchmark(options: LoadOptions): Promise<LoadReport> {
 
 export function printLoad(report: LoadReport): void {
   const ms = (v: number) => `${v.toFixed(0)} ms`.padStart(9);
-  const errors = (e: Record<string, number>) => (Object.keys(e).length ? Object.entries(e).map(([k, v]) => `${k}×${v}`).join(' ') : '0');
-  console.log(`\nLocal intake under load (npm start as a child process; ${report.machine.cpus} cores, load average ${report.machine.loadAverageBefore.join(' ')} before, ${report.machine.loadAverageAfter.join(' ')} after)`);
+  const errors = (e: Record<string, number>) =>
+    Object.keys(e).length
+      ? Object.entries(e)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(' ')
+      : '0';
+  console.log(
+    `\nLocal intake under load (npm start as a child process; ${report.machine.cpus} cores, load average ${report.machine.loadAverageBefore.join(' ')} before, ${report.machine.loadAverageAfter.join(' ')} after)`,
+  );
   const e2e = report.endToEnd;
   const ended = e2e.ended === e2e.cases ? 'all ended' : `${e2e.ended} ended (the rest still running)`;
-  console.log(`  end to end: ${e2e.cases} lost cases, waits at 0, ${ended} after ${e2e.seconds.toFixed(1)} s = ${e2e.casesPerSecond.toFixed(1)} cases/s (failed executions ${errors(e2e.failedExecutions)}, webhook errors ${errors(e2e.errors)})`);
+  console.log(
+    `  end to end: ${e2e.cases} lost cases, waits at 0, ${ended} after ${e2e.seconds.toFixed(1)} s = ${e2e.casesPerSecond.toFixed(1)} cases/s (failed executions ${errors(e2e.failedExecutions)}, webhook errors ${errors(e2e.errors)})`,
+  );
   console.log('  rate/s   ack p50   ack p95   ack p99   errors        401 p50   401 p99   ack p99 / 401 p99');
   for (const phase of report.rates) {
     console.log(
@@ -150,7 +159,15 @@ async function startRuntime(): Promise<Runtime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-load-'));
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'main.ts')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...ZERO_WAITS, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_THROTTLE: 'off', POWERTOOLS_LOG_LEVEL: 'CRITICAL', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      ...ZERO_WAITS,
+      PORT: String(port),
+      LOCAL_DATA_DIR: dataDir,
+      LOCAL_THROTTLE: 'off',
+      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const ended = new Map<string, string>();

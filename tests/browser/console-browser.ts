@@ -40,7 +40,10 @@ export async function signInToConsole(page: Page, apiUrl: string, token: string)
 }
 
 // A 96x64 PNG, a beige box with a dark dent: a real image for the browser to decode and show as the customer's photo.
-const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAGAAAABACAIAAABqVuVZAAAAoklEQVR42u3ZsQ2AMAxFQY/DEAzGEEzCJIyVFgkEBU4R56Q3wTVRvuM8dr0UCAABAgQIECBAgAQIECBAgAABAqRhgbZ1uQbo2eXevECfNL2ZooxOJ6OopNPDKIrppBsBGhDop06uESBAxYBSdBKNAAECBAiQVwwQIH8xQPYgi+JUi6JN2lXDXcxlVYAAAQIECBAgQIAECBAgQIAAAQIkQIDyatObscKf/ivsAAAAAElFTkSuQmCC', 'base64');
+const PHOTO = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAGAAAABACAIAAABqVuVZAAAAoklEQVR42u3ZsQ2AMAxFQY/DEAzGEEzCJIyVFgkEBU4R56Q3wTVRvuM8dr0UCAABAgQIECBAgAQIECBAgAABAqRhgbZ1uQbo2eXevECfNL2ZooxOJ6OopNPDKIrppBsBGhDop06uESBAxYBSdBKNAAECBAiQVwwQIH8xQPYgi+JUi6JN2lXDXcxlVYAAAQIECBAgQIAECBAgQIAAAQIkQIDyatObscKf/ivsAAAAAElFTkSuQmCC',
+  'base64',
+);
 
 /** Where the order platform would keep evidence photos: a local server with one photo, at `<url>/dent.png`. */
 export async function startPhotoServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -49,5 +52,12 @@ export async function startPhotoServer(): Promise<{ url: string; close(): Promis
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -67,12 +67,23 @@ describe.skipIf(!available)('the operations console in Chromium', () => {
 
     await row.getByRole('button', { name: 'Claim' }).click();
     await page.getByText('You hold this case now.').waitFor();
-    await page.getByRole('row').filter({ has: page.getByRole('link', { name: caseId }) }).getByRole('link', { name: caseId }).click();
+    await page
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: caseId }) })
+      .getByRole('link', { name: caseId })
+      .click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Case ${caseId}`);
 
     const photo = page.getByRole('img', { name: 'Evidence photo 1' });
     await photo.waitFor();
-    await expect.poll(() => photo.evaluate((img) => { const image = img as unknown as { complete: boolean; naturalWidth: number }; return image.complete && image.naturalWidth; })).toBe(96);
+    await expect
+      .poll(() =>
+        photo.evaluate((img) => {
+          const image = img as unknown as { complete: boolean; naturalWidth: number };
+          return image.complete && image.naturalWidth;
+        }),
+      )
+      .toBe(96);
     const items = page.getByRole('table').first();
     expect(await items.getByRole('cell', { name: 'Electric kettle' }).count()).toBe(1);
     expect(await statusOnPage(page)).toBe('awaiting_review');

@@ -42,7 +42,7 @@ async function ops(method: 'GET' | 'POST', path: string, body?: unknown) {
 async function statusLink(caseId: string): Promise<string> {
   const mails = await h.emails(EMAIL);
   const links = mails.map((m) => new RegExp(`https?://\\S+/cases/${caseId}/status\\?token=[\\w.%-]+`).exec(m.body.text ?? '')?.[0]).filter(Boolean);
-  expect(links.length, 'the customer\'s emails carry the status link').toBeGreaterThan(0);
+  expect(links.length, "the customer's emails carry the status link").toBeGreaterThan(0);
   return links.at(-1)!;
 }
 
@@ -87,10 +87,22 @@ describe.skipIf(!available)('the customer’s pages in Chromium', () => {
     // The survey: low scores, a comment, sent with the button; the thank-you page follows.
     await page.goto(surveyLink!);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('How did we do?');
-    await page.getByRole('group', { name: /Overall, how satisfied are you/ }).getByLabel('2', { exact: true }).check();
-    await page.getByRole('group', { name: /How quickly we responded/ }).getByLabel('1', { exact: true }).check();
-    await page.getByRole('group', { name: /How well we solved the problem/ }).getByLabel('3', { exact: true }).check();
-    await page.getByRole('group', { name: /How our team treated you/ }).getByLabel('2', { exact: true }).check();
+    await page
+      .getByRole('group', { name: /Overall, how satisfied are you/ })
+      .getByLabel('2', { exact: true })
+      .check();
+    await page
+      .getByRole('group', { name: /How quickly we responded/ })
+      .getByLabel('1', { exact: true })
+      .check();
+    await page
+      .getByRole('group', { name: /How well we solved the problem/ })
+      .getByLabel('3', { exact: true })
+      .check();
+    await page
+      .getByRole('group', { name: /How our team treated you/ })
+      .getByLabel('2', { exact: true })
+      .check();
     await page.getByLabel(/Anything you would like to tell us/).fill('The part took two weeks and nobody told me why.');
     await Promise.all([page.waitForURL(surveyLink!), page.getByRole('button', { name: 'Send' }).click()]);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Thank you! Your answer helps us do better.');

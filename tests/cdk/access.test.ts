@@ -31,7 +31,7 @@ const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Actio
 const resourceList = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 
 describe('the notifier', () => {
-  it('sends email only as the stack\'s SES identity through its configuration set', () => {
+  it("sends email only as the stack's SES identity through its configuration set", () => {
     const ses = statementsOf(fnId('Notifier')).filter((s) => actions(s).some((a) => a.startsWith('ses:')));
     expect(ses).toHaveLength(1);
     expect(actions(ses[0]!)).toEqual(['ses:SendEmail']);
@@ -52,15 +52,17 @@ describe('the notifier', () => {
     expect(strings).toEqual(['arn:${Ref:AWS::Partition}:sms-voice:${Ref:AWS::Region}:${Ref:AWS::AccountId}:configuration-set/Aftersales-notices']);
     expect(template.Parameters.SmsOriginationIdentity.AllowedPattern).toBe(SMS_ORIGINATION_IDENTITY_PATTERN);
     const pattern = new RegExp(SMS_ORIGINATION_IDENTITY_PATTERN);
-    for (const ok of ['', 'arn:aws:sms-voice:ap-southeast-1:123456789012:pool/pool-0123abcd', 'arn:aws-cn:sms-voice:cn-north-1:123456789012:sender-id/SHOP/CN']) expect(ok).toMatch(pattern);
-    for (const bad of ['*', '+8613800138000', 'arn:aws:sms-voice:ap-southeast-1:123456789012:*', 'arn:aws:sms-voice:ap-southeast-1:123456789012:pool/*']) expect(bad).not.toMatch(pattern);
+    for (const ok of ['', 'arn:aws:sms-voice:ap-southeast-1:123456789012:pool/pool-0123abcd', 'arn:aws-cn:sms-voice:cn-north-1:123456789012:sender-id/SHOP/CN'])
+      expect(ok).toMatch(pattern);
+    for (const bad of ['*', '+8613800138000', 'arn:aws:sms-voice:ap-southeast-1:123456789012:*', 'arn:aws:sms-voice:ap-southeast-1:123456789012:pool/*'])
+      expect(bad).not.toMatch(pattern);
   });
-
 });
 
 describe('wildcards the nag acknowledgements accept', () => {
   it('no statement of any role allows an action on "*" but X-Ray and log delivery', () => {
-    const allowedOnStar = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    const allowedOnStar =
+      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
     for (const [id, policy] of ofType('AWS::IAM::Policy')) {
       for (const s of policy.Properties.PolicyDocument.Statement as Statement[]) {
         if (s.Effect !== 'Allow' || !resourceList(s).includes('*')) continue;
@@ -82,8 +84,7 @@ describe('wildcards the nag acknowledgements accept', () => {
 describe("customers' contacts", () => {
   // StartCase writes contacts and runs privacy requests, CloseCase and PrivacyRetention redact them.
   const READERS = ['StartCase', 'Notifier', 'OpsApi', 'OpsConsole', 'CloseCase', 'PrivacyRetentionFunction'];
-  const denial = (fnLogicalId: string) =>
-    statementsOf(fnLogicalId).find((s) => s.Effect === 'Deny' && s.Condition?.['ForAnyValue:StringLike']?.['dynamodb:LeadingKeys']);
+  const denial = (fnLogicalId: string) => statementsOf(fnLogicalId).find((s) => s.Effect === 'Deny' && s.Condition?.['ForAnyValue:StringLike']?.['dynamodb:LeadingKeys']);
 
   it('every function but those that write, send to, show or redact contacts is denied the CONTACT# partitions (dynamodb:LeadingKeys) and Scan', () => {
     const functions = ofType('AWS::Lambda::Function').map(([id]) => id);
@@ -94,7 +95,10 @@ describe("customers' contacts", () => {
       expect(deny, id).toBeDefined();
       expect(deny!.Condition).toEqual({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['CONTACT#*'] } });
       expect(actions(deny!)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
-      expect(statementsOf(id).some((s) => s.Effect === 'Deny' && actions(s).includes('dynamodb:Scan') && !s.Condition), id).toBe(true);
+      expect(
+        statementsOf(id).some((s) => s.Effect === 'Deny' && actions(s).includes('dynamodb:Scan') && !s.Condition),
+        id,
+      ).toBe(true);
     }
     for (const reader of READERS) expect(denial(fnId(reader)), reader).toBeUndefined();
   });
@@ -102,9 +106,9 @@ describe("customers' contacts", () => {
 
 describe('cdk-nag acknowledgements', () => {
   const acknowledgements = () =>
-    built.app.node.findAll().flatMap((construct) =>
-      construct.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').map((m) => ({ construct, rules: m.data as Record<string, string> })),
-    );
+    built.app.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').map((m) => ({ construct, rules: m.data as Record<string, string> })));
 
   it('none is stack-wide or app-wide: each sits on the construct it covers, with a reason', () => {
     const found = acknowledgements();
@@ -121,7 +125,13 @@ describe('HTTP API access log', () => {
     const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, Resource]];
     const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
     expect(format).toEqual(ACCESS_LOG_FIELDS);
-    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', method: '$context.httpMethod', path: '$context.path', status: '$context.status' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      method: '$context.httpMethod',
+      path: '$context.path',
+      status: '$context.status',
+    });
     expect(stage.Properties.AccessLogSettings.Format).not.toContain('$context.resourcePath'); // REST API only: empty on an HTTP API
   });
 });

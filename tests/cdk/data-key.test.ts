@@ -98,9 +98,7 @@ describe('the created key', () => {
     const logs = key.Properties.KeyPolicy.Statement.find((s: any) => JSON.stringify(s.Principal ?? {}).includes('logs.'));
     expect(logs).toBeDefined();
     expect(joinToString(logs.Principal.Service)).toBe('logs.${Ref:AWS::Region}.${Ref:AWS::URLSuffix}');
-    expect(joinToString(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toBe(
-      'arn:${Ref:AWS::Partition}:logs:${Ref:AWS::Region}:${Ref:AWS::AccountId}:log-group:*',
-    );
+    expect(joinToString(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toBe('arn:${Ref:AWS::Partition}:logs:${Ref:AWS::Region}:${Ref:AWS::AccountId}:log-group:*');
   });
 
   it('is used by the functions through their grants: the notifier may decrypt the notice queue and the table', () => {

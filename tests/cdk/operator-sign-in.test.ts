@@ -48,7 +48,7 @@ describe('operator user pool', () => {
     for (const group of groups) expect(group.UserPoolId).toEqual({ Ref: poolId });
   });
 
-  it('one public app client for the hosted UI: authorization code grant, no secret, back to the API\'s /console', () => {
+  it("one public app client for the hosted UI: authorization code grant, no secret, back to the API's /console", () => {
     const [poolId] = only('AWS::Cognito::UserPool');
     const [, client] = only('AWS::Cognito::UserPoolClient');
     expect(client.Properties.UserPoolId).toEqual({ Ref: poolId });
@@ -103,7 +103,11 @@ describe('the console', () => {
   };
 
   it('GET /console and GET/POST /console/{proxy+}, without the JWT authorizer (browsers send no Authorization header)', () => {
-    expect(consoleRoutes().map(([, r]) => r.Properties.RouteKey).sort()).toEqual(['GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}']);
+    expect(
+      consoleRoutes()
+        .map(([, r]) => r.Properties.RouteKey)
+        .sort(),
+    ).toEqual(['GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}']);
     for (const [, route] of consoleRoutes()) {
       expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
       expect(route.Properties.AuthorizerId).toBeUndefined();
@@ -130,8 +134,14 @@ describe('the console', () => {
     const [, client] = only('AWS::Cognito::UserPoolClient');
     expect(joinToString(env.CONSOLE_URL)).toBe(client.Properties.CallbackURLs.map(joinToString)[0]);
     // The console host by partition (China regions have their own), from the ConsoleHosts mapping.
-    expect(joinToString(env.EXECUTION_LINK)).toBe(`https://\${Ref:AWS::Region}.\${{'Fn::FindInMap':['ConsoleHosts',{'Ref':'AWS::Partition'},'host']}}/states/home?region=\${Ref:AWS::Region}#/v2/executions/details/{executionArn}`);
-    expect(mappings.ConsoleHosts).toEqual({ aws: { host: 'console.aws.amazon.com' }, 'aws-cn': { host: 'console.amazonaws.cn' }, 'aws-us-gov': { host: 'console.amazonaws-us-gov.com' } });
+    expect(joinToString(env.EXECUTION_LINK)).toBe(
+      `https://\${Ref:AWS::Region}.\${{'Fn::FindInMap':['ConsoleHosts',{'Ref':'AWS::Partition'},'host']}}/states/home?region=\${Ref:AWS::Region}#/v2/executions/details/{executionArn}`,
+    );
+    expect(mappings.ConsoleHosts).toEqual({
+      aws: { host: 'console.aws.amazon.com' },
+      'aws-cn': { host: 'console.amazonaws.cn' },
+      'aws-us-gov': { host: 'console.amazonaws-us-gov.com' },
+    });
   });
 });
 

@@ -18,13 +18,15 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('HTTP API limits per route', () => {
-  it('every route has its group\'s rate and burst in the stage route settings, and the default covers the rest', () => {
+  it("every route has its group's rate and burst in the stage route settings, and the default covers the rest", () => {
     const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, Resource]];
     const expected = Object.fromEntries(
       Object.values(ROUTE_LIMITS).flatMap((group) => group.routes.map((key) => [key, { ThrottlingRateLimit: group.rateLimit, ThrottlingBurstLimit: group.burstLimit }])),
     );
     expect(stage.Properties.RouteSettings).toEqual(expected);
-    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
     expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual(routeKeys);
     expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: DEFAULT_ROUTE_LIMIT.rateLimit, ThrottlingBurstLimit: DEFAULT_ROUTE_LIMIT.burstLimit });
   });

@@ -52,7 +52,9 @@ describe('the synthesized template', () => {
   it('passes the built-in CloudFormation validation without findings (not even downgraded warnings)', () => {
     expect(validationReport, 'app.synth() writes validation-report.json when the built-in validation runs').toBeDefined();
     const findings = (validationReport?.pluginReports ?? []).flatMap((report) =>
-      report.violations.map((v) => `${report.pluginName} ${v.severity ?? ''} ${v.ruleName}: ${v.description} @ ${(v.violatingConstructs ?? []).map((c) => c.constructPath).join(', ')}`),
+      report.violations.map(
+        (v) => `${report.pluginName} ${v.severity ?? ''} ${v.ruleName}: ${v.description} @ ${(v.violatingConstructs ?? []).map((c) => c.constructPath).join(', ')}`,
+      ),
     );
     expect(findings).toEqual([]);
   });
@@ -102,9 +104,12 @@ describe('case workflow state machine', () => {
     expect(states[name]?.Type).toBe('Task');
   });
 
-  it.each(['Dispute?', 'ReviewDecision', 'OperatorDecision', 'RemedyPlanned', 'ChoiceOrCancelled', 'CompensatedOrCancelled', 'CompensationConfirmed?'])('has the choice state %s', (name) => {
-    expect(states[name]?.Type).toBe('Choice');
-  });
+  it.each(['Dispute?', 'ReviewDecision', 'OperatorDecision', 'RemedyPlanned', 'ChoiceOrCancelled', 'CompensatedOrCancelled', 'CompensationConfirmed?'])(
+    'has the choice state %s',
+    (name) => {
+      expect(states[name]?.Type).toBe('Choice');
+    },
+  );
 
   /** The function a Lambda task (plain or waitForTaskToken) invokes, as its logical id. */
   const functionOf = (name: string) => /^\$\{GetAtt:(\w+)\.Arn\}$/.exec(states[name]!.Parameters?.FunctionName ?? states[name]!.Resource)?.[1] ?? '';
@@ -125,7 +130,13 @@ describe('case workflow state machine', () => {
 
   it('a dispute is acknowledged, then goes straight to an operator; a new case is notified and reviewed by the policy', () => {
     expect(states['Dispute?']!.Choices).toEqual([
-      { And: [{ Variable: '$.dispute', IsPresent: true }, { Variable: '$.dispute', BooleanEquals: true }], Next: 'NotifyDisputeReceived' },
+      {
+        And: [
+          { Variable: '$.dispute', IsPresent: true },
+          { Variable: '$.dispute', BooleanEquals: true },
+        ],
+        Next: 'NotifyDisputeReceived',
+      },
     ]);
     expect(states.NotifyDisputeReceived!.Next).toBe('ManualReview');
     expect(states['Dispute?']!.Default).toBe('NotifyReceived');
@@ -200,7 +211,9 @@ describe('case workflow state machine', () => {
     ]);
     expect(state.Next).toBe('OperatorDecision');
     // No step between two heartbeats: the escalation (and its alert) happens once, in EscalateReview.
-    const intoEscalated = Object.entries(states).filter(([, s]) => s.Next === 'ManualReviewEscalated' || (s.Catch ?? []).some((c: { Next: string }) => c.Next === 'ManualReviewEscalated'));
+    const intoEscalated = Object.entries(states).filter(
+      ([, s]) => s.Next === 'ManualReviewEscalated' || (s.Catch ?? []).some((c: { Next: string }) => c.Next === 'ManualReviewEscalated'),
+    );
     expect(intoEscalated.map(([name]) => name).sort()).toEqual(['EscalateReview', 'ManualReviewEscalated']);
   });
 
@@ -267,7 +280,9 @@ describe('case workflow state machine', () => {
     expect(catches[outage]!.Next).toBe('CarrierUnavailable');
     // A refused API key (rotated at the provider before the functions read the new one) waits the same way (issue 16).
     expect(catches[outage]!.ErrorEquals).toContain('CarrierAuthError');
-    expect((states.CarrierLookup!.Retry as Array<{ ErrorEquals: string[] }>).find((r) => r.ErrorEquals.includes('CarrierUnavailableError'))!.ErrorEquals).toContain('CarrierAuthError');
+    expect((states.CarrierLookup!.Retry as Array<{ ErrorEquals: string[] }>).find((r) => r.ErrorEquals.includes('CarrierUnavailableError'))!.ErrorEquals).toContain(
+      'CarrierAuthError',
+    );
     const step = states.CarrierUnavailable!;
     expect(functionOf('CarrierUnavailable')).toMatch(/^CarrierLookup[0-9A-F]{8}$/);
     expect(step.Parameters).toEqual({ 'caseId.$': '$.caseId', 'outage.$': '$.carrierError' });
@@ -286,7 +301,13 @@ describe('case workflow state machine', () => {
   });
 
   it('CheckCompensation retries CompensationPendingError (not confirmed yet) with backoff, then OrderPlatformError, before States.TaskFailed', () => {
-    const retry = states.CheckCompensation!.Retry as Array<{ ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number; IntervalSeconds?: number; MaxDelaySeconds?: number }>;
+    const retry = states.CheckCompensation!.Retry as Array<{
+      ErrorEquals: string[];
+      MaxAttempts?: number;
+      BackoffRate?: number;
+      IntervalSeconds?: number;
+      MaxDelaySeconds?: number;
+    }>;
     const pending = retry.findIndex((r) => r.ErrorEquals.includes('CompensationPendingError'));
     const platform = retry.findIndex((r) => r.ErrorEquals.includes('OrderPlatformError'));
     const wildcard = retry.findIndex((r) => r.ErrorEquals.includes('States.TaskFailed'));
@@ -317,7 +338,10 @@ describe('case workflow state machine', () => {
   it('every Task that can fail transiently retries States.TaskFailed', () => {
     for (const [name, state] of Object.entries(states)) {
       if (state.Type !== 'Task' || name === 'RecordFailure') continue;
-      expect((state.Retry ?? []).some((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('States.TaskFailed')), name).toBe(true);
+      expect(
+        (state.Retry ?? []).some((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('States.TaskFailed')),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -411,8 +435,14 @@ describe('docs/case-status.md', () => {
     const asl = aslEdges();
     const drawn = diagramEdges();
     expect(asl.size).toBeGreaterThan(40);
-    expect([...drawn].filter((e) => !asl.has(e)), 'drawn but not in the state machine').toEqual([]);
-    expect([...asl].filter((e) => !drawn.has(e)), 'in the state machine but not drawn').toEqual([]);
+    expect(
+      [...drawn].filter((e) => !asl.has(e)),
+      'drawn but not in the state machine',
+    ).toEqual([]);
+    expect(
+      [...asl].filter((e) => !drawn.has(e)),
+      'in the state machine but not drawn',
+    ).toEqual([]);
   });
 
   it('documents every case status and outcome of functions/domain/case.ts', async () => {
@@ -458,9 +488,7 @@ describe('queues', () => {
     for (const [id] of ofType('AWS::SQS::Queue')) {
       const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => p.Properties.Queues.some((q: unknown) => target(q) === id));
       expect(policy, `${id} has a queue policy`).toBeDefined();
-      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
+      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     }
   });
 
@@ -561,7 +589,15 @@ describe('functions', () => {
         }
       }
     }
-    expect([...new Set(secretArnVars)].sort()).toEqual(['CARRIER_API_KEY_17TRACK_SECRET_ARN', 'CARRIER_API_KEY_AFTERSHIP_SECRET_ARN', 'CARRIER_API_KEY_KUAIDI100_SECRET_ARN', 'CARRIER_WEBHOOK_SECRET_SECRET_ARN', 'ORDER_PLATFORM_TOKEN_SECRET_ARN', 'STATUS_LINK_SECRET_SECRET_ARN', 'WEBHOOK_SECRET_SECRET_ARN']);
+    expect([...new Set(secretArnVars)].sort()).toEqual([
+      'CARRIER_API_KEY_17TRACK_SECRET_ARN',
+      'CARRIER_API_KEY_AFTERSHIP_SECRET_ARN',
+      'CARRIER_API_KEY_KUAIDI100_SECRET_ARN',
+      'CARRIER_WEBHOOK_SECRET_SECRET_ARN',
+      'ORDER_PLATFORM_TOKEN_SECRET_ARN',
+      'STATUS_LINK_SECRET_SECRET_ARN',
+      'WEBHOOK_SECRET_SECRET_ARN',
+    ]);
   });
 });
 
@@ -611,7 +647,12 @@ describe('case table', () => {
       ],
       Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['caseId', 'operator', 'role', 'read', 'route', 'at'] },
     });
-    expect(table.Properties.AttributeDefinitions).toEqual(expect.arrayContaining([{ AttributeName: 'gsi3pk', AttributeType: 'S' }, { AttributeName: 'gsi3sk', AttributeType: 'S' }]));
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'gsi3pk', AttributeType: 'S' },
+        { AttributeName: 'gsi3sk', AttributeType: 'S' },
+      ]),
+    );
   });
 
   it('the handler tests create the same indexes as the stack (tests/handlers/env.ts)', () => {
@@ -645,7 +686,11 @@ describe('HTTP API', () => {
   });
 
   it('has exactly those routes', () => {
-    expect(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort()).toEqual([
+    expect(
+      ofType('AWS::ApiGatewayV2::Route')
+        .map(([, r]) => r.Properties.RouteKey)
+        .sort(),
+    ).toEqual([
       'ANY /ops/{proxy+}',
       'GET /cases/{caseId}/status',
       'GET /console',
@@ -675,7 +720,9 @@ describe('the AWS watch: dashboard and alarms (cdk-monitoring-constructs)', () =
   /** The one metric an alarm watches (the library writes every alarm as a Metrics list with one MetricStat). */
   const watched = (a: AlarmProps) => a.Metrics?.[0]?.MetricStat ?? {};
   const on = (namespace: string, metricName: string, dimension?: (d: { Name: string; Value: unknown }) => boolean) =>
-    alarms().filter((a) => watched(a).Metric?.Namespace === namespace && watched(a).Metric?.MetricName === metricName && (!dimension || (watched(a).Metric?.Dimensions ?? []).some(dimension)));
+    alarms().filter(
+      (a) => watched(a).Metric?.Namespace === namespace && watched(a).Metric?.MetricName === metricName && (!dimension || (watched(a).Metric?.Dimensions ?? []).some(dimension)),
+    );
   const topicId = () => ofType('AWS::SNS::Topic').find(([id]) => /^OpsAlerts[0-9A-F]{8}$/.test(id))![0];
   const byLogicalId = (prefix: string) => (d: { Value: unknown }) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(target(d.Value));
 
@@ -683,7 +730,8 @@ describe('the AWS watch: dashboard and alarms (cdk-monitoring-constructs)', () =
     const dashboards = ofType('AWS::CloudWatch::Dashboard').map(([, d]) => JSON.stringify(d.Properties.DashboardBody));
     expect(dashboards.length).toBeGreaterThanOrEqual(1);
     const body = dashboards.join('\n');
-    for (const metric of ['CasesOpened', 'CasesClosed', 'Decisions', 'Payouts', 'NoticesSent', 'NoticesFailed', 'SlaBreached', 'CarrierLookups']) expect(body, metric).toContain(metric);
+    for (const metric of ['CasesOpened', 'CasesClosed', 'Decisions', 'Payouts', 'NoticesSent', 'NoticesFailed', 'SlaBreached', 'CarrierLookups'])
+      expect(body, metric).toContain(metric);
     for (const resource of ['Case workflow', 'Intake queue', 'Notices queue', 'HTTP API', 'SlaMonitor']) expect(body, resource).toContain(resource);
   });
 
@@ -713,7 +761,9 @@ describe('the AWS watch: dashboard and alarms (cdk-monitoring-constructs)', () =
   });
 
   it('every function has an errors, a throttles and a duration alarm', () => {
-    const functionIds = ofType('AWS::Lambda::Function').filter(([, f]) => f.Metadata?.['aftersales:entry']).map(([id]) => id);
+    const functionIds = ofType('AWS::Lambda::Function')
+      .filter(([, f]) => f.Metadata?.['aftersales:entry'])
+      .map(([id]) => id);
     expect(functionIds.length).toBeGreaterThan(15);
     for (const id of functionIds) {
       const ofFunction = (metricName: string) => on('AWS/Lambda', metricName, (d) => d.Name === 'FunctionName' && target(d.Value) === id);
@@ -723,8 +773,10 @@ describe('the AWS watch: dashboard and alarms (cdk-monitoring-constructs)', () =
     }
   });
 
-  it('each function\'s alarms are named after that function, and no two functions share a name', () => {
-    const functionIds = ofType('AWS::Lambda::Function').filter(([, f]) => f.Metadata?.['aftersales:entry']).map(([id]) => id);
+  it("each function's alarms are named after that function, and no two functions share a name", () => {
+    const functionIds = ofType('AWS::Lambda::Function')
+      .filter(([, f]) => f.Metadata?.['aftersales:entry'])
+      .map(([id]) => id);
     const named = functionIds.map((id) => {
       const [errors] = on('AWS/Lambda', 'Errors', (d) => d.Name === 'FunctionName' && target(d.Value) === id);
       return { id, name: /^Aftersales-(.+)-Fault-Count-/.exec(errors!.AlarmName)![1]! };
@@ -737,7 +789,11 @@ describe('the AWS watch: dashboard and alarms (cdk-monitoring-constructs)', () =
 
   it('the HTTP API alarms on 5xx, 4xx and latency', () => {
     const apiId = ofType('AWS::ApiGatewayV2::Api')[0]![0];
-    for (const metricName of ['5xx', '4xx', 'Latency']) expect(on('AWS/ApiGateway', metricName, (d) => d.Name === 'ApiId' && target(d.Value) === apiId), metricName).toHaveLength(1);
+    for (const metricName of ['5xx', '4xx', 'Latency'])
+      expect(
+        on('AWS/ApiGateway', metricName, (d) => d.Name === 'ApiId' && target(d.Value) === apiId),
+        metricName,
+      ).toHaveLength(1);
   });
 
   it('an SLA breach (the business metric, total by service) raises a critical alarm', () => {
@@ -828,7 +884,9 @@ describe('SLA (docs/sla.md)', () => {
     expect(rules[0]![1].Properties).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
     expect(rules[0]![1].Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
     // A scheduled function: any failed run is critical (personal data past retention may stay unredacted).
-    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Metrics?.[0]?.MetricStat?.Metric?.MetricName === 'Errors' && target(a.Properties.Metrics[0].MetricStat.Metric.Dimensions?.[0]?.Value) === retentionId);
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties.Metrics?.[0]?.MetricStat?.Metric?.MetricName === 'Errors' && target(a.Properties.Metrics[0].MetricStat.Metric.Dimensions?.[0]?.Value) === retentionId,
+    );
     expect(alarms).toHaveLength(1);
     expect(alarms[0]![1].Properties).toMatchObject({ Threshold: 0, AlarmName: expect.stringMatching(/Critical$/) });
   });
@@ -846,7 +904,9 @@ describe('SLA (docs/sla.md)', () => {
     expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
     expect(actionsOf(id).flatMap((st) => [st.Action].flat())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem']));
     // Any failed run is critical (due-soon or breach alerts may be missing).
-    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Metrics?.[0]?.MetricStat?.Metric?.MetricName === 'Errors' && a.Properties.Metrics[0].MetricStat.Metric.Dimensions?.[0]?.Value?.Ref === id);
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties.Metrics?.[0]?.MetricStat?.Metric?.MetricName === 'Errors' && a.Properties.Metrics[0].MetricStat.Metric.Dimensions?.[0]?.Value?.Ref === id,
+    );
     expect(alarms).toHaveLength(1);
     expect(alarms[0]![1].Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmName: expect.stringMatching(/Critical$/) });
   });

@@ -41,7 +41,12 @@ describe('the contract example carrier "sf-express"', () => {
         ...example.data.order,
         orderId: `ORD-CONTRACT-${id}`,
         placedAt: new Date(Date.now() - 8 * day).toISOString(),
-        shipment: { ...shipment, trackingNumber: `SIM-LOST-${id}`, shippedAt: new Date(Date.now() - 6 * day).toISOString(), promisedBy: new Date(Date.now() - 3 * day).toISOString() },
+        shipment: {
+          ...shipment,
+          trackingNumber: `SIM-LOST-${id}`,
+          shippedAt: new Date(Date.now() - 6 * day).toISOString(),
+          promisedBy: new Date(Date.now() - 3 * day).toISOString(),
+        },
       },
     };
     const accepted = await h.platform.send({ type: 'aftersales.requested', data });

@@ -42,33 +42,36 @@ export interface Harness {
  */
 export async function startHarness(timings: Partial<Record<string, string>> = {}, overrides: Omit<LocalOverrides, 'timings'> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-e2e-'));
-  const pipeline = await startLocalPipeline({
-    port: 0,
-    dataDir,
-    logLevel: process.env.E2E_LOG_LEVEL ?? 'CRITICAL',
-    webhookSecret: DEV_WEBHOOK_SECRET,
-    opsToken: DEV_OPS_TOKEN,
-    opsUsers: DEFAULT_OPS_USERS.map((user) => ({ ...user })), // not the developer's OPS_USERS
-    retryIntervalMs: 100,
-    visibilityTimeoutSeconds: 1,
-    timings: {
-      CARRIER_RECHECK_SECONDS: '1',
-      EVIDENCE_WAIT_SECONDS: '120',
-      RETURN_WAIT_SECONDS: '120',
-      SURVEY_DELAY_SECONDS: '1',
-      SURVEY_EXPIRY_SECONDS: '5',
-      SURVEY_REMINDER_SECONDS: '3',
-      COMPENSATION_CONFIRM_SECONDS: '3',
-      REVIEW_REMINDER_SECONDS: '60',
-      REVIEW_ESCALATION_SECONDS: '120',
-      CHOICE_TIMEOUT_SECONDS: '2',
-      ADVANCE_RETURN_DEADLINE_SECONDS: '60',
-      ...timings,
+  const pipeline = await startLocalPipeline(
+    {
+      port: 0,
+      dataDir,
+      logLevel: process.env.E2E_LOG_LEVEL ?? 'CRITICAL',
+      webhookSecret: DEV_WEBHOOK_SECRET,
+      opsToken: DEV_OPS_TOKEN,
+      opsUsers: DEFAULT_OPS_USERS.map((user) => ({ ...user })), // not the developer's OPS_USERS
+      retryIntervalMs: 100,
+      visibilityTimeoutSeconds: 1,
+      timings: {
+        CARRIER_RECHECK_SECONDS: '1',
+        EVIDENCE_WAIT_SECONDS: '120',
+        RETURN_WAIT_SECONDS: '120',
+        SURVEY_DELAY_SECONDS: '1',
+        SURVEY_EXPIRY_SECONDS: '5',
+        SURVEY_REMINDER_SECONDS: '3',
+        COMPENSATION_CONFIRM_SECONDS: '3',
+        REVIEW_REMINDER_SECONDS: '60',
+        REVIEW_ESCALATION_SECONDS: '120',
+        CHOICE_TIMEOUT_SECONDS: '2',
+        ADVANCE_RETURN_DEADLINE_SECONDS: '60',
+        ...timings,
+      },
+      ...overrides,
     },
-    ...overrides,
-  }, (line) => {
-    if (process.env.E2E_VERBOSE) console.log(`[local] ${line}`);
-  });
+    (line) => {
+      if (process.env.E2E_VERBOSE) console.log(`[local] ${line}`);
+    },
+  );
   return {
     pipeline,
     platform: new OrderPlatformClient(pipeline.urls.api, DEV_WEBHOOK_SECRET),

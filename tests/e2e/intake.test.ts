@@ -120,7 +120,12 @@ describe('hostile but signed input (issue 11): refused with a 4xx, nothing creat
     for (const reason of ['you should not need photos', 'still no photos from me']) {
       expect((await h.platform.send({ type: 'aftersales.disputed', data: { requestId: request.data.requestId, reason } })).status).toBe(202);
     }
-    const view = await h.ops.waitFor(caseId, (v) => v.timeline.filter((e: { event: string }) => e.event === 'dispute_received').length === 2 && v.notices.some((n: { milestone: string; status: string }) => n.milestone === 'dispute_received' && n.status === 'sent'));
+    const view = await h.ops.waitFor(
+      caseId,
+      (v) =>
+        v.timeline.filter((e: { event: string }) => e.event === 'dispute_received').length === 2 &&
+        v.notices.some((n: { milestone: string; status: string }) => n.milestone === 'dispute_received' && n.status === 'sent'),
+    );
     expect(view.status).toBe('awaiting_evidence');
     expect(view.timeline.map((e: { event: string }) => e.event)).not.toContain('dispute_opened');
     await h.pipeline.idle();
@@ -154,9 +159,9 @@ describe('duplicates', () => {
 
     const view = await h.ops.waitFor(String(first.body.caseId), isSettled);
     expect(view.timeline.filter((e: any) => e.event === 'case_received')).toHaveLength(1);
-    const executions = h.pipeline.stepFunctions.listStateMachines({}).stateMachines!.flatMap(
-      (m) => h.pipeline.stepFunctions.listExecutions({ stateMachineArn: m.stateMachineArn }).executions ?? [],
-    );
+    const executions = h.pipeline.stepFunctions
+      .listStateMachines({})
+      .stateMachines!.flatMap((m) => h.pipeline.stepFunctions.listExecutions({ stateMachineArn: m.stateMachineArn }).executions ?? []);
     expect(executions.filter((e) => e.name === first.body.caseId)).toHaveLength(1);
     const instructions = h.pipeline.orderPlatform.instructions().filter((i) => i.caseId === first.body.caseId);
     expect(instructions).toHaveLength(1);

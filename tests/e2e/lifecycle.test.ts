@@ -121,7 +121,10 @@ describe('a damaged item without a photo', () => {
     const caseId = String((await h.platform.send(event)).body.caseId);
     const waiting = await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_evidence' && v.waitingFor === 'evidence');
     expect(waiting.decision.rule).toBe('damaged.photo_required');
-    await h.platform.send({ type: 'aftersales.evidence_added', data: { requestId: event.data.requestId, evidence: [{ kind: 'photo', url: 'https://img.example.com/crack.jpg' }] } });
+    await h.platform.send({
+      type: 'aftersales.evidence_added',
+      data: { requestId: event.data.requestId, evidence: [{ kind: 'photo', url: 'https://img.example.com/crack.jpg' }] },
+    });
     const view = await h.ops.waitFor(caseId, isSettled);
     expect(view).toMatchObject({ status: 'closed', outcome: 'approved', remedy: 'refund' });
     expect(view.notices.map((n: any) => n.milestone)).toContain('evidence_needed');

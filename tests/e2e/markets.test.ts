@@ -53,7 +53,12 @@ describe('the same return, 10 days after delivery, in two markets', () => {
   it('is refused for a CN order (7-day no-reason window)', async () => {
     const caseId = await send(tenDaysAfterDelivery('CN', { email: `cn.${Date.now()}@example.com`, phone: '+8613800138001' }));
     const view = await h.ops.waitFor(caseId, isSettled);
-    expect(view).toMatchObject({ status: 'closed', outcome: 'rejected', order: { market: 'CN' }, decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', market: 'CN' } });
+    expect(view).toMatchObject({
+      status: 'closed',
+      outcome: 'rejected',
+      order: { market: 'CN' },
+      decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', market: 'CN' },
+    });
   });
 
   it('is approved for a DE order of the same items (14-day withdrawal), waiting for the item to come back', async () => {
@@ -110,9 +115,17 @@ describe('the same return, 10 days after delivery, in two markets', () => {
     const report = await h.opsAs('supervisor').get(`/ops/reports/compensation?from=${addCalendarDays(today, -1)}&to=${addCalendarDays(today, 1)}`);
     expect(report.status).toBe(200);
     const markets = report.body.markets as Array<{ market: string; currency: string; amount: number }>;
-    expect(markets.map((m) => [m.market, m.currency])).toEqual(expect.arrayContaining([['CN', 'CNY'], ['DE', 'EUR']]));
+    expect(markets.map((m) => [m.market, m.currency])).toEqual(
+      expect.arrayContaining([
+        ['CN', 'CNY'],
+        ['DE', 'EUR'],
+      ]),
+    );
     for (const line of markets) expect(line.currency).toBe(line.market === 'DE' ? 'EUR' : 'CNY');
-    const eur = h.pipeline.orderPlatform.instructions().filter((i) => i.kind === 'refund' && i.currency === 'EUR').reduce((s, i) => s + (i.amount ?? 0), 0);
+    const eur = h.pipeline.orderPlatform
+      .instructions()
+      .filter((i) => i.kind === 'refund' && i.currency === 'EUR')
+      .reduce((s, i) => s + (i.amount ?? 0), 0);
     expect(markets.find((m) => m.market === 'DE')!.amount).toBe(eur);
     expect((report.body.currencies as Array<{ currency: string }>).map((c) => c.currency)).toEqual(['CNY', 'EUR']);
   });

@@ -41,7 +41,10 @@ describe('an email address that bounces', () => {
     );
     expect(notice(bounced, 'received', 'email')).toMatchObject({ status: 'failed', reason: 'bounce:Permanent/General' });
     expect(bounced.timeline).toContainEqual(
-      expect.objectContaining({ event: 'notice_delivery_failed', detail: { milestone: 'received', channel: 'email', reason: 'bounce:Permanent/General', addressSuppressed: true } }),
+      expect.objectContaining({
+        event: 'notice_delivery_failed',
+        detail: { milestone: 'received', channel: 'email', reason: 'bounce:Permanent/General', addressSuppressed: true },
+      }),
     );
     const emailsAtBounce = (await h.emails(email)).filter((m) => m.subject.includes(caseId)).length;
     expect(emailsAtBounce).toBeGreaterThanOrEqual(1);
@@ -126,7 +129,10 @@ describe('SMS quiet hours', () => {
     const email = 'night.owl@example.com';
     const event = withZone(requestedEvent({ caseType: 'return', category: 'perishable', email, phone, channels: ['email', 'sms'], locale: 'en' }), 'Asia/Shanghai');
     const caseId = String((await h.platform.send(event)).body.caseId);
-    const waiting = await h.ops.waitFor(caseId, (v) => isSettled(v) && ['received', 'decided'].every((m) => notice(v, m, 'sms')?.status === 'deferred' && notice(v, m, 'email')?.status === 'sent'));
+    const waiting = await h.ops.waitFor(
+      caseId,
+      (v) => isSettled(v) && ['received', 'decided'].every((m) => notice(v, m, 'sms')?.status === 'deferred' && notice(v, m, 'email')?.status === 'sent'),
+    );
     expect(h.pipeline.sms.messages({ to: phone })).toHaveLength(0);
     const sendAt = Date.parse(notice(waiting, 'received', 'sms')!.sendAt!);
     expect(sendAt).toBeGreaterThan(Date.now());

@@ -43,7 +43,10 @@ async function returnInReview(unitPrice: number) {
 describe('intake: repeated SKUs and over-claims', () => {
   it('a claim for more units than the order has is refused at the webhook, naming the path; nothing is opened', async () => {
     const event = requestedEvent({ caseType: 'return', locale: 'en' });
-    event.data.items = [{ sku: 'SKU-KETTLE-1', quantity: 1 }, { sku: 'SKU-KETTLE-1', quantity: 1 }];
+    event.data.items = [
+      { sku: 'SKU-KETTLE-1', quantity: 1 },
+      { sku: 'SKU-KETTLE-1', quantity: 1 },
+    ];
     const res = await h.platform.send(event);
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ error: 'invalid_data', issues: [{ path: 'data.items.1.quantity', message: 'more units of this SKU than the order has' }] });
@@ -53,7 +56,10 @@ describe('intake: repeated SKUs and over-claims', () => {
     const event = requestedEvent({ caseType: 'return', locale: 'en' });
     const mug = event.data.order.items[1]!;
     event.data.order.items.push({ ...mug, quantity: 1 });
-    event.data.items = [{ sku: mug.sku, quantity: 2 }, { sku: mug.sku, quantity: 1 }];
+    event.data.items = [
+      { sku: mug.sku, quantity: 2 },
+      { sku: mug.sku, quantity: 1 },
+    ];
     const res = await h.platform.send(event);
     expect(res.status).toBe(202);
     const caseId = String(res.body.caseId);
@@ -69,7 +75,9 @@ describe('decisions and money on the running pipeline', () => {
     const caseId = await returnInReview(79900);
     const deciders = ['dev-agent', 'dev-supervisor', 'ops-token'];
     const tries = Array.from({ length: 10 }, (_, i) => ({ who: deciders[i % 3]!, amount: 1000 * (i + 1) }));
-    const answers = await Promise.all(tries.map(({ who, amount }) => decide(caseId, { decision: 'approve', reason: `goodwill ${amount}`, remedy: 'partial_refund', amount }, h.opsAs(who))));
+    const answers = await Promise.all(
+      tries.map(({ who, amount }) => decide(caseId, { decision: 'approve', reason: `goodwill ${amount}`, remedy: 'partial_refund', amount }, h.opsAs(who))),
+    );
     const accepted = answers.filter((a) => a.status === 202);
     expect(accepted).toHaveLength(1);
     const winner = tries[answers.indexOf(accepted[0]!)]!;
@@ -123,7 +131,11 @@ describe('decisions and money on the running pipeline', () => {
     expect(instructions(caseId)).toEqual([expect.objectContaining({ kind: 'refund', amount: 800000, currency: 'CNY' })]);
     expect(view.timeline.filter((e: any) => e.event.startsWith('operator_'))).toEqual([
       expect.objectContaining({ actor: 'operator:dev-supervisor', event: 'operator_proposed', detail: expect.objectContaining({ role: 'supervisor', amount: 800000 }) }),
-      expect.objectContaining({ actor: 'operator:ops-token', event: 'operator_confirmed', detail: expect.objectContaining({ role: 'supervisor', proposedBy: 'dev-supervisor', amount: 800000 }) }),
+      expect.objectContaining({
+        actor: 'operator:ops-token',
+        event: 'operator_confirmed',
+        detail: expect.objectContaining({ role: 'supervisor', proposedBy: 'dev-supervisor', amount: 800000 }),
+      }),
     ]);
   });
 });

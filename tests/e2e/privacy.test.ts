@@ -68,7 +68,10 @@ describe('privacy requests from the order platform', () => {
     expect(erase).toMatchObject({ status: 202, body: { privacyRequestId: redactId } });
     expect(await privacyRequest(redactId, (b) => b.status === 'completed')).toMatchObject({ caseIds: [caseId] });
     // The same request again: a duplicate, nothing new.
-    expect(await h.platform.send({ type: 'customer.redact_requested', data: { privacyRequestId: redactId, customerId } })).toMatchObject({ status: 202, body: { duplicate: true } });
+    expect(await h.platform.send({ type: 'customer.redact_requested', data: { privacyRequestId: redactId, customerId } })).toMatchObject({
+      status: 202,
+      body: { duplicate: true },
+    });
 
     const traces = (text: string) => [person.name, person.email, person.phone, words].filter((s) => text.includes(s));
     const view = await h.opsAs('supervisor').get(`/ops/cases/${caseId}`);
@@ -86,7 +89,12 @@ describe('privacy requests from the order platform', () => {
     const byOrder = await h.opsAs('viewer').get(`/ops/cases?orderId=${encodeURIComponent(event.data.order.orderId)}`);
     expect(byOrder.body.cases.map((c: { caseId: string }) => c.caseId)).toEqual([caseId]);
     const after = await h.opsAs('viewer').get(`/ops/cases/${caseId}`);
-    expect(after.body).toMatchObject({ orderId: event.data.order.orderId, remedy: 'delay_subsidy', compensation: { amount: 1500, currency: 'CNY' }, costs: { totals: closed.costs.totals } });
+    expect(after.body).toMatchObject({
+      orderId: event.data.order.orderId,
+      remedy: 'delay_subsidy',
+      compensation: { amount: 1500, currency: 'CNY' },
+      costs: { totals: closed.costs.totals },
+    });
     expect(after.body.decision).toEqual(closed.decision);
   });
 

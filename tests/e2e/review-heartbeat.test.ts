@@ -52,7 +52,10 @@ afterAll(async () => {
 const stateMachineArn = () => Object.values(h.pipeline.topology.stateMachines)[0]!.arn;
 const instructions = (caseId: string) => h.pipeline.orderPlatform.instructions().filter((i) => i.caseId === caseId);
 const alertKinds = async (caseId: string) =>
-  ((await h.opsAs('supervisor').get('/ops/alerts')).body.alerts as Array<{ kind: string; caseId: string }>).filter((a) => a.caseId === caseId).map((a) => a.kind).sort();
+  ((await h.opsAs('supervisor').get('/ops/alerts')).body.alerts as Array<{ kind: string; caseId: string }>)
+    .filter((a) => a.caseId === caseId)
+    .map((a) => a.kind)
+    .sort();
 const timelineEvents = (view: Record<string, any>, event: string) => (view.timeline as Array<{ event: string }>).filter((e) => e.event === event);
 
 function history(caseId: string): HistoryEvent[] {
@@ -127,10 +130,14 @@ describe('the escalated review beats every escalation interval', () => {
     expect(await alertKinds(caseId)).toEqual(['review_escalated', 'review_reminder']);
 
     // Two beats: two timed-out waits and a third one parked.
-    await until('two heartbeats', () => {
-      const waits = escalatedWaits(caseId);
-      return waits.filter((w) => w.end === 'TaskTimedOut').length >= 2 && waits.at(-1)!.submitted && !waits.at(-1)!.end;
-    }, 6 * ESCALATION_SECONDS * 1000);
+    await until(
+      'two heartbeats',
+      () => {
+        const waits = escalatedWaits(caseId);
+        return waits.filter((w) => w.end === 'TaskTimedOut').length >= 2 && waits.at(-1)!.submitted && !waits.at(-1)!.end;
+      },
+      6 * ESCALATION_SECONDS * 1000,
+    );
 
     const waiting = (await h.ops.getCase(caseId)).body;
     expect(waiting).toMatchObject({ status: 'awaiting_review', waitingFor: 'manual_review', priority: atEscalation.priority, review: atEscalation.review });

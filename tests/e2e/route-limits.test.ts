@@ -16,7 +16,12 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const statusPage = () => fetch(`${h.pipeline.urls.api}/cases/AS-FLOOD0000000/status?t=not-a-token`).then(async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() }));
+const statusPage = () =>
+  fetch(`${h.pipeline.urls.api}/cases/AS-FLOOD0000000/status?t=not-a-token`).then(async (res) => ({
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: await res.text(),
+  }));
 
 describe('a burst on a public customer route', () => {
   it('is throttled with 429 and Retry-After, while a signed webhook sent during it is accepted and operators are served', async () => {

@@ -62,7 +62,11 @@ describe('manual review', () => {
     // OPS_TOKEN is the supervisor `ops-token` (issue 9: operators have a name and a role); every decision records the
     // market and policy version it was made under (issue 12).
     expect(view.timeline).toContainEqual(
-      expect.objectContaining({ actor: 'operator:ops-token', event: 'operator_approve', detail: { role: 'supervisor', reason: 'receipt checked', market: 'CN', policyVersion: expect.any(String) } }),
+      expect.objectContaining({
+        actor: 'operator:ops-token',
+        event: 'operator_approve',
+        detail: { role: 'supervisor', reason: 'receipt checked', market: 'CN', policyVersion: expect.any(String) },
+      }),
     );
     expect(instructions(caseId)).toEqual([expect.objectContaining({ kind: 'refund', amount: 79900 })]);
   });
@@ -83,7 +87,10 @@ describe('manual review', () => {
     await h.ops.waitFor(caseId, awaitingReview);
     expect((await decide(caseId, { decision: 'request_evidence', reason: 'need a photo of the serial number' })).status).toBe(202);
     await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_evidence');
-    await h.platform.send({ type: 'aftersales.evidence_added', data: { requestId: event.data.requestId, evidence: [{ kind: 'photo', url: 'https://img.example.com/serial.jpg' }] } });
+    await h.platform.send({
+      type: 'aftersales.evidence_added',
+      data: { requestId: event.data.requestId, evidence: [{ kind: 'photo', url: 'https://img.example.com/serial.jpg' }] },
+    });
     const back = await h.ops.waitFor(caseId, awaitingReview);
     expect(back.decision).toMatchObject({ decision: 'manual', rule: 'manual.operator_review' });
     expect((await decide(caseId, { decision: 'reject', reason: 'serial number does not match' })).status).toBe(202);
@@ -91,41 +98,56 @@ describe('manual review', () => {
   });
 
   it.each([
-    ['en', 'Your photos show <b>scratches</b> & "dents" from use 🙁 so we cannot take it back.', 'Your photos show &lt;b&gt;scratches&lt;/b&gt; &amp; &quot;dents&quot; from use 🙁', 'Our team’s note:'],
+    [
+      'en',
+      'Your photos show <b>scratches</b> & "dents" from use 🙁 so we cannot take it back.',
+      'Your photos show &lt;b&gt;scratches&lt;/b&gt; &amp; &quot;dents&quot; from use 🙁',
+      'Our team’s note:',
+    ],
     ['zh-CN', '照片显示商品有<b>使用痕迹</b>&“划痕”🙁，无法办理退货。', '照片显示商品有&lt;b&gt;使用痕迹&lt;/b&gt;&amp;“划痕”🙁', '售后专员的说明：'],
     // A German-speaking customer, sent as the platform's tag de-DE.
-    ['de-DE', 'Ihre Fotos zeigen <b>Kratzer</b> & "Dellen" durch Gebrauch 🙁, deshalb können wir den Artikel nicht zurücknehmen.', 'Ihre Fotos zeigen &lt;b&gt;Kratzer&lt;/b&gt; &amp; &quot;Dellen&quot; durch Gebrauch 🙁', 'Hinweis unseres Serviceteams:'],
-  ] as const)('the rejection text an operator types reaches the customer (%s): escaped in the email, on the status page, never in the workflow', async (locale, reason, escaped, by) => {
-    const email = `words.${locale}.${Date.now()}@example.com`;
-    const event = requestedEvent({ caseType: 'return', locale, email, channels: ['email'] });
-    event.data.order.items[0]!.unitPrice = 79900;
-    const caseId = await send(event);
-    await h.ops.waitFor(caseId, awaitingReview);
-    expect((await decide(caseId, { decision: 'reject', reason })).status).toBe(202);
-    await h.ops.waitFor(caseId, (v) => isSettled(v) && v.notices.some((n: any) => n.milestone === 'decided' && n.channel === 'email' && n.status === 'sent'));
+    [
+      'de-DE',
+      'Ihre Fotos zeigen <b>Kratzer</b> & "Dellen" durch Gebrauch 🙁, deshalb können wir den Artikel nicht zurücknehmen.',
+      'Ihre Fotos zeigen &lt;b&gt;Kratzer&lt;/b&gt; &amp; &quot;Dellen&quot; durch Gebrauch 🙁',
+      'Hinweis unseres Serviceteams:',
+    ],
+  ] as const)(
+    'the rejection text an operator types reaches the customer (%s): escaped in the email, on the status page, never in the workflow',
+    async (locale, reason, escaped, by) => {
+      const email = `words.${locale}.${Date.now()}@example.com`;
+      const event = requestedEvent({ caseType: 'return', locale, email, channels: ['email'] });
+      event.data.order.items[0]!.unitPrice = 79900;
+      const caseId = await send(event);
+      await h.ops.waitFor(caseId, awaitingReview);
+      expect((await decide(caseId, { decision: 'reject', reason })).status).toBe(202);
+      await h.ops.waitFor(caseId, (v) => isSettled(v) && v.notices.some((n: any) => n.milestone === 'decided' && n.channel === 'email' && n.status === 'sent'));
 
-    const rejection = (await h.emails(email)).find((m) => m.body.text?.includes(by));
-    expect(rejection, 'the rejection email').toBeDefined();
-    expect(rejection!.body.html).toContain(escaped);
-    expect(rejection!.body.html).not.toMatch(/<b>scratches|<b>使用痕迹|<b>Kratzer/);
-    expect(rejection!.body.text).toContain(reason);
-    expect(rejection!.body.text).not.toContain('manual_rejected');
+      const rejection = (await h.emails(email)).find((m) => m.body.text?.includes(by));
+      expect(rejection, 'the rejection email').toBeDefined();
+      expect(rejection!.body.html).toContain(escaped);
+      expect(rejection!.body.html).not.toMatch(/<b>scratches|<b>使用痕迹|<b>Kratzer/);
+      expect(rejection!.body.text).toContain(reason);
+      expect(rejection!.body.text).not.toContain('manual_rejected');
 
-    // The status link in the same email shows the operator's words too, escaped.
-    const link = /https?:\/\/\S+\/cases\/[A-Z0-9-]+\/status\?token=\S+/.exec(rejection!.body.text!)![0];
-    const page = await (await fetch(link.replace(/^https?:\/\/[^/]+/, api()))).text();
-    expect(page).toContain(escaped);
-    expect(page).toContain(by);
+      // The status link in the same email shows the operator's words too, escaped.
+      const link = /https?:\/\/\S+\/cases\/[A-Z0-9-]+\/status\?token=\S+/.exec(rejection!.body.text!)![0];
+      const page = await (await fetch(link.replace(/^https?:\/\/[^/]+/, api()))).text();
+      expect(page).toContain(escaped);
+      expect(page).toContain(by);
 
-    // The workflow carries the case id and the decision, never the operator's words.
-    const arns = h.pipeline.stepFunctions.listStateMachines({}).stateMachines!.flatMap((m) => h.pipeline.stepFunctions.listExecutions({ stateMachineArn: m.stateMachineArn }).executions ?? []);
-    const mine = arns.filter((e) => e.name?.startsWith(caseId));
-    expect(mine.length).toBeGreaterThan(0);
-    for (const e of mine) {
-      const history = JSON.stringify(h.pipeline.stepFunctions.getExecutionHistory({ executionArn: e.executionArn! }));
-      expect(history).not.toContain(reason.slice(0, 10));
-    }
-  });
+      // The workflow carries the case id and the decision, never the operator's words.
+      const arns = h.pipeline.stepFunctions
+        .listStateMachines({})
+        .stateMachines!.flatMap((m) => h.pipeline.stepFunctions.listExecutions({ stateMachineArn: m.stateMachineArn }).executions ?? []);
+      const mine = arns.filter((e) => e.name?.startsWith(caseId));
+      expect(mine.length).toBeGreaterThan(0);
+      for (const e of mine) {
+        const history = JSON.stringify(h.pipeline.stepFunctions.getExecutionHistory({ executionArn: e.executionArn! }));
+        expect(history).not.toContain(reason.slice(0, 10));
+      }
+    },
+  );
 
   it('an undecided review is reminded, then escalated, with operator alerts', async () => {
     const caseId = await send(expensiveReturn());
@@ -138,7 +160,10 @@ describe('manual review', () => {
     let kinds: string[] = [];
     for (let tries = 0; tries < 40 && kinds.length < 2; tries += 1) {
       const alerts = (await (await fetch(`${api()}/ops/alerts`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } })).json()) as { alerts: any[] };
-      kinds = alerts.alerts.filter((a) => a.caseId === caseId).map((a) => a.kind).sort();
+      kinds = alerts.alerts
+        .filter((a) => a.caseId === caseId)
+        .map((a) => a.kind)
+        .sort();
       if (kinds.length < 2) await new Promise((r) => setTimeout(r, 250));
     }
     expect(kinds).toEqual(['review_escalated', 'review_reminder']);
@@ -194,7 +219,9 @@ describe('disputes', () => {
     expect(events).toEqual(expect.arrayContaining(['review_reject', 'case_closed', 'dispute_opened', 'review_opened']));
     // The customer is told the dispute arrived, once for this round, before the operator decides.
     const acknowledged = await h.ops.waitFor(caseId, (v) => v.notices.some((n: any) => n.milestone === 'dispute_received#r1' && n.status === 'sent'));
-    expect(acknowledged.notices.filter((n: any) => n.milestone.startsWith('dispute_received')).map((n: any) => n.milestone)).toEqual(expect.arrayContaining(['dispute_received#r1']));
+    expect(acknowledged.notices.filter((n: any) => n.milestone.startsWith('dispute_received')).map((n: any) => n.milestone)).toEqual(
+      expect.arrayContaining(['dispute_received#r1']),
+    );
     expect((await decide(caseId, { decision: 'approve', reason: 'sealed goods may be returned' })).status).toBe(202);
     await h.ops.waitFor(caseId, (v) => v.status === 'awaiting_return');
     await h.platform.send({ type: 'return.received', data: { requestId: event.data.requestId, receivedAt: new Date().toISOString() } });
@@ -226,7 +253,9 @@ describe('money', () => {
     await h.pipeline.idle();
     const today = localDateOf(new Date(), 'Asia/Shanghai');
     const report = async (groupBy: string) =>
-      (await (await fetch(`${api()}/ops/reports/costs?from=${today}&to=${today}&groupBy=${groupBy}`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } })).json()) as {
+      (await (
+        await fetch(`${api()}/ops/reports/costs?from=${today}&to=${today}&groupBy=${groupBy}`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } })
+      ).json()) as {
         totals: Array<{ key: string; currency: string; amount: number; entries: number }>;
       };
     const byType = await report('type');
@@ -239,7 +268,11 @@ describe('money', () => {
     expect(sum(byCarrier.totals)).toBe(sum(byType.totals));
     expect(sum(byKind.totals)).toBe(sum(byType.totals));
     // Money in the ledger matches the instructions the order platform received, exactly.
-    const instructed = (kind: string) => h.pipeline.orderPlatform.instructions().filter((i) => i.kind === kind).reduce((s, i) => s + (i.amount ?? 0), 0);
+    const instructed = (kind: string) =>
+      h.pipeline.orderPlatform
+        .instructions()
+        .filter((i) => i.kind === kind)
+        .reduce((s, i) => s + (i.amount ?? 0), 0);
     const ledger = (kind: string) => byKind.totals.find((t) => t.key === kind)?.amount ?? 0;
     expect(ledger('refund')).toBe(instructed('refund'));
     expect(ledger('coupon') + ledger('subsidy')).toBe(instructed('coupon'));

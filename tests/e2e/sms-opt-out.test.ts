@@ -28,7 +28,10 @@ describe('a customer whose number opted out of SMS', () => {
     const notices = view.notices as Notice[];
     const sms = notices.filter((n) => n.channel === 'sms');
     expect(sms.length).toBeGreaterThan(0);
-    expect(sms.every((n) => n.status === 'suppressed' && n.reason === 'opted_out'), JSON.stringify(sms)).toBe(true);
+    expect(
+      sms.every((n) => n.status === 'suppressed' && n.reason === 'opted_out'),
+      JSON.stringify(sms),
+    ).toBe(true);
     // Each milestone that would have gone by SMS went by email instead.
     for (const n of sms) expect(notices.find((e) => e.milestone === n.milestone && e.channel === 'email')?.status, n.milestone).toBe('sent');
     expect(h.pipeline.sms.messages({ to: '+8613800000002' })).toEqual([]);

@@ -29,7 +29,9 @@ describe('an unanswered survey', () => {
     expect(final.followUp).toBeUndefined();
 
     const today = localDateOf(new Date(), 'Asia/Shanghai');
-    const report = await fetch(`${h.pipeline.urls.api}/ops/reports/satisfaction?from=${today}&to=${today}&groupBy=remedy`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } });
+    const report = await fetch(`${h.pipeline.urls.api}/ops/reports/satisfaction?from=${today}&to=${today}&groupBy=remedy`, {
+      headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` },
+    });
     const groups = ((await report.json()) as { groups: Array<Record<string, any>> }).groups;
     expect(groups.find((g) => g.key === 'reship')).toMatchObject({ invited: 1, answered: 0, responseRate: 0 });
   });

@@ -122,7 +122,11 @@ describe('a tracking number the carrier does not know', () => {
     const trackingNumber = `NOSUCH${uniq()}`;
     const caseId = String((await h.platform.send(requestedEvent({ caseType: 'lost', trackingNumber }))).body.caseId);
     const view = await h.ops.waitFor(caseId, isSettled, 60_000);
-    expect(view).toMatchObject({ status: 'needs_attention', failure: { error: 'TrackingNotFoundError' }, trackingIssue: { reason: 'tracking_not_found', role: 'outbound', trackingNumber } });
+    expect(view).toMatchObject({
+      status: 'needs_attention',
+      failure: { error: 'TrackingNotFoundError' },
+      trackingIssue: { reason: 'tracking_not_found', role: 'outbound', trackingNumber },
+    });
     expect(events(view)).toContain('tracking_issue');
     expect((await alerts()).filter((a) => a.kind === 'tracking_not_found' && a.caseId === caseId)).toHaveLength(1);
   });

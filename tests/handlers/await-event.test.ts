@@ -9,8 +9,8 @@ import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-
 import { addWaitForTokenMachine, eventually, importFresh, lambdaContext, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
-type AwaitHandler = (typeof import('../../functions/handlers/await-event.js'))['handler'];
-type StartCaseHandler = (typeof import('../../functions/handlers/start-case.js'))['handler'];
+type AwaitHandler = typeof import('../../functions/handlers/await-event.js')['handler'];
+type StartCaseHandler = typeof import('../../functions/handlers/start-case.js')['handler'];
 
 let env: HandlerEnv;
 let awaitEvent: AwaitHandler;
@@ -32,8 +32,7 @@ function startWaiting(caseId: string, kind: Kind = 'return') {
 const waitItem = async (caseId: string, kind = 'return') =>
   (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `WAIT#${kind}` }, ConsistentRead: true }))).Item;
 
-const tokenRegistered = (caseId: string, kind = 'return') =>
-  eventually(async () => ((await waitItem(caseId, kind))?.taskToken ? true : undefined), 5000, `the ${kind} task token`);
+const tokenRegistered = (caseId: string, kind = 'return') => eventually(async () => ((await waitItem(caseId, kind))?.taskToken ? true : undefined), 5000, `the ${kind} task token`);
 
 /** An order-platform event as the intake queue delivers it to start-case. */
 function intake(caseId: string, type: string, data: Record<string, unknown>) {
@@ -48,8 +47,7 @@ const outputOf = async (executionArn: string) => {
 };
 
 /** How many times the waiting task was resumed (TaskSucceeded events in the execution's history). */
-const resumes = (executionArn: string) =>
-  env.sfn!.service.getExecutionHistory({ executionArn }).events!.filter((e) => e.type === 'TaskSucceeded').length;
+const resumes = (executionArn: string) => env.sfn!.service.getExecutionHistory({ executionArn }).events!.filter((e) => e.type === 'TaskSucceeded').length;
 
 beforeAll(async () => {
   env = await startHandlerEnv({ sfn: true });
@@ -193,7 +191,11 @@ describe('await-event: the waits of manual review, remedy choice and compensatio
 
   it('manual_review opens the review once: awaiting_review, targets from the step, the reason, on the review list', async () => {
     const { caseId } = await seedCase(env.db, {
-      record: { status: 'in_review', priority: 70, decision: { decision: 'manual', rule: 'return.no_delivery_record', reasonCode: 'no_delivery_record', at: new Date().toISOString() } },
+      record: {
+        status: 'in_review',
+        priority: 70,
+        decision: { decision: 'manual', rule: 'return.no_delivery_record', reasonCode: 'no_delivery_record', at: new Date().toISOString() },
+      },
     });
     const first = startWaiting(caseId, 'manual_review');
     await tokenRegistered(caseId, 'manual_review');
@@ -222,7 +224,13 @@ describe('await-event: the waits of manual review, remedy choice and compensatio
       record: {
         status: 'awaiting_review',
         // As decide-case writes it: the round's decision on the review, and the operator's decision beside it.
-        review: { openedAt, reminderAt: openedAt, escalateAt: openedAt, reasonCode: 'high_value', decided: { by: 'jane', role: 'agent', decision: 'reject', at: new Date().toISOString() } },
+        review: {
+          openedAt,
+          reminderAt: openedAt,
+          escalateAt: openedAt,
+          reasonCode: 'high_value',
+          decided: { by: 'jane', role: 'agent', decision: 'reject', at: new Date().toISOString() },
+        },
         operatorDecision: { decision: 'reject', reason: 'too late', operator: 'jane', at: new Date().toISOString() },
       },
     });
@@ -268,7 +276,15 @@ describe('await-event: the waits of manual review, remedy choice and compensatio
 
   it('compensation: compensating; a confirmation already on the case resumes the step with it', async () => {
     const at = new Date().toISOString();
-    const compensation = (status: 'instructed' | 'completed' | 'failed') => ({ instructionId: 'ins_000001', kind: 'refund', amount: 39900, currency: 'CNY', idempotencyKey: 'k', at, status });
+    const compensation = (status: 'instructed' | 'completed' | 'failed') => ({
+      instructionId: 'ins_000001',
+      kind: 'refund',
+      amount: 39900,
+      currency: 'CNY',
+      idempotencyKey: 'k',
+      at,
+      status,
+    });
     const waiting = await seedCase(env.db, { record: { status: 'compensating', compensation: compensation('instructed') } });
     const executionArn = startWaiting(waiting.caseId, 'compensation');
     await tokenRegistered(waiting.caseId, 'compensation');

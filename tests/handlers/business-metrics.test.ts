@@ -8,8 +8,8 @@ import { seedCase, unique } from './fixtures.js';
  * event, with their breakdown dimensions and nothing that identifies a case or a person.
  */
 let env: HandlerEnv;
-let closeCase: (typeof import('../../functions/handlers/close-case.js'))['handler'];
-let review: (typeof import('../../functions/handlers/review.js'))['handler'];
+let closeCase: typeof import('../../functions/handlers/close-case.js')['handler'];
+let review: typeof import('../../functions/handlers/review.js')['handler'];
 
 function captureMetrics() {
   const lines: Array<Record<string, any>> = [];

@@ -6,7 +6,7 @@ import { startCarrierSimulator, type CarrierSimulator } from '../../local/simula
 import { closedPort, importFresh, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/carrier-lookup.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/carrier-lookup.js')['handler'];
 
 const DAY = 86_400_000;
 let env: HandlerEnv;
@@ -173,7 +173,7 @@ describe('carrier-lookup: an outage beyond the retries', () => {
     (await new OpsAlerts(env.db, TABLE_NAME).recent(100)).filter((a) => a.kind === 'carrier_provider_down' && a.detail?.provider === 'simulator' && a.at >= since);
   const outageRound = (caseId: string) => handler({ caseId, outage: { Error: 'CarrierUnavailableError', Cause: '{"errorMessage":"AfterShip API answered 503"}' } });
 
-  it('the case waits visibly in awaiting_carrier, counted once on its provider\'s outage alert however many rounds, and carries on when the carrier answers', async () => {
+  it("the case waits visibly in awaiting_carrier, counted once on its provider's outage alert however many rounds, and carries on when the carrier answers", async () => {
     const since = new Date().toISOString();
     const { caseId } = await lostCase(unique('SIM-LOST').toUpperCase());
     carrier.setOutage(true);
@@ -233,16 +233,21 @@ describe('carrier-lookup: an outage beyond the retries', () => {
     for (const { caseId } of waiting) expect(await alertsOf(caseId)).toEqual([]);
 
     await expect(handler({ caseId: waiting[0]!.caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
-    expect(await outageAlerts(since)).toEqual([expect.objectContaining({ id: alert!.id, count: 20, resolvedAt: expect.any(String), message: expect.stringContaining('answers again') })]);
+    expect(await outageAlerts(since)).toEqual([
+      expect.objectContaining({ id: alert!.id, count: 20, resolvedAt: expect.any(String), message: expect.stringContaining('answers again') }),
+    ]);
   });
 });
 
-describe('provider outage alert: messages to the operators\' topic', () => {
+describe("provider outage alert: messages to the operators' topic", () => {
   it('an outage of 20 cases sends three messages (opened, 10 waiting, recovered), not one per case', async () => {
     const { ProviderHealthStore } = await import('../../functions/adapters/provider-health.js');
     const { caseWaitsForProvider, reportProviderCall } = await import('../../functions/use-cases/tracking/provider-health.js');
     const published: Array<{ Subject?: string; Message?: string }> = [];
-    const sns = { client: { send: async (command: { input: { Subject?: string; Message?: string } }) => published.push(command.input) }, topicArn: 'arn:aws:sns:us-east-1:000000000000:ops' };
+    const sns = {
+      client: { send: async (command: { input: { Subject?: string; Message?: string } }) => published.push(command.input) },
+      topicArn: 'arn:aws:sns:us-east-1:000000000000:ops',
+    };
     const deps = { health: new ProviderHealthStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME, sns as never), outageAlertSeconds: 3600 };
     const provider = unique('provider');
     const now = new Date();

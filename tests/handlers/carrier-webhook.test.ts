@@ -9,7 +9,7 @@ import { apiEvent, importFresh, STACK_TRACE, TABLE_NAME } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 import { startTrackingEnv, type TrackingEnv } from './tracking-env.js';
 
-type Handler = (typeof import('../../functions/handlers/carrier-webhook.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/carrier-webhook.js')['handler'];
 
 const AFTERSHIP_SECRET = 'aftership-webhook-secret';
 const KUAIDI100_SALT = 'kuaidi100-salt';
@@ -21,7 +21,11 @@ let shipments: ShipmentStore;
 // Signatures computed here from each provider's documented algorithm, not with the code under test.
 const afterShipSign = (body: string) => createHmac('sha256', AFTERSHIP_SECRET).update(body).digest('base64');
 const seventeenSign = (body: string) => createHash('sha256').update(`${body}/${SEVENTEEN_KEY}`).digest('hex');
-const kuaidi100Sign = (param: string) => createHash('md5').update(param + KUAIDI100_SALT).digest('hex').toUpperCase();
+const kuaidi100Sign = (param: string) =>
+  createHash('md5')
+    .update(param + KUAIDI100_SALT)
+    .digest('hex')
+    .toUpperCase();
 
 /** The provider's published delivered push (tests/fixtures), for another tracking number. */
 function afterShipDelivered(trackingNumber: string): string {
@@ -31,7 +35,9 @@ function afterShipDelivered(trackingNumber: string): string {
 }
 
 const push = async (provider: string, body: string, headers: Record<string, string>) => {
-  const res = await handler(apiEvent({ method: 'POST', path: `/webhooks/carriers/${provider}`, routeKey: 'POST /webhooks/carriers/{provider}', pathParameters: { provider }, headers, body }));
+  const res = await handler(
+    apiEvent({ method: 'POST', path: `/webhooks/carriers/${provider}`, routeKey: 'POST /webhooks/carriers/{provider}', pathParameters: { provider }, headers, body }),
+  );
   return { ...res, json: JSON.parse(String(res.body)) as Record<string, any> };
 };
 
@@ -165,7 +171,7 @@ describe('carrier-webhook: updates', () => {
     expect(await env.drainIntake()).toEqual([]);
   });
 
-  it("Kuaidi100: a form-encoded push signed with the salt, answered the way Kuaidi100 expects", async () => {
+  it('Kuaidi100: a form-encoded push signed with the salt, answered the way Kuaidi100 expects', async () => {
     const trackingNumber = unique('SF').toUpperCase();
     const { caseId, key } = await watchedReturn(trackingNumber);
     await env.drainIntake();

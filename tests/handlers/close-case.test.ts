@@ -4,7 +4,7 @@ import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/close-case.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/close-case.js')['handler'];
 
 let env: HandlerEnv;
 let handler: Handler;

@@ -20,7 +20,7 @@ import { closedPort, eventually, importFresh, sleep, startHandlerEnv, TABLE_NAME
 import { seedCase, unique } from './fixtures.js';
 import { oneMarket } from '../markets.js';
 
-type Handler = (typeof import('../../functions/handlers/compensate.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/compensate.js')['handler'];
 
 const TOKEN = 'order-platform-token-for-handler-tests';
 let env: HandlerEnv;
@@ -57,10 +57,12 @@ beforeAll(async () => {
   env = await startHandlerEnv({});
   platform = await startOrderPlatformSimulator({ token: TOKEN });
   cases = new CaseStore(env.db, TABLE_NAME);
-  handler = (await importFresh(() => import('../../functions/handlers/compensate.js'), {
-    ORDER_PLATFORM_API_URL: `${platform.url}/`,
-    ORDER_PLATFORM_TOKEN: TOKEN,
-  })).handler;
+  handler = (
+    await importFresh(() => import('../../functions/handlers/compensate.js'), {
+      ORDER_PLATFORM_API_URL: `${platform.url}/`,
+      ORDER_PLATFORM_TOKEN: TOKEN,
+    })
+  ).handler;
 });
 
 beforeEach(() => {
@@ -105,7 +107,17 @@ describe('compensate: instruct', () => {
     await instruct(caseId);
     const ledger = await ledgerOf(caseId);
     expect(Object.keys(ledger)).toEqual([`${caseId}:refund`]);
-    expect(ledger[`${caseId}:refund`]).toMatchObject({ caseId, kind: 'refund', amount: 39900, currency: 'CNY', caseType: 'return', remedy: 'refund', carrier: 'sf-express', counted: true, day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(ledger[`${caseId}:refund`]).toMatchObject({
+      caseId,
+      kind: 'refund',
+      amount: 39900,
+      currency: 'CNY',
+      caseType: 'return',
+      remedy: 'refund',
+      carrier: 'sf-express',
+      counted: true,
+      day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
   });
 
   it("records the case's market with its cost: the order's, or the default market (CN) for a case without one", async () => {
@@ -137,12 +149,19 @@ describe('compensate: instruct', () => {
     });
     await handler({ caseId, action: 'return_label' });
     await handler({ caseId, action: 'return_label' });
-    expect(forCase(caseId)).toEqual([expect.objectContaining({ kind: 'return_label', amount: cnPolicy.returnShipping.prepaidLabelCost, items: [{ sku: 'KB-87-BLK', quantity: 1 }] })]);
+    expect(forCase(caseId)).toEqual([
+      expect.objectContaining({ kind: 'return_label', amount: cnPolicy.returnShipping.prepaidLabelCost, items: [{ sku: 'KB-87-BLK', quantity: 1 }] }),
+    ]);
     const ledger = await ledgerOf(caseId);
     expect(ledger[`${caseId}:return_label`]).toMatchObject({ kind: 'return_shipping', amount: cnPolicy.returnShipping.prepaidLabelCost, remedy: 'exchange' });
     // The label the platform issued, for the ship-back notice.
     const [instruction] = forCase(caseId);
-    expect((await cases.get(caseId))?.returnLabel).toEqual({ instructionId: instruction!.instructionId, at: expect.any(String), carrier: 'SF', labelUrl: `${platform.url}/v1/labels/${instruction!.instructionId}.pdf` });
+    expect((await cases.get(caseId))?.returnLabel).toEqual({
+      instructionId: instruction!.instructionId,
+      at: expect.any(String),
+      carrier: 'SF',
+      labelUrl: `${platform.url}/v1/labels/${instruction!.instructionId}.pdf`,
+    });
   });
 
   it('a completed reship names its parcel, by polling as by the webhook', async () => {
@@ -170,7 +189,10 @@ describe('compensate: instruct', () => {
     const at = new Date().toISOString();
     const { caseId } = await seedCase(env.db, {
       type: 'missing_part',
-      record: { status: 'awaiting_review', operatorDecision: { decision: 'approve', reason: 'cable missing, partial refund agreed', remedy: 'partial_refund', amount: 1500, operator: 'jane', at } },
+      record: {
+        status: 'awaiting_review',
+        operatorDecision: { decision: 'approve', reason: 'cable missing, partial refund agreed', remedy: 'partial_refund', amount: 1500, operator: 'jane', at },
+      },
     });
     await expect(instruct(caseId)).resolves.toMatchObject({ status: 'instructed', remedy: 'partial_refund' });
     expect(forCase(caseId)).toEqual([expect.objectContaining({ kind: 'refund', amount: 1500, currency: 'CNY' })]);

@@ -19,7 +19,7 @@ import { apiEvent, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } f
 import { seedCase } from './fixtures.js';
 import { oneMarket } from '../markets.js';
 
-type Handler = (typeof import('../../functions/handlers/console.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/console.js')['handler'];
 type Role = 'viewer' | 'agent' | 'supervisor';
 
 const HOST = 'abc123.execute-api.us-east-1.amazonaws.com';
@@ -31,7 +31,13 @@ let signInServer: Server;
 let signInBase: string;
 
 const call = async (method: 'GET' | 'POST', path: string, opts: { query?: string; cookies?: string[]; body?: string; headers?: Record<string, string> } = {}) => {
-  const event = apiEvent({ method, path, query: opts.query ?? '', headers: { 'accept-language': 'en-US,en;q=0.9', ...(opts.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...opts.headers }, ...(opts.body !== undefined ? { body: opts.body } : {}) });
+  const event = apiEvent({
+    method,
+    path,
+    query: opts.query ?? '',
+    headers: { 'accept-language': 'en-US,en;q=0.9', ...(opts.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...opts.headers },
+    ...(opts.body !== undefined ? { body: opts.body } : {}),
+  });
   if (opts.cookies) event.cookies = opts.cookies;
   return (await handler(event)) as APIGatewayProxyStructuredResultV2 & { cookies?: string[]; body: string };
 };
@@ -114,7 +120,12 @@ describe('signing in', () => {
     expect(result.statusCode).toBe(303);
     const location = new URL(String(result.headers!.location));
     expect(location.pathname).toBe(`${LOCAL_SIGN_IN_PATH}/oauth2/authorize`);
-    expect(Object.fromEntries(location.searchParams)).toMatchObject({ response_type: 'code', client_id: LOCAL_CONSOLE_CLIENT_ID, code_challenge_method: 'S256', redirect_uri: `${signInBase}/console` });
+    expect(Object.fromEntries(location.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: LOCAL_CONSOLE_CLIENT_ID,
+      code_challenge_method: 'S256',
+      redirect_uri: `${signInBase}/console`,
+    });
     const cookie = cookieNamed(result, '__Host-console-sign-in')!;
     expect(cookie).toMatch(/; Path=\/; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/);
     expect(valueOf(cookie).split('=')[1]!.split('.')[0]).toBe(location.searchParams.get('state'));
@@ -130,7 +141,7 @@ describe('signing in', () => {
     expect(queue.headers!['content-security-policy']).toContain("default-src 'none'");
   });
 
-  it('a callback whose state is not the attempt\'s is refused, with no session', async () => {
+  it("a callback whose state is not the attempt's is refused, with no session", async () => {
     const start = await call('GET', '/console');
     const attempt = valueOf(cookieNamed(start, '__Host-console-sign-in'));
     const result = await call('GET', '/console', { query: 'code=whatever&state=forged', cookies: [attempt] });
@@ -153,7 +164,7 @@ describe('signing in', () => {
 });
 
 describe('signing out and the language switch', () => {
-  it('Sign out (a form with the CSRF token) clears the session and goes to the hosted sign-in\'s logout, back to /console', async () => {
+  it("Sign out (a form with the CSRF token) clears the session and goes to the hosted sign-in's logout, back to /console", async () => {
     const agent = await signIn('agent');
     const result = await post(agent, '/console/sign-out', { csrf: await csrfOf(agent) });
     expect(result.statusCode).toBe(303);
@@ -191,7 +202,7 @@ describe('roles, as the ops API has them', () => {
     expect(reports.body).toContain('<h1>Reports</h1>');
   });
 
-  it('a viewer sees a case with no decision buttons, and a viewer\'s decision POST is refused with nothing recorded', async () => {
+  it("a viewer sees a case with no decision buttons, and a viewer's decision POST is refused with nothing recorded", async () => {
     const { caseId } = await inReview();
     const viewer = await signIn('viewer');
     const page = await call('GET', `/console/cases/${caseId}`, { cookies: viewer });
@@ -205,7 +216,7 @@ describe('roles, as the ops API has them', () => {
 });
 
 describe('CSRF', () => {
-  it('a POST without the session\'s token, from another origin, or without an Origin is refused and changes nothing', async () => {
+  it("a POST without the session's token, from another origin, or without an Origin is refused and changes nothing", async () => {
     const { caseId } = await inReview();
     const agent = await signIn('agent');
     const csrf = await csrfOf(agent);
@@ -229,7 +240,11 @@ describe('decisions through the forms', () => {
   it('an agent rejects with the reason the customer reads: post/redirect/get to the case, the decision recorded by name', async () => {
     const { caseId } = await inReview();
     const agent = await signIn('agent');
-    const result = await post(agent, `/console/cases/${caseId}/decision`, { csrf: await csrfOf(agent), decision: 'reject', reason: 'The dent is from use, not from the delivery.' });
+    const result = await post(agent, `/console/cases/${caseId}/decision`, {
+      csrf: await csrfOf(agent),
+      decision: 'reject',
+      reason: 'The dent is from use, not from the delivery.',
+    });
     expect(result.statusCode).toBe(303);
     expect(result.headers!.location).toBe(`/console/cases/${caseId}?done=reject`);
     expect((await cases.get(caseId))!.review!.decided).toMatchObject({ by: 'dev-agent', role: 'agent', decision: 'reject' });
@@ -307,7 +322,13 @@ describe('the SLA board', () => {
     const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
     await startServiceClock(deps, caseId, new Date(), new Date());
     const expectedResumeBy = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'factory_service', note: 'sent to the factory', expectedResumeBy }, supervisor, new Date());
+    await pauseCase(
+      { ...deps, notices: { send: async () => undefined } as never },
+      caseId,
+      { reason: 'factory_service', note: 'sent to the factory', expectedResumeBy },
+      supervisor,
+      new Date(),
+    );
     const viewer = await signIn('viewer');
     const pausedSection = async () => {
       const page = await call('GET', '/console/sla', { cookies: viewer });

@@ -11,7 +11,7 @@ import { sesComplaint } from '../fixtures/providers/ses.js';
 import { seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, noticeItem, noticeRecord, NOTIFIER_ENV, type NotifierHandler } from './notice-helpers.js';
 
-type Handler = (typeof import('../../functions/handlers/delivery-events.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/delivery-events.js')['handler'];
 
 let env: HandlerEnv;
 let handler: Handler;
@@ -26,9 +26,21 @@ const publish = (message: unknown) =>
 const bounce = (messageId: string, address: string, bounceType = 'Permanent') => ({
   eventType: 'Bounce',
   mail: { timestamp: new Date().toISOString(), source: NOTIFIER_ENV.NOTICE_FROM_EMAIL, messageId, destination: [address] },
-  bounce: { bounceType, bounceSubType: bounceType === 'Permanent' ? 'General' : 'MailboxFull', bouncedRecipients: [{ emailAddress: address }], timestamp: new Date().toISOString() },
+  bounce: {
+    bounceType,
+    bounceSubType: bounceType === 'Permanent' ? 'General' : 'MailboxFull',
+    bouncedRecipients: [{ emailAddress: address }],
+    timestamp: new Date().toISOString(),
+  },
 });
-const smsFailure = (messageId: string, phone: string, eventType: string) => ({ eventType, eventVersion: '1.0', messageId, destinationPhoneNumber: phone, messageStatus: eventType.slice(5), isFinal: true });
+const smsFailure = (messageId: string, phone: string, eventType: string) => ({
+  eventType,
+  eventVersion: '1.0',
+  messageId,
+  destinationPhoneNumber: phone,
+  messageStatus: eventType.slice(5),
+  isFinal: true,
+});
 
 async function queued() {
   const out = await env.sqs!.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
@@ -49,7 +61,8 @@ async function sentCase(channels: Array<'email' | 'sms'>, contact = freshContact
 
 beforeAll(async () => {
   env = await startHandlerEnv({ ses: true, sms: true, sqs: true });
-  queueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'delivery-events-test.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
+  queueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'delivery-events-test.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } })))
+    .QueueUrl!;
   cases = new CaseStore(env.db, TABLE_NAME);
   notifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
   handler = (await importFresh(() => import('../../functions/handlers/delivery-events.js'), { NOTICE_QUEUE_URL: queueUrl })).handler;
@@ -74,7 +87,9 @@ describe('a hard bounce', () => {
       reason: 'bounce:Permanent/General',
       addressSuppressed: true,
     });
-    expect(caseReport(view).notices).toContainEqual(expect.objectContaining({ milestone: 'evidence_needed', channel: 'email', status: 'failed', reason: 'bounce:Permanent/General' }));
+    expect(caseReport(view).notices).toContainEqual(
+      expect.objectContaining({ milestone: 'evidence_needed', channel: 'email', status: 'failed', reason: 'bounce:Permanent/General' }),
+    );
 
     const suppressed = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', contact.email), ConsistentRead: true }))).Item;
     expect(suppressed).toMatchObject({ channel: 'email', reason: 'bounce:Permanent/General', caseId });
@@ -137,7 +152,9 @@ describe('complaints', () => {
     await queued();
     await publish(sesComplaint(ids.email!, contact.email, 'abuse'));
     expect(await noticeItem(env, caseId, 'evidence_needed', 'email')).toMatchObject({ status: 'failed', reason: 'complaint', permanent: true });
-    expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', contact.email), ConsistentRead: true }))).Item).toMatchObject({ reason: 'complaint' });
+    expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', contact.email), ConsistentRead: true }))).Item).toMatchObject({
+      reason: 'complaint',
+    });
     expect((await queued()).filter((m) => m.caseId === caseId)).toHaveLength(1);
   });
 });

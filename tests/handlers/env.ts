@@ -312,9 +312,7 @@ export function sqsRecord(queueName: string, input: QueueRecordInput): SQSRecord
       SentTimestamp: String(sent),
       SenderId: 'AROAEXAMPLE:sender',
       ApproximateFirstReceiveTimestamp: String(sent + 10),
-      ...(input.messageGroupId
-        ? { MessageGroupId: input.messageGroupId, MessageDeduplicationId: randomBytes(16).toString('hex'), SequenceNumber: String(sent * 1000) }
-        : {}),
+      ...(input.messageGroupId ? { MessageGroupId: input.messageGroupId, MessageDeduplicationId: randomBytes(16).toString('hex'), SequenceNumber: String(sent * 1000) } : {}),
     },
     messageAttributes: {},
     md5OfBody: '',

@@ -9,7 +9,7 @@ import { caseIdFor } from '../../functions/domain/case-id.js';
 import { ACCOUNT_ID, apiEvent, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { PERSON, requestedEvent, seedCase, signedHeaders, unique } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/ingest-webhook.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/ingest-webhook.js')['handler'];
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const INTAKE = 'aftersales-intake';
@@ -267,7 +267,11 @@ describe('ingest-webhook: hostile but signed input is refused before it is store
       expect(await receiptOf(headers['webhook-id']!)).toBeUndefined();
     }
     // The same goes for an announced parcel, whose order opens a case later.
-    const parcel = { type: 'shipment.created', timestamp: new Date().toISOString(), data: { order: { ...withOrder({ market: 'ZZ' }).data.order }, customer: requestedEvent().data.customer } };
+    const parcel = {
+      type: 'shipment.created',
+      timestamp: new Date().toISOString(),
+      data: { order: { ...withOrder({ market: 'ZZ' }).data.order }, customer: requestedEvent().data.customer },
+    };
     const body = JSON.stringify(parcel);
     expect(await webhook(body, signedHeaders(SECRET, body))).toMatchObject({ statusCode: 422, json: { error: 'unknown_market' } });
     // A well-formed market is a country code: anything else is invalid_data.

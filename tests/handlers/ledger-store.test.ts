@@ -57,7 +57,9 @@ describe('LedgerStore.record', () => {
   it('records the same case’s other costs under their own keys', async () => {
     const caseId = unique('AS');
     expect(await ledger.record(entry({ caseId, key: `${caseId}:exchange`, kind: 'goods', remedy: 'exchange', caseType: 'damaged', day: '2032-05-02' }))).toBe('recorded');
-    expect(await ledger.record(entry({ caseId, key: `${caseId}:return_label`, kind: 'return_shipping', amount: 1200, remedy: 'exchange', caseType: 'damaged', day: '2032-05-02' }))).toBe('recorded');
+    expect(
+      await ledger.record(entry({ caseId, key: `${caseId}:return_label`, kind: 'return_shipping', amount: 1200, remedy: 'exchange', caseType: 'damaged', day: '2032-05-02' })),
+    ).toBe('recorded');
     expect(await ledger.totals('type', '2032-05-01', '2032-05-31')).toEqual([{ key: 'damaged', currency: 'CNY', amount: 41100, entries: 2 }]);
   });
 });

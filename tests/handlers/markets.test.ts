@@ -52,7 +52,13 @@ const returnDelivered = (daysAgo: number, market?: string, extra: Partial<CaseRe
       status: 'in_review',
       ...(market ? { market } : {}),
       currency: market === TEST_MARKET ? 'EUR' : 'CNY',
-      shipment: { carrier: 'sf-express', trackingNumber: unique('SF'), shippedAt: new Date(Date.now() - (daysAgo + 2) * DAY).toISOString(), promisedBy: new Date(Date.now() - (daysAgo + 1) * DAY).toISOString(), deliveredAt: new Date(Date.now() - daysAgo * DAY).toISOString() },
+      shipment: {
+        carrier: 'sf-express',
+        trackingNumber: unique('SF'),
+        shippedAt: new Date(Date.now() - (daysAgo + 2) * DAY).toISOString(),
+        promisedBy: new Date(Date.now() - (daysAgo + 1) * DAY).toISOString(),
+        deliveredAt: new Date(Date.now() - daysAgo * DAY).toISOString(),
+      },
       ...extra,
     },
   });
@@ -60,7 +66,7 @@ const returnDelivered = (daysAgo: number, market?: string, extra: Partial<CaseRe
 const timelineOf = async (caseId: string) => (await cases.view(caseId))!.timeline;
 
 describe('the policy review decides each case under its own market', () => {
-  let review: (typeof import('../../functions/handlers/review.js'))['handler'];
+  let review: typeof import('../../functions/handlers/review.js')['handler'];
   beforeAll(async () => {
     review = (await importFresh(() => import('../../functions/handlers/review.js'), { POLICY_MARKET: undefined })).handler;
   });
@@ -79,7 +85,11 @@ describe('the policy review decides each case under its own market', () => {
     await review({ caseId: qz.caseId });
     expect((await cases.get(cn.caseId))!.decision).toMatchObject({ decision: 'approve', market: 'CN', policyVersion: cnPolicy.version });
     expect((await cases.get(qz.caseId))!.decision).toMatchObject({ decision: 'approve', market: TEST_MARKET, policyVersion: testMarketPolicy.version });
-    expect((await timelineOf(qz.caseId)).find((e) => e.event === 'review_approve')!.detail).toEqual({ rule: 'return.no_reason_window', market: TEST_MARKET, policyVersion: testMarketPolicy.version });
+    expect((await timelineOf(qz.caseId)).find((e) => e.event === 'review_approve')!.detail).toEqual({
+      rule: 'return.no_reason_window',
+      market: TEST_MARKET,
+      policyVersion: testMarketPolicy.version,
+    });
     expect((await timelineOf(cn.caseId)).find((e) => e.event === 'review_approve')!.detail).toMatchObject({ market: 'CN', policyVersion: cnPolicy.version });
   });
 
@@ -151,7 +161,7 @@ describe('the service clock runs on the case’s market’s calendar', () => {
 });
 
 describe('operator decisions: each market’s limits, recorded with the market and policy version', () => {
-  let opsApi: (typeof import('../../functions/handlers/ops-api.js'))['handler'];
+  let opsApi: typeof import('../../functions/handlers/ops-api.js')['handler'];
   beforeAll(async () => {
     opsApi = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined, POLICY_MARKET: undefined })).handler;
   });
@@ -186,7 +196,10 @@ describe('operator decisions: each market’s limits, recorded with the market a
     const proposed = await decide('supervisor', qz.caseId, 12000);
     expect(proposed).toMatchObject({ status: 202, json: { proposal: { amount: 12000 } } });
     expect((await timelineOf(qz.caseId)).find((e) => e.event === 'operator_proposed')!.detail).toMatchObject({ market: TEST_MARKET, policyVersion: testMarketPolicy.version });
-    const confirmed = await callOpsApi(opsApi, OPS_TOKEN, 'POST', `/ops/cases/${qz.caseId}/decision`, { operator: { name: 'supervisor-2', role: 'supervisor' }, body: JSON.stringify({ decision: 'confirm' }) });
+    const confirmed = await callOpsApi(opsApi, OPS_TOKEN, 'POST', `/ops/cases/${qz.caseId}/decision`, {
+      operator: { name: 'supervisor-2', role: 'supervisor' },
+      body: JSON.stringify({ decision: 'confirm' }),
+    });
     expect(confirmed.status).toBe(202);
     expect((await cases.get(qz.caseId))!.decision).toMatchObject({ decision: 'approve', market: TEST_MARKET, policyVersion: testMarketPolicy.version });
     const view = await callOpsApi(opsApi, OPS_TOKEN, 'GET', `/ops/cases/${qz.caseId}`, { operator: { name: 'vic', role: 'viewer' } });
@@ -221,7 +234,17 @@ describe('the SLA monitor warns each case by its own market’s working hours', 
     const dueAt = '2026-10-05T12:00:00.000Z';
     const running = async (market: string) => {
       const seeded = await seedCase(env.db, { record: { status: 'compensating', market, currency: market === TEST_MARKET ? 'EUR' : 'CNY' } });
-      const clock: ServiceSla = { service: 'return', startsAt: 'arrival', startedAt: '2026-09-25T02:00:00.000Z', expedited: false, workingDays: 7, state: 'running', pauses: [], baseDueAt: dueAt, dueAt };
+      const clock: ServiceSla = {
+        service: 'return',
+        startsAt: 'arrival',
+        startedAt: '2026-09-25T02:00:00.000Z',
+        expedited: false,
+        workingDays: 7,
+        state: 'running',
+        pauses: [],
+        baseDueAt: dueAt,
+        dueAt,
+      };
       expect(await sla.write(seeded.caseId, seeded.record.version, { set: { sla: clock, dueAt }, index: SlaStore.placement(clock, undefined), at: now.toISOString() })).toBe(true);
       return seeded.caseId;
     };

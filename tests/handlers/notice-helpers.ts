@@ -18,7 +18,7 @@ export const NOTIFIER_ENV = {
   NOTICE_MAX_RECEIVES: '5',
 };
 
-export type NotifierHandler = (typeof import('../../functions/handlers/notifier.js'))['handler'];
+export type NotifierHandler = typeof import('../../functions/handlers/notifier.js')['handler'];
 
 export interface StoredEmail {
   messageId: string;

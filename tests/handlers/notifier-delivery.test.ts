@@ -8,7 +8,7 @@ import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env
 import { PERSON, seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, noticeItem, noticeRecord, NOTIFIER_ENV, STATUS_SECRET, type NotifierHandler } from './notice-helpers.js';
 
-type Dispatcher = (typeof import('../../functions/handlers/dispatch-deferred-notices.js'))['handler'];
+type Dispatcher = typeof import('../../functions/handlers/dispatch-deferred-notices.js')['handler'];
 
 let env: HandlerEnv;
 let notifier: NotifierHandler;
@@ -28,7 +28,17 @@ async function drainQueue() {
   for (const m of out.Messages ?? []) await env.sqs!.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
   return (out.Messages ?? []).map((m) => JSON.parse(m.Body!) as Record<string, unknown>);
 }
-const scheduledAt = (time: Date) => ({ version: '0', id: 'e1', 'detail-type': 'Scheduled Event' as const, source: 'aws.events', account: '000000000000', time: time.toISOString(), region: 'us-east-1', resources: [], detail: {} });
+const scheduledAt = (time: Date) => ({
+  version: '0',
+  id: 'e1',
+  'detail-type': 'Scheduled Event' as const,
+  source: 'aws.events',
+  account: '000000000000',
+  time: time.toISOString(),
+  region: 'us-east-1',
+  resources: [],
+  detail: {},
+});
 
 beforeAll(async () => {
   env = await startHandlerEnv({ ses: true, sms: true, sqs: true });
@@ -36,7 +46,8 @@ beforeAll(async () => {
   cases = new CaseStore(env.db, TABLE_NAME);
   notifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
   // A window around now in Shanghai, so this run is inside it whatever the time of day.
-  quietNotifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), { ...NOTIFIER_ENV, SMS_QUIET_HOURS: `${shanghaiClock(-60)}-${shanghaiClock(120)}` })).handler;
+  quietNotifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), { ...NOTIFIER_ENV, SMS_QUIET_HOURS: `${shanghaiClock(-60)}-${shanghaiClock(120)}` }))
+    .handler;
   dispatcher = (await importFresh(() => import('../../functions/handlers/dispatch-deferred-notices.js'), { NOTICE_QUEUE_URL: queueUrl })).handler;
 });
 
@@ -92,12 +103,22 @@ describe('what every notice carries', () => {
 
     await cases.update(caseId, {
       remedy: 'refund',
-      compensation: { instructionId: 'ins_de_refund', kind: 'refund', amount: 1_250, currency: 'EUR', idempotencyKey: `${caseId}:refund`, at: new Date().toISOString(), status: 'completed' },
+      compensation: {
+        instructionId: 'ins_de_refund',
+        kind: 'refund',
+        amount: 1_250,
+        currency: 'EUR',
+        idempotencyKey: `${caseId}:refund`,
+        at: new Date().toISOString(),
+        status: 'completed',
+      },
     } as never);
     expect(await deliverNotices(notifier, noticeRecord(caseId, 'resolved'))).toEqual({ batchItemFailures: [] });
     const refund = (await emailsTo(env, to.email)).find((mail) => mail.subject.startsWith('Ihre Erstattung'));
     expect(refund!.subject).toBe(`Ihre Erstattung über 12,50\u00a0€ ist unterwegs (Vorgang ${caseId})`);
-    expect(env.sms!.messages({ to: to.phone }).map((m) => m.body)).toContainEqual(expect.stringContaining('Wir haben Ihnen 12,50 € auf Ihr ursprüngliches Zahlungsmittel erstattet.'));
+    expect(env.sms!.messages({ to: to.phone }).map((m) => m.body)).toContainEqual(
+      expect.stringContaining('Wir haben Ihnen 12,50 € auf Ihr ursprüngliches Zahlungsmittel erstattet.'),
+    );
   });
 
   it('delay_notice: the pause the operator recorded, with the status page’s choice section', async () => {
@@ -124,8 +145,14 @@ describe('a notice the case lacks data for', () => {
 
     await expect(deliverNotices(notifier, { ...first, receiveCount: 5 })).rejects.toMatchObject({ name: 'FullBatchFailureError' });
     const view = (await cases.view(caseId))!;
-    expect(view.timeline.find((e) => e.event === 'notice_undeliverable')?.detail).toEqual({ milestone: 'resolved', channel: 'email', reason: 'NoticeDataError: compensation missing' });
-    expect(caseReport(view).notices).toEqual([expect.objectContaining({ milestone: 'resolved', channel: 'email', status: 'undeliverable', reason: 'NoticeDataError: compensation missing' })]);
+    expect(view.timeline.find((e) => e.event === 'notice_undeliverable')?.detail).toEqual({
+      milestone: 'resolved',
+      channel: 'email',
+      reason: 'NoticeDataError: compensation missing',
+    });
+    expect(caseReport(view).notices).toEqual([
+      expect.objectContaining({ milestone: 'resolved', channel: 'email', status: 'undeliverable', reason: 'NoticeDataError: compensation missing' }),
+    ]);
     expect(await emailsTo(env, to.email)).toHaveLength(0);
   });
 

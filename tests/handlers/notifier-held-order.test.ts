@@ -33,7 +33,11 @@ async function queued(): Promise<NoticeMessage[]> {
 const hold = (caseId: string, slot: string, message: Omit<NoticeMessage, 'caseId'>, sendAt = new Date(Date.now() - MINUTE)) =>
   notices.defer(caseId, slot, 'sms', new Date(Date.parse(message.at!) + 1000), sendAt, { ...message, caseId, channel: 'sms', release: true });
 const night = (minutes: number) => new Date(Date.now() - 9 * 60 * MINUTE + minutes * MINUTE).toISOString();
-const approved = { status: 'in_review' as const, outcome: 'approved' as const, decision: { decision: 'approve' as const, rule: 'return.no_reason_window', at: new Date().toISOString() } };
+const approved = {
+  status: 'in_review' as const,
+  outcome: 'approved' as const,
+  decision: { decision: 'approve' as const, rule: 'return.no_reason_window', at: new Date().toISOString() },
+};
 
 beforeAll(async () => {
   env = await startHandlerEnv({ ses: true, sms: true, sqs: true });

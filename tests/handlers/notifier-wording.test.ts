@@ -8,7 +8,7 @@ import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env
 import { seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, noticeItem, noticeRecord, NOTIFIER_ENV, type NotifierHandler } from './notice-helpers.js';
 
-type Dispatcher = (typeof import('../../functions/handlers/dispatch-deferred-notices.js'))['handler'];
+type Dispatcher = typeof import('../../functions/handlers/dispatch-deferred-notices.js')['handler'];
 
 let env: HandlerEnv;
 let notifier: NotifierHandler;
@@ -18,7 +18,17 @@ let cases: CaseStore;
 let notices: NoticeStore;
 const MINUTE = 60_000;
 
-const scheduledAt = (time: Date) => ({ version: '0', id: 'e1', 'detail-type': 'Scheduled Event' as const, source: 'aws.events', account: '000000000000', time: time.toISOString(), region: 'us-east-1', resources: [], detail: {} });
+const scheduledAt = (time: Date) => ({
+  version: '0',
+  id: 'e1',
+  'detail-type': 'Scheduled Event' as const,
+  source: 'aws.events',
+  account: '000000000000',
+  time: time.toISOString(),
+  region: 'us-east-1',
+  resources: [],
+  detail: {},
+});
 
 async function released(caseId: string) {
   const out = await env.sqs!.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
@@ -56,7 +66,11 @@ describe('a proactive case (opened by the pipeline from carrier tracking)', () =
     const to = freshContact();
     const { caseId } = await seedCase(env.db, {
       type: 'lost',
-      record: { ...proactive, status: 'in_review', decision: { decision: 'reject', rule: 'lost.carrier_delivered', reasonCode: 'carrier_delivered', at: new Date().toISOString() } },
+      record: {
+        ...proactive,
+        status: 'in_review',
+        decision: { decision: 'reject', rule: 'lost.carrier_delivered', reasonCode: 'carrier_delivered', at: new Date().toISOString() },
+      },
       contact: { ...to, channels: ['email', 'sms'] },
     });
     expect(await deliverNotices(notifier, noticeRecord(caseId, 'decided'))).toEqual({ batchItemFailures: [] });
@@ -64,18 +78,27 @@ describe('a proactive case (opened by the pipeline from carrier tracking)', () =
     expect(await deliverNotices(notifier, noticeRecord(caseId, 'decided'))).toEqual({ batchItemFailures: [] });
     expect(await emailsTo(env, to.email)).toHaveLength(0);
     expect(env.sms!.messages({ to: to.phone })).toHaveLength(0);
-    for (const channel of ['email', 'sms']) expect(await noticeItem(env, caseId, 'decided', channel)).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^proactive_refuted: /) });
+    for (const channel of ['email', 'sms'])
+      expect(await noticeItem(env, caseId, 'decided', channel)).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^proactive_refuted: /) });
 
     const report = caseReport((await cases.view(caseId))!);
-    expect(report.notices).toEqual(expect.arrayContaining([expect.objectContaining({ milestone: 'decided', channel: 'email', status: 'skipped', reason: expect.stringMatching(/^proactive_refuted/) })]));
-    expect(report.timeline.filter((e) => e.event === 'notice_skipped')).toEqual([expect.objectContaining({ actor: 'notifier', detail: expect.objectContaining({ milestone: 'decided' }) })]);
+    expect(report.notices).toEqual(
+      expect.arrayContaining([expect.objectContaining({ milestone: 'decided', channel: 'email', status: 'skipped', reason: expect.stringMatching(/^proactive_refuted/) })]),
+    );
+    expect(report.timeline.filter((e) => e.event === 'notice_skipped')).toEqual([
+      expect.objectContaining({ actor: 'notifier', detail: expect.objectContaining({ milestone: 'decided' }) }),
+    ]);
   });
 
   it('the customer’s own claim that is rejected is still told why', async () => {
     const to = freshContact();
     const { caseId } = await seedCase(env.db, {
       type: 'lost',
-      record: { reason: 'proactive_no_scan', status: 'in_review', decision: { decision: 'reject', rule: 'lost.carrier_delivered', reasonCode: 'carrier_delivered', at: new Date().toISOString() } },
+      record: {
+        reason: 'proactive_no_scan',
+        status: 'in_review',
+        decision: { decision: 'reject', rule: 'lost.carrier_delivered', reasonCode: 'carrier_delivered', at: new Date().toISOString() },
+      },
       contact: { ...to, channels: ['email'] },
     });
     expect(await deliverNotices(notifier, noticeRecord(caseId, 'decided'))).toEqual({ batchItemFailures: [] });
@@ -86,8 +109,14 @@ describe('a proactive case (opened by the pipeline from carrier tracking)', () =
 describe('a dispute', () => {
   it('is acknowledged once per round', async () => {
     const to = freshContact();
-    const { caseId } = await seedCase(env.db, { type: 'damaged', record: { status: 'in_review', dispute: { count: 2, lastAt: new Date().toISOString() } }, contact: { ...to, locale: 'en', channels: ['email'] } });
-    expect(await deliverNotices(notifier, noticeRecord(caseId, 'dispute_received', { round: 2 }), noticeRecord(caseId, 'dispute_received', { round: 2 }))).toEqual({ batchItemFailures: [] });
+    const { caseId } = await seedCase(env.db, {
+      type: 'damaged',
+      record: { status: 'in_review', dispute: { count: 2, lastAt: new Date().toISOString() } },
+      contact: { ...to, locale: 'en', channels: ['email'] },
+    });
+    expect(await deliverNotices(notifier, noticeRecord(caseId, 'dispute_received', { round: 2 }), noticeRecord(caseId, 'dispute_received', { round: 2 }))).toEqual({
+      batchItemFailures: [],
+    });
     const mails = await emailsTo(env, to.email);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain('We’re looking at your damaged-item claim again');
@@ -109,10 +138,15 @@ describe('a dispute', () => {
 describe('SMS held by quiet hours', () => {
   it('are released oldest first; a step no longer current is recorded superseded or expired and never sent', async () => {
     const to = freshContact();
-    const { caseId } = await seedCase(env.db, { type: 'damaged', record: { status: 'in_review', outcome: 'approved', decision: { decision: 'approve', rule: 'damaged.photo_and_window', at: new Date().toISOString() } }, contact: { ...to, locale: 'en', channels: ['sms'] } });
+    const { caseId } = await seedCase(env.db, {
+      type: 'damaged',
+      record: { status: 'in_review', outcome: 'approved', decision: { decision: 'approve', rule: 'damaged.photo_and_window', at: new Date().toISOString() } },
+      contact: { ...to, locale: 'en', channels: ['sms'] },
+    });
     const now = new Date();
     const night = (minutes: number) => new Date(now.getTime() - 9 * 60 * MINUTE + minutes * MINUTE);
-    const hold = (slot: string, message: NoticeMessage) => notices.defer(caseId, slot, 'sms', night(0), new Date(now.getTime() - MINUTE), { ...message, channel: 'sms', release: true });
+    const hold = (slot: string, message: NoticeMessage) =>
+      notices.defer(caseId, slot, 'sms', night(0), new Date(now.getTime() - MINUTE), { ...message, channel: 'sms', release: true });
     // Reached in the night in this order; the due index lists them by slot name (decided, evidence_needed, received, remedy...).
     await hold('received', { caseId, milestone: 'received', at: night(1).toISOString() });
     await hold('evidence_needed', { caseId, milestone: 'evidence_needed', at: night(2).toISOString(), dueInSeconds: 3 * 86_400 });
@@ -125,7 +159,10 @@ describe('SMS held by quiet hours', () => {
     expect(queued.map((m) => m.milestone)).toEqual(['decided']);
     expect(await noticeItem(env, caseId, 'received', 'sms')).toMatchObject({ status: 'superseded', reason: 'superseded by evidence_needed, held with it' });
     expect(await noticeItem(env, caseId, 'evidence_needed', 'sms')).toMatchObject({ status: 'superseded', reason: 'superseded by decided, held with it' });
-    expect(await noticeItem(env, caseId, 'remedy_choice_needed', 'sms')).toMatchObject({ status: 'expired', reason: expect.stringMatching(/^its deadline .* passed while it was held$/) });
+    expect(await noticeItem(env, caseId, 'remedy_choice_needed', 'sms')).toMatchObject({
+      status: 'expired',
+      reason: expect.stringMatching(/^its deadline .* passed while it was held$/),
+    });
     expect(await deliverNotices(notifier, { ...noticeRecord(caseId, 'decided'), body: { ...queued[0]! } })).toEqual({ batchItemFailures: [] });
     expect(env.sms!.messages({ to: to.phone }).map((m) => m.body)).toEqual([expect.stringContaining('approved')]);
     // Out of the due index: the next run finds nothing of this case.
@@ -134,10 +171,15 @@ describe('SMS held by quiet hours', () => {
 
   it('several current ones go out in the order reached, whatever their slot names', async () => {
     const to = freshContact();
-    const { caseId } = await seedCase(env.db, { type: 'return', record: { status: 'in_review', outcome: 'approved', decision: { decision: 'approve', rule: 'return.no_reason_window', at: new Date().toISOString() } }, contact: { ...to, locale: 'en', channels: ['sms'] } });
+    const { caseId } = await seedCase(env.db, {
+      type: 'return',
+      record: { status: 'in_review', outcome: 'approved', decision: { decision: 'approve', rule: 'return.no_reason_window', at: new Date().toISOString() } },
+      contact: { ...to, locale: 'en', channels: ['sms'] },
+    });
     const now = new Date();
     const night = (minutes: number) => new Date(now.getTime() - 9 * 60 * MINUTE + minutes * MINUTE);
-    const hold = (slot: string, message: NoticeMessage) => notices.defer(caseId, slot, 'sms', night(0), new Date(now.getTime() - MINUTE), { ...message, channel: 'sms', release: true });
+    const hold = (slot: string, message: NoticeMessage) =>
+      notices.defer(caseId, slot, 'sms', night(0), new Date(now.getTime() - MINUTE), { ...message, channel: 'sms', release: true });
     await hold('ship_back', { caseId, milestone: 'ship_back', at: night(10).toISOString(), dueInSeconds: 7 * 86_400 });
     await hold('decided', { caseId, milestone: 'decided', at: night(5).toISOString() });
     await dispatcher(scheduledAt(now));
@@ -154,7 +196,14 @@ describe('SMS held by quiet hours', () => {
     const to = freshContact();
     const { caseId } = await seedCase(env.db, { type: 'damaged', contact: { ...to, channels: ['sms'] } });
     const at = new Date(Date.now() - 2 * 3_600_000).toISOString();
-    await notices.defer(caseId, 'remedy_choice_needed', 'sms', new Date(at), new Date(Date.now() - MINUTE), { caseId, milestone: 'remedy_choice_needed', at, dueInSeconds: 3_600, channel: 'sms', release: true });
+    await notices.defer(caseId, 'remedy_choice_needed', 'sms', new Date(at), new Date(Date.now() - MINUTE), {
+      caseId,
+      milestone: 'remedy_choice_needed',
+      at,
+      dueInSeconds: 3_600,
+      channel: 'sms',
+      release: true,
+    });
     const release = noticeRecord(caseId, 'remedy_choice_needed', { at, dueInSeconds: 3_600, channel: 'sms', release: true });
     expect(await deliverNotices(notifier, release)).toEqual({ batchItemFailures: [] });
     expect(env.sms!.messages({ to: to.phone })).toHaveLength(0);

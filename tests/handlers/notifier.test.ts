@@ -7,7 +7,7 @@ import { closedPort, importFresh, lambdaContext, sqsEvent, startHandlerEnv, TABL
 import { PERSON, seedCase } from './fixtures.js';
 import { FROM, NOTIFIER_ENV } from './notice-helpers.js';
 
-type Handler = (typeof import('../../functions/handlers/notifier.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/notifier.js')['handler'];
 interface StoredEmail {
   messageId: string;
   from: string;
@@ -15,7 +15,6 @@ interface StoredEmail {
   subject: string;
   body: { html?: string; text?: string };
 }
-
 
 let env: HandlerEnv;
 let handler: Handler;

@@ -14,7 +14,7 @@ import { addWaitForTokenMachine, callOpsApi, eventually, importFresh, startHandl
 import { seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, NOTIFIER_ENV, noticeRecord, type NotifierHandler } from './notice-helpers.js';
 
-type OpsHandler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
+type OpsHandler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 
 const OPS_TOKEN = 'ops-token-for-operator-words-tests';
 const AGENT = { name: 'jane', role: 'agent' };
@@ -29,14 +29,24 @@ let reviewMachine: string;
 async function waitingForReview(locale: Locale) {
   const contact = { ...freshContact(), locale, channels: ['email', 'sms'] as Array<'email' | 'sms'> };
   const seeded = await seedCase(env.db, {
-    record: { status: 'in_review', locale, priority: 50, priorityBand: 'normal', decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() } },
+    record: {
+      status: 'in_review',
+      locale,
+      priority: 50,
+      priorityBand: 'normal',
+      decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() },
+    },
     contact,
   });
   const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: reviewMachine, name: seeded.caseId, input: JSON.stringify({ caseId: seeded.caseId }) });
-  await eventually(async () => {
-    const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
-    return wait?.taskToken ? true : undefined;
-  }, 5000, 'the review task token');
+  await eventually(
+    async () => {
+      const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
+      return wait?.taskToken ? true : undefined;
+    },
+    5000,
+    'the review task token',
+  );
   return { caseId: seeded.caseId, contact, executionArn: executionArn! };
 }
 
@@ -57,7 +67,10 @@ beforeAll(async () => {
   notifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);
-    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), { reminderSeconds: 4 * 3600, escalationSeconds: 8 * 3600 });
+    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), {
+      reminderSeconds: 4 * 3600,
+      escalationSeconds: 8 * 3600,
+    });
     return { registered: 'manual_review' };
   });
 });
@@ -68,8 +81,20 @@ afterAll(async () => {
 
 describe('the operator’s words in the notice sent', () => {
   it.each([
-    ['en', 'Your photos show <b>liquid</b> under the keys & "water" marks; liquid damage is not covered.', 'Your photos show &lt;b&gt;liquid&lt;/b&gt; under the keys &amp; &quot;water&quot; marks', 'Our team’s note:', 'Our team\'s note: "Your photos show <b>liquid</b>'],
-    ['zh-CN', '照片显示键帽下有<b>进液</b>痕迹 & “水渍”，进液损坏不在保修范围内。', '照片显示键帽下有&lt;b&gt;进液&lt;/b&gt;痕迹 &amp; “水渍”', '售后专员的说明：', '专员说明：“照片显示键帽下有<b>进液</b>'],
+    [
+      'en',
+      'Your photos show <b>liquid</b> under the keys & "water" marks; liquid damage is not covered.',
+      'Your photos show &lt;b&gt;liquid&lt;/b&gt; under the keys &amp; &quot;water&quot; marks',
+      'Our team’s note:',
+      'Our team\'s note: "Your photos show <b>liquid</b>',
+    ],
+    [
+      'zh-CN',
+      '照片显示键帽下有<b>进液</b>痕迹 & “水渍”，进液损坏不在保修范围内。',
+      '照片显示键帽下有&lt;b&gt;进液&lt;/b&gt;痕迹 &amp; “水渍”',
+      '售后专员的说明：',
+      '专员说明：“照片显示键帽下有<b>进液</b>',
+    ],
   ] as const)('reject (%s): the email quotes the reason, escaped in HTML; the SMS an excerpt', async (locale, reason, escaped, by, smsExcerpt) => {
     const { caseId, contact, executionArn } = await waitingForReview(locale);
     await decide(caseId, 'reject', reason, executionArn);

@@ -14,11 +14,25 @@ import { cnPolicy } from '../../functions/policies/cn.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { compensate, issueReturnLabel } from '../../functions/use-cases/steps/compensate.js';
 import { startOrderPlatformSimulator } from '../../local/simulators/order-platform.js';
-import { addWaitForTokenMachine, apiEvent, eventually, importFresh, lambdaContext, sleep, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, operatorClaims, type OpsRequestOptions } from './env.js';
+import {
+  addWaitForTokenMachine,
+  apiEvent,
+  eventually,
+  importFresh,
+  lambdaContext,
+  sleep,
+  STACK_TRACE,
+  startHandlerEnv,
+  TABLE_NAME,
+  type HandlerEnv,
+  callOpsApi,
+  operatorClaims,
+  type OpsRequestOptions,
+} from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 import { oneMarket } from '../markets.js';
 
-type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 
 /** A bearer token as a client sends it; the handler never authenticates by it (the JWT authorizer does). */
 const OPS_TOKEN = 'ops-token-for-handler-tests-7f3a';
@@ -35,17 +49,63 @@ let reviewMachine: string;
 
 /** The fields caseReport (functions/use-cases/case-report.ts) documents for the operator's view. */
 const REPORT_FIELDS = [
-  'caseId', 'requestId', 'type', 'status', 'outcome', 'remedy', 'priority', 'priorityBand', 'expedited', 'orderId', 'decision', 'review', 'choice',
-  'dispute', 'carrier', 'compensation', 'chargeBack', 'returnReceivedAt', 'dueAt', 'responseDueAt', 'waitingFor', 'cancelRequested', 'failure', 'survey', 'followUp', 'createdAt',
-  'sla', 'slaBreachedAt', 'pause', 'firstResponseMissedAt',
-  'updatedAt', 'closedAt', 'timeline', 'notices',
+  'caseId',
+  'requestId',
+  'type',
+  'status',
+  'outcome',
+  'remedy',
+  'priority',
+  'priorityBand',
+  'expedited',
+  'orderId',
+  'decision',
+  'review',
+  'choice',
+  'dispute',
+  'carrier',
+  'compensation',
+  'chargeBack',
+  'returnReceivedAt',
+  'dueAt',
+  'responseDueAt',
+  'waitingFor',
+  'cancelRequested',
+  'failure',
+  'survey',
+  'followUp',
+  'createdAt',
+  'sla',
+  'slaBreachedAt',
+  'pause',
+  'firstResponseMissedAt',
+  'updatedAt',
+  'closedAt',
+  'timeline',
+  'notices',
   // The facts to decide from (issue 9, item 6): the description is read for it, and that read is in the access log.
-  'assignee', 'assignedAt', 'reason', 'description', 'customer', 'items', 'order', 'evidence', 'shipment', 'returnShipment', 'returnLabel', 'costs',
-  'trackingIssue', 'carrierOutage',
+  'assignee',
+  'assignedAt',
+  'reason',
+  'description',
+  'customer',
+  'items',
+  'order',
+  'evidence',
+  'shipment',
+  'returnShipment',
+  'returnLabel',
+  'costs',
+  'trackingIssue',
+  'carrierOutage',
 ];
 
 /** A GET as API Gateway delivers it: by default with a viewer's verified claims; `operator: null` without any. */
-async function get(fn: Handler, path: string, opts: { operator?: { name: string; role: string } | null; claims?: Record<string, unknown>; authorization?: string; iamUserArn?: string } = {}) {
+async function get(
+  fn: Handler,
+  path: string,
+  opts: { operator?: { name: string; role: string } | null; claims?: Record<string, unknown>; authorization?: string; iamUserArn?: string } = {},
+) {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.authorization !== undefined) headers.authorization = opts.authorization;
   const operator = opts.operator === undefined ? VIEWER : opts.operator;
@@ -75,13 +135,23 @@ const decide = (id: string, body: unknown, opts: Pick<OpsRequestOptions, 'operat
 /** A case the policy sent to manual review, its ManualReview step waiting (the real await-event use case parks the token). */
 async function waitingForReview(priority = 50, record: Partial<CaseRecord> = {}) {
   const seeded = await seedCase(env.db, {
-    record: { status: 'in_review', priority, priorityBand: 'normal', decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() }, ...record },
+    record: {
+      status: 'in_review',
+      priority,
+      priorityBand: 'normal',
+      decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() },
+      ...record,
+    },
   });
   const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: reviewMachine, name: seeded.caseId, input: JSON.stringify({ caseId: seeded.caseId }) });
-  await eventually(async () => {
-    const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
-    return wait?.taskToken ? true : undefined;
-  }, 5000, 'the review task token');
+  await eventually(
+    async () => {
+      const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
+      return wait?.taskToken ? true : undefined;
+    },
+    5000,
+    'the review task token',
+  );
   expect(await cases.get(seeded.caseId)).toMatchObject({ status: 'awaiting_review', waitingFor: 'manual_review' });
   return { ...seeded, executionArn: executionArn! };
 }
@@ -94,7 +164,10 @@ beforeAll(async () => {
   handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);
-    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), { reminderSeconds: 4 * 3600, escalationSeconds: 8 * 3600 });
+    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), {
+      reminderSeconds: 4 * 3600,
+      escalationSeconds: 8 * 3600,
+    });
     return { registered: 'manual_review' };
   });
   const seeded = await seedCase(env.db, {
@@ -130,7 +203,7 @@ describe("ops-api: authentication (the JWT authorizer's claims, nothing else)", 
     expect(res.headers['www-authenticate']).toBe('Bearer');
   });
 
-  it('401 for a bearer token without the authorizer\'s claims, even one equal to OPS_TOKEN (functions know no local tokens)', async () => {
+  it("401 for a bearer token without the authorizer's claims, even one equal to OPS_TOKEN (functions know no local tokens)", async () => {
     for (const authorization of [`Bearer ${OPS_TOKEN}`, 'Bearer dev-ops-token', 'Bearer dev-supervisor-token', OPS_TOKEN, 'Bearer ']) {
       const res = await get(handler, `/ops/cases/${caseId}`, { operator: null, authorization });
       expect(res.status, authorization).toBe(401);
@@ -312,7 +385,14 @@ describe('ops-api: POST /ops/cases/{caseId}/decision', () => {
 
     expect(await cases.get(id)).toMatchObject({
       outcome: 'approved',
-      operatorDecision: { decision: 'approve', reason: 'Customer sent the invoice; value confirmed.', remedy: 'partial_refund', amount: 20000, operator: SUPERVISOR.name, at: expect.any(String) },
+      operatorDecision: {
+        decision: 'approve',
+        reason: 'Customer sent the invoice; value confirmed.',
+        remedy: 'partial_refund',
+        amount: 20000,
+        operator: SUPERVISOR.name,
+        at: expect.any(String),
+      },
       decision: { decision: 'approve', rule: 'operator', by: SUPERVISOR.name, reason: 'Customer sent the invoice; value confirmed.' },
     });
     const entry = (await cases.view(id))!.timeline.find((e) => e.event === 'operator_approve');
@@ -394,7 +474,12 @@ describe('ops-api: POST /ops/cases/{caseId}/decision', () => {
 
   it('401 without operator credentials', async () => {
     const { caseId: id, executionArn } = await waitingForReview();
-    const event = apiEvent({ method: 'POST', path: `/ops/cases/${id}/decision`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve', reason: 'x' }) });
+    const event = apiEvent({
+      method: 'POST',
+      path: `/ops/cases/${id}/decision`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'approve', reason: 'x' }),
+    });
     const res = (await handler(event, lambdaContext('OpsApi'))) as APIGatewayProxyStructuredResultV2;
     expect(res.statusCode).toBe(401);
     expect((await cases.get(id))!.operatorDecision).toBeUndefined();
@@ -406,8 +491,19 @@ describe('ops-api: GET /ops/alerts', () => {
   it('lists the alerts, newest first, without personal data', async () => {
     const alerts = new OpsAlerts(env.db, TABLE_NAME);
     const base = Date.now();
-    await alerts.raise({ kind: 'review_reminder', caseId: 'AS-00000000001A', at: new Date(base - 2000).toISOString(), message: 'Case AS-00000000001A is waiting for a review decision.' });
-    await alerts.raise({ kind: 'review_escalated', caseId: 'AS-00000000001A', at: new Date(base - 1000).toISOString(), message: 'Case AS-00000000001A passed its review target and was escalated.', detail: { priority: 65 } });
+    await alerts.raise({
+      kind: 'review_reminder',
+      caseId: 'AS-00000000001A',
+      at: new Date(base - 2000).toISOString(),
+      message: 'Case AS-00000000001A is waiting for a review decision.',
+    });
+    await alerts.raise({
+      kind: 'review_escalated',
+      caseId: 'AS-00000000001A',
+      at: new Date(base - 1000).toISOString(),
+      message: 'Case AS-00000000001A passed its review target and was escalated.',
+      detail: { priority: 65 },
+    });
     const res = await request('GET', '/ops/alerts');
     expect(res.status).toBe(200);
     const mine = (res.json.alerts as Array<Record<string, any>>).filter((a) => a.caseId === 'AS-00000000001A');
@@ -446,13 +542,23 @@ describe('ops-api: GET /ops/reports/costs', () => {
   it('totals the ledger after two compensations, by type (the default), remedy and carrier', async () => {
     const platform = await startOrderPlatformSimulator({ token: 'tok', completeAfterMs: -1 });
     try {
-      const deps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), refunds: new RefundStore(env.db, TABLE_NAME), orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), markets: oneMarket() };
+      const deps = {
+        cases,
+        ledger: new LedgerStore(env.db, TABLE_NAME),
+        refunds: new RefundStore(env.db, TABLE_NAME),
+        orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'),
+        markets: oneMarket(),
+      };
       const now = new Date();
       // A return refunded (customer pays the return), and a damaged item exchanged (platform pays the label), by another carrier.
       const returned = await seedCase(env.db, { record: { status: 'awaiting_return' } });
       const damaged = await seedCase(env.db, {
         type: 'damaged',
-        record: { status: 'awaiting_return', shipment: { ...returned.record.shipment, carrier: 'jd-logistics' }, choice: { remedy: 'exchange', by: 'customer', at: now.toISOString() } },
+        record: {
+          status: 'awaiting_return',
+          shipment: { ...returned.record.shipment, carrier: 'jd-logistics' },
+          choice: { remedy: 'exchange', by: 'customer', at: now.toISOString() },
+        },
       });
       await compensate(deps, returned.caseId, now);
       await compensate(deps, damaged.caseId, now);

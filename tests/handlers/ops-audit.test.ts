@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOpsApi, importFresh, sleep, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 
 const OPS_TOKEN = 'ops-token-for-audit-tests-9d1e';
 const sue = { name: 'sue', role: 'supervisor' };

@@ -21,7 +21,7 @@ import { addWaitForTokenMachine, callOpsApi, eventually, importFresh, startHandl
 import { seedCase } from './fixtures.js';
 import { oneMarket } from '../markets.js';
 
-type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 type Role = 'viewer' | 'agent' | 'supervisor';
 
 const OPS_TOKEN = 'ops-token-for-decision-tests-91bc';
@@ -47,13 +47,27 @@ const timeline = async (id: string) => (await cases.view(id))!.timeline;
 /** A case in front of an operator, its ManualReview step waiting on the real await-event use case. */
 async function waitingForReview(record: Partial<CaseRecord> = {}) {
   const seeded = await seedCase(env.db, {
-    record: { status: 'in_review', priority: 50, priorityBand: 'normal', decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() }, ...record },
+    record: {
+      status: 'in_review',
+      priority: 50,
+      priorityBand: 'normal',
+      decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() },
+      ...record,
+    },
   });
-  const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: reviewMachine, name: `${seeded.caseId}-${Date.now()}`, input: JSON.stringify({ caseId: seeded.caseId }) });
-  await eventually(async () => {
-    const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
-    return wait?.taskToken ? true : undefined;
-  }, 5000, 'the review task token');
+  const { executionArn } = env.sfn!.service.startExecution({
+    stateMachineArn: reviewMachine,
+    name: `${seeded.caseId}-${Date.now()}`,
+    input: JSON.stringify({ caseId: seeded.caseId }),
+  });
+  await eventually(
+    async () => {
+      const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
+      return wait?.taskToken ? true : undefined;
+    },
+    5000,
+    'the review task token',
+  );
   return { ...seeded, executionArn: executionArn! };
 }
 
@@ -67,7 +81,10 @@ beforeAll(async () => {
   handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined, POWERTOOLS_METRICS_DISABLED: 'false' })).handler;
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);
-    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), { reminderSeconds: 4 * 3600, escalationSeconds: 8 * 3600 });
+    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), {
+      reminderSeconds: 4 * 3600,
+      escalationSeconds: 8 * 3600,
+    });
     return { registered: 'manual_review' };
   });
 });
@@ -91,10 +108,12 @@ describe('the case view shows what is at stake', () => {
 });
 
 describe('exactly one decision per review', () => {
-  it('12 concurrent approvals with different amounts: one 202, eleven 409 already_decided naming the winner, one payout of the winner\'s amount', async () => {
+  it("12 concurrent approvals with different amounts: one 202, eleven 409 already_decided naming the winner, one payout of the winner's amount", async () => {
     const { caseId: id, executionArn } = await waitingForReview();
     const amounts = Array.from({ length: 12 }, (_, i) => 1000 * (i + 1));
-    const answers = await Promise.all(amounts.map((amount, i) => decideAs(`agent-${i}`, 'agent', id, { decision: 'approve', reason: `offer ${amount}`, remedy: 'partial_refund', amount })));
+    const answers = await Promise.all(
+      amounts.map((amount, i) => decideAs(`agent-${i}`, 'agent', id, { decision: 'approve', reason: `offer ${amount}`, remedy: 'partial_refund', amount })),
+    );
 
     const accepted = answers.filter((a) => a.status === 202);
     expect(accepted).toHaveLength(1);
@@ -110,7 +129,12 @@ describe('exactly one decision per review', () => {
       review: { decided: { by: `agent-${winner}`, role: 'agent', decision: 'approve', amount: amounts[winner] } },
     });
     expect((await timeline(id)).filter((e) => e.event.startsWith('operator_'))).toEqual([
-      { at: expect.any(String), actor: `operator:agent-${winner}`, event: 'operator_approve', detail: { role: 'agent', reason: `offer ${amounts[winner]}`, remedy: 'partial_refund', amount: amounts[winner], ...UNDER_CN } },
+      {
+        at: expect.any(String),
+        actor: `operator:agent-${winner}`,
+        event: 'operator_approve',
+        detail: { role: 'agent', reason: `offer ${amounts[winner]}`, remedy: 'partial_refund', amount: amounts[winner], ...UNDER_CN },
+      },
     ]);
 
     // The compensate step, run twice as a retried Lambda would: one instruction, the accepted decision's amount.
@@ -165,7 +189,7 @@ describe('exactly one decision per review', () => {
 });
 
 describe('bounded money', () => {
-  it('422 invalid_amount above what the order paid for the items (the issue\'s ¥9,000,000,000); nothing recorded, nothing resumes', async () => {
+  it("422 invalid_amount above what the order paid for the items (the issue's ¥9,000,000,000); nothing recorded, nothing resumes", async () => {
     const { caseId: id, executionArn } = await waitingForReview();
     const res = await decideAs('sam', 'supervisor', id, { decision: 'approve', reason: 'x', remedy: 'refund', amount: 900_000_000_000 });
     expect(res.status).toBe(422);
@@ -208,7 +232,10 @@ describe('bounded money', () => {
     expect(await cases.get(first.caseId)).toMatchObject({ compensation: { amount: 30000 } });
 
     // The same keyboard claimed again on the same order: nothing is left for it.
-    await expect(compensate(compensateDeps, second.caseId, new Date())).rejects.toMatchObject({ name: 'RefundBoundError', message: expect.stringContaining('nothing_left_to_refund') });
+    await expect(compensate(compensateDeps, second.caseId, new Date())).rejects.toMatchObject({
+      name: 'RefundBoundError',
+      message: expect.stringContaining('nothing_left_to_refund'),
+    });
     expect(forCase(second.caseId)).toEqual([]);
     expect((await timeline(second.caseId)).find((e) => e.event === 'compensation_refused')).toMatchObject({ detail: { reason: 'nothing_left_to_refund', bound: 0 } });
   });
@@ -248,7 +275,7 @@ describe('the agent limit', () => {
 describe('four eyes above ¥5,000', () => {
   const tv = { orderItems: [TV], items: [{ sku: TV.sku, quantity: 1 }] };
 
-  it('a proposal waits; the proposer cannot confirm; an agent cannot; another supervisor confirms and the proposal\'s amount is paid once', async () => {
+  it("a proposal waits; the proposer cannot confirm; an agent cannot; another supervisor confirms and the proposal's amount is paid once", async () => {
     const { caseId: id, executionArn } = await waitingForReview(tv);
     const proposed = await decideAs('sam', 'supervisor', id, { decision: 'approve', reason: 'screen cracked on arrival', remedy: 'refund' });
     expect(proposed.status).toBe(202);
@@ -267,7 +294,11 @@ describe('four eyes above ¥5,000', () => {
     await reviewTimer({ cases, alerts: new OpsAlerts(env.db, TABLE_NAME) }, id, 'reminder', new Date());
     expect((await cases.get(id))!.review).toMatchObject({ remindedAt: expect.any(String), proposal: { by: 'sam' } });
 
-    for (const body of [{ decision: 'approve', reason: 'x' }, { decision: 'reject', reason: 'x' }, { decision: 'request_evidence', reason: 'x' }]) {
+    for (const body of [
+      { decision: 'approve', reason: 'x' },
+      { decision: 'reject', reason: 'x' },
+      { decision: 'request_evidence', reason: 'x' },
+    ]) {
       const res = await decideAs('sue', 'supervisor', id, body);
       expect(res.status).toBe(409);
       expect(res.json).toMatchObject({ error: 'proposal_pending', proposedBy: 'sam' });
@@ -289,8 +320,18 @@ describe('four eyes above ¥5,000', () => {
 
     const audit = (await timeline(id)).filter((e) => e.event.startsWith('operator_'));
     expect(audit).toEqual([
-      { at: expect.any(String), actor: 'operator:sam', event: 'operator_proposed', detail: { role: 'supervisor', reason: 'screen cracked on arrival', remedy: 'refund', amount: 800000, ...UNDER_CN } },
-      { at: expect.any(String), actor: `operator:${confirmer}`, event: 'operator_confirmed', detail: { role: 'supervisor', proposedBy: 'sam', remedy: 'refund', amount: 800000, ...UNDER_CN } },
+      {
+        at: expect.any(String),
+        actor: 'operator:sam',
+        event: 'operator_proposed',
+        detail: { role: 'supervisor', reason: 'screen cracked on arrival', remedy: 'refund', amount: 800000, ...UNDER_CN },
+      },
+      {
+        at: expect.any(String),
+        actor: `operator:${confirmer}`,
+        event: 'operator_confirmed',
+        detail: { role: 'supervisor', proposedBy: 'sam', remedy: 'refund', amount: 800000, ...UNDER_CN },
+      },
     ]);
   });
 
@@ -331,7 +372,10 @@ describe('four eyes above ¥5,000', () => {
 
   it('at or below the threshold a supervisor decides alone', async () => {
     const { caseId: id, executionArn } = await waitingForReview(tv);
-    expect((await decideAs('sam', 'supervisor', id, { decision: 'approve', reason: 'x', remedy: 'partial_refund', amount: 500000 })).json).toEqual({ caseId: id, decision: 'approve' });
+    expect((await decideAs('sam', 'supervisor', id, { decision: 'approve', reason: 'x', remedy: 'partial_refund', amount: 500000 })).json).toEqual({
+      caseId: id,
+      decision: 'approve',
+    });
     expect(JSON.parse((await env.sfn!.service.waitForExecution(executionArn, 5000)).output!)).toEqual({ signal: 'approve' });
   });
 

@@ -9,7 +9,7 @@ import { SatisfactionStore, type SurveyBucket } from '../../functions/adapters/s
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 
 const OPS_TOKEN = 'ops-token-for-follow-up-tests-91c2';
 /** Recording a call-back needs an agent (ROUTE_ROLES); the name goes on the record and the timeline. */
@@ -52,7 +52,15 @@ describe('ops-api: follow-ups', () => {
     expect(res.status).toBe(200);
     const ours = (res.json.followUps as Array<Record<string, unknown>>).filter((t) => t.caseId === later || t.caseId === earlier);
     expect(ours.map((t) => t.caseId)).toEqual([earlier, later]);
-    expect(ours[0]).toEqual({ caseId: earlier, openedAt: '2030-01-01T08:00:00.000Z', overall: 1, caseType: 'return', orderId: expect.stringMatching(/^ORD-/), customerId: 'cust-88231', comment: 'earlier' });
+    expect(ours[0]).toEqual({
+      caseId: earlier,
+      openedAt: '2030-01-01T08:00:00.000Z',
+      overall: 1,
+      caseType: 'return',
+      orderId: expect.stringMatching(/^ORD-/),
+      customerId: 'cust-88231',
+      comment: 'earlier',
+    });
   });
 
   it('POST …/follow-up records the call-back: 200, the task leaves the list, the record stays on the case with the operator, on the timeline too', async () => {
@@ -61,12 +69,24 @@ describe('ops-api: follow-ups', () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
       caseId,
-      followUp: { status: 'closed', reason: 'low_score', overall: 1, openedAt: expect.any(String), closedAt: expect.any(String), outcome: 'reached', note: 'Apologised; offered a coupon.', by: AGENT.name },
+      followUp: {
+        status: 'closed',
+        reason: 'low_score',
+        overall: 1,
+        openedAt: expect.any(String),
+        closedAt: expect.any(String),
+        outcome: 'reached',
+        note: 'Apologised; offered a coupon.',
+        by: AGENT.name,
+      },
     });
     expect((await followUps.listOpen(1000)).some((t) => t.caseId === caseId)).toBe(false);
     const view = await request('GET', `/ops/cases/${caseId}`);
     expect(view.json.followUp).toMatchObject({ status: 'closed', outcome: 'reached', by: AGENT.name });
-    expect(view.json.timeline.find((e: { event: string }) => e.event === 'follow_up_recorded')).toMatchObject({ actor: `operator:${AGENT.name}`, detail: { role: 'agent', outcome: 'reached' } });
+    expect(view.json.timeline.find((e: { event: string }) => e.event === 'follow_up_recorded')).toMatchObject({
+      actor: `operator:${AGENT.name}`,
+      detail: { role: 'agent', outcome: 'reached' },
+    });
   });
 
   it('a viewer sees the follow-ups but cannot record a call-back: 403 forbidden, needs agent; the task stays open', async () => {
@@ -107,7 +127,14 @@ describe('ops-api: follow-ups', () => {
 
   it('422 invalid_follow_up for a body that is not {outcome, note}', async () => {
     const caseId = await lowScoreCase(new Date().toISOString());
-    for (const body of [{ outcome: 'maybe', note: 'x' }, { outcome: 'reached' }, { outcome: 'reached', note: '' }, { outcome: 'reached', note: 'x'.repeat(1001) }, { outcome: 'reached', note: 'x', extra: 1 }, '{not json']) {
+    for (const body of [
+      { outcome: 'maybe', note: 'x' },
+      { outcome: 'reached' },
+      { outcome: 'reached', note: '' },
+      { outcome: 'reached', note: 'x'.repeat(1001) },
+      { outcome: 'reached', note: 'x', extra: 1 },
+      '{not json',
+    ]) {
       const res = await recordCallBack(caseId, body);
       expect(res.status, JSON.stringify(body)).toBe(422);
       expect(res.json.error).toBe('invalid_follow_up');
@@ -125,7 +152,14 @@ describe('ops-api: GET /ops/reports/satisfaction', () => {
   }
 
   it('400 invalid_query for missing or impossible days, a reversed or too long range, or an unknown groupBy', async () => {
-    for (const query of ['', 'from=2050-01-01', 'from=2050-02-30&to=2050-03-01', 'from=2050-03-02&to=2050-03-01', 'from=2050-01-01&to=2051-01-02', 'from=2050-01-01&to=2050-01-31&groupBy=kind']) {
+    for (const query of [
+      '',
+      'from=2050-01-01',
+      'from=2050-02-30&to=2050-03-01',
+      'from=2050-03-02&to=2050-03-01',
+      'from=2050-01-01&to=2051-01-02',
+      'from=2050-01-01&to=2050-01-31&groupBy=kind',
+    ]) {
       const res = await request('GET', '/ops/reports/satisfaction', { query });
       expect(res.status, query).toBe(400);
       expect(res.json.error).toBe('invalid_query');
@@ -158,7 +192,14 @@ describe('ops-api: GET /ops/reports/satisfaction', () => {
       change: { responseRate: 0.5, averages: { overall: 2.5, speed: 2, resolution: null, attitude: null } },
     });
     expect(res.json.groups[1]).toMatchObject({ key: 'return', invited: 1, answered: 0, responseRate: 0, averages: { overall: null }, change: { responseRate: null } });
-    expect(res.json.total).toMatchObject({ invited: 3, answered: 2, responseRate: 0.667, averages: { overall: 4.5 }, previous: { invited: 2, answered: 1 }, change: { averages: { overall: 2.5 } } });
+    expect(res.json.total).toMatchObject({
+      invited: 3,
+      answered: 2,
+      responseRate: 0.667,
+      averages: { overall: 4.5 },
+      previous: { invited: 2, answered: 1 },
+      change: { averages: { overall: 2.5 } },
+    });
 
     const byCarrier = await request('GET', '/ops/reports/satisfaction', { query: 'from=2050-06-10&to=2050-06-16&groupBy=carrier' });
     expect(byCarrier.json.groups.map((g: { key: string; invited: number }) => `${g.key}:${g.invited}`)).toEqual(['sf-express:2', 'zto:1']);

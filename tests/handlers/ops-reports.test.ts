@@ -12,9 +12,9 @@ import { requestedEvent, seedCase, unique } from './fixtures.js';
  * The reports (docs/operations.md "Reports") from the counters the pipeline keeps as events happen: the real start-case
  * (intake) and close-case (workflow step) handlers move them, the real ops handler reads them back.
  */
-type OpsHandler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
-type StartCase = (typeof import('../../functions/handlers/start-case.js'))['handler'];
-type CloseCase = (typeof import('../../functions/handlers/close-case.js'))['handler'];
+type OpsHandler = typeof import('../../functions/handlers/ops-api.js')['handler'];
+type StartCase = typeof import('../../functions/handlers/start-case.js')['handler'];
+type CloseCase = typeof import('../../functions/handlers/close-case.js')['handler'];
 
 const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:CaseWorkflow`;
 const SUPERVISOR = { name: 'li.wei', role: 'supervisor' } as const;
@@ -35,7 +35,10 @@ async function deliver(type: string, caseId: string, data: Record<string, unknow
 /** A parcel shipped at `shippedAt` by `carrier`, announced with shipment.created. */
 async function announce(carrier: string, shippedAt: string, trackingNumber = unique('T').toUpperCase()) {
   const { order, customer } = requestedEvent().data;
-  await deliver('shipment.created', caseIdFor(`proactive:${carrier}#${trackingNumber}`), { order: { ...order, shipment: { ...order.shipment, carrier, trackingNumber, shippedAt } }, customer });
+  await deliver('shipment.created', caseIdFor(`proactive:${carrier}#${trackingNumber}`), {
+    order: { ...order, shipment: { ...order.shipment, carrier, trackingNumber, shippedAt } },
+    customer,
+  });
   return trackingNumber;
 }
 
@@ -87,7 +90,13 @@ describe('reports: the carrier scorecard from events', () => {
     await claim('return', 'SF', '2025-03-10T05:00:00Z', 'no_longer_needed'); // not a carrier's fault: not on the scorecard
     // The intake redelivers the damaged claim: still one claim.
     await deliver('aftersales.requested', damaged.caseId, damaged.data);
-    expect(await sfRow(query, 'SF')).toMatchObject({ shipments: 4, claims: { damaged: 1, lost: 1, delayed: 0 }, confirmed: { damaged: 0, lost: 0 }, claimRates: { damaged: 0.25, lost: 0.25 }, rates: { damaged: 0, lost: 0 } });
+    expect(await sfRow(query, 'SF')).toMatchObject({
+      shipments: 4,
+      claims: { damaged: 1, lost: 1, delayed: 0 },
+      confirmed: { damaged: 0, lost: 0 },
+      claimRates: { damaged: 0.25, lost: 0.25 },
+      rates: { damaged: 0, lost: 0 },
+    });
 
     // The damage claim closes approved (confirmed), the loss claim rejected (tracking showed it delivered): only one confirms.
     expect(await close(damaged.caseId, 'completed')).toEqual({ outcome: 'approved' });
@@ -179,12 +188,21 @@ describe('reports: resolution time against the service limit', () => {
     expect(res.json.total).toMatchObject({ resolved: 2, withinLimit: 1 });
     // Per market too (issue 12): cases without a market close under the default market, CN, with its limits.
     expect(res.json.markets).toEqual([
-      { market: 'CN', types: [expect.objectContaining({ type: 'return', resolved: 2, withinLimit: 1, limit: { name: 'return', workingDays: 7, expeditedWorkingDays: 3 } })], total: expect.objectContaining({ resolved: 2 }) },
+      {
+        market: 'CN',
+        types: [expect.objectContaining({ type: 'return', resolved: 2, withinLimit: 1, limit: { name: 'return', workingDays: 7, expeditedWorkingDays: 3 } })],
+        total: expect.objectContaining({ resolved: 2 }),
+      },
     ]);
   });
 
   it('a case closed without its service done (rejected) has no resolution time', async () => {
-    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_review', sla: { service: 'return', startsAt: 'arrival', startedAt: '2025-07-01T02:00:00Z', expedited: false, workingDays: 7, state: 'running', pauses: [] } } });
+    const { caseId } = await seedCase(env.db, {
+      record: {
+        status: 'awaiting_review',
+        sla: { service: 'return', startsAt: 'arrival', startedAt: '2025-07-01T02:00:00Z', expedited: false, workingDays: 7, state: 'running', pauses: [] },
+      },
+    });
     await close(caseId, 'rejected');
     expect((await report('resolution', 'from=2025-07-01&to=2025-07-31')).json.types).toEqual([]);
   });
@@ -194,7 +212,16 @@ describe('reports: compensation cost', () => {
   it('per currency, never added across currencies, by type, remedy and carrier; a retried entry counts once', async () => {
     const ledger = new LedgerStore(env.db, TABLE_NAME);
     const entry = (currency: string, amount: number, caseType: string, key = unique('k')): LedgerEntry => ({
-      caseId: unique('AS'), key, kind: 'refund', amount, currency, caseType, remedy: 'refund', carrier: 'SF', day: '2025-04-15', at: '2025-04-15T02:00:00Z',
+      caseId: unique('AS'),
+      key,
+      kind: 'refund',
+      amount,
+      currency,
+      caseType,
+      remedy: 'refund',
+      carrier: 'SF',
+      day: '2025-04-15',
+      at: '2025-04-15T02:00:00Z',
     });
     const once = entry('CNY', 19900, 'damaged');
     await ledger.record(once);
@@ -208,11 +235,21 @@ describe('reports: compensation cost', () => {
         currency: 'CNY',
         amount: 24900,
         entries: 2,
-        byType: [{ key: 'damaged', amount: 19900, entries: 1 }, { key: 'lost', amount: 5000, entries: 1 }],
+        byType: [
+          { key: 'damaged', amount: 19900, entries: 1 },
+          { key: 'lost', amount: 5000, entries: 1 },
+        ],
         byRemedy: [{ key: 'refund', amount: 24900, entries: 2 }],
         byCarrier: [{ key: 'SF', amount: 24900, entries: 2 }],
       },
-      { currency: 'EUR', amount: 2500, entries: 1, byType: [{ key: 'damaged', amount: 2500, entries: 1 }], byRemedy: [{ key: 'refund', amount: 2500, entries: 1 }], byCarrier: [{ key: 'SF', amount: 2500, entries: 1 }] },
+      {
+        currency: 'EUR',
+        amount: 2500,
+        entries: 1,
+        byType: [{ key: 'damaged', amount: 2500, entries: 1 }],
+        byRemedy: [{ key: 'refund', amount: 2500, entries: 1 }],
+        byCarrier: [{ key: 'SF', amount: 2500, entries: 1 }],
+      },
     ]);
   });
 });
@@ -221,7 +258,17 @@ describe('reports: compensation cost by market', () => {
   it('per market and currency, never added across either; a cost without a market counts in the default market (CN)', async () => {
     const ledger = new LedgerStore(env.db, TABLE_NAME);
     const entry = (market: string | undefined, currency: string, amount: number): LedgerEntry => ({
-      caseId: unique('AS'), key: unique('k'), kind: 'refund', amount, currency, caseType: 'return', remedy: 'refund', carrier: 'SF', ...(market ? { market } : {}), day: '2025-05-20', at: '2025-05-20T02:00:00Z',
+      caseId: unique('AS'),
+      key: unique('k'),
+      kind: 'refund',
+      amount,
+      currency,
+      caseType: 'return',
+      remedy: 'refund',
+      carrier: 'SF',
+      ...(market ? { market } : {}),
+      day: '2025-05-20',
+      at: '2025-05-20T02:00:00Z',
     });
     await ledger.record(entry('DE', 'EUR', 4900));
     await ledger.record(entry('DE', 'EUR', 1000));
@@ -235,7 +282,11 @@ describe('reports: compensation cost by market', () => {
       { market: 'DE', currency: 'EUR', amount: 5900, entries: 2 },
     ]);
     // The existing per-currency view is unchanged.
-    expect(res.json.currencies.map((c: { currency: string; amount: number }) => [c.currency, c.amount])).toEqual([['CNY', 20000], ['EUR', 5900], ['USD', 3000]]);
+    expect(res.json.currencies.map((c: { currency: string; amount: number }) => [c.currency, c.amount])).toEqual([
+      ['CNY', 20000],
+      ['EUR', 5900],
+      ['USD', 3000],
+    ]);
     const costs = await callOpsApi(ops, 'token', 'GET', '/ops/reports/costs', { query: 'from=2025-05-20&to=2025-05-20&groupBy=market', operator: SUPERVISOR });
     expect(costs.json.totals).toContainEqual({ key: 'DE', currency: 'EUR', amount: 5900, entries: 2 });
   });
@@ -261,7 +312,10 @@ describe('reports: queries and roles', () => {
   });
 
   it('an agent or a viewer cannot read them: 403 needs supervisor', async () => {
-    for (const operator of [{ name: 'jane', role: 'agent' }, { name: 'wu', role: 'viewer' }]) {
+    for (const operator of [
+      { name: 'jane', role: 'agent' },
+      { name: 'wu', role: 'viewer' },
+    ]) {
       for (const path of ['volume', 'resolution', 'compensation', 'carriers']) {
         const res = await report(path, 'from=2025-03-10&to=2025-03-10', operator);
         expect(res.status, path).toBe(403);

@@ -6,7 +6,7 @@ import { NoticeStore } from '../../functions/adapters/notice-store.js';
 import { apiEvent, callOpsApi, importFresh, lambdaContext, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase, unique } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 
 const OPS_TOKEN = 'ops-token-for-search-tests-41c2';
 const ROW_FIELDS = ['caseId', 'type', 'status', 'outcome', 'orderId', 'requestId', 'customerId', 'createdAt', 'priority', 'assignee', 'dueAt'];
@@ -19,7 +19,8 @@ let env: HandlerEnv;
 let handler: Handler;
 let cases: CaseStore;
 
-const call = (method: 'GET' | 'POST', path: string, operator = sue, opts: { query?: string; body?: string } = {}) => callOpsApi(handler, OPS_TOKEN, method, path, { operator, ...opts });
+const call = (method: 'GET' | 'POST', path: string, operator = sue, opts: { query?: string; body?: string } = {}) =>
+  callOpsApi(handler, OPS_TOKEN, method, path, { operator, ...opts });
 const search = (query: string, operator = vic) => call('GET', '/ops/cases', operator, { query });
 const assign = (caseId: string, operator: { name: string; role: string }, body?: unknown) =>
   call('POST', `/ops/cases/${caseId}/assign`, operator, body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -62,8 +63,14 @@ describe('GET /ops/cases: search by each key', () => {
     expect(res.status).toBe(200);
     expect(ids(res)).toEqual([newer.caseId, older.caseId]);
     expect(res.json.cases[1]).toEqual({
-      caseId: older.caseId, type: 'return', status: 'received', orderId, requestId: older.record.requestId, customerId: 'cust-88231',
-      createdAt: '2026-11-01T08:00:00.000Z', priority: 40,
+      caseId: older.caseId,
+      type: 'return',
+      status: 'received',
+      orderId,
+      requestId: older.record.requestId,
+      customerId: 'cust-88231',
+      createdAt: '2026-11-01T08:00:00.000Z',
+      priority: 40,
     });
     for (const row of res.json.cases) for (const field of Object.keys(row)) expect(ROW_FIELDS).toContain(field);
     for (const secret of [PERSON.name, PERSON.email, PERSON.phone, 'The key feel']) expect(res.body).not.toContain(secret);
@@ -208,7 +215,10 @@ describe('GET /ops/cases: CSV export', () => {
 
 describe('POST /ops/cases/{caseId}/assign', () => {
   it('an agent claims a case; the claim is on the timeline with name and role, and the review queue shows it', async () => {
-    const { caseId } = await seed({ status: 'awaiting_review', review: { openedAt: new Date().toISOString(), reminderAt: new Date().toISOString(), escalateAt: new Date().toISOString(), reasonCode: 'high_value' } });
+    const { caseId } = await seed({
+      status: 'awaiting_review',
+      review: { openedAt: new Date().toISOString(), reminderAt: new Date().toISOString(), escalateAt: new Date().toISOString(), reasonCode: 'high_value' },
+    });
     // awaiting_review is set at creation here; the queue reads the status index.
     const res = await assign(caseId, alice);
     expect(res.status).toBe(200);
@@ -270,7 +280,18 @@ describe('GET /ops/cases/{caseId}: the case view to decide from', () => {
       evidence: [{ kind: 'photo', url: 'https://cdn.example.com/evidence/1.jpg' }],
       compensation: { instructionId: 'ins-1', kind: 'refund', amount: 39900, currency: 'CNY', idempotencyKey: 'k-1', at: '2026-11-02T00:00:00.000Z', status: 'completed' },
     });
-    await new LedgerStore(env.db, TABLE_NAME).record({ caseId, key: 'k-1', kind: 'refund', amount: 39900, currency: 'CNY', caseType: 'return', remedy: 'refund', carrier: 'sf-express', day: '2026-11-02', at: '2026-11-02T00:00:00.000Z' });
+    await new LedgerStore(env.db, TABLE_NAME).record({
+      caseId,
+      key: 'k-1',
+      kind: 'refund',
+      amount: 39900,
+      currency: 'CNY',
+      caseType: 'return',
+      remedy: 'refund',
+      carrier: 'sf-express',
+      day: '2026-11-02',
+      at: '2026-11-02T00:00:00.000Z',
+    });
     const notices = new NoticeStore(env.db, TABLE_NAME);
     await notices.claim(caseId, 'received', 'email', new Date());
     await notices.markSent(caseId, 'received', 'email', new Date(), 'ses-1');

@@ -17,7 +17,7 @@ import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, 
 import { PERSON, seedCase } from './fixtures.js';
 import { oneMarket } from '../markets.js';
 
-type Handler = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 
 const OPS_TOKEN = 'ops-token-for-sla-tests-3c9d';
 /** Pause and resume need a supervisor (ROUTE_ROLES). */
@@ -65,7 +65,10 @@ describe('POST /ops/cases/{caseId}/pause and /resume', () => {
 
     const view = (await request('GET', `/ops/cases/${caseId}`)).json;
     expect(view).toMatchObject({ pause: res.json.pause, sla: { state: 'paused', dueAt: clock!.dueAt }, dueAt: clock!.dueAt });
-    expect(view.timeline.find((e: any) => e.event === 'case_paused')).toMatchObject({ actor: `operator:${SUPERVISOR.name}`, detail: { role: 'supervisor', reason: 'factory_service', note: 'sent to the factory for repair', count: 1 } });
+    expect(view.timeline.find((e: any) => e.event === 'case_paused')).toMatchObject({
+      actor: `operator:${SUPERVISOR.name}`,
+      detail: { role: 'supervisor', reason: 'factory_service', note: 'sent to the factory for repair', count: 1 },
+    });
     expect(await queuedNotices()).toEqual([{ body: { caseId, milestone: 'delay_notice', round: 1, pause: expect.objectContaining({ count: 1 }) }, group: caseId }]);
 
     expect(await pause(caseId, { reason: 'factory_service', note: 'again' })).toMatchObject({ status: 409, json: { error: 'already_paused' } });
@@ -74,7 +77,10 @@ describe('POST /ops/cases/{caseId}/pause and /resume', () => {
   it('a viewer or an agent cannot pause or resume: 403 forbidden, needs supervisor; the clock keeps running, no notice', async () => {
     const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
     await startServiceClock(deps, caseId, new Date(), new Date());
-    for (const operator of [{ name: 'wu.viewer', role: 'viewer' }, { name: 'jane', role: 'agent' }] as const) {
+    for (const operator of [
+      { name: 'wu.viewer', role: 'viewer' },
+      { name: 'jane', role: 'agent' },
+    ] as const) {
       const paused = await pause(caseId, { reason: 'force_majeure', note: 'typhoon' }, { operator });
       expect(paused, operator.role).toMatchObject({ status: 403, json: { error: 'forbidden', needs: 'supervisor' } });
       expect(await resume(caseId, { note: 'n' }, { operator }), operator.role).toMatchObject({ status: 403, json: { error: 'forbidden', needs: 'supervisor' } });
@@ -154,7 +160,14 @@ describe('GET /ops/cases?sla=', () => {
     const ids = res.json.cases.map((c: any) => c.caseId);
     expect(ids.indexOf(earlier.caseId)).toBeGreaterThanOrEqual(0);
     expect(ids.indexOf(earlier.caseId)).toBeLessThan(ids.indexOf(later.caseId));
-    expect(res.json.cases.find((c: any) => c.caseId === earlier.caseId)).toMatchObject({ type: 'return', status: 'compensating', expedited: true, workingDays: 3, state: 'breached', dueAt: new Date('2025-03-06T23:59:59.999+08:00').toISOString() });
+    expect(res.json.cases.find((c: any) => c.caseId === earlier.caseId)).toMatchObject({
+      type: 'return',
+      status: 'compensating',
+      expedited: true,
+      workingDays: 3,
+      state: 'breached',
+      dueAt: new Date('2025-03-06T23:59:59.999+08:00').toISOString(),
+    });
     expect(JSON.stringify(res.json)).not.toMatch(/Li Wei|李伟|@example\.com|\+86/);
     expect((await request('GET', '/ops/cases', { query: 'sla=due_soon' })).json.cases.map((c: any) => c.caseId)).not.toContain(earlier.caseId);
   });
@@ -218,12 +231,20 @@ describe('GET /ops/cases?sla=', () => {
     expect(await alertsOf(first.caseId)).toEqual(['sla_breached']);
 
     // Closed while paused: it leaves the paused partition itself, not only the list's filter.
-    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla: deps.sla, reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() }, second.caseId, 'cancelled', new Date());
+    await closeCase(
+      { cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla: deps.sla, reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() },
+      second.caseId,
+      'cancelled',
+      new Date(),
+    );
     expect(await pausedIds()).not.toContain(second.caseId);
     expect((await deps.sla.listIndexed('paused', { limit: 1000 })).map((e) => e.caseId)).not.toContain(second.caseId);
   });
 
   it.each(['', 'sla=running', 'sla=late', 'status=open'])('400 invalid_query for "%s"', async (query) => {
-    expect(await request('GET', '/ops/cases', { query })).toMatchObject({ status: 400, json: { error: 'invalid_query', message: expect.stringContaining('due_soon|breached|unknown|paused') } });
+    expect(await request('GET', '/ops/cases', { query })).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_query', message: expect.stringContaining('due_soon|breached|unknown|paused') },
+    });
   });
 });

@@ -10,7 +10,7 @@ const platformPays = (type: string, needsReturn: boolean) => needsReturn && (cnP
 /** Every decision names the market and policy version it was made under (issue 12); these cases have the default market. */
 const UNDER_CN = { market: 'CN', policyVersion: cnPolicy.version };
 
-type Handler = (typeof import('../../functions/handlers/plan-remedy.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/plan-remedy.js')['handler'];
 
 let env: HandlerEnv;
 let handler: Handler;
@@ -18,7 +18,12 @@ let cases: CaseStore;
 
 const plan = (caseId: string, applyDefault?: boolean) => handler(applyDefault === undefined ? { caseId } : { caseId, applyDefault });
 const approved = (type: CaseType, record: Partial<CaseRecord> = {}) => seedCase(env.db, { type, record: { status: 'in_review', outcome: 'approved', ...record } });
-const chose = (remedy: 'return' | 'exchange' | 'refund' | 'reship', refundTo?: 'store_balance') => ({ remedy, by: 'customer' as const, at: new Date().toISOString(), ...(refundTo ? { refundTo } : {}) });
+const chose = (remedy: 'return' | 'exchange' | 'refund' | 'reship', refundTo?: 'store_balance') => ({
+  remedy,
+  by: 'customer' as const,
+  at: new Date().toISOString(),
+  ...(refundTo ? { refundTo } : {}),
+});
 const timelineOf = async (caseId: string) => (await cases.view(caseId))!.timeline;
 
 beforeAll(async () => {
@@ -65,13 +70,19 @@ describe("plan-remedy: the customer's choice first, where the policy gives one",
     ['lost', 'reship', false],
   ] as const)('%s, no answer in time (applyDefault): the policy default %s is recorded as the choice and planned', async (type, remedy, needsReturn) => {
     const { caseId } = await approved(type);
-    await expect(plan(caseId, true)).resolves.toEqual({ needsChoice: false, remedy, needsReturn, platformPaysReturnShipping: platformPays(type, needsReturn), advanceExchange: false });
+    await expect(plan(caseId, true)).resolves.toEqual({
+      needsChoice: false,
+      remedy,
+      needsReturn,
+      platformPaysReturnShipping: platformPays(type, needsReturn),
+      advanceExchange: false,
+    });
     expect(await cases.get(caseId)).toMatchObject({ remedy, choice: { remedy, by: 'default' } });
     const defaulted = (await timelineOf(caseId)).find((e) => e.event === 'choice_defaulted');
     expect(defaulted).toMatchObject({ actor: 'policy', detail: { remedy, policyVersion: expect.stringMatching(/\S/) } });
   });
 
-  it("applyDefault does not override a choice the customer made in the meantime", async () => {
+  it('applyDefault does not override a choice the customer made in the meantime', async () => {
     const { caseId } = await approved('damaged', { choice: chose('exchange') });
     await expect(plan(caseId, true)).resolves.toMatchObject({ needsChoice: false, remedy: 'exchange', needsReturn: true });
     expect(await cases.get(caseId)).toMatchObject({ choice: { remedy: 'exchange', by: 'customer' } });

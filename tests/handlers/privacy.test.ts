@@ -16,10 +16,10 @@ import { PERSON, seedCase, unique } from './fixtures.js';
  * out a request stored as the ingest function stores it, the ops API shows it, close-case finishes a redaction that
  * waited, the retention job redacts after the policy's period. DynamoDB is dynalite.
  */
-type StartCase = (typeof import('../../functions/handlers/start-case.js'))['handler'];
-type OpsApi = (typeof import('../../functions/handlers/ops-api.js'))['handler'];
-type CloseCase = (typeof import('../../functions/handlers/close-case.js'))['handler'];
-type Retention = (typeof import('../../functions/handlers/privacy-retention.js'))['handler'];
+type StartCase = typeof import('../../functions/handlers/start-case.js')['handler'];
+type OpsApi = typeof import('../../functions/handlers/ops-api.js')['handler'];
+type CloseCase = typeof import('../../functions/handlers/close-case.js')['handler'];
+type Retention = typeof import('../../functions/handlers/privacy-retention.js')['handler'];
 
 let env: HandlerEnv;
 let startCase: StartCase;
@@ -75,13 +75,32 @@ async function closedCaseWithEverything(customerId: string) {
       closedAt: new Date(Date.now() - 1000).toISOString(),
       evidence: [{ kind: 'photo', url: EVIDENCE }],
       surveyToken: token,
-      compensation: { instructionId: unique('ins'), kind: 'refund', amount: 39900, currency: 'CNY', idempotencyKey: unique('idem'), at: new Date().toISOString(), status: 'completed' },
+      compensation: {
+        instructionId: unique('ins'),
+        kind: 'refund',
+        amount: 39900,
+        currency: 'CNY',
+        idempotencyKey: unique('idem'),
+        at: new Date().toISOString(),
+        status: 'completed',
+      },
     },
   });
   await cases.appendTimeline(seeded.caseId, { at: new Date().toISOString(), actor: 'customer', event: 'dispute_received', detail: { reason: DISPUTE, status: 'closed' } });
-  await new SurveyStore(env.db, TABLE_NAME).create({ token, caseId: seeded.caseId, locale: 'zh-CN', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+  await new SurveyStore(env.db, TABLE_NAME).create({
+    token,
+    caseId: seeded.caseId,
+    locale: 'zh-CN',
+    createdAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+  });
   await new SurveyStore(env.db, TABLE_NAME).answer(token, { overall: 2, speed: 1, comment: COMMENT }, new Date());
-  await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { ...suppressionKey('sms', PERSON.phone), channel: 'sms', reason: 'opted_out', at: new Date().toISOString(), caseId: seeded.caseId } }));
+  await env.db.send(
+    new PutCommand({
+      TableName: TABLE_NAME,
+      Item: { ...suppressionKey('sms', PERSON.phone), channel: 'sms', reason: 'opted_out', at: new Date().toISOString(), caseId: seeded.caseId },
+    }),
+  );
   return { ...seeded, token };
 }
 
@@ -95,7 +114,12 @@ async function request(kind: 'export' | 'redact', customerId: string, orderIds?:
 
 async function deliver(privacyRequestId: string, kind: 'export' | 'redact', customerId: string, orderIds?: string[]) {
   const type = kind === 'export' ? 'customer.data_requested' : 'customer.redact_requested';
-  const body = { webhookId: unique('msg'), caseId: privacyRequestId, receivedAt: new Date().toISOString(), event: { type, timestamp: new Date().toISOString(), data: { privacyRequestId, customerId, ...(orderIds ? { orderIds } : {}) } } };
+  const body = {
+    webhookId: unique('msg'),
+    caseId: privacyRequestId,
+    receivedAt: new Date().toISOString(),
+    event: { type, timestamp: new Date().toISOString(), data: { privacyRequestId, customerId, ...(orderIds ? { orderIds } : {}) } },
+  };
   const out = (await startCase(sqsEvent('aftersales-intake', [{ body, messageId: randomUUID() }]), lambdaContext('StartCase'))) as SQSBatchResponse;
   expect(out.batchItemFailures).toEqual([]);
 }
@@ -126,7 +150,9 @@ describe('customer.data_requested', () => {
     expect(JSON.stringify(exported)).not.toContain('surveyToken');
 
     const byCase = await callOpsApi(opsApi, 'token', 'GET', '/ops/audit', { query: `caseId=${caseId}`, operator: { name: 'sup-1', role: 'supervisor' } });
-    expect(byCase.json.entries).toEqual([expect.objectContaining({ operator: 'sup-1', role: 'supervisor', caseId, read: ['privacy_export'], route: 'GET /ops/privacy/{privacyRequestId}' })]);
+    expect(byCase.json.entries).toEqual([
+      expect.objectContaining({ operator: 'sup-1', role: 'supervisor', caseId, read: ['privacy_export'], route: 'GET /ops/privacy/{privacyRequestId}' }),
+    ]);
     expect((await asSupervisor(`/ops/privacy/${id}`)).json.history.filter((h: { event: string }) => h.event === 'read')).toHaveLength(2);
 
     for (const role of ['viewer', 'agent']) {
@@ -143,7 +169,14 @@ describe('customer.data_requested', () => {
     await closedCaseWithEverything(customerId);
     const id = await request('export', customerId);
     expect((await privacy.get(id))!.exportExpiresAt).toBe(new Date(Date.parse((await privacy.get(id))!.completedAt!) + 30 * 86_400_000).toISOString());
-    await env.db.send(new UpdateCommand({ TableName: TABLE_NAME, Key: { pk: `PRIVACY#${id}`, sk: 'REQUEST' }, UpdateExpression: 'SET exportExpiresAt = :past', ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() } }));
+    await env.db.send(
+      new UpdateCommand({
+        TableName: TABLE_NAME,
+        Key: { pk: `PRIVACY#${id}`, sk: 'REQUEST' },
+        UpdateExpression: 'SET exportExpiresAt = :past',
+        ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
     const res = await asSupervisor(`/ops/privacy/${id}`);
     expect(res.json).toMatchObject({ status: 'ready', exportExpired: true });
     expect(res.json.export).toBeUndefined();
@@ -187,10 +220,12 @@ describe('customer.redact_requested', () => {
       compensation: { amount: 39900, currency: 'CNY' },
       redacted: { cause: 'request', privacyRequestId: id },
     });
-    expect(view.json.timeline).toEqual(expect.arrayContaining([
-      expect.objectContaining({ event: 'dispute_received', detail: { reason: REDACTED, status: 'closed' } }),
-      expect.objectContaining({ event: 'personal_data_redacted', detail: { cause: 'request', privacyRequestId: id } }),
-    ]));
+    expect(view.json.timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: 'dispute_received', detail: { reason: REDACTED, status: 'closed' } }),
+        expect.objectContaining({ event: 'personal_data_redacted', detail: { cause: 'request', privacyRequestId: id } }),
+      ]),
+    );
     // Found by its order id still.
     const byOrder = await callOpsApi(opsApi, 'token', 'GET', '/ops/cases', { query: `orderId=${record.orderId}`, operator: { name: 'sup-1', role: 'supervisor' } });
     expect(byOrder.json.cases.map((c: { caseId: string }) => c.caseId)).toEqual([caseId]);
@@ -250,7 +285,16 @@ describe('watched parcels (shipment.created with proactive detection)', () => {
     const customerId = unique('cust');
     const shipments = new ShipmentStore(env.db, TABLE_NAME);
     const key = `SF#${unique('SF').toUpperCase()}`;
-    const facts = { order: { orderId: unique('ORD'), placedAt: new Date().toISOString(), currency: 'CNY', items: [], shipment: { carrier: 'SF', trackingNumber: key.slice(3), shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() } }, customer: { customerId, tier: 'gold' as const, locale: 'zh-CN' as const, channels: ['email' as const] } };
+    const facts = {
+      order: {
+        orderId: unique('ORD'),
+        placedAt: new Date().toISOString(),
+        currency: 'CNY',
+        items: [],
+        shipment: { carrier: 'SF', trackingNumber: key.slice(3), shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() },
+      },
+      customer: { customerId, tier: 'gold' as const, locale: 'zh-CN' as const, channels: ['email' as const] },
+    };
     await shipments.saveProactive(key, facts, { name: PERSON.name, email: PERSON.email }, new Date(Date.now() + 86_400_000));
 
     const exportId = await request('export', customerId);
@@ -263,16 +307,31 @@ describe('watched parcels (shipment.created with proactive detection)', () => {
 });
 
 describe('an export made before a redaction', () => {
-  const erasures = (history: Array<{ event: string; part?: string }>) => history.filter((h) => h.event === 'export_erased').map((h) => h.part).sort();
+  const erasures = (history: Array<{ event: string; part?: string }>) =>
+    history
+      .filter((h) => h.event === 'export_erased')
+      .map((h) => h.part)
+      .sort();
   const markersOf = async (pk: string) =>
-    (await env.db.send(new QueryCommand({ TableName: TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }))).Items?.filter((i) => /^EXPORT(ED)?#/.test(String(i.sk))) ?? [];
+    (await env.db.send(new QueryCommand({ TableName: TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }))).Items?.filter((i) =>
+      /^EXPORT(ED)?#/.test(String(i.sk)),
+    ) ?? [];
 
   it("loses the erased case and watched parcels: GET shows none of the customer's data, says which parts went, once", async () => {
     const customerId = unique('cust');
     const { caseId } = await closedCaseWithEverything(customerId);
     const shipments = new ShipmentStore(env.db, TABLE_NAME);
     const key = `SF#${unique('SF').toUpperCase()}`;
-    const facts = { order: { orderId: unique('ORD'), placedAt: new Date().toISOString(), currency: 'CNY', items: [], shipment: { carrier: 'SF', trackingNumber: key.slice(3), shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() } }, customer: { customerId, tier: 'gold' as const, locale: 'zh-CN' as const, channels: ['email' as const] } };
+    const facts = {
+      order: {
+        orderId: unique('ORD'),
+        placedAt: new Date().toISOString(),
+        currency: 'CNY',
+        items: [],
+        shipment: { carrier: 'SF', trackingNumber: key.slice(3), shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() },
+      },
+      customer: { customerId, tier: 'gold' as const, locale: 'zh-CN' as const, channels: ['email' as const] },
+    };
     await shipments.saveProactive(key, facts, { name: PERSON.name, email: PERSON.email }, new Date(Date.now() + 86_400_000));
     const exportId = await request('export', customerId);
     const before = await asSupervisor(`/ops/privacy/${exportId}`);
@@ -348,7 +407,12 @@ describe('an export made before a redaction', () => {
     await request('redact', customerId);
     const newPhoto = 'https://cdn.example.com/evidence/second-round-front-door.jpg';
     await cases.update(caseId, { status: 'in_review' }, ['closed']);
-    await cases.update(caseId, { evidence: [{ kind: 'photo', url: REDACTED }, { kind: 'photo', url: newPhoto }] });
+    await cases.update(caseId, {
+      evidence: [
+        { kind: 'photo', url: REDACTED },
+        { kind: 'photo', url: newPhoto },
+      ],
+    });
     await closeCase({ caseId, reason: 'completed' });
     const exportId = await request('export', customerId);
     expect((await asSupervisor(`/ops/privacy/${exportId}`)).body).toContain(newPhoto);
@@ -387,7 +451,13 @@ describe('retention', () => {
     const newPhoto = 'https://cdn.example.com/evidence/second-round-front-door.jpg';
     const operatorWords = 'Spoke to the neighbour, Mrs Chen at No. 12, who took the parcel in';
     await cases.update(caseId, { status: 'in_review' }, ['closed']);
-    await cases.update(caseId, { evidence: [{ kind: 'photo', url: REDACTED }, { kind: 'photo', url: newPhoto }], operatorDecision: { decision: 'approve', reason: operatorWords, operator: 'agent-1', at: new Date().toISOString() } });
+    await cases.update(caseId, {
+      evidence: [
+        { kind: 'photo', url: REDACTED },
+        { kind: 'photo', url: newPhoto },
+      ],
+      operatorDecision: { decision: 'approve', reason: operatorWords, operator: 'agent-1', at: new Date().toISOString() },
+    });
     await closeCase({ caseId, reason: 'completed' });
     const closedAt = (await cases.get(caseId))!.closedAt!;
 

@@ -12,7 +12,7 @@ import { startTrackingEnv, type TrackingEnv } from './tracking-env.js';
  * function. Kuaidi100 signs each push with the salt the parcel was subscribed with, so parcels watched before the
  * rotation keep pushing with the old salt: the previous secret must keep verifying, and does, for 30 days.
  */
-type Handler = (typeof import('../../functions/handlers/carrier-webhook.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/carrier-webhook.js')['handler'];
 
 let env: TrackingEnv;
 let secrets: SecretsManagerFake;
@@ -25,7 +25,13 @@ const kuaidi100Form = (trackingNumber: string, salt: string) => {
   const param = JSON.parse(fixtureText('kuaidi100', 'push-delivered')) as Record<string, any>;
   param.lastResult.nu = trackingNumber;
   const text = JSON.stringify(param);
-  return new URLSearchParams({ sign: createHash('md5').update(text + salt).digest('hex').toUpperCase(), param: text }).toString();
+  return new URLSearchParams({
+    sign: createHash('md5')
+      .update(text + salt)
+      .digest('hex')
+      .toUpperCase(),
+    param: text,
+  }).toString();
 };
 const afterShipBody = (trackingNumber: string) => {
   const body = fixture<Record<string, any>>('aftership', 'webhook-delivered');
@@ -37,7 +43,9 @@ async function pushStatus(provider: 'kuaidi100' | 'aftership', trackingNumber: s
   const body = provider === 'kuaidi100' ? kuaidi100Form(trackingNumber, secret) : afterShipBody(trackingNumber);
   const headers: Record<string, string> =
     provider === 'kuaidi100' ? { 'content-type': 'application/x-www-form-urlencoded' } : { 'aftership-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64') };
-  const res = await handler(apiEvent({ method: 'POST', path: `/webhooks/carriers/${provider}`, routeKey: 'POST /webhooks/carriers/{provider}', pathParameters: { provider }, headers, body }));
+  const res = await handler(
+    apiEvent({ method: 'POST', path: `/webhooks/carriers/${provider}`, routeKey: 'POST /webhooks/carriers/{provider}', pathParameters: { provider }, headers, body }),
+  );
   return res.statusCode;
 }
 
@@ -56,7 +64,10 @@ beforeAll(async () => {
   restore = withEnv({ AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint, SECRETS_MAX_AGE_SECONDS: '1' });
   const tracking = {
     routing: { default: 'aftership', byCarrier: { ZTO: 'kuaidi100' } },
-    providers: { aftership: { baseUrl: 'https://api.aftership.com/', codes: { SF: 'sf-express' } }, kuaidi100: { baseUrl: 'https://poll.kuaidi100.com/', codes: { SF: 'shunfeng' }, customer: 'c' } },
+    providers: {
+      aftership: { baseUrl: 'https://api.aftership.com/', codes: { SF: 'sf-express' } },
+      kuaidi100: { baseUrl: 'https://poll.kuaidi100.com/', codes: { SF: 'shunfeng' }, customer: 'c' },
+    },
   };
   handler = (
     await importFresh(() => import('../../functions/handlers/carrier-webhook.js'), {

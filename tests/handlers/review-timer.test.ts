@@ -8,7 +8,7 @@ import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/review-timer.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/review-timer.js')['handler'];
 
 let env: HandlerEnv;
 let handler: Handler;
@@ -22,7 +22,15 @@ const HOUR = 3_600_000;
  * review list's sort key). The task token is a stand-in: nothing resumes it here.
  */
 async function inReview(priority: number, opts: { openedAt?: Date; record?: Partial<CaseRecord> } = {}) {
-  const seeded = await seedCase(env.db, { record: { status: 'in_review', priority, priorityBand: 'normal', decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() }, ...opts.record } });
+  const seeded = await seedCase(env.db, {
+    record: {
+      status: 'in_review',
+      priority,
+      priorityBand: 'normal',
+      decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() },
+      ...opts.record,
+    },
+  });
   const deps = { cases, waits: new WaitStore(env.db, TABLE_NAME), workflow: new CaseWorkflow(new SFNClient({}), undefined) };
   await awaitEvent(deps, seeded.caseId, 'manual_review', `token-${seeded.caseId}`, opts.openedAt ?? new Date(), { reminderSeconds: 4 * 3600, escalationSeconds: 8 * 3600 });
   return seeded;

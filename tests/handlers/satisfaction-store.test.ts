@@ -31,7 +31,12 @@ describe('SatisfactionStore', () => {
     expect(await store.countAnswer(caseId, answer, bucket('2041-04-10'))).toBe('counted');
     expect(await store.countAnswer(caseId, { overall: 5 }, bucket('2041-04-10'))).toBe('exists');
 
-    for (const [group, key] of [['all', 'all'], ['type', 'return'], ['carrier', 'sf-express'], ['remedy', 'refund']] as const) {
+    for (const [group, key] of [
+      ['all', 'all'],
+      ['type', 'return'],
+      ['carrier', 'sf-express'],
+      ['remedy', 'refund'],
+    ] as const) {
       const totals = await store.totals(group, '2041-04-01', '2041-04-30');
       expect([...totals.keys()], group).toEqual([key]);
       expect(totals.get(key), group).toEqual({

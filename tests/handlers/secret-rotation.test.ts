@@ -208,7 +208,15 @@ describe('the 5-minute cache (default)', () => {
       const now = Date.now();
       const { caseId } = await seedCase(env.db, {
         type: 'lost',
-        record: { status: 'in_review', shipment: { carrier: 'SF', trackingNumber: unique('SIM-LOST').toUpperCase(), shippedAt: new Date(now - 4 * 86_400_000).toISOString(), promisedBy: new Date(now - 2 * 86_400_000).toISOString() } },
+        record: {
+          status: 'in_review',
+          shipment: {
+            carrier: 'SF',
+            trackingNumber: unique('SIM-LOST').toUpperCase(),
+            shippedAt: new Date(now - 4 * 86_400_000).toISOString(),
+            promisedBy: new Date(now - 2 * 86_400_000).toISOString(),
+          },
+        },
       });
       await expect(handler({ caseId })).rejects.toMatchObject({ name: 'CarrierAuthError' });
       // The workflow's catch (CarrierAuthError is caught like an outage, tests/cdk/stack.test.ts): the case waits.

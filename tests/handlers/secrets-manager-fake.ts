@@ -30,7 +30,16 @@ export async function startSecretsManagerFake(): Promise<SecretsManagerFake> {
         return;
       }
       reads.set(SecretId, (reads.get(SecretId) ?? 0) + 1);
-      res.end(JSON.stringify({ ARN: SecretId, Name: SecretId, SecretString: secret.value, VersionId: `v${secret.version}`, VersionStages: ['AWSCURRENT'], CreatedDate: Date.now() / 1000 }));
+      res.end(
+        JSON.stringify({
+          ARN: SecretId,
+          Name: SecretId,
+          SecretString: secret.value,
+          VersionId: `v${secret.version}`,
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: Date.now() / 1000,
+        }),
+      );
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

@@ -8,7 +8,7 @@ import { importFresh, lambdaContext, sqsEvent, TABLE_NAME } from './env.js';
 import { PERSON, requestedEvent, seedCase, unique } from './fixtures.js';
 import { startTrackingEnv, type TrackingEnv } from './tracking-env.js';
 
-type Handler = (typeof import('../../functions/handlers/start-case.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/start-case.js')['handler'];
 
 /** start-case (the intake consumer) filing parcels for watching: return.shipped, and shipment.created by the switch. */
 let env: TrackingEnv;

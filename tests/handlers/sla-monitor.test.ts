@@ -23,7 +23,7 @@ import { oneMarket } from '../markets.js';
 
 const JANE: Operator = { name: 'ops-jane', role: 'supervisor' };
 
-type Handler = (typeof import('../../functions/handlers/sla-monitor.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/sla-monitor.js')['handler'];
 
 let env: HandlerEnv;
 let handler: Handler;
@@ -35,7 +35,17 @@ let alerts: OpsAlerts;
 const sh = (local: string) => new Date(`${local}+08:00`);
 const endOfShanghaiDay = (date: string) => new Date(`${date}T23:59:59.999+08:00`).toISOString();
 /** The event EventBridge sends a rule's target; its `time` is the monitor's "now". */
-const tick = (at: Date) => ({ version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: at.toISOString(), region: 'us-east-1', resources: ['arn:aws:events:us-east-1:000000000000:rule/SlaMonitorSchedule'], detail: {} });
+const tick = (at: Date) => ({
+  version: '0',
+  id: 'tick',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '000000000000',
+  time: at.toISOString(),
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:000000000000:rule/SlaMonitorSchedule'],
+  detail: {},
+});
 const alertsFor = async (caseId: string) => (await alerts.recent(100)).filter((a) => a.caseId === caseId);
 const eventsOf = async (caseId: string) => (await cases.view(caseId))!.timeline.map((e) => e.event);
 const rawItem = async (caseId: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' } }))).Item!;
@@ -102,7 +112,10 @@ describe('sla monitor: due soon, then breached', () => {
     }
     const raised = await alertsFor(caseId);
     expect(raised.map((a) => a.kind).sort()).toEqual(['sla_breached', 'sla_due_soon']);
-    expect(raised.find((a) => a.kind === 'sla_breached')).toMatchObject({ message: expect.stringContaining(clock.dueAt!), detail: { dueAt: clock.dueAt, service: 'return', limit: 'return' } });
+    expect(raised.find((a) => a.kind === 'sla_breached')).toMatchObject({
+      message: expect.stringContaining(clock.dueAt!),
+      detail: { dueAt: clock.dueAt, service: 'return', limit: 'return' },
+    });
     expect(raised.find((a) => a.kind === 'sla_breached')!.message).toContain('(return service (review + refund), 7 working days from arrival)');
     expect(JSON.stringify(raised)).not.toMatch(/Li Wei|李伟|@example\.com|\+86/);
     const breachedAt = sh('2025-03-13T00:30:00').toISOString();
@@ -119,7 +132,9 @@ describe('sla monitor: due soon, then breached', () => {
         service: 'aftersales',
         SlaService: 'return',
         SlaBreached: 1,
-        _aws: expect.objectContaining({ CloudWatchMetrics: [{ Namespace: 'Aftersales', Dimensions: [['service'], ['service', 'SlaService']], Metrics: [{ Name: 'SlaBreached', Unit: 'Count' }] }] }),
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [{ Namespace: 'Aftersales', Dimensions: [['service'], ['service', 'SlaService']], Metrics: [{ Name: 'SlaBreached', Unit: 'Count' }] }],
+        }),
       }),
     );
     expect(JSON.stringify(breaches)).not.toContain(caseId);
@@ -144,7 +159,13 @@ describe('sla monitor: a paused case', () => {
     const { caseId, clock } = await withClock(sh('2025-06-09T10:00:00'));
     const sent: DelayNoticeMessage[] = [];
     const notices = { send: async (message: DelayNoticeMessage) => void sent.push(message) } as never;
-    const paused = await pauseCase({ ...deps, notices }, caseId, { reason: 'awaiting_parts', note: 'factory sends the part', expectedResumeBy: sh('2025-06-20T10:00:00').toISOString() }, JANE, sh('2025-06-16T10:00:00'));
+    const paused = await pauseCase(
+      { ...deps, notices },
+      caseId,
+      { reason: 'awaiting_parts', note: 'factory sends the part', expectedResumeBy: sh('2025-06-20T10:00:00').toISOString() },
+      JANE,
+      sh('2025-06-16T10:00:00'),
+    );
     expect(paused).toMatchObject({ status: 'done', pause: { since: sh('2025-06-16T10:00:00').toISOString(), reason: 'awaiting_parts', count: 1 } });
     expect(sent).toEqual([{ caseId, milestone: 'delay_notice', round: 1, pause: expect.objectContaining({ reason: 'awaiting_parts', count: 1 }) }]);
     // Out of the due index, on the paused list by the pause's start (issue 10; was: no gsi2pk at all).
@@ -170,8 +191,14 @@ describe('sla monitor: a paused case', () => {
     expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#running', gsi2sk: `${endOfShanghaiDay('2025-06-19')}#${caseId}` });
     expect(await listed('paused')).not.toContain(caseId);
     const timeline = (await cases.view(caseId))!.timeline;
-    expect(timeline.find((e) => e.event === 'case_paused')).toMatchObject({ actor: 'operator:ops-jane', detail: { reason: 'awaiting_parts', note: 'factory sends the part', count: 1 } });
-    expect(timeline.find((e) => e.event === 'case_resumed')).toMatchObject({ actor: 'operator:ops-jane', detail: { dueAt: endOfShanghaiDay('2025-06-19'), previousDueAt: clock.dueAt, pausedWorkingMs: 86_400_000 } });
+    expect(timeline.find((e) => e.event === 'case_paused')).toMatchObject({
+      actor: 'operator:ops-jane',
+      detail: { reason: 'awaiting_parts', note: 'factory sends the part', count: 1 },
+    });
+    expect(timeline.find((e) => e.event === 'case_resumed')).toMatchObject({
+      actor: 'operator:ops-jane',
+      detail: { dueAt: endOfShanghaiDay('2025-06-19'), previousDueAt: clock.dueAt, pausedWorkingMs: 86_400_000 },
+    });
 
     await handler(tick(sh('2025-06-19T10:00:00')));
     expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['sla_due_soon']);
@@ -233,7 +260,17 @@ describe('sla monitor: a paused case', () => {
 describe('sla monitor: served, closed', () => {
   it('a case served in time leaves the index as met, without an alert', async () => {
     const { caseId } = await withClock(sh('2025-07-01T10:00:00')); // due end of Jul 10
-    await cases.update(caseId, { status: 'resolved', compensation: { instructionId: 'i-1', kind: 'refund', idempotencyKey: 'k', at: sh('2025-07-08T10:00:00').toISOString(), status: 'completed', completedAt: sh('2025-07-08T11:00:00').toISOString() } });
+    await cases.update(caseId, {
+      status: 'resolved',
+      compensation: {
+        instructionId: 'i-1',
+        kind: 'refund',
+        idempotencyKey: 'k',
+        at: sh('2025-07-08T10:00:00').toISOString(),
+        status: 'completed',
+        completedAt: sh('2025-07-08T11:00:00').toISOString(),
+      },
+    });
     await handler(tick(sh('2025-07-10T09:00:00')));
     expect(await alertsFor(caseId)).toEqual([]);
     expect(await cases.get(caseId)).toMatchObject({ sla: { state: 'met', metAt: sh('2025-07-08T11:00:00').toISOString() } });
@@ -245,7 +282,10 @@ describe('sla monitor: served, closed', () => {
   it('a case served late between two runs counts as breached, without an alert (nothing is left to do)', async () => {
     const { caseId, clock } = await withClock(sh('2025-07-01T10:00:00'));
     const late = sh('2025-07-11T09:00:00').toISOString();
-    await cases.update(caseId, { status: 'resolved', compensation: { instructionId: 'i-2', kind: 'refund', idempotencyKey: 'k2', at: late, status: 'completed', completedAt: late } });
+    await cases.update(caseId, {
+      status: 'resolved',
+      compensation: { instructionId: 'i-2', kind: 'refund', idempotencyKey: 'k2', at: late, status: 'completed', completedAt: late },
+    });
     await handler(tick(sh('2025-07-11T10:00:00')));
     expect(await alertsFor(caseId)).toEqual([]);
     expect(await cases.get(caseId)).toMatchObject({ slaBreachedAt: late, sla: { state: 'met', metAt: late, breachedAt: late, dueAt: clock.dueAt } });
@@ -253,7 +293,10 @@ describe('sla monitor: served, closed', () => {
 
   it('a replacement shipped ahead (confirmed before the old item arrives) starts its clock already met', async () => {
     const shipped = sh('2025-07-20T10:00:00').toISOString();
-    const { caseId } = await seedCase(env.db, { type: 'exchange', record: { status: 'awaiting_return', compensation: { instructionId: 'i-3', kind: 'exchange', idempotencyKey: 'k3', at: shipped, status: 'completed', completedAt: shipped } } });
+    const { caseId } = await seedCase(env.db, {
+      type: 'exchange',
+      record: { status: 'awaiting_return', compensation: { instructionId: 'i-3', kind: 'exchange', idempotencyKey: 'k3', at: shipped, status: 'completed', completedAt: shipped } },
+    });
     const clock = await startServiceClock(deps, caseId, sh('2025-07-25T10:00:00'), sh('2025-07-25T10:00:00'));
     expect(clock).toMatchObject({ state: 'met', metAt: shipped, service: 'exchange' });
     expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
@@ -263,9 +306,17 @@ describe('sla monitor: served, closed', () => {
     const { caseId } = await withClock(sh('2025-08-04T10:00:00'));
     await pauseCase({ ...deps, notices: { send: async () => undefined } as never }, caseId, { reason: 'carrier_disruption', note: 'n' }, JANE, sh('2025-08-05T10:00:00'));
     expect(await listed('paused')).toContain(caseId);
-    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() }, caseId, 'cancelled', sh('2025-08-06T10:00:00'));
+    await closeCase(
+      { cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() },
+      caseId,
+      'cancelled',
+      sh('2025-08-06T10:00:00'),
+    );
     const record = await cases.get(caseId);
-    expect(record).toMatchObject({ status: 'closed', sla: { state: 'stopped', pauses: [{ from: sh('2025-08-05T10:00:00').toISOString(), to: sh('2025-08-06T10:00:00').toISOString() }] } });
+    expect(record).toMatchObject({
+      status: 'closed',
+      sla: { state: 'stopped', pauses: [{ from: sh('2025-08-05T10:00:00').toISOString(), to: sh('2025-08-06T10:00:00').toISOString() }] },
+    });
     expect(record!.pause).toBeUndefined();
     expect((await rawItem(caseId)).gsi2pk).toBeUndefined();
     expect(await listed('paused')).not.toContain(caseId);
@@ -299,7 +350,12 @@ describe('sla monitor: first-response targets', () => {
     expect(await eventsOf(inReview.caseId)).toContain('first_response_missed');
     expect((await cases.get(answered.caseId))!.firstResponseMissedAt).toBeUndefined();
     expect(await eventsOf(answered.caseId)).not.toContain('first_response_missed');
-    expect(metrics.lines.filter((l) => 'FirstResponseMissed' in l).map((l) => l.PriorityBand).sort()).toEqual(['high', 'normal']);
+    expect(
+      metrics.lines
+        .filter((l) => 'FirstResponseMissed' in l)
+        .map((l) => l.PriorityBand)
+        .sort(),
+    ).toEqual(['high', 'normal']);
   });
 });
 
@@ -376,7 +432,9 @@ describe('sla monitor: provisional due dates after the calendar’s data', () =>
     expect(recomputed?.detail).toEqual({ dueAt: endOfShanghaiDay('2027-01-05'), previousDueAt: endOfShanghaiDay('2027-01-04'), provisional: false });
 
     // Once only: the marks are gone, a further run finds nothing to recompute.
-    expect((await runSlaMonitor({ ...deps, markets: oneMarket({ calendar: published2027 }), metrics: { count: () => undefined } }, sh('2026-12-07T10:05:00'))).dueRecomputed).toEqual([]);
+    expect(
+      (await runSlaMonitor({ ...deps, markets: oneMarket({ calendar: published2027 }), metrics: { count: () => undefined } }, sh('2026-12-07T10:05:00'))).dueRecomputed,
+    ).toEqual([]);
   });
 
   it('a due date reaching a year still unpublished stays provisional, marked from that year', async () => {
@@ -394,7 +452,12 @@ describe('sla monitor: provisional due dates after the calendar’s data', () =>
   it('drops the mark of a case closed meanwhile, without touching its clock', async () => {
     const { caseId } = await seedCase(env.db, { type: 'repair', record: { status: 'compensating' } });
     await startServiceClock(deps, caseId, sh('2026-12-04T10:00:00'), sh('2026-12-09T10:00:00'));
-    await closeCase({ cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() }, caseId, 'cancelled', sh('2026-12-09T11:00:00'));
+    await closeCase(
+      { cases, dedupe: new DedupeStore(env.db, TABLE_NAME), sla, reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() },
+      caseId,
+      'cancelled',
+      sh('2026-12-09T11:00:00'),
+    );
     const before = (await cases.get(caseId))!;
     const report = await runSlaMonitor({ ...deps, markets: oneMarket({ calendar: published2027 }), metrics: { count: () => undefined } }, sh('2026-12-09T12:00:00'));
     expect(report.dueRecomputed).not.toContain(caseId);

@@ -14,7 +14,7 @@ import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { ACCOUNT_ID, addWaitForTokenMachine, eventually, importFresh, lambdaContext, REGION, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, requestedEvent, seedCase, unique } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/start-case.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/start-case.js')['handler'];
 
 const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:CaseWorkflow`;
 let env: HandlerEnv;
@@ -34,10 +34,14 @@ const waitingMachines: Partial<Record<WaitKind, string>> = {};
 /** A workflow step waiting for `kind` on the case, its token registered. */
 async function waitingFor(caseId: string, kind: 'remedy_choice' | 'compensation'): Promise<string> {
   const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: waitingMachines[kind]!, name: `${caseId}-${kind}`, input: JSON.stringify({ caseId }) });
-  await eventually(async () => {
-    const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `WAIT#${kind}` }, ConsistentRead: true }))).Item;
-    return item?.taskToken ? true : undefined;
-  }, 5000, `the ${kind} task token`);
+  await eventually(
+    async () => {
+      const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `WAIT#${kind}` }, ConsistentRead: true }))).Item;
+      return item?.taskToken ? true : undefined;
+    },
+    5000,
+    `the ${kind} task token`,
+  );
   return executionArn!;
 }
 
@@ -59,7 +63,9 @@ const deliver = (...bodies: Array<{ body: unknown; messageId?: string }>) =>
   handler(sqsEvent('aftersales-intake', bodies), lambdaContext('StartCase')) as Promise<SQSBatchResponse>;
 
 async function partition(caseId: string): Promise<Array<Record<string, any>>> {
-  const out = await env.db.send(new QueryCommand({ TableName: TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseId}` }, ConsistentRead: true }));
+  const out = await env.db.send(
+    new QueryCommand({ TableName: TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseId}` }, ConsistentRead: true }),
+  );
   return out.Items ?? [];
 }
 
@@ -70,7 +76,8 @@ async function executionsNamed(name: string) {
 
 beforeAll(async () => {
   env = await startHandlerEnv({ sfn: true, sqs: true });
-  noticeQueueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'start-case-notices.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
+  noticeQueueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'start-case-notices.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } })))
+    .QueueUrl!;
   // A trivial workflow under the ARN the function is configured with: the test is about the start, not the run.
   env.sfn!.service.addStateMachine({
     stateMachineArn: STATE_MACHINE_ARN,
@@ -153,7 +160,7 @@ describe('start-case', () => {
     expect(contact.locale).toBe(expected);
   });
 
-  it('a request the pipeline sent itself (proactive detection) is recorded as proactive; the platform\'s are not', async () => {
+  it("a request the pipeline sent itself (proactive detection) is recorded as proactive; the platform's are not", async () => {
     const platform = intakeMessage(requestedEvent());
     const pipeline = { ...intakeMessage(requestedEvent()), source: 'pipeline' };
     expect(await deliver({ body: platform }, { body: pipeline })).toEqual({ batchItemFailures: [] });
@@ -243,7 +250,9 @@ describe('start-case: aftersales.remedy_chosen', () => {
 
     // Redelivered, or a second choice: the first one stands, and it is noted.
     expect(await deliver(chosen)).toEqual({ batchItemFailures: [] });
-    expect(await deliver(eventFor(caseId, 'aftersales.remedy_chosen', { requestId: record.requestId, remedy: 'refund', refundTo: 'store_balance' }))).toEqual({ batchItemFailures: [] });
+    expect(await deliver(eventFor(caseId, 'aftersales.remedy_chosen', { requestId: record.requestId, remedy: 'refund', refundTo: 'store_balance' }))).toEqual({
+      batchItemFailures: [],
+    });
     expect(await cases.get(caseId)).toMatchObject({ choice: { remedy: 'exchange', by: 'customer' } });
     const events = (await timelineOf(caseId)).map((e) => e.event);
     expect(events.filter((e) => e === 'remedy_chosen')).toHaveLength(1);
@@ -252,12 +261,15 @@ describe('start-case: aftersales.remedy_chosen', () => {
 
   it('a choice made before the step waits is kept for it, with where the refund goes', async () => {
     const { caseId, record } = await choiceCase('lost', { status: 'checking_carrier', waitingFor: '' });
-    expect(await deliver(eventFor(caseId, 'aftersales.remedy_chosen', { requestId: record.requestId, remedy: 'refund', refundTo: 'store_balance' }))).toEqual({ batchItemFailures: [] });
+    expect(await deliver(eventFor(caseId, 'aftersales.remedy_chosen', { requestId: record.requestId, remedy: 'refund', refundTo: 'store_balance' }))).toEqual({
+      batchItemFailures: [],
+    });
     expect(await cases.get(caseId)).toMatchObject({ choice: { remedy: 'refund', refundTo: 'store_balance', by: 'customer' } });
     const chosen = (await timelineOf(caseId)).find((e) => e.event === 'remedy_chosen');
     expect(chosen).toMatchObject({ actor: 'customer', detail: { remedy: 'refund', refundTo: 'store_balance' } });
 
-    const executionArn = env.sfn!.service.startExecution({ stateMachineArn: waitingMachines.remedy_choice!, name: `${caseId}-late`, input: JSON.stringify({ caseId }) }).executionArn!;
+    const executionArn = env.sfn!.service.startExecution({ stateMachineArn: waitingMachines.remedy_choice!, name: `${caseId}-late`, input: JSON.stringify({ caseId }) })
+      .executionArn!;
     const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
     expect(JSON.parse(done.output!)).toEqual({ signal: 'chosen', remedy: 'refund' });
   });
@@ -326,7 +338,9 @@ describe('start-case: compensation.completed', () => {
     const instructionId = unique('ins');
     const { caseId, record } = await compensating(instructionId);
     const executionArn = await waitingFor(caseId, 'compensation');
-    expect(await deliver(eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId, status: 'failed', completedAt: new Date().toISOString() }))).toEqual({
+    expect(
+      await deliver(eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId, status: 'failed', completedAt: new Date().toISOString() })),
+    ).toEqual({
       batchItemFailures: [],
     });
     const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
@@ -338,7 +352,11 @@ describe('start-case: compensation.completed', () => {
     const instructionId = unique('ins');
     const { caseId, record } = await compensating(instructionId);
     const executionArn = await waitingFor(caseId, 'compensation');
-    expect(await deliver(eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId: 'ins_someone_else', status: 'completed', completedAt: new Date().toISOString() }))).toEqual({
+    expect(
+      await deliver(
+        eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId: 'ins_someone_else', status: 'completed', completedAt: new Date().toISOString() }),
+      ),
+    ).toEqual({
       batchItemFailures: [],
     });
     expect(await cases.get(caseId)).toMatchObject({ status: 'compensating', compensation: { instructionId, status: 'instructed' } });
@@ -353,7 +371,11 @@ describe('start-case: compensation.completed', () => {
 
   it('for a case that has no instruction yet: only noted', async () => {
     const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return' } });
-    expect(await deliver(eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId: 'ins_000009', status: 'completed', completedAt: new Date().toISOString() }))).toEqual({
+    expect(
+      await deliver(
+        eventFor(caseId, 'compensation.completed', { requestId: record.requestId, instructionId: 'ins_000009', status: 'completed', completedAt: new Date().toISOString() }),
+      ),
+    ).toEqual({
       batchItemFailures: [],
     });
     expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_return' });
@@ -364,7 +386,12 @@ describe('start-case: compensation.completed', () => {
 describe('start-case: aftersales.disputed', () => {
   const rejected = () =>
     seedCase(env.db, {
-      record: { status: 'closed', outcome: 'rejected', closedAt: new Date().toISOString(), decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', at: new Date().toISOString() } },
+      record: {
+        status: 'closed',
+        outcome: 'rejected',
+        closedAt: new Date().toISOString(),
+        decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', at: new Date().toISOString() },
+      },
     });
 
   it('reopens a closed rejected case in front of an operator, in a new execution <caseId>-dispute-1', async () => {
@@ -413,7 +440,11 @@ describe('start-case: aftersales.disputed', () => {
     const opened = intakeMessage(first);
     expect(await deliver({ body: opened })).toEqual({ batchItemFailures: [] });
     // The workflow rejected and closed it (which frees the order).
-    await cases.update(opened.caseId, { status: 'closed', outcome: 'rejected', decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', at: new Date().toISOString() } });
+    await cases.update(opened.caseId, {
+      status: 'closed',
+      outcome: 'rejected',
+      decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', at: new Date().toISOString() },
+    });
     await new DedupeStore(env.db, TABLE_NAME).releaseOpenCase(first.data.order.orderId, 'return', opened.caseId);
 
     expect(await deliver(eventFor(opened.caseId, 'aftersales.disputed', { requestId: first.data.requestId, reason: 'please look again' }))).toEqual({ batchItemFailures: [] });

@@ -12,7 +12,7 @@ import { startSecretsManagerFake, type SecretsManagerFake } from './secrets-mana
  * sent working until it expires, signs new links with the new key, and a value without "previous" revokes them all.
  * The notifier and the status page read the key by ARN through Powertools' cache, from a Secrets Manager fake.
  */
-type StatusPage = (typeof import('../../functions/handlers/status-page.js'))['handler'];
+type StatusPage = typeof import('../../functions/handlers/status-page.js')['handler'];
 
 const DAY = 86_400_000;
 let env: HandlerEnv;

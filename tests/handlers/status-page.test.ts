@@ -11,7 +11,7 @@ import { signStatusToken } from '../../functions/domain/status-link.js';
 import { addWaitForTokenMachine, apiEvent, eventually, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/status-page.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/status-page.js')['handler'];
 
 const SECRET = 'status-page-test-secret-5b1e';
 const DAY = 86_400_000;
@@ -104,7 +104,18 @@ describe('status page: GET /cases/{caseId}/status?token=…', () => {
 
   it('shows a due date counted on predicted holidays as an estimate ("Estimated finish" / 预计…（估算）), a published one as before', async () => {
     const dueAt = '2027-01-04T15:59:59.999Z';
-    const sla = { service: 'repair', startsAt: 'arrival', startedAt: '2026-12-04T02:00:00.000Z', expedited: false, workingDays: 20, state: 'running', pauses: [], dueAt, provisional: true, provisionalFrom: '2027-01-01' };
+    const sla = {
+      service: 'repair',
+      startsAt: 'arrival',
+      startedAt: '2026-12-04T02:00:00.000Z',
+      expedited: false,
+      workingDays: 20,
+      state: 'running',
+      pauses: [],
+      dueAt,
+      provisional: true,
+      provisionalFrom: '2027-01-01',
+    };
     const en = await seed({ type: 'repair', status: 'awaiting_return', locale: 'en', dueAt, sla: sla as never });
     const enPage = (await call('GET', en.caseId, tokenFor(en.caseId))).body;
     expect(enPage).toContain('<dt>Estimated finish</dt>');
@@ -114,7 +125,13 @@ describe('status page: GET /cases/{caseId}/status?token=…', () => {
     const zhPage = (await call('GET', zh.caseId, tokenFor(zh.caseId))).body;
     expect(zhPage).toContain('<dt>预计完成时间（估算）</dt>');
     expect(zhPage).toContain('（估算：次年法定节假日安排尚未公布，日期可能前后调整几天）');
-    const published = await seed({ type: 'repair', status: 'awaiting_return', locale: 'zh-CN', dueAt, sla: { ...sla, provisional: undefined, provisionalFrom: undefined } as never });
+    const published = await seed({
+      type: 'repair',
+      status: 'awaiting_return',
+      locale: 'zh-CN',
+      dueAt,
+      sla: { ...sla, provisional: undefined, provisionalFrom: undefined } as never,
+    });
     const publishedPage = (await call('GET', published.caseId, tokenFor(published.caseId))).body;
     expect(publishedPage).toContain('<dt>预计完成时间</dt>');
     expect(publishedPage).not.toContain('估算');
@@ -221,7 +238,12 @@ describe('status page: the operator’s words', () => {
   });
 
   it('a policy rejection, or one a dispute reopened, quotes nothing', async () => {
-    const { caseId } = await seed({ status: 'closed', outcome: 'rejected', locale: 'en', decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', at } });
+    const { caseId } = await seed({
+      status: 'closed',
+      outcome: 'rejected',
+      locale: 'en',
+      decision: { decision: 'reject', rule: 'return.no_reason_window', reasonCode: 'window_expired', at },
+    });
     const policy = await call('GET', caseId, tokenFor(caseId));
     expect(policy.body).toContain('Our message to you explains why.');
     expect(policy.body).not.toContain('<blockquote');
@@ -262,10 +284,14 @@ describe('status page: on hold, keep waiting or cancel', () => {
   it('cancel: takes the order platform’s cancellation path and ends the case’s wait', async () => {
     const { caseId } = await seed({ type: 'repair', status: 'awaiting_return', waitingFor: 'return', locale: 'en', pause: PAUSE });
     const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: returnMachine, name: caseId, input: JSON.stringify({ caseId }) });
-    await eventually(async () => {
-      const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#return' }, ConsistentRead: true }))).Item;
-      return item?.taskToken ? true : undefined;
-    }, 5000, 'the return task token');
+    await eventually(
+      async () => {
+        const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#return' }, ConsistentRead: true }))).Item;
+        return item?.taskToken ? true : undefined;
+      },
+      5000,
+      'the return task token',
+    );
     const res = await call('POST', caseId, tokenFor(caseId), { body: 'choice=cancel' });
     expect(res.status).toBe(303);
     const done = await env.sfn!.service.waitForExecution(executionArn!, 5000);
@@ -302,7 +328,10 @@ describe('status page: on hold, keep waiting or cancel', () => {
     for (const id of [running, closed, paused, compensating]) {
       const record = await cases.get(id);
       expect(record?.cancelRequested, id).toBeUndefined();
-      expect((await cases.view(id))!.timeline.map((e) => e.event), id).not.toContain('pause_wait_chosen');
+      expect(
+        (await cases.view(id))!.timeline.map((e) => e.event),
+        id,
+      ).not.toContain('pause_wait_chosen');
     }
   });
 });

@@ -12,7 +12,7 @@ import { localDateOf } from '../../functions/domain/working-days.js';
 import { addWaitForTokenMachine, apiEvent, closedPort, eventually, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 
-type Handler = (typeof import('../../functions/handlers/survey-api.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/survey-api.js')['handler'];
 
 let env: HandlerEnv;
 let handler: Handler;
@@ -27,19 +27,33 @@ const newToken = () => randomBytes(24).toString('base64url');
 async function openSurvey(opts: { locale?: 'zh-CN' | 'en' | 'de'; expiresInMs?: number; carrier?: string } = {}) {
   const token = newToken();
   const record = { status: 'awaiting_survey', outcome: 'approved', remedy: 'refund', waitingFor: 'survey', surveyToken: token, locale: opts.locale ?? 'zh-CN' } as const;
-  const { caseId } = await seedCase(env.db, { record: opts.carrier ? { ...record, shipment: { carrier: opts.carrier, trackingNumber: 'SF1', shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() } } : record });
+  const { caseId } = await seedCase(env.db, {
+    record: opts.carrier
+      ? { ...record, shipment: { carrier: opts.carrier, trackingNumber: 'SF1', shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() } }
+      : record,
+  });
   const now = Date.now();
-  await surveys.create({ token, caseId, locale: opts.locale ?? 'zh-CN', createdAt: new Date(now).toISOString(), expiresAt: new Date(now + (opts.expiresInMs ?? 3_600_000)).toISOString() });
+  await surveys.create({
+    token,
+    caseId,
+    locale: opts.locale ?? 'zh-CN',
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + (opts.expiresInMs ?? 3_600_000)).toISOString(),
+  });
   return { token, caseId };
 }
 
 /** Starts the one-step workflow that parks its task token in the WaitStore as kind 'survey', like the survey step. */
 async function waitingExecution(caseId: string) {
   const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: machineArn, name: caseId, input: JSON.stringify({ caseId }) });
-  await eventually(async () => {
-    const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#survey' }, ConsistentRead: true }))).Item;
-    return item?.taskToken ? true : undefined;
-  }, 5000, 'the survey task token');
+  await eventually(
+    async () => {
+      const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#survey' }, ConsistentRead: true }))).Item;
+      return item?.taskToken ? true : undefined;
+    },
+    5000,
+    'the survey task token',
+  );
   return executionArn!;
 }
 
@@ -63,7 +77,10 @@ async function call(method: 'GET' | 'POST', token: string, opts: { body?: string
 }
 
 const postJson = (token: string, answer: unknown) =>
-  call('POST', token, { body: JSON.stringify(answer), contentType: 'application/json', accept: 'application/json' }).then((r) => ({ ...r, json: JSON.parse(r.body) as Record<string, any> }));
+  call('POST', token, { body: JSON.stringify(answer), contentType: 'application/json', accept: 'application/json' }).then((r) => ({
+    ...r,
+    json: JSON.parse(r.body) as Record<string, any>,
+  }));
 const postForm = (token: string, fields: Record<string, string>) =>
   call('POST', token, { body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' });
 
@@ -346,9 +363,16 @@ describe('survey-api: the four questions, the follow-up and the counters', () =>
     expect(res.body).toContain('A member of our team will contact you');
 
     const record = await cases.get(caseId);
-    expect(record?.followUp).toEqual({ status: 'open', reason: 'low_score', overall: 2, openedAt: record?.survey && 'answeredAt' in record.survey ? record.survey.answeredAt : '' });
+    expect(record?.followUp).toEqual({
+      status: 'open',
+      reason: 'low_score',
+      overall: 2,
+      openedAt: record?.survey && 'answeredAt' in record.survey ? record.survey.answeredAt : '',
+    });
     const listed = (await followUps().listOpen(1000)).filter((t) => t.caseId === caseId);
-    expect(listed).toEqual([expect.objectContaining({ caseId, overall: 2, caseType: 'return', orderId: record!.orderId, customerId: 'cust-88231', comment: 'Nobody answered my calls.' })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ caseId, overall: 2, caseType: 'return', orderId: record!.orderId, customerId: 'cust-88231', comment: 'Nobody answered my calls.' }),
+    ]);
     const alerts = (await new OpsAlerts(env.db, TABLE_NAME).recent(100)).filter((a) => a.caseId === caseId);
     expect(alerts).toEqual([expect.objectContaining({ kind: 'survey_low_score', detail: { overall: 2, type: 'return' } })]);
     // The alert names the case and the score, never the customer's words.

@@ -6,7 +6,7 @@ import { importFresh, TABLE_NAME } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 import { startTrackingEnv, type TrackingEnv } from './tracking-env.js';
 
-type Handler = (typeof import('../../functions/handlers/track-shipments.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/track-shipments.js')['handler'];
 
 /**
  * The poller with CarrierProvider=17track against the carrier simulator's 17TRACK protocol: a watched number 17TRACK
@@ -66,7 +66,9 @@ describe('track-shipments with 17TRACK: a stopped number', () => {
     // The stopped flag stays: the silence so far decides nothing; the case's timeline says a restart was asked.
     expect(shipment.trackingIssue).toMatchObject({ reason: 'tracking_stopped' });
     const timeline = (await new CaseStore(env.db, TABLE_NAME).view(caseId))!.timeline;
-    expect(timeline.filter((e) => e.event === 'tracking_restart_requested')).toEqual([expect.objectContaining({ actor: 'carrier', detail: { outcome: 'restarted', role: 'return', carrier: 'SF' } })]);
+    expect(timeline.filter((e) => e.event === 'tracking_restart_requested')).toEqual([
+      expect.objectContaining({ actor: 'carrier', detail: { outcome: 'restarted', role: 'return', carrier: 'SF' } }),
+    ]);
 
     // Later polls do not ask again (17TRACK restarts a number once).
     expect(await handler(scheduled(new Date(now.getTime() + 2 * HOUR + 2000)))).toMatchObject({ failed: 0 });

@@ -8,7 +8,7 @@ import { importFresh, TABLE_NAME } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 import { startTrackingEnv, type TrackingEnv } from './tracking-env.js';
 
-type Handler = (typeof import('../../functions/handlers/track-shipments.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/track-shipments.js')['handler'];
 
 /**
  * The poller with CarrierProvider=kuaidi100 against the carrier simulator's Kuaidi100 protocol: its own key and the
@@ -65,7 +65,11 @@ beforeAll(async () => {
           return;
         }
         if (req.url === '/poll') subscribeAttempts += 1;
-        const upstream = await fetch(`${carrier.url}${req.url}`, { method: req.method, headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: Buffer.concat(chunks) });
+        const upstream = await fetch(`${carrier.url}${req.url}`, {
+          method: req.method,
+          headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+          body: Buffer.concat(chunks),
+        });
         res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
       })();
     });

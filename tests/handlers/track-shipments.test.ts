@@ -12,7 +12,7 @@ import { PERSON, seedCase, unique } from './fixtures.js';
 import { startTrackingEnv, type TrackingEnv } from './tracking-env.js';
 import { oneMarket } from '../markets.js';
 
-type Handler = (typeof import('../../functions/handlers/track-shipments.js'))['handler'];
+type Handler = typeof import('../../functions/handlers/track-shipments.js')['handler'];
 type Summary = Awaited<ReturnType<Handler>>;
 
 const DAY = 86_400_000;
@@ -71,7 +71,9 @@ beforeAll(async () => {
 afterEach(async () => {
   carrier.setOutage(false);
   // Each test starts with nothing due: what a test leaves in the poll index would be polled by the next one.
-  const due = await env.db.send(new QueryCommand({ TableName: TABLE_NAME, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': 'POLL#aftership' } }));
+  const due = await env.db.send(
+    new QueryCommand({ TableName: TABLE_NAME, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': 'POLL#aftership' } }),
+  );
   for (const item of due.Items ?? []) {
     await env.db.send(new UpdateCommand({ TableName: TABLE_NAME, Key: { pk: item.pk, sk: item.sk }, UpdateExpression: 'REMOVE gsi2pk, gsi2sk, nextPollAt' }));
   }
@@ -109,7 +111,7 @@ describe('track-shipments: polling', () => {
     expect(await env.drainIntake()).toEqual([]);
   });
 
-  it('an outage (503 + Retry-After) backs the shipment off with jitter and ends the provider\'s run; the rest stay due', async () => {
+  it("an outage (503 + Retry-After) backs the shipment off with jitter and ends the provider's run; the rest stay due", async () => {
     const now = wholeSecond();
     const first = await watchedReturn(unique('SIM-DELIVERED').toUpperCase(), now);
     const second = await watchedReturn(unique('SIM-DELIVERED').toUpperCase(), at(now, 0.5));
@@ -150,7 +152,13 @@ describe('track-shipments: polling', () => {
     // One alert per outage (issue 16): the same one, closed, rather than a second "recovered" alert in the list.
     const [closed, ...more] = (await alerts.recent(100)).filter((a) => a.at >= now.toISOString() && a.detail?.provider === 'aftership');
     expect(more).toEqual([]);
-    expect(closed).toMatchObject({ kind: 'carrier_provider_down', id: down!.id, resolvedAt: at(now, 2100).toISOString(), count: 0, message: expect.stringContaining('answers again') });
+    expect(closed).toMatchObject({
+      kind: 'carrier_provider_down',
+      id: down!.id,
+      resolvedAt: at(now, 2100).toISOString(),
+      count: 0,
+      message: expect.stringContaining('answers again'),
+    });
   });
 
   it('a number the carrier does not know flags the watching case (trackingIssue, timeline) and alerts operators once', async () => {
@@ -170,11 +178,16 @@ describe('track-shipments: polling', () => {
 });
 
 describe('the due index and the budget', () => {
-  it('a run polls at most the provider\'s budget, soonest due first; reading more than 100 due shipments at once works', async () => {
+  it("a run polls at most the provider's budget, soonest due first; reading more than 100 due shipments at once works", async () => {
     const base = wholeSecond(new Date(Date.now() + 20 * DAY));
     const keys: string[] = [];
     for (let i = 0; i < 130; i++) {
-      keys.push(await shipments.watch({ carrier: 'SF', trackingNumber: unique('SIM-TRANSIT').toUpperCase(), provider: 'aftership', watcher: { role: 'return', caseId: `AS-${i}` } }, at(base, i)));
+      keys.push(
+        await shipments.watch(
+          { carrier: 'SF', trackingNumber: unique('SIM-TRANSIT').toUpperCase(), provider: 'aftership', watcher: { role: 'return', caseId: `AS-${i}` } },
+          at(base, i),
+        ),
+      );
     }
     const due = await shipments.due('aftership', at(base, 200), 500);
     expect(due.map((s) => s.key)).toEqual(keys);
@@ -219,7 +232,15 @@ describe('track-shipments: proactive detection', () => {
         items: [{ sku: 'KB-87-BLK', name: 'Mechanical keyboard', category: 'electronics', quantity: 1, unitPrice: 39900 }],
         shipment: { carrier: 'SF', trackingNumber, shippedAt: new Date(now.getTime() - 20 * DAY).toISOString(), promisedBy: new Date(now.getTime() - 14 * DAY).toISOString() },
       },
-      customer: { customerId: 'cust-1', tier: 'gold' as const, name: PERSON.name, email: PERSON.email, phone: PERSON.phone, locale: 'zh-CN' as const, channels: ['email' as const, 'sms' as const] },
+      customer: {
+        customerId: 'cust-1',
+        tier: 'gold' as const,
+        name: PERSON.name,
+        email: PERSON.email,
+        phone: PERSON.phone,
+        locale: 'zh-CN' as const,
+        channels: ['email' as const, 'sms' as const],
+      },
     };
     await watchProactive({ shipments, providerFor: () => 'aftership', proactiveEnabled: () => true }, caseId, data, now);
     return { caseId, requestId, data };
@@ -239,13 +260,19 @@ describe('track-shipments: proactive detection', () => {
       source: 'pipeline',
       event: {
         type: 'aftersales.requested',
-        data: { requestId, caseType: 'delayed', reason: 'proactive_late_delivery', order: { orderId: data.order.orderId }, customer: { email: PERSON.email, phone: PERSON.phone, name: PERSON.name } },
+        data: {
+          requestId,
+          caseType: 'delayed',
+          reason: 'proactive_late_delivery',
+          order: { orderId: data.order.orderId },
+          customer: { email: PERSON.email, phone: PERSON.phone, name: PERSON.name },
+        },
       },
     });
     expect((message!.event.data as any).order.shipment.deliveredAt).toEqual(expect.any(String));
   });
 
-  it('switched off (the CN policy\'s default), a watched parcel opens nothing', async () => {
+  it("switched off (the CN policy's default), a watched parcel opens nothing", async () => {
     const off = (await importFresh(() => import('../../functions/handlers/track-shipments.js'), { ...carrierEnv, PROACTIVE_DETECTION: undefined })).handler;
     const now = wholeSecond();
     const trackingNumber = unique('SIM-LATE2').toUpperCase();

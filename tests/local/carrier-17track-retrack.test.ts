@@ -10,7 +10,10 @@ describe('17TRACK simulator: retrack', () => {
     now: () => new Date('2026-12-04T00:00:00Z'),
   };
   const retrack = (registry: SeventeenTrackRegistry, number: string) =>
-    seventeenTrackRoute(ctx, registry, 'retrack', undefined, [{ number, carrier: 100012 }]).body as { code: number; data: { accepted: unknown[]; rejected: Array<{ number: string; error: { code: number } }> } };
+    seventeenTrackRoute(ctx, registry, 'retrack', undefined, [{ number, carrier: 100012 }]).body as {
+      code: number;
+      data: { accepted: unknown[]; rejected: Array<{ number: string; error: { code: number } }> };
+    };
 
   it('restarts a stopped number once; refuses one still followed (-18019904), a second restart (-18019905), an unknown one (-18019902)', () => {
     const registry: SeventeenTrackRegistry = new Map();

@@ -87,6 +87,8 @@ describe('Kuaidi100 dialect', () => {
     await expect.poll(() => received.length, { timeout: 3000 }).toBeGreaterThan(0);
     const result = verifyAndParsePush('kuaidi100', received[0]!.body, {}, 'kd-salt');
     expect(result).toMatchObject({ ok: true, updates: [{ carrier: 'SF', trackingNumber: 'SIM-TRANSIT-5', snapshot: { status: 'in_transit' } }] });
-    await expect(kuaidi100('wrong', { callbackUrl: receiverUrl, salt: 's' }).subscribe({ carrier: 'SF', trackingNumber: 'SIM-TRANSIT-6' })).rejects.toBeInstanceOf(CarrierAuthError);
+    await expect(kuaidi100('wrong', { callbackUrl: receiverUrl, salt: 's' }).subscribe({ carrier: 'SF', trackingNumber: 'SIM-TRANSIT-6' })).rejects.toBeInstanceOf(
+      CarrierAuthError,
+    );
   });
 });

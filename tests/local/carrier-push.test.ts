@@ -30,8 +30,7 @@ const create = (trackingNumber: string) =>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ tracking_number: trackingNumber, slug: 'sf-express', tracking_ship_date: '2026-11-10T01:00:00Z' }),
   });
-const pushesOf = (trackingNumber: string) =>
-  received.filter((p) => (JSON.parse(p.body) as { msg: { tracking_number: string } }).msg.tracking_number === trackingNumber);
+const pushesOf = (trackingNumber: string) => received.filter((p) => (JSON.parse(p.body) as { msg: { tracking_number: string } }).msg.tracking_number === trackingNumber);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -78,7 +77,12 @@ describe('carrier simulator pushes', () => {
     expect(delivered).toMatchObject({ carrier: 'SF', trackingNumber: 'SIM-RETURN4-A', snapshot: { deliveredAt: new Date(START.getTime() + 4000).toISOString() } });
     expect(delivered!.snapshot.checkpoints!.at(-1)!.location).toMatch(/service center/);
     expect(JSON.parse(pushes[0]!.body)).toMatchObject({ event: 'tracking_update', is_tracking_first_tag: true });
-    expect(sim.pushes().filter((p) => p.trackingNumber === 'SIM-RETURN4-A').map((p) => p.tag)).toEqual(['InfoReceived', 'InTransit', 'Delivered']);
+    expect(
+      sim
+        .pushes()
+        .filter((p) => p.trackingNumber === 'SIM-RETURN4-A')
+        .map((p) => p.tag),
+    ).toEqual(['InfoReceived', 'InTransit', 'Delivered']);
   });
 
   it('a push the receiver refuses is sent again; none goes out during an outage or for numbers not created here', async () => {
@@ -92,7 +96,13 @@ describe('carrier simulator pushes', () => {
     await new Promise((r) => setTimeout(r, 100));
     // Accepted once, then nothing more while the tracking does not change.
     expect(pushesOf('SIM-DELIVERED-B').length).toBe(attempts);
-    expect(sim.pushes().filter((p) => p.trackingNumber === 'SIM-DELIVERED-B').map((p) => p.status).slice(0, 2)).toEqual([503, 503]);
+    expect(
+      sim
+        .pushes()
+        .filter((p) => p.trackingNumber === 'SIM-DELIVERED-B')
+        .map((p) => p.status)
+        .slice(0, 2),
+    ).toEqual([503, 503]);
 
     sim.setOutage(true);
     const before = received.length;

@@ -37,7 +37,15 @@ async function freePort(): Promise<number> {
 async function startRuntime(port: number): Promise<{ child: ChildProcess; api: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'CRITICAL', LOCAL_VISIBILITY_TIMEOUT_SECONDS: '1', OPS_USERS: undefined, OPS_TOKEN: undefined },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOCAL_DATA_DIR: dataDir,
+      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+      LOCAL_VISIBILITY_TIMEOUT_SECONDS: '1',
+      OPS_USERS: undefined,
+      OPS_TOKEN: undefined,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -21,7 +21,10 @@ const template: CfnTemplate = {
     Emails: { Type: 'AWS::SES::ConfigurationSet', Properties: {} },
     EmailsFailures: {
       Type: 'AWS::SES::ConfigurationSetEventDestination',
-      Properties: { ConfigurationSetName: { Ref: 'Emails' }, EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'], SnsDestination: { TopicARN: { Ref: 'Events' } } } },
+      Properties: {
+        ConfigurationSetName: { Ref: 'Emails' },
+        EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'], SnsDestination: { TopicARN: { Ref: 'Events' } } },
+      },
     },
     Sms: {
       Type: 'AWS::SMSVOICE::ConfigurationSet',
@@ -100,7 +103,11 @@ describe('SES mailbox simulator and failing SMS numbers', () => {
 
   beforeAll(async () => {
     ses = await startSes();
-    delivery = await startLocalDeliveryEvents({ sesEndpoint: ses.endpoint, destinations: topology.eventDestinations!, publish: (topic, message) => published.push({ topic, message }) });
+    delivery = await startLocalDeliveryEvents({
+      sesEndpoint: ses.endpoint,
+      destinations: topology.eventDestinations!,
+      publish: (topic, message) => published.push({ topic, message }),
+    });
   });
   afterAll(async () => {
     await delivery?.close();
@@ -121,7 +128,13 @@ describe('SES mailbox simulator and failing SMS numbers', () => {
     const sent = await send('bounce@simulator.amazonses.com', 'local-Emails');
     const event = await nextEvent(1);
     expect(event?.topic).toBe(topicArn);
-    expect(parseDeliveryEvent(event!.message)).toEqual({ channel: 'email', providerMessageId: sent.MessageId, reason: 'bounce:Permanent/General', permanent: true, addresses: ['bounce@simulator.amazonses.com'] });
+    expect(parseDeliveryEvent(event!.message)).toEqual({
+      channel: 'email',
+      providerMessageId: sent.MessageId,
+      reason: 'bounce:Permanent/General',
+      permanent: true,
+      addresses: ['bounce@simulator.amazonses.com'],
+    });
     const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: Array<{ messageId: string }> };
     expect(store.emails.map((m) => m.messageId)).toContain(sent.MessageId);
   });
@@ -136,11 +149,24 @@ describe('SES mailbox simulator and failing SMS numbers', () => {
   });
 
   it('an SMS to +8613800000000 through the configuration set is reported blocked; other numbers are not', async () => {
-    const sms = (destination: string): StoredSms => ({ messageId: `m-${destination}`, destination, body: 'hi', configurationSetName: 'aftersales-notices', segments: 1, sentAt: new Date().toISOString() });
+    const sms = (destination: string): StoredSms => ({
+      messageId: `m-${destination}`,
+      destination,
+      body: 'hi',
+      configurationSetName: 'aftersales-notices',
+      segments: 1,
+      sentAt: new Date().toISOString(),
+    });
     delivery.smsSent(sms('+8613900000000'));
     delivery.smsSent(sms('+8613800000000'));
     const event = await nextEvent(3);
-    expect(parseDeliveryEvent(event!.message)).toEqual({ channel: 'sms', providerMessageId: 'm-+8613800000000', reason: 'sms:TEXT_BLOCKED', permanent: true, addresses: ['+8613800000000'] });
+    expect(parseDeliveryEvent(event!.message)).toEqual({
+      channel: 'sms',
+      providerMessageId: 'm-+8613800000000',
+      reason: 'sms:TEXT_BLOCKED',
+      permanent: true,
+      addresses: ['+8613800000000'],
+    });
     // +8613800000001 is unreachable, but this destination does not subscribe to that event.
     delivery.smsSent(sms('+8613800000001'));
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -54,34 +54,38 @@ describe('npm start stopped with Ctrl-C or SIGTERM', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-stop-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s ends the runtime with its threads and leaves no process behind', async (signal) => {
-    const port = await freePort();
-    // Its own process group, so every process it starts can be looked for afterwards.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-      cwd: root,
-      detached: true,
-      env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: join(dataDir, signal), POWERTOOLS_LOG_LEVEL: 'CRITICAL', OPS_USERS: undefined, OPS_TOKEN: undefined },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
-    try {
-      while (!output.includes('running locally')) {
-        if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-        await new Promise((ok) => setTimeout(ok, 250));
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s ends the runtime with its threads and leaves no process behind',
+    async (signal) => {
+      const port = await freePort();
+      // Its own process group, so every process it starts can be looked for afterwards.
+      const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+        cwd: root,
+        detached: true,
+        env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: join(dataDir, signal), POWERTOOLS_LOG_LEVEL: 'CRITICAL', OPS_USERS: undefined, OPS_TOKEN: undefined },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+      try {
+        while (!output.includes('running locally')) {
+          if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+          await new Promise((ok) => setTimeout(ok, 250));
+        }
+        expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+        child.kill(signal);
+        expect(await exited).toBe(0);
+        expect(output).toContain('[local] stopping');
+        expect(processesInGroup(child.pid!)).toEqual([]);
+        expect(await accepts(port)).toBe(false);
+      } finally {
+        if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
       }
-      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
-      child.kill(signal);
-      expect(await exited).toBe(0);
-      expect(output).toContain('[local] stopping');
-      expect(processesInGroup(child.pid!)).toEqual([]);
-      expect(await accepts(port)).toBe(false);
-    } finally {
-      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 });
 
 /**

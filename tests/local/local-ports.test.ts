@@ -8,7 +8,15 @@ import { startSnsEmulator } from '../../local/emulators/sns.js';
 describe('local ports', () => {
   it('puts every emulator and simulator on PORT+1…+9 by default, the same at every start', () => {
     expect(localConfig({}).ports).toEqual({
-      emailViewer: 3001, sms: 3002, carrier: 3003, orderPlatform: 3004, sns: 3005, dynamodb: 3006, sqs: 3007, stepFunctions: 3008, sesApi: 3009,
+      emailViewer: 3001,
+      sms: 3002,
+      carrier: 3003,
+      orderPlatform: 3004,
+      sns: 3005,
+      dynamodb: 3006,
+      sqs: 3007,
+      stepFunctions: 3008,
+      sesApi: 3009,
     });
     const moved = localConfig({ PORT: '4300' }).ports;
     expect(Object.values(moved).sort()).toEqual([4301, 4302, 4303, 4304, 4305, 4306, 4307, 4308, 4309]);
@@ -20,7 +28,7 @@ describe('local ports', () => {
     expect(new Set(Object.values(LOCAL_SERVICE_PORTS).map((s) => s.variable)).size).toBe(Object.keys(LOCAL_SERVICE_PORTS).length);
   });
 
-  it('gives every one any free port when the API has one (PORT=0 or the tests\' port: 0)', () => {
+  it("gives every one any free port when the API has one (PORT=0 or the tests' port: 0)", () => {
     expect(Object.values(localConfig({ PORT: '0' }).ports)).toEqual(Array(9).fill(0));
     expect(Object.values(localConfig({ PORT: '4300' }, { port: 0 }).ports)).toEqual(Array(9).fill(0));
   });
@@ -39,7 +47,9 @@ describe('local ports', () => {
         (e: unknown) => portTaken(e, 'sns', port),
       );
       expect(error).toBeInstanceOf(LocalConfigError);
-      expect((error as Error).message).toBe(`port ${port} (SNS (operator alerts)) is in use, perhaps by another npm start: set PORT to move every port, or LOCAL_SNS_PORT for this one`);
+      expect((error as Error).message).toBe(
+        `port ${port} (SNS (operator alerts)) is in use, perhaps by another npm start: set PORT to move every port, or LOCAL_SNS_PORT for this one`,
+      );
       const other = new Error('boom');
       expect(portTaken(other, 'sns', port)).toBe(other);
     } finally {

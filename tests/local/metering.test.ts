@@ -54,23 +54,37 @@ async function cost(request: () => Promise<unknown>): Promise<{ table: number; i
       .map(([k, v]) => [k, v - (before.writeUnitsByPartition[k] ?? 0)] as const)
       .filter(([, v]) => v !== 0),
   );
-  return { table: after.writeUnits - before.writeUnits, index: after.indexWriteUnits - before.indexWriteUnits, read: after.readUnits + after.indexReadUnits - before.readUnits - before.indexReadUnits, partitions };
+  return {
+    table: after.writeUnits - before.writeUnits,
+    index: after.indexWriteUnits - before.indexWriteUnits,
+    read: after.readUnits + after.indexReadUnits - before.readUnits - before.indexReadUnits,
+    partitions,
+  };
 }
 
 describe('the DynamoDB meter', () => {
   it('counts table and index write units by DynamoDB rules', async () => {
     const key = { pk: 'CASE#1', sk: 'CASE' };
     // Enters the index: one put there.
-    expect(await cost(() => doc.send(new PutCommand({ TableName: 'cases', Item: { ...key, gpk: 'DUE#a', gsk: '1', note: 'x' } })))).toEqual({ table: 1, index: 1, read: 0, partitions: { 'table|CASE#1': 1, 'due|DUE#a': 1 } });
-    // A non-projected attribute changes (KEYS_ONLY): nothing in the index.
-    expect(await cost(() => doc.send(new UpdateCommand({ TableName: 'cases', Key: key, UpdateExpression: 'SET note = :n', ExpressionAttributeValues: { ':n': 'y' } })))).toMatchObject({ table: 1, index: 0 });
-    // The index key moves: a delete from the old partition and a put in the new one.
-    expect(await cost(() => doc.send(new UpdateCommand({ TableName: 'cases', Key: key, UpdateExpression: 'SET gpk = :p', ExpressionAttributeValues: { ':p': 'DUE#b' } })))).toEqual({
+    expect(await cost(() => doc.send(new PutCommand({ TableName: 'cases', Item: { ...key, gpk: 'DUE#a', gsk: '1', note: 'x' } })))).toEqual({
       table: 1,
-      index: 2,
+      index: 1,
       read: 0,
-      partitions: { 'table|CASE#1': 1, 'due|DUE#a': 1, 'due|DUE#b': 1 },
+      partitions: { 'table|CASE#1': 1, 'due|DUE#a': 1 },
     });
+    // A non-projected attribute changes (KEYS_ONLY): nothing in the index.
+    expect(
+      await cost(() => doc.send(new UpdateCommand({ TableName: 'cases', Key: key, UpdateExpression: 'SET note = :n', ExpressionAttributeValues: { ':n': 'y' } }))),
+    ).toMatchObject({ table: 1, index: 0 });
+    // The index key moves: a delete from the old partition and a put in the new one.
+    expect(await cost(() => doc.send(new UpdateCommand({ TableName: 'cases', Key: key, UpdateExpression: 'SET gpk = :p', ExpressionAttributeValues: { ':p': 'DUE#b' } })))).toEqual(
+      {
+        table: 1,
+        index: 2,
+        read: 0,
+        partitions: { 'table|CASE#1': 1, 'due|DUE#a': 1, 'due|DUE#b': 1 },
+      },
+    );
     // A failed condition still costs a table unit, no index work.
     expect(await cost(() => doc.send(new PutCommand({ TableName: 'cases', Item: key, ConditionExpression: 'attribute_not_exists(pk)' })))).toMatchObject({ table: 1, index: 0 });
     // A 2 KB item costs two units.

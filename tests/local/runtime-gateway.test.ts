@@ -99,7 +99,11 @@ describe('HTTP gateway', () => {
   });
 
   it('answers 404 for unmatched routes and methods', async () => {
-    for (const [method, path] of [['GET', '/nope'], ['DELETE', '/surveys/t'], ['GET', '/ops']]) {
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['DELETE', '/surveys/t'],
+      ['GET', '/ops'],
+    ]) {
       const res = await fetch(`${gateway.url}${path}`, { method });
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({ message: 'Not Found' });
@@ -138,11 +142,15 @@ describe('HTTP gateway', () => {
 
   it('rejects bodies over 10 MB with 413', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${gateway.url}/webhooks/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(11 * 1024 * 1024) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      });
+      const req = request(
+        `${gateway.url}/webhooks/orders`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(11 * 1024 * 1024) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
       req.on('error', reject);
       req.write('{"x":"');
     });
@@ -155,8 +163,9 @@ describe('HTTP gateway', () => {
   });
 });
 
-describe('HTTP gateway: JWT routes (the operators\' authorizer, emulated)', () => {
-  const opsFetch = (headers: Record<string, string> = {}) => fetch(`${gateway.url}/ops/cases/C-9/decision`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+describe("HTTP gateway: JWT routes (the operators' authorizer, emulated)", () => {
+  const opsFetch = (headers: Record<string, string> = {}) =>
+    fetch(`${gateway.url}/ops/cases/C-9/decision`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
 
   it.each([
     ['no Authorization header', {}, 'Bearer'],
@@ -175,15 +184,18 @@ describe('HTTP gateway: JWT routes (the operators\' authorizer, emulated)', () =
     expect(invoked.length).toBe(before);
   });
 
-  it.each(OPERATORS.map((o) => [o.role, o] as const))('the token of the %s reaches the function with the claims API Gateway builds from a Cognito access token', async (_role, operator) => {
-    const { status, event } = await echo('/ops/reviews', { headers: { authorization: `Bearer ${operator.token}` } });
-    expect(event.routeKey).toBe('ANY /ops/{proxy+}');
-    expect(status).toBe(200);
-    const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims: Record<string, string> } } }).authorizer;
-    expect(authorizer?.jwt?.claims).toMatchObject({ username: operator.name, 'cognito:groups': `[${operator.role}]`, token_use: 'access' });
-    for (const value of Object.values(authorizer!.jwt!.claims)) expect(typeof value).toBe('string');
-    expect(JSON.stringify(authorizer)).not.toContain(operator.token);
-  });
+  it.each(OPERATORS.map((o) => [o.role, o] as const))(
+    'the token of the %s reaches the function with the claims API Gateway builds from a Cognito access token',
+    async (_role, operator) => {
+      const { status, event } = await echo('/ops/reviews', { headers: { authorization: `Bearer ${operator.token}` } });
+      expect(event.routeKey).toBe('ANY /ops/{proxy+}');
+      expect(status).toBe(200);
+      const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims: Record<string, string> } } }).authorizer;
+      expect(authorizer?.jwt?.claims).toMatchObject({ username: operator.name, 'cognito:groups': `[${operator.role}]`, token_use: 'access' });
+      for (const value of Object.values(authorizer!.jwt!.claims)) expect(typeof value).toBe('string');
+      expect(JSON.stringify(authorizer)).not.toContain(operator.token);
+    },
+  );
 
   it('accepts the token without "Bearer", as API Gateway takes the identity source either way', async () => {
     const { status, event } = await echo('/ops/reviews', { headers: { authorization: OPERATORS[0].token } });

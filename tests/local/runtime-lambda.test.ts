@@ -30,9 +30,7 @@ describe('LocalLambdaRuntime', () => {
     const env = template.Resources.SlaFn4C6E8A0B!.Properties!.Environment as { Variables: Record<string, unknown> };
     env.Variables.TABLE_NAME = 'other-table';
     const clash = resolveTopology(template, { region: REGION, accountId: ACCOUNT, sqsEndpoint: 'http://127.0.0.1:1' });
-    expect(() => new LocalLambdaRuntime({ topology: clash, repoRoot }).applyEnvironment()).toThrow(
-      /TABLE_NAME differs between functions \w+ and SlaFn4C6E8A0B/,
-    );
+    expect(() => new LocalLambdaRuntime({ topology: clash, repoRoot }).applyEnvironment()).toThrow(/TABLE_NAME differs between functions \w+ and SlaFn4C6E8A0B/);
   });
 
   it('invokes by logical id, name or ARN with a realistic context, across the JSON boundary', async () => {

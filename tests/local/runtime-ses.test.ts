@@ -74,8 +74,7 @@ describe('SES emulator', () => {
           Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: 'body' } } } },
         }),
       );
-    const subjects = async (endpoint: string) =>
-      ((await (await fetch(`${endpoint}/store`)).json()) as { emails: Array<{ subject: string }> }).emails.map((e) => e.subject);
+    const subjects = async (endpoint: string) => ((await (await fetch(`${endpoint}/store`)).json()) as { emails: Array<{ subject: string }> }).emails.map((e) => e.subject);
     try {
       const first = await startSes({ dataFile });
       await send(first.endpoint, 'before the restart');

@@ -47,8 +47,7 @@ beforeEach(() => {
 
 const intake = () => topology.queues.IntakeQueue4B2F7C1D!;
 const dlq = () => topology.queues.IntakeDLQ9A1B3C5E!;
-const send = (body: unknown, attrs = {}) =>
-  client.send(new SendMessageCommand({ QueueUrl: intake().url, MessageBody: JSON.stringify(body), MessageAttributes: attrs }));
+const send = (body: unknown, attrs = {}) => client.send(new SendMessageCommand({ QueueUrl: intake().url, MessageBody: JSON.stringify(body), MessageAttributes: attrs }));
 const log = () => shared.__sqsBatchLog ?? [];
 
 async function drainDlq(): Promise<string[]> {
@@ -85,10 +84,13 @@ describe('SQS emulator', () => {
 
 describe('SQS poller', () => {
   it('delivers a real SQSEvent and deletes successful messages', async () => {
-    await send({ caseId: 'C-1' }, {
-      kind: { DataType: 'String', StringValue: 'order.return_requested' },
-      blob: { DataType: 'Binary', BinaryValue: new Uint8Array([1, 2, 3]) },
-    });
+    await send(
+      { caseId: 'C-1' },
+      {
+        kind: { DataType: 'String', StringValue: 'order.return_requested' },
+        blob: { DataType: 'Binary', BinaryValue: new Uint8Array([1, 2, 3]) },
+      },
+    );
     const entry = await waitFor(() => log()[0]);
     expect(entry).toMatchObject({
       body: '{"caseId":"C-1"}',
@@ -107,12 +109,19 @@ describe('SQS poller', () => {
     for (const body of [{ n: 1 }, { n: 2, fail: true }, { n: 3 }]) await send(body);
     await waitFor(() => (log().length >= 3 ? true : undefined));
     // The failing record comes back (receive count 2) and fails again; the third receive moves it to the DLQ.
-    const dead = await waitFor(async () => {
-      const bodies = await drainDlq();
-      return bodies.length ? bodies : undefined;
-    }, 15_000, 200);
+    const dead = await waitFor(
+      async () => {
+        const bodies = await drainDlq();
+        return bodies.length ? bodies : undefined;
+      },
+      15_000,
+      200,
+    );
     expect(dead).toEqual(['{"n":2,"fail":true}']);
-    const counts = (n: number) => log().filter((e) => JSON.parse(e.body).n === n).map((e) => e.receiveCount);
+    const counts = (n: number) =>
+      log()
+        .filter((e) => JSON.parse(e.body).n === n)
+        .map((e) => e.receiveCount);
     expect(counts(1)).toEqual(['1']);
     expect(counts(3)).toEqual(['1']);
     expect(counts(2)).toEqual(['1', '2']);
@@ -121,10 +130,14 @@ describe('SQS poller', () => {
 
   it('retries the whole batch when the handler throws, without crashing', async () => {
     await send({ throw: true });
-    const dead = await waitFor(async () => {
-      const bodies = await drainDlq();
-      return bodies.length ? bodies : undefined;
-    }, 15_000, 200);
+    const dead = await waitFor(
+      async () => {
+        const bodies = await drainDlq();
+        return bodies.length ? bodies : undefined;
+      },
+      15_000,
+      200,
+    );
     expect(dead).toEqual(['{"throw":true}']);
     expect(log().map((e) => e.receiveCount)).toEqual(['1', '2']);
     expect(errors.filter((e) => e.phase === 'invoke')).toHaveLength(2);

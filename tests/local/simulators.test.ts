@@ -13,8 +13,7 @@ const NOW = new Date('2025-10-20T04:00:00Z');
  * (see china-workdays.ts); west of UTC the literal dates asserted below still pin the behaviour.
  */
 const libraryIsReliable = new Date(2025, 0, 1).getTimezoneOffset() <= 0;
-const workdayAfter = (n: number, date: string): string =>
-  libraryIsReliable ? chineseDays.findWorkday(n, date) : addChinaWorkdays(date, n);
+const workdayAfter = (n: number, date: string): string => (libraryIsReliable ? chineseDays.findWorkday(n, date) : addChinaWorkdays(date, n));
 
 describe('carrier tracking simulator', () => {
   let carrier: CarrierSimulator;
@@ -128,8 +127,7 @@ describe('carrier tracking simulator', () => {
   });
 
   it('fails every lookup during a global outage and recovers after it', async () => {
-    const outage = (down: boolean) =>
-      fetch(`${carrier.url}/_control/outage`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ down }) });
+    const outage = (down: boolean) => fetch(`${carrier.url}/_control/outage`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ down }) });
     expect((await outage(true)).status).toBe(200);
     expect((await track('SIM-DELIVERED-1')).res.status).toBe(503);
     expect((await track('SIM-TRANSIT-1')).res.status).toBe(503);

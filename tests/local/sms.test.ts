@@ -2,13 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DescribePhoneNumbersCommand,
-  PinpointSMSVoiceV2Client,
-  ConflictException,
-  SendTextMessageCommand,
-  ValidationException,
-} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { DescribePhoneNumbersCommand, PinpointSMSVoiceV2Client, ConflictException, SendTextMessageCommand, ValidationException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { OPTED_OUT_SMS_NUMBERS, smsSegments, startSmsEmulator, type SmsEmulator, type StoredSms } from '../../local/emulators/sms.js';
 import { OPTED_OUT_CONFLICT } from '../fixtures/providers/end-user-messaging.js';
 
@@ -26,8 +20,7 @@ const clientFor = (url: string) =>
 describe('SMS emulator over the real PinpointSMSVoiceV2Client', () => {
   let sms: SmsEmulator;
   let client: PinpointSMSVoiceV2Client;
-  const listed = async (query = ''): Promise<StoredSms[]> =>
-    ((await (await fetch(`${sms.url}/messages${query}`)).json()) as { messages: StoredSms[] }).messages;
+  const listed = async (query = ''): Promise<StoredSms[]> => ((await (await fetch(`${sms.url}/messages${query}`)).json()) as { messages: StoredSms[] }).messages;
 
   beforeAll(async () => {
     sms = await startSmsEmulator();

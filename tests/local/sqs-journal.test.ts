@@ -37,7 +37,8 @@ async function start() {
   const restored = sqs.persistTo(file);
   const url = (id: string) => queues[id]!.url;
   const receive = async (id: string, visibility = 30): Promise<Message[]> =>
-    (await client.send(new ReceiveMessageCommand({ QueueUrl: url(id), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: visibility, AttributeNames: ['All'] }))).Messages ?? [];
+    (await client.send(new ReceiveMessageCommand({ QueueUrl: url(id), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: visibility, AttributeNames: ['All'] })))
+      .Messages ?? [];
   const stop = async () => {
     client.destroy();
     await sqs.close();

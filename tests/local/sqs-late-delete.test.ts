@@ -29,7 +29,9 @@ describe('SQS poller, a batch slower than the visibility timeout', () => {
       sqsClient: client,
       topology: {
         queues: { LateQueue: queue },
-        eventSources: [{ logicalId: 'LateMapping', queueLogicalId: 'LateQueue', functionLogicalId: 'SlowFn', batchSize: 10, maxBatchingWindowSeconds: 0, reportBatchItemFailures: true }],
+        eventSources: [
+          { logicalId: 'LateMapping', queueLogicalId: 'LateQueue', functionLogicalId: 'SlowFn', batchSize: 10, maxBatchingWindowSeconds: 0, reportBatchItemFailures: true },
+        ],
       },
       lambda: {
         invoke: async (_fn: string, event: unknown) => {
@@ -48,7 +50,9 @@ describe('SQS poller, a batch slower than the visibility timeout', () => {
       await waitFor(() => (receiveCounts.length >= 2 && errors.length >= 1 ? true : undefined), 10_000);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toBeInstanceOf(HandledAfterVisibilityTimeout);
-      expect((errors[0] as Error).message).toBe('1 message(s) took longer than the local visibility timeout and were delivered again; the function handles the repeat idempotently');
+      expect((errors[0] as Error).message).toBe(
+        '1 message(s) took longer than the local visibility timeout and were delivered again; the function handles the repeat idempotently',
+      );
       expect(receiveCounts.slice(0, 2)).toEqual(['1', '2']);
     } finally {
       await pollers.stop();

@@ -108,22 +108,26 @@ const waitForTokenTask = (fn: string, extra: object = {}) => ({
 });
 
 const machines = {
-  chain: addMachine('chain', {
-    StartAt: 'Classify',
-    States: {
-      Classify: lambdaTask('classify', { ResultPath: '$.classification', Next: 'Price' }),
-      Price: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: fnArn('price'), 'Payload.$': '$' },
-        ResultSelector: { 'amount.$': '$.Payload.amount', 'status.$': '$.StatusCode' },
-        ResultPath: '$.price',
-        Next: 'Pause',
+  chain: addMachine(
+    'chain',
+    {
+      StartAt: 'Classify',
+      States: {
+        Classify: lambdaTask('classify', { ResultPath: '$.classification', Next: 'Price' }),
+        Price: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: fnArn('price'), 'Payload.$': '$' },
+          ResultSelector: { 'amount.$': '$.Payload.amount', 'status.$': '$.StatusCode' },
+          ResultPath: '$.price',
+          Next: 'Pause',
+        },
+        Pause: { Type: 'Wait', Seconds: 3600, Next: 'Done' },
+        Done: { Type: 'Succeed' },
       },
-      Pause: { Type: 'Wait', Seconds: 3600, Next: 'Done' },
-      Done: { Type: 'Succeed' },
     },
-  }, { waitOverridesMs: { Pause: 5 } }),
+    { waitOverridesMs: { Pause: 5 } },
+  ),
   retry: addMachine('retry', {
     StartAt: 'Track',
     States: {

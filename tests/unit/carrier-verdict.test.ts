@@ -50,8 +50,7 @@ describe('lost parcels', () => {
 });
 
 describe('delayed parcels delivered', () => {
-  const verdict = (tracking: TrackingSnapshot, checks = 1, promised = PROMISED) =>
-    carrierVerdict('delayed', tracking, promised, NOW, checks, cnPolicy, cnCalendar);
+  const verdict = (tracking: TrackingSnapshot, checks = 1, promised = PROMISED) => carrierVerdict('delayed', tracking, promised, NOW, checks, cnPolicy, cnCalendar);
 
   it.each([
     ['before the promise', '2026-11-04T15:00:00'],
@@ -141,7 +140,7 @@ describe('lost parcels: no scan for N days (002 §4.1)', () => {
     expect(verdict(silentSince(6.9))).toEqual({ verdict: 'pending', rule: 'lost.awaiting_carrier' });
   });
 
-  it('uses the carrier\'s own limit, matched case-insensitively (SF 5 days, EMS 10 days in CN)', () => {
+  it("uses the carrier's own limit, matched case-insensitively (SF 5 days, EMS 10 days in CN)", () => {
     expect(verdict(silentSince(5), 'SF').verdict).toBe('confirmed');
     expect(verdict(silentSince(5), 'sf').verdict).toBe('confirmed');
     expect(verdict(silentSince(9), 'EMS').verdict).toBe('pending');

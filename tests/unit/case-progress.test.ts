@@ -3,24 +3,62 @@ import { caseProgress, type ProgressFacts } from '../../functions/domain/case-pr
 
 const facts = (f: Partial<ProgressFacts> & Pick<ProgressFacts, 'type' | 'status'>): ProgressFacts => ({ offersChoice: false, ...f });
 /** The steps as `step:state`, current step marked with *. */
-const line = (f: ProgressFacts) => caseProgress(f).steps.map((s) => (s.state === 'current' ? `*${s.step}` : s.state === 'done' ? `${s.step}✓` : s.step)).join(' ');
+const line = (f: ProgressFacts) =>
+  caseProgress(f)
+    .steps.map((s) => (s.state === 'current' ? `*${s.step}` : s.state === 'done' ? `${s.step}✓` : s.step))
+    .join(' ');
 
 describe('caseProgress: the steps a customer sees', () => {
   it.each([
     ['a return being reviewed', facts({ type: 'return', status: 'in_review' }), 'received✓ *review return resolution closed', 'wait_review'],
     ['a new case (workflow starting)', facts({ type: 'exchange', status: 'received' }), 'received✓ *review return resolution closed', 'wait_review'],
     ['a damaged claim without photos', facts({ type: 'damaged', status: 'awaiting_evidence', offersChoice: true }), 'received✓ *review choice resolution closed', 'send_photos'],
-    ['a lost parcel at the carrier', facts({ type: 'lost', status: 'checking_carrier', offersChoice: true }), 'received✓ review✓ *carrier choice resolution closed', 'wait_carrier'],
-    ['a lost parcel, remedy to choose', facts({ type: 'lost', status: 'awaiting_choice', offersChoice: true }), 'received✓ review✓ carrier✓ *choice resolution closed', 'choose_remedy'],
-    ['a damaged item chosen for exchange, to ship back', facts({ type: 'damaged', status: 'awaiting_return', offersChoice: true, choice: { remedy: 'exchange' } }), 'received✓ review✓ choice✓ *return resolution closed', 'ship_item'],
-    ['a damaged item refunded (no return)', facts({ type: 'damaged', status: 'compensating', offersChoice: true, choice: { remedy: 'refund' } }), 'received✓ review✓ choice✓ *resolution closed', 'wait_compensation'],
-    ['a return shipped back, on its way', facts({ type: 'return', status: 'awaiting_return', returnShipment: { carrier: 'SF', trackingNumber: '1' } }), 'received✓ review✓ *return resolution closed', 'wait_return_arrival'],
-    ['a refund being paid', facts({ type: 'return', status: 'compensating', returnReceivedAt: '2026-11-20T00:00:00Z' }), 'received✓ review✓ return✓ *resolution closed', 'wait_compensation'],
+    [
+      'a lost parcel at the carrier',
+      facts({ type: 'lost', status: 'checking_carrier', offersChoice: true }),
+      'received✓ review✓ *carrier choice resolution closed',
+      'wait_carrier',
+    ],
+    [
+      'a lost parcel, remedy to choose',
+      facts({ type: 'lost', status: 'awaiting_choice', offersChoice: true }),
+      'received✓ review✓ carrier✓ *choice resolution closed',
+      'choose_remedy',
+    ],
+    [
+      'a damaged item chosen for exchange, to ship back',
+      facts({ type: 'damaged', status: 'awaiting_return', offersChoice: true, choice: { remedy: 'exchange' } }),
+      'received✓ review✓ choice✓ *return resolution closed',
+      'ship_item',
+    ],
+    [
+      'a damaged item refunded (no return)',
+      facts({ type: 'damaged', status: 'compensating', offersChoice: true, choice: { remedy: 'refund' } }),
+      'received✓ review✓ choice✓ *resolution closed',
+      'wait_compensation',
+    ],
+    [
+      'a return shipped back, on its way',
+      facts({ type: 'return', status: 'awaiting_return', returnShipment: { carrier: 'SF', trackingNumber: '1' } }),
+      'received✓ review✓ *return resolution closed',
+      'wait_return_arrival',
+    ],
+    [
+      'a refund being paid',
+      facts({ type: 'return', status: 'compensating', returnReceivedAt: '2026-11-20T00:00:00Z' }),
+      'received✓ review✓ return✓ *resolution closed',
+      'wait_compensation',
+    ],
     ['a late delivery, subsidy confirmed', facts({ type: 'delayed', status: 'resolved' }), 'received✓ review✓ carrier✓ resolution✓ *closed', 'wait_close'],
     ['a missing part, survey sent', facts({ type: 'missing_part', status: 'awaiting_survey' }), 'received✓ review✓ resolution✓ *closed', 'answer_survey'],
     ['a completed return', facts({ type: 'return', status: 'closed', outcome: 'approved' }), 'received✓ review✓ return✓ resolution✓ closed✓', 'none'],
     ['a rejected return (no return or remedy steps)', facts({ type: 'return', status: 'closed', outcome: 'rejected' }), 'received✓ review✓ closed✓', 'none'],
-    ['a failed step after payment was instructed', facts({ type: 'lost', status: 'needs_attention', compensation: { status: 'instructed' } }), 'received✓ review✓ carrier✓ *resolution closed', 'wait_team'],
+    [
+      'a failed step after payment was instructed',
+      facts({ type: 'lost', status: 'needs_attention', compensation: { status: 'instructed' } }),
+      'received✓ review✓ carrier✓ *resolution closed',
+      'wait_team',
+    ],
     ['a failed step during review', facts({ type: 'quality', status: 'needs_attention' }), 'received✓ *review return resolution closed', 'wait_team'],
   ])('%s', (_what, f, expected, next) => {
     expect(line(f)).toBe(expected);

@@ -78,7 +78,16 @@ describe('CSV', () => {
 });
 
 describe('exportCases', () => {
-  const row = (i: number) => ({ caseId: `AS-${String(i).padStart(12, '0')}`, type: 'lost', status: 'closed', orderId: 'o', requestId: `r${i}`, customerId: 'c', createdAt: '2026-01-01T00:00:00.000Z' }) as unknown as CaseRecord;
+  const row = (i: number) =>
+    ({
+      caseId: `AS-${String(i).padStart(12, '0')}`,
+      type: 'lost',
+      status: 'closed',
+      orderId: 'o',
+      requestId: `r${i}`,
+      customerId: 'c',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    }) as unknown as CaseRecord;
   /** A search over `total` matching cases, served page by page as the index would. */
   const fakeSearch = (total: number) => ({
     cases: { get: async () => undefined },

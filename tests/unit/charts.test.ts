@@ -22,7 +22,10 @@ function expectAccessible(svg: string, title: string) {
 
 describe('charts: barChart', () => {
   it('makes room for a Chinese label (a CJK character is as wide as the font size, not a Latin letter)', () => {
-    const svg = barChart({ title: 'Cost by carrier' }, [{ label: 'SF Express 顺丰速运', value: 398 }, { label: 'JD', value: 10 }]);
+    const svg = barChart({ title: 'Cost by carrier' }, [
+      { label: 'SF Express 顺丰速运', value: 398 },
+      { label: 'JD', value: 10 },
+    ]);
     // The label is right-aligned at x; its estimated width must fit left of it: 11 Latin characters and 4 CJK ones at 12px.
     expect(number(elements(svg, 'label')[0]!.attrs.x)).toBeGreaterThanOrEqual(11 * 7 + 4 * 12);
   });
@@ -97,10 +100,14 @@ describe('charts: vertical charts', () => {
   });
 
   it('stacked bars: one segment per non-zero value, each stack as tall as its total', () => {
-    const svg = stackedBarChart({ title: 'Opened per day' }, ['11-01', '11-02'], [
-      { name: 'return', values: [3, 1] },
-      { name: 'lost', values: [1, 0] },
-    ]);
+    const svg = stackedBarChart(
+      { title: 'Opened per day' },
+      ['11-01', '11-02'],
+      [
+        { name: 'return', values: [3, 1] },
+        { name: 'lost', values: [1, 0] },
+      ],
+    );
     const bars = elements(svg, 'bar');
     expect(bars).toHaveLength(3);
     const stack1 = bars.filter((b) => Number(b.attrs.x) < 300).reduce((sum, b) => sum + number(b.attrs.height), 0);
@@ -119,7 +126,11 @@ describe('charts: vertical charts', () => {
 
   it('a long legend wraps into rows inside the width, and the plot moves down below it', () => {
     const names = ['return', 'exchange', 'repair', 'damaged', 'lost', 'delayed', 'quality', 'missing_part'];
-    const svg = stackedBarChart({ title: 'Types', width: 400 }, ['d1'], names.map((name) => ({ name, values: [1] })));
+    const svg = stackedBarChart(
+      { title: 'Types', width: 400 },
+      ['d1'],
+      names.map((name) => ({ name, values: [1] })),
+    );
     const keys = elements(svg, 'key').map((k) => ({ x: number(k.attrs.x), y: number(k.attrs.y) }));
     expect(keys).toHaveLength(8);
     const rows = [...new Set(keys.map((k) => k.y))];

@@ -19,7 +19,13 @@ describe('concernedLines / valueOf', () => {
     [[{ sku: 'CBL-USBC-1M', quantity: 1 }], 2_900],
     [[{ sku: 'CBL-USBC-1M', quantity: 2 }], 5_800],
     [[{ sku: 'CBL-USBC-1M', quantity: 5 }], 5_800], // never more than was ordered
-    [[{ sku: 'CBL-USBC-1M', quantity: 1 }, { sku: 'KB-87-BLK', quantity: 1 }], 42_800],
+    [
+      [
+        { sku: 'CBL-USBC-1M', quantity: 1 },
+        { sku: 'KB-87-BLK', quantity: 1 },
+      ],
+      42_800,
+    ],
   ])('%o is worth %d minor units', (items, value) => {
     expect(valueOf(concernedLines(ORDER_ITEMS, items))).toBe(value);
   });
@@ -34,14 +40,18 @@ describe('concernedLines / valueOf', () => {
 
   it('valueOf sums quantity × unit price exactly in minor units', () => {
     expect(valueOf([])).toBe(0);
-    expect(valueOf([{ quantity: 3, unitPrice: 1999 }, { quantity: 1, unitPrice: 1 }])).toBe(5998);
+    expect(
+      valueOf([
+        { quantity: 3, unitPrice: 1999 },
+        { quantity: 1, unitPrice: 1 },
+      ]),
+    ).toBe(5998);
   });
 });
 
 const KEYBOARD = [{ sku: 'KB-87-BLK', quantity: 1 }];
 const CABLE = [{ sku: 'CBL-USBC-1M', quantity: 1 }];
-const plan = (type: CaseType, inputs: RemedyInputs = {}, items = KEYBOARD, policy: AftersalesPolicy = cnPolicy) =>
-  planCompensation(caseFacts({ type, items }), policy, inputs);
+const plan = (type: CaseType, inputs: RemedyInputs = {}, items = KEYBOARD, policy: AftersalesPolicy = cnPolicy) => planCompensation(caseFacts({ type, items }), policy, inputs);
 
 /** A refund of `amount` of the order currency to the original payment method. */
 const refund = (remedy: Remedy, amount: number, needsReturn: boolean, platformPaysReturnShipping: boolean): CompensationPlan => ({
@@ -63,7 +73,15 @@ const reship = (remedy: Remedy, items: Array<{ sku: string; quantity: number }>,
   platformPaysReturnShipping,
   cost,
 });
-const coupon = (remedy: Remedy, amount: number): CompensationPlan => ({ remedy, kind: 'coupon', amount, currency: 'CNY', needsReturn: false, platformPaysReturnShipping: false, cost: amount });
+const coupon = (remedy: Remedy, amount: number): CompensationPlan => ({
+  remedy,
+  kind: 'coupon',
+  amount,
+  currency: 'CNY',
+  needsReturn: false,
+  platformPaysReturnShipping: false,
+  cost: amount,
+});
 
 describe('planCompensation: the remedy per case type (CN policy, no choice, no operator)', () => {
   // type, what the review granted, the plan. CN: the platform pays the return shipping of damaged, quality and repair.
@@ -86,7 +104,12 @@ describe('planCompensation: the remedy per case type (CN policy, no choice, no o
 
   it('a refund covers quantity × unit price, never more than ordered', () => {
     expect(plan('return', {}, [{ sku: 'CBL-USBC-1M', quantity: 5 }]).amount).toBe(5_800);
-    expect(plan('return', {}, [{ sku: 'CBL-USBC-1M', quantity: 1 }, { sku: 'KB-87-BLK', quantity: 1 }]).amount).toBe(42_800);
+    expect(
+      plan('return', {}, [
+        { sku: 'CBL-USBC-1M', quantity: 1 },
+        { sku: 'KB-87-BLK', quantity: 1 },
+      ]).amount,
+    ).toBe(42_800);
   });
 
   it('an empty item list means the whole order', () => {
@@ -138,9 +161,15 @@ describe("planCompensation: the customer's choice (002 §3.3, §4.3)", () => {
   });
 
   it('the default follows the policy it is given', () => {
-    const lostRefundByDefault: AftersalesPolicy = { ...cnPolicy, customerChoice: { ...cnPolicy.customerChoice, lost: { options: ['reship', 'refund'], default: 'refund', timeoutHours: 72 } } };
+    const lostRefundByDefault: AftersalesPolicy = {
+      ...cnPolicy,
+      customerChoice: { ...cnPolicy.customerChoice, lost: { options: ['reship', 'refund'], default: 'refund', timeoutHours: 72 } },
+    };
     expect(plan('lost', {}, KEYBOARD, lostRefundByDefault)).toEqual(refund('refund', 39_900, false, false));
-    const damagedExchangeByDefault: AftersalesPolicy = { ...cnPolicy, customerChoice: { ...cnPolicy.customerChoice, damaged: { options: ['exchange', 'refund'], default: 'exchange', timeoutHours: 72 } } };
+    const damagedExchangeByDefault: AftersalesPolicy = {
+      ...cnPolicy,
+      customerChoice: { ...cnPolicy.customerChoice, damaged: { options: ['exchange', 'refund'], default: 'exchange', timeoutHours: 72 } },
+    };
     expect(plan('damaged', {}, KEYBOARD, damagedExchangeByDefault)).toEqual(reship('exchange', KEYBOARD, true, true, 39_900));
   });
 
@@ -151,7 +180,10 @@ describe("planCompensation: the customer's choice (002 §3.3, §4.3)", () => {
   // item the default said they return. Expected: refund with needsReturn: true, platformPaysReturnShipping: true.
   // (The workflow is not affected today: plan-remedy records the default as the choice before planning.)
   it('a damaged default of "return" is a refund after the item comes back', () => {
-    const returnByDefault: AftersalesPolicy = { ...cnPolicy, customerChoice: { ...cnPolicy.customerChoice, damaged: { options: ['return', 'refund'], default: 'return', timeoutHours: 72 } } };
+    const returnByDefault: AftersalesPolicy = {
+      ...cnPolicy,
+      customerChoice: { ...cnPolicy.customerChoice, damaged: { options: ['return', 'refund'], default: 'return', timeoutHours: 72 } },
+    };
     expect(plan('damaged', {}, KEYBOARD, returnByDefault)).toEqual(refund('refund', 39_900, true, true));
   });
 

@@ -79,7 +79,11 @@ describe('DE: the statutory exceptions to the withdrawal (§312g(2) BGB) are ref
   });
 
   it('but a defect in such an item goes to an operator (a defect claim, not a withdrawal)', () => {
-    expect(review(dePolicy, 'return', 3, { reason: 'defective' }, 'hygiene_opened')).toEqual({ decision: 'manual', rule: 'return.excluded_category_with_defect', reasonCode: 'possible_quality_issue' });
+    expect(review(dePolicy, 'return', 3, { reason: 'defective' }, 'hygiene_opened')).toEqual({
+      decision: 'manual',
+      rule: 'return.excluded_category_with_defect',
+      reasonCode: 'possible_quality_issue',
+    });
   });
 });
 
@@ -108,7 +112,13 @@ describe('DE: defects within the 2-year legal guarantee (§438 BGB)', () => {
 
 describe('DE: the refund of a withdrawal waits for the item (policy withdrawal.refundAwaitsReturn, §357(4) BGB)', () => {
   it('plans the refund after the return, naming the rule', () => {
-    expect(planCompensation(facts('return'), dePolicy)).toMatchObject({ kind: 'refund', amount: 4900, currency: 'EUR', needsReturn: true, rule: 'withdrawal.refund_awaits_return' });
+    expect(planCompensation(facts('return'), dePolicy)).toMatchObject({
+      kind: 'refund',
+      amount: 4900,
+      currency: 'EUR',
+      needsReturn: true,
+      rule: 'withdrawal.refund_awaits_return',
+    });
   });
 
   it('a policy that refunds before the item is back plans no return leg', () => {
@@ -157,6 +167,8 @@ describe('DE: the refund of a withdrawal is due 14 days after it, or on the arri
 
   it('only a no-reason return in a market with a withdrawal right has one', () => {
     expect(clock('2026-11-20', dePolicy, 'quality').statutoryDueAt).toBeUndefined();
-    expect(startServiceSla({ type: 'return', expedited: false, startedAt: new Date('2026-11-20T02:00:00Z'), paused: false, withdrawnAt }, cnPolicy, calendarFor(cnPolicy))).not.toHaveProperty('statutoryDueAt');
+    expect(
+      startServiceSla({ type: 'return', expedited: false, startedAt: new Date('2026-11-20T02:00:00Z'), paused: false, withdrawnAt }, cnPolicy, calendarFor(cnPolicy)),
+    ).not.toHaveProperty('statutoryDueAt');
   });
 });

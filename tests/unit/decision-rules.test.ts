@@ -15,15 +15,31 @@ describe('order lines and claims (functions/domain/money.ts)', () => {
   });
 
   it('repeated claims of one SKU are summed', () => {
-    expect(sumClaims([{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }, { sku: 'A', quantity: 2 }])).toEqual([{ sku: 'A', quantity: 3 }, { sku: 'B', quantity: 2 }]);
+    expect(
+      sumClaims([
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 2 },
+        { sku: 'A', quantity: 2 },
+      ]),
+    ).toEqual([
+      { sku: 'A', quantity: 3 },
+      { sku: 'B', quantity: 2 },
+    ]);
   });
 
-  it('a repeated item line is valued once: the issue\'s ¥269 order is never worth ¥490', () => {
+  it("a repeated item line is valued once: the issue's ¥269 order is never worth ¥490", () => {
     const repeated = [line('KETTLE', 1, 26900)];
-    expect(valueOf(concernedLines(repeated, [{ sku: 'KETTLE', quantity: 1 }, { sku: 'KETTLE', quantity: 1 }]))).toBe(26900);
+    expect(
+      valueOf(
+        concernedLines(repeated, [
+          { sku: 'KETTLE', quantity: 1 },
+          { sku: 'KETTLE', quantity: 1 },
+        ]),
+      ),
+    ).toBe(26900);
   });
 
-  it('a claim is allocated across one SKU\'s prices cheapest first, never beyond the units ordered', () => {
+  it("a claim is allocated across one SKU's prices cheapest first, never beyond the units ordered", () => {
     const lines = [line('A', 3, 150), line('A', 1, 100)];
     expect(concernedLines(lines, [{ sku: 'A', quantity: 2 }])).toEqual([line('A', 1, 100), line('A', 1, 150)]);
     expect(valueOf(concernedLines(lines, [{ sku: 'A', quantity: 9 }]))).toBe(100 + 3 * 150);
@@ -35,11 +51,11 @@ describe('order lines and claims (functions/domain/money.ts)', () => {
 });
 
 describe('refundableBound', () => {
-  it('is the value of the case\'s items when nothing was paid yet', () => {
+  it("is the value of the case's items when nothing was paid yet", () => {
     expect(refundableBound({ orderItems: order, items: [{ sku: 'KETTLE', quantity: 1 }] }, {})).toBe(26900);
   });
 
-  it('less what was already refunded for those SKUs; other SKUs\' refunds do not count', () => {
+  it("less what was already refunded for those SKUs; other SKUs' refunds do not count", () => {
     const entries = { 'AS-1:refund': entry(10000, ['KETTLE']), 'AS-2:refund': entry(1500, ['CUP']) };
     expect(refundableBound({ orderItems: order, items: [{ sku: 'KETTLE', quantity: 1 }] }, entries)).toBe(16900);
     expect(refundableBound({ orderItems: order, items: [{ sku: 'CUP', quantity: 2 }] }, entries)).toBe(1500);
@@ -50,7 +66,7 @@ describe('refundableBound', () => {
     expect(refundableBound({ orderItems: [line('CUP', 2, 1500)], items: [{ sku: 'CUP', quantity: 1 }] }, { 'AS-1:refund': entry(3000, ['CUP']) })).toBe(0);
   });
 
-  it('an instruction over several SKUs counts up to the overlap\'s value (errs low, never high)', () => {
+  it("an instruction over several SKUs counts up to the overlap's value (errs low, never high)", () => {
     const entries = { 'AS-1:delay_subsidy': entry(5000, ['KETTLE', 'CUP']) };
     expect(refundableBound({ orderItems: order, items: [{ sku: 'CUP', quantity: 2 }] }, entries)).toBe(0);
     expect(refundableBound({ orderItems: order, items: [{ sku: 'KETTLE', quantity: 1 }] }, entries)).toBe(21900);
@@ -82,11 +98,11 @@ describe('checkApproval', () => {
     expect(check({ amount })).toMatchObject({ ok: false, reason: 'not_positive_integer' });
   });
 
-  it('refuses another currency than the order\'s', () => {
+  it("refuses another currency than the order's", () => {
     expect(check({ amount: 100, currency: 'USD' })).toMatchObject({ ok: false, reason: 'currency_mismatch' });
   });
 
-  it('refuses more than is left for the items: the issue\'s ¥9,000,000,000 on a ¥670 order', () => {
+  it("refuses more than is left for the items: the issue's ¥9,000,000,000 on a ¥670 order", () => {
     expect(check({ amount: 900_000_000_000 }, 67000)).toMatchObject({ ok: false, reason: 'above_refundable', message: expect.stringContaining('67000') });
     expect(check({ amount: 26901 })).toMatchObject({ ok: false, reason: 'above_refundable' });
   });
@@ -105,7 +121,7 @@ describe('checkApproval', () => {
     expect(check({ remedy: 'delay_subsidy', amount: cnPolicy.delaySubsidy.cap + 1 })).toMatchObject({ ok: false, reason: 'above_subsidy_cap' });
   });
 
-  it.each(['reship', 'exchange', 'repair'] as const)('%s takes no amount; without one, the goods\' value is at stake', (remedy) => {
+  it.each(['reship', 'exchange', 'repair'] as const)("%s takes no amount; without one, the goods' value is at stake", (remedy) => {
     expect(check({ remedy, amount: 100 })).toMatchObject({ ok: false, reason: 'not_a_money_remedy' });
     expect(check({ remedy, plannedAmount: undefined }, 0)).toEqual({ ok: true, atStake: 26900 });
   });

@@ -57,7 +57,10 @@ describe('SES events', () => {
   });
 
   it('an address on the account suppression list bounces permanently too', () => {
-    const event = ses({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bounceSubType: 'OnAccountSuppressionList', bouncedRecipients: [{ emailAddress: 'customer@example.com' }] } });
+    const event = ses({
+      eventType: 'Bounce',
+      bounce: { bounceType: 'Permanent', bounceSubType: 'OnAccountSuppressionList', bouncedRecipients: [{ emailAddress: 'customer@example.com' }] },
+    });
     expect(parseDeliveryEvent(event)).toMatchObject({ reason: 'bounce:Permanent/OnAccountSuppressionList', permanent: true });
   });
 
@@ -86,7 +89,11 @@ describe('SES events', () => {
   });
 
   it.each(['abuse', 'fraud', 'virus', 'auth-failure', 'other', undefined])('a complaint with feedback type %o still suppresses', (type) => {
-    expect(parseDeliveryEvent(JSON.stringify(sesComplaint(mail.messageId, 'customer@example.com', type)))).toMatchObject({ reason: 'complaint', permanent: true, addresses: ['customer@example.com'] });
+    expect(parseDeliveryEvent(JSON.stringify(sesComplaint(mail.messageId, 'customer@example.com', type)))).toMatchObject({
+      reason: 'complaint',
+      permanent: true,
+      addresses: ['customer@example.com'],
+    });
   });
 
   it('a reject (virus) and a rendering failure fail the message only', () => {

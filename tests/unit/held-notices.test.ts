@@ -27,7 +27,13 @@ describe('held SMS released in the morning', () => {
 
   it('a step replaced by a later milestone held with it is dropped as superseded; the rest go in order', () => {
     const plan = releasePlan(
-      [held('decided', later(10)), held('received', NIGHT), held('evidence_needed', later(5), { dueInSeconds: 3 * 86_400 }), held('delay_notice#r1', later(1), { milestone: 'delay_notice' }), held('delay_notice#r2', later(20), { milestone: 'delay_notice' })],
+      [
+        held('decided', later(10)),
+        held('received', NIGHT),
+        held('evidence_needed', later(5), { dueInSeconds: 3 * 86_400 }),
+        held('delay_notice#r1', later(1), { milestone: 'delay_notice' }),
+        held('delay_notice#r2', later(20), { milestone: 'delay_notice' }),
+      ],
       MORNING,
     );
     expect(plan.map(({ notice, verdict }) => [notice.slot, verdict.action])).toEqual([

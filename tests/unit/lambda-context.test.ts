@@ -23,12 +23,18 @@ function captureLogs() {
 }
 
 const context = (awsRequestId: string) =>
-  ({ awsRequestId, functionName: 'aftersales-Review', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:aftersales-Review', memoryLimitInMB: '512' }) as Context;
+  ({
+    awsRequestId,
+    functionName: 'aftersales-Review',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:aftersales-Review',
+    memoryLimitInMB: '512',
+  }) as Context;
 
 afterEach(() => vi.restoreAllMocks());
 
 describe('handlers log with the Lambda context (withLambdaContext)', () => {
-  it("every line of an invocation carries its request id, the function and whether it was a cold start", async () => {
+  it('every line of an invocation carries its request id, the function and whether it was a cold start', async () => {
     const lines = captureLogs();
     const handler = withLambdaContext(async (event: { step: string }, _context?: Context) => {
       logger.info('step ran', { step: event.step });

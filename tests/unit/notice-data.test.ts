@@ -17,7 +17,16 @@ const SURVEY_URL = 'https://api.example.com/surveys/s3cr3t-t0ken';
 
 /** A case far enough along that every milestone has what it needs. */
 /** A repair's service clock, started at arrival on 10 November: 20 working days. */
-const SLA: ServiceSla = { service: 'repair', startsAt: 'arrival', startedAt: NOW.toISOString(), expedited: false, workingDays: 20, state: 'paused', pauses: [], dueAt: '2026-12-08T02:00:00.000Z' };
+const SLA: ServiceSla = {
+  service: 'repair',
+  startsAt: 'arrival',
+  startedAt: NOW.toISOString(),
+  expedited: false,
+  workingDays: 20,
+  state: 'paused',
+  pauses: [],
+  dueAt: '2026-12-08T02:00:00.000Z',
+};
 
 function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
   return {
@@ -153,7 +162,11 @@ describe('what each milestone says', () => {
 
   it('evidence_needed: what to send for the case type, by when (counted from the milestone), and where to upload it', () => {
     const { data, notice } = render('evidence_needed', 'en');
-    expect(data).toMatchObject({ requested: ['damage_photo', 'packaging_photo'], respondBy: '2026-11-13T02:00:00.000Z', uploadUrl: 'https://shop.example.com/aftersales/req-1/evidence' });
+    expect(data).toMatchObject({
+      requested: ['damage_photo', 'packaging_photo'],
+      respondBy: '2026-11-13T02:00:00.000Z',
+      uploadUrl: 'https://shop.example.com/aftersales/req-1/evidence',
+    });
     expect(notice.text).toContain('https://shop.example.com/aftersales/req-1/evidence');
     expect(notice.text).toContain('Nov 13, 2026');
   });
@@ -179,7 +192,10 @@ describe('what each milestone says', () => {
   });
 
   it('ship_back with a prepaid label: the label link, its carrier and the service center address', () => {
-    const withLabel = record({ type: 'quality', returnLabel: { instructionId: 'ins_3', at: NOW.toISOString(), carrier: 'SF', labelUrl: 'https://orders.example.com/labels/ins_3.pdf' } });
+    const withLabel = record({
+      type: 'quality',
+      returnLabel: { instructionId: 'ins_3', at: NOW.toISOString(), carrier: 'SF', labelUrl: 'https://orders.example.com/labels/ins_3.pdf' },
+    });
     const { data, notice } = render('ship_back', 'zh-CN', { record: withLabel });
     expect(data).toMatchObject({ method: { kind: 'prepaid_label', carrier: 'SF', labelUrl: 'https://orders.example.com/labels/ins_3.pdf' }, shipBy: '2026-11-13T02:00:00.000Z' });
     expect(notice.text).toContain('https://orders.example.com/labels/ins_3.pdf');
@@ -311,7 +327,11 @@ describe('decided', () => {
         for (const at of [NOW, new Date('2027-12-31T02:00:00Z')]) {
           for (const reason of ['changed_mind', 'defective']) {
             const base = caseFacts({ type, reason, shipment: { deliveredAt } });
-            for (const facts of [base, merge(base, { orderItems: base.orderItems.map((i) => ({ ...i, category: 'perishable' })) }), merge(base, { orderItems: base.orderItems.map((i) => ({ ...i, unitPrice: i.unitPrice * 100 })) })]) {
+            for (const facts of [
+              base,
+              merge(base, { orderItems: base.orderItems.map((i) => ({ ...i, category: 'perishable' })) }),
+              merge(base, { orderItems: base.orderItems.map((i) => ({ ...i, unitPrice: i.unitPrice * 100 })) }),
+            ]) {
               const decision = reviewCase(facts, cnPolicy, at, 'Asia/Shanghai');
               if (decision.decision === 'reject' || decision.decision === 'manual') codes.add(decision.reasonCode);
             }
@@ -320,7 +340,10 @@ describe('decided', () => {
       }
     }
     for (const type of ['lost', 'delayed'] as const) {
-      for (const tracking of [{ status: 'delivered' as const, lost: false, deliveredAt: '2026-11-05T10:00:00Z' }, { status: 'in_transit' as const, lost: false }]) {
+      for (const tracking of [
+        { status: 'delivered' as const, lost: false, deliveredAt: '2026-11-05T10:00:00Z' },
+        { status: 'in_transit' as const, lost: false },
+      ]) {
         for (const at of [new Date('2026-11-05T12:00:00Z'), NOW]) {
           const verdict = carrierVerdict(type, tracking, new Date('2026-11-05T15:59:59Z'), at, cnPolicy.carrierMaxChecks, cnPolicy, cnCalendar);
           if (verdict.verdict === 'refuted') codes.add(verdict.reasonCode);

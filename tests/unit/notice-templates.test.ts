@@ -25,25 +25,28 @@ describe('every template in every locale', () => {
     for (const locale of LOCALES) expect(new Set(rendered.filter((r) => r.locale === locale).map((r) => r.data.milestone))).toEqual(new Set(NOTICE_MILESTONES));
   });
 
-  it.each(rendered.map((r) => [r.label, r.locale, r] as const))('%s (%s): subject, text, HTML and SMS carry the case reference and the right link, and no blanks', (_label, locale, { data, notice }) => {
-    for (const [part, value] of Object.entries(notice)) {
-      expect(value.trim(), part).not.toBe('');
-      expect(value, part).toContain(SAMPLE_CASE_ID);
-      expect(value, part).not.toMatch(SLIPS);
-    }
-    expect(notice.text).toContain(SAMPLE_STATUS_URL);
-    expect(notice.html).toContain(`href="${SAMPLE_STATUS_URL}"`);
-    // The SMS links the status page; a survey SMS links the survey instead (two links would not fit).
-    expect(notice.sms).toContain(SURVEYS.has(data.milestone) ? SAMPLE_SURVEY_URL : SAMPLE_STATUS_URL);
-    expect(notice.text).toContain(data.customerName);
-    expect(notice.html).toMatch(new RegExp(`^<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport"`));
-    // Inline styles only: no style sheets, no scripts.
-    expect(notice.html).not.toMatch(/<style|<script|<link/);
-    const chinese = /[\u4e00-\u9fff]/;
-    expect(chinese.test(notice.subject + notice.text + notice.sms), 'language').toBe(locale === 'zh-CN');
-    // Formal German: addressed as "Sie", the case called a "Vorgang"; neither word in the other languages.
-    expect(/\bVorgang/.test(notice.subject) && /\b(Sie|Ihnen|Ihr|Ihre)\b/.test(notice.text), 'German').toBe(locale === 'de');
-  });
+  it.each(rendered.map((r) => [r.label, r.locale, r] as const))(
+    '%s (%s): subject, text, HTML and SMS carry the case reference and the right link, and no blanks',
+    (_label, locale, { data, notice }) => {
+      for (const [part, value] of Object.entries(notice)) {
+        expect(value.trim(), part).not.toBe('');
+        expect(value, part).toContain(SAMPLE_CASE_ID);
+        expect(value, part).not.toMatch(SLIPS);
+      }
+      expect(notice.text).toContain(SAMPLE_STATUS_URL);
+      expect(notice.html).toContain(`href="${SAMPLE_STATUS_URL}"`);
+      // The SMS links the status page; a survey SMS links the survey instead (two links would not fit).
+      expect(notice.sms).toContain(SURVEYS.has(data.milestone) ? SAMPLE_SURVEY_URL : SAMPLE_STATUS_URL);
+      expect(notice.text).toContain(data.customerName);
+      expect(notice.html).toMatch(new RegExp(`^<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport"`));
+      // Inline styles only: no style sheets, no scripts.
+      expect(notice.html).not.toMatch(/<style|<script|<link/);
+      const chinese = /[\u4e00-\u9fff]/;
+      expect(chinese.test(notice.subject + notice.text + notice.sms), 'language').toBe(locale === 'zh-CN');
+      // Formal German: addressed as "Sie", the case called a "Vorgang"; neither word in the other languages.
+      expect(/\bVorgang/.test(notice.subject) && /\b(Sie|Ihnen|Ihr|Ihre)\b/.test(notice.text), 'German').toBe(locale === 'de');
+    },
+  );
 
   it('the survey link is in every part of the survey notices', () => {
     for (const r of rendered.filter((r) => SURVEYS.has(r.data.milestone))) {
@@ -107,7 +110,10 @@ describe('every template in every locale', () => {
     expect(text).toContain(zh.serviceCenter.address);
     expect(text).toContain(zh.serviceCenter.phone);
     expect(text).toContain('顺丰速运预付运单');
-    const pickup = renderCaseNotice({ ...zh, method: { kind: 'pickup', carrier: '顺丰速运', pickupFrom: '2026-11-12T01:00:00Z', pickupUntil: '2026-11-12T04:00:00Z' } }, { locale: 'zh-CN' });
+    const pickup = renderCaseNotice(
+      { ...zh, method: { kind: 'pickup', carrier: '顺丰速运', pickupFrom: '2026-11-12T01:00:00Z', pickupUntil: '2026-11-12T04:00:00Z' } },
+      { locale: 'zh-CN' },
+    );
     expect(pickup.text).toContain('顺丰速运快递员将于2026年11月12日（周四）09:00–12:00上门取件');
     expect(pickup.sms).toContain('11月12日09:00-12:00上门取件');
   });
@@ -306,7 +312,11 @@ describe('euros in German notices', () => {
   it.each([
     ['compensation_issued', 'Als Entschädigung haben wir Ihrem Kundenkonto 15,00\u00a0€ gutgeschrieben.', 'Für die Verspätung haben wir Ihrem Kundenkonto 15,00 € gutgeschrieben.'],
     ['charged_back', 'haben wir Ihnen 399,00\u00a0€ für den neuen Artikel berechnet.', 'Wir haben 399,00 € für den neuen Artikel berechnet'],
-    ['refund_issued', 'Wir haben Ihnen 399,00\u00a0€ auf Ihr ursprüngliches Zahlungsmittel erstattet.', 'Wir haben Ihnen 399,00 € auf Ihr ursprüngliches Zahlungsmittel erstattet.'],
+    [
+      'refund_issued',
+      'Wir haben Ihnen 399,00\u00a0€ auf Ihr ursprüngliches Zahlungsmittel erstattet.',
+      'Wir haben Ihnen 399,00 € auf Ihr ursprüngliches Zahlungsmittel erstattet.',
+    ],
   ] as const)('%s: the amount in the order’s currency, in German format, in the email and the SMS', (milestone, email, sms) => {
     const notice = renderCaseNotice(de[milestone], { locale: 'de' });
     expect(notice.text).toContain(email);

@@ -242,7 +242,9 @@ describe('whose words: operatorNoteOf and the notice data built from the case re
     const policyAsk = record({ ...operatorAsk, decision: { decision: 'needs_evidence', rule: 'damaged.photo_required', at } });
     expect(data(policyAsk, 'evidence_needed')).not.toHaveProperty('operatorNote');
     // The request's words do not turn up in a rejection, nor a rejection's in an evidence request.
-    expect(data(record({ ...operatorAsk, outcome: 'rejected', decision: { decision: 'reject', rule: 'operator', reasonCode: 'manual_rejected', at } }), 'decided')).not.toHaveProperty('operatorNote');
+    expect(
+      data(record({ ...operatorAsk, outcome: 'rejected', decision: { decision: 'reject', rule: 'operator', reasonCode: 'manual_rejected', at } }), 'decided'),
+    ).not.toHaveProperty('operatorNote');
     expect(data(record({ ...operatorReject, decision: { ...operatorReject.decision, decision: 'needs_evidence' } }), 'evidence_needed')).not.toHaveProperty('operatorNote');
     const approved = record({ operatorDecision: { decision: 'approve', reason: 'Looks fine.', operator: 'jane', at }, decision: { decision: 'approve', rule: 'operator', at } });
     expect(operatorNoteOf(approved)).toBeUndefined();

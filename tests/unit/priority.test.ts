@@ -72,7 +72,12 @@ describe('priorityOf', () => {
   });
 
   it('follows the formula for every combination and never leaves 0..100; bands at 35 and 60', () => {
-    const values = [[0, 0], [5_000, 5], [20_000, 10], [100_000, 15]] as const;
+    const values = [
+      [0, 0],
+      [5_000, 5],
+      [20_000, 10],
+      [100_000, 15],
+    ] as const;
     let maximum = 0;
     for (const tier of CUSTOMER_TIERS)
       for (const type of CASE_TYPES)
@@ -141,7 +146,15 @@ describe('docs/priority.md', () => {
       const c = cases[band]!;
       const updates: Array<Record<string, unknown>> = [];
       const store = {
-        require: async () => ({ caseId: 'AS-0123456789AB', tier: c.tier, type: c.type, expedited: false, orderItems: [{ sku: 's', name: 'n', category: 'c', quantity: 1, unitPrice: 1000 }], createdAt: now.toISOString(), version: 1 }),
+        require: async () => ({
+          caseId: 'AS-0123456789AB',
+          tier: c.tier,
+          type: c.type,
+          expedited: false,
+          orderItems: [{ sku: 's', name: 'n', category: 'c', quantity: 1, unitPrice: 1000 }],
+          createdAt: now.toISOString(),
+          version: 1,
+        }),
         update: async (_id: string, patch: Record<string, unknown>) => void updates.push(patch),
         appendTimeline: async () => undefined,
       };
@@ -208,8 +221,20 @@ describe('timingsFor: the durations the workflow reads from $.facts.timings', ()
   });
 
   it('deployment overrides win over the policy (the local runtime runs in seconds)', () => {
-    const timings = timingsFor('lost', 'high', cnPolicy, { ...TIMINGS, reviewReminderSeconds: 3, reviewEscalationSeconds: 7, choiceTimeoutSeconds: 5, advanceReturnDeadlineSeconds: 9 });
-    expect(timings).toMatchObject({ reviewReminderSeconds: 3, reviewEscalationSeconds: 7, reviewEscalateAfterReminderSeconds: 4, choiceTimeoutSeconds: 5, advanceReturnDeadlineSeconds: 9 });
+    const timings = timingsFor('lost', 'high', cnPolicy, {
+      ...TIMINGS,
+      reviewReminderSeconds: 3,
+      reviewEscalationSeconds: 7,
+      choiceTimeoutSeconds: 5,
+      advanceReturnDeadlineSeconds: 9,
+    });
+    expect(timings).toMatchObject({
+      reviewReminderSeconds: 3,
+      reviewEscalationSeconds: 7,
+      reviewEscalateAfterReminderSeconds: 4,
+      choiceTimeoutSeconds: 5,
+      advanceReturnDeadlineSeconds: 9,
+    });
   });
 
   it('the escalation always comes after the reminder, so the reminded review waits a positive time', () => {

@@ -12,7 +12,9 @@ describe('redaction rules (functions/domain/privacy.ts)', () => {
       event: 'dispute_opened',
       detail: { reason: REDACTED, round: 1 },
     });
-    expect(redactTimelineEntry({ at, actor: 'operator:ann', event: 'operator_reject', detail: { role: 'agent', reason: 'Mr Li admitted dropping it', amount: 0 } })?.detail).toEqual({
+    expect(
+      redactTimelineEntry({ at, actor: 'operator:ann', event: 'operator_reject', detail: { role: 'agent', reason: 'Mr Li admitted dropping it', amount: 0 } })?.detail,
+    ).toEqual({
       role: 'agent',
       reason: REDACTED,
       amount: 0,

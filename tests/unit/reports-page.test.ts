@@ -70,7 +70,10 @@ describe('reports page', () => {
   it('the carrier scorecard: a row per carrier (worst first) with parcels, confirmed of claims and rates, plus all carriers, and a chart', async () => {
     const html = reportsPageBody({ reports: await allReports(fakeDeps(), range) }, 'en');
     const scorecard = /<section class="report" id="report-carriers"[\s\S]*?<\/section>/.exec(html)![0];
-    const rows = [...scorecard.matchAll(/<tr><th scope="row">([^<]+)<\/th>((?:<td>[\s\S]*?<\/td>)+)<\/tr>/g)].map((m) => [m[1], ...[...m[2]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, ''))]);
+    const rows = [...scorecard.matchAll(/<tr><th scope="row">([^<]+)<\/th>((?:<td>[\s\S]*?<\/td>)+)<\/tr>/g)].map((m) => [
+      m[1],
+      ...[...m[2]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, '')),
+    ]);
     expect(rows[0]).toEqual(['ZTO Express 中通快递', '100', '0 of 0', '0.00% (0.00%)', '0 of 0', '0.00% (0.00%)', '4 of 5', '4.00% (5.00%)']);
     expect(rows[1]).toEqual(['SF Express 顺丰速运', '200', '2 of 3', '1.00% (1.50%)', '1 of 1', '0.50% (0.50%)', '0 of 0', '0.00% (0.00%)']);
     expect(rows[2]![0]).toBe('All carriers');

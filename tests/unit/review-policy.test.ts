@@ -72,8 +72,19 @@ const WINDOWS: Window[] = [
   { type: 'quality', window: 'warrantyDays', inside: approve('quality.warranty', 'repair'), outside: reject('quality.warranty', 'warranty_expired') },
   { type: 'exchange', window: 'exchangeDays', inside: approve('exchange.window', 'exchange'), outside: reject('exchange.window', 'window_expired') },
   { type: 'repair', window: 'warrantyDays', inside: approve('repair.warranty', 'repair'), outside: reject('repair.warranty', 'warranty_expired') },
-  { type: 'damaged', window: 'damagedReportDays', inside: approve('damaged.photo_and_window'), outside: reject('damaged.report_window', 'window_expired'), facts: { evidence: [photo] } },
-  { type: 'missing_part', window: 'missingPartReportDays', inside: approve('missing_part.report_window', 'reship'), outside: reject('missing_part.report_window', 'window_expired') },
+  {
+    type: 'damaged',
+    window: 'damagedReportDays',
+    inside: approve('damaged.photo_and_window'),
+    outside: reject('damaged.report_window', 'window_expired'),
+    facts: { evidence: [photo] },
+  },
+  {
+    type: 'missing_part',
+    window: 'missingPartReportDays',
+    inside: approve('missing_part.report_window', 'reship'),
+    outside: reject('missing_part.report_window', 'window_expired'),
+  },
 ];
 
 const windowExamples = (w: Window): Example[] => {
@@ -101,14 +112,32 @@ const examples: Example[] = [
   { name: 'quality on the day of delivery', type: 'quality', now: sh(`${DELIVERY_DAY}T09:00:00`), expected: approve('quality.return_window', 'refund') },
   { name: 'exchange on the day of delivery', type: 'exchange', now: sh(`${DELIVERY_DAY}T09:00:00`), expected: approve('exchange.window', 'exchange') },
   { name: 'repair on the day of delivery', type: 'repair', now: sh(`${DELIVERY_DAY}T09:00:00`), expected: approve('repair.warranty', 'repair') },
-  { name: 'damaged with a photo on the day of delivery', type: 'damaged', now: sh(`${DELIVERY_DAY}T09:00:00`), facts: { evidence: [photo] }, expected: approve('damaged.photo_and_window') },
+  {
+    name: 'damaged with a photo on the day of delivery',
+    type: 'damaged',
+    now: sh(`${DELIVERY_DAY}T09:00:00`),
+    facts: { evidence: [photo] },
+    expected: approve('damaged.photo_and_window'),
+  },
   { name: 'missing part on the day of delivery', type: 'missing_part', now: sh(`${DELIVERY_DAY}T09:00:00`), expected: approve('missing_part.report_window', 'reship') },
 
   // Excluded categories of the no-reason return, inside the window and after it.
   ...cnPolicy.noReasonExcludedCategories.map(
-    (category): Example => ({ name: `return of a ${category} item inside the window`, type: 'return', now: endOfDay(1), facts: single(9900, category), expected: reject('return.excluded_category', 'category_excluded') }),
+    (category): Example => ({
+      name: `return of a ${category} item inside the window`,
+      type: 'return',
+      now: endOfDay(1),
+      facts: single(9900, category),
+      expected: reject('return.excluded_category', 'category_excluded'),
+    }),
   ),
-  { name: 'return of a perishable item after the window: the category is the reason', type: 'return', now: endOfDay(30), facts: single(9900, 'perishable'), expected: reject('return.excluded_category', 'category_excluded') },
+  {
+    name: 'return of a perishable item after the window: the category is the reason',
+    type: 'return',
+    now: endOfDay(30),
+    facts: single(9900, 'perishable'),
+    expected: reject('return.excluded_category', 'category_excluded'),
+  },
   // The exclusion covers returns without a reason: a defect in an excluded item is a quality matter for a person.
   ...DEFECT_REASONS.map(
     (reason): Example => ({
@@ -122,12 +151,36 @@ const examples: Example[] = [
 
   // A late "no-reason" return whose reason suggests a defect goes to a person; other late returns are refused.
   ...DEFECT_REASONS.map(
-    (reason): Example => ({ name: `late return, reason ${reason}`, type: 'return', now: startOfDay(8), facts: { reason }, expected: manual('return.late_with_defect_reason', 'possible_quality_issue') }),
+    (reason): Example => ({
+      name: `late return, reason ${reason}`,
+      type: 'return',
+      now: startOfDay(8),
+      facts: { reason },
+      expected: manual('return.late_with_defect_reason', 'possible_quality_issue'),
+    }),
   ),
-  { name: 'late return, reason defective, long after the window', type: 'return', now: endOfDay(200), facts: { reason: 'defective' }, expected: manual('return.late_with_defect_reason', 'possible_quality_issue') },
-  { name: 'late return, reason no_longer_needed', type: 'return', now: startOfDay(8), facts: { reason: 'no_longer_needed' }, expected: reject('return.no_reason_window', 'window_expired') },
+  {
+    name: 'late return, reason defective, long after the window',
+    type: 'return',
+    now: endOfDay(200),
+    facts: { reason: 'defective' },
+    expected: manual('return.late_with_defect_reason', 'possible_quality_issue'),
+  },
+  {
+    name: 'late return, reason no_longer_needed',
+    type: 'return',
+    now: startOfDay(8),
+    facts: { reason: 'no_longer_needed' },
+    expected: reject('return.no_reason_window', 'window_expired'),
+  },
   { name: 'late return, reason wrong_size', type: 'return', now: startOfDay(8), facts: { reason: 'wrong_size' }, expected: reject('return.no_reason_window', 'window_expired') },
-  { name: 'return inside the window with a defect reason: the no-reason return applies', type: 'return', now: endOfDay(7), facts: { reason: 'defective' }, expected: approve('return.no_reason_window', 'refund') },
+  {
+    name: 'return inside the window with a defect reason: the no-reason return applies',
+    type: 'return',
+    now: endOfDay(7),
+    facts: { reason: 'defective' },
+    expected: approve('return.no_reason_window', 'refund'),
+  },
 
   // Damaged claims need a photo, inside the report window.
   { name: 'damaged without evidence', type: 'damaged', now: endOfDay(2), facts: { evidence: [] }, expected: needsEvidence('damaged.photo_required', 'photo') },
@@ -135,12 +188,35 @@ const examples: Example[] = [
     name: 'damaged with a video and a document only',
     type: 'damaged',
     now: endOfDay(2),
-    facts: { evidence: [{ kind: 'video', url: 'https://cdn.example.com/evidence/unboxing.mp4' }, { kind: 'document', url: 'https://cdn.example.com/evidence/receipt.pdf' }] },
+    facts: {
+      evidence: [
+        { kind: 'video', url: 'https://cdn.example.com/evidence/unboxing.mp4' },
+        { kind: 'document', url: 'https://cdn.example.com/evidence/receipt.pdf' },
+      ],
+    },
     expected: needsEvidence('damaged.photo_required', 'photo'),
   },
-  { name: 'damaged without evidence on the last day of the window', type: 'damaged', now: endOfDay(7), facts: { evidence: [] }, expected: needsEvidence('damaged.photo_required', 'photo') },
-  { name: 'damaged with a photo among other evidence', type: 'damaged', now: endOfDay(2), facts: { evidence: [{ kind: 'video', url: 'https://cdn.example.com/v.mp4' }, photo] }, expected: approve('damaged.photo_and_window') },
-  { name: 'damaged reported late without a photo: refused, not asked for evidence', type: 'damaged', now: startOfDay(8), facts: { evidence: [] }, expected: reject('damaged.report_window', 'window_expired') },
+  {
+    name: 'damaged without evidence on the last day of the window',
+    type: 'damaged',
+    now: endOfDay(7),
+    facts: { evidence: [] },
+    expected: needsEvidence('damaged.photo_required', 'photo'),
+  },
+  {
+    name: 'damaged with a photo among other evidence',
+    type: 'damaged',
+    now: endOfDay(2),
+    facts: { evidence: [{ kind: 'video', url: 'https://cdn.example.com/v.mp4' }, photo] },
+    expected: approve('damaged.photo_and_window'),
+  },
+  {
+    name: 'damaged reported late without a photo: refused, not asked for evidence',
+    type: 'damaged',
+    now: startOfDay(8),
+    facts: { evidence: [] },
+    expected: reject('damaged.report_window', 'window_expired'),
+  },
 
   // Lost and delayed parcels are decided by the carrier's tracking afterwards.
   { name: 'lost, but marked delivered', type: 'lost', now: endOfDay(1), expected: reject('lost.marked_delivered', 'carrier_delivered') },
@@ -150,10 +226,28 @@ const examples: Example[] = [
 
   // No delivery record for a type about a delivered item: an operator checks with the carrier.
   ...DELIVERY_TYPES.map(
-    (type): Example => ({ name: `${type} without a delivery record`, type, now: sh('2026-11-06T10:00:00'), facts: { ...notDelivered, evidence: [photo] }, expected: manual(`${type}.no_delivery_record`, 'no_delivery_record') }),
+    (type): Example => ({
+      name: `${type} without a delivery record`,
+      type,
+      now: sh('2026-11-06T10:00:00'),
+      facts: { ...notDelivered, evidence: [photo] },
+      expected: manual(`${type}.no_delivery_record`, 'no_delivery_record'),
+    }),
   ),
-  { name: 'return of an excluded category without a delivery record: the record is checked first', type: 'return', now: sh('2026-11-06T10:00:00'), facts: { ...single(9900, 'perishable'), ...notDelivered }, expected: manual('return.no_delivery_record', 'no_delivery_record') },
-  { name: 'damaged without a photo and without a delivery record', type: 'damaged', now: sh('2026-11-06T10:00:00'), facts: { ...notDelivered, evidence: [] }, expected: manual('damaged.no_delivery_record', 'no_delivery_record') },
+  {
+    name: 'return of an excluded category without a delivery record: the record is checked first',
+    type: 'return',
+    now: sh('2026-11-06T10:00:00'),
+    facts: { ...single(9900, 'perishable'), ...notDelivered },
+    expected: manual('return.no_delivery_record', 'no_delivery_record'),
+  },
+  {
+    name: 'damaged without a photo and without a delivery record',
+    type: 'damaged',
+    now: sh('2026-11-06T10:00:00'),
+    facts: { ...notDelivered, evidence: [] },
+    expected: manual('damaged.no_delivery_record', 'no_delivery_record'),
+  },
 
   // The approval threshold: exactly at it is approved, one minor unit above goes to an operator.
   ...(
@@ -168,14 +262,52 @@ const examples: Example[] = [
     ] as Array<[CaseType, Facts, ReviewDecision]>
   ).flatMap(([type, facts, atThreshold]): Example[] => [
     { name: `${type} worth exactly the threshold`, type, now: endOfDay(1), facts: { ...facts, ...single(THRESHOLD) }, expected: atThreshold },
-    { name: `${type} worth the threshold + 1`, type, now: endOfDay(1), facts: { ...facts, ...single(THRESHOLD + 1) }, expected: manual('manual.above_approval_threshold', 'high_value') },
+    {
+      name: `${type} worth the threshold + 1`,
+      type,
+      now: endOfDay(1),
+      facts: { ...facts, ...single(THRESHOLD + 1) },
+      expected: manual('manual.above_approval_threshold', 'high_value'),
+    },
   ]),
-  { name: 'return of 2 × half the threshold', type: 'return', now: endOfDay(1), facts: single(THRESHOLD / 2, 'electronics', 2), expected: approve('return.no_reason_window', 'refund') },
-  { name: 'return of 3 × half the threshold', type: 'return', now: endOfDay(1), facts: single(THRESHOLD / 2, 'electronics', 3), expected: manual('manual.above_approval_threshold', 'high_value') },
+  {
+    name: 'return of 2 × half the threshold',
+    type: 'return',
+    now: endOfDay(1),
+    facts: single(THRESHOLD / 2, 'electronics', 2),
+    expected: approve('return.no_reason_window', 'refund'),
+  },
+  {
+    name: 'return of 3 × half the threshold',
+    type: 'return',
+    now: endOfDay(1),
+    facts: single(THRESHOLD / 2, 'electronics', 3),
+    expected: manual('manual.above_approval_threshold', 'high_value'),
+  },
   // A delay's exposure is the subsidy cap, not the order's value.
-  { name: 'delayed, subsidy cap at the threshold', type: 'delayed', now: endOfDay(3), facts: single(10 * THRESHOLD), policy: withThreshold(cnPolicy.delaySubsidy.cap), expected: approve('delayed.pending_carrier', 'delay_subsidy') },
-  { name: 'delayed, subsidy cap above the threshold', type: 'delayed', now: endOfDay(3), facts: single(100), policy: withThreshold(cnPolicy.delaySubsidy.cap - 1), expected: manual('manual.above_approval_threshold', 'high_value') },
-  { name: 'delayed, a high-value order under the CN threshold', type: 'delayed', now: endOfDay(3), facts: single(10 * THRESHOLD), expected: approve('delayed.pending_carrier', 'delay_subsidy') },
+  {
+    name: 'delayed, subsidy cap at the threshold',
+    type: 'delayed',
+    now: endOfDay(3),
+    facts: single(10 * THRESHOLD),
+    policy: withThreshold(cnPolicy.delaySubsidy.cap),
+    expected: approve('delayed.pending_carrier', 'delay_subsidy'),
+  },
+  {
+    name: 'delayed, subsidy cap above the threshold',
+    type: 'delayed',
+    now: endOfDay(3),
+    facts: single(100),
+    policy: withThreshold(cnPolicy.delaySubsidy.cap - 1),
+    expected: manual('manual.above_approval_threshold', 'high_value'),
+  },
+  {
+    name: 'delayed, a high-value order under the CN threshold',
+    type: 'delayed',
+    now: endOfDay(3),
+    facts: single(10 * THRESHOLD),
+    expected: approve('delayed.pending_carrier', 'delay_subsidy'),
+  },
 ];
 
 function withThreshold(approvalThreshold: number): AftersalesPolicy {
@@ -192,7 +324,11 @@ function ruleIdsInSource(): string[] {
   return [...new Set([...literal, ...templated])].sort();
 }
 
-const TEMPLATED = new Set(ruleIdsInSource().filter((r) => r.startsWith('*.')).map((r) => r.slice(2)));
+const TEMPLATED = new Set(
+  ruleIdsInSource()
+    .filter((r) => r.startsWith('*.'))
+    .map((r) => r.slice(2)),
+);
 const ruleKey = (rule: string) => {
   const [type, suffix] = rule.split('.') as [string, string];
   return TEMPLATED.has(suffix) && type !== 'manual' ? `*.${suffix}` : rule;
@@ -269,7 +405,9 @@ describe('no-reason returns of excluded categories', () => {
 
   it('only the items the request concerns count', () => {
     expect(review('return', endOfDay(1), { orderItems: mixedOrder, items: [{ sku: 'KB-87-BLK', quantity: 1 }] })).toEqual(approve('return.no_reason_window', 'refund'));
-    expect(review('return', endOfDay(1), { orderItems: mixedOrder, items: [{ sku: 'MAG-2026-11', quantity: 1 }] })).toEqual(reject('return.excluded_category', 'category_excluded'));
+    expect(review('return', endOfDay(1), { orderItems: mixedOrder, items: [{ sku: 'MAG-2026-11', quantity: 1 }] })).toEqual(
+      reject('return.excluded_category', 'category_excluded'),
+    );
   });
 
   it('a request for the whole order (no items) is refused if any line is excluded', () => {

@@ -77,7 +77,12 @@ describe('change against the previous period', () => {
 describe('addCounts', () => {
   it('adds every counter, the histogram too', () => {
     const total = addCounts(countsOf(2, [{ overall: 1, speed: 2 }]), countsOf(3, [{ overall: 5, resolution: 4 }]));
-    expect(total).toEqual(countsOf(5, [{ overall: 1, speed: 2 }, { overall: 5, resolution: 4 }]));
+    expect(total).toEqual(
+      countsOf(5, [
+        { overall: 1, speed: 2 },
+        { overall: 5, resolution: 4 },
+      ]),
+    );
   });
 });
 

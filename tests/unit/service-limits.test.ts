@@ -28,9 +28,12 @@ describe('serviceFor', () => {
   });
 
   it('covers every case type', () => {
-    expect(CASE_TYPES.map((type) => [type, serviceFor(type)]).filter(([, service]) => service !== undefined).map(([type]) => type).sort()).toEqual(
-      ['exchange', 'quality', 'repair', 'return'],
-    );
+    expect(
+      CASE_TYPES.map((type) => [type, serviceFor(type)])
+        .filter(([, service]) => service !== undefined)
+        .map(([type]) => type)
+        .sort(),
+    ).toEqual(['exchange', 'quality', 'repair', 'return']);
   });
 });
 

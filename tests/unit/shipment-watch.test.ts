@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrackingSnapshot } from '../../functions/domain/carrier-verdict.js';
 import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
-import {
-  pollBackoffSeconds,
-  proactiveRequestId,
-  providerDownTooLong,
-  shipmentKey,
-  watchOutcome,
-  type WatchedShipment,
-} from '../../functions/domain/shipment-watch.js';
+import { pollBackoffSeconds, proactiveRequestId, providerDownTooLong, shipmentKey, watchOutcome, type WatchedShipment } from '../../functions/domain/shipment-watch.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
@@ -35,7 +28,7 @@ const moving = (lastScanLocal: string): TrackingSnapshot => ({ status: 'in_trans
 const outcome = (s: WatchedShipment, t: TrackingSnapshot, proactive = true) => watchOutcome(s, t, NOW, cnPolicy, cnCalendar, proactive);
 
 describe('a watched return parcel', () => {
-  it('delivered: the return arrived at the delivery scan\'s time, and polling stops', () => {
+  it("delivered: the return arrived at the delivery scan's time, and polling stops", () => {
     const only = shipment({ watchers: [{ role: 'return', caseId: 'AS-RETURN00001' }] });
     expect(outcome(only, delivered('2026-11-09T15:30:00'))).toEqual({
       actions: [{ kind: 'return_arrived', caseId: 'AS-RETURN00001', receivedAt: sh('2026-11-09T15:30:00').toISOString() }],

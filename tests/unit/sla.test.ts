@@ -136,7 +136,9 @@ describe('resumeServiceSla: due later by the working time paused', () => {
   });
 
   it('keeps a breach already recorded, and a finished clock as it is', () => {
-    expect(resumeServiceSla({ ...running, state: 'paused', breachedAt: '2026-11-24T00:00:00.000Z' }, sh('2026-11-25T10:00:00'), sh('2026-11-25T11:00:00'), cnCalendar).state).toBe('breached');
+    expect(resumeServiceSla({ ...running, state: 'paused', breachedAt: '2026-11-24T00:00:00.000Z' }, sh('2026-11-25T10:00:00'), sh('2026-11-25T11:00:00'), cnCalendar).state).toBe(
+      'breached',
+    );
     const met: ServiceSla = { ...running, state: 'met', metAt: '2026-11-20T00:00:00.000Z' };
     expect(resumeServiceSla(met, sh('2026-11-25T10:00:00'), sh('2026-11-25T11:00:00'), cnCalendar)).toBe(met);
   });
@@ -198,13 +200,21 @@ describe('closeServiceSla: a closing case’s clock', () => {
 
   it('is stopped without a confirmed remedy, met with one; late counts as a breach', () => {
     expect(closeServiceSla(sla, undefined, undefined, now)).toMatchObject({ state: 'stopped' });
-    expect(closeServiceSla(sla, undefined, { status: 'completed', completedAt: '2026-11-20T02:00:00.000Z' }, now)).toMatchObject({ state: 'met', metAt: '2026-11-20T02:00:00.000Z' });
+    expect(closeServiceSla(sla, undefined, { status: 'completed', completedAt: '2026-11-20T02:00:00.000Z' }, now)).toMatchObject({
+      state: 'met',
+      metAt: '2026-11-20T02:00:00.000Z',
+    });
     expect(closeServiceSla(sla, undefined, { status: 'completed', completedAt: '2026-11-20T02:00:00.000Z' }, now).breachedAt).toBeUndefined();
-    expect(closeServiceSla(sla, undefined, { status: 'completed', completedAt: '2026-11-25T02:00:00.000Z' }, now)).toMatchObject({ state: 'met', breachedAt: '2026-11-25T02:00:00.000Z' });
+    expect(closeServiceSla(sla, undefined, { status: 'completed', completedAt: '2026-11-25T02:00:00.000Z' }, now)).toMatchObject({
+      state: 'met',
+      breachedAt: '2026-11-25T02:00:00.000Z',
+    });
   });
 
   it('ends a pause still running, and leaves a finished clock alone', () => {
-    expect(closeServiceSla({ ...sla, state: 'paused' }, { since: '2026-11-29T00:00:00.000Z' }, undefined, now).pauses).toEqual([{ from: '2026-11-29T00:00:00.000Z', to: now.toISOString() }]);
+    expect(closeServiceSla({ ...sla, state: 'paused' }, { since: '2026-11-29T00:00:00.000Z' }, undefined, now).pauses).toEqual([
+      { from: '2026-11-29T00:00:00.000Z', to: now.toISOString() },
+    ]);
     const met: ServiceSla = { ...sla, state: 'met' };
     expect(closeServiceSla(met, undefined, undefined, now)).toBe(met);
   });
@@ -214,7 +224,12 @@ describe('firstResponseVerdict: the internal first-response target', () => {
   const dueAt = '2026-11-20T10:00:00.000Z';
   it.each([
     ['answered by the policy in time', { status: 'in_review', decision: { decision: 'approve', at: '2026-11-20T09:00:00.000Z' } }, '2026-11-20T11:00:00.000Z', 'met'],
-    ['a request for evidence is an answer', { status: 'awaiting_evidence', decision: { decision: 'needs_evidence', at: '2026-11-20T09:00:00.000Z' } }, '2026-11-20T11:00:00.000Z', 'met'],
+    [
+      'a request for evidence is an answer',
+      { status: 'awaiting_evidence', decision: { decision: 'needs_evidence', at: '2026-11-20T09:00:00.000Z' } },
+      '2026-11-20T11:00:00.000Z',
+      'met',
+    ],
     ['sent to an operator, not decided', { status: 'awaiting_review', decision: { decision: 'manual', at: '2026-11-20T09:00:00.000Z' } }, '2026-11-20T11:00:00.000Z', 'missed'],
     ['decided after the target', { status: 'in_review', decision: { decision: 'approve', at: '2026-11-20T10:30:00.000Z' } }, '2026-11-20T11:00:00.000Z', 'missed'],
     ['not due yet', { status: 'received' }, '2026-11-20T09:59:59.000Z', 'not_yet'],

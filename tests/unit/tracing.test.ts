@@ -12,7 +12,11 @@ afterAll(() => {
 describe('X-Ray tracing of AWS SDK clients (functions/tracing.ts)', () => {
   it('a function that imports the tracer has every AWS client captured, in Lambda', async () => {
     // What Lambda sets in a function with active tracing.
-    Object.assign(process.env, { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x', AWS_LAMBDA_FUNCTION_NAME: 'aftersales-Notifier', _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1' });
+    Object.assign(process.env, {
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      AWS_LAMBDA_FUNCTION_NAME: 'aftersales-Notifier',
+      _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+    });
     await import('../../functions/tracing.js');
     const { awsClient } = await import('../../functions/adapters/aws-clients.js');
     expect(middlewareNames(awsClient(new SQSClient({ region: 'us-east-1' })))).toMatch(/XRay/i);

@@ -14,7 +14,10 @@ describe('tracking settings per market', () => {
   });
   // Both shipped policies have it off today: a registry whose DE policy switches it on shows that a DE parcel follows
   // DE's policy, not the default market's.
-  const registry = { ...MARKET_REGISTRY, policies: { ...MARKET_REGISTRY.policies, DE: { ...dePolicy, tracking: { ...dePolicy.tracking!, proactiveDetection: { enabled: true } } } } };
+  const registry = {
+    ...MARKET_REGISTRY,
+    policies: { ...MARKET_REGISTRY.policies, DE: { ...dePolicy, tracking: { ...dePolicy.tracking!, proactiveDetection: { enabled: true } } } },
+  };
   const enabled = { CN: cnPolicy.tracking?.proactiveDetection.enabled ?? false, DE: true };
 
   it('by policy (no switch, or "policy"): each market its own; a parcel without a market, the default market', () => {

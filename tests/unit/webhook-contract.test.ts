@@ -107,7 +107,13 @@ function signed(body: string, options: { id?: string; at?: Date; secret?: string
 
 const accept = (body: string, headers: Record<string, string | undefined>): Promise<WebhookAnswer> =>
   acceptWebhook(
-    { verifier: new Webhook(SECRET), dedupe: dedupe as unknown as DedupeStore, intake: queue as unknown as QueueSender<IntakeMessage>, privacy: privacy as unknown as PrivacyStore, markets: marketCatalog(MARKET_REGISTRY, 'CN') },
+    {
+      verifier: new Webhook(SECRET),
+      dedupe: dedupe as unknown as DedupeStore,
+      intake: queue as unknown as QueueSender<IntakeMessage>,
+      privacy: privacy as unknown as PrivacyStore,
+      markets: marketCatalog(MARKET_REGISTRY, 'CN'),
+    },
     body,
     headers,
     new Date(),
@@ -186,7 +192,11 @@ describe('shipment.created', () => {
     const example = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!)).find((e) => e.type === 'shipment.created');
     const { email: _email, ...customer } = example.data.customer;
     const body = JSON.stringify({ ...example, data: { ...example.data, customer } });
-    expect(await accept(body, signed(body))).toMatchObject({ status: 422, error: 'invalid_data', issues: [{ path: 'data.customer', message: 'at least one of email or phone is required' }] });
+    expect(await accept(body, signed(body))).toMatchObject({
+      status: 422,
+      error: 'invalid_data',
+      issues: [{ path: 'data.customer', message: 'at least one of email or phone is required' }],
+    });
   });
 });
 
@@ -214,7 +224,10 @@ describe('privacy requests (customer.data_requested, customer.redact_requested)'
   it('the same orders in another order (or repeated) are the same request: a duplicate, not a conflict', async () => {
     const first = JSON.stringify(privacyEvent('customer.redact_requested', { privacyRequestId: 'pr-5', customerId: 'c-5', orderIds: ['ORD-1', 'ORD-2'] }));
     await accept(first, signed(first));
-    for (const orderIds of [['ORD-2', 'ORD-1'], ['ORD-1', 'ORD-2', 'ORD-1']]) {
+    for (const orderIds of [
+      ['ORD-2', 'ORD-1'],
+      ['ORD-1', 'ORD-2', 'ORD-1'],
+    ]) {
       const again = JSON.stringify(privacyEvent('customer.redact_requested', { privacyRequestId: 'pr-5', customerId: 'c-5', orderIds }));
       expect(await accept(again, signed(again))).toEqual({ status: 202, privacyRequestId: 'pr-5', duplicate: true });
     }
@@ -388,7 +401,9 @@ describe('the document', () => {
       expect(section, type).toContain(`"type": "${type}"`);
       for (const field of Object.keys(WEBHOOK_DATA_SCHEMAS[type].shape)) expect(section, `${type}: ${field}`).toMatch(new RegExp(`^\\| \`${field}[.\\[\`]`, 'm'));
     }
-    expect(doc).toContain(`one of the ${['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven'][WEBHOOK_EVENT_TYPES.length]} event types`);
+    expect(doc).toContain(
+      `one of the ${['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven'][WEBHOOK_EVENT_TYPES.length]} event types`,
+    );
   });
 
   it('the examples of the other event types are the shared test fixtures', () => {
@@ -410,7 +425,10 @@ describe('the document', () => {
       data: {
         order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: -1 }] },
         customer: { email: 'li.wei-at-example.com' },
-        items: [{ sku: 'KB-87-BLK', quantity: 1 }, { sku: 'MOUSE-01', quantity: 1 }],
+        items: [
+          { sku: 'KB-87-BLK', quantity: 1 },
+          { sku: 'MOUSE-01', quantity: 1 },
+        ],
       },
     });
     const parsed = parseWebhookBody(JSON.stringify(bad));

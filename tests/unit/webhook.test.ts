@@ -62,9 +62,17 @@ describe('aftersales.requested', () => {
 
 describe('refusals of aftersales.requested (422 invalid_data with issue paths)', () => {
   it.each([
-    ['a fractional unit price', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: 399.0001 }] } }, 'data.order.items.0.unitPrice'],
+    [
+      'a fractional unit price',
+      { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: 399.0001 }] } },
+      'data.order.items.0.unitPrice',
+    ],
     ['a negative unit price', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: -1 }] } }, 'data.order.items.0.unitPrice'],
-    ['a unit price as a string', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: '399.00' }] } }, 'data.order.items.0.unitPrice'],
+    [
+      'a unit price as a string',
+      { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: '399.00' }] } },
+      'data.order.items.0.unitPrice',
+    ],
     ['a zero quantity', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 0, unitPrice: 39900 }] } }, 'data.order.items.0.quantity'],
     ['no order items', { order: { items: [] } }, 'data.order.items'],
     ['a lower-case currency', { order: { currency: 'cny' } }, 'data.order.currency'],
@@ -108,7 +116,18 @@ describe('refusals of aftersales.requested (422 invalid_data with issue paths)',
   });
 
   it('an item that is not part of the order → 422 on its sku', () => {
-    const result = refused(parse(requestedEvent({ data: { items: [{ sku: 'KB-87-BLK', quantity: 1 }, { sku: 'MOUSE-01', quantity: 1 }] } })));
+    const result = refused(
+      parse(
+        requestedEvent({
+          data: {
+            items: [
+              { sku: 'KB-87-BLK', quantity: 1 },
+              { sku: 'MOUSE-01', quantity: 1 },
+            ],
+          },
+        }),
+      ),
+    );
     expect(result.issues).toEqual([{ path: 'data.items.1.sku', message: 'not an item of the order' }]);
   });
 
@@ -191,7 +210,11 @@ describe('issue messages name the rule', () => {
   it.each([
     ['a number for a string', { requestId: 42 }, 'data.requestId'],
     ['a string for a boolean', { expedited: 'yes' }, 'data.expedited'],
-    ['a fraction for an integer', { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: 399.5 }] } }, 'data.order.items.0.unitPrice'],
+    [
+      'a fraction for an integer',
+      { order: { items: [{ sku: 'KB-87-BLK', name: 'Keyboard', category: 'electronics', quantity: 1, unitPrice: 399.5 }] } },
+      'data.order.items.0.unitPrice',
+    ],
   ])('%s is not reported as "required"', (_name, data, path) => {
     const issue = refused(parse(requestedEvent({ data } as never))).issues?.find((i) => i.path === path);
     expect(issue).toBeDefined();
@@ -339,12 +362,34 @@ describe('aftersales.requested: repeated SKUs and over-claims (issue 9)', () => 
   const kettle = { sku: 'KETTLE', name: 'Kettle', category: 'home_appliance', quantity: 1, unitPrice: 26900 };
 
   it('repeated order lines and repeated claims of one SKU are accepted while the claim fits the units ordered', () => {
-    const result = parse(requestedEvent({ data: { order: { items: [kettle, kettle] }, items: [{ sku: 'KETTLE', quantity: 1 }, { sku: 'KETTLE', quantity: 1 }] } }));
+    const result = parse(
+      requestedEvent({
+        data: {
+          order: { items: [kettle, kettle] },
+          items: [
+            { sku: 'KETTLE', quantity: 1 },
+            { sku: 'KETTLE', quantity: 1 },
+          ],
+        },
+      }),
+    );
     expect(result.ok).toBe(true);
   });
 
   it('a claim for more units than the order has is refused at the claim that goes over', () => {
-    const result = refused(parse(requestedEvent({ data: { order: { items: [kettle] }, items: [{ sku: 'KETTLE', quantity: 1 }, { sku: 'KETTLE', quantity: 1 }] } })));
+    const result = refused(
+      parse(
+        requestedEvent({
+          data: {
+            order: { items: [kettle] },
+            items: [
+              { sku: 'KETTLE', quantity: 1 },
+              { sku: 'KETTLE', quantity: 1 },
+            ],
+          },
+        }),
+      ),
+    );
     expect(result).toMatchObject({ status: 422, error: 'invalid_data' });
     expect(result.issues).toEqual([{ path: 'data.items.1.quantity', message: 'more units of this SKU than the order has' }]);
     expect(paths(parse(requestedEvent({ data: { order: { items: [kettle] }, items: [{ sku: 'KETTLE', quantity: 2 }] } })))).toEqual(['data.items.0.quantity']);

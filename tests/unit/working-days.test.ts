@@ -239,7 +239,9 @@ describe('endOfLocalDay', () => {
 });
 
 describe('independence from the process time zone', () => {
-  const sources = ['functions/domain/working-days.ts', 'functions/domain/cn-calendar.ts', 'functions/domain/working-time.ts'].map((file) => [file, readFileSync(file, 'utf8')] as const);
+  const sources = ['functions/domain/working-days.ts', 'functions/domain/cn-calendar.ts', 'functions/domain/working-time.ts'].map(
+    (file) => [file, readFileSync(file, 'utf8')] as const,
+  );
 
   it.each(sources)('%s reads no local-time fields and formats only with an explicit zone', (_file, source) => {
     // Local-time getters and constructors depend on process.env.TZ; the UTC variants and Intl with timeZone do not.

@@ -74,11 +74,43 @@ export const KUAIDI100_STATES: Readonly<Record<string, TrackingStatus>> = {
 };
 /** Checkpoint `status` names (resultv2=1) -> state value, for checkpoints without `statusCode`. */
 const STATE_NAMES: Readonly<Record<string, string>> = {
-  在途: '0', 揽收: '1', 疑难: '2', 签收: '3', 退签: '4', 派件: '5', 退回: '6', 转投: '7', 转单: '7', 清关: '8',
-  待清关: '10', 清关中: '11', 已清关: '12', 清关异常: '13', 拒签: '14', 已下单: '101', 待揽收: '102', 已揽收: '103',
-  到达派件城市: '1001', 干线: '1002', 转递: '1003', 投柜或驿站: '501', 本人签收: '301', 派件异常后签收: '302', 代签: '303',
-  投柜或站签收: '304', 已销单: '401', 超时未签收: '201', 超时未更新: '202', 拒收: '203', 派件异常: '204',
-  柜或驿站超时未取: '205', 无法联系: '206', 超区: '207', 滞留: '208', 破损: '209', 销单: '210',
+  在途: '0',
+  揽收: '1',
+  疑难: '2',
+  签收: '3',
+  退签: '4',
+  派件: '5',
+  退回: '6',
+  转投: '7',
+  转单: '7',
+  清关: '8',
+  待清关: '10',
+  清关中: '11',
+  已清关: '12',
+  清关异常: '13',
+  拒签: '14',
+  已下单: '101',
+  待揽收: '102',
+  已揽收: '103',
+  到达派件城市: '1001',
+  干线: '1002',
+  转递: '1003',
+  投柜或驿站: '501',
+  本人签收: '301',
+  派件异常后签收: '302',
+  代签: '303',
+  投柜或站签收: '304',
+  已销单: '401',
+  超时未签收: '201',
+  超时未更新: '202',
+  拒收: '203',
+  派件异常: '204',
+  柜或驿站超时未取: '205',
+  无法联系: '206',
+  超区: '207',
+  滞留: '208',
+  破损: '209',
+  销单: '210',
 };
 
 /** A state value this table does not know yet falls back to its family (2xx -> 2, 100x -> 0), else exception. */
@@ -126,7 +158,10 @@ export function kuaidi100Snapshot(result: Kuaidi100Result): TrackingSnapshot {
 
 /** sign = upper-case hex MD5 of param + key + customer (the query interface's documented order). */
 export function kuaidi100QuerySign(param: string, key: string, customer: string): string {
-  return createHash('md5').update(param + key + customer, 'utf8').digest('hex').toUpperCase();
+  return createHash('md5')
+    .update(param + key + customer, 'utf8')
+    .digest('hex')
+    .toUpperCase();
 }
 
 /** Subscribe (订阅) answer: `{ result, returnCode, message }`. */

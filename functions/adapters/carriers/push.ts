@@ -51,13 +51,7 @@ export interface PushOptions {
  * - kuaidi100: form field `sign` = MD5(param + salt), compared case-insensitively (Kuaidi100 signs upper-case hex).
  * The signature is checked on the raw bytes before anything is parsed; an empty secret never verifies.
  */
-export function verifyAndParsePush(
-  provider: PushProvider,
-  rawBody: string,
-  headersOrForm: HeadersOrForm,
-  secret: string,
-  options: PushOptions = {},
-): PushResult {
+export function verifyAndParsePush(provider: PushProvider, rawBody: string, headersOrForm: HeadersOrForm, secret: string, options: PushOptions = {}): PushResult {
   switch (provider) {
     case 'aftership':
       return afterShipPush(rawBody, headersOrForm, secret, options);
@@ -106,9 +100,7 @@ export function seventeenTrackSignature(rawBody: string, key: string): string {
 
 const SeventeenTrackWebhookSchema = z.looseObject({
   event: z.string(),
-  data: z.optional(
-    z.nullable(z.looseObject({ number: z.string(), carrier: z.optional(z.nullable(z.union([z.number(), z.string()]))), track_info: z.optional(z.unknown()) })),
-  ),
+  data: z.optional(z.nullable(z.looseObject({ number: z.string(), carrier: z.optional(z.nullable(z.union([z.number(), z.string()]))), track_info: z.optional(z.unknown()) }))),
 });
 
 function seventeenTrackPush(rawBody: string, headers: HeadersOrForm, secret: string, options: PushOptions): PushResult {
@@ -138,7 +130,10 @@ function seventeenTrackPush(rawBody: string, headers: HeadersOrForm, secret: str
 // --- Kuaidi100 ---------------------------------------------------------------------------------------------
 
 export function kuaidi100PushSignature(param: string, salt: string): string {
-  return createHash('md5').update(param + salt, 'utf8').digest('hex').toUpperCase();
+  return createHash('md5')
+    .update(param + salt, 'utf8')
+    .digest('hex')
+    .toUpperCase();
 }
 
 const ns = z.optional(z.nullable(z.string()));
@@ -165,9 +160,7 @@ function kuaidi100Push(rawBody: string, form: HeadersOrForm, secret: string, opt
   const correctedCarrier = corrected ? carrierOf(comNew, options).carrier : undefined;
   return {
     ok: true,
-    updates: [
-      { ...carrierOf(watchedCom, options), trackingNumber: result.data.nu, snapshot: kuaidi100Snapshot(result.data), ...(correctedCarrier ? { correctedCarrier } : {}) },
-    ],
+    updates: [{ ...carrierOf(watchedCom, options), trackingNumber: result.data.nu, snapshot: kuaidi100Snapshot(result.data), ...(correctedCarrier ? { correctedCarrier } : {}) }],
   };
 }
 

@@ -71,9 +71,7 @@ export const SeventeenTrackInfoSchema = z.looseObject({
   latest_status: z.optional(z.nullable(z.looseObject({ status: ns, sub_status: ns }))),
   latest_event: z.optional(z.nullable(EventSchema)),
   milestone: z.optional(z.nullable(z.array(z.looseObject({ key_stage: ns, time_iso: ns, time_utc: ns })))),
-  tracking: z.optional(
-    z.nullable(z.looseObject({ providers: z.optional(z.nullable(z.array(z.looseObject({ events: z.optional(z.nullable(z.array(EventSchema))) })))) })),
-  ),
+  tracking: z.optional(z.nullable(z.looseObject({ providers: z.optional(z.nullable(z.array(z.looseObject({ events: z.optional(z.nullable(z.array(EventSchema))) })))) }))),
 });
 export type SeventeenTrackInfo = z.infer<typeof SeventeenTrackInfoSchema>;
 type Event = z.infer<typeof EventSchema>;

@@ -213,5 +213,9 @@ export function checkNoticeData(data: unknown): NoticeData {
 function prune(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(prune);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => !absent(v)).map(([k, v]) => [k, prune(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => !absent(v))
+      .map(([k, v]) => [k, prune(v)]),
+  );
 }

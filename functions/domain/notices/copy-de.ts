@@ -65,13 +65,15 @@ const PROACTIVE_FOUND: Record<ProactiveFinding, { title: string; text: string; d
   carrier_lost: {
     title: 'Ihr Paket ist möglicherweise verloren gegangen',
     text: 'Der Paketdienst hat uns mitgeteilt, dass Ihr Paket auf dem Weg zu Ihnen möglicherweise verloren gegangen ist. Das tut uns leid.',
-    doing: 'Wir haben dazu einen Vorgang angelegt und klären die Sache mit dem Paketdienst. Ist das Paket verloren, bieten wir Ihnen eine erneute Lieferung oder eine Erstattung an.',
+    doing:
+      'Wir haben dazu einen Vorgang angelegt und klären die Sache mit dem Paketdienst. Ist das Paket verloren, bieten wir Ihnen eine erneute Lieferung oder eine Erstattung an.',
     sms: 'Ihr Paket ist laut Paketdienst evtl. verloren. Wir kümmern uns darum.',
   },
   no_scan: {
     title: 'Ihr Paket scheint festzustecken',
     text: 'Die Sendungsverfolgung zeigt seit mehreren Tagen keine Bewegung Ihres Pakets. Wir befürchten, dass es verloren gegangen ist. Das tut uns leid.',
-    doing: 'Wir haben dazu einen Vorgang angelegt und klären die Sache mit dem Paketdienst. Ist das Paket verloren, bieten wir Ihnen eine erneute Lieferung oder eine Erstattung an.',
+    doing:
+      'Wir haben dazu einen Vorgang angelegt und klären die Sache mit dem Paketdienst. Ist das Paket verloren, bieten wir Ihnen eine erneute Lieferung oder eine Erstattung an.',
     sms: 'Ihr Paket bewegt sich seit Tagen nicht. Wir kümmern uns darum.',
   },
 };
@@ -174,7 +176,9 @@ export const de: Copy = {
             title: `Ihre Nachricht zu ${req(d).dat} ist eingegangen`,
             blocks: [
               { p: `Wir haben Ihre Nachricht zu ${req(d).dat} erhalten und dem Vorgang hinzugefügt.` },
-              { p: 'Unser Serviceteam berücksichtigt sie bei der weiteren Bearbeitung und meldet sich, falls sich etwas ändert. Sie müssen nichts weiter einsenden, es sei denn, wir bitten Sie darum.' },
+              {
+                p: 'Unser Serviceteam berücksichtigt sie bei der weiteren Bearbeitung und meldet sich, falls sich etwas ändert. Sie müssen nichts weiter einsenden, es sei denn, wir bitten Sie darum.',
+              },
             ],
             sms: sms(d, 'Ihre Nachricht ist eingegangen und wurde dem Vorgang hinzugefügt. Unser Team berücksichtigt sie.'),
           }
@@ -182,7 +186,9 @@ export const de: Copy = {
             title: `Wir prüfen ${req(d).acc} erneut`,
             blocks: [
               { p: `Ihr Widerspruch gegen unsere Entscheidung zu ${req(d).dat} ist bei uns eingegangen.` },
-              { p: 'Ein Mitglied unseres Serviceteams prüft Ihren Fall persönlich und teilt Ihnen das Ergebnis mit. Sie müssen nichts weiter einsenden, es sei denn, wir bitten Sie darum.' },
+              {
+                p: 'Ein Mitglied unseres Serviceteams prüft Ihren Fall persönlich und teilt Ihnen das Ergebnis mit. Sie müssen nichts weiter einsenden, es sei denn, wir bitten Sie darum.',
+              },
             ],
             sms: sms(d, 'Ihr Widerspruch ist eingegangen. Unser Team prüft Ihren Fall persönlich und meldet sich.'),
           },
@@ -194,14 +200,21 @@ export const de: Copy = {
             blocks: [
               { p: `Damit wir ${req(d).acc} weiter bearbeiten können, bittet Sie unser Serviceteam um Folgendes:` },
               { quote: d.operatorNote, by: NOTE_BY },
-              { p: `Bitte laden Sie die Unterlagen bis ${f.dates.dateTime(d.respondBy)} hoch. Sobald sie vorliegen, geht es sofort weiter. Erhalten wir bis dahin nichts, müssen wir den Vorgang leider schließen.` },
+              {
+                p: `Bitte laden Sie die Unterlagen bis ${f.dates.dateTime(d.respondBy)} hoch. Sobald sie vorliegen, geht es sofort weiter. Erhalten wir bis dahin nichts, müssen wir den Vorgang leider schließen.`,
+              },
               { actions: [{ label: 'Fotos oder Dokumente hochladen', url: d.uploadUrl }] },
             ],
             sms: '',
             smsQuote: {
               note: d.operatorNote,
               sms: (q) =>
-                sms(d, q === undefined ? `Bitte senden Sie uns bis ${f.dates.shortDateTime(d.respondBy)}, worum unser Team Sie bittet. Details:` : `Bitte senden Sie uns bis ${f.dates.shortDateTime(d.respondBy)}: "${q}"`),
+                sms(
+                  d,
+                  q === undefined
+                    ? `Bitte senden Sie uns bis ${f.dates.shortDateTime(d.respondBy)}, worum unser Team Sie bittet. Details:`
+                    : `Bitte senden Sie uns bis ${f.dates.shortDateTime(d.respondBy)}: "${q}"`,
+                ),
             },
           }
         : {
@@ -209,22 +222,29 @@ export const de: Copy = {
             blocks: [
               { p: `Damit wir ${req(d).acc} weiter bearbeiten können, senden Sie uns bitte:` },
               { list: d.requested.map((kind) => de.evidence[kind].text) },
-              { p: `Bitte laden Sie alles bis ${f.dates.dateTime(d.respondBy)} hoch. Sobald es vorliegt, geht es sofort weiter. Erhalten wir bis dahin nichts, müssen wir den Vorgang leider schließen.` },
+              {
+                p: `Bitte laden Sie alles bis ${f.dates.dateTime(d.respondBy)} hoch. Sobald es vorliegt, geht es sofort weiter. Erhalten wir bis dahin nichts, müssen wir den Vorgang leider schließen.`,
+              },
               { actions: [{ label: 'Fotos hochladen', url: d.uploadUrl }] },
               { note: 'Tipp: Fotografieren Sie bei gutem Licht, und zeigen Sie den ganzen Artikel ebenso wie Nahaufnahmen.' },
             ],
-            sms: sms(d, `Bitte senden Sie uns bis ${f.dates.shortDateTime(d.respondBy)} ${d.requested.length === 1 ? de.evidence[d.requested[0]!].sms : 'die benötigten Fotos'}, damit es weitergeht.`),
+            sms: sms(
+              d,
+              `Bitte senden Sie uns bis ${f.dates.shortDateTime(d.respondBy)} ${d.requested.length === 1 ? de.evidence[d.requested[0]!].sms : 'die benötigten Fotos'}, damit es weitergeht.`,
+            ),
           },
 
     approved: (d, f) => {
-      const next = ({
-        return_instructions: ['Als Nächstes schicken wir Ihnen eine Anleitung für die Rücksendung des Artikels.', 'Die Rücksendeanleitung folgt.'],
-        choose_remedy: ['Als Nächstes fragen wir Sie, welche Lösung Sie sich wünschen.', 'Sie wählen als Nächstes die Lösung.'],
-        refund: ['Wir veranlassen jetzt Ihre Erstattung und geben Ihnen Bescheid, sobald sie ausgezahlt ist.', 'Die Erstattung wird veranlasst.'],
-        replacement: ['Wir bereiten jetzt den Versand vor und schicken Ihnen die Sendungsnummer, sobald das Paket unterwegs ist.', 'Der Versand wird vorbereitet.'],
-        carrier_check: ['Wir klären jetzt den Status des Pakets mit dem Paketdienst und melden uns, sobald wir eine Antwort haben.', 'Wir klären das mit dem Paketdienst.'],
-        compensation: ['Wir veranlassen jetzt Ihre Entschädigung und geben Ihnen Bescheid, sobald sie gutgeschrieben ist.', 'Die Entschädigung ist unterwegs.'],
-      } satisfies Record<string, [string, string]>)[d.next];
+      const next = (
+        {
+          return_instructions: ['Als Nächstes schicken wir Ihnen eine Anleitung für die Rücksendung des Artikels.', 'Die Rücksendeanleitung folgt.'],
+          choose_remedy: ['Als Nächstes fragen wir Sie, welche Lösung Sie sich wünschen.', 'Sie wählen als Nächstes die Lösung.'],
+          refund: ['Wir veranlassen jetzt Ihre Erstattung und geben Ihnen Bescheid, sobald sie ausgezahlt ist.', 'Die Erstattung wird veranlasst.'],
+          replacement: ['Wir bereiten jetzt den Versand vor und schicken Ihnen die Sendungsnummer, sobald das Paket unterwegs ist.', 'Der Versand wird vorbereitet.'],
+          carrier_check: ['Wir klären jetzt den Status des Pakets mit dem Paketdienst und melden uns, sobald wir eine Antwort haben.', 'Wir klären das mit dem Paketdienst.'],
+          compensation: ['Wir veranlassen jetzt Ihre Entschädigung und geben Ihnen Bescheid, sobald sie gutgeschrieben ist.', 'Die Entschädigung ist unterwegs.'],
+        } satisfies Record<string, [string, string]>
+      )[d.next];
       const accepted = d.next === 'carrier_check';
       const when = d.nextBy ? `${next[0]} Voraussichtlich bis ${f.dates.day(d.nextBy)}.` : next[0];
       if (d.proactive) {
@@ -257,7 +277,8 @@ export const de: Copy = {
             sms: '',
             smsQuote: {
               note: d.operatorNote,
-              sms: (q) => (q === undefined ? `Vorgang ${d.caseId} ist nicht genehmigt. Hinweis unseres Teams:` : `Vorgang ${d.caseId} ist nicht genehmigt. Hinweis unseres Teams: "${q}"`),
+              sms: (q) =>
+                q === undefined ? `Vorgang ${d.caseId} ist nicht genehmigt. Hinweis unseres Teams:` : `Vorgang ${d.caseId} ist nicht genehmigt. Hinweis unseres Teams: "${q}"`,
             },
           }
         : {
@@ -290,8 +311,7 @@ export const de: Copy = {
           : m.kind === 'pickup'
             ? `Ein Kurier von ${m.carrier} holt das Paket in diesem Zeitraum bei Ihnen ab: ${f.dates.window(m.pickupFrom, m.pickupUntil)}. Bitte halten Sie es verpackt bereit; das Versandetikett bringt der Kurier mit.`
             : `Bitte senden Sie das Paket bis ${f.dates.dateTime(d.shipBy)} mit einem Versanddienst Ihrer Wahl an die unten stehende Adresse, und tragen Sie danach die Sendungsnummer in der App ein, damit wir die Sendung verfolgen können. ${m.postage === 'customer_pays' ? 'Die Kosten der Rücksendung tragen Sie selbst.' : 'Bitte legen Sie das Porto aus und heben Sie den Beleg auf – wir erstatten es Ihnen.'}`;
-      const when: Array<[string, string]> =
-        m.kind === 'pickup' ? [['Abholung', f.dates.window(m.pickupFrom, m.pickupUntil)]] : [['Versand bis', f.dates.dateTime(d.shipBy)]];
+      const when: Array<[string, string]> = m.kind === 'pickup' ? [['Abholung', f.dates.window(m.pickupFrom, m.pickupUntil)]] : [['Versand bis', f.dates.dateTime(d.shipBy)]];
       return {
         title: 'Bitte senden Sie uns den Artikel zurück',
         blocks: [
@@ -325,12 +345,14 @@ export const de: Copy = {
 
     item_received: (d, f) => {
       const by = f.dates.day(d.dueBy);
-      const next = ({
-        refund: [`Wir prüfen ihn und erstatten Ihnen den Betrag bis ${by}.`, 'Erstattung bis'],
-        replacement: [`Wir prüfen ihn und verschicken Ihren neuen Artikel bis ${by}.`, 'Versand des neuen Artikels bis'],
-        repair: [`Unsere Techniker reparieren ihn und schicken ihn Ihnen bis ${by} zurück.`, 'Repariert zurück bis'],
-        inspection: [`Wir prüfen ihn und teilen Ihnen das Ergebnis bis ${by} mit.`, 'Ergebnis bis'],
-      } satisfies Record<string, [string, string]>)[d.next];
+      const next = (
+        {
+          refund: [`Wir prüfen ihn und erstatten Ihnen den Betrag bis ${by}.`, 'Erstattung bis'],
+          replacement: [`Wir prüfen ihn und verschicken Ihren neuen Artikel bis ${by}.`, 'Versand des neuen Artikels bis'],
+          repair: [`Unsere Techniker reparieren ihn und schicken ihn Ihnen bis ${by} zurück.`, 'Repariert zurück bis'],
+          inspection: [`Wir prüfen ihn und teilen Ihnen das Ergebnis bis ${by} mit.`, 'Ergebnis bis'],
+        } satisfies Record<string, [string, string]>
+      )[d.next];
       return {
         title: 'Ihr Artikel ist bei uns angekommen',
         blocks: [{ p: `Ihr Artikel ist am ${f.dates.day(d.receivedAt)} in unserem Servicecenter eingetroffen.` }, { p: next[0] }],
@@ -385,7 +407,13 @@ export const de: Copy = {
         title: what[0],
         blocks: [
           { p: `${what[0]}: Das Paket ist mit ${d.carrier} auf dem Weg zu Ihnen.${d.expectedBy ? ` Es sollte bis ${f.dates.day(d.expectedBy)} ankommen.` : ''}` },
-          { details: [['Versanddienst', d.carrier], ['Sendungsnummer', d.trackingNumber], ...(d.expectedBy ? ([['Voraussichtliche Zustellung', f.dates.day(d.expectedBy)]] as Array<[string, string]>) : [])] },
+          {
+            details: [
+              ['Versanddienst', d.carrier],
+              ['Sendungsnummer', d.trackingNumber],
+              ...(d.expectedBy ? ([['Voraussichtliche Zustellung', f.dates.day(d.expectedBy)]] as Array<[string, string]>) : []),
+            ],
+          },
           ...(d.trackingUrl ? [{ actions: [{ label: 'Sendung verfolgen', url: d.trackingUrl }] }] : []),
           ...(d.returnOriginalBy
             ? [
@@ -402,8 +430,16 @@ export const de: Copy = {
     repair_done: (d, f) => ({
       title: 'Ihr Artikel ist repariert und auf dem Rückweg',
       blocks: [
-        { p: `Gute Nachrichten: Die Reparatur ist abgeschlossen, und wir haben Ihnen den Artikel mit ${d.carrier} zurückgeschickt.${d.expectedBy ? ` Er sollte bis ${f.dates.day(d.expectedBy)} bei Ihnen ankommen.` : ''}` },
-        { details: [['Versanddienst', d.carrier], ['Sendungsnummer', d.trackingNumber], ...(d.expectedBy ? ([['Voraussichtliche Zustellung', f.dates.day(d.expectedBy)]] as Array<[string, string]>) : [])] },
+        {
+          p: `Gute Nachrichten: Die Reparatur ist abgeschlossen, und wir haben Ihnen den Artikel mit ${d.carrier} zurückgeschickt.${d.expectedBy ? ` Er sollte bis ${f.dates.day(d.expectedBy)} bei Ihnen ankommen.` : ''}`,
+        },
+        {
+          details: [
+            ['Versanddienst', d.carrier],
+            ['Sendungsnummer', d.trackingNumber],
+            ...(d.expectedBy ? ([['Voraussichtliche Zustellung', f.dates.day(d.expectedBy)]] as Array<[string, string]>) : []),
+          ],
+        },
         ...(d.trackingUrl ? [{ actions: [{ label: 'Sendung verfolgen', url: d.trackingUrl }] }] : []),
       ],
       sms: sms(d, `Repariert und auf dem Rückweg: ${d.carrier} ${d.trackingNumber}.`),
@@ -418,7 +454,12 @@ export const de: Copy = {
             ? `Wir rechnen jetzt mit einem Abschluss bis ${f.dates.day(d.newExpectedBy)}. Sie entscheiden, ob Sie warten oder die Anfrage stornieren möchten:`
             : 'Den neuen Termin nennen wir Ihnen, sobald wir ihn kennen. Sie entscheiden, ob Sie warten oder die Anfrage stornieren möchten:',
         },
-        { actions: [{ label: 'Weiter warten', url: d.keepWaitingUrl }, { label: 'Anfrage stornieren', url: d.cancelUrl }] },
+        {
+          actions: [
+            { label: 'Weiter warten', url: d.keepWaitingUrl },
+            { label: 'Anfrage stornieren', url: d.cancelUrl },
+          ],
+        },
         { p: 'Wenn Sie warten möchten, müssen Sie nichts tun: Wir bearbeiten Ihren Fall weiter und halten Sie auf dem Laufenden.' },
         {
           note: 'Sollte Ihnen durch die Verzögerung ein Schaden entstehen, teilen Sie uns das bitte in der App mit. Wir kommen dafür im Rahmen unserer Servicerichtlinien und der gesetzlichen Bestimmungen auf.',
@@ -454,14 +495,22 @@ export const de: Copy = {
 
     case_closed: (d) => {
       const r = req(d);
-      const why = ({
-        completed: [`${r.nom} ist erledigt, und wir haben den Vorgang abgeschlossen. Vielen Dank für Ihre Geduld.`, 'ist erledigt und abgeschlossen. Vielen Dank!'],
-        rejected: [`Wir haben ${r.acc} abgeschlossen, entsprechend der Entscheidung, die wir Ihnen bereits mitgeteilt haben.`, 'ist jetzt abgeschlossen.'],
-        cancelled: [`Da Sie ${r.acc} storniert haben, haben wir den Vorgang abgeschlossen.`, 'ist jetzt abgeschlossen.'],
-        evidence_expired: [`Wir haben ${r.acc} abgeschlossen, da wir die benötigten Fotos nicht rechtzeitig erhalten haben.`, 'ist abgeschlossen: Die Fotos kamen nicht rechtzeitig.'],
-        return_expired: [`Wir haben ${r.acc} abgeschlossen, da der Artikel nicht rechtzeitig zurückgeschickt wurde.`, 'ist abgeschlossen: Der Artikel kam nicht rechtzeitig zurück.'],
-        none: [`Wir haben ${r.acc} jetzt abgeschlossen.`, 'ist jetzt abgeschlossen.'],
-      } satisfies Record<string, [string, string]>)[d.closeReason ?? 'none'];
+      const why = (
+        {
+          completed: [`${r.nom} ist erledigt, und wir haben den Vorgang abgeschlossen. Vielen Dank für Ihre Geduld.`, 'ist erledigt und abgeschlossen. Vielen Dank!'],
+          rejected: [`Wir haben ${r.acc} abgeschlossen, entsprechend der Entscheidung, die wir Ihnen bereits mitgeteilt haben.`, 'ist jetzt abgeschlossen.'],
+          cancelled: [`Da Sie ${r.acc} storniert haben, haben wir den Vorgang abgeschlossen.`, 'ist jetzt abgeschlossen.'],
+          evidence_expired: [
+            `Wir haben ${r.acc} abgeschlossen, da wir die benötigten Fotos nicht rechtzeitig erhalten haben.`,
+            'ist abgeschlossen: Die Fotos kamen nicht rechtzeitig.',
+          ],
+          return_expired: [
+            `Wir haben ${r.acc} abgeschlossen, da der Artikel nicht rechtzeitig zurückgeschickt wurde.`,
+            'ist abgeschlossen: Der Artikel kam nicht rechtzeitig zurück.',
+          ],
+          none: [`Wir haben ${r.acc} jetzt abgeschlossen.`, 'ist jetzt abgeschlossen.'],
+        } satisfies Record<string, [string, string]>
+      )[d.closeReason ?? 'none'];
       return {
         title: d.closeReason === 'completed' ? `${r.nom} ist erledigt` : `${r.nom} ist abgeschlossen`,
         blocks: [{ p: why[0] }, { p: 'Falls noch etwas nicht stimmt, können Sie uns jederzeit kontaktieren oder in der App eine neue Anfrage stellen.' }],

@@ -169,13 +169,21 @@ export const en: Copy = {
             blocks: [
               { p: `To continue with your ${req(d)}, a member of our after-sales team asks you for the following.` },
               { quote: d.operatorNote, by: NOTE_BY },
-              { p: `Please add it by ${f.dates.dateTime(d.respondBy)}. As soon as it’s in, we’ll carry on with your request. If we don’t receive it by then, we’ll have to close it.` },
+              {
+                p: `Please add it by ${f.dates.dateTime(d.respondBy)}. As soon as it’s in, we’ll carry on with your request. If we don’t receive it by then, we’ll have to close it.`,
+              },
               { actions: [{ label: 'Add photos or documents', url: d.uploadUrl }] },
             ],
             sms: '',
             smsQuote: {
               note: d.operatorNote,
-              sms: (q) => sms(d, q === undefined ? `by ${f.dates.shortDateTime(d.respondBy)} please send what our team asks; details:` : `by ${f.dates.shortDateTime(d.respondBy)} we need: "${q}"`),
+              sms: (q) =>
+                sms(
+                  d,
+                  q === undefined
+                    ? `by ${f.dates.shortDateTime(d.respondBy)} please send what our team asks; details:`
+                    : `by ${f.dates.shortDateTime(d.respondBy)} we need: "${q}"`,
+                ),
             },
           }
         : {
@@ -183,7 +191,9 @@ export const en: Copy = {
             blocks: [
               { p: `To continue with your ${req(d)}, please send us:` },
               { list: d.requested.map((kind) => en.evidence[kind].text) },
-              { p: `Please add them by ${f.dates.dateTime(d.respondBy)}. As soon as they’re in, we’ll carry on with your request. If we don’t receive them by then, we’ll have to close it.` },
+              {
+                p: `Please add them by ${f.dates.dateTime(d.respondBy)}. As soon as they’re in, we’ll carry on with your request. If we don’t receive them by then, we’ll have to close it.`,
+              },
               { actions: [{ label: 'Add photos', url: d.uploadUrl }] },
               { note: 'Tip: take the photos in good light, and show the whole item as well as close-ups.' },
             ],
@@ -191,14 +201,16 @@ export const en: Copy = {
           },
 
     approved: (d, f) => {
-      const next = ({
-        return_instructions: ['Next, we’ll send you instructions for returning the item.', 'Return instructions follow.'],
-        choose_remedy: ['Next, we’ll ask you how you’d like us to put it right.', 'We will ask how to resolve it.'],
-        refund: ['We’re now processing your refund and will let you know as soon as it has been issued.', 'Refund in progress.'],
-        replacement: ['We’re now preparing the shipment and will send you the tracking number once it’s on its way.', 'Shipment being prepared.'],
-        carrier_check: ['We’re now checking the parcel’s status with the carrier and will update you as soon as we hear back.', 'Checking with the carrier.'],
-        compensation: ['We’re now arranging your compensation and will let you know once it’s in your account.', 'Compensation on its way.'],
-      } satisfies Record<string, [string, string]>)[d.next];
+      const next = (
+        {
+          return_instructions: ['Next, we’ll send you instructions for returning the item.', 'Return instructions follow.'],
+          choose_remedy: ['Next, we’ll ask you how you’d like us to put it right.', 'We will ask how to resolve it.'],
+          refund: ['We’re now processing your refund and will let you know as soon as it has been issued.', 'Refund in progress.'],
+          replacement: ['We’re now preparing the shipment and will send you the tracking number once it’s on its way.', 'Shipment being prepared.'],
+          carrier_check: ['We’re now checking the parcel’s status with the carrier and will update you as soon as we hear back.', 'Checking with the carrier.'],
+          compensation: ['We’re now arranging your compensation and will let you know once it’s in your account.', 'Compensation on its way.'],
+        } satisfies Record<string, [string, string]>
+      )[d.next];
       const accepted = d.next === 'carrier_check';
       if (d.proactive) {
         // Nothing was asked, so nothing is "approved": we say what we confirmed and what we do about it.
@@ -225,13 +237,12 @@ export const en: Copy = {
       d.operatorNote
         ? {
             title: `We couldn’t approve your ${req(d)}`,
-            blocks: [
-              { p: `We’re sorry, but after reviewing your ${req(d)}, our after-sales team couldn’t approve it.` },
-              { quote: d.operatorNote, by: NOTE_BY },
-              { p: APPEAL },
-            ],
+            blocks: [{ p: `We’re sorry, but after reviewing your ${req(d)}, our after-sales team couldn’t approve it.` }, { quote: d.operatorNote, by: NOTE_BY }, { p: APPEAL }],
             sms: '',
-            smsQuote: { note: d.operatorNote, sms: (q) => (q === undefined ? `Case ${d.caseId} not approved. Read our team's note:` : `Case ${d.caseId} not approved. Our team's note: "${q}"`) },
+            smsQuote: {
+              note: d.operatorNote,
+              sms: (q) => (q === undefined ? `Case ${d.caseId} not approved. Read our team's note:` : `Case ${d.caseId} not approved. Our team's note: "${q}"`),
+            },
           }
         : {
             title: `We couldn’t approve your ${req(d)}`,
@@ -245,7 +256,9 @@ export const en: Copy = {
       return {
         title: 'How would you like us to put this right?',
         blocks: [
-          { p: `${d.proactive ? 'We’ve confirmed the problem with your parcel and will put it right.' : `Your ${req(d)} is approved.`} Please choose one of the following by ${f.dates.dateTime(d.decideBy)}:` },
+          {
+            p: `${d.proactive ? 'We’ve confirmed the problem with your parcel and will put it right.' : `Your ${req(d)} is approved.`} Please choose one of the following by ${f.dates.dateTime(d.decideBy)}:`,
+          },
           { actions: d.options.map((o) => ({ label: choiceLabel(o.choice, lost) + (o.choice === 'return' || o.choice === 'refund' ? refund : ''), url: o.url })) },
           { p: `If we haven’t heard from you by then, we’ll ${defaultAction[d.defaultChoice]}.` },
         ],
@@ -261,8 +274,7 @@ export const en: Copy = {
           : m.kind === 'pickup'
             ? `A ${m.carrier} courier will collect the parcel from you ${f.dates.window(m.pickupFrom, m.pickupUntil)}. Please have it packed and ready; the courier brings the shipping label.`
             : `Please send the parcel by ${f.dates.dateTime(d.shipBy)} with a courier of your choice to the address below, then add the tracking number in the app so we can follow it. ${m.postage === 'customer_pays' ? 'The return postage is at your own cost.' : 'Please pay the postage and keep the receipt: we’ll reimburse it.'}`;
-      const when: Array<[string, string]> =
-        m.kind === 'pickup' ? [['Pickup', f.dates.window(m.pickupFrom, m.pickupUntil)]] : [['Send by', f.dates.dateTime(d.shipBy)]];
+      const when: Array<[string, string]> = m.kind === 'pickup' ? [['Pickup', f.dates.window(m.pickupFrom, m.pickupUntil)]] : [['Send by', f.dates.dateTime(d.shipBy)]];
       return {
         title: 'Please send the item back to us',
         blocks: [
@@ -277,7 +289,9 @@ export const en: Copy = {
               ...when,
             ],
           },
-          { p: `Pack the item with all its accessories, manuals and free gifts, in its original packaging if you still have it, and put in a note with your case reference ${d.caseId}.` },
+          {
+            p: `Pack the item with all its accessories, manuals and free gifts, in its original packaging if you still have it, and put in a note with your case reference ${d.caseId}.`,
+          },
           { p: `We’ll let you know as soon as it reaches us. If it hasn’t been sent by ${f.dates.day(d.shipBy)}, we’ll have to close the request.` },
         ],
         sms: sms(
@@ -294,12 +308,14 @@ export const en: Copy = {
 
     item_received: (d, f) => {
       const by = f.dates.day(d.dueBy);
-      const next = ({
-        refund: [`We’ll check it and issue your refund by ${by}.`, 'Refund by'],
-        replacement: [`We’ll check it and ship your replacement by ${by}.`, 'Replacement ships by'],
-        repair: [`Our technicians will repair it and ship it back to you by ${by}.`, 'Repaired and shipped back by'],
-        inspection: [`We’ll inspect it and let you know the result by ${by}.`, 'Result by'],
-      } satisfies Record<string, [string, string]>)[d.next];
+      const next = (
+        {
+          refund: [`We’ll check it and issue your refund by ${by}.`, 'Refund by'],
+          replacement: [`We’ll check it and ship your replacement by ${by}.`, 'Replacement ships by'],
+          repair: [`Our technicians will repair it and ship it back to you by ${by}.`, 'Repaired and shipped back by'],
+          inspection: [`We’ll inspect it and let you know the result by ${by}.`, 'Result by'],
+        } satisfies Record<string, [string, string]>
+      )[d.next];
       return {
         title: 'We’ve received your item',
         blocks: [{ p: `Your item reached our service center on ${f.dates.day(d.receivedAt)}.` }, { p: next[0] }],
@@ -344,15 +360,30 @@ export const en: Copy = {
     },
 
     replacement_shipped: (d, f) => {
-      const what: [string, string] = d.caseType === 'lost' ? ['We’ve sent your order again', 'your order has been sent again'] : d.caseType === 'missing_part' ? ['The missing part is on its way', 'the missing part is on its way'] : ['Your replacement is on its way', 'your replacement is on its way'];
+      const what: [string, string] =
+        d.caseType === 'lost'
+          ? ['We’ve sent your order again', 'your order has been sent again']
+          : d.caseType === 'missing_part'
+            ? ['The missing part is on its way', 'the missing part is on its way']
+            : ['Your replacement is on its way', 'your replacement is on its way'];
       return {
         title: what[0],
         blocks: [
           { p: `${what[0]}: we’ve shipped it with ${d.carrier}.${d.expectedBy ? ` It should arrive by ${f.dates.day(d.expectedBy)}.` : ''}` },
-          { details: [['Courier', d.carrier], ['Tracking number', d.trackingNumber], ...(d.expectedBy ? ([['Expected by', f.dates.day(d.expectedBy)]] as Array<[string, string]>) : [])] },
+          {
+            details: [
+              ['Courier', d.carrier],
+              ['Tracking number', d.trackingNumber],
+              ...(d.expectedBy ? ([['Expected by', f.dates.day(d.expectedBy)]] as Array<[string, string]>) : []),
+            ],
+          },
           ...(d.trackingUrl ? [{ actions: [{ label: 'Track your parcel', url: d.trackingUrl }] }] : []),
           ...(d.returnOriginalBy
-            ? [{ p: `We sent this before receiving your original item. Please send the original back by ${f.dates.day(d.returnOriginalBy)}; if it doesn’t reach us, we’ll have to charge you for the replacement.` }]
+            ? [
+                {
+                  p: `We sent this before receiving your original item. Please send the original back by ${f.dates.day(d.returnOriginalBy)}; if it doesn’t reach us, we’ll have to charge you for the replacement.`,
+                },
+              ]
             : []),
         ],
         sms: sms(d, `${what[1]}: ${d.carrier} ${d.trackingNumber}.`),
@@ -362,8 +393,16 @@ export const en: Copy = {
     repair_done: (d, f) => ({
       title: 'Your item is repaired and on its way back',
       blocks: [
-        { p: `Good news: the repair is done, and we’ve shipped your item back to you with ${d.carrier}.${d.expectedBy ? ` It should arrive by ${f.dates.day(d.expectedBy)}.` : ''}` },
-        { details: [['Courier', d.carrier], ['Tracking number', d.trackingNumber], ...(d.expectedBy ? ([['Expected by', f.dates.day(d.expectedBy)]] as Array<[string, string]>) : [])] },
+        {
+          p: `Good news: the repair is done, and we’ve shipped your item back to you with ${d.carrier}.${d.expectedBy ? ` It should arrive by ${f.dates.day(d.expectedBy)}.` : ''}`,
+        },
+        {
+          details: [
+            ['Courier', d.carrier],
+            ['Tracking number', d.trackingNumber],
+            ...(d.expectedBy ? ([['Expected by', f.dates.day(d.expectedBy)]] as Array<[string, string]>) : []),
+          ],
+        },
         ...(d.trackingUrl ? [{ actions: [{ label: 'Track your parcel', url: d.trackingUrl }] }] : []),
       ],
       sms: sms(d, `repaired and on its way back: ${d.carrier} ${d.trackingNumber}.`),
@@ -378,7 +417,12 @@ export const en: Copy = {
             ? `We now expect to finish by ${f.dates.day(d.newExpectedBy)}. It’s your choice whether to wait or to cancel the request:`
             : 'We’ll tell you the new date as soon as we know it. It’s your choice whether to wait or to cancel the request:',
         },
-        { actions: [{ label: 'Keep waiting', url: d.keepWaitingUrl }, { label: 'Cancel the request', url: d.cancelUrl }] },
+        {
+          actions: [
+            { label: 'Keep waiting', url: d.keepWaitingUrl },
+            { label: 'Cancel the request', url: d.cancelUrl },
+          ],
+        },
         { p: 'If you’re happy to wait, you don’t need to do anything: we’ll carry on and keep you posted.' },
         { note: 'If the delay causes you a loss, please tell us in the app. We’ll take responsibility for it in line with our after-sales policy and the law.' },
       ],
@@ -410,14 +454,16 @@ export const en: Copy = {
 
     case_closed: (d) => {
       const r = req(d);
-      const why = ({
-        completed: [`Your ${r} is complete, and we’ve now closed it. Thank you for your patience.`, 'is complete and now closed. Thank you!'],
-        rejected: [`We’ve closed your ${r}, following the decision we sent you earlier.`, 'is now closed.'],
-        cancelled: [`We’ve closed your ${r}, which you cancelled.`, 'is now closed.'],
-        evidence_expired: [`We’ve closed your ${r} because we didn’t receive the photos we needed in time.`, 'is closed: the photos did not arrive in time.'],
-        return_expired: [`We’ve closed your ${r} because the item wasn’t sent back in time.`, 'is closed: the item was not sent back in time.'],
-        none: [`We’ve now closed your ${r}.`, 'is now closed.'],
-      } satisfies Record<string, [string, string]>)[d.closeReason ?? 'none'];
+      const why = (
+        {
+          completed: [`Your ${r} is complete, and we’ve now closed it. Thank you for your patience.`, 'is complete and now closed. Thank you!'],
+          rejected: [`We’ve closed your ${r}, following the decision we sent you earlier.`, 'is now closed.'],
+          cancelled: [`We’ve closed your ${r}, which you cancelled.`, 'is now closed.'],
+          evidence_expired: [`We’ve closed your ${r} because we didn’t receive the photos we needed in time.`, 'is closed: the photos did not arrive in time.'],
+          return_expired: [`We’ve closed your ${r} because the item wasn’t sent back in time.`, 'is closed: the item was not sent back in time.'],
+          none: [`We’ve now closed your ${r}.`, 'is now closed.'],
+        } satisfies Record<string, [string, string]>
+      )[d.closeReason ?? 'none'];
       return {
         title: d.closeReason === 'completed' ? `Your ${r} is complete` : `Your ${r} is closed`,
         blocks: [{ p: why[0] }, { p: 'If anything still isn’t right, you can contact us or start a new request in the app.' }],

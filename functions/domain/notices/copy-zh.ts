@@ -130,10 +130,7 @@ export const zhCN: Copy = {
           }
         : {
             title: `已收到您对${req(d)}的复核申请`,
-            blocks: [
-              { p: `我们已收到您对${req(d)}审核结果的复核申请。` },
-              { p: '售后专员将亲自重新审核您的售后单，并将结果通知您。除非我们另行联系，您无需补充任何材料。' },
-            ],
+            blocks: [{ p: `我们已收到您对${req(d)}审核结果的复核申请。` }, { p: '售后专员将亲自重新审核您的售后单，并将结果通知您。除非我们另行联系，您无需补充任何材料。' }],
             sms: sms(d, '：已收到您的复核申请，售后专员将重新审核并尽快答复您。'),
             smsLink: '进度：',
           },
@@ -151,7 +148,13 @@ export const zhCN: Copy = {
             sms: '',
             smsQuote: {
               note: d.operatorNote,
-              sms: (q) => sms(d, q === undefined ? `需按售后专员的说明补充材料，请于${f.dates.shortDateTime(d.respondBy)}前上传。详情：` : `需补充材料：“${q}”请于${f.dates.shortDateTime(d.respondBy)}前上传。`),
+              sms: (q) =>
+                sms(
+                  d,
+                  q === undefined
+                    ? `需按售后专员的说明补充材料，请于${f.dates.shortDateTime(d.respondBy)}前上传。详情：`
+                    : `需补充材料：“${q}”请于${f.dates.shortDateTime(d.respondBy)}前上传。`,
+                ),
             },
           }
         : {
@@ -167,23 +170,22 @@ export const zhCN: Copy = {
           },
 
     approved: (d, f) => {
-      const next = ({
-        return_instructions: ['接下来，我们会把商品寄回方式和地址发送给您。', '寄回方式稍后发送'],
-        choose_remedy: ['接下来，我们会请您选择希望的处理方式。', '请留意处理方式选择通知'],
-        refund: ['退款正在办理中，退款发出后我们会通知您。', '退款办理中'],
-        replacement: ['我们正在为您安排发货，发出后会告知物流单号。', '正在安排发货'],
-        carrier_check: ['我们正在向承运商核实包裹情况，核实后会第一时间通知您。', '正在向承运商核实'],
-        compensation: ['补偿正在发放中，到账后我们会通知您。', '补偿发放中'],
-      } satisfies Record<string, [string, string]>)[d.next];
+      const next = (
+        {
+          return_instructions: ['接下来，我们会把商品寄回方式和地址发送给您。', '寄回方式稍后发送'],
+          choose_remedy: ['接下来，我们会请您选择希望的处理方式。', '请留意处理方式选择通知'],
+          refund: ['退款正在办理中，退款发出后我们会通知您。', '退款办理中'],
+          replacement: ['我们正在为您安排发货，发出后会告知物流单号。', '正在安排发货'],
+          carrier_check: ['我们正在向承运商核实包裹情况，核实后会第一时间通知您。', '正在向承运商核实'],
+          compensation: ['补偿正在发放中，到账后我们会通知您。', '补偿发放中'],
+        } satisfies Record<string, [string, string]>
+      )[d.next];
       const accepted = d.next === 'carrier_check';
       if (d.proactive) {
         // Nothing was asked, so nothing is "approved": we say what we confirmed and what we do about it.
         return {
           title: '我们正在为您处理包裹问题',
-          blocks: [
-            { p: `我们已确认您的包裹存在问题。${d.basis ? zhCN.approval[d.basis] : ''}` },
-            { p: d.nextBy ? `${next[0]}预计${f.dates.day(d.nextBy)}前完成。` : next[0] },
-          ],
+          blocks: [{ p: `我们已确认您的包裹存在问题。${d.basis ? zhCN.approval[d.basis] : ''}` }, { p: d.nextBy ? `${next[0]}预计${f.dates.day(d.nextBy)}前完成。` : next[0] }],
           sms: sms(d, `：已确认您的包裹问题，${next[1]}。`),
         };
       }
@@ -233,8 +235,7 @@ export const zhCN: Copy = {
           : m.kind === 'pickup'
             ? `${m.carrier}快递员将于${f.dates.window(m.pickupFrom, m.pickupUntil)}上门取件，请提前打包好商品，运单由快递员现场提供。`
             : `请于${f.dates.dateTime(d.shipBy)}前自选快递将商品寄至以下地址，寄出后请在App内填写物流单号，方便我们跟踪。${m.postage === 'customer_pays' ? '本次退货运费由您承担。' : '运费请先行垫付并保留凭证，我们会为您报销。'}`;
-      const when: Array<[string, string]> =
-        m.kind === 'pickup' ? [['取件时间', f.dates.window(m.pickupFrom, m.pickupUntil)]] : [['寄出截止', f.dates.dateTime(d.shipBy)]];
+      const when: Array<[string, string]> = m.kind === 'pickup' ? [['取件时间', f.dates.window(m.pickupFrom, m.pickupUntil)]] : [['寄出截止', f.dates.dateTime(d.shipBy)]];
       return {
         title: '请将商品寄回',
         blocks: [
@@ -266,12 +267,14 @@ export const zhCN: Copy = {
 
     item_received: (d, f) => {
       const by = f.dates.day(d.dueBy);
-      const next = ({
-        refund: [`我们会尽快检测，并于${by}前为您办理退款。`, '完成退款'],
-        replacement: [`我们会尽快检测，并于${by}前为您寄出新商品。`, '寄出新商品'],
-        repair: [`维修工程师会尽快处理，并于${by}前将商品修好寄回给您。`, '修好寄回'],
-        inspection: [`我们会对商品进行检测，并于${by}前告知您结果。`, '告知检测结果'],
-      } satisfies Record<string, [string, string]>)[d.next];
+      const next = (
+        {
+          refund: [`我们会尽快检测，并于${by}前为您办理退款。`, '完成退款'],
+          replacement: [`我们会尽快检测，并于${by}前为您寄出新商品。`, '寄出新商品'],
+          repair: [`维修工程师会尽快处理，并于${by}前将商品修好寄回给您。`, '修好寄回'],
+          inspection: [`我们会对商品进行检测，并于${by}前告知您结果。`, '告知检测结果'],
+        } satisfies Record<string, [string, string]>
+      )[d.next];
       return {
         title: '商品已送达售后服务中心',
         blocks: [{ p: `您寄回的商品已于${f.dates.day(d.receivedAt)}送达售后服务中心。` }, { p: next[0] }],
@@ -285,10 +288,7 @@ export const zhCN: Copy = {
       return {
         title: original ? `退款 ${money} 已原路退回` : `退款 ${money} 已退至账户余额`,
         blocks: original
-          ? [
-              { p: `已将 ${money} 原路退回至您的支付账户。` },
-              { p: d.expectedBy ? `预计${f.dates.day(d.expectedBy)}前到账。` : '具体到账时间以银行或支付平台为准，请留意查收。' },
-            ]
+          ? [{ p: `已将 ${money} 原路退回至您的支付账户。` }, { p: d.expectedBy ? `预计${f.dates.day(d.expectedBy)}前到账。` : '具体到账时间以银行或支付平台为准，请留意查收。' }]
           : [{ p: `已将 ${money} 退至您的账户余额，现在即可使用。` }],
         sms: sms(d, original ? `：${money}已原路退回，请留意到账。` : `：${money}已退至您的账户余额。`),
       };
@@ -351,7 +351,12 @@ export const zhCN: Copy = {
             ? `预计将于${f.dates.day(d.newExpectedBy)}前处理完成。您可以选择继续等待，也可以取消申请：`
             : '新的完成时间确定后我们会第一时间告知您。您可以选择继续等待，也可以取消申请：',
         },
-        { actions: [{ label: '继续等待', url: d.keepWaitingUrl }, { label: '取消申请', url: d.cancelUrl }] },
+        {
+          actions: [
+            { label: '继续等待', url: d.keepWaitingUrl },
+            { label: '取消申请', url: d.cancelUrl },
+          ],
+        },
         { p: '如果您愿意继续等待，无需任何操作，我们会继续处理并随时告知进展。' },
         { note: '如因等待给您造成损失，请在App内告诉我们，我们将按照平台规定及相关法律法规承担相应责任。' },
       ],
@@ -380,14 +385,16 @@ export const zhCN: Copy = {
 
     case_closed: (d) => {
       const r = req(d);
-      const why = ({
-        completed: [`您的${r}已处理完成，售后单现已关闭。感谢您的耐心与支持！`, '已处理完成，感谢您的支持！'],
-        rejected: [`您的${r}已按此前告知的审核结果关闭。`, '已关闭。'],
-        cancelled: [`您已取消${r}，售后单现已关闭。`, '已关闭。'],
-        evidence_expired: [`由于未在规定时间内收到所需照片，您的${r}已关闭。`, '因未按时补充照片已关闭。'],
-        return_expired: [`由于未在规定时间内寄回商品，您的${r}已关闭。`, '因未按时寄回商品已关闭。'],
-        none: [`您的${r}已关闭。`, '已关闭。'],
-      } satisfies Record<string, [string, string]>)[d.closeReason ?? 'none'];
+      const why = (
+        {
+          completed: [`您的${r}已处理完成，售后单现已关闭。感谢您的耐心与支持！`, '已处理完成，感谢您的支持！'],
+          rejected: [`您的${r}已按此前告知的审核结果关闭。`, '已关闭。'],
+          cancelled: [`您已取消${r}，售后单现已关闭。`, '已关闭。'],
+          evidence_expired: [`由于未在规定时间内收到所需照片，您的${r}已关闭。`, '因未按时补充照片已关闭。'],
+          return_expired: [`由于未在规定时间内寄回商品，您的${r}已关闭。`, '因未按时寄回商品已关闭。'],
+          none: [`您的${r}已关闭。`, '已关闭。'],
+        } satisfies Record<string, [string, string]>
+      )[d.closeReason ?? 'none'];
       return {
         title: d.closeReason === 'completed' ? `您的${r}已处理完成` : `您的${r}已关闭`,
         blocks: [{ p: why[0] }, { p: '如仍有问题，可随时在App内联系我们或重新发起申请。' }],

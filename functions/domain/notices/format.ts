@@ -118,8 +118,7 @@ function germanDates(timeZone: string): DateFormats {
   return {
     day,
     dateTime: (at) => `${day(at)}, ${time(at)} Uhr`,
-    window: (from, until) =>
-      sameDay(from, until) ? `${day(from)}, ${time(from)}–${time(until)} Uhr` : `${day(from)}, ${time(from)} Uhr bis ${day(until)}, ${time(until)} Uhr`,
+    window: (from, until) => (sameDay(from, until) ? `${day(from)}, ${time(from)}–${time(until)} Uhr` : `${day(from)}, ${time(from)} Uhr bis ${day(until)}, ${time(until)} Uhr`),
     shortDay: short,
     shortDateTime: (at) => `${short(at)}, ${time(at)} Uhr`,
     shortWindow: (from, until) =>

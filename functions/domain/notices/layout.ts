@@ -69,8 +69,7 @@ const WORDS = {
     status: 'Follow your case',
     statusText: 'You can check the progress of your case at any time:',
     statusButton: 'View case status',
-    footer:
-      'This message is about your after-sales request. The links in it open your case without a password, so please do not forward it.',
+    footer: 'This message is about your after-sales request. The links in it open your case without a password, so please do not forward it.',
     signature: 'Your after-sales team',
   },
   de: {
@@ -80,8 +79,7 @@ const WORDS = {
     status: 'Ihr Vorgang im Überblick',
     statusText: 'Den aktuellen Stand Ihres Vorgangs können Sie jederzeit hier einsehen:',
     statusButton: 'Status ansehen',
-    footer:
-      'Diese Nachricht betrifft Ihr Serviceanliegen. Die Links darin öffnen Ihren Vorgang ohne Passwort – bitte leiten Sie die Nachricht deshalb nicht weiter.',
+    footer: 'Diese Nachricht betrifft Ihr Serviceanliegen. Die Links darin öffnen Ihren Vorgang ohne Passwort – bitte leiten Sie die Nachricht deshalb nicht weiter.',
     signature: 'Ihr Kundenservice',
   },
   'zh-CN': {
@@ -127,7 +125,13 @@ function text(ctx: LayoutContext, greeting: string, blocks: Block[]): string {
   for (const block of blocks) {
     if ('p' in block) out.push(block.p);
     else if ('note' in block) out.push(block.note);
-    else if ('quote' in block) out.push(block.by, ...clipNote(block.quote).split('\n').map((line) => `  ${line}`));
+    else if ('quote' in block)
+      out.push(
+        block.by,
+        ...clipNote(block.quote)
+          .split('\n')
+          .map((line) => `  ${line}`),
+      );
     else if ('list' in block) out.push(...block.list.map((item) => `• ${item}`));
     else if ('details' in block) out.push(...block.details.map(([label, value]) => `${label}${sep}${value}`));
     else out.push(...block.actions.map((a) => `${a.label}${sep}${a.url}`));

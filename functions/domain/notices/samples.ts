@@ -163,7 +163,16 @@ export function proactiveVariants(locale: Locale): Array<{ label: string; data: 
     const caseType = proactive === 'late_delivery' ? ('delayed' as const) : ('lost' as const);
     return [
       { label: `received (proactive ${proactive})`, data: { ...s.received, caseType, proactive } },
-      { label: `approved (proactive ${proactive})`, data: { ...s.approved, caseType, proactive, next: 'compensation' as const, basis: proactive === 'late_delivery' ? ('delay_confirmed' as const) : ('loss_confirmed' as const) } },
+      {
+        label: `approved (proactive ${proactive})`,
+        data: {
+          ...s.approved,
+          caseType,
+          proactive,
+          next: 'compensation' as const,
+          basis: proactive === 'late_delivery' ? ('delay_confirmed' as const) : ('loss_confirmed' as const),
+        },
+      },
       ...(caseType === 'lost'
         ? [
             {
@@ -222,7 +231,10 @@ export function noticeVariants(locale: Locale): Array<{ label: string; data: Not
     refund: undefined,
   });
   add('(pickup, one day)', { ...s.ship_back, method: { kind: 'pickup', carrier: carrier(locale), pickupFrom: '2026-11-12T01:00:00Z', pickupUntil: '2026-11-12T10:00:00Z' } });
-  add('(pickup, two days)', { ...s.ship_back, method: { kind: 'pickup', carrier: locale === 'zh-CN' ? '京东物流' : 'JD Logistics', pickupFrom: '2026-11-12T01:00:00Z', pickupUntil: '2026-11-13T10:00:00Z' } });
+  add('(pickup, two days)', {
+    ...s.ship_back,
+    method: { kind: 'pickup', carrier: locale === 'zh-CN' ? '京东物流' : 'JD Logistics', pickupFrom: '2026-11-12T01:00:00Z', pickupUntil: '2026-11-13T10:00:00Z' },
+  });
   add('(self-ship, customer pays)', { ...s.ship_back, method: { kind: 'self_ship', postage: 'customer_pays' } });
   add('(self-ship, reimbursed)', { ...s.ship_back, method: { kind: 'self_ship', postage: 'reimbursed' } });
   for (const next of AFTER_ARRIVAL_STEPS) add(`(${next})`, { ...s.item_received, next });

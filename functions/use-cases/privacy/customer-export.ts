@@ -53,7 +53,10 @@ function contactAsStored(contact: CaseContact) {
 }
 
 /** Parcels announced for proactive detection whose contact is kept for a case that may still open. */
-export async function watchedParcelsExport(shipments: Pick<ShipmentStore, 'watchedContactsOf'> | undefined, customerId: string): Promise<Array<{ parcel: string; contact: ProactiveContact }>> {
+export async function watchedParcelsExport(
+  shipments: Pick<ShipmentStore, 'watchedContactsOf'> | undefined,
+  customerId: string,
+): Promise<Array<{ parcel: string; contact: ProactiveContact }>> {
   if (!shipments) return [];
   return (await shipments.watchedContactsOf(customerId)).map(({ key, contact }) => ({ parcel: key, contact }));
 }

@@ -78,6 +78,11 @@ async function openReview(cases: CaseStore, caseId: string, now: Date, targets: 
   // A re-registration leaves the open review alone: rewriting it could drop a decision or proposal written meanwhile.
   await cases.update(caseId, { status: 'awaiting_review', waitingFor: 'manual_review', ...(current ? {} : { review }) }, undefined, sortKey);
   if (!current) {
-    await cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'review_opened', detail: { reasonCode: review.reasonCode, escalateAt: review.escalateAt } });
+    await cases.appendTimeline(caseId, {
+      at: now.toISOString(),
+      actor: 'pipeline',
+      event: 'review_opened',
+      detail: { reasonCode: review.reasonCode, escalateAt: review.escalateAt },
+    });
   }
 }

@@ -50,7 +50,13 @@ export async function carrierLookup(
     if (name === 'TrackingNotFoundError') {
       await deps.report?.({ ok: true });
       const at = now.toISOString();
-      const flagged = await flagCaseTrackingIssue(deps.cases, caseId, { reason: 'tracking_not_found', role: 'outbound', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, at });
+      const flagged = await flagCaseTrackingIssue(deps.cases, caseId, {
+        reason: 'tracking_not_found',
+        role: 'outbound',
+        carrier: shipment.carrier,
+        trackingNumber: shipment.trackingNumber,
+        at,
+      });
       if (flagged) {
         await deps.alerts?.raise({
           kind: 'tracking_not_found',

@@ -75,7 +75,12 @@ export async function compensate(deps: CompensateDeps, caseId: string, now: Date
       at,
       actor: 'pipeline',
       event: 'compensation_instructed',
-      detail: { remedy: plan.remedy, kind: plan.kind, instructionId: receipt.instructionId, ...(plan.amount !== undefined ? { amount: plan.amount, currency: plan.currency ?? '' } : {}) },
+      detail: {
+        remedy: plan.remedy,
+        kind: plan.kind,
+        instructionId: receipt.instructionId,
+        ...(plan.amount !== undefined ? { amount: plan.amount, currency: plan.currency ?? '' } : {}),
+      },
     });
     deps.metrics?.count('Payouts', { Remedy: plan.remedy });
   }
@@ -102,7 +107,12 @@ async function boundedPlan(deps: CompensateDeps, record: CaseRecord, plan: Compe
   // Step Functions retries the failed step before it records the failure: the timeline says it once.
   const told = (await deps.cases.view(record.caseId))?.timeline.some((e) => e.event === 'compensation_refused' && e.detail?.remedy === plan.remedy);
   if (!told) {
-    await deps.cases.appendTimeline(record.caseId, { at: now.toISOString(), actor: 'pipeline', event: 'compensation_refused', detail: { reason, remedy: plan.remedy, amount: plan.amount, bound: reservation.bound } });
+    await deps.cases.appendTimeline(record.caseId, {
+      at: now.toISOString(),
+      actor: 'pipeline',
+      event: 'compensation_refused',
+      detail: { reason, remedy: plan.remedy, amount: plan.amount, bound: reservation.bound },
+    });
   }
   throw new RefundBoundError(`${reason}: ${plan.amount} asked, ${reservation.bound} left for the items of case ${record.caseId}`);
 }

@@ -33,12 +33,7 @@ export function compensationFor(
  * an exchange ships ahead of the return. With `applyDefault`, the customer did not answer: the policy's default is
  * recorded as the choice.
  */
-export async function planRemedy(
-  deps: { cases: CaseStore; markets: Markets },
-  caseId: string,
-  now: Date,
-  applyDefault = false,
-): Promise<RemedyPlanResult> {
+export async function planRemedy(deps: { cases: CaseStore; markets: Markets }, caseId: string, now: Date, applyDefault = false): Promise<RemedyPlanResult> {
   let record = await deps.cases.require(caseId);
   const { code: market, policy } = deps.markets.of(record);
   const choicePolicy = policy.customerChoice[record.type];
@@ -56,7 +51,12 @@ export async function planRemedy(
   const advanceExchange = plan.remedy === 'exchange' && policy.advanceExchange.tiers.includes(record.tier);
   if (record.remedy !== plan.remedy) {
     await deps.cases.update(caseId, { remedy: plan.remedy });
-    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'remedy_planned', detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange, market, policyVersion: policy.version, ...(plan.rule ? { rule: plan.rule } : {}) } });
+    await deps.cases.appendTimeline(caseId, {
+      at,
+      actor: 'policy',
+      event: 'remedy_planned',
+      detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange, market, policyVersion: policy.version, ...(plan.rule ? { rule: plan.rule } : {}) },
+    });
   }
   return { needsChoice: false, remedy: plan.remedy, needsReturn: plan.needsReturn, platformPaysReturnShipping: plan.platformPaysReturnShipping, advanceExchange };
 }

@@ -84,7 +84,12 @@ async function pollOne(deps: PollDeps, shipment: ShipmentRecord, now: Date): Pro
       const outcome = await deps.tracker.retrack({ ...query, carrier: shipment.correctedCarrier ?? shipment.carrier });
       await deps.shipments.markRetracked(shipment.key, outcome, now);
       for (const w of open) {
-        await deps.cases.appendTimeline(w.caseId, { at: now.toISOString(), actor: 'carrier', event: 'tracking_restart_requested', detail: { outcome, role: w.role, carrier: shipment.carrier } });
+        await deps.cases.appendTimeline(w.caseId, {
+          at: now.toISOString(),
+          actor: 'carrier',
+          event: 'tracking_restart_requested',
+          detail: { outcome, role: w.role, carrier: shipment.carrier },
+        });
       }
     } catch {
       // Asked again at the next poll; the lookup below goes on regardless.

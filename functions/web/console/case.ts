@@ -29,7 +29,9 @@ const select = (id: string, name: string, options: readonly string[], first?: st
   `<select id="${id}" name="${name}">${first !== undefined ? `<option value="">${escapeHtml(first)}</option>` : ''}${options.map((o) => `<option value="${o}">${escapeHtml(o)}</option>`).join('')}</select>`;
 
 function form(ctx: ConsoleContext, caseId: string, action: string, hidden: Record<string, string>, inner: string, button: string, css = ''): string {
-  const fields = Object.entries(hidden).map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v)}">`).join('');
+  const fields = Object.entries(hidden)
+    .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v)}">`)
+    .join('');
   return `<form method="post" action="/console/cases/${encodeURIComponent(caseId)}/${action}" class="card">${csrfField(ctx)}${fields}${inner}<button type="submit"${css ? ` class="${css}"` : ''}>${escapeHtml(button)}</button></form>`;
 }
 
@@ -53,7 +55,9 @@ function actions(ctx: ConsoleContext, v: CaseReport, f: ConsoleText['forms'], t:
     else if (proposal.by === ctx.operator.name) out.push(`<section class="card">${info}<p>${escapeHtml(t.case.ownProposal)}</p></section>`);
     else {
       out.push(form(ctx, v.caseId, 'decision', { decision: 'confirm' }, info, f.confirm));
-      out.push(form(ctx, v.caseId, 'decision', { decision: 'reject_proposal' }, field('proposal-reason', f.proposalReason, textarea('proposal-reason', 'reason')), f.reject, 'danger'));
+      out.push(
+        form(ctx, v.caseId, 'decision', { decision: 'reject_proposal' }, field('proposal-reason', f.proposalReason, textarea('proposal-reason', 'reason')), f.reject, 'danger'),
+      );
     }
   } else if (undecided) {
     const currency = v.order?.currency ?? '';
@@ -70,7 +74,9 @@ function actions(ctx: ConsoleContext, v: CaseReport, f: ConsoleText['forms'], t:
       ),
     );
     out.push(form(ctx, v.caseId, 'decision', { decision: 'reject' }, field('reject-reason', f.customerReason, textarea('reject-reason', 'reason')), f.reject, 'danger'));
-    out.push(form(ctx, v.caseId, 'decision', { decision: 'request_evidence' }, field('evidence-reason', f.whatToSend, textarea('evidence-reason', 'reason')), f.requestEvidence, 'plain'));
+    out.push(
+      form(ctx, v.caseId, 'decision', { decision: 'request_evidence' }, field('evidence-reason', f.whatToSend, textarea('evidence-reason', 'reason')), f.requestEvidence, 'plain'),
+    );
   }
   if (role === 'supervisor' && open && !v.pause) {
     out.push(
@@ -90,7 +96,14 @@ function actions(ctx: ConsoleContext, v: CaseReport, f: ConsoleText['forms'], t:
   if (role === 'supervisor' && open && v.pause) out.push(form(ctx, v.caseId, 'resume', {}, field('resume-note', f.note, textarea('resume-note', 'note', false)), f.resume));
   if (v.followUp?.status === 'open') {
     out.push(
-      form(ctx, v.caseId, 'follow-up', {}, field('follow-up-outcome', f.outcome, select('follow-up-outcome', 'outcome', FOLLOW_UP_OUTCOMES)) + field('follow-up-note', f.note, textarea('follow-up-note', 'note')), f.followUp),
+      form(
+        ctx,
+        v.caseId,
+        'follow-up',
+        {},
+        field('follow-up-outcome', f.outcome, select('follow-up-outcome', 'outcome', FOLLOW_UP_OUTCOMES)) + field('follow-up-note', f.note, textarea('follow-up-note', 'note')),
+        f.followUp,
+      ),
     );
   }
   return out.length || claim ? `<h2>${escapeHtml(t.case.actions)} ${claim}</h2><div class="grid">${out.join('')}</div>` : '';
@@ -116,7 +129,11 @@ export function casePage(ctx: ConsoleContext, input: CasePageInput): string {
     [c.assignee, show(v.assignee ?? c.nobody)],
     [c.execution, input.executions.map((e) => `<a href="${escapeHtml(e.url)}" rel="noreferrer">${escapeHtml(e.name)}</a>`).join('<br>') || '—'],
   ];
-  const items = table(c.itemCols, v.items.map((i) => [show(i.sku), show(i.name), show(i.category), String(i.quantity), escapeHtml(money(ctx, i.unitPrice, currency))]), '—');
+  const items = table(
+    c.itemCols,
+    v.items.map((i) => [show(i.sku), show(i.name), show(i.category), String(i.quantity), escapeHtml(money(ctx, i.unitPrice, currency))]),
+    '—',
+  );
   const evidence = v.evidence ?? [];
   const photos = evidence
     .map((e, i) =>
@@ -126,11 +143,28 @@ export function casePage(ctx: ConsoleContext, input: CasePageInput): string {
     )
     .join('');
   const carrier = [v.shipment, v.carrier, v.trackingIssue, v.carrierOutage, v.returnShipment, v.returnLabel].map((o) => facts(o as Record<string, unknown> | undefined)).join('');
-  const paid = table(c.paidCols, v.costs.entries.map((e) => [show(e.kind), show(e.remedy), escapeHtml(money(ctx, e.amount, e.currency)), escapeHtml(when(ctx, e.at))]), c.nothingPaid);
-  const notices = table(c.noticeCols, v.notices.map((n) => [show(n.milestone), show(n.channel), `${show(n.status)}${n.reason ? ` <span class="muted">${show(n.reason)}</span>` : ''}`, escapeHtml(when(ctx, n.at))]), c.noNotices);
+  const paid = table(
+    c.paidCols,
+    v.costs.entries.map((e) => [show(e.kind), show(e.remedy), escapeHtml(money(ctx, e.amount, e.currency)), escapeHtml(when(ctx, e.at))]),
+    c.nothingPaid,
+  );
+  const notices = table(
+    c.noticeCols,
+    v.notices.map((n) => [show(n.milestone), show(n.channel), `${show(n.status)}${n.reason ? ` <span class="muted">${show(n.reason)}</span>` : ''}`, escapeHtml(when(ctx, n.at))]),
+    c.noNotices,
+  );
   const timeline = table(
     c.timelineCols,
-    v.timeline.map((e) => [escapeHtml(when(ctx, e.at)), show(e.actor), show(e.event), e.detail ? Object.entries(e.detail).map(([k, val]) => `${escapeHtml(k)}: ${show(val)}`).join('<br>') : '']),
+    v.timeline.map((e) => [
+      escapeHtml(when(ctx, e.at)),
+      show(e.actor),
+      show(e.event),
+      e.detail
+        ? Object.entries(e.detail)
+            .map(([k, val]) => `${escapeHtml(k)}: ${show(val)}`)
+            .join('<br>')
+        : '',
+    ]),
     '—',
   );
   const body = `<h1>${escapeHtml(c.facts)} ${escapeHtml(v.caseId)}</h1>${input.message ? notice(input.message.kind, input.message.text) : ''}

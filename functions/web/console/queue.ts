@@ -7,7 +7,10 @@ export type QueueRow = ReturnType<typeof reviewListEntry>;
  * How close a review is to its target, as a colour class and words: on time, reminder sent, past the escalation target;
  * a service clock due soon or breached colours it too.
  */
-export function reviewUrgency(row: Pick<QueueRow, 'reminderAt' | 'escalateAt' | 'escalated' | 'slaState'>, now: Date): { css: 'ok' | 'warn' | 'late'; key: 'ok' | 'reminded' | 'late' | 'due_soon' | 'breached' } {
+export function reviewUrgency(
+  row: Pick<QueueRow, 'reminderAt' | 'escalateAt' | 'escalated' | 'slaState'>,
+  now: Date,
+): { css: 'ok' | 'warn' | 'late'; key: 'ok' | 'reminded' | 'late' | 'due_soon' | 'breached' } {
   if (row.escalated || (row.escalateAt && Date.parse(row.escalateAt) <= now.getTime())) return { css: 'late', key: 'late' };
   if (row.slaState === 'breached') return { css: 'late', key: 'breached' };
   if (row.reminderAt && Date.parse(row.reminderAt) <= now.getTime()) return { css: 'warn', key: 'reminded' };

@@ -24,7 +24,11 @@ export function searchPage(ctx: ConsoleContext, input: SearchPageInput): string 
       .join('')}</select>`;
   const controls = SEARCH_FIELDS.map((name) => {
     const control =
-      name === 'status' ? choice(name, CASE_STATUSES) : name === 'type' ? choice(name, CASE_TYPES) : `<input id="s-${name}" name="${name}" value="${value(name)}"${name === 'from' || name === 'to' ? ' type="date"' : ''}>`;
+      name === 'status'
+        ? choice(name, CASE_STATUSES)
+        : name === 'type'
+          ? choice(name, CASE_TYPES)
+          : `<input id="s-${name}" name="${name}" value="${value(name)}"${name === 'from' || name === 'to' ? ' type="date"' : ''}>`;
     return `<div><label for="s-${name}">${escapeHtml(t.fields[name])}</label>${control}</div>`;
   }).join('');
   const query = new URLSearchParams([...input.params].filter(([k]) => k !== 'cursor')).toString();

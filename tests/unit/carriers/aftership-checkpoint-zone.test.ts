@@ -3,7 +3,7 @@ import { afterShipSnapshot, AfterShipTrackingSchema } from '../../../functions/a
 import { checkpointZone, naiveTimeInZone } from '../../../functions/adapters/carriers/checkpoint-zone.js';
 import { fixture } from './fake-fetch.js';
 
-describe('AfterShip checkpoint times without an offset are the checkpoint\'s local time', () => {
+describe("AfterShip checkpoint times without an offset are the checkpoint's local time", () => {
   // AfterShip's published tracking sample (API v4 "GET /trackings" example, reproduced in public clients): a DHL
   // checkpoint at "2014-05-12T12:02:00" in "VALENCIA - SPAIN", no offset, no country code. Tracking number and the
   // sample's other fields trimmed; the checkpoint is as published.

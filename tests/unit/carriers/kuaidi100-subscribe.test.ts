@@ -46,7 +46,9 @@ describe('Kuaidi100 subscription', () => {
 
   it('maps 600 to an account problem and 701 to a number that cannot be followed', async () => {
     await expect(tracker(scriptedFetch(json({ result: false, returnCode: '600', message: '您不是合法的订阅者' })).fetch).subscribe(query)).rejects.toBeInstanceOf(CarrierAuthError);
-    await expect(tracker(scriptedFetch(json({ result: false, returnCode: '701', message: '拒绝订阅的快递公司' })).fetch).subscribe(query)).rejects.toBeInstanceOf(TrackingNotFoundError);
+    await expect(tracker(scriptedFetch(json({ result: false, returnCode: '701', message: '拒绝订阅的快递公司' })).fetch).subscribe(query)).rejects.toBeInstanceOf(
+      TrackingNotFoundError,
+    );
   });
 
   it('without a configured subscription, asks nothing and says so', async () => {

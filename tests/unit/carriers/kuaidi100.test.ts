@@ -57,10 +57,26 @@ describe('Kuaidi100 adapter', () => {
 
   it('maps basic and advanced state values, and unknown ones by family', () => {
     expect(['0', '1', '2', '3', '4', '5', '6', '7', '8', '14'].map(kuaidi100Status)).toEqual([
-      'in_transit', 'in_transit', 'exception', 'delivered', 'returned_to_sender', 'out_for_delivery', 'returned_to_sender', 'in_transit', 'in_transit', 'exception',
+      'in_transit',
+      'in_transit',
+      'exception',
+      'delivered',
+      'returned_to_sender',
+      'out_for_delivery',
+      'returned_to_sender',
+      'in_transit',
+      'in_transit',
+      'exception',
     ]);
     expect(['101', '501', '204', '304', '1001', '1009', '399', '42'].map(kuaidi100Status)).toEqual([
-      'info_received', 'available_for_pickup', 'failed_attempt', 'delivered', 'in_transit', 'in_transit', 'delivered', 'exception',
+      'info_received',
+      'available_for_pickup',
+      'failed_attempt',
+      'delivered',
+      'in_transit',
+      'in_transit',
+      'delivered',
+      'exception',
     ]);
   });
 

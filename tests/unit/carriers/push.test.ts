@@ -6,7 +6,11 @@ import { fixtureText } from './fake-fetch.js';
 // Signatures below are computed here from each provider's documented algorithm, not with the code under test.
 const afterShipSign = (body: string, secret: string) => createHmac('sha256', secret).update(body).digest('base64');
 const seventeenSign = (body: string, key: string) => createHash('sha256').update(`${body}/${key}`).digest('hex');
-const kuaidi100Sign = (param: string, salt: string) => createHash('md5').update(param + salt).digest('hex').toUpperCase();
+const kuaidi100Sign = (param: string, salt: string) =>
+  createHash('md5')
+    .update(param + salt)
+    .digest('hex')
+    .toUpperCase();
 
 describe('AfterShip push', () => {
   const body = fixtureText('aftership', 'webhook-delivered');
@@ -17,11 +21,15 @@ describe('AfterShip push', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.updates).toHaveLength(1);
-    expect(result.updates[0]).toMatchObject({ carrier: 'SF', trackingNumber: 'SF1234567890123', snapshot: { status: 'delivered', lost: false, deliveredAt: '2025-10-16T06:00:00.000Z' } });
+    expect(result.updates[0]).toMatchObject({
+      carrier: 'SF',
+      trackingNumber: 'SF1234567890123',
+      snapshot: { status: 'delivered', lost: false, deliveredAt: '2025-10-16T06:00:00.000Z' },
+    });
     expect(result.updates[0]!.snapshot.checkpoints).toHaveLength(5);
   });
 
-  it('names the carrier registry\'s canonical code when no map is given (else the provider\'s own), and ignores events that are not status updates', () => {
+  it("names the carrier registry's canonical code when no map is given (else the provider's own), and ignores events that are not status updates", () => {
     const result = verifyAndParsePush('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body, secret) }, secret);
     expect(result.ok && result.updates[0]!.carrier).toBe('SF');
     const unknown = body.replaceAll('"sf-express"', '"some-new-courier"');
@@ -34,7 +42,10 @@ describe('AfterShip push', () => {
 
   it('rejects a tampered body, a wrong secret, a missing header and an empty secret', () => {
     const signature = afterShipSign(body, secret);
-    expect(verifyAndParsePush('aftership', body.replace('Delivered_001', 'Exception_013'), { 'aftership-hmac-sha256': signature }, secret)).toEqual({ ok: false, reason: 'invalid_signature' });
+    expect(verifyAndParsePush('aftership', body.replace('Delivered_001', 'Exception_013'), { 'aftership-hmac-sha256': signature }, secret)).toEqual({
+      ok: false,
+      reason: 'invalid_signature',
+    });
     expect(verifyAndParsePush('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body, 'other') }, secret)).toEqual({ ok: false, reason: 'invalid_signature' });
     expect(verifyAndParsePush('aftership', body, {}, secret)).toEqual({ ok: false, reason: 'invalid_signature' });
     expect(verifyAndParsePush('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body, '') }, '')).toEqual({ ok: false, reason: 'invalid_signature' });

@@ -60,7 +60,7 @@ describe('carrier registry', () => {
     }
   });
 
-  it("each provider is sent its first code; a carrier a provider has no published code for is absent, not guessed", () => {
+  it('each provider is sent its first code; a carrier a provider has no published code for is absent, not guessed', () => {
     expect(providerCodes('aftership')).toMatchObject({ SF: 'sf-express', ZTO: 'zto', EMS: 'china-ems', CHINAPOST: 'china-post' });
     expect(providerCodes('17track')).toMatchObject({ SF: 100012, ZTO: 190455, YTO: 190157, STO: 190324, JD: 191121, EMS: 3013 });
     expect(providerCodes('kuaidi100')).toMatchObject({ SF: 'shunfeng', ZTO: 'zhongtong', YUNDA: 'yunda', JD: 'jd', DEPPON: 'debangkuaidi', JT: 'jtexpress' });
@@ -75,7 +75,10 @@ describe('carrier registry', () => {
 
   it("a deployment's configured codes override the registry's, keyed by any accepted name", () => {
     const config = parseCarrierTracking(
-      JSON.stringify({ routing: { default: 'aftership' }, providers: { aftership: { baseUrl: 'https://api.aftership.com/', codes: { 'zto-express': 'zto-express', XYZ: 'xyz-courier' } } } }),
+      JSON.stringify({
+        routing: { default: 'aftership' },
+        providers: { aftership: { baseUrl: 'https://api.aftership.com/', codes: { 'zto-express': 'zto-express', XYZ: 'xyz-courier' } } },
+      }),
     );
     const codes = carrierCodesFor(config, 'aftership');
     expect(codes).toMatchObject({ SF: 'sf-express', ZTO: 'zto-express', XYZ: 'xyz-courier' });
@@ -139,7 +142,7 @@ describe('the published table of accepted carrier values', () => {
 });
 
 describe('names of one carrier in configuration', () => {
-  it('routing and the policy\'s per-carrier no-scan days find a carrier under any of its names', async () => {
+  it("routing and the policy's per-carrier no-scan days find a carrier under any of its names", async () => {
     const { sameCarrier } = await import('../../../functions/domain/carriers.js');
     const { routeProvider, parseCarrierRoutingConfig } = await import('../../../functions/adapters/carriers/routing.js');
     expect(sameCarrier('sf-express', 'SF')).toBe(true);

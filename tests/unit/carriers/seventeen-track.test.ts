@@ -101,4 +101,3 @@ describe('17TRACK retrack', () => {
     await expect(retracker(scriptedFetch(json(fixture('17track', 'auth-error'), 401)).fetch).retrack(stopped)).rejects.toBeInstanceOf(CarrierAuthError);
   });
 });
-
