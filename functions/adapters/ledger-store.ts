@@ -14,7 +14,7 @@ export interface LedgerEntry {
   caseType: string;
   remedy: string;
   carrier: string;
-  /** The case's market (ISO 3166-1 alpha-2; functions/domain/market.ts marketOf); absent counts as the default market. */
+  /** The case's market (ISO 3166-1 alpha-2, as functions/domain/markets.ts `of` resolves it); absent (entries before markets) counts as CN. */
   market?: string;
   /** Local calendar day the cost falls on (the market's zone). */
   day: string;

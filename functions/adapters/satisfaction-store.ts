@@ -16,7 +16,7 @@ export interface SurveyBucket {
   carrier: string;
   remedy: string;
   /**
-   * The case's market (functions/domain/market.ts marketOf). Absent on invitations counted before markets were: their
+   * The case's market (functions/domain/markets.ts `of`). Absent on invitations counted before markets were: their
    * answers are then counted in no market either, so a market's response rate compares like with like.
    */
   market?: string;

@@ -1,8 +1,5 @@
 /**
- * The deployment's default market: a case without `market` (order.market absent, or opened before markets existed) is
- * decided, counted and reported under it (CaseFacts.market, functions/domain/case.ts).
+ * The market of what was counted before markets existed (cost ledger entries without `market`): every case was CN
+ * then. A case's own market is resolved by functions/domain/markets.ts `of`, which knows the deployment's default.
  */
 export const DEFAULT_MARKET = 'CN';
-
-/** The market a case belongs to, for its policy, calendar and reports. */
-export const marketOf = (facts: { market?: string | undefined }): string => facts.market ?? DEFAULT_MARKET;

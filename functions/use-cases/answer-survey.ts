@@ -49,13 +49,14 @@ async function followThrough(deps: AnswerSurveyDeps, record: CaseRecord, stored:
   const at = stored.answeredAt!;
   const overall = stored.rating!;
   const aspects = Object.fromEntries(ASPECTS.filter((a) => stored[a] !== undefined).map((a) => [a, stored[a]!]));
-  const { policy, calendar } = deps.markets.of(record);
+  const market = deps.markets.of(record);
+  const { policy } = market;
   if (!caseKnows) {
     await deps.cases.update(caseId, { survey: { rating: overall, answeredAt: at, ...aspects } });
     // Scores only: the comment is the customer's free text and stays with the survey.
     await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'survey_answered', detail: { rating: overall, ...aspects } });
   }
-  await deps.satisfaction.countAnswer(caseId, { overall, ...aspects }, surveyBucket(record, new Date(stored.createdAt), calendar.timeZone));
+  await deps.satisfaction.countAnswer(caseId, { overall, ...aspects }, surveyBucket(record, new Date(stored.createdAt), market));
   if (needsFollowUp(overall, policy.survey)) {
     const task = { caseId, openedAt: at, overall, caseType: record.type, orderId: record.orderId, customerId: record.customerId, comment: stored.comment ?? '' };
     const { opened } = await deps.followUps.open(task, now);

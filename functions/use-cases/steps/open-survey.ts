@@ -3,15 +3,15 @@ import type { CaseRecord } from '../../adapters/case-store.js';
 import type { QueueSender } from '../../adapters/queues.js';
 import type { SatisfactionStore, SurveyBucket } from '../../adapters/satisfaction-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
-import { marketOf } from '../../domain/market.js';
+import type { Market } from '../../domain/markets.js';
 import { localDateOf } from '../../domain/working-days.js';
 import type { NoticeMessage } from '../../schemas/messages.js';
 import { awaitEvent, type AwaitDeps } from './await-event.js';
 import type { Markets } from '../../domain/markets.js';
 
 /** Where a case's survey counts in the satisfaction report: the local day it was sent, the case's type, carrier, remedy, market. */
-export function surveyBucket(record: CaseRecord, sentAt: Date, timeZone: string): SurveyBucket {
-  return { day: localDateOf(sentAt, timeZone), type: record.type, carrier: record.shipment.carrier, remedy: record.remedy ?? 'none', market: marketOf(record) };
+export function surveyBucket(record: CaseRecord, sentAt: Date, market: Pick<Market, 'code' | 'calendar'>): SurveyBucket {
+  return { day: localDateOf(sentAt, market.calendar.timeZone), type: record.type, carrier: record.shipment.carrier, remedy: record.remedy ?? 'none', market: market.code };
 }
 
 /**
@@ -37,7 +37,7 @@ export async function openSurvey(
     await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
   // Counted once per case, whichever attempt of this step gets here first.
-  await deps.satisfaction.countInvitation(caseId, surveyBucket(record, now, deps.markets.of(record).calendar.timeZone));
+  await deps.satisfaction.countInvitation(caseId, surveyBucket(record, now, deps.markets.of(record)));
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
   await awaitEvent(deps, caseId, 'survey', taskToken, now);
 }
