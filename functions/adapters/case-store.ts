@@ -7,7 +7,7 @@ import type { RedactionCause } from '../domain/privacy.js';
 import type { ServiceSla } from '../domain/sla.js';
 import type { FollowUp } from '../domain/satisfaction.js';
 import { caseSortKey, lookupItems, lookupPartition } from './case-index.js';
-import { isConditionFailure, keys, setAssignments, writeIf } from './dynamo.js';
+import { isConditionFailure, keys, queryAll, setAssignments, writeIf } from './dynamo.js';
 import type { LedgerEntry } from './ledger-store.js';
 
 /** The stored case: facts from the request plus what the pipeline has learnt and decided. No contact data. */
@@ -344,21 +344,12 @@ export class CaseStore {
 
   /** The case, its timeline and its notices, in one partition query. */
   async view(caseId: string): Promise<CaseView | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
+      ConsistentRead: true,
+    });
     const record = items.find((item) => item.sk === 'CASE');
     if (!record) return undefined;
     return {

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../domain/case.js';
 import type { NoticeMessage } from '../schemas/messages.js';
-import { isConditionFailure, keys } from './dynamo.js';
+import { isConditionFailure, keys, queryAll } from './dynamo.js';
 
 /**
  * A claim older than this is taken to belong to a sender that died mid-send, and may be retried: beyond the notice
@@ -212,26 +212,19 @@ export class NoticeStore {
    * `dueBy` only when given. The dispatcher releases a case's held SMS from this whole list, never a page's part of it.
    */
   async held(caseId: string, channel: Channel, dueBy?: Date): Promise<DueNotice[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notice)',
+      FilterExpression: '#status = :deferred AND #channel = :channel',
+      ExpressionAttributeNames: { '#status': 'status', '#channel': 'channel' },
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':notice': 'NOTICE#', ':deferred': 'deferred', ':channel': channel },
+      ConsistentRead: true,
+    });
     const found: DueNotice[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notice)',
-          FilterExpression: '#status = :deferred AND #channel = :channel',
-          ExpressionAttributeNames: { '#status': 'status', '#channel': 'channel' },
-          ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':notice': 'NOTICE#', ':deferred': 'deferred', ':channel': channel },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (typeof item.message !== 'string' || (dueBy && String(item.sendAt) > dueBy.toISOString())) continue;
-        found.push({ caseId, slot: String(item.milestone), channel, sendAt: String(item.sendAt), message: JSON.parse(item.message) as NoticeMessage });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const item of items) {
+      if (typeof item.message !== 'string' || (dueBy && String(item.sendAt) > dueBy.toISOString())) continue;
+      found.push({ caseId, slot: String(item.milestone), channel, sendAt: String(item.sendAt), message: JSON.parse(item.message) as NoticeMessage });
+    }
     return found;
   }
 

@@ -12,7 +12,7 @@ import type { TrackingSnapshot, TrackingStatus } from '../domain/carrier-verdict
 import type { Channel, CustomerTier, OrderItem, Shipment } from '../domain/case.js';
 import { WATCH_ROLES, shipmentKey, watcherId, type WatchedShipment, type Watcher, type WatchRole } from '../domain/shipment-watch.js';
 import { lookupPartition } from './case-index.js';
-import { isConditionFailure } from './dynamo.js';
+import { isConditionFailure, queryAll } from './dynamo.js';
 
 /** A watched shipment as stored: the domain's view plus polling state. No personal data. */
 export interface ShipmentRecord extends WatchedShipment {
@@ -311,28 +311,21 @@ export class ShipmentStore {
 
   /** The watched parcels whose contact is kept for a case that may open, for one customer (lookup index, never a scan). */
   async watchedContactsOf(customerId: string): Promise<Array<{ key: string; contact: ProactiveContact }>> {
+    const entries = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': lookupPartition.watchedParcels(customerId) },
+    });
     const found: Array<{ key: string; contact: ProactiveContact }> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi3',
-          KeyConditionExpression: 'gsi3pk = :pk',
-          ExpressionAttributeValues: { ':pk': lookupPartition.watchedParcels(customerId) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const entry of page.Items ?? []) {
-        const key = String(entry.pk).slice('SHIPMENT#'.length);
-        const item = await this.db.send(new GetCommand({ TableName: this.tableName, Key: shipmentKeys(key, 'CONTACT'), ConsistentRead: true }));
-        if (item.Item) {
-          const { gsi3pk: _a, gsi3sk: _b, ttl: _t, ...contact } = strip(item.Item);
-          found.push({ key, contact: contact as unknown as ProactiveContact });
-        }
+    for (const entry of entries) {
+      const key = String(entry.pk).slice('SHIPMENT#'.length);
+      const item = await this.db.send(new GetCommand({ TableName: this.tableName, Key: shipmentKeys(key, 'CONTACT'), ConsistentRead: true }));
+      if (item.Item) {
+        const { gsi3pk: _a, gsi3sk: _b, ttl: _t, ...contact } = strip(item.Item);
+        found.push({ key, contact: contact as unknown as ProactiveContact });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return found;
   }
 
