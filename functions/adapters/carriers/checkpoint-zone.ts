@@ -1,3 +1,4 @@
+import { zoneOffsetMs } from '../../domain/working-days.js';
 // Which zone an AfterShip checkpoint's naive time is in. AfterShip gives `checkpoint_time` as the carrier gives it,
 // in the checkpoint's local time, often without an offset (its published sample: "2014-05-12T12:02:00", country
 // "VALENCIA - SPAIN"), and gives no zone field: the zone is read from where the checkpoint is. Rule (docs/carrier-tracking.md):
@@ -162,23 +163,7 @@ export function naiveTimeInZone(raw: string, zone: string): string | undefined {
   const wall = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), Math.round(Number(`0.${m[7] ?? 0}`) * 1000));
   if (Number.isNaN(wall)) return undefined;
   // The zone's offset at the guessed instant, then once more at the corrected one (DST edges).
-  let utc = wall - offsetMs(zone, wall);
-  utc = wall - offsetMs(zone, utc);
+  let utc = wall - zoneOffsetMs(new Date(wall), zone);
+  utc = wall - zoneOffsetMs(new Date(utc), zone);
   return new Date(utc).toISOString();
-}
-
-function offsetMs(zone: string, instant: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant / 1000) * 1000;
 }
