@@ -59,15 +59,8 @@ export interface CaseCost {
   standardTransitions: number;
   expressExecutions: number;
   lambda: { invocations: number; gbSeconds: number; byFunction: Record<string, number> };
-  dynamodb: {
-    writeUnits: number;
-    indexWriteUnits: number;
-    readUnits: number;
-    indexReadUnits: number;
-    writesByItem: Record<string, number>;
-    writeUnitsBy: Record<string, number>;
-    writeUnitsByPartition: Record<string, number>;
-  };
+  /** The meter's counts for the case, without its per-request tally. */
+  dynamodb: Omit<DynamoCounts, 'requests'>;
   sqsRequests: number;
   emails: number;
   sms: number;
