@@ -1,6 +1,9 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
+import { COST_DIMENSIONS } from '../adapters/ledger-store.js';
+import { SATISFACTION_GROUPS } from '../adapters/satisfaction-store.js';
 import { GRANULARITIES, type Granularity } from '../domain/reports.js';
 import { carrierScorecard, compensationReport, resolutionReport, volumeReport, type ReportDeps } from '../use-cases/reports.js';
+import { satisfactionReport } from '../use-cases/satisfaction-report.js';
 
 type Reply = (status: number, body: unknown) => Response;
 
@@ -36,8 +39,8 @@ const GRANULARITY = { name: 'granularity', values: GRANULARITIES, default: 'day'
 
 /**
  * `GET /ops/reports/volume|resolution|compensation|carriers?from&to[&granularity=day|month]` (supervisors, ROUTE_ROLES),
- * read from the report counters (docs/operations.md "Reports"). `/ops/reports/costs` and `/ops/reports/satisfaction`
- * stay in the ops handler.
+ * read from the report counters (docs/operations.md "Reports"), and `GET /ops/reports/costs|satisfaction?from&to[&groupBy]`,
+ * totals grouped by one dimension (default `type`).
  */
 export function registerReportRoutes(app: Router, deps: ReportDeps, reply: Reply): void {
   const route = (path: `/ops/reports/${string}`, build: (range: { from: string; to: string; granularity: Granularity }) => Promise<unknown>) =>
@@ -46,6 +49,16 @@ export function registerReportRoutes(app: Router, deps: ReportDeps, reply: Reply
       if ('error' in query) return reply(400, { error: 'invalid_query', message: query.error });
       return reply(200, await build({ from: query.from, to: query.to, granularity: query.choice }));
     });
+  const grouped = <G extends string>(path: `/ops/reports/${string}`, groups: readonly G[], build: (range: { from: string; to: string; groupBy: G }) => Promise<unknown>) =>
+    app.get(path, async ({ req }) => {
+      const query = reportQuery(req.url, { name: 'groupBy', values: groups, default: 'type' as G });
+      if ('error' in query) return reply(400, { error: 'invalid_query', message: query.error });
+      return reply(200, await build({ from: query.from, to: query.to, groupBy: query.choice }));
+    });
+  /** Compensation costs totalled by case type, remedy or carrier, from the ledger's counters. */
+  grouped('/ops/reports/costs', COST_DIMENSIONS, async (range) => ({ ...range, totals: await deps.ledger.totals(range.groupBy, range.from, range.to) }));
+  /** Satisfaction by case type, carrier or remedy, with the previous period of equal length. */
+  grouped('/ops/reports/satisfaction', SATISFACTION_GROUPS, (range) => satisfactionReport(deps.satisfaction, range.groupBy, range.from, range.to));
   route('/ops/reports/volume', (range) => volumeReport(deps, range));
   route('/ops/reports/resolution', (range) => resolutionReport(deps, range));
   route('/ops/reports/compensation', (range) => compensationReport(deps, range));
