@@ -1,0 +1,33 @@
+import type { CaseRecord } from '../adapters/case-store.js';
+import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
+import type { Market } from '../domain/markets.js';
+import { operatorNoteOf } from '../domain/notices.js';
+import { pageLocale } from './layout.js';
+import { statusPage, type ChoiceProblem, type PauseChoice } from './status-pages.js';
+
+/** The customer's status page for a case, in its language and its market's zone, under the case's market's policy. */
+export function caseStatusPage(
+  record: CaseRecord & { pause?: ProgressFacts['pause'] },
+  { policy, calendar }: Pick<Market, 'policy' | 'calendar'>,
+  action: string,
+  opts: { done?: PauseChoice; problem?: ChoiceProblem },
+): string {
+  const progress = caseProgress({ ...record, offersChoice: policy.customerChoice[record.type] !== undefined });
+  const operatorNote = operatorNoteOf(record);
+  return statusPage(
+    pageLocale(record.locale, policy.locale),
+    {
+      caseId: record.caseId,
+      type: record.type,
+      progress,
+      ...(record.pause ? {} : { dueAt: record.dueAt, dueProvisional: Boolean(record.sla?.provisional) }) /* on hold, the old due date no longer holds */,
+      updatedAt: record.updatedAt,
+      // Dates in the case's market's zone: a German customer reads Berlin time.
+      timeZone: calendar.timeZone,
+      // Once redacted, the operator's words are the marker: the page says the data was redacted instead of quoting it.
+      ...(operatorNote && !record.redactedAt ? { operatorNote } : {}),
+      ...(record.redactedAt ? { redacted: true } : {}),
+    },
+    { action, ...opts },
+  );
+}
