@@ -1,9 +1,9 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AccessLog } from '../adapters/access-log.js';
 import { CaseSearch } from '../adapters/case-search.js';
 import { OperatorSignInClient } from '../adapters/operator-sign-in.js';
 import { required } from '../config.js';
-import { consoleApp } from '../http/console-app.js';
+import { consoleApp, withFailurePage } from '../http/console-app.js';
+import { executionLinks } from '../http/execution-links.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
@@ -41,12 +41,7 @@ const app = consoleApp({
     clientId: required('OPERATOR_CLIENT_ID'),
     redirectUri: required('CONSOLE_URL'),
   }),
-  executions: (caseId, rounds) =>
-    Array.from({ length: rounds + 1 }, (_, round) => {
-      const name = round === 0 ? caseId : `${caseId}-dispute-${round}`;
-      const arn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-      return { name, url: executionLink.replace('{executionArn}', arn).replace('{executionName}', encodeURIComponent(name)) };
-    }),
+  executions: executionLinks(stateMachineArn, executionLink),
   log: (message, detail) => logger.info(message, detail),
 });
 
@@ -55,18 +50,7 @@ const app = consoleApp({
  * HTTP API's JWT authorizer (a browser navigation carries no Authorization header): it signs operators in itself and
  * verifies their access token from its cookie on every request (functions/http/console-app.ts, docs/operations.md).
  */
-async function handle(event: APIGatewayProxyEventV2) {
-  try {
-    return await app(event);
-  } catch (error) {
-    logger.error('console request failed', { errorName: (error as Error).name });
-    return {
-      statusCode: 500,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-      body: 'The console failed to answer. Reload the page; read the case before trying an action again.',
-    };
-  }
-}
+const handle = withFailurePage(app, (message, detail) => logger.error(message, detail));
 
 /** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
 export const handler = withLambdaContext(handle);

@@ -146,3 +146,19 @@ export function consoleApp(deps: ConsoleDeps) {
 }
 
 export { ACTIONS };
+
+/** A failed console request answers a plain page (never a stack trace): the action may have been recorded before the failure. */
+export function withFailurePage(app: (event: APIGatewayProxyEventV2) => Promise<Result>, logError: (message: string, detail: Record<string, unknown>) => void) {
+  return async (event: APIGatewayProxyEventV2): Promise<Result> => {
+    try {
+      return await app(event);
+    } catch (error) {
+      logError('console request failed', { errorName: (error as Error).name });
+      return {
+        statusCode: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        body: 'The console failed to answer. Reload the page; read the case before trying an action again.',
+      };
+    }
+  };
+}
