@@ -1,5 +1,4 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
 import type { QueueSender } from '../adapters/queues.js';
@@ -9,6 +8,7 @@ import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
 import { noticeQueue } from '../wiring/queues.js';
+import { partialBatchHandler } from '../wiring/sqs-batch.js';
 import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, slaStore, surveyStore, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
@@ -25,7 +25,6 @@ const alerts = opsAlerts();
 const deploymentMarkets = markets();
 const workflow = caseWorkflow();
 const metricSink = metrics();
-const processor = new BatchProcessor(EventType.SQS);
 let noticeSender: QueueSender<NoticeMessage> | undefined;
 const notices = () => (noticeSender ??= noticeQueue());
 // Return parcels and announced shipments are watched where carrier tracking is configured (always, in the stack).
@@ -51,21 +50,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
 }
 
 /** Intake queue consumer: one record failing returns only that record to the queue (partial batch response). */
-async function handle(event: SQSEvent, context: Context) {
-  return processPartialResponse(
-    event,
-    async (record: SQSRecord) => {
-      try {
-        await processRecord(record);
-      } catch (error) {
-        logger.error('intake event failed', { messageId: record.messageId, errorName: (error as Error).name, errorMessage: (error as Error).message });
-        throw error;
-      }
-    },
-    processor,
-    { context },
-  );
-}
+const handle = partialBatchHandler(processRecord, 'intake event failed');
 
 /** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
 export const handler = withLambdaContext(handle);
