@@ -32,18 +32,12 @@ export const ACCESS_LOG_FIELDS = {
   sourceIp: '$context.identity.sourceIp',
 } as const;
 
-export interface PipelineHttpApiProps {
-  ingest: IFunction;
-  surveyApi: IFunction;
-  statusPage: IFunction;
-  /** Tracking providers' pushes (POST /webhooks/carriers/{provider}), authenticated by each provider's signature. */
-  carrierWebhook?: IFunction;
-}
-
 /**
  * One HTTP API for the three audiences: the order platform (signed webhooks), operators (/ops, Cognito JWT, added by
- * addOperatorRoutes once the sign-in exists: its callback is this API's URL) and customers (survey links and status pages, authorized by the unguessable or signed token in their link). Access-logged, and
- * throttled per route from lib/route-limits.ts: a flood of one audience cannot take the others' capacity.
+ * addOperatorRoutes) and customers (survey links and status pages, authorized by the unguessable or signed token in
+ * their link). Made first, with no routes: each capability adds its own, and knows the API's URL when it builds its
+ * functions. Access-logged, and throttled per route from lib/route-limits.ts: a flood of one audience cannot take the
+ * others' capacity.
  */
 export class PipelineHttpApi extends Construct {
   readonly api: HttpApi;
@@ -51,7 +45,7 @@ export class PipelineHttpApi extends Construct {
   /** Routes without an authorizer (webhook signature, survey token); listed for the cdk-nag acknowledgement. */
   readonly publicRoutes: Construct[] = [];
 
-  constructor(scope: Construct, id: string, props: PipelineHttpApiProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
     this.api = new HttpApi(this, 'Api', { description: 'After-sales pipeline', createDefaultStage: false });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: DataKey.of(this) });
@@ -67,17 +61,15 @@ export class PipelineHttpApi extends Construct {
     // is created after its routes; a route without a group fails the synth (it needs a decision).
     const stageResource = this.stage.node.defaultChild as CfnStage;
     stageResource.routeSettings = Lazy.any({ produce: () => this.routeSettings() });
+  }
 
-    const route = (path: string, methods: HttpMethod[], integration: HttpLambdaIntegration) => this.limited(this.api.addRoutes({ path, methods, integration }));
-    const webhookRoutes = route('/webhooks/order-platform', [HttpMethod.POST], new HttpLambdaIntegration('IngestIntegration', props.ingest));
-    const surveyRoutes = route('/surveys/{token}', [HttpMethod.GET, HttpMethod.POST], new HttpLambdaIntegration('SurveyIntegration', props.surveyApi));
-    // The customer's status page, authorized by the signed, expiring token in its link.
-    const statusRoutes = route('/cases/{caseId}/status', [HttpMethod.GET, HttpMethod.POST], new HttpLambdaIntegration('StatusPageIntegration', props.statusPage));
-    this.publicRoutes.push(...webhookRoutes, ...surveyRoutes, ...statusRoutes);
-    if (props.carrierWebhook) {
-      const carrierRoutes = route('/webhooks/carriers/{provider}', [HttpMethod.POST], new HttpLambdaIntegration('CarrierWebhookIntegration', props.carrierWebhook));
-      this.publicRoutes.push(...carrierRoutes);
-    }
+  /**
+   * Routes without an authorizer: each is authenticated by what it carries (a webhook's signature, a survey link's
+   * token, a status link's signed token), and listed for the cdk-nag acknowledgement.
+   */
+  addPublicRoutes(path: string, methods: HttpMethod[], integrationId: string, handler: IFunction): void {
+    const routes = this.limited(this.api.addRoutes({ path, methods, integration: new HttpLambdaIntegration(integrationId, handler) }));
+    this.publicRoutes.push(...routes);
   }
 
   /** The operations API, behind the operators' JWT authorizer (lib/constructs/operator-sign-in.ts). */

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -11,7 +11,6 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { claimStalenessProblem, STALE_CLAIM_MS } from '../../functions/adapters/notice-store.js';
 import { SMS_FAILURE_EVENTS } from '../../functions/schemas/delivery-events.js';
 import { ProjectFunction } from './project-function.js';
 import { queueEncryption, type QueueWithDlq } from './queue-with-dlq.js';
@@ -21,14 +20,13 @@ export interface NoticeDeliveryProps {
   notices: QueueWithDlq;
   /** The SES configuration set the notifier sends through. */
   emailConfigurationSet: ConfigurationSet;
-  notifier: ProjectFunction;
 }
 
 /**
  * What happens to customer notices after the notifier: delivery failures from SES (bounces, complaints, rejects,
  * through the configuration set's event destination) and from End User Messaging SMS (its configuration set's event
  * destination) reach the DeliveryEvents function over one encrypted topic; SMS held back by quiet hours are
- * released by a scheduled dispatcher. Also the notifier's settings for both (stack parameters).
+ * released by a scheduled dispatcher.
  */
 export class NoticeDelivery extends Construct {
   readonly topic: Topic;
@@ -38,22 +36,14 @@ export class NoticeDelivery extends Construct {
   /** Delivery events DeliveryEvents could not record after Lambda's retries (alarmed by the stack). */
   readonly failedEvents: Queue;
 
+  /** The End User Messaging configuration set the notifier sends SMS through (named, so the notifier knows it first). */
+  static smsConfigurationSetNameOf(stack: Stack): string {
+    return `${stack.stackName}-notices`;
+  }
+
   constructor(scope: Construct, id: string, props: NoticeDeliveryProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const parameter = (name: string, fallback: string, description: string) => new CfnParameter(stack, name, { type: 'String', default: fallback, description }).valueAsString;
-    const quietHours = parameter('SmsQuietHours', '21:00-08:00', "No SMS in this window of the customer's local time (HH:MM-HH:MM; 'off' for none); they go out when it ends.");
-    const evidenceUploadUrl = parameter(
-      'EvidenceUploadUrl',
-      'https://shop.example.com/aftersales/{requestId}/evidence',
-      "The order platform's page where a customer adds photos to a request; {requestId}, {caseId} and {orderId} are filled in.",
-    );
-    const remedyChoiceUrl = parameter(
-      'RemedyChoiceUrl',
-      'https://shop.example.com/aftersales/{requestId}/choose?remedy={choice}',
-      "The order platform's page that records the customer's remedy choice; {requestId}, {caseId}, {orderId} and {choice} are filled in.",
-    );
-
     const key = new Key(this, 'EventsKey', { enableKeyRotation: true, description: 'Encrypts notice delivery events' });
     for (const service of ['ses.amazonaws.com', 'sms-voice.amazonaws.com']) {
       key.addToResourcePolicy(
@@ -72,7 +62,7 @@ export class NoticeDelivery extends Construct {
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT, EmailSendingEvent.RENDERING_FAILURE],
     });
 
-    this.smsConfigurationSetName = `${stack.stackName}-notices`;
+    this.smsConfigurationSetName = NoticeDelivery.smsConfigurationSetNameOf(stack);
     const smsConfigurationSet = new CfnConfigurationSet(this, 'SmsConfigurationSet', {
       configurationSetName: this.smsConfigurationSetName,
       eventDestinations: [{ eventDestinationName: 'DeliveryFailures', enabled: true, matchingEventTypes: SMS_FAILURE_EVENTS, snsDestination: { topicArn: this.topic.topicArn } }],
@@ -115,17 +105,5 @@ export class NoticeDelivery extends Construct {
       props.table.grantReadWriteData(fn);
       props.notices.queue.grantSendMessages(fn);
     }
-
-    props.notifier.addEnvironment('SMS_CONFIGURATION_SET', this.smsConfigurationSetName);
-    props.notifier.addEnvironment('SMS_QUIET_HOURS', quietHours);
-    props.notifier.addEnvironment('EVIDENCE_UPLOAD_URL', evidenceUploadUrl);
-    props.notifier.addEnvironment('REMEDY_CHOICE_URL', remedyChoiceUrl);
-    props.notifier.addEnvironment('NOTICE_MAX_RECEIVES', String(props.notices.maxReceiveCount));
-    // A notice claim must outlast a redelivery plus the sender still at work, or a slow send goes out twice.
-    const stale = claimStalenessProblem(STALE_CLAIM_MS / 1000, {
-      visibilityTimeoutSeconds: props.notices.visibilityTimeout.toSeconds(),
-      senderTimeoutSeconds: (props.notifier.timeout ?? Duration.seconds(3)).toSeconds(),
-    });
-    if (stale) throw new Error(`NoticeDelivery: ${stale}`);
   }
 }
