@@ -188,10 +188,11 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
     }
     let providerMessageId: string | undefined;
     try {
+      const ref = { caseId: record.caseId, slot, channel };
       providerMessageId =
         channel === 'email'
-          ? await deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text })
-          : await deps.senders.sms(contact.phone!, rendered.sms);
+          ? await deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text }, ref)
+          : await deps.senders.sms(contact.phone!, rendered.sms, ref);
     } catch (error) {
       if (error instanceof AddressRefusedError) {
         await refuseAddress(deps, record.caseId, slot, channel, channel === 'email' ? contact.email! : contact.phone!, error.reason, ctx);
