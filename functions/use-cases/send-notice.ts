@@ -39,8 +39,11 @@ export interface SendNoticeDeps {
    * invocations: the redelivered message finds its notice here and only records it, instead of waiting for its claim
    * to go stale and sending it again.
    */
-  acceptedUnrecorded?: Map<string, { providerMessageId: string | undefined }>;
+  acceptedUnrecorded?: AcceptedUnrecorded;
 }
+
+/** Kept by the process (one per Lambda container, module scope), across invocations: see SendNoticeDeps. */
+export type AcceptedUnrecorded = Map<string, { providerMessageId: string | undefined }>;
 
 export interface SendContext {
   now: Date;
@@ -48,6 +51,19 @@ export interface SendContext {
   reachedAt: Date;
   /** This delivery of the message is its last: a failure now sends it to the DLQ, so it is recorded as final. */
   lastAttempt: boolean;
+}
+
+/**
+ * The context of one delivery of a queued notice: `attributes` are the SQS record's (SentTimestamp,
+ * ApproximateReceiveCount); the delivery that reaches `maxReceives` (the queue's maxReceiveCount) is the last before
+ * the DLQ. Deadlines count from the milestone's moment, carried in the message or else the time it was first queued.
+ */
+export function sendContextOf(message: NoticeMessage, attributes: { SentTimestamp?: string; ApproximateReceiveCount?: string }, maxReceives: number, now: Date): SendContext {
+  return {
+    now,
+    reachedAt: message.at ? new Date(message.at) : new Date(Number(attributes.SentTimestamp) || now.getTime()),
+    lastAttempt: Number(attributes.ApproximateReceiveCount) >= maxReceives,
+  };
 }
 
 /**
