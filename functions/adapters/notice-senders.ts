@@ -1,6 +1,7 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendTextMessageCommand, type PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { Channel } from '../domain/case.js';
+import { noticeRefTags, type NoticeRef } from '../domain/notice-ref.js';
 
 export interface EmailMessage {
   to: string;
@@ -9,9 +10,10 @@ export interface EmailMessage {
   text: string;
 }
 
+/** `ref` names the notice in the message itself, so its delivery events lead back to it (domain/notice-ref.ts). */
 export interface NoticeSenders {
-  email(message: EmailMessage): Promise<string | undefined>;
-  sms(to: string, body: string): Promise<string | undefined>;
+  email(message: EmailMessage, ref: NoticeRef): Promise<string | undefined>;
+  sms(to: string, body: string, ref: NoticeRef): Promise<string | undefined>;
 }
 
 /**
@@ -38,12 +40,14 @@ export class AwsNoticeSenders implements NoticeSenders {
     private readonly settings: { fromEmail: string; configurationSet?: string; smsOriginationIdentity?: string; smsConfigurationSet?: string },
   ) {}
 
-  async email(message: EmailMessage): Promise<string | undefined> {
+  async email(message: EmailMessage, ref: NoticeRef): Promise<string | undefined> {
     const out = await this.ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.settings.fromEmail,
         Destination: { ToAddresses: [message.to] },
         ConfigurationSetName: this.settings.configurationSet,
+        // Published with every event of the configuration set as `mail.tags` (name: [value]).
+        EmailTags: Object.entries(noticeRefTags(ref)).map(([Name, Value]) => ({ Name, Value })),
         Content: {
           Simple: {
             Subject: { Data: message.subject, Charset: 'UTF-8' },
@@ -55,7 +59,7 @@ export class AwsNoticeSenders implements NoticeSenders {
     return out.MessageId;
   }
 
-  async sms(to: string, body: string): Promise<string | undefined> {
+  async sms(to: string, body: string, ref: NoticeRef): Promise<string | undefined> {
     try {
       const out = await this.sms_.send(
         new SendTextMessageCommand({
@@ -64,6 +68,8 @@ export class AwsNoticeSenders implements NoticeSenders {
           MessageType: 'TRANSACTIONAL',
           OriginationIdentity: this.settings.smsOriginationIdentity,
           ConfigurationSetName: this.settings.smsConfigurationSet,
+          // Returned in every event of the message as `context`.
+          Context: noticeRefTags(ref),
         }),
       );
       return out.MessageId;

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../domain/case.js';
+import type { NoticeRef } from '../domain/notice-ref.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 import { isConditionFailure, keys, queryAll } from './dynamo.js';
 
@@ -29,12 +30,8 @@ export function claimStalenessProblem(staleSeconds: number, limits: { visibility
 export type NoticeStatus = 'sending' | 'sent' | 'deferred' | 'failed' | 'suppressed' | 'undeliverable' | NotSentStatus;
 export type NotSentStatus = 'skipped' | 'superseded' | 'expired';
 
-/** A notice slot found by its provider's message id (delivery events name only that). */
-export interface SentNotice {
-  caseId: string;
-  slot: string;
-  channel: Channel;
-}
+/** A notice slot, as a delivery event names it (domain/notice-ref.ts) or its legacy `MSG#` item finds it. */
+export type SentNotice = NoticeRef;
 
 export interface DueNotice {
   caseId: string;
@@ -132,11 +129,8 @@ export class NoticeStore {
   }
 
   async markSent(caseId: string, slot: string, channel: Channel, now: Date, providerMessageId: string | undefined): Promise<void> {
+    // No lookup item: the message itself names its slot to the provider's delivery events (domain/notice-ref.ts).
     await this.mark(caseId, slot, channel, { status: 'sent', at: now.toISOString(), providerMessageId });
-    // Delivery events name only the provider's message id: this item leads back to the slot without a scan.
-    if (providerMessageId) {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `MSG#${providerMessageId}`, sk: 'MSG', caseId, slot, channel } }));
-    }
   }
 
   /** A failed send frees the slot for the retry that SQS will bring. */
@@ -150,20 +144,27 @@ export class NoticeStore {
   }
 
   /**
-   * The provider reported a sent message undelivered; `permanent` keeps the slot from being retried. Recorded once
-   * (providers and SNS may repeat an event): returns the notice's queued message the first time, undefined after.
+   * The provider reported message `providerMessageId` of a notice undelivered; `permanent` keeps the slot from being
+   * retried. Recorded once (providers and SNS may repeat an event): `first` is false when the failure was already
+   * recorded (a repeated event, or a retry after a crash). Undefined when the slot has not (yet) recorded that message
+   * as sent: a fast provider can report before the notifier's sent mark, and the event's retry finds it then.
    */
-  /** `first` is false when the failure was already recorded (a repeated event, or a retry after a crash). */
-  async markDeliveryFailed(sent: SentNotice, now: Date, reason: string, permanent: boolean): Promise<{ first: boolean; message?: NoticeMessage } | undefined> {
+  async markDeliveryFailed(
+    sent: SentNotice,
+    providerMessageId: string,
+    now: Date,
+    reason: string,
+    permanent: boolean,
+  ): Promise<{ first: boolean; message?: NoticeMessage } | undefined> {
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.notice(sent.caseId, sent.slot, sent.channel),
           UpdateExpression: `SET #status = :failed, deliveryFailedAt = :at, reason = :reason${permanent ? ', permanent = :true' : ''}`,
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveryFailedAt)',
+          ConditionExpression: 'providerMessageId = :id AND attribute_not_exists(deliveryFailedAt)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':failed': 'failed', ':at': now.toISOString(), ':reason': reason, ...(permanent ? { ':true': true } : {}) },
+          ExpressionAttributeValues: { ':failed': 'failed', ':at': now.toISOString(), ':reason': reason, ':id': providerMessageId, ...(permanent ? { ':true': true } : {}) },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -171,10 +172,15 @@ export class NoticeStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.notice(sent.caseId, sent.slot, sent.channel), ConsistentRead: true }));
-      return current.Item ? { first: false, ...storedMessage(current.Item.message) } : undefined;
+      return current.Item?.providerMessageId === providerMessageId ? { first: false, ...storedMessage(current.Item.message) } : undefined;
     }
   }
 
+  /**
+   * The slot of a message sent before notices named themselves in the message (the notifier then wrote a `MSG#` item
+   * per sent message): read only for an event without the notice's tags or context, so a deploy loses no event of a
+   * notice already sent. No new `MSG#` items are written.
+   */
   async findByProviderMessageId(providerMessageId: string): Promise<SentNotice | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `MSG#${providerMessageId}`, sk: 'MSG' }, ConsistentRead: true }));
     return out.Item ? { caseId: String(out.Item.caseId), slot: String(out.Item.slot), channel: out.Item.channel as Channel } : undefined;

@@ -9,7 +9,7 @@ import { AwsNoticeSenders } from '../adapters/notice-senders.js';
 import { optional, required } from '../config.js';
 import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
-import { sendNotice, type NoticeSettings } from '../use-cases/send-notice.js';
+import { sendContextOf, sendNotice, type AcceptedUnrecorded, type NoticeSettings } from '../use-cases/send-notice.js';
 import { DEFAULT_STATUS_LINK_DAYS } from '../domain/status-link.js';
 import { markets } from '../wiring.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
@@ -17,10 +17,7 @@ import { metrics } from '../wiring/metrics.js';
 import { keyRing } from '../wiring/secrets.js';
 import { caseStore, noticeStore, suppressionStore, surveyStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const notices = noticeStore();
-const surveys = surveyStore();
-const suppressions = suppressionStore();
+const stores = { cases: caseStore(), notices: noticeStore(), surveys: surveyStore(), suppressions: suppressionStore(), acceptedUnrecorded: new Map() as AcceptedUnrecorded };
 const metricSink = metrics();
 const senders = new AwsNoticeSenders(awsClient(new SESv2Client({})), awsClient(new PinpointSMSVoiceV2Client({})), {
   fromEmail: required('NOTICE_FROM_EMAIL'),
@@ -39,37 +36,23 @@ const settings: Omit<NoticeSettings, 'statusLinkSecret'> = {
 };
 /** The queue's maxReceiveCount: the delivery that reaches it is the last before the DLQ. */
 const maxReceives = Number(optional('NOTICE_MAX_RECEIVES') ?? 5);
-/** Notices the provider accepted whose record failed: this container's redelivery only records them (send-notice.ts). */
-const acceptedUnrecorded = new Map<string, { providerMessageId: string | undefined }>();
-// FIFO: after a failure, the rest of that case's notices wait too, so none overtakes an earlier one.
-const processor = new SqsFifoPartialProcessorAsync();
+const processor = new SqsFifoPartialProcessorAsync(); // FIFO: after a failure, the case's later notices wait too
 
 /** Notice queue consumer: email and SMS per milestone; a failed record returns to the queue, then its DLQ. */
 async function handle(event: SQSEvent, context: Context) {
   // Links are signed with the current key only; the status page still opens those signed with the previous one.
-  const statusLinkSecret = (await keyRing('STATUS_LINK_SECRET')).current;
-  return processPartialResponse(
-    event,
-    async (record: SQSRecord) => {
-      const message = noticeMessage.parse(JSON.parse(record.body));
-      const now = new Date();
-      const ctx = {
-        now,
-        reachedAt: message.at ? new Date(message.at) : new Date(Number(record.attributes.SentTimestamp) || now.getTime()),
-        lastAttempt: Number(record.attributes.ApproximateReceiveCount) >= maxReceives,
-      };
-      try {
-        const outcome = await sendNotice({ cases, notices, suppressions, surveys, senders, settings: { ...settings, statusLinkSecret }, acceptedUnrecorded }, message, ctx);
-        logger.info('notice processed', { caseId: message.caseId, milestone: message.milestone, ...outcome });
-        for (const channel of outcome.sent) metricSink.count('NoticesSent', { Channel: channel });
-      } catch (error) {
-        logger.error('notice failed', { caseId: message.caseId, milestone: message.milestone, errorName: (error as Error).name, lastAttempt: ctx.lastAttempt });
-        throw error;
-      }
-    },
-    processor,
-    { context, skipGroupOnError: true },
-  );
+  const deps = { ...stores, senders, settings: { ...settings, statusLinkSecret: (await keyRing('STATUS_LINK_SECRET')).current } };
+  const send = async (record: SQSRecord) => {
+    const message = noticeMessage.parse(JSON.parse(record.body));
+    const ctx = sendContextOf(message, record.attributes, maxReceives, new Date());
+    const outcome = await sendNotice(deps, message, ctx).catch((error: Error) => {
+      logger.error('notice failed', { caseId: message.caseId, milestone: message.milestone, errorName: error.name, lastAttempt: ctx.lastAttempt });
+      throw error;
+    });
+    logger.info('notice processed', { caseId: message.caseId, milestone: message.milestone, ...outcome });
+    for (const channel of outcome.sent) metricSink.count('NoticesSent', { Channel: channel });
+  };
+  return processPartialResponse(event, send, processor, { context, skipGroupOnError: true });
 }
 
 /** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */

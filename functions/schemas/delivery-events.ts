@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Channel } from '../domain/case.js';
+import { noticeRefFrom, type NoticeRef } from '../domain/notice-ref.js';
 
 /**
  * Delivery events from the two providers, as they arrive through the DeliveryEvents SNS topic: SES event publishing
@@ -15,12 +16,17 @@ export interface DeliveryFailure {
   permanent: boolean;
   /** The addresses concerned, to suppress when permanent. Never stored or logged in clear. */
   addresses: string[];
+  /**
+   * The notice, as the message's tags (SES `mail.tags`) or context (SMS `context`) name it; absent for a message sent
+   * before notices carried it, which is found by its provider message id instead.
+   */
+  notice?: NoticeRef;
 }
 
 const recipients = z.optional(z.array(z.looseObject({ emailAddress: z.string() })));
 const sesEvent = z.looseObject({
   eventType: z.string(),
-  mail: z.looseObject({ messageId: z.string(), destination: z.optional(z.array(z.string())) }),
+  mail: z.looseObject({ messageId: z.string(), destination: z.optional(z.array(z.string())), tags: z.optional(z.unknown()) }),
   bounce: z.optional(z.looseObject({ bounceType: z.string(), bounceSubType: z.optional(z.string()), bouncedRecipients: recipients })),
   complaint: z.optional(z.looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) })),
   reject: z.optional(z.looseObject({ reason: z.optional(z.string()) })),
@@ -30,6 +36,7 @@ const smsEvent = z.looseObject({
   messageId: z.string(),
   destinationPhoneNumber: z.optional(z.string()),
   messageStatus: z.optional(z.string()),
+  context: z.optional(z.unknown()),
 });
 
 /**
@@ -64,16 +71,32 @@ export function parseDeliveryEvent(snsMessage: string): DeliveryFailure | undefi
   if (ses.success) return sesFailure(ses.data);
   const sms = smsEvent.safeParse(json);
   if (sms.success) {
-    const { eventType, messageId, destinationPhoneNumber } = sms.data;
+    const { eventType, messageId, destinationPhoneNumber, context } = sms.data;
     const permanent = SMS_PERMANENT.has(eventType);
     if (!permanent && !SMS_TRANSIENT.has(eventType)) return undefined;
-    return { channel: 'sms', providerMessageId: messageId, reason: `sms:${eventType}`, permanent, addresses: destinationPhoneNumber ? [destinationPhoneNumber] : [] };
+    const notice = noticeRefFrom(
+      stringMap(context, (v) => v),
+      'sms',
+    );
+    return {
+      channel: 'sms',
+      providerMessageId: messageId,
+      reason: `sms:${eventType}`,
+      permanent,
+      addresses: destinationPhoneNumber ? [destinationPhoneNumber] : [],
+      ...(notice ? { notice } : {}),
+    };
   }
   return undefined;
 }
 
 function sesFailure(event: z.infer<typeof sesEvent>): DeliveryFailure | undefined {
-  const base = { channel: 'email' as const, providerMessageId: event.mail.messageId };
+  // A tag's values come as a list (one value per name for the tags SendEmail sets).
+  const notice = noticeRefFrom(
+    stringMap(event.mail.tags, (v) => (Array.isArray(v) && v.length === 1 ? v[0] : undefined)),
+    'email',
+  );
+  const base = { channel: 'email' as const, providerMessageId: event.mail.messageId, ...(notice ? { notice } : {}) };
   switch (event.eventType) {
     case 'Bounce': {
       const bounce = event.bounce;
@@ -99,4 +122,10 @@ function sesFailure(event: z.infer<typeof sesEvent>): DeliveryFailure | undefine
     default:
       return undefined;
   }
+}
+
+/** Tags or context as plain strings; anything malformed reads as absent (the event is still handled, by message id). */
+function stringMap(raw: unknown, valueOf: (value: unknown) => unknown): Record<string, string | undefined> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
+  return Object.fromEntries(Object.entries(raw).map(([name, value]) => [name, typeof valueOf(value) === 'string' ? (valueOf(value) as string) : undefined]));
 }

@@ -21,9 +21,10 @@ export type DeliveryEventResult = 'recorded' | 'repeated' | 'unknown_message';
  * channel if the customer has one (its own once-per-channel slot keeps that exactly once).
  */
 export async function recordDeliveryEvent(deps: DeliveryEventDeps, failure: DeliveryFailure, now: Date): Promise<DeliveryEventResult> {
-  const sent = await deps.notices.findByProviderMessageId(failure.providerMessageId);
+  // The message names its notice (tags, context); one sent before it did is found by its legacy `MSG#` item.
+  const sent = failure.notice ?? (await deps.notices.findByProviderMessageId(failure.providerMessageId));
   if (!sent) return 'unknown_message';
-  const marked = await deps.notices.markDeliveryFailed(sent, now, failure.reason, failure.permanent);
+  const marked = await deps.notices.markDeliveryFailed(sent, failure.providerMessageId, now, failure.reason, failure.permanent);
   if (!marked) return 'unknown_message';
   // A repeat (providers publish at least once; Lambda retries after a crash) skips the timeline entry but redoes what
   // is safe to redo, so a crash after the first mark cannot lose the suppression or the other channel's notice.

@@ -39,8 +39,11 @@ export interface SendNoticeDeps {
    * invocations: the redelivered message finds its notice here and only records it, instead of waiting for its claim
    * to go stale and sending it again.
    */
-  acceptedUnrecorded?: Map<string, { providerMessageId: string | undefined }>;
+  acceptedUnrecorded?: AcceptedUnrecorded;
 }
+
+/** Kept by the process (one per Lambda container, module scope), across invocations: see SendNoticeDeps. */
+export type AcceptedUnrecorded = Map<string, { providerMessageId: string | undefined }>;
 
 export interface SendContext {
   now: Date;
@@ -48,6 +51,19 @@ export interface SendContext {
   reachedAt: Date;
   /** This delivery of the message is its last: a failure now sends it to the DLQ, so it is recorded as final. */
   lastAttempt: boolean;
+}
+
+/**
+ * The context of one delivery of a queued notice: `attributes` are the SQS record's (SentTimestamp,
+ * ApproximateReceiveCount); the delivery that reaches `maxReceives` (the queue's maxReceiveCount) is the last before
+ * the DLQ. Deadlines count from the milestone's moment, carried in the message or else the time it was first queued.
+ */
+export function sendContextOf(message: NoticeMessage, attributes: { SentTimestamp?: string; ApproximateReceiveCount?: string }, maxReceives: number, now: Date): SendContext {
+  return {
+    now,
+    reachedAt: message.at ? new Date(message.at) : new Date(Number(attributes.SentTimestamp) || now.getTime()),
+    lastAttempt: Number(attributes.ApproximateReceiveCount) >= maxReceives,
+  };
 }
 
 /**
@@ -188,10 +204,11 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
     }
     let providerMessageId: string | undefined;
     try {
+      const ref = { caseId: record.caseId, slot, channel };
       providerMessageId =
         channel === 'email'
-          ? await deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text })
-          : await deps.senders.sms(contact.phone!, rendered.sms);
+          ? await deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text }, ref)
+          : await deps.senders.sms(contact.phone!, rendered.sms, ref);
     } catch (error) {
       if (error instanceof AddressRefusedError) {
         await refuseAddress(deps, record.caseId, slot, channel, channel === 'email' ? contact.email! : contact.phone!, error.reason, ctx);

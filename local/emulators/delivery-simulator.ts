@@ -21,7 +21,10 @@ export const FAILING_SMS_NUMBERS: Record<string, string> = {
 export type PublishDeliveryEvent = (destination: LocalEventDestination, message: string) => void;
 
 /** The SES event (event publishing record) SES sends for a mailbox-simulator address, or undefined for others. */
-export function sesSimulatorEvent(address: string, mail: { messageId: string; source: string; destination: string[]; configurationSet?: string; at: Date }) {
+export function sesSimulatorEvent(
+  address: string,
+  mail: { messageId: string; source: string; destination: string[]; configurationSet?: string; tags?: Record<string, string>; at: Date },
+) {
   const kind = MAILBOX_SIMULATOR.exec(address)?.[1]?.toLowerCase();
   if (!kind) return undefined;
   const base = {
@@ -32,7 +35,10 @@ export function sesSimulatorEvent(address: string, mail: { messageId: string; so
       messageId: mail.messageId,
       destination: mail.destination,
       headersTruncated: false,
-      ...(mail.configurationSet ? { tags: { 'ses:configuration-set': [mail.configurationSet] } } : {}),
+      // SES publishes the message's own tags (SendEmail EmailTags) with its auto-tags, each as name: [value].
+      ...(mail.configurationSet
+        ? { tags: { 'ses:configuration-set': [mail.configurationSet], ...Object.fromEntries(Object.entries(mail.tags ?? {}).map(([name, value]) => [name, [value]])) } }
+        : {}),
     },
   };
   const at = new Date(mail.at.getTime() + 1000).toISOString();
@@ -77,6 +83,8 @@ export function smsSimulatorEvent(sms: StoredSms) {
       messageType: sms.messageType ?? 'TRANSACTIONAL',
       messageStatus: eventType.replace(/^TEXT_/, ''),
       messageStatusDescription: eventType === 'TEXT_BLOCKED' ? 'The recipient has blocked messages' : 'The recipient cannot be reached',
+      // The SendTextMessage Context, returned as it was sent.
+      ...(sms.context ? { context: sms.context } : {}),
       totalMessageParts: sms.segments,
     },
   };
@@ -99,17 +107,42 @@ export function routeDeliveryEvent(
 }
 
 /**
+ * The first EmailTags name or value SES would refuse (SESv2 API reference, MessageTag: ASCII letters, numbers,
+ * underscores and dashes, at most 256 characters), quoted; undefined when all are valid or there are none.
+ */
+export function invalidEmailTag(body: string | undefined): string | undefined {
+  let tags: unknown;
+  try {
+    tags = (JSON.parse(body ?? '{}') as { EmailTags?: unknown }).EmailTags;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(tags)) return undefined;
+  for (const tag of tags as Array<{ Name?: unknown; Value?: unknown }>) {
+    for (const part of [tag.Name, tag.Value]) if (typeof part !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(part)) return JSON.stringify(part);
+  }
+  return undefined;
+}
+
+/**
  * A pass-through in front of aws-ses-v2-local: every request goes on unchanged; after a successful SendEmail to a
  * mailbox-simulator address, the bounce or complaint SES would report is published a moment later.
  */
 export async function startSesEventProxy(opts: {
   target: string;
   port?: number;
-  onSent: (mail: { messageId: string; source: string; destination: string[]; configurationSet?: string }) => void;
+  onSent: (mail: { messageId: string; source: string; destination: string[]; configurationSet?: string; tags?: Record<string, string> }) => void;
 }): Promise<RunningServer> {
   return startServer(
     async (req: IncomingMessage, res: ServerResponse, url: URL) => {
       const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+      const badTag = req.method === 'POST' && url.pathname === '/v2/email/outbound-emails' ? invalidEmailTag(body) : undefined;
+      if (badTag) {
+        // aws-ses-v2-local takes any tag; SES refuses one outside its character rules, so a bad tag fails here as there.
+        res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'BadRequestException' });
+        res.end(JSON.stringify({ message: `Invalid message tag: ${badTag}` }));
+        return;
+      }
       const headers = Object.fromEntries(
         Object.entries(req.headers).filter(([name, v]) => typeof v === 'string' && !['host', 'content-length', 'connection'].includes(name)),
       ) as Record<string, string>;
@@ -118,11 +151,23 @@ export async function startSesEventProxy(opts: {
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
       res.end(text);
       if (req.method === 'POST' && url.pathname === '/v2/email/outbound-emails' && answer.ok) {
-        const sent = JSON.parse(body ?? '{}') as { FromEmailAddress?: string; Destination?: { ToAddresses?: string[] }; ConfigurationSetName?: string };
+        const sent = JSON.parse(body ?? '{}') as {
+          FromEmailAddress?: string;
+          Destination?: { ToAddresses?: string[] };
+          ConfigurationSetName?: string;
+          EmailTags?: Array<{ Name: string; Value: string }>;
+        };
         const messageId = (JSON.parse(text) as { MessageId?: string }).MessageId;
         const destination = sent.Destination?.ToAddresses ?? [];
+        const tags = sent.EmailTags ? Object.fromEntries(sent.EmailTags.map((t) => [t.Name, t.Value])) : undefined;
         if (messageId)
-          opts.onSent({ messageId, source: sent.FromEmailAddress ?? '', destination, ...(sent.ConfigurationSetName ? { configurationSet: sent.ConfigurationSetName } : {}) });
+          opts.onSent({
+            messageId,
+            source: sent.FromEmailAddress ?? '',
+            destination,
+            ...(sent.ConfigurationSetName ? { configurationSet: sent.ConfigurationSetName } : {}),
+            ...(tags ? { tags } : {}),
+          });
       }
     },
     { port: opts.port },

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { NoticeStore } from '../../functions/adapters/notice-store.js';
 import { suppressionKey } from '../../functions/adapters/suppression-store.js';
+import { noticeRefTags } from '../../functions/domain/notice-ref.js';
 import { caseReport } from '../../functions/use-cases/case-report.js';
+import { startSesEventProxy } from '../../local/emulators/delivery-simulator.js';
 import { snsEvent } from '../../local/event-sources/sns-subscriptions.js';
+import type { RunningServer } from '../../local/simulators/http.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { sesComplaint } from '../fixtures/providers/ses.js';
 import { seedCase } from './fixtures.js';
@@ -18,14 +22,21 @@ let handler: Handler;
 let notifier: NotifierHandler;
 let queueUrl: string;
 let cases: CaseStore;
+let sesProxy: RunningServer | undefined;
 
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:NoticeDeliveryEvents';
 const publish = (message: unknown) =>
   handler(snsEvent({ messageId: randomUUID(), topicArn: TOPIC, message: JSON.stringify(message), publishedAt: new Date().toISOString() }, `${TOPIC}:sub`));
 
+/** The tags SES publishes with a message's events: its configuration set, and the EmailTags the notifier sent with it. */
+const sentTags = new Map<string, Record<string, string>>();
+const mailTags = (messageId: string) => ({
+  'ses:configuration-set': ['NoticeEmails'],
+  ...Object.fromEntries(Object.entries(sentTags.get(messageId) ?? {}).map(([name, value]) => [name, [value]])),
+});
 const bounce = (messageId: string, address: string, bounceType = 'Permanent') => ({
   eventType: 'Bounce',
-  mail: { timestamp: new Date().toISOString(), source: NOTIFIER_ENV.NOTICE_FROM_EMAIL, messageId, destination: [address] },
+  mail: { timestamp: new Date().toISOString(), source: NOTIFIER_ENV.NOTICE_FROM_EMAIL, messageId, destination: [address], tags: mailTags(messageId) },
   bounce: {
     bounceType,
     bounceSubType: bounceType === 'Permanent' ? 'General' : 'MailboxFull',
@@ -33,6 +44,7 @@ const bounce = (messageId: string, address: string, bounceType = 'Permanent') =>
     timestamp: new Date().toISOString(),
   },
 });
+/** End User Messaging returns the SendTextMessage Context with each event of the message. */
 const smsFailure = (messageId: string, phone: string, eventType: string) => ({
   eventType,
   eventVersion: '1.0',
@@ -40,7 +52,14 @@ const smsFailure = (messageId: string, phone: string, eventType: string) => ({
   destinationPhoneNumber: phone,
   messageStatus: eventType.slice(5),
   isFinal: true,
+  ...withContext(env.sms!.messages({ to: phone }).find((m) => m.messageId === messageId)?.context),
 });
+const withContext = (context: Record<string, string> | undefined) => (context ? { context } : {});
+/** A Complaint record as SES publishes it (fixtures/providers/ses.ts), with the message's tags. */
+const complaint = (messageId: string, address: string, feedbackType: string) => {
+  const event = sesComplaint(messageId, address, feedbackType);
+  return { ...event, mail: { ...event.mail, tags: mailTags(messageId) } };
+};
 
 async function queued() {
   const out = await env.sqs!.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
@@ -64,11 +83,14 @@ beforeAll(async () => {
   queueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'delivery-events-test.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } })))
     .QueueUrl!;
   cases = new CaseStore(env.db, TABLE_NAME);
-  notifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
+  // The notifier reaches SES through the local event proxy, which sees what each SendEmail carried (its EmailTags).
+  sesProxy = await startSesEventProxy({ target: env.ses!.endpoint, onSent: (mail) => mail.tags && sentTags.set(mail.messageId, mail.tags) });
+  notifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), { ...NOTIFIER_ENV, AWS_ENDPOINT_URL_SESV2: sesProxy.url })).handler;
   handler = (await importFresh(() => import('../../functions/handlers/delivery-events.js'), { NOTICE_QUEUE_URL: queueUrl })).handler;
 });
 
 afterAll(async () => {
+  await sesProxy?.close();
   await env?.close();
 });
 
@@ -140,7 +162,7 @@ describe('complaints', () => {
   it('a not-spam complaint (the recipient says the mail is NOT spam) suppresses nothing and changes nothing', async () => {
     const { caseId, contact, ids } = await sentCase(['email']);
     await queued();
-    await publish(sesComplaint(ids.email!, contact.email, 'not-spam'));
+    await publish(complaint(ids.email!, contact.email, 'not-spam'));
     expect(await noticeItem(env, caseId, 'evidence_needed', 'email')).toMatchObject({ status: 'sent' });
     expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', contact.email), ConsistentRead: true }))).Item).toBeUndefined();
     expect((await cases.view(caseId))!.timeline.some((e) => e.event === 'notice_delivery_failed')).toBe(false);
@@ -150,7 +172,7 @@ describe('complaints', () => {
   it('an abuse complaint suppresses the address and the notice goes out by SMS', async () => {
     const { caseId, contact, ids } = await sentCase(['email']);
     await queued();
-    await publish(sesComplaint(ids.email!, contact.email, 'abuse'));
+    await publish(complaint(ids.email!, contact.email, 'abuse'));
     expect(await noticeItem(env, caseId, 'evidence_needed', 'email')).toMatchObject({ status: 'failed', reason: 'complaint', permanent: true });
     expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', contact.email), ConsistentRead: true }))).Item).toMatchObject({
       reason: 'complaint',
@@ -187,4 +209,54 @@ it('a failure for a message id not recorded (yet) is thrown back for Lambda to r
   await expect(publish({ eventType: 'Delivery', mail: { messageId: 'x' } })).resolves.toBeUndefined();
   await expect(handler(snsEvent({ messageId: '1', topicArn: TOPIC, message: 'not json', publishedAt: new Date().toISOString() }, TOPIC))).resolves.toBeUndefined();
   expect((await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: suppressionKey('email', 'someone@example.com') }))).Item).toBeUndefined();
+});
+
+describe('events name their notice in the message itself', () => {
+  it('the notifier writes no lookup item: the tags and context it sent (case and slot only) lead the events to the slot', async () => {
+    const { caseId, contact, ids } = await sentCase(['email', 'sms']);
+    expect(sentTags.get(ids.email!)).toEqual(noticeRefTags({ caseId, slot: 'evidence_needed', channel: 'email' }));
+    expect(env.sms!.messages({ to: contact.phone })[0]!.context).toEqual(noticeRefTags({ caseId, slot: 'evidence_needed', channel: 'sms' }));
+    const lookups = await env.db.send(new ScanCommand({ TableName: TABLE_NAME, FilterExpression: 'begins_with(pk, :msg)', ExpressionAttributeValues: { ':msg': 'MSG#' } }));
+    expect(lookups.Items).toEqual([]);
+
+    await publish(smsFailure(ids.sms!, contact.phone, 'TEXT_UNREACHABLE'));
+    expect(await noticeItem(env, caseId, 'evidence_needed', 'sms')).toMatchObject({ status: 'failed', reason: 'sms:TEXT_UNREACHABLE' });
+    expect(await noticeItem(env, caseId, 'evidence_needed', 'email')).toMatchObject({ status: 'sent' });
+  });
+
+  it('a round (`received#r2`) travels as `received-r2` and comes back as its own slot', async () => {
+    const contact = freshContact();
+    const { caseId } = await seedCase(env.db, { type: 'damaged', contact: { ...contact, channels: ['email'] } });
+    expect(await deliverNotices(notifier, noticeRecord(caseId, 'received', { round: 2 }))).toEqual({ batchItemFailures: [] });
+    const id = (await noticeItem(env, caseId, 'received#r2', 'email'))!.providerMessageId as string;
+    expect(sentTags.get(id)).toMatchObject({ 'aftersales-notice': 'received-r2' });
+    await publish(bounce(id, contact.email, 'Transient'));
+    expect(await noticeItem(env, caseId, 'received#r2', 'email')).toMatchObject({ status: 'failed', reason: 'bounce:Transient/MailboxFull' });
+  });
+
+  it('an event that names a slot not (yet) recorded as sent with that message id is thrown back for Lambda to retry', async () => {
+    const { caseId } = await seedCase(env.db, { type: 'damaged', contact: { ...freshContact(), channels: ['email'] } });
+    const notices = new NoticeStore(env.db, TABLE_NAME);
+    await notices.claim(caseId, 'received', 'email', new Date());
+    const messageId = `fast-${randomUUID()}`;
+    sentTags.set(messageId, noticeRefTags({ caseId, slot: 'received', channel: 'email' }));
+    // The provider reports before the notifier's sent mark: the slot is still `sending`.
+    await expect(publish(bounce(messageId, 'someone@example.com', 'Transient'))).rejects.toMatchObject({ name: 'UnknownProviderMessageError' });
+    expect(await noticeItem(env, caseId, 'received', 'email')).toMatchObject({ status: 'sending' });
+    // Lambda's retry, after the mark.
+    await notices.markSent(caseId, 'received', 'email', new Date(), messageId);
+    await publish(bounce(messageId, 'someone@example.com', 'Transient'));
+    expect(await noticeItem(env, caseId, 'received', 'email')).toMatchObject({ status: 'failed', reason: 'bounce:Transient/MailboxFull' });
+  });
+
+  it('a message sent before notices named themselves (no tags) is still found by the MSG# item written then', async () => {
+    const { caseId, contact, ids } = await sentCase(['email']);
+    await queued();
+    // What the notifier wrote per sent message before this change; such items stay in the table.
+    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `MSG#${ids.email}`, sk: 'MSG', caseId, slot: 'evidence_needed', channel: 'email' } }));
+    sentTags.delete(ids.email!);
+    await publish(bounce(ids.email!, contact.email));
+    expect(await noticeItem(env, caseId, 'evidence_needed', 'email')).toMatchObject({ status: 'failed', reason: 'bounce:Permanent/General', permanent: true });
+    expect((await queued()).filter((m) => m.caseId === caseId)).toHaveLength(1);
+  });
 });

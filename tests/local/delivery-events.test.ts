@@ -2,6 +2,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noticeRefTags } from '../../functions/domain/notice-ref.js';
 import { parseDeliveryEvent } from '../../functions/schemas/delivery-events.js';
 import { resolveTopology, type CfnTemplate, type LocalTopology } from '../../local/cfn/index.js';
 import { startLocalDeliveryEvents } from '../../local/emulators/delivery-simulator.js';
@@ -171,5 +172,46 @@ describe('SES mailbox simulator and failing SMS numbers', () => {
     delivery.smsSent(sms('+8613800000001'));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(published).toHaveLength(3);
+  });
+
+  it("returns the message's own EmailTags in mail.tags and its SMS Context in `context`, as the providers do", async () => {
+    const tags = noticeRefTags({ caseId: 'AS-0123456789AB', slot: 'received#r2', channel: 'email' });
+    const sent = await new SESv2Client({ ...fakeAws, endpoint: delivery.sesEndpoint }).send(
+      new SendEmailCommand({
+        FromEmailAddress: 'notices@shop.example',
+        Destination: { ToAddresses: ['bounce@simulator.amazonses.com'] },
+        ConfigurationSetName: 'local-Emails',
+        EmailTags: Object.entries(tags).map(([Name, Value]) => ({ Name, Value })),
+        Content: { Simple: { Subject: { Data: 'Hello' }, Body: { Text: { Data: 'Body' } } } },
+      }),
+    );
+    const email = await nextEvent(4);
+    expect(JSON.parse(email!.message).mail.tags).toMatchObject({ 'ses:configuration-set': ['local-Emails'], 'aftersales-notice': ['received-r2'] });
+    expect(parseDeliveryEvent(email!.message)).toMatchObject({ providerMessageId: sent.MessageId, notice: { caseId: 'AS-0123456789AB', slot: 'received#r2', channel: 'email' } });
+
+    const context = noticeRefTags({ caseId: 'AS-0123456789AB', slot: 'resolved', channel: 'sms' });
+    delivery.smsSent({
+      messageId: 'm-ctx',
+      destination: '+8613800000000',
+      body: 'hi',
+      configurationSetName: 'aftersales-notices',
+      segments: 1,
+      sentAt: new Date().toISOString(),
+      context,
+    });
+    const sms = await nextEvent(5);
+    expect(parseDeliveryEvent(sms!.message)).toMatchObject({ providerMessageId: 'm-ctx', notice: { caseId: 'AS-0123456789AB', slot: 'resolved', channel: 'sms' } });
+  });
+
+  it("refuses an EmailTags value outside SES's characters with a 400, as SES does", async () => {
+    const refused = new SESv2Client({ ...fakeAws, endpoint: delivery.sesEndpoint }).send(
+      new SendEmailCommand({
+        FromEmailAddress: 'notices@shop.example',
+        Destination: { ToAddresses: ['customer@example.com'] },
+        EmailTags: [{ Name: 'aftersales-notice', Value: 'received#r2' }],
+        Content: { Simple: { Subject: { Data: 'Hello' }, Body: { Text: { Data: 'Body' } } } },
+      }),
+    );
+    await expect(refused).rejects.toMatchObject({ name: 'BadRequestException', $metadata: { httpStatusCode: 400 } });
   });
 });
