@@ -10,12 +10,6 @@ import { describe, expect, it } from 'vitest';
 const HANDLERS = fileURLToPath(new URL('../../functions/handlers/', import.meta.url));
 const MAX_LINES = 59;
 
-/**
- * Handlers allowed to be longer for now. notifier.ts is being thinned on the notices branch, which removes this
- * entry; nothing else may be added here.
- */
-const ALLOWANCE: Readonly<Record<string, string>> = { 'notifier.ts': 'thinned on the notices branch' };
-
 const lineCount = (file: string) => (readFileSync(`${HANDLERS}${file}`, 'utf8').match(/\n/g) ?? []).length;
 const handlers = readdirSync(HANDLERS).filter((file) => file.endsWith('.ts'));
 
@@ -25,15 +19,8 @@ describe('handlers stay under 60 lines', () => {
     expect(handlers.length).toBeGreaterThan(15);
   });
 
-  it('every handler outside the allowance is under 60 lines', () => {
-    const tooLong = handlers.filter((file) => !(file in ALLOWANCE)).map((file) => ({ file, lines: lineCount(file) }));
+  it('every handler is under 60 lines', () => {
+    const tooLong = handlers.map((file) => ({ file, lines: lineCount(file) }));
     expect(tooLong.filter(({ lines }) => lines > MAX_LINES)).toEqual([]);
-  });
-
-  it('the allowance names only handlers that exist and still need it (remove an entry once its handler is thin)', () => {
-    for (const file of Object.keys(ALLOWANCE)) {
-      expect(handlers).toContain(file);
-      expect(lineCount(file), `${file} is thin now: remove it from ALLOWANCE`).toBeGreaterThan(MAX_LINES);
-    }
   });
 });
