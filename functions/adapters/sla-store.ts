@@ -1,17 +1,11 @@
 import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CasePause } from '../domain/pause.js';
-import type { IndexedSlaState, ServiceSla, SlaListState } from '../domain/sla.js';
-import type { CaseRecord } from './case-store.js';
+import type { IndexedSlaState, IndexPlace, ServiceSla, SlaListState } from '../domain/sla.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import { isConditionFailure, keys, setAssignments } from './dynamo.js';
 
 /** A case found in the due index, at its due time (while unknown, its start; while paused, the pause's start). */
 export interface DueEntry {
   caseId: string;
-  at: string;
-}
-
-export interface IndexPlace {
-  state: SlaListState;
   at: string;
 }
 
@@ -39,18 +33,6 @@ export class SlaStore {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
-
-  /**
-   * Where a clock belongs in the due index: by due time, or by start while unknown; on the paused list by the pause's
-   * start while paused; nowhere once met or stopped.
-   */
-  static placement(sla: ServiceSla | undefined, pause: Pick<CasePause, 'since'> | undefined): IndexPlace | undefined {
-    if (!sla || sla.state === 'met' || sla.state === 'stopped') return undefined;
-    if (pause) return { state: 'paused', at: pause.since };
-    if (sla.state === 'unknown') return { state: 'unknown', at: sla.startedAt };
-    if ((sla.state === 'running' || sla.state === 'due_soon' || sla.state === 'breached') && sla.dueAt) return { state: sla.state, at: sla.dueAt };
-    return undefined;
-  }
 
   /**
    * Sets and removes fields of the case, and its place in the due index, if the case is still at `version`

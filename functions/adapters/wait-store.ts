@@ -1,13 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WaitKind, WaitSignal } from '../domain/case-record.js';
 import { isConditionFailure, keys } from './dynamo.js';
-
-export type WaitKind = 'evidence' | 'return' | 'survey' | 'manual_review' | 'remedy_choice' | 'compensation';
-
-/** What resumes a waiting workflow step: the event that arrived, as a small non-personal JSON value. */
-export interface WaitSignal {
-  signal: string;
-  [detail: string]: string | number | boolean;
-}
 
 /**
  * The meeting point of a waiting workflow step (its task token) and the event that ends the wait (a signal).

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { CaseRecord } from '../adapters/case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
 import { browserLocale } from '../domain/locale.js';

@@ -1,4 +1,5 @@
-import type { CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { CaseStore } from '../adapters/case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import type { FollowUpStore } from '../adapters/follow-up-store.js';
 import type { OpsAlerts } from '../adapters/ops-alerts.js';
 import type { SatisfactionStore } from '../adapters/satisfaction-store.js';

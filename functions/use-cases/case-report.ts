@@ -1,5 +1,6 @@
 import type { AccessLog } from '../adapters/access-log.js';
-import type { CaseRecord, CaseStore, CaseView } from '../adapters/case-store.js';
+import type { CaseStore, CaseView } from '../adapters/case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import { concernedLines, valueOf } from '../domain/money.js';
 import type { Operator } from '../domain/operators.js';
 

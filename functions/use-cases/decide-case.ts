@@ -1,4 +1,5 @@
-import type { CaseRecord, CaseStore, ReviewDecided } from '../adapters/case-store.js';
+import type { CaseStore } from '../adapters/case-store.js';
+import type { CaseRecord, ReviewDecided } from '../domain/case-record.js';
 import type { RefundStore } from '../adapters/refund-store.js';
 import type { DecisionPatch, ReviewStore } from '../adapters/review-store.js';
 import type { WaitStore } from '../adapters/wait-store.js';

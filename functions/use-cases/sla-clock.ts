@@ -1,8 +1,9 @@
-import type { CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { CaseStore } from '../adapters/case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import type { OpsAlerts } from '../adapters/ops-alerts.js';
-import { SlaStore } from '../adapters/sla-store.js';
+import type { SlaStore } from '../adapters/sla-store.js';
 import type { Market, Markets } from '../domain/markets.js';
-import { closeServiceSla, startServiceSla, type ServiceSla } from '../domain/sla.js';
+import { closeServiceSla, slaIndexPlace, startServiceSla, type ServiceSla } from '../domain/sla.js';
 import { localDateOf } from '../domain/working-days.js';
 
 export interface SlaDeps {
@@ -52,7 +53,7 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
       set: { sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
-      index: SlaStore.placement(sla, record.pause),
+      index: slaIndexPlace(sla, record.pause),
       at,
     });
     return written ? { sla, fresh: true } : undefined;

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../adapters/case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import type { SlaStore } from '../adapters/sla-store.js';
 import { serviceLimitName } from '../domain/service-limits.js';
 import type { SlaListState } from '../domain/sla.js';

@@ -1,4 +1,5 @@
-import type { CaseContact, CaseStore } from '../../adapters/case-store.js';
+import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseContact } from '../../domain/case-record.js';
 import type { ProactiveContact, ShipmentStore } from '../../adapters/shipment-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
 

@@ -1,7 +1,9 @@
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
-import type { WaitKind, WaitSignal, WaitStore } from '../../adapters/wait-store.js';
+import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRecord, WaitKind, WaitSignal } from '../../domain/case-record.js';
+import type { WaitStore } from '../../adapters/wait-store.js';
 import type { CaseWorkflow } from '../../adapters/workflow.js';
 import type { CaseStatus } from '../../domain/case.js';
+import { CANCELLABLE } from '../../domain/case-rules.js';
 
 const STATUS_WHILE_WAITING: Record<WaitKind, CaseStatus> = {
   evidence: 'awaiting_evidence',
@@ -11,9 +13,6 @@ const STATUS_WHILE_WAITING: Record<WaitKind, CaseStatus> = {
   remedy_choice: 'awaiting_choice',
   compensation: 'compensating',
 };
-
-/** Waits a cancellation ends. Once money has moved (confirmation, survey) the case runs to its end. */
-export const CANCELLABLE: ReadonlySet<WaitKind> = new Set(['evidence', 'return', 'manual_review', 'remedy_choice']);
 
 /** The case itself may show the awaited event already happened (a rerun after the signal was consumed). */
 function alreadyHappened(record: CaseRecord, kind: WaitKind): WaitSignal | undefined {
@@ -52,6 +51,7 @@ export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind
   // An operator review resumes only from the case's own record of its decision: a signal left on the wait item (a
   // decision delivered by a re-registration before `signal()` recorded it) belongs to an earlier round.
   const fromWait = kind === 'manual_review' ? undefined : early;
+  // A cancellation recorded before the wait began ends a cancellable wait at once (CASE-CANCEL-1).
   const signal = record.cancelRequested && CANCELLABLE.has(kind) ? { signal: 'cancelled' } : (fromWait ?? alreadyHappened(record, kind));
   if (signal) {
     await deps.workflow.resume(taskToken, signal);

@@ -1,4 +1,5 @@
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRecord } from '../../domain/case-record.js';
 import { TrackingStoppedError, type CarrierTracker } from '../../adapters/carrier-tracker.js';
 import type { OpsAlerts } from '../../adapters/ops-alerts.js';
 import type { ShipmentStore } from '../../adapters/shipment-store.js';

@@ -1,5 +1,6 @@
 import type { MetricSink } from '../../adapters/business-metrics.js';
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRecord } from '../../domain/case-record.js';
 import type { DedupeStore } from '../../adapters/dedupe-store.js';
 import type { ClosedFacts, ReportCounters } from '../../adapters/report-counters.js';
 import type { SlaStore } from '../../adapters/sla-store.js';

@@ -1,5 +1,6 @@
 import type { MetricSink } from '../../adapters/business-metrics.js';
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRecord } from '../../domain/case-record.js';
 import type { LedgerEntry, LedgerStore } from '../../adapters/ledger-store.js';
 import type { OrderPlatform, ShipmentRef } from '../../adapters/order-platform.js';
 import type { RefundStore } from '../../adapters/refund-store.js';

@@ -1,4 +1,5 @@
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRecord } from '../../domain/case-record.js';
 import type { Remedy, RemedyChoice } from '../../domain/case.js';
 import { planCompensation, type CompensationPlan } from '../../domain/compensation.js';
 import type { Markets } from '../../domain/markets.js';
