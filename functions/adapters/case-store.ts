@@ -3,7 +3,7 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, U
 import type { CaseStatus, Channel, TimelineEntry } from '../domain/case.js';
 import type { CaseContact, CaseRecord } from '../domain/case-record.js';
 import { caseSortKey, lookupItems, lookupPartition } from './case-index.js';
-import { isConditionFailure, keys, queryAll, setAssignments, writeIf } from './dynamo.js';
+import { keys, queryAll, setAssignments, writeIf } from './dynamo.js';
 import type { LedgerEntry } from './ledger-store.js';
 
 export interface NoticeRecord {
@@ -34,16 +34,15 @@ export class CaseStore {
 
   /** Creates the case unless it exists; 'exists' means this request was seen before and nothing new is made. */
   async create(record: CaseRecord, contact: CaseContact, received: TimelineEntry): Promise<'created' | 'exists'> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.case(record.caseId), ...statusIndex(record.status, record.createdAt, record.caseId), ...record },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const written = await writeIf(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.case(record.caseId), ...statusIndex(record.status, record.createdAt, record.caseId), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!written) {
       // A retry after a crash between the writes below must still complete them; a true duplicate changes nothing.
       await this.putContactOnce(record.caseId, contact);
       await this.putLookups(record);
@@ -56,11 +55,7 @@ export class CaseStore {
   }
 
   private async putContactOnce(caseId: string, contact: CaseContact): Promise<void> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.contact(caseId), ...contact }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await writeIf(this.db, new PutCommand({ TableName: this.tableName, Item: { ...keys.contact(caseId), ...contact }, ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   /** The ways operators find the case (adapters/case-index.ts): immutable items, so writing them again is harmless. */
@@ -116,25 +111,20 @@ export class CaseStore {
       onlyIfStatusIn.forEach((status, i) => (values[`:s${i}`] = status));
       condition += ` AND #status IN (${onlyIfStatusIn.map((_, i) => `:s${i}`).join(', ')})`;
     }
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.case(caseId),
-          UpdateExpression: `SET ${sets.join(', ')} ADD #version :one`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        if (!onlyIfStatusIn) throw new CaseNotFoundError(caseId);
-        return false;
-      }
-      throw error;
-    }
+    const written = await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        UpdateExpression: `SET ${sets.join(', ')} ADD #version :one`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    // Without a status condition only the case's existence was required.
+    if (!written && !onlyIfStatusIn) throw new CaseNotFoundError(caseId);
+    return written;
   }
 
   /**
@@ -179,30 +169,25 @@ export class CaseStore {
    * is not closed: two operators claiming at once cannot both win. False when either changed meanwhile.
    */
   async assign(caseId: string, assignee: string, expected: string | undefined, createdAt: string, at: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.case(caseId),
-          UpdateExpression: 'SET assignee = :assignee, assignedAt = :at, updatedAt = :at, gsi3pk = :pk, gsi3sk = :sk ADD #version :one',
-          ConditionExpression: `attribute_exists(pk) AND #status <> :closed AND ${expected === undefined ? 'attribute_not_exists(assignee)' : 'assignee = :expected'}`,
-          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':assignee': assignee,
-            ':at': at,
-            ':pk': lookupPartition.assignee(assignee),
-            ':sk': caseSortKey(createdAt, caseId),
-            ':one': 1,
-            ':closed': 'closed',
-            ...(expected === undefined ? {} : { ':expected': expected }),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        UpdateExpression: 'SET assignee = :assignee, assignedAt = :at, updatedAt = :at, gsi3pk = :pk, gsi3sk = :sk ADD #version :one',
+        ConditionExpression: `attribute_exists(pk) AND #status <> :closed AND ${expected === undefined ? 'attribute_not_exists(assignee)' : 'assignee = :expected'}`,
+        ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':assignee': assignee,
+          ':at': at,
+          ':pk': lookupPartition.assignee(assignee),
+          ':sk': caseSortKey(createdAt, caseId),
+          ':one': 1,
+          ':closed': 'closed',
+          ...(expected === undefined ? {} : { ':expected': expected }),
+        },
+      }),
+    );
   }
 
   /** Append-only: each entry is its own item, never rewritten. */

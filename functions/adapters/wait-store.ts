@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WaitKind, WaitSignal } from '../domain/case-record.js';
-import { isConditionFailure, keys } from './dynamo.js';
+import { keys, writeIf } from './dynamo.js';
 
 /**
  * The meeting point of a waiting workflow step (its task token) and the event that ends the wait (a signal).
@@ -51,18 +51,15 @@ export class WaitStore {
 
   /** Once delivered, token and signal are cleared so a later wait of the same kind starts afresh. */
   async consume(caseId: string, kind: WaitKind, taskToken: string): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.wait(caseId, kind),
-          UpdateExpression: 'REMOVE taskToken, pendingSignal',
-          ConditionExpression: 'taskToken = :t',
-          ExpressionAttributeValues: { ':t': taskToken },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.wait(caseId, kind),
+        UpdateExpression: 'REMOVE taskToken, pendingSignal',
+        ConditionExpression: 'taskToken = :t',
+        ExpressionAttributeValues: { ':t': taskToken },
+      }),
+    );
   }
 }
