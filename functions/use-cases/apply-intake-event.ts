@@ -1,11 +1,8 @@
-import type { CaseStore } from '../adapters/case-store.js';
+import type { CaseRepository, OpenCaseSlots, WaitPort, WorkflowPort } from './ports.js';
 import type { CaseContact, CaseRecord, WaitKind, WaitSignal } from '../domain/case-record.js';
 import type { MetricSink } from '../adapters/business-metrics.js';
-import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { ReportCounters } from '../adapters/report-counters.js';
 import type { QueueSender } from '../adapters/queues.js';
-import type { WaitStore } from '../adapters/wait-store.js';
-import type { CaseWorkflow } from '../adapters/workflow.js';
 import { cancellationOf, choiceApplies, disputeStep, duplicateClosing, offeredChoices, replayChangesNothing } from '../domain/case-rules.js';
 import { customerLocale } from '../domain/locale.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
@@ -21,10 +18,10 @@ import { confirmCompensation } from './steps/compensate.js';
 import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
 
 export interface IntakeDeps extends SlaDeps {
-  cases: CaseStore;
-  waits: WaitStore;
-  dedupe: DedupeStore;
-  workflow: CaseWorkflow;
+  cases: CaseRepository;
+  waits: WaitPort;
+  dedupe: OpenCaseSlots;
+  workflow: WorkflowPort;
   /** The report counters: cases opened, parcels announced (docs/operations.md "Reports"). */
   reports: Pick<ReportCounters, 'countOpened' | 'countShipment'>;
   /** The notice queue (made on first use): a dispute the workflow does not reopen is acknowledged from here. */

@@ -1,7 +1,5 @@
-import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseReader, CaseWriter, WaitPort, WorkflowPort } from '../ports.js';
 import type { CaseRecord, WaitKind, WaitSignal } from '../../domain/case-record.js';
-import type { WaitStore } from '../../adapters/wait-store.js';
-import type { CaseWorkflow } from '../../adapters/workflow.js';
 import type { CaseStatus } from '../../domain/case.js';
 import { CANCELLABLE } from '../../domain/case-rules.js';
 
@@ -28,9 +26,9 @@ function alreadyHappened(record: CaseRecord, kind: WaitKind): WaitSignal | undef
 }
 
 export interface AwaitDeps {
-  cases: CaseStore;
-  waits: WaitStore;
-  workflow: CaseWorkflow;
+  cases: CaseReader & CaseWriter;
+  waits: WaitPort;
+  workflow: WorkflowPort;
 }
 
 /** Targets of an operator review, in seconds from when it opens (from the policy, by priority band). */
@@ -63,7 +61,7 @@ export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind
  * Puts the case on the operators' review list: ordered by priority, then the escalation target. The targets are
  * set when the review opens; a re-registration after a reminder keeps them.
  */
-async function openReview(cases: CaseStore, caseId: string, now: Date, targets: ReviewTargets | undefined): Promise<void> {
+async function openReview(cases: CaseReader & CaseWriter, caseId: string, now: Date, targets: ReviewTargets | undefined): Promise<void> {
   const record = await cases.require(caseId);
   const current = record.status === 'awaiting_review' ? record.review : undefined;
   const seconds = targets ?? { reminderSeconds: 4 * 3600, escalationSeconds: 8 * 3600 };
