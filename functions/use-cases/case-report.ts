@@ -1,6 +1,5 @@
-import type { CaseRepository } from './ports.js';
+import type { CaseRepository, CaseView } from './ports.js';
 import type { AccessLog } from '../adapters/access-log.js';
-import type { CaseView } from '../adapters/case-store.js';
 import type { CaseRecord } from '../domain/case-record.js';
 import { concernedLines, valueOf } from '../domain/money.js';
 import type { Operator } from '../domain/operators.js';

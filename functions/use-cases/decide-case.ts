@@ -1,6 +1,5 @@
-import type { CaseRepository, RefundPort, ReviewPort, WaitPort, WorkflowPort } from './ports.js';
+import type { CaseRepository, DecisionPatch, RefundPort, ReviewPort, WaitPort, WorkflowPort } from './ports.js';
 import type { CaseRecord, ReviewDecided } from '../domain/case-record.js';
-import type { DecisionPatch } from '../adapters/review-store.js';
 import type { Remedy } from '../domain/case.js';
 import { approvalGate, checkApproval, checkerGate, MONEY_REMEDIES, type AmountRefusal } from '../domain/decision-rules.js';
 import { concernedLines, valueOf } from '../domain/money.js';

@@ -8,6 +8,9 @@ import type { CaseContact, CaseRecord, ReviewDecided, ReviewProposal, WaitKind, 
 import type { RefundEntry } from '../domain/decision-rules.js';
 import type { OpsAlert } from '../adapters/ops-alerts.js';
 
+/** Records the stores return, named here so use-cases import them from their ports, not from the store modules. */
+export type { CaseView, DecisionPatch, DueEntry, OpsAlert, OrderRefunds };
+
 /**
  * The ports the use-cases depend on: what they call, not the DynamoDB stores that implement it (functions/adapters/,
  * each `implements` its ports). Every conditional write keeps its contract here, because the in-memory fakes of the

@@ -1,6 +1,6 @@
+import type { DueEntry } from './ports.js';
 import type { CaseRecord } from '../domain/case-record.js';
 import type { MetricSink } from '../adapters/business-metrics.js';
-import type { DueEntry } from '../adapters/sla-store.js';
 import { firstResponseVerdict } from '../domain/response-target.js';
 import { describeServiceLimit, serviceLimitName } from '../domain/service-limits.js';
 import { clockVerdict, dueSoonHorizon, slaIndexPlace, withDue, type IndexedSlaState, type ServiceSla } from '../domain/sla.js';
