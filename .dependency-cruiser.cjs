@@ -74,7 +74,7 @@ module.exports = {
     {
       name: 'use-cases-depend-on-ports',
       comment:
-        'Use-cases call the case, wait, open-case, review, refund and SLA stores, the workflow client and the alerts through ' +
+        'Use-cases call the case, wait, open-case, review, refund, ledger and SLA stores, the workflow client and the alerts through ' +
         'the interfaces of functions/use-cases/ports.ts (in-memory fakes stand in for them in tests/unit/use-cases); ' +
         'only ports.ts names those modules, for the records they return. Known exceptions, to move next: ' +
         'send-notice.ts (the notices helper rewrites it), accept-webhook.ts (webhook receipts of DedupeStore) and ' +
@@ -84,7 +84,7 @@ module.exports = {
         path: '^functions/use-cases/',
         pathNot: '^functions/use-cases/(ports|send-notice|accept-webhook|tracking/provider-health)\\.ts$',
       },
-      to: { path: '^functions/adapters/(case-store|wait-store|dedupe-store|review-store|refund-store|sla-store|workflow|ops-alerts)\\.ts$' },
+      to: { path: '^functions/adapters/(case-store|wait-store|dedupe-store|review-store|refund-store|ledger-store|sla-store|workflow|ops-alerts)\\.ts$' },
     },
     {
       name: 'not-to-unresolvable',

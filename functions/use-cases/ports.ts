@@ -1,4 +1,5 @@
 import type { CaseView } from '../adapters/case-store.js';
+import type { CostDimension, CostTotal, LedgerEntry } from '../adapters/ledger-store.js';
 import type { OrderRefunds } from '../adapters/refund-store.js';
 import type { DecisionPatch } from '../adapters/review-store.js';
 import type { DueEntry } from '../adapters/sla-store.js';
@@ -9,7 +10,7 @@ import type { RefundEntry } from '../domain/decision-rules.js';
 import type { OpsAlert } from '../adapters/ops-alerts.js';
 
 /** Records the stores return, named here so use-cases import them from their ports, not from the store modules. */
-export type { CaseView, DecisionPatch, DueEntry, OpsAlert, OrderRefunds };
+export type { CaseView, CostDimension, CostTotal, DecisionPatch, DueEntry, LedgerEntry, OpsAlert, OrderRefunds };
 
 /**
  * The ports the use-cases depend on: what they call, not the DynamoDB stores that implement it (functions/adapters/,
@@ -91,6 +92,13 @@ export interface RefundPort {
   get(orderId: string): Promise<OrderRefunds>;
   /** Adds the entry if the record is still at `version` (0: none yet) and has none under `key`; false otherwise. */
   add(orderId: string, key: string, entry: RefundEntry, version: number): Promise<boolean>;
+}
+
+/** The cost ledger: one entry per cost key, counted into the report totals once. */
+export interface LedgerPort {
+  /** 'exists' when an entry with this key was recorded before (nothing is counted twice). */
+  record(entry: LedgerEntry): Promise<'recorded' | 'exists'>;
+  totals(dimension: CostDimension, from: string, to: string): Promise<CostTotal[]>;
 }
 
 /** The service clock's writes and the internal targets (first response) in the due index. */

@@ -1,7 +1,6 @@
-import type { CaseReader, CaseRepository, CaseWriter, RefundPort } from '../ports.js';
+import type { CaseReader, CaseRepository, CaseWriter, LedgerEntry, LedgerPort, RefundPort } from '../ports.js';
 import type { MetricSink } from '../../adapters/business-metrics.js';
 import type { CaseRecord } from '../../domain/case-record.js';
-import type { LedgerEntry, LedgerStore } from '../../adapters/ledger-store.js';
 import type { OrderPlatform, ShipmentRef } from '../../adapters/order-platform.js';
 import type { CompensationPlan } from '../../domain/compensation.js';
 import { concernedLines, valueOf } from '../../domain/money.js';
@@ -12,7 +11,7 @@ import { compensationFor } from './plan-remedy.js';
 
 export interface CompensateDeps {
   cases: CaseRepository;
-  ledger: LedgerStore;
+  ledger: LedgerPort;
   /** The per-order record of money instructions: nothing is paid beyond what the order paid for the items. */
   refunds: RefundPort;
   orderPlatform: OrderPlatform;
