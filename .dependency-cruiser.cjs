@@ -72,6 +72,21 @@ module.exports = {
       },
     },
     {
+      name: 'use-cases-depend-on-ports',
+      comment:
+        'Use-cases call the case, wait, open-case, review, refund, ledger and SLA stores, the workflow client and the alerts through ' +
+        'the interfaces of functions/use-cases/ports.ts (in-memory fakes stand in for them in tests/unit/use-cases); ' +
+        'only ports.ts names those modules, for the records they return. Known exceptions, to move next: ' +
+        'send-notice.ts (the notices helper rewrites it), accept-webhook.ts (webhook receipts of DedupeStore) and ' +
+        'tracking/provider-health.ts (OpsAlerts.idFor, a static key).',
+      severity: 'error',
+      from: {
+        path: '^functions/use-cases/',
+        pathNot: '^functions/use-cases/(ports|send-notice|accept-webhook|tracking/provider-health)\\.ts$',
+      },
+      to: { path: '^functions/adapters/(case-store|wait-store|dedupe-store|review-store|refund-store|ledger-store|sla-store|workflow|ops-alerts)\\.ts$' },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'An import that does not resolve is a typo or a missing dependency (aws-lambda is types only: @types/aws-lambda).',
       severity: 'error',

@@ -1,7 +1,7 @@
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SearchPlan } from '../domain/case-search.js';
 import { LOOKUP_INDEX } from './case-index.js';
-import type { CaseRecord } from './case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import { keys } from './dynamo.js';
 
 /** Where a search stopped: the plan's partition and the last index entry read in it (absent: its beginning). */

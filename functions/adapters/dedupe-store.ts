@@ -1,5 +1,5 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, keys } from './dynamo.js';
+import { keys, writeIf } from './dynamo.js';
 
 const WEBHOOK_RECEIPT_DAYS = 30;
 
@@ -15,26 +15,25 @@ export class DedupeStore {
    * so a redelivery gets the first answer again. Receipts expire after 30 days (DynamoDB TTL in AWS).
    */
   async claimWebhook(webhookId: string, caseId: string, now: Date): Promise<{ firstSeen: boolean; caseId: string; queued: boolean }> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.webhook(webhookId),
-            caseId,
-            queued: false,
-            receivedAt: now.toISOString(),
-            ttl: Math.floor(now.getTime() / 1000) + WEBHOOK_RECEIPT_DAYS * 86_400,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { firstSeen: true, caseId, queued: false };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const written = await writeIf(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.webhook(webhookId),
+          caseId,
+          queued: false,
+          receivedAt: now.toISOString(),
+          ttl: Math.floor(now.getTime() / 1000) + WEBHOOK_RECEIPT_DAYS * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!written) {
       const earlier = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), ConsistentRead: true }));
       return { firstSeen: false, caseId: String(earlier.Item?.caseId ?? caseId), queued: earlier.Item?.queued !== false };
     }
+    return { firstSeen: true, caseId, queued: false };
   }
 
   /**
@@ -86,46 +85,39 @@ export class DedupeStore {
    * retry may have queued it meanwhile: then the receipt stays.
    */
   async releaseWebhook(webhookId: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), ConditionExpression: 'queued = :f', ExpressionAttributeValues: { ':f': false } }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await writeIf(
+      this.db,
+      new DeleteCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), ConditionExpression: 'queued = :f', ExpressionAttributeValues: { ':f': false } }),
+    );
   }
 
   /** One open case per order and case type (docs/domain.md "Intake"). Returns the case that holds the slot. */
   async claimOpenCase(orderId: string, type: string, caseId: string): Promise<string> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.openCase(orderId, type), caseId },
-          ConditionExpression: 'attribute_not_exists(pk) OR caseId = :c',
-          ExpressionAttributeValues: { ':c': caseId },
-        }),
-      );
-      return caseId;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const written = await writeIf(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.openCase(orderId, type), caseId },
+        ConditionExpression: 'attribute_not_exists(pk) OR caseId = :c',
+        ExpressionAttributeValues: { ':c': caseId },
+      }),
+    );
+    if (!written) {
       const holder = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.openCase(orderId, type), ConsistentRead: true }));
       return String(holder.Item?.caseId);
     }
+    return caseId;
   }
 
   async releaseOpenCase(orderId: string, type: string, caseId: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.openCase(orderId, type),
-          ConditionExpression: 'caseId = :c',
-          ExpressionAttributeValues: { ':c': caseId },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await writeIf(
+      this.db,
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.openCase(orderId, type),
+        ConditionExpression: 'caseId = :c',
+        ExpressionAttributeValues: { ':c': caseId },
+      }),
+    );
   }
 }

@@ -13,15 +13,25 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-/** Sends a conditional write: true when it was applied, false when its condition did not hold; other errors throw. */
-export async function writeIf(db: DynamoDBDocumentClient, command: UpdateCommand | PutCommand | DeleteCommand): Promise<boolean> {
+/** What a conditional write came to: its output when it was applied, or that its condition did not hold. */
+export type Conditional<T> = { applied: true; output: T } | { applied: false };
+
+/**
+ * The one place a failed condition is told apart from an error: a conditional write (its pending send) comes back
+ * `applied` with its output (ReturnValues) or not applied; any other error throws.
+ */
+export async function conditionally<T>(write: Promise<T>): Promise<Conditional<T>> {
   try {
-    await db.send(command as UpdateCommand);
-    return true;
+    return { applied: true, output: await write };
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return { applied: false };
     throw error;
   }
+}
+
+/** Sends a conditional write: true when it was applied, false when its condition did not hold; other errors throw. */
+export async function writeIf(db: DynamoDBDocumentClient, command: UpdateCommand | PutCommand | DeleteCommand): Promise<boolean> {
+  return (await conditionally(db.send(command as UpdateCommand))).applied;
 }
 
 /** Every item a query matches, following its pages (for partitions that are small but may pass one page's 1 MB). */

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FollowUp, FollowUpOutcome } from '../domain/satisfaction.js';
-import { isConditionFailure, keys } from './dynamo.js';
+import { conditionally, keys, writeIf } from './dynamo.js';
 
 const OPEN_PARTITION = 'FOLLOWUPS#open';
 
@@ -32,19 +32,18 @@ export class FollowUpStore {
   /** Opens the task once; a repeat (a retried answer) finds it and only makes sure it is listed. */
   async open(task: OpenFollowUp, now: Date): Promise<{ opened: boolean; followUp: FollowUp }> {
     const followUp: FollowUp = { status: 'open', reason: 'low_score', overall: task.overall, openedAt: task.openedAt };
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.case(task.caseId),
-          UpdateExpression: 'SET followUp = :f, updatedAt = :now ADD #version :one',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(followUp)',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':f': followUp, ':now': now.toISOString(), ':one': 1 },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const written = await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.case(task.caseId),
+        UpdateExpression: 'SET followUp = :f, updatedAt = :now ADD #version :one',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(followUp)',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':f': followUp, ':now': now.toISOString(), ':one': 1 },
+      }),
+    );
+    if (!written) {
       const existing = await this.current(task.caseId);
       if (!existing) throw new Error(`case ${task.caseId} does not exist`);
       if (existing.status === 'open') await this.list({ ...task, openedAt: existing.openedAt, overall: existing.overall });
@@ -66,8 +65,8 @@ export class FollowUpStore {
 
   /** Records the call-back and closes the task, once: a second call finds it closed (`not_open`). */
   async close(caseId: string, record: { outcome: FollowUpOutcome; note: string; by: string; at: string }): Promise<CloseResult> {
-    try {
-      const out = await this.db.send(
+    const written = await conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.case(caseId),
@@ -78,12 +77,12 @@ export class FollowUpStore {
           ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':at': record.at, ':outcome': record.outcome, ':note': record.note, ':by': record.by, ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      const followUp = out.Attributes!.followUp as FollowUp;
+      ),
+    );
+    if (written.applied) {
+      const followUp = written.output.Attributes!.followUp as FollowUp;
       await this.unlist(caseId, followUp.openedAt);
       return { status: 'closed', followUp };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
     }
     const item = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }))).Item;
     if (!item) return { status: 'not_found' };

@@ -1,7 +1,7 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_MARKET } from '../domain/market.js';
 import { dailyCounterItems } from './daily-counters.js';
-import { isConditionFailure } from './dynamo.js';
+import { writeIf } from './dynamo.js';
 
 /** One cost of a case: money paid out, goods shipped again, a prepaid return label, or a charge-back (negative). */
 export interface LedgerEntry {
@@ -47,16 +47,15 @@ export class LedgerStore {
   ) {}
 
   async record(entry: LedgerEntry): Promise<'recorded' | 'exists'> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: `CASE#${entry.caseId}`, sk: `LEDGER#${entry.key}`, ...entry, counted: false },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const written = await writeIf(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `CASE#${entry.caseId}`, sk: `LEDGER#${entry.key}`, ...entry, counted: false },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!written) {
       return 'exists';
     }
     // Not transactional (DynamoDB Local emulators lack it): a crash right here leaves `counted: false` on the entry,

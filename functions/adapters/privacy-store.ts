@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PrivacyRequestKind, PrivacyRequestStatus } from '../domain/privacy.js';
 import { LOOKUP_INDEX, lookupPartition } from './case-index.js';
-import { queryAll, writeIf } from './dynamo.js';
+import { conditionally, queryAll, writeIf } from './dynamo.js';
 
 /** One step of a privacy request, as its audit trail keeps it: what happened, when, and (a read) by whom. */
 export interface PrivacyHistoryEntry {
@@ -199,8 +199,8 @@ export class PrivacyStore {
    * nothing twice). When none is left the request is `completed`, once.
    */
   async caseRedacted(id: string, caseId: string, at: string): Promise<'completed' | 'waiting' | 'not_waiting'> {
-    const removed = await this.db
-      .send(
+    const write = await conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: requestKey(id),
@@ -210,14 +210,9 @@ export class PrivacyStore {
           ExpressionAttributeValues: { ':c': new Set([caseId]), ':id': caseId, ':at': at, ':h': [{ at, event: 'case_redacted', caseId }] },
           ReturnValues: 'ALL_NEW',
         }),
-      )
-      .then(
-        (out) => out.Attributes,
-        (error: unknown) => {
-          if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
-          throw error;
-        },
-      );
+      ),
+    );
+    const removed = write.applied ? write.output.Attributes : undefined;
     if (!removed) {
       // Removed before (a retry): the request may still need its completion written.
       const current = await this.get(id);

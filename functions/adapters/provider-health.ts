@@ -1,5 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './dynamo.js';
+import { conditionally } from './dynamo.js';
 
 const healthKey = (provider: string) => ({ pk: `PROVIDER#${provider}`, sk: 'HEALTH' });
 
@@ -51,8 +51,8 @@ export class ProviderHealthStore {
    * case was counted already in this outage, or the list is full (then `waitingCapped` shows on the alert).
    */
   async caseWaiting(provider: string, caseId: string, now: Date): Promise<ProviderOutageState | undefined> {
-    try {
-      const out = await this.db.send(
+    const written = await conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: healthKey(provider),
@@ -61,18 +61,17 @@ export class ProviderHealthStore {
           ExpressionAttributeValues: { ':now': now.toISOString(), ':case': new Set([caseId]), ':id': caseId, ':one': 1, ':max': MAX_LISTED_WAITING_CASES },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return stateOf(out.Attributes);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+      ),
+    );
+    if (!written.applied) return undefined;
+    const out = written.output;
+    return stateOf(out.Attributes);
   }
 
   /** Claims the one alert of this outage (`alertId`); undefined if it was claimed already or the outage ended. */
   async claimDownAlert(provider: string, now: Date, alertId: string): Promise<ProviderOutageState | undefined> {
-    try {
-      const out = await this.db.send(
+    const written = await conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: healthKey(provider),
@@ -81,12 +80,11 @@ export class ProviderHealthStore {
           ExpressionAttributeValues: { ':now': now.toISOString(), ':alert': alertId, ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return stateOf(out.Attributes);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+      ),
+    );
+    if (!written.applied) return undefined;
+    const out = written.output;
+    return stateOf(out.Attributes);
   }
 
   /**
@@ -95,8 +93,8 @@ export class ProviderHealthStore {
    * conditional write, no more).
    */
   async success(provider: string, now: Date): Promise<ProviderOutageState | undefined> {
-    try {
-      const out = await this.db.send(
+    const written = await conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: healthKey(provider),
@@ -105,13 +103,12 @@ export class ProviderHealthStore {
           ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1 },
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      const before = stateOf(out.Attributes);
-      return { ...before, version: before.version + 1 };
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+      ),
+    );
+    if (!written.applied) return undefined;
+    const out = written.output;
+    const before = stateOf(out.Attributes);
+    return { ...before, version: before.version + 1 };
   }
 }
 

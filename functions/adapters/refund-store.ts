@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RefundEntry } from '../domain/decision-rules.js';
-import { isConditionFailure, keys } from './dynamo.js';
+import { keys, writeIf } from './dynamo.js';
 
 /** Every money instruction issued for one order, by instruction key, at a version (optimistic concurrency). */
 export interface OrderRefunds {
@@ -27,31 +27,26 @@ export class RefundStore {
 
   /** Adds the entry if the record is still at `version` and has none under `key`; false when someone wrote first. */
   async add(orderId: string, key: string, entry: RefundEntry, version: number): Promise<boolean> {
-    try {
-      if (version === 0) {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.refunds(orderId), orderId, version: 1, entries: { [key]: entry } },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } else {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.refunds(orderId),
-            UpdateExpression: 'SET entries.#key = :entry, #version = :next',
-            ConditionExpression: '#version = :version AND attribute_not_exists(entries.#key)',
-            ExpressionAttributeNames: { '#key': key, '#version': 'version' },
-            ExpressionAttributeValues: { ':entry': entry, ':version': version, ':next': version + 1 },
-          }),
-        );
-      }
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+    if (version === 0) {
+      return writeIf(
+        this.db,
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.refunds(orderId), orderId, version: 1, entries: { [key]: entry } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     }
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.refunds(orderId),
+        UpdateExpression: 'SET entries.#key = :entry, #version = :next',
+        ConditionExpression: '#version = :version AND attribute_not_exists(entries.#key)',
+        ExpressionAttributeNames: { '#key': key, '#version': 'version' },
+        ExpressionAttributeValues: { ':entry': entry, ':version': version, ':next': version + 1 },
+      }),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CaseRecord, ReviewDecided, ReviewProposal } from './case-store.js';
+import type { CaseRecord, ReviewDecided, ReviewProposal } from '../domain/case-record.js';
 import { keys, setAssignments, writeIf } from './dynamo.js';
 
 /** The fields an accepted decision sets on the case besides `review.decided`. */

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyCounts, SCORES, type SatisfactionCounts, type SurveyAnswer } from '../domain/satisfaction.js';
-import { isConditionFailure } from './dynamo.js';
+import { writeIf } from './dynamo.js';
 import { dailyCounterItems } from './daily-counters.js';
 
 /** Report groups (DOMAIN: "by case type, carrier, remedy, period", and by market); `all` is every survey. */
@@ -80,15 +80,10 @@ export class SatisfactionStore {
   }
 
   private async mark(caseId: string, kind: 'invited' | 'answered', bucket: SurveyBucket): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...marker(caseId, kind), ...bucket, counted: false }, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(
+      this.db,
+      new PutCommand({ TableName: this.tableName, Item: { ...marker(caseId, kind), ...bucket, counted: false }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   }
 
   private async add(bucket: SurveyBucket, update: string, values: Record<string, number>): Promise<void> {

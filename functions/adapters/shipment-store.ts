@@ -12,7 +12,7 @@ import type { TrackingSnapshot, TrackingStatus } from '../domain/carrier-verdict
 import type { Channel, CustomerTier, OrderItem, Shipment } from '../domain/case.js';
 import { WATCH_ROLES, shipmentKey, watcherId, type WatchedShipment, type Watcher, type WatchRole } from '../domain/shipment-watch.js';
 import { lookupPartition } from './case-index.js';
-import { isConditionFailure, queryAll } from './dynamo.js';
+import { queryAll, writeIf } from './dynamo.js';
 
 /** A watched shipment as stored: the domain's view plus polling state. No personal data. */
 export interface ShipmentRecord extends WatchedShipment {
@@ -150,22 +150,17 @@ export class ShipmentStore {
     } else {
       removes.push('nextPollAt', 'gsi2pk', 'gsi2sk');
     }
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: shipmentKeys(key),
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   /** Watchers acted on: a later push or poll of the same state does not act again. */
@@ -196,72 +191,58 @@ export class ShipmentStore {
 
   /** The provider corrected the carrier (Kuaidi100 comNew): later lookups ask for that one. */
   async recordCorrectedCarrier(key: string, carrier: string): Promise<void> {
-    await this.db
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: shipmentKeys(key),
-          UpdateExpression: 'SET correctedCarrier = :c',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':c': carrier },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+    await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: 'SET correctedCarrier = :c',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':c': carrier },
+      }),
+    );
   }
 
   /** Records that the provider now pushes for this shipment (asked once). */
   async markSubscribed(key: string, now: Date): Promise<void> {
-    await this.db
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: shipmentKeys(key),
-          UpdateExpression: 'SET subscribedAt = if_not_exists(subscribedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': now.toISOString() },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+    await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: 'SET subscribedAt = if_not_exists(subscribedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': now.toISOString() },
+      }),
+    );
   }
 
   /** Records the one request to follow a stopped number again (the provider restarts a number only once). */
   async markRetracked(key: string, outcome: string, now: Date): Promise<void> {
-    await this.db
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: shipmentKeys(key),
-          UpdateExpression: 'SET retrack = if_not_exists(retrack, :r)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':r': { outcome, at: now.toISOString() } },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+    await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: 'SET retrack = if_not_exists(retrack, :r)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':r': { outcome, at: now.toISOString() } },
+      }),
+    );
   }
 
   /** Flags the tracking number as unknown to the carrier; true only for the first flag (alert once). */
   async flagTrackingIssue(key: string, reason: string, now: Date): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: shipmentKeys(key),
-          UpdateExpression: 'SET trackingIssue = :t',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(trackingIssue)',
-          ExpressionAttributeValues: { ':t': { reason, at: now.toISOString() } },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: shipmentKeys(key),
+        UpdateExpression: 'SET trackingIssue = :t',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(trackingIssue)',
+        ExpressionAttributeValues: { ':t': { reason, at: now.toISOString() } },
+      }),
+    );
   }
 
   /** Shipments of a provider due for a poll at `now`, soonest first (a query of the due index, never a scan). */
@@ -301,11 +282,7 @@ export class ShipmentStore {
       ['PROACTIVE', facts],
       ['CONTACT', { ...contact, ...byCustomer }],
     ] as const) {
-      try {
-        await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...shipmentKeys(key, sk), ...item, ttl }, ConditionExpression: 'attribute_not_exists(pk)' }));
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      await writeIf(this.db, new PutCommand({ TableName: this.tableName, Item: { ...shipmentKeys(key, sk), ...item, ttl }, ConditionExpression: 'attribute_not_exists(pk)' }));
     }
   }
 

@@ -1,17 +1,11 @@
 import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CasePause } from '../domain/pause.js';
-import type { IndexedSlaState, ServiceSla, SlaListState } from '../domain/sla.js';
-import type { CaseRecord } from './case-store.js';
-import { isConditionFailure, keys, setAssignments } from './dynamo.js';
+import type { IndexedSlaState, IndexPlace, ServiceSla, SlaListState } from '../domain/sla.js';
+import type { CaseRecord } from '../domain/case-record.js';
+import { conditionally, keys, setAssignments, writeIf } from './dynamo.js';
 
 /** A case found in the due index, at its due time (while unknown, its start; while paused, the pause's start). */
 export interface DueEntry {
   caseId: string;
-  at: string;
-}
-
-export interface IndexPlace {
-  state: SlaListState;
   at: string;
 }
 
@@ -41,18 +35,6 @@ export class SlaStore {
   ) {}
 
   /**
-   * Where a clock belongs in the due index: by due time, or by start while unknown; on the paused list by the pause's
-   * start while paused; nowhere once met or stopped.
-   */
-  static placement(sla: ServiceSla | undefined, pause: Pick<CasePause, 'since'> | undefined): IndexPlace | undefined {
-    if (!sla || sla.state === 'met' || sla.state === 'stopped') return undefined;
-    if (pause) return { state: 'paused', at: pause.since };
-    if (sla.state === 'unknown') return { state: 'unknown', at: sla.startedAt };
-    if ((sla.state === 'running' || sla.state === 'due_soon' || sla.state === 'breached') && sla.dueAt) return { state: sla.state, at: sla.dueAt };
-    return undefined;
-  }
-
-  /**
    * Sets and removes fields of the case, and its place in the due index, if the case is still at `version`
    * (false when something changed it meanwhile: the caller re-reads and decides again).
    */
@@ -72,22 +54,17 @@ export class SlaStore {
       names[`#r${i}`] = field;
       return `#r${i}`;
     });
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.case(caseId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''} ADD #version :one`,
-          ConditionExpression: 'attribute_exists(pk) AND #version = :version',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''} ADD #version :one`,
+        ConditionExpression: 'attribute_exists(pk) AND #version = :version',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   /**
@@ -96,8 +73,8 @@ export class SlaStore {
    */
   async cross(caseId: string, from: IndexedSlaState, to: 'due_soon' | 'breached', dueAt: string, at: string): Promise<{ moved: boolean; first: boolean }> {
     const stamp = to === 'breached' ? 'breachedAt' : 'dueSoonAt';
-    try {
-      const out = await this.db.send(
+    const written = await conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.case(caseId),
@@ -110,13 +87,12 @@ export class SlaStore {
           ExpressionAttributeValues: { ':to': slaPartition(to), ':from': slaPartition(from), ':state': to, ':due': dueAt, ':at': at, ':one': 1 },
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      const before = (out.Attributes?.sla ?? {}) as Partial<ServiceSla>;
-      return { moved: true, first: before[stamp] === undefined };
-    } catch (error) {
-      if (isConditionFailure(error)) return { moved: false, first: false };
-      throw error;
-    }
+      ),
+    );
+    if (!written.applied) return { moved: false, first: false };
+    const out = written.output;
+    const before = (out.Attributes?.sla ?? {}) as Partial<ServiceSla>;
+    return { moved: true, first: before[stamp] === undefined };
   }
 
   /** Takes a clock out of the index for good (service done, case closed), if it is still where it was found. */
@@ -128,22 +104,17 @@ export class SlaStore {
       values[`:e${i}`] = value;
       return `, #e${i} = :e${i}`;
     });
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.case(caseId),
-          UpdateExpression: `SET #sla = :sla, updatedAt = :at${sets.join('')} REMOVE gsi2pk, gsi2sk ADD #version :one`,
-          ConditionExpression: 'gsi2pk = :from',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        UpdateExpression: `SET #sla = :sla, updatedAt = :at${sets.join('')} REMOVE gsi2pk, gsi2sk ADD #version :one`,
+        ConditionExpression: 'gsi2pk = :from',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   /** Cases in a partition of the due index, nearest due first (paused: oldest pause first); with `through`, only those due by then. */
@@ -153,17 +124,14 @@ export class SlaStore {
 
   /** Records an internal target (e.g. first response) in the due index, once. */
   async putTarget(caseId: string, name: string, dueAt: string): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...targetKey(caseId, name), caseId, target: name, dueAt, gsi2pk: targetPartition(name), gsi2sk: `${dueAt}#${caseId}` },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await writeIf(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...targetKey(caseId, name), caseId, target: name, dueAt, gsi2pk: targetPartition(name), gsi2sk: `${dueAt}#${caseId}` },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   async dueTargets(name: string, opts: { through: string; limit: number }): Promise<DueEntry[]> {
@@ -172,13 +140,7 @@ export class SlaStore {
 
   /** Removes a checked target; true only for the call that removed it (that call records and alerts). */
   async closeTarget(caseId: string, name: string): Promise<boolean> {
-    try {
-      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: targetKey(caseId, name), ConditionExpression: 'attribute_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(this.db, new DeleteCommand({ TableName: this.tableName, Key: targetKey(caseId, name), ConditionExpression: 'attribute_exists(pk)' }));
   }
 
   /**

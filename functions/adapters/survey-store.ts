@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ASPECTS, type SurveyAnswer } from '../domain/satisfaction.js';
-import { isConditionFailure, keys } from './dynamo.js';
+import { keys, writeIf } from './dynamo.js';
 
 export interface SurveyRecord {
   token: string;
@@ -44,26 +44,21 @@ export class SurveyStore {
   /** Records the answer once; false when it was already answered or has expired. */
   async answer(token: string, answer: SurveyAnswer, now: Date): Promise<boolean> {
     const aspects = ASPECTS.filter((aspect) => answer[aspect] !== undefined);
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.survey(token),
-          UpdateExpression: `SET ${['answeredAt = :now', 'rating = :r', '#comment = :c', ...aspects.map((a) => `${a} = :${a}`)].join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt) AND expiresAt > :now',
-          ExpressionAttributeNames: { '#comment': 'comment' },
-          ExpressionAttributeValues: {
-            ':now': now.toISOString(),
-            ':r': answer.overall,
-            ':c': answer.comment,
-            ...Object.fromEntries(aspects.map((a) => [`:${a}`, answer[a]])),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.survey(token),
+        UpdateExpression: `SET ${['answeredAt = :now', 'rating = :r', '#comment = :c', ...aspects.map((a) => `${a} = :${a}`)].join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt) AND expiresAt > :now',
+        ExpressionAttributeNames: { '#comment': 'comment' },
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ':r': answer.overall,
+          ':c': answer.comment,
+          ...Object.fromEntries(aspects.map((a) => [`:${a}`, answer[a]])),
+        },
+      }),
+    );
   }
 }

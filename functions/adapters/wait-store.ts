@@ -1,13 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, keys } from './dynamo.js';
-
-export type WaitKind = 'evidence' | 'return' | 'survey' | 'manual_review' | 'remedy_choice' | 'compensation';
-
-/** What resumes a waiting workflow step: the event that arrived, as a small non-personal JSON value. */
-export interface WaitSignal {
-  signal: string;
-  [detail: string]: string | number | boolean;
-}
+import type { WaitKind, WaitSignal } from '../domain/case-record.js';
+import { keys, writeIf } from './dynamo.js';
 
 /**
  * The meeting point of a waiting workflow step (its task token) and the event that ends the wait (a signal).
@@ -58,18 +51,15 @@ export class WaitStore {
 
   /** Once delivered, token and signal are cleared so a later wait of the same kind starts afresh. */
   async consume(caseId: string, kind: WaitKind, taskToken: string): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.wait(caseId, kind),
-          UpdateExpression: 'REMOVE taskToken, pendingSignal',
-          ConditionExpression: 'taskToken = :t',
-          ExpressionAttributeValues: { ':t': taskToken },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.wait(caseId, kind),
+        UpdateExpression: 'REMOVE taskToken, pendingSignal',
+        ConditionExpression: 'taskToken = :t',
+        ExpressionAttributeValues: { ':t': taskToken },
+      }),
+    );
   }
 }

@@ -22,6 +22,24 @@ export type IndexedSlaState = (typeof INDEXED_SLA_STATES)[number];
 export const SLA_LIST_STATES = [...INDEXED_SLA_STATES, 'paused'] as const;
 export type SlaListState = (typeof SLA_LIST_STATES)[number];
 
+/** A clock's place in the due index: its partition (gsi2pk `SLA#<state>`) and the time it is sorted by. */
+export interface IndexPlace {
+  state: SlaListState;
+  at: string;
+}
+
+/**
+ * SLA-INDEX-1: where a clock belongs in the due index (docs/sla.md): by due time, or by start while unknown; on the
+ * paused list by the pause's start while paused; nowhere once met or stopped (the monitor has nothing left to watch).
+ */
+export function slaIndexPlace(sla: ServiceSla | undefined, pause: { since: string } | undefined): IndexPlace | undefined {
+  if (!sla || sla.state === 'met' || sla.state === 'stopped') return undefined;
+  if (pause) return { state: 'paused', at: pause.since };
+  if (sla.state === 'unknown') return { state: 'unknown', at: sla.startedAt };
+  if ((sla.state === 'running' || sla.state === 'due_soon' || sla.state === 'breached') && sla.dueAt) return { state: sla.state, at: sla.dueAt };
+  return undefined;
+}
+
 export interface ServiceSla {
   service: SlaService;
   startsAt: 'arrival' | 'acceptance';

@@ -1,12 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AccessLog } from '../adapters/access-log.js';
 import type { CaseSearch } from '../adapters/case-search.js';
-import type { CaseStore } from '../adapters/case-store.js';
 import type { FollowUpStore } from '../adapters/follow-up-store.js';
 import type { LedgerStore } from '../adapters/ledger-store.js';
-import type { OpsAlerts } from '../adapters/ops-alerts.js';
+import type { AlertPort, CaseRepository, SlaPort } from '../use-cases/ports.js';
 import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
-import type { SlaStore } from '../adapters/sla-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { parseCaseSearch } from '../domain/case-search.js';
 import { toCsv } from '../domain/csv.js';
@@ -26,11 +24,11 @@ import { signInProblemPage } from '../web/console/sign-in.js';
 import { SLA_BOARD_LISTS, slaPage } from '../web/console/sla.js';
 
 export interface PageDeps {
-  cases: CaseStore;
+  cases: CaseRepository;
   search: CaseSearch;
   accessLog: AccessLog;
-  sla: SlaStore;
-  alerts: OpsAlerts;
+  sla: SlaPort;
+  alerts: AlertPort;
   followUps: FollowUpStore;
   satisfaction: SatisfactionStore;
   ledger: LedgerStore;

@@ -2,7 +2,7 @@ import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import * as z from 'zod/mini';
 import { AccessLog } from '../adapters/access-log.js';
 import type { CaseSearch } from '../adapters/case-search.js';
-import type { CaseStore } from '../adapters/case-store.js';
+import type { CaseRepository } from '../use-cases/ports.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { MAX_LIMIT, DEFAULT_LIMIT, parseCaseSearch, SEARCH_USAGE } from '../domain/case-search.js';
 import { toCsv } from '../domain/csv.js';
@@ -14,7 +14,7 @@ import { operatorOf } from './ops-auth.js';
 type Reply = (status: number, body: unknown) => Response;
 
 export interface CaseRouteDeps {
-  cases: CaseStore;
+  cases: CaseRepository;
   search: CaseSearch;
   accessLog: AccessLog;
   /** The market's zone: search days are its local days. */

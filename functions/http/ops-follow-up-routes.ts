@@ -1,7 +1,7 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import * as z from 'zod/mini';
 import type { AccessLog } from '../adapters/access-log.js';
-import type { CaseStore } from '../adapters/case-store.js';
+import type { CaseRepository } from '../use-cases/ports.js';
 import type { FollowUpStore } from '../adapters/follow-up-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { FOLLOW_UP_OUTCOMES } from '../domain/satisfaction.js';
@@ -12,7 +12,7 @@ import { operatorOf } from './ops-auth.js';
 type Reply = (status: number, body: unknown) => Response;
 
 export interface FollowUpRouteDeps {
-  cases: CaseStore;
+  cases: CaseRepository;
   followUps: FollowUpStore;
   accessLog: Pick<AccessLog, 'record'>;
 }

@@ -1,7 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { CaseStore } from '../adapters/case-store.js';
-import type { WaitStore } from '../adapters/wait-store.js';
-import type { CaseWorkflow } from '../adapters/workflow.js';
+import type { CaseRepository, WaitPort, WorkflowPort } from '../use-cases/ports.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import type { KeyRing } from '../domain/key-ring.js';
 import { browserLocale } from '../domain/locale.js';
@@ -14,9 +12,9 @@ import { linkProblemPage, type PauseChoice } from '../web/status-pages.js';
 import { rawBody } from './responses.js';
 
 export interface StatusPageDeps {
-  cases: CaseStore;
-  waits: WaitStore;
-  workflow: CaseWorkflow;
+  cases: CaseRepository;
+  waits: WaitPort;
+  workflow: WorkflowPort;
   markets: Markets;
   /** The status-link key ring; `fresh` bypasses the secrets cache. */
   statusKeys: (opts?: { fresh?: boolean }) => Promise<KeyRing>;

@@ -1,10 +1,8 @@
-import type { CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { AlertPort, CaseRepository, WaitPort, WorkflowPort } from './ports.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import type { FollowUpStore } from '../adapters/follow-up-store.js';
-import type { OpsAlerts } from '../adapters/ops-alerts.js';
 import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import type { SurveyRecord, SurveyStore } from '../adapters/survey-store.js';
-import type { WaitStore } from '../adapters/wait-store.js';
-import type { CaseWorkflow } from '../adapters/workflow.js';
 import type { Markets } from '../domain/markets.js';
 import { ASPECTS, needsFollowUp, type SurveyAnswer } from '../domain/satisfaction.js';
 import { signal } from './apply-intake-event.js';
@@ -14,13 +12,13 @@ import { surveyBucket } from './steps/open-survey.js';
 export type SurveyAnswerResult = { status: 'recorded'; followUp: boolean } | { status: 'gone'; reason: 'not_found' | 'expired' | 'answered' };
 
 export interface AnswerSurveyDeps {
-  cases: CaseStore;
+  cases: CaseRepository;
   surveys: SurveyStore;
-  waits: WaitStore;
-  workflow: CaseWorkflow;
+  waits: WaitPort;
+  workflow: WorkflowPort;
   satisfaction: SatisfactionStore;
   followUps: FollowUpStore;
-  alerts: Pick<OpsAlerts, 'raise'>;
+  alerts: Pick<AlertPort, 'raise'>;
   /** The case's market: its follow-up threshold, and the zone its answer is counted in. */
   markets: Pick<Markets, 'of'>;
 }

@@ -1,10 +1,9 @@
-import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { CaseRepository, OpenCaseSlots, WaitPort, WorkflowPort } from './ports.js';
+import type { CaseContact, CaseRecord, WaitKind, WaitSignal } from '../domain/case-record.js';
 import type { MetricSink } from '../adapters/business-metrics.js';
-import type { DedupeStore } from '../adapters/dedupe-store.js';
 import type { ReportCounters } from '../adapters/report-counters.js';
 import type { QueueSender } from '../adapters/queues.js';
-import type { WaitKind, WaitSignal, WaitStore } from '../adapters/wait-store.js';
-import type { CaseWorkflow } from '../adapters/workflow.js';
+import { cancellationOf, choiceApplies, disputeStep, duplicateClosing, offeredChoices, replayChangesNothing } from '../domain/case-rules.js';
 import { customerLocale } from '../domain/locale.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
@@ -12,7 +11,6 @@ import { slaServiceFor } from '../domain/sla.js';
 import { localDateOf } from '../domain/working-days.js';
 import type { IntakeMessage, NoticeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
-import { CANCELLABLE } from './steps/await-event.js';
 import { startServiceClock, type SlaDeps } from './sla-clock.js';
 import { applyPrivacyRequest, type PrivacyDeps } from './privacy/apply-privacy-request.js';
 import { afterCaseClosed } from './privacy/retention.js';
@@ -20,10 +18,10 @@ import { confirmCompensation } from './steps/compensate.js';
 import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
 
 export interface IntakeDeps extends SlaDeps {
-  cases: CaseStore;
-  waits: WaitStore;
-  dedupe: DedupeStore;
-  workflow: CaseWorkflow;
+  cases: CaseRepository;
+  waits: WaitPort;
+  dedupe: OpenCaseSlots;
+  workflow: WorkflowPort;
   /** The report counters: cases opened, parcels announced (docs/operations.md "Reports"). */
   reports: Pick<ReportCounters, 'countOpened' | 'countShipment'>;
   /** The notice queue (made on first use): a dispute the workflow does not reopen is acknowledged from here. */
@@ -172,17 +170,14 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
   });
   // Counted by the write that created the case, so a redelivered request is not counted twice.
   if (created !== 'exists') deps.metrics?.count('CasesOpened', { CaseType: data.caseType });
-  if (created === 'exists' && (await deps.cases.require(caseId)).status !== 'received') {
-    // Seen before and already under way (or closed): a replay changes nothing, and must not re-take the order's slot.
-    return;
-  }
+  // A replay of a case already under way changes nothing (CASE-DUPLICATE-1).
+  if (created === 'exists' && replayChangesNothing(created, (await deps.cases.require(caseId)).status)) return;
   const holder = await deps.dedupe.claimOpenCase(data.order.orderId, data.caseType, caseId);
-  if (holder !== caseId) {
-    // Same order, same problem, already open: keep this request visible as a duplicate of that case.
-    const closed = await deps.cases.update(caseId, { status: 'closed', outcome: 'duplicate', closedAt: at }, ['received']);
-    if (closed) {
-      await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'closed_as_duplicate', detail: { duplicateOf: holder } });
-    }
+  const duplicate = duplicateClosing(caseId, holder, at);
+  if (duplicate) {
+    // Same order, same problem, already open: keep this request visible as a duplicate of that case (CASE-DUPLICATE-2).
+    const closed = await deps.cases.update(caseId, duplicate.patch, duplicate.onlyIfStatusIn);
+    if (closed) await deps.cases.appendTimeline(caseId, duplicate.timeline);
     if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, markets: deps.markets }, record, at, new Date(at));
     return;
   }
@@ -202,8 +197,8 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
 /** The customer's remedy choice, if the policy offers it for this case type and it still matters. First answer wins. */
 async function recordChoice(deps: IntakeDeps, caseId: string, data: RemedyChosenData, at: string): Promise<void> {
   const record = await deps.cases.require(caseId);
-  const offered = deps.markets.of(record).policy.customerChoice[record.type]?.options ?? [];
-  if (!offered.includes(data.remedy) || record.choice || record.compensation || record.status === 'closed') {
+  const offered = offeredChoices(deps.markets.of(record).policy, record);
+  if (!choiceApplies(record, offered, data.remedy)) {
     await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'choice_not_applied', detail: { remedy: data.remedy, offered: offered.join(',') } });
     return;
   }
@@ -226,27 +221,18 @@ async function recordChoice(deps: IntakeDeps, caseId: string, data: RemedyChosen
  */
 async function openDispute(deps: IntakeDeps, caseId: string, reason: string, at: string): Promise<void> {
   const record = await deps.cases.require(caseId);
-  if (record.status !== 'closed' || record.outcome !== 'rejected') {
+  const step = disputeStep(record, at);
+  if (step.kind === 'record') {
     await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'dispute_received', detail: { reason, status: record.status } });
-    // The notice slot makes this once per case, however often the platform sends it.
-    if (!record.dispute) await deps.notices().send({ caseId, milestone: 'dispute_received', at }, caseId);
+    // The notice slot makes this once per case, however often the platform sends it (CASE-DISPUTE-2).
+    if (step.acknowledge) await deps.notices().send({ caseId, milestone: 'dispute_received', at }, caseId);
     return;
   }
-  const round = (record.dispute?.count ?? 0) + 1;
-  const reopened = await deps.cases.update(
-    caseId,
-    {
-      status: 'in_review',
-      reviewMode: 'manual',
-      dispute: { count: round, lastAt: at },
-      decision: { ...(record.decision ?? { decision: 'reject', rule: 'unknown' }), reasonCode: 'dispute', at },
-    },
-    ['closed'],
-  );
+  const reopened = await deps.cases.update(caseId, step.patch, step.onlyIfStatusIn);
   if (!reopened) return;
-  await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'dispute_opened', detail: { reason, round } });
+  await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'dispute_opened', detail: { reason, round: step.round } });
   await deps.dedupe.claimOpenCase(record.orderId, record.type, caseId);
-  await deps.workflow.start(caseId, round);
+  await deps.workflow.start(caseId, step.round);
 }
 
 /**
@@ -255,13 +241,12 @@ async function openDispute(deps: IntakeDeps, caseId: string, reason: string, at:
  */
 export async function requestCancellation(deps: Pick<IntakeDeps, 'cases' | 'waits' | 'workflow'>, caseId: string, at: string, via?: string): Promise<void> {
   const record = await deps.cases.require(caseId);
-  if (record.status === 'closed') return;
+  const cancellation = cancellationOf(record);
+  if (!cancellation.apply) return;
   await deps.cases.update(caseId, { cancelRequested: true });
   await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested', ...(via ? { detail: { via } } : {}) });
-  // Whatever the case waits for, the cancellation ends the wait; a step not yet waiting checks the flag.
-  if (record.waitingFor && CANCELLABLE.has(record.waitingFor as WaitKind)) {
-    await signal(deps, caseId, record.waitingFor as WaitKind, { signal: 'cancelled' });
-  }
+  // A cancellable wait ends now (CASE-CANCEL-2); a step not yet waiting checks the flag.
+  if (cancellation.endsWait) await signal(deps, caseId, cancellation.endsWait, { signal: 'cancelled' });
 }
 
 /** Hands a signal to the waiting step, or leaves it for the step that will wait next. */

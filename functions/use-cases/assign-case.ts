@@ -1,4 +1,4 @@
-import type { CaseStore } from '../adapters/case-store.js';
+import type { CaseRepository } from './ports.js';
 import { operatorActor, roleAllows, type Operator } from '../domain/operators.js';
 
 export type AssignResult =
@@ -17,7 +17,7 @@ export type AssignResult =
  * the operator's name and role.
  */
 export async function assignCase(
-  deps: { cases: Pick<CaseStore, 'get' | 'assign' | 'appendTimeline'> },
+  deps: { cases: Pick<CaseRepository, 'get' | 'assign' | 'appendTimeline'> },
   caseId: string,
   requested: string | undefined,
   operator: Operator,

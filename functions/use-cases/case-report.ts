@@ -1,5 +1,6 @@
+import type { CaseRepository, CaseView } from './ports.js';
 import type { AccessLog } from '../adapters/access-log.js';
-import type { CaseRecord, CaseStore, CaseView } from '../adapters/case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import { concernedLines, valueOf } from '../domain/money.js';
 import type { Operator } from '../domain/operators.js';
 
@@ -9,7 +10,7 @@ import type { Operator } from '../domain/operators.js';
  * are never read here.
  */
 export async function readCaseForOperator(
-  deps: { cases: Pick<CaseStore, 'view' | 'contact'>; accessLog: Pick<AccessLog, 'record'> },
+  deps: { cases: Pick<CaseRepository, 'view' | 'contact'>; accessLog: Pick<AccessLog, 'record'> },
   caseId: string,
   operator: Operator,
   route: string,

@@ -1,6 +1,4 @@
-import type { CaseStore } from '../adapters/case-store.js';
-import type { WaitStore } from '../adapters/wait-store.js';
-import type { CaseWorkflow } from '../adapters/workflow.js';
+import type { CaseRepository, WaitPort, WorkflowPort } from './ports.js';
 import { requestCancellation } from './apply-intake-event.js';
 
 export type PauseChoiceResult = 'recorded' | 'not_paused' | 'closed' | 'too_late_to_cancel';
@@ -10,13 +8,13 @@ export type PauseChoiceResult = 'recorded' | 'not_paused' | 'closed' | 'too_late
  * cancelling takes the same path as the order platform's `aftersales.cancelled` event.
  */
 export async function chooseWhilePaused(
-  deps: { cases: CaseStore; waits: WaitStore; workflow: CaseWorkflow },
+  deps: { cases: CaseRepository; waits: WaitPort; workflow: WorkflowPort },
   caseId: string,
   choice: 'wait' | 'cancel',
   now: Date,
 ): Promise<PauseChoiceResult> {
   // `pause` is the SLA clock's, present only while the case is on hold.
-  const record = (await deps.cases.require(caseId)) as Awaited<ReturnType<CaseStore['require']>> & { pause?: { count?: number } };
+  const record = (await deps.cases.require(caseId)) as Awaited<ReturnType<CaseRepository['require']>> & { pause?: { count?: number } };
   if (record.status === 'closed') return 'closed';
   if (!record.pause) return 'not_paused';
   // Once money or goods are on their way, nothing is left for a cancellation to stop: that takes a person.

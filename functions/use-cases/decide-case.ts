@@ -1,8 +1,5 @@
-import type { CaseRecord, CaseStore, ReviewDecided } from '../adapters/case-store.js';
-import type { RefundStore } from '../adapters/refund-store.js';
-import type { DecisionPatch, ReviewStore } from '../adapters/review-store.js';
-import type { WaitStore } from '../adapters/wait-store.js';
-import type { CaseWorkflow } from '../adapters/workflow.js';
+import type { CaseRepository, DecisionPatch, RefundPort, ReviewPort, WaitPort, WorkflowPort } from './ports.js';
+import type { CaseRecord, ReviewDecided } from '../domain/case-record.js';
 import type { Remedy } from '../domain/case.js';
 import { approvalGate, checkApproval, checkerGate, MONEY_REMEDIES, type AmountRefusal } from '../domain/decision-rules.js';
 import { concernedLines, valueOf } from '../domain/money.js';
@@ -41,11 +38,11 @@ export type DecideResult =
   | { status: 'invalid_amount'; reason: AmountRefusal; message: string };
 
 export interface DecideDeps {
-  cases: CaseStore;
-  reviews: ReviewStore;
-  refunds: RefundStore;
-  waits: WaitStore;
-  workflow: CaseWorkflow;
+  cases: CaseRepository;
+  reviews: ReviewPort;
+  refunds: RefundPort;
+  waits: WaitPort;
+  workflow: WorkflowPort;
   /** The case's market: its policy's limits, thresholds and caps weigh the decision, recorded with it. */
   markets: Markets;
 }

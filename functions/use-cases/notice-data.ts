@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../adapters/case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import type { CaseType, Locale, Outcome, RemedyChoice } from '../domain/case.js';
 import { concernedLines, valueOf } from '../domain/money.js';
 import {

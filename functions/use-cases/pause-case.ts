@@ -1,11 +1,10 @@
 import { operatorActor, type Operator } from '../domain/operators.js';
 import type { Market } from '../domain/markets.js';
 import type { QueueSender } from '../adapters/queues.js';
-import { SlaStore } from '../adapters/sla-store.js';
 import type { DelayReason } from '../domain/notices/types.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 import { pauseRefusal, type CasePause, type PauseRefusal } from '../domain/pause.js';
-import { expectedDueAfterPause, resumeServiceSla, type ServiceSla } from '../domain/sla.js';
+import { expectedDueAfterPause, resumeServiceSla, slaIndexPlace, type ServiceSla } from '../domain/sla.js';
 import { dueProvisional, dueUnknown, onFreshCase, type SlaDeps } from './sla-clock.js';
 
 /** The notice queue's message for a pause: `delay_notice`, once per round, carrying the pause it announces. */
@@ -41,7 +40,7 @@ export async function pauseCase(
       ...(input.expectedResumeBy ? { expectedResumeBy: input.expectedResumeBy } : {}),
     };
     const sla = record.sla && record.sla.state !== 'met' && record.sla.state !== 'stopped' ? { ...record.sla, state: 'paused' as const } : record.sla;
-    const written = await deps.sla.write(caseId, record.version, { set: { pause, pauseCount: pause.count, ...(sla ? { sla } : {}) }, index: SlaStore.placement(sla, pause), at });
+    const written = await deps.sla.write(caseId, record.version, { set: { pause, pauseCount: pause.count, ...(sla ? { sla } : {}) }, index: slaIndexPlace(sla, pause), at });
     if (!written) return undefined;
     const expectedDueAt = sla && input.expectedResumeBy ? expectedDueAfterPause(sla, now, new Date(input.expectedResumeBy), deps.markets.of(record).calendar) : undefined;
     await deps.cases.appendTimeline(caseId, {
@@ -80,7 +79,7 @@ export async function resumeCase(deps: SlaDeps, caseId: string, input: { note?: 
     const written = await deps.sla.write(caseId, record.version, {
       set: sla ? { sla, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) } : {},
       remove: ['pause', ...(sla && !sla.dueAt ? (['dueAt'] as const) : [])],
-      index: SlaStore.placement(sla, undefined),
+      index: slaIndexPlace(sla, undefined),
       at,
     });
     if (!written) return undefined;

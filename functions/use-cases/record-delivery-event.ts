@@ -1,4 +1,4 @@
-import type { CaseStore } from '../adapters/case-store.js';
+import type { CaseRepository } from './ports.js';
 import type { NoticeStore } from '../adapters/notice-store.js';
 import type { QueueSender } from '../adapters/queues.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
@@ -6,7 +6,7 @@ import type { DeliveryFailure } from '../schemas/delivery-events.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 
 export interface DeliveryEventDeps {
-  cases: CaseStore;
+  cases: CaseRepository;
   notices: NoticeStore;
   suppressions: SuppressionStore;
   noticeQueue: QueueSender<NoticeMessage>;

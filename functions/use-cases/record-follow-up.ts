@@ -1,11 +1,11 @@
+import type { CaseRepository } from './ports.js';
 import { operatorActor, type Operator } from '../domain/operators.js';
-import type { CaseStore } from '../adapters/case-store.js';
 import type { CloseResult, FollowUpStore } from '../adapters/follow-up-store.js';
 import type { FollowUpOutcome } from '../domain/satisfaction.js';
 
 /** An operator records the call-back after a low survey score: the task closes, the record stays on the case. */
 export async function recordFollowUp(
-  deps: { cases: CaseStore; followUps: FollowUpStore },
+  deps: { cases: CaseRepository; followUps: FollowUpStore },
   caseId: string,
   callBack: { outcome: FollowUpOutcome; note: string },
   operator: Operator,

@@ -1,4 +1,4 @@
-import type { CostDimension, CostTotal, LedgerStore } from '../adapters/ledger-store.js';
+import type { CostDimension, CostTotal, LedgerPort } from './ports.js';
 import type { ReportCounters } from '../adapters/report-counters.js';
 import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import { CASE_TYPES } from '../domain/case.js';
@@ -21,7 +21,7 @@ export interface ReportRange {
 
 export interface ReportDeps {
   reports: Pick<ReportCounters, 'volume' | 'resolution' | 'resolutionByMarket' | 'carriers'>;
-  ledger: Pick<LedgerStore, 'totals'>;
+  ledger: Pick<LedgerPort, 'totals'>;
   satisfaction: Pick<SatisfactionStore, 'totals'>;
   /** The default market's policy: the limits shown beside the all-markets totals. */
   policy: Pick<AftersalesPolicy, 'serviceLimits'>;

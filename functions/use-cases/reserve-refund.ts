@@ -1,4 +1,4 @@
-import type { RefundStore } from '../adapters/refund-store.js';
+import type { RefundPort } from './ports.js';
 import type { CaseFacts, MinorUnits } from '../domain/case.js';
 import { refundableBound } from '../domain/decision-rules.js';
 import { concernedLines } from '../domain/money.js';
@@ -15,7 +15,7 @@ const ATTEMPTS = 8;
  * order serialise on the record's version; the loser reads again and re-checks.
  */
 export async function reserveRefund(
-  refunds: RefundStore,
+  refunds: RefundPort,
   facts: Pick<CaseFacts, 'caseId' | 'orderId' | 'orderItems' | 'items' | 'currency'>,
   key: string,
   amount: MinorUnits,
@@ -38,6 +38,6 @@ export async function reserveRefund(
 }
 
 /** What may still be paid for the case's items, from the order's refund record. */
-export async function refundableNow(refunds: RefundStore, facts: Pick<CaseFacts, 'orderId' | 'orderItems' | 'items'>): Promise<MinorUnits> {
+export async function refundableNow(refunds: RefundPort, facts: Pick<CaseFacts, 'orderId' | 'orderItems' | 'items'>): Promise<MinorUnits> {
   return refundableBound(facts, (await refunds.get(facts.orderId)).entries);
 }

@@ -1,11 +1,12 @@
+import type { CaseRepository } from './ports.js';
 import { lookupPartition, monthsNewestFirst } from '../adapters/case-index.js';
 import type { CaseSearch, SearchPosition } from '../adapters/case-search.js';
-import type { CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import { caseIdFor } from '../domain/case-id.js';
 import { MAX_LIMIT, matchesQuery, planSearch, queryFingerprint, type CaseQuery } from '../domain/case-search.js';
 
 export interface SearchDeps {
-  cases: Pick<CaseStore, 'get'>;
+  cases: Pick<CaseRepository, 'get'>;
   search: Pick<CaseSearch, 'page'>;
 }
 

@@ -1,4 +1,5 @@
-import type { CaseContact, CaseRecord, CaseStore } from '../adapters/case-store.js';
+import type { CaseStore } from '../adapters/case-store.js';
+import type { CaseContact, CaseRecord } from '../domain/case-record.js';
 import { AddressRefusedError, type NoticeSenders } from '../adapters/notice-senders.js';
 import type { NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';

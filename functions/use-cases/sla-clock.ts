@@ -1,14 +1,13 @@
-import type { CaseRecord, CaseStore } from '../adapters/case-store.js';
-import type { OpsAlerts } from '../adapters/ops-alerts.js';
-import { SlaStore } from '../adapters/sla-store.js';
+import type { AlertPort, CaseReader, CaseRepository, SlaPort } from './ports.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import type { Market, Markets } from '../domain/markets.js';
-import { closeServiceSla, startServiceSla, type ServiceSla } from '../domain/sla.js';
+import { closeServiceSla, slaIndexPlace, startServiceSla, type ServiceSla } from '../domain/sla.js';
 import { localDateOf } from '../domain/working-days.js';
 
 export interface SlaDeps {
-  cases: CaseStore;
-  sla: SlaStore;
-  alerts: OpsAlerts;
+  cases: CaseRepository;
+  sla: SlaPort;
+  alerts: AlertPort;
   /** Each case's clock runs on its own market's service limits and working-day calendar. */
   markets: Markets;
 }
@@ -20,7 +19,7 @@ const ATTEMPTS = 5;
  * case concurrently, and a change decided on a stale read must be decided again. `change` returns undefined when the
  * write lost the race, anything else when it is done (written or nothing to do).
  */
-export async function onFreshCase<T>(cases: CaseStore, caseId: string, change: (record: CaseRecord) => Promise<T | undefined>): Promise<T> {
+export async function onFreshCase<T>(cases: CaseReader, caseId: string, change: (record: CaseRecord) => Promise<T | undefined>): Promise<T> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
     const outcome = await change(await cases.require(caseId));
     if (outcome !== undefined) return outcome;
@@ -52,7 +51,7 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
       set: { sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
-      index: SlaStore.placement(sla, record.pause),
+      index: slaIndexPlace(sla, record.pause),
       at,
     });
     return written ? { sla, fresh: true } : undefined;

@@ -1,5 +1,5 @@
-import type { CaseRecord } from '../adapters/case-store.js';
-import type { SlaStore } from '../adapters/sla-store.js';
+import type { SlaPort } from './ports.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import { serviceLimitName } from '../domain/service-limits.js';
 import type { SlaListState } from '../domain/sla.js';
 
@@ -8,7 +8,7 @@ import type { SlaListState } from '../domain/sla.js';
  * the due index: one query and one batch read, never a scan. The index is eventually consistent, so a case that moved
  * on since (served, paused, resumed, closed, crossed into another state) is left out.
  */
-export async function listSla(sla: SlaStore, state: SlaListState, limit = 100) {
+export async function listSla(sla: SlaPort, state: SlaListState, limit = 100) {
   const entries = await sla.listIndexed(state, { limit });
   const records = await sla.casesOf(entries);
   return entries

@@ -1,9 +1,9 @@
-import type { CaseRecord } from '../adapters/case-store.js';
+import type { DueEntry } from './ports.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import type { MetricSink } from '../adapters/business-metrics.js';
-import { SlaStore, type DueEntry } from '../adapters/sla-store.js';
 import { firstResponseVerdict } from '../domain/response-target.js';
 import { describeServiceLimit, serviceLimitName } from '../domain/service-limits.js';
-import { clockVerdict, dueSoonHorizon, withDue, type IndexedSlaState, type ServiceSla } from '../domain/sla.js';
+import { clockVerdict, dueSoonHorizon, slaIndexPlace, withDue, type IndexedSlaState, type ServiceSla } from '../domain/sla.js';
 import type { Market } from '../domain/markets.js';
 import { dueProvisional, onFreshCase, type SlaDeps } from './sla-clock.js';
 
@@ -134,7 +134,7 @@ async function retryUnknownDueTimes(deps: MonitorDeps, now: Date, report: Monito
       const sla = withDue(record.sla, market.calendar, 'running');
       if (sla.state === 'unknown') return { sla: undefined };
       if (sla.provisionalFrom) await deps.sla.markProvisional(entry.caseId, sla.provisionalFrom);
-      const written = await deps.sla.write(entry.caseId, record.version, { set: { sla, dueAt: sla.dueAt }, index: SlaStore.placement(sla, undefined), at });
+      const written = await deps.sla.write(entry.caseId, record.version, { set: { sla, dueAt: sla.dueAt }, index: slaIndexPlace(sla, undefined), at });
       return written ? { sla } : undefined;
     });
     if (!known.sla) continue;
@@ -185,7 +185,7 @@ async function recomputeProvisionalDueTimes(deps: MonitorDeps, now: Date, report
       const written = await deps.sla.write(entry.caseId, record.version, {
         set: { sla, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
         remove: sla.dueAt ? [] : ['dueAt'],
-        index: SlaStore.placement(sla, record.pause),
+        index: slaIndexPlace(sla, record.pause),
         at,
       });
       return written ? { sla, previousDueAt: before.dueAt } : undefined;

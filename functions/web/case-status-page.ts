@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../adapters/case-store.js';
+import type { CaseRecord } from '../domain/case-record.js';
 import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
 import type { Market } from '../domain/markets.js';
 import { operatorNoteOf } from '../domain/notices.js';

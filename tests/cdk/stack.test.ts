@@ -187,7 +187,7 @@ describe('case workflow state machine', () => {
   });
 
   // Regression, was a bug (lib/constructs/case-workflow.ts, `awaitReturnAfterExchange.next(waitBeforeSurvey)`, with
-  // functions/use-cases/steps/await-event.ts CANCELLABLE containing 'return'): after a replacement was shipped ahead
+  // CANCELLABLE, now in functions/domain/case-rules.ts (CASE-CANCEL-1), containing 'return'): after a replacement was shipped ahead
   // (VIP exchange), the wait for the old item is cancellable, and its output is not looked at. An
   // `aftersales.cancelled` then resumes AwaitReturnAfterExchange with {signal: 'cancelled'} and the execution goes on
   // to WaitBeforeSurvey → Survey → CloseCompleted: the replacement is never charged back and the old item never comes

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
-import { CaseStore, type CaseContact, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseContact, CaseRecord } from '../../functions/domain/case-record.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import type { CaseType } from '../../functions/domain/case.js';
 import { TABLE_NAME } from './env.js';

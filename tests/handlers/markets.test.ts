@@ -5,7 +5,7 @@
  * lower operator limits, a weekdays-only calendar in Europe/Berlin) is registered by mocking the market registry.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CaseRecord } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
@@ -21,7 +21,7 @@ import { MARKET_REGISTRY } from '../../functions/policies/index.js';
 import { applyIntakeEvent, type IntakeDeps } from '../../functions/use-cases/apply-intake-event.js';
 import { startServiceClock } from '../../functions/use-cases/sla-clock.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
-import type { ServiceSla } from '../../functions/domain/sla.js';
+import { slaIndexPlace, type ServiceSla } from '../../functions/domain/sla.js';
 import { TEST_MARKET, testMarketPolicy } from '../test-market.js';
 import { callOpsApi, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
@@ -245,7 +245,7 @@ describe('the SLA monitor warns each case by its own market’s working hours', 
         baseDueAt: dueAt,
         dueAt,
       };
-      expect(await sla.write(seeded.caseId, seeded.record.version, { set: { sla: clock, dueAt }, index: SlaStore.placement(clock, undefined), at: now.toISOString() })).toBe(true);
+      expect(await sla.write(seeded.caseId, seeded.record.version, { set: { sla: clock, dueAt }, index: slaIndexPlace(clock, undefined), at: now.toISOString() })).toBe(true);
       return seeded.caseId;
     };
     const cn = await running('CN');

@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';

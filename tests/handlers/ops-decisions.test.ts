@@ -5,7 +5,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { HttpOrderPlatform } from '../../functions/adapters/order-platform.js';

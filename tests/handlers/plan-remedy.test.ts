@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import type { CaseType } from '../../functions/domain/case.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { cnPolicy } from '../../functions/policies/cn.js';

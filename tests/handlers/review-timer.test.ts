@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';

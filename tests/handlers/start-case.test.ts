@@ -4,9 +4,10 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from 
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseRecord, WaitKind } from '../../functions/domain/case-record.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
-import { WaitStore, type WaitKind } from '../../functions/adapters/wait-store.js';
+import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { keys } from '../../functions/adapters/dynamo.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';

@@ -5,7 +5,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore, type CaseRecord } from '../../functions/adapters/case-store.js';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { signStatusToken } from '../../functions/domain/status-link.js';
 import { addWaitForTokenMachine, apiEvent, eventually, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lookupItems, monthsNewestFirst } from '../../functions/adapters/case-index.js';
 import type { SearchPosition } from '../../functions/adapters/case-search.js';
-import type { CaseRecord } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { parseCaseSearch, planSearch } from '../../functions/domain/case-search.js';
 import { csvCell, toCsv } from '../../functions/domain/csv.js';
 import { EXPORT_CAP, exportCases } from '../../functions/use-cases/search-cases.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseRecord } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { carrierVerdict } from '../../functions/domain/carrier-verdict.js';
 import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import { CASE_TYPES, type Locale } from '../../functions/domain/case.js';

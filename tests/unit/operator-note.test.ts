@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseRecord } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { cnCalendar } from '../../functions/domain/cn-calendar.js';
 import type { Locale } from '../../functions/domain/case.js';
 import { checkNoticeData, NoticeDataError, renderCaseNotice, type NoticeData } from '../../functions/domain/notices.js';

@@ -1,12 +1,12 @@
+import type { CaseRepository } from '../ports.js';
 import type { CaseRedactor } from '../../adapters/case-redactor.js';
-import type { CaseStore } from '../../adapters/case-store.js';
 import { EXPORT_DAYS, WATCHED_PARCELS_PART, type PrivacyRequest, type PrivacyStore } from '../../adapters/privacy-store.js';
 import type { ShipmentStore } from '../../adapters/shipment-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
 import { caseExport, watchedParcelsExport } from './customer-export.js';
 
 export interface PrivacyDeps {
-  cases: Pick<CaseStore, 'get' | 'view' | 'contact'>;
+  cases: Pick<CaseRepository, 'get' | 'view' | 'contact'>;
   surveys: Pick<SurveyStore, 'get'>;
   privacy: PrivacyStore;
   redactor: Pick<CaseRedactor, 'redact'>;

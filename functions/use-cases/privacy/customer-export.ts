@@ -1,4 +1,5 @@
-import type { CaseContact, CaseStore } from '../../adapters/case-store.js';
+import type { CaseRepository } from '../ports.js';
+import type { CaseContact } from '../../domain/case-record.js';
 import type { ProactiveContact, ShipmentStore } from '../../adapters/shipment-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
 
@@ -11,7 +12,7 @@ export const EXPORT_FORMAT = 'aftersales-privacy-export/1';
  * notice with its time, channel and milestone, survey answers, follow-ups, and the case's facts and decisions. Only
  * the survey link's token is left out: it is a credential, not data about the person.
  */
-export async function caseExport(deps: { cases: Pick<CaseStore, 'view' | 'contact'>; surveys: Pick<SurveyStore, 'get'> }, caseId: string) {
+export async function caseExport(deps: { cases: Pick<CaseRepository, 'view' | 'contact'>; surveys: Pick<SurveyStore, 'get'> }, caseId: string) {
   const view = await deps.cases.view(caseId);
   if (!view) return undefined;
   const { surveyToken, ...record } = view.case;

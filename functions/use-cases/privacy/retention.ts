@@ -1,12 +1,12 @@
+import type { CaseRepository } from '../ports.js';
 import type { CaseRedactor } from '../../adapters/case-redactor.js';
-import type { CaseStore } from '../../adapters/case-store.js';
 import type { PrivacyStore } from '../../adapters/privacy-store.js';
 import type { Markets } from '../../domain/markets.js';
 import { retentionDueAt } from '../../domain/privacy.js';
 import { redactOnClose } from './apply-privacy-request.js';
 
 export interface RetentionDeps {
-  cases: Pick<CaseStore, 'get'>;
+  cases: Pick<CaseRepository, 'get'>;
   privacy: Pick<PrivacyStore, 'scheduleRetention' | 'dueForRetention' | 'dropRetention' | 'awaitingClose' | 'caseRedacted' | 'clearAwaitClose'>;
   redactor: Pick<CaseRedactor, 'redact'>;
   /** Each case is kept by its own market's `privacy.retentionDays` (functions/policies/). */

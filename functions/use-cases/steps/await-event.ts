@@ -1,7 +1,7 @@
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
-import type { WaitKind, WaitSignal, WaitStore } from '../../adapters/wait-store.js';
-import type { CaseWorkflow } from '../../adapters/workflow.js';
+import type { CaseReader, CaseWriter, WaitPort, WorkflowPort } from '../ports.js';
+import type { CaseRecord, WaitKind, WaitSignal } from '../../domain/case-record.js';
 import type { CaseStatus } from '../../domain/case.js';
+import { CANCELLABLE } from '../../domain/case-rules.js';
 
 const STATUS_WHILE_WAITING: Record<WaitKind, CaseStatus> = {
   evidence: 'awaiting_evidence',
@@ -11,9 +11,6 @@ const STATUS_WHILE_WAITING: Record<WaitKind, CaseStatus> = {
   remedy_choice: 'awaiting_choice',
   compensation: 'compensating',
 };
-
-/** Waits a cancellation ends. Once money has moved (confirmation, survey) the case runs to its end. */
-export const CANCELLABLE: ReadonlySet<WaitKind> = new Set(['evidence', 'return', 'manual_review', 'remedy_choice']);
 
 /** The case itself may show the awaited event already happened (a rerun after the signal was consumed). */
 function alreadyHappened(record: CaseRecord, kind: WaitKind): WaitSignal | undefined {
@@ -29,9 +26,9 @@ function alreadyHappened(record: CaseRecord, kind: WaitKind): WaitSignal | undef
 }
 
 export interface AwaitDeps {
-  cases: CaseStore;
-  waits: WaitStore;
-  workflow: CaseWorkflow;
+  cases: CaseReader & CaseWriter;
+  waits: WaitPort;
+  workflow: WorkflowPort;
 }
 
 /** Targets of an operator review, in seconds from when it opens (from the policy, by priority band). */
@@ -52,6 +49,7 @@ export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind
   // An operator review resumes only from the case's own record of its decision: a signal left on the wait item (a
   // decision delivered by a re-registration before `signal()` recorded it) belongs to an earlier round.
   const fromWait = kind === 'manual_review' ? undefined : early;
+  // A cancellation recorded before the wait began ends a cancellable wait at once (CASE-CANCEL-1).
   const signal = record.cancelRequested && CANCELLABLE.has(kind) ? { signal: 'cancelled' } : (fromWait ?? alreadyHappened(record, kind));
   if (signal) {
     await deps.workflow.resume(taskToken, signal);
@@ -63,7 +61,7 @@ export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind
  * Puts the case on the operators' review list: ordered by priority, then the escalation target. The targets are
  * set when the review opens; a re-registration after a reminder keeps them.
  */
-async function openReview(cases: CaseStore, caseId: string, now: Date, targets: ReviewTargets | undefined): Promise<void> {
+async function openReview(cases: CaseReader & CaseWriter, caseId: string, now: Date, targets: ReviewTargets | undefined): Promise<void> {
   const record = await cases.require(caseId);
   const current = record.status === 'awaiting_review' ? record.review : undefined;
   const seconds = targets ?? { reminderSeconds: 4 * 3600, escalationSeconds: 8 * 3600 };

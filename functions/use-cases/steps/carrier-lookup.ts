@@ -1,6 +1,6 @@
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import type { AlertPort, CaseRepository } from '../ports.js';
+import type { CaseRecord } from '../../domain/case-record.js';
 import { TrackingStoppedError, type CarrierTracker } from '../../adapters/carrier-tracker.js';
-import type { OpsAlerts } from '../../adapters/ops-alerts.js';
 import type { ShipmentStore } from '../../adapters/shipment-store.js';
 import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
 import { carrierVerdict } from '../../domain/carrier-verdict.js';
@@ -29,7 +29,7 @@ export type LookupReport = (outcome: { ok: true } | { ok: false; error: string }
  * from silence: the lookup records why and throws TrackingStoppedError, so the case goes to an operator.
  */
 export async function carrierLookup(
-  deps: { cases: CaseStore; tracker: CarrierTracker; markets: Markets; report?: LookupReport; alerts?: OpsAlerts; shipments?: ShipmentStore },
+  deps: { cases: CaseRepository; tracker: CarrierTracker; markets: Markets; report?: LookupReport; alerts?: AlertPort; shipments?: ShipmentStore },
   caseId: string,
   now: Date,
 ): Promise<CarrierLookupResult> {

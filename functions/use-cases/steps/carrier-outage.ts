@@ -1,11 +1,11 @@
-import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRepository } from '../ports.js';
 import { caseWaitsForProvider, type ProviderHealthDeps } from '../tracking/provider-health.js';
 
 /** Statuses a carrier lookup runs from; the outage takes the case from any of them to `awaiting_carrier`. */
 export const CARRIER_LOOKUP_STATUSES = ['received', 'in_review', 'awaiting_review', 'checking_carrier', 'awaiting_carrier'] as const;
 
 export interface CarrierOutageDeps extends ProviderHealthDeps {
-  cases: CaseStore;
+  cases: CaseRepository;
   /** The tracking provider that serves a carrier (routing). */
   providerFor: (carrier: string) => string;
 }

@@ -1,8 +1,7 @@
+import type { CaseRepository, OpenCaseSlots, SlaPort } from '../ports.js';
 import type { MetricSink } from '../../adapters/business-metrics.js';
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
-import type { DedupeStore } from '../../adapters/dedupe-store.js';
+import type { CaseRecord } from '../../domain/case-record.js';
 import type { ClosedFacts, ReportCounters } from '../../adapters/report-counters.js';
-import type { SlaStore } from '../../adapters/sla-store.js';
 import { CASE_STATUSES, type CaseStatus, type Outcome } from '../../domain/case.js';
 import { serviceWorkingMs } from '../../domain/reports.js';
 import type { Markets } from '../../domain/markets.js';
@@ -24,9 +23,9 @@ const OUTCOME_OF: Record<CloseReason, Outcome | undefined> = {
 };
 
 export interface CloseDeps {
-  cases: CaseStore;
-  dedupe: DedupeStore;
-  sla: SlaStore;
+  cases: CaseRepository;
+  dedupe: OpenCaseSlots;
+  sla: SlaPort;
   /** The report counters (outcome, resolution time, confirmed carrier claims); the case's market's calendar measures working time. */
   reports: Pick<ReportCounters, 'countClosed'>;
   markets: Markets;

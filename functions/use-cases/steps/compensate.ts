@@ -1,8 +1,7 @@
+import type { CaseReader, CaseRepository, CaseWriter, LedgerEntry, LedgerPort, RefundPort } from '../ports.js';
 import type { MetricSink } from '../../adapters/business-metrics.js';
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
-import type { LedgerEntry, LedgerStore } from '../../adapters/ledger-store.js';
+import type { CaseRecord } from '../../domain/case-record.js';
 import type { OrderPlatform, ShipmentRef } from '../../adapters/order-platform.js';
-import type { RefundStore } from '../../adapters/refund-store.js';
 import type { CompensationPlan } from '../../domain/compensation.js';
 import { concernedLines, valueOf } from '../../domain/money.js';
 import type { Markets } from '../../domain/markets.js';
@@ -11,10 +10,10 @@ import { reserveRefund } from '../reserve-refund.js';
 import { compensationFor } from './plan-remedy.js';
 
 export interface CompensateDeps {
-  cases: CaseStore;
-  ledger: LedgerStore;
+  cases: CaseRepository;
+  ledger: LedgerPort;
   /** The per-order record of money instructions: nothing is paid beyond what the order paid for the items. */
-  refunds: RefundStore;
+  refunds: RefundPort;
   orderPlatform: OrderPlatform;
   /** The case's market: its policy plans the remedy, its zone dates the cost ledger's entries. */
   markets: Markets;
@@ -200,7 +199,7 @@ export async function chargeBack(deps: CompensateDeps, caseId: string, now: Date
 }
 
 /** Marks the remedy issued once the platform confirms it (webhook or polling), with the parcel of a reship. */
-export async function confirmCompensation(cases: CaseStore, record: CaseRecord, status: 'completed' | 'failed', now: Date, shipment?: ShipmentRef): Promise<void> {
+export async function confirmCompensation(cases: CaseReader & CaseWriter, record: CaseRecord, status: 'completed' | 'failed', now: Date, shipment?: ShipmentRef): Promise<void> {
   if (!record.compensation || record.compensation.status === status) return;
   const at = now.toISOString();
   await cases.update(record.caseId, {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CaseRecord } from '../../adapters/case-store.js';
+import type { CaseRecord } from '../../domain/case-record.js';
 import type { QueueSender } from '../../adapters/queues.js';
 import type { SatisfactionStore, SurveyBucket } from '../../adapters/satisfaction-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';

@@ -1,4 +1,5 @@
-import type { CaseRecord, CaseStore } from '../../adapters/case-store.js';
+import type { CaseRepository } from '../ports.js';
+import type { CaseRecord } from '../../domain/case-record.js';
 import type { Remedy, RemedyChoice } from '../../domain/case.js';
 import { planCompensation, type CompensationPlan } from '../../domain/compensation.js';
 import type { Markets } from '../../domain/markets.js';
@@ -33,7 +34,7 @@ export function compensationFor(
  * an exchange ships ahead of the return. With `applyDefault`, the customer did not answer: the policy's default is
  * recorded as the choice.
  */
-export async function planRemedy(deps: { cases: CaseStore; markets: Markets }, caseId: string, now: Date, applyDefault = false): Promise<RemedyPlanResult> {
+export async function planRemedy(deps: { cases: CaseRepository; markets: Markets }, caseId: string, now: Date, applyDefault = false): Promise<RemedyPlanResult> {
   let record = await deps.cases.require(caseId);
   const { code: market, policy } = deps.markets.of(record);
   const choicePolicy = policy.customerChoice[record.type];

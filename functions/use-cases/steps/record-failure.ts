@@ -1,10 +1,10 @@
-import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRepository } from '../ports.js';
 
 /**
  * The last stop of a step that failed for good: the case goes in front of an operator (needs_attention) with the
  * error's name on its timeline. The execution then fails, so it shows in the console and can be redriven.
  */
-export async function recordFailure(cases: CaseStore, caseId: string, error: { Error?: string; Cause?: string }, now: Date): Promise<{ errorName: string }> {
+export async function recordFailure(cases: CaseRepository, caseId: string, error: { Error?: string; Cause?: string }, now: Date): Promise<{ errorName: string }> {
   const errorName = (error.Error ?? 'UnknownError').slice(0, 128);
   const at = now.toISOString();
   await cases.update(caseId, { status: 'needs_attention', failure: { error: errorName, at } });

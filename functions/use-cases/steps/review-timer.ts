@@ -1,5 +1,4 @@
-import type { CaseStore } from '../../adapters/case-store.js';
-import type { OpsAlerts } from '../../adapters/ops-alerts.js';
+import type { AlertPort, CaseRepository } from '../ports.js';
 
 const ESCALATION_PRIORITY_BUMP = 15;
 
@@ -7,7 +6,7 @@ const ESCALATION_PRIORITY_BUMP = 15;
  * An operator review passed an internal target: at the reminder, operators are alerted; at the escalation, the
  * case also moves up the review list and the alert says it is overdue. The review keeps waiting for a decision.
  */
-export async function reviewTimer(deps: { cases: CaseStore; alerts: OpsAlerts }, caseId: string, stage: 'reminder' | 'escalation', now: Date): Promise<{ stage: string }> {
+export async function reviewTimer(deps: { cases: CaseRepository; alerts: AlertPort }, caseId: string, stage: 'reminder' | 'escalation', now: Date): Promise<{ stage: string }> {
   const record = await deps.cases.require(caseId);
   const at = now.toISOString();
   if (!record.review || record.status !== 'awaiting_review') return { stage };

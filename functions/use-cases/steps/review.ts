@@ -1,4 +1,4 @@
-import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRepository } from '../ports.js';
 import type { ReviewDecision } from '../../domain/case.js';
 import { CARRIER_TYPES } from '../../domain/policy.js';
 import { reviewCase } from '../../domain/review-policy.js';
@@ -15,7 +15,7 @@ export interface ReviewResult {
  * version that produced it. A case an
  * operator already took over (a dispute, or evidence an operator asked for) goes back to an operator.
  */
-export async function review(cases: CaseStore, caseId: string, markets: Markets, now: Date): Promise<ReviewResult> {
+export async function review(cases: CaseRepository, caseId: string, markets: Markets, now: Date): Promise<ReviewResult> {
   const record = await cases.require(caseId);
   const { code: market, policy, calendar } = markets.of(record);
   const decision: ReviewDecision =

@@ -1,4 +1,4 @@
-import type { CaseStore } from '../../adapters/case-store.js';
+import type { CaseRepository } from '../ports.js';
 import type { QueueSender } from '../../adapters/queues.js';
 import type { ShipmentRecord, ShipmentStore } from '../../adapters/shipment-store.js';
 import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
@@ -8,7 +8,7 @@ import type { IntakeMessage } from '../../schemas/messages.js';
 
 export interface ApplyTrackingDeps {
   shipments: ShipmentStore;
-  cases: CaseStore;
+  cases: CaseRepository;
   intake: QueueSender<IntakeMessage>;
   /** The shipment's market (its order's or case's) judges it: silence thresholds, working days late. */
   markets: Markets;

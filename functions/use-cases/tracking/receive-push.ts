@@ -1,11 +1,11 @@
+import type { AlertPort } from '../ports.js';
 import { verifyAndParsePush, type HeadersOrForm, type PushProvider } from '../../adapters/carriers/push.js';
 import { shipmentKey } from '../../domain/shipment-watch.js';
-import type { OpsAlerts } from '../../adapters/ops-alerts.js';
 import { applyTracking, type ApplyTrackingDeps } from './apply-tracking.js';
 import { flagShipmentIssue } from './tracking-issue.js';
 
 export interface PushDeps extends ApplyTrackingDeps {
-  alerts: OpsAlerts;
+  alerts: AlertPort;
   /**
    * The provider's webhook secret (AfterShip webhook secret, 17TRACK security key, Kuaidi100 salt): the current one,
    * then the previous one while its grace period after a rotation lasts.

@@ -1,5 +1,4 @@
-import type { CaseStore } from '../../adapters/case-store.js';
-import type { OpsAlerts } from '../../adapters/ops-alerts.js';
+import type { AlertPort, CaseRepository } from '../ports.js';
 import type { ShipmentRecord, ShipmentStore } from '../../adapters/shipment-store.js';
 import { watcherId, type WatchRole } from '../../domain/shipment-watch.js';
 
@@ -24,7 +23,7 @@ export interface TrackingIssue {
  * Flags a case whose parcel the carrier does not know: `trackingIssue` on the case (shown by GET /ops/cases/{id})
  * and a timeline entry. Returns false when the case does not exist or already carries this flag.
  */
-export async function flagCaseTrackingIssue(cases: CaseStore, caseId: string, issue: TrackingIssue): Promise<boolean> {
+export async function flagCaseTrackingIssue(cases: CaseRepository, caseId: string, issue: TrackingIssue): Promise<boolean> {
   const record = await cases.get(caseId);
   if (!record) return false;
   const known = record.trackingIssue;
@@ -36,8 +35,8 @@ export async function flagCaseTrackingIssue(cases: CaseStore, caseId: string, is
 
 export interface ShipmentIssueDeps {
   shipments: ShipmentStore;
-  cases: CaseStore;
-  alerts: OpsAlerts;
+  cases: CaseRepository;
+  alerts: AlertPort;
 }
 
 const WHAT: Record<TrackingIssueReason, string> = {
