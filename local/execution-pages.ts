@@ -27,7 +27,7 @@ export function executionList(sfn: LocalStepFunctionsService, query: URLSearchPa
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) return badRequest('invalid_limit', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   const page = query.get('page') ?? undefined;
   if (page !== undefined && !/^\d{1,9}$/.test(page)) return badRequest('invalid_page', 'page must be a token from a previous page (nextToken).');
-  const machine = sfn.listStateMachines({}).stateMachines?.[0];
+  const machine = caseMachine(sfn);
   const listed = machine ? sfn.listExecutions({ stateMachineArn: machine.stateMachineArn, maxResults: limit, nextToken: page }) : { executions: [] };
   const result: ExecutionPage = {
     executions: (listed.executions ?? []).map((e) => ({ name: e.name, status: e.status, startDate: e.startDate, stopDate: e.stopDate })),
@@ -38,7 +38,7 @@ export function executionList(sfn: LocalStepFunctionsService, query: URLSearchPa
 
 /** One execution with its state-by-state history, or 404. */
 export function executionDetail(sfn: LocalStepFunctionsService, name: string): PageResult {
-  const machine = sfn.listStateMachines({}).stateMachines?.[0];
+  const machine = caseMachine(sfn);
   const executionArn = machine ? `${machine.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${name}` : '';
   let execution: DescribeExecutionOutput;
   try {
@@ -65,6 +65,9 @@ export function executionDetail(sfn: LocalStepFunctionsService, name: string): P
     html: detailHtml(execution, states, events),
   };
 }
+
+/** Executions of the Standard case workflow; its Express children show inside it as tasks. */
+const caseMachine = (sfn: LocalStepFunctionsService) => sfn.listStateMachines({}).stateMachines?.find((m) => m.type === 'STANDARD');
 
 export interface StateStep {
   name: string;

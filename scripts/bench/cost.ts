@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseKeyRing } from '../../functions/domain/key-ring.js';
 import type { InvocationRecord } from '../../local/lambda/index.js';
 import { meterDynamoDb, meterSqs, type DynamoCounts, type Meter } from '../../local/metering.js';
-import { startLocalPipeline, type LocalPipeline } from '../../local/pipeline.js';
+import { caseStateMachine, startLocalPipeline, type LocalPipeline } from '../../local/pipeline.js';
 import { requestedEvent, type ExampleOptions } from '../example-cases.js';
 import { OrderPlatformClient } from '../webhook-client.js';
 
@@ -201,7 +201,7 @@ async function until<T>(probe: () => T | undefined | false | Promise<T | undefin
   }
 }
 
-const stateMachineArn = (local: LocalPipeline) => Object.values(local.topology.stateMachines)[0]!.arn;
+const stateMachineArn = (local: LocalPipeline) => caseStateMachine(local.topology).arn;
 
 /** Waits until the queues are drained and no meter moved for a second (the last notices are sent after the close). */
 async function quiet(local: LocalPipeline, meters: { dynamo?: Meter<DynamoCounts>; sqs?: Meter<Record<string, number>> }): Promise<void> {
