@@ -52,7 +52,8 @@ export function acknowledgeNagFindings(
     }
   }
 
-  for (const machine of stack.node.findAll().filter((c): c is StateMachine => c instanceof StateMachine)) {
+  const machines = stack.node.findAll().filter((c): c is StateMachine => c instanceof StateMachine);
+  for (const machine of machines) {
     acknowledge(
       machine,
       'AwsSolutions-IAM5[Resource::*]',
@@ -68,6 +69,14 @@ export function acknowledgeNagFindings(
     for (const fn of parts.workflowFunctions) {
       const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
       acknowledge(machine, `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`, 'Step Functions may invoke any version or alias of its own step function (CDK default grant).');
+    }
+    for (const child of machines.filter((other) => other !== machine)) {
+      const childId = stack.getLogicalId(child.node.defaultChild as never);
+      acknowledge(
+        machine,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${childId}"}]}]}*]`,
+        'A .sync child execution (CDK StepFunctionsStartExecution RUN_JOB grant): DescribeExecution and StopExecution on the executions of that one state machine, whose names are not known in advance.',
+      );
     }
   }
 

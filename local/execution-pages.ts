@@ -27,7 +27,7 @@ export function executionList(sfn: LocalStepFunctionsService, query: URLSearchPa
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) return badRequest('invalid_limit', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   const page = query.get('page') ?? undefined;
   if (page !== undefined && !/^\d{1,9}$/.test(page)) return badRequest('invalid_page', 'page must be a token from a previous page (nextToken).');
-  const machine = sfn.listStateMachines({}).stateMachines?.[0];
+  const machine = caseMachine(sfn);
   const listed = machine ? sfn.listExecutions({ stateMachineArn: machine.stateMachineArn, maxResults: limit, nextToken: page }) : { executions: [] };
   const result: ExecutionPage = {
     executions: (listed.executions ?? []).map((e) => ({ name: e.name, status: e.status, startDate: e.startDate, stopDate: e.stopDate })),
@@ -38,7 +38,7 @@ export function executionList(sfn: LocalStepFunctionsService, query: URLSearchPa
 
 /** One execution with its state-by-state history, or 404. */
 export function executionDetail(sfn: LocalStepFunctionsService, name: string): PageResult {
-  const machine = sfn.listStateMachines({}).stateMachines?.[0];
+  const machine = caseMachine(sfn);
   const executionArn = machine ? `${machine.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${name}` : '';
   let execution: DescribeExecutionOutput;
   try {
@@ -57,7 +57,7 @@ export function executionDetail(sfn: LocalStepFunctionsService, name: string): P
     events.push(...(history.events ?? []));
     nextToken = history.nextToken;
   } while (nextToken);
-  const states = stateSteps(events, execution.status);
+  const states = stateSteps(events, execution.status, (childArn) => childSteps(sfn, childArn));
   const { name: executionName, status, startDate, stopDate, input, output, error, cause } = execution;
   return {
     status: 200,
@@ -65,6 +65,9 @@ export function executionDetail(sfn: LocalStepFunctionsService, name: string): P
     html: detailHtml(execution, states, events),
   };
 }
+
+/** Executions of the Standard case workflow; its Express children show inside it as tasks. */
+const caseMachine = (sfn: LocalStepFunctionsService) => sfn.listStateMachines({}).stateMachines?.find((m) => m.type === 'STANDARD');
 
 export interface StateStep {
   name: string;
@@ -77,6 +80,30 @@ export interface StateStep {
   output?: string;
   error?: string;
   cause?: string;
+  /** A stretch task (states:startExecution): the Express execution it ran, and that execution's states. */
+  child?: { executionArn: string; status?: string; states: StateStep[] };
+}
+
+/** An Express execution's states, for the stretch task that ran it (undefined when the service no longer has it). */
+function childSteps(sfn: LocalStepFunctionsService, executionArn: string): StateStep[] | undefined {
+  try {
+    const { status } = sfn.describeExecution({ executionArn });
+    return stateSteps(sfn.getExecutionHistory({ executionArn, maxResults: MAX_PAGE_SIZE }).events ?? [], status);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The child execution a stretch task's result (TaskSucceeded output, TaskFailed cause) names. */
+function childArn(event: HistoryEvent): string | undefined {
+  const details = event.taskSucceededEventDetails ?? event.taskFailedEventDetails;
+  if (details?.resourceType !== 'states') return undefined;
+  try {
+    const arn = (JSON.parse((event.taskSucceededEventDetails?.output ?? event.taskFailedEventDetails?.cause) || '{}') as { ExecutionArn?: unknown }).ExecutionArn;
+    return typeof arn === 'string' ? arn : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const FAILURE_DETAILS = [
@@ -88,11 +115,14 @@ const FAILURE_DETAILS = [
 ] as const;
 
 /** Pairs each StateEntered with its StateExited (loops enter a state again: the latest open entry is closed). */
-export function stateSteps(events: HistoryEvent[], executionStatus: string | undefined): StateStep[] {
+export function stateSteps(events: HistoryEvent[], executionStatus: string | undefined, children?: (executionArn: string) => StateStep[] | undefined): StateStep[] {
   const steps: StateStep[] = [];
   for (const event of events) {
     const type = event.type ?? '';
     const at = new Date(event.timestamp ?? 0);
+    const child = children && childArn(event);
+    const running = child && steps.findLast((s) => !s.exitedAt);
+    if (child && running) running.child = { executionArn: child, states: children(child) ?? [] };
     if (type.endsWith('StateEntered') && event.stateEnteredEventDetails) {
       steps.push({
         name: event.stateEnteredEventDetails.name ?? '',
@@ -173,7 +203,7 @@ function detailHtml(execution: DescribeExecutionOutput, states: StateStep[], eve
       (s) =>
         `<tr><td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.type)}</td><td>${statusBadge(s.status)}</td><td>${time(s.enteredAt)}</td><td>${duration(s.durationMs)}</td><td>${
           s.error ? `<code>${escapeHtml(s.error)}</code> ${escapeHtml(s.cause ?? '')}` : ''
-        }${jsonBlock('Input', s.input)}${jsonBlock('Output', s.output)}</td></tr>`,
+        }${jsonBlock('Input', s.input)}${jsonBlock('Output', s.output)}</td></tr>${s.child ? childRows(s.child) : ''}`,
     )
     .join('');
   const eventRows = events
@@ -190,9 +220,23 @@ function detailHtml(execution: DescribeExecutionOutput, states: StateStep[], eve
   );
 }
 
+/** The steps of a stretch, under its task: the Express execution keeps no page of its own. */
+function childRows(child: NonNullable<StateStep['child']>): string {
+  const name = child.executionArn.split(':').at(-1) ?? '';
+  const rows = child.states
+    .map(
+      (s) =>
+        `<tr class="child"><td>↳ ${escapeHtml(s.name)}</td><td>${escapeHtml(s.type)}</td><td>${statusBadge(s.status)}</td><td>${time(s.enteredAt)}</td><td>${duration(s.durationMs)}</td><td>${
+          s.error ? `<code>${escapeHtml(s.error)}</code> ${escapeHtml(s.cause ?? '')}` : ''
+        }${jsonBlock('Input', s.input)}${jsonBlock('Output', s.output)}</td></tr>`,
+    )
+    .join('');
+  return `<tr class="child"><td colspan="6">Express steps, execution <code>${escapeHtml(name)}</code></td></tr>${rows}`;
+}
+
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} — after-sales (local)</title><style>
 body{font:14px/1.4 system-ui,sans-serif;margin:1rem;max-width:80rem}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.5rem;max-height:20rem;overflow:auto}.s{padding:0 .4rem;border-radius:.3rem;background:#eee}.s.succeeded{background:#d4f5d4}.s.failed,.s.timed_out,.s.aborted{background:#fbd3d3}.s.caught{background:#fde9c4}.s.running{background:#d6e6fb}dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.5rem;max-height:20rem;overflow:auto}.s{padding:0 .4rem;border-radius:.3rem;background:#eee}.s.succeeded{background:#d4f5d4}.s.failed,.s.timed_out,.s.aborted{background:#fbd3d3}.s.caught{background:#fde9c4}.s.running{background:#d6e6fb}tr.child td{background:#fafafa;font-size:13px}dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
 </style><h1>${escapeHtml(title)}</h1>${body}</html>`;
 }

@@ -191,6 +191,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       stepFunctions.addStateMachine({
         definition: machine.definition as object,
         stateMachineArn: machine.arn,
+        type: machine.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
         retryIntervalMs: config.retryIntervalMs,
         services: {
           invokeFunction: (functionArn, payload) => engineInvocations.run(() => lambda.invoke(functionArn, payload)),
@@ -317,7 +318,7 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     });
     stops.push(scheduler.stop);
 
-    const resumed = await resumeOpenCases(dynamoClient, Object.values(topology.tables)[0]!.name, stepFunctions, Object.values(topology.stateMachines)[0]!.arn);
+    const resumed = await resumeOpenCases(dynamoClient, Object.values(topology.tables)[0]!.name, stepFunctions, caseStateMachine(topology).arn);
     if (resumed > 0) log(`resumed ${resumed} open case(s) from ${dataDir}`);
 
     return { config, operators, urls, topology, carrier, orderPlatform, sms, sns, stepFunctions, clock, scheduler, idle: () => pollers.idle(), stop };
@@ -382,4 +383,11 @@ function signingKey(value: string, provider?: string): string {
   const parsed = JSON.parse(value) as Record<string, unknown>;
   if ('current' in parsed || !provider) return parseKeyRing(value).current;
   return parsed[provider] === undefined ? '' : keyRingFrom(parsed[provider]).current;
+}
+
+/** The case workflow: the one Standard state machine (its Express children run inside its executions). */
+export function caseStateMachine(topology: LocalTopology): LocalTopology['stateMachines'][string] {
+  const machine = Object.values(topology.stateMachines).find((m) => m.type !== 'EXPRESS');
+  if (!machine) throw new Error('The template has no Standard state machine');
+  return machine;
 }

@@ -4,31 +4,31 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
   Choice,
-  CustomerManagedEncryptionConfiguration,
   Condition,
+  CustomerManagedEncryptionConfiguration,
   DefinitionBody,
   Fail,
-  Pass,
-  Result,
   IntegrationPattern,
   JitterType,
   JsonPath,
   LogLevel,
+  Pass,
   QueryLanguage,
+  Result,
   StateMachine,
   StateMachineType,
+  Succeed,
   TaskInput,
   Timeout,
   Wait,
   WaitTime,
   type IChainable,
-  type RetryProps,
-  type INextable,
-  type State,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { CaseSteps, NEXT, type Entry, type Next } from './case-steps.js';
 import { DataKey } from './data-key.js';
+import { caseId, cancelled, ORDER_PLATFORM_BACKOFF, WorkflowTasks } from './workflow-tasks.js';
 
 export interface CaseWorkflowFunctions {
   classify: IFunction;
@@ -50,19 +50,23 @@ export interface CaseWorkflowProps {
 }
 
 /**
- * The case workflow (Standard, JSONPath). The execution carries the case id and non-personal facts only;
- * contacts are read by the notifier alone. Waiting states use task tokens (evidence, the return parcel, the
- * survey); every task retries transient failures and, when a step fails for good, records it on the case and
- * ends the execution failed (redrivable) with the case in front of an operator.
+ * The case workflow (Standard, JSONPath), in the order a case lives: intake and review, the carrier, the remedy,
+ * the compensation, the survey, the close. It keeps every wait — task tokens (an operator, evidence, the customer's
+ * choice, the return parcel, the platform's confirmation, the survey), Wait states and the long retries — and runs
+ * each synchronous stretch between two waits as one execution of its Express steps (CaseSteps, `.sync:2`: one
+ * Standard transition), then routes on where the steps left the case (`$.next`). The execution carries the case id
+ * and non-personal facts only; contacts are read by the notifier alone. A step that fails for good is recorded on the
+ * case and ends the execution failed (redrivable) with the case in front of an operator.
  * Durations come from the execution (`$.facts.timings`), so the same definition runs in seconds locally.
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  readonly steps: CaseSteps;
 
   constructor(scope: Construct, id: string, props: CaseWorkflowProps) {
     super(scope, id);
     const fn = props.functions;
-    const caseId = JsonPath.stringAt('$.caseId');
+    this.steps = new CaseSteps(this, 'Steps', { ...props, stateMachineName: `${props.stateMachineName}-steps` });
 
     const recordFailure = new LambdaInvoke(this, 'RecordFailure', {
       lambdaFunction: fn.recordFailure,
@@ -70,35 +74,28 @@ export class CaseWorkflow extends Construct {
       payloadResponseOnly: true,
       resultPath: '$.failure',
     }).next(new Fail(this, 'CaseNeedsAttention', { error: 'CaseNeedsAttention', cause: 'A step failed after its retries; the case is waiting for an operator.' }));
-
-    const step = (name: string, lambdaFunction: IFunction, resultPath: string | undefined, payload: Record<string, unknown> = {}, retries: RetryProps[] = []) => {
-      const task = new LambdaInvoke(this, name, {
-        lambdaFunction,
-        payload: TaskInput.fromObject({ caseId, ...payload }),
-        payloadResponseOnly: true,
-        resultPath: resultPath ?? JsonPath.DISCARD,
-        retryOnServiceExceptions: true,
+    const steps = new WorkflowTasks(this, recordFailure, props.noticeQueue);
+    const route = new Choice(this, 'Route');
+    /** One stretch of synchronous steps, from `entry` to the next wait. */
+    const stretch = (name: string, entry: Entry) => {
+      const task = new StepFunctionsStartExecution(this, name, {
+        stateMachine: this.steps.stateMachine,
+        integrationPattern: IntegrationPattern.RUN_JOB,
+        input: TaskInput.fromObject({ entry, state: JsonPath.entirePayload }),
+        // The console links the Express execution to this one.
+        associateWithParent: true,
+        outputPath: '$.Output',
       });
-      // Step Functions applies the first retrier that matches: specific errors go before the generic one.
-      for (const retry of retries) task.addRetry(retry);
-      return guarded(task);
+      // Only the start is retried: the steps retried their own failures, and a stretch is not run twice.
+      task.addRetry({
+        errors: ['StepFunctions.ExecutionLimitExceededException', 'StepFunctions.SdkClientException'],
+        interval: Duration.seconds(2),
+        maxAttempts: 3,
+        backoffRate: 2,
+        jitterStrategy: JitterType.FULL,
+      });
+      return steps.guarded(task, false).next(route);
     };
-    const guarded = <T extends State & { addRetry: LambdaInvoke['addRetry']; addCatch: LambdaInvoke['addCatch'] }>(task: T, retries = true): T => {
-      if (retries) task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: JitterType.FULL });
-      task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-      return task;
-    };
-    // `extra`: what the notice needs from the execution (how long the customer has to act, why a case closes).
-    const notify = (name: string, milestone: string, extra: Record<string, unknown> = {}) =>
-      guarded(
-        new SqsSendMessage(this, name, {
-          queue: props.noticeQueue,
-          messageBody: TaskInput.fromObject({ caseId, milestone, round: JsonPath.numberAt('$.round'), ...extra }),
-          messageGroupId: caseId,
-          resultPath: JsonPath.DISCARD,
-        }),
-      );
-    const dueIn = (timing: string) => ({ dueInSeconds: JsonPath.numberAt(`$.facts.timings.${timing}`) });
     const awaitEvent = (name: string, kind: string, timeoutPath: string | undefined, resultPath = '$.signal', extra: Record<string, unknown> = {}) =>
       new LambdaInvoke(this, name, {
         lambdaFunction: fn.awaitEvent,
@@ -107,119 +104,58 @@ export class CaseWorkflow extends Construct {
         ...(timeoutPath ? { taskTimeout: Timeout.at(timeoutPath) } : {}),
         resultPath,
       });
-    // A close is the execution's last state (End): a Succeed after it would be one more billed transition per case.
-    const close = (name: string, reason: string) => step(name, fn.closeCase, '$.closed', { reason });
-    const orderPlatformRetry: RetryProps = {
-      errors: ['OrderPlatformError'],
-      interval: Duration.seconds(10),
-      maxAttempts: 6,
-      backoffRate: 2,
-      maxDelay: Duration.minutes(10),
-      jitterStrategy: JitterType.FULL,
+    /** A wait that goes on to `then` when signalled and to `onTimeout` when its time is up. */
+    const waiting = <T extends LambdaInvoke>(wait: T, then: IChainable, onTimeout: IChainable, timeoutResult: string): T => {
+      wait.addCatch(onTimeout, { errors: ['States.Timeout'], resultPath: timeoutResult });
+      steps.guarded(wait).next(then);
+      return wait;
     };
+    // A close is the execution's last state (End): a Succeed after it would be one more billed transition per case.
+    const close = (name: string, reason: string) => steps.guardedStep(name, fn.closeCase, '$.closed', { reason });
 
-    // Endings
-    const closeRejected = close('CloseRejected', 'rejected');
-    const notifyRejected = notify('NotifyRejected', 'decided').next(closeRejected);
-    const closeCancelled = close('CloseCancelled', 'cancelled');
-    const notifyCancelled = notify('NotifyCancelled', 'cancelled').next(closeCancelled);
-    const closeEvidenceExpired = close('CloseEvidenceExpired', 'evidence_expired');
-    const notifyEvidenceExpired = notify('NotifyEvidenceExpired', 'closed', { reason: 'evidence_expired' }).next(closeEvidenceExpired);
-    const compensationFailed = new Pass(this, 'CompensationFailed', {
-      result: Result.fromObject({ Error: 'CompensationFailed', Cause: 'The order platform reported the instruction failed.' }),
-      resultPath: '$.error',
-    }).next(recordFailure);
-
-    // Resolution and survey
-    const closeCompleted = close('CloseCompleted', 'completed');
-    const closeSurveyExpired = close('CloseSurveyExpired', 'survey_expired');
-    // The survey is open surveyExpirySeconds in all: unanswered at the reminder time, the customer is reminded once,
-    // and the same wait (kind survey) goes on for the rest of that time.
-    const survey = new LambdaInvoke(this, 'Survey', {
-      lambdaFunction: fn.survey,
-      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: TaskInput.fromObject({ caseId, taskToken: JsonPath.taskToken, expirySeconds: JsonPath.numberAt('$.facts.timings.surveyExpirySeconds') }),
-      taskTimeout: Timeout.at('$.facts.timings.surveyReminderSeconds'),
-      resultPath: '$.survey',
-    });
-    const surveyReminded = awaitEvent('SurveyReminded', 'survey', '$.facts.timings.surveyExpiryAfterReminderSeconds', '$.survey');
-    surveyReminded.addCatch(closeSurveyExpired, { errors: ['States.Timeout'], resultPath: '$.surveyTimeout' });
-    guarded(surveyReminded).next(closeCompleted);
-    survey.addCatch(notify('NotifySurveyReminder', 'survey_reminder').next(surveyReminded), { errors: ['States.Timeout'], resultPath: '$.surveyTimeout' });
-    guarded(survey);
-    survey.next(closeCompleted);
-    const waitBeforeSurvey = new Wait(this, 'WaitBeforeSurvey', { time: WaitTime.secondsPath('$.facts.timings.surveyDelaySeconds') }).next(survey);
-    const notifyResolved = notify('NotifyResolved', 'resolved').next(waitBeforeSurvey);
-
-    // An exchange shipped ahead of the return: the old item must follow, or the replacement is charged back.
-    const chargeBack = step('ChargeBack', fn.compensate, '$.chargeBack', { action: 'charge_back' }, [orderPlatformRetry]);
-    chargeBack.next(notify('NotifyChargedBack', 'charged_back').next(waitBeforeSurvey));
-    const awaitReturnAfterExchange = awaitEvent('AwaitReturnAfterExchange', 'return', '$.facts.timings.advanceReturnDeadlineSeconds');
-    awaitReturnAfterExchange.addCatch(chargeBack, { errors: ['States.Timeout'], resultPath: '$.returnTimeout' });
-    guarded(awaitReturnAfterExchange);
-    // Cancelling now does not undo a replacement already shipped: without the old item, it is charged back.
-    awaitReturnAfterExchange.next(new Choice(this, 'OldItemReturned?').when(cancelled('$.signal'), chargeBack).otherwise(waitBeforeSurvey));
-    const notifyReplacementShipped = notify('NotifyReplacementShipped', 'resolved').next(
-      notify('NotifyShipBackAfterExchange', 'ship_back', dueIn('advanceReturnDeadlineSeconds')).next(awaitReturnAfterExchange),
+    // 1. Intake and review: classify, tell the customer, review; an operator decides where the review cannot.
+    const intake = stretch('Intake', 'intake');
+    const reviewTargets = {
+      review: {
+        reminderSeconds: JsonPath.numberAt('$.facts.timings.reviewReminderSeconds'),
+        escalationSeconds: JsonPath.numberAt('$.facts.timings.reviewEscalationSeconds'),
+      },
+    };
+    // Reminds at the first target, escalates at the second, then keeps waiting with a heartbeat: every escalation
+    // interval the escalated wait times out into itself and re-registers its token, so a decision recorded on the
+    // case but never delivered (the ops function failed between its write and the signal) is found and resumes it.
+    const operatorDecided = stretch('OperatorDecided', 'operator_decision');
+    const manualReviewEscalated = awaitEvent('ManualReviewEscalated', 'manual_review', '$.facts.timings.reviewEscalationSeconds', '$.signal', reviewTargets);
+    waiting(manualReviewEscalated, operatorDecided, manualReviewEscalated, '$.reviewTimeout');
+    const escalateReview = steps.guardedStep('EscalateReview', fn.reviewTimer, undefined, { stage: 'escalation' }).next(manualReviewEscalated);
+    const manualReviewReminded = awaitEvent('ManualReviewReminded', 'manual_review', '$.facts.timings.reviewEscalateAfterReminderSeconds', '$.signal', reviewTargets);
+    waiting(manualReviewReminded, operatorDecided, escalateReview, '$.reviewTimeout');
+    const remindReview = steps.guardedStep('RemindReview', fn.reviewTimer, undefined, { stage: 'reminder' }).next(manualReviewReminded);
+    const manualReview = waiting(
+      awaitEvent('ManualReview', 'manual_review', '$.facts.timings.reviewReminderSeconds', '$.signal', reviewTargets),
+      operatorDecided,
+      remindReview,
+      '$.reviewTimeout',
+    );
+    // Damaged without a photo: the customer is asked for one; it is reviewed again, or the case closes unanswered.
+    const awaitEvidence = waiting(
+      awaitEvent('AwaitEvidence', 'evidence', '$.facts.timings.evidenceWaitSeconds'),
+      stretch('EvidenceArrived', 'evidence'),
+      stretch('EvidenceExpired', 'evidence_expired'),
+      '$.evidenceTimeout',
     );
 
-    // Compensation: instructed once, then confirmed by the platform's webhook or, failing that, by asking it.
-    const confirmed = new Choice(this, 'CompensationConfirmed?')
-      .when(Condition.stringEquals('$.confirmation.signal', 'failed'), compensationFailed)
-      .when(Condition.booleanEquals('$.plan.advanceExchange', true), notifyReplacementShipped)
-      .otherwise(notifyResolved);
-    const checkCompensation = step('CheckCompensation', fn.compensate, '$.confirmation', { action: 'check' }, [
-      { errors: ['CompensationPendingError'], interval: Duration.minutes(1), maxAttempts: 10, backoffRate: 2, maxDelay: Duration.hours(1), jitterStrategy: JitterType.FULL },
-      orderPlatformRetry,
-    ]);
-    checkCompensation.next(confirmed);
-    const awaitCompensation = awaitEvent('AwaitCompensation', 'compensation', '$.facts.timings.compensationConfirmSeconds', '$.confirmation');
-    awaitCompensation.addCatch(checkCompensation, { errors: ['States.Timeout'], resultPath: '$.confirmationTimeout' });
-    guarded(awaitCompensation);
-    awaitCompensation.next(confirmed);
-    const compensate = step('Compensate', fn.compensate, '$.compensation', { action: 'instruct' }, [orderPlatformRetry]);
-    compensate.next(new Choice(this, 'CompensatedOrCancelled').when(Condition.stringEquals('$.compensation.status', 'cancelled'), notifyCancelled).otherwise(awaitCompensation));
-
-    // Return parcel first (return, exchange, repair, quality; damaged returned for a refund or exchange)
-    const awaitReturn = awaitEvent('AwaitReturn', 'return', '$.facts.timings.returnWaitSeconds');
-    const notifyReturnExpired = notify('NotifyReturnExpired', 'closed', { reason: 'return_expired' }).next(close('CloseReturnExpired', 'return_expired'));
-    awaitReturn.addCatch(notifyReturnExpired, { errors: ['States.Timeout'], resultPath: '$.returnTimeout' });
-    guarded(awaitReturn);
-    awaitReturn.next(new Choice(this, 'ReturnArrivedOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(compensate));
-    const notifyShipBack = notify('NotifyShipBack', 'ship_back', dueIn('returnWaitSeconds')).next(awaitReturn);
-    // Where the platform pays the return shipping, a prepaid label is issued before the customer is asked to ship.
-    const issueReturnLabel = step('IssueReturnLabel', fn.compensate, '$.returnLabel', { action: 'return_label' }, [orderPlatformRetry]).next(notifyShipBack);
-    const shipBack = new Choice(this, 'PrepaidLabel?').when(Condition.booleanEquals('$.plan.platformPaysReturnShipping', true), issueReturnLabel).otherwise(notifyShipBack);
-
-    // The remedy: the customer's choice where the policy gives one (default after its timeout), then the path it needs.
-    const planRemedy = step('PlanRemedy', fn.planRemedy, '$.plan');
-    const planDefaultRemedy = step('PlanDefaultRemedy', fn.planRemedy, '$.plan', { applyDefault: true });
-    const awaitChoice = awaitEvent('AwaitChoice', 'remedy_choice', '$.facts.timings.choiceTimeoutSeconds');
-    awaitChoice.addCatch(planDefaultRemedy, { errors: ['States.Timeout'], resultPath: '$.choiceTimeout' });
-    guarded(awaitChoice);
-    awaitChoice.next(new Choice(this, 'ChoiceOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(planRemedy));
-    const remedyPlanned = new Choice(this, 'RemedyPlanned')
-      .when(Condition.booleanEquals('$.plan.needsChoice', true), notify('NotifyChoiceNeeded', 'remedy_choice_needed', dueIn('choiceTimeoutSeconds')).next(awaitChoice))
-      .when(Condition.booleanEquals('$.plan.advanceExchange', true), compensate)
-      .when(Condition.booleanEquals('$.plan.needsReturn', true), shipBack)
-      .otherwise(compensate);
-    planRemedy.next(remedyPlanned);
-    planDefaultRemedy.next(remedyPlanned);
-    const notifyApproved = notify('NotifyApproved', 'decided').next(planRemedy);
-
-    // Carrier lookup (lost, delayed): an outage is retried with backoff for about half an hour; a longer one makes the
-    // case wait visibly (awaiting_carrier, operators alerted) and look again after a pause, for as long as it lasts.
-    const carrierLookup = new LambdaInvoke(this, 'CarrierLookup', {
-      lambdaFunction: fn.carrierLookup,
-      payload: TaskInput.fromObject({ caseId }),
-      payloadResponseOnly: true,
-      resultPath: '$.carrier',
-      retryOnServiceExceptions: true,
-    });
-    carrierLookup.addRetry({ errors: ['TrackingNotFoundError', 'TrackingStoppedError'], maxAttempts: 0 });
-    // A refused API key is an outage of that provider for us (a key rotated at the provider before the functions read
-    // the new one, or a wrong key): the case waits for it like for a provider that is down, instead of failing.
-    carrierLookup.addRetry({
+    // 2. The carrier (lost, delayed): not known yet → look again after a pause. An outage is retried with backoff for
+    // about half an hour; a longer one makes the case wait visibly (awaiting_carrier, operators alerted) and look
+    // again after a pause, for as long as it lasts. A refused API key (rotated at the provider before the functions
+    // read the new one, or a wrong key) is an outage of that provider for us.
+    const lookAgain = stretch('LookAgain', 'carrier');
+    const waitForCarrier = new Wait(this, 'WaitForCarrier', { time: WaitTime.secondsPath('$.facts.timings.carrierRecheckSeconds') }).next(lookAgain);
+    const waitForCarrierRecovery = new Wait(this, 'WaitForCarrierRecovery', { time: WaitTime.secondsPath('$.facts.timings.carrierOutageWaitSeconds') }).next(lookAgain);
+    const carrierUnavailable = steps.guardedStep('CarrierUnavailable', fn.carrierLookup, undefined, { outage: JsonPath.objectAt('$.carrierError') }).next(waitForCarrierRecovery);
+    const carrierOutage = steps.step('CarrierOutage', fn.carrierLookup, '$.carrier');
+    carrierOutage.addRetry({ errors: ['TrackingNotFoundError', 'TrackingStoppedError'], maxAttempts: 0 });
+    carrierOutage.addRetry({
       errors: ['CarrierUnavailableError', 'CarrierAuthError'],
       interval: Duration.seconds(30),
       maxAttempts: 6,
@@ -227,71 +163,99 @@ export class CaseWorkflow extends Construct {
       maxDelay: Duration.hours(1),
       jitterStrategy: JitterType.FULL,
     });
-    const waitForCarrierRecovery = new Wait(this, 'WaitForCarrierRecovery', { time: WaitTime.secondsPath('$.facts.timings.carrierOutageWaitSeconds') }).next(carrierLookup);
-    const carrierUnavailable = step('CarrierUnavailable', fn.carrierLookup, undefined, { outage: JsonPath.objectAt('$.carrierError') }).next(waitForCarrierRecovery);
     // Before the catch-all: Step Functions applies the first catcher that matches.
-    carrierLookup.addCatch(carrierUnavailable, { errors: ['CarrierUnavailableError', 'CarrierAuthError'], resultPath: '$.carrierError' });
-    guarded(carrierLookup);
-    const waitForCarrier = new Wait(this, 'WaitForCarrier', { time: WaitTime.secondsPath('$.facts.timings.carrierRecheckSeconds') }).next(carrierLookup);
-    carrierLookup.next(
-      new Choice(this, 'CarrierVerdict')
-        .when(Condition.stringEquals('$.carrier.verdict', 'pending'), waitForCarrier)
-        .when(Condition.stringEquals('$.carrier.verdict', 'refuted'), notifyRejected)
-        .otherwise(notifyApproved),
+    carrierOutage.addCatch(carrierUnavailable, { errors: ['CarrierUnavailableError', 'CarrierAuthError'], resultPath: '$.carrierError' });
+    steps.guarded(carrierOutage).next(stretch('CarrierAnswered', 'carrier_answered'));
+
+    // 3. The remedy: the customer's choice where the policy gives one (the default after its timeout); the return
+    // parcel first where the remedy needs it. The order platform's long backoff (…WithBackoff) waits here.
+    const awaitChoice = waiting(
+      awaitEvent('AwaitChoice', 'remedy_choice', '$.facts.timings.choiceTimeoutSeconds'),
+      stretch('Chosen', 'choice'),
+      stretch('DefaultRemedy', 'default_remedy'),
+      '$.choiceTimeout',
+    );
+    const issueReturnLabel = steps
+      .guarded(steps.step('IssueReturnLabelWithBackoff', fn.compensate, '$.returnLabel', { action: 'return_label' }, [ORDER_PLATFORM_BACKOFF]))
+      .next(stretch('ReturnLabelIssued', 'return_label_issued'));
+    const awaitReturn = waiting(
+      awaitEvent('AwaitReturn', 'return', '$.facts.timings.returnWaitSeconds'),
+      stretch('ReturnArrived', 'return'),
+      stretch('ReturnExpired', 'return_expired'),
+      '$.returnTimeout',
     );
 
-    // Review, with the evidence loop for damaged claims without a photo
-    const review = step('Review', fn.review, '$.review');
-    const awaitEvidence = awaitEvent('AwaitEvidence', 'evidence', '$.facts.timings.evidenceWaitSeconds');
-    awaitEvidence.addCatch(notifyEvidenceExpired, { errors: ['States.Timeout'], resultPath: '$.evidenceTimeout' });
-    guarded(awaitEvidence);
-    awaitEvidence.next(new Choice(this, 'EvidenceOrCancelled').when(cancelled('$.signal'), notifyCancelled).otherwise(review));
-    const notifyEvidenceNeeded = notify('NotifyEvidenceNeeded', 'evidence_needed', dueIn('evidenceWaitSeconds')).next(awaitEvidence);
+    // 4. Compensation: instructed once, then confirmed by the platform's webhook or, failing that, by asking it.
+    const compensate = steps
+      .guarded(steps.step('CompensateWithBackoff', fn.compensate, '$.compensation', { action: 'instruct' }, [ORDER_PLATFORM_BACKOFF]))
+      .next(stretch('CompensationInstructed', 'compensation_instructed'));
+    const confirmation = stretch('Confirmation', 'confirmation');
+    const checkCompensation = steps
+      .guarded(
+        steps.step('CheckCompensation', fn.compensate, '$.confirmation', { action: 'check' }, [
+          { errors: ['CompensationPendingError'], interval: Duration.minutes(1), maxAttempts: 10, backoffRate: 2, maxDelay: Duration.hours(1), jitterStrategy: JitterType.FULL },
+          ORDER_PLATFORM_BACKOFF,
+        ]),
+      )
+      .next(confirmation);
+    const awaitCompensation = waiting(
+      awaitEvent('AwaitCompensation', 'compensation', '$.facts.timings.compensationConfirmSeconds', '$.confirmation'),
+      confirmation,
+      checkCompensation,
+      '$.confirmationTimeout',
+    );
+    // An exchange shipped ahead of the return: the old item must follow, or the replacement is charged back.
+    // Cancelling now does not undo a replacement already shipped: without the old item, it is charged back too.
+    const chargeBack = stretch('ChargeBackOldItem', 'charge_back');
+    const chargeBackWithBackoff = steps
+      .guarded(steps.step('ChargeBackWithBackoff', fn.compensate, '$.chargeBack', { action: 'charge_back' }, [ORDER_PLATFORM_BACKOFF]))
+      .next(stretch('ChargedBack', 'charged_back'));
 
-    // Operator review: waits for a decision; reminds at the first target, escalates at the second, then keeps
-    // waiting (with a heartbeat, below).
-    const reviewTargets = {
-      review: {
-        reminderSeconds: JsonPath.numberAt('$.facts.timings.reviewReminderSeconds'),
-        escalationSeconds: JsonPath.numberAt('$.facts.timings.reviewEscalationSeconds'),
-      },
+    // 5. The survey, some time after the case is resolved: open surveyExpirySeconds in all; unanswered at the reminder
+    // time, the customer is reminded once, and the same wait (kind survey) goes on for the rest of that time.
+    const closeCompleted = close('CloseCompleted', 'completed');
+    const surveyReminded = waiting(
+      awaitEvent('SurveyReminded', 'survey', '$.facts.timings.surveyExpiryAfterReminderSeconds', '$.survey'),
+      closeCompleted,
+      close('CloseSurveyExpired', 'survey_expired'),
+      '$.surveyTimeout',
+    );
+    const survey = new LambdaInvoke(this, 'Survey', {
+      lambdaFunction: fn.survey,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({ caseId, taskToken: JsonPath.taskToken, expirySeconds: JsonPath.numberAt('$.facts.timings.surveyExpirySeconds') }),
+      taskTimeout: Timeout.at('$.facts.timings.surveyReminderSeconds'),
+      resultPath: '$.survey',
+    });
+    waiting(survey, closeCompleted, steps.notify('NotifySurveyReminder', 'survey_reminder').next(surveyReminded), '$.surveyTimeout');
+    const waitBeforeSurvey = new Wait(this, 'WaitBeforeSurvey', { time: WaitTime.secondsPath('$.facts.timings.surveyDelaySeconds') }).next(survey);
+    const awaitReturnAfterExchange = waiting(
+      awaitEvent('AwaitReturnAfterExchange', 'return', '$.facts.timings.advanceReturnDeadlineSeconds'),
+      new Choice(this, 'OldItemReturned?').when(cancelled('$.signal'), chargeBack).otherwise(waitBeforeSurvey),
+      chargeBack,
+      '$.returnTimeout',
+    );
+
+    // Where each stretch leaves the case.
+    const targets: Record<Next, IChainable> = {
+      ManualReview: manualReview,
+      AwaitEvidence: awaitEvidence,
+      WaitForCarrier: waitForCarrier,
+      CarrierOutage: carrierOutage,
+      AwaitChoice: awaitChoice,
+      AwaitReturn: awaitReturn,
+      AwaitCompensation: awaitCompensation,
+      AwaitReturnAfterExchange: awaitReturnAfterExchange,
+      WaitBeforeSurvey: waitBeforeSurvey,
+      CompensateWithBackoff: compensate,
+      IssueReturnLabelWithBackoff: issueReturnLabel,
+      ChargeBackWithBackoff: chargeBackWithBackoff,
+      failed: recordFailure,
+      closed: new Succeed(this, 'CaseClosed'),
     };
-    const operatorDecision = new Choice(this, 'OperatorDecision')
-      .when(cancelled('$.signal'), notifyCancelled)
-      .when(Condition.stringEquals('$.signal.signal', 'reject'), notifyRejected)
-      .when(Condition.stringEquals('$.signal.signal', 'request_evidence'), notifyEvidenceNeeded)
-      .when(Condition.and(Condition.booleanEquals('$.facts.needsCarrier', true), Condition.not(isTrue('$.dispute'))), carrierLookup)
-      .otherwise(notifyApproved);
-    const manualReview = awaitEvent('ManualReview', 'manual_review', '$.facts.timings.reviewReminderSeconds', '$.signal', reviewTargets);
-    const manualReviewReminded = awaitEvent('ManualReviewReminded', 'manual_review', '$.facts.timings.reviewEscalateAfterReminderSeconds', '$.signal', reviewTargets);
-    // The escalated wait has a heartbeat: every escalation interval it times out into itself and re-registers its
-    // token. A decision recorded on the case but never delivered (the ops function failed between its write and the
-    // signal) is then found by await-event and resumes the case; otherwise it goes on waiting, with no new alert.
-    const manualReviewEscalated = awaitEvent('ManualReviewEscalated', 'manual_review', '$.facts.timings.reviewEscalationSeconds', '$.signal', reviewTargets);
-    const remindReview = step('RemindReview', fn.reviewTimer, undefined, { stage: 'reminder' }).next(manualReviewReminded);
-    const escalateReview = step('EscalateReview', fn.reviewTimer, undefined, { stage: 'escalation' }).next(manualReviewEscalated);
-    manualReview.addCatch(remindReview, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' });
-    manualReviewReminded.addCatch(escalateReview, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' });
-    manualReviewEscalated.addCatch(manualReviewEscalated, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' });
-    for (const wait of [manualReview, manualReviewReminded, manualReviewEscalated]) guarded(wait).next(operatorDecision);
-
-    review.next(
-      new Choice(this, 'ReviewDecision')
-        .when(Condition.stringEquals('$.review.decision', 'needs_evidence'), notifyEvidenceNeeded)
-        .when(Condition.stringEquals('$.review.decision', 'reject'), notifyRejected)
-        .when(Condition.stringEquals('$.review.decision', 'manual'), manualReview)
-        // Approved: the carrier is asked first where the type needs it (one Choice, not two: a transition saved per case).
-        .when(Condition.booleanEquals('$.facts.needsCarrier', true), carrierLookup)
-        .otherwise(notifyApproved),
-    );
-
-    // A dispute reopens a rejected case straight in front of an operator; the customer is told it arrived (once per
-    // round: the round is in the notice's slot).
-    const definition: IChainable & INextable = step('Classify', fn.classify, '$.facts');
-    (definition as LambdaInvoke).next(
-      new Choice(this, 'Dispute?')
-        .when(isTrue('$.dispute'), notify('NotifyDisputeReceived', 'dispute_received').next(manualReview))
-        .otherwise(notify('NotifyReceived', 'received').next(review)),
+    for (const next of NEXT) route.when(Condition.stringEquals('$.next', next), targets[next]);
+    route.otherwise(
+      new Pass(this, 'NoRoute', { result: Result.fromObject({ Error: 'NoRoute', Cause: 'The steps left the case nowhere.' }), resultPath: '$.error' }).next(recordFailure),
     );
 
     const dataKey = DataKey.of(this);
@@ -299,7 +263,7 @@ export class CaseWorkflow extends Construct {
       stateMachineName: props.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       queryLanguage: QueryLanguage.JSON_PATH,
-      definitionBody: DefinitionBody.fromChainable(definition),
+      definitionBody: DefinitionBody.fromChainable(intake),
       tracingEnabled: true,
       // With the customer-managed key, definitions and execution history are encrypted with it (default: AWS-owned).
       ...(dataKey ? { encryptionConfiguration: new CustomerManagedEncryptionConfiguration(dataKey) } : {}),
@@ -316,12 +280,4 @@ export class CaseWorkflow extends Construct {
   static arnFor(scope: Construct, stateMachineName: string): string {
     return Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
-}
-
-function isTrue(path: string) {
-  return Condition.and(Condition.isPresent(path), Condition.booleanEquals(path, true));
-}
-
-function cancelled(path: string) {
-  return Condition.and(Condition.isPresent(`${path}.signal`), Condition.stringEquals(`${path}.signal`, 'cancelled'));
 }

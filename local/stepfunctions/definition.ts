@@ -3,7 +3,7 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 /** Node timers fire after 1 ms when asked for more than 2^31-1 ms, so longer static timeouts and waits are clamped. */
 export const MAX_TIMER_SECONDS = Math.floor(0x7fffffff / 1000);
 
-export type TaskKind = 'lambda-function' | 'lambda-invoke' | 'sqs-send';
+export type TaskKind = 'lambda-function' | 'lambda-invoke' | 'sqs-send' | 'sfn-start';
 
 /** What the local handler of one Task state needs to know. */
 export interface TaskSpec {
@@ -12,6 +12,8 @@ export interface TaskSpec {
   resourceArn: string;
   kind: TaskKind;
   waitForToken: boolean;
+  /** states:startExecution run to completion: `.sync` (Output as text) or `.sync:2` (Output parsed as JSON). */
+  sync?: 'sync' | 'sync:2';
   /** History vocabulary: resourceType `lambda` / `sqs`, resource `invoke`, `sendMessage.waitForTaskToken`... */
   resourceType: string;
   resource: string;
@@ -33,7 +35,8 @@ type State = Record<string, unknown>;
 type Machine = { StartAt: string; States: Record<string, State>; [key: string]: unknown };
 
 const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
-const SERVICE_INTEGRATION = /^arn:aws[a-z-]*:states:::(lambda:invoke|sqs:sendMessage)(\.waitForTaskToken)?$/;
+const SERVICE_INTEGRATION = /^arn:aws[a-z-]*:states:::(lambda:invoke|sqs:sendMessage|states:startExecution)(\.waitForTaskToken|\.sync:2|\.sync)?$/;
+const KINDS: Record<string, TaskKind> = { lambda: 'lambda-invoke', sqs: 'sqs-send', states: 'sfn-start' };
 
 function classify(stateName: string, resourceArn: string): Omit<TaskSpec, 'timeoutSeconds' | 'heartbeatSeconds' | 'wrapped'> {
   if (LAMBDA_FUNCTION_ARN.test(resourceArn)) {
@@ -42,14 +45,17 @@ function classify(stateName: string, resourceArn: string): Omit<TaskSpec, 'timeo
   const match = SERVICE_INTEGRATION.exec(resourceArn);
   if (!match) throw new Error(`Task state "${stateName}": unsupported Resource "${resourceArn}" in the local Step Functions runtime`);
   const [service, action] = match[1]!.split(':') as [string, string];
-  const waitForToken = match[2] !== undefined;
+  const pattern = match[2]?.slice(1);
+  const waitForToken = pattern === 'waitForTaskToken';
+  if (pattern?.startsWith('sync') && service !== 'states') throw new Error(`Task state "${stateName}": .sync is not supported for ${service} locally`);
   return {
     stateName,
     resourceArn,
-    kind: service === 'lambda' ? 'lambda-invoke' : 'sqs-send',
+    kind: KINDS[service]!,
     waitForToken,
+    ...(pattern === 'sync' || pattern === 'sync:2' ? { sync: pattern } : {}),
     resourceType: service,
-    resource: waitForToken ? `${action}.waitForTaskToken` : action,
+    resource: pattern ? `${action}.${pattern}` : action,
   };
 }
 

@@ -20,7 +20,13 @@ export interface LocalStateMachineOptions {
   roleArn?: string;
   /** Share one registry between machines so one SendTaskSuccess endpoint serves them all. */
   taskTokens?: TaskTokenRegistry;
+  /** EXPRESS: no task-token or .sync tasks (AWS refuses them), and at most 5 minutes per execution. */
+  type?: StateMachineType;
 }
+
+export type StateMachineType = 'STANDARD' | 'EXPRESS';
+/** An Express execution runs at most five minutes. */
+export const EXPRESS_MAX_SECONDS = 300;
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -52,6 +58,7 @@ export class LocalStateMachine {
   readonly definition: object;
   readonly taskTokens: TaskTokenRegistry;
   readonly creationDate = new Date();
+  readonly type: StateMachineType;
   private readonly prepared: PreparedDefinition;
   private readonly machine: StateMachine;
   private readonly runOverrides: NonNullable<RunOptions['overrides']>;
@@ -66,7 +73,9 @@ export class LocalStateMachine {
     this.definition = options.definition;
     this.services = options.services;
     this.taskTokens = options.taskTokens ?? new TaskTokenRegistry();
+    this.type = options.type ?? 'STANDARD';
     this.prepared = prepareDefinition(options.definition);
+    if (this.type === 'EXPRESS') limitExpress(this.prepared, this.name);
     this.machine = new StateMachine(this.prepared.definition);
     const retryMs = options.retryIntervalMs;
     this.runOverrides = {
@@ -83,7 +92,9 @@ export class LocalStateMachine {
     const { executionArn, name } = execution;
     const history = new ExecutionHistory(this.prepared.tasks, this.roleArn);
     let stopRequest: { error?: string; cause?: string } | undefined;
-    const run: TaskRun = { executionArn, history, stopped: () => stopRequest !== undefined };
+    const stopListeners = new Set<() => void>();
+    const onStop = (listener: () => void) => (stopListeners.add(listener), () => void stopListeners.delete(listener));
+    const run: TaskRun = { executionArn, history, stopped: () => stopRequest !== undefined, onStop };
     const env: TaskEnvironment = { services: this.services, tokens: this.taskTokens, region: this.region, account: this.account };
     const handlers = Object.fromEntries([...this.prepared.tasks.values()].map((spec) => [spec.stateName, createTaskHandler(spec, env, run)]));
     const running = this.machine.run(input, {
@@ -114,9 +125,19 @@ export class LocalStateMachine {
       if (stopRequest) return;
       stopRequest = { error, cause };
       running.abort();
+      for (const listener of stopListeners) listener();
     };
     return { history, outcome, stop };
   }
+}
+
+function limitExpress(prepared: PreparedDefinition, name: string): void {
+  for (const task of prepared.tasks.values()) {
+    if (task.waitForToken || task.sync)
+      throw new Error(`Express state machine ${name}: task state "${task.stateName}" uses ${task.resource}, which Express workflows do not support`);
+  }
+  const machine = prepared.definition as { TimeoutSeconds?: number };
+  machine.TimeoutSeconds = Math.min(machine.TimeoutSeconds ?? EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS);
 }
 
 function toOutcome(error: unknown, stopRequest: { error?: string; cause?: string } | undefined): ExecutionOutcome {

@@ -19,6 +19,7 @@ import type {
   StopExecutionInput,
   StopExecutionOutput,
 } from '@aws-sdk/client-sfn';
+import type { ChildExecutions } from './task-handlers.js';
 import { LocalStateMachine, type ExecutionOutcome, type ExecutionRun, type ExecutionStatus, type LocalStateMachineOptions } from './engine.js';
 import { StepFunctionsError } from './errors.js';
 import type { JsonValue } from './json.js';
@@ -54,8 +55,17 @@ export class LocalStepFunctionsService {
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly endListeners = new Set<ExecutionEndListener>();
 
+  /** The machine's states:startExecution tasks start executions of this service's machines. */
   addStateMachine(options: Omit<LocalStateMachineOptions, 'taskTokens'>): LocalStateMachine {
-    const machine = new LocalStateMachine({ ...options, taskTokens: this.taskTokens });
+    const executions: ChildExecutions = {
+      start: (request) => {
+        const started = this.startExecution(request);
+        return { executionArn: started.executionArn!, startDate: started.startDate };
+      },
+      ended: (executionArn) => this.waitForExecution(executionArn),
+      stop: (executionArn, error, cause) => void this.stopExecution({ executionArn, error, cause }),
+    };
+    const machine = new LocalStateMachine({ ...options, services: { executions, ...options.services }, taskTokens: this.taskTokens });
     this.machines.set(machine.stateMachineArn, machine);
     return machine;
   }
@@ -153,13 +163,13 @@ export class LocalStepFunctionsService {
       status: 'ACTIVE',
       definition: JSON.stringify(machine.definition),
       roleArn: machine.roleArn,
-      type: 'STANDARD',
+      type: machine.type,
       creationDate: machine.creationDate,
     };
   }
 
   listStateMachines({ maxResults, nextToken }: ListStateMachinesInput = {}): ListStateMachinesOutput {
-    const all = [...this.machines.values()].map((m) => ({ stateMachineArn: m.stateMachineArn, name: m.name, type: 'STANDARD' as const, creationDate: m.creationDate }));
+    const all = [...this.machines.values()].map((m) => ({ stateMachineArn: m.stateMachineArn, name: m.name, type: m.type, creationDate: m.creationDate }));
     const page = paginate(all, maxResults, nextToken);
     return { stateMachines: page.items, nextToken: page.nextToken };
   }

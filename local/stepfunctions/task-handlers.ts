@@ -1,3 +1,4 @@
+import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MAX_TIMER_SECONDS, type TaskSpec } from './definition.js';
@@ -19,6 +20,16 @@ export interface SqsMessageOptions {
 export interface TaskServices {
   invokeFunction(functionArn: string, payload: unknown): Promise<unknown>;
   sendSqsMessage(queueUrl: string, messageBody: string, options?: SqsMessageOptions): Promise<{ MessageId: string }>;
+  /** Executions of the machines of the same local service (states:startExecution); the service provides them. */
+  executions?: ChildExecutions;
+}
+
+/** What a states:startExecution task needs of the service. `start` throws a StepFunctionsError as the API would. */
+export interface ChildExecutions {
+  start(request: { stateMachineArn: string; name?: string; input: string }): { executionArn: string; startDate?: Date };
+  /** Settles with the final description once the execution has ended. */
+  ended(executionArn: string): Promise<DescribeExecutionOutput>;
+  stop(executionArn: string, error?: string, cause?: string): void;
 }
 
 export interface TaskEnvironment {
@@ -32,6 +43,8 @@ export interface TaskEnvironment {
 export interface TaskRun {
   executionArn: string;
   stopped(): boolean;
+  /** Called once if the execution is stopped (a running child execution is stopped with it, as AWS does for .sync). */
+  onStop(listener: () => void): () => void;
   history: ExecutionHistory;
 }
 
@@ -86,7 +99,7 @@ async function runAttempt(
   recordScheduled(spec, run.history, request, env.region, limits);
   let response: JsonValue;
   try {
-    response = await callResource(spec, env, request);
+    response = spec.kind === 'sfn-start' ? await startExecution(spec, env, run, request) : await callResource(spec, env, request);
   } catch (error) {
     if (issued) env.tokens.expire(issued.token);
     throw error;
@@ -122,6 +135,43 @@ async function callResource(spec: TaskSpec, env: TaskEnvironment, request: JsonV
     const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
     throw stateError(`SQS.${name}`, message);
   }
+}
+
+/**
+ * states:startExecution: the child runs in the same local service. Without `.sync` the answer is the start's;
+ * `.sync` waits for the end and answers with the description (`.sync:2`: Input and Output parsed as JSON); a child
+ * that does not succeed fails the task with States.TaskFailed, its description (with Error and Cause) as the cause.
+ */
+async function startExecution(spec: TaskSpec, env: TaskEnvironment, run: TaskRun, request: JsonValue): Promise<JsonValue> {
+  const params = isJsonObject(request) ? request : {};
+  const { StateMachineArn: stateMachineArn, Input: input, Name: name } = params;
+  if (typeof stateMachineArn !== 'string') throw badParameters(spec, 'StateMachineArn');
+  const executions = env.services.executions;
+  if (!executions) throw stateError('States.Runtime', 'states:startExecution needs a local Step Functions service', { retryable: false });
+  let started: { executionArn: string; startDate?: Date };
+  try {
+    const text = typeof input === 'string' ? input : JSON.stringify(input ?? {});
+    started = executions.start({ stateMachineArn, input: text, ...(typeof name === 'string' ? { name } : {}) });
+  } catch (error) {
+    const { name: code, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    throw stateError(`StepFunctions.${code.endsWith('Exception') ? code : `${code}Exception`}`, message);
+  }
+  if (!spec.sync) return { ExecutionArn: started.executionArn, StartDate: started.startDate?.getTime() ?? Date.now() };
+  const unsubscribe = run.onStop(() => executions.stop(started.executionArn, 'States.Aborted', 'The parent execution was stopped'));
+  const ended = await executions.ended(started.executionArn).finally(unsubscribe);
+  const parse = (text: string | undefined): JsonValue => (text === undefined ? null : spec.sync === 'sync:2' ? (JSON.parse(text) as JsonValue) : text);
+  const description: JsonObject = {
+    ExecutionArn: ended.executionArn ?? started.executionArn,
+    Input: parse(ended.input),
+    InputDetails: { Included: true },
+    Name: ended.name ?? '',
+    StartDate: ended.startDate?.getTime() ?? null,
+    StateMachineArn: stateMachineArn,
+    Status: ended.status ?? 'FAILED',
+    StopDate: ended.stopDate?.getTime() ?? null,
+  };
+  if (ended.status === 'SUCCEEDED') return { ...description, Output: parse(ended.output), OutputDetails: { Included: true } };
+  throw stateError('States.TaskFailed', JSON.stringify({ ...description, Error: ended.error ?? null, Cause: ended.cause ?? null }));
 }
 
 /** A function error fails the state with Error = errorType and Cause = {"errorType","errorMessage"}, as Lambda reports. */

@@ -3,6 +3,7 @@
  * One case of each type runs alone through the local runtime (the workflow's waits at 0, its timeouts at 1 s, the
  * customer not answering the survey, so the reminder path runs too) after a warm-up round, and the meters count:
  *  - Standard state transitions: the StateEntered events of the case's executions (the local engine's history);
+ *  - Express executions the case's executions started (its synchronous stretches), and their billed duration;
  *  - Lambda invocations, and GB-s at each function's memory from the synthesized template (arm64);
  *  - DynamoDB read and write units, table and global secondary indexes, by a metering proxy (local/metering.ts);
  *  - SQS requests (idle polls apart: Lambda's pollers make them whether or not cases arrive), emails and SMS sent.
@@ -14,16 +15,23 @@ import { join } from 'node:path';
 import { parseKeyRing } from '../../functions/domain/key-ring.js';
 import type { InvocationRecord } from '../../local/lambda/index.js';
 import { meterDynamoDb, meterSqs, type DynamoCounts, type Meter } from '../../local/metering.js';
-import { startLocalPipeline, type LocalPipeline } from '../../local/pipeline.js';
+import { caseStateMachine, startLocalPipeline, type LocalPipeline } from '../../local/pipeline.js';
 import { requestedEvent, type ExampleOptions } from '../example-cases.js';
 import { OrderPlatformClient } from '../webhook-client.js';
 
-/** us-east-1 on-demand list prices as issue 13 states them (December 2026); Lambda at the arm64 rate. */
+/**
+ * us-east-1 on-demand list prices as issue 13 states them (December 2026); Lambda at the arm64 rate. Express as the
+ * AWS Step Functions price page states it (not re-checked from this machine): $1.00 per million requests and
+ * $0.00001667 per GB-second, billed in 64 MB memory increments and 100 ms steps.
+ */
 export const PRICES = {
   region: 'us-east-1',
   date: '2026-12',
   standardTransition: 0.025 / 1_000,
   expressRequest: 1.0 / 1_000_000,
+  expressGbSecond: 0.00001667,
+  /** An Express execution's memory is billed in 64 MB steps; the workflow's state (ids and facts, < 4 KB) stays in the first. */
+  expressMemoryGb: 64 / 1024,
   lambdaRequest: 0.2 / 1_000_000,
   lambdaGbSecond: 0.0000133334,
   writeRequestUnit: 0.625 / 1_000_000,
@@ -57,7 +65,9 @@ export interface CaseCost {
   common: boolean;
   status: string;
   standardTransitions: number;
+  /** The stretches the case ran as Express executions, and their billed seconds (100 ms steps). */
   expressExecutions: number;
+  expressSeconds: number;
   lambda: { invocations: number; gbSeconds: number; byFunction: Record<string, number> };
   /** The meter's counts for the case, without its per-request tally. */
   dynamodb: Omit<DynamoCounts, 'requests'>;
@@ -201,7 +211,7 @@ async function until<T>(probe: () => T | undefined | false | Promise<T | undefin
   }
 }
 
-const stateMachineArn = (local: LocalPipeline) => Object.values(local.topology.stateMachines)[0]!.arn;
+const stateMachineArn = (local: LocalPipeline) => caseStateMachine(local.topology).arn;
 
 /** Waits until the queues are drained and no meter moved for a second (the last notices are sent after the close). */
 async function quiet(local: LocalPipeline, meters: { dynamo?: Meter<DynamoCounts>; sqs?: Meter<Record<string, number>> }): Promise<void> {
@@ -228,6 +238,9 @@ function costOf(entry: CostCase, status: string, local: LocalPipeline, caseId: s
     const events = local.stepFunctions.getExecutionHistory({ executionArn: e.executionArn!, maxResults: 1000 }).events ?? [];
     return sum + events.filter((event) => event.type?.endsWith('StateEntered')).length;
   }, 0);
+  const stretches = expressChildren(local, new Set(executions.map((e) => e.executionArn!)));
+  // Billed per execution, rounded up to the next 100 ms. Local durations include a busy event loop: an upper bound.
+  const expressSeconds = stretches.reduce((sum, d) => sum + Math.ceil(Math.max(1, d.stopDate!.getTime() - d.startDate!.getTime()) / 100) / 10, 0);
   const byFunction: Record<string, number> = {};
   let gbSeconds = 0;
   for (const record of records) {
@@ -254,7 +267,7 @@ function costOf(entry: CostCase, status: string, local: LocalPipeline, caseId: s
     writeUnitsByPartition: delta(before.dynamo.writeUnitsByPartition, after.dynamo.writeUnitsByPartition),
   };
   const price = {
-    stepFunctions: standardTransitions * PRICES.standardTransition,
+    stepFunctions: standardTransitions * PRICES.standardTransition + stretches.length * PRICES.expressRequest + expressSeconds * PRICES.expressMemoryGb * PRICES.expressGbSecond,
     lambda: records.length * PRICES.lambdaRequest + gbSeconds * PRICES.lambdaGbSecond,
     dynamodb: (dynamodb.writeUnits + dynamodb.indexWriteUnits) * PRICES.writeRequestUnit + (dynamodb.readUnits + dynamodb.indexReadUnits) * PRICES.readRequestUnit,
     sqs: sqsRequests * PRICES.sqsRequest,
@@ -268,7 +281,8 @@ function costOf(entry: CostCase, status: string, local: LocalPipeline, caseId: s
     common: entry.common ?? false,
     status,
     standardTransitions,
-    expressExecutions: 0,
+    expressExecutions: stretches.length,
+    expressSeconds: round(expressSeconds, 1),
     lambda: { invocations: records.length, gbSeconds: round(gbSeconds, 3), byFunction },
     dynamodb,
     sqsRequests,
@@ -276,6 +290,16 @@ function costOf(entry: CostCase, status: string, local: LocalPipeline, caseId: s
     sms: after.sms - before.sms,
     price: Object.fromEntries(Object.entries(price).map(([k, v]) => [k, round(v, 7)])) as CaseCost['price'],
   };
+}
+
+/** The Express executions (stretches of steps) started by the given executions, ended. */
+function expressChildren(local: LocalPipeline, parents: Set<string>) {
+  const sfn = local.stepFunctions;
+  return Object.values(local.topology.stateMachines)
+    .filter((m) => m.type === 'EXPRESS')
+    .flatMap((m) => sfn.listExecutions({ stateMachineArn: m.arn, maxResults: 1000 }).executions ?? [])
+    .map((e) => sfn.describeExecution({ executionArn: e.executionArn! }))
+    .filter((d) => d.stopDate && parents.has(String((JSON.parse(d.input ?? '{}') as Record<string, unknown>).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID)));
 }
 
 function growth(cases: CaseCost[]): Growth {
@@ -300,16 +324,18 @@ const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 export function printCostTable(report: CostReport): void {
   console.log(`\nCost per case (AWS ${report.prices.region} list prices, ${report.prices.date}; * = the common case the targets apply to)`);
-  console.log('case                    status   SFN tr  λ inv   λ GB-s   WRU  +idx   RRU  +idx  SQS  mail  SMS   pipeline $   mail $');
+  console.log('case                    status   SFN tr  Expr  Expr s  λ inv   λ GB-s   WRU  +idx   RRU  +idx  SQS  mail  SMS   pipeline $   mail $');
   for (const c of report.cases) {
     const db = c.dynamodb;
     console.log(
-      `${(c.common ? '* ' : '  ') + c.label.padEnd(22)}${c.status.padEnd(9)}${String(c.standardTransitions).padStart(6)}${String(c.lambda.invocations).padStart(7)}${c.lambda.gbSeconds.toFixed(2).padStart(9)}` +
+      `${(c.common ? '* ' : '  ') + c.label.padEnd(22)}${c.status.padEnd(9)}${String(c.standardTransitions).padStart(6)}${String(c.expressExecutions).padStart(6)}${c.expressSeconds.toFixed(1).padStart(8)}${String(c.lambda.invocations).padStart(7)}${c.lambda.gbSeconds.toFixed(2).padStart(9)}` +
         `${String(db.writeUnits).padStart(6)}${String(db.indexWriteUnits).padStart(6)}${db.readUnits.toFixed(0).padStart(6)}${db.indexReadUnits.toFixed(0).padStart(6)}` +
         `${String(c.sqsRequests).padStart(5)}${String(c.emails).padStart(6)}${String(c.sms).padStart(5)}${c.price.pipeline.toFixed(6).padStart(13)}${c.price.emails.toFixed(5).padStart(9)}`,
     );
   }
-  console.log('pipeline $ = Step Functions + Lambda + DynamoDB + SQS; emails apart (SES $0.10/1,000), SMS apart (priced per destination country).');
+  console.log(
+    'pipeline $ = Step Functions (Standard transitions + Express requests and duration) + Lambda + DynamoDB + SQS; emails apart (SES $0.10/1,000), SMS apart (priced per destination country).',
+  );
   const g = report.growth;
   console.log(
     `\nShared partitions at ${g.casesPerMonth.toLocaleString('en')} cases/month, peak ${g.peakFactor}× the average (${g.peakCasesPerSecond} cases/s); limit ${g.partitionLimitWcu} WCU/s per partition`,

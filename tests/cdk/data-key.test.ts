@@ -47,8 +47,10 @@ describe('without the option (default)', () => {
     }
     for (const [id, group] of ofType(plain, 'AWS::Logs::LogGroup')) expect(group.Properties.KmsKeyId, id).toBeUndefined();
     for (const [id, secret] of ofType(plain, 'AWS::SecretsManager::Secret')) expect(secret.Properties.KmsKeyId, id).toBeUndefined();
-    const [, machine] = ofType(plain, 'AWS::StepFunctions::StateMachine')[0]!;
-    expect(machine!.Properties.EncryptionConfiguration).toBeUndefined();
+    // The workflow and its Express steps.
+    const machines = ofType(plain, 'AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(2);
+    for (const [id, machine] of machines) expect(machine.Properties.EncryptionConfiguration, id).toBeUndefined();
   });
 });
 
@@ -80,11 +82,14 @@ describe.each([
     for (const [id, group] of groups) expect(keyOf(group.Properties.KmsKeyId), id).toBe(expectedKey(t));
   });
 
-  it('encrypts the state machine and every secret with the key', () => {
+  it('encrypts the state machines (the workflow and its Express steps) and every secret with the key', () => {
     const t = template();
-    const [, machine] = ofType(t, 'AWS::StepFunctions::StateMachine')[0]!;
-    expect(machine!.Properties.EncryptionConfiguration).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY' });
-    expect(keyOf(machine!.Properties.EncryptionConfiguration.KmsKeyId)).toBe(expectedKey(t));
+    const machines = ofType(t, 'AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(2);
+    for (const [id, machine] of machines) {
+      expect(machine.Properties.EncryptionConfiguration, id).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY' });
+      expect(keyOf(machine.Properties.EncryptionConfiguration.KmsKeyId), id).toBe(expectedKey(t));
+    }
     const secrets = ofType(t, 'AWS::SecretsManager::Secret');
     expect(secrets.length).toBe(7);
     for (const [id, secret] of secrets) expect(keyOf(secret.Properties.KmsKeyId), id).toBe(expectedKey(t));

@@ -12,9 +12,14 @@ type AslState = Record<string, any> & { Type: string };
 let template: Template;
 let resources: Record<string, Resource>;
 let outdir: string;
-/** The state machine definition as ASL, tokens replaced by `${Ref:X}` / `${GetAtt:X.Attr}`. */
+/** The case workflow's definition (Standard) as ASL, tokens replaced by `${Ref:X}` / `${GetAtt:X.Attr}`. */
 let definitionText: string;
+/** Its Express steps' definition, the same way. */
+let stepsText: string;
+/** Every state of both: a state name is unique across them. */
 let states: Record<string, AslState>;
+/** The states of the Express steps only. */
+let stepStates: Record<string, AslState>;
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 /** The logical id a `{ Fn::GetAtt: [id, attr] }` or `{ Ref: id }` points at. */
@@ -32,6 +37,21 @@ function allStates(machine: { States: Record<string, AslState> }): Record<string
   return out;
 }
 
+/**
+ * Where a state of the workflow leads in the steps: a stretch task (startExecution) → the first step of its entry;
+ * a `Go…` pass of the steps → the workflow state it hands the case to. Other names stay as they are.
+ */
+function via(name: string): string {
+  const state = states[name];
+  if (state?.Resource && String(state.Resource).includes(':states:::states:startExecution')) {
+    const entry = state.Parameters.Input.entry as string;
+    const enter = (stepStates.Entry!.Choices as Array<{ StringEquals: string; Next: string }>).find((c) => c.StringEquals === entry)?.Next;
+    return stepStates[enter ?? '']?.Next ?? `no entry ${entry}`;
+  }
+  if (name.startsWith('Go') && state?.Type === 'Pass') return state.Result === 'failed' ? 'RecordFailure' : String(state.Result);
+  return name;
+}
+
 let validationReport: ValidationReport | undefined;
 
 beforeAll(() => {
@@ -41,9 +61,15 @@ beforeAll(() => {
   validationReport = readValidationReport(outdir);
   template = Template.fromStack(built.stack);
   resources = template.toJSON().Resources as Record<string, Resource>;
-  const [[, machine]] = ofType('AWS::StepFunctions::StateMachine') as [[string, Resource]];
-  definitionText = joinToString(machine.Properties.DefinitionString);
-  states = allStates(JSON.parse(definitionText));
+  const machines = ofType('AWS::StepFunctions::StateMachine');
+  const text = (type: string) => joinToString(machines.find(([, m]) => m.Properties.StateMachineType === type)![1].Properties.DefinitionString);
+  definitionText = text('STANDARD');
+  stepsText = text('EXPRESS');
+  stepStates = allStates(JSON.parse(stepsText));
+  const workflowStates = allStates(JSON.parse(definitionText));
+  const shared = Object.keys(workflowStates).filter((name) => name in stepStates);
+  if (shared.length > 0) throw new Error(`state names used in both machines: ${shared.join(', ')}`);
+  states = { ...workflowStates, ...stepStates };
 });
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -61,13 +87,36 @@ describe('the synthesized template', () => {
 });
 
 describe('case workflow state machine', () => {
-  it('is a single STANDARD state machine with tracing and logs that leave out execution data', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'STANDARD',
-      TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
-    });
+  it('is a STANDARD workflow and its EXPRESS steps, both with tracing and logs that leave out execution data', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    for (const type of ['STANDARD', 'EXPRESS']) {
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: type,
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
+      });
+    }
+  });
+
+  it('runs each stretch of steps as one Express execution (.sync:2), continuing with its output, and only the steps are Express', () => {
+    const stretches = Object.entries(states).filter(([, state]) => String(state.Resource ?? '').includes(':states:::states:startExecution'));
+    expect(stretches.length).toBeGreaterThanOrEqual(10);
+    const [[stepsId]] = ofType('AWS::StepFunctions::StateMachine').filter(([, m]) => m.Properties.StateMachineType === 'EXPRESS') as unknown as [[string]];
+    for (const [name, state] of stretches) {
+      expect(name in stepStates, name).toBe(false);
+      expect(state.Resource, name).toBe('arn:${Ref:AWS::Partition}:states:::states:startExecution.sync:2');
+      expect(state.Parameters.StateMachineArn, name).toBe(`\${Ref:${stepsId}}`);
+      expect(state.Parameters.Input, name).toEqual({ entry: expect.any(String), 'state.$': '$', 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' });
+      expect(state.OutputPath, name).toBe('$.Output');
+      expect(state.Next, name).toBe('Route');
+      expect(via(name), name).not.toMatch(/^no entry/);
+    }
+    // Route sends the case where the steps left it; every Go… pass of the steps names a state Route knows.
+    const routed = new Map((states.Route!.Choices as Array<{ StringEquals: string; Next: string }>).map((c) => [c.StringEquals, c.Next]));
+    for (const [name, state] of Object.entries(stepStates).filter(([n]) => n.startsWith('Go'))) {
+      expect(state, name).toMatchObject({ Type: 'Pass', ResultPath: '$.next', End: true });
+      expect(routed.get(state.Result), name).toBe(state.Result === 'failed' ? 'RecordFailure' : state.Result === 'closed' ? 'CaseClosed' : state.Result);
+    }
   });
 
   it('is JSONPath, not JSONata (the local emulator does not run JSONata)', () => {
@@ -75,7 +124,9 @@ describe('case workflow state machine', () => {
     expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
     expect(definitionText).not.toMatch(/"QueryLanguage"\s*:\s*"JSONata"/);
     for (const [name, state] of Object.entries(states)) expect(state.QueryLanguage ?? 'JSONPath', name).toBe('JSONPath');
-    expect(definition.StartAt).toBe('Classify');
+    expect(definition.StartAt).toBe('Intake');
+    expect(via('Intake')).toBe('Classify');
+    expect(JSON.parse(stepsText).QueryLanguage ?? 'JSONPath').toBe('JSONPath');
   });
 
   it.each([
@@ -138,7 +189,7 @@ describe('case workflow state machine', () => {
         Next: 'NotifyDisputeReceived',
       },
     ]);
-    expect(states.NotifyDisputeReceived!.Next).toBe('ManualReview');
+    expect(via(states.NotifyDisputeReceived!.Next)).toBe('ManualReview');
     expect(states['Dispute?']!.Default).toBe('NotifyReceived');
     expect(states.Classify!.Next).toBe('Dispute?');
   });
@@ -150,16 +201,19 @@ describe('case workflow state machine', () => {
     expect(states.OperatorDecision!.Default).toBe('NotifyApproved');
   });
 
-  it('every Task state has a Catch for States.ALL that records the failure on the case', () => {
+  it('every Task state has a Catch for States.ALL that records the failure on the case (in the steps: through Route)', () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
     expect(tasks.length).toBeGreaterThan(20);
     for (const [name, state] of tasks) {
       if (name === 'RecordFailure') continue; // the catch handler itself, below
       expect(state.Catch, name).toBeInstanceOf(Array);
-      const all = (state.Catch as Array<{ ErrorEquals: string[]; Next: string }>).find((c) => c.ErrorEquals.includes('States.ALL'));
+      const all = (state.Catch as Array<{ ErrorEquals: string[]; Next: string; ResultPath?: string }>).find((c) => c.ErrorEquals.includes('States.ALL'));
       expect(all, `${name} catches States.ALL`).toBeDefined();
-      expect(all!.Next, name).toBe('RecordFailure');
+      expect(all!.ResultPath, name).toBe('$.error');
+      expect(via(all!.Next), name).toBe('RecordFailure');
     }
+    // A stretch that ends failed leaves the error at $.error: Route sends it to the recorder, as a catch would.
+    expect(stepStates.GoFailed).toMatchObject({ Result: 'failed' });
   });
 
   it('the failure recorder ends the execution failed, which the failed-executions alarm watches', () => {
@@ -183,7 +237,8 @@ describe('case workflow state machine', () => {
     expect(state.TimeoutSecondsPath).toBe(timeoutPath);
     expect(state.TimeoutSeconds).toBeUndefined();
     expect(state.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
-    expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: onTimeout });
+    expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'] });
+    expect(via(state.Catch[0].Next)).toBe(onTimeout);
   });
 
   // Regression, was a bug (lib/constructs/case-workflow.ts, `awaitReturnAfterExchange.next(waitBeforeSurvey)`, with
@@ -196,7 +251,7 @@ describe('case workflow state machine', () => {
     const next = states[states.AwaitReturnAfterExchange!.Next as string]!;
     expect(next.Type, 'the signal is looked at').toBe('Choice');
     const onCancel = (next.Choices as Array<{ Next: string }>).find((c) => JSON.stringify(c).includes('"cancelled"'));
-    expect(onCancel?.Next).toBe('ChargeBack');
+    expect(via(onCancel?.Next ?? '')).toBe('ChargeBack');
   });
 
   it('the escalated review has a heartbeat: it times out every escalation interval into itself (re-registering its token), before the catch-all', () => {
@@ -209,7 +264,7 @@ describe('case workflow state machine', () => {
       { ErrorEquals: ['States.Timeout'], ResultPath: '$.reviewTimeout', Next: 'ManualReviewEscalated' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
     ]);
-    expect(state.Next).toBe('OperatorDecision');
+    expect(via(state.Next)).toBe('OperatorDecision');
     // No step between two heartbeats: the escalation (and its alert) happens once, in EscalateReview.
     const intoEscalated = Object.entries(states).filter(
       ([, s]) => s.Next === 'ManualReviewEscalated' || (s.Catch ?? []).some((c: { Next: string }) => c.Next === 'ManualReviewEscalated'),
@@ -260,8 +315,17 @@ describe('case workflow state machine', () => {
     });
   });
 
-  it('CarrierLookup retries CarrierUnavailableError with backoff, before any catch-all retrier', () => {
-    const retry = states.CarrierLookup!.Retry as Array<{ ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number; IntervalSeconds?: number }>;
+  it('CarrierLookup hands an outage to the workflow at once (no retries in the steps), which retries it with backoff (CarrierOutage), before any catch-all retrier', () => {
+    const first = states.CarrierLookup!.Retry as Array<{ ErrorEquals: string[]; MaxAttempts?: number }>;
+    const handOver = first.findIndex((r) => r.ErrorEquals.includes('CarrierUnavailableError') && r.ErrorEquals.includes('CarrierAuthError'));
+    expect(first[handOver]!.MaxAttempts).toBe(0);
+    expect(handOver).toBeLessThan(first.findIndex((r) => r.ErrorEquals.includes('States.TaskFailed')));
+    const toOutage = (states.CarrierLookup!.Catch as Array<{ ErrorEquals: string[]; Next: string }>).find((c) => c.ErrorEquals.includes('CarrierUnavailableError'))!;
+    expect(toOutage.ErrorEquals).toContain('CarrierAuthError');
+    expect(via(toOutage.Next)).toBe('CarrierOutage');
+    expect(functionOf('CarrierOutage')).toMatch(/^CarrierLookup[0-9A-F]{8}$/);
+    expect(via(states.CarrierOutage!.Next)).toBe('CarrierVerdict');
+    const retry = states.CarrierOutage!.Retry as Array<{ ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number; IntervalSeconds?: number }>;
     const index = retry.findIndex((r) => r.ErrorEquals.includes('CarrierUnavailableError'));
     expect(index).toBeGreaterThanOrEqual(0);
     expect(retry[index]!.MaxAttempts).toBeGreaterThanOrEqual(3);
@@ -272,7 +336,7 @@ describe('case workflow state machine', () => {
   });
 
   it('a carrier outage beyond the retries makes the case wait (CarrierUnavailable, then a Wait, then the lookup again), before the catch-all', () => {
-    const catches = states.CarrierLookup!.Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+    const catches = states.CarrierOutage!.Catch as Array<{ ErrorEquals: string[]; Next: string }>;
     const outage = catches.findIndex((c) => c.ErrorEquals.includes('CarrierUnavailableError'));
     const all = catches.findIndex((c) => c.ErrorEquals.includes('States.ALL'));
     expect(outage).toBeGreaterThanOrEqual(0);
@@ -280,14 +344,15 @@ describe('case workflow state machine', () => {
     expect(catches[outage]!.Next).toBe('CarrierUnavailable');
     // A refused API key (rotated at the provider before the functions read the new one) waits the same way (issue 16).
     expect(catches[outage]!.ErrorEquals).toContain('CarrierAuthError');
-    expect((states.CarrierLookup!.Retry as Array<{ ErrorEquals: string[] }>).find((r) => r.ErrorEquals.includes('CarrierUnavailableError'))!.ErrorEquals).toContain(
+    expect((states.CarrierOutage!.Retry as Array<{ ErrorEquals: string[] }>).find((r) => r.ErrorEquals.includes('CarrierUnavailableError'))!.ErrorEquals).toContain(
       'CarrierAuthError',
     );
     const step = states.CarrierUnavailable!;
     expect(functionOf('CarrierUnavailable')).toMatch(/^CarrierLookup[0-9A-F]{8}$/);
     expect(step.Parameters).toEqual({ 'caseId.$': '$.caseId', 'outage.$': '$.carrierError' });
     expect(step.Next).toBe('WaitForCarrierRecovery');
-    expect(states.WaitForCarrierRecovery).toMatchObject({ Type: 'Wait', SecondsPath: '$.facts.timings.carrierOutageWaitSeconds', Next: 'CarrierLookup' });
+    expect(states.WaitForCarrierRecovery).toMatchObject({ Type: 'Wait', SecondsPath: '$.facts.timings.carrierOutageWaitSeconds' });
+    expect(via(states.WaitForCarrierRecovery!.Next)).toBe('CarrierLookup');
   });
 
   // Regression: Step Functions applies the first matching retrier, so OrderPlatformError must come before
@@ -331,13 +396,19 @@ describe('case workflow state machine', () => {
   it('a compensation the platform reports failed goes to the failure recorder, not to the customer as resolved', () => {
     const confirmed = states['CompensationConfirmed?']!;
     expect(confirmed.Choices[0]).toEqual({ Variable: '$.confirmation.signal', StringEquals: 'failed', Next: 'CompensationFailed' });
-    expect(states.CompensationFailed).toMatchObject({ Type: 'Pass', ResultPath: '$.error', Next: 'RecordFailure', Result: { Error: 'CompensationFailed' } });
+    expect(states.CompensationFailed).toMatchObject({ Type: 'Pass', ResultPath: '$.error', Result: { Error: 'CompensationFailed' } });
+    expect(via(states.CompensationFailed!.Next)).toBe('RecordFailure');
     expect(confirmed.Default).toBe('NotifyResolved');
   });
 
-  it('every Task that can fail transiently retries States.TaskFailed', () => {
+  it('every Task that can fail transiently retries States.TaskFailed; a stretch retries only its start (it is not run twice)', () => {
     for (const [name, state] of Object.entries(states)) {
       if (state.Type !== 'Task' || name === 'RecordFailure') continue;
+      if (String(state.Resource).includes(':states:::states:startExecution')) {
+        const errors = (state.Retry as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
+        expect(errors, name).toEqual(['StepFunctions.ExecutionLimitExceededException', 'StepFunctions.SdkClientException']);
+        continue;
+      }
       expect(
         (state.Retry ?? []).some((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('States.TaskFailed')),
         name,
@@ -362,6 +433,8 @@ describe('case workflow state machine', () => {
         // FIFO: one message group per case, so a customer's notices keep the order of its milestones.
         expect(state.Parameters['MessageGroupId.$'], name).toBe('$.caseId');
         notifies += 1;
+      } else if (resource.includes(':states:::states:startExecution')) {
+        expect(resources[target({ Ref: /^\$\{Ref:(\w+)\}$/.exec(state.Parameters.StateMachineArn)?.[1] })]?.Type, name).toBe('AWS::StepFunctions::StateMachine');
       } else if (resource.includes('lambda:invoke.waitForTaskToken')) {
         expect(resources[/^\$\{GetAtt:(\w+)\.Arn\}$/.exec(state.Parameters.FunctionName)?.[1] ?? '']?.Type, name).toBe('AWS::Lambda::Function');
       } else {
@@ -401,20 +474,30 @@ describe('case workflow state machine', () => {
 });
 
 describe('docs/case-status.md', () => {
-  /** Transitions of the ASL: Next, Choices, Default and Catch (except the catch-all to RecordFailure, stated in the doc). */
+  /**
+   * Transitions of the ASL of both machines: Next, Choices, Default and Catch (except the catch-all to RecordFailure
+   * in the workflow and to GoFailed in the steps, stated in the doc).
+   */
   function aslEdges(): Set<string> {
-    const definition = JSON.parse(definitionText) as { StartAt: string };
-    const node = (name: string) => (states[name]!.Type === 'Succeed' ? '[*]' : name);
-    const edges = new Set<string>([`[*] --> ${definition.StartAt}`]);
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Succeed') continue;
-      if (state.Type === 'Fail' || state.End === true) edges.add(`${name} --> [*]`);
-      if (state.Next) edges.add(`${name} --> ${node(state.Next)}`);
-      for (const choice of state.Choices ?? []) edges.add(`${name} --> ${node(choice.Next)}`);
-      if (state.Default) edges.add(`${name} --> ${node(state.Default)}`);
-      for (const c of state.Catch ?? []) {
-        if (c.ErrorEquals.includes('States.ALL') && c.Next === 'RecordFailure') continue;
-        edges.add(`${name} --> ${node(c.Next)}`);
+    const edges = new Set<string>();
+    for (const [text, catchAll] of [
+      [definitionText, 'RecordFailure'],
+      [stepsText, 'GoFailed'],
+    ] as const) {
+      const definition = JSON.parse(text) as { StartAt: string; States: Record<string, AslState> };
+      const machineStates = allStates(definition);
+      const node = (name: string) => (machineStates[name]!.Type === 'Succeed' ? '[*]' : name);
+      edges.add(`[*] --> ${definition.StartAt}`);
+      for (const [name, state] of Object.entries(machineStates)) {
+        if (state.Type === 'Succeed') continue;
+        if (state.Type === 'Fail' || state.End === true) edges.add(`${name} --> [*]`);
+        if (state.Next) edges.add(`${name} --> ${node(state.Next)}`);
+        for (const choice of state.Choices ?? []) edges.add(`${name} --> ${node(choice.Next)}`);
+        if (state.Default) edges.add(`${name} --> ${node(state.Default)}`);
+        for (const c of state.Catch ?? []) {
+          if (c.ErrorEquals.includes('States.ALL') && c.Next === catchAll) continue;
+          edges.add(`${name} --> ${node(c.Next)}`);
+        }
       }
     }
     return edges;
@@ -423,7 +506,8 @@ describe('docs/case-status.md', () => {
   /** Transitions drawn in the document's mermaid stateDiagram (aliases resolved, labels dropped). */
   function diagramEdges(): Set<string> {
     const doc = readFileSync('docs/case-status.md', 'utf8');
-    const diagram = /```mermaid\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    // The workflow's diagram and its steps' diagram.
+    const diagram = [...doc.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
     const alias = new Map([...diagram.matchAll(/^\s*state "([^"]+)" as (\S+)/gm)].map((m) => [m[2]!, m[1]!]));
     const name = (n: string) => alias.get(n) ?? n;
     const edges = new Set<string>();
@@ -754,7 +838,7 @@ describe('the AWS watch: dashboard and alarms (cdk-monitoring-constructs)', () =
   });
 
   it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])('the case workflow alarms on %s', (metricName) => {
-    const [machineId] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const [machineId] = ofType('AWS::StepFunctions::StateMachine').find(([, m]) => m.Properties.StateMachineType === 'STANDARD')!;
     const found = on('AWS/States', metricName, (d) => d.Name === 'StateMachineArn' && target(d.Value) === machineId);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });

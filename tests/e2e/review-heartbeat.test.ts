@@ -10,6 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { decideCase, type DecideDeps } from '../../functions/use-cases/decide-case.js';
 import { requestedEvent } from '../../scripts/example-cases.js';
 import { isSettled, startHarness, type Harness } from './harness.js';
+import { caseStateMachine } from '../../local/pipeline.js';
 import { oneMarket } from '../markets.js';
 
 /**
@@ -49,7 +50,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const stateMachineArn = () => Object.values(h.pipeline.topology.stateMachines)[0]!.arn;
+const stateMachineArn = () => caseStateMachine(h.pipeline.topology).arn;
 const instructions = (caseId: string) => h.pipeline.orderPlatform.instructions().filter((i) => i.caseId === caseId);
 const alertKinds = async (caseId: string) =>
   ((await h.opsAs('supervisor').get('/ops/alerts')).body.alerts as Array<{ kind: string; caseId: string }>)

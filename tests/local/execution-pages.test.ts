@@ -143,3 +143,48 @@ describe('local execution history (/local/executions/<name>)', () => {
     expect(await res.text()).toContain('&lt;b&gt;x');
   });
 });
+
+describe('a stretch of Express steps on its workflow execution page', () => {
+  it("shows the steps' states under the stretch task that ran them, the Express machine's executions not listed apart", async () => {
+    const { executionDetail, executionList } = await import('../../local/execution-pages.js');
+    const sfn = new LocalStepFunctionsService();
+    const services = {
+      invokeFunction: async () => ({ verdict: 'confirmed' }),
+      sendSqsMessage: async () => ({ MessageId: 'm' }),
+    };
+    const steps = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:case-workflow-steps`;
+    const workflow = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:case-workflow`;
+    sfn.addStateMachine({
+      stateMachineArn: steps,
+      type: 'EXPRESS',
+      services,
+      definition: { StartAt: 'CarrierLookup', States: { CarrierLookup: { Type: 'Task', Resource: fnArn('carrier-lookup'), ResultPath: '$.carrier', End: true } } },
+    });
+    sfn.addStateMachine({
+      stateMachineArn: workflow,
+      services,
+      definition: {
+        StartAt: 'Intake',
+        States: {
+          Intake: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::states:startExecution.sync:2',
+            Parameters: { StateMachineArn: steps, 'Input.$': '$' },
+            OutputPath: '$.Output',
+            End: true,
+          },
+        },
+      },
+    });
+    const { executionArn } = sfn.startExecution({ stateMachineArn: workflow, name: 'AS-2026-0100', input: JSON.stringify({ caseId: 'AS-2026-0100' }) });
+    await sfn.waitForExecution(executionArn!, 5_000);
+    const detail = executionDetail(sfn, 'AS-2026-0100');
+    const [intake] = (detail.json as { states: Array<{ name: string; child?: { executionArn: string; states: Array<{ name: string; status: string }> } }> }).states;
+    expect(intake!.name).toBe('Intake');
+    expect(intake!.child!.executionArn).toMatch(/:execution:case-workflow-steps:/);
+    expect(intake!.child!.states.map((s) => [s.name, s.status])).toEqual([['CarrierLookup', 'succeeded']]);
+    expect(detail.html).toContain('↳ CarrierLookup');
+    const listed = (executionList(sfn, new URLSearchParams()).json as { executions: Array<{ name: string }> }).executions;
+    expect(listed.map((e) => e.name)).toEqual(['AS-2026-0100']);
+  });
+});

@@ -38,7 +38,7 @@ const service = new LocalStepFunctionsService();
 let server: SfnApiServer;
 let sfn: SFNClient;
 
-function addMachine(name: string, definition: object, extra: { waitOverridesMs?: Record<string, number> } = {}): string {
+function addMachine(name: string, definition: object, extra: { waitOverridesMs?: Record<string, number>; type?: 'STANDARD' | 'EXPRESS' } = {}): string {
   service.addStateMachine({
     stateMachineArn: smArn(name),
     definition,
@@ -522,5 +522,101 @@ describe('local Step Functions through the SFN client', () => {
   it('refuses unsupported task resources when the machine is built', () => {
     const definition = { StartAt: 'Put', States: { Put: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: {}, End: true } } };
     expect(() => addMachine('unsupported', definition)).toThrow(/"Put".*dynamodb:putItem/);
+  });
+});
+
+describe('child executions (states:startExecution)', () => {
+  const startChild = (child: string, pattern: '' | '.sync' | '.sync:2', extra: object = {}) => ({
+    Type: 'Task',
+    Resource: `arn:aws:states:::states:startExecution${pattern}`,
+    Parameters: { StateMachineArn: child, Input: { 'caseId.$': '$.caseId', 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' } },
+    ...extra,
+  });
+  const express = addMachine(
+    'steps',
+    {
+      StartAt: 'Classify',
+      States: {
+        Classify: { Type: 'Task', Resource: fnArn('classify-child'), ResultPath: '$.facts', Next: 'Route' },
+        Route: { Type: 'Pass', Result: 'AwaitChoice', ResultPath: '$.next', End: true },
+      },
+    },
+    { type: 'EXPRESS' },
+  );
+  const slow = addMachine('slow-child', { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 30, End: true } } }, { type: 'EXPRESS' });
+  const parent = (name: string, pattern: '' | '.sync' | '.sync:2', child = express) =>
+    addMachine(name, {
+      StartAt: 'Steps',
+      States: {
+        Steps: startChild(child, pattern, {
+          Retry: [{ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }],
+          ...(pattern === '.sync:2' ? { OutputPath: '$.Output' } : {}),
+          End: true,
+        }),
+        Failed: { Type: 'Pass', End: true },
+      },
+    });
+  const sync2 = parent('parent-sync2', '.sync:2');
+  const sync1 = parent('parent-sync1', '.sync');
+  const fireAndForget = parent('parent-start', '');
+  const waitsOnSlow = parent('parent-slow', '.sync:2', slow);
+
+  it('.sync:2 runs the Express child in the same service and continues with its Output parsed as JSON', async () => {
+    functions['classify-child'] = (payload: { caseId: string }) => ({ type: 'lost', seen: payload.caseId });
+    const result = await run(sync2, { caseId: 'c-21' });
+    expect(result.status).toBe('SUCCEEDED');
+    const output = JSON.parse(result.output!);
+    expect(output).toMatchObject({ caseId: 'c-21', facts: { type: 'lost', seen: 'c-21' }, next: 'AwaitChoice' });
+    expect(output.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID).toBe(result.executionArn);
+    const children = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: express }))).executions!;
+    expect(children.map((e) => e.status)).toContain('SUCCEEDED');
+    const history = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: result.executionArn }))).events!;
+    const scheduled = history.find((e) => e.type === 'TaskScheduled')!.taskScheduledEventDetails!;
+    expect(scheduled).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2' });
+    const succeeded = JSON.parse(history.find((e) => e.type === 'TaskSucceeded')!.taskSucceededEventDetails!.output!);
+    expect(succeeded).toMatchObject({ Status: 'SUCCEEDED', StateMachineArn: express, Input: { caseId: 'c-21' }, Output: { next: 'AwaitChoice' } });
+    expect(children.map((e) => e.executionArn)).toContain(succeeded.ExecutionArn);
+    const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: express }));
+    expect(machine.type).toBe('EXPRESS');
+  });
+
+  it('.sync answers with Output as text; without .sync the task answers at once with the execution ARN', async () => {
+    functions['classify-child'] = () => ({ type: 'late' });
+    const text = JSON.parse((await run(sync1, { caseId: 'c-22' })).output!);
+    expect(typeof text.Output).toBe('string');
+    expect(JSON.parse(text.Output)).toMatchObject({ facts: { type: 'late' } });
+    const started = JSON.parse((await run(fireAndForget, { caseId: 'c-23' })).output!);
+    expect(started).toEqual({ ExecutionArn: expect.stringMatching(/:execution:steps:/), StartDate: expect.any(Number) });
+    await service.waitForExecution(started.ExecutionArn, 5_000);
+  });
+
+  it('a failed child fails the task with States.TaskFailed (retried, then caught), the child error in the cause', async () => {
+    const before = invocations.filter((i) => i.name === 'classify-child').length;
+    functions['classify-child'] = () => {
+      throw new NamedError('OrderPlatformError', 'platform down');
+    };
+    const result = await run(sync2, { caseId: 'c-24' });
+    expect(result.status).toBe('SUCCEEDED');
+    const { error } = JSON.parse(result.output!);
+    expect(error.Error).toBe('States.TaskFailed');
+    expect(JSON.parse(error.Cause)).toMatchObject({ Status: 'FAILED', Error: 'OrderPlatformError', StateMachineArn: express });
+    // One retry of the parent task: the child ran twice.
+    expect(invocations.filter((i) => i.name === 'classify-child').length - before).toBe(2);
+  });
+
+  it('stopping the parent stops its running child', async () => {
+    const executionArn = await start(waitsOnSlow, { caseId: 'c-25' });
+    await expect.poll(async () => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: slow, statusFilter: 'RUNNING' }))).executions!.length).toBe(1);
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+    expect((await finished(executionArn)).status).toBe('ABORTED');
+    await expect.poll(async () => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: slow, statusFilter: 'ABORTED' }))).executions!.length).toBe(1);
+  });
+
+  it('an Express machine refuses task-token and .sync tasks, and runs five minutes at most', () => {
+    const token = { StartAt: 'Wait', States: { Wait: { ...waitForTokenTask('ask-ops'), End: true } } };
+    expect(() => addMachine('express-token', token, { type: 'EXPRESS' })).toThrow(/Express.*"Wait".*waitForTaskToken/);
+    const nested = { StartAt: 'Child', States: { Child: { ...startChild(express, '.sync:2'), End: true } } };
+    expect(() => addMachine('express-sync', nested, { type: 'EXPRESS' })).toThrow(/Express.*"Child".*startExecution\.sync:2/);
   });
 });

@@ -1,0 +1,78 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Condition, JitterType, JsonPath, TaskInput, type IChainable, type RetryProps, type State } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+
+type Guardable = State & { addRetry: LambdaInvoke['addRetry']; addCatch: LambdaInvoke['addCatch'] };
+
+export const caseId = JsonPath.stringAt('$.caseId');
+
+/** The order platform's retry policy where there is time for it (Standard): up to 10 minutes between attempts. */
+export const ORDER_PLATFORM_BACKOFF: RetryProps = {
+  errors: ['OrderPlatformError'],
+  interval: Duration.seconds(10),
+  maxAttempts: 6,
+  backoffRate: 2,
+  maxDelay: Duration.minutes(10),
+  jitterStrategy: JitterType.FULL,
+};
+
+/**
+ * Lambda steps and notices, the same in the Standard workflow and its Express steps: every task retries transient
+ * failures and, failing for good, goes to `onFailure` with the error at `$.error`.
+ */
+export class WorkflowTasks {
+  constructor(
+    private readonly scope: Construct,
+    private readonly onFailure: IChainable,
+    private readonly noticeQueue: IQueue,
+  ) {}
+
+  guarded<T extends Guardable>(task: T, retries = true): T {
+    if (retries) task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: JitterType.FULL });
+    task.addCatch(this.onFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    return task;
+  }
+
+  /** `retries` go before the generic one: Step Functions applies the first retrier that matches. */
+  step(name: string, lambdaFunction: IFunction, resultPath: string | undefined, payload: Record<string, unknown> = {}, retries: RetryProps[] = []): LambdaInvoke {
+    const task = new LambdaInvoke(this.scope, name, {
+      lambdaFunction,
+      payload: TaskInput.fromObject({ caseId, ...payload }),
+      payloadResponseOnly: true,
+      resultPath: resultPath ?? JsonPath.DISCARD,
+      retryOnServiceExceptions: true,
+    });
+    for (const retry of retries) task.addRetry(retry);
+    return task;
+  }
+
+  /** A step whose catches are all the generic one. */
+  guardedStep(...args: Parameters<WorkflowTasks['step']>): LambdaInvoke {
+    return this.guarded(this.step(...args));
+  }
+
+  /** `extra`: what the notice needs from the execution (how long the customer has to act, why a case closes). */
+  notify(name: string, milestone: string, extra: Record<string, unknown> = {}): SqsSendMessage {
+    return this.guarded(
+      new SqsSendMessage(this.scope, name, {
+        queue: this.noticeQueue,
+        messageBody: TaskInput.fromObject({ caseId, milestone, round: JsonPath.numberAt('$.round'), ...extra }),
+        messageGroupId: caseId,
+        resultPath: JsonPath.DISCARD,
+      }),
+    );
+  }
+}
+
+export const dueIn = (timing: string) => ({ dueInSeconds: JsonPath.numberAt(`$.facts.timings.${timing}`) });
+
+export function isTrue(path: string) {
+  return Condition.and(Condition.isPresent(path), Condition.booleanEquals(path, true));
+}
+
+export function cancelled(path: string) {
+  return Condition.and(Condition.isPresent(`${path}.signal`), Condition.stringEquals(`${path}.signal`, 'cancelled'));
+}
