@@ -1,5 +1,6 @@
 // First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
 import '../tracing.js';
+import { carrierLookupConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { carrierLookup } from '../use-cases/steps/carrier-lookup.js';
 import { carrierOutage } from '../use-cases/steps/carrier-outage.js';
@@ -11,16 +12,18 @@ import { withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
 import { caseStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const { health, shipments } = trackingStores();
-const alerts = opsAlerts();
-const metricSink = metrics();
+const config = readConfig(carrierLookupConfig);
+const cases = caseStore(config);
+const { health, shipments } = trackingStores(config);
+const alerts = opsAlerts(config);
+const metricSink = metrics(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
+const deploymentMarkets = markets(config);
 // One provider for every carrier by default; CARRIER_TRACKING (full JSON) routes carriers to several providers.
-const config = carrierTrackingConfig();
-const { outageAlertSeconds } = trackingSettings(deploymentMarkets);
-const { providerFor } = carrierRouting(config);
+const tracking = carrierTrackingConfig(config);
+const { outageAlertSeconds } = trackingSettings(deploymentMarkets, config);
+const { providerFor } = carrierRouting(tracking);
+const trackerNow = carrierTracker(tracking, config);
 const input = z.object({ caseId: z.string(), outage: z.optional(z.object({ Error: z.optional(z.string()) })) });
 
 /**
@@ -31,7 +34,7 @@ async function handle(event: unknown) {
   const { caseId, outage } = input.parse(event);
   const now = new Date();
   if (outage) return carrierOutage({ cases, health, alerts, outageAlertSeconds, providerFor }, caseId, outage, now);
-  const tracker = await carrierTracker(config);
+  const tracker = await trackerNow();
   const record = await cases.require(caseId);
   const provider = tracker.providerFor({ carrier: record.shipment.carrier, trackingNumber: record.shipment.trackingNumber });
   const report = (outcome: { ok: true } | { ok: false; error: string }) => reportProviderCall({ health, alerts, outageAlertSeconds }, provider, outcome, new Date());

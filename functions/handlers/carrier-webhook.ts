@@ -1,3 +1,4 @@
+import { carrierWebhookConfig, readConfig } from '../config/functions.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { PushProvider } from '../adapters/carriers/push.js';
 import { json, problem, rawBody } from '../http/responses.js';
@@ -11,15 +12,16 @@ import { logger, withLambdaContext } from '../wiring/logging.js';
 import { queueSender } from '../wiring/queues.js';
 import { caseStore } from '../wiring/stores.js';
 
+const config = readConfig(carrierWebhookConfig);
 const PUSH_PROVIDERS: readonly PushProvider[] = ['aftership', '17track', 'kuaidi100'];
-const cases = caseStore();
-const { shipments } = trackingStores();
-const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
-const alerts = opsAlerts();
+const cases = caseStore(config);
+const { shipments } = trackingStores(config);
+const intake = queueSender<IntakeMessage>(config.INTAKE_QUEUE_URL);
+const alerts = opsAlerts(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
-const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(deploymentMarkets);
-const routing = carrierRouting(carrierTrackingConfig());
+const deploymentMarkets = markets(config);
+const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(deploymentMarkets, config);
+const routing = carrierRouting(carrierTrackingConfig(config));
 
 /** Kuaidi100 marks a push delivered only when the answer says so; anything else is pushed again later. */
 const KUAIDI100_OK = { result: true, returnCode: '200', message: '成功' };
@@ -34,7 +36,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
     // Fetched through Powertools' 5-minute cache, so a rotated secret is picked up without a cold start; the previous
     // one still verifies for a while, so pushes signed before the provider switched are not refused.
     const now = new Date();
-    const secret = acceptedKeys(await carrierWebhookKeys(provider), now, PREVIOUS_CARRIER_WEBHOOK_SECRET_MS);
+    const secret = acceptedKeys(await carrierWebhookKeys(config, provider), now, PREVIOUS_CARRIER_WEBHOOK_SECRET_MS);
     const raw = rawBody(event);
     // Kuaidi100 posts a form (sign, param); the others sign a JSON body and send the signature in a header.
     const fields = provider === 'kuaidi100' ? Object.fromEntries(new URLSearchParams(raw)) : event.headers;

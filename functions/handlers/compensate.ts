@@ -1,8 +1,8 @@
 // First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
 import '../tracing.js';
+import { compensateConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { HttpOrderPlatform } from '../adapters/order-platform.js';
-import { required } from '../config.js';
 import { chargeBack, checkCompensation, compensate, issueReturnLabel } from '../use-cases/steps/compensate.js';
 import { markets } from '../wiring.js';
 import { withLambdaContext } from '../wiring/logging.js';
@@ -10,15 +10,15 @@ import { metrics } from '../wiring/metrics.js';
 import { fromSecret } from '../wiring/secrets.js';
 import { caseStore, ledgerStore, refundStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const ledger = ledgerStore();
-const refunds = refundStore();
+const config = readConfig(compensateConfig);
+const cases = caseStore(config);
+const ledger = ledgerStore(config);
+const refunds = refundStore(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
-const metricSink = metrics();
-const baseUrl = required('ORDER_PLATFORM_API_URL');
+const deploymentMarkets = markets(config);
+const metricSink = metrics(config);
 // The token is read per invocation (cached 5 minutes), so a rotated one is used without a cold start.
-const orderPlatformClient = fromSecret('ORDER_PLATFORM_TOKEN', (token) => new HttpOrderPlatform(baseUrl, token));
+const orderPlatformClient = fromSecret(config.ORDER_PLATFORM_TOKEN, config, (token) => new HttpOrderPlatform(config.ORDER_PLATFORM_API_URL, token));
 const input = z.object({ caseId: z.string(), action: z._default(z.enum(['instruct', 'check', 'charge_back', 'return_label']), 'instruct') });
 
 /**

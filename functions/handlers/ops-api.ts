@@ -1,3 +1,4 @@
+import { opsApiConfig, readConfig } from '../config/functions.js';
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
@@ -22,7 +23,7 @@ import { markets as deploymentMarkets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
-import { queueSender } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/queues.js';
 import {
   caseStore,
   followUpStore,
@@ -38,21 +39,22 @@ import {
 } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 
-const cases = caseStore();
-const waits = waitStore();
-const ledger = ledgerStore();
-const satisfaction = satisfactionStore();
-const followUps = followUpStore();
-const sla = slaStore();
-const reviews = reviewStore();
-const refunds = refundStore();
-const reports = reportCounters();
-const privacy = privacyStore();
+const config = readConfig(opsApiConfig);
+const cases = caseStore(config);
+const waits = waitStore(config);
+const ledger = ledgerStore(config);
+const satisfaction = satisfactionStore(config);
+const followUps = followUpStore(config);
+const sla = slaStore(config);
+const reviews = reviewStore(config);
+const refunds = refundStore(config);
+const reports = reportCounters(config);
+const privacy = privacyStore(config);
 // Each case is decided under its own market; the console's dates and the reports use the default market's.
-const markets = deploymentMarkets();
+const markets = deploymentMarkets(config);
 const { policy, calendar } = markets.market();
 const workflow = caseWorkflow();
-const alerts = opsAlerts();
+const alerts = opsAlerts(config);
 const app = new Router();
 
 const reply = (status: number, body: unknown) =>
@@ -66,7 +68,7 @@ function groupedReportQuery<G extends string>(requestUrl: string, groups: readon
 }
 
 // The case view, search and export, assignment and the access log (docs/operations.md).
-const [db, table] = tableAccess();
+const [db, table] = tableAccess(config);
 const accessLog = new AccessLog(db, table);
 registerCaseRoutes(
   app,
@@ -90,7 +92,7 @@ app.get('/ops/reviews', async () => {
   return reply(200, { reviews: pending.map(reviewListEntry) });
 });
 
-registerDecisionRoutes(app, { cases, reviews, refunds, waits, workflow, markets }, reply, (message, detail) => logger.info(message, detail), metrics());
+registerDecisionRoutes(app, { cases, reviews, refunds, waits, workflow, markets }, reply, (message, detail) => logger.info(message, detail), metrics(config));
 
 app.get('/ops/alerts', async () => reply(200, { alerts: await alerts.recent(100) }));
 
@@ -141,8 +143,7 @@ app.get('/ops/reports/satisfaction', async ({ req }) => {
 registerReportRoutes(app, { reports, ledger, satisfaction, policy, markets }, reply);
 
 // SLA lists, pause and resume (docs/sla.md). Only a pause sends a notice: the queue client is made at the first one.
-let delayNotices: ReturnType<typeof queueSender<DelayNoticeMessage>> | undefined;
-registerSlaRoutes(app, { cases, sla, alerts, markets, notices: () => (delayNotices ??= queueSender<DelayNoticeMessage>('NOTICE_QUEUE_URL')) }, reply);
+registerSlaRoutes(app, { cases, sla, alerts, markets, notices: lazyQueue<DelayNoticeMessage>(config.NOTICE_QUEUE_URL, 'NOTICE_QUEUE_URL') }, reply);
 
 app.notFound(async () => reply(404, { error: 'not_found', message: 'No such operations endpoint.' }));
 app.errorHandler(Error, async (error) => {

@@ -1,11 +1,11 @@
+import { statusPageConfig, readConfig } from '../config/functions.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { CaseRecord } from '../adapters/case-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
 import { browserLocale } from '../domain/locale.js';
 import { operatorNoteOf } from '../domain/notices.js';
-import { DEFAULT_STATUS_LINK_DAYS, verifyStatusToken } from '../domain/status-link.js';
-import { optional } from '../config.js';
+import { verifyStatusToken } from '../domain/status-link.js';
 import { rawBody } from '../http/responses.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
 import { htmlResponse as html, pageLocale } from '../web/layout.js';
@@ -16,16 +16,17 @@ import { keyRing, secretsMaxAgeSeconds } from '../wiring/secrets.js';
 import { caseStore, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 
-const cases = caseStore();
-const waits = waitStore();
+const config = readConfig(statusPageConfig);
+const cases = caseStore(config);
+const waits = waitStore(config);
 const workflow = caseWorkflow();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
+const deploymentMarkets = markets(config);
 /**
  * After a rotation, links signed with the previous key open if they expire within this long of the rotation: a
  * link's lifetime, plus the cache age during which a notifier may still sign with the old key.
  */
-const previousKeyWindowMs = (Number(optional('STATUS_LINK_DAYS') ?? DEFAULT_STATUS_LINK_DAYS) * 86_400 + secretsMaxAgeSeconds()) * 1000;
+const previousKeyWindowMs = (config.STATUS_LINK_DAYS * 86_400 + secretsMaxAgeSeconds(config)) * 1000;
 
 /** A bad link may re-read the key at most this often per instance, so bad links cannot hammer Secrets Manager. */
 const KEY_REREAD_INTERVAL_MS = 10_000;
@@ -72,10 +73,10 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
   const fallback = browserLocale(event.headers['accept-language'], deploymentMarkets.market().policy.locale);
   // A bad link learns nothing about any case, not even whether it exists.
   if (!CASE_ID_PATTERN.test(caseId)) return html(403, linkProblemPage(fallback, 'invalid'));
-  let check = verifyStatusToken(token, caseId, now, await keyRing('STATUS_LINK_SECRET'), previousKeyWindowMs);
+  let check = verifyStatusToken(token, caseId, now, await keyRing(config.STATUS_LINK_SECRET, config), previousKeyWindowMs);
   if (!check.ok && check.reason === 'bad_signature' && rereadAllowed(now)) {
     // Maybe signed by a notifier that read a rotated key before this instance did: read the key again, bypassing the cache.
-    check = verifyStatusToken(token, caseId, now, await keyRing('STATUS_LINK_SECRET', { fresh: true }), previousKeyWindowMs);
+    check = verifyStatusToken(token, caseId, now, await keyRing(config.STATUS_LINK_SECRET, config, { fresh: true }), previousKeyWindowMs);
   }
   if (!check.ok) return html(403, linkProblemPage(fallback, check.reason === 'expired' ? 'expired' : 'invalid'));
   const record = await cases.get(caseId);

@@ -1,3 +1,4 @@
+import { surveyApiConfig, readConfig } from '../config/functions.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { SurveyRecord } from '../adapters/survey-store.js';
@@ -12,15 +13,16 @@ import { logger, withLambdaContext } from '../wiring/logging.js';
 import { caseStore, followUpStore, satisfactionStore, surveyStore, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 
-const cases = caseStore();
-const surveys = surveyStore();
-const waits = waitStore();
-const satisfaction = satisfactionStore();
-const followUps = followUpStore();
+const config = readConfig(surveyApiConfig);
+const cases = caseStore(config);
+const surveys = surveyStore(config);
+const waits = waitStore(config);
+const satisfaction = satisfactionStore(config);
+const followUps = followUpStore(config);
 const workflow = caseWorkflow();
-const alerts = opsAlerts();
+const alerts = opsAlerts(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
+const deploymentMarkets = markets(config);
 const score = z.int().check(z.minimum(1), z.maximum(5));
 const answerSchema = z.object({
   rating: score,
