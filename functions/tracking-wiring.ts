@@ -1,74 +1,82 @@
-import * as z from 'zod/mini';
 import { carrierCodesFor, parseCarrierTracking, trackerFromConfig, type CarrierTrackingConfig } from './adapters/carriers/from-config.js';
-import {
-  parseCarrierRoutingConfig,
-  referencedProviders,
-  routeProvider,
-  TRACKING_PROVIDERS,
-  type RoutedCarrierTracker,
-  type TrackingProvider,
-} from './adapters/carriers/routing.js';
+import { parseCarrierRoutingConfig, referencedProviders, routeProvider, type RoutedCarrierTracker, type TrackingProvider } from './adapters/carriers/routing.js';
 import { documentClient } from './adapters/dynamo.js';
 import { ProviderHealthStore } from './adapters/provider-health.js';
 import { ShipmentStore } from './adapters/shipment-store.js';
-import { optional, required, seconds } from './config.js';
+import type { SecretSource } from './config/read.js';
 import { keyRingFrom, parseKeyRing, type KeyRing } from './domain/key-ring.js';
 import type { AftersalesPolicy } from './domain/policy.js';
-import { secretValue } from './wiring/secrets.js';
+import { secretValue, type SecretsConfig } from './wiring/secrets.js';
+import type { TableConfig } from './wiring/stores.js';
+
+/** The routing part of a function's configuration (functions/config/pieces.ts `carrierTracking`). */
+export interface TrackingRoutingConfig {
+  readonly CARRIER_TRACKING?: Record<string, unknown>;
+  readonly CARRIER_PROVIDER: TrackingProvider;
+  readonly CARRIER_API_URL?: string;
+  readonly CARRIER_CODES?: Record<string, unknown>;
+  readonly KUAIDI100_CUSTOMER?: string;
+}
+
+/** The API keys and the Kuaidi100 subscription (functions/config/pieces.ts `carrierKeys`, functions/config/functions.ts). */
+export type TrackerKeysConfig = SecretsConfig & {
+  readonly [K in (typeof CARRIER_KEY_VARIABLES)[TrackingProvider] | 'CARRIER_API_KEY' | 'CARRIER_WEBHOOK_SECRET']?: SecretSource;
+} & {
+  readonly CARRIER_CALLBACK_BASE_URL?: string;
+};
 
 /**
- * Builders for carrier tracking (docs/carrier-tracking.md), from a function's environment, called at module scope:
+ * Builders for carrier tracking (docs/carrier-tracking.md), from a function's configuration, called at module scope:
  * which provider serves which carrier (CARRIER_TRACKING, or one provider for all: CARRIER_PROVIDER, CARRIER_API_URL,
  * CARRIER_CODES), the provider's API key and webhook secret, the shipment stores and the polling settings.
  */
-export function carrierTrackingConfig(): CarrierTrackingConfig {
-  const json = optional('CARRIER_TRACKING');
-  if (json) return parseCarrierTracking(json);
-  const provider = z.enum(TRACKING_PROVIDERS).parse(optional('CARRIER_PROVIDER') ?? 'simulator');
-  const customer = provider === 'kuaidi100' ? optional('KUAIDI100_CUSTOMER') : undefined;
+export function carrierTrackingConfig(config: TrackingRoutingConfig): CarrierTrackingConfig {
+  if (config.CARRIER_TRACKING) return parseCarrierTracking(JSON.stringify(config.CARRIER_TRACKING));
+  const provider = config.CARRIER_PROVIDER;
+  const customer = provider === 'kuaidi100' ? config.KUAIDI100_CUSTOMER : undefined;
+  if (!config.CARRIER_API_URL) throw new Error('carrier tracking needs CARRIER_TRACKING or CARRIER_API_URL');
   return parseCarrierTracking(
     JSON.stringify({
       routing: { default: provider },
-      providers: { [provider]: { baseUrl: required('CARRIER_API_URL'), codes: JSON.parse(optional('CARRIER_CODES') ?? '{}'), ...(customer ? { customer } : {}) } },
+      providers: { [provider]: { baseUrl: config.CARRIER_API_URL, codes: config.CARRIER_CODES ?? {}, ...(customer ? { customer } : {}) } },
     }),
   );
 }
 
 /** Per provider, the variable holding its API key (locally the key itself; in AWS `<name>_SECRET_ARN`, one secret each). */
-export const CARRIER_KEY_VARIABLES: Readonly<Record<TrackingProvider, string>> = {
+export const CARRIER_KEY_VARIABLES = {
   aftership: 'CARRIER_API_KEY_AFTERSHIP',
   '17track': 'CARRIER_API_KEY_17TRACK',
   kuaidi100: 'CARRIER_API_KEY_KUAIDI100',
   simulator: 'CARRIER_API_KEY_SIMULATOR',
-};
+} as const satisfies Readonly<Record<TrackingProvider, string>>;
 
 /** A provider's own key, through the same cached secret reading as every secret; CARRIER_API_KEY is the older shared one. */
-async function providerKey(provider: TrackingProvider): Promise<string> {
-  const name = CARRIER_KEY_VARIABLES[provider];
-  if (optional(name) || optional(`${name}_SECRET_ARN`)) return secretValue(name);
-  if (optional('CARRIER_API_KEY') || optional('CARRIER_API_KEY_SECRET_ARN')) return secretValue('CARRIER_API_KEY');
-  return '';
+async function providerKey(config: TrackerKeysConfig, provider: TrackingProvider): Promise<string> {
+  const source = config[CARRIER_KEY_VARIABLES[provider]] ?? config.CARRIER_API_KEY;
+  return source ? secretValue(source, config) : '';
 }
 
 /**
  * Kuaidi100 pushes only for numbers subscribed with a callback URL and a salt: our push route (CARRIER_CALLBACK_BASE_URL
  * + webhooks/carriers/kuaidi100) and the provider's webhook secret. Without both, no subscription (polling only).
  */
-async function kuaidi100Subscription(config: CarrierTrackingConfig) {
-  const base = optional('CARRIER_CALLBACK_BASE_URL');
-  if (!config.providers.kuaidi100 || !base || !(optional('CARRIER_WEBHOOK_SECRET') || optional('CARRIER_WEBHOOK_SECRET_SECRET_ARN'))) return undefined;
-  const salt = await carrierWebhookSecret('kuaidi100');
+async function kuaidi100Subscription(tracking: CarrierTrackingConfig, config: TrackerKeysConfig) {
+  const base = config.CARRIER_CALLBACK_BASE_URL;
+  const secret = config.CARRIER_WEBHOOK_SECRET;
+  if (!tracking.providers.kuaidi100 || !base || !secret) return undefined;
+  const salt = await carrierWebhookSecret({ ...config, CARRIER_WEBHOOK_SECRET: secret }, 'kuaidi100');
   if (!salt) return undefined;
   return { callbackUrl: new URL('webhooks/carriers/kuaidi100', base.endsWith('/') ? base : `${base}/`).toString(), salt };
 }
 
 /** The tracking configuration if the function has one (intake watches parcels only where it is configured). */
-export function configuredCarrierTracking(): CarrierTrackingConfig | undefined {
-  return optional('CARRIER_TRACKING') || optional('CARRIER_API_URL') ? carrierTrackingConfig() : undefined;
+export function configuredCarrierTracking(config: TrackingRoutingConfig): CarrierTrackingConfig | undefined {
+  return config.CARRIER_TRACKING || config.CARRIER_API_URL ? carrierTrackingConfig(config) : undefined;
 }
 
 /** Which provider serves a carrier, without API keys (for filing shipments, reading pushes). */
-export function carrierRouting(config = carrierTrackingConfig()) {
+export function carrierRouting(config: CarrierTrackingConfig) {
   const routing = parseCarrierRoutingConfig(config.routing);
   return {
     providerFor: (carrier: string): TrackingProvider => routeProvider(routing, carrier),
@@ -81,17 +89,19 @@ export function carrierRouting(config = carrierTrackingConfig()) {
 /**
  * The routed tracker with each provider's own API key (CARRIER_API_KEY_<PROVIDER>, a secret each), for each use: the
  * keys are secrets read per use (cached 5 minutes, so a rotated key is used without a cold start), and the trackers
- * are built again only when a key or the Kuaidi100 salt changed.
+ * are built again only when a key or the Kuaidi100 salt changed. Called once at module scope; call its result per use.
  */
-let tracker: { key: string; tracker: RoutedCarrierTracker } | undefined;
-export async function carrierTracker(config = carrierTrackingConfig()): Promise<RoutedCarrierTracker> {
-  const providers = Object.keys(config.providers) as TrackingProvider[];
-  const keys = Object.fromEntries(await Promise.all(providers.map(async (p) => [p, await providerKey(p)] as const)));
-  const subscription = await kuaidi100Subscription(config);
-  const fingerprint = JSON.stringify([keys, subscription ?? null]);
-  if (tracker?.key === fingerprint) return tracker.tracker;
-  tracker = { key: fingerprint, tracker: trackerFromConfig(JSON.stringify(config), keys, { kuaidi100Subscription: subscription }) };
-  return tracker.tracker;
+export function carrierTracker(tracking: CarrierTrackingConfig, config: TrackerKeysConfig): () => Promise<RoutedCarrierTracker> {
+  let tracker: { key: string; tracker: RoutedCarrierTracker } | undefined;
+  return async () => {
+    const providers = Object.keys(tracking.providers) as TrackingProvider[];
+    const keys = Object.fromEntries(await Promise.all(providers.map(async (p) => [p, await providerKey(config, p)] as const)));
+    const subscription = await kuaidi100Subscription(tracking, config);
+    const fingerprint = JSON.stringify([keys, subscription ?? null]);
+    if (tracker?.key === fingerprint) return tracker.tracker;
+    tracker = { key: fingerprint, tracker: trackerFromConfig(JSON.stringify(tracking), keys, { kuaidi100Subscription: subscription }) };
+    return tracker.tracker;
+  };
 }
 
 /**
@@ -107,8 +117,8 @@ export const PREVIOUS_CARRIER_WEBHOOK_SECRET_MS = 30 * 86_400_000;
  * ({"aftership": "…", "kuaidi100": {"current": "…", "previous": "…", "rotatedAt": "…"}}). Empty: pushes from that
  * provider never verify.
  */
-export async function carrierWebhookKeys(provider: TrackingProvider): Promise<KeyRing> {
-  const value = await secretValue('CARRIER_WEBHOOK_SECRET');
+export async function carrierWebhookKeys(config: SecretsConfig & { readonly CARRIER_WEBHOOK_SECRET: SecretSource }, provider: TrackingProvider): Promise<KeyRing> {
+  const value = await secretValue(config.CARRIER_WEBHOOK_SECRET, config);
   if (!value.trimStart().startsWith('{')) return { current: value };
   const parsed = JSON.parse(value) as Record<string, unknown>;
   if ('current' in parsed) return parseKeyRing(value, 'CARRIER_WEBHOOK_SECRET');
@@ -117,13 +127,13 @@ export async function carrierWebhookKeys(provider: TrackingProvider): Promise<Ke
 }
 
 /** The secret new things are signed with (the Kuaidi100 subscription's salt): the current one. */
-export async function carrierWebhookSecret(provider: TrackingProvider): Promise<string> {
-  return (await carrierWebhookKeys(provider)).current;
+export async function carrierWebhookSecret(config: SecretsConfig & { readonly CARRIER_WEBHOOK_SECRET: SecretSource }, provider: TrackingProvider): Promise<string> {
+  return (await carrierWebhookKeys(config, provider)).current;
 }
 
-export function trackingStores() {
+export function trackingStores(config: TableConfig) {
   const db = documentClient();
-  const table = required('TABLE_NAME');
+  const table = config.TABLE_NAME;
   return { shipments: new ShipmentStore(db, table), health: new ProviderHealthStore(db, table) };
 }
 
@@ -132,13 +142,21 @@ export function trackingStores() {
  * deployment's switch `PROACTIVE_DETECTION` (on/off) for every market, or by default each market's own policy
  * (`tracking.proactiveDetection`; absent market = the default market).
  */
-export function trackingSettings(markets: { market(code?: string): { policy: Pick<AftersalesPolicy, 'tracking'> } }) {
-  const flag = optional('PROACTIVE_DETECTION');
-  const byPolicy = flag === undefined || flag === 'policy';
+export function trackingSettings(markets: { market(code?: string): { policy: Pick<AftersalesPolicy, 'tracking'> } }, config: TrackingSettingsConfig) {
+  const flag = config.PROACTIVE_DETECTION;
   return {
-    proactiveEnabled: (market?: string) => (byPolicy ? (markets.market(market).policy.tracking?.proactiveDetection.enabled ?? false) : flag === 'on'),
-    pollIntervalSeconds: seconds('TRACKING_POLL_SECONDS', 2 * 3600),
-    backoff: { baseSeconds: seconds('TRACKING_BACKOFF_BASE_SECONDS', 300), capSeconds: seconds('TRACKING_BACKOFF_CAP_SECONDS', 6 * 3600) },
-    outageAlertSeconds: seconds('CARRIER_OUTAGE_ALERT_SECONDS', 3600),
+    proactiveEnabled: (market?: string) => (flag === 'policy' ? (markets.market(market).policy.tracking?.proactiveDetection.enabled ?? false) : flag === 'on'),
+    pollIntervalSeconds: config.TRACKING_POLL_SECONDS,
+    backoff: { baseSeconds: config.TRACKING_BACKOFF_BASE_SECONDS, capSeconds: config.TRACKING_BACKOFF_CAP_SECONDS },
+    outageAlertSeconds: config.CARRIER_OUTAGE_ALERT_SECONDS,
   };
+}
+
+/** functions/config/pieces.ts `trackingSettings`, defaults applied. */
+export interface TrackingSettingsConfig {
+  readonly PROACTIVE_DETECTION: 'policy' | 'on' | 'off';
+  readonly TRACKING_POLL_SECONDS: number;
+  readonly TRACKING_BACKOFF_BASE_SECONDS: number;
+  readonly TRACKING_BACKOFF_CAP_SECONDS: number;
+  readonly CARRIER_OUTAGE_ALERT_SECONDS: number;
 }

@@ -1,4 +1,3 @@
-import { optional } from './config.js';
 import { createMarkets, marketCatalog, type Market, type MarketCatalog, type Markets } from './domain/markets.js';
 import { MARKET_REGISTRY } from './policies/index.js';
 import { logger } from './wiring/logging.js';
@@ -31,21 +30,28 @@ export function warnIfCalendarEndsSoon(market: Pick<Market, 'code' | 'calendar'>
   }
 }
 
-/** The deployment's markets and their currencies, nothing built: what the webhook intake checks an order against. */
-export function knownMarkets(): MarketCatalog {
-  return marketCatalog(MARKET_REGISTRY, defaultMarket());
+/** The part of a function's configuration about markets: the market of a case that names none (default CN). */
+export interface MarketsConfig {
+  readonly POLICY_MARKET: string;
 }
 
-/** The market of a case that names none: POLICY_MARKET, default CN. */
-const defaultMarket = () => optional('POLICY_MARKET') ?? 'CN';
+/** The deployment's markets and their currencies, nothing built: what the webhook intake checks an order against. */
+export function knownMarkets(config: MarketsConfig): MarketCatalog {
+  return marketCatalog(MARKET_REGISTRY, config.POLICY_MARKET);
+}
 
-let deploymentMarkets: Markets | undefined;
+/** Built once per cold start and default market (functions sharing a process locally share the built markets). */
+const deploymentMarkets = new Map<string, Markets>();
 /**
  * The deployment's markets (docs/operations.md "Markets"): each case is decided under its own market's policy and
  * calendar (`order.market`), a case without one under the default market, POLICY_MARKET (default CN). Built once per
  * cold start; the default market's policy is validated at once, so a wrong one stops the function at start.
  */
-export function markets(): Markets {
-  deploymentMarkets ??= createMarkets(MARKET_REGISTRY, defaultMarket(), (market) => warnIfCalendarEndsSoon(market));
-  return deploymentMarkets;
+export function markets(config: MarketsConfig): Markets {
+  let built = deploymentMarkets.get(config.POLICY_MARKET);
+  if (!built) {
+    built = createMarkets(MARKET_REGISTRY, config.POLICY_MARKET, (market) => warnIfCalendarEndsSoon(market));
+    deploymentMarkets.set(config.POLICY_MARKET, built);
+  }
+  return built;
 }

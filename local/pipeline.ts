@@ -15,6 +15,7 @@ import { ensureQueues } from './emulators/sqs.js';
 import { HandledAfterVisibilityTimeout, startSnsSubscriptions, startSqsPollers } from './event-sources/index.js';
 import { localJwtAuthorizer, startHttpGateway } from './gateway/index.js';
 import { LocalLambdaRuntime, type InvocationRecord } from './lambda/index.js';
+import type { LocalValues } from './lambda/environment.js';
 import { ConcurrencyLimit } from './lambda/concurrency.js';
 import { localIndexPage } from './index-page.js';
 import { LOCAL_CONSOLE_CLIENT_ID, LOCAL_SIGN_IN_PATH, localOperatorSignIn } from './operator-sign-in.js';
@@ -172,9 +173,14 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       AWS_ENDPOINT_URL_SESV2: deliveryEvents.sesEndpoint,
       AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.url,
       AWS_ENDPOINT_URL_SNS: sns.url,
+      // Business metrics are EMF log lines for CloudWatch; locally they would only crowd the console (set false to see them).
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
-    const lambda = new LocalLambdaRuntime({ topology, repoRoot: REPO_ROOT, onInvoke: instruments.onInvoke });
-    lambda.applyEnvironment();
+    // Each function gets only its own environment (local/lambda/environment.ts); its cold start waits for the local
+    // values, some of which are known only once the API listens.
+    let provideLocalValues: (values: LocalValues) => void = () => {};
+    const localValues = new Promise<LocalValues>((resolve) => (provideLocalValues = resolve));
+    const lambda = new LocalLambdaRuntime({ topology, repoRoot: REPO_ROOT, onInvoke: instruments.onInvoke, localValues });
     startSnsSubscriptions({ sns, topology, lambda, onError: (error, s) => log(`topic ${s.topicArn} → ${s.functionLogicalId} failed (${(error as Error).name})`) });
 
     const awsClientConfig = { region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -285,8 +291,9 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
     if (config.carrierProvider === '17track')
       carrier.setSeventeenTrackPushTarget({ url: `${gateway.url}/webhooks/carriers/17track`, secret: signingKey(config.carrierWebhookSecret, '17track') });
 
-    // Local-only values the deployed stack gets from Secrets Manager, parameters and the API's own URL.
-    Object.assign(process.env, {
+    // Local-only values the deployed stack gets from Secrets Manager, parameters and the API's own URL, each given to
+    // the functions whose template sets that variable (or its secret); the timings to those whose schema reads them.
+    const replacing = {
       PUBLIC_BASE_URL: gateway.url,
       WEBHOOK_SECRET: config.webhookSecret,
       ORDER_PLATFORM_TOKEN: config.orderPlatformToken,
@@ -303,10 +310,10 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       CONSOLE_URL: `${gateway.url}/console`,
       EXECUTION_LINK: '/local/executions/{executionName}',
       POWERTOOLS_LOG_LEVEL: config.logLevel,
-      // Business metrics are EMF log lines for CloudWatch; locally they would only crowd the console (set false to see them).
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-      ...config.timings,
-    });
+    };
+    const values: LocalValues = { replacing, settings: config.timings };
+    provideLocalValues(values);
+    await front.call('localValues', values);
 
     // Scheduled functions start once their environment is complete.
     scheduler = startLocalScheduler({

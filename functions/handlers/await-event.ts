@@ -1,11 +1,13 @@
+import { awaitEventConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { awaitEvent } from '../use-cases/steps/await-event.js';
 import { withLambdaContext } from '../wiring/logging.js';
 import { caseStore, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 
-const cases = caseStore();
-const waits = waitStore();
+const config = readConfig(awaitEventConfig);
+const cases = caseStore(config);
+const waits = waitStore(config);
 const workflow = caseWorkflow();
 const input = z.object({
   caseId: z.string(),

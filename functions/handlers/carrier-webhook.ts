@@ -1,3 +1,4 @@
+import { carrierWebhookConfig, readConfig } from '../config/functions.js';
 import { carrierPushApp } from '../http/carrier-push-app.js';
 import type { IntakeMessage } from '../schemas/messages.js';
 import { carrierRouting, carrierTrackingConfig, carrierWebhookKeys, PREVIOUS_CARRIER_WEBHOOK_SECRET_MS, trackingSettings, trackingStores } from '../tracking-wiring.js';
@@ -7,14 +8,15 @@ import { logger, withLambdaContext } from '../wiring/logging.js';
 import { queueSender } from '../wiring/queues.js';
 import { caseStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const { shipments } = trackingStores();
-const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
-const alerts = opsAlerts();
+const config = readConfig(carrierWebhookConfig);
+const cases = caseStore(config);
+const { shipments } = trackingStores(config);
+const intake = queueSender<IntakeMessage>(config.INTAKE_QUEUE_URL);
+const alerts = opsAlerts(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
-const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(deploymentMarkets);
-const routing = carrierRouting(carrierTrackingConfig());
+const deploymentMarkets = markets(config);
+const { proactiveEnabled, pollIntervalSeconds } = trackingSettings(deploymentMarkets, config);
+const routing = carrierRouting(carrierTrackingConfig(config));
 
 /** POST /webhooks/carriers/{provider}: a tracking provider's push (functions/http/carrier-push-app.ts, docs/carrier-tracking.md "Push"). */
 const app = carrierPushApp({
@@ -26,7 +28,7 @@ const app = carrierPushApp({
   proactiveEnabled,
   pollIntervalSeconds,
   carrierCodes: routing.codesFor,
-  webhookKeys: carrierWebhookKeys,
+  webhookKeys: (provider) => carrierWebhookKeys(config, provider),
   previousSecretMs: PREVIOUS_CARRIER_WEBHOOK_SECRET_MS,
   logger,
 });

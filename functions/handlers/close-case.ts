@@ -1,3 +1,4 @@
+import { closeCaseConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { closeCase } from '../use-cases/steps/close-case.js';
 import { markets } from '../wiring.js';
@@ -5,15 +6,16 @@ import { withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
 import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, slaStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const dedupe = dedupeStore();
-const sla = slaStore();
-const reports = reportCounters();
-const privacy = privacyStore();
+const config = readConfig(closeCaseConfig);
+const cases = caseStore(config);
+const dedupe = dedupeStore(config);
+const sla = slaStore(config);
+const reports = reportCounters(config);
+const privacy = privacyStore(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
-const metricSink = metrics();
-const redactor = caseRedactor();
+const deploymentMarkets = markets(config);
+const metricSink = metrics(config);
+const redactor = caseRedactor(config);
 const input = z.object({
   caseId: z.string(),
   reason: z.enum(['completed', 'rejected', 'cancelled', 'evidence_expired', 'return_expired', 'survey_expired']),

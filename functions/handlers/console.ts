@@ -1,45 +1,45 @@
+import { consoleConfig, readConfig } from '../config/functions.js';
 import { AccessLog } from '../adapters/access-log.js';
 import { CaseSearch } from '../adapters/case-search.js';
 import { OperatorSignInClient } from '../adapters/operator-sign-in.js';
-import { required } from '../config.js';
 import { consoleApp, withFailurePage } from '../http/console-app.js';
 import { executionLinks } from '../http/execution-links.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
-import { queueSender } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/queues.js';
 import { caseStore, followUpStore, ledgerStore, refundStore, reportCounters, reviewStore, satisfactionStore, slaStore, tableAccess, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 
-const deploymentMarkets = markets();
-const [db, table] = tableAccess();
-const stateMachineArn = required('STATE_MACHINE_ARN');
+const config = readConfig(consoleConfig);
+const deploymentMarkets = markets(config);
+const [db, table] = tableAccess(config);
+const stateMachineArn = config.STATE_MACHINE_ARN;
 /** The execution page: `{executionArn}` / `{executionName}` filled in (AWS: the Step Functions console; locally /local/executions). */
-const executionLink = required('EXECUTION_LINK');
-let delayNotices: ReturnType<typeof queueSender<DelayNoticeMessage>> | undefined;
+const executionLink = config.EXECUTION_LINK;
 
 const app = consoleApp({
-  cases: caseStore(),
-  waits: waitStore(),
-  sla: slaStore(),
-  followUps: followUpStore(),
-  satisfaction: satisfactionStore(),
-  ledger: ledgerStore(),
-  reports: reportCounters(),
-  reviews: reviewStore(),
-  refunds: refundStore(),
+  cases: caseStore(config),
+  waits: waitStore(config),
+  sla: slaStore(config),
+  followUps: followUpStore(config),
+  satisfaction: satisfactionStore(config),
+  ledger: ledgerStore(config),
+  reports: reportCounters(config),
+  reviews: reviewStore(config),
+  refunds: refundStore(config),
   markets: deploymentMarkets,
-  workflow: caseWorkflow(),
-  alerts: opsAlerts(),
+  workflow: caseWorkflow(config),
+  alerts: opsAlerts(config),
   search: new CaseSearch(db, table),
   accessLog: new AccessLog(db, table),
-  notices: () => (delayNotices ??= queueSender<DelayNoticeMessage>('NOTICE_QUEUE_URL')),
+  notices: lazyQueue<DelayNoticeMessage>(config.NOTICE_QUEUE_URL, 'NOTICE_QUEUE_URL'),
   signIn: new OperatorSignInClient({
-    signInUrl: required('OPERATOR_SIGN_IN_URL'),
-    issuer: required('OPERATOR_ISSUER'),
-    clientId: required('OPERATOR_CLIENT_ID'),
-    redirectUri: required('CONSOLE_URL'),
+    signInUrl: config.OPERATOR_SIGN_IN_URL,
+    issuer: config.OPERATOR_ISSUER,
+    clientId: config.OPERATOR_CLIENT_ID,
+    redirectUri: config.CONSOLE_URL,
   }),
   executions: executionLinks(stateMachineArn, executionLink),
   log: (message, detail) => logger.info(message, detail),

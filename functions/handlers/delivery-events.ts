@@ -1,3 +1,4 @@
+import { deliveryEventsConfig, readConfig } from '../config/functions.js';
 import type { SNSEvent } from 'aws-lambda';
 import { parseDeliveryEvent } from '../schemas/delivery-events.js';
 import { recordDeliveryEvent } from '../use-cases/record-delivery-event.js';
@@ -6,11 +7,12 @@ import { metrics } from '../wiring/metrics.js';
 import { noticeQueue } from '../wiring/queues.js';
 import { caseStore, noticeStore, suppressionStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const notices = noticeStore();
-const suppressions = suppressionStore();
-const queue = noticeQueue();
-const metricSink = metrics();
+const config = readConfig(deliveryEventsConfig);
+const cases = caseStore(config);
+const notices = noticeStore(config);
+const suppressions = suppressionStore(config);
+const queue = noticeQueue(config);
+const metricSink = metrics(config);
 
 /**
  * DeliveryEvents topic subscriber: SES bounces, complaints and rejects, and End User Messaging SMS failures.

@@ -1,11 +1,13 @@
+import { dispatchDeferredNoticesConfig, readConfig } from '../config/functions.js';
 import type { ScheduledEvent } from 'aws-lambda';
 import { dispatchDeferredNotices } from '../use-cases/dispatch-deferred-notices.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { noticeQueue } from '../wiring/queues.js';
 import { noticeStore } from '../wiring/stores.js';
 
-const notices = noticeStore();
-const queue = noticeQueue();
+const config = readConfig(dispatchDeferredNoticesConfig);
+const notices = noticeStore(config);
+const queue = noticeQueue(config);
 
 /** Scheduled (EventBridge rule): SMS whose quiet hours are over go out. "Now" is the event's time, as scheduled. */
 async function handle(event: ScheduledEvent) {

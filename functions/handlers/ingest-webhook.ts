@@ -1,3 +1,4 @@
+import { ingestWebhookConfig, readConfig } from '../config/functions.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import { parseKeyRing } from '../domain/key-ring.js';
@@ -10,17 +11,18 @@ import { dedupeStore, privacyStore } from '../wiring/stores.js';
 import { knownMarkets } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 
-const dedupe = dedupeStore();
-const privacy = privacyStore();
-const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
-const markets = knownMarkets();
+const config = readConfig(ingestWebhookConfig);
+const dedupe = dedupeStore(config);
+const privacy = privacyStore(config);
+const intake = queueSender<IntakeMessage>(config.INTAKE_QUEUE_URL);
+const markets = knownMarkets(config);
 /**
  * After a rotation (the secret's value `{"current", "previous", "rotatedAt"}`, functions/domain/key-ring.ts) the
  * previous secret still verifies for this long, so the order platform can switch to the new one at its own pace.
  */
 export const PREVIOUS_WEBHOOK_SECRET_MS = 24 * 3_600_000;
 // The secret is read per request (cached 5 minutes), so a rotated one is honoured without a cold start.
-const webhookKeys = fromSecret('WEBHOOK_SECRET', (value) => {
+const webhookKeys = fromSecret(config.WEBHOOK_SECRET, config, (value) => {
   const ring = parseKeyRing(value, 'WEBHOOK_SECRET');
   const previous = ring.previous && { verifier: new Webhook(ring.previous.key), until: ring.previous.rotatedAt.getTime() + PREVIOUS_WEBHOOK_SECRET_MS };
   return { current: new Webhook(ring.current), previous };

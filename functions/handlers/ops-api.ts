@@ -1,3 +1,4 @@
+import { opsApiConfig, readConfig } from '../config/functions.js';
 import { AccessLog } from '../adapters/access-log.js';
 import { CaseSearch } from '../adapters/case-search.js';
 import { opsApiApp } from '../http/ops-api-app.js';
@@ -6,7 +7,7 @@ import { markets as deploymentMarkets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
-import { queueSender } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/queues.js';
 import {
   caseStore,
   followUpStore,
@@ -22,29 +23,29 @@ import {
 } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 
-const cases = caseStore();
-const waits = waitStore();
-const ledger = ledgerStore();
-const satisfaction = satisfactionStore();
-const followUps = followUpStore();
-const sla = slaStore();
-const reviews = reviewStore();
-const refunds = refundStore();
-const reports = reportCounters();
-const privacy = privacyStore();
+const config = readConfig(opsApiConfig);
+const cases = caseStore(config);
+const waits = waitStore(config);
+const ledger = ledgerStore(config);
+const satisfaction = satisfactionStore(config);
+const followUps = followUpStore(config);
+const sla = slaStore(config);
+const reviews = reviewStore(config);
+const refunds = refundStore(config);
+const reports = reportCounters(config);
+const privacy = privacyStore(config);
 // Each case is decided under its own market; the console's dates and the reports use the default market's.
-const markets = deploymentMarkets();
+const markets = deploymentMarkets(config);
 const { policy, calendar } = markets.market();
 const workflow = caseWorkflow();
-const alerts = opsAlerts();
-const [db, table] = tableAccess();
+const alerts = opsAlerts(config);
+const [db, table] = tableAccess(config);
 // Only a pause sends a notice: the queue client is made at the first one.
-let delayNotices: ReturnType<typeof queueSender<DelayNoticeMessage>> | undefined;
-const notices = () => (delayNotices ??= queueSender<DelayNoticeMessage>('NOTICE_QUEUE_URL'));
+const notices = lazyQueue<DelayNoticeMessage>(config.NOTICE_QUEUE_URL, 'NOTICE_QUEUE_URL');
 
 // Routes, roles and answers: functions/http/ops-api-app.ts and its route modules (docs/operations.md).
 const stores = { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds, reports, privacy, search: new CaseSearch(db, table), accessLog: new AccessLog(db, table) };
-const app = opsApiApp({ ...stores, markets, policy, timeZone: calendar.timeZone, workflow, alerts, notices, metrics: metrics(), logger });
+const app = opsApiApp({ ...stores, markets, policy, timeZone: calendar.timeZone, workflow, alerts, notices, metrics: metrics(config), logger });
 
 /** Operations API: /ops/*, behind the operators' JWT authorizer. Logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
 export const handler = withLambdaContext(app);

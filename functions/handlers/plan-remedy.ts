@@ -1,12 +1,14 @@
+import { planRemedyConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { planRemedy } from '../use-cases/steps/plan-remedy.js';
 import { markets } from '../wiring.js';
 import { withLambdaContext } from '../wiring/logging.js';
 import { caseStore } from '../wiring/stores.js';
 
-const cases = caseStore();
+const config = readConfig(planRemedyConfig);
+const cases = caseStore(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
+const deploymentMarkets = markets(config);
 const input = z.object({ caseId: z.string(), applyDefault: z._default(z.boolean(), false) });
 
 /** Workflow step: the remedy of an approved case, after the customer's choice where they have one. */

@@ -1,14 +1,16 @@
+import { privacyRetentionConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { runRetention } from '../use-cases/privacy/retention.js';
 import { markets } from '../wiring.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { caseRedactor, caseStore, privacyStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const privacy = privacyStore();
-const redactor = caseRedactor();
+const config = readConfig(privacyRetentionConfig);
+const cases = caseStore(config);
+const privacy = privacyStore(config);
+const redactor = caseRedactor(config);
 // Each closed case is kept for its own market's retentionDays.
-const deploymentMarkets = markets();
+const deploymentMarkets = markets(config);
 /** EventBridge's scheduled event: its `time` is the tick's time (locally, the local clock's). */
 const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });
 

@@ -1,9 +1,11 @@
+import { recordFailureConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { recordFailure } from '../use-cases/steps/record-failure.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { caseStore } from '../wiring/stores.js';
 
-const cases = caseStore();
+const config = readConfig(recordFailureConfig);
+const cases = caseStore(config);
 const input = z.object({ caseId: z.string(), error: z._default(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }), {}) });
 
 /** Workflow catch-all: puts the case in front of an operator and raises the alarm in the logs and metrics. */

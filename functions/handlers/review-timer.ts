@@ -1,11 +1,13 @@
+import { reviewTimerConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { reviewTimer } from '../use-cases/steps/review-timer.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { withLambdaContext } from '../wiring/logging.js';
 import { caseStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const alerts = opsAlerts();
+const config = readConfig(reviewTimerConfig);
+const cases = caseStore(config);
+const alerts = opsAlerts(config);
 const input = z.object({ caseId: z.string(), stage: z.enum(['reminder', 'escalation']) });
 
 /** Workflow step: an undecided operator review reached its reminder or escalation target. */

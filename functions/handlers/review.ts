@@ -1,3 +1,4 @@
+import { reviewConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { review } from '../use-cases/steps/review.js';
 import { markets } from '../wiring.js';
@@ -5,10 +6,11 @@ import { withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
 import { caseStore } from '../wiring/stores.js';
 
-const cases = caseStore();
+const config = readConfig(reviewConfig);
+const cases = caseStore(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
-const metricSink = metrics();
+const deploymentMarkets = markets(config);
+const metricSink = metrics(config);
 const input = z.object({ caseId: z.string() });
 
 /** Workflow step: the policy decision. */

@@ -1,3 +1,4 @@
+import { slaMonitorConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { runSlaMonitor } from '../use-cases/sla-monitor.js';
 import { markets } from '../wiring.js';
@@ -6,12 +7,13 @@ import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
 import { caseStore, slaStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const sla = slaStore();
-const alerts = opsAlerts();
+const config = readConfig(slaMonitorConfig);
+const cases = caseStore(config);
+const sla = slaStore(config);
+const alerts = opsAlerts(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
-const metricSink = metrics();
+const deploymentMarkets = markets(config);
+const metricSink = metrics(config);
 /** EventBridge's scheduled event: its `time` is the tick's time (locally, the local clock's), the monitor's "now". */
 const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });
 

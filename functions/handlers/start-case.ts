@@ -1,43 +1,43 @@
+import { startCaseConfig, readConfig } from '../config/functions.js';
 import type { SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
-import type { QueueSender } from '../adapters/queues.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
-import { noticeQueue } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/queues.js';
 import { partialBatchHandler } from '../wiring/sqs-batch.js';
 import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, slaStore, surveyStore, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
-const cases = caseStore();
-const waits = waitStore();
-const dedupe = dedupeStore();
-const sla = slaStore();
-const reports = reportCounters();
-const surveys = surveyStore();
-const privacyRequests = privacyStore();
-const alerts = opsAlerts();
+const config = readConfig(startCaseConfig);
+const cases = caseStore(config);
+const waits = waitStore(config);
+const dedupe = dedupeStore(config);
+const sla = slaStore(config);
+const reports = reportCounters(config);
+const surveys = surveyStore(config);
+const privacyRequests = privacyStore(config);
+const alerts = opsAlerts(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
-const workflow = caseWorkflow();
-const metricSink = metrics();
-let noticeSender: QueueSender<NoticeMessage> | undefined;
-const notices = () => (noticeSender ??= noticeQueue());
+const deploymentMarkets = markets(config);
+const workflow = caseWorkflow(config);
+const metricSink = metrics(config);
+const notices = lazyQueue<NoticeMessage>(config.NOTICE_QUEUE_URL, 'NOTICE_QUEUE_URL');
 // Return parcels and announced shipments are watched where carrier tracking is configured (always, in the stack).
-const trackingConfig = configuredCarrierTracking();
+const trackingConfig = configuredCarrierTracking(config);
 const tracking = trackingConfig && {
-  shipments: trackingStores().shipments,
+  shipments: trackingStores(config).shipments,
   providerFor: carrierRouting(trackingConfig).providerFor,
-  proactiveEnabled: trackingSettings(deploymentMarkets).proactiveEnabled,
+  proactiveEnabled: trackingSettings(deploymentMarkets, config).proactiveEnabled,
 };
 
 // Privacy requests come through the intake queue like every webhook (docs/privacy.md).
-const redactor = caseRedactor();
-const privacy = { privacy: privacyRequests, surveys, redactor, shipments: trackingStores().shipments };
+const redactor = caseRedactor(config);
+const privacy = { privacy: privacyRequests, surveys, redactor, shipments: trackingStores(config).shipments };
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const message = intakeMessage.parse(JSON.parse(record.body));

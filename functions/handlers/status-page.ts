@@ -1,5 +1,4 @@
-import { DEFAULT_STATUS_LINK_DAYS } from '../domain/status-link.js';
-import { optional } from '../config.js';
+import { statusPageConfig, readConfig } from '../config/functions.js';
 import { statusPageApp } from '../http/status-page-app.js';
 import { markets } from '../wiring.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
@@ -7,17 +6,18 @@ import { keyRing, secretsMaxAgeSeconds } from '../wiring/secrets.js';
 import { caseStore, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 
-const cases = caseStore();
-const waits = waitStore();
+const config = readConfig(statusPageConfig);
+const cases = caseStore(config);
+const waits = waitStore(config);
 const workflow = caseWorkflow();
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
+const deploymentMarkets = markets(config);
 /**
  * After a rotation, links signed with the previous key open if they expire within this long of the rotation: a
  * link's lifetime, plus the cache age during which a notifier may still sign with the old key.
  */
-const previousKeyWindowMs = (Number(optional('STATUS_LINK_DAYS') ?? DEFAULT_STATUS_LINK_DAYS) * 86_400 + secretsMaxAgeSeconds()) * 1000;
-const statusKeys = (opts?: { fresh?: boolean }) => keyRing('STATUS_LINK_SECRET', opts);
+const previousKeyWindowMs = (config.STATUS_LINK_DAYS * 86_400 + secretsMaxAgeSeconds(config)) * 1000;
+const statusKeys = (opts?: { fresh?: boolean }) => keyRing(config.STATUS_LINK_SECRET, config, opts);
 
 /** The customer's status page and choice while on hold, from a signed link (functions/http/status-page-app.ts). */
 const app = statusPageApp({ cases, waits, workflow, markets: deploymentMarkets, statusKeys, previousKeyWindowMs, logger });

@@ -1,3 +1,4 @@
+import { surveyConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
 import { openSurvey } from '../use-cases/steps/open-survey.js';
 import { withLambdaContext } from '../wiring/logging.js';
@@ -6,14 +7,15 @@ import { caseStore, satisfactionStore, surveyStore, waitStore } from '../wiring/
 import { caseWorkflow } from '../wiring/workflow.js';
 import { markets } from '../wiring.js';
 
-const cases = caseStore();
-const waits = waitStore();
-const surveys = surveyStore();
-const satisfaction = satisfactionStore();
+const config = readConfig(surveyConfig);
+const cases = caseStore(config);
+const waits = waitStore(config);
+const surveys = surveyStore(config);
+const satisfaction = satisfactionStore(config);
 const workflow = caseWorkflow();
-const notices = noticeQueue();
+const notices = noticeQueue(config);
 // The invitation is counted on its local day in the case's market's zone.
-const deploymentMarkets = markets();
+const deploymentMarkets = markets(config);
 const input = z.object({ caseId: z.string(), taskToken: z.string().check(z.minLength(1)), expirySeconds: z.int().check(z.positive()) });
 
 /** Workflow step (waitForTaskToken): sends the survey and waits for the answer. */

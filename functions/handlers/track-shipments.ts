@@ -1,5 +1,6 @@
 // First: traces the AWS SDK clients and HTTP calls made below (functions/tracing.ts).
 import '../tracing.js';
+import { trackShipmentsConfig, readConfig } from '../config/functions.js';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { PROVIDER_LIMITS } from '../adapters/carriers/limits.js';
@@ -12,15 +13,16 @@ import { logger, withLambdaContext } from '../wiring/logging.js';
 import { queueSender } from '../wiring/queues.js';
 import { caseStore } from '../wiring/stores.js';
 
-const cases = caseStore();
-const { shipments, health } = trackingStores();
-const alerts = opsAlerts();
-const intake = queueSender<IntakeMessage>('INTAKE_QUEUE_URL');
+const config = readConfig(trackShipmentsConfig);
+const cases = caseStore(config);
+const { shipments, health } = trackingStores(config);
+const alerts = opsAlerts(config);
+const intake = queueSender<IntakeMessage>(config.INTAKE_QUEUE_URL);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets();
-const settings = trackingSettings(deploymentMarkets);
-const config = carrierTrackingConfig();
-const { providers } = carrierRouting(config);
+const deploymentMarkets = markets(config);
+const settings = trackingSettings(deploymentMarkets, config);
+const tracking = carrierTrackingConfig(config);
+const [{ providers }, trackerNow] = [carrierRouting(tracking), carrierTracker(tracking, config)];
 /** An EventBridge "Scheduled Event": its `time` is the run's "now" (the local runtime's clock when run locally). */
 const scheduledEvent = z.looseObject({ time: z.iso.datetime({ offset: true }) });
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -28,7 +30,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Scheduled: polls the watched shipments that are due, within each provider's rate limits (polling is the fallback to pushes). */
 async function handle(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
   const now = new Date(scheduledEvent.parse(event).time);
-  const tracker = await carrierTracker(config);
+  const tracker = await trackerNow();
   // Stop starting lookups 30 s before the timeout; without a context (tests), allow four minutes.
   const deadline = Date.now() + (context ? context.getRemainingTimeInMillis() - 30_000 : 240_000);
   const summary = await pollShipments(

@@ -1,17 +1,26 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClient } from '../adapters/aws-clients.js';
 import { QueueSender } from '../adapters/queues.js';
-import { required } from '../config.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 
 let sqs: SQSClient | undefined;
 
-/** Sends to the queue whose URL is in `urlVariable`; one SQS client per cold start. */
-export function queueSender<T>(urlVariable: string): QueueSender<T> {
+/** Sends to the queue at `url` (from the function's configuration); one SQS client per cold start. */
+export function queueSender<T>(url: string): QueueSender<T> {
   sqs ??= awsClient(new SQSClient({}));
-  return new QueueSender<T>(sqs, required(urlVariable));
+  return new QueueSender<T>(sqs, url);
 }
 
-export function noticeQueue(): QueueSender<NoticeMessage> {
-  return queueSender<NoticeMessage>('NOTICE_QUEUE_URL');
+export function noticeQueue(config: { readonly NOTICE_QUEUE_URL: string }): QueueSender<NoticeMessage> {
+  return queueSender<NoticeMessage>(config.NOTICE_QUEUE_URL);
+}
+
+/** A queue the function may lack (it sends there only on some paths): built on first use, failing then if unset. */
+export function lazyQueue<T>(url: string | undefined, variable: string): () => QueueSender<T> {
+  let sender: QueueSender<T> | undefined;
+  return () => {
+    if (url === undefined) throw new Error(`${variable} is not configured for this function`);
+    sender ??= queueSender<T>(url);
+    return sender;
+  };
 }

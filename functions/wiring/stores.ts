@@ -16,7 +16,6 @@ import { SlaStore } from '../adapters/sla-store.js';
 import { SuppressionStore } from '../adapters/suppression-store.js';
 import { SurveyStore } from '../adapters/survey-store.js';
 import { WaitStore } from '../adapters/wait-store.js';
-import { required, seconds } from '../config.js';
 
 /**
  * One builder per DynamoDB store, each called at module scope by the handlers that use it: a function's bundle holds
@@ -24,70 +23,76 @@ import { required, seconds } from '../config.js';
  * every function carry every store. They share one document client per cold start.
  */
 let db: DynamoDBDocumentClient | undefined;
+/** What every store needs of a function's configuration (functions/config/pieces.ts `table`). */
+export interface TableConfig {
+  readonly TABLE_NAME: string;
+}
+
 /** The shared document client and the table (TABLE_NAME). */
-export function tableAccess(): [DynamoDBDocumentClient, string] {
+export function tableAccess(config: TableConfig): [DynamoDBDocumentClient, string] {
   db ??= documentClient();
-  return [db, required('TABLE_NAME')];
+  return [db, config.TABLE_NAME];
 }
 
-export function caseStore(): CaseStore {
-  return new CaseStore(...tableAccess());
+export function caseStore(config: TableConfig): CaseStore {
+  return new CaseStore(...tableAccess(config));
 }
 
-export function waitStore(): WaitStore {
-  return new WaitStore(...tableAccess());
+export function waitStore(config: TableConfig): WaitStore {
+  return new WaitStore(...tableAccess(config));
 }
 
-export function dedupeStore(): DedupeStore {
-  return new DedupeStore(...tableAccess());
+export function dedupeStore(config: TableConfig): DedupeStore {
+  return new DedupeStore(...tableAccess(config));
 }
 
-export function surveyStore(): SurveyStore {
-  return new SurveyStore(...tableAccess());
+export function surveyStore(config: TableConfig): SurveyStore {
+  return new SurveyStore(...tableAccess(config));
 }
 
-export function ledgerStore(): LedgerStore {
-  return new LedgerStore(...tableAccess());
+export function ledgerStore(config: TableConfig): LedgerStore {
+  return new LedgerStore(...tableAccess(config));
 }
 
-export function satisfactionStore(): SatisfactionStore {
-  return new SatisfactionStore(...tableAccess());
+export function satisfactionStore(config: TableConfig): SatisfactionStore {
+  return new SatisfactionStore(...tableAccess(config));
 }
 
-export function followUpStore(): FollowUpStore {
-  return new FollowUpStore(...tableAccess());
+export function followUpStore(config: TableConfig): FollowUpStore {
+  return new FollowUpStore(...tableAccess(config));
 }
 
-export function slaStore(): SlaStore {
-  return new SlaStore(...tableAccess());
+export function slaStore(config: TableConfig): SlaStore {
+  return new SlaStore(...tableAccess(config));
 }
 
-export function refundStore(): RefundStore {
-  return new RefundStore(...tableAccess());
+export function refundStore(config: TableConfig): RefundStore {
+  return new RefundStore(...tableAccess(config));
 }
 
-export function reviewStore(): ReviewStore {
-  return new ReviewStore(...tableAccess());
+export function reviewStore(config: TableConfig): ReviewStore {
+  return new ReviewStore(...tableAccess(config));
 }
 
-export function reportCounters(): ReportCounters {
-  return new ReportCounters(...tableAccess());
+export function reportCounters(config: TableConfig): ReportCounters {
+  return new ReportCounters(...tableAccess(config));
 }
 
-export function privacyStore(): PrivacyStore {
-  return new PrivacyStore(...tableAccess());
+export function privacyStore(config: TableConfig): PrivacyStore {
+  return new PrivacyStore(...tableAccess(config));
 }
 
 /** Addresses no notice goes to any more (hard bounces, complaints, dead numbers). */
-export function suppressionStore(): SuppressionStore {
-  return new SuppressionStore(...tableAccess());
+export function suppressionStore(config: TableConfig): SuppressionStore {
+  return new SuppressionStore(...tableAccess(config));
 }
 
-export function noticeStore(): NoticeStore {
-  return new NoticeStore(...tableAccess(), seconds('NOTICE_CLAIM_STALE_SECONDS', STALE_CLAIM_MS / 1000) * 1000);
+/** A claim older than NOTICE_CLAIM_STALE_SECONDS (default 5 minutes) is taken over by a redelivered message. */
+export function noticeStore(config: TableConfig & { readonly NOTICE_CLAIM_STALE_SECONDS?: number }): NoticeStore {
+  return new NoticeStore(...tableAccess(config), config.NOTICE_CLAIM_STALE_SECONDS === undefined ? STALE_CLAIM_MS : config.NOTICE_CLAIM_STALE_SECONDS * 1000);
 }
 
 /** Redaction of a closed case's personal data (docs/privacy.md), with the watched parcels' kept contacts. */
-export function caseRedactor(): CaseRedactor {
-  return new CaseRedactor(...tableAccess(), new ShipmentStore(...tableAccess()));
+export function caseRedactor(config: TableConfig): CaseRedactor {
+  return new CaseRedactor(...tableAccess(config), new ShipmentStore(...tableAccess(config)));
 }

@@ -1,9 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { awsClient } from '../adapters/aws-clients.js';
 import { CaseWorkflow } from '../adapters/workflow.js';
-import { optional } from '../config.js';
 
-/** The case workflow (Step Functions): task tokens and executions. */
-export function caseWorkflow(): CaseWorkflow {
-  return new CaseWorkflow(awsClient(new SFNClient({})), optional('STATE_MACHINE_ARN'));
+/** The case workflow (Step Functions): task tokens, and executions where the function has STATE_MACHINE_ARN. */
+export function caseWorkflow(config: { readonly STATE_MACHINE_ARN?: string } = {}): CaseWorkflow {
+  return new CaseWorkflow(awsClient(new SFNClient({})), config.STATE_MACHINE_ARN);
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LocalFunction, LocalTopology } from '../cfn/types.js';
 import { createLambdaContext } from './context.js';
+import { functionEnvironment, functionVariables, importWithEnvironment, type LocalValues } from './environment.js';
 import { asLambdaError, lambdaError, timeoutError } from './errors.js';
 
 /** What event sources and the gateway need from a Lambda service. */
@@ -25,6 +26,11 @@ export interface LocalLambdaRuntimeOptions {
   /** Directory the functions' `entry` paths are relative to. */
   repoRoot: string;
   onInvoke?: (record: InvocationRecord) => void;
+  /**
+   * The local stand-ins for secrets, parameters and URLs, and the local timings (local/lambda/environment.ts). A
+   * promise holds every cold start until it resolves (the pipeline knows some only once the API listens).
+   */
+  localValues?: LocalValues | Promise<LocalValues>;
 }
 
 type Handler = (event: unknown, context: unknown, callback?: (err?: unknown, result?: unknown) => void) => unknown;
@@ -34,32 +40,18 @@ type Handler = (event: unknown, context: unknown, callback?: (err?: unknown, res
  * the module is imported once (its top level is the cold start), the event and the result cross a
  * JSON boundary, the function's Timeout is enforced and errors keep their name.
  *
- * All functions share one process, so their environments are merged into process.env once,
- * before the first import (handlers read config at module scope).
+ * Each function sees only its own environment, as in AWS: its module is imported with process.env holding the
+ * process's variables plus exactly that function's (local/lambda/environment.ts), and handlers read their
+ * configuration at module scope, so a variable only another function has is absent for it.
  */
 export class LocalLambdaRuntime implements LambdaInvoker {
   private readonly modules = new Map<string, Promise<Record<string, unknown>>>();
 
   constructor(private readonly opts: LocalLambdaRuntimeOptions) {}
 
-  /** Sets every function's resolved environment in process.env; throws on a variable two functions set differently. */
-  applyEnvironment(): Record<string, string> {
-    const merged: Record<string, { value: string; setBy: string }> = {};
-    for (const fn of Object.values(this.opts.topology.functions)) {
-      for (const [key, value] of Object.entries(fn.environment)) {
-        const seen = merged[key];
-        if (seen && seen.value !== value) {
-          throw new Error(
-            `Environment variable ${key} differs between functions ${seen.setBy} and ${fn.logicalId}; ` +
-              'they share one process locally, so each variable must have a single value',
-          );
-        }
-        merged[key] = { value, setBy: seen?.setBy ?? fn.logicalId };
-      }
-    }
-    const applied = Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, v.value]));
-    Object.assign(process.env, applied);
-    return applied;
+  /** The environment a function's cold start sees on top of the process's own: its template's, with the local values. */
+  async environmentOf(functionRef: string): Promise<Record<string, string>> {
+    return functionEnvironment(this.findFunction(functionRef), await this.opts.localValues);
   }
 
   /** A function by logical id, name, or ARN (a version or alias qualifier is ignored). */
@@ -116,6 +108,15 @@ export class LocalLambdaRuntime implements LambdaInvoker {
     }
   }
 
+  private async importOwn(fn: LocalFunction, path: string): Promise<Record<string, unknown>> {
+    const local = await this.opts.localValues;
+    const env = functionEnvironment(fn, local);
+    const sharing = Object.values(this.opts.topology.functions).filter((other) => other.entry === fn.entry && other.logicalId !== fn.logicalId);
+    const clash = sharing.find((other) => !sameEnvironment(functionEnvironment(other, local), env));
+    if (clash) throw new Error(`functions ${fn.logicalId} and ${clash.logicalId} run the same module ${fn.entry} with different environments`);
+    return importWithEnvironment(pathToFileURL(path).href, env, functionVariables(Object.values(this.opts.topology.functions), local));
+  }
+
   private entryPath(fn: LocalFunction): string {
     if (!fn.entry) {
       throw lambdaError('Runtime.ImportModuleError', `Function ${fn.logicalId} has no "aftersales:entry" metadata, so it cannot run locally`);
@@ -127,7 +128,7 @@ export class LocalLambdaRuntime implements LambdaInvoker {
     const path = this.entryPath(fn);
     let loading = this.modules.get(path);
     if (!loading) {
-      loading = import(pathToFileURL(path).href) as Promise<Record<string, unknown>>;
+      loading = this.importOwn(fn, path);
       this.modules.set(path, loading);
     }
     let mod: Record<string, unknown>;
@@ -145,6 +146,12 @@ export class LocalLambdaRuntime implements LambdaInvoker {
     }
     return handler as Handler;
   }
+}
+
+/** Functions sharing one entry share its module, so they must share its environment too. */
+function sameEnvironment(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 /** Supports async handlers and, like the Node.js 20/22 runtimes, callback-style ones. */

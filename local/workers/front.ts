@@ -1,6 +1,7 @@
 import type { LocalFunction, LocalHttpRoute } from '../cfn/types.js';
 import { startHttpGateway } from '../gateway/http-gateway.js';
 import { proxyTo } from '../gateway/proxy.js';
+import type { LocalValues } from '../lambda/environment.js';
 import { LocalLambdaRuntime } from '../lambda/runtime.js';
 import { serveWorker } from './serve.js';
 
@@ -29,7 +30,11 @@ export interface FrontReady {
  * thread's gateway as it came.
  */
 serveWorker<FrontData, FrontReady>(async (data, log) => {
-  const lambda = new LocalLambdaRuntime({ topology: { functions: data.functions }, repoRoot: data.repoRoot });
+  // The ingest function's own environment: its template's, with the local values the main thread sends once the API
+  // listens (method `localValues`); its cold start waits for them.
+  let provideLocalValues: (values: LocalValues) => void = () => {};
+  const localValues = new Promise<LocalValues>((resolve) => (provideLocalValues = resolve));
+  const lambda = new LocalLambdaRuntime({ topology: { functions: data.functions }, repoRoot: data.repoRoot, localValues });
   const gateway = await startHttpGateway({
     port: data.port,
     host: data.host,
@@ -39,5 +44,5 @@ serveWorker<FrontData, FrontReady>(async (data, log) => {
     fallback: proxyTo(data.backendUrl),
     onError: (error, routeKey) => log(`${routeKey} failed (${(error as Error).name})`),
   });
-  return { ready: { url: gateway.url, port: gateway.port }, stop: gateway.close };
+  return { ready: { url: gateway.url, port: gateway.port }, stop: gateway.close, methods: { localValues: (values: LocalValues) => provideLocalValues(values) } };
 });

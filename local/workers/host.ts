@@ -1,4 +1,4 @@
-import { SHARE_ENV, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 
 /** Messages a worker sends to the thread that started it (local/workers/serve.ts is the other side). */
 export type FromWorker =
@@ -22,12 +22,13 @@ export interface LocalWorker<Ready> {
 const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
 
 /**
- * Starts `entry` (a module calling serveWorker) on its own thread and resolves once it is ready. The worker shares
- * this process's environment (SHARE_ENV): the functions it runs read the same variables, set before or after it
- * starts, as those on the main thread. A thread cannot outlive the process, so no worker is ever left behind.
+ * Starts `entry` (a module calling serveWorker) on its own thread and resolves once it is ready. The worker gets a
+ * copy of this process's environment as it is now (the SDK's endpoints and credentials); the functions it runs get
+ * their own variables on top, as on the main thread (local/lambda/environment.ts), never another function's. A
+ * thread cannot outlive the process, so no worker is ever left behind.
  */
 export async function startLocalWorker<Ready>(entry: URL, data: unknown, log: (line: string) => void = () => {}): Promise<LocalWorker<Ready>> {
-  const worker = new Worker(BOOTSTRAP, { workerData: { entry: entry.href, data }, env: SHARE_ENV, execArgv: [] });
+  const worker = new Worker(BOOTSTRAP, { workerData: { entry: entry.href, data }, env: process.env, execArgv: [] });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));

@@ -50,7 +50,8 @@ const outputOf = async (executionArn: string) => {
 const resumes = (executionArn: string) => env.sfn!.service.getExecutionHistory({ executionArn }).events!.filter((e) => e.type === 'TaskSucceeded').length;
 
 beforeAll(async () => {
-  env = await startHandlerEnv({ sfn: true });
+  // start-case needs its state machine (STATE_MACHINE_ARN, required by its configuration); none is started here.
+  env = await startHandlerEnv({ sfn: true, env: { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:CaseWorkflow' } });
   waits = new WaitStore(env.db, TABLE_NAME);
   cases = new CaseStore(env.db, TABLE_NAME);
   awaitEvent = (await importFresh(() => import('../../functions/handlers/await-event.js'))).handler;

@@ -3,7 +3,9 @@ import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
 import { startCarrierSimulator, type CarrierSimulator } from '../../local/simulators/carrier.js';
-import { closedPort, importFresh, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { closedPort, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { carrierLookupConfig, readConfig } from '../../functions/config/functions.js';
+import type { ConfigOf } from '../../functions/config/read.js';
 import { seedCase, unique } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/carrier-lookup.js')['handler'];
@@ -12,6 +14,8 @@ const DAY = 86_400_000;
 let env: HandlerEnv;
 let carrier: CarrierSimulator;
 let handler: Handler;
+let createHandler: typeof import('../../functions/handlers/carrier-lookup.js')['createHandler'];
+let config: ConfigOf<typeof carrierLookupConfig>;
 let cases: CaseStore;
 
 /** A lost-parcel claim for a parcel shipped four days ago and promised two days ago. */
@@ -36,7 +40,11 @@ beforeAll(async () => {
   env = await startHandlerEnv({});
   carrier = await startCarrierSimulator();
   cases = new CaseStore(env.db, TABLE_NAME);
-  handler = (await importFresh(() => import('../../functions/handlers/carrier-lookup.js'), { CARRIER_API_URL: `${carrier.url}/` })).handler;
+  // The module's own handler reads the environment at its cold start; the variant below is built from a config object.
+  const module = await importFresh(() => import('../../functions/handlers/carrier-lookup.js'), { CARRIER_API_URL: `${carrier.url}/` });
+  handler = module.handler;
+  createHandler = module.createHandler;
+  config = readConfig(carrierLookupConfig, { TABLE_NAME, CARRIER_API_URL: `${carrier.url}/` });
 });
 
 afterAll(async () => {
@@ -112,13 +120,8 @@ describe('carrier-lookup', () => {
     } finally {
       carrier.setOutage(false);
     }
-    const restore = withEnv({ CARRIER_API_URL: `http://127.0.0.1:${await closedPort()}/` });
-    try {
-      const offline = (await importFresh(() => import('../../functions/handlers/carrier-lookup.js'))).handler;
-      expect((await failure(offline({ caseId })))?.name).toBe('CarrierUnavailableError');
-    } finally {
-      restore();
-    }
+    const offline = createHandler({ ...config, CARRIER_API_URL: `http://127.0.0.1:${await closedPort()}/` });
+    expect((await failure(offline({ caseId })))?.name).toBe('CarrierUnavailableError');
   });
 
   it('an unknown case is CaseNotFoundError', async () => {

@@ -6,6 +6,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { compensateConfig, readConfig } from '../../functions/config/functions.js';
+import type { ConfigOf } from '../../functions/config/read.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { ReportCounters } from '../../functions/adapters/report-counters.js';
 import { SlaStore } from '../../functions/adapters/sla-store.js';
@@ -16,7 +18,7 @@ import { cnPolicy } from '../../functions/policies/cn.js';
 import { parseWebhookBody } from '../../functions/schemas/webhook.js';
 import { applyIntakeEvent } from '../../functions/use-cases/apply-intake-event.js';
 import { startOrderPlatformSimulator, type OrderPlatformSimulator } from '../../local/simulators/order-platform.js';
-import { closedPort, eventually, importFresh, sleep, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { closedPort, eventually, importFresh, sleep, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 import { oneMarket } from '../markets.js';
 
@@ -26,6 +28,8 @@ const TOKEN = 'order-platform-token-for-handler-tests';
 let env: HandlerEnv;
 let platform: OrderPlatformSimulator;
 let handler: Handler;
+let createHandler: typeof import('../../functions/handlers/compensate.js')['createHandler'];
+let config: ConfigOf<typeof compensateConfig>;
 let cases: CaseStore;
 
 const forCase = (caseId: string) => platform.instructions().filter((i) => i.caseId === caseId);
@@ -57,12 +61,11 @@ beforeAll(async () => {
   env = await startHandlerEnv({});
   platform = await startOrderPlatformSimulator({ token: TOKEN });
   cases = new CaseStore(env.db, TABLE_NAME);
-  handler = (
-    await importFresh(() => import('../../functions/handlers/compensate.js'), {
-      ORDER_PLATFORM_API_URL: `${platform.url}/`,
-      ORDER_PLATFORM_TOKEN: TOKEN,
-    })
-  ).handler;
+  // The module's own handler reads the environment at its cold start; variants below are built from config objects.
+  const module = await importFresh(() => import('../../functions/handlers/compensate.js'), { ORDER_PLATFORM_API_URL: `${platform.url}/`, ORDER_PLATFORM_TOKEN: TOKEN });
+  handler = module.handler;
+  createHandler = module.createHandler;
+  config = readConfig(compensateConfig, { TABLE_NAME, ORDER_PLATFORM_API_URL: `${platform.url}/`, ORDER_PLATFORM_TOKEN: TOKEN });
 });
 
 beforeEach(() => {
@@ -268,14 +271,9 @@ describe('compensate: instruct', () => {
   it('an unreachable order platform is an OrderPlatformError; an unknown case is CaseNotFoundError', async () => {
     await expect(instruct('AS-0000000000AB')).rejects.toMatchObject({ name: 'CaseNotFoundError' });
     const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_return' } });
-    const restore = withEnv({ ORDER_PLATFORM_API_URL: `http://127.0.0.1:${await closedPort()}/` });
-    try {
-      const offline = (await importFresh(() => import('../../functions/handlers/compensate.js'))).handler;
-      await expect(offline({ caseId, action: 'instruct' })).rejects.toMatchObject({ name: 'OrderPlatformError' });
-      await expect(offline({ caseId, action: 'check' })).rejects.toMatchObject({ name: 'Error', message: `case ${caseId} has no compensation to check` });
-    } finally {
-      restore();
-    }
+    const offline = createHandler({ ...config, ORDER_PLATFORM_API_URL: `http://127.0.0.1:${await closedPort()}/` });
+    await expect(offline({ caseId, action: 'instruct' })).rejects.toMatchObject({ name: 'OrderPlatformError' });
+    await expect(offline({ caseId, action: 'check' })).rejects.toMatchObject({ name: 'Error', message: `case ${caseId} has no compensation to check` });
   });
 });
 
@@ -313,13 +311,8 @@ describe('compensate: check (no confirmation came in time)', () => {
   it('an order platform outage while checking is an OrderPlatformError', async () => {
     const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_return' } });
     await instruct(caseId);
-    const restore = withEnv({ ORDER_PLATFORM_API_URL: `http://127.0.0.1:${await closedPort()}/` });
-    try {
-      const offline = (await importFresh(() => import('../../functions/handlers/compensate.js'))).handler;
-      await expect(offline({ caseId, action: 'check' })).rejects.toMatchObject({ name: 'OrderPlatformError' });
-    } finally {
-      restore();
-    }
+    const offline = createHandler({ ...config, ORDER_PLATFORM_API_URL: `http://127.0.0.1:${await closedPort()}/` });
+    await expect(offline({ caseId, action: 'check' })).rejects.toMatchObject({ name: 'OrderPlatformError' });
   });
 });
 

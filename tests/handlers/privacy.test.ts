@@ -37,7 +37,8 @@ const SECRET_WORDS = [PERSON.name, PERSON.email, PERSON.phone, 'The key feel is 
 const traces = (text: string) => SECRET_WORDS.filter((word) => text.includes(word));
 
 beforeAll(async () => {
-  env = await startHandlerEnv({ env: { POWERTOOLS_LOG_LEVEL: 'INFO' } });
+  // start-case needs its state machine (STATE_MACHINE_ARN, required by its configuration); none is started here.
+  env = await startHandlerEnv({ env: { POWERTOOLS_LOG_LEVEL: 'INFO', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:CaseWorkflow' } });
   cases = new CaseStore(env.db, TABLE_NAME);
   privacy = new PrivacyStore(env.db, TABLE_NAME);
   startCase = (await importFresh(() => import('../../functions/handlers/start-case.js'))).handler;

@@ -5,6 +5,8 @@ import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { carrierKeys, carrierTracking } from '../../functions/config/pieces.js';
+import { configSchema, readConfig } from '../../functions/config/read.js';
 import { startCarrierSimulator } from '../../local/simulators/carrier.js';
 import { apiEvent, importFresh, sleep, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, signedHeaders, unique } from './fixtures.js';
@@ -140,11 +142,11 @@ describe('the 5-minute cache (default)', () => {
     const baseUrl = `http://127.0.0.1:${(platform.address() as AddressInfo).port}/`;
     const secretArn = arn('OrderPlatformToken');
     secrets.set(secretArn, 'token-before');
-    const restore = withEnv({ ORDER_PLATFORM_TOKEN: undefined, ORDER_PLATFORM_TOKEN_SECRET_ARN: secretArn, SECRETS_MAX_AGE_SECONDS: undefined });
     try {
       const { fromSecret } = await importFresh(() => import('../../functions/wiring/secrets.js'));
       const { HttpOrderPlatform } = await import('../../functions/adapters/order-platform.js');
-      const client = fromSecret('ORDER_PLATFORM_TOKEN', (token) => new HttpOrderPlatform(baseUrl, token));
+      // The function's configuration: the token by ARN, the default cache age (no SECRETS_MAX_AGE_SECONDS).
+      const client = fromSecret({ name: 'ORDER_PLATFORM_TOKEN', arn: secretArn }, {}, (token) => new HttpOrderPlatform(baseUrl, token));
 
       vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-04T10:00:00Z') });
       const first = await client();
@@ -159,7 +161,6 @@ describe('the 5-minute cache (default)', () => {
       await rotated.status('ins-1');
       expect(tokens).toEqual(['Bearer token-before', 'Bearer token-before', 'Bearer token-after']);
     } finally {
-      restore();
       await new Promise((ok) => platform.close(ok));
     }
   });
@@ -167,26 +168,21 @@ describe('the 5-minute cache (default)', () => {
   it('the carrier tracker is rebuilt with a rotated API key', async () => {
     const secretArn = arn('CarrierApiKey');
     secrets.set(secretArn, 'carrier-key-1');
-    const restore = withEnv({
-      CARRIER_API_KEY: undefined,
+    // The configuration a function with these variables reads at its cold start.
+    const config = readConfig(configSchema(carrierTracking, carrierKeys), {
       CARRIER_API_KEY_SECRET_ARN: secretArn,
-      CARRIER_TRACKING: undefined,
       CARRIER_PROVIDER: 'aftership',
       CARRIER_API_URL: 'http://127.0.0.1:9/',
-      SECRETS_MAX_AGE_SECONDS: undefined,
     });
-    try {
-      const { carrierTracker } = await importFresh(() => import('../../functions/tracking-wiring.js'));
-      vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-04T10:00:00Z') });
-      const first = await carrierTracker();
-      expect(await carrierTracker()).toBe(first);
-      secrets.set(secretArn, 'carrier-key-2');
-      vi.setSystemTime(new Date('2026-12-04T10:05:01Z'));
-      expect(await carrierTracker()).not.toBe(first);
-      expect(secrets.reads(secretArn)).toBe(2);
-    } finally {
-      restore();
-    }
+    const { carrierTracker, carrierTrackingConfig } = await importFresh(() => import('../../functions/tracking-wiring.js'));
+    const tracker = carrierTracker(carrierTrackingConfig(config), config);
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-04T10:00:00Z') });
+    const first = await tracker();
+    expect(await tracker()).toBe(first);
+    secrets.set(secretArn, 'carrier-key-2');
+    vi.setSystemTime(new Date('2026-12-04T10:05:01Z'));
+    expect(await tracker()).not.toBe(first);
+    expect(secrets.reads(secretArn)).toBe(2);
   });
 
   it('a provider that refuses the old API key at once: the case waits (awaiting_carrier) and carries on with the rotated key', async () => {

@@ -12,7 +12,13 @@ type Handler = typeof import('../../functions/handlers/start-case.js')['handler'
 
 /** start-case (the intake consumer) filing parcels for watching: return.shipped, and shipment.created by the switch. */
 let env: TrackingEnv;
-const carrierEnv = { CARRIER_PROVIDER: 'aftership', CARRIER_API_URL: 'https://api.aftership.com/', CARRIER_CODES: '{"SF":"sf-express"}' };
+// STATE_MACHINE_ARN: start-case's configuration requires it; these events start no execution.
+const carrierEnv = {
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:CaseWorkflow',
+  CARRIER_PROVIDER: 'aftership',
+  CARRIER_API_URL: 'https://api.aftership.com/',
+  CARRIER_CODES: '{"SF":"sf-express"}',
+};
 
 const intake = (caseId: string, type: string, data: Record<string, unknown>, webhookId = unique('msg')) => ({
   body: { webhookId, caseId, receivedAt: new Date().toISOString(), event: { type, timestamp: new Date().toISOString(), data } },

@@ -22,7 +22,6 @@ const AGENT_AUTH = { authorization: `Bearer ${OPERATORS[1].token}` };
 
 beforeAll(async () => {
   const lambda = new LocalLambdaRuntime({ topology, repoRoot });
-  lambda.applyEnvironment();
   gateway = await startHttpGateway({
     topology,
     lambda: {

@@ -18,19 +18,60 @@ describe('LocalLambdaRuntime', () => {
   const records: InvocationRecord[] = [];
   const lambda = new LocalLambdaRuntime({ topology, repoRoot, onInvoke: (r) => records.push(r) });
 
-  it('merges every function environment into process.env before cold start', () => {
-    const applied = lambda.applyEnvironment();
-    expect(applied.TABLE_NAME).toBe('CasesTable0F5C1D2B');
-    expect(process.env.TABLE_NAME).toBe('CasesTable0F5C1D2B');
-    expect(process.env.IDEMPOTENCY_TABLE).toBe('local-idempotency');
+  it('gives each function only its own environment at its cold start, and leaves process.env as it was', async () => {
+    const base = topology.functions.ClassifyFn1D3F5B7A!;
+    const probe = (id: string, entry: string, environment: Record<string, string>) => ({
+      ...base,
+      logicalId: id,
+      name: id,
+      arn: `${base.arn}-${id}`,
+      entry,
+      handlerExport: 'handler',
+      environment,
+    });
+    const probes = new LocalLambdaRuntime({
+      topology: {
+        functions: {
+          ProbeA: probe('ProbeA', 'tests/local/fixtures/handlers/env-probe-a.ts', { ONLY_A: 'a', SHARED: 'from-a' }),
+          ProbeB: probe('ProbeB', 'tests/local/fixtures/handlers/env-probe-b.ts', { ONLY_B: 'b', SHARED: 'from-b' }),
+        },
+      },
+      repoRoot,
+    });
+    // Both cold starts at once: imports are serialized, so neither sees the other's variables.
+    const [a, b] = await Promise.all([probes.invoke('ProbeA', {}), probes.invoke('ProbeB', {})]);
+    expect(a).toMatchObject({ atColdStart: { ONLY_A: 'a', SHARED: 'from-a' } });
+    expect(b).toMatchObject({ atColdStart: { ONLY_B: 'b', SHARED: 'from-b' } });
+    // Once no cold start is under way, an invocation sees no function's variables (configuration is read at cold start).
+    expect(await probes.invoke('ProbeA', {})).toEqual({ atColdStart: { ONLY_A: 'a', SHARED: 'from-a' }, atInvoke: {} });
+    expect([process.env.ONLY_A, process.env.ONLY_B, process.env.SHARED]).toEqual([undefined, undefined, undefined]);
   });
 
-  it('refuses two functions setting one variable differently, naming both', () => {
+  it('a variable of the process that some function reads is not passed to the others (only the function’s own value counts)', async () => {
+    process.env.TABLE_NAME = 'from-the-shell';
+    try {
+      const base = topology.functions.ClassifyFn1D3F5B7A!;
+      const probes = new LocalLambdaRuntime({
+        topology: {
+          functions: { ProbeC: { ...base, logicalId: 'ProbeC', entry: 'tests/local/fixtures/handlers/env-probe-c.ts', handlerExport: 'handler', environment: { ONLY_A: 'a' } } },
+        },
+        repoRoot,
+      });
+      // TABLE_NAME is a function variable (functions/config): the shell's value is not this function's.
+      expect(await probes.invoke('ProbeC', {})).toEqual({ atColdStart: { ONLY_A: 'a' }, atInvoke: { TABLE_NAME: 'from-the-shell' } });
+      expect(await probes.environmentOf('ProbeC')).toEqual({ ONLY_A: 'a' });
+    } finally {
+      delete process.env.TABLE_NAME;
+    }
+  });
+
+  it('refuses two functions that share a module with different environments, naming both', async () => {
     const template = loadFixtureTemplate();
     const env = template.Resources.SlaFn4C6E8A0B!.Properties!.Environment as { Variables: Record<string, unknown> };
     env.Variables.TABLE_NAME = 'other-table';
     const clash = resolveTopology(template, { region: REGION, accountId: ACCOUNT, sqsEndpoint: 'http://127.0.0.1:1' });
-    expect(() => new LocalLambdaRuntime({ topology: clash, repoRoot }).applyEnvironment()).toThrow(/TABLE_NAME differs between functions \w+ and SlaFn4C6E8A0B/);
+    const err = await failureOf(new LocalLambdaRuntime({ topology: clash, repoRoot }).invoke('SlaFn4C6E8A0B', {}));
+    expect(err.message).toMatch(/functions SlaFn4C6E8A0B and ClassifyFn1D3F5B7A run the same module .* with different environments/);
   });
 
   it('invokes by logical id, name or ARN with a realistic context, across the JSON boundary', async () => {

@@ -23,7 +23,6 @@ beforeAll(async () => {
   // A 1 s visibility timeout locally: a failed message is back within a second.
   await ensureQueues(client, topology.queues, { visibilityTimeoutSeconds: 1 });
   const lambda = new LocalLambdaRuntime({ topology, repoRoot });
-  lambda.applyEnvironment();
   pollers = startSqsPollers({
     sqsClient: client,
     topology,
