@@ -1,11 +1,20 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * Connections the kernel holds for a server that has not accepted them yet. Node's default is 511; a burst of webhooks
+ * (each open-loop client request on a connection of its own while earlier ones wait) fills that in well under a
+ * second when the accepting thread is busy, and the kernel then drops or resets the rest (measured: the accept queue
+ * at 512/511 and hundreds of TcpExtListenOverflows a second at 100 req/s). API Gateway refuses no connection, so the
+ * local servers queue as many as the kernel allows (net.core.somaxconn caps it; 4096 on Linux since 5.4).
+ */
+export const LISTEN_BACKLOG = 65_535;
+
 /** Listens on the given port (0: any free one) and resolves with the port; a taken port rejects instead of crashing. */
 export async function listen(server: Server, port: number | undefined, host = '127.0.0.1'): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port ?? 0, host, () => {
+    server.listen({ port: port ?? 0, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -28,7 +28,7 @@ const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
  * thread cannot outlive the process, so no worker is ever left behind.
  */
 export async function startLocalWorker<Ready>(entry: URL, data: unknown, log: (line: string) => void = () => {}): Promise<LocalWorker<Ready>> {
-  const worker = new Worker(BOOTSTRAP, { workerData: { entry: entry.href, data }, env: process.env, execArgv: [] });
+  const worker = new Worker(BOOTSTRAP, { workerData: { entry: entry.href, data }, env: process.env, execArgv: profilingFlags() });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
@@ -72,4 +72,9 @@ export async function startLocalWorker<Ready>(entry: URL, data: unknown, log: (l
       await worker.terminate();
     },
   };
+}
+
+/** `node --cpu-prof` profiles every thread (one .cpuprofile each): the flags pass on, nothing else of execArgv does. */
+function profilingFlags(): string[] {
+  return process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
 }

@@ -8,11 +8,13 @@
  *     in flight), timed until every execution has ended (counted from the runtime's own `execution … SUCCEEDED`
  *     lines). Past `--load-e2e-timeout` seconds (default 600) it reports how many had ended by then.
  * The API's throttle is off (LOCAL_THROTTLE=off): 200 req/s is above the route's deployed limit of 100 req/s.
+ * LOAD_CPU_PROF=<dir> runs the runtime under `node --cpu-prof`: one .cpuprofile per thread, written as it stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { requestedEvent } from '../example-cases.js';
@@ -56,13 +58,15 @@ export interface RatePhase {
   seconds: number;
   /** Signed webhooks: latency of those answered 202. */
   ack: Percentiles;
-  /** Signed webhooks not answered 202 in time: status code (or `timeout`, `network`) → count. */
+  /** Signed webhooks not answered 202 in time: status code (or `timeout`, `network:<socket error code>`) → count. */
   errors: Record<string, number>;
   /** Unsigned requests in the same phase: latency of those answered 401 (the same server's floor). */
   floor401: Percentiles;
   floorErrors: Record<string, number>;
   /** p99 of the acks over p99 of the 401s. */
   p99OverFloor: number;
+  /** The load generator's own event-loop delay, p99 in ms: a request leaves this late after its scheduled time. */
+  generatorLagP99: number;
 }
 
 export interface LoadReport {
@@ -87,7 +91,11 @@ export function loadOptionsFrom(argv: string[]): LoadOptions | undefined {
   const at = argv.indexOf('--load');
   if (at < 0) return undefined;
   const value = (flag: string) => (argv.includes(flag) ? Number(argv[argv.indexOf(flag) + 1]) : undefined);
-  const rates = /^\d+(,\d+)*$/.test(argv[at + 1] ?? '') ? argv[at + 1]!.split(',').map(Number) : [50, 100, 200];
+  const rates = /^\d+(,\d+)*$/.test(argv[at + 1] ?? '')
+    ? argv[at + 1]!.split(',')
+        .map(Number)
+        .filter((rate) => rate > 0)
+    : [50, 100, 200];
   return { rates, secondsPerRate: value('--load-seconds') || 10, cases: value('--load-cases') ?? 1000, endToEndTimeoutSeconds: value('--load-e2e-timeout') || 600 };
 }
 
@@ -139,10 +147,10 @@ export function printLoad(report: LoadReport): void {
   console.log(
     `  end to end: ${e2e.cases} lost cases, waits at 0, ${ended} after ${e2e.seconds.toFixed(1)} s = ${e2e.casesPerSecond.toFixed(1)} cases/s (failed executions ${errors(e2e.failedExecutions)}, webhook errors ${errors(e2e.errors)})`,
   );
-  console.log('  rate/s   ack p50   ack p95   ack p99   errors        401 p50   401 p99   ack p99 / 401 p99');
+  console.log('  rate/s   ack p50   ack p95   ack p99   errors        401 p50   401 p99   ack p99 / 401 p99   sender lag p99');
   for (const phase of report.rates) {
     console.log(
-      `  ${String(phase.rate).padStart(6)} ${ms(phase.ack.p50)} ${ms(phase.ack.p95)} ${ms(phase.ack.p99)}   ${errors(phase.errors).padEnd(12)} ${ms(phase.floor401.p50)} ${ms(phase.floor401.p99)}   ${phase.p99OverFloor.toFixed(1)}×`,
+      `  ${String(phase.rate).padStart(6)} ${ms(phase.ack.p50)} ${ms(phase.ack.p95)} ${ms(phase.ack.p99)}   ${errors(phase.errors).padEnd(12)} ${ms(phase.floor401.p50)} ${ms(phase.floor401.p99)}   ${`${phase.p99OverFloor.toFixed(1)}×`.padEnd(19)} ${ms(phase.generatorLagP99)}`,
     );
   }
 }
@@ -157,19 +165,23 @@ interface Runtime {
 async function startRuntime(): Promise<Runtime> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-load-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      ...ZERO_WAITS,
-      PORT: String(port),
-      LOCAL_DATA_DIR: dataDir,
-      LOCAL_THROTTLE: 'off',
-      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  const child = spawn(
+    process.execPath,
+    [...(process.env.LOAD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_CPU_PROF}`] : []), '--import', 'tsx', join(REPO_ROOT, 'local', 'main.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        ...ZERO_WAITS,
+        PORT: String(port),
+        LOCAL_DATA_DIR: dataDir,
+        LOCAL_THROTTLE: 'off',
+        POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const ended = new Map<string, string>();
   const waiters = new Set<() => void>();
   let output = '';
@@ -255,7 +267,7 @@ async function waitForStart(child: ChildProcess, output: () => string, apiUrl: s
 }
 
 interface Sent {
-  status: number | 'timeout' | 'network';
+  status: number | 'timeout' | `network:${string}`;
   ms: number;
   caseId?: string;
 }
@@ -274,8 +286,14 @@ async function post(apiUrl: string, signed: boolean, scheduledAt = performance.n
     const answer = (await res.json().catch(() => ({}))) as { caseId?: string };
     return { status: res.status, ms: performance.now() - scheduledAt, ...(answer.caseId ? { caseId: answer.caseId } : {}) };
   } catch (error) {
-    return { status: (error as Error).name === 'TimeoutError' ? 'timeout' : 'network', ms: performance.now() - scheduledAt };
+    return { status: (error as Error).name === 'TimeoutError' ? 'timeout' : networkCause(error), ms: performance.now() - scheduledAt };
   }
+}
+
+/** What failed under fetch's "fetch failed": the socket error's code (ECONNRESET, ECONNREFUSED, UND_ERR_SOCKET…). */
+function networkCause(error: unknown): `network:${string}` {
+  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.code) return `network:${e.code}`;
+  return `network:${(error as Error).message}`;
 }
 
 async function runEndToEnd(runtime: Runtime, cases: number, timeoutSeconds: number): Promise<LoadReport['endToEnd']> {
@@ -310,10 +328,22 @@ async function runRatePhase(runtime: Runtime, rate: number, seconds: number): Pr
       }),
     );
   };
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const [acks, floors] = await Promise.all([fire(signed, true), fire(unsigned, false)]);
+  lag.disable();
   const ack = percentiles(acks.filter((r) => r.status === 202).map((r) => r.ms));
   const floor401 = percentiles(floors.filter((r) => r.status === 401).map((r) => r.ms));
-  return { rate, seconds, ack, errors: countErrors(acks, 202), floor401, floorErrors: countErrors(floors, 401), p99OverFloor: round2(ack.p99 / Math.max(floor401.p99, 0.001)) };
+  return {
+    rate,
+    seconds,
+    ack,
+    errors: countErrors(acks, 202),
+    floor401,
+    floorErrors: countErrors(floors, 401),
+    p99OverFloor: round2(ack.p99 / Math.max(floor401.p99, 0.001)),
+    generatorLagP99: round2(lag.percentile(99) / 1e6),
+  };
 }
 
 /** Offsets in ms of `rate` requests a second for `seconds`. */
