@@ -6,7 +6,8 @@ import { CaseStore } from '../../functions/adapters/case-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-event.js';
-import { addWaitForTokenMachine, eventually, importFresh, lambdaContext, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { awaitEventConfig, readConfig } from '../../functions/config/functions.js';
+import { addWaitForTokenMachine, eventually, lambdaContext, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
 type AwaitHandler = typeof import('../../functions/handlers/await-event.js')['handler'];
@@ -54,7 +55,8 @@ beforeAll(async () => {
   env = await startHandlerEnv({ sfn: true, env: { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:CaseWorkflow' } });
   waits = new WaitStore(env.db, TABLE_NAME);
   cases = new CaseStore(env.db, TABLE_NAME);
-  awaitEvent = (await importFresh(() => import('../../functions/handlers/await-event.js'))).handler;
+  // await-event built from an explicit configuration (the test table); start-case reads the environment above.
+  awaitEvent = (await import('../../functions/handlers/await-event.js')).createHandler(readConfig(awaitEventConfig, { TABLE_NAME }));
   startCase = (await import('../../functions/handlers/start-case.js')).handler;
   for (const kind of ['return', 'evidence', 'manual_review', 'remedy_choice', 'compensation', 'survey'] as const) {
     const extra = kind === 'manual_review' ? { review: REVIEW_TARGETS } : {};
