@@ -8,6 +8,7 @@ import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
 import { SurveyStore } from '../../functions/adapters/survey-store.js';
 import { suppressionKey } from '../../functions/adapters/suppression-store.js';
 import { REDACTED } from '../../functions/domain/privacy.js';
+import { closeCaseConfig, privacyRetentionConfig, readConfig } from '../../functions/config/functions.js';
 import { callOpsApi, importFresh, lambdaContext, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase, unique } from './fixtures.js';
 
@@ -43,8 +44,8 @@ beforeAll(async () => {
   privacy = new PrivacyStore(env.db, TABLE_NAME);
   startCase = (await importFresh(() => import('../../functions/handlers/start-case.js'))).handler;
   opsApi = (await importFresh(() => import('../../functions/handlers/ops-api.js'))).handler;
-  closeCase = (await importFresh(() => import('../../functions/handlers/close-case.js'))).handler;
-  retention = (await importFresh(() => import('../../functions/handlers/privacy-retention.js'))).handler;
+  closeCase = (await import('../../functions/handlers/close-case.js')).createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
+  retention = (await import('../../functions/handlers/privacy-retention.js')).createHandler(readConfig(privacyRetentionConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {
