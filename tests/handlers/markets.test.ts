@@ -23,8 +23,8 @@ import { startServiceClock } from '../../functions/use-cases/sla-clock.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
 import { slaIndexPlace, type ServiceSla } from '../../functions/domain/sla.js';
 import { TEST_MARKET, testMarketPolicy } from '../test-market.js';
-import { closeCaseConfig, privacyRetentionConfig, readConfig, reviewConfig } from '../../functions/config/functions.js';
-import { callOpsApi, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { closeCaseConfig, opsApiConfig, privacyRetentionConfig, readConfig, reviewConfig } from '../../functions/config/functions.js';
+import { callOpsApi, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
 
 vi.mock('../../functions/policies/index.js', async (importOriginal) => {
@@ -167,7 +167,7 @@ describe('the service clock runs on the case’s market’s calendar', () => {
 describe('operator decisions: each market’s limits, recorded with the market and policy version', () => {
   let opsApi: typeof import('../../functions/handlers/ops-api.js')['handler'];
   beforeAll(async () => {
-    opsApi = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined, POLICY_MARKET: undefined })).handler;
+    opsApi = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
   });
   const inReview = (market: string) => {
     const openedAt = new Date().toISOString();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerStore, type LedgerEntry } from '../../functions/adapters/ledger-store.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import { localDateOf } from '../../functions/domain/working-days.js';
+import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
 import { ACCOUNT_ID, callOpsApi, importFresh, lambdaContext, REGION, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
 
@@ -64,7 +65,7 @@ beforeAll(async () => {
   });
   startCase = (await importFresh(() => import('../../functions/handlers/start-case.js'), { STATE_MACHINE_ARN })).handler;
   closeCase = (await importFresh(() => import('../../functions/handlers/close-case.js'))).handler;
-  ops = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  ops = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
 });
 afterAll(async () => {
   await env?.close();

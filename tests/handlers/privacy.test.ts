@@ -8,7 +8,7 @@ import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
 import { SurveyStore } from '../../functions/adapters/survey-store.js';
 import { suppressionKey } from '../../functions/adapters/suppression-store.js';
 import { REDACTED } from '../../functions/domain/privacy.js';
-import { closeCaseConfig, privacyRetentionConfig, readConfig } from '../../functions/config/functions.js';
+import { closeCaseConfig, opsApiConfig, privacyRetentionConfig, readConfig } from '../../functions/config/functions.js';
 import { callOpsApi, importFresh, lambdaContext, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase, unique } from './fixtures.js';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   cases = new CaseStore(env.db, TABLE_NAME);
   privacy = new PrivacyStore(env.db, TABLE_NAME);
   startCase = (await importFresh(() => import('../../functions/handlers/start-case.js'))).handler;
-  opsApi = (await importFresh(() => import('../../functions/handlers/ops-api.js'))).handler;
+  opsApi = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
   closeCase = (await import('../../functions/handlers/close-case.js')).createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
   retention = (await import('../../functions/handlers/privacy-retention.js')).createHandler(readConfig(privacyRetentionConfig, { TABLE_NAME }));
 });
