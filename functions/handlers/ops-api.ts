@@ -1,4 +1,5 @@
 import { opsApiConfig, readConfig } from '../config/functions.js';
+import type { ConfigOf } from '../config/read.js';
 import { AccessLog } from '../adapters/access-log.js';
 import { CaseSearch } from '../adapters/case-search.js';
 import { opsApiApp } from '../http/ops-api-app.js';
@@ -23,29 +24,24 @@ import {
 } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 
-const config = readConfig(opsApiConfig);
-const cases = caseStore(config);
-const waits = waitStore(config);
-const ledger = ledgerStore(config);
-const satisfaction = satisfactionStore(config);
-const followUps = followUpStore(config);
-const sla = slaStore(config);
-const reviews = reviewStore(config);
-const refunds = refundStore(config);
-const reports = reportCounters(config);
-const privacy = privacyStore(config);
-// Each case is decided under its own market; the console's dates and the reports use the default market's.
-const markets = deploymentMarkets(config);
-const { policy, calendar } = markets.market();
-const workflow = caseWorkflow();
-const alerts = opsAlerts(config);
-const [db, table] = tableAccess(config);
-// Only a pause sends a notice: the queue client is made at the first one.
-const notices = lazyQueue<DelayNoticeMessage>(config.NOTICE_QUEUE_URL, 'NOTICE_QUEUE_URL');
+/** The operations API built from a configuration: its own, read at cold start (below); a test may pass another. */
+export function createHandler(config: ConfigOf<typeof opsApiConfig>) {
+  const [cases, waits, ledger, satisfaction, followUps] = [caseStore(config), waitStore(config), ledgerStore(config), satisfactionStore(config), followUpStore(config)];
+  const [sla, reviews, refunds, reports, privacy] = [slaStore(config), reviewStore(config), refundStore(config), reportCounters(config), privacyStore(config)];
+  // Each case is decided under its own market; the console's dates and the reports use the default market's.
+  const markets = deploymentMarkets(config);
+  const { policy, calendar } = markets.market();
+  const workflow = caseWorkflow();
+  const alerts = opsAlerts(config);
+  const [db, table] = tableAccess(config);
+  // Only a pause sends a notice: the queue client is made at the first one.
+  const notices = lazyQueue<DelayNoticeMessage>(config.NOTICE_QUEUE_URL, 'NOTICE_QUEUE_URL');
 
-// Routes, roles and answers: functions/http/ops-api-app.ts and its route modules (docs/operations.md).
-const stores = { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds, reports, privacy, search: new CaseSearch(db, table), accessLog: new AccessLog(db, table) };
-const app = opsApiApp({ ...stores, markets, policy, timeZone: calendar.timeZone, workflow, alerts, notices, metrics: metrics(config), logger });
+  // Routes, roles and answers: functions/http/ops-api-app.ts and its route modules (docs/operations.md).
+  const stores = { cases, waits, ledger, satisfaction, followUps, sla, reviews, refunds, reports, privacy, search: new CaseSearch(db, table), accessLog: new AccessLog(db, table) };
+  const app = opsApiApp({ ...stores, markets, policy, timeZone: calendar.timeZone, workflow, alerts, notices, metrics: metrics(config), logger });
+  // Operations API: /ops/*, behind the operators' JWT authorizer. Logs carry the invocation's request id and cold start (wiring.ts withLambdaContext).
+  return withLambdaContext(app);
+}
 
-/** Operations API: /ops/*, behind the operators' JWT authorizer. Logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
-export const handler = withLambdaContext(app);
+export const handler = createHandler(readConfig(opsApiConfig));

@@ -1,4 +1,5 @@
 import { startCaseConfig, readConfig } from '../config/functions.js';
+import type { ConfigOf } from '../config/read.js';
 import type { SQSRecord } from 'aws-lambda';
 import { intakeMessage } from '../schemas/messages.js';
 import { applyIntakeEvent } from '../use-cases/apply-intake-event.js';
@@ -13,44 +14,40 @@ import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, sla
 import { caseWorkflow } from '../wiring/workflow.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
-const config = readConfig(startCaseConfig);
-const cases = caseStore(config);
-const waits = waitStore(config);
-const dedupe = dedupeStore(config);
-const sla = slaStore(config);
-const reports = reportCounters(config);
-const surveys = surveyStore(config);
-const privacyRequests = privacyStore(config);
-const alerts = opsAlerts(config);
-// Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-const deploymentMarkets = markets(config);
-const workflow = caseWorkflow(config);
-const metricSink = metrics(config);
-const notices = lazyQueue<NoticeMessage>(config.NOTICE_QUEUE_URL, 'NOTICE_QUEUE_URL');
-// Return parcels and announced shipments are watched where carrier tracking is configured (always, in the stack).
-const trackingConfig = configuredCarrierTracking(config);
-const tracking = trackingConfig && {
-  shipments: trackingStores(config).shipments,
-  providerFor: carrierRouting(trackingConfig).providerFor,
-  proactiveEnabled: trackingSettings(deploymentMarkets, config).proactiveEnabled,
-};
+/** The intake consumer built from a configuration: its own, read at cold start (below); a test may pass another. */
+export function createHandler(config: ConfigOf<typeof startCaseConfig>) {
+  const [cases, waits, dedupe, sla] = [caseStore(config), waitStore(config), dedupeStore(config), slaStore(config)];
+  const [reports, surveys, privacyRequests, alerts] = [reportCounters(config), surveyStore(config), privacyStore(config), opsAlerts(config)];
+  // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
+  const deploymentMarkets = markets(config);
+  const [workflow, metricSink] = [caseWorkflow(config), metrics(config)];
+  const notices = lazyQueue<NoticeMessage>(config.NOTICE_QUEUE_URL, 'NOTICE_QUEUE_URL');
+  // Return parcels and announced shipments are watched where carrier tracking is configured (always, in the stack).
+  const trackingConfig = configuredCarrierTracking(config);
+  const tracking = trackingConfig && {
+    shipments: trackingStores(config).shipments,
+    providerFor: carrierRouting(trackingConfig).providerFor,
+    proactiveEnabled: trackingSettings(deploymentMarkets, config).proactiveEnabled,
+  };
 
-// Privacy requests come through the intake queue like every webhook (docs/privacy.md).
-const redactor = caseRedactor(config);
-const privacy = { privacy: privacyRequests, surveys, redactor, shipments: trackingStores(config).shipments };
+  // Privacy requests come through the intake queue like every webhook (docs/privacy.md).
+  const redactor = caseRedactor(config);
+  const privacy = { privacy: privacyRequests, surveys, redactor, shipments: trackingStores(config).shipments };
 
-async function processRecord(record: SQSRecord): Promise<void> {
-  const message = intakeMessage.parse(JSON.parse(record.body));
-  await applyIntakeEvent(
-    { cases, waits, dedupe, workflow, notices, sla, alerts, markets: deploymentMarkets, tracking, reports, metrics: metricSink, privacy },
-    message,
-    new Date(),
-  );
-  logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
+  async function processRecord(record: SQSRecord): Promise<void> {
+    const message = intakeMessage.parse(JSON.parse(record.body));
+    await applyIntakeEvent(
+      { cases, waits, dedupe, workflow, notices, sla, alerts, markets: deploymentMarkets, tracking, reports, metrics: metricSink, privacy },
+      message,
+      new Date(),
+    );
+    logger.info('intake event applied', { caseId: message.caseId, eventType: message.event.type });
+  }
+
+  /** Intake queue consumer: one record failing returns only that record to the queue (partial batch response). */
+  const handle = partialBatchHandler(processRecord, 'intake event failed');
+  // The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext).
+  return withLambdaContext(handle);
 }
 
-/** Intake queue consumer: one record failing returns only that record to the queue (partial batch response). */
-const handle = partialBatchHandler(processRecord, 'intake event failed');
-
-/** The Lambda entry: logs carry the invocation's request id and cold start (wiring.ts withLambdaContext). */
-export const handler = withLambdaContext(handle);
+export const handler = createHandler(readConfig(startCaseConfig));

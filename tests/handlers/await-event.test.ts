@@ -6,12 +6,14 @@ import { CaseStore } from '../../functions/adapters/case-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-event.js';
-import { addWaitForTokenMachine, eventually, importFresh, lambdaContext, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { awaitEventConfig, readConfig, startCaseConfig } from '../../functions/config/functions.js';
+import { addWaitForTokenMachine, eventually, lambdaContext, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
 type AwaitHandler = typeof import('../../functions/handlers/await-event.js')['handler'];
 type StartCaseHandler = typeof import('../../functions/handlers/start-case.js')['handler'];
 
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:CaseWorkflow';
 let env: HandlerEnv;
 let awaitEvent: AwaitHandler;
 let startCase: StartCaseHandler;
@@ -50,12 +52,13 @@ const outputOf = async (executionArn: string) => {
 const resumes = (executionArn: string) => env.sfn!.service.getExecutionHistory({ executionArn }).events!.filter((e) => e.type === 'TaskSucceeded').length;
 
 beforeAll(async () => {
-  // start-case needs its state machine (STATE_MACHINE_ARN, required by its configuration); none is started here.
-  env = await startHandlerEnv({ sfn: true, env: { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:CaseWorkflow' } });
+  // start-case's own handler reads the environment when imported, and its schema requires STATE_MACHINE_ARN.
+  env = await startHandlerEnv({ sfn: true, env: { STATE_MACHINE_ARN } });
   waits = new WaitStore(env.db, TABLE_NAME);
   cases = new CaseStore(env.db, TABLE_NAME);
-  awaitEvent = (await importFresh(() => import('../../functions/handlers/await-event.js'))).handler;
-  startCase = (await import('../../functions/handlers/start-case.js')).handler;
+  // Both built from explicit configurations (the test table; start-case's workflow ARN, which no execution uses here).
+  awaitEvent = (await import('../../functions/handlers/await-event.js')).createHandler(readConfig(awaitEventConfig, { TABLE_NAME }));
+  startCase = (await import('../../functions/handlers/start-case.js')).createHandler(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN }));
   for (const kind of ['return', 'evidence', 'manual_review', 'remedy_choice', 'compensation', 'survey'] as const) {
     const extra = kind === 'manual_review' ? { review: REVIEW_TARGETS } : {};
     machines[kind] = addWaitForTokenMachine(env.sfn!.service, `Await${kind}`, { 'caseId.$': '$.caseId', kind, 'taskToken.$': '$$.Task.Token', ...extra }, async (payload) => {

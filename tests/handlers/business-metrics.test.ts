@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
-import { importFresh, startHandlerEnv, type HandlerEnv, TABLE_NAME } from './env.js';
+import { closeCaseConfig, readConfig, reviewConfig } from '../../functions/config/functions.js';
+import { startHandlerEnv, type HandlerEnv, TABLE_NAME, withEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
 /**
@@ -10,6 +11,7 @@ import { seedCase, unique } from './fixtures.js';
 let env: HandlerEnv;
 let closeCase: typeof import('../../functions/handlers/close-case.js')['handler'];
 let review: typeof import('../../functions/handlers/review.js')['handler'];
+let restoreEnv: (() => void) | undefined;
 
 function captureMetrics() {
   const lines: Array<Record<string, any>> = [];
@@ -24,12 +26,16 @@ const named = (lines: Array<Record<string, any>>, metric: string) => lines.filte
 
 beforeAll(async () => {
   env = await startHandlerEnv({});
-  closeCase = (await importFresh(() => import('../../functions/handlers/close-case.js'), { POWERTOOLS_METRICS_DISABLED: 'false' })).handler;
-  review = (await importFresh(() => import('../../functions/handlers/review.js'), { POWERTOOLS_METRICS_DISABLED: 'false' })).handler;
+  // Metrics on: Powertools reads its own switch from the environment (each count builds a single metric), so it stays
+  // set while this file runs. The handlers are built from explicit configurations (the test table, default market).
+  restoreEnv = withEnv({ POWERTOOLS_METRICS_DISABLED: 'false' });
+  closeCase = (await import('../../functions/handlers/close-case.js')).createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
+  review = (await import('../../functions/handlers/review.js')).createHandler(readConfig(reviewConfig, { TABLE_NAME }));
 });
 
 afterEach(() => vi.restoreAllMocks());
 afterAll(async () => {
+  restoreEnv?.();
   await env?.close();
 });
 

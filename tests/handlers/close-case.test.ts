@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
-import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { closeCaseConfig, readConfig } from '../../functions/config/functions.js';
+import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/close-case.js')['handler'];
@@ -23,7 +24,9 @@ beforeAll(async () => {
   env = await startHandlerEnv({});
   cases = new CaseStore(env.db, TABLE_NAME);
   dedupe = new DedupeStore(env.db, TABLE_NAME);
-  handler = (await importFresh(() => import('../../functions/handlers/close-case.js'))).handler;
+  // Built from an explicit configuration: the test table and the default market only.
+  const { createHandler } = await import('../../functions/handlers/close-case.js');
+  handler = createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {

@@ -2,8 +2,11 @@
  * The outside world of a Lambda handler, on this machine: the same in-process emulators the local runtime uses
  * (dynalite, local-aws-sqs, aws-ses-v2-local, the SMS fake, the local Step Functions service behind its SFN API
  * facade), reached by the unmodified AWS SDK through the standard AWS_ENDPOINT_URL_<SERVICE> variables, exactly as
- * local/pipeline.ts wires them. Handlers read their configuration at module scope, so a test file starts this
- * first and imports the handler afterwards (see importFresh).
+ * local/pipeline.ts wires them. A handler module builds its own handler from the environment when imported, so a
+ * test file starts this first (with any variable that module's schema requires) and imports the module afterwards;
+ * the handler under test is built with the module's `createHandler(config)` from a config object (readConfig(schema,
+ * {...})), one per variant. importFresh remains for modules without createHandler, and for importing a module whose
+ * required variables are known only once the test has started its servers (a queue's URL, a simulator's).
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';

@@ -23,7 +23,8 @@ import { startServiceClock } from '../../functions/use-cases/sla-clock.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
 import { slaIndexPlace, type ServiceSla } from '../../functions/domain/sla.js';
 import { TEST_MARKET, testMarketPolicy } from '../test-market.js';
-import { callOpsApi, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { closeCaseConfig, opsApiConfig, privacyRetentionConfig, readConfig, reviewConfig } from '../../functions/config/functions.js';
+import { callOpsApi, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
 
 vi.mock('../../functions/policies/index.js', async (importOriginal) => {
@@ -68,7 +69,8 @@ const timelineOf = async (caseId: string) => (await cases.view(caseId))!.timelin
 describe('the policy review decides each case under its own market', () => {
   let review: typeof import('../../functions/handlers/review.js')['handler'];
   beforeAll(async () => {
-    review = (await importFresh(() => import('../../functions/handlers/review.js'), { POLICY_MARKET: undefined })).handler;
+    // The default market unset (CN); the variants below set it in their own configurations.
+    review = (await import('../../functions/handlers/review.js')).createHandler(readConfig(reviewConfig, { TABLE_NAME }));
   });
 
   it('the same return, 10 days after delivery: refused under CN (7 days), approved under the test market (14 days)', async () => {
@@ -98,14 +100,16 @@ describe('the policy review decides each case under its own market', () => {
     await expect(review({ caseId: old.caseId })).resolves.toMatchObject({ decision: 'reject' });
     expect((await cases.get(old.caseId))!.decision).toMatchObject({ market: 'CN' });
 
-    const underTestMarket = (await importFresh(() => import('../../functions/handlers/review.js'), { POLICY_MARKET: TEST_MARKET })).handler;
+    const { createHandler } = await import('../../functions/handlers/review.js');
+    const underTestMarket = createHandler(readConfig(reviewConfig, { TABLE_NAME, POLICY_MARKET: TEST_MARKET }));
     const other = await returnDelivered(10);
     await expect(underTestMarket({ caseId: other.caseId })).resolves.toMatchObject({ decision: 'approve' });
     expect((await cases.get(other.caseId))!.decision).toMatchObject({ market: TEST_MARKET, policyVersion: testMarketPolicy.version });
   });
 
   it('a deployment whose default market has no policy does not start', async () => {
-    await expect(importFresh(() => import('../../functions/handlers/review.js'), { POLICY_MARKET: 'ZZ' })).rejects.toThrow(/no after-sales policy for the default market ZZ/);
+    const { createHandler } = await import('../../functions/handlers/review.js');
+    await expect(async () => createHandler(readConfig(reviewConfig, { TABLE_NAME, POLICY_MARKET: 'ZZ' }))).rejects.toThrow(/no after-sales policy for the default market ZZ/);
   });
 });
 
@@ -163,7 +167,7 @@ describe('the service clock runs on the case’s market’s calendar', () => {
 describe('operator decisions: each market’s limits, recorded with the market and policy version', () => {
   let opsApi: typeof import('../../functions/handlers/ops-api.js')['handler'];
   beforeAll(async () => {
-    opsApi = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined, POLICY_MARKET: undefined })).handler;
+    opsApi = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
   });
   const inReview = (market: string) => {
     const openedAt = new Date().toISOString();
@@ -209,8 +213,8 @@ describe('operator decisions: each market’s limits, recorded with the market a
 
 describe('privacy retention: each closed case is kept for its own market’s retentionDays', () => {
   it('the test market’s case (90 days) is redacted after 91 days; the CN case (365 days) only after a year', async () => {
-    const close = (await importFresh(() => import('../../functions/handlers/close-case.js'), { POLICY_MARKET: undefined })).handler;
-    const retention = (await importFresh(() => import('../../functions/handlers/privacy-retention.js'), { POLICY_MARKET: undefined })).handler;
+    const close = (await import('../../functions/handlers/close-case.js')).createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
+    const retention = (await import('../../functions/handlers/privacy-retention.js')).createHandler(readConfig(privacyRetentionConfig, { TABLE_NAME }));
     const cn = await seedCase(env.db, { record: { status: 'resolved', market: 'CN' } });
     const qz = await seedCase(env.db, { record: { status: 'resolved', market: TEST_MARKET, currency: 'EUR' } });
     await close({ caseId: cn.caseId, reason: 'completed' });

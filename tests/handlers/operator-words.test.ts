@@ -10,6 +10,7 @@ import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import type { Locale } from '../../functions/domain/case.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
+import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
 import { addWaitForTokenMachine, callOpsApi, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, NOTIFIER_ENV, noticeRecord, type NotifierHandler } from './notice-helpers.js';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   env = await startHandlerEnv({ sfn: true, ses: true, sms: true });
   cases = new CaseStore(env.db, TABLE_NAME);
   waits = new WaitStore(env.db, TABLE_NAME);
-  ops = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  ops = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
   notifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);

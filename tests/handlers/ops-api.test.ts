@@ -15,11 +15,11 @@ import { cnPolicy } from '../../functions/policies/cn.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { compensate, issueReturnLabel } from '../../functions/use-cases/steps/compensate.js';
 import { startOrderPlatformSimulator } from '../../local/simulators/order-platform.js';
+import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
 import {
   addWaitForTokenMachine,
   apiEvent,
   eventually,
-  importFresh,
   lambdaContext,
   sleep,
   STACK_TRACE,
@@ -162,7 +162,7 @@ beforeAll(async () => {
   cases = new CaseStore(env.db, TABLE_NAME);
   waits = new WaitStore(env.db, TABLE_NAME);
   // OPS_TOKEN in the environment, as the local runtime once set it: the handler must not accept it as a credential.
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);
     await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), {

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOpsApi, importFresh, sleep, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
+import { callOpsApi, sleep, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
@@ -17,7 +18,7 @@ const audit = (query: string, operator = sue) => call('/ops/audit', operator, qu
 
 beforeAll(async () => {
   env = await startHandlerEnv();
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {

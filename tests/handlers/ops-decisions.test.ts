@@ -18,7 +18,8 @@ import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { compensate, type CompensateDeps } from '../../functions/use-cases/steps/compensate.js';
 import { reviewTimer } from '../../functions/use-cases/steps/review-timer.js';
 import { startOrderPlatformSimulator, type OrderPlatformSimulator } from '../../local/simulators/order-platform.js';
-import { addWaitForTokenMachine, callOpsApi, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
+import { addWaitForTokenMachine, callOpsApi, eventually, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 import { oneMarket } from '../markets.js';
 
@@ -34,6 +35,7 @@ let refunds: RefundStore;
 let platform: OrderPlatformSimulator;
 let compensateDeps: CompensateDeps;
 let reviewMachine: string;
+let restoreEnv: (() => void) | undefined;
 
 /** A decision by a named operator with a role, as the JWT authorizer would hand them over. */
 const decideAs = (name: string, role: Role, id: string, body: Record<string, unknown>) =>
@@ -79,7 +81,10 @@ beforeAll(async () => {
   refunds = new RefundStore(env.db, TABLE_NAME);
   platform = await startOrderPlatformSimulator({ token: 'tok', completeAfterMs: -1 });
   compensateDeps = { cases, ledger: new LedgerStore(env.db, TABLE_NAME), refunds, orderPlatform: new HttpOrderPlatform(`${platform.url}/`, 'tok'), markets: oneMarket() };
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined, POWERTOOLS_METRICS_DISABLED: 'false' })).handler;
+  // Metrics on: Powertools reads its own switch from the environment (each count builds a single metric), so it stays
+  // set while this file runs. The ops API is built from an explicit configuration (the test table, default market).
+  restoreEnv = withEnv({ POWERTOOLS_METRICS_DISABLED: 'false' });
+  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);
     await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), {
@@ -91,6 +96,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  restoreEnv?.();
   await platform?.close();
   await env?.close();
 });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { FollowUpStore } from '../../functions/adapters/follow-up-store.js';
 import { SatisfactionStore, type SurveyBucket } from '../../functions/adapters/satisfaction-store.js';
-import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
+import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
+import { startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
@@ -37,7 +38,7 @@ beforeAll(async () => {
   cases = new CaseStore(env.db, TABLE_NAME);
   followUps = new FollowUpStore(env.db, TABLE_NAME);
   satisfaction = new SatisfactionStore(env.db, TABLE_NAME);
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {

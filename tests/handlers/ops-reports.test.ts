@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerStore, type LedgerEntry } from '../../functions/adapters/ledger-store.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import { localDateOf } from '../../functions/domain/working-days.js';
-import { ACCOUNT_ID, callOpsApi, importFresh, lambdaContext, REGION, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { closeCaseConfig, opsApiConfig, readConfig, startCaseConfig } from '../../functions/config/functions.js';
+import { ACCOUNT_ID, callOpsApi, lambdaContext, REGION, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
 
 /**
@@ -55,16 +56,17 @@ const close = (caseId: string, reason: string) => closeCase({ caseId, reason });
 const sfRow = async (query: string, carrier: string) => (await report('carriers', query)).json.carriers.find((r: { carrier: string }) => r.carrier === carrier);
 
 beforeAll(async () => {
-  env = await startHandlerEnv({ sfn: true });
+  // start-case's own handler reads the environment when imported, and its schema requires STATE_MACHINE_ARN.
+  env = await startHandlerEnv({ sfn: true, env: { STATE_MACHINE_ARN } });
   // The workflow under the configured ARN: the test is about what intake and close count, not the run in between.
   env.sfn!.service.addStateMachine({
     stateMachineArn: STATE_MACHINE_ARN,
     definition: { StartAt: 'Started', States: { Started: { Type: 'Pass', End: true } } },
     services: { invokeFunction: async () => ({}), sendSqsMessage: async () => ({ MessageId: randomUUID() }) },
   });
-  startCase = (await importFresh(() => import('../../functions/handlers/start-case.js'), { STATE_MACHINE_ARN })).handler;
-  closeCase = (await importFresh(() => import('../../functions/handlers/close-case.js'))).handler;
-  ops = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  startCase = (await import('../../functions/handlers/start-case.js')).createHandler(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN }));
+  closeCase = (await import('../../functions/handlers/close-case.js')).createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
+  ops = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
 });
 afterAll(async () => {
   await env?.close();

@@ -4,7 +4,8 @@ import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
-import { apiEvent, callOpsApi, importFresh, lambdaContext, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
+import { apiEvent, callOpsApi, lambdaContext, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase, unique } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
@@ -47,7 +48,7 @@ const ids = (res: { json: Record<string, any> }) => (res.json.cases as Array<{ c
 beforeAll(async () => {
   env = await startHandlerEnv();
   cases = new CaseStore(env.db, TABLE_NAME);
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { OPS_TOKEN, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {

@@ -13,7 +13,8 @@ import { SlaStore } from '../../functions/adapters/sla-store.js';
 import { startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
 import { closeCase } from '../../functions/use-cases/steps/close-case.js';
-import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
+import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
+import { startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, type OpsRequestOptions } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 import { oneMarket } from '../markets.js';
 
@@ -46,7 +47,7 @@ beforeAll(async () => {
   noticeQueueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'sla-notices.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
   cases = new CaseStore(env.db, TABLE_NAME);
   deps = { cases, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), markets: oneMarket() };
-  handler = (await importFresh(() => import('../../functions/handlers/ops-api.js'), { NOTICE_QUEUE_URL: noticeQueueUrl, OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME, NOTICE_QUEUE_URL: noticeQueueUrl }));
 });
 
 afterAll(async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import type { CaseType } from '../../functions/domain/case.js';
-import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { planRemedyConfig, readConfig } from '../../functions/config/functions.js';
+import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
 import { seedCase } from './fixtures.js';
 
@@ -30,7 +31,9 @@ const timelineOf = async (caseId: string) => (await cases.view(caseId))!.timelin
 beforeAll(async () => {
   env = await startHandlerEnv({});
   cases = new CaseStore(env.db, TABLE_NAME);
-  handler = (await importFresh(() => import('../../functions/handlers/plan-remedy.js'))).handler;
+  // Built from an explicit configuration: the test table and the default market only.
+  const { createHandler } = await import('../../functions/handlers/plan-remedy.js');
+  handler = createHandler(readConfig(planRemedyConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {

@@ -8,7 +8,8 @@ import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
 import { SurveyStore } from '../../functions/adapters/survey-store.js';
 import { suppressionKey } from '../../functions/adapters/suppression-store.js';
 import { REDACTED } from '../../functions/domain/privacy.js';
-import { callOpsApi, importFresh, lambdaContext, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { closeCaseConfig, opsApiConfig, privacyRetentionConfig, readConfig, startCaseConfig } from '../../functions/config/functions.js';
+import { callOpsApi, lambdaContext, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase, unique } from './fixtures.js';
 
 /**
@@ -41,10 +42,12 @@ beforeAll(async () => {
   env = await startHandlerEnv({ env: { POWERTOOLS_LOG_LEVEL: 'INFO', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:CaseWorkflow' } });
   cases = new CaseStore(env.db, TABLE_NAME);
   privacy = new PrivacyStore(env.db, TABLE_NAME);
-  startCase = (await importFresh(() => import('../../functions/handlers/start-case.js'))).handler;
-  opsApi = (await importFresh(() => import('../../functions/handlers/ops-api.js'))).handler;
-  closeCase = (await importFresh(() => import('../../functions/handlers/close-case.js'))).handler;
-  retention = (await importFresh(() => import('../../functions/handlers/privacy-retention.js'))).handler;
+  startCase = (await import('../../functions/handlers/start-case.js')).createHandler(
+    readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:CaseWorkflow' }),
+  );
+  opsApi = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
+  closeCase = (await import('../../functions/handlers/close-case.js')).createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
+  retention = (await import('../../functions/handlers/privacy-retention.js')).createHandler(readConfig(privacyRetentionConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {

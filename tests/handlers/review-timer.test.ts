@@ -6,7 +6,8 @@ import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
-import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { readConfig, reviewTimerConfig } from '../../functions/config/functions.js';
+import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/review-timer.js')['handler'];
@@ -44,7 +45,9 @@ beforeAll(async () => {
   env = await startHandlerEnv({});
   cases = new CaseStore(env.db, TABLE_NAME);
   alerts = new OpsAlerts(env.db, TABLE_NAME);
-  handler = (await importFresh(() => import('../../functions/handlers/review-timer.js'), { OPS_ALERTS_TOPIC_ARN: undefined })).handler;
+  // No OPS_ALERTS_TOPIC_ARN: the alerts are kept in the table only (OpsAlerts.recent reads them there).
+  const { createHandler } = await import('../../functions/handlers/review-timer.js');
+  handler = createHandler(readConfig(reviewTimerConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {

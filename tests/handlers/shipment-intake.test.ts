@@ -4,7 +4,8 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import { proactiveRequestId } from '../../functions/domain/shipment-watch.js';
-import { importFresh, lambdaContext, sqsEvent, TABLE_NAME } from './env.js';
+import { readConfig, startCaseConfig } from '../../functions/config/functions.js';
+import { lambdaContext, sqsEvent, TABLE_NAME } from './env.js';
 import { PERSON, requestedEvent, seedCase, unique } from './fixtures.js';
 import { startTrackingEnv, type TrackingEnv } from './tracking-env.js';
 
@@ -20,6 +21,10 @@ const carrierEnv = {
   CARRIER_CODES: '{"SF":"sf-express"}',
 };
 
+/** start-case built from its configuration: the test table, the carrier above, and `extra`. */
+const startCase = async (extra: Record<string, string> = {}) =>
+  (await import('../../functions/handlers/start-case.js')).createHandler(readConfig(startCaseConfig, { TABLE_NAME, ...carrierEnv, ...extra }));
+
 const intake = (caseId: string, type: string, data: Record<string, unknown>, webhookId = unique('msg')) => ({
   body: { webhookId, caseId, receivedAt: new Date().toISOString(), event: { type, timestamp: new Date().toISOString(), data } },
   messageId: randomUUID(),
@@ -34,7 +39,8 @@ function shipmentCreated(trackingNumber: string) {
 }
 
 beforeAll(async () => {
-  env = await startTrackingEnv();
+  // start-case's own handler reads the environment when imported, and its schema requires STATE_MACHINE_ARN.
+  env = await startTrackingEnv({ STATE_MACHINE_ARN: carrierEnv.STATE_MACHINE_ARN });
 });
 afterAll(async () => {
   await env?.close();
@@ -42,7 +48,7 @@ afterAll(async () => {
 
 describe('start-case: watching parcels', () => {
   it('return.shipped files the return parcel for watching under the provider of its carrier, due for a poll at once', async () => {
-    const handler = (await importFresh(() => import('../../functions/handlers/start-case.js'), carrierEnv)).handler;
+    const handler = await startCase();
     const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
     const trackingNumber = unique('SF').toUpperCase();
     expect(await deliver(handler, intake(caseId, 'return.shipped', { requestId: record.requestId, carrier: 'SF', trackingNumber }))).toEqual({ batchItemFailures: [] });
@@ -54,7 +60,7 @@ describe('start-case: watching parcels', () => {
   });
 
   it('shipment.created with proactive detection off (the CN policy) is acknowledged and recorded as ignored: nothing is stored', async () => {
-    const handler = (await importFresh(() => import('../../functions/handlers/start-case.js'), { ...carrierEnv, PROACTIVE_DETECTION: undefined })).handler;
+    const handler = await startCase();
     const trackingNumber = unique('SF').toUpperCase();
     const caseId = caseIdFor(proactiveRequestId('SF', trackingNumber));
     const webhookId = unique('msg');
@@ -64,7 +70,7 @@ describe('start-case: watching parcels', () => {
   });
 
   it('shipment.created with proactive detection on: the parcel is watched for the case id it would open; the contact lives apart', async () => {
-    const handler = (await importFresh(() => import('../../functions/handlers/start-case.js'), { ...carrierEnv, PROACTIVE_DETECTION: 'on' })).handler;
+    const handler = await startCase({ PROACTIVE_DETECTION: 'on' });
     const trackingNumber = unique('SF').toUpperCase();
     const caseId = caseIdFor(proactiveRequestId('SF', trackingNumber));
     const data = shipmentCreated(trackingNumber);

@@ -16,7 +16,8 @@ import { startFirstResponseTarget, startServiceClock, type SlaDeps } from '../..
 import { listSla } from '../../functions/use-cases/sla-list.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
 import { closeCase } from '../../functions/use-cases/steps/close-case.js';
-import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { readConfig, slaMonitorConfig } from '../../functions/config/functions.js';
+import { startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 import type { Operator } from '../../functions/domain/operators.js';
 import { oneMarket } from '../markets.js';
@@ -27,6 +28,7 @@ type Handler = typeof import('../../functions/handlers/sla-monitor.js')['handler
 
 let env: HandlerEnv;
 let handler: Handler;
+let restoreEnv: (() => void) | undefined;
 let deps: SlaDeps;
 let cases: CaseStore;
 let sla: SlaStore;
@@ -75,10 +77,15 @@ beforeAll(async () => {
   sla = new SlaStore(env.db, TABLE_NAME);
   alerts = new OpsAlerts(env.db, TABLE_NAME);
   deps = { cases, sla, alerts, markets: oneMarket() };
-  handler = (await importFresh(() => import('../../functions/handlers/sla-monitor.js'), { OPS_ALERTS_TOPIC_ARN: undefined, POWERTOOLS_METRICS_DISABLED: 'false' })).handler;
+  // Metrics on: Powertools reads its own switch from the environment (each count builds a single metric), so it stays
+  // set while this file runs. No OPS_ALERTS_TOPIC_ARN in the config: the alerts are kept in the table only.
+  restoreEnv = withEnv({ POWERTOOLS_METRICS_DISABLED: 'false' });
+  const { createHandler } = await import('../../functions/handlers/sla-monitor.js');
+  handler = createHandler(readConfig(slaMonitorConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {
+  restoreEnv?.();
   vi.restoreAllMocks();
   await env?.close();
 });

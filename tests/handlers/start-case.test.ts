@@ -12,7 +12,8 @@ import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { keys } from '../../functions/adapters/dynamo.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
-import { ACCOUNT_ID, addWaitForTokenMachine, eventually, importFresh, lambdaContext, REGION, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { readConfig, startCaseConfig } from '../../functions/config/functions.js';
+import { ACCOUNT_ID, addWaitForTokenMachine, eventually, lambdaContext, REGION, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, requestedEvent, seedCase, unique } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/start-case.js')['handler'];
@@ -76,7 +77,8 @@ async function executionsNamed(name: string) {
 }
 
 beforeAll(async () => {
-  env = await startHandlerEnv({ sfn: true, sqs: true });
+  // The module's own handler reads the environment when imported, and its schema requires STATE_MACHINE_ARN.
+  env = await startHandlerEnv({ sfn: true, sqs: true, env: { STATE_MACHINE_ARN } });
   noticeQueueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'start-case-notices.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } })))
     .QueueUrl!;
   // A trivial workflow under the ARN the function is configured with: the test is about the start, not the run.
@@ -88,7 +90,9 @@ beforeAll(async () => {
       sendSqsMessage: async () => ({ MessageId: randomUUID() }),
     },
   });
-  handler = (await importFresh(() => import('../../functions/handlers/start-case.js'), { STATE_MACHINE_ARN, NOTICE_QUEUE_URL: noticeQueueUrl })).handler;
+  // The handler under test, from an explicit configuration: the test table, that workflow and the notice queue.
+  const { createHandler } = await import('../../functions/handlers/start-case.js');
+  handler = createHandler(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN, NOTICE_QUEUE_URL: noticeQueueUrl }));
   cases = new CaseStore(env.db, TABLE_NAME);
   waits = new WaitStore(env.db, TABLE_NAME);
   // The workflow's waiting steps: the real await-event use case parks the task token of a one-state machine.

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStatusToken, verifyStatusToken } from '../../functions/domain/status-link.js';
-import { apiEvent, importFresh, sleep, startHandlerEnv, withEnv, type HandlerEnv } from './env.js';
+import { readConfig, statusPageConfig } from '../../functions/config/functions.js';
+import { apiEvent, importFresh, sleep, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, noticeRecord, NOTIFIER_ENV, type NotifierHandler } from './notice-helpers.js';
 import { startSecretsManagerFake, type SecretsManagerFake } from './secrets-manager-fake.js';
@@ -19,6 +20,7 @@ let env: HandlerEnv;
 let secrets: SecretsManagerFake;
 let notifier: NotifierHandler;
 let statusPage: StatusPage;
+let createStatusPage: typeof import('../../functions/handlers/status-page.js')['createHandler'];
 let restore: () => void;
 const secretArn = `arn:aws:secretsmanager:us-east-1:000000000000:secret:StatusLinkSecret-${randomBytes(3).toString('hex')}`;
 const key = () => randomBytes(24).toString('base64url');
@@ -32,7 +34,9 @@ beforeAll(async () => {
   restore = withEnv({ AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint, SECRETS_MAX_AGE_SECONDS: '1' });
   const fromArn = { STATUS_LINK_SECRET: undefined, STATUS_LINK_SECRET_SECRET_ARN: secretArn };
   notifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), { ...NOTIFIER_ENV, ...fromArn })).handler;
-  statusPage = (await importFresh(() => import('../../functions/handlers/status-page.js'), fromArn)).handler;
+  // The status page from its own configuration: the key by ARN, the shortened cache.
+  createStatusPage = (await import('../../functions/handlers/status-page.js')).createHandler;
+  statusPage = createStatusPage(readConfig(statusPageConfig, { TABLE_NAME, STATUS_LINK_SECRET_SECRET_ARN: secretArn, SECRETS_MAX_AGE_SECONDS: '1' }));
 });
 
 afterAll(async () => {
@@ -95,26 +99,22 @@ describe('status-link key rotation', () => {
   it('a link signed with a key this status page has not read yet opens at once: a bad signature re-reads the key, at most every 10 s', async () => {
     const arn = `${secretArn}-warm`;
     secrets.set(arn, keyA);
-    const restoreAge = withEnv({ SECRETS_MAX_AGE_SECONDS: '300' }); // the default cache: the page would hold keyA for 5 minutes
-    try {
-      const page = (await importFresh(() => import('../../functions/handlers/status-page.js'), { STATUS_LINK_SECRET_SECRET_ARN: arn })).handler;
-      const openOn = async (caseId: string, token: string) => {
-        const event = apiEvent({ method: 'GET', path: `/cases/${caseId}/status`, routeKey: 'GET /cases/{caseId}/status', pathParameters: { caseId }, query: `token=${token}` });
-        event.queryStringParameters = { token };
-        return ((await page(event)) as APIGatewayProxyStructuredResultV2).statusCode;
-      };
-      const { caseId } = await newCase();
-      expect(await openOn(caseId, signStatusToken({ caseId, expiresAt: new Date(Date.now() + DAY) }, keyA))).toBe(200);
-      expect(secrets.reads(arn)).toBe(1);
-      // A notifier read the rotated key first and signed a link with it.
-      secrets.set(arn, JSON.stringify({ current: keyB, previous: keyA, rotatedAt: new Date().toISOString() }));
-      expect(await openOn(caseId, signStatusToken({ caseId, expiresAt: new Date(Date.now() + DAY) }, keyB))).toBe(200);
-      expect(secrets.reads(arn)).toBe(2);
-      // Bad links right after do not read the key again.
-      for (let i = 0; i < 3; i++) expect(await openOn(caseId, signStatusToken({ caseId, expiresAt: new Date(Date.now() + DAY) }, keyC))).toBe(403);
-      expect(secrets.reads(arn)).toBe(2);
-    } finally {
-      restoreAge();
-    }
+    // The default cache (300 s): the page would hold keyA for 5 minutes.
+    const page = createStatusPage(readConfig(statusPageConfig, { TABLE_NAME, STATUS_LINK_SECRET_SECRET_ARN: arn, SECRETS_MAX_AGE_SECONDS: '300' }));
+    const openOn = async (caseId: string, token: string) => {
+      const event = apiEvent({ method: 'GET', path: `/cases/${caseId}/status`, routeKey: 'GET /cases/{caseId}/status', pathParameters: { caseId }, query: `token=${token}` });
+      event.queryStringParameters = { token };
+      return ((await page(event)) as APIGatewayProxyStructuredResultV2).statusCode;
+    };
+    const { caseId } = await newCase();
+    expect(await openOn(caseId, signStatusToken({ caseId, expiresAt: new Date(Date.now() + DAY) }, keyA))).toBe(200);
+    expect(secrets.reads(arn)).toBe(1);
+    // A notifier read the rotated key first and signed a link with it.
+    secrets.set(arn, JSON.stringify({ current: keyB, previous: keyA, rotatedAt: new Date().toISOString() }));
+    expect(await openOn(caseId, signStatusToken({ caseId, expiresAt: new Date(Date.now() + DAY) }, keyB))).toBe(200);
+    expect(secrets.reads(arn)).toBe(2);
+    // Bad links right after do not read the key again.
+    for (let i = 0; i < 3; i++) expect(await openOn(caseId, signStatusToken({ caseId, expiresAt: new Date(Date.now() + DAY) }, keyC))).toBe(403);
+    expect(secrets.reads(arn)).toBe(2);
   });
 });

@@ -9,7 +9,8 @@ import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { signStatusToken } from '../../functions/domain/status-link.js';
-import { addWaitForTokenMachine, apiEvent, eventually, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { readConfig, statusPageConfig } from '../../functions/config/functions.js';
+import { addWaitForTokenMachine, apiEvent, eventually, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/status-page.js')['handler'];
@@ -56,7 +57,8 @@ beforeAll(async () => {
     await waits.registerToken(String(payload.caseId), 'return', String(payload.taskToken), new Date().toISOString());
     return { registered: 'return' };
   });
-  handler = (await importFresh(() => import('../../functions/handlers/status-page.js'))).handler;
+  // Built from an explicit configuration: the test table and the status-link key given directly (as locally).
+  handler = (await import('../../functions/handlers/status-page.js')).createHandler(readConfig(statusPageConfig, { TABLE_NAME, STATUS_LINK_SECRET: SECRET }));
 });
 
 afterAll(async () => {

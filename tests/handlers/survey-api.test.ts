@@ -9,13 +9,15 @@ import { SatisfactionStore } from '../../functions/adapters/satisfaction-store.j
 import { SurveyStore } from '../../functions/adapters/survey-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { localDateOf } from '../../functions/domain/working-days.js';
-import { addWaitForTokenMachine, apiEvent, closedPort, eventually, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { readConfig, surveyApiConfig } from '../../functions/config/functions.js';
+import { addWaitForTokenMachine, apiEvent, closedPort, eventually, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/survey-api.js')['handler'];
 
 let env: HandlerEnv;
 let handler: Handler;
+let createHandler: typeof import('../../functions/handlers/survey-api.js')['createHandler'];
 let surveys: SurveyStore;
 let waits: WaitStore;
 let cases: CaseStore;
@@ -93,7 +95,9 @@ beforeAll(async () => {
     await waits.registerToken(String(payload.caseId), 'survey', String(payload.taskToken), new Date().toISOString());
     return { surveyOpened: true };
   });
-  handler = (await importFresh(() => import('../../functions/handlers/survey-api.js'))).handler;
+  // Built from an explicit configuration (the test table, default market, alerts kept in the table only).
+  createHandler = (await import('../../functions/handlers/survey-api.js')).createHandler;
+  handler = createHandler(readConfig(surveyApiConfig, { TABLE_NAME }));
 });
 
 afterAll(async () => {
@@ -272,7 +276,8 @@ describe('survey-api: POST /surveys/{token}', () => {
     try {
       const restore = withEnv({ AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${await closedPort()}`, AWS_MAX_ATTEMPTS: '1' });
       try {
-        const sfnDown = (await importFresh(() => import('../../functions/handlers/survey-api.js'))).handler;
+        // The same configuration; its Step Functions client, made now, reaches the closed port (the SDK's own variables).
+        const sfnDown = createHandler(readConfig(surveyApiConfig, { TABLE_NAME }));
         const event = apiEvent({ method: 'POST', path: `/surveys/${token}`, headers: { 'content-type': 'application/json' }, pathParameters: { token }, body: '{"rating":5}' });
         const first = await sfnDown(event).catch(() => ({ statusCode: 500 }));
         expect(first.statusCode).not.toBe(200);
