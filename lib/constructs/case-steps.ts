@@ -1,25 +1,9 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Duration } from 'aws-cdk-lib';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import {
-  Choice,
-  Condition,
-  CustomerManagedEncryptionConfiguration,
-  DefinitionBody,
-  JitterType,
-  JsonPath,
-  LogLevel,
-  Pass,
-  QueryLanguage,
-  Result,
-  StateMachine,
-  StateMachineType,
-  type IChainable,
-} from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, JitterType, JsonPath, Pass, Result, type StateMachine, StateMachineType, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { CaseWorkflowFunctions } from './case-workflow.js';
-import { DataKey } from './data-key.js';
-import { cancelled, dueIn, isTrue, WorkflowTasks } from './workflow-tasks.js';
+import { cancelled, caseStateMachine, dueIn, isTrue, WorkflowTasks } from './workflow-tasks.js';
 
 /** Where the case workflow enters its steps: after which wait (or at the start). */
 export const ENTRIES = [
@@ -200,21 +184,7 @@ export class CaseSteps extends Construct {
       entry.when(Condition.stringEquals('$.entry', name), new Pass(this, `Enter${pascal(name)}`, { inputPath: '$.state' }).next(entries[name]));
     }
 
-    const dataKey = DataKey.of(this);
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName: props.stateMachineName,
-      stateMachineType: StateMachineType.EXPRESS,
-      queryLanguage: QueryLanguage.JSON_PATH,
-      definitionBody: DefinitionBody.fromChainable(entry),
-      tracingEnabled: true,
-      ...(dataKey ? { encryptionConfiguration: new CustomerManagedEncryptionConfiguration(dataKey) } : {}),
-      logs: {
-        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: dataKey }),
-        // Express keeps no history of its own: its log is where an operator reads a stretch, transition by transition.
-        level: LogLevel.ALL,
-        includeExecutionData: false,
-      },
-    });
+    this.stateMachine = caseStateMachine(this, { stateMachineName: props.stateMachineName, type: StateMachineType.EXPRESS, start: entry });
   }
 }
 

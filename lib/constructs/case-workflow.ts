@@ -1,21 +1,16 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
   Choice,
   Condition,
-  CustomerManagedEncryptionConfiguration,
-  DefinitionBody,
   Fail,
   IntegrationPattern,
   JitterType,
   JsonPath,
-  LogLevel,
   Pass,
-  QueryLanguage,
   Result,
-  StateMachine,
+  type StateMachine,
   StateMachineType,
   Succeed,
   TaskInput,
@@ -27,8 +22,7 @@ import {
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { CaseSteps, NEXT, type Entry, type Next } from './case-steps.js';
-import { DataKey } from './data-key.js';
-import { caseId, cancelled, ORDER_PLATFORM_BACKOFF, WorkflowTasks } from './workflow-tasks.js';
+import { caseId, cancelled, caseStateMachine, ORDER_PLATFORM_BACKOFF, WorkflowTasks } from './workflow-tasks.js';
 
 export interface CaseWorkflowFunctions {
   classify: IFunction;
@@ -258,22 +252,7 @@ export class CaseWorkflow extends Construct {
       new Pass(this, 'NoRoute', { result: Result.fromObject({ Error: 'NoRoute', Cause: 'The steps left the case nowhere.' }), resultPath: '$.error' }).next(recordFailure),
     );
 
-    const dataKey = DataKey.of(this);
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName: props.stateMachineName,
-      stateMachineType: StateMachineType.STANDARD,
-      queryLanguage: QueryLanguage.JSON_PATH,
-      definitionBody: DefinitionBody.fromChainable(intake),
-      tracingEnabled: true,
-      // With the customer-managed key, definitions and execution history are encrypted with it (default: AWS-owned).
-      ...(dataKey ? { encryptionConfiguration: new CustomerManagedEncryptionConfiguration(dataKey) } : {}),
-      logs: {
-        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: dataKey }),
-        // Every transition is logged for operators; execution data never is (it stays free of personal data anyway).
-        level: LogLevel.ALL,
-        includeExecutionData: false,
-      },
-    });
+    this.stateMachine = caseStateMachine(this, { stateMachineName: props.stateMachineName, type: StateMachineType.STANDARD, start: intake });
   }
 
   /** The ARN built from the fixed name, for grants from functions the state machine itself invokes (no cycle). */

@@ -1,9 +1,25 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { Condition, JitterType, JsonPath, TaskInput, type IChainable, type RetryProps, type State } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Condition,
+  CustomerManagedEncryptionConfiguration,
+  DefinitionBody,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  QueryLanguage,
+  StateMachine,
+  TaskInput,
+  type IChainable,
+  type RetryProps,
+  type State,
+  type StateMachineType,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { DataKey } from './data-key.js';
 
 type Guardable = State & { addRetry: LambdaInvoke['addRetry']; addCatch: LambdaInvoke['addCatch'] };
 
@@ -75,4 +91,27 @@ export function isTrue(path: string) {
 
 export function cancelled(path: string) {
   return Condition.and(Condition.isPresent(`${path}.signal`), Condition.stringEquals(`${path}.signal`, 'cancelled'));
+}
+
+/**
+ * A case state machine (the Standard workflow or its Express steps), both built alike: X-Ray, the customer-managed
+ * key where the stack has one (definitions and history encrypted with it; default: AWS-owned), and every transition
+ * logged for operators — Express keeps no history of its own, so its log is where a stretch is read — but never the
+ * execution data (it stays free of personal data anyway).
+ */
+export function caseStateMachine(scope: Construct, props: { stateMachineName: string; type: StateMachineType; start: IChainable }): StateMachine {
+  const dataKey = DataKey.of(scope);
+  return new StateMachine(scope, 'StateMachine', {
+    stateMachineName: props.stateMachineName,
+    stateMachineType: props.type,
+    queryLanguage: QueryLanguage.JSON_PATH,
+    definitionBody: DefinitionBody.fromChainable(props.start),
+    tracingEnabled: true,
+    ...(dataKey ? { encryptionConfiguration: new CustomerManagedEncryptionConfiguration(dataKey) } : {}),
+    logs: {
+      destination: new LogGroup(scope, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: dataKey }),
+      level: LogLevel.ALL,
+      includeExecutionData: false,
+    },
+  });
 }
