@@ -53,3 +53,16 @@ export function freshContact() {
   counter += 1;
   return { email: `customer${counter}.${randomUUID().slice(0, 8)}@example.com`, phone: `+86139${String(10_000_000 + Math.floor(Math.random() * 89_999_999)).slice(0, 8)}` };
 }
+
+/** The EventBridge schedule's event the deferred-notice dispatcher runs on, at `time`. */
+export const scheduledAt = (time: Date) => ({
+  version: '0',
+  id: 'e1',
+  'detail-type': 'Scheduled Event' as const,
+  source: 'aws.events',
+  account: '000000000000',
+  time: time.toISOString(),
+  region: 'us-east-1',
+  resources: [],
+  detail: {},
+});

@@ -6,7 +6,7 @@ import { verifyStatusToken } from '../../functions/domain/status-link.js';
 import { caseReport } from '../../functions/use-cases/case-report.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
-import { deliverNotices, emailsTo, freshContact, noticeItem, noticeRecord, NOTIFIER_ENV, STATUS_SECRET, type NotifierHandler } from './notice-helpers.js';
+import { deliverNotices, emailsTo, freshContact, noticeItem, noticeRecord, NOTIFIER_ENV, scheduledAt, STATUS_SECRET, type NotifierHandler } from './notice-helpers.js';
 
 type Dispatcher = typeof import('../../functions/handlers/dispatch-deferred-notices.js')['handler'];
 
@@ -28,18 +28,6 @@ async function drainQueue() {
   for (const m of out.Messages ?? []) await env.sqs!.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
   return (out.Messages ?? []).map((m) => JSON.parse(m.Body!) as Record<string, unknown>);
 }
-const scheduledAt = (time: Date) => ({
-  version: '0',
-  id: 'e1',
-  'detail-type': 'Scheduled Event' as const,
-  source: 'aws.events',
-  account: '000000000000',
-  time: time.toISOString(),
-  region: 'us-east-1',
-  resources: [],
-  detail: {},
-});
-
 beforeAll(async () => {
   env = await startHandlerEnv({ ses: true, sms: true, sqs: true });
   queueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'notices-test.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;

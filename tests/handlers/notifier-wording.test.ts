@@ -6,7 +6,7 @@ import { caseReport } from '../../functions/use-cases/case-report.js';
 import type { NoticeMessage } from '../../functions/schemas/messages.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
-import { deliverNotices, emailsTo, freshContact, noticeItem, noticeRecord, NOTIFIER_ENV, type NotifierHandler } from './notice-helpers.js';
+import { deliverNotices, emailsTo, freshContact, noticeItem, noticeRecord, NOTIFIER_ENV, scheduledAt, type NotifierHandler } from './notice-helpers.js';
 
 type Dispatcher = typeof import('../../functions/handlers/dispatch-deferred-notices.js')['handler'];
 
@@ -17,18 +17,6 @@ let queueUrl: string;
 let cases: CaseStore;
 let notices: NoticeStore;
 const MINUTE = 60_000;
-
-const scheduledAt = (time: Date) => ({
-  version: '0',
-  id: 'e1',
-  'detail-type': 'Scheduled Event' as const,
-  source: 'aws.events',
-  account: '000000000000',
-  time: time.toISOString(),
-  region: 'us-east-1',
-  resources: [],
-  detail: {},
-});
 
 async function released(caseId: string) {
   const out = await env.sqs!.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
