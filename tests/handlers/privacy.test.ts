@@ -284,22 +284,28 @@ describe('customer.redact_requested', () => {
   });
 });
 
+/** A parcel watched for proactive detection, keeping the customer's contact until it is delivered or expires. */
+async function watchParcelOf(customerId: string) {
+  const shipments = new ShipmentStore(env.db, TABLE_NAME);
+  const key = `SF#${unique('SF').toUpperCase()}`;
+  const facts = {
+    order: {
+      orderId: unique('ORD'),
+      placedAt: new Date().toISOString(),
+      currency: 'CNY',
+      items: [],
+      shipment: { carrier: 'SF', trackingNumber: key.slice(3), shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() },
+    },
+    customer: { customerId, tier: 'gold' as const, locale: 'zh-CN' as const, channels: ['email' as const] },
+  };
+  await shipments.saveProactive(key, facts, { name: PERSON.name, email: PERSON.email }, new Date(Date.now() + 86_400_000));
+  return { shipments, key };
+}
+
 describe('watched parcels (shipment.created with proactive detection)', () => {
   it("a parcel's kept contact is in the customer's export, and erased by their redaction", async () => {
     const customerId = unique('cust');
-    const shipments = new ShipmentStore(env.db, TABLE_NAME);
-    const key = `SF#${unique('SF').toUpperCase()}`;
-    const facts = {
-      order: {
-        orderId: unique('ORD'),
-        placedAt: new Date().toISOString(),
-        currency: 'CNY',
-        items: [],
-        shipment: { carrier: 'SF', trackingNumber: key.slice(3), shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() },
-      },
-      customer: { customerId, tier: 'gold' as const, locale: 'zh-CN' as const, channels: ['email' as const] },
-    };
-    await shipments.saveProactive(key, facts, { name: PERSON.name, email: PERSON.email }, new Date(Date.now() + 86_400_000));
+    const { shipments, key } = await watchParcelOf(customerId);
 
     const exportId = await request('export', customerId);
     expect((await asSupervisor(`/ops/privacy/${exportId}`)).json.export.watchedParcels).toEqual([{ parcel: key, contact: { name: PERSON.name, email: PERSON.email } }]);
@@ -324,19 +330,7 @@ describe('an export made before a redaction', () => {
   it("loses the erased case and watched parcels: GET shows none of the customer's data, says which parts went, once", async () => {
     const customerId = unique('cust');
     const { caseId } = await closedCaseWithEverything(customerId);
-    const shipments = new ShipmentStore(env.db, TABLE_NAME);
-    const key = `SF#${unique('SF').toUpperCase()}`;
-    const facts = {
-      order: {
-        orderId: unique('ORD'),
-        placedAt: new Date().toISOString(),
-        currency: 'CNY',
-        items: [],
-        shipment: { carrier: 'SF', trackingNumber: key.slice(3), shippedAt: new Date().toISOString(), promisedBy: new Date().toISOString() },
-      },
-      customer: { customerId, tier: 'gold' as const, locale: 'zh-CN' as const, channels: ['email' as const] },
-    };
-    await shipments.saveProactive(key, facts, { name: PERSON.name, email: PERSON.email }, new Date(Date.now() + 86_400_000));
+    await watchParcelOf(customerId);
     const exportId = await request('export', customerId);
     const before = await asSupervisor(`/ops/privacy/${exportId}`);
     expect(traces(before.body).sort()).toEqual([...SECRET_WORDS].sort());
