@@ -39,6 +39,17 @@ export interface DynamoCounts {
   writeUnitsByPartition: Record<string, number>;
 }
 
+/** One metered write, for `npm run bench -- --cost --cost-trace <file>`: which item, what it cost, how. */
+export interface WriteRecord {
+  action: string;
+  pk: string;
+  sk: string;
+  tableUnits: number;
+  indexUnits: number;
+  status: number;
+  expression?: string;
+}
+
 export interface Meter<C> {
   endpoint: string;
   counts(): C;
@@ -51,7 +62,7 @@ const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 
 /** A metering proxy for the DynamoDB emulator at `target`. */
-export async function meterDynamoDb(target: string): Promise<Meter<DynamoCounts>> {
+export async function meterDynamoDb(target: string, onWrite?: (write: WriteRecord) => void): Promise<Meter<DynamoCounts>> {
   const counts: DynamoCounts = { requests: {}, readUnits: 0, indexReadUnits: 0, writeUnits: 0, indexWriteUnits: 0, writeUnitsBy: {}, writesByItem: {}, writeUnitsByPartition: {} };
   const shapes = new Map<string, Promise<TableShape>>();
   // dynalite wants a well-formed (unverified) SigV4 authorization: the metered request's own headers serve.
@@ -88,15 +99,28 @@ export async function meterDynamoDb(target: string): Promise<Meter<DynamoCounts>
     counts.writeUnits += tableUnits;
     addWrite('table', tableUnits);
     addPartition('table', key[tableShapeOf.keys[0]!], tableUnits);
-    if (response.status !== 200) return response;
-    for (const index of tableShapeOf.indexes) {
-      for (const [pk, n] of indexWrites(index, tableShapeOf.keys, before, after)) {
-        counts.indexWriteUnits += n;
-        addWrite(index.name, n);
-        addPartition(index.name, pk, n);
+    let indexUnits = 0;
+    if (response.status === 200) {
+      for (const index of tableShapeOf.indexes) {
+        for (const [pk, n] of indexWrites(index, tableShapeOf.keys, before, after)) {
+          counts.indexWriteUnits += n;
+          indexUnits += n;
+          addWrite(index.name, n);
+          addPartition(index.name, pk, n);
+        }
       }
     }
-    void action;
+    const keyText = (name: string | undefined) => String((name && (key[name] as { S?: string } | undefined)?.S) ?? '');
+    const expression = request.UpdateExpression ?? request.ConditionExpression;
+    onWrite?.({
+      action,
+      pk: keyText(tableShapeOf.keys[0]),
+      sk: keyText(tableShapeOf.keys[1]),
+      tableUnits,
+      indexUnits,
+      status: response.status,
+      ...(expression ? { expression: String(expression) } : {}),
+    });
     return response;
   };
 

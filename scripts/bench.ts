@@ -5,7 +5,8 @@
  *  2. With `--pipeline [N]`: N lost-parcel cases through the local runtime — webhook latency (p50/p95) and the
  *     time from webhook to a closed case.
  *  3. With `--load`: the local intake under load (scripts/bench/load.ts).
- *  4. With `--cost`: one case of each type through the local runtime, its AWS usage and price (scripts/bench/cost.ts).
+ *  4. With `--cost`: one case of each type through the local runtime, its AWS usage and price (scripts/bench/cost.ts);
+ *     `--cost-common` runs only the common cases, `--cost-trace <file>` writes every metered DynamoDB write as a JSON line.
  * `--json` prints the figures as one JSON document instead of tables (`bundles`, `load`, `cost`); `--skip-bundles` skips 1.
  * Numbers vary with the machine's load; compare runs on the same machine.
  */
@@ -86,7 +87,8 @@ try {
   let cost: unknown;
   if (process.argv.includes('--cost')) {
     const { costBenchmark, printCostTable } = await import('./bench/cost.js');
-    const measured = await costBenchmark();
+    const traceAt = process.argv.indexOf('--cost-trace');
+    const measured = await costBenchmark({ commonOnly: process.argv.includes('--cost-common'), ...(traceAt >= 0 ? { traceFile: process.argv[traceAt + 1] } : {}) });
     if (!asJson) printCostTable(measured);
     cost = measured;
   }

@@ -9,12 +9,12 @@
  *  - SQS requests (idle polls apart: Lambda's pollers make them whether or not cases arrive), emails and SMS sent.
  * Scheduled jobs are held off during the run: they cost per period, not per case (docs/performance.md, Growth).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseKeyRing } from '../../functions/domain/key-ring.js';
 import type { InvocationRecord } from '../../local/lambda/index.js';
-import { meterDynamoDb, meterSqs, type DynamoCounts, type Meter } from '../../local/metering.js';
+import { meterDynamoDb, meterSqs, type DynamoCounts, type Meter, type WriteRecord } from '../../local/metering.js';
 import { caseStateMachine, startLocalPipeline, type LocalPipeline } from '../../local/pipeline.js';
 import { requestedEvent, type ExampleOptions } from '../example-cases.js';
 import { OrderPlatformClient } from '../webhook-client.js';
@@ -106,10 +106,18 @@ interface Snapshot {
   sms: number;
 }
 
-export async function costBenchmark(): Promise<CostReport> {
+export interface CostOptions {
+  /** Only the common cases (lost parcel, return): a quicker measure while cutting. */
+  commonOnly?: boolean;
+  /** Append every metered DynamoDB write to this file as one JSON line (case label, item, units, expression). */
+  traceFile?: string;
+}
+
+export async function costBenchmark(options: CostOptions = {}): Promise<CostReport> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-cost-'));
   const meters: { dynamo?: Meter<DynamoCounts>; sqs?: Meter<Record<string, number>> } = {};
   const invocations: InvocationRecord[] = [];
+  let phase = 'warm-up';
   const local = await startLocalPipeline(
     {
       port: 0,
@@ -131,7 +139,13 @@ export async function costBenchmark(): Promise<CostReport> {
     () => {},
     {
       wrapEndpoint: async (service, endpoint) => {
-        const meter = service === 'dynamodb' ? (meters.dynamo = await meterDynamoDb(endpoint)) : (meters.sqs = await meterSqs(endpoint));
+        const meter =
+          service === 'dynamodb'
+            ? (meters.dynamo = await meterDynamoDb(
+                endpoint,
+                traceTo(options.traceFile, () => phase),
+              ))
+            : (meters.sqs = await meterSqs(endpoint));
         return meter.endpoint;
       },
       onInvoke: (record) => invocations.push(record),
@@ -145,7 +159,8 @@ export async function costBenchmark(): Promise<CostReport> {
     for (const entry of CASES.filter((c) => c.common)) await run(entry);
     await quiet(local, meters);
     const cases: CaseCost[] = [];
-    for (const entry of CASES) {
+    for (const entry of CASES.filter((c) => c.common || !options.commonOnly)) {
+      phase = entry.label;
       const before = await snapshot(local, meters, invocations);
       const from = invocations.length;
       const { caseId, status } = await run(entry);
@@ -300,6 +315,12 @@ function expressChildren(local: LocalPipeline, parents: Set<string>) {
     .flatMap((m) => sfn.listExecutions({ stateMachineArn: m.arn, maxResults: 1000 }).executions ?? [])
     .map((e) => sfn.describeExecution({ executionArn: e.executionArn! }))
     .filter((d) => d.stopDate && parents.has(String((JSON.parse(d.input ?? '{}') as Record<string, unknown>).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID)));
+}
+
+function traceTo(file: string | undefined, phase: () => string): ((write: WriteRecord) => void) | undefined {
+  if (!file) return undefined;
+  writeFileSync(file, '');
+  return (write) => appendFileSync(file, `${JSON.stringify({ case: phase(), ...write })}\n`);
 }
 
 function growth(cases: CaseCost[]): Growth {
