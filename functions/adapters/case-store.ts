@@ -5,6 +5,7 @@ import type { CaseContact, CaseRecord } from '../domain/case-record.js';
 import { caseSortKey, lookupItems, lookupPartition } from './case-index.js';
 import { keys, queryAll, setAssignments, writeIf } from './dynamo.js';
 import type { LedgerEntry } from './ledger-store.js';
+import { noticeRecordsOf } from './notice-store.js';
 
 export interface NoticeRecord {
   milestone: string;
@@ -214,7 +215,8 @@ export class CaseStore {
     return {
       case: stripKeys(record) as unknown as CaseRecord,
       timeline: items.filter((item) => String(item.sk).startsWith('TL#')).map((item) => stripKeys(item) as unknown as TimelineEntry),
-      notices: items.filter((item) => String(item.sk).startsWith('NOTICE#')).map((item) => stripKeys(item) as unknown as NoticeRecord),
+      // One item per notice slot (both channels), or per channel for notices of the previous release: one record per channel.
+      notices: items.filter((item) => String(item.sk).startsWith('NOTICE#')).flatMap(noticeRecordsOf) as NoticeRecord[],
       ledger: items.filter((item) => String(item.sk).startsWith('LEDGER#')).map((item) => stripKeys(item) as unknown as LedgerEntry),
     };
   }

@@ -43,7 +43,7 @@ export async function dispatchDeferredNotices(
       if (verdict.action === 'send') {
         await deps.noticeQueue.send({ ...notice.message, channel: notice.channel, release: true }, caseId);
         report.released += 1;
-      } else if (await deps.notices.markNotSent(caseId, notice.slot, notice.channel, now, verdict.action, verdict.reason, { release: true })) {
+      } else if ((await deps.notices.markNotSent(caseId, notice.slot, [notice.channel], now, verdict.action, verdict.reason, { release: true })).length > 0) {
         report.dropped += 1;
       }
     }

@@ -1,13 +1,14 @@
 import type { CaseStore } from '../adapters/case-store.js';
 import type { CaseContact, CaseRecord } from '../domain/case-record.js';
 import { AddressRefusedError, type NoticeSenders } from '../adapters/notice-senders.js';
-import type { NoticeStore } from '../adapters/notice-store.js';
+import type { ChannelNotice, NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
 import type { SurveyStore } from '../adapters/survey-store.js';
 import type { Channel, RemedyChoice } from '../domain/case.js';
 import { NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
 import type { Markets } from '../domain/markets.js';
 import { heldExpired } from '../domain/held-notices.js';
+import type { NoticeRef } from '../domain/notice-ref.js';
 import { noticeSkip } from '../domain/notice-rules.js';
 import { quietUntil, type QuietHours } from '../domain/quiet-hours.js';
 import { signStatusToken, statusPageUrl } from '../domain/status-link.js';
@@ -126,13 +127,13 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   const outcome: NoticeOutcome = { sent: [], deferred: [], suppressed: [] };
   const release = message.release === true;
 
-  // A notice the rules say not to send (a proactive case the carrier refuted closes silently): recorded on each slot
+  // A notice the rules say not to send (a proactive case the carrier refuted closes silently): recorded on the slot
   // and, once, on the timeline, so the ops view shows why the customer heard nothing.
   const skip = noticeSkip(message.milestone, record);
   if (skip) {
-    const channels = only(plan.send.length > 0 ? plan.send : contact.channels);
-    outcome.skipped = [];
-    for (const channel of channels) if (await deps.notices.markNotSent(record.caseId, slot, channel, ctx.now, skip.status, skip.reason, { release })) outcome.skipped.push(channel);
+    outcome.skipped = await deps.notices.markNotSent(record.caseId, slot, only(plan.send.length > 0 ? plan.send : contact.channels), ctx.now, skip.status, skip.reason, {
+      release,
+    });
     if (outcome.skipped.length > 0) {
       await deps.cases.appendTimeline(record.caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_skipped', detail: { milestone: slot, reason: skip.reason } });
     }
@@ -145,28 +146,23 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
       ? heldExpired({ milestone: message.milestone, at: message.at ?? ctx.reachedAt.toISOString(), dueInSeconds: message.dueInSeconds }, ctx.now)
       : undefined;
   if (expired && message.channel) {
-    if (await deps.notices.markNotSent(record.caseId, slot, message.channel, ctx.now, 'expired', expired, { release })) outcome.skipped = [message.channel];
+    outcome.skipped = await deps.notices.markNotSent(record.caseId, slot, [message.channel], ctx.now, 'expired', expired, { release });
     return outcome;
   }
 
   // A released SMS whose number was suppressed while it waited counts as suppressed even where another channel is used.
   const suppressedHere = release && message.channel && blocked.has(message.channel) ? [message.channel] : only(plan.suppressed);
   for (const channel of suppressedHere) {
-    if (!(await deps.notices.markSuppressed(record.caseId, slot, channel, ctx.now, blocked.get(channel) ?? 'suppressed', { release }))) continue;
-    await deps.cases.appendTimeline(record.caseId, {
-      at: ctx.now.toISOString(),
-      actor: 'notifier',
-      event: 'notice_suppressed',
-      detail: { milestone: slot, channel, reason: blocked.get(channel) ?? 'suppressed' },
-    });
+    const reason = blocked.get(channel) ?? 'suppressed';
+    if ((await deps.notices.markNotSent(record.caseId, slot, [channel], ctx.now, 'suppressed', reason, { release })).length === 0) continue;
+    await deps.cases.appendTimeline(record.caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_suppressed', detail: { milestone: slot, channel, reason } });
     outcome.suppressed.push(channel);
   }
   const targets = only(plan.send);
   if (release && targets.length === 0 && message.channel && !blocked.has(message.channel)) {
     // The address went away while the SMS waited: take the slot out of the due index, visibly.
-    if (await deps.notices.claim(record.caseId, slot, message.channel, ctx.now, { release })) {
-      await recordFailure(deps, record.caseId, slot, message.channel, 'no_address', true, ctx);
-    }
+    const claim = await deps.notices.claimSlot(record.caseId, slot, { send: [message.channel] }, ctx.now, { release });
+    if (claim.taken.length > 0) await recordResults(deps, claim, { [message.channel]: failure('no_address', true, ctx) }, [], ctx);
     return outcome;
   }
   if (targets.length === 0) return outcome;
@@ -175,66 +171,104 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   try {
     rendered = await render(deps, message, record, contact, ctx);
   } catch (error) {
-    for (const channel of targets) await recordFailure(deps, record.caseId, slot, channel, reasonOf(error), ctx.lastAttempt, ctx);
+    const failed = Object.fromEntries(targets.map((c) => [c, failure(reasonOf(error), ctx.lastAttempt, ctx)]));
+    await recordResults(deps, await deps.notices.routing(record.caseId, slot), failed, [], ctx);
     throw error;
   }
 
-  const deliver = async (channel: Channel): Promise<'done' | 'refused'> => {
-    // Sent by an earlier attempt in this container whose record failed: only the bookkeeping is left to do.
-    const unrecorded = deps.acceptedUnrecorded?.get(acceptedKey(record.caseId, slot, channel));
-    if (unrecorded) {
-      await recordSent(deps, record.caseId, slot, channel, unrecorded.providerMessageId);
-      outcome.sent.push(channel);
-      return 'done';
-    }
-    const sendAt = channel === 'sms' && !release ? await smsSendAt(deps, record, contact, ctx.now) : undefined;
-    if (sendAt) {
-      const later: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString(), channel: 'sms', release: true };
-      if (await deps.notices.defer(record.caseId, slot, channel, ctx.now, sendAt, later)) outcome.deferred.push(channel);
-      return 'done';
-    }
-    const queued: NoticeMessage = { ...message, at: ctx.reachedAt.toISOString() };
-    if (!(await deps.notices.claim(record.caseId, slot, channel, ctx.now, { release, message: queued }))) {
-      if (!(await deps.notices.heldBySender(record.caseId, slot, channel, ctx.now))) return 'done';
-      // Another delivery holds the slot in `sending`: a duplicate still at work, or a sender that crashed between
-      // claim and send. Not done either way: the message comes back until the claim is sent or stale (then taken
-      // over); on its last attempt the slot is recorded undeliverable ("interrupted") on the case, and a DLQ redrive
-      // may send it.
-      if (ctx.lastAttempt) await recordFailure(deps, record.caseId, slot, channel, 'interrupted', true, ctx);
-      throw new NoticeInFlightError(slot, channel);
-    }
-    let providerMessageId: string | undefined;
-    try {
-      const ref = { caseId: record.caseId, slot, channel };
-      providerMessageId =
-        channel === 'email'
-          ? await deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text }, ref)
-          : await deps.senders.sms(contact.phone!, rendered.sms, ref);
-    } catch (error) {
-      if (error instanceof AddressRefusedError) {
-        await refuseAddress(deps, record.caseId, slot, channel, channel === 'email' ? contact.email! : contact.phone!, error.reason, ctx);
-        outcome.suppressed.push(channel);
-        return 'refused';
-      }
-      await recordFailure(deps, record.caseId, slot, channel, reasonOf(error), ctx.lastAttempt, ctx);
-      throw error;
-    }
-    // The provider accepted it: from here no failure may free the slot for a second send (recordSent).
-    await recordSent(deps, record.caseId, slot, channel, providerMessageId);
-    outcome.sent.push(channel);
-    return 'done';
-  };
-
-  const refused = new Set<Channel>();
-  for (const channel of targets) if ((await deliver(channel)) === 'refused') refused.add(channel);
+  const send = (channel: Channel, ref: NoticeRef) =>
+    channel === 'email'
+      ? deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text }, ref)
+      : deps.senders.sms(contact.phone!, rendered.sms, ref);
+  const refused = await deliver(deps, { record, contact, message, slot, release, send }, targets, outcome, ctx);
   // An address refused on the spot (an opted-out number) is suppressed now; the notice goes to the other channel at
   // once, as a bounce's would later, and nothing is retried or left waiting behind it.
-  if (refused.size > 0) {
+  if (refused.length > 0) {
     const fallback = channelsFor(contact, new Set([...blocked.keys(), ...refused])).send.filter((c) => !targets.includes(c));
-    for (const channel of fallback) await deliver(channel);
+    if (fallback.length > 0) await deliver(deps, { record, contact, message, slot, release, send }, fallback, outcome, ctx);
   }
   return outcome;
 }
+
+interface Delivery {
+  record: CaseRecord;
+  contact: CaseContact;
+  message: NoticeMessage;
+  slot: string;
+  release: boolean;
+  send: (channel: Channel, ref: NoticeRef) => Promise<string | undefined>;
+}
+
+/**
+ * One notice on `channels`: claimed in one write (an SMS in quiet hours parked in the same write), sent channel by
+ * channel (email first), and what each came to recorded in one write. A channel that fails stops the ones after it:
+ * their claim is put back for the retry, which sends only what is not sent. The channels the provider refused.
+ */
+async function deliver(deps: SendNoticeDeps, d: Delivery, channels: Channel[], outcome: NoticeOutcome, ctx: SendContext): Promise<Channel[]> {
+  const { caseId } = d.record;
+  // Sent by an earlier attempt in this container whose record failed: only the bookkeeping is left to do.
+  const unrecorded = new Map(
+    channels.flatMap((c) => {
+      const accepted = deps.acceptedUnrecorded?.get(acceptedKey(caseId, d.slot, c));
+      return accepted ? [[c, accepted] as const] : [];
+    }),
+  );
+  const open = channels.filter((c) => !unrecorded.has(c));
+  const deferUntil = open.includes('sms') && !d.release ? await smsSendAt(deps, d.record, d.contact, ctx.now) : undefined;
+  const queued: NoticeMessage = { ...d.message, at: ctx.reachedAt.toISOString() };
+  const wants = { send: open.filter((c) => !(c === 'sms' && deferUntil)), ...(deferUntil ? { deferUntil } : {}) };
+  const claim = await deps.notices.claimSlot(caseId, d.slot, wants, ctx.now, { release: d.release, message: queued });
+  outcome.deferred.push(...claim.deferred);
+
+  const results: Partial<Record<Channel, ChannelNotice>> = {};
+  for (const [channel, accepted] of unrecorded) results[channel] = { status: 'sent', at: new Date().toISOString(), providerMessageId: accepted.providerMessageId };
+  const refused: Channel[] = [];
+  let error: unknown;
+  for (const channel of claim.taken) {
+    try {
+      const providerMessageId = await d.send(channel, { caseId, slot: d.slot, channel });
+      // The provider accepted it: from here no failure may free the channel for a second send (recordResults).
+      results[channel] = { status: 'sent', at: new Date().toISOString(), providerMessageId };
+    } catch (sendError) {
+      if (!(sendError instanceof AddressRefusedError)) {
+        results[channel] = failure(reasonOf(sendError), ctx.lastAttempt, ctx);
+        error = sendError;
+        break;
+      }
+      // The provider refused the address before sending: suppressed for good, the notice recorded as suppressed.
+      await deps.suppressions.suppress(channel, channel === 'email' ? d.contact.email! : d.contact.phone!, sendError.reason, ctx.now, caseId);
+      results[channel] = { status: 'suppressed', at: ctx.now.toISOString(), reason: sendError.reason };
+      refused.push(channel);
+    }
+  }
+  // Another delivery holds a channel in `sending`: a duplicate still at work, or a sender that crashed between claim
+  // and send. Not done either way: the message comes back until the claim is sent or stale (then taken over); on its
+  // last attempt the channel is recorded undeliverable ("interrupted") on the case, and a DLQ redrive may send it.
+  if (ctx.lastAttempt) for (const channel of claim.busy) results[channel] = failure('interrupted', true, ctx);
+  await recordResults(
+    deps,
+    claim,
+    results,
+    claim.taken.filter((c) => !results[c]),
+    ctx,
+  );
+
+  for (const channel of CHANNEL_ORDER) if (results[channel]?.status === 'sent') outcome.sent.push(channel);
+  outcome.suppressed.push(...refused);
+  for (const channel of refused) {
+    await deps.cases.appendTimeline(caseId, {
+      at: ctx.now.toISOString(),
+      actor: 'notifier',
+      event: 'notice_suppressed',
+      detail: { milestone: d.slot, channel, reason: results[channel]!.reason ?? 'refused' },
+    });
+  }
+  if (error) throw error;
+  if (claim.busy.length > 0) throw new NoticeInFlightError(d.slot, claim.busy[0]!);
+  return refused;
+}
+
+const CHANNEL_ORDER: readonly Channel[] = ['email', 'sms'];
 
 /**
  * When a live (not released) SMS may go: undefined for now. Inside the customer's quiet hours, at their end. Just
@@ -292,42 +326,52 @@ const RECORD_SENT_PAUSES_MS = [200, 1_000, 3_000];
 const acceptedKey = (caseId: string, slot: string, channel: Channel) => `${caseId}\u0000${slot}\u0000${channel}`;
 
 /**
- * Records a notice the provider accepted as sent, retrying a failed write: marking the slot `failed` instead would let
- * the retry send it again. Still failing, it is remembered for this container's next delivery of the message and the
- * slot stays `sending` (a redelivery elsewhere waits for the claim to go stale; docs/operations.md).
+ * Records what each channel came to, in one write, retrying a failed write: marking a sent channel `failed` instead
+ * would let the retry send it again. Still failing, the sent channels are remembered for this container's next
+ * delivery of the message and stay `sending` (a redelivery elsewhere waits for the claim to go stale;
+ * docs/operations.md). A final failure (undeliverable) also goes on the case's timeline.
  */
-async function recordSent(deps: SendNoticeDeps, caseId: string, slot: string, channel: Channel, providerMessageId: string | undefined): Promise<void> {
-  const key = acceptedKey(caseId, slot, channel);
+async function recordResults(
+  deps: SendNoticeDeps,
+  claim: Parameters<NoticeStore['record']>[0],
+  results: Partial<Record<Channel, ChannelNotice>>,
+  unclaim: Channel[],
+  ctx: SendContext,
+): Promise<void> {
+  const sent = CHANNEL_ORDER.filter((c) => results[c]?.status === 'sent');
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await deps.notices.markSent(caseId, slot, channel, new Date(), providerMessageId);
-      deps.acceptedUnrecorded?.delete(key);
-      return;
+      await deps.notices.record(claim, results, unclaim);
+      for (const channel of sent) deps.acceptedUnrecorded?.delete(acceptedKey(claim.caseId, claim.slot, channel));
+      break;
     } catch (error) {
+      if (sent.length === 0) throw error;
       if (attempt >= RECORD_SENT_PAUSES_MS.length) {
-        deps.acceptedUnrecorded?.set(key, { providerMessageId });
-        throw new NoticeBookkeepingError(slot, channel, error);
+        for (const channel of sent) deps.acceptedUnrecorded?.set(acceptedKey(claim.caseId, claim.slot, channel), { providerMessageId: results[channel]!.providerMessageId });
+        throw new NoticeBookkeepingError(claim.slot, sent[0]!, error);
       }
       await new Promise((resolve) => setTimeout(resolve, RECORD_SENT_PAUSES_MS[attempt]));
     }
   }
+  for (const channel of CHANNEL_ORDER) {
+    const result = results[channel];
+    if (result?.status !== 'undeliverable') continue;
+    await deps.cases.appendTimeline(claim.caseId, {
+      at: ctx.now.toISOString(),
+      actor: 'notifier',
+      event: 'notice_undeliverable',
+      detail: { milestone: claim.slot, channel, reason: result.error ?? 'undeliverable' },
+    });
+  }
+}
+
+/** A failed send: retried (`failed`), or on the message's last attempt, final (`undeliverable`). */
+function failure(reason: string, final: boolean, ctx: SendContext): ChannelNotice {
+  return { status: final ? 'undeliverable' : 'failed', at: ctx.now.toISOString(), error: reason };
 }
 
 /** Error names and notice-data fields only: provider messages may quote the address. */
 function reasonOf(error: unknown): string {
   if (error instanceof NoticeDataError) return `NoticeDataError: ${error.field} ${error.problem}`;
   return error instanceof Error ? error.name : 'Error';
-}
-
-/** The provider refused the address before sending: suppress it for good and record the notice as suppressed. */
-async function refuseAddress(deps: SendNoticeDeps, caseId: string, slot: string, channel: Channel, address: string, reason: string, ctx: SendContext): Promise<void> {
-  await deps.suppressions.suppress(channel, address, reason, ctx.now, caseId);
-  await deps.notices.markRefused(caseId, slot, channel, ctx.now, reason);
-  await deps.cases.appendTimeline(caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_suppressed', detail: { milestone: slot, channel, reason } });
-}
-
-async function recordFailure(deps: SendNoticeDeps, caseId: string, slot: string, channel: Channel, reason: string, final: boolean, ctx: SendContext): Promise<void> {
-  if (!final) return deps.notices.markFailed(caseId, slot, channel, ctx.now, reason);
-  await deps.notices.markUndeliverable(caseId, slot, channel, ctx.now, reason);
-  await deps.cases.appendTimeline(caseId, { at: ctx.now.toISOString(), actor: 'notifier', event: 'notice_undeliverable', detail: { milestone: slot, channel, reason } });
 }

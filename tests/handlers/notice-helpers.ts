@@ -43,8 +43,20 @@ export async function emailsTo(env: HandlerEnv, address: string): Promise<Stored
   return store.emails.filter((mail) => mail.destination.to.includes(address));
 }
 
-export async function noticeItem(env: HandlerEnv, caseId: string, slot: string, channel: string) {
-  return (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `NOTICE#${slot}#${channel}` }, ConsistentRead: true }))).Item;
+/**
+ * One channel of a notice as stored: its map in the slot's item `NOTICE#<slot>`, with the slot's kept message and,
+ * for the SMS, the slot's due-index keys (only an SMS is ever held); or, for a notice of the previous release, its
+ * own item `NOTICE#<slot>#<channel>`. Undefined when neither records that channel.
+ */
+export async function noticeItem(env: HandlerEnv, caseId: string, slot: string, channel: string): Promise<Record<string, unknown> | undefined> {
+  const get = async (sk: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk }, ConsistentRead: true }))).Item;
+  const legacy = await get(`NOTICE#${slot}#${channel}`);
+  if (legacy) return legacy;
+  const item = await get(`NOTICE#${slot}`);
+  const state = item?.[channel] as Record<string, unknown> | undefined;
+  if (!item || !state) return undefined;
+  const due = channel === 'sms' ? { gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk } : {};
+  return { milestone: item.milestone, channel, ...state, message: item.message, ...due };
 }
 
 let counter = 0;

@@ -18,7 +18,8 @@ beforeAll(async () => {
   handler = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
   // The store class the fresh handler module was built with (importFresh reset the module cache before loading it).
   const { NoticeStore } = await import('../../functions/adapters/notice-store.js');
-  markSent = vi.spyOn(NoticeStore.prototype, 'markSent');
+  // The one write that records what each channel came to (sent, with the provider's id).
+  markSent = vi.spyOn(NoticeStore.prototype, 'record');
 });
 
 afterEach(() => markSent.mockReset());

@@ -244,7 +244,8 @@ describe('SMS quiet hours', () => {
     await new SuppressionStore(env.db, TABLE_NAME).suppress('sms', to.phone, 'sms:TEXT_BLOCKED', new Date());
     const deferred = await noticeItem(env, caseId, 'received', 'sms');
     const release = noticeRecord(caseId, 'received');
-    release.body = { ...JSON.parse(String(deferred!.message)), caseId, milestone: 'received' };
+    // As the dispatcher releases it (NoticeStore.held): the slot's message, for the SMS only, as a release.
+    release.body = { ...JSON.parse(String(deferred!.message)), caseId, milestone: 'received', channel: 'sms', release: true };
     expect(await deliverNotices(quietNotifier, release)).toEqual({ batchItemFailures: [] });
     expect(env.sms!.messages({ to: to.phone })).toHaveLength(0);
     const item = await noticeItem(env, caseId, 'received', 'sms');

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamo.js';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, importFresh, lambdaContext, sqsEvent, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
-import { FROM, NOTIFIER_ENV } from './notice-helpers.js';
+import { FROM, NOTIFIER_ENV, noticeItem as storedNotice } from './notice-helpers.js';
 
 type Handler = typeof import('../../functions/handlers/notifier.js')['handler'];
 interface StoredEmail {
@@ -34,9 +34,7 @@ async function emailsTo(address: string): Promise<StoredEmail[]> {
   return store.emails.filter((mail) => mail.destination.to.includes(address));
 }
 
-async function noticeItem(caseId: string, milestone: string, channel: string) {
-  return (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `NOTICE#${milestone}#${channel}` }, ConsistentRead: true }))).Item;
-}
+const noticeItem = (caseId: string, milestone: string, channel: string) => storedNotice(env, caseId, milestone, channel);
 
 /** Each test its own address, so the shared SES and SMS stores can be read per test. */
 let counter = 0;
