@@ -1,0 +1,118 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NoticeStore } from '../../functions/adapters/notice-store.js';
+import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { seedCase } from './fixtures.js';
+import { deliverNotices, emailsTo, freshContact, noticeRecord, NOTIFIER_ENV, type NotifierHandler } from './notice-helpers.js';
+
+/** One item per (case, milestone) holding both channels: what each write may take, and what a race leaves. */
+const STALE_MS = 30_000;
+let env: HandlerEnv;
+let notices: NoticeStore;
+let notifier: NotifierHandler;
+
+const slotItem = async (caseId: string, slot: string) =>
+  (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `NOTICE#${slot}` }, ConsistentRead: true }))).Item;
+const noticeKeys = async (caseId: string) =>
+  (
+    await env.db.send(
+      new QueryCommand({
+        TableName: TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :n)',
+        ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':n': 'NOTICE#' },
+        ConsistentRead: true,
+      }),
+    )
+  ).Items!.map((i) => i.sk);
+
+beforeAll(async () => {
+  env = await startHandlerEnv({ ses: true, sms: true });
+  notices = new NoticeStore(env.db, TABLE_NAME, STALE_MS);
+  notifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('notice store: one item per slot', () => {
+  it('claims both channels in one item; racing claims take each channel exactly once', async () => {
+    const { caseId } = await seedCase(env.db);
+    const now = new Date();
+    const claims = await Promise.all(Array.from({ length: 5 }, () => notices.claimSlot(caseId, 'received', { send: ['email', 'sms'] }, now)));
+    expect(claims.flatMap((c) => c.taken).sort()).toEqual(['email', 'sms']);
+    // The losers see the channels held by a live sender: their message comes back rather than finishing.
+    for (const claim of claims.filter((c) => c.taken.length === 0)) expect(claim.busy.sort()).toEqual(['email', 'sms']);
+    expect(await noticeKeys(caseId)).toEqual(['NOTICE#received']);
+    expect(await slotItem(caseId, 'received')).toMatchObject({ milestone: 'received', email: { status: 'sending' }, sms: { status: 'sending' } });
+  });
+
+  it('a stale claim is taken over per channel; a fresh one, a sent one and a permanent failure are not', async () => {
+    const { caseId } = await seedCase(env.db);
+    expect(await notices.claim(caseId, 'decided', 'email', new Date(Date.now() - STALE_MS - 1000))).toBe(true);
+    expect(await notices.claim(caseId, 'decided', 'sms', new Date())).toBe(true);
+    const claim = await notices.claimSlot(caseId, 'decided', { send: ['email', 'sms'] }, new Date());
+    expect(claim).toMatchObject({ taken: ['email'], busy: ['sms'] });
+
+    await notices.record(claim, { email: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'ses-1' } });
+    await notices.markDeliveryFailed({ caseId, slot: 'decided', channel: 'email' }, 'ses-1', new Date(), 'bounce:Permanent/General', true);
+    expect(await slotItem(caseId, 'decided')).toMatchObject({ email: { status: 'failed', permanent: true, providerMessageId: 'ses-1' }, sms: { status: 'sending' } });
+    expect((await notices.claimSlot(caseId, 'decided', { send: ['email'] }, new Date(Date.now() + 2 * STALE_MS))).taken).toEqual([]);
+  });
+
+  it('a channel never tried is put back as it was; a failure never hides a sent channel', async () => {
+    const { caseId } = await seedCase(env.db);
+    const first = await notices.claimSlot(caseId, 'closed', { send: ['email', 'sms'] }, new Date());
+    // Email failed, so the SMS was not tried: it leaves no trace, and the retry takes both again.
+    await notices.record(first, { email: { status: 'failed', at: new Date().toISOString(), error: 'ThrottlingException' } }, ['sms']);
+    const item = await slotItem(caseId, 'closed');
+    expect(item).toMatchObject({ email: { status: 'failed', error: 'ThrottlingException' } });
+    expect(item!.sms).toBeUndefined();
+    const retry = await notices.claimSlot(caseId, 'closed', { send: ['email', 'sms'] }, new Date());
+    expect(retry.taken).toEqual(['email', 'sms']);
+    await notices.record(retry, {
+      email: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'ses-2' },
+      sms: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'sms-2' },
+    });
+    // A late failure of an attempt whose claim was taken over: the sent email stays sent, the SMS's result is kept.
+    await notices.record(first, {
+      email: { status: 'failed', at: new Date().toISOString(), error: 'Late' },
+      sms: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'sms-2' },
+    });
+    expect(await slotItem(caseId, 'closed')).toMatchObject({ email: { status: 'sent', providerMessageId: 'ses-2' }, sms: { status: 'sent', providerMessageId: 'sms-2' } });
+  });
+
+  it('an SMS parked for quiet hours in the same write as the email claim; only a release takes it', async () => {
+    const { caseId } = await seedCase(env.db);
+    const sendAt = new Date(Date.now() + 3_600_000);
+    const claim = await notices.claimSlot(caseId, 'received', { send: ['email'], deferUntil: sendAt }, new Date(), { message: { caseId, milestone: 'received' } });
+    expect(claim).toMatchObject({ taken: ['email'], deferred: ['sms'] });
+    await notices.record(claim, { email: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'ses-3' } });
+    // The email's result leaves the SMS and the due index alone.
+    expect(await slotItem(caseId, 'received')).toMatchObject({
+      sms: { status: 'deferred', sendAt: sendAt.toISOString() },
+      gsi2pk: 'DEFERRED#sms',
+      gsi2sk: `${sendAt.toISOString()}#${caseId}#received`,
+    });
+    expect(await notices.held(caseId, 'sms')).toEqual([
+      { caseId, slot: 'received', channel: 'sms', sendAt: sendAt.toISOString(), message: { caseId, milestone: 'received', channel: 'sms', release: true } },
+    ]);
+    expect(await notices.claim(caseId, 'received', 'sms', new Date())).toBe(false);
+    expect(await notices.claim(caseId, 'received', 'sms', new Date(), { release: true })).toBe(true);
+    const released = await slotItem(caseId, 'received');
+    expect(released!.gsi2pk).toBeUndefined();
+    expect(released).toMatchObject({ email: { status: 'sent' }, sms: { status: 'sending' } });
+  });
+});
+
+describe('notifier: two invocations racing for one notice', () => {
+  it('exactly one sends each channel', async () => {
+    const to = freshContact();
+    const { caseId } = await seedCase(env.db, { contact: { ...to, channels: ['email', 'sms'] } });
+    // The workflow's notify step retried: two messages of one notice, handled at the same time.
+    await Promise.allSettled([deliverNotices(notifier, noticeRecord(caseId, 'received')), deliverNotices(notifier, noticeRecord(caseId, 'received'))]);
+    expect(await emailsTo(env, to.email)).toHaveLength(1);
+    expect(env.sms!.messages({ to: to.phone })).toHaveLength(1);
+    expect(await noticeKeys(caseId)).toEqual(['NOTICE#received']);
+  });
+});
