@@ -226,7 +226,7 @@ async function deliver(deps: SendNoticeDeps, d: Delivery, channels: Channel[], o
   let error: unknown;
   for (const channel of claim.taken) {
     try {
-      const providerMessageId = await d.send(channel, { caseId, slot: d.slot, channel });
+      const providerMessageId = await sendChecked(deps, claim, results, d.send(channel, { caseId, slot: d.slot, channel }));
       // The provider accepted it: from here no failure may free the channel for a second send (recordResults).
       results[channel] = { status: 'sent', at: new Date().toISOString(), providerMessageId };
     } catch (sendError) {
@@ -269,6 +269,39 @@ async function deliver(deps: SendNoticeDeps, d: Delivery, channels: Channel[], o
 }
 
 const CHANNEL_ORDER: readonly Channel[] = ['email', 'sms'];
+
+/**
+ * How long a send may take before what the earlier channels came to is recorded ahead of it. Results are recorded
+ * in one write after all the sends; a sender killed (a timeout) while a slow second send hangs would otherwise leave
+ * the first channel, already accepted, `sending`, and its stale claim would be taken over and sent again. A
+ * provider call normally answers in well under a second, so this costs a write only on the slow path.
+ */
+export const CHECKPOINT_AFTER_MS = 2_000;
+
+/** Awaits a send; if it is slow, first records the channels already sent (not the ones still to come). */
+async function sendChecked(
+  deps: SendNoticeDeps,
+  claim: Parameters<NoticeStore['record']>[0],
+  results: Partial<Record<Channel, ChannelNotice>>,
+  sending: Promise<string | undefined>,
+): Promise<string | undefined> {
+  const sent = Object.fromEntries(Object.entries(results).filter(([, r]) => r.status === 'sent'));
+  if (Object.keys(sent).length === 0) return sending;
+  let timer: NodeJS.Timeout | undefined;
+  const slow = await Promise.race([
+    sending.then(
+      () => false,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), CHECKPOINT_AFTER_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  // Best effort: the write after all the sends records them again, with its retries.
+  if (slow) await deps.notices.record(claim, sent).catch(() => undefined);
+  return sending;
+}
 
 /**
  * When a live (not released) SMS may go: undefined for now. Inside the customer's quiet hours, at their end. Just

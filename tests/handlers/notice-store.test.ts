@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
 import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
@@ -115,4 +115,29 @@ describe('notifier: two invocations racing for one notice', () => {
     expect(env.sms!.messages({ to: to.phone })).toHaveLength(1);
     expect(await noticeKeys(caseId)).toEqual(['NOTICE#received']);
   });
+});
+
+describe('notifier: a slow second send', () => {
+  it('records the channel already sent before waiting on it, so a sender killed meanwhile does not send that one again', async () => {
+    const to = freshContact();
+    const { caseId } = await seedCase(env.db, { contact: { ...to, channels: ['email', 'sms'] } });
+    // The sender class the fresh notifier module was built with (importFresh reset the module cache before loading it).
+    const { AwsNoticeSenders } = await import('../../functions/adapters/notice-senders.js');
+    const { CHECKPOINT_AFTER_MS } = await import('../../functions/use-cases/send-notice.js');
+    const sms = AwsNoticeSenders.prototype.sms;
+    let seenWhileSending: Record<string, unknown> | undefined;
+    const slow = vi.spyOn(AwsNoticeSenders.prototype, 'sms').mockImplementation(async function (this: InstanceType<typeof AwsNoticeSenders>, ...args) {
+      await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_AFTER_MS + 500));
+      seenWhileSending = await slotItem(caseId, 'received');
+      return sms.apply(this, args);
+    });
+    try {
+      expect(await deliverNotices(notifier, noticeRecord(caseId, 'received'))).toEqual({ batchItemFailures: [] });
+    } finally {
+      slow.mockRestore();
+    }
+    expect(seenWhileSending).toMatchObject({ email: { status: 'sent', providerMessageId: expect.any(String) }, sms: { status: 'sending' } });
+    expect(await slotItem(caseId, 'received')).toMatchObject({ email: { status: 'sent' }, sms: { status: 'sent' } });
+    expect(await emailsTo(env, to.email)).toHaveLength(1);
+  }, 15_000);
 });
