@@ -10,8 +10,8 @@ import { satisfactionReports } from './satisfaction-report.js';
 
 /**
  * The operations reports over a range of local days (docs/operations.md "Reports"), each read from counters kept as
- * events happened: one Query per month and dimension, never a scan of cases. `granularity` groups the series by day
- * or by month.
+ * events happened: one Query per month and counter shard (and per month for the previous release's items), never a scan
+ * of cases. `granularity` groups the series by day or by month.
  */
 export interface ReportRange {
   from: string;
