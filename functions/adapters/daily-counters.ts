@@ -63,7 +63,7 @@ export async function addTo(db: DynamoDBDocumentClient, tableName: string, key: 
   );
 }
 
-/** Every cell of one kind over the local days from..to (inclusive, YYYY-MM-DD): one Query per month and shard, in parallel. */
+/** Every cell of one kind over the local days from..to (inclusive, YYYY-MM-DD): one Query per month and shard. */
 export function cellItems(db: DynamoDBDocumentClient, tableName: string, prefix: string, kind: string, from: string, to: string): Promise<Item[]> {
   const shards = Array.from({ length: COUNTER_SHARDS }, (_, s) => s);
   return dayRange(db, tableName, (month) => shards.map((s) => `${prefix}#${month}#${s}`), kind, from, to);
@@ -75,17 +75,21 @@ export function legacyItems(db: DynamoDBDocumentClient, tableName: string, prefi
 }
 
 async function dayRange(db: DynamoDBDocumentClient, tableName: string, partitions: (month: string) => string[], kind: string, from: string, to: string): Promise<Item[]> {
-  const pks = monthsBetween(from, to).flatMap(partitions);
-  const pages = await Promise.all(
-    pks.map((pk) =>
-      queryAll(db, {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': `${kind}#${from}`, ':to': `${kind}#${to}#\uffff` },
-      }),
-    ),
-  );
-  return pages.flat();
+  const items: Item[] = [];
+  // A month's shards in parallel, the months one after the other: a year's report stays within the SDK's 50 sockets.
+  for (const month of monthsBetween(from, to)) {
+    const pages = await Promise.all(
+      partitions(month).map((pk) =>
+        queryAll(db, {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': pk, ':from': `${kind}#${from}`, ':to': `${kind}#${to}#\uffff` },
+        }),
+      ),
+    );
+    items.push(...pages.flat());
+  }
+  return items;
 }
 
 /** The months (YYYY-MM) the local days from..to touch: one counter partition (per shard) each. */
