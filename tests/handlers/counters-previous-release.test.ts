@@ -136,6 +136,38 @@ describe('counters of the previous release', () => {
   });
 });
 
+describe('markers of the previous release', () => {
+  it('stop a step retried across the deploy from counting its event again', async () => {
+    const day = '2047-07-01';
+    const caseId = unique('AS');
+    const reports = new ReportCounters(env.db, TABLE_NAME);
+    const ledger = new LedgerStore(env.db, TABLE_NAME);
+    const opened = { day, type: 'damaged', reason: 'crushed', carrier: 'SF', shipDay: day };
+    const cost = {
+      caseId,
+      key: `${caseId}:refund`,
+      kind: 'refund' as const,
+      amount: 100,
+      currency: 'CNY',
+      caseType: 'damaged',
+      remedy: 'refund',
+      carrier: 'SF',
+      day,
+      at: `${day}T04:00:00Z`,
+    };
+    // As the previous release left them: the marker (and the entry) with its counted mark, the counts in the old shape.
+    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: 'REPORT#opened', ...opened, counted: true } }));
+    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: `LEDGER#${cost.key}`, ...cost, counted: true } }));
+    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: 'VOLUME#2047-07', sk: `type#${day}#damaged`, n: 1 } }));
+    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: 'LEDGER#2047-07', sk: `type#${day}#damaged#CNY`, amount: 100, entries: 1 } }));
+
+    expect(await reports.countOpened(caseId, opened)).toBe('exists');
+    expect(await ledger.record(cost)).toBe('exists');
+    expect(await reports.volume('type', day, day)).toEqual([{ day, key: 'damaged', count: 1 }]);
+    expect(await ledger.totals('type', day, day)).toEqual([{ key: 'damaged', currency: 'CNY', amount: 100, entries: 1 }]);
+  });
+});
+
 describe('counter shards', () => {
   it('spread one day’s events over the shards, one item written per event, and the report sums every shard', async () => {
     const day = '2048-02-03';
