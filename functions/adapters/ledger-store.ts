@@ -1,7 +1,6 @@
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_MARKET } from '../domain/market.js';
-import { dailyCounterItems } from './daily-counters.js';
-import { writeIf } from './dynamo.js';
+import { cell, cellItems, cellValues, countOnce, legacyItems } from './daily-counters.js';
 
 /** One cost of a case: money paid out, goods shipped again, a prepaid return label, or a charge-back (negative). */
 export interface LedgerEntry {
@@ -36,9 +35,11 @@ export interface CostTotal {
 }
 
 /**
- * The cost ledger (000 §7.3): each entry is an item in its case's partition, and every entry adds to daily
- * counters per dimension (case type, remedy, carrier) in a partition per month. A report reads the counters of
- * its months with one Query per month and dimension, never the whole table.
+ * The cost ledger (000 §7.3): each entry is an item in its case's partition, written once (conditionally, by its key),
+ * and its writer adds it to one counter cell of the day, keyed by every dimension and the currency
+ * (`LEDGER#YYYY-MM#<shard>`, `entry#<day>#<type>#<remedy>#<carrier>#<kind>#<market>#<currency>`;
+ * adapters/daily-counters.ts). A report by one dimension sums the cells of its months, and the previous release's
+ * items (`LEDGER#YYYY-MM`, one per dimension), never the whole table.
  */
 export class LedgerStore {
   constructor(
@@ -47,52 +48,44 @@ export class LedgerStore {
   ) {}
 
   async record(entry: LedgerEntry): Promise<'recorded' | 'exists'> {
-    const written = await writeIf(
-      this.db,
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `CASE#${entry.caseId}`, sk: `LEDGER#${entry.key}`, ...entry, counted: false },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    if (!written) {
-      return 'exists';
-    }
-    // Not transactional (DynamoDB Local emulators lack it): a crash right here leaves `counted: false` on the entry,
-    // which a reconciliation can find; it never counts an entry twice.
-    const values: Record<CostDimension, string> = { type: entry.caseType, remedy: entry.remedy, carrier: entry.carrier, kind: entry.kind, market: entry.market ?? DEFAULT_MARKET };
-    for (const dimension of COST_DIMENSIONS) {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `LEDGER#${entry.day.slice(0, 7)}`, sk: `${dimension}#${entry.day}#${values[dimension]}#${entry.currency}` },
-          UpdateExpression: 'ADD amount :a, entries :one',
-          ExpressionAttributeValues: { ':a': entry.amount, ':one': 1 },
-        }),
-      );
-    }
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `CASE#${entry.caseId}`, sk: `LEDGER#${entry.key}` },
-        UpdateExpression: 'SET counted = :t',
-        ExpressionAttributeValues: { ':t': true },
-      }),
-    );
-    return 'recorded';
+    // Not transactional (DynamoDB Local emulators lack it): a crash between the entry and its cell leaves the cost out
+    // of the totals (the entry itself is kept, and the case view lists it); it never counts an entry twice.
+    const values = [entry.caseType, entry.remedy, entry.carrier, entry.kind, entry.market ?? DEFAULT_MARKET, entry.currency];
+    const counted = await countOnce(this.db, this.tableName, { pk: `CASE#${entry.caseId}`, sk: `LEDGER#${entry.key}`, ...entry }, [
+      { key: cell('LEDGER', entry.caseId, 'entry', entry.day, values), add: { amount: entry.amount, entries: 1 } },
+    ]);
+    return counted ? 'recorded' : 'exists';
   }
 
   /** Totals per value of the dimension and currency, over the local days from..to (inclusive, YYYY-MM-DD). */
   async totals(dimension: CostDimension, from: string, to: string): Promise<CostTotal[]> {
-    const sums = new Map<string, CostTotal>();
-    for await (const item of dailyCounterItems(this.db, this.tableName, 'LEDGER', dimension, from, to)) {
-      const [, , key, currency] = String(item.sk).split('#');
-      const id = `${key}#${currency}`;
-      const total = sums.get(id) ?? { key: key!, currency: currency!, amount: 0, entries: 0 };
-      total.amount += Number(item.amount ?? 0);
-      total.entries += Number(item.entries ?? 0);
-      sums.set(id, total);
-    }
-    return [...sums.values()].sort((a, b) => b.amount - a.amount || a.key.localeCompare(b.key));
+    return (await this.totalsBy([dimension], from, to)).get(dimension)!;
+  }
+
+  /** `totals` for each dimension asked for, from one read of the days' cells (and the previous release's items). */
+  async totalsBy(dimensions: readonly CostDimension[], from: string, to: string): Promise<Map<CostDimension, CostTotal[]>> {
+    const [cells, ...legacy] = await Promise.all([
+      cellItems(this.db, this.tableName, 'LEDGER', 'entry', from, to),
+      ...dimensions.map((dimension) => legacyItems(this.db, this.tableName, 'LEDGER', dimension, from, to)),
+    ]);
+    const values = cells.map((item) => cellValues(item).values);
+    return new Map(
+      dimensions.map((dimension, d) => {
+        const sums = new Map<string, CostTotal>();
+        const add = (key: string, currency: string, item: Record<string, unknown>) => {
+          const total = sums.get(`${key}#${currency}`) ?? sums.set(`${key}#${currency}`, { key, currency, amount: 0, entries: 0 }).get(`${key}#${currency}`)!;
+          total.amount += Number(item.amount ?? 0);
+          total.entries += Number(item.entries ?? 0);
+        };
+        // The previous release's items: `<dimension>#<day>#<value>#<currency>`, values as written (not encoded).
+        for (const item of legacy[d]!) {
+          const [, , key, currency] = String(item.sk).split('#');
+          add(key!, currency!, item);
+        }
+        const at = COST_DIMENSIONS.indexOf(dimension);
+        cells.forEach((item, i) => add(values[i]![at]!, values[i]![COST_DIMENSIONS.length]!, item));
+        return [dimension, [...sums.values()].sort((a, b) => b.amount - a.amount || a.key.localeCompare(b.key))];
+      }),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   CARRIER_CLAIM_KINDS,
   emptyCarrier,
@@ -11,8 +11,7 @@ import {
   type ResolutionBucket,
   type ResolutionCounts,
 } from '../domain/reports.js';
-import { dailyCounterItems } from './daily-counters.js';
-import { writeIf } from './dynamo.js';
+import { cell, cellItems, cellValues, countOnce, legacyItems, type CounterKey } from './daily-counters.js';
 
 /** What the volume counters are kept by: cases opened by type and by reason, cases closed by outcome. */
 export const VOLUME_DIMENSIONS = ['type', 'reason', 'outcome'] as const;
@@ -40,18 +39,17 @@ export interface ClosedFacts {
   market?: string;
 }
 
-type Counter = { pk: string; sk: string; add: Record<string, number> };
+type Add = { key: CounterKey; add: Record<string, number> };
 
 /**
- * The report counters (docs/operations.md "Reports"), kept as events happen in the case table: daily counter items in
- * one partition per month (`VOLUME#`, `RESOLUTION#`, `CARRIERS#` + YYYY-MM), sorted `<dimension>#<day>#<value>`, added
- * to with ADD and read back with one Query per month (adapters/daily-counters.ts), never a scan.
+ * The report counters (docs/operations.md "Reports"), kept as events happen in the case table: counter cells in
+ * sharded partitions per month (`VOLUME#`, `RESOLUTION#`, `CARRIERS#` + YYYY-MM + `#<shard>`, adapters/daily-counters.ts),
+ * one ADD per day the event is counted on, read back with Query, never a scan. Items of the previous release
+ * (`<prefix>#YYYY-MM`, one per dimension) are read with them.
  *
  * Each event counts once: a marker item (the case's `REPORT#opened`, `REPORT#closed#<round>`, the parcel's
  * `REPORT#shipped`) is written first, conditionally, and only the writer of the marker adds. A retried step finds the
- * marker and adds nothing. DynamoDB Local has no transactions, so a crash between the marker and the ADDs leaves the
- * marker at `counted: false` for a reconciliation: an event may go uncounted, never counted twice (as the cost
- * ledger and the satisfaction counters do).
+ * marker and adds nothing; a crash between the marker and the ADDs leaves the event uncounted, never counted twice.
  */
 export class ReportCounters {
   constructor(
@@ -59,54 +57,72 @@ export class ReportCounters {
     private readonly tableName: string,
   ) {}
 
-  /** A case opened: volume by type and by reason; a damage, loss or delay claim on its carrier's ship-day. */
+  /** A case opened: volume by type and reason (one cell); a damage, loss or delay claim on its carrier's ship-day. */
   async countOpened(caseId: string, f: OpenedFacts): Promise<'counted' | 'exists'> {
-    const counters: Counter[] = [volume(f.day, 'type', f.type), volume(f.day, 'reason', f.reason)];
-    if (isCarrierClaim(f.type)) counters.push(carrier(f.shipDay, f.carrier, { [`${f.type}Claims`]: 1 }));
-    return this.once({ pk: `CASE#${caseId}`, sk: 'REPORT#opened' }, { ...f }, counters);
+    const adds: Add[] = [{ key: cell('VOLUME', caseId, 'opened', f.day, [f.type, f.reason]), add: { n: 1 } }];
+    if (isCarrierClaim(f.type)) adds.push(carrier(caseId, f.shipDay, f.carrier, { [`${f.type}Claims`]: 1 }));
+    return this.once({ pk: `CASE#${caseId}`, sk: 'REPORT#opened', ...f }, adds);
   }
 
   /**
    * A case closed (`round` counts dispute reopenings: each close is its own event): volume by outcome; the service's
-   * resolution time if it was done; a damage, loss or delay claim confirmed when it closed approved.
+   * resolution time if it was done (one cell by market and type); a damage, loss or delay claim confirmed when it
+   * closed approved.
    */
   async countClosed(caseId: string, round: number, f: ClosedFacts): Promise<'counted' | 'exists'> {
-    const counters: Counter[] = [volume(f.day, 'outcome', f.outcome)];
+    const adds: Add[] = [{ key: cell('VOLUME', caseId, 'outcome', f.day, [f.outcome]), add: { n: 1 } }];
     if (f.resolution) {
       const { day, withinLimit, workingMs } = f.resolution;
       const add: Record<string, number> = { resolved: 1, withinLimit: withinLimit ? 1 : 0 };
       if (workingMs === undefined) add.unmeasured = 1;
       else Object.assign(add, { workingMs: Math.round(workingMs), [bucketField(workingMs)]: 1 });
-      counters.push({ pk: `RESOLUTION#${day.slice(0, 7)}`, sk: `type#${day}#${enc(f.type)}`, add });
-      if (f.market) counters.push({ pk: `RESOLUTION#${day.slice(0, 7)}`, sk: `market#${day}#${enc(f.market)}#${enc(f.type)}`, add: { ...add } });
+      const key = f.market ? cell('RESOLUTION', caseId, 'market', day, [f.market, f.type]) : cell('RESOLUTION', caseId, 'type', day, [f.type]);
+      adds.push({ key, add });
     }
-    if (isCarrierClaim(f.type) && f.outcome === 'approved') counters.push(carrier(f.shipDay, f.carrier, { [`${f.type}Confirmed`]: 1 }));
+    if (isCarrierClaim(f.type) && f.outcome === 'approved') adds.push(carrier(caseId, f.shipDay, f.carrier, { [`${f.type}Confirmed`]: 1 }));
     const { resolution, ...facts } = f;
-    return this.once({ pk: `CASE#${caseId}`, sk: `REPORT#closed#${round}` }, { ...facts, ...(resolution ? { resolvedOn: resolution.day } : {}) }, counters);
+    return this.once({ pk: `CASE#${caseId}`, sk: `REPORT#closed#${round}`, ...facts, ...(resolution ? { resolvedOn: resolution.day } : {}) }, adds);
   }
 
   /** An outbound parcel announced by the order platform: the scorecard's denominator, on its ship-day. */
   async countShipment(shipmentKey: string, f: { carrier: string; shipDay: string }): Promise<'counted' | 'exists'> {
-    return this.once({ pk: `SHIPMENT#${shipmentKey}`, sk: 'REPORT#shipped' }, { ...f }, [carrier(f.shipDay, f.carrier, { shipments: 1 })]);
+    return this.once({ pk: `SHIPMENT#${shipmentKey}`, sk: 'REPORT#shipped', ...f }, [carrier(shipmentKey, f.shipDay, f.carrier, { shipments: 1 })]);
   }
 
   /** Volume counts over the local days from..to: one entry per day and value of the dimension. */
   async volume(dimension: VolumeDimension, from: string, to: string): Promise<DayCount[]> {
-    const out: DayCount[] = [];
-    for await (const item of dailyCounterItems(this.db, this.tableName, 'VOLUME', dimension, from, to)) {
-      const [, day, value] = String(item.sk).split('#');
-      out.push({ day: day!, key: dec(value!), count: Number(item.n ?? 0) });
+    const [legacy, cells] = await Promise.all([
+      legacyItems(this.db, this.tableName, 'VOLUME', dimension, from, to),
+      cellItems(this.db, this.tableName, 'VOLUME', dimension === 'outcome' ? 'outcome' : 'opened', from, to),
+    ]);
+    const counts = new Map<string, DayCount>();
+    const add = (day: string, key: string, n: unknown) => {
+      const entry = counts.get(`${day}#${key}`) ?? counts.set(`${day}#${key}`, { day, key, count: 0 }).get(`${day}#${key}`)!;
+      entry.count += Number(n ?? 0);
+    };
+    for (const item of legacy) {
+      const { day, values } = cellValues(item);
+      add(day, values[0]!, item.n);
     }
-    return out;
+    for (const item of cells) {
+      const { day, values } = cellValues(item);
+      add(day, values[dimension === 'reason' ? 1 : 0]!, item.n);
+    }
+    return [...counts.values()].sort((a, b) => a.day.localeCompare(b.day) || a.key.localeCompare(b.key));
   }
 
   /** Resolution counters per case type over the local days from..to (by the day the service was done). */
   async resolution(from: string, to: string): Promise<Map<string, ResolutionCounts>> {
+    // The previous release kept a `type` item and a `market` item per close: only its `type` items are read here.
+    const [legacy, byType, byMarket] = await Promise.all([
+      legacyItems(this.db, this.tableName, 'RESOLUTION', 'type', from, to),
+      cellItems(this.db, this.tableName, 'RESOLUTION', 'type', from, to),
+      cellItems(this.db, this.tableName, 'RESOLUTION', 'market', from, to),
+    ]);
     const totals = new Map<string, ResolutionCounts>();
-    for await (const item of dailyCounterItems(this.db, this.tableName, 'RESOLUTION', 'type', from, to)) {
-      const type = dec(String(item.sk).split('#')[2]!);
-      totals.set(type, addResolutionItem(totals.get(type) ?? emptyResolution(), item));
-    }
+    const add = (type: string, item: Record<string, unknown>) => totals.set(type, addResolutionItem(totals.get(type) ?? emptyResolution(), item));
+    for (const item of [...legacy, ...byType]) add(cellValues(item).values[0]!, item);
+    for (const item of byMarket) add(cellValues(item).values[1]!, item);
     return totals;
   }
 
@@ -115,65 +131,38 @@ export class ReportCounters {
    * counters know markets (a close from before is in `resolution` alone).
    */
   async resolutionByMarket(from: string, to: string): Promise<Map<string, Map<string, ResolutionCounts>>> {
+    const items = (await Promise.all([legacyItems, cellItems].map((read) => read(this.db, this.tableName, 'RESOLUTION', 'market', from, to)))).flat();
     const totals = new Map<string, Map<string, ResolutionCounts>>();
-    for await (const item of dailyCounterItems(this.db, this.tableName, 'RESOLUTION', 'market', from, to)) {
-      const [, , market, type] = String(item.sk)
-        .split('#')
-        .map((part, i) => (i >= 2 ? dec(part) : part));
-      const byType = totals.get(market!) ?? new Map<string, ResolutionCounts>();
-      byType.set(type!, addResolutionItem(byType.get(type!) ?? emptyResolution(), item));
-      totals.set(market!, byType);
+    for (const item of items) {
+      const [market, type] = cellValues(item).values as [string, string];
+      const byType = totals.get(market) ?? new Map<string, ResolutionCounts>();
+      byType.set(type, addResolutionItem(byType.get(type) ?? emptyResolution(), item));
+      totals.set(market, byType);
     }
     return totals;
   }
 
-  /** Scorecard counters per carrier and ship-day over the ship-days from..to. */
+  /** Scorecard counters per carrier and ship-day over the ship-days from..to (the shards' cells of a day added up). */
   async carriers(from: string, to: string): Promise<CarrierDay[]> {
-    const out: CarrierDay[] = [];
-    for await (const item of dailyCounterItems(this.db, this.tableName, 'CARRIERS', 'carrier', from, to)) {
-      const [, day, code] = String(item.sk).split('#');
-      const counts = emptyCarrier();
-      counts.shipments = Number(item.shipments ?? 0);
+    const items = (await Promise.all([legacyItems, cellItems].map((read) => read(this.db, this.tableName, 'CARRIERS', 'carrier', from, to)))).flat();
+    const days = new Map<string, CarrierDay>();
+    for (const item of items) {
+      const { day, values } = cellValues(item);
+      const id = `${day}#${values[0]}`;
+      const { counts } = days.get(id) ?? days.set(id, { day, carrier: values[0]!, counts: emptyCarrier() }).get(id)!;
+      counts.shipments += Number(item.shipments ?? 0);
       for (const k of CARRIER_CLAIM_KINDS) {
-        counts.claims[k] = Number(item[`${k}Claims`] ?? 0);
-        counts.confirmed[k] = Number(item[`${k}Confirmed`] ?? 0);
+        counts.claims[k] += Number(item[`${k}Claims`] ?? 0);
+        counts.confirmed[k] += Number(item[`${k}Confirmed`] ?? 0);
       }
-      out.push({ day: day!, carrier: dec(code!), counts });
     }
-    return out;
+    return [...days.values()].sort((a, b) => a.day.localeCompare(b.day) || a.carrier.localeCompare(b.carrier));
   }
 
-  private async once(marker: { pk: string; sk: string }, facts: Record<string, unknown>, counters: Counter[]): Promise<'counted' | 'exists'> {
-    const first = await writeIf(
-      this.db,
-      new PutCommand({ TableName: this.tableName, Item: { ...marker, ...facts, counted: false }, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-    if (!first) return 'exists';
-    for (const { pk, sk, add } of counters) {
-      const names: Record<string, string> = {};
-      const values: Record<string, number> = {};
-      const terms = Object.entries(add).map(([field, value], i) => {
-        names[`#a${i}`] = field;
-        values[`:a${i}`] = value;
-        return `#a${i} :a${i}`;
-      });
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk, sk },
-          UpdateExpression: `ADD ${terms.join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    }
-    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: marker, UpdateExpression: 'SET counted = :t', ExpressionAttributeValues: { ':t': true } }));
-    return 'counted';
+  private async once(marker: Record<string, unknown>, adds: Add[]): Promise<'counted' | 'exists'> {
+    return (await countOnce(this.db, this.tableName, marker, adds)) ? 'counted' : 'exists';
   }
 }
-
-/** Values in a sort key are encoded: a reason code may hold `#`, which separates the key's parts. */
-const enc = (value: string) => encodeURIComponent(value);
 
 /** Adds one daily resolution counter item to the running counts. */
 function addResolutionItem(c: ResolutionCounts, item: Record<string, unknown>): ResolutionCounts {
@@ -184,7 +173,5 @@ function addResolutionItem(c: ResolutionCounts, item: Record<string, unknown>): 
   for (const b of RESOLUTION_BUCKETS) c.buckets[b] += Number(item[`b_${b}`] ?? 0);
   return c;
 }
-const dec = (value: string) => decodeURIComponent(value);
 const bucketField = (workingMs: number): `b_${ResolutionBucket}` => `b_${resolutionBucket(workingMs)}`;
-const volume = (day: string, dimension: VolumeDimension, value: string): Counter => ({ pk: `VOLUME#${day.slice(0, 7)}`, sk: `${dimension}#${day}#${enc(value)}`, add: { n: 1 } });
-const carrier = (shipDay: string, code: string, add: Record<string, number>): Counter => ({ pk: `CARRIERS#${shipDay.slice(0, 7)}`, sk: `carrier#${shipDay}#${enc(code)}`, add });
+const carrier = (shardId: string, shipDay: string, code: string, add: Record<string, number>): Add => ({ key: cell('CARRIERS', shardId, 'carrier', shipDay, [code]), add });

@@ -1,13 +1,10 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyCounts, SCORES, type SatisfactionCounts, type SurveyAnswer } from '../domain/satisfaction.js';
-import { writeIf } from './dynamo.js';
-import { dailyCounterItems } from './daily-counters.js';
+import { cell, cellItems, cellValues, countOnce, legacyItems } from './daily-counters.js';
 
 /** Report groups (DOMAIN: "by case type, carrier, remedy, period", and by market); `all` is every survey. */
 export const SATISFACTION_GROUPS = ['type', 'carrier', 'remedy', 'market'] as const;
 export type SatisfactionGroup = (typeof SATISFACTION_GROUPS)[number];
-type Dimension = SatisfactionGroup | 'all';
-const DIMENSIONS: readonly Dimension[] = ['all', ...SATISFACTION_GROUPS];
 
 /** Where a survey counts: the local day of its invitation and the case's type, outbound carrier and remedy. */
 export interface SurveyBucket {
@@ -23,11 +20,13 @@ export interface SurveyBucket {
 }
 
 /**
- * Satisfaction counters (000 §6.1), kept as invitations go out and answers come in, modelled on the cost ledger:
- * daily counters per group value in a partition per month, added to with ADD, read back with one Query per month.
+ * Satisfaction counters (000 §6.1), kept as invitations go out and answers come in, modelled on the cost ledger: one
+ * counter cell per day and combination of type, carrier, remedy and market (`SATISFACTION#YYYY-MM#<shard>`,
+ * `survey#<day>#<type>#<carrier>#<remedy>#<market>`; adapters/daily-counters.ts), added to with one ADD per event and
+ * summed per group when read, with the previous release's items (one per group, `SATISFACTION#YYYY-MM`).
  * An answer counts on its invitation's day, so a period's response rate compares like with like (answers to the
  * invitations of that period). Each case counts once per kind: a marker item in the case's partition is written
- * first, conditionally; a crash after it leaves `counted: false` there for a reconciliation, never a double count.
+ * first, conditionally; a crash after it leaves that event uncounted, never counted twice.
  */
 export class SatisfactionStore {
   constructor(
@@ -36,76 +35,68 @@ export class SatisfactionStore {
   ) {}
 
   async countInvitation(caseId: string, bucket: SurveyBucket): Promise<'counted' | 'exists'> {
-    if (!(await this.mark(caseId, 'invited', { ...bucket }))) return 'exists';
-    await this.add(bucket, 'ADD invited :one', { ':one': 1 });
-    await this.counted(caseId, 'invited');
-    return 'counted';
+    return (await this.once(caseId, 'invited', bucket, { invited: 1 })) ? 'counted' : 'exists';
   }
 
   /** Counts the answer in its invitation's bucket (or `fallback`, for a survey sent before counting began). */
   async countAnswer(caseId: string, answer: Omit<SurveyAnswer, 'comment'>, fallback: SurveyBucket): Promise<'counted' | 'exists'> {
     const invited = await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker(caseId, 'invited'), ConsistentRead: true }));
     const { day, type, carrier, remedy, market } = invited.Item ? (invited.Item as SurveyBucket) : fallback;
-    const counted = { day, type, carrier, remedy, ...(market ? { market } : {}) };
-    if (!(await this.mark(caseId, 'answered', counted))) return 'exists';
-    const adds = ['answered :one', `overall${answer.overall} :one`];
-    const values: Record<string, number> = { ':one': 1 };
+    const add: Record<string, number> = { answered: 1, [`overall${answer.overall}`]: 1 };
     for (const score of SCORES) {
       const value = answer[score];
       if (value === undefined) continue;
-      adds.push(`${score}Sum :${score}`, `${score}Count :one`);
-      values[`:${score}`] = value;
+      add[`${score}Sum`] = value;
+      add[`${score}Count`] = 1;
     }
-    await this.add(counted, `ADD ${adds.join(', ')}`, values);
-    await this.counted(caseId, 'answered');
-    return 'counted';
+    return (await this.once(caseId, 'answered', { day, type, carrier, remedy, ...(market ? { market } : {}) }, add)) ? 'counted' : 'exists';
   }
 
   /** Counters per value of the group (or `all`) over the local days from..to (inclusive, YYYY-MM-DD). */
   async totals(group: SatisfactionGroup | 'all', from: string, to: string): Promise<Map<string, SatisfactionCounts>> {
-    const totals = new Map<string, SatisfactionCounts>();
-    for await (const item of dailyCounterItems(this.db, this.tableName, 'SATISFACTION', group, from, to)) {
-      const key = String(item.sk).split('#')[2]!;
-      const total = totals.get(key) ?? emptyCounts();
-      total.invited += Number(item.invited ?? 0);
-      total.answered += Number(item.answered ?? 0);
-      for (const score of SCORES) {
-        total.sums[score] += Number(item[`${score}Sum`] ?? 0);
-        total.counts[score] += Number(item[`${score}Count`] ?? 0);
-      }
-      for (let n = 1; n <= 5; n += 1) total.overallHistogram[n - 1]! += Number(item[`overall${n}`] ?? 0);
-      totals.set(key, total);
-    }
-    return totals;
+    return (await this.totalsByGroup([group], from, to)).get(group)!;
   }
 
-  private async mark(caseId: string, kind: 'invited' | 'answered', bucket: SurveyBucket): Promise<boolean> {
-    return writeIf(
-      this.db,
-      new PutCommand({ TableName: this.tableName, Item: { ...marker(caseId, kind), ...bucket, counted: false }, ConditionExpression: 'attribute_not_exists(pk)' }),
+  /** Counters per value of each group asked for, from one read of the days' cells (and the previous release's items). */
+  async totalsByGroup(groups: ReadonlyArray<SatisfactionGroup | 'all'>, from: string, to: string): Promise<Map<SatisfactionGroup | 'all', Map<string, SatisfactionCounts>>> {
+    const [cells, ...legacy] = await Promise.all([
+      cellItems(this.db, this.tableName, 'SATISFACTION', 'survey', from, to),
+      ...groups.map((group) => legacyItems(this.db, this.tableName, 'SATISFACTION', group, from, to)),
+    ]);
+    const values = cells.map((item) => cellValues(item).values);
+    return new Map(
+      groups.map((group, g) => {
+        const totals = new Map<string, SatisfactionCounts>();
+        // The previous release's items: `<group>#<day>#<value>`, values as written (not encoded).
+        for (const item of legacy[g]!) addCounts(totals, String(item.sk).split('#')[2]!, item);
+        const at = SATISFACTION_GROUPS.indexOf(group as SatisfactionGroup);
+        cells.forEach((item, i) => {
+          const key = group === 'all' ? 'all' : values[i]![at];
+          // An invitation counted before markets were has no market: in no market's figures.
+          if (key) addCounts(totals, key, item);
+        });
+        return [group, totals];
+      }),
     );
   }
 
-  private async add(bucket: SurveyBucket, update: string, values: Record<string, number>): Promise<void> {
-    const value: Record<Dimension, string | undefined> = { all: 'all', type: bucket.type, carrier: bucket.carrier, remedy: bucket.remedy, market: bucket.market };
-    for (const dimension of DIMENSIONS) {
-      if (value[dimension] === undefined) continue;
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `SATISFACTION#${bucket.day.slice(0, 7)}`, sk: `${dimension}#${bucket.day}#${value[dimension]}` },
-          UpdateExpression: update,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    }
+  /** Writes the case's marker of this kind (conditionally) and, only if it was its writer, adds to the day's cell. */
+  private once(caseId: string, kind: 'invited' | 'answered', bucket: SurveyBucket, add: Record<string, number>): Promise<boolean> {
+    const values = [bucket.type, bucket.carrier, bucket.remedy, bucket.market ?? ''];
+    return countOnce(this.db, this.tableName, { ...marker(caseId, kind), ...bucket }, [{ key: cell('SATISFACTION', caseId, 'survey', bucket.day, values), add }]);
   }
+}
 
-  private async counted(caseId: string, kind: 'invited' | 'answered'): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({ TableName: this.tableName, Key: marker(caseId, kind), UpdateExpression: 'SET counted = :t', ExpressionAttributeValues: { ':t': true } }),
-    );
+function addCounts(totals: Map<string, SatisfactionCounts>, key: string, item: Record<string, unknown>): void {
+  const total = totals.get(key) ?? emptyCounts();
+  total.invited += Number(item.invited ?? 0);
+  total.answered += Number(item.answered ?? 0);
+  for (const score of SCORES) {
+    total.sums[score] += Number(item[`${score}Sum`] ?? 0);
+    total.counts[score] += Number(item[`${score}Count`] ?? 0);
   }
+  for (let n = 1; n <= 5; n += 1) total.overallHistogram[n - 1]! += Number(item[`overall${n}`] ?? 0);
+  totals.set(key, total);
 }
 
 const marker = (caseId: string, kind: 'invited' | 'answered') => ({ pk: `CASE#${caseId}`, sk: `SATISFACTION#${kind}` });

@@ -7,7 +7,7 @@ import { satisfactionReport } from '../use-cases/satisfaction-report.js';
 
 type Reply = (status: number, body: unknown) => Response;
 
-/** The longest range a report reads: one Query per month and dimension, so a year is at most 13 per dimension. */
+/** The longest range a report reads: one Query per month and shard, so a year is at most 13 months × (8 shards + the previous release's partition). */
 export const MAX_REPORT_DAYS = 366;
 
 /** A real calendar day, YYYY-MM-DD (2026-02-30 is not). */

@@ -99,6 +99,8 @@ export interface LedgerPort {
   /** 'exists' when an entry with this key was recorded before (nothing is counted twice). */
   record(entry: LedgerEntry): Promise<'recorded' | 'exists'>;
   totals(dimension: CostDimension, from: string, to: string): Promise<CostTotal[]>;
+  /** `totals` for several dimensions from one read. */
+  totalsBy(dimensions: readonly CostDimension[], from: string, to: string): Promise<Map<CostDimension, CostTotal[]>>;
 }
 
 /** The service clock's writes and the internal targets (first response) in the due index. */

@@ -6,12 +6,12 @@ import type { AftersalesPolicy } from '../domain/policy.js';
 import { addResolution, emptyResolution, scorecard, seriesByPeriod, summarizeResolution, type Granularity, type ResolutionCounts } from '../domain/reports.js';
 import { serviceLimitName } from '../domain/service-limits.js';
 import { slaServiceFor } from '../domain/sla.js';
-import { satisfactionReport } from './satisfaction-report.js';
+import { satisfactionReports } from './satisfaction-report.js';
 
 /**
  * The operations reports over a range of local days (docs/operations.md "Reports"), each read from counters kept as
- * events happened: one Query per month and dimension, never a scan of cases. `granularity` groups the series by day
- * or by month.
+ * events happened: one Query per month and counter shard (and per month for the previous release's items), never a scan
+ * of cases. `granularity` groups the series by day or by month.
  */
 export interface ReportRange {
   from: string;
@@ -21,8 +21,8 @@ export interface ReportRange {
 
 export interface ReportDeps {
   reports: Pick<ReportCounters, 'volume' | 'resolution' | 'resolutionByMarket' | 'carriers'>;
-  ledger: Pick<LedgerPort, 'totals'>;
-  satisfaction: Pick<SatisfactionStore, 'totals'>;
+  ledger: Pick<LedgerPort, 'totals' | 'totalsBy'>;
+  satisfaction: Pick<SatisfactionStore, 'totalsByGroup'>;
   /** The default market's policy: the limits shown beside the all-markets totals. */
   policy: Pick<AftersalesPolicy, 'serviceLimits'>;
   /** Each market's policy, for its own service limits; throws for a market the deployment no longer knows. */
@@ -104,9 +104,10 @@ function resolutionByType(
  * the same money per market and currency (a market's orders may be paid in more than one), for costs recorded since
  * the ledger counts markets; costs from before are in `currencies` only.
  */
-export async function compensationReport(deps: Pick<ReportDeps, 'ledger'>, range: Pick<ReportRange, 'from' | 'to'>) {
+export async function compensationReport(deps: { ledger: Pick<LedgerPort, 'totalsBy'> }, range: Pick<ReportRange, 'from' | 'to'>) {
   const dims: CostDimension[] = ['type', 'remedy', 'carrier', 'market'];
-  const [byType, byRemedy, byCarrier, byMarket] = await Promise.all(dims.map((d) => deps.ledger.totals(d, range.from, range.to)));
+  const totals = await deps.ledger.totalsBy(dims, range.from, range.to);
+  const [byType, byRemedy, byCarrier, byMarket] = dims.map((d) => totals.get(d)!);
   const currencies = [...new Set(byType!.map((t) => t.currency))].sort();
   const lines = (totals: CostTotal[], currency: string) => totals.filter((t) => t.currency === currency).map(({ key, amount, entries }) => ({ key, amount, entries }));
   return {
@@ -134,9 +135,7 @@ export async function compensationReport(deps: Pick<ReportDeps, 'ledger'>, range
  * (satisfaction-report.ts). `byMarket` holds surveys sent since the counters know markets.
  */
 export async function satisfactionByGroup(deps: Pick<ReportDeps, 'satisfaction'>, range: Pick<ReportRange, 'from' | 'to'>) {
-  const [type, carrier, remedy, market] = await Promise.all(
-    (['type', 'carrier', 'remedy', 'market'] as const).map((group) => satisfactionReport(deps.satisfaction, group, range.from, range.to)),
-  );
+  const [type, carrier, remedy, market] = await satisfactionReports(deps.satisfaction, ['type', 'carrier', 'remedy', 'market'], range.from, range.to);
   return {
     from: range.from,
     to: range.to,

@@ -29,7 +29,7 @@ import { barChart, groupedBarChart, lineChart, stackedBarChart } from './charts.
 
 export type { ReportDeps, ReportRange };
 
-/** Every report over the range, read from the counters (one Query per month and dimension). */
+/** Every report over the range, read from the counters (one Query per month and shard, never a scan). */
 export function loadReports(deps: ReportDeps, range: ReportRange): Promise<AllReports> {
   return allReports(deps, range);
 }

@@ -12,6 +12,7 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COUNTER_SHARDS } from '../../functions/adapters/daily-counters.js';
 import { parseKeyRing } from '../../functions/domain/key-ring.js';
 import type { InvocationRecord } from '../../local/lambda/index.js';
 import { meterDynamoDb, meterSqs, type DynamoCounts, type Meter, type WriteRecord } from '../../local/metering.js';
@@ -95,7 +96,8 @@ export interface Growth {
   peakCasesPerSecond: number;
   /** DynamoDB's per-partition write limit. */
   partitionLimitWcu: number;
-  partitions: Array<{ partition: string; unitsPerCase: number; peakWcuPerSecond: number; shareOfLimit: number }>;
+  /** A sharded counter partition (`…#YYYY-MM#<shard>`) is listed once as `…#YYYY-MM#*`: the rate is per shard. */
+  partitions: Array<{ partition: string; unitsPerCase: number; peakWcuPerSecond: number; shareOfLimit: number; shards?: number }>;
 }
 
 interface Snapshot {
@@ -329,19 +331,27 @@ function growth(cases: CaseCost[]): Growth {
   const partitionLimitWcu = 1_000;
   const peakCasesPerSecond = (casesPerMonth / (30 * 86_400)) * peakFactor;
   const seen = new Map<string, number[]>();
-  for (const c of cases) for (const [name, n] of Object.entries(c.dynamodb.writeUnitsByPartition)) seen.set(name, [...(seen.get(name) ?? []), n]);
+  for (const c of cases)
+    for (const [name, n] of Object.entries(c.dynamodb.writeUnitsByPartition)) {
+      // The counters' shards (functions/adapters/daily-counters.ts): each case writes one shard, every shard is alike.
+      const shard = sharded(name);
+      seen.set(shard ?? name, [...(seen.get(shard ?? name) ?? []), n]);
+    }
   const partitions = [...seen.entries()]
-    .filter(([, units]) => units.length >= 2)
+    .filter(([name, units]) => units.length >= 2 || name.endsWith('#*'))
     .map(([partition, units]) => {
+      const shards = partition.endsWith('#*') ? COUNTER_SHARDS : 1;
       const unitsPerCase = Math.max(...units);
-      const peakWcuPerSecond = round(unitsPerCase * peakCasesPerSecond, 1);
-      return { partition, unitsPerCase, peakWcuPerSecond, shareOfLimit: round(peakWcuPerSecond / partitionLimitWcu, 4) };
+      // A shard takes 1/shards of the cases (case ids hash evenly: tests/unit/counter-shards.test.ts).
+      const peakWcuPerSecond = round((unitsPerCase * peakCasesPerSecond) / shards, 2);
+      return { partition, unitsPerCase, peakWcuPerSecond, shareOfLimit: round(peakWcuPerSecond / partitionLimitWcu, 4), ...(shards > 1 ? { shards } : {}) };
     })
     .sort((a, b) => b.peakWcuPerSecond - a.peakWcuPerSecond);
   return { casesPerMonth, peakFactor, peakCasesPerSecond: round(peakCasesPerSecond, 2), partitionLimitWcu, partitions };
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
+const sharded = (name: string) => (/^table\|(VOLUME|RESOLUTION|CARRIERS|LEDGER|SATISFACTION)#\d{4}-\d{2}#\d+$/.test(name) ? name.replace(/#\d+$/, '#*') : undefined);
 
 export function printCostTable(report: CostReport): void {
   console.log(`\nCost per case (AWS ${report.prices.region} list prices, ${report.prices.date}; * = the common case the targets apply to)`);
@@ -363,6 +373,6 @@ export function printCostTable(report: CostReport): void {
   );
   for (const p of g.partitions.slice(0, 8))
     console.log(
-      `  ${p.partition.padEnd(44)} ${String(p.unitsPerCase).padStart(3)} WCU/case  ${p.peakWcuPerSecond.toFixed(1).padStart(6)} WCU/s  ${(p.shareOfLimit * 100).toFixed(1)} %`,
+      `  ${p.partition.padEnd(44)} ${String(p.unitsPerCase).padStart(3)} WCU/case  ${p.peakWcuPerSecond.toFixed(1).padStart(6)} WCU/s  ${(p.shareOfLimit * 100).toFixed(2)} %${p.shards ? ` (per shard of ${p.shards})` : ''}`,
     );
 }

@@ -16,6 +16,10 @@ export class InMemoryLedger implements LedgerPort {
   async totals(_dimension: CostDimension, _from: string, _to: string): Promise<CostTotal[]> {
     throw new Error('totals are tested against the store (tests/handlers/ledger-store.test.ts)');
   }
+
+  async totalsBy(_dimensions: readonly CostDimension[], _from: string, _to: string): Promise<Map<CostDimension, CostTotal[]>> {
+    throw new Error('totals are tested against the store (tests/handlers/ledger-store.test.ts)');
+  }
 }
 
 /** The platform's idempotency: one instruction per key, the same receipt for a repeat. */

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('SatisfactionStore', () => {
-  it('counts a case’s invitation and answer once each, in every dimension, and marks them counted', async () => {
+  it('counts a case’s invitation and answer once each, in every dimension, with a marker of each that keeps its bucket', async () => {
     const caseId = unique('AS');
     expect(await store.countInvitation(caseId, bucket('2041-04-10'))).toBe('counted');
     expect(await store.countInvitation(caseId, bucket('2041-04-10'))).toBe('exists');
@@ -49,7 +49,8 @@ describe('SatisfactionStore', () => {
     }
     for (const kind of ['invited', 'answered']) {
       const marker = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `SATISFACTION#${kind}` }, ConsistentRead: true }))).Item;
-      expect(marker).toMatchObject({ day: '2041-04-10', counted: true });
+      expect(marker).toMatchObject({ day: '2041-04-10', type: 'return', carrier: 'sf-express', remedy: 'refund' });
+      expect(marker).not.toHaveProperty('counted');
     }
   });
 

@@ -26,6 +26,11 @@ function fakeDeps(): ReportDeps {
   Object.assign(sat, { invited: 10, answered: 5 });
   sat.sums.overall = 20;
   sat.counts.overall = 5;
+  const costs = (dimension: string) => [
+    { key: dimension === 'carrier' ? 'SF' : dimension === 'market' ? 'CN' : 'lost', currency: 'CNY', amount: 19900, entries: 1 },
+    { key: dimension === 'carrier' ? 'SF' : dimension === 'market' ? 'DE' : 'lost', currency: 'EUR', amount: 2500, entries: 1 },
+  ];
+  const surveys = (group: string) => new Map([[group === 'all' ? 'all' : group === 'carrier' ? 'SF' : group === 'market' ? 'DE' : 'lost', sat]]);
   return {
     reports: {
       volume: async (dimension) =>
@@ -45,12 +50,10 @@ function fakeDeps(): ReportDeps {
       ],
     },
     ledger: {
-      totals: async (dimension) => [
-        { key: dimension === 'carrier' ? 'SF' : dimension === 'market' ? 'CN' : 'lost', currency: 'CNY', amount: 19900, entries: 1 },
-        { key: dimension === 'carrier' ? 'SF' : dimension === 'market' ? 'DE' : 'lost', currency: 'EUR', amount: 2500, entries: 1 },
-      ],
+      totals: async (dimension) => costs(dimension),
+      totalsBy: async (dimensions) => new Map(dimensions.map((dimension) => [dimension, costs(dimension)])),
     },
-    satisfaction: { totals: async (group) => new Map([[group === 'all' ? 'all' : group === 'carrier' ? 'SF' : group === 'market' ? 'DE' : 'lost', sat]]) },
+    satisfaction: { totalsByGroup: async (groups) => new Map(groups.map((group) => [group, surveys(group)])) },
     policy: cnPolicy,
     markets: { market: () => ({ policy: cnPolicy }) },
   };
