@@ -1,4 +1,4 @@
-import { type SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 
 /** The case workflow as the functions see it: start one per case, resume a waiting step. */
 export class CaseWorkflow {
@@ -26,14 +26,22 @@ export class CaseWorkflow {
 
   /** Hands a signal to a waiting step. A token that already finished (timed out, resumed) is not an error here. */
   async resume(taskToken: string, output: object): Promise<'resumed' | 'gone'> {
-    try {
-      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-      return 'resumed';
-    } catch (error) {
-      if (error instanceof Error && (error.name === 'TaskTimedOut' || error.name === 'InvalidToken' || error.name === 'TaskDoesNotExist')) {
-        return 'gone';
-      }
-      throw error;
-    }
+    return answered(this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })), 'resumed');
+  }
+
+  /** Ends a waiting step with a named error, which the step's Retry and Catch see as they would a Lambda's. */
+  async fail(taskToken: string, error: string, cause: string): Promise<'failed' | 'gone'> {
+    return answered(this.sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })), 'failed');
+  }
+}
+
+/** A token that already finished (timed out, resumed) is not an error here: 'gone'. */
+async function answered<T extends string>(sent: Promise<unknown>, outcome: T): Promise<T | 'gone'> {
+  try {
+    await sent;
+    return outcome;
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'TaskTimedOut' || error.name === 'InvalidToken' || error.name === 'TaskDoesNotExist')) return 'gone';
+    throw error;
   }
 }

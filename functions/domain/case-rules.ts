@@ -1,5 +1,5 @@
 import type { CaseStatus, RemedyChoice, TimelineEntry } from './case.js';
-import type { CaseRecord, WaitKind } from './case-record.js';
+import type { CaseRecord, WaitKind, WaitSignal } from './case-record.js';
 import type { AftersalesPolicy } from './policy.js';
 
 /**
@@ -10,6 +10,16 @@ import type { AftersalesPolicy } from './policy.js';
 
 /** CASE-CANCEL-1: the waits a cancellation ends. Once money has moved (confirmation, survey) the case runs to its end. */
 export const CANCELLABLE: ReadonlySet<WaitKind> = new Set(['evidence', 'return', 'manual_review', 'remedy_choice']);
+
+/**
+ * CASE-SIGNAL-1: the signals that end their wait as a failure rather than with an outcome, so the workflow's step
+ * needs no Choice after it: the order platform reporting the instruction failed ends the compensation's wait as
+ * `CompensationFailed` (the workflow records it and the case goes to an operator). The cause carries no personal data.
+ */
+export function signalFailure(kind: WaitKind, signal: WaitSignal): { error: string; cause: string } | undefined {
+  if (kind === 'compensation' && signal.signal === 'failed') return { error: 'CompensationFailed', cause: 'The order platform reported the instruction failed.' };
+  return undefined;
+}
 
 /** What a customer's withdrawal does to the case. */
 export type Cancellation = { apply: false } | { apply: true; endsWait?: WaitKind };

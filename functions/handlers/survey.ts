@@ -1,6 +1,6 @@
 import { surveyConfig, readConfig } from '../config/functions.js';
 import * as z from 'zod/mini';
-import { openSurvey } from '../use-cases/steps/open-survey.js';
+import { openSurvey, remindSurvey } from '../use-cases/steps/open-survey.js';
 import { withLambdaContext } from '../wiring/logging.js';
 import { noticeQueue } from '../wiring/queues.js';
 import { caseStore, satisfactionStore, surveyStore, waitStore } from '../wiring/stores.js';
@@ -16,12 +16,22 @@ const workflow = caseWorkflow();
 const notices = noticeQueue(config);
 // The invitation is counted on its local day in the case's market's zone.
 const deploymentMarkets = markets(config);
-const input = z.object({ caseId: z.string(), taskToken: z.string().check(z.minLength(1)), expirySeconds: z.int().check(z.positive()) });
+const token = z.string().check(z.minLength(1));
+// Without `stage`: the Survey step opens the survey (as every release's workflow calls it). `reminder`: SurveyReminded
+// reminds and waits on; a workflow started before it sends the reminder from a step of its own and waits with await-event.
+const input = z.union([
+  z.object({ caseId: z.string(), taskToken: token, stage: z.literal('reminder'), round: z._default(z.int().check(z.nonnegative()), 0) }),
+  z.object({ caseId: z.string(), taskToken: token, expirySeconds: z.int().check(z.positive()) }),
+]);
 
-/** Workflow step (waitForTaskToken): sends the survey and waits for the answer. */
+/** Workflow step (waitForTaskToken): sends the survey, or its reminder, and waits for the answer. */
 async function handle(event: unknown) {
-  const { caseId, taskToken, expirySeconds } = input.parse(event);
-  await openSurvey({ cases, waits, workflow, surveys, notices, satisfaction, markets: deploymentMarkets }, caseId, taskToken, expirySeconds, new Date());
+  const request = input.parse(event);
+  if ('stage' in request) {
+    await remindSurvey({ cases, waits, workflow, notices }, request.caseId, request.taskToken, request.round, new Date());
+    return { surveyReminded: true };
+  }
+  await openSurvey({ cases, waits, workflow, surveys, notices, satisfaction, markets: deploymentMarkets }, request.caseId, request.taskToken, request.expirySeconds, new Date());
   return { surveyOpened: true };
 }
 

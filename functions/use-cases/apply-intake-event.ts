@@ -14,6 +14,7 @@ import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type W
 import { startServiceClock, type SlaDeps } from './sla-clock.js';
 import { applyPrivacyRequest, type PrivacyDeps } from './privacy/apply-privacy-request.js';
 import { afterCaseClosed } from './privacy/retention.js';
+import { deliver } from './steps/await-event.js';
 import { confirmCompensation } from './steps/compensate.js';
 import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
 
@@ -255,5 +256,5 @@ export async function signal(deps: Pick<IntakeDeps, 'waits' | 'workflow'>, caseI
   if (!token) return;
   // A token that is gone belonged to a wait that just timed out (a review reminder re-registers a moment later):
   // the signal stays recorded for the step that waits next.
-  if ((await deps.workflow.resume(token, value)) === 'resumed') await deps.waits.consume(caseId, kind, token);
+  if ((await deliver(deps.workflow, kind, token, value)) === 'delivered') await deps.waits.consume(caseId, kind, token);
 }

@@ -65,6 +65,8 @@ export interface WorkflowPort {
   start(caseId: string, round?: number): Promise<void>;
   /** 'gone' when the token no longer waits (timed out, or resumed already). */
   resume(taskToken: string, output: object): Promise<'resumed' | 'gone'>;
+  /** Ends a waiting step with the error `error` (a Retry or Catch of the step matches its name); 'gone' as above. */
+  fail(taskToken: string, error: string, cause: string): Promise<'failed' | 'gone'>;
 }
 
 /** One open case per order and case type; and the webhook receipts intake marks. */

@@ -22,7 +22,7 @@ import {
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { CaseSteps, NEXT, type Entry, type Next } from './case-steps.js';
-import { caseId, cancelled, caseStateMachine, ORDER_PLATFORM_BACKOFF, WorkflowTasks } from './workflow-tasks.js';
+import { caseId, cancelled, caseStateMachine, isTrue, ORDER_PLATFORM_BACKOFF, WorkflowTasks } from './workflow-tasks.js';
 
 export interface CaseWorkflowFunctions {
   classify: IFunction;
@@ -183,6 +183,10 @@ export class CaseWorkflow extends Construct {
     const compensate = steps
       .guarded(steps.step('CompensateWithBackoff', fn.compensate, '$.compensation', { action: 'instruct' }, [ORDER_PLATFORM_BACKOFF]))
       .next(stretch('CompensationInstructed', 'compensation_instructed'));
+    // The platform's confirmation goes straight on to the customer's notice and the survey's wait: a failure it
+    // reports ends the wait as the error CompensationFailed (functions/domain/case-rules.ts, signalFailure), which
+    // the catch-all records. The confirmation asked for (CheckCompensation), and an exchange shipped ahead of the
+    // return (its own wait, AwaitAdvanceCompensation, chosen by Route), go through the steps, which route them.
     const confirmation = stretch('Confirmation', 'confirmation');
     const checkCompensation = steps
       .guarded(
@@ -192,12 +196,15 @@ export class CaseWorkflow extends Construct {
         ]),
       )
       .next(confirmation);
-    const awaitCompensation = waiting(
-      awaitEvent('AwaitCompensation', 'compensation', '$.facts.timings.compensationConfirmSeconds', '$.confirmation'),
-      confirmation,
-      checkCompensation,
-      '$.confirmationTimeout',
-    );
+    const compensationWait = (name: string, then: IChainable) => {
+      const wait = awaitEvent(name, 'compensation', '$.facts.timings.compensationConfirmSeconds', '$.confirmation');
+      // Not retried: the platform said so (before the catch-all retrier, which would match it).
+      wait.addRetry({ errors: ['CompensationFailed'], maxAttempts: 0 });
+      return waiting(wait, then, checkCompensation, '$.confirmationTimeout');
+    };
+    const notifyConfirmed = steps.notify('NotifyConfirmed', 'resolved');
+    const awaitCompensation = compensationWait('AwaitCompensation', notifyConfirmed);
+    const awaitAdvanceCompensation = compensationWait('AwaitAdvanceCompensation', confirmation);
     // An exchange shipped ahead of the return: the old item must follow, or the replacement is charged back.
     // Cancelling now does not undo a replacement already shipped: without the old item, it is charged back too.
     const chargeBack = stretch('ChargeBackOldItem', 'charge_back');
@@ -206,23 +213,31 @@ export class CaseWorkflow extends Construct {
       .next(stretch('ChargedBack', 'charged_back'));
 
     // 5. The survey, some time after the case is resolved: open surveyExpirySeconds in all; unanswered at the reminder
-    // time, the customer is reminded once, and the same wait (kind survey) goes on for the rest of that time.
+    // time, the survey function reminds the customer once and the wait (kind survey) goes on for the rest of that time,
+    // in one step: its token is the one the answer resumes from then on.
     const closeCompleted = close('CloseCompleted', 'completed');
+    const surveyStep = (name: string, payload: Record<string, unknown>, timeoutPath: string) =>
+      new LambdaInvoke(this, name, {
+        lambdaFunction: fn.survey,
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: TaskInput.fromObject({ caseId, taskToken: JsonPath.taskToken, ...payload }),
+        taskTimeout: Timeout.at(timeoutPath),
+        resultPath: '$.survey',
+      });
     const surveyReminded = waiting(
-      awaitEvent('SurveyReminded', 'survey', '$.facts.timings.surveyExpiryAfterReminderSeconds', '$.survey'),
+      surveyStep('SurveyReminded', { stage: 'reminder', round: JsonPath.numberAt('$.round') }, '$.facts.timings.surveyExpiryAfterReminderSeconds'),
       closeCompleted,
       close('CloseSurveyExpired', 'survey_expired'),
       '$.surveyTimeout',
     );
-    const survey = new LambdaInvoke(this, 'Survey', {
-      lambdaFunction: fn.survey,
-      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: TaskInput.fromObject({ caseId, taskToken: JsonPath.taskToken, expirySeconds: JsonPath.numberAt('$.facts.timings.surveyExpirySeconds') }),
-      taskTimeout: Timeout.at('$.facts.timings.surveyReminderSeconds'),
-      resultPath: '$.survey',
-    });
-    waiting(survey, closeCompleted, steps.notify('NotifySurveyReminder', 'survey_reminder').next(surveyReminded), '$.surveyTimeout');
+    const survey = waiting(
+      surveyStep('Survey', { expirySeconds: JsonPath.numberAt('$.facts.timings.surveyExpirySeconds') }, '$.facts.timings.surveyReminderSeconds'),
+      closeCompleted,
+      surveyReminded,
+      '$.surveyTimeout',
+    );
     const waitBeforeSurvey = new Wait(this, 'WaitBeforeSurvey', { time: WaitTime.secondsPath('$.facts.timings.surveyDelaySeconds') }).next(survey);
+    notifyConfirmed.next(waitBeforeSurvey);
     const awaitReturnAfterExchange = waiting(
       awaitEvent('AwaitReturnAfterExchange', 'return', '$.facts.timings.advanceReturnDeadlineSeconds'),
       new Choice(this, 'OldItemReturned?').when(cancelled('$.signal'), chargeBack).otherwise(waitBeforeSurvey),
@@ -247,6 +262,9 @@ export class CaseWorkflow extends Construct {
       failed: recordFailure,
       closed: new Succeed(this, 'CaseClosed'),
     };
+    // An exchange shipped ahead waits for its confirmation apart (the steps then ask for the old item back): routed
+    // here, on the plan the steps left, so the usual confirmation needs no Route after it.
+    route.when(Condition.and(Condition.stringEquals('$.next', 'AwaitCompensation'), isTrue('$.plan.advanceExchange')), awaitAdvanceCompensation);
     for (const next of NEXT) route.when(Condition.stringEquals('$.next', next), targets[next]);
     route.otherwise(
       new Pass(this, 'NoRoute', { result: Result.fromObject({ Error: 'NoRoute', Cause: 'The steps left the case nowhere.' }), resultPath: '$.error' }).next(recordFailure),

@@ -52,6 +52,7 @@ const PAGE_SIZE = 100;
 export class LocalStepFunctionsService {
   readonly taskTokens = new TaskTokenRegistry();
   private readonly machines = new Map<string, LocalStateMachine>();
+  private readonly machineOptions = new Map<string, Omit<LocalStateMachineOptions, 'taskTokens'>>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly endListeners = new Set<ExecutionEndListener>();
 
@@ -67,7 +68,17 @@ export class LocalStepFunctionsService {
     };
     const machine = new LocalStateMachine({ ...options, services: { executions, ...options.services }, taskTokens: this.taskTokens });
     this.machines.set(machine.stateMachineArn, machine);
+    this.machineOptions.set(machine.stateMachineArn, options);
     return machine;
+  }
+
+  /**
+   * UpdateStateMachine (a deploy): executions started from now on run `definition`; those running finish on the
+   * definition they started with, as in AWS.
+   */
+  updateStateMachine({ stateMachineArn, definition }: { stateMachineArn: string; definition: object }): LocalStateMachine {
+    this.machine(stateMachineArn);
+    return this.addStateMachine({ ...this.machineOptions.get(stateMachineArn)!, definition });
   }
 
   /** Same name and input while RUNNING → the original execution (AWS Standard idempotency); same name otherwise → ExecutionAlreadyExists. */

@@ -147,6 +147,7 @@ describe('case workflow state machine', () => {
     'AwaitReturnAfterExchange',
     'AwaitChoice',
     'AwaitCompensation',
+    'AwaitAdvanceCompensation',
     'ManualReview',
     'ManualReviewReminded',
     'ManualReviewEscalated',
@@ -227,9 +228,10 @@ describe('case workflow state machine', () => {
     ['AwaitReturnAfterExchange', '$.facts.timings.advanceReturnDeadlineSeconds', 'ChargeBack'],
     ['AwaitChoice', '$.facts.timings.choiceTimeoutSeconds', 'PlanDefaultRemedy'],
     ['AwaitCompensation', '$.facts.timings.compensationConfirmSeconds', 'CheckCompensation'],
+    ['AwaitAdvanceCompensation', '$.facts.timings.compensationConfirmSeconds', 'CheckCompensation'],
     ['ManualReview', '$.facts.timings.reviewReminderSeconds', 'RemindReview'],
     ['ManualReviewReminded', '$.facts.timings.reviewEscalateAfterReminderSeconds', 'EscalateReview'],
-    ['Survey', '$.facts.timings.surveyReminderSeconds', 'NotifySurveyReminder'],
+    ['Survey', '$.facts.timings.surveyReminderSeconds', 'SurveyReminded'],
     ['SurveyReminded', '$.facts.timings.surveyExpiryAfterReminderSeconds', 'CloseSurveyExpired'],
   ])('%s waits with lambda:invoke.waitForTaskToken, times out by %s and handles the timeout', (name, timeoutPath, onTimeout) => {
     const state = states[name]!;
@@ -278,6 +280,7 @@ describe('case workflow state machine', () => {
       .map(([name]) => name)
       .sort();
     expect(waiting).toEqual([
+      'AwaitAdvanceCompensation',
       'AwaitChoice',
       'AwaitCompensation',
       'AwaitEvidence',
@@ -297,10 +300,10 @@ describe('case workflow state machine', () => {
     ['AwaitReturnAfterExchange', 'return', '$.signal'],
     ['AwaitChoice', 'remedy_choice', '$.signal'],
     ['AwaitCompensation', 'compensation', '$.confirmation'],
+    ['AwaitAdvanceCompensation', 'compensation', '$.confirmation'],
     ['ManualReview', 'manual_review', '$.signal'],
     ['ManualReviewReminded', 'manual_review', '$.signal'],
     ['ManualReviewEscalated', 'manual_review', '$.signal'],
-    ['SurveyReminded', 'survey', '$.survey'],
   ])('%s parks its token with the await-event function as kind %s, its signal at %s', (name, kind, resultPath) => {
     const state = states[name]!;
     expect(functionOf(name)).toMatch(/^AwaitEvent[0-9A-F]{8}$/);
@@ -401,6 +404,48 @@ describe('case workflow state machine', () => {
     expect(confirmed.Default).toBe('NotifyResolved');
   });
 
+  it('the survey: opened by the survey function, which at the reminder time reminds and waits on in one step (SurveyReminded)', () => {
+    expect(functionOf('Survey')).toMatch(/^Survey[0-9A-F]{8}$/);
+    expect(states.Survey!.Parameters.Payload).toEqual({ 'caseId.$': '$.caseId', 'taskToken.$': '$$.Task.Token', 'expirySeconds.$': '$.facts.timings.surveyExpirySeconds' });
+    const reminded = states.SurveyReminded!;
+    expect(functionOf('SurveyReminded')).toBe(functionOf('Survey'));
+    expect(reminded.Parameters.Payload).toEqual({ 'caseId.$': '$.caseId', 'taskToken.$': '$$.Task.Token', stage: 'reminder', 'round.$': '$.round' });
+    expect(reminded).toMatchObject({ Resource: 'arn:${Ref:AWS::Partition}:states:::lambda:invoke.waitForTaskToken', ResultPath: '$.survey', Next: 'CloseCompleted' });
+    expect(states.Survey!.Next).toBe('CloseCompleted');
+  });
+
+  it("the platform's confirmation goes straight to the customer's notice and the survey's wait; its reported failure is not retried", () => {
+    expect(states.AwaitCompensation!.Next).toBe('NotifyConfirmed');
+    expect(states.NotifyConfirmed!.Parameters.MessageBody.milestone).toBe('resolved');
+    expect(states.NotifyConfirmed!.Next).toBe('WaitBeforeSurvey');
+    for (const name of ['AwaitCompensation', 'AwaitAdvanceCompensation']) {
+      const retry = states[name]!.Retry as Array<{ ErrorEquals: string[]; MaxAttempts?: number }>;
+      const failed = retry.findIndex((r) => r.ErrorEquals.includes('CompensationFailed'));
+      expect(retry[failed]?.MaxAttempts, name).toBe(0);
+      expect(failed, name).toBeLessThan(retry.findIndex((r) => r.ErrorEquals.includes('States.TaskFailed')));
+      // The catch-all records it: the error (CompensationFailed) is what the case's timeline shows.
+      expect((states[name]!.Catch as Array<{ ErrorEquals: string[] }>).map((c) => c.ErrorEquals)).toEqual([['States.Timeout'], ['States.ALL']]);
+    }
+  });
+
+  it('an exchange shipped ahead waits for its confirmation apart, chosen by Route on the plan, and goes through the steps', () => {
+    const [first] = states.Route!.Choices as Array<Record<string, any>>;
+    expect(first).toEqual({
+      And: [
+        { Variable: '$.next', StringEquals: 'AwaitCompensation' },
+        {
+          And: [
+            { Variable: '$.plan.advanceExchange', IsPresent: true },
+            { Variable: '$.plan.advanceExchange', BooleanEquals: true },
+          ],
+        },
+      ],
+      Next: 'AwaitAdvanceCompensation',
+    });
+    expect(via(states.AwaitAdvanceCompensation!.Next)).toBe('CompensationConfirmed?');
+    expect(via('Confirmation')).toBe('CompensationConfirmed?');
+  });
+
   it('every Task that can fail transiently retries States.TaskFailed; a stretch retries only its start (it is not run twice)', () => {
     for (const [name, state] of Object.entries(states)) {
       if (state.Type !== 'Task' || name === 'RecordFailure') continue;
@@ -454,6 +499,7 @@ describe('case workflow state machine', () => {
       'NotifyCancelled:cancelled',
       'NotifyChargedBack:charged_back',
       'NotifyChoiceNeeded:remedy_choice_needed',
+      'NotifyConfirmed:resolved',
       'NotifyDisputeReceived:dispute_received',
       'NotifyEvidenceExpired:closed',
       'NotifyEvidenceNeeded:evidence_needed',
@@ -464,7 +510,6 @@ describe('case workflow state machine', () => {
       'NotifyReturnExpired:closed',
       'NotifyShipBack:ship_back',
       'NotifyShipBackAfterExchange:ship_back',
-      'NotifySurveyReminder:survey_reminder',
     ]);
   });
 

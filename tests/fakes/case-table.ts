@@ -180,6 +180,14 @@ export class FakeWorkflow implements WorkflowPort {
     this.resumed.push({ taskToken, output: copy(output) });
     return 'resumed';
   }
+
+  readonly failed: Array<{ taskToken: string; error: string; cause: string }> = [];
+
+  async fail(taskToken: string, error: string, cause: string): Promise<'failed' | 'gone'> {
+    if (!this.waiting.delete(taskToken)) return 'gone';
+    this.failed.push({ taskToken, error, cause });
+    return 'failed';
+  }
 }
 
 /** DedupeStore's open-case slots and ignored receipts. */

@@ -278,7 +278,7 @@ describe('await-event: the waits of manual review, remedy choice and compensatio
     expect(await outputOf(startWaiting(chosen.caseId, 'remedy_choice'))).toEqual({ signal: 'chosen', remedy: 'refund' });
   });
 
-  it('compensation: compensating; a confirmation already on the case resumes the step with it', async () => {
+  it('compensation: compensating; a confirmation already on the case resumes the step with it, a failure fails it (CompensationFailed)', async () => {
     const at = new Date().toISOString();
     const compensation = (status: 'instructed' | 'completed' | 'failed') => ({
       instructionId: 'ins_000001',
@@ -295,10 +295,13 @@ describe('await-event: the waits of manual review, remedy choice and compensatio
     expect(await cases.get(waiting.caseId)).toMatchObject({ status: 'compensating', waitingFor: 'compensation' });
     await stillWaiting(executionArn);
 
-    for (const status of ['completed', 'failed'] as const) {
-      const confirmed = await seedCase(env.db, { record: { status: 'compensating', compensation: compensation(status) } });
-      expect(await outputOf(startWaiting(confirmed.caseId, 'compensation'))).toEqual({ signal: status });
-    }
+    const confirmed = await seedCase(env.db, { record: { status: 'compensating', compensation: compensation('completed') } });
+    expect(await outputOf(startWaiting(confirmed.caseId, 'compensation'))).toEqual({ signal: 'completed' });
+    // Contract changed (flow, December 5): the platform's failure ends the step as an error (CASE-SIGNAL-1).
+    const failed = await seedCase(env.db, { record: { status: 'compensating', compensation: compensation('failed') } });
+    const done = await env.sfn!.service.waitForExecution(startWaiting(failed.caseId, 'compensation'), 5000);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'CompensationFailed' });
+    expect(await waitItem(failed.caseId, 'compensation')).not.toHaveProperty('taskToken');
   });
 
   it.each(['manual_review', 'remedy_choice'] as const)('%s is ended by a cancellation', async (kind) => {

@@ -339,7 +339,9 @@ describe('start-case: compensation.completed', () => {
     expect(entries).toEqual([expect.objectContaining({ actor: 'order_platform', detail: { instructionId } })]);
   });
 
-  it('failed: the case is not resolved, and the step learns it failed', async () => {
+  // Contract changed (flow, December 5): the failure ends the step as the error CompensationFailed (CASE-SIGNAL-1), not
+  // with the output { signal: 'failed' }, so the workflow needs no Choice after its wait.
+  it('failed: the case is not resolved, and the step fails with CompensationFailed', async () => {
     const instructionId = unique('ins');
     const { caseId, record } = await compensating(instructionId);
     const executionArn = await waitingFor(caseId, 'compensation');
@@ -349,7 +351,7 @@ describe('start-case: compensation.completed', () => {
       batchItemFailures: [],
     });
     const done = await env.sfn!.service.waitForExecution(executionArn, 5000);
-    expect(JSON.parse(done.output!)).toEqual({ signal: 'failed' });
+    expect(done).toMatchObject({ status: 'FAILED', error: 'CompensationFailed', cause: 'The order platform reported the instruction failed.' });
     expect(await cases.get(caseId)).toMatchObject({ status: 'compensating', compensation: { status: 'failed' } });
   });
 

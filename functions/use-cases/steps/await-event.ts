@@ -1,7 +1,7 @@
 import type { CaseReader, CaseWriter, WaitPort, WorkflowPort } from '../ports.js';
 import type { CaseRecord, WaitKind, WaitSignal } from '../../domain/case-record.js';
 import type { CaseStatus } from '../../domain/case.js';
-import { CANCELLABLE } from '../../domain/case-rules.js';
+import { CANCELLABLE, signalFailure } from '../../domain/case-rules.js';
 
 const STATUS_WHILE_WAITING: Record<WaitKind, CaseStatus> = {
   evidence: 'awaiting_evidence',
@@ -52,9 +52,20 @@ export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind
   // A cancellation recorded before the wait began ends a cancellable wait at once (CASE-CANCEL-1).
   const signal = record.cancelRequested && CANCELLABLE.has(kind) ? { signal: 'cancelled' } : (fromWait ?? alreadyHappened(record, kind));
   if (signal) {
-    await deps.workflow.resume(taskToken, signal);
+    await deliver(deps.workflow, kind, taskToken, signal);
     await deps.waits.consume(caseId, kind, taskToken);
   }
+}
+
+/**
+ * Hands a signal to the step waiting with `taskToken`: as its output, or as the error it stands for (CASE-SIGNAL-1).
+ * A workflow started before a release that failed a step this way meets the same error in a wait that retries task
+ * failures: each retry finds the signal again and fails at once, until its catch-all records the same error.
+ */
+export async function deliver(workflow: WorkflowPort, kind: WaitKind, taskToken: string, signal: WaitSignal): Promise<'delivered' | 'gone'> {
+  const failure = signalFailure(kind, signal);
+  const outcome = failure ? await workflow.fail(taskToken, failure.error, failure.cause) : await workflow.resume(taskToken, signal);
+  return outcome === 'gone' ? 'gone' : 'delivered';
 }
 
 /**

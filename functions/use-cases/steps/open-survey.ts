@@ -14,18 +14,14 @@ export function surveyBucket(record: CaseRecord, sentAt: Date, market: Pick<Mark
   return { day: localDateOf(sentAt, market.calendar.timeZone), type: record.type, carrier: record.shipment.carrier, remedy: record.remedy ?? 'none', market: market.code };
 }
 
+export type SurveyDeps = AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage>; satisfaction: SatisfactionStore; markets: Pick<Markets, 'of'> };
+
 /**
  * Opens the satisfaction survey: a single-use link valid for `expirySeconds`, an invitation to the customer (counted
- * for the satisfaction report), and the workflow parked until the answer comes (or the step's timeout, which sends
- * the reminder).
+ * for the satisfaction report), and the workflow parked until the answer comes (or the step's timeout, at the
+ * reminder time: then `remindSurvey`).
  */
-export async function openSurvey(
-  deps: AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage>; satisfaction: SatisfactionStore; markets: Pick<Markets, 'of'> },
-  caseId: string,
-  taskToken: string,
-  expirySeconds: number,
-  now: Date,
-): Promise<void> {
+export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: string, expirySeconds: number, now: Date): Promise<void> {
   const record = await deps.cases.require(caseId);
   // A retried step keeps the link already sent, so the customer never holds a dead one.
   let token = record.surveyToken;
@@ -39,5 +35,18 @@ export async function openSurvey(
   // Counted once per case, whichever attempt of this step gets here first.
   await deps.satisfaction.countInvitation(caseId, surveyBucket(record, now, deps.markets.of(record)));
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
+  await awaitEvent(deps, caseId, 'survey', taskToken, now);
+}
+
+/**
+ * The survey unanswered at the reminder time: the customer is reminded once, and the workflow waits on (kind survey)
+ * with the token of this step, for the rest of the survey's time. One step, where it took two (a notice task, then a
+ * wait). The reminder goes before the wait, as it did then; its notice slot (`survey_reminder`, per round) keeps a
+ * retried step from reminding twice. An answer already on the case is not reminded of, and resumes the wait at once.
+ */
+export async function remindSurvey(deps: Pick<SurveyDeps, keyof AwaitDeps | 'notices'>, caseId: string, taskToken: string, round: number, now: Date): Promise<void> {
+  const record = await deps.cases.require(caseId);
+  const answered = record.survey !== undefined && 'rating' in record.survey;
+  if (!answered) await deps.notices.send({ caseId, milestone: 'survey_reminder', round }, caseId);
   await awaitEvent(deps, caseId, 'survey', taskToken, now);
 }

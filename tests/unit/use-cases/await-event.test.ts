@@ -53,6 +53,19 @@ describe('awaitEvent against the ports’ fakes', () => {
     expect(workflow.resumed).toEqual([]);
   });
 
+  it('CASE-SIGNAL-1: a confirmation that came first resumes the step; a failure the platform reported fails it as CompensationFailed', async () => {
+    cases.seed(storedCase({ status: 'compensating' }));
+    await waits.recordSignal(CASE, 'compensation', { signal: 'failed' });
+    await park('compensation');
+    expect(workflow.resumed).toEqual([]);
+    expect(workflow.failed).toEqual([{ taskToken: 'token-compensation', error: 'CompensationFailed', cause: 'The order platform reported the instruction failed.' }]);
+    expect(waits.items.get(`${CASE}#compensation`)?.taskToken).toBeUndefined();
+
+    await waits.recordSignal(CASE, 'compensation', { signal: 'completed' });
+    await park('compensation', 'token-again');
+    expect(workflow.resumed).toEqual([{ taskToken: 'token-again', output: { signal: 'completed' } }]);
+  });
+
   it('an operator review opens on the case with its targets, once', async () => {
     cases.seed(storedCase({ status: 'in_review' }));
     await park('manual_review');

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import { WaitStore } from '../../functions/adapters/wait-store.js';
+import { CaseWorkflow } from '../../functions/adapters/workflow.js';
+import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-event.js';
+import { addWaitForTokenMachine, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { seedCase } from './fixtures.js';
+
+/**
+ * The survey step, both as this release's workflow calls it (Survey opens it; SurveyReminded reminds and waits on) and
+ * as a workflow started before it does (Survey the same; the reminder a notice task of its own, then await-event).
+ */
+let env: HandlerEnv;
+let survey: (payload: unknown) => Promise<unknown>;
+let queueUrl: string;
+let cases: CaseStore;
+let waits: WaitStore;
+const machines = { open: '', remind: '' };
+
+const waitItem = async (caseId: string) =>
+  (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#survey' }, ConsistentRead: true }))).Item;
+
+async function queued() {
+  const out = await env.sqs!.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+  for (const m of out.Messages ?? []) await env.sqs!.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+  return (out.Messages ?? []).map((m) => JSON.parse(m.Body!) as Record<string, unknown>);
+}
+
+function start(machine: keyof typeof machines, input: Record<string, unknown>) {
+  const { executionArn } = env.sfn!.service.startExecution({
+    stateMachineArn: machines[machine],
+    name: `${String(input.caseId)}-${randomUUID().slice(0, 8)}`,
+    input: JSON.stringify(input),
+  });
+  return executionArn!;
+}
+
+const registered = (caseId: string, notToken?: string) =>
+  eventually(
+    async () => {
+      const token = (await waitItem(caseId))?.taskToken as string | undefined;
+      return token && token !== notToken ? token : undefined;
+    },
+    5000,
+    'the survey task token',
+  );
+
+beforeAll(async () => {
+  env = await startHandlerEnv({ sfn: true, sqs: true });
+  queueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'survey-test.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
+  cases = new CaseStore(env.db, TABLE_NAME);
+  waits = new WaitStore(env.db, TABLE_NAME);
+  survey = (await importFresh(() => import('../../functions/handlers/survey.js'), { NOTICE_QUEUE_URL: queueUrl })).handler as (payload: unknown) => Promise<unknown>;
+  const token = { 'caseId.$': '$.caseId', 'taskToken.$': '$$.Task.Token' };
+  machines.open = addWaitForTokenMachine(env.sfn!.service, 'Survey', { ...token, expirySeconds: 3600 }, (payload) => survey(payload));
+  machines.remind = addWaitForTokenMachine(env.sfn!.service, 'SurveyReminded', { ...token, stage: 'reminder', 'round.$': '$.round' }, (payload) => survey(payload));
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('survey: the Survey step (every release calls it so)', () => {
+  it('opens the survey once: a link, the invitation, the case awaiting_survey with its token parked', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'resolved', outcome: 'approved', remedy: 'refund' } });
+    const executionArn = start('open', { caseId });
+    await registered(caseId);
+    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey', surveyToken: expect.any(String), surveyExpiresAt: expect.any(String) });
+    expect(await queued()).toEqual([{ caseId, milestone: 'survey_invitation' }]);
+    env.sfn!.service.stopExecution({ executionArn });
+  });
+});
+
+describe('survey: SurveyReminded (stage reminder) reminds once and waits on', () => {
+  it('sends the reminder of its round, then parks a new token the answer resumes', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'resolved', outcome: 'approved', remedy: 'refund' } });
+    const opened = start('open', { caseId });
+    const first = await registered(caseId);
+    await queued();
+    // The Survey step timed out at the reminder time (its token is dead), and SurveyReminded runs.
+    env.sfn!.service.stopExecution({ executionArn: opened });
+    const reminded = start('remind', { caseId, round: 0 });
+    await registered(caseId, first);
+    expect(await queued()).toEqual([{ caseId, milestone: 'survey_reminder', round: 0 }]);
+    await deliverSignal({ waits, workflow: new CaseWorkflow(env.sfn!.client, undefined) }, caseId, 'survey', { signal: 'answered', rating: 5 });
+    const done = await env.sfn!.service.waitForExecution(reminded, 5000);
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'answered', rating: 5 });
+  });
+
+  it('an answer that came between the two waits is not reminded of, and resumes the wait at once', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_survey', survey: { rating: 2, answeredAt: new Date().toISOString() } } });
+    const done = await env.sfn!.service.waitForExecution(start('remind', { caseId, round: 0 }), 5000);
+    expect(JSON.parse(done.output!)).toEqual({ signal: 'answered', rating: 2 });
+    expect(await queued()).toEqual([]);
+    expect(await waitItem(caseId)).not.toHaveProperty('taskToken');
+  });
+
+  it('refuses a payload that is neither an opening nor a reminder', async () => {
+    const { caseId } = await seedCase(env.db);
+    await expect(survey({ caseId, taskToken: 'AQx' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
+    await expect(survey({ caseId, taskToken: 'AQx', stage: 'expiry' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
+  });
+});
