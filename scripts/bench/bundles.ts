@@ -73,7 +73,7 @@ function importMs(probe: string, env: NodeJS.ProcessEnv): number {
     );
   } catch (error) {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
-    throw new Error(`${basename(probe)} failed to import: ${stderr.split('\n').find((line) => /Error/.test(line)) ?? stderr.slice(0, 500)}`);
+    throw new Error(`${basename(probe)} failed to import: ${stderr.split('\n').find((line) => /^\w*Error\b/.test(line)) ?? stderr.slice(0, 500)}`);
   }
 }
 
