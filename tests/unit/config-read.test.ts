@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configSchema, count, jsonObject, matching, oneOf, optionalSeconds, optionalUrl, readConfig, seconds, text, url } from '../../functions/config/read.js';
+import { type ConfigError, configSchema, count, jsonObject, matching, oneOf, optionalSeconds, optionalUrl, readConfig, seconds, text, url } from '../../functions/config/read.js';
 
 /** Each variable kind's checks (functions/config/read.ts): what passes, what a bad text reports, what absence gives. */
 const schema = configSchema({
