@@ -8,7 +8,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locale } from '../functions/domain/case.js';
-import { escapeHtml, NOTICE_MILESTONES, renderCaseNotice, type NoticeData } from '../functions/domain/notices.js';
+import { escapeHtml, NOTICE_MILESTONES, type NoticeData } from '../functions/domain/notices.js';
+import { renderCaseNotice } from '../functions/domain/notices/all-copies.js';
 import { noticeSamples, operatorNoteVariants, proactiveVariants } from '../functions/domain/notices/samples.js';
 import { smsEncoding, smsSegments } from '../functions/domain/sms-segments.js';
 

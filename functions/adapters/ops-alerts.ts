@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { writeIf } from './dynamo.js';
 
@@ -32,7 +32,7 @@ export class OpsAlerts {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly sns?: { client: SNSClient; topicArn: string },
+    private readonly sns?: { client: Pick<SNSClient, 'send'>; topicArn: string },
   ) {}
 
   async raise(alert: OpsAlert): Promise<void> {
@@ -72,9 +72,14 @@ export class OpsAlerts {
     );
   }
 
-  /** Sends the alert to the OpsAlerts topic (AWS); `kind` overrides the subject's kind (e.g. a resolved outage). */
+  /**
+   * Sends the alert to the OpsAlerts topic (AWS); `kind` overrides the subject's kind (e.g. a resolved outage). The
+   * SNS client's code (~21 KiB) is imported on the first alert, not at every cold start of the ten functions that may
+   * raise one (a chunk of the bundle, lib/constructs/bundling.ts).
+   */
   async publish(alert: OpsAlert, kind = alert.kind): Promise<void> {
     if (this.sns) {
+      const { PublishCommand } = await import('./sns.js');
       await this.sns.client.send(
         new PublishCommand({
           TopicArn: this.sns.topicArn,

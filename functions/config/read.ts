@@ -1,5 +1,3 @@
-import * as z from 'zod/mini';
-
 /**
  * Typed configuration, read once per cold start from the function's environment (set by the CDK stack in AWS, and by
  * the local runtime from the same synthesized template). Each function has one schema (functions/config/functions.ts)
@@ -9,10 +7,13 @@ import * as z from 'zod/mini';
  * what it should hold; a value is never echoed, since some are secrets.
  */
 
+/** What parsing a variable gave: its value, or that the text does not hold what is expected. */
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
+
 /** One environment variable: how its text is parsed (absent and empty are both `undefined`) and what it should hold. */
 export interface Variable<T> {
   readonly kind: 'variable';
-  readonly schema: z.ZodMiniType<T, string | undefined>;
+  readonly parse: (raw: string | undefined) => Parsed<T>;
   readonly expected: string;
 }
 
@@ -86,8 +87,8 @@ export function readConfig<S extends Shape>(schema: ConfigSchema<S>, env: Env = 
       continue;
     }
     const raw = present(env[name]) ? env[name] : undefined;
-    const parsed = entry.schema.safeParse(raw);
-    if (parsed.success) out[name] = parsed.data;
+    const parsed = entry.parse(raw);
+    if (parsed.ok) out[name] = parsed.value;
     else problems.push(`${name} is ${raw === undefined ? 'missing' : 'invalid'}: expected ${entry.expected}`);
   }
   for (const rule of schema.rules ?? []) if (!rule.holds((name) => present(env[name]))) problems.push(rule.message);
@@ -133,66 +134,61 @@ export function variableNames(schema: ConfigSchema): string[] {
   return Object.entries(schema.variables).flatMap(([name, entry]) => (entry.kind === 'secret' ? [name, secretArnVariable(name)] : [name]));
 }
 
-// Variable kinds. Each says what it expects, for the error message and docs/operations.md.
+// Variable kinds. Each says what it expects, for the error message and docs/operations.md. Plain checks rather than a
+// schema library: a handful of texts read once per cold start, and zod/mini's URL and pipe checks cost 7-13 KiB in
+// every function's bundle (docs/performance.md, "Bundles").
 
-const variable = <T>(schema: z.ZodMiniType<T, string | undefined>, expected: string): Variable<T> => ({ kind: 'variable', schema, expected });
-const nonEmpty = z.string().check(z.minLength(1));
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const BAD: Parsed<never> = { ok: false };
+const variable = <T>(parse: (raw: string | undefined) => Parsed<T>, expected: string): Variable<T> => ({ kind: 'variable', parse, expected });
+/** Absent: the fallback; present: the text if it passes `test`, else bad. */
+const optional =
+  <T, F>(test: (raw: string) => boolean, convert: (raw: string) => T, fallback: F) =>
+  (raw: string | undefined) =>
+    raw === undefined ? ok(fallback) : test(raw) ? ok(convert(raw)) : BAD;
+const asIs = (raw: string) => raw;
+/** An absolute URL as WHATWG URL parses it, surrounding blanks ignored (what zod's `url()` accepted before). */
+const isUrl = (raw: string) => URL.canParse(raw.trim());
 
-export const text = (): Variable<string> => variable(nonEmpty, 'a non-empty text');
-export const optionalText = (): Variable<string | undefined> => variable(z.optional(z.string()), 'a text');
-export const url = (): Variable<string> => variable(z.url(), 'an absolute URL');
-export const optionalUrl = (): Variable<string | undefined> => variable(z.optional(z.url()), 'an absolute URL');
+export const text = (): Variable<string> => variable((raw) => (raw === undefined ? BAD : ok(raw)), 'a non-empty text');
+export const optionalText = (): Variable<string | undefined> => variable((raw) => ok(raw), 'a text');
+export const url = (): Variable<string> => variable((raw) => (raw !== undefined && isUrl(raw) ? ok(raw) : BAD), 'an absolute URL');
+export const optionalUrl = (): Variable<string | undefined> => variable(optional(isUrl, asIs, undefined), 'an absolute URL');
 
-const whole = (fallback: number | undefined) =>
-  z.pipe(
-    z.optional(z.string().check(z.regex(/^\d+$/))),
-    z.transform((raw) => (raw === undefined ? fallback : Number(raw))),
-  );
+const wholeNumber = (raw: string) => /^\d+$/.test(raw);
 /** Whole seconds, 0 or more; the fallback when absent. */
-export const seconds = (fallback: number): Variable<number> => variable(whole(fallback) as z.ZodMiniType<number, string | undefined>, 'a whole number of seconds');
-export const optionalSeconds = (): Variable<number | undefined> => variable(whole(undefined), 'a whole number of seconds');
+export const seconds = (fallback: number): Variable<number> => variable(optional(wholeNumber, Number, fallback), 'a whole number of seconds');
+export const optionalSeconds = (): Variable<number | undefined> => variable(optional(wholeNumber, Number, undefined), 'a whole number of seconds');
 /** A whole number, 1 or more; the fallback when absent. */
 export const count = (fallback: number): Variable<number> =>
   variable(
-    z.pipe(
-      z.optional(z.string().check(z.regex(/^[1-9]\d*$/))),
-      z.transform((raw) => (raw === undefined ? fallback : Number(raw))),
-    ),
+    optional((raw) => /^[1-9]\d*$/.test(raw), Number, fallback),
     'a whole number, 1 or more',
   );
 export const oneOf = <const V extends readonly [string, ...string[]]>(values: V, fallback: V[number]): Variable<V[number]> =>
   variable(
-    z.pipe(
-      z.optional(z.enum(values)),
-      z.transform((raw) => raw ?? fallback),
-    ) as z.ZodMiniType<V[number], string | undefined>,
+    optional(
+      (raw) => values.includes(raw),
+      (raw) => raw as V[number],
+      fallback,
+    ),
     `one of ${values.join(', ')}`,
   );
 /** A text matching `pattern`; the fallback when absent. */
 export const matching = (pattern: RegExp, expected: string, fallback: string): Variable<string> =>
   variable(
-    z.pipe(
-      z.optional(z.string().check(z.regex(pattern))),
-      z.transform((raw) => raw ?? fallback),
-    ),
+    optional((raw) => pattern.test(raw), asIs, fallback),
     expected,
   );
 /** A JSON object (its content is checked by whoever reads it). */
 export const jsonObject = (): Variable<Record<string, unknown> | undefined> =>
-  variable(
-    z.pipe(
-      z.optional(z.string()),
-      z.transform((raw, ctx) => {
-        if (raw === undefined) return undefined;
-        try {
-          const value: unknown = JSON.parse(raw);
-          if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-        } catch {}
-        ctx.issues.push({ code: 'custom', message: 'not a JSON object', input: raw });
-        return z.NEVER;
-      }),
-    ),
-    'a JSON object',
-  );
+  variable((raw) => {
+    if (raw === undefined) return ok(undefined);
+    try {
+      const value: unknown = JSON.parse(raw);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return ok(value as Record<string, unknown>);
+    } catch {}
+    return BAD;
+  }, 'a JSON object');
 export const secret = (): Secret<true> => ({ kind: 'secret', required: true });
 export const optionalSecret = (): Secret<false> => ({ kind: 'secret', required: false });

@@ -62,9 +62,9 @@ export function statusPageApp(deps: StatusPageDeps) {
 
     if (event.requestContext.http.method === 'POST') {
       const choice = new URLSearchParams(rawBody(event)).get('choice');
-      if (!isChoice(choice)) return html(422, render(record, action, { problem: 'invalid_choice' }));
+      if (!isChoice(choice)) return html(422, await render(record, action, { problem: 'invalid_choice' }));
       const result = await chooseWhilePaused(deps, caseId, choice, now);
-      if (result !== 'recorded') return html(409, render(record, action, { problem: result }));
+      if (result !== 'recorded') return html(409, await render(record, action, { problem: result }));
       deps.logger.info('customer choice while on hold', { caseId, choice });
       // Post/redirect/get: reloading the page shows it again instead of sending the choice twice.
       return {
@@ -74,6 +74,6 @@ export function statusPageApp(deps: StatusPageDeps) {
       };
     }
     const done = event.queryStringParameters?.done;
-    return html(200, render(record, action, isChoice(done) ? { done } : {}));
+    return html(200, await render(record, action, isChoice(done) ? { done } : {}));
   };
 }

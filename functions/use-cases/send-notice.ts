@@ -5,7 +5,7 @@ import type { ChannelNotice, NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
 import type { SurveyStore } from '../adapters/survey-store.js';
 import type { Channel, RemedyChoice } from '../domain/case.js';
-import { NoticeDataError, renderCaseNotice, type RenderedNotice } from '../domain/notices.js';
+import { NoticeDataError, renderNotice, type RenderedNotice } from '../domain/notices.js';
 import type { Markets } from '../domain/markets.js';
 import { heldExpired } from '../domain/held-notices.js';
 import type { NoticeRef } from '../domain/notice-ref.js';
@@ -351,7 +351,7 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
     at: ctx.reachedAt,
     ...(surveyExpiresAt ? { surveyExpiresAt } : {}),
   });
-  return renderCaseNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? calendar.timeZone });
+  return renderNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? calendar.timeZone });
 }
 
 /** Pauses between the attempts to record a sent notice (each attempt has the SDK's own retries too). */

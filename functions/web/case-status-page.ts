@@ -1,21 +1,25 @@
 import type { CaseRecord } from '../domain/case-record.js';
 import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
 import type { Market } from '../domain/markets.js';
-import { operatorNoteOf } from '../domain/notices.js';
+import { loadCopy, operatorNoteOf } from '../domain/notices.js';
 import { pageLocale } from './layout.js';
 import { statusPage, type ChoiceProblem, type PauseChoice } from './status-pages.js';
 
-/** The customer's status page for a case, in its language and its market's zone, under the case's market's policy. */
-export function caseStatusPage(
+/**
+ * The customer's status page for a case, in its language and its market's zone, under the case's market's policy.
+ * Only that language's notice copy is loaded (the page repeats the notices' words for the request and a pause).
+ */
+export async function caseStatusPage(
   record: CaseRecord & { pause?: ProgressFacts['pause'] },
   { policy, calendar }: Pick<Market, 'policy' | 'calendar'>,
   action: string,
   opts: { done?: PauseChoice; problem?: ChoiceProblem },
-): string {
+): Promise<string> {
+  const locale = pageLocale(record.locale, policy.locale);
   const progress = caseProgress({ ...record, offersChoice: policy.customerChoice[record.type] !== undefined });
   const operatorNote = operatorNoteOf(record);
   return statusPage(
-    pageLocale(record.locale, policy.locale),
+    locale,
     {
       caseId: record.caseId,
       type: record.type,
@@ -29,5 +33,6 @@ export function caseStatusPage(
       ...(record.redactedAt ? { redacted: true } : {}),
     },
     { action, ...opts },
+    await loadCopy(locale),
   );
 }

@@ -1,7 +1,7 @@
 import type { CaseType, Outcome } from '../domain/case.js';
 import type { CaseProgress, NextStep, ProgressStep } from '../domain/case-progress.js';
 import { clipNote, DEFAULT_TIME_ZONE, type OperatorNote } from '../domain/notices.js';
-import { COPY } from '../domain/notices/render.js';
+import type { Copy } from '../domain/notices/copy.js';
 import { escapeHtml, page, type PageLocale } from './layout.js';
 
 export type PauseChoice = 'wait' | 'cancel';
@@ -250,20 +250,23 @@ const when = (locale: PageLocale, iso: string, timeZone = DEFAULT_TIME_ZONE) =>
 const asLabel = (locale: PageLocale, words: string) => (locale === 'zh-CN' ? words : words.charAt(0).toUpperCase() + words.slice(1));
 
 /** The pause's reason in the words of the delay notice, or a general one for a reason it does not know. */
-function pauseReason(locale: PageLocale, reason: string): string {
-  const known = (COPY[locale].delay as Record<string, { sms: string } | undefined>)[reason]?.sms ?? COPY[locale].delay.beyond_our_control.sms;
+function pauseReason(locale: PageLocale, copy: StatusCopy, reason: string): string {
+  const known = (copy.delay as Record<string, { sms: string } | undefined>)[reason]?.sms ?? copy.delay.beyond_our_control.sms;
   return asLabel(locale, known);
 }
+
+/** The notices' words the page repeats (the request's name, the reason for a pause), from the locale's copy. */
+export type StatusCopy = Pick<Copy, 'request' | 'delay'>;
 
 /**
  * The customer's status page: reference, request type, progress, the next step, the due time; while the case is on
  * hold, the reason and a form to keep waiting or cancel (`#choice`, the anchor the delay notice links to). Nothing
  * about the person: no name, contact or address.
  */
-export function statusPage(locale: PageLocale, view: StatusView, opts: { action: string; done?: PauseChoice; problem?: ChoiceProblem }): string {
+export function statusPage(locale: PageLocale, view: StatusView, opts: { action: string; done?: PauseChoice; problem?: ChoiceProblem }, copy: StatusCopy): string {
   const t = TEXT[locale];
   const { progress } = view;
-  const request = COPY[locale].request[view.type];
+  const request = copy.request[view.type];
   const steps = progress.steps.map(({ step, state }) => `<li class="${state}"${state === 'current' ? ' aria-current="step"' : ''}>${escapeHtml(t.steps[step])}</li>`).join('');
   const note = noteInForce(view);
   const next = note ? t.withNote[note.kind] : progress.next === 'none' ? (progress.outcome ? t.outcomes[progress.outcome] : '') : t.nextSteps[progress.next];
@@ -287,7 +290,7 @@ export function statusPage(locale: PageLocale, view: StatusView, opts: { action:
       : '';
   const hold = progress.pause
     ? `<section id="choice" aria-labelledby="choice-heading"><h2 id="choice-heading">${escapeHtml(t.onHold)}</h2>
-<dl><dt>${escapeHtml(t.reason)}</dt><dd>${escapeHtml(pauseReason(locale, progress.pause.reason))}</dd><dt>${escapeHtml(t.since)}</dt><dd>${escapeHtml(when(locale, progress.pause.since, view.timeZone))}</dd>${
+<dl><dt>${escapeHtml(t.reason)}</dt><dd>${escapeHtml(pauseReason(locale, copy, progress.pause.reason))}</dd><dt>${escapeHtml(t.since)}</dt><dd>${escapeHtml(when(locale, progress.pause.since, view.timeZone))}</dd>${
         progress.pause.expectedResumeBy ? `<dt>${escapeHtml(t.expected)}</dt><dd>${escapeHtml(when(locale, progress.pause.expectedResumeBy, view.timeZone))}</dd>` : ''
       }</dl>${message}<p>${escapeHtml(t.question)}</p>
 <form method="post" action="${escapeHtml(opts.action)}"><p><button type="submit" name="choice" value="wait">${escapeHtml(t.wait)}</button> <button type="submit" name="choice" value="cancel" class="secondary">${escapeHtml(t.cancel)}</button></p></form></section>`

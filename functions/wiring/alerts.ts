@@ -1,4 +1,4 @@
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { awsClient } from '../adapters/aws-clients.js';
 import { OpsAlerts } from '../adapters/ops-alerts.js';
 import { tableAccess, type TableConfig } from './stores.js';
@@ -6,5 +6,21 @@ import { tableAccess, type TableConfig } from './stores.js';
 /** Operator alerts: stored for GET /ops/alerts, and published to SNS where OPS_ALERTS_TOPIC_ARN is set (AWS). */
 export function opsAlerts(config: TableConfig & { readonly OPS_ALERTS_TOPIC_ARN?: string }): OpsAlerts {
   const topicArn = config.OPS_ALERTS_TOPIC_ARN;
-  return new OpsAlerts(...tableAccess(config), topicArn ? { client: awsClient(new SNSClient({})), topicArn } : undefined);
+  return new OpsAlerts(...tableAccess(config), topicArn ? { client: lazySnsClient(), topicArn } : undefined);
+}
+
+/** The SNS client, made (and its code imported) on the first alert: alerts are rare, cold starts are not. */
+function lazySnsClient(): Pick<SNSClient, 'send'> {
+  let client: Promise<SNSClient> | undefined;
+  const made = () => {
+    client ??= import('../adapters/sns.js').then(
+      ({ SNSClient }) => awsClient(new SNSClient({})),
+      (error: unknown) => {
+        client = undefined; // the next alert tries again
+        throw error;
+      },
+    );
+    return client;
+  };
+  return { send: (async (command: Parameters<SNSClient['send']>[0]) => (await made()).send(command)) as SNSClient['send'] };
 }

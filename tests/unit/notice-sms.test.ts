@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../functions/domain/case.js';
-import { NOTICE_MILESTONES, renderCaseNotice } from '../../functions/domain/notices.js';
+import { NOTICE_MILESTONES } from '../../functions/domain/notices.js';
+import { renderCaseNotice } from '../../functions/domain/notices/all-copies.js';
 import { noticeSamples, noticeVariants, SAMPLE_STATUS_URL } from '../../functions/domain/notices/samples.js';
 import { smsEncoding, smsSegments } from '../../functions/domain/sms-segments.js';
 

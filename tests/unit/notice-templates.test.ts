@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../functions/domain/case.js';
-import {
-  NOTICE_MILESTONES,
-  checkNoticeData,
-  dateFormats,
-  formatMoney,
-  NoticeDataError,
-  renderCaseNotice,
-  type NoticeData,
-  type NoticeMilestone,
-} from '../../functions/domain/notices.js';
+import { NOTICE_MILESTONES, checkNoticeData, dateFormats, formatMoney, NoticeDataError, type NoticeData, type NoticeMilestone } from '../../functions/domain/notices.js';
+import { renderCaseNotice } from '../../functions/domain/notices/all-copies.js';
 import { noticeSamples, noticeVariants, SAMPLE_CASE_ID, SAMPLE_STATUS_URL, SAMPLE_SURVEY_URL } from '../../functions/domain/notices/samples.js';
 import { smsEncoding } from '../../functions/domain/sms-segments.js';
 import { loadPolicy } from '../../functions/policies/index.js';

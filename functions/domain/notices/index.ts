@@ -3,5 +3,6 @@ export * from './types.js';
 export { checkNoticeData, NoticeDataError } from './check.js';
 export { dateFormats, formatMoney, plainSms, type DateFormats } from './format.js';
 export { escapeHtml } from './layout.js';
-export { renderCaseNotice } from './render.js';
+export { renderWithCopy } from './render.js';
+export { loadCopy, renderNotice } from './copies.js';
 export { clipNote, NOTE_LIMIT, operatorNoteOf, type OperatorNote } from './operator-note.js';

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleFunction, ENTRY_FILE, loadedAtStart } from '../../lib/constructs/bundling.js';
+
+/**
+ * What a cold start loads (lib/constructs/bundling.ts): the notice copy of one language at a time, loaded when a
+ * notice or page in that language is first rendered, and the SDK's other credential providers not at all. A static
+ * import of the copies (functions/domain/notices/all-copies.ts) from a function's code would put all three back.
+ */
+const out = mkdtempSync(join(tmpdir(), 'bundling-test-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function bundled(handler: string) {
+  const metafile = bundleFunction(join('functions', 'handlers', `${handler}.ts`), join(out, handler), { metafile: true }) as Metafile;
+  const entry = Object.keys(metafile.outputs).find((file) => basename(file) === ENTRY_FILE)!;
+  const inputsOf = (files: string[]) => files.flatMap((file) => Object.keys(metafile.outputs[file]!.inputs));
+  const loaded = loadedAtStart(metafile, entry);
+  const lazy = Object.keys(metafile.outputs).filter((file) => file.endsWith('.mjs') && !loaded.includes(file));
+  return { atStart: inputsOf(loaded), onUse: inputsOf(lazy) };
+}
+
+describe('function bundles', () => {
+  it.each(['notifier', 'status-page'])('%s loads each language of the notice copy only when it renders one', (handler) => {
+    const { atStart, onUse } = bundled(handler);
+    const copies = ['copy-de.ts', 'copy-en.ts', 'copy-zh.ts'].map((file) => `functions/domain/notices/${file}`);
+    for (const copy of copies) {
+      expect(atStart).not.toContain(copy);
+      expect(onUse).toContain(copy);
+    }
+  });
+
+  it('a cold start does not load the SDK credential providers a Lambda does not use (SSO, profiles, STS)', () => {
+    const { atStart, onUse } = bundled('record-failure');
+    const sso = (inputs: string[]) => inputs.filter((input) => input.includes('@aws-sdk/credential-provider-sso/'));
+    expect(sso(atStart)).toEqual([]);
+    expect(sso(onUse).length).toBeGreaterThan(0);
+  });
+});
