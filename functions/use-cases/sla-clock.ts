@@ -28,11 +28,11 @@ export async function onFreshCase<T>(cases: CaseReader, caseId: string, change: 
 }
 
 /**
- * Starts the case's service clock, once (a redelivered arrival changes nothing): from arrival at the service center,
+ * Starts the case's service clock, once (a redelivered arrival changes nothing), with `alongWith` in the same write: from arrival at the service center,
  * or from acceptance for types without a return leg (docs/sla.md). When the calendar's data ends before the due time
  * the case records "due date unknown" instead of a wrong date and operators get one alert; the monitor retries it.
  */
-export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt: Date, now: Date): Promise<ServiceSla | undefined> {
+export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt: Date, now: Date, alongWith?: Partial<CaseRecord>): Promise<ServiceSla | undefined> {
   const at = now.toISOString();
   let market: Market | undefined;
   const started = await onFreshCase(deps.cases, caseId, async (record) => {
@@ -50,13 +50,15 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
     if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
-      set: { sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
+      set: { ...alongWith, sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
       index: slaIndexPlace(sla, record.pause),
       at,
     });
     return written ? { sla, fresh: true } : undefined;
   });
   const { sla } = started;
+  // `alongWith` (fields the caller writes with the clock) is written in any case, on its own if the clock was not.
+  if (!started.fresh && alongWith) await deps.cases.update(caseId, alongWith);
   if (!started.fresh || !sla) return sla;
   await deps.cases.appendTimeline(caseId, {
     at,
