@@ -266,7 +266,7 @@ export class CaseNotFoundError extends Error {
 }
 
 /** Status index (GSI1): operators list cases by status, oldest first, without scanning the table. */
-function statusIndex(status: CaseStatus, createdAt: string | undefined, caseId: string): Record<string, string> {
+export function statusIndex(status: CaseStatus, createdAt: string | undefined, caseId: string): Record<string, string> {
   return createdAt ? { gsi1pk: `STATUS#${status}`, gsi1sk: `${createdAt}#${caseId}` } : { gsi1pk: `STATUS#${status}` };
 }
 

@@ -1,5 +1,6 @@
 import type { AlertPort, CaseReader, CaseRepository, SlaPort } from './ports.js';
 import type { CaseRecord } from '../domain/case-record.js';
+import type { CaseStatus } from '../domain/case.js';
 import type { Market, Markets } from '../domain/markets.js';
 import { closeServiceSla, slaIndexPlace, startServiceSla, type ServiceSla } from '../domain/sla.js';
 import { localDateOf } from '../domain/working-days.js';
@@ -130,16 +131,32 @@ export async function startFirstResponseTarget(deps: Pick<SlaDeps, 'sla'>, caseI
 export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, now: Date): Promise<void> {
   const at = now.toISOString();
   await onFreshCase(deps.cases, caseId, async (record) => {
-    const sla = record.sla && closeServiceSla(record.sla, record.pause, record.compensation, now);
-    if (!record.pause && sla === record.sla) return true;
-    const breachedLate = sla?.breachedAt && !record.slaBreachedAt ? { slaBreachedAt: sla.breachedAt } : {};
-    const written = await deps.sla.write(caseId, record.version, {
-      set: { ...(sla ? { sla } : {}), ...breachedLate },
-      remove: record.pause ? ['pause'] : [],
-      index: undefined,
-      at,
-    });
-    return written || undefined;
+    const stop = clockStopOf(record, now);
+    if (!stop) return true;
+    return (await deps.sla.write(caseId, record.version, { ...stop, index: undefined, at })) || undefined;
   });
   await deps.sla.closeTarget(caseId, 'first_response');
+}
+
+/**
+ * Closes the case (`patch`, while its status is one of `open`) and stops its clock in the same write of the case item,
+ * guarded by its version so the clock is stopped from what the case shows then. False when the case was not open (a
+ * retried close): then, as after every close, stopServiceClock finishes what is left (nothing, when this wrote it).
+ */
+export async function closeWithClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, patch: Partial<CaseRecord>, open: CaseStatus[], now: Date): Promise<boolean> {
+  return onFreshCase(deps.cases, caseId, async (record) => {
+    if (!open.includes(record.status)) return false;
+    const stop = clockStopOf(record, now);
+    if (!stop) return deps.cases.update(caseId, patch, open);
+    const written = await deps.sla.write(caseId, record.version, { set: { ...patch, ...stop.set }, remove: stop.remove, index: undefined, at: now.toISOString() });
+    return written || undefined;
+  });
+}
+
+/** What stopping the case's clock changes on the case: undefined when nothing (no clock running, no pause). */
+function clockStopOf(record: CaseRecord, now: Date): { set: Partial<CaseRecord>; remove: Array<keyof CaseRecord> } | undefined {
+  const sla = record.sla && closeServiceSla(record.sla, record.pause, record.compensation, now);
+  if (!record.pause && sla === record.sla) return undefined;
+  const breachedLate = sla?.breachedAt && !record.slaBreachedAt ? { slaBreachedAt: sla.breachedAt } : {};
+  return { set: { ...(sla ? { sla } : {}), ...breachedLate }, remove: record.pause ? ['pause'] : [] };
 }
