@@ -48,6 +48,9 @@ export interface WriteRecord {
   indexUnits: number;
   status: number;
   expression?: string;
+  /** The attribute names the expression sets or tests, and the item's size after the write (bytes, DynamoDB's rule). */
+  names?: string[];
+  bytes?: number;
 }
 
 export interface Meter<C> {
@@ -120,6 +123,8 @@ export async function meterDynamoDb(target: string, onWrite?: (write: WriteRecor
       indexUnits,
       status: response.status,
       ...(expression ? { expression: String(expression) } : {}),
+      ...(request.ExpressionAttributeNames ? { names: Object.values(request.ExpressionAttributeNames as Record<string, string>) } : {}),
+      ...(after ? { bytes: dynaliteDb.itemSize(after) } : {}),
     });
     return response;
   };

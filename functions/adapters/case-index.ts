@@ -5,7 +5,7 @@
  *
  * | gsi3pk                          | item                                   | gsi3sk                    |
  * |---------------------------------|----------------------------------------|---------------------------|
- * | `ORDER#<orderId>`               | lookup item `CASE#<id>` / `LOOKUP#ORDER`    | `<createdAt>#<caseId>` |
+ * | `ORDER#<orderId>`               | the case's facts item `CASE#<id>` / `CASE#FACTS` (before 5 December 2026: a lookup item `LOOKUP#ORDER`) | `<createdAt>#<caseId>` |
  * | `CUSTOMER#<customerId>`         | lookup item `CASE#<id>` / `LOOKUP#CUSTOMER` | `<createdAt>#<caseId>` |
  * | `MONTH#<YYYY-MM>`               | lookup item `CASE#<id>` / `LOOKUP#MONTH`    | `<createdAt>#<caseId>` |
  * | `TYPE#<type>#MONTH#<YYYY-MM>`   | lookup item `CASE#<id>` / `LOOKUP#TYPE`     | `<createdAt>#<caseId>` |
@@ -38,17 +38,21 @@ export const lookupPartition = {
 /** The sort key of every case entry in the index: newest first when read backwards; the case id breaks ties. */
 export const caseSortKey = (createdAt: string, caseId: string) => `${createdAt}#${caseId}`;
 
-/** The lookup items written beside a new case (in its partition), one per way to find it. */
+/** The order's entry in the index: carried by the case's facts item, which is written once at intake anyway. */
+export const orderLookupKeys = (c: { caseId: string; orderId: string; createdAt: string }) => ({
+  gsi3pk: lookupPartition.order(c.orderId),
+  gsi3sk: caseSortKey(c.createdAt, c.caseId),
+});
+
+/**
+ * The lookup items written beside a new case (in its partition), one per way to find it; the order's rides on the
+ * facts item (orderLookupKeys). Cases created before that have a `LOOKUP#ORDER` item instead, found the same way.
+ */
 export function lookupItems(c: { caseId: string; orderId: string; customerId: string; type: string; createdAt: string }) {
   const month = c.createdAt.slice(0, 7);
   const sortKey = caseSortKey(c.createdAt, c.caseId);
   const item = (kind: LookupKind, partition: string) => ({ pk: `CASE#${c.caseId}`, sk: `LOOKUP#${kind}`, gsi3pk: partition, gsi3sk: sortKey, caseId: c.caseId });
-  return [
-    item('ORDER', lookupPartition.order(c.orderId)),
-    item('CUSTOMER', lookupPartition.customer(c.customerId)),
-    item('MONTH', lookupPartition.month(month)),
-    item('TYPE', lookupPartition.typeMonth(c.type, month)),
-  ];
+  return [item('CUSTOMER', lookupPartition.customer(c.customerId)), item('MONTH', lookupPartition.month(month)), item('TYPE', lookupPartition.typeMonth(c.type, month))];
 }
 
 /** UTC months (YYYY-MM) an instant range [from, to) touches, newest first. */

@@ -45,7 +45,9 @@ export class CaseRedactor {
     if (typeof record.surveyToken === 'string') await this.eraseSurveyComment(record.surveyToken);
     const followUp = record.followUp as { status?: string; openedAt?: string } | undefined;
     if (followUp?.status === 'open' && followUp.openedAt) await this.redactFollowUpListing(caseId, followUp.openedAt);
-    for (const parcel of [record.shipment, record.returnShipment] as Array<{ carrier?: string; trackingNumber?: string } | undefined>) {
+    // The outbound shipment is on the facts item since 5 December 2026 (adapters/case-store.ts), in the case item before.
+    const facts = items.find((item) => item.sk === 'CASE#FACTS');
+    for (const parcel of [record.shipment ?? facts?.shipment, record.returnShipment] as Array<{ carrier?: string; trackingNumber?: string } | undefined>) {
       if (parcel?.carrier && parcel.trackingNumber) await this.shipments?.eraseProactiveContact(shipmentKey(parcel.carrier, parcel.trackingNumber));
     }
     for (const item of items.filter((i) => String(i.sk).startsWith('TL#'))) {

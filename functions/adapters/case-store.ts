@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseStatus, Channel, TimelineEntry } from '../domain/case.js';
 import type { CaseContact, CaseRecord } from '../domain/case-record.js';
-import { caseSortKey, lookupItems, lookupPartition } from './case-index.js';
+import { caseSortKey, lookupItems, lookupPartition, orderLookupKeys } from './case-index.js';
 import { keys, queryAll, setAssignments, writeIf } from './dynamo.js';
 import type { LedgerEntry } from './ledger-store.js';
 import { noticeRecordsOf } from './notice-store.js';
@@ -33,13 +33,25 @@ export class CaseStore {
     private readonly tableName: string,
   ) {}
 
-  /** Creates the case unless it exists; 'exists' means this request was seen before and nothing new is made. */
+  /**
+   * Creates the case unless it exists; 'exists' means this request was seen before and nothing new is made. The facts
+   * item goes first, so a case item is never read without its facts; neither is ever overwritten.
+   */
   async create(record: CaseRecord, contact: CaseContact, received: TimelineEntry): Promise<'created' | 'exists'> {
+    const { facts, rest } = splitFacts(record);
+    await writeIf(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.caseFacts(record.caseId), ...orderLookupKeys(record), caseId: record.caseId, ...facts },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     const written = await writeIf(
       this.db,
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.case(record.caseId), ...statusIndex(record.status, record.createdAt, record.caseId), ...record },
+        Item: { ...keys.case(record.caseId), ...statusIndex(record.status, record.createdAt, record.caseId), ...rest },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -64,9 +76,17 @@ export class CaseStore {
     for (const item of lookupItems(record)) await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
+  /** The case item and its facts item in one strongly consistent Query (sort keys `CASE` and `CASE#FACTS`). */
   async get(caseId: string): Promise<CaseRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }));
-    return out.Item ? (stripKeys(out.Item) as unknown as CaseRecord) : undefined;
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :case)',
+        ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':case': 'CASE' },
+        ConsistentRead: true,
+      }),
+    );
+    return caseOf(out.Items ?? []);
   }
 
   async require(caseId: string): Promise<CaseRecord> {
@@ -159,8 +179,7 @@ export class CaseStore {
     );
     const ids = (page.Items ?? []).map((item) => String(item.pk).slice('CASE#'.length));
     if (ids.length === 0) return [];
-    const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: ids.map((id) => keys.case(id)) } } }));
-    const byId = new Map((out.Responses?.[this.tableName] ?? []).map((item) => [String(item.caseId), stripKeys(item) as unknown as CaseRecord]));
+    const byId = await this.casesById(ids);
     // The index is eventually consistent: keep the index order, drop cases that have moved on since.
     return ids.map((id) => byId.get(id)).filter((c): c is CaseRecord => c !== undefined && c.status === status);
   }
@@ -210,15 +229,34 @@ export class CaseStore {
       ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
       ConsistentRead: true,
     });
-    const record = items.find((item) => item.sk === 'CASE');
+    const record = caseOf(items);
     if (!record) return undefined;
     return {
-      case: stripKeys(record) as unknown as CaseRecord,
+      case: record,
       timeline: items.filter((item) => String(item.sk).startsWith('TL#')).map((item) => stripKeys(item) as unknown as TimelineEntry),
       // One item per notice slot (both channels), or per channel for notices of the previous release: one record per channel.
       notices: items.filter((item) => String(item.sk).startsWith('NOTICE#')).flatMap(noticeRecordsOf) as NoticeRecord[],
       ledger: items.filter((item) => String(item.sk).startsWith('LEDGER#')).map((item) => stripKeys(item) as unknown as LedgerEntry),
     };
+  }
+
+  /** Case items with their facts, by id (BatchGetItem, 100 keys a request, unprocessed keys asked again). */
+  private async casesById(ids: string[]): Promise<Map<string, CaseRecord>> {
+    let pending = ids.flatMap((id) => [keys.case(id), keys.caseFacts(id)]);
+    const items: Array<Record<string, unknown>> = [];
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed');
+      const batch = pending.slice(0, 100);
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch } } }));
+      items.push(...(out.Responses?.[this.tableName] ?? []));
+      pending = [...pending.slice(100), ...((out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof batch)];
+    }
+    const found = new Map<string, CaseRecord>();
+    for (const id of ids) {
+      const record = caseOf(items.filter((item) => item.pk === `CASE#${id}`));
+      if (record) found.set(id, record);
+    }
+    return found;
   }
 }
 
@@ -230,8 +268,35 @@ export class CaseNotFoundError extends Error {
 }
 
 /** Status index (GSI1): operators list cases by status, oldest first, without scanning the table. */
-function statusIndex(status: CaseStatus, createdAt: string | undefined, caseId: string): Record<string, string> {
+export function statusIndex(status: CaseStatus, createdAt: string | undefined, caseId: string): Record<string, string> {
   return createdAt ? { gsi1pk: `STATUS#${status}`, gsi1sk: `${createdAt}#${caseId}` } : { gsi1pk: `STATUS#${status}` };
+}
+
+/**
+ * The parts of a case that never change after intake and are its bulk (order lines with names and prices, the claimed
+ * items, the shipment): kept in their own item (`CASE#FACTS`), written once, so the case item that every step updates
+ * stays small (a write costs one unit per started KB of the item). Cases created before 5 December 2026 hold them in
+ * the case item itself; both read the same.
+ */
+const FACT_FIELDS = ['orderItems', 'items', 'shipment', 'orderPlacedAt'] as const;
+
+function splitFacts(record: CaseRecord): { facts: Record<string, unknown>; rest: Record<string, unknown> } {
+  const facts: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = { ...record };
+  for (const field of FACT_FIELDS) {
+    facts[field] = record[field];
+    delete rest[field];
+  }
+  return { facts, rest };
+}
+
+/** The case from its partition's items: the case item, with the facts item's fields under it (if there is one). */
+export function caseOf(items: Array<Record<string, unknown>>): CaseRecord | undefined {
+  const record = items.find((item) => item.sk === 'CASE');
+  if (!record) return undefined;
+  const facts = items.find((item) => item.sk === 'CASE#FACTS');
+  const { caseId: _id, ...factFields } = facts ? stripKeys(facts) : {};
+  return { ...factFields, ...stripKeys(record) } as unknown as CaseRecord;
 }
 
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {

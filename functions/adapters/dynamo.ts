@@ -70,6 +70,8 @@ export const CONTACT_PARTITION_PREFIX = 'CONTACT#';
  */
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  /** The case's immutable bulk (order lines, claimed items, shipment), beside the case item (adapters/case-store.ts). */
+  caseFacts: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE#FACTS' }),
   contact: (caseId: string) => ({ pk: `${CONTACT_PARTITION_PREFIX}${caseId}`, sk: 'CONTACT' }),
   /** Where contacts were kept before they had their own partition; moved from there on first read (CaseStore.contact). */
   legacyContact: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CONTACT' }),

@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
 
 const healthKey = (provider: string) => ({ pk: `PROVIDER#${provider}`, sk: 'HEALTH' });
@@ -89,10 +89,13 @@ export class ProviderHealthStore {
 
   /**
    * A call succeeded: ends the outage, if there was one. Returns what the outage was (with the version of this
-   * change), for closing its alert, to the one caller that ended it (a provider answering normally costs one failed
-   * conditional write, no more).
+   * change), for closing its alert, to the one caller that ended it (a provider answering normally costs one
+   * read, no write: an eventually consistent read costs a tenth of the failed conditional write it replaces; an
+   * outage that read misses by a moment is ended by the next success).
    */
   async success(provider: string, now: Date): Promise<ProviderOutageState | undefined> {
+    const seen = await this.db.send(new GetCommand({ TableName: this.tableName, Key: healthKey(provider), ProjectionExpression: 'failingSince' }));
+    if (seen.Item?.failingSince === undefined) return undefined;
     const written = await conditionally(
       this.db.send(
         new UpdateCommand({

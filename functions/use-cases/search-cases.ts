@@ -59,7 +59,7 @@ function encodeCursor(position: SearchPosition, fingerprint: string): string {
 }
 
 const CASE_PK = /^CASE#AS-[0-9A-HJKMNP-TV-Z]{12}$/;
-const INDEXED_SK = /^(CASE|LOOKUP#(ORDER|CUSTOMER|MONTH|TYPE))$/;
+const INDEXED_SK = /^(CASE|CASE#FACTS|LOOKUP#(ORDER|CUSTOMER|MONTH|TYPE))$/;
 
 /** The position a cursor names, or null when it is not one this query handed out (tampered, stale, another query). */
 function decodeCursor(cursor: string, fingerprint: string, partitions: number): SearchPosition | null {

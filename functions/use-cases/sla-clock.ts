@@ -1,5 +1,6 @@
 import type { AlertPort, CaseReader, CaseRepository, SlaPort } from './ports.js';
 import type { CaseRecord } from '../domain/case-record.js';
+import type { CaseStatus } from '../domain/case.js';
 import type { Market, Markets } from '../domain/markets.js';
 import { closeServiceSla, slaIndexPlace, startServiceSla, type ServiceSla } from '../domain/sla.js';
 import { localDateOf } from '../domain/working-days.js';
@@ -28,11 +29,11 @@ export async function onFreshCase<T>(cases: CaseReader, caseId: string, change: 
 }
 
 /**
- * Starts the case's service clock, once (a redelivered arrival changes nothing): from arrival at the service center,
+ * Starts the case's service clock, once (a redelivered arrival changes nothing), with `alongWith` in the same write: from arrival at the service center,
  * or from acceptance for types without a return leg (docs/sla.md). When the calendar's data ends before the due time
  * the case records "due date unknown" instead of a wrong date and operators get one alert; the monitor retries it.
  */
-export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt: Date, now: Date): Promise<ServiceSla | undefined> {
+export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt: Date, now: Date, alongWith?: Partial<CaseRecord>): Promise<ServiceSla | undefined> {
   const at = now.toISOString();
   let market: Market | undefined;
   const started = await onFreshCase(deps.cases, caseId, async (record) => {
@@ -50,13 +51,15 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
     if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
-      set: { sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
+      set: { ...alongWith, sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
       index: slaIndexPlace(sla, record.pause),
       at,
     });
     return written ? { sla, fresh: true } : undefined;
   });
   const { sla } = started;
+  // `alongWith` (fields the caller writes with the clock) is written in any case, on its own if the clock was not.
+  if (!started.fresh && alongWith) await deps.cases.update(caseId, alongWith);
   if (!started.fresh || !sla) return sla;
   await deps.cases.appendTimeline(caseId, {
     at,
@@ -128,16 +131,32 @@ export async function startFirstResponseTarget(deps: Pick<SlaDeps, 'sla'>, caseI
 export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, now: Date): Promise<void> {
   const at = now.toISOString();
   await onFreshCase(deps.cases, caseId, async (record) => {
-    const sla = record.sla && closeServiceSla(record.sla, record.pause, record.compensation, now);
-    if (!record.pause && sla === record.sla) return true;
-    const breachedLate = sla?.breachedAt && !record.slaBreachedAt ? { slaBreachedAt: sla.breachedAt } : {};
-    const written = await deps.sla.write(caseId, record.version, {
-      set: { ...(sla ? { sla } : {}), ...breachedLate },
-      remove: record.pause ? ['pause'] : [],
-      index: undefined,
-      at,
-    });
-    return written || undefined;
+    const stop = clockStopOf(record, now);
+    if (!stop) return true;
+    return (await deps.sla.write(caseId, record.version, { ...stop, index: undefined, at })) || undefined;
   });
   await deps.sla.closeTarget(caseId, 'first_response');
+}
+
+/**
+ * Closes the case (`patch`, while its status is one of `open`) and stops its clock in the same write of the case item,
+ * guarded by its version so the clock is stopped from what the case shows then. False when the case was not open (a
+ * retried close): then, as after every close, stopServiceClock finishes what is left (nothing, when this wrote it).
+ */
+export async function closeWithClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, patch: Partial<CaseRecord>, open: CaseStatus[], now: Date): Promise<boolean> {
+  return onFreshCase(deps.cases, caseId, async (record) => {
+    if (!open.includes(record.status)) return false;
+    const stop = clockStopOf(record, now);
+    if (!stop) return deps.cases.update(caseId, patch, open);
+    const written = await deps.sla.write(caseId, record.version, { set: { ...patch, ...stop.set }, remove: stop.remove, index: undefined, at: now.toISOString() });
+    return written || undefined;
+  });
+}
+
+/** What stopping the case's clock changes on the case: undefined when nothing (no clock running, no pause). */
+function clockStopOf(record: CaseRecord, now: Date): { set: Partial<CaseRecord>; remove: Array<keyof CaseRecord> } | undefined {
+  const sla = record.sla && closeServiceSla(record.sla, record.pause, record.compensation, now);
+  if (!record.pause && sla === record.sla) return undefined;
+  const breachedLate = sla?.breachedAt && !record.slaBreachedAt ? { slaBreachedAt: sla.breachedAt } : {};
+  return { set: { ...(sla ? { sla } : {}), ...breachedLate }, remove: record.pause ? ['pause'] : [] };
 }

@@ -69,6 +69,26 @@ describe('close-case', () => {
     expect((await cases.view(caseId))!.timeline.map((e) => e.event)).toContain('case_closed');
   });
 
+  it('closes the case and stops its running clock in one write of the case item, moving it in the status index', async () => {
+    const sla = {
+      service: 'return',
+      startsAt: 'arrival',
+      startedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      expedited: false,
+      workingDays: 7,
+      state: 'running',
+      pauses: [],
+    } as const;
+    const { caseId, record } = await openCase({ status: 'awaiting_survey', sla: { ...sla, pauses: [] } });
+    await expect(handler({ caseId, reason: 'completed' })).resolves.toEqual({ outcome: 'approved' });
+    // One write (the version counts every write of the case item): status, outcome and the stopped clock together.
+    expect(await cases.get(caseId)).toMatchObject({ status: 'closed', outcome: 'approved', sla: { state: 'stopped' }, version: record.version + 1 });
+    expect((await cases.listByStatus('closed', 100)).map((c) => c.caseId)).toContain(caseId);
+    expect((await cases.listByStatus('awaiting_survey', 100)).map((c) => c.caseId)).not.toContain(caseId);
+    await expect(handler({ caseId, reason: 'completed' })).resolves.toEqual({ outcome: 'approved' });
+    expect(await cases.get(caseId)).toMatchObject({ version: record.version + 1 });
+  });
+
   it('a case that failed for good (needs_attention) or is already closed is not closed (again)', async () => {
     const failed = await openCase({ status: 'needs_attention' });
     await handler({ caseId: failed.caseId, reason: 'completed' });

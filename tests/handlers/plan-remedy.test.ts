@@ -74,6 +74,7 @@ describe("plan-remedy: the customer's choice first, where the policy gives one",
     ['lost', 'reship', false],
   ] as const)('%s, no answer in time (applyDefault): the policy default %s is recorded as the choice and planned', async (type, remedy, needsReturn) => {
     const { caseId } = await approved(type);
+    const { version } = (await cases.get(caseId))!;
     await expect(plan(caseId, true)).resolves.toEqual({
       needsChoice: false,
       remedy,
@@ -81,7 +82,8 @@ describe("plan-remedy: the customer's choice first, where the policy gives one",
       platformPaysReturnShipping: platformPays(type, needsReturn),
       advanceExchange: false,
     });
-    expect(await cases.get(caseId)).toMatchObject({ remedy, choice: { remedy, by: 'default' } });
+    // The choice and the remedy it leads to in one write of the case item.
+    expect(await cases.get(caseId)).toMatchObject({ remedy, choice: { remedy, by: 'default' }, version: version + 1 });
     const defaulted = (await timelineOf(caseId)).find((e) => e.event === 'choice_defaulted');
     expect(defaulted).toMatchObject({ actor: 'policy', detail: { remedy, policyVersion: expect.stringMatching(/\S/) } });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lookupItems, monthsNewestFirst } from '../../functions/adapters/case-index.js';
+import { lookupItems, monthsNewestFirst, orderLookupKeys } from '../../functions/adapters/case-index.js';
 import type { SearchPosition } from '../../functions/adapters/case-search.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { parseCaseSearch, planSearch } from '../../functions/domain/case-search.js';
@@ -55,8 +55,12 @@ describe('planSearch', () => {
 
   it('lookup items never carry personal data and key by what never changes', () => {
     const items = lookupItems({ caseId: 'AS-0000000000AB', orderId: 'o-1', customerId: 'c-1', type: 'lost', createdAt: '2026-03-01T00:00:00.000Z' });
+    // The order's entry rides on the case's facts item (written at intake anyway), not a lookup item of its own.
+    expect(orderLookupKeys({ caseId: 'AS-0000000000AB', orderId: 'o-1', createdAt: '2026-03-01T00:00:00.000Z' })).toEqual({
+      gsi3pk: 'ORDER#o-1',
+      gsi3sk: '2026-03-01T00:00:00.000Z#AS-0000000000AB',
+    });
     expect(items.map((i) => [i.sk, i.gsi3pk, i.gsi3sk])).toEqual([
-      ['LOOKUP#ORDER', 'ORDER#o-1', '2026-03-01T00:00:00.000Z#AS-0000000000AB'],
       ['LOOKUP#CUSTOMER', 'CUSTOMER#c-1', '2026-03-01T00:00:00.000Z#AS-0000000000AB'],
       ['LOOKUP#MONTH', 'MONTH#2026-03', '2026-03-01T00:00:00.000Z#AS-0000000000AB'],
       ['LOOKUP#TYPE', 'TYPE#lost#MONTH#2026-03', '2026-03-01T00:00:00.000Z#AS-0000000000AB'],

@@ -158,8 +158,9 @@ describe('docs/priority.md', () => {
         update: async (_id: string, patch: Record<string, unknown>) => void updates.push(patch),
         appendTimeline: async () => undefined,
       };
-      // The SLA side (targets, clocks) is stood in for too; tests/handlers/sla-monitor.test.ts runs it for real.
-      const sla = { putTarget: async () => undefined, write: async () => true };
+      // The SLA side (targets, clocks) is stood in for too; tests/handlers/sla-monitor.test.ts runs it for real. Where
+      // the clock starts at acceptance, the priority is written with it (one write of the case item): collected too.
+      const sla = { putTarget: async () => undefined, write: async (_id: string, _version: number, change: { set: Record<string, unknown> }) => (updates.push(change.set), true) };
       const deps = { cases: store as never, sla: sla as never, alerts: { raise: async () => undefined } as never, markets: oneMarket(), overrides: TIMINGS };
       const result = await classify(deps, 'AS-0123456789AB', now);
       expect(result.band).toBe(band);

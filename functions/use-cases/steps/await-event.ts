@@ -43,7 +43,7 @@ export interface ReviewTargets {
  */
 export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind, taskToken: string, now: Date, targets?: ReviewTargets): Promise<void> {
   if (kind === 'manual_review') await openReview(deps.cases, caseId, now, targets);
-  else await deps.cases.update(caseId, { status: STATUS_WHILE_WAITING[kind], waitingFor: kind });
+  else await showWaiting(deps.cases, caseId, kind);
   const early = await deps.waits.registerToken(caseId, kind, taskToken, now.toISOString());
   const record = await deps.cases.require(caseId);
   // An operator review resumes only from the case's own record of its decision: a signal left on the wait item (a
@@ -66,6 +66,17 @@ export async function deliver(workflow: WorkflowPort, kind: WaitKind, taskToken:
   const failure = signalFailure(kind, signal);
   const outcome = failure ? await workflow.fail(taskToken, failure.error, failure.cause) : await workflow.resume(taskToken, signal);
   return outcome === 'gone' ? 'gone' : 'delivered';
+}
+
+/**
+ * The case shows what it waits for. A case that shows it already (a re-registration, like the survey's after its
+ * reminder, or a step that set it with its own write) is not written again: a write of the case item costs a unit per
+ * started KB, a read a fraction of that.
+ */
+async function showWaiting(cases: CaseReader & CaseWriter, caseId: string, kind: WaitKind): Promise<void> {
+  const status = STATUS_WHILE_WAITING[kind];
+  const record = await cases.require(caseId);
+  if (record.status !== status || record.waitingFor !== kind) await cases.update(caseId, { status, waitingFor: kind });
 }
 
 /**

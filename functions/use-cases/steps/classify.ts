@@ -71,14 +71,15 @@ export async function classify(deps: SlaDeps & { overrides: TimingOverrides }, c
   const { policy } = deps.markets.of(record);
   const { score, band } = priorityOf({ tier: record.tier, type: record.type, expedited: record.expedited, orderValue: valueOf(record.orderItems) });
   const responseDueAt = new Date(now.getTime() + policy.sla.firstResponseHours[band] * 3_600_000).toISOString();
-  if (record.priority === undefined) {
-    await deps.cases.update(caseId, { priority: score, priorityBand: band, responseDueAt });
-    await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } });
-  }
+  const classified = record.priority === undefined ? { priority: score, priorityBand: band, responseDueAt } : undefined;
+  // Where the service clock starts now, the priority goes in the same write of the case item as the clock.
+  const withClock = !record.dispute && slaServiceFor(record.type).startsAt === 'acceptance';
+  if (classified && !withClock) await deps.cases.update(caseId, classified);
   if (!record.dispute) {
     await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt);
-    if (slaServiceFor(record.type).startsAt === 'acceptance') await startServiceClock(deps, caseId, new Date(record.createdAt), now);
+    if (withClock) await startServiceClock(deps, caseId, new Date(record.createdAt), now, classified);
   }
+  if (classified) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } });
   return {
     type: record.type,
     priority: score,

@@ -7,7 +7,7 @@ import { serviceWorkingMs } from '../../domain/reports.js';
 import type { Markets } from '../../domain/markets.js';
 import { localDateOf, type WorkingDayCalendar } from '../../domain/working-days.js';
 import { afterCaseClosed, type RetentionDeps } from '../privacy/retention.js';
-import { stopServiceClock } from '../sla-clock.js';
+import { closeWithClock, stopServiceClock } from '../sla-clock.js';
 
 const OPEN_STATUSES: CaseStatus[] = CASE_STATUSES.filter((status) => status !== 'closed' && status !== 'needs_attention');
 
@@ -44,7 +44,9 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
   const record = await deps.cases.require(caseId);
   const outcome = OUTCOME_OF[reason] ?? record.outcome ?? 'approved';
   const at = now.toISOString();
-  const closed = await deps.cases.update(
+  // The close and the clock's stop in one write of the case item (stopServiceClock below then has nothing to write).
+  const closed = await closeWithClock(
+    deps,
     caseId,
     {
       status: 'closed',
@@ -54,6 +56,7 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
       ...(reason === 'survey_expired' && !record.survey ? { survey: { expiredAt: at } } : {}),
     },
     OPEN_STATUSES,
+    now,
   );
   if (closed) {
     await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });

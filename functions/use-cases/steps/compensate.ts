@@ -67,6 +67,8 @@ export async function compensate(deps: CompensateDeps, caseId: string, now: Date
 
   if (!record.compensation) {
     await deps.cases.update(caseId, {
+      // What the case waits for next (the platform's confirmation): AwaitCompensation then has nothing to write.
+      waitingFor: 'compensation',
       outcome: 'approved',
       compensation: { instructionId: receipt.instructionId, kind: plan.kind, amount: plan.amount, currency: plan.currency, idempotencyKey, at, status: 'instructed' },
     });

@@ -29,7 +29,8 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
     token = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + expirySeconds * 1000).toISOString();
     await deps.surveys.create({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt });
-    await deps.cases.update(caseId, { surveyToken: token, surveyExpiresAt: expiresAt });
+    // With the status the wait shows (awaitEvent below then has nothing to write): one write of the case item.
+    await deps.cases.update(caseId, { surveyToken: token, surveyExpiresAt: expiresAt, status: 'awaiting_survey', waitingFor: 'survey' });
     await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
   // Counted once per case, whichever attempt of this step gets here first.

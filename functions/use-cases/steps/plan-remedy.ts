@@ -39,19 +39,20 @@ export async function planRemedy(deps: { cases: CaseRepository; markets: Markets
   const { code: market, policy } = deps.markets.of(record);
   const choicePolicy = policy.customerChoice[record.type];
   const at = now.toISOString();
-  if (applyDefault && choicePolicy && !record.choice) {
-    const choice = { remedy: choicePolicy.default, by: 'default' as const, at };
-    await deps.cases.update(caseId, { choice });
-    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'choice_defaulted', detail: { remedy: choice.remedy, market, policyVersion: policy.version } });
-    record = { ...record, choice };
-  }
+  // The default choice and the remedy it leads to are written together (one write of the case item, not two).
+  const defaulted = applyDefault && choicePolicy && !record.choice ? { remedy: choicePolicy.default, by: 'default' as const, at } : undefined;
+  if (defaulted) record = { ...record, choice: defaulted };
   if (choicePolicy && !record.choice && !record.operatorDecision?.remedy) {
     return { needsChoice: true, options: choicePolicy.options, defaultChoice: choicePolicy.default };
   }
   const plan = compensationFor(record, policy);
   const advanceExchange = plan.remedy === 'exchange' && policy.advanceExchange.tiers.includes(record.tier);
-  if (record.remedy !== plan.remedy) {
-    await deps.cases.update(caseId, { remedy: plan.remedy });
+  const replanned = record.remedy !== plan.remedy;
+  if (defaulted || replanned) await deps.cases.update(caseId, { ...(defaulted ? { choice: defaulted } : {}), ...(replanned ? { remedy: plan.remedy } : {}) });
+  if (defaulted) {
+    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'choice_defaulted', detail: { remedy: defaulted.remedy, market, policyVersion: policy.version } });
+  }
+  if (replanned) {
     await deps.cases.appendTimeline(caseId, {
       at,
       actor: 'policy',

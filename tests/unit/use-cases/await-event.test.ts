@@ -33,6 +33,15 @@ describe('awaitEvent against the ports’ fakes', () => {
     expect(waits.items.get(`${CASE}#evidence`)?.taskToken).toBe('token-evidence');
   });
 
+  it('a re-registration (the survey after its reminder) writes nothing to a case that shows the wait already', async () => {
+    cases.seed(storedCase({ status: 'resolved' }));
+    await park('survey');
+    const { version } = await cases.require(CASE);
+    await park('survey', 'token-survey-2');
+    expect(await cases.require(CASE)).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey', version });
+    expect(waits.items.get(`${CASE}#survey`)?.taskToken).toBe('token-survey-2');
+  });
+
   it('a signal that came first resumes the step at once, and the wait is consumed', async () => {
     cases.seed(storedCase({ status: 'in_review' }));
     await waits.recordSignal(CASE, 'evidence', { signal: 'evidence_added' });
