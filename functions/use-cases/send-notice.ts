@@ -235,8 +235,16 @@ async function deliver(deps: SendNoticeDeps, d: Delivery, channels: Channel[], o
         error = sendError;
         break;
       }
-      // The provider refused the address before sending: suppressed for good, the notice recorded as suppressed.
-      await deps.suppressions.suppress(channel, channel === 'email' ? d.contact.email! : d.contact.phone!, sendError.reason, ctx.now, caseId);
+      // The provider refused the address before sending: suppressed for good, the notice recorded as suppressed. If
+      // the suppression cannot be written, the channel is a retryable failure; what was accepted before it is still
+      // recorded below (an exception from here would leave an accepted email `sending`, to be sent again).
+      try {
+        await deps.suppressions.suppress(channel, channel === 'email' ? d.contact.email! : d.contact.phone!, sendError.reason, ctx.now, caseId);
+      } catch (suppressError) {
+        results[channel] = failure(reasonOf(suppressError), ctx.lastAttempt, ctx);
+        error = suppressError;
+        break;
+      }
       results[channel] = { status: 'suppressed', at: ctx.now.toISOString(), reason: sendError.reason };
       refused.push(channel);
     }
