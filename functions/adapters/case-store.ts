@@ -5,7 +5,7 @@ import type { CaseContact, CaseRecord } from '../domain/case-record.js';
 import { caseSortKey, lookupItems, lookupPartition, orderLookupKeys } from './case-index.js';
 import { keys, queryAll, setAssignments, writeIf } from './dynamo.js';
 import type { LedgerEntry } from './ledger-store.js';
-import { noticeRecordsOf } from './notice-store.js';
+import { noticeRecordsOf } from './notice-records.js';
 
 export interface NoticeRecord {
   milestone: string;

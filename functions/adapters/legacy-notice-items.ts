@@ -15,10 +15,6 @@ export class LegacyNoticeItems {
     private readonly tableName: string,
   ) {}
 
-  static isLegacy(item: Record<string, unknown>): boolean {
-    return typeof item.channel === 'string' && typeof item.status === 'string';
-  }
-
   /** Takes the channel's old item under `condition` (NoticeStore's TAKEABLE on top-level attributes): a Put, as then. */
   async take(
     caseId: string,

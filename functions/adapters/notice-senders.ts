@@ -32,6 +32,23 @@ export class AddressRefusedError extends Error {
   }
 }
 
+/**
+ * Bounds on one provider call (SES, End User Messaging): the SDK's node HTTP handler gives up on a request that has
+ * not answered within `requestTimeoutMs` (throwOnRequestTimeout: an error, not only a warning) or not connected within
+ * `connectionTimeoutMs`, and the SDK tries at most `maxAttempts` times. Without them a hung call runs until the Lambda
+ * times out.
+ */
+export const PROVIDER_CALL_LIMITS = { requestTimeoutMs: 4_000, connectionTimeoutMs: 1_000, maxAttempts: 2 } as const;
+
+/** The longest one send can take under PROVIDER_CALL_LIMITS: every attempt timing out, plus the SDK's backoff between them. */
+export const PROVIDER_SEND_MAX_MS = PROVIDER_CALL_LIMITS.maxAttempts * (PROVIDER_CALL_LIMITS.requestTimeoutMs + PROVIDER_CALL_LIMITS.connectionTimeoutMs) + 1_000;
+
+/** The client configuration (SESv2Client, PinpointSMSVoiceV2Client) that applies PROVIDER_CALL_LIMITS. */
+export function providerClientConfig() {
+  const { requestTimeoutMs, connectionTimeoutMs, maxAttempts } = PROVIDER_CALL_LIMITS;
+  return { maxAttempts, requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: connectionTimeoutMs, throwOnRequestTimeout: true } };
+}
+
 /** SES (v2 API) for email, AWS End User Messaging SMS for text messages. */
 export class AwsNoticeSenders implements NoticeSenders {
   constructor(

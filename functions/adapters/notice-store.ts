@@ -4,6 +4,7 @@ import type { NoticeRef } from '../domain/notice-ref.js';
 import type { NoticeMessage } from '../schemas/messages.js';
 import { isConditionFailure, keys, queryAll, writeIf } from './dynamo.js';
 import { LegacyNoticeItems } from './legacy-notice-items.js';
+import { NOTICE_CHANNELS as CHANNELS, noticeRecordsOf, stateIn } from './notice-records.js';
 
 /**
  * A claim older than this is taken to belong to a sender that died mid-send, and may be retried: beyond the notice
@@ -56,6 +57,14 @@ export interface DueNotice {
   message: NoticeMessage;
 }
 
+/** The slot item changed under every claim attempt: nothing was claimed; retried through the queue. */
+export class NoticeClaimContendedError extends Error {
+  override readonly name = 'NoticeClaimContendedError';
+  constructor(slot: string) {
+    super(`notice ${slot} changed under every claim attempt`);
+  }
+}
+
 /** The only channel ever held for later (quiet hours): the slot item's due index (gsi2) is that channel's. */
 export const HELD_CHANNEL = 'sms' satisfies Channel;
 
@@ -74,7 +83,6 @@ export interface SlotClaim {
   prior: Partial<Record<Channel, ChannelNotice>>;
 }
 
-const CHANNELS: readonly Channel[] = ['email', 'sms'];
 const FAILURES: ReadonlySet<NoticeStatus> = new Set(['failed', 'undeliverable', 'suppressed']);
 // Claim attempts when another writer changes the slot between the read and the conditional write.
 const CLAIM_ATTEMPTS = 3;
@@ -112,6 +120,8 @@ export class NoticeStore {
     now: Date,
     options: { release?: boolean; message?: NoticeMessage } = {},
   ): Promise<SlotClaim & { deferred: Channel[] }> {
+    // One write takes a channel or parks it, never both: a parked SMS sent by the same caller would go in quiet hours.
+    if (wants.deferUntil && wants.send.includes(HELD_CHANNEL)) throw new Error(`${HELD_CHANNEL} cannot be both sent and held for later in one claim`);
     const at = now.toISOString();
     const entries: Partial<Record<Channel, ChannelNotice>> = Object.fromEntries(wants.send.map((c) => [c, { status: 'sending', at }]));
     if (wants.deferUntil) entries[HELD_CHANNEL] = { status: 'deferred', at, sendAt: wants.deferUntil.toISOString() };
@@ -291,8 +301,10 @@ export class NoticeStore {
   private async read(caseId: string, slot: string): Promise<{ item?: Record<string, unknown>; legacy: Partial<Record<Channel, Record<string, unknown>>> }> {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :slot)',
-      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':slot': `NOTICE#${slot}` },
+      // From the slot item to its last per-channel item (`#email` < `#sms`): `received#r1` no longer reads `received#r10`
+      // ('#' sorts before digits); only a slot's own later rounds may fall in the range, and are left out below.
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :slot AND :last',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':slot': `NOTICE#${slot}`, ':last': keys.notice(caseId, slot, 'sms').sk },
       ConsistentRead: true,
     });
     const legacy: Partial<Record<Channel, Record<string, unknown>>> = {};
@@ -335,9 +347,11 @@ export class NoticeStore {
       }
       if (fresh.length > 0 && !(await this.takeFresh(caseId, slot, fresh, entries, stale, release, message))) {
         if (attempt + 1 < CLAIM_ATTEMPTS) continue;
-        // Contended on every attempt: treated as held by another sender, so the message comes back later.
-        claim.busy.push(...fresh);
-      } else claim.taken.push(...fresh);
+        // Contended on every attempt: nothing taken or parked, and the message comes back later (an SMS to be parked
+        // for quiet hours included, which a `busy` answer would have dropped).
+        throw new NoticeClaimContendedError(slot);
+      }
+      claim.taken.push(...fresh);
       for (const channel of wanted.filter((c) => read.legacy[c] && !claim.busy.includes(c))) {
         const entry = entries[channel]!;
         if (!takeable(read.legacy[channel] as unknown as ChannelNotice, stale, release(entry))) continue;
@@ -447,21 +461,6 @@ export class NoticeStore {
 /** The item of one notice slot (`milestone` or `milestone#r<round>`), all channels. */
 export function slotKey(caseId: string, slot: string) {
   return { pk: `CASE#${caseId}`, sk: `NOTICE#${slot}` };
-}
-
-/** What the case view lists per (milestone, channel), from a `NOTICE#` item of either shape. */
-export function noticeRecordsOf(item: Record<string, unknown>): Array<ChannelNotice & { milestone: string; channel: Channel; message?: string }> {
-  const { pk: _pk, sk: _sk, gsi2pk: _g1, gsi2sk: _g2, ...rest } = item;
-  if (LegacyNoticeItems.isLegacy(item)) return [rest as unknown as ChannelNotice & { milestone: string; channel: Channel }];
-  return CHANNELS.flatMap((channel) => {
-    const state = stateIn(item, channel);
-    return state ? [{ milestone: String(item.milestone), channel, ...state, ...(typeof item.message === 'string' ? { message: item.message } : {}) }] : [];
-  });
-}
-
-function stateIn(item: Record<string, unknown> | undefined, channel: Channel): ChannelNotice | undefined {
-  const state = item?.[channel];
-  return state && typeof state === 'object' ? (state as ChannelNotice) : undefined;
 }
 
 /** The condition `takeableCondition` writes, evaluated on what was read. */

@@ -6,7 +6,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { awsClient } from '../adapters/aws-clients.js';
-import { AwsNoticeSenders } from '../adapters/notice-senders.js';
+import { AwsNoticeSenders, providerClientConfig } from '../adapters/notice-senders.js';
 import { parseQuietHours } from '../domain/quiet-hours.js';
 import { noticeMessage } from '../schemas/messages.js';
 import { sendContextOf, sendNotice, type AcceptedUnrecorded, type NoticeSettings } from '../use-cases/send-notice.js';
@@ -20,7 +20,7 @@ const config = readConfig(notifierConfig);
 const acceptedUnrecorded: AcceptedUnrecorded = new Map();
 const stores = { cases: caseStore(config), notices: noticeStore(config), surveys: surveyStore(config), suppressions: suppressionStore(config), acceptedUnrecorded };
 const metricSink = metrics(config);
-const senders = new AwsNoticeSenders(awsClient(new SESv2Client({})), awsClient(new PinpointSMSVoiceV2Client({})), {
+const senders = new AwsNoticeSenders(awsClient(new SESv2Client(providerClientConfig())), awsClient(new PinpointSMSVoiceV2Client(providerClientConfig())), {
   fromEmail: config.NOTICE_FROM_EMAIL,
   configurationSet: config.SES_CONFIGURATION_SET,
   smsOriginationIdentity: config.SMS_ORIGINATION_IDENTITY,
@@ -44,7 +44,7 @@ async function handle(event: SQSEvent, context: Context) {
   const send = async (record: SQSRecord) => {
     const message = noticeMessage.parse(JSON.parse(record.body));
     // NOTICE_MAX_RECEIVES is the queue's maxReceiveCount: the delivery that reaches it is the last before the DLQ.
-    const ctx = sendContextOf(message, record.attributes, config.NOTICE_MAX_RECEIVES, new Date());
+    const ctx = sendContextOf(message, record.attributes, config.NOTICE_MAX_RECEIVES, new Date(), () => context.getRemainingTimeInMillis());
     const outcome = await sendNotice(deps, message, ctx).catch((error: Error) => {
       logger.error('notice failed', { caseId: message.caseId, milestone: message.milestone, errorName: error.name, lastAttempt: ctx.lastAttempt });
       throw error;

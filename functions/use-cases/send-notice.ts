@@ -1,6 +1,6 @@
 import type { CaseStore } from '../adapters/case-store.js';
 import type { CaseContact, CaseRecord } from '../domain/case-record.js';
-import { AddressRefusedError, type NoticeSenders } from '../adapters/notice-senders.js';
+import { AddressRefusedError, PROVIDER_SEND_MAX_MS, type NoticeSenders } from '../adapters/notice-senders.js';
 import type { ChannelNotice, NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
 import type { SurveyStore } from '../adapters/survey-store.js';
@@ -53,6 +53,8 @@ export interface SendContext {
   reachedAt: Date;
   /** This delivery of the message is its last: a failure now sends it to the DLQ, so it is recorded as final. */
   lastAttempt: boolean;
+  /** The time this invocation has left (the Lambda context's getRemainingTimeInMillis); undefined: not bounded. */
+  remainingMs?: () => number;
 }
 
 /**
@@ -60,11 +62,18 @@ export interface SendContext {
  * ApproximateReceiveCount); the delivery that reaches `maxReceives` (the queue's maxReceiveCount) is the last before
  * the DLQ. Deadlines count from the milestone's moment, carried in the message or else the time it was first queued.
  */
-export function sendContextOf(message: NoticeMessage, attributes: { SentTimestamp?: string; ApproximateReceiveCount?: string }, maxReceives: number, now: Date): SendContext {
+export function sendContextOf(
+  message: NoticeMessage,
+  attributes: { SentTimestamp?: string; ApproximateReceiveCount?: string },
+  maxReceives: number,
+  now: Date,
+  remainingMs?: () => number,
+): SendContext {
   return {
     now,
     reachedAt: message.at ? new Date(message.at) : new Date(Number(attributes.SentTimestamp) || now.getTime()),
     lastAttempt: Number(attributes.ApproximateReceiveCount) >= maxReceives,
+    ...(remainingMs ? { remainingMs } : {}),
   };
 }
 
@@ -223,10 +232,13 @@ async function deliver(deps: SendNoticeDeps, d: Delivery, channels: Channel[], o
   const results: Partial<Record<Channel, ChannelNotice>> = {};
   for (const [channel, accepted] of unrecorded) results[channel] = { status: 'sent', at: new Date().toISOString(), providerMessageId: accepted.providerMessageId };
   const refused: Channel[] = [];
+  // Channels a checkpoint (sendChecked) already recorded: the final write leaves them out, so it cannot undo what
+  // was recorded on them since (a bounce reported meanwhile).
+  const checkpointed = new Set<Channel>();
   let error: unknown;
   for (const channel of claim.taken) {
     try {
-      const providerMessageId = await sendChecked(deps, claim, results, d.send(channel, { caseId, slot: d.slot, channel }));
+      const providerMessageId = await sendChecked(deps, claim, results, checkpointed, ctx, () => d.send(channel, { caseId, slot: d.slot, channel }));
       // The provider accepted it: from here no failure may free the channel for a second send (recordResults).
       results[channel] = { status: 'sent', at: new Date().toISOString(), providerMessageId };
     } catch (sendError) {
@@ -235,8 +247,16 @@ async function deliver(deps: SendNoticeDeps, d: Delivery, channels: Channel[], o
         error = sendError;
         break;
       }
-      // The provider refused the address before sending: suppressed for good, the notice recorded as suppressed.
-      await deps.suppressions.suppress(channel, channel === 'email' ? d.contact.email! : d.contact.phone!, sendError.reason, ctx.now, caseId);
+      // The provider refused the address before sending: suppressed for good, the notice recorded as suppressed. If
+      // the suppression cannot be written, the channel is a retryable failure; what was accepted before it is still
+      // recorded below (an exception from here would leave an accepted email `sending`, to be sent again).
+      try {
+        await deps.suppressions.suppress(channel, channel === 'email' ? d.contact.email! : d.contact.phone!, sendError.reason, ctx.now, caseId);
+      } catch (suppressError) {
+        results[channel] = failure(reasonOf(suppressError), ctx.lastAttempt, ctx);
+        error = suppressError;
+        break;
+      }
       results[channel] = { status: 'suppressed', at: ctx.now.toISOString(), reason: sendError.reason };
       refused.push(channel);
     }
@@ -245,10 +265,11 @@ async function deliver(deps: SendNoticeDeps, d: Delivery, channels: Channel[], o
   // and send. Not done either way: the message comes back until the claim is sent or stale (then taken over); on its
   // last attempt the channel is recorded undeliverable ("interrupted") on the case, and a DLQ redrive may send it.
   if (ctx.lastAttempt) for (const channel of claim.busy) results[channel] = failure('interrupted', true, ctx);
+  const toRecord = Object.fromEntries(Object.entries(results).filter(([c]) => !checkpointed.has(c as Channel)));
   await recordResults(
     deps,
     claim,
-    results,
+    toRecord,
     claim.taken.filter((c) => !results[c]),
     ctx,
   );
@@ -278,15 +299,33 @@ const CHANNEL_ORDER: readonly Channel[] = ['email', 'sms'];
  */
 export const CHECKPOINT_AFTER_MS = 2_000;
 
-/** Awaits a send; if it is slow, first records the channels already sent (not the ones still to come). */
+/**
+ * Starts a send; first records the channels already sent (not the ones still to come) when the invocation has less
+ * time left than the send can take (PROVIDER_SEND_MAX_MS), else once the send has taken CHECKPOINT_AFTER_MS.
+ */
 async function sendChecked(
   deps: SendNoticeDeps,
   claim: Parameters<NoticeStore['record']>[0],
   results: Partial<Record<Channel, ChannelNotice>>,
-  sending: Promise<string | undefined>,
+  checkpointed: Set<Channel>,
+  ctx: SendContext,
+  start: () => Promise<string | undefined>,
 ): Promise<string | undefined> {
-  const sent = Object.fromEntries(Object.entries(results).filter(([, r]) => r.status === 'sent'));
-  if (Object.keys(sent).length === 0) return sending;
+  const sent = Object.entries(results).filter(([c, r]) => r.status === 'sent' && !checkpointed.has(c as Channel)) as Array<[Channel, ChannelNotice]>;
+  if (sent.length === 0) return start();
+  // Best effort: a failed checkpoint leaves the channels to the write after all the sends, with its retries.
+  const checkpoint = async () => {
+    const written = await deps.notices.record(claim, Object.fromEntries(sent)).then(
+      () => true,
+      () => false,
+    );
+    if (written) for (const [channel] of sent) checkpointed.add(channel);
+  };
+  if (ctx.remainingMs && ctx.remainingMs() < PROVIDER_SEND_MAX_MS) {
+    await checkpoint();
+    return start();
+  }
+  const sending = start();
   let timer: NodeJS.Timeout | undefined;
   const slow = await Promise.race([
     sending.then(
@@ -298,8 +337,7 @@ async function sendChecked(
     }),
   ]);
   clearTimeout(timer);
-  // Best effort: the write after all the sends records them again, with its retries.
-  if (slow) await deps.notices.record(claim, sent).catch(() => undefined);
+  if (slow) await checkpoint();
   return sending;
 }
 

@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { NoticeStore } from '../../functions/adapters/notice-store.js';
-import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { NoticeClaimContendedError, NoticeStore } from '../../functions/adapters/notice-store.js';
+import { importFresh, lambdaContext, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, noticeRecord, NOTIFIER_ENV, type NotifierHandler } from './notice-helpers.js';
 
@@ -140,4 +140,123 @@ describe('notifier: a slow second send', () => {
     expect(await slotItem(caseId, 'received')).toMatchObject({ email: { status: 'sent' }, sms: { status: 'sent' } });
     expect(await emailsTo(env, to.email)).toHaveLength(1);
   }, 15_000);
+
+  it('a bounce of the email recorded while the SMS is slow is kept: the final write leaves the checkpointed email alone', async () => {
+    const to = freshContact();
+    const { caseId } = await seedCase(env.db, { contact: { ...to, channels: ['email', 'sms'] } });
+    const { AwsNoticeSenders } = await import('../../functions/adapters/notice-senders.js');
+    const { CHECKPOINT_AFTER_MS } = await import('../../functions/use-cases/send-notice.js');
+    const sms = AwsNoticeSenders.prototype.sms;
+    const slow = vi.spyOn(AwsNoticeSenders.prototype, 'sms').mockImplementation(async function (this: InstanceType<typeof AwsNoticeSenders>, ...args) {
+      await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_AFTER_MS + 500));
+      // The checkpoint recorded the email; SES reports its bounce before the SMS has answered.
+      const email = (await slotItem(caseId, 'received'))!.email as { providerMessageId: string };
+      await notices.markDeliveryFailed({ caseId, slot: 'received', channel: 'email' }, email.providerMessageId, new Date(), 'bounce:Permanent/General', true);
+      return sms.apply(this, args);
+    });
+    try {
+      expect(await deliverNotices(notifier, noticeRecord(caseId, 'received'))).toEqual({ batchItemFailures: [] });
+    } finally {
+      slow.mockRestore();
+    }
+    expect(await slotItem(caseId, 'received')).toMatchObject({
+      email: { status: 'failed', permanent: true, deliveryFailedAt: expect.any(String), reason: 'bounce:Permanent/General' },
+      sms: { status: 'sent' },
+    });
+  }, 15_000);
+
+  it('with less time left than a send can take, the email is recorded before the SMS is sent, without waiting', async () => {
+    const to = freshContact();
+    const { caseId } = await seedCase(env.db, { contact: { ...to, channels: ['email', 'sms'] } });
+    const { AwsNoticeSenders, PROVIDER_SEND_MAX_MS } = await import('../../functions/adapters/notice-senders.js');
+    const sms = AwsNoticeSenders.prototype.sms;
+    let seenWhenSending: Record<string, unknown> | undefined;
+    const spy = vi.spyOn(AwsNoticeSenders.prototype, 'sms').mockImplementation(async function (this: InstanceType<typeof AwsNoticeSenders>, ...args) {
+      seenWhenSending = await slotItem(caseId, 'received');
+      return sms.apply(this, args);
+    });
+    const started = Date.now();
+    try {
+      // The invocation is near its timeout: a hung SMS call could outlast it.
+      const event = sqsEvent('aftersales-notices.fifo', [noticeRecord(caseId, 'received')]);
+      expect(await notifier(event, lambdaContext('Notifier', PROVIDER_SEND_MAX_MS - 1_000))).toEqual({ batchItemFailures: [] });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(Date.now() - started).toBeLessThan(PROVIDER_SEND_MAX_MS - 1_000);
+    expect(seenWhenSending).toMatchObject({ email: { status: 'sent', providerMessageId: expect.any(String) }, sms: { status: 'sending' } });
+    expect(await slotItem(caseId, 'received')).toMatchObject({ email: { status: 'sent' }, sms: { status: 'sent' } });
+    expect(await emailsTo(env, to.email)).toHaveLength(1);
+  });
+
+  it('with time enough, the email and the SMS are recorded in one write after both sends', async () => {
+    const to = freshContact();
+    const { caseId } = await seedCase(env.db, { contact: { ...to, channels: ['email', 'sms'] } });
+    const { AwsNoticeSenders } = await import('../../functions/adapters/notice-senders.js');
+    const sms = AwsNoticeSenders.prototype.sms;
+    let seenWhenSending: Record<string, unknown> | undefined;
+    const spy = vi.spyOn(AwsNoticeSenders.prototype, 'sms').mockImplementation(async function (this: InstanceType<typeof AwsNoticeSenders>, ...args) {
+      seenWhenSending = await slotItem(caseId, 'received');
+      return sms.apply(this, args);
+    });
+    try {
+      expect(await deliverNotices(notifier, noticeRecord(caseId, 'received'))).toEqual({ batchItemFailures: [] });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seenWhenSending).toMatchObject({ email: { status: 'sending' }, sms: { status: 'sending' } });
+  });
+});
+
+describe('notice store: what the review asked to pin down', () => {
+  it('a channel with an earlier state, claimed but never tried, is put back to that state', async () => {
+    const { caseId } = await seedCase(env.db);
+    const first = await notices.claimSlot(caseId, 'decided', { send: ['email', 'sms'] }, new Date());
+    await notices.record(first, {
+      email: { status: 'failed', at: new Date().toISOString(), error: 'ThrottlingException' },
+      sms: { status: 'failed', at: new Date().toISOString(), error: 'TimeoutError' },
+    });
+    const earlier = (await slotItem(caseId, 'decided'))!.sms;
+    const retry = await notices.claimSlot(caseId, 'decided', { send: ['email', 'sms'] }, new Date());
+    expect(retry.taken).toEqual(['email', 'sms']);
+    await notices.record(retry, { email: { status: 'failed', at: new Date().toISOString(), error: 'Again' } }, ['sms']);
+    expect((await slotItem(caseId, 'decided'))!.sms).toEqual(earlier);
+  });
+
+  it("an SMS delivery event on a two-channel slot marks the SMS only, the email's map untouched", async () => {
+    const { caseId } = await seedCase(env.db);
+    const claim = await notices.claimSlot(caseId, 'received', { send: ['email', 'sms'] }, new Date());
+    await notices.record(claim, {
+      email: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'ses-9' },
+      sms: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'sms-9' },
+    });
+    const email = (await slotItem(caseId, 'received'))!.email;
+    expect(await notices.markDeliveryFailed({ caseId, slot: 'received', channel: 'sms' }, 'sms-9', new Date(), 'sms:BLOCKED', true)).toMatchObject({ first: true });
+    const item = await slotItem(caseId, 'received');
+    expect(item!.email).toEqual(email);
+    expect(item!.sms).toMatchObject({ status: 'failed', permanent: true, reason: 'sms:BLOCKED', providerMessageId: 'sms-9' });
+  });
+
+  it('a claim contended on every attempt throws (retried through the queue) instead of dropping an SMS to park', async () => {
+    const { caseId } = await seedCase(env.db);
+    const contended = new NoticeStore(env.db, TABLE_NAME, STALE_MS);
+    const takeFresh = vi.spyOn(contended as unknown as { takeFresh: () => Promise<boolean> }, 'takeFresh').mockResolvedValue(false);
+    await expect(contended.claimSlot(caseId, 'received', { send: [], deferUntil: new Date(Date.now() + 3_600_000) }, new Date())).rejects.toBeInstanceOf(NoticeClaimContendedError);
+    expect(takeFresh).toHaveBeenCalledTimes(3);
+    expect(await slotItem(caseId, 'received')).toBeUndefined();
+  });
+
+  it('refuses to send and park the SMS in one claim', async () => {
+    const { caseId } = await seedCase(env.db);
+    await expect(notices.claimSlot(caseId, 'received', { send: ['sms'], deferUntil: new Date(Date.now() + 3_600_000) }, new Date())).rejects.toThrow(/both sent and held/);
+    expect(await slotItem(caseId, 'received')).toBeUndefined();
+  });
+
+  it('round 1 and round 10 of a milestone are separate slots', async () => {
+    const { caseId } = await seedCase(env.db);
+    const r10 = await notices.claimSlot(caseId, 'disputed#r10', { send: ['email', 'sms'] }, new Date());
+    await notices.record(r10, { email: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'ses-r10' } }, ['sms']);
+    expect((await notices.claimSlot(caseId, 'disputed#r1', { send: ['email'] }, new Date())).taken).toEqual(['email']);
+    expect(await noticeKeys(caseId)).toEqual(['NOTICE#disputed#r1', 'NOTICE#disputed#r10']);
+  });
 });

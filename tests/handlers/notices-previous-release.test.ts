@@ -191,4 +191,38 @@ describe('notice items of the previous release (one per channel)', () => {
     expect((await oldItem(caseId, 'received', 'sms'))!.gsi2pk).toBeUndefined();
     expect(await notices.held(caseId, 'sms')).toHaveLength(1);
   });
+
+  it('a channel of its item claimed but never tried (the email failed first) is put back exactly as it was', async () => {
+    const { caseId } = await seedCase(env.db);
+    await putOld(caseId, 'decided', 'sms', { status: 'failed', at: ago(MINUTE), error: 'ThrottlingException' });
+    const before = await oldItem(caseId, 'decided', 'sms');
+    const claim = await notices.claimSlot(caseId, 'decided', { send: ['email', 'sms'] }, new Date());
+    expect(claim.taken).toEqual(['email', 'sms']);
+    expect(await oldItem(caseId, 'decided', 'sms')).toMatchObject({ status: 'sending' });
+    await notices.record(claim, { email: { status: 'failed', at: new Date().toISOString(), error: 'TimeoutError' } }, ['sms']);
+    expect(await oldItem(caseId, 'decided', 'sms')).toEqual(before);
+    expect((await slotItem(caseId, 'decided'))!.email).toMatchObject({ status: 'failed', error: 'TimeoutError' });
+  });
+
+  it('a slot with one channel in its item and the other in the new slot item: each event marks its own, once', async () => {
+    const { caseId } = await seedCase(env.db);
+    await putOld(caseId, 'received', 'email', { status: 'sent', at: ago(MINUTE), providerMessageId: 'ses-old' });
+    const claim = await notices.claimSlot(caseId, 'received', { send: ['sms'] }, new Date());
+    await notices.record(claim, { sms: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'sms-new' } });
+
+    expect(await notices.markDeliveryFailed({ caseId, slot: 'received', channel: 'sms' }, 'sms-new', new Date(), 'sms:UNREACHABLE', false)).toMatchObject({ first: true });
+    expect(await oldItem(caseId, 'received', 'email')).toMatchObject({ status: 'sent', providerMessageId: 'ses-old' });
+    expect((await slotItem(caseId, 'received'))!.sms).toMatchObject({ status: 'failed', reason: 'sms:UNREACHABLE', providerMessageId: 'sms-new' });
+
+    expect(await notices.markDeliveryFailed({ caseId, slot: 'received', channel: 'email' }, 'ses-old', new Date(), 'bounce:Permanent/General', true)).toMatchObject({
+      first: true,
+    });
+    expect(await notices.markDeliveryFailed({ caseId, slot: 'received', channel: 'email' }, 'ses-old', new Date(), 'bounce:Permanent/General', true)).toMatchObject({
+      first: false,
+    });
+    expect(await oldItem(caseId, 'received', 'email')).toMatchObject({ status: 'failed', permanent: true });
+    expect((await slotItem(caseId, 'received'))!.email).toBeUndefined();
+    // An id that is not the channel's: nothing marked.
+    expect(await notices.markDeliveryFailed({ caseId, slot: 'received', channel: 'sms' }, 'ses-old', new Date(), 'x', true)).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { suppressionKey } from '../../functions/adapters/suppression-store.js';
 import { caseReport } from '../../functions/use-cases/case-report.js';
@@ -72,5 +72,29 @@ describe('an SMS to an opted-out number', () => {
     expect(await deliverNotices(notifier, { ...record, receiveCount: 2 })).toEqual({ batchItemFailures: [] });
     expect(await emailsTo(env, contact.email)).toHaveLength(1);
     expect((await cases.view(caseId))!.timeline.filter((e) => e.event === 'notice_suppressed')).toHaveLength(1);
+  });
+
+  it('the suppression write failing after the email was accepted: the email is recorded sent and never sent again', async () => {
+    const contact = { ...freshContact(), phone: OPTED_OUT };
+    const { caseId } = await seedCase(env.db, { type: 'damaged', contact: { ...contact, channels: ['email', 'sms'] } });
+    // The tests above suppressed the fake's one opted-out number: lifted, so the provider is asked (and refuses) again.
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: suppressionKey('sms', OPTED_OUT) }));
+    // The store class the fresh notifier module was built with (importFresh reset the module cache before loading it).
+    const { SuppressionStore } = await import('../../functions/adapters/suppression-store.js');
+    const failing = vi.spyOn(SuppressionStore.prototype, 'suppress').mockRejectedValueOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    const record = noticeRecord(caseId, 'received');
+    try {
+      // The only record of the batch failed: the whole batch is reported failed, and SQS hands the message out again.
+      await expect(deliverNotices(notifier, record)).rejects.toThrow(/All records failed/);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(await noticeItem(env, caseId, 'received', 'email')).toMatchObject({ status: 'sent', providerMessageId: expect.any(String) });
+    expect(await noticeItem(env, caseId, 'received', 'sms')).toMatchObject({ status: 'failed', error: 'ThrottlingException' });
+
+    // The message comes back: the SMS is refused again and suppressed now; the email is not sent a second time.
+    expect(await deliverNotices(notifier, { ...record, receiveCount: 2 })).toEqual({ batchItemFailures: [] });
+    expect(await noticeItem(env, caseId, 'received', 'sms')).toMatchObject({ status: 'suppressed', reason: 'opted_out' });
+    expect(await emailsTo(env, contact.email)).toHaveLength(1);
   });
 });
