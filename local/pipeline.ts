@@ -179,6 +179,10 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       AWS_ENDPOINT_URL_SNS: sns.url,
       // Business metrics are EMF log lines for CloudWatch; locally they would only crowd the console (set false to see them).
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      // Powertools' Tracer is off outside Lambda (no X-Ray daemon here), yet importing the X-Ray SDK in its default
+      // automatic mode installs an async hook that slows every promise of the thread; its documented manual mode does
+      // not. Nothing reads X-Ray's context while tracing is off. In AWS the variable is unset and tracing runs.
+      AWS_XRAY_MANUAL_MODE: process.env.AWS_XRAY_MANUAL_MODE ?? 'true',
     });
     // Each function gets only its own environment (local/lambda/environment.ts); its cold start waits for the local
     // values, some of which are known only once the API listens.
