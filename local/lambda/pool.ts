@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { LocalFunction } from '../cfn/types.js';
 import type { FunctionsData, InvocationOutcome } from '../workers/functions.js';
 import { type LocalWorker, startLocalWorker } from '../workers/host.js';
 import type { LocalValues } from './environment.js';
-import { lambdaError } from './errors.js';
+import { lambdaError, timeoutError } from './errors.js';
 import { findLocalFunction, type InvocationRecord, type LambdaInvoker } from './runtime.js';
 
 export interface LambdaThreadPoolOptions {
@@ -33,6 +34,12 @@ interface Slot {
 }
 
 const FUNCTIONS_WORKER = new URL('../workers/functions.ts', import.meta.url);
+/**
+ * A thread answers a timed-out invocation itself (Sandbox.Timedout, from its own timer). One that has not answered this
+ * long after the function's timeout is stuck (a loop that never yields keeps its timer from firing): the pool ends it,
+ * as Lambda ends an execution environment whose invocation timed out.
+ */
+const STUCK_AFTER_TIMEOUT_MS = 5_000;
 
 /**
  * Runs the functions on a few worker threads (local/workers/functions.ts), so their work uses every core while the
@@ -45,7 +52,8 @@ const FUNCTIONS_WORKER = new URL('../workers/functions.ts', import.meta.url);
  * function of another thread (local/lambda/environment.ts). Events and results cross as structured clones; each
  * thread's runtime does Lambda's JSON round trip, timeout and error naming itself. A thread that dies (an uncaught
  * error in a function's background work) fails the invocations under way as Lambda does when its service fails
- * (`Lambda.ServiceException`, which the workflow retries), and its functions start cold on a new thread next time.
+ * (`Lambda.ServiceException`, which the workflow retries), and its functions start cold on a new thread next time;
+ * one stuck past an invocation's timeout is ended the same way, that invocation answered `Sandbox.Timedout`.
  */
 export class LambdaThreadPool implements LambdaInvoker {
   private readonly slots: Slot[];
@@ -95,11 +103,18 @@ export class LambdaThreadPool implements LambdaInvoker {
     const fn = findLocalFunction(this.opts.functions, functionRef);
     const slot = this.slotOf(fn);
     slot.invocations += 1;
+    const timeoutMs = opts.timeoutMs ?? fn.timeoutSeconds * 1000;
     let outcome: InvocationOutcome;
     try {
-      const worker = await this.workerOf(slot);
-      outcome = await worker.call<InvocationOutcome>('invoke', fn.logicalId, event, opts.timeoutMs);
+      const starting = this.workerOf(slot);
+      const worker = await starting;
+      const answer = worker.call<InvocationOutcome>('invoke', fn.logicalId, event, timeoutMs);
+      outcome = await stuckGuard(answer, timeoutMs + STUCK_AFTER_TIMEOUT_MS, () => {
+        if (slot.worker === starting) slot.worker = undefined; // the next invocation starts a new thread
+        void worker.terminate();
+      });
     } catch (error) {
+      if (error instanceof StuckThread) throw timeoutError(randomUUID(), timeoutMs);
       // The thread itself failed (it died, or the pool was stopped): Lambda reports its own failure the same way.
       throw lambdaError('Lambda.ServiceException', `the function thread failed: ${(error as Error).message}`);
     }
@@ -148,6 +163,25 @@ export class LambdaThreadPool implements LambdaInvoker {
       slot.worker = starting;
     }
     return slot.worker;
+  }
+}
+
+class StuckThread extends Error {}
+
+/** The thread's answer, or, past `limitMs` without one, `onStuck()` called and StuckThread thrown. */
+async function stuckGuard<T>(answer: Promise<T>, limitMs: number, onStuck: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onStuck();
+      reject(new StuckThread());
+    }, limitMs);
+  });
+  answer.catch(() => undefined); // its rejection once the thread is ended is the other invocations' concern
+  try {
+    return await Promise.race([answer, stuck]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -15,6 +15,8 @@ export interface LocalWorker<Ready> {
   call<T>(method: string, ...args: unknown[]): Promise<T>;
   /** Lets the worker close what it opened, then ends the thread; resolves once it has exited. */
   stop(): Promise<void>;
+  /** Ends the thread at once, whatever it is doing (a thread stuck in a loop answers no message). */
+  terminate(): Promise<void>;
   /** Resolves when the thread has exited (stopped, or crashed). */
   exited: Promise<number>;
 }
@@ -74,6 +76,9 @@ export async function startLocalWorker<Ready>(entry: URL, data: unknown, log: (l
     call: (method, ...args) => send({ kind: 'call', method, args }),
     async stop() {
       await Promise.race([send({ kind: 'stop' }).catch(() => undefined), exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await worker.terminate();
+    },
+    async terminate() {
       await worker.terminate();
     },
   };

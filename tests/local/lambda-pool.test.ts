@@ -24,6 +24,7 @@ const functions: Record<string, LocalFunction> = {
   ProbeA: fn('ProbeA', 'thread-probe-a', { ONLY_A: 'a', SHARED: 'from-a' }),
   ProbeB: fn('ProbeB', 'thread-probe-b', { ONLY_B: 'b', SHARED: 'from-b' }),
   Dies: fn('Dies', 'dies'),
+  Spin: fn('Spin', 'spin'),
 };
 const probe = (pool: LambdaThreadPool, id: string, event: object = {}) => pool.invoke(id, event) as Promise<ThreadProbe>;
 
@@ -81,6 +82,15 @@ describe('LambdaThreadPool (the functions on threads of their own, each function
     const again = (await pool.invoke('Dies', {})) as { threadId: number };
     expect(again.threadId).not.toBe(first.threadId);
     expect(records).toMatchObject([{ functionLogicalId: 'Dies', coldStart: true, outcome: 'success' }]);
+  }, 30_000);
+
+  it('ends a thread stuck past the timeout (its own timer cannot fire), answers Sandbox.Timedout, and runs the function on a new thread', async () => {
+    const first = (await pool.invoke('Spin', {})) as { threadId: number };
+    const started = Date.now();
+    await expect(pool.invoke('Spin', { spinMs: 60_000 }, { timeoutMs: 200 })).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const again = (await pool.invoke('Spin', {})) as { threadId: number };
+    expect(again.threadId).not.toBe(first.threadId);
   }, 30_000);
 });
 
