@@ -114,7 +114,7 @@ export async function loadBenchmark(options: LoadOptions): Promise<LoadReport> {
   const loadAverageBefore = loadavg().map(round2);
   const rates: RatePhase[] = [];
   if (options.rates.length) {
-    const runtime = await startRuntime();
+    const runtime = await startRuntimeOnFreePort();
     try {
       // Warm: the ingest function's cold start (its first import) is not what the phases measure.
       for (let i = 0; i < 5; i += 1) await Promise.all([post(runtime.apiUrl, true), post(runtime.apiUrl, false)]);
@@ -126,7 +126,7 @@ export async function loadBenchmark(options: LoadOptions): Promise<LoadReport> {
       await runtime.stop();
     }
   }
-  const runtime = options.cases > 0 ? await startRuntime() : undefined;
+  const runtime = options.cases > 0 ? await startRuntimeOnFreePort() : undefined;
   try {
     const endToEnd = runtime
       ? await runEndToEnd(runtime, options.cases, options.endToEndTimeoutSeconds)
@@ -175,6 +175,17 @@ interface Runtime {
   /** Resolves when every named execution has ended; counts those that did not succeed. */
   waitForExecutions(names: string[], timeoutMs: number): Promise<{ ended: number; failed: Record<string, number> }>;
   stop(): Promise<void>;
+}
+
+/** A free port can be taken by another process before the runtime listens on it: then it tries another, twice. */
+async function startRuntimeOnFreePort(): Promise<Runtime> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startRuntime();
+    } catch (error) {
+      if (attempt >= 3 || !/is in use/.test((error as Error).message)) throw error;
+    }
+  }
 }
 
 async function startRuntime(): Promise<Runtime> {
