@@ -44,6 +44,11 @@ export interface LocalConfig {
    * LOCAL_THROTTLE=off (for load experiments such as `npm run bench -- --pipeline 200`).
    */
   throttle: boolean;
+  /**
+   * Threads that run the functions (LOCAL_FUNCTION_THREADS, default 2), apart from the workflow engine's; each function
+   * lives in one of them (local/lambda/pool.ts). 0 runs every function on the main thread with the engine.
+   */
+  functionThreads: number;
   /** SMS quiet hours in the customer's zone (`21:00-08:00`); `off` locally unless asked for, so demos send at once. */
   smsQuietHours: string;
 }
@@ -138,6 +143,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     scheduleIntervalSeconds: int('LOCAL_SCHEDULE_SECONDS', 5),
     smsQuietHours: env.SMS_QUIET_HOURS ?? 'off',
     throttle: throttleSwitch(env.LOCAL_THROTTLE),
+    functionThreads: int('LOCAL_FUNCTION_THREADS', 2),
     ...overrides,
     timings,
   };

@@ -14,7 +14,8 @@ import { startSnsEmulator, type SnsEmulator } from './emulators/sns.js';
 import { ensureQueues } from './emulators/sqs.js';
 import { HandledAfterVisibilityTimeout, startSnsSubscriptions, startSqsPollers } from './event-sources/index.js';
 import { localJwtAuthorizer, startHttpGateway } from './gateway/index.js';
-import { LocalLambdaRuntime, type InvocationRecord } from './lambda/index.js';
+import { LocalLambdaRuntime, type InvocationRecord, type LambdaInvoker } from './lambda/index.js';
+import { LambdaThreadPool } from './lambda/pool.js';
 import type { LocalValues } from './lambda/environment.js';
 import { ConcurrencyLimit } from './lambda/concurrency.js';
 import { localIndexPage } from './index-page.js';
@@ -41,6 +42,9 @@ const INTAKE_ROUTE_KEYS = ['POST /webhooks/order-platform'];
  */
 const ENGINE_CONCURRENCY = 16;
 const ENGINE_BACKLOG = 32;
+/** Function threads run below the intake's priority (local/lambda/pool.ts), with a larger nursery than V8's 16 MB. */
+const FUNCTION_THREAD_NICENESS = 10;
+const FUNCTION_THREAD_YOUNG_GENERATION_MB = 64;
 
 export interface LocalPipeline {
   config: LocalConfig;
@@ -175,12 +179,33 @@ export async function startLocalPipeline(overrides: LocalOverrides = {}, log: Lo
       AWS_ENDPOINT_URL_SNS: sns.url,
       // Business metrics are EMF log lines for CloudWatch; locally they would only crowd the console (set false to see them).
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      // Powertools' Tracer is off outside Lambda (no X-Ray daemon here), yet importing the X-Ray SDK in its default
+      // automatic mode installs an async hook that slows every promise of the thread; its documented manual mode does
+      // not. Nothing reads X-Ray's context while tracing is off. In AWS the variable is unset and tracing runs.
+      AWS_XRAY_MANUAL_MODE: process.env.AWS_XRAY_MANUAL_MODE ?? 'true',
     });
     // Each function gets only its own environment (local/lambda/environment.ts); its cold start waits for the local
     // values, some of which are known only once the API listens.
     let provideLocalValues: (values: LocalValues) => void = () => {};
     const localValues = new Promise<LocalValues>((resolve) => (provideLocalValues = resolve));
-    const lambda = new LocalLambdaRuntime({ topology, repoRoot: REPO_ROOT, onInvoke: instruments.onInvoke, localValues });
+    // The functions run on threads of their own (LOCAL_FUNCTION_THREADS), each function in one of them; the main
+    // thread's engine, pollers and gateway only hand them events. Started after the SDK's variables are set: a
+    // thread's environment is a copy of the process's as it is when the thread starts.
+    const pool =
+      config.functionThreads > 0
+        ? await LambdaThreadPool.start({
+            size: config.functionThreads,
+            functions: topology.functions,
+            repoRoot: REPO_ROOT,
+            nice: FUNCTION_THREAD_NICENESS,
+            youngGenerationMb: FUNCTION_THREAD_YOUNG_GENERATION_MB,
+            localValues,
+            onInvoke: instruments.onInvoke,
+            log,
+          })
+        : undefined;
+    if (pool) stops.push(() => pool.stop());
+    const lambda: LambdaInvoker = pool ?? new LocalLambdaRuntime({ topology, repoRoot: REPO_ROOT, onInvoke: instruments.onInvoke, localValues });
     startSnsSubscriptions({ sns, topology, lambda, onError: (error, s) => log(`topic ${s.topicArn} → ${s.functionLogicalId} failed (${(error as Error).name})`) });
 
     const awsClientConfig = { region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };

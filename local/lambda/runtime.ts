@@ -56,14 +56,7 @@ export class LocalLambdaRuntime implements LambdaInvoker {
 
   /** A function by logical id, name, or ARN (a version or alias qualifier is ignored). */
   findFunction(functionRef: string): LocalFunction {
-    const functions = this.opts.topology.functions;
-    const direct = functions[functionRef];
-    if (direct) return direct;
-    const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(functionRef);
-    const name = arn ? arn[1] : functionRef;
-    const found = Object.values(functions).find((fn) => fn.name === name || fn.arn === functionRef);
-    if (!found) throw lambdaError('ResourceNotFoundException', `Function not found: ${functionRef}`);
-    return found;
+    return findLocalFunction(this.opts.topology.functions, functionRef);
   }
 
   async invoke(functionRef: string, event: unknown, opts: { timeoutMs?: number } = {}): Promise<unknown> {
@@ -146,6 +139,17 @@ export class LocalLambdaRuntime implements LambdaInvoker {
     }
     return handler as Handler;
   }
+}
+
+/** A function by logical id, name, or ARN (a version or alias qualifier is ignored); Lambda's error if there is none. */
+export function findLocalFunction(functions: Record<string, LocalFunction>, functionRef: string): LocalFunction {
+  const direct = functions[functionRef];
+  if (direct) return direct;
+  const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(functionRef);
+  const name = arn ? arn[1] : functionRef;
+  const found = Object.values(functions).find((fn) => fn.name === name || fn.arn === functionRef);
+  if (!found) throw lambdaError('ResourceNotFoundException', `Function not found: ${functionRef}`);
+  return found;
 }
 
 /** Functions sharing one entry share its module, so they must share its environment too. */

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /** Messages a worker sends to the thread that started it (local/workers/serve.ts is the other side). */
 export type FromWorker =
@@ -15,6 +15,8 @@ export interface LocalWorker<Ready> {
   call<T>(method: string, ...args: unknown[]): Promise<T>;
   /** Lets the worker close what it opened, then ends the thread; resolves once it has exited. */
   stop(): Promise<void>;
+  /** Ends the thread at once, whatever it is doing (a thread stuck in a loop answers no message). */
+  terminate(): Promise<void>;
   /** Resolves when the thread has exited (stopped, or crashed). */
   exited: Promise<number>;
 }
@@ -27,12 +29,16 @@ const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
  * their own variables on top, as on the main thread (local/lambda/environment.ts), never another function's. A
  * thread cannot outlive the process, so no worker is ever left behind.
  */
-export async function startLocalWorker<Ready>(entry: URL, data: unknown, log: (line: string) => void = () => {}): Promise<LocalWorker<Ready>> {
-  const worker = new Worker(BOOTSTRAP, { workerData: { entry: entry.href, data }, env: process.env, execArgv: profilingFlags() });
+export async function startLocalWorker<Ready>(entry: URL, data: unknown, log: (line: string) => void = () => {}, resourceLimits?: ResourceLimits): Promise<LocalWorker<Ready>> {
+  const worker = new Worker(BOOTSTRAP, { workerData: { entry: entry.href, data }, env: process.env, execArgv: profilingFlags(), ...(resourceLimits ? { resourceLimits } : {}) });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
+  let gone = false;
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-  exited.then(() => pending.forEach(({ reject }) => reject(new Error('the worker thread exited'))));
+  exited.then(() => {
+    gone = true;
+    pending.forEach(({ reject }) => reject(new Error('the worker thread exited')));
+  });
 
   const ready = await new Promise<Ready>((resolve, reject) => {
     worker.on('message', (message: FromWorker) => {
@@ -58,6 +64,7 @@ export async function startLocalWorker<Ready>(entry: URL, data: unknown, log: (l
 
   const send = <T>(message: { kind: 'call'; method: string; args: unknown[] } | { kind: 'stop' }): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      if (gone) return reject(new Error('the worker thread exited'));
       const id = ++nextId;
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       worker.postMessage({ ...message, id } satisfies ToWorker);
@@ -69,6 +76,9 @@ export async function startLocalWorker<Ready>(entry: URL, data: unknown, log: (l
     call: (method, ...args) => send({ kind: 'call', method, args }),
     async stop() {
       await Promise.race([send({ kind: 'stop' }).catch(() => undefined), exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await worker.terminate();
+    },
+    async terminate() {
       await worker.terminate();
     },
   };

@@ -11,12 +11,13 @@
  * LOAD_CPU_PROF=<dir> runs the runtime under `node --cpu-prof`: one .cpuprofile per thread, written as it stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import { LOCAL_SERVICE_PORTS } from '../../local/config.js';
 import { requestedEvent } from '../example-cases.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -65,6 +66,8 @@ export interface RatePhase {
   floorErrors: Record<string, number>;
   /** p99 of the acks over p99 of the 401s. */
   p99OverFloor: number;
+  /** CPU time the runtime process used during the phase, per request sent (signed and unsigned), in ms. */
+  serverCpuMsPerRequest?: number;
   /** The load generator's own event-loop delay, p99 in ms: a request leaves this late after its scheduled time. */
   generatorLagP99: number;
 }
@@ -79,6 +82,14 @@ export interface LoadReport {
     seconds: number;
     /** Ended executions per second, from the first webhook sent. */
     casesPerSecond: number;
+    /**
+     * CPU time the runtime process used (every thread) while the cases ran, and ended cases per CPU second: what a
+     * case costs whatever else the machine runs. An idle machine with n cores ends at most n × that many a second.
+     */
+    cpuSeconds?: number;
+    casesPerCpuSecond?: number;
+    /** The same CPU seconds by thread (the busiest first; `main` is the engine's, the others by their Linux thread id). */
+    cpuByThread?: Record<string, number>;
     /** Status (error) → count of ended executions that did not succeed. */
     failedExecutions: Record<string, number>;
     errors: Record<string, number>;
@@ -103,7 +114,7 @@ export async function loadBenchmark(options: LoadOptions): Promise<LoadReport> {
   const loadAverageBefore = loadavg().map(round2);
   const rates: RatePhase[] = [];
   if (options.rates.length) {
-    const runtime = await startRuntime();
+    const runtime = await startRuntimeOnFreePort();
     try {
       // Warm: the ingest function's cold start (its first import) is not what the phases measure.
       for (let i = 0; i < 5; i += 1) await Promise.all([post(runtime.apiUrl, true), post(runtime.apiUrl, false)]);
@@ -115,7 +126,7 @@ export async function loadBenchmark(options: LoadOptions): Promise<LoadReport> {
       await runtime.stop();
     }
   }
-  const runtime = options.cases > 0 ? await startRuntime() : undefined;
+  const runtime = options.cases > 0 ? await startRuntimeOnFreePort() : undefined;
   try {
     const endToEnd = runtime
       ? await runEndToEnd(runtime, options.cases, options.endToEndTimeoutSeconds)
@@ -145,21 +156,36 @@ export function printLoad(report: LoadReport): void {
   const e2e = report.endToEnd;
   const ended = e2e.ended === e2e.cases ? 'all ended' : `${e2e.ended} ended (the rest still running)`;
   console.log(
-    `  end to end: ${e2e.cases} lost cases, waits at 0, ${ended} after ${e2e.seconds.toFixed(1)} s = ${e2e.casesPerSecond.toFixed(1)} cases/s (failed executions ${errors(e2e.failedExecutions)}, webhook errors ${errors(e2e.errors)})`,
+    `  end to end: ${e2e.cases} lost cases, waits at 0, ${ended} after ${e2e.seconds.toFixed(1)} s = ${e2e.casesPerSecond.toFixed(1)} cases/s${e2e.cpuSeconds === undefined ? '' : `, ${e2e.cpuSeconds.toFixed(0)} CPU s in the runtime = ${e2e.casesPerCpuSecond?.toFixed(2)} cases per CPU second`} (failed executions ${errors(e2e.failedExecutions)}, webhook errors ${errors(e2e.errors)})`,
   );
-  console.log('  rate/s   ack p50   ack p95   ack p99   errors        401 p50   401 p99   ack p99 / 401 p99   sender lag p99');
+  console.log('  rate/s   ack p50   ack p95   ack p99   errors        401 p50   401 p99   ack p99 / 401 p99   sender lag p99   server CPU/request');
   for (const phase of report.rates) {
     console.log(
-      `  ${String(phase.rate).padStart(6)} ${ms(phase.ack.p50)} ${ms(phase.ack.p95)} ${ms(phase.ack.p99)}   ${errors(phase.errors).padEnd(12)} ${ms(phase.floor401.p50)} ${ms(phase.floor401.p99)}   ${`${phase.p99OverFloor.toFixed(1)}×`.padEnd(19)} ${ms(phase.generatorLagP99)}`,
+      `  ${String(phase.rate).padStart(6)} ${ms(phase.ack.p50)} ${ms(phase.ack.p95)} ${ms(phase.ack.p99)}   ${errors(phase.errors).padEnd(12)} ${ms(phase.floor401.p50)} ${ms(phase.floor401.p99)}   ${`${phase.p99OverFloor.toFixed(1)}×`.padEnd(19)} ${ms(phase.generatorLagP99)}   ${phase.serverCpuMsPerRequest === undefined ? '' : ms(phase.serverCpuMsPerRequest)}`,
     );
   }
 }
 
 interface Runtime {
   apiUrl: string;
+  /** CPU seconds the runtime process has used so far, every thread (Linux: /proc; undefined elsewhere). */
+  cpuSeconds(): number | undefined;
+  /** The same, thread by thread. */
+  cpuByThread(): Record<string, number>;
   /** Resolves when every named execution has ended; counts those that did not succeed. */
   waitForExecutions(names: string[], timeoutMs: number): Promise<{ ended: number; failed: Record<string, number> }>;
   stop(): Promise<void>;
+}
+
+/** A free port can be taken by another process before the runtime listens on it: then it tries another, twice. */
+async function startRuntimeOnFreePort(): Promise<Runtime> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startRuntime();
+    } catch (error) {
+      if (attempt >= 3 || !/is in use/.test((error as Error).message)) throw error;
+    }
+  }
 }
 
 async function startRuntime(): Promise<Runtime> {
@@ -174,6 +200,8 @@ async function startRuntime(): Promise<Runtime> {
         ...process.env,
         ...ZERO_WAITS,
         PORT: String(port),
+        // Every other port any free one: PORT + 1…9 may be taken by another run or a client's ephemeral port.
+        ...Object.fromEntries(Object.values(LOCAL_SERVICE_PORTS).map(({ variable }) => [variable, '0'])),
         LOCAL_DATA_DIR: dataDir,
         LOCAL_THROTTLE: 'off',
         POWERTOOLS_LOG_LEVEL: 'CRITICAL',
@@ -225,6 +253,8 @@ async function startRuntime(): Promise<Runtime> {
   return {
     apiUrl: `http://127.0.0.1:${port}`,
     stop,
+    cpuSeconds: () => cpuSecondsOf(`/proc/${child.pid}/stat`),
+    cpuByThread: () => threadCpuSeconds(child.pid),
     async waitForExecutions(names, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       let lastProgress = Date.now();
@@ -298,6 +328,8 @@ function networkCause(error: unknown): `network:${string}` {
 
 async function runEndToEnd(runtime: Runtime, cases: number, timeoutSeconds: number): Promise<LoadReport['endToEnd']> {
   const started = performance.now();
+  const cpuAtStart = runtime.cpuSeconds();
+  const threadsAtStart = runtime.cpuByThread();
   const results: Sent[] = [];
   let next = 0;
   const sender = async () => {
@@ -311,7 +343,16 @@ async function runEndToEnd(runtime: Runtime, cases: number, timeoutSeconds: numb
   progress(`load: ${ids.length} cases accepted after ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const { ended, failed } = await runtime.waitForExecutions(ids, timeoutSeconds * 1000 - (performance.now() - started));
   const seconds = (performance.now() - started) / 1000;
-  return { cases: ids.length, ended, seconds: round2(seconds), casesPerSecond: round2(ended / seconds), failedExecutions: failed, errors: countErrors(results, 202) };
+  const cpu = cpuAtStart === undefined ? undefined : (runtime.cpuSeconds() ?? cpuAtStart) - cpuAtStart;
+  return {
+    cases: ids.length,
+    ended,
+    seconds: round2(seconds),
+    casesPerSecond: round2(ended / seconds),
+    ...(cpu === undefined ? {} : { cpuSeconds: round2(cpu), casesPerCpuSecond: round2(ended / Math.max(cpu, 0.01)), cpuByThread: busiest(runtime.cpuByThread(), threadsAtStart) }),
+    failedExecutions: failed,
+    errors: countErrors(results, 202),
+  };
 }
 
 async function runRatePhase(runtime: Runtime, rate: number, seconds: number): Promise<RatePhase> {
@@ -330,7 +371,9 @@ async function runRatePhase(runtime: Runtime, rate: number, seconds: number): Pr
   };
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
+  const cpuAtStart = runtime.cpuSeconds();
   const [acks, floors] = await Promise.all([fire(signed, true), fire(unsigned, false)]);
+  const cpu = cpuAtStart === undefined ? undefined : (runtime.cpuSeconds() ?? cpuAtStart) - cpuAtStart;
   lag.disable();
   const ack = percentiles(acks.filter((r) => r.status === 202).map((r) => r.ms));
   const floor401 = percentiles(floors.filter((r) => r.status === 401).map((r) => r.ms));
@@ -342,6 +385,7 @@ async function runRatePhase(runtime: Runtime, rate: number, seconds: number): Pr
     floor401,
     floorErrors: countErrors(floors, 401),
     p99OverFloor: round2(ack.p99 / Math.max(floor401.p99, 0.001)),
+    ...(cpu === undefined ? {} : { serverCpuMsPerRequest: round2((cpu * 1000) / (acks.length + floors.length)) }),
     generatorLagP99: round2(lag.percentile(99) / 1e6),
   };
 }
@@ -369,6 +413,34 @@ function progress(line: string): void {
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** utime + stime of a process or thread (fields 14 and 15 of /proc/…/stat, in clock ticks of 1/100 s). */
+function cpuSecondsOf(statFile: string): number | undefined {
+  try {
+    const fields = readFileSync(statFile, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function threadCpuSeconds(pid: number | undefined): Record<string, number> {
+  const threads: Record<string, number> = {};
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) threads[tid === String(pid) ? 'main' : `thread ${tid}`] = cpuSecondsOf(`/proc/${pid}/task/${tid}/stat`) ?? 0;
+  } catch {
+    // not Linux, or the process has gone
+  }
+  return threads;
+}
+
+/** CPU seconds each thread used between two readings, the busiest eight first. */
+function busiest(now: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const used = Object.entries(now).map(([thread, seconds]) => [thread, round2(seconds - (before[thread] ?? 0))] as const);
+  return Object.fromEntries(used.sort((a, b) => b[1] - a[1]).slice(0, 8));
 }
 
 function freePort(): Promise<number> {
