@@ -12,6 +12,7 @@ export interface NoticeRuleFacts {
   origin?: 'proactive';
   outcome?: string;
   decision?: { decision: string };
+  survey?: { rating: number } | { expiredAt: string };
 }
 
 /** What the pipeline noticed on a case it opened itself (its reason is `proactive_<rule>`), or undefined. */
@@ -36,6 +37,10 @@ export function noticeSkip(milestone: string, record: NoticeRuleFacts): NoticeSk
   const rejected = record.outcome === 'rejected' || record.decision?.decision === 'reject';
   if (milestone === 'decided' && rejected && proactiveFindingOf(record)) {
     return { status: 'skipped', reason: 'proactive_refuted: the pipeline opened this case itself and the carrier refuted it; closed without a notice' };
+  }
+  // The reminder step reads the case before it queues the reminder: an answer landing in between is seen here, later.
+  if (milestone === 'survey_reminder' && record.survey !== undefined && 'rating' in record.survey) {
+    return { status: 'skipped', reason: 'survey_answered: the customer answered the survey before the reminder went out' };
   }
   return undefined;
 }

@@ -22,7 +22,7 @@ import {
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { CaseSteps, NEXT, type Entry, type Next } from './case-steps.js';
-import { caseId, cancelled, caseStateMachine, isTrue, ORDER_PLATFORM_BACKOFF, WorkflowTasks } from './workflow-tasks.js';
+import { caseId, cancelled, caseStateMachine, isTrue, ORDER_PLATFORM_BACKOFF, TRANSIENT_RETRY, WorkflowTasks } from './workflow-tasks.js';
 
 export interface CaseWorkflowFunctions {
   classify: IFunction;
@@ -67,7 +67,13 @@ export class CaseWorkflow extends Construct {
       payload: TaskInput.fromObject({ caseId, error: JsonPath.objectAt('$.error') }),
       payloadResponseOnly: true,
       resultPath: '$.failure',
-    }).next(new Fail(this, 'CaseNeedsAttention', { error: 'CaseNeedsAttention', cause: 'A step failed after its retries; the case is waiting for an operator.' }));
+      // The Lambda service's errors are retried by default (retryOnServiceExceptions).
+    });
+    // Retried like every task (it has no catch: it is the catch): without it, a transient error here would end the
+    // execution failed with the case still showing where it stood (e.g. `compensating`) instead of needs_attention.
+    // Its writes are idempotent (the same status and failure); a retry may add its timeline entry twice.
+    recordFailure.addRetry(TRANSIENT_RETRY);
+    recordFailure.next(new Fail(this, 'CaseNeedsAttention', { error: 'CaseNeedsAttention', cause: 'A step failed after its retries; the case is waiting for an operator.' }));
     const steps = new WorkflowTasks(this, recordFailure, props.noticeQueue);
     const route = new Choice(this, 'Route');
     /** One stretch of synchronous steps, from `entry` to the next wait. */

@@ -35,6 +35,9 @@ export const ORDER_PLATFORM_BACKOFF: RetryProps = {
   jitterStrategy: JitterType.FULL,
 };
 
+/** Every task's retrier for a failure that may pass (a function's error, a timeout), after the service errors'. */
+export const TRANSIENT_RETRY: RetryProps = { errors: ['States.TaskFailed'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: JitterType.FULL };
+
 /**
  * Lambda steps and notices, the same in the Standard workflow and its Express steps: every task retries transient
  * failures and, failing for good, goes to `onFailure` with the error at `$.error`.
@@ -47,7 +50,7 @@ export class WorkflowTasks {
   ) {}
 
   guarded<T extends Guardable>(task: T, retries = true): T {
-    if (retries) task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: JitterType.FULL });
+    if (retries) task.addRetry(TRANSIENT_RETRY);
     task.addCatch(this.onFailure, { errors: ['States.ALL'], resultPath: '$.error' });
     return task;
   }

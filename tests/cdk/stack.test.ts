@@ -219,6 +219,11 @@ describe('case workflow state machine', () => {
 
   it('the failure recorder ends the execution failed, which the failed-executions alarm watches', () => {
     expect(states.RecordFailure).toMatchObject({ Type: 'Task', Next: 'CaseNeedsAttention' });
+    // It is the catch, so it has none; a transient error must not end the execution before the case shows needs_attention.
+    const retry = states.RecordFailure!.Retry as Array<{ ErrorEquals: string[]; MaxAttempts: number; BackoffRate: number }>;
+    expect(retry.find((r) => r.ErrorEquals.includes('Lambda.ServiceException'))).toMatchObject({ BackoffRate: 2 });
+    expect(retry.find((r) => r.ErrorEquals.includes('States.TaskFailed'))).toMatchObject({ MaxAttempts: 3, BackoffRate: 2 });
+    expect(states.RecordFailure!.Catch).toBeUndefined();
     expect(states.CaseNeedsAttention).toMatchObject({ Type: 'Fail', Error: 'CaseNeedsAttention' });
   });
 

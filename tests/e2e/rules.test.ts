@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localDateOf } from '../../functions/domain/working-days.js';
+import { caseStateMachine } from '../../local/pipeline.js';
 import { requestedEvent } from '../../scripts/example-cases.js';
 import { isSettled, startHarness, type Harness } from './harness.js';
 
@@ -33,6 +34,15 @@ async function send(event: { type: string; data: unknown }) {
   const res = await h.platform.send(event);
   expect(res.status).toBe(202);
   return String(res.body.caseId);
+}
+
+/** The states the case's execution entered, in order. */
+function executionPath(caseId: string): string[] {
+  const stepFunctions = h.pipeline.stepFunctions;
+  const { executions } = stepFunctions.listExecutions({ stateMachineArn: caseStateMachine(h.pipeline.topology).arn, maxResults: 1000 });
+  const execution = executions!.find((e) => e.name === caseId)!;
+  const { events } = stepFunctions.getExecutionHistory({ executionArn: execution.executionArn!, maxResults: 1000 });
+  return (events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name!);
 }
 
 const awaitingReview = (v: Record<string, any>) => v.status === 'awaiting_review';
@@ -247,6 +257,19 @@ describe('money', () => {
     const view = await h.ops.waitFor(caseId, (v) => isSettled(v) && Boolean(v.chargeBack), 40_000);
     expect(view).toMatchObject({ status: 'closed', remedy: 'exchange', chargeBack: { amount: 19900, currency: 'CNY' } });
     expect(instructions(caseId).map((i) => i.kind)).toEqual(['reship', 'charge_back']);
+  });
+
+  it('a replacement shipped ahead that the platform reports failed goes to an operator, without asking for the old item', async () => {
+    h.pipeline.orderPlatform.failNextCompletions(1);
+    const caseId = await send(requestedEvent({ caseType: 'exchange', tier: 'vip' }));
+    const view = await h.ops.waitFor(caseId, isSettled, 40_000);
+    expect(view).toMatchObject({ status: 'needs_attention', remedy: 'exchange', failure: { error: 'CompensationFailed' }, compensation: { status: 'failed' } });
+    expect(view.timeline.filter((e: any) => e.event === 'step_failed').map((e: any) => e.detail)).toEqual([{ error: 'CompensationFailed' }]);
+    // Neither told the replacement is on its way nor asked to send the old item back; nothing charged back.
+    expect(view.notices.filter((n: any) => n.milestone === 'ship_back' || n.milestone === 'resolved')).toEqual([]);
+    expect(instructions(caseId).map((i) => i.kind)).toEqual(['reship']);
+    // It was the advance exchange's own wait that the failure ended, once (not retried).
+    expect(executionPath(caseId).slice(-3)).toEqual(['AwaitAdvanceCompensation', 'RecordFailure', 'CaseNeedsAttention']);
   });
 
   it('the cost report totals what was instructed, without scanning the table', async () => {

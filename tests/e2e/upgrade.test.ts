@@ -12,6 +12,8 @@ import { isSettled, startHarness, type Harness } from './harness.js';
  * synthesized at commit 6384ee3, before the survey reminder and the confirmation were cut to one step each) against
  * this release's functions and steps, and then this release's definition, for the paths those cuts changed.
  */
+type AslMachine = { States: Record<string, { Retry?: Array<{ ErrorEquals: string[]; MaxAttempts: number }> }> };
+
 let h: Harness;
 let current: object;
 let previous: object;
@@ -42,6 +44,20 @@ const path = (caseId: string): string[] =>
   history(caseId)
     .filter((e) => e.type?.endsWith('StateEntered'))
     .map((e) => e.stateEnteredEventDetails!.name!);
+
+/** The errors the case's execution's tasks failed with, in order (every attempt, retries included). */
+const taskErrors = (caseId: string): string[] =>
+  history(caseId)
+    .filter((e) => e.type === 'TaskFailed' || e.type === 'LambdaFunctionFailed')
+    .map((e) => String(e.taskFailedEventDetails?.error ?? e.lambdaFunctionFailedEventDetails?.error));
+
+/** How many times the task of `state` was scheduled (1 + its retries) the last time the execution entered it. */
+function attemptsIn(caseId: string, state: string): number {
+  const events = history(caseId);
+  const entered = events.findLastIndex((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === state);
+  const exited = events.findIndex((e, i) => i > entered && e.type?.endsWith('StateEntered'));
+  return events.slice(entered, exited === -1 ? undefined : exited).filter((e) => e.type === 'TaskScheduled').length;
+}
 
 const sent = (view: Record<string, any>, milestone: string) => view.notices.filter((n: any) => n.milestone === milestone && n.status === 'sent');
 
@@ -87,10 +103,13 @@ describe("an execution started on the previous release's definition, with this r
 
   it('a compensation the platform reports failed ends in front of an operator as CompensationFailed, as it did', async () => {
     const caseId = await failedCompensation();
-    // Its wait failed with the error (after the retries of its catch-all retrier, each meeting it again), and its
-    // Choice after the confirmation never ran: the catch-all recorded it.
-    const failed = history(caseId).filter((e) => e.type === 'TaskFailed' || e.type === 'LambdaFunctionFailed');
-    expect(failed.map((e) => e.taskFailedEventDetails?.error ?? e.lambdaFunctionFailedEventDetails?.error)).toContain('CompensationFailed');
+    // Its wait failed with the error on each attempt (its catch-all retrier, States.TaskFailed, matched it: every
+    // retry registered again and met the failure already on the case), and its Choice after the confirmation never
+    // ran: the catch-all recorded it, once.
+    const retrier = (previous as AslMachine).States.AwaitCompensation!.Retry!.find((r) => r.ErrorEquals.includes('States.TaskFailed'))!;
+    expect(retrier.MaxAttempts).toBe(3);
+    expect(taskErrors(caseId)).toEqual(Array(1 + retrier.MaxAttempts).fill('CompensationFailed'));
+    expect(attemptsIn(caseId, 'AwaitCompensation')).toBe(1 + retrier.MaxAttempts);
     expect(path(caseId).slice(-3)).toEqual(['AwaitCompensation', 'RecordFailure', 'CaseNeedsAttention']);
   });
 });
@@ -106,6 +125,9 @@ describe("this release's definition", () => {
 
   it('a compensation the platform reports failed ends the wait as CompensationFailed, recorded at once', async () => {
     const caseId = await failedCompensation();
+    // Not retried: the platform said so; one failure, one attempt, recorded.
+    expect(taskErrors(caseId)).toEqual(['CompensationFailed']);
+    expect(attemptsIn(caseId, 'AwaitCompensation')).toBe(1);
     expect(path(caseId).slice(-3)).toEqual(['AwaitCompensation', 'RecordFailure', 'CaseNeedsAttention']);
   });
 });

@@ -123,6 +123,23 @@ describe('a dispute', () => {
   });
 });
 
+describe('the survey reminder', () => {
+  it('is skipped when the answer reached the case after the reminder step read it: nothing sent, the slot says why', async () => {
+    const to = freshContact();
+    const answeredAt = new Date().toISOString();
+    const { caseId } = await seedCase(env.db, {
+      type: 'missing_part',
+      record: { status: 'awaiting_survey', surveyToken: 'answered-token', surveyExpiresAt: answeredAt, survey: { rating: 5, answeredAt } },
+      contact: { ...to, locale: 'en', channels: ['email', 'sms'] },
+    });
+    expect(await deliverNotices(notifier, noticeRecord(caseId, 'survey_reminder', { round: 1 }))).toEqual({ batchItemFailures: [] });
+    expect(await emailsTo(env, to.email)).toHaveLength(0);
+    expect(env.sms!.messages({ to: to.phone })).toHaveLength(0);
+    for (const channel of ['email', 'sms'])
+      expect(await noticeItem(env, caseId, 'survey_reminder#r1', channel)).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^survey_answered: /) });
+  });
+});
+
 describe('SMS held by quiet hours', () => {
   it('are released oldest first; a step no longer current is recorded superseded or expired and never sent', async () => {
     const to = freshContact();

@@ -65,4 +65,12 @@ describe('proactive cases', () => {
     expect(noticeSkip('received', { ...proactive, decision: { decision: 'reject' } })).toBeUndefined();
     expect(noticeSkip('decided', { type: 'lost', reason: 'never_arrived', decision: { decision: 'reject' } })).toBeUndefined();
   });
+
+  it('skip a survey reminder once the survey is answered (not while it is open or expired)', () => {
+    const facts = { type: 'missing_part', reason: 'missing_part' };
+    expect(noticeSkip('survey_reminder', { ...facts, survey: { rating: 4 } })).toEqual({ status: 'skipped', reason: expect.stringMatching(/^survey_answered: /) });
+    expect(noticeSkip('survey_reminder', facts)).toBeUndefined();
+    expect(noticeSkip('survey_reminder', { ...facts, survey: { expiredAt: '2026-12-05T00:00:00Z' } })).toBeUndefined();
+    expect(noticeSkip('survey_invitation', { ...facts, survey: { rating: 4 } })).toBeUndefined();
+  });
 });

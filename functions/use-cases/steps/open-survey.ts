@@ -43,7 +43,9 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
  * The survey unanswered at the reminder time: the customer is reminded once, and the workflow waits on (kind survey)
  * with the token of this step, for the rest of the survey's time. One step, where it took two (a notice task, then a
  * wait). The reminder goes before the wait, as it did then; its notice slot (`survey_reminder`, per round) keeps a
- * retried step from reminding twice. An answer already on the case is not reminded of, and resumes the wait at once.
+ * retried step from reminding twice. An answer already on the case is not reminded of, and resumes the wait at once;
+ * one that lands after the read below is caught by the notifier, which skips a reminder of an answered survey
+ * (domain/notice-rules.ts).
  */
 export async function remindSurvey(deps: Pick<SurveyDeps, keyof AwaitDeps | 'notices'>, caseId: string, taskToken: string, round: number, now: Date): Promise<void> {
   const record = await deps.cases.require(caseId);
