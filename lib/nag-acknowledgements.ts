@@ -1,4 +1,4 @@
-import { type Stack, Validations } from 'aws-cdk-lib';
+import { type Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Function as LambdaFunction, type CfnFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -70,11 +70,14 @@ export function acknowledgeNagFindings(
       const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
       acknowledge(machine, `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`, 'Step Functions may invoke any version or alias of its own step function (CDK default grant).');
     }
+    // As cdk-nag renders the ARN: a token (`<AWS::Region>`) without an environment, the value where `cdk synth` has
+    // one (CDK_DEFAULT_REGION/ACCOUNT from the caller's credentials).
+    const [region, account] = [stack.region, stack.account].map((value, i) => (Token.isUnresolved(value) ? ['<AWS::Region>', '<AWS::AccountId>'][i] : value));
     for (const child of machines.filter((other) => other !== machine)) {
       const childId = stack.getLogicalId(child.node.defaultChild as never);
       acknowledge(
         machine,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${childId}"}]}]}*]`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${childId}"}]}]}*]`,
         'A .sync child execution (CDK StepFunctionsStartExecution RUN_JOB grant): DescribeExecution and StopExecution on the executions of that one state machine, whose names are not known in advance.',
       );
     }

@@ -147,13 +147,14 @@ const optional =
   (raw: string | undefined) =>
     raw === undefined ? ok(fallback) : test(raw) ? ok(convert(raw)) : BAD;
 const asIs = (raw: string) => raw;
-/** An absolute URL as WHATWG URL parses it, surrounding blanks ignored (what zod's `url()` accepted before). */
+/** An absolute URL as WHATWG URL parses it, surrounding blanks ignored and dropped (as zod's `url()` did before). */
 const isUrl = (raw: string) => URL.canParse(raw.trim());
+const trimmed = (raw: string) => raw.trim();
 
 export const text = (): Variable<string> => variable((raw) => (raw === undefined ? BAD : ok(raw)), 'a non-empty text');
 export const optionalText = (): Variable<string | undefined> => variable((raw) => ok(raw), 'a text');
-export const url = (): Variable<string> => variable((raw) => (raw !== undefined && isUrl(raw) ? ok(raw) : BAD), 'an absolute URL');
-export const optionalUrl = (): Variable<string | undefined> => variable(optional(isUrl, asIs, undefined), 'an absolute URL');
+export const url = (): Variable<string> => variable((raw) => (raw !== undefined && isUrl(raw) ? ok(trimmed(raw)) : BAD), 'an absolute URL');
+export const optionalUrl = (): Variable<string | undefined> => variable(optional(isUrl, trimmed, undefined), 'an absolute URL');
 
 const wholeNumber = (raw: string) => /^\d+$/.test(raw);
 /** Whole seconds, 0 or more; the fallback when absent. */

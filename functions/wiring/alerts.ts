@@ -13,13 +13,13 @@ export function opsAlerts(config: TableConfig & { readonly OPS_ALERTS_TOPIC_ARN?
 function lazySnsClient(): Pick<SNSClient, 'send'> {
   let client: Promise<SNSClient> | undefined;
   const made = () => {
-    client ??= import('../adapters/sns.js').then(
-      ({ SNSClient }) => awsClient(new SNSClient({})),
-      (error: unknown) => {
-        client = undefined; // the next alert tries again
+    // A failed import or construction is not kept: the next alert tries again (a publish that fails keeps the client).
+    client ??= import('../adapters/sns.js')
+      .then(({ SNSClient }) => awsClient(new SNSClient({})))
+      .catch((error: unknown) => {
+        client = undefined;
         throw error;
-      },
-    );
+      });
     return client;
   };
   return { send: (async (command: Parameters<SNSClient['send']>[0]) => (await made()).send(command)) as SNSClient['send'] };

@@ -1,4 +1,4 @@
-import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, type CfnFunction, Code, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -23,6 +23,20 @@ export const SERVICE_NAME = 'aftersales';
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /**
+ * Bundles one handler with `bundleFunction`. CDK caches bundled assets by a key made of the asset options
+ * JSON-stringified (aws-cdk-lib asset-staging `cacheKey`): a function such as `tryBundle` does not survive JSON, so
+ * the entry must be a plain property here, or every function would share the first function's bundle.
+ */
+class EsbuildBundling implements ILocalBundling {
+  constructor(readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    bundleFunction(path.join(REPO_ROOT, this.entry), outputDir);
+    return true;
+  }
+}
+
+/**
  * Every Lambda of the pipeline, with the same defaults: current Node runtime on ARM64, X-Ray tracing, a log group
  * with bounded retention, and an esbuild bundle (no Docker) holding only what the handler imports: `bundleFunction`
  * (bundling.ts), as `npm run bench` measures it. NodejsFunction's own bundling writes one file (`--outfile`), which
@@ -39,12 +53,7 @@ export class ProjectFunction extends NodejsFunction {
         bundling: {
           // Never pulled: local bundling always succeeds where the stack is synthesized (esbuild is a dependency).
           image: DockerImage.fromRegistry('dummy'),
-          local: {
-            tryBundle: (outputDir) => {
-              bundleFunction(path.join(REPO_ROOT, entry), outputDir);
-              return true;
-            },
-          },
+          local: new EsbuildBundling(entry),
         },
       }),
       handler: 'index.handler',

@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, type Environment } from 'aws-cdk-lib';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,11 @@ import { AftersalesStack } from '../../lib/aftersales-stack.js';
  * The app as `cdk synth` builds it (bin/app.ts, with the feature flags of cdk.json), in-process and without
  * bundling: `aws:cdk:bundling-stacks: []` makes NodejsFunction skip esbuild, so a synth takes seconds.
  */
-export function buildApp(options: { builtinCloudFormationValidation: boolean; context?: Record<string, unknown> }): { app: App; stack: AftersalesStack; outdir: string } {
+export function buildApp(options: { builtinCloudFormationValidation: boolean; context?: Record<string, unknown>; env?: Environment }): {
+  app: App;
+  stack: AftersalesStack;
+  outdir: string;
+} {
   const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context?: Record<string, unknown> };
   const outdir = mkdtempSync(join(tmpdir(), 'aftersales-cdk-test-'));
   const app = new App({
@@ -18,7 +22,7 @@ export function buildApp(options: { builtinCloudFormationValidation: boolean; co
     builtinCloudFormationValidation: options.builtinCloudFormationValidation,
     context: { ...cdkJson.context, ...options.context, 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-stack-trace': true },
   });
-  const stack = new AftersalesStack(app, 'Aftersales');
+  const stack = new AftersalesStack(app, 'Aftersales', options.env ? { env: options.env } : {});
   return { app, stack, outdir };
 }
 

@@ -42,6 +42,11 @@ describe('configuration variables', () => {
     expect(config).toMatchObject({ HOOK: 'http://127.0.0.1:9/x', WAIT: 0, LIMIT: 30, TRIES: 12, MODE: 'off', MARKET: 'DE', ROUTES: { a: 1 } });
   });
 
+  it('a URL is given without the blanks around it, as zod url() gave it', () => {
+    const config = readConfig(schema, { ...good, API: ' https://api.example.com/v1\n', HOOK: '\thttp://127.0.0.1:9/x ' });
+    expect(config).toMatchObject({ API: 'https://api.example.com/v1', HOOK: 'http://127.0.0.1:9/x' });
+  });
+
   it('every bad or missing variable is named with what it should hold, never its value', () => {
     const bad = { API: 'api.example.com', HOOK: 'not a url', WAIT: '1.5', LIMIT: '-3', TRIES: '0', MODE: 'maybe', MARKET: 'zz9', ROUTES: '[1]' };
     const found = problems(bad);

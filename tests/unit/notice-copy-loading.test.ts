@@ -20,4 +20,8 @@ describe('notice copy loaded per language', () => {
   it('a locale without copy is refused, not rendered in another language', async () => {
     await expect(loadCopy('fr' as never)).rejects.toThrow('no notice copy for locale fr');
   });
+
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('%s (a member every object inherits) is no locale', async (locale) => {
+    await expect(loadCopy(locale as never)).rejects.toThrow(RangeError);
+  });
 });

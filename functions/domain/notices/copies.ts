@@ -15,7 +15,8 @@ const LOADERS: Record<Locale, () => Promise<Copy>> = {
 };
 
 export function loadCopy(locale: Locale): Promise<Copy> {
-  const load = LOADERS[locale];
+  // Own keys only: `LOADERS['toString']` would be Object.prototype's.
+  const load = Object.hasOwn(LOADERS, locale) ? LOADERS[locale] : undefined;
   if (!load) return Promise.reject(new RangeError(`no notice copy for locale ${locale}`));
   return load();
 }
