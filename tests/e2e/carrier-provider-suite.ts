@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requestedEvent } from '../../scripts/example-cases.js';
 import type { LocalCarrierProvider } from '../../local/config.js';
 import { isSettled, startHarness, type Harness } from './harness.js';
@@ -67,12 +67,24 @@ export function providerSuite(provider: LocalCarrierProvider): void {
         await h.platform.send({ type: 'return.shipped', data: { requestId: event.data.requestId, carrier: 'SF', trackingNumber } });
         const view = await h.ops.waitFor(caseId, (v) => v.trackingIssue?.reason === 'tracking_stopped', 60_000);
         expect(view).toMatchObject({ status: 'awaiting_return', trackingIssue: { role: 'return', carrier: 'SF', trackingNumber } });
-        const stopped = h.pipeline.carrier.pushes().filter((p) => p.trackingNumber === trackingNumber && p.tag === 'TRACKING_STOPPED');
-        expect(stopped.length).toBeGreaterThan(0);
+        // The simulator logs a push once its answer arrives, which can be just after the case shows the flag.
+        const stopped = await vi.waitFor(
+          () => {
+            const logged = h.pipeline.carrier.pushes().filter((p) => p.trackingNumber === trackingNumber && p.tag === 'TRACKING_STOPPED');
+            expect(logged.length).toBeGreaterThan(0);
+            return logged;
+          },
+          { timeout: 10_000, interval: 100 },
+        );
         expect(stopped.every((p) => p.status === 200)).toBe(true);
-        const response = await fetch(`${h.pipeline.urls.api}/ops/alerts`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } });
-        const { alerts } = (await response.json()) as { alerts: Array<{ kind: string; caseId?: string }> };
-        expect(alerts.filter((a) => a.kind === 'tracking_stopped' && a.caseId === caseId)).toHaveLength(1);
+        // The alert is raised just after the case is flagged: wait for it, then it is the only one.
+        const stoppedAlerts = async () => {
+          const response = await fetch(`${h.pipeline.urls.api}/ops/alerts`, { headers: { authorization: `Bearer ${h.pipeline.config.opsToken}` } });
+          const { alerts } = (await response.json()) as { alerts: Array<{ kind: string; caseId?: string }> };
+          return alerts.filter((a) => a.kind === 'tracking_stopped' && a.caseId === caseId);
+        };
+        await vi.waitFor(async () => expect((await stoppedAlerts()).length).toBeGreaterThan(0), { timeout: 10_000, interval: 200 });
+        expect(await stoppedAlerts()).toHaveLength(1);
 
         // A lost claim on the stopped number: the provider's silence is not a loss; it waits for an operator, unpaid.
         const lost = await h.platform.send(requestedEvent({ caseType: 'lost', trackingNumber }));
