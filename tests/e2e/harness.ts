@@ -32,7 +32,12 @@ export interface Harness {
    * `{ status: 403, body: { error: 'forbidden', needs: 'agent', … } }`.
    */
   opsAs(roleOrName: OperatorRole | string): OpsCaller;
-  emails(to?: string): Promise<Array<{ subject: string; destination: { to: string[] }; body: { text?: string; html?: string } }>>;
+  emails(to?: string): Promise<Mail[]>;
+  /**
+   * The mails to `to` once `ready` holds for them (polled up to `timeoutMs`): the notifier sends after the case moves
+   * on, so a case that shows a milestone, or has closed, may not have its mail in the store yet.
+   */
+  emailsWhen(to: string, ready: (mails: Mail[]) => boolean, timeoutMs?: number): Promise<Mail[]>;
   stop(): Promise<void>;
 }
 
@@ -72,7 +77,7 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
       if (process.env.E2E_VERBOSE) console.log(`[local] ${line}`);
     },
   );
-  return {
+  const harness: Harness = {
     pipeline,
     platform: new OrderPlatformClient(pipeline.urls.api, DEV_WEBHOOK_SECRET),
     ops: new OpsClient(pipeline.urls.api, DEV_OPS_TOKEN),
@@ -84,14 +89,30 @@ export async function startHarness(timings: Partial<Record<string, string>> = {}
       return opsCaller(pipeline.urls.api, operator);
     },
     async emails(to) {
-      const store = (await (await fetch(pipeline.urls.emailStore)).json()) as { emails: Awaited<ReturnType<Harness['emails']>> };
+      const store = (await (await fetch(pipeline.urls.emailStore)).json()) as { emails: Mail[] };
       return to ? store.emails.filter((mail) => mail.destination.to.includes(to)) : store.emails;
+    },
+    async emailsWhen(to, ready, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const mails = await harness.emails(to);
+        if (ready(mails) || Date.now() > deadline) return mails;
+        await new Promise((ok) => setTimeout(ok, 200));
+      }
     },
     async stop() {
       await pipeline.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
+}
+
+/** A mail as the local SES store lists it. */
+export interface Mail {
+  subject: string;
+  destination: { to: string[] };
+  body: { text?: string; html?: string };
 }
 
 function opsCaller(apiUrl: string, operator: LocalOperator): OpsCaller {

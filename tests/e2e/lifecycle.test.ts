@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestedEvent } from '../../scripts/example-cases.js';
-import { isSettled, startHarness, type Harness } from './harness.js';
+import { isSettled, startHarness, type Harness, type Mail } from './harness.js';
 
 /** Real cases through the HTTP API of the local runtime, from webhook to closed case. */
 let h: Harness;
@@ -19,15 +19,13 @@ async function instructionsFor(caseId: string) {
 }
 
 describe('a lost parcel', () => {
-  it('is confirmed by the carrier, reshipped once, notified by email and SMS, and closed within 60 s', async () => {
-    const started = Date.now();
+  it('is confirmed by the carrier, reshipped once, notified by email and SMS, and closed', async () => {
     const event = requestedEvent({ caseType: 'lost', trackingNumber: 'SIM-LOST-E2E1', email: 'lost.customer@example.com', phone: '+8613900000001' });
     const accepted = await h.platform.send(event);
     expect(accepted.status).toBe(202);
     const caseId = String(accepted.body.caseId);
 
     const view = await h.ops.waitFor(caseId, isSettled, 60_000);
-    expect(Date.now() - started).toBeLessThan(60_000);
     expect(view).toMatchObject({ status: 'closed', outcome: 'approved', remedy: 'reship', type: 'lost' });
     expect(view.decision.rule).toBe('lost.carrier_confirmed');
     expect(view.timeline.map((e: any) => e.event)).toEqual(
@@ -38,7 +36,8 @@ describe('a lost parcel', () => {
     expect(instructions).toHaveLength(1);
     expect(instructions[0]).toMatchObject({ kind: 'reship', orderId: event.data.order.orderId, items: [{ sku: 'SKU-KETTLE-1', quantity: 1 }] });
 
-    const mails = await h.emails('lost.customer@example.com');
+    const bothSent = (all: Mail[]) => ['已收到', '重新发货'].every((words) => all.some((m) => m.subject.includes(words)));
+    const mails = await h.emailsWhen('lost.customer@example.com', bothSent);
     expect(mails.map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringContaining('已收到'), expect.stringContaining('重新发货')]));
     expect(mails.every((m) => m.body.text?.includes(caseId))).toBe(true);
     const sms = h.pipeline.sms.messages({ to: '+8613900000001' });
@@ -89,7 +88,8 @@ describe('a return', () => {
     const instructions = await instructionsFor(caseId);
     expect(instructions).toHaveLength(1);
     expect(instructions[0]).toMatchObject({ kind: 'refund', amount: 19900, currency: 'CNY', refundTo: 'original_payment' });
-    const subjects = (await h.emails('return.customer@example.com')).map((m) => m.subject);
+    const bothSent = (all: Mail[]) => [/send .*back/i, /refund/i].every((words) => all.some((m) => words.test(m.subject)));
+    const subjects = (await h.emailsWhen('return.customer@example.com', bothSent)).map((m) => m.subject);
     expect(subjects).toEqual(expect.arrayContaining([expect.stringMatching(/send .*back/i), expect.stringMatching(/refund/i)]));
   });
 
@@ -149,7 +149,8 @@ describe('the survey', () => {
     const event = requestedEvent({ caseType: 'missing_part', locale: 'en', email: 'survey.customer@example.com', channels: ['email'] });
     const caseId = String((await h.platform.send(event)).body.caseId);
     await h.ops.waitFor(caseId, (v) => v.notices.some((n: any) => n.milestone === 'survey_invitation'));
-    const invitation = (await h.emails('survey.customer@example.com')).find((m) => m.subject.startsWith('How did we do'));
+    const isInvitation = (m: Mail) => m.subject.startsWith('How did we do');
+    const invitation = (await h.emailsWhen('survey.customer@example.com', (all) => all.some(isInvitation))).find(isInvitation);
     const link = /https?:\/\/\S+\/surveys\/[A-Za-z0-9_-]+/.exec(invitation?.body.text ?? '')?.[0];
     expect(link).toBeDefined();
     const form = await fetch(link!);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requestedEvent } from '../../scripts/example-cases.js';
-import { isSettled, startHarness, type Harness } from './harness.js';
+import { isSettled, startHarness, type Harness, type Mail } from './harness.js';
 
 /**
  * Issue 16's "Done when" for privacy requests, on the local runtime `npm start` runs: a signed
@@ -46,7 +46,8 @@ describe('privacy requests from the order platform', () => {
     const caseId = String(sent.body.caseId);
     const closed = await h.ops.waitFor(caseId, isSettled);
     expect(closed).toMatchObject({ status: 'closed', outcome: 'approved', remedy: 'delay_subsidy', compensation: { amount: 1500 } });
-    const mail = (await h.emails(person.email)).find((m) => /\/status\?token=/.test(m.body.text ?? ''));
+    const hasStatusLink = (m: Mail) => /\/status\?token=/.test(m.body.text ?? '');
+    const mail = (await h.emailsWhen(person.email, (all) => all.some(hasStatusLink))).find(hasStatusLink);
     const statusLink = new RegExp(`${h.pipeline.urls.api}/cases/${caseId}/status\\?token=[\\w.%-]+`).exec(mail!.body.text!)![0];
 
     // The customer asks for their data.

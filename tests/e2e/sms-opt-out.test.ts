@@ -23,7 +23,9 @@ describe('a customer whose number opted out of SMS', () => {
     const event = requestedEvent({ caseType: 'lost', trackingNumber: 'SIM-LOST-OPTOUT', email, phone: '+8613800000002', channels: ['sms'], locale: 'en' });
     const caseId = String((await h.platform.send(event)).body.caseId);
 
-    const view = await h.ops.waitFor(caseId, isSettled, 60_000);
+    // Settled, and every notice done: a notice may still be on its way when the case closes.
+    const done = (n: Notice) => n.status === 'sent' || n.status === 'suppressed';
+    const view = await h.ops.waitFor(caseId, (v) => isSettled(v) && (v.notices as Notice[]).every(done), 90_000);
     expect(view).toMatchObject({ status: 'closed', outcome: 'approved' });
     const notices = view.notices as Notice[];
     const sms = notices.filter((n) => n.channel === 'sms');
@@ -37,5 +39,5 @@ describe('a customer whose number opted out of SMS', () => {
     expect(h.pipeline.sms.messages({ to: '+8613800000002' })).toEqual([]);
     expect((await h.emails(email)).length).toBeGreaterThanOrEqual(sms.length);
     expect(view.timeline.some((e: any) => e.event === 'notice_undeliverable')).toBe(false);
-  });
+  }, 120_000);
 });

@@ -57,27 +57,12 @@ describe('npm start stopped with Ctrl-C or SIGTERM', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
     '%s ends the runtime with its threads and leaves no process behind',
     async (signal) => {
-      const port = await freePort();
-      // Its own process group, so every process it starts can be looked for afterwards.
-      const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-        cwd: root,
-        detached: true,
-        env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: join(dataDir, signal), POWERTOOLS_LOG_LEVEL: 'CRITICAL', OPS_USERS: undefined, OPS_TOKEN: undefined },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+      const { child, port, output, exited } = await startRuntime(root, join(dataDir, signal));
       try {
-        while (!output.includes('running locally')) {
-          if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-          await new Promise((ok) => setTimeout(ok, 250));
-        }
         expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
         child.kill(signal);
         expect(await exited).toBe(0);
-        expect(output).toContain('[local] stopping');
+        expect(output()).toContain('[local] stopping');
         expect(processesInGroup(child.pid!)).toEqual([]);
         expect(await accepts(port)).toBe(false);
       } finally {
@@ -87,6 +72,35 @@ describe('npm start stopped with Ctrl-C or SIGTERM', () => {
     300_000,
   );
 });
+
+/**
+ * `npm start` in its own process group (so every process it starts can be looked for afterwards), on a free port. A
+ * port found free can be taken again before the runtime binds it (another process's outgoing connection on this busy
+ * machine): then it is started again on another.
+ */
+async function startRuntime(root: string, dataDir: string) {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+      cwd: root,
+      detached: true,
+      env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: join(dataDir, String(attempt)), POWERTOOLS_LOG_LEVEL: 'CRITICAL', OPS_USERS: undefined, OPS_TOKEN: undefined },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+    while (!output.includes('running locally')) {
+      if (child.exitCode !== null) {
+        if (attempt < 3 && output.includes('is in use')) break;
+        throw new Error(`npm start exited early:\n${output}`);
+      }
+      await new Promise((ok) => setTimeout(ok, 250));
+    }
+    if (output.includes('running locally')) return { child, port, output: () => output, exited };
+  }
+}
 
 /**
  * POSTs a Standard Webhooks-signed body from a worker thread while this thread waits in Atomics.wait (its event loop
