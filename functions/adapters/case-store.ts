@@ -313,6 +313,9 @@ export function caseOf(items: Array<Record<string, unknown>>): CaseRecord | unde
   const facts = items.find((item) => item.sk === 'CASE#FACTS');
   const { caseId: _id, ...factFields } = facts ? stripKeys(facts) : {};
   const found = { ...factFields, ...stripKeys(record) } as unknown as CaseRecord;
+  // Mirrors of the service clock, stored on cases whose clock started before 5 December 2026 (afternoon), read from it since.
+  if (found.sla?.dueAt !== undefined && found.dueAt === undefined) found.dueAt = found.sla.dueAt;
+  if (found.sla && found.serviceWorkingDays === undefined) found.serviceWorkingDays = found.sla.workingDays;
   if (found.compensation && found.compensation.idempotencyKey === undefined) {
     found.compensation = { ...found.compensation, idempotencyKey: derivedKey(found.caseId, found.compensation.kind) };
   }

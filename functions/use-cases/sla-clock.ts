@@ -59,7 +59,8 @@ export async function startServiceClock(
     const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
     if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
-      set: { ...alongWith, sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
+      // The case's `dueAt` and `serviceWorkingDays` are read from the clock (adapters/case-store.ts, caseOf): not stored twice.
+      set: { ...alongWith, sla },
       index: slaIndexPlace(sla, record.pause),
       at,
     });
