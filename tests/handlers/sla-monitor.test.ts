@@ -97,6 +97,7 @@ describe('sla monitor: due soon, then breached', () => {
     expect(clock).toMatchObject({ state: 'running', dueAt: endOfShanghaiDay('2025-03-12') });
     // The case's `dueAt` is read from its clock (not stored twice since 5 December 2026, adapters/case-store.ts).
     expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#running', gsi2sk: `${clock.dueAt}#${caseId}`, sla: { dueAt: clock.dueAt } });
+    for (const mirror of ['dueAt', 'serviceWorkingDays']) expect(await rawItem(caseId)).not.toHaveProperty(mirror);
     expect(await deps.cases.get(caseId)).toMatchObject({ dueAt: clock.dueAt, serviceWorkingDays: clock.workingDays });
 
     // Monday: more than a working day left.
