@@ -51,9 +51,8 @@ export class CaseRedactor {
       if (parcel?.carrier && parcel.trackingNumber) await this.shipments?.eraseProactiveContact(shipmentKey(parcel.carrier, parcel.trackingNumber));
     }
     for (const item of items.filter((i) => String(i.sk).startsWith('TL#'))) {
-      const { pk, sk, ...entry } = item;
-      const redacted = redactTimelineEntry(entry as unknown as TimelineEntry);
-      if (redacted) await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk, ...redacted } }));
+      const redacted = redactedTimelineItem(item);
+      if (redacted) await this.db.send(new PutCommand({ TableName: this.tableName, Item: redacted }));
     }
     if (contact && contact.redactedAt === undefined) {
       // The item stays, so the notifier finds it and sends nothing (no address left), instead of failing the notice.
@@ -206,4 +205,16 @@ export class CaseRedactor {
       }),
     );
   }
+}
+
+/** A timeline item with the words of its entry, or of each of its entries (adapters/case-store.ts), redacted; undefined when there are none. */
+function redactedTimelineItem(item: Record<string, unknown>): Record<string, unknown> | undefined {
+  const { pk, sk, entries, ...entry } = item;
+  if (!Array.isArray(entries)) {
+    const redacted = redactTimelineEntry(entry as unknown as TimelineEntry);
+    return redacted && { pk, sk, ...redacted };
+  }
+  const redacted = (entries as TimelineEntry[]).map((e) => redactTimelineEntry(e));
+  if (redacted.every((e) => e === undefined)) return undefined;
+  return { pk, sk, entries: redacted.map((e, i) => e ?? entries[i]) };
 }

@@ -1,8 +1,8 @@
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SearchPlan } from '../domain/case-search.js';
 import { LOOKUP_INDEX } from './case-index.js';
 import type { CaseRecord } from '../domain/case-record.js';
-import { keys } from './dynamo.js';
+import { readCases } from './case-store.js';
 
 /** Where a search stopped: the plan's partition and the last index entry read in it (absent: its beginning). */
 export interface SearchPosition {
@@ -21,7 +21,8 @@ const INDEX = { status: { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' }, lookup: { 
 
 /**
  * Runs a search plan (domain/case-search.ts) on the case table's indexes: Query the index partitions in order, read
- * the cases behind the entries (the indexes hold keys, the case item holds the current status and assignee), keep
+ * the cases behind the entries (the indexes hold keys; the case item holds the current status and assignee, its facts
+ * item the order and customer ids, see readCases), keep
  * those the filter accepts. Never a scan. A page may hold fewer than `limit` cases when the filter drops some; the
  * position says where to go on.
  */
@@ -51,7 +52,7 @@ export class CaseSearch {
         }),
       );
       const ids = (out.Items ?? []).map((item) => String(item.pk).slice('CASE#'.length));
-      const records = await this.casesById(ids);
+      const records = await readCases(this.db, this.tableName, ids, true);
       found.push(...ids.map((id) => records.get(id)).filter((c): c is CaseRecord => c !== undefined && accept(c)));
       const last = out.LastEvaluatedKey;
       if (last) after = { sortKey: String(last[index.sk]), pk: String(last.pk), sk: String(last.sk) };
@@ -61,29 +62,5 @@ export class CaseSearch {
       }
     }
     return { cases: found, ...(partition < plan.partitions.length ? { next: { partition, ...(after ? { after } : {}) } } : {}) };
-  }
-
-  /** The case items, read consistently, 100 keys a request; unprocessed keys are asked again. */
-  private async casesById(ids: string[]): Promise<Map<string, CaseRecord>> {
-    const found = new Map<string, CaseRecord>();
-    let pending = [...new Set(ids)].map((id) => keys.case(id));
-    let retries = 0;
-    while (pending.length > 0) {
-      const batch = pending.slice(0, 100);
-      pending = pending.slice(100);
-      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }));
-      for (const item of out.Responses?.[this.tableName] ?? []) {
-        const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...record } = item;
-        found.set(String(record.caseId), record as CaseRecord);
-      }
-      const unprocessed = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof batch;
-      if (unprocessed.length > 0) {
-        retries += 1;
-        if (retries > 8) throw new Error('case reads stayed unprocessed');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** retries)));
-        pending.push(...unprocessed);
-      }
-    }
-    return found;
   }
 }

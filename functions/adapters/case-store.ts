@@ -120,7 +120,7 @@ export class CaseStore {
    */
   async update(caseId: string, patch: Partial<CaseRecord>, onlyIfStatusIn?: CaseStatus[], statusSortKey?: string): Promise<boolean> {
     const now = patch.updatedAt ?? new Date().toISOString();
-    const fields: Record<string, unknown> = { ...patch, updatedAt: now };
+    const fields: Record<string, unknown> = { ...stored(patch, caseId), updatedAt: now };
     if (patch.status) Object.assign(fields, statusIndex(patch.status, undefined, caseId));
     if (statusSortKey) fields.gsi1sk = statusSortKey;
     const names: Record<string, string> = { '#version': 'version' };
@@ -179,7 +179,7 @@ export class CaseStore {
     );
     const ids = (page.Items ?? []).map((item) => String(item.pk).slice('CASE#'.length));
     if (ids.length === 0) return [];
-    const byId = await this.casesById(ids);
+    const byId = await readCases(this.db, this.tableName, ids);
     // The index is eventually consistent: keep the index order, drop cases that have moved on since.
     return ids.map((id) => byId.get(id)).filter((c): c is CaseRecord => c !== undefined && c.status === status);
   }
@@ -210,12 +210,18 @@ export class CaseStore {
     );
   }
 
-  /** Append-only: each entry is its own item, never rewritten. */
-  async appendTimeline(caseId: string, entry: TimelineEntry): Promise<void> {
+  /**
+   * Append-only, never rewritten (redaction apart). One entry is one item `TL#<at>#<random>` holding the entry; entries
+   * a step writes at once go into one item holding `entries` (one write instead of several), keyed by the first one's
+   * time. Readers flatten both shapes in key order (timelineOf).
+   */
+  async appendTimeline(caseId: string, ...entries: TimelineEntry[]): Promise<void> {
+    const [first] = entries;
+    if (!first) return;
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.timeline(caseId, entry.at, randomBytes(4).toString('hex')), ...entry },
+        Item: { ...keys.timeline(caseId, first.at, randomBytes(4).toString('hex')), ...(entries.length === 1 ? first : { entries }) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -233,30 +239,11 @@ export class CaseStore {
     if (!record) return undefined;
     return {
       case: record,
-      timeline: items.filter((item) => String(item.sk).startsWith('TL#')).map((item) => stripKeys(item) as unknown as TimelineEntry),
+      timeline: timelineOf(items),
       // One item per notice slot (both channels), or per channel for notices of the previous release: one record per channel.
       notices: items.filter((item) => String(item.sk).startsWith('NOTICE#')).flatMap(noticeRecordsOf) as NoticeRecord[],
       ledger: items.filter((item) => String(item.sk).startsWith('LEDGER#')).map((item) => stripKeys(item) as unknown as LedgerEntry),
     };
-  }
-
-  /** Case items with their facts, by id (BatchGetItem, 100 keys a request, unprocessed keys asked again). */
-  private async casesById(ids: string[]): Promise<Map<string, CaseRecord>> {
-    let pending = ids.flatMap((id) => [keys.case(id), keys.caseFacts(id)]);
-    const items: Array<Record<string, unknown>> = [];
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed');
-      const batch = pending.slice(0, 100);
-      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch } } }));
-      items.push(...(out.Responses?.[this.tableName] ?? []));
-      pending = [...pending.slice(100), ...((out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof batch)];
-    }
-    const found = new Map<string, CaseRecord>();
-    for (const id of ids) {
-      const record = caseOf(items.filter((item) => item.pk === `CASE#${id}`));
-      if (record) found.set(id, record);
-    }
-    return found;
   }
 }
 
@@ -273,22 +260,52 @@ export function statusIndex(status: CaseStatus, createdAt: string | undefined, c
 }
 
 /**
- * The parts of a case that never change after intake and are its bulk (order lines with names and prices, the claimed
- * items, the shipment): kept in their own item (`CASE#FACTS`), written once, so the case item that every step updates
- * stays small (a write costs one unit per started KB of the item). Cases created before 5 December 2026 hold them in
- * the case item itself; both read the same.
+ * The parts of a case that never change after intake: kept in their own item (`CASE#FACTS`), written once, so the case
+ * item that every step updates stays under the 1 KB a write unit covers through a common case (docs/performance.md,
+ * "Case item and timeline"). The bulk (order lines, claimed items, shipment) moved there on 5 December 2026 (morning),
+ * the intake's identifiers and settings that afternoon. Cases created before hold some or all of them in the case item
+ * itself; the case item's own value wins, so all shapes read the same. Every reader merges both (caseOf, readCases)
+ * except the SLA monitor's and SLA list's reads (SlaStore.casesOf), which use only what stays in the case item: type,
+ * market, status, priority, the clock, the pause, the compensation.
  */
-const FACT_FIELDS = ['orderItems', 'items', 'shipment', 'orderPlacedAt'] as const;
+const FACT_FIELDS = [
+  'orderItems',
+  'items',
+  'shipment',
+  'orderPlacedAt',
+  'requestId',
+  'orderId',
+  'customerId',
+  'createdAt',
+  'tier',
+  'currency',
+  'locale',
+  'reason',
+  'expedited',
+] as const satisfies ReadonlyArray<keyof CaseRecord>;
 
 function splitFacts(record: CaseRecord): { facts: Record<string, unknown>; rest: Record<string, unknown> } {
   const facts: Record<string, unknown> = {};
   const rest: Record<string, unknown> = { ...record };
   for (const field of FACT_FIELDS) {
-    facts[field] = record[field];
+    if (record[field] !== undefined) facts[field] = record[field];
     delete rest[field];
   }
-  return { facts, rest };
+  return { facts, rest: stored(rest, record.caseId) };
 }
+
+/**
+ * What the case item stores of a patch: the compensation's idempotency key is left out when it is the one the
+ * pipeline derives (`<caseId>:<kind>`), and put back by caseOf; every other value as given.
+ */
+function stored(fields: Record<string, unknown>, caseId: string): Record<string, unknown> {
+  const compensation = fields.compensation as CaseRecord['compensation'];
+  if (compensation?.idempotencyKey !== derivedKey(caseId, compensation?.kind)) return fields;
+  const { idempotencyKey: _derived, ...rest } = compensation!;
+  return { ...fields, compensation: rest };
+}
+
+const derivedKey = (caseId: string, kind: string | undefined) => `${caseId}:${kind}`;
 
 /** The case from its partition's items: the case item, with the facts item's fields under it (if there is one). */
 export function caseOf(items: Array<Record<string, unknown>>): CaseRecord | undefined {
@@ -296,7 +313,50 @@ export function caseOf(items: Array<Record<string, unknown>>): CaseRecord | unde
   if (!record) return undefined;
   const facts = items.find((item) => item.sk === 'CASE#FACTS');
   const { caseId: _id, ...factFields } = facts ? stripKeys(facts) : {};
-  return { ...factFields, ...stripKeys(record) } as unknown as CaseRecord;
+  const found = { ...factFields, ...stripKeys(record) } as unknown as CaseRecord;
+  // Mirrors of the service clock, stored on cases whose clock started before 5 December 2026 (afternoon), read from it since.
+  if (found.sla?.dueAt !== undefined && found.dueAt === undefined) found.dueAt = found.sla.dueAt;
+  if (found.sla && found.serviceWorkingDays === undefined) found.serviceWorkingDays = found.sla.workingDays;
+  if (found.compensation && found.compensation.idempotencyKey === undefined) {
+    found.compensation = { ...found.compensation, idempotencyKey: derivedKey(found.caseId, found.compensation.kind) };
+  }
+  return found;
+}
+
+/**
+ * Cases by id, each its case item with its facts item (BatchGetItem, 50 cases a request, unprocessed keys asked again
+ * after a pause); cases without a case item are left out. `consistent` for readers that act on what they read.
+ */
+export async function readCases(db: DynamoDBDocumentClient, tableName: string, ids: string[], consistent = false): Promise<Map<string, CaseRecord>> {
+  let pending = [...new Set(ids)].flatMap((id) => [keys.case(id), keys.caseFacts(id)]);
+  const byPartition = new Map<string, Array<Record<string, unknown>>>();
+  for (let retries = 0; pending.length > 0; ) {
+    const batch = pending.slice(0, 100);
+    const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ...(consistent ? { ConsistentRead: true } : {}) } } }));
+    for (const item of out.Responses?.[tableName] ?? []) byPartition.set(String(item.pk), [...(byPartition.get(String(item.pk)) ?? []), item]);
+    const unprocessed = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof batch;
+    pending = [...pending.slice(100), ...unprocessed];
+    if (unprocessed.length === 0) continue;
+    retries += 1;
+    if (retries > 8) throw new Error('BatchGetItem left keys unprocessed');
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** retries)));
+  }
+  const found = new Map<string, CaseRecord>();
+  for (const id of ids) {
+    const record = caseOf(byPartition.get(`CASE#${id}`) ?? []);
+    if (record) found.set(id, record);
+  }
+  return found;
+}
+
+/**
+ * The timeline from a partition's items (in key order): an item holds one entry, or several written at once
+ * (`entries`, in the order they were written). The same order on every read.
+ */
+export function timelineOf(items: Array<Record<string, unknown>>): TimelineEntry[] {
+  return items
+    .filter((item) => String(item.sk).startsWith('TL#'))
+    .flatMap((item) => (Array.isArray(item.entries) ? (item.entries as TimelineEntry[]) : [stripKeys(item) as unknown as TimelineEntry]));
 }
 
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {

@@ -34,8 +34,8 @@ export interface CaseWriter {
    * without it, throws CaseNotFoundError when the case does not exist.
    */
   update(caseId: string, patch: Partial<CaseRecord>, onlyIfStatusIn?: CaseStatus[], statusSortKey?: string): Promise<boolean>;
-  /** Append-only: every entry is kept. */
-  appendTimeline(caseId: string, entry: TimelineEntry): Promise<void>;
+  /** Append-only: every entry is kept; entries a step writes at once are given together (one write). */
+  appendTimeline(caseId: string, ...entries: TimelineEntry[]): Promise<void>;
 }
 
 /** The rest of the case repository, for the use-cases that list, view, assign or mark reviews. */

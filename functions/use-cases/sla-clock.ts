@@ -1,6 +1,6 @@
 import type { AlertPort, CaseReader, CaseRepository, SlaPort } from './ports.js';
 import type { CaseRecord } from '../domain/case-record.js';
-import type { CaseStatus } from '../domain/case.js';
+import type { CaseStatus, TimelineEntry } from '../domain/case.js';
 import type { Market, Markets } from '../domain/markets.js';
 import { closeServiceSla, slaIndexPlace, startServiceSla, type ServiceSla } from '../domain/sla.js';
 import { localDateOf } from '../domain/working-days.js';
@@ -29,11 +29,19 @@ export async function onFreshCase<T>(cases: CaseReader, caseId: string, change: 
 }
 
 /**
- * Starts the case's service clock, once (a redelivered arrival changes nothing), with `alongWith` in the same write: from arrival at the service center,
+ * Starts the case's service clock, once (a redelivered arrival changes nothing), with `alongWith` in the same write
+ * (and `entriesAlong` in the same timeline write): from arrival at the service center,
  * or from acceptance for types without a return leg (docs/sla.md). When the calendar's data ends before the due time
  * the case records "due date unknown" instead of a wrong date and operators get one alert; the monitor retries it.
  */
-export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt: Date, now: Date, alongWith?: Partial<CaseRecord>): Promise<ServiceSla | undefined> {
+export async function startServiceClock(
+  deps: SlaDeps,
+  caseId: string,
+  startedAt: Date,
+  now: Date,
+  alongWith?: Partial<CaseRecord>,
+  entriesAlong: TimelineEntry[] = [],
+): Promise<ServiceSla | undefined> {
   const at = now.toISOString();
   let market: Market | undefined;
   const started = await onFreshCase(deps.cases, caseId, async (record) => {
@@ -51,7 +59,8 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
     const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
     if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
     const written = await deps.sla.write(caseId, record.version, {
-      set: { ...alongWith, sla, serviceWorkingDays: sla.workingDays, ...(sla.dueAt ? { dueAt: sla.dueAt } : {}) },
+      // The case's `dueAt` and `serviceWorkingDays` are read from the clock (adapters/case-store.ts, caseOf): not stored twice.
+      set: { ...alongWith, sla },
       index: slaIndexPlace(sla, record.pause),
       at,
     });
@@ -60,8 +69,12 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
   const { sla } = started;
   // `alongWith` (fields the caller writes with the clock) is written in any case, on its own if the clock was not.
   if (!started.fresh && alongWith) await deps.cases.update(caseId, alongWith);
-  if (!started.fresh || !sla) return sla;
-  await deps.cases.appendTimeline(caseId, {
+  // `entriesAlong` (the caller's timeline entries) go in the same timeline write as the clock's, or on their own.
+  if (!started.fresh || !sla) {
+    if (entriesAlong.length > 0) await deps.cases.appendTimeline(caseId, ...entriesAlong);
+    return sla;
+  }
+  const startedEntry: TimelineEntry = {
     at,
     actor: 'pipeline',
     event: 'sla_started',
@@ -73,7 +86,8 @@ export async function startServiceClock(deps: SlaDeps, caseId: string, startedAt
       expedited: sla.expedited,
       ...(sla.dueAt ? { dueAt: sla.dueAt } : {}),
     },
-  });
+  };
+  await deps.cases.appendTimeline(caseId, startedEntry, ...entriesAlong);
   if (sla.unknownReason) await dueUnknown(deps, caseId, sla.unknownReason, at);
   if (sla.provisional && sla.state !== 'met') await dueProvisional(deps, caseId, sla, now, market!);
   return sla;

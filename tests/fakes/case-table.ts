@@ -88,8 +88,8 @@ export class InMemoryCases implements CaseRepository, ReviewPort {
     return true;
   }
 
-  async appendTimeline(caseId: string, entry: TimelineEntry): Promise<void> {
-    this.timelines.set(caseId, [...this.timeline(caseId), copy(entry)]);
+  async appendTimeline(caseId: string, ...entries: TimelineEntry[]): Promise<void> {
+    this.timelines.set(caseId, [...this.timeline(caseId), ...entries.map(copy)]);
   }
 
   async view(caseId: string): Promise<CaseView | undefined> {

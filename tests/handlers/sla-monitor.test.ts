@@ -95,7 +95,10 @@ describe('sla monitor: due soon, then breached', () => {
     // Arrival Monday 2025-03-03: 7 working days → due at the end of Wednesday 2025-03-12.
     const { caseId, clock } = await withClock(sh('2025-03-03T10:00:00'));
     expect(clock).toMatchObject({ state: 'running', dueAt: endOfShanghaiDay('2025-03-12') });
-    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#running', gsi2sk: `${clock.dueAt}#${caseId}`, dueAt: clock.dueAt });
+    // The case's `dueAt` is read from its clock (not stored twice since 5 December 2026, adapters/case-store.ts).
+    expect(await rawItem(caseId)).toMatchObject({ gsi2pk: 'SLA#running', gsi2sk: `${clock.dueAt}#${caseId}`, sla: { dueAt: clock.dueAt } });
+    for (const mirror of ['dueAt', 'serviceWorkingDays']) expect(await rawItem(caseId)).not.toHaveProperty(mirror);
+    expect(await deps.cases.get(caseId)).toMatchObject({ dueAt: clock.dueAt, serviceWorkingDays: clock.workingDays });
 
     // Monday: more than a working day left.
     await handler(tick(sh('2025-03-10T12:00:00')));
@@ -408,7 +411,8 @@ describe('sla monitor: provisional due dates after the calendar’s data', () =>
     const clock = (await startServiceClock(deps, repair.caseId, sh('2026-12-04T10:00:00'), sh('2026-12-04T10:00:00')))!;
     // 19 working days to Thursday 31 December; New Year's Day off (by rule); the 20th is Monday 4 January.
     expect(clock).toMatchObject({ state: 'running', workingDays: 20, dueAt: endOfShanghaiDay('2027-01-04'), provisional: true, provisionalFrom: '2027-01-01' });
-    expect(await rawItem(repair.caseId)).toMatchObject({ gsi2pk: 'SLA#running', dueAt: endOfShanghaiDay('2027-01-04') });
+    expect(await rawItem(repair.caseId)).toMatchObject({ gsi2pk: 'SLA#running', sla: { dueAt: endOfShanghaiDay('2027-01-04') } });
+    expect(await deps.cases.get(repair.caseId)).toMatchObject({ dueAt: endOfShanghaiDay('2027-01-04') });
     expect(await marker(repair.caseId)).toMatchObject({ gsi2pk: 'SLA_PROVISIONAL', gsi2sk: `2027-01-01#${repair.caseId}` });
     expect(await eventsOf(repair.caseId)).toContain('sla_due_provisional');
 

@@ -128,11 +128,15 @@ describe('start-case', () => {
     expect(await deliver({ body: message })).toEqual({ batchItemFailures: [] });
 
     const caseItem = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' } }))).Item!;
-    expect(caseItem).toMatchObject({ caseId, requestId: event.data.requestId, status: 'received', type: 'return', orderId: event.data.order.orderId, version: 1 });
+    // The case is its case item and its facts item (adapters/case-store.ts); neither holds personal data.
+    const factsItem = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE#FACTS' } }))).Item!;
+    expect(await cases.get(caseId)).toMatchObject({ caseId, requestId: event.data.requestId, status: 'received', type: 'return', orderId: event.data.order.orderId, version: 1 });
     expect(caseItem.gsi1pk).toBe('STATUS#received');
-    for (const field of ['name', 'email', 'phone', 'customer', 'contact', 'description']) expect(caseItem).not.toHaveProperty(field);
-    const caseText = JSON.stringify(caseItem);
-    for (const personal of [PERSON.name, PERSON.email, PERSON.phone, event.data.description]) expect(caseText).not.toContain(personal);
+    for (const item of [caseItem, factsItem]) {
+      for (const field of ['name', 'email', 'phone', 'customer', 'contact', 'description']) expect(item).not.toHaveProperty(field);
+      const text = JSON.stringify(item);
+      for (const personal of [PERSON.name, PERSON.email, PERSON.phone, event.data.description]) expect(text).not.toContain(personal);
+    }
 
     const contact = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: keys.contact(caseId) }))).Item!;
     expect(contact).toMatchObject({ name: PERSON.name, email: PERSON.email, phone: PERSON.phone, locale: 'zh-CN', channels: ['email', 'sms'] });
@@ -159,9 +163,8 @@ describe('start-case', () => {
   ] as const)('customer locale %s: the case and its contact are written to in %s… (CN market: zh-CN by default)', async (_label, locale, expected) => {
     const message = intakeMessage(requestedEvent({ customer: { locale } }));
     expect(await deliver({ body: message })).toEqual({ batchItemFailures: [] });
-    const caseItem = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${message.caseId}`, sk: 'CASE' } }))).Item!;
     const contact = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: keys.contact(message.caseId) }))).Item!;
-    expect(caseItem.locale).toBe(expected);
+    expect((await cases.get(message.caseId))!.locale).toBe(expected);
     expect(contact.locale).toBe(expected);
   });
 

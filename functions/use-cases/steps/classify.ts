@@ -1,6 +1,7 @@
 import { CARRIER_TYPES, type AftersalesPolicy } from '../../domain/policy.js';
 import { valueOf } from '../../domain/money.js';
 import { priorityOf, type PriorityBand } from '../../domain/priority.js';
+import type { TimelineEntry } from '../../domain/case.js';
 import { slaServiceFor } from '../../domain/sla.js';
 import { startFirstResponseTarget, startServiceClock, type SlaDeps } from '../sla-clock.js';
 
@@ -75,11 +76,11 @@ export async function classify(deps: SlaDeps & { overrides: TimingOverrides }, c
   // Where the service clock starts now, the priority goes in the same write of the case item as the clock.
   const withClock = !record.dispute && slaServiceFor(record.type).startsAt === 'acceptance';
   if (classified && !withClock) await deps.cases.update(caseId, classified);
-  if (!record.dispute) {
-    await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt);
-    if (withClock) await startServiceClock(deps, caseId, new Date(record.createdAt), now, classified);
-  }
-  if (classified) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } });
+  if (!record.dispute) await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt);
+  const entry: TimelineEntry | undefined = classified && { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } };
+  // With the clock, the entry goes in the clock's timeline write.
+  if (withClock) await startServiceClock(deps, caseId, new Date(record.createdAt), now, classified, entry ? [entry] : []);
+  else if (entry) await deps.cases.appendTimeline(caseId, entry);
   return {
     type: record.type,
     priority: score,

@@ -1,6 +1,6 @@
 import type { CaseRepository } from '../ports.js';
 import type { CaseRecord } from '../../domain/case-record.js';
-import type { Remedy, RemedyChoice } from '../../domain/case.js';
+import type { Remedy, RemedyChoice, TimelineEntry } from '../../domain/case.js';
 import { planCompensation, type CompensationPlan } from '../../domain/compensation.js';
 import type { Markets } from '../../domain/markets.js';
 import type { AftersalesPolicy } from '../../domain/policy.js';
@@ -49,16 +49,17 @@ export async function planRemedy(deps: { cases: CaseRepository; markets: Markets
   const advanceExchange = plan.remedy === 'exchange' && policy.advanceExchange.tiers.includes(record.tier);
   const replanned = record.remedy !== plan.remedy;
   if (defaulted || replanned) await deps.cases.update(caseId, { ...(defaulted ? { choice: defaulted } : {}), ...(replanned ? { remedy: plan.remedy } : {}) });
-  if (defaulted) {
-    await deps.cases.appendTimeline(caseId, { at, actor: 'policy', event: 'choice_defaulted', detail: { remedy: defaulted.remedy, market, policyVersion: policy.version } });
-  }
+  // What was decided goes on the timeline in one write, as it went into the case in one.
+  const entries: TimelineEntry[] = [];
+  if (defaulted) entries.push({ at, actor: 'policy', event: 'choice_defaulted', detail: { remedy: defaulted.remedy, market, policyVersion: policy.version } });
   if (replanned) {
-    await deps.cases.appendTimeline(caseId, {
+    entries.push({
       at,
       actor: 'policy',
       event: 'remedy_planned',
       detail: { remedy: plan.remedy, needsReturn: plan.needsReturn, advanceExchange, market, policyVersion: policy.version, ...(plan.rule ? { rule: plan.rule } : {}) },
     });
   }
+  if (entries.length > 0) await deps.cases.appendTimeline(caseId, ...entries);
   return { needsChoice: false, remedy: plan.remedy, needsReturn: plan.needsReturn, platformPaysReturnShipping: plan.platformPaysReturnShipping, advanceExchange };
 }
