@@ -175,3 +175,51 @@ describe('applyIntakeEvent: cancellation (CASE-CANCEL-1/2)', () => {
     expect(cases.timeline(CASE)).toEqual([]);
   });
 });
+
+/**
+ * The ingest queues an event before it records the delivery (one write, issue 13), so a crash between the two, or two
+ * deliveries of one webhook-id at the same instant, queue it twice (as before, and as SQS may deliver it twice). The
+ * second application must change nothing the customer, the workflow or the money sees: the case's fields, the signals
+ * its workflow got, the executions started, the order slots, the counts, and which notices go out (the notifier sends
+ * each milestone once per case: its notice slot). What it may add is a timeline entry saying it was received again.
+ */
+describe('applyIntakeEvent: an intake message applied twice changes nothing more than once', () => {
+  const rejected = { status: 'closed', outcome: 'rejected', decision: { decision: 'reject', rule: 'window.expired', reasonCode: 'window_expired', at } } as const;
+  const compensation = { instructionId: 'ins_000042', kind: 'refund', amount: 39900, currency: 'CNY', idempotencyKey: 'k-1', at, status: 'instructed' } as const;
+  // [event, set-up, message, the timeline entry the replay adds (recorded only: the case is unchanged)]
+  const scenarios: Array<[string, () => Promise<void>, () => IntakeMessage, string[]]> = [
+    ['aftersales.requested', async () => {}, () => requested(), []],
+    ['aftersales.evidence_added', () => waiting({ status: 'awaiting_evidence' }, 'evidence'), () => other('aftersales.evidence_added'), []],
+    // The replay finds the wait ended already: the request is noted again, nothing more is signalled.
+    ['aftersales.cancelled', () => waiting({ status: 'awaiting_evidence' }, 'evidence'), () => other('aftersales.cancelled'), ['cancellation_requested']],
+    // The replay finds a choice made: recorded as not applied (the first answer wins).
+    ['aftersales.remedy_chosen', () => waiting({ type: 'damaged', status: 'awaiting_choice' }, 'remedy_choice'), () => other('aftersales.remedy_chosen'), ['choice_not_applied']],
+    // The replay finds the case reopened, in review: recorded for the operator, acknowledged no more.
+    ['aftersales.disputed (a rejection)', async () => cases.seed(storedCase(rejected)), () => other('aftersales.disputed'), ['dispute_received']],
+    ['aftersales.disputed (in progress)', async () => cases.seed(storedCase({ status: 'in_review' })), () => other('aftersales.disputed'), ['dispute_received']],
+    ['return.shipped', async () => cases.seed(storedCase({ status: 'awaiting_return', waitingFor: 'return' })), () => other('return.shipped'), ['return_shipped']],
+    ['compensation.completed', () => waiting({ status: 'compensating', compensation }, 'compensation'), () => other('compensation.completed'), []],
+  ];
+
+  /** What the second application must not change (the version and updatedAt of a write that changed nothing aside). */
+  const observed = async () => {
+    const { version: _version, updatedAt: _updatedAt, ...record } = (await cases.get(CASE))!;
+    return {
+      record,
+      resumed: structuredClone(workflow.resumed),
+      started: [...workflow.started],
+      slots: [...slots.holders],
+      opened: [...opened],
+      milestones: [...new Set(notices.sent.map((n) => n.milestone))],
+    };
+  };
+
+  it.each(scenarios)('%s', async (_name, setUp, message, replayAdds) => {
+    await setUp();
+    await applyIntakeEvent(deps, message(), NOW);
+    const [once, timeline] = [await observed(), cases.events(CASE)];
+    await applyIntakeEvent(deps, message(), new Date(NOW.getTime() + 1_000));
+    expect(await observed()).toEqual(once);
+    expect(cases.events(CASE)).toEqual([...timeline, ...replayAdds]);
+  });
+});
