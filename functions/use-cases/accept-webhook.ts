@@ -68,7 +68,8 @@ export function anyKeyVerifier(verifiers: readonly Pick<Webhook, 'verify'>[]): P
 
 /**
  * Verify (Standard Webhooks: HMAC-SHA256 over "id.timestamp.body", 5-minute tolerance), validate, dedupe by
- * webhook-id, and queue: one read, one SQS send, then one DynamoDB write. The answer carries the case id, derived from requestId, so the sender can refer to it.
+ * webhook-id, and queue: one read, one SQS send, then one DynamoDB write. The answer carries the case id, derived
+ * from requestId, so the sender can refer to it.
  */
 export async function acceptWebhook(deps: AcceptWebhookDeps, raw: string, headers: Record<string, string | undefined>, now: Date): Promise<WebhookAnswer> {
   const webhookHeaders = {
@@ -111,7 +112,7 @@ export async function acceptWebhook(deps: AcceptWebhookDeps, raw: string, header
   if (seen.earlier?.queued) return { status: 202, caseId: seen.earlier.caseId, duplicate: true };
   // Nothing is stored before the event is on the queue: a failed send answers 503 and leaves nothing behind, so the
   // platform's retry goes through. A crash after the send and before the record below means that retry queues the
-  // event a second time, which the intake consumer applies as a no-op (docs/operations.md "Intake writes").
+  // event a second time, which changes nothing the intake consumer did (docs/operations.md "Intake writes").
   await deps.intake.send({ webhookId, caseId, receivedAt: now.toISOString(), event: parsed.event });
   // The one write, before the 202: a redelivery is answered as a duplicate, and (noting the request) the platform's
   // next event for it is accepted while the case is still queued.
