@@ -550,6 +550,19 @@ describe('ingest-webhook: one DynamoDB write per accepted delivery, after its ev
     expect(await deliver(request, id)).toMatchObject({ json: { caseId, duplicate: true }, writes: [] });
   });
 
+  it('one request under two webhook-ids at the same time: both accepted as first deliveries; each redelivery a duplicate', async () => {
+    const request = requestedEvent();
+    const body = JSON.stringify(request);
+    const ids = [unique('msg'), unique('msg')];
+    const answers = await Promise.all(ids.map((id) => metered(apiEvent({ method: 'POST', path: '/webhooks/order-platform', headers: signedHeaders(SECRET, body, { id }), body }))));
+    const caseId = caseIdFor(request.data.requestId);
+    // One of them notes the request; the other, finding the note taken, keeps its own receipt.
+    expect(answers.map((res) => JSON.parse(String(res.body)))).toEqual([{ caseId }, { caseId }]);
+    expect(await drain(intakeUrl)).toHaveLength(2);
+    for (const id of ids) expect(await deliver(request, id)).toMatchObject({ json: { caseId, duplicate: true }, writes: [] });
+    expect(await drain(intakeUrl)).toHaveLength(0);
+  });
+
   describe('items written by the previous release (6384ee3)', () => {
     it('a receipt left `queued: false` (its delivery died before queueing) is queued on the retry, answered as the duplicate it is, then marked', async () => {
       const shippedRequest = requestedEvent();
