@@ -292,6 +292,24 @@ describe('idempotency', () => {
     expect(queue.sent).toHaveLength(3);
   });
 
+  it('a request’s first webhook-id is a duplicate only for deliveries about that request; any other delivery under it is new', async () => {
+    const request = JSON.stringify(requestedEvent());
+    await accept(request, signed(request, { id: 'msg_first' }));
+    const otherRequest = JSON.stringify(requestedEvent({ data: { requestId: 'req-other' } }));
+    await accept(otherRequest, signed(otherRequest, { id: 'msg_other_request' }));
+    expect(queue.sent).toHaveLength(2);
+    // About that request (its note names the id): answered as its first delivery, nothing queued.
+    const cancelled = JSON.stringify(otherEvent('aftersales.cancelled'));
+    expect(await accept(cancelled, signed(cancelled, { id: 'msg_first' }))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: true });
+    expect(queue.sent).toHaveLength(2);
+    // Not about it: an event on another request, and a shipment.created (under the other request's first id), are new.
+    const onOther = JSON.stringify(otherEvent('aftersales.cancelled', { requestId: 'req-other' }));
+    expect(await accept(onOther, signed(onOther, { id: 'msg_first' }))).toEqual({ status: 202, caseId: caseIdFor('req-other'), duplicate: false });
+    const shipment = JSON.stringify([...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!)).find((e) => e.type === 'shipment.created'));
+    expect(await accept(shipment, signed(shipment, { id: 'msg_other_request' }))).toMatchObject({ status: 202, duplicate: false });
+    expect(queue.sent.map((m) => m.event.type)).toEqual(['aftersales.requested', 'aftersales.requested', 'aftersales.cancelled', 'shipment.created']);
+  });
+
   it('the same requestId under a new webhook-id names the same case', async () => {
     const body = JSON.stringify(requestedEvent());
     const a = await accept(body, signed(body));
