@@ -3,6 +3,9 @@ import { keys, writeIf } from './dynamo.js';
 
 const WEBHOOK_RECEIPT_DAYS = 30;
 
+/** When a receipt or note written at `now` expires (DynamoDB TTL: epoch seconds). */
+const ttlOf = (now: Date): number => Math.floor(now.getTime() / 1000) + WEBHOOK_RECEIPT_DAYS * 86_400;
+
 /** How a delivery relates to a request: opens it (aftersales.requested), acts on it (a follow-up), or neither (shipment.created). */
 export type DeliveryKind = 'request' | 'follow_up' | 'other';
 
@@ -72,7 +75,7 @@ export class DedupeStore {
    */
   async recordDelivery(webhookId: string, caseId: string, now: Date, noteRequest: boolean): Promise<{ caseId: string; duplicate: boolean }> {
     const receivedAt = now.toISOString();
-    const ttl = Math.floor(now.getTime() / 1000) + WEBHOOK_RECEIPT_DAYS * 86_400;
+    const ttl = ttlOf(now);
     if (noteRequest) {
       const noted = await writeIf(
         this.db,
@@ -104,10 +107,20 @@ export class DedupeStore {
     return { caseId: String(receipt.Item?.caseId ?? caseId), duplicate: true };
   }
 
-  /** Records on the delivery's receipt that its event was accepted but deliberately not acted on, and why. */
-  async markIgnored(webhookId: string, reason: string): Promise<void> {
+  /**
+   * Records on the delivery's receipt that its event was accepted but deliberately not acted on, and why. The consumer
+   * may get there before the ingest's write, and that write may then fail (503; the retry may carry another id): the
+   * receipt gets its expiry here too, or it would never expire.
+   */
+  async markIgnored(webhookId: string, reason: string, now: Date): Promise<void> {
     await this.db.send(
-      new UpdateCommand({ TableName: this.tableName, Key: keys.webhook(webhookId), UpdateExpression: 'SET ignored = :r', ExpressionAttributeValues: { ':r': reason } }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.webhook(webhookId),
+        UpdateExpression: 'SET ignored = :r, #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':r': reason, ':ttl': ttlOf(now) },
+      }),
     );
   }
 

@@ -126,7 +126,7 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await deps.reports.countShipment(shipmentKey(carrier, trackingNumber), { carrier, shipDay: localDateOf(new Date(shippedAt), zone) });
       // Proactive detection off: acknowledged, and recorded as ignored on the delivery's receipt.
       const watching = deps.tracking ? await watchProactive(deps.tracking, caseId, event.data, now) : 'ignored';
-      if (watching === 'ignored') await deps.dedupe.markIgnored(message.webhookId, 'proactive_detection_off');
+      if (watching === 'ignored') await deps.dedupe.markIgnored(message.webhookId, 'proactive_detection_off', now);
       return;
     }
   }
