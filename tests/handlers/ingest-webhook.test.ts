@@ -210,6 +210,9 @@ describe('ingest-webhook: refused deliveries', () => {
 describe('ingest-webhook: hostile but signed input is refused before it is stored (issue 11)', () => {
   const receiptOf = async (webhookId: string) =>
     (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' }, ConsistentRead: true }))).Item;
+  /** A request's first delivery is recorded in its note, not in a receipt: a refused request must leave neither. */
+  const noteOf = async (requestId: string) =>
+    (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `REQUEST#${caseIdFor(requestId)}`, sk: 'REQUEST' }, ConsistentRead: true }))).Item;
 
   it('400 invalid_webhook_id for a 2 KB webhook-id (it used to fail in DynamoDB as a retryable 503); nothing stored or queued', async () => {
     const body = JSON.stringify(requestedEvent());
@@ -245,6 +248,7 @@ describe('ingest-webhook: hostile but signed input is refused before it is store
       expect(res.json.error).toBe('invalid_data');
       expect(res.json.issues.map((i: { path: string }) => i.path)).toEqual([path]);
       expect(await receiptOf(headers['webhook-id']!)).toBeUndefined();
+      expect(await noteOf(event.data.requestId)).toBeUndefined();
     }
     expect(await drain(intakeUrl)).toHaveLength(0);
   });
@@ -270,6 +274,7 @@ describe('ingest-webhook: hostile but signed input is refused before it is store
       expect(res.json).toMatchObject({ error, issues: [{ path }] });
       expect(res.json.message).toMatch(/CN/);
       expect(await receiptOf(headers['webhook-id']!)).toBeUndefined();
+      expect(await noteOf(event.data.requestId)).toBeUndefined();
     }
     // The same goes for an announced parcel, whose order opens a case later.
     const parcel = {
