@@ -52,9 +52,14 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       // Evidence is a set of URLs: a redelivered event adds nothing twice.
       const known = new Set(record.evidence.map((e) => e.url));
       const added = event.data.evidence.filter((e) => !known.has(e.url));
-      // Nothing new: a replay whose signal was sent (or is left) already. Another one would wait on the WAIT# item
-      // for the case's next evidence wait and resume it at once, with nothing added.
-      if (added.length === 0) return resumeUndelivered(deps, caseId, 'evidence');
+      // Nothing new: a replay. Its signal would wait on the WAIT# item for the case's next evidence wait and resume it
+      // at once, with nothing added; so it is sent only while the case still shows it waits for evidence (the first
+      // application stopped between its write and its signal: else the wait would expire and close the case).
+      if (added.length === 0) {
+        if (record.status === 'awaiting_evidence' && record.waitingFor === 'evidence') await signal(deps, caseId, 'evidence', { signal: 'evidence_added' });
+        else await resumeUndelivered(deps, caseId, 'evidence');
+        return;
+      }
       await deps.cases.update(caseId, { evidence: [...record.evidence, ...added] });
       await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'evidence_added', detail: { count: added.length } });
       await signal(deps, caseId, 'evidence', { signal: 'evidence_added' });

@@ -49,6 +49,16 @@ const other = (type: OtherEventType, data = {}): IntakeMessage => ({
   event: otherEvent(type, data) as IntakeMessage['event'],
 });
 
+/** The workflow's next step after a resume, as the review leaves the case (status in_review, waiting for nothing). */
+function goesOnWhenResumed(): void {
+  const resume = workflow.resume.bind(workflow);
+  workflow.resume = async (taskToken, output) => {
+    const outcome = await resume(taskToken, output);
+    if (outcome === 'resumed') await cases.update(CASE, { status: 'in_review', waitingFor: '' });
+    return outcome;
+  };
+}
+
 /** A case whose workflow step waits for `kind` (its token registered, as the await-event step leaves it). */
 async function waiting(record: Partial<CaseRecord>, kind: WaitKind): Promise<void> {
   cases.seed(storedCase({ ...record, waitingFor: kind }));
@@ -191,7 +201,8 @@ describe('applyIntakeEvent: an intake message applied twice changes nothing more
   type Scenario = [string, () => Promise<void>, () => IntakeMessage, string[], string[]?, [WaitKind, WaitSignal]?];
   const scenarios: Scenario[] = [
     ['aftersales.requested', async () => {}, () => requested(), []],
-    ['aftersales.evidence_added', () => waiting({ status: 'awaiting_evidence' }, 'evidence'), () => other('aftersales.evidence_added'), []],
+    // The workflow goes on once resumed: its review clears waitingFor (functions/use-cases/steps/review.ts).
+    ['aftersales.evidence_added', () => waiting({ status: 'awaiting_evidence' }, 'evidence').then(goesOnWhenResumed), () => other('aftersales.evidence_added'), []],
     // The replay finds the wait ended already: the request is noted again, and its `cancelled` is left on the WAIT#
     // item. Harmless: the case's cancelRequested, never cleared, ends every later cancellable wait the same way at once
     // (awaitEvent), and no other kind is ever signalled `cancelled`.
@@ -279,10 +290,18 @@ describe('applyIntakeEvent: a replay leaves no signal for the next wait', () => 
 
   it('evidence delivered twice: the next evidence wait still waits', async () => {
     await waiting({ status: 'awaiting_evidence' }, 'evidence');
+    goesOnWhenResumed();
     await applyIntakeEvent(deps, other('aftersales.evidence_added'), NOW);
     await applyIntakeEvent(deps, other('aftersales.evidence_added'), later);
     expect(await waits.registerToken(CASE, 'evidence', 'token-again', at)).toBeUndefined();
     expect(workflow.resumed).toEqual([{ taskToken: 'token-evidence', output: { signal: 'evidence_added' } }]);
+  });
+
+  it('evidence stored but never signalled (the first application stopped in between): the replay resumes the wait', async () => {
+    await waiting({ status: 'awaiting_evidence', evidence: [{ kind: 'photo', url: 'https://cdn.example.com/evidence/box-corner.jpg' }] }, 'evidence');
+    await applyIntakeEvent(deps, other('aftersales.evidence_added'), NOW);
+    expect(workflow.resumed).toEqual([{ taskToken: 'token-evidence', output: { signal: 'evidence_added' } }]);
+    expect(waits.items.get(`${CASE}#evidence`)?.pendingSignal).toBeUndefined();
   });
 
   it.each([
