@@ -39,7 +39,7 @@ export const FOLLOW_UP_TYPES: ReadonlySet<WebhookEventType> = new Set(WEBHOOK_EV
 
 export interface AcceptWebhookDeps {
   verifier: Pick<Webhook, 'verify'>;
-  dedupe: DedupeStore;
+  dedupe: Pick<DedupeStore, 'lookUpDelivery' | 'recordDelivery'>;
   intake: QueueSender<IntakeMessage>;
   privacy: Pick<PrivacyStore, 'open' | 'get'>;
   /** The markets this deployment has a policy for (order.market must be one of them), and their currencies. */
@@ -68,7 +68,8 @@ export function anyKeyVerifier(verifiers: readonly Pick<Webhook, 'verify'>[]): P
 
 /**
  * Verify (Standard Webhooks: HMAC-SHA256 over "id.timestamp.body", 5-minute tolerance), validate, dedupe by
- * webhook-id, and queue. The answer carries the case id, derived from requestId, so the sender can refer to it.
+ * webhook-id, and queue: one read, one SQS send, then one DynamoDB write. The answer carries the case id, derived
+ * from requestId, so the sender can refer to it.
  */
 export async function acceptWebhook(deps: AcceptWebhookDeps, raw: string, headers: Record<string, string | undefined>, now: Date): Promise<WebhookAnswer> {
   const webhookHeaders = {
@@ -103,23 +104,20 @@ export async function acceptWebhook(deps: AcceptWebhookDeps, raw: string, header
   const webhookId = webhookHeaders['webhook-id'];
   if (isPrivacyEvent(parsed.event)) return acceptPrivacyRequest(deps, webhookId, parsed.event, now);
   const caseId = caseIdFor(requestIdOf(parsed.event));
-  if (FOLLOW_UP_TYPES.has(parsed.event.type) && !(await deps.dedupe.requestKnown(caseId))) {
+  const kind = parsed.event.type === 'aftersales.requested' ? 'request' : FOLLOW_UP_TYPES.has(parsed.event.type) ? 'follow_up' : 'other';
+  const seen = await deps.dedupe.lookUpDelivery(webhookId, caseId, kind);
+  if (kind === 'follow_up' && !seen.requestKnown) {
     return { status: 404, error: 'unknown_request', message: 'No after-sales request with this requestId was received; send aftersales.requested first.' };
   }
-  const claim = await deps.dedupe.claimWebhook(webhookId, caseId, now);
-  if (!claim.firstSeen && claim.queued) return { status: 202, caseId: claim.caseId, duplicate: true };
-  // First delivery, or a redelivery whose first attempt died before queueing: queue it (applying twice is harmless).
-  try {
-    // Noted before the 202, so the platform's next event for this request is accepted while the case is still queued.
-    if (parsed.event.type === 'aftersales.requested') await deps.dedupe.noteRequest(caseId, now);
-    await deps.intake.send({ webhookId, caseId, receivedAt: now.toISOString(), event: parsed.event });
-  } catch (error) {
-    // Not queued means not accepted: free the id so the platform's retry goes through.
-    if (claim.firstSeen) await deps.dedupe.releaseWebhook(webhookId);
-    throw error;
-  }
-  await deps.dedupe.markWebhookQueued(webhookId);
-  return { status: 202, caseId: claim.caseId, duplicate: !claim.firstSeen };
+  if (seen.earlier?.queued) return { status: 202, caseId: seen.earlier.caseId, duplicate: true };
+  // Nothing is stored before the event is on the queue: a failed send answers 503 and leaves nothing behind, so the
+  // platform's retry goes through. A crash after the send and before the record below means that retry queues the
+  // event a second time, which changes nothing the intake consumer did (docs/operations.md "Intake writes").
+  await deps.intake.send({ webhookId, caseId, receivedAt: now.toISOString(), event: parsed.event });
+  // The one write, before the 202: a redelivery is answered as a duplicate, and (noting the request) the platform's
+  // next event for it is accepted while the case is still queued.
+  const recorded = await deps.dedupe.recordDelivery(webhookId, caseId, now, kind === 'request' && !seen.requestNoted);
+  return { status: 202, caseId: seen.earlier?.caseId ?? recorded.caseId, duplicate: seen.earlier !== undefined || recorded.duplicate };
 }
 
 /**

@@ -52,10 +52,16 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       // Evidence is a set of URLs: a redelivered event adds nothing twice.
       const known = new Set(record.evidence.map((e) => e.url));
       const added = event.data.evidence.filter((e) => !known.has(e.url));
-      if (added.length > 0) {
-        await deps.cases.update(caseId, { evidence: [...record.evidence, ...added] });
-        await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'evidence_added', detail: { count: added.length } });
+      // Nothing new: a replay. Its signal would wait on the WAIT# item for the case's next evidence wait and resume it
+      // at once, with nothing added; so it is sent only while the case still shows it waits for evidence (the first
+      // application stopped between its write and its signal: else the wait would expire and close the case).
+      if (added.length === 0) {
+        if (record.status === 'awaiting_evidence' && record.waitingFor === 'evidence') await signal(deps, caseId, 'evidence', { signal: 'evidence_added' });
+        else await resumeUndelivered(deps, caseId, 'evidence');
+        return;
       }
+      await deps.cases.update(caseId, { evidence: [...record.evidence, ...added] });
+      await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'evidence_added', detail: { count: added.length } });
       await signal(deps, caseId, 'evidence', { signal: 'evidence_added' });
       return;
     }
@@ -76,7 +82,12 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
         await deps.cases.appendTimeline(caseId, { at, actor: 'order_platform', event: 'unknown_instruction_reported', detail: { instructionId: event.data.instructionId } });
         return;
       }
+      // The case shows this instruction settled already (a replay, or the step's own check came first): its wait is
+      // answered from the case. A second signal would wait on the WAIT# item for the case's next compensation (an
+      // advance exchange's final one, a dispute round's) and let it go on unconfirmed.
+      const settled = record.compensation.status === 'completed' || record.compensation.status === 'failed';
       await confirmCompensation(deps.cases, record, event.data.status, now, event.data.shipment);
+      if (settled) return resumeUndelivered(deps, caseId, 'compensation');
       await signal(deps, caseId, 'compensation', { signal: event.data.status });
       return;
     }
@@ -120,7 +131,7 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       await deps.reports.countShipment(shipmentKey(carrier, trackingNumber), { carrier, shipDay: localDateOf(new Date(shippedAt), zone) });
       // Proactive detection off: acknowledged, and recorded as ignored on the delivery's receipt.
       const watching = deps.tracking ? await watchProactive(deps.tracking, caseId, event.data, now) : 'ignored';
-      if (watching === 'ignored') await deps.dedupe.markIgnored(message.webhookId, 'proactive_detection_off');
+      if (watching === 'ignored') await deps.dedupe.markIgnored(message.webhookId, 'proactive_detection_off', now);
       return;
     }
   }
@@ -248,6 +259,15 @@ export async function requestCancellation(deps: Pick<IntakeDeps, 'cases' | 'wait
   await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested', ...(via ? { detail: { via } } : {}) });
   // A cancellable wait ends now (CASE-CANCEL-2); a step not yet waiting checks the flag.
   if (cancellation.endsWait) await signal(deps, caseId, cancellation.endsWait, { signal: 'cancelled' });
+}
+
+/**
+ * A replay of an event already applied records no signal. Only one the first application recorded next to its step's
+ * token but did not deliver (it stopped in between) is handed on now, as `signal()` would have.
+ */
+async function resumeUndelivered(deps: Pick<IntakeDeps, 'waits' | 'workflow'>, caseId: string, kind: WaitKind): Promise<void> {
+  const pending = await deps.waits.undelivered(caseId, kind);
+  if (pending && (await deliver(deps.workflow, kind, pending.taskToken, pending.signal)) === 'delivered') await deps.waits.consume(caseId, kind, pending.taskToken);
 }
 
 /** Hands a signal to the waiting step, or leaves it for the step that will wait next. */

@@ -75,7 +75,7 @@ export interface OpenCaseSlots {
   claimOpenCase(orderId: string, type: string, caseId: string): Promise<string>;
   /** Frees the slot, only if `caseId` holds it. */
   releaseOpenCase(orderId: string, type: string, caseId: string): Promise<void>;
-  markIgnored(webhookId: string, reason: string): Promise<void>;
+  markIgnored(webhookId: string, reason: string, now: Date): Promise<void>;
 }
 
 /**

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseIdFor } from '../../functions/domain/case-id.js';
+import { meterDynamoDb, type DynamoCounts, type Meter, type WriteRecord } from '../../local/metering.js';
 import { ACCOUNT_ID, apiEvent, importFresh, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { PERSON, requestedEvent, seedCase, signedHeaders, unique } from './fixtures.js';
 
@@ -81,9 +82,9 @@ describe('ingest-webhook: accepted deliveries', () => {
     expect(message.event.type).toBe('aftersales.requested');
     expect(message.event.data.requestId).toBe(event.data.requestId);
 
-    // The receipt of the webhook-id is kept so a redelivery is recognised.
-    const receipt = await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `WEBHOOK#${headers['webhook-id']}`, sk: 'WEBHOOK' } }));
-    expect(receipt.Item?.caseId).toBe(caseId);
+    // The first delivery of a request is remembered in its request's note, so a redelivery is recognised.
+    const note = await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `REQUEST#${caseId}`, sk: 'REQUEST' } }));
+    expect(note.Item).toMatchObject({ caseId, webhookId: headers['webhook-id'] });
   });
 
   it('answers a redelivery of the same webhook-id with the first case id, duplicate: true, and queues nothing', async () => {
@@ -209,6 +210,9 @@ describe('ingest-webhook: refused deliveries', () => {
 describe('ingest-webhook: hostile but signed input is refused before it is stored (issue 11)', () => {
   const receiptOf = async (webhookId: string) =>
     (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' }, ConsistentRead: true }))).Item;
+  /** A request's first delivery is recorded in its note, not in a receipt: a refused request must leave neither. */
+  const noteOf = async (requestId: string) =>
+    (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `REQUEST#${caseIdFor(requestId)}`, sk: 'REQUEST' }, ConsistentRead: true }))).Item;
 
   it('400 invalid_webhook_id for a 2 KB webhook-id (it used to fail in DynamoDB as a retryable 503); nothing stored or queued', async () => {
     const body = JSON.stringify(requestedEvent());
@@ -219,8 +223,12 @@ describe('ingest-webhook: hostile but signed input is refused before it is store
     expect(await drain(intakeUrl)).toHaveLength(0);
     const atLimit = `msg_${'y'.repeat(252)}`;
     expect((await webhook(body, signedHeaders(SECRET, body, { id: atLimit }))).statusCode).toBe(202);
-    expect(await receiptOf(atLimit)).toMatchObject({ queued: true });
-    expect(await drain(intakeUrl)).toHaveLength(1);
+    // An event on the request under an id at the limit: its receipt is keyed by the id.
+    const cancelled = JSON.stringify({ type: 'aftersales.cancelled', timestamp: new Date().toISOString(), data: { requestId: JSON.parse(body).data.requestId } });
+    const eventId = `msg_${'z'.repeat(252)}`;
+    expect((await webhook(cancelled, signedHeaders(SECRET, cancelled, { id: eventId }))).statusCode).toBe(202);
+    expect(await receiptOf(eventId)).toMatchObject({ queued: true });
+    expect(await drain(intakeUrl)).toHaveLength(2);
   });
 
   it('422 invalid_data naming the path for a lone surrogate or a control character in an id, and for currency XXX', async () => {
@@ -240,6 +248,7 @@ describe('ingest-webhook: hostile but signed input is refused before it is store
       expect(res.json.error).toBe('invalid_data');
       expect(res.json.issues.map((i: { path: string }) => i.path)).toEqual([path]);
       expect(await receiptOf(headers['webhook-id']!)).toBeUndefined();
+      expect(await noteOf(event.data.requestId)).toBeUndefined();
     }
     expect(await drain(intakeUrl)).toHaveLength(0);
   });
@@ -265,6 +274,7 @@ describe('ingest-webhook: hostile but signed input is refused before it is store
       expect(res.json).toMatchObject({ error, issues: [{ path }] });
       expect(res.json.message).toMatch(/CN/);
       expect(await receiptOf(headers['webhook-id']!)).toBeUndefined();
+      expect(await noteOf(event.data.requestId)).toBeUndefined();
     }
     // The same goes for an announced parcel, whose order opens a case later.
     const parcel = {
@@ -360,6 +370,8 @@ describe('ingest-webhook: intake queue unavailable', () => {
     expect(refused.json.error).toBe('temporarily_unavailable');
     const receipt = await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `WEBHOOK#${headers['webhook-id']}`, sk: 'WEBHOOK' }, ConsistentRead: true }));
     expect(receipt.Item).toBeUndefined();
+    const note = await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `REQUEST#${caseIdFor(event.data.requestId)}`, sk: 'REQUEST' }, ConsistentRead: true }));
+    expect(note.Item).toBeUndefined();
 
     const created = (await env.sqs!.send(new CreateQueueCommand({ QueueName: missingName }))).QueueUrl;
     expect(created).toBe(missingUrl);
@@ -440,6 +452,168 @@ describe('ingest-webhook: intake queue unavailable', () => {
     const later = await webhook(body, signedHeaders(SECRET, body, { id: headers['webhook-id'] }));
     expect(later.json).toEqual({ caseId: caseIdFor(event.data.requestId), duplicate: true });
     expect(await drain(intakeUrl)).toHaveLength(0);
+  });
+});
+
+describe('ingest-webhook: one DynamoDB write per accepted delivery, after its event is queued (issue 13)', () => {
+  let meter: Meter<DynamoCounts>;
+  let metered: Handler;
+  const writes: WriteRecord[] = [];
+  let restore: () => void;
+
+  beforeAll(async () => {
+    // The handler's DynamoDB traffic goes through the cost benchmark's meter (local/metering.ts), which sees every write.
+    meter = await meterDynamoDb(env.endpoints.dynamodb, (write) => writes.push(write));
+    // Kept for the whole block: the SDK reads its endpoint on the first request.
+    restore = withEnv({ AWS_ENDPOINT_URL_DYNAMODB: meter.endpoint });
+    metered = (await importFresh(() => import('../../functions/handlers/ingest-webhook.js'), { WEBHOOK_SECRET: SECRET, INTAKE_QUEUE_URL: intakeUrl })).handler;
+  });
+  afterAll(async () => {
+    restore?.();
+    await meter?.close();
+  });
+
+  /** Delivers `event` through the metered handler; returns the answer and the writes it made. */
+  async function deliver(event: Record<string, unknown>, id?: string) {
+    const body = JSON.stringify(event);
+    const headers = signedHeaders(SECRET, body, id ? { id } : {});
+    const from = writes.length;
+    const res = await metered(apiEvent({ method: 'POST', path: '/webhooks/order-platform', headers, body }));
+    responses.push(res);
+    return { status: res.statusCode, json: JSON.parse(String(res.body)) as Record<string, unknown>, id: headers['webhook-id']!, writes: writes.slice(from) };
+  }
+  const onRequest = (type: string, requestId: string, data: Record<string, unknown> = {}) => ({ type, timestamp: new Date().toISOString(), data: { requestId, ...data } });
+  const put = (item: Record<string, unknown>) => env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: item }));
+  const get = async (pk: string, sk: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk, sk }, ConsistentRead: true }))).Item;
+  const ttl = () => Math.floor(Date.now() / 1000) + 30 * 86_400;
+
+  it('a request, an event on it and an announced parcel: one write each; their redeliveries none, and nothing queued', async () => {
+    const request = requestedEvent();
+    const caseId = caseIdFor(request.data.requestId);
+    const first = await deliver(request);
+    expect(first).toMatchObject({ status: 202, json: { caseId } });
+    expect(first.writes.map((w) => [w.action, w.pk])).toEqual([['PutItem', `REQUEST#${caseId}`]]);
+    expect(first.writes[0]!.tableUnits + first.writes[0]!.indexUnits).toBe(1);
+
+    const shipped = await deliver(onRequest('return.shipped', request.data.requestId, { carrier: 'SF', trackingNumber: 'SF9876543210987' }));
+    expect(shipped).toMatchObject({ status: 202, json: { caseId } });
+    expect(shipped.writes.map((w) => [w.action, w.pk, w.tableUnits + w.indexUnits])).toEqual([['UpdateItem', `WEBHOOK#${shipped.id}`, 1]]);
+
+    const { order, customer } = requestedEvent().data;
+    const parcel = {
+      type: 'shipment.created',
+      timestamp: new Date().toISOString(),
+      data: { order: { ...order, shipment: { ...order.shipment, deliveredAt: undefined } }, customer },
+    };
+    const announced = await deliver(parcel);
+    expect(announced.status).toBe(202);
+    expect(announced.writes.map((w) => [w.action, w.pk, w.tableUnits + w.indexUnits])).toEqual([['UpdateItem', `WEBHOOK#${announced.id}`, 1]]);
+    expect(await drain(intakeUrl)).toHaveLength(3);
+
+    for (const [event, id, answer] of [
+      [request, first.id, caseId],
+      [onRequest('return.shipped', request.data.requestId, { carrier: 'SF', trackingNumber: 'SF9876543210987' }), shipped.id, caseId],
+      [parcel, announced.id, announced.json.caseId],
+    ] as const) {
+      const again = await deliver(event, id);
+      expect(again).toMatchObject({ status: 202, json: { caseId: answer, duplicate: true }, writes: [] });
+    }
+    expect(await drain(intakeUrl)).toHaveLength(0);
+  });
+
+  it('the same request under a new webhook-id: queued and remembered in its own receipt; a redelivery of either is a duplicate', async () => {
+    const request = requestedEvent();
+    const caseId = caseIdFor(request.data.requestId);
+    const a = await deliver(request);
+    const b = await deliver(request);
+    expect(b).toMatchObject({ status: 202, json: { caseId } });
+    expect(b.json.duplicate).toBeUndefined();
+    expect(b.writes.map((w) => w.pk)).toEqual([`WEBHOOK#${b.id}`]);
+    expect(await drain(intakeUrl)).toHaveLength(2);
+    expect(await deliver(request, a.id)).toMatchObject({ json: { caseId, duplicate: true }, writes: [] });
+    expect(await deliver(request, b.id)).toMatchObject({ json: { caseId, duplicate: true }, writes: [] });
+    expect(await drain(intakeUrl)).toHaveLength(0);
+  });
+
+  it('two deliveries of one webhook-id at the same time: one answer is the first, the other a duplicate of it; both events the same', async () => {
+    const request = requestedEvent();
+    const body = JSON.stringify(request);
+    const id = unique('msg');
+    const answers = await Promise.all(
+      [0, 1].map(() => metered(apiEvent({ method: 'POST', path: '/webhooks/order-platform', headers: signedHeaders(SECRET, body, { id }), body }))),
+    );
+    const caseId = caseIdFor(request.data.requestId);
+    expect(answers.map((res) => JSON.parse(String(res.body))).sort((x, y) => Number(x.duplicate ?? false) - Number(y.duplicate ?? false))).toEqual([
+      { caseId },
+      { caseId, duplicate: true },
+    ]);
+    // Both may have queued it before either recorded it: the same message, which the intake consumer applies once.
+    const queued = (await drain(intakeUrl)).map((m) => JSON.parse(m.Body!) as Record<string, unknown>);
+    expect(queued.length).toBeGreaterThanOrEqual(1);
+    expect(queued.length).toBeLessThanOrEqual(2);
+    for (const message of queued) expect(message).toMatchObject({ webhookId: id, caseId });
+    expect(await deliver(request, id)).toMatchObject({ json: { caseId, duplicate: true }, writes: [] });
+  });
+
+  it('one request under two webhook-ids at the same time: both accepted as first deliveries; each redelivery a duplicate', async () => {
+    const request = requestedEvent();
+    const body = JSON.stringify(request);
+    const ids = [unique('msg'), unique('msg')];
+    const answers = await Promise.all(ids.map((id) => metered(apiEvent({ method: 'POST', path: '/webhooks/order-platform', headers: signedHeaders(SECRET, body, { id }), body }))));
+    const caseId = caseIdFor(request.data.requestId);
+    // One of them notes the request; the other, finding the note taken, keeps its own receipt.
+    expect(answers.map((res) => JSON.parse(String(res.body)))).toEqual([{ caseId }, { caseId }]);
+    expect(await drain(intakeUrl)).toHaveLength(2);
+    for (const id of ids) expect(await deliver(request, id)).toMatchObject({ json: { caseId, duplicate: true }, writes: [] });
+    expect(await drain(intakeUrl)).toHaveLength(0);
+  });
+
+  describe('items written by the previous release (6384ee3)', () => {
+    it('a receipt left `queued: false` (its delivery died before queueing) is queued on the retry, answered as the duplicate it is, then marked', async () => {
+      const shippedRequest = requestedEvent();
+      const caseId = caseIdFor(shippedRequest.data.requestId);
+      await put({ pk: `REQUEST#${caseId}`, sk: 'REQUEST', caseId, acceptedAt: new Date().toISOString(), ttl: ttl() });
+      const event = onRequest('aftersales.cancelled', shippedRequest.data.requestId);
+      const id = unique('msg');
+      await put({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK', caseId, queued: false, receivedAt: new Date().toISOString(), ttl: ttl() });
+      const retry = await deliver(event, id);
+      expect(retry).toMatchObject({ status: 202, json: { caseId, duplicate: true } });
+      expect(retry.writes.map((w) => w.pk)).toEqual([`WEBHOOK#${id}`]);
+      expect(await get(`WEBHOOK#${id}`, 'WEBHOOK')).toMatchObject({ caseId, queued: true });
+      expect((await drain(intakeUrl)).map((m) => JSON.parse(m.Body!).webhookId)).toEqual([id]);
+      expect(await deliver(event, id)).toMatchObject({ json: { caseId, duplicate: true }, writes: [] });
+      expect(await drain(intakeUrl)).toHaveLength(0);
+    });
+
+    it('a request whose receipt was left `queued: false` before its note was written: queued and noted on the retry', async () => {
+      const request = requestedEvent();
+      const caseId = caseIdFor(request.data.requestId);
+      const id = unique('msg');
+      await put({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK', caseId, queued: false, receivedAt: new Date().toISOString(), ttl: ttl() });
+      expect(await deliver(request, id)).toMatchObject({ status: 202, json: { caseId, duplicate: true }, writes: [{ pk: `REQUEST#${caseId}` }] });
+      expect(await drain(intakeUrl)).toHaveLength(1);
+      expect(await deliver(request, id)).toMatchObject({ json: { caseId, duplicate: true }, writes: [] });
+      expect(await deliver(onRequest('aftersales.cancelled', request.data.requestId))).toMatchObject({ status: 202, json: { caseId } });
+      expect(await drain(intakeUrl)).toHaveLength(1);
+    });
+
+    it('a receipt marked queued is a duplicate; a note without a webhook-id makes its request known, and stays as it is', async () => {
+      const request = requestedEvent();
+      const caseId = caseIdFor(request.data.requestId);
+      const note = { pk: `REQUEST#${caseId}`, sk: 'REQUEST', caseId, acceptedAt: new Date().toISOString(), ttl: ttl() };
+      await put(note);
+      const id = unique('msg');
+      await put({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK', caseId, queued: true, receivedAt: new Date().toISOString(), ttl: ttl() });
+      expect(await deliver(request, id)).toMatchObject({ status: 202, json: { caseId, duplicate: true }, writes: [] });
+      expect(await drain(intakeUrl)).toHaveLength(0);
+      // The case is still on the queue (no case item): the old note alone lets its events in.
+      const evidence = await deliver(onRequest('aftersales.evidence_added', request.data.requestId, { evidence: [{ kind: 'photo', url: 'https://cdn.example.com/e/2.jpg' }] }));
+      expect(evidence).toMatchObject({ status: 202, json: { caseId } });
+      // The request again under a new id: its own receipt; the old note is not rewritten.
+      expect(await deliver(request)).toMatchObject({ status: 202, json: { caseId }, writes: [{ pk: expect.stringMatching(/^WEBHOOK#/) }] });
+      expect(await get(note.pk, note.sk)).toEqual(note);
+      expect(await drain(intakeUrl)).toHaveLength(2);
+    });
   });
 });
 

@@ -32,29 +32,26 @@ const FOLLOW_UPS = [
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const doc = readFileSync('docs/webhook-contract.md', 'utf8');
 
-/** In-memory dedupe with the semantics of DedupeStore.claimWebhook/releaseWebhook (conditional put, first caseId wins). */
+/**
+ * In-memory dedupe with the semantics of DedupeStore.lookUpDelivery/recordDelivery: a delivery's receipt by webhook-id,
+ * the request's note by case id (naming the delivery that made it), and the cases that exist.
+ */
 class MemoryDedupe {
   readonly receipts = new Map<string, { caseId: string; queued: boolean }>();
-  async claimWebhook(webhookId: string, caseId: string) {
-    const earlier = this.receipts.get(webhookId);
-    if (earlier !== undefined) return { firstSeen: false, caseId: earlier.caseId, queued: earlier.queued };
-    this.receipts.set(webhookId, { caseId, queued: false });
-    return { firstSeen: true, caseId, queued: false };
-  }
-  async markWebhookQueued(webhookId: string) {
-    const receipt = this.receipts.get(webhookId);
-    if (receipt) receipt.queued = true;
-  }
-  async releaseWebhook(webhookId: string) {
-    this.receipts.delete(webhookId);
-  }
-  /** Case ids whose case exists or whose request was accepted (DedupeStore.noteRequest/requestKnown). */
+  readonly notes = new Map<string, { webhookId?: string }>();
+  /** Case ids whose case item exists (written by the intake consumer, or before request notes existed). */
   readonly knownRequests = new Set<string>();
-  async noteRequest(caseId: string) {
-    this.knownRequests.add(caseId);
+  async lookUpDelivery(webhookId: string, caseId: string, kind: string) {
+    const receipt = this.receipts.get(webhookId);
+    const note = kind === 'other' ? undefined : this.notes.get(caseId);
+    const earlier = note?.webhookId === webhookId ? { caseId, queued: true } : receipt;
+    const requestKnown = kind === 'follow_up' && (note !== undefined || this.knownRequests.has(caseId));
+    return { ...(earlier ? { earlier } : {}), requestKnown, requestNoted: note !== undefined };
   }
-  async requestKnown(caseId: string) {
-    return this.knownRequests.has(caseId);
+  async recordDelivery(webhookId: string, caseId: string, _now: Date, noteRequest: boolean) {
+    if (noteRequest && !this.notes.has(caseId)) this.notes.set(caseId, { webhookId });
+    else this.receipts.set(webhookId, { caseId, queued: true });
+    return { caseId, duplicate: false };
   }
 }
 
@@ -163,14 +160,15 @@ describe('signed as documented', () => {
   it.each(FOLLOW_UPS)('%s for a request never received → 404 unknown_request, nothing stored or queued', async (type) => {
     const body = JSON.stringify(otherEvent(type));
     expect(await accept(body, signed(body))).toEqual({ status: 404, error: 'unknown_request', message: expect.any(String) });
-    expect(dedupe.receipts.size).toBe(0);
+    expect(dedupe.receipts.size + dedupe.notes.size).toBe(0);
     expect(queue.sent).toHaveLength(0);
   });
 
   it('the request is noted before its 202, so an event sent right after it is accepted while the case is still queued', async () => {
     const request = JSON.stringify(requestedEvent());
-    await accept(request, signed(request));
-    expect(dedupe.knownRequests).toEqual(new Set([caseIdFor('req-20261110-000123')]));
+    const headers = signed(request);
+    await accept(request, headers);
+    expect(dedupe.notes).toEqual(new Map([[caseIdFor('req-20261110-000123'), { webhookId: headers['webhook-id'] }]]));
   });
 });
 
@@ -275,10 +273,41 @@ describe('idempotency', () => {
     // A retry re-signed with a fresh timestamp, same id.
     const retry = signed(body, { id: 'msg_same', at: new Date(Date.now() + 2_000) });
     expect(await accept(body, retry)).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: true });
-    // Even a different body under a used id changes nothing.
-    const other = JSON.stringify(requestedEvent({ data: { requestId: 'req-other' } }));
-    expect(await accept(other, signed(other, { id: 'msg_same' }))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: true });
     expect(queue.sent).toHaveLength(1);
+  });
+
+  it('a used webhook-id under another body: an event on a request answers as its first delivery; a request’s id names its own request', async () => {
+    const request = JSON.stringify(requestedEvent());
+    await accept(request, signed(request, { id: 'msg_request' }));
+    const cancelled = JSON.stringify(otherEvent('aftersales.cancelled'));
+    await accept(cancelled, signed(cancelled, { id: 'msg_event' }));
+    expect(queue.sent).toHaveLength(2);
+    // The event's receipt is found by its webhook-id alone: nothing new happens, whatever the body.
+    const other = JSON.stringify(otherEvent('aftersales.evidence_added'));
+    expect(await accept(other, signed(other, { id: 'msg_event' }))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: true });
+    // A request's first delivery is remembered in its request's note (one write: docs/operations.md "Intake writes"), so
+    // its id under another request's body is that other request's first delivery (a retry carries the same body).
+    const otherRequest = JSON.stringify(requestedEvent({ data: { requestId: 'req-other' } }));
+    expect(await accept(otherRequest, signed(otherRequest, { id: 'msg_request' }))).toEqual({ status: 202, caseId: caseIdFor('req-other'), duplicate: false });
+    expect(queue.sent).toHaveLength(3);
+  });
+
+  it('a request’s first webhook-id is a duplicate only for deliveries about that request; any other delivery under it is new', async () => {
+    const request = JSON.stringify(requestedEvent());
+    await accept(request, signed(request, { id: 'msg_first' }));
+    const otherRequest = JSON.stringify(requestedEvent({ data: { requestId: 'req-other' } }));
+    await accept(otherRequest, signed(otherRequest, { id: 'msg_other_request' }));
+    expect(queue.sent).toHaveLength(2);
+    // About that request (its note names the id): answered as its first delivery, nothing queued.
+    const cancelled = JSON.stringify(otherEvent('aftersales.cancelled'));
+    expect(await accept(cancelled, signed(cancelled, { id: 'msg_first' }))).toEqual({ status: 202, caseId: caseIdFor('req-20261110-000123'), duplicate: true });
+    expect(queue.sent).toHaveLength(2);
+    // Not about it: an event on another request, and a shipment.created (under the other request's first id), are new.
+    const onOther = JSON.stringify(otherEvent('aftersales.cancelled', { requestId: 'req-other' }));
+    expect(await accept(onOther, signed(onOther, { id: 'msg_first' }))).toEqual({ status: 202, caseId: caseIdFor('req-other'), duplicate: false });
+    const shipment = JSON.stringify([...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!)).find((e) => e.type === 'shipment.created'));
+    expect(await accept(shipment, signed(shipment, { id: 'msg_other_request' }))).toMatchObject({ status: 202, duplicate: false });
+    expect(queue.sent.map((m) => m.event.type)).toEqual(['aftersales.requested', 'aftersales.requested', 'aftersales.cancelled', 'shipment.created']);
   });
 
   it('the same requestId under a new webhook-id names the same case', async () => {
@@ -295,7 +324,7 @@ describe('idempotency', () => {
     const headers = signed(body, { id: 'msg_retry' });
     queue.failNext = true;
     await expect(accept(body, headers)).rejects.toThrow('queue down'); // the handler maps this to 503 temporarily_unavailable
-    expect(dedupe.receipts.has('msg_retry')).toBe(false);
+    expect(dedupe.receipts.has('msg_retry') || dedupe.notes.size > 0).toBe(false);
     expect(await accept(body, signed(body, { id: 'msg_retry' }))).toMatchObject({ status: 202, duplicate: false });
     expect(queue.sent).toHaveLength(1);
   });
@@ -313,7 +342,7 @@ describe('refusals', () => {
   it('a webhook-id over 256 characters → 400 invalid_webhook_id, before anything is stored; 256 is accepted', async () => {
     expect(await accept(body, signed(body, { id: `msg_${'a'.repeat(2048)}` }))).toMatchObject({ status: 400, error: 'invalid_webhook_id' });
     expect(await accept(body, signed(body, { id: `msg_${'b'.repeat(253)}` }))).toMatchObject({ status: 400, error: 'invalid_webhook_id' });
-    expect(dedupe.receipts.size).toBe(0);
+    expect(dedupe.receipts.size + dedupe.notes.size).toBe(0);
     expect(queue.sent).toHaveLength(0);
     expect(await accept(body, signed(body, { id: `msg_${'c'.repeat(252)}` }))).toMatchObject({ status: 202 });
   });
@@ -355,7 +384,7 @@ describe('refusals', () => {
     const raw = JSON.stringify(event);
     expect(await accept(raw, signed(raw))).toMatchObject({ status, error });
     expect(queue.sent).toHaveLength(0);
-    expect(dedupe.receipts.size).toBe(0);
+    expect(dedupe.receipts.size + dedupe.notes.size).toBe(0);
   });
 });
 
