@@ -8,7 +8,7 @@ import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
-import { lazyQueue } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/lazy-queue.js';
 import { caseStore, followUpStore, ledgerStore, refundStore, reportCounters, reviewStore, satisfactionStore, slaStore, tableAccess, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 

@@ -8,7 +8,7 @@ import { markets as deploymentMarkets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
-import { lazyQueue } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/lazy-queue.js';
 import {
   caseStore,
   followUpStore,

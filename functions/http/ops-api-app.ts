@@ -28,7 +28,7 @@ export interface OpsApiDeps extends DecideDeps, SlaDeps, FollowUpRouteDeps, Omit
   /** The default market's zone: search days are its local days. */
   timeZone: string;
   /** Made at the first pause: only a pause sends a notice. */
-  notices: () => QueueSender<DelayNoticeMessage>;
+  notices: () => Pick<QueueSender<DelayNoticeMessage>, 'send'>;
   metrics: MetricSink;
   logger: { info(message: string, detail: Record<string, unknown>): void; error(message: string, detail: Record<string, unknown>): void };
 }
