@@ -50,4 +50,36 @@ describe('function bundles', () => {
     expect(atStart).toContain('node_modules/semver/functions/gte.js');
     expect(atStart.filter((input) => /\/semver\/(index|classes\/range|semver)\.js$/.test(input))).toEqual([]);
   });
+
+  // Rare paths and single routes in chunks of their own (docs/performance.md "Bundles (December 5, afternoon)").
+  const lazily = (handler: string, inputs: string[]) => {
+    const { atStart, onUse } = bundled(handler);
+    for (const input of inputs) {
+      expect(
+        atStart.filter((file) => file.includes(input)),
+        `${handler} loads ${input} at start`,
+      ).toEqual([]);
+      expect(
+        onUse.some((file) => file.includes(input)),
+        `${handler} deploys ${input} in a chunk`,
+      ).toBe(true);
+    }
+  };
+
+  it('the ops API loads each route group with the first request it serves, and SQS and Step Functions on first use', () => {
+    const groups = ['case', 'privacy', 'decision', 'follow-up', 'report', 'sla'].map((group) => `functions/http/ops-${group}-routes.ts`);
+    lazily('ops-api', [...groups, '@aws-sdk/client-sfn/', '@aws-sdk/client-sqs/']);
+  });
+
+  it('the console loads the reports, the forms, SQS and Step Functions with the first request that needs them', () => {
+    lazily('console', ['functions/web/reports-page.ts', 'functions/http/console-actions.ts', '@aws-sdk/client-sfn/', '@aws-sdk/client-sqs/']);
+  });
+
+  it.each(['status-page', 'survey-api'])('%s loads the Step Functions client at its first resume', (handler) => lazily(handler, ['@aws-sdk/client-sfn/']));
+
+  it('start-case loads the SQS client at its first dispute acknowledgement; no function loads currency-codes', () => {
+    lazily('start-case', ['@aws-sdk/client-sqs/']);
+    const { atStart, onUse } = bundled('ingest-webhook');
+    expect([...atStart, ...onUse].filter((input) => input.includes('currency-codes'))).toEqual([]);
+  });
 });
