@@ -86,7 +86,8 @@ function opsRouter(deps: OpsApiDeps, register: (app: Router) => void): Router {
   register(app);
   app.notFound(async () => reply(404, { error: 'not_found', message: 'No such operations endpoint.' }));
   app.errorHandler(Error, async (error) => {
-    deps.logger.error('ops request failed', { errorName: error.name });
+    // `code` (e.g. ERR_MODULE_NOT_FOUND for a chunk that failed to load) names the cause without personal data.
+    deps.logger.error('ops request failed', { errorName: error.name, errorCode: (error as { code?: unknown }).code });
     // A decision may have been recorded before the failure: the operator reads the case before trying again.
     return reply(500, { error: 'internal_error', message: 'The request failed. Read the case to see what was recorded before trying again.' });
   });
