@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Metafile } from 'esbuild';
@@ -40,15 +40,37 @@ describe('function bundles', () => {
   });
 
   it('the traced functions bundle semver as its gte alone, imported by the one module that calls nothing else', () => {
-    // lib/constructs/bundle-shims/semver-gte.cjs stands in for semver: a new importer may call more than gte.
+    // lib/constructs/esbuild-build.mjs gives aws-xray-sdk-core semver's gte alone: another importer may call more.
     const { atStart, metafile } = bundled('notifier');
     const importers = Object.entries(metafile.inputs)
       .filter(([, input]) => input.imports.some((imported) => imported.original === 'semver'))
       .map(([path]) => path)
       .sort();
     expect(importers).toEqual(['node_modules/aws-xray-sdk-core/dist/lib/patchers/aws_p.js']);
-    expect(atStart).toContain('node_modules/semver/functions/gte.js');
-    expect(atStart.filter((input) => /\/semver\/(index|classes\/range|semver)\.js$/.test(input))).toEqual([]);
+    // gte and what it requires: semver's index, its ranges and other functions are left out.
+    expect(atStart.filter((input) => input.startsWith('node_modules/semver/')).sort()).toEqual([
+      'node_modules/semver/classes/semver.js',
+      'node_modules/semver/functions/compare.js',
+      'node_modules/semver/functions/gte.js',
+      'node_modules/semver/internal/constants.js',
+      'node_modules/semver/internal/debug.js',
+      'node_modules/semver/internal/identifiers.js',
+      'node_modules/semver/internal/parse-options.js',
+      'node_modules/semver/internal/re.js',
+    ]);
+  });
+
+  it('fails the build when a module other than the X-Ray SDK imports semver (it would get gte alone)', () => {
+    // Inside the repository, so that `semver` resolves from its node_modules as a function's own import would.
+    mkdirSync('test-results', { recursive: true });
+    const dir = mkdtempSync(join('test-results', 'semver-importer-'));
+    try {
+      const entry = join(dir, 'handler.ts');
+      writeFileSync(entry, "import { satisfies } from 'semver';\nexport const handler = async () => satisfies('1.2.3', '^1');\n");
+      expect(() => bundleFunction(entry, join(dir, 'out'))).toThrow(/imports semver: only aws-xray-sdk-core may/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // Rare paths and single routes in chunks of their own (docs/performance.md "Bundles (December 5, afternoon)").
