@@ -21,7 +21,8 @@ import { CalendarDataMissing, type CalendarYear } from './working-days.js';
  * data does not model. To 2099: beyond any case, and a finite horizon still ends a runaway count loudly.
  */
 export function createDeCalendar(extraYears: CalendarYear[] = []): MarketCalendar {
-  const holidays = new Set<string>(holidayData.dates);
+  // Stored per year as MMDD (scripts/holiday-data.ts): a third of the bytes of a list of dates.
+  const holidays = new Set<string>(Object.entries(holidayData.days).flatMap(([year, days]) => days.split(' ').map((day) => `${year}-${day.slice(0, 2)}-${day.slice(2)}`)));
   const covers = { from: holidayData.from, to: holidayData.to };
   const problems: string[] = [];
   for (const extra of extraYears) {

@@ -8,9 +8,9 @@ import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
 import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
-import { lazyQueue } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/lazy-queue.js';
 import { caseStore, followUpStore, ledgerStore, refundStore, reportCounters, reviewStore, satisfactionStore, slaStore, tableAccess, waitStore } from '../wiring/stores.js';
-import { caseWorkflow } from '../wiring/workflow.js';
+import { lazyCaseWorkflow } from '../wiring/lazy-workflow.js';
 
 const config = readConfig(consoleConfig);
 const deploymentMarkets = markets(config);
@@ -30,7 +30,7 @@ const app = consoleApp({
   reviews: reviewStore(config),
   refunds: refundStore(config),
   markets: deploymentMarkets,
-  workflow: caseWorkflow(config),
+  workflow: lazyCaseWorkflow(config),
   alerts: opsAlerts(config),
   search: new CaseSearch(db, table),
   accessLog: new AccessLog(db, table),

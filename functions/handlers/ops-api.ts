@@ -8,7 +8,7 @@ import { markets as deploymentMarkets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
-import { lazyQueue } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/lazy-queue.js';
 import {
   caseStore,
   followUpStore,
@@ -22,7 +22,7 @@ import {
   tableAccess,
   waitStore,
 } from '../wiring/stores.js';
-import { caseWorkflow } from '../wiring/workflow.js';
+import { lazyCaseWorkflow } from '../wiring/lazy-workflow.js';
 
 /** The operations API built from a configuration: its own, read at cold start (below); a test may pass another. */
 export function createHandler(config: ConfigOf<typeof opsApiConfig>) {
@@ -31,7 +31,7 @@ export function createHandler(config: ConfigOf<typeof opsApiConfig>) {
   // Each case is decided under its own market; the console's dates and the reports use the default market's.
   const markets = deploymentMarkets(config);
   const { policy, calendar } = markets.market();
-  const workflow = caseWorkflow();
+  const workflow = lazyCaseWorkflow();
   const alerts = opsAlerts(config);
   const [db, table] = tableAccess(config);
   // Only a pause sends a notice: the queue client is made at the first one.

@@ -8,7 +8,7 @@ import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
-import { lazyQueue } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/lazy-queue.js';
 import { partialBatchHandler } from '../wiring/sqs-batch.js';
 import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, slaStore, surveyStore, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';

@@ -5,11 +5,11 @@ import { markets } from '../wiring.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { keyRing, secretsMaxAgeSeconds } from '../wiring/secrets.js';
 import { caseStore, waitStore } from '../wiring/stores.js';
-import { caseWorkflow } from '../wiring/workflow.js';
+import { lazyCaseWorkflow } from '../wiring/lazy-workflow.js';
 
 /** The status page built from a configuration: its own, read at cold start (below); a test may pass another. */
 export function createHandler(config: ConfigOf<typeof statusPageConfig>) {
-  const [cases, waits, workflow] = [caseStore(config), waitStore(config), caseWorkflow()];
+  const [cases, waits, workflow] = [caseStore(config), waitStore(config), lazyCaseWorkflow()];
   // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
   const deploymentMarkets = markets(config);
   /**

@@ -5,13 +5,13 @@ import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { caseStore, followUpStore, satisfactionStore, surveyStore, waitStore } from '../wiring/stores.js';
-import { caseWorkflow } from '../wiring/workflow.js';
+import { lazyCaseWorkflow } from '../wiring/lazy-workflow.js';
 
 /** The survey API built from a configuration: its own, read at cold start (below); a test may pass another. */
 export function createHandler(config: ConfigOf<typeof surveyApiConfig>) {
   const [cases, surveys, waits] = [caseStore(config), surveyStore(config), waitStore(config)];
   const [satisfaction, followUps, alerts] = [satisfactionStore(config), followUpStore(config), opsAlerts(config)];
-  const workflow = caseWorkflow();
+  const workflow = lazyCaseWorkflow();
   // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
   const deploymentMarkets = markets(config);
 

@@ -15,7 +15,7 @@ import { TEXT, type ConsoleLocale } from '../web/console/text.js';
 
 export interface ActionDeps extends DecideDeps, SlaDeps {
   followUps: FollowUpStore;
-  notices: () => QueueSender<DelayNoticeMessage>;
+  notices: () => Pick<QueueSender<DelayNoticeMessage>, 'send'>;
   log: (message: string, detail: Record<string, string>) => void;
 }
 

@@ -9,7 +9,7 @@ import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { roleAllows, type Operator } from '../domain/operators.js';
 import { TEXT, consoleLocale, type ConsoleLocale } from '../web/console/text.js';
 import { CONSOLE_HEADERS, continuePage, signInProblemPage } from '../web/console/sign-in.js';
-import { ACTIONS, runAction, type ActionDeps, type ConsoleAction } from './console-actions.js';
+import type { ActionDeps, ConsoleAction } from './console-actions.js';
 import { COOKIES, clearCookie, consolePath, cookiesOf, csrfTokenFor, isSameOriginPost, newSignInAttempt, setCookie } from './console-session.js';
 import { renderPage, type PageDeps } from './console-pages.js';
 import { operatorFromClaims, roleNeededFor } from './ops-auth.js';
@@ -129,6 +129,8 @@ export function consoleApp(deps: ConsoleDeps) {
     if (method === 'POST') {
       const [, , , caseId = '', action = ''] = path.split('/');
       if (!CASE_ID_PATTERN.test(caseId)) return html(404, signInProblemPage(locale, t.errors.not_found), current.cookies);
+      // The forms' code (decisions, pauses, follow-ups: their rules and checks) is imported by the first form sent.
+      const { runAction } = await import('./console-actions.js');
       const outcome = await runAction(deps, action as ConsoleAction, caseId, form, operator, locale, now);
       if ('done' in outcome) {
         const to = action === 'claim' && form.get('back') === 'queue' ? `/console?done=${outcome.done}` : `/console/cases/${caseId}?done=${outcome.done}`;
@@ -144,8 +146,6 @@ export function consoleApp(deps: ConsoleDeps) {
     return current.cookies.length ? { ...page, cookies: current.cookies } : page;
   };
 }
-
-export { ACTIONS };
 
 /** A failed console request answers a plain page (never a stack trace): the action may have been recorded before the failure. */
 export function withFailurePage(app: (event: APIGatewayProxyEventV2) => Promise<Result>, logError: (message: string, detail: Record<string, unknown>) => void) {

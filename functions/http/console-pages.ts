@@ -17,8 +17,7 @@ import { alertsPage, followUpsPage } from '../web/console/alerts.js';
 import { casePage } from '../web/console/case.js';
 import { CONSOLE_HEADERS, TEXT, type ConsoleContext } from '../web/console/layout.js';
 import { queuePage } from '../web/console/queue.js';
-import { reportsPage } from '../web/console/reports.js';
-import { loadReports, reportRange, type ReportDeps } from '../web/reports-page.js';
+import type { ReportDeps } from '../web/reports-page.js';
 import { SEARCH_FIELDS, searchPage } from '../web/console/search.js';
 import { signInProblemPage } from '../web/console/sign-in.js';
 import { SLA_BOARD_LISTS, slaPage } from '../web/console/sla.js';
@@ -107,8 +106,13 @@ async function search(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParam
   return html(200, searchPage(ctx, { params, rows: result.rows, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) }));
 }
 
-/** Every report over local days (default: the last 30), from the counters; an invalid range shows why, with the form. */
+/**
+ * Every report over local days (default: the last 30), from the counters; an invalid range shows why, with the form.
+ * The reports' code (queries, charts, the page: ~25 KiB) is imported by the first report asked for, not at every cold
+ * start: supervisors open it, most requests are the queue and cases.
+ */
 async function reports(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParams): Promise<Result> {
+  const [{ reportsPage }, { loadReports, reportRange }] = await Promise.all([import('../web/console/reports.js'), import('../web/reports-page.js')]);
   const range = reportRange(query, localDateOf(ctx.now, ctx.timeZone));
   if ('error' in range) return html(400, reportsPage(ctx, { problem: range.error }));
   return html(200, reportsPage(ctx, { reports: await loadReports(deps, range) }));

@@ -43,7 +43,7 @@ export async function slaListResponse(deps: Pick<SlaDeps, 'sla'>, req: Request, 
  * Operations routes of the SLA: `POST /ops/cases/{caseId}/pause` and `/resume` (docs/sla.md). Registered on the ops
  * API's router; the notice queue is built at the first pause.
  */
-export function registerSlaRoutes(app: Router, deps: SlaDeps & { notices: () => QueueSender<DelayNoticeMessage> }, reply: Reply): void {
+export function registerSlaRoutes(app: Router, deps: SlaDeps & { notices: () => Pick<QueueSender<DelayNoticeMessage>, 'send'> }, reply: Reply): void {
   const answer = (caseId: string, result: PauseResult) => {
     if (result.status === 'not_found') return reply(404, { error: 'case_not_found', message: 'No case has this id.' });
     if (result.status === 'refused') return reply(409, { error: result.refusal, message: REFUSALS[result.refusal] });

@@ -26,7 +26,7 @@ export interface IntakeDeps extends SlaDeps {
   /** The report counters: cases opened, parcels announced (docs/operations.md "Reports"). */
   reports: Pick<ReportCounters, 'countOpened' | 'countShipment'>;
   /** The notice queue (made on first use): a dispute the workflow does not reopen is acknowledged from here. */
-  notices: () => QueueSender<NoticeMessage>;
+  notices: () => Pick<QueueSender<NoticeMessage>, 'send'>;
   /** Carrier tracking: return parcels and announced shipments are watched (absent: nothing is watched). */
   tracking?: WatchDeps;
   /** Counts each case opened (CasesOpened by type); absent: not counted. */

@@ -11,7 +11,7 @@ import { dueProvisional, dueUnknown, onFreshCase, type SlaDeps } from './sla-clo
 export type DelayNoticeMessage = NoticeMessage & { milestone: 'delay_notice'; round: number; pause: CasePause };
 
 export interface PauseDeps extends SlaDeps {
-  notices: QueueSender<DelayNoticeMessage>;
+  notices: Pick<QueueSender<DelayNoticeMessage>, 'send'>;
 }
 
 export type PauseResult = { status: 'done'; pause?: CasePause; dueAt?: string } | { status: 'refused'; refusal: PauseRefusal } | { status: 'not_found' };

@@ -14,13 +14,3 @@ export function queueSender<T>(url: string): QueueSender<T> {
 export function noticeQueue(config: { readonly NOTICE_QUEUE_URL: string }): QueueSender<NoticeMessage> {
   return queueSender<NoticeMessage>(config.NOTICE_QUEUE_URL);
 }
-
-/** A queue the function may lack (it sends there only on some paths): built on first use, failing then if unset. */
-export function lazyQueue<T>(url: string | undefined, variable: string): () => QueueSender<T> {
-  let sender: QueueSender<T> | undefined;
-  return () => {
-    if (url === undefined) throw new Error(`${variable} is not configured for this function`);
-    sender ??= queueSender<T>(url);
-    return sender;
-  };
-}

@@ -1,4 +1,6 @@
-import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import type { BuildOptions, Metafile } from 'esbuild';
+import { join } from 'node:path';
 
 /** ESM bundles of CommonJS dependencies still call require(); give them one. */
 export const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);";
@@ -29,9 +31,22 @@ export const BUNDLING = {
   outExtension: { '.js': '.mjs' },
 } satisfies BuildOptions;
 
-/** Bundles one handler into `outdir` (index.mjs and its chunks), as deployed: with external source maps, no sources. */
+/**
+ * Bundles one handler into `outdir` (index.mjs and its chunks), as deployed: with external source maps, no sources,
+ * and the plugins of esbuild-build.mjs (semver's `gte` alone for the X-Ray SDK). esbuild runs plugins only in its
+ * asynchronous API and CDK's `tryBundle` is synchronous: the build runs in a child process, waited for.
+ */
 export function bundleFunction(entry: string, outdir: string, options: Pick<BuildOptions, 'metafile' | 'sourcemap'> = { sourcemap: true }): Metafile | undefined {
-  return buildSync({ ...BUNDLING, ...options, sourcesContent: false, entryPoints: [entry], outdir, logLevel: 'error' }).metafile;
+  const build: BuildOptions = { ...BUNDLING, ...options, sourcesContent: false, entryPoints: [entry], outdir, logLevel: 'error' };
+  const script = join(import.meta.dirname, 'esbuild-build.mjs');
+  let metafile: string;
+  try {
+    metafile = execFileSync(process.execPath, [script, JSON.stringify(build)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    // esbuild's own messages (which import failed, and why) in the error whoever bundles sees.
+    throw new Error(`esbuild could not bundle ${entry}:\n${(error as { stderr?: string }).stderr ?? String(error)}`);
+  }
+  return (JSON.parse(metafile) as Metafile | null) ?? undefined;
 }
 
 /** The output files a cold start loads: the entry and, transitively, the chunks it imports statically (not `import()`). */

@@ -21,6 +21,11 @@ export interface BundleFigures {
   gzipBytes: number;
   /** Everything deployed (index.mjs and every chunk, source maps apart): `bytes` plus what loads only on use. */
   deployedBytes: number;
+  /**
+   * The most one `import()` adds to `bytes` (the chunk and what it imports that is not loaded yet): what the first
+   * request or event that takes that path loads on top of the cold start (a route group, a notice copy, a client).
+   */
+  largestOnUseBytes: number;
   importMs: number;
   /** The fastest of the runs: less moved by the machine's load than the median, when other work shares the cores. */
   importMinMs: number;
@@ -67,10 +72,16 @@ function bundle(entry: string, outDir: string) {
   const index = files.find((file) => basename(file) === ENTRY_FILE)!;
   const loaded = loadedAtStart(metafile, index);
   const code = Buffer.concat(loaded.map((file) => readFileSync(file)));
+  const onUse = loaded.flatMap((file) => metafile.outputs[file]!.imports.filter((imported) => imported.kind === 'dynamic-import' && metafile.outputs[imported.path]));
+  const added = (chunk: string) =>
+    loadedAtStart(metafile, chunk)
+      .filter((file) => !loaded.includes(file))
+      .reduce((sum, file) => sum + metafile.outputs[file]!.bytes, 0);
   return {
     bytes: code.length,
     gzipBytes: gzipSync(code).length,
     deployedBytes: files.reduce((sum, file) => sum + metafile.outputs[file]!.bytes, 0),
+    largestOnUseBytes: Math.max(0, ...onUse.map((imported) => added(imported.path))),
     packages: bytesByPackage(loaded.map((file) => metafile.outputs[file]!)).slice(0, 10),
   };
 }
@@ -113,6 +124,7 @@ export async function measureBundles(outDir: string, env: Record<string, string>
     bytes: b.bytes,
     gzipBytes: b.gzipBytes,
     deployedBytes: b.deployedBytes,
+    largestOnUseBytes: b.largestOnUseBytes,
     importMs: median(times[i]!),
     importMinMs: Math.min(...times[i]!),
     packages: b.packages,
@@ -145,9 +157,10 @@ const kib = (bytes: number) => (bytes / 1024).toFixed(0);
 /** The table `npm run bench` prints: one line per function, its ratios to the floor, and its five largest packages. */
 export function printBundles(report: BundleReport): void {
   console.log(`Lambda bundles (import: median of ${report.summary.runs} fresh Node processes; ratios to the floor, a bare DynamoDB document client handler)`);
-  console.log('KiB: what a cold start loads (index.mjs and the chunks it imports statically); deployed: with the chunks loaded on use');
+  console.log('KiB: what a cold start loads (index.mjs and the chunks it imports statically); deployed: with the chunks loaded on use;');
+  console.log('+use: the most one import() adds on the first request or event that needs it (a route group, a notice copy, a client)');
   console.log(
-    `${'function'.padEnd(26)} ${'KiB'.padStart(5)} ${'gzip'.padStart(5)} ${'deployed'.padStart(8)} ${'× size'.padStart(7)} ${'import ms'.padStart(9)} ${'× import'.padStart(8)}  largest packages loaded (KiB)`,
+    `${'function'.padEnd(26)} ${'KiB'.padStart(5)} ${'gzip'.padStart(5)} ${'deployed'.padStart(8)} ${'+use'.padStart(5)} ${'× size'.padStart(7)} ${'import ms'.padStart(9)} ${'× import'.padStart(8)}  largest packages loaded (KiB)`,
   );
   for (const row of [report.floor, ...report.functions]) {
     const top = row.packages
@@ -155,7 +168,7 @@ export function printBundles(report: BundleReport): void {
       .map((p) => `${p.name} ${kib(p.bytes)}`)
       .join(', ');
     console.log(
-      `${row.name.padEnd(26)} ${kib(row.bytes).padStart(5)} ${kib(row.gzipBytes).padStart(5)} ${kib(row.deployedBytes).padStart(8)} ${row.sizeRatio.toFixed(2).padStart(7)} ${row.importMs.toFixed(0).padStart(9)} ${row.importRatio.toFixed(2).padStart(8)}  ${top}`,
+      `${row.name.padEnd(26)} ${kib(row.bytes).padStart(5)} ${kib(row.gzipBytes).padStart(5)} ${kib(row.deployedBytes).padStart(8)} ${kib(row.largestOnUseBytes).padStart(5)} ${row.sizeRatio.toFixed(2).padStart(7)} ${row.importMs.toFixed(0).padStart(9)} ${row.importRatio.toFixed(2).padStart(8)}  ${top}`,
     );
   }
   const s = report.summary;

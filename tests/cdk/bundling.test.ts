@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Metafile } from 'esbuild';
@@ -19,7 +19,7 @@ function bundled(handler: string) {
   const inputsOf = (files: string[]) => files.flatMap((file) => Object.keys(metafile.outputs[file]!.inputs));
   const loaded = loadedAtStart(metafile, entry);
   const lazy = Object.keys(metafile.outputs).filter((file) => file.endsWith('.mjs') && !loaded.includes(file));
-  return { atStart: inputsOf(loaded), onUse: inputsOf(lazy) };
+  return { atStart: inputsOf(loaded), onUse: inputsOf(lazy), metafile };
 }
 
 describe('function bundles', () => {
@@ -37,5 +37,71 @@ describe('function bundles', () => {
     const sso = (inputs: string[]) => inputs.filter((input) => input.includes('@aws-sdk/credential-provider-sso/'));
     expect(sso(atStart)).toEqual([]);
     expect(sso(onUse).length).toBeGreaterThan(0);
+  });
+
+  it('the traced functions bundle semver as its gte alone, imported by the one module that calls nothing else', () => {
+    // lib/constructs/esbuild-build.mjs gives aws-xray-sdk-core semver's gte alone: another importer may call more.
+    const { atStart, metafile } = bundled('notifier');
+    const importers = Object.entries(metafile.inputs)
+      .filter(([, input]) => input.imports.some((imported) => imported.original === 'semver'))
+      .map(([path]) => path)
+      .sort();
+    expect(importers).toEqual(['node_modules/aws-xray-sdk-core/dist/lib/patchers/aws_p.js']);
+    // gte and what it requires: semver's index, its ranges and other functions are left out.
+    expect(atStart.filter((input) => input.startsWith('node_modules/semver/')).sort()).toEqual([
+      'node_modules/semver/classes/semver.js',
+      'node_modules/semver/functions/compare.js',
+      'node_modules/semver/functions/gte.js',
+      'node_modules/semver/internal/constants.js',
+      'node_modules/semver/internal/debug.js',
+      'node_modules/semver/internal/identifiers.js',
+      'node_modules/semver/internal/parse-options.js',
+      'node_modules/semver/internal/re.js',
+    ]);
+  });
+
+  it('fails the build when a module other than the X-Ray SDK imports semver (it would get gte alone)', () => {
+    // Inside the repository, so that `semver` resolves from its node_modules as a function's own import would.
+    mkdirSync('test-results', { recursive: true });
+    const dir = mkdtempSync(join('test-results', 'semver-importer-'));
+    try {
+      const entry = join(dir, 'handler.ts');
+      writeFileSync(entry, "import { satisfies } from 'semver';\nexport const handler = async () => satisfies('1.2.3', '^1');\n");
+      expect(() => bundleFunction(entry, join(dir, 'out'))).toThrow(/imports semver: only aws-xray-sdk-core may/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Rare paths and single routes in chunks of their own (docs/performance.md "Bundles (December 5, afternoon)").
+  const lazily = (handler: string, inputs: string[]) => {
+    const { atStart, onUse } = bundled(handler);
+    for (const input of inputs) {
+      expect(
+        atStart.filter((file) => file.includes(input)),
+        `${handler} loads ${input} at start`,
+      ).toEqual([]);
+      expect(
+        onUse.some((file) => file.includes(input)),
+        `${handler} deploys ${input} in a chunk`,
+      ).toBe(true);
+    }
+  };
+
+  it('the ops API loads each route group with the first request it serves, and SQS and Step Functions on first use', () => {
+    const groups = ['case', 'privacy', 'decision', 'follow-up', 'report', 'sla'].map((group) => `functions/http/ops-${group}-routes.ts`);
+    lazily('ops-api', [...groups, '@aws-sdk/client-sfn/', '@aws-sdk/client-sqs/']);
+  });
+
+  it('the console loads the reports, the forms, SQS and Step Functions with the first request that needs them', () => {
+    lazily('console', ['functions/web/reports-page.ts', 'functions/http/console-actions.ts', '@aws-sdk/client-sfn/', '@aws-sdk/client-sqs/']);
+  });
+
+  it.each(['status-page', 'survey-api'])('%s loads the Step Functions client at its first resume', (handler) => lazily(handler, ['@aws-sdk/client-sfn/']));
+
+  it('start-case loads the SQS client at its first dispute acknowledgement; no function loads currency-codes', () => {
+    lazily('start-case', ['@aws-sdk/client-sqs/']);
+    const { atStart, onUse } = bundled('ingest-webhook');
+    expect([...atStart, ...onUse].filter((input) => input.includes('currency-codes'))).toEqual([]);
   });
 });
