@@ -182,17 +182,23 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, markets: deps.markets }, record, at, new Date(at));
     return;
   }
-  // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on.
+  // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on, and
+  // only by the call whose write created the case: a redelivery or a retry finds the case and counts nothing (a crash
+  // in between leaves it uncounted, never counted twice), as does one across the deploy from the previous release.
+  if (created === 'created') await countOpened(deps, record, data);
+  await deps.workflow.start(caseId);
+}
+
+function countOpened(deps: IntakeDeps, record: CaseRecord, data: RequestedData): Promise<void> {
   const zone = deps.markets.of(record).calendar.timeZone;
   const { carrier, shippedAt } = data.order.shipment;
-  await deps.reports.countOpened(caseId, {
-    day: localDateOf(new Date(receivedAt), zone),
+  return deps.reports.countOpened(record.caseId, {
+    day: localDateOf(new Date(record.createdAt), zone),
     type: data.caseType,
     reason: data.reason,
     carrier,
     shipDay: localDateOf(new Date(shippedAt), zone),
   });
-  await deps.workflow.start(caseId);
 }
 
 /** The customer's remedy choice, if the policy offers it for this case type and it still matters. First answer wins. */
