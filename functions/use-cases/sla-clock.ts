@@ -118,15 +118,20 @@ export async function dueUnknown(deps: Pick<SlaDeps, 'cases' | 'alerts'>, caseId
   });
 }
 
-/** The internal first-response target, in the due index for the monitor (set with the case's priority). */
-export async function startFirstResponseTarget(deps: Pick<SlaDeps, 'sla'>, caseId: string, responseDueAt: string): Promise<void> {
-  await deps.sla.putTarget(caseId, 'first_response', responseDueAt);
+/**
+ * The internal first-response target, in the due index for the monitor (set with the case's priority). A retried step
+ * writing a target already due lists it now, where the monitor's next sweep reads.
+ */
+export async function startFirstResponseTarget(deps: Pick<SlaDeps, 'sla'>, caseId: string, responseDueAt: string, now?: Date): Promise<void> {
+  const listAt = now && now.toISOString() > responseDueAt ? now.toISOString() : responseDueAt;
+  await deps.sla.putTarget(caseId, 'first_response', responseDueAt, listAt);
 }
 
 /**
  * A closing case leaves the due index, or the paused list (its gsi2 keys go, whatever they were): its clock is
  * recorded as met (the service was confirmed; late counts as a breach) or stopped (cancelled, rejected, expired), a
- * pause still on it ends, and its open target goes.
+ * pause still on it ends. Its first-response target stays: the monitor finds it due, sees the case answered or closed,
+ * and writes nothing (TTL removes it; until 5 December it was deleted here, two write units per case).
  */
 export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, now: Date): Promise<void> {
   const at = now.toISOString();
@@ -135,7 +140,6 @@ export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, cas
     if (!stop) return true;
     return (await deps.sla.write(caseId, record.version, { ...stop, index: undefined, at })) || undefined;
   });
-  await deps.sla.closeTarget(caseId, 'first_response');
 }
 
 /**

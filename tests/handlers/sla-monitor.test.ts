@@ -3,8 +3,8 @@
  * started by the real use cases at fixed dates, the monitor invoked with EventBridge scheduled events at fixed times.
  * Tests run in date order: a later run may breach an earlier test's leftovers, which no earlier assertion depends on.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
@@ -333,6 +333,12 @@ describe('sla monitor: served, closed', () => {
 });
 
 describe('sla monitor: first-response targets', () => {
+  // The monitor's runs go forward in time and its first-response sweep keeps a mark of where it stopped; this file's
+  // runs travel back and forth, so each test here starts the sweep afresh.
+  beforeEach(async () => {
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: 'SWEEP', sk: 'TARGET#first_response' } }));
+  });
+
   it('a missed target is recorded and alerted once; a case in front of an operator is left to its review alerts', async () => {
     const due = sh('2025-09-01T12:00:00').toISOString();
     const unanswered = await seedCase(env.db, { record: { status: 'received', priorityBand: 'high' } });
@@ -363,6 +369,51 @@ describe('sla monitor: first-response targets', () => {
         .map((l) => l.PriorityBand)
         .sort(),
     ).toEqual(['high', 'normal']);
+  });
+});
+
+describe('sla monitor: first-response targets without a write per case', () => {
+  beforeEach(async () => {
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: 'SWEEP', sk: 'TARGET#first_response' } }));
+  });
+  const target = async (caseId: string) =>
+    (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'TARGET#first_response' }, ConsistentRead: true }))).Item;
+
+  it('a met target is left for TTL, a target listed late is still found, and a previous release’s target is judged and deleted as it was', async () => {
+    const due = sh('2025-09-10T12:00:00').toISOString();
+    const answered = await seedCase(env.db, { record: { status: 'in_review', decision: { decision: 'approve', rule: 'r', at: sh('2025-09-10T11:00:00').toISOString() } } });
+    await startFirstResponseTarget(deps, answered.caseId, due);
+    expect(await target(answered.caseId)).toMatchObject({ dueAt: due, gsi2pk: 'TARGET_SWEPT#first_response', ttl: Date.parse(due) / 1000 + 30 * 86_400 });
+    // The previous release's target: its own partition, no ttl, deleted when checked.
+    const previous = await seedCase(env.db, { record: { status: 'received', priorityBand: 'low' } });
+    await env.db.send(
+      new PutCommand({
+        TableName: TABLE_NAME,
+        Item: {
+          pk: `CASE#${previous.caseId}`,
+          sk: 'TARGET#first_response',
+          caseId: previous.caseId,
+          target: 'first_response',
+          dueAt: due,
+          gsi2pk: 'TARGET#first_response',
+          gsi2sk: `${due}#${previous.caseId}`,
+        },
+      }),
+    );
+    await handler(tick(sh('2025-09-10T12:05:00')));
+    expect(await target(answered.caseId)).toBeDefined();
+    expect(await target(previous.caseId)).toBeUndefined();
+    expect((await alertsFor(previous.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+
+    // A classify step retried long after its target was due: listed at its own time, found by the next run.
+    const late = await seedCase(env.db, { record: { status: 'received', priorityBand: 'high' } });
+    await startFirstResponseTarget(deps, late.caseId, sh('2025-09-10T09:00:00').toISOString(), sh('2025-09-10T12:06:00'));
+    await handler(tick(sh('2025-09-10T12:10:00')));
+    await handler(tick(sh('2025-09-10T12:15:00')));
+    expect((await alertsFor(late.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+    expect(await cases.get(late.caseId)).toMatchObject({ firstResponseMissedAt: sh('2025-09-10T12:10:00').toISOString() });
+    expect(await alertsFor(answered.caseId)).toEqual([]);
+    expect(await target(answered.caseId)).toBeDefined();
   });
 });
 

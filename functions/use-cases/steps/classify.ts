@@ -76,7 +76,7 @@ export async function classify(deps: SlaDeps & { overrides: TimingOverrides }, c
   const withClock = !record.dispute && slaServiceFor(record.type).startsAt === 'acceptance';
   if (classified && !withClock) await deps.cases.update(caseId, classified);
   if (!record.dispute) {
-    await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt);
+    await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt, now);
     if (withClock) await startServiceClock(deps, caseId, new Date(record.createdAt), now, classified);
   }
   if (classified) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } });
