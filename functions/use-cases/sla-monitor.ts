@@ -237,7 +237,8 @@ async function checkFirstResponses(deps: MonitorDeps, now: Date, report: Monitor
     if (entries.length < BATCH) {
       // Read through now: the next sweep starts a little behind it, for a target listed while this one read.
       const behind = new Date(now.getTime() - SWEEP_LAG_MS).toISOString();
-      next = behind > from ? behind : from;
+      next = from;
+      if (behind > from) next = behind;
       break;
     }
     // A full page: the next one (or the next run) starts at its last entry, read again and judged the same.
