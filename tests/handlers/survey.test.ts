@@ -102,6 +102,23 @@ describe('survey: the invitation is counted once, by the write that sent the sur
   });
 });
 
+describe('survey: a case already showing awaiting_survey without a link', () => {
+  it('still gets its link; the invitation is left uncounted rather than risk counting it twice', async () => {
+    const carrier = unique('ct');
+    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    const { caseId } = await seedCase(env.db, {
+      record: { status: 'awaiting_survey', outcome: 'approved', remedy: 'refund', shipment: { carrier, trackingNumber: 'CT2', shippedAt, promisedBy: shippedAt } },
+    });
+    const executionArn = start('open', { caseId });
+    await registered(caseId);
+    env.sfn!.service.stopExecution({ executionArn });
+    await queued();
+    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', surveyToken: expect.any(String) });
+    const today = localDateOf(new Date(), 'Asia/Shanghai');
+    expect((await new SatisfactionStore(env.db, TABLE_NAME).totals('carrier', today, today)).get(carrier)).toBeUndefined();
+  });
+});
+
 describe('survey: SurveyReminded (stage reminder) reminds once and waits on', () => {
   it('sends the reminder of its round, then parks a new token the answer resumes', async () => {
     const { caseId } = await seedCase(env.db, { record: { status: 'resolved', outcome: 'approved', remedy: 'refund' } });

@@ -38,11 +38,13 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
     // it does not show it yet, so of two attempts racing here one sends the survey and counts its invitation (no
     // marker of its own: the survey keeps the bucket for the answer). A retry finds the token and counts nothing; a
     // crash in between leaves the invitation uncounted, never counted twice.
-    const sent = await deps.cases.update(caseId, { surveyToken: token, surveyExpiresAt: expiresAt, status: 'awaiting_survey', waitingFor: 'survey' }, BEFORE_SURVEY);
-    if (sent) {
-      await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
-      await deps.satisfaction.countInvitation(caseId, invitedIn);
-    }
+    const patch = { surveyToken: token, surveyExpiresAt: expiresAt, status: 'awaiting_survey' as const, waitingFor: 'survey' };
+    const sent = await deps.cases.update(caseId, patch, BEFORE_SURVEY);
+    // Showing the survey's status with no link (not seen from this workflow, kept for safety): the customer still gets
+    // one, uncounted rather than maybe counted twice.
+    const linkless = !sent && !(await deps.cases.require(caseId)).surveyToken && (await deps.cases.update(caseId, patch));
+    if (sent || linkless) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
+    if (sent) await deps.satisfaction.countInvitation(caseId, invitedIn);
   }
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
   await awaitEvent(deps, caseId, 'survey', taskToken, now);
