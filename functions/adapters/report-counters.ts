@@ -47,14 +47,12 @@ type Add = { key: CounterKey; add: Record<string, number> };
  * one ADD per day the event is counted on, read back with Query, never a scan. Items of the previous release
  * (`<prefix>#YYYY-MM`, one per dimension) are read with them.
  *
- * Each event counts once. A case opened or closed is counted by the caller that made it happen, and only by it: the
- * case item's own conditional write (its create, its conditional move to `closed`) already happened exactly once, and
- * only the call that wrote it calls `countOpened` / `countClosed` (use-cases/apply-intake-event.ts, steps/close-case.ts),
- * so they keep no marker of their own (they did until 5 December: `REPORT#opened`, `REPORT#closed#<round>`; those
- * items of the previous release stay, read by nobody: a step retried across the deploy finds its case already created or
- * closed, and counts nothing). A parcel has no such write: its marker (`REPORT#shipped`) is written first,
- * conditionally, and only the writer of the marker adds. A crash between the deciding write and the ADDs leaves the
- * event uncounted, never counted twice.
+ * Each event counts once. A case closed is counted by the call whose conditional move to `closed` made it happen,
+ * right after that write returns and before anything else can fail (steps/close-case.ts), so it keeps no marker of its
+ * own (it did until 5 December: `REPORT#closed#<round>`; those items of the previous release stay, read by nobody: a
+ * step retried across the deploy finds its case closed and counts nothing). A case opened and a parcel are counted by
+ * a marker (`REPORT#opened`, `REPORT#shipped`) written first, conditionally; only its writer adds. Either way a crash
+ * (or a throttled ADD) between the deciding write and the ADDs leaves the event uncounted, never counted twice.
  */
 export class ReportCounters {
   constructor(
@@ -63,13 +61,15 @@ export class ReportCounters {
   ) {}
 
   /**
-   * A case opened: volume by type and reason (one cell); a damage, loss or delay claim on its carrier's ship-day. Call
-   * it only from the call whose write created the case (it adds every time it is called).
+   * A case opened: volume by type and reason (one cell); a damage, loss or delay claim on its carrier's ship-day. Counted
+   * once by its marker (`REPORT#opened`, as in the previous release): the case's create is followed by other writes
+   * (its contact, lookups, timeline, the order's slot) before it is known not to be a duplicate, so a retry after a
+   * throttle there must still be able to count it.
    */
-  async countOpened(caseId: string, f: OpenedFacts): Promise<void> {
+  async countOpened(caseId: string, f: OpenedFacts): Promise<'counted' | 'exists'> {
     const adds: Add[] = [{ key: cell('VOLUME', caseId, 'opened', f.day, [f.type, f.reason]), add: { n: 1 } }];
     if (isCarrierClaim(f.type)) adds.push(carrier(caseId, f.shipDay, f.carrier, { [`${f.type}Claims`]: 1 }));
-    await addAll(this.db, this.tableName, adds);
+    return (await countOnce(this.db, this.tableName, { pk: `CASE#${caseId}`, sk: 'REPORT#opened', ...f }, adds)) ? 'counted' : 'exists';
   }
 
   /**

@@ -182,14 +182,14 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, markets: deps.markets }, record, at, new Date(at));
     return;
   }
-  // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on, and
-  // only by the call whose write created the case: a redelivery or a retry finds the case and counts nothing (a crash
-  // in between leaves it uncounted, never counted twice), as does one across the deploy from the previous release.
-  if (created === 'created') await countOpened(deps, record, data);
+  // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on. Once
+  // by its marker, not by the create: the writes between the create and here (contact, lookups, timeline, the slot)
+  // can fail, and the retry that finds the case created must still count it.
+  await countOpened(deps, record, data);
   await deps.workflow.start(caseId);
 }
 
-function countOpened(deps: IntakeDeps, record: CaseRecord, data: RequestedData): Promise<void> {
+function countOpened(deps: IntakeDeps, record: CaseRecord, data: RequestedData): Promise<'counted' | 'exists'> {
   const zone = deps.markets.of(record).calendar.timeZone;
   const { carrier, shippedAt } = data.order.shipment;
   return deps.reports.countOpened(record.caseId, {

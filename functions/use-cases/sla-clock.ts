@@ -144,17 +144,29 @@ export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, cas
 
 /**
  * Closes the case (`patch`, while its status is one of `open`) and stops its clock in the same write of the case item,
- * guarded by its version so the clock is stopped from what the case shows then. False when the case was not open (a
- * retried close): then, as after every close, stopServiceClock finishes what is left (nothing, when this wrote it).
+ * guarded by its version so the clock is stopped from what the case shows then. Returns the case as that write left
+ * it (what the close is counted by, at once: nothing else may run between the deciding write and its count), or
+ * undefined when the case was not open (a retried close): then, as after every close, stopServiceClock finishes what
+ * is left (nothing, when this wrote it).
  */
-export async function closeWithClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, patch: Partial<CaseRecord>, open: CaseStatus[], now: Date): Promise<boolean> {
-  return onFreshCase(deps.cases, caseId, async (record) => {
-    if (!open.includes(record.status)) return false;
+export async function closeWithClock(
+  deps: Pick<SlaDeps, 'cases' | 'sla'>,
+  caseId: string,
+  patch: Partial<CaseRecord>,
+  open: CaseStatus[],
+  now: Date,
+): Promise<CaseRecord | undefined> {
+  const outcome = await onFreshCase(deps.cases, caseId, async (record): Promise<{ closed?: CaseRecord } | undefined> => {
+    if (!open.includes(record.status)) return {};
     const stop = clockStopOf(record, now);
-    if (!stop) return deps.cases.update(caseId, patch, open);
+    if (!stop) return (await deps.cases.update(caseId, patch, open)) ? { closed: { ...record, ...patch } } : {};
     const written = await deps.sla.write(caseId, record.version, { set: { ...patch, ...stop.set }, remove: stop.remove, index: undefined, at: now.toISOString() });
-    return written || undefined;
+    if (!written) return undefined;
+    const closed: CaseRecord = { ...record, ...patch, ...stop.set };
+    for (const key of stop.remove) delete closed[key];
+    return { closed };
   });
+  return outcome.closed;
 }
 
 /** What stopping the case's clock changes on the case: undefined when nothing (no clock running, no pause). */

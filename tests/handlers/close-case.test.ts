@@ -3,6 +3,11 @@ import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { closeCaseConfig, readConfig } from '../../functions/config/functions.js';
+import { ReportCounters } from '../../functions/adapters/report-counters.js';
+import { SlaStore } from '../../functions/adapters/sla-store.js';
+import { localDateOf } from '../../functions/domain/working-days.js';
+import { closeCase } from '../../functions/use-cases/steps/close-case.js';
+import { oneMarket } from '../markets.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
@@ -101,5 +106,30 @@ describe('close-case', () => {
   it('refuses an unknown reason', async () => {
     const { caseId } = await openCase({ status: 'in_review' });
     await expect(handler({ caseId, reason: 'bored' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
+  });
+
+  // Regression: the close was counted after its timeline entry, the clock's stop and a read; a throttle there failed
+  // the step, and its retry found the case closed and counted nothing, for good. The count now follows the write.
+  it('a step failing after the write that closed the case (timeline throttled): the retry finds it closed, the close was counted once', async () => {
+    const carrier = unique('cc');
+    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    const { caseId } = await openCase({ status: 'awaiting_survey', type: 'damaged', shipment: { carrier, trackingNumber: 'CC1', shippedAt, promisedBy: shippedAt } });
+    const reports = new ReportCounters(env.db, TABLE_NAME);
+    let throttled = false;
+    const flaky = Object.assign(Object.create(cases) as CaseStore, {
+      appendTimeline: async (...args: Parameters<CaseStore['appendTimeline']>) => {
+        if (!throttled) {
+          throttled = true;
+          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        }
+        return cases.appendTimeline(...args);
+      },
+    });
+    const deps = { cases: flaky, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports, markets: oneMarket() };
+    await expect(closeCase(deps, caseId, 'completed', new Date())).rejects.toThrow('Rate exceeded');
+    await expect(closeCase(deps, caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
+    const shipDay = localDateOf(new Date(shippedAt), 'Asia/Shanghai');
+    const rows = (await reports.carriers(shipDay, shipDay)).filter((row) => row.carrier === carrier);
+    expect(rows.map((row) => row.counts.confirmed.damaged)).toEqual([1]);
   });
 });

@@ -42,9 +42,11 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
     const sent = await deps.cases.update(caseId, patch, BEFORE_SURVEY);
     // Showing the survey's status with no link (not seen from this workflow, kept for safety): the customer still gets
     // one, uncounted rather than maybe counted twice.
+    // Counted at once: a retry finds the token and counts nothing, so no other write may come between (a throttled
+    // timeline write would otherwise lose the count for good).
+    if (sent) await deps.satisfaction.countInvitation(caseId, invitedIn);
     const linkless = !sent && !(await deps.cases.require(caseId)).surveyToken && (await deps.cases.update(caseId, patch));
     if (sent || linkless) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
-    if (sent) await deps.satisfaction.countInvitation(caseId, invitedIn);
   }
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
   await awaitEvent(deps, caseId, 'survey', taskToken, now);

@@ -33,10 +33,7 @@ beforeEach(() => {
     markets: oneMarket(),
     notices: notices.queue,
     reports: {
-      // Adds on every call, as the adapter does: counting once is the use-case's job (only the write that created the case counts).
-      countOpened: async (caseId) => {
-        opened.push(caseId);
-      },
+      countOpened: async (caseId) => (opened.includes(caseId) ? 'exists' : (opened.push(caseId), 'counted')),
       countShipment: async () => 'counted',
     },
     sla: unused('sla'),
