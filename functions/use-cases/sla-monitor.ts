@@ -227,13 +227,12 @@ async function checkFirstResponses(deps: MonitorDeps, now: Date, report: Monitor
   // The mark is a sort key of the listing (`<time>#<caseId>`, or a time): the next sweep reads from it, inclusive.
   let from = mark;
   let next = from;
+  // The first target not yet due holds the mark (the next run reads it again), but the entries listed after it are
+  // judged all the same: its case's due time may be later than its listing (a classify retry), and must not stall them.
+  let held: string | undefined;
   for (let page = 0; page < SWEEP_PAGES; page += 1) {
     const entries = await deps.sla.sweptTargets('first_response', { from, through: at, limit: BATCH });
-    const notYet = await judgeTargets(deps, entries, now, report, false);
-    if (notYet !== undefined) {
-      next = notYet;
-      break;
-    }
+    held ??= await judgeTargets(deps, entries, now, report, false);
     if (entries.length < BATCH) {
       // Read through now: the next sweep starts a little behind it, for a target listed while this one read.
       const behind = new Date(now.getTime() - SWEEP_LAG_MS).toISOString();
@@ -246,20 +245,22 @@ async function checkFirstResponses(deps: MonitorDeps, now: Date, report: Monitor
     from = `${last.at}#${last.caseId}`;
     next = from;
   }
+  next = held ?? next;
   if (next > mark) await deps.sla.advanceSweep('first_response', next);
 }
 
-/** Judges due targets; returns where the first one not yet due is listed (the sweep stops there), if any. */
+/** Judges due targets; returns where the first one not yet due is listed (the sweep's mark stays there), if any. */
 async function judgeTargets(deps: MonitorDeps, entries: DueEntry[], now: Date, report: MonitorReport, deleteChecked: boolean): Promise<string | undefined> {
   const at = now.toISOString();
   const records = await deps.sla.casesOf(entries);
+  let notYet: string | undefined;
   for (const entry of entries) {
     const record = records.get(entry.caseId);
     const dueAt = record?.responseDueAt ?? entry.at;
     const verdict = firstResponseVerdict(record, dueAt, now);
     if (verdict === 'not_yet') {
-      if (deleteChecked) continue;
-      return entry.at;
+      notYet ??= `${entry.at}#${entry.caseId}`;
+      continue;
     }
     if (verdict !== 'missed' && !deleteChecked) continue;
     if (!(await deps.sla.closeTarget(entry.caseId, 'first_response')) || verdict !== 'missed' || !record) continue;
@@ -278,7 +279,7 @@ async function judgeTargets(deps: MonitorDeps, entries: DueEntry[], now: Date, r
       deps.metrics.count('FirstResponseMissed', { PriorityBand: record.priorityBand ?? 'unknown' });
     });
   }
-  return undefined;
+  return notYet;
 }
 
 /** Runs what follows a recorded threshold; a failure is reported (the run fails) but does not stop the other cases. */

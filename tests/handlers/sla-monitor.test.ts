@@ -417,6 +417,58 @@ describe('sla monitor: first-response targets without a write per case', () => {
   });
 });
 
+describe('sla monitor: first-response targets judged as the case stood at its close', () => {
+  beforeEach(async () => {
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: 'SWEEP', sk: 'TARGET#first_response' } }));
+  });
+
+  // Until 5 December the close deleted the target; it stays listed now, so what a case shows after its close (a
+  // dispute's reopening, a later decision) must not turn a case closed in time into a miss.
+  it('a case closed before its due time, without an answer or reopened with a later decision, is not alerted', async () => {
+    const due = sh('2025-10-01T12:00:00').toISOString();
+    const closedAt = sh('2025-10-01T10:00:00').toISOString();
+    const later = sh('2025-10-03T09:00:00').toISOString();
+    const withdrawn = await seedCase(env.db, { record: { status: 'closed', outcome: 'cancelled', closedAt } });
+    const decidedLater = await seedCase(env.db, { record: { status: 'closed', outcome: 'cancelled', closedAt, decision: { decision: 'approve', rule: 'r', at: later } } });
+    const disputed = await seedCase(env.db, {
+      record: {
+        status: 'in_review',
+        outcome: 'rejected',
+        closedAt,
+        dispute: { count: 1, lastAt: later },
+        decision: { decision: 'reject', rule: 'r', reasonCode: 'dispute', at: later },
+      },
+    });
+    for (const c of [withdrawn, decidedLater, disputed]) await startFirstResponseTarget(deps, c.caseId, due);
+    await handler(tick(sh('2025-10-03T10:00:00')));
+    for (const c of [withdrawn, decidedLater, disputed]) {
+      expect(await alertsFor(c.caseId)).toEqual([]);
+      expect((await cases.get(c.caseId))!.firstResponseMissedAt).toBeUndefined();
+    }
+  });
+
+  it('a target whose case is due later than it is listed holds the mark, but the targets after it are judged in the same run', async () => {
+    const early = await seedCase(env.db, { record: { status: 'received', responseDueAt: sh('2025-10-05T14:00:00').toISOString() } });
+    await startFirstResponseTarget(deps, early.caseId, sh('2025-10-05T12:00:00').toISOString());
+    const missed = await seedCase(env.db, { record: { status: 'received', priorityBand: 'high', responseDueAt: sh('2025-10-05T12:30:00').toISOString() } });
+    await startFirstResponseTarget(deps, missed.caseId, sh('2025-10-05T12:30:00').toISOString());
+    await handler(tick(sh('2025-10-05T13:00:00')));
+    expect((await alertsFor(missed.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+    expect(await alertsFor(early.caseId)).toEqual([]);
+    expect(await sla.sweepMark('first_response')).toBe(`${sh('2025-10-05T12:00:00').toISOString()}#${early.caseId}`);
+    await handler(tick(sh('2025-10-05T14:05:00')));
+    expect((await alertsFor(early.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+  });
+
+  it('a late run with an older time does not move the mark back', async () => {
+    await handler(tick(sh('2025-10-07T12:00:00')));
+    const mark = await sla.sweepMark('first_response');
+    expect(mark! > sh('2025-10-07T11:00:00').toISOString()).toBe(true);
+    await handler(tick(sh('2025-10-07T11:00:00')));
+    expect(await sla.sweepMark('first_response')).toBe(mark);
+  });
+});
+
 describe('sla monitor: beyond the calendar’s horizon', () => {
   it('a due date the calendar cannot give is "unknown", alerted once, and set once the calendar can tell', async () => {
     // A calendar without predicted years: its horizon is the end of the data. Arrival Monday 2026-12-28: 7 working
