@@ -15,6 +15,7 @@ import { pauseCase, resumeCase, type DelayNoticeMessage } from '../../functions/
 import { startFirstResponseTarget, startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
 import { listSla } from '../../functions/use-cases/sla-list.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
+import { classify } from '../../functions/use-cases/steps/classify.js';
 import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { readConfig, slaMonitorConfig } from '../../functions/config/functions.js';
 import { startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
@@ -466,6 +467,22 @@ describe('sla monitor: first-response targets judged as the case stood at its cl
     expect(mark! > sh('2025-10-07T11:00:00').toISOString()).toBe(true);
     await handler(tick(sh('2025-10-07T11:00:00')));
     expect(await sla.sweepMark('first_response')).toBe(mark);
+  });
+});
+
+describe('sla monitor: a classify step retried after its target was found missed', () => {
+  it('does not list the target again (it would be alerted twice)', async () => {
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: 'SWEEP', sk: 'TARGET#first_response' } }));
+    const { caseId } = await seedCase(env.db, { record: { status: 'received', priority: 1, priorityBand: 'high', responseDueAt: sh('2025-10-09T12:00:00').toISOString() } });
+    await startFirstResponseTarget(deps, caseId, sh('2025-10-09T12:00:00').toISOString());
+    await handler(tick(sh('2025-10-09T12:05:00')));
+    expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+    const overrides = { carrierRecheckSeconds: 1, evidenceWaitSeconds: 1, returnWaitSeconds: 1, surveyDelaySeconds: 1, surveyExpirySeconds: 1, compensationConfirmSeconds: 1 };
+    await classify({ ...deps, overrides }, caseId, sh('2025-10-09T12:07:00'));
+    const target = await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'TARGET#first_response' }, ConsistentRead: true }));
+    expect(target.Item).toBeUndefined();
+    await handler(tick(sh('2025-10-09T12:10:00')));
+    expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
   });
 });
 

@@ -76,8 +76,11 @@ export async function classify(deps: SlaDeps & { overrides: TimingOverrides }, c
   const withClock = !record.dispute && slaServiceFor(record.type).startsAt === 'acceptance';
   if (classified && !withClock) await deps.cases.update(caseId, classified);
   if (!record.dispute) {
-    await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt, now);
+    // The case's response time is written before its target (with the clock, or above): a retry reads it back and lists
+    // the target at the same time, so the monitor's verdict (by the case) and the listing cannot drift apart. A target
+    // already found missed (and deleted by the monitor) is not put again: it would be alerted twice.
     if (withClock) await startServiceClock(deps, caseId, new Date(record.createdAt), now, classified);
+    if (!record.firstResponseMissedAt) await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt, now);
   }
   if (classified) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } });
   return {
