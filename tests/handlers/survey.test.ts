@@ -9,6 +9,8 @@ import { localDateOf } from '../../functions/domain/working-days.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-event.js';
+import { openSurvey } from '../../functions/use-cases/steps/open-survey.js';
+import { oneMarket } from '../markets.js';
 import { addWaitForTokenMachine, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
@@ -99,6 +101,36 @@ describe('survey: the invitation is counted once, by the write that sent the sur
     expect((await new SurveyStore(env.db, TABLE_NAME).get(token))?.invitedIn).toEqual({ day: today, type: 'return', carrier, remedy: 'refund', market: 'CN' });
     const marker = await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'SATISFACTION#invited' }, ConsistentRead: true }));
     expect(marker.Item).toBeUndefined();
+  });
+});
+
+describe('survey: a step failing right after the write that sent the survey', () => {
+  // Regression: the invitation was counted after the timeline entry; a throttle there failed the step and its retry,
+  // finding the token, counted nothing, for good. It is counted right after the write now.
+  it('has counted the invitation already (the retry, finding the token, counts nothing)', async () => {
+    const carrier = unique('ct');
+    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    const { caseId } = await seedCase(env.db, {
+      record: { status: 'resolved', outcome: 'approved', remedy: 'refund', shipment: { carrier, trackingNumber: 'CT3', shippedAt, promisedBy: shippedAt } },
+    });
+    const flaky = Object.assign(Object.create(cases) as CaseStore, {
+      appendTimeline: async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      },
+    });
+    const deps = {
+      cases: flaky,
+      waits,
+      workflow: {} as never,
+      surveys: new SurveyStore(env.db, TABLE_NAME),
+      notices: { send: async () => undefined } as never,
+      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
+      markets: oneMarket(),
+    };
+    await expect(openSurvey(deps, caseId, 'task-token', 3600, new Date())).rejects.toThrow('Rate exceeded');
+    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', surveyToken: expect.any(String) });
+    const today = localDateOf(new Date(), 'Asia/Shanghai');
+    expect((await new SatisfactionStore(env.db, TABLE_NAME).totals('carrier', today, today)).get(carrier)).toMatchObject({ invited: 1 });
   });
 });
 
