@@ -6,6 +6,7 @@ import { closeCaseConfig, readConfig } from '../../functions/config/functions.js
 import { ReportCounters } from '../../functions/adapters/report-counters.js';
 import { SlaStore } from '../../functions/adapters/sla-store.js';
 import { localDateOf } from '../../functions/domain/working-days.js';
+import { disputeStep } from '../../functions/domain/case-rules.js';
 import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { oneMarket } from '../markets.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
@@ -131,5 +132,24 @@ describe('close-case', () => {
     const shipDay = localDateOf(new Date(shippedAt), 'Asia/Shanghai');
     const rows = (await reports.carriers(shipDay, shipDay)).filter((row) => row.carrier === carrier);
     expect(rows.map((row) => row.counts.confirmed.damaged)).toEqual([1]);
+  });
+
+  // Each close of a dispute round is its own event (until 5 December by its marker REPORT#closed#<round>; now by the
+  // write that closed it, round after round).
+  it('a case rejected, reopened by a dispute and rejected again counts two closes', async () => {
+    const reports = new ReportCounters(env.db, TABLE_NAME);
+    const deps = { cases, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports, markets: oneMarket() };
+    const now = new Date();
+    const day = localDateOf(now, 'Asia/Shanghai');
+    const rejected = async () => (await reports.volume('outcome', day, day)).find((c) => c.key === 'rejected')?.count ?? 0;
+    const before = await rejected();
+    const { caseId } = await openCase({ status: 'in_review', decision: { decision: 'reject', rule: 'r', at: now.toISOString() } });
+    await closeCase(deps, caseId, 'rejected', now);
+    const step = disputeStep((await cases.get(caseId))!, new Date().toISOString());
+    if (step.kind !== 'reopen') throw new Error('expected a reopen');
+    expect(await cases.update(caseId, step.patch, step.onlyIfStatusIn)).toBe(true);
+    await closeCase(deps, caseId, 'rejected', new Date());
+    await closeCase(deps, caseId, 'rejected', new Date());
+    expect((await rejected()) - before).toBe(2);
   });
 });
