@@ -461,6 +461,20 @@ describe('sla monitor: first-response targets judged as the case stood at its cl
     expect((await alertsFor(early.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
   });
 
+  it('reads more than a page of targets, stops at its page cap, and the next run resumes from its mark', async () => {
+    // Over 10 pages of 100: listed for cases that do not exist (judged stopped, nothing written), then one missed case.
+    const start = sh('2025-11-01T00:00:00').getTime();
+    for (let i = 0; i < 1005; i += 1) await sla.putTarget(`AS-FILL${String(i).padStart(5, '0')}`, 'first_response', new Date(start + i * 1000).toISOString());
+    const missed = await seedCase(env.db, { record: { status: 'received', priorityBand: 'high' } });
+    await startFirstResponseTarget(deps, missed.caseId, sh('2025-11-01T01:00:00').toISOString());
+    await handler(tick(sh('2025-11-01T02:00:00')));
+    expect(await alertsFor(missed.caseId)).toEqual([]);
+    const mark = (await sla.sweepMark('first_response'))!;
+    expect(mark > new Date(start + 900 * 1000).toISOString() && mark < sh('2025-11-01T01:00:00').toISOString()).toBe(true);
+    await handler(tick(sh('2025-11-01T02:05:00')));
+    expect((await alertsFor(missed.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+  }, 60_000);
+
   it('a late run with an older time does not move the mark back', async () => {
     await handler(tick(sh('2025-10-07T12:00:00')));
     const mark = await sla.sweepMark('first_response');
