@@ -45,8 +45,16 @@ export function cellValues(item: Item): { day: string; values: string[] } {
 export async function countOnce(db: DynamoDBDocumentClient, tableName: string, marker: Item, adds: Array<{ key: CounterKey; add: Record<string, number> }>): Promise<boolean> {
   const first = await writeIf(db, new PutCommand({ TableName: tableName, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
   if (!first) return false;
-  for (const { key, add } of adds) await addTo(db, tableName, key, add);
+  await addAll(db, tableName, adds);
   return true;
+}
+
+/**
+ * The additions of one event, one UpdateItem per cell, with no marker: for a caller whose own conditional write already
+ * made it the one writer of the event (the case's create, its close).
+ */
+export async function addAll(db: DynamoDBDocumentClient, tableName: string, adds: Array<{ key: CounterKey; add: Record<string, number> }>): Promise<void> {
+  for (const { key, add } of adds) await addTo(db, tableName, key, add);
 }
 
 /** One ADD of every field of `add` into the counter item at `key` (created by the first ADD). */

@@ -11,7 +11,7 @@ import {
   type ResolutionBucket,
   type ResolutionCounts,
 } from '../domain/reports.js';
-import { cell, cellItems, cellValues, countOnce, legacyItems, type CounterKey } from './daily-counters.js';
+import { addAll, cell, cellItems, cellValues, countOnce, legacyItems, type CounterKey } from './daily-counters.js';
 
 /** What the volume counters are kept by: cases opened by type and by reason, cases closed by outcome. */
 export const VOLUME_DIMENSIONS = ['type', 'reason', 'outcome'] as const;
@@ -47,9 +47,12 @@ type Add = { key: CounterKey; add: Record<string, number> };
  * one ADD per day the event is counted on, read back with Query, never a scan. Items of the previous release
  * (`<prefix>#YYYY-MM`, one per dimension) are read with them.
  *
- * Each event counts once: a marker item (the case's `REPORT#opened`, `REPORT#closed#<round>`, the parcel's
- * `REPORT#shipped`) is written first, conditionally, and only the writer of the marker adds. A retried step finds the
- * marker and adds nothing; a crash between the marker and the ADDs leaves the event uncounted, never counted twice.
+ * Each event counts once. A case closed is counted by the call whose conditional move to `closed` made it happen,
+ * right after that write returns and before anything else can fail (steps/close-case.ts), so it keeps no marker of its
+ * own (it did until 5 December: `REPORT#closed#<round>`; those items of the previous release stay, read by nobody: a
+ * step retried across the deploy finds its case closed and counts nothing). A case opened and a parcel are counted by
+ * a marker (`REPORT#opened`, `REPORT#shipped`) written first, conditionally; only its writer adds. Either way a crash
+ * (or a throttled ADD) between the deciding write and the ADDs leaves the event uncounted, never counted twice.
  */
 export class ReportCounters {
   constructor(
@@ -57,19 +60,24 @@ export class ReportCounters {
     private readonly tableName: string,
   ) {}
 
-  /** A case opened: volume by type and reason (one cell); a damage, loss or delay claim on its carrier's ship-day. */
+  /**
+   * A case opened: volume by type and reason (one cell); a damage, loss or delay claim on its carrier's ship-day. Counted
+   * once by its marker (`REPORT#opened`, as in the previous release): the case's create is followed by other writes
+   * (its contact, lookups, timeline, the order's slot) before it is known not to be a duplicate, so a retry after a
+   * throttle there must still be able to count it.
+   */
   async countOpened(caseId: string, f: OpenedFacts): Promise<'counted' | 'exists'> {
     const adds: Add[] = [{ key: cell('VOLUME', caseId, 'opened', f.day, [f.type, f.reason]), add: { n: 1 } }];
     if (isCarrierClaim(f.type)) adds.push(carrier(caseId, f.shipDay, f.carrier, { [`${f.type}Claims`]: 1 }));
-    return this.once({ pk: `CASE#${caseId}`, sk: 'REPORT#opened', ...f }, adds);
+    return (await countOnce(this.db, this.tableName, { pk: `CASE#${caseId}`, sk: 'REPORT#opened', ...f }, adds)) ? 'counted' : 'exists';
   }
 
   /**
-   * A case closed (`round` counts dispute reopenings: each close is its own event): volume by outcome; the service's
-   * resolution time if it was done (one cell by market and type); a damage, loss or delay claim confirmed when it
-   * closed approved.
+   * A case closed (each close of a dispute round is its own event): volume by outcome; the service's resolution time if
+   * it was done (one cell by market and type); a damage, loss or delay claim confirmed when it closed approved. Call it
+   * only from the call whose conditional write closed the case (it adds every time it is called).
    */
-  async countClosed(caseId: string, round: number, f: ClosedFacts): Promise<'counted' | 'exists'> {
+  async countClosed(caseId: string, f: ClosedFacts): Promise<void> {
     const adds: Add[] = [{ key: cell('VOLUME', caseId, 'outcome', f.day, [f.outcome]), add: { n: 1 } }];
     if (f.resolution) {
       const { day, withinLimit, workingMs } = f.resolution;
@@ -80,13 +88,15 @@ export class ReportCounters {
       adds.push({ key, add });
     }
     if (isCarrierClaim(f.type) && f.outcome === 'approved') adds.push(carrier(caseId, f.shipDay, f.carrier, { [`${f.type}Confirmed`]: 1 }));
-    const { resolution, ...facts } = f;
-    return this.once({ pk: `CASE#${caseId}`, sk: `REPORT#closed#${round}`, ...facts, ...(resolution ? { resolvedOn: resolution.day } : {}) }, adds);
+    await addAll(this.db, this.tableName, adds);
   }
 
   /** An outbound parcel announced by the order platform: the scorecard's denominator, on its ship-day. */
   async countShipment(shipmentKey: string, f: { carrier: string; shipDay: string }): Promise<'counted' | 'exists'> {
-    return this.once({ pk: `SHIPMENT#${shipmentKey}`, sk: 'REPORT#shipped', ...f }, [carrier(shipmentKey, f.shipDay, f.carrier, { shipments: 1 })]);
+    const counted = await countOnce(this.db, this.tableName, { pk: `SHIPMENT#${shipmentKey}`, sk: 'REPORT#shipped', ...f }, [
+      carrier(shipmentKey, f.shipDay, f.carrier, { shipments: 1 }),
+    ]);
+    return counted ? 'counted' : 'exists';
   }
 
   /** Volume counts over the local days from..to: one entry per day and value of the dimension. */
@@ -157,10 +167,6 @@ export class ReportCounters {
       }
     }
     return [...days.values()].sort((a, b) => a.day.localeCompare(b.day) || a.carrier.localeCompare(b.carrier));
-  }
-
-  private async once(marker: Record<string, unknown>, adds: Add[]): Promise<'counted' | 'exists'> {
-    return (await countOnce(this.db, this.tableName, marker, adds)) ? 'counted' : 'exists';
   }
 }
 

@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyCounts, SCORES, type SatisfactionCounts, type SurveyAnswer } from '../domain/satisfaction.js';
-import { cell, cellItems, cellValues, countOnce, legacyItems } from './daily-counters.js';
+import { addAll, cell, cellItems, cellValues, countOnce, legacyItems } from './daily-counters.js';
 
 /** Report groups (DOMAIN: "by case type, carrier, remedy, period", and by market); `all` is every survey. */
 export const SATISFACTION_GROUPS = ['type', 'carrier', 'remedy', 'market'] as const;
@@ -25,8 +25,12 @@ export interface SurveyBucket {
  * `survey#<day>#<type>#<carrier>#<remedy>#<market>`; adapters/daily-counters.ts), added to with one ADD per event and
  * summed per group when read, with the previous release's items (one per group, `SATISFACTION#YYYY-MM`).
  * An answer counts on its invitation's day, so a period's response rate compares like with like (answers to the
- * invitations of that period). Each case counts once per kind: a marker item in the case's partition is written
- * first, conditionally; a crash after it leaves that event uncounted, never counted twice.
+ * invitations of that period). Each case counts once per kind, a crash leaving that event uncounted, never counted
+ * twice. An invitation is counted by the call whose conditional write of the case sent the survey (steps/open-survey.ts),
+ * and its bucket is kept on the survey item for the answer: no marker of its own since 5 December (the previous
+ * release's `SATISFACTION#invited` markers are still read for its surveys' answers). An answer keeps its marker
+ * (`SATISFACTION#answered`, written first, conditionally): its follow-through is repeated whenever the customer sends
+ * it again.
  */
 export class SatisfactionStore {
   constructor(
@@ -34,14 +38,18 @@ export class SatisfactionStore {
     private readonly tableName: string,
   ) {}
 
-  async countInvitation(caseId: string, bucket: SurveyBucket): Promise<'counted' | 'exists'> {
-    return (await this.once(caseId, 'invited', bucket, { invited: 1 })) ? 'counted' : 'exists';
+  /** Counts an invitation: only from the call that sent it (it adds on every call); keep `bucket` for its answer. */
+  async countInvitation(caseId: string, bucket: SurveyBucket): Promise<void> {
+    await addAll(this.db, this.tableName, [{ key: cellOf(caseId, bucket), add: { invited: 1 } }]);
   }
 
-  /** Counts the answer in its invitation's bucket (or `fallback`, for a survey sent before counting began). */
-  async countAnswer(caseId: string, answer: Omit<SurveyAnswer, 'comment'>, fallback: SurveyBucket): Promise<'counted' | 'exists'> {
-    const invited = await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker(caseId, 'invited'), ConsistentRead: true }));
-    const { day, type, carrier, remedy, market } = invited.Item ? (invited.Item as SurveyBucket) : fallback;
+  /**
+   * Counts the answer in its invitation's bucket: `invitedIn` as the survey item keeps it, else the previous release's
+   * invitation marker, else `fallback` (a survey sent before counting began).
+   */
+  async countAnswer(caseId: string, answer: Omit<SurveyAnswer, 'comment'>, fallback: SurveyBucket, invitedIn?: SurveyBucket): Promise<'counted' | 'exists'> {
+    const invited = invitedIn ?? (await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker(caseId, 'invited'), ConsistentRead: true }))).Item;
+    const { day, type, carrier, remedy, market } = invited ? (invited as SurveyBucket) : fallback;
     const add: Record<string, number> = { answered: 1, [`overall${answer.overall}`]: 1 };
     for (const score of SCORES) {
       const value = answer[score];
@@ -81,9 +89,8 @@ export class SatisfactionStore {
   }
 
   /** Writes the case's marker of this kind (conditionally) and, only if it was its writer, adds to the day's cell. */
-  private once(caseId: string, kind: 'invited' | 'answered', bucket: SurveyBucket, add: Record<string, number>): Promise<boolean> {
-    const values = [bucket.type, bucket.carrier, bucket.remedy, bucket.market ?? ''];
-    return countOnce(this.db, this.tableName, { ...marker(caseId, kind), ...bucket }, [{ key: cell('SATISFACTION', caseId, 'survey', bucket.day, values), add }]);
+  private once(caseId: string, kind: 'answered', bucket: SurveyBucket, add: Record<string, number>): Promise<boolean> {
+    return countOnce(this.db, this.tableName, { ...marker(caseId, kind), ...bucket }, [{ key: cellOf(caseId, bucket), add }]);
   }
 }
 
@@ -100,3 +107,5 @@ function addCounts(totals: Map<string, SatisfactionCounts>, key: string, item: R
 }
 
 const marker = (caseId: string, kind: 'invited' | 'answered') => ({ pk: `CASE#${caseId}`, sk: `SATISFACTION#${kind}` });
+/** The day's counter cell of a bucket: every dimension in its sort key. */
+const cellOf = (caseId: string, b: SurveyBucket) => cell('SATISFACTION', caseId, 'survey', b.day, [b.type, b.carrier, b.remedy, b.market ?? '']);

@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IndexedSlaState, IndexPlace, ServiceSla, SlaListState } from '../domain/sla.js';
 import type { CaseRecord } from '../domain/case-record.js';
 import { conditionally, keys, setAssignments, writeIf } from './dynamo.js';
@@ -12,6 +12,11 @@ export interface DueEntry {
 
 const slaPartition = (state: SlaListState) => `SLA#${state}`;
 const targetPartition = (name: string) => `TARGET#${name}`;
+/** Targets listed since 5 December: never deleted once met (TTL removes them), swept from a mark (`sweepKey`). */
+const sweptPartition = (name: string) => `TARGET_SWEPT#${name}`;
+const sweepKey = (name: string) => ({ pk: 'SWEEP', sk: `TARGET#${name}` });
+/** How long a target item outlives its due time before DynamoDB's TTL removes it (free of write units). */
+const TARGET_TTL_SECONDS = 30 * 86_400;
 const targetKey = (caseId: string, name: string) => ({ pk: `CASE#${caseId}`, sk: `TARGET#${name}` });
 /** Marks of provisional due times, by the first predicted day they rely on (not a state: the clock stays in its own). */
 const PROVISIONAL_PARTITION = 'SLA_PROVISIONAL';
@@ -25,7 +30,8 @@ const through = (iso: string) => `${iso}#\uffff`;
  * unknown`, gsi2sk `<due time>#<caseId>`), so a threshold crossing is one conditional write: the write that moves the
  * case is the one that alerts, once. A paused clock is listed apart (gsi2pk `SLA#paused`, gsi2sk `<pause since>#<caseId>`,
  * oldest pause first), a partition the monitor never sweeps. Internal targets (first response) are small items of their own in the case's
- * partition (sk `TARGET#<name>`, gsi2pk `TARGET#<name>`), deleted when checked. A clock whose due time is provisional
+ * partition (sk `TARGET#<name>`): since 5 December listed under gsi2pk `TARGET_SWEPT#<name>`, swept from a mark and
+ * removed by TTL (deleted only when missed); the previous release's, under `TARGET#<name>`, deleted when checked. A clock whose due time is provisional
  * has a mark of its own (sk and gsi2pk `SLA_PROVISIONAL`, gsi2sk `<first predicted day>#<caseId>`): once the policy
  * publishes that day's year, the monitor finds the case by one query and recomputes it.
  */
@@ -125,23 +131,56 @@ export class SlaStore {
     return this.query(slaPartition(state), opts);
   }
 
-  /** Records an internal target (e.g. first response) in the due index, once. */
-  async putTarget(caseId: string, name: string, dueAt: string): Promise<void> {
+  /**
+   * Records an internal target (e.g. first response) in the due index, once: listed at `listAt` (its due time, or the
+   * time it is written if that is later, so the sweep's mark never passed it), removed by TTL a while after it is due.
+   * Nothing deletes it when it is met: the sweep finds it, reads the case, and writes only for a missed target.
+   */
+  async putTarget(caseId: string, name: string, dueAt: string, listAt: string = dueAt): Promise<void> {
+    const ttl = Math.floor(Date.parse(dueAt) / 1000) + TARGET_TTL_SECONDS;
     await writeIf(
       this.db,
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...targetKey(caseId, name), caseId, target: name, dueAt, gsi2pk: targetPartition(name), gsi2sk: `${dueAt}#${caseId}` },
+        Item: { ...targetKey(caseId, name), caseId, target: name, dueAt, ttl, gsi2pk: sweptPartition(name), gsi2sk: `${listAt}#${caseId}` },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   }
 
+  /** The previous release's targets (deleted when checked, at close or by the sweep), due by `through`. */
   async dueTargets(name: string, opts: { through: string; limit: number }): Promise<DueEntry[]> {
     return this.query(targetPartition(name), opts);
   }
 
-  /** Removes a checked target; true only for the call that removed it (that call records and alerts). */
+  /** Targets listed from `from` (inclusive) through `through`, oldest first. */
+  async sweptTargets(name: string, opts: { from: string; through: string; limit: number }): Promise<DueEntry[]> {
+    // A run for a time before the mark (a late retry of an earlier schedule) has nothing left to read.
+    if (opts.from > through(opts.through)) return [];
+    return this.query(sweptPartition(name), opts);
+  }
+
+  /** Where the last sweep of a target's listing stopped (undefined before the first). */
+  async sweepMark(name: string): Promise<string | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: sweepKey(name), ConsistentRead: true }));
+    return out.Item?.through as string | undefined;
+  }
+
+  /** Moves the sweep's mark forward to `through` (never back: of two sweeps at once, the later mark stands). */
+  async advanceSweep(name: string, through: string): Promise<void> {
+    await writeIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: sweepKey(name),
+        UpdateExpression: 'SET through = :through',
+        ConditionExpression: 'attribute_not_exists(through) OR through < :through',
+        ExpressionAttributeValues: { ':through': through },
+      }),
+    );
+  }
+
+  /** Removes a checked target (a missed one, or one of the previous release); true only for the call that removed it (that call records and alerts). */
   async closeTarget(caseId: string, name: string): Promise<boolean> {
     return writeIf(this.db, new DeleteCommand({ TableName: this.tableName, Key: targetKey(caseId, name), ConditionExpression: 'attribute_exists(pk)' }));
   }
@@ -183,13 +222,19 @@ export class SlaStore {
     return found;
   }
 
-  private async query(partition: string, opts: { through?: string; limit: number }): Promise<DueEntry[]> {
+  private async query(partition: string, opts: { from?: string; through?: string; limit: number }): Promise<DueEntry[]> {
+    // An empty `from` (no sweep yet) reads from the start: DynamoDB takes no empty string in a key condition.
+    const range = opts.from && opts.through ? ' AND gsi2sk BETWEEN :from AND :through' : opts.through ? ' AND gsi2sk <= :through' : '';
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'gsi2',
-        KeyConditionExpression: opts.through ? 'gsi2pk = :pk AND gsi2sk <= :through' : 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition, ...(opts.through ? { ':through': through(opts.through) } : {}) },
+        KeyConditionExpression: `gsi2pk = :pk${range}`,
+        ExpressionAttributeValues: {
+          ':pk': partition,
+          ...(opts.through ? { ':through': through(opts.through) } : {}),
+          ...(opts.from && opts.through ? { ':from': opts.from } : {}),
+        },
         Limit: opts.limit,
       }),
     );

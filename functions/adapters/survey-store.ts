@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ASPECTS, type SurveyAnswer } from '../domain/satisfaction.js';
 import { keys, writeIf } from './dynamo.js';
+import type { SurveyBucket } from './satisfaction-store.js';
 
 export interface SurveyRecord {
   token: string;
@@ -15,6 +16,8 @@ export interface SurveyRecord {
   resolution?: number;
   attitude?: number;
   comment?: string;
+  /** Where its invitation was counted (satisfaction-store.ts), for the answer; absent on surveys sent before 5 December. */
+  invitedIn?: SurveyBucket;
 }
 
 /** Survey links: an unguessable single-use token per case, valid until it expires. */

@@ -9,6 +9,8 @@ import { addWorkingTime } from './working-time.js';
 export interface ResponseFacts {
   status: string;
   decision?: { decision: string; at: string };
+  closedAt?: string;
+  dispute?: { count: number };
 }
 
 export type ResponseVerdict = 'met' | 'missed' | 'stopped' | 'not_yet';
@@ -22,6 +24,10 @@ export function firstResponseVerdict(record: ResponseFacts | undefined, dueAt: s
   if (!record) return 'stopped';
   const answered = respondedAt(record);
   if (answered !== undefined && answered <= dueAt) return 'met';
+  // Closed by its due time, or reopened by a dispute (only a case closed as rejected, so answered, reopens): judged as
+  // it stood at that close, whatever a reopening or a later decision wrote after (until 5 December the close deleted
+  // the target; it stays listed now, so its verdict must not follow `decision.at` past the due time).
+  if (record.dispute || (record.closedAt !== undefined && record.closedAt <= dueAt)) return 'stopped';
   if (now.getTime() <= Date.parse(dueAt)) return 'not_yet';
   // Closed without an answer: withdrawn or a duplicate, nothing left to answer.
   if (answered === undefined && record.status === 'closed') return 'stopped';

@@ -54,7 +54,7 @@ async function followThrough(deps: AnswerSurveyDeps, record: CaseRecord, stored:
     // Scores only: the comment is the customer's free text and stays with the survey.
     await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'survey_answered', detail: { rating: overall, ...aspects } });
   }
-  await deps.satisfaction.countAnswer(caseId, { overall, ...aspects }, surveyBucket(record, new Date(stored.createdAt), market));
+  await deps.satisfaction.countAnswer(caseId, { overall, ...aspects }, surveyBucket(record, new Date(stored.createdAt), market), stored.invitedIn);
   if (needsFollowUp(overall, policy.survey)) {
     const task = { caseId, openedAt: at, overall, caseType: record.type, orderId: record.orderId, customerId: record.customerId, comment: stored.comment ?? '' };
     const { opened } = await deps.followUps.open(task, now);

@@ -193,17 +193,23 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, markets: deps.markets }, record, at, new Date(at));
     return;
   }
-  // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on.
+  // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on. Once
+  // by its marker, not by the create: the writes between the create and here (contact, lookups, timeline, the slot)
+  // can fail, and the retry that finds the case created must still count it.
+  await countOpened(deps, record, data);
+  await deps.workflow.start(caseId);
+}
+
+function countOpened(deps: IntakeDeps, record: CaseRecord, data: RequestedData): Promise<'counted' | 'exists'> {
   const zone = deps.markets.of(record).calendar.timeZone;
   const { carrier, shippedAt } = data.order.shipment;
-  await deps.reports.countOpened(caseId, {
-    day: localDateOf(new Date(receivedAt), zone),
+  return deps.reports.countOpened(record.caseId, {
+    day: localDateOf(new Date(record.createdAt), zone),
     type: data.caseType,
     reason: data.reason,
     carrier,
     shipDay: localDateOf(new Date(shippedAt), zone),
   });
-  await deps.workflow.start(caseId);
 }
 
 /** The customer's remedy choice, if the policy offers it for this case type and it still matters. First answer wins. */

@@ -111,13 +111,16 @@ export interface SlaPort {
   write(caseId: string, version: number, change: { set: Partial<CaseRecord>; remove?: Array<keyof CaseRecord>; index: IndexPlace | undefined; at: string }): Promise<boolean>;
   cross(caseId: string, from: IndexedSlaState, to: 'due_soon' | 'breached', dueAt: string, at: string): Promise<{ moved: boolean; first: boolean }>;
   leave(caseId: string, from: IndexedSlaState, sla: ServiceSla, at: string, extra?: Partial<CaseRecord>): Promise<boolean>;
-  putTarget(caseId: string, name: string, dueAt: string): Promise<void>;
+  putTarget(caseId: string, name: string, dueAt: string, listAt?: string): Promise<void>;
   closeTarget(caseId: string, name: string): Promise<boolean>;
   markProvisional(caseId: string, from: string): Promise<void>;
   clearProvisional(caseId: string): Promise<void>;
   /** The due index, read: a partition nearest due first; due targets; provisional marks; the cases behind entries. */
   listIndexed(state: SlaListState, opts: { through?: string; limit: number }): Promise<DueEntry[]>;
   dueTargets(name: string, opts: { through: string; limit: number }): Promise<DueEntry[]>;
+  sweptTargets(name: string, opts: { from: string; through: string; limit: number }): Promise<DueEntry[]>;
+  sweepMark(name: string): Promise<string | undefined>;
+  advanceSweep(name: string, through: string): Promise<void>;
   provisionalBy(date: string, opts: { limit: number }): Promise<DueEntry[]>;
   casesOf(entries: DueEntry[]): Promise<Map<string, CaseRecord>>;
 }

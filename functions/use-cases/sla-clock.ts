@@ -132,15 +132,20 @@ export async function dueUnknown(deps: Pick<SlaDeps, 'cases' | 'alerts'>, caseId
   });
 }
 
-/** The internal first-response target, in the due index for the monitor (set with the case's priority). */
-export async function startFirstResponseTarget(deps: Pick<SlaDeps, 'sla'>, caseId: string, responseDueAt: string): Promise<void> {
-  await deps.sla.putTarget(caseId, 'first_response', responseDueAt);
+/**
+ * The internal first-response target, in the due index for the monitor (set with the case's priority). A retried step
+ * writing a target already due lists it now, where the monitor's next sweep reads.
+ */
+export async function startFirstResponseTarget(deps: Pick<SlaDeps, 'sla'>, caseId: string, responseDueAt: string, now?: Date): Promise<void> {
+  const listAt = now && now.toISOString() > responseDueAt ? now.toISOString() : responseDueAt;
+  await deps.sla.putTarget(caseId, 'first_response', responseDueAt, listAt);
 }
 
 /**
  * A closing case leaves the due index, or the paused list (its gsi2 keys go, whatever they were): its clock is
  * recorded as met (the service was confirmed; late counts as a breach) or stopped (cancelled, rejected, expired), a
- * pause still on it ends, and its open target goes.
+ * pause still on it ends. Its first-response target stays: the monitor finds it due, sees the case answered or closed,
+ * and writes nothing (TTL removes it; until 5 December it was deleted here, two write units per case).
  */
 export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, now: Date): Promise<void> {
   const at = now.toISOString();
@@ -149,22 +154,33 @@ export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, cas
     if (!stop) return true;
     return (await deps.sla.write(caseId, record.version, { ...stop, index: undefined, at })) || undefined;
   });
-  await deps.sla.closeTarget(caseId, 'first_response');
 }
 
 /**
  * Closes the case (`patch`, while its status is one of `open`) and stops its clock in the same write of the case item,
- * guarded by its version so the clock is stopped from what the case shows then. False when the case was not open (a
- * retried close): then, as after every close, stopServiceClock finishes what is left (nothing, when this wrote it).
+ * guarded by its version so the clock is stopped from what the case shows then. Returns the case as that write left
+ * it (what the close is counted by, at once: nothing else may run between the deciding write and its count), or
+ * undefined when the case was not open (a retried close): then, as after every close, stopServiceClock finishes what
+ * is left (nothing, when this wrote it).
  */
-export async function closeWithClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, caseId: string, patch: Partial<CaseRecord>, open: CaseStatus[], now: Date): Promise<boolean> {
-  return onFreshCase(deps.cases, caseId, async (record) => {
-    if (!open.includes(record.status)) return false;
+export async function closeWithClock(
+  deps: Pick<SlaDeps, 'cases' | 'sla'>,
+  caseId: string,
+  patch: Partial<CaseRecord>,
+  open: CaseStatus[],
+  now: Date,
+): Promise<CaseRecord | undefined> {
+  const outcome = await onFreshCase(deps.cases, caseId, async (record): Promise<{ closed?: CaseRecord } | undefined> => {
+    if (!open.includes(record.status)) return {};
     const stop = clockStopOf(record, now);
-    if (!stop) return deps.cases.update(caseId, patch, open);
+    if (!stop) return (await deps.cases.update(caseId, patch, open)) ? { closed: { ...record, ...patch } } : {};
     const written = await deps.sla.write(caseId, record.version, { set: { ...patch, ...stop.set }, remove: stop.remove, index: undefined, at: now.toISOString() });
-    return written || undefined;
+    if (!written) return undefined;
+    const closed: CaseRecord = { ...record, ...patch, ...stop.set };
+    for (const key of stop.remove) delete closed[key];
+    return { closed };
   });
+  return outcome.closed;
 }
 
 /** What stopping the case's clock changes on the case: undefined when nothing (no clock running, no pause). */

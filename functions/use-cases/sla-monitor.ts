@@ -25,6 +25,9 @@ export interface MonitorReport {
 
 /** Entries read per partition per run; the rest wait for the next run (every 5 minutes in AWS). */
 const BATCH = 100;
+/** Pages of first-response targets read per run, and how far behind the run's time its mark is left. */
+const SWEEP_PAGES = 10;
+const SWEEP_LAG_MS = 2 * 60_000;
 const FOREVER = '9999-12-31T23:59:59.999Z';
 
 /**
@@ -212,32 +215,71 @@ async function recomputeProvisionalDueTimes(deps: MonitorDeps, now: Date, report
 
 /**
  * First-response targets whose time has come. Missed: recorded on the case, counted, and alerted, except for a case
- * in front of an operator, whose review reminder and escalation (ReviewTimer, same targets) already alert.
+ * in front of an operator, whose review reminder and escalation (ReviewTimer, same targets) already alert. Only a
+ * missed target is written to (deleted: the call that deletes it records and alerts, once); a met one stays for TTL.
+ * Targets are read from where the last sweep stopped (a mark, one write per run), a little behind it so a target
+ * listed just before a sweep is not passed; the previous release's targets, deleted when checked, are read as before.
  */
 async function checkFirstResponses(deps: MonitorDeps, now: Date, report: MonitorReport) {
   const at = now.toISOString();
-  const entries = await deps.sla.dueTargets('first_response', { through: at, limit: BATCH });
+  await judgeTargets(deps, await deps.sla.dueTargets('first_response', { through: at, limit: BATCH }), now, report, true);
+  const mark = (await deps.sla.sweepMark('first_response')) ?? '';
+  // The mark is a sort key of the listing (`<time>#<caseId>`, or a time): the next sweep reads from it, inclusive.
+  let from = mark;
+  let next = from;
+  // The first target not yet due holds the mark (the next run reads it again), but the entries listed after it are
+  // judged all the same: its case's due time may be later than its listing (a classify retry), and must not stall them.
+  let held: string | undefined;
+  for (let page = 0; page < SWEEP_PAGES; page += 1) {
+    const entries = await deps.sla.sweptTargets('first_response', { from, through: at, limit: BATCH });
+    held ??= await judgeTargets(deps, entries, now, report, false);
+    if (entries.length < BATCH) {
+      // Read through now: the next sweep starts a little behind it, for a target listed while this one read.
+      const behind = new Date(now.getTime() - SWEEP_LAG_MS).toISOString();
+      next = from;
+      if (behind > from) next = behind;
+      break;
+    }
+    // A full page: the next one (or the next run) starts at its last entry, read again and judged the same.
+    const last = entries.at(-1)!;
+    from = `${last.at}#${last.caseId}`;
+    next = from;
+  }
+  next = held ?? next;
+  if (next > mark) await deps.sla.advanceSweep('first_response', next);
+}
+
+/** Judges due targets; returns where the first one not yet due is listed (the sweep's mark stays there), if any. */
+async function judgeTargets(deps: MonitorDeps, entries: DueEntry[], now: Date, report: MonitorReport, deleteChecked: boolean): Promise<string | undefined> {
+  const at = now.toISOString();
   const records = await deps.sla.casesOf(entries);
+  let notYet: string | undefined;
   for (const entry of entries) {
     const record = records.get(entry.caseId);
-    const verdict = firstResponseVerdict(record, entry.at, now);
-    if (verdict === 'not_yet') continue;
+    const dueAt = record?.responseDueAt ?? entry.at;
+    const verdict = firstResponseVerdict(record, dueAt, now);
+    if (verdict === 'not_yet') {
+      notYet ??= `${entry.at}#${entry.caseId}`;
+      continue;
+    }
+    if (verdict !== 'missed' && !deleteChecked) continue;
     if (!(await deps.sla.closeTarget(entry.caseId, 'first_response')) || verdict !== 'missed' || !record) continue;
     report.responseMissed.push(entry.caseId);
     await sideEffects(entry.caseId, report, async () => {
       await deps.cases.update(entry.caseId, { firstResponseMissedAt: at });
-      await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'first_response_missed', detail: { dueAt: entry.at } });
+      await deps.cases.appendTimeline(entry.caseId, { at, actor: 'sla_monitor', event: 'first_response_missed', detail: { dueAt } });
       if (record.status !== 'awaiting_review') {
         await deps.alerts.raise({
           kind: 'first_response_missed',
           caseId: entry.caseId,
           at,
-          message: `Case ${entry.caseId} has had no first response since ${entry.at} (its internal target; status ${record.status}).`,
+          message: `Case ${entry.caseId} has had no first response since ${dueAt} (its internal target; status ${record.status}).`,
         });
       }
       deps.metrics.count('FirstResponseMissed', { PriorityBand: record.priorityBand ?? 'unknown' });
     });
   }
+  return notYet;
 }
 
 /** Runs what follows a recorded threshold; a failure is reported (the run fails) but does not stop the other cases. */

@@ -3,6 +3,12 @@ import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { closeCaseConfig, readConfig } from '../../functions/config/functions.js';
+import { ReportCounters } from '../../functions/adapters/report-counters.js';
+import { SlaStore } from '../../functions/adapters/sla-store.js';
+import { localDateOf } from '../../functions/domain/working-days.js';
+import { disputeStep } from '../../functions/domain/case-rules.js';
+import { closeCase } from '../../functions/use-cases/steps/close-case.js';
+import { oneMarket } from '../markets.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
@@ -101,5 +107,49 @@ describe('close-case', () => {
   it('refuses an unknown reason', async () => {
     const { caseId } = await openCase({ status: 'in_review' });
     await expect(handler({ caseId, reason: 'bored' })).rejects.toMatchObject({ name: expect.stringMatching(/ZodError$/) });
+  });
+
+  // Regression: the close was counted after its timeline entry, the clock's stop and a read; a throttle there failed
+  // the step, and its retry found the case closed and counted nothing, for good. The count now follows the write.
+  it('a step failing after the write that closed the case (timeline throttled): the retry finds it closed, the close was counted once', async () => {
+    const carrier = unique('cc');
+    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    const { caseId } = await openCase({ status: 'awaiting_survey', type: 'damaged', shipment: { carrier, trackingNumber: 'CC1', shippedAt, promisedBy: shippedAt } });
+    const reports = new ReportCounters(env.db, TABLE_NAME);
+    let throttled = false;
+    const flaky = Object.assign(Object.create(cases) as CaseStore, {
+      appendTimeline: async (...args: Parameters<CaseStore['appendTimeline']>) => {
+        if (!throttled) {
+          throttled = true;
+          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        }
+        return cases.appendTimeline(...args);
+      },
+    });
+    const deps = { cases: flaky, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports, markets: oneMarket() };
+    await expect(closeCase(deps, caseId, 'completed', new Date())).rejects.toThrow('Rate exceeded');
+    await expect(closeCase(deps, caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
+    const shipDay = localDateOf(new Date(shippedAt), 'Asia/Shanghai');
+    const rows = (await reports.carriers(shipDay, shipDay)).filter((row) => row.carrier === carrier);
+    expect(rows.map((row) => row.counts.confirmed.damaged)).toEqual([1]);
+  });
+
+  // Each close of a dispute round is its own event (until 5 December by its marker REPORT#closed#<round>; now by the
+  // write that closed it, round after round).
+  it('a case rejected, reopened by a dispute and rejected again counts two closes', async () => {
+    const reports = new ReportCounters(env.db, TABLE_NAME);
+    const deps = { cases, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports, markets: oneMarket() };
+    const now = new Date();
+    const day = localDateOf(now, 'Asia/Shanghai');
+    const rejected = async () => (await reports.volume('outcome', day, day)).find((c) => c.key === 'rejected')?.count ?? 0;
+    const before = await rejected();
+    const { caseId } = await openCase({ status: 'in_review', decision: { decision: 'reject', rule: 'r', at: now.toISOString() } });
+    await closeCase(deps, caseId, 'rejected', now);
+    const step = disputeStep((await cases.get(caseId))!, new Date().toISOString());
+    if (step.kind !== 'reopen') throw new Error('expected a reopen');
+    expect(await cases.update(caseId, step.patch, step.onlyIfStatusIn)).toBe(true);
+    await closeCase(deps, caseId, 'rejected', new Date());
+    await closeCase(deps, caseId, 'rejected', new Date());
+    expect((await rejected()) - before).toBe(2);
   });
 });

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTER_SHARDS } from '../../functions/adapters/daily-counters.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
@@ -7,18 +9,40 @@ import { SatisfactionStore } from '../../functions/adapters/satisfaction-store.j
 import { createMarkets } from '../../functions/domain/markets.js';
 import { MARKET_REGISTRY } from '../../functions/policies/index.js';
 import { carrierScorecard, compensationReport, resolutionReport, satisfactionByGroup, volumeReport } from '../../functions/use-cases/reports.js';
-import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
-import { unique } from './fixtures.js';
+import { localDateOf } from '../../functions/domain/working-days.js';
+import { closeCaseConfig, readConfig, startCaseConfig } from '../../functions/config/functions.js';
+import { ACCOUNT_ID, lambdaContext, REGION, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { requestedEvent, seedCase, unique } from './fixtures.js';
 
 /**
  * The counters' shape changed on 5 December (issue 13: one sharded cell per event instead of an item per dimension).
  * A deployed table holds this month's counters in the previous shape, and the reports must still add them up: here the
  * previous release's items are written as it wrote them, new events are counted beside them, and every report sums both.
  */
+type StartCase = typeof import('../../functions/handlers/start-case.js')['handler'];
+type CloseCase = typeof import('../../functions/handlers/close-case.js')['handler'];
+const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:CaseWorkflow`;
 let env: HandlerEnv;
+let startCase: StartCase;
+let closeCase: CloseCase;
 beforeAll(async () => {
-  env = await startHandlerEnv({});
+  env = await startHandlerEnv({ sfn: true, env: { STATE_MACHINE_ARN } });
+  // The workflow under the configured ARN: these tests are about what intake and close count, not the run in between.
+  env.sfn!.service.addStateMachine({
+    stateMachineArn: STATE_MACHINE_ARN,
+    definition: { StartAt: 'Started', States: { Started: { Type: 'Pass', End: true } } },
+    services: { invokeFunction: async () => ({}), sendSqsMessage: async () => ({ MessageId: randomUUID() }) },
+  });
+  startCase = (await import('../../functions/handlers/start-case.js')).createHandler(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN }));
+  closeCase = (await import('../../functions/handlers/close-case.js')).createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
 });
+
+/** One intake message as the ingest function queues it, delivered as SQS does. */
+async function deliver(type: string, caseId: string, data: Record<string, unknown>) {
+  const body = { webhookId: unique('msg'), caseId, receivedAt: new Date().toISOString(), event: { type, timestamp: new Date().toISOString(), data } };
+  const res = (await startCase(sqsEvent('aftersales-intake', [{ body, messageId: randomUUID() }]), lambdaContext('StartCase'))) as SQSBatchResponse;
+  expect(res.batchItemFailures).toEqual([]);
+}
 afterAll(async () => {
   await env?.close();
 });
@@ -79,7 +103,7 @@ describe('counters of the previous release', () => {
     const bucket = { day: DAY, type: 'lost', carrier: 'SF', remedy: 'refund', market: 'CN' };
     await satisfaction.countInvitation(caseId, bucket);
     await satisfaction.countAnswer(caseId, { overall: 2 }, bucket);
-    await reports.countClosed(caseId, 0, {
+    await reports.countClosed(caseId, {
       day: DAY,
       type: 'lost',
       outcome: 'approved',
@@ -137,12 +161,10 @@ describe('counters of the previous release', () => {
 });
 
 describe('markers of the previous release', () => {
-  it('stop a step retried across the deploy from counting its event again', async () => {
+  it('a cost the previous release recorded (its entry is the marker) is not counted again', async () => {
     const day = '2047-07-01';
     const caseId = unique('AS');
-    const reports = new ReportCounters(env.db, TABLE_NAME);
     const ledger = new LedgerStore(env.db, TABLE_NAME);
-    const opened = { day, type: 'damaged', reason: 'crushed', carrier: 'SF', shipDay: day };
     const cost = {
       caseId,
       key: `${caseId}:refund`,
@@ -155,16 +177,52 @@ describe('markers of the previous release', () => {
       day,
       at: `${day}T04:00:00Z`,
     };
-    // As the previous release left them: the marker (and the entry) with its counted mark, the counts in the old shape.
-    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: 'REPORT#opened', ...opened, counted: true } }));
+    // As the previous release left them: the entry with its counted mark, the counts in the old shape.
     await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: `LEDGER#${cost.key}`, ...cost, counted: true } }));
-    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: 'VOLUME#2047-07', sk: `type#${day}#damaged`, n: 1 } }));
     await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: 'LEDGER#2047-07', sk: `type#${day}#damaged#CNY`, amount: 100, entries: 1 } }));
 
-    expect(await reports.countOpened(caseId, opened)).toBe('exists');
     expect(await ledger.record(cost)).toBe('exists');
-    expect(await reports.volume('type', day, day)).toEqual([{ day, key: 'damaged', count: 1 }]);
     expect(await ledger.totals('type', day, day)).toEqual([{ key: 'damaged', currency: 'CNY', amount: 100, entries: 1 }]);
+  });
+
+  /*
+   * Since 5 December a case's open and close are counted by the write that created or closed the case, with no marker
+   * (the previous release wrote `REPORT#opened` and `REPORT#closed#<round>` first). A step retried across the deploy
+   * finds the case created or closed, so an event the previous release counted is not counted again; a case it opened
+   * is counted closed by this release once.
+   */
+  it('a case the previous release opened and counted is counted opened once, and closed once by this release', async () => {
+    const today = localDateOf(new Date(), 'Asia/Shanghai');
+    const reason = unique('crushed');
+    const { caseId, record } = await seedCase(env.db, { type: 'damaged', record: { reason } });
+    const { order, customer } = requestedEvent().data;
+    const opened = { day: today, type: 'damaged', reason, carrier: record.shipment.carrier, shipDay: today };
+    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: 'REPORT#opened', ...opened, counted: true } }));
+    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `VOLUME#${today.slice(0, 7)}`, sk: `reason#${today}#${encodeURIComponent(reason)}`, n: 1 } }));
+    const outcomes = async () => (await new ReportCounters(env.db, TABLE_NAME).volume('outcome', today, today)).find((c) => c.key === 'approved')?.count ?? 0;
+    const before = await outcomes();
+
+    // SQS redelivers the request after the deploy, while the case is still `received`: it is not counted again.
+    const data = { ...requestedEvent().data, requestId: record.requestId, caseType: 'damaged', reason, order: { ...order, orderId: record.orderId }, customer };
+    await deliver('aftersales.requested', caseId, data);
+    expect(await new ReportCounters(env.db, TABLE_NAME).volume('reason', today, today)).toEqual([{ day: today, key: reason, count: 1 }]);
+
+    // Closed under this release: counted once, however often Step Functions retries the step.
+    expect(await closeCase({ caseId, reason: 'completed' })).toEqual({ outcome: 'approved' });
+    await closeCase({ caseId, reason: 'completed' });
+    expect(await outcomes()).toBe(before + 1);
+  });
+
+  it('a close the previous release counted is not counted again when the step is retried after the deploy', async () => {
+    const today = localDateOf(new Date(), 'Asia/Shanghai');
+    const closedAt = new Date().toISOString();
+    const { caseId, record } = await seedCase(env.db, { type: 'return', record: { status: 'closed', outcome: 'approved', closedAt } });
+    const facts = { day: today, type: 'return', outcome: 'approved', carrier: record.shipment.carrier, shipDay: today, market: 'CN' };
+    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: 'REPORT#closed#0', ...facts, counted: true } }));
+    const outcomes = async () => (await new ReportCounters(env.db, TABLE_NAME).volume('outcome', today, today)).find((c) => c.key === 'approved')?.count ?? 0;
+    const before = await outcomes();
+    expect(await closeCase({ caseId, reason: 'completed' })).toEqual({ outcome: 'approved' });
+    expect(await outcomes()).toBe(before);
   });
 });
 

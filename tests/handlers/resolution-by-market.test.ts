@@ -32,10 +32,10 @@ const closed = (market: string | undefined, withinLimit: boolean) => ({
 describe('resolution report per market', () => {
   it('counts each close under its market and shows that market’s limits; the totals keep every close', async () => {
     const reports = new ReportCounters(env.db, TABLE_NAME);
-    await reports.countClosed(unique('AS-CN'), 0, closed('CN', true));
-    await reports.countClosed(unique('AS-DE'), 0, closed('DE', true));
-    await reports.countClosed(unique('AS-DE'), 0, closed('DE', false));
-    await reports.countClosed(unique('AS-OLD'), 0, closed(undefined, true)); // closed before markets were counted
+    await reports.countClosed(unique('AS-CN'), closed('CN', true));
+    await reports.countClosed(unique('AS-DE'), closed('DE', true));
+    await reports.countClosed(unique('AS-DE'), closed('DE', false));
+    await reports.countClosed(unique('AS-OLD'), closed(undefined, true)); // closed before markets were counted
     const markets = createMarkets(MARKET_REGISTRY, 'CN');
     const report = await resolutionReport({ reports, policy: markets.market().policy, markets }, { from: DAY, to: DAY });
 
@@ -50,7 +50,7 @@ describe('resolution report per market', () => {
 
   it('a market the deployment no longer knows keeps its counts, without limits', async () => {
     const reports = new ReportCounters(env.db, TABLE_NAME);
-    await reports.countClosed(unique('AS-XX'), 0, { ...closed('XX', true), day: '2026-11-11', resolution: { day: '2026-11-11', withinLimit: true, workingMs: 1000 } });
+    await reports.countClosed(unique('AS-XX'), { ...closed('XX', true), day: '2026-11-11', resolution: { day: '2026-11-11', withinLimit: true, workingMs: 1000 } });
     const markets = createMarkets(MARKET_REGISTRY, 'CN');
     const report = await resolutionReport({ reports, policy: markets.market().policy, markets }, { from: '2026-11-11', to: '2026-11-11' });
     expect(report.markets).toEqual([{ market: 'XX', types: [expect.objectContaining({ type: 'return', resolved: 1 })], total: expect.objectContaining({ resolved: 1 }) }]);

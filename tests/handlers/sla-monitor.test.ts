@@ -3,8 +3,8 @@
  * started by the real use cases at fixed dates, the monitor invoked with EventBridge scheduled events at fixed times.
  * Tests run in date order: a later run may breach an earlier test's leftovers, which no earlier assertion depends on.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
@@ -15,6 +15,7 @@ import { pauseCase, resumeCase, type DelayNoticeMessage } from '../../functions/
 import { startFirstResponseTarget, startServiceClock, type SlaDeps } from '../../functions/use-cases/sla-clock.js';
 import { listSla } from '../../functions/use-cases/sla-list.js';
 import { runSlaMonitor } from '../../functions/use-cases/sla-monitor.js';
+import { classify } from '../../functions/use-cases/steps/classify.js';
 import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { readConfig, slaMonitorConfig } from '../../functions/config/functions.js';
 import { startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
@@ -336,6 +337,12 @@ describe('sla monitor: served, closed', () => {
 });
 
 describe('sla monitor: first-response targets', () => {
+  // The monitor's runs go forward in time and its first-response sweep keeps a mark of where it stopped; this file's
+  // runs travel back and forth, so each test here starts the sweep afresh.
+  beforeEach(async () => {
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: 'SWEEP', sk: 'TARGET#first_response' } }));
+  });
+
   it('a missed target is recorded and alerted once; a case in front of an operator is left to its review alerts', async () => {
     const due = sh('2025-09-01T12:00:00').toISOString();
     const unanswered = await seedCase(env.db, { record: { status: 'received', priorityBand: 'high' } });
@@ -366,6 +373,133 @@ describe('sla monitor: first-response targets', () => {
         .map((l) => l.PriorityBand)
         .sort(),
     ).toEqual(['high', 'normal']);
+  });
+});
+
+describe('sla monitor: first-response targets without a write per case', () => {
+  beforeEach(async () => {
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: 'SWEEP', sk: 'TARGET#first_response' } }));
+  });
+  const target = async (caseId: string) =>
+    (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'TARGET#first_response' }, ConsistentRead: true }))).Item;
+
+  it('a met target is left for TTL, a target listed late is still found, and a previous release’s target is judged and deleted as it was', async () => {
+    const due = sh('2025-09-10T12:00:00').toISOString();
+    const answered = await seedCase(env.db, { record: { status: 'in_review', decision: { decision: 'approve', rule: 'r', at: sh('2025-09-10T11:00:00').toISOString() } } });
+    await startFirstResponseTarget(deps, answered.caseId, due);
+    expect(await target(answered.caseId)).toMatchObject({ dueAt: due, gsi2pk: 'TARGET_SWEPT#first_response', ttl: Date.parse(due) / 1000 + 30 * 86_400 });
+    // The previous release's target: its own partition, no ttl, deleted when checked.
+    const previous = await seedCase(env.db, { record: { status: 'received', priorityBand: 'low' } });
+    await env.db.send(
+      new PutCommand({
+        TableName: TABLE_NAME,
+        Item: {
+          pk: `CASE#${previous.caseId}`,
+          sk: 'TARGET#first_response',
+          caseId: previous.caseId,
+          target: 'first_response',
+          dueAt: due,
+          gsi2pk: 'TARGET#first_response',
+          gsi2sk: `${due}#${previous.caseId}`,
+        },
+      }),
+    );
+    await handler(tick(sh('2025-09-10T12:05:00')));
+    expect(await target(answered.caseId)).toBeDefined();
+    expect(await target(previous.caseId)).toBeUndefined();
+    expect((await alertsFor(previous.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+
+    // A classify step retried long after its target was due: listed at its own time, found by the next run.
+    const late = await seedCase(env.db, { record: { status: 'received', priorityBand: 'high' } });
+    await startFirstResponseTarget(deps, late.caseId, sh('2025-09-10T09:00:00').toISOString(), sh('2025-09-10T12:06:00'));
+    await handler(tick(sh('2025-09-10T12:10:00')));
+    await handler(tick(sh('2025-09-10T12:15:00')));
+    expect((await alertsFor(late.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+    expect(await cases.get(late.caseId)).toMatchObject({ firstResponseMissedAt: sh('2025-09-10T12:10:00').toISOString() });
+    expect(await alertsFor(answered.caseId)).toEqual([]);
+    expect(await target(answered.caseId)).toBeDefined();
+  });
+});
+
+describe('sla monitor: first-response targets judged as the case stood at its close', () => {
+  beforeEach(async () => {
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: 'SWEEP', sk: 'TARGET#first_response' } }));
+  });
+
+  // Until 5 December the close deleted the target; it stays listed now, so what a case shows after its close (a
+  // dispute's reopening, a later decision) must not turn a case closed in time into a miss.
+  it('a case closed before its due time, without an answer or reopened with a later decision, is not alerted', async () => {
+    const due = sh('2025-10-01T12:00:00').toISOString();
+    const closedAt = sh('2025-10-01T10:00:00').toISOString();
+    const later = sh('2025-10-03T09:00:00').toISOString();
+    const withdrawn = await seedCase(env.db, { record: { status: 'closed', outcome: 'cancelled', closedAt } });
+    const decidedLater = await seedCase(env.db, { record: { status: 'closed', outcome: 'cancelled', closedAt, decision: { decision: 'approve', rule: 'r', at: later } } });
+    const disputed = await seedCase(env.db, {
+      record: {
+        status: 'in_review',
+        outcome: 'rejected',
+        closedAt,
+        dispute: { count: 1, lastAt: later },
+        decision: { decision: 'reject', rule: 'r', reasonCode: 'dispute', at: later },
+      },
+    });
+    for (const c of [withdrawn, decidedLater, disputed]) await startFirstResponseTarget(deps, c.caseId, due);
+    await handler(tick(sh('2025-10-03T10:00:00')));
+    for (const c of [withdrawn, decidedLater, disputed]) {
+      expect(await alertsFor(c.caseId)).toEqual([]);
+      expect((await cases.get(c.caseId))!.firstResponseMissedAt).toBeUndefined();
+    }
+  });
+
+  it('a target whose case is due later than it is listed holds the mark, but the targets after it are judged in the same run', async () => {
+    const early = await seedCase(env.db, { record: { status: 'received', responseDueAt: sh('2025-10-05T14:00:00').toISOString() } });
+    await startFirstResponseTarget(deps, early.caseId, sh('2025-10-05T12:00:00').toISOString());
+    const missed = await seedCase(env.db, { record: { status: 'received', priorityBand: 'high', responseDueAt: sh('2025-10-05T12:30:00').toISOString() } });
+    await startFirstResponseTarget(deps, missed.caseId, sh('2025-10-05T12:30:00').toISOString());
+    await handler(tick(sh('2025-10-05T13:00:00')));
+    expect((await alertsFor(missed.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+    expect(await alertsFor(early.caseId)).toEqual([]);
+    expect(await sla.sweepMark('first_response')).toBe(`${sh('2025-10-05T12:00:00').toISOString()}#${early.caseId}`);
+    await handler(tick(sh('2025-10-05T14:05:00')));
+    expect((await alertsFor(early.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+  });
+
+  it('reads more than a page of targets, stops at its page cap, and the next run resumes from its mark', async () => {
+    // Over 10 pages of 100: listed for cases that do not exist (judged stopped, nothing written), then one missed case.
+    const start = sh('2025-11-01T00:00:00').getTime();
+    for (let i = 0; i < 1005; i += 1) await sla.putTarget(`AS-FILL${String(i).padStart(5, '0')}`, 'first_response', new Date(start + i * 1000).toISOString());
+    const missed = await seedCase(env.db, { record: { status: 'received', priorityBand: 'high' } });
+    await startFirstResponseTarget(deps, missed.caseId, sh('2025-11-01T01:00:00').toISOString());
+    await handler(tick(sh('2025-11-01T02:00:00')));
+    expect(await alertsFor(missed.caseId)).toEqual([]);
+    const mark = (await sla.sweepMark('first_response'))!;
+    expect(mark > new Date(start + 900 * 1000).toISOString() && mark < sh('2025-11-01T01:00:00').toISOString()).toBe(true);
+    await handler(tick(sh('2025-11-01T02:05:00')));
+    expect((await alertsFor(missed.caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+  }, 60_000);
+
+  it('a late run with an older time does not move the mark back', async () => {
+    await handler(tick(sh('2025-10-07T12:00:00')));
+    const mark = await sla.sweepMark('first_response');
+    expect(mark! > sh('2025-10-07T11:00:00').toISOString()).toBe(true);
+    await handler(tick(sh('2025-10-07T11:00:00')));
+    expect(await sla.sweepMark('first_response')).toBe(mark);
+  });
+});
+
+describe('sla monitor: a classify step retried after its target was found missed', () => {
+  it('does not list the target again (it would be alerted twice)', async () => {
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: 'SWEEP', sk: 'TARGET#first_response' } }));
+    const { caseId } = await seedCase(env.db, { record: { status: 'received', priority: 1, priorityBand: 'high', responseDueAt: sh('2025-10-09T12:00:00').toISOString() } });
+    await startFirstResponseTarget(deps, caseId, sh('2025-10-09T12:00:00').toISOString());
+    await handler(tick(sh('2025-10-09T12:05:00')));
+    expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
+    const overrides = { carrierRecheckSeconds: 1, evidenceWaitSeconds: 1, returnWaitSeconds: 1, surveyDelaySeconds: 1, surveyExpirySeconds: 1, compensationConfirmSeconds: 1 };
+    await classify({ ...deps, overrides }, caseId, sh('2025-10-09T12:07:00'));
+    const target = await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'TARGET#first_response' }, ConsistentRead: true }));
+    expect(target.Item).toBeUndefined();
+    await handler(tick(sh('2025-10-09T12:10:00')));
+    expect((await alertsFor(caseId)).map((a) => a.kind)).toEqual(['first_response_missed']);
   });
 });
 

@@ -3,11 +3,16 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from 
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { SatisfactionStore } from '../../functions/adapters/satisfaction-store.js';
+import { SurveyStore } from '../../functions/adapters/survey-store.js';
+import { localDateOf } from '../../functions/domain/working-days.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-event.js';
+import { openSurvey } from '../../functions/use-cases/steps/open-survey.js';
+import { oneMarket } from '../markets.js';
 import { addWaitForTokenMachine, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
-import { seedCase } from './fixtures.js';
+import { seedCase, unique } from './fixtures.js';
 
 /**
  * The survey step, both as this release's workflow calls it (Survey opens it; SurveyReminded reminds and waits on) and
@@ -71,6 +76,78 @@ describe('survey: the Survey step (every release calls it so)', () => {
     expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey', surveyToken: expect.any(String), surveyExpiresAt: expect.any(String) });
     expect(await queued()).toEqual([{ caseId, milestone: 'survey_invitation' }]);
     env.sfn!.service.stopExecution({ executionArn });
+  });
+});
+
+describe('survey: the invitation is counted once, by the write that sent the survey', () => {
+  it('a retried step: one survey on the case, one invitation counted, its bucket kept on the survey, no marker', async () => {
+    const carrier = unique('ct');
+    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    const { caseId } = await seedCase(env.db, {
+      record: { status: 'resolved', outcome: 'approved', remedy: 'refund', shipment: { carrier, trackingNumber: 'CT1', shippedAt, promisedBy: shippedAt } },
+    });
+    const first = start('open', { caseId });
+    const parked = await registered(caseId);
+    const token = (await cases.get(caseId))!.surveyToken!;
+    // Step Functions retries the step (the first attempt's token is dead): it parks its own token, counts nothing.
+    env.sfn!.service.stopExecution({ executionArn: first });
+    const retried = start('open', { caseId });
+    await registered(caseId, parked);
+    env.sfn!.service.stopExecution({ executionArn: retried });
+    await queued();
+    const today = localDateOf(new Date(), 'Asia/Shanghai');
+    expect((await new SatisfactionStore(env.db, TABLE_NAME).totals('carrier', today, today)).get(carrier)).toMatchObject({ invited: 1 });
+    expect((await cases.get(caseId))!.surveyToken).toBe(token);
+    expect((await new SurveyStore(env.db, TABLE_NAME).get(token))?.invitedIn).toEqual({ day: today, type: 'return', carrier, remedy: 'refund', market: 'CN' });
+    const marker = await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'SATISFACTION#invited' }, ConsistentRead: true }));
+    expect(marker.Item).toBeUndefined();
+  });
+});
+
+describe('survey: a step failing right after the write that sent the survey', () => {
+  // Regression: the invitation was counted after the timeline entry; a throttle there failed the step and its retry,
+  // finding the token, counted nothing, for good. It is counted right after the write now.
+  it('has counted the invitation already (the retry, finding the token, counts nothing)', async () => {
+    const carrier = unique('ct');
+    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    const { caseId } = await seedCase(env.db, {
+      record: { status: 'resolved', outcome: 'approved', remedy: 'refund', shipment: { carrier, trackingNumber: 'CT3', shippedAt, promisedBy: shippedAt } },
+    });
+    const flaky = Object.assign(Object.create(cases) as CaseStore, {
+      appendTimeline: async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      },
+    });
+    const deps = {
+      cases: flaky,
+      waits,
+      workflow: {} as never,
+      surveys: new SurveyStore(env.db, TABLE_NAME),
+      notices: { send: async () => undefined } as never,
+      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
+      markets: oneMarket(),
+    };
+    await expect(openSurvey(deps, caseId, 'task-token', 3600, new Date())).rejects.toThrow('Rate exceeded');
+    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', surveyToken: expect.any(String) });
+    const today = localDateOf(new Date(), 'Asia/Shanghai');
+    expect((await new SatisfactionStore(env.db, TABLE_NAME).totals('carrier', today, today)).get(carrier)).toMatchObject({ invited: 1 });
+  });
+});
+
+describe('survey: a case already showing awaiting_survey without a link', () => {
+  it('still gets its link; the invitation is left uncounted rather than risk counting it twice', async () => {
+    const carrier = unique('ct');
+    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    const { caseId } = await seedCase(env.db, {
+      record: { status: 'awaiting_survey', outcome: 'approved', remedy: 'refund', shipment: { carrier, trackingNumber: 'CT2', shippedAt, promisedBy: shippedAt } },
+    });
+    const executionArn = start('open', { caseId });
+    await registered(caseId);
+    env.sfn!.service.stopExecution({ executionArn });
+    await queued();
+    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', surveyToken: expect.any(String) });
+    const today = localDateOf(new Date(), 'Asia/Shanghai');
+    expect((await new SatisfactionStore(env.db, TABLE_NAME).totals('carrier', today, today)).get(carrier)).toBeUndefined();
   });
 });
 

@@ -76,11 +76,16 @@ export async function classify(deps: SlaDeps & { overrides: TimingOverrides }, c
   // Where the service clock starts now, the priority goes in the same write of the case item as the clock.
   const withClock = !record.dispute && slaServiceFor(record.type).startsAt === 'acceptance';
   if (classified && !withClock) await deps.cases.update(caseId, classified);
-  if (!record.dispute) await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt);
   const entry: TimelineEntry | undefined = classified && { at: now.toISOString(), actor: 'pipeline', event: 'classified', detail: { priority: score, band } };
-  // With the clock, the entry goes in the clock's timeline write.
-  if (withClock) await startServiceClock(deps, caseId, new Date(record.createdAt), now, classified, entry ? [entry] : []);
-  else if (entry) await deps.cases.appendTimeline(caseId, entry);
+  if (!record.dispute) {
+    // The case's response time is written before its target (with the clock, or above): a retry reads it back and lists
+    // the target at the same time, so the monitor's verdict (by the case) and the listing cannot drift apart. A target
+    // already found missed (and deleted by the monitor) is not put again: it would be alerted twice.
+    // With the clock, the entry goes in the clock's timeline write.
+    if (withClock) await startServiceClock(deps, caseId, new Date(record.createdAt), now, classified, entry ? [entry] : []);
+    if (!record.firstResponseMissedAt) await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt, now);
+  }
+  if (entry && !withClock) await deps.cases.appendTimeline(caseId, entry);
   return {
     type: record.type,
     priority: score,

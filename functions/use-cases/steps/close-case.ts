@@ -36,7 +36,7 @@ export interface CloseDeps {
 
 /**
  * Closes the case, takes its service clock out of the due index, counts the close for the reports, and frees its order
- * for a new request of the same type. A retried step counts nothing twice (the counters keep a marker per close). Then
+ * for a new request of the same type. A retried step counts nothing twice (only the write that closed it counts). Then
  * its personal data is filed for retention and redacted for any privacy request that waited for the close
  * (docs/privacy.md).
  */
@@ -58,18 +58,19 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
     OPEN_STATUSES,
     now,
   );
+  // Counted by the call whose conditional write closed the case, at once, from the case as that write left it: a
+  // retried step finds it closed and counts nothing, so nothing that can fail may run between the write and the count
+  // (a crash in that instant leaves the close uncounted, never counted twice).
+  if (closed) await deps.reports.countClosed(caseId, closedFacts(closed, now, deps.markets.of(closed)));
   if (closed) {
     await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
     deps.metrics?.count('CasesClosed', { CaseType: record.type, Outcome: outcome });
   }
   await stopServiceClock(deps, caseId, now);
-  // Read after the clock stopped: it says whether the service was done, and when.
-  const final = await deps.cases.require(caseId);
-  if (final.status === 'closed') await deps.reports.countClosed(caseId, final.dispute?.count ?? 0, closedFacts(final, now, deps.markets.of(final)));
   await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);
   if (deps.privacy) {
     // A retry after the close (closed is false then) still files it: the close time is the stored one.
-    const closedAt = closed ? at : (final.closedAt ?? at);
+    const closedAt = closed ? at : ((await deps.cases.require(caseId)).closedAt ?? at);
     await afterCaseClosed({ ...deps.privacy, cases: deps.cases, markets: deps.markets }, record, closedAt, now);
   }
   return { outcome };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CaseRecord } from '../../domain/case-record.js';
+import { CASE_STATUSES } from '../../domain/case.js';
 import type { QueueSender } from '../../adapters/queues.js';
 import type { SatisfactionStore, SurveyBucket } from '../../adapters/satisfaction-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
@@ -13,6 +14,9 @@ import type { Markets } from '../../domain/markets.js';
 export function surveyBucket(record: CaseRecord, sentAt: Date, market: Pick<Market, 'code' | 'calendar'>): SurveyBucket {
   return { day: localDateOf(sentAt, market.calendar.timeZone), type: record.type, carrier: record.shipment.carrier, remedy: record.remedy ?? 'none', market: market.code };
 }
+
+/** Every status but the one the survey's write sets. */
+const BEFORE_SURVEY = CASE_STATUSES.filter((status) => status !== 'awaiting_survey');
 
 export type SurveyDeps = AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage>; satisfaction: SatisfactionStore; markets: Pick<Markets, 'of'> };
 
@@ -28,13 +32,22 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
   if (!token) {
     token = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + expirySeconds * 1000).toISOString();
-    await deps.surveys.create({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt });
-    // With the status the wait shows (awaitEvent below then has nothing to write): one write of the case item.
-    await deps.cases.update(caseId, { surveyToken: token, surveyExpiresAt: expiresAt, status: 'awaiting_survey', waitingFor: 'survey' });
-    await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
+    const invitedIn = surveyBucket(record, now, deps.markets.of(record));
+    await deps.surveys.create({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt, invitedIn });
+    // With the status the wait shows (awaitEvent below then has nothing to write): one write of the case item, while
+    // it does not show it yet, so of two attempts racing here one sends the survey and counts its invitation (no
+    // marker of its own: the survey keeps the bucket for the answer). A retry finds the token and counts nothing; a
+    // crash in between leaves the invitation uncounted, never counted twice.
+    const patch = { surveyToken: token, surveyExpiresAt: expiresAt, status: 'awaiting_survey' as const, waitingFor: 'survey' };
+    const sent = await deps.cases.update(caseId, patch, BEFORE_SURVEY);
+    // Showing the survey's status with no link (not seen from this workflow, kept for safety): the customer still gets
+    // one, uncounted rather than maybe counted twice.
+    // Counted at once: a retry finds the token and counts nothing, so no other write may come between (a throttled
+    // timeline write would otherwise lose the count for good).
+    if (sent) await deps.satisfaction.countInvitation(caseId, invitedIn);
+    const linkless = !sent && !(await deps.cases.require(caseId)).surveyToken && (await deps.cases.update(caseId, patch));
+    if (sent || linkless) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
-  // Counted once per case, whichever attempt of this step gets here first.
-  await deps.satisfaction.countInvitation(caseId, surveyBucket(record, now, deps.markets.of(record)));
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
   await awaitEvent(deps, caseId, 'survey', taskToken, now);
 }

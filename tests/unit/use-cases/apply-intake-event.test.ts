@@ -84,6 +84,26 @@ describe('applyIntakeEvent: a request opens its case once', () => {
     expect(workflow.started).toEqual([CASE]);
   });
 
+  // Regression: the open was counted only by the call whose create said 'created'; a throttle on a write after the
+  // create (here the order's slot) failed the message, and its redelivery, finding the case, never counted it.
+  it('a redelivery after a failure between the create and the count still counts the case, once', async () => {
+    const claim = slots.claimOpenCase.bind(slots);
+    let throttled = false;
+    slots.claimOpenCase = async (...args) => {
+      if (!throttled) {
+        throttled = true;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return claim(...args);
+    };
+    await expect(applyIntakeEvent(deps, requested(), NOW)).rejects.toThrow('Rate exceeded');
+    expect(opened).toEqual([]);
+    await applyIntakeEvent(deps, requested(), NOW);
+    await applyIntakeEvent(deps, requested(), NOW);
+    expect(opened).toEqual([CASE]);
+    expect(workflow.started).toEqual([CASE]);
+  });
+
   it('CASE-DUPLICATE-1: a replay of a case under way does not take its order slot again', async () => {
     await applyIntakeEvent(deps, requested(), NOW);
     await cases.update(CASE, { status: 'closed', outcome: 'approved' });
