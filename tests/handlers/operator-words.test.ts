@@ -64,8 +64,10 @@ beforeAll(async () => {
   env = await startHandlerEnv({ sfn: true, ses: true, sms: true });
   cases = new CaseStore(env.db, TABLE_NAME);
   waits = new WaitStore(env.db, TABLE_NAME);
-  ops = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
   notifier = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
+  // After importFresh, which resets the module registry: the decision routes the handler loads on first use must share
+  // its modules (who authenticated the request is kept in ops-auth.ts), as they do in one Lambda.
+  ops = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
   reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
     const workflow = new CaseWorkflow(env.sfn!.client, undefined);
     await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), {
