@@ -82,6 +82,29 @@ export function legacyItems(db: DynamoDBDocumentClient, tableName: string, prefi
   return dayRange(db, tableName, (month) => [`${prefix}#${month}`], dimension, from, to);
 }
 
+/** A cell read back: the item (its sums) and its sort key's values, decoded. */
+export type ReadCell = { item: Item; values: string[] };
+
+/**
+ * What a report by several dimensions at once sums, read in parallel: every cell of one kind over from..to (values
+ * decoded), and the previous release's items of each dimension asked for (`legacy[d]` for `dimensions[d]`).
+ */
+export async function readCellsAndLegacy(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  prefix: string,
+  kind: string,
+  dimensions: readonly string[],
+  from: string,
+  to: string,
+): Promise<{ cells: ReadCell[]; legacy: Item[][] }> {
+  const [cells, legacy] = await Promise.all([
+    cellItems(db, tableName, prefix, kind, from, to),
+    Promise.all(dimensions.map((dimension) => legacyItems(db, tableName, prefix, dimension, from, to))),
+  ]);
+  return { cells: cells.map((item) => ({ item, values: cellValues(item).values })), legacy };
+}
+
 async function dayRange(db: DynamoDBDocumentClient, tableName: string, partitions: (month: string) => string[], kind: string, from: string, to: string): Promise<Item[]> {
   const items: Item[] = [];
   // A month's shards in parallel, the months one after the other: a year's report stays within the SDK's 50 sockets.

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_MARKET } from '../domain/market.js';
-import { cell, cellItems, cellValues, countOnce, legacyItems } from './daily-counters.js';
+import { cell, countOnce, readCellsAndLegacy } from './daily-counters.js';
 
 /** One cost of a case: money paid out, goods shipped again, a prepaid return label, or a charge-back (negative). */
 export interface LedgerEntry {
@@ -64,11 +64,7 @@ export class LedgerStore {
 
   /** `totals` for each dimension asked for, from one read of the days' cells (and the previous release's items). */
   async totalsBy(dimensions: readonly CostDimension[], from: string, to: string): Promise<Map<CostDimension, CostTotal[]>> {
-    const [cells, ...legacy] = await Promise.all([
-      cellItems(this.db, this.tableName, 'LEDGER', 'entry', from, to),
-      ...dimensions.map((dimension) => legacyItems(this.db, this.tableName, 'LEDGER', dimension, from, to)),
-    ]);
-    const values = cells.map((item) => cellValues(item).values);
+    const { cells, legacy } = await readCellsAndLegacy(this.db, this.tableName, 'LEDGER', 'entry', dimensions, from, to);
     return new Map(
       dimensions.map((dimension, d) => {
         const sums = new Map<string, CostTotal>();
@@ -83,7 +79,7 @@ export class LedgerStore {
           add(key!, currency!, item);
         }
         const at = COST_DIMENSIONS.indexOf(dimension);
-        cells.forEach((item, i) => add(values[i]![at]!, values[i]![COST_DIMENSIONS.length]!, item));
+        for (const { item, values } of cells) add(values[at]!, values[COST_DIMENSIONS.length]!, item);
         return [dimension, [...sums.values()].sort((a, b) => b.amount - a.amount || a.key.localeCompare(b.key))];
       }),
     );

@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyCounts, SCORES, type SatisfactionCounts, type SurveyAnswer } from '../domain/satisfaction.js';
-import { addAll, cell, cellItems, cellValues, countOnce, legacyItems } from './daily-counters.js';
+import { addAll, cell, countOnce, readCellsAndLegacy } from './daily-counters.js';
 
 /** Report groups (DOMAIN: "by case type, carrier, remedy, period", and by market); `all` is every survey. */
 export const SATISFACTION_GROUPS = ['type', 'carrier', 'remedy', 'market'] as const;
@@ -67,22 +67,18 @@ export class SatisfactionStore {
 
   /** Counters per value of each group asked for, from one read of the days' cells (and the previous release's items). */
   async totalsByGroup(groups: ReadonlyArray<SatisfactionGroup | 'all'>, from: string, to: string): Promise<Map<SatisfactionGroup | 'all', Map<string, SatisfactionCounts>>> {
-    const [cells, ...legacy] = await Promise.all([
-      cellItems(this.db, this.tableName, 'SATISFACTION', 'survey', from, to),
-      ...groups.map((group) => legacyItems(this.db, this.tableName, 'SATISFACTION', group, from, to)),
-    ]);
-    const values = cells.map((item) => cellValues(item).values);
+    const { cells, legacy } = await readCellsAndLegacy(this.db, this.tableName, 'SATISFACTION', 'survey', groups, from, to);
     return new Map(
       groups.map((group, g) => {
         const totals = new Map<string, SatisfactionCounts>();
         // The previous release's items: `<group>#<day>#<value>`, values as written (not encoded).
         for (const item of legacy[g]!) addCounts(totals, String(item.sk).split('#')[2]!, item);
         const at = SATISFACTION_GROUPS.indexOf(group as SatisfactionGroup);
-        cells.forEach((item, i) => {
-          const key = group === 'all' ? 'all' : values[i]![at];
+        for (const { item, values } of cells) {
+          const key = group === 'all' ? 'all' : values[at];
           // An invitation counted before markets were has no market: in no market's figures.
           if (key) addCounts(totals, key, item);
-        });
+        }
         return [group, totals];
       }),
     );

@@ -10,6 +10,17 @@ export interface DueEntry {
   at: string;
 }
 
+/**
+ * A case as SlaStore.casesOf reads it: the case item alone, what the SLA monitor and SLA list use of it. Not the facts
+ * item's fields (`CASE#FACTS`: requestId, orderId, createdAt, tier, …; case-store.ts FACT_FIELDS), nor what CaseStore
+ * derives on read (dueAt and serviceWorkingDays from `sla`, the compensation's derived idempotency key): a reader that
+ * needs one of those reads the case through CaseStore.
+ */
+export type SlaCaseItem = Pick<
+  CaseRecord,
+  'caseId' | 'type' | 'market' | 'status' | 'priority' | 'priorityBand' | 'responseDueAt' | 'decision' | 'dispute' | 'closedAt' | 'sla' | 'pause'
+> & { compensation?: Pick<NonNullable<CaseRecord['compensation']>, 'status' | 'completedAt'> };
+
 const slaPartition = (state: SlaListState) => `SLA#${state}`;
 const targetPartition = (name: string) => `TARGET#${name}`;
 /** Targets listed since 5 December: never deleted once met (TTL removes them), swept from a mark (`sweepKey`). */
@@ -206,8 +217,8 @@ export class SlaStore {
   }
 
   /** The cases behind index entries, in the entries' order (missing ones dropped). */
-  async casesOf(entries: DueEntry[]): Promise<Map<string, CaseRecord>> {
-    const found = new Map<string, CaseRecord>();
+  async casesOf(entries: DueEntry[]): Promise<Map<string, SlaCaseItem>> {
+    const found = new Map<string, SlaCaseItem>();
     let pending = [...new Set(entries.map((e) => e.caseId))].map((id) => keys.case(id));
     while (pending.length > 0) {
       const batch = pending.slice(0, 100);
@@ -215,7 +226,7 @@ export class SlaStore {
       const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }));
       for (const item of out.Responses?.[this.tableName] ?? []) {
         const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...record } = item;
-        found.set(String(record.caseId), record as CaseRecord);
+        found.set(String(record.caseId), record as SlaCaseItem);
       }
       pending.push(...((out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof batch));
     }

@@ -2,7 +2,7 @@ import type { CaseView } from '../adapters/case-store.js';
 import type { CostDimension, CostTotal, LedgerEntry } from '../adapters/ledger-store.js';
 import type { OrderRefunds } from '../adapters/refund-store.js';
 import type { DecisionPatch } from '../adapters/review-store.js';
-import type { DueEntry } from '../adapters/sla-store.js';
+import type { DueEntry, SlaCaseItem } from '../adapters/sla-store.js';
 import type { IndexedSlaState, IndexPlace, ServiceSla, SlaListState } from '../domain/sla.js';
 import type { CaseStatus, TimelineEntry } from '../domain/case.js';
 import type { CaseContact, CaseRecord, ReviewDecided, ReviewProposal, WaitKind, WaitSignal } from '../domain/case-record.js';
@@ -10,7 +10,7 @@ import type { RefundEntry } from '../domain/decision-rules.js';
 import type { OpsAlert } from '../adapters/ops-alerts.js';
 
 /** Records the stores return, named here so use-cases import them from their ports, not from the store modules. */
-export type { CaseView, CostDimension, CostTotal, DecisionPatch, DueEntry, LedgerEntry, OpsAlert, OrderRefunds };
+export type { CaseView, CostDimension, CostTotal, DecisionPatch, DueEntry, LedgerEntry, OpsAlert, OrderRefunds, SlaCaseItem };
 
 /**
  * The ports the use-cases depend on: what they call, not the DynamoDB stores that implement it (functions/adapters/,
@@ -122,7 +122,8 @@ export interface SlaPort {
   sweepMark(name: string): Promise<string | undefined>;
   advanceSweep(name: string, through: string): Promise<void>;
   provisionalBy(date: string, opts: { limit: number }): Promise<DueEntry[]>;
-  casesOf(entries: DueEntry[]): Promise<Map<string, CaseRecord>>;
+  /** The case items alone (no facts item, nothing derived): SlaCaseItem says what they hold. */
+  casesOf(entries: DueEntry[]): Promise<Map<string, SlaCaseItem>>;
 }
 
 /** Operations alerts. */

@@ -1,5 +1,4 @@
-import type { SlaPort } from './ports.js';
-import type { CaseRecord } from '../domain/case-record.js';
+import type { SlaCaseItem, SlaPort } from './ports.js';
 import { serviceLimitName } from '../domain/service-limits.js';
 import type { SlaListState } from '../domain/sla.js';
 
@@ -13,16 +12,16 @@ export async function listSla(sla: SlaPort, state: SlaListState, limit = 100) {
   const records = await sla.casesOf(entries);
   return entries
     .map((entry) => records.get(entry.caseId))
-    .filter((c): c is CaseRecord => c !== undefined && c.sla !== undefined && inState(c, state) && c.status !== 'closed' && c.compensation?.status !== 'completed')
+    .filter((c): c is SlaCaseItem => c !== undefined && c.sla !== undefined && inState(c, state) && c.status !== 'closed' && c.compensation?.status !== 'completed')
     .map(slaListEntry);
 }
 
 /** A paused clock may be `paused` or, when the calendar could not tell, `unknown`: the pause on the case decides. */
-const inState = (c: CaseRecord, state: SlaListState) =>
+const inState = (c: SlaCaseItem, state: SlaListState) =>
   state === 'paused' ? c.pause !== undefined && c.sla?.state !== 'met' && c.sla?.state !== 'stopped' : c.sla?.state === state && !c.pause;
 
 /** One line of an SLA list: enough to act on, nothing personal. */
-export function slaListEntry(c: CaseRecord) {
+export function slaListEntry(c: SlaCaseItem) {
   const sla = c.sla!;
   return {
     caseId: c.caseId,

@@ -1,5 +1,4 @@
-import type { DueEntry } from './ports.js';
-import type { CaseRecord } from '../domain/case-record.js';
+import type { DueEntry, SlaCaseItem } from './ports.js';
 import type { MetricSink } from '../adapters/business-metrics.js';
 import { firstResponseVerdict } from '../domain/response-target.js';
 import { describeServiceLimit, serviceLimitName } from '../domain/service-limits.js';
@@ -77,7 +76,7 @@ async function sweep(deps: MonitorDeps, state: IndexedSlaState, through: string 
   }
 }
 
-async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState, to: 'due_soon' | 'breached', record: CaseRecord, now: Date, report: MonitorReport) {
+async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState, to: 'due_soon' | 'breached', record: SlaCaseItem, now: Date, report: MonitorReport) {
   const sla = record.sla!;
   const at = now.toISOString();
   const { moved, first } = await deps.sla.cross(entry.caseId, from, to, entry.at, at);
@@ -107,7 +106,7 @@ async function crossThreshold(deps: MonitorDeps, entry: DueEntry, from: IndexedS
 }
 
 /** The service was done (recorded with its time; late counts as a breach) or the case closed: the clock leaves the index. */
-async function settle(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState, record: CaseRecord | undefined, verdict: 'met' | 'stopped', now: Date, report: MonitorReport) {
+async function settle(deps: MonitorDeps, entry: DueEntry, from: IndexedSlaState, record: SlaCaseItem | undefined, verdict: 'met' | 'stopped', now: Date, report: MonitorReport) {
   const at = now.toISOString();
   if (!record?.sla) return;
   if (verdict === 'stopped') {

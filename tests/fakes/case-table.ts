@@ -4,7 +4,7 @@
  * taken, a status or review that moved, or a version that changed fails here just as it does against the table.
  * Records are copied in and out, as a store's reads are.
  */
-import { CaseNotFoundError, type CaseView } from '../../functions/adapters/case-store.js';
+import { CaseNotFoundError, caseOf, type CaseView } from '../../functions/adapters/case-store.js';
 import type { DecisionPatch } from '../../functions/adapters/review-store.js';
 import type { CaseStatus, TimelineEntry } from '../../functions/domain/case.js';
 import type { CaseContact, CaseRecord, ReviewDecided, ReviewProposal, WaitKind, WaitSignal } from '../../functions/domain/case-record.js';
@@ -13,7 +13,13 @@ import type { CaseRepository, OpenCaseSlots, RefundPort, ReviewPort, WaitPort, W
 
 const copy = <T>(value: T): T => structuredClone(value);
 
-/** The case items, contacts and timelines (CaseStore), and the review writes on the same items (ReviewStore). */
+/**
+ * A kept case as CaseStore reads it back, by the store's own read (case-store.ts caseOf): the clock's mirrors `dueAt`
+ * and `serviceWorkingDays` derived from `sla` where the case does not hold them, the compensation's derived key put back.
+ */
+const asRead = (record: CaseRecord): CaseRecord => caseOf([{ ...copy(record), pk: `CASE#${record.caseId}`, sk: 'CASE' }])!;
+
+/** The case items, contacts and timelines (CaseStore; read back as it reads them), and the review writes on the same items (ReviewStore). */
 export class InMemoryCases implements CaseRepository, ReviewPort {
   readonly records = new Map<string, CaseRecord>();
   readonly contacts = new Map<string, CaseContact>();
@@ -43,7 +49,7 @@ export class InMemoryCases implements CaseRepository, ReviewPort {
 
   async get(caseId: string): Promise<CaseRecord | undefined> {
     const found = this.records.get(caseId);
-    return found ? copy(found) : undefined;
+    return found ? asRead(found) : undefined;
   }
 
   async require(caseId: string): Promise<CaseRecord> {
@@ -78,7 +84,7 @@ export class InMemoryCases implements CaseRepository, ReviewPort {
     return [...this.records.values()]
       .filter((record) => record.status === status)
       .slice(0, limit)
-      .map(copy);
+      .map(asRead);
   }
 
   async assign(caseId: string, assignee: string, expected: string | undefined, _createdAt: string, at: string): Promise<boolean> {

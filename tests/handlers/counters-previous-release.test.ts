@@ -11,7 +11,7 @@ import { MARKET_REGISTRY } from '../../functions/policies/index.js';
 import { carrierScorecard, compensationReport, resolutionReport, satisfactionByGroup, volumeReport } from '../../functions/use-cases/reports.js';
 import { localDateOf } from '../../functions/domain/working-days.js';
 import { closeCaseConfig, readConfig, startCaseConfig } from '../../functions/config/functions.js';
-import { ACCOUNT_ID, lambdaContext, REGION, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { ACCOUNT_ID, addPassThroughMachine, lambdaContext, REGION, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
 
 /**
@@ -28,11 +28,7 @@ let closeCase: CloseCase;
 beforeAll(async () => {
   env = await startHandlerEnv({ sfn: true, env: { STATE_MACHINE_ARN } });
   // The workflow under the configured ARN: these tests are about what intake and close count, not the run in between.
-  env.sfn!.service.addStateMachine({
-    stateMachineArn: STATE_MACHINE_ARN,
-    definition: { StartAt: 'Started', States: { Started: { Type: 'Pass', End: true } } },
-    services: { invokeFunction: async () => ({}), sendSqsMessage: async () => ({ MessageId: randomUUID() }) },
-  });
+  addPassThroughMachine(env, STATE_MACHINE_ARN);
   startCase = (await import('../../functions/handlers/start-case.js')).createHandler(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN }));
   closeCase = (await import('../../functions/handlers/close-case.js')).createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
 });

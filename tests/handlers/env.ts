@@ -342,6 +342,19 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
 }
 
 /**
+ * Registers a one-state workflow that passes straight to its end under `stateMachineArn` (the ARN start-case is
+ * configured with): for tests about what intake and close do, not the run in between. Needs `startHandlerEnv({ sfn: true })`.
+ */
+export function addPassThroughMachine(env: HandlerEnv, stateMachineArn: string): void {
+  if (!env.sfn) throw new Error('addPassThroughMachine needs the Step Functions emulator: startHandlerEnv({ sfn: true })');
+  env.sfn.service.addStateMachine({
+    stateMachineArn,
+    definition: { StartAt: 'Started', States: { Started: { Type: 'Pass', End: true } } },
+    services: { invokeFunction: async () => ({}), sendSqsMessage: async () => ({ MessageId: randomUUID() }) },
+  });
+}
+
+/**
  * Registers a one-state workflow whose only Task waits for a task token (lambda:invoke.waitForTaskToken), the way
  * the case workflow's evidence, return and survey steps wait. `invoke` plays the function the state calls: it
  * receives `payload` with `$$.Task.Token` filled in. The execution's output is what SendTaskSuccess delivered.

@@ -6,7 +6,7 @@ import { LedgerStore, type LedgerEntry } from '../../functions/adapters/ledger-s
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import { localDateOf } from '../../functions/domain/working-days.js';
 import { closeCaseConfig, opsApiConfig, readConfig, startCaseConfig } from '../../functions/config/functions.js';
-import { ACCOUNT_ID, callOpsApi, lambdaContext, REGION, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { ACCOUNT_ID, addPassThroughMachine, callOpsApi, lambdaContext, REGION, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
 
 /**
@@ -58,12 +58,8 @@ const sfRow = async (query: string, carrier: string) => (await report('carriers'
 beforeAll(async () => {
   // start-case's own handler reads the environment when imported, and its schema requires STATE_MACHINE_ARN.
   env = await startHandlerEnv({ sfn: true, env: { STATE_MACHINE_ARN } });
-  // The workflow under the configured ARN: the test is about what intake and close count, not the run in between.
-  env.sfn!.service.addStateMachine({
-    stateMachineArn: STATE_MACHINE_ARN,
-    definition: { StartAt: 'Started', States: { Started: { Type: 'Pass', End: true } } },
-    services: { invokeFunction: async () => ({}), sendSqsMessage: async () => ({ MessageId: randomUUID() }) },
-  });
+  // The workflow under the configured ARN: these tests are about what intake and close count, not the run in between.
+  addPassThroughMachine(env, STATE_MACHINE_ARN);
   startCase = (await import('../../functions/handlers/start-case.js')).createHandler(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN }));
   closeCase = (await import('../../functions/handlers/close-case.js')).createHandler(readConfig(closeCaseConfig, { TABLE_NAME }));
   ops = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
