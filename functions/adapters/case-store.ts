@@ -322,6 +322,7 @@ const FACT_FIELDS = [
   'locale',
   'reason',
   'expedited',
+  'surveyLinkToken',
 ] as const satisfies ReadonlyArray<keyof CaseRecord>;
 
 function splitFacts(record: CaseRecord): { facts: Record<string, unknown>; rest: Record<string, unknown> } {
