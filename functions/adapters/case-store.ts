@@ -303,7 +303,7 @@ export function statusIndexChange(
  * The parts of a case that never change after intake: kept in their own item (`CASE#FACTS`), written once, so the case
  * item that every step updates stays under the 1 KB a write unit covers through a common case (docs/performance.md,
  * "Case item and timeline"). The bulk (order lines, claimed items, shipment) moved there on 5 December 2026 (morning),
- * the intake's identifiers and settings that afternoon. Cases created before hold some or all of them in the case item
+ * the intake's identifiers and settings that afternoon, and the survey link's token (drawn at intake) later that day. Cases created before hold some or all of them in the case item
  * itself; the case item's own value wins, so all shapes read the same. Every reader merges both (caseOf, readCases)
  * except the SLA monitor's and SLA list's reads (SlaStore.casesOf), which use only what stays in the case item: type,
  * market, status, priority, the clock, the pause, the compensation.
