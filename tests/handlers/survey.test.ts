@@ -169,6 +169,24 @@ describe('survey: a case that drew its survey token at intake (kept with the fac
     await openSurvey(deps, caseId, 'task-token-2', 7200, new Date()).catch(() => undefined);
     expect(await invited(carrier, yesterday)).toBe(1);
   });
+
+  it('a case showing awaiting_survey without its survey gets the survey, so the link it is sent works; nothing is counted', async () => {
+    const { caseId, carrier, surveyLinkToken } = await seeded('CT6');
+    await cases.update(caseId, { status: 'awaiting_survey', waitingFor: 'survey' });
+    const surveys = new SurveyStore(env.db, TABLE_NAME);
+    const deps = {
+      cases,
+      waits,
+      workflow: {} as never,
+      surveys,
+      notices: { send: async () => undefined } as never,
+      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
+      markets: oneMarket(),
+    };
+    await openSurvey(deps, caseId, 'task-token', 7200, new Date()).catch(() => undefined);
+    expect(await surveys.get(surveyLinkToken)).toMatchObject({ caseId });
+    expect(await invited(carrier, localDateOf(new Date(), 'Asia/Shanghai'))).toBeUndefined();
+  });
 });
 
 describe('survey: a step failing right after the write that sent the survey', () => {

@@ -37,13 +37,17 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
   const preset = record.surveyToken === undefined ? record.surveyLinkToken : undefined;
   // Opened already: a token on the case item (written with the status), or the preset one with the status showing it.
   const opened = record.surveyToken !== undefined || (preset !== undefined && record.status === 'awaiting_survey');
+  const token = record.surveyToken ?? preset ?? newSurveyToken();
+  const expiresAt = new Date(now.getTime() + expirySeconds * 1000).toISOString();
+  const bucket = surveyBucket(record, now, deps.markets.of(record));
+  const surveyOf = () => ({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt, invitedIn: bucket });
+  // Showing the survey's status without its survey (not seen from this workflow, kept for safety, as a link-less case
+  // below): the survey is made, so the link sent works; nothing is counted. Only a retried step reads here.
+  if (opened && preset !== undefined && !(await deps.surveys.get(preset))) await deps.surveys.createOnce(surveyOf());
   if (!opened) {
-    const token = preset ?? newSurveyToken();
-    const expiresAt = new Date(now.getTime() + expirySeconds * 1000).toISOString();
     // A preset token's survey may be there already (an attempt that stopped before the write below): kept as it is,
     // and its bucket is the one the invitation is counted in.
-    const bucket = surveyBucket(record, now, deps.markets.of(record));
-    const survey = await deps.surveys.createOnce({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt, invitedIn: bucket });
+    const survey = await deps.surveys.createOnce(surveyOf());
     const invitedIn = survey.invitedIn ?? bucket;
     // With the status the wait shows (awaitEvent below then has nothing to write): one write of the case item, while
     // it does not show it yet, so of two attempts racing here one sends the survey and counts its invitation (no
