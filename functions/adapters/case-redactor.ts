@@ -42,11 +42,13 @@ export class CaseRedactor {
     const contact = (await this.contactItem(caseId)) ?? legacyContact;
 
     if (contact) await this.unlinkSuppressions(caseId, contact);
-    if (typeof record.surveyToken === 'string') await this.eraseSurveyComment(record.surveyToken);
+    const facts = items.find((item) => item.sk === 'CASE#FACTS');
+    // The survey link's token: on the case item, or drawn at intake and kept with the facts (adapters/case-store.ts).
+    const surveyToken = record.surveyToken ?? facts?.surveyLinkToken;
+    if (typeof surveyToken === 'string') await this.eraseSurveyComment(surveyToken);
     const followUp = record.followUp as { status?: string; openedAt?: string } | undefined;
     if (followUp?.status === 'open' && followUp.openedAt) await this.redactFollowUpListing(caseId, followUp.openedAt);
     // The outbound shipment is on the facts item since 5 December 2026 (adapters/case-store.ts), in the case item before.
-    const facts = items.find((item) => item.sk === 'CASE#FACTS');
     for (const parcel of [record.shipment ?? facts?.shipment, record.returnShipment] as Array<{ carrier?: string; trackingNumber?: string } | undefined>) {
       if (parcel?.carrier && parcel.trackingNumber) await this.shipments?.eraseProactiveContact(shipmentKey(parcel.carrier, parcel.trackingNumber));
     }
@@ -64,6 +66,10 @@ export class CaseRedactor {
       );
     }
     if (legacyContact) await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.legacyContact(caseId) }));
+    // The link goes with the case's words, as the case item's token does below (markCase, redactAgain).
+    if (facts?.surveyLinkToken !== undefined) {
+      await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: keys.caseFacts(caseId), UpdateExpression: 'REMOVE surveyLinkToken' }));
+    }
     if (record.redactedAt !== undefined) {
       // Reopened by a dispute after its redaction: what that round brought (evidence links, an operator's reason) goes too.
       await this.redactAgain(caseId, record as RedactableCase & { surveyToken?: unknown }, at);

@@ -6,6 +6,7 @@ import { caseSortKey, lookupItems, lookupPartition, orderLookupKeys } from './ca
 import { keys, queryAll, setAssignments, writeIf } from './dynamo.js';
 import type { LedgerEntry } from './ledger-store.js';
 import { noticeRecordsOf } from './notice-records.js';
+import { isListedStatus, statusPartition, type ListedStatus } from '../domain/status-index.js';
 
 export interface NoticeRecord {
   milestone: string;
@@ -51,7 +52,7 @@ export class CaseStore {
       this.db,
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.case(record.caseId), ...statusIndex(record.status, record.createdAt, record.caseId), ...rest },
+        Item: { ...keys.case(record.caseId), ...statusIndexOnCreate(record.status, record.createdAt, record.caseId), ...rest },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -121,11 +122,13 @@ export class CaseStore {
   async update(caseId: string, patch: Partial<CaseRecord>, onlyIfStatusIn?: CaseStatus[], statusSortKey?: string): Promise<boolean> {
     const now = patch.updatedAt ?? new Date().toISOString();
     const fields: Record<string, unknown> = { ...stored(patch, caseId), updatedAt: now };
-    if (patch.status) Object.assign(fields, statusIndex(patch.status, undefined, caseId));
-    if (statusSortKey) fields.gsi1sk = statusSortKey;
+    // Without a status (a review's escalation) the sort key alone moves the case up the queue it is in.
+    if (statusSortKey && !patch.status) fields.gsi1sk = statusSortKey;
     const names: Record<string, string> = { '#version': 'version' };
     const values: Record<string, unknown> = { ':one': 1 };
     const sets = setAssignments(fields, names, values);
+    const index = patch.status ? statusIndexChange(patch.status, caseId, now, statusSortKey, names, values) : { sets: [], removes: [] };
+    sets.push(...index.sets);
     let condition = 'attribute_exists(pk)';
     if (onlyIfStatusIn) {
       names['#status'] = 'status';
@@ -137,7 +140,7 @@ export class CaseStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.case(caseId),
-        UpdateExpression: `SET ${sets.join(', ')} ADD #version :one`,
+        UpdateExpression: `SET ${sets.join(', ')}${index.removes.length > 0 ? ` REMOVE ${index.removes.join(', ')}` : ''} ADD #version :one`,
         ConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -166,14 +169,17 @@ export class CaseStore {
     );
   }
 
-  /** Cases in a status, in the status index's order (for reviews: highest priority, then nearest target, first). */
-  async listByStatus(status: CaseStatus, limit = 50): Promise<CaseRecord[]> {
+  /**
+   * Cases in a listed status (domain/status-index.ts), in the status index's order (for reviews: highest priority, then
+   * nearest target, first; the others: oldest case first).
+   */
+  async listByStatus(status: ListedStatus, limit = 50): Promise<CaseRecord[]> {
     const page = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
+        ExpressionAttributeValues: { ':pk': statusPartition(status) },
         Limit: limit,
       }),
     );
@@ -254,16 +260,50 @@ export class CaseNotFoundError extends Error {
   }
 }
 
-/** Status index (GSI1): operators list cases by status, oldest first, without scanning the table. */
-export function statusIndex(status: CaseStatus, createdAt: string | undefined, caseId: string): Record<string, string> {
-  return createdAt ? { gsi1pk: `STATUS#${status}`, gsi1sk: `${createdAt}#${caseId}` } : { gsi1pk: `STATUS#${status}` };
+/**
+ * Status index (GSI1, sparse): a case is in it only while its status is one operators list from (domain/status-index.ts),
+ * under `STATUS#<status>`, sorted by `gsi1sk` — `<createdAt>#<caseId>` from its creation (oldest first), or a review's
+ * queue key. A new case gets the sort key alone (not listed: `received` is not listed).
+ */
+export function statusIndexOnCreate(status: CaseStatus, createdAt: string, caseId: string): Record<string, string> {
+  return { ...(isListedStatus(status) ? { gsi1pk: statusPartition(status) } : {}), gsi1sk: `${createdAt}#${caseId}` };
+}
+
+/**
+ * What a change of the case's status to `status` writes to keep the status index right, as UpdateExpression parts
+ * (names and values are added to `names`, `values`):
+ * - a listed status: SET gsi1pk (and `sortKey` when given; otherwise the sort key the case has, or `<at>#<caseId>` if
+ *   it has none: a case reopened after its close);
+ * - any other status: REMOVE gsi1pk, so the case leaves the index (one index write, none when it was not in it); at the
+ *   close the sort key goes too, the case item's bytes being what its last writes cost (docs/performance.md).
+ * Items written before (release 08ff7cd and earlier carry gsi1pk for every status) leave their old partition at their
+ * next status change, and are never read from it for an unlisted status (domain/case-search.ts).
+ */
+export function statusIndexChange(
+  status: CaseStatus,
+  caseId: string,
+  at: string,
+  sortKey: string | undefined,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): { sets: string[]; removes: string[] } {
+  names['#gsi1pk'] = 'gsi1pk';
+  if (!isListedStatus(status)) {
+    if (status !== 'closed') return { sets: [], removes: ['#gsi1pk'] };
+    names['#gsi1sk'] = 'gsi1sk';
+    return { sets: [], removes: ['#gsi1pk', '#gsi1sk'] };
+  }
+  names['#gsi1sk'] = 'gsi1sk';
+  values[':gsi1pk'] = statusPartition(status);
+  values[':gsi1sk'] = sortKey ?? `${at}#${caseId}`;
+  return { sets: ['#gsi1pk = :gsi1pk', sortKey ? '#gsi1sk = :gsi1sk' : '#gsi1sk = if_not_exists(#gsi1sk, :gsi1sk)'], removes: [] };
 }
 
 /**
  * The parts of a case that never change after intake: kept in their own item (`CASE#FACTS`), written once, so the case
  * item that every step updates stays under the 1 KB a write unit covers through a common case (docs/performance.md,
  * "Case item and timeline"). The bulk (order lines, claimed items, shipment) moved there on 5 December 2026 (morning),
- * the intake's identifiers and settings that afternoon. Cases created before hold some or all of them in the case item
+ * the intake's identifiers and settings that afternoon, and the survey link's token (drawn at intake) later that day. Cases created before hold some or all of them in the case item
  * itself; the case item's own value wins, so all shapes read the same. Every reader merges both (caseOf, readCases)
  * except the SLA monitor's and SLA list's reads (SlaStore.casesOf), which use only what stays in the case item: type,
  * market, status, priority, the clock, the pause, the compensation.
@@ -282,6 +322,7 @@ const FACT_FIELDS = [
   'locale',
   'reason',
   'expedited',
+  'surveyLinkToken',
 ] as const satisfies ReadonlyArray<keyof CaseRecord>;
 
 function splitFacts(record: CaseRecord): { facts: Record<string, unknown>; rest: Record<string, unknown> } {

@@ -2,7 +2,7 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, U
 import type { IndexedSlaState, IndexPlace, ServiceSla, SlaListState } from '../domain/sla.js';
 import type { CaseRecord } from '../domain/case-record.js';
 import { conditionally, keys, setAssignments, writeIf } from './dynamo.js';
-import { statusIndex } from './case-store.js';
+import { statusIndexChange } from './case-store.js';
 
 /** A case found in the due index, at its due time (while unknown, its start; while paused, the pause's start). */
 export interface DueEntry {
@@ -67,13 +67,15 @@ export class SlaStore {
     const remove: string[] = [...(change.remove ?? [])];
     if (change.index) Object.assign(set, { gsi2pk: slaPartition(change.index.state), gsi2sk: `${change.index.at}#${caseId}` });
     else remove.push('gsi2pk', 'gsi2sk');
-    // A status set with the clock (a close) moves the case in the status index too, as CaseStore.update does.
-    if (change.set.status) Object.assign(set, statusIndex(change.set.status, undefined, caseId));
     const sets = setAssignments(set, names, values, 's');
+    // A status set with the clock (a close) moves the case in the status index too, as CaseStore.update does.
+    const index = change.set.status ? statusIndexChange(change.set.status, caseId, change.at, undefined, names, values) : { sets: [], removes: [] };
+    sets.push(...index.sets);
     const removes = remove.map((field, i) => {
       names[`#r${i}`] = field;
       return `#r${i}`;
     });
+    removes.push(...index.removes);
     return writeIf(
       this.db,
       new UpdateCommand({

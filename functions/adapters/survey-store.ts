@@ -37,6 +37,18 @@ export class SurveyStore {
     );
   }
 
+  /**
+   * Creates the survey unless its token's survey is there already (a case's token drawn at intake, used again by a
+   * retried step): then that one is kept as it is and returned. A token is a case's own (24 random bytes).
+   */
+  async createOnce(survey: SurveyRecord): Promise<SurveyRecord> {
+    const item = { ...keys.survey(survey.token), ...survey, ttl: Math.floor(Date.parse(survey.expiresAt) / 1000) + 90 * 86_400 };
+    if (await writeIf(this.db, new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) return survey;
+    const existing = await this.get(survey.token);
+    if (existing?.caseId !== survey.caseId) throw new Error(`survey token of case ${survey.caseId} belongs to another survey`);
+    return existing;
+  }
+
   async get(token: string): Promise<SurveyRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.survey(token), ConsistentRead: true }));
     if (!out.Item) return undefined;

@@ -63,9 +63,19 @@ export interface CaseRecord extends CaseFacts {
   firstResponseMissedAt?: string;
   cancelRequested?: boolean;
   waitingFor?: string;
-  /** Secret link credential for the survey; never returned by the ops API. */
+  /**
+   * Secret link credential for the survey, on the case item: a survey opened by an earlier release, or for a case
+   * created before cases drew their token at intake. Never returned by the ops API.
+   */
   surveyToken?: string;
-  /** When the survey link stops working (for the reminder's wording and the status page). */
+  /**
+   * The survey link's credential drawn at intake and kept with the facts (`CASE#FACTS`, cases created from 5 December
+   * 2026): the survey uses it when it opens, so the case item, rewritten at every step, does not carry it (one write
+   * unit, not two, for its last writes). Never returned by the ops API. A name of its own, so the previous release (which
+   * would take a `surveyToken` for a survey already opened) ignores it after a rollback and opens its survey as before.
+   */
+  surveyLinkToken?: string;
+  /** When the survey link stops working, on surveys opened with a `surveyToken` (else read from the survey item). */
   surveyExpiresAt?: string;
   survey?: { rating: number; answeredAt: string; speed?: number; resolution?: number; attitude?: number } | { expiredAt: string };
   /** Operator call-back after a low survey score (functions/adapters/follow-up-store.ts). */
@@ -140,3 +150,6 @@ export interface WaitSignal {
   signal: string;
   [detail: string]: string | number | boolean;
 }
+
+/** The case's survey link credential, wherever it is kept (undefined: none drawn yet, a case of an earlier release). */
+export const surveyTokenOf = (c: Pick<CaseRecord, 'surveyToken' | 'surveyLinkToken'>): string | undefined => c.surveyToken ?? c.surveyLinkToken;

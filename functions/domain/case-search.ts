@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CASE_STATUSES, CASE_TYPES, type CaseStatus, type CaseType } from './case.js';
+import { isListedStatus, statusPartition } from './status-index.js';
 import { addCalendarDays, endOfLocalDay, localDateOf } from './working-days.js';
 
 /**
@@ -30,7 +31,10 @@ export interface SearchRequest {
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 export const MAX_SEARCH_DAYS = 366;
-/** Without from/to, a search by type looks back this many days. */
+/**
+ * Without from/to, a search answered month by month (a type, or a status that is not listed in the status index,
+ * with no order, customer, assignee or request id) looks back this many days.
+ */
 export const DEFAULT_TYPE_WINDOW_DAYS = 366;
 
 const KEYS = ['orderId', 'requestId', 'customerId', 'status', 'type', 'assignee', 'from', 'to'] as const;
@@ -79,8 +83,9 @@ export function parseCaseSearch(params: URLSearchParams, timeZone: string, now: 
     Object.assign(query, { from, to, ...dayInstants(from, to, timeZone) });
   }
   if (!KEYS.some((name) => query[name] !== undefined)) return { error: 'no search parameter' };
-  if (query.type && !query.from && !hasKeyParameter(query)) {
-    // A type on its own reads months of the type's index: bounded to the last year, and said so in the answer.
+  if (byMonth(query) && !query.from) {
+    // A type or an unlisted status on its own reads months of the lookup index: bounded to the last year, and said
+    // so in the answer (its `query` shows from and to).
     const today = localDateOf(now, timeZone);
     const start = addCalendarDays(today, -(DEFAULT_TYPE_WINDOW_DAYS - 1));
     Object.assign(query, { from: start, to: today, ...dayInstants(start, today, timeZone) });
@@ -95,7 +100,10 @@ export function parseCaseSearch(params: URLSearchParams, timeZone: string, now: 
   return { query, limit, ...(cursor ? { cursor } : {}), csv: format === 'csv' };
 }
 
-const hasKeyParameter = (q: CaseQuery) => Boolean(q.requestId || q.orderId || q.customerId || q.assignee || q.status);
+const hasKeyParameter = (q: CaseQuery) => Boolean(q.requestId || q.orderId || q.customerId || q.assignee);
+const listedStatusQuery = (q: CaseQuery) => q.status !== undefined && isListedStatus(q.status);
+/** Whether the query is answered month by month (the lookup index's month or type-and-month partitions). */
+const byMonth = (q: CaseQuery) => !hasKeyParameter(q) && !listedStatusQuery(q);
 
 function dayInstants(from: string, to: string, timeZone: string) {
   return {
@@ -106,7 +114,10 @@ function dayInstants(from: string, to: string, timeZone: string) {
 
 /**
  * Which index answers the query, most selective first: the request id names the case itself; then order, customer,
- * assignee (lookup index), status (status index), type by month, months. The other parameters filter what it returns.
+ * assignee (lookup index), a listed status (status index), type by month, months. The other parameters filter what it
+ * returns. A status the status index does not list (domain/status-index.ts) is such a filter: its cases are read month
+ * by month over the query's days, each once (one month entry per case), whatever status index keys items written by
+ * earlier releases still carry.
  */
 export type SearchPlan =
   | { kind: 'case'; requestId: string }
@@ -129,7 +140,7 @@ export function planSearch(
   if (q.customerId) return lookup([partitions.customer(q.customerId)]);
   if (q.assignee) return lookup([partitions.assignee(q.assignee)]);
   // The status index keeps its own order (reviews: the queue's; other statuses: oldest first).
-  if (q.status) return { kind: 'index', index: 'status', partitions: [`STATUS#${q.status}`], newestFirst: false };
+  if (q.status && isListedStatus(q.status)) return { kind: 'index', index: 'status', partitions: [statusPartition(q.status)], newestFirst: false };
   const range = { from: q.fromInstant!, to: q.toInstant! };
   const spanned = months(range.from, range.to);
   return lookup(q.type ? spanned.map((m) => partitions.typeMonth(q.type!, m)) : spanned.map(partitions.month), range);

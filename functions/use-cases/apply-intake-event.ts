@@ -15,6 +15,7 @@ import { startServiceClock, type SlaDeps } from './sla-clock.js';
 import { applyPrivacyRequest, type PrivacyDeps } from './privacy/apply-privacy-request.js';
 import { afterCaseClosed } from './privacy/retention.js';
 import { deliver } from './steps/await-event.js';
+import { newSurveyToken } from './steps/open-survey.js';
 import { confirmCompensation } from './steps/compensate.js';
 import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
 
@@ -160,6 +161,8 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     shipment: data.order.shipment,
     evidence: data.evidence,
     createdAt: receivedAt,
+    // The survey link's credential, kept with the facts written now: the survey step then writes no link on the case.
+    surveyLinkToken: newSurveyToken(),
     ...(actor === 'pipeline' ? { origin: 'proactive' as const } : {}),
     status: 'received',
     version: 1,

@@ -5,6 +5,7 @@ import type { DecisionPatch } from '../adapters/review-store.js';
 import type { DueEntry, SlaCaseItem } from '../adapters/sla-store.js';
 import type { IndexedSlaState, IndexPlace, ServiceSla, SlaListState } from '../domain/sla.js';
 import type { CaseStatus, TimelineEntry } from '../domain/case.js';
+import type { ListedStatus } from '../domain/status-index.js';
 import type { CaseContact, CaseRecord, ReviewDecided, ReviewProposal, WaitKind, WaitSignal } from '../domain/case-record.js';
 import type { RefundEntry } from '../domain/decision-rules.js';
 import type { OpsAlert } from '../adapters/ops-alerts.js';
@@ -43,7 +44,7 @@ export interface CaseRepository extends CaseReader, CaseWriter {
   contact(caseId: string): Promise<CaseContact | undefined>;
   /** Sets a review's reminder or escalation time; false unless that review (by `openedAt`) is the case's review. */
   markReview(caseId: string, openedAt: string, field: 'remindedAt' | 'escalatedAt', at: string): Promise<boolean>;
-  listByStatus(status: CaseStatus, limit?: number): Promise<CaseRecord[]>;
+  listByStatus(status: ListedStatus, limit?: number): Promise<CaseRecord[]>;
   /** Gives the case to `assignee` only if it still has `expected` as holder and is not closed. */
   assign(caseId: string, assignee: string, expected: string | undefined, createdAt: string, at: string): Promise<boolean>;
   view(caseId: string): Promise<CaseView | undefined>;

@@ -1,5 +1,5 @@
 import type { CaseStore } from '../adapters/case-store.js';
-import type { CaseContact, CaseRecord } from '../domain/case-record.js';
+import { surveyTokenOf, type CaseContact, type CaseRecord } from '../domain/case-record.js';
 import { AddressRefusedError, PROVIDER_SEND_MAX_MS, type NoticeSenders } from '../adapters/notice-senders.js';
 import type { ChannelNotice, NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
@@ -367,16 +367,17 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
       .replaceAll('{requestId}', encodeURIComponent(record.requestId))
       .replaceAll('{orderId}', encodeURIComponent(record.orderId))
       .replaceAll('{choice}', choice ?? '');
+  const surveyToken = surveyTokenOf(record);
   const links: NoticeLinks = {
     status: statusPageUrl(base, record.caseId, token),
-    ...(record.surveyToken ? { survey: `${base}/surveys/${record.surveyToken}` } : {}),
+    ...(surveyToken ? { survey: `${base}/surveys/${surveyToken}` } : {}),
     evidenceUpload: fill(settings.evidenceUploadUrl),
     remedyChoice: (choice) => fill(settings.remedyChoiceUrl, choice),
   };
-  // The case keeps the survey's expiry; a survey opened before it did is read from the survey item.
+  // A survey opened with a token on the case keeps its expiry there; any other's is read from the survey item.
   const surveyExpiresAt =
-    (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && record.surveyToken
-      ? (record.surveyExpiresAt ?? (await deps.surveys.get(record.surveyToken))?.expiresAt)
+    (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && surveyToken
+      ? (record.surveyExpiresAt ?? (await deps.surveys.get(surveyToken))?.expiresAt)
       : undefined;
   const { policy, calendar } = settings.markets.of(record);
   const data = noticeDataFor(message, {

@@ -69,7 +69,7 @@ afterEach(() => {
 });
 
 /** A closed case of `customerId` with every kind of personal data: contact, description, evidence, a dispute, a survey comment. */
-async function closedCaseWithEverything(customerId: string) {
+async function closedCaseWithEverything(customerId: string, tokenKept: 'on the case' | 'with the facts' = 'on the case') {
   const token = unique('survey');
   const seeded = await seedCase(env.db, {
     record: {
@@ -78,7 +78,8 @@ async function closedCaseWithEverything(customerId: string) {
       outcome: 'approved',
       closedAt: new Date(Date.now() - 1000).toISOString(),
       evidence: [{ kind: 'photo', url: EVIDENCE }],
-      surveyToken: token,
+      // A case created from 5 December keeps the token it drew at intake with its facts (adapters/case-store.ts).
+      ...(tokenKept === 'on the case' ? { surveyToken: token } : { surveyLinkToken: token }),
       compensation: {
         instructionId: unique('ins'),
         kind: 'refund',
@@ -249,6 +250,25 @@ describe('customer.redact_requested', () => {
     const exported = await asSupervisor(`/ops/privacy/${fresh}`);
     expect(exported.json.export.cases).toHaveLength(1);
     expect(traces(exported.body)).toEqual([]);
+  });
+
+  it('a survey token kept with the facts (drawn at intake): left out of the export, dropped by the redaction with the comment', async () => {
+    const customerId = unique('cust');
+    const { caseId, token } = await closedCaseWithEverything(customerId, 'with the facts');
+    const exportId = await request('export', customerId);
+    const [exported] = (await asSupervisor(`/ops/privacy/${exportId}`)).json.export.cases;
+    expect(exported).toMatchObject({ caseId, survey: { overall: 2, speed: 1, comment: COMMENT } });
+    expect(JSON.stringify(exported)).not.toContain(token);
+    expect(JSON.stringify((await asSupervisor(`/ops/cases/${caseId}`)).json)).not.toContain(token);
+
+    const id = await request('redact', customerId);
+    expect((await asSupervisor(`/ops/privacy/${id}`)).json).toMatchObject({ status: 'completed', caseIds: [caseId] });
+    const survey = await new SurveyStore(env.db, TABLE_NAME).get(token);
+    expect(survey).toMatchObject({ rating: 2, speed: 1 });
+    expect(survey?.comment).toBeUndefined();
+    expect(await cases.get(caseId)).not.toHaveProperty('surveyLinkToken');
+    const facts = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE#FACTS' }, ConsistentRead: true }))).Item!;
+    expect(JSON.stringify(facts)).not.toContain(token);
   });
 
   it('waits for an open case (waiting_for_open_cases with its id), redacts it when it closes, then completes', async () => {

@@ -131,7 +131,11 @@ describe('start-case', () => {
     // The case is its case item and its facts item (adapters/case-store.ts); neither holds personal data.
     const factsItem = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE#FACTS' } }))).Item!;
     expect(await cases.get(caseId)).toMatchObject({ caseId, requestId: event.data.requestId, status: 'received', type: 'return', orderId: event.data.order.orderId, version: 1 });
-    expect(caseItem.gsi1pk).toBe('STATUS#received');
+    // `received` is not a status operators list from (domain/status-index.ts): the case is not in the status index.
+    expect(caseItem).not.toHaveProperty('gsi1pk');
+    // The survey link's token is drawn now and kept with the facts, written once (open-survey.ts uses it).
+    expect(factsItem.surveyLinkToken).toMatch(/^[\w-]{32}$/);
+    expect(caseItem).not.toHaveProperty('surveyToken');
     for (const item of [caseItem, factsItem]) {
       for (const field of ['name', 'email', 'phone', 'customer', 'contact', 'description']) expect(item).not.toHaveProperty(field);
       const text = JSON.stringify(item);

@@ -9,7 +9,7 @@ import { localDateOf } from '../../functions/domain/working-days.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-event.js';
-import { openSurvey } from '../../functions/use-cases/steps/open-survey.js';
+import { newSurveyToken, openSurvey } from '../../functions/use-cases/steps/open-survey.js';
 import { oneMarket } from '../markets.js';
 import { addWaitForTokenMachine, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
@@ -101,6 +101,91 @@ describe('survey: the invitation is counted once, by the write that sent the sur
     expect((await new SurveyStore(env.db, TABLE_NAME).get(token))?.invitedIn).toEqual({ day: today, type: 'return', carrier, remedy: 'refund', market: 'CN' });
     const marker = await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'SATISFACTION#invited' }, ConsistentRead: true }));
     expect(marker.Item).toBeUndefined();
+  });
+});
+
+describe('survey: a case that drew its survey token at intake (kept with the facts, from 5 December)', () => {
+  const rawItem = async (caseId: string, sk: string) =>
+    (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk }, ConsistentRead: true }))).Item!;
+  const seeded = async (trackingNumber: string) => {
+    const carrier = unique('ct');
+    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    const surveyLinkToken = newSurveyToken();
+    const { caseId } = await seedCase(env.db, {
+      record: { status: 'resolved', outcome: 'approved', remedy: 'refund', surveyLinkToken, shipment: { carrier, trackingNumber, shippedAt, promisedBy: shippedAt } },
+    });
+    return { caseId, carrier, surveyLinkToken };
+  };
+  const invited = async (carrier: string, day: string) => (await new SatisfactionStore(env.db, TABLE_NAME).totals('carrier', day, day)).get(carrier)?.invited;
+
+  it('opens the survey with that token: the case item carries no link, the invitation is counted once, a retry counts nothing', async () => {
+    const { caseId, carrier, surveyLinkToken } = await seeded('CT4');
+    const first = start('open', { caseId });
+    const parked = await registered(caseId);
+    env.sfn!.service.stopExecution({ executionArn: first });
+    const retried = start('open', { caseId });
+    await registered(caseId, parked);
+    env.sfn!.service.stopExecution({ executionArn: retried });
+    // Each attempt queues the invitation (the FIFO queue and the notice slot keep it to one notice).
+    expect(await queued()).toContainEqual({ caseId, milestone: 'survey_invitation' });
+    const item = await rawItem(caseId, 'CASE');
+    expect(item).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey' });
+    expect(item).not.toHaveProperty('surveyToken');
+    expect(item).not.toHaveProperty('surveyExpiresAt');
+    expect((await rawItem(caseId, 'CASE#FACTS')).surveyLinkToken).toBe(surveyLinkToken);
+    expect(await new SurveyStore(env.db, TABLE_NAME).get(surveyLinkToken)).toMatchObject({ caseId, expiresAt: expect.any(String) });
+    expect(await invited(carrier, localDateOf(new Date(), 'Asia/Shanghai'))).toBe(1);
+    expect((await cases.view(caseId))!.timeline.filter((e) => e.event === 'survey_sent')).toHaveLength(1);
+  });
+
+  it('an attempt that stopped after creating the survey: the retry keeps that survey and counts its invitation once, in its bucket', async () => {
+    const { caseId, carrier, surveyLinkToken } = await seeded('CT5');
+    const surveys = new SurveyStore(env.db, TABLE_NAME);
+    const yesterday = localDateOf(new Date(Date.now() - 86_400_000), 'Asia/Shanghai');
+    const invitedIn = { day: yesterday, type: 'return', carrier, remedy: 'refund', market: 'CN' } as const;
+    const earlier = {
+      token: surveyLinkToken,
+      caseId,
+      locale: 'zh-CN',
+      createdAt: new Date(Date.now() - 86_400_000).toISOString(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      invitedIn,
+    };
+    await surveys.create(earlier);
+    const deps = {
+      cases,
+      waits,
+      workflow: {} as never,
+      surveys,
+      notices: { send: async () => undefined } as never,
+      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
+      markets: oneMarket(),
+    };
+    await openSurvey(deps, caseId, 'task-token', 7200, new Date()).catch(() => undefined);
+    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', surveyLinkToken });
+    expect(await surveys.get(surveyLinkToken)).toMatchObject({ createdAt: earlier.createdAt, expiresAt: earlier.expiresAt, invitedIn });
+    expect(await invited(carrier, yesterday)).toBe(1);
+    // Once opened, another attempt counts nothing.
+    await openSurvey(deps, caseId, 'task-token-2', 7200, new Date()).catch(() => undefined);
+    expect(await invited(carrier, yesterday)).toBe(1);
+  });
+
+  it('a case showing awaiting_survey without its survey gets the survey, so the link it is sent works; nothing is counted', async () => {
+    const { caseId, carrier, surveyLinkToken } = await seeded('CT6');
+    await cases.update(caseId, { status: 'awaiting_survey', waitingFor: 'survey' });
+    const surveys = new SurveyStore(env.db, TABLE_NAME);
+    const deps = {
+      cases,
+      waits,
+      workflow: {} as never,
+      surveys,
+      notices: { send: async () => undefined } as never,
+      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
+      markets: oneMarket(),
+    };
+    await openSurvey(deps, caseId, 'task-token', 7200, new Date()).catch(() => undefined);
+    expect(await surveys.get(surveyLinkToken)).toMatchObject({ caseId });
+    expect(await invited(carrier, localDateOf(new Date(), 'Asia/Shanghai'))).toBeUndefined();
   });
 });
 

@@ -41,12 +41,26 @@ describe('planSearch', () => {
     expect(plan('orderId=o&customerId=c&status=closed')).toMatchObject({ index: 'lookup', partitions: ['ORDER#o'] });
     expect(plan('customerId=c&assignee=a')).toMatchObject({ index: 'lookup', partitions: ['CUSTOMER#c'] });
     expect(plan('assignee=a&status=closed')).toMatchObject({ index: 'lookup', partitions: ['ASSIGNEE#a'] });
-    expect(plan('status=closed&type=lost')).toMatchObject({ index: 'status', partitions: ['STATUS#closed'], newestFirst: false });
+    expect(plan('status=awaiting_review&type=lost')).toMatchObject({ index: 'status', partitions: ['STATUS#awaiting_review'], newestFirst: false });
     expect(plan('type=lost&from=2026-01-01&to=2026-03-01')).toMatchObject({
       index: 'lookup',
       partitions: ['TYPE#lost#MONTH#2026-03', 'TYPE#lost#MONTH#2026-02', 'TYPE#lost#MONTH#2026-01', 'TYPE#lost#MONTH#2025-12'],
       range: { from: '2025-12-31T16:00:00.000Z', to: '2026-03-01T16:00:00.000Z' },
     });
+  });
+
+  it('a status the status index does not list is a filter on the months of the query (the last 366 days by default)', () => {
+    expect(parse('status=closed')).toMatchObject({ query: { status: 'closed', from: '2025-12-04', to: '2026-12-04' } });
+    expect(parse('status=awaiting_review')).toEqual({ query: { status: 'awaiting_review' }, limit: 50, csv: false });
+    const closed = plan('status=closed');
+    expect(closed).toMatchObject({ index: 'lookup', newestFirst: true, range: { from: '2025-12-03T16:00:00.000Z', to: '2026-12-04T16:00:00.000Z' } });
+    expect(closed.kind === 'index' && closed.partitions).toEqual(monthsNewestFirst('2025-12-03T16:00:00.000Z', '2026-12-04T16:00:00.000Z').map((m) => `MONTH#${m}`));
+    expect(plan('status=compensating&type=lost&from=2026-11-01&to=2026-11-30')).toMatchObject({
+      index: 'lookup',
+      partitions: ['TYPE#lost#MONTH#2026-11', 'TYPE#lost#MONTH#2026-10'],
+    });
+    // With an order, customer or assignee the status stays a filter of that lookup, with no window.
+    expect(parse('status=closed&customerId=c')).toEqual({ query: { status: 'closed', customerId: 'c' }, limit: 50, csv: false });
   });
 
   it('months across a year end, newest first', () => {

@@ -1,5 +1,5 @@
 import type { CaseRepository } from '../ports.js';
-import type { CaseContact } from '../../domain/case-record.js';
+import { surveyTokenOf, type CaseContact } from '../../domain/case-record.js';
 import type { ProactiveContact, ShipmentStore } from '../../adapters/shipment-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
 
@@ -15,9 +15,10 @@ export const EXPORT_FORMAT = 'aftersales-privacy-export/1';
 export async function caseExport(deps: { cases: Pick<CaseRepository, 'view' | 'contact'>; surveys: Pick<SurveyStore, 'get'> }, caseId: string) {
   const view = await deps.cases.view(caseId);
   if (!view) return undefined;
-  const { surveyToken, ...record } = view.case;
+  const { surveyToken: _onCase, surveyLinkToken: _withFacts, ...record } = view.case;
+  const token = surveyTokenOf(view.case);
   const contact = await deps.cases.contact(caseId);
-  const survey = surveyToken ? await deps.surveys.get(surveyToken) : undefined;
+  const survey = token ? await deps.surveys.get(token) : undefined;
   return {
     caseId: record.caseId,
     orderId: record.orderId,

@@ -20,32 +20,47 @@ const BEFORE_SURVEY = CASE_STATUSES.filter((status) => status !== 'awaiting_surv
 
 export type SurveyDeps = AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage>; satisfaction: SatisfactionStore; markets: Pick<Markets, 'of'> };
 
+/** A survey link's credential: 24 random bytes, unguessable. */
+export const newSurveyToken = () => randomBytes(24).toString('base64url');
+
 /**
  * Opens the satisfaction survey: a single-use link valid for `expirySeconds`, an invitation to the customer (counted
  * for the satisfaction report), and the workflow parked until the answer comes (or the step's timeout, at the
  * reminder time: then `remindSurvey`).
+ *
+ * The link's token: the one the case drew at intake (`surveyLinkToken`, with its facts), so the case item's write
+ * here carries only the status; a case created before that draws one here and keeps it on the case item, as it did.
+ * Either way a retried step keeps the link already sent, so the customer never holds a dead one.
  */
 export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: string, expirySeconds: number, now: Date): Promise<void> {
   const record = await deps.cases.require(caseId);
-  // A retried step keeps the link already sent, so the customer never holds a dead one.
-  let token = record.surveyToken;
-  if (!token) {
-    token = randomBytes(24).toString('base64url');
-    const expiresAt = new Date(now.getTime() + expirySeconds * 1000).toISOString();
-    const invitedIn = surveyBucket(record, now, deps.markets.of(record));
-    await deps.surveys.create({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt, invitedIn });
+  const preset = record.surveyToken === undefined ? record.surveyLinkToken : undefined;
+  // Opened already: a token on the case item (written with the status), or the preset one with the status showing it.
+  const opened = record.surveyToken !== undefined || (preset !== undefined && record.status === 'awaiting_survey');
+  const token = record.surveyToken ?? preset ?? newSurveyToken();
+  const expiresAt = new Date(now.getTime() + expirySeconds * 1000).toISOString();
+  const bucket = surveyBucket(record, now, deps.markets.of(record));
+  const surveyOf = () => ({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt, invitedIn: bucket });
+  // Showing the survey's status without its survey (not seen from this workflow, kept for safety, as a link-less case
+  // below): the survey is made, so the link sent works; nothing is counted. Only a retried step reads here.
+  if (opened && preset !== undefined && !(await deps.surveys.get(preset))) await deps.surveys.createOnce(surveyOf());
+  if (!opened) {
+    // A preset token's survey may be there already (an attempt that stopped before the write below): kept as it is,
+    // and its bucket is the one the invitation is counted in.
+    const survey = await deps.surveys.createOnce(surveyOf());
+    const invitedIn = survey.invitedIn ?? bucket;
     // With the status the wait shows (awaitEvent below then has nothing to write): one write of the case item, while
     // it does not show it yet, so of two attempts racing here one sends the survey and counts its invitation (no
-    // marker of its own: the survey keeps the bucket for the answer). A retry finds the token and counts nothing; a
-    // crash in between leaves the invitation uncounted, never counted twice.
-    const patch = { surveyToken: token, surveyExpiresAt: expiresAt, status: 'awaiting_survey' as const, waitingFor: 'survey' };
+    // marker of its own: the survey keeps the bucket for the answer). A retry finds the survey opened and counts
+    // nothing; a crash in between leaves the invitation uncounted, never counted twice.
+    const patch = { ...(preset ? {} : { surveyToken: token, surveyExpiresAt: expiresAt }), status: 'awaiting_survey' as const, waitingFor: 'survey' };
     const sent = await deps.cases.update(caseId, patch, BEFORE_SURVEY);
     // Showing the survey's status with no link (not seen from this workflow, kept for safety): the customer still gets
-    // one, uncounted rather than maybe counted twice.
-    // Counted at once: a retry finds the token and counts nothing, so no other write may come between (a throttled
-    // timeline write would otherwise lose the count for good).
+    // one, uncounted rather than maybe counted twice. A preset token is the case's link already.
+    // Counted at once: a retry finds the survey opened and counts nothing, so no other write may come between (a
+    // throttled timeline write would otherwise lose the count for good).
     if (sent) await deps.satisfaction.countInvitation(caseId, invitedIn);
-    const linkless = !sent && !(await deps.cases.require(caseId)).surveyToken && (await deps.cases.update(caseId, patch));
+    const linkless = !sent && !preset && !(await deps.cases.require(caseId)).surveyToken && (await deps.cases.update(caseId, patch));
     if (sent || linkless) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);

@@ -1,0 +1,176 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lookupItems } from '../../functions/adapters/case-index.js';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseStatus } from '../../functions/domain/case.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
+import { caseIdFor } from '../../functions/domain/case-id.js';
+import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
+import { callOpsApi, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { seedCase, unique } from './fixtures.js';
+
+type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
+
+const OPS_TOKEN = 'ops-token-for-status-index-tests-4b2c';
+
+let env: HandlerEnv;
+let handler: Handler;
+let cases: CaseStore;
+
+const caseItem = async (caseId: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' }, ConsistentRead: true }))).Item!;
+const indexKeys = async (caseId: string) => {
+  const { gsi1pk, gsi1sk } = await caseItem(caseId);
+  return { gsi1pk, gsi1sk };
+};
+
+/** Every page of a search, following nextCursor: the case ids in the order answered (a case listed twice shows twice). */
+async function searchAll(query: string): Promise<{ ids: string[]; query: Record<string, unknown> }> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  let answered: Record<string, unknown> = {};
+  do {
+    const res = await callOpsApi(handler, OPS_TOKEN, 'GET', '/ops/cases', {
+      operator: { name: 'vic', role: 'viewer' },
+      query: `${query}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    });
+    expect(res.status).toBe(200);
+    ids.push(...(res.json.cases as Array<{ caseId: string }>).map((c) => c.caseId));
+    answered = res.json.query as Record<string, unknown>;
+    cursor = res.json.nextCursor as string | undefined;
+  } while (cursor);
+  return { ids, query: answered };
+}
+
+/** A case as release 08ff7cd wrote it: the same items, with the case in the status index whatever its status. */
+async function previousReleaseCase(status: CaseStatus): Promise<string> {
+  const { caseId } = await seedCase(env.db, { type: 'lost', record: { status } });
+  await env.db.send(
+    new UpdateCommand({
+      TableName: TABLE_NAME,
+      Key: { pk: `CASE#${caseId}`, sk: 'CASE' },
+      UpdateExpression: 'SET gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
+    }),
+  );
+  return caseId;
+}
+
+/** A case as release 6384ee3 wrote it: every field in the case item, in the status index, with its lookup items (LOOKUP#ORDER too). */
+async function olderReleaseCase(status: CaseStatus): Promise<string> {
+  const { record: template } = await seedCase(env.db, { type: 'lost' });
+  const requestId = unique('req-6384ee3');
+  const caseId = caseIdFor(requestId);
+  const record: CaseRecord = { ...template, caseId, requestId, orderId: unique('ORD-6384ee3'), status };
+  const sortKey = `${record.createdAt}#${caseId}`;
+  await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: 'CASE', gsi1pk: `STATUS#${status}`, gsi1sk: sortKey, ...record } }));
+  const order = { pk: `CASE#${caseId}`, sk: 'LOOKUP#ORDER', gsi3pk: `ORDER#${record.orderId}`, gsi3sk: sortKey, caseId };
+  for (const item of [order, ...lookupItems(record)]) await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: item }));
+  return caseId;
+}
+
+const once = (ids: string[], caseId: string) => ids.filter((id) => id === caseId).length;
+
+beforeAll(async () => {
+  env = await startHandlerEnv();
+  cases = new CaseStore(env.db, TABLE_NAME);
+  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('the status index holds only the statuses operators list from (domain/status-index.ts)', () => {
+  it('a case enters it in a listed status and leaves it in any other; between unlisted statuses nothing moves', async () => {
+    const { caseId, record } = await seedCase(env.db, { type: 'return' });
+    const created = `${record.createdAt}#${caseId}`;
+    // `received` is not listed: the new case carries its sort key only.
+    expect(await indexKeys(caseId)).toEqual({ gsi1pk: undefined, gsi1sk: created });
+    await cases.update(caseId, { status: 'in_review' });
+    expect(await indexKeys(caseId)).toEqual({ gsi1pk: undefined, gsi1sk: created });
+    await cases.update(caseId, { status: 'awaiting_return', waitingFor: 'return' });
+    expect(await indexKeys(caseId)).toEqual({ gsi1pk: 'STATUS#awaiting_return', gsi1sk: created });
+    expect((await cases.listByStatus('awaiting_return', 100)).map((c) => c.caseId)).toContain(caseId);
+    await cases.update(caseId, { status: 'compensating', waitingFor: '' });
+    expect(await indexKeys(caseId)).toEqual({ gsi1pk: undefined, gsi1sk: created });
+    expect((await cases.listByStatus('awaiting_return', 100)).map((c) => c.caseId)).not.toContain(caseId);
+    await cases.update(caseId, { status: 'closed', outcome: 'rejected', closedAt: new Date().toISOString() });
+    expect(await indexKeys(caseId)).toEqual({ gsi1pk: undefined, gsi1sk: undefined });
+    // Reopened (a dispute) and failed: listed again, from the time it entered needs_attention.
+    await cases.update(caseId, { status: 'in_review' }, ['closed']);
+    const failedAt = new Date().toISOString();
+    await cases.update(caseId, { status: 'needs_attention', updatedAt: failedAt });
+    expect(await indexKeys(caseId)).toEqual({ gsi1pk: 'STATUS#needs_attention', gsi1sk: `${failedAt}#${caseId}` });
+    expect((await cases.listByStatus('needs_attention', 100)).map((c) => c.caseId)).toContain(caseId);
+  });
+
+  it('a review keeps its queue order; leaving the review takes the case out', async () => {
+    const { caseId } = await seedCase(env.db, { type: 'lost', record: { status: 'in_review' } });
+    await cases.update(caseId, { status: 'awaiting_review', waitingFor: 'manual_review' }, undefined, `040#2026-12-05T10:00:00.000Z#${caseId}`);
+    expect(await indexKeys(caseId)).toEqual({ gsi1pk: 'STATUS#awaiting_review', gsi1sk: `040#2026-12-05T10:00:00.000Z#${caseId}` });
+    await cases.update(caseId, { priority: 75 }, undefined, `025#2026-12-05T10:00:00.000Z#${caseId}`);
+    expect(await indexKeys(caseId)).toEqual({ gsi1pk: 'STATUS#awaiting_review', gsi1sk: `025#2026-12-05T10:00:00.000Z#${caseId}` });
+    await cases.update(caseId, { status: 'awaiting_choice', waitingFor: 'remedy_choice' });
+    expect((await indexKeys(caseId)).gsi1pk).toBeUndefined();
+    expect((await cases.listByStatus('awaiting_review', 100)).map((c) => c.caseId)).not.toContain(caseId);
+  });
+});
+
+describe('GET /ops/cases?status= for every status, with items of the previous releases', () => {
+  it('an unlisted status is searched month by month over the last 366 days: each case once, whichever release wrote it', async () => {
+    const fresh = (await seedCase(env.db, { type: 'lost', record: { status: 'compensating' } })).caseId;
+    const previous = await previousReleaseCase('compensating');
+    const older = await olderReleaseCase('compensating');
+    // Cases of the previous release that moved on still sit in the old partition until their next status change.
+    const movedOn = await previousReleaseCase('compensating');
+    await env.db.send(
+      new UpdateCommand({
+        TableName: TABLE_NAME,
+        Key: { pk: `CASE#${movedOn}`, sk: 'CASE' },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': 'resolved' },
+      }),
+    );
+    const other = (await seedCase(env.db, { type: 'lost', record: { status: 'resolved' } })).caseId;
+
+    const found = await searchAll('status=compensating');
+    for (const caseId of [fresh, previous, older]) expect(once(found.ids, caseId)).toBe(1);
+    expect(found.ids).not.toContain(movedOn);
+    expect(found.ids).not.toContain(other);
+    expect(new Set(found.ids).size).toBe(found.ids.length);
+    // The window is in the answer.
+    expect(found.query).toMatchObject({ status: 'compensating', from: expect.any(String), to: expect.any(String) });
+
+    const resolved = await searchAll('status=resolved&type=lost');
+    for (const caseId of [movedOn, other]) expect(once(resolved.ids, caseId)).toBe(1);
+    expect(new Set(resolved.ids).size).toBe(resolved.ids.length);
+
+    // A case of the previous release leaves its old partition at its next status change.
+    await cases.update(previous, { status: 'resolved' });
+    expect((await indexKeys(previous)).gsi1pk).toBeUndefined();
+    expect(once((await searchAll('status=resolved')).ids, previous)).toBe(1);
+    expect((await searchAll('status=compensating')).ids).not.toContain(previous);
+  });
+
+  it('a listed status is read from the status index: cases of every release once, oldest first', async () => {
+    const older = await olderReleaseCase('awaiting_return');
+    const previous = await previousReleaseCase('awaiting_return');
+    const fresh = (await seedCase(env.db, { type: 'return', record: { status: 'in_review' } })).caseId;
+    await cases.update(fresh, { status: 'awaiting_return', waitingFor: 'return' });
+    const found = await searchAll('status=awaiting_return');
+    for (const caseId of [older, previous, fresh]) expect(once(found.ids, caseId)).toBe(1);
+    expect(found.query).toEqual({ status: 'awaiting_return' });
+    expect((await cases.listByStatus('awaiting_return', 100)).map((c) => c.caseId)).toEqual(expect.arrayContaining([older, previous, fresh]));
+  });
+
+  it('closed cases are found by status over a given range, and by their own ids as before', async () => {
+    const { caseId, record } = await seedCase(env.db, { type: 'return', record: { status: 'awaiting_survey' } });
+    await cases.update(caseId, { status: 'closed', outcome: 'approved', closedAt: new Date().toISOString() });
+    // Local days of the market's zone: a day either side covers the creation wherever it falls.
+    const day = (offset: number) => new Date(Date.parse(record.createdAt) + offset * 86_400_000).toISOString().slice(0, 10);
+    const found = await searchAll(`status=closed&from=${day(-1)}&to=${day(1)}`);
+    expect(once(found.ids, caseId)).toBe(1);
+    expect((await searchAll(`status=closed&orderId=${record.orderId}`)).ids).toEqual([caseId]);
+  });
+});
