@@ -7,7 +7,7 @@ import type { SurveyStore } from '../../adapters/survey-store.js';
 import type { Market } from '../../domain/markets.js';
 import { localDateOf } from '../../domain/working-days.js';
 import type { NoticeMessage } from '../../schemas/messages.js';
-import { awaitEvent, type AwaitDeps } from './await-event.js';
+import { awaitEvent, type AwaitDeps, type CaseShows } from './await-event.js';
 import type { Markets } from '../../domain/markets.js';
 
 /** Where a case's survey counts in the satisfaction report: the local day it was sent, the case's type, carrier, remedy, market. */
@@ -29,6 +29,8 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
   const record = await deps.cases.require(caseId);
   // A retried step keeps the link already sent, so the customer never holds a dead one.
   let token = record.surveyToken;
+  // What the case shows for the wait below: as read here, or as the write below left it (unknown: read there).
+  let shows: CaseShows | undefined = record;
   if (!token) {
     token = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + expirySeconds * 1000).toISOString();
@@ -46,10 +48,11 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
     // timeline write would otherwise lose the count for good).
     if (sent) await deps.satisfaction.countInvitation(caseId, invitedIn);
     const linkless = !sent && !(await deps.cases.require(caseId)).surveyToken && (await deps.cases.update(caseId, patch));
+    shows = sent ? patch : undefined;
     if (sent || linkless) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
-  await awaitEvent(deps, caseId, 'survey', taskToken, now);
+  await awaitEvent(deps, caseId, 'survey', taskToken, now, undefined, shows);
 }
 
 /**
@@ -64,5 +67,5 @@ export async function remindSurvey(deps: Pick<SurveyDeps, keyof AwaitDeps | 'not
   const record = await deps.cases.require(caseId);
   const answered = record.survey !== undefined && 'rating' in record.survey;
   if (!answered) await deps.notices.send({ caseId, milestone: 'survey_reminder', round }, caseId);
-  await awaitEvent(deps, caseId, 'survey', taskToken, now);
+  await awaitEvent(deps, caseId, 'survey', taskToken, now, undefined, record);
 }
