@@ -18,15 +18,31 @@ const ATTEMPTS = 5;
 /**
  * Runs `change` on a fresh read of the case until its version-guarded write lands: workflow steps update the same
  * case concurrently, and a change decided on a stale read must be decided again. `change` returns undefined when the
- * write lost the race, anything else when it is done (written or nothing to do). `read`: the case as the caller read
- * it a moment before, for the first attempt (one read fewer; a write it lost to sends the next attempt to a fresh read).
+ * write lost the race, anything else when it is done (written or nothing to do).
  */
-export async function onFreshCase<T>(cases: CaseReader, caseId: string, change: (record: CaseRecord) => Promise<T | undefined>, read?: CaseRecord): Promise<T> {
+export async function onFreshCase<T>(cases: CaseReader, caseId: string, change: (record: CaseRecord) => Promise<T | undefined>): Promise<T> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-    const outcome = await change(attempt === 1 && read ? read : await cases.require(caseId));
+    const outcome = await change(await cases.require(caseId));
     if (outcome !== undefined) return outcome;
   }
   throw new Error(`case ${caseId} kept changing; retry`);
+}
+
+/**
+ * `cases`, whose first read of `read`'s case is `read` itself: the case as the caller read it a moment before, for
+ * onFreshCase's first attempt (one read fewer; a write it lost to sends the next attempt to a fresh read).
+ */
+function firstRead(cases: CaseReader, read: CaseRecord | undefined): CaseReader {
+  if (!read) return cases;
+  let served = false;
+  return {
+    get: (caseId) => cases.get(caseId),
+    require: async (caseId) => {
+      if (served || caseId !== read.caseId) return cases.require(caseId);
+      served = true;
+      return read;
+    },
+  };
 }
 
 /**
@@ -46,33 +62,28 @@ export async function startServiceClock(
 ): Promise<ServiceSla | undefined> {
   const at = now.toISOString();
   let market: Market | undefined;
-  const started = await onFreshCase(
-    deps.cases,
-    caseId,
-    async (record) => {
-      if (record.sla) return { sla: record.sla, fresh: false };
-      if (record.status === 'closed') return { sla: undefined, fresh: false };
-      market = deps.markets.of(record);
-      const { policy, calendar } = market;
-      const started = startServiceSla(
-        { type: record.type, expedited: record.expedited, startedAt, paused: Boolean(record.pause), withdrawnAt: new Date(record.createdAt) },
-        policy,
-        calendar,
-      );
-      // A replacement shipped ahead (VIP exchange) was confirmed before the old item arrived: nothing left to time.
-      const served = record.compensation?.status === 'completed' ? (record.compensation.completedAt ?? at) : undefined;
-      const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
-      if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
-      const written = await deps.sla.write(caseId, record.version, {
-        // The case's `dueAt` and `serviceWorkingDays` are read from the clock (adapters/case-store.ts, caseOf): not stored twice.
-        set: { ...alongWith, sla },
-        index: slaIndexPlace(sla, record.pause),
-        at,
-      });
-      return written ? { sla, fresh: true } : undefined;
-    },
-    read,
-  );
+  const started = await onFreshCase(firstRead(deps.cases, read), caseId, async (record) => {
+    if (record.sla) return { sla: record.sla, fresh: false };
+    if (record.status === 'closed') return { sla: undefined, fresh: false };
+    market = deps.markets.of(record);
+    const { policy, calendar } = market;
+    const started = startServiceSla(
+      { type: record.type, expedited: record.expedited, startedAt, paused: Boolean(record.pause), withdrawnAt: new Date(record.createdAt) },
+      policy,
+      calendar,
+    );
+    // A replacement shipped ahead (VIP exchange) was confirmed before the old item arrived: nothing left to time.
+    const served = record.compensation?.status === 'completed' ? (record.compensation.completedAt ?? at) : undefined;
+    const sla: ServiceSla = served ? { ...started, state: 'met', metAt: served } : started;
+    if (sla.provisionalFrom && !served) await deps.sla.markProvisional(caseId, sla.provisionalFrom);
+    const written = await deps.sla.write(caseId, record.version, {
+      // The case's `dueAt` and `serviceWorkingDays` are read from the clock (adapters/case-store.ts, caseOf): not stored twice.
+      set: { ...alongWith, sla },
+      index: slaIndexPlace(sla, record.pause),
+      at,
+    });
+    return written ? { sla, fresh: true } : undefined;
+  });
   const { sla } = started;
   // `alongWith` (fields the caller writes with the clock) is written in any case, on its own if the clock was not.
   if (!started.fresh && alongWith) await deps.cases.update(caseId, alongWith);
@@ -178,21 +189,16 @@ export async function closeWithClock(
   now: Date,
   read?: CaseRecord,
 ): Promise<CaseRecord | undefined> {
-  const outcome = await onFreshCase(
-    deps.cases,
-    caseId,
-    async (record): Promise<{ closed?: CaseRecord } | undefined> => {
-      if (!open.includes(record.status)) return {};
-      const stop = clockStopOf(record, now);
-      if (!stop) return (await deps.cases.update(caseId, patch, open)) ? { closed: { ...record, ...patch } } : {};
-      const written = await deps.sla.write(caseId, record.version, { set: { ...patch, ...stop.set }, remove: stop.remove, index: undefined, at: now.toISOString() });
-      if (!written) return undefined;
-      const closed: CaseRecord = { ...record, ...patch, ...stop.set };
-      for (const key of stop.remove) delete closed[key];
-      return { closed };
-    },
-    read,
-  );
+  const outcome = await onFreshCase(firstRead(deps.cases, read), caseId, async (record): Promise<{ closed?: CaseRecord } | undefined> => {
+    if (!open.includes(record.status)) return {};
+    const stop = clockStopOf(record, now);
+    if (!stop) return (await deps.cases.update(caseId, patch, open)) ? { closed: { ...record, ...patch } } : {};
+    const written = await deps.sla.write(caseId, record.version, { set: { ...patch, ...stop.set }, remove: stop.remove, index: undefined, at: now.toISOString() });
+    if (!written) return undefined;
+    const closed: CaseRecord = { ...record, ...patch, ...stop.set };
+    for (const key of stop.remove) delete closed[key];
+    return { closed };
+  });
   return outcome.closed;
 }
 
