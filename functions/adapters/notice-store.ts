@@ -83,6 +83,23 @@ export interface SlotClaim {
   prior: Partial<Record<Channel, ChannelNotice>>;
 }
 
+/**
+ * Every `NOTICE#` item of one case (slot items and the previous release's per-channel items), read consistently by
+ * `caseNotices`: what `heldIn` lists and, passed to a claim as `read`, what the claim's first attempt decides on
+ * instead of reading the slot again (one read fewer per notice for a sender that looked for held SMS first).
+ */
+export interface CaseNotices {
+  caseId: string;
+  items: Array<Record<string, unknown>>;
+}
+
+/** What a claim may be given: see CaseNotices. Only a read made just before the claim, consistently, by this store. */
+export interface ClaimOptions {
+  release?: boolean;
+  message?: NoticeMessage;
+  read?: CaseNotices;
+}
+
 const FAILURES: ReadonlySet<NoticeStatus> = new Set(['failed', 'undeliverable', 'suppressed']);
 // Claim attempts when another writer changes the slot between the read and the conditional write.
 const CLAIM_ATTEMPTS = 3;
@@ -118,7 +135,7 @@ export class NoticeStore {
     slot: string,
     wants: { send: Channel[]; deferUntil?: Date },
     now: Date,
-    options: { release?: boolean; message?: NoticeMessage } = {},
+    options: ClaimOptions = {},
   ): Promise<SlotClaim & { deferred: Channel[] }> {
     // One write takes a channel or parks it, never both: a parked SMS sent by the same caller would go in quiet hours.
     if (wants.deferUntil && wants.send.includes(HELD_CHANNEL)) throw new Error(`${HELD_CHANNEL} cannot be both sent and held for later in one claim`);
@@ -137,7 +154,7 @@ export class NoticeStore {
   }
 
   /** One channel: see claimSlot. */
-  async claim(caseId: string, slot: string, channel: Channel, now: Date, options: { release?: boolean; message?: NoticeMessage } = {}): Promise<boolean> {
+  async claim(caseId: string, slot: string, channel: Channel, now: Date, options: ClaimOptions = {}): Promise<boolean> {
     return (await this.claimSlot(caseId, slot, { send: [channel] }, now, options)).taken.length > 0;
   }
 
@@ -281,24 +298,22 @@ export class NoticeStore {
    * page's part of it. Each comes with the message its release carries (`channel`, `release: true`).
    */
   async held(caseId: string, channel: Channel, dueBy?: Date): Promise<DueNotice[]> {
+    return heldIn(await this.caseNotices(caseId), channel, dueBy);
+  }
+
+  /** Every notice item of the case, both shapes, in one consistent query (see CaseNotices). */
+  async caseNotices(caseId: string): Promise<CaseNotices> {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notice)',
       ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':notice': 'NOTICE#' },
       ConsistentRead: true,
     });
-    const found: DueNotice[] = [];
-    for (const record of items.flatMap(noticeRecordsOf)) {
-      if (record.channel !== channel || record.status !== 'deferred' || !record.sendAt || typeof record.message !== 'string') continue;
-      if (dueBy && record.sendAt > dueBy.toISOString()) continue;
-      const message = { ...(JSON.parse(record.message) as NoticeMessage), channel, release: true };
-      found.push({ caseId, slot: record.milestone, channel, sendAt: record.sendAt, message });
-    }
-    return found;
+    return { caseId, items };
   }
 
   /** The slot item and the previous release's per-channel items of one slot, in one consistent query. */
-  private async read(caseId: string, slot: string): Promise<{ item?: Record<string, unknown>; legacy: Partial<Record<Channel, Record<string, unknown>>> }> {
+  private async read(caseId: string, slot: string): Promise<SlotRead> {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       // From the slot item to its last per-channel item (`#email` < `#sms`): `received#r1` no longer reads `received#r10`
@@ -307,12 +322,7 @@ export class NoticeStore {
       ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':slot': `NOTICE#${slot}`, ':last': keys.notice(caseId, slot, 'sms').sk },
       ConsistentRead: true,
     });
-    const legacy: Partial<Record<Channel, Record<string, unknown>>> = {};
-    for (const channel of CHANNELS) {
-      const old = items.find((i) => i.sk === keys.notice(caseId, slot, channel).sk);
-      if (old) legacy[channel] = old;
-    }
-    return { item: items.find((i) => i.sk === slotKey(caseId, slot).sk), legacy };
+    return slotIn(items, caseId, slot);
   }
 
   /**
@@ -320,19 +330,15 @@ export class NoticeStore {
    * it to its entry: the slot item's channels in one conditional write, re-read and retried if another writer got in
    * between; channels of a previous release's item each in their own.
    */
-  private async take(
-    caseId: string,
-    slot: string,
-    entries: Partial<Record<Channel, ChannelNotice>>,
-    now: Date,
-    options: { release?: boolean; message?: NoticeMessage },
-  ): Promise<SlotClaim> {
+  private async take(caseId: string, slot: string, entries: Partial<Record<Channel, ChannelNotice>>, now: Date, options: ClaimOptions): Promise<SlotClaim> {
     const stale = new Date(now.getTime() - this.staleClaimMs).toISOString();
     const release = (entry: ChannelNotice) => options.release === true && entry.status !== 'deferred';
     const message = options.message ? JSON.stringify(options.message) : undefined;
     const wanted = CHANNELS.filter((c) => entries[c]);
+    if (options.read && options.read.caseId !== caseId) throw new Error("a claim was given another case's notices");
     for (let attempt = 0; ; attempt += 1) {
-      const read = await this.read(caseId, slot);
+      // The caller's read of the case's notices serves the first attempt; a contended write reads the slot afresh.
+      const read = attempt === 0 && options.read ? slotIn(options.read.items, caseId, slot) : await this.read(caseId, slot);
       const claim: SlotClaim = { caseId, slot, taken: [], busy: [], legacy: read.legacy, prior: {} };
       const fresh: Channel[] = [];
       for (const channel of wanted) {
@@ -456,6 +462,33 @@ export class NoticeStore {
       throw error;
     }
   }
+}
+
+interface SlotRead {
+  item?: Record<string, unknown>;
+  legacy: Partial<Record<Channel, Record<string, unknown>>>;
+}
+
+/** One slot's items among a case's notice items: its slot item, and the previous release's per-channel items. */
+function slotIn(items: Array<Record<string, unknown>>, caseId: string, slot: string): SlotRead {
+  const legacy: Partial<Record<Channel, Record<string, unknown>>> = {};
+  for (const channel of CHANNELS) {
+    const old = items.find((i) => i.sk === keys.notice(caseId, slot, channel).sk);
+    if (old) legacy[channel] = old;
+  }
+  return { item: items.find((i) => i.sk === slotKey(caseId, slot).sk), legacy };
+}
+
+/** The notices of `read` still deferred on `channel` (by `dueBy` when given): see NoticeStore.held. */
+export function heldIn(read: CaseNotices, channel: Channel, dueBy?: Date): DueNotice[] {
+  const found: DueNotice[] = [];
+  for (const record of read.items.flatMap(noticeRecordsOf)) {
+    if (record.channel !== channel || record.status !== 'deferred' || !record.sendAt || typeof record.message !== 'string') continue;
+    if (dueBy && record.sendAt > dueBy.toISOString()) continue;
+    const message = { ...(JSON.parse(record.message) as NoticeMessage), channel, release: true };
+    found.push({ caseId: read.caseId, slot: record.milestone, channel, sendAt: record.sendAt, message });
+  }
+  return found;
 }
 
 /** The item of one notice slot (`milestone` or `milestone#r<round>`), all channels. */

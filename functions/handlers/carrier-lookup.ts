@@ -42,7 +42,7 @@ export function createHandler(config: ConfigOf<typeof carrierLookupConfig>) {
     const provider = tracker.providerFor({ carrier: record.shipment.carrier, trackingNumber: record.shipment.trackingNumber });
     const report = (outcome: { ok: true } | { ok: false; error: string }) => reportProviderCall({ health, alerts, outageAlertSeconds }, provider, outcome, new Date());
     try {
-      const result = await carrierLookup({ cases, tracker, markets: deploymentMarkets, report, alerts, shipments }, caseId, now);
+      const result = await carrierLookup({ cases, tracker, markets: deploymentMarkets, report, alerts, shipments }, caseId, now, record);
       metricSink.count('CarrierLookups', { Provider: provider, Outcome: result.verdict });
       return result;
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { CaseStore } from '../adapters/case-store.js';
 import { surveyTokenOf, type CaseContact, type CaseRecord } from '../domain/case-record.js';
 import { AddressRefusedError, PROVIDER_SEND_MAX_MS, type NoticeSenders } from '../adapters/notice-senders.js';
-import type { ChannelNotice, NoticeStore } from '../adapters/notice-store.js';
+import { heldIn, type CaseNotices, type ChannelNotice, type NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
 import type { SurveyStore } from '../adapters/survey-store.js';
 import type { Channel, RemedyChoice } from '../domain/case.js';
@@ -223,10 +223,11 @@ async function deliver(deps: SendNoticeDeps, d: Delivery, channels: Channel[], o
     }),
   );
   const open = channels.filter((c) => !unrecorded.has(c));
-  const deferUntil = open.includes('sms') && !d.release ? await smsSendAt(deps, d.record, d.contact, ctx.now) : undefined;
+  const { deferUntil, read } = open.includes('sms') && !d.release ? await smsSendAt(deps, d.record, d.contact, ctx.now) : {};
   const queued: NoticeMessage = { ...d.message, at: ctx.reachedAt.toISOString() };
   const wants = { send: open.filter((c) => !(c === 'sms' && deferUntil)), ...(deferUntil ? { deferUntil } : {}) };
-  const claim = await deps.notices.claimSlot(caseId, d.slot, wants, ctx.now, { release: d.release, message: queued });
+  // The case's notices read for the held SMS just now hold this slot's items too: the claim decides on them.
+  const claim = await deps.notices.claimSlot(caseId, d.slot, wants, ctx.now, { release: d.release, message: queued, ...(read ? { read } : {}) });
   outcome.deferred.push(...claim.deferred);
 
   const results: Partial<Record<Channel, ChannelNotice>> = {};
@@ -345,16 +346,17 @@ async function sendChecked(
  * When a live (not released) SMS may go: undefined for now. Inside the customer's quiet hours, at their end. Just
  * after them, while the case still has SMS held from the night (the dispatcher releases them on its schedule), behind
  * those: parked due at once (or when the last held one is due), so the dispatcher releases it with them, in order,
- * and drops whichever of them it makes moot.
+ * and drops whichever of them it makes moot. `read`: the case's notices, when they were read to find the held SMS.
  */
-async function smsSendAt(deps: SendNoticeDeps, record: CaseRecord, contact: CaseContact, now: Date): Promise<Date | undefined> {
+async function smsSendAt(deps: SendNoticeDeps, record: CaseRecord, contact: CaseContact, now: Date): Promise<{ deferUntil?: Date; read?: CaseNotices }> {
   const { caseId } = record;
   // A customer who gave no zone lives, as far as we know, in their market's.
   const quietEnd = quietUntil(now, contact.timeZone ?? deps.settings.markets.of(record).calendar.timeZone, deps.settings.quietHours);
-  if (quietEnd) return quietEnd;
-  const held = await deps.notices.held(caseId, 'sms');
-  if (held.length === 0) return undefined;
-  return new Date(Math.max(now.getTime(), ...held.map((n) => Date.parse(n.sendAt))));
+  if (quietEnd) return { deferUntil: quietEnd };
+  const read = await deps.notices.caseNotices(caseId);
+  const held = heldIn(read, 'sms');
+  if (held.length === 0) return { read };
+  return { deferUntil: new Date(Math.max(now.getTime(), ...held.map((n) => Date.parse(n.sendAt)))), read };
 }
 
 async function render(deps: SendNoticeDeps, message: NoticeMessage, record: CaseRecord, contact: CaseContact, ctx: SendContext): Promise<RenderedNotice> {

@@ -29,6 +29,23 @@ export async function onFreshCase<T>(cases: CaseReader, caseId: string, change: 
 }
 
 /**
+ * `cases`, whose first read of `read`'s case is `read` itself: the case as the caller read it a moment before, for
+ * onFreshCase's first attempt (one read fewer; a write it lost to sends the next attempt to a fresh read).
+ */
+function firstRead(cases: CaseReader, read: CaseRecord | undefined): CaseReader {
+  if (!read) return cases;
+  let served = false;
+  return {
+    get: (caseId) => cases.get(caseId),
+    require: async (caseId) => {
+      if (served || caseId !== read.caseId) return cases.require(caseId);
+      served = true;
+      return read;
+    },
+  };
+}
+
+/**
  * Starts the case's service clock, once (a redelivered arrival changes nothing), with `alongWith` in the same write
  * (and `entriesAlong` in the same timeline write): from arrival at the service center,
  * or from acceptance for types without a return leg (docs/sla.md). When the calendar's data ends before the due time
@@ -41,10 +58,11 @@ export async function startServiceClock(
   now: Date,
   alongWith?: Partial<CaseRecord>,
   entriesAlong: TimelineEntry[] = [],
+  read?: CaseRecord,
 ): Promise<ServiceSla | undefined> {
   const at = now.toISOString();
   let market: Market | undefined;
-  const started = await onFreshCase(deps.cases, caseId, async (record) => {
+  const started = await onFreshCase(firstRead(deps.cases, read), caseId, async (record) => {
     if (record.sla) return { sla: record.sla, fresh: false };
     if (record.status === 'closed') return { sla: undefined, fresh: false };
     market = deps.markets.of(record);
@@ -169,8 +187,9 @@ export async function closeWithClock(
   patch: Partial<CaseRecord>,
   open: CaseStatus[],
   now: Date,
+  read?: CaseRecord,
 ): Promise<CaseRecord | undefined> {
-  const outcome = await onFreshCase(deps.cases, caseId, async (record): Promise<{ closed?: CaseRecord } | undefined> => {
+  const outcome = await onFreshCase(firstRead(deps.cases, read), caseId, async (record): Promise<{ closed?: CaseRecord } | undefined> => {
     if (!open.includes(record.status)) return {};
     const stop = clockStopOf(record, now);
     if (!stop) return (await deps.cases.update(caseId, patch, open)) ? { closed: { ...record, ...patch } } : {};

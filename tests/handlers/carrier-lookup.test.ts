@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
@@ -68,6 +68,19 @@ describe('carrier-lookup', () => {
     });
     const events = (await cases.view(caseId))!.timeline.map((e) => e.event);
     expect(events).toContain('carrier_confirmed');
+  });
+
+  it("reads the case once: the lookup decides on the record the step read to pick the carrier's provider", async () => {
+    const { caseId } = await lostCase(unique('SIM-LOST').toUpperCase());
+    // The handler's own CaseStore (its module instance, imported fresh in beforeAll).
+    const { CaseStore: HandlerCaseStore } = await import('../../functions/adapters/case-store.js');
+    const reads = vi.spyOn(HandlerCaseStore.prototype, 'require');
+    try {
+      expect(await handler({ caseId })).toMatchObject({ verdict: 'confirmed' });
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('SIM-DOWN…: the carrier API is down → throws CarrierUnavailableError (the workflow retries); recovers later', async () => {

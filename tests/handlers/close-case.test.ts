@@ -107,6 +107,44 @@ describe('close-case', () => {
     expect(await cases.get(caseId)).toMatchObject({ version: record.version + 1 });
   });
 
+  it("decides the close on the case it read first (no second read); a write landing in between sends it to a fresh read, and the clock is still stopped in the close's write", async () => {
+    const sla = {
+      service: 'return',
+      startsAt: 'arrival',
+      startedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      expedited: false,
+      workingDays: 7,
+      state: 'running',
+      pauses: [],
+    } as const;
+    const counted = (meanwhile?: (caseId: string) => Promise<unknown>) => {
+      let reads = 0;
+      const store = Object.assign(Object.create(cases) as CaseStore, {
+        require: async (id: string) => {
+          reads += 1;
+          const record = await cases.require(id);
+          if (reads === 1) await meanwhile?.(id);
+          return record;
+        },
+      });
+      return { store, reads: () => reads };
+    };
+    const deps = (store: CaseStore) => ({ cases: store, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() });
+
+    const quiet = await openCase({ status: 'awaiting_survey', sla: { ...sla, pauses: [] } });
+    const alone = counted();
+    await expect(closeCase(deps(alone.store), quiet.caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
+    // The step's read, then stopServiceClock's (which finds nothing left to write).
+    expect(alone.reads()).toBe(2);
+    expect(await cases.get(quiet.caseId)).toMatchObject({ status: 'closed', sla: { state: 'stopped' }, version: quiet.record.version + 1 });
+
+    const raced = await openCase({ status: 'awaiting_survey', sla: { ...sla, pauses: [] } });
+    const racing = counted((id) => cases.update(id, { priority: 7 }));
+    await expect(closeCase(deps(racing.store), raced.caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
+    expect(racing.reads()).toBe(3);
+    expect(await cases.get(raced.caseId)).toMatchObject({ status: 'closed', sla: { state: 'stopped' }, priority: 7, version: raced.record.version + 2 });
+  });
+
   it('a case that failed for good (needs_attention) or is already closed is not closed (again)', async () => {
     const failed = await openCase({ status: 'needs_attention' });
     await handler({ caseId: failed.caseId, reason: 'completed' });

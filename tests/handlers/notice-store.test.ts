@@ -246,6 +246,27 @@ describe('notice store: what the review asked to pin down', () => {
     expect(await slotItem(caseId, 'received')).toBeUndefined();
   });
 
+  it("a claim given the case's notices read just before decides on them, with no read of its own; a stale read loses to the write in between and reads afresh", async () => {
+    const { caseId } = await seedCase(env.db);
+    const reading = new NoticeStore(env.db, TABLE_NAME, STALE_MS);
+    const reads = vi.spyOn(reading as unknown as { read: () => Promise<unknown> }, 'read');
+    const first = await reading.claimSlot(caseId, 'received', { send: ['email', 'sms'] }, new Date(), { read: await reading.caseNotices(caseId) });
+    expect(first.taken).toEqual(['email', 'sms']);
+    expect(reads).not.toHaveBeenCalled();
+
+    // Read before another sender takes the email: the write's condition fails on the email, the claim reads the slot
+    // again, and takes only the SMS; the email is never sent twice.
+    const stale = await reading.caseNotices(caseId);
+    expect(await notices.claim(caseId, 'decided', 'email', new Date())).toBe(true);
+    const second = await reading.claimSlot(caseId, 'decided', { send: ['email', 'sms'] }, new Date(), { read: stale });
+    expect(second).toMatchObject({ taken: ['sms'], busy: ['email'] });
+    expect(reads).toHaveBeenCalledTimes(1);
+    // Taken already, seen in the read: nothing written, nothing read.
+    expect((await reading.claimSlot(caseId, 'decided', { send: ['email', 'sms'] }, new Date(), { read: await reading.caseNotices(caseId) })).taken).toEqual([]);
+    expect(reads).toHaveBeenCalledTimes(1);
+    await expect(reading.claimSlot(caseId, 'resolved', { send: ['email'] }, new Date(), { read: await reading.caseNotices('AS-OTHER') })).rejects.toThrow(/another case/);
+  });
+
   it('refuses to send and park the SMS in one claim', async () => {
     const { caseId } = await seedCase(env.db);
     await expect(notices.claimSlot(caseId, 'received', { send: ['sms'], deferUntil: new Date(Date.now() + 3_600_000) }, new Date())).rejects.toThrow(/both sent and held/);

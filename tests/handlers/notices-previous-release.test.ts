@@ -84,6 +84,20 @@ describe('notice items of the previous release (one per channel)', () => {
     expect(env.sms!.messages({ to: to.phone })).toHaveLength(1);
   });
 
+  it("a claim given the case's notices read just before routes each channel by its items there: the old item's channel stays in it", async () => {
+    const { caseId } = await seedCase(env.db);
+    await putOld(caseId, 'decided', 'email', { status: 'sent', at: ago(MINUTE), providerMessageId: 'ses-old-2' });
+    await putOld(caseId, 'decided', 'sms', { status: 'failed', at: ago(MINUTE), error: 'Throttling' });
+    const claim = await notices.claimSlot(caseId, 'decided', { send: ['email', 'sms'] }, new Date(), { read: await notices.caseNotices(caseId) });
+    expect(claim.taken).toEqual(['sms']);
+    expect(Object.keys(claim.legacy).sort()).toEqual(['email', 'sms']);
+    expect(await oldItem(caseId, 'decided', 'sms')).toMatchObject({ status: 'sending' });
+    expect(await slotItem(caseId, 'decided')).toBeUndefined();
+    await notices.record(claim, { sms: { status: 'sent', at: new Date().toISOString(), providerMessageId: 'sms-old-2' } });
+    expect(await oldItem(caseId, 'decided', 'sms')).toMatchObject({ status: 'sent', providerMessageId: 'sms-old-2' });
+    expect(await oldItem(caseId, 'decided', 'email')).toMatchObject({ status: 'sent', providerMessageId: 'ses-old-2' });
+  });
+
   it('its claim still fresh: nothing sent, the message comes back; once stale, taken over and sent once, in its own item', async () => {
     const to = freshContact();
     const { caseId } = await seedCase(env.db, { contact: { ...to, channels: ['sms'] } });

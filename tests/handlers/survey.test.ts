@@ -9,7 +9,7 @@ import { localDateOf } from '../../functions/domain/working-days.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-event.js';
-import { newSurveyToken, openSurvey } from '../../functions/use-cases/steps/open-survey.js';
+import { newSurveyToken, openSurvey, remindSurvey } from '../../functions/use-cases/steps/open-survey.js';
 import { oneMarket } from '../markets.js';
 import { addWaitForTokenMachine, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
@@ -216,6 +216,42 @@ describe('survey: a step failing right after the write that sent the survey', ()
     expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', surveyToken: expect.any(String) });
     const today = localDateOf(new Date(), 'Asia/Shanghai');
     expect((await new SatisfactionStore(env.db, TABLE_NAME).totals('carrier', today, today)).get(carrier)).toMatchObject({ invited: 1 });
+  });
+});
+
+describe('survey: reads of the case', () => {
+  it('opening and reminding each read the case twice: at the start, and after the token is parked (the status is known from the first)', async () => {
+    const { caseId } = await seedCase(env.db, { record: { status: 'resolved', outcome: 'approved', remedy: 'refund' } });
+    let reads = 0;
+    let writes = 0;
+    const counting = Object.assign(Object.create(cases) as CaseStore, {
+      require: (id: string) => {
+        reads += 1;
+        return cases.require(id);
+      },
+      update: (...args: Parameters<CaseStore['update']>) => {
+        writes += 1;
+        return cases.update(...args);
+      },
+    });
+    const deps = {
+      cases: counting,
+      waits,
+      workflow: {} as never,
+      surveys: new SurveyStore(env.db, TABLE_NAME),
+      notices: { send: async () => undefined } as never,
+      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
+      markets: oneMarket(),
+    };
+    await openSurvey(deps, caseId, 'task-token-1', 3600, new Date());
+    expect({ reads, writes }).toEqual({ reads: 2, writes: 1 });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey' });
+    expect(await waitItem(caseId)).toMatchObject({ taskToken: 'task-token-1' });
+    reads = 0;
+    writes = 0;
+    await remindSurvey(deps, caseId, 'task-token-2', 0, new Date());
+    expect({ reads, writes }).toEqual({ reads: 2, writes: 0 });
+    expect(await waitItem(caseId)).toMatchObject({ taskToken: 'task-token-2' });
   });
 });
 

@@ -37,13 +37,18 @@ export interface ReviewTargets {
   escalationSeconds: number;
 }
 
+/** What the case shows, as the calling step read or wrote it a moment before (its status write is then not read for). */
+export type CaseShows = Pick<CaseRecord, 'status' | 'waitingFor'>;
+
 /**
  * Parks the workflow's task token where the awaited event will find it. If the event (or a cancellation) came
- * first, the step is resumed at once with it. An operator review is listed for operators from here on.
+ * first, the step is resumed at once with it. An operator review is listed for operators from here on. `shows`: see
+ * CaseShows; the case is still read after the token is parked, as it must be (an event recorded on the case before
+ * the token was parked is found there).
  */
-export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind, taskToken: string, now: Date, targets?: ReviewTargets): Promise<void> {
+export async function awaitEvent(deps: AwaitDeps, caseId: string, kind: WaitKind, taskToken: string, now: Date, targets?: ReviewTargets, shows?: CaseShows): Promise<void> {
   if (kind === 'manual_review') await openReview(deps.cases, caseId, now, targets);
-  else await showWaiting(deps.cases, caseId, kind);
+  else await showWaiting(deps.cases, caseId, kind, shows);
   const early = await deps.waits.registerToken(caseId, kind, taskToken, now.toISOString());
   const record = await deps.cases.require(caseId);
   // An operator review resumes only from the case's own record of its decision: a signal left on the wait item (a
@@ -73,9 +78,9 @@ export async function deliver(workflow: WorkflowPort, kind: WaitKind, taskToken:
  * reminder, or a step that set it with its own write) is not written again: a write of the case item costs a unit per
  * started KB, a read a fraction of that.
  */
-async function showWaiting(cases: CaseReader & CaseWriter, caseId: string, kind: WaitKind): Promise<void> {
+async function showWaiting(cases: CaseReader & CaseWriter, caseId: string, kind: WaitKind, shows?: CaseShows): Promise<void> {
   const status = STATUS_WHILE_WAITING[kind];
-  const record = await cases.require(caseId);
+  const record = shows ?? (await cases.require(caseId));
   if (record.status !== status || record.waitingFor !== kind) await cases.update(caseId, { status, waitingFor: kind });
 }
 

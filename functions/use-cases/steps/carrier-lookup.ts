@@ -32,8 +32,10 @@ export async function carrierLookup(
   deps: { cases: CaseRepository; tracker: CarrierTracker; markets: Markets; report?: LookupReport; alerts?: AlertPort; shipments?: ShipmentStore },
   caseId: string,
   now: Date,
+  /** The case as the step read it just before (to pick the provider): not read a second time. */
+  read?: CaseRecord,
 ): Promise<CarrierLookupResult> {
-  const record = await deps.cases.require(caseId);
+  const record = read ?? (await deps.cases.require(caseId));
   const { policy, calendar } = deps.markets.of(record);
   await deps.cases.update(caseId, { status: 'checking_carrier', waitingFor: '' }, [...CARRIER_LOOKUP_STATUSES]);
   const { shipment } = record;

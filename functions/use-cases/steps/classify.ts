@@ -82,7 +82,7 @@ export async function classify(deps: SlaDeps & { overrides: TimingOverrides }, c
     // the target at the same time, so the monitor's verdict (by the case) and the listing cannot drift apart. A target
     // already found missed (and deleted by the monitor) is not put again: it would be alerted twice.
     // With the clock, the entry goes in the clock's timeline write.
-    if (withClock) await startServiceClock(deps, caseId, new Date(record.createdAt), now, classified, entry ? [entry] : []);
+    if (withClock) await startServiceClock(deps, caseId, new Date(record.createdAt), now, classified, entry ? [entry] : [], record);
     if (!record.firstResponseMissedAt) await startFirstResponseTarget(deps, caseId, record.responseDueAt ?? responseDueAt, now);
   }
   if (entry && !withClock) await deps.cases.appendTimeline(caseId, entry);

@@ -57,6 +57,8 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
     },
     OPEN_STATUSES,
     now,
+    // The case as read above: the close's write is guarded (version, or status), a lost race reads it afresh.
+    record,
   );
   // Counted by the call whose conditional write closed the case, at once, from the case as that write left it: a
   // retried step finds it closed and counts nothing, so nothing that can fail may run between the write and the count

@@ -7,7 +7,7 @@ import type { SurveyStore } from '../../adapters/survey-store.js';
 import type { Market } from '../../domain/markets.js';
 import { localDateOf } from '../../domain/working-days.js';
 import type { NoticeMessage } from '../../schemas/messages.js';
-import { awaitEvent, type AwaitDeps } from './await-event.js';
+import { awaitEvent, type AwaitDeps, type CaseShows } from './await-event.js';
 import type { Markets } from '../../domain/markets.js';
 
 /** Where a case's survey counts in the satisfaction report: the local day it was sent, the case's type, carrier, remedy, market. */
@@ -38,6 +38,8 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
   // Opened already: a token on the case item (written with the status), or the preset one with the status showing it.
   const opened = record.surveyToken !== undefined || (preset !== undefined && record.status === 'awaiting_survey');
   const token = record.surveyToken ?? preset ?? newSurveyToken();
+  // What the case shows for the wait below: as read here, or as the write below left it (unknown: read there).
+  let shows: CaseShows | undefined = record;
   const expiresAt = new Date(now.getTime() + expirySeconds * 1000).toISOString();
   const bucket = surveyBucket(record, now, deps.markets.of(record));
   const surveyOf = () => ({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt, invitedIn: bucket });
@@ -61,10 +63,11 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
     // throttled timeline write would otherwise lose the count for good).
     if (sent) await deps.satisfaction.countInvitation(caseId, invitedIn);
     const linkless = !sent && !preset && !(await deps.cases.require(caseId)).surveyToken && (await deps.cases.update(caseId, patch));
+    shows = sent ? patch : undefined;
     if (sent || linkless) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
   await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
-  await awaitEvent(deps, caseId, 'survey', taskToken, now);
+  await awaitEvent(deps, caseId, 'survey', taskToken, now, undefined, shows);
 }
 
 /**
@@ -79,5 +82,5 @@ export async function remindSurvey(deps: Pick<SurveyDeps, keyof AwaitDeps | 'not
   const record = await deps.cases.require(caseId);
   const answered = record.survey !== undefined && 'rating' in record.survey;
   if (!answered) await deps.notices.send({ caseId, milestone: 'survey_reminder', round }, caseId);
-  await awaitEvent(deps, caseId, 'survey', taskToken, now);
+  await awaitEvent(deps, caseId, 'survey', taskToken, now, undefined, record);
 }
