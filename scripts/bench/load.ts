@@ -193,7 +193,13 @@ async function startRuntime(): Promise<Runtime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-load-'));
   const child = spawn(
     process.execPath,
-    [...(process.env.LOAD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_CPU_PROF}`] : []), '--import', 'tsx', join(REPO_ROOT, 'local', 'main.ts')],
+    [
+      ...(process.env.LOAD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_CPU_PROF}`] : []),
+      ...(process.env.LOAD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'local', 'main.ts'),
+    ],
     {
       cwd: REPO_ROOT,
       env: {
