@@ -73,10 +73,38 @@ export function watchedCalendar(calendar: WorkingDayCalendar): { calendar: Worki
 
 const MS_PER_DAY = 86_400_000;
 
+/**
+ * One formatter per zone and kind, made on first use: building an Intl.DateTimeFormat costs far more than formatting
+ * with it (ICU loads the zone's rules each time), and a case asks for its market's local date many times. A zone that
+ * does not exist throws RangeError at construction, as before, and is not cached.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(kind: 'date' | 'clock', timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format =
+      kind === 'date'
+        ? // en-CA formats as YYYY-MM-DD.
+          new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+        : new Intl.DateTimeFormat('en-US', {
+            timeZone,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            second: '2-digit',
+          });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 /** The local calendar date of an instant in a zone, as YYYY-MM-DD. */
 export function localDateOf(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return formatterFor('date', timeZone).format(instant);
 }
 
 export function addCalendarDays(localDate: string, days: number): string {
@@ -86,16 +114,7 @@ export function addCalendarDays(localDate: string, days: number): string {
 
 /** Offset of the zone from UTC at an instant, in ms (e.g. +8h for Asia/Shanghai). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
+  const parts = formatterFor('clock', timeZone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { LocalTable } from '../cfn/types.js';
 import { closeServerGracefully, listen } from '../net.js';
+import { installDynaliteTableCache } from './dynalite-table-cache.js';
 
 // dynalite ships no type declarations; this is the part of its factory we use.
 type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
@@ -30,6 +31,7 @@ export interface DynamoDbEmulator {
  */
 export async function startDynamoDb(opts: { port?: number; dataDir?: string } = {}): Promise<DynamoDbEmulator> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  installDynaliteTableCache();
   const server = dynalite({
     ...(opts.dataDir ? { path: opts.dataDir } : {}),
     createTableMs: 0,

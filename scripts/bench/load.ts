@@ -9,6 +9,8 @@
  *     lines). Past `--load-e2e-timeout` seconds (default 600) it reports how many had ended by then.
  * The API's throttle is off (LOCAL_THROTTLE=off): 200 req/s is above the route's deployed limit of 100 req/s.
  * LOAD_CPU_PROF=<dir> runs the runtime under `node --cpu-prof`: one .cpuprofile per thread, written as it stops.
+ * LOAD_NODE_FLAGS="<flags>" passes node/V8 flags to the runtime (A/B runs, e.g. `--single-threaded-gc`).
+ * `--load 0 --load-cases N` runs only the end-to-end part, with N cases.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -193,7 +195,13 @@ async function startRuntime(): Promise<Runtime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-load-'));
   const child = spawn(
     process.execPath,
-    [...(process.env.LOAD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_CPU_PROF}`] : []), '--import', 'tsx', join(REPO_ROOT, 'local', 'main.ts')],
+    [
+      ...(process.env.LOAD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_CPU_PROF}`] : []),
+      ...(process.env.LOAD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'local', 'main.ts'),
+    ],
     {
       cwd: REPO_ROOT,
       env: {
