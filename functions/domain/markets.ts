@@ -17,7 +17,7 @@ export interface MarketRegistry {
 /** What the intake checks an order against: the markets a deployment has a policy for, and their currencies, nothing built. */
 export type MarketCatalog = Pick<Markets, 'defaultMarket' | 'codes' | 'knows' | 'currencyOf'>;
 
-export function marketCatalog(registry: MarketRegistry, defaultMarket: string): MarketCatalog {
+export function marketCatalog(registry: Pick<MarketRegistry, 'policies'>, defaultMarket: string): MarketCatalog {
   const knows = (code: string) => Object.hasOwn(registry.policies, code);
   // A default market without a policy would refuse every order that names none: stop at cold start instead.
   if (!knows(defaultMarket)) throw new Error(`no after-sales policy for the default market ${defaultMarket}; known: ${Object.keys(registry.policies).sort().join(', ')}`);
