@@ -1,7 +1,7 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { OpsApiDeps } from '../../functions/http/ops-api-app.js';
+import type { OpsApiBase, OpsApiDeps } from '../../functions/http/ops-api-app.js';
 import { apiEvent, lambdaContext, operatorClaims } from '../handlers/env.js';
 
 /**
@@ -94,7 +94,7 @@ describe('ops API route groups', () => {
     const errors: Array<Record<string, unknown>> = [];
     const logger = { info: () => undefined, error: (_message: string, detail: Record<string, unknown>) => void errors.push(detail) };
     const { opsApiApp } = await import('../../functions/http/ops-api-app.js');
-    const app = opsApiApp({ logger } as unknown as OpsApiDeps);
+    const app = opsApiApp({ logger } as unknown as OpsApiBase, async () => ({ logger }) as unknown as OpsApiDeps);
     const request = async () => {
       const event = apiEvent({ method: 'GET', path: '/ops/reports/volume', jwtClaims: operatorClaims({ name: 'li.wei', role: 'supervisor' }) });
       const result = (await app(event, lambdaContext('ops-api'))) as APIGatewayProxyStructuredResultV2;
