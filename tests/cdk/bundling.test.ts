@@ -115,6 +115,10 @@ describe('function bundles', () => {
 
   it.each(['status-page', 'survey-api'])('%s loads the Step Functions client at its first resume', (handler) => lazily(handler, ['@aws-sdk/client-sfn/']));
 
+  it.each(['carrier-webhook', 'track-shipments'])('%s loads the SQS client at the first return or proactive case it sends to the intake', (handler) =>
+    lazily(handler, ['@aws-sdk/client-sqs/']),
+  );
+
   it('start-case loads the SQS client at its first dispute acknowledgement; no function loads currency-codes', () => {
     lazily('start-case', ['@aws-sdk/client-sqs/']);
     const { atStart, onUse } = bundled('ingest-webhook');
