@@ -115,6 +115,8 @@ describe('function bundles', () => {
 
   it.each(['status-page', 'survey-api'])('%s loads the Step Functions client at its first resume', (handler) => lazily(handler, ['@aws-sdk/client-sfn/']));
 
+  it('delivery-events loads the SQS client at the first permanent failure it sends again', () => lazily('delivery-events', ['@aws-sdk/client-sqs/']));
+
   it.each(['carrier-webhook', 'track-shipments'])('%s loads the SQS client at the first return or proactive case it sends to the intake', (handler) =>
     lazily(handler, ['@aws-sdk/client-sqs/']),
   );
