@@ -12,7 +12,8 @@ export const SHIPPED_MARKETS: readonly string[] = Object.keys(POLICIES);
 
 /**
  * Every market the deployment ships: a case's `order.market` must be one of these. Functions resolve a case's policy
- * and calendar from it (wiring.ts `markets()`); tests add a test-only market by mocking this export.
+ * and calendar from it (wiring.ts `markets()`); tests add a test-only market by mocking this export and `POLICIES`
+ * (tests/test-market.ts `withTestMarketPolicies`).
  */
 export const MARKET_REGISTRY: MarketRegistry = { policies: POLICIES, calendars: CALENDARS };
 
