@@ -1,4 +1,4 @@
-import { createMarkets, defaultMarketPolicy, marketCatalog, type Market, type MarketCatalog, type Markets } from './domain/markets.js';
+import { createMarkets, marketCatalog, type Market, type MarketCatalog, type Markets } from './domain/markets.js';
 import { MARKET_REGISTRY, POLICIES } from './policies/index.js';
 import { logger } from './wiring/logging.js';
 
@@ -42,14 +42,6 @@ export interface MarketsConfig {
  */
 export function knownMarkets(config: MarketsConfig): MarketCatalog {
   return marketCatalog({ policies: POLICIES }, config.POLICY_MARKET);
-}
-
-/**
- * Stops a function at cold start when its default market (POLICY_MARKET) has no valid policy, from the policies alone
- * (no calendar built or bundled): for the ops API, which builds its markets with the first route-group request.
- */
-export function checkDefaultMarket(config: MarketsConfig): void {
-  defaultMarketPolicy({ policies: POLICIES }, config.POLICY_MARKET);
 }
 
 /** Built once per cold start and default market (functions sharing a process locally share the built markets). */

@@ -1,4 +1,5 @@
 import { calendarFor, type CalendarFactory, type MarketCalendar } from './market-calendar.js';
+import { assertDefaultMarketKnown } from './default-market.js';
 import { parsePolicy, type AftersalesPolicy } from './policy.js';
 
 /** A market a case can be decided under: its after-sales policy and its working-day calendar. */
@@ -19,8 +20,7 @@ export type MarketCatalog = Pick<Markets, 'defaultMarket' | 'codes' | 'knows' | 
 
 export function marketCatalog(registry: Pick<MarketRegistry, 'policies'>, defaultMarket: string): MarketCatalog {
   const knows = (code: string) => Object.hasOwn(registry.policies, code);
-  // A default market without a policy would refuse every order that names none: stop at cold start instead.
-  if (!knows(defaultMarket)) throw new Error(`no after-sales policy for the default market ${defaultMarket}; known: ${Object.keys(registry.policies).sort().join(', ')}`);
+  assertDefaultMarketKnown(registry.policies, defaultMarket);
   const currencyOf = (code: string = defaultMarket) => {
     if (!knows(code)) throw new Error(`no after-sales policy for market ${code}`);
     return registry.policies[code]!.currency;
@@ -45,23 +45,6 @@ export interface Markets {
   of(record: { market?: string }): Market;
 }
 
-/** The policy registered for a known market, validated. */
-function marketPolicy(registry: Pick<MarketRegistry, 'policies'>, code: string): AftersalesPolicy {
-  const policy = parsePolicy(registry.policies[code]);
-  // A policy filed under another market's code would decide that market's cases by the wrong law.
-  if (policy.market !== code) throw new Error(`the policy registered for market ${code} is for market ${policy.market}`);
-  return policy;
-}
-
-/**
- * The default market's policy, validated, without building any calendar: what a function that builds its markets on
- * first use checks at cold start, so a default market without a valid policy stops it at start as it stops the others.
- */
-export function defaultMarketPolicy(registry: Pick<MarketRegistry, 'policies'>, defaultMarket: string): AftersalesPolicy {
-  marketCatalog(registry, defaultMarket);
-  return marketPolicy(registry, defaultMarket);
-}
-
 /**
  * The deployment's markets. The default market is built at once, so a deployment whose default market has no valid
  * policy or calendar fails at cold start; `onBuilt` sees each market once when it is first built (the calendar-end
@@ -74,7 +57,9 @@ export function createMarkets(registry: MarketRegistry, defaultMarket: string, o
     const cached = built.get(code);
     if (cached) return cached;
     if (!knows(code)) throw new Error(`no after-sales policy for market ${code}; known: ${codes.join(', ')}`);
-    const policy = marketPolicy(registry, code);
+    const policy = parsePolicy(registry.policies[code]);
+    // A policy filed under another market's code would decide that market's cases by the wrong law.
+    if (policy.market !== code) throw new Error(`the policy registered for market ${code} is for market ${policy.market}`);
     const entry: Market = { code, policy, calendar: calendarFor(policy, registry.calendars) };
     built.set(code, entry);
     onBuilt(entry);

@@ -1,8 +1,8 @@
 import { opsApiConfig, readConfig } from '../config/functions.js';
 import type { ConfigOf } from '../config/read.js';
 import { opsApiApp, type OpsApiBase, type OpsApiDeps } from '../http/ops-api-app.js';
-import { checkDefaultMarket } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
+import { checkDefaultMarket } from '../wiring/default-market.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { caseStore } from '../wiring/table.js';
 
