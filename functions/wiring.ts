@@ -1,5 +1,5 @@
 import { createMarkets, marketCatalog, type Market, type MarketCatalog, type Markets } from './domain/markets.js';
-import { MARKET_REGISTRY } from './policies/index.js';
+import { MARKET_REGISTRY, POLICIES } from './policies/index.js';
 import { logger } from './wiring/logging.js';
 
 /**
@@ -35,9 +35,13 @@ export interface MarketsConfig {
   readonly POLICY_MARKET: string;
 }
 
-/** The deployment's markets and their currencies, nothing built: what the webhook intake checks an order against. */
+/**
+ * The deployment's markets and their currencies, nothing built: what the webhook intake checks an order against. From
+ * the policies alone (not MARKET_REGISTRY, which names every market's calendar factory), so the intake's bundle has no
+ * calendar code or holiday data.
+ */
 export function knownMarkets(config: MarketsConfig): MarketCatalog {
-  return marketCatalog(MARKET_REGISTRY, config.POLICY_MARKET);
+  return marketCatalog({ policies: POLICIES }, config.POLICY_MARKET);
 }
 
 /** Built once per cold start and default market (functions sharing a process locally share the built markets). */

@@ -1,18 +1,20 @@
 /**
  * A second market for tests only, never shipped: built from the CN policy with other windows, another currency and
  * another calendar, so a test can show that each case is decided under its own market. Registered in a test file by
- * mocking the deployment's market registry (functions/policies/index.ts `MARKET_REGISTRY`):
+ * mocking the deployment's policies module (functions/policies/index.ts): both `MARKET_REGISTRY` (what `markets()`
+ * builds from) and `POLICIES` (what the intake's `knownMarkets()` reads). The ops API's cold-start check reads the
+ * shipped policies (functions/policies/shipped.ts): an ops API whose POLICY_MARKET is the test market does not start.
  *
- *   vi.mock('../../functions/policies/index.js', async (importOriginal) => {
- *     const real = await importOriginal<typeof import('../../functions/policies/index.js')>();
- *     return { ...real, MARKET_REGISTRY: (await import('../test-market.js')).withTestMarket(real.MARKET_REGISTRY) };
- *   });
+ *   vi.mock('../../functions/policies/index.js', async (importOriginal) =>
+ *     (await import('../test-market.js')).withTestMarketPolicies(await importOriginal<typeof import('../../functions/policies/index.js')>()),
+ *   );
  *
  * QZ is in ISO 3166-1's user-assigned range: no country will ever have it.
  */
 import type { MarketCalendar } from '../functions/domain/market-calendar.js';
 import type { MarketRegistry } from '../functions/domain/markets.js';
 import type { AftersalesPolicy } from '../functions/domain/policy.js';
+import type * as policiesModule from '../functions/policies/index.js';
 import { cnPolicy } from '../functions/policies/cn.js';
 
 export const TEST_MARKET = 'QZ';
@@ -50,4 +52,10 @@ export function withTestMarket(registry: MarketRegistry): MarketRegistry {
     policies: { ...registry.policies, [TEST_MARKET]: testMarketPolicy },
     calendars: { ...registry.calendars, [TEST_MARKET]: () => createTestMarketCalendar() },
   };
+}
+
+/** The policies module with the test market added to both the policies and the registry (the header shows the mock). */
+export function withTestMarketPolicies(real: typeof policiesModule): typeof policiesModule {
+  const registry = withTestMarket(real.MARKET_REGISTRY);
+  return { ...real, POLICIES: registry.policies, MARKET_REGISTRY: registry };
 }

@@ -1,4 +1,4 @@
-import { TRACKING_PROVIDERS } from '../adapters/carriers/routing.js';
+import { TRACKING_PROVIDERS } from '../adapters/carriers/providers.js';
 import { DEFAULT_STATUS_LINK_DAYS } from '../domain/status-link.js';
 import { count, jsonObject, matching, oneOf, optionalSecret, optionalSeconds, optionalText, optionalUrl, secret, seconds, text, url } from './read.js';
 

@@ -125,8 +125,12 @@ export const CARRIERS: readonly CarrierEntry[] = [
 
 const key = (name: string | number) => String(name).trim().toLowerCase();
 
-/** Every accepted name -> canonical code. Built once; a name claimed by two carriers is a registry bug. */
-const INDEX: ReadonlyMap<string, string> = (() => {
+/**
+ * Every accepted name -> canonical code. Built once; a name claimed by two carriers is a registry bug. Marked pure so
+ * that a bundle which never maps a carrier name (e.g. record-failure, reaching this module only through a store's
+ * imports) drops the registry: esbuild keeps a top-level call otherwise, and with it every carrier entry.
+ */
+const INDEX: ReadonlyMap<string, string> = /* @__PURE__ */ (() => {
   const index = new Map<string, string>();
   for (const carrier of CARRIERS) {
     const names = [carrier.code, ...carrier.aliases, ...Object.values(carrier.providers).flat()];

@@ -14,10 +14,19 @@ export const PROVISIONAL_YEARS = 2;
 /** The dates of a year-by-year table of MMDD (cn-published-days.ts, the chinese-days data set's dates). */
 const datesOf = (table: Readonly<Record<number, string>>) =>
   Object.entries(table).flatMap(([year, days]) => days.split(' ').map((day) => `${year}-${day.slice(0, 2)}-${day.slice(2)}`));
-const libraryHolidays = datesOf(CN_PUBLISHED_DAYS.holidays);
-const libraryWorkdays = datesOf(CN_PUBLISHED_DAYS.workdays);
 const yearOf = (date: string) => Number(date.slice(0, 4));
-const libraryYears = libraryHolidays.map(yearOf);
+let library: { holidays: string[]; workdays: string[]; years: number[] } | undefined;
+/**
+ * The data set's dates, read when the first CN calendar is built rather than at import: a bundle that imports this
+ * module without building a CN calendar (the intake, through the market registry's types) then drops the data.
+ */
+function libraryDates() {
+  if (!library) {
+    const holidays = datesOf(CN_PUBLISHED_DAYS.holidays);
+    library = { holidays, workdays: datesOf(CN_PUBLISHED_DAYS.workdays), years: holidays.map(yearOf) };
+  }
+  return library;
+}
 
 /**
  * Mainland China: statutory holidays and weekend make-up working days, from the chinese-days data set plus any years
@@ -33,10 +42,11 @@ export function createCnCalendar(extraYears: CalendarYear[] = [], options: { pro
   const holidays = new Set<string>();
   const workdays = new Set<string>();
   const replaced = new Set(extraYears.map((y) => y.year));
-  for (const date of libraryHolidays) if (!replaced.has(yearOf(date))) holidays.add(date);
-  for (const date of libraryWorkdays) if (!replaced.has(yearOf(date))) workdays.add(date);
-  const firstYear = Math.min(...libraryYears);
-  let lastYear = Math.max(...libraryYears);
+  const data = libraryDates();
+  for (const date of data.holidays) if (!replaced.has(yearOf(date))) holidays.add(date);
+  for (const date of data.workdays) if (!replaced.has(yearOf(date))) workdays.add(date);
+  const firstYear = Math.min(...data.years);
+  let lastYear = Math.max(...data.years);
   const problems: string[] = [];
   for (const extra of [...extraYears].sort((a, b) => a.year - b.year)) {
     if (extra.year < firstYear || extra.year > lastYear + 1) problems.push(`${extra.year} leaves a gap after ${lastYear}`);
@@ -93,4 +103,5 @@ function isRealDate(value: string): boolean {
 }
 
 /** The library's data alone (and the years after it by rule). Functions use the market's calendar (calendarFor), which adds the policy's years. */
-export const cnCalendar: CnCalendar = createCnCalendar();
+// Marked pure: built only in a bundle that uses it (tests, the local simulators), not in every CN function's cold start.
+export const cnCalendar: CnCalendar = /* @__PURE__ */ createCnCalendar();

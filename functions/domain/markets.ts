@@ -1,4 +1,5 @@
 import { calendarFor, type CalendarFactory, type MarketCalendar } from './market-calendar.js';
+import { assertDefaultMarketKnown } from './default-market.js';
 import { parsePolicy, type AftersalesPolicy } from './policy.js';
 
 /** A market a case can be decided under: its after-sales policy and its working-day calendar. */
@@ -17,10 +18,9 @@ export interface MarketRegistry {
 /** What the intake checks an order against: the markets a deployment has a policy for, and their currencies, nothing built. */
 export type MarketCatalog = Pick<Markets, 'defaultMarket' | 'codes' | 'knows' | 'currencyOf'>;
 
-export function marketCatalog(registry: MarketRegistry, defaultMarket: string): MarketCatalog {
+export function marketCatalog(registry: Pick<MarketRegistry, 'policies'>, defaultMarket: string): MarketCatalog {
   const knows = (code: string) => Object.hasOwn(registry.policies, code);
-  // A default market without a policy would refuse every order that names none: stop at cold start instead.
-  if (!knows(defaultMarket)) throw new Error(`no after-sales policy for the default market ${defaultMarket}; known: ${Object.keys(registry.policies).sort().join(', ')}`);
+  assertDefaultMarketKnown(registry.policies, defaultMarket);
   const currencyOf = (code: string = defaultMarket) => {
     if (!knows(code)) throw new Error(`no after-sales policy for market ${code}`);
     return registry.policies[code]!.currency;

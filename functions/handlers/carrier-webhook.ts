@@ -5,13 +5,14 @@ import { carrierRouting, carrierTrackingConfig, carrierWebhookKeys, PREVIOUS_CAR
 import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
-import { queueSender } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/lazy-queue.js';
 import { caseStore } from '../wiring/stores.js';
 
 const config = readConfig(carrierWebhookConfig);
 const cases = caseStore(config);
 const { shipments } = trackingStores(config);
-const intake = queueSender<IntakeMessage>(config.INTAKE_QUEUE_URL);
+// Only a return's arrival or a proactive case sends to the intake: the SQS client is made at the first one.
+const intake = lazyQueue<IntakeMessage>(config.INTAKE_QUEUE_URL, 'INTAKE_QUEUE_URL')();
 const alerts = opsAlerts(config);
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets(config);

@@ -1,17 +1,19 @@
 import { deliveryEventsConfig, readConfig } from '../config/functions.js';
 import type { SNSEvent } from 'aws-lambda';
 import { parseDeliveryEvent } from '../schemas/delivery-events.js';
+import type { NoticeMessage } from '../schemas/messages.js';
 import { recordDeliveryEvent } from '../use-cases/record-delivery-event.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
-import { noticeQueue } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/lazy-queue.js';
 import { caseStore, noticeStore, suppressionStore } from '../wiring/stores.js';
 
 const config = readConfig(deliveryEventsConfig);
 const cases = caseStore(config);
 const notices = noticeStore(config);
 const suppressions = suppressionStore(config);
-const queue = noticeQueue(config);
+// Only a permanent failure sends the notice again (other channel): the SQS client is made at the first one.
+const queue = lazyQueue<NoticeMessage>(config.NOTICE_QUEUE_URL, 'NOTICE_QUEUE_URL')();
 const metricSink = metrics(config);
 
 /**

@@ -10,14 +10,14 @@ import { carrierRouting, carrierTracker, carrierTrackingConfig, trackingSettings
 import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
-import { queueSender } from '../wiring/queues.js';
+import { lazyQueue } from '../wiring/lazy-queue.js';
 import { caseStore } from '../wiring/stores.js';
 
 const config = readConfig(trackShipmentsConfig);
 const cases = caseStore(config);
 const { shipments, health } = trackingStores(config);
 const alerts = opsAlerts(config);
-const intake = queueSender<IntakeMessage>(config.INTAKE_QUEUE_URL);
+const intake = lazyQueue<IntakeMessage>(config.INTAKE_QUEUE_URL, 'INTAKE_QUEUE_URL')(); // SQS on the first return or proactive case
 // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
 const deploymentMarkets = markets(config);
 const settings = trackingSettings(deploymentMarkets, config);

@@ -14,7 +14,10 @@ import type { SlaDeps } from '../use-cases/sla-clock.js';
 import { bindOperator, isCanonicalOpsPath, mayCall, operatorFrom } from './ops-auth.js';
 import type { FollowUpRouteDeps } from './ops-follow-up-routes.js';
 
-/** What the ops API's routes read and write, built once at cold start by functions/handlers/ops-api.ts. */
+/**
+ * What the ops API's route groups read and write: built by functions/wiring/ops-api-deps.ts with the first request a
+ * group serves (functions/handlers/ops-api.ts), once per cold start.
+ */
 export interface OpsApiDeps extends DecideDeps, SlaDeps, FollowUpRouteDeps, Omit<ReportDeps, 'markets'> {
   alerts: OpsAlerts;
   privacy: PrivacyStore;
@@ -27,6 +30,9 @@ export interface OpsApiDeps extends DecideDeps, SlaDeps, FollowUpRouteDeps, Omit
   metrics: MetricSink;
   logger: { info(message: string, detail: Record<string, unknown>): void; error(message: string, detail: Record<string, unknown>): void };
 }
+
+/** What the router answers with itself (the review queue and the alerts, the error log): built at cold start. */
+export type OpsApiBase = Pick<OpsApiDeps, 'cases' | 'alerts' | 'logger'>;
 
 type Result = { statusCode: number; headers: Record<string, string>; body: string };
 
@@ -81,7 +87,7 @@ const GROUPS: Array<{ serves: (method: string, path: string) => boolean; load: (
 ];
 
 /** A Powertools router with the ops API's 404 and error answers, and `register`'s routes on it. */
-function opsRouter(deps: OpsApiDeps, register: (app: Router) => void): Router {
+function opsRouter(deps: Pick<OpsApiBase, 'logger'>, register: (app: Router) => void): Router {
   const app = new Router();
   register(app);
   app.notFound(async () => reply(404, { error: 'not_found', message: 'No such operations endpoint.' }));
@@ -95,7 +101,7 @@ function opsRouter(deps: OpsApiDeps, register: (app: Router) => void): Router {
 }
 
 /** The routes small enough to keep in the router itself, and every request no group serves (its 404). */
-function baseRouter(deps: OpsApiDeps): Router {
+function baseRouter(deps: OpsApiBase): Router {
   return opsRouter(deps, (app) => {
     /** Pending operator reviews, highest priority first, then nearest escalation target. */
     app.get('/ops/reviews', async () => reply(200, { reviews: (await deps.cases.listByStatus('awaiting_review', 100)).map(reviewListEntry) }));
@@ -103,13 +109,16 @@ function baseRouter(deps: OpsApiDeps): Router {
   });
 }
 
-/** The router of each group, made when its module is first loaded; a failed import is not kept (the next request retries). */
-function groupRouters(deps: OpsApiDeps) {
+/**
+ * The router of each group, made when its module and the groups' stores (`groupDeps`) are first loaded; a failed
+ * import is not kept (the next request retries).
+ */
+function groupRouters(groupDeps: () => Promise<OpsApiDeps>) {
   const routers = new Map<(typeof GROUPS)[number], Promise<Router>>();
   return (group: (typeof GROUPS)[number]): Promise<Router> => {
     let router = routers.get(group);
     if (!router) {
-      router = group.load().then((register) => opsRouter(deps, (app) => register(app, deps, reply)));
+      router = Promise.all([group.load(), groupDeps()]).then(([register, deps]) => opsRouter(deps, (app) => register(app, deps, reply)));
       routers.set(group, router);
       router.catch(() => routers.delete(group));
     }
@@ -122,9 +131,9 @@ function groupRouters(deps: OpsApiDeps) {
  * locally): no operator is a 401, a path that is not canonical a 404, a role too weak for the route a 403, before any
  * route runs.
  */
-export function opsApiApp(deps: OpsApiDeps) {
+export function opsApiApp(deps: OpsApiBase, groupDeps: () => Promise<OpsApiDeps>) {
   const base = baseRouter(deps);
-  const routerOf = groupRouters(deps);
+  const routerOf = groupRouters(groupDeps);
   return async (event: APIGatewayProxyEventV2, context: Context) => {
     const operator = operatorFrom(event);
     if (!operator) return gate(401, { error: 'unauthorized', message: 'Operator credentials are required.' }, { 'www-authenticate': 'Bearer' });

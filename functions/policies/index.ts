@@ -1,18 +1,18 @@
 import { CALENDARS } from '../domain/market-calendar.js';
 import type { MarketRegistry } from '../domain/markets.js';
 import { parsePolicy, type AftersalesPolicy } from '../domain/policy.js';
-import { cnPolicy } from './cn.js';
-import { dePolicy } from './de.js';
+import { SHIPPED_POLICIES } from './shipped.js';
 
-/** The policies this deployment knows, by market. Add a market by adding its file here (and its calendar factory). */
-export const POLICIES: Readonly<Record<string, AftersalesPolicy>> = { CN: cnPolicy, DE: dePolicy };
+/** The policies this deployment knows, by market. Add a market by adding its file to shipped.ts (and its calendar factory). */
+export const POLICIES: Readonly<Record<string, AftersalesPolicy>> = SHIPPED_POLICIES;
 
 /** The markets this deployment ships a policy for (each also needs a calendar: functions/domain/market-calendar.ts). */
 export const SHIPPED_MARKETS: readonly string[] = Object.keys(POLICIES);
 
 /**
  * Every market the deployment ships: a case's `order.market` must be one of these. Functions resolve a case's policy
- * and calendar from it (wiring.ts `markets()`); tests add a test-only market by mocking this export.
+ * and calendar from it (wiring.ts `markets()`); tests add a test-only market by mocking this export and `POLICIES`
+ * (tests/test-market.ts `withTestMarketPolicies`).
  */
 export const MARKET_REGISTRY: MarketRegistry = { policies: POLICIES, calendars: CALENDARS };
 

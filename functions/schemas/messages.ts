@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { CLOSE_REASONS, DELAY_REASONS } from '../domain/notices/types.js';
-import { WEBHOOK_EVENT_TYPES } from './webhook.js';
+import { WEBHOOK_EVENT_TYPES } from './webhook-event-types.js';
 
 /** What the ingest function puts on the intake queue: the verified event, addressed to its case. */
 export const intakeMessage = z.object({

@@ -6,6 +6,7 @@ import { LANGUAGE_TAG_PATTERN } from '../domain/locale.js';
 import { FREE_TEXT_PATTERN, FREE_TEXT_RULE, IDENTIFIER_PATTERN, IDENTIFIER_RULE } from '../domain/identifiers.js';
 import { orderedUnits } from '../domain/money.js';
 import { proactiveRequestId } from '../domain/shipment-watch.js';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-event-types.js';
 
 /**
  * The order platform's webhook contract (docs/webhook-contract.md; JSON Schema generated into
@@ -169,10 +170,10 @@ export const WEBHOOK_DATA_SCHEMAS = {
   'shipment.created': shipmentCreatedData,
   'customer.data_requested': privacyRequestedData,
   'customer.redact_requested': privacyRequestedData,
-} as const;
+} as const satisfies Record<WebhookEventType, unknown>;
 
-export type WebhookEventType = keyof typeof WEBHOOK_DATA_SCHEMAS;
-export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_DATA_SCHEMAS) as WebhookEventType[];
+// `satisfies` checks both ways: a listed type without a schema is missing, a schema of a type not listed is excess.
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType };
 
 export const webhookEnvelope = z.strictObject({
   type: z.string().check(z.minLength(1)),

@@ -9,7 +9,8 @@ export interface DeliveryEventDeps {
   cases: CaseRepository;
   notices: NoticeStore;
   suppressions: SuppressionStore;
-  noticeQueue: QueueSender<NoticeMessage>;
+  /** Sent to only after a permanent failure, for the other channel: a function may make the SQS client then (wiring/lazy-queue.ts). */
+  noticeQueue: Pick<QueueSender<NoticeMessage>, 'send'>;
 }
 
 export type DeliveryEventResult = 'recorded' | 'repeated' | 'unknown_message';

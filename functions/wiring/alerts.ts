@@ -1,7 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { awsClient } from '../adapters/aws-clients.js';
 import { OpsAlerts } from '../adapters/ops-alerts.js';
-import { tableAccess, type TableConfig } from './stores.js';
+import { tableAccess, type TableConfig } from './table.js';
 
 /** Operator alerts: stored for GET /ops/alerts, and published to SNS where OPS_ALERTS_TOPIC_ARN is set (AWS). */
 export function opsAlerts(config: TableConfig & { readonly OPS_ALERTS_TOPIC_ARN?: string }): OpsAlerts {

@@ -1,8 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CaseRedactor } from '../adapters/case-redactor.js';
-import { CaseStore } from '../adapters/case-store.js';
 import { DedupeStore } from '../adapters/dedupe-store.js';
-import { documentClient } from '../adapters/dynamo.js';
+import { tableAccess, type TableConfig } from './table.js';
 import { FollowUpStore } from '../adapters/follow-up-store.js';
 import { LedgerStore } from '../adapters/ledger-store.js';
 import { NoticeStore, STALE_CLAIM_MS } from '../adapters/notice-store.js';
@@ -22,21 +20,7 @@ import { WaitStore } from '../adapters/wait-store.js';
  * only the stores it builds (esbuild drops the unused builders and their classes), where one builder of them all made
  * every function carry every store. They share one document client per cold start.
  */
-let db: DynamoDBDocumentClient | undefined;
-/** What every store needs of a function's configuration (functions/config/pieces.ts `table`). */
-export interface TableConfig {
-  readonly TABLE_NAME: string;
-}
-
-/** The shared document client and the table (TABLE_NAME). */
-export function tableAccess(config: TableConfig): [DynamoDBDocumentClient, string] {
-  db ??= documentClient();
-  return [db, config.TABLE_NAME];
-}
-
-export function caseStore(config: TableConfig): CaseStore {
-  return new CaseStore(...tableAccess(config));
-}
+export { caseStore, tableAccess, type TableConfig } from './table.js';
 
 export function waitStore(config: TableConfig): WaitStore {
   return new WaitStore(...tableAccess(config));

@@ -93,11 +93,33 @@ describe('function bundles', () => {
     lazily('ops-api', [...groups, '@aws-sdk/client-sfn/', '@aws-sdk/client-sqs/']);
   });
 
+  it("the ops API builds the route groups' stores, the markets and metrics with the first request a group serves", () => {
+    const groupDeps = ['functions/adapters/privacy-store.ts', 'functions/adapters/sla-store.ts', 'functions/adapters/report-counters.ts'];
+    lazily('ops-api', [...groupDeps, 'functions/domain/cn-calendar.ts', 'functions/domain/de-calendar.ts', '@aws-lambda-powertools/metrics/']);
+  });
+
+  it('the intake checks markets by their policies alone: no calendar code or holiday data in its bundle', () => {
+    const { atStart, onUse } = bundled('ingest-webhook');
+    const calendars = ['cn-calendar.ts', 'cn-published-days.ts', 'cn-lunar-dates.ts', 'de-calendar.ts', 'holidays-de.json'];
+    expect([...atStart, ...onUse].filter((input) => calendars.some((file) => input.endsWith(file)))).toEqual([]);
+  });
+
+  it('a function that maps no carrier name drops the carrier registry; no config pulls the routing schemas', () => {
+    const { atStart } = bundled('record-failure');
+    expect(atStart.filter((input) => input.endsWith('domain/carriers.ts') || input.endsWith('carriers/routing.ts'))).toEqual([]);
+  });
+
   it('the console loads the reports, the forms, SQS and Step Functions with the first request that needs them', () => {
     lazily('console', ['functions/web/reports-page.ts', 'functions/http/console-actions.ts', '@aws-sdk/client-sfn/', '@aws-sdk/client-sqs/']);
   });
 
   it.each(['status-page', 'survey-api'])('%s loads the Step Functions client at its first resume', (handler) => lazily(handler, ['@aws-sdk/client-sfn/']));
+
+  it('delivery-events loads the SQS client at the first permanent failure it sends again', () => lazily('delivery-events', ['@aws-sdk/client-sqs/']));
+
+  it.each(['carrier-webhook', 'track-shipments'])('%s loads the SQS client at the first return or proactive case it sends to the intake', (handler) =>
+    lazily(handler, ['@aws-sdk/client-sqs/']),
+  );
 
   it('start-case loads the SQS client at its first dispute acknowledgement; no function loads currency-codes', () => {
     lazily('start-case', ['@aws-sdk/client-sqs/']);

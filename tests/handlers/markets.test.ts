@@ -27,10 +27,9 @@ import { closeCaseConfig, opsApiConfig, privacyRetentionConfig, readConfig, revi
 import { callOpsApi, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { requestedEvent, seedCase, unique } from './fixtures.js';
 
-vi.mock('../../functions/policies/index.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../functions/policies/index.js')>();
-  return { ...real, MARKET_REGISTRY: (await import('../test-market.js')).withTestMarket(real.MARKET_REGISTRY) };
-});
+vi.mock('../../functions/policies/index.js', async (importOriginal) =>
+  (await import('../test-market.js')).withTestMarketPolicies(await importOriginal<typeof import('../../functions/policies/index.js')>()),
+);
 
 const DAY = 86_400_000;
 const OPS_TOKEN = 'ops-token-for-market-tests-5e1a';

@@ -593,3 +593,12 @@ describe('ops-api: GET /ops/reports/costs', () => {
     }
   });
 });
+
+describe('ops-api: a default market without a valid policy', () => {
+  // The route groups build the markets on first use; the default market's policy is still checked at cold start, so
+  // the function stops there with the market in the message (the Lambda init error), as every other function does.
+  it('stops the function at cold start, naming the market', async () => {
+    const { createHandler } = await import('../../functions/handlers/ops-api.js');
+    expect(() => createHandler(readConfig(opsApiConfig, { TABLE_NAME, POLICY_MARKET: 'ZZ' }))).toThrow(/no after-sales policy for the default market ZZ/);
+  });
+});

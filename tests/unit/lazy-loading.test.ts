@@ -1,7 +1,7 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { OpsApiDeps } from '../../functions/http/ops-api-app.js';
+import type { OpsApiBase, OpsApiDeps } from '../../functions/http/ops-api-app.js';
 import { apiEvent, lambdaContext, operatorClaims } from '../handlers/env.js';
 
 /**
@@ -15,6 +15,9 @@ beforeEach(() => vi.resetModules());
 afterEach(() => vi.doUnmock('../../functions/wiring/queues.js'));
 afterEach(() => vi.doUnmock('../../functions/wiring/workflow.js'));
 afterEach(() => vi.doUnmock('../../functions/http/ops-report-routes.js'));
+afterEach(() => vi.doUnmock('../../functions/http/ops-privacy-routes.js'));
+afterEach(() => vi.doUnmock('../../functions/wiring/ops-api-deps.js'));
+afterEach(() => vi.unstubAllEnvs());
 
 /** Mocks `path` so its first import fails and later ones give `module`; counts the attempts. */
 function failingOnce(path: string, module: () => Record<string, unknown>) {
@@ -94,7 +97,7 @@ describe('ops API route groups', () => {
     const errors: Array<Record<string, unknown>> = [];
     const logger = { info: () => undefined, error: (_message: string, detail: Record<string, unknown>) => void errors.push(detail) };
     const { opsApiApp } = await import('../../functions/http/ops-api-app.js');
-    const app = opsApiApp({ logger } as unknown as OpsApiDeps);
+    const app = opsApiApp({ logger } as unknown as OpsApiBase, async () => ({ logger }) as unknown as OpsApiDeps);
     const request = async () => {
       const event = apiEvent({ method: 'GET', path: '/ops/reports/volume', jwtClaims: operatorClaims({ name: 'li.wei', role: 'supervisor' }) });
       const result = (await app(event, lambdaContext('ops-api'))) as APIGatewayProxyStructuredResultV2;
@@ -107,5 +110,39 @@ describe('ops API route groups', () => {
     expect(errors).toEqual([{ errorName: 'Error', errorCode: 'ERR_MODULE_NOT_FOUND' }]);
     expect(await request()).toEqual({ status: 200, body: { report: 'volume' } });
     expect(attempts.count).toBe(2);
+  });
+
+  it("builds the groups' deps once for two groups' first requests, and again after a failed build", async () => {
+    // The handler's own build (functions/handlers/ops-api.ts `groupDeps`), its deps module mocked to fail once. Each
+    // route answers with the number of the build it was given: both groups must share one. (Two imports of a mocked
+    // module in flight at once can give one of them the real module; its deps have no number, so that fails too.)
+    vi.stubEnv('TABLE_NAME', 'cases');
+    const builds = { count: 0 };
+    vi.doMock('../../functions/wiring/ops-api-deps.js', () => ({
+      opsApiDeps: (_config: unknown, base: OpsApiBase) => {
+        builds.count += 1;
+        if (builds.count === 1) throw new Error('market ZZ: no calendar for 2031');
+        return { ...base, build: builds.count };
+      },
+    }));
+    const routeOn = (path: `/${string}`) => (app: Router, deps: { build?: number }, reply: (status: number, body: unknown) => Response) =>
+      app.get(path, async () => reply(200, { build: deps.build ?? 'not the mocked build' }));
+    vi.doMock('../../functions/http/ops-report-routes.js', () => ({ registerReportRoutes: routeOn('/ops/reports/volume') }));
+    vi.doMock('../../functions/http/ops-privacy-routes.js', () => ({ registerPrivacyRoutes: routeOn('/ops/privacy/:id') }));
+    const { logger } = await import('../../functions/wiring/logging.js');
+    const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const { handler } = await import('../../functions/handlers/ops-api.js');
+    const request = async (path: string) => {
+      const event = apiEvent({ method: 'GET', path, jwtClaims: operatorClaims({ name: 'li.wei', role: 'supervisor' }) });
+      const result = (await handler(event, lambdaContext('ops-api'))) as APIGatewayProxyStructuredResultV2;
+      return { status: result.statusCode, body: JSON.parse(String(result.body)) };
+    };
+
+    expect((await request('/ops/reports/volume')).status).toBe(500);
+    expect(errors).toHaveBeenCalledWith('ops route groups could not be built', { errorMessage: 'market ZZ: no calendar for 2031' });
+    const built = { status: 200, body: { build: 2 } };
+    expect(await Promise.all([request('/ops/reports/volume'), request('/ops/privacy/p1')])).toEqual([built, built]);
+    expect(await request('/ops/privacy/p2')).toEqual(built);
+    expect(builds.count).toBe(2);
   });
 });

@@ -4,8 +4,9 @@ import type { TrackingSnapshot } from '../../domain/carrier-verdict.js';
 import { sameCarrier } from '../../domain/carriers.js';
 import type { CarrierTracker, RetrackOutcome, TrackingQuery } from '../carrier-tracker.js';
 
-export const TRACKING_PROVIDERS = ['aftership', '17track', 'kuaidi100', 'simulator'] as const;
-export type TrackingProvider = (typeof TRACKING_PROVIDERS)[number];
+import { TRACKING_PROVIDERS, type TrackingProvider } from './providers.js';
+
+export { TRACKING_PROVIDERS, type TrackingProvider };
 
 const Provider = z.enum(TRACKING_PROVIDERS);
 const Rule = z.strictObject({ default: z.optional(Provider), byCarrier: z.optional(z.record(z.string(), Provider)) });

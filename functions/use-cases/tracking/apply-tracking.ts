@@ -9,7 +9,8 @@ import type { IntakeMessage } from '../../schemas/messages.js';
 export interface ApplyTrackingDeps {
   shipments: ShipmentStore;
   cases: CaseRepository;
-  intake: QueueSender<IntakeMessage>;
+  /** Sent to only when a return arrives or a proactive case opens: a function may load the SQS client on first use (wiring/lazy-queue.ts). */
+  intake: Pick<QueueSender<IntakeMessage>, 'send'>;
   /** The shipment's market (its order's or case's) judges it: silence thresholds, working days late. */
   markets: Markets;
   /** Proactive detection on for a parcel of this market (its policy, or the deployment's switch); absent = default market. */
