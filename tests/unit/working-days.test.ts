@@ -150,6 +150,15 @@ describe('the formatters kept per zone', () => {
     for (const alias of ['PRC', 'Asia/Chongqing', 'asia/shanghai']) expect([localDateOf(instant, alias), zoneOffsetMs(instant, alias)], alias).toEqual(shanghai);
     expect(keptFormatterCount()).toBe(before);
   });
+
+  it.each(['Mars/Olympus', ''])('throws RangeError for an unknown zone (%j), each time: a failed zone is not kept', (zone) => {
+    const before = keptFormatterCount();
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      expect(() => localDateOf(instant, zone)).toThrow(RangeError);
+      expect(() => zoneOffsetMs(instant, zone)).toThrow(RangeError);
+    }
+    expect(keptFormatterCount()).toBe(before);
+  });
 });
 
 describe('addWorkingDays (CN calendar; the start day is day 0, the result is the end of the n-th working day)', () => {
