@@ -144,7 +144,7 @@ describe('the formatters kept per zone', () => {
     const expected = [localDateOf(instant, zone), zoneOffsetMs(instant, zone)];
     const shanghai = [localDateOf(instant, 'Asia/Shanghai'), zoneOffsetMs(instant, 'Asia/Shanghai')];
     const before = keptFormatterCount();
-    const variants = Array.from({ length: 2_000 }, (_, i) => spelling(zone, i + 1));
+    const variants = Array.from({ length: 300 }, (_, i) => spelling(zone, i + 1));
     expect(new Set(variants).size).toBe(variants.length);
     for (const variant of variants) expect([localDateOf(instant, variant), zoneOffsetMs(instant, variant)], variant).toEqual(expected);
     for (const alias of ['PRC', 'Asia/Chongqing', 'asia/shanghai']) expect([localDateOf(instant, alias), zoneOffsetMs(instant, alias)], alias).toEqual(shanghai);
