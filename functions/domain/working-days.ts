@@ -76,30 +76,38 @@ const MS_PER_DAY = 86_400_000;
 /**
  * One formatter per zone and kind, made on first use: building an Intl.DateTimeFormat costs far more than formatting
  * with it (ICU loads the zone's rules each time), and a case asks for its market's local date many times. A zone that
- * does not exist throws RangeError at construction, as before, and is not cached.
+ * does not exist throws RangeError at construction, as before, and is not cached. Only a zone spelled as ICU names it
+ * (`resolvedOptions().timeZone`) is kept: zones can come from outside (a customer's `timeZone`, stored as sent), and Intl
+ * accepts any letter case and aliases ('asia/SHANGHAI', 'PRC'), so keeping every spelling would grow without bound
+ * (each formatter holds tens of KB of native memory). The canonical names are a fixed set; other spellings build a
+ * formatter per call, as before the cache.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(kind: 'date' | 'clock', timeZone: string): Intl.DateTimeFormat {
   const key = `${kind} ${timeZone}`;
-  let format = formatters.get(key);
-  if (!format) {
-    format =
-      kind === 'date'
-        ? // en-CA formats as YYYY-MM-DD.
-          new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-        : new Intl.DateTimeFormat('en-US', {
-            timeZone,
-            hourCycle: 'h23',
-            year: 'numeric',
-            month: '2-digit',
-            day: '2-digit',
-            hour: '2-digit',
-            minute: '2-digit',
-            second: '2-digit',
-          });
-    formatters.set(key, format);
-  }
+  const kept = formatters.get(key);
+  if (kept) return kept;
+  const format =
+    kind === 'date'
+      ? // en-CA formats as YYYY-MM-DD.
+        new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+      : new Intl.DateTimeFormat('en-US', {
+          timeZone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+        });
+  if (format.resolvedOptions().timeZone === timeZone) formatters.set(key, format);
   return format;
+}
+
+/** How many formatters are kept (for tests: the cache stays bounded by the canonical zone names). */
+export function keptFormatterCount(): number {
+  return formatters.size;
 }
 
 /** The local calendar date of an instant in a zone, as YYYY-MM-DD. */

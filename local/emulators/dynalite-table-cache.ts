@@ -30,15 +30,34 @@ interface DynaliteDbModule {
  * is made; idempotent.
  */
 export function installDynaliteTableCache(): void {
-  const db = createRequire(import.meta.url)('dynalite/db') as DynaliteDbModule;
+  const require = createRequire(import.meta.url);
+  const { version } = require('dynalite/package.json') as { version: string };
+  if (version !== CHECKED_DYNALITE_VERSION) outdated(`dynalite is ${version}, the cache was checked against ${CHECKED_DYNALITE_VERSION}`);
+  const db = require('dynalite/db') as DynaliteDbModule;
   if (db.tableCacheInstalled) return;
   const create = db.create;
   db.create = (options: unknown) => {
     const store = create(options);
+    const tableDb = store.tableDb as Partial<TableDb> | undefined;
+    const missing = (['get', 'put', 'del', 'batch'] as const).filter((method) => typeof tableDb?.[method] !== 'function');
+    if (missing.length > 0) outdated(`dynalite's store has no tableDb.${missing.join('/')}`);
     cacheTableDefinitions(store);
     return store;
   };
   db.tableCacheInstalled = true;
+}
+
+/**
+ * The cache relies on dynalite's internals (dynalite/db's `create` and the store's `tableDb`, and that only its table
+ * actions write through it): another version may write table definitions some other way, and the cache would then
+ * serve stale ones without a word. So it refuses to run on any version it was not checked against.
+ */
+const CHECKED_DYNALITE_VERSION = '4.0.0';
+function outdated(what: string): never {
+  throw new Error(
+    `local/emulators/dynalite-table-cache.ts: ${what}. Re-check the table-definition cache against this dynalite ` +
+      '(where it reads and writes table definitions), then update CHECKED_DYNALITE_VERSION, or remove the cache.',
+  );
 }
 
 function cacheTableDefinitions(store: DynaliteStore): void {

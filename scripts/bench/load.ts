@@ -197,7 +197,7 @@ async function startRuntime(): Promise<Runtime> {
     process.execPath,
     [
       ...(process.env.LOAD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_CPU_PROF}`] : []),
-      ...(process.env.LOAD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ...(process.env.LOAD_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       '--import',
       'tsx',
       join(REPO_ROOT, 'local', 'main.ts'),

@@ -40,12 +40,14 @@ async function start(opts: { dataDir?: string }) {
 const key = (name: string) => [{ AttributeName: name, KeyType: 'HASH' as const }];
 const throughput = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
 const attribute = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+/** The emulator's table lifecycle runs on timers; a loaded CI machine can take longer than vi.waitFor's 1 s default. */
+const WAIT = { timeout: 10_000 };
 const active = async (client: DynamoDBClient, name: string) =>
   vi.waitFor(async () => {
     const table = (await client.send(new DescribeTableCommand({ TableName: name }))).Table!;
     expect([table.TableStatus, ...(table.GlobalSecondaryIndexes ?? []).map((i) => i.IndexStatus)].every((s) => s === 'ACTIVE')).toBe(true);
     return table;
-  });
+  }, WAIT);
 
 describe.each([
   ['on disk', { dataDir }],
@@ -58,19 +60,18 @@ describe.each([
     // Read the definition (through items) several times, so a cache would hold it.
     for (let i = 0; i < 3; i += 1) await client.send(new PutItemCommand({ TableName: 'cached', Item: { pk: { S: `a${i}` } } }));
 
-    // dynalite's UpdateTable changes throughput (it does not add indexes): the new figures are read back at once.
+    // dynalite's UpdateTable changes throughput (it does not add indexes): it marks the table UPDATING, then writes the
+    // new figures with ACTIVE in one put, so once `active` sees ACTIVE the figures must be the new ones.
     await client.send(new UpdateTableCommand({ TableName: 'cached', ProvisionedThroughput: { ReadCapacityUnits: 7, WriteCapacityUnits: 9 } }));
-    await vi.waitFor(async () => {
-      const table = await active(client, 'cached');
-      expect([table.ProvisionedThroughput?.ReadCapacityUnits, table.ProvisionedThroughput?.WriteCapacityUnits]).toEqual([7, 9]);
-    });
+    const updated = await active(client, 'cached');
+    expect([updated.ProvisionedThroughput?.ReadCapacityUnits, updated.ProvisionedThroughput?.WriteCapacityUnits]).toEqual([7, 9]);
     await client.send(new PutItemCommand({ TableName: 'cached', Item: { pk: { S: 'b' } } }));
     expect((await client.send(new QueryCommand({ TableName: 'cached', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'b' } } }))).Items).toHaveLength(
       1,
     );
 
     await client.send(new DeleteTableCommand({ TableName: 'cached' }));
-    await vi.waitFor(() => expect(client.send(new GetItemCommand({ TableName: 'cached', Key: { pk: { S: 'b' } } }))).rejects.toBeInstanceOf(ResourceNotFoundException));
+    await vi.waitFor(() => expect(client.send(new GetItemCommand({ TableName: 'cached', Key: { pk: { S: 'b' } } }))).rejects.toBeInstanceOf(ResourceNotFoundException), WAIT);
 
     await client.send(new CreateTableCommand({ TableName: 'cached', BillingMode: 'PAY_PER_REQUEST', KeySchema: key('id'), AttributeDefinitions: [attribute('id')] }));
     await active(client, 'cached');

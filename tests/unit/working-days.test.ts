@@ -11,9 +11,11 @@ import {
   CalendarDataMissing,
   calendarDaysBetween,
   endOfLocalDay,
+  keptFormatterCount,
   localDateOf,
   workingDaysBetween,
   type WorkingDayCalendar,
+  zoneOffsetMs,
 } from '../../functions/domain/working-days.js';
 
 /** An instant given as Shanghai wall-clock time. */
@@ -115,6 +117,47 @@ describe('localDateOf / addCalendarDays', () => {
     ['2026-11-10', 0, '2026-11-10'],
   ] as const)('%s %+d day → %s', (date, days, expected) => {
     expect(addCalendarDays(date, days)).toBe(expected);
+  });
+});
+
+describe('the formatters kept per zone', () => {
+  /** The i-th spelling of a zone in mixed letter case (bit n of i upper-cases its n-th letter). */
+  const spelling = (zone: string, i: number) => {
+    let bit = 0;
+    return zone.replace(/[a-z]/gi, (c) => ((i >> bit++) & 1 ? c.toUpperCase() : c.toLowerCase()));
+  };
+  const instant = new Date('2026-11-12T16:00:00.000Z');
+
+  it('keeps one per zone and kind for a zone spelled as ICU names it', () => {
+    const before = keptFormatterCount();
+    expect(localDateOf(instant, 'Pacific/Chatham')).toBe('2026-11-13');
+    expect(keptFormatterCount()).toBe(before + 1);
+    expect(zoneOffsetMs(instant, 'Pacific/Chatham')).toBe((13 * 60 + 45) * 60_000);
+    expect(keptFormatterCount()).toBe(before + 2);
+    localDateOf(instant, 'Pacific/Chatham');
+    zoneOffsetMs(instant, 'Pacific/Chatham');
+    expect(keptFormatterCount()).toBe(before + 2);
+  });
+
+  it('does not keep other spellings of a zone (letter case, aliases): zones sent from outside cannot grow it', () => {
+    const zone = 'Europe/Berlin';
+    const expected = [localDateOf(instant, zone), zoneOffsetMs(instant, zone)];
+    const shanghai = [localDateOf(instant, 'Asia/Shanghai'), zoneOffsetMs(instant, 'Asia/Shanghai')];
+    const before = keptFormatterCount();
+    const variants = Array.from({ length: 300 }, (_, i) => spelling(zone, i + 1));
+    expect(new Set(variants).size).toBe(variants.length);
+    for (const variant of variants) expect([localDateOf(instant, variant), zoneOffsetMs(instant, variant)], variant).toEqual(expected);
+    for (const alias of ['PRC', 'Asia/Chongqing', 'asia/shanghai']) expect([localDateOf(instant, alias), zoneOffsetMs(instant, alias)], alias).toEqual(shanghai);
+    expect(keptFormatterCount()).toBe(before);
+  });
+
+  it.each(['Mars/Olympus', ''])('throws RangeError for an unknown zone (%j), each time: a failed zone is not kept', (zone) => {
+    const before = keptFormatterCount();
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      expect(() => localDateOf(instant, zone)).toThrow(RangeError);
+      expect(() => zoneOffsetMs(instant, zone)).toThrow(RangeError);
+    }
+    expect(keptFormatterCount()).toBe(before);
   });
 });
 
