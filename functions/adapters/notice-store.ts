@@ -93,7 +93,13 @@ export interface CaseNotices {
   items: Array<Record<string, unknown>>;
 }
 
-/** What a claim may be given: see CaseNotices. Only a read made just before the claim, consistently, by this store. */
+/**
+ * What a claim may be given: see CaseNotices. `read` must be made just before the claim, consistently, by this store:
+ * never cached or kept from an earlier notice. The claim's conditional write only guards the channels it tries to
+ * take; a channel the read shows done or busy (sent, sending) is skipped without any write, so an old read that still
+ * shows a claim since put back, gone stale or freed for a retry would drop that channel's notice unseen. (An old read
+ * the other way, a channel shown free that was taken since, only fails the write and sends the claim to a fresh read.)
+ */
 export interface ClaimOptions {
   release?: boolean;
   message?: NoticeMessage;
@@ -337,7 +343,8 @@ export class NoticeStore {
     const wanted = CHANNELS.filter((c) => entries[c]);
     if (options.read && options.read.caseId !== caseId) throw new Error("a claim was given another case's notices");
     for (let attempt = 0; ; attempt += 1) {
-      // The caller's read of the case's notices serves the first attempt; a contended write reads the slot afresh.
+      // The caller's read of the case's notices (taken just before: see ClaimOptions) serves the first attempt; a
+      // contended write reads the slot afresh.
       const read = attempt === 0 && options.read ? slotIn(options.read.items, caseId, slot) : await this.read(caseId, slot);
       const claim: SlotClaim = { caseId, slot, taken: [], busy: [], legacy: read.legacy, prior: {} };
       const fresh: Channel[] = [];

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { importFresh, startHandlerEnv, type HandlerEnv } from './env.js';
+import { seedCase } from './fixtures.js';
+import { deliverNotices, emailsTo, freshContact, NOTIFIER_ENV, noticeItem, noticeRecord, type NotifierHandler } from './notice-helpers.js';
+
+/**
+ * The notifier reads a case's notices once per notice: the consistent read it makes to look for held SMS goes to the
+ * claim (ClaimOptions.read), which then does not read the slot again. Without it each notice costs one more Query.
+ */
+let env: HandlerEnv;
+let handler: NotifierHandler;
+type SlotReader = Record<'read', (caseId: string, slot: string) => Promise<unknown>>;
+let slotReads: MockInstance<SlotReader['read']>;
+let caseReads: MockInstance;
+
+beforeAll(async () => {
+  env = await startHandlerEnv({ ses: true, sms: true });
+  // Quiet hours off (NOTIFIER_ENV): an SMS is never held for them, so the notifier looks for held SMS in the table.
+  handler = (await importFresh(() => import('../../functions/handlers/notifier.js'), NOTIFIER_ENV)).handler;
+  // The store class the fresh handler module was built with (importFresh reset the module cache before loading it).
+  const { NoticeStore } = await import('../../functions/adapters/notice-store.js');
+  // The claim's own consistent Query of the slot's items (private: what a claim without a handed-over read does).
+  slotReads = vi.spyOn(NoticeStore.prototype as unknown as SlotReader, 'read');
+  caseReads = vi.spyOn(NoticeStore.prototype, 'caseNotices');
+});
+
+afterAll(async () => {
+  slotReads?.mockRestore();
+  caseReads?.mockRestore();
+  await env?.close();
+});
+
+const callsFor = (spy: MockInstance, caseId: string) => spy.mock.calls.filter(([id]) => id === caseId).length;
+
+describe('notifier: DynamoDB reads per notice', () => {
+  it('a fresh notice on email and SMS outside quiet hours: one read of the case’s notices, none of the slot', async () => {
+    const to = freshContact();
+    const { caseId } = await seedCase(env.db, { contact: { ...to, channels: ['email', 'sms'] } });
+    expect(await deliverNotices(handler, noticeRecord(caseId, 'received'))).toEqual({ batchItemFailures: [] });
+    expect(await emailsTo(env, to.email)).toHaveLength(1);
+    expect(env.sms!.messages({ to: to.phone })).toHaveLength(1);
+    expect(await noticeItem(env, caseId, 'received', 'sms')).toMatchObject({ status: 'sent' });
+    expect(callsFor(caseReads, caseId)).toBe(1);
+    expect(callsFor(slotReads, caseId)).toBe(0);
+  });
+});
