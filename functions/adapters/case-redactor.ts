@@ -44,8 +44,10 @@ export class CaseRedactor {
     if (contact) await this.unlinkSuppressions(caseId, contact);
     const facts = items.find((item) => item.sk === 'CASE#FACTS');
     // The survey link's token: on the case item, or drawn at intake and kept with the facts (adapters/case-store.ts).
-    const surveyToken = record.surveyToken ?? facts?.surveyLinkToken;
-    if (typeof surveyToken === 'string') await this.eraseSurveyComment(surveyToken);
+    // Both may have a survey (a survey opened again under the previous release after a rollback): erase both comments.
+    for (const token of new Set([record.surveyToken, facts?.surveyLinkToken])) {
+      if (typeof token === 'string') await this.eraseSurveyComment(token);
+    }
     const followUp = record.followUp as { status?: string; openedAt?: string } | undefined;
     if (followUp?.status === 'open' && followUp.openedAt) await this.redactFollowUpListing(caseId, followUp.openedAt);
     // The outbound shipment is on the facts item since 5 December 2026 (adapters/case-store.ts), in the case item before.

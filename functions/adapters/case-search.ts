@@ -13,10 +13,17 @@ export interface SearchPosition {
 export interface SearchPage {
   cases: CaseRecord[];
   next?: SearchPosition;
+  /** Index entries read (each one a case read: its case and facts items). */
+  read: number;
 }
 
 /** Index queries one page may make: enough for a year of sparse months, bounded so a page always answers. */
 const MAX_QUERIES_PER_PAGE = 16;
+/**
+ * Index entries one page reads at most, whatever the filter drops: a rare status answers an empty page with its
+ * cursor rather than reading on (16 queries of `limit` entries each were up to 3,200 case reads for one page).
+ */
+export const PAGE_READ_CAP = 1000;
 const INDEX = { status: { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' }, lookup: { name: LOOKUP_INDEX, pk: 'gsi3pk', sk: 'gsi3sk' } } as const;
 
 /**
@@ -36,7 +43,8 @@ export class CaseSearch {
     const index = INDEX[plan.index];
     const found: CaseRecord[] = [];
     let { partition, after } = from;
-    for (let queries = 0; partition < plan.partitions.length && found.length < limit && queries < MAX_QUERIES_PER_PAGE; queries += 1) {
+    let read = 0;
+    for (let queries = 0; partition < plan.partitions.length && found.length < limit && read < PAGE_READ_CAP && queries < MAX_QUERIES_PER_PAGE; queries += 1) {
       const pk = plan.partitions[partition]!;
       const out = await this.db.send(
         new QueryCommand({
@@ -47,11 +55,12 @@ export class CaseSearch {
           // The sort key is `<createdAt>#<caseId>`: BETWEEN from AND to keeps createdAt in [from, to).
           ExpressionAttributeValues: { ':pk': pk, ...(plan.range ? { ':from': plan.range.from, ':to': plan.range.to } : {}) },
           ScanIndexForward: !plan.newestFirst,
-          Limit: limit - found.length,
+          Limit: Math.min(limit - found.length, PAGE_READ_CAP - read),
           ...(after ? { ExclusiveStartKey: { [index.pk]: pk, [index.sk]: after.sortKey, pk: after.pk, sk: after.sk } } : {}),
         }),
       );
       const ids = (out.Items ?? []).map((item) => String(item.pk).slice('CASE#'.length));
+      read += ids.length;
       const records = await readCases(this.db, this.tableName, ids, true);
       found.push(...ids.map((id) => records.get(id)).filter((c): c is CaseRecord => c !== undefined && accept(c)));
       const last = out.LastEvaluatedKey;
@@ -61,6 +70,6 @@ export class CaseSearch {
         after = undefined;
       }
     }
-    return { cases: found, ...(partition < plan.partitions.length ? { next: { partition, ...(after ? { after } : {}) } } : {}) };
+    return { cases: found, read, ...(partition < plan.partitions.length ? { next: { partition, ...(after ? { after } : {}) } } : {}) };
   }
 }

@@ -32,10 +32,16 @@ export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 export const MAX_SEARCH_DAYS = 366;
 /**
- * Without from/to, a search answered month by month (a type, or a status that is not listed in the status index,
- * with no order, customer, assignee or request id) looks back this many days.
+ * Without from/to, a search answered month by month (a type, `closed`, or dates alone, with no order, customer, assignee
+ * or request id) looks back this many days.
  */
 export const DEFAULT_TYPE_WINDOW_DAYS = 366;
+/**
+ * Without from/to, a search by a status the status index does not list, other than `closed`, looks back this many
+ * days: such statuses are rare among a month's cases (transient or waiting ones), so most entries read are filtered
+ * out; a month keeps a page's reads near its rows. `closed` is where most cases end: dense, so it keeps the year.
+ */
+export const DEFAULT_UNLISTED_STATUS_WINDOW_DAYS = 31;
 
 const KEYS = ['orderId', 'requestId', 'customerId', 'status', 'type', 'assignee', 'from', 'to'] as const;
 const CONTROL = ['limit', 'cursor', 'format'] as const;
@@ -84,10 +90,11 @@ export function parseCaseSearch(params: URLSearchParams, timeZone: string, now: 
   }
   if (!KEYS.some((name) => query[name] !== undefined)) return { error: 'no search parameter' };
   if (byMonth(query) && !query.from) {
-    // A type or an unlisted status on its own reads months of the lookup index: bounded to the last year, and said
-    // so in the answer (its `query` shows from and to).
+    // A type or an unlisted status on its own reads months of the lookup index: bounded to the last year (an unlisted
+    // status other than closed: the last 31 days), and said so in the answer (its `query` shows from and to).
     const today = localDateOf(now, timeZone);
-    const start = addCalendarDays(today, -(DEFAULT_TYPE_WINDOW_DAYS - 1));
+    const sparse = query.status !== undefined && query.status !== 'closed';
+    const start = addCalendarDays(today, -((sparse ? DEFAULT_UNLISTED_STATUS_WINDOW_DAYS : DEFAULT_TYPE_WINDOW_DAYS) - 1));
     Object.assign(query, { from: start, to: today, ...dayInstants(start, today, timeZone) });
   }
 

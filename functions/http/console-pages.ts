@@ -97,6 +97,7 @@ async function search(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParam
         'content-disposition': 'attachment; filename="cases.csv"',
         'cache-control': 'no-store',
         ...(result.truncated ? { 'x-truncated': 'true' } : {}),
+        ...(result.nextCursor ? { 'x-next-cursor': result.nextCursor } : {}),
       },
       body: toCsv(ROW_FIELDS, result.rows),
     };

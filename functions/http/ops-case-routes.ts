@@ -54,6 +54,7 @@ export function registerCaseRoutes(app: Router, deps: CaseRouteDeps, reply: Repl
           'content-disposition': 'attachment; filename="cases.csv"',
           'cache-control': 'no-store',
           ...(result.truncated ? { 'x-truncated': 'true' } : {}),
+          ...(result.nextCursor ? { 'x-next-cursor': result.nextCursor } : {}),
         },
       });
     }

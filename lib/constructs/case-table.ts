@@ -6,7 +6,8 @@ import { LOOKUP_INDEX, LOOKUP_INDEX_ATTRIBUTES } from '../../functions/adapters/
 
 /**
  * The single table: a case's items share its partition (case, contact, timeline, notices, waits), beside webhook
- * receipts, open-case locks and survey links. GSI1 lists cases by status. GSI2, the due index, lists items by the
+ * receipts, open-case locks and survey links. GSI1 lists cases in the statuses operators list from (awaiting_review,
+ * needs_attention, awaiting_carrier, awaiting_evidence, awaiting_return: functions/domain/status-index.ts). GSI2, the due index, lists items by the
  * time something falls due (gsi2pk = what, gsi2sk = `<ISO time>#<id>`): SLA clocks, shipments to poll, deferred
  * notices. Items leave it by dropping the attributes, so scheduled jobs query what is due instead of scanning. GSI3, the
  * lookup index, finds cases by order, customer, month, type and assignee and access-log entries by operator (its

@@ -271,6 +271,36 @@ describe('customer.redact_requested', () => {
     expect(JSON.stringify(facts)).not.toContain(token);
   });
 
+  it('both tokens with a survey (one opened again after a rollback): the export shows both surveys without either token, the redaction erases both comments', async () => {
+    const customerId = unique('cust');
+    const { caseId, token: linkToken } = await closedCaseWithEverything(customerId, 'with the facts');
+    // Under 08ff7cd the survey step drew its own token onto the case item, with a survey of its own.
+    const rolledBackToken = unique('survey');
+    const surveys = new SurveyStore(env.db, TABLE_NAME);
+    await env.db.send(
+      new UpdateCommand({
+        TableName: TABLE_NAME,
+        Key: { pk: `CASE#${caseId}`, sk: 'CASE' },
+        UpdateExpression: 'SET surveyToken = :t',
+        ExpressionAttributeValues: { ':t': rolledBackToken },
+      }),
+    );
+    await surveys.create({ token: rolledBackToken, caseId, locale: 'zh-CN', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const secondComment = 'Second survey: the courier was rude, call me at 13800138000.';
+    await surveys.answer(rolledBackToken, { overall: 4, speed: 3, comment: secondComment }, new Date());
+
+    const exportId = await request('export', customerId);
+    const [exported] = (await asSupervisor(`/ops/privacy/${exportId}`)).json.export.cases;
+    expect(exported).toMatchObject({ caseId, survey: { overall: 4, comment: secondComment }, otherSurveys: [{ overall: 2, speed: 1, comment: COMMENT }] });
+    expect(JSON.stringify(exported)).not.toContain(linkToken);
+    expect(JSON.stringify(exported)).not.toContain(rolledBackToken);
+
+    const id = await request('redact', customerId);
+    expect((await asSupervisor(`/ops/privacy/${id}`)).json).toMatchObject({ status: 'completed', caseIds: [caseId] });
+    for (const token of [linkToken, rolledBackToken]) expect((await surveys.get(token))?.comment).toBeUndefined();
+    expect(await surveys.get(rolledBackToken)).toMatchObject({ rating: 4, speed: 3 });
+  });
+
   it('waits for an open case (waiting_for_open_cases with its id), redacts it when it closes, then completes', async () => {
     const customerId = unique('cust');
     const closed = await closedCaseWithEverything(customerId);

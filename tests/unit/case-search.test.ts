@@ -4,7 +4,7 @@ import type { SearchPosition } from '../../functions/adapters/case-search.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { parseCaseSearch, planSearch } from '../../functions/domain/case-search.js';
 import { csvCell, toCsv } from '../../functions/domain/csv.js';
-import { EXPORT_CAP, exportCases } from '../../functions/use-cases/search-cases.js';
+import { EXPORT_CAP, EXPORT_READ_CAP, exportCases } from '../../functions/use-cases/search-cases.js';
 import { lookupPartition } from '../../functions/adapters/case-index.js';
 
 const NOW = new Date('2026-12-04T10:00:00Z');
@@ -49,8 +49,10 @@ describe('planSearch', () => {
     });
   });
 
-  it('a status the status index does not list is a filter on the months of the query (the last 366 days by default)', () => {
+  it('a status the status index does not list is a filter on the months of the query (by default the last 31 days, closed 366)', () => {
     expect(parse('status=closed')).toMatchObject({ query: { status: 'closed', from: '2025-12-04', to: '2026-12-04' } });
+    expect(parse('status=compensating')).toMatchObject({ query: { status: 'compensating', from: '2026-11-04', to: '2026-12-04' } });
+    expect(parse('status=awaiting_survey&type=lost')).toMatchObject({ query: { status: 'awaiting_survey', type: 'lost', from: '2026-11-04', to: '2026-12-04' } });
     expect(parse('status=awaiting_review')).toEqual({ query: { status: 'awaiting_review' }, limit: 50, csv: false });
     const closed = plan('status=closed');
     expect(closed).toMatchObject({ index: 'lookup', newestFirst: true, range: { from: '2025-12-03T16:00:00.000Z', to: '2026-12-04T16:00:00.000Z' } });
@@ -106,15 +108,15 @@ describe('exportCases', () => {
       customerId: 'c',
       createdAt: '2026-01-01T00:00:00.000Z',
     }) as unknown as CaseRecord;
-  /** A search over `total` matching cases, served page by page as the index would. */
-  const fakeSearch = (total: number) => ({
+  /** A search over `total` index entries (one in `every` matching), served page by page as the index would. */
+  const fakeSearch = (total: number, every = 1) => ({
     cases: { get: async () => undefined },
     search: {
       page: async (_plan: unknown, _accept: unknown, limit: number, from: SearchPosition = { partition: 0 }) => {
         const start = from.after ? Number(from.after.sortKey) : 0;
         const end = Math.min(total, start + limit);
-        const cases = Array.from({ length: end - start }, (_, i) => row(start + i));
-        return { cases, ...(end < total ? { next: { partition: 0, after: { sortKey: String(end), pk: 'CASE#AS-000000000000', sk: 'LOOKUP#ORDER' } } } : {}) };
+        const cases = Array.from({ length: end - start }, (_, i) => row(start + i)).filter((_, i) => (start + i) % every === 0);
+        return { cases, read: end - start, ...(end < total ? { next: { partition: 0, after: { sortKey: String(end), pk: 'CASE#AS-000000000000', sk: 'LOOKUP#ORDER' } } } : {}) };
       },
     },
   });
@@ -132,5 +134,17 @@ describe('exportCases', () => {
     const over = await exportCases(fakeSearch(EXPORT_CAP + 1), query);
     expect(over).toMatchObject({ status: 'ok', truncated: true });
     if (over.status === 'ok') expect(over.rows).toHaveLength(EXPORT_CAP);
+    expect(over).not.toHaveProperty('nextCursor');
+  });
+
+  it(`stops after ${EXPORT_READ_CAP} entries read, at a page's end, with the cursor to go on from`, async () => {
+    const sparse = await exportCases(fakeSearch(3 * EXPORT_READ_CAP, 100), query);
+    expect(sparse).toMatchObject({ status: 'ok', truncated: true, nextCursor: expect.any(String) });
+    if (sparse.status !== 'ok') return;
+    expect(sparse.rows).toHaveLength(EXPORT_READ_CAP / 100);
+    const rest = await exportCases(fakeSearch(3 * EXPORT_READ_CAP, 100), query, sparse.nextCursor);
+    expect(rest.status === 'ok' && rest.rows[0]?.caseId).toBe(`AS-${String(EXPORT_READ_CAP).padStart(12, '0')}`);
+    // Just under the cap the export reads to the end.
+    expect(await exportCases(fakeSearch(EXPORT_READ_CAP - 1, 100), query)).toMatchObject({ status: 'ok', truncated: false });
   });
 });

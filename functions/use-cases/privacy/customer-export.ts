@@ -1,5 +1,5 @@
 import type { CaseRepository } from '../ports.js';
-import { surveyTokenOf, type CaseContact } from '../../domain/case-record.js';
+import type { CaseContact } from '../../domain/case-record.js';
 import type { ProactiveContact, ShipmentStore } from '../../adapters/shipment-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
 
@@ -16,9 +16,11 @@ export async function caseExport(deps: { cases: Pick<CaseRepository, 'view' | 'c
   const view = await deps.cases.view(caseId);
   if (!view) return undefined;
   const { surveyToken: _onCase, surveyLinkToken: _withFacts, ...record } = view.case;
-  const token = surveyTokenOf(view.case);
+  // Both tokens may have a survey (one opened again under the previous release after a rollback): the case item's
+  // first, as the notices use it; the other one's answers are the customer's too.
+  const tokens = [...new Set([view.case.surveyToken, view.case.surveyLinkToken])].filter((t): t is string => t !== undefined);
   const contact = await deps.cases.contact(caseId);
-  const survey = token ? await deps.surveys.get(token) : undefined;
+  const [survey, ...others] = (await Promise.all(tokens.map((t) => deps.surveys.get(t)))).filter((s) => s !== undefined);
   return {
     caseId: record.caseId,
     orderId: record.orderId,
@@ -30,24 +32,28 @@ export async function caseExport(deps: { cases: Pick<CaseRepository, 'view' | 'c
     notices: view.notices
       .map((n) => ({ milestone: n.milestone, channel: n.channel, status: n.status, at: n.at, ...(n.sendAt ? { sendAt: n.sendAt } : {}) }))
       .sort((a, b) => a.at.localeCompare(b.at)),
-    survey: survey
-      ? {
-          createdAt: survey.createdAt,
-          expiresAt: survey.expiresAt,
-          ...(survey.answeredAt ? { answeredAt: survey.answeredAt } : {}),
-          ...(survey.rating !== undefined ? { overall: survey.rating } : {}),
-          ...(survey.speed !== undefined ? { speed: survey.speed } : {}),
-          ...(survey.resolution !== undefined ? { resolution: survey.resolution } : {}),
-          ...(survey.attitude !== undefined ? { attitude: survey.attitude } : {}),
-          ...(survey.comment !== undefined ? { comment: survey.comment } : {}),
-        }
-      : undefined,
+    survey: survey ? surveyExport(survey) : undefined,
+    ...(others.length > 0 ? { otherSurveys: others.map(surveyExport) } : {}),
     followUp: record.followUp,
     costs: view.ledger.map((e) => ({ kind: e.kind, amount: e.amount, currency: e.currency, remedy: e.remedy, at: e.at })),
   };
 }
 
 export type CaseExport = NonNullable<Awaited<ReturnType<typeof caseExport>>>;
+
+/** A survey's answers without its token (a credential). */
+function surveyExport(survey: NonNullable<Awaited<ReturnType<SurveyStore['get']>>>) {
+  return {
+    createdAt: survey.createdAt,
+    expiresAt: survey.expiresAt,
+    ...(survey.answeredAt ? { answeredAt: survey.answeredAt } : {}),
+    ...(survey.rating !== undefined ? { overall: survey.rating } : {}),
+    ...(survey.speed !== undefined ? { speed: survey.speed } : {}),
+    ...(survey.resolution !== undefined ? { resolution: survey.resolution } : {}),
+    ...(survey.attitude !== undefined ? { attitude: survey.attitude } : {}),
+    ...(survey.comment !== undefined ? { comment: survey.comment } : {}),
+  };
+}
 
 function contactAsStored(contact: CaseContact) {
   const { description: _d, ...rest } = contact;
