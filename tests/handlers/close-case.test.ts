@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
@@ -12,6 +12,7 @@ import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { oneMarket } from '../markets.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';
+import { indexAs08ff7cdDid } from './previous-release-items.js';
 
 type Handler = typeof import('../../functions/handlers/close-case.js')['handler'];
 
@@ -88,14 +89,7 @@ describe('close-case', () => {
     } as const;
     const { caseId, record } = await openCase({ status: 'awaiting_survey', sla: { ...sla, pauses: [] } });
     // As the previous release (08ff7cd) left it: every status in the status index.
-    await env.db.send(
-      new UpdateCommand({
-        TableName: TABLE_NAME,
-        Key: { pk: `CASE#${caseId}`, sk: 'CASE' },
-        UpdateExpression: 'SET gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'STATUS#awaiting_survey' },
-      }),
-    );
+    await indexAs08ff7cdDid(env.db, caseId, 'awaiting_survey');
     await expect(handler({ caseId, reason: 'completed' })).resolves.toEqual({ outcome: 'approved' });
     // One write (the version counts every write of the case item): status, outcome and the stopped clock together.
     expect(await cases.get(caseId)).toMatchObject({ status: 'closed', outcome: 'approved', sla: { state: 'stopped' }, version: record.version + 1 });

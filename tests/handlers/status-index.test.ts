@@ -1,20 +1,16 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lookupItems } from '../../functions/adapters/case-index.js';
-import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseStatus } from '../../functions/domain/case.js';
-import type { CaseRecord } from '../../functions/domain/case-record.js';
-import { caseIdFor } from '../../functions/domain/case-id.js';
-import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
-import { callOpsApi, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
-import { seedCase, unique } from './fixtures.js';
-
-type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
+import { callOpsApi, TABLE_NAME, type HandlerEnv } from './env.js';
+import { startOpsApi, type OpsApiHandler } from './ops-api-env.js';
+import { seedCase } from './fixtures.js';
+import { caseAs6384ee3WroteIt, indexAs08ff7cdDid } from './previous-release-items.js';
 
 const OPS_TOKEN = 'ops-token-for-status-index-tests-4b2c';
 
 let env: HandlerEnv;
-let handler: Handler;
+let handler: OpsApiHandler;
 let cases: CaseStore;
 
 const caseItem = async (caseId: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' }, ConsistentRead: true }))).Item!;
@@ -44,36 +40,16 @@ async function searchAll(query: string): Promise<{ ids: string[]; query: Record<
 /** A case as release 08ff7cd wrote it: the same items, with the case in the status index whatever its status. */
 async function previousReleaseCase(status: CaseStatus): Promise<string> {
   const { caseId } = await seedCase(env.db, { type: 'lost', record: { status } });
-  await env.db.send(
-    new UpdateCommand({
-      TableName: TABLE_NAME,
-      Key: { pk: `CASE#${caseId}`, sk: 'CASE' },
-      UpdateExpression: 'SET gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
-    }),
-  );
+  await indexAs08ff7cdDid(env.db, caseId, status);
   return caseId;
 }
 
-/** A case as release 6384ee3 wrote it: every field in the case item, in the status index, with its lookup items (LOOKUP#ORDER too). */
-async function olderReleaseCase(status: CaseStatus): Promise<string> {
-  const { record: template } = await seedCase(env.db, { type: 'lost' });
-  const requestId = unique('req-6384ee3');
-  const caseId = caseIdFor(requestId);
-  const record: CaseRecord = { ...template, caseId, requestId, orderId: unique('ORD-6384ee3'), status };
-  const sortKey = `${record.createdAt}#${caseId}`;
-  await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: 'CASE', gsi1pk: `STATUS#${status}`, gsi1sk: sortKey, ...record } }));
-  const order = { pk: `CASE#${caseId}`, sk: 'LOOKUP#ORDER', gsi3pk: `ORDER#${record.orderId}`, gsi3sk: sortKey, caseId };
-  for (const item of [order, ...lookupItems(record)]) await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: item }));
-  return caseId;
-}
+const olderReleaseCase = async (status: CaseStatus) => (await caseAs6384ee3WroteIt(env.db, { type: 'lost', status })).caseId;
 
 const once = (ids: string[], caseId: string) => ids.filter((id) => id === caseId).length;
 
 beforeAll(async () => {
-  env = await startHandlerEnv();
-  cases = new CaseStore(env.db, TABLE_NAME);
-  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
+  ({ env, handler, cases } = await startOpsApi());
 });
 
 afterAll(async () => {
