@@ -13,7 +13,7 @@ import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { oneMarket } from '../markets.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { countingCaseReads, seedCase, unique } from './fixtures.js';
-import { indexAs08ff7cdDid } from './previous-release-items.js';
+import { inStatusIndex, indexAs08ff7cdDid } from './previous-release-items.js';
 
 type Handler = typeof import('../../functions/handlers/close-case.js')['handler'];
 
@@ -85,8 +85,9 @@ describe('close-case', () => {
 
   it('closes the case and stops its running clock in one write of the case item, taking it out of the status index', async () => {
     const { caseId, record } = await openCase({ status: 'awaiting_survey', sla: runningReturnClock() });
-    // As the previous release (08ff7cd) left it: every status in the status index.
+    // As release 08ff7cd left it: every status in the status index (1c6bf85 does not list awaiting_survey).
     await indexAs08ff7cdDid(env.db, caseId, 'awaiting_survey');
+    expect(await inStatusIndex(env.db, caseId, 'awaiting_survey')).toBe(true);
     await expect(handler({ caseId, reason: 'completed' })).resolves.toEqual({ outcome: 'approved' });
     // One write (the version counts every write of the case item): status, outcome and the stopped clock together.
     expect(await cases.get(caseId)).toMatchObject({ status: 'closed', outcome: 'approved', sla: { state: 'stopped' }, version: record.version + 1 });
@@ -94,6 +95,7 @@ describe('close-case', () => {
     const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' }, ConsistentRead: true }))).Item!;
     expect(item).not.toHaveProperty('gsi1pk');
     expect(item).not.toHaveProperty('gsi1sk');
+    expect(await inStatusIndex(env.db, caseId, 'awaiting_survey')).toBe(false);
     await expect(handler({ caseId, reason: 'completed' })).resolves.toEqual({ outcome: 'approved' });
     expect(await cases.get(caseId)).toMatchObject({ version: record.version + 1 });
   });

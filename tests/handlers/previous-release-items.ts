@@ -1,10 +1,11 @@
 /**
- * Case items as the previous releases wrote them. Cases stay open across a deploy, so this release's code must read
- * what 08ff7cd and 6384ee3 left in the table; the tests that check it seed those items here, spelled out as those
- * releases wrote them rather than through today's adapters, so a change in today's writer cannot quietly change what
- * "the old shape" means.
+ * Case items as releases before 1c6bf85 (the last released version) wrote them. Cases stay open across a deploy, so
+ * today's code must read what 08ff7cd and 6384ee3 left in the table as well as what 1c6bf85 writes (seedCase, through
+ * today's CaseStore); the tests that check it seed those older items here, spelled out as those releases wrote them
+ * rather than through today's adapters, so a change in today's writer cannot quietly change what "the old shape" means.
  */
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../functions/adapters/dynamo.js';
 import type { CaseStatus, CaseType } from '../../functions/domain/case.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
@@ -12,9 +13,11 @@ import { TABLE_NAME } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
 /**
- * Release 08ff7cd wrote the same items as this one, but kept every case in the status index (gsi1pk
- * `STATUS#<status>`) whatever its status; this release indexes only the statuses operators list from
- * (domain/status-index.ts). Puts a case seeded today into the partition 08ff7cd would have left it in.
+ * Release 08ff7cd wrote the same items as 1c6bf85, but kept every case in the status index (gsi1pk `STATUS#<status>`,
+ * the sort key from its creation) whatever its status; 1c6bf85 indexes only the statuses operators list from
+ * (domain/status-index.ts). Puts a case seeded today into the partition 08ff7cd would have left it in: for an unlisted
+ * status that is the difference; for a listed one the case is there already and nothing changes. Tests assert the
+ * result with inStatusIndex, so a seed that wrote nothing would fail them.
  */
 export async function indexAs08ff7cdDid(db: DynamoDBDocumentClient, caseId: string, status: CaseStatus): Promise<void> {
   await db.send(
@@ -30,7 +33,9 @@ export async function indexAs08ff7cdDid(db: DynamoDBDocumentClient, caseId: stri
 /**
  * A case as release 6384ee3 wrote it (functions/adapters/case-store.ts and case-index.ts at 6384ee3): every field in
  * the case item (no `CASE#FACTS` item), the case in the status index whatever its status, and one lookup item per way
- * to find it, the order's (`LOOKUP#ORDER`, which this release keeps on the facts item instead) among them.
+ * to find it, the order's (`LOOKUP#ORDER`, which 08ff7cd and later keep on the facts item instead) among them. Writes
+ * those items only (6384ee3 also wrote a contact and a timeline entry, which these tests do not read); the record's
+ * other fields are copied from a case seeded today, which stays in the table beside it.
  */
 export async function caseAs6384ee3WroteIt(db: DynamoDBDocumentClient, opts: { type: CaseType; status: CaseStatus }): Promise<CaseRecord> {
   const { record: template } = await seedCase(db, { type: opts.type });
@@ -50,4 +55,18 @@ export async function caseAs6384ee3WroteIt(db: DynamoDBDocumentClient, opts: { t
     await db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: `LOOKUP#${kind}`, gsi3pk: partition, gsi3sk: sortKey, caseId } }));
   }
   return record;
+}
+
+/**
+ * Whether the status index lists the case under `STATUS#<status>`, read from the index (gsi1) as listByStatus and a
+ * search by a listed status read it, not from the case item's keys.
+ */
+export async function inStatusIndex(db: DynamoDBDocumentClient, caseId: string, status: CaseStatus): Promise<boolean> {
+  const entries = await queryAll(db, {
+    TableName: TABLE_NAME,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
+  });
+  return entries.some((item) => item.pk === `CASE#${caseId}`);
 }

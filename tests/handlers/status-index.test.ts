@@ -5,7 +5,7 @@ import type { CaseStatus } from '../../functions/domain/case.js';
 import { callOpsApi, TABLE_NAME, type HandlerEnv } from './env.js';
 import { startOpsApi, type OpsApiHandler } from './ops-api-env.js';
 import { seedCase } from './fixtures.js';
-import { caseAs6384ee3WroteIt, indexAs08ff7cdDid } from './previous-release-items.js';
+import { caseAs6384ee3WroteIt, inStatusIndex, indexAs08ff7cdDid } from './previous-release-items.js';
 
 const OPS_TOKEN = 'ops-token-for-status-index-tests-4b2c';
 
@@ -38,13 +38,13 @@ async function searchAll(query: string): Promise<{ ids: string[]; query: Record<
 }
 
 /** A case as release 08ff7cd wrote it: the same items, with the case in the status index whatever its status. */
-async function previousReleaseCase(status: CaseStatus): Promise<string> {
+async function caseOf08ff7cd(status: CaseStatus): Promise<string> {
   const { caseId } = await seedCase(env.db, { type: 'lost', record: { status } });
   await indexAs08ff7cdDid(env.db, caseId, status);
   return caseId;
 }
 
-const olderReleaseCase = async (status: CaseStatus) => (await caseAs6384ee3WroteIt(env.db, { type: 'lost', status })).caseId;
+const caseOf6384ee3 = async (status: CaseStatus) => (await caseAs6384ee3WroteIt(env.db, { type: 'lost', status })).caseId;
 
 const once = (ids: string[], caseId: string) => ids.filter((id) => id === caseId).length;
 
@@ -92,13 +92,13 @@ describe('the status index holds only the statuses operators list from (domain/s
   });
 });
 
-describe('GET /ops/cases?status= for every status, with items of the previous releases', () => {
+describe('GET /ops/cases?status= for every status, with items releases 08ff7cd and 6384ee3 wrote', () => {
   it('an unlisted status is searched month by month over the last 366 days: each case once, whichever release wrote it', async () => {
     const fresh = (await seedCase(env.db, { type: 'lost', record: { status: 'compensating' } })).caseId;
-    const previous = await previousReleaseCase('compensating');
-    const older = await olderReleaseCase('compensating');
-    // Cases of the previous release that moved on still sit in the old partition until their next status change.
-    const movedOn = await previousReleaseCase('compensating');
+    const by08ff7cd = await caseOf08ff7cd('compensating');
+    const by6384ee3 = await caseOf6384ee3('compensating');
+    // Cases of those releases that moved on still sit in the old partition until their next status change.
+    const movedOn = await caseOf08ff7cd('compensating');
     await env.db.send(
       new UpdateCommand({
         TableName: TABLE_NAME,
@@ -109,9 +109,12 @@ describe('GET /ops/cases?status= for every status, with items of the previous re
       }),
     );
     const other = (await seedCase(env.db, { type: 'lost', record: { status: 'resolved' } })).caseId;
+    // The old partition holds them (a search reading it would find them twice, or find movedOn); today's case is not in it.
+    for (const caseId of [by08ff7cd, by6384ee3, movedOn]) expect(await inStatusIndex(env.db, caseId, 'compensating')).toBe(true);
+    expect(await inStatusIndex(env.db, fresh, 'compensating')).toBe(false);
 
     const found = await searchAll('status=compensating');
-    for (const caseId of [fresh, previous, older]) expect(once(found.ids, caseId)).toBe(1);
+    for (const caseId of [fresh, by08ff7cd, by6384ee3]) expect(once(found.ids, caseId)).toBe(1);
     expect(found.ids).not.toContain(movedOn);
     expect(found.ids).not.toContain(other);
     expect(new Set(found.ids).size).toBe(found.ids.length);
@@ -122,22 +125,24 @@ describe('GET /ops/cases?status= for every status, with items of the previous re
     for (const caseId of [movedOn, other]) expect(once(resolved.ids, caseId)).toBe(1);
     expect(new Set(resolved.ids).size).toBe(resolved.ids.length);
 
-    // A case of the previous release leaves its old partition at its next status change.
-    await cases.update(previous, { status: 'resolved' });
-    expect((await indexKeys(previous)).gsi1pk).toBeUndefined();
-    expect(once((await searchAll('status=resolved')).ids, previous)).toBe(1);
-    expect((await searchAll('status=compensating')).ids).not.toContain(previous);
+    // A case of release 08ff7cd leaves its old partition at its next status change.
+    await cases.update(by08ff7cd, { status: 'resolved' });
+    expect((await indexKeys(by08ff7cd)).gsi1pk).toBeUndefined();
+    expect(await inStatusIndex(env.db, by08ff7cd, 'compensating')).toBe(false);
+    expect(once((await searchAll('status=resolved')).ids, by08ff7cd)).toBe(1);
+    expect((await searchAll('status=compensating')).ids).not.toContain(by08ff7cd);
   });
 
   it('a listed status is read from the status index: cases of every release once, oldest first', async () => {
-    const older = await olderReleaseCase('awaiting_return');
-    const previous = await previousReleaseCase('awaiting_return');
+    const by6384ee3 = await caseOf6384ee3('awaiting_return');
+    // For a listed status 08ff7cd's case item is 1c6bf85's: the case stands for that release's, and is indexed alike.
+    const by08ff7cd = await caseOf08ff7cd('awaiting_return');
     const fresh = (await seedCase(env.db, { type: 'return', record: { status: 'in_review' } })).caseId;
     await cases.update(fresh, { status: 'awaiting_return', waitingFor: 'return' });
     const found = await searchAll('status=awaiting_return');
-    for (const caseId of [older, previous, fresh]) expect(once(found.ids, caseId)).toBe(1);
+    for (const caseId of [by6384ee3, by08ff7cd, fresh]) expect(once(found.ids, caseId)).toBe(1);
     expect(found.query).toEqual({ status: 'awaiting_return' });
-    expect((await cases.listByStatus('awaiting_return', 100)).map((c) => c.caseId)).toEqual(expect.arrayContaining([older, previous, fresh]));
+    expect((await cases.listByStatus('awaiting_return', 100)).map((c) => c.caseId)).toEqual(expect.arrayContaining([by6384ee3, by08ff7cd, fresh]));
   });
 
   it('closed cases are found by status over a given range, and by their own ids as before', async () => {
