@@ -116,7 +116,7 @@ describe('timeline items (docs/performance.md, "Case item and timeline")', () =>
   it('entries written at once are one item, read back in the order written among single entries, old ones included', async () => {
     const { caseId } = await seedCase(env.db, { type: 'lost' });
     const before = (await cases.view(caseId))!.timeline;
-    // An entry as the previous release wrote it: one item, the entry's fields at its top level.
+    // An entry as release 6384ee3 wrote every entry (and later releases a lone one): one item, its fields at the top level.
     const old = { at: '2026-12-01T08:00:00.000Z', actor: 'pipeline', event: 'classified', detail: { priority: 60, band: 'high' } };
     await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: `TL#${old.at}#0a1b2c3d`, ...old } }));
     const defaulted = { at: '2026-12-01T09:00:00.000Z', actor: 'policy', event: 'choice_defaulted', detail: { remedy: 'reship' } };

@@ -141,6 +141,8 @@ describe('GET /ops/cases?status= for every status, with items releases 08ff7cd a
     await cases.update(fresh, { status: 'awaiting_return', waitingFor: 'return' });
     const found = await searchAll('status=awaiting_return');
     for (const caseId of [by6384ee3, by08ff7cd, fresh]) expect(once(found.ids, caseId)).toBe(1);
+    // Created in this order: the index's order is theirs, whichever release wrote them.
+    expect(found.ids.filter((id) => [by6384ee3, by08ff7cd, fresh].includes(id))).toEqual([by6384ee3, by08ff7cd, fresh]);
     expect(found.query).toEqual({ status: 'awaiting_return' });
     expect((await cases.listByStatus('awaiting_return', 100)).map((c) => c.caseId)).toEqual(expect.arrayContaining([by6384ee3, by08ff7cd, fresh]));
   });
