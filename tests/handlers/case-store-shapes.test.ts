@@ -1,14 +1,13 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CaseRedactor } from '../../functions/adapters/case-redactor.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore, readCases } from '../../functions/adapters/case-store.js';
+import { type CaseStore, readCases } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
-import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
-import { callOpsApi, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { callOpsApi, TABLE_NAME, type HandlerEnv } from './env.js';
+import { startOpsApi, type OpsApiHandler } from './ops-api-env.js';
 import { seedCase, unique } from './fixtures.js';
-
-type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
+import { caseAs6384ee3WroteIt } from './previous-release-items.js';
 
 const OPS_TOKEN = 'ops-token-for-case-shape-tests-7d1e';
 const FACTS = ['orderItems', 'items', 'shipment', 'orderPlacedAt', 'requestId', 'orderId', 'customerId', 'createdAt', 'tier', 'currency', 'locale', 'reason', 'expedited'] as const;
@@ -16,7 +15,7 @@ const FACTS = ['orderItems', 'items', 'shipment', 'orderPlacedAt', 'requestId', 
 const MORNING_FACTS = ['orderItems', 'items', 'shipment', 'orderPlacedAt'] as const;
 
 let env: HandlerEnv;
-let handler: Handler;
+let handler: OpsApiHandler;
 let cases: CaseStore;
 
 const raw = async (caseId: string, sk: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk }, ConsistentRead: true }))).Item;
@@ -27,9 +26,7 @@ const searchIds = async (query: string) => {
 };
 
 beforeAll(async () => {
-  env = await startHandlerEnv();
-  cases = new CaseStore(env.db, TABLE_NAME);
-  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
+  ({ env, handler, cases } = await startOpsApi());
 });
 
 afterAll(async () => {
@@ -53,20 +50,9 @@ describe('the case item and its facts item (write units: docs/performance.md, "C
     expect(await searchIds(`orderId=${record.orderId}`)).toEqual([caseId]);
   });
 
-  it('a case written by the previous release (facts inline, a LOOKUP#ORDER item) reads, lists and is found as before', async () => {
-    const { record: template } = await seedCase(env.db, { type: 'lost' });
-    const requestId = unique('req-old');
-    const caseId = caseIdFor(requestId);
-    const orderId = unique('ORD-old');
-    const old: CaseRecord = { ...template, caseId, requestId, orderId, status: 'awaiting_review' };
-    const sortKey = `${old.createdAt}#${caseId}`;
-    await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: 'CASE', gsi1pk: 'STATUS#awaiting_review', gsi1sk: sortKey, ...old } }));
-    for (const [kind, partition] of [
-      ['ORDER', `ORDER#${orderId}`],
-      ['CUSTOMER', `CUSTOMER#${old.customerId}`],
-    ]) {
-      await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: `LOOKUP#${kind}`, gsi3pk: partition, gsi3sk: sortKey, caseId } }));
-    }
+  it('a case written by release 6384ee3 (facts inline, a LOOKUP#ORDER item) reads, lists and is found as before', async () => {
+    const old = await caseAs6384ee3WroteIt(env.db, { type: 'lost', status: 'awaiting_review' });
+    const { caseId, orderId } = old;
 
     expect(await cases.get(caseId)).toEqual(old);
     expect((await cases.view(caseId))!.case).toEqual(old);
@@ -130,7 +116,7 @@ describe('timeline items (docs/performance.md, "Case item and timeline")', () =>
   it('entries written at once are one item, read back in the order written among single entries, old ones included', async () => {
     const { caseId } = await seedCase(env.db, { type: 'lost' });
     const before = (await cases.view(caseId))!.timeline;
-    // An entry as the previous release wrote it: one item, the entry's fields at its top level.
+    // An entry as release 6384ee3 wrote every entry (and later releases a lone one): one item, its fields at the top level.
     const old = { at: '2026-12-01T08:00:00.000Z', actor: 'pipeline', event: 'classified', detail: { priority: 60, band: 'high' } };
     await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: `TL#${old.at}#0a1b2c3d`, ...old } }));
     const defaulted = { at: '2026-12-01T09:00:00.000Z', actor: 'policy', event: 'choice_defaulted', detail: { remedy: 'reship' } };

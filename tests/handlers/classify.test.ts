@@ -10,26 +10,18 @@ import { SlaStore } from '../../functions/adapters/sla-store.js';
 import { classify } from '../../functions/use-cases/steps/classify.js';
 import { oneMarket } from '../markets.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
-import { seedCase } from './fixtures.js';
+import { countingCaseReads, seedCase } from './fixtures.js';
 
 let env: HandlerEnv;
 let cases: CaseStore;
 
 const overrides = { carrierRecheckSeconds: 1, evidenceWaitSeconds: 1, returnWaitSeconds: 1, surveyDelaySeconds: 1, surveyExpirySeconds: 1, compensationConfirmSeconds: 1 };
 
-/** The case store, counting its reads of the case; `meanwhile` runs right after the first read (a write landing in between). */
+/** The step's dependencies, its case store counting reads of the case (`meanwhile`: a write landing after the first). */
 function counted(meanwhile?: (caseId: string) => Promise<unknown>) {
-  let reads = 0;
-  const store = Object.assign(Object.create(cases) as CaseStore, {
-    require: async (id: string) => {
-      reads += 1;
-      const record = await cases.require(id);
-      if (reads === 1) await meanwhile?.(id);
-      return record;
-    },
-  });
+  const { store, reads } = countingCaseReads(cases, meanwhile);
   const deps = { cases: store, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), markets: oneMarket(), overrides };
-  return { deps, reads: () => reads };
+  return { deps, reads };
 }
 
 const classifiedEntries = async (caseId: string) => (await cases.view(caseId))!.timeline.filter((e) => e.event === 'classified');

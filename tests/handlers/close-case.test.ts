@@ -1,7 +1,8 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
+import type { ServiceSla } from '../../functions/domain/sla.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
 import { closeCaseConfig, readConfig } from '../../functions/config/functions.js';
 import { ReportCounters } from '../../functions/adapters/report-counters.js';
@@ -11,7 +12,8 @@ import { disputeStep } from '../../functions/domain/case-rules.js';
 import { closeCase } from '../../functions/use-cases/steps/close-case.js';
 import { oneMarket } from '../markets.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
-import { seedCase, unique } from './fixtures.js';
+import { countingCaseReads, seedCase, unique } from './fixtures.js';
+import { inStatusIndex, indexAs08ff7cdDid } from './previous-release-items.js';
 
 type Handler = typeof import('../../functions/handlers/close-case.js')['handler'];
 
@@ -25,6 +27,11 @@ async function openCase(record: Partial<CaseRecord>) {
   const seeded = await seedCase(env.db, { record: { orderId: unique('ORD'), ...record } });
   expect(await dedupe.claimOpenCase(seeded.record.orderId, seeded.record.type, seeded.caseId)).toBe(seeded.caseId);
   return seeded;
+}
+
+/** A return's service clock, running since a day ago; a new object each time, so no two cases share one. */
+function runningReturnClock(): ServiceSla {
+  return { service: 'return', startsAt: 'arrival', startedAt: new Date(Date.now() - 86_400_000).toISOString(), expedited: false, workingDays: 7, state: 'running', pauses: [] };
 }
 
 beforeAll(async () => {
@@ -77,25 +84,10 @@ describe('close-case', () => {
   });
 
   it('closes the case and stops its running clock in one write of the case item, taking it out of the status index', async () => {
-    const sla = {
-      service: 'return',
-      startsAt: 'arrival',
-      startedAt: new Date(Date.now() - 86_400_000).toISOString(),
-      expedited: false,
-      workingDays: 7,
-      state: 'running',
-      pauses: [],
-    } as const;
-    const { caseId, record } = await openCase({ status: 'awaiting_survey', sla: { ...sla, pauses: [] } });
-    // As the previous release (08ff7cd) left it: every status in the status index.
-    await env.db.send(
-      new UpdateCommand({
-        TableName: TABLE_NAME,
-        Key: { pk: `CASE#${caseId}`, sk: 'CASE' },
-        UpdateExpression: 'SET gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'STATUS#awaiting_survey' },
-      }),
-    );
+    const { caseId, record } = await openCase({ status: 'awaiting_survey', sla: runningReturnClock() });
+    // As release 08ff7cd left it: every status in the status index (1c6bf85 does not list awaiting_survey).
+    await indexAs08ff7cdDid(env.db, caseId, 'awaiting_survey');
+    expect(await inStatusIndex(env.db, caseId, 'awaiting_survey')).toBe(true);
     await expect(handler({ caseId, reason: 'completed' })).resolves.toEqual({ outcome: 'approved' });
     // One write (the version counts every write of the case item): status, outcome and the stopped clock together.
     expect(await cases.get(caseId)).toMatchObject({ status: 'closed', outcome: 'approved', sla: { state: 'stopped' }, version: record.version + 1 });
@@ -103,43 +95,23 @@ describe('close-case', () => {
     const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' }, ConsistentRead: true }))).Item!;
     expect(item).not.toHaveProperty('gsi1pk');
     expect(item).not.toHaveProperty('gsi1sk');
+    expect(await inStatusIndex(env.db, caseId, 'awaiting_survey')).toBe(false);
     await expect(handler({ caseId, reason: 'completed' })).resolves.toEqual({ outcome: 'approved' });
     expect(await cases.get(caseId)).toMatchObject({ version: record.version + 1 });
   });
 
   it("decides the close on the case it read first (no second read); a write landing in between sends it to a fresh read, and the clock is still stopped in the close's write", async () => {
-    const sla = {
-      service: 'return',
-      startsAt: 'arrival',
-      startedAt: new Date(Date.now() - 86_400_000).toISOString(),
-      expedited: false,
-      workingDays: 7,
-      state: 'running',
-      pauses: [],
-    } as const;
-    const counted = (meanwhile?: (caseId: string) => Promise<unknown>) => {
-      let reads = 0;
-      const store = Object.assign(Object.create(cases) as CaseStore, {
-        require: async (id: string) => {
-          reads += 1;
-          const record = await cases.require(id);
-          if (reads === 1) await meanwhile?.(id);
-          return record;
-        },
-      });
-      return { store, reads: () => reads };
-    };
     const deps = (store: CaseStore) => ({ cases: store, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() });
 
-    const quiet = await openCase({ status: 'awaiting_survey', sla: { ...sla, pauses: [] } });
-    const alone = counted();
+    const quiet = await openCase({ status: 'awaiting_survey', sla: runningReturnClock() });
+    const alone = countingCaseReads(cases);
     await expect(closeCase(deps(alone.store), quiet.caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
     // The step's read, then stopServiceClock's (which finds nothing left to write).
     expect(alone.reads()).toBe(2);
     expect(await cases.get(quiet.caseId)).toMatchObject({ status: 'closed', sla: { state: 'stopped' }, version: quiet.record.version + 1 });
 
-    const raced = await openCase({ status: 'awaiting_survey', sla: { ...sla, pauses: [] } });
-    const racing = counted((id) => cases.update(id, { priority: 7 }));
+    const raced = await openCase({ status: 'awaiting_survey', sla: runningReturnClock() });
+    const racing = countingCaseReads(cases, (id) => cases.update(id, { priority: 7 }));
     await expect(closeCase(deps(racing.store), raced.caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
     expect(racing.reads()).toBe(3);
     expect(await cases.get(raced.caseId)).toMatchObject({ status: 'closed', sla: { state: 'stopped' }, priority: 7, version: raced.record.version + 2 });

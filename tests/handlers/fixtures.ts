@@ -135,3 +135,20 @@ export async function seedCase(db: DynamoDBDocumentClient, opts: SeedOptions = {
   if (created !== 'created') throw new Error(`case ${caseId} already existed`);
   return { caseId, record, contact };
 }
+
+/**
+ * The case store, counting its reads of the case (`require`), for the tests of a step that must not read the case
+ * again; `meanwhile` runs right after the first read, as a write landing between the step's read and its write would.
+ */
+export function countingCaseReads(cases: CaseStore, meanwhile?: (caseId: string) => Promise<unknown>): { store: CaseStore; reads: () => number } {
+  let reads = 0;
+  const store = Object.assign(Object.create(cases) as CaseStore, {
+    require: async (id: string) => {
+      reads += 1;
+      const record = await cases.require(id);
+      if (reads === 1) await meanwhile?.(id);
+      return record;
+    },
+  });
+  return { store, reads: () => reads };
+}

@@ -3,17 +3,15 @@
  * case whose ManualReview step waits, then the notice the notifier (functions/handlers/notifier.ts) actually sends,
  * read back from the SES v2 emulator's store and the SMS emulator.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
-import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import type { Locale } from '../../functions/domain/case.js';
-import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
-import { addWaitForTokenMachine, callOpsApi, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { callOpsApi, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, NOTIFIER_ENV, noticeRecord, type NotifierHandler } from './notice-helpers.js';
+import { addManualReviewMachine, sentToManualReview, startManualReview } from './manual-review.js';
 
 type OpsHandler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 
@@ -29,26 +27,9 @@ let reviewMachine: string;
 /** A case in manual review whose ManualReview step waits for the operator, for a customer with email and SMS. */
 async function waitingForReview(locale: Locale) {
   const contact = { ...freshContact(), locale, channels: ['email', 'sms'] as Array<'email' | 'sms'> };
-  const seeded = await seedCase(env.db, {
-    record: {
-      status: 'in_review',
-      locale,
-      priority: 50,
-      priorityBand: 'normal',
-      decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() },
-    },
-    contact,
-  });
-  const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: reviewMachine, name: seeded.caseId, input: JSON.stringify({ caseId: seeded.caseId }) });
-  await eventually(
-    async () => {
-      const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
-      return wait?.taskToken ? true : undefined;
-    },
-    5000,
-    'the review task token',
-  );
-  return { caseId: seeded.caseId, contact, executionArn: executionArn! };
+  const seeded = await seedCase(env.db, { record: sentToManualReview({ locale }), contact });
+  const executionArn = await startManualReview(env, reviewMachine, seeded.caseId);
+  return { caseId: seeded.caseId, contact, executionArn };
 }
 
 async function decide(caseId: string, decision: 'reject' | 'request_evidence', reason: string, executionArn: string) {
@@ -68,14 +49,7 @@ beforeAll(async () => {
   // After importFresh, which resets the module registry: the decision routes the handler loads on first use must share
   // its modules (who authenticated the request is kept in ops-auth.ts), as they do in one Lambda.
   ops = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
-  reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
-    const workflow = new CaseWorkflow(env.sfn!.client, undefined);
-    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), {
-      reminderSeconds: 4 * 3600,
-      escalationSeconds: 8 * 3600,
-    });
-    return { registered: 'manual_review' };
-  });
+  reviewMachine = addManualReviewMachine(env, cases, waits);
 });
 
 afterAll(async () => {

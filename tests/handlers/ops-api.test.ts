@@ -1,4 +1,3 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
@@ -9,28 +8,14 @@ import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { RefundStore } from '../../functions/adapters/refund-store.js';
 import { HttpOrderPlatform } from '../../functions/adapters/order-platform.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
-import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { addCalendarDays, localDateOf } from '../../functions/domain/working-days.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
-import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { compensate, issueReturnLabel } from '../../functions/use-cases/steps/compensate.js';
 import { startOrderPlatformSimulator } from '../../local/simulators/order-platform.js';
 import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
-import {
-  addWaitForTokenMachine,
-  apiEvent,
-  eventually,
-  lambdaContext,
-  sleep,
-  STACK_TRACE,
-  startHandlerEnv,
-  TABLE_NAME,
-  type HandlerEnv,
-  callOpsApi,
-  operatorClaims,
-  type OpsRequestOptions,
-} from './env.js';
+import { apiEvent, lambdaContext, sleep, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv, callOpsApi, operatorClaims, type OpsRequestOptions } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
+import { addManualReviewMachine, sentToManualReview, startManualReview } from './manual-review.js';
 import { oneMarket } from '../markets.js';
 
 type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
@@ -135,26 +120,10 @@ const decide = (id: string, body: unknown, opts: Pick<OpsRequestOptions, 'operat
 
 /** A case the policy sent to manual review, its ManualReview step waiting (the real await-event use case parks the token). */
 async function waitingForReview(priority = 50, record: Partial<CaseRecord> = {}) {
-  const seeded = await seedCase(env.db, {
-    record: {
-      status: 'in_review',
-      priority,
-      priorityBand: 'normal',
-      decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() },
-      ...record,
-    },
-  });
-  const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: reviewMachine, name: seeded.caseId, input: JSON.stringify({ caseId: seeded.caseId }) });
-  await eventually(
-    async () => {
-      const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
-      return wait?.taskToken ? true : undefined;
-    },
-    5000,
-    'the review task token',
-  );
+  const seeded = await seedCase(env.db, { record: sentToManualReview({ priority, ...record }) });
+  const executionArn = await startManualReview(env, reviewMachine, seeded.caseId);
   expect(await cases.get(seeded.caseId)).toMatchObject({ status: 'awaiting_review', waitingFor: 'manual_review' });
-  return { ...seeded, executionArn: executionArn! };
+  return { ...seeded, executionArn };
 }
 
 beforeAll(async () => {
@@ -163,14 +132,7 @@ beforeAll(async () => {
   waits = new WaitStore(env.db, TABLE_NAME);
   // OPS_TOKEN in the environment, as the local runtime once set it: the handler must not accept it as a credential.
   handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
-  reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
-    const workflow = new CaseWorkflow(env.sfn!.client, undefined);
-    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), {
-      reminderSeconds: 4 * 3600,
-      escalationSeconds: 8 * 3600,
-    });
-    return { registered: 'manual_review' };
-  });
+  reviewMachine = addManualReviewMachine(env, cases, waits);
   const seeded = await seedCase(env.db, {
     record: {
       status: 'resolved',

@@ -3,7 +3,6 @@
  * the agent limit, four eyes, and the compensate step's own bound, through the ops API handler and the real
  * await-event and compensate use cases on dynalite, the local Step Functions service and the order-platform simulator.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
@@ -12,15 +11,14 @@ import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { HttpOrderPlatform } from '../../functions/adapters/order-platform.js';
 import { RefundStore } from '../../functions/adapters/refund-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
-import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
-import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { compensate, type CompensateDeps } from '../../functions/use-cases/steps/compensate.js';
 import { reviewTimer } from '../../functions/use-cases/steps/review-timer.js';
 import { startOrderPlatformSimulator, type OrderPlatformSimulator } from '../../local/simulators/order-platform.js';
 import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
-import { addWaitForTokenMachine, callOpsApi, eventually, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { callOpsApi, eventually, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
+import { addManualReviewMachine, sentToManualReview, startManualReview } from './manual-review.js';
 import { oneMarket } from '../markets.js';
 
 type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
@@ -49,29 +47,9 @@ const timeline = async (id: string) => (await cases.view(id))!.timeline;
 
 /** A case in front of an operator, its ManualReview step waiting on the real await-event use case. */
 async function waitingForReview(record: Partial<CaseRecord> = {}) {
-  const seeded = await seedCase(env.db, {
-    record: {
-      status: 'in_review',
-      priority: 50,
-      priorityBand: 'normal',
-      decision: { decision: 'manual', rule: 'manual.above_approval_threshold', reasonCode: 'high_value', at: new Date().toISOString() },
-      ...record,
-    },
-  });
-  const { executionArn } = env.sfn!.service.startExecution({
-    stateMachineArn: reviewMachine,
-    name: `${seeded.caseId}-${Date.now()}`,
-    input: JSON.stringify({ caseId: seeded.caseId }),
-  });
-  await eventually(
-    async () => {
-      const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${seeded.caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
-      return wait?.taskToken ? true : undefined;
-    },
-    5000,
-    'the review task token',
-  );
-  return { ...seeded, executionArn: executionArn! };
+  const seeded = await seedCase(env.db, { record: sentToManualReview(record) });
+  const executionArn = await startManualReview(env, reviewMachine, seeded.caseId, `${seeded.caseId}-${Date.now()}`);
+  return { ...seeded, executionArn };
 }
 
 beforeAll(async () => {
@@ -85,14 +63,7 @@ beforeAll(async () => {
   // set while this file runs. The ops API is built from an explicit configuration (the test table, default market).
   restoreEnv = withEnv({ POWERTOOLS_METRICS_DISABLED: 'false' });
   handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
-  reviewMachine = addWaitForTokenMachine(env.sfn!.service, 'ManualReview', { 'caseId.$': '$.caseId', kind: 'manual_review', 'taskToken.$': '$$.Task.Token' }, async (payload) => {
-    const workflow = new CaseWorkflow(env.sfn!.client, undefined);
-    await awaitEvent({ cases, waits, workflow }, String(payload.caseId), 'manual_review', String(payload.taskToken), new Date(), {
-      reminderSeconds: 4 * 3600,
-      escalationSeconds: 8 * 3600,
-    });
-    return { registered: 'manual_review' };
-  });
+  reviewMachine = addManualReviewMachine(env, cases, waits);
 });
 
 afterAll(async () => {

@@ -1,14 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
-import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
-import { apiEvent, callOpsApi, lambdaContext, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { apiEvent, callOpsApi, lambdaContext, STACK_TRACE, TABLE_NAME, type HandlerEnv } from './env.js';
+import { startOpsApi, type OpsApiHandler } from './ops-api-env.js';
 import { PERSON, seedCase, unique } from './fixtures.js';
-
-type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 
 const OPS_TOKEN = 'ops-token-for-search-tests-41c2';
 const ROW_FIELDS = ['caseId', 'type', 'status', 'outcome', 'orderId', 'requestId', 'customerId', 'createdAt', 'priority', 'assignee', 'dueAt'];
@@ -18,7 +16,7 @@ const sue = { name: 'sue', role: 'supervisor' };
 const vic = { name: 'vic', role: 'viewer' };
 
 let env: HandlerEnv;
-let handler: Handler;
+let handler: OpsApiHandler;
 let cases: CaseStore;
 
 const call = (method: 'GET' | 'POST', path: string, operator = sue, opts: { query?: string; body?: string } = {}) =>
@@ -46,9 +44,7 @@ const seed = (record: Partial<CaseRecord> = {}, type: CaseRecord['type'] = 'retu
 const ids = (res: { json: Record<string, any> }) => (res.json.cases as Array<{ caseId: string }>).map((c) => c.caseId);
 
 beforeAll(async () => {
-  env = await startHandlerEnv();
-  cases = new CaseStore(env.db, TABLE_NAME);
-  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
+  ({ env, handler, cases } = await startOpsApi());
 });
 
 afterAll(async () => {

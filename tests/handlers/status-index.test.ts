@@ -1,20 +1,16 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lookupItems } from '../../functions/adapters/case-index.js';
-import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseStatus } from '../../functions/domain/case.js';
-import type { CaseRecord } from '../../functions/domain/case-record.js';
-import { caseIdFor } from '../../functions/domain/case-id.js';
-import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
-import { callOpsApi, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
-import { seedCase, unique } from './fixtures.js';
-
-type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
+import { callOpsApi, TABLE_NAME, type HandlerEnv } from './env.js';
+import { startOpsApi, type OpsApiHandler } from './ops-api-env.js';
+import { seedCase } from './fixtures.js';
+import { caseAs6384ee3WroteIt, inStatusIndex, indexAs08ff7cdDid } from './previous-release-items.js';
 
 const OPS_TOKEN = 'ops-token-for-status-index-tests-4b2c';
 
 let env: HandlerEnv;
-let handler: Handler;
+let handler: OpsApiHandler;
 let cases: CaseStore;
 
 const caseItem = async (caseId: string) => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'CASE' }, ConsistentRead: true }))).Item!;
@@ -42,38 +38,18 @@ async function searchAll(query: string): Promise<{ ids: string[]; query: Record<
 }
 
 /** A case as release 08ff7cd wrote it: the same items, with the case in the status index whatever its status. */
-async function previousReleaseCase(status: CaseStatus): Promise<string> {
+async function caseOf08ff7cd(status: CaseStatus): Promise<string> {
   const { caseId } = await seedCase(env.db, { type: 'lost', record: { status } });
-  await env.db.send(
-    new UpdateCommand({
-      TableName: TABLE_NAME,
-      Key: { pk: `CASE#${caseId}`, sk: 'CASE' },
-      UpdateExpression: 'SET gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
-    }),
-  );
+  await indexAs08ff7cdDid(env.db, caseId, status);
   return caseId;
 }
 
-/** A case as release 6384ee3 wrote it: every field in the case item, in the status index, with its lookup items (LOOKUP#ORDER too). */
-async function olderReleaseCase(status: CaseStatus): Promise<string> {
-  const { record: template } = await seedCase(env.db, { type: 'lost' });
-  const requestId = unique('req-6384ee3');
-  const caseId = caseIdFor(requestId);
-  const record: CaseRecord = { ...template, caseId, requestId, orderId: unique('ORD-6384ee3'), status };
-  const sortKey = `${record.createdAt}#${caseId}`;
-  await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: { pk: `CASE#${caseId}`, sk: 'CASE', gsi1pk: `STATUS#${status}`, gsi1sk: sortKey, ...record } }));
-  const order = { pk: `CASE#${caseId}`, sk: 'LOOKUP#ORDER', gsi3pk: `ORDER#${record.orderId}`, gsi3sk: sortKey, caseId };
-  for (const item of [order, ...lookupItems(record)]) await env.db.send(new PutCommand({ TableName: TABLE_NAME, Item: item }));
-  return caseId;
-}
+const caseOf6384ee3 = async (status: CaseStatus) => (await caseAs6384ee3WroteIt(env.db, { type: 'lost', status })).caseId;
 
 const once = (ids: string[], caseId: string) => ids.filter((id) => id === caseId).length;
 
 beforeAll(async () => {
-  env = await startHandlerEnv();
-  cases = new CaseStore(env.db, TABLE_NAME);
-  handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
+  ({ env, handler, cases } = await startOpsApi());
 });
 
 afterAll(async () => {
@@ -116,13 +92,13 @@ describe('the status index holds only the statuses operators list from (domain/s
   });
 });
 
-describe('GET /ops/cases?status= for every status, with items of the previous releases', () => {
+describe('GET /ops/cases?status= for every status, with items releases 08ff7cd and 6384ee3 wrote', () => {
   it('an unlisted status is searched month by month over the last 366 days: each case once, whichever release wrote it', async () => {
     const fresh = (await seedCase(env.db, { type: 'lost', record: { status: 'compensating' } })).caseId;
-    const previous = await previousReleaseCase('compensating');
-    const older = await olderReleaseCase('compensating');
-    // Cases of the previous release that moved on still sit in the old partition until their next status change.
-    const movedOn = await previousReleaseCase('compensating');
+    const by08ff7cd = await caseOf08ff7cd('compensating');
+    const by6384ee3 = await caseOf6384ee3('compensating');
+    // Cases of those releases that moved on still sit in the old partition until their next status change.
+    const movedOn = await caseOf08ff7cd('compensating');
     await env.db.send(
       new UpdateCommand({
         TableName: TABLE_NAME,
@@ -133,9 +109,12 @@ describe('GET /ops/cases?status= for every status, with items of the previous re
       }),
     );
     const other = (await seedCase(env.db, { type: 'lost', record: { status: 'resolved' } })).caseId;
+    // The old partition holds them (a search reading it would find them twice, or find movedOn); today's case is not in it.
+    for (const caseId of [by08ff7cd, by6384ee3, movedOn]) expect(await inStatusIndex(env.db, caseId, 'compensating')).toBe(true);
+    expect(await inStatusIndex(env.db, fresh, 'compensating')).toBe(false);
 
     const found = await searchAll('status=compensating');
-    for (const caseId of [fresh, previous, older]) expect(once(found.ids, caseId)).toBe(1);
+    for (const caseId of [fresh, by08ff7cd, by6384ee3]) expect(once(found.ids, caseId)).toBe(1);
     expect(found.ids).not.toContain(movedOn);
     expect(found.ids).not.toContain(other);
     expect(new Set(found.ids).size).toBe(found.ids.length);
@@ -146,22 +125,26 @@ describe('GET /ops/cases?status= for every status, with items of the previous re
     for (const caseId of [movedOn, other]) expect(once(resolved.ids, caseId)).toBe(1);
     expect(new Set(resolved.ids).size).toBe(resolved.ids.length);
 
-    // A case of the previous release leaves its old partition at its next status change.
-    await cases.update(previous, { status: 'resolved' });
-    expect((await indexKeys(previous)).gsi1pk).toBeUndefined();
-    expect(once((await searchAll('status=resolved')).ids, previous)).toBe(1);
-    expect((await searchAll('status=compensating')).ids).not.toContain(previous);
+    // A case of release 08ff7cd leaves its old partition at its next status change.
+    await cases.update(by08ff7cd, { status: 'resolved' });
+    expect((await indexKeys(by08ff7cd)).gsi1pk).toBeUndefined();
+    expect(await inStatusIndex(env.db, by08ff7cd, 'compensating')).toBe(false);
+    expect(once((await searchAll('status=resolved')).ids, by08ff7cd)).toBe(1);
+    expect((await searchAll('status=compensating')).ids).not.toContain(by08ff7cd);
   });
 
   it('a listed status is read from the status index: cases of every release once, oldest first', async () => {
-    const older = await olderReleaseCase('awaiting_return');
-    const previous = await previousReleaseCase('awaiting_return');
+    const by6384ee3 = await caseOf6384ee3('awaiting_return');
+    // For a listed status 08ff7cd's case item is 1c6bf85's: the case stands for that release's, and is indexed alike.
+    const by08ff7cd = await caseOf08ff7cd('awaiting_return');
     const fresh = (await seedCase(env.db, { type: 'return', record: { status: 'in_review' } })).caseId;
     await cases.update(fresh, { status: 'awaiting_return', waitingFor: 'return' });
     const found = await searchAll('status=awaiting_return');
-    for (const caseId of [older, previous, fresh]) expect(once(found.ids, caseId)).toBe(1);
+    for (const caseId of [by6384ee3, by08ff7cd, fresh]) expect(once(found.ids, caseId)).toBe(1);
+    // Created in this order: the index's order is theirs, whichever release wrote them.
+    expect(found.ids.filter((id) => [by6384ee3, by08ff7cd, fresh].includes(id))).toEqual([by6384ee3, by08ff7cd, fresh]);
     expect(found.query).toEqual({ status: 'awaiting_return' });
-    expect((await cases.listByStatus('awaiting_return', 100)).map((c) => c.caseId)).toEqual(expect.arrayContaining([older, previous, fresh]));
+    expect((await cases.listByStatus('awaiting_return', 100)).map((c) => c.caseId)).toEqual(expect.arrayContaining([by6384ee3, by08ff7cd, fresh]));
   });
 
   it('closed cases are found by status over a given range, and by their own ids as before', async () => {

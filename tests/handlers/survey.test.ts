@@ -3,6 +3,7 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from 
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { SatisfactionStore } from '../../functions/adapters/satisfaction-store.js';
 import { SurveyStore } from '../../functions/adapters/survey-store.js';
 import { localDateOf } from '../../functions/domain/working-days.js';
@@ -53,6 +54,26 @@ const registered = (caseId: string, notToken?: string) =>
     'the survey task token',
   );
 
+/** A case whose parcel was shipped five days ago by a carrier of its own, so that carrier's counts are this case's alone. */
+async function shippedCase(trackingNumber: string, record: Partial<CaseRecord>) {
+  const carrier = unique('ct');
+  const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+  const { caseId } = await seedCase(env.db, { record: { ...record, shipment: { carrier, trackingNumber, shippedAt, promisedBy: shippedAt } } });
+  return { caseId, carrier };
+}
+
+/** The survey use cases' dependencies when a test calls them itself: no workflow, notices dropped; `replace` swaps a store. */
+const stepDeps = (replace: { cases?: CaseStore; surveys?: SurveyStore } = {}) => ({
+  cases,
+  waits,
+  workflow: {} as never,
+  surveys: new SurveyStore(env.db, TABLE_NAME),
+  notices: { send: async () => undefined } as never,
+  satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
+  markets: oneMarket(),
+  ...replace,
+});
+
 beforeAll(async () => {
   env = await startHandlerEnv({ sfn: true, sqs: true });
   queueUrl = (await env.sqs!.send(new CreateQueueCommand({ QueueName: 'survey-test.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
@@ -81,11 +102,7 @@ describe('survey: the Survey step (every release calls it so)', () => {
 
 describe('survey: the invitation is counted once, by the write that sent the survey', () => {
   it('a retried step: one survey on the case, one invitation counted, its bucket kept on the survey, no marker', async () => {
-    const carrier = unique('ct');
-    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
-    const { caseId } = await seedCase(env.db, {
-      record: { status: 'resolved', outcome: 'approved', remedy: 'refund', shipment: { carrier, trackingNumber: 'CT1', shippedAt, promisedBy: shippedAt } },
-    });
+    const { caseId, carrier } = await shippedCase('CT1', { status: 'resolved', outcome: 'approved', remedy: 'refund' });
     const first = start('open', { caseId });
     const parked = await registered(caseId);
     const token = (await cases.get(caseId))!.surveyToken!;
@@ -108,12 +125,8 @@ describe('survey: a case that drew its survey token at intake (kept with the fac
   const rawItem = async (caseId: string, sk: string) =>
     (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk }, ConsistentRead: true }))).Item!;
   const seeded = async (trackingNumber: string) => {
-    const carrier = unique('ct');
-    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
     const surveyLinkToken = newSurveyToken();
-    const { caseId } = await seedCase(env.db, {
-      record: { status: 'resolved', outcome: 'approved', remedy: 'refund', surveyLinkToken, shipment: { carrier, trackingNumber, shippedAt, promisedBy: shippedAt } },
-    });
+    const { caseId, carrier } = await shippedCase(trackingNumber, { status: 'resolved', outcome: 'approved', remedy: 'refund', surveyLinkToken });
     return { caseId, carrier, surveyLinkToken };
   };
   const invited = async (carrier: string, day: string) => (await new SatisfactionStore(env.db, TABLE_NAME).totals('carrier', day, day)).get(carrier)?.invited;
@@ -152,15 +165,7 @@ describe('survey: a case that drew its survey token at intake (kept with the fac
       invitedIn,
     };
     await surveys.create(earlier);
-    const deps = {
-      cases,
-      waits,
-      workflow: {} as never,
-      surveys,
-      notices: { send: async () => undefined } as never,
-      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
-      markets: oneMarket(),
-    };
+    const deps = stepDeps({ surveys });
     await openSurvey(deps, caseId, 'task-token', 7200, new Date()).catch(() => undefined);
     expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', surveyLinkToken });
     expect(await surveys.get(surveyLinkToken)).toMatchObject({ createdAt: earlier.createdAt, expiresAt: earlier.expiresAt, invitedIn });
@@ -174,15 +179,7 @@ describe('survey: a case that drew its survey token at intake (kept with the fac
     const { caseId, carrier, surveyLinkToken } = await seeded('CT6');
     await cases.update(caseId, { status: 'awaiting_survey', waitingFor: 'survey' });
     const surveys = new SurveyStore(env.db, TABLE_NAME);
-    const deps = {
-      cases,
-      waits,
-      workflow: {} as never,
-      surveys,
-      notices: { send: async () => undefined } as never,
-      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
-      markets: oneMarket(),
-    };
+    const deps = stepDeps({ surveys });
     await openSurvey(deps, caseId, 'task-token', 7200, new Date()).catch(() => undefined);
     expect(await surveys.get(surveyLinkToken)).toMatchObject({ caseId });
     expect(await invited(carrier, localDateOf(new Date(), 'Asia/Shanghai'))).toBeUndefined();
@@ -193,25 +190,13 @@ describe('survey: a step failing right after the write that sent the survey', ()
   // Regression: the invitation was counted after the timeline entry; a throttle there failed the step and its retry,
   // finding the token, counted nothing, for good. It is counted right after the write now.
   it('has counted the invitation already (the retry, finding the token, counts nothing)', async () => {
-    const carrier = unique('ct');
-    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
-    const { caseId } = await seedCase(env.db, {
-      record: { status: 'resolved', outcome: 'approved', remedy: 'refund', shipment: { carrier, trackingNumber: 'CT3', shippedAt, promisedBy: shippedAt } },
-    });
+    const { caseId, carrier } = await shippedCase('CT3', { status: 'resolved', outcome: 'approved', remedy: 'refund' });
     const flaky = Object.assign(Object.create(cases) as CaseStore, {
       appendTimeline: async () => {
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       },
     });
-    const deps = {
-      cases: flaky,
-      waits,
-      workflow: {} as never,
-      surveys: new SurveyStore(env.db, TABLE_NAME),
-      notices: { send: async () => undefined } as never,
-      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
-      markets: oneMarket(),
-    };
+    const deps = stepDeps({ cases: flaky });
     await expect(openSurvey(deps, caseId, 'task-token', 3600, new Date())).rejects.toThrow('Rate exceeded');
     expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', surveyToken: expect.any(String) });
     const today = localDateOf(new Date(), 'Asia/Shanghai');
@@ -234,15 +219,7 @@ describe('survey: reads of the case', () => {
         return cases.update(...args);
       },
     });
-    const deps = {
-      cases: counting,
-      waits,
-      workflow: {} as never,
-      surveys: new SurveyStore(env.db, TABLE_NAME),
-      notices: { send: async () => undefined } as never,
-      satisfaction: new SatisfactionStore(env.db, TABLE_NAME),
-      markets: oneMarket(),
-    };
+    const deps = stepDeps({ cases: counting });
     await openSurvey(deps, caseId, 'task-token-1', 3600, new Date());
     expect({ reads, writes }).toEqual({ reads: 2, writes: 1 });
     expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey' });
@@ -257,11 +234,7 @@ describe('survey: reads of the case', () => {
 
 describe('survey: a case already showing awaiting_survey without a link', () => {
   it('still gets its link; the invitation is left uncounted rather than risk counting it twice', async () => {
-    const carrier = unique('ct');
-    const shippedAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
-    const { caseId } = await seedCase(env.db, {
-      record: { status: 'awaiting_survey', outcome: 'approved', remedy: 'refund', shipment: { carrier, trackingNumber: 'CT2', shippedAt, promisedBy: shippedAt } },
-    });
+    const { caseId, carrier } = await shippedCase('CT2', { status: 'awaiting_survey', outcome: 'approved', remedy: 'refund' });
     const executionArn = start('open', { caseId });
     await registered(caseId);
     env.sfn!.service.stopExecution({ executionArn });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AfterShipTracker } from '../../../functions/adapters/carriers/aftership.js';
 import { CarrierAuthError, CarrierUnavailableError, ProviderUnavailableError, TrackingNotFoundError } from '../../../functions/adapters/carriers/errors.js';
-import { fixture, hangingStep, json, scriptedFetch } from './fake-fetch.js';
+import { DELIVERED_PARCEL, fixture, hangingStep, json, scriptedFetch } from './fake-fetch.js';
 
 const NOW = new Date('2025-10-20T04:00:00Z');
 const query = { carrier: 'SF', trackingNumber: 'SF1234567890123' };
@@ -22,15 +22,9 @@ describe('AfterShip adapter', () => {
     expect(Object.fromEntries(call!.url.searchParams)).toEqual({ tracking_numbers: 'SF1234567890123', slug: 'sf-express' });
     expect(call!.headers['as-api-key']).toBe('as-key');
 
-    expect(snapshot).toMatchObject({ status: 'delivered', lost: false, deliveredAt: '2025-10-16T06:00:00.000Z', lastEventAt: '2025-10-16T06:00:00.000Z' });
-    expect(snapshot.checkpoints!.map((c) => [c.time, c.status])).toEqual([
-      ['2025-10-14T02:00:00.000Z', 'info_received'],
-      ['2025-10-14T05:00:00.000Z', 'in_transit'],
-      // The carrier sent no offset: read as Shanghai time.
-      ['2025-10-15T01:00:00.000Z', 'in_transit'],
-      ['2025-10-16T02:00:00.000Z', 'out_for_delivery'],
-      ['2025-10-16T06:00:00.000Z', 'delivered'],
-    ]);
+    expect(snapshot).toMatchObject(DELIVERED_PARCEL.snapshot);
+    // The carrier sent the third checkpoint's time without an offset: it is read as Shanghai time.
+    expect(snapshot.checkpoints!.map((c) => [c.time, c.status])).toEqual(DELIVERED_PARCEL.checkpoints);
     expect(snapshot.checkpoints![2]).toMatchObject({ message: '快件已发车', location: 'Guangzhou, China' });
     expect(snapshot.checkpoints![4]).toMatchObject({ location: 'Shanghai' });
   });

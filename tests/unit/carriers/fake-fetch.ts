@@ -52,3 +52,19 @@ export function hangingStep(call: Call, signal?: AbortSignal | null): Promise<Re
     signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
 }
+
+/**
+ * The parcel every provider's `delivered` fixture tells of, each in its own format (picked up in Shenzhen on
+ * 14 October 2025, delivered in Shanghai on the 16th at 14:00 local time): every adapter must read it to this
+ * snapshot and these checkpoints (time in UTC, status), oldest first.
+ */
+export const DELIVERED_PARCEL = {
+  snapshot: { status: 'delivered', lost: false, deliveredAt: '2025-10-16T06:00:00.000Z', lastEventAt: '2025-10-16T06:00:00.000Z' },
+  checkpoints: [
+    ['2025-10-14T02:00:00.000Z', 'info_received'],
+    ['2025-10-14T05:00:00.000Z', 'in_transit'],
+    ['2025-10-15T01:00:00.000Z', 'in_transit'],
+    ['2025-10-16T02:00:00.000Z', 'out_for_delivery'],
+    ['2025-10-16T06:00:00.000Z', 'delivered'],
+  ],
+} as const;

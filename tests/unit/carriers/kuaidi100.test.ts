@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CarrierAuthError, CarrierUnavailableError, TrackingNotFoundError } from '../../../functions/adapters/carriers/errors.js';
 import { Kuaidi100Tracker, kuaidi100Status } from '../../../functions/adapters/carriers/kuaidi100.js';
-import { fixture, hangingStep, json, scriptedFetch } from './fake-fetch.js';
+import { DELIVERED_PARCEL, fixture, hangingStep, json, scriptedFetch } from './fake-fetch.js';
 
 const query = { carrier: 'SF', trackingNumber: 'SF1234567890123' };
 
@@ -36,14 +36,8 @@ describe('Kuaidi100 adapter', () => {
   it('reads Beijing times without offset as Asia/Shanghai and sorts the trace oldest first', async () => {
     const snapshot = await tracker(scriptedFetch(json(fixture('kuaidi100', 'delivered'))).fetch).track(query);
     // 2025-10-16 14:00:00 in Shanghai is 06:00 UTC.
-    expect(snapshot).toMatchObject({ status: 'delivered', lost: false, deliveredAt: '2025-10-16T06:00:00.000Z', lastEventAt: '2025-10-16T06:00:00.000Z' });
-    expect(snapshot.checkpoints!.map((c) => [c.time, c.status])).toEqual([
-      ['2025-10-14T02:00:00.000Z', 'info_received'],
-      ['2025-10-14T05:00:00.000Z', 'in_transit'],
-      ['2025-10-15T01:00:00.000Z', 'in_transit'],
-      ['2025-10-16T02:00:00.000Z', 'out_for_delivery'],
-      ['2025-10-16T06:00:00.000Z', 'delivered'],
-    ]);
+    expect(snapshot).toMatchObject(DELIVERED_PARCEL.snapshot);
+    expect(snapshot.checkpoints!.map((c) => [c.time, c.status])).toEqual(DELIVERED_PARCEL.checkpoints);
     expect(snapshot.checkpoints![0]).toEqual({ time: '2025-10-14T02:00:00.000Z', status: 'info_received', message: '顺丰速运 已收取快件信息', location: '广东,深圳市' });
     expect(snapshot.checkpoints![4]!.location).toBe('上海徐汇营业点');
   });

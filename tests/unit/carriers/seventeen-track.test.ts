@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CarrierAuthError, CarrierUnavailableError, TrackingNotFoundError } from '../../../functions/adapters/carriers/errors.js';
 import { SeventeenTrackTracker } from '../../../functions/adapters/carriers/seventeen-track.js';
-import { fixture, hangingStep, json, scriptedFetch } from './fake-fetch.js';
+import { DELIVERED_PARCEL, fixture, hangingStep, json, scriptedFetch } from './fake-fetch.js';
 
 const query = { carrier: 'SF', trackingNumber: 'SF1234567890123' };
 
@@ -20,14 +20,8 @@ describe('17TRACK adapter', () => {
     expect(call!.headers['17token']).toBe('17-key');
     expect(JSON.parse(call!.body!)).toEqual([{ number: 'SF1234567890123', carrier: 100012 }]);
 
-    expect(snapshot).toMatchObject({ status: 'delivered', lost: false, deliveredAt: '2025-10-16T06:00:00.000Z', lastEventAt: '2025-10-16T06:00:00.000Z' });
-    expect(snapshot.checkpoints!.map((c) => [c.time, c.status])).toEqual([
-      ['2025-10-14T02:00:00.000Z', 'info_received'],
-      ['2025-10-14T05:00:00.000Z', 'in_transit'],
-      ['2025-10-15T01:00:00.000Z', 'in_transit'],
-      ['2025-10-16T02:00:00.000Z', 'out_for_delivery'],
-      ['2025-10-16T06:00:00.000Z', 'delivered'],
-    ]);
+    expect(snapshot).toMatchObject(DELIVERED_PARCEL.snapshot);
+    expect(snapshot.checkpoints!.map((c) => [c.time, c.status])).toEqual(DELIVERED_PARCEL.checkpoints);
     expect(snapshot.checkpoints![0]).toEqual({ time: '2025-10-14T02:00:00.000Z', status: 'info_received', message: '顺丰速运 已收取快件信息', location: 'Shenzhen' });
   });
 
