@@ -30,38 +30,49 @@ export const EXPORT_READ_CAP = 10_000;
 export type SearchResult = { status: 'ok'; rows: CaseRow[]; nextCursor?: string; read: number } | { status: 'bad_cursor' };
 export type ExportResult = { status: 'ok'; rows: CaseRow[]; truncated: boolean; nextCursor?: string } | { status: 'bad_cursor' };
 
-/** One page of cases matching the query; `cursor` is the previous page's `nextCursor`. */
-export async function searchCases(deps: SearchDeps, query: CaseQuery, limit: number, cursor?: string): Promise<SearchResult> {
+/** One page of cases matching the query; `cursor` is the previous page's `nextCursor`; `until` one to end at (exportCases). */
+export async function searchCases(deps: SearchDeps, query: CaseQuery, limit: number, cursor?: string, until?: string): Promise<SearchResult> {
   const plan = planSearch(query, lookupPartition, monthsNewestFirst);
   const accept = (c: CaseRecord) => matchesQuery(query, c);
   if (plan.kind === 'case') {
-    if (cursor) return { status: 'bad_cursor' };
+    if (cursor || until) return { status: 'bad_cursor' };
     const found = await deps.cases.get(caseIdFor(plan.requestId));
     return { status: 'ok', rows: found && accept(found) ? [caseRow(found)] : [], read: 1 };
   }
   const fingerprint = queryFingerprint(query);
   const start = cursor === undefined ? undefined : decodeCursor(cursor, fingerprint, plan.partitions.length);
-  if (start === null) return { status: 'bad_cursor' };
-  const page = await deps.search.page(plan, accept, limit, start);
+  const end = until === undefined ? undefined : decodeCursor(until, fingerprint, plan.partitions.length);
+  if (start === null || end === null) return { status: 'bad_cursor' };
+  const page = await deps.search.page(plan, accept, limit, start, end);
   return { status: 'ok', rows: page.cases.map(caseRow), read: page.read, ...(page.next ? { nextCursor: encodeCursor(page.next, fingerprint) } : {}) };
 }
+
+/** What bounds one export: rows it holds and index entries it reads (tests give small ones). */
+export interface ExportCaps {
+  rows: number;
+  reads: number;
+}
+export const EXPORT_CAPS: ExportCaps = { rows: EXPORT_CAP, reads: EXPORT_READ_CAP };
 
 /**
  * Every page of the query from `cursor` on, up to EXPORT_CAP rows and EXPORT_READ_CAP index entries read. `truncated`
  * when more matched (past the rows: no cursor, narrow the query) or when the reads stopped it (`nextCursor`: go on).
+ * With `until` (the `nextCursor` an earlier export of the same query answered) it reads up to that position whatever it
+ * reads on the way, so a part downloaded again ends where the next part starts: no row twice, none left out.
  */
-export async function exportCases(deps: SearchDeps, query: CaseQuery, cursor?: string): Promise<ExportResult> {
+export async function exportCases(deps: SearchDeps, query: CaseQuery, cursor?: string, options: { until?: string; caps?: ExportCaps } = {}): Promise<ExportResult> {
+  const caps = options.caps ?? EXPORT_CAPS;
   const rows: CaseRow[] = [];
   let next = cursor;
   let read = 0;
   do {
-    const page = await searchCases(deps, query, Math.min(MAX_LIMIT, EXPORT_CAP + 1 - rows.length), next);
+    const page = await searchCases(deps, query, Math.min(MAX_LIMIT, caps.rows + 1 - rows.length), next, options.until);
     if (page.status !== 'ok') return page;
     rows.push(...page.rows);
     read += page.read;
     next = page.nextCursor;
-  } while (next && rows.length <= EXPORT_CAP && read < EXPORT_READ_CAP);
-  if (rows.length > EXPORT_CAP) return { status: 'ok', rows: rows.slice(0, EXPORT_CAP), truncated: true };
+  } while (next && rows.length <= caps.rows && (options.until !== undefined || read < caps.reads));
+  if (rows.length > caps.rows) return { status: 'ok', rows: rows.slice(0, caps.rows), truncated: true };
   return { status: 'ok', rows, truncated: next !== undefined, ...(next ? { nextCursor: next } : {}) };
 }
 
