@@ -3,8 +3,9 @@
  * clock, because the handlers read it (webhook tolerance, survey expiry, the carrier simulator's "now").
  */
 import { randomBytes } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
+import { lookupPartition } from '../../functions/adapters/case-index.js';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseContact, CaseRecord } from '../../functions/domain/case-record.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
@@ -134,4 +135,21 @@ export async function seedCase(db: DynamoDBDocumentClient, opts: SeedOptions = {
   const created = await new CaseStore(db, TABLE_NAME).create(record, contact, { at: createdAt, actor: 'order_platform', event: 'case_received', detail: { type: record.type } });
   if (created !== 'created') throw new Error(`case ${caseId} already existed`);
   return { caseId, record, contact };
+}
+
+/**
+ * `count` month entries of June 2025, one a second from 2025-06-10T00:00:00Z, for caps on entries read. They stand for
+ * cases of other statuses: what the caps bound is the entries read and their cases looked up, whatever the filter
+ * then drops; their case items are left out to keep the seed to one write per entry.
+ */
+export async function seedJuneEntries(db: DynamoDBDocumentClient, count: number): Promise<void> {
+  const items = Array.from({ length: count }, (_, i) => {
+    const caseId = `AS-${String(i).padStart(12, '0')}`;
+    const createdAt = new Date(Date.parse('2025-06-10T00:00:00.000Z') + i * 1000).toISOString();
+    return { pk: `CASE#${caseId}`, sk: 'LOOKUP#MONTH', gsi3pk: lookupPartition.month('2025-06'), gsi3sk: `${createdAt}#${caseId}`, caseId };
+  });
+  for (let i = 0; i < items.length; i += 25) {
+    const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    await db.send(new BatchWriteCommand({ RequestItems: { [TABLE_NAME]: batch } }));
+  }
 }
