@@ -34,7 +34,12 @@ async function get(url: string, caps?: ExportCaps, locale?: ConsoleContext['loca
   return { status: res.statusCode, headers: (res.headers ?? {}) as Record<string, string | undefined>, body: res.body };
 }
 const links = (body: string) => [...body.matchAll(/href="(\/console\/search\.csv\?[^"]+)"/g)].map((m) => m[1]!);
-const caseIdsOf = (csv: string) => csv.split('\r\n').slice(1).filter(Boolean).map((line) => line.split(',')[0]);
+const caseIdsOf = (csv: string) =>
+  csv
+    .split('\r\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => line.split(',')[0]);
 const isFile = (res: { headers: Record<string, string | undefined> }, name: string) =>
   res.headers['content-type'] === 'text/csv; charset=utf-8' && res.headers['content-disposition'] === `attachment; filename="${name}"`;
 
