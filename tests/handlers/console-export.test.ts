@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseSearch } from '../../functions/adapters/case-search.js';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { renderPage, type PageDeps } from '../../functions/http/console-pages.js';
-import type { ExportCaps } from '../../functions/use-cases/search-cases.js';
+import { exportCases, searchCases, type ExportCaps } from '../../functions/use-cases/search-cases.js';
 import type { ConsoleContext } from '../../functions/web/console/layout.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, seedJuneEntries, unique } from './fixtures.js';
@@ -139,4 +139,25 @@ describe('a search that reads more index entries than one export may', () => {
     expect(isFile(partThree, 'cases-part-3.csv')).toBe(true);
     expect(caseIdsOf(partThree.body)).toEqual([oldest]);
   }, 60_000);
+});
+
+describe('an export that ends where another export of the same query stopped (until)', () => {
+  it('ends exactly there in the status index, oldest first, and the next export starts after it', async () => {
+    const deps = { cases: new CaseStore(env.db, TABLE_NAME), search: new CaseSearch(env.db, TABLE_NAME) };
+    const ids: string[] = [];
+    for (const minutes of [30, 20, 10]) {
+      const createdAt = new Date(Date.now() - minutes * 60_000).toISOString();
+      ids.push((await seedCase(env.db, { record: { status: 'awaiting_evidence', createdAt } })).caseId);
+    }
+    const query = { status: 'awaiting_evidence' as const };
+    const first = await searchCases(deps, query, 1);
+    const second = first.status === 'ok' ? await searchCases(deps, query, 1, first.nextCursor) : first;
+    const until = second.status === 'ok' ? second.nextCursor : undefined;
+    expect(until).toEqual(expect.any(String));
+    const part = await exportCases(deps, query, undefined, { until: until! });
+    expect(part).toMatchObject({ status: 'ok', truncated: false });
+    expect(part.status === 'ok' && part.rows.map((r) => r.caseId)).toEqual(ids.slice(0, 2));
+    const rest = await exportCases(deps, query, until);
+    expect(rest.status === 'ok' && rest.rows.map((r) => r.caseId)).toEqual(ids.slice(2));
+  });
 });
