@@ -57,8 +57,9 @@ export const EXPORT_CAPS: ExportCaps = { rows: EXPORT_CAP, reads: EXPORT_READ_CA
 /**
  * Every page of the query from `cursor` on, up to EXPORT_CAP rows and EXPORT_READ_CAP index entries read. `truncated`
  * when more matched (past the rows: no cursor, narrow the query) or when the reads stopped it (`nextCursor`: go on).
- * With `until` (the `nextCursor` an earlier export of the same query answered) it reads up to that position whatever it
- * reads on the way, so a part downloaded again ends where the next part starts: no row twice, none left out.
+ * With `until` (the `nextCursor` an earlier export of the same query answered) it reads up to that position, cases
+ * added meanwhile included, so a part downloaded again ends where the next part starts: no row twice, none left out.
+ * Its reads are still bounded (twice the cap): an `until` far beyond one part's reads stops like a cut export.
  */
 export async function exportCases(deps: SearchDeps, query: CaseQuery, cursor?: string, options: { until?: string; caps?: ExportCaps } = {}): Promise<ExportResult> {
   const caps = options.caps ?? EXPORT_CAPS;
@@ -71,7 +72,7 @@ export async function exportCases(deps: SearchDeps, query: CaseQuery, cursor?: s
     rows.push(...page.rows);
     read += page.read;
     next = page.nextCursor;
-  } while (next && rows.length <= caps.rows && (options.until !== undefined || read < caps.reads));
+  } while (next && rows.length <= caps.rows && read < (options.until === undefined ? 1 : 2) * caps.reads);
   if (rows.length > caps.rows) return { status: 'ok', rows: rows.slice(0, caps.rows), truncated: true };
   return { status: 'ok', rows, truncated: next !== undefined, ...(next ? { nextCursor: next } : {}) };
 }

@@ -144,6 +144,11 @@ describe('exportCases', () => {
     expect(sparse.rows).toHaveLength(EXPORT_READ_CAP / 100);
     const rest = await exportCases(fakeSearch(3 * EXPORT_READ_CAP, 100), query, sparse.nextCursor);
     expect(rest.status === 'ok' && rest.rows[0]?.caseId).toBe(`AS-${String(EXPORT_READ_CAP).padStart(12, '0')}`);
+    // An end (`until`) does not lift the bound: the fake reads on as if it were far off; the export stops at twice the
+    // cap, with its cursor.
+    const far = await exportCases(fakeSearch(5 * EXPORT_READ_CAP, 100), query, undefined, { until: sparse.nextCursor! });
+    expect(far).toMatchObject({ status: 'ok', truncated: true, nextCursor: expect.any(String) });
+    expect(far.status === 'ok' && far.rows).toHaveLength((2 * EXPORT_READ_CAP) / 100);
     // Just under the cap the export reads to the end.
     expect(await exportCases(fakeSearch(EXPORT_READ_CAP - 1, 100), query)).toMatchObject({ status: 'ok', truncated: false });
   });
