@@ -107,7 +107,7 @@ async function exportCsv(deps: PageDeps, ctx: ConsoleContext, params: URLSearchP
   if (part !== undefined && !/^[1-9][0-9]{0,5}$/.test(partText!)) return html(400, searchPage(ctx, { params, problem: 'part must be a whole number from 1' }));
   const caps = deps.exportCaps ?? EXPORT_CAPS;
   const result = await exportCases(deps, parsed.query, parsed.cursor, { caps, ...(until ? { until } : {}) });
-  if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: 'cursor does not belong to this query' }));
+  if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: `${until ? 'cursor or until' : 'cursor'} does not belong to this query` }));
   const file = (name: string): Result => ({
     statusCode: 200,
     headers: {

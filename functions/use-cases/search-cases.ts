@@ -3,7 +3,7 @@ import { lookupPartition, monthsNewestFirst } from '../adapters/case-index.js';
 import type { CaseSearch, SearchPosition } from '../adapters/case-search.js';
 import type { CaseRecord } from '../domain/case-record.js';
 import { caseIdFor } from '../domain/case-id.js';
-import { MAX_LIMIT, matchesQuery, planSearch, queryFingerprint, type CaseQuery } from '../domain/case-search.js';
+import { MAX_LIMIT, matchesQuery, planSearch, queryFingerprint, type CaseQuery, type SearchPlan } from '../domain/case-search.js';
 
 export interface SearchDeps {
   cases: Pick<CaseRepository, 'get'>;
@@ -40,9 +40,9 @@ export async function searchCases(deps: SearchDeps, query: CaseQuery, limit: num
     return { status: 'ok', rows: found && accept(found) ? [caseRow(found)] : [], read: 1 };
   }
   const fingerprint = queryFingerprint(query);
-  const start = cursor === undefined ? undefined : decodeCursor(cursor, fingerprint, plan.partitions.length);
-  const end = until === undefined ? undefined : decodeCursor(until, fingerprint, plan.partitions.length);
-  if (start === null || end === null) return { status: 'bad_cursor' };
+  const start = cursor === undefined ? undefined : decodeCursor(cursor, fingerprint, plan);
+  const end = until === undefined ? undefined : decodeCursor(until, fingerprint, plan);
+  if (start === null || end === null || (start && end && isPast(start, end, plan))) return { status: 'bad_cursor' };
   const page = await deps.search.page(plan, accept, limit, start, end);
   return { status: 'ok', rows: page.cases.map(caseRow), read: page.read, ...(page.next ? { nextCursor: encodeCursor(page.next, fingerprint) } : {}) };
 }
@@ -86,8 +86,12 @@ function encodeCursor(position: SearchPosition, fingerprint: string): string {
 const CASE_PK = /^CASE#AS-[0-9A-HJKMNP-TV-Z]{12}$/;
 const INDEXED_SK = /^(CASE|CASE#FACTS|LOOKUP#(ORDER|CUSTOMER|MONTH|TYPE))$/;
 
-/** The position a cursor names, or null when it is not one this query handed out (tampered, stale, another query). */
-function decodeCursor(cursor: string, fingerprint: string, partitions: number): SearchPosition | null {
+/**
+ * The position a cursor names, or null when it is not one this query handed out (tampered, stale, another query). Its
+ * entry must lie in the plan's days: the index query takes it as its start or end, and DynamoDB refuses one outside.
+ */
+function decodeCursor(cursor: string, fingerprint: string, plan: Extract<SearchPlan, { kind: 'index' }>): SearchPosition | null {
+  const partitions = plan.partitions.length;
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -98,5 +102,12 @@ function decodeCursor(cursor: string, fingerprint: string, partitions: number): 
   if (q !== fingerprint || !Number.isInteger(p) || (p as number) < 0 || (p as number) >= partitions) return null;
   if (s === undefined && k === undefined && t === undefined) return { partition: p as number };
   if (typeof s !== 'string' || s.length > 300 || typeof k !== 'string' || !CASE_PK.test(k) || typeof t !== 'string' || !INDEXED_SK.test(t)) return null;
+  if (plan.range && (s < plan.range.from || s > plan.range.to)) return null;
   return { partition: p as number, after: { sortKey: s, pk: k, sk: t } };
+}
+
+/** Whether `start` lies beyond `end` in the plan's reading order (a crafted pair: the index query would be refused). */
+function isPast(start: SearchPosition, end: SearchPosition, plan: Extract<SearchPlan, { kind: 'index' }>): boolean {
+  if (start.partition !== end.partition || !start.after || !end.after) return start.partition > end.partition;
+  return plan.newestFirst ? start.after.sortKey < end.after.sortKey : start.after.sortKey > end.after.sortKey;
 }

@@ -139,6 +139,20 @@ describe('a search that reads more index entries than one export may', () => {
     expect(isFile(partThree, 'cases-part-3.csv')).toBe(true);
     expect(caseIdsOf(partThree.body)).toEqual([oldest]);
   }, 60_000);
+
+  it('refuses a crafted until (before the cursor, or outside the days) with a 400 page, and such a cursor too', async () => {
+    const [, nextOne] = links((await get(`/console/search.csv?${june}`, caps)).body);
+    const cursor = new URL(nextOne!.replaceAll('&amp;', '&'), 'https://console.example').searchParams.get('cursor')!;
+    const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const crafted = (sortKey: string) => Buffer.from(JSON.stringify({ ...position, s: sortKey })).toString('base64url');
+    const newer = crafted(`${at(1900)}#AS-000000001900`); // newer than the cursor: before it in the reading order
+    for (const query of [`cursor=${cursor}&until=${newer}`, `until=${crafted('2099-01-01')}`, `until=${crafted('2000-01-01')}`]) {
+      const res = await get(`/console/search.csv?${june}&${query}&part=2&file=1`, caps);
+      expect(res.status).toBe(400);
+      expect(res.body).toContain('cursor or until does not belong to this query');
+    }
+    expect((await get(`/console/search.csv?${june}&cursor=${crafted('2099-01-01')}`, caps)).status).toBe(400);
+  });
 });
 
 describe('an export that ends where another export of the same query stopped (until)', () => {
