@@ -125,7 +125,10 @@ async function exportCsv(deps: PageDeps, ctx: ConsoleContext, params: URLSearchP
   const asAnnounced = !result.nextCursor && !(until && result.truncated);
   if (part !== undefined && query.get('file') === '1' && asAnnounced) return file(exportPartFile(part));
   const stop = result.nextCursor ? { kind: 'reads' as const, nextCursor: result.nextCursor } : result.truncated ? { kind: 'rows' as const } : { kind: 'end' as const };
+  // The days as the search took them: a search without dates looks back from today, and a cursor (or `until`) belongs
+  // to those days only; a part opened after midnight must not become another search (a 400 halfway through the parts).
   const fields = new URLSearchParams([...params].filter(([k]) => k !== 'cursor'));
+  if (parsed.query.from && parsed.query.to) for (const day of ['from', 'to'] as const) fields.set(day, parsed.query[day]!);
   return html(200, exportPartPage(ctx, { params: fields, ...(parsed.cursor ? { cursor: parsed.cursor } : {}), part: part ?? 1, rows: result.rows.length, stop, caps }));
 }
 

@@ -16,21 +16,21 @@ import { seedCase, seedJuneEntries, unique } from './fixtures.js';
 
 let env: HandlerEnv;
 
-const ctx = (locale: ConsoleContext['locale'] = 'en'): ConsoleContext => ({
+const ctx = (locale: ConsoleContext['locale'] = 'en', now = new Date()): ConsoleContext => ({
   operator: { name: 'vic', role: 'viewer' },
   locale,
   csrf: 'csrf',
   path: '/console/search.csv',
-  now: new Date(),
+  now,
   timeZone: 'Asia/Shanghai',
 });
 
 /** GET of a console export URL (`/console/search.csv?…`) as the page's links hold it, with these caps. */
-async function get(url: string, caps?: ExportCaps, locale?: ConsoleContext['locale']) {
+async function get(url: string, caps?: ExportCaps, locale?: ConsoleContext['locale'], now?: Date) {
   const { pathname, searchParams } = new URL(url.replaceAll('&amp;', '&'), 'https://console.example');
   // The search reads only the cases and their index; the other ports are not reached by this route.
   const deps = { cases: new CaseStore(env.db, TABLE_NAME), search: new CaseSearch(env.db, TABLE_NAME), ...(caps ? { exportCaps: caps } : {}) } as unknown as PageDeps;
-  const res = (await renderPage(deps, ctx(locale), 'GET', pathname, searchParams)) as APIGatewayProxyStructuredResultV2 & { body: string };
+  const res = (await renderPage(deps, ctx(locale, now), 'GET', pathname, searchParams)) as APIGatewayProxyStructuredResultV2 & { body: string };
   return { status: res.statusCode, headers: (res.headers ?? {}) as Record<string, string | undefined>, body: res.body };
 }
 const links = (body: string) => [...body.matchAll(/href="(\/console\/search\.csv\?[^"]+)"/g)].map((m) => m[1]!);
@@ -153,6 +153,17 @@ describe('a search that reads more index entries than one export may', () => {
     }
     expect((await get(`/console/search.csv?${june}&cursor=${crafted('2099-01-01')}`, caps)).status).toBe(400);
   });
+
+  it('keeps the days a search without dates took, so its parts go on past midnight', async () => {
+    // An unlisted status without dates looks back 31 days from today (Shanghai): June 2025 seen on its last evening.
+    const evening = new Date('2025-06-30T15:59:00.000Z');
+    const first = await get('/console/search.csv?status=compensating', caps, 'en', evening);
+    const [fileOne, nextOne] = links(first.body);
+    expect(fileOne).toContain('from=2025-05-31&amp;to=2025-06-30');
+    const afterMidnight = new Date('2025-06-30T16:01:00.000Z');
+    expect(isFile(await get(fileOne!, caps, 'en', afterMidnight), 'cases-part-1.csv')).toBe(true);
+    expect((await get(nextOne!, caps, 'en', afterMidnight)).body).toContain('Part 2 holds');
+  }, 60_000);
 });
 
 describe('an export that ends where another export of the same query stopped (until)', () => {
