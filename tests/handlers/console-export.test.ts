@@ -6,7 +6,7 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseSearch } from '../../functions/adapters/case-search.js';
+import { CaseSearch, type SearchPosition } from '../../functions/adapters/case-search.js';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { renderPage, type PageDeps } from '../../functions/http/console-pages.js';
 import { exportCases, searchCases, type ExportCaps } from '../../functions/use-cases/search-cases.js';
@@ -164,9 +164,37 @@ describe('a search that reads more index entries than one export may', () => {
     expect(isFile(await get(fileOne!, caps, 'en', afterMidnight), 'cases-part-1.csv')).toBe(true);
     expect((await get(nextOne!, caps, 'en', afterMidnight)).body).toContain('Part 2 holds');
   }, 60_000);
+
+  it("answers the page again, not a file, when the part's file would end elsewhere than its page said", async () => {
+    const [fileOne] = links((await get(`/console/search.csv?${june}`, caps)).body);
+    // More entries arrive ahead of the part's end than its file may read on top of the part's own (twice the cap).
+    await seedJuneEntries(env.db, 1001, 3100);
+    const again = await get(fileOne!, caps);
+    expect(again.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(again.body).toContain('Part 1 holds');
+    expect(links(again.body)).toHaveLength(2); // its file, ending where this page now says, and the next part
+  }, 60_000);
 });
 
 describe('an export that ends where another export of the same query stopped (until)', () => {
+  it('ends at a partition boundary: the partitions before it, or up to its entry in the next', async () => {
+    const search = new CaseSearch(env.db, TABLE_NAME);
+    const [march, newerFeb, olderFeb] = ['2024-03-05', '2024-02-20', '2024-02-10'].map((day) => `${day}T08:00:00.000Z`);
+    const ids: string[] = [];
+    for (const createdAt of [march, newerFeb, olderFeb]) ids.push((await seedCase(env.db, { record: { createdAt } })).caseId);
+    const plan = {
+      kind: 'index' as const,
+      index: 'lookup' as const,
+      partitions: ['MONTH#2024-03', 'MONTH#2024-02'],
+      newestFirst: true,
+      range: { from: '2024-02-01T00:00:00.000Z', to: '2024-04-01T00:00:00.000Z' },
+    };
+    const read = async (until: SearchPosition) => (await search.page(plan, () => true, 10, { partition: 0 }, until)).cases.map((c) => c.caseId);
+    expect(await read({ partition: 1 })).toEqual(ids.slice(0, 1));
+    expect(await read({ partition: 1, after: { sortKey: `${newerFeb}#${ids[1]}`, pk: `CASE#${ids[1]}`, sk: 'LOOKUP#MONTH' } })).toEqual(ids.slice(0, 2));
+    expect(await read({ partition: 0 })).toEqual([]);
+  });
+
   it('ends exactly there in the status index, oldest first, and the next export starts after it', async () => {
     const deps = { cases: new CaseStore(env.db, TABLE_NAME), search: new CaseSearch(env.db, TABLE_NAME) };
     const ids: string[] = [];

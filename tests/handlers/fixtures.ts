@@ -138,12 +138,13 @@ export async function seedCase(db: DynamoDBDocumentClient, opts: SeedOptions = {
 }
 
 /**
- * `count` month entries of June 2025, one a second from 2025-06-10T00:00:00Z, for caps on entries read. They stand for
- * cases of other statuses: what the caps bound is the entries read and their cases looked up, whatever the filter
- * then drops; their case items are left out to keep the seed to one write per entry.
+ * `count` month entries of June 2025, one a second from 2025-06-10T00:00:00Z (entry `first` at `first` seconds), for
+ * caps on entries read. They stand for cases of other statuses: what the caps bound is the entries read and their cases
+ * looked up, whatever the filter then drops; their case items are left out to keep the seed to one write per entry.
  */
-export async function seedJuneEntries(db: DynamoDBDocumentClient, count: number): Promise<void> {
-  const items = Array.from({ length: count }, (_, i) => {
+export async function seedJuneEntries(db: DynamoDBDocumentClient, count: number, first = 0): Promise<void> {
+  const items = Array.from({ length: count }, (_, n) => {
+    const i = first + n;
     const caseId = `AS-${String(i).padStart(12, '0')}`;
     const createdAt = new Date(Date.parse('2025-06-10T00:00:00.000Z') + i * 1000).toISOString();
     return { pk: `CASE#${caseId}`, sk: 'LOOKUP#MONTH', gsi3pk: lookupPartition.month('2025-06'), gsi3sk: `${createdAt}#${caseId}`, caseId };
