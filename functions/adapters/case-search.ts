@@ -39,21 +39,33 @@ export class CaseSearch {
     private readonly tableName: string,
   ) {}
 
-  async page(plan: Extract<SearchPlan, { kind: 'index' }>, accept: (c: CaseRecord) => boolean, limit: number, from: SearchPosition = { partition: 0 }): Promise<SearchPage> {
+  /**
+   * `until`, a position an earlier page handed out, ends the search there: its last entry (`until.after`) is the last
+   * one read, or the partition before `until.partition` when it names none. An export part uses it to end exactly where
+   * the next part starts, however many cases were added meanwhile.
+   */
+  async page(
+    plan: Extract<SearchPlan, { kind: 'index' }>,
+    accept: (c: CaseRecord) => boolean,
+    limit: number,
+    from: SearchPosition = { partition: 0 },
+    until?: SearchPosition,
+  ): Promise<SearchPage> {
     const index = INDEX[plan.index];
     const found: CaseRecord[] = [];
     let { partition, after } = from;
     let read = 0;
-    for (let queries = 0; partition < plan.partitions.length && found.length < limit && read < PAGE_READ_CAP && queries < MAX_QUERIES_PER_PAGE; queries += 1) {
+    const end = until ? Math.min(plan.partitions.length, until.partition + (until.after ? 1 : 0)) : plan.partitions.length;
+    for (let queries = 0; partition < end && found.length < limit && read < PAGE_READ_CAP && queries < MAX_QUERIES_PER_PAGE; queries += 1) {
       const pk = plan.partitions[partition]!;
+      const range = sortKeyRange(plan, partition === until?.partition ? until.after?.sortKey : undefined);
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: index.name,
-          KeyConditionExpression: plan.range ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.pk, ...(plan.range ? { '#sk': index.sk } : {}) },
-          // The sort key is `<createdAt>#<caseId>`: BETWEEN from AND to keeps createdAt in [from, to).
-          ExpressionAttributeValues: { ':pk': pk, ...(plan.range ? { ':from': plan.range.from, ':to': plan.range.to } : {}) },
+          KeyConditionExpression: `#pk = :pk${range.condition}`,
+          ExpressionAttributeNames: { '#pk': index.pk, ...(range.condition ? { '#sk': index.sk } : {}) },
+          ExpressionAttributeValues: { ':pk': pk, ...range.values },
           ScanIndexForward: !plan.newestFirst,
           Limit: Math.min(limit - found.length, PAGE_READ_CAP - read),
           ...(after ? { ExclusiveStartKey: { [index.pk]: pk, [index.sk]: after.sortKey, pk: after.pk, sk: after.sk } } : {}),
@@ -70,6 +82,20 @@ export class CaseSearch {
         after = undefined;
       }
     }
-    return { cases: found, read, ...(partition < plan.partitions.length ? { next: { partition, ...(after ? { after } : {}) } } : {}) };
+    return { cases: found, read, ...(partition < end ? { next: { partition, ...(after ? { after } : {}) } } : {}) };
   }
+}
+
+/**
+ * The key condition on the sort key: the plan's days (the sort key is `<createdAt>#<caseId>`: BETWEEN from AND to keeps
+ * createdAt in [from, to)), and up to `last` included in the reading order when an `until` ends in this partition.
+ * Sort keys end with the case id, so no two entries of a partition share one and the bound cuts between two entries.
+ */
+function sortKeyRange(plan: Extract<SearchPlan, { kind: 'index' }>, last: string | undefined): { condition: string; values: Record<string, string> } {
+  const from = last !== undefined && plan.newestFirst ? last : plan.range?.from;
+  const to = last !== undefined && !plan.newestFirst ? last : plan.range?.to;
+  if (from !== undefined && to !== undefined) return { condition: ' AND #sk BETWEEN :from AND :to', values: { ':from': from, ':to': to } };
+  if (from !== undefined) return { condition: ' AND #sk >= :from', values: { ':from': from } };
+  if (to !== undefined) return { condition: ' AND #sk <= :to', values: { ':to': to } };
+  return { condition: '', values: {} };
 }

@@ -6,11 +6,11 @@ import type { LedgerStore } from '../adapters/ledger-store.js';
 import type { AlertPort, CaseRepository, SlaPort } from '../use-cases/ports.js';
 import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
-import { parseCaseSearch } from '../domain/case-search.js';
+import { parseCaseSearch, type CaseQuery } from '../domain/case-search.js';
 import { toCsv } from '../domain/csv.js';
 import { localDateOf } from '../domain/working-days.js';
 import { readCaseForOperator, reviewListEntry } from '../use-cases/case-report.js';
-import { exportCases, ROW_FIELDS, searchCases } from '../use-cases/search-cases.js';
+import { EXPORT_CAPS, exportCases, ROW_FIELDS, searchCases, type ExportCaps } from '../use-cases/search-cases.js';
 import { readFollowUps } from '../use-cases/read-follow-ups.js';
 import { listSla } from '../use-cases/sla-list.js';
 import { alertsPage, followUpsPage } from '../web/console/alerts.js';
@@ -18,7 +18,7 @@ import { casePage } from '../web/console/case.js';
 import { CONSOLE_HEADERS, TEXT, type ConsoleContext } from '../web/console/layout.js';
 import { queuePage } from '../web/console/queue.js';
 import type { ReportDeps } from '../web/reports-page.js';
-import { SEARCH_FIELDS, searchPage } from '../web/console/search.js';
+import { exportPartFile, exportPartPage, SEARCH_FIELDS, searchPage } from '../web/console/search.js';
 import { signInProblemPage } from '../web/console/sign-in.js';
 import { SLA_BOARD_LISTS, slaPage } from '../web/console/sla.js';
 
@@ -38,6 +38,8 @@ export interface PageDeps {
   markets: ReportDeps['markets'];
   /** The case's Step Functions executions, each with its link (AWS console or the local execution page). */
   executions: (caseId: string, disputeRounds: number) => Array<{ name: string; url: string }>;
+  /** What bounds one CSV export; EXPORT_CAP rows and EXPORT_READ_CAP index entries unless given (tests give small ones). */
+  exportCaps?: ExportCaps;
 }
 
 type Result = APIGatewayProxyStructuredResultV2;
@@ -87,24 +89,47 @@ async function search(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParam
   if ([...params.keys()].filter((k) => k !== 'cursor').length === 0) return html(200, searchPage(ctx, { params }));
   const parsed = parseCaseSearch(params, ctx.timeZone, ctx.now);
   if ('error' in parsed) return html(400, searchPage(ctx, { params, problem: parsed.error }));
-  if (csv) {
-    const result = await exportCases(deps, parsed.query, parsed.cursor);
-    if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: 'cursor does not belong to this query' }));
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': 'attachment; filename="cases.csv"',
-        'cache-control': 'no-store',
-        ...(result.truncated ? { 'x-truncated': 'true' } : {}),
-        ...(result.nextCursor ? { 'x-next-cursor': result.nextCursor } : {}),
-      },
-      body: toCsv(ROW_FIELDS, result.rows),
-    };
-  }
+  if (csv) return exportCsv(deps, ctx, params, parsed, query);
   const result = await searchCases(deps, parsed.query, parsed.limit, parsed.cursor);
   if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: 'cursor does not belong to this query' }));
   return html(200, searchPage(ctx, { params, rows: result.rows, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) }));
+}
+
+/**
+ * The search's CSV. A whole export is the file `cases.csv`, as always. A cut one is a page saying so (exportPartPage),
+ * with a link to this part's file (`part=N&file=1`, with `until` where the next part starts) and to the next part
+ * (`cursor` and `part=N+1`), which again answers a page; a part's file is `cases-part-N.csv`. No script needed.
+ */
+async function exportCsv(deps: PageDeps, ctx: ConsoleContext, params: URLSearchParams, parsed: { query: CaseQuery; cursor?: string }, query: URLSearchParams): Promise<Result> {
+  const partText = query.get('part');
+  const until = query.get('until') ?? undefined;
+  const part = partText === null ? undefined : Number(partText);
+  if (part !== undefined && !/^[1-9][0-9]{0,5}$/.test(partText!)) return html(400, searchPage(ctx, { params, problem: 'part must be a whole number from 1' }));
+  const caps = deps.exportCaps ?? EXPORT_CAPS;
+  const result = await exportCases(deps, parsed.query, parsed.cursor, { caps, ...(until ? { until } : {}) });
+  if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: `${until ? 'cursor or until' : 'cursor'} does not belong to this query` }));
+  const file = (name: string): Result => ({
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${name}"`,
+      'cache-control': 'no-store',
+      ...(result.truncated ? { 'x-truncated': 'true' } : {}),
+      ...(result.nextCursor ? { 'x-next-cursor': result.nextCursor } : {}),
+    },
+    body: toCsv(ROW_FIELDS, result.rows),
+  });
+  if (part === undefined && !result.truncated) return file('cases.csv');
+  // A part's file as its page announced it: a part cut at the rows, or one that reached its end (`until`, the last).
+  // Cut where its link did not expect (cases added or changed since the page), it answers the page again, never a file.
+  const asAnnounced = !result.nextCursor && !(until && result.truncated);
+  if (part !== undefined && query.get('file') === '1' && asAnnounced) return file(exportPartFile(part));
+  const stop = result.nextCursor ? { kind: 'reads' as const, nextCursor: result.nextCursor } : result.truncated ? { kind: 'rows' as const } : { kind: 'end' as const };
+  // The days as the search took them: a search without dates looks back from today, and a cursor (or `until`) belongs
+  // to those days only; a part opened after midnight must not become another search (a 400 halfway through the parts).
+  const fields = new URLSearchParams([...params].filter(([k]) => k !== 'cursor'));
+  if (parsed.query.from && parsed.query.to) for (const day of ['from', 'to'] as const) fields.set(day, parsed.query[day]!);
+  return html(200, exportPartPage(ctx, { params: fields, ...(parsed.cursor ? { cursor: parsed.cursor } : {}), part: part ?? 1, rows: result.rows.length, stop, caps }));
 }
 
 /**

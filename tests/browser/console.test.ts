@@ -1,11 +1,12 @@
 /**
  * The operations console in a real browser (Debian's Chromium through playwright-core) against the whole local
  * runtime: an agent signs in, finds a case waiting for review in the queue, opens it, sees its photo and items,
- * approves it and sees it move on; a viewer sees no decision buttons; a case is found by its order id; the SLA board
- * and the reports page are read.
+ * approves it and sees it move on; a viewer sees no decision buttons; a case is found by its order id and exported as
+ * cases.csv; the SLA board and the reports page are read.
  *
  * Without /usr/bin/chromium the suite is skipped with a loud message, unless REQUIRE_BROWSER=1 (CI), where it fails.
  */
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requestedEvent } from '../../scripts/example-cases.js';
@@ -110,14 +111,22 @@ describe.skipIf(!available)('the operations console in Chromium', () => {
     expect(await page.getByRole('link', { name: 'Reports' }).count()).toBe(0);
   });
 
-  it('a case is found by its order id, with a CSV export link', async () => {
+  it('a case is found by its order id and its CSV export downloads as cases.csv', async () => {
     const { caseId, orderId } = await returnInReview();
     const page = await signedIn('dev-viewer-token');
     await page.getByRole('link', { name: 'Search' }).click();
     await page.getByLabel('Order id').fill(orderId);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: caseId }).waitFor();
-    expect(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toBe(`/console/search.csv?orderId=${orderId}`);
+    const exportLink = page.getByRole('link', { name: 'Export CSV' });
+    expect(await exportLink.getAttribute('href')).toBe(`/console/search.csv?orderId=${orderId}`);
+    // A plain link (a cut export answers a page instead): a whole export still downloads as cases.csv, the page stays.
+    expect(await exportLink.getAttribute('download')).toBeNull();
+    const [download] = await Promise.all([page.waitForEvent('download'), exportLink.click()]);
+    expect(download.suggestedFilename()).toBe('cases.csv');
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[1]).toContain(caseId);
+    await page.getByRole('link', { name: caseId }).waitFor();
   });
 
   it('the SLA board lists breached, due-soon and unknown due dates', async () => {

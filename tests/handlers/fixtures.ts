@@ -3,8 +3,9 @@
  * clock, because the handlers read it (webhook tolerance, survey expiry, the carrier simulator's "now").
  */
 import { randomBytes } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
+import { lookupPartition } from '../../functions/adapters/case-index.js';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseContact, CaseRecord } from '../../functions/domain/case-record.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
@@ -151,4 +152,22 @@ export function countingCaseReads(cases: CaseStore, meanwhile?: (caseId: string)
     },
   });
   return { store, reads: () => reads };
+}
+
+/**
+ * `count` month entries of June 2025, one a second from 2025-06-10T00:00:00Z (entry `first` at `first` seconds), for
+ * caps on entries read. They stand for cases of other statuses: what the caps bound is the entries read and their cases
+ * looked up, whatever the filter then drops; their case items are left out to keep the seed to one write per entry.
+ */
+export async function seedJuneEntries(db: DynamoDBDocumentClient, count: number, first = 0): Promise<void> {
+  const items = Array.from({ length: count }, (_, n) => {
+    const i = first + n;
+    const caseId = `AS-${String(i).padStart(12, '0')}`;
+    const createdAt = new Date(Date.parse('2025-06-10T00:00:00.000Z') + i * 1000).toISOString();
+    return { pk: `CASE#${caseId}`, sk: 'LOOKUP#MONTH', gsi3pk: lookupPartition.month('2025-06'), gsi3sk: `${createdAt}#${caseId}`, caseId };
+  });
+  for (let i = 0; i < items.length; i += 25) {
+    const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    await db.send(new BatchWriteCommand({ RequestItems: { [TABLE_NAME]: batch } }));
+  }
 }

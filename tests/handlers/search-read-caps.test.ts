@@ -1,12 +1,10 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lookupPartition } from '../../functions/adapters/case-index.js';
 import { PAGE_READ_CAP } from '../../functions/adapters/case-search.js';
 import { opsApiConfig, readConfig } from '../../functions/config/functions.js';
 import { EXPORT_READ_CAP } from '../../functions/use-cases/search-cases.js';
 import { apiEvent, callOpsApi, lambdaContext, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
-import { seedCase } from './fixtures.js';
+import { seedCase, seedJuneEntries } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/ops-api.js')['handler'];
 
@@ -16,23 +14,6 @@ const viewer = { name: 'vic', role: 'viewer' as const };
 let env: HandlerEnv;
 let handler: Handler;
 let rare: string;
-
-/**
- * `count` month entries of June 2025, all newer than the rare case (the search reads newest first). They stand for
- * cases of other statuses: what the caps bound is the entries read and their cases looked up, whatever the filter
- * then drops; their case items are left out to keep the seed to one write per entry.
- */
-async function seedOtherEntries(count: number): Promise<void> {
-  const items = Array.from({ length: count }, (_, i) => {
-    const caseId = `AS-${String(i).padStart(12, '0')}`;
-    const createdAt = new Date(Date.parse('2025-06-10T00:00:00.000Z') + i * 1000).toISOString();
-    return { pk: `CASE#${caseId}`, sk: 'LOOKUP#MONTH', gsi3pk: lookupPartition.month('2025-06'), gsi3sk: `${createdAt}#${caseId}`, caseId };
-  });
-  for (let i = 0; i < items.length; i += 25) {
-    const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    await env.db.send(new BatchWriteCommand({ RequestItems: { [TABLE_NAME]: batch } }));
-  }
-}
 
 const search = (query: string) => callOpsApi(handler, OPS_TOKEN, 'GET', '/ops/cases', { operator: viewer, query });
 
@@ -54,7 +35,7 @@ beforeAll(async () => {
   env = await startHandlerEnv();
   handler = (await import('../../functions/handlers/ops-api.js')).createHandler(readConfig(opsApiConfig, { TABLE_NAME }));
   ({ caseId: rare } = await seedCase(env.db, { type: 'lost', record: { status: 'compensating', createdAt: '2025-06-01T02:00:00.000Z' } }));
-  await seedOtherEntries(EXPORT_READ_CAP + 50);
+  await seedJuneEntries(env.db, EXPORT_READ_CAP + 50);
 }, 120_000);
 
 afterAll(async () => {

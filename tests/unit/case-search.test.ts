@@ -144,6 +144,13 @@ describe('exportCases', () => {
     expect(sparse.rows).toHaveLength(EXPORT_READ_CAP / 100);
     const rest = await exportCases(fakeSearch(3 * EXPORT_READ_CAP, 100), query, sparse.nextCursor);
     expect(rest.status === 'ok' && rest.rows[0]?.caseId).toBe(`AS-${String(EXPORT_READ_CAP).padStart(12, '0')}`);
+    // An end (`until`) does not lift the bound: one far off (the last sort key of this newest-first search), which the
+    // fake does not even stop at; the export stops at twice the cap, with its cursor.
+    const farEnd = { ...JSON.parse(Buffer.from(sparse.nextCursor!, 'base64url').toString('utf8')), s: '0' };
+    const until = Buffer.from(JSON.stringify(farEnd)).toString('base64url');
+    const far = await exportCases(fakeSearch(5 * EXPORT_READ_CAP, 100), query, undefined, { until });
+    expect(far).toMatchObject({ status: 'ok', truncated: true, nextCursor: expect.any(String) });
+    expect(far.status === 'ok' && far.rows).toHaveLength((2 * EXPORT_READ_CAP) / 100);
     // Just under the cap the export reads to the end.
     expect(await exportCases(fakeSearch(EXPORT_READ_CAP - 1, 100), query)).toMatchObject({ status: 'ok', truncated: false });
   });

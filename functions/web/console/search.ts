@@ -35,7 +35,8 @@ export function searchPage(ctx: ConsoleContext, input: SearchPageInput): string 
   const results = input.problem
     ? `<p role="alert" class="error">${escapeHtml(input.problem)}</p>`
     : input.rows
-      ? `<p><a href="/console/search.csv?${escapeHtml(query)}" download>${escapeHtml(t.csv)}</a></p>${table(
+      ? // No `download` attribute: a cut export answers a page saying so (exportPartPage), which a download would hide.
+        `<p><a href="/console/search.csv?${escapeHtml(query)}">${escapeHtml(t.csv)}</a></p>${table(
           t.cols,
           input.rows.map((r) => [
             caseLink(String(r.caseId)),
@@ -57,5 +58,52 @@ export function searchPage(ctx: ConsoleContext, input: SearchPageInput): string 
     'search',
     t.title,
     `<h1>${escapeHtml(t.title)}</h1><form method="get" action="/console/search" class="card search">${controls}<div><button type="submit">${escapeHtml(t.submit)}</button></div></form><h2 class="muted">&nbsp;</h2>${results}`,
+  );
+}
+
+/** The name of an export part's file: parts of one search are told apart, and sort in their order up to part 9. */
+export const exportPartFile = (part: number) => `cases-part-${part}.csv`;
+
+export interface ExportPartInput {
+  /** The search's own fields (no cursor). */
+  params: URLSearchParams;
+  /** Where this part starts (absent: the search's beginning) and its number, 1 for the first. */
+  cursor?: string;
+  part: number;
+  rows: number;
+  /** Where this part stopped: `reads` after its share of cases looked at (`nextCursor` goes on), `rows` at the cap, `end` the last part. */
+  stop: { kind: 'reads'; nextCursor: string } | { kind: 'rows' } | { kind: 'end' };
+  caps: { rows: number; reads: number };
+}
+
+/**
+ * What a cut CSV export answers instead of a file nobody would know is cut: how many rows this part holds and why it
+ * stopped, the link to its file (`part` and `file=1`; `until` ends it where the next part starts) and to the next part.
+ */
+export function exportPartPage(ctx: ConsoleContext, input: ExportPartInput): string {
+  const t = TEXT[ctx.locale].exportParts;
+  const number = new Intl.NumberFormat(ctx.locale);
+  const fill = (text: string, part = input.part) =>
+    text
+      .replaceAll('{part}', String(part))
+      .replaceAll('{rows}', (input.rows === 1 ? t.oneRow : t.rows).replaceAll('{n}', number.format(input.rows)))
+      .replaceAll('{cap}', number.format(input.caps.rows))
+      .replaceAll('{reads}', number.format(input.caps.reads))
+      .replaceAll('{file}', exportPartFile(input.part));
+  const link = (extra: Record<string, string | undefined>) => {
+    const query = new URLSearchParams(input.params);
+    for (const [name, value] of Object.entries(extra)) if (value !== undefined) query.set(name, value);
+    return `/console/search.csv?${escapeHtml(query.toString())}`;
+  };
+  const stop = input.stop;
+  const file = link({ cursor: input.cursor, part: String(input.part), file: '1', until: stop.kind === 'reads' ? stop.nextCursor : undefined });
+  const next = stop.kind === 'reads' ? `<p><a href="${link({ cursor: stop.nextCursor, part: String(input.part + 1) })}">${escapeHtml(fill(t.next, input.part + 1))}</a></p>` : '';
+  const why = stop.kind === 'reads' ? t.readCap : stop.kind === 'rows' ? t.rowCap : t.last;
+  return consolePage(
+    ctx,
+    'search',
+    t.title,
+    `<h1>${escapeHtml(t.title)}</h1><p role="status" class="${stop.kind === 'end' ? 'done' : 'error'}">${escapeHtml(fill(why))}</p>` +
+      `<p><a href="${file}">${escapeHtml(fill(t.download))}</a></p>${next}<p><a href="/console/search?${escapeHtml(input.params.toString())}">${escapeHtml(t.back)}</a></p>`,
   );
 }

@@ -139,6 +139,20 @@ const en = {
     empty: 'No case matches.',
     hint: 'Give at least one field.',
   },
+  /** The page a cut CSV export answers with ({part}, {rows}, {cap}, {reads}, {file} filled in). */
+  exportParts: {
+    title: 'Export in parts',
+    readCap:
+      'This search is too big for one file, so it is exported in parts. Part {part} holds {rows}: an export looks at {reads} cases at most, and the next part goes on where this one stops. Download this part, then open the next part, until a part says it is the last.',
+    rowCap:
+      'This search matches more cases than one file holds ({cap} rows at most). Part {part} holds {rows}; the rest cannot follow in further parts. Download this part, then narrow the search (for example a shorter From / To) and export again for the rest.',
+    last: 'Part {part} is the last part: it holds {rows}. With it and the parts before it, you have every case of the search.',
+    download: 'Download part {part} ({file}, {rows})',
+    next: 'Next part (part {part})',
+    back: 'Back to the search',
+    rows: '{n} rows',
+    oneRow: '1 row',
+  },
   slaBoard: {
     title: 'SLA board',
     lists: { due_soon: 'Due soon', breached: 'Breached', unknown: 'Due date unknown', paused: 'Paused' },
@@ -287,6 +301,19 @@ const zh: ConsoleText = {
     cols: ['售后单', '类型', '状态', '结果', '订单', '客户', '创建时间', '优先级', '处理人', '时限'],
     empty: '没有符合条件的售后单。',
     hint: '请至少填写一项。',
+  },
+  exportParts: {
+    title: '分批导出',
+    readCap:
+      '此查询结果过多，无法放进一个文件，因此分批导出。第 {part} 部分共 {rows}：每次导出最多查看 {reads} 个售后单，下一部分从本部分结束处继续。请先下载本部分，再打开下一部分，直到页面提示“最后一部分”。',
+    rowCap:
+      '此查询匹配的售后单超过一个文件的上限（最多 {cap} 行）。第 {part} 部分共 {rows}，其余数据无法在后续部分中导出。请下载本部分，然后缩小查询范围（例如缩短起止日期）后重新导出其余数据。',
+    last: '第 {part} 部分是最后一部分，共 {rows}。连同之前的各部分，即为该查询的全部售后单。',
+    download: '下载第 {part} 部分（{file}，{rows}）',
+    next: '下一部分（第 {part} 部分）',
+    back: '返回查询',
+    rows: '{n} 行',
+    oneRow: '1 行',
   },
   slaBoard: {
     title: '时限看板',
