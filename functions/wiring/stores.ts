@@ -4,6 +4,7 @@ import { tableAccess, type TableConfig } from './table.js';
 import { FollowUpStore } from '../adapters/follow-up-store.js';
 import { LedgerStore } from '../adapters/ledger-store.js';
 import { NoticeStore, STALE_CLAIM_MS } from '../adapters/notice-store.js';
+import { PrivacyRequests } from '../adapters/privacy-requests.js';
 import { PrivacyStore } from '../adapters/privacy-store.js';
 import { RefundStore } from '../adapters/refund-store.js';
 import { ReportCounters } from '../adapters/report-counters.js';
@@ -64,6 +65,11 @@ export function reportCounters(config: TableConfig): ReportCounters {
 
 export function privacyStore(config: TableConfig): PrivacyStore {
   return new PrivacyStore(...tableAccess(config));
+}
+
+/** The privacy requests' items alone (record, read): what the webhook intake needs, without the rest of the store. */
+export function privacyRequests(config: TableConfig): PrivacyRequests {
+  return new PrivacyRequests(...tableAccess(config));
 }
 
 /** Addresses no notice goes to any more (hard bounces, complaints, dead numbers). */
