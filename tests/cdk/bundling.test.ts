@@ -98,10 +98,18 @@ describe('function bundles', () => {
     lazily('ops-api', [...groupDeps, 'functions/domain/cn-calendar.ts', 'functions/domain/de-calendar.ts', '@aws-lambda-powertools/metrics/']);
   });
 
-  it('the intake checks markets by their policies alone: no calendar code or holiday data in its bundle', () => {
-    const { atStart, onUse } = bundled('ingest-webhook');
+  // The intake checks markets by their policies alone; the status page and the survey show and count a case by its
+  // market's policy and zone (wiring.ts marketPolicies): none counts working days.
+  it.each(['ingest-webhook', 'status-page', 'survey-api', 'survey'])('%s has no calendar code or holiday data in its bundle', (handler) => {
+    const { atStart, onUse } = bundled(handler);
     const calendars = ['cn-calendar.ts', 'cn-published-days.ts', 'cn-lunar-dates.ts', 'de-calendar.ts', 'holidays-de.json'];
     expect([...atStart, ...onUse].filter((input) => calendars.some((file) => input.endsWith(file)))).toEqual([]);
+  });
+
+  it('the intake records privacy requests without the privacy store (exports, redactions, retention)', () => {
+    const { atStart, onUse } = bundled('ingest-webhook');
+    expect(atStart).toContain('functions/adapters/privacy-requests.ts');
+    expect([...atStart, ...onUse].filter((input) => input.endsWith('adapters/privacy-store.ts'))).toEqual([]);
   });
 
   it('a function that maps no carrier name drops the carrier registry; no config pulls the routing schemas', () => {
