@@ -5,7 +5,7 @@ import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import type { SurveyRecord, SurveyStore } from '../adapters/survey-store.js';
 import type { MarketPolicies } from '../domain/markets.js';
 import { ASPECTS, needsFollowUp, type SurveyAnswer } from '../domain/satisfaction.js';
-import { signal } from './apply-intake-event.js';
+import { signal } from './case-signals.js';
 import { surveyBucket } from './steps/open-survey.js';
 
 /** `gone`: no such survey, expired, or answered (and followed through) before. `followUp`: the team will call back. */

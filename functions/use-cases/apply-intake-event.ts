@@ -1,9 +1,9 @@
 import type { CaseRepository, OpenCaseSlots, WaitPort, WorkflowPort } from './ports.js';
-import type { CaseContact, CaseRecord, WaitKind, WaitSignal } from '../domain/case-record.js';
+import type { CaseContact, CaseRecord, WaitKind } from '../domain/case-record.js';
 import type { MetricSink } from '../adapters/business-metrics.js';
 import type { ReportCounters } from '../adapters/report-counters.js';
 import type { QueueSender } from '../adapters/queues.js';
-import { cancellationOf, choiceApplies, disputeStep, duplicateClosing, offeredChoices, replayChangesNothing } from '../domain/case-rules.js';
+import { choiceApplies, disputeStep, duplicateClosing, offeredChoices, replayChangesNothing } from '../domain/case-rules.js';
 import { customerLocale } from '../domain/locale.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
@@ -15,6 +15,7 @@ import { startServiceClock, type SlaDeps } from './sla-clock.js';
 import { applyPrivacyRequest, type PrivacyDeps } from './privacy/apply-privacy-request.js';
 import { afterCaseClosed } from './privacy/retention.js';
 import { deliver } from './steps/await-event.js';
+import { requestCancellation, signal } from './case-signals.js';
 import { newSurveyToken } from './steps/open-survey.js';
 import { confirmCompensation } from './steps/compensate.js';
 import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
@@ -257,33 +258,10 @@ async function openDispute(deps: IntakeDeps, caseId: string, reason: string, at:
 }
 
 /**
- * The customer withdraws the request (the order platform's `aftersales.cancelled`, or the status page while the case
- * is on hold). `via` names where it came from, on the timeline.
- */
-export async function requestCancellation(deps: Pick<IntakeDeps, 'cases' | 'waits' | 'workflow'>, caseId: string, at: string, via?: string): Promise<void> {
-  const record = await deps.cases.require(caseId);
-  const cancellation = cancellationOf(record);
-  if (!cancellation.apply) return;
-  await deps.cases.update(caseId, { cancelRequested: true });
-  await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested', ...(via ? { detail: { via } } : {}) });
-  // A cancellable wait ends now (CASE-CANCEL-2); a step not yet waiting checks the flag.
-  if (cancellation.endsWait) await signal(deps, caseId, cancellation.endsWait, { signal: 'cancelled' });
-}
-
-/**
  * A replay of an event already applied records no signal. Only one the first application recorded next to its step's
  * token but did not deliver (it stopped in between) is handed on now, as `signal()` would have.
  */
 async function resumeUndelivered(deps: Pick<IntakeDeps, 'waits' | 'workflow'>, caseId: string, kind: WaitKind): Promise<void> {
   const pending = await deps.waits.undelivered(caseId, kind);
   if (pending && (await deliver(deps.workflow, kind, pending.taskToken, pending.signal)) === 'delivered') await deps.waits.consume(caseId, kind, pending.taskToken);
-}
-
-/** Hands a signal to the waiting step, or leaves it for the step that will wait next. */
-export async function signal(deps: Pick<IntakeDeps, 'waits' | 'workflow'>, caseId: string, kind: WaitKind, value: WaitSignal): Promise<void> {
-  const token = await deps.waits.recordSignal(caseId, kind, value);
-  if (!token) return;
-  // A token that is gone belonged to a wait that just timed out (a review reminder re-registers a moment later):
-  // the signal stays recorded for the step that waits next.
-  if ((await deliver(deps.workflow, kind, token, value)) === 'delivered') await deps.waits.consume(caseId, kind, token);
 }

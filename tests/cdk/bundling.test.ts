@@ -106,6 +106,11 @@ describe('function bundles', () => {
     expect([...atStart, ...onUse].filter((input) => calendars.some((file) => input.endsWith(file)))).toEqual([]);
   });
 
+  it.each(['status-page', 'survey-api'])("%s resumes a case without the intake's event schemas", (handler) => {
+    const { atStart, onUse } = bundled(handler);
+    expect([...atStart, ...onUse].filter((input) => input.endsWith('schemas/webhook.ts') || input.endsWith('use-cases/apply-intake-event.ts'))).toEqual([]);
+  });
+
   it('the intake records privacy requests without the privacy store (exports, redactions, retention)', () => {
     const { atStart, onUse } = bundled('ingest-webhook');
     expect(atStart).toContain('functions/adapters/privacy-requests.ts');
