@@ -7,7 +7,8 @@ import type { IntakeMessage } from '../schemas/messages.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { queueSender } from '../wiring/queues.js';
 import { fromSecret } from '../wiring/secrets.js';
-import { dedupeStore, privacyRequests } from '../wiring/stores.js';
+import { privacyRequests } from '../wiring/privacy-stores.js';
+import { dedupeStore } from '../wiring/stores.js';
 import { knownMarkets } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 

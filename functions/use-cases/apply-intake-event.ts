@@ -12,8 +12,7 @@ import { localDateOf } from '../domain/working-days.js';
 import type { IntakeMessage, NoticeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
 import { startServiceClock, type SlaDeps } from './sla-clock.js';
-import { applyPrivacyRequest, type PrivacyDeps } from './privacy/apply-privacy-request.js';
-import { afterCaseClosed } from './privacy/retention.js';
+import type { IntakePrivacy } from './privacy/intake-privacy.js';
 import { deliver } from './steps/await-event.js';
 import { requestCancellation, signal } from './case-signals.js';
 import { newSurveyToken } from './steps/open-survey.js';
@@ -33,8 +32,11 @@ export interface IntakeDeps extends SlaDeps {
   tracking?: WatchDeps;
   /** Counts each case opened (CasesOpened by type); absent: not counted. */
   metrics?: MetricSink;
-  /** Privacy requests and retention (docs/privacy.md): the stores and the redaction code. */
-  privacy?: Omit<PrivacyDeps, 'cases'>;
+  /**
+   * Privacy requests and retention (docs/privacy.md), made on first use: a privacy request, or a duplicate request
+   * closed here. Absent: this consumer takes no privacy requests.
+   */
+  privacy?: () => Promise<IntakePrivacy>;
 }
 
 /**
@@ -123,7 +125,7 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
     case 'customer.redact_requested': {
       if (!deps.privacy) throw new Error('privacy requests are not wired into this consumer');
       // The request was stored when it was accepted; `caseId` carries its id (a privacy request is about no case).
-      await applyPrivacyRequest({ ...deps.privacy, cases: deps.cases }, caseId, now);
+      await (await deps.privacy()).applyRequest(caseId, now);
       return;
     }
     case 'shipment.created': {
@@ -194,7 +196,7 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
     // Same order, same problem, already open: keep this request visible as a duplicate of that case (CASE-DUPLICATE-2).
     const closed = await deps.cases.update(caseId, duplicate.patch, duplicate.onlyIfStatusIn);
     if (closed) await deps.cases.appendTimeline(caseId, duplicate.timeline);
-    if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, markets: deps.markets }, record, at, new Date(at));
+    if (deps.privacy) await (await deps.privacy()).afterClose(record, at, new Date(at));
     return;
   }
   // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on. Once

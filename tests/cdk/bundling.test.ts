@@ -134,6 +134,9 @@ describe('function bundles', () => {
     lazily(handler, ['@aws-sdk/client-sqs/']),
   );
 
+  it('start-case loads the privacy store, the redactor and the export code with its first privacy request or duplicate close', () =>
+    lazily('start-case', ['functions/adapters/privacy-store.ts', 'functions/adapters/case-redactor.ts', 'functions/use-cases/privacy/apply-privacy-request.ts']));
+
   it('start-case loads the SQS client at its first dispute acknowledgement; no function loads currency-codes', () => {
     lazily('start-case', ['@aws-sdk/client-sqs/']);
     const { atStart, onUse } = bundled('ingest-webhook');

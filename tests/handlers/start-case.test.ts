@@ -207,6 +207,10 @@ describe('start-case', () => {
     expect(duplicate).toMatchObject({ status: 'closed', outcome: 'duplicate' });
     expect(await executionsNamed(a.caseId)).toHaveLength(1);
     expect(await executionsNamed(b.caseId)).toHaveLength(0);
+    // Closed here, so filed for retention here (docs/privacy.md), by the privacy code the consumer loads on first use.
+    const retention = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${b.caseId}`, sk: 'RETENTION' } }))).Item;
+    expect(retention).toMatchObject({ caseId: b.caseId, gsi2pk: 'REDACT_DUE' });
+    expect(await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${a.caseId}`, sk: 'RETENTION' } }))).not.toHaveProperty('Item');
   });
 
   it('a record that is not a valid intake message fails alone', async () => {
