@@ -1,5 +1,5 @@
-import { createMarketPolicies, createMarkets, marketCatalog, type Market, type MarketCatalog, type MarketPolicies, type Markets } from './domain/markets.js';
-import { MARKET_REGISTRY, POLICIES, ZONES } from './policies/index.js';
+import { createMarkets, marketCatalog, type Market, type MarketCatalog, type Markets } from './domain/markets.js';
+import { MARKET_REGISTRY, POLICIES } from './policies/index.js';
 import { logger } from './wiring/logging.js';
 
 /**
@@ -56,23 +56,6 @@ export function markets(config: MarketsConfig): Markets {
   if (!built) {
     built = createMarkets(MARKET_REGISTRY, config.POLICY_MARKET, (market) => warnIfCalendarEndsSoon(market));
     deploymentMarkets.set(config.POLICY_MARKET, built);
-  }
-  return built;
-}
-
-/** Built once per cold start and default market, as markets() is. */
-const deploymentPolicies = new Map<string, MarketPolicies>();
-/**
- * The deployment's markets without their calendars: each case's policy and zone, for the functions that show or count
- * by market but never count working days (status page, survey). Their bundles then carry no calendar code or holiday
- * data. The default market's policy is validated at cold start, as markets() does; its calendar is checked by the
- * functions that build it.
- */
-export function marketPolicies(config: MarketsConfig): MarketPolicies {
-  let built = deploymentPolicies.get(config.POLICY_MARKET);
-  if (!built) {
-    built = createMarketPolicies({ policies: POLICIES, zones: ZONES }, config.POLICY_MARKET);
-    deploymentPolicies.set(config.POLICY_MARKET, built);
   }
   return built;
 }

@@ -1,8 +1,8 @@
 /**
  * A second market for tests only, never shipped: built from the CN policy with other windows, another currency and
  * another calendar, so a test can show that each case is decided under its own market. Registered in a test file by
- * mocking the deployment's policies module (functions/policies/index.ts): `MARKET_REGISTRY` (what `markets()`
- * builds from), `POLICIES` (what the intake's `knownMarkets()` reads) and `ZONES` (what `marketPolicies()` reads). The ops API's cold-start check reads the
+ * mocking the deployment's policies module (functions/policies/index.ts): both `MARKET_REGISTRY` (what `markets()`
+ * builds from) and `POLICIES` (what the intake's `knownMarkets()` reads). The ops API's cold-start check reads the
  * shipped policies (functions/policies/shipped.ts): an ops API whose POLICY_MARKET is the test market does not start.
  *
  *   vi.mock('../../functions/policies/index.js', async (importOriginal) =>
@@ -32,13 +32,11 @@ export const testMarketPolicy: AftersalesPolicy = {
 };
 
 const COVERS = { from: '2020-01-01', to: '2035-12-31' };
-/** The test market's zone: its calendar's, and what the functions without calendars read (policies' ZONES). */
-const TEST_MARKET_ZONE = 'Europe/Berlin';
 
 /** Monday to Friday, no holidays, in Europe/Berlin: unlike CN's calendar in zone, weekends and holidays. */
 export function createTestMarketCalendar(): MarketCalendar {
   return {
-    timeZone: TEST_MARKET_ZONE,
+    timeZone: 'Europe/Berlin',
     covers: COVERS,
     provisionalThrough: COVERS.to,
     isWorkingDay(localDate: string) {
@@ -59,5 +57,5 @@ export function withTestMarket(registry: MarketRegistry): MarketRegistry {
 /** The policies module with the test market added to both the policies and the registry (the header shows the mock). */
 export function withTestMarketPolicies(real: typeof policiesModule): typeof policiesModule {
   const registry = withTestMarket(real.MARKET_REGISTRY);
-  return { ...real, POLICIES: registry.policies, ZONES: { ...real.ZONES, [TEST_MARKET]: TEST_MARKET_ZONE }, MARKET_REGISTRY: registry };
+  return { ...real, POLICIES: registry.policies, MARKET_REGISTRY: registry };
 }

@@ -1,7 +1,7 @@
 import { statusPageConfig, readConfig } from '../config/functions.js';
 import type { ConfigOf } from '../config/read.js';
 import { statusPageApp } from '../http/status-page-app.js';
-import { marketPolicies } from '../wiring.js';
+import { marketPolicies } from '../wiring/market-policies.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { keyRing, secretsMaxAgeSeconds } from '../wiring/secrets.js';
 import { caseStore, waitStore } from '../wiring/stores.js';

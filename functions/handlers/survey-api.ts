@@ -1,7 +1,7 @@
 import { surveyApiConfig, readConfig } from '../config/functions.js';
 import type { ConfigOf } from '../config/read.js';
 import { surveyApp } from '../http/survey-app.js';
-import { marketPolicies } from '../wiring.js';
+import { marketPolicies } from '../wiring/market-policies.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { caseStore, followUpStore, satisfactionStore, surveyStore, waitStore } from '../wiring/stores.js';

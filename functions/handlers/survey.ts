@@ -5,7 +5,7 @@ import { withLambdaContext } from '../wiring/logging.js';
 import { noticeQueue } from '../wiring/queues.js';
 import { caseStore, satisfactionStore, surveyStore, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
-import { marketPolicies } from '../wiring.js';
+import { marketPolicies } from '../wiring/market-policies.js';
 
 const config = readConfig(surveyConfig);
 const cases = caseStore(config);

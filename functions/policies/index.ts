@@ -1,17 +1,10 @@
 import { CALENDARS } from '../domain/market-calendar.js';
-import { MARKET_ZONES } from '../domain/market-zones.js';
 import type { MarketRegistry } from '../domain/markets.js';
 import { parsePolicy, type AftersalesPolicy } from '../domain/policy.js';
 import { SHIPPED_POLICIES } from './shipped.js';
 
 /** The policies this deployment knows, by market. Add a market by adding its file to shipped.ts (and its calendar factory). */
 export const POLICIES: Readonly<Record<string, AftersalesPolicy>> = SHIPPED_POLICIES;
-
-/**
- * Each market's time zone, without its calendar: what the functions that never count working days read (wiring.ts
- * `marketPolicies()`). A test market is added here too (tests/test-market.ts).
- */
-export const ZONES: Readonly<Record<string, string>> = MARKET_ZONES;
 
 /** The markets this deployment ships a policy for (each also needs a calendar: functions/domain/market-calendar.ts). */
 export const SHIPPED_MARKETS: readonly string[] = Object.keys(POLICIES);

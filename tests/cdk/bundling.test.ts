@@ -126,6 +126,9 @@ describe('function bundles', () => {
     lazily('console', ['functions/web/reports-page.ts', 'functions/http/console-actions.ts', '@aws-sdk/client-sfn/', '@aws-sdk/client-sqs/']);
   });
 
+  it("the console's pages read the markets' policies and zones; its forms build the calendars with the first one sent", () =>
+    lazily('console', ['functions/domain/cn-calendar.ts', 'functions/domain/de-calendar.ts', 'functions/domain/data/holidays-de.json']));
+
   it.each(['status-page', 'survey-api'])('%s loads the Step Functions client at its first resume', (handler) => lazily(handler, ['@aws-sdk/client-sfn/']));
 
   it('delivery-events loads the SQS client at the first permanent failure it sends again', () => lazily('delivery-events', ['@aws-sdk/client-sqs/']));

@@ -2,7 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createMarketPolicies, createMarkets, marketCatalog } from '../../functions/domain/markets.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
-import { MARKET_REGISTRY, POLICIES, ZONES } from '../../functions/policies/index.js';
+import { MARKET_ZONES as ZONES } from '../../functions/domain/market-zones.js';
+import { MARKET_REGISTRY, POLICIES } from '../../functions/policies/index.js';
 import { createTestMarketCalendar, TEST_MARKET, testMarketPolicy, withTestMarket } from '../test-market.js';
 
 const registry = withTestMarket(MARKET_REGISTRY);
