@@ -54,15 +54,28 @@ export function createMarketPolicies(
   registry: { readonly policies: Readonly<Record<string, AftersalesPolicy>>; readonly zones: Readonly<Record<string, string>> },
   defaultMarket: string,
 ): MarketPolicies {
-  const built = new Map<string, MarketPolicy>();
-  const { codes, knows } = marketCatalog(registry, defaultMarket);
-  const market = (code: string = defaultMarket): MarketPolicy => {
-    const cached = built.get(code);
-    if (cached) return cached;
-    const policy = validMarketPolicy(registry.policies, code, codes);
+  return marketsBuiltBy(registry.policies, defaultMarket, (code, policy) => {
     const timeZone = Object.hasOwn(registry.zones, code) ? registry.zones[code] : undefined;
     if (!timeZone) throw new Error(`no time zone for market ${code}; known: ${Object.keys(registry.zones).sort().join(', ')}`);
-    const entry: MarketPolicy = { code, policy, timeZone };
+    return { code, policy, timeZone };
+  });
+}
+
+/**
+ * What both views of the markets share (this one, and markets.ts with calendars): each market made by `build` from
+ * its validated policy once, on first use, the default market's at once.
+ */
+export function marketsBuiltBy<M extends MarketPolicy>(
+  policies: Readonly<Record<string, AftersalesPolicy>>,
+  defaultMarket: string,
+  build: (code: string, policy: AftersalesPolicy) => M,
+): MarketPolicies & { market(code?: string): M; of(record: { market?: string }): M } {
+  const built = new Map<string, M>();
+  const { codes, knows } = marketCatalog({ policies }, defaultMarket);
+  const market = (code: string = defaultMarket): M => {
+    const cached = built.get(code);
+    if (cached) return cached;
+    const entry = build(code, validMarketPolicy(policies, code, codes));
     built.set(code, entry);
     return entry;
   };

@@ -1,5 +1,5 @@
 import { calendarFor, type CalendarFactory, type MarketCalendar } from './market-calendar.js';
-import { marketCatalog, validMarketPolicy, type MarketPolicies, type MarketPolicy } from './market-policies.js';
+import { marketsBuiltBy, type MarketPolicies, type MarketPolicy } from './market-policies.js';
 import type { AftersalesPolicy } from './policy.js';
 
 // The markets without calendars (and the intake's catalog) are in market-policies.ts, which imports no calendar: a
@@ -34,18 +34,10 @@ export interface Markets extends MarketPolicies {
  * warning). Pure: the registry, the default and the hook are given.
  */
 export function createMarkets(registry: MarketRegistry, defaultMarket: string, onBuilt: (market: Market) => void = () => undefined): Markets {
-  const built = new Map<string, Market>();
-  const { codes, knows } = marketCatalog(registry, defaultMarket);
-  const market = (code: string = defaultMarket): Market => {
-    const cached = built.get(code);
-    if (cached) return cached;
-    const policy = validMarketPolicy(registry.policies, code, codes);
+  return marketsBuiltBy(registry.policies, defaultMarket, (code, policy) => {
     const calendar = calendarFor(policy, registry.calendars);
     const entry: Market = { code, policy, timeZone: calendar.timeZone, calendar };
-    built.set(code, entry);
     onBuilt(entry);
     return entry;
-  };
-  market(defaultMarket);
-  return { defaultMarket, codes, knows, currencyOf: (code) => market(code).policy.currency, market, of: (record) => market(record.market ?? defaultMarket) };
+  });
 }
