@@ -32,9 +32,16 @@ export function createHandler(config: ConfigOf<typeof startCaseConfig>) {
   };
 
   // Privacy requests come through the intake queue like every webhook (docs/privacy.md). They, and a duplicate
-  // request closed here, are rare: the privacy store, the redactor and the export code load with the first one.
+  // request closed here, are rare: the privacy store, the redactor and the export code load with the first one. A
+  // failed load is not kept: the record fails alone, and its redelivery (or the next such record) loads again.
   let privacyMade: Promise<IntakePrivacy> | undefined;
-  const privacy = () => (privacyMade ??= import('../wiring/intake-privacy.js').then(({ intakePrivacyOf }) => intakePrivacyOf(config, cases, deploymentMarkets)));
+  const privacy = () =>
+    (privacyMade ??= import('../wiring/intake-privacy.js')
+      .then(({ intakePrivacyOf }) => intakePrivacyOf(config, cases, deploymentMarkets))
+      .catch((error: unknown) => {
+        privacyMade = undefined;
+        throw error;
+      }));
 
   async function processRecord(record: SQSRecord): Promise<void> {
     const message = intakeMessage.parse(JSON.parse(record.body));
