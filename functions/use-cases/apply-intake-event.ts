@@ -188,8 +188,16 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
   });
   // Counted by the write that created the case, so a redelivered request is not counted twice.
   if (created !== 'exists') deps.metrics?.count('CasesOpened', { CaseType: data.caseType });
-  // A replay of a case already under way changes nothing (CASE-DUPLICATE-1).
-  if (created === 'exists' && replayChangesNothing(created, (await deps.cases.require(caseId)).status)) return;
+  if (created === 'exists') {
+    const existing = await deps.cases.require(caseId);
+    // A replay of a case already under way changes nothing (CASE-DUPLICATE-1)...
+    if (replayChangesNothing(created, existing.status)) {
+      // ...but a duplicate closed by a delivery that failed before filing it for retention is filed now, as of its
+      // close: otherwise its personal data would be kept past its retention period (filing again is harmless).
+      if (existing.outcome === 'duplicate' && existing.closedAt && deps.privacy) await (await deps.privacy()).afterClose(existing, existing.closedAt, new Date(at));
+      return;
+    }
+  }
   const holder = await deps.dedupe.claimOpenCase(data.order.orderId, data.caseType, caseId);
   const duplicate = duplicateClosing(caseId, holder, at);
   if (duplicate) {

@@ -239,6 +239,32 @@ describe('start-case', () => {
     expect(await new PrivacyStore(env.db, TABLE_NAME).get(privacyRequestId)).toMatchObject({ status: 'ready' });
   });
 
+  it('a duplicate whose first delivery failed before filing it for retention is filed by the redelivery', async () => {
+    // A fresh consumer, so the duplicate's close is its first use of the privacy side, which fails once.
+    const { createHandler } = await import('../../functions/handlers/start-case.js');
+    const fresh = createHandler(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN, NOTICE_QUEUE_URL: noticeQueueUrl }));
+    const first = requestedEvent();
+    expect(await deliver({ body: intakeMessage(first) })).toEqual({ batchItemFailures: [] });
+    const b = intakeMessage(requestedEvent({ orderId: first.data.order.orderId }));
+    const record = { body: b, messageId: randomUUID() };
+    vi.mocked(intakePrivacyOf).mockImplementationOnce(() => {
+      throw new Error('the privacy side could not be built');
+    });
+    const send = () => fresh(sqsEvent('aftersales-intake', [record]), lambdaContext('StartCase')) as Promise<SQSBatchResponse>;
+    await expect(send()).rejects.toThrow('All records failed processing');
+    const retentionOf = async () => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${b.caseId}`, sk: 'RETENTION' } }))).Item;
+    // The first delivery closed the duplicate, then failed: not filed yet.
+    const closed = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${b.caseId}`, sk: 'CASE' } }))).Item!;
+    expect(closed).toMatchObject({ status: 'closed', outcome: 'duplicate' });
+    expect(await retentionOf()).toBeUndefined();
+    // The redelivery finds the case closed and changes nothing else, but files it, due from its close.
+    expect(await send()).toEqual({ batchItemFailures: [] });
+    const retention = await retentionOf();
+    expect(retention).toMatchObject({ caseId: b.caseId, gsi2pk: 'REDACT_DUE' });
+    expect(Date.parse(String(retention!.dueAt))).toBeGreaterThan(Date.parse(String(closed.closedAt)));
+    expect(await executionsNamed(b.caseId)).toHaveLength(0);
+  });
+
   it('a record that is not a valid intake message fails alone', async () => {
     const ok = { body: intakeMessage(requestedEvent()), messageId: randomUUID() };
     const garbage = { body: '{"not":"an intake message"}', messageId: randomUUID() };
