@@ -2,8 +2,10 @@
  * A second market for tests only, never shipped: built from the CN policy with other windows, another currency and
  * another calendar, so a test can show that each case is decided under its own market. Registered in a test file by
  * mocking the deployment's policies module (functions/policies/index.ts): both `MARKET_REGISTRY` (what `markets()`
- * builds from) and `POLICIES` (what the intake's `knownMarkets()` reads). The ops API's cold-start check reads the
- * shipped policies (functions/policies/shipped.ts): an ops API whose POLICY_MARKET is the test market does not start.
+ * builds from) and `POLICIES` (what the intake's `knownMarkets()` reads). The ops API's cold-start check and the
+ * markets without calendars (wiring/market-policies.ts: status page, survey, survey API, console pages) read the
+ * shipped policies (functions/policies/shipped.ts): the mock does not reach them (an ops API whose POLICY_MARKET is the
+ * test market does not start).
  *
  *   vi.mock('../../functions/policies/index.js', async (importOriginal) =>
  *     (await import('../test-market.js')).withTestMarketPolicies(await importOriginal<typeof import('../../functions/policies/index.js')>()),

@@ -1,40 +1,11 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PrivacyRequestKind, PrivacyRequestStatus } from '../domain/privacy.js';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PrivacyRequestStatus } from '../domain/privacy.js';
 import { LOOKUP_INDEX, lookupPartition } from './case-index.js';
 import { conditionally, queryAll, writeIf } from './dynamo.js';
+import { PrivacyRequests, privacyRequestKey as requestKey } from './privacy-requests.js';
 
-/** One step of a privacy request, as its audit trail keeps it: what happened, when, and (a read) by whom. */
-export interface PrivacyHistoryEntry {
-  at: string;
-  event: 'received' | 'ready' | 'waiting_for_open_cases' | 'case_redacted' | 'completed' | 'read' | 'export_erased';
-  caseId?: string;
-  /** `export_erased`: the part of the export a later redaction deleted (a caseId, or WATCHED_PARCELS). */
-  part?: string;
-  operator?: string;
-  role?: string;
-}
+export type { PrivacyHistoryEntry, PrivacyRequest } from './privacy-requests.js';
 
-export interface PrivacyRequest {
-  privacyRequestId: string;
-  kind: PrivacyRequestKind;
-  customerId: string;
-  orderIds?: string[];
-  status: PrivacyRequestStatus;
-  receivedAt: string;
-  updatedAt: string;
-  /** The cases the request covers (an export: those in it; a redaction: those redacted or waiting). */
-  caseIds?: string[];
-  /** A redaction: the open cases still to be redacted when they close. */
-  waitingFor?: string[];
-  completedAt?: string;
-  /** An export: when it is deleted (EXPORT_DAYS after it was gathered). */
-  exportExpiresAt?: string;
-  /** An export: its parts a later redaction deleted (caseIds, WATCHED_PARCELS), sorted. */
-  erasedParts?: string[];
-  history: PrivacyHistoryEntry[];
-}
-
-const requestKey = (id: string) => ({ pk: `PRIVACY#${id}`, sk: 'REQUEST' });
 /** On an open case: a redaction waiting for it to close (close-case reads its own partition for these). */
 const pendingKey = (caseId: string, id: string) => ({ pk: `CASE#${caseId}`, sk: `REDACT#${id}` });
 /** On a closed case: when its personal data falls due (the due index, GSI2 `REDACT_DUE`, sorted by that time). */
@@ -61,32 +32,7 @@ export const EXPORT_DAYS = 30;
  * DynamoDB's 400 KB item limit, a customer's many cases might not), markers of redactions waiting on open cases in
  * those cases' partitions, and retention marks in the due index. Single-item conditional writes only.
  */
-export class PrivacyStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  /** Records the request once: false when one with this id exists (a repeat changes nothing). */
-  async open(request: Omit<PrivacyRequest, 'status' | 'updatedAt' | 'history'>): Promise<boolean> {
-    const item: PrivacyRequest = { ...request, status: 'pending', updatedAt: request.receivedAt, history: [{ at: request.receivedAt, event: 'received' }] };
-    return writeIf(
-      this.db,
-      new PutCommand({ TableName: this.tableName, Item: { ...requestKey(request.privacyRequestId), ...item }, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-  }
-
-  async get(id: string): Promise<PrivacyRequest | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: requestKey(id), ConsistentRead: true }));
-    if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, waitingFor, erasedParts, ...request } = out.Item;
-    return {
-      ...(request as PrivacyRequest),
-      ...(waitingFor ? { waitingFor: [...(waitingFor as Set<string>)].sort() } : {}),
-      ...(erasedParts ? { erasedParts: [...(erasedParts as Set<string>)].sort() } : {}),
-    };
-  }
-
+export class PrivacyStore extends PrivacyRequests {
   /** Every case of a customer, oldest first, from the lookup index's `CUSTOMER#` partition (never a scan). */
   async caseIdsOfCustomer(customerId: string): Promise<string[]> {
     const items = await queryAll(this.db, {

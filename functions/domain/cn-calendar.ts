@@ -1,4 +1,5 @@
 import { CN_PUBLISHED_DAYS } from './cn-published-days.js';
+import { MARKET_ZONES } from './market-zones.js';
 import { statutoryDaysOff } from './cn-statutory-holidays.js';
 import { CalendarDataMissing, type CalendarCoverage, type CalendarYear, type WorkingDayCalendar } from './working-days.js';
 
@@ -67,7 +68,7 @@ export function createCnCalendar(extraYears: CalendarYear[] = [], options: { pro
   const provisionalThrough = predicted.through ?? covers.to;
 
   return {
-    timeZone: 'Asia/Shanghai',
+    timeZone: MARKET_ZONES.CN,
     covers,
     provisionalThrough,
     isWorkingDay(localDate) {

@@ -1,5 +1,6 @@
 import holidayData from './data/holidays-de.json' with { type: 'json' };
 import type { MarketCalendar } from './market-calendar.js';
+import { MARKET_ZONES } from './market-zones.js';
 import { CalendarDataMissing, type CalendarYear } from './working-days.js';
 
 /**
@@ -34,7 +35,7 @@ export function createDeCalendar(extraYears: CalendarYear[] = []): MarketCalenda
   }
   if (problems.length > 0) throw new Error(`invalid calendar years: ${problems.join('; ')}`);
   return {
-    timeZone: 'Europe/Berlin',
+    timeZone: MARKET_ZONES.DE,
     covers,
     provisionalThrough: covers.to,
     isWorkingDay(localDate) {

@@ -1,11 +1,13 @@
 import { calendarFor, type CalendarFactory, type MarketCalendar } from './market-calendar.js';
-import { assertDefaultMarketKnown } from './default-market.js';
-import { parsePolicy, type AftersalesPolicy } from './policy.js';
+import { marketsBuiltBy, type MarketPolicies, type MarketPolicy } from './market-policies.js';
+import type { AftersalesPolicy } from './policy.js';
+
+// The markets without calendars (and the intake's catalog) are in market-policies.ts, which imports no calendar: a
+// function that needs only policies and zones bundles none.
+export { createMarketPolicies, marketCatalog, type MarketCatalog, type MarketPolicies, type MarketPolicy } from './market-policies.js';
 
 /** A market a case can be decided under: its after-sales policy and its working-day calendar. */
-export interface Market {
-  readonly code: string;
-  readonly policy: AftersalesPolicy;
+export interface Market extends MarketPolicy {
   readonly calendar: MarketCalendar;
 }
 
@@ -15,30 +17,11 @@ export interface MarketRegistry {
   readonly calendars: Readonly<Record<string, CalendarFactory>>;
 }
 
-/** What the intake checks an order against: the markets a deployment has a policy for, and their currencies, nothing built. */
-export type MarketCatalog = Pick<Markets, 'defaultMarket' | 'codes' | 'knows' | 'currencyOf'>;
-
-export function marketCatalog(registry: Pick<MarketRegistry, 'policies'>, defaultMarket: string): MarketCatalog {
-  const knows = (code: string) => Object.hasOwn(registry.policies, code);
-  assertDefaultMarketKnown(registry.policies, defaultMarket);
-  const currencyOf = (code: string = defaultMarket) => {
-    if (!knows(code)) throw new Error(`no after-sales policy for market ${code}`);
-    return registry.policies[code]!.currency;
-  };
-  return { defaultMarket, codes: Object.keys(registry.policies).sort(), knows, currencyOf };
-}
-
 /**
  * The markets of one deployment. A case's market is its `market` (order.market), or the deployment's default market
  * for a case without one. Each market's policy is validated and its calendar built once, on first use.
  */
-export interface Markets {
-  readonly defaultMarket: string;
-  /** The market codes this deployment has a policy for, sorted. */
-  readonly codes: readonly string[];
-  knows(code: string): boolean;
-  /** The currency the market's policy counts money in (its thresholds, caps and costs); `code` absent = the default market. */
-  currencyOf(code?: string): string;
+export interface Markets extends MarketPolicies {
   /** The market, `code` absent = the default market; throws for a market the deployment has no policy for. */
   market(code?: string): Market;
   /** The market a case is decided under: its own, or the default market for a case opened before markets existed. */
@@ -51,20 +34,10 @@ export interface Markets {
  * warning). Pure: the registry, the default and the hook are given.
  */
 export function createMarkets(registry: MarketRegistry, defaultMarket: string, onBuilt: (market: Market) => void = () => undefined): Markets {
-  const built = new Map<string, Market>();
-  const { codes, knows } = marketCatalog(registry, defaultMarket);
-  const market = (code: string = defaultMarket): Market => {
-    const cached = built.get(code);
-    if (cached) return cached;
-    if (!knows(code)) throw new Error(`no after-sales policy for market ${code}; known: ${codes.join(', ')}`);
-    const policy = parsePolicy(registry.policies[code]);
-    // A policy filed under another market's code would decide that market's cases by the wrong law.
-    if (policy.market !== code) throw new Error(`the policy registered for market ${code} is for market ${policy.market}`);
-    const entry: Market = { code, policy, calendar: calendarFor(policy, registry.calendars) };
-    built.set(code, entry);
+  return marketsBuiltBy(registry.policies, defaultMarket, (code, policy) => {
+    const calendar = calendarFor(policy, registry.calendars);
+    const entry: Market = { code, policy, timeZone: calendar.timeZone, calendar };
     onBuilt(entry);
     return entry;
-  };
-  market(defaultMarket);
-  return { defaultMarket, codes, knows, currencyOf: (code) => market(code).policy.currency, market, of: (record) => market(record.market ?? defaultMarket) };
+  });
 }

@@ -5,7 +5,8 @@ import { closeCase } from '../use-cases/steps/close-case.js';
 import { markets } from '../wiring.js';
 import { withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
-import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, slaStore } from '../wiring/stores.js';
+import { caseRedactor, privacyStore } from '../wiring/privacy-stores.js';
+import { caseStore, dedupeStore, reportCounters, slaStore } from '../wiring/stores.js';
 
 const input = z.object({
   caseId: z.string(),

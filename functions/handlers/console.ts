@@ -5,15 +5,18 @@ import { OperatorSignInClient } from '../adapters/operator-sign-in.js';
 import { consoleApp, withFailurePage } from '../http/console-app.js';
 import { executionLinks } from '../http/execution-links.js';
 import type { DelayNoticeMessage } from '../use-cases/pause-case.js';
-import { markets } from '../wiring.js';
 import { opsAlerts } from '../wiring/alerts.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { lazyQueue } from '../wiring/lazy-queue.js';
 import { caseStore, followUpStore, ledgerStore, refundStore, reportCounters, reviewStore, satisfactionStore, slaStore, tableAccess, waitStore } from '../wiring/stores.js';
 import { lazyCaseWorkflow } from '../wiring/lazy-workflow.js';
+import { marketPolicies } from '../wiring/market-policies.js';
 
 const config = readConfig(consoleConfig);
-const deploymentMarkets = markets(config);
+// Pages show the default market's zone and policy; the forms (decisions, pauses) count working days, so the markets
+// with their calendars are built with the first form sent (their code is in the forms' chunk, not at cold start).
+const deploymentMarkets = marketPolicies(config);
+const withCalendars = () => import('../wiring.js').then(({ markets }) => markets(config));
 const [db, table] = tableAccess(config);
 const stateMachineArn = config.STATE_MACHINE_ARN;
 /** The execution page: `{executionArn}` / `{executionName}` filled in (AWS: the Step Functions console; locally /local/executions). */
@@ -30,6 +33,7 @@ const app = consoleApp({
   reviews: reviewStore(config),
   refunds: refundStore(config),
   markets: deploymentMarkets,
+  actionMarkets: withCalendars,
   workflow: lazyCaseWorkflow(config),
   alerts: opsAlerts(config),
   search: new CaseSearch(db, table),

@@ -7,13 +7,14 @@ import type { IntakeMessage } from '../schemas/messages.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { queueSender } from '../wiring/queues.js';
 import { fromSecret } from '../wiring/secrets.js';
-import { dedupeStore, privacyStore } from '../wiring/stores.js';
+import { privacyRequests } from '../wiring/privacy-stores.js';
+import { dedupeStore } from '../wiring/stores.js';
 import { knownMarkets } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 
 const config = readConfig(ingestWebhookConfig);
 const dedupe = dedupeStore(config);
-const privacy = privacyStore(config);
+const privacy = privacyRequests(config);
 const intake = queueSender<IntakeMessage>(config.INTAKE_QUEUE_URL);
 const markets = knownMarkets(config);
 /**

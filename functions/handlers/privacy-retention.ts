@@ -4,7 +4,8 @@ import * as z from 'zod/mini';
 import { runRetention } from '../use-cases/privacy/retention.js';
 import { markets } from '../wiring.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
-import { caseRedactor, caseStore, privacyStore } from '../wiring/stores.js';
+import { caseRedactor, privacyStore } from '../wiring/privacy-stores.js';
+import { caseStore } from '../wiring/stores.js';
 
 /** EventBridge's scheduled event: its `time` is the tick's time (locally, the local clock's). */
 const scheduledEvent = z.object({ time: z.iso.datetime({ offset: true }) });

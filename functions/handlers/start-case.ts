@@ -10,14 +10,15 @@ import { logger, withLambdaContext } from '../wiring/logging.js';
 import { metrics } from '../wiring/metrics.js';
 import { lazyQueue } from '../wiring/lazy-queue.js';
 import { partialBatchHandler } from '../wiring/sqs-batch.js';
-import { caseRedactor, caseStore, dedupeStore, privacyStore, reportCounters, slaStore, surveyStore, waitStore } from '../wiring/stores.js';
+import { caseStore, dedupeStore, reportCounters, slaStore, waitStore } from '../wiring/stores.js';
+import type { IntakePrivacy } from '../use-cases/privacy/intake-privacy.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
 /** The intake consumer built from a configuration: its own, read at cold start (below); a test may pass another. */
 export function createHandler(config: ConfigOf<typeof startCaseConfig>) {
   const [cases, waits, dedupe, sla] = [caseStore(config), waitStore(config), dedupeStore(config), slaStore(config)];
-  const [reports, surveys, privacyRequests, alerts] = [reportCounters(config), surveyStore(config), privacyStore(config), opsAlerts(config)];
+  const [reports, alerts] = [reportCounters(config), opsAlerts(config)];
   // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
   const deploymentMarkets = markets(config);
   const [workflow, metricSink] = [caseWorkflow(config), metrics(config)];
@@ -30,9 +31,17 @@ export function createHandler(config: ConfigOf<typeof startCaseConfig>) {
     proactiveEnabled: trackingSettings(deploymentMarkets, config).proactiveEnabled,
   };
 
-  // Privacy requests come through the intake queue like every webhook (docs/privacy.md).
-  const redactor = caseRedactor(config);
-  const privacy = { privacy: privacyRequests, surveys, redactor, shipments: trackingStores(config).shipments };
+  // Privacy requests come through the intake queue like every webhook (docs/privacy.md). They, and a duplicate
+  // request closed here, are rare: the privacy store, the redactor and the export code load with the first one. A
+  // failed load is not kept: the record fails alone, and its redelivery (or the next such record) loads again.
+  let privacyMade: Promise<IntakePrivacy> | undefined;
+  const privacy = () =>
+    (privacyMade ??= import('../wiring/intake-privacy.js')
+      .then(({ intakePrivacyOf }) => intakePrivacyOf(config, cases, deploymentMarkets))
+      .catch((error: unknown) => {
+        privacyMade = undefined;
+        throw error;
+      }));
 
   async function processRecord(record: SQSRecord): Promise<void> {
     const message = intakeMessage.parse(JSON.parse(record.body));

@@ -1,7 +1,7 @@
 import { statusPageConfig, readConfig } from '../config/functions.js';
 import type { ConfigOf } from '../config/read.js';
 import { statusPageApp } from '../http/status-page-app.js';
-import { markets } from '../wiring.js';
+import { marketPolicies } from '../wiring/market-policies.js';
 import { logger, withLambdaContext } from '../wiring/logging.js';
 import { keyRing, secretsMaxAgeSeconds } from '../wiring/secrets.js';
 import { caseStore, waitStore } from '../wiring/stores.js';
@@ -10,8 +10,8 @@ import { lazyCaseWorkflow } from '../wiring/lazy-workflow.js';
 /** The status page built from a configuration: its own, read at cold start (below); a test may pass another. */
 export function createHandler(config: ConfigOf<typeof statusPageConfig>) {
   const [cases, waits, workflow] = [caseStore(config), waitStore(config), lazyCaseWorkflow()];
-  // Each case is decided under its own market's policy and calendar (order.market; the default market without one).
-  const deploymentMarkets = markets(config);
+  // Each case is shown under its own market's policy and zone (order.market; the default market without one).
+  const deploymentMarkets = marketPolicies(config);
   /**
    * After a rotation, links signed with the previous key open if they expire within this long of the rotation: a
    * link's lifetime, plus the cache age during which a notifier may still sign with the old key.

@@ -5,7 +5,7 @@ import { withLambdaContext } from '../wiring/logging.js';
 import { noticeQueue } from '../wiring/queues.js';
 import { caseStore, satisfactionStore, surveyStore, waitStore } from '../wiring/stores.js';
 import { caseWorkflow } from '../wiring/workflow.js';
-import { markets } from '../wiring.js';
+import { marketPolicies } from '../wiring/market-policies.js';
 
 const config = readConfig(surveyConfig);
 const cases = caseStore(config);
@@ -15,7 +15,7 @@ const satisfaction = satisfactionStore(config);
 const workflow = caseWorkflow();
 const notices = noticeQueue(config);
 // The invitation is counted on its local day in the case's market's zone.
-const deploymentMarkets = markets(config);
+const deploymentMarkets = marketPolicies(config);
 const token = z.string().check(z.minLength(1));
 // Without `stage`: the Survey step opens the survey (as every release's workflow calls it). `reminder`: SurveyReminded
 // reminds and waits on; a workflow started before it sends the reminder from a step of its own and waits with await-event.

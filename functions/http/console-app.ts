@@ -6,6 +6,7 @@ import type { OperatorSignInClient } from '../adapters/operator-sign-in.js';
 import type { OpsAlerts } from '../adapters/ops-alerts.js';
 import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
+import type { MarketPolicies } from '../domain/market-policies.js';
 import { roleAllows, type Operator } from '../domain/operators.js';
 import { TEXT, consoleLocale, type ConsoleLocale } from '../web/console/text.js';
 import { CONSOLE_HEADERS, continuePage, signInProblemPage } from '../web/console/sign-in.js';
@@ -15,7 +16,11 @@ import { renderPage, type PageDeps } from './console-pages.js';
 import { operatorFromClaims, roleNeededFor } from './ops-auth.js';
 import { rawBody } from './responses.js';
 
-export interface ConsoleDeps extends ActionDeps, Omit<PageDeps, 'policy' | 'markets'> {
+export interface ConsoleDeps extends Omit<ActionDeps, 'markets'>, Omit<PageDeps, 'policy' | 'markets'> {
+  /** The markets by policy and zone: what the pages read. */
+  markets: MarketPolicies;
+  /** The markets with their calendars, made on first use: what the forms (decisions, pauses) count working days with. */
+  actionMarkets: () => Promise<ActionDeps['markets']>;
   signIn: Pick<OperatorSignInClient, 'verify' | 'authorizeUrl' | 'logoutUrl' | 'exchangeCode' | 'refresh'>;
 }
 export type { AccessLog, CaseSearch, LedgerStore, OpsAlerts, SatisfactionStore };
@@ -23,7 +28,7 @@ export type { AccessLog, CaseSearch, LedgerStore, OpsAlerts, SatisfactionStore }
 type Result = APIGatewayProxyStructuredResultV2;
 
 /** The console shows times, and reads the operator's, in the default market's zone; its reports measure by that market's limits. */
-const consoleZone = (deps: ConsoleDeps) => deps.markets.market().calendar.timeZone;
+const consoleZone = (deps: ConsoleDeps) => deps.markets.market().timeZone;
 const pageDeps = (deps: ConsoleDeps): PageDeps => ({ ...deps, policy: deps.markets.market().policy });
 
 const html = (statusCode: number, body: string, cookies: string[] = []): Result => ({ statusCode, headers: { ...CONSOLE_HEADERS }, body, ...(cookies.length ? { cookies } : {}) });
@@ -131,7 +136,7 @@ export function consoleApp(deps: ConsoleDeps) {
       if (!CASE_ID_PATTERN.test(caseId)) return html(404, signInProblemPage(locale, t.errors.not_found), current.cookies);
       // The forms' code (decisions, pauses, follow-ups: their rules and checks) is imported by the first form sent.
       const { runAction } = await import('./console-actions.js');
-      const outcome = await runAction(deps, action as ConsoleAction, caseId, form, operator, locale, now);
+      const outcome = await runAction({ ...deps, markets: await deps.actionMarkets() }, action as ConsoleAction, caseId, form, operator, locale, now);
       if ('done' in outcome) {
         const to = action === 'claim' && form.get('back') === 'queue' ? `/console?done=${outcome.done}` : `/console/cases/${caseId}?done=${outcome.done}`;
         return redirect(to, current.cookies);

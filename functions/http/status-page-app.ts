@@ -3,7 +3,7 @@ import type { CaseRepository, WaitPort, WorkflowPort } from '../use-cases/ports.
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import type { KeyRing } from '../domain/key-ring.js';
 import { browserLocale } from '../domain/locale.js';
-import type { Markets } from '../domain/markets.js';
+import type { MarketPolicies } from '../domain/markets.js';
 import { verifyStatusToken } from '../domain/status-link.js';
 import { chooseWhilePaused } from '../use-cases/choose-while-paused.js';
 import { caseStatusPage } from '../web/case-status-page.js';
@@ -15,7 +15,7 @@ export interface StatusPageDeps {
   cases: CaseRepository;
   waits: WaitPort;
   workflow: WorkflowPort;
-  markets: Markets;
+  markets: MarketPolicies;
   /** The status-link key ring; `fresh` bypasses the secrets cache. */
   statusKeys: (opts?: { fresh?: boolean }) => Promise<KeyRing>;
   /** After a rotation, links signed with the previous key open if they expire within this long of the rotation. */

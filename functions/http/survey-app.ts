@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SurveyRecord } from '../adapters/survey-store.js';
-import type { Markets } from '../domain/markets.js';
+import type { MarketPolicies } from '../domain/markets.js';
 import { answerSurvey, type AnswerSurveyDeps, type SurveyAnswerResult } from '../use-cases/answer-survey.js';
 import { htmlResponse as html, pageLocale } from '../web/layout.js';
 import { surveyForm, surveyGonePage, thankYouPage, type SurveyGoneReason } from '../web/survey-pages.js';
@@ -8,7 +8,7 @@ import { formValues, INVALID_ANSWER_MESSAGE, parseAnswer, sentFields } from './s
 import { json, problem, rawBody } from './responses.js';
 
 export interface SurveyAppDeps extends AnswerSurveyDeps {
-  markets: Markets;
+  markets: MarketPolicies;
   logger: { info(message: string, detail: Record<string, unknown>): void; error(message: string, detail: Record<string, unknown>): void };
 }
 

@@ -1,6 +1,6 @@
 import { type Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { DedupeStore } from '../adapters/dedupe-store.js';
-import type { PrivacyStore } from '../adapters/privacy-store.js';
+import type { PrivacyRequests } from '../adapters/privacy-requests.js';
 import type { QueueSender } from '../adapters/queues.js';
 import { caseIdFor } from '../domain/case-id.js';
 import type { MarketCatalog } from '../domain/markets.js';
@@ -41,7 +41,7 @@ export interface AcceptWebhookDeps {
   verifier: Pick<Webhook, 'verify'>;
   dedupe: Pick<DedupeStore, 'lookUpDelivery' | 'recordDelivery'>;
   intake: QueueSender<IntakeMessage>;
-  privacy: Pick<PrivacyStore, 'open' | 'get'>;
+  privacy: Pick<PrivacyRequests, 'open' | 'get'>;
   /** The markets this deployment has a policy for (order.market must be one of them), and their currencies. */
   markets: MarketCatalog;
 }

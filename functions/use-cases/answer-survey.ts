@@ -3,9 +3,9 @@ import type { CaseRecord } from '../domain/case-record.js';
 import type { FollowUpStore } from '../adapters/follow-up-store.js';
 import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import type { SurveyRecord, SurveyStore } from '../adapters/survey-store.js';
-import type { Markets } from '../domain/markets.js';
+import type { MarketPolicies } from '../domain/markets.js';
 import { ASPECTS, needsFollowUp, type SurveyAnswer } from '../domain/satisfaction.js';
-import { signal } from './apply-intake-event.js';
+import { signal } from './case-signals.js';
 import { surveyBucket } from './steps/open-survey.js';
 
 /** `gone`: no such survey, expired, or answered (and followed through) before. `followUp`: the team will call back. */
@@ -20,7 +20,7 @@ export interface AnswerSurveyDeps {
   followUps: FollowUpStore;
   alerts: Pick<AlertPort, 'raise'>;
   /** The case's market: its follow-up threshold, and the zone its answer is counted in. */
-  markets: Pick<Markets, 'of'>;
+  markets: Pick<MarketPolicies, 'of'>;
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { CaseRepository, OpenCaseSlots, WaitPort, WorkflowPort } from './ports.js';
-import type { CaseContact, CaseRecord, WaitKind, WaitSignal } from '../domain/case-record.js';
+import type { CaseContact, CaseRecord, WaitKind } from '../domain/case-record.js';
 import type { MetricSink } from '../adapters/business-metrics.js';
 import type { ReportCounters } from '../adapters/report-counters.js';
 import type { QueueSender } from '../adapters/queues.js';
-import { cancellationOf, choiceApplies, disputeStep, duplicateClosing, offeredChoices, replayChangesNothing } from '../domain/case-rules.js';
+import { choiceApplies, disputeStep, duplicateClosing, offeredChoices, replayChangesNothing } from '../domain/case-rules.js';
 import { customerLocale } from '../domain/locale.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
@@ -12,9 +12,9 @@ import { localDateOf } from '../domain/working-days.js';
 import type { IntakeMessage, NoticeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
 import { startServiceClock, type SlaDeps } from './sla-clock.js';
-import { applyPrivacyRequest, type PrivacyDeps } from './privacy/apply-privacy-request.js';
-import { afterCaseClosed } from './privacy/retention.js';
+import type { IntakePrivacy } from './privacy/intake-privacy.js';
 import { deliver } from './steps/await-event.js';
+import { requestCancellation, signal } from './case-signals.js';
 import { newSurveyToken } from './steps/open-survey.js';
 import { confirmCompensation } from './steps/compensate.js';
 import { watchProactive, watchReturn, type WatchDeps } from './tracking/watch-shipment.js';
@@ -32,8 +32,11 @@ export interface IntakeDeps extends SlaDeps {
   tracking?: WatchDeps;
   /** Counts each case opened (CasesOpened by type); absent: not counted. */
   metrics?: MetricSink;
-  /** Privacy requests and retention (docs/privacy.md): the stores and the redaction code. */
-  privacy?: Omit<PrivacyDeps, 'cases'>;
+  /**
+   * Privacy requests and retention (docs/privacy.md), made on first use: a privacy request, or a duplicate request
+   * closed here. Absent: this consumer takes no privacy requests.
+   */
+  privacy?: () => Promise<IntakePrivacy>;
 }
 
 /**
@@ -122,7 +125,7 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
     case 'customer.redact_requested': {
       if (!deps.privacy) throw new Error('privacy requests are not wired into this consumer');
       // The request was stored when it was accepted; `caseId` carries its id (a privacy request is about no case).
-      await applyPrivacyRequest({ ...deps.privacy, cases: deps.cases }, caseId, now);
+      await (await deps.privacy()).applyRequest(caseId, now);
       return;
     }
     case 'shipment.created': {
@@ -185,15 +188,23 @@ async function openCase(deps: IntakeDeps, caseId: string, data: RequestedData, r
   });
   // Counted by the write that created the case, so a redelivered request is not counted twice.
   if (created !== 'exists') deps.metrics?.count('CasesOpened', { CaseType: data.caseType });
-  // A replay of a case already under way changes nothing (CASE-DUPLICATE-1).
-  if (created === 'exists' && replayChangesNothing(created, (await deps.cases.require(caseId)).status)) return;
+  if (created === 'exists') {
+    const existing = await deps.cases.require(caseId);
+    // A replay of a case already under way changes nothing (CASE-DUPLICATE-1)...
+    if (replayChangesNothing(created, existing.status)) {
+      // ...but a duplicate closed by a delivery that failed before filing it for retention is filed now, as of its
+      // close: otherwise its personal data would be kept past its retention period (filing again is harmless).
+      if (existing.outcome === 'duplicate' && existing.closedAt && deps.privacy) await (await deps.privacy()).afterClose(existing, existing.closedAt, new Date(at));
+      return;
+    }
+  }
   const holder = await deps.dedupe.claimOpenCase(data.order.orderId, data.caseType, caseId);
   const duplicate = duplicateClosing(caseId, holder, at);
   if (duplicate) {
     // Same order, same problem, already open: keep this request visible as a duplicate of that case (CASE-DUPLICATE-2).
     const closed = await deps.cases.update(caseId, duplicate.patch, duplicate.onlyIfStatusIn);
     if (closed) await deps.cases.appendTimeline(caseId, duplicate.timeline);
-    if (deps.privacy) await afterCaseClosed({ ...deps.privacy, cases: deps.cases, markets: deps.markets }, record, at, new Date(at));
+    if (deps.privacy) await (await deps.privacy()).afterClose(record, at, new Date(at));
     return;
   }
   // Counted once the case is its order's open case (a duplicate is not volume), before its workflow moves it on. Once
@@ -257,33 +268,10 @@ async function openDispute(deps: IntakeDeps, caseId: string, reason: string, at:
 }
 
 /**
- * The customer withdraws the request (the order platform's `aftersales.cancelled`, or the status page while the case
- * is on hold). `via` names where it came from, on the timeline.
- */
-export async function requestCancellation(deps: Pick<IntakeDeps, 'cases' | 'waits' | 'workflow'>, caseId: string, at: string, via?: string): Promise<void> {
-  const record = await deps.cases.require(caseId);
-  const cancellation = cancellationOf(record);
-  if (!cancellation.apply) return;
-  await deps.cases.update(caseId, { cancelRequested: true });
-  await deps.cases.appendTimeline(caseId, { at, actor: 'customer', event: 'cancellation_requested', ...(via ? { detail: { via } } : {}) });
-  // A cancellable wait ends now (CASE-CANCEL-2); a step not yet waiting checks the flag.
-  if (cancellation.endsWait) await signal(deps, caseId, cancellation.endsWait, { signal: 'cancelled' });
-}
-
-/**
  * A replay of an event already applied records no signal. Only one the first application recorded next to its step's
  * token but did not deliver (it stopped in between) is handed on now, as `signal()` would have.
  */
 async function resumeUndelivered(deps: Pick<IntakeDeps, 'waits' | 'workflow'>, caseId: string, kind: WaitKind): Promise<void> {
   const pending = await deps.waits.undelivered(caseId, kind);
   if (pending && (await deliver(deps.workflow, kind, pending.taskToken, pending.signal)) === 'delivered') await deps.waits.consume(caseId, kind, pending.taskToken);
-}
-
-/** Hands a signal to the waiting step, or leaves it for the step that will wait next. */
-export async function signal(deps: Pick<IntakeDeps, 'waits' | 'workflow'>, caseId: string, kind: WaitKind, value: WaitSignal): Promise<void> {
-  const token = await deps.waits.recordSignal(caseId, kind, value);
-  if (!token) return;
-  // A token that is gone belonged to a wait that just timed out (a review reminder re-registers a moment later):
-  // the signal stays recorded for the step that waits next.
-  if ((await deliver(deps.workflow, kind, token, value)) === 'delivered') await deps.waits.consume(caseId, kind, token);
 }

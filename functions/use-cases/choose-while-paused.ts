@@ -1,5 +1,5 @@
 import type { CaseRepository, WaitPort, WorkflowPort } from './ports.js';
-import { requestCancellation } from './apply-intake-event.js';
+import { requestCancellation } from './case-signals.js';
 
 export type PauseChoiceResult = 'recorded' | 'not_paused' | 'closed' | 'too_late_to_cancel';
 

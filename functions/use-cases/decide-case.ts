@@ -6,7 +6,7 @@ import { concernedLines, valueOf } from '../domain/money.js';
 import { operatorActor, type Operator, type OperatorRole } from '../domain/operators.js';
 import type { Markets } from '../domain/markets.js';
 import type { AftersalesPolicy } from '../domain/policy.js';
-import { signal } from './apply-intake-event.js';
+import { signal } from './case-signals.js';
 import { refundableNow } from './reserve-refund.js';
 import { compensationFor } from './steps/plan-remedy.js';
 

@@ -1,6 +1,6 @@
 import type { CaseRecord } from '../domain/case-record.js';
 import { caseProgress, type ProgressFacts } from '../domain/case-progress.js';
-import type { Market } from '../domain/markets.js';
+import type { MarketPolicy } from '../domain/markets.js';
 import { loadCopy, operatorNoteOf } from '../domain/notices.js';
 import { pageLocale } from './layout.js';
 import { statusPage, type ChoiceProblem, type PauseChoice } from './status-pages.js';
@@ -11,7 +11,7 @@ import { statusPage, type ChoiceProblem, type PauseChoice } from './status-pages
  */
 export async function caseStatusPage(
   record: CaseRecord & { pause?: ProgressFacts['pause'] },
-  { policy, calendar }: Pick<Market, 'policy' | 'calendar'>,
+  { policy, timeZone }: Pick<MarketPolicy, 'policy' | 'timeZone'>,
   action: string,
   opts: { done?: PauseChoice; problem?: ChoiceProblem },
 ): Promise<string> {
@@ -27,7 +27,7 @@ export async function caseStatusPage(
       ...(record.pause ? {} : { dueAt: record.dueAt, dueProvisional: Boolean(record.sla?.provisional) }) /* on hold, the old due date no longer holds */,
       updatedAt: record.updatedAt,
       // Dates in the case's market's zone: a German customer reads Berlin time.
-      timeZone: calendar.timeZone,
+      timeZone,
       // Once redacted, the operator's words are the marker: the page says the data was redacted instead of quoting it.
       ...(operatorNote && !record.redactedAt ? { operatorNote } : {}),
       ...(record.redactedAt ? { redacted: true } : {}),

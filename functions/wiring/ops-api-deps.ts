@@ -8,7 +8,8 @@ import { markets as deploymentMarkets } from '../wiring.js';
 import { lazyQueue } from './lazy-queue.js';
 import { lazyCaseWorkflow } from './lazy-workflow.js';
 import { metrics } from './metrics.js';
-import { followUpStore, ledgerStore, privacyStore, refundStore, reportCounters, reviewStore, satisfactionStore, slaStore, tableAccess, waitStore } from './stores.js';
+import { privacyStore } from './privacy-stores.js';
+import { followUpStore, ledgerStore, refundStore, reportCounters, reviewStore, satisfactionStore, slaStore, tableAccess, waitStore } from './stores.js';
 
 /**
  * What the ops API's route groups read and write beyond the router's own (functions/handlers/ops-api.ts): every store

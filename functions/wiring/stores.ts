@@ -1,15 +1,12 @@
-import { CaseRedactor } from '../adapters/case-redactor.js';
 import { DedupeStore } from '../adapters/dedupe-store.js';
 import { tableAccess, type TableConfig } from './table.js';
 import { FollowUpStore } from '../adapters/follow-up-store.js';
 import { LedgerStore } from '../adapters/ledger-store.js';
 import { NoticeStore, STALE_CLAIM_MS } from '../adapters/notice-store.js';
-import { PrivacyStore } from '../adapters/privacy-store.js';
 import { RefundStore } from '../adapters/refund-store.js';
 import { ReportCounters } from '../adapters/report-counters.js';
 import { ReviewStore } from '../adapters/review-store.js';
 import { SatisfactionStore } from '../adapters/satisfaction-store.js';
-import { ShipmentStore } from '../adapters/shipment-store.js';
 import { SlaStore } from '../adapters/sla-store.js';
 import { SuppressionStore } from '../adapters/suppression-store.js';
 import { SurveyStore } from '../adapters/survey-store.js';
@@ -62,10 +59,6 @@ export function reportCounters(config: TableConfig): ReportCounters {
   return new ReportCounters(...tableAccess(config));
 }
 
-export function privacyStore(config: TableConfig): PrivacyStore {
-  return new PrivacyStore(...tableAccess(config));
-}
-
 /** Addresses no notice goes to any more (hard bounces, complaints, dead numbers). */
 export function suppressionStore(config: TableConfig): SuppressionStore {
   return new SuppressionStore(...tableAccess(config));
@@ -74,9 +67,4 @@ export function suppressionStore(config: TableConfig): SuppressionStore {
 /** A claim older than NOTICE_CLAIM_STALE_SECONDS (default 5 minutes) is taken over by a redelivered message. */
 export function noticeStore(config: TableConfig & { readonly NOTICE_CLAIM_STALE_SECONDS?: number }): NoticeStore {
   return new NoticeStore(...tableAccess(config), config.NOTICE_CLAIM_STALE_SECONDS === undefined ? STALE_CLAIM_MS : config.NOTICE_CLAIM_STALE_SECONDS * 1000);
-}
-
-/** Redaction of a closed case's personal data (docs/privacy.md), with the watched parcels' kept contacts. */
-export function caseRedactor(config: TableConfig): CaseRedactor {
-  return new CaseRedactor(...tableAccess(config), new ShipmentStore(...tableAccess(config)));
 }

@@ -98,10 +98,23 @@ describe('function bundles', () => {
     lazily('ops-api', [...groupDeps, 'functions/domain/cn-calendar.ts', 'functions/domain/de-calendar.ts', '@aws-lambda-powertools/metrics/']);
   });
 
-  it('the intake checks markets by their policies alone: no calendar code or holiday data in its bundle', () => {
-    const { atStart, onUse } = bundled('ingest-webhook');
+  // The intake checks markets by their policies alone; the status page and the survey show and count a case by its
+  // market's policy and zone (wiring.ts marketPolicies): none counts working days.
+  it.each(['ingest-webhook', 'status-page', 'survey-api', 'survey'])('%s has no calendar code or holiday data in its bundle', (handler) => {
+    const { atStart, onUse } = bundled(handler);
     const calendars = ['cn-calendar.ts', 'cn-published-days.ts', 'cn-lunar-dates.ts', 'de-calendar.ts', 'holidays-de.json'];
     expect([...atStart, ...onUse].filter((input) => calendars.some((file) => input.endsWith(file)))).toEqual([]);
+  });
+
+  it.each(['status-page', 'survey-api'])("%s resumes a case without the intake's event schemas", (handler) => {
+    const { atStart, onUse } = bundled(handler);
+    expect([...atStart, ...onUse].filter((input) => input.endsWith('schemas/webhook.ts') || input.endsWith('use-cases/apply-intake-event.ts'))).toEqual([]);
+  });
+
+  it('the intake records privacy requests without the privacy store (exports, redactions, retention)', () => {
+    const { atStart, onUse } = bundled('ingest-webhook');
+    expect(atStart).toContain('functions/adapters/privacy-requests.ts');
+    expect([...atStart, ...onUse].filter((input) => input.endsWith('adapters/privacy-store.ts'))).toEqual([]);
   });
 
   it('a function that maps no carrier name drops the carrier registry; no config pulls the routing schemas', () => {
@@ -113,6 +126,9 @@ describe('function bundles', () => {
     lazily('console', ['functions/web/reports-page.ts', 'functions/http/console-actions.ts', '@aws-sdk/client-sfn/', '@aws-sdk/client-sqs/']);
   });
 
+  it("the console's pages read the markets' policies and zones; its forms build the calendars with the first one sent", () =>
+    lazily('console', ['functions/domain/cn-calendar.ts', 'functions/domain/de-calendar.ts', 'functions/domain/data/holidays-de.json']));
+
   it.each(['status-page', 'survey-api'])('%s loads the Step Functions client at its first resume', (handler) => lazily(handler, ['@aws-sdk/client-sfn/']));
 
   it('delivery-events loads the SQS client at the first permanent failure it sends again', () => lazily('delivery-events', ['@aws-sdk/client-sqs/']));
@@ -120,6 +136,9 @@ describe('function bundles', () => {
   it.each(['carrier-webhook', 'track-shipments'])('%s loads the SQS client at the first return or proactive case it sends to the intake', (handler) =>
     lazily(handler, ['@aws-sdk/client-sqs/']),
   );
+
+  it('start-case loads the privacy store, the redactor and the export code with its first privacy request or duplicate close', () =>
+    lazily('start-case', ['functions/adapters/privacy-store.ts', 'functions/adapters/case-redactor.ts', 'functions/use-cases/privacy/apply-privacy-request.ts']));
 
   it('start-case loads the SQS client at its first dispute acknowledgement; no function loads currency-codes', () => {
     lazily('start-case', ['@aws-sdk/client-sqs/']);

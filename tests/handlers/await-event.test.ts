@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
-import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-event.js';
+import { signal as deliverSignal } from '../../functions/use-cases/case-signals.js';
 import { awaitEventConfig, readConfig, startCaseConfig } from '../../functions/config/functions.js';
 import { addWaitForTokenMachine, eventually, lambdaContext, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase, unique } from './fixtures.js';

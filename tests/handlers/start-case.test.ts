@@ -3,7 +3,7 @@ import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import type { CaseRecord, WaitKind } from '../../functions/domain/case-record.js';
 import { DedupeStore } from '../../functions/adapters/dedupe-store.js';
@@ -11,10 +11,18 @@ import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { keys } from '../../functions/adapters/dynamo.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
+import { PrivacyStore } from '../../functions/adapters/privacy-store.js';
+import { intakePrivacyOf } from '../../functions/wiring/intake-privacy.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { readConfig, startCaseConfig } from '../../functions/config/functions.js';
 import { ACCOUNT_ID, addWaitForTokenMachine, eventually, lambdaContext, REGION, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { PERSON, requestedEvent, seedCase, unique } from './fixtures.js';
+
+// The privacy side start-case loads on first use, as itself; a test makes one load fail.
+vi.mock('../../functions/wiring/intake-privacy.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../functions/wiring/intake-privacy.js')>();
+  return { ...real, intakePrivacyOf: vi.fn(real.intakePrivacyOf) };
+});
 
 type Handler = typeof import('../../functions/handlers/start-case.js')['handler'];
 
@@ -206,6 +214,54 @@ describe('start-case', () => {
     const duplicate = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${b.caseId}`, sk: 'CASE' } }))).Item!;
     expect(duplicate).toMatchObject({ status: 'closed', outcome: 'duplicate' });
     expect(await executionsNamed(a.caseId)).toHaveLength(1);
+    expect(await executionsNamed(b.caseId)).toHaveLength(0);
+    // Closed here, so filed for retention here (docs/privacy.md), by the privacy code the consumer loads on first use.
+    const retention = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${b.caseId}`, sk: 'RETENTION' } }))).Item;
+    expect(retention).toMatchObject({ caseId: b.caseId, gsi2pk: 'REDACT_DUE' });
+    expect(await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${a.caseId}`, sk: 'RETENTION' } }))).not.toHaveProperty('Item');
+  });
+
+  it('a privacy side that fails to load fails its record, and is loaded again for the redelivery', async () => {
+    // A fresh consumer, so this is its first privacy request (the tests above may have loaded the privacy side).
+    const { createHandler } = await import('../../functions/handlers/start-case.js');
+    const fresh = createHandler(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN, NOTICE_QUEUE_URL: noticeQueueUrl }));
+    const privacyRequestId = unique('pr');
+    const customerId = unique('cust');
+    await new PrivacyStore(env.db, TABLE_NAME).open({ privacyRequestId, kind: 'export', customerId, receivedAt: new Date().toISOString() });
+    const record = { body: eventFor(privacyRequestId, 'customer.data_requested', { privacyRequestId, customerId }).body, messageId: randomUUID() };
+    vi.mocked(intakePrivacyOf).mockImplementationOnce(() => {
+      throw new Error('the privacy side could not be built');
+    });
+    const send = () => fresh(sqsEvent('aftersales-intake', [record]), lambdaContext('StartCase')) as Promise<SQSBatchResponse>;
+    // Its only record failed: the whole batch fails (powertools' FullBatchFailureError) and SQS delivers it again.
+    await expect(send()).rejects.toThrow('All records failed processing');
+    expect(await send()).toEqual({ batchItemFailures: [] });
+    expect(await new PrivacyStore(env.db, TABLE_NAME).get(privacyRequestId)).toMatchObject({ status: 'ready' });
+  });
+
+  it('a duplicate whose first delivery failed before filing it for retention is filed by the redelivery', async () => {
+    // A fresh consumer, so the duplicate's close is its first use of the privacy side, which fails once.
+    const { createHandler } = await import('../../functions/handlers/start-case.js');
+    const fresh = createHandler(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN, NOTICE_QUEUE_URL: noticeQueueUrl }));
+    const first = requestedEvent();
+    expect(await deliver({ body: intakeMessage(first) })).toEqual({ batchItemFailures: [] });
+    const b = intakeMessage(requestedEvent({ orderId: first.data.order.orderId }));
+    const record = { body: b, messageId: randomUUID() };
+    vi.mocked(intakePrivacyOf).mockImplementationOnce(() => {
+      throw new Error('the privacy side could not be built');
+    });
+    const send = () => fresh(sqsEvent('aftersales-intake', [record]), lambdaContext('StartCase')) as Promise<SQSBatchResponse>;
+    await expect(send()).rejects.toThrow('All records failed processing');
+    const retentionOf = async () => (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${b.caseId}`, sk: 'RETENTION' } }))).Item;
+    // The first delivery closed the duplicate, then failed: not filed yet.
+    const closed = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${b.caseId}`, sk: 'CASE' } }))).Item!;
+    expect(closed).toMatchObject({ status: 'closed', outcome: 'duplicate' });
+    expect(await retentionOf()).toBeUndefined();
+    // The redelivery finds the case closed and changes nothing else, but files it, due from its close.
+    expect(await send()).toEqual({ batchItemFailures: [] });
+    const retention = await retentionOf();
+    expect(retention).toMatchObject({ caseId: b.caseId, gsi2pk: 'REDACT_DUE' });
+    expect(Date.parse(String(retention!.dueAt))).toBeGreaterThan(Date.parse(String(closed.closedAt)));
     expect(await executionsNamed(b.caseId)).toHaveLength(0);
   });
 

@@ -9,7 +9,7 @@ import { SurveyStore } from '../../functions/adapters/survey-store.js';
 import { localDateOf } from '../../functions/domain/working-days.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
-import { signal as deliverSignal } from '../../functions/use-cases/apply-intake-event.js';
+import { signal as deliverSignal } from '../../functions/use-cases/case-signals.js';
 import { newSurveyToken, openSurvey, remindSurvey } from '../../functions/use-cases/steps/open-survey.js';
 import { oneMarket } from '../markets.js';
 import { addWaitForTokenMachine, eventually, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';

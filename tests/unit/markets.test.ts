@@ -1,7 +1,8 @@
 /** The deployment's markets (functions/domain/markets.ts): each market's policy and calendar, built once, by code. */
 import { describe, expect, it, vi } from 'vitest';
-import { createMarkets, marketCatalog } from '../../functions/domain/markets.js';
+import { createMarketPolicies, createMarkets, marketCatalog } from '../../functions/domain/markets.js';
 import { cnPolicy } from '../../functions/policies/cn.js';
+import { MARKET_ZONES as ZONES } from '../../functions/domain/market-zones.js';
 import { MARKET_REGISTRY, POLICIES } from '../../functions/policies/index.js';
 import { createTestMarketCalendar, TEST_MARKET, testMarketPolicy, withTestMarket } from '../test-market.js';
 
@@ -45,6 +46,39 @@ describe('createMarkets', () => {
     const broken = { ...testMarketPolicy, manualReview: { ...testMarketPolicy.manualReview, agentLimit: 20_000 } };
     const markets = createMarkets({ ...registry, policies: { ...registry.policies, [TEST_MARKET]: broken } }, 'CN');
     expect(() => markets.market(TEST_MARKET)).toThrow(/agentLimit must not exceed secondApprovalAbove/);
+  });
+});
+
+describe('createMarketPolicies (the markets without calendars: status page, survey)', () => {
+  const testZones = { ...ZONES, [TEST_MARKET]: 'Europe/Berlin' };
+
+  it("gives each market the same policy as createMarkets and its calendar's zone", () => {
+    const policies = createMarketPolicies({ policies: registry.policies, zones: testZones }, 'CN');
+    const markets = createMarkets(registry, 'CN');
+    for (const code of [...Object.keys(POLICIES), TEST_MARKET]) {
+      expect(policies.market(code).policy).toEqual(markets.market(code).policy);
+      expect(policies.market(code).timeZone).toBe(markets.market(code).calendar.timeZone);
+      expect(markets.market(code).timeZone).toBe(markets.market(code).calendar.timeZone);
+    }
+    expect(policies.of({}).code).toBe('CN');
+    expect(policies.of({ market: 'DE' }).timeZone).toBe('Europe/Berlin');
+    expect(policies.market(TEST_MARKET)).toBe(policies.of({ market: TEST_MARKET }));
+    expect(policies.currencyOf(TEST_MARKET)).toBe('EUR');
+  });
+
+  it('refuses what createMarkets refuses, the default market at once, and a market without a zone', () => {
+    const policies = createMarketPolicies({ policies: registry.policies, zones: testZones }, 'CN');
+    expect(() => policies.of({ market: 'ZZ' })).toThrow(`no after-sales policy for market ZZ; known: ${[...Object.keys(POLICIES), TEST_MARKET].sort().join(', ')}`);
+    expect(() => createMarketPolicies({ policies: registry.policies, zones: testZones }, 'ZZ')).toThrow(/no after-sales policy for the default market ZZ/);
+    expect(() => createMarketPolicies({ policies: { ...registry.policies, FR: testMarketPolicy }, zones: testZones }, 'FR')).toThrow(
+      'the policy registered for market FR is for market QZ',
+    );
+    // A policy is validated as a cold start does: the default market's at once.
+    const broken = { ...testMarketPolicy, manualReview: { ...testMarketPolicy.manualReview, agentLimit: 20_000 } };
+    expect(() => createMarketPolicies({ policies: { ...registry.policies, [TEST_MARKET]: broken }, zones: testZones }, TEST_MARKET)).toThrow(
+      /agentLimit must not exceed secondApprovalAbove/,
+    );
+    expect(() => createMarketPolicies({ policies: registry.policies, zones: ZONES }, 'CN').market(TEST_MARKET)).toThrow(`no time zone for market ${TEST_MARKET}; known: CN, DE`);
   });
 });
 

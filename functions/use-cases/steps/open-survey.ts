@@ -4,21 +4,20 @@ import { CASE_STATUSES } from '../../domain/case.js';
 import type { QueueSender } from '../../adapters/queues.js';
 import type { SatisfactionStore, SurveyBucket } from '../../adapters/satisfaction-store.js';
 import type { SurveyStore } from '../../adapters/survey-store.js';
-import type { Market } from '../../domain/markets.js';
 import { localDateOf } from '../../domain/working-days.js';
 import type { NoticeMessage } from '../../schemas/messages.js';
 import { awaitEvent, type AwaitDeps, type CaseShows } from './await-event.js';
-import type { Markets } from '../../domain/markets.js';
+import type { MarketPolicies, MarketPolicy } from '../../domain/markets.js';
 
 /** Where a case's survey counts in the satisfaction report: the local day it was sent, the case's type, carrier, remedy, market. */
-export function surveyBucket(record: CaseRecord, sentAt: Date, market: Pick<Market, 'code' | 'calendar'>): SurveyBucket {
-  return { day: localDateOf(sentAt, market.calendar.timeZone), type: record.type, carrier: record.shipment.carrier, remedy: record.remedy ?? 'none', market: market.code };
+export function surveyBucket(record: CaseRecord, sentAt: Date, market: Pick<MarketPolicy, 'code' | 'timeZone'>): SurveyBucket {
+  return { day: localDateOf(sentAt, market.timeZone), type: record.type, carrier: record.shipment.carrier, remedy: record.remedy ?? 'none', market: market.code };
 }
 
 /** Every status but the one the survey's write sets. */
 const BEFORE_SURVEY = CASE_STATUSES.filter((status) => status !== 'awaiting_survey');
 
-export type SurveyDeps = AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage>; satisfaction: SatisfactionStore; markets: Pick<Markets, 'of'> };
+export type SurveyDeps = AwaitDeps & { surveys: SurveyStore; notices: QueueSender<NoticeMessage>; satisfaction: SatisfactionStore; markets: Pick<MarketPolicies, 'of'> };
 
 /** A survey link's credential: 24 random bytes, unguessable. */
 export const newSurveyToken = () => randomBytes(24).toString('base64url');
