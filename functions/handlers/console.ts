@@ -13,8 +13,7 @@ import { lazyCaseWorkflow } from '../wiring/lazy-workflow.js';
 import { marketPolicies } from '../wiring/market-policies.js';
 
 const config = readConfig(consoleConfig);
-// Pages show the default market's zone and policy; the forms (decisions, pauses) count working days, so the markets
-// with their calendars are built with the first form sent (their code is in the forms' chunk, not at cold start).
+// Pages need markets' zones and policies; forms count working days, so calendars load with the first form sent.
 const deploymentMarkets = marketPolicies(config);
 const withCalendars = () => import('../wiring.js').then(({ markets }) => markets(config));
 const [db, table] = tableAccess(config);

@@ -13,8 +13,7 @@ import { knownMarkets } from '../wiring.js';
 import { json, problem, rawBody } from '../http/responses.js';
 
 const config = readConfig(ingestWebhookConfig);
-const dedupe = dedupeStore(config);
-const privacy = privacyRequests(config);
+const [dedupe, privacy] = [dedupeStore(config), privacyRequests(config)];
 const intake = queueSender<IntakeMessage>(config.INTAKE_QUEUE_URL);
 const markets = knownMarkets(config);
 /**

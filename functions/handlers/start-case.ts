@@ -11,7 +11,7 @@ import { metrics } from '../wiring/metrics.js';
 import { lazyQueue } from '../wiring/lazy-queue.js';
 import { partialBatchHandler } from '../wiring/sqs-batch.js';
 import { caseStore, dedupeStore, reportCounters, slaStore, waitStore } from '../wiring/stores.js';
-import type { IntakePrivacy } from '../use-cases/privacy/intake-privacy.js';
+import { onFirstUse } from '../wiring/on-first-use.js';
 import { caseWorkflow } from '../wiring/workflow.js';
 import { carrierRouting, configuredCarrierTracking, trackingSettings, trackingStores } from '../tracking-wiring.js';
 
@@ -34,14 +34,7 @@ export function createHandler(config: ConfigOf<typeof startCaseConfig>) {
   // Privacy requests come through the intake queue like every webhook (docs/privacy.md). They, and a duplicate
   // request closed here, are rare: the privacy store, the redactor and the export code load with the first one. A
   // failed load is not kept: the record fails alone, and its redelivery (or the next such record) loads again.
-  let privacyMade: Promise<IntakePrivacy> | undefined;
-  const privacy = () =>
-    (privacyMade ??= import('../wiring/intake-privacy.js')
-      .then(({ intakePrivacyOf }) => intakePrivacyOf(config, cases, deploymentMarkets))
-      .catch((error: unknown) => {
-        privacyMade = undefined;
-        throw error;
-      }));
+  const privacy = onFirstUse(() => import('../wiring/intake-privacy.js').then(({ intakePrivacyOf }) => intakePrivacyOf(config, cases, deploymentMarkets)));
 
   async function processRecord(record: SQSRecord): Promise<void> {
     const message = intakeMessage.parse(JSON.parse(record.body));
