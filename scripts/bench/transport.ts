@@ -1,9 +1,9 @@
 /**
  * CPU per AWS SDK call between a caller and the local emulators, by how the call travels (docs/performance.md,
  * "In-process transport to the emulators"):
- *   http  — over HTTP on loopback to the storage thread, as the functions' calls went before;
+ *   http  — over HTTP on loopback to the storage thread, as the runtime's functions call the emulators;
  *   local — the emulator's request listener called in the caller's own thread with no socket (no thread hop);
- *   port  — through a MessagePort to the storage thread, which calls the listener (local/lambda/emulator-transport.ts);
+ *   port  — through a MessagePort to the storage thread, which calls the listener (transport/port-handler.ts);
  *   sdk   — the SDK's own work alone: a request handler that answers at once with a fixed response.
  * One process; CPU is process.cpuUsage() (every thread). Modes alternate round by round so load falls on all alike.
  *   npx tsx scripts/bench/transport.ts [--rounds 6] [--calls 2000] [--concurrency 8] [--mix all|dynamodb|sqs]
@@ -131,7 +131,9 @@ const sdkOnly = await clients('http://127.0.0.1:9', 'http://127.0.0.1:9', {
       ? JSON.stringify({ MessageId: '6f0e5bd3-61e0-4b0e-9e1a-7a3a5b8d6d0a', MD5OfMessageBody: createHash('md5').update(JSON.parse(body).MessageBody).digest('hex') })
       : target.endsWith('ReceiveMessage')
         ? '{"Messages":[{"MessageId":"m","ReceiptHandle":"r","MD5OfBody":"99914b932bd37a50b983c5e7c90ae93b","Body":"{}"}]}'
-        : '{}',
+        : target.endsWith('CreateQueue')
+          ? '{"QueueUrl":"http://127.0.0.1:9/000000000000/bench"}' // a queue URL, so the later calls carry one as in the other modes
+          : '{}',
   ),
 }).catch(() => undefined);
 const transport = installEmulatorTransport(connect(), { ...endpoints }, console.log);
@@ -219,7 +221,10 @@ for (let round = 0; round <= rounds; round++) {
       installed = undefined;
     }
     if (viaPort && !installed) installed = installEmulatorTransport(connect(), { ...endpoints });
+    const sentBefore = viaPort ? installed!.sent : 0;
     const result = await run(c);
+    // Every call of the port's round went through the port, none fell back to HTTP.
+    if (viaPort && installed!.sent - sentBefore !== result.calls) throw new Error(`port: ${installed!.sent - sentBefore} of ${result.calls} calls through the port`);
     if (round === 0) continue; // warm-up
     const total = totals.get(name) ?? { calls: 0, cpuMs: 0, wallMs: 0 };
     totals.set(name, { calls: total.calls + result.calls, cpuMs: total.cpuMs + result.cpuMs, wallMs: total.wallMs + result.wallMs });

@@ -24,7 +24,7 @@ export interface WireResponse {
  * Answers `request` with an emulator's own HTTP request listener (dynalite's, local-aws-sqs's), with no socket and no
  * HTTP parsing: the listener gets a request that emits the body as `data` then `end`, and a response that collects
  * what it writes. Only the parts of Node's request and response these listeners use are there (headers, method, url,
- * data/end events; statusCode, setHeader, write, end). The response gets the headers Node's server would add
+ * data/end events; statusCode, setHeader, end). The response gets the headers Node's server would add
  * (Date, Connection, Keep-Alive, Content-Length when the listener sets none and does not stream), so a client reads
  * the same status, headers and bytes as over HTTP.
  */
@@ -53,51 +53,26 @@ export function answerInProcess(listener: RequestListener, request: WireRequest)
 }
 
 /** The part of ServerResponse the emulators use, collecting the answer instead of writing it to a socket. */
-class CollectedResponse extends EventEmitter {
+class CollectedResponse {
   statusCode = 200;
-  statusMessage = '';
-  headersSent = false;
-  writableEnded = false;
+  private ended = false;
   private readonly headers = new Map<string, string>();
   private readonly chunks: Buffer[] = [];
 
-  constructor(private readonly done: (response: WireResponse) => void) {
-    super();
-  }
+  constructor(private readonly done: (response: WireResponse) => void) {}
 
   setHeader(name: string, value: string | number | readonly string[]): this {
     this.headers.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value));
     return this;
   }
 
-  getHeader(name: string): string | undefined {
-    return this.headers.get(name.toLowerCase());
-  }
-
-  hasHeader(name: string): boolean {
-    return this.headers.has(name.toLowerCase());
-  }
-
-  removeHeader(name: string): void {
-    this.headers.delete(name.toLowerCase());
-  }
-
-  writeHead(statusCode: number, reasonOrHeaders?: string | Record<string, string | number>, headers?: Record<string, string | number>): this {
-    this.statusCode = statusCode;
-    if (typeof reasonOrHeaders === 'string') this.statusMessage = reasonOrHeaders;
-    for (const [name, value] of Object.entries((typeof reasonOrHeaders === 'object' ? reasonOrHeaders : headers) ?? {})) this.setHeader(name, value);
-    this.headersSent = true;
-    return this;
-  }
-
   write(chunk: string | Uint8Array): boolean {
-    this.headersSent = true;
     if (chunk.length > 0) this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     return true;
   }
 
   end(chunk?: string | Uint8Array | (() => void)): this {
-    if (this.writableEnded) return this;
+    if (this.ended) return this;
     const streamed = this.chunks.length > 0 || this.headers.get('transfer-encoding') === 'chunked';
     if (chunk !== undefined && typeof chunk !== 'function') this.write(chunk);
     // A body of its own (not a slice of Node's shared pool), so it can be moved to another thread rather than copied.
@@ -112,10 +87,8 @@ class CollectedResponse extends EventEmitter {
     this.headers.set('connection', 'keep-alive');
     this.headers.set('keep-alive', 'timeout=5');
     if (!streamed && !this.headers.has('content-length')) this.headers.set('content-length', String(body.byteLength));
-    this.writableEnded = true;
-    this.headersSent = true;
-    this.done({ statusCode: this.statusCode, statusMessage: this.statusMessage || STATUS_TEXT[this.statusCode] || '', headers: Object.fromEntries(this.headers), body });
-    this.emit('finish');
+    this.ended = true;
+    this.done({ statusCode: this.statusCode, statusMessage: STATUS_TEXT[this.statusCode] ?? '', headers: Object.fromEntries(this.headers), body });
     return this;
   }
 }
