@@ -24,7 +24,7 @@ import { startSqs } from '../../local/emulators/sqs.js';
 import type { EmulatorThreadReady, ToEmulatorThread } from './transport/emulator-thread.js';
 import type { RequestListener } from 'node:http';
 import { answerInProcess } from './transport/in-process-http.js';
-import { installEmulatorTransport } from './transport/port-handler.js';
+import { installEmulatorTransport, lowerCased } from './transport/port-handler.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -70,7 +70,6 @@ const canned = (answer: (target: string, body: string) => string): Handler => ({
 });
 /** The SDK's JSON body is a Uint8Array that warns when read as a string: read its bytes. */
 const bytes = (body: string | Uint8Array | undefined) => (body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : Buffer.from(body ?? ''));
-const lowerCased = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([n, v]) => [n.toLowerCase(), v]));
 
 const storageThread = new Worker(new URL('../../local/workers/bootstrap.mjs', import.meta.url), {
   workerData: { entry: new URL('./transport/emulator-thread.ts', import.meta.url).href, data: { dir: join(dir, 'storage'), region: config.region, accountId: '000000000000' } },

@@ -144,7 +144,7 @@ function portable(body: unknown): string | Uint8Array | undefined {
   return (body as string | null | undefined) ?? undefined;
 }
 
-function lowerCased(headers: Record<string, string>): Record<string, string> {
+export function lowerCased(headers: Record<string, string>): Record<string, string> {
   const lower: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
   return lower;
