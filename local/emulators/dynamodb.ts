@@ -13,6 +13,7 @@ import {
 import type { LocalTable } from '../cfn/types.js';
 import { closeServerGracefully, listen } from '../net.js';
 import { installDynaliteTableCache } from './dynalite-table-cache.js';
+import type { RequestListener } from 'node:http';
 
 // dynalite ships no type declarations; this is the part of its factory we use.
 type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
@@ -21,6 +22,8 @@ const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
 export interface DynamoDbEmulator {
   endpoint: string;
   port: number;
+  /** dynalite's own HTTP request listener, for requests that come without a socket (scripts/bench/transport.ts). */
+  listener: RequestListener;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function startDynamoDb(opts: { port?: number; dataDir?: string } = 
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    listener: server.listeners('request')[0] as RequestListener,
     // dynalite's close() also closes LevelDB, releasing its lock so the same dataDir can be reopened; requests under
     // way finish first, so none reads a closed database.
     close: () => closeServerGracefully(server),

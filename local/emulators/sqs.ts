@@ -3,11 +3,14 @@ import { CreateQueueCommand, GetQueueUrlCommand, QueueNameExists, SetQueueAttrib
 import { createRequestHandler } from 'local-aws-sqs';
 import type { LocalQueue } from '../cfn/types.js';
 import { closeServer, listen } from '../net.js';
+import type { RequestListener } from 'node:http';
 import { journalQueues } from './sqs-journal.js';
 
 export interface SqsEmulator {
   endpoint: string;
   port: number;
+  /** local-aws-sqs's own request listener, for requests that come without a socket (scripts/bench/transport.ts). */
+  listener: RequestListener;
   /**
    * Makes the queues created so far durable in `file` (local/emulators/sqs-journal.ts), putting back what a previous
    * run left in them; call it once the template's queues exist. Returns how many messages were put back.
@@ -37,6 +40,7 @@ export async function startSqs(opts: { port?: number; region?: string; accountId
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    listener: requestHandler as unknown as RequestListener,
     persistTo: (file) => journalQueues(service.Queues as unknown as Parameters<typeof journalQueues>[0], file).restored,
     close: () => closeServer(server),
   };
