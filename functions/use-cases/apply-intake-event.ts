@@ -1,6 +1,5 @@
 import type { CaseRepository, OpenCaseSlots, WaitPort, WorkflowPort } from './ports.js';
 import type { CaseContact, CaseRecord, WaitKind, WaitSignal } from '../domain/case-record.js';
-import type { TimelineEntry } from '../domain/case.js';
 import type { MetricSink } from '../adapters/business-metrics.js';
 import type { ReportCounters } from '../adapters/report-counters.js';
 import type { QueueSender } from '../adapters/queues.js';
@@ -8,7 +7,7 @@ import { cancellationOf, choiceApplies, disputeStep, duplicateClosing, offeredCh
 import { customerLocale } from '../domain/locale.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
-import { slaServiceFor, type ServiceSla } from '../domain/sla.js';
+import { slaServiceFor } from '../domain/sla.js';
 import { localDateOf } from '../domain/working-days.js';
 import type { IntakeMessage, NoticeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
@@ -104,24 +103,17 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
     case 'return.received': {
       const record = await deps.cases.require(caseId);
       if (!record.returnReceivedAt) {
-        // The service clock starts at arrival at the service center (000 §5.1; docs/sla.md), in the same
-        // version-guarded write of the case item as the arrival (one write, not two: a retry after a crash finds both
-        // or neither), its `sla_started` entry in the same timeline write as `return_received`.
-        const arrived = { returnReceivedAt: event.data.receivedAt };
-        const received = (sla: ServiceSla | undefined): TimelineEntry[] => [
-          {
-            at,
-            // The service center's own report, or the carrier's delivery scan at the service center.
-            actor: message.source === 'carrier' ? 'carrier' : 'service_center',
-            event: 'return_received',
-            detail: { receivedAt: event.data.receivedAt, ...(sla?.dueAt ? { dueAt: sla.dueAt, workingDays: sla.workingDays } : {}) },
-          },
-        ];
-        if (slaServiceFor(record.type).startsAt === 'arrival') await startServiceClock(deps, caseId, new Date(event.data.receivedAt), now, arrived, received);
-        else {
-          await deps.cases.update(caseId, arrived);
-          await deps.cases.appendTimeline(caseId, ...received(undefined));
-        }
+        // The service clock starts at arrival at the service center (000 §5.1; docs/sla.md). Started first: it
+        // starts once, so a retry after a crash before the arrival is recorded still has it.
+        const sla = slaServiceFor(record.type).startsAt === 'arrival' ? await startServiceClock(deps, caseId, new Date(event.data.receivedAt), now) : undefined;
+        await deps.cases.update(caseId, { returnReceivedAt: event.data.receivedAt });
+        await deps.cases.appendTimeline(caseId, {
+          at,
+          // The service center's own report, or the carrier's delivery scan at the service center.
+          actor: message.source === 'carrier' ? 'carrier' : 'service_center',
+          event: 'return_received',
+          detail: { receivedAt: event.data.receivedAt, ...(sla?.dueAt ? { dueAt: sla.dueAt, workingDays: sla.workingDays } : {}) },
+        });
       }
       await signal(deps, caseId, 'return', { signal: 'return_received', receivedAt: event.data.receivedAt });
       return;

@@ -57,8 +57,7 @@ export async function startServiceClock(
   startedAt: Date,
   now: Date,
   alongWith?: Partial<CaseRecord>,
-  /** Entries, or entries made from the clock as the case then has it (started here, already running, or none). */
-  along: TimelineEntry[] | ((sla: ServiceSla | undefined) => TimelineEntry[]) = [],
+  entriesAlong: TimelineEntry[] = [],
   read?: CaseRecord,
 ): Promise<ServiceSla | undefined> {
   const at = now.toISOString();
@@ -86,7 +85,6 @@ export async function startServiceClock(
     return written ? { sla, fresh: true } : undefined;
   });
   const { sla } = started;
-  const entriesAlong = typeof along === 'function' ? along(sla) : along;
   // `alongWith` (fields the caller writes with the clock) is written in any case, on its own if the clock was not.
   if (!started.fresh && alongWith) await deps.cases.update(caseId, alongWith);
   // `entriesAlong` (the caller's timeline entries) go in the same timeline write as the clock's, or on their own.
