@@ -108,6 +108,13 @@ describe('carrier-lookup', () => {
       await expect(handler({ caseId: waiting.caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
       expect(writes.mock.calls.map(([, patch]) => Object.keys(patch).sort().join())).toEqual(['status,waitingFor', 'carrier,decision,outcome']);
       expect(await cases.get(waiting.caseId)).toMatchObject({ status: 'checking_carrier', waitingFor: '' });
+
+      // A `received` case (one a duplicate request may still close) leaves that status before the call, as before.
+      const received = await lostCase(unique('SIM-LOST').toUpperCase());
+      await cases.update(received.caseId, { status: 'received' });
+      writes.mockClear();
+      await expect(handler({ caseId: received.caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
+      expect(writes.mock.calls.map(([, patch]) => Object.keys(patch).sort().join())).toEqual(['status,waitingFor', 'carrier,decision,outcome']);
     } finally {
       writes.mockRestore();
     }

@@ -39,12 +39,13 @@ export async function carrierLookup(
   const { policy, calendar } = deps.markets.of(record);
   const checking = { status: 'checking_carrier' as const, waitingFor: '' };
   const markChecking = () => deps.cases.update(caseId, checking, [...CARRIER_LOOKUP_STATUSES]);
-  // A case that shows a wait (`awaiting_carrier`, or `awaiting_review` after an operator's decision) stops showing it
-  // before the carrier is asked, as always. Otherwise (`received`, `in_review`, a recheck in `checking_carrier`) the
-  // status goes in the same conditional write as the verdict: the case shows its previous status while the carrier
-  // answers (seconds), one write of the case item fewer. A failed call writes it before the error goes on, so the
-  // workflow's retries and what follows them start from `checking_carrier` as before.
-  const statusFirst = Boolean(record.waitingFor);
+  // From `in_review` (the review decided) or a recheck in `checking_carrier`, showing no wait, the status goes in the
+  // same conditional write as the verdict: the case shows `in_review` while the carrier answers (seconds), one write
+  // of the case item fewer; both are moving statuses nothing else tells apart. Otherwise it is written before the
+  // carrier is asked, as always: a case that shows a wait (`awaiting_carrier`, `awaiting_review` after an operator's
+  // decision) stops showing it, and a `received` case stops being one a duplicate request may close. A failed call
+  // writes it before the error goes on, so the workflow's retries start from `checking_carrier` as before.
+  const statusFirst = Boolean(record.waitingFor) || (record.status !== 'in_review' && record.status !== 'checking_carrier');
   if (statusFirst) await markChecking();
   const { shipment } = record;
   let tracking: TrackingSnapshot;
