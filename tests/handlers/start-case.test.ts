@@ -261,6 +261,21 @@ describe('start-case: return.received', () => {
     }
   }
 
+  /** Starts the case's clock as the pipeline does (what an earlier attempt left), with `alongWith` in its write. */
+  async function startClock(caseId: string, startedAt: Date, alongWith?: Partial<CaseRecord>) {
+    const { startServiceClock } = await import('../../functions/use-cases/sla-clock.js');
+    const { SlaStore } = await import('../../functions/adapters/sla-store.js');
+    const { OpsAlerts } = await import('../../functions/adapters/ops-alerts.js');
+    const { markets } = await import('../../functions/wiring.js');
+    const deps = {
+      cases,
+      sla: new SlaStore(env.db, TABLE_NAME),
+      alerts: new OpsAlerts(env.db, TABLE_NAME),
+      markets: markets(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN })),
+    };
+    return startServiceClock(deps, caseId, startedAt, new Date(), alongWith);
+  }
+
   it('starts the service clock in the same write as the arrival, its entry in the same timeline write', async () => {
     const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
     const receivedAt = new Date().toISOString();
@@ -282,18 +297,8 @@ describe('start-case: return.received', () => {
   it('a retry after a crash between the case write and the timeline write writes the entries then, once', async () => {
     const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
     const receivedAt = new Date().toISOString();
-    const { startServiceClock } = await import('../../functions/use-cases/sla-clock.js');
-    const { SlaStore } = await import('../../functions/adapters/sla-store.js');
-    const { OpsAlerts } = await import('../../functions/adapters/ops-alerts.js');
-    const { markets } = await import('../../functions/wiring.js');
-    const deps = {
-      cases,
-      sla: new SlaStore(env.db, TABLE_NAME),
-      alerts: new OpsAlerts(env.db, TABLE_NAME),
-      markets: markets(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN })),
-    };
     // What the first attempt left when it stopped after the case write: the clock and the arrival, no entry.
-    const clock = (await startServiceClock(deps, caseId, new Date(receivedAt), new Date(), { returnReceivedAt: receivedAt }, () => []))!;
+    const clock = (await startClock(caseId, new Date(receivedAt), { returnReceivedAt: receivedAt }))!;
     const partitionTimeline = async () => (await timelineOf(caseId)).filter((e) => e.event === 'sla_started' || e.event === 'return_received');
     // startServiceClock wrote its own sla_started entry: take it out, as the crash would have.
     for (const item of await partition(caseId))
@@ -314,17 +319,7 @@ describe('start-case: return.received', () => {
   it('a clock already running (a retry after a crash of release 1c6bf85 between its two writes) is kept; the arrival is recorded on its own', async () => {
     const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
     const startedAt = new Date(Date.now() - 3_600_000).toISOString();
-    const { startServiceClock } = await import('../../functions/use-cases/sla-clock.js');
-    const { SlaStore } = await import('../../functions/adapters/sla-store.js');
-    const { OpsAlerts } = await import('../../functions/adapters/ops-alerts.js');
-    const { markets } = await import('../../functions/wiring.js');
-    const deps = {
-      cases,
-      sla: new SlaStore(env.db, TABLE_NAME),
-      alerts: new OpsAlerts(env.db, TABLE_NAME),
-      markets: markets(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN })),
-    };
-    const clock = (await startServiceClock(deps, caseId, new Date(startedAt), new Date()))!;
+    const clock = (await startClock(caseId, new Date(startedAt)))!;
     const receivedAt = new Date().toISOString();
     expect(await deliver(eventFor(caseId, 'return.received', { requestId: record.requestId, receivedAt }))).toEqual({ batchItemFailures: [] });
     expect(await cases.get(caseId)).toMatchObject({ returnReceivedAt: receivedAt, sla: clock });
