@@ -125,7 +125,9 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
         }
       } else {
         // Arrival recorded already (a redelivery, the other source's report, or a retry after a crash before the
-        // timeline write): the entries the first attempt did not write are written now, so no crash loses them.
+        // timeline write): the entries the first attempt did not write are written now, so no crash loses them. One
+        // read of the partition, only on a repeat; a delivery racing another's two writes may add them twice (a
+        // duplicate entry rather than a lost one; docs/performance.md, "Case writes per step").
         const events = new Set((await deps.cases.view(caseId))?.timeline.map((entry) => entry.event));
         if (!events.has('return_received')) {
           const started = clockAtArrival && record.sla && !events.has('sla_started') ? [slaStartedEntry(record.sla, at)] : [];
