@@ -120,6 +120,21 @@ describe('carrier-lookup', () => {
     }
   });
 
+  it('a pending verdict leaves the case in checking_carrier; the recheck from there writes the case item once', async () => {
+    const { CaseStore: HandlerCaseStore } = await import('../../functions/adapters/case-store.js');
+    const { caseId } = await lostCase(unique('SIM-TRANSIT').toUpperCase());
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'pending' });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'checking_carrier', waitingFor: '', carrier: { checks: 1 } });
+    const writes = vi.spyOn(HandlerCaseStore.prototype, 'update');
+    try {
+      await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'pending' });
+      expect(writes.mock.calls.map(([, patch]) => Object.keys(patch).sort().join())).toEqual(['carrier,status,waitingFor']);
+      expect(await cases.get(caseId)).toMatchObject({ status: 'checking_carrier', waitingFor: '', carrier: { checks: 2 } });
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
   it('a failed call still leaves the case in checking_carrier for the retries', async () => {
     const { caseId } = await lostCase(unique('SIM-DOWN1-LOST').toUpperCase());
     expect((await failure(handler({ caseId })))?.name).toBe('CarrierUnavailableError');
