@@ -1,5 +1,6 @@
 import type { CaseRepository, OpenCaseSlots, WaitPort, WorkflowPort } from './ports.js';
 import type { CaseContact, CaseRecord, WaitKind } from '../domain/case-record.js';
+import type { TimelineEntry } from '../domain/case.js';
 import type { MetricSink } from '../adapters/business-metrics.js';
 import type { ReportCounters } from '../adapters/report-counters.js';
 import type { QueueSender } from '../adapters/queues.js';
@@ -7,11 +8,11 @@ import { choiceApplies, disputeStep, duplicateClosing, offeredChoices, replayCha
 import { customerLocale } from '../domain/locale.js';
 import { mergeOrderLines, sumClaims } from '../domain/money.js';
 import { shipmentKey } from '../domain/shipment-watch.js';
-import { slaServiceFor } from '../domain/sla.js';
+import { slaServiceFor, type ServiceSla } from '../domain/sla.js';
 import { localDateOf } from '../domain/working-days.js';
 import type { IntakeMessage, NoticeMessage } from '../schemas/messages.js';
 import { WEBHOOK_DATA_SCHEMAS, type RemedyChosenData, type RequestedData, type WebhookEvent } from '../schemas/webhook.js';
-import { startServiceClock, type SlaDeps } from './sla-clock.js';
+import { slaStartedEntry, startServiceClock, type SlaDeps } from './sla-clock.js';
 import type { IntakePrivacy } from './privacy/intake-privacy.js';
 import { deliver } from './steps/await-event.js';
 import { requestCancellation, signal } from './case-signals.js';
@@ -105,18 +106,36 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
     }
     case 'return.received': {
       const record = await deps.cases.require(caseId);
-      if (!record.returnReceivedAt) {
-        // The service clock starts at arrival at the service center (000 §5.1; docs/sla.md). Started first: it
-        // starts once, so a retry after a crash before the arrival is recorded still has it.
-        const sla = slaServiceFor(record.type).startsAt === 'arrival' ? await startServiceClock(deps, caseId, new Date(event.data.receivedAt), now) : undefined;
-        await deps.cases.update(caseId, { returnReceivedAt: event.data.receivedAt });
-        await deps.cases.appendTimeline(caseId, {
+      const clockAtArrival = slaServiceFor(record.type).startsAt === 'arrival';
+      const received = (receivedAt: string, sla: ServiceSla | undefined): TimelineEntry[] => [
+        {
           at,
           // The service center's own report, or the carrier's delivery scan at the service center.
           actor: message.source === 'carrier' ? 'carrier' : 'service_center',
           event: 'return_received',
-          detail: { receivedAt: event.data.receivedAt, ...(sla?.dueAt ? { dueAt: sla.dueAt, workingDays: sla.workingDays } : {}) },
-        });
+          detail: { receivedAt, ...(sla?.dueAt ? { dueAt: sla.dueAt, workingDays: sla.workingDays } : {}) },
+        },
+      ];
+      if (!record.returnReceivedAt) {
+        // The service clock starts at arrival at the service center (000 §5.1; docs/sla.md), in the same
+        // version-guarded write of the case item as the arrival (one write, not two), its `sla_started` entry in the
+        // same timeline write as `return_received`.
+        const arrived = { returnReceivedAt: event.data.receivedAt };
+        if (clockAtArrival) await startServiceClock(deps, caseId, new Date(event.data.receivedAt), now, arrived, (sla) => received(event.data.receivedAt, sla));
+        else {
+          await deps.cases.update(caseId, arrived);
+          await deps.cases.appendTimeline(caseId, ...received(event.data.receivedAt, undefined));
+        }
+      } else {
+        // Arrival recorded already (a redelivery, the other source's report, or a retry after a crash before the
+        // timeline write): the entries the first attempt did not write are written now, so no crash loses them. One
+        // read of the partition, only on a repeat; a delivery racing another's two writes may add them twice (a
+        // duplicate entry rather than a lost one; docs/performance.md, "Case writes per step").
+        const events = new Set((await deps.cases.view(caseId))?.timeline.map((entry) => entry.event));
+        if (!events.has('return_received')) {
+          const started = clockAtArrival && record.sla && !events.has('sla_started') ? [slaStartedEntry(record.sla, at)] : [];
+          await deps.cases.appendTimeline(caseId, ...started, ...received(record.returnReceivedAt, clockAtArrival ? record.sla : undefined));
+        }
       }
       await signal(deps, caseId, 'return', { signal: 'return_received', receivedAt: event.data.receivedAt });
       return;

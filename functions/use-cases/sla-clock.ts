@@ -57,7 +57,8 @@ export async function startServiceClock(
   startedAt: Date,
   now: Date,
   alongWith?: Partial<CaseRecord>,
-  entriesAlong: TimelineEntry[] = [],
+  /** Entries, or entries made from the clock as the case then has it (started here, already running, or none). */
+  along: TimelineEntry[] | ((sla: ServiceSla | undefined) => TimelineEntry[]) = [],
   read?: CaseRecord,
 ): Promise<ServiceSla | undefined> {
   const at = now.toISOString();
@@ -85,6 +86,7 @@ export async function startServiceClock(
     return written ? { sla, fresh: true } : undefined;
   });
   const { sla } = started;
+  const entriesAlong = typeof along === 'function' ? along(sla) : along;
   // `alongWith` (fields the caller writes with the clock) is written in any case, on its own if the clock was not.
   if (!started.fresh && alongWith) await deps.cases.update(caseId, alongWith);
   // `entriesAlong` (the caller's timeline entries) go in the same timeline write as the clock's, or on their own.
@@ -92,7 +94,15 @@ export async function startServiceClock(
     if (entriesAlong.length > 0) await deps.cases.appendTimeline(caseId, ...entriesAlong);
     return sla;
   }
-  const startedEntry: TimelineEntry = {
+  await deps.cases.appendTimeline(caseId, slaStartedEntry(sla, at), ...entriesAlong);
+  if (sla.unknownReason) await dueUnknown(deps, caseId, sla.unknownReason, at);
+  if (sla.provisional && sla.state !== 'met') await dueProvisional(deps, caseId, sla, now, market!);
+  return sla;
+}
+
+/** The timeline's record of a clock's start (also written again by a retry that finds it missing). */
+export function slaStartedEntry(sla: ServiceSla, at: string): TimelineEntry {
+  return {
     at,
     actor: 'pipeline',
     event: 'sla_started',
@@ -105,10 +115,6 @@ export async function startServiceClock(
       ...(sla.dueAt ? { dueAt: sla.dueAt } : {}),
     },
   };
-  await deps.cases.appendTimeline(caseId, startedEntry, ...entriesAlong);
-  if (sla.unknownReason) await dueUnknown(deps, caseId, sla.unknownReason, at);
-  if (sla.provisional && sla.state !== 'met') await dueProvisional(deps, caseId, sla, now, market!);
-  return sla;
 }
 
 /**

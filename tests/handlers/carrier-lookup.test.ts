@@ -83,6 +83,64 @@ describe('carrier-lookup', () => {
     }
   });
 
+  it("writes the case item once: the status goes in the verdict's conditional write; a case that moved on keeps its status and gets the verdict", async () => {
+    const { CaseStore: HandlerCaseStore } = await import('../../functions/adapters/case-store.js');
+    const writes = vi.spyOn(HandlerCaseStore.prototype, 'update');
+    try {
+      const { caseId } = await lostCase(unique('SIM-LOST').toUpperCase());
+      await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
+      expect(writes).toHaveBeenCalledTimes(1);
+      expect(writes.mock.calls[0]![2]).toEqual(expect.arrayContaining(['in_review', 'checking_carrier', 'awaiting_carrier']));
+      expect(await cases.get(caseId)).toMatchObject({ status: 'checking_carrier', waitingFor: '', outcome: 'approved' });
+
+      // Not in a status a lookup runs from: the condition refuses the status, the verdict is recorded as it always was.
+      writes.mockClear();
+      const moved = await lostCase(unique('SIM-DELIVERED').toUpperCase());
+      await cases.update(moved.caseId, { status: 'needs_attention' });
+      await expect(handler({ caseId: moved.caseId })).resolves.toMatchObject({ verdict: 'refuted' });
+      expect(await cases.get(moved.caseId)).toMatchObject({ status: 'needs_attention', outcome: 'rejected', carrier: { checks: 1 } });
+
+      // A case that shows a wait stops showing it before the carrier is asked (then the verdict on its own).
+      writes.mockClear();
+      const waiting = await lostCase(unique('SIM-LOST').toUpperCase());
+      await cases.update(waiting.caseId, { status: 'awaiting_review', waitingFor: 'manual_review' });
+      writes.mockClear();
+      await expect(handler({ caseId: waiting.caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
+      expect(writes.mock.calls.map(([, patch]) => Object.keys(patch).sort().join())).toEqual(['status,waitingFor', 'carrier,decision,outcome']);
+      expect(await cases.get(waiting.caseId)).toMatchObject({ status: 'checking_carrier', waitingFor: '' });
+
+      // A `received` case (one a duplicate request may still close) leaves that status before the call, as before.
+      const received = await lostCase(unique('SIM-LOST').toUpperCase());
+      await cases.update(received.caseId, { status: 'received' });
+      writes.mockClear();
+      await expect(handler({ caseId: received.caseId })).resolves.toMatchObject({ verdict: 'confirmed' });
+      expect(writes.mock.calls.map(([, patch]) => Object.keys(patch).sort().join())).toEqual(['status,waitingFor', 'carrier,decision,outcome']);
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
+  it('a pending verdict leaves the case in checking_carrier; the recheck from there writes the case item once', async () => {
+    const { CaseStore: HandlerCaseStore } = await import('../../functions/adapters/case-store.js');
+    const { caseId } = await lostCase(unique('SIM-TRANSIT').toUpperCase());
+    await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'pending' });
+    expect(await cases.get(caseId)).toMatchObject({ status: 'checking_carrier', waitingFor: '', carrier: { checks: 1 } });
+    const writes = vi.spyOn(HandlerCaseStore.prototype, 'update');
+    try {
+      await expect(handler({ caseId })).resolves.toMatchObject({ verdict: 'pending' });
+      expect(writes.mock.calls.map(([, patch]) => Object.keys(patch).sort().join())).toEqual(['carrier,status,waitingFor']);
+      expect(await cases.get(caseId)).toMatchObject({ status: 'checking_carrier', waitingFor: '', carrier: { checks: 2 } });
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
+  it('a failed call still leaves the case in checking_carrier for the retries', async () => {
+    const { caseId } = await lostCase(unique('SIM-DOWN1-LOST').toUpperCase());
+    expect((await failure(handler({ caseId })))?.name).toBe('CarrierUnavailableError');
+    expect(await cases.get(caseId)).toMatchObject({ status: 'checking_carrier', waitingFor: '' });
+  });
+
   it('SIM-DOWN…: the carrier API is down → throws CarrierUnavailableError (the workflow retries); recovers later', async () => {
     const trackingNumber = unique('SIM-DOWN1-LOST').toUpperCase();
     const { caseId } = await lostCase(trackingNumber);

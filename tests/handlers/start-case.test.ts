@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
@@ -297,6 +297,89 @@ describe('start-case', () => {
     expect(caseItem.evidence).toHaveLength(1);
     const timeline = (await partition(opened.caseId)).filter((i) => String(i.sk).startsWith('TL#')).map((i) => i.event);
     expect(timeline.filter((e) => e === 'evidence_added')).toHaveLength(1);
+  });
+});
+
+describe('start-case: return.received', () => {
+  /** The writes of `run` to the case's own partition, as `<command> <sort key prefix>`. */
+  async function caseWrites(caseId: string, run: () => Promise<unknown>): Promise<string[]> {
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    try {
+      await run();
+      return send.mock.calls.flatMap(([command]) => {
+        const input = (command as { input: { Key?: Record<string, string>; Item?: Record<string, string> } }).input;
+        const key = input.Key ?? input.Item;
+        if (key?.pk !== `CASE#${caseId}` || !(command instanceof UpdateCommand || command instanceof PutCommand)) return [];
+        return [`${command instanceof UpdateCommand ? 'Update' : 'Put'} ${key.sk!.split('#')[0]}`];
+      });
+    } finally {
+      send.mockRestore();
+    }
+  }
+
+  /** Starts the case's clock as the pipeline does (what an earlier attempt left), with `alongWith` in its write. */
+  async function startClock(caseId: string, startedAt: Date, alongWith?: Partial<CaseRecord>) {
+    const { startServiceClock } = await import('../../functions/use-cases/sla-clock.js');
+    const { SlaStore } = await import('../../functions/adapters/sla-store.js');
+    const { OpsAlerts } = await import('../../functions/adapters/ops-alerts.js');
+    const { markets } = await import('../../functions/wiring.js');
+    const deps = {
+      cases,
+      sla: new SlaStore(env.db, TABLE_NAME),
+      alerts: new OpsAlerts(env.db, TABLE_NAME),
+      markets: markets(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN })),
+    };
+    return startServiceClock(deps, caseId, startedAt, new Date(), alongWith);
+  }
+
+  it('starts the service clock in the same write as the arrival, its entry in the same timeline write', async () => {
+    const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const receivedAt = new Date().toISOString();
+    const arrival = eventFor(caseId, 'return.received', { requestId: record.requestId, receivedAt });
+    const writes = await caseWrites(caseId, () => deliver(arrival));
+    // The case item once (clock and arrival, version-guarded), the timeline once, the wait's signal.
+    expect(writes).toEqual(['Update CASE', 'Put TL', 'Update WAIT']);
+    const after = (await cases.get(caseId))!;
+    expect(after).toMatchObject({ returnReceivedAt: receivedAt, sla: { state: 'running', startedAt: receivedAt }, dueAt: after.sla!.dueAt });
+    const timeline = await timelineOf(caseId);
+    expect(timeline.filter((e) => e.event === 'sla_started')).toHaveLength(1);
+    expect(timeline.find((e) => e.event === 'return_received')).toMatchObject({ detail: { receivedAt, dueAt: after.sla!.dueAt } });
+
+    // Redelivered: nothing written again (the arrival is on the case), the clock not restarted.
+    expect(await caseWrites(caseId, () => deliver({ ...arrival, messageId: randomUUID() }))).toEqual(['Update WAIT']);
+    expect((await cases.get(caseId))!.sla).toEqual(after.sla);
+  });
+
+  it('a retry after a crash between the case write and the timeline write writes the entries then, once', async () => {
+    const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const receivedAt = new Date().toISOString();
+    // What the first attempt left when it stopped after the case write: the clock and the arrival, no entry.
+    const clock = (await startClock(caseId, new Date(receivedAt), { returnReceivedAt: receivedAt }))!;
+    const partitionTimeline = async () => (await timelineOf(caseId)).filter((e) => e.event === 'sla_started' || e.event === 'return_received');
+    // startServiceClock wrote its own sla_started entry: take it out, as the crash would have.
+    for (const item of await partition(caseId))
+      if (String(item.sk).startsWith('TL#')) await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: item.pk, sk: item.sk } }));
+    expect(await partitionTimeline()).toEqual([]);
+
+    const arrival = eventFor(caseId, 'return.received', { requestId: record.requestId, receivedAt });
+    expect(await caseWrites(caseId, () => deliver(arrival))).toEqual(['Put TL', 'Update WAIT']);
+    expect((await partitionTimeline()).map((e) => [e.event, e.detail?.dueAt])).toEqual([
+      ['sla_started', clock.dueAt],
+      ['return_received', clock.dueAt],
+    ]);
+    // Found now: a further delivery writes no entry again.
+    expect(await caseWrites(caseId, () => deliver({ ...arrival, messageId: randomUUID() }))).toEqual(['Update WAIT']);
+    expect(await partitionTimeline()).toHaveLength(2);
+  });
+
+  it('a clock already running (a retry after a crash of release 1c6bf85 between its two writes) is kept; the arrival is recorded on its own', async () => {
+    const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const startedAt = new Date(Date.now() - 3_600_000).toISOString();
+    const clock = (await startClock(caseId, new Date(startedAt)))!;
+    const receivedAt = new Date().toISOString();
+    expect(await deliver(eventFor(caseId, 'return.received', { requestId: record.requestId, receivedAt }))).toEqual({ batchItemFailures: [] });
+    expect(await cases.get(caseId)).toMatchObject({ returnReceivedAt: receivedAt, sla: clock });
+    expect((await timelineOf(caseId)).find((e) => e.event === 'return_received')).toMatchObject({ detail: { receivedAt, dueAt: clock.dueAt } });
   });
 });
 

@@ -37,7 +37,16 @@ export async function carrierLookup(
 ): Promise<CarrierLookupResult> {
   const record = read ?? (await deps.cases.require(caseId));
   const { policy, calendar } = deps.markets.of(record);
-  await deps.cases.update(caseId, { status: 'checking_carrier', waitingFor: '' }, [...CARRIER_LOOKUP_STATUSES]);
+  const checking = { status: 'checking_carrier' as const, waitingFor: '' };
+  const markChecking = () => deps.cases.update(caseId, checking, [...CARRIER_LOOKUP_STATUSES]);
+  // From `in_review` (the review decided) or a recheck in `checking_carrier`, showing no wait, the status goes in the
+  // same conditional write as the verdict: the case shows `in_review` while the carrier answers (seconds), one write
+  // of the case item fewer; both are moving statuses nothing else tells apart. Otherwise it is written before the
+  // carrier is asked, as always: a case that shows a wait (`awaiting_carrier`, `awaiting_review` after an operator's
+  // decision) stops showing it, and a `received` case stops being one a duplicate request may close. A failed call
+  // writes it before the error goes on, so the workflow's retries start from `checking_carrier` as before.
+  const statusFirst = Boolean(record.waitingFor) || (record.status !== 'in_review' && record.status !== 'checking_carrier');
+  if (statusFirst) await markChecking();
   const { shipment } = record;
   let tracking: TrackingSnapshot;
   try {
@@ -48,6 +57,7 @@ export async function carrierLookup(
       promisedBy: shipment.promisedBy,
     });
   } catch (error) {
+    if (!statusFirst) await markChecking();
     const { name, message } = error as Error;
     if (name === 'TrackingNotFoundError') {
       await deps.report?.({ ok: true });
@@ -84,8 +94,16 @@ export async function carrierLookup(
   const trackingStopped = await trackingStoppedFor(record, deps.shipments);
   const verdict = carrierVerdict(record.type, tracking, new Date(shipment.promisedBy), now, checks, policy, calendar, shipment.carrier, { trackingStopped });
   const at = now.toISOString();
+  /**
+   * The verdict, with the status where it was not written before the call: while the case is still in a status a
+   * lookup runs from (the condition the status write had), else on its own as before (a case that moved on meanwhile
+   * keeps its status and still gets the verdict).
+   */
+  const recordVerdict = async (patch: Partial<CaseRecord>) => {
+    if (statusFirst || !(await deps.cases.update(caseId, { ...checking, ...patch }, [...CARRIER_LOOKUP_STATUSES]))) await deps.cases.update(caseId, patch);
+  };
   if (verdict.verdict === 'manual') {
-    await deps.cases.update(caseId, { carrier: { status: tracking.status, checks, lastCheckedAt: at, rule: verdict.rule } });
+    await recordVerdict({ carrier: { status: tracking.status, checks, lastCheckedAt: at, rule: verdict.rule } });
     await deps.cases.appendTimeline(caseId, { at, actor: 'carrier', event: 'carrier_manual', detail: { rule: verdict.rule, trackingStatus: tracking.status, check: checks } });
     await deps.alerts?.raise({
       kind: 'tracking_stopped',
@@ -98,7 +116,7 @@ export async function carrierLookup(
   }
   const delayWorkingDays = verdict.verdict === 'confirmed' ? verdict.delayWorkingDays : undefined;
   const reasonCode = verdict.verdict === 'refuted' ? verdict.reasonCode : undefined;
-  await deps.cases.update(caseId, {
+  await recordVerdict({
     carrier: { status: tracking.status, checks, lastCheckedAt: at, rule: verdict.rule, delayWorkingDays },
     ...(verdict.verdict === 'refuted'
       ? { outcome: 'rejected' as const, decision: { decision: 'reject', rule: verdict.rule, reasonCode, at } }
