@@ -1,6 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { awsClient } from '../adapters/aws-clients.js';
 import { OpsAlerts } from '../adapters/ops-alerts.js';
+import { onFirstUse } from './on-first-use.js';
 import { tableAccess, type TableConfig } from './table.js';
 
 /** Operator alerts: stored for GET /ops/alerts, and published to SNS where OPS_ALERTS_TOPIC_ARN is set (AWS). */
@@ -11,16 +12,7 @@ export function opsAlerts(config: TableConfig & { readonly OPS_ALERTS_TOPIC_ARN?
 
 /** The SNS client, made (and its code imported) on the first alert: alerts are rare, cold starts are not. */
 function lazySnsClient(): Pick<SNSClient, 'send'> {
-  let client: Promise<SNSClient> | undefined;
-  const made = () => {
-    // A failed import or construction is not kept: the next alert tries again (a publish that fails keeps the client).
-    client ??= import('../adapters/sns.js')
-      .then(({ SNSClient }) => awsClient(new SNSClient({})))
-      .catch((error: unknown) => {
-        client = undefined;
-        throw error;
-      });
-    return client;
-  };
+  // A failed import or construction is not kept: the next alert tries again (a publish that fails keeps the client).
+  const made = onFirstUse(() => import('../adapters/sns.js').then(({ SNSClient }) => awsClient(new SNSClient({}))));
   return { send: (async (command: Parameters<SNSClient['send']>[0]) => (await made()).send(command)) as SNSClient['send'] };
 }

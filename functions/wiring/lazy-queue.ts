@@ -1,4 +1,5 @@
 import type { QueueSender } from '../adapters/queues.js';
+import { onFirstUse } from './on-first-use.js';
 
 /**
  * A queue the function sends to only on rare paths (a pause, a dispute's acknowledgement), and may lack: failing on
@@ -6,18 +7,10 @@ import type { QueueSender } from '../adapters/queues.js';
  * cold start, as the SNS client for alerts is (wiring/alerts.ts). A failed import is not kept: the next send retries.
  */
 export function lazyQueue<T>(url: string | undefined, variable: string): () => Pick<QueueSender<T>, 'send'> {
-  let sender: Promise<QueueSender<T>> | undefined;
-  const made = (queueUrl: string) => {
-    sender ??= import('./queues.js')
-      .then(({ queueSender }) => queueSender<T>(queueUrl))
-      .catch((error: unknown) => {
-        sender = undefined;
-        throw error;
-      });
-    return sender;
-  };
-  return () => {
-    if (url === undefined) throw new Error(`${variable} is not configured for this function`);
-    return { send: async (message, messageGroupId) => (await made(url)).send(message, messageGroupId) };
-  };
+  if (url === undefined)
+    return () => {
+      throw new Error(`${variable} is not configured for this function`);
+    };
+  const made = onFirstUse(() => import('./queues.js').then(({ queueSender }) => queueSender<T>(url)));
+  return () => ({ send: async (message, messageGroupId) => (await made()).send(message, messageGroupId) });
 }

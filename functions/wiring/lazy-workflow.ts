@@ -1,4 +1,5 @@
 import type { WorkflowPort } from '../use-cases/ports.js';
+import { onFirstUse } from './on-first-use.js';
 
 /**
  * The case workflow for functions that resume it only on some requests (an operator's decision or resume, a
@@ -7,16 +8,7 @@ import type { WorkflowPort } from '../use-cases/ports.js';
  * import is not kept (the next call retries).
  */
 export function lazyCaseWorkflow(config: { readonly STATE_MACHINE_ARN?: string } = {}): WorkflowPort {
-  let made: Promise<WorkflowPort> | undefined;
-  const workflow = () => {
-    made ??= import('./workflow.js')
-      .then(({ caseWorkflow }) => caseWorkflow(config))
-      .catch((error: unknown) => {
-        made = undefined;
-        throw error;
-      });
-    return made;
-  };
+  const workflow = onFirstUse(() => import('./workflow.js').then(({ caseWorkflow }) => caseWorkflow(config)));
   return {
     start: async (caseId, round) => (await workflow()).start(caseId, round),
     resume: async (taskToken, output) => (await workflow()).resume(taskToken, output),
