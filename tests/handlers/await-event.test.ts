@@ -7,7 +7,7 @@ import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import { signal as deliverSignal } from '../../functions/use-cases/case-signals.js';
 import { awaitEventConfig, readConfig, startCaseConfig } from '../../functions/config/functions.js';
-import { addWaitForTokenMachine, eventually, lambdaContext, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { addWaitForTokenMachine, eventually, lambdaContext, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv, taskTokenRegistered } from './env.js';
 import { seedCase, unique } from './fixtures.js';
 
 type AwaitHandler = typeof import('../../functions/handlers/await-event.js')['handler'];
@@ -34,7 +34,7 @@ function startWaiting(caseId: string, kind: Kind = 'return') {
 const waitItem = async (caseId: string, kind = 'return') =>
   (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `WAIT#${kind}` }, ConsistentRead: true }))).Item;
 
-const tokenRegistered = (caseId: string, kind = 'return') => eventually(async () => ((await waitItem(caseId, kind))?.taskToken ? true : undefined), 5000, `the ${kind} task token`);
+const tokenRegistered = (caseId: string, kind = 'return') => taskTokenRegistered(env, caseId, kind);
 
 /** An order-platform event as the intake queue delivers it to start-case. */
 function intake(caseId: string, type: string, data: Record<string, unknown>) {

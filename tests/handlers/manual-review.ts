@@ -3,13 +3,12 @@
  * one-state workflow whose task runs the real await-event use case (it parks the task token on the case and moves the
  * case to awaiting_review), started for a case the policy sent to review. Needs `startHandlerEnv({ sfn: true })`.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseStore } from '../../functions/adapters/case-store.js';
 import type { WaitStore } from '../../functions/adapters/wait-store.js';
 import { CaseWorkflow } from '../../functions/adapters/workflow.js';
 import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
-import { addWaitForTokenMachine, eventually, TABLE_NAME, type HandlerEnv } from './env.js';
+import { addWaitForTokenMachine, type HandlerEnv, taskTokenRegistered } from './env.js';
 
 /** Registers the ManualReview step (reminder after 4 hours, escalation after 8); returns its state machine ARN. */
 export function addManualReviewMachine(env: HandlerEnv, cases: CaseStore, waits: WaitStore): string {
@@ -37,13 +36,6 @@ export function sentToManualReview(record: Partial<CaseRecord> = {}): Partial<Ca
 /** Starts the ManualReview step for the case and waits until await-event has parked its task token; returns the execution. */
 export async function startManualReview(env: HandlerEnv, stateMachineArn: string, caseId: string, executionName = caseId): Promise<string> {
   const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn, name: executionName, input: JSON.stringify({ caseId }) });
-  await eventually(
-    async () => {
-      const wait = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#manual_review' }, ConsistentRead: true }))).Item;
-      return wait?.taskToken ? true : undefined;
-    },
-    5000,
-    'the review task token',
-  );
+  await taskTokenRegistered(env, caseId, 'manual_review');
   return executionArn!;
 }

@@ -15,7 +15,7 @@ import { PrivacyStore } from '../../functions/adapters/privacy-store.js';
 import { intakePrivacyOf } from '../../functions/wiring/intake-privacy.js';
 import { awaitEvent } from '../../functions/use-cases/steps/await-event.js';
 import { readConfig, startCaseConfig } from '../../functions/config/functions.js';
-import { ACCOUNT_ID, addWaitForTokenMachine, eventually, lambdaContext, REGION, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { ACCOUNT_ID, addWaitForTokenMachine, lambdaContext, REGION, sleep, sqsEvent, startHandlerEnv, TABLE_NAME, type HandlerEnv, taskTokenRegistered } from './env.js';
 import { PERSON, requestedEvent, seedCase, unique } from './fixtures.js';
 
 // The privacy side start-case loads on first use, as itself; a test makes one load fail.
@@ -44,14 +44,7 @@ const waitingMachines: Partial<Record<WaitKind, string>> = {};
 /** A workflow step waiting for `kind` on the case, its token registered. */
 async function waitingFor(caseId: string, kind: 'remedy_choice' | 'compensation'): Promise<string> {
   const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: waitingMachines[kind]!, name: `${caseId}-${kind}`, input: JSON.stringify({ caseId }) });
-  await eventually(
-    async () => {
-      const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: `WAIT#${kind}` }, ConsistentRead: true }))).Item;
-      return item?.taskToken ? true : undefined;
-    },
-    5000,
-    `the ${kind} task token`,
-  );
+  await taskTokenRegistered(env, caseId, kind);
   return executionArn!;
 }
 

@@ -2,7 +2,6 @@
  * The customer's status page (functions/handlers/status-page.ts) against DynamoDB (dynalite) and the local Step
  * Functions service: signed links, what the page shows and hides, and the wait-or-cancel choice while on hold.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
@@ -10,7 +9,7 @@ import type { CaseRecord } from '../../functions/domain/case-record.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { signStatusToken } from '../../functions/domain/status-link.js';
 import { readConfig, statusPageConfig } from '../../functions/config/functions.js';
-import { addWaitForTokenMachine, apiEvent, eventually, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
+import { addWaitForTokenMachine, apiEvent, STACK_TRACE, startHandlerEnv, TABLE_NAME, type HandlerEnv, taskTokenRegistered } from './env.js';
 import { PERSON, seedCase } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/status-page.js')['handler'];
@@ -287,14 +286,7 @@ describe('status page: on hold, keep waiting or cancel', () => {
   it('cancel: takes the order platform’s cancellation path and ends the case’s wait', async () => {
     const { caseId } = await seed({ type: 'repair', status: 'awaiting_return', waitingFor: 'return', locale: 'en', pause: PAUSE });
     const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: returnMachine, name: caseId, input: JSON.stringify({ caseId }) });
-    await eventually(
-      async () => {
-        const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#return' }, ConsistentRead: true }))).Item;
-        return item?.taskToken ? true : undefined;
-      },
-      5000,
-      'the return task token',
-    );
+    await taskTokenRegistered(env, caseId, 'return');
     const res = await call('POST', caseId, tokenFor(caseId), { body: 'choice=cancel' });
     expect(res.status).toBe(303);
     const done = await env.sfn!.service.waitForExecution(executionArn!, 5000);

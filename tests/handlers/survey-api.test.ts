@@ -10,7 +10,7 @@ import { SurveyStore } from '../../functions/adapters/survey-store.js';
 import { WaitStore } from '../../functions/adapters/wait-store.js';
 import { localDateOf } from '../../functions/domain/working-days.js';
 import { readConfig, surveyApiConfig } from '../../functions/config/functions.js';
-import { addWaitForTokenMachine, apiEvent, closedPort, eventually, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv } from './env.js';
+import { addWaitForTokenMachine, apiEvent, closedPort, STACK_TRACE, startHandlerEnv, TABLE_NAME, withEnv, type HandlerEnv, taskTokenRegistered } from './env.js';
 import { seedCase } from './fixtures.js';
 
 type Handler = typeof import('../../functions/handlers/survey-api.js')['handler'];
@@ -48,14 +48,7 @@ async function openSurvey(opts: { locale?: 'zh-CN' | 'en' | 'de'; expiresInMs?: 
 /** Starts the one-step workflow that parks its task token in the WaitStore as kind 'survey', like the survey step. */
 async function waitingExecution(caseId: string) {
   const { executionArn } = env.sfn!.service.startExecution({ stateMachineArn: machineArn, name: caseId, input: JSON.stringify({ caseId }) });
-  await eventually(
-    async () => {
-      const item = (await env.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: `CASE#${caseId}`, sk: 'WAIT#survey' }, ConsistentRead: true }))).Item;
-      return item?.taskToken ? true : undefined;
-    },
-    5000,
-    'the survey task token',
-  );
+  await taskTokenRegistered(env, caseId, 'survey');
   return executionArn!;
 }
 
