@@ -80,9 +80,11 @@ const isNote: Check = (value, path) => {
 const isMinorUnits: Check = (value, path) => {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new Invalid(path, 'not a whole, non-negative number of minor units');
 };
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+// ICU's currency list, read when a notice with an amount is first checked rather than at every cold start.
+let currencies: ReadonlySet<string> | undefined;
 const isCurrency: Check = (value, path) => {
-  if (typeof value !== 'string' || !CURRENCIES.has(value)) throw new Invalid(path, 'not an ISO 4217 currency code');
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  if (typeof value !== 'string' || !currencies.has(value)) throw new Invalid(path, 'not an ISO 4217 currency code');
 };
 const oneOf =
   (values: readonly string[]): Check =>

@@ -46,9 +46,11 @@ export function isCustomerWords(text: string): boolean {
   return clean !== '' && !/^[a-z][a-z0-9]*(?:[._:][a-z0-9]+)+$/.test(clean);
 }
 
-// Grapheme clusters (what a reader sees as one character) do not depend on the locale.
-const SEGMENTER = new Intl.Segmenter('en', { granularity: 'grapheme' });
-const graphemes = (text: string): string[] => Array.from(SEGMENTER.segment(text), (s) => s.segment);
+// Grapheme clusters (what a reader sees as one character) do not depend on the locale. Made on first use: building a
+// Segmenter loads ICU's break rules (10-20 ms of a cold start in the four functions that import this module), and only
+// a note that is too long is cut (docs/performance.md, "Import time at cold start").
+let segmenter: Intl.Segmenter | undefined;
+const graphemes = (text: string): string[] => Array.from((segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' })).segment(text), (s) => s.segment);
 const codePoints = (text: string) => Array.from(text).length;
 
 /** At most `limit` code points, cut between whole characters (grapheme clusters), ending in "…" when cut. */
