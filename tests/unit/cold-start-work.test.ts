@@ -1,0 +1,89 @@
+/**
+ * What a cold start builds (docs/performance.md, "Import time at cold start (session 11, December 5)"): ICU objects
+ * that only some events need are made on first use, not at import; the checks that must stop a function at start
+ * still do, at import, in the functions whose imports changed.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+/** Just enough of a function's environment for its module to build its handler (no call goes out at import). */
+const ENV: Record<string, string> = {
+  TABLE_NAME: 't',
+  INTAKE_QUEUE_URL: 'http://127.0.0.1:9/q',
+  NOTICE_QUEUE_URL: 'http://127.0.0.1:9/q',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:x',
+  NOTICE_FROM_EMAIL: 'a@example.com',
+  PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+  EVIDENCE_UPLOAD_URL: 'https://shop.example.com/aftersales/{requestId}/evidence',
+  REMEDY_CHOICE_URL: 'https://shop.example.com/aftersales/{requestId}/choose?remedy={choice}',
+  OPERATOR_SIGN_IN_URL: 'http://127.0.0.1:9/sign-in',
+  OPERATOR_ISSUER: 'http://127.0.0.1:9/sign-in',
+  OPERATOR_CLIENT_ID: 'x',
+  CONSOLE_URL: 'http://127.0.0.1:9/console',
+  EXECUTION_LINK: '/local/executions/{executionName}',
+  STATUS_LINK_SECRET: 'x',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'x',
+  AWS_SECRET_ACCESS_KEY: 'x',
+  POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+};
+
+/** The handler modules whose cold start changed: each imported fresh, as a Lambda cold start imports it. */
+const HANDLERS = {
+  notifier: () => import('../../functions/handlers/notifier.js'),
+  console: () => import('../../functions/handlers/console.js'),
+  'status-page': () => import('../../functions/handlers/status-page.js'),
+  'survey-api': () => import('../../functions/handlers/survey-api.js'),
+} as const;
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+function coldStart(name: keyof typeof HANDLERS, env: Record<string, string | undefined>) {
+  for (const [key, value] of Object.entries({ ...ENV, ...env })) vi.stubEnv(key, value);
+  vi.resetModules();
+  return HANDLERS[name]();
+}
+
+describe('ICU objects are made when first needed, not at import', () => {
+  it('the grapheme segmenter: with the first note that is cut, once', async () => {
+    const Segmenter = Intl.Segmenter;
+    const made = vi.spyOn(Intl, 'Segmenter').mockImplementation(function (...args: ConstructorParameters<typeof Intl.Segmenter>) {
+      return new Segmenter(...args);
+    } as never);
+    vi.resetModules();
+    const { clipNote } = await import('../../functions/domain/notices/operator-note.js');
+    expect(made).not.toHaveBeenCalled();
+    expect(clipNote('short')).toBe('short');
+    expect(made).not.toHaveBeenCalled();
+    expect(clipNote('x'.repeat(20), 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(clipNote('y'.repeat(20), 10)).toBe(`${'y'.repeat(9)}…`);
+    expect(made).toHaveBeenCalledTimes(1);
+  });
+
+  it("ICU's currency list: with the first notice whose amount is checked, once", async () => {
+    const listed = vi.spyOn(Intl, 'supportedValuesOf');
+    vi.resetModules();
+    const { checkNoticeData } = await import('../../functions/domain/notices.js');
+    const { noticeSamples } = await import('../../functions/domain/notices/samples.js');
+    expect(listed).not.toHaveBeenCalled();
+    checkNoticeData(noticeSamples('en').refund_issued);
+    expect(() => checkNoticeData({ ...noticeSamples('en').refund_issued, currency: 'RMB' })).toThrow('refund_issued notice has an invalid currency');
+    expect(listed).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe.each(Object.keys(HANDLERS) as Array<keyof typeof HANDLERS>)('%s still refuses to start', (name) => {
+  it('builds its handler at import with a valid environment', async () => {
+    await expect(coldStart(name, {})).resolves.toHaveProperty('handler');
+  });
+
+  it('with a default market that has no policy', async () => {
+    await expect(coldStart(name, { POLICY_MARKET: 'ZZ' })).rejects.toThrow(/no after-sales policy for the default market ZZ/);
+  });
+
+  it('without a required variable', async () => {
+    await expect(coldStart(name, { TABLE_NAME: undefined })).rejects.toThrow(/TABLE_NAME/);
+  });
+});
