@@ -15,34 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseKeyRing } from '../functions/domain/key-ring.js';
 import { measureBundles, printBundles } from './bench/bundles.js';
+import { FUNCTION_ENV } from './bench/function-env.js';
 import { loadBenchmark, loadOptionsFrom, printLoad } from './bench/load.js';
 
 const outDir = mkdtempSync(join(tmpdir(), 'aftersales-bench-'));
-const dummyEnv = {
-  TABLE_NAME: 't',
-  INTAKE_QUEUE_URL: 'http://127.0.0.1:9/q',
-  NOTICE_QUEUE_URL: 'http://127.0.0.1:9/q',
-  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:x',
-  CARRIER_API_URL: 'http://127.0.0.1:9/',
-  ORDER_PLATFORM_API_URL: 'http://127.0.0.1:9/',
-  NOTICE_FROM_EMAIL: 'a@example.com',
-  PUBLIC_BASE_URL: 'http://127.0.0.1:9',
-  EVIDENCE_UPLOAD_URL: 'https://shop.example.com/aftersales/{requestId}/evidence',
-  REMEDY_CHOICE_URL: 'https://shop.example.com/aftersales/{requestId}/choose?remedy={choice}',
-  OPERATOR_SIGN_IN_URL: 'http://127.0.0.1:9/sign-in',
-  OPERATOR_ISSUER: 'http://127.0.0.1:9/sign-in',
-  OPERATOR_CLIENT_ID: 'x',
-  CONSOLE_URL: 'http://127.0.0.1:9/console',
-  EXECUTION_LINK: '/local/executions/{executionName}',
-  WEBHOOK_SECRET: 'x',
-  CARRIER_WEBHOOK_SECRET: 'x',
-  STATUS_LINK_SECRET: 'x',
-  ORDER_PLATFORM_TOKEN: 'x',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'x',
-  AWS_SECRET_ACCESS_KEY: 'x',
-  POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-};
 
 async function pipeline(count: number): Promise<void> {
   const { startLocalPipeline } = await import('../local/pipeline.js');
@@ -82,7 +58,7 @@ async function pipeline(count: number): Promise<void> {
 const asJson = process.argv.includes('--json');
 const loadOptions = loadOptionsFrom(process.argv);
 try {
-  const bundles = process.argv.includes('--skip-bundles') ? undefined : await measureBundles(outDir, dummyEnv);
+  const bundles = process.argv.includes('--skip-bundles') ? undefined : await measureBundles(outDir, FUNCTION_ENV);
   if (bundles && !asJson) printBundles(bundles);
   const index = process.argv.indexOf('--pipeline');
   if (index >= 0) await pipeline(Number(process.argv[index + 1] ?? 20) || 20);

@@ -4,28 +4,7 @@
  * still do, at import, in the functions whose imports changed.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-
-/** Just enough of a function's environment for its module to build its handler (no call goes out at import). */
-const ENV: Record<string, string> = {
-  TABLE_NAME: 't',
-  INTAKE_QUEUE_URL: 'http://127.0.0.1:9/q',
-  NOTICE_QUEUE_URL: 'http://127.0.0.1:9/q',
-  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:x',
-  NOTICE_FROM_EMAIL: 'a@example.com',
-  PUBLIC_BASE_URL: 'http://127.0.0.1:9',
-  EVIDENCE_UPLOAD_URL: 'https://shop.example.com/aftersales/{requestId}/evidence',
-  REMEDY_CHOICE_URL: 'https://shop.example.com/aftersales/{requestId}/choose?remedy={choice}',
-  OPERATOR_SIGN_IN_URL: 'http://127.0.0.1:9/sign-in',
-  OPERATOR_ISSUER: 'http://127.0.0.1:9/sign-in',
-  OPERATOR_CLIENT_ID: 'x',
-  CONSOLE_URL: 'http://127.0.0.1:9/console',
-  EXECUTION_LINK: '/local/executions/{executionName}',
-  STATUS_LINK_SECRET: 'x',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'x',
-  AWS_SECRET_ACCESS_KEY: 'x',
-  POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-};
+import { FUNCTION_ENV } from '../../scripts/bench/function-env.js';
 
 /** The handler modules whose cold start changed: each imported fresh, as a Lambda cold start imports it. */
 const HANDLERS = {
@@ -41,7 +20,7 @@ afterEach(() => {
 });
 
 function coldStart(name: keyof typeof HANDLERS, env: Record<string, string | undefined>) {
-  for (const [key, value] of Object.entries({ ...ENV, ...env })) vi.stubEnv(key, value);
+  for (const [key, value] of Object.entries({ ...FUNCTION_ENV, ...env })) vi.stubEnv(key, value);
   vi.resetModules();
   return HANDLERS[name]();
 }
