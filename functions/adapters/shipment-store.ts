@@ -129,9 +129,17 @@ export class ShipmentStore {
 
   /**
    * Records a tracking state. `nextPoll` keeps the shipment in the poll index (re-sorted by its new due time);
-   * without it the shipment leaves the index: nothing more to learn. Returns false for an unknown key.
+   * without it the shipment leaves the index: nothing more to learn. `handled`: watchers acted on, added in the same
+   * write, so a later push or poll of the same state does not act again. Returns false for an unknown key.
    */
-  async recordTracking(key: string, snapshot: TrackingSnapshot, source: 'push' | 'poll', now: Date, nextPoll?: { at: string; provider: string }): Promise<boolean> {
+  async recordTracking(
+    key: string,
+    snapshot: TrackingSnapshot,
+    source: 'push' | 'poll',
+    now: Date,
+    nextPoll?: { at: string; provider: string },
+    handled: readonly Watcher[] = [],
+  ): Promise<boolean> {
     const values: Record<string, unknown> = { ':status': snapshot.status, ':lost': snapshot.lost, ':at': now.toISOString(), ':source': source, ':zero': 0 };
     const sets = ['#status = :status', 'lost = :lost', 'lastCheckedAt = :at', 'lastSource = :source', 'failures = :zero'];
     for (const [field, value] of [
@@ -150,28 +158,16 @@ export class ShipmentStore {
     } else {
       removes.push('nextPollAt', 'gsi2pk', 'gsi2sk');
     }
+    if (handled.length > 0) values[':h'] = new Set(handled.map(watcherId));
     return writeIf(
       this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: shipmentKeys(key),
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}${handled.length > 0 ? ' ADD handled :h' : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
-      }),
-    );
-  }
-
-  /** Watchers acted on: a later push or poll of the same state does not act again. */
-  async markHandled(key: string, watchers: Watcher[]): Promise<void> {
-    if (watchers.length === 0) return;
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: shipmentKeys(key),
-        UpdateExpression: 'ADD handled :h',
-        ExpressionAttributeValues: { ':h': new Set(watchers.map(watcherId)) },
       }),
     );
   }

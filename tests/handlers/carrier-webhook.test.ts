@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
@@ -128,6 +129,65 @@ describe('carrier-webhook: updates', () => {
     await env.drainIntake();
     const again = await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });
     expect(again.statusCode).toBe(200);
+    expect(await env.drainIntake()).toEqual([]);
+  });
+
+  /** The writes `run` makes to the shipment item, as their update expressions. */
+  async function shipmentWrites(key: string, run: () => Promise<unknown>): Promise<string[]> {
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    try {
+      await run();
+      return send.mock.calls.flatMap(([command]) => {
+        if (!(command instanceof UpdateCommand || command instanceof PutCommand)) return [];
+        const input = command.input as { Key?: Record<string, string>; Item?: Record<string, string>; UpdateExpression?: string };
+        return (input.Key ?? input.Item)?.pk === `SHIPMENT#${key}` ? [input.UpdateExpression ?? 'Put'] : [];
+      });
+    } finally {
+      send.mockRestore();
+    }
+  }
+
+  it('a delivered return parcel is written once (state and handled watcher together); the same state again writes nothing', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { caseId, key } = await watchedReturn(trackingNumber);
+    const body = afterShipDelivered(trackingNumber);
+    const signed = { 'aftership-hmac-sha256': afterShipSign(body) };
+    const first = await shipmentWrites(key, () => push('aftership', body, signed));
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/^SET #status = :status.* ADD handled :h$/);
+    const recorded = await env.shipmentItem(key);
+    expect(recorded).toMatchObject({ status: 'delivered', lastSource: 'push' });
+    expect([...(recorded?.handled as Set<string>)]).toEqual([`return#${caseId}`]);
+    expect(await env.drainIntake()).toHaveLength(1);
+
+    // The provider's retry, or the poll finding what the push brought: the item already says all of it.
+    expect(await shipmentWrites(key, () => push('aftership', body, signed))).toEqual([]);
+    expect(await env.shipmentItem(key)).toEqual(recorded);
+    expect(await env.drainIntake()).toEqual([]);
+  });
+
+  it('the same state is still written while it changes something: a parcel on its way is due again, a failed poll is cleared', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { key } = await watchedReturn(trackingNumber);
+    const moving = fixture<Record<string, any>>('aftership', 'webhook-delivered');
+    moving.msg.tracking_number = trackingNumber;
+    moving.msg.tag = 'InTransit';
+    moving.msg.subtag = 'InTransit_001';
+    moving.msg.checkpoints = moving.msg.checkpoints.slice(0, 2);
+    const text = JSON.stringify(moving);
+    await push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) });
+    expect(await shipmentWrites(key, () => push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) }))).toHaveLength(1);
+
+    // Delivered, then a poll failed (as a poll racing the push can leave it): the repeated state clears the failure.
+    const body = afterShipDelivered(trackingNumber);
+    await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });
+    await env.drainIntake();
+    await shipments.recordPollFailure(key, 'aftership', 1, new Date().toISOString(), 'CarrierUnavailableError');
+    expect(await shipmentWrites(key, () => push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) }))).toHaveLength(1);
+    const item = await env.shipmentItem(key);
+    expect(item).toMatchObject({ status: 'delivered', failures: 0 });
+    expect(item?.lastError).toBeUndefined();
+    expect(item?.gsi2pk).toBeUndefined();
     expect(await env.drainIntake()).toEqual([]);
   });
 
