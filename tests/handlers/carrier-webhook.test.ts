@@ -35,6 +35,16 @@ function afterShipDelivered(trackingNumber: string): string {
   return JSON.stringify(body);
 }
 
+/** The same push for a parcel still on its way (two scans, in transit). */
+function afterShipInTransit(trackingNumber: string): string {
+  const body = fixture<Record<string, any>>('aftership', 'webhook-delivered');
+  body.msg.tracking_number = trackingNumber;
+  body.msg.tag = 'InTransit';
+  body.msg.subtag = 'InTransit_001';
+  body.msg.checkpoints = body.msg.checkpoints.slice(0, 2);
+  return JSON.stringify(body);
+}
+
 const push = async (provider: string, body: string, headers: Record<string, string>) => {
   const res = await handler(
     apiEvent({ method: 'POST', path: `/webhooks/carriers/${provider}`, routeKey: 'POST /webhooks/carriers/{provider}', pathParameters: { provider }, headers, body }),
@@ -169,12 +179,7 @@ describe('carrier-webhook: updates', () => {
   it('the same state is still written while it changes something: a parcel on its way is due again, a failed poll is cleared', async () => {
     const trackingNumber = unique('SF').toUpperCase();
     const { key } = await watchedReturn(trackingNumber);
-    const moving = fixture<Record<string, any>>('aftership', 'webhook-delivered');
-    moving.msg.tracking_number = trackingNumber;
-    moving.msg.tag = 'InTransit';
-    moving.msg.subtag = 'InTransit_001';
-    moving.msg.checkpoints = moving.msg.checkpoints.slice(0, 2);
-    const text = JSON.stringify(moving);
+    const text = afterShipInTransit(trackingNumber);
     await push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) });
     expect(await shipmentWrites(key, () => push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) }))).toHaveLength(1);
 
@@ -195,12 +200,7 @@ describe('carrier-webhook: updates', () => {
     const trackingNumber = unique('SF').toUpperCase();
     const { key } = await watchedReturn(trackingNumber);
     await env.drainIntake();
-    const body = fixture<Record<string, any>>('aftership', 'webhook-delivered');
-    body.msg.tracking_number = trackingNumber;
-    body.msg.tag = 'InTransit';
-    body.msg.subtag = 'InTransit_001';
-    body.msg.checkpoints = body.msg.checkpoints.slice(0, 2);
-    const text = JSON.stringify(body);
+    const text = afterShipInTransit(trackingNumber);
     const res = await push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) });
     expect(res.json).toEqual({ received: 1, applied: 1, ignored: 0 });
     expect(await env.drainIntake()).toEqual([]);
