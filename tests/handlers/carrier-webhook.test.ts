@@ -5,6 +5,7 @@ import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
 import { shipmentKey } from '../../functions/domain/shipment-watch.js';
+import { watchReturn } from '../../functions/use-cases/tracking/watch-shipment.js';
 import { fixture, fixtureText } from '../unit/carriers/fake-fetch.js';
 import { apiEvent, importFresh, STACK_TRACE, TABLE_NAME } from './env.js';
 import { seedCase, unique } from './fixtures.js';
@@ -193,6 +194,25 @@ describe('carrier-webhook: updates', () => {
     expect(item).toMatchObject({ status: 'delivered', failures: 0 });
     expect(item?.lastError).toBeUndefined();
     expect(item?.gsi2pk).toBeUndefined();
+    expect(await env.drainIntake()).toEqual([]);
+  });
+
+  it('a delivered parcel put back in the poll index (a redelivered return.shipped) is taken out by the same state again', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { caseId, key } = await watchedReturn(trackingNumber);
+    const body = afterShipDelivered(trackingNumber);
+    const signed = { 'aftership-hmac-sha256': afterShipSign(body) };
+    await push('aftership', body, signed);
+    expect(await env.drainIntake()).toHaveLength(1);
+    // The intake's redelivery of return.shipped registers the parcel again: due for a poll at once.
+    await watchReturn({ shipments, providerFor: () => 'aftership', proactiveEnabled: () => false }, { caseId }, 'SF', trackingNumber, new Date());
+    expect((await env.shipmentItem(key))?.gsi2pk).toBe('POLL#aftership');
+
+    expect(await shipmentWrites(key, () => push('aftership', body, signed))).toHaveLength(1);
+    const item = await env.shipmentItem(key);
+    expect(item).toMatchObject({ status: 'delivered' });
+    expect(item?.gsi2pk).toBeUndefined();
+    expect(item?.nextPollAt).toBeUndefined();
     expect(await env.drainIntake()).toEqual([]);
   });
 
