@@ -165,7 +165,7 @@ describe('carrier-webhook: updates', () => {
     const signed = { 'aftership-hmac-sha256': afterShipSign(body) };
     const first = await shipmentWrites(key, () => push('aftership', body, signed));
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatch(/^SET #status = :status.* ADD handled :h$/);
+    expect(first[0]).toMatch(/^SET .*lastSource = :source.* REMOVE .* ADD handled :h$/);
     const recorded = await env.shipmentItem(key);
     expect(recorded).toMatchObject({ status: 'delivered', lastSource: 'push' });
     expect([...(recorded?.handled as Set<string>)]).toEqual([`return#${caseId}`]);

@@ -55,29 +55,16 @@ export async function applyTracking(deps: ApplyTrackingDeps, key: string, snapsh
   const done = new Set([...shipment.handled, ...handled.map(watcherId)]);
   const open = shipment.watchers.filter((w) => !done.has(watcherId(w)));
   const finished = outcome.finished || open.length === 0;
-  // The same final state again (a push after the poll that recorded it, a provider's retry): the write would store
-  // what the read just found, so none is made (a write unit each; docs/performance.md, "Write cuts that keep every
-  // guarantee"). `lastCheckedAt` and `lastSource` then keep when and how that state was first recorded.
-  if (finished && handled.length === 0 && shipment.nextPollAt === undefined && recordsNothingNew(shipment, snapshot)) {
-    return { known: true, actions: [], finished };
-  }
   const nextPoll = finished ? undefined : { at: new Date(now.getTime() + deps.pollIntervalSeconds * 1000).toISOString(), provider: shipment.provider };
+  // The same final state again (a push after the poll that recorded it, a provider's retry), on a parcel out of the
+  // poll index: the write would store what the read just found, so none is made (a write unit each;
+  // docs/performance.md, "Write cuts that keep every guarantee"). `lastCheckedAt` and `lastSource` then keep when and
+  // how that state was first recorded.
+  if (!deps.shipments.wouldChange(shipment, snapshot, nextPoll, handled)) return { known: true, actions: actions.map((a) => a.kind), finished };
   // The watchers acted on are marked handled in the same write as the state, after the actions: a crash before it
   // repeats actions whose effect is idempotent, as a crash between two writes did.
   await deps.shipments.recordTracking(key, snapshot, source, now, nextPoll, handled);
   return { known: true, actions: actions.map((a) => a.kind), finished };
-}
-
-/** The stored state is the snapshot's, and no poll failure is left to clear: recording it would change nothing read. */
-function recordsNothingNew(shipment: ShipmentRecord, snapshot: TrackingSnapshot): boolean {
-  return (
-    shipment.status === snapshot.status &&
-    shipment.lost === snapshot.lost &&
-    (snapshot.deliveredAt === undefined || snapshot.deliveredAt === shipment.deliveredAt) &&
-    (snapshot.lastEventAt === undefined || snapshot.lastEventAt === shipment.lastEventAt) &&
-    shipment.failures === 0 &&
-    shipment.lastError === undefined
-  );
 }
 
 /** The return reached the service center: exactly what `return.received` does, with the carrier as its source. */
