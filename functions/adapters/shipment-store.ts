@@ -191,15 +191,22 @@ export class ShipmentStore {
     );
   }
 
-  /** A failed poll: the shipment stays in the index, due again at `nextPollAt`. */
-  async recordPollFailure(key: string, provider: string, failures: number, nextPollAt: string, error: string): Promise<void> {
-    await this.db.send(
+  /**
+   * A failed poll: the shipment stays in the index, due again at `nextPollAt`. Only while the item is as the poll read
+   * it (the same `nextPollAt`; none if it had none): a push recorded since (a delivery that took the parcel out of the
+   * index, or a state that set its next poll) knows better than a lookup that failed, and is kept. False when refused.
+   */
+  async recordPollFailure(read: Pick<ShipmentRecord, 'key' | 'provider' | 'nextPollAt'>, failures: number, nextPollAt: string, error: string): Promise<boolean> {
+    const values: Record<string, unknown> = { ':f': failures, ':next': nextPollAt, ':e': error.slice(0, 200), ...prefixed(pollIndex(read.provider, nextPollAt, read.key)) };
+    if (read.nextPollAt !== undefined) values[':read'] = read.nextPollAt;
+    return writeIf(
+      this.db,
       new UpdateCommand({
         TableName: this.tableName,
-        Key: shipmentKeys(key),
+        Key: shipmentKeys(read.key),
         UpdateExpression: 'SET failures = :f, nextPollAt = :next, lastError = :e, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':f': failures, ':next': nextPollAt, ':e': error.slice(0, 200), ...prefixed(pollIndex(provider, nextPollAt, key)) },
+        ConditionExpression: `attribute_exists(pk) AND ${read.nextPollAt !== undefined ? 'nextPollAt = :read' : 'attribute_not_exists(nextPollAt)'}`,
+        ExpressionAttributeValues: values,
       }),
     );
   }

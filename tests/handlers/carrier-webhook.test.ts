@@ -184,11 +184,13 @@ describe('carrier-webhook: updates', () => {
     await push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) });
     expect(await shipmentWrites(key, () => push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) }))).toHaveLength(1);
 
-    // Delivered, then a poll failed (as a poll racing the push can leave it): the repeated state clears the failure.
+    // Delivered, then a failed poll written over it (dc65987's failure write was unconditional, so its poll racing the
+    // push could leave this, during a deploy too): the repeated state clears the failure.
     const body = afterShipDelivered(trackingNumber);
     await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });
     await env.drainIntake();
-    await shipments.recordPollFailure(key, 'aftership', 1, new Date().toISOString(), 'CarrierUnavailableError');
+    expect(await shipments.recordPollFailure({ key, provider: 'aftership' }, 1, new Date().toISOString(), 'CarrierUnavailableError')).toBe(true);
+    expect(await env.shipmentItem(key)).toMatchObject({ failures: 1, gsi2pk: 'POLL#aftership' });
     expect(await shipmentWrites(key, () => push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) }))).toHaveLength(1);
     const item = await env.shipmentItem(key);
     expect(item).toMatchObject({ status: 'delivered', failures: 0 });

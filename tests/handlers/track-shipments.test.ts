@@ -1,6 +1,6 @@
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CarrierTracker } from '../../functions/adapters/carrier-tracker.js';
+import { TrackingNotFoundError, type CarrierTracker } from '../../functions/adapters/carrier-tracker.js';
 import type { ProviderLimit } from '../../functions/adapters/carriers/limits.js';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
@@ -203,6 +203,36 @@ describe('track-shipments: polling', () => {
     const raised = (await alerts.recent(100)).filter((a) => a.kind === 'tracking_not_found' && a.caseId === caseId);
     expect(raised).toHaveLength(1);
     expect(JSON.stringify(raised)).not.toContain(PERSON.email);
+  });
+});
+
+describe('track-shipments: a poll racing a push', () => {
+  it('a lookup failing after a push recorded the delivery leaves the parcel out of the index, unflagged; the retried push writes nothing', async () => {
+    const now = wholeSecond();
+    const trackingNumber = unique('SF').toUpperCase();
+    const { caseId, key } = await watchedReturn(trackingNumber, now);
+    const scanned = at(now, -3600).toISOString();
+    const delivered: TrackingSnapshot = { status: 'delivered', lost: false, deliveredAt: scanned, lastEventAt: scanned };
+    const deps = pollDeps({
+      // The run has read the due list; before the lookup answers, the carrier's push records the delivery.
+      track: async () => {
+        await applyTracking(deps, key, delivered, 'push', at(now, 1));
+        throw new TrackingNotFoundError('unknown number');
+      },
+    });
+    expect(await pollShipments(deps, at(now, 1))).toMatchObject({ polled: 1, notFound: 1 });
+
+    const item = await env.shipmentItem(key);
+    expect(item).toMatchObject({ status: 'delivered', lastSource: 'push', failures: 0 });
+    for (const field of ['lastError', 'nextPollAt', 'gsi2pk', 'trackingIssue']) expect(item?.[field]).toBeUndefined();
+    expect((await cases.view(caseId))!.case.trackingIssue).toBeUndefined();
+    expect((await alerts.recent(100)).filter((a) => a.kind === 'tracking_not_found' && a.caseId === caseId)).toEqual([]);
+    expect((await env.drainIntake()).map((m) => m.caseId)).toEqual([caseId]);
+
+    // The provider's retry of that push finds the delivery stored and the parcel out of the index: nothing to write.
+    expect(await applyTracking(deps, key, delivered, 'push', at(now, 2))).toEqual({ known: true, actions: [], finished: true });
+    expect(await env.shipmentItem(key)).toEqual(item);
+    expect(await env.drainIntake()).toEqual([]);
   });
 });
 
