@@ -56,14 +56,12 @@ export async function applyTracking(deps: ApplyTrackingDeps, key: string, snapsh
   const open = shipment.watchers.filter((w) => !done.has(watcherId(w)));
   const finished = outcome.finished || open.length === 0;
   const nextPoll = finished ? undefined : { at: new Date(now.getTime() + deps.pollIntervalSeconds * 1000).toISOString(), provider: shipment.provider };
-  // The same final state again (a push after the poll that recorded it, a provider's retry), on a parcel out of the
-  // poll index: the write would store what the read just found, so none is made (a write unit each;
-  // docs/performance.md, "Write cuts that keep every guarantee"). `lastCheckedAt` and `lastSource` then keep when and
-  // how that state was first recorded.
-  if (!deps.shipments.wouldChange(shipment, snapshot, nextPoll, handled)) return { known: true, actions: actions.map((a) => a.kind), finished };
-  // The watchers acted on are marked handled in the same write as the state, after the actions: a crash before it
+  // A write that would store what the read just found (the same final state again: a push after the poll that
+  // recorded it, a provider's retry) is not made, a write unit each (docs/performance.md, "Write cuts that keep every
+  // guarantee"); `lastCheckedAt` and `lastSource` then keep when and how that state was first recorded. Otherwise the
+  // watchers acted on are marked handled in the same write as the state, after the actions: a crash before it
   // repeats actions whose effect is idempotent, as a crash between two writes did.
-  await deps.shipments.recordTracking(key, snapshot, source, now, nextPoll, handled);
+  if (deps.shipments.wouldChange(shipment, snapshot, nextPoll, handled)) await deps.shipments.recordTracking(key, snapshot, source, now, nextPoll, handled);
   return { known: true, actions: actions.map((a) => a.kind), finished };
 }
 
