@@ -12,7 +12,7 @@ import type { TrackingSnapshot, TrackingStatus } from '../domain/carrier-verdict
 import type { Channel, CustomerTier, OrderItem, Shipment } from '../domain/case.js';
 import { WATCH_ROLES, shipmentKey, watcherId, type WatchedShipment, type Watcher, type WatchRole } from '../domain/shipment-watch.js';
 import { lookupPartition } from './case-index.js';
-import { queryAll, writeIf } from './dynamo.js';
+import { queryAll, setAssignments, writeIf } from './dynamo.js';
 
 /** A watched shipment as stored: the domain's view plus polling state. No personal data. */
 export interface ShipmentRecord extends WatchedShipment {
@@ -65,6 +65,14 @@ export interface ProactiveContact {
 const shipmentKeys = (key: string, sk = 'SHIPMENT') => ({ pk: `SHIPMENT#${key}`, sk });
 /** Poll index (GSI2, the due index): `POLL#<provider>`, sorted by when the shipment is due. */
 const pollIndex = (provider: string, nextPollAt: string, key: string) => ({ gsi2pk: `POLL#${provider}`, gsi2sk: `${nextPollAt}#${key}` });
+
+/** The tracking state `recordTracking` stores (undefined: left as stored), beside when and how it was checked. */
+function storedTracking(snapshot: TrackingSnapshot): Record<string, unknown> {
+  // A time the provider left empty (or null in a simulator's JSON) keeps the stored one.
+  return { status: snapshot.status, lost: snapshot.lost, deliveredAt: snapshot.deliveredAt || undefined, lastEventAt: snapshot.lastEventAt || undefined, failures: 0 };
+}
+/** What `recordTracking` removes besides the poll index: a poll failure's error. */
+const CLEARED_BY_TRACKING = ['lastError'] as const;
 
 /**
  * Watched shipments in the case table: `SHIPMENT#<CARRIER>#<NUMBER>` / `SHIPMENT` holds the watchers (a string
@@ -129,62 +137,76 @@ export class ShipmentStore {
 
   /**
    * Records a tracking state. `nextPoll` keeps the shipment in the poll index (re-sorted by its new due time);
-   * without it the shipment leaves the index: nothing more to learn. Returns false for an unknown key.
+   * without it the shipment leaves the index: nothing more to learn. `handled`: watchers acted on, added in the same
+   * write, so a later push or poll of the same state does not act again. Returns false for an unknown key.
    */
-  async recordTracking(key: string, snapshot: TrackingSnapshot, source: 'push' | 'poll', now: Date, nextPoll?: { at: string; provider: string }): Promise<boolean> {
-    const values: Record<string, unknown> = { ':status': snapshot.status, ':lost': snapshot.lost, ':at': now.toISOString(), ':source': source, ':zero': 0 };
-    const sets = ['#status = :status', 'lost = :lost', 'lastCheckedAt = :at', 'lastSource = :source', 'failures = :zero'];
-    for (const [field, value] of [
-      ['deliveredAt', snapshot.deliveredAt],
-      ['lastEventAt', snapshot.lastEventAt],
-    ] as const) {
-      if (value) {
-        values[`:${field}`] = value;
-        sets.push(`${field} = :${field}`);
-      }
-    }
-    const removes = ['lastError'];
+  async recordTracking(
+    key: string,
+    snapshot: TrackingSnapshot,
+    source: 'push' | 'poll',
+    now: Date,
+    nextPoll?: { at: string; provider: string },
+    handled: readonly Watcher[] = [],
+  ): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':at': now.toISOString(), ':source': source };
+    const sets = [...setAssignments(storedTracking(snapshot), names, values, 't'), 'lastCheckedAt = :at', 'lastSource = :source'];
+    const removes: string[] = [...CLEARED_BY_TRACKING];
     if (nextPoll) {
       Object.assign(values, { ':next': nextPoll.at, ...prefixed(pollIndex(nextPoll.provider, nextPoll.at, key)) });
       sets.push('nextPollAt = :next', 'gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
     } else {
       removes.push('nextPollAt', 'gsi2pk', 'gsi2sk');
     }
+    if (handled.length > 0) values[':h'] = new Set(handled.map(watcherId));
     return writeIf(
       this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: shipmentKeys(key),
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}${handled.length > 0 ? ' ADD handled :h' : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
     );
   }
 
-  /** Watchers acted on: a later push or poll of the same state does not act again. */
-  async markHandled(key: string, watchers: Watcher[]): Promise<void> {
-    if (watchers.length === 0) return;
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: shipmentKeys(key),
-        UpdateExpression: 'ADD handled :h',
-        ExpressionAttributeValues: { ':h': new Set(watchers.map(watcherId)) },
-      }),
+  /**
+   * Whether `recordTracking` with these arguments would change `record` (as just read, strongly consistent) in
+   * anything but `lastCheckedAt` and `lastSource`, which nothing reads: a state field, a poll failure to clear, the
+   * poll index (a next poll is always a new due time; leaving it changes an item still in it), a watcher not yet
+   * handled. It compares what `recordTracking` writes, so a field added there is compared here. The poll failure
+   * (`failures`, `lastError`) is compared defensively: a failure is only ever recorded with a due time, so an item
+   * out of the index carries none.
+   */
+  wouldChange(record: ShipmentRecord, snapshot: TrackingSnapshot, nextPoll?: { at: string; provider: string }, handled: readonly Watcher[] = []): boolean {
+    const stored = record as unknown as Record<string, unknown>;
+    return (
+      Object.entries(storedTracking(snapshot)).some(([field, value]) => value !== undefined && stored[field] !== value) ||
+      CLEARED_BY_TRACKING.some((field) => stored[field] !== undefined) ||
+      nextPoll !== undefined ||
+      record.nextPollAt !== undefined ||
+      handled.some((w) => !record.handled.includes(watcherId(w)))
     );
   }
 
-  /** A failed poll: the shipment stays in the index, due again at `nextPollAt`. */
-  async recordPollFailure(key: string, provider: string, failures: number, nextPollAt: string, error: string): Promise<void> {
-    await this.db.send(
+  /**
+   * A failed poll: the shipment stays in the index, due again at `nextPollAt`. Only while the item is as the poll read
+   * it (the same `nextPollAt`; none if it had none): a push recorded since (a delivery that took the parcel out of the
+   * index, or a state that set its next poll) knows better than a lookup that failed, and is kept. False when refused.
+   */
+  async recordPollFailure(read: Pick<ShipmentRecord, 'key' | 'provider' | 'nextPollAt'>, failures: number, nextPollAt: string, error: string): Promise<boolean> {
+    const values: Record<string, unknown> = { ':f': failures, ':next': nextPollAt, ':e': error.slice(0, 200), ...prefixed(pollIndex(read.provider, nextPollAt, read.key)) };
+    if (read.nextPollAt !== undefined) values[':read'] = read.nextPollAt;
+    return writeIf(
+      this.db,
       new UpdateCommand({
         TableName: this.tableName,
-        Key: shipmentKeys(key),
+        Key: shipmentKeys(read.key),
         UpdateExpression: 'SET failures = :f, nextPollAt = :next, lastError = :e, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':f': failures, ':next': nextPollAt, ':e': error.slice(0, 200), ...prefixed(pollIndex(provider, nextPollAt, key)) },
+        ConditionExpression: `attribute_exists(pk) AND ${read.nextPollAt !== undefined ? 'nextPollAt = :read' : 'attribute_not_exists(nextPollAt)'}`,
+        ExpressionAttributeValues: values,
       }),
     );
   }

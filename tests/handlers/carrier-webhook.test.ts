@@ -1,9 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
 import { shipmentKey } from '../../functions/domain/shipment-watch.js';
+import { watchReturn } from '../../functions/use-cases/tracking/watch-shipment.js';
 import { fixture, fixtureText } from '../unit/carriers/fake-fetch.js';
 import { apiEvent, importFresh, STACK_TRACE, TABLE_NAME } from './env.js';
 import { seedCase, unique } from './fixtures.js';
@@ -31,6 +33,16 @@ const kuaidi100Sign = (param: string) =>
 function afterShipDelivered(trackingNumber: string): string {
   const body = fixture<Record<string, any>>('aftership', 'webhook-delivered');
   body.msg.tracking_number = trackingNumber;
+  return JSON.stringify(body);
+}
+
+/** The same push for a parcel still on its way (two scans, in transit). */
+function afterShipInTransit(trackingNumber: string): string {
+  const body = fixture<Record<string, any>>('aftership', 'webhook-delivered');
+  body.msg.tracking_number = trackingNumber;
+  body.msg.tag = 'InTransit';
+  body.msg.subtag = 'InTransit_001';
+  body.msg.checkpoints = body.msg.checkpoints.slice(0, 2);
   return JSON.stringify(body);
 }
 
@@ -131,16 +143,86 @@ describe('carrier-webhook: updates', () => {
     expect(await env.drainIntake()).toEqual([]);
   });
 
+  /** The writes `run` makes to the shipment item, as their update expressions. */
+  async function shipmentWrites(key: string, run: () => Promise<unknown>): Promise<string[]> {
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    try {
+      await run();
+      return send.mock.calls.flatMap(([command]) => {
+        if (!(command instanceof UpdateCommand || command instanceof PutCommand)) return [];
+        const input = command.input as { Key?: Record<string, string>; Item?: Record<string, string>; UpdateExpression?: string };
+        return (input.Key ?? input.Item)?.pk === `SHIPMENT#${key}` ? [input.UpdateExpression ?? 'Put'] : [];
+      });
+    } finally {
+      send.mockRestore();
+    }
+  }
+
+  it('a delivered return parcel is written once (state and handled watcher together); the same state again writes nothing', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { caseId, key } = await watchedReturn(trackingNumber);
+    const body = afterShipDelivered(trackingNumber);
+    const signed = { 'aftership-hmac-sha256': afterShipSign(body) };
+    const first = await shipmentWrites(key, () => push('aftership', body, signed));
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/^SET .*lastSource = :source.* REMOVE .* ADD handled :h$/);
+    const recorded = await env.shipmentItem(key);
+    expect(recorded).toMatchObject({ status: 'delivered', lastSource: 'push' });
+    expect([...(recorded?.handled as Set<string>)]).toEqual([`return#${caseId}`]);
+    expect(await env.drainIntake()).toHaveLength(1);
+
+    // The provider's retry, or the poll finding what the push brought: the item already says all of it.
+    expect(await shipmentWrites(key, () => push('aftership', body, signed))).toEqual([]);
+    expect(await env.shipmentItem(key)).toEqual(recorded);
+    expect(await env.drainIntake()).toEqual([]);
+  });
+
+  it('the same state is still written while it changes something: a parcel on its way is due again, a failed poll is cleared', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { key } = await watchedReturn(trackingNumber);
+    const text = afterShipInTransit(trackingNumber);
+    await push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) });
+    expect(await shipmentWrites(key, () => push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) }))).toHaveLength(1);
+
+    // Delivered, then a failed poll written over it (dc65987's failure write was unconditional, so its poll racing the
+    // push could leave this, during a deploy too): the repeated state clears the failure.
+    const body = afterShipDelivered(trackingNumber);
+    await push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) });
+    await env.drainIntake();
+    expect(await shipments.recordPollFailure({ key, provider: 'aftership' }, 1, new Date().toISOString(), 'CarrierUnavailableError')).toBe(true);
+    expect(await env.shipmentItem(key)).toMatchObject({ failures: 1, gsi2pk: 'POLL#aftership' });
+    expect(await shipmentWrites(key, () => push('aftership', body, { 'aftership-hmac-sha256': afterShipSign(body) }))).toHaveLength(1);
+    const item = await env.shipmentItem(key);
+    expect(item).toMatchObject({ status: 'delivered', failures: 0 });
+    expect(item?.lastError).toBeUndefined();
+    expect(item?.gsi2pk).toBeUndefined();
+    expect(await env.drainIntake()).toEqual([]);
+  });
+
+  it('a delivered parcel put back in the poll index (a redelivered return.shipped) is taken out by the same state again', async () => {
+    const trackingNumber = unique('SF').toUpperCase();
+    const { caseId, key } = await watchedReturn(trackingNumber);
+    const body = afterShipDelivered(trackingNumber);
+    const signed = { 'aftership-hmac-sha256': afterShipSign(body) };
+    await push('aftership', body, signed);
+    expect(await env.drainIntake()).toHaveLength(1);
+    // The intake's redelivery of return.shipped registers the parcel again: due for a poll at once.
+    await watchReturn({ shipments, providerFor: () => 'aftership', proactiveEnabled: () => false }, { caseId }, 'SF', trackingNumber, new Date());
+    expect((await env.shipmentItem(key))?.gsi2pk).toBe('POLL#aftership');
+
+    expect(await shipmentWrites(key, () => push('aftership', body, signed))).toHaveLength(1);
+    const item = await env.shipmentItem(key);
+    expect(item).toMatchObject({ status: 'delivered' });
+    expect(item?.gsi2pk).toBeUndefined();
+    expect(item?.nextPollAt).toBeUndefined();
+    expect(await env.drainIntake()).toEqual([]);
+  });
+
   it('a parcel still on its way is recorded and stays in the poll index; nothing is queued', async () => {
     const trackingNumber = unique('SF').toUpperCase();
     const { key } = await watchedReturn(trackingNumber);
     await env.drainIntake();
-    const body = fixture<Record<string, any>>('aftership', 'webhook-delivered');
-    body.msg.tracking_number = trackingNumber;
-    body.msg.tag = 'InTransit';
-    body.msg.subtag = 'InTransit_001';
-    body.msg.checkpoints = body.msg.checkpoints.slice(0, 2);
-    const text = JSON.stringify(body);
+    const text = afterShipInTransit(trackingNumber);
     const res = await push('aftership', text, { 'aftership-hmac-sha256': afterShipSign(text) });
     expect(res.json).toEqual({ received: 1, applied: 1, ignored: 0 });
     expect(await env.drainIntake()).toEqual([]);

@@ -1,10 +1,18 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TrackingNotFoundError, type CarrierTracker } from '../../functions/adapters/carrier-tracker.js';
+import type { ProviderLimit } from '../../functions/adapters/carriers/limits.js';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
+import { ProviderHealthStore } from '../../functions/adapters/provider-health.js';
+import { QueueSender } from '../../functions/adapters/queues.js';
 import { ShipmentStore } from '../../functions/adapters/shipment-store.js';
+import type { TrackingSnapshot } from '../../functions/domain/carrier-verdict.js';
 import { caseIdFor } from '../../functions/domain/case-id.js';
 import { proactiveRequestId } from '../../functions/domain/shipment-watch.js';
+import type { IntakeMessage } from '../../functions/schemas/messages.js';
+import { applyTracking } from '../../functions/use-cases/tracking/apply-tracking.js';
+import { pollShipments, type PollDeps } from '../../functions/use-cases/tracking/poll-shipments.js';
 import { watchProactive } from '../../functions/use-cases/tracking/watch-shipment.js';
 import { startCarrierSimulator, type CarrierSimulator } from '../../local/simulators/carrier.js';
 import { importFresh, TABLE_NAME } from './env.js';
@@ -46,6 +54,27 @@ async function watchedReturn(trackingNumber: string, now: Date) {
   const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
   const key = await shipments.watch({ carrier: 'SF', trackingNumber, provider: 'aftership', watcher: { role: 'return', caseId } }, now);
   return { caseId, record, key };
+}
+
+/** The poll's dependencies as the handler wires them (the test's intake queue), with the lookup given. */
+function pollDeps(tracker: CarrierTracker, limit: ProviderLimit = { requestsPerSecond: 1000, lookupsPerRun: 50 }): PollDeps {
+  return {
+    shipments,
+    cases,
+    intake: new QueueSender<IntakeMessage>(env.sqs!, env.intakeUrl),
+    markets: oneMarket(),
+    proactiveEnabled: () => true,
+    pollIntervalSeconds: 3600,
+    tracker,
+    health: new ProviderHealthStore(env.db, TABLE_NAME),
+    alerts,
+    outageAlertSeconds: 600,
+    providers: ['aftership'],
+    limits: { aftership: limit },
+    backoff: { baseSeconds: 60, capSeconds: 600 },
+    random: () => 0.5,
+    sleep: async () => undefined,
+  };
 }
 
 beforeAll(async () => {
@@ -177,6 +206,36 @@ describe('track-shipments: polling', () => {
   });
 });
 
+describe('track-shipments: a poll racing a push', () => {
+  it('a lookup failing after a push recorded the delivery leaves the parcel out of the index, unflagged; the retried push writes nothing', async () => {
+    const now = wholeSecond();
+    const trackingNumber = unique('SF').toUpperCase();
+    const { caseId, key } = await watchedReturn(trackingNumber, now);
+    const scanned = at(now, -3600).toISOString();
+    const delivered: TrackingSnapshot = { status: 'delivered', lost: false, deliveredAt: scanned, lastEventAt: scanned };
+    const deps = pollDeps({
+      // The run has read the due list; before the lookup answers, the carrier's push records the delivery.
+      track: async () => {
+        await applyTracking(deps, key, delivered, 'push', at(now, 1));
+        throw new TrackingNotFoundError('unknown number');
+      },
+    });
+    expect(await pollShipments(deps, at(now, 1))).toMatchObject({ polled: 1, notFound: 1 });
+
+    const item = await env.shipmentItem(key);
+    expect(item).toMatchObject({ status: 'delivered', lastSource: 'push', failures: 0 });
+    for (const field of ['lastError', 'nextPollAt', 'gsi2pk', 'trackingIssue']) expect(item?.[field]).toBeUndefined();
+    expect((await cases.view(caseId))!.case.trackingIssue).toBeUndefined();
+    expect((await alerts.recent(100)).filter((a) => a.kind === 'tracking_not_found' && a.caseId === caseId)).toEqual([]);
+    expect((await env.drainIntake()).map((m) => m.caseId)).toEqual([caseId]);
+
+    // The provider's retry of that push finds the delivery stored and the parcel out of the index: nothing to write.
+    expect(await applyTracking(deps, key, delivered, 'push', at(now, 2))).toEqual({ known: true, actions: [], finished: true });
+    expect(await env.shipmentItem(key)).toEqual(item);
+    expect(await env.drainIntake()).toEqual([]);
+  });
+});
+
 describe('the due index and the budget', () => {
   it("a run polls at most the provider's budget, soonest due first; reading more than 100 due shipments at once works", async () => {
     const base = wholeSecond(new Date(Date.now() + 20 * DAY));
@@ -193,26 +252,9 @@ describe('the due index and the budget', () => {
     expect(due.map((s) => s.key)).toEqual(keys);
     expect(await shipments.due('aftership', at(base, 9), 500)).toHaveLength(10);
 
-    const { pollShipments } = await import('../../functions/use-cases/tracking/poll-shipments.js');
     const tracked: string[] = [];
     const summary = await pollShipments(
-      {
-        shipments,
-        cases,
-        intake: { send: async () => undefined } as never,
-        markets: oneMarket(),
-        proactiveEnabled: () => false,
-        pollIntervalSeconds: 3600,
-        tracker: { track: async (q) => (tracked.push(q.trackingNumber), { status: 'in_transit', lost: false }) },
-        health: new (await import('../../functions/adapters/provider-health.js')).ProviderHealthStore(env.db, TABLE_NAME),
-        alerts,
-        outageAlertSeconds: 600,
-        providers: ['aftership'],
-        limits: { aftership: { requestsPerSecond: 1000, lookupsPerRun: 3 } },
-        backoff: { baseSeconds: 60, capSeconds: 600 },
-        random: () => 0.5,
-        sleep: async () => undefined,
-      },
+      pollDeps({ track: async (q) => (tracked.push(q.trackingNumber), { status: 'in_transit', lost: false }) }, { requestsPerSecond: 1000, lookupsPerRun: 3 }),
       at(base, 200),
     );
     expect(summary).toMatchObject({ polled: 3, updated: 3 });
@@ -280,5 +322,23 @@ describe('track-shipments: proactive detection', () => {
     expect(await off(scheduled(at(now, 1)))).toMatchObject({ polled: 1, updated: 1 });
     expect(await env.drainIntake()).toEqual([]);
     expect([...((await env.shipmentItem(`SF#${trackingNumber}`))?.handled ?? [])]).toEqual([]);
+  });
+  it('the same state again writes nothing and still reports what it found (a late parcel whose case facts are gone)', async () => {
+    const now = wholeSecond();
+    const trackingNumber = unique('SF').toUpperCase();
+    await announced(trackingNumber, now);
+    const key = `SF#${trackingNumber}`;
+    // Without its facts no case can open: the action is found, the watcher stays open (tried again on the next update).
+    await env.db.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: `SHIPMENT#${key}`, sk: 'PROACTIVE' } }));
+    const delivered: TrackingSnapshot = { status: 'delivered', lost: false, deliveredAt: now.toISOString(), lastEventAt: now.toISOString() };
+    const deps = pollDeps({ track: async () => delivered });
+    const found = { known: true, actions: ['open_proactive_case'], finished: true };
+    expect(await applyTracking(deps, key, delivered, 'push', now)).toEqual(found);
+    const recorded = await env.shipmentItem(key);
+    expect(recorded?.gsi2pk).toBeUndefined();
+
+    expect(await applyTracking(deps, key, delivered, 'push', at(now, 1))).toEqual(found);
+    expect(await env.shipmentItem(key)).toEqual(recorded);
+    expect(await env.drainIntake()).toEqual([]);
   });
 });

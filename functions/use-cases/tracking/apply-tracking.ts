@@ -29,7 +29,8 @@ export interface ApplyTrackingResult {
  * One new tracking state of a watched shipment, from a push or a poll. What it means for the watching cases goes
  * through the intake queue as the events the order platform would send (`return.received`, or a synthesized
  * `aftersales.requested` for proactive detection), so the same code applies them, once: act first, then record
- * the watchers as handled; a crash in between repeats an action whose effect is idempotent.
+ * the watchers as handled with the new state (one write); a crash in between repeats an action whose effect is
+ * idempotent.
  */
 export async function applyTracking(deps: ApplyTrackingDeps, key: string, snapshot: TrackingSnapshot, source: 'push' | 'poll', now: Date): Promise<ApplyTrackingResult> {
   const shipment = await deps.shipments.get(key);
@@ -50,13 +51,17 @@ export async function applyTracking(deps: ApplyTrackingDeps, key: string, snapsh
       handled.push({ role: 'proactive', caseId: action.caseId });
     }
   }
-  await deps.shipments.markHandled(key, handled);
   // Nothing left to watch for: delivered, back with the sender, or every watcher acted on.
   const done = new Set([...shipment.handled, ...handled.map(watcherId)]);
   const open = shipment.watchers.filter((w) => !done.has(watcherId(w)));
   const finished = outcome.finished || open.length === 0;
   const nextPoll = finished ? undefined : { at: new Date(now.getTime() + deps.pollIntervalSeconds * 1000).toISOString(), provider: shipment.provider };
-  await deps.shipments.recordTracking(key, snapshot, source, now, nextPoll);
+  // A write that would store what the read just found (the same final state again: a push after the poll that
+  // recorded it, a provider's retry) is not made, a write unit each (docs/performance.md, "Write cuts that keep every
+  // guarantee"); `lastCheckedAt` and `lastSource` then keep when and how that state was first recorded. Otherwise the
+  // watchers acted on are marked handled in the same write as the state, after the actions: a crash before it
+  // repeats actions whose effect is idempotent, as a crash between two writes did.
+  if (deps.shipments.wouldChange(shipment, snapshot, nextPoll, handled)) await deps.shipments.recordTracking(key, snapshot, source, now, nextPoll, handled);
   return { known: true, actions: actions.map((a) => a.kind), finished };
 }
 

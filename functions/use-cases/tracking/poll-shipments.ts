@@ -102,11 +102,13 @@ async function pollOne(deps: PollDeps, shipment: ShipmentRecord, now: Date): Pro
     const failures = (shipment.failures ?? 0) + 1;
     const delay = pollBackoffSeconds(failures, deps.random(), { ...deps.backoff, retryAfterSeconds: (error as { retryAfterSeconds?: number }).retryAfterSeconds });
     const nextPollAt = new Date(now.getTime() + delay * 1000).toISOString();
-    await deps.shipments.recordPollFailure(shipment.key, shipment.provider, failures, nextPollAt, name);
+    // Refused when a push recorded the parcel since the due read (delivered and out of the index, say): the failure
+    // is not written and the number is not flagged, as the push just showed the provider knows it.
+    const recorded = await deps.shipments.recordPollFailure(shipment, failures, nextPollAt, name);
     if (name === 'TrackingNotFoundError') {
       // The provider answered: it is healthy, the number is the problem (often one not scanned yet: keep trying).
       await reportProviderCall(deps, shipment.provider, { ok: true }, now);
-      await flagShipmentIssue(deps, shipment, 'tracking_not_found', now);
+      if (recorded) await flagShipmentIssue(deps, shipment, 'tracking_not_found', now);
       return 'not_found';
     }
     if (name === 'CarrierUnavailableError' || name === 'CarrierAuthError') {
