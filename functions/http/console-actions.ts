@@ -85,7 +85,8 @@ export async function runAction(
       const reason = text(form, 'reason');
       const note = text(form, 'note');
       const until = text(form, 'expectedResumeBy');
-      const expectedResumeBy = until === '' ? undefined : fromLocalTime(until, deps.markets.market().calendar.timeZone);
+      // Typed in the case's market's zone, the zone the case page shows (and names beside the field).
+      const expectedResumeBy = until === '' ? undefined : fromLocalTime(until, await caseZone(deps, caseId));
       if (!oneOf(DELAY_REASONS, reason) || !within(note, true) || expectedResumeBy === null || (expectedResumeBy && Date.parse(expectedResumeBy) <= now.getTime())) return invalid;
       const input = { reason: reason as DelayReason, note, ...(expectedResumeBy ? { expectedResumeBy } : {}) };
       return pauseOutcome(await pauseCase({ ...deps, notices: deps.notices() }, caseId, input, operator, now), 'pause', locale);
@@ -128,6 +129,12 @@ function pauseOutcome(result: Awaited<ReturnType<typeof resumeCase>>, done: 'pau
   if (result.status === 'not_found') return { status: 404, error: e.not_found };
   if (result.status === 'refused') return { status: 409, error: e[result.refusal] };
   return { done };
+}
+
+/** The zone of the case's market (a case from before markets, or none found: the default market's). */
+async function caseZone(deps: ActionDeps, caseId: string): Promise<string> {
+  const record = await deps.cases.get(caseId);
+  return (record ? deps.markets.of(record) : deps.markets.market()).calendar.timeZone;
 }
 
 /** A `datetime-local` value (YYYY-MM-DDTHH:mm) read in the market's zone, as an ISO instant; null when malformed. */

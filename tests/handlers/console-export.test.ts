@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseSearch, type SearchPosition } from '../../functions/adapters/case-search.js';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { renderPage, type PageDeps } from '../../functions/http/console-pages.js';
+import { MARKET_ZONES } from '../../functions/domain/market-zones.js';
 import { exportCases, searchCases, type ExportCaps } from '../../functions/use-cases/search-cases.js';
 import type { ConsoleContext } from '../../functions/web/console/layout.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
@@ -23,6 +24,7 @@ const ctx = (locale: ConsoleContext['locale'] = 'en', now = new Date()): Console
   path: '/console/search.csv',
   now,
   timeZone: 'Asia/Shanghai',
+  zoneOf: (market = 'CN') => ({ market, timeZone: MARKET_ZONES[market as keyof typeof MARKET_ZONES] ?? 'UTC' }),
 });
 
 /** GET of a console export URL (`/console/search.csv?…`) as the page's links hold it, with these caps. */
