@@ -6,9 +6,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../functions/adapters/case-store.js';
+import { FollowUpStore } from '../../functions/adapters/follow-up-store.js';
 import { OpsAlerts } from '../../functions/adapters/ops-alerts.js';
 import { SlaStore } from '../../functions/adapters/sla-store.js';
 import { pauseCase, resumeCase } from '../../functions/use-cases/pause-case.js';
@@ -105,6 +107,10 @@ beforeAll(async () => {
       STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:Cases',
       EXECUTION_LINK: '/local/executions/{executionName}',
       OPS_ALERTS_TOPIC_ARN: undefined,
+      // The pause form sends the customer's delay notice.
+      NOTICE_QUEUE_URL: (
+        await env.sqs!.send(new CreateQueueCommand({ QueueName: 'console-notices.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))
+      ).QueueUrl,
     })
   ).handler;
 });
@@ -346,5 +352,115 @@ describe('the SLA board', () => {
 
     await resumeCase(deps, caseId, {}, supervisor, new Date());
     expect(await pausedSection()).not.toContain(caseId);
+  });
+});
+
+describe("times in each case's market's zone", () => {
+  // 10:00 UTC on 1 July 2026: 12:00 in Berlin (summer time, UTC+2), 18:00 in Shanghai (UTC+8).
+  const createdAt = '2026-07-01T10:00:00.000Z';
+  const escalateAt = '2026-07-02T06:30:00.000Z';
+  const customerId = `cust-zones-${Date.now()}`;
+  let de: string, cn: string, legacy: string;
+  beforeAll(async () => {
+    const review = { openedAt: createdAt, reasonCode: 'damage_review', escalateAt };
+    const seed = async (market: 'DE' | 'CN' | undefined) =>
+      (
+        await seedCase(env.db, {
+          type: 'damaged',
+          record: {
+            customerId,
+            createdAt,
+            updatedAt: createdAt,
+            status: 'awaiting_review',
+            review,
+            ...(market ? { market, currency: market === 'DE' ? 'EUR' : 'CNY' } : {}),
+          } as never,
+        })
+      ).caseId;
+    de = await seed('DE');
+    cn = await seed('CN');
+    legacy = await seed(undefined); // written by a release before markets: no `market`
+  });
+  /** The table row of a case on a page. */
+  const rowOf = (body: string, caseId: string) => new RegExp(`<tr>(?:(?!</tr>).)*/console/cases/${caseId}"(?:(?!</tr>).)*</tr>`, 's').exec(body)?.[0] ?? '';
+
+  it('a case page shows its times in its market zone, named with the offset: DE in Europe/Berlin, CN and a case without a market in Asia/Shanghai', async () => {
+    const viewer = await signIn('viewer');
+    const dePage = (await call('GET', `/console/cases/${de}`, { cookies: viewer })).body;
+    expect(dePage).toContain('<dt>Market (its times)</dt><dd>DE · times in Europe/Berlin</dd>');
+    expect(dePage).toContain('<dt>Received</dt><dd>Jul 1, 12:00 UTC+2</dd>');
+    expect(dePage).not.toContain('18:00');
+    // The timeline (its case_received entry is from seeding: now) and the instants among the carrier facts, in
+    // Berlin's time of their own date: UTC+1 in winter, UTC+2 in summer.
+    expect(dePage).toMatch(/<td>[A-Z][a-z]{2} \d+, \d\d:\d\d UTC\+[12]<\/td><td>order_platform<\/td><td>case_received<\/td>/);
+    expect(dePage).toMatch(/<dt>shippedAt<\/dt><dd>[A-Z][a-z]{2} \d+, \d\d:\d\d UTC\+[12]<\/dd>/);
+    // The pause form's resume time is read in that zone (console-actions.ts), and says so.
+    const supervisor = await signIn('supervisor');
+    expect((await call('GET', `/console/cases/${de}`, { cookies: supervisor })).body).toContain('Expected to resume by (optional) · Europe/Berlin time');
+
+    for (const caseId of [cn, legacy]) {
+      const page = (await call('GET', `/console/cases/${caseId}`, { cookies: viewer })).body;
+      expect(page).toContain('<dt>Market (its times)</dt><dd>CN · times in Asia/Shanghai</dd>');
+      expect(page).toContain('<dt>Received</dt><dd>Jul 1, 18:00 UTC+8</dd>');
+    }
+    // In Chinese too.
+    const zh = (await call('GET', `/console/cases/${de}`, { cookies: viewer, headers: { 'accept-language': 'zh-CN' } })).body;
+    expect(zh).toContain('<dt>市场（时间所用时区）</dt><dd>DE · 时间按 Europe/Berlin</dd>');
+    expect(zh).toContain('<dt>受理时间</dt><dd>7月1日 12:00 UTC+2</dd>');
+  });
+
+  it("a supervisor's expected resume time is read in the case's market zone", async () => {
+    const supervisor = await signIn('supervisor');
+    const fields = { reason: 'factory_service', note: 'sent to the factory', expectedResumeBy: '2027-01-10T09:00' };
+    const berlin = (await seedCase(env.db, { record: { status: 'compensating', market: 'DE', currency: 'EUR' } as never })).caseId;
+    const shanghai = (await seedCase(env.db, { record: { status: 'compensating' } })).caseId; // no market: the default's
+    for (const caseId of [berlin, shanghai]) {
+      const result = await post(supervisor, `/console/cases/${caseId}/pause`, { csrf: await csrfOf(supervisor), ...fields });
+      expect(result.statusCode).toBe(303);
+    }
+    expect((await cases.get(berlin))!.pause?.expectedResumeBy).toBe('2027-01-10T08:00:00.000Z');
+    expect((await cases.get(shanghai))!.pause?.expectedResumeBy).toBe('2027-01-10T01:00:00.000Z');
+  });
+
+  it('the review queue and the search show each row in its own market zone, with the market beside it', async () => {
+    const viewer = await signIn('viewer');
+    const queue = (await call('GET', '/console', { cookies: viewer })).body;
+    // Decide by: 06:30 UTC is 08:30 in Berlin, 14:30 in Shanghai.
+    expect(rowOf(queue, de)).toContain('<abbr title="Europe/Berlin">DE</abbr>');
+    expect(rowOf(queue, de)).toContain('Jul 2, 08:30 UTC+2');
+    expect(rowOf(queue, cn)).toContain('<abbr title="Asia/Shanghai">CN</abbr>');
+    expect(rowOf(queue, cn)).toContain('Jul 2, 14:30 UTC+8');
+    expect(rowOf(queue, legacy)).toContain('<abbr title="Asia/Shanghai">CN</abbr>');
+    expect(rowOf(queue, legacy)).toContain('Jul 2, 14:30 UTC+8');
+
+    const search = (await call('GET', '/console/search', { cookies: viewer, query: `customerId=${customerId}&from=2026-07-01&to=2026-07-01` })).body;
+    expect(search).toContain('From and To are days in Asia/Shanghai (the default market, CN).');
+    expect(rowOf(search, de)).toContain('<td>Jul 1, 12:00 UTC+2</td>');
+    expect(rowOf(search, cn)).toContain('<td>Jul 1, 18:00 UTC+8</td>');
+    expect(rowOf(search, legacy)).toContain('<td>Jul 1, 18:00 UTC+8</td>');
+    const zh = (await call('GET', '/console/search', { cookies: viewer, query: `customerId=${customerId}&from=2026-07-01&to=2026-07-01`, headers: { 'accept-language': 'zh-CN' } }))
+      .body;
+    expect(zh).toContain('起止日期按 Asia/Shanghai（默认市场 CN）的日期计算');
+    expect(rowOf(zh, de)).toContain('<td>7月1日 12:00 UTC+2</td>');
+  });
+
+  it("the follow-ups show each task's opened time in its case's market zone (the case read for its market)", async () => {
+    const followUps = new FollowUpStore(env.db, TABLE_NAME);
+    for (const caseId of [de, legacy]) await followUps.open({ caseId, openedAt: createdAt, overall: 1, caseType: 'damaged', orderId: 'o', customerId, comment: '' }, new Date());
+    const page = (await call('GET', '/console/follow-ups', { cookies: await signIn('agent') })).body;
+    expect(rowOf(page, de)).toContain('<td>Jul 1, 12:00 UTC+2</td>');
+    expect(rowOf(page, de)).toContain('<abbr title="Europe/Berlin">DE</abbr>');
+    expect(rowOf(page, legacy)).toContain('<td>Jul 1, 18:00 UTC+8</td>');
+    expect(rowOf(page, legacy)).toContain('<abbr title="Asia/Shanghai">CN</abbr>');
+  });
+
+  it("the search's From / To are the default market's days, for a case of any market (the contract as it was)", async () => {
+    // 20:00 UTC on 1 July: 22:00 on 1 July in Berlin, but 04:00 on 2 July in Shanghai, the default market's zone.
+    const late = (await seedCase(env.db, { record: { customerId, createdAt: '2026-07-01T20:00:00.000Z', market: 'DE', currency: 'EUR' } as never })).caseId;
+    const viewer = await signIn('viewer');
+    const on = async (day: string) => (await call('GET', '/console/search', { cookies: viewer, query: `customerId=${customerId}&from=${day}&to=${day}` })).body;
+    expect(await on('2026-07-01')).not.toContain(late);
+    const second = await on('2026-07-02');
+    expect(rowOf(second, late)).toContain('<td>Jul 1, 22:00 UTC+2</td>');
   });
 });

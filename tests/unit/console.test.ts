@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { minorUnitsFromText } from '../../functions/domain/money.js';
 import { consolePath, csrfTokenFor } from '../../functions/http/console-session.js';
+import { followUpsPage } from '../../functions/web/console/alerts.js';
+import { when, type ConsoleContext } from '../../functions/web/console/layout.js';
 import { reviewUrgency } from '../../functions/web/console/queue.js';
+import { slaPage } from '../../functions/web/console/sla.js';
 import { consoleLocale } from '../../functions/web/console/text.js';
 
 describe('amounts typed by an operator', () => {
@@ -69,5 +72,73 @@ describe('the review queue colour', () => {
     [{ reminderAt: at(30), escalateAt: at(90), escalated: false, slaState: 'breached' }, 'breached'],
   ])('%j: %s', (row, key) => {
     expect(reviewUrgency(row as Parameters<typeof reviewUrgency>[0], now).key).toBe(key);
+  });
+});
+
+describe("times in a case's market's zone", () => {
+  const zones: Record<string, string> = { CN: 'Asia/Shanghai', DE: 'Europe/Berlin' };
+  const ctx = (locale: 'en' | 'zh-CN'): ConsoleContext => ({
+    operator: { name: 'vic', role: 'viewer' },
+    locale,
+    csrf: 'csrf',
+    path: '/console/sla',
+    now: new Date('2026-12-05T12:00:00.000Z'),
+    timeZone: 'Asia/Shanghai',
+    zoneOf: (market = 'CN') => ({ market, timeZone: zones[market] ?? 'UTC' }),
+  });
+
+  it.each([
+    ['en', '2026-07-01T10:00:00.000Z', 'Europe/Berlin', 'Jul 1, 12:00 UTC+2'],
+    ['en', '2026-12-01T10:00:00.000Z', 'Europe/Berlin', 'Dec 1, 11:00 UTC+1'],
+    ['en', '2026-12-01T10:00:00.000Z', 'Asia/Shanghai', 'Dec 1, 18:00 UTC+8'],
+    ['zh-CN', '2026-12-01T10:00:00.000Z', 'Asia/Shanghai', '12月1日 18:00 UTC+8'],
+    ['en', '2026-12-01T10:00:00.000Z', 'Asia/Kolkata', 'Dec 1, 15:30 UTC+5:30'],
+    ['en', '2026-12-01T10:00:00.000Z', 'America/Sao_Paulo', 'Dec 1, 07:00 UTC-3'],
+    ['en', '2026-12-01T10:00:00.000Z', 'UTC', 'Dec 1, 10:00 UTC'],
+  ] as const)('%s %s in %s is %s', (locale, iso, zone, shown) => {
+    expect(when(ctx(locale), iso, zone)).toBe(shown);
+  });
+
+  it('shows no time for none or for what is no instant', () => {
+    expect(when(ctx('en'), undefined)).toBe('—');
+    expect(when(ctx('en'), 'soon')).toBe('—');
+  });
+
+  it("the SLA board and the follow-ups show each row in its own market's zone, with the market named", () => {
+    const row = (caseId: string, market?: string) =>
+      ({
+        caseId,
+        type: 'return',
+        status: 'compensating',
+        priority: 50,
+        limit: 'return',
+        expedited: false,
+        startedAt: '2026-07-01T10:00:00.000Z',
+        dueAt: '2026-07-08T10:00:00.000Z',
+        ...(market ? { market } : {}),
+      }) as never;
+    const page = slaPage(ctx('en'), { breached: [row('AS-DE', 'DE'), row('AS-CN', 'CN'), row('AS-OLD')], due_soon: [], unknown: [], paused: [] });
+    const cells = (caseId: string) => new RegExp(`<tr><td><a href="/console/cases/${caseId}">.*?</tr>`).exec(page)![0];
+    expect(cells('AS-DE')).toContain('<abbr title="Europe/Berlin">DE</abbr>');
+    expect(cells('AS-DE')).toContain('Jul 1, 12:00 UTC+2');
+    expect(cells('AS-DE')).toContain('Jul 8, 12:00 UTC+2');
+    expect(cells('AS-CN')).toContain('Jul 1, 18:00 UTC+8');
+    expect(cells('AS-OLD')).toContain('<abbr title="Asia/Shanghai">CN</abbr>');
+    expect(cells('AS-OLD')).toContain('Jul 1, 18:00 UTC+8');
+
+    const task = (caseId: string, market?: string) => ({
+      caseId,
+      openedAt: '2026-07-01T10:00:00.000Z',
+      overall: 1,
+      caseType: 'return',
+      orderId: 'o',
+      customerId: 'c',
+      comment: '',
+      ...(market ? { market } : {}),
+    });
+    const followUps = followUpsPage(ctx('zh-CN'), [task('AS-DE', 'DE'), task('AS-OLD')]);
+    expect(followUps).toContain('<th scope="col">市场</th>');
+    expect(followUps).toMatch(/<td>7月1日 12:00 UTC\+2<\/td><td><a href="\/console\/cases\/AS-DE">AS-DE<\/a><\/td><td><abbr title="Europe\/Berlin">DE<\/abbr>/);
+    expect(followUps).toMatch(/<td>7月1日 18:00 UTC\+8<\/td><td><a href="\/console\/cases\/AS-OLD">AS-OLD<\/a><\/td><td><abbr title="Asia\/Shanghai">CN<\/abbr>/);
   });
 });
