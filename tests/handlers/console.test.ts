@@ -438,6 +438,11 @@ describe("times in each case's market's zone", () => {
     expect(rowOf(search, de)).toContain('<td>Jul 1, 12:00 UTC+2</td>');
     expect(rowOf(search, cn)).toContain('<td>Jul 1, 18:00 UTC+8</td>');
     expect(rowOf(search, legacy)).toContain('<td>Jul 1, 18:00 UTC+8</td>');
+    // The CSV of the same search keeps its times as ISO instants in UTC, for programs: the same for every market.
+    const csv = (await call('GET', '/console/search.csv', { cookies: viewer, query: `customerId=${customerId}&from=2026-07-01&to=2026-07-01` })).body;
+    const csvRow = (caseId: string) => csv.split('\r\n').find((line) => line.startsWith(`${caseId},`)) ?? '';
+    expect(csv.split('\r\n')[0]).toBe('caseId,type,status,outcome,orderId,requestId,customerId,createdAt,priority,assignee,dueAt');
+    for (const caseId of [de, cn, legacy]) expect(csvRow(caseId)).toContain(',2026-07-01T10:00:00.000Z,');
     const zh = (await call('GET', '/console/search', { cookies: viewer, query: `customerId=${customerId}&from=2026-07-01&to=2026-07-01`, headers: { 'accept-language': 'zh-CN' } }))
       .body;
     expect(zh).toContain('起止日期按 Asia/Shanghai（默认市场 CN）的日期计算');
