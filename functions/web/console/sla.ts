@@ -14,16 +14,11 @@ export function slaPage(ctx: ConsoleContext, lists: Record<(typeof SLA_BOARD_LIS
     `<section aria-labelledby="sla-${state}"><h2 id="sla-${state}" class="${CSS[state]}">${escapeHtml(t.lists[state])} (${rows.length})</h2>${table(cols, rows, t.empty)}</section>`;
   const timed = SLA_BOARD_LISTS.filter((state) => state !== 'paused').map((state) => {
     const rows = lists[state].map((r) => {
-      const zone = ctx.zoneOf(r.market);
+      const { cells, at } = caseCells(ctx, r);
       return [
-        caseLink(r.caseId),
-        escapeHtml(r.type),
-        escapeHtml(r.status),
-        String(r.priority),
-        marketCell(zone),
-        escapeHtml(`${r.limit}${r.expedited ? ' (expedited)' : ''}`),
-        escapeHtml(when(ctx, r.startedAt, zone.timeZone)),
-        `<span class="${CSS[state]}">${escapeHtml(when(ctx, r.dueAt, zone.timeZone))}</span>`,
+        ...cells,
+        escapeHtml(at(r.startedAt)),
+        `<span class="${CSS[state]}">${escapeHtml(at(r.dueAt))}</span>`,
         escapeHtml([r.provisional ? t.provisional : '', r.unknownReason ?? ''].filter(Boolean).join(' · ')),
       ];
     });
@@ -31,18 +26,15 @@ export function slaPage(ctx: ConsoleContext, lists: Record<(typeof SLA_BOARD_LIS
   });
   // Paused clocks have no due time running: when and why they stopped, and when the operator expects to resume.
   const paused = lists.paused.map((r) => {
-    const zone = ctx.zoneOf(r.market);
-    return [
-      caseLink(r.caseId),
-      escapeHtml(r.type),
-      escapeHtml(r.status),
-      String(r.priority),
-      marketCell(zone),
-      escapeHtml(`${r.limit}${r.expedited ? ' (expedited)' : ''}`),
-      escapeHtml(when(ctx, r.pause?.since, zone.timeZone)),
-      escapeHtml(r.pause?.reason ?? ''),
-      escapeHtml(when(ctx, r.pause?.expectedResumeBy, zone.timeZone)),
-    ];
+    const { cells, at } = caseCells(ctx, r);
+    return [...cells, escapeHtml(at(r.pause?.since)), escapeHtml(r.pause?.reason ?? ''), escapeHtml(at(r.pause?.expectedResumeBy))];
   });
   return consolePage(ctx, 'sla', t.title, `<h1>${escapeHtml(t.title)}</h1>${timed.join('')}${section('paused', t.pausedCols, paused)}`);
+}
+
+/** The cells every list starts with (the case, its market, its limit), and its times shown in its market's zone. */
+function caseCells(ctx: ConsoleContext, r: SlaRow) {
+  const zone = ctx.zoneOf(r.market);
+  const cells = [caseLink(r.caseId), escapeHtml(r.type), escapeHtml(r.status), String(r.priority), marketCell(zone), escapeHtml(`${r.limit}${r.expedited ? ' (expedited)' : ''}`)];
+  return { cells, at: (iso: string | undefined) => when(ctx, iso, zone.timeZone) };
 }
