@@ -381,6 +381,8 @@ describe("times in each case's market's zone", () => {
     cn = await seed('CN');
     legacy = await seed(undefined); // written by a release before markets: no `market`
   });
+  /** A time as the pages show it: in its market's zone, offset beside it, the instant (UTC) in `datetime`. */
+  const shown = (text: string) => `<time datetime="${createdAt}">${text}</time>`;
   /** The table row of a case on a page. */
   const rowOf = (body: string, caseId: string) => new RegExp(`<tr>(?:(?!</tr>).)*/console/cases/${caseId}"(?:(?!</tr>).)*</tr>`, 's').exec(body)?.[0] ?? '';
 
@@ -388,12 +390,12 @@ describe("times in each case's market's zone", () => {
     const viewer = await signIn('viewer');
     const dePage = (await call('GET', `/console/cases/${de}`, { cookies: viewer })).body;
     expect(dePage).toContain('<dt>Market (its times)</dt><dd>DE · times in Europe/Berlin</dd>');
-    expect(dePage).toContain('<dt>Received</dt><dd>Jul 1, 12:00 UTC+2</dd>');
+    expect(dePage).toContain(`<dt>Received</dt><dd>${shown('Jul 1, 12:00 UTC+2')}</dd>`);
     expect(dePage).not.toContain('18:00');
     // The timeline (its case_received entry is from seeding: now) and the instants among the carrier facts, in
     // Berlin's time of their own date: UTC+1 in winter, UTC+2 in summer.
-    expect(dePage).toMatch(/<td>[A-Z][a-z]{2} \d+, \d\d:\d\d UTC\+[12]<\/td><td>order_platform<\/td><td>case_received<\/td>/);
-    expect(dePage).toMatch(/<dt>shippedAt<\/dt><dd>[A-Z][a-z]{2} \d+, \d\d:\d\d UTC\+[12]<\/dd>/);
+    expect(dePage).toMatch(/<td><time datetime="[^"]+">[A-Z][a-z]{2} \d+, \d\d:\d\d UTC\+[12]<\/time><\/td><td>order_platform<\/td><td>case_received<\/td>/);
+    expect(dePage).toMatch(/<dt>shippedAt<\/dt><dd><time datetime="[^"]+">[A-Z][a-z]{2} \d+, \d\d:\d\d UTC\+[12]<\/time><\/dd>/);
     // The pause form's resume time is read in that zone (console-actions.ts), and says so.
     const supervisor = await signIn('supervisor');
     expect((await call('GET', `/console/cases/${de}`, { cookies: supervisor })).body).toContain('Expected to resume by (optional) · Europe/Berlin time');
@@ -401,12 +403,12 @@ describe("times in each case's market's zone", () => {
     for (const caseId of [cn, legacy]) {
       const page = (await call('GET', `/console/cases/${caseId}`, { cookies: viewer })).body;
       expect(page).toContain('<dt>Market (its times)</dt><dd>CN · times in Asia/Shanghai</dd>');
-      expect(page).toContain('<dt>Received</dt><dd>Jul 1, 18:00 UTC+8</dd>');
+      expect(page).toContain(`<dt>Received</dt><dd>${shown('Jul 1, 18:00 UTC+8')}</dd>`);
     }
     // In Chinese too.
     const zh = (await call('GET', `/console/cases/${de}`, { cookies: viewer, headers: { 'accept-language': 'zh-CN' } })).body;
     expect(zh).toContain('<dt>市场（时间所用时区）</dt><dd>DE · 时间按 Europe/Berlin</dd>');
-    expect(zh).toContain('<dt>受理时间</dt><dd>7月1日 12:00 UTC+2</dd>');
+    expect(zh).toContain(`<dt>受理时间</dt><dd>${shown('7月1日 12:00 UTC+2')}</dd>`);
   });
 
   it("a supervisor's expected resume time is read in the case's market zone", async () => {
@@ -435,9 +437,9 @@ describe("times in each case's market's zone", () => {
 
     const search = (await call('GET', '/console/search', { cookies: viewer, query: `customerId=${customerId}&from=2026-07-01&to=2026-07-01` })).body;
     expect(search).toContain('From and To are days in Asia/Shanghai (the default market, CN).');
-    expect(rowOf(search, de)).toContain('<td>Jul 1, 12:00 UTC+2</td>');
-    expect(rowOf(search, cn)).toContain('<td>Jul 1, 18:00 UTC+8</td>');
-    expect(rowOf(search, legacy)).toContain('<td>Jul 1, 18:00 UTC+8</td>');
+    expect(rowOf(search, de)).toContain(`<td>${shown('Jul 1, 12:00 UTC+2')}</td>`);
+    expect(rowOf(search, cn)).toContain(`<td>${shown('Jul 1, 18:00 UTC+8')}</td>`);
+    expect(rowOf(search, legacy)).toContain(`<td>${shown('Jul 1, 18:00 UTC+8')}</td>`);
     // The CSV of the same search keeps its times as ISO instants in UTC, for programs: the same for every market.
     const csv = (await call('GET', '/console/search.csv', { cookies: viewer, query: `customerId=${customerId}&from=2026-07-01&to=2026-07-01` })).body;
     const csvRow = (caseId: string) => csv.split('\r\n').find((line) => line.startsWith(`${caseId},`)) ?? '';
@@ -446,16 +448,16 @@ describe("times in each case's market's zone", () => {
     const zh = (await call('GET', '/console/search', { cookies: viewer, query: `customerId=${customerId}&from=2026-07-01&to=2026-07-01`, headers: { 'accept-language': 'zh-CN' } }))
       .body;
     expect(zh).toContain('起止日期按 Asia/Shanghai（默认市场 CN）的日期计算');
-    expect(rowOf(zh, de)).toContain('<td>7月1日 12:00 UTC+2</td>');
+    expect(rowOf(zh, de)).toContain(`<td>${shown('7月1日 12:00 UTC+2')}</td>`);
   });
 
   it("the follow-ups show each task's opened time in its case's market zone (the case read for its market)", async () => {
     const followUps = new FollowUpStore(env.db, TABLE_NAME);
     for (const caseId of [de, legacy]) await followUps.open({ caseId, openedAt: createdAt, overall: 1, caseType: 'damaged', orderId: 'o', customerId, comment: '' }, new Date());
     const page = (await call('GET', '/console/follow-ups', { cookies: await signIn('agent') })).body;
-    expect(rowOf(page, de)).toContain('<td>Jul 1, 12:00 UTC+2</td>');
+    expect(rowOf(page, de)).toContain(`<td>${shown('Jul 1, 12:00 UTC+2')}</td>`);
     expect(rowOf(page, de)).toContain('<abbr title="Europe/Berlin">DE</abbr>');
-    expect(rowOf(page, legacy)).toContain('<td>Jul 1, 18:00 UTC+8</td>');
+    expect(rowOf(page, legacy)).toContain(`<td>${shown('Jul 1, 18:00 UTC+8')}</td>`);
     expect(rowOf(page, legacy)).toContain('<abbr title="Asia/Shanghai">CN</abbr>');
   });
 
@@ -466,6 +468,6 @@ describe("times in each case's market's zone", () => {
     const on = async (day: string) => (await call('GET', '/console/search', { cookies: viewer, query: `customerId=${customerId}&from=${day}&to=${day}` })).body;
     expect(await on('2026-07-01')).not.toContain(late);
     const second = await on('2026-07-02');
-    expect(rowOf(second, late)).toContain('<td>Jul 1, 22:00 UTC+2</td>');
+    expect(rowOf(second, late)).toContain('<td><time datetime="2026-07-01T20:00:00.000Z">Jul 1, 22:00 UTC+2</time></td>');
   });
 });

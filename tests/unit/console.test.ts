@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { minorUnitsFromText } from '../../functions/domain/money.js';
 import { consolePath, csrfTokenFor } from '../../functions/http/console-session.js';
 import { followUpsPage } from '../../functions/web/console/alerts.js';
-import { when, type ConsoleContext } from '../../functions/web/console/layout.js';
+import { timeHtml, when, type ConsoleContext } from '../../functions/web/console/layout.js';
 import { reviewUrgency } from '../../functions/web/console/queue.js';
 import { slaPage } from '../../functions/web/console/sla.js';
 import { consoleLocale } from '../../functions/web/console/text.js';
@@ -102,6 +102,9 @@ describe("times in a case's market's zone", () => {
   it('shows no time for none or for what is no instant', () => {
     expect(when(ctx('en'), undefined)).toBe('—');
     expect(when(ctx('en'), 'soon')).toBe('—');
+    expect(timeHtml(ctx('en'), 'soon')).toBe('—');
+    // In a page: one line, the instant for machines in `datetime`.
+    expect(timeHtml(ctx('en'), '2026-07-01T10:00:00Z', 'Europe/Berlin')).toBe('<time datetime="2026-07-01T10:00:00.000Z">Jul 1, 12:00 UTC+2</time>');
   });
 
   it("the SLA board and the follow-ups show each row in its own market's zone, with the market named", () => {
@@ -138,7 +141,11 @@ describe("times in a case's market's zone", () => {
     });
     const followUps = followUpsPage(ctx('zh-CN'), [task('AS-DE', 'DE'), task('AS-OLD')]);
     expect(followUps).toContain('<th scope="col">市场</th>');
-    expect(followUps).toMatch(/<td>7月1日 12:00 UTC\+2<\/td><td><a href="\/console\/cases\/AS-DE">AS-DE<\/a><\/td><td><abbr title="Europe\/Berlin">DE<\/abbr>/);
-    expect(followUps).toMatch(/<td>7月1日 18:00 UTC\+8<\/td><td><a href="\/console\/cases\/AS-OLD">AS-OLD<\/a><\/td><td><abbr title="Asia\/Shanghai">CN<\/abbr>/);
+    expect(followUps).toMatch(
+      /<td><time datetime="2026-07-01T10:00:00.000Z">7月1日 12:00 UTC\+2<\/time><\/td><td><a href="\/console\/cases\/AS-DE">AS-DE<\/a><\/td><td><abbr title="Europe\/Berlin">DE<\/abbr>/,
+    );
+    expect(followUps).toMatch(
+      /<td><time datetime="2026-07-01T10:00:00.000Z">7月1日 18:00 UTC\+8<\/time><\/td><td><a href="\/console\/cases\/AS-OLD">AS-OLD<\/a><\/td><td><abbr title="Asia\/Shanghai">CN<\/abbr>/,
+    );
   });
 });

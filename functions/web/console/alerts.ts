@@ -1,11 +1,11 @@
 import type { OpsAlert } from '../../adapters/ops-alerts.js';
 import type { OpenFollowUp } from '../../adapters/follow-up-store.js';
-import { caseLink, consolePage, escapeHtml, marketCell, table, TEXT, when, type ConsoleContext } from './layout.js';
+import { caseLink, consolePage, escapeHtml, marketCell, table, TEXT, timeHtml, type ConsoleContext } from './layout.js';
 
 /** Recent operator alerts, newest first (the same list as GET /ops/alerts). */
 export function alertsPage(ctx: ConsoleContext, alerts: OpsAlert[]): string {
   const t = TEXT[ctx.locale].alerts;
-  const rows = alerts.map((a) => [escapeHtml(when(ctx, a.at)), escapeHtml(a.kind), a.caseId ? caseLink(a.caseId) : '—', escapeHtml(a.message)]);
+  const rows = alerts.map((a) => [timeHtml(ctx, a.at), escapeHtml(a.kind), a.caseId ? caseLink(a.caseId) : '—', escapeHtml(a.message)]);
   return consolePage(ctx, 'alerts', t.title, `<h1>${escapeHtml(t.title)}</h1>${table(t.cols, rows, t.empty)}`);
 }
 
@@ -16,7 +16,7 @@ export function alertsPage(ctx: ConsoleContext, alerts: OpsAlert[]): string {
 export function followUpsPage(ctx: ConsoleContext, tasks: Array<OpenFollowUp & { market?: string }>): string {
   const t = TEXT[ctx.locale].followUps;
   const rows = tasks.map((f) => [
-    escapeHtml(when(ctx, f.openedAt, ctx.zoneOf(f.market).timeZone)),
+    timeHtml(ctx, f.openedAt, ctx.zoneOf(f.market).timeZone),
     caseLink(f.caseId),
     marketCell(ctx.zoneOf(f.market)),
     `<span class="${f.overall <= 2 ? 'late' : 'warn'}">${f.overall}</span>`,

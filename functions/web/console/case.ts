@@ -3,7 +3,7 @@ import { DELAY_REASONS } from '../../domain/notices/types.js';
 import { roleAllows } from '../../domain/operators.js';
 import { FOLLOW_UP_OUTCOMES } from '../../domain/satisfaction.js';
 import type { caseReport } from '../../use-cases/case-report.js';
-import { consolePage, csrfField, escapeHtml, money, notice, table, TEXT, when, type ConsoleContext, type ConsoleText, type MarketZone } from './layout.js';
+import { consolePage, csrfField, escapeHtml, money, notice, table, TEXT, timeHtml, type ConsoleContext, type ConsoleText, type MarketZone } from './layout.js';
 
 export type CaseReport = ReturnType<typeof caseReport>;
 
@@ -124,7 +124,7 @@ export function casePage(ctx: ConsoleContext, input: CasePageInput): string {
   const currency = v.order?.currency;
   // Every time of the case in its market's zone (a case from before markets: the default market's), offset shown.
   const zone = ctx.zoneOf(v.order?.market);
-  const at = (iso: string | undefined) => escapeHtml(when(ctx, iso, zone.timeZone));
+  const at = (iso: string | undefined) => timeHtml(ctx, iso, zone.timeZone);
   const value = showAt(at);
   const summary: Array<[string, string]> = [
     [c.status, `${show(v.status)}${v.outcome ? ` / ${show(v.outcome)}` : ''}${v.pause ? ` <span class="badge warn">${escapeHtml(t.sla.paused)}</span>` : ''}`],

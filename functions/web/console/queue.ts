@@ -1,5 +1,5 @@
 import type { reviewListEntry } from '../../use-cases/case-report.js';
-import { caseLink, consolePage, csrfField, duration, escapeHtml, marketCell, money, notice, table, TEXT, when, type ConsoleContext } from './layout.js';
+import { caseLink, consolePage, csrfField, duration, escapeHtml, marketCell, money, notice, table, TEXT, timeHtml, type ConsoleContext } from './layout.js';
 
 /** A review list entry and its case's market (absent on a case from before markets), whose zone its times are in. */
 export type QueueRow = ReturnType<typeof reviewListEntry> & { market?: string };
@@ -38,7 +38,7 @@ export function queuePage(ctx: ConsoleContext, rows: QueueRow[], message?: { kin
       marketCell(zone),
       escapeHtml(money(ctx, row.value, row.currency)),
       escapeHtml(row.openedAt ? duration(ctx.locale, ctx.now.getTime() - Date.parse(row.openedAt)) : '—'),
-      `<span class="${urgency.css}">${escapeHtml(when(ctx, row.escalateAt, zone.timeZone))} <span class="badge">${escapeHtml(t.sla[urgency.key])}</span></span>`,
+      `<span class="${urgency.css}">${timeHtml(ctx, row.escalateAt, zone.timeZone)} <span class="badge">${escapeHtml(t.sla[urgency.key])}</span></span>`,
       escapeHtml(row.assignee ?? '—'),
       claim,
     ];

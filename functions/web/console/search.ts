@@ -1,6 +1,6 @@
 import { CASE_STATUSES, CASE_TYPES } from '../../domain/case.js';
 import type { CaseRow } from '../../use-cases/search-cases.js';
-import { caseLink, consolePage, escapeHtml, marketCell, notice, table, TEXT, when, type ConsoleContext } from './layout.js';
+import { caseLink, consolePage, escapeHtml, marketCell, notice, table, TEXT, timeHtml, type ConsoleContext } from './layout.js';
 
 /** The search form's fields, in the API's parameter names (functions/domain/case-search.ts). */
 export const SEARCH_FIELDS = ['orderId', 'requestId', 'customerId', 'status', 'type', 'from', 'to'] as const;
@@ -64,10 +64,10 @@ function rowCells(ctx: ConsoleContext, r: CaseRow): string[] {
     escapeHtml(String(r.orderId ?? '')),
     escapeHtml(String(r.customerId ?? '')),
     marketCell(zone),
-    escapeHtml(when(ctx, r.createdAt as string | undefined, zone.timeZone)),
+    timeHtml(ctx, r.createdAt as string | undefined, zone.timeZone),
     escapeHtml(String(r.priority ?? '')),
     escapeHtml(String(r.assignee ?? '')),
-    escapeHtml(when(ctx, r.dueAt as string | undefined, zone.timeZone)),
+    timeHtml(ctx, r.dueAt as string | undefined, zone.timeZone),
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { slaListEntry } from '../../use-cases/sla-list.js';
-import { caseLink, consolePage, escapeHtml, marketCell, table, TEXT, when, type ConsoleContext } from './layout.js';
+import { caseLink, consolePage, escapeHtml, marketCell, table, TEXT, timeHtml, type ConsoleContext } from './layout.js';
 
 /** An SLA list entry and its case's market (absent on a case from before markets), whose zone its times are in. */
 export type SlaRow = ReturnType<typeof slaListEntry> & { market?: string };
@@ -17,8 +17,8 @@ export function slaPage(ctx: ConsoleContext, lists: Record<(typeof SLA_BOARD_LIS
       const { cells, at } = caseCells(ctx, r);
       return [
         ...cells,
-        escapeHtml(at(r.startedAt)),
-        `<span class="${CSS[state]}">${escapeHtml(at(r.dueAt))}</span>`,
+        at(r.startedAt),
+        `<span class="${CSS[state]}">${at(r.dueAt)}</span>`,
         escapeHtml([r.provisional ? t.provisional : '', r.unknownReason ?? ''].filter(Boolean).join(' · ')),
       ];
     });
@@ -27,7 +27,7 @@ export function slaPage(ctx: ConsoleContext, lists: Record<(typeof SLA_BOARD_LIS
   // Paused clocks have no due time running: when and why they stopped, and when the operator expects to resume.
   const paused = lists.paused.map((r) => {
     const { cells, at } = caseCells(ctx, r);
-    return [...cells, escapeHtml(at(r.pause?.since)), escapeHtml(r.pause?.reason ?? ''), escapeHtml(at(r.pause?.expectedResumeBy))];
+    return [...cells, at(r.pause?.since), escapeHtml(r.pause?.reason ?? ''), at(r.pause?.expectedResumeBy)];
   });
   return consolePage(ctx, 'sla', t.title, `<h1>${escapeHtml(t.title)}</h1>${timed.join('')}${section('paused', t.pausedCols, paused)}`);
 }
@@ -36,5 +36,5 @@ export function slaPage(ctx: ConsoleContext, lists: Record<(typeof SLA_BOARD_LIS
 function caseCells(ctx: ConsoleContext, r: SlaRow) {
   const zone = ctx.zoneOf(r.market);
   const cells = [caseLink(r.caseId), escapeHtml(r.type), escapeHtml(r.status), String(r.priority), marketCell(zone), escapeHtml(`${r.limit}${r.expedited ? ' (expedited)' : ''}`)];
-  return { cells, at: (iso: string | undefined) => when(ctx, iso, zone.timeZone) };
+  return { cells, at: (iso: string | undefined) => timeHtml(ctx, iso, zone.timeZone) };
 }
