@@ -36,7 +36,7 @@ type Result = APIGatewayProxyStructuredResultV2;
 const consoleZone = (deps: ConsoleDeps) => deps.markets.market().timeZone;
 const zonesOf = (deps: ConsoleDeps) => (market: string | undefined) => {
   const code = market ?? deps.markets.defaultMarket;
-  return { market: code, timeZone: deps.markets.knows(code) ? deps.markets.market(code).timeZone : 'UTC' };
+  return deps.markets.knows(code) ? { market: code, timeZone: deps.markets.market(code).timeZone } : { market: code, timeZone: 'UTC', undeployed: true as const };
 };
 const pageDeps = (deps: ConsoleDeps): PageDeps => ({ ...deps, policy: deps.markets.market().policy });
 

@@ -9,7 +9,7 @@ import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { parseCaseSearch, type CaseQuery } from '../domain/case-search.js';
 import { toCsv } from '../domain/csv.js';
 import { localDateOf } from '../domain/working-days.js';
-import { readCaseForOperator, reviewListEntry } from '../use-cases/case-report.js';
+import { readCaseAndMarket, reviewListEntry } from '../use-cases/case-report.js';
 import { CONSOLE_ROW_FIELDS, EXPORT_CAPS, exportCases, ROW_FIELDS, searchCases, type ExportCaps } from '../use-cases/search-cases.js';
 import { readFollowUps } from '../use-cases/read-follow-ups.js';
 import { listSlaCases, slaListEntry } from '../use-cases/sla-list.js';
@@ -77,9 +77,18 @@ export async function renderPage(
   }
   const caseId = /^\/console\/cases\/([^/]+)$/.exec(path)?.[1];
   if (caseId !== undefined) {
-    const view = CASE_ID_PATTERN.test(caseId) ? await readCaseForOperator(deps, caseId, ctx.operator, CASE_VIEW_ROUTE, ctx.now) : undefined;
-    if (!view) return html(404, signInProblemPage(ctx.locale, t.case.notFound));
-    return html(200, casePage(ctx, { view, executions: deps.executions(caseId, view.dispute?.count ?? 0), ...((message ?? doneText) ? { message: message ?? doneText } : {}) }));
+    const read = CASE_ID_PATTERN.test(caseId) ? await readCaseAndMarket(deps, caseId, ctx.operator, CASE_VIEW_ROUTE, ctx.now) : undefined;
+    if (!read) return html(404, signInProblemPage(ctx.locale, t.case.notFound));
+    const { report: view, market } = read;
+    return html(
+      200,
+      casePage(ctx, {
+        view,
+        ...(market ? { market } : {}),
+        executions: deps.executions(caseId, view.dispute?.count ?? 0),
+        ...((message ?? doneText) ? { message: message ?? doneText } : {}),
+      }),
+    );
   }
   if (path === '/console/search' || path === '/console/search.csv') return search(deps, ctx, query, path.endsWith('.csv'));
   if (path === '/console/sla') {

@@ -20,6 +20,8 @@ import { DEFAULT_OPS_USERS } from '../../local/operators.js';
 import { apiEvent, importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 import { oneMarket } from '../markets.js';
+import { createDeCalendar } from '../../functions/domain/de-calendar.js';
+import { dePolicy } from '../../functions/policies/de.js';
 
 type Handler = typeof import('../../functions/handlers/console.js')['handler'];
 type Role = 'viewer' | 'agent' | 'supervisor';
@@ -326,15 +328,23 @@ describe('the SLA board', () => {
     const deps: SlaDeps = { cases, sla: new SlaStore(env.db, TABLE_NAME), alerts: new OpsAlerts(env.db, TABLE_NAME), markets: oneMarket() };
     const supervisor = { name: 'wang', role: 'supervisor' } as const;
     const { caseId } = await seedCase(env.db, { record: { status: 'compensating' } });
-    await startServiceClock(deps, caseId, new Date(), new Date());
+    // And a DE case: its row shows its market and its times in Berlin's zone (the board reads each case's market).
+    const berlin = (await seedCase(env.db, { record: { status: 'compensating', market: 'DE', currency: 'EUR' } as never })).caseId;
+    const deDeps: SlaDeps = { ...deps, markets: oneMarket({ policy: dePolicy, calendar: createDeCalendar() }) };
     const expectedResumeBy = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    await pauseCase(
-      { ...deps, notices: { send: async () => undefined } as never },
-      caseId,
-      { reason: 'factory_service', note: 'sent to the factory', expectedResumeBy },
-      supervisor,
-      new Date(),
-    );
+    for (const [id, d] of [
+      [caseId, deps],
+      [berlin, deDeps],
+    ] as const) {
+      await startServiceClock(d, id, new Date(), new Date());
+      await pauseCase(
+        { ...d, notices: { send: async () => undefined } as never },
+        id,
+        { reason: 'factory_service', note: 'sent to the factory', expectedResumeBy },
+        supervisor,
+        new Date(),
+      );
+    }
     const viewer = await signIn('viewer');
     const pausedSection = async () => {
       const page = await call('GET', '/console/sla', { cookies: viewer });
@@ -349,6 +359,10 @@ describe('the SLA board', () => {
     expect(section).toContain('Expected to resume');
     expect(section).not.toContain('sent to the factory');
     expect(section).not.toContain('no list of their own');
+    const berlinRow = new RegExp(`<tr><td><a href="/console/cases/${berlin}">.*?</tr>`).exec(section)![0];
+    expect(berlinRow).toContain('<abbr title="Europe/Berlin">DE</abbr>');
+    expect(berlinRow).toMatch(/<time datetime="[^"]+">[A-Z][a-z]{2} \d+, \d\d:\d\d UTC\+[12]<\/time>/);
+    expect(berlinRow).not.toContain('UTC+8');
 
     await resumeCase(deps, caseId, {}, supervisor, new Date());
     expect(await pausedSection()).not.toContain(caseId);
@@ -360,10 +374,10 @@ describe("times in each case's market's zone", () => {
   const createdAt = '2026-07-01T10:00:00.000Z';
   const escalateAt = '2026-07-02T06:30:00.000Z';
   const customerId = `cust-zones-${Date.now()}`;
-  let de: string, cn: string, legacy: string;
+  let de: string, cn: string, legacy: string, gone: string;
   beforeAll(async () => {
     const review = { openedAt: createdAt, reasonCode: 'damage_review', escalateAt };
-    const seed = async (market: 'DE' | 'CN' | undefined) =>
+    const seed = async (market: 'DE' | 'CN' | 'FR' | undefined) =>
       (
         await seedCase(env.db, {
           type: 'damaged',
@@ -373,13 +387,14 @@ describe("times in each case's market's zone", () => {
             updatedAt: createdAt,
             status: 'awaiting_review',
             review,
-            ...(market ? { market, currency: market === 'DE' ? 'EUR' : 'CNY' } : {}),
+            ...(market ? { market, currency: market === 'CN' ? 'CNY' : 'EUR' } : {}),
           } as never,
         })
       ).caseId;
     de = await seed('DE');
     cn = await seed('CN');
     legacy = await seed(undefined); // written by a release before markets: no `market`
+    gone = await seed('FR'); // a market this deployment no longer has
   });
   /** A time as the pages show it: in its market's zone, offset beside it, the instant (UTC) in `datetime`. */
   const shown = (text: string) => `<time datetime="${createdAt}">${text}</time>`;
@@ -422,6 +437,72 @@ describe("times in each case's market's zone", () => {
     }
     expect((await cases.get(berlin))!.pause?.expectedResumeBy).toBe('2027-01-10T08:00:00.000Z');
     expect((await cases.get(shanghai))!.pause?.expectedResumeBy).toBe('2027-01-10T01:00:00.000Z');
+  });
+
+  it('a case of a market no longer deployed is shown in UTC, its market named, on its page and in the queue', async () => {
+    const viewer = await signIn('viewer');
+    const page = (await call('GET', `/console/cases/${gone}`, { cookies: viewer })).body;
+    expect(page).toContain('<dt>Market (its times)</dt><dd>FR · times in UTC</dd>');
+    expect(page).toContain(`<dt>Received</dt><dd>${shown('Jul 1, 10:00 UTC')}</dd>`);
+    const queue = (await call('GET', '/console', { cookies: viewer })).body;
+    expect(rowOf(queue, gone)).toContain('<abbr title="UTC">FR</abbr>');
+    expect(rowOf(queue, gone)).toContain('Jul 2, 06:30 UTC<');
+  });
+
+  it("a pause's resume time on a case of a market no longer deployed: no field on its page, and a form sending one is refused in words", async () => {
+    const supervisor = await signIn('supervisor');
+    const caseId = (await seedCase(env.db, { record: { status: 'compensating', market: 'FR', currency: 'EUR' } as never })).caseId;
+    const page = (await call('GET', `/console/cases/${caseId}`, { cookies: supervisor })).body;
+    expect(page).not.toContain('name="expectedResumeBy"');
+    expect(page).toContain('No expected resume time: this case’s market (FR) is no longer deployed, so its working days cannot be counted.');
+    const fields = { csrf: await csrfOf(supervisor), reason: 'factory_service', note: 'sent to the factory', expectedResumeBy: '2027-01-10T09:00' };
+    const refused = await post(supervisor, `/console/cases/${caseId}/pause`, fields);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('This case’s market (FR) is no longer deployed: its working days cannot be counted, so no resume time can be set.');
+    const zh = await post(supervisor, `/console/cases/${caseId}/pause`, fields, { origin: ORIGIN, 'accept-language': 'zh-CN' });
+    expect(zh.statusCode).toBe(409);
+    expect(zh.body).toContain('该售后单所属市场（FR）已不再部署：无法计算其工作日，因此不能设置预计恢复时间。');
+    expect((await cases.get(caseId))!.pause).toBeUndefined();
+    // Without one, the pause is taken.
+    expect((await post(supervisor, `/console/cases/${caseId}/pause`, { ...fields, expectedResumeBy: '' })).statusCode).toBe(303);
+    expect((await cases.get(caseId))!.pause?.reason).toBe('factory_service');
+  });
+
+  it("the case page takes its zone from the case's own market, as the pause form does, with or without order lines", async () => {
+    const caseId = (await seedCase(env.db, { record: { status: 'compensating', market: 'DE', currency: 'EUR', orderItems: undefined } as never })).caseId;
+    const page = (await call('GET', `/console/cases/${caseId}`, { cookies: await signIn('supervisor') })).body;
+    expect(page).toContain('<dt>Market (its times)</dt><dd>DE · times in Europe/Berlin</dd>');
+    expect(page).toContain('Expected to resume by (optional) · Europe/Berlin time');
+  });
+
+  it("a resume time on Berlin's clock-change days is the instant Berlin's clock shows then (the first of a doubled time); a skipped time is refused in words", async () => {
+    const supervisor = await signIn('supervisor');
+    const csrf = await csrfOf(supervisor);
+    const pauseUntil = async (until: string, headers: Record<string, string> = { origin: ORIGIN }) => {
+      const caseId = (await seedCase(env.db, { record: { status: 'compensating', market: 'DE', currency: 'EUR' } as never })).caseId;
+      const result = await post(supervisor, `/console/cases/${caseId}/pause`, { csrf, reason: 'factory_service', note: 'sent to the factory', expectedResumeBy: until }, headers);
+      return { result, stored: (await cases.get(caseId))!.pause?.expectedResumeBy };
+    };
+    // The next changes after today (the form refuses a past time): 28 March 2027 (02:00 → 03:00) and 31 October 2027
+    // (03:00 → 02:00), as on 29 March and 25 October 2026 (tests/unit/console.test.ts).
+    for (const [until, instant] of [
+      ['2027-03-28T01:30', '2027-03-28T00:30:00.000Z'],
+      ['2027-10-31T01:30', '2027-10-30T23:30:00.000Z'],
+      ['2027-10-31T02:30', '2027-10-31T00:30:00.000Z'],
+    ]) {
+      const { result, stored } = await pauseUntil(until!);
+      expect(result.statusCode, until).toBe(303);
+      expect(stored, until).toBe(instant);
+    }
+    for (const until of ['2027-03-28T02:30', '2026-03-29T02:30']) {
+      const en = await pauseUntil(until);
+      expect(en.result.statusCode).toBe(422);
+      expect(en.result.body).toContain('This time does not exist in Europe/Berlin: the clocks go forward then.');
+      expect(en.stored).toBeUndefined();
+      const zh = await pauseUntil(until, { origin: ORIGIN, 'accept-language': 'zh-CN' });
+      expect(zh.result.statusCode).toBe(422);
+      expect(zh.result.body).toContain('该时间在 Europe/Berlin 不存在：此时时钟向前拨快。');
+    }
   });
 
   it('the review queue and the search show each row in its own market zone, with the market beside it', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minorUnitsFromText } from '../../functions/domain/money.js';
+import { instantOfLocalTime } from '../../functions/domain/working-days.js';
 import { consolePath, csrfTokenFor } from '../../functions/http/console-session.js';
 import { followUpsPage } from '../../functions/web/console/alerts.js';
 import { timeHtml, when, type ConsoleContext } from '../../functions/web/console/layout.js';
@@ -147,5 +148,36 @@ describe("times in a case's market's zone", () => {
     expect(followUps).toMatch(
       /<td><time datetime="2026-07-01T10:00:00.000Z">7月1日 18:00 UTC\+8<\/time><\/td><td><a href="\/console\/cases\/AS-OLD">AS-OLD<\/a><\/td><td><abbr title="Asia\/Shanghai">CN<\/abbr>/,
     );
+  });
+});
+
+describe("a resume time typed on Berlin's clock-change days (instantOfLocalTime)", () => {
+  // 29 March 2026: at 02:00 CET the clocks go forward to 03:00 CEST; 25 October 2026: at 03:00 CEST back to 02:00 CET.
+  it.each([
+    ['2026-03-29T01:30', '2026-03-29T00:30:00.000Z'], // still winter time (UTC+1)
+    ['2026-03-29T03:30', '2026-03-29T01:30:00.000Z'], // summer time (UTC+2)
+    ['2026-10-25T01:30', '2026-10-24T23:30:00.000Z'], // still summer time (UTC+2)
+    ['2026-10-25T02:30', '2026-10-25T00:30:00.000Z'], // shown twice: the first, still summer time
+    ['2026-10-25T03:30', '2026-10-25T02:30:00.000Z'], // winter time (UTC+1)
+  ])('%s in Europe/Berlin is %s', (local, instant) => {
+    expect(instantOfLocalTime(local, 'Europe/Berlin')?.toISOString()).toBe(instant);
+  });
+
+  it('a time the clocks skip does not exist; zones without a change read as their one offset', () => {
+    expect(instantOfLocalTime('2026-03-29T02:30', 'Europe/Berlin')).toBeNull();
+    expect(instantOfLocalTime('2026-03-29T02:00', 'Europe/Berlin')).toBeNull();
+    expect(instantOfLocalTime('2026-03-29T02:30', 'Asia/Shanghai')?.toISOString()).toBe('2026-03-28T18:30:00.000Z');
+    expect(instantOfLocalTime('2026-03-29T02:30', 'UTC')?.toISOString()).toBe('2026-03-29T02:30:00.000Z');
+  });
+});
+
+describe('times just after local midnight', () => {
+  const at = (locale: 'en' | 'zh-CN') => ({ locale, timeZone: 'Europe/Berlin' });
+  it.each([
+    ['en', 'Jul 1, 00:30 UTC+2'],
+    ['zh-CN', '7月1日 00:30 UTC+2'],
+  ] as const)('%s shows 00:30, never 24:30', (locale, shown) => {
+    // 22:30 UTC on 30 June is 00:30 on 1 July in Berlin.
+    expect(when(at(locale), '2026-06-30T22:30:00.000Z')).toBe(shown);
   });
 });

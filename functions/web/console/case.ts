@@ -9,6 +9,8 @@ export type CaseReport = ReturnType<typeof caseReport>;
 
 export interface CasePageInput {
   view: CaseReport;
+  /** The case's market, top-level on its record as the pause action reads it (absent: a case from before markets). */
+  market?: string;
   /** The case's Step Functions executions (the first run, then one per dispute round), newest last. */
   executions: Array<{ name: string; url: string }>;
   message?: { kind: 'done' | 'error'; text: string };
@@ -94,7 +96,10 @@ function actions(ctx: ConsoleContext, v: CaseReport, zone: MarketZone, f: Consol
         field('pause-reason', f.pauseReason, select('pause-reason', 'reason', DELAY_REASONS)) +
           field('pause-note', f.note, textarea('pause-note', 'note')) +
           // Read in the case's zone (console-actions.ts), as its other times are shown.
-          field('pause-until', `${f.resumeBy} · ${f.inZone.replace('{zone}', zone.timeZone)}`, '<input id="pause-until" name="expectedResumeBy" type="datetime-local">'),
+          // A market no longer deployed has no calendar to count the pause's working days by: no field, and why.
+          (zone.undeployed
+            ? `<p class="muted">${escapeHtml(f.noResumeBy.replace('{market}', zone.market))}</p>`
+            : field('pause-until', `${f.resumeBy} · ${f.inZone.replace('{zone}', zone.timeZone)}`, '<input id="pause-until" name="expectedResumeBy" type="datetime-local">')),
         f.pause,
         'plain',
       ),
@@ -123,7 +128,7 @@ export function casePage(ctx: ConsoleContext, input: CasePageInput): string {
   const v = input.view;
   const currency = v.order?.currency;
   // Every time of the case in its market's zone (a case from before markets: the default market's), offset shown.
-  const zone = ctx.zoneOf(v.order?.market);
+  const zone = ctx.zoneOf(input.market ?? v.order?.market);
   const at = (iso: string | undefined) => timeHtml(ctx, iso, zone.timeZone);
   const value = showAt(at);
   const summary: Array<[string, string]> = [

@@ -23,6 +23,8 @@ export interface ConsoleContext {
 export interface MarketZone {
   market: string;
   timeZone: string;
+  /** A market no longer deployed: its cases are shown in UTC, and its working days cannot be counted. */
+  undeployed?: true;
 }
 
 // Readable on a laptop and a phone: one column under 48rem, tables scroll sideways, no external assets.
@@ -42,7 +44,7 @@ button{font:inherit;padding:.45rem 1rem;border-radius:.35rem;border:1px solid #1
 .info{border-left:4px solid #1a5fb4;background:#eaf2fc;padding:.5rem .75rem;margin:0 0 1rem}.caution{border-left:4px solid #8a5300;background:#fdf3e1;padding:.5rem .75rem;margin:0 0 1rem}
 .inline{display:inline}.inline button{margin:0}.error{border-left:4px solid #a51d2d;background:#fdecee;padding:.5rem .75rem;margin:0 0 1rem}.done{border-left:4px solid #1b6b35;background:#e9f6ee;padding:.5rem .75rem;margin:0 0 1rem}
 .photos{display:flex;flex-wrap:wrap;gap:.5rem}.photos img{max-width:12rem;max-height:12rem;border:1px solid #d8dde3;border-radius:.3rem;background:#fff}
-time{white-space:nowrap}form.search{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.25rem 1rem;align-items:end}
+time{white-space:nowrap}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}form.search{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.25rem 1rem;align-items:end}
 @media (max-width:48rem){.who{margin-left:0}main{padding:.6rem}dl{grid-template-columns:1fr}dt{margin-top:.3rem}}`;
 
 /**
@@ -119,7 +121,7 @@ function timeFormat(locale: ConsoleLocale, timeZone: string): Intl.DateTimeForma
   const key = `${locale} ${timeZone}`;
   let format = timeFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+    format = new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     timeFormats.set(key, format);
   }
   return format;
@@ -133,8 +135,12 @@ export function utcOffsetLabel(at: Date, timeZone: string): string {
   return `UTC${minutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
 }
 
-/** A list's market cell: the market's code, its zone named on hover and for screen readers. */
-export const marketCell = (zone: MarketZone) => `<abbr title="${escapeHtml(zone.timeZone)}">${escapeHtml(zone.market)}</abbr>`;
+/**
+ * A list's market cell: the market's code, its zone's name on hover (a `title`, which not every screen reader reads)
+ * and in visually hidden text, so the zone is in the cell's text for whoever cannot hover.
+ */
+export const marketCell = (zone: MarketZone) =>
+  `<abbr title="${escapeHtml(zone.timeZone)}">${escapeHtml(zone.market)}</abbr><span class="visually-hidden"> (${escapeHtml(zone.timeZone)})</span>`;
 
 /** Money in minor units, in the operator's language. */
 export function money(ctx: Pick<ConsoleContext, 'locale'>, amount: number | undefined, currency: string | undefined): string {

@@ -91,6 +91,7 @@ const en = {
     note: 'Internal note',
     resumeBy: 'Expected to resume by (optional)',
     inZone: '{zone} time',
+    noResumeBy: 'No expected resume time: this case’s market ({market}) is no longer deployed, so its working days cannot be counted.',
     outcome: 'Outcome of the call',
   },
   done: {
@@ -121,6 +122,8 @@ const en = {
     no_open_follow_up: 'The case has no open follow-up.',
     csrf: 'This form was not sent from this console page (or your session changed). Reload the page and try again.',
     not_found: 'No case has this id.',
+    time_skipped: 'This time does not exist in {zone}: the clocks go forward then. Pick a time before or after the change.',
+    market_not_deployed: 'This case’s market ({market}) is no longer deployed: its working days cannot be counted, so no resume time can be set. Pause it without one.',
   },
   amountReasons: {
     // The console's amount field is in major units (yuan): never tell an operator to type minor units (fen).
@@ -261,6 +264,7 @@ const zh: ConsoleText = {
     note: '内部备注',
     resumeBy: '预计恢复时间（可选）',
     inZone: '{zone} 时间',
+    noResumeBy: '不能设置预计恢复时间：该售后单所属市场（{market}）已不再部署，无法计算其工作日。',
     outcome: '回访结果',
   },
   done: {
@@ -291,6 +295,8 @@ const zh: ConsoleText = {
     no_open_follow_up: '该售后单没有待处理的回访。',
     csrf: '该表单不是从本页面提交的（或您的登录已变化），请刷新页面后重试。',
     not_found: '没有该编号的售后单。',
+    time_skipped: '该时间在 {zone} 不存在：此时时钟向前拨快。请选择拨快之前或之后的时间。',
+    market_not_deployed: '该售后单所属市场（{market}）已不再部署：无法计算其工作日，因此不能设置预计恢复时间。请不填该时间直接暂停。',
   },
   amountReasons: {
     not_positive_integer: '请填写大于零的订单币种金额，如 199.50（半角数字，小数位数不超过该币种）',
