@@ -44,7 +44,7 @@ button{font:inherit;padding:.45rem 1rem;border-radius:.35rem;border:1px solid #1
 .info{border-left:4px solid #1a5fb4;background:#eaf2fc;padding:.5rem .75rem;margin:0 0 1rem}.caution{border-left:4px solid #8a5300;background:#fdf3e1;padding:.5rem .75rem;margin:0 0 1rem}
 .inline{display:inline}.inline button{margin:0}.error{border-left:4px solid #a51d2d;background:#fdecee;padding:.5rem .75rem;margin:0 0 1rem}.done{border-left:4px solid #1b6b35;background:#e9f6ee;padding:.5rem .75rem;margin:0 0 1rem}
 .photos{display:flex;flex-wrap:wrap;gap:.5rem}.photos img{max-width:12rem;max-height:12rem;border:1px solid #d8dde3;border-radius:.3rem;background:#fff}
-time{white-space:nowrap}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}form.search{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.25rem 1rem;align-items:end}
+time{white-space:nowrap}.results table{font-size:.82rem}.results th,.results td{padding:.4rem .35rem}.results td a{white-space:nowrap}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}form.search{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.25rem 1rem;align-items:end}
 @media (max-width:48rem){.who{margin-left:0}main{padding:.6rem}dl{grid-template-columns:1fr}dt{margin-top:.3rem}}`;
 
 /**

@@ -36,11 +36,12 @@ export function searchPage(ctx: ConsoleContext, input: SearchPageInput): string 
     ? `<p role="alert" class="error">${escapeHtml(input.problem)}</p>`
     : input.rows
       ? // No `download` attribute: a cut export answers a page saying so (exportPartPage), which a download would hide.
-        `<p><a href="/console/search.csv?${escapeHtml(query)}">${escapeHtml(t.csv)}</a></p>${table(
+        // Eleven columns: set tighter (results) so the Due column fits a 1280 px screen beside the case id on one line.
+        `<p><a href="/console/search.csv?${escapeHtml(query)}">${escapeHtml(t.csv)}</a></p><div class="results">${table(
           t.cols,
           input.rows.map((r) => rowCells(ctx, r)),
           t.empty,
-        )}${input.nextCursor ? `<p><a href="/console/search?${escapeHtml(`${query}&cursor=${encodeURIComponent(input.nextCursor)}`)}">${escapeHtml(t.next)}</a></p>` : ''}`
+        )}</div>${input.nextCursor ? `<p><a href="/console/search?${escapeHtml(`${query}&cursor=${encodeURIComponent(input.nextCursor)}`)}">${escapeHtml(t.next)}</a></p>` : ''}`
       : `<p class="muted">${escapeHtml(t.hint)}</p>`;
   // Which days From / To mean (the default market's, as the ops API's search), and that each row shows its own zone.
   const home = ctx.zoneOf(undefined);
