@@ -55,6 +55,10 @@ try {
   const first = await send(inReview(64900, 'vip'), (v) => v.status === 'awaiting_review');
   await send(inReview(129900, 'gold'), (v) => v.status === 'awaiting_review');
   await send(inReview(58800, 'standard'), (v) => v.status === 'awaiting_review');
+  // A German order: the lists show each case's times in its own market's zone, its market beside them.
+  const german = inReview(12900, 'gold');
+  Object.assign(german.data.order, { market: 'DE', currency: 'EUR' });
+  await send(german, (v) => v.status !== 'received');
   // A return approved, its parcel received: the service clock runs; ten days later it is past due.
   const late = requestedEvent({ caseType: 'return', locale: 'en' });
   const lateId = await send(late, (v) => v.status === 'awaiting_return');

@@ -128,6 +128,23 @@ export function zoneOffsetMs(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
+/**
+ * The instant whose local clock in the zone reads `localDateTime` (YYYY-MM-DDTHH:mm), or null when the clock skips it
+ * (a time that does not exist: clocks go forward). A time the clock shows twice (clocks go back) is its earlier instant.
+ * The offsets a day before and a day after are the only candidates: a zone changes its offset at most once a day.
+ */
+export function instantOfLocalTime(localDateTime: string, timeZone: string): Date | null {
+  const asUtc = Date.parse(`${localDateTime}:00Z`);
+  if (Number.isNaN(asUtc)) return null;
+  const offsets = [zoneOffsetMs(new Date(asUtc - MS_PER_DAY), timeZone), zoneOffsetMs(new Date(asUtc + MS_PER_DAY), timeZone)];
+  // The larger offset gives the earlier instant: tried first, so a doubled time is read as its first occurrence.
+  const matches = [...new Set(offsets)]
+    .sort((a, b) => b - a)
+    .map((offset) => asUtc - offset)
+    .filter((instant) => instant + zoneOffsetMs(new Date(instant), timeZone) === asUtc);
+  return matches.length === 0 ? null : new Date(matches[0]!);
+}
+
 /** The last millisecond of a local date in the zone, as a UTC instant. */
 export function endOfLocalDay(localDate: string, timeZone: string): Date {
   const nextMidnightAsUtc = Date.parse(`${addCalendarDays(localDate, 1)}T00:00:00Z`);

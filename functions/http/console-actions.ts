@@ -5,7 +5,7 @@ import { minorUnitsFromText } from '../domain/money.js';
 import { DELAY_REASONS, type DelayReason } from '../domain/notices/types.js';
 import type { Operator } from '../domain/operators.js';
 import { FOLLOW_UP_OUTCOMES, type FollowUpOutcome } from '../domain/satisfaction.js';
-import { zoneOffsetMs } from '../domain/working-days.js';
+import { instantOfLocalTime } from '../domain/working-days.js';
 import { assignCase } from '../use-cases/assign-case.js';
 import { decideCase, type DecideDeps, type OperatorDecision } from '../use-cases/decide-case.js';
 import { pauseCase, resumeCase, type DelayNoticeMessage } from '../use-cases/pause-case.js';
@@ -85,7 +85,12 @@ export async function runAction(
       const reason = text(form, 'reason');
       const note = text(form, 'note');
       const until = text(form, 'expectedResumeBy');
-      const expectedResumeBy = until === '' ? undefined : fromLocalTime(until, deps.markets.market().calendar.timeZone);
+      // Typed in the case's market's zone, the zone the case page shows (and names beside the field).
+      const zone = until === '' ? undefined : await caseZone(deps, caseId);
+      // A market no longer deployed has no calendar here: its working days, and so the due date after the pause, cannot be counted.
+      if (zone && 'undeployed' in zone) return { status: 409, error: e.market_not_deployed.replace('{market}', zone.undeployed) };
+      const expectedResumeBy = zone ? fromLocalTime(until, zone.timeZone) : undefined;
+      if (zone && expectedResumeBy === 'skipped') return { status: 422, error: e.time_skipped.replace('{zone}', zone.timeZone) };
       if (!oneOf(DELAY_REASONS, reason) || !within(note, true) || expectedResumeBy === null || (expectedResumeBy && Date.parse(expectedResumeBy) <= now.getTime())) return invalid;
       const input = { reason: reason as DelayReason, note, ...(expectedResumeBy ? { expectedResumeBy } : {}) };
       return pauseOutcome(await pauseCase({ ...deps, notices: deps.notices() }, caseId, input, operator, now), 'pause', locale);
@@ -130,10 +135,21 @@ function pauseOutcome(result: Awaited<ReturnType<typeof resumeCase>>, done: 'pau
   return { done };
 }
 
-/** A `datetime-local` value (YYYY-MM-DDTHH:mm) read in the market's zone, as an ISO instant; null when malformed. */
-function fromLocalTime(value: string, timeZone: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const asUtc = Date.parse(`${value}:00Z`);
-  if (Number.isNaN(asUtc)) return null;
-  return new Date(asUtc - zoneOffsetMs(new Date(asUtc), timeZone)).toISOString();
+/**
+ * The zone of the case's market (a case from before markets, or none found: the default market's); a market no
+ * longer deployed is named instead (the console shows its cases in UTC, but has no calendar to count its days by).
+ */
+async function caseZone(deps: ActionDeps, caseId: string): Promise<{ timeZone: string } | { undeployed: string }> {
+  const record = await deps.cases.get(caseId);
+  if (record?.market && !deps.markets.knows(record.market)) return { undeployed: record.market };
+  return { timeZone: (record ? deps.markets.of(record) : deps.markets.market()).calendar.timeZone };
+}
+
+/**
+ * A `datetime-local` value (YYYY-MM-DDTHH:mm) read in the case's zone, as an ISO instant: a time shown twice (clocks
+ * go back) is the first; 'skipped' for one the clocks skip (clocks go forward); null when malformed.
+ */
+function fromLocalTime(value: string, timeZone: string): string | 'skipped' | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}:00Z`))) return null;
+  return instantOfLocalTime(value, timeZone)?.toISOString() ?? 'skipped';
 }

@@ -27,8 +27,17 @@ export type { AccessLog, CaseSearch, LedgerStore, OpsAlerts, SatisfactionStore }
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-/** The console shows times, and reads the operator's, in the default market's zone; its reports measure by that market's limits. */
+/**
+ * Zones of the console: a case's times are shown, and a time an operator types for it read, in its market's zone (a
+ * case from before markets: the default market's). A market no longer deployed has no zone here: its cases show UTC,
+ * labelled so. The search's days, the reports and the alerts stay in the default market's zone; its reports measure by
+ * that market's limits.
+ */
 const consoleZone = (deps: ConsoleDeps) => deps.markets.market().timeZone;
+const zonesOf = (deps: ConsoleDeps) => (market: string | undefined) => {
+  const code = market ?? deps.markets.defaultMarket;
+  return deps.markets.knows(code) ? { market: code, timeZone: deps.markets.market(code).timeZone } : { market: code, timeZone: 'UTC', undeployed: true as const };
+};
 const pageDeps = (deps: ConsoleDeps): PageDeps => ({ ...deps, policy: deps.markets.market().policy });
 
 const html = (statusCode: number, body: string, cookies: string[] = []): Result => ({ statusCode, headers: { ...CONSOLE_HEADERS }, body, ...(cookies.length ? { cookies } : {}) });
@@ -130,7 +139,15 @@ export function consoleApp(deps: ConsoleDeps) {
     const needs = roleNeededFor(method, opsRoute);
     if (!roleAllows(operator.role, needs)) return html(403, signInProblemPage(locale, `${t.signIn.forbidden} ${needs}.`), current.cookies);
 
-    const ctx = { operator, locale, csrf: csrfTokenFor(token), path: `${path}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`, now, timeZone: consoleZone(deps) };
+    const ctx = {
+      operator,
+      locale,
+      csrf: csrfTokenFor(token),
+      path: `${path}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+      now,
+      timeZone: consoleZone(deps),
+      zoneOf: zonesOf(deps),
+    };
     if (method === 'POST') {
       const [, , , caseId = '', action = ''] = path.split('/');
       if (!CASE_ID_PATTERN.test(caseId)) return html(404, signInProblemPage(locale, t.errors.not_found), current.cookies);

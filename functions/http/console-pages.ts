@@ -9,10 +9,10 @@ import { CASE_ID_PATTERN } from '../domain/case-id.js';
 import { parseCaseSearch, type CaseQuery } from '../domain/case-search.js';
 import { toCsv } from '../domain/csv.js';
 import { localDateOf } from '../domain/working-days.js';
-import { readCaseForOperator, reviewListEntry } from '../use-cases/case-report.js';
-import { EXPORT_CAPS, exportCases, ROW_FIELDS, searchCases, type ExportCaps } from '../use-cases/search-cases.js';
+import { readCaseAndMarket, reviewListEntry } from '../use-cases/case-report.js';
+import { CONSOLE_ROW_FIELDS, EXPORT_CAPS, exportCases, ROW_FIELDS, searchCases, type ExportCaps } from '../use-cases/search-cases.js';
 import { readFollowUps } from '../use-cases/read-follow-ups.js';
-import { listSla } from '../use-cases/sla-list.js';
+import { listSlaCases, slaListEntry } from '../use-cases/sla-list.js';
 import { alertsPage, followUpsPage } from '../web/console/alerts.js';
 import { casePage } from '../web/console/case.js';
 import { CONSOLE_HEADERS, TEXT, type ConsoleContext } from '../web/console/layout.js';
@@ -65,21 +65,39 @@ export async function renderPage(
 
   if (path === '/console') {
     const pending = await deps.cases.listByStatus('awaiting_review', 100);
-    return html(200, queuePage(ctx, pending.map(reviewListEntry), message ?? doneText));
+    // Each with its case's market: the queue shows every case's times in its own market's zone.
+    return html(
+      200,
+      queuePage(
+        ctx,
+        pending.map((c) => ({ ...reviewListEntry(c), market: c.market })),
+        message ?? doneText,
+      ),
+    );
   }
   const caseId = /^\/console\/cases\/([^/]+)$/.exec(path)?.[1];
   if (caseId !== undefined) {
-    const view = CASE_ID_PATTERN.test(caseId) ? await readCaseForOperator(deps, caseId, ctx.operator, CASE_VIEW_ROUTE, ctx.now) : undefined;
-    if (!view) return html(404, signInProblemPage(ctx.locale, t.case.notFound));
-    return html(200, casePage(ctx, { view, executions: deps.executions(caseId, view.dispute?.count ?? 0), ...((message ?? doneText) ? { message: message ?? doneText } : {}) }));
+    const read = CASE_ID_PATTERN.test(caseId) ? await readCaseAndMarket(deps, caseId, ctx.operator, CASE_VIEW_ROUTE, ctx.now) : undefined;
+    if (!read) return html(404, signInProblemPage(ctx.locale, t.case.notFound));
+    const { report: view, market } = read;
+    return html(
+      200,
+      casePage(ctx, {
+        view,
+        ...(market ? { market } : {}),
+        executions: deps.executions(caseId, view.dispute?.count ?? 0),
+        ...((message ?? doneText) ? { message: message ?? doneText } : {}),
+      }),
+    );
   }
   if (path === '/console/search' || path === '/console/search.csv') return search(deps, ctx, query, path.endsWith('.csv'));
   if (path === '/console/sla') {
-    const lists = await Promise.all(SLA_BOARD_LISTS.map((state) => listSla(deps.sla, state)));
-    return html(200, slaPage(ctx, Object.fromEntries(SLA_BOARD_LISTS.map((state, i) => [state, lists[i]!])) as Parameters<typeof slaPage>[1]));
+    const lists = await Promise.all(SLA_BOARD_LISTS.map((state) => listSlaCases(deps.sla, state)));
+    const rows = lists.map((cases) => cases.map((c) => ({ ...slaListEntry(c), market: c.market })));
+    return html(200, slaPage(ctx, Object.fromEntries(SLA_BOARD_LISTS.map((state, i) => [state, rows[i]!])) as Parameters<typeof slaPage>[1]));
   }
   if (path === '/console/alerts') return html(200, alertsPage(ctx, await deps.alerts.recent(100)));
-  if (path === '/console/follow-ups') return html(200, followUpsPage(ctx, await readFollowUps(deps, ctx.operator, 'GET /console/follow-ups', ctx.now)));
+  if (path === '/console/follow-ups') return html(200, followUpsPage(ctx, await withMarkets(deps, await readFollowUps(deps, ctx.operator, 'GET /console/follow-ups', ctx.now))));
   return reports(deps, ctx, query);
 }
 
@@ -90,7 +108,7 @@ async function search(deps: PageDeps, ctx: ConsoleContext, query: URLSearchParam
   const parsed = parseCaseSearch(params, ctx.timeZone, ctx.now);
   if ('error' in parsed) return html(400, searchPage(ctx, { params, problem: parsed.error }));
   if (csv) return exportCsv(deps, ctx, params, parsed, query);
-  const result = await searchCases(deps, parsed.query, parsed.limit, parsed.cursor);
+  const result = await searchCases(deps, parsed.query, parsed.limit, parsed.cursor, undefined, CONSOLE_ROW_FIELDS);
   if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: 'cursor does not belong to this query' }));
   return html(200, searchPage(ctx, { params, rows: result.rows, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) }));
 }
@@ -105,6 +123,9 @@ async function exportCsv(deps: PageDeps, ctx: ConsoleContext, params: URLSearchP
   const until = query.get('until') ?? undefined;
   const part = partText === null ? undefined : Number(partText);
   if (part !== undefined && !/^[1-9][0-9]{0,5}$/.test(partText!)) return html(400, searchPage(ctx, { params, problem: 'part must be a whole number from 1' }));
+  // `file=1` asks for a part's file; any other value was a page taken for a file or the other way round: said, not guessed.
+  const fileText = query.get('file');
+  if (fileText !== null && fileText !== '1') return html(400, searchPage(ctx, { params, problem: TEXT[ctx.locale].exportParts.badFile }));
   const caps = deps.exportCaps ?? EXPORT_CAPS;
   const result = await exportCases(deps, parsed.query, parsed.cursor, { caps, ...(until ? { until } : {}) });
   if (result.status === 'bad_cursor') return html(400, searchPage(ctx, { params, problem: `${until ? 'cursor or until' : 'cursor'} does not belong to this query` }));
@@ -130,6 +151,19 @@ async function exportCsv(deps: PageDeps, ctx: ConsoleContext, params: URLSearchP
   const fields = new URLSearchParams([...params].filter(([k]) => k !== 'cursor'));
   if (parsed.query.from && parsed.query.to) for (const day of ['from', 'to'] as const) fields.set(day, parsed.query[day]!);
   return html(200, exportPartPage(ctx, { params: fields, ...(parsed.cursor ? { cursor: parsed.cursor } : {}), part: part ?? 1, rows: result.rows.length, stop, caps }));
+}
+
+/**
+ * The follow-up tasks with their cases' markets (a task item has none): one batch read of the cases (100 at most), so
+ * the page shows each opened time in its case's market's zone. A case from before markets has none: the default's.
+ */
+async function withMarkets(deps: PageDeps, tasks: Awaited<ReturnType<typeof readFollowUps>>) {
+  if (tasks.length === 0) return tasks;
+  const cases = await deps.sla.casesOf(tasks.map((task) => ({ caseId: task.caseId, at: task.openedAt })));
+  return tasks.map((task) => {
+    const market = cases.get(task.caseId)?.market;
+    return market ? { ...task, market } : task;
+  });
 }
 
 /**

@@ -16,11 +16,25 @@ export async function readCaseForOperator(
   route: string,
   now: Date,
 ) {
+  return (await readCaseAndMarket(deps, caseId, operator, route, now))?.report;
+}
+
+/**
+ * readCaseForOperator's report and the case's own market (the record's top-level `market`, absent on a case from
+ * before markets; the report names it only beside an order), for the console to show it in that market's zone.
+ */
+export async function readCaseAndMarket(
+  deps: { cases: Pick<CaseRepository, 'view' | 'contact'>; accessLog: Pick<AccessLog, 'record'> },
+  caseId: string,
+  operator: Operator,
+  route: string,
+  now: Date,
+) {
   const view = await deps.cases.view(caseId);
   if (!view) return undefined;
   await deps.accessLog.record({ at: now.toISOString(), operator: operator.name, role: operator.role, caseId, read: ['description'], route });
   const contact = await deps.cases.contact(caseId);
-  return caseReport(view, contact?.description);
+  return { report: caseReport(view, contact?.description), market: view.case.market };
 }
 
 /**

@@ -12,10 +12,15 @@ export interface SearchDeps {
 
 /** The rows a search answers with: enough to pick a case, nothing personal. */
 export const ROW_FIELDS = ['caseId', 'type', 'status', 'outcome', 'orderId', 'requestId', 'customerId', 'createdAt', 'priority', 'assignee', 'dueAt'] as const;
-export type CaseRow = Partial<Record<(typeof ROW_FIELDS)[number], string | number>>;
+/**
+ * The console's rows: the API's, and the case's market (absent on a case from before markets), whose zone the console
+ * shows the row's times in. Neither the API's rows nor the CSV columns change.
+ */
+export const CONSOLE_ROW_FIELDS = [...ROW_FIELDS, 'market'] as const;
+export type CaseRow = Partial<Record<(typeof CONSOLE_ROW_FIELDS)[number], string | number>>;
 
-export function caseRow(c: CaseRecord): CaseRow {
-  return Object.fromEntries(ROW_FIELDS.filter((field) => c[field] !== undefined).map((field) => [field, c[field] as string | number]));
+export function caseRow(c: CaseRecord, fields: readonly (typeof CONSOLE_ROW_FIELDS)[number][] = ROW_FIELDS): CaseRow {
+  return Object.fromEntries(fields.filter((field) => c[field] !== undefined).map((field) => [field, c[field] as string | number]));
 }
 
 /** Rows a CSV export holds at most; past it the answer says it was cut (docs/operations.md). */
@@ -30,21 +35,32 @@ export const EXPORT_READ_CAP = 10_000;
 export type SearchResult = { status: 'ok'; rows: CaseRow[]; nextCursor?: string; read: number } | { status: 'bad_cursor' };
 export type ExportResult = { status: 'ok'; rows: CaseRow[]; truncated: boolean; nextCursor?: string } | { status: 'bad_cursor' };
 
-/** One page of cases matching the query; `cursor` is the previous page's `nextCursor`; `until` one to end at (exportCases). */
-export async function searchCases(deps: SearchDeps, query: CaseQuery, limit: number, cursor?: string, until?: string): Promise<SearchResult> {
+/**
+ * One page of cases matching the query; `cursor` is the previous page's `nextCursor`; `until` one to end at
+ * (exportCases); `fields` the rows' fields (the API's unless given).
+ */
+export async function searchCases(
+  deps: SearchDeps,
+  query: CaseQuery,
+  limit: number,
+  cursor?: string,
+  until?: string,
+  fields: readonly (typeof CONSOLE_ROW_FIELDS)[number][] = ROW_FIELDS,
+): Promise<SearchResult> {
+  const rowOf = (c: CaseRecord) => caseRow(c, fields);
   const plan = planSearch(query, lookupPartition, monthsNewestFirst);
   const accept = (c: CaseRecord) => matchesQuery(query, c);
   if (plan.kind === 'case') {
     if (cursor || until) return { status: 'bad_cursor' };
     const found = await deps.cases.get(caseIdFor(plan.requestId));
-    return { status: 'ok', rows: found && accept(found) ? [caseRow(found)] : [], read: 1 };
+    return { status: 'ok', rows: found && accept(found) ? [rowOf(found)] : [], read: 1 };
   }
   const fingerprint = queryFingerprint(query);
   const start = cursor === undefined ? undefined : decodeCursor(cursor, fingerprint, plan);
   const end = until === undefined ? undefined : decodeCursor(until, fingerprint, plan);
   if (start === null || end === null || (start && end && isPast(start, end, plan))) return { status: 'bad_cursor' };
   const page = await deps.search.page(plan, accept, limit, start, end);
-  return { status: 'ok', rows: page.cases.map(caseRow), read: page.read, ...(page.next ? { nextCursor: encodeCursor(page.next, fingerprint) } : {}) };
+  return { status: 'ok', rows: page.cases.map(rowOf), read: page.read, ...(page.next ? { nextCursor: encodeCursor(page.next, fingerprint) } : {}) };
 }
 
 /** What bounds one export: rows it holds and index entries it reads (tests give small ones). */

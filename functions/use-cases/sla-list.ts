@@ -8,12 +8,16 @@ import type { SlaListState } from '../domain/sla.js';
  * on since (served, paused, resumed, closed, crossed into another state) is left out.
  */
 export async function listSla(sla: SlaPort, state: SlaListState, limit = 100) {
+  return (await listSlaCases(sla, state, limit)).map(slaListEntry);
+}
+
+/** The cases of listSla, as read (the console shows each in its market's zone). */
+export async function listSlaCases(sla: SlaPort, state: SlaListState, limit = 100): Promise<SlaCaseItem[]> {
   const entries = await sla.listIndexed(state, { limit });
   const records = await sla.casesOf(entries);
   return entries
     .map((entry) => records.get(entry.caseId))
-    .filter((c): c is SlaCaseItem => c !== undefined && c.sla !== undefined && inState(c, state) && c.status !== 'closed' && c.compensation?.status !== 'completed')
-    .map(slaListEntry);
+    .filter((c): c is SlaCaseItem => c !== undefined && c.sla !== undefined && inState(c, state) && c.status !== 'closed' && c.compensation?.status !== 'completed');
 }
 
 /** A paused clock may be `paused` or, when the calendar could not tell, `unknown`: the pause on the case decides. */

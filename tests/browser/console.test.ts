@@ -64,7 +64,14 @@ describe.skipIf(!available)('the operations console in Chromium', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Review queue');
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: caseId }) });
     expect(await row.getByRole('cell').nth(2).textContent()).toBe('return');
-    expect(await row.getByRole('cell').nth(3).textContent()).toBe('CN¥649.00');
+    // The case's market (the zone on hover), then its value; its decision target in that market's zone, offset shown.
+    // Its text names the zone too (visually hidden: on screen the code alone, one pixel wide at most for the rest).
+    expect(await row.getByRole('cell').nth(3).textContent()).toBe('CN (Asia/Shanghai)');
+    expect(await row.getByRole('cell').nth(3).locator('abbr').textContent()).toBe('CN');
+    expect(await row.getByRole('cell').nth(3).locator('abbr').getAttribute('title')).toBe('Asia/Shanghai');
+    expect((await row.getByRole('cell').nth(3).locator('.visually-hidden').boundingBox())!.width).toBeLessThanOrEqual(1);
+    expect(await row.getByRole('cell').nth(4).textContent()).toBe('CN¥649.00');
+    expect(await row.getByRole('cell').nth(6).textContent()).toMatch(/^[A-Z][a-z]{2} \d+, \d\d:\d\d UTC\+8 /);
 
     await row.getByRole('button', { name: 'Claim' }).click();
     await page.getByText('You hold this case now.').waitFor();

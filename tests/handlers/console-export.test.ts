@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseSearch, type SearchPosition } from '../../functions/adapters/case-search.js';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { renderPage, type PageDeps } from '../../functions/http/console-pages.js';
+import { MARKET_ZONES } from '../../functions/domain/market-zones.js';
 import { exportCases, searchCases, type ExportCaps } from '../../functions/use-cases/search-cases.js';
 import type { ConsoleContext } from '../../functions/web/console/layout.js';
 import { startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
@@ -23,6 +24,7 @@ const ctx = (locale: ConsoleContext['locale'] = 'en', now = new Date()): Console
   path: '/console/search.csv',
   now,
   timeZone: 'Asia/Shanghai',
+  zoneOf: (market = 'CN') => ({ market, timeZone: MARKET_ZONES[market as keyof typeof MARKET_ZONES] ?? 'UTC' }),
 });
 
 /** GET of a console export URL (`/console/search.csv?…`) as the page's links hold it, with these caps. */
@@ -77,6 +79,7 @@ describe('a search of one customer', () => {
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.body).toContain('Part 1 holds 2 rows; the rest cannot follow in further parts.');
     expect(page.body).toContain('narrow the search');
+    expect(page.body).toContain('<p role="status" class="caution">This search matches more cases than one file holds');
     const [file, ...others] = links(page.body);
     expect(others).toEqual([]); // no next part
     const part = await get(file!, caps);
@@ -84,6 +87,20 @@ describe('a search of one customer', () => {
     expect(caseIdsOf(part.body)).toEqual(ids.slice(0, 2));
     // In Chinese as well.
     expect((await get(`/console/search.csv?customerId=${customerId}`, caps, 'zh-CN')).body).toContain('第 1 部分共 2 行');
+  });
+
+  it("refuses a file value other than 1 with a 400 page saying so, in the operator's language; file=1 still downloads", async () => {
+    const caps = { rows: 2, reads: 1000 };
+    for (const value of ['0', '2', 'yes', '']) {
+      const res = await get(`/console/search.csv?customerId=${customerId}&part=1&file=${value}`, caps);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.body).toContain('<p role="alert" class="error">file must be 1 (this part’s file) or left out (this part’s page).</p>');
+    }
+    // Without a part (the search's own export link) as well: the value is refused before anything is read.
+    expect((await get(`/console/search.csv?customerId=${customerId}&file=x`)).status).toBe(400);
+    expect((await get(`/console/search.csv?customerId=${customerId}&part=1&file=2`, caps, 'zh-CN')).body).toContain('file 参数只能为 1');
+    expect(isFile(await get(`/console/search.csv?customerId=${customerId}&part=1&file=1`, caps), 'cases-part-1.csv')).toBe(true);
   });
 
   it('refuses a part number that is not one, and an end from another search', async () => {
@@ -113,6 +130,9 @@ describe('a search that reads more index entries than one export may', () => {
     const first = await get(`/console/search.csv?${june}`, caps);
     expect(first.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(first.body).toContain('Part 1 holds 2 rows: an export looks at 1,000 cases at most');
+    // More parts to come is told in the informational style: the error style is for what went wrong.
+    expect(first.body).toContain('<p role="status" class="info">This search is too big for one file');
+    expect(first.body).not.toContain('class="error"');
     const [fileOne, nextOne] = links(first.body);
     expect(first.body).toContain('Download part 1 (cases-part-1.csv, 2 rows)');
     expect(first.body).toContain('Next part (part 2)');

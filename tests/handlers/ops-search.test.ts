@@ -75,6 +75,15 @@ describe('GET /ops/cases: search by each key', () => {
     expect(res.json.nextCursor).toBeUndefined();
   });
 
+  it("a DE case's row has exactly the documented row fields: the API's rows do not carry the console's market", async () => {
+    const orderId = unique('ORD');
+    const fields = { orderId, market: 'DE', currency: 'EUR', outcome: 'approved', priority: 40, assignee: 'alice', dueAt: '2026-11-09T22:59:59.999Z' } as Partial<CaseRecord>;
+    const { caseId } = await seed({ ...fields, createdAt: '2026-11-01T08:00:00.000Z' });
+    const res = await search(`orderId=${orderId}`);
+    expect(ids(res)).toEqual([caseId]);
+    expect(Object.keys(res.json.cases[0]).sort()).toEqual([...ROW_FIELDS].sort());
+  });
+
   it('by request id: the one case it names (no index needed), and nothing for an unknown one', async () => {
     const { caseId, record } = await seed();
     expect(ids(await search(`requestId=${record.requestId}`))).toEqual([caseId]);

@@ -3,12 +3,14 @@ import { DELAY_REASONS } from '../../domain/notices/types.js';
 import { roleAllows } from '../../domain/operators.js';
 import { FOLLOW_UP_OUTCOMES } from '../../domain/satisfaction.js';
 import type { caseReport } from '../../use-cases/case-report.js';
-import { consolePage, csrfField, escapeHtml, money, notice, table, TEXT, when, type ConsoleContext, type ConsoleText } from './layout.js';
+import { consolePage, csrfField, escapeHtml, money, notice, table, TEXT, timeHtml, type ConsoleContext, type ConsoleText, type MarketZone } from './layout.js';
 
 export type CaseReport = ReturnType<typeof caseReport>;
 
 export interface CasePageInput {
   view: CaseReport;
+  /** The case's market, top-level on its record as the pause action reads it (absent: a case from before markets). */
+  market?: string;
   /** The case's Step Functions executions (the first run, then one per dispute round), newest last. */
   executions: Array<{ name: string; url: string }>;
   message?: { kind: 'done' | 'error'; text: string };
@@ -17,10 +19,16 @@ export interface CasePageInput {
 /** A value for a cell: strings as they are, anything else as compact JSON, escaped. */
 const show = (value: unknown) => escapeHtml(typeof value === 'string' ? value : value === undefined ? '—' : JSON.stringify(value));
 
-/** An object's fields as a definition list (carrier facts), escaped. */
-function facts(obj: Record<string, unknown> | undefined): string {
+/** An instant as the API writes one (ISO 8601 with a zone), not a local day such as a due date's `2026-12-05`. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Like `show`, with an instant among the facts or a timeline entry's detail shown as the case's other times are. */
+const showAt = (at: (iso: string) => string) => (value: unknown) => (typeof value === 'string' && INSTANT.test(value) ? at(value) : show(value));
+
+/** An object's fields as a definition list (carrier facts), escaped; `value` shows each. */
+function facts(obj: Record<string, unknown> | undefined, value: (v: unknown) => string): string {
   const entries = Object.entries(obj ?? {}).filter(([, v]) => v !== undefined);
-  return entries.length === 0 ? '' : `<dl>${entries.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${show(v)}</dd>`).join('')}</dl>`;
+  return entries.length === 0 ? '' : `<dl>${entries.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${value(v)}</dd>`).join('')}</dl>`;
 }
 
 const field = (id: string, label: string, control: string) => `<label for="${id}">${escapeHtml(label)}</label>${control}`;
@@ -36,7 +44,7 @@ function form(ctx: ConsoleContext, caseId: string, action: string, hidden: Recor
 }
 
 /** The forms this operator may use on this case now; none for a viewer. */
-function actions(ctx: ConsoleContext, v: CaseReport, f: ConsoleText['forms'], t: ConsoleText): string {
+function actions(ctx: ConsoleContext, v: CaseReport, zone: MarketZone, f: ConsoleText['forms'], t: ConsoleText): string {
   const role = ctx.operator.role;
   if (!roleAllows(role, 'agent')) return '';
   const out: string[] = [];
@@ -87,7 +95,11 @@ function actions(ctx: ConsoleContext, v: CaseReport, f: ConsoleText['forms'], t:
         {},
         field('pause-reason', f.pauseReason, select('pause-reason', 'reason', DELAY_REASONS)) +
           field('pause-note', f.note, textarea('pause-note', 'note')) +
-          field('pause-until', f.resumeBy, '<input id="pause-until" name="expectedResumeBy" type="datetime-local">'),
+          // Read in the case's zone (console-actions.ts), as its other times are shown.
+          // A market no longer deployed has no calendar to count the pause's working days by: no field, and why.
+          (zone.undeployed
+            ? `<p class="muted">${escapeHtml(f.noResumeBy.replace('{market}', zone.market))}</p>`
+            : field('pause-until', `${f.resumeBy} · ${f.inZone.replace('{zone}', zone.timeZone)}`, '<input id="pause-until" name="expectedResumeBy" type="datetime-local">')),
         f.pause,
         'plain',
       ),
@@ -115,6 +127,10 @@ export function casePage(ctx: ConsoleContext, input: CasePageInput): string {
   const c = t.case;
   const v = input.view;
   const currency = v.order?.currency;
+  // Every time of the case in its market's zone (a case from before markets: the default market's), offset shown.
+  const zone = ctx.zoneOf(input.market ?? v.order?.market);
+  const at = (iso: string | undefined) => timeHtml(ctx, iso, zone.timeZone);
+  const value = showAt(at);
   const summary: Array<[string, string]> = [
     [c.status, `${show(v.status)}${v.outcome ? ` / ${show(v.outcome)}` : ''}${v.pause ? ` <span class="badge warn">${escapeHtml(t.sla.paused)}</span>` : ''}`],
     [c.type, `${show(v.type)}${v.remedy ? ` → ${show(v.remedy)}` : ''}`],
@@ -125,7 +141,9 @@ export function casePage(ctx: ConsoleContext, input: CasePageInput): string {
     [c.value, escapeHtml(money(ctx, v.order?.value, currency))],
     [c.reason, show(v.reason)],
     [c.description, v.description ? escapeHtml(v.description).replace(/\n/g, '<br>') : '—'],
-    [c.due, `${escapeHtml(when(ctx, v.dueAt))}${v.sla?.state ? ` <span class="badge">${show(v.sla.state)}</span>` : ''}`],
+    [c.market, escapeHtml(c.marketZone.replace('{market}', zone.market).replace('{zone}', zone.timeZone))],
+    [c.received, at(v.createdAt)],
+    [c.due, `${at(v.dueAt)}${v.sla?.state ? ` <span class="badge">${show(v.sla.state)}</span>` : ''}`],
     [c.assignee, show(v.assignee ?? c.nobody)],
     [c.execution, input.executions.map((e) => `<a href="${escapeHtml(e.url)}" rel="noreferrer">${escapeHtml(e.name)}</a>`).join('<br>') || '—'],
   ];
@@ -142,26 +160,28 @@ export function casePage(ctx: ConsoleContext, input: CasePageInput): string {
         : `<a href="${escapeHtml(e.url)}" rel="noreferrer">${escapeHtml(e.kind)} ${i + 1}</a>`,
     )
     .join('');
-  const carrier = [v.shipment, v.carrier, v.trackingIssue, v.carrierOutage, v.returnShipment, v.returnLabel].map((o) => facts(o as Record<string, unknown> | undefined)).join('');
+  const carrier = [v.shipment, v.carrier, v.trackingIssue, v.carrierOutage, v.returnShipment, v.returnLabel]
+    .map((o) => facts(o as Record<string, unknown> | undefined, value))
+    .join('');
   const paid = table(
     c.paidCols,
-    v.costs.entries.map((e) => [show(e.kind), show(e.remedy), escapeHtml(money(ctx, e.amount, e.currency)), escapeHtml(when(ctx, e.at))]),
+    v.costs.entries.map((e) => [show(e.kind), show(e.remedy), escapeHtml(money(ctx, e.amount, e.currency)), at(e.at)]),
     c.nothingPaid,
   );
   const notices = table(
     c.noticeCols,
-    v.notices.map((n) => [show(n.milestone), show(n.channel), `${show(n.status)}${n.reason ? ` <span class="muted">${show(n.reason)}</span>` : ''}`, escapeHtml(when(ctx, n.at))]),
+    v.notices.map((n) => [show(n.milestone), show(n.channel), `${show(n.status)}${n.reason ? ` <span class="muted">${show(n.reason)}</span>` : ''}`, at(n.at)]),
     c.noNotices,
   );
   const timeline = table(
     c.timelineCols,
     v.timeline.map((e) => [
-      escapeHtml(when(ctx, e.at)),
+      at(e.at),
       show(e.actor),
       show(e.event),
       e.detail
         ? Object.entries(e.detail)
-            .map(([k, val]) => `${escapeHtml(k)}: ${show(val)}`)
+            .map(([k, val]) => `${escapeHtml(k)}: ${value(val)}`)
             .join('<br>')
         : '',
     ]),
@@ -169,7 +189,7 @@ export function casePage(ctx: ConsoleContext, input: CasePageInput): string {
   );
   const body = `<h1>${escapeHtml(c.facts)} ${escapeHtml(v.caseId)}</h1>${input.message ? notice(input.message.kind, input.message.text) : ''}
 <dl>${summary.map(([k, val]) => `<dt>${escapeHtml(k)}</dt><dd>${val}</dd>`).join('')}</dl>
-${actions(ctx, v, t.forms, t)}
+${actions(ctx, v, zone, t.forms, t)}
 <h2>${escapeHtml(c.items)}</h2>${items}
 <h2>${escapeHtml(c.evidence)}</h2>${evidence.length ? `<div class="photos">${photos}</div>` : `<p class="muted">${escapeHtml(c.noEvidence)}</p>`}
 ${carrier ? `<h2>${escapeHtml(c.carrier)}</h2><div class="grid">${carrier}</div>` : ''}

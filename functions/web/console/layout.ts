@@ -1,4 +1,5 @@
 import type { Operator } from '../../domain/operators.js';
+import { zoneOffsetMs } from '../../domain/working-days.js';
 import { escapeHtml } from '../layout.js';
 import { TEXT, type ConsoleLocale, type ConsoleText } from './text.js';
 
@@ -12,7 +13,18 @@ export interface ConsoleContext {
   /** This page's path and query, for the language switch to come back to. */
   path: string;
   now: Date;
+  /** The default market's zone: the days of the search's From / To and of the reports, and the alerts' times. */
   timeZone: string;
+  /** The market a case is shown under (absent `market`: the default market, as a case from before markets) and its zone. */
+  zoneOf(market: string | undefined): MarketZone;
+}
+
+/** A market and the zone its cases' times are shown in. */
+export interface MarketZone {
+  market: string;
+  timeZone: string;
+  /** A market no longer deployed: its cases are shown in UTC, and its working days cannot be counted. */
+  undeployed?: true;
 }
 
 // Readable on a laptop and a phone: one column under 48rem, tables scroll sideways, no external assets.
@@ -29,9 +41,10 @@ dl{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:.25rem 1rem;back
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:1rem}form.card,section.card{background:#fff;border:1px solid #d8dde3;border-radius:.4rem;padding:.75rem}
 label{display:block;margin:.4rem 0 .15rem;font-weight:600}input,select,textarea{font:inherit;width:100%;padding:.35rem;border:1px solid #9aa4ae;border-radius:.3rem}textarea{min-height:4rem}
 button{font:inherit;padding:.45rem 1rem;border-radius:.35rem;border:1px solid #1a4c8b;background:#1a5fb4;color:#fff;cursor:pointer;margin-top:.5rem}button.danger{background:#a51d2d;border-color:#7d1020}button.plain{background:#fff;color:#1a1a1a;border-color:#9aa4ae}
+.info{border-left:4px solid #1a5fb4;background:#eaf2fc;padding:.5rem .75rem;margin:0 0 1rem}.caution{border-left:4px solid #8a5300;background:#fdf3e1;padding:.5rem .75rem;margin:0 0 1rem}
 .inline{display:inline}.inline button{margin:0}.error{border-left:4px solid #a51d2d;background:#fdecee;padding:.5rem .75rem;margin:0 0 1rem}.done{border-left:4px solid #1b6b35;background:#e9f6ee;padding:.5rem .75rem;margin:0 0 1rem}
 .photos{display:flex;flex-wrap:wrap;gap:.5rem}.photos img{max-width:12rem;max-height:12rem;border:1px solid #d8dde3;border-radius:.3rem;background:#fff}
-form.search{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.25rem 1rem;align-items:end}
+time{white-space:nowrap}.results table{font-size:.82rem}.results th,.results td{padding:.4rem .35rem}.results td a{white-space:nowrap}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}form.search{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.25rem 1rem;align-items:end}
 @media (max-width:48rem){.who{margin-left:0}main{padding:.6rem}dl{grid-template-columns:1fr}dt{margin-top:.3rem}}`;
 
 /**
@@ -84,11 +97,50 @@ export function table(headers: string[], rows: string[][], empty: string): strin
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-/** A time in the market's zone, in the operator's language. */
-export function when(ctx: Pick<ConsoleContext, 'locale' | 'timeZone'>, iso: string | undefined): string {
+/**
+ * A time in a zone (a case's market's; absent: the default market's), in the operator's language, with the zone's
+ * UTC offset at that instant ("Jul 5, 14:00 UTC+2"): cases of several markets side by side are never ambiguous, and
+ * a summer and a winter time of one market show their own offsets. The console's one way of showing a time.
+ */
+export function when(ctx: Pick<ConsoleContext, 'locale' | 'timeZone'>, iso: string | undefined, timeZone = ctx.timeZone): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(ctx.locale, { timeZone: ctx.timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '—';
+  return `${timeFormat(ctx.locale, timeZone).format(at)} ${utcOffsetLabel(at, timeZone)}`;
 }
+
+/** A time as a page shows it: `when`, in a `<time>` element (its instant in `datetime`, kept on one line). */
+export function timeHtml(ctx: Pick<ConsoleContext, 'locale' | 'timeZone'>, iso: string | undefined, timeZone = ctx.timeZone): string {
+  const shown = when(ctx, iso, timeZone);
+  return shown === '—' ? shown : `<time datetime="${escapeHtml(new Date(iso!).toISOString())}">${escapeHtml(shown)}</time>`;
+}
+
+// One formatter per language and zone: a list of 100 cases formats 200 times, and building a formatter costs more.
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+function timeFormat(locale: ConsoleLocale, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale} ${timeZone}`;
+  let format = timeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFormats.set(key, format);
+  }
+  return format;
+}
+
+/** The zone's offset at an instant as `UTC+8`, `UTC+5:30`, `UTC-3` or `UTC`: the same in both languages. */
+export function utcOffsetLabel(at: Date, timeZone: string): string {
+  const minutes = Math.round(zoneOffsetMs(at, timeZone) / 60_000);
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
+}
+
+/**
+ * A list's market cell: the market's code, its zone's name on hover (a `title`, which not every screen reader reads)
+ * and in visually hidden text, so the zone is in the cell's text for whoever cannot hover.
+ */
+export const marketCell = (zone: MarketZone) =>
+  `<abbr title="${escapeHtml(zone.timeZone)}">${escapeHtml(zone.market)}</abbr><span class="visually-hidden"> (${escapeHtml(zone.timeZone)})</span>`;
 
 /** Money in minor units, in the operator's language. */
 export function money(ctx: Pick<ConsoleContext, 'locale'>, amount: number | undefined, currency: string | undefined): string {
@@ -109,7 +161,10 @@ export function duration(locale: ConsoleLocale, ms: number): string {
 
 export const caseLink = (caseId: string) => `<a href="/console/cases/${encodeURIComponent(caseId)}">${escapeHtml(caseId)}</a>`;
 
-/** A page's message after an action (post/redirect/get `done`) or its refusal in words. */
-export function notice(kind: 'done' | 'error', text: string): string {
-  return kind === 'error' ? `<p role="alert" class="error">${escapeHtml(text)}</p>` : `<p role="status" class="done">${escapeHtml(text)}</p>`;
+/**
+ * A page's message: an action done (post/redirect/get `done`), its refusal in words (`error`, the only one in the error
+ * colour), or what the operator should know and do next (`info`; `caution` when something is left out).
+ */
+export function notice(kind: 'done' | 'error' | 'info' | 'caution', text: string): string {
+  return kind === 'error' ? `<p role="alert" class="error">${escapeHtml(text)}</p>` : `<p role="status" class="${kind}">${escapeHtml(text)}</p>`;
 }

@@ -1,7 +1,8 @@
 import type { reviewListEntry } from '../../use-cases/case-report.js';
-import { caseLink, consolePage, csrfField, duration, escapeHtml, money, notice, table, TEXT, when, type ConsoleContext } from './layout.js';
+import { caseLink, consolePage, csrfField, duration, escapeHtml, marketCell, money, notice, table, TEXT, timeHtml, type ConsoleContext } from './layout.js';
 
-export type QueueRow = ReturnType<typeof reviewListEntry>;
+/** A review list entry and its case's market (absent on a case from before markets), whose zone its times are in. */
+export type QueueRow = ReturnType<typeof reviewListEntry> & { market?: string };
 
 /**
  * How close a review is to its target, as a colour class and words: on time, reminder sent, past the escalation target;
@@ -24,6 +25,7 @@ export function queuePage(ctx: ConsoleContext, rows: QueueRow[], message?: { kin
   const mayClaim = ctx.operator.role !== 'viewer';
   const body = rows.map((row) => {
     const urgency = reviewUrgency(row, ctx.now);
+    const zone = ctx.zoneOf(row.market);
     const flags = [row.escalated ? t.queue.escalated : '', row.dispute > 0 ? t.queue.disputed : '', row.proposal ? t.queue.proposal : ''].filter(Boolean);
     const claim =
       mayClaim && row.assignee !== ctx.operator.name && (row.assignee === undefined || ctx.operator.role === 'supervisor')
@@ -33,9 +35,10 @@ export function queuePage(ctx: ConsoleContext, rows: QueueRow[], message?: { kin
       `${caseLink(row.caseId)}${flags.map((f) => ` <span class="badge warn">${escapeHtml(f)}</span>`).join('')}`,
       `${row.priority} <span class="muted">${escapeHtml(row.priorityBand ?? '')}</span>`,
       escapeHtml(row.type),
+      marketCell(zone),
       escapeHtml(money(ctx, row.value, row.currency)),
       escapeHtml(row.openedAt ? duration(ctx.locale, ctx.now.getTime() - Date.parse(row.openedAt)) : '—'),
-      `<span class="${urgency.css}">${escapeHtml(when(ctx, row.escalateAt))} <span class="badge">${escapeHtml(t.sla[urgency.key])}</span></span>`,
+      `<span class="${urgency.css}">${timeHtml(ctx, row.escalateAt, zone.timeZone)} <span class="badge">${escapeHtml(t.sla[urgency.key])}</span></span>`,
       escapeHtml(row.assignee ?? '—'),
       claim,
     ];

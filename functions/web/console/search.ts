@@ -1,6 +1,6 @@
 import { CASE_STATUSES, CASE_TYPES } from '../../domain/case.js';
 import type { CaseRow } from '../../use-cases/search-cases.js';
-import { caseLink, consolePage, escapeHtml, table, TEXT, when, type ConsoleContext } from './layout.js';
+import { caseLink, consolePage, escapeHtml, marketCell, notice, table, TEXT, timeHtml, type ConsoleContext } from './layout.js';
 
 /** The search form's fields, in the API's parameter names (functions/domain/case-search.ts). */
 export const SEARCH_FIELDS = ['orderId', 'requestId', 'customerId', 'status', 'type', 'from', 'to'] as const;
@@ -36,29 +36,40 @@ export function searchPage(ctx: ConsoleContext, input: SearchPageInput): string 
     ? `<p role="alert" class="error">${escapeHtml(input.problem)}</p>`
     : input.rows
       ? // No `download` attribute: a cut export answers a page saying so (exportPartPage), which a download would hide.
-        `<p><a href="/console/search.csv?${escapeHtml(query)}">${escapeHtml(t.csv)}</a></p>${table(
+        // Eleven columns: set tighter (results) so the Due column fits a 1280 px screen beside the case id on one line.
+        `<p><a href="/console/search.csv?${escapeHtml(query)}">${escapeHtml(t.csv)}</a></p><div class="results">${table(
           t.cols,
-          input.rows.map((r) => [
-            caseLink(String(r.caseId)),
-            escapeHtml(String(r.type ?? '')),
-            escapeHtml(String(r.status ?? '')),
-            escapeHtml(String(r.outcome ?? '')),
-            escapeHtml(String(r.orderId ?? '')),
-            escapeHtml(String(r.customerId ?? '')),
-            escapeHtml(when(ctx, r.createdAt as string | undefined)),
-            escapeHtml(String(r.priority ?? '')),
-            escapeHtml(String(r.assignee ?? '')),
-            escapeHtml(when(ctx, r.dueAt as string | undefined)),
-          ]),
+          input.rows.map((r) => rowCells(ctx, r)),
           t.empty,
-        )}${input.nextCursor ? `<p><a href="/console/search?${escapeHtml(`${query}&cursor=${encodeURIComponent(input.nextCursor)}`)}">${escapeHtml(t.next)}</a></p>` : ''}`
+        )}</div>${input.nextCursor ? `<p><a href="/console/search?${escapeHtml(`${query}&cursor=${encodeURIComponent(input.nextCursor)}`)}">${escapeHtml(t.next)}</a></p>` : ''}`
       : `<p class="muted">${escapeHtml(t.hint)}</p>`;
+  // Which days From / To mean (the default market's, as the ops API's search), and that each row shows its own zone.
+  const home = ctx.zoneOf(undefined);
+  const days = `<p class="muted">${escapeHtml(t.days.replace('{zone}', home.timeZone).replace('{market}', home.market))}</p>`;
   return consolePage(
     ctx,
     'search',
     t.title,
-    `<h1>${escapeHtml(t.title)}</h1><form method="get" action="/console/search" class="card search">${controls}<div><button type="submit">${escapeHtml(t.submit)}</button></div></form><h2 class="muted">&nbsp;</h2>${results}`,
+    `<h1>${escapeHtml(t.title)}</h1><form method="get" action="/console/search" class="card search">${controls}<div><button type="submit">${escapeHtml(t.submit)}</button></div></form>${days}${results}`,
   );
+}
+
+/** A result row: its times in its case's market's zone, the market in its own column. */
+function rowCells(ctx: ConsoleContext, r: CaseRow): string[] {
+  const zone = ctx.zoneOf(typeof r.market === 'string' ? r.market : undefined);
+  return [
+    caseLink(String(r.caseId)),
+    escapeHtml(String(r.type ?? '')),
+    escapeHtml(String(r.status ?? '')),
+    escapeHtml(String(r.outcome ?? '')),
+    escapeHtml(String(r.orderId ?? '')),
+    escapeHtml(String(r.customerId ?? '')),
+    marketCell(zone),
+    timeHtml(ctx, r.createdAt as string | undefined, zone.timeZone),
+    escapeHtml(String(r.priority ?? '')),
+    escapeHtml(String(r.assignee ?? '')),
+    timeHtml(ctx, r.dueAt as string | undefined, zone.timeZone),
+  ];
 }
 
 /** The name of an export part's file: parts of one search are told apart, and sort in their order up to part 9. */
@@ -103,7 +114,8 @@ export function exportPartPage(ctx: ConsoleContext, input: ExportPartInput): str
     ctx,
     'search',
     t.title,
-    `<h1>${escapeHtml(t.title)}</h1><p role="status" class="${stop.kind === 'end' ? 'done' : 'error'}">${escapeHtml(fill(why))}</p>` +
+    // More parts to come is what to do next, not an error; a search cut at the rows leaves cases out: a caution.
+    `<h1>${escapeHtml(t.title)}</h1>${notice(stop.kind === 'end' ? 'done' : stop.kind === 'reads' ? 'info' : 'caution', fill(why))}` +
       `<p><a href="${file}">${escapeHtml(fill(t.download))}</a></p>${next}<p><a href="/console/search?${escapeHtml(input.params.toString())}">${escapeHtml(t.back)}</a></p>`,
   );
 }
