@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_OPS_TOKEN, DEV_WEBHOOK_SECRET } from '../../local/config.js';
 import { requestedEvent } from '../../scripts/example-cases.js';
 import { OpsClient, OrderPlatformClient } from '../../scripts/webhook-client.js';
+import { freePortBlock } from './free-ports.js';
 
 /**
  * Issue 11, item 6: `npm start` killed with SIGKILL right after answering webhooks 202 loses none of them. The
@@ -21,14 +21,6 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
 
 /**
  * Starts `local/main.ts` under tsx's loader in ONE process (the `tsx` command would run it in a child of its own,
@@ -76,7 +68,7 @@ function stillQueued(journal: string, caseIds: string[]): number {
 
 describe('kill -9 of the local runtime', () => {
   it('processes every webhook it answered 202 once started again on the same data', async () => {
-    const port = await freePort();
+    const port = await freePortBlock();
     const first = await startRuntime(port);
     const platform = new OrderPlatformClient(first.api, DEV_WEBHOOK_SECRET);
     const answers = await Promise.all(Array.from({ length: 8 }, () => platform.send(requestedEvent({ caseType: 'lost' }))));

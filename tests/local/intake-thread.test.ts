@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WEBHOOK_SECRET } from '../../local/config.js';
 import { requestedEvent } from '../../scripts/example-cases.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
+import { freePortBlock } from './free-ports.js';
 
 /**
  * Issue 13, item 2: the order platform's webhooks are answered on a thread of their own (local/workers/front.ts), with
@@ -80,7 +81,7 @@ describe('npm start stopped with Ctrl-C or SIGTERM', () => {
  */
 async function startRuntime(root: string, dataDir: string) {
   for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
+    const port = await freePortBlock();
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
       cwd: root,
       detached: true,
@@ -150,12 +151,4 @@ function accepts(port: number): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), ok(true)));
     socket.once('error', () => ok(false));
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((ok) => server.close(ok));
-  return port;
 }
