@@ -35,7 +35,11 @@ export function packageOf(url: string, functionName: string): string {
   }
   const repo = /\/(functions|local|lib|scripts|infra)\/([^/]+)\//.exec(url) ?? /\/(functions|local|lib|scripts|infra)\/([^/]+)$/.exec(url);
   if (repo) return repo[2]!.includes('.') ? `${repo[1]}/${repo[2]}` : `${repo[1]}/${repo[2]}/`;
-  return url.replace(/^file:\/\//, '').split('/').slice(-2).join('/');
+  return url
+    .replace(/^file:\/\//, '')
+    .split('/')
+    .slice(-2)
+    .join('/');
 }
 
 export interface Summary {
@@ -95,7 +99,10 @@ export function summarize(file: string, profile: CpuProfile, top = 25, focus?: s
     for (const name of stack.frames) add(inclusiveFrames, name, ms);
   });
   const sorted = (map: Map<string, number>) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, ms]) => ({ name, ms: Math.round(ms) }));
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, ms]) => ({ name, ms: Math.round(ms) }));
   const packages = new Set([...self.keys(), ...inclusive.keys()]);
   return {
     file,
@@ -114,7 +121,8 @@ function print(summary: Summary): void {
   const pct = (ms: number) => `${((100 * ms) / Math.max(summary.busyMs, 1)).toFixed(1)} %`.padStart(7);
   console.log(`\n## ${summary.file}: ${(summary.busyMs / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s`);
   console.log('package'.padEnd(44) + 'self'.padStart(16) + 'inclusive'.padStart(18));
-  for (const row of summary.byPackage) console.log(`${row.name.padEnd(44)}${String(row.selfMs).padStart(8)} ms${pct(row.selfMs)}${String(row.inclusiveMs).padStart(9)} ms${pct(row.inclusiveMs)}`);
+  for (const row of summary.byPackage)
+    console.log(`${row.name.padEnd(44)}${String(row.selfMs).padStart(8)} ms${pct(row.selfMs)}${String(row.inclusiveMs).padStart(9)} ms${pct(row.inclusiveMs)}`);
   console.log('\ntop functions, self:');
   for (const row of summary.topSelf) console.log(`${String(row.ms).padStart(8)} ms${pct(row.ms)}  ${row.name}`);
   console.log('\ntop functions, inclusive:');
@@ -132,7 +140,12 @@ function main(): void {
   const afterMs = Number(option('--after') ?? 0) * 1000;
   if (args.length === 0) throw new Error('usage: profile-summary.ts <file.cpuprofile | dir> [--top N] [--focus text] [--after s]');
   const files = args.flatMap((arg) =>
-    statSync(arg).isDirectory() ? readdirSync(arg).filter((f) => f.endsWith('.cpuprofile')).sort().map((f) => join(arg, f)) : [arg],
+    statSync(arg).isDirectory()
+      ? readdirSync(arg)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .sort()
+          .map((f) => join(arg, f))
+      : [arg],
   );
   for (const file of files) print(summarize(basename(file), JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, top, focus, afterMs));
 }
