@@ -115,9 +115,9 @@ export type LocalOverrides = Partial<Omit<LocalConfig, 'timings'>> & { timings?:
 /**
  * Two function threads where the machine has cores to spare for them, one on 2 cores or fewer. Each thread is an
  * isolate of its own that imports, and V8 optimizes, the same AWS SDK code: on this project's 2-core machine V8's
- * optimizing compiles are a fifth of a case's CPU, and one thread instead of two used 8 % less CPU per case with no
- * fewer cases per second (docs/performance.md, "Whole-case CPU profile (session 11, December 5)"): the two cores are
- * taken by the engine, the emulators and the intake as much as by the functions.
+ * optimizing compiles are a fifth of a case's CPU, and one thread instead of two used 6–8 % less CPU per case in 7 of
+ * 8 alternated runs, with no fewer cases per second (docs/performance.md, "Whole-case CPU profile (session 11,
+ * December 5)"): the two cores are taken by the engine, the emulators and the intake as much as by the functions.
  */
 export function defaultFunctionThreads(cores: number): number {
   return cores <= 2 ? 1 : 2;
