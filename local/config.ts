@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { claimStalenessProblem } from '../functions/adapters/notice-store.js';
 import type { LocalTopology } from './cfn/types.js';
 import { LocalConfigError } from './config-error.js';
@@ -46,9 +45,8 @@ export interface LocalConfig {
    */
   throttle: boolean;
   /**
-   * Threads that run the functions (LOCAL_FUNCTION_THREADS; default 2, or 1 on a machine with 2 cores or fewer: see
-   * defaultFunctionThreads), apart from the workflow engine's; each function lives in one of them
-   * (local/lambda/pool.ts). 0 runs every function on the main thread with the engine.
+   * Threads that run the functions (LOCAL_FUNCTION_THREADS, default 2), apart from the workflow engine's; each function
+   * lives in one of them (local/lambda/pool.ts). 0 runs every function on the main thread with the engine.
    */
   functionThreads: number;
   /** SMS quiet hours in the customer's zone (`21:00-08:00`); `off` locally unless asked for, so demos send at once. */
@@ -112,17 +110,6 @@ export type LocalService = keyof typeof LOCAL_SERVICE_PORTS;
 /** Settings a caller (tests, bench) may override; timings merge with the defaults. */
 export type LocalOverrides = Partial<Omit<LocalConfig, 'timings'>> & { timings?: Partial<Record<TimingVariable, string>> };
 
-/**
- * Two function threads where the machine has cores to spare for them, one on 2 cores or fewer. Each thread is an
- * isolate of its own that imports, and V8 optimizes, the same AWS SDK code: on this project's 2-core machine V8's
- * optimizing compiles are a fifth of a case's CPU, and one thread instead of two used 6–8 % less CPU per case in 7 of
- * 8 alternated runs, with no fewer cases per second (docs/performance.md, "Whole-case CPU profile (session 11,
- * December 5)"): the two cores are taken by the engine, the emulators and the intake as much as by the functions.
- */
-export function defaultFunctionThreads(cores: number): number {
-  return cores <= 2 ? 1 : 2;
-}
-
 export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: LocalOverrides = {}): LocalConfig {
   const int = (name: string, fallback: number) => {
     const raw = env[name];
@@ -156,7 +143,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env, overrides: Loc
     scheduleIntervalSeconds: int('LOCAL_SCHEDULE_SECONDS', 5),
     smsQuietHours: env.SMS_QUIET_HOURS ?? 'off',
     throttle: throttleSwitch(env.LOCAL_THROTTLE),
-    functionThreads: int('LOCAL_FUNCTION_THREADS', defaultFunctionThreads(availableParallelism())),
+    functionThreads: int('LOCAL_FUNCTION_THREADS', 2),
     ...overrides,
     timings,
   };
