@@ -64,10 +64,23 @@ function checkpointOf(c: Checkpoint, slug: string, lost: boolean, createdAt: Dat
   };
 }
 
+function timelineTag(timeline: TrackingResponse) {
+  const lost = timeline.status === 'exception' && timeline.exceptionCode === 'lost';
+  return { lost, t: tagOf(timeline.status, lost) };
+}
+
+/**
+ * What a push compares to tell a changed tracking (tag, subtag, number of checkpoints), read off the timeline: the
+ * same text as `${tag}/${subtag}/${checkpoints.length}` of toAfterShipTracking's object, without rendering it.
+ */
+export function afterShipFingerprint(timeline: TrackingResponse): string {
+  const { t } = timelineTag(timeline);
+  return `${t.tag}/${t.subtag}/${timeline.checkpoints.length}`;
+}
+
 /** A fabricated SIM timeline as an AfterShip tracking object (the fields the API documents; the rest omitted). */
 export function toAfterShipTracking(timeline: TrackingResponse, record: AfterShipRecord, now: Date) {
-  const lost = timeline.status === 'exception' && timeline.exceptionCode === 'lost';
-  const t = tagOf(timeline.status, lost);
+  const { lost, t } = timelineTag(timeline);
   const pickedUp = timeline.checkpoints.find((c) => c.status === 'in_transit');
   const utc = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
   return {

@@ -18,8 +18,17 @@ export interface PushRecord {
   at: string;
 }
 
-/** What changed since the last successful push to the target: tag, subtag or number of checkpoints. */
-const fingerprint = (t: AfterShipTrackingBody) => `${t.tag}/${t.subtag}/${t.checkpoints.length}`;
+/**
+ * A tracking as a tick sees it: its number, what a push compares (tag, subtag and number of checkpoints, as
+ * `afterShipFingerprint` reads them off the timeline) and the webhook's tracking object, rendered only when pushed.
+ * Every tick looks at every tracking created so far, and most have not changed: rendering each one's whole object
+ * (checkpoints, dates, hashes) every 500 ms made the tick's cost grow with the number of cases run.
+ */
+export interface PushableTracking {
+  trackingNumber: string;
+  fingerprint: string;
+  render(): AfterShipTrackingBody;
+}
 
 export class AfterShipPusher {
   private target: PushTarget | undefined;
@@ -33,15 +42,16 @@ export class AfterShipPusher {
   }
 
   /** Pushes every tracking whose state changed; a push that fails is tried again on the next tick. */
-  async tick(current: () => AfterShipTrackingBody[]): Promise<void> {
+  async tick(current: () => PushableTracking[]): Promise<void> {
     const target = this.target;
     if (!target || this.busy) return;
     this.busy = true;
     try {
-      for (const tracking of current()) {
-        const key = tracking.tracking_number.toUpperCase();
-        const print = fingerprint(tracking);
+      for (const pushable of current()) {
+        const key = pushable.trackingNumber.toUpperCase();
+        const print = pushable.fingerprint;
         if (this.pushed.get(key) === print) continue;
+        const tracking = pushable.render();
         const body = JSON.stringify({
           event: 'tracking_update',
           event_id: randomUUID(),

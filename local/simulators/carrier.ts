@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isCalendarDate, shanghaiDateOf, type CalendarDate } from './china-workdays.js';
 import { fabricateTracking, parseScenario, scenarioForLookup } from './carrier-scenarios.js';
 import { HttpError, decodePathSegment, hasBearer, notFound, readBody, readJson, sendJson, startServer, type ListenOptions, type RunningServer } from './http.js';
-import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
-import { AfterShipPusher, type PushRecord, type PushTarget } from './carrier-push.js';
+import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, afterShipFingerprint, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
+import { AfterShipPusher, type PushableTracking, type PushRecord, type PushTarget } from './carrier-push.js';
 import { SEVENTEEN_TRACK_SIM_BASE, seventeenTrackRoute, seventeenTrackSign, toSeventeenTrackInfo, type SeventeenTrackRegistry } from './carrier-17track.js';
 import { KUAIDI100_ERRORS, kuaidi100PushBody, kuaidi100Query, kuaidi100Subscribe, toKuaidi100Result, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
 
@@ -137,9 +137,8 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     return resolved;
   }
 
-  function afterShipTracking(record: AfterShipRecord, resolved: NonNullable<ReturnType<typeof resolveAfterShipLookup>>) {
-    const now = clock();
-    const timeline = fabricateTracking(resolved, {
+  function afterShipTimeline(record: AfterShipRecord, resolved: NonNullable<ReturnType<typeof resolveAfterShipLookup>>, now: Date) {
+    return fabricateTracking(resolved, {
       trackingNumber: record.trackingNumber,
       carrier: record.slug,
       shippedAt: record.shippedAt,
@@ -147,16 +146,26 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
       registeredAt: record.createdAt,
       now,
     });
-    return toAfterShipTracking(timeline, record, now);
   }
 
-  /** The trackings as a push would show them now; a push is no lookup, so it uses up no SIM-DOWN failure. */
-  function pushableTrackings() {
+  function afterShipTracking(record: AfterShipRecord, resolved: NonNullable<ReturnType<typeof resolveAfterShipLookup>>) {
+    const now = clock();
+    return toAfterShipTracking(afterShipTimeline(record, resolved, now), record, now);
+  }
+
+  /**
+   * The trackings as a push would show them now; a push is no lookup, so it uses up no SIM-DOWN failure. Each is
+   * rendered (as of now) only if the pusher finds it changed.
+   */
+  function pushableTrackings(): PushableTracking[] {
     if (outage) return [];
+    const now = clock();
     return [...afterShipRecords.values()].flatMap((record) => {
       const scenario = parseScenario(record.trackingNumber);
       const resolved = scenario && scenarioForLookup(scenario, (lookups.get(record.trackingNumber.toUpperCase()) ?? 0) + 1);
-      return resolved ? [afterShipTracking(record, resolved)] : [];
+      if (!resolved) return [];
+      const timeline = afterShipTimeline(record, resolved, now);
+      return [{ trackingNumber: record.trackingNumber, fingerprint: afterShipFingerprint(timeline), render: () => toAfterShipTracking(timeline, record, now) }];
     });
   }
 

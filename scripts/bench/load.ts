@@ -423,32 +423,53 @@ function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-/** utime + stime of a process or thread (fields 14 and 15 of /proc/…/stat, in clock ticks of 1/100 s). */
-function cpuSecondsOf(statFile: string): number | undefined {
+/** The fields of /proc/…/stat after the command name: [11] + [12] are utime + stime, [16] nice, [19] start time. */
+function statFields(statFile: string): string[] | undefined {
   try {
-    const fields = readFileSync(statFile, 'utf8')
+    return readFileSync(statFile, 'utf8')
       .replace(/^.*\) /, '')
       .split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }
 }
 
+/** utime + stime of a process or thread (fields 14 and 15 of /proc/…/stat, in clock ticks of 1/100 s). */
+function cpuSecondsOf(statFile: string): number | undefined {
+  const fields = statFields(statFile);
+  return fields && (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * A thread's id with what tells its role: its start, in seconds after the process's (V8's helpers and libuv's pool at
+ * about 0, the runtime's workers after the template's synth, the storage thread first), and its niceness when raised
+ * (the function threads, local/workers/functions.ts).
+ */
+function threadLabel(tid: string, fields: string[], main: string[] | undefined): string {
+  const startedAfter = main ? (Number(fields[19]) - Number(main[19])) / 100 : 0;
+  const nice = Number(fields[16]);
+  return `thread ${tid} (+${startedAfter.toFixed(1)} s${nice > 0 ? `, nice ${nice}` : ''})`;
+}
+
 function threadCpuSeconds(pid: number | undefined): Record<string, number> {
   const threads: Record<string, number> = {};
   try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) threads[tid === String(pid) ? 'main' : `thread ${tid}`] = cpuSecondsOf(`/proc/${pid}/task/${tid}/stat`) ?? 0;
+    const main = statFields(`/proc/${pid}/stat`);
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const fields = statFields(`/proc/${pid}/task/${tid}/stat`);
+      if (!fields) continue;
+      threads[tid === String(pid) ? 'main' : threadLabel(tid, fields, main)] = (Number(fields[11]) + Number(fields[12])) / 100;
+    }
   } catch {
     // not Linux, or the process has gone
   }
   return threads;
 }
 
-/** CPU seconds each thread used between two readings, the busiest eight first. */
+/** CPU seconds each thread used between two readings, the busiest twelve first. */
 function busiest(now: Record<string, number>, before: Record<string, number>): Record<string, number> {
   const used = Object.entries(now).map(([thread, seconds]) => [thread, round2(seconds - (before[thread] ?? 0))] as const);
-  return Object.fromEntries(used.sort((a, b) => b[1] - a[1]).slice(0, 8));
+  return Object.fromEntries(used.sort((a, b) => b[1] - a[1]).slice(0, 12));
 }
 
 function freePort(): Promise<number> {

@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAndParsePush } from '../../functions/adapters/carriers/push.js';
 import { startCarrierSimulator, type CarrierSimulator } from '../../local/simulators/carrier.js';
+import { afterShipFingerprint, toAfterShipTracking, type AfterShipRecord } from '../../local/simulators/carrier-aftership.js';
+import { AfterShipPusher, type PushableTracking } from '../../local/simulators/carrier-push.js';
+import { fabricateTracking, parseScenario, scenarioForLookup } from '../../local/simulators/carrier-scenarios.js';
 
 /** The carrier simulator's AfterShip pushes and its SIM-RETURN parcels, against a real HTTP receiver. */
 const SECRET = 'sim-push-secret';
@@ -119,5 +122,59 @@ describe('SIM-RETURN over the plain lookup route', () => {
     clock = new Date('2026-11-10T01:00:05Z');
     const body = (await (await fetch(new URL('/v1/trackings/SF/SIM-RETURN3-C?shipped_at=2026-11-10T01:00:00Z', sim.url))).json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'delivered', deliveredAt: '2026-11-10T01:00:03.000Z' });
+  });
+});
+
+describe('a push tick renders only what changed', () => {
+  it("reads the same fingerprint off the timeline as off the rendered tracking, in every scenario's states", () => {
+    const shippedAt = new Date('2026-11-01T01:00:00Z');
+    const record: AfterShipRecord = { trackingNumber: '', slug: 'sf-express', shippedAt, promisedBy: '2026-11-03', createdAt: shippedAt };
+    const seen = new Set<string>();
+    for (const number of ['SIM-DELIVERED-F', 'SIM-TRANSIT-F', 'SIM-LOST-F', 'SIM-RETURN4-F', 'SIM-LATE2-F', 'SIM-DOWN2-LOST-F']) {
+      const resolved = scenarioForLookup(parseScenario(number)!, 3)!;
+      for (const hours of [0, 0.0005, 0.001, 2, 30, 24 * 20]) {
+        const now = new Date(shippedAt.getTime() + hours * 3600_000);
+        const timeline = fabricateTracking(resolved, { trackingNumber: number, carrier: 'sf-express', shippedAt, promisedBy: record.promisedBy, registeredAt: shippedAt, now });
+        const body = toAfterShipTracking(timeline, { ...record, trackingNumber: number }, now);
+        expect(afterShipFingerprint(timeline)).toBe(`${body.tag}/${body.subtag}/${body.checkpoints.length}`);
+        seen.add(body.tag);
+      }
+    }
+    expect([...seen].sort()).toEqual(['Delivered', 'Exception', 'InTransit', 'InfoReceived']);
+  });
+
+  it('renders and sends a tracking only when its fingerprint changed since the last accepted push', async () => {
+    const bodies: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const pusher = new AfterShipPusher();
+      pusher.setTarget({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, secret: SECRET });
+      const rendered: string[] = [];
+      const pushable = (trackingNumber: string, fingerprint: string): PushableTracking => ({
+        trackingNumber,
+        fingerprint,
+        render: () => {
+          rendered.push(trackingNumber);
+          return { tracking_number: trackingNumber, tag: fingerprint.split('/')[0] } as ReturnType<PushableTracking['render']>;
+        },
+      });
+      const many = Array.from({ length: 50 }, (_, i) => pushable(`SIM-LOST-${i}`, 'Exception/Exception_013/3'));
+      await pusher.tick(() => many);
+      expect(rendered).toHaveLength(50);
+      rendered.length = 0;
+      await pusher.tick(() => [...many.slice(0, 49), pushable('SIM-LOST-49', 'Exception/Exception_013/4')]);
+      expect(rendered).toEqual(['SIM-LOST-49']);
+      expect(bodies).toHaveLength(51);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
