@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseStatus, Channel, TimelineEntry } from '../domain/case.js';
 import type { CaseContact, CaseRecord } from '../domain/case-record.js';
 import { caseSortKey, lookupItems, lookupPartition, orderLookupKeys } from './case-index.js';
-import { keys, queryAll, setAssignments, writeIf } from './dynamo.js';
+import { getAll, keys, queryAll, setAssignments, writeIf } from './dynamo.js';
 import type { LedgerEntry } from './ledger-store.js';
 import { noticeRecordsOf } from './notice-records.js';
 import { isListedStatus, statusPartition, type ListedStatus } from '../domain/status-index.js';
@@ -369,19 +369,9 @@ export function caseOf(items: Array<Record<string, unknown>>): CaseRecord | unde
  * after a pause); cases without a case item are left out. `consistent` for readers that act on what they read.
  */
 export async function readCases(db: DynamoDBDocumentClient, tableName: string, ids: string[], consistent = false): Promise<Map<string, CaseRecord>> {
-  let pending = [...new Set(ids)].flatMap((id) => [keys.case(id), keys.caseFacts(id)]);
+  const itemKeys = [...new Set(ids)].flatMap((id) => [keys.case(id), keys.caseFacts(id)]);
   const byPartition = new Map<string, Array<Record<string, unknown>>>();
-  for (let retries = 0; pending.length > 0; ) {
-    const batch = pending.slice(0, 100);
-    const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ...(consistent ? { ConsistentRead: true } : {}) } } }));
-    for (const item of out.Responses?.[tableName] ?? []) byPartition.set(String(item.pk), [...(byPartition.get(String(item.pk)) ?? []), item]);
-    const unprocessed = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof batch;
-    pending = [...pending.slice(100), ...unprocessed];
-    if (unprocessed.length === 0) continue;
-    retries += 1;
-    if (retries > 8) throw new Error('BatchGetItem left keys unprocessed');
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** retries)));
-  }
+  for (const item of await getAll(db, tableName, itemKeys, { consistent })) byPartition.set(String(item.pk), [...(byPartition.get(String(item.pk)) ?? []), item]);
   const found = new Map<string, CaseRecord>();
   for (const id of ids) {
     const record = caseOf(byPartition.get(`CASE#${id}`) ?? []);

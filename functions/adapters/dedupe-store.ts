@@ -1,5 +1,5 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys, writeIf } from './dynamo.js';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getAll, keys, writeIf } from './dynamo.js';
 
 const WEBHOOK_RECEIPT_DAYS = 30;
 
@@ -47,19 +47,9 @@ export class DedupeStore {
   async lookUpDelivery(webhookId: string, caseId: string, kind: DeliveryKind): Promise<DeliveryLookup> {
     const wanted = [keys.webhook(webhookId), ...(kind === 'other' ? [] : [keys.request(caseId)]), ...(kind === 'follow_up' ? [keys.case(caseId)] : [])];
     const found = new Map<string, Record<string, unknown>>();
-    for (let attempt = 0; attempt < 3 && wanted.length > 0; attempt += 1) {
-      const out = await this.db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [this.tableName]: { Keys: wanted.splice(0), ConsistentRead: true, ProjectionExpression: '#pk, #c, #q, #w', ExpressionAttributeNames: PROJECTED },
-          },
-        }),
-      );
-      for (const item of out.Responses?.[this.tableName] ?? []) found.set(String(item.pk), item);
-      // Throttled keys come back unprocessed: ask again for them rather than take them for absent.
-      wanted.push(...((out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof wanted));
-    }
-    if (wanted.length > 0) throw new Error('BatchGetItem left keys unprocessed');
+    // Throttled keys are asked again rather than taken for absent; twice at most, as the platform waits for the answer.
+    const items = await getAll(this.db, this.tableName, wanted, { consistent: true, projection: { expression: '#pk, #c, #q, #w', names: PROJECTED }, retries: 2 });
+    for (const item of items) found.set(String(item.pk), item);
     const receipt = found.get(keys.webhook(webhookId).pk);
     const note = found.get(keys.request(caseId).pk);
     // The note names the delivery that made it: that delivery's event is on the queue, whatever an older receipt says.

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type DeleteCommand, type PutCommand, type QueryCommandInput, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type DeleteCommand, type PutCommand, type QueryCommandInput, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClient } from './aws-clients.js';
 
 /** One document client per cold start; endpoints come from the SDK's standard settings (AWS_ENDPOINT_URL_DYNAMODB locally). */
@@ -43,6 +43,49 @@ export async function queryAll(db: DynamoDBDocumentClient, input: Omit<QueryComm
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+  return items;
+}
+
+type ItemKey = Record<string, unknown>;
+
+/** What a batch read asks of each item besides its key: a strongly consistent read, a projection. */
+export interface BatchReadOptions {
+  consistent?: boolean;
+  projection?: { expression: string; names: Record<string, string> };
+  /** How often keys DynamoDB left unprocessed (throttling) are asked again, after a growing pause, before giving up. */
+  retries?: number;
+}
+
+/**
+ * Every item of `itemKeys` that exists (BatchGetItem, 100 keys a request). Keys left unprocessed under throttling are
+ * asked again after a pause that doubles (100 ms up to 1 s), as AWS advises, never taken for absent; still left after
+ * `retries` (8) rounds, it throws rather than answer with items missing.
+ */
+export async function getAll(db: DynamoDBDocumentClient, tableName: string, itemKeys: ItemKey[], options: BatchReadOptions = {}): Promise<ItemKey[]> {
+  const { consistent = false, projection, retries = 8 } = options;
+  const items: ItemKey[] = [];
+  let pending = [...itemKeys];
+  for (let retried = 0; pending.length > 0; ) {
+    const batch = pending.slice(0, 100);
+    const out = await db.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [tableName]: {
+            Keys: batch,
+            ...(consistent ? { ConsistentRead: true } : {}),
+            ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
+          },
+        },
+      }),
+    );
+    items.push(...(out.Responses?.[tableName] ?? []));
+    const unprocessed = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as ItemKey[];
+    pending = [...pending.slice(100), ...unprocessed];
+    if (unprocessed.length === 0) continue;
+    retried += 1;
+    if (retried > retries) throw new Error('BatchGetItem left keys unprocessed');
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** retried)));
+  }
   return items;
 }
 

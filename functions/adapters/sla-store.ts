@@ -1,7 +1,7 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IndexedSlaState, IndexPlace, ServiceSla, SlaListState } from '../domain/sla.js';
 import type { CaseRecord } from '../domain/case-record.js';
-import { conditionally, keys, setAssignments, writeIf } from './dynamo.js';
+import { conditionally, getAll, keys, setAssignments, writeIf } from './dynamo.js';
 import { statusIndexChange } from './case-store.js';
 
 /** A case found in the due index, at its due time (while unknown, its start; while paused, the pause's start). */
@@ -221,16 +221,10 @@ export class SlaStore {
   /** The cases behind index entries, in the entries' order (missing ones dropped). */
   async casesOf(entries: DueEntry[]): Promise<Map<string, SlaCaseItem>> {
     const found = new Map<string, SlaCaseItem>();
-    let pending = [...new Set(entries.map((e) => e.caseId))].map((id) => keys.case(id));
-    while (pending.length > 0) {
-      const batch = pending.slice(0, 100);
-      pending = pending.slice(100);
-      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }));
-      for (const item of out.Responses?.[this.tableName] ?? []) {
-        const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...record } = item;
-        found.set(String(record.caseId), record as SlaCaseItem);
-      }
-      pending.push(...((out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof batch));
+    const caseKeys = [...new Set(entries.map((e) => e.caseId))].map((id) => keys.case(id));
+    for (const item of await getAll(this.db, this.tableName, caseKeys, { consistent: true })) {
+      const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...record } = item;
+      found.set(String(record.caseId), record as SlaCaseItem);
     }
     return found;
   }
