@@ -65,7 +65,7 @@ export class AfterShipPusher {
   private readonly pushed = new Map<string, string>();
   /**
    * Settled trackings: the final state was accepted, so no later tick (at or after the instant kept here) can push
-   * it again, and none fabricates it. A clock set back before that instant (tests step it) fabricates it again.
+   * it again, and none fabricates it. A clock set back before that instant (tests step it) unsettles it.
    */
   private readonly settled = new Map<string, number>();
   private readonly log: PushRecord[] = [];
@@ -94,7 +94,11 @@ export class AfterShipPusher {
       for (const pushable of current(now)) {
         const key = pushable.trackingNumber.toUpperCase();
         const settledFrom = this.settled.get(key);
-        if (settledFrom !== undefined && now.getTime() >= settledFrom) continue;
+        if (settledFrom !== undefined) {
+          if (now.getTime() >= settledFrom) continue;
+          // The clock went back before the final state: what is pushed from here on is what settles it again.
+          this.settled.delete(key);
+        }
         const state = pushable.state();
         if (!state) continue;
         const print = state.fingerprint;
