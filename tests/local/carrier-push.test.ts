@@ -117,6 +117,28 @@ describe('carrier simulator pushes', () => {
   });
 });
 
+describe('settled trackings on the simulator', () => {
+  it('still answers lookups for a settled tracking, and pushes a number created anew after a reset', async () => {
+    clock = START;
+    expect((await create('SIM-RETURN4-R')).status).toBe(201);
+    await waitFor(() => pushesOf('SIM-RETURN4-R')[0], 'the first push');
+    clock = new Date(START.getTime() + 4000);
+    await waitFor(() => pushesOf('SIM-RETURN4-R')[1], 'the delivered push');
+    clock = new Date(START.getTime() + 9000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pushesOf('SIM-RETURN4-R')).toHaveLength(2);
+    const listed = (await (await fetch(new URL('/tracking/2026-07/trackings?tracking_numbers=SIM-RETURN4-R', sim.url))).json()) as { data: { trackings: Array<{ tag: string; updated_at: string }> } };
+    expect(listed.data.trackings).toMatchObject([{ tag: 'Delivered', updated_at: '2026-11-10T02:00:09Z' }]);
+
+    // Forgotten and created again at a later instant: a new tracking, info received only, pushed as AfterShip would.
+    sim.reset();
+    clock = new Date(START.getTime() + 10_000);
+    expect((await create('SIM-RETURN4-R')).status).toBe(201);
+    const again = await waitFor(() => pushesOf('SIM-RETURN4-R')[2], 'the push of the new tracking');
+    expect(JSON.parse(again.body)).toMatchObject({ msg: { tag: 'InfoReceived', created_at: '2026-11-10T02:00:10Z' } });
+  });
+});
+
 describe('SIM-RETURN over the plain lookup route', () => {
   it('counts its seconds from shipping when nothing registered it', async () => {
     clock = new Date('2026-11-10T01:00:05Z');
