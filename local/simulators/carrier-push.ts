@@ -52,7 +52,14 @@ export function afterShipPushables(records: Iterable<AfterShipRecord>, lookupCou
         const scenario = parseScenario(record.trackingNumber);
         const resolved = scenario && scenarioForLookup(scenario, lookupNumber);
         if (!resolved) return undefined;
-        const input = { trackingNumber: record.trackingNumber, carrier: record.slug, shippedAt: record.shippedAt, promisedBy: record.promisedBy, registeredAt: record.createdAt, now };
+        const input = {
+          trackingNumber: record.trackingNumber,
+          carrier: record.slug,
+          shippedAt: record.shippedAt,
+          promisedBy: record.promisedBy,
+          registeredAt: record.createdAt,
+          now,
+        };
         const timeline = fabricateTracking(resolved, input);
         return { fingerprint: afterShipFingerprint(timeline), finalFrom: timelineFinalFrom(resolved, input)?.getTime(), render: () => toAfterShipTracking(timeline, record, now) };
       },

@@ -127,7 +127,9 @@ describe('settled trackings on the simulator', () => {
     clock = new Date(START.getTime() + 9000);
     await new Promise((r) => setTimeout(r, 100));
     expect(pushesOf('SIM-RETURN4-R')).toHaveLength(2);
-    const listed = (await (await fetch(new URL('/tracking/2026-07/trackings?tracking_numbers=SIM-RETURN4-R', sim.url))).json()) as { data: { trackings: Array<{ tag: string; updated_at: string }> } };
+    const listed = (await (await fetch(new URL('/tracking/2026-07/trackings?tracking_numbers=SIM-RETURN4-R', sim.url))).json()) as {
+      data: { trackings: Array<{ tag: string; updated_at: string }> };
+    };
     expect(listed.data.trackings).toMatchObject([{ tag: 'Delivered', updated_at: '2026-11-10T02:00:09Z' }]);
 
     // Forgotten and created again at a later instant: a new tracking, info received only, pushed as AfterShip would.
@@ -288,7 +290,12 @@ describe('a push tick leaves settled trackings out', () => {
     let fabricated: string[] = [];
     const tick = async () => {
       fabricated = [];
-      await pusher.tick((at) => counting(afterShipPushables(records, () => 0, at), fabricated));
+      await pusher.tick((at) =>
+        counting(
+          afterShipPushables(records, () => 0, at),
+          fabricated,
+        ),
+      );
     };
     try {
       await tick(); // pushes DELIVERED (final) and TRANSIT; LOST, shipped 19 h ago, is lost as of now, not final yet
