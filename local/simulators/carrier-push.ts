@@ -2,7 +2,7 @@
 // `tracking_update` webhook to the pipeline whenever a tracking changes, as AfterShip notifies an account of its
 // own trackings. Transport only: what a push means is the pipeline's business.
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterShipFingerprint, toAfterShipTracking, type AfterShipRecord, type AfterShipTrackingBody } from './carrier-aftership.js';
+import { afterShipFingerprint, afterShipTimelineInput, toAfterShipTracking, type AfterShipRecord, type AfterShipTrackingBody } from './carrier-aftership.js';
 import { fabricateTracking, parseScenario, scenarioForLookup, timelineFinalFrom } from './carrier-scenarios.js';
 
 export interface PushTarget {
@@ -52,14 +52,7 @@ export function afterShipPushables(records: Iterable<AfterShipRecord>, lookupCou
         const scenario = parseScenario(record.trackingNumber);
         const resolved = scenario && scenarioForLookup(scenario, lookupNumber);
         if (!resolved) return undefined;
-        const input = {
-          trackingNumber: record.trackingNumber,
-          carrier: record.slug,
-          shippedAt: record.shippedAt,
-          promisedBy: record.promisedBy,
-          registeredAt: record.createdAt,
-          now,
-        };
+        const input = afterShipTimelineInput(record, now);
         const timeline = fabricateTracking(resolved, input);
         return { fingerprint: afterShipFingerprint(timeline), finalFrom: timelineFinalFrom(resolved, input)?.getTime(), render: () => toAfterShipTracking(timeline, record, now) };
       },

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isCalendarDate, shanghaiDateOf, type CalendarDate } from './china-workdays.js';
 import { fabricateTracking, parseScenario, scenarioForLookup } from './carrier-scenarios.js';
 import { HttpError, decodePathSegment, hasBearer, notFound, readBody, readJson, sendJson, startServer, type ListenOptions, type RunningServer } from './http.js';
-import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
+import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, afterShipTimelineInput, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
 import { AfterShipPusher, afterShipPushables, type PushableTracking, type PushRecord, type PushTarget } from './carrier-push.js';
 import { SEVENTEEN_TRACK_SIM_BASE, seventeenTrackRoute, seventeenTrackSign, toSeventeenTrackInfo, type SeventeenTrackRegistry } from './carrier-17track.js';
 import { KUAIDI100_ERRORS, kuaidi100PushBody, kuaidi100Query, kuaidi100Subscribe, toKuaidi100Result, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
@@ -138,14 +138,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
   }
 
   function afterShipTimeline(record: AfterShipRecord, resolved: NonNullable<ReturnType<typeof resolveAfterShipLookup>>, now: Date) {
-    return fabricateTracking(resolved, {
-      trackingNumber: record.trackingNumber,
-      carrier: record.slug,
-      shippedAt: record.shippedAt,
-      promisedBy: record.promisedBy,
-      registeredAt: record.createdAt,
-      now,
-    });
+    return fabricateTracking(resolved, afterShipTimelineInput(record, now));
   }
 
   function afterShipTracking(record: AfterShipRecord, resolved: NonNullable<ReturnType<typeof resolveAfterShipLookup>>) {
