@@ -70,6 +70,11 @@ export class AfterShipPusher {
   private readonly settled = new Map<string, number>();
   private readonly log: PushRecord[] = [];
   private busy = false;
+  /**
+   * Bumped whenever what was pushed or settled is forgotten (`setTarget`, `unsettleAll`): a tick that awaited a push
+   * across that must not write its result back, or a number created anew after a reset would stay settled.
+   */
+  private generation = 0;
 
   constructor(private readonly clock: () => Date = () => new Date()) {}
 
@@ -77,11 +82,13 @@ export class AfterShipPusher {
     this.target = target;
     this.pushed.clear();
     this.settled.clear();
+    this.generation++;
   }
 
   /** Forgets which trackings settled, for when the trackings themselves were forgotten (they may be created anew). */
   unsettleAll(): void {
     this.settled.clear();
+    this.generation++;
   }
 
   /** Pushes every tracking whose state changed; a push that fails is tried again on the next tick. */
@@ -89,6 +96,7 @@ export class AfterShipPusher {
     const target = this.target;
     if (!target || this.busy) return;
     this.busy = true;
+    const generation = this.generation;
     try {
       const now = this.clock();
       for (const pushable of current(now)) {
@@ -125,6 +133,8 @@ export class AfterShipPusher {
           () => 0,
         );
         this.log.push({ trackingNumber: tracking.tracking_number, tag: tracking.tag, status, at: new Date().toISOString() });
+        // Forgotten while the push was out: what this tick saw belongs to trackings that may no longer exist.
+        if (this.generation !== generation) return;
         if (status >= 200 && status < 300) {
           this.pushed.set(key, print);
           if (final) this.settled.set(key, state.finalFrom!);

@@ -205,15 +205,18 @@ describe('a push tick renders only what changed', () => {
   });
 });
 
-/** A receiver that keeps each push's body and answers 503 to the requests `refuse` picks (by their 0-based order). */
-async function startReceiver(refuse: (n: number) => boolean = () => false) {
+/**
+ * A receiver that keeps each push's body and answers 503 to the requests `refuse` picks (by their 0-based order),
+ * each answer `delayMs` after the request arrived.
+ */
+async function startReceiver(refuse: (n: number) => boolean = () => false, delayMs = 0) {
   const bodies: string[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       const n = bodies.push(body) - 1;
-      res.writeHead(refuse(n) ? 503 : 200).end('{}');
+      setTimeout(() => res.writeHead(refuse(n) ? 503 : 200).end('{}'), delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -382,6 +385,76 @@ describe('a push tick leaves settled trackings out', () => {
       expect(fabricated.length).toBeLessThan(plainFabricated.length / 3);
     } finally {
       await Promise.all(receivers.map((r) => r.close()));
+    }
+  });
+
+  it('does not fabricate again a lost parcel whose final state was pushed before its final instant', async () => {
+    const receiver = await startReceiver();
+    let now = new Date(SHIPPED.getTime() + 25 * HOUR);
+    const pusher = new AfterShipPusher(() => now);
+    pusher.setTarget({ url: receiver.url, secret: SECRET });
+    const records = [recordOf('SIM-LOST-E')];
+    let fabricated: string[] = [];
+    const tick = async () => {
+      fabricated = [];
+      await pusher.tick((at) => counting(afterShipPushables(records, () => 0, at), fabricated));
+    };
+    try {
+      await tick(); // lost as of now (25 h), with as many scans as at 30 h: the final fingerprint, not final yet
+      now = new Date(SHIPPED.getTime() + 31 * HOUR);
+      await tick(); // final now, nothing new to push: settled by the fingerprint already accepted
+      expect(fabricated).toEqual(['SIM-LOST-E']);
+      for (const hours of [32, 40, 24 * 10]) {
+        now = new Date(SHIPPED.getTime() + hours * HOUR);
+        await tick();
+        expect(fabricated, `${hours} h`).toEqual([]);
+      }
+      expect(receiver.bodies).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('pushes a settled tracking again to a new target', async () => {
+    const receivers = [await startReceiver(), await startReceiver()];
+    const now = new Date(SHIPPED.getTime() + 41 * HOUR);
+    const pusher = new AfterShipPusher(() => now);
+    const records = [recordOf('SIM-LOST-T')];
+    const tick = () => pusher.tick((at) => afterShipPushables(records, () => 0, at));
+    try {
+      pusher.setTarget({ url: receivers[0]!.url, secret: SECRET });
+      await tick(); // final: pushed and settled
+      await tick();
+      expect(receivers[0]!.bodies).toHaveLength(1);
+      pusher.setTarget({ url: receivers[1]!.url, secret: SECRET });
+      await tick();
+      expect(receivers[1]!.bodies).toHaveLength(1);
+      expect(JSON.parse(receivers[1]!.bodies[0]!)).toMatchObject({ is_tracking_first_tag: true, msg: { tracking_number: 'SIM-LOST-T', tag: 'Exception' } });
+    } finally {
+      await Promise.all(receivers.map((r) => r.close()));
+    }
+  });
+
+  it('does not settle, after a reset during its push, a number that is then created anew', async () => {
+    const receiver = await startReceiver(() => false, 200);
+    const now = new Date(SHIPPED.getTime() + 41 * HOUR);
+    const pusher = new AfterShipPusher(() => now);
+    pusher.setTarget({ url: receiver.url, secret: SECRET });
+    let records = [recordOf('SIM-LOST-G')]; // lost 30 h after shipping: final
+    const tick = () => pusher.tick((at) => afterShipPushables(records, () => 0, at));
+    try {
+      const inFlight = tick();
+      await new Promise((r) => setTimeout(r, 50)); // the push is out, its answer 150 ms away
+      pusher.unsettleAll();
+      const shippedAgain = new Date(now.getTime() - 2 * HOUR);
+      records = [recordOf('SIM-LOST-G', shippedAgain, '2026-11-14', shippedAgain)]; // created anew: lost 2 h after shipping
+      await inFlight;
+      await tick();
+      const shipped = receiver.bodies.map((b) => (JSON.parse(b) as { msg: { tracking_ship_date: string } }).msg.tracking_ship_date);
+      expect(shipped).toHaveLength(2);
+      expect(new Date(shipped[1]!)).toEqual(shippedAgain);
+    } finally {
+      await receiver.close();
     }
   });
 });
