@@ -397,7 +397,12 @@ describe('a push tick leaves settled trackings out', () => {
     let fabricated: string[] = [];
     const tick = async () => {
       fabricated = [];
-      await pusher.tick((at) => counting(afterShipPushables(records, () => 0, at), fabricated));
+      await pusher.tick((at) =>
+        counting(
+          afterShipPushables(records, () => 0, at),
+          fabricated,
+        ),
+      );
     };
     try {
       await tick(); // lost as of now (25 h), with as many scans as at 30 h: the final fingerprint, not final yet
