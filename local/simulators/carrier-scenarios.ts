@@ -147,7 +147,7 @@ function expectedDelivery(input: TimelineInput): Date {
 
 /**
  * The instants fabricateTracking fixes each scenario's final event at: delivered on the promise (never before
- * pickup), late n working days after it, a return `seconds` after registration, lost 30 h after shipping.
+ * shipping + 4 h), late n working days after it, a return `seconds` after registration, lost 30 h after shipping.
  */
 const deliveredOnPromise = (input: TimelineInput): Date =>
   latest(shanghaiTime(input.promisedBy, DELIVERY_HOUR_SHANGHAI), new Date(input.shippedAt.getTime() + OUT_FOR_DELIVERY_LEAD_MS));

@@ -2,9 +2,9 @@
  * `npx tsx scripts/bench/carrier-push-tick.ts [--lost] [N…]`: the carrier simulator's AfterShip push tick after N trackings
  * were created (default 1000 and 4000), with settled trackings left out (as `npm start` runs it) and with every
  * tracking fabricated on every tick (as before): fabrications per tick and milliseconds per tick, once every
- * tracking's state was pushed. The trackings cycle through the scenarios, shipped five days before the ticks, so all
- * but the parcels in transit (one in six) are final, as on a long `npm start`; `--lost`: lost parcels only (the load
- * bench's cases).
+ * tracking's state was pushed, after one discarded warm-up run per size. The trackings cycle through the scenarios,
+ * shipped five days before the ticks, so all but the parcels in transit (one in six) are final, as on a long
+ * `npm start`; `--lost`: lost parcels only (the load bench's cases).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,6 +52,7 @@ const sizes = process.argv
   .map(Number)
   .filter((n) => n > 0);
 for (const n of sizes.length ? sizes : [1000, 4000]) {
+  await measure(n, true, url); // warm-up, discarded: the first run at a size pays for JIT compilation and sockets
   for (const settle of [false, true, false, true]) console.log(JSON.stringify(await measure(n, settle, url)));
 }
 server.close();
