@@ -247,6 +247,18 @@ const plain = (pushables: PushableTracking[]): PushableTracking[] =>
     },
   }));
 
+/** Runs one tick over `records` (no lookups made) and answers the numbers it fabricated. */
+async function tickCounting(pusher: AfterShipPusher, records: AfterShipRecord[]): Promise<string[]> {
+  const fabricated: string[] = [];
+  await pusher.tick((at) =>
+    counting(
+      afterShipPushables(records, () => 0, at),
+      fabricated,
+    ),
+  );
+  return fabricated;
+}
+
 const HOUR = 3600_000;
 const SHIPPED = new Date('2026-11-10T01:00:00Z');
 const recordOf = (trackingNumber: string, shippedAt = SHIPPED, promisedBy = '2026-11-12', createdAt = SHIPPED): AfterShipRecord => ({
@@ -292,13 +304,7 @@ describe('a push tick leaves settled trackings out', () => {
     const records = [recordOf('SIM-DELIVERED-S', SHIPPED, '2026-11-09'), recordOf('SIM-TRANSIT-S'), recordOf('SIM-LOST-S', new Date(SHIPPED.getTime() + 11 * HOUR))];
     let fabricated: string[] = [];
     const tick = async () => {
-      fabricated = [];
-      await pusher.tick((at) =>
-        counting(
-          afterShipPushables(records, () => 0, at),
-          fabricated,
-        ),
-      );
+      fabricated = await tickCounting(pusher, records);
     };
     try {
       await tick(); // pushes DELIVERED (final) and TRANSIT; LOST, shipped 19 h ago, is lost as of now, not final yet
@@ -396,13 +402,7 @@ describe('a push tick leaves settled trackings out', () => {
     const records = [recordOf('SIM-LOST-E')];
     let fabricated: string[] = [];
     const tick = async () => {
-      fabricated = [];
-      await pusher.tick((at) =>
-        counting(
-          afterShipPushables(records, () => 0, at),
-          fabricated,
-        ),
-      );
+      fabricated = await tickCounting(pusher, records);
     };
     try {
       await tick(); // lost as of now (25 h), with as many scans as at 30 h: the final fingerprint, not final yet
