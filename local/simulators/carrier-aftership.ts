@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { CalendarDate } from './china-workdays.js';
-import type { Checkpoint, TrackingResponse } from './carrier-scenarios.js';
+import type { Checkpoint, TimelineInput, TrackingResponse } from './carrier-scenarios.js';
 import { sendJson } from './http.js';
 import type { TrackingStatus } from './tracking-status.js';
 
@@ -18,6 +18,11 @@ export interface AfterShipRecord {
   shippedAt: Date;
   promisedBy: CalendarDate;
   createdAt: Date;
+}
+
+/** What a created tracking's timeline is fabricated from, as of `now`: SIM-RETURN counts from its creation. */
+export function afterShipTimelineInput(record: AfterShipRecord, now: Date): TimelineInput {
+  return { trackingNumber: record.trackingNumber, carrier: record.slug, shippedAt: record.shippedAt, promisedBy: record.promisedBy, registeredAt: record.createdAt, now };
 }
 
 const TAGS: Record<TrackingStatus, { tag: string; subtag: string; message: string }> = {

@@ -2,7 +2,8 @@
 // `tracking_update` webhook to the pipeline whenever a tracking changes, as AfterShip notifies an account of its
 // own trackings. Transport only: what a push means is the pipeline's business.
 import { createHmac, randomUUID } from 'node:crypto';
-import type { AfterShipTrackingBody } from './carrier-aftership.js';
+import { afterShipFingerprint, afterShipTimelineInput, toAfterShipTracking, type AfterShipRecord, type AfterShipTrackingBody } from './carrier-aftership.js';
+import { fabricateTracking, parseScenario, scenarioForLookup, timelineFinalFrom } from './carrier-scenarios.js';
 
 export interface PushTarget {
   /** e.g. http://127.0.0.1:3000/webhooks/carriers/aftership */
@@ -19,39 +20,102 @@ export interface PushRecord {
 }
 
 /**
- * A tracking as a tick sees it: its number, what a push compares (tag, subtag and number of checkpoints, as
- * `afterShipFingerprint` reads them off the timeline) and the webhook's tracking object, rendered only when pushed.
- * Every tick looks at every tracking created so far, and most have not changed: rendering each one's whole object
- * (checkpoints, dates, hashes) every 500 ms made the tick's cost grow with the number of cases run.
+ * A tracking as a tick sees it: its number and, fabricated only when the tick asks (`state`), what a push compares
+ * (tag, subtag and number of checkpoints, as `afterShipFingerprint` reads them off the timeline), from when that
+ * timeline can no longer change, and the webhook's tracking object, rendered only when pushed. Every tick looks at
+ * every tracking created so far: rendering each one's whole object, then fabricating each one's timeline, every
+ * 500 ms made the tick's cost grow with the number of cases run. `state` answers undefined while the carrier is
+ * down for the number.
  */
 export interface PushableTracking {
   trackingNumber: string;
+  state(): PushableState | undefined;
+}
+
+export interface PushableState {
   fingerprint: string;
+  /** Epoch ms from which this tracking's timeline is the same at every later instant; undefined: it may still change. */
+  finalFrom?: number;
   render(): AfterShipTrackingBody;
+}
+
+/**
+ * The AfterShip trackings created on the simulator as of `now`; a push is no lookup, so it uses up no SIM-DOWN
+ * failure. The lookup count is read now, so a lookup made while the tick awaits a push changes nothing in it.
+ */
+export function afterShipPushables(records: Iterable<AfterShipRecord>, lookupCount: (key: string) => number, now: Date): PushableTracking[] {
+  return Array.from(records, (record) => {
+    const lookupNumber = lookupCount(record.trackingNumber.toUpperCase()) + 1;
+    return {
+      trackingNumber: record.trackingNumber,
+      state: () => {
+        const scenario = parseScenario(record.trackingNumber);
+        const resolved = scenario && scenarioForLookup(scenario, lookupNumber);
+        if (!resolved) return undefined;
+        const input = afterShipTimelineInput(record, now);
+        const timeline = fabricateTracking(resolved, input);
+        return { fingerprint: afterShipFingerprint(timeline), finalFrom: timelineFinalFrom(resolved, input)?.getTime(), render: () => toAfterShipTracking(timeline, record, now) };
+      },
+    };
+  });
 }
 
 export class AfterShipPusher {
   private target: PushTarget | undefined;
   private readonly pushed = new Map<string, string>();
+  /**
+   * Settled trackings: the final state was accepted, so no later tick (at or after the instant kept here) can push
+   * it again, and none fabricates it. A clock set back before that instant (tests step it) unsettles it.
+   */
+  private readonly settled = new Map<string, number>();
   private readonly log: PushRecord[] = [];
   private busy = false;
+  /**
+   * Bumped whenever what was pushed or settled is forgotten (`setTarget`, `unsettleAll`): a tick that awaited a push
+   * across that must not write its result back, or a number created anew after a reset would stay settled.
+   */
+  private generation = 0;
+
+  constructor(private readonly clock: () => Date = () => new Date()) {}
 
   setTarget(target: PushTarget | undefined): void {
     this.target = target;
     this.pushed.clear();
+    this.settled.clear();
+    this.generation++;
+  }
+
+  /** Forgets which trackings settled, for when the trackings themselves were forgotten (they may be created anew). */
+  unsettleAll(): void {
+    this.settled.clear();
+    this.generation++;
   }
 
   /** Pushes every tracking whose state changed; a push that fails is tried again on the next tick. */
-  async tick(current: () => PushableTracking[]): Promise<void> {
+  async tick(current: (now: Date) => PushableTracking[]): Promise<void> {
     const target = this.target;
     if (!target || this.busy) return;
     this.busy = true;
+    const generation = this.generation;
     try {
-      for (const pushable of current()) {
+      const now = this.clock();
+      for (const pushable of current(now)) {
         const key = pushable.trackingNumber.toUpperCase();
-        const print = pushable.fingerprint;
-        if (this.pushed.get(key) === print) continue;
-        const tracking = pushable.render();
+        const settledFrom = this.settled.get(key);
+        if (settledFrom !== undefined) {
+          if (now.getTime() >= settledFrom) continue;
+          // The clock went back before the final state: what is pushed from here on is what settles it again.
+          this.settled.delete(key);
+        }
+        const state = pushable.state();
+        if (!state) continue;
+        const print = state.fingerprint;
+        const final = state.finalFrom !== undefined && now.getTime() >= state.finalFrom;
+        if (this.pushed.get(key) === print) {
+          if (final) this.settled.set(key, state.finalFrom!);
+          continue;
+        }
+        const tracking = state.render();
         const body = JSON.stringify({
           event: 'tracking_update',
           event_id: randomUUID(),
@@ -69,7 +133,12 @@ export class AfterShipPusher {
           () => 0,
         );
         this.log.push({ trackingNumber: tracking.tracking_number, tag: tracking.tag, status, at: new Date().toISOString() });
-        if (status >= 200 && status < 300) this.pushed.set(key, print);
+        // Forgotten while the push was out: what this tick saw belongs to trackings that may no longer exist.
+        if (this.generation !== generation) return;
+        if (status >= 200 && status < 300) {
+          this.pushed.set(key, print);
+          if (final) this.settled.set(key, state.finalFrom!);
+        }
       }
     } finally {
       this.busy = false;

@@ -145,19 +145,44 @@ function expectedDelivery(input: TimelineInput): Date {
   return shanghaiTime(nextChinaWorkday(shanghaiDateOf(input.now)), DELIVERY_HOUR_SHANGHAI);
 }
 
+/**
+ * The instants fabricateTracking fixes each scenario's final event at: delivered on the promise (never before
+ * shipping + 4 h), late n working days after it, a return `seconds` after registration, lost 30 h after shipping.
+ */
+const deliveredOnPromise = (input: TimelineInput): Date =>
+  latest(shanghaiTime(input.promisedBy, DELIVERY_HOUR_SHANGHAI), new Date(input.shippedAt.getTime() + OUT_FOR_DELIVERY_LEAD_MS));
+const lateDelivery = (input: TimelineInput, workingDays: number): Date => shanghaiTime(addChinaWorkdays(input.promisedBy, workingDays), DELIVERY_HOUR_SHANGHAI);
+const returnArrival = (input: TimelineInput, seconds: number): Date => new Date((input.registeredAt ?? input.shippedAt).getTime() + seconds * 1000);
+const lostAfterShipping = (input: TimelineInput): Date => new Date(input.shippedAt.getTime() + LOST_AFTER_SHIPPING_MS);
+
+/**
+ * From which instant fabricateTracking gives the same timeline for every later `now` (the input's `now` is not
+ * read): once the final event has happened. Undefined for a parcel in transit, whose last scan follows the clock.
+ */
+export function timelineFinalFrom(scenario: Exclude<Scenario, { kind: 'down' }>, input: TimelineInput): Date | undefined {
+  switch (scenario.kind) {
+    case 'delivered':
+      return deliveredOnPromise(input);
+    case 'late':
+      return lateDelivery(input, scenario.workingDays);
+    case 'transit':
+      return undefined;
+    case 'return':
+      return returnArrival(input, scenario.seconds);
+    case 'lost':
+      return lostAfterShipping(input);
+  }
+}
+
 /** Builds the response for a resolved scenario. Assumes shippedAt <= now (the server checks). */
 export function fabricateTracking(scenario: Exclude<Scenario, { kind: 'down' }>, input: TimelineInput): TrackingResponse {
   const { shippedAt, now } = input;
   switch (scenario.kind) {
-    case 'delivered': {
+    case 'delivered':
       // On the promised day, but never before pickup and never in the future.
-      const onPromise = shanghaiTime(input.promisedBy, DELIVERY_HOUR_SHANGHAI);
-      const deliveredAt = earliest(latest(onPromise, new Date(shippedAt.getTime() + OUT_FOR_DELIVERY_LEAD_MS)), now);
-      return deliveredTimeline(input, deliveredAt);
-    }
+      return deliveredTimeline(input, earliest(deliveredOnPromise(input), now));
     case 'late': {
-      const lateDay = addChinaWorkdays(input.promisedBy, scenario.workingDays);
-      const deliveredAt = shanghaiTime(lateDay, DELIVERY_HOUR_SHANGHAI);
+      const deliveredAt = lateDelivery(input, scenario.workingDays);
       if (deliveredAt <= now) return deliveredTimeline(input, deliveredAt);
       // Not there yet: the carrier knows it is running late and says when it now expects to deliver.
       return inTransitTimeline(input, latest(shippedAt, new Date(now.getTime() - TRANSIT_LAST_SCAN_AGE_MS)), deliveredAt);
@@ -170,7 +195,7 @@ export function fabricateTracking(scenario: Exclude<Scenario, { kind: 'down' }>,
       // Seconds, not days: a local run shows the return arriving and the case resuming by itself.
       const start = input.registeredAt ?? shippedAt;
       const pickedUp = new Date(start.getTime() + (scenario.seconds * 1000) / 2);
-      const arrived = new Date(start.getTime() + scenario.seconds * 1000);
+      const arrived = returnArrival(input, scenario.seconds);
       const checkpoints = [checkpoint(start, 'info_received', 'Return shipment information received by carrier', DESTINATION)];
       if (pickedUp <= now) checkpoints.push(checkpoint(pickedUp, 'in_transit', 'Picked up by courier', DESTINATION));
       if (arrived > now) return response(input, checkpoints.length > 1 ? 'in_transit' : 'info_received', checkpoints, { estimatedDelivery: arrived.toISOString() });
@@ -178,7 +203,7 @@ export function fabricateTracking(scenario: Exclude<Scenario, { kind: 'down' }>,
       return response(input, 'delivered', checkpoints, { deliveredAt: arrived.toISOString() });
     }
     case 'lost': {
-      const lostAt = earliest(new Date(shippedAt.getTime() + LOST_AFTER_SHIPPING_MS), now);
+      const lostAt = earliest(lostAfterShipping(input), now);
       const checkpoints = transitScans(shippedAt, lostAt);
       checkpoints.push(checkpoint(lostAt, 'exception', 'Carrier exception: parcel lost in transit', HUBS[0]!));
       return response(input, 'exception', checkpoints, { exceptionCode: 'lost' });

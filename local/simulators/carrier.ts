@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isCalendarDate, shanghaiDateOf, type CalendarDate } from './china-workdays.js';
 import { fabricateTracking, parseScenario, scenarioForLookup } from './carrier-scenarios.js';
 import { HttpError, decodePathSegment, hasBearer, notFound, readBody, readJson, sendJson, startServer, type ListenOptions, type RunningServer } from './http.js';
-import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, afterShipFingerprint, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
-import { AfterShipPusher, type PushableTracking, type PushRecord, type PushTarget } from './carrier-push.js';
+import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, afterShipTimelineInput, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
+import { AfterShipPusher, afterShipPushables, type PushableTracking, type PushRecord, type PushTarget } from './carrier-push.js';
 import { SEVENTEEN_TRACK_SIM_BASE, seventeenTrackRoute, seventeenTrackSign, toSeventeenTrackInfo, type SeventeenTrackRegistry } from './carrier-17track.js';
 import { KUAIDI100_ERRORS, kuaidi100PushBody, kuaidi100Query, kuaidi100Subscribe, toKuaidi100Result, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
 
@@ -138,14 +138,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
   }
 
   function afterShipTimeline(record: AfterShipRecord, resolved: NonNullable<ReturnType<typeof resolveAfterShipLookup>>, now: Date) {
-    return fabricateTracking(resolved, {
-      trackingNumber: record.trackingNumber,
-      carrier: record.slug,
-      shippedAt: record.shippedAt,
-      promisedBy: record.promisedBy,
-      registeredAt: record.createdAt,
-      now,
-    });
+    return fabricateTracking(resolved, afterShipTimelineInput(record, now));
   }
 
   function afterShipTracking(record: AfterShipRecord, resolved: NonNullable<ReturnType<typeof resolveAfterShipLookup>>) {
@@ -153,20 +146,10 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     return toAfterShipTracking(afterShipTimeline(record, resolved, now), record, now);
   }
 
-  /**
-   * The trackings as a push would show them now; a push is no lookup, so it uses up no SIM-DOWN failure. Each is
-   * rendered (as of now) only if the pusher finds it changed.
-   */
-  function pushableTrackings(): PushableTracking[] {
+  /** The trackings a push tick looks at: none while the carrier is down. */
+  function pushableTrackings(now: Date): PushableTracking[] {
     if (outage) return [];
-    const now = clock();
-    return [...afterShipRecords.values()].flatMap((record) => {
-      const scenario = parseScenario(record.trackingNumber);
-      const resolved = scenario && scenarioForLookup(scenario, (lookups.get(record.trackingNumber.toUpperCase()) ?? 0) + 1);
-      if (!resolved) return [];
-      const timeline = afterShipTimeline(record, resolved, now);
-      return [{ trackingNumber: record.trackingNumber, fingerprint: afterShipFingerprint(timeline), render: () => toAfterShipTracking(timeline, record, now) }];
-    });
+    return afterShipPushables(afterShipRecords.values(), (key) => lookups.get(key) ?? 0, now);
   }
 
   /**
@@ -401,7 +384,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     throw notFound(req.method, url.pathname);
   }, options);
 
-  const pusher = new AfterShipPusher();
+  const pusher = new AfterShipPusher(clock);
   const pushTimer = setInterval(() => {
     void pusher.tick(pushableTrackings);
     void pushChinaProviders();
@@ -426,6 +409,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     reset: () => {
       lookups.clear();
       afterShipRecords.clear();
+      pusher.unsettleAll();
       seventeenTrackRegistry.clear();
       kuaidi100FirstSeen.clear();
       kuaidi100Subs.clear();
