@@ -77,6 +77,8 @@ export interface ReadRecord {
   items: number;
   status: number;
   at: number;
+  /** The function invocation that made it, `<function>#<n>`, when the local runtime tags its requests (local/workers/functions.ts). */
+  invocation?: string;
 }
 
 export interface Meter<C> {
@@ -174,7 +176,8 @@ export async function meterDynamoDb(target: string, onWrite?: (write: WriteRecor
         if (READS.has(action)) {
           const answer = out.status === 200 ? (JSON.parse(out.body) as Record<string, any>) : {};
           const read = addReadUnits(counts, answer.ConsumedCapacity);
-          onRead?.(readRecord(action, request, answer, read, out.status));
+          const invocation = req.headers['x-local-invocation'];
+          onRead?.({ ...readRecord(action, request, answer, read, out.status), ...(typeof invocation === 'string' ? { invocation } : {}) });
         }
         if (action === 'BatchWriteItem') counts.writeUnits += batchWriteUnits(request);
         res.writeHead(out.status, out.headers);
