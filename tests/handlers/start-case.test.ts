@@ -343,6 +343,42 @@ describe('start-case: return.received', () => {
     expect((await cases.get(caseId))!.sla).toEqual(after.sla);
   });
 
+  it('reads the case once: the clock is started from that read (issue 13, read calls per case)', async () => {
+    const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    try {
+      await deliver(eventFor(caseId, 'return.received', { requestId: record.requestId, receivedAt: new Date().toISOString() }));
+      const caseReads = send.mock.calls.filter(([command]) => {
+        const input = (command as { input: { Key?: Record<string, string>; ExpressionAttributeValues?: Record<string, string> } }).input;
+        const pk = command instanceof QueryCommand ? Object.values(input.ExpressionAttributeValues ?? {})[0] : command instanceof GetCommand ? input.Key?.pk : undefined;
+        return pk === `CASE#${caseId}`;
+      });
+      expect(caseReads).toHaveLength(1);
+    } finally {
+      send.mockRestore();
+    }
+    expect((await cases.get(caseId))!.sla).toMatchObject({ state: 'running' });
+  });
+
+  it('a stale first read loses the version-guarded write and the clock is started from a fresh one', async () => {
+    const { startServiceClock } = await import('../../functions/use-cases/sla-clock.js');
+    const { SlaStore } = await import('../../functions/adapters/sla-store.js');
+    const { OpsAlerts } = await import('../../functions/adapters/ops-alerts.js');
+    const { markets } = await import('../../functions/wiring.js');
+    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const stale = (await cases.get(caseId))!;
+    await cases.update(caseId, { waitingFor: 'return' }); // moves the version on
+    const deps = {
+      cases,
+      sla: new SlaStore(env.db, TABLE_NAME),
+      alerts: new OpsAlerts(env.db, TABLE_NAME),
+      markets: markets(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN })),
+    };
+    const receivedAt = new Date().toISOString();
+    const sla = await startServiceClock(deps, caseId, new Date(receivedAt), new Date(), { returnReceivedAt: receivedAt }, [], stale);
+    expect(await cases.get(caseId)).toMatchObject({ returnReceivedAt: receivedAt, sla });
+  });
+
   it('a retry after a crash between the case write and the timeline write writes the entries then, once', async () => {
     const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
     const receivedAt = new Date().toISOString();
