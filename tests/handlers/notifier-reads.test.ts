@@ -43,4 +43,23 @@ describe('notifier: DynamoDB reads per notice', () => {
     expect(callsFor(caseReads, caseId)).toBe(1);
     expect(callsFor(slotReads, caseId)).toBe(0);
   });
+
+  it('a survey invitation that carries its link expiry: the survey item is not read (issue 13, read calls per case)', async () => {
+    const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
+    const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
+    try {
+      const to = freshContact();
+      // A token drawn at intake and no survey item: the expiry can only come from the message.
+      const { caseId } = await seedCase(env.db, {
+        record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: 'tok_' + 'x'.repeat(28) },
+        contact: { ...to, channels: ['email'] },
+      });
+      const surveyExpiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+      expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation', { surveyExpiresAt }))).toEqual({ batchItemFailures: [] });
+      expect(await emailsTo(env, to.email)).toHaveLength(1);
+      expect(surveyReads).not.toHaveBeenCalled();
+    } finally {
+      surveyReads.mockRestore();
+    }
+  });
 });
