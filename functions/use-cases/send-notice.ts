@@ -378,6 +378,7 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
   };
   // A survey opened with a token on the case keeps its expiry there; an invitation carries it (queued by the survey
   // step, from the survey it opened); any other's is read from the survey item.
+  // Trusting the message's expiry is safe: openSurvey always creates or finds the survey before it queues the invitation.
   const surveyExpiresAt =
     (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && surveyToken
       ? (record.surveyExpiresAt ?? message.surveyExpiresAt ?? (await deps.surveys.get(surveyToken))?.expiresAt)
