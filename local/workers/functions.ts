@@ -79,10 +79,14 @@ function tagRequestsWithInvocation(current: () => string | undefined): void {
   const original = http.request;
   http.request = ((options: http.RequestOptions | string | URL, ...rest: unknown[]) => {
     const invocation = current();
-    const tagged =
-      invocation && typeof options === 'object' && !(options instanceof URL) ? { ...options, headers: { ...options.headers, [INVOCATION_HEADER]: invocation } } : options;
+    const tagged = invocation && typeof options === 'object' && !(options instanceof URL) ? { ...options, headers: withInvocation(options.headers, invocation) } : options;
     return (original as (...args: unknown[]) => http.ClientRequest)(tagged, ...rest);
   }) as typeof http.request;
+}
+
+/** The request's headers and the invocation's; headers given as a flat `[name, value, …]` list get the pair appended. */
+function withInvocation(headers: http.RequestOptions['headers'], invocation: string): http.RequestOptions['headers'] {
+  return Array.isArray(headers) ? [...headers, INVOCATION_HEADER, invocation] : { ...headers, [INVOCATION_HEADER]: invocation };
 }
 
 /**

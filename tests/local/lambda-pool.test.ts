@@ -74,6 +74,22 @@ describe('LambdaThreadPool (the functions on threads of their own, each function
     }
   });
 
+  it('tags a request whose headers are a flat [name, value, …] list too, keeping its own headers', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      res.end('{}');
+    });
+    const port = await listen(server, undefined);
+    try {
+      expect(await pool.invoke('HttpCall', { url: `http://127.0.0.1:${port}`, flatHeaders: true })).toMatchObject({ status: 200 });
+      expect(seen).toEqual([expect.objectContaining({ 'content-type': 'application/json', 'x-local-invocation': expect.stringMatching(/^HttpCall#\d+$/) })]);
+    } finally {
+      await closeServerGracefully(server);
+    }
+  });
+
   it('gives each function only its own environment, in its thread; the calling thread’s process.env is untouched', async () => {
     const [a, b] = await Promise.all([probe(pool, 'ProbeA'), probe(pool, 'ProbeB')]);
     expect(a).toMatchObject({ atColdStart: { ONLY_A: 'a', SHARED: 'from-a' }, atInvoke: {} });
