@@ -53,6 +53,34 @@ export interface WriteRecord {
   bytes?: number;
 }
 
+/**
+ * One metered read (GetItem, Query, Scan, BatchGetItem), for the same trace: which table and keys, how it was asked, what it
+ * cost. The proxy cannot tell which function made it (the functions share a few threads and one SDK endpoint); `at`
+ * (ms since the epoch) places it against the workflow's history.
+ */
+export interface ReadRecord {
+  action: string;
+  table: string;
+  /** GetItem: the item's key; BatchGetItem: each requested key, `table|pk|sk`. */
+  pk?: string;
+  sk?: string;
+  keys?: string[];
+  /** Query: the key condition with its key values put in, and the index when one is queried. */
+  keyCondition?: string;
+  index?: string;
+  filter?: string;
+  consistent: boolean;
+  /** Read units on the table and on indexes, as DynamoDB reports them (ReturnConsumedCapacity INDEXES). */
+  readUnits: number;
+  indexReadUnits: number;
+  /** Items returned (GetItem: 0 or 1). */
+  items: number;
+  status: number;
+  at: number;
+  /** The function invocation that made it, `<function>#<n>`, when the local runtime tags its requests (local/workers/functions.ts). */
+  invocation?: string;
+}
+
 export interface Meter<C> {
   endpoint: string;
   counts(): C;
@@ -65,7 +93,7 @@ const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 
 /** A metering proxy for the DynamoDB emulator at `target`. */
-export async function meterDynamoDb(target: string, onWrite?: (write: WriteRecord) => void): Promise<Meter<DynamoCounts>> {
+export async function meterDynamoDb(target: string, onWrite?: (write: WriteRecord) => void, onRead?: (read: ReadRecord) => void): Promise<Meter<DynamoCounts>> {
   const counts: DynamoCounts = { requests: {}, readUnits: 0, indexReadUnits: 0, writeUnits: 0, indexWriteUnits: 0, writeUnitsBy: {}, writesByItem: {}, writeUnitsByPartition: {} };
   const shapes = new Map<string, Promise<TableShape>>();
   // dynalite wants a well-formed (unverified) SigV4 authorization: the metered request's own headers serve.
@@ -145,7 +173,12 @@ export async function meterDynamoDb(target: string, onWrite?: (write: WriteRecor
         if (READS.has(action)) body = JSON.stringify({ ...request, ReturnConsumedCapacity: 'INDEXES' });
         const send = () => forward(target, req.headers, body);
         const out = WRITES.has(action) ? await meterWrite(action, request, send) : await send();
-        if (READS.has(action) && out.status === 200) addReadUnits(counts, JSON.parse(out.body).ConsumedCapacity);
+        if (READS.has(action)) {
+          const answer = out.status === 200 ? (JSON.parse(out.body) as Record<string, any>) : {};
+          const read = addReadUnits(counts, answer.ConsumedCapacity);
+          const invocation = req.headers['x-local-invocation'];
+          onRead?.({ ...readRecord(action, request, answer, read, out.status), ...(typeof invocation === 'string' ? { invocation } : {}) });
+        }
         if (action === 'BatchWriteItem') counts.writeUnits += batchWriteUnits(request);
         res.writeHead(out.status, out.headers);
         res.end(out.body);
@@ -262,7 +295,8 @@ function sorted(item: Item): Array<[string, unknown]> {
   return Object.entries(item).sort(([a], [b]) => a.localeCompare(b));
 }
 
-function addReadUnits(counts: DynamoCounts, consumed: unknown): void {
+function addReadUnits(counts: DynamoCounts, consumed: unknown): { readUnits: number; indexReadUnits: number } {
+  const added = { readUnits: 0, indexReadUnits: 0 };
   for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Array<Record<string, any>>) {
     const indexUnits = Object.values({ ...(c.GlobalSecondaryIndexes ?? {}), ...(c.LocalSecondaryIndexes ?? {}) }).reduce(
       (sum: number, i: any) => sum + Number(i.CapacityUnits ?? 0),
@@ -270,7 +304,49 @@ function addReadUnits(counts: DynamoCounts, consumed: unknown): void {
     );
     counts.indexReadUnits += indexUnits;
     counts.readUnits += Number(c.CapacityUnits ?? 0) - indexUnits;
+    added.indexReadUnits += indexUnits;
+    added.readUnits += Number(c.CapacityUnits ?? 0) - indexUnits;
   }
+  return added;
+}
+
+const text = (value: unknown): string => {
+  const v = value as { S?: string; N?: string } | undefined;
+  return String(v?.S ?? v?.N ?? JSON.stringify(value));
+};
+
+/** The trace line of one read: its keys (a Query's key condition with the key values put in), consistency and units. */
+function readRecord(action: string, request: Record<string, any>, answer: Record<string, any>, units: { readUnits: number; indexReadUnits: number }, status: number): ReadRecord {
+  const common = { consistent: request.ConsistentRead === true, ...units, status, at: Date.now() };
+  if (action === 'BatchGetItem') {
+    const asked = Object.entries((request.RequestItems ?? {}) as Record<string, { Keys?: Item[]; ConsistentRead?: boolean }>);
+    const returned = Object.values((answer.Responses ?? {}) as Record<string, unknown[]>).reduce((n, list) => n + list.length, 0);
+    return {
+      action,
+      table: asked.map(([table]) => table).join(','),
+      keys: asked.flatMap(([table, r]) => (r.Keys ?? []).map((key) => [table, ...Object.values(key).map(text)].join('|'))),
+      ...common,
+      consistent: asked.every(([, r]) => r.ConsistentRead === true),
+      items: returned,
+    };
+  }
+  const base = { action, table: String(request.TableName), ...common };
+  if (action === 'GetItem') {
+    const [pk, sk] = Object.values((request.Key ?? {}) as Item).map(text);
+    return { ...base, pk, ...(sk !== undefined ? { sk } : {}), items: answer.Item ? 1 : 0 };
+  }
+  const names = (request.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (request.ExpressionAttributeValues ?? {}) as Item;
+  const condition = String(request.KeyConditionExpression ?? '')
+    .replace(/#[A-Za-z0-9_]+/g, (n) => names[n] ?? n)
+    .replace(/:[A-Za-z0-9_]+/g, (v) => (v in values ? JSON.stringify(text(values[v])) : v));
+  return {
+    ...base,
+    ...(condition ? { keyCondition: condition } : {}),
+    ...(request.IndexName ? { index: String(request.IndexName) } : {}),
+    ...(request.FilterExpression ? { filter: String(request.FilterExpression) } : {}),
+    items: Number(answer.Count ?? 0),
+  };
 }
 
 /** BatchWriteItem is not used by the pipeline's per-case path; counted at one unit per request item, tables only. */

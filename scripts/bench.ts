@@ -6,7 +6,7 @@
  *     time from webhook to a closed case.
  *  3. With `--load`: the local intake under load (scripts/bench/load.ts).
  *  4. With `--cost`: one case of each type through the local runtime, its AWS usage and price (scripts/bench/cost.ts);
- *     `--cost-common` runs only the common cases, `--cost-trace <file>` writes every metered DynamoDB write as a JSON line.
+ *     `--cost-common` runs only the common cases, `--cost-trace <file>` writes every metered DynamoDB write and read as a JSON line.
  * `--json` prints the figures as one JSON document instead of tables (`bundles`, `load`, `cost`); `--skip-bundles` skips 1.
  * Numbers vary with the machine's load; compare runs on the same machine.
  */

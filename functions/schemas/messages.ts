@@ -52,5 +52,11 @@ export const noticeMessage = z.object({
    * (quiet hours, retries) or a later pause, so it must not be read back from the case.
    */
   pause: z.optional(z.object({ since: z.iso.datetime(), reason: z.enum(DELAY_REASONS), expectedResumeBy: z.optional(z.iso.datetime()), count: z.int() })),
+  /**
+   * A `survey_invitation`'s link expiry, as the survey step opened it: the notifier then need not read the survey item
+   * for it (a case whose token was drawn at intake keeps no expiry on the case item). Absent (a message queued by an
+   * earlier release), the notifier reads it as before; a release that does not know the field ignores it.
+   */
+  surveyExpiresAt: z.optional(z.iso.datetime()),
 });
 export type NoticeMessage = z.infer<typeof noticeMessage>;

@@ -119,9 +119,10 @@ export async function applyIntakeEvent(deps: IntakeDeps, message: IntakeMessage,
       if (!record.returnReceivedAt) {
         // The service clock starts at arrival at the service center (000 §5.1; docs/sla.md), in the same
         // version-guarded write of the case item as the arrival (one write, not two), its `sla_started` entry in the
-        // same timeline write as `return_received`.
+        // same timeline write as `return_received`. Its first attempt decides on the case as read above (its write is
+        // version-guarded: a case changed since is read afresh), one read fewer.
         const arrived = { returnReceivedAt: event.data.receivedAt };
-        if (clockAtArrival) await startServiceClock(deps, caseId, new Date(event.data.receivedAt), now, arrived, (sla) => received(event.data.receivedAt, sla));
+        if (clockAtArrival) await startServiceClock(deps, caseId, new Date(event.data.receivedAt), now, arrived, (sla) => received(event.data.receivedAt, sla), record);
         else {
           await deps.cases.update(caseId, arrived);
           await deps.cases.appendTimeline(caseId, ...received(event.data.receivedAt, undefined));

@@ -376,10 +376,12 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
     evidenceUpload: fill(settings.evidenceUploadUrl),
     remedyChoice: (choice) => fill(settings.remedyChoiceUrl, choice),
   };
-  // A survey opened with a token on the case keeps its expiry there; any other's is read from the survey item.
+  // A survey opened with a token on the case keeps its expiry there; an invitation carries it (queued by the survey
+  // step, from the survey it opened); any other's is read from the survey item.
+  // Trusting the message's expiry is safe: openSurvey always creates or finds the survey before it queues the invitation.
   const surveyExpiresAt =
     (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && surveyToken
-      ? (record.surveyExpiresAt ?? (await deps.surveys.get(surveyToken))?.expiresAt)
+      ? (record.surveyExpiresAt ?? message.surveyExpiresAt ?? (await deps.surveys.get(surveyToken))?.expiresAt)
       : undefined;
   const { policy, calendar } = settings.markets.of(record);
   const data = noticeDataFor(message, {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readlinkSync } from 'node:fs';
+import http from 'node:http';
 import { setPriority } from 'node:os';
 import type { LocalFunction } from '../cfn/types.js';
 import type { LocalValues } from '../lambda/environment.js';
@@ -37,7 +38,9 @@ serveWorker<FunctionsData, Record<string, never>>(async (data) => {
   if (data.nice > 0) lowerThisThreadsPriority(data.nice);
   let provideLocalValues: (values: LocalValues) => void = () => {};
   const localValues = new Promise<LocalValues>((resolve) => (provideLocalValues = resolve));
-  const records = new AsyncLocalStorage<{ record?: InvocationRecord }>();
+  const records = new AsyncLocalStorage<{ record?: InvocationRecord; invocation?: string }>();
+  if (data.recordInvocations) tagRequestsWithInvocation(() => records.getStore()?.invocation);
+  let invocations = 0;
   const lambda = new LocalLambdaRuntime({
     topology: { functions: data.functions },
     repoRoot: data.repoRoot,
@@ -57,13 +60,34 @@ serveWorker<FunctionsData, Record<string, never>>(async (data) => {
       localValues: (values: LocalValues) => provideLocalValues(values),
       invoke: (functionRef: string, event: unknown, timeoutMs?: number) => {
         if (!data.recordInvocations) return invoke(functionRef, event, timeoutMs);
-        const holder: { record?: InvocationRecord } = {};
+        const holder: { record?: InvocationRecord; invocation: string } = { invocation: `${functionRef}#${++invocations}` };
         return records.run(holder, async () => ({ ...(await invoke(functionRef, event, timeoutMs)), ...(holder.record ? { record: holder.record } : {}) }));
       },
     },
     stop: async () => {},
   };
 });
+
+/**
+ * For the cost benchmark's meters: every HTTP request a function makes (its AWS SDK calls, to the local emulators)
+ * carries `x-local-invocation: <function>#<n>`, so a metering proxy can tell which invocation made it. The SDK's Node
+ * handler takes node:http's `request` at its first call, after this runs (threads start before any function). The
+ * header is not signed and the emulators ignore it.
+ */
+const INVOCATION_HEADER = 'x-local-invocation';
+function tagRequestsWithInvocation(current: () => string | undefined): void {
+  const original = http.request;
+  http.request = ((options: http.RequestOptions | string | URL, ...rest: unknown[]) => {
+    const invocation = current();
+    const tagged = invocation && typeof options === 'object' && !(options instanceof URL) ? { ...options, headers: withInvocation(options.headers, invocation) } : options;
+    return (original as (...args: unknown[]) => http.ClientRequest)(tagged, ...rest);
+  }) as typeof http.request;
+}
+
+/** The request's headers and the invocation's; headers given as a flat `[name, value, …]` list get the pair appended. */
+function withInvocation(headers: http.RequestOptions['headers'], invocation: string): http.RequestOptions['headers'] {
+  return Array.isArray(headers) ? [...headers, INVOCATION_HEADER, invocation] : { ...headers, [INVOCATION_HEADER]: invocation };
+}
 
 /**
  * Linux gives each thread its own nice value, and setpriority on a thread id changes that thread only

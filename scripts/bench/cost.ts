@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { COUNTER_SHARDS } from '../../functions/adapters/daily-counters.js';
 import { parseKeyRing } from '../../functions/domain/key-ring.js';
 import type { InvocationRecord } from '../../local/lambda/index.js';
-import { meterDynamoDb, meterSqs, type DynamoCounts, type Meter, type WriteRecord } from '../../local/metering.js';
+import { meterDynamoDb, meterSqs, type DynamoCounts, type Meter, type ReadRecord, type WriteRecord } from '../../local/metering.js';
 import { caseStateMachine, startLocalPipeline, type LocalPipeline } from '../../local/pipeline.js';
 import { requestedEvent, type ExampleOptions } from '../example-cases.js';
 import { OrderPlatformClient } from '../webhook-client.js';
@@ -111,7 +111,10 @@ interface Snapshot {
 export interface CostOptions {
   /** Only the common cases (lost parcel, return): a quicker measure while cutting. */
   commonOnly?: boolean;
-  /** Append every metered DynamoDB write to this file as one JSON line (case label, item, units, expression). */
+  /**
+   * Append every metered DynamoDB call to this file as one JSON line: writes (case label, item, units, expression) and
+   * reads (case label, table, key or key condition, consistent or not, units, items returned).
+   */
   traceFile?: string;
 }
 
@@ -142,12 +145,7 @@ export async function costBenchmark(options: CostOptions = {}): Promise<CostRepo
     {
       wrapEndpoint: async (service, endpoint) => {
         const meter =
-          service === 'dynamodb'
-            ? (meters.dynamo = await meterDynamoDb(
-                endpoint,
-                traceTo(options.traceFile, () => phase),
-              ))
-            : (meters.sqs = await meterSqs(endpoint));
+          service === 'dynamodb' ? (meters.dynamo = await meterDynamoDb(endpoint, ...traceTo(options.traceFile, () => phase))) : (meters.sqs = await meterSqs(endpoint));
         return meter.endpoint;
       },
       onInvoke: (record) => invocations.push(record),
@@ -319,10 +317,12 @@ function expressChildren(local: LocalPipeline, parents: Set<string>) {
     .filter((d) => d.stopDate && parents.has(String((JSON.parse(d.input ?? '{}') as Record<string, unknown>).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID)));
 }
 
-function traceTo(file: string | undefined, phase: () => string): ((write: WriteRecord) => void) | undefined {
-  if (!file) return undefined;
+/** The meter's write and read callbacks for a trace file; a write's line is as it always was, a read's has its own fields. */
+function traceTo(file: string | undefined, phase: () => string): [((write: WriteRecord) => void)?, ((read: ReadRecord) => void)?] {
+  if (!file) return [];
   writeFileSync(file, '');
-  return (write) => appendFileSync(file, `${JSON.stringify({ case: phase(), ...write })}\n`);
+  const line = (record: WriteRecord | ReadRecord) => appendFileSync(file, `${JSON.stringify({ case: phase(), ...record })}\n`);
+  return [line, line];
 }
 
 function growth(cases: CaseCost[]): Growth {

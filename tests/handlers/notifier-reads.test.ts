@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { importFresh, startHandlerEnv, type HandlerEnv } from './env.js';
+import { dateFormats } from '../../functions/domain/notices/format.js';
+import { importFresh, startHandlerEnv, TABLE_NAME, type HandlerEnv } from './env.js';
 import { seedCase } from './fixtures.js';
 import { deliverNotices, emailsTo, freshContact, NOTIFIER_ENV, noticeItem, noticeRecord, type NotifierHandler } from './notice-helpers.js';
 
@@ -32,6 +33,10 @@ afterAll(async () => {
 
 const callsFor = (spy: MockInstance, caseId: string) => spy.mock.calls.filter(([id]) => id === caseId).length;
 
+/** The survey link's expiry as an English email to a Shanghai contact shows it. */
+const shownExpiry = (expiresAt: string) => dateFormats('en', 'Asia/Shanghai').dateTime(expiresAt);
+const emailText = (mail: { body: { html?: string; text?: string } }) => mail.body.text ?? mail.body.html ?? '';
+
 describe('notifier: DynamoDB reads per notice', () => {
   it('a fresh notice on email and SMS outside quiet hours: one read of the case’s notices, none of the slot', async () => {
     const to = freshContact();
@@ -42,5 +47,50 @@ describe('notifier: DynamoDB reads per notice', () => {
     expect(await noticeItem(env, caseId, 'received', 'sms')).toMatchObject({ status: 'sent' });
     expect(callsFor(caseReads, caseId)).toBe(1);
     expect(callsFor(slotReads, caseId)).toBe(0);
+  });
+
+  it('a survey invitation that carries its link expiry: the survey item is not read (issue 13, read calls per case)', async () => {
+    const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
+    const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
+    try {
+      const to = freshContact();
+      // A token drawn at intake and no survey item: the expiry can only come from the message.
+      const { caseId } = await seedCase(env.db, {
+        record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: 'tok_' + 'x'.repeat(28) },
+        contact: { ...to, channels: ['email'], locale: 'en', timeZone: 'Asia/Shanghai' },
+      });
+      const surveyExpiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+      expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation', { surveyExpiresAt }))).toEqual({ batchItemFailures: [] });
+      const emails = await emailsTo(env, to.email);
+      expect(emails).toHaveLength(1);
+      expect(emailText(emails[0]!)).toContain(`open until ${shownExpiry(surveyExpiresAt)}.`);
+      expect(surveyReads).not.toHaveBeenCalled();
+    } finally {
+      surveyReads.mockRestore();
+    }
+  });
+
+  it('a survey invitation queued by the released version (dc65987, no expiry on it): the survey item is read once for it', async () => {
+    const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
+    const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
+    try {
+      const to = freshContact();
+      const token = 'tok_' + 'y'.repeat(28);
+      const { caseId } = await seedCase(env.db, {
+        record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: token },
+        contact: { ...to, channels: ['email'], locale: 'en', timeZone: 'Asia/Shanghai' },
+      });
+      // The survey as that version's survey step opened it; its invitation names the case and milestone only.
+      const expiresAt = new Date(Date.now() + 5 * 86_400_000).toISOString();
+      await new SurveyStore(env.db, TABLE_NAME).createOnce({ token, caseId, locale: 'en', createdAt: new Date().toISOString(), expiresAt });
+      surveyReads.mockClear();
+      expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation'))).toEqual({ batchItemFailures: [] });
+      const emails = await emailsTo(env, to.email);
+      expect(emails).toHaveLength(1);
+      expect(emailText(emails[0]!)).toContain(`open until ${shownExpiry(expiresAt)}.`);
+      expect(surveyReads.mock.calls).toEqual([[token]]);
+    } finally {
+      surveyReads.mockRestore();
+    }
   });
 });

@@ -343,6 +343,51 @@ describe('start-case: return.received', () => {
     expect((await cases.get(caseId))!.sla).toEqual(after.sla);
   });
 
+  it('reads the case once: the clock is started from that read (issue 13, read calls per case)', async () => {
+    const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    try {
+      await deliver(eventFor(caseId, 'return.received', { requestId: record.requestId, receivedAt: new Date().toISOString() }));
+      const caseReads = send.mock.calls.filter(([command]) => {
+        const input = (command as { input: { Key?: Record<string, string>; ExpressionAttributeValues?: Record<string, string> } }).input;
+        const pk = command instanceof QueryCommand ? Object.values(input.ExpressionAttributeValues ?? {})[0] : command instanceof GetCommand ? input.Key?.pk : undefined;
+        return pk === `CASE#${caseId}`;
+      });
+      expect(caseReads).toHaveLength(1);
+    } finally {
+      send.mockRestore();
+    }
+    expect((await cases.get(caseId))!.sla).toMatchObject({ state: 'running' });
+  });
+
+  it('a stale first read loses the version-guarded write and the clock is decided on a fresh read', async () => {
+    const { startServiceClock } = await import('../../functions/use-cases/sla-clock.js');
+    const { SlaStore } = await import('../../functions/adapters/sla-store.js');
+    const { OpsAlerts } = await import('../../functions/adapters/ops-alerts.js');
+    const { markets } = await import('../../functions/wiring.js');
+    const { caseId } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
+    const deps = {
+      cases,
+      sla: new SlaStore(env.db, TABLE_NAME),
+      alerts: new OpsAlerts(env.db, TABLE_NAME),
+      markets: markets(readConfig(startCaseConfig, { TABLE_NAME, STATE_MACHINE_ARN })),
+    };
+    const stale = (await cases.get(caseId))!;
+    // Between that read and the call, another delivery starts the clock two days earlier: the stale read has no clock.
+    const earlier = await startServiceClock(deps, caseId, new Date(Date.now() - 2 * 86_400_000), new Date());
+    const receivedAt = new Date().toISOString();
+    const reads = vi.spyOn(cases, 'require');
+    try {
+      const sla = await startServiceClock(deps, caseId, new Date(receivedAt), new Date(), { returnReceivedAt: receivedAt }, [], stale);
+      // The write from the stale read lost; the fresh read found the clock running and kept it.
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(sla).toEqual(earlier);
+      expect(await cases.get(caseId)).toMatchObject({ returnReceivedAt: receivedAt, sla: earlier });
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('a retry after a crash between the case write and the timeline write writes the entries then, once', async () => {
     const { caseId, record } = await seedCase(env.db, { record: { status: 'awaiting_return', waitingFor: 'return' } });
     const receivedAt = new Date().toISOString();

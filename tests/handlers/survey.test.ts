@@ -94,8 +94,10 @@ describe('survey: the Survey step (every release calls it so)', () => {
     const { caseId } = await seedCase(env.db, { record: { status: 'resolved', outcome: 'approved', remedy: 'refund' } });
     const executionArn = start('open', { caseId });
     await registered(caseId);
-    expect(await cases.get(caseId)).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey', surveyToken: expect.any(String), surveyExpiresAt: expect.any(String) });
-    expect(await queued()).toEqual([{ caseId, milestone: 'survey_invitation' }]);
+    const opened = (await cases.get(caseId))!;
+    expect(opened).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey', surveyToken: expect.any(String), surveyExpiresAt: expect.any(String) });
+    // The invitation carries the link's expiry, so the notifier need not read the survey for it.
+    expect(await queued()).toEqual([{ caseId, milestone: 'survey_invitation', surveyExpiresAt: opened.surveyExpiresAt }]);
     env.sfn!.service.stopExecution({ executionArn });
   });
 });
@@ -140,7 +142,10 @@ describe('survey: a case that drew its survey token at intake (kept with the fac
     await registered(caseId, parked);
     env.sfn!.service.stopExecution({ executionArn: retried });
     // Each attempt queues the invitation (the FIFO queue and the notice slot keep it to one notice).
-    expect(await queued()).toContainEqual({ caseId, milestone: 'survey_invitation' });
+    // Both carry the survey's own expiry (the retry's read from the survey it finds), so the notifier reads no survey;
+    // the two bodies are the same, and the FIFO queue's deduplication keeps one.
+    const { expiresAt } = (await new SurveyStore(env.db, TABLE_NAME).get(surveyLinkToken))!;
+    expect(await queued()).toEqual([{ caseId, milestone: 'survey_invitation', surveyExpiresAt: expiresAt }]);
     const item = await rawItem(caseId, 'CASE');
     expect(item).toMatchObject({ status: 'awaiting_survey', waitingFor: 'survey' });
     expect(item).not.toHaveProperty('surveyToken');

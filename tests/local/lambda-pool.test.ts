@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTopology } from '../../local/cfn/index.js';
 import type { LocalFunction } from '../../local/cfn/types.js';
 import { LambdaThreadPool } from '../../local/lambda/pool.js';
+import { closeServerGracefully, listen } from '../../local/net.js';
 import type { InvocationRecord } from '../../local/lambda/runtime.js';
 import { ACCOUNT, REGION, loadFixtureTemplate, repoRoot } from './fixtures/runtime-fixture.js';
 import type { ThreadProbe } from './fixtures/handlers/thread-seen.js';
@@ -25,6 +27,7 @@ const functions: Record<string, LocalFunction> = {
   ProbeB: fn('ProbeB', 'thread-probe-b', { ONLY_B: 'b', SHARED: 'from-b' }),
   Dies: fn('Dies', 'dies'),
   Spin: fn('Spin', 'spin'),
+  HttpCall: fn('HttpCall', 'http-call'),
 };
 const probe = (pool: LambdaThreadPool, id: string, event: object = {}) => pool.invoke(id, event) as Promise<ThreadProbe>;
 
@@ -50,6 +53,41 @@ describe('LambdaThreadPool (the functions on threads of their own, each function
     const coldStarts = (id: string) => records.filter((r) => r.functionLogicalId === id && r.coldStart).length;
     expect([coldStarts('ProbeA'), coldStarts('ProbeB')]).toEqual([1, 1]);
     expect(pool.placement()).toMatchObject({ ProbeA: 0, ProbeB: 1 });
+  });
+
+  it('tags each HTTP request a function makes with its invocation, for the cost meters (x-local-invocation)', async () => {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers['x-local-invocation'] as string | undefined);
+      req.resume();
+      res.end('{}');
+    });
+    const port = await listen(server, undefined);
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await Promise.all([pool.invoke('HttpCall', { url }), pool.invoke('HttpCall', { url })]);
+      expect(seen).toHaveLength(2);
+      expect(seen.every((tag) => /^HttpCall#\d+$/.test(tag ?? ''))).toBe(true);
+      expect(new Set(seen).size).toBe(2); // two invocations, told apart
+    } finally {
+      await closeServerGracefully(server);
+    }
+  });
+
+  it('tags a request whose headers are a flat [name, value, …] list too, keeping its own headers', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      res.end('{}');
+    });
+    const port = await listen(server, undefined);
+    try {
+      expect(await pool.invoke('HttpCall', { url: `http://127.0.0.1:${port}`, flatHeaders: true })).toMatchObject({ status: 200 });
+      expect(seen).toEqual([expect.objectContaining({ 'content-type': 'application/json', 'x-local-invocation': expect.stringMatching(/^HttpCall#\d+$/) })]);
+    } finally {
+      await closeServerGracefully(server);
+    }
   });
 
   it('gives each function only its own environment, in its thread; the calling thread’s process.env is untouched', async () => {

@@ -1,8 +1,8 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDb, type DynamoDbEmulator } from '../../local/emulators/dynamodb.js';
-import { meterDynamoDb, type DynamoCounts, type Meter } from '../../local/metering.js';
+import { meterDynamoDb, type DynamoCounts, type Meter, type ReadRecord } from '../../local/metering.js';
 import { fakeAws } from './fixtures/runtime-fixture.js';
 
 let db: DynamoDbEmulator;
@@ -99,5 +99,45 @@ describe('the DynamoDB meter', () => {
     expect((await cost(() => doc.send(new GetCommand({ TableName: 'cases', Key: { pk: 'CASE#3', sk: 'CASE' } })))).read).toBe(0.5);
     const out = await doc.send(new QueryCommand({ TableName: 'cases', IndexName: 'due', KeyConditionExpression: 'gpk = :p', ExpressionAttributeValues: { ':p': 'DUE#c' } }));
     expect(out.Items).toEqual([{ pk: 'CASE#3', sk: 'CASE', gpk: 'DUE#c', gsk: '1' }]);
+  });
+
+  it('traces each read: table, key or key condition, consistency, units and items returned', async () => {
+    const reads: ReadRecord[] = [];
+    const traced = await meterDynamoDb(db.endpoint, undefined, (read) => reads.push(read));
+    const tracedDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...fakeAws, endpoint: traced.endpoint }));
+    try {
+      await tracedDoc.send(new PutCommand({ TableName: 'cases', Item: { pk: 'CASE#4', sk: 'CASE', gpk: 'DUE#d', gsk: '1' } }));
+      await tracedDoc.send(new GetCommand({ TableName: 'cases', Key: { pk: 'CASE#4', sk: 'CASE' }, ConsistentRead: true }));
+      await tracedDoc.send(
+        new QueryCommand({
+          TableName: 'cases',
+          KeyConditionExpression: '#pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeNames: { '#pk': 'pk' },
+          ExpressionAttributeValues: { ':pk': 'CASE#4', ':p': 'CA' },
+        }),
+      );
+      await tracedDoc.send(new QueryCommand({ TableName: 'cases', IndexName: 'due', KeyConditionExpression: 'gpk = :p', ExpressionAttributeValues: { ':p': 'DUE#d' } }));
+      await tracedDoc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            cases: {
+              Keys: [
+                { pk: 'CASE#4', sk: 'CASE' },
+                { pk: 'CASE#4', sk: 'NONE' },
+              ],
+            },
+          },
+        }),
+      );
+      expect(reads.map(({ at: _at, ...read }) => read)).toEqual([
+        { action: 'GetItem', table: 'cases', pk: 'CASE#4', sk: 'CASE', consistent: true, readUnits: 1, indexReadUnits: 0, items: 1, status: 200 },
+        { action: 'Query', table: 'cases', keyCondition: 'pk = "CASE#4" AND begins_with(sk, "CA")', consistent: false, readUnits: 0.5, indexReadUnits: 0, items: 1, status: 200 },
+        { action: 'Query', table: 'cases', keyCondition: 'gpk = "DUE#d"', index: 'due', consistent: false, readUnits: 0, indexReadUnits: 0.5, items: 1, status: 200 },
+        { action: 'BatchGetItem', table: 'cases', keys: ['cases|CASE#4|CASE', 'cases|CASE#4|NONE'], consistent: false, readUnits: 1, indexReadUnits: 0, items: 1, status: 200 },
+      ]);
+    } finally {
+      tracedDoc.destroy();
+      await traced.close();
+    }
   });
 });

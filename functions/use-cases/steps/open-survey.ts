@@ -44,11 +44,14 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
   const surveyOf = () => ({ token, caseId, locale: record.locale, createdAt: now.toISOString(), expiresAt, invitedIn: bucket });
   // Showing the survey's status without its survey (not seen from this workflow, kept for safety, as a link-less case
   // below): the survey is made, so the link sent works; nothing is counted. Only a retried step reads here.
-  if (opened && preset !== undefined && !(await deps.surveys.get(preset))) await deps.surveys.createOnce(surveyOf());
+  // The link's expiry goes with the invitation (the notifier need not read the survey for it): the survey's own.
+  let surveyExpiresAt = record.surveyExpiresAt;
+  if (opened && preset !== undefined) surveyExpiresAt = ((await deps.surveys.get(preset)) ?? (await deps.surveys.createOnce(surveyOf()))).expiresAt;
   if (!opened) {
     // A preset token's survey may be there already (an attempt that stopped before the write below): kept as it is,
     // and its bucket is the one the invitation is counted in.
     const survey = await deps.surveys.createOnce(surveyOf());
+    surveyExpiresAt = survey.expiresAt;
     const invitedIn = survey.invitedIn ?? bucket;
     // With the status the wait shows (awaitEvent below then has nothing to write): one write of the case item, while
     // it does not show it yet, so of two attempts racing here one sends the survey and counts its invitation (no
@@ -65,7 +68,7 @@ export async function openSurvey(deps: SurveyDeps, caseId: string, taskToken: st
     shows = sent ? patch : undefined;
     if (sent || linkless) await deps.cases.appendTimeline(caseId, { at: now.toISOString(), actor: 'pipeline', event: 'survey_sent', detail: { expiresInSeconds: expirySeconds } });
   }
-  await deps.notices.send({ caseId, milestone: 'survey_invitation' }, caseId);
+  await deps.notices.send({ caseId, milestone: 'survey_invitation', ...(surveyExpiresAt ? { surveyExpiresAt } : {}) }, caseId);
   await awaitEvent(deps, caseId, 'survey', taskToken, now, undefined, shows);
 }
 
