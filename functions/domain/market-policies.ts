@@ -46,6 +46,20 @@ export interface MarketPolicies {
   of(record: { market?: string }): MarketPolicy;
 }
 
+/** A market and the zone its cases' times are shown, and an operator's times for them read, in. */
+export interface MarketZone {
+  market: string;
+  timeZone: string;
+  /** A market no longer deployed: its cases are shown in UTC, and its working days cannot be counted. */
+  undeployed?: true;
+}
+
+/** The zone of a case of `market` (absent: the default market, as a case from before markets); UTC for one no longer deployed. */
+export function marketZoneOf(markets: Pick<MarketPolicies, 'defaultMarket' | 'knows' | 'market'>, market: string | undefined): MarketZone {
+  const code = market ?? markets.defaultMarket;
+  return markets.knows(code) ? { market: code, timeZone: markets.market(code).timeZone } : { market: code, timeZone: 'UTC', undeployed: true };
+}
+
 /**
  * The deployment's markets without calendars: each market's policy (validated once, on first use; the default
  * market's at once) and its zone from `zones`. Pure: the policies, the zones and the default are given.

@@ -2,6 +2,7 @@ import type { FollowUpStore } from '../adapters/follow-up-store.js';
 import type { QueueSender } from '../adapters/queues.js';
 import { REMEDIES, type Remedy } from '../domain/case.js';
 import { minorUnitsFromText } from '../domain/money.js';
+import { marketZoneOf, type MarketZone } from '../domain/market-policies.js';
 import { DELAY_REASONS, type DelayReason } from '../domain/notices/types.js';
 import type { Operator } from '../domain/operators.js';
 import { FOLLOW_UP_OUTCOMES, type FollowUpOutcome } from '../domain/satisfaction.js';
@@ -88,7 +89,7 @@ export async function runAction(
       // Typed in the case's market's zone, the zone the case page shows (and names beside the field).
       const zone = until === '' ? undefined : await caseZone(deps, caseId);
       // A market no longer deployed has no calendar here: its working days, and so the due date after the pause, cannot be counted.
-      if (zone && 'undeployed' in zone) return { status: 409, error: e.market_not_deployed.replace('{market}', zone.undeployed) };
+      if (zone?.undeployed) return { status: 409, error: e.market_not_deployed.replace('{market}', zone.market) };
       const expectedResumeBy = zone ? fromLocalTime(until, zone.timeZone) : undefined;
       if (zone && expectedResumeBy === 'skipped') return { status: 422, error: e.time_skipped.replace('{zone}', zone.timeZone) };
       if (!oneOf(DELAY_REASONS, reason) || !within(note, true) || expectedResumeBy === null || (expectedResumeBy && Date.parse(expectedResumeBy) <= now.getTime())) return invalid;
@@ -135,14 +136,9 @@ function pauseOutcome(result: Awaited<ReturnType<typeof resumeCase>>, done: 'pau
   return { done };
 }
 
-/**
- * The zone of the case's market (a case from before markets, or none found: the default market's); a market no
- * longer deployed is named instead (the console shows its cases in UTC, but has no calendar to count its days by).
- */
-async function caseZone(deps: ActionDeps, caseId: string): Promise<{ timeZone: string } | { undeployed: string }> {
-  const record = await deps.cases.get(caseId);
-  if (record?.market && !deps.markets.knows(record.market)) return { undeployed: record.market };
-  return { timeZone: (record ? deps.markets.of(record) : deps.markets.market()).calendar.timeZone };
+/** The zone of the case's market, as its page shows it (a case from before markets, or none found: the default market's). */
+async function caseZone(deps: ActionDeps, caseId: string): Promise<MarketZone> {
+  return marketZoneOf(deps.markets, (await deps.cases.get(caseId))?.market);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { OperatorSignInClient } from '../adapters/operator-sign-in.js';
 import type { OpsAlerts } from '../adapters/ops-alerts.js';
 import type { SatisfactionStore } from '../adapters/satisfaction-store.js';
 import { CASE_ID_PATTERN } from '../domain/case-id.js';
-import type { MarketPolicies } from '../domain/market-policies.js';
+import { marketZoneOf, type MarketPolicies } from '../domain/market-policies.js';
 import { roleAllows, type Operator } from '../domain/operators.js';
 import { TEXT, consoleLocale, type ConsoleLocale } from '../web/console/text.js';
 import { CONSOLE_HEADERS, continuePage, signInProblemPage } from '../web/console/sign-in.js';
@@ -34,10 +34,7 @@ type Result = APIGatewayProxyStructuredResultV2;
  * that market's limits.
  */
 const consoleZone = (deps: ConsoleDeps) => deps.markets.market().timeZone;
-const zonesOf = (deps: ConsoleDeps) => (market: string | undefined) => {
-  const code = market ?? deps.markets.defaultMarket;
-  return deps.markets.knows(code) ? { market: code, timeZone: deps.markets.market(code).timeZone } : { market: code, timeZone: 'UTC', undeployed: true as const };
-};
+const zonesOf = (deps: ConsoleDeps) => (market: string | undefined) => marketZoneOf(deps.markets, market);
 const pageDeps = (deps: ConsoleDeps): PageDeps => ({ ...deps, policy: deps.markets.market().policy });
 
 const html = (statusCode: number, body: string, cookies: string[] = []): Result => ({ statusCode, headers: { ...CONSOLE_HEADERS }, body, ...(cookies.length ? { cookies } : {}) });

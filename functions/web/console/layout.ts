@@ -1,7 +1,10 @@
+import type { MarketZone } from '../../domain/market-policies.js';
 import type { Operator } from '../../domain/operators.js';
 import { zoneOffsetMs } from '../../domain/working-days.js';
 import { escapeHtml } from '../layout.js';
 import { TEXT, type ConsoleLocale, type ConsoleText } from './text.js';
+
+export type { MarketZone };
 
 export { escapeHtml, TEXT, type ConsoleLocale, type ConsoleText };
 
@@ -17,14 +20,6 @@ export interface ConsoleContext {
   timeZone: string;
   /** The market a case is shown under (absent `market`: the default market, as a case from before markets) and its zone. */
   zoneOf(market: string | undefined): MarketZone;
-}
-
-/** A market and the zone its cases' times are shown in. */
-export interface MarketZone {
-  market: string;
-  timeZone: string;
-  /** A market no longer deployed: its cases are shown in UTC, and its working days cannot be counted. */
-  undeployed?: true;
 }
 
 // Readable on a laptop and a phone: one column under 48rem, tables scroll sideways, no external assets.
