@@ -1,4 +1,4 @@
-import { zoneOffsetMs } from './working-days.js';
+import { localClockOf, zoneOffsetMs } from './working-days.js';
 
 /**
  * Quiet hours: no SMS in the customer's night. A window is local wall-clock time in the customer's time zone,
@@ -38,7 +38,7 @@ function minutes(text: string | undefined): number | undefined {
  */
 export function quietUntil(now: Date, timeZone: string, quiet: QuietHours | undefined): Date | undefined {
   if (!quiet) return undefined;
-  const local = localClock(now, timeZone);
+  const local = localClockOf(now, timeZone);
   const minute = local.hour * 60 + local.minute;
   const crossesMidnight = quiet.start > quiet.end;
   const inside = crossesMidnight ? minute >= quiet.start || minute < quiet.end : minute >= quiet.start && minute < quiet.end;
@@ -47,28 +47,6 @@ export function quietUntil(now: Date, timeZone: string, quiet: QuietHours | unde
   const dayOffset = crossesMidnight && minute >= quiet.start ? 1 : 0;
   const day = new Date(Date.UTC(local.year, local.month - 1, local.day + dayOffset));
   return instantAt(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), Math.floor(quiet.end / 60), quiet.end % 60, timeZone);
-}
-
-interface LocalClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-}
-
-function localClock(at: Date, timeZone: string): LocalClock {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
 }
 
 /**

@@ -120,11 +120,28 @@ export function addCalendarDays(localDate: string, days: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** Offset of the zone from UTC at an instant, in ms (e.g. +8h for Asia/Shanghai). */
-export function zoneOffsetMs(instant: Date, timeZone: string): number {
+export interface LocalClock {
+  year: number;
+  /** 1–12. */
+  month: number;
+  day: number;
+  /** 0–23. */
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** What a clock in the zone shows at an instant. */
+export function localClockOf(instant: Date, timeZone: string): LocalClock {
   const parts = formatterFor('clock', timeZone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
+/** Offset of the zone from UTC at an instant, in ms (e.g. +8h for Asia/Shanghai). */
+export function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const clock = localClockOf(instant, timeZone);
+  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
@@ -145,13 +162,22 @@ export function instantOfLocalTime(localDateTime: string, timeZone: string): Dat
   return matches.length === 0 ? null : new Date(matches[0]!);
 }
 
-/** The last millisecond of a local date in the zone, as a UTC instant. */
+/**
+ * The first instant of a local date in the zone, as UTC ms: its midnight, or, where the clocks skip midnight (they go
+ * from 23:59:59 to 01:00, as in America/Santiago or Asia/Beirut), the moment the day begins. Local midnight read with
+ * each offset in force around it is a candidate; the earliest already on that date is the start. (Where the clocks go
+ * back at midnight, the first midnight reading is still the day before: 24:00 turns into 23:00.)
+ */
+function startOfLocalDay(localDate: string, timeZone: string): number {
+  const midnightAsUtc = Date.parse(`${localDate}T00:00:00Z`);
+  const offsets = new Set([zoneOffsetMs(new Date(midnightAsUtc - MS_PER_DAY), timeZone), zoneOffsetMs(new Date(midnightAsUtc + MS_PER_DAY), timeZone)]);
+  const onTheDate = [...offsets].map((offset) => midnightAsUtc - offset).filter((instant) => localDateOf(new Date(instant), timeZone) === localDate);
+  return Math.min(...onTheDate);
+}
+
+/** The last millisecond of a local date in the zone, as a UTC instant: the millisecond before the next date begins. */
 export function endOfLocalDay(localDate: string, timeZone: string): Date {
-  const nextMidnightAsUtc = Date.parse(`${addCalendarDays(localDate, 1)}T00:00:00Z`);
-  // The offset that applies at local midnight itself: a first guess, corrected once, covers a DST change that night.
-  const guess = nextMidnightAsUtc - zoneOffsetMs(new Date(nextMidnightAsUtc), timeZone);
-  const offset = zoneOffsetMs(new Date(guess), timeZone);
-  return new Date(nextMidnightAsUtc - offset - 1);
+  return new Date(startOfLocalDay(addCalendarDays(localDate, 1), timeZone) - 1);
 }
 
 /**

@@ -345,3 +345,29 @@ describe('a swapped-in calendar', () => {
     expect(workingDaysBetween(new Date('2026-11-12T06:00:00Z'), new Date('2026-11-15T06:00:00Z'), gulf)).toBe(1);
   });
 });
+
+// Zones whose clocks change at midnight itself: a day there may begin at 01:00 (clocks skip 00:00–01:00) or last 25
+// hours (24:00 turns back into 23:00). The end of a day must still be the millisecond before the next date begins.
+describe('endOfLocalDay where the clocks change at midnight', () => {
+  it.each([
+    // America/Santiago skips from 2026-09-06 00:00 to 01:00 (-04 → -03): 2026-09-06 begins at 04:00Z.
+    ['2026-09-05', 'America/Santiago', '2026-09-06T03:59:59.999Z'],
+    ['2026-09-06', 'America/Santiago', '2026-09-07T02:59:59.999Z'],
+    // and turns 2026-04-05 00:00 back into 2026-04-04 23:00 (-03 → -04): 2026-04-04 lasts 25 hours.
+    ['2026-04-04', 'America/Santiago', '2026-04-05T03:59:59.999Z'],
+    ['2026-04-05', 'America/Santiago', '2026-04-06T03:59:59.999Z'],
+  ] as const)('%s in %s ends at %s', (date, zone, expected) => {
+    expect(endOfLocalDay(date, zone).toISOString()).toBe(expected);
+  });
+
+  it.each(['America/Santiago', 'America/Havana', 'Asia/Beirut', 'America/Asuncion', 'Europe/Berlin', 'Australia/Lord_Howe'])(
+    'is the last millisecond of every day of 2025 and 2026 in %s',
+    (zone) => {
+      for (let day = '2025-01-01'; day <= '2026-12-31'; day = addCalendarDays(day, 1)) {
+        const end = endOfLocalDay(day, zone);
+        expect(localDateOf(end, zone), day).toBe(day);
+        expect(localDateOf(new Date(end.getTime() + 1), zone), day).toBe(addCalendarDays(day, 1));
+      }
+    },
+  );
+});
