@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { Locale } from '../../functions/domain/case.js';
+import { dateFormats, formatMoney } from '../../functions/domain/notices.js';
+import { renderCaseNotice } from '../../functions/domain/notices/all-copies.js';
+import { noticeSamples } from '../../functions/domain/notices/samples.js';
+
+// Building an Intl formatter costs ICU tens of microseconds, formatting with one a few: the notice formatters are kept
+// once made (functions/domain/notices/format.ts), bounded, so a notifier renders without building any after its first.
+const LOCALES: Locale[] = ['zh-CN', 'en', 'de'];
+const instant = '2026-11-24T01:00:00.000Z';
+
+/** How many Intl date and number formatters `work` builds (counted through a construct trap, then put back). */
+function countFormattersBuilt(work: () => void): number {
+  const originals = { DateTimeFormat: Intl.DateTimeFormat, NumberFormat: Intl.NumberFormat };
+  let built = 0;
+  const counting = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      construct(constructor, args) {
+        built += 1;
+        return Reflect.construct(constructor as never, args);
+      },
+    });
+  Object.assign(Intl, { DateTimeFormat: counting(originals.DateTimeFormat), NumberFormat: counting(originals.NumberFormat) });
+  try {
+    work();
+  } finally {
+    Object.assign(Intl, originals);
+  }
+  return built;
+}
+
+const renderAll = (timeZone: string) => {
+  for (const locale of LOCALES) for (const data of Object.values(noticeSamples(locale))) renderCaseNotice(data, { locale, timeZone });
+};
+
+describe('the formatters a notice is rendered with', () => {
+  it('are built on the first render of a locale, zone and currency, and not again', () => {
+    renderAll('Asia/Shanghai');
+    expect(countFormattersBuilt(() => renderAll('Asia/Shanghai'))).toBe(0);
+  });
+
+  it('give what fresh formatters give', () => {
+    for (const locale of LOCALES) {
+      const kept = dateFormats(locale, 'Europe/Berlin');
+      expect(dateFormats(locale, 'Europe/Berlin')).toBe(kept);
+      expect(kept.dateTime(instant)).toBe(dateFormats(locale, 'europe/berlin').dateTime(instant));
+      expect(formatMoney(12_345, 'EUR', locale)).toBe(new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(123.45));
+      expect(formatMoney(12_345, 'JPY', locale)).toBe(new Intl.NumberFormat(locale, { style: 'currency', currency: 'JPY' }).format(12_345));
+    }
+  });
+
+  it("are not kept for other spellings of a zone (a customer's zone comes from outside): each call builds its own", () => {
+    dateFormats('en', 'Asia/Tokyo');
+    expect(countFormattersBuilt(() => dateFormats('en', 'Asia/Tokyo'))).toBe(0);
+    expect(countFormattersBuilt(() => dateFormats('en', 'asia/TOKYO'))).toBeGreaterThan(0);
+    expect(countFormattersBuilt(() => dateFormats('en', 'asia/TOKYO'))).toBeGreaterThan(0);
+  });
+
+  it('throw RangeError for an unknown zone, each time', () => {
+    for (let attempt = 0; attempt < 2; attempt += 1) expect(() => dateFormats('en', 'Mars/Olympus')).toThrow(RangeError);
+  });
+
+  it('stay bounded: past 64 currencies a formatter is built per call, and amounts are still right', () => {
+    const codes = Intl.supportedValuesOf('currency').slice(0, 80);
+    for (const code of codes) formatMoney(100, code, 'en');
+    const last = codes.at(-1)!;
+    expect(countFormattersBuilt(() => formatMoney(100, last, 'en'))).toBe(1);
+    expect(formatMoney(100, last, 'en')).toBe(
+      new Intl.NumberFormat('en', { style: 'currency', currency: last }).format(
+        100 / 10 ** (new Intl.NumberFormat('en', { style: 'currency', currency: last }).resolvedOptions().maximumFractionDigits ?? 2),
+      ),
+    );
+  });
+});
