@@ -141,8 +141,11 @@ export function localClockOf(instant: Date, timeZone: string): LocalClock {
 /** Offset of the zone from UTC at an instant, in ms (e.g. +8h for Asia/Shanghai). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
   const clock = localClockOf(instant, timeZone);
-  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  const asUtc = new Date(0);
+  asUtc.setUTCFullYear(clock.year, clock.month - 1, clock.day);
+  asUtc.setUTCHours(clock.hour, clock.minute, clock.second, 0);
+  return asUtc.getTime() - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
 /**
@@ -163,21 +166,24 @@ export function instantOfLocalTime(localDateTime: string, timeZone: string): Dat
 }
 
 /**
- * The first instant of a local date in the zone, as UTC ms: its midnight, or, where the clocks skip midnight (they go
- * from 23:59:59 to 01:00, as in America/Santiago or Asia/Beirut), the moment the day begins. Local midnight read with
- * each offset in force around it is a candidate; the earliest already on that date is the start. (Where the clocks go
- * back at midnight, the first midnight reading is still the day before: 24:00 turns into 23:00.)
+ * The first instant whose local clock in the zone reads `wallMidnight` (a local midnight written as if it were UTC) or
+ * later, as UTC ms: the moment that date begins. Usually its midnight; where the clocks skip midnight (23:59:59 → 01:00,
+ * as in America/Santiago) the moment they jump; where a whole date was skipped (Pacific/Apia, 2011-12-30) the start of
+ * the next one. Local midnight read with each offset in force around it is a candidate (a zone changes its offset at
+ * most once a day); the earliest whose local clock has reached that midnight is the start. Compared as numbers, not as
+ * formatted dates, so any year Date can hold works.
  */
-function startOfLocalDay(localDate: string, timeZone: string): number {
-  const midnightAsUtc = Date.parse(`${localDate}T00:00:00Z`);
-  const offsets = new Set([zoneOffsetMs(new Date(midnightAsUtc - MS_PER_DAY), timeZone), zoneOffsetMs(new Date(midnightAsUtc + MS_PER_DAY), timeZone)]);
-  const onTheDate = [...offsets].map((offset) => midnightAsUtc - offset).filter((instant) => localDateOf(new Date(instant), timeZone) === localDate);
-  return Math.min(...onTheDate);
+function startOfLocalDayAt(wallMidnight: number, timeZone: string): number {
+  const offsets = new Set([zoneOffsetMs(new Date(wallMidnight - MS_PER_DAY), timeZone), zoneOffsetMs(new Date(wallMidnight + MS_PER_DAY), timeZone)]);
+  const reached = [...offsets].map((offset) => wallMidnight - offset).filter((instant) => instant + zoneOffsetMs(new Date(instant), timeZone) >= wallMidnight);
+  // The candidate read with the smaller offset qualifies whenever the zone's offsets are as Intl gives them; the fallback
+  // (midnight read with the offset in force then) only keeps an answer for dates Intl writes with an era (year 0).
+  return reached.length > 0 ? Math.min(...reached) : wallMidnight - zoneOffsetMs(new Date(wallMidnight), timeZone);
 }
 
 /** The last millisecond of a local date in the zone, as a UTC instant: the millisecond before the next date begins. */
 export function endOfLocalDay(localDate: string, timeZone: string): Date {
-  return new Date(startOfLocalDay(addCalendarDays(localDate, 1), timeZone) - 1);
+  return new Date(startOfLocalDayAt(Date.parse(`${localDate}T00:00:00Z`) + MS_PER_DAY, timeZone) - 1);
 }
 
 /**

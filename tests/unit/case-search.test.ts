@@ -11,6 +11,14 @@ const NOW = new Date('2026-12-04T10:00:00Z');
 const parse = (query: string) => parseCaseSearch(new URLSearchParams(query), 'Asia/Shanghai', NOW);
 
 describe('parseCaseSearch', () => {
+  // Regression (session 12): any four-digit year is a day the search accepts, and must give instants, not a 500.
+  it.each([
+    ['from=9999-12-01&to=9999-12-31', '9999-11-30T16:00:00.000Z', '9999-12-31T16:00:00.000Z'],
+    ['from=0500-01-01&to=0500-01-05', '0499-12-31T15:54:17.000Z', '0500-01-05T15:54:17.000Z'],
+  ])('reads %s at the ends of the years it accepts', (query, fromInstant, toInstant) => {
+    expect(parse(query)).toMatchObject({ query: { fromInstant, toInstant } });
+  });
+
   it('reads days as the market zone’s local days: [from 00:00, to+1 00:00) in Shanghai', () => {
     expect(parse('from=2026-03-01&to=2026-03-31')).toMatchObject({
       query: { from: '2026-03-01', to: '2026-03-31', fromInstant: '2026-02-28T16:00:00.000Z', toInstant: '2026-03-31T16:00:00.000Z' },
