@@ -39,14 +39,25 @@ describe('the formatters a notice is rendered with', () => {
     expect(countFormattersBuilt(() => renderAll('Asia/Shanghai'))).toBe(0);
   });
 
-  it('give what fresh formatters give', () => {
+  it('give what formatters built for the call give, in every form', () => {
+    const later = '2026-11-25T09:30:00.000Z';
     for (const locale of LOCALES) {
       const kept = dateFormats(locale, 'Europe/Berlin');
       expect(dateFormats(locale, 'Europe/Berlin')).toBe(kept);
-      expect(kept.dateTime(instant)).toBe(dateFormats(locale, 'europe/berlin').dateTime(instant));
+      // Another spelling is never kept: it builds its formatters for the call, as every render did before they were kept.
+      const built = dateFormats(locale, 'europe/berlin');
+      expect(built).not.toBe(dateFormats(locale, 'europe/berlin'));
+      for (const form of ['day', 'dateTime', 'shortDay', 'shortDateTime'] as const) expect(kept[form](instant), form).toBe(built[form](instant));
+      for (const form of ['window', 'shortWindow'] as const) expect(kept[form](instant, later), form).toBe(built[form](instant, later));
       expect(formatMoney(12_345, 'EUR', locale)).toBe(new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(123.45));
       expect(formatMoney(12_345, 'JPY', locale)).toBe(new Intl.NumberFormat(locale, { style: 'currency', currency: 'JPY' }).format(12_345));
     }
+  });
+
+  it('cannot be changed by a caller: one kept object serves every render', () => {
+    const kept = dateFormats('en', 'Asia/Shanghai');
+    expect(Object.isFrozen(kept)).toBe(true);
+    expect(() => Object.assign(kept, { day: () => 'changed' })).toThrow(TypeError);
   });
 
   it("are not kept for other spellings of a zone (a customer's zone comes from outside): each call builds its own", () => {
@@ -70,5 +81,15 @@ describe('the formatters a notice is rendered with', () => {
         100 / 10 ** (new Intl.NumberFormat('en', { style: 'currency', currency: last }).resolvedOptions().maximumFractionDigits ?? 2),
       ),
     );
+  });
+
+  // Last: it fills the cache, which the tests above rely on having room.
+  it('keep at most 64 locale-and-zone entries; those kept first stay kept, the rest are built per call', () => {
+    const first = dateFormats('en', 'Asia/Shanghai');
+    const zones = Intl.supportedValuesOf('timeZone').filter((zone) => new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone === zone);
+    for (const zone of zones.slice(0, 100)) dateFormats('en', zone);
+    expect(dateFormats('en', 'Asia/Shanghai')).toBe(first);
+    const late = zones[99]!;
+    expect(countFormattersBuilt(() => dateFormats('en', late))).toBeGreaterThan(0);
   });
 });

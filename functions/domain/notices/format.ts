@@ -68,17 +68,17 @@ function toDate(at: Instant): Date {
  */
 export interface DateFormats {
   /** en "Tue, Nov 24, 2026"; zh "2026年11月24日（周二）"; de "Dienstag, 24. November 2026". */
-  day(at: Instant): string;
+  readonly day: (at: Instant) => string;
   /** en "Tue, Nov 24, 2026, 9:00 AM"; zh "2026年11月24日（周二）09:00"; de "Dienstag, 24. November 2026, 09:00 Uhr". */
-  dateTime(at: Instant): string;
+  readonly dateTime: (at: Instant) => string;
   /** A time window; the day once if both ends fall on it. */
-  window(from: Instant, until: Instant): string;
+  readonly window: (from: Instant, until: Instant) => string;
   /** en "Nov 24"; zh "11月24日"; de "24.11.". */
-  shortDay(at: Instant): string;
+  readonly shortDay: (at: Instant) => string;
   /** en "Nov 24, 9:00 AM"; zh "11月24日09:00"; de "24.11., 09:00 Uhr". */
-  shortDateTime(at: Instant): string;
+  readonly shortDateTime: (at: Instant) => string;
   /** en "Nov 24, 9:00 AM-12:00 PM"; zh "11月24日09:00-12:00"; de "24.11., 09:00-12:00 Uhr". */
-  shortWindow(from: Instant, until: Instant): string;
+  readonly shortWindow: (from: Instant, until: Instant) => string;
 }
 
 /** Kept per locale and zone as ICU spells the zone (the same reason as working-days.ts: aliases are unbounded). */
@@ -90,7 +90,8 @@ export function dateFormats(locale: Locale, timeZone: string): DateFormats {
   if (kept) return kept;
   // Fail early on an unknown zone, whatever the template uses.
   const canonical = new Intl.DateTimeFormat(locale, { timeZone }).resolvedOptions().timeZone === timeZone;
-  const formats = dateFormatsIn(locale, timeZone);
+  // Frozen: one kept object serves every render in the process, so none may change it for the next.
+  const formats = Object.freeze(dateFormatsIn(locale, timeZone));
   if (canonical && keptDateFormats.size < KEPT_FORMATTERS) keptDateFormats.set(key, formats);
   return formats;
 }
