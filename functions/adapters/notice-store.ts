@@ -486,6 +486,20 @@ function slotIn(items: Array<Record<string, unknown>>, caseId: string, slot: str
   return { item: items.find((i) => i.sk === slotKey(caseId, slot).sk), legacy };
 }
 
+/**
+ * The survey link's expiry the case's invitation was sent with: the `surveyExpiresAt` of its queued message, kept with
+ * its slot as every claimed notice's message is (the survey step puts it there, from the survey it opened, since
+ * 822fca6). Undefined when no invitation was claimed or its message has none (queued by an earlier release).
+ */
+export function invitationExpiryIn(read: CaseNotices): string | undefined {
+  for (const record of read.items.flatMap(noticeRecordsOf)) {
+    if (record.milestone !== 'survey_invitation' || typeof record.message !== 'string') continue;
+    const { surveyExpiresAt } = JSON.parse(record.message) as Partial<NoticeMessage>;
+    if (typeof surveyExpiresAt === 'string' && !Number.isNaN(Date.parse(surveyExpiresAt))) return surveyExpiresAt;
+  }
+  return undefined;
+}
+
 /** The notices of `read` still deferred on `channel` (by `dueBy` when given): see NoticeStore.held. */
 export function heldIn(read: CaseNotices, channel: Channel, dueBy?: Date): DueNotice[] {
   const found: DueNotice[] = [];

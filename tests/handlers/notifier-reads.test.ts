@@ -93,4 +93,65 @@ describe('notifier: DynamoDB reads per notice', () => {
       surveyReads.mockRestore();
     }
   });
+  it.each([
+    ['email', ['email']],
+    ['email and SMS', ['email', 'sms']],
+  ] as const)(
+    'a survey reminder on %s after an invitation that carried its expiry: found on the invitation’s stored message, no survey read, and the case’s notices read once (the claim decides on that read)',
+    async (_, channels) => {
+      const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
+      const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
+      try {
+        const to = freshContact();
+        // A token drawn at intake and no survey item: the reminder's expiry can only come from the invitation.
+        const { caseId } = await seedCase(env.db, {
+          record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: 'tok_' + 'r'.repeat(28) },
+          contact: { ...to, channels: [...channels], locale: 'en', timeZone: 'Asia/Shanghai' },
+        });
+        const surveyExpiresAt = new Date(Date.now() + 6 * 86_400_000).toISOString();
+        expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation', { surveyExpiresAt }))).toEqual({ batchItemFailures: [] });
+        caseReads.mockClear();
+        slotReads.mockClear();
+        expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_reminder', { round: 0 }))).toEqual({ batchItemFailures: [] });
+        const emails = await emailsTo(env, to.email);
+        expect(emails).toHaveLength(2);
+        expect(emails.map(emailText).filter((text) => text.includes(`The survey closes on ${shownExpiry(surveyExpiresAt)}.`))).toHaveLength(1);
+        if (channels.includes('sms' as never)) expect(env.sms!.messages({ to: to.phone })).toHaveLength(2);
+        expect(await noticeItem(env, caseId, 'survey_reminder', 'email')).toMatchObject({ status: 'sent' });
+        expect(surveyReads).not.toHaveBeenCalled();
+        expect(callsFor(caseReads, caseId)).toBe(1);
+        expect(callsFor(slotReads, caseId)).toBe(0);
+      } finally {
+        surveyReads.mockRestore();
+      }
+    },
+  );
+
+  it('a survey reminder after an invitation queued by an earlier release (no expiry on its message): the survey item is read, and the claim reads afresh', async () => {
+    const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
+    const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
+    try {
+      const to = freshContact();
+      const token = 'tok_' + 'o'.repeat(28);
+      const { caseId } = await seedCase(env.db, {
+        record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: token },
+        contact: { ...to, channels: ['email'], locale: 'en', timeZone: 'Asia/Shanghai' },
+      });
+      const expiresAt = new Date(Date.now() + 4 * 86_400_000).toISOString();
+      await new SurveyStore(env.db, TABLE_NAME).createOnce({ token, caseId, locale: 'en', createdAt: new Date().toISOString(), expiresAt });
+      expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation'))).toEqual({ batchItemFailures: [] });
+      surveyReads.mockClear();
+      caseReads.mockClear();
+      slotReads.mockClear();
+      expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_reminder', { round: 0 }))).toEqual({ batchItemFailures: [] });
+      const emails = await emailsTo(env, to.email);
+      expect(emails.map(emailText).filter((text) => text.includes(`The survey closes on ${shownExpiry(expiresAt)}.`))).toHaveLength(1);
+      expect(surveyReads.mock.calls).toEqual([[token]]);
+      // The notices read for the expiry is older than the survey read: the claim does not decide on it.
+      expect(callsFor(caseReads, caseId)).toBe(1);
+      expect(callsFor(slotReads, caseId)).toBe(1);
+    } finally {
+      surveyReads.mockRestore();
+    }
+  });
 });
