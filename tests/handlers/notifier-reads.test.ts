@@ -37,6 +37,22 @@ const callsFor = (spy: MockInstance, caseId: string) => spy.mock.calls.filter(([
 const shownExpiry = (expiresAt: string) => dateFormats('en', 'Asia/Shanghai').dateTime(expiresAt);
 const emailText = (mail: { body: { html?: string; text?: string } }) => mail.body.text ?? mail.body.html ?? '';
 
+/** A case waiting on its survey (link token drawn at intake), its contact English in Shanghai on `channels`. */
+async function surveyCase(token: string, channels: ReadonlyArray<'email' | 'sms'> = ['email']) {
+  const to = freshContact();
+  const { caseId } = await seedCase(env.db, {
+    record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: token },
+    contact: { ...to, channels: [...channels], locale: 'en', timeZone: 'Asia/Shanghai' },
+  });
+  return { caseId, to };
+}
+
+/** The survey item as the survey step opens it, expiring `expiresAt`. */
+async function openedSurvey(token: string, caseId: string, expiresAt: string) {
+  const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
+  await new SurveyStore(env.db, TABLE_NAME).createOnce({ token, caseId, locale: 'en', createdAt: new Date().toISOString(), expiresAt });
+}
+
 describe('notifier: DynamoDB reads per notice', () => {
   it('a fresh notice on email and SMS outside quiet hours: one read of the case’s notices, none of the slot', async () => {
     const to = freshContact();
@@ -53,12 +69,8 @@ describe('notifier: DynamoDB reads per notice', () => {
     const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
     const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
     try {
-      const to = freshContact();
       // A token drawn at intake and no survey item: the expiry can only come from the message.
-      const { caseId } = await seedCase(env.db, {
-        record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: 'tok_' + 'x'.repeat(28) },
-        contact: { ...to, channels: ['email'], locale: 'en', timeZone: 'Asia/Shanghai' },
-      });
+      const { caseId, to } = await surveyCase('tok_' + 'x'.repeat(28));
       const surveyExpiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
       expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation', { surveyExpiresAt }))).toEqual({ batchItemFailures: [] });
       const emails = await emailsTo(env, to.email);
@@ -74,15 +86,11 @@ describe('notifier: DynamoDB reads per notice', () => {
     const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
     const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
     try {
-      const to = freshContact();
       const token = 'tok_' + 'y'.repeat(28);
-      const { caseId } = await seedCase(env.db, {
-        record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: token },
-        contact: { ...to, channels: ['email'], locale: 'en', timeZone: 'Asia/Shanghai' },
-      });
+      const { caseId, to } = await surveyCase(token);
       // The survey as that version's survey step opened it; its invitation names the case and milestone only.
       const expiresAt = new Date(Date.now() + 5 * 86_400_000).toISOString();
-      await new SurveyStore(env.db, TABLE_NAME).createOnce({ token, caseId, locale: 'en', createdAt: new Date().toISOString(), expiresAt });
+      await openedSurvey(token, caseId, expiresAt);
       surveyReads.mockClear();
       expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation'))).toEqual({ batchItemFailures: [] });
       const emails = await emailsTo(env, to.email);
@@ -102,12 +110,8 @@ describe('notifier: DynamoDB reads per notice', () => {
       const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
       const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
       try {
-        const to = freshContact();
         // A token drawn at intake and no survey item: the reminder's expiry can only come from the invitation.
-        const { caseId } = await seedCase(env.db, {
-          record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: 'tok_' + 'r'.repeat(28) },
-          contact: { ...to, channels: [...channels], locale: 'en', timeZone: 'Asia/Shanghai' },
-        });
+        const { caseId, to } = await surveyCase('tok_' + 'r'.repeat(28), channels);
         const surveyExpiresAt = new Date(Date.now() + 6 * 86_400_000).toISOString();
         expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation', { surveyExpiresAt }))).toEqual({ batchItemFailures: [] });
         caseReads.mockClear();
@@ -131,14 +135,10 @@ describe('notifier: DynamoDB reads per notice', () => {
     const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
     const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
     try {
-      const to = freshContact();
       const token = 'tok_' + 'o'.repeat(28);
-      const { caseId } = await seedCase(env.db, {
-        record: { status: 'awaiting_survey', waitingFor: 'survey', outcome: 'approved', remedy: 'refund', surveyLinkToken: token },
-        contact: { ...to, channels: ['email'], locale: 'en', timeZone: 'Asia/Shanghai' },
-      });
+      const { caseId, to } = await surveyCase(token);
       const expiresAt = new Date(Date.now() + 4 * 86_400_000).toISOString();
-      await new SurveyStore(env.db, TABLE_NAME).createOnce({ token, caseId, locale: 'en', createdAt: new Date().toISOString(), expiresAt });
+      await openedSurvey(token, caseId, expiresAt);
       expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation'))).toEqual({ batchItemFailures: [] });
       surveyReads.mockClear();
       caseReads.mockClear();
