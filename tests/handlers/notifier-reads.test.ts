@@ -53,6 +53,17 @@ async function openedSurvey(token: string, caseId: string, expiresAt: string) {
   await new SurveyStore(env.db, TABLE_NAME).createOnce({ token, caseId, locale: 'en', createdAt: new Date().toISOString(), expiresAt });
 }
 
+/** Runs `test` with the survey store's reads spied on (restored after). */
+async function withSurveyReads(test: (surveyReads: MockInstance) => Promise<void>) {
+  const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
+  const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
+  try {
+    await test(surveyReads);
+  } finally {
+    surveyReads.mockRestore();
+  }
+}
+
 describe('notifier: DynamoDB reads per notice', () => {
   it('a fresh notice on email and SMS outside quiet hours: one read of the case’s notices, none of the slot', async () => {
     const to = freshContact();
@@ -66,9 +77,7 @@ describe('notifier: DynamoDB reads per notice', () => {
   });
 
   it('a survey invitation that carries its link expiry: the survey item is not read (issue 13, read calls per case)', async () => {
-    const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
-    const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
-    try {
+    await withSurveyReads(async (surveyReads) => {
       // A token drawn at intake and no survey item: the expiry can only come from the message.
       const { caseId, to } = await surveyCase('tok_' + 'x'.repeat(28));
       const surveyExpiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
@@ -77,15 +86,11 @@ describe('notifier: DynamoDB reads per notice', () => {
       expect(emails).toHaveLength(1);
       expect(emailText(emails[0]!)).toContain(`open until ${shownExpiry(surveyExpiresAt)}.`);
       expect(surveyReads).not.toHaveBeenCalled();
-    } finally {
-      surveyReads.mockRestore();
-    }
+    });
   });
 
   it('a survey invitation queued by the released version (dc65987, no expiry on it): the survey item is read once for it', async () => {
-    const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
-    const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
-    try {
+    await withSurveyReads(async (surveyReads) => {
       const token = 'tok_' + 'y'.repeat(28);
       const { caseId, to } = await surveyCase(token);
       // The survey as that version's survey step opened it; its invitation names the case and milestone only.
@@ -97,19 +102,16 @@ describe('notifier: DynamoDB reads per notice', () => {
       expect(emails).toHaveLength(1);
       expect(emailText(emails[0]!)).toContain(`open until ${shownExpiry(expiresAt)}.`);
       expect(surveyReads.mock.calls).toEqual([[token]]);
-    } finally {
-      surveyReads.mockRestore();
-    }
+    });
   });
+
   it.each([
     ['email', ['email']],
     ['email and SMS', ['email', 'sms']],
   ] as const)(
     'a survey reminder on %s after an invitation that carried its expiry: found on the invitation’s stored message, no survey read, and the case’s notices read once (the claim decides on that read)',
     async (_, channels) => {
-      const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
-      const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
-      try {
+      await withSurveyReads(async (surveyReads) => {
         // A token drawn at intake and no survey item: the reminder's expiry can only come from the invitation.
         const { caseId, to } = await surveyCase('tok_' + 'r'.repeat(28), channels);
         const surveyExpiresAt = new Date(Date.now() + 6 * 86_400_000).toISOString();
@@ -125,16 +127,12 @@ describe('notifier: DynamoDB reads per notice', () => {
         expect(surveyReads).not.toHaveBeenCalled();
         expect(callsFor(caseReads, caseId)).toBe(1);
         expect(callsFor(slotReads, caseId)).toBe(0);
-      } finally {
-        surveyReads.mockRestore();
-      }
+      });
     },
   );
 
   it('a survey reminder after an invitation queued by an earlier release (no expiry on its message): the survey item is read, and the claim reads afresh', async () => {
-    const { SurveyStore } = await import('../../functions/adapters/survey-store.js');
-    const surveyReads = vi.spyOn(SurveyStore.prototype, 'get');
-    try {
+    await withSurveyReads(async (surveyReads) => {
       const token = 'tok_' + 'o'.repeat(28);
       const { caseId, to } = await surveyCase(token);
       const expiresAt = new Date(Date.now() + 4 * 86_400_000).toISOString();
@@ -147,11 +145,9 @@ describe('notifier: DynamoDB reads per notice', () => {
       const emails = await emailsTo(env, to.email);
       expect(emails.map(emailText).filter((text) => text.includes(`The survey closes on ${shownExpiry(expiresAt)}.`))).toHaveLength(1);
       expect(surveyReads.mock.calls).toEqual([[token]]);
-      // The notices read for the expiry is older than the survey read: the claim does not decide on it.
+      // The read of the case's notices came before the survey read, so the claim does not decide on it: it reads its slot.
       expect(callsFor(caseReads, caseId)).toBe(1);
       expect(callsFor(slotReads, caseId)).toBe(1);
-    } finally {
-      surveyReads.mockRestore();
-    }
+    });
   });
 });
