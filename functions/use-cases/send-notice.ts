@@ -177,7 +177,7 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   if (targets.length === 0) return outcome;
 
   let rendered: RenderedNotice;
-  // A reminder's link expiry, from the invitation's stored message: in the case's notices, read here for the claim.
+  // The case's notices, when render read them (a survey reminder's link expiry): the claim below decides on them.
   let read: CaseNotices | undefined;
   try {
     ({ rendered, read } = await render(deps, message, record, contact, ctx));
