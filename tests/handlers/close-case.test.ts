@@ -132,6 +132,18 @@ describe('close-case', () => {
     expect(closed.pause).toBeUndefined();
   });
 
+  it('a retried close (the case already closed, a pause and a running clock still on it) stops the clock and ends the pause', async () => {
+    const deps = { cases, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() };
+    // As a first attempt may leave it: closed by a plain status-guarded write, then failed before stopServiceClock.
+    const paused = await openCase({ status: 'closed', outcome: 'approved', pause: { since: new Date().toISOString(), reason: 'awaiting_parts', count: 1 }, pauseCount: 1 });
+    const running = await openCase({ status: 'closed', outcome: 'approved', sla: runningReturnClock() });
+    for (const { caseId } of [paused, running]) await expect(closeCase(deps, caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
+    const unpaused = (await cases.get(paused.caseId))!;
+    expect(unpaused).toMatchObject({ status: 'closed', pauseCount: 1 });
+    expect(unpaused.pause).toBeUndefined();
+    expect(await cases.get(running.caseId)).toMatchObject({ status: 'closed', sla: { state: 'stopped' } });
+  });
+
   it('a case that failed for good (needs_attention) or is already closed is not closed (again)', async () => {
     const failed = await openCase({ status: 'needs_attention' });
     await handler({ caseId: failed.caseId, reason: 'completed' });
