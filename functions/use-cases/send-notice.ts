@@ -392,8 +392,10 @@ async function render(
   };
   // A survey opened with a token on the case keeps its expiry there; an invitation carries it (queued by the survey
   // step, from the survey it opened), and a reminder finds it on the invitation's message kept with its slot, in the
-  // case's notices its claim reads anyway (read here, a moment earlier, and handed to it). Otherwise (an invitation
-  // queued by an earlier release, or none recorded) it is read from the survey item, and the claim reads afresh.
+  // case's notices its claim reads anyway (read here, a moment earlier, and handed to it; a claim that would have read
+  // only its own slot now decides on all of them). Otherwise (an invitation queued by an earlier release, one kept
+  // with no message because no channel was claimed, none at all, or a case whose token came without its expiry so its
+  // invitation carried none) it is read from the survey item, and the claim reads afresh: one call more than before.
   // Trusting the message's expiry is safe: openSurvey always creates or finds the survey before it queues the
   // invitation, and a case's survey (one token, created once) keeps the expiry it was created with.
   const wanted = (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && surveyToken;
