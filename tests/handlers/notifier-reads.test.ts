@@ -131,6 +131,37 @@ describe('notifier: DynamoDB reads per notice', () => {
     },
   );
 
+  it('a survey reminder whose channel another delivery claims between its read of the case’s notices and its claim: the claim’s write fails, a fresh read finds it taken, and the reminder goes once', async () => {
+    const { NoticeStore } = await import('../../functions/adapters/notice-store.js');
+    const claimSlot = NoticeStore.prototype.claimSlot;
+    // A token drawn at intake and no survey item: the reminder's expiry comes from the invitation, in the read it hands on.
+    const { caseId, to } = await surveyCase('tok_' + 'c'.repeat(28));
+    const surveyExpiresAt = new Date(Date.now() + 6 * 86_400_000).toISOString();
+    expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_invitation', { surveyExpiresAt }))).toEqual({ batchItemFailures: [] });
+    let competed = false;
+    const claims = vi.spyOn(NoticeStore.prototype, 'claimSlot').mockImplementation(async function (this: InstanceType<typeof NoticeStore>, ...args) {
+      const [id, slot, , , options] = args;
+      if (id === caseId && slot === 'survey_reminder' && options?.read && !competed) {
+        competed = true;
+        // A redelivery of the same reminder, handled whole (claimed and sent) after the read handed over here.
+        expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_reminder', { round: 0 }))).toEqual({ batchItemFailures: [] });
+      }
+      return claimSlot.apply(this, args);
+    });
+    try {
+      slotReads.mockClear();
+      expect(await deliverNotices(handler, noticeRecord(caseId, 'survey_reminder', { round: 0 }))).toEqual({ batchItemFailures: [] });
+    } finally {
+      claims.mockRestore();
+    }
+    expect(competed).toBe(true);
+    const reminders = (await emailsTo(env, to.email)).map(emailText).filter((text) => text.includes(`The survey closes on ${shownExpiry(surveyExpiresAt)}.`));
+    expect(reminders).toHaveLength(1);
+    expect(await noticeItem(env, caseId, 'survey_reminder', 'email')).toMatchObject({ status: 'sent' });
+    // The handed-over read showed the channel free; its write failed, and only the fresh read of the slot found it sent.
+    expect(callsFor(slotReads, caseId)).toBe(1);
+  });
+
   it('a survey reminder after an invitation queued by an earlier release (no expiry on its message): the survey item is read, and the claim reads afresh', async () => {
     await withSurveyReads(async (surveyReads) => {
       const token = 'tok_' + 'o'.repeat(28);
