@@ -27,9 +27,16 @@ const expiryIn = (...items: Array<Record<string, unknown>>) => invitationExpiryI
 
 describe("a survey reminder's link expiry, from the invitation's stored message", () => {
   it("is the invitation's surveyExpiresAt, on the slot item whatever its channels came to; not another notice's", () => {
-    expect(expiryIn(slotItem('received', { email: { status: 'sent', at } }), slotItem('survey_invitation', { email: { status: 'sent', at } }, messageOf({ surveyExpiresAt: expiresAt })))).toBe(expiresAt);
+    expect(
+      expiryIn(
+        slotItem('received', { email: { status: 'sent', at } }),
+        slotItem('survey_invitation', { email: { status: 'sent', at } }, messageOf({ surveyExpiresAt: expiresAt })),
+      ),
+    ).toBe(expiresAt);
     // A reminder's own message (or any other milestone's) does not stand for the invitation's.
-    expect(expiryIn(slotItem('survey_reminder', { email: { status: 'sending', at } }, JSON.stringify({ caseId, milestone: 'survey_reminder', surveyExpiresAt: expiresAt })))).toBeUndefined();
+    expect(
+      expiryIn(slotItem('survey_reminder', { email: { status: 'sending', at } }, JSON.stringify({ caseId, milestone: 'survey_reminder', surveyExpiresAt: expiresAt }))),
+    ).toBeUndefined();
   });
 
   it("an older release's per-channel items: no message, or one without the expiry, give none (the survey is read); one a claim of this code kept with it gives it", () => {
@@ -48,6 +55,8 @@ describe("a survey reminder's link expiry, from the invitation's stored message"
     for (const surveyExpiresAt of ['not a date', '', 42, null]) {
       expect(expiryIn(slotItem('survey_invitation', { email: { status: 'sent', at } }, messageOf({ surveyExpiresAt })))).toBeUndefined();
     }
-    expect(expiryIn(legacyItem('survey_invitation', 'email', messageOf({ surveyExpiresAt: 'soon' })), legacyItem('survey_invitation', 'sms', messageOf({ surveyExpiresAt: expiresAt })))).toBe(expiresAt);
+    expect(
+      expiryIn(legacyItem('survey_invitation', 'email', messageOf({ surveyExpiresAt: 'soon' })), legacyItem('survey_invitation', 'sms', messageOf({ surveyExpiresAt: expiresAt }))),
+    ).toBe(expiresAt);
   });
 });
