@@ -94,11 +94,16 @@ export interface CaseNotices {
 }
 
 /**
- * What a claim may be given: see CaseNotices. `read` must be made just before the claim, consistently, by this store:
- * never cached or kept from an earlier notice. The claim's conditional write only guards the channels it tries to
- * take; a channel the read shows done or busy (sent, sending) is skipped without any write, so an old read that still
- * shows a claim since put back, gone stale or freed for a retry would drop that channel's notice unseen. (An old read
- * the other way, a channel shown free that was taken since, only fails the write and sends the claim to a fresh read.)
+ * What a claim may be given: see CaseNotices. `read` must be made for this notice, consistently, by this store: never
+ * cached or kept from an earlier notice. The claim's conditional write only guards the channels it tries to take; a
+ * channel the read shows done or busy (sent, sending) is skipped without any write, so an old read that still shows a
+ * claim since put back, gone stale or freed for a retry would drop that channel's notice unseen. A caller may hand over
+ * a read made before rendering its notice (a survey reminder reads the case's notices for its link's expiry; only the
+ * rendering, on a language's first use with a dynamic import, runs in between): that is safe because the claim is a
+ * conditional write per channel. A channel shown free but taken meanwhile fails the write and sends the claim to a
+ * fresh read; a claim shown stale is taken over only if the stored `at` is still past the stale limit when the write
+ * lands (the condition checks the stored item, not the read), so a claim made meanwhile fails the write the same way.
+ * The other way (a claim shown busy, put back meanwhile) keeps the window it had: the rendering takes milliseconds.
  */
 export interface ClaimOptions {
   release?: boolean;
@@ -484,6 +489,20 @@ function slotIn(items: Array<Record<string, unknown>>, caseId: string, slot: str
     if (old) legacy[channel] = old;
   }
   return { item: items.find((i) => i.sk === slotKey(caseId, slot).sk), legacy };
+}
+
+/**
+ * The survey link's expiry the case's invitation was sent with: the `surveyExpiresAt` of its queued message, kept with
+ * its slot as every claimed notice's message is (the survey step puts it there, from the survey it opened, since
+ * 822fca6). Undefined when no invitation was claimed or its message has none (queued by an earlier release).
+ */
+export function invitationExpiryIn(read: CaseNotices): string | undefined {
+  for (const record of read.items.flatMap(noticeRecordsOf)) {
+    if (record.milestone !== 'survey_invitation' || typeof record.message !== 'string') continue;
+    const { surveyExpiresAt } = JSON.parse(record.message) as Partial<NoticeMessage>;
+    if (typeof surveyExpiresAt === 'string' && !Number.isNaN(Date.parse(surveyExpiresAt))) return surveyExpiresAt;
+  }
+  return undefined;
 }
 
 /** The notices of `read` still deferred on `channel` (by `dueBy` when given): see NoticeStore.held. */

@@ -1,7 +1,7 @@
 import type { CaseStore } from '../adapters/case-store.js';
 import { surveyTokenOf, type CaseContact, type CaseRecord } from '../domain/case-record.js';
 import { AddressRefusedError, PROVIDER_SEND_MAX_MS, type NoticeSenders } from '../adapters/notice-senders.js';
-import { heldIn, type CaseNotices, type ChannelNotice, type NoticeStore } from '../adapters/notice-store.js';
+import { heldIn, invitationExpiryIn, type CaseNotices, type ChannelNotice, type NoticeStore } from '../adapters/notice-store.js';
 import type { SuppressionStore } from '../adapters/suppression-store.js';
 import type { SurveyStore } from '../adapters/survey-store.js';
 import type { Channel, RemedyChoice } from '../domain/case.js';
@@ -177,8 +177,10 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
   if (targets.length === 0) return outcome;
 
   let rendered: RenderedNotice;
+  // The case's notices, when render read them (a survey reminder's link expiry): the claim below decides on them.
+  let read: CaseNotices | undefined;
   try {
-    rendered = await render(deps, message, record, contact, ctx);
+    ({ rendered, read } = await render(deps, message, record, contact, ctx));
   } catch (error) {
     const failed = Object.fromEntries(targets.map((c) => [c, failure(reasonOf(error), ctx.lastAttempt, ctx)]));
     await recordResults(deps, await deps.notices.routing(record.caseId, slot), failed, [], ctx);
@@ -189,7 +191,7 @@ export async function sendNotice(deps: SendNoticeDeps, message: NoticeMessage, c
     channel === 'email'
       ? deps.senders.email({ to: contact.email!, subject: rendered.subject, html: rendered.html, text: rendered.text }, ref)
       : deps.senders.sms(contact.phone!, rendered.sms, ref);
-  const refused = await deliver(deps, { record, contact, message, slot, release, send }, targets, outcome, ctx);
+  const refused = await deliver(deps, { record, contact, message, slot, release, send, ...(read ? { read } : {}) }, targets, outcome, ctx);
   // An address refused on the spot (an opted-out number) is suppressed now; the notice goes to the other channel at
   // once, as a bounce's would later, and nothing is retried or left waiting behind it.
   if (refused.length > 0) {
@@ -206,6 +208,8 @@ interface Delivery {
   slot: string;
   release: boolean;
   send: (channel: Channel, ref: NoticeRef) => Promise<string | undefined>;
+  /** The case's notices, read by render just before (see ClaimOptions.read): the claim decides on them. */
+  read?: CaseNotices;
 }
 
 /**
@@ -223,7 +227,7 @@ async function deliver(deps: SendNoticeDeps, d: Delivery, channels: Channel[], o
     }),
   );
   const open = channels.filter((c) => !unrecorded.has(c));
-  const { deferUntil, read } = open.includes('sms') && !d.release ? await smsSendAt(deps, d.record, d.contact, ctx.now) : {};
+  const { deferUntil, read = d.read } = open.includes('sms') && !d.release ? await smsSendAt(deps, d.record, d.contact, ctx.now, d.read) : {};
   const queued: NoticeMessage = { ...d.message, at: ctx.reachedAt.toISOString() };
   const wants = { send: open.filter((c) => !(c === 'sms' && deferUntil)), ...(deferUntil ? { deferUntil } : {}) };
   // The case's notices read for the held SMS just now hold this slot's items too: the claim decides on them.
@@ -348,18 +352,28 @@ async function sendChecked(
  * those: parked due at once (or when the last held one is due), so the dispatcher releases it with them, in order,
  * and drops whichever of them it makes moot. `read`: the case's notices, when they were read to find the held SMS.
  */
-async function smsSendAt(deps: SendNoticeDeps, record: CaseRecord, contact: CaseContact, now: Date): Promise<{ deferUntil?: Date; read?: CaseNotices }> {
+async function smsSendAt(deps: SendNoticeDeps, record: CaseRecord, contact: CaseContact, now: Date, earlier?: CaseNotices): Promise<{ deferUntil?: Date; read?: CaseNotices }> {
   const { caseId } = record;
   // A customer who gave no zone lives, as far as we know, in their market's.
   const quietEnd = quietUntil(now, contact.timeZone ?? deps.settings.markets.of(record).calendar.timeZone, deps.settings.quietHours);
   if (quietEnd) return { deferUntil: quietEnd };
-  const read = await deps.notices.caseNotices(caseId);
+  const read = earlier ?? (await deps.notices.caseNotices(caseId));
   const held = heldIn(read, 'sms');
   if (held.length === 0) return { read };
   return { deferUntil: new Date(Math.max(now.getTime(), ...held.map((n) => Date.parse(n.sendAt)))), read };
 }
 
-async function render(deps: SendNoticeDeps, message: NoticeMessage, record: CaseRecord, contact: CaseContact, ctx: SendContext): Promise<RenderedNotice> {
+/**
+ * The notice as sent, and `read`: the case's notices when it read them (a survey reminder, for its link's expiry),
+ * to be handed to the claim that follows at once (ClaimOptions.read), so no call is added.
+ */
+async function render(
+  deps: SendNoticeDeps,
+  message: NoticeMessage,
+  record: CaseRecord,
+  contact: CaseContact,
+  ctx: SendContext,
+): Promise<{ rendered: RenderedNotice; read?: CaseNotices }> {
   const { settings } = deps;
   const base = settings.publicBaseUrl.replace(/\/$/, '');
   const token = signStatusToken({ caseId: record.caseId, expiresAt: new Date(ctx.now.getTime() + settings.statusLinkDays * 86_400_000) }, settings.statusLinkSecret);
@@ -377,12 +391,20 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
     remedyChoice: (choice) => fill(settings.remedyChoiceUrl, choice),
   };
   // A survey opened with a token on the case keeps its expiry there; an invitation carries it (queued by the survey
-  // step, from the survey it opened); any other's is read from the survey item.
-  // Trusting the message's expiry is safe: openSurvey always creates or finds the survey before it queues the invitation.
-  const surveyExpiresAt =
-    (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && surveyToken
-      ? (record.surveyExpiresAt ?? message.surveyExpiresAt ?? (await deps.surveys.get(surveyToken))?.expiresAt)
-      : undefined;
+  // step, from the survey it opened), and a reminder finds it on the invitation's message kept with its slot, in the
+  // case's notices its claim reads anyway (read here, a moment earlier, and handed to it; a claim that would have read
+  // only its own slot now decides on all of them). Otherwise (an invitation queued by an earlier release, one kept
+  // with no message because no channel was claimed, none at all, or a case whose token came without its expiry so its
+  // invitation carried none) it is read from the survey item, and the claim reads afresh: one call more than before.
+  // Trusting the message's expiry is safe: openSurvey always creates or finds the survey before it queues the
+  // invitation, and a case's survey (one token, created once) keeps the expiry it was created with.
+  const wanted = (message.milestone === 'survey_invitation' || message.milestone === 'survey_reminder') && surveyToken;
+  let read = wanted && message.milestone === 'survey_reminder' && !record.surveyExpiresAt ? await deps.notices.caseNotices(record.caseId) : undefined;
+  let surveyExpiresAt = wanted ? (record.surveyExpiresAt ?? message.surveyExpiresAt ?? (read && invitationExpiryIn(read))) : undefined;
+  if (wanted && !surveyExpiresAt) {
+    surveyExpiresAt = (await deps.surveys.get(surveyToken))?.expiresAt;
+    read = undefined;
+  }
   const { policy, calendar } = settings.markets.of(record);
   const data = noticeDataFor(message, {
     record,
@@ -394,7 +416,7 @@ async function render(deps: SendNoticeDeps, message: NoticeMessage, record: Case
     at: ctx.reachedAt,
     ...(surveyExpiresAt ? { surveyExpiresAt } : {}),
   });
-  return renderNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? calendar.timeZone });
+  return { rendered: await renderNotice(data, { locale: contact.locale, timeZone: contact.timeZone ?? calendar.timeZone }), ...(read ? { read } : {}) };
 }
 
 /** Pauses between the attempts to record a sent notice (each attempt has the SDK's own retries too). */

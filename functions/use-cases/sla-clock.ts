@@ -182,10 +182,12 @@ export async function stopServiceClock(deps: Pick<SlaDeps, 'cases' | 'sla'>, cas
 
 /**
  * Closes the case (`patch`, while its status is one of `open`) and stops its clock in the same write of the case item,
- * guarded by its version so the clock is stopped from what the case shows then. Returns the case as that write left
- * it (what the close is counted by, at once: nothing else may run between the deciding write and its count), or
- * undefined when the case was not open (a retried close): then, as after every close, stopServiceClock finishes what
- * is left (nothing, when this wrote it).
+ * guarded by its version so the clock is stopped from what the case shows then. `closed`: the case as that write left
+ * it (what the close is counted by, at once: nothing else may run between the deciding write and its count), absent
+ * when the case was not open (a retried close). `clockStopped`: the close was that version-guarded write, so the
+ * clock's stop is decided on the case exactly as it stood when it closed, and stopServiceClock would find nothing to
+ * write. Otherwise (a plain status-guarded close of a case showing no clock or pause when read, or a retried close)
+ * stopServiceClock must run on a fresh read: a pause added between that read and the close's write is found only there.
  */
 export async function closeWithClock(
   deps: Pick<SlaDeps, 'cases' | 'sla'>,
@@ -194,18 +196,17 @@ export async function closeWithClock(
   open: CaseStatus[],
   now: Date,
   read?: CaseRecord,
-): Promise<CaseRecord | undefined> {
-  const outcome = await onFreshCase(firstRead(deps.cases, read), caseId, async (record): Promise<{ closed?: CaseRecord } | undefined> => {
-    if (!open.includes(record.status)) return {};
+): Promise<{ closed?: CaseRecord; clockStopped: boolean }> {
+  return onFreshCase(firstRead(deps.cases, read), caseId, async (record): Promise<{ closed?: CaseRecord; clockStopped: boolean } | undefined> => {
+    if (!open.includes(record.status)) return { clockStopped: false };
     const stop = clockStopOf(record, now);
-    if (!stop) return (await deps.cases.update(caseId, patch, open)) ? { closed: { ...record, ...patch } } : {};
+    if (!stop) return (await deps.cases.update(caseId, patch, open)) ? { closed: { ...record, ...patch }, clockStopped: false } : { clockStopped: false };
     const written = await deps.sla.write(caseId, record.version, { set: { ...patch, ...stop.set }, remove: stop.remove, index: undefined, at: now.toISOString() });
     if (!written) return undefined;
     const closed: CaseRecord = { ...record, ...patch, ...stop.set };
     for (const key of stop.remove) delete closed[key];
-    return { closed };
+    return { closed, clockStopped: true };
   });
-  return outcome.closed;
 }
 
 /** What stopping the case's clock changes on the case: undefined when nothing (no clock running, no pause). */

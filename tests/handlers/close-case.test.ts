@@ -100,21 +100,48 @@ describe('close-case', () => {
     expect(await cases.get(caseId)).toMatchObject({ version: record.version + 1 });
   });
 
-  it("decides the close on the case it read first (no second read); a write landing in between sends it to a fresh read, and the clock is still stopped in the close's write", async () => {
+  it("decides the close on the case it read first and, closing through the version-guarded clock write, reads it no second time; a write landing in between sends it to a fresh read, and the clock is still stopped in the close's write", async () => {
     const deps = (store: CaseStore) => ({ cases: store, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() });
 
     const quiet = await openCase({ status: 'awaiting_survey', sla: runningReturnClock() });
     const alone = countingCaseReads(cases);
     await expect(closeCase(deps(alone.store), quiet.caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
-    // The step's read, then stopServiceClock's (which finds nothing left to write).
-    expect(alone.reads()).toBe(2);
+    // The step's read only: the version-guarded close stopped the clock, so stopServiceClock's fresh read is not made.
+    expect(alone.reads()).toBe(1);
     expect(await cases.get(quiet.caseId)).toMatchObject({ status: 'closed', sla: { state: 'stopped' }, version: quiet.record.version + 1 });
 
     const raced = await openCase({ status: 'awaiting_survey', sla: runningReturnClock() });
     const racing = countingCaseReads(cases, (id) => cases.update(id, { priority: 7 }));
     await expect(closeCase(deps(racing.store), raced.caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
-    expect(racing.reads()).toBe(3);
+    // The step's read, the fresh one after the lost write (and no third: the close's write stopped the clock).
+    expect(racing.reads()).toBe(2);
     expect(await cases.get(raced.caseId)).toMatchObject({ status: 'closed', sla: { state: 'stopped' }, priority: 7, version: raced.record.version + 2 });
+  });
+
+  it('a plain status-guarded close (no clock or pause when read) stops a pause added before its write, on a fresh read', async () => {
+    const deps = (store: CaseStore) => ({ cases: store, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() });
+    const { caseId, record } = await openCase({ status: 'awaiting_survey' });
+    expect(record.sla).toBeUndefined();
+    // An operator pauses the case between the step's read and its close (the pause's own write, version-guarded).
+    const pausing = countingCaseReads(cases, (id) => cases.update(id, { pause: { since: new Date().toISOString(), reason: 'awaiting_parts', count: 1 }, pauseCount: 1 }));
+    await expect(closeCase(deps(pausing.store), caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
+    // The close went through (its guard is the status), and stopServiceClock's fresh read found the pause and ended it.
+    expect(pausing.reads()).toBe(2);
+    const closed = (await cases.get(caseId))!;
+    expect(closed).toMatchObject({ status: 'closed', pauseCount: 1 });
+    expect(closed.pause).toBeUndefined();
+  });
+
+  it('a retried close (the case already closed, a pause and a running clock still on it) stops the clock and ends the pause', async () => {
+    const deps = { cases, dedupe, sla: new SlaStore(env.db, TABLE_NAME), reports: new ReportCounters(env.db, TABLE_NAME), markets: oneMarket() };
+    // As a first attempt may leave it: closed by a plain status-guarded write, then failed before stopServiceClock.
+    const paused = await openCase({ status: 'closed', outcome: 'approved', pause: { since: new Date().toISOString(), reason: 'awaiting_parts', count: 1 }, pauseCount: 1 });
+    const running = await openCase({ status: 'closed', outcome: 'approved', sla: runningReturnClock() });
+    for (const { caseId } of [paused, running]) await expect(closeCase(deps, caseId, 'completed', new Date())).resolves.toEqual({ outcome: 'approved' });
+    const unpaused = (await cases.get(paused.caseId))!;
+    expect(unpaused).toMatchObject({ status: 'closed', pauseCount: 1 });
+    expect(unpaused.pause).toBeUndefined();
+    expect(await cases.get(running.caseId)).toMatchObject({ status: 'closed', sla: { state: 'stopped' } });
   });
 
   it('a case that failed for good (needs_attention) or is already closed is not closed (again)', async () => {

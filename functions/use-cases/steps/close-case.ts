@@ -45,7 +45,7 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
   const outcome = OUTCOME_OF[reason] ?? record.outcome ?? 'approved';
   const at = now.toISOString();
   // The close and the clock's stop in one write of the case item (stopServiceClock below then has nothing to write).
-  const closed = await closeWithClock(
+  const { closed, clockStopped } = await closeWithClock(
     deps,
     caseId,
     {
@@ -68,7 +68,10 @@ export async function closeCase(deps: CloseDeps, caseId: string, reason: CloseRe
     await deps.cases.appendTimeline(caseId, { at, actor: 'pipeline', event: 'case_closed', detail: { reason, outcome } });
     deps.metrics?.count('CasesClosed', { CaseType: record.type, Outcome: outcome });
   }
-  await stopServiceClock(deps, caseId, now);
+  // Not after the version-guarded close: it stopped the clock from the case as it stood when it closed, and a closed
+  // case takes no pause (pauseRefusal). After a plain status-guarded close (or a retry) a pause written between the read
+  // above and the close's write is found only by stopServiceClock's fresh read.
+  if (!clockStopped) await stopServiceClock(deps, caseId, now);
   await deps.dedupe.releaseOpenCase(record.orderId, record.type, caseId);
   if (deps.privacy) {
     // A retry after the close (closed is false then) still files it: the close time is the stored one.
