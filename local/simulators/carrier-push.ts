@@ -3,7 +3,8 @@
 // own trackings. Transport only: what a push means is the pipeline's business.
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterShipFingerprint, afterShipTimelineInput, toAfterShipTracking, type AfterShipRecord, type AfterShipTrackingBody } from './carrier-aftership.js';
-import { fabricateTracking, parseScenario, scenarioForLookup, timelineFinalFrom } from './carrier-scenarios.js';
+import { fabricateTracking, parseScenario, scenarioForLookup, timelineFinalFrom, timelineUnchangedUntil } from './carrier-scenarios.js';
+import { QuietWindows } from './carrier-quiet.js';
 
 export interface PushTarget {
   /** e.g. http://127.0.0.1:3000/webhooks/carriers/aftership */
@@ -24,8 +25,9 @@ export interface PushRecord {
  * (tag, subtag and number of checkpoints, as `afterShipFingerprint` reads them off the timeline), from when that
  * timeline can no longer change, and the webhook's tracking object, rendered only when pushed. Every tick looks at
  * every tracking created so far: rendering each one's whole object, then fabricating each one's timeline, every
- * 500 ms made the tick's cost grow with the number of cases run. `state` answers undefined while the carrier is
- * down for the number.
+ * 500 ms made the tick's cost grow with the number of cases run; now a tick fabricates only the trackings whose
+ * fingerprint may have changed since it was last accepted (`QuietWindows`). `state` answers undefined while the
+ * carrier is down for the number.
  */
 export interface PushableTracking {
   trackingNumber: string;
@@ -36,6 +38,8 @@ export interface PushableState {
   fingerprint: string;
   /** Epoch ms from which this tracking's timeline is the same at every later instant; undefined: it may still change. */
   finalFrom?: number;
+  /** Epoch ms until which (exclusive) the fingerprint stays as it is now; Infinity: never changes; undefined: unknown. */
+  unchangedUntil?: number;
   render(): AfterShipTrackingBody;
 }
 
@@ -54,7 +58,12 @@ export function afterShipPushables(records: Iterable<AfterShipRecord>, lookupCou
         if (!resolved) return undefined;
         const input = afterShipTimelineInput(record, now);
         const timeline = fabricateTracking(resolved, input);
-        return { fingerprint: afterShipFingerprint(timeline), finalFrom: timelineFinalFrom(resolved, input)?.getTime(), render: () => toAfterShipTracking(timeline, record, now) };
+        return {
+          fingerprint: afterShipFingerprint(timeline),
+          finalFrom: timelineFinalFrom(resolved, input)?.getTime(),
+          unchangedUntil: timelineUnchangedUntil(resolved, input)?.getTime() ?? Infinity,
+          render: () => toAfterShipTracking(timeline, record, now),
+        };
       },
     };
   });
@@ -64,10 +73,10 @@ export class AfterShipPusher {
   private target: PushTarget | undefined;
   private readonly pushed = new Map<string, string>();
   /**
-   * Settled trackings: the final state was accepted, so no later tick (at or after the instant kept here) can push
-   * it again, and none fabricates it. A clock set back before that instant (tests step it) unsettles it.
+   * Trackings whose accepted fingerprint holds for a while: settled ones (final, from their final instant on) and
+   * ones that cannot change before their next scan. A tick inside a tracking's window neither fabricates nor pushes it.
    */
-  private readonly settled = new Map<string, number>();
+  private readonly quiet = new QuietWindows();
   private readonly log: PushRecord[] = [];
   private busy = false;
   /**
@@ -81,13 +90,13 @@ export class AfterShipPusher {
   setTarget(target: PushTarget | undefined): void {
     this.target = target;
     this.pushed.clear();
-    this.settled.clear();
+    this.quiet.clear();
     this.generation++;
   }
 
   /** Forgets which trackings settled, for when the trackings themselves were forgotten (they may be created anew). */
   unsettleAll(): void {
-    this.settled.clear();
+    this.quiet.clear();
     this.generation++;
   }
 
@@ -101,18 +110,12 @@ export class AfterShipPusher {
       const now = this.clock();
       for (const pushable of current(now)) {
         const key = pushable.trackingNumber.toUpperCase();
-        const settledFrom = this.settled.get(key);
-        if (settledFrom !== undefined) {
-          if (now.getTime() >= settledFrom) continue;
-          // The clock went back before the final state: what is pushed from here on is what settles it again.
-          this.settled.delete(key);
-        }
+        if (this.quiet.holds(key, now.getTime())) continue;
         const state = pushable.state();
         if (!state) continue;
         const print = state.fingerprint;
-        const final = state.finalFrom !== undefined && now.getTime() >= state.finalFrom;
         if (this.pushed.get(key) === print) {
-          if (final) this.settled.set(key, state.finalFrom!);
+          this.quiet.keep(key, now.getTime(), state);
           continue;
         }
         const tracking = state.render();
@@ -137,7 +140,7 @@ export class AfterShipPusher {
         if (this.generation !== generation) return;
         if (status >= 200 && status < 300) {
           this.pushed.set(key, print);
-          if (final) this.settled.set(key, state.finalFrom!);
+          this.quiet.keep(key, now.getTime(), state);
         }
       }
     } finally {

@@ -1,0 +1,208 @@
+// 17TRACK and Kuaidi100 pushes from the carrier simulator: TRACKING_UPDATED / TRACKING_STOPPED webhooks for 17TRACK's
+// registered numbers and Kuaidi100's 订阅 callbacks, each when its state changed. Transport only, as carrier-push.ts.
+import { shanghaiDateOf } from './china-workdays.js';
+import { fabricateTracking, parseScenario, scenarioForLookup, timelineFinalFrom, timelineUnchangedUntil, type TrackingResponse } from './carrier-scenarios.js';
+import { seventeenTrackSign, toSeventeenTrackInfo, type SeventeenTrackRegistry } from './carrier-17track.js';
+import { kuaidi100PushBody, toKuaidi100Result, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
+import type { PushRecord, PushTarget } from './carrier-push.js';
+import { QuietWindows, type StateLifetime } from './carrier-quiet.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Kuaidi100 and 17TRACK requests carry no ship date: the parcel is taken as shipped 3 days before it was first seen.
+ * Kuaidi100 has no "lost" state, so its lost parcel is one that went silent long ago (shipped 12 days before),
+ * which the policy's no-scan rule reads as lost.
+ */
+export const UNDATED_SHIPPING_DAYS = 3;
+export const KUAIDI100_LOST_SHIPPING_DAYS = 12;
+
+/** 17TRACK only: SIM-STOPPED-<scenario>-… is tracked as SIM-<scenario>-… but 17TRACK stops following it (TRACKING_STOPPED). */
+export function stoppedScenario(number: string): string | undefined {
+  const m = /^SIM-STOPPED-(.+)$/i.exec(number);
+  return m ? `SIM-${m[1]}` : undefined;
+}
+
+export interface UndatedFabrication extends StateLifetime {
+  timeline: TrackingResponse;
+}
+
+/**
+ * The timeline of an undated number (17TRACK, Kuaidi100) as of `now`, resolved by `lookupCount` (the lookups so far),
+ * and how long what a push compares holds; undefined: no SIM scenario, or still down for the number.
+ */
+export function undatedFabrication(
+  trackingNumber: string,
+  carrier: string,
+  firstSeen: Date,
+  lookupCount: number,
+  now: Date,
+  lostShippingDays = UNDATED_SHIPPING_DAYS,
+): UndatedFabrication | undefined {
+  const scenario = parseScenario(trackingNumber);
+  const resolved = scenario && scenarioForLookup(scenario, Math.max(1, lookupCount));
+  if (!resolved) return undefined;
+  const days = resolved.kind === 'lost' ? lostShippingDays : UNDATED_SHIPPING_DAYS;
+  const shippedAt = new Date(firstSeen.getTime() - days * DAY_MS);
+  const promisedBy = shanghaiDateOf(new Date(shippedAt.getTime() + 2 * DAY_MS));
+  const input = { trackingNumber, carrier, shippedAt, promisedBy, registeredAt: firstSeen, now };
+  return {
+    timeline: fabricateTracking(resolved, input),
+    finalFrom: timelineFinalFrom(resolved, input)?.getTime(),
+    unchangedUntil: timelineUnchangedUntil(resolved, input)?.getTime() ?? Infinity,
+  };
+}
+
+/** A push ready to go: where, what and how it is logged. */
+export interface ChinaSend {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  number: string;
+  tag: string;
+}
+
+/** A registered number as a tick sees it; `state` fabricates (undefined: nothing to push). */
+export interface ChinaPushable {
+  id: string;
+  state(): ChinaPushState | undefined;
+}
+
+export interface ChinaPushState extends StateLifetime {
+  /** What is compared with the last accepted push. */
+  print: string;
+  /** The instant (epoch ms) the state was fabricated at. */
+  at: number;
+  /** Builds the push (its body read off the fabrication). */
+  send(): ChinaSend;
+}
+
+/** 17TRACK's registered numbers, each fabricated through `fabricate(number, carrier, registeredAt)` when a tick asks. */
+export function seventeenTrackPushables(
+  registry: SeventeenTrackRegistry,
+  target: PushTarget,
+  fabricate: (number: string, carrier: string, registeredAt: Date) => (UndatedFabrication & { at: number }) | undefined,
+): ChinaPushable[] {
+  const signed = (number: string, tag: string, body: string): ChinaSend => ({
+    url: target.url,
+    body,
+    headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, target.secret) },
+    number,
+    tag,
+  });
+  return Array.from(registry.values(), (r) => ({
+    id: `17track:${r.number}`,
+    state: (): ChinaPushState | undefined => {
+      if (stoppedScenario(r.number) && !r.retrackedAt) {
+        // 17TRACK gave up on this number: one TRACKING_STOPPED (its published shape), nothing after until a retrack.
+        // Not kept quiet by time: a retrack, not the clock, ends it.
+        const body = () => JSON.stringify({ event: 'TRACKING_STOPPED', data: { number: r.number, carrier: r.carrier, param: null, tag: '' } });
+        return { print: 'stopped', at: 0, send: () => signed(r.number, 'TRACKING_STOPPED', body()) };
+      }
+      const fabricated = fabricate(stoppedScenario(r.number) ?? r.number, String(r.carrier), r.registeredAt);
+      if (!fabricated) return undefined;
+      const info = toSeventeenTrackInfo(fabricated.timeline);
+      return {
+        print: `${info.latest_status.sub_status}/${fabricated.timeline.checkpoints.length}`,
+        at: fabricated.at,
+        finalFrom: fabricated.finalFrom,
+        unchangedUntil: fabricated.unchangedUntil,
+        send: () =>
+          signed(r.number, info.latest_status.status, JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: r.number, carrier: r.carrier, param: null, tag: null, track_info: info } })),
+      };
+    },
+  }));
+}
+
+/** Kuaidi100's subscriptions, each fabricated through `fabricate(number, company)` when a tick asks. */
+export function kuaidi100Pushables(subscriptions: Kuaidi100Subscriptions, fabricate: (number: string, company: string) => (UndatedFabrication & { at: number }) | undefined): ChinaPushable[] {
+  return Array.from(subscriptions.values(), (sub) => ({
+    id: `kuaidi100:${sub.number}`,
+    state: (): ChinaPushState | undefined => {
+      const fabricated = fabricate(sub.number, sub.company);
+      if (!fabricated) return undefined;
+      const result = toKuaidi100Result(fabricated.timeline, sub.company);
+      return {
+        print: `${result.state}/${result.data.length}`,
+        at: fabricated.at,
+        finalFrom: fabricated.finalFrom,
+        unchangedUntil: fabricated.unchangedUntil,
+        send: () => ({
+          url: sub.callbackUrl,
+          body: kuaidi100PushBody(result, sub.salt),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          number: sub.number,
+          tag: result.state,
+        }),
+      };
+    },
+  }));
+}
+
+/**
+ * Pushes for 17TRACK and Kuaidi100: every state that differs from the last accepted push for its id, in the order the
+ * pushables come; a refused push is tried again on the next tick. A tick fabricates only the numbers whose accepted
+ * state may no longer hold (`QuietWindows`): the ones that moved, were refused, or were never pushed.
+ */
+export class ChinaPusher {
+  private readonly pushed = new Map<string, string>();
+  private readonly quiet = new QuietWindows();
+  private readonly log: PushRecord[] = [];
+  private busy = false;
+  /** Bumped when the quiet windows are forgotten: a tick that awaited a push across that keeps no window. */
+  private generation = 0;
+
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  /** Forgets what was pushed (a new 17TRACK target): every number is pushed again. */
+  forgetPushed(): void {
+    this.pushed.clear();
+    this.quiet.clear();
+    this.generation++;
+  }
+
+  /** Forgets the quiet windows, for when the numbers were forgotten (they may be registered anew). */
+  forgetWindows(): void {
+    this.quiet.clear();
+    this.generation++;
+  }
+
+  async tick(current: () => ChinaPushable[]): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    const generation = this.generation;
+    try {
+      const now = this.clock().getTime();
+      // Every due number is fabricated before the first push is sent, as one snapshot of the tick; a push's body is
+      // read off that fabrication when it is sent. A stopped number is no fabrication: its state is its print.
+      const due: Array<{ id: string; state: ChinaPushState }> = [];
+      for (const pushable of current()) {
+        if (this.quiet.holds(pushable.id, now)) continue;
+        const state = pushable.state();
+        if (state) due.push({ id: pushable.id, state });
+      }
+      for (const { id, state } of due) {
+        if (this.pushed.get(id) === state.print) {
+          if (generation === this.generation) this.quiet.keep(id, state.at, state);
+          continue;
+        }
+        const send = state.send();
+        const status = await fetch(send.url, { method: 'POST', headers: send.headers, body: send.body, signal: AbortSignal.timeout(5000) }).then(
+          (r) => r.status,
+          () => 0,
+        );
+        this.log.push({ trackingNumber: send.number, tag: send.tag, status, at: new Date().toISOString() });
+        if (status >= 200 && status < 300) {
+          this.pushed.set(id, state.print);
+          if (generation === this.generation) this.quiet.keep(id, state.at, state);
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The pushes sent (and their HTTP answers), oldest first. */
+  history(): PushRecord[] {
+    return [...this.log];
+  }
+}
