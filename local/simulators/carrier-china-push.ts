@@ -107,14 +107,21 @@ export function seventeenTrackPushables(
         finalFrom: fabricated.finalFrom,
         unchangedUntil: fabricated.unchangedUntil,
         send: () =>
-          signed(r.number, info.latest_status.status, JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: r.number, carrier: r.carrier, param: null, tag: null, track_info: info } })),
+          signed(
+            r.number,
+            info.latest_status.status,
+            JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: r.number, carrier: r.carrier, param: null, tag: null, track_info: info } }),
+          ),
       };
     },
   }));
 }
 
 /** Kuaidi100's subscriptions, each fabricated through `fabricate(number, company)` when a tick asks. */
-export function kuaidi100Pushables(subscriptions: Kuaidi100Subscriptions, fabricate: (number: string, company: string) => (UndatedFabrication & { at: number }) | undefined): ChinaPushable[] {
+export function kuaidi100Pushables(
+  subscriptions: Kuaidi100Subscriptions,
+  fabricate: (number: string, company: string) => (UndatedFabrication & { at: number }) | undefined,
+): ChinaPushable[] {
   return Array.from(subscriptions.values(), (sub) => ({
     id: `kuaidi100:${sub.number}`,
     state: (): ChinaPushState | undefined => {

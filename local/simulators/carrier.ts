@@ -10,7 +10,15 @@ import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, afterShipTimelineInput, sendA
 import { AfterShipPusher, afterShipPushables, type PushableTracking, type PushRecord, type PushTarget } from './carrier-push.js';
 import { SEVENTEEN_TRACK_SIM_BASE, seventeenTrackRoute, type SeventeenTrackRegistry } from './carrier-17track.js';
 import { KUAIDI100_ERRORS, kuaidi100Query, kuaidi100Subscribe, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
-import { ChinaPusher, KUAIDI100_LOST_SHIPPING_DAYS, UNDATED_SHIPPING_DAYS, kuaidi100Pushables, seventeenTrackPushables, stoppedScenario, undatedFabrication } from './carrier-china-push.js';
+import {
+  ChinaPusher,
+  KUAIDI100_LOST_SHIPPING_DAYS,
+  UNDATED_SHIPPING_DAYS,
+  kuaidi100Pushables,
+  seventeenTrackPushables,
+  stoppedScenario,
+  undatedFabrication,
+} from './carrier-china-push.js';
 
 export type { TrackingResponse, Checkpoint } from './carrier-scenarios.js';
 
