@@ -7,6 +7,7 @@ import { startCarrierSimulator, type CarrierSimulator } from '../../local/simula
 import { afterShipFingerprint, toAfterShipTracking, type AfterShipRecord, type AfterShipTrackingBody } from '../../local/simulators/carrier-aftership.js';
 import { AfterShipPusher, afterShipPushables, type PushableTracking } from '../../local/simulators/carrier-push.js';
 import { fabricateTracking, parseScenario, scenarioForLookup, timelineFinalFrom } from '../../local/simulators/carrier-scenarios.js';
+import { startReceiver } from './push-receiver.js';
 
 /** The carrier simulator's AfterShip pushes and its SIM-RETURN parcels, against a real HTTP receiver. */
 const SECRET = 'sim-push-secret';
@@ -204,28 +205,6 @@ describe('a push tick renders only what changed', () => {
     }
   });
 });
-
-/**
- * A receiver that keeps each push's body and answers 503 to the requests `refuse` picks (by their 0-based order),
- * each answer `delayMs` after the request arrived.
- */
-async function startReceiver(refuse: (n: number) => boolean = () => false, delayMs = 0) {
-  const bodies: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const n = bodies.push(body) - 1;
-      setTimeout(() => res.writeHead(refuse(n) ? 503 : 200).end('{}'), delayMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/carriers/aftership`,
-    bodies,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** Wraps pushables so each fabrication (a `state()` call) is counted by tracking number. */
 const counting = (pushables: PushableTracking[], fabricated: string[]): PushableTracking[] =>
