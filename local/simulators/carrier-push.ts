@@ -31,6 +31,8 @@ export interface PushRecord {
  */
 export interface PushableTracking {
   trackingNumber: string;
+  /** The upper-cased number, when the caller keeps it (else the tick upper-cases `trackingNumber`). */
+  key?: string;
   state(): PushableState | undefined;
 }
 
@@ -44,14 +46,27 @@ export interface PushableState {
 }
 
 /**
+ * Each record's upper-cased number, made once: a tick reads several maps by it, and a string made anew on every tick
+ * is hashed anew on every read.
+ */
+const keys = new WeakMap<AfterShipRecord, string>();
+function keyOf(record: AfterShipRecord): string {
+  let key = keys.get(record);
+  if (key === undefined) keys.set(record, (key = record.trackingNumber.toUpperCase()));
+  return key;
+}
+
+/**
  * The AfterShip trackings created on the simulator as of `now`; a push is no lookup, so it uses up no SIM-DOWN
  * failure. The lookup count is read now, so a lookup made while the tick awaits a push changes nothing in it.
  */
 export function afterShipPushables(records: Iterable<AfterShipRecord>, lookupCount: (key: string) => number, now: Date): PushableTracking[] {
   return Array.from(records, (record) => {
-    const lookupNumber = lookupCount(record.trackingNumber.toUpperCase()) + 1;
+    const key = keyOf(record);
+    const lookupNumber = lookupCount(key) + 1;
     return {
       trackingNumber: record.trackingNumber,
+      key,
       state: () => {
         const scenario = parseScenario(record.trackingNumber);
         const resolved = scenario && scenarioForLookup(scenario, lookupNumber);
@@ -109,7 +124,7 @@ export class AfterShipPusher {
     try {
       const now = this.clock();
       for (const pushable of current(now)) {
-        const key = pushable.trackingNumber.toUpperCase();
+        const key = pushable.key ?? pushable.trackingNumber.toUpperCase();
         if (this.quiet.holds(key, now.getTime())) continue;
         const state = pushable.state();
         if (!state) continue;

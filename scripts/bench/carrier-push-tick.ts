@@ -9,8 +9,8 @@
  *   in transit, one in six, are mid-route); `--lost`: lost parcels only (the load bench's cases).
  * - `--china`: 17TRACK's registered numbers and Kuaidi100's subscriptions (N of each, the same scenarios), "plain"
  *   (every number fabricated on every tick, as before session 12) and "due".
- * - `--simulator`: the whole simulator (`startCarrierSimulator`, pushing every 100 ms) with N trackings of each
- *   provider, timed by the main thread's busy time (event-loop utilization) over 5 s, per tick. CARRIER_SIM=<path to
+ * - `--simulator`: the whole simulator (`startCarrierSimulator`, pushing every 500 ms as on `npm start`) with N trackings of each
+ *   provider, timed by the main thread's busy time (event-loop utilization) over 10 s, per tick. CARRIER_SIM=<path to
  *   carrier.ts> runs it against another checkout's simulator (e.g. the last release's).
  */
 import { createServer } from 'node:http';
@@ -60,7 +60,7 @@ async function afterShip(n: number, variant: Variant, url: string) {
   let now = NOW;
   const current = (at: Date): PushableTracking[] =>
     afterShipPushables(records, () => 1, at).map((p) => ({
-      trackingNumber: p.trackingNumber,
+      ...p,
       state: () => {
         counted.n++;
         return asVariant(p.state(), variant);
@@ -98,12 +98,12 @@ async function china(n: number, variant: Variant, url: string) {
   return { provider: '17track+kuaidi100', numbers: n * 2, variant, ...(await timeTicks(() => pusher.tick(current), advance, counted)) };
 }
 
-/** The whole simulator, its own timer pushing every 100 ms; busy time of this thread per tick, over 5 s. */
+/** The whole simulator, its own timer pushing every 500 ms; busy time of this thread per tick, over 10 s. */
 async function simulator(n: number, url: string) {
   const modulePath = process.env.CARRIER_SIM ?? new URL('../../local/simulators/carrier.ts', import.meta.url).pathname;
   const { startCarrierSimulator } = (await import(pathToFileURL(modulePath).href)) as typeof import('../../local/simulators/carrier.js');
   const started = Date.now();
-  const sim = await startCarrierSimulator({ now: () => new Date(NOW.getTime() + (Date.now() - started)), pushIntervalMs: 100 });
+  const sim = await startCarrierSimulator({ now: () => new Date(NOW.getTime() + (Date.now() - started)), pushIntervalMs: TICK_MS });
   try {
     const post = (path: string, body: string, type = 'application/json') => fetch(new URL(path, sim.url), { method: 'POST', headers: { 'content-type': type }, body });
     for (let i = 0; i < n; i++) {
@@ -113,7 +113,7 @@ async function simulator(n: number, url: string) {
         '/tracking/2026-07/trackings',
         JSON.stringify({ tracking_number: number, slug: 'sf-express', tracking_ship_date: ship, order_promised_delivery_date: '2026-11-17' }),
       );
-      const param = JSON.stringify({ company: 'shunfeng', number: `K${number}`, parameters: { callbackurl: url, salt: 'bench', resultv2: '4' } });
+      const param = JSON.stringify({ company: 'shunfeng', number: `${PREFIXES[i % PREFIXES.length]}-K${i}`, parameters: { callbackurl: url, salt: 'bench', resultv2: '4' } });
       await post('/poll', new URLSearchParams({ schema: 'json', param }).toString(), 'application/x-www-form-urlencoded');
     }
     for (let i = 0; i < n; i += 40) {
@@ -125,17 +125,17 @@ async function simulator(n: number, url: string) {
     // Every first push sent (the count stops growing), then 5 s of ticks.
     for (let last = -1; sim.pushes().length !== last; ) {
       last = sim.pushes().length;
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 3 * TICK_MS));
     }
     const before = performance.eventLoopUtilization();
     const pushes = sim.pushes().length;
-    await new Promise((r) => setTimeout(r, 5000));
+    await new Promise((r) => setTimeout(r, 20 * TICK_MS));
     const busy = performance.eventLoopUtilization(before);
     return {
       simulator: modulePath,
       trackingsPerProvider: n,
       pushesSent: sim.pushes().length - pushes,
-      busyMsPerTick: Number((busy.active / 50).toFixed(2)),
+      busyMsPerTick: Number((busy.active / 20).toFixed(2)),
       utilization: Number(busy.utilization.toFixed(3)),
     };
   } finally {
