@@ -4,7 +4,7 @@ import { shanghaiDateOf } from './china-workdays.js';
 import { fabricateTracking, parseScenario, scenarioForLookup, timelineFinalFrom, timelineUnchangedUntil, type TrackingResponse } from './carrier-scenarios.js';
 import { seventeenTrackSign, toSeventeenTrackInfo, type SeventeenTrackRegistry } from './carrier-17track.js';
 import { kuaidi100PushBody, toKuaidi100Result, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
-import type { PushRecord, PushTarget } from './carrier-push.js';
+import { type PushRecord, type PushTarget, postPush } from './carrier-push.js';
 import { QuietWindows, type StateLifetime } from './carrier-quiet.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -204,10 +204,7 @@ export class ChinaPusher {
           continue;
         }
         const send = state.send();
-        const status = await fetch(send.url, { method: 'POST', headers: send.headers, body: send.body, signal: AbortSignal.timeout(5000) }).then(
-          (r) => r.status,
-          () => 0,
-        );
+        const status = await postPush(send.url, send.headers, send.body);
         this.log.push({ trackingNumber: send.number, tag: send.tag, status, at: new Date().toISOString() });
         if (status >= 200 && status < 300) {
           this.pushed.set(id, state.print);

@@ -84,6 +84,14 @@ export function afterShipPushables(records: Iterable<AfterShipRecord>, lookupCou
   });
 }
 
+/** POSTs one push: the receiver's HTTP status, 0 when it could not be reached in 5 s. */
+export function postPush(url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) }).then(
+    (r) => r.status,
+    () => 0,
+  );
+}
+
 export class AfterShipPusher {
   private target: PushTarget | undefined;
   private readonly pushed = new Map<string, string>();
@@ -141,15 +149,8 @@ export class AfterShipPusher {
           msg: tracking,
           ts: Math.floor(Date.now() / 1000),
         });
-        const status = await fetch(target.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'aftership-hmac-sha256': createHmac('sha256', target.secret).update(body, 'utf8').digest('base64') },
-          body,
-          signal: AbortSignal.timeout(5000),
-        }).then(
-          (r) => r.status,
-          () => 0,
-        );
+        const signature = createHmac('sha256', target.secret).update(body, 'utf8').digest('base64');
+        const status = await postPush(target.url, { 'content-type': 'application/json', 'aftership-hmac-sha256': signature }, body);
         this.log.push({ trackingNumber: tracking.tracking_number, tag: tracking.tag, status, at: new Date().toISOString() });
         // Forgotten while the push was out: what this tick saw belongs to trackings that may no longer exist.
         if (this.generation !== generation) return;
