@@ -214,7 +214,12 @@ describe('17TRACK and Kuaidi100 push ticks fabricate only the numbers due', () =
       ];
       return wrap(pushables, fabricated[w]!, (p) => p.id, w === 1);
     };
-    const steps = clockSteps();
+    // Undated parcels ship 3 days before first seen (i s or 2i s after SHIPPED): their last hub scan shows at 14 h + that.
+    const lastHub = Array.from({ length: 2 * CHINA.length }, (_, k) => 14 * HOUR + k * 1000).flatMap((t) => [t, t + 1, t + 2]);
+    const steps = clockSteps()
+      .concat(lastHub)
+      .sort((a, b) => a - b);
+    steps.splice(70, 0, 20 * HOUR, 20 * HOUR);
     try {
       for (const [i, step] of steps.entries()) {
         now = at(step);
