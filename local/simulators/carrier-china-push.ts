@@ -4,8 +4,8 @@ import { shanghaiDateOf } from './china-workdays.js';
 import { fabricateTracking, parseScenario, scenarioForLookup, timelineFinalFrom, timelineUnchangedUntil, type TrackingResponse } from './carrier-scenarios.js';
 import { seventeenTrackSign, toSeventeenTrackInfo, type SeventeenTrackRegistry } from './carrier-17track.js';
 import { kuaidi100PushBody, toKuaidi100Result, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
-import { type PushRecord, type PushTarget, postPush } from './carrier-push.js';
-import { QuietWindows, type StateLifetime } from './carrier-quiet.js';
+import { PushMemory, type PushTarget, postPush } from './carrier-push.js';
+import type { StateLifetime } from './carrier-quiet.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
@@ -161,27 +161,15 @@ export function kuaidi100Pushables(
  * pushables come; a refused push is tried again on the next tick. A tick fabricates only the numbers whose accepted
  * state may no longer hold (`QuietWindows`): the ones that moved, were refused, or were never pushed.
  */
-export class ChinaPusher {
-  private readonly pushed = new Map<string, string>();
-  private readonly quiet = new QuietWindows();
-  private readonly log: PushRecord[] = [];
-  private busy = false;
-  /** Bumped when the quiet windows are forgotten: a tick that awaited a push across that keeps no window. */
-  private generation = 0;
-
-  constructor(private readonly clock: () => Date = () => new Date()) {}
-
+export class ChinaPusher extends PushMemory {
   /** Forgets what was pushed (a new 17TRACK target): every number is pushed again. */
   forgetPushed(): void {
-    this.pushed.clear();
-    this.quiet.clear();
-    this.generation++;
+    this.forget(true);
   }
 
   /** Forgets the quiet windows, for when the numbers were forgotten (they may be registered anew). */
   forgetWindows(): void {
-    this.quiet.clear();
-    this.generation++;
+    this.forget(false);
   }
 
   async tick(current: () => ChinaPushable[]): Promise<void> {
@@ -214,10 +202,5 @@ export class ChinaPusher {
     } finally {
       this.busy = false;
     }
-  }
-
-  /** The pushes sent (and their HTTP answers), oldest first. */
-  history(): PushRecord[] {
-    return [...this.log];
   }
 }

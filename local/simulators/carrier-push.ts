@@ -92,35 +92,48 @@ export function postPush(url: string, headers: Record<string, string>, body: str
   );
 }
 
-export class AfterShipPusher {
-  private target: PushTarget | undefined;
-  private readonly pushed = new Map<string, string>();
+/** What a pusher remembers between ticks: the last accepted state per tracking, its quiet window, the pushes sent. */
+export abstract class PushMemory {
+  protected readonly pushed = new Map<string, string>();
   /**
-   * Trackings whose accepted fingerprint holds for a while: settled ones (final, from their final instant on) and
-   * ones that cannot change before their next scan. A tick inside a tracking's window neither fabricates nor pushes it.
+   * Trackings whose accepted state holds for a while: settled ones (final, from their final instant on) and ones that
+   * cannot change before their next scan. A tick inside a tracking's window neither fabricates nor pushes it.
    */
-  private readonly quiet = new QuietWindows();
-  private readonly log: PushRecord[] = [];
-  private busy = false;
+  protected readonly quiet = new QuietWindows();
+  protected readonly log: PushRecord[] = [];
+  protected busy = false;
   /**
-   * Bumped whenever what was pushed or settled is forgotten (`setTarget`, `unsettleAll`): a tick that awaited a push
-   * across that must not write its result back, or a number created anew after a reset would stay settled.
+   * Bumped whenever what was pushed or settled is forgotten: a tick that awaited a push across that must not write its
+   * result back, or a number created anew after a reset would stay settled.
    */
-  private generation = 0;
+  protected generation = 0;
 
-  constructor(private readonly clock: () => Date = () => new Date()) {}
+  constructor(protected readonly clock: () => Date = () => new Date()) {}
 
-  setTarget(target: PushTarget | undefined): void {
-    this.target = target;
-    this.pushed.clear();
+  /** Forgets the quiet windows and, with `pushed`, what was accepted (every tracking is pushed again). */
+  protected forget(pushed: boolean): void {
+    if (pushed) this.pushed.clear();
     this.quiet.clear();
     this.generation++;
   }
 
+  /** The pushes sent (and their HTTP answers), oldest first. */
+  history(): PushRecord[] {
+    return [...this.log];
+  }
+}
+
+export class AfterShipPusher extends PushMemory {
+  private target: PushTarget | undefined;
+
+  setTarget(target: PushTarget | undefined): void {
+    this.target = target;
+    this.forget(true);
+  }
+
   /** Forgets which trackings settled, for when the trackings themselves were forgotten (they may be created anew). */
   unsettleAll(): void {
-    this.quiet.clear();
-    this.generation++;
+    this.forget(false);
   }
 
   /** Pushes every tracking whose state changed; a push that fails is tried again on the next tick. */
@@ -162,10 +175,5 @@ export class AfterShipPusher {
     } finally {
       this.busy = false;
     }
-  }
-
-  /** The pushes sent (and their HTTP answers), oldest first. */
-  history(): PushRecord[] {
-    return [...this.log];
   }
 }
