@@ -61,7 +61,7 @@ export interface ChinaSend {
   tag: string;
 }
 
-/** A registered number as a tick sees it; `state` fabricates (undefined: nothing to push). */
+/** A registered number as a tick sees it; `state` fabricates it at the tick's instant (undefined: nothing to push). */
 export interface ChinaPushable {
   id: string;
   state(): ChinaPushState | undefined;
@@ -70,8 +70,6 @@ export interface ChinaPushable {
 export interface ChinaPushState extends StateLifetime {
   /** What is compared with the last accepted push. */
   print: string;
-  /** The instant (epoch ms) the state was fabricated at. */
-  at: number;
   /** Builds the push (its body read off the fabrication). */
   send(): ChinaSend;
 }
@@ -87,11 +85,14 @@ function idOf(entry: { number: string }, provider: string): string {
   return id;
 }
 
-/** 17TRACK's registered numbers, each fabricated through `fabricate(number, carrier, registeredAt)` when a tick asks. */
+/**
+ * 17TRACK's registered numbers, each fabricated through `fabricate(number, carrier, registeredAt)` when a tick asks;
+ * `fabricate` fabricates at the tick's instant (the one that decided which numbers are due).
+ */
 export function seventeenTrackPushables(
   registry: SeventeenTrackRegistry,
   target: PushTarget,
-  fabricate: (number: string, carrier: string, registeredAt: Date) => (UndatedFabrication & { at: number }) | undefined,
+  fabricate: (number: string, carrier: string, registeredAt: Date) => UndatedFabrication | undefined,
 ): ChinaPushable[] {
   const signed = (number: string, tag: string, body: string): ChinaSend => ({
     url: target.url,
@@ -107,14 +108,13 @@ export function seventeenTrackPushables(
         // 17TRACK gave up on this number: one TRACKING_STOPPED (its published shape), nothing after until a retrack.
         // Not kept quiet by time: a retrack, not the clock, ends it.
         const body = () => JSON.stringify({ event: 'TRACKING_STOPPED', data: { number: r.number, carrier: r.carrier, param: null, tag: '' } });
-        return { print: 'stopped', at: 0, send: () => signed(r.number, 'TRACKING_STOPPED', body()) };
+        return { print: 'stopped', send: () => signed(r.number, 'TRACKING_STOPPED', body()) };
       }
       const fabricated = fabricate(stoppedScenario(r.number) ?? r.number, String(r.carrier), r.registeredAt);
       if (!fabricated) return undefined;
       const info = toSeventeenTrackInfo(fabricated.timeline);
       return {
         print: `${info.latest_status.sub_status}/${fabricated.timeline.checkpoints.length}`,
-        at: fabricated.at,
         finalFrom: fabricated.finalFrom,
         unchangedUntil: fabricated.unchangedUntil,
         send: () =>
@@ -129,10 +129,7 @@ export function seventeenTrackPushables(
 }
 
 /** Kuaidi100's subscriptions, each fabricated through `fabricate(number, company)` when a tick asks. */
-export function kuaidi100Pushables(
-  subscriptions: Kuaidi100Subscriptions,
-  fabricate: (number: string, company: string) => (UndatedFabrication & { at: number }) | undefined,
-): ChinaPushable[] {
+export function kuaidi100Pushables(subscriptions: Kuaidi100Subscriptions, fabricate: (number: string, company: string) => UndatedFabrication | undefined): ChinaPushable[] {
   return Array.from(subscriptions.values(), (sub) => ({
     id: idOf(sub, 'kuaidi100'),
     state: (): ChinaPushState | undefined => {
@@ -141,7 +138,6 @@ export function kuaidi100Pushables(
       const result = toKuaidi100Result(fabricated.timeline, sub.company);
       return {
         print: `${result.state}/${result.data.length}`,
-        at: fabricated.at,
         finalFrom: fabricated.finalFrom,
         unchangedUntil: fabricated.unchangedUntil,
         send: () => ({
@@ -172,23 +168,29 @@ export class ChinaPusher extends PushMemory {
     this.forget(false);
   }
 
-  async tick(current: () => ChinaPushable[]): Promise<void> {
+  /**
+   * `current(now)` lists the numbers with their states fabricated at `now`, the instant that also decides which quiet
+   * windows hold: a change after it waits for the next tick, as plain fabrication at that instant would.
+   */
+  async tick(current: (now: Date) => ChinaPushable[]): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     const generation = this.generation;
     try {
-      const now = this.clock().getTime();
+      const instant = this.clock();
+      const now = instant.getTime();
       // Every due number is fabricated before the first push is sent, as one snapshot of the tick; a push's body is
-      // read off that fabrication when it is sent. A stopped number is no fabrication: its state is its print.
+      // read off that fabrication when it is sent. A stopped number is no fabrication: its state is its print, which
+      // says nothing of how long it holds, so it keeps no window.
       const due: Array<{ id: string; state: ChinaPushState }> = [];
-      for (const pushable of current()) {
+      for (const pushable of current(instant)) {
         if (this.quiet.holds(pushable.id, now)) continue;
         const state = pushable.state();
         if (state) due.push({ id: pushable.id, state });
       }
       for (const { id, state } of due) {
         if (this.pushed.get(id) === state.print) {
-          if (generation === this.generation) this.quiet.keep(id, state.at, state);
+          if (generation === this.generation) this.quiet.keep(id, now, state);
           continue;
         }
         const send = state.send();
@@ -196,7 +198,7 @@ export class ChinaPusher extends PushMemory {
         this.log.push({ trackingNumber: send.number, tag: send.tag, status, at: new Date().toISOString() });
         if (status >= 200 && status < 300) {
           this.pushed.set(id, state.print);
-          if (generation === this.generation) this.quiet.keep(id, state.at, state);
+          if (generation === this.generation) this.quiet.keep(id, now, state);
         }
       }
     } finally {

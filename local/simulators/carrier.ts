@@ -220,13 +220,11 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     return resolved;
   }
 
-  /** An undated number's (17TRACK, Kuaidi100) timeline as of the clock now, as resolved by the lookup count so far. */
-  function undatedAsOfNow(trackingNumber: string, carrier: string, firstSeen: Date, lostShippingDays = UNDATED_SHIPPING_DAYS) {
-    const now = clock();
-    const fabricated = undatedFabrication(trackingNumber, carrier, firstSeen, lookups.get(trackingNumber.toUpperCase()) ?? 1, now, lostShippingDays);
-    return fabricated && { ...fabricated, at: now.getTime() };
+  /** An undated number's (17TRACK, Kuaidi100) timeline as of `now`, as resolved by the lookup count so far. */
+  function undatedAt(now: Date, trackingNumber: string, carrier: string, firstSeen: Date, lostShippingDays = UNDATED_SHIPPING_DAYS) {
+    return undatedFabrication(trackingNumber, carrier, firstSeen, lookups.get(trackingNumber.toUpperCase()) ?? 1, now, lostShippingDays);
   }
-  const undatedTimeline = (trackingNumber: string, carrier: string, firstSeen: Date) => undatedAsOfNow(trackingNumber, carrier, firstSeen)?.timeline;
+  const undatedTimeline = (trackingNumber: string, carrier: string, firstSeen: Date) => undatedAt(clock(), trackingNumber, carrier, firstSeen)?.timeline;
 
   const seventeenTrackRegistry: SeventeenTrackRegistry = new Map();
   const seventeenTrackContext = {
@@ -260,12 +258,12 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     key: options.kuaidi100?.key,
     customer: options.kuaidi100?.customer,
     resolve: resolveLookup,
-    timeline: (number: string, com: string) => kuaidi100AsOfNow(number, com)?.timeline,
+    timeline: (number: string, com: string) => kuaidi100At(clock(), number, com)?.timeline,
   };
-  function kuaidi100AsOfNow(number: string, com: string) {
+  function kuaidi100At(now: Date, number: string, com: string) {
     const key = number.toUpperCase();
-    if (!kuaidi100FirstSeen.has(key)) kuaidi100FirstSeen.set(key, clock());
-    return undatedAsOfNow(number, com, kuaidi100FirstSeen.get(key)!, KUAIDI100_LOST_SHIPPING_DAYS);
+    if (!kuaidi100FirstSeen.has(key)) kuaidi100FirstSeen.set(key, now);
+    return undatedAt(now, number, com, kuaidi100FirstSeen.get(key)!, KUAIDI100_LOST_SHIPPING_DAYS);
   }
   async function kuaidi100(req: IncomingMessage, res: ServerResponse, path: 'query' | 'subscribe'): Promise<void> {
     const form = new URLSearchParams(await readBody(req));
@@ -284,11 +282,12 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
   /** Pushes for 17TRACK's registered numbers and Kuaidi100's subscriptions, when their state changed (not while down). */
   let seventeenTrackTarget: PushTarget | undefined;
   const chinaPusher = new ChinaPusher(clock);
-  function chinaPushables() {
+  /** Every number fabricated at the tick's instant `now`, the one that decided which are due. */
+  function chinaPushables(now: Date) {
     const seventeenTrack = seventeenTrackTarget
-      ? seventeenTrackPushables(seventeenTrackRegistry, seventeenTrackTarget, (number, carrier, registeredAt) => undatedAsOfNow(number, carrier, registeredAt))
+      ? seventeenTrackPushables(seventeenTrackRegistry, seventeenTrackTarget, (number, carrier, registeredAt) => undatedAt(now, number, carrier, registeredAt))
       : [];
-    return [...seventeenTrack, ...kuaidi100Pushables(kuaidi100Subs, kuaidi100AsOfNow)];
+    return [...seventeenTrack, ...kuaidi100Pushables(kuaidi100Subs, (number, com) => kuaidi100At(now, number, com))];
   }
 
   async function setOutageFromRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

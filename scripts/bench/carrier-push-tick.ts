@@ -84,14 +84,14 @@ async function china(n: number, variant: Variant, url: string) {
   }
   const counted = { n: 0 };
   let now = NOW;
-  const fabricate = (number: string, carrier: string, seen: Date, lostDays?: number) => {
+  const fabricate = (at: Date, number: string, carrier: string, seen: Date, lostDays?: number) => {
     counted.n++;
-    const made = undatedFabrication(number, carrier, seen, 2, now, lostDays);
-    return made && { ...asVariant(made, variant)!, at: now.getTime() };
+    const made = undatedFabrication(number, carrier, seen, 2, at, lostDays);
+    return made && asVariant(made, variant);
   };
-  const current = (): ChinaPushable[] => [
-    ...seventeenTrackPushables(registry, { url, secret: 'bench' }, fabricate),
-    ...kuaidi100Pushables(subs, (number, company) => fabricate(number, company, registry.get(number)!.registeredAt, 12)),
+  const current = (at: Date): ChinaPushable[] => [
+    ...seventeenTrackPushables(registry, { url, secret: 'bench' }, (number, carrier, seen) => fabricate(at, number, carrier, seen)),
+    ...kuaidi100Pushables(subs, (number, company) => fabricate(at, number, company, registry.get(number)!.registeredAt, 12)),
   ];
   const pusher = new ChinaPusher(() => now);
   const advance = () => void (now = new Date(now.getTime() + TICK_MS));

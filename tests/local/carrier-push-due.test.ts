@@ -202,18 +202,18 @@ describe('17TRACK and Kuaidi100 push ticks fabricate only the numbers due', () =
     const worlds = receivers.map((r) => chinaWorld(r.url, CHINA));
     const pushers = [new ChinaPusher(() => now), new ChinaPusher(() => now)];
     const fabricated: string[][] = [[], []];
-    const current = (w: number) => (): ChinaPushable[] => {
-      const { registry, subs, firstSeen } = worlds[w]!;
-      const fabricate = (number: string, carrier: string, seen: Date, lostDays?: number) => {
-        const made = undatedFabrication(number, carrier, seen, lookups.get(number.toUpperCase()) ?? 1, now, lostDays);
-        return made && { ...made, at: now.getTime() };
+    const current =
+      (w: number) =>
+      (tickAt: Date): ChinaPushable[] => {
+        const { registry, subs, firstSeen } = worlds[w]!;
+        const fabricate = (number: string, carrier: string, seen: Date, lostDays?: number) =>
+          undatedFabrication(number, carrier, seen, lookups.get(number.toUpperCase()) ?? 1, tickAt, lostDays);
+        const pushables = [
+          ...seventeenTrackPushables(registry, { url: receivers[w]!.url, secret: SECRET }, fabricate),
+          ...kuaidi100Pushables(subs, (number, company) => fabricate(number, company, firstSeen.get(number.toUpperCase())!, 12)),
+        ];
+        return wrap(pushables, fabricated[w]!, (p) => p.id, w === 1);
       };
-      const pushables = [
-        ...seventeenTrackPushables(registry, { url: receivers[w]!.url, secret: SECRET }, fabricate),
-        ...kuaidi100Pushables(subs, (number, company) => fabricate(number, company, firstSeen.get(number.toUpperCase())!, 12)),
-      ];
-      return wrap(pushables, fabricated[w]!, (p) => p.id, w === 1);
-    };
     // Undated parcels ship 3 days before first seen (i s or 2i s after SHIPPED): their last hub scan shows at 14 h + that.
     const lastHub = Array.from({ length: 2 * CHINA.length }, (_, k) => 14 * HOUR + k * 1000).flatMap((t) => [t, t + 1, t + 2]);
     const steps = clockSteps()
@@ -249,11 +249,8 @@ describe('17TRACK and Kuaidi100 push ticks fabricate only the numbers due', () =
     // Undated: shipped 3 days before first seen (registered at i s, subscribed at 2i s), so the hub scans show at
     // 3 h + 3 h + 20 k h after that shipping: -66 h, -46 h, -26 h, -6 h and 14 h (plus i or 2i s) from SHIPPED.
     const fabricated: string[] = [];
-    const current = (): ChinaPushable[] => {
-      const fabricate = (number: string, carrier: string, seen: Date) => {
-        const made = undatedFabrication(number, carrier, seen, 1, now);
-        return made && { ...made, at: now.getTime() };
-      };
+    const current = (tickAt: Date): ChinaPushable[] => {
+      const fabricate = (number: string, carrier: string, seen: Date) => undatedFabrication(number, carrier, seen, 1, tickAt);
       return wrap(
         [
           ...seventeenTrackPushables(registry, { url: receiver.url, secret: SECRET }, fabricate),
@@ -292,12 +289,9 @@ describe('17TRACK and Kuaidi100 push ticks fabricate only the numbers due', () =
     const pusher = new ChinaPusher(() => now);
     let world = chinaWorld(receiver.url, ['SIM-TRANSIT']);
     const fabricated: string[] = [];
-    const current = (): ChinaPushable[] =>
+    const current = (tickAt: Date): ChinaPushable[] =>
       wrap(
-        seventeenTrackPushables(world.registry, { url: receiver.url, secret: SECRET }, (number, carrier, seen) => {
-          const made = undatedFabrication(number, carrier, seen, 1, now);
-          return made && { ...made, at: now.getTime() };
-        }),
+        seventeenTrackPushables(world.registry, { url: receiver.url, secret: SECRET }, (number, carrier, seen) => undatedFabrication(number, carrier, seen, 1, tickAt)),
         fabricated,
         (p) => p.id,
       );
@@ -311,6 +305,38 @@ describe('17TRACK and Kuaidi100 push ticks fabricate only the numbers due', () =
       fabricated.length = 0;
       await pusher.tick(current);
       expect(fabricated).toEqual(['17track:SIM-TRANSIT-0']);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('a 17TRACK push tick fabricates at the instant that decided which numbers are due', () => {
+  it('with a clock that moves on every read, pushes each state as of its tick and a change in the tick at its instant', async () => {
+    const receiver = await startReceiver();
+    const { registry } = chinaWorld(receiver.url, ['SIM-TRANSIT']);
+    const target = { url: receiver.url, secret: SECRET };
+    const fabricateAt = (at: Date) => (number: string, carrier: string, seen: Date) => undatedFabrication(number, carrier, seen, 1, at);
+    const bodyAt = (at: number) =>
+      seventeenTrackPushables(registry, target, fabricateAt(new Date(at)))[0]!
+        .state()!
+        .send().body;
+    // Its last hub scan shows at `change`: a tick that reads the clock 1 ms before must push the state before it.
+    const change = undatedFabrication('SIM-TRANSIT-0', '100003', at(0), 1, at(10 * HOUR))!.unchangedUntil!;
+    expect(bodyAt(change - 1)).not.toBe(bodyAt(change));
+    let next = change - 1;
+    const pusher = new ChinaPusher(() => new Date(next++));
+    const pushedAt: number[] = [];
+    try {
+      for (let tick = 0; tick < 3; tick++) {
+        const before = receiver.bodies.length;
+        await pusher.tick((now) => seventeenTrackPushables(registry, target, fabricateAt(now)));
+        for (let i = before; i < receiver.bodies.length; i++) pushedAt.push(tick);
+      }
+      expect(receiver.bodies.map((body, i) => [pushedAt[i], body])).toEqual([
+        [0, bodyAt(change - 1)],
+        [1, bodyAt(change)],
+      ]);
     } finally {
       await receiver.close();
     }
