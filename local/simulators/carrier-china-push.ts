@@ -190,15 +190,18 @@ export class ChinaPusher extends PushMemory {
       }
       for (const { id, state } of due) {
         if (this.pushed.get(id) === state.print) {
-          if (generation === this.generation) this.quiet.keep(id, now, state);
+          this.quiet.keep(id, now, state);
           continue;
         }
         const send = state.send();
         const status = await postPush(send.url, send.headers, send.body);
         this.log.push({ trackingNumber: send.number, tag: send.tag, status, at: new Date().toISOString() });
+        // Forgotten while the push was out (a new 17TRACK target, a reset): it went to the old target, or for a number
+        // that may since be registered anew, so it counts as pushed for none of them.
+        if (generation !== this.generation) return;
         if (status >= 200 && status < 300) {
           this.pushed.set(id, state.print);
-          if (generation === this.generation) this.quiet.keep(id, now, state);
+          this.quiet.keep(id, now, state);
         }
       }
     } finally {

@@ -342,3 +342,46 @@ describe('a 17TRACK push tick fabricates at the instant that decided which numbe
     }
   });
 });
+
+describe('a 17TRACK push that was out when the pusher forgot what it pushed', () => {
+  const inTransit = (registry: SeventeenTrackRegistry, target: { url: string; secret: string }, now: Date) =>
+    seventeenTrackPushables(registry, target, (number, carrier, seen) => undatedFabrication(number, carrier, seen, 1, now));
+
+  it('counts as pushed for no new target: the new target receives the state', async () => {
+    const [old, fresh] = [await startReceiver(() => false, 200), await startReceiver()];
+    const pusher = new ChinaPusher(() => at(10 * HOUR));
+    const { registry } = chinaWorld(old.url, ['SIM-TRANSIT']);
+    let target = { url: old.url, secret: SECRET };
+    try {
+      const inFlight = pusher.tick((now) => inTransit(registry, target, now));
+      await new Promise((r) => setTimeout(r, 50)); // the push is out, its answer 150 ms away
+      target = { url: fresh.url, secret: SECRET }; // as setSeventeenTrackPushTarget does
+      pusher.forgetPushed();
+      await inFlight;
+      await pusher.tick((now) => inTransit(registry, target, now));
+      expect(old.bodies).toHaveLength(1);
+      expect(fresh.bodies).toEqual(old.bodies);
+    } finally {
+      await Promise.all([old.close(), fresh.close()]);
+    }
+  });
+
+  it('counts as pushed for no number registered anew after a reset: it is pushed', async () => {
+    const receiver = await startReceiver(() => false, 200);
+    const pusher = new ChinaPusher(() => at(10 * HOUR));
+    let { registry } = chinaWorld(receiver.url, ['SIM-TRANSIT']);
+    const target = { url: receiver.url, secret: SECRET };
+    try {
+      const inFlight = pusher.tick((now) => inTransit(registry, target, now));
+      await new Promise((r) => setTimeout(r, 50));
+      pusher.forgetWindows(); // as reset() does; the same number is then registered anew, in the same state
+      ({ registry } = chinaWorld(receiver.url, ['SIM-TRANSIT']));
+      await inFlight;
+      await pusher.tick((now) => inTransit(registry, target, now));
+      expect(receiver.bodies).toHaveLength(2);
+      expect(receiver.bodies[1]).toBe(receiver.bodies[0]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
