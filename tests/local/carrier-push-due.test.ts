@@ -202,6 +202,7 @@ describe('17TRACK and Kuaidi100 push ticks fabricate only the numbers due', () =
     const worlds = receivers.map((r) => chinaWorld(r.url, CHINA));
     const pushers = [new ChinaPusher(() => now), new ChinaPusher(() => now)];
     const fabricated: string[][] = [[], []];
+    const sent: Array<Array<[number, string]>> = [[], []];
     const current =
       (w: number) =>
       (tickAt: Date): ChinaPushable[] => {
@@ -227,9 +228,14 @@ describe('17TRACK and Kuaidi100 push ticks fabricate only the numbers due', () =
           for (const number of [...worlds[0]!.registry.keys(), ...worlds[0]!.subs.keys()]) if (number.includes('DOWN')) lookups.set(number, (lookups.get(number) ?? 0) + 1);
         if (i === 80) for (const w of worlds) w.registry.get('SIM-STOPPED-TRANSIT-12')!.retrackedAt = now;
         if (i >= 100 && i < 120) continue; // down: the simulator runs no tick
-        for (const w of [0, 1]) await pushers[w]!.tick(current(w));
+        for (const w of [0, 1]) {
+          const before = receivers[w]!.bodies.length;
+          await pushers[w]!.tick(current(w));
+          for (const body of receivers[w]!.bodies.slice(before)) sent[w]!.push([i, body]);
+        }
       }
-      const [due, plain] = receivers.map((r) => r.bodies);
+      // Each body with the step that sent it: the same push one tick later is a difference.
+      const [due, plain] = sent;
       expect(due!.length).toBeGreaterThan(60);
       expect(due).toEqual(plain);
       expect(pushers[0]!.history().map(({ at: _, ...p }) => p)).toEqual(pushers[1]!.history().map(({ at: _, ...p }) => p));
