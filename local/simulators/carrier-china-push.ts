@@ -159,13 +159,13 @@ export function kuaidi100Pushables(subscriptions: Kuaidi100Subscriptions, fabric
  */
 export class ChinaPusher extends PushMemory {
   /** Forgets what was pushed (a new 17TRACK target): every number is pushed again. */
-  forgetPushed(): void {
-    this.forget(true);
+  override forgetPushed(): void {
+    super.forgetPushed();
   }
 
   /** Forgets the quiet windows, for when the numbers were forgotten (they may be registered anew). */
-  forgetWindows(): void {
-    this.forget(false);
+  override forgetWindows(): void {
+    super.forgetWindows();
   }
 
   /**

@@ -110,11 +110,16 @@ export abstract class PushMemory {
 
   constructor(protected readonly clock: () => Date = () => new Date()) {}
 
-  /** Forgets the quiet windows and, with `pushed`, what was accepted (every tracking is pushed again). */
-  protected forget(pushed: boolean): void {
-    if (pushed) this.pushed.clear();
+  /** Forgets the quiet windows (the trackings may be created anew): every tracking is fabricated again. */
+  protected forgetWindows(): void {
     this.quiet.clear();
     this.generation++;
+  }
+
+  /** Forgets what was accepted as well (a new target): every tracking is pushed again. */
+  protected forgetPushed(): void {
+    this.pushed.clear();
+    this.forgetWindows();
   }
 
   /** The pushes sent (and their HTTP answers), oldest first. */
@@ -128,12 +133,12 @@ export class AfterShipPusher extends PushMemory {
 
   setTarget(target: PushTarget | undefined): void {
     this.target = target;
-    this.forget(true);
+    this.forgetPushed();
   }
 
   /** Forgets which trackings settled, for when the trackings themselves were forgotten (they may be created anew). */
   unsettleAll(): void {
-    this.forget(false);
+    this.forgetWindows();
   }
 
   /** Pushes every tracking whose state changed; a push that fails is tried again on the next tick. */
