@@ -26,10 +26,34 @@ export interface UndatedFabrication extends StateLifetime {
   timeline: TrackingResponse;
 }
 
+/** The scenario of an undated number resolved by `lookupCount`, and its timeline input as of `now`. */
+function undatedInput(trackingNumber: string, carrier: string, firstSeen: Date, lookupCount: number, now: Date, lostShippingDays: number) {
+  const scenario = parseScenario(trackingNumber);
+  const resolved = scenario && scenarioForLookup(scenario, Math.max(1, lookupCount));
+  if (!resolved) return undefined;
+  const days = resolved.kind === 'lost' ? lostShippingDays : UNDATED_SHIPPING_DAYS;
+  const shippedAt = new Date(firstSeen.getTime() - days * DAY_MS);
+  const promisedBy = shanghaiDateOf(new Date(shippedAt.getTime() + 2 * DAY_MS));
+  return { resolved, input: { trackingNumber, carrier, shippedAt, promisedBy, registeredAt: firstSeen, now } };
+}
+
 /**
- * The timeline of an undated number (17TRACK, Kuaidi100) as of `now`, resolved by `lookupCount` (the lookups so far),
- * and how long what a push compares holds; undefined: no SIM scenario, or still down for the number.
+ * The timeline of an undated number (17TRACK, Kuaidi100) as of `now`, resolved by `lookupCount` (the lookups so far);
+ * undefined: no SIM scenario, or still down for the number. What a lookup answers.
  */
+export function undatedTimeline(
+  trackingNumber: string,
+  carrier: string,
+  firstSeen: Date,
+  lookupCount: number,
+  now: Date,
+  lostShippingDays = UNDATED_SHIPPING_DAYS,
+): TrackingResponse | undefined {
+  const made = undatedInput(trackingNumber, carrier, firstSeen, lookupCount, now, lostShippingDays);
+  return made && fabricateTracking(made.resolved, made.input);
+}
+
+/** `undatedTimeline` and how long what a push compares holds: what a push tick fabricates. */
 export function undatedFabrication(
   trackingNumber: string,
   carrier: string,
@@ -38,13 +62,9 @@ export function undatedFabrication(
   now: Date,
   lostShippingDays = UNDATED_SHIPPING_DAYS,
 ): UndatedFabrication | undefined {
-  const scenario = parseScenario(trackingNumber);
-  const resolved = scenario && scenarioForLookup(scenario, Math.max(1, lookupCount));
-  if (!resolved) return undefined;
-  const days = resolved.kind === 'lost' ? lostShippingDays : UNDATED_SHIPPING_DAYS;
-  const shippedAt = new Date(firstSeen.getTime() - days * DAY_MS);
-  const promisedBy = shanghaiDateOf(new Date(shippedAt.getTime() + 2 * DAY_MS));
-  const input = { trackingNumber, carrier, shippedAt, promisedBy, registeredAt: firstSeen, now };
+  const made = undatedInput(trackingNumber, carrier, firstSeen, lookupCount, now, lostShippingDays);
+  if (!made) return undefined;
+  const { resolved, input } = made;
   return {
     timeline: fabricateTracking(resolved, input),
     finalFrom: timelineFinalFrom(resolved, input)?.getTime(),

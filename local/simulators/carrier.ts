@@ -18,6 +18,7 @@ import {
   seventeenTrackPushables,
   stoppedScenario,
   undatedFabrication,
+  undatedTimeline,
 } from './carrier-china-push.js';
 
 export type { TrackingResponse, Checkpoint } from './carrier-scenarios.js';
@@ -220,17 +221,21 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     return resolved;
   }
 
-  /** An undated number's (17TRACK, Kuaidi100) timeline as of `now`, as resolved by the lookup count so far. */
+  /**
+   * An undated number's (17TRACK, Kuaidi100) timeline as of `now`, as resolved by the lookup count so far, with how
+   * long its state holds (a push tick); a lookup fabricates the timeline alone (`lookupTimeline`).
+   */
   function undatedAt(now: Date, trackingNumber: string, carrier: string, firstSeen: Date, lostShippingDays = UNDATED_SHIPPING_DAYS) {
     return undatedFabrication(trackingNumber, carrier, firstSeen, lookups.get(trackingNumber.toUpperCase()) ?? 1, now, lostShippingDays);
   }
-  const undatedTimeline = (trackingNumber: string, carrier: string, firstSeen: Date) => undatedAt(clock(), trackingNumber, carrier, firstSeen)?.timeline;
+  const lookupTimeline = (trackingNumber: string, carrier: string, firstSeen: Date, lostShippingDays = UNDATED_SHIPPING_DAYS) =>
+    undatedTimeline(trackingNumber, carrier, firstSeen, lookups.get(trackingNumber.toUpperCase()) ?? 1, clock(), lostShippingDays);
 
   const seventeenTrackRegistry: SeventeenTrackRegistry = new Map();
   const seventeenTrackContext = {
     apiKey: options.seventeenTrackKey,
     resolve: (number: string) => resolveLookup(stoppedScenario(number) ?? number),
-    timeline: (number: string, carrier: string, registeredAt: Date) => undatedTimeline(stoppedScenario(number) ?? number, carrier, registeredAt),
+    timeline: (number: string, carrier: string, registeredAt: Date) => lookupTimeline(stoppedScenario(number) ?? number, carrier, registeredAt),
     stopped: (number: string) => stoppedScenario(number) !== undefined,
     now: clock,
   };
@@ -258,12 +263,13 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     key: options.kuaidi100?.key,
     customer: options.kuaidi100?.customer,
     resolve: resolveLookup,
-    timeline: (number: string, com: string) => kuaidi100At(clock(), number, com)?.timeline,
+    timeline: (number: string, com: string) => lookupTimeline(number, com, kuaidi100SeenAt(number, clock()), KUAIDI100_LOST_SHIPPING_DAYS),
   };
-  function kuaidi100At(now: Date, number: string, com: string) {
+  /** When the simulator first saw a Kuaidi100 number (`now` if this is the first time). */
+  function kuaidi100SeenAt(number: string, now: Date): Date {
     const key = number.toUpperCase();
     if (!kuaidi100FirstSeen.has(key)) kuaidi100FirstSeen.set(key, now);
-    return undatedAt(now, number, com, kuaidi100FirstSeen.get(key)!, KUAIDI100_LOST_SHIPPING_DAYS);
+    return kuaidi100FirstSeen.get(key)!;
   }
   async function kuaidi100(req: IncomingMessage, res: ServerResponse, path: 'query' | 'subscribe'): Promise<void> {
     const form = new URLSearchParams(await readBody(req));
@@ -287,7 +293,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     const seventeenTrack = seventeenTrackTarget
       ? seventeenTrackPushables(seventeenTrackRegistry, seventeenTrackTarget, (number, carrier, registeredAt) => undatedAt(now, number, carrier, registeredAt))
       : [];
-    return [...seventeenTrack, ...kuaidi100Pushables(kuaidi100Subs, (number, com) => kuaidi100At(now, number, com))];
+    return [...seventeenTrack, ...kuaidi100Pushables(kuaidi100Subs, (number, com) => undatedAt(now, number, com, kuaidi100SeenAt(number, now), KUAIDI100_LOST_SHIPPING_DAYS))];
   }
 
   async function setOutageFromRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
