@@ -27,7 +27,7 @@ export interface UndatedFabrication extends StateLifetime {
 }
 
 /** The scenario of an undated number resolved by `lookupCount`, and its timeline input as of `now`. */
-function undatedInput(trackingNumber: string, carrier: string, firstSeen: Date, lookupCount: number, now: Date, lostShippingDays: number) {
+function undatedInput(trackingNumber: string, carrier: string, firstSeen: Date, lookupCount: number, now: Date, lostShippingDays = UNDATED_SHIPPING_DAYS) {
   const scenario = parseScenario(trackingNumber);
   const resolved = scenario && scenarioForLookup(scenario, Math.max(1, lookupCount));
   if (!resolved) return undefined;
@@ -54,15 +54,8 @@ export function undatedTimeline(
 }
 
 /** `undatedTimeline` and how long what a push compares holds: what a push tick fabricates. */
-export function undatedFabrication(
-  trackingNumber: string,
-  carrier: string,
-  firstSeen: Date,
-  lookupCount: number,
-  now: Date,
-  lostShippingDays = UNDATED_SHIPPING_DAYS,
-): UndatedFabrication | undefined {
-  const made = undatedInput(trackingNumber, carrier, firstSeen, lookupCount, now, lostShippingDays);
+export function undatedFabrication(...args: Parameters<typeof undatedTimeline>): UndatedFabrication | undefined {
+  const made = undatedInput(...args);
   if (!made) return undefined;
   const { resolved, input } = made;
   return {
