@@ -101,13 +101,17 @@ function checkpoint(time: Date, status: TrackingStatus, message: string, locatio
  */
 function transitScans(shippedAt: Date, until: Date): Checkpoint[] {
   const scans = [checkpoint(shippedAt, 'info_received', 'Shipment information received by carrier', ORIGIN)];
-  const stops = [{ message: 'Picked up by courier', location: ORIGIN }, ...HUBS.map((location) => ({ message: 'Arrived at sorting centre', location }))];
-  stops.forEach((stop, i) => {
-    const t = shippedAt.getTime() + FIRST_SCAN_AFTER_SHIPPING_MS + i * SCAN_INTERVAL_MS;
+  const times = hubScanTimes(shippedAt);
+  STOPS.forEach((stop, i) => {
+    const t = times[i]!;
     if (t < until.getTime()) scans.push(checkpoint(new Date(t), 'in_transit', stop.message, stop.location));
   });
   return scans;
 }
+
+const STOPS = [{ message: 'Picked up by courier', location: ORIGIN }, ...HUBS.map((location) => ({ message: 'Arrived at sorting centre', location }))];
+/** Epoch ms of the pickup and hub scans transitScans lays out (each kept only if before its cut-off). */
+const hubScanTimes = (shippedAt: Date): number[] => STOPS.map((_, i) => shippedAt.getTime() + FIRST_SCAN_AFTER_SHIPPING_MS + i * SCAN_INTERVAL_MS);
 
 function deliveredTimeline(input: TimelineInput, deliveredAt: Date): TrackingResponse {
   const outForDelivery = new Date(deliveredAt.getTime() - OUT_FOR_DELIVERY_LEAD_MS);
@@ -172,6 +176,43 @@ export function timelineFinalFrom(scenario: Exclude<Scenario, { kind: 'down' }>,
     case 'lost':
       return lostAfterShipping(input);
   }
+}
+
+/**
+ * Until when (exclusive) fabricateTracking's status and number of checkpoints stay as they are at `input.now`, the
+ * only things a push compares (AfterShip's tag/subtag/count, 17TRACK's sub-status/count, Kuaidi100's state/count);
+ * undefined: they never change again. Each instant is the first millisecond at which one of fabricateTracking's
+ * comparisons flips (a scan counts once it is strictly before the cut-off, so one millisecond after it). Timestamps
+ * that follow the clock (a parcel in transit's last scan, its estimated delivery) move in between: no push compares them.
+ */
+export function timelineUnchangedUntil(scenario: Exclude<Scenario, { kind: 'down' }>, input: TimelineInput): Date | undefined {
+  const { shippedAt, now } = input;
+  /** Hub scans appear `lag` after their time (delivered: behind out-for-delivery; in transit: behind the last scan). */
+  const scansAfter = (lag: number) => [shippedAt.getTime() + lag + 1, ...hubScanTimes(shippedAt).map((t) => t + lag + 1)];
+  let flips: number[];
+  switch (scenario.kind) {
+    case 'delivered':
+      flips = [...scansAfter(OUT_FOR_DELIVERY_LEAD_MS), deliveredOnPromise(input).getTime()];
+      break;
+    case 'late':
+      flips = [...scansAfter(TRANSIT_LAST_SCAN_AGE_MS), lateDelivery(input, scenario.workingDays).getTime()];
+      break;
+    case 'transit':
+      flips = scansAfter(TRANSIT_LAST_SCAN_AGE_MS);
+      break;
+    case 'return': {
+      const start = (input.registeredAt ?? shippedAt).getTime();
+      flips = [start + (scenario.seconds * 1000) / 2, returnArrival(input, scenario.seconds).getTime()];
+      break;
+    }
+    case 'lost':
+      flips = [...scansAfter(0).slice(1), lostAfterShipping(input).getTime()];
+      break;
+  }
+  const finalFrom = timelineFinalFrom(scenario, input);
+  if (finalFrom && now >= finalFrom) return undefined;
+  const next = Math.min(...flips.filter((t) => t > now.getTime()));
+  return Number.isFinite(next) ? new Date(next) : undefined;
 }
 
 /** Builds the response for a resolved scenario. Assumes shippedAt <= now (the server checks). */

@@ -8,8 +8,18 @@ import { fabricateTracking, parseScenario, scenarioForLookup } from './carrier-s
 import { HttpError, decodePathSegment, hasBearer, notFound, readBody, readJson, sendJson, startServer, type ListenOptions, type RunningServer } from './http.js';
 import { AFTERSHIP_TRACKINGS_PATH, AfterShipError, afterShipTimelineInput, sendAfterShip, toAfterShipTracking, type AfterShipRecord } from './carrier-aftership.js';
 import { AfterShipPusher, afterShipPushables, type PushableTracking, type PushRecord, type PushTarget } from './carrier-push.js';
-import { SEVENTEEN_TRACK_SIM_BASE, seventeenTrackRoute, seventeenTrackSign, toSeventeenTrackInfo, type SeventeenTrackRegistry } from './carrier-17track.js';
-import { KUAIDI100_ERRORS, kuaidi100PushBody, kuaidi100Query, kuaidi100Subscribe, toKuaidi100Result, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
+import { SEVENTEEN_TRACK_SIM_BASE, seventeenTrackRoute, type SeventeenTrackRegistry } from './carrier-17track.js';
+import { KUAIDI100_ERRORS, kuaidi100Query, kuaidi100Subscribe, type Kuaidi100Subscriptions } from './carrier-kuaidi100.js';
+import {
+  ChinaPusher,
+  KUAIDI100_LOST_SHIPPING_DAYS,
+  UNDATED_SHIPPING_DAYS,
+  kuaidi100Pushables,
+  seventeenTrackPushables,
+  stoppedScenario,
+  undatedFabrication,
+  undatedTimeline,
+} from './carrier-china-push.js';
 
 export type { TrackingResponse, Checkpoint } from './carrier-scenarios.js';
 
@@ -56,19 +66,7 @@ export interface CarrierSimulator extends RunningServer {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/**
- * Kuaidi100 and 17TRACK requests carry no ship date: the parcel is taken as shipped 3 days before it was first seen.
- * Kuaidi100 has no "lost" state, so its lost parcel is one that went silent long ago (shipped 12 days before),
- * which the policy's no-scan rule reads as lost.
- */
-const UNDATED_SHIPPING_DAYS = 3;
-const KUAIDI100_LOST_SHIPPING_DAYS = 12;
 class SimulatorDown extends Error {}
-/** 17TRACK only: SIM-STOPPED-<scenario>-… is tracked as SIM-<scenario>-… but 17TRACK stops following it (TRACKING_STOPPED). */
-function stoppedScenario(number: string): string | undefined {
-  const m = /^SIM-STOPPED-(.+)$/i.exec(number);
-  return m ? `SIM-${m[1]}` : undefined;
-}
 const TRACKING_PATH = /^\/v1\/trackings\/([^/]+)\/([^/]+)$/;
 
 function serviceUnavailable(message: string): HttpError {
@@ -223,22 +221,21 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     return resolved;
   }
 
-  /** The timeline of an undated number (17TRACK, Kuaidi100), as resolved by the lookup count so far. */
-  function undatedTimeline(trackingNumber: string, carrier: string, firstSeen: Date, lostShippingDays = UNDATED_SHIPPING_DAYS) {
-    const scenario = parseScenario(trackingNumber);
-    const resolved = scenario && scenarioForLookup(scenario, Math.max(1, lookups.get(trackingNumber.toUpperCase()) ?? 1));
-    if (!resolved) return undefined;
-    const days = resolved.kind === 'lost' ? lostShippingDays : UNDATED_SHIPPING_DAYS;
-    const shippedAt = new Date(firstSeen.getTime() - days * DAY_MS);
-    const promisedBy = shanghaiDateOf(new Date(shippedAt.getTime() + 2 * DAY_MS));
-    return fabricateTracking(resolved, { trackingNumber, carrier, shippedAt, promisedBy, registeredAt: firstSeen, now: clock() });
+  /**
+   * An undated number's (17TRACK, Kuaidi100) timeline as of `now`, as resolved by the lookup count so far, with how
+   * long its state holds (a push tick); a lookup fabricates the timeline alone (`lookupTimeline`).
+   */
+  function undatedAt(now: Date, trackingNumber: string, carrier: string, firstSeen: Date, lostShippingDays = UNDATED_SHIPPING_DAYS) {
+    return undatedFabrication(trackingNumber, carrier, firstSeen, lookups.get(trackingNumber.toUpperCase()) ?? 1, now, lostShippingDays);
   }
+  const lookupTimeline = (trackingNumber: string, carrier: string, firstSeen: Date, lostShippingDays = UNDATED_SHIPPING_DAYS) =>
+    undatedTimeline(trackingNumber, carrier, firstSeen, lookups.get(trackingNumber.toUpperCase()) ?? 1, clock(), lostShippingDays);
 
   const seventeenTrackRegistry: SeventeenTrackRegistry = new Map();
   const seventeenTrackContext = {
     apiKey: options.seventeenTrackKey,
     resolve: (number: string) => resolveLookup(stoppedScenario(number) ?? number),
-    timeline: (number: string, carrier: string, registeredAt: Date) => undatedTimeline(stoppedScenario(number) ?? number, carrier, registeredAt),
+    timeline: (number: string, carrier: string, registeredAt: Date) => lookupTimeline(stoppedScenario(number) ?? number, carrier, registeredAt),
     stopped: (number: string) => stoppedScenario(number) !== undefined,
     now: clock,
   };
@@ -266,12 +263,14 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     key: options.kuaidi100?.key,
     customer: options.kuaidi100?.customer,
     resolve: resolveLookup,
-    timeline: (number: string, com: string) => {
-      const key = number.toUpperCase();
-      if (!kuaidi100FirstSeen.has(key)) kuaidi100FirstSeen.set(key, clock());
-      return undatedTimeline(number, com, kuaidi100FirstSeen.get(key)!, KUAIDI100_LOST_SHIPPING_DAYS);
-    },
+    timeline: (number: string, com: string) => lookupTimeline(number, com, kuaidi100SeenAt(number, clock()), KUAIDI100_LOST_SHIPPING_DAYS),
   };
+  /** When the simulator first saw a Kuaidi100 number (`now` if this is the first time). */
+  function kuaidi100SeenAt(number: string, now: Date): Date {
+    const key = number.toUpperCase();
+    if (!kuaidi100FirstSeen.has(key)) kuaidi100FirstSeen.set(key, now);
+    return kuaidi100FirstSeen.get(key)!;
+  }
   async function kuaidi100(req: IncomingMessage, res: ServerResponse, path: 'query' | 'subscribe'): Promise<void> {
     const form = new URLSearchParams(await readBody(req));
     try {
@@ -288,74 +287,14 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
 
   /** Pushes for 17TRACK's registered numbers and Kuaidi100's subscriptions, when their state changed (not while down). */
   let seventeenTrackTarget: PushTarget | undefined;
-  const chinaPushed = new Map<string, string>();
-  let chinaBusy = false;
-  async function pushChinaProviders(): Promise<void> {
-    if (outage || chinaBusy) return;
-    chinaBusy = true;
-    try {
-      const sends: Array<{ id: string; print: string; url: string; body: string; headers: Record<string, string>; number: string; tag: string }> = [];
-      if (seventeenTrackTarget) {
-        for (const r of seventeenTrackRegistry.values()) {
-          if (stoppedScenario(r.number) && !r.retrackedAt) {
-            // 17TRACK gave up on this number: one TRACKING_STOPPED (its published shape), nothing after until a retrack.
-            const body = JSON.stringify({ event: 'TRACKING_STOPPED', data: { number: r.number, carrier: r.carrier, param: null, tag: '' } });
-            sends.push({
-              id: `17track:${r.number}`,
-              print: 'stopped',
-              url: seventeenTrackTarget.url,
-              body,
-              headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) },
-              number: r.number,
-              tag: 'TRACKING_STOPPED',
-            });
-            continue;
-          }
-          const timeline = undatedTimeline(stoppedScenario(r.number) ?? r.number, String(r.carrier), r.registeredAt);
-          if (!timeline) continue;
-          const info = toSeventeenTrackInfo(timeline);
-          const body = JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: r.number, carrier: r.carrier, param: null, tag: null, track_info: info } });
-          const print = `${info.latest_status.sub_status}/${timeline.checkpoints.length}`;
-          sends.push({
-            id: `17track:${r.number}`,
-            print,
-            url: seventeenTrackTarget.url,
-            body,
-            headers: { 'content-type': 'application/json', sign: seventeenTrackSign(body, seventeenTrackTarget.secret) },
-            number: r.number,
-            tag: info.latest_status.status,
-          });
-        }
-      }
-      for (const sub of kuaidi100Subs.values()) {
-        const timeline = kuaidi100Context.timeline(sub.number, sub.company);
-        if (!timeline) continue;
-        const result = toKuaidi100Result(timeline, sub.company);
-        const print = `${result.state}/${result.data.length}`;
-        sends.push({
-          id: `kuaidi100:${sub.number}`,
-          print,
-          url: sub.callbackUrl,
-          body: kuaidi100PushBody(result, sub.salt),
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          number: sub.number,
-          tag: result.state,
-        });
-      }
-      for (const send of sends) {
-        if (chinaPushed.get(send.id) === send.print) continue;
-        const status = await fetch(send.url, { method: 'POST', headers: send.headers, body: send.body, signal: AbortSignal.timeout(5000) }).then(
-          (r) => r.status,
-          () => 0,
-        );
-        chinaPushLog.push({ trackingNumber: send.number, tag: send.tag, status, at: new Date().toISOString() });
-        if (status >= 200 && status < 300) chinaPushed.set(send.id, send.print);
-      }
-    } finally {
-      chinaBusy = false;
-    }
+  const chinaPusher = new ChinaPusher(clock);
+  /** Every number fabricated at the tick's instant `now`, the one that decided which are due. */
+  function chinaPushables(now: Date) {
+    const seventeenTrack = seventeenTrackTarget
+      ? seventeenTrackPushables(seventeenTrackRegistry, seventeenTrackTarget, (number, carrier, registeredAt) => undatedAt(now, number, carrier, registeredAt))
+      : [];
+    return [...seventeenTrack, ...kuaidi100Pushables(kuaidi100Subs, (number, com) => undatedAt(now, number, com, kuaidi100SeenAt(number, now), KUAIDI100_LOST_SHIPPING_DAYS))];
   }
-  const chinaPushLog: PushRecord[] = [];
 
   async function setOutageFromRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
@@ -387,7 +326,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
   const pusher = new AfterShipPusher(clock);
   const pushTimer = setInterval(() => {
     void pusher.tick(pushableTrackings);
-    void pushChinaProviders();
+    if (!outage) void chinaPusher.tick(chinaPushables);
   }, options.pushIntervalMs ?? 500);
 
   return {
@@ -400,10 +339,10 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
     setPushTarget: (target) => pusher.setTarget(target),
     setSeventeenTrackPushTarget: (target) => {
       seventeenTrackTarget = target;
-      chinaPushed.clear();
+      chinaPusher.forgetPushed();
     },
     kuaidi100Subscriptions: () => [...kuaidi100Subs.keys()],
-    pushes: () => [...pusher.history(), ...chinaPushLog],
+    pushes: () => [...pusher.history(), ...chinaPusher.history()],
     stats,
     lookupCount: (trackingNumber) => lookups.get(trackingNumber.toUpperCase()) ?? 0,
     reset: () => {
@@ -413,6 +352,7 @@ export async function startCarrierSimulator(options: CarrierSimulatorOptions = {
       seventeenTrackRegistry.clear();
       kuaidi100FirstSeen.clear();
       kuaidi100Subs.clear();
+      chinaPusher.forgetWindows();
       outage = false;
     },
   };

@@ -7,6 +7,7 @@ import { startCarrierSimulator, type CarrierSimulator } from '../../local/simula
 import { afterShipFingerprint, toAfterShipTracking, type AfterShipRecord, type AfterShipTrackingBody } from '../../local/simulators/carrier-aftership.js';
 import { AfterShipPusher, afterShipPushables, type PushableTracking } from '../../local/simulators/carrier-push.js';
 import { fabricateTracking, parseScenario, scenarioForLookup, timelineFinalFrom } from '../../local/simulators/carrier-scenarios.js';
+import { startReceiver } from './push-receiver.js';
 
 /** The carrier simulator's AfterShip pushes and its SIM-RETURN parcels, against a real HTTP receiver. */
 const SECRET = 'sim-push-secret';
@@ -205,28 +206,6 @@ describe('a push tick renders only what changed', () => {
   });
 });
 
-/**
- * A receiver that keeps each push's body and answers 503 to the requests `refuse` picks (by their 0-based order),
- * each answer `delayMs` after the request arrived.
- */
-async function startReceiver(refuse: (n: number) => boolean = () => false, delayMs = 0) {
-  const bodies: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const n = bodies.push(body) - 1;
-      setTimeout(() => res.writeHead(refuse(n) ? 503 : 200).end('{}'), delayMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/carriers/aftership`,
-    bodies,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 /** Wraps pushables so each fabrication (a `state()` call) is counted by tracking number. */
 const counting = (pushables: PushableTracking[], fabricated: string[]): PushableTracking[] =>
   pushables.map((p) => ({
@@ -243,7 +222,7 @@ const plain = (pushables: PushableTracking[]): PushableTracking[] =>
     trackingNumber: p.trackingNumber,
     state: () => {
       const state = p.state();
-      return state && { ...state, finalFrom: undefined };
+      return state && { ...state, finalFrom: undefined, unchangedUntil: undefined };
     },
   }));
 
@@ -296,7 +275,7 @@ describe('a resolved timeline is final from timelineFinalFrom on', () => {
 });
 
 describe('a push tick leaves settled trackings out', () => {
-  it('fabricates a tracking whose final state was accepted no more, keeps fabricating one that can change, and retries a refused final push', async () => {
+  it('fabricates a tracking whose final state was accepted no more, one in transit only when a scan is due, and retries a refused final push', async () => {
     const receiver = await startReceiver((n) => n === 3); // the fourth push (SIM-LOST-S's final state, below) is refused once
     let now = new Date(SHIPPED.getTime() + 30 * HOUR);
     const pusher = new AfterShipPusher(() => now);
@@ -311,7 +290,8 @@ describe('a push tick leaves settled trackings out', () => {
       expect(fabricated).toEqual(['SIM-DELIVERED-S', 'SIM-TRANSIT-S', 'SIM-LOST-S']);
       now = new Date(SHIPPED.getTime() + 41 * HOUR);
       await tick(); // LOST is final now (lost 30 h after shipping, one more scan); its push is refused
-      expect(fabricated).toEqual(['SIM-TRANSIT-S', 'SIM-LOST-S']);
+      // TRANSIT's next scan shows 3 h after the Changsha one (shipping + 43 h): nothing to fabricate before 46 h.
+      expect(fabricated).toEqual(['SIM-LOST-S']);
       expect(pusher.history().map((p) => [p.trackingNumber, p.status])).toEqual([
         ['SIM-DELIVERED-S', 200],
         ['SIM-TRANSIT-S', 200],
@@ -319,16 +299,17 @@ describe('a push tick leaves settled trackings out', () => {
         ['SIM-LOST-S', 503],
       ]);
       await tick(); // the refused final push is fabricated and sent again
-      expect(fabricated).toEqual(['SIM-TRANSIT-S', 'SIM-LOST-S']);
+      expect(fabricated).toEqual(['SIM-LOST-S']);
       expect(pusher.history().at(-1)).toMatchObject({ trackingNumber: 'SIM-LOST-S', status: 200 });
       const msg = (body: string) => (JSON.parse(body) as { msg: unknown }).msg;
       expect(msg(receiver.bodies.at(-1)!)).toEqual(msg(receiver.bodies.at(-2)!));
-      for (let i = 0; i < 3; i++) {
+      // 65 h and 89 h: a scan showed since the last tick (46 h, 66 h); from 86 h on TRANSIT has no scan left to show.
+      for (const expected of [['SIM-TRANSIT-S'], ['SIM-TRANSIT-S'], []]) {
         now = new Date(now.getTime() + 24 * HOUR);
         await tick();
-        expect(fabricated).toEqual(['SIM-TRANSIT-S']);
+        expect(fabricated).toEqual(expected);
       }
-      // A clock set back before a settled tracking's final instant fabricates it again.
+      // A clock set back before a settled tracking's final instant, or before a quiet one was last fabricated, fabricates it again.
       now = new Date(SHIPPED.getTime() + 39 * HOUR);
       await tick();
       expect(fabricated).toEqual(['SIM-TRANSIT-S', 'SIM-LOST-S']);
