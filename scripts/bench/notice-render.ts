@@ -5,6 +5,7 @@
  */
 import { loadCopy, renderWithCopy } from '../../functions/domain/notices/index.js';
 import { noticeSamples } from '../../functions/domain/notices/samples.js';
+import { countIntlFormattersBuilt } from './intl-count.js';
 
 const LOCALES = ['zh-CN', 'en', 'de'] as const;
 const rounds = Number(process.argv[2] ?? 20);
@@ -26,19 +27,8 @@ async function main() {
   const cpu = process.cpuUsage(start);
   const microsPerRender = (cpu.user + cpu.system) / renders;
 
-  const originals = { DateTimeFormat: Intl.DateTimeFormat, NumberFormat: Intl.NumberFormat };
-  let built = 0;
-  const counting = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      construct(constructor, args) {
-        built += 1;
-        return Reflect.construct(constructor as never, args);
-      },
-    });
-  Object.assign(Intl, { DateTimeFormat: counting(originals.DateTimeFormat), NumberFormat: counting(originals.NumberFormat) });
   renders = 0;
-  round();
-  Object.assign(Intl, originals);
+  const built = countIntlFormattersBuilt(round);
   console.log(
     `${renders} renders a round, ${rounds} rounds: ${microsPerRender.toFixed(1)} µs of CPU per render; ${(built / renders).toFixed(1)} Intl formatters built per render once warm`,
   );

@@ -3,31 +3,14 @@ import type { Locale } from '../../functions/domain/case.js';
 import { dateFormats, formatMoney } from '../../functions/domain/notices.js';
 import { renderCaseNotice } from '../../functions/domain/notices/all-copies.js';
 import { noticeSamples } from '../../functions/domain/notices/samples.js';
+import { countIntlFormattersBuilt } from '../../scripts/bench/intl-count.js';
 
 // Building an Intl formatter costs ICU tens of microseconds, formatting with one a few: the notice formatters are kept
 // once made (functions/domain/notices/format.ts), bounded, so a notifier renders without building any after its first.
 const LOCALES: Locale[] = ['zh-CN', 'en', 'de'];
 const instant = '2026-11-24T01:00:00.000Z';
 
-/** How many Intl date and number formatters `work` builds (counted through a construct trap, then put back). */
-function countFormattersBuilt(work: () => void): number {
-  const originals = { DateTimeFormat: Intl.DateTimeFormat, NumberFormat: Intl.NumberFormat };
-  let built = 0;
-  const counting = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      construct(constructor, args) {
-        built += 1;
-        return Reflect.construct(constructor as never, args);
-      },
-    });
-  Object.assign(Intl, { DateTimeFormat: counting(originals.DateTimeFormat), NumberFormat: counting(originals.NumberFormat) });
-  try {
-    work();
-  } finally {
-    Object.assign(Intl, originals);
-  }
-  return built;
-}
+const countFormattersBuilt = countIntlFormattersBuilt;
 
 const renderAll = (timeZone: string) => {
   for (const locale of LOCALES) for (const data of Object.values(noticeSamples(locale))) renderCaseNotice(data, { locale, timeZone });
