@@ -499,10 +499,20 @@ function slotIn(items: Array<Record<string, unknown>>, caseId: string, slot: str
 export function invitationExpiryIn(read: CaseNotices): string | undefined {
   for (const record of read.items.flatMap(noticeRecordsOf)) {
     if (record.milestone !== 'survey_invitation' || typeof record.message !== 'string') continue;
-    const { surveyExpiresAt } = JSON.parse(record.message) as Partial<NoticeMessage>;
-    if (typeof surveyExpiresAt === 'string' && !Number.isNaN(Date.parse(surveyExpiresAt))) return surveyExpiresAt;
+    const surveyExpiresAt = surveyExpiryOf(record.message);
+    if (surveyExpiresAt) return surveyExpiresAt;
   }
   return undefined;
+}
+
+/** A kept message's `surveyExpiresAt`, if it has a date there: a message that does not parse only loses the shortcut. */
+function surveyExpiryOf(message: string): string | undefined {
+  try {
+    const { surveyExpiresAt } = JSON.parse(message) as Partial<NoticeMessage>;
+    return typeof surveyExpiresAt === 'string' && !Number.isNaN(Date.parse(surveyExpiresAt)) ? surveyExpiresAt : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The notices of `read` still deferred on `channel` (by `dueBy` when given): see NoticeStore.held. */

@@ -59,4 +59,9 @@ describe("a survey reminder's link expiry, from the invitation's stored message"
       expiryIn(legacyItem('survey_invitation', 'email', messageOf({ surveyExpiresAt: 'soon' })), legacyItem('survey_invitation', 'sms', messageOf({ surveyExpiresAt: expiresAt }))),
     ).toBe(expiresAt);
   });
+
+  it('a kept message that does not parse gives none (the survey is read), never an error that fails the reminder', () => {
+    expect(expiryIn(slotItem('survey_invitation', { email: { status: 'sent', at } }, '{"caseId":'))).toBeUndefined();
+    expect(expiryIn(legacyItem('survey_invitation', 'email', 'not json'), legacyItem('survey_invitation', 'sms', messageOf({ surveyExpiresAt: expiresAt })))).toBe(expiresAt);
+  });
 });
